@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy imperative mapping, repositories, unit of work, Alembic migrations."""

@@ -1,0 +1,287 @@
+"""Tables and the imperative mapping of domain classes onto them (`start_mappers`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import composite, registry, relationship
+
+from adapters.crypto import FieldCipher
+from adapters.persistence import codecs
+from adapters.persistence.types import (
+    EncryptedJSON,
+    EnumValue,
+    JSONText,
+    MoneyYen,
+    UTCDateTime,
+    cipher_slot,
+)
+from application.jobs import Job, JobStatus
+from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from domain.access import ApiKey
+from domain.benefits import (
+    Application,
+    ApplicationStatus,
+    ApplicationWindow,
+    BenefitProgram,
+    PayoutMethod,
+    ProgramStatus,
+)
+from domain.certificates import (
+    CertificateKind,
+    CertificateRequest,
+    Delivery,
+    IssueState,
+    PaymentState,
+)
+from domain.disbursements import Disbursement, DisbursementStatus
+from domain.households import Household, HouseholdMember
+from domain.residents import RegistryStatus, Resident, VerificationState
+from domain.staff import Role, StaffMember
+
+__all__ = ["metadata", "start_mappers"]
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+ID = String(32)
+
+_ENCRYPTED_FACTS = EncryptedJSON(codecs.facts_to_json, codecs.facts_from_json)
+_ENCRYPTED_ACCOUNT = EncryptedJSON(codecs.account_to_json, codecs.account_from_json)
+_ENCRYPTED_VERIFICATION = EncryptedJSON(codecs.verification_to_json,
+                                        codecs.verification_from_json)
+_PAYOUT_METHODS = JSONText(dump=lambda methods: sorted(m.value for m in methods),
+                           load=lambda values: frozenset(PayoutMethod(v) for v in values))
+_ITEMS = JSONText(dump=sorted, load=frozenset)
+
+residents = Table(
+    "residents", metadata,
+    Column("id", ID, primary_key=True),
+    Column("resident_number", String(32), unique=True),
+    Column("household_number", String(32), index=True),
+    Column("registry_status", EnumValue(RegistryStatus), nullable=False),
+    Column("verification_state", EnumValue(VerificationState), nullable=False),
+    Column("facts", _ENCRYPTED_FACTS),
+    Column("verification", _ENCRYPTED_VERIFICATION),
+    Column("reverify_reason", Text),
+    Column("created_at", UTCDateTime),
+)
+
+households = Table(
+    "households", metadata,
+    Column("id", ID, primary_key=True),
+    Column("household_number", String(32), nullable=False, unique=True),
+    Column("head_resident_id", ID, ForeignKey("residents.id"), nullable=False),
+)
+
+household_members = Table(
+    "household_members", metadata,
+    Column("household_id", ID, ForeignKey("households.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("resident_id", ID, ForeignKey("residents.id"), primary_key=True),
+    Column("relationship", String(32), nullable=False),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("resident_id"),
+)
+
+benefit_programs = Table(
+    "benefit_programs", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("amount_per_household", MoneyYen, nullable=False),
+    Column("eligibility_source", Text, nullable=False),
+    Column("window_opens_at", UTCDateTime, nullable=False),
+    Column("window_closes_at", UTCDateTime, nullable=False),
+    Column("payout_methods", _PAYOUT_METHODS, nullable=False),
+    Column("status", EnumValue(ProgramStatus), nullable=False),
+    Column("notice_text", Text, nullable=False),
+    Column("decision_text", Text, nullable=False),
+    Column("rejection_text", Text, nullable=False),
+)
+
+applications = Table(
+    "applications", metadata,
+    Column("id", ID, primary_key=True),
+    Column("program_id", ID, ForeignKey("benefit_programs.id"), nullable=False),
+    Column("household_id", ID, ForeignKey("households.id"), nullable=False),
+    Column("status", EnumValue(ApplicationStatus), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("payout_method", EnumValue(PayoutMethod)),
+    Column("payee_account", _ENCRYPTED_ACCOUNT),
+    Column("amount", MoneyYen),
+    Column("notified_at", UTCDateTime),
+    Column("confirmed_at", UTCDateTime),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", ID),
+    Column("decision_reason", Text, nullable=False),
+    UniqueConstraint("program_id", "household_id"),
+    Index("ix_applications_program_id_status", "program_id", "status"),
+)
+
+disbursements = Table(
+    "disbursements", metadata,
+    Column("id", ID, primary_key=True),
+    Column("application_id", ID, ForeignKey("applications.id"), nullable=False),
+    Column("amount", MoneyYen, nullable=False),
+    Column("method", EnumValue(PayoutMethod), nullable=False),
+    Column("payee_account", _ENCRYPTED_ACCOUNT),
+    Column("cash_code", String(64)),
+    Column("batch_id", ID, index=True),
+    Column("status", EnumValue(DisbursementStatus), nullable=False),
+    Column("failure_reason", Text, nullable=False),
+    Column("created_at", UTCDateTime),
+    Column("settled_at", UTCDateTime),
+    # At most one live (not failed, not cancelled) disbursement per application: never paid twice.
+    Index("uq_disbursements_live_application", "application_id", unique=True,
+          sqlite_where=text("status NOT IN ('failed', 'cancelled')"),
+          postgresql_where=text("status NOT IN ('failed', 'cancelled')")),
+)
+
+certificate_requests = Table(
+    "certificate_requests", metadata,
+    Column("id", ID, primary_key=True),
+    Column("requester_id", ID, ForeignKey("residents.id"), nullable=False),
+    Column("subject_id", ID, ForeignKey("residents.id"), nullable=False),
+    Column("kind", EnumValue(CertificateKind), nullable=False),
+    Column("copies", Integer, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("fee_per_copy", MoneyYen, nullable=False),
+    Column("postage", MoneyYen, nullable=False),
+    Column("items", _ITEMS, nullable=False),
+    Column("delivery", EnumValue(Delivery), nullable=False),
+    Column("payment_state", EnumValue(PaymentState), nullable=False),
+    Column("payment_reference", String(64), unique=True),
+    Column("issue_state", EnumValue(IssueState), nullable=False),
+    Column("tracking_number", String(64)),
+    Column("rejection_reason", Text, nullable=False),
+    Column("requested_at", UTCDateTime),
+)
+
+staff_members = Table(
+    "staff_members", metadata,
+    Column("id", ID, primary_key=True),
+    Column("login_id", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", EnumValue(Role), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", EnumValue(Role), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+jobs = Table(
+    "jobs", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("payload", JSONText(), nullable=False),
+    Column("status", EnumValue(JobStatus), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("progress_done", Integer, nullable=False),
+    Column("progress_total", Integer, nullable=False),
+    Column("result", JSONText(), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("version", Integer, nullable=False),  # optimistic locking: one worker claims a job
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", ID, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("payload", JSONText(), nullable=False),
+    Column("status", EnumValue(OutboxStatus), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Index("ix_outbox_status_created_at", "status", "created_at"),
+)
+
+inbox = Table(
+    "inbox", metadata,
+    Column("id", ID, primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("external_id", String(128), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("payload", JSONText(), nullable=False),
+    Column("processed_at", UTCDateTime),
+    UniqueConstraint("source", "external_id"),
+)
+
+mapper_registry = registry()
+_started = False
+
+
+def _writes_after(target: type, column: Column) -> relationship:  # type: ignore[type-arg]
+    """A relationship only for the unit of work: it makes rows that refer to `target` through
+    `column` be written after `target`'s rows (the ORM orders inserts by relationships, not by
+    foreign keys). The domain keeps plain ids; the attribute is never loaded."""
+    return relationship(target, foreign_keys=[column], lazy="raise", viewonly=False)
+
+
+def start_mappers(cipher: FieldCipher) -> None:
+    """Install the data cipher and map the domain classes (the mapping happens once a process;
+    a second call only replaces the cipher)."""
+    global _started
+    cipher_slot.install(cipher)
+    if _started:
+        return
+    _started = True
+    m = mapper_registry.map_imperatively
+    m(Resident, residents)
+    m(HouseholdMember, household_members, properties={
+        "_resident": _writes_after(Resident, household_members.c.resident_id),
+    })
+    m(Household, households, properties={
+        "members": relationship(HouseholdMember, order_by=household_members.c.position,
+                                collection_class=ordering_list("position"),
+                                cascade="all, delete-orphan", lazy="selectin"),
+        "_head": _writes_after(Resident, households.c.head_resident_id),
+    })
+    m(BenefitProgram, benefit_programs, properties={
+        "window": composite(ApplicationWindow, benefit_programs.c.window_opens_at,
+                            benefit_programs.c.window_closes_at),
+    })
+    m(Application, applications, properties={
+        "_program": _writes_after(BenefitProgram, applications.c.program_id),
+        "_household": _writes_after(Household, applications.c.household_id),
+    })
+    m(Disbursement, disbursements, properties={
+        "_application": _writes_after(Application, disbursements.c.application_id),
+    })
+    m(CertificateRequest, certificate_requests, properties={
+        "_requester": _writes_after(Resident, certificate_requests.c.requester_id),
+        "_subject": _writes_after(Resident, certificate_requests.c.subject_id),
+    })
+    m(StaffMember, staff_members)
+    m(ApiKey, api_keys)
+    m(Job, jobs, version_id_col=jobs.c.version)
+    m(OutboxMessage, outbox)
+    m(InboxEvent, inbox)

@@ -1,0 +1,96 @@
+"""The SQLAlchemy unit of work: one session, one transaction, repositories over it."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from adapters.persistence import repositories as repos
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
+from domain.aggregates import Aggregate
+from domain.events import Event
+
+__all__ = ["SqlAlchemyUnitOfWork", "session_factory"]
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self.session: Session | None = None
+
+    def __enter__(self) -> Self:
+        session = self.session = self._sessions()
+        self.residents = repos.SqlResidentRepository(session)
+        self.households = repos.SqlHouseholdRepository(session)
+        self.programs = repos.SqlProgramRepository(session)
+        self.applications = repos.SqlApplicationRepository(session)
+        self.disbursements = repos.SqlDisbursementRepository(session)
+        self.certificate_requests = repos.SqlCertificateRequestRepository(session)
+        self.staff = repos.SqlStaffRepository(session)
+        self.api_keys = repos.SqlApiKeyRepository(session)
+        self.jobs = repos.SqlJobRepository(session)
+        self.outbox = repos.SqlOutboxRepository(session)
+        self.inbox = repos.SqlInboxRepository(session)
+        self._repositories = [
+            self.residents, self.households, self.programs, self.applications,
+            self.disbursements, self.certificate_requests, self.staff, self.api_keys,
+            self.jobs, self.outbox, self.inbox,
+        ]
+        self._events: list[Event] = []
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        assert self.session is not None
+        self.session.close()  # rolls back whatever was not committed; objects stay readable
+        self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None, "use the unit of work in a `with` block"
+        self._gather_events()
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            if _is_unique_violation(error):
+                raise DuplicateError(_constraint_name(error)) from error
+            raise
+        except StaleDataError as error:
+            self.session.rollback()
+            raise ConcurrentUpdate(str(error)) from error
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self.session.rollback()
+
+    def collect_new_events(self) -> list[Event]:
+        self._gather_events()
+        events, self._events = self._events, []
+        return events
+
+    def _gather_events(self) -> None:
+        for repository in self._repositories:
+            for obj in repository.tracked:
+                if isinstance(obj, Aggregate):
+                    self._events.extend(obj.pull_events())
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None)  # psycopg
+    if sqlstate is not None:
+        return sqlstate == "23505"
+    return "UNIQUE constraint failed" in str(error.orig)  # sqlite3
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    """The violated constraint's name where the driver tells it (PostgreSQL), else the message."""
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return name or str(error.orig)

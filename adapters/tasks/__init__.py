@@ -1,0 +1,1 @@
+"""Task queues: in-process (the embedded default) and Celery on Redis."""

@@ -1,0 +1,1 @@
+"""Access for integrators (API keys) and staff accounts."""

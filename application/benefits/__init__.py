@@ -1,0 +1,1 @@
+"""Benefit programs (給付金) and applications."""

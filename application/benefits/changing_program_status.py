@@ -1,0 +1,30 @@
+"""Staff open, close or withdraw a benefit program."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from application.ports.unit_of_work import UnitOfWork
+from domain.benefits import ProgramStatus
+from domain.errors import InvalidValue, NotFound
+
+__all__ = ["ChangeProgramStatus", "change_program_status"]
+
+
+@frozen
+class ChangeProgramStatus:
+    program_id: str
+    status: str  # open, closed, withdrawn
+
+
+def change_program_status(command: ChangeProgramStatus, *, uow: UnitOfWork) -> ProgramStatus:
+    with uow:
+        program = uow.programs.get(command.program_id)
+        if program is None:
+            raise NotFound("給付金が見つかりません。")
+        moves = {"open": program.open, "closed": program.close, "withdrawn": program.withdraw}
+        if command.status not in moves:
+            raise InvalidValue("状態は open、closed、withdrawn のいずれかを指定してください。")
+        moves[command.status]()
+        uow.commit()
+        return program.status

@@ -1,0 +1,1 @@
+"""The demo town: a synthetic registry, staff accounts and a program, for trying Madoguchi."""

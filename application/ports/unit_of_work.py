@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Protocol, Self
+
+from application.ports import repositories as r
+from domain.events import Event
+
+__all__ = ["ConcurrentUpdate", "DuplicateError", "UnitOfWork"]
+
+
+class DuplicateError(Exception):
+    """The database refused a second copy of something that must be unique.
+
+    Raised by `commit()`; the unit of work is rolled back and nothing was written."""
+
+    def __init__(self, constraint: str) -> None:
+        super().__init__(constraint)
+        self.constraint = constraint
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed the same row since it was read (optimistic locking); nothing of this
+    unit of work was written. Read again and decide again."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction. `with uow:` opens it; leaving without `commit()` rolls it back."""
+
+    residents: r.ResidentRepository
+    households: r.HouseholdRepository
+    programs: r.ProgramRepository
+    applications: r.ApplicationRepository
+    disbursements: r.DisbursementRepository
+    certificate_requests: r.CertificateRequestRepository
+    staff: r.StaffRepository
+    api_keys: r.ApiKeyRepository
+    jobs: r.JobRepository
+    outbox: r.OutboxRepository
+    inbox: r.InboxRepository
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *args: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def collect_new_events(self) -> list[Event]: ...

@@ -1,0 +1,1 @@
+"""Staff accounts (職員)."""

@@ -1,0 +1,265 @@
+"""Benefit programs (給付金) and the applications households make to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from attrs import define, field, frozen
+
+from domain.aggregates import Aggregate
+from domain.errors import IllegalTransition, InvalidValue, InvariantViolated
+from domain.events import (
+    ApplicationConfirmed,
+    ApplicationDecided,
+    ApplicationDeclined,
+    ApplicationWithdrawn,
+    ProgramStatusChanged,
+)
+from domain.values import BankAccount, Money
+
+__all__ = [
+    "Application",
+    "ApplicationStatus",
+    "ApplicationWindow",
+    "BenefitProgram",
+    "PayoutMethod",
+    "ProgramStatus",
+]
+
+
+class PayoutMethod(enum.Enum):
+    BANK_TRANSFER = "bank_transfer"  # 口座振込
+    ATM_CASH = "atm_cash"  # ATM 現金受取
+    E_MONEY = "e_money"  # 電子マネー
+
+    @property
+    def label(self) -> str:
+        return {"bank_transfer": "口座振込", "atm_cash": "ATM現金受取", "e_money": "電子マネー"}[
+            self.value
+        ]
+
+
+class ProgramStatus(enum.Enum):
+    DRAFT = "draft"  # 準備中
+    OPEN = "open"  # 受付中
+    CLOSED = "closed"  # 受付終了
+    WITHDRAWN = "withdrawn"  # 取り下げ (the program was cancelled)
+
+
+@frozen
+class ApplicationWindow:
+    """申請期間: applications are accepted from `opens_at` up to, not including, `closes_at`."""
+
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+
+    def __attrs_post_init__(self) -> None:
+        if self.closes_at <= self.opens_at:
+            raise InvalidValue("申請期間の終了は開始より後にしてください。")
+
+    def contains(self, moment: dt.datetime) -> bool:
+        return self.opens_at <= moment < self.closes_at
+
+    def __composite_values__(self) -> tuple[dt.datetime, dt.datetime]:
+        """The window as two columns (how a mapper stores a multi-column value)."""
+        return self.opens_at, self.closes_at
+
+
+def _methods(value: object) -> frozenset[PayoutMethod]:
+    return frozenset(PayoutMethod(m) if not isinstance(m, PayoutMethod) else m for m in value)
+
+
+@define(slots=False, eq=False)
+class BenefitProgram(Aggregate):
+    id: str
+    name: str
+    amount_per_household: Money
+    eligibility_source: str  # where the eligible list comes from, e.g. 住民税非課税世帯
+    window: ApplicationWindow
+    payout_methods: frozenset[PayoutMethod] = field(converter=_methods)
+    status: ProgramStatus = ProgramStatus.DRAFT
+    notice_text: str = ""
+    decision_text: str = ""
+    rejection_text: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name or not self.name.strip():
+            raise InvalidValue("給付金の名称を入力してください。")
+        if len(self.name) > 100:
+            raise InvalidValue("給付金の名称は100文字以内で入力してください。")
+        if self.amount_per_household.yen <= 0:
+            raise InvalidValue("1世帯あたりの支給額は1円以上にしてください。")
+        if not self.payout_methods:
+            raise InvalidValue("支給方法を1つ以上選んでください。")
+
+    def open(self) -> None:
+        self._move(ProgramStatus.OPEN, allowed_from={ProgramStatus.DRAFT, ProgramStatus.CLOSED})
+
+    def close(self) -> None:
+        self._move(ProgramStatus.CLOSED, allowed_from={ProgramStatus.OPEN})
+
+    def withdraw(self) -> None:
+        self._move(ProgramStatus.WITHDRAWN,
+                   allowed_from={ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED})
+
+    def _move(self, to: ProgramStatus, *, allowed_from: set[ProgramStatus]) -> None:
+        if self.status not in allowed_from:
+            raise IllegalTransition(
+                f"給付金「{self.name}」は{_PROGRAM_LABEL[self.status]}のため、"
+                f"{_PROGRAM_LABEL[to]}にできません。"
+            )
+        self.status = to
+        self.record(ProgramStatusChanged(program_id=self.id, status=to.value))
+
+    def ensure_accepting(self, now: dt.datetime) -> None:
+        """Raise a message a resident can read when an application cannot be accepted now."""
+        if self.status is ProgramStatus.WITHDRAWN:
+            raise IllegalTransition(f"「{self.name}」は取り下げられたため、申請できません。",
+                                    code="program_withdrawn")
+        if self.status is ProgramStatus.DRAFT or now < self.window.opens_at:
+            raise IllegalTransition(f"「{self.name}」の申請受付はまだ始まっていません。",
+                                    code="window_not_open")
+        if self.status is ProgramStatus.CLOSED or now >= self.window.closes_at:
+            raise IllegalTransition(f"「{self.name}」の申請期間は終了しました。",
+                                    code="window_closed")
+
+
+_PROGRAM_LABEL = {
+    ProgramStatus.DRAFT: "準備中",
+    ProgramStatus.OPEN: "受付中",
+    ProgramStatus.CLOSED: "受付終了",
+    ProgramStatus.WITHDRAWN: "取り下げ",
+}
+
+
+class ApplicationStatus(enum.Enum):
+    NOTIFIED = "notified"  # 通知済み
+    CONFIRMED = "confirmed"  # 申請受付
+    DECLINED = "declined"  # 辞退
+    APPROVED = "approved"  # 支給決定
+    REJECTED = "rejected"  # 不支給決定
+    PAID = "paid"  # 支払済み
+    PAYMENT_FAILED = "payment_failed"  # 振込不能
+    WITHDRAWN = "withdrawn"  # 取り下げ
+
+    @property
+    def label(self) -> str:
+        return _APPLICATION_LABEL[self]
+
+
+_APPLICATION_LABEL = {
+    ApplicationStatus.NOTIFIED: "通知済み（未回答）",
+    ApplicationStatus.CONFIRMED: "申請受付済み",
+    ApplicationStatus.DECLINED: "辞退",
+    ApplicationStatus.APPROVED: "支給決定",
+    ApplicationStatus.REJECTED: "不支給決定",
+    ApplicationStatus.PAID: "支払済み",
+    ApplicationStatus.PAYMENT_FAILED: "振込不能",
+    ApplicationStatus.WITHDRAWN: "取り下げ",
+}
+
+S = ApplicationStatus
+_ALLOWED: dict[ApplicationStatus, set[ApplicationStatus]] = {
+    S.NOTIFIED: {S.CONFIRMED, S.DECLINED, S.WITHDRAWN},
+    S.DECLINED: {S.CONFIRMED},  # a resident may change their mind while the window is open
+    S.CONFIRMED: {S.APPROVED, S.REJECTED, S.WITHDRAWN},
+    S.APPROVED: {S.PAID, S.PAYMENT_FAILED},
+    S.PAYMENT_FAILED: {S.PAID, S.PAYMENT_FAILED},  # re-paid in a new batch, or failed again
+    S.REJECTED: set(),
+    S.PAID: set(),
+    S.WITHDRAWN: set(),
+}
+
+
+@define(slots=False, eq=False)
+class Application(Aggregate):
+    """One per household per program (the database enforces it too)."""
+
+    id: str
+    program_id: str
+    household_id: str
+    status: ApplicationStatus = ApplicationStatus.NOTIFIED
+    channel: str = "line"  # line, postal, counter, …
+    payout_method: PayoutMethod | None = None
+    payee_account: BankAccount | None = None
+    amount: Money | None = None
+    notified_at: dt.datetime | None = None
+    confirmed_at: dt.datetime | None = None
+    decided_at: dt.datetime | None = None
+    decided_by: str | None = None
+    decision_reason: str = ""
+
+    @classmethod
+    def notify(cls, *, id: str, program: BenefitProgram, household_id: str,
+               at: dt.datetime, channel: str = "line") -> Application:
+        return cls(id=id, program_id=program.id, household_id=household_id,
+                   channel=channel, amount=program.amount_per_household, notified_at=at)
+
+    @classmethod
+    def from_paper(cls, *, id: str, program: BenefitProgram, household_id: str,
+                   payout_method: PayoutMethod, payee_account: BankAccount | None,
+                   at: dt.datetime) -> Application:
+        """A paper form entered by staff (the postal path): it arrives already confirmed."""
+        application = cls(id=id, program_id=program.id, household_id=household_id,
+                          channel="postal", amount=program.amount_per_household)
+        application.confirm(program=program, at=at, payout_method=payout_method,
+                            payee_account=payee_account)
+        return application
+
+    def confirm(self, *, program: BenefitProgram, at: dt.datetime, payout_method: PayoutMethod,
+                payee_account: BankAccount | None) -> None:
+        if program.id != self.program_id:
+            raise InvariantViolated("申請と給付金が一致しません。")
+        if self.status is ApplicationStatus.CONFIRMED:
+            raise IllegalTransition("この給付金の申請はすでに受け付けています。",
+                                    code="already_confirmed")
+        self._ensure_can_move(ApplicationStatus.CONFIRMED)
+        program.ensure_accepting(at)
+        if payout_method not in program.payout_methods:
+            raise InvalidValue(f"この給付金は{payout_method.label}で受け取れません。")
+        if payout_method is PayoutMethod.BANK_TRANSFER and payee_account is None:
+            raise InvalidValue("口座振込には振込先の口座が必要です。")
+        self.payout_method = payout_method
+        self.payee_account = payee_account if payout_method is PayoutMethod.BANK_TRANSFER else None
+        self.status = ApplicationStatus.CONFIRMED
+        self.confirmed_at = at
+        self.record(ApplicationConfirmed(application_id=self.id, program_id=self.program_id,
+                                         household_id=self.household_id))
+
+    def decline(self, *, at: dt.datetime) -> None:
+        self._move(ApplicationStatus.DECLINED)
+        self.record(ApplicationDeclined(application_id=self.id))
+
+    def approve(self, *, by: str, at: dt.datetime, reason: str = "") -> None:
+        self._move(ApplicationStatus.APPROVED)
+        self.decided_at, self.decided_by, self.decision_reason = at, by, reason
+        self.record(ApplicationDecided(application_id=self.id, approved=True, reason=reason))
+
+    def reject(self, *, by: str, at: dt.datetime, reason: str) -> None:
+        if not reason or not reason.strip():
+            raise InvalidValue("不支給の理由を入力してください。")
+        self._move(ApplicationStatus.REJECTED)
+        self.decided_at, self.decided_by, self.decision_reason = at, by, reason.strip()
+        self.record(ApplicationDecided(application_id=self.id, approved=False,
+                                       reason=self.decision_reason))
+
+    def withdraw(self) -> None:
+        self._move(ApplicationStatus.WITHDRAWN)
+        self.record(ApplicationWithdrawn(application_id=self.id))
+
+    def mark_paid(self) -> None:
+        self._move(ApplicationStatus.PAID)
+
+    def mark_payment_failed(self) -> None:
+        self._move(ApplicationStatus.PAYMENT_FAILED)
+
+    def _ensure_can_move(self, to: ApplicationStatus) -> None:
+        if to not in _ALLOWED[self.status]:
+            raise IllegalTransition(
+                f"申請の状態が「{self.status.label}」のため、「{to.label}」にはできません。"
+            )
+
+    def _move(self, to: ApplicationStatus) -> None:
+        self._ensure_can_move(to)
+        self.status = to

@@ -1,0 +1,53 @@
+"""Town staff (職員) who use the web UI, and the roles that decide what they may do."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from attrs import define
+
+from domain.errors import InvalidValue
+
+__all__ = ["Role", "StaffMember"]
+
+
+class Role(enum.Enum):
+    VIEWER = "viewer"  # 閲覧者
+    CASE_WORKER = "case_worker"  # 担当者
+    APPROVER = "approver"  # 決裁者
+    ADMINISTRATOR = "administrator"  # 管理者
+
+    @property
+    def label(self) -> str:
+        return {"viewer": "閲覧者", "case_worker": "担当者", "approver": "決裁者",
+                "administrator": "管理者"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        try:
+            return cls(text)
+        except ValueError:
+            names = "、".join(role.value for role in cls)
+            raise InvalidValue(f"役割「{text}」はありません（{names} のいずれか）。") from None
+
+
+_LOGIN_ID = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+
+@define(slots=False, eq=False)
+class StaffMember:
+    id: str
+    login_id: str
+    display_name: str
+    role: Role
+    password_hash: str
+    active: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.login_id, str) or not _LOGIN_ID.fullmatch(self.login_id):
+            raise InvalidValue(
+                "ログインIDは英小文字・数字・._- の3〜64文字で、英数字で始めてください。"
+            )
+        if not self.display_name or not self.display_name.strip():
+            raise InvalidValue("職員の氏名を入力してください。")

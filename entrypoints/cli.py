@@ -1,0 +1,224 @@
+"""The `madoguchi` command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from adapters.crypto import new_key
+from adapters.persistence import migrating
+from adapters.persistence.key_rotation import rotate_encrypted_columns
+from application.access.creating_api_key import CreateApiKey, create_api_key
+from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, DEMO_STAFF
+from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
+from application.tasks import start_job
+from domain.errors import DomainError
+from domain.staff import Role
+from entrypoints.config import ConfigurationError, Settings
+from entrypoints.containers import Container, build_container
+from entrypoints.tasks import SEED_DEMO_TOWN
+
+__all__ = ["main"]
+
+
+class _Context:
+    def __init__(self) -> None:
+        self._container: Container | None = None
+
+    @property
+    def container(self) -> Container:
+        if self._container is None:
+            try:
+                self._container = build_container(Settings.from_env())
+            except ConfigurationError as error:
+                raise click.ClickException(str(error)) from None
+        return self._container
+
+
+pass_context = click.make_pass_decorator(_Context, ensure=True)
+
+
+class _Group(click.Group):
+    """Domain errors end as their Japanese message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """Madoguchi (窓口): the town hall in the resident's phone."""
+
+
+@main.group(cls=_Group)
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@pass_context
+def db_upgrade(ctx: _Context, revision: str) -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    engine = ctx.container.engine()
+    migrating.upgrade(engine, revision)
+    click.echo(f"database at revision {migrating.current_revision(engine)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@pass_context
+def db_downgrade(ctx: _Context, revision: str) -> None:
+    """Migrate the database down to REVISION ("base" removes every table)."""
+    engine = ctx.container.engine()
+    migrating.downgrade(engine, revision)
+    click.echo(f"database at revision {migrating.current_revision(engine) or 'base'}")
+
+
+@db.command("current")
+@pass_context
+def db_current(ctx: _Context) -> None:
+    """Print the database's revision and the newest one."""
+    current = migrating.current_revision(ctx.container.engine())
+    click.echo(f"current: {current or 'base'}  head: {migrating.head_revision()}")
+
+
+@main.command()
+@click.option("--households", default=200, show_default=True, help="Synthetic households.")
+@pass_context
+def demo(ctx: _Context, households: int) -> None:
+    """Seed the demo town into the configured database (safe to run again)."""
+    container = ctx.container
+    _require_schema(container)
+    job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
+                       queue=container.task_queue(), registry=container.task_registry(),
+                       ids=container.ids(), clock=container.clock())
+    job = _wait_for(container, job_id)
+    if job.error:
+        raise click.ClickException(job.error)
+    created = job.result
+    click.echo(f"demo town {container.config.town_name()}: "
+               f"{created['households']} households and {created['residents']} residents added, "
+               f"{created['staff']} staff accounts, {created['programs']} program(s)")
+    click.echo(f"program: {DEMO_PROGRAM_NAME} (受付中)")
+    click.echo("staff log-ins (password: madoguchi-demo): "
+               + ", ".join(f"{login} ({role.value})" for login, _, role in DEMO_STAFF))
+
+
+def _wait_for(container: Container, job_id: str):  # type: ignore[no-untyped-def]
+    shown = -1
+    while True:
+        with container.uow() as uow:
+            job = uow.jobs.get(job_id)
+        if job.progress_total and job.progress_done != shown:
+            shown = job.progress_done
+            click.echo(f"  {job.progress_done}/{job.progress_total}", err=True)
+        if job.finished:
+            return job
+        time.sleep(0.2)
+
+
+def _require_schema(container: Container) -> None:
+    if migrating.current_revision(container.engine()) != migrating.head_revision():
+        raise click.ClickException("the database schema is not current: run "
+                                   "`madoguchi db upgrade` first")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_context
+def serve(ctx: _Context, host: str, port: int) -> None:
+    """Serve the web app (staff UI, REST API, webhooks) with a threaded server.
+
+    In production run `gunicorn entrypoints.wsgi:app` instead."""
+    from werkzeug.serving import run_simple
+
+    from entrypoints.web import create_app
+
+    container = ctx.container
+    _require_schema(container)
+    click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
+    run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--concurrency", default=2, show_default=True, type=int)
+@pass_context
+def worker(ctx: _Context, concurrency: int) -> None:
+    """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis)."""
+    container = ctx.container
+    container.celery_app().worker_main(
+        ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"]
+    )
+
+
+@main.group(cls=_Group)
+def apikey() -> None:
+    """Integrator API keys."""
+
+
+@apikey.command("create")
+@click.option("--name", required=True, help="Who uses the key (e.g. the vendor's system).")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@pass_context
+def apikey_create(ctx: _Context, name: str, role: str) -> None:
+    """Create a key and print it once: only its hash is stored."""
+    container = ctx.container
+    created = create_api_key(CreateApiKey(name=name, role=role), uow=container.uow(),
+                             ids=container.ids(), clock=container.clock())
+    click.echo(created.secret)
+    click.echo(f"key {created.id} for {name!r} ({role}); store it now: it is not shown again",
+               err=True)
+
+
+@main.group(cls=_Group)
+def staff() -> None:
+    """Staff accounts."""
+
+
+@staff.command("create")
+@click.option("--login-id", required=True)
+@click.option("--name", "display_name", required=True, help="氏名 as shown in the UI.")
+@click.option("--role", default=Role.ADMINISTRATOR.value, show_default=True,
+              type=click.Choice([r.value for r in Role]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_context
+def staff_create(ctx: _Context, login_id: str, display_name: str, role: str,
+                 password_stdin: bool) -> None:
+    """Create a staff account (the first administrator, for example)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    container = ctx.container
+    staff_id = create_staff_member(
+        CreateStaffMember(login_id=login_id, display_name=display_name, role=role,
+                          password=password),
+        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher())
+    click.echo(f"staff account {login_id} ({role}) created: {staff_id}")
+
+
+@main.group(cls=_Group)
+def keys() -> None:
+    """Data encryption keys (MADOGUCHI_DATA_KEYS)."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print a new data key. Put it first in MADOGUCHI_DATA_KEYS, then run `keys rotate`."""
+    click.echo(new_key())
+
+
+@keys.command("rotate")
+@pass_context
+def keys_rotate(ctx: _Context) -> None:
+    """Re-encrypt all personal data with the first key of MADOGUCHI_DATA_KEYS."""
+    container = ctx.container
+    count = rotate_encrypted_columns(container.engine(), container.cipher())
+    click.echo(f"{count} values re-encrypted with the newest key; older keys can now be removed")

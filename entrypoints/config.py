@@ -1,0 +1,87 @@
+"""Settings from environment variables (documented in the README)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from attrs import frozen
+
+from adapters.crypto import new_key
+
+__all__ = ["ConfigurationError", "Settings"]
+
+ENVIRONMENTS = {"development", "test", "production"}
+QUEUES = {"in_process", "eager", "celery"}
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot work; the message says which variable to set."""
+
+
+@frozen
+class Settings:
+    environment: str
+    data_dir: Path
+    database_url: str
+    data_keys: tuple[str, ...]
+    secret_key: str
+    task_queue: str
+    broker_url: str
+    town_name: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        environment = env.get("MADOGUCHI_ENV", "development")
+        if environment not in ENVIRONMENTS:
+            raise ConfigurationError(f"MADOGUCHI_ENV must be one of {sorted(ENVIRONMENTS)}")
+        data_dir = Path(env.get("MADOGUCHI_DATA_DIR", "var")).resolve()
+        production = environment == "production"
+        database_url = env.get("DATABASE_URL") or ""
+        if not database_url:
+            if production:
+                raise ConfigurationError("DATABASE_URL is required in production")
+            database_url = f"sqlite:///{data_dir / 'madoguchi.db'}"
+        task_queue = env.get("MADOGUCHI_TASK_QUEUE", "in_process")
+        if task_queue not in QUEUES:
+            raise ConfigurationError(f"MADOGUCHI_TASK_QUEUE must be one of {sorted(QUEUES)}")
+        keys = tuple(k.strip() for k in env.get("MADOGUCHI_DATA_KEYS", "").split(",") if k.strip())
+        secret = env.get("MADOGUCHI_SECRET_KEY", "")
+        if production and not keys:
+            raise ConfigurationError("MADOGUCHI_DATA_KEYS is required in production")
+        if production and len(secret) < 32:
+            raise ConfigurationError("MADOGUCHI_SECRET_KEY (32+ characters) is required in "
+                                     "production")
+        if not keys:
+            keys = (_local_secret(data_dir / "data.key", new_key),)
+        if not secret:
+            secret = _local_secret(data_dir / "secret.key", lambda: os.urandom(32).hex())
+        return cls(
+            environment=environment,
+            data_dir=data_dir,
+            database_url=database_url,
+            data_keys=keys,
+            secret_key=secret,
+            task_queue=task_queue,
+            broker_url=env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
+            or "redis://127.0.0.1:6379/0",
+            town_name=env.get("MADOGUCHI_TOWN_NAME", "見本町"),
+        )
+
+
+def _local_secret(path: Path, make: object) -> str:
+    """Outside production a missing key is made once and kept in the data directory (mode 600),
+    so the quick start needs no set-up and restarts can still read what they stored."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()  # type: ignore[operator]
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value

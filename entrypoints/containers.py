@@ -1,0 +1,69 @@
+"""The composition root: every adapter is built here from configuration, and swappable
+(`container.<name>.override(...)` in tests)."""
+
+from __future__ import annotations
+
+import functools
+
+from dependency_injector import containers, providers
+
+from adapters.crypto import FieldCipher
+from adapters.passwords import Argon2PasswordHasher
+from adapters.persistence import orm
+from adapters.persistence.database import make_engine
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from adapters.system import SystemClock, TimeOrderedIds
+from adapters.tasks.celery_queue import CeleryTaskQueue, make_celery
+from adapters.tasks.in_process import InProcessTaskQueue
+from application.tasks import run_job
+from entrypoints.config import Settings
+from entrypoints.tasks import build_task_registry
+
+__all__ = ["Container", "build_container"]
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration(strict=True)
+
+    # Gateways: the outside world.
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(TimeOrderedIds)
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    cipher = providers.Singleton(FieldCipher, keys=config.data_keys)
+    engine = providers.Singleton(make_engine, config.database_url)
+    sessions = providers.Singleton(session_factory, engine)
+    uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions)
+
+    # Services: long work and the queue that runs it.
+    task_registry = providers.Singleton(
+        build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
+        hasher=password_hasher,
+    )
+    job_runner = providers.Singleton(
+        functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
+        clock=clock,
+    )
+    celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner)
+    task_queue = providers.Selector(
+        config.task_queue,
+        in_process=providers.Singleton(InProcessTaskQueue, run=job_runner),
+        eager=providers.Singleton(InProcessTaskQueue, run=job_runner, eager=True),
+        celery=providers.Singleton(CeleryTaskQueue, app=celery_app),
+    )
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    settings = settings or Settings.from_env()
+    container = Container()
+    container.config.from_dict({
+        "environment": settings.environment,
+        "database_url": settings.database_url,
+        "data_keys": list(settings.data_keys),
+        "secret_key": settings.secret_key,
+        "task_queue": settings.task_queue,
+        "broker_url": settings.broker_url,
+        "town_name": settings.town_name,
+    })
+    container.check_dependencies()
+    orm.start_mappers(container.cipher())
+    return container

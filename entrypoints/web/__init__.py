@@ -1,0 +1,46 @@
+"""The Flask app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from entrypoints.containers import Container, build_container
+from entrypoints.web.access import rule_of
+from entrypoints.web.api.v1 import api_v1
+from entrypoints.web.errors import register_error_handlers
+from entrypoints.web.site import site
+
+__all__ = ["create_app"]
+
+UNGUARDED_ENDPOINTS = {"static"}
+
+
+def create_app(container: Container | None = None) -> Flask:
+    container = container or build_container()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=container.config.secret_key(),
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=container.config.environment() == "production",
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["madoguchi"] = container
+    register_error_handlers(app)
+    app.register_blueprint(site)
+    app.register_blueprint(api_v1)
+    _refuse_unguarded_routes(app)
+    return app
+
+
+def _refuse_unguarded_routes(app: Flask) -> None:
+    """Deny by default: a route without an access rule is a programming error."""
+    missing = [
+        rule.rule for rule in app.url_map.iter_rules()
+        if rule.endpoint not in UNGUARDED_ENDPOINTS
+        and rule_of(app.view_functions[rule.endpoint]) is None
+    ]
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {missing}")

@@ -1,0 +1,56 @@
+"""Route-level access rules: every view says it is public or which permission it needs.
+
+Deny by default: `create_app` refuses to start when a route has no rule (and a test checks it).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import g, request
+
+from application.access.authenticating_api_key import authenticate_api_key
+from domain.access import Permission, allows
+from entrypoints.web.errors import ApiError
+from entrypoints.web.services import container
+
+__all__ = ["public", "requires_api_permission", "rule_of"]
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def public(view: View) -> View:
+    view.access_rule = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def rule_of(view: Callable[..., Any]) -> str | Permission | None:
+    return getattr(view, "access_rule", None)
+
+
+def requires_api_permission(permission: Permission) -> Callable[[View], View]:
+    """Bearer API key with a role that holds `permission`; 401 without a valid key, 403 without
+    the permission."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            scheme, _, secret = header.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise ApiError(401, "unauthenticated", "APIキーを Authorization: Bearer で"
+                                                        "指定してください。")
+            key = authenticate_api_key(secret.strip(), uow=container().uow())
+            if key is None:
+                raise ApiError(401, "unauthenticated", "APIキーが無効です。")
+            if not allows(key.role, permission):
+                raise ApiError(403, "forbidden", "このAPIキーの役割では実行できません。")
+            g.api_key_id = key.id
+            return view(*args, **kwargs)
+
+        guarded.access_rule = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,1 @@
+"""The integrator REST API."""

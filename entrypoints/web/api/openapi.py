@@ -1,0 +1,166 @@
+"""The OpenAPI 3.1 document of /api/v1 (a test checks it lists exactly the routes served)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["openapi_document"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "401": {"$ref": "#/components/responses/Unauthenticated"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+}
+_PROGRAM_ID = {"name": "program_id", "in": "path", "required": True,
+               "schema": {"type": "string"}}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Madoguchi API",
+            "version": "1",
+            "description": "給付金・申請・ジョブを扱う連携用 API。Authorization: Bearer <APIキー>。"
+                           "エラーは常に {\"error\": {\"code\", \"message\"}} の形で返ります。",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"apiKey": []}],
+        "paths": {
+            "/programs": {
+                "get": {
+                    "operationId": "listPrograms",
+                    "summary": "給付金の一覧",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "programs": {"type": "array", "items": _ref("Program")}}}, "一覧"),
+                        **_ERRORS},
+                },
+                "post": {
+                    "operationId": "createProgram",
+                    "summary": "給付金を登録する（準備中の状態で作られます）",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": _ref("NewProgram")}}},
+                    "responses": {
+                        "201": _json(_ref("Program"), "登録しました"),
+                        "409": {"$ref": "#/components/responses/Error"},
+                        "422": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/programs/{program_id}": {
+                "get": {
+                    "operationId": "getProgram",
+                    "summary": "給付金",
+                    "parameters": [_PROGRAM_ID],
+                    "responses": {"200": _json(_ref("Program"), "給付金"),
+                                  "404": {"$ref": "#/components/responses/Error"}, **_ERRORS},
+                },
+            },
+            "/programs/{program_id}/status": {
+                "post": {
+                    "operationId": "changeProgramStatus",
+                    "summary": "受付開始・受付終了・取り下げ",
+                    "parameters": [_PROGRAM_ID],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["status"], "properties": {
+                            "status": {"enum": ["open", "closed", "withdrawn"]}}}}}},
+                    "responses": {
+                        "200": _json({"type": "object", "properties": {
+                            "id": {"type": "string"}, "status": {"type": "string"}}}, "変更後"),
+                        "404": {"$ref": "#/components/responses/Error"},
+                        "409": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/jobs/{job_id}": {
+                "get": {
+                    "operationId": "getJob",
+                    "summary": "長い処理（取込・送信・出力）の進み具合と結果",
+                    "parameters": [{"name": "job_id", "in": "path", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "responses": {"200": _json(_ref("Job"), "ジョブ"),
+                                  "404": {"$ref": "#/components/responses/Error"}, **_ERRORS},
+                },
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "この文書",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 文書"}},
+                },
+            },
+        },
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
+                                           "description": "madoguchi apikey create で発行"}},
+            "responses": {
+                "Error": _json(_ref("Error"), "エラー"),
+                "Unauthenticated": _json(_ref("Error"), "APIキーがない、または無効"),
+                "Forbidden": _json(_ref("Error"), "このAPIキーの役割では実行できない"),
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {
+                    "error": {"type": "object", "required": ["code", "message"], "properties": {
+                        "code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "NewProgram": {
+                    "type": "object",
+                    "required": ["name", "amount_per_household", "eligibility_source",
+                                 "opens_at", "closes_at", "payout_methods"],
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 100},
+                        "amount_per_household": {"type": "integer", "minimum": 1,
+                                                 "description": "円"},
+                        "eligibility_source": {"type": "string"},
+                        "opens_at": {"type": "string", "format": "date-time"},
+                        "closes_at": {"type": "string", "format": "date-time"},
+                        "payout_methods": {"type": "array", "minItems": 1, "items": {
+                            "enum": ["bank_transfer", "atm_cash", "e_money"]}},
+                        "notice_text": {"type": "string"},
+                        "decision_text": {"type": "string"},
+                        "rejection_text": {"type": "string"},
+                    },
+                },
+                "Program": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "amount_per_household": {"type": "integer"},
+                        "eligibility_source": {"type": "string"},
+                        "opens_at": {"type": "string", "format": "date-time"},
+                        "closes_at": {"type": "string", "format": "date-time"},
+                        "payout_methods": {"type": "array", "items": {"type": "string"}},
+                        "status": {"enum": ["draft", "open", "closed", "withdrawn"]},
+                        "notice_text": {"type": "string"},
+                        "decision_text": {"type": "string"},
+                        "rejection_text": {"type": "string"},
+                    },
+                },
+                "Job": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "status": {"enum": ["queued", "running", "succeeded", "failed"]},
+                        "progress": {"type": "object", "properties": {
+                            "done": {"type": "integer"}, "total": {"type": "integer"}}},
+                        "result": {"type": "object"},
+                        "error": {"type": ["string", "null"]},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "finished_at": {"type": ["string", "null"], "format": "date-time"},
+                    },
+                },
+            },
+        },
+    }

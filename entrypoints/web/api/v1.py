@@ -1,0 +1,156 @@
+"""REST API v1: programs and jobs. Bearer API keys; JSON errors; documented in openapi.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+
+from application.benefits.changing_program_status import (
+    ChangeProgramStatus,
+    change_program_status,
+)
+from application.benefits.creating_program import CreateProgram, create_program
+from application.jobs import Job
+from domain.access import Permission
+from domain.benefits import BenefitProgram
+from domain.errors import NotFound
+from entrypoints.web.access import public, requires_api_permission
+from entrypoints.web.api.openapi import openapi_document
+from entrypoints.web.errors import ApiError
+from entrypoints.web.services import container
+
+__all__ = ["api_v1"]
+
+api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+
+@api_v1.get("/openapi.json")
+@public
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(openapi_document())
+
+
+@api_v1.get("/programs")
+@requires_api_permission(Permission.VIEW_PROGRAMS)
+def list_programs():  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        programs = [_program_json(p) for p in uow.programs.list()]
+    return jsonify({"programs": programs})
+
+
+@api_v1.post("/programs")
+@requires_api_permission(Permission.MANAGE_PROGRAMS)
+def create_program_view():  # type: ignore[no-untyped-def]
+    body = _json_body()
+    command = CreateProgram(
+        name=_field(body, "name", str),
+        amount_yen=_field(body, "amount_per_household", int),
+        eligibility_source=_field(body, "eligibility_source", str),
+        opens_at=_datetime(body, "opens_at"),
+        closes_at=_datetime(body, "closes_at"),
+        payout_methods=tuple(_field(body, "payout_methods", list)),
+        notice_text=_field(body, "notice_text", str, required=False) or "",
+        decision_text=_field(body, "decision_text", str, required=False) or "",
+        rejection_text=_field(body, "rejection_text", str, required=False) or "",
+    )
+    services = container()
+    program_id = create_program(command, uow=services.uow(), ids=services.ids())
+    with services.uow() as uow:
+        program = uow.programs.get(program_id)
+        response = jsonify(_program_json(program))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api_v1.get_program", program_id=program_id)
+    return response
+
+
+@api_v1.get("/programs/<program_id>")
+@requires_api_permission(Permission.VIEW_PROGRAMS)
+def get_program(program_id: str):  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        program = uow.programs.get(program_id)
+        if program is None:
+            raise NotFound("給付金が見つかりません。")
+        return jsonify(_program_json(program))
+
+
+@api_v1.post("/programs/<program_id>/status")
+@requires_api_permission(Permission.MANAGE_PROGRAMS)
+def change_program_status_view(program_id: str):  # type: ignore[no-untyped-def]
+    body = _json_body()
+    status = change_program_status(
+        ChangeProgramStatus(program_id=program_id, status=_field(body, "status", str)),
+        uow=container().uow(),
+    )
+    return jsonify({"id": program_id, "status": status.value})
+
+
+@api_v1.get("/jobs/<job_id>")
+@requires_api_permission(Permission.VIEW_JOBS)
+def get_job(job_id: str):  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        job = uow.jobs.get(job_id)
+        if job is None:
+            raise NotFound("ジョブが見つかりません。")
+        return jsonify(_job_json(job))
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
+    return body
+
+
+def _field(body: dict[str, Any], name: str, kind: type, *, required: bool = True) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ApiError(422, "missing_field", f"項目「{name}」がありません。")
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ApiError(422, "invalid_field", f"項目「{name}」の型が正しくありません。")
+    return value
+
+
+def _datetime(body: dict[str, Any], name: str) -> dt.datetime:
+    text = _field(body, name, str)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ApiError(422, "invalid_field",
+                       f"項目「{name}」は ISO 8601 の日時で指定してください。") from None
+    if value.tzinfo is None:
+        raise ApiError(422, "invalid_field",
+                       f"項目「{name}」にはタイムゾーンを含めてください（例: +09:00）。")
+    return value
+
+
+def _program_json(program: BenefitProgram) -> dict[str, Any]:
+    return {
+        "id": program.id,
+        "name": program.name,
+        "amount_per_household": program.amount_per_household.yen,
+        "eligibility_source": program.eligibility_source,
+        "opens_at": program.window.opens_at.isoformat(),
+        "closes_at": program.window.closes_at.isoformat(),
+        "payout_methods": sorted(m.value for m in program.payout_methods),
+        "status": program.status.value,
+        "notice_text": program.notice_text,
+        "decision_text": program.decision_text,
+        "rejection_text": program.rejection_text,
+    }
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "name": job.name,
+        "status": job.status.value,
+        "progress": {"done": job.progress_done, "total": job.progress_total},
+        "result": job.result,
+        "error": job.error or None,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }

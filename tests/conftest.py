@@ -1,0 +1,107 @@
+"""Shared fixtures. Integration tests run on SQLite always and on PostgreSQL when
+TEST_DATABASE_URL is set (one database per xdist worker, migrated once per session)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from adapters.crypto import FieldCipher, new_key
+from adapters.persistence import migrating, orm
+from adapters.persistence.database import make_engine, normalize_url
+from entrypoints.config import Settings
+from entrypoints.containers import Container, build_container
+
+TEST_KEY = new_key()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mappers() -> None:
+    orm.start_mappers(FieldCipher([TEST_KEY]))
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url() -> str | None:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return None
+    url = make_url(normalize_url(base))
+    name = f"madoguchi_test_{_worker()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
+    sqlite_path = tmp_path_factory.mktemp("db") / "madoguchi.db"
+    return {"sqlite": f"sqlite:///{sqlite_path}", "postgresql": _postgres_url()}
+
+
+@pytest.fixture(scope="session")
+def _migrated_engines(database_urls: dict[str, str | None]) -> Iterator[dict[str, Engine]]:
+    engines = {}
+    for backend, url in database_urls.items():
+        if url is not None:
+            engine = make_engine(url)
+            migrating.upgrade(engine)
+            engines[backend] = engine
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(orm.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, _migrated_engines: dict[str, Engine]) -> Engine:
+    """A migrated, empty database: SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
+    backend = request.param
+    if backend not in _migrated_engines:
+        pytest.skip("PostgreSQL tier: set TEST_DATABASE_URL to run it (.ci/run does)")
+    engine = _migrated_engines[backend]
+    _empty(engine)
+    return engine
+
+
+@pytest.fixture
+def container(engine: Engine, tmp_path: Path) -> Iterator[Container]:
+    """The real composition root on the test database, with jobs run in the caller."""
+    settings = Settings.from_env({
+        "MADOGUCHI_ENV": "test",
+        "MADOGUCHI_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "MADOGUCHI_DATA_KEYS": TEST_KEY,
+        "MADOGUCHI_TASK_QUEUE": "eager",
+        "MADOGUCHI_TOWN_NAME": "試験町",
+    })
+    built = build_container(settings)
+    built.engine.override(engine)
+    built.password_hasher.override(_fast_hasher())
+    yield built
+    built.unwire()
+    built.reset_singletons()
+
+
+def _fast_hasher():  # type: ignore[no-untyped-def]
+    from adapters.passwords import Argon2PasswordHasher
+
+    return Argon2PasswordHasher(time_cost=1, memory_cost=64)

@@ -1,0 +1,93 @@
+"""The `madoguchi` command line, run as a newcomer would, on a fresh data directory."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _run(tmp_path: Path, *args: str, stdin: str | None = None,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("MADOGUCHI_", "DATABASE_URL"))}
+    environment.update({"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "entrypoints", *args], cwd=tmp_path,
+                          env=environment, capture_output=True, text=True, input=stdin,
+                          timeout=120)
+
+
+def test_a_newcomer_migrates_seeds_the_demo_town_and_gets_an_api_key(tmp_path: Path) -> None:
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+
+    demo = _run(tmp_path, "demo", "--households", "30")
+    assert demo.returncode == 0, demo.stderr
+    assert "30 households" in demo.stdout and "admin (administrator)" in demo.stdout
+    again = _run(tmp_path, "demo", "--households", "30")
+    assert "0 households" in again.stdout
+
+    key = _run(tmp_path, "apikey", "create", "--name", "基幹系", "--role", "viewer")
+    assert key.returncode == 0 and key.stdout.startswith("mdg_")
+    with sqlite3.connect(tmp_path / "var" / "madoguchi.db") as db:
+        assert db.execute("SELECT count(*) FROM households").fetchone() == (30,)
+        assert db.execute("SELECT count(*) FROM api_keys WHERE key_hash = ?",
+                          (key.stdout.strip(),)).fetchone() == (0,)
+    assert (tmp_path / "var" / "data.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_commands_that_need_the_schema_say_so_before_it_exists(tmp_path: Path) -> None:
+    result = _run(tmp_path, "demo")
+    assert result.returncode == 1
+    assert "madoguchi db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_first_administrator_is_created_and_a_bad_password_is_refused(tmp_path: Path) -> None:
+    _run(tmp_path, "db", "upgrade")
+
+    short = _run(tmp_path, "staff", "create", "--login-id", "kanri", "--name", "管理 一郎",
+                 "--password-stdin", stdin="short\n")
+    assert short.returncode == 1 and "12文字以上" in short.stderr
+
+    made = _run(tmp_path, "staff", "create", "--login-id", "kanri", "--name", "管理 一郎",
+                "--password-stdin", stdin="a long enough password\n")
+    assert made.returncode == 0, made.stderr
+    again = _run(tmp_path, "staff", "create", "--login-id", "kanri", "--name", "管理 一郎",
+                 "--password-stdin", stdin="a long enough password\n")
+    assert again.returncode == 1 and "すでに使われています" in again.stderr
+
+
+def test_data_keys_rotate_so_the_old_key_can_be_removed(tmp_path: Path) -> None:
+    _run(tmp_path, "db", "upgrade")
+    _run(tmp_path, "demo", "--households", "3")
+    old = (tmp_path / "var" / "data.key").read_text().strip()
+    new = _run(tmp_path, "keys", "generate").stdout.strip()
+
+    rotated = _run(tmp_path, "keys", "rotate", env={"MADOGUCHI_DATA_KEYS": f"{new},{old}"})
+    assert rotated.returncode == 0, rotated.stderr
+    assert int(rotated.stdout.split()[0]) >= 3
+
+    with_new_only = _run(tmp_path, "demo", "--households", "4",
+                         env={"MADOGUCHI_DATA_KEYS": new})
+    assert with_new_only.returncode == 0, with_new_only.stderr
+    assert "1 households" in with_new_only.stdout
+
+
+def test_the_database_goes_down_to_base_and_up_again(tmp_path: Path) -> None:
+    _run(tmp_path, "db", "upgrade")
+    assert "base" in _run(tmp_path, "db", "downgrade", "base").stdout
+    assert "current: base" in _run(tmp_path, "db", "current").stdout
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+
+
+def test_production_refuses_to_start_without_keys(tmp_path: Path) -> None:
+    result = _run(tmp_path, "db", "current", env={"MADOGUCHI_ENV": "production",
+                                                 "DATABASE_URL": "sqlite:///x.db"})
+    assert result.returncode == 1
+    assert "MADOGUCHI_DATA_KEYS" in result.stderr

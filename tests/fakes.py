@@ -1,0 +1,249 @@
+"""In-memory fakes of the ports, for unit tests (no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from typing import Any, Self
+
+import attrs
+
+from application.jobs import Job
+from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.ports.unit_of_work import DuplicateError
+from domain.access import ApiKey
+from domain.aggregates import Aggregate
+from domain.benefits import Application, BenefitProgram
+from domain.disbursements import Disbursement, DisbursementStatus
+from domain.events import Event
+from domain.households import Household
+from domain.residents import Resident
+from domain.staff import StaffMember
+
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+class FakeClock:
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.current = now or dt.datetime(2026, 6, 1, 9, 0, tzinfo=JST)
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += dt.timedelta(**delta)
+
+
+class SequentialIds:
+    def __init__(self, prefix: str = "id") -> None:
+        self._counter = itertools.count(1)
+        self._prefix = prefix
+
+    def new_id(self) -> str:
+        return f"{self._prefix}{next(self._counter):06d}"
+
+
+class PlainHasher:
+    """Not a hash: unit tests only check that the stored value is what the hasher made."""
+
+    def hash(self, password: str) -> str:
+        return f"plain:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == f"plain:{password}"
+
+
+class _FakeRepository:
+    unique: tuple[str, ...] = ()  # attributes that must be unique, like the database says
+
+    def __init__(self, store: dict[str, Any]) -> None:
+        self._store = store
+
+    def add(self, obj: Any) -> None:
+        self._store[obj.id] = obj
+
+    def get(self, obj_id: str) -> Any:
+        return self._store.get(obj_id)
+
+    def _where(self, **criteria: Any) -> list[Any]:
+        return [o for o in self._store.values()
+                if all(getattr(o, k) == v for k, v in criteria.items())]
+
+    def _first(self, **criteria: Any) -> Any:
+        found = self._where(**criteria)
+        return found[0] if found else None
+
+    def count(self) -> int:
+        return len(self._store)
+
+
+class FakeResidents(_FakeRepository):
+    unique = ("resident_number",)
+
+    def get_by_resident_number(self, number: str) -> Resident | None:
+        return self._first(resident_number=number)
+
+
+class FakeHouseholds(_FakeRepository):
+    unique = ("household_number",)
+
+    def get_by_number(self, number: str) -> Household | None:
+        return self._first(household_number=number)
+
+
+class FakePrograms(_FakeRepository):
+    unique = ("name",)
+
+    def get_by_name(self, name: str) -> BenefitProgram | None:
+        return self._first(name=name)
+
+    def list(self) -> Sequence[BenefitProgram]:
+        return list(self._store.values())
+
+
+class FakeApplications(_FakeRepository):
+    unique = ("program_id", "household_id")
+
+    def get_for(self, program_id: str, household_id: str) -> Application | None:
+        return self._first(program_id=program_id, household_id=household_id)
+
+    def list_for_program(self, program_id: str) -> Sequence[Application]:
+        return self._where(program_id=program_id)
+
+
+class FakeDisbursements(_FakeRepository):
+    def get_for_application(self, application_id: str) -> Disbursement | None:
+        for d in self._where(application_id=application_id):
+            if d.status not in {DisbursementStatus.FAILED, DisbursementStatus.CANCELLED}:
+                return d
+        return None
+
+
+class FakeCertificateRequests(_FakeRepository):
+    pass
+
+
+class FakeStaff(_FakeRepository):
+    unique = ("login_id",)
+
+    def get_by_login_id(self, login_id: str) -> StaffMember | None:
+        return self._first(login_id=login_id)
+
+
+class FakeApiKeys(_FakeRepository):
+    unique = ("key_hash",)
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None:
+        return self._first(key_hash=key_hash)
+
+
+class FakeJobs(_FakeRepository):
+    pass
+
+
+class FakeOutbox(_FakeRepository):
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        return self._where(status=OutboxStatus.PENDING)[:limit]
+
+
+class FakeInbox(_FakeRepository):
+    unique = ("source", "external_id")
+
+    def seen(self, source: str, external_id: str) -> bool:
+        return self._first(source=source, external_id=external_id) is not None
+
+    def add(self, event: InboxEvent) -> None:  # the inbox refuses duplicates at once
+        if self.seen(event.source, event.external_id):
+            raise DuplicateError("uq_inbox_source_external_id")
+        super().add(event)
+
+
+_REPOSITORIES = {
+    "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
+    "applications": FakeApplications, "disbursements": FakeDisbursements,
+    "certificate_requests": FakeCertificateRequests, "staff": FakeStaff,
+    "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
+}
+
+
+class FakeDatabase:
+    """What the fake units of work share: committed objects, per repository."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, Any]] = {name: {} for name in _REPOSITORIES}
+
+
+def _clone(value: Any) -> Any:
+    """A copy of an entity and the entities inside it; frozen values are shared (immutable).
+    (Not `copy.deepcopy`: mapped classes carry ORM state that must not be copied.)"""
+    if isinstance(value, list):
+        return [_clone(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clone(item) for key, item in value.items()}
+    if attrs.has(type(value)) and hasattr(value, "__dict__"):  # an entity, not a @frozen value
+        fields = {f.name: _clone(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return type(value)(**fields)
+    return value
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the committed state; `commit` checks uniqueness, then stores."""
+
+    def __init__(self, database: FakeDatabase | None = None) -> None:
+        self.database = database or FakeDatabase()
+        self.committed = False
+        self._events: list[Event] = []
+
+    def __enter__(self) -> Self:
+        # A copy, like rows read from a database: changes not committed are lost.
+        self._working = {name: {key: _clone(obj) for key, obj in table.items()}
+                         for name, table in self.database.tables.items()}
+        for name, repository in _REPOSITORIES.items():
+            setattr(self, name, repository(self._working[name]))
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self._working = {}
+
+    def commit(self) -> None:
+        for name, repository in _REPOSITORIES.items():
+            if repository.unique:
+                keys = [tuple(getattr(o, k) for k in repository.unique)
+                        for o in self._working[name].values()]
+                if len(keys) != len(set(keys)):
+                    raise DuplicateError(f"uq_{name}_{'_'.join(repository.unique)}")
+        for obj in itertools.chain.from_iterable(t.values() for t in self._working.values()):
+            if isinstance(obj, Aggregate):
+                self._events.extend(obj.pull_events())
+        for name, table in self._working.items():
+            self.database.tables[name] = dict(table)
+        self.committed = True
+
+    def rollback(self) -> None:
+        pass
+
+    def collect_new_events(self) -> list[Event]:
+        events, self._events = self._events, []
+        return events
+
+
+def fake_uow_factory(database: FakeDatabase) -> Any:
+    return lambda: FakeUnitOfWork(database)
+
+
+__all__ = [
+    "JST",
+    "FakeClock",
+    "FakeDatabase",
+    "FakeUnitOfWork",
+    "PlainHasher",
+    "SequentialIds",
+    "fake_uow_factory",
+]
+
+
+def job(name: str = "noop", payload: dict[str, Any] | None = None, *, id: str = "job1",
+        created_at: dt.datetime | None = None) -> Job:
+    return Job(id=id, name=name, payload=payload or {},
+               created_at=created_at or dt.datetime(2026, 6, 1, tzinfo=dt.UTC))

@@ -1,0 +1,312 @@
+"""Use cases against in-memory fakes: no database, no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from application.access.authenticating_api_key import authenticate_api_key
+from application.access.creating_api_key import CreateApiKey, create_api_key
+from application.benefits.changing_program_status import (
+    ChangeProgramStatus,
+    change_program_status,
+)
+from application.benefits.creating_program import CreateProgram, create_program
+from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
+from application.jobs import JobStatus
+from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
+from application.tasks import TaskRegistry, run_job, start_job
+from domain.benefits import PayoutMethod, ProgramStatus
+from domain.errors import DomainError, IllegalTransition, InvalidValue, NotFound
+from domain.staff import Role
+from tests.fakes import (
+    JST,
+    FakeClock,
+    FakeDatabase,
+    FakeUnitOfWork,
+    PlainHasher,
+    SequentialIds,
+    fake_uow_factory,
+)
+
+pytestmark = pytest.mark.unit
+
+
+def _program_command(**overrides: Any) -> CreateProgram:
+    fields: dict[str, Any] = {
+        "name": "物価高騰対策給付金", "amount_yen": 70_000,
+        "eligibility_source": "住民税非課税世帯",
+        "opens_at": dt.datetime(2026, 6, 1, tzinfo=JST),
+        "closes_at": dt.datetime(2026, 8, 1, tzinfo=JST),
+        "payout_methods": ("bank_transfer", "atm_cash"),
+    }
+    fields.update(overrides)
+    return CreateProgram(**fields)
+
+
+@pytest.fixture
+def database() -> FakeDatabase:
+    return FakeDatabase()
+
+
+def test_staff_create_a_program_as_a_draft(database: FakeDatabase) -> None:
+    program_id = create_program(_program_command(), uow=FakeUnitOfWork(database),
+                                ids=SequentialIds())
+
+    with FakeUnitOfWork(database) as uow:
+        program = uow.programs.get(program_id)
+    assert program.status is ProgramStatus.DRAFT
+    assert program.payout_methods == {PayoutMethod.BANK_TRANSFER, PayoutMethod.ATM_CASH}
+
+
+def test_a_program_with_a_name_already_used_is_refused(database: FakeDatabase) -> None:
+    create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("a"))
+
+    with pytest.raises(InvalidValue, match="すでに登録されています"):
+        create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("b"))
+    with FakeUnitOfWork(database) as uow:
+        assert len(uow.programs.list()) == 1
+
+
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"payout_methods": ("cheque",)}, "支給方法"),
+    ({"payout_methods": ()}, "支給方法を1つ以上"),
+    ({"amount_yen": 0}, "1円以上"),
+    ({"name": "  "}, "名称"),
+    ({"closes_at": dt.datetime(2026, 5, 1, tzinfo=JST)}, "申請期間"),
+])
+def test_a_program_with_bad_input_is_refused_and_nothing_is_stored(
+    database: FakeDatabase, overrides: dict[str, Any], fragment: str,
+) -> None:
+    with pytest.raises(InvalidValue, match=fragment):
+        create_program(_program_command(**overrides), uow=FakeUnitOfWork(database),
+                       ids=SequentialIds())
+    with FakeUnitOfWork(database) as uow:
+        assert uow.programs.list() == []
+
+
+def test_a_program_is_opened_closed_and_cannot_reopen_once_withdrawn(
+    database: FakeDatabase,
+) -> None:
+    program_id = create_program(_program_command(), uow=FakeUnitOfWork(database),
+                                ids=SequentialIds())
+
+    def change(status: str) -> ProgramStatus:
+        return change_program_status(ChangeProgramStatus(program_id, status),
+                                     uow=FakeUnitOfWork(database))
+
+    assert change("open") is ProgramStatus.OPEN
+    assert change("closed") is ProgramStatus.CLOSED
+    assert change("withdrawn") is ProgramStatus.WITHDRAWN
+    with pytest.raises(IllegalTransition):
+        change("open")
+    with pytest.raises(InvalidValue):
+        change("paused")
+    with pytest.raises(NotFound):
+        change_program_status(ChangeProgramStatus("nope", "open"), uow=FakeUnitOfWork(database))
+
+
+def test_an_api_key_is_shown_once_and_only_its_hash_is_kept(database: FakeDatabase) -> None:
+    created = create_api_key(CreateApiKey(name="基幹系連携", role="case_worker"),
+                             uow=FakeUnitOfWork(database), ids=SequentialIds(),
+                             clock=FakeClock())
+
+    with FakeUnitOfWork(database) as uow:
+        stored = uow.api_keys.get(created.id)
+    assert created.secret.startswith("mdg_")
+    assert created.secret not in repr(vars(stored))
+    key = authenticate_api_key(created.secret, uow=FakeUnitOfWork(database))
+    assert key is not None and key.role is Role.CASE_WORKER
+
+
+def test_an_unknown_or_revoked_api_key_does_not_authenticate(database: FakeDatabase) -> None:
+    clock = FakeClock()
+    created = create_api_key(CreateApiKey(name="x", role="viewer"), uow=FakeUnitOfWork(database),
+                             ids=SequentialIds(), clock=clock)
+    with FakeUnitOfWork(database) as uow:
+        uow.api_keys.get(created.id).revoke(clock.now())
+        uow.commit()
+
+    assert authenticate_api_key(created.secret, uow=FakeUnitOfWork(database)) is None
+    assert authenticate_api_key("mdg_unknown", uow=FakeUnitOfWork(database)) is None
+    assert authenticate_api_key("", uow=FakeUnitOfWork(database)) is None
+
+
+def test_an_api_key_with_an_unknown_role_is_refused(database: FakeDatabase) -> None:
+    with pytest.raises(InvalidValue, match="役割"):
+        create_api_key(CreateApiKey(name="x", role="root"), uow=FakeUnitOfWork(database),
+                       ids=SequentialIds(), clock=FakeClock())
+
+
+def test_a_staff_member_is_created_with_a_hashed_password(database: FakeDatabase) -> None:
+    staff_id = create_staff_member(
+        CreateStaffMember(login_id="Tanaka", display_name="田中 一郎", role="administrator",
+                          password="correct horse battery"),
+        uow=FakeUnitOfWork(database), ids=SequentialIds(), hasher=PlainHasher())
+
+    with FakeUnitOfWork(database) as uow:
+        member = uow.staff.get(staff_id)
+    assert member.login_id == "tanaka"
+    assert PlainHasher().verify(member.password_hash, "correct horse battery")
+
+
+@pytest.mark.parametrize("login_id, password, fragment", [
+    ("tanaka", "short", "12文字以上"),
+    ("x", "correct horse battery", "ログインID"),
+])
+def test_a_staff_member_with_bad_input_is_refused(database: FakeDatabase, login_id: str,
+                                                  password: str, fragment: str) -> None:
+    with pytest.raises(InvalidValue, match=fragment):
+        create_staff_member(CreateStaffMember(login_id=login_id, display_name="田中",
+                                              role="viewer", password=password),
+                            uow=FakeUnitOfWork(database), ids=SequentialIds(),
+                            hasher=PlainHasher())
+
+
+def test_a_second_staff_member_with_the_same_login_id_is_refused(database: FakeDatabase) -> None:
+    command = CreateStaffMember(login_id="tanaka", display_name="田中", role="viewer",
+                                password="correct horse battery")
+    create_staff_member(command, uow=FakeUnitOfWork(database), ids=SequentialIds("a"),
+                        hasher=PlainHasher())
+
+    with pytest.raises(InvalidValue, match="すでに使われています"):
+        create_staff_member(command, uow=FakeUnitOfWork(database), ids=SequentialIds("b"),
+                            hasher=PlainHasher())
+
+
+def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDatabase) -> None:
+    reports: list[tuple[int, int]] = []
+
+    def seed() -> dict[str, Any]:
+        return seed_demo_town(SeedDemoTown(households=12), uow_factory=fake_uow_factory(database),
+                              ids=SequentialIds(f"s{len(reports)}-"), clock=FakeClock(),
+                              hasher=PlainHasher(), progress=lambda d, t: reports.append((d, t)))
+
+    first, second = seed(), seed()
+
+    assert first["households"] == 12 and first["staff"] == 4 and first["programs"] == 1
+    assert second == {"households": 0, "residents": 0, "staff": 0, "programs": 0}
+    with FakeUnitOfWork(database) as uow:
+        assert uow.households.count() == 12
+        assert uow.residents.count() == first["residents"]
+        program = uow.programs.get_by_name(DEMO_PROGRAM_NAME)
+        assert program.status is ProgramStatus.OPEN
+        assert program.window.contains(FakeClock().now())
+        for household in uow.households._store.values():
+            assert household.members[0].resident_id == household.head_resident_id
+    assert reports[-1] == (12, 12)
+
+
+class _Queue:
+    def __init__(self) -> None:
+        self.enqueued: list[str] = []
+
+    def enqueue(self, job_id: str) -> None:
+        self.enqueued.append(job_id)
+
+
+def _registry(handler: Any) -> TaskRegistry:
+    registry = TaskRegistry()
+    registry.register("work", handler)
+    return registry
+
+
+def test_a_started_job_is_stored_then_queued(database: FakeDatabase) -> None:
+    queue = _Queue()
+    job_id = start_job("work", {"n": 1}, uow=FakeUnitOfWork(database), queue=queue,
+                       registry=_registry(lambda p, progress: {}), ids=SequentialIds(),
+                       clock=FakeClock())
+
+    assert queue.enqueued == [job_id]
+    with FakeUnitOfWork(database) as uow:
+        assert uow.jobs.get(job_id).status is JobStatus.QUEUED
+
+
+def test_unknown_work_is_refused_before_anything_is_stored(database: FakeDatabase) -> None:
+    queue = _Queue()
+    with pytest.raises(NotFound):
+        start_job("nothing", {}, uow=FakeUnitOfWork(database), queue=queue,
+                  registry=TaskRegistry(), ids=SequentialIds(), clock=FakeClock())
+    assert queue.enqueued == []
+
+
+def _started(database: FakeDatabase, handler: Any) -> tuple[str, TaskRegistry]:
+    registry = _registry(handler)
+    job_id = start_job("work", {"n": 2}, uow=FakeUnitOfWork(database), queue=_Queue(),
+                       registry=registry, ids=SequentialIds(), clock=FakeClock())
+    return job_id, registry
+
+
+def test_a_job_runs_once_with_its_progress_and_result(database: FakeDatabase) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def handler(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        calls.append(payload)
+        progress(1, 2)
+        return {"done": payload["n"]}
+
+    job_id, registry = _started(database, handler)
+    run = fake_uow_factory(database)
+
+    assert run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock()) \
+        is JobStatus.SUCCEEDED
+    assert run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock()) \
+        is JobStatus.SUCCEEDED
+    assert calls == [{"n": 2}]
+    with FakeUnitOfWork(database) as uow:
+        job = uow.jobs.get(job_id)
+    assert (job.result, job.progress_done, job.progress_total) == ({"done": 2}, 2, 2)
+
+
+def test_a_job_that_raises_a_domain_error_fails_with_its_message(database: FakeDatabase) -> None:
+    def handler(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        raise DomainError("3行目: 生年月日が読み取れません。")
+
+    job_id, registry = _started(database, handler)
+
+    status = run_job(job_id, uow_factory=fake_uow_factory(database), registry=registry,
+                     clock=FakeClock())
+
+    assert status is JobStatus.FAILED
+    with FakeUnitOfWork(database) as uow:
+        assert uow.jobs.get(job_id).error == "3行目: 生年月日が読み取れません。"
+
+
+def test_a_job_that_crashes_is_marked_failed_and_may_be_retried(database: FakeDatabase) -> None:
+    attempts: list[int] = []
+
+    def handler(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConnectionError("bank host unreachable")
+        return {}
+
+    job_id, registry = _started(database, handler)
+    run = fake_uow_factory(database)
+
+    with pytest.raises(ConnectionError):
+        run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock())
+    with FakeUnitOfWork(database) as uow:
+        failed = uow.jobs.get(job_id)
+    assert failed.status is JobStatus.FAILED
+    assert "bank host" not in failed.error  # internal details stay in the log
+
+    assert run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock()) \
+        is JobStatus.SUCCEEDED
+
+
+def test_a_running_job_is_taken_over_only_after_its_lease_lapsed(database: FakeDatabase) -> None:
+    job_id, registry = _started(database, lambda p, progress: {})
+    clock = FakeClock()
+    with FakeUnitOfWork(database) as uow:
+        uow.jobs.get(job_id).start(now=clock.now(), lease=dt.timedelta(minutes=30))
+        uow.commit()
+    run = fake_uow_factory(database)
+
+    clock.advance(minutes=10)
+    assert run_job(job_id, uow_factory=run, registry=registry, clock=clock) is JobStatus.RUNNING
+    clock.advance(minutes=30)
+    assert run_job(job_id, uow_factory=run, registry=registry, clock=clock) \
+        is JobStatus.SUCCEEDED
