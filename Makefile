@@ -20,7 +20,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi demo
-	$(BIN)/madoguchi serve
+	$(BIN)/madoguchi serve --line-sim 8001
 
 test: $(STAMP)
 	$(BIN)/pytest -n auto

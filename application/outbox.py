@@ -18,8 +18,14 @@ __all__ = ["InboxEvent", "OutboxMessage", "OutboxStatus"]
 
 class OutboxStatus(enum.Enum):
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a dispatcher
     SENT = "sent"
-    FAILED = "failed"  # gave up: a permanent error, recorded for staff
+    FAILED = "failed"  # gave up: a permanent error (or the recipient blocked us), kept for staff
+
+    @property
+    def label(self) -> str:
+        return {"pending": "送信待ち", "sending": "送信中", "sent": "送信済み",
+                "failed": "送信不可"}[self.value]
 
 
 @define(slots=False, eq=False)
@@ -27,22 +33,37 @@ class OutboxMessage:
     id: str  # also the idempotency key sent to the channel (LINE's X-Line-Retry-Key)
     channel: str  # line, sms, mail, payout, …
     recipient: str  # a channel address (LINE user id, …), never a name
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # {"messages": [...]} as application.messages_codec writes them
     created_at: dt.datetime
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
     last_error: str = ""
     sent_at: dt.datetime | None = None
+    reply_token: str | None = None  # an inbound event's token: a free reply while it is fresh
+    claimed_at: dt.datetime | None = None
+    next_attempt_at: dt.datetime | None = None
+
+    def due(self, *, now: dt.datetime, lease: dt.timedelta) -> bool:
+        """Pending and not waiting for a back-off, or claimed by a dispatcher that vanished."""
+        if self.status is OutboxStatus.PENDING:
+            return self.next_attempt_at is None or self.next_attempt_at <= now
+        return (self.status is OutboxStatus.SENDING and self.claimed_at is not None
+                and now - self.claimed_at > lease)
+
+    def claim(self, at: dt.datetime) -> None:
+        self.status, self.claimed_at = OutboxStatus.SENDING, at
+        self.attempts += 1
 
     def mark_sent(self, at: dt.datetime) -> None:
         self.status, self.sent_at = OutboxStatus.SENT, at
-        self.attempts += 1
+        self.last_error = ""
 
-    def mark_attempt_failed(self, error: str, *, permanent: bool) -> None:
-        self.attempts += 1
-        self.last_error = error
-        if permanent:
-            self.status = OutboxStatus.FAILED
+    def mark_failed(self, error: str) -> None:
+        """A permanent failure: a 4xx that retrying will not change, or a blocked recipient."""
+        self.status, self.last_error = OutboxStatus.FAILED, error
+
+    def retry_later(self, error: str, *, at: dt.datetime) -> None:
+        self.status, self.last_error, self.next_attempt_at = OutboxStatus.PENDING, error, at
 
 
 @define(slots=False, eq=False)

@@ -132,19 +132,62 @@ def _require_schema(container: Container) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--line-sim", "line_sim_port", type=int, default=None, metavar="PORT",
+              help="Also run the LINE simulator on PORT and send LINE messages to it.")
 @pass_context
-def serve(ctx: _Context, host: str, port: int) -> None:
+def serve(ctx: _Context, host: str, port: int, line_sim_port: int | None) -> None:
     """Serve the web app (staff UI, REST API, webhooks) with a threaded server.
 
     In production run `gunicorn entrypoints.wsgi:app` instead."""
+    from contextlib import nullcontext
+
     from werkzeug.serving import run_simple
 
+    from adapters.line.simulator.running import running_simulator
     from entrypoints.web import create_app
 
     container = ctx.container
     _require_schema(container)
-    click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
-    run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+    simulator = nullcontext()
+    if line_sim_port is not None:
+        if container.config.environment() == "production":
+            raise click.ClickException("the LINE simulator is not for production")
+        simulator = running_simulator(
+            container.config.line.channel_secret(), container.config.line.access_token(),
+            f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
+            bot_name=f"{container.config.town_name()}役場")
+    with simulator as sim:
+        if sim is not None:
+            container.config.line.api_base_url.from_value(sim.base_url)
+            click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
+        click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
+        run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+
+
+@main.command("line-sim")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--webhook", default="http://127.0.0.1:8000/line/webhook", show_default=True,
+              help="Where the simulated platform delivers signed webhooks.")
+@click.option("--users", default=0, show_default=True, help="Extra simulated residents.")
+@click.option("--error-rate", default=0.0, show_default=True,
+              help="Fraction of pushes answered 500 (to try the retries).")
+@pass_context
+def line_sim(ctx: _Context, host: str, port: int, webhook: str, users: int,
+             error_rate: float) -> None:
+    """Run a local simulator of the LINE platform: Messaging API, webhooks and a phone page.
+
+    Point Madoguchi at it with LINE_API_BASE_URL=http://HOST:PORT (same channel secret and
+    access token on both sides; the development defaults match)."""
+    from adapters.line.simulator.running import serve as serve_simulator
+
+    settings = Settings.from_env()
+    if settings.environment == "production":
+        raise click.ClickException("the LINE simulator is not for production")
+    serve_simulator(host, port, channel_secret=settings.line_channel_secret,
+                    access_token=settings.line_access_token, webhook_url=webhook,
+                    users=users, error_rate=error_rate,
+                    bot_name=f"{settings.town_name}役場", echo=click.echo)
 
 
 @main.command()
@@ -152,7 +195,10 @@ def serve(ctx: _Context, host: str, port: int) -> None:
 @pass_context
 def worker(ctx: _Context, concurrency: int) -> None:
     """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis)."""
+    from adapters.tasks.outbox_pump import OutboxPump
+
     container = ctx.container
+    OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
     container.celery_app().worker_main(
         ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"]
     )

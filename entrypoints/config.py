@@ -13,6 +13,8 @@ from adapters.crypto import new_key
 __all__ = ["ConfigurationError", "Settings"]
 
 ENVIRONMENTS = {"development", "test", "production"}
+DEV_LINE_SECRET = "madoguchi-development-channel-secret"
+DEV_LINE_TOKEN = "madoguchi-development-access-token"
 QUEUES = {"in_process", "eager", "celery"}
 
 
@@ -30,6 +32,9 @@ class Settings:
     task_queue: str
     broker_url: str
     town_name: str
+    line_channel_secret: str
+    line_access_token: str
+    line_api_base_url: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -54,6 +59,11 @@ class Settings:
         if production and len(secret) < 32:
             raise ConfigurationError("MADOGUCHI_SECRET_KEY (32+ characters) is required in "
                                      "production")
+        line_secret = env.get("LINE_CHANNEL_SECRET", "")
+        line_token = env.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+        if production and not (line_secret and line_token):
+            raise ConfigurationError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are "
+                                     "required in production")
         if not keys:
             keys = (_local_secret(data_dir / "data.key", new_key),)
         if not secret:
@@ -68,6 +78,10 @@ class Settings:
             broker_url=env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
             or "redis://127.0.0.1:6379/0",
             town_name=env.get("MADOGUCHI_TOWN_NAME", "見本町"),
+            # Outside production the defaults fit the LINE simulator (`madoguchi line-sim`).
+            line_channel_secret=line_secret or DEV_LINE_SECRET,
+            line_access_token=line_token or DEV_LINE_TOKEN,
+            line_api_base_url=env.get("LINE_API_BASE_URL", "https://api.line.me"),
         )
 
 

@@ -4,17 +4,26 @@
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 
 from dependency_injector import containers, providers
 
+from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.crypto import FieldCipher
+from adapters.line.messenger import LineMessenger
+from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock, TimeOrderedIds
-from adapters.tasks.celery_queue import CeleryTaskQueue, make_celery
+from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
 from adapters.tasks.in_process import InProcessTaskQueue
+from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
+from application.channels.menu import Menu, MenuEntry
+from application.conversations.engine import ConversationEngine
+from application.conversations.library import builtin_procedures
+from application.messaging.delivering_outbox import deliver_outbox
 from application.tasks import run_job
 from entrypoints.config import Settings
 from entrypoints.tasks import build_task_registry
@@ -33,6 +42,20 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(make_engine, config.database_url)
     sessions = providers.Singleton(session_factory, engine)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions)
+    bank_master = providers.Singleton(ZenginBankMaster)
+    line_parser = providers.Singleton(LineWebhookParser, config.line.channel_secret)
+    line_messenger = providers.Singleton(
+        LineMessenger, access_token=config.line.access_token, base_url=config.line.api_base_url,
+    )
+    messaging_channels = providers.Dict(line=line_messenger)
+
+    # Services: conversations with residents.
+    procedures = providers.Singleton(builtin_procedures)
+    conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
+    menu = providers.Singleton(
+        Menu, town_name=config.town_name,
+        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ")),
+    )
 
     # Services: long work and the queue that runs it.
     task_registry = providers.Singleton(
@@ -43,12 +66,25 @@ class Container(containers.DeclarativeContainer):
         functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
         clock=clock,
     )
-    celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner)
+    outbox_executor = providers.Singleton(ThreadPoolExecutor, max_workers=8,
+                                          thread_name_prefix="madoguchi-send")
+    outbox_delivery = providers.Singleton(
+        functools.partial, deliver_outbox, uow_factory=uow.provider,
+        channels=messaging_channels, clock=clock, executor=outbox_executor,
+    )
+    celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
+                                     deliver=outbox_delivery)
     task_queue = providers.Selector(
         config.task_queue,
         in_process=providers.Singleton(InProcessTaskQueue, run=job_runner),
         eager=providers.Singleton(InProcessTaskQueue, run=job_runner, eager=True),
         celery=providers.Singleton(CeleryTaskQueue, app=celery_app),
+    )
+    outbox_notifier = providers.Selector(
+        config.task_queue,
+        in_process=providers.Singleton(OutboxPump, outbox_delivery),
+        eager=providers.Singleton(DeliverNow, outbox_delivery),
+        celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
 
 
@@ -63,6 +99,11 @@ def build_container(settings: Settings | None = None) -> Container:
         "task_queue": settings.task_queue,
         "broker_url": settings.broker_url,
         "town_name": settings.town_name,
+        "line": {
+            "channel_secret": settings.line_channel_secret,
+            "access_token": settings.line_access_token,
+            "api_base_url": settings.line_api_base_url,
+        },
     })
     container.check_dependencies()
     orm.start_mappers(container.cipher())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import composite, registry, relationship
 
@@ -28,6 +29,7 @@ from adapters.persistence.types import (
     UTCDateTime,
     cipher_slot,
 )
+from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job, JobStatus
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from domain.access import ApiKey
@@ -46,6 +48,7 @@ from domain.certificates import (
     IssueState,
     PaymentState,
 )
+from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdMember
 from domain.residents import RegistryStatus, Resident, VerificationState
@@ -69,6 +72,8 @@ _ENCRYPTED_VERIFICATION = EncryptedJSON(codecs.verification_to_json,
 _PAYOUT_METHODS = JSONText(dump=lambda methods: sorted(m.value for m in methods),
                            load=lambda values: frozenset(PayoutMethod(v) for v in values))
 _ITEMS = JSONText(dump=sorted, load=frozenset)
+# What residents typed can be personal data; tracked for in-place changes to the dict.
+_ENCRYPTED_ANSWERS = MutableDict.as_mutable(EncryptedJSON(dict, dict))
 
 residents = Table(
     "residents", metadata,
@@ -221,7 +226,40 @@ outbox = Table(
     Column("last_error", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    Column("reply_token", String(255)),
+    Column("claimed_at", UTCDateTime),
+    Column("next_attempt_at", UTCDateTime),
+    Column("version", Integer, nullable=False),  # optimistic locking: one dispatcher claims
     Index("ix_outbox_status_created_at", "status", "created_at"),
+)
+
+channel_identities = Table(
+    "channel_identities", metadata,
+    Column("id", ID, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("status", EnumValue(IdentityStatus), nullable=False),
+    Column("resident_id", ID, ForeignKey("residents.id"), index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status_changed_at", UTCDateTime),
+    UniqueConstraint("channel", "address"),
+)
+
+conversations = Table(
+    "conversations", metadata,
+    Column("id", ID, primary_key=True),
+    Column("identity_id", ID, ForeignKey("channel_identities.id"), nullable=False),
+    Column("procedure_id", String(64), nullable=False),
+    Column("step_key", String(64)),
+    Column("answers", _ENCRYPTED_ANSWERS, nullable=False),
+    Column("history", MutableList.as_mutable(JSONText()), nullable=False),
+    Column("turn", Integer, nullable=False),
+    Column("status", EnumValue(ConversationStatus), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_conversations_identity_id_updated_at", "identity_id", "updated_at"),
 )
 
 inbox = Table(
@@ -283,5 +321,7 @@ def start_mappers(cipher: FieldCipher) -> None:
     m(StaffMember, staff_members)
     m(ApiKey, api_keys)
     m(Job, jobs, version_id_col=jobs.c.version)
-    m(OutboxMessage, outbox)
+    m(OutboxMessage, outbox, version_id_col=outbox.c.version)
+    m(ChannelIdentity, channel_identities)
+    m(Conversation, conversations, version_id_col=conversations.c.version)
     m(InboxEvent, inbox)

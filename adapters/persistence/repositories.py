@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.benefits import Application, BenefitProgram
 from domain.certificates import CertificateRequest
+from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household
 from domain.residents import Resident
@@ -22,6 +27,8 @@ __all__ = [
     "SqlApiKeyRepository",
     "SqlApplicationRepository",
     "SqlCertificateRequestRepository",
+    "SqlChannelIdentityRepository",
+    "SqlConversationRepository",
     "SqlDisbursementRepository",
     "SqlHouseholdRepository",
     "SqlInboxRepository",
@@ -51,7 +58,10 @@ class _Repository:
         return obj
 
     def _one(self, *criteria: Any) -> Any:
-        obj = self.session.scalars(select(self.model).where(*criteria)).first()
+        return self._one_ordered((), *criteria)
+
+    def _one_ordered(self, order: tuple[Any, ...], *criteria: Any) -> Any:
+        obj = self.session.scalars(select(self.model).where(*criteria).order_by(*order)).first()
         if obj is not None:
             self.tracked.add(obj)
         return obj
@@ -146,9 +156,65 @@ class SqlOutboxRepository(_Repository):
             .order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
         ).all()
 
+    def due(self, *, now: dt.datetime, lease: dt.timedelta,
+            limit: int) -> Sequence[OutboxMessage]:
+        found = self.session.scalars(
+            select(OutboxMessage).where(or_(
+                and_(OutboxMessage.status == OutboxStatus.PENDING,
+                     or_(OutboxMessage.next_attempt_at.is_(None),
+                         OutboxMessage.next_attempt_at <= now)),
+                and_(OutboxMessage.status == OutboxStatus.SENDING,
+                     OutboxMessage.claimed_at < now - lease),
+            )).order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
+        ).all()
+        self.tracked.update(found)
+        return found
+
+    def count_by_status(self) -> dict[OutboxStatus, int]:
+        rows = self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+        return dict(rows)  # type: ignore[arg-type]
+
+
+class SqlChannelIdentityRepository(_Repository):
+    model = ChannelIdentity
+
+    def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
+        return self._one(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+
+    def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        if not addresses:
+            return set()
+        return set(self.session.scalars(
+            select(ChannelIdentity.address).where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.address.in_(set(addresses)),
+                ChannelIdentity.status == IdentityStatus.BLOCKED)))
+
+
+class SqlConversationRepository(_Repository):
+    model = Conversation
+
+    def current_for(self, identity_id: str) -> Conversation | None:
+        """The newest conversation of this identity that is still open, if any."""
+        return self._one_ordered(
+            (Conversation.updated_at.desc(), Conversation.id.desc()),
+            Conversation.identity_id == identity_id,
+            Conversation.status.in_([ConversationStatus.ACTIVE, ConversationStatus.CONFIRMING]))
+
 
 class SqlInboxRepository(_Repository):
     model = InboxEvent
+
+    def add(self, obj: InboxEvent) -> None:
+        """Written at once, so a second delivery of the same event stops here (on PostgreSQL it
+        waits for the first one's transaction, then fails) before anything else happens."""
+        super().add(obj)
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise DuplicateError("uq_inbox_source_external_id") from error
 
     def seen(self, source: str, external_id: str) -> bool:
         return self.session.scalar(

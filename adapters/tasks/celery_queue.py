@@ -11,13 +11,22 @@ from collections.abc import Callable
 
 from celery import Celery
 
-__all__ = ["RUN_JOB_TASK", "CeleryTaskQueue", "make_celery"]
+__all__ = [
+    "DELIVER_OUTBOX_TASK",
+    "RUN_JOB_TASK",
+    "CeleryOutboxNotifier",
+    "CeleryTaskQueue",
+    "make_celery",
+]
 
 RUN_JOB_TASK = "madoguchi.run_job"
+DELIVER_OUTBOX_TASK = "madoguchi.deliver_outbox"
 
 
-def make_celery(broker_url: str, run: Callable[[str], object] | None = None) -> Celery:
-    """A Celery app with the one task that runs a stored job. `run` is given on workers."""
+def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
+                deliver: Callable[[], object] | None = None) -> Celery:
+    """A Celery app with the task that runs a stored job and the one that delivers the outbox.
+    `run` and `deliver` are given on workers; senders only need the names."""
     app = Celery("madoguchi", broker=broker_url)
     app.conf.update(
         task_acks_late=True,
@@ -38,7 +47,30 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None) -> 
         except Exception as error:
             raise task.retry(exc=error) from error
 
+    @app.task(name=DELIVER_OUTBOX_TASK, ignore_result=True)
+    def deliver_outbox() -> None:
+        if deliver is None:
+            raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
+        while getattr(deliver(), "handled", 0):
+            pass
+
     return app
+
+
+class CeleryOutboxNotifier:
+    """Asks a worker to deliver the outbox (workers also poll it for back-offs)."""
+
+    def __init__(self, app: Celery) -> None:
+        self._app = app
+
+    def wake(self) -> None:
+        self._app.send_task(DELIVER_OUTBOX_TASK)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return False  # delivery happens elsewhere
+
+    def stop(self) -> None:
+        pass
 
 
 class CeleryTaskQueue:

@@ -8,19 +8,38 @@ from typing import Protocol
 
 from attrs import field, frozen
 
-__all__ = ["Choice", "DeliveryOutcome", "DeliveryResult", "MessagingChannel", "OutgoingMessage"]
+__all__ = [
+    "Choice",
+    "DeliveryOutcome",
+    "DeliveryResult",
+    "MessageStyle",
+    "MessagingChannel",
+    "OutgoingMessage",
+]
+
+
+class MessageStyle(enum.Enum):
+    """How a channel shows a message's choices. Channels without buttons list them as text."""
+
+    PLAIN = "plain"  # text; choices, if any, are shown as quick replies
+    QUICK_REPLY = "quick_reply"  # text with up to 13 quick-reply buttons under it
+    CONFIRM = "confirm"  # a short question with exactly two choices (はい / いいえ)
+    BUTTONS = "buttons"  # a card with up to 4 buttons (a benefit notice: はい / いいえ / 別の口座)
 
 
 @frozen
 class Choice:
     label: str  # what the button says: はい
     data: str  # what comes back when tapped
+    display_text: str = ""  # what appears as the resident's message when tapped; "" = label
 
 
 @frozen
 class OutgoingMessage:
     text: str
     choices: tuple[Choice, ...] = field(default=(), converter=tuple)
+    style: MessageStyle = MessageStyle.PLAIN
+    alt_text: str = ""  # the notification / chat-list text of a card; "" = derived from text
 
 
 class DeliveryOutcome(enum.Enum):
@@ -40,4 +59,13 @@ class MessagingChannel(Protocol):
     name: str
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str) -> DeliveryResult: ...
+             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+        """Send to one recipient. A fresh `reply_token` (from the event being answered) is used
+        first where the channel has one; the idempotency key makes a repeat harmless."""
+        ...
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
+                  idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        """Send the same messages to many recipients (in the channel's largest allowed groups);
+        returns each group with its result."""
+        ...

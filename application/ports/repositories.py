@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
+from application.conversations.state import Conversation
 from application.jobs import Job
-from application.outbox import InboxEvent, OutboxMessage
+from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from domain.access import ApiKey
 from domain.benefits import Application, BenefitProgram
 from domain.certificates import CertificateRequest
+from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement
 from domain.households import Household
 from domain.residents import Resident
@@ -19,6 +22,8 @@ __all__ = [
     "ApiKeyRepository",
     "ApplicationRepository",
     "CertificateRequestRepository",
+    "ChannelIdentityRepository",
+    "ConversationRepository",
     "DisbursementRepository",
     "HouseholdRepository",
     "InboxRepository",
@@ -87,9 +92,29 @@ class JobRepository(Protocol):
 
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
+    def get(self, message_id: str) -> OutboxMessage | None: ...
     def pending(self, limit: int) -> Sequence[OutboxMessage]: ...
+    def due(self, *, now: dt.datetime, lease: dt.timedelta,
+            limit: int) -> Sequence[OutboxMessage]: ...
+    def count_by_status(self) -> dict[OutboxStatus, int]: ...
+
+
+class ChannelIdentityRepository(Protocol):
+    def add(self, identity: ChannelIdentity) -> None: ...
+    def get(self, identity_id: str) -> ChannelIdentity | None: ...
+    def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None: ...
+    def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]: ...
+
+
+class ConversationRepository(Protocol):
+    def add(self, conversation: Conversation) -> None: ...
+    def get(self, conversation_id: str) -> Conversation | None: ...
+    def current_for(self, identity_id: str) -> Conversation | None: ...
 
 
 class InboxRepository(Protocol):
     def seen(self, source: str, external_id: str) -> bool: ...
-    def add(self, event: InboxEvent) -> None: ...
+
+    def add(self, event: InboxEvent) -> None:
+        """Raises `DuplicateError` at once when the event is already there."""
+        ...

@@ -37,6 +37,8 @@ class UnitOfWork(Protocol):
     jobs: r.JobRepository
     outbox: r.OutboxRepository
     inbox: r.InboxRepository
+    channel_identities: r.ChannelIdentityRepository
+    conversations: r.ConversationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

@@ -8,6 +8,7 @@ from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
+from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.site import site
 
 __all__ = ["create_app"]
@@ -31,6 +32,7 @@ def create_app(container: Container | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(site)
     app.register_blueprint(api_v1)
+    app.register_blueprint(line_webhook)
     _refuse_unguarded_routes(app)
     return app
 

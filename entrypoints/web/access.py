@@ -16,13 +16,19 @@ from domain.access import Permission, allows
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
 
-__all__ = ["public", "requires_api_permission", "rule_of"]
+__all__ = ["public", "requires_api_permission", "rule_of", "signed"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def public(view: View) -> View:
     view.access_rule = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def signed(view: View) -> View:
+    """Authenticated by the caller's signature over the body (LINE's webhook), not a session."""
+    view.access_rule = "signature"  # type: ignore[attr-defined]
     return view
 
 

@@ -1,0 +1,1 @@
+"""LINE: webhook, outbound messages, rendering, and a local simulator of the platform."""

@@ -1,0 +1,137 @@
+"""Outbound LINE messages through the official SDK (`linebot.v3`).
+
+Reply while the event's reply token is fresh (free of charge, no retry key on LINE's side);
+otherwise push with `X-Line-Retry-Key` from the first attempt, derived from our idempotency key,
+so a repeat of an accepted request answers 409 and is counted as delivered. Retry only on 5xx
+and timeouts, with back-off; never on other 4xx. A 429 slows the shared pacer down.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient,
+    Configuration,
+    MessagingApi,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from linebot.v3.messaging.exceptions import ApiException
+
+from adapters.line.pacing import AdaptivePacer
+from adapters.line.rendering import render
+from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+
+__all__ = ["MULTICAST_LIMIT", "LineMessenger", "retry_key_for"]
+
+log = logging.getLogger(__name__)
+
+MULTICAST_LIMIT = 500
+_RETRY_KEY_NAMESPACE = uuid.UUID("6f1d4f0e-3c1b-4f55-9a53-6d61646f6775")
+_TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, OSError)
+
+
+def retry_key_for(idempotency_key: str) -> str:
+    """LINE wants a UUID; ours are outbox ids. The same id always gives the same key."""
+    return str(uuid.uuid5(_RETRY_KEY_NAMESPACE, idempotency_key))
+
+
+def _detail(error: ApiException) -> str:
+    try:
+        body = json.loads(error.body or b"{}")
+        return f"{error.status} {body.get('message', '')}".strip()
+    except (ValueError, TypeError):
+        return str(error.status)
+
+
+class LineMessenger:
+    name = "line"
+
+    def __init__(self, *, access_token: str, base_url: str, max_rate: float = 1000.0,
+                 max_attempts: int = 5, backoff: float = 0.2,
+                 timeout: tuple[float, float] = (3.05, 10.0), pool_size: int = 16,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        configuration = Configuration(access_token=access_token, host=base_url)
+        configuration.connection_pool_maxsize = pool_size
+        configuration.retries = False  # we decide what is retried, and with which key
+        self._api = MessagingApi(ApiClient(configuration))
+        self.pacer = AdaptivePacer(max_rate=max_rate, sleep=sleep)
+        self._max_attempts, self._backoff, self._timeout = max_attempts, backoff, timeout
+        self._sleep = sleep
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+        rendered = render(messages)
+        if reply_token and self._reply(reply_token, rendered):
+            return DeliveryResult(DeliveryOutcome.DELIVERED, "reply")
+        request = PushMessageRequest(to=recipient, messages=rendered)
+        return self._with_retries(
+            lambda key: self._api.push_message(request, x_line_retry_key=key,
+                                               _request_timeout=self._timeout),
+            retry_key_for(idempotency_key))
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
+                  idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        rendered = render(messages)
+        results = []
+        for index in range(0, len(recipients), MULTICAST_LIMIT):
+            chunk = list(recipients[index:index + MULTICAST_LIMIT])
+            request = MulticastRequest(to=chunk, messages=rendered)
+            result = self._with_retries(
+                lambda key, request=request: self._api.multicast(
+                    request, x_line_retry_key=key, _request_timeout=self._timeout),
+                retry_key_for(f"{idempotency_key}:{index // MULTICAST_LIMIT}"))
+            results.append((chunk, result))
+        return results
+
+    def _reply(self, reply_token: str, rendered: list[Any]) -> bool:
+        """One try: a reply cannot carry a retry key, so any doubt falls back to a push."""
+        self.pacer.acquire()
+        try:
+            self._api.reply_message(ReplyMessageRequest(reply_token=reply_token,
+                                                        messages=rendered),
+                                    _request_timeout=self._timeout)
+        except ApiException as error:
+            if error.status == 429:
+                self.pacer.throttled()
+            log.info("reply not accepted (%s); pushing instead", _detail(error))
+            return False
+        except _TRANSPORT_ERRORS as error:
+            log.info("reply failed (%s); pushing instead", type(error).__name__)
+            return False
+        self.pacer.succeeded()
+        return True
+
+    def _with_retries(self, call: Callable[[str], object], key: str) -> DeliveryResult:
+        last = ""
+        for attempt in range(self._max_attempts):
+            if attempt:
+                self._sleep(self._backoff * 2 ** (attempt - 1))
+            self.pacer.acquire()
+            try:
+                call(key)
+            except ApiException as error:
+                last = _detail(error)
+                if error.status == 409:  # this retry key was accepted before: delivered
+                    self.pacer.succeeded()
+                    return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted")
+                if error.status == 429:
+                    self.pacer.throttled()
+                    continue
+                if error.status is not None and error.status >= 500:
+                    continue
+                return DeliveryResult(DeliveryOutcome.REJECTED, last)
+            except _TRANSPORT_ERRORS as error:
+                last = f"transport: {type(error).__name__}"
+                continue
+            self.pacer.succeeded()
+            return DeliveryResult(DeliveryOutcome.DELIVERED)
+        return DeliveryResult(DeliveryOutcome.RETRY_LATER, last)

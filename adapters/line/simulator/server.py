@@ -1,0 +1,76 @@
+"""The simulator's Flask app: the Messaging API under `/v2/bot/...` (bearer token required), the
+admin endpoints under `/_sim/...` and the phone page at `/`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, request
+
+from adapters.line.simulator.admin import admin_blueprint
+from adapters.line.simulator.messaging import NOT_FOUND, Answer
+from adapters.line.simulator.responses import respond
+
+if TYPE_CHECKING:
+    from adapters.line.simulator.simulator import LineSimulator
+
+__all__ = ["create_app"]
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def create_app(simulator: LineSimulator) -> Flask:
+    app = Flask(__name__, static_url_path="/_sim/static")
+    app.config.update(MAX_CONTENT_LENGTH=MAX_UPLOAD, JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    _messaging_routes(app, simulator)
+    app.register_blueprint(admin_blueprint(simulator))
+
+    @app.errorhandler(404)
+    def not_found(error: Exception) -> Response:
+        return respond(Answer(404, NOT_FOUND if request.path.startswith("/v2/")
+                              else {"message": "見つかりません"}))
+
+    @app.errorhandler(405)
+    def not_allowed(error: Exception) -> Response:
+        return respond(Answer(405, {"message": "Method not allowed"}))
+
+    return app
+
+
+def _messaging_routes(app: Flask, simulator: LineSimulator) -> None:
+    api = simulator.api
+
+    def guarded(handler: Callable[[], Answer]) -> Callable[[], Response]:
+        def view() -> Response:
+            refusal = api.check_token(request.headers.get("Authorization"))
+            return respond(refusal or handler())
+        return view
+
+    def body() -> object:
+        return request.get_json(force=True, silent=True)
+
+    routes: list[tuple[str, str, str, Callable[[], Answer]]] = [
+        ("POST", "/v2/bot/message/push", "push",
+         lambda: api.push(body(), request.headers)),
+        ("POST", "/v2/bot/message/multicast", "multicast",
+         lambda: api.multicast(body(), request.headers)),
+        ("POST", "/v2/bot/message/reply", "reply",
+         lambda: api.reply(body(), request.headers)),
+        ("GET", "/v2/bot/profile/<user_id>", "profile",
+         lambda: api.profile(request.view_args["user_id"])),  # type: ignore[index]
+        ("GET", "/v2/bot/message/<message_id>/content", "content",
+         lambda: api.content(request.view_args["message_id"])),  # type: ignore[index]
+        ("GET", "/v2/bot/info", "bot_info", api.bot_info),
+    ]
+    for method, rule, name, handler in routes:
+        app.add_url_rule(rule, endpoint=name, view_func=_ignore_args(guarded(handler)),
+                         methods=[method])
+
+
+def _ignore_args(view: Callable[[], Response]) -> Callable[..., Response]:
+    def wrapped(**_: str) -> Response:
+        return view()
+    return wrapped

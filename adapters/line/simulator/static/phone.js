@@ -1,0 +1,391 @@
+// LINE シミュレーター: the phone page. Plain JS, no libraries, no external requests.
+// Every piece of text from the bot goes in through textContent, never innerHTML.
+"use strict";
+
+(function () {
+  const POLL_MS = 1000;
+  const $ = (id) => document.getElementById(id);
+  const state = { users: [], userId: "", lastSeq: 0, entries: [], polling: false };
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function toast(message) {
+    const box = $("toast");
+    box.textContent = message;
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { box.hidden = true; }, 4000);
+  }
+
+  async function call(method, url, body, isForm) {
+    const options = { method, headers: {} };
+    if (body !== undefined) {
+      if (isForm) {
+        options.body = body;
+      } else {
+        options.headers["Content-Type"] = "application/json";
+        options.body = JSON.stringify(body);
+      }
+    }
+    const response = await fetch(url, options);
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.message || `エラー (${response.status})`);
+    return data;
+  }
+
+  function currentUser() {
+    return state.users.find((user) => user.userId === state.userId);
+  }
+
+  // residents
+
+  async function loadUsers() {
+    const data = await call("GET", "/_sim/users");
+    state.users = data.users;
+    const select = $("user-select");
+    const chosen = state.userId || document.body.dataset.selected || "";
+    select.replaceChildren();
+    for (const user of state.users) {
+      const status = user.following ? "友だち" : user.blocked ? "ブロック中" : "未追加";
+      const option = el("option", null, `${user.displayName}(${status})`);
+      option.value = user.userId;
+      select.appendChild(option);
+    }
+    const known = state.users.some((user) => user.userId === chosen);
+    select.value = known ? chosen : (state.users[0] ? state.users[0].userId : "");
+    if (select.value !== state.userId) selectUser(select.value);
+    updateControls();
+  }
+
+  function selectUser(userId) {
+    state.userId = userId;
+    state.lastSeq = 0;
+    state.entries = [];
+    $("chat").replaceChildren();
+    $("quick-replies").replaceChildren();
+    if (userId) history.replaceState(null, "", `/phone/${userId}`);
+    updateControls();
+    poll();
+  }
+
+  function updateControls() {
+    const user = currentUser();
+    const following = Boolean(user && user.following);
+    $("follow-button").disabled = !user || following;
+    $("block-button").disabled = !following;
+    $("text-input").disabled = !following;
+    $("send-button").disabled = !following;
+    $("photo-input").disabled = !following;
+    $("user-state").textContent = !user ? "" : following
+      ? `${user.displayName} さんは町の公式アカウントと友だちです。`
+      : user.blocked ? `${user.displayName} さんはブロック中です。「友だち追加」でブロックを解除します。`
+        : `${user.displayName} さんはまだ友だち追加していません。`;
+    $("compose-hint").textContent = following ? "" : "メッセージを送るには、まず「友だち追加」を押してください。";
+  }
+
+  async function act(path, body, isForm) {
+    if (!state.userId) return;
+    try {
+      const result = await call("POST", `/_sim/users/${state.userId}/${path}`, body, isForm);
+      if (result.error) toast(`窓口に届きませんでした: ${result.error}`);
+      else if (result.status && result.status >= 300) toast(`窓口が ${result.status} を返しました`);
+    } catch (error) {
+      toast(error.message);
+    }
+    await loadUsers();
+    await poll();
+  }
+
+  // the chat
+
+  async function poll() {
+    if (!state.userId || state.polling) return;
+    state.polling = true;
+    const userId = state.userId;
+    try {
+      const data = await call("GET", `/_sim/messages?user=${encodeURIComponent(userId)}&after=${state.lastSeq}`);
+      if (userId !== state.userId) return;
+      const fresh = [
+        ...data.messages.map((entry) => ({ ...entry, from: "bot" })),
+        ...data.sent.map((entry) => ({ ...entry, from: "user" })),
+      ].sort((a, b) => a.seq - b.seq);
+      state.lastSeq = Math.max(state.lastSeq, data.lastSeq);
+      if (fresh.length) {
+        state.entries.push(...fresh);
+        fresh.forEach(renderEntry);
+        renderQuickReplies();
+        $("chat").scrollTop = $("chat").scrollHeight;
+      }
+    } catch (error) {
+      // the simulator restarted or the user is gone: try again on the next tick
+    } finally {
+      state.polling = false;
+    }
+  }
+
+  function clock(iso) {
+    const date = new Date(iso);
+    return `${date.getHours()}:${String(date.getMinutes()).padStart(2, "0")}`;
+  }
+
+  function renderEntry(entry) {
+    const chat = $("chat");
+    if (entry.from === "user") {
+      if (entry.type === "follow" || entry.type === "unfollow") {
+        chat.appendChild(el("div", "system", entry.type === "follow" ? "友だち追加しました" : "ブロックしました"));
+        webhookNote(chat, entry, true);
+        return;
+      }
+      if (entry.type === "postback" && !entry.displayText) {
+        chat.appendChild(el("div", "system", "ボタンを押しました"));
+        webhookNote(chat, entry, true);
+        return;
+      }
+      const line = el("div", "line user");
+      const column = el("div", "column");
+      if (entry.type === "image") {
+        const bubble = el("div", "bubble");
+        const img = el("img");
+        img.src = `/_sim/content/${entry.imageId}`;
+        img.alt = "送った写真";
+        bubble.appendChild(img);
+        column.appendChild(bubble);
+      } else {
+        column.appendChild(el("div", "bubble", entry.type === "postback" ? entry.displayText : entry.text));
+      }
+      column.appendChild(el("span", "time", clock(entry.time)));
+      webhookNote(column, entry, false);
+      line.appendChild(column);
+      chat.appendChild(line);
+      return;
+    }
+    const line = el("div", "line bot");
+    line.appendChild(el("span", "avatar", "町"));
+    const column = el("div", "column");
+    column.appendChild(renderMessage(entry.message));
+    column.appendChild(el("span", "time", clock(entry.time)));
+    line.appendChild(column);
+    chat.appendChild(line);
+  }
+
+  function webhookNote(parent, entry, centered) {
+    // a note only for a final failure; an answer still on its way has neither field yet
+    let text = "";
+    if (entry.webhookError) text = `窓口に届きませんでした (${entry.webhookError})`;
+    else if (entry.webhookStatus >= 300) text = `窓口の応答: ${entry.webhookStatus}`;
+    if (!text) return;
+    const note = el("span", "note", text);
+    if (centered) {
+      const wrap = el("div", "system");
+      wrap.style.background = "transparent";
+      wrap.appendChild(note);
+      parent.appendChild(wrap);
+    } else {
+      parent.appendChild(note);
+    }
+  }
+
+  function renderMessage(message) {
+    switch (message.type) {
+      case "text":
+        return el("div", "bubble", message.text);
+      case "image": {
+        const bubble = el("div", "bubble");
+        const img = el("img");
+        img.src = message.previewImageUrl || message.originalContentUrl;
+        img.alt = "画像";
+        bubble.appendChild(img);
+        return bubble;
+      }
+      case "sticker":
+        return el("div", "bubble", "(スタンプ)");
+      case "template":
+        return renderTemplate(message.template);
+      case "flex":
+        return message.contents.type === "carousel"
+          ? carousel(message.contents.contents.map(renderBubble))
+          : renderBubble(message.contents);
+      default:
+        return el("div", "bubble", `(${message.type} メッセージ)`);
+    }
+  }
+
+  function renderTemplate(template) {
+    if (template.type === "carousel") {
+      return carousel(template.columns.map((column) => card(column, column.actions, false)));
+    }
+    return card(template, template.actions, template.type === "confirm");
+  }
+
+  function card(content, actions, isConfirm) {
+    const box = el("div", "card");
+    if (content.thumbnailImageUrl) {
+      const img = el("img");
+      img.src = content.thumbnailImageUrl;
+      img.alt = "";
+      box.appendChild(img);
+    }
+    const body = el("div", "card-body");
+    if (content.title) body.appendChild(el("div", "card-title", content.title));
+    body.appendChild(el("div", null, content.text));
+    box.appendChild(body);
+    const row = el("div", isConfirm ? "actions confirm" : "actions");
+    for (const action of actions || []) row.appendChild(actionButton(action, "button"));
+    box.appendChild(row);
+    return box;
+  }
+
+  function carousel(cards) {
+    const row = el("div", "carousel");
+    cards.forEach((node) => row.appendChild(node));
+    return row;
+  }
+
+  function renderBubble(bubble) {
+    const box = el("div", "card");
+    for (const part of ["header", "hero", "body", "footer"]) {
+      if (!bubble[part]) continue;
+      const section = el("div", "flex-section");
+      section.appendChild(renderFlex(bubble[part]));
+      box.appendChild(section);
+    }
+    return box;
+  }
+
+  function renderFlex(node) {
+    switch (node.type) {
+      case "box": {
+        const box = el("div", `flex-box ${node.layout || "vertical"}`);
+        (node.contents || []).forEach((child) => box.appendChild(renderFlex(child)));
+        if (node.action) box.addEventListener("click", () => perform(node.action));
+        return box;
+      }
+      case "text": {
+        const text = node.contents && node.contents.length
+          ? node.contents.map((span) => span.text).join("") : node.text;
+        const classes = ["flex-text", node.weight === "bold" ? "bold" : "", node.size || ""];
+        const span = el("div", classes.join(" ").trim(), text);
+        if (node.color) span.style.color = node.color;
+        if (node.align) span.style.textAlign = node.align === "end" ? "right" : node.align;
+        return span;
+      }
+      case "button": {
+        const button = actionButton(node.action, `flex-button ${node.style || ""}`);
+        if (node.color && node.style === "primary") button.style.background = node.color;
+        return button;
+      }
+      case "image": {
+        const img = el("img");
+        img.src = node.url;
+        img.alt = "";
+        return img;
+      }
+      case "separator":
+        return el("hr", "flex-separator");
+      default:
+        return el("div");
+    }
+  }
+
+  function actionButton(action, className) {
+    const button = el("button", className, action.label || action.displayText || "開く");
+    button.type = "button";
+    button.addEventListener("click", () => perform(action));
+    if (action.type === "datetimepicker" || action.type === "location") {
+      button.disabled = true;
+      button.title = "シミュレーターでは使えません";
+    }
+    return button;
+  }
+
+  function perform(action) {
+    if (!currentUser() || !currentUser().following) {
+      toast("まず「友だち追加」を押してください。");
+      return;
+    }
+    switch (action.type) {
+      case "postback":
+        act("postback", { data: action.data || "", displayText: action.displayText || action.text || null });
+        break;
+      case "message":
+        act("text", { text: action.text });
+        break;
+      case "uri":
+        window.open(action.uri, "_blank", "noopener");
+        break;
+      case "camera":
+      case "cameraRoll":
+        $("photo-input").click();
+        break;
+      case "clipboard":
+        navigator.clipboard.writeText(action.clipboardText).then(() => toast("コピーしました"));
+        break;
+      default:
+        toast("この操作はシミュレーターでは使えません");
+    }
+  }
+
+  function renderQuickReplies() {
+    const bar = $("quick-replies");
+    bar.replaceChildren();
+    const last = state.entries[state.entries.length - 1];
+    if (!last || last.from !== "bot" || !last.message.quickReply) return;
+    for (const item of last.message.quickReply.items || []) {
+      const chip = actionButton(item.action, "chip");
+      chip.addEventListener("click", () => bar.replaceChildren());
+      bar.appendChild(chip);
+    }
+  }
+
+  // wiring
+
+  function start() {
+    $("user-select").addEventListener("change", (event) => selectUser(event.target.value));
+    $("follow-button").addEventListener("click", () => act("follow"));
+    $("block-button").addEventListener("click", () => {
+      if (confirm("このアカウントをブロックしますか?(町からのメッセージが届かなくなります)")) act("unfollow");
+    });
+    $("compose").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = $("text-input");
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      act("text", { text });
+    });
+    $("photo-input").addEventListener("change", (event) => {
+      const file = event.target.files[0];
+      if (!file) return;
+      const form = new FormData();
+      form.append("image", file);
+      event.target.value = "";
+      act("image", form, true);
+    });
+    $("add-user-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const input = $("new-user-name");
+      try {
+        const user = await call("POST", "/_sim/users", { displayName: input.value.trim() });
+        input.value = "";
+        state.userId = user.userId;
+        await loadUsers();
+        selectUser(user.userId);
+      } catch (error) {
+        toast(error.message);
+      }
+    });
+    call("GET", "/_sim/webhook").then((data) => {
+      $("webhook-url").textContent = data.url || "未設定(イベントは送信されません)";
+    }).catch(() => {});
+    loadUsers().catch((error) => toast(error.message));
+    setInterval(poll, POLL_MS);
+    setInterval(() => loadUsers().catch(() => {}), POLL_MS * 5);
+  }
+
+  start();
+})();

@@ -1,0 +1,73 @@
+"""Runs the outbox dispatcher on a background thread: woken when something was written, and
+every few seconds anyway (for messages waiting out a back-off)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+__all__ = ["DeliverNow", "OutboxPump"]
+
+log = logging.getLogger(__name__)
+
+
+class OutboxPump:
+    def __init__(self, deliver: Callable[[], object], *, poll_seconds: float = 5.0) -> None:
+        self._deliver = deliver
+        self._poll = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        self._idle.clear()
+        self._wake.set()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="madoguchi-outbox",
+                                                daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until everything due has been handled (for the command line and tests)."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self._poll)
+            self._wake.clear()
+            try:
+                while not self._stop.is_set():
+                    report = self._deliver()
+                    if not getattr(report, "handled", 0):
+                        break
+            except Exception:
+                log.exception("outbox delivery failed; trying again shortly")
+            if not self._wake.is_set():
+                self._idle.set()
+
+
+class DeliverNow:
+    """Delivers in the caller as soon as woken (for the command line and tests)."""
+
+    def __init__(self, deliver: Callable[[], object]) -> None:
+        self._deliver = deliver
+
+    def wake(self) -> None:
+        while getattr(self._deliver(), "handled", 0):
+            pass
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return True
+
+    def stop(self) -> None:
+        pass

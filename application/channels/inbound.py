@@ -1,0 +1,33 @@
+"""An inbound event from any channel, in one shape (the channel adapter translates to it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from attrs import frozen
+
+__all__ = ["InboundEvent", "InboundKind"]
+
+
+class InboundKind(enum.Enum):
+    FOLLOW = "follow"  # added the account as a friend (or unblocked it)
+    UNFOLLOW = "unfollow"  # blocked the account
+    TEXT = "text"
+    IMAGE = "image"
+    POSTBACK = "postback"  # tapped a button we sent
+    OTHER = "other"  # anything else (stickers, …): acknowledged, answered with the menu
+
+
+@frozen
+class InboundEvent:
+    channel: str
+    external_id: str  # unique per channel (LINE's webhookEventId): the de-duplication key
+    address: str  # who sent it (LINE user id)
+    kind: InboundKind
+    occurred_at: dt.datetime
+    text: str = ""
+    data: str = ""  # postback data
+    image_ref: str = ""  # where the channel keeps the image (e.g. line:<message id>)
+    reply_token: str | None = None
+    redelivery: bool = False

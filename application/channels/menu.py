@@ -1,0 +1,53 @@
+"""What the town's account says outside a procedure: the greeting and the menu of procedures."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+
+__all__ = ["MENU_DATA", "START_PREFIX", "Menu", "MenuEntry"]
+
+START_PREFIX = "start:"  # postback data that starts a procedure: start:<procedure id>
+MENU_DATA = "menu"
+MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
+
+
+@frozen
+class MenuEntry:
+    procedure_id: str
+    label: str  # what the button says (≤ 20 characters on LINE)
+
+
+@frozen
+class Menu:
+    town_name: str
+    entries: tuple[MenuEntry, ...] = field(converter=tuple)
+
+    def greeting(self) -> list[OutgoingMessage]:
+        return [
+            OutgoingMessage(text=f"{self.town_name}の公式アカウントです。友だち追加ありがとう"
+                                 "ございます。給付金のお知らせや各種の手続きを、このトークで"
+                                 "ご案内します。"),
+            self.menu("ご用件を下のボタンからお選びください。"),
+        ]
+
+    def menu(self, text: str = "ご用件をお選びください。") -> OutgoingMessage:
+        return OutgoingMessage(
+            text=text,
+            choices=tuple(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
+                          for entry in self.entries),
+            style=MessageStyle.QUICK_REPLY,
+        )
+
+    def procedure_for_text(self, text: str) -> str | None:
+        """A resident may type a menu entry's label instead of tapping it."""
+        typed = text.strip()
+        for entry in self.entries:
+            if typed == entry.label:
+                return entry.procedure_id
+        return None
+
+    @staticmethod
+    def asks_for_menu(text: str) -> bool:
+        return text.strip().lower() in MENU_WORDS

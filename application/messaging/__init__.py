@@ -1,0 +1,1 @@
+"""Outbound messages: written to the outbox with the change, delivered by a dispatcher."""

@@ -1,0 +1,44 @@
+"""`POST /line/webhook`: LINE's deliveries, checked by signature, each event handled once."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify, request
+
+from adapters.line.webhook import InvalidSignature
+from application.channels.handling_inbound_event import handle_inbound_event
+from entrypoints.web.access import signed
+from entrypoints.web.services import container
+
+__all__ = ["line_webhook"]
+
+log = logging.getLogger(__name__)
+
+line_webhook = Blueprint("line_webhook", __name__)
+
+
+@line_webhook.post("/line/webhook")
+@signed
+def receive():  # type: ignore[no-untyped-def]
+    services = container()
+    try:
+        events = services.line_parser().parse(request.get_data(as_text=True),
+                                              request.headers.get("X-Line-Signature"))
+    except InvalidSignature:
+        return jsonify({"error": {"code": "invalid_signature",
+                                  "message": "署名が正しくありません。"}}), 400
+    failed = 0
+    for event in events:
+        try:
+            handle_inbound_event(event, uow=services.uow(), engine=services.conversations(),
+                                 ids=services.ids(), clock=services.clock(),
+                                 menu=services.menu())
+        except Exception:
+            failed += 1
+            log.exception("LINE event %s could not be handled", event.external_id)
+    services.outbox_notifier().wake()
+    if failed:  # nothing of a failed event was stored: LINE's redelivery tries it again
+        return jsonify({"error": {"code": "internal_error",
+                                  "message": "一部のイベントを処理できませんでした。"}}), 500
+    return jsonify({}), 200
