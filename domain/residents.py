@@ -13,6 +13,7 @@ from domain.events import ResidentVerified
 from domain.values import Address, DateOfBirth, PersonName, Sex
 
 __all__ = [
+    "MatchKeys",
     "PersonalFacts",
     "RegistryStatus",
     "Resident",
@@ -31,6 +32,21 @@ class PersonalFacts:
     sex: Sex
 
 
+@frozen
+class MatchKeys:
+    """Keys for matching a person without reading their facts: keyed hashes of the normalized
+    name, reading and address, each combined with the date of birth and sex. Equal keys mean
+    equal normalized facts; the facts themselves stay encrypted."""
+
+    person: str  # name + date of birth + sex
+    place: str  # address + date of birth + sex
+    reading: str | None = None  # kana + date of birth + sex, where the reading is known
+
+    def __composite_values__(self) -> tuple[str, str, str | None]:
+        """The keys as three columns (how a mapper stores a multi-column value)."""
+        return self.person, self.place, self.reading
+
+
 class VerificationState(enum.Enum):
     UNVERIFIED = "unverified"
     VERIFIED = "verified"
@@ -44,6 +60,12 @@ class RegistryStatus(enum.Enum):
     RESIDENT = "resident"
     MOVED_OUT = "moved_out"  # 転出
     DECEASED = "deceased"  # 死亡
+    REMOVED = "removed"  # no longer in the registry extract (kept for the record)
+
+    @property
+    def label(self) -> str:
+        return {"unknown": "台帳未照合", "resident": "住民", "moved_out": "転出",
+                "deceased": "死亡", "removed": "台帳から削除"}[self.value]
 
 
 @frozen
@@ -71,18 +93,38 @@ class Resident(Aggregate):
     verification: Verification | None = None
     reverify_reason: str | None = None
     created_at: dt.datetime | None = field(default=None)
+    match_keys: MatchKeys | None = None
 
     @classmethod
     def from_registry(
         cls, *, id: str, resident_number: str, household_number: str, facts: PersonalFacts,
         status: RegistryStatus = RegistryStatus.RESIDENT, at: dt.datetime,
+        match_keys: MatchKeys | None = None,
     ) -> Resident:
         if not resident_number:
             raise InvalidValue("宛名番号がありません。")
         return cls(
             id=id, facts=facts, resident_number=resident_number,
             household_number=household_number, registry_status=status, created_at=at,
+            match_keys=match_keys,
         )
+
+    def update_from_registry(self, *, household_number: str, facts: PersonalFacts,
+                             status: RegistryStatus, match_keys: MatchKeys | None) -> bool:
+        """Apply a newer registry extract; returns whether anything changed. A changed address
+        asks a verified resident to verify again (their card's certificate is revoked then)."""
+        changed = (self.household_number, self.facts, self.registry_status, self.match_keys) != (
+            household_number, facts, status, match_keys)
+        if self.facts is not None and facts.address != self.facts.address and self.is_verified:
+            self.require_reverification("住所が変更されました。")
+        self.household_number, self.facts = household_number, facts
+        self.registry_status, self.match_keys = status, match_keys
+        return changed
+
+    def leave_registry(self) -> None:
+        """The person is no longer in the extract: kept, marked, never deleted."""
+        if self.registry_status is not RegistryStatus.REMOVED:
+            self.registry_status = RegistryStatus.REMOVED
 
     @property
     def is_verified(self) -> bool:

@@ -9,16 +9,18 @@ from typing import Any, Self
 
 import attrs
 
+from application.conversations.state import Conversation
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
 from domain.benefits import Application, BenefitProgram
+from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
 from domain.households import Household
-from domain.residents import Resident
+from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -84,12 +86,32 @@ class FakeResidents(_FakeRepository):
     def get_by_resident_number(self, number: str) -> Resident | None:
         return self._first(resident_number=number)
 
+    def by_numbers(self, numbers: Sequence[str]) -> dict[str, Resident]:
+        wanted = set(numbers)
+        return {r.resident_number: r for r in self._store.values()
+                if r.resident_number in wanted}
+
+    def numbers_in_registry(self) -> list[str]:
+        return [r.resident_number for r in self._store.values()
+                if r.resident_number and r.registry_status is not RegistryStatus.REMOVED]
+
+    def candidates(self, *, persons: Sequence[str], places: Sequence[str],
+                   readings: Sequence[str]) -> list[Resident]:
+        return [r for r in self._store.values() if r.match_keys is not None and (
+            r.match_keys.person in persons or r.match_keys.place in places
+            or (r.match_keys.reading is not None and r.match_keys.reading in readings))]
+
 
 class FakeHouseholds(_FakeRepository):
     unique = ("household_number",)
 
     def get_by_number(self, number: str) -> Household | None:
         return self._first(household_number=number)
+
+    def by_numbers(self, numbers: Sequence[str]) -> dict[str, Household]:
+        wanted = set(numbers)
+        return {h.household_number: h for h in self._store.values()
+                if h.household_number in wanted}
 
 
 class FakePrograms(_FakeRepository):
@@ -146,6 +168,40 @@ class FakeOutbox(_FakeRepository):
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         return self._where(status=OutboxStatus.PENDING)[:limit]
 
+    def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
+        return {i: self._store[i] for i in message_ids if i in self._store}
+
+    def due(self, *, now: dt.datetime, lease: dt.timedelta,
+            limit: int) -> Sequence[OutboxMessage]:
+        found = [m for m in self._store.values() if m.due(now=now, lease=lease)]
+        return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
+
+    def count_by_status(self) -> dict[OutboxStatus, int]:
+        counts: dict[OutboxStatus, int] = {}
+        for message in self._store.values():
+            counts[message.status] = counts.get(message.status, 0) + 1
+        return counts
+
+
+class FakeChannelIdentities(_FakeRepository):
+    unique = ("channel", "address")
+
+    def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
+        return self._first(channel=channel, address=address)
+
+    def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        wanted = set(addresses)
+        return {i.address for i in self._store.values()
+                if i.channel == channel and i.address in wanted
+                and i.status is IdentityStatus.BLOCKED}
+
+
+class FakeConversations(_FakeRepository):
+    def current_for(self, identity_id: str) -> Conversation | None:
+        open_ones = [c for c in self._store.values()
+                     if c.identity_id == identity_id and c.status.is_open]
+        return max(open_ones, key=lambda c: (c.updated_at, c.id), default=None)
+
 
 class FakeInbox(_FakeRepository):
     unique = ("source", "external_id")
@@ -164,6 +220,7 @@ _REPOSITORIES = {
     "applications": FakeApplications, "disbursements": FakeDisbursements,
     "certificate_requests": FakeCertificateRequests, "staff": FakeStaff,
     "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
+    "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
 }
 
 

@@ -31,6 +31,7 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     TemplateMessage,
     TextMessage,
+    URIAction,
 )
 
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
@@ -56,6 +57,7 @@ MAX_CONFIRM_TEXT = 240
 MAX_LABEL = 20
 MAX_DATA = 300
 MAX_DISPLAY_TEXT = 300
+MAX_URI = 1000
 
 
 def render(messages: Sequence[OutgoingMessage]) -> list[Message]:
@@ -121,7 +123,11 @@ def _buttons(message: OutgoingMessage) -> FlexMessage:
     return FlexMessage(alt_text=_alt_text(message), contents=bubble)
 
 
-def _action(choice: Choice) -> PostbackAction:
+def _action(choice: Choice) -> PostbackAction | URIAction:
+    if choice.url:
+        if not choice.url.startswith(("https://", "http://")) or len(choice.url) > MAX_URI:
+            raise ValueError(f"a link button needs an http(s) URL of at most {MAX_URI} characters")
+        return URIAction(label=_cut(choice.label, MAX_LABEL), uri=choice.url)
     if len(choice.data) > MAX_DATA:
         raise ValueError(f"postback data of {len(choice.data)} characters: LINE allows "
                          f"{MAX_DATA} ({choice.data[:40]!r}…)")

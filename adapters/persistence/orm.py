@@ -51,8 +51,9 @@ from domain.certificates import (
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdMember
-from domain.residents import RegistryStatus, Resident, VerificationState
+from domain.residents import MatchKeys, RegistryStatus, Resident, VerificationState
 from domain.staff import Role, StaffMember
+from domain.verifications import IdentityVerification, MatchOutcome, VerificationStatus
 
 __all__ = ["metadata", "start_mappers"]
 
@@ -66,6 +67,7 @@ metadata = MetaData(naming_convention={
 ID = String(32)
 
 _ENCRYPTED_FACTS = EncryptedJSON(codecs.facts_to_json, codecs.facts_from_json)
+_ENCRYPTED_TEXT = EncryptedJSON(str, str)
 _ENCRYPTED_ACCOUNT = EncryptedJSON(codecs.account_to_json, codecs.account_from_json)
 _ENCRYPTED_VERIFICATION = EncryptedJSON(codecs.verification_to_json,
                                         codecs.verification_from_json)
@@ -86,6 +88,9 @@ residents = Table(
     Column("verification", _ENCRYPTED_VERIFICATION),
     Column("reverify_reason", Text),
     Column("created_at", UTCDateTime),
+    Column("match_person", String(32), index=True),
+    Column("match_place", String(32), index=True),
+    Column("match_reading", String(32), index=True),
 )
 
 households = Table(
@@ -245,6 +250,38 @@ channel_identities = Table(
     UniqueConstraint("channel", "address"),
 )
 
+identity_verifications = Table(
+    "identity_verifications", metadata,
+    Column("id", ID, primary_key=True),
+    Column("identity_id", ID, ForeignKey("channel_identities.id"), nullable=False, index=True),
+    Column("provider", String(32), nullable=False),
+    Column("subject", _ENCRYPTED_TEXT, nullable=False),
+    Column("assurance", String(64), nullable=False),
+    Column("verified_at", UTCDateTime, nullable=False),
+    Column("facts", _ENCRYPTED_FACTS, nullable=False),
+    Column("match_person", String(32), nullable=False, index=True),
+    Column("match_place", String(32), nullable=False, index=True),
+    Column("match_reading", String(32)),
+    Column("status", EnumValue(VerificationStatus), nullable=False, index=True),
+    Column("outcome", EnumValue(MatchOutcome), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("candidate_ids", MutableList.as_mutable(JSONText()), nullable=False),
+    Column("resident_id", ID, ForeignKey("residents.id"), index=True),
+    Column("decided_by", ID),
+    Column("decided_at", UTCDateTime),
+)
+
+verification_attempts = Table(
+    "verification_attempts", metadata,
+    Column("state", String(64), primary_key=True),
+    Column("nonce", String(128), nullable=False),
+    Column("code_verifier", String(128), nullable=False),
+    Column("identity_id", ID, nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 conversations = Table(
     "conversations", metadata,
     Column("id", ID, primary_key=True),
@@ -273,6 +310,10 @@ inbox = Table(
     UniqueConstraint("source", "external_id"),
 )
 
+def _no_keys(person: str | None, place: str | None, reading: str | None) -> bool:
+    return person is None and place is None
+
+
 mapper_registry = registry()
 _started = False
 
@@ -293,7 +334,16 @@ def start_mappers(cipher: FieldCipher) -> None:
         return
     _started = True
     m = mapper_registry.map_imperatively
-    m(Resident, residents)
+    m(Resident, residents, properties={
+        "match_keys": composite(MatchKeys, residents.c.match_person, residents.c.match_place,
+                                residents.c.match_reading, return_none_on=_no_keys),
+    })
+    m(IdentityVerification, identity_verifications, properties={
+        "match_keys": composite(MatchKeys, identity_verifications.c.match_person,
+                                identity_verifications.c.match_place,
+                                identity_verifications.c.match_reading),
+        "_identity": _writes_after(ChannelIdentity, identity_verifications.c.identity_id),
+    })
     m(HouseholdMember, household_members, properties={
         "_resident": _writes_after(Resident, household_members.c.resident_id),
     })

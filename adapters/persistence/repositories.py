@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adapters.persistence.errors import constraint_name, is_unique_violation
 from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
@@ -20,7 +21,7 @@ from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household
-from domain.residents import Resident
+from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
 
 __all__ = [
@@ -76,12 +77,47 @@ class SqlResidentRepository(_Repository):
     def get_by_resident_number(self, resident_number: str) -> Resident | None:
         return self._one(Resident.resident_number == resident_number)
 
+    def by_numbers(self, numbers: Sequence[str]) -> dict[str, Resident]:
+        found = self.session.scalars(
+            select(Resident).where(Resident.resident_number.in_(list(numbers)))).all()
+        self.tracked.update(found)
+        return {resident.resident_number: resident for resident in found}
+
+    def numbers_in_registry(self) -> Iterable[str]:
+        """Resident numbers of everyone the registry still lists (not marked removed)."""
+        return self.session.scalars(
+            select(Resident.resident_number).where(
+                Resident.resident_number.is_not(None),
+                Resident.registry_status != RegistryStatus.REMOVED)).all()
+
+    def candidates(self, *, persons: Sequence[str], places: Sequence[str],
+                   readings: Sequence[str]) -> Sequence[Resident]:
+        """Registry people sharing any of these match keys (indexed columns, one query)."""
+        criteria = []
+        if persons:
+            criteria.append(Resident.match_person.in_(list(persons)))
+        if places:
+            criteria.append(Resident.match_place.in_(list(places)))
+        if readings:
+            criteria.append(Resident.match_reading.in_(list(readings)))
+        if not criteria:
+            return []
+        found = self.session.scalars(select(Resident).where(or_(*criteria))).all()
+        self.tracked.update(found)
+        return found
+
 
 class SqlHouseholdRepository(_Repository):
     model = Household
 
     def get_by_number(self, household_number: str) -> Household | None:
         return self._one(Household.household_number == household_number)
+
+    def by_numbers(self, numbers: Sequence[str]) -> dict[str, Household]:
+        found = self.session.scalars(
+            select(Household).where(Household.household_number.in_(list(numbers)))).all()
+        self.tracked.update(found)
+        return {household.household_number: household for household in found}
 
 
 class SqlProgramRepository(_Repository):
@@ -170,6 +206,12 @@ class SqlOutboxRepository(_Repository):
         self.tracked.update(found)
         return found
 
+    def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
+        found = self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)))).all()
+        self.tracked.update(found)
+        return {message.id: message for message in found}
+
     def count_by_status(self) -> dict[OutboxStatus, int]:
         rows = self.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
@@ -214,7 +256,9 @@ class SqlInboxRepository(_Repository):
             self.session.flush()
         except IntegrityError as error:
             self.session.rollback()
-            raise DuplicateError("uq_inbox_source_external_id") from error
+            if not is_unique_violation(error):
+                raise
+            raise DuplicateError(constraint_name(error)) from error
 
     def seen(self, source: str, external_id: str) -> bool:
         return self.session.scalar(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence import repositories as repos
+from adapters.persistence.errors import constraint_name, is_unique_violation
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.aggregates import Aggregate
 from domain.events import Event
@@ -17,8 +19,32 @@ from domain.events import Event
 __all__ = ["SqlAlchemyUnitOfWork", "session_factory"]
 
 
+_SQLITE_WRITERS = threading.RLock()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "sqlite":
+        _serialize_writers(sessions)
+    return sessions
+
+
+def _serialize_writers(sessions: sessionmaker[Session]) -> None:
+    """SQLite has one writer at a time and waits for the lock by sleeping and polling, which
+    gives long tails when many threads write at once. Threads of one process therefore take
+    turns on a lock from their first write to the end of the transaction; only processes
+    still meet at SQLite's own lock."""
+
+    @event.listens_for(sessions, "before_flush")
+    def _take(session: Session, _context: object, _instances: object) -> None:
+        if not session.info.get("writing"):
+            _SQLITE_WRITERS.acquire()
+            session.info["writing"] = True
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def _give(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and session.info.pop("writing", False):
+            _SQLITE_WRITERS.release()
 
 
 class SqlAlchemyUnitOfWork:
@@ -61,8 +87,8 @@ class SqlAlchemyUnitOfWork:
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()
-            if _is_unique_violation(error):
-                raise DuplicateError(_constraint_name(error)) from error
+            if is_unique_violation(error):
+                raise DuplicateError(constraint_name(error)) from error
             raise
         except StaleDataError as error:
             self.session.rollback()
@@ -82,17 +108,3 @@ class SqlAlchemyUnitOfWork:
             for obj in repository.tracked:
                 if isinstance(obj, Aggregate):
                     self._events.extend(obj.pull_events())
-
-
-def _is_unique_violation(error: IntegrityError) -> bool:
-    sqlstate = getattr(error.orig, "sqlstate", None)  # psycopg
-    if sqlstate is not None:
-        return sqlstate == "23505"
-    return "UNIQUE constraint failed" in str(error.orig)  # sqlite3
-
-
-def _constraint_name(error: IntegrityError) -> str:
-    """The violated constraint's name where the driver tells it (PostgreSQL), else the message."""
-    diag = getattr(error.orig, "diag", None)
-    name = getattr(diag, "constraint_name", None)
-    return name or str(error.orig)

@@ -7,6 +7,8 @@ makes that safe.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 from celery import Celery
@@ -58,13 +60,23 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
 
 
 class CeleryOutboxNotifier:
-    """Asks a worker to deliver the outbox (workers also poll it for back-offs)."""
+    """Asks a worker to deliver the outbox (workers also poll it for back-offs). Wakes within
+    `debounce` seconds of the last one sent are folded into it: the task drains everything."""
 
-    def __init__(self, app: Celery) -> None:
+    def __init__(self, app: Celery, *, debounce: float = 0.2,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._app = app
+        self._debounce, self._clock = debounce, clock
+        self._last = float("-inf")
+        self._lock = threading.Lock()
 
     def wake(self) -> None:
-        self._app.send_task(DELIVER_OUTBOX_TASK)
+        with self._lock:
+            now = self._clock()
+            if now - self._last < self._debounce:
+                return
+            self._last = now
+        self._app.send_task(DELIVER_OUTBOX_TASK, countdown=self._debounce)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return False  # delivery happens elsewhere

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 __all__ = ["DeliverNow", "OutboxPump"]
@@ -13,9 +14,11 @@ log = logging.getLogger(__name__)
 
 
 class OutboxPump:
-    def __init__(self, deliver: Callable[[], object], *, poll_seconds: float = 5.0) -> None:
+    def __init__(self, deliver: Callable[[], object], *, poll_seconds: float = 5.0,
+                 gather_seconds: float = 0.05) -> None:
         self._deliver = deliver
         self._poll = poll_seconds
+        self._gather = gather_seconds  # let a burst's replies gather into one batch
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
@@ -43,7 +46,8 @@ class OutboxPump:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self._poll)
+            if self._wake.wait(self._poll):
+                time.sleep(self._gather)
             self._wake.clear()
             try:
                 while not self._stop.is_set():

@@ -15,11 +15,12 @@ from application.channels.menu import MENU_DATA, START_PREFIX, Menu
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.postbacks import is_dialogue_postback
+from application.conversations.state import Conversation
 from application.messaging.codec import messages_to_json
 from application.outbox import InboxEvent, OutboxMessage
 from application.ports.clock import Clock, IdGenerator
 from application.ports.messaging import OutgoingMessage
-from application.ports.unit_of_work import DuplicateError, UnitOfWork
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 from domain.channels import ChannelIdentity
 from domain.errors import DomainError
 
@@ -28,26 +29,46 @@ __all__ = ["handle_inbound_event"]
 STALE_BUTTON = "そのボタンの手続きはすでに終わっています。"
 
 
+ATTEMPTS = 3
+
+
 def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                          ids: IdGenerator, clock: Clock, menu: Menu) -> bool:
-    """Returns False when the event had been handled before (nothing changed)."""
+    """Returns False when the event had been handled before (nothing changed). Two events of
+    one resident racing each other (a new identity, the same conversation) make the later one
+    start again from a fresh read; nothing is half-written."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return _handle_once(event, uow=uow, engine=engine, ids=ids, clock=clock, menu=menu)
+        except (ConcurrentUpdate, DuplicateError):
+            if attempt == ATTEMPTS - 1:
+                raise
+    return False  # not reached
+
+
+def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
+                 ids: IdGenerator, clock: Clock, menu: Menu) -> bool:
     now = clock.now()
     with uow:
-        if uow.inbox.seen(event.channel, event.external_id):
-            return False
-        try:
-            uow.inbox.add(InboxEvent(id=ids.new_id(), source=event.channel,
-                                     external_id=event.external_id, received_at=now,
-                                     payload={"kind": event.kind.value}, processed_at=now))
-        except DuplicateError:  # the same event, delivered twice at once: the other one won
-            return False
+        # Read first, write last: on SQLite the write lock is then held only briefly.
         identity = uow.channel_identities.get_by_address(event.channel, event.address)
         if identity is None:
             identity = ChannelIdentity.first_seen(id=ids.new_id(), channel=event.channel,
                                                   address=event.address, at=now)
             uow.channel_identities.add(identity)
-        messages = _respond(event, identity, uow=uow, engine=engine, ids=ids, now=now,
-                            menu=menu)
+            current = None
+        else:
+            current = uow.conversations.current_for(identity.id)
+        try:  # the inbox refuses a second copy at once: no separate look-up first
+            uow.inbox.add(InboxEvent(id=ids.new_id(), source=event.channel,
+                                     external_id=event.external_id, received_at=now,
+                                     payload={"kind": event.kind.value}, processed_at=now))
+        except DuplicateError as error:
+            if _is_inbox(error):  # handled before, or by a concurrent delivery that won
+                return False
+            raise
+        messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
+                            now=now, menu=menu)
         if messages:
             uow.outbox.add(OutboxMessage(
                 id=ids.new_id(), channel=event.channel, recipient=event.address,
@@ -55,13 +76,19 @@ def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: Conver
                 reply_token=event.reply_token))
         try:
             uow.commit()
-        except DuplicateError:  # the same event, delivered twice at once: the other one won
-            return False
+        except DuplicateError as error:
+            if _is_inbox(error):
+                return False
+            raise
     return True
 
 
-def _respond(event: InboundEvent, identity: ChannelIdentity, *, uow: UnitOfWork,
-             engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
+def _is_inbox(error: DuplicateError) -> bool:
+    return "inbox" in error.constraint
+
+
+def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversation | None, *,
+             uow: UnitOfWork, engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
              menu: Menu) -> list[OutgoingMessage]:
     if event.kind is InboundKind.UNFOLLOW:
         identity.block(now)
@@ -70,7 +97,6 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, *, uow: UnitOfWork,
     if event.kind is InboundKind.FOLLOW:
         return menu.greeting()
 
-    current = uow.conversations.current_for(identity.id)
     if event.kind is InboundKind.POSTBACK:
         if event.data.startswith(START_PREFIX):
             return _start(event.data.removeprefix(START_PREFIX), identity, current, uow=uow,

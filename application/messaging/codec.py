@@ -14,8 +14,8 @@ def messages_to_json(messages: Sequence[OutgoingMessage]) -> list[dict[str, Any]
     return [
         {
             "text": message.text,
-            "choices": [{"label": c.label, "data": c.data, "display_text": c.display_text}
-                        for c in message.choices],
+            "choices": [{"label": c.label, "data": c.data, "display_text": c.display_text,
+                         "url": c.url} for c in message.choices],
             "style": message.style.value,
             "alt_text": message.alt_text,
         }
@@ -28,7 +28,7 @@ def messages_from_json(data: Sequence[dict[str, Any]]) -> list[OutgoingMessage]:
         OutgoingMessage(
             text=item["text"],
             choices=tuple(Choice(label=c["label"], data=c["data"],
-                                 display_text=c.get("display_text", ""))
+                                 display_text=c.get("display_text", ""), url=c.get("url", ""))
                           for c in item.get("choices", ())),
             style=MessageStyle(item.get("style", MessageStyle.PLAIN.value)),
             alt_text=item.get("alt_text", ""),

@@ -1,19 +1,24 @@
 """Deliver what the outbox holds, through the recipient's channel, and record each outcome.
 
-Each message goes out with its outbox id as the idempotency key, so a message sent twice (a
-retry after a timeout, a dispatcher that died after sending) is accepted once by the channel.
-A blocked recipient is never sent anything. Transient failures wait with a growing back-off;
-permanent ones are kept as failed, for staff to see.
+Each message goes out with an idempotency key derived from its outbox id, so a message sent
+twice (a retry after a timeout, a dispatcher that died after sending) is accepted once by the
+channel. A blocked recipient is never sent anything. On a first attempt, messages with the same
+content and no reply token go together in the channel's group sends (LINE multicast, 500 a
+request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
+Transient failures wait with a growing back-off; permanent ones are kept as failed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 
-from attrs import define
+from attrs import define, frozen
 
 from application.messaging.codec import messages_from_json
 from application.outbox import OutboxMessage
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = dt.timedelta(minutes=2)
 REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 MAX_ATTEMPTS = 8
+GROUP_LIMIT = 500  # recipients in one group send (LINE's multicast limit)
 
 
 @define
@@ -41,12 +47,57 @@ class DeliveryReport:
         return self.sent + self.failed + self.retrying
 
 
+@frozen
+class _Send:
+    """One request to a channel: one message id, or a group with identical content."""
+
+    channel: str
+    message_ids: tuple[str, ...]
+    recipients: tuple[str, ...]
+    payload: dict  # type: ignore[type-arg]
+    reply_token: str | None = None
+
+    @property
+    def key(self) -> str:
+        if len(self.message_ids) == 1:
+            return self.message_ids[0]
+        digest = hashlib.sha256("\n".join(sorted(self.message_ids)).encode()).hexdigest()
+        return f"group:{digest[:32]}"
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(2 ** attempts, 600))
 
 
+def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
+          now: dt.datetime) -> tuple[list[_Send], dict[str, DeliveryResult]]:
+    """Requests to make, and outcomes known without asking (blocked recipients)."""
+    known: dict[str, DeliveryResult] = {}
+    sends: list[_Send] = []
+    groups: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+    for message in batch:
+        if message.recipient in blocked.get(message.channel, set()):
+            known[message.id] = DeliveryResult(DeliveryOutcome.BLOCKED,
+                                               "recipient blocked the account")
+            continue
+        fresh_token = (message.reply_token if message.attempts == 1
+                       and now - message.created_at < REPLY_TOKEN_BUDGET else None)
+        if message.attempts == 1 and fresh_token is None:
+            content = json.dumps(message.payload, sort_keys=True, ensure_ascii=False)
+            groups[(message.channel, content)].append(message)
+            continue
+        sends.append(_Send(message.channel, (message.id,), (message.recipient,),
+                           message.payload, fresh_token))
+    for (channel, _content), members in groups.items():
+        for start in range(0, len(members), GROUP_LIMIT):
+            chunk = members[start:start + GROUP_LIMIT]
+            sends.append(_Send(channel, tuple(m.id for m in chunk),
+                               tuple(m.recipient for m in chunk), chunk[0].payload))
+    return sends, known
+
+
 def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
-                   channels: Mapping[str, MessagingChannel], clock: Clock, limit: int = 200,
+                   channels: Mapping[str, MessagingChannel], clock: Clock, limit: int = 500,
                    executor: Executor | None = None) -> DeliveryReport:
     """Deliver one batch of due messages; returns what happened (0 handled = nothing was due)."""
     now = clock.now()
@@ -65,36 +116,46 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             uow.commit()
         except ConcurrentUpdate:  # another dispatcher claimed some of them: let it
             return DeliveryReport()
-        work = [(m.id, m.channel, m.recipient, m.payload, m.attempts,
-                 m.reply_token if m.attempts == 1 and now - m.created_at < REPLY_TOKEN_BUDGET
-                 else None)
-                for m in batch]
+        sends, outcomes = _plan(batch, blocked, now)
 
-    def send(item: tuple) -> DeliveryResult:  # type: ignore[type-arg]
-        message_id, channel, recipient, payload, _attempts, reply_token = item
-        if recipient in blocked.get(channel, set()):
-            return DeliveryResult(DeliveryOutcome.BLOCKED, "recipient blocked the account")
-        sender = channels.get(channel)
+    def send(request: _Send) -> DeliveryResult:
+        sender = channels.get(request.channel)
         if sender is None:
-            return DeliveryResult(DeliveryOutcome.REJECTED, f"no channel {channel!r}")
+            return DeliveryResult(DeliveryOutcome.REJECTED, f"no channel {request.channel!r}")
+        messages = messages_from_json(request.payload["messages"])
         try:
-            return sender.send(recipient, messages_from_json(payload["messages"]),
-                               idempotency_key=message_id, reply_token=reply_token)
+            if len(request.recipients) == 1:
+                return sender.send(request.recipients[0], messages, idempotency_key=request.key,
+                                   reply_token=request.reply_token)
+            [(_, result)] = sender.send_many(list(request.recipients), messages,
+                                             idempotency_key=request.key)
+            return result
         except Exception as error:  # a bug or an unexpected client error: retry, keep a trace
-            log.exception("delivering outbox message %s failed", message_id)
+            log.exception("delivering outbox message(s) %s failed", request.key)
             return DeliveryResult(DeliveryOutcome.RETRY_LATER, type(error).__name__)
 
-    results = list(executor.map(send, work)) if executor else [send(item) for item in work]
-    return _record(uow_factory, work, results, clock)
+    results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
+    for request, result in zip(sends, results, strict=True):
+        if len(request.message_ids) > 1 and result.outcome is DeliveryOutcome.REJECTED:
+            # One bad recipient refuses a whole group: send them one by one, at once.
+            result = DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                    f"group refused ({result.detail}); sending one by one")
+            for message_id in request.message_ids:
+                outcomes[message_id] = result
+            continue
+        for message_id in request.message_ids:
+            outcomes[message_id] = result
+    return _record(uow_factory, outcomes, clock)
 
 
-def _record(uow_factory: Callable[[], UnitOfWork], work: list, results: list[DeliveryResult],
+def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, DeliveryResult],
             clock: Clock) -> DeliveryReport:
     report = DeliveryReport()
     now = clock.now()
     with uow_factory() as uow:
-        for item, result in zip(work, results, strict=True):
-            message: OutboxMessage | None = uow.outbox.get(item[0])
+        claimed = uow.outbox.get_many(list(outcomes))
+        for message_id, result in outcomes.items():
+            message = claimed.get(message_id)
             if message is None:
                 continue
             if result.outcome is DeliveryOutcome.DELIVERED:
@@ -108,7 +169,9 @@ def _record(uow_factory: Callable[[], UnitOfWork], work: list, results: list[Del
                                     f"{result.detail}"[:500])
                 report.failed += 1
             else:
-                message.retry_later(result.detail[:500], at=now + _backoff(message.attempts))
+                wait = (dt.timedelta(0) if result.detail.startswith("group refused")
+                        else _backoff(message.attempts))
+                message.retry_later(result.detail[:500], at=now + wait)
                 report.retrying += 1
         uow.commit()
     return report

@@ -32,6 +32,7 @@ class Choice:
     label: str  # what the button says: はい
     data: str  # what comes back when tapped
     display_text: str = ""  # what appears as the resident's message when tapped; "" = label
+    url: str = ""  # a link button (opens a page) instead of a reply; `data` is then unused
 
 
 @frozen

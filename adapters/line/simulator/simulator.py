@@ -154,3 +154,10 @@ class LineSimulator:
         for limiter in self._limiters:
             limiter.reset()
         self.faults.configure(self._faults_at_start)
+
+
+def bulk_user_ids(channel_secret: str, count: int) -> list[str]:
+    """The ids of the `count` benchmark users a simulator with this channel secret creates
+    (`users=count`), without running one: a load generator in another process can use them."""
+    namespace = hashlib.sha256(channel_secret.encode()).hexdigest()[:16]
+    return [user_id_for(f"{namespace}:bulk:{index}") for index in range(count)]

@@ -1,0 +1,130 @@
+"""The outbox dispatcher with in-memory fakes: grouping, blocked recipients, retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pytest
+
+from application.messaging.codec import messages_to_json
+from application.messaging.delivering_outbox import deliver_outbox
+from application.outbox import OutboxMessage, OutboxStatus
+from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from domain.channels import ChannelIdentity
+from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, fake_uow_factory
+
+pytestmark = pytest.mark.unit
+
+
+class RecordingChannel:
+    name = "line"
+
+    def __init__(self, *, refuse: set[str] | None = None,
+                 outcome: DeliveryOutcome = DeliveryOutcome.DELIVERED) -> None:
+        self.calls: list[tuple[str, tuple[str, ...], str, str | None]] = []
+        self.refuse = refuse or set()
+        self.outcome = outcome
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+        self.calls.append(("send", (recipient,), idempotency_key, reply_token))
+        if recipient in self.refuse:
+            return DeliveryResult(DeliveryOutcome.REJECTED, "400 bad recipient")
+        return DeliveryResult(self.outcome)
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
+                  idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        self.calls.append(("many", tuple(recipients), idempotency_key, None))
+        if self.refuse & set(recipients):
+            return [(list(recipients), DeliveryResult(DeliveryOutcome.REJECTED, "400"))]
+        return [(list(recipients), DeliveryResult(self.outcome))]
+
+
+def _message(id: str, recipient: str, text: str, clock: FakeClock,
+             reply_token: str | None = None) -> OutboxMessage:
+    return OutboxMessage(id=id, channel="line", recipient=recipient,
+                         payload={"messages": messages_to_json([OutgoingMessage(text=text)])},
+                         created_at=clock.now(), reply_token=reply_token)
+
+
+def _store(database: FakeDatabase, *messages: OutboxMessage,
+           blocked: Sequence[str] = ()) -> None:
+    with FakeUnitOfWork(database) as uow:
+        for message in messages:
+            uow.outbox.add(message)
+        for address in blocked:
+            identity = ChannelIdentity.first_seen(id=f"i-{address}", channel="line",
+                                                  address=address, at=dt.datetime.now(dt.UTC))
+            identity.block(dt.datetime.now(dt.UTC))
+            uow.channel_identities.add(identity)
+        uow.commit()
+
+
+def _statuses(database: FakeDatabase) -> dict[str, OutboxStatus]:
+    with FakeUnitOfWork(database) as uow:
+        return {m.id: m.status for m in uow.outbox._store.values()}
+
+
+def test_identical_first_attempts_go_together_and_the_rest_one_by_one() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _store(database, *(_message(f"m{i}", f"U{i}", "受け付けました", clock) for i in range(3)),
+           _message("other", "U9", "別の内容", clock),
+           _message("answer", "U8", "受け付けました", clock, reply_token="tok"))
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert report.sent == 5
+    kinds = sorted((kind, recipients) for kind, recipients, _, _ in channel.calls)
+    assert kinds == [("many", ("U0", "U1", "U2")), ("send", ("U8",)), ("send", ("U9",))]
+    assert ("send", ("U8",), "answer", "tok") in channel.calls  # the reply token is used
+    assert set(_statuses(database).values()) == {OutboxStatus.SENT}
+
+
+def test_a_blocked_recipient_is_never_sent_anything() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _store(database, _message("m1", "Ublocked", "お知らせ", clock),
+           _message("m2", "Ufriend", "お知らせ", clock), blocked=["Ublocked"])
+
+    deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                   clock=clock)
+
+    assert all("Ublocked" not in recipients for _, recipients, _, _ in channel.calls)
+    assert _statuses(database) == {"m1": OutboxStatus.FAILED, "m2": OutboxStatus.SENT}
+
+
+def test_a_group_refused_for_one_bad_recipient_is_sent_one_by_one() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    channel = RecordingChannel(refuse={"Ubad"})
+    _store(database, *(_message(f"m{i}", u, "お知らせ", clock)
+                       for i, u in enumerate(["Ua", "Ubad", "Uc"])))
+    deliver = fake_uow_factory(database)
+
+    deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+    deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+
+    assert _statuses(database) == {"m0": OutboxStatus.SENT, "m1": OutboxStatus.FAILED,
+                                   "m2": OutboxStatus.SENT}
+    retried = [c for c in channel.calls if c[0] == "send"]
+    assert sorted(c[1][0] for c in retried) == ["Ua", "Ubad", "Uc"]
+    assert {c[2] for c in retried} == {"m0", "m1", "m2"}  # each with its own key
+
+
+def test_a_transient_failure_waits_out_a_back_off_then_gives_up_eventually() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    channel = RecordingChannel(outcome=DeliveryOutcome.RETRY_LATER)
+    _store(database, _message("m1", "Ua", "お知らせ", clock))
+    deliver = fake_uow_factory(database)
+
+    first = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+    too_soon = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+    for _ in range(10):
+        clock.advance(minutes=11)
+        deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+
+    assert (first.retrying, too_soon.handled) == (1, 0)
+    with FakeUnitOfWork(database) as uow:
+        message = uow.outbox.get("m1")
+    assert message.status is OutboxStatus.FAILED
+    assert message.last_error.startswith("gave up after 8 attempts")
