@@ -21,6 +21,7 @@ class Permission(enum.Enum):
     MANAGE_PROGRAMS = "manage_programs"
     VIEW_RESIDENTS = "view_residents"  # personal data: every look is audited
     HANDLE_APPLICATIONS = "handle_applications"
+    REVIEW_VERIFICATIONS = "review_verifications"  # link a verification to a registry person
     DECIDE_APPLICATIONS = "decide_applications"
     APPROVE_BATCHES = "approve_batches"
     VIEW_JOBS = "view_jobs"
@@ -29,7 +30,7 @@ class Permission(enum.Enum):
 
 P = Permission
 _VIEWER = {P.VIEW_PROGRAMS, P.VIEW_JOBS}
-_CASE_WORKER = _VIEWER | {P.VIEW_RESIDENTS, P.HANDLE_APPLICATIONS}
+_CASE_WORKER = _VIEWER | {P.VIEW_RESIDENTS, P.HANDLE_APPLICATIONS, P.REVIEW_VERIFICATIONS}
 _APPROVER = _CASE_WORKER | {P.DECIDE_APPLICATIONS, P.APPROVE_BATCHES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(_VIEWER),

@@ -115,11 +115,18 @@ class Resident(Aggregate):
         asks a verified resident to verify again (their card's certificate is revoked then)."""
         changed = (self.household_number, self.facts, self.registry_status, self.match_keys) != (
             household_number, facts, status, match_keys)
-        if self.facts is not None and facts.address != self.facts.address and self.is_verified:
+        if self.is_verified and self._moved(facts, match_keys):
             self.require_reverification("住所が変更されました。")
         self.household_number, self.facts = household_number, facts
         self.registry_status, self.match_keys = status, match_keys
         return changed
+
+    def _moved(self, facts: PersonalFacts, match_keys: MatchKeys | None) -> bool:
+        """An address written another way (三丁目 / 3丁目) is not a move: compare the
+        normalized keys where both sides have them."""
+        if self.match_keys is not None and match_keys is not None:
+            return self.match_keys.place != match_keys.place
+        return self.facts is not None and facts.address != self.facts.address
 
     def leave_registry(self) -> None:
         """The person is no longer in the extract: kept, marked, never deleted."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -18,7 +19,7 @@ from domain.errors import DomainError
 from domain.staff import Role
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import Container, build_container
-from entrypoints.tasks import SEED_DEMO_TOWN
+from entrypoints.tasks import IMPORT_REGISTRY, SEED_DEMO_TOWN
 
 __all__ = ["main"]
 
@@ -202,6 +203,40 @@ def worker(ctx: _Context, concurrency: int) -> None:
     container.celery_app().worker_main(
         ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"]
     )
+
+
+@main.group(cls=_Group)
+def registry() -> None:
+    """The resident registry (住民基本台帳 extract)."""
+
+
+@registry.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--valid-rows", is_flag=True,
+              help="Import the households without errors even if other rows have errors.")
+@click.option("--partial", is_flag=True,
+              help="The file is not the whole registry: nobody missing from it is removed.")
+@pass_context
+def registry_import(ctx: _Context, path: str, valid_rows: bool, partial: bool) -> None:
+    """Import a registry CSV (UTF-8 or CP932); prints the report. Safe to run again."""
+    container = ctx.container
+    _require_schema(container)
+    job_id = start_job(IMPORT_REGISTRY,
+                       {"path": str(Path(path).resolve()),
+                        "mode": "valid_rows" if valid_rows else "all_or_nothing",
+                        "full_extract": not partial},
+                       uow=container.uow(), queue=container.task_queue(),
+                       registry=container.task_registry(), ids=container.ids(),
+                       clock=container.clock())
+    job = _wait_for(container, job_id)
+    if job.error:
+        raise click.ClickException(job.error)
+    report = job.result
+    click.echo(report["summary"])
+    for error in report["errors"]:
+        click.echo(f"  {error['message']}")
+    if not report["written"]:
+        raise SystemExit(1)
 
 
 @main.group(cls=_Group)

@@ -16,6 +16,7 @@ ENVIRONMENTS = {"development", "test", "production"}
 DEV_LINE_SECRET = "madoguchi-development-channel-secret"
 DEV_LINE_TOKEN = "madoguchi-development-access-token"
 QUEUES = {"in_process", "eager", "celery"}
+PROVIDERS = ("dev_card", "oidc")
 
 
 class ConfigurationError(Exception):
@@ -35,6 +36,12 @@ class Settings:
     line_channel_secret: str
     line_access_token: str
     line_api_base_url: str
+    public_url: str
+    match_key: str
+    identity_provider: str
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_key_file: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +71,24 @@ class Settings:
         if production and not (line_secret and line_token):
             raise ConfigurationError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are "
                                      "required in production")
+        identity_provider = env.get("MADOGUCHI_IDENTITY_PROVIDER",
+                                    "oidc" if production else "dev_card")
+        if identity_provider not in PROVIDERS:
+            raise ConfigurationError(f"MADOGUCHI_IDENTITY_PROVIDER must be one of {PROVIDERS}")
+        if production and identity_provider == "dev_card":
+            raise ConfigurationError("the development card is refused in production: set "
+                                     "MADOGUCHI_IDENTITY_PROVIDER=oidc and the OIDC_* variables")
+        oidc = {name: env.get(name, "") for name in
+                ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_KEY_FILE")}
+        if identity_provider == "oidc" and not all(oidc.values()):
+            raise ConfigurationError("OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_KEY_FILE are "
+                                     "required with MADOGUCHI_IDENTITY_PROVIDER=oidc")
+        match_key = env.get("MADOGUCHI_MATCH_KEY", "")
+        if production and len(match_key) < 32:
+            raise ConfigurationError("MADOGUCHI_MATCH_KEY (32+ characters) is required in "
+                                     "production")
+        if not match_key:
+            match_key = _local_secret(data_dir / "match.key", lambda: os.urandom(32).hex())
         if not keys:
             keys = (_local_secret(data_dir / "data.key", new_key),)
         if not secret:
@@ -82,6 +107,12 @@ class Settings:
             line_channel_secret=line_secret or DEV_LINE_SECRET,
             line_access_token=line_token or DEV_LINE_TOKEN,
             line_api_base_url=env.get("LINE_API_BASE_URL", "https://api.line.me"),
+            public_url=env.get("MADOGUCHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            match_key=match_key,
+            identity_provider=identity_provider,
+            oidc_issuer=oidc["OIDC_ISSUER"],
+            oidc_client_id=oidc["OIDC_CLIENT_ID"],
+            oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
         )
 
 

@@ -10,12 +10,15 @@ from dependency_injector import containers, providers
 
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.crypto import FieldCipher
+from adapters.identity.dev_card import DevCardProvider
+from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from adapters.persistence.verification_attempts import SqlVerificationAttempts
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
 from adapters.tasks.in_process import InProcessTaskQueue
@@ -24,6 +27,7 @@ from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
 from application.messaging.delivering_outbox import deliver_outbox
+from application.residents.match_keys import HmacMatchKeyer
 from application.tasks import run_job
 from entrypoints.config import Settings
 from entrypoints.tasks import build_task_registry
@@ -48,6 +52,20 @@ class Container(containers.DeclarativeContainer):
         LineMessenger, access_token=config.line.access_token, base_url=config.line.api_base_url,
     )
     messaging_channels = providers.Dict(line=line_messenger)
+    match_keyer = providers.Singleton(HmacMatchKeyer, config.match_key.as_(str.encode))
+    verification_attempts = providers.Singleton(SqlVerificationAttempts, engine)
+    identity_provider = providers.Selector(
+        config.identity.kind,
+        dev_card=providers.Singleton(
+            DevCardProvider, page_url=config.public_url.as_(lambda u: f"{u}/identity/dev-card"),
+            attempts=verification_attempts, clock=clock),
+        oidc=providers.Singleton(
+            OidcIdentityProvider, "oidc", config.identity.oidc_issuer,
+            config.identity.oidc_client_id,
+            config.identity.oidc_client_key_file.as_(lambda path: open(path).read()),  # noqa: SIM115
+            config.public_url.as_(lambda u: f"{u}/identity/callback/oidc"),
+            verification_attempts, clock),
+    )
 
     # Services: conversations with residents.
     procedures = providers.Singleton(builtin_procedures)
@@ -60,7 +78,7 @@ class Container(containers.DeclarativeContainer):
     # Services: long work and the queue that runs it.
     task_registry = providers.Singleton(
         build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
-        hasher=password_hasher,
+        hasher=password_hasher, keyer=match_keyer,
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
@@ -99,6 +117,14 @@ def build_container(settings: Settings | None = None) -> Container:
         "task_queue": settings.task_queue,
         "broker_url": settings.broker_url,
         "town_name": settings.town_name,
+        "public_url": settings.public_url,
+        "match_key": settings.match_key,
+        "identity": {
+            "kind": settings.identity_provider,
+            "oidc_issuer": settings.oidc_issuer,
+            "oidc_client_id": settings.oidc_client_id,
+            "oidc_client_key_file": settings.oidc_client_key_file,
+        },
         "line": {
             "channel_secret": settings.line_channel_secret,
             "access_token": settings.line_access_token,

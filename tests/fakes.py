@@ -22,6 +22,7 @@ from domain.events import Event
 from domain.households import Household
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
+from domain.verifications import IdentityVerification, VerificationStatus
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -90,6 +91,10 @@ class FakeResidents(_FakeRepository):
         wanted = set(numbers)
         return {r.resident_number: r for r in self._store.values()
                 if r.resident_number in wanted}
+
+    def first(self, count: int) -> list[Resident]:
+        found = [r for r in self._store.values() if r.resident_number]
+        return sorted(found, key=lambda r: r.resident_number)[:count]
 
     def numbers_in_registry(self) -> list[str]:
         return [r.resident_number for r in self._store.values()
@@ -203,6 +208,19 @@ class FakeConversations(_FakeRepository):
         return max(open_ones, key=lambda c: (c.updated_at, c.id), default=None)
 
 
+class FakeVerifications(_FakeRepository):
+    def with_status(self, status: VerificationStatus, *,
+                    limit: int = 100) -> list[IdentityVerification]:
+        found = [v for v in self._store.values() if v.status is status]
+        return sorted(found, key=lambda v: (v.verified_at, v.id))[:limit]
+
+    def count_by_status(self) -> dict[VerificationStatus, int]:
+        counts: dict[VerificationStatus, int] = {}
+        for v in self._store.values():
+            counts[v.status] = counts.get(v.status, 0) + 1
+        return counts
+
+
 class FakeInbox(_FakeRepository):
     unique = ("source", "external_id")
 
@@ -221,6 +239,7 @@ _REPOSITORIES = {
     "certificate_requests": FakeCertificateRequests, "staff": FakeStaff,
     "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
     "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
+    "verifications": FakeVerifications,
 }
 
 

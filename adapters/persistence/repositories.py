@@ -23,6 +23,7 @@ from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
+from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
     "SqlApiKeyRepository",
@@ -38,6 +39,7 @@ __all__ = [
     "SqlProgramRepository",
     "SqlResidentRepository",
     "SqlStaffRepository",
+    "SqlVerificationRepository",
 ]
 
 
@@ -76,6 +78,14 @@ class SqlResidentRepository(_Repository):
 
     def get_by_resident_number(self, resident_number: str) -> Resident | None:
         return self._one(Resident.resident_number == resident_number)
+
+    def first(self, count: int) -> Sequence[Resident]:
+        """The first residents by resident number (for a development page's test people)."""
+        found = self.session.scalars(
+            select(Resident).where(Resident.resident_number.is_not(None))
+            .order_by(Resident.resident_number).limit(count)).all()
+        self.tracked.update(found)
+        return found
 
     def by_numbers(self, numbers: Sequence[str]) -> dict[str, Resident]:
         found = self.session.scalars(
@@ -232,6 +242,25 @@ class SqlChannelIdentityRepository(_Repository):
                 ChannelIdentity.channel == channel,
                 ChannelIdentity.address.in_(set(addresses)),
                 ChannelIdentity.status == IdentityStatus.BLOCKED)))
+
+
+class SqlVerificationRepository(_Repository):
+    model = IdentityVerification
+
+    def with_status(self, status: VerificationStatus, *,
+                    limit: int = 100) -> Sequence[IdentityVerification]:
+        found = self.session.scalars(
+            select(IdentityVerification).where(IdentityVerification.status == status)
+            .order_by(IdentityVerification.verified_at, IdentityVerification.id).limit(limit)
+        ).all()
+        self.tracked.update(found)
+        return found
+
+    def count_by_status(self) -> dict[VerificationStatus, int]:
+        rows = self.session.execute(
+            select(IdentityVerification.status, func.count())
+            .group_by(IdentityVerification.status)).all()
+        return dict(rows)  # type: ignore[arg-type]
 
 
 class SqlConversationRepository(_Repository):

@@ -67,10 +67,12 @@ class SqlAlchemyUnitOfWork:
         self.inbox = repos.SqlInboxRepository(session)
         self.channel_identities = repos.SqlChannelIdentityRepository(session)
         self.conversations = repos.SqlConversationRepository(session)
+        self.verifications = repos.SqlVerificationRepository(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,
             self.disbursements, self.certificate_requests, self.staff, self.api_keys,
             self.jobs, self.outbox, self.inbox, self.channel_identities, self.conversations,
+            self.verifications,
         ]
         self._events: list[Event] = []
         return self

@@ -19,7 +19,8 @@ from application.conversations.state import Conversation
 from application.messaging.codec import messages_to_json
 from application.outbox import InboxEvent, OutboxMessage
 from application.ports.clock import Clock, IdGenerator
-from application.ports.messaging import OutgoingMessage
+from application.ports.identity import IdentityProvider
+from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 from domain.channels import ChannelIdentity
 from domain.errors import DomainError
@@ -33,13 +34,15 @@ ATTEMPTS = 3
 
 
 def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
-                         ids: IdGenerator, clock: Clock, menu: Menu) -> bool:
+                         ids: IdGenerator, clock: Clock, menu: Menu,
+                         identity_provider: IdentityProvider) -> bool:
     """Returns False when the event had been handled before (nothing changed). Two events of
     one resident racing each other (a new identity, the same conversation) make the later one
     start again from a fresh read; nothing is half-written."""
     for attempt in range(ATTEMPTS):
         try:
-            return _handle_once(event, uow=uow, engine=engine, ids=ids, clock=clock, menu=menu)
+            return _handle_once(event, uow=uow, engine=engine, ids=ids, clock=clock, menu=menu,
+                                identity_provider=identity_provider)
         except (ConcurrentUpdate, DuplicateError):
             if attempt == ATTEMPTS - 1:
                 raise
@@ -47,7 +50,8 @@ def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: Conver
 
 
 def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
-                 ids: IdGenerator, clock: Clock, menu: Menu) -> bool:
+                 ids: IdGenerator, clock: Clock, menu: Menu,
+                 identity_provider: IdentityProvider) -> bool:
     now = clock.now()
     with uow:
         # Read first, write last: on SQLite the write lock is then held only briefly.
@@ -59,6 +63,12 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             current = None
         else:
             current = uow.conversations.current_for(identity.id)
+        verification = None
+        if menu.asks_to_verify(event.kind is InboundKind.TEXT, event.text, event.data):
+            # Before any write here: the attempt is stored on its own (a repeat of this event
+            # leaves an unused attempt that simply expires).
+            verification = identity_provider.start(identity_id=identity.id,
+                                                   purpose="registration", return_to="")
         try:  # the inbox refuses a second copy at once: no separate look-up first
             uow.inbox.add(InboxEvent(id=ids.new_id(), source=event.channel,
                                      external_id=event.external_id, received_at=now,
@@ -67,8 +77,12 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             if _is_inbox(error):  # handled before, or by a concurrent delivery that won
                 return False
             raise
-        messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
-                            now=now, menu=menu)
+        if verification is not None:
+            identity.follow(now)
+            messages = [_verification_invite(verification.url)]
+        else:
+            messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
+                                now=now, menu=menu)
         if messages:
             uow.outbox.add(OutboxMessage(
                 id=ids.new_id(), channel=event.channel, recipient=event.address,
@@ -81,6 +95,14 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
                 return False
             raise
     return True
+
+
+def _verification_invite(url: str) -> OutgoingMessage:
+    return OutgoingMessage(
+        text="マイナンバーカードで本人確認をします。下のボタンから進み、10分以内に完了して"
+             "ください。終わったらこのトークに結果をお知らせします。",
+        choices=(Choice(label="本人確認をはじめる", data="", url=url),),
+        style=MessageStyle.BUTTONS, alt_text="本人確認のご案内")
 
 
 def _is_inbox(error: DuplicateError) -> bool:

@@ -6,10 +6,12 @@ from attrs import field, frozen
 
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 
-__all__ = ["MENU_DATA", "START_PREFIX", "Menu", "MenuEntry"]
+__all__ = ["MENU_DATA", "START_PREFIX", "VERIFY_DATA", "VERIFY_LABEL", "Menu", "MenuEntry"]
 
 START_PREFIX = "start:"  # postback data that starts a procedure: start:<procedure id>
 MENU_DATA = "menu"
+VERIFY_DATA = "verify:start"  # 本人確認 (registration with the My Number card)
+VERIFY_LABEL = "本人確認"
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
 
 
@@ -29,16 +31,22 @@ class Menu:
             OutgoingMessage(text=f"{self.town_name}の公式アカウントです。友だち追加ありがとう"
                                  "ございます。給付金のお知らせや各種の手続きを、このトークで"
                                  "ご案内します。"),
-            self.menu("ご用件を下のボタンからお選びください。"),
+            self.menu("はじめに「本人確認」（マイナンバーカード）をお願いします。本人確認が"
+                      "済むと、対象の給付金をこのトークでお知らせできます。"),
         ]
 
     def menu(self, text: str = "ご用件をお選びください。") -> OutgoingMessage:
         return OutgoingMessage(
             text=text,
-            choices=tuple(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
-                          for entry in self.entries),
+            choices=(Choice(label=VERIFY_LABEL, data=VERIFY_DATA),
+                     *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
+                       for entry in self.entries)),
             style=MessageStyle.QUICK_REPLY,
         )
+
+    @staticmethod
+    def asks_to_verify(kind_is_text: bool, text: str, data: str) -> bool:
+        return data == VERIFY_DATA or (kind_is_text and text.strip() == VERIFY_LABEL)
 
     def procedure_for_text(self, text: str) -> str | None:
         """A resident may type a menu entry's label instead of tapping it."""

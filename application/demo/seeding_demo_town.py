@@ -14,6 +14,7 @@ from attrs import frozen
 
 from application.demo.synthetic_town import generate_households
 from application.ports.clock import Clock, IdGenerator
+from application.ports.matching import MatchKeyer
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.tasks import Progress
@@ -43,7 +44,7 @@ class SeedDemoTown:
 
 
 def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWork],
-                   ids: IdGenerator, clock: Clock, hasher: PasswordHasher,
+                   ids: IdGenerator, clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
                    progress: Progress | None = None) -> dict[str, Any]:
     now = clock.now()
     created = {"households": 0, "residents": 0, "staff": 0, "programs": 0}
@@ -56,7 +57,8 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
                 residents = [
                     Resident.from_registry(id=ids.new_id(), resident_number=p.resident_number,
                                            household_number=synthetic.household_number,
-                                           facts=p.facts, status=RegistryStatus.RESIDENT, at=now)
+                                           facts=p.facts, status=RegistryStatus.RESIDENT, at=now,
+                                           match_keys=keyer.keys_for(p.facts))
                     for p in synthetic.members
                 ]
                 household = Household.found(id=ids.new_id(),

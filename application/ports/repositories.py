@@ -17,6 +17,7 @@ from domain.disbursements import Disbursement
 from domain.households import Household
 from domain.residents import Resident
 from domain.staff import StaffMember
+from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
     "ApiKeyRepository",
@@ -32,6 +33,7 @@ __all__ = [
     "ProgramRepository",
     "ResidentRepository",
     "StaffRepository",
+    "VerificationRepository",
 ]
 
 
@@ -41,6 +43,7 @@ class ResidentRepository(Protocol):
     def get_by_resident_number(self, resident_number: str) -> Resident | None: ...
     def count(self) -> int: ...
     def by_numbers(self, numbers: Sequence[str]) -> dict[str, Resident]: ...
+    def first(self, count: int) -> Sequence[Resident]: ...
 
     def numbers_in_registry(self) -> Iterable[str]:
         """Resident numbers of everyone the registry still lists (not marked removed)."""
@@ -116,6 +119,14 @@ class ChannelIdentityRepository(Protocol):
     def get(self, identity_id: str) -> ChannelIdentity | None: ...
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None: ...
     def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]: ...
+
+
+class VerificationRepository(Protocol):
+    def add(self, verification: IdentityVerification) -> None: ...
+    def get(self, verification_id: str) -> IdentityVerification | None: ...
+    def with_status(self, status: VerificationStatus, *,
+                    limit: int = 100) -> Sequence[IdentityVerification]: ...
+    def count_by_status(self) -> dict[VerificationStatus, int]: ...
 
 
 class ConversationRepository(Protocol):

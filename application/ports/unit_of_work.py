@@ -39,6 +39,7 @@ class UnitOfWork(Protocol):
     inbox: r.InboxRepository
     channel_identities: r.ChannelIdentityRepository
     conversations: r.ConversationRepository
+    verifications: r.VerificationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

@@ -86,6 +86,18 @@ class RegistryImportReport:
     def skipped(self) -> int:
         return self.rows_read - self.valid if self.written else self.rows_read
 
+    def to_json(self) -> dict[str, Any]:
+        """What a job keeps as its result (the report staff read, errors row by row)."""
+        return {
+            "summary": self.summary(), "written": self.written, "rows_read": self.rows_read,
+            "valid": self.valid, "error_count": self.error_count, "created": self.created,
+            "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
+            "households_created": self.households_created,
+            "households_updated": self.households_updated, "notes": list(self.notes),
+            "errors": [{"row": e.row, "column": e.column, "message": str(e)}
+                       for e in self.errors],
+        }
+
     def summary(self) -> str:
         if not self.written:
             if self.errors and self.errors[0].row is None:

@@ -8,6 +8,7 @@ from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
+from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.site import site
 
@@ -33,6 +34,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(site)
     app.register_blueprint(api_v1)
     app.register_blueprint(line_webhook)
+    app.register_blueprint(identity)
     _refuse_unguarded_routes(app)
     return app
 

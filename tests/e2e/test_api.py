@@ -65,6 +65,8 @@ ROUTES = [
     ("get", "/api/v1/programs/unknown", Permission.VIEW_PROGRAMS),
     ("post", "/api/v1/programs/unknown/status", Permission.MANAGE_PROGRAMS),
     ("get", "/api/v1/jobs/unknown", Permission.VIEW_JOBS),
+    ("get", "/api/v1/verifications", Permission.REVIEW_VERIFICATIONS),
+    ("post", "/api/v1/verifications/unknown/decision", Permission.REVIEW_VERIFICATIONS),
 ]
 
 

@@ -91,3 +91,38 @@ def test_production_refuses_to_start_without_keys(tmp_path: Path) -> None:
                                                  "DATABASE_URL": "sqlite:///x.db"})
     assert result.returncode == 1
     assert "MADOGUCHI_DATA_KEYS" in result.stderr
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "registry"
+
+
+def test_staff_import_a_registry_extract_and_importing_it_again_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    _run(tmp_path, "db", "upgrade")
+
+    first = _run(tmp_path, "registry", "import", str(FIXTURES / "registry_cp932.csv"))
+    again = _run(tmp_path, "registry", "import", str(FIXTURES / "registry_utf8.csv"))
+
+    assert first.returncode == 0, first.stderr
+    assert "取り込みました" in first.stdout and "新規" in first.stdout
+    assert again.returncode == 0 and "変更なし" in again.stdout
+    with sqlite3.connect(tmp_path / "var" / "madoguchi.db") as db:
+        people = db.execute("SELECT count(*), count(match_person) FROM residents").fetchone()
+    assert people[0] > 0 and people[0] == people[1]  # every person has match keys
+
+
+def test_a_registry_file_with_errors_is_reported_and_nothing_is_imported(tmp_path: Path) -> None:
+    _run(tmp_path, "db", "upgrade")
+    broken = tmp_path / "broken.csv"
+    text = (FIXTURES / "registry_utf8.csv").read_text(encoding="utf-8")
+    broken.write_text(text.replace("1985-04-01", "1985-02-30", 1) if "1985-04-01" in text
+                      else text + "999,H9,世帯主,誤り 太郎,,1985-02-30,男,見本町1-1-1,,\n",
+                      encoding="utf-8")
+
+    result = _run(tmp_path, "registry", "import", str(broken))
+
+    assert result.returncode == 1
+    assert "行目" in result.stdout and "何も取り込んでいません" in result.stdout
+    with sqlite3.connect(tmp_path / "var" / "madoguchi.db") as db:
+        assert db.execute("SELECT count(*) FROM residents").fetchone() == (0,)

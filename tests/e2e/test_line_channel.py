@@ -10,77 +10,16 @@ import json
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from adapters.line.simulator.running import running_simulator
 from application.messaging.codec import messages_to_json
 from application.outbox import OutboxMessage, OutboxStatus
 from application.ports.messaging import OutgoingMessage
-from entrypoints.containers import Container
 from entrypoints.web import create_app
+from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
-
-
-class Stack:
-    def __init__(self, container: Container, sim: Any, app_url: str) -> None:
-        self.container, self.sim, self.app_url = container, sim, app_url
-
-    def resident(self, name: str = "山田 花子") -> str:
-        return self.sim.add_user(name).user_id
-
-    def messages(self, user_id: str) -> list[dict[str, Any]]:
-        """The LINE messages the resident's phone received, oldest first."""
-        return [delivery["message"] for delivery in self.sim.received(user_id)]
-
-    def last(self, user_id: str) -> dict[str, Any]:
-        return self.messages(user_id)[-1]
-
-    def texts(self, user_id: str) -> list[str]:
-        return [m.get("text") or m.get("altText", "") for m in self.messages(user_id)]
-
-    def tap(self, user_id: str, label: str) -> None:
-        """Tap the quick reply (or button) with this label on the newest message."""
-        data = _postback_data(self.last(user_id), label)
-        assert self.sim.postback(user_id, data, label).status == 200
-
-    def count(self, table: str) -> int:
-        from sqlalchemy import text
-
-        with self.container.engine().connect() as connection:
-            return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-
-
-def _postback_data(message: dict[str, Any], label: str) -> str:
-    actions = [item["action"] for item in message.get("quickReply", {}).get("items", [])]
-    template = message.get("template", {})
-    actions += template.get("actions", [])
-    for action in actions:
-        if action.get("label") == label:
-            return action["data"]
-    raise AssertionError(f"no button {label!r} in {json.dumps(message, ensure_ascii=False)}")
-
-
-@pytest.fixture
-def stack(container: Container) -> Iterator[Stack]:
-    secret = container.config.line.channel_secret()
-    token = container.config.line.access_token()
-    with running_simulator(secret, token, None, bot_name="試験町役場") as sim:
-        container.config.line.api_base_url.from_value(sim.base_url)
-        server = make_server("127.0.0.1", 0, create_app(container), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        app_url = f"http://127.0.0.1:{server.server_port}"
-        sim.set_webhook_url(f"{app_url}/line/webhook")
-        try:
-            yield Stack(container, sim, app_url)
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
 
 
 def test_a_resident_adds_the_account_and_completes_a_dialog(stack: Stack) -> None:

@@ -289,3 +289,32 @@ def test_a_resident_asked_to_reverify_has_no_current_verification():
     resident.require_reverification("住所変更の届出があったため")
 
     assert resident.verification_is_current(now=VERIFIED_AT, max_age=MAX_AGE) is False
+
+
+def test_an_address_written_another_way_is_not_a_move() -> None:
+    from domain.residents import MatchKeys
+
+    resident = a_verified_resident()
+    resident.match_keys = MatchKeys(person="p", place="same-place")
+
+    resident.update_from_registry(household_number="H-0001",
+                                  facts=some_facts(address="東京都千代田区千代田一丁目1番"),
+                                  status=RegistryStatus.RESIDENT,
+                                  match_keys=MatchKeys(person="p", place="same-place"))
+
+    assert resident.verification_state is VerificationState.VERIFIED
+
+
+def test_a_real_move_asks_a_verified_resident_to_verify_again() -> None:
+    from domain.residents import MatchKeys
+
+    resident = a_verified_resident()
+    resident.match_keys = MatchKeys(person="p", place="old-place")
+
+    resident.update_from_registry(household_number="H-0001",
+                                  facts=some_facts(address="東京都千代田区丸の内2-2"),
+                                  status=RegistryStatus.RESIDENT,
+                                  match_keys=MatchKeys(person="p", place="new-place"))
+
+    assert resident.verification_state is VerificationState.REVERIFY
+    assert resident.reverify_reason == "住所が変更されました。"

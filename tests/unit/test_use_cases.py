@@ -16,6 +16,7 @@ from application.benefits.changing_program_status import (
 from application.benefits.creating_program import CreateProgram, create_program
 from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
 from application.jobs import JobStatus
+from application.residents.match_keys import HmacMatchKeyer
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from application.tasks import TaskRegistry, run_job, start_job
 from domain.benefits import PayoutMethod, ProgramStatus
@@ -182,7 +183,8 @@ def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDataba
     def seed() -> dict[str, Any]:
         return seed_demo_town(SeedDemoTown(households=12), uow_factory=fake_uow_factory(database),
                               ids=SequentialIds(f"s{len(reports)}-"), clock=FakeClock(),
-                              hasher=PlainHasher(), progress=lambda d, t: reports.append((d, t)))
+                              hasher=PlainHasher(), keyer=HmacMatchKeyer(b"k" * 32),
+                              progress=lambda d, t: reports.append((d, t)))
 
     first, second = seed(), seed()
 
@@ -196,6 +198,7 @@ def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDataba
         assert program.window.contains(FakeClock().now())
         for household in uow.households._store.values():
             assert household.members[0].resident_id == household.head_resident_id
+        assert all(r.match_keys is not None for r in uow.residents._store.values())
     assert reports[-1] == (12, 12)
 
 

@@ -92,6 +92,39 @@ def openapi_document() -> dict[str, Any]:
                                   "404": {"$ref": "#/components/responses/Error"}, **_ERRORS},
                 },
             },
+            "/verifications": {
+                "get": {
+                    "operationId": "listVerifications",
+                    "summary": "本人確認の照合待ち一覧（候補の住民と並べて）",
+                    "parameters": [{"name": "status", "in": "query", "schema": {
+                        "enum": ["review", "unmatched", "linked", "rejected"],
+                        "default": "review"}}],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "verifications": {"type": "array", "items": _ref("Verification")}}},
+                        "一覧"), **_ERRORS},
+                },
+            },
+            "/verifications/{verification_id}/decision": {
+                "post": {
+                    "operationId": "decideVerification",
+                    "summary": "候補の住民と照合する、または照合しない",
+                    "parameters": [{"name": "verification_id", "in": "path", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"type": "object", "properties": {
+                            "link_to": {"type": "string", "description": "候補の住民ID"},
+                            "reject": {"type": "string", "description": "照合しない理由"}}}}}},
+                    "responses": {
+                        "200": _json({"type": "object", "properties": {
+                            "id": {"type": "string"}, "status": {"type": "string"},
+                            "resident_id": {"type": ["string", "null"]}}}, "決定後"),
+                        "404": {"$ref": "#/components/responses/Error"},
+                        "409": {"$ref": "#/components/responses/Error"},
+                        "422": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                },
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -145,6 +178,28 @@ def openapi_document() -> dict[str, Any]:
                         "notice_text": {"type": "string"},
                         "decision_text": {"type": "string"},
                         "rejection_text": {"type": "string"},
+                    },
+                },
+                "Facts": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "kana": {"type": ["string", "null"]},
+                    "address": {"type": "string"}, "postal_code": {"type": ["string", "null"]},
+                    "date_of_birth": {"type": "string", "format": "date"},
+                    "sex": {"type": "string"}}},
+                "Verification": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "status": {"enum": ["review", "unmatched", "linked", "rejected"]},
+                        "outcome": {"enum": ["exact", "ambiguous", "near", "none"]},
+                        "reason": {"type": "string"},
+                        "provider": {"type": "string"},
+                        "verified_at": {"type": "string", "format": "date-time"},
+                        "facts": _ref("Facts"),
+                        "candidates": {"type": "array", "items": {"type": "object", "properties": {
+                            "resident_id": {"type": "string"},
+                            "resident_number": {"type": "string"},
+                            "registry_status": {"type": "string"},
+                            "facts": _ref("Facts")}}},
                     },
                 },
                 "Job": {

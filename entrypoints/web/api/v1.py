@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
@@ -13,9 +14,12 @@ from application.benefits.changing_program_status import (
 )
 from application.benefits.creating_program import CreateProgram, create_program
 from application.jobs import Job
+from application.residents.deciding_verification import DecideVerification, decide_verification
 from domain.access import Permission
 from domain.benefits import BenefitProgram
 from domain.errors import NotFound
+from domain.residents import PersonalFacts, Resident
+from domain.verifications import IdentityVerification, VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
 from entrypoints.web.errors import ApiError
@@ -24,6 +28,7 @@ from entrypoints.web.services import container
 __all__ = ["api_v1"]
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+access_log = logging.getLogger("madoguchi.access")  # who looked at what; never the data
 
 
 @api_v1.get("/openapi.json")
@@ -94,6 +99,68 @@ def get_job(job_id: str):  # type: ignore[no-untyped-def]
         if job is None:
             raise NotFound("ジョブが見つかりません。")
         return jsonify(_job_json(job))
+
+
+@api_v1.get("/verifications")
+@requires_api_permission(Permission.REVIEW_VERIFICATIONS)
+def list_verifications():  # type: ignore[no-untyped-def]
+    """The staff review queue: each verification beside the registry people it might be."""
+    try:
+        status = VerificationStatus(request.args.get("status", "review"))
+    except ValueError:
+        raise ApiError(422, "invalid_field", "status は review、unmatched、linked、rejected "
+                                             "のいずれかです。") from None
+    with container().uow() as uow:
+        records = uow.verifications.with_status(status, limit=200)
+        shown = []
+        for record in records:
+            candidates = [uow.residents.get(c) for c in record.candidate_ids]
+            shown.append(_verification_json(record, [c for c in candidates if c is not None]))
+    access_log.info("api key %s viewed %d verifications (%s)", g.api_key_id, len(shown),
+                    status.value)
+    return jsonify({"verifications": shown})
+
+
+@api_v1.post("/verifications/<verification_id>/decision")
+@requires_api_permission(Permission.REVIEW_VERIFICATIONS)
+def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-def]
+    body = _json_body()
+    link_to = _field(body, "link_to", str, required=False)
+    reason = _field(body, "reject", str, required=False)
+    if (link_to is None) == (reason is None):
+        raise ApiError(422, "invalid_field", "link_to（住民ID）か reject（理由）のどちらか一方を"
+                                             "指定してください。")
+    services = container()
+    record = decide_verification(
+        DecideVerification(verification_id=verification_id, staff_id=g.api_key_id,
+                           link_to=link_to, reason=reason or ""),
+        uow=services.uow(), ids=services.ids(), clock=services.clock())
+    services.outbox_notifier().wake()
+    access_log.info("api key %s decided verification %s: %s", g.api_key_id, verification_id,
+                    record.status.value)
+    return jsonify({"id": record.id, "status": record.status.value,
+                    "resident_id": record.resident_id})
+
+
+def _facts_json(facts: PersonalFacts) -> dict[str, Any]:
+    return {"name": facts.name.name, "kana": facts.name.kana, "address": facts.address.text,
+            "postal_code": facts.address.postal_code,
+            "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.label}
+
+
+def _verification_json(record: IdentityVerification,
+                       candidates: list[Resident]) -> dict[str, Any]:
+    return {
+        "id": record.id, "status": record.status.value, "outcome": record.outcome.value,
+        "reason": record.reason, "provider": record.provider,
+        "verified_at": record.verified_at.isoformat(), "facts": _facts_json(record.facts),
+        "candidates": [
+            {"resident_id": r.id, "resident_number": r.resident_number,
+             "registry_status": r.registry_status.label,
+             "facts": _facts_json(r.facts) if r.facts else None}
+            for r in candidates
+        ],
+    }
 
 
 def _json_body() -> dict[str, Any]:

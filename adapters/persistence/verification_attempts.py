@@ -1,0 +1,36 @@
+"""Pending verification attempts in the database, so the provider's callback may reach any
+process. `take` deletes and returns in one statement: an attempt is used at most once."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, delete, insert
+
+from adapters.persistence.orm import verification_attempts
+from application.ports.identity import VerificationAttempt
+
+__all__ = ["SqlVerificationAttempts"]
+
+_t = verification_attempts
+
+
+class SqlVerificationAttempts:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def save(self, attempt: VerificationAttempt) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(insert(_t).values(
+                state=attempt.state, nonce=attempt.nonce, code_verifier=attempt.code_verifier,
+                identity_id=attempt.identity_id, purpose=attempt.purpose,
+                provider=attempt.provider, created_at=attempt.created_at))
+
+    def take(self, state: str) -> VerificationAttempt | None:
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                delete(_t).where(_t.c.state == state).returning(*_t.c)).first()
+        if row is None:
+            return None
+        return VerificationAttempt(state=row.state, nonce=row.nonce,
+                                   code_verifier=row.code_verifier, identity_id=row.identity_id,
+                                   purpose=row.purpose, provider=row.provider,
+                                   created_at=row.created_at)

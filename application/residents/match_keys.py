@@ -1,0 +1,54 @@
+"""Match keys by HMAC-SHA256: the `MatchKeyer` that the town's registry import and every card
+verification use, so that both sides of a match are keyed the same way.
+
+Each key is HMAC-SHA256 under the town's secret over a tag and the normalized parts joined by
+U+001F (a character that normalization removes, so no two different tuples of parts give the same
+message), shortened to its first 32 hex characters (128 bits):
+
+    person  = H("p", normalize_name(name), date of birth ISO, sex code)
+    place   = H("a", normalize_address(address), date of birth ISO, sex code)
+    reading = H("k", normalize_kana(kana), date of birth ISO, sex code), None without a reading
+
+Without the secret a key cannot be recomputed from guessed facts; rotating the secret means
+re-keying the registry and the open verifications together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from application.residents.normalization import normalize_address, normalize_kana, normalize_name
+from domain.residents import MatchKeys, PersonalFacts
+
+__all__ = ["HmacMatchKeyer"]
+
+_SEPARATOR = "\x1f"
+_KEY_HEX_LENGTH = 32
+_MIN_SECRET_BYTES = 16
+
+
+class HmacMatchKeyer:
+    """`MatchKeyer` by HMAC-SHA256 (standard library only)."""
+
+    def __init__(self, secret: bytes) -> None:
+        if not isinstance(secret, bytes) or len(secret) < _MIN_SECRET_BYTES:
+            raise ValueError(f"the match key secret must be at least {_MIN_SECRET_BYTES} bytes")
+        self._mac = hmac.new(secret, digestmod=hashlib.sha256)  # keyed once, copied per key
+
+    def keys_for(self, facts: PersonalFacts) -> MatchKeys:
+        born, sex = facts.date_of_birth.value.isoformat(), facts.sex.value
+        reading = normalize_kana(facts.name.kana) if facts.name.kana else ""
+        return MatchKeys(
+            person=self._key("p", normalize_name(facts.name.name), born, sex),
+            place=self._key("a", normalize_address(facts.address.text), born, sex),
+            reading=self._key("k", reading, born, sex) if reading else None,
+        )
+
+    def _key(self, *parts: str) -> str:
+        message = _SEPARATOR.join(parts)
+        if message.count(_SEPARATOR) != len(parts) - 1:
+            raise ValueError("a match key part contains the separator")
+        mac = self._mac.copy()
+        mac.update(message.encode("utf-8"))
+        return mac.hexdigest()[:_KEY_HEX_LENGTH]

@@ -1,0 +1,73 @@
+"""A resident comes back from verifying with the card: keep the record, match it to the
+registry, link when exactly one person matches on every fact, otherwise hold it for staff;
+tell the resident on their channel either way. One transaction."""
+
+from __future__ import annotations
+
+from application.messaging.codec import messages_to_json
+from application.outbox import OutboxMessage
+from application.ports.clock import Clock, IdGenerator
+from application.ports.identity import VerifiedIdentity
+from application.ports.matching import MatchKeyer
+from application.ports.messaging import OutgoingMessage
+from application.ports.unit_of_work import UnitOfWork
+from application.residents.matching import Candidate, decide
+from domain.errors import NotFound
+from domain.residents import RegistryStatus, Resident, Verification
+from domain.verifications import IdentityVerification, MatchOutcome
+
+__all__ = ["LINKED_MESSAGE", "REVIEW_MESSAGE", "register_verification"]
+
+LINKED_MESSAGE = ("本人確認が完了しました。ありがとうございます。これからは、対象となる給付金や"
+                  "手続きをこのトークでお知らせします。")
+REVIEW_MESSAGE = ("本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、"
+                  "結果はあらためてこのトークでお知らせします。")
+
+
+def candidate_of(resident: Resident) -> Candidate:
+    assert resident.match_keys is not None
+    return Candidate(resident_id=resident.id, keys=resident.match_keys,
+                     living=resident.registry_status is RegistryStatus.RESIDENT)
+
+
+def register_verification(verified: VerifiedIdentity, *, uow: UnitOfWork, ids: IdGenerator,
+                          clock: Clock, keyer: MatchKeyer) -> IdentityVerification:
+    keys = keyer.keys_for(verified.facts)
+    with uow:
+        identity = uow.channel_identities.get(verified.identity_id)
+        if identity is None:
+            raise NotFound("この本人確認を始めたLINEのアカウントが見つかりません。")
+        record = IdentityVerification(
+            id=ids.new_id(), identity_id=identity.id, provider=verified.provider,
+            subject=verified.subject, assurance=verified.assurance,
+            verified_at=verified.verified_at, facts=verified.facts, match_keys=keys)
+        found = uow.residents.candidates(persons=[keys.person], places=[keys.place],
+                                         readings=[keys.reading] if keys.reading else [])
+        candidates = [candidate_of(r) for r in found if r.match_keys is not None]
+        decision = decide(
+            keys,
+            by_person=[c for c in candidates if c.keys.person == keys.person],
+            by_place=[c for c in candidates if c.keys.place == keys.place],
+            by_reading=[c for c in candidates if keys.reading and c.keys.reading == keys.reading],
+        )
+        if decision.outcome is MatchOutcome.EXACT and decision.resident_id is not None:
+            resident = next(r for r in found if r.id == decision.resident_id)
+            resident.verify(verified.facts, Verification(
+                subject=verified.subject, provider=verified.provider,
+                assurance=verified.assurance, verified_at=verified.verified_at))
+            record.link(resident.id, outcome=MatchOutcome.EXACT)
+            record.candidate_ids = list(decision.candidate_ids)
+            identity.link(resident.id)
+            text = LINKED_MESSAGE
+        else:
+            record.hold_for_review(outcome=decision.outcome, reason=decision.reason,
+                                   candidate_ids=list(decision.candidate_ids))
+            text = REVIEW_MESSAGE
+        uow.verifications.add(record)
+        uow.outbox.add(OutboxMessage(
+            id=ids.new_id(), channel=identity.channel, recipient=identity.address,
+            payload={"messages": messages_to_json([OutgoingMessage(text=text)])},
+            created_at=clock.now()))
+        uow.commit()
+    return record
+

@@ -1,0 +1,100 @@
+"""Where residents verify: the development card page and the identity provider's callback.
+
+Both end on a page that says what happened and sends the resident back to the chat, where the
+result is also posted. The attempt's one-time `state` is what ties the page to the resident.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, render_template, request
+
+from application.residents.registering_verification import register_verification
+from domain.errors import DomainError
+from domain.verifications import VerificationStatus
+from entrypoints.web.access import public
+from entrypoints.web.services import container
+
+__all__ = ["identity"]
+
+log = logging.getLogger(__name__)
+
+identity = Blueprint("identity", __name__, url_prefix="/identity")
+
+TEST_PEOPLE = 6
+
+
+def _dev_card_allowed() -> bool:
+    services = container()
+    return (services.config.environment() != "production"
+            and services.config.identity.kind() == "dev_card")
+
+
+@identity.get("/dev-card")
+@public
+def dev_card():  # type: ignore[no-untyped-def]
+    if not _dev_card_allowed():
+        abort(404)
+    return render_template("identity_dev_card.html", state=request.args.get("state", ""),
+                           people=_test_people(), error=None, form={})
+
+
+@identity.post("/dev-card")
+@public
+def dev_card_submit():  # type: ignore[no-untyped-def]
+    if not _dev_card_allowed():
+        abort(404)
+    services = container()
+    try:
+        verified = services.identity_provider().complete(request.form.to_dict())
+    except DomainError as error:
+        return render_template("identity_dev_card.html", state=request.form.get("state", ""),
+                               people=_test_people(), error=error.message,
+                               form=request.form), 400
+    return _registered(verified)
+
+
+@identity.get("/callback/oidc")
+@public
+def oidc_callback():  # type: ignore[no-untyped-def]
+    services = container()
+    if services.config.identity.kind() != "oidc":
+        abort(404)
+    try:
+        verified = services.identity_provider().complete(request.args.to_dict())
+    except DomainError as error:
+        return render_template("identity_result.html", ok=False, message=error.message), 400
+    return _registered(verified)
+
+
+def _registered(verified):  # type: ignore[no-untyped-def]
+    services = container()
+    try:
+        record = register_verification(verified, uow=services.uow(), ids=services.ids(),
+                                       clock=services.clock(), keyer=services.match_keyer())
+    except DomainError as error:
+        return render_template("identity_result.html", ok=False, message=error.message), 400
+    services.outbox_notifier().wake()
+    linked = record.status is VerificationStatus.LINKED
+    message = ("本人確認が完了しました。LINEのトークに戻ってください。" if linked else
+               "本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、結果は"
+               "LINEのトークでお知らせします。")
+    return render_template("identity_result.html", ok=True, message=message)
+
+
+def _test_people() -> list[dict[str, str]]:
+    """A few people of the (synthetic) demo registry, to fill the form in one tap."""
+    services = container()
+    people = []
+    with services.uow() as uow:
+        for resident in uow.residents.first(TEST_PEOPLE):
+            if resident.facts is None:
+                continue
+            facts = resident.facts
+            people.append({
+                "name": facts.name.name, "kana": facts.name.kana or "",
+                "address": facts.address.text, "postal_code": facts.address.postal_code or "",
+                "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.value,
+            })
+    return people
