@@ -159,3 +159,41 @@ def test_someone_not_in_the_registry_is_never_linked(stack: Stack, api_key: Any)
         assert uow.channel_identities.get_by_address("line", user).resident_id is None
         [record] = uow.verifications.with_status(VerificationStatus.UNMATCHED)
         assert record.resident_id is None
+
+
+def test_a_resident_verifies_through_an_oidc_provider_and_comes_back_linked(
+    stack: Stack,
+) -> None:
+    import requests
+    from joserfc.jwk import RSAKey
+
+    from adapters.identity.oidc import OidcIdentityProvider
+    from tests.support.oidc_server import running_oidc_server
+
+    _seed(stack.container)
+    person = _registry_person(stack.container)
+    facts = person.facts
+    claims = {"sub": "dac-pairwise-e2e", "name": facts.name.name,
+              "address": {"formatted": facts.address.text},
+              "birthdate": facts.date_of_birth.value.isoformat(),
+              "gender": "male" if facts.sex.value == "1" else "female"}
+    client_key = RSAKey.generate_key(2048, private=True)
+    callback = f"{stack.app_url}/identity/callback/oidc"
+    with running_oidc_server(client_id="madoguchi-test", client_public_jwk=client_key.as_dict(),
+                             redirect_uri=callback, person=claims) as server:
+        container = stack.container
+        container.config.identity.kind.from_value("oidc")
+        container.identity_provider.override(OidcIdentityProvider(
+            "oidc", server.issuer, "madoguchi-test", client_key.as_dict(private=True), callback,
+            container.verification_attempts(), container.clock()))
+        user = stack.resident()
+        url = _verify_url(stack, user)
+        to_provider = requests.get(url, allow_redirects=False, timeout=10)
+        back = requests.get(to_provider.headers["Location"], timeout=10)
+        replayed = requests.get(to_provider.headers["Location"], timeout=10)
+
+    assert back.status_code == 200 and "本人確認が完了しました" in back.text
+    assert replayed.status_code == 400  # the same callback cannot be used twice
+    with container.uow() as uow:
+        assert uow.channel_identities.get_by_address("line", user).resident_id == person.id
+    assert "本人確認が完了しました" in stack.texts(user)[-1]
