@@ -138,8 +138,11 @@ class Resident(Aggregate):
         return self.verification_state is VerificationState.VERIFIED
 
     def verify(self, facts: PersonalFacts, verification: Verification) -> None:
-        """Record a successful card verification with the facts the card carried."""
-        self.facts = facts
+        """Record a successful card verification. The registry's facts stay the registry's
+        (the card's are kept with the verification record); a person the registry does not
+        know yet takes the card's."""
+        if self.facts is None:
+            self.facts = facts
         self.verification = verification
         self.verification_state = VerificationState.VERIFIED
         self.reverify_reason = None

@@ -92,8 +92,12 @@ class FakeResidents(_FakeRepository):
         return {r.resident_number: r for r in self._store.values()
                 if r.resident_number in wanted}
 
-    def first(self, count: int) -> list[Resident]:
-        found = [r for r in self._store.values() if r.resident_number]
+    def by_ids(self, resident_ids: Sequence[str]) -> dict[str, Resident]:
+        return {i: self._store[i] for i in resident_ids if i in self._store}
+
+    def first(self, count: int, *, prefix: str = "") -> list[Resident]:
+        found = [r for r in self._store.values()
+                 if r.resident_number and r.resident_number.startswith(prefix)]
         return sorted(found, key=lambda r: r.resident_number)[:count]
 
     def numbers_in_registry(self) -> list[str]:
@@ -193,6 +197,9 @@ class FakeChannelIdentities(_FakeRepository):
 
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
         return self._first(channel=channel, address=address)
+
+    def linked_to(self, resident_id: str) -> list[ChannelIdentity]:
+        return self._where(resident_id=resident_id)
 
     def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
         wanted = set(addresses)

@@ -7,6 +7,7 @@ The composition root refuses it when MADOGUCHI_ENV=production, and so does the p
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ from domain.values import Address, DateOfBirth, PersonName, Sex
 __all__ = ["DevCardProvider"]
 
 ASSURANCE = "development"  # never the assurance a real card gives
+MAX_AGE = dt.timedelta(minutes=10)
 
 
 class DevCardProvider:
@@ -57,6 +59,9 @@ class DevCardProvider:
         if attempt is None or attempt.provider != self.name:
             raise DomainError("この本人確認の手続きは無効か、すでに使われています。"
                               "LINEからもう一度始めてください。", code="dev_card_state_unknown")
+        if self._clock.now() - attempt.created_at > MAX_AGE:
+            raise DomainError("本人確認の有効時間（10分）が過ぎました。LINEからもう一度始めて"
+                              "ください。", code="dev_card_expired")
         subject = "dev-" + secrets.token_hex(8)  # opaque, like a provider's pairwise subject
         return VerifiedIdentity(facts=facts, subject=subject, provider=self.name,
                                 assurance=ASSURANCE, verified_at=self._clock.now(),

@@ -269,6 +269,7 @@ identity_verifications = Table(
     Column("resident_id", ID, ForeignKey("residents.id"), index=True),
     Column("decided_by", ID),
     Column("decided_at", UTCDateTime),
+    Column("version", Integer, nullable=False),  # two staff deciding at once: one wins
 )
 
 verification_attempts = Table(
@@ -338,7 +339,8 @@ def start_mappers(cipher: FieldCipher) -> None:
         "match_keys": composite(MatchKeys, residents.c.match_person, residents.c.match_place,
                                 residents.c.match_reading, return_none_on=_no_keys),
     })
-    m(IdentityVerification, identity_verifications, properties={
+    m(IdentityVerification, identity_verifications, version_id_col=identity_verifications.c.version,
+      properties={
         "match_keys": composite(MatchKeys, identity_verifications.c.match_person,
                                 identity_verifications.c.match_place,
                                 identity_verifications.c.match_reading),

@@ -79,10 +79,16 @@ class SqlResidentRepository(_Repository):
     def get_by_resident_number(self, resident_number: str) -> Resident | None:
         return self._one(Resident.resident_number == resident_number)
 
-    def first(self, count: int) -> Sequence[Resident]:
+    def by_ids(self, resident_ids: Sequence[str]) -> dict[str, Resident]:
+        found = self.session.scalars(
+            select(Resident).where(Resident.id.in_(list(resident_ids)))).all()
+        self.tracked.update(found)
+        return {resident.id: resident for resident in found}
+
+    def first(self, count: int, *, prefix: str = "") -> Sequence[Resident]:
         """The first residents by resident number (for a development page's test people)."""
         found = self.session.scalars(
-            select(Resident).where(Resident.resident_number.is_not(None))
+            select(Resident).where(Resident.resident_number.like(f"{prefix}%"))
             .order_by(Resident.resident_number).limit(count)).all()
         self.tracked.update(found)
         return found
@@ -230,6 +236,12 @@ class SqlOutboxRepository(_Repository):
 
 class SqlChannelIdentityRepository(_Repository):
     model = ChannelIdentity
+
+    def linked_to(self, resident_id: str) -> Sequence[ChannelIdentity]:
+        found = self.session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.resident_id == resident_id)).all()
+        self.tracked.update(found)
+        return found
 
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
         return self._one(ChannelIdentity.channel == channel, ChannelIdentity.address == address)

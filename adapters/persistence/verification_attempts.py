@@ -3,6 +3,8 @@ process. `take` deletes and returns in one statement: an attempt is used at most
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Engine, delete, insert
 
 from adapters.persistence.orm import verification_attempts
@@ -11,6 +13,7 @@ from application.ports.identity import VerificationAttempt
 __all__ = ["SqlVerificationAttempts"]
 
 _t = verification_attempts
+STALE = dt.timedelta(days=1)
 
 
 class SqlVerificationAttempts:
@@ -19,6 +22,8 @@ class SqlVerificationAttempts:
 
     def save(self, attempt: VerificationAttempt) -> None:
         with self._engine.begin() as connection:
+            # Attempts nobody finished are of no use after a day: they go as new ones come.
+            connection.execute(delete(_t).where(_t.c.created_at < attempt.created_at - STALE))
             connection.execute(insert(_t).values(
                 state=attempt.state, nonce=attempt.nonce, code_verifier=attempt.code_verifier,
                 identity_id=attempt.identity_id, purpose=attempt.purpose,

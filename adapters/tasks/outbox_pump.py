@@ -26,9 +26,9 @@ class OutboxPump:
         self._lock = threading.Lock()
 
     def wake(self) -> None:
-        self._idle.clear()
-        self._wake.set()
         with self._lock:
+            self._idle.clear()
+            self._wake.set()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="madoguchi-outbox",
                                                 daemon=True)
@@ -56,8 +56,9 @@ class OutboxPump:
                         break
             except Exception:
                 log.exception("outbox delivery failed; trying again shortly")
-            if not self._wake.is_set():
-                self._idle.set()
+            with self._lock:
+                if not self._wake.is_set():
+                    self._idle.set()
 
 
 class DeliverNow:

@@ -51,8 +51,10 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
     batch = list(generate_households(command.households, seed=command.seed))
     for start in range(0, len(batch), _BATCH):
         with uow_factory() as uow:
-            for synthetic in batch[start:start + _BATCH]:
-                if uow.households.get_by_number(synthetic.household_number) is not None:
+            chunk = batch[start:start + _BATCH]
+            existing = uow.households.by_numbers([s.household_number for s in chunk])
+            for synthetic in chunk:
+                if synthetic.household_number in existing:
                     continue
                 residents = [
                     Resident.from_registry(id=ids.new_id(), resident_number=p.resident_number,

@@ -12,6 +12,7 @@ from application.ports.matching import MatchKeyer
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.matching import Candidate, decide
+from domain.channels import ChannelIdentity
 from domain.errors import NotFound
 from domain.residents import RegistryStatus, Resident, Verification
 from domain.verifications import IdentityVerification, MatchOutcome
@@ -50,7 +51,12 @@ def register_verification(verified: VerifiedIdentity, *, uow: UnitOfWork, ids: I
             by_place=[c for c in candidates if c.keys.place == keys.place],
             by_reading=[c for c in candidates if keys.reading and c.keys.reading == keys.reading],
         )
-        if decision.outcome is MatchOutcome.EXACT and decision.resident_id is not None:
+        conflict = _conflict(uow, identity, decision.resident_id)
+        if conflict:
+            record.hold_for_review(outcome=MatchOutcome.NEAR, reason=conflict,
+                                   candidate_ids=list(decision.candidate_ids))
+            text = REVIEW_MESSAGE
+        elif decision.outcome is MatchOutcome.EXACT and decision.resident_id is not None:
             resident = next(r for r in found if r.id == decision.resident_id)
             resident.verify(verified.facts, Verification(
                 subject=verified.subject, provider=verified.provider,
@@ -71,3 +77,15 @@ def register_verification(verified: VerifiedIdentity, *, uow: UnitOfWork, ids: I
         uow.commit()
     return record
 
+
+
+def _conflict(uow: UnitOfWork, identity: ChannelIdentity, resident_id: str | None) -> str:
+    """Why an exact match must still not be linked by itself: this account already stands for
+    someone else, or that person already verified from another account (a forwarded link)."""
+    if resident_id is None:
+        return ""
+    if identity.resident_id is not None and identity.resident_id != resident_id:
+        return "このLINEアカウントは、すでに別の住民と照合されています。"
+    if any(other.id != identity.id for other in uow.channel_identities.linked_to(resident_id)):
+        return "この住民は、すでに別のLINEアカウントで本人確認を済ませています。"
+    return ""

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from application.ports.unit_of_work import DuplicateError
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.errors import DomainError, IllegalTransition, NotFound
 
 __all__ = ["ApiError", "register_error_handlers"]
@@ -46,6 +46,11 @@ def register_error_handlers(app: Flask) -> None:
         status = 404 if isinstance(error, NotFound) else 409 if isinstance(
             error, IllegalTransition) else 422
         return _body(status, error.code, error.message)
+
+    @app.errorhandler(ConcurrentUpdate)
+    def _concurrent(error: ConcurrentUpdate):  # type: ignore[no-untyped-def]
+        return _body(409, "conflict", "ほかの操作と重なりました。画面を読み込み直して、"
+                                      "もう一度お試しください。")
 
     @app.errorhandler(DuplicateError)
     def _duplicate(error: DuplicateError):  # type: ignore[no-untyped-def]

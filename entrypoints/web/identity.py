@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 identity = Blueprint("identity", __name__, url_prefix="/identity")
 
 TEST_PEOPLE = 6
+DEMO_PREFIX = "D"  # application.demo.synthetic_town numbers its residents D000000001, …
 
 
 def _dev_card_allowed() -> bool:
@@ -84,11 +85,12 @@ def _registered(verified):  # type: ignore[no-untyped-def]
 
 
 def _test_people() -> list[dict[str, str]]:
-    """A few people of the (synthetic) demo registry, to fill the form in one tap."""
+    """A few people of the synthetic demo registry (their numbers start with the demo prefix;
+    a real registry's never do), to fill the form in one tap."""
     services = container()
     people = []
     with services.uow() as uow:
-        for resident in uow.residents.first(TEST_PEOPLE):
+        for resident in uow.residents.first(TEST_PEOPLE, prefix=DEMO_PREFIX):
             if resident.facts is None:
                 continue
             facts = resident.facts

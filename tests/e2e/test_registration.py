@@ -197,3 +197,46 @@ def test_a_resident_verifies_through_an_oidc_provider_and_comes_back_linked(
     with container.uow() as uow:
         assert uow.channel_identities.get_by_address("line", user).resident_id == person.id
     assert "本人確認が完了しました" in stack.texts(user)[-1]
+
+
+def test_a_person_already_verified_from_one_account_is_not_linked_to_another(
+    stack: Stack,
+) -> None:
+    _seed(stack.container)
+    person = _registry_person(stack.container)
+    first, second = stack.resident("本人"), stack.resident("別人")
+    for user in (first, second):  # the second one used a link forwarded to the person
+        url = _verify_url(stack, user)
+        _post(url.split("?")[0], _card_form(url, person.facts))
+
+    with stack.container.uow() as uow:
+        assert uow.channel_identities.get_by_address("line", first).resident_id == person.id
+        assert uow.channel_identities.get_by_address("line", second).resident_id is None
+        [held] = uow.verifications.with_status(VerificationStatus.REVIEW)
+        assert "別のLINEアカウント" in held.reason
+
+
+def test_two_staff_deciding_the_same_verification_at_once_cannot_both_win(
+    stack: Stack,
+) -> None:
+    from application.ports.unit_of_work import ConcurrentUpdate
+
+    _seed(stack.container)
+    person = _registry_person(stack.container)
+    user = stack.resident()
+    url = _verify_url(stack, user)
+    _post(url.split("?")[0], _card_form(url, person.facts, address="見本県見本町栄町9丁目9番9号"))
+    with stack.container.uow() as uow:
+        [held] = uow.verifications.with_status(VerificationStatus.REVIEW)
+    now = stack.container.clock().now()
+    one, other = stack.container.uow(), stack.container.uow()
+
+    with one, other:
+        one.verifications.get(held.id).link(person.id, outcome=held.outcome, by="s1", at=now)
+        other.verifications.get(held.id).reject(by="s2", at=now, reason="別人")
+        one.commit()
+        with pytest.raises(ConcurrentUpdate):
+            other.commit()
+
+    with stack.container.uow() as uow:
+        assert uow.verifications.get(held.id).status is VerificationStatus.LINKED

@@ -218,7 +218,7 @@ def test_a_verification_outcome_needs_the_subject_and_provider():
     assert "識別子" in caught.value.message
 
 
-def test_verifying_a_resident_keeps_the_card_facts_and_records_the_event():
+def test_verifying_a_resident_keeps_the_registry_facts_and_records_the_event():
     resident = a_registry_resident()
     card_facts = some_facts(address="東京都千代田区千代田2-2")
     verification = a_verification()
@@ -227,7 +227,7 @@ def test_verifying_a_resident_keeps_the_card_facts_and_records_the_event():
 
     assert resident.is_verified is True
     assert resident.verification_state is VerificationState.VERIFIED
-    assert resident.facts == card_facts
+    assert resident.facts == some_facts()  # the registry's, not the card's
     assert resident.verification == verification
     assert resident.pull_events() == [ResidentVerified(resident_id="resident-1")]
     assert resident.pull_events() == []

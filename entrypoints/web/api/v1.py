@@ -112,10 +112,11 @@ def list_verifications():  # type: ignore[no-untyped-def]
                                              "のいずれかです。") from None
     with container().uow() as uow:
         records = uow.verifications.with_status(status, limit=200)
-        shown = []
-        for record in records:
-            candidates = [uow.residents.get(c) for c in record.candidate_ids]
-            shown.append(_verification_json(record, [c for c in candidates if c is not None]))
+        residents = uow.residents.by_ids(
+            sorted({c for record in records for c in record.candidate_ids}))
+        shown = [_verification_json(record, [residents[c] for c in record.candidate_ids
+                                             if c in residents])
+                 for record in records]
     access_log.info("api key %s viewed %d verifications (%s)", g.api_key_id, len(shown),
                     status.value)
     return jsonify({"verifications": shown})

@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('resident_id', sa.String(length=32), nullable=True),
     sa.Column('decided_by', sa.String(length=32), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['identity_id'], ['channel_identities.id'], name=op.f('fk_identity_verifications_identity_id_channel_identities')),
     sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_identity_verifications_resident_id_residents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_identity_verifications'))
