@@ -42,6 +42,7 @@ class OutboxMessage:
     reply_token: str | None = None  # an inbound event's token: a free reply while it is fresh
     claimed_at: dt.datetime | None = None
     next_attempt_at: dt.datetime | None = None
+    group_key: str | None = None  # sent together with others under this key; retried together
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta) -> bool:
         """Pending and not waiting for a back-off, or claimed by a dispatcher that vanished."""

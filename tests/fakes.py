@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
 import attrs
@@ -179,6 +179,10 @@ class FakeOutbox(_FakeRepository):
 
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
+
+    def in_groups(self, group_keys: Iterable[str]) -> list[OutboxMessage]:
+        keys = set(group_keys)
+        return [m for m in self._store.values() if m.group_key in keys]
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:

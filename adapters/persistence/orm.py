@@ -234,6 +234,7 @@ outbox = Table(
     Column("reply_token", String(255)),
     Column("claimed_at", UTCDateTime),
     Column("next_attempt_at", UTCDateTime),
+    Column("group_key", String(40), index=True),
     Column("version", Integer, nullable=False),  # optimistic locking: one dispatcher claims
     Index("ix_outbox_status_created_at", "status", "created_at"),
 )

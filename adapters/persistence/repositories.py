@@ -222,6 +222,12 @@ class SqlOutboxRepository(_Repository):
         self.tracked.update(found)
         return found
 
+    def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]:
+        found = self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.group_key.in_(list(group_keys)))).all()
+        self.tracked.update(found)
+        return found
+
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         found = self.session.scalars(
             select(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)))).all()

@@ -50,20 +50,25 @@ class DeliveryReport:
 
 @frozen
 class _Send:
-    """One request to a channel: one message id, or a group with identical content."""
+    """One request to a channel: one message id, or a group with identical content. A group's
+    key is stored on its members, so a retry (even by another dispatcher after a crash) sends
+    the same group with the same key, and the channel accepts it once."""
 
     channel: str
     message_ids: tuple[str, ...]
     recipients: tuple[str, ...]
     payload: dict  # type: ignore[type-arg]
     reply_token: str | None = None
+    group_key: str | None = None
 
     @property
     def key(self) -> str:
-        if len(self.message_ids) == 1:
-            return self.message_ids[0]
-        digest = hashlib.sha256("\n".join(sorted(self.message_ids)).encode()).hexdigest()
-        return f"group:{digest[:32]}"
+        return self.group_key or self.message_ids[0]
+
+
+def _group_key(message_ids: list[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(message_ids)).encode()).hexdigest()
+    return f"group:{digest[:32]}"
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -76,24 +81,41 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
     known: dict[str, DeliveryResult] = {}
     sends: list[_Send] = []
     groups: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+    earlier: dict[str, list[OutboxMessage]] = defaultdict(list)  # groups tried before
     for message in batch:
         if message.recipient in blocked.get(message.channel, set()):
             known[message.id] = DeliveryResult(DeliveryOutcome.BLOCKED,
                                                "recipient blocked the account")
             continue
-        fresh_token = (message.reply_token if message.attempts == 1
+        if message.group_key:
+            earlier[message.group_key].append(message)
+            continue
+        first = message.attempts == 0
+        fresh_token = (message.reply_token if first
                        and now - message.created_at < REPLY_TOKEN_BUDGET else None)
-        if message.attempts == 1 and fresh_token is None:
+        if first and fresh_token is None:
             content = json.dumps(message.payload, sort_keys=True, ensure_ascii=False)
             groups[(message.channel, content)].append(message)
             continue
         sends.append(_Send(message.channel, (message.id,), (message.recipient,),
                            message.payload, fresh_token))
+    for key, members in earlier.items():
+        sends.append(_Send(members[0].channel, tuple(m.id for m in members),
+                           tuple(m.recipient for m in members), members[0].payload,
+                           group_key=key))
     for (channel, _content), members in groups.items():
         for start in range(0, len(members), GROUP_LIMIT):
             chunk = members[start:start + GROUP_LIMIT]
+            if len(chunk) == 1:
+                sends.append(_Send(channel, (chunk[0].id,), (chunk[0].recipient,),
+                                   chunk[0].payload))
+                continue
+            key = _group_key([m.id for m in chunk])
+            for member in chunk:
+                member.group_key = key
             sends.append(_Send(channel, tuple(m.id for m in chunk),
-                               tuple(m.recipient for m in chunk), chunk[0].payload))
+                               tuple(m.recipient for m in chunk), chunk[0].payload,
+                               group_key=key))
     return sends, known
 
 
@@ -106,18 +128,23 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         batch = list(uow.outbox.due(now=now, lease=CLAIM_LEASE, limit=limit))
         if not batch:
             return DeliveryReport()
+        keys = {m.group_key for m in batch if m.group_key}
+        if keys:  # a group goes whole, even when the batch limit cut it
+            present = {m.id for m in batch}
+            batch += [m for m in uow.outbox.in_groups(keys) if m.id not in present
+                      and m.due(now=now, lease=CLAIM_LEASE)]
         blocked = {
             channel: uow.channel_identities.blocked_among(
                 channel, [m.recipient for m in batch if m.channel == channel])
             for channel in {m.channel for m in batch}
         }
+        sends, outcomes = _plan(batch, blocked, now)  # stores new groups' keys on the rows
         for message in batch:
             message.claim(now)
         try:
             uow.commit()
         except ConcurrentUpdate:  # another dispatcher claimed some of them: let it
             return DeliveryReport()
-        sends, outcomes = _plan(batch, blocked, now)
 
     def send(request: _Send) -> DeliveryResult:
         sender = channels.get(request.channel)
@@ -125,7 +152,7 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             return DeliveryResult(DeliveryOutcome.REJECTED, f"no channel {request.channel!r}")
         messages = messages_from_json(request.payload["messages"])
         try:
-            if len(request.recipients) == 1:
+            if request.group_key is None:
                 return sender.send(request.recipients[0], messages, idempotency_key=request.key,
                                    reply_token=request.reply_token)
             [(_, result)] = sender.send_many(list(request.recipients), messages,
@@ -137,8 +164,9 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
 
     results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, result in zip(sends, results, strict=True):
-        if len(request.message_ids) > 1 and result.outcome is DeliveryOutcome.REJECTED:
-            # One bad recipient refuses a whole group: send them one by one, at once.
+        if request.group_key and result.outcome is DeliveryOutcome.REJECTED:
+            # One bad recipient refuses a whole group (nothing was accepted): send them one by
+            # one, at once, each with its own key.
             result = DeliveryResult(DeliveryOutcome.RETRY_LATER,
                                     f"group refused ({result.detail}); sending one by one")
             for message_id in request.message_ids:
@@ -170,8 +198,10 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
                                     f"{result.detail}"[:500])
                 report.failed += 1
             else:
-                wait = (dt.timedelta(0) if result.detail.startswith("group refused")
-                        else _backoff(message.attempts))
+                split = result.detail.startswith("group refused")
+                if split:
+                    message.group_key = None
+                wait = dt.timedelta(0) if split else _backoff(message.attempts)
                 message.retry_later(result.detail[:500], at=now + wait)
                 report.retrying += 1
         uow.commit()

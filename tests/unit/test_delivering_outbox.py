@@ -128,3 +128,21 @@ def test_a_transient_failure_waits_out_a_back_off_then_gives_up_eventually() -> 
         message = uow.outbox.get("m1")
     assert message.status is OutboxStatus.FAILED
     assert message.last_error.startswith("gave up after 8 attempts")
+
+
+def test_a_group_that_failed_is_retried_whole_under_the_same_key() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    channel = RecordingChannel(outcome=DeliveryOutcome.RETRY_LATER)
+    _store(database, *(_message(f"m{i}", f"U{i}", "受け付けました", clock) for i in range(3)))
+    deliver = fake_uow_factory(database)
+
+    deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+    channel.outcome = DeliveryOutcome.DELIVERED
+    clock.advance(minutes=5)
+    deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+
+    first, retry = channel.calls
+    assert first[0] == retry[0] == "many"
+    assert first[2] == retry[2] and first[2].startswith("group:")  # the same key both times
+    assert sorted(retry[1]) == ["U0", "U1", "U2"]
+    assert set(_statuses(database).values()) == {OutboxStatus.SENT}
