@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -31,8 +32,9 @@ from adapters.persistence.database import make_engine
 from bench.common import DEV_SECRET, free_port, median, percentile, process, report, simulator
 
 CONCURRENCY = 16
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 RESIDENTS = 2000
-QUEUE = __import__("os").environ.get("BENCH_QUEUE", "in_process")
+QUEUE = os.environ.get("BENCH_QUEUE", "in_process")  # or celery, with a worker elsewhere
 
 
 def _event(index: int, user: str, event_id: str) -> bytes:
@@ -91,7 +93,7 @@ def fire(port: int, bodies: list[bytes]) -> tuple[float, list[float], int]:
 
 def gunicorn(app: str, port: int, env: dict[str, str], log: Path):  # type: ignore[no-untyped-def]
     return process([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread",
-                    "--threads", "8", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                    "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
                     app], env=env, url=f"http://127.0.0.1:{port}", log=log)
 
 
@@ -143,7 +145,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         runs = [run_once(args.size, args.database_url, Path(tmp)) for _ in range(args.repeat)]
     ms = 1000
-    report(f"LINE inbound, {args.size:,} signed postbacks, gunicorn 2 workers x 8 threads, "
+    report(f"LINE inbound, {args.size:,} signed postbacks, gunicorn 2 workers x {THREADS} threads, "
            f"{CONCURRENCY} connections, median of {args.repeat}", [
         ("Madoguchi webhook", f"{median([r['rate'] for r in runs]):,.0f} events/s, "
                               f"p50 {median([r['p50'] for r in runs]) * ms:.1f} ms, "
