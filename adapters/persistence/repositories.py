@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from adapters.persistence.errors import constraint_name, is_unique_violation
 from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
-from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.benefits import Application, BenefitProgram
 from domain.certificates import CertificateRequest
@@ -250,7 +248,11 @@ class SqlChannelIdentityRepository(_Repository):
         return found
 
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
-        return self._one(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+        found = self.session.scalars(_by_address(), {"channel": channel,
+                                                     "address": address}).first()
+        if found is not None:
+            self.tracked.add(found)
+        return found
 
     def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
         if not addresses:
@@ -286,26 +288,37 @@ class SqlConversationRepository(_Repository):
 
     def current_for(self, identity_id: str) -> Conversation | None:
         """The newest conversation of this identity that is still open, if any."""
-        return self._one_ordered(
-            (Conversation.updated_at.desc(), Conversation.id.desc()),
-            Conversation.identity_id == identity_id,
-            Conversation.status.in_([ConversationStatus.ACTIVE, ConversationStatus.CONFIRMING]))
+        found = self.session.scalars(_current_conversation(), {"identity": identity_id}).first()
+        if found is not None:
+            self.tracked.add(found)
+        return found
+
+
+# The statements of the webhook's hot path, built once (building a statement costs more than
+# running it on a small indexed table).
+
+@functools.cache
+def _by_address() -> Select:  # type: ignore[type-arg]
+    return select(ChannelIdentity).where(ChannelIdentity.channel == bindparam("channel"),
+                                         ChannelIdentity.address == bindparam("address"))
+
+
+@functools.cache
+def _current_conversation() -> Select:  # type: ignore[type-arg]
+    return (select(Conversation)
+            .where(Conversation.identity_id == bindparam("identity"),
+                   Conversation.status.in_([ConversationStatus.ACTIVE,
+                                            ConversationStatus.CONFIRMING]))
+            .order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(1))
 
 
 class SqlInboxRepository(_Repository):
     model = InboxEvent
 
     def add(self, obj: InboxEvent) -> None:
-        """Written at once, so a second delivery of the same event stops here (on PostgreSQL it
-        waits for the first one's transaction, then fails) before anything else happens."""
+        """A second copy of the same event is refused when the unit of work commits (the
+        unique index decides, also between two concurrent deliveries): nothing of it stays."""
         super().add(obj)
-        try:
-            self.session.flush()
-        except IntegrityError as error:
-            self.session.rollback()
-            if not is_unique_violation(error):
-                raise
-            raise DuplicateError(constraint_name(error)) from error
 
     def seen(self, source: str, external_id: str) -> bool:
         return self.session.scalar(

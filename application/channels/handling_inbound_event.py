@@ -1,9 +1,8 @@
 """Handle one inbound event exactly once: store it in the inbox, update the resident's channel
 identity and conversation, and write the replies to the outbox, all in one transaction.
 
-A redelivered event (same external id) finds its inbox row and changes nothing; of two
-concurrent deliveries, the second one's commit hits the inbox's unique constraint and is
-rolled back whole.
+A redelivered event (same external id) hits the inbox's unique constraint when it commits and
+is rolled back whole, as is the second of two concurrent deliveries: nothing of it stays.
 """
 
 from __future__ import annotations
@@ -69,7 +68,7 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             # leaves an unused attempt that simply expires).
             verification = identity_provider.start(identity_id=identity.id,
                                                    purpose="registration", return_to="")
-        try:  # the inbox refuses a second copy at once: no separate look-up first
+        try:  # the inbox refuses a second copy (at commit): no separate look-up first
             uow.inbox.add(InboxEvent(id=ids.new_id(), source=event.channel,
                                      external_id=event.external_id, received_at=now,
                                      payload={"kind": event.kind.value}, processed_at=now))

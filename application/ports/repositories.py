@@ -142,5 +142,6 @@ class InboxRepository(Protocol):
     def seen(self, source: str, external_id: str) -> bool: ...
 
     def add(self, event: InboxEvent) -> None:
-        """Raises `DuplicateError` at once when the event is already there."""
+        """A second copy of an event makes the unit of work's commit raise `DuplicateError`
+        (an in-memory fake may raise it at once)."""
         ...
