@@ -235,11 +235,8 @@ class FakeVerifications(_FakeRepository):
 class FakeInbox(_FakeRepository):
     unique = ("source", "external_id")
 
-    def seen(self, source: str, external_id: str) -> bool:
-        return self._first(source=source, external_id=external_id) is not None
-
     def add(self, event: InboxEvent) -> None:  # the inbox refuses duplicates at once
-        if self.seen(event.source, event.external_id):
+        if self._first(source=event.source, external_id=event.external_id) is not None:
             raise DuplicateError("uq_inbox_source_external_id")
         super().add(event)
 

@@ -23,11 +23,15 @@ from linebot.v3.webhooks import (
 
 from application.channels.inbound import InboundEvent, InboundKind
 
-__all__ = ["InvalidSignature", "LineWebhookParser"]
+__all__ = ["InvalidSignature", "LineWebhookParser", "MalformedBody"]
 
 
 class InvalidSignature(Exception):
     """The body was not signed with our channel secret (or the signature is missing)."""
+
+
+class MalformedBody(Exception):
+    """Signed correctly, but not a webhook body LINE would send."""
 
 
 class LineWebhookParser:
@@ -41,6 +45,8 @@ class LineWebhookParser:
             events = self._parser.parse(body, signature)
         except InvalidSignatureError:
             raise InvalidSignature("bad X-Line-Signature") from None
+        except (ValueError, TypeError, KeyError):
+            raise MalformedBody("not a LINE webhook body") from None
         return [event for event in map(_translate, events) if event is not None]
 
 

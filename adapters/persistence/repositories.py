@@ -313,15 +313,7 @@ def _current_conversation() -> Select:  # type: ignore[type-arg]
 
 
 class SqlInboxRepository(_Repository):
+    """A second copy of the same event is refused when the unit of work commits (the unique
+    index decides, also between two concurrent deliveries): nothing of it stays."""
+
     model = InboxEvent
-
-    def add(self, obj: InboxEvent) -> None:
-        """A second copy of the same event is refused when the unit of work commits (the
-        unique index decides, also between two concurrent deliveries): nothing of it stays."""
-        super().add(obj)
-
-    def seen(self, source: str, external_id: str) -> bool:
-        return self.session.scalar(
-            select(func.count()).select_from(InboxEvent)
-            .where(InboxEvent.source == source, InboxEvent.external_id == external_id)
-        ) > 0

@@ -139,8 +139,6 @@ class ConversationRepository(Protocol):
 
 
 class InboxRepository(Protocol):
-    def seen(self, source: str, external_id: str) -> bool: ...
-
     def add(self, event: InboxEvent) -> None:
         """A second copy of an event makes the unit of work's commit raise `DuplicateError`
         (an in-memory fake may raise it at once)."""

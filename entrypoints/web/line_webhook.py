@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
-from adapters.line.webhook import InvalidSignature
+from adapters.line.webhook import InvalidSignature, MalformedBody
 from application.channels.handling_inbound_event import handle_inbound_event
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
@@ -28,6 +28,9 @@ def receive():  # type: ignore[no-untyped-def]
     except InvalidSignature:
         return jsonify({"error": {"code": "invalid_signature",
                                   "message": "署名が正しくありません。"}}), 400
+    except MalformedBody:
+        return jsonify({"error": {"code": "bad_request",
+                                  "message": "Webhookの本文を読み取れません。"}}), 400
     failed = 0
     for event in events:
         try:

@@ -166,3 +166,18 @@ def test_a_message_to_a_following_resident_is_pushed_once_despite_server_errors(
     texts = [t for t in stack.texts(user) if t.startswith("通知")]
     assert sorted(texts) == sorted(f"通知{i}" for i in range(10))
     assert stack.sim.stats()["duplicate_deliveries"] == 0
+
+
+def test_a_signed_body_that_is_not_a_webhook_is_refused_clearly(stack: Stack) -> None:
+    body = b"{not json"
+    secret = stack.container.config.line.channel_secret().encode()
+    signature = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
+    client = create_app(stack.container).test_client()
+
+    response = client.post("/line/webhook", data=body,
+                           headers={"X-Line-Signature": signature,
+                                    "Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.json["error"]["message"] == "Webhookの本文を読み取れません。"
+    assert stack.count("inbox") == 0
