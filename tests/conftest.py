@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set (one database per xdist worker, migrated once per sessi
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,9 @@ def _postgres_url() -> str | None:
     if not base:
         return None
     url = make_url(normalize_url(base))
-    name = f"madoguchi_test_{_worker()}"
+    # One database per checkout and xdist worker: two checkouts can run their suites at once.
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
+    name = f"madoguchi_test_{checkout}_{_worker()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
