@@ -23,6 +23,8 @@ __all__ = [
     "ApplicationStatus",
     "ApplicationWindow",
     "BenefitProgram",
+    "Campaign",
+    "EligibleHousehold",
     "PayoutMethod",
     "ProgramStatus",
 ]
@@ -189,26 +191,65 @@ class Application(Aggregate):
     decided_at: dt.datetime | None = None
     decided_by: str | None = None
     decision_reason: str = ""
+    offered_account: BankAccount | None = None  # the account on file the notice showed (masked)
+    notice_message_id: str | None = None  # the outbox message that carried the notice
+    account_conversation_id: str | None = None  # the 別の口座 dialog, while it runs
+    passbook_photo: str | None = None  # a reference to the photo the resident sent
+    account_checked_by: str | None = None  # staff who compared the photo with the account
+    account_checked_at: dt.datetime | None = None
+    entered_by: str | None = None  # staff who entered a paper form
 
     @classmethod
     def notify(cls, *, id: str, program: BenefitProgram, household_id: str,
-               at: dt.datetime, channel: str = "line") -> Application:
+               at: dt.datetime, channel: str = "line",
+               offered_account: BankAccount | None = None,
+               notice_message_id: str | None = None) -> Application:
         return cls(id=id, program_id=program.id, household_id=household_id,
-                   channel=channel, amount=program.amount_per_household, notified_at=at)
+                   channel=channel, amount=program.amount_per_household, notified_at=at,
+                   offered_account=offered_account, notice_message_id=notice_message_id)
 
     @classmethod
     def from_paper(cls, *, id: str, program: BenefitProgram, household_id: str,
                    payout_method: PayoutMethod, payee_account: BankAccount | None,
-                   at: dt.datetime) -> Application:
+                   at: dt.datetime, entered_by: str | None = None) -> Application:
         """A paper form entered by staff (the postal path): it arrives already confirmed."""
         application = cls(id=id, program_id=program.id, household_id=household_id,
                           channel="postal", amount=program.amount_per_household)
-        application.confirm(program=program, at=at, payout_method=payout_method,
-                            payee_account=payee_account)
+        application.confirm_on_paper(program=program, at=at, payout_method=payout_method,
+                                     payee_account=payee_account, entered_by=entered_by)
         return application
 
+    @property
+    def awaits_account_check(self) -> bool:
+        """A new account came with a passbook photo that staff have not compared yet."""
+        return self.passbook_photo is not None and self.account_checked_at is None
+
+    def confirm_on_paper(self, *, program: BenefitProgram, at: dt.datetime,
+                         payout_method: PayoutMethod, payee_account: BankAccount | None,
+                         entered_by: str | None) -> None:
+        """A paper form: for a household notified on LINE that had not answered, the same
+        application is confirmed (one per household, whichever way it applied)."""
+        if self.status is ApplicationStatus.CONFIRMED:
+            raise IllegalTransition(
+                f"この世帯は{_CHANNEL_LABEL.get(self.channel, self.channel)}で申請済みです"
+                "（1世帯1回）。", code="already_confirmed")
+        self._ensure_can_move(ApplicationStatus.CONFIRMED)
+        self.channel = "postal"
+        self.entered_by = entered_by
+        self.account_conversation_id = None
+        self.confirm(program=program, at=at, payout_method=payout_method,
+                     payee_account=payee_account)
+
+    def start_account_dialog(self, conversation_id: str) -> None:
+        """別の口座にする: the resident is entering another account in a dialog."""
+        if self.status is ApplicationStatus.CONFIRMED:
+            raise IllegalTransition("この給付金の申請はすでに受け付けています。",
+                                    code="already_confirmed")
+        self._ensure_can_move(ApplicationStatus.CONFIRMED)
+        self.account_conversation_id = conversation_id
+
     def confirm(self, *, program: BenefitProgram, at: dt.datetime, payout_method: PayoutMethod,
-                payee_account: BankAccount | None) -> None:
+                payee_account: BankAccount | None, passbook_photo: str | None = None) -> None:
         if program.id != self.program_id:
             raise InvariantViolated("申請と給付金が一致しません。")
         if self.status is ApplicationStatus.CONFIRMED:
@@ -222,6 +263,8 @@ class Application(Aggregate):
             raise InvalidValue("口座振込には振込先の口座が必要です。")
         self.payout_method = payout_method
         self.payee_account = payee_account if payout_method is PayoutMethod.BANK_TRANSFER else None
+        self.passbook_photo = passbook_photo if self.payee_account is not None else None
+        self.account_conversation_id = None
         self.status = ApplicationStatus.CONFIRMED
         self.confirmed_at = at
         self.record(ApplicationConfirmed(application_id=self.id, program_id=self.program_id,
@@ -231,7 +274,20 @@ class Application(Aggregate):
         self._move(ApplicationStatus.DECLINED)
         self.record(ApplicationDeclined(application_id=self.id))
 
+    def check_account(self, *, by: str, at: dt.datetime) -> None:
+        """Staff compared the passbook photo with the account the resident entered."""
+        if self.passbook_photo is None:
+            raise IllegalTransition("この申請には確認する通帳の写真がありません。",
+                                    code="no_passbook_photo")
+        if self.status is not ApplicationStatus.CONFIRMED:
+            raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を確認"
+                                    "できません。")
+        self.account_checked_by, self.account_checked_at = by, at
+
     def approve(self, *, by: str, at: dt.datetime, reason: str = "") -> None:
+        if self.status is ApplicationStatus.CONFIRMED and self.awaits_account_check:
+            raise IllegalTransition("通帳の写真で口座を確認してから支給決定してください。",
+                                    code="account_not_checked")
         self._move(ApplicationStatus.APPROVED)
         self.decided_at, self.decided_by, self.decision_reason = at, by, reason
         self.record(ApplicationDecided(application_id=self.id, approved=True, reason=reason))
@@ -257,9 +313,39 @@ class Application(Aggregate):
     def _ensure_can_move(self, to: ApplicationStatus) -> None:
         if to not in _ALLOWED[self.status]:
             raise IllegalTransition(
-                f"申請の状態が「{self.status.label}」のため、「{to.label}」にはできません。"
+                f"申請の状態が「{self.status.label}」のため、「{to.label}」にはできません。",
+                code="illegal_state",
             )
 
     def _move(self, to: ApplicationStatus) -> None:
         self._ensure_can_move(to)
         self.status = to
+
+
+_CHANNEL_LABEL = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
+
+
+@define(slots=False, eq=False)
+class EligibleHousehold:
+    """A household on a program's eligibility list (支給対象世帯). One per program and household
+    (the database enforces it too); how the household is reached is decided when notices go."""
+
+    id: str
+    program_id: str
+    household_id: str
+    added_at: dt.datetime
+    source_row: int | None = None  # the row of the list it came from
+
+
+@define(slots=False, eq=False)
+class Campaign:
+    """A send of a program's notices (プッシュ通知) to the reachable eligible households, run as a
+    job: resumable, and never a second notice to a household (the notice and its application are
+    written together, and the application is unique per household)."""
+
+    id: str
+    program_id: str
+    job_id: str
+    started_by: str
+    started_at: dt.datetime
+    recipients: int  # reachable households without a notice when it started

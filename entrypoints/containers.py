@@ -78,7 +78,7 @@ class Container(containers.DeclarativeContainer):
     # Services: long work and the queue that runs it.
     task_registry = providers.Singleton(
         build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
-        hasher=password_hasher, keyer=match_keyer,
+        hasher=password_hasher, keyer=match_keyer, banks=bank_master,
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
@@ -112,6 +112,7 @@ def build_container(settings: Settings | None = None) -> Container:
     container.config.from_dict({
         "environment": settings.environment,
         "database_url": settings.database_url,
+        "data_dir": settings.data_dir,
         "data_keys": list(settings.data_keys),
         "secret_key": settings.secret_key,
         "task_queue": settings.task_queue,
@@ -131,6 +132,8 @@ def build_container(settings: Settings | None = None) -> Container:
             "api_base_url": settings.line_api_base_url,
         },
     })
+    # Long work that writes messages (a campaign) wakes the dispatcher as it goes.
+    container.task_registry.add_kwargs(wake_outbox=lambda: container.outbox_notifier().wake())
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.csv_io import CsvFile
+from application.benefits.importing_eligibility import (
+    COLUMNS as ELIGIBILITY_COLUMNS,
+)
+from application.benefits.importing_eligibility import (
+    ImportEligibility,
+    import_eligibility,
+)
+from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
 from application.demo.seeding_demo_town import SeedDemoTown, seed_demo_town
+from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.security import PasswordHasher
@@ -15,15 +24,23 @@ from application.residents.importing_registry import ImportRegistry, import_regi
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.tasks import Progress, TaskRegistry
 
-__all__ = ["IMPORT_REGISTRY", "SEED_DEMO_TOWN", "build_task_registry"]
+__all__ = [
+    "IMPORT_ELIGIBILITY",
+    "IMPORT_REGISTRY",
+    "SEED_DEMO_TOWN",
+    "SEND_CAMPAIGN",
+    "build_task_registry",
+]
 
 SEED_DEMO_TOWN = "seed_demo_town"
 IMPORT_REGISTRY = "import_registry"
+IMPORT_ELIGIBILITY = "import_eligibility"
 
 
 def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
-                        clock: Clock, hasher: PasswordHasher,
-                        keyer: MatchKeyer) -> TaskRegistry:
+                        clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
+                        banks: BankMaster | None = None,
+                        wake_outbox: Callable[[], None] = lambda: None) -> TaskRegistry:
     registry = TaskRegistry()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -40,6 +57,20 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
             uow_factory=uow_factory, ids=ids, clock=clock, keyer=keyer, progress=progress)
         return report.to_json()
 
+    def importing_eligibility(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        command = ImportEligibility(program_id=payload["program_id"],
+                                    mode=payload.get("mode", "all_or_nothing"))
+        report = import_eligibility(
+            command, rows=CsvFile(payload["path"], columns=ELIGIBILITY_COLUMNS),
+            uow_factory=uow_factory, ids=ids, clock=clock, progress=progress)
+        return report.to_json()
+
+    def sending_campaign(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        return send_campaign(payload["program_id"], uow_factory=uow_factory, ids=ids,
+                             clock=clock, banks=banks, wake=wake_outbox, progress=progress)
+
     registry.register(SEED_DEMO_TOWN, seeding)
     registry.register(IMPORT_REGISTRY, importing)
+    registry.register(IMPORT_ELIGIBILITY, importing_eligibility)
+    registry.register(SEND_CAMPAIGN, sending_campaign)
     return registry

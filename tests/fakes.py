@@ -15,7 +15,7 @@ from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
-from domain.benefits import Application, BenefitProgram
+from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
@@ -122,6 +122,9 @@ class FakeHouseholds(_FakeRepository):
         return {h.household_number: h for h in self._store.values()
                 if h.household_number in wanted}
 
+    def by_ids(self, household_ids: Sequence[str]) -> dict[str, Household]:
+        return {i: self._store[i] for i in household_ids if i in self._store}
+
 
 class FakePrograms(_FakeRepository):
     unique = ("name",)
@@ -141,6 +144,71 @@ class FakeApplications(_FakeRepository):
 
     def list_for_program(self, program_id: str) -> Sequence[Application]:
         return self._where(program_id=program_id)
+
+
+    def for_households(self, program_id: str,
+                       household_ids: Sequence[str]) -> dict[str, Application]:
+        wanted = set(household_ids)
+        return {a.household_id: a for a in self._where(program_id=program_id)
+                if a.household_id in wanted}
+
+    def of_household(self, household_id: str) -> list[Application]:
+        return sorted(self._where(household_id=household_id), key=lambda a: a.id, reverse=True)
+
+    def get_by_account_conversation(self, conversation_id: str) -> Application | None:
+        return self._first(account_conversation_id=conversation_id) if conversation_id else None
+
+    def paid_accounts(self, household_ids: Sequence[str]) -> dict[str, Any]:
+        wanted = set(household_ids)
+        paid = sorted((a for a in self._store.values()
+                       if a.household_id in wanted and a.status is ApplicationStatus.PAID
+                       and a.payee_account is not None),
+                      key=lambda a: a.confirmed_at or dt.datetime.min.replace(tzinfo=dt.UTC))
+        return {a.household_id: a.payee_account for a in paid}
+
+    def search(self, program_id: str, *, statuses: Sequence[ApplicationStatus] = (),
+               channel: str | None = None, awaiting_account_check: bool | None = None,
+               limit: int = 100, offset: int = 0) -> list[Application]:
+        found = [a for a in self._where(program_id=program_id)
+                 if (not statuses or a.status in statuses)
+                 and (channel is None or a.channel == channel)
+                 and (awaiting_account_check is None
+                      or a.awaits_account_check == awaiting_account_check)]
+        return sorted(found, key=lambda a: a.id)[offset:offset + limit]
+
+    def count_by_status(self, program_id: str) -> dict[ApplicationStatus, int]:
+        counts: dict[ApplicationStatus, int] = {}
+        for a in self._where(program_id=program_id):
+            counts[a.status] = counts.get(a.status, 0) + 1
+        return counts
+
+    def notice_outcomes(self, program_id: str) -> dict[str, int]:
+        return {}  # the outbox is another table here; the SQL repository joins them
+
+
+class FakeEligibility(_FakeRepository):
+    unique = ("program_id", "household_id")
+
+    def existing_among(self, program_id: str, household_ids: Sequence[str]) -> set[str]:
+        wanted = set(household_ids)
+        return {e.household_id for e in self._where(program_id=program_id)
+                if e.household_id in wanted}
+
+    def count_for(self, program_id: str) -> int:
+        return len(self._where(program_id=program_id))
+
+    def contains(self, program_id: str, household_id: str) -> bool:
+        return self._first(program_id=program_id, household_id=household_id) is not None
+
+    def page(self, program_id: str, *, after: str, limit: int) -> list[str]:
+        ids = sorted(e.household_id for e in self._where(program_id=program_id))
+        return [i for i in ids if i > after][:limit]
+
+
+class FakeCampaigns(_FakeRepository):
+    def for_program(self, program_id: str) -> list[Any]:
+        return sorted(self._where(program_id=program_id), key=lambda c: c.started_at,
+                      reverse=True)
 
 
 class FakeDisbursements(_FakeRepository):
@@ -211,6 +279,11 @@ class FakeChannelIdentities(_FakeRepository):
                 if i.channel == channel and i.address in wanted
                 and i.status is IdentityStatus.BLOCKED}
 
+    def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
+        return {i.resident_id: i for i in self._store.values()
+                if i.resident_id in set(resident_ids) and i.channel == channel
+                and i.status is IdentityStatus.FOLLOWING}
+
 
 class FakeConversations(_FakeRepository):
     def current_for(self, identity_id: str) -> Conversation | None:
@@ -247,7 +320,8 @@ _REPOSITORIES = {
     "certificate_requests": FakeCertificateRequests, "staff": FakeStaff,
     "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
     "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
-    "verifications": FakeVerifications,
+    "verifications": FakeVerifications, "eligibility": FakeEligibility,
+    "campaigns": FakeCampaigns,
 }
 
 

@@ -38,6 +38,8 @@ from domain.benefits import (
     ApplicationStatus,
     ApplicationWindow,
     BenefitProgram,
+    Campaign,
+    EligibleHousehold,
     PayoutMethod,
     ProgramStatus,
 )
@@ -140,8 +142,37 @@ applications = Table(
     Column("decided_at", UTCDateTime),
     Column("decided_by", ID),
     Column("decision_reason", Text, nullable=False),
+    Column("offered_account", _ENCRYPTED_ACCOUNT),
+    Column("notice_message_id", ID, unique=True),
+    Column("account_conversation_id", ID, unique=True),
+    Column("passbook_photo", String(128)),
+    Column("account_checked_by", ID),
+    Column("account_checked_at", UTCDateTime),
+    Column("entered_by", ID),
+    Column("version", Integer, nullable=False, server_default="1"),  # a double tap: one wins
     UniqueConstraint("program_id", "household_id"),
     Index("ix_applications_program_id_status", "program_id", "status"),
+    Index("ix_applications_household_id_status", "household_id", "status"),
+)
+
+eligible_households = Table(
+    "eligible_households", metadata,
+    Column("id", ID, primary_key=True),
+    Column("program_id", ID, ForeignKey("benefit_programs.id"), nullable=False),
+    Column("household_id", ID, ForeignKey("households.id"), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("source_row", Integer),
+    UniqueConstraint("program_id", "household_id"),
+)
+
+campaigns = Table(
+    "campaigns", metadata,
+    Column("id", ID, primary_key=True),
+    Column("program_id", ID, ForeignKey("benefit_programs.id"), nullable=False, index=True),
+    Column("job_id", ID, ForeignKey("jobs.id"), nullable=False, unique=True),
+    Column("started_by", ID, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("recipients", Integer, nullable=False),
 )
 
 disbursements = Table(
@@ -360,9 +391,17 @@ def start_mappers(cipher: FieldCipher) -> None:
         "window": composite(ApplicationWindow, benefit_programs.c.window_opens_at,
                             benefit_programs.c.window_closes_at),
     })
-    m(Application, applications, properties={
+    m(Application, applications, version_id_col=applications.c.version, properties={
         "_program": _writes_after(BenefitProgram, applications.c.program_id),
         "_household": _writes_after(Household, applications.c.household_id),
+    })
+    m(EligibleHousehold, eligible_households, properties={
+        "_program": _writes_after(BenefitProgram, eligible_households.c.program_id),
+        "_household": _writes_after(Household, eligible_households.c.household_id),
+    })
+    m(Campaign, campaigns, properties={
+        "_program": _writes_after(BenefitProgram, campaigns.c.program_id),
+        "_job": _writes_after(Job, campaigns.c.job_id),
     })
     m(Disbursement, disbursements, properties={
         "_application": _writes_after(Application, disbursements.c.application_id),

@@ -68,6 +68,8 @@ class SqlAlchemyUnitOfWork:
         self.channel_identities = repos.SqlChannelIdentityRepository(session)
         self.conversations = repos.SqlConversationRepository(session)
         self.verifications = repos.SqlVerificationRepository(session)
+        self.eligibility = repos.SqlEligibilityRepository(session)
+        self.campaigns = repos.SqlCampaignRepository(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,
             self.disbursements, self.certificate_requests, self.staff, self.api_keys,

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from application.benefits.answering_notice import answer_notice
+from application.benefits.entering_account import finish_account_dialog
+from application.benefits.notices import parse_notice_tap
+from application.benefits.reporting_status import STATUS_WORDS, status_messages
 from application.channels.inbound import InboundEvent, InboundKind
-from application.channels.menu import MENU_DATA, START_PREFIX, Menu
+from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
+from application.conversations.library import BENEFIT_ACCOUNT
 from application.conversations.postbacks import is_dialogue_postback
 from application.conversations.state import Conversation
 from application.messaging.codec import messages_to_json
 from application.outbox import InboxEvent, OutboxMessage
+from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.identity import IdentityProvider
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
@@ -27,6 +33,9 @@ from domain.errors import DomainError
 __all__ = ["handle_inbound_event"]
 
 STALE_BUTTON = "そのボタンの手続きはすでに終わっています。"
+# Procedures a resident cannot start from the menu: they belong to something else (the account
+# dialog to a benefit notice) and are started by it.
+STARTED_ELSEWHERE = {BENEFIT_ACCOUNT.id}
 
 
 ATTEMPTS = 3
@@ -34,14 +43,15 @@ ATTEMPTS = 3
 
 def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                          ids: IdGenerator, clock: Clock, menu: Menu,
-                         identity_provider: IdentityProvider) -> bool:
+                         identity_provider: IdentityProvider,
+                         banks: BankMaster | None = None) -> bool:
     """Returns False when the event had been handled before (nothing changed). Two events of
     one resident racing each other (a new identity, the same conversation) make the later one
     start again from a fresh read; nothing is half-written."""
     for attempt in range(ATTEMPTS):
         try:
             return _handle_once(event, uow=uow, engine=engine, ids=ids, clock=clock, menu=menu,
-                                identity_provider=identity_provider)
+                                identity_provider=identity_provider, banks=banks)
         except (ConcurrentUpdate, DuplicateError):
             if attempt == ATTEMPTS - 1:
                 raise
@@ -50,7 +60,7 @@ def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: Conver
 
 def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                  ids: IdGenerator, clock: Clock, menu: Menu,
-                 identity_provider: IdentityProvider) -> bool:
+                 identity_provider: IdentityProvider, banks: BankMaster | None) -> bool:
     now = clock.now()
     with uow:
         # Read first, write last: on SQLite the write lock is then held only briefly.
@@ -81,7 +91,7 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             messages = [_verification_invite(verification.url)]
         else:
             messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
-                                now=now, menu=menu)
+                                now=now, menu=menu, banks=banks)
         if messages:
             uow.outbox.add(OutboxMessage(
                 id=ids.new_id(), channel=event.channel, recipient=event.address,
@@ -110,7 +120,7 @@ def _is_inbox(error: DuplicateError) -> bool:
 
 def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversation | None, *,
              uow: UnitOfWork, engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
-             menu: Menu) -> list[OutgoingMessage]:
+             menu: Menu, banks: BankMaster | None) -> list[OutgoingMessage]:
     if event.kind is InboundKind.UNFOLLOW:
         identity.block(now)
         return []
@@ -124,15 +134,23 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversati
                           engine=engine, ids=ids, now=now, menu=menu)
         if event.data == MENU_DATA:
             return [menu.menu()]
+        if event.data == STATUS_DATA:
+            return status_messages(identity, uow=uow)
+        tap = parse_notice_tap(event.data)
+        if tap is not None:
+            return answer_notice(tap, identity, uow=uow, engine=engine, ids=ids, now=now,
+                                 banks=banks)
         if is_dialogue_postback(event.data) and current is not None:
-            return _continue(current, Input.tapped(event.data), engine=engine)
+            return _continue(current, Input.tapped(event.data), engine=engine, uow=uow, now=now)
         return [OutgoingMessage(text=STALE_BUTTON), menu.menu()]
 
     if event.kind is InboundKind.TEXT:
         if menu.asks_for_menu(event.text) and current is None:
             return [menu.menu()]
+        if event.text.strip() in STATUS_WORDS and current is None:
+            return status_messages(identity, uow=uow)
         if current is not None:
-            return _continue(current, Input.typed(event.text), engine=engine)
+            return _continue(current, Input.typed(event.text), engine=engine, uow=uow, now=now)
         procedure_id = menu.procedure_for_text(event.text)
         if procedure_id is not None:
             return _start(procedure_id, identity, current, uow=uow, engine=engine, ids=ids,
@@ -140,13 +158,15 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversati
         return [menu.menu()]
 
     if event.kind is InboundKind.IMAGE and current is not None:
-        return _continue(current, Input.photo(event.image_ref), engine=engine)
+        return _continue(current, Input.photo(event.image_ref), engine=engine, uow=uow, now=now)
     return [menu.menu()]
 
 
 def _start(procedure_id: str, identity: ChannelIdentity, current: object, *, uow: UnitOfWork,
            engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
            menu: Menu) -> list[OutgoingMessage]:
+    if procedure_id in STARTED_ELSEWHERE:
+        return [menu.menu()]
     try:
         turn = engine.start(ids.new_id(), identity.id, procedure_id)
     except DomainError as error:
@@ -157,7 +177,14 @@ def _start(procedure_id: str, identity: ChannelIdentity, current: object, *, uow
     return list(turn.messages)
 
 
-def _continue(conversation: object, received: Input, *,
-              engine: ConversationEngine) -> list[OutgoingMessage]:
-    turn = engine.handle(conversation, received)  # type: ignore[arg-type]
-    return list(turn.messages)
+def _continue(conversation: Conversation, received: Input, *, engine: ConversationEngine,
+              uow: UnitOfWork, now: dt.datetime) -> list[OutgoingMessage]:
+    turn = engine.handle(conversation, received)
+    messages = list(turn.messages)
+    if turn.finished and conversation.procedure_id == BENEFIT_ACCOUNT.id:
+        messages += finish_account_dialog(conversation.id, turn.answers, uow=uow, now=now)
+    elif turn.cancelled and conversation.procedure_id == BENEFIT_ACCOUNT.id:
+        application = uow.applications.get_by_account_conversation(conversation.id)
+        if application is not None:
+            application.account_conversation_id = None
+    return messages

@@ -6,12 +6,23 @@ from attrs import field, frozen
 
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 
-__all__ = ["MENU_DATA", "START_PREFIX", "VERIFY_DATA", "VERIFY_LABEL", "Menu", "MenuEntry"]
+__all__ = [
+    "MENU_DATA",
+    "START_PREFIX",
+    "STATUS_DATA",
+    "STATUS_LABEL",
+    "VERIFY_DATA",
+    "VERIFY_LABEL",
+    "Menu",
+    "MenuEntry",
+]
 
 START_PREFIX = "start:"  # postback data that starts a procedure: start:<procedure id>
 MENU_DATA = "menu"
 VERIFY_DATA = "verify:start"  # 本人確認 (registration with the My Number card)
 VERIFY_LABEL = "本人確認"
+STATUS_DATA = "status"  # 状況確認: how the household's applications stand
+STATUS_LABEL = "状況確認"
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
 
 
@@ -39,6 +50,7 @@ class Menu:
         return OutgoingMessage(
             text=text,
             choices=(Choice(label=VERIFY_LABEL, data=VERIFY_DATA),
+                     Choice(label=STATUS_LABEL, data=STATUS_DATA),
                      *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
                        for entry in self.entries)),
             style=MessageStyle.QUICK_REPLY,

@@ -10,22 +10,31 @@ from application.conversations.state import Conversation
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from domain.access import ApiKey
-from domain.benefits import Application, BenefitProgram
+from domain.benefits import (
+    Application,
+    ApplicationStatus,
+    BenefitProgram,
+    Campaign,
+    EligibleHousehold,
+)
 from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement
 from domain.households import Household
 from domain.residents import Resident
 from domain.staff import StaffMember
+from domain.values import BankAccount
 from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
     "ApiKeyRepository",
     "ApplicationRepository",
+    "CampaignRepository",
     "CertificateRequestRepository",
     "ChannelIdentityRepository",
     "ConversationRepository",
     "DisbursementRepository",
+    "EligibilityRepository",
     "HouseholdRepository",
     "InboxRepository",
     "JobRepository",
@@ -62,6 +71,7 @@ class HouseholdRepository(Protocol):
     def get_by_number(self, household_number: str) -> Household | None: ...
     def count(self) -> int: ...
     def by_numbers(self, numbers: Sequence[str]) -> dict[str, Household]: ...
+    def by_ids(self, household_ids: Sequence[str]) -> dict[str, Household]: ...
 
 
 class ProgramRepository(Protocol):
@@ -76,6 +86,40 @@ class ApplicationRepository(Protocol):
     def get(self, application_id: str) -> Application | None: ...
     def get_for(self, program_id: str, household_id: str) -> Application | None: ...
     def list_for_program(self, program_id: str) -> Sequence[Application]: ...
+    def for_households(self, program_id: str,
+                       household_ids: Sequence[str]) -> dict[str, Application]: ...
+    def of_household(self, household_id: str) -> Sequence[Application]: ...
+    def get_by_account_conversation(self, conversation_id: str) -> Application | None: ...
+
+    def paid_accounts(self, household_ids: Sequence[str]) -> dict[str, BankAccount]:
+        """The account each household was last paid to by transfer (the account on file)."""
+        ...
+
+    def search(self, program_id: str, *, statuses: Sequence[ApplicationStatus] = (),
+               channel: str | None = None, awaiting_account_check: bool | None = None,
+               limit: int = 100, offset: int = 0) -> Sequence[Application]: ...
+    def count_by_status(self, program_id: str) -> dict[ApplicationStatus, int]: ...
+
+    def notice_outcomes(self, program_id: str) -> dict[str, int]:
+        """How the program's notices fared: outbox status value → count."""
+        ...
+
+
+class EligibilityRepository(Protocol):
+    def add(self, eligible: EligibleHousehold) -> None: ...
+    def existing_among(self, program_id: str, household_ids: Sequence[str]) -> set[str]: ...
+    def count_for(self, program_id: str) -> int: ...
+    def contains(self, program_id: str, household_id: str) -> bool: ...
+
+    def page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
+        """Household ids on the list, in id order, after `after` (keyset paging)."""
+        ...
+
+
+class CampaignRepository(Protocol):
+    def add(self, campaign: Campaign) -> None: ...
+    def get(self, campaign_id: str) -> Campaign | None: ...
+    def for_program(self, program_id: str) -> Sequence[Campaign]: ...
 
 
 class DisbursementRepository(Protocol):
@@ -122,6 +166,11 @@ class ChannelIdentityRepository(Protocol):
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None: ...
     def linked_to(self, resident_id: str) -> Sequence[ChannelIdentity]: ...
     def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]: ...
+
+    def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
+        """For each of these residents who is verified and follows us on `channel`, the
+        identity to write to (the most recently active one)."""
+        ...
 
 
 class VerificationRepository(Protocol):

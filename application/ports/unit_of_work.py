@@ -40,6 +40,8 @@ class UnitOfWork(Protocol):
     channel_identities: r.ChannelIdentityRepository
     conversations: r.ConversationRepository
     verifications: r.VerificationRepository
+    eligibility: r.EligibilityRepository
+    campaigns: r.CampaignRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

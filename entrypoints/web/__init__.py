@@ -6,6 +6,7 @@ from flask import Flask
 
 from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
+from entrypoints.web.api.benefits import api_v1_benefits
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
@@ -33,6 +34,7 @@ def create_app(container: Container | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(site)
     app.register_blueprint(api_v1)
+    app.register_blueprint(api_v1_benefits)
     app.register_blueprint(line_webhook)
     app.register_blueprint(identity)
     _refuse_unguarded_routes(app)

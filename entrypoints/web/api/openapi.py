@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from entrypoints.web.api.openapi_benefits import BENEFIT_PATHS, BENEFIT_SCHEMAS
+
 __all__ = ["openapi_document"]
 
 
@@ -35,6 +37,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"apiKey": []}],
         "paths": {
+            **BENEFIT_PATHS,
             "/programs": {
                 "get": {
                     "operationId": "listPrograms",
@@ -143,6 +146,7 @@ def openapi_document() -> dict[str, Any]:
                 "Forbidden": _json(_ref("Error"), "このAPIキーの役割では実行できない"),
             },
             "schemas": {
+                **BENEFIT_SCHEMAS,
                 "Error": {"type": "object", "required": ["error"], "properties": {
                     "error": {"type": "object", "required": ["code", "message"], "properties": {
                         "code": {"type": "string"}, "message": {"type": "string"}}}}},

@@ -1,0 +1,287 @@
+"""REST API v1 for benefit programs' work: eligibility lists, campaigns, applications,
+decisions, paper applications and the postal list. Documented in openapi_benefits.py."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import logging
+import uuid
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request, stream_with_context
+
+from application.benefits.checking_account import check_account
+from application.benefits.deciding_applications import DecideApplications, decide_applications
+from application.benefits.entering_paper_application import (
+    EnterPaperApplication,
+    enter_paper_application,
+)
+from application.benefits.listing_postal import POSTAL_COLUMNS, postal_rows
+from application.benefits.reach import split
+from application.benefits.sending_campaign import preview_campaign, start_campaign
+from application.tasks import start_job
+from domain.access import Permission
+from domain.benefits import Application, ApplicationStatus, Campaign
+from domain.errors import NotFound
+from entrypoints.tasks import IMPORT_ELIGIBILITY
+from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.v1 import _field, _job_json, _json_body
+from entrypoints.web.errors import ApiError
+from entrypoints.web.services import container
+
+__all__ = ["api_v1_benefits"]
+
+api_v1_benefits = Blueprint("api_v1_benefits", __name__, url_prefix="/api/v1")
+access_log = logging.getLogger("madoguchi.access")  # who looked at what; never the data
+MAX_PAGE = 500
+
+
+def _program_or_404(program_id: str) -> None:
+    with container().uow() as uow:
+        if uow.programs.get(program_id) is None:
+            raise NotFound("給付金が見つかりません。")
+
+
+@api_v1_benefits.post("/programs/<program_id>/eligibility")
+@requires_api_permission(Permission.MANAGE_PROGRAMS)
+def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
+    """The list as the request body (text/csv) or a multipart `file`; imported by a job."""
+    _program_or_404(program_id)
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
+    if not data:
+        raise ApiError(422, "missing_file", "CSVファイルを送ってください。")
+    mode = request.args.get("mode", "all_or_nothing")
+    if mode not in ("all_or_nothing", "valid_rows"):
+        raise ApiError(422, "invalid_field", "mode は all_or_nothing か valid_rows です。")
+    services = container()
+    folder = services.config.data_dir() / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"eligibility-{uuid.uuid4().hex}.csv"
+    path.write_bytes(data)
+    job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
+                                            "mode": mode},
+                       uow=services.uow(), queue=services.task_queue(),
+                       registry=services.task_registry(), ids=services.ids(),
+                       clock=services.clock())
+    with services.uow() as uow:
+        job = uow.jobs.get(job_id)
+        response = jsonify(_job_json(job))
+    response.status_code = 202
+    return response
+
+
+@api_v1_benefits.get("/programs/<program_id>/eligibility")
+@requires_api_permission(Permission.VIEW_PROGRAMS)
+def eligibility_split(program_id: str):  # type: ignore[no-untyped-def]
+    _program_or_404(program_id)
+    return jsonify(split(program_id, uow=container().uow()).to_json())
+
+
+@api_v1_benefits.get("/programs/<program_id>/campaigns/preview")
+@requires_api_permission(Permission.MANAGE_PROGRAMS)
+def preview_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    preview = preview_campaign(program_id, uow=services.uow(), clock=services.clock(),
+                               banks=services.bank_master())
+    return jsonify(preview.to_json())
+
+
+@api_v1_benefits.post("/programs/<program_id>/campaigns")
+@requires_api_permission(Permission.MANAGE_PROGRAMS)
+def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    campaign = start_campaign(program_id, started_by=g.api_key_id, uow=services.uow(),
+                              queue=services.task_queue(), ids=services.ids(),
+                              clock=services.clock(), banks=services.bank_master())
+    response = jsonify(_campaign_json(campaign))
+    response.status_code = 202
+    return response
+
+
+@api_v1_benefits.get("/programs/<program_id>/campaigns")
+@requires_api_permission(Permission.VIEW_PROGRAMS)
+def list_campaigns(program_id: str):  # type: ignore[no-untyped-def]
+    _program_or_404(program_id)
+    with container().uow() as uow:
+        campaigns = [_campaign_json(c) for c in uow.campaigns.for_program(program_id)]
+        outcomes = uow.applications.notice_outcomes(program_id)
+    return jsonify({"campaigns": campaigns, "notice_outcomes": outcomes})
+
+
+def _campaign_json(campaign: Campaign) -> dict[str, Any]:
+    with container().uow() as uow:
+        job = uow.jobs.get(campaign.job_id)
+        job_json = _job_json(job) if job else None
+    return {"id": campaign.id, "program_id": campaign.program_id,
+            "recipients": campaign.recipients, "started_at": campaign.started_at.isoformat(),
+            "job": job_json}
+
+
+@api_v1_benefits.get("/programs/<program_id>/applications")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def list_applications(program_id: str):  # type: ignore[no-untyped-def]
+    _program_or_404(program_id)
+    try:
+        statuses = [ApplicationStatus(s) for s in request.args.getlist("status")]
+    except ValueError:
+        allowed = "、".join(s.value for s in ApplicationStatus)
+        raise ApiError(422, "invalid_field", f"status は {allowed} のいずれかです。") from None
+    awaiting = request.args.get("awaiting_account_check")
+    limit = _int_arg("limit", 100, 1, MAX_PAGE)
+    offset = _int_arg("offset", 0, 0, 10**9)
+    with container().uow() as uow:
+        found = uow.applications.search(
+            program_id, statuses=statuses, channel=request.args.get("channel") or None,
+            awaiting_account_check=None if awaiting is None else awaiting == "true",
+            limit=limit, offset=offset)
+        counts = {s.value: n for s, n in uow.applications.count_by_status(program_id).items()}
+        shown = [_application_json(a) for a in found]
+    access_log.info("api key %s listed %d applications of program %s", g.api_key_id,
+                    len(shown), program_id)
+    return jsonify({"applications": shown, "counts": counts})
+
+
+@api_v1_benefits.get("/applications/<application_id>")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def get_application(application_id: str):  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        application = uow.applications.get(application_id)
+        if application is None:
+            raise NotFound("申請が見つかりません。")
+        shown = _application_json(application, with_account=True)
+    access_log.info("api key %s viewed application %s", g.api_key_id, application_id)
+    return jsonify(shown)
+
+
+@api_v1_benefits.post("/applications/<application_id>/account-check")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def check_account_view(application_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    check_account(application_id, staff_id=g.api_key_id, uow=services.uow(),
+                  clock=services.clock())
+    return get_application.__wrapped__(application_id)  # type: ignore[attr-defined]
+
+
+@api_v1_benefits.post("/programs/<program_id>/decisions")
+@requires_api_permission(Permission.DECIDE_APPLICATIONS)
+def decide_view(program_id: str):  # type: ignore[no-untyped-def]
+    body = _json_body()
+    decision = _field(body, "decision", str)
+    if decision not in ("approve", "reject"):
+        raise ApiError(422, "invalid_field", "decision は approve か reject です。")
+    wanted = _field(body, "application_ids", list)
+    if not all(isinstance(i, str) for i in wanted):
+        raise ApiError(422, "invalid_field", "application_ids は申請IDの配列です。")
+    services = container()
+    report = decide_applications(
+        DecideApplications(program_id=program_id, application_ids=tuple(wanted),
+                           approve=decision == "approve", staff_id=g.api_key_id,
+                           reason=_field(body, "reason", str, required=False) or ""),
+        uow_factory=services.uow, ids=services.ids(), clock=services.clock(),
+        banks=services.bank_master())
+    services.outbox_notifier().wake()
+    return jsonify(report.to_json())
+
+
+@api_v1_benefits.post("/programs/<program_id>/paper-applications")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
+    body = _json_body()
+    received = _field(body, "received_on", str, required=False)
+    received_at = None
+    if received is not None:
+        try:
+            day = dt.date.fromisoformat(received)
+        except ValueError:
+            raise ApiError(422, "invalid_field", "received_on は YYYY-MM-DD です。") from None
+        received_at = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(
+            dt.timedelta(hours=9)))
+    account = _field(body, "account", dict, required=False) or {}
+    services = container()
+    application_id = enter_paper_application(
+        EnterPaperApplication(
+            program_id=program_id,
+            household_number=_field(body, "household_number", str),
+            payout_method=_field(body, "payout_method", str), staff_id=g.api_key_id,
+            received_at=received_at,
+            bank_code=str(account.get("bank_code", "")),
+            branch_code=str(account.get("branch_code", "")),
+            account_type=str(account.get("account_type", "1")),
+            account_number=str(account.get("number", "")),
+            holder_kana=str(account.get("holder_kana", ""))),
+        uow=services.uow(), ids=services.ids(), clock=services.clock())
+    with services.uow() as uow:
+        response = jsonify(_application_json(uow.applications.get(application_id)))
+    response.status_code = 201
+    return response
+
+
+@api_v1_benefits.get("/programs/<program_id>/postal.csv")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def postal_list(program_id: str):  # type: ignore[no-untyped-def]
+    """For the mail merge: CP932 (what Excel and town printers read), CRLF. A character CP932
+    cannot carry (𠮷) is written as 〓 (ゲタ), as town systems do, and counted in a header."""
+    _program_or_404(program_id)
+    services = container()
+    access_log.info("api key %s exported the postal list of program %s", g.api_key_id,
+                    program_id)
+
+    def lines():  # type: ignore[no-untyped-def]
+        yield _cp932(POSTAL_COLUMNS)
+        for row in postal_rows(program_id, uow_factory=services.uow):
+            yield _cp932(row.cells())
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=postal.csv",
+                             "Content-Type": "text/csv; charset=shift_jis"})
+
+
+def _geta(error: UnicodeError) -> tuple[str, int]:
+    return "〓", error.end  # type: ignore[attr-defined]
+
+
+codecs.register_error("madoguchi-geta", _geta)
+
+
+def _cp932(cells: tuple[str, ...]) -> bytes:
+    quoted = ",".join('"' + cell.replace('"', '""') + '"' for cell in cells)
+    return (quoted + "\r\n").encode("cp932", errors="madoguchi-geta")
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdecimal() or not low <= int(raw) <= high:
+        raise ApiError(422, "invalid_field", f"{name} は {low}〜{high} の整数です。")
+    return int(raw)
+
+
+def _application_json(application: Application, *, with_account: bool = False) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "id": application.id, "program_id": application.program_id,
+        "household_id": application.household_id, "status": application.status.value,
+        "status_label": application.status.label, "channel": application.channel,
+        "payout_method": application.payout_method.value if application.payout_method else None,
+        "amount": application.amount.yen if application.amount else None,
+        "notified_at": _iso(application.notified_at),
+        "confirmed_at": _iso(application.confirmed_at),
+        "decided_at": _iso(application.decided_at),
+        "decision_reason": application.decision_reason,
+        "awaits_account_check": application.awaits_account_check,
+        "account_masked": application.payee_account.masked()
+        if application.payee_account else None,
+    }
+    if with_account and application.payee_account is not None:
+        account = application.payee_account
+        shown["account"] = {"bank_code": account.bank_code, "branch_code": account.branch_code,
+                            "account_type": account.account_type.value,
+                            "number": account.number, "holder_kana": account.holder.text}
+        shown["passbook_photo"] = application.passbook_photo
+    return shown
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
