@@ -50,6 +50,12 @@ def _yen(amount: int) -> str:
     return f"{amount:,}円"
 
 
+def _filled(text: str, program: BenefitProgram) -> str:
+    """Staff write notices with {program} and {amount}; nothing else is substituted."""
+    return (text.strip().replace("{program}", program.name)
+            .replace("{amount}", _yen(program.amount_per_household.yen)))
+
+
 def account_line(account: BankAccount, banks: BankMaster | None) -> str:
     """振込先 as a notice shows it: the bank and branch by name, the number masked."""
     bank = banks.bank(account.bank_code) if banks else None
@@ -66,7 +72,7 @@ def notice(program: BenefitProgram, application: Application, *,
     amount = application.amount or program.amount_per_household
     lines = [f"【{program.name}】"]
     if program.notice_text.strip():
-        lines.append(program.notice_text.strip())
+        lines.append(_filled(program.notice_text, program))
     lines.append(f"あなたの世帯は支給の対象です。支給額は{_yen(amount.yen)}です。")
     lines.append(f"申請期限: {program.window.closes_at:%Y年%m月%d日 %H:%M}まで")
     data = f"{NOTICE_PREFIX}{application.id}:"
@@ -90,14 +96,15 @@ def decision_notice(program: BenefitProgram, application: Application, *,
     lines = [f"【{program.name} 決定通知】"]
     if application.status is ApplicationStatus.APPROVED:
         amount = application.amount or program.amount_per_household
-        lines.append(program.decision_text.strip() or "申請のとおり支給を決定しました。")
+        lines.append(_filled(program.decision_text, program) or "申請のとおり支給を決定しました。")
         lines.append(f"支給額: {_yen(amount.yen)}")
         if application.payout_method is PayoutMethod.BANK_TRANSFER and application.payee_account:
             lines.append(f"振込先: {account_line(application.payee_account, banks)}")
         elif application.payout_method is not None:
             lines.append(f"受取方法: {application.payout_method.label}")
     else:
-        lines.append(program.rejection_text.strip() or "審査の結果、支給しないことに決定しました。")
+        lines.append(_filled(program.rejection_text, program)
+                     or "審査の結果、支給しないことに決定しました。")
         lines.append(f"理由: {application.decision_reason}")
     lines.append("ご不明な点は役場の担当窓口にお問い合わせください。")
     return OutgoingMessage(text="\n".join(lines))

@@ -79,6 +79,8 @@ def _postback_data(message: dict[str, Any], label: str) -> str:
     actions = [item["action"] for item in message.get("quickReply", {}).get("items", [])]
     template = message.get("template", {})
     actions += template.get("actions", [])
+    footer = message.get("contents", {}).get("footer", {})  # a flex card's buttons
+    actions += [button["action"] for button in footer.get("contents", [])]
     for action in actions:
         if action.get("label") == label:
             return action["data"]
