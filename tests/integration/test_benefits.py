@@ -1,0 +1,277 @@
+"""Benefit programs on a real database (SQLite and PostgreSQL): every tap that must not count
+changes nothing, the database keeps one application per household, a resumed campaign never
+sends a second notice, and the eligibility import reports what it could not use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from adapters.banks.zengin_master import ZenginBankMaster
+from adapters.csv_io import CsvFile
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.benefits.answering_notice import NOT_FOR_YOU, answer_notice
+from application.benefits.deciding_applications import DecideApplications, decide_applications
+from application.benefits.entering_paper_application import (
+    EnterPaperApplication,
+    enter_paper_application,
+)
+from application.benefits.importing_eligibility import (
+    COLUMNS,
+    ImportEligibility,
+    import_eligibility,
+)
+from application.benefits.notices import NoticeTap
+from application.benefits.sending_campaign import preview_campaign, send_campaign
+from application.conversations.engine import ConversationEngine
+from application.conversations.library import builtin_procedures
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
+from domain.benefits import Application, ApplicationStatus, EligibleHousehold, ProgramStatus
+from domain.channels import ChannelIdentity
+from domain.errors import DomainError
+from domain.residents import Verification
+from tests import builders
+from tests.fakes import FakeClock, SequentialIds
+
+pytestmark = pytest.mark.integration
+
+NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def town(engine: Engine) -> Town:
+    return Town(engine)
+
+
+class Town:
+    """Four households: h1 and h2 have verified heads on LINE, h3's head is not verified, h4 is
+    not on the program's list. The program is open."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sessions = session_factory(engine)
+        self.clock = FakeClock(NOW)
+        self.ids = SequentialIds("x")
+        self.banks = ZenginBankMaster()
+        self.engine = ConversationEngine(builtin_procedures(), self.clock, self.banks)
+        with self.uow() as uow:
+            uow.programs.add(builders.program())
+            for n in range(1, 5):
+                resident = builders.resident(id=f"r{n}", resident_number=f"00000000{n}",
+                                             household_number=f"H000{n}")
+                if n in (1, 2, 4):
+                    resident.verify(resident.facts, Verification(
+                        subject=f"s{n}", provider="dev", assurance="card", verified_at=NOW))
+                uow.residents.add(resident)
+                uow.households.add(builders.household(id=f"h{n}", household_number=f"H000{n}",
+                                                      head_resident_id=f"r{n}"))
+            uow.commit()
+        with self.uow() as uow:
+            for n in range(1, 5):
+                identity = ChannelIdentity.first_seen(id=f"i{n}", channel="line",
+                                                      address=f"U{n:032d}", at=NOW)
+                identity.link(f"r{n}")
+                uow.channel_identities.add(identity)
+            uow.commit()
+        with self.uow() as uow:
+            for n in (1, 2, 3):
+                uow.eligibility.add(EligibleHousehold(id=f"e{n}", program_id="p1",
+                                                      household_id=f"h{n}", added_at=NOW))
+            uow.commit()
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.sessions)
+
+    def send(self) -> dict[str, object]:
+        return send_campaign("p1", uow_factory=self.uow, ids=self.ids, clock=self.clock,
+                             banks=self.banks, wake=lambda: None)
+
+    def tap(self, application_id: str, answer: str, identity_id: str = "i1") -> str:
+        with self.uow() as uow:
+            identity = uow.channel_identities.get(identity_id)
+            messages = answer_notice(NoticeTap(application_id, answer), identity, uow=uow,
+                                     engine=self.engine, ids=self.ids, now=self.clock.now(),
+                                     banks=self.banks)
+            uow.commit()
+        return "\n".join(m.text for m in messages)
+
+    def application(self, household_id: str = "h1") -> Application:
+        with self.uow() as uow:
+            found = uow.applications.get_for("p1", household_id)
+            assert found is not None
+            return found
+
+    def outbox_count(self) -> int:
+        with self.uow() as uow:
+            return sum(uow.outbox.count_by_status().values())
+
+
+def test_a_campaign_notifies_each_reachable_household_once_even_when_run_again(
+        town: Town) -> None:
+    preview = preview_campaign("p1", uow=town.uow(), clock=town.clock, banks=town.banks)
+    assert (preview.recipients, preview.postal) == (2, 1)
+    assert town.send()["sent"] == 2
+    again = town.send()
+    assert (again["sent"], again["already_notified"], again["postal"]) == (0, 2, 1)
+    assert town.outbox_count() == 2
+
+
+def test_the_database_refuses_a_second_application_for_a_household(town: Town) -> None:
+    town.send()
+    with town.uow() as uow:
+        program = uow.programs.get("p1")
+        uow.applications.add(Application.notify(id="dup", program=program, household_id="h1",
+                                                at=NOW))
+        with pytest.raises(DuplicateError):
+            uow.commit()
+
+
+def test_yes_confirms_once_and_a_second_tap_changes_nothing(town: Town) -> None:
+    town.send()
+    first = town.application()
+    # No account on file: はい opens the account dialog instead of applying blind.
+    assert "金融機関" in town.tap(first.id, "yes")
+    with town.uow() as uow:
+        program = uow.programs.get("p1")
+        application = uow.applications.get(first.id)
+        application.confirm(program=program, at=NOW, payout_method=builders.PayoutMethod.ATM_CASH,
+                            payee_account=None)
+        uow.commit()
+    assert "すでに受け付けています" in town.tap(first.id, "yes")
+    assert "すでに受け付けています" in town.tap(first.id, "no")
+    assert town.application().status is ApplicationStatus.CONFIRMED
+
+
+def test_two_taps_racing_each_other_confirm_once(town: Town) -> None:
+    town.send()
+    application_id = town.application().id
+    first, second = town.uow(), town.uow()
+    with first, second:
+        for uow in (first, second):
+            uow.applications.get(application_id).decline(at=NOW)
+        first.commit()
+        with pytest.raises(ConcurrentUpdate):
+            second.commit()
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda p: p.withdraw(), "取り下げられたため"),
+    (lambda p: p.close(), "申請期間は終了しました"),
+])
+def test_a_tap_on_a_withdrawn_or_closed_program_is_answered_and_changes_nothing(
+        town: Town, change: object, expected: str) -> None:
+    town.send()
+    application_id = town.application().id
+    with town.uow() as uow:
+        change(uow.programs.get("p1"))  # type: ignore[operator]
+        uow.commit()
+    assert expected in town.tap(application_id, "no")
+    assert town.application().status is ApplicationStatus.NOTIFIED
+
+
+def test_a_tap_after_the_window_closed_changes_nothing(town: Town) -> None:
+    town.send()
+    application_id = town.application().id
+    town.clock.current = builders.CLOSES + dt.timedelta(minutes=1)
+    assert "申請期間は終了しました" in town.tap(application_id, "no")
+    assert town.application().status is ApplicationStatus.NOTIFIED
+
+
+def test_someone_else_tapping_a_households_notice_changes_nothing(town: Town) -> None:
+    town.send()
+    application_id = town.application("h1").id
+    assert town.tap(application_id, "no", identity_id="i2") == NOT_FOR_YOU
+    assert town.tap(application_id, "no", identity_id="i3") == NOT_FOR_YOU  # not verified
+    assert town.application("h1").status is ApplicationStatus.NOTIFIED
+
+
+def test_a_household_taken_off_the_list_cannot_apply(town: Town, engine: Engine) -> None:
+    town.send()
+    application_id = town.application("h1").id
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM eligible_households WHERE household_id = 'h1'")
+    assert "対象ではありません" in town.tap(application_id, "no")
+
+
+def test_an_unknown_notice_is_answered(town: Town) -> None:
+    assert "見つかりませんでした" in town.tap("nothing", "yes")
+
+
+def test_a_paper_form_is_refused_for_a_household_not_on_the_list_or_applied_already(
+        town: Town) -> None:
+    enter = functools.partial(enter_paper_application, uow=town.uow(), ids=town.ids,
+                              clock=town.clock)
+
+    def command(number: str) -> EnterPaperApplication:
+        return EnterPaperApplication(program_id="p1", household_number=number,
+                                     payout_method="atm_cash", staff_id="s1")
+
+    with pytest.raises(DomainError, match="対象世帯リストにありません"):
+        enter(command("H0004"))
+    with pytest.raises(DomainError, match="住民基本台帳にありません"):
+        enter(command("H9999"))
+    enter(command("H0003"))
+    with pytest.raises(DomainError, match="郵送で申請済み"):
+        enter(command("H0003"))
+    with pytest.raises(DomainError, match="口座番号"):
+        enter_paper_application(EnterPaperApplication(
+            program_id="p1", household_number="H0002", payout_method="bank_transfer",
+            staff_id="s1", bank_code="0001", branch_code="001", account_number="12345678",
+            holder_kana="ヤマダ"), uow=town.uow(), ids=town.ids, clock=town.clock)
+
+
+def test_a_rejection_needs_a_reason_and_a_decided_application_is_reported_not_decided_again(
+        town: Town) -> None:
+    enter_paper_application(EnterPaperApplication(
+        program_id="p1", household_number="H0003", payout_method="atm_cash", staff_id="s1"),
+        uow=town.uow(), ids=town.ids, clock=town.clock)
+    application_id = town.application("h3").id
+    decide = functools.partial(decide_applications, uow_factory=town.uow, ids=town.ids,
+                               clock=town.clock)
+    with pytest.raises(DomainError, match="理由"):
+        decide(DecideApplications(program_id="p1", application_ids=(application_id,),
+                                  approve=False, staff_id="s1"))
+    first = decide(DecideApplications(program_id="p1", application_ids=(application_id,),
+                                      approve=True, staff_id="s1"))
+    assert (first.decided, first.notified) == (1, 0)  # h3 is not on LINE: decided by post
+    again = decide(DecideApplications(program_id="p1", application_ids=(application_id,),
+                                      approve=False, staff_id="s1", reason="重複"))
+    assert again.decided == 0 and "支給決定" in again.refused[0][1]
+    assert town.application("h3").status is ApplicationStatus.APPROVED
+
+
+def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
+        town: Town, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes("世帯番号,宛名番号,備考\r\nH0004,,\r\n,,番号なし\r\nH-0001,,\r\n,000000002,\r\n"
+                     .encode("cp932"))
+    rows = CsvFile(path, columns=COLUMNS)
+    refused = import_eligibility(ImportEligibility(program_id="p1"), rows=rows,
+                                 uow_factory=town.uow, ids=town.ids, clock=town.clock)
+    assert not refused.written
+    assert [(e.row, e.column) for e in refused.errors] == [(3, None), (4, "世帯番号")]
+    with town.uow() as uow:
+        assert uow.eligibility.count_for("p1") == 3
+    partial = import_eligibility(ImportEligibility(program_id="p1", mode="valid_rows"),
+                                 rows=rows, uow_factory=town.uow, ids=town.ids,
+                                 clock=town.clock)
+    assert (partial.added, partial.already, partial.error_count) == (1, 1, 2)
+    assert partial.reach is not None and partial.reach.to_json() == {
+        "eligible": 4, "reachable": 3, "postal": 1}
+
+
+def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
+    with town.uow() as uow:
+        uow.programs.get("p1").withdraw()
+        uow.commit()
+    path = tmp_path / "list.csv"
+    path.write_text("世帯番号\nH0004\n")
+    with pytest.raises(DomainError, match="取り下げ"):
+        import_eligibility(ImportEligibility(program_id="p1"),
+                           rows=CsvFile(path, columns=COLUMNS), uow_factory=town.uow,
+                           ids=town.ids, clock=town.clock)
+    with town.uow() as uow:
+        assert uow.programs.get("p1").status is ProgramStatus.WITHDRAWN
