@@ -42,6 +42,7 @@ class Settings:
     oidc_issuer: str
     oidc_client_id: str
     oidc_client_key_file: str
+    line_api_data_url: str = ""  # images residents sent; "" = api-data.line.me for LINE itself
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,6 +114,7 @@ class Settings:
             oidc_issuer=oidc["OIDC_ISSUER"],
             oidc_client_id=oidc["OIDC_CLIENT_ID"],
             oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
+            line_api_data_url=env.get("LINE_API_DATA_URL", ""),
         )
 
 

@@ -12,6 +12,7 @@ from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.crypto import FieldCipher
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
+from adapters.line.content import LineContent
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
@@ -35,6 +36,13 @@ from entrypoints.tasks import build_task_registry
 __all__ = ["Container", "build_container"]
 
 
+def _line_data_url(api_base_url: str, api_data_url: str) -> str:
+    """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
+    if api_data_url:
+        return api_data_url
+    return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
+
+
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration(strict=True)
 
@@ -52,6 +60,11 @@ class Container(containers.DeclarativeContainer):
         LineMessenger, access_token=config.line.access_token, base_url=config.line.api_base_url,
     )
     messaging_channels = providers.Dict(line=line_messenger)
+    attachment_source = providers.Singleton(
+        LineContent, access_token=config.line.access_token,
+        base_url=providers.Callable(_line_data_url, config.line.api_base_url,
+                                    config.line.api_data_url),
+    )
     match_keyer = providers.Singleton(HmacMatchKeyer, config.match_key.as_(str.encode))
     verification_attempts = providers.Singleton(SqlVerificationAttempts, engine)
     identity_provider = providers.Selector(
@@ -79,6 +92,7 @@ class Container(containers.DeclarativeContainer):
     task_registry = providers.Singleton(
         build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
         hasher=password_hasher, keyer=match_keyer, banks=bank_master,
+        attachments=attachment_source,
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
@@ -130,6 +144,7 @@ def build_container(settings: Settings | None = None) -> Container:
             "channel_secret": settings.line_channel_secret,
             "access_token": settings.line_access_token,
             "api_base_url": settings.line_api_base_url,
+            "api_data_url": settings.line_api_data_url,
         },
     })
     # Long work that writes messages (a campaign) wakes the dispatcher as it goes.

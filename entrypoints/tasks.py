@@ -15,6 +15,8 @@ from application.benefits.importing_eligibility import (
 )
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
 from application.demo.seeding_demo_town import SeedDemoTown, seed_demo_town
+from application.keeping_attachment import keep_attachment
+from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
@@ -27,6 +29,7 @@ from application.tasks import Progress, TaskRegistry
 __all__ = [
     "IMPORT_ELIGIBILITY",
     "IMPORT_REGISTRY",
+    "KEEP_ATTACHMENT",
     "SEED_DEMO_TOWN",
     "SEND_CAMPAIGN",
     "build_task_registry",
@@ -35,11 +38,13 @@ __all__ = [
 SEED_DEMO_TOWN = "seed_demo_town"
 IMPORT_REGISTRY = "import_registry"
 IMPORT_ELIGIBILITY = "import_eligibility"
+KEEP_ATTACHMENT = "keep_attachment"
 
 
 def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
                         clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
                         banks: BankMaster | None = None,
+                        attachments: AttachmentSource | None = None,
                         wake_outbox: Callable[[], None] = lambda: None) -> TaskRegistry:
     registry = TaskRegistry()
 
@@ -69,7 +74,15 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
         return send_campaign(payload["program_id"], uow_factory=uow_factory, ids=ids,
                              clock=clock, banks=banks, wake=wake_outbox, progress=progress)
 
+    def keeping_attachment(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        if attachments is None:
+            return {"kept": False}
+        kept = keep_attachment(payload["ref"], source=attachments, uow=uow_factory(), ids=ids,
+                               clock=clock)
+        return {"kept": kept is not None}
+
     registry.register(SEED_DEMO_TOWN, seeding)
+    registry.register(KEEP_ATTACHMENT, keeping_attachment)
     registry.register(IMPORT_REGISTRY, importing)
     registry.register(IMPORT_ELIGIBILITY, importing_eligibility)
     registry.register(SEND_CAMPAIGN, sending_campaign)

@@ -205,6 +205,13 @@ class FakeEligibility(_FakeRepository):
         return [i for i in ids if i > after][:limit]
 
 
+class FakeAttachments(_FakeRepository):
+    unique = ("ref",)
+
+    def get_by_ref(self, ref: str) -> Any:
+        return self._first(ref=ref)
+
+
 class FakeCampaigns(_FakeRepository):
     def for_program(self, program_id: str) -> list[Any]:
         return sorted(self._where(program_id=program_id), key=lambda c: c.started_at,
@@ -321,7 +328,7 @@ _REPOSITORIES = {
     "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
     "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
     "verifications": FakeVerifications, "eligibility": FakeEligibility,
-    "campaigns": FakeCampaigns,
+    "campaigns": FakeCampaigns, "attachments": FakeAttachments,
 }
 
 

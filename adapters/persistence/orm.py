@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -29,6 +31,7 @@ from adapters.persistence.types import (
     UTCDateTime,
     cipher_slot,
 )
+from application.attachments import StoredAttachment
 from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job, JobStatus
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
@@ -76,6 +79,8 @@ _ENCRYPTED_VERIFICATION = EncryptedJSON(codecs.verification_to_json,
 _PAYOUT_METHODS = JSONText(dump=lambda methods: sorted(m.value for m in methods),
                            load=lambda values: frozenset(PayoutMethod(v) for v in values))
 _ITEMS = JSONText(dump=sorted, load=frozenset)
+_ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("ascii"),
+                                 base64.b64decode)
 # What residents typed can be personal data; tracked for in-place changes to the dict.
 _ENCRYPTED_ANSWERS = MutableDict.as_mutable(EncryptedJSON(dict, dict))
 
@@ -163,6 +168,15 @@ eligible_households = Table(
     Column("added_at", UTCDateTime, nullable=False),
     Column("source_row", Integer),
     UniqueConstraint("program_id", "household_id"),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", ID, primary_key=True),
+    Column("ref", String(128), nullable=False, unique=True),
+    Column("content_type", String(100), nullable=False),
+    Column("content", _ENCRYPTED_BYTES, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
 )
 
 campaigns = Table(
@@ -403,6 +417,7 @@ def start_mappers(cipher: FieldCipher) -> None:
         "_program": _writes_after(BenefitProgram, campaigns.c.program_id),
         "_job": _writes_after(Job, campaigns.c.job_id),
     })
+    m(StoredAttachment, attachments)
     m(Disbursement, disbursements, properties={
         "_application": _writes_after(Application, disbursements.c.application_id),
     })

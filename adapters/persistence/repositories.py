@@ -17,6 +17,7 @@ from adapters.persistence.orm import (
     outbox,
     residents,
 )
+from application.attachments import StoredAttachment
 from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
@@ -41,6 +42,7 @@ from domain.verifications import IdentityVerification, VerificationStatus
 __all__ = [
     "SqlApiKeyRepository",
     "SqlApplicationRepository",
+    "SqlAttachmentRepository",
     "SqlCampaignRepository",
     "SqlCertificateRequestRepository",
     "SqlChannelIdentityRepository",
@@ -282,6 +284,13 @@ class SqlEligibilityRepository(_Repository):
             .where(eligible_households.c.program_id == program_id,
                    eligible_households.c.household_id > after)
             .order_by(eligible_households.c.household_id).limit(limit)).all()
+
+
+class SqlAttachmentRepository(_Repository):
+    model = StoredAttachment
+
+    def get_by_ref(self, ref: str) -> StoredAttachment | None:
+        return self._one(StoredAttachment.ref == ref)
 
 
 class SqlCampaignRepository(_Repository):

@@ -70,6 +70,7 @@ class SqlAlchemyUnitOfWork:
         self.verifications = repos.SqlVerificationRepository(session)
         self.eligibility = repos.SqlEligibilityRepository(session)
         self.campaigns = repos.SqlCampaignRepository(session)
+        self.attachments = repos.SqlAttachmentRepository(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,
             self.disbursements, self.certificate_requests, self.staff, self.api_keys,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from application.attachments import StoredAttachment
 from application.conversations.state import Conversation
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
@@ -29,6 +30,7 @@ from domain.verifications import IdentityVerification, VerificationStatus
 __all__ = [
     "ApiKeyRepository",
     "ApplicationRepository",
+    "AttachmentRepository",
     "CampaignRepository",
     "CertificateRequestRepository",
     "ChannelIdentityRepository",
@@ -114,6 +116,11 @@ class EligibilityRepository(Protocol):
     def page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
         """Household ids on the list, in id order, after `after` (keyset paging)."""
         ...
+
+
+class AttachmentRepository(Protocol):
+    def add(self, attachment: StoredAttachment) -> None: ...
+    def get_by_ref(self, ref: str) -> StoredAttachment | None: ...
 
 
 class CampaignRepository(Protocol):

@@ -42,6 +42,7 @@ class UnitOfWork(Protocol):
     verifications: r.VerificationRepository
     eligibility: r.EligibilityRepository
     campaigns: r.CampaignRepository
+    attachments: r.AttachmentRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

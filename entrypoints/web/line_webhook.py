@@ -8,6 +8,8 @@ from flask import Blueprint, jsonify, request
 
 from adapters.line.webhook import InvalidSignature, MalformedBody
 from application.channels.handling_inbound_event import handle_inbound_event
+from application.tasks import start_job
+from entrypoints.tasks import KEEP_ATTACHMENT
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
 
@@ -34,14 +36,22 @@ def receive():  # type: ignore[no-untyped-def]
     failed = 0
     for event in events:
         try:
-            handle_inbound_event(event, uow=services.uow(), engine=services.conversations(),
-                                 ids=services.ids(), clock=services.clock(),
-                                 menu=services.menu(),
-                                 identity_provider=services.identity_provider(),
-                                 banks=services.bank_master())
+            fresh = handle_inbound_event(
+                event, uow=services.uow(), engine=services.conversations(), ids=services.ids(),
+                clock=services.clock(), menu=services.menu(),
+                identity_provider=services.identity_provider(), banks=services.bank_master())
         except Exception:
             failed += 1
             log.exception("LINE event %s could not be handled", event.external_id)
+            continue
+        if fresh and event.image_ref:  # LINE keeps content only for a while: fetch it now
+            try:
+                start_job(KEEP_ATTACHMENT, {"ref": event.image_ref}, uow=services.uow(),
+                          queue=services.task_queue(), registry=services.task_registry(),
+                          ids=services.ids(), clock=services.clock())
+            except Exception:  # it is fetched when first looked at instead
+                log.exception("the image of LINE event %s was not queued for keeping",
+                              event.external_id)
     services.outbox_notifier().wake()
     if failed:  # nothing of a failed event was stored: LINE's redelivery tries it again
         return jsonify({"error": {"code": "internal_error",

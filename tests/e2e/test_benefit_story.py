@@ -88,6 +88,11 @@ def _paid_before(container: Container, household_number: str) -> None:
         uow.commit()
 
 
+def photo_ref(container: Container, application_id: str) -> str:
+    with container.uow() as uow:
+        return str(uow.applications.get(application_id).passbook_photo)
+
+
 def _notice_data(stack: Stack, user: str) -> str:
     for message in reversed(stack.messages(user)):
         for button in message.get("contents", {}).get("footer", {}).get("contents", []):
@@ -195,6 +200,10 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
                          {"decision": "approve", "application_ids": list(ids)}).json()
     assert decided["decided"] == 2 and len(decided["refused"]) == 1
     [waiting] = [a for a in ids.values() if a["awaits_account_check"]]
+    with container.uow() as uow:  # kept (encrypted) when it arrived, before anyone looks
+        assert uow.attachments.get_by_ref(photo_ref(container, waiting["id"])) is not None
+    photo = staff.get(f"/applications/{waiting['id']}/passbook")
+    assert photo.status_code == 200 and photo.content == b"\xff\xd8\xff passbook"
     assert staff.post(f"/applications/{waiting['id']}/account-check").status_code == 200
     decided = staff.post(f"/programs/{program_id}/decisions",
                          {"decision": "approve", "application_ids": [waiting["id"]]}).json()

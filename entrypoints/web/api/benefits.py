@@ -20,6 +20,7 @@ from application.benefits.entering_paper_application import (
 from application.benefits.listing_postal import POSTAL_COLUMNS, postal_rows
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, start_campaign
+from application.keeping_attachment import keep_attachment
 from application.tasks import start_job
 from domain.access import Permission
 from domain.benefits import Application, ApplicationStatus, Campaign
@@ -153,6 +154,29 @@ def get_application(application_id: str):  # type: ignore[no-untyped-def]
         shown = _application_json(application, with_account=True)
     access_log.info("api key %s viewed application %s", g.api_key_id, application_id)
     return jsonify(shown)
+
+
+@api_v1_benefits.get("/applications/<application_id>/passbook")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
+    """The passbook photo the resident sent, to compare with the account (the look is logged)."""
+    services = container()
+    with services.uow() as uow:
+        application = uow.applications.get(application_id)
+        if application is None:
+            raise NotFound("申請が見つかりません。")
+        ref = application.passbook_photo
+    if ref is None:
+        raise NotFound("この申請には通帳の写真がありません。", code="no_passbook_photo")
+    kept = keep_attachment(ref, source=services.attachment_source(), uow=services.uow(),
+                           ids=services.ids(), clock=services.clock())
+    if kept is None:
+        raise NotFound("通帳の写真をLINEから取得できませんでした（保存期間が過ぎた可能性が"
+                       "あります）。住民に再送を依頼してください。", code="photo_gone")
+    access_log.info("api key %s viewed the passbook photo of application %s", g.api_key_id,
+                    application_id)
+    return Response(kept.content, mimetype=kept.content_type,
+                    headers={"Cache-Control": "no-store"})
 
 
 @api_v1_benefits.post("/applications/<application_id>/account-check")

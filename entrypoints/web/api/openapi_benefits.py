@@ -102,6 +102,15 @@ BENEFIT_PATHS: dict[str, Any] = {
             "responses": {"200": _json(_ref("Application"), "申請"), "404": _ERR, **_AUTH},
         },
     },
+    "/applications/{application_id}/passbook": {
+        "get": {
+            "operationId": "passbookPhoto",
+            "summary": "住民が送った通帳の写真（閲覧は記録されます）",
+            "parameters": [_APPLICATION_ID],
+            "responses": {"200": {"description": "画像", "content": {"image/*": {
+                "schema": {"type": "string", "format": "binary"}}}}, "404": _ERR, **_AUTH},
+        },
+    },
     "/applications/{application_id}/account-check": {
         "post": {
             "operationId": "checkAccount",

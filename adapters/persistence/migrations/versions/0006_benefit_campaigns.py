@@ -62,9 +62,20 @@ def upgrade() -> None:
         sa.UniqueConstraint('job_id', name='uq_campaigns_job_id'),
     )
     op.create_index('ix_campaigns_program_id', 'campaigns', ['program_id'], unique=False)
+    op.create_table(
+        'attachments',
+        sa.Column('id', sa.String(length=32), nullable=False),
+        sa.Column('ref', sa.String(length=128), nullable=False),
+        sa.Column('content_type', sa.String(length=100), nullable=False),
+        sa.Column('content', sa.Text(), nullable=False),
+        sa.Column('fetched_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name='pk_attachments'),
+        sa.UniqueConstraint('ref', name='uq_attachments_ref'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('attachments')
     op.drop_index('ix_campaigns_program_id', table_name='campaigns')
     op.drop_table('campaigns')
     op.drop_table('eligible_households')
