@@ -18,7 +18,13 @@ from application.ports.matching import MatchKeyer
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.tasks import Progress
-from domain.benefits import ApplicationWindow, BenefitProgram, PayoutMethod, ProgramStatus
+from domain.benefits import (
+    ApplicationWindow,
+    BenefitProgram,
+    EligibleHousehold,
+    PayoutMethod,
+    ProgramStatus,
+)
 from domain.households import Household
 from domain.residents import RegistryStatus, Resident
 from domain.staff import Role, StaffMember
@@ -100,4 +106,28 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
             uow.programs.add(program)
             created["programs"] += 1
         uow.commit()
+    created["eligible"] = _demo_eligibility(batch, uow_factory=uow_factory, ids=ids, now=now)
     return created
+
+
+def _demo_eligibility(batch: list[Any], *, uow_factory: Callable[[], UnitOfWork],
+                      ids: IdGenerator, now: dt.datetime) -> int:
+    """Every other demo household is on the demo program's list, so a campaign can be sent."""
+    added = 0
+    for start in range(0, len(batch), _BATCH):
+        with uow_factory() as uow:
+            program = uow.programs.get_by_name(DEMO_PROGRAM_NAME)
+            if program is None:
+                return added
+            numbers = [s.household_number for s in batch[start:start + _BATCH:2]]
+            households = uow.households.by_numbers(numbers)
+            existing = uow.eligibility.existing_among(
+                program.id, [h.id for h in households.values()])
+            for household in households.values():
+                if household.id not in existing:
+                    uow.eligibility.add(EligibleHousehold(
+                        id=ids.new_id(), program_id=program.id, household_id=household.id,
+                        added_at=now))
+                    added += 1
+            uow.commit()
+    return added
