@@ -303,3 +303,23 @@ def keys_rotate(ctx: _Context) -> None:
     container = ctx.container
     count = rotate_encrypted_columns(container.engine(), container.cipher())
     click.echo(f"{count} values re-encrypted with the newest key; older keys can now be removed")
+
+
+@main.group(cls=_Group)
+def audit() -> None:
+    """The audit log (監査ログ)."""
+
+
+@audit.command("verify")
+@pass_context
+def audit_verify(ctx: _Context) -> None:
+    """Check the audit log's hash chain; exit status 1 when a record was changed or deleted."""
+    from application.audit.verifying_chain import verify_audit_chain
+
+    report = verify_audit_chain(uow_factory=ctx.container.uow)
+    if report.intact:
+        click.echo(f"audit log intact: {report.checked} records verified")
+        return
+    click.echo(f"audit log BROKEN at record {report.broken_at} after {report.checked} good "
+               f"records: {report.problem}", err=True)
+    raise SystemExit(1)

@@ -24,6 +24,7 @@ from adapters.system import SystemClock, TimeOrderedIds
 from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
 from adapters.tasks.in_process import InProcessTaskQueue
 from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
+from adapters.totp import PyOtpCodes
 from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
@@ -118,6 +119,9 @@ class Container(containers.DeclarativeContainer):
         eager=providers.Singleton(DeliverNow, outbox_delivery),
         celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
+
+    # Staff UI: one-time codes for the second factor.
+    one_time_codes = providers.Singleton(PyOtpCodes)
 
 
 def build_container(settings: Settings | None = None) -> Container:
