@@ -13,6 +13,7 @@ from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
+from entrypoints.web.staff.benefits import staff_benefits
 
 __all__ = ["create_app"]
 
@@ -39,6 +40,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(line_webhook)
     app.register_blueprint(identity)
     init_staff(app)
+    app.register_blueprint(staff_benefits)
     _refuse_unguarded_routes(app)
     return app
 

@@ -16,7 +16,10 @@ from entrypoints.web.services import container
 from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
 
-JOB_LABELS = {"import_registry": "住民記録の取り込み", "seed_demo_town": "デモ用データの作成"}
+JOB_LABELS = {"import_registry": "住民記録の取り込み", "seed_demo_town": "デモ用データの作成",
+              "import_eligibility": "対象者リストの取り込み",
+              "send_benefit_campaign": "給付金の通知の送信",
+              "keep_attachment": "添付ファイルの保存"}
 
 
 def _job(job_id: str) -> Job:

@@ -1,0 +1,136 @@
+"""A program's applications (申請): the list with filters and paging, decisions in bulk
+(支給決定 / 不支給決定), and an application's page with the account beside the passbook photo."""
+
+from __future__ import annotations
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+
+from application.benefits.checking_account import check_account
+from application.benefits.deciding_applications import DecideApplications, decide_applications
+from application.keeping_attachment import keep_attachment
+from domain.access import Permission
+from domain.benefits import Application, ApplicationStatus
+from domain.errors import DomainError, NotFound
+from entrypoints.web.services import container
+from entrypoints.web.staff.access import record_view, requires_staff_permission
+from entrypoints.web.staff.benefits import audit, program_or_404, staff_benefits
+
+PAGE_SIZE = 50
+CHANNELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
+
+
+def _filters() -> dict[str, str]:
+    args = request.args
+    status = args.get("status", "")
+    return {"status": status if status in {s.value for s in ApplicationStatus} else "",
+            "channel": args.get("channel", "") if args.get("channel") in CHANNELS else "",
+            "awaiting": "1" if args.get("awaiting") == "1" else ""}
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, min(int(raw), 10**6)) if raw.isdecimal() else 1
+
+
+@staff_benefits.get("/programs/<program_id>/applications")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def applications(program_id: str):  # type: ignore[no-untyped-def]
+    program = program_or_404(program_id)
+    filters, page = _filters(), _page()
+    with container().uow() as uow:
+        found = list(uow.applications.search(
+            program_id, statuses=[ApplicationStatus(filters["status"])] if filters["status"]
+            else [], channel=filters["channel"] or None,
+            awaiting_account_check=True if filters["awaiting"] else None,
+            limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE))
+        households = uow.households.by_ids([a.household_id for a in found])
+        counts = uow.applications.count_by_status(program_id)
+    numbers = {h_id: h.household_number for h_id, h in households.items()}
+    return render_template(
+        "staff/benefits/applications.html", program=program, applications=found[:PAGE_SIZE],
+        numbers=numbers, filters=filters, page=page, has_next=len(found) > PAGE_SIZE,
+        statuses=list(ApplicationStatus), channels=CHANNELS, counts=counts)
+
+
+@staff_benefits.post("/programs/<program_id>/decisions")
+@requires_staff_permission(Permission.DECIDE_APPLICATIONS)
+def decide(program_id: str):  # type: ignore[no-untyped-def]
+    program_or_404(program_id)
+    approve = request.form.get("decision") == "approve"
+    services = container()
+    try:
+        report = decide_applications(
+            DecideApplications(program_id=program_id,
+                               application_ids=tuple(request.form.getlist("application_ids")),
+                               approve=approve, staff_id=g.staff.id,
+                               reason=request.form.get("reason", "").strip()),
+            uow_factory=services.uow, ids=services.ids(), clock=services.clock(),
+            banks=services.bank_master())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff_benefits.applications", program_id=program_id))
+    services.outbox_notifier().wake()
+    if report.decided:
+        audit("application.decide", "program", program_id,
+              decision="approve" if approve else "reject", count=report.decided,
+              refused=len(report.refused))
+    what = "支給決定" if approve else "不支給決定"
+    flash(f"{report.decided}件を{what}しました（通知{report.notified}件）。",
+          "success" if report.decided else "info")
+    if report.refused:
+        flash(f"{len(report.refused)}件は決定できませんでした。", "error")
+    return render_template("staff/benefits/decided.html", program=program_or_404(program_id),
+                           report=report, what=what)
+
+
+def _application_or_404(application_id: str) -> tuple[Application, str]:
+    with container().uow() as uow:
+        application = uow.applications.get(application_id)
+        if application is None:
+            raise NotFound("申請が見つかりません。")
+        household = uow.households.by_ids([application.household_id]).get(
+            application.household_id)
+    return application, household.household_number if household else ""
+
+
+@staff_benefits.get("/applications/<application_id>")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def application(application_id: str):  # type: ignore[no-untyped-def]
+    found, number = _application_or_404(application_id)
+    record_view("application.view", "application", found.id)
+    return render_template("staff/benefits/application.html", application=found,
+                           program=program_or_404(found.program_id), household_number=number,
+                           channels=CHANNELS)
+
+
+@staff_benefits.get("/applications/<application_id>/passbook")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
+    """The passbook photo the resident sent (kept encrypted; every look is recorded)."""
+    found, _ = _application_or_404(application_id)
+    if found.passbook_photo is None:
+        raise NotFound("この申請には通帳の写真がありません。")
+    services = container()
+    kept = keep_attachment(found.passbook_photo, source=services.attachment_source(),
+                           uow=services.uow(), ids=services.ids(), clock=services.clock())
+    if kept is None:
+        raise NotFound("通帳の写真をLINEから取得できませんでした（保存期間が過ぎた可能性が"
+                       "あります）。住民に再送を依頼してください。")
+    record_view("application.passbook_view", "application", found.id)
+    return Response(kept.content, mimetype=kept.content_type,
+                    headers={"Cache-Control": "no-store"})
+
+
+@staff_benefits.post("/applications/<application_id>/account-check")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def account_check(application_id: str):  # type: ignore[no-untyped-def]
+    found, _ = _application_or_404(application_id)
+    services = container()
+    try:
+        check_account(found.id, staff_id=g.staff.id, uow=services.uow(), clock=services.clock())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        audit("application.account_check", "application", found.id)
+        flash("口座を確認済みにしました。", "success")
+    return redirect(url_for("staff_benefits.application", application_id=found.id))

@@ -1,0 +1,102 @@
+"""A program's eligibility list (支給対象者リスト) upload and its import report, and the notices
+(通知の送信): a preview of the exact message and the count, then the send as a job."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from application.benefits.sending_campaign import preview_campaign, start_campaign
+from application.ports.messaging import OutgoingMessage
+from application.tasks import start_job
+from domain.access import Permission
+from domain.errors import DomainError, NotFound
+from entrypoints.tasks import IMPORT_ELIGIBILITY
+from entrypoints.web.services import container
+from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.benefits import audit, program_or_404, staff_benefits
+
+MODES = ("all_or_nothing", "valid_rows")
+
+
+@staff_benefits.post("/programs/<program_id>/eligibility")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def upload_eligibility(program_id: str):  # type: ignore[no-untyped-def]
+    program_or_404(program_id)
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else b""
+    mode = request.form.get("mode", "all_or_nothing")
+    if not data or mode not in MODES:
+        flash("CSVファイルを選んでください。" if not data else "取り込み方法を選んでください。",
+              "error")
+        return redirect(url_for("staff_benefits.program", program_id=program_id))
+    services = container()
+    folder = services.config.data_dir() / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"eligibility-{uuid.uuid4().hex}.csv"
+    path.write_bytes(data)
+    job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
+                                            "mode": mode},
+                       uow=services.uow(), queue=services.task_queue(),
+                       registry=services.task_registry(), ids=services.ids(),
+                       clock=services.clock())
+    audit("eligibility.import", "program", program_id, job_id=job_id, mode=mode)
+    return redirect(url_for("staff_benefits.eligibility_import", program_id=program_id,
+                            job_id=job_id))
+
+
+@staff_benefits.get("/programs/<program_id>/imports/<job_id>")
+@requires_staff_permission(Permission.VIEW_PROGRAMS)
+def eligibility_import(program_id: str, job_id: str):  # type: ignore[no-untyped-def]
+    """The progress bar, and once the job has ended the full report: errors and numbers the
+    registry does not know, by row."""
+    program = program_or_404(program_id)
+    with container().uow() as uow:
+        job = uow.jobs.get(job_id)
+    if job is None or job.name != IMPORT_ELIGIBILITY or job.payload.get(
+            "program_id") != program_id:
+        raise NotFound("取り込みが見つかりません。")
+    return render_template("staff/benefits/import.html", program=program, job=job,
+                           result=job.result or {})
+
+
+@staff_benefits.get("/programs/<program_id>/campaigns/preview")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def campaign_preview(program_id: str):  # type: ignore[no-untyped-def]
+    program = program_or_404(program_id)
+    services = container()
+    try:
+        preview = preview_campaign(program_id, uow=services.uow(), clock=services.clock(),
+                                   banks=services.bank_master())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff_benefits.program", program_id=program_id))
+    return render_template("staff/benefits/preview.html", program=program, preview=preview,
+                           message=_shown(preview.example))
+
+
+def _shown(example: OutgoingMessage | None) -> dict[str, object] | None:
+    """The notice's text and its buttons, as the resident's phone shows them."""
+    if example is None:
+        return None
+    return {"text": example.text, "buttons": [choice.label for choice in example.choices]}
+
+
+@staff_benefits.post("/programs/<program_id>/campaigns")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
+    program_or_404(program_id)
+    services = container()
+    try:
+        campaign = start_campaign(program_id, started_by=g.staff.id, uow=services.uow(),
+                                  queue=services.task_queue(), ids=services.ids(),
+                                  clock=services.clock(), banks=services.bank_master())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff_benefits.program", program_id=program_id))
+    audit("campaign.start", "program", program_id, campaign_id=campaign.id,
+          recipients=campaign.recipients)
+    flash(f"{campaign.recipients}世帯への通知の送信を始めました。", "success")
+    return redirect(url_for("staff_benefits.program", program_id=program_id,
+                            _anchor="campaigns"))
