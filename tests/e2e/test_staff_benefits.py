@@ -129,6 +129,8 @@ def test_staff_create_a_program_import_its_list_preview_and_send_the_notices(
     assert report.status_code == 200
     html = report.get_data(as_text=True)
     assert 'data-report="errors"' in html and 'data-report="unknown"' in html
+    job_id = report.request.path.rsplit("/", 1)[-1]
+    assert actions(container, target_id=job_id) == ["eligibility.import"]
     errors, unknown = html.split('data-report="errors"')[1].split('data-report="unknown"')
     assert re.search(r'<td class="num">6</td><td>6行目「世帯番号」: 半角英数字', errors)  # "!!"
     assert re.search(r'<td class="num">5</td><td>5行目「世帯番号」: 住民基本台帳にない', unknown)
@@ -154,7 +156,8 @@ def test_staff_create_a_program_import_its_list_preview_and_send_the_notices(
                        data={"csrf_token": token(admin)}, follow_redirects=True)
     assert "通知を送る世帯がありません" in again.get_data(as_text=True)
     assert actions(container, target_id=program_id) == [
-        "campaign.start", "eligibility.import", "program.status", "program.create"]
+        "campaign.start", "program.status", "program.create"]
+
 
 
 def test_a_list_with_errors_imports_nothing_when_all_or_nothing(
@@ -236,6 +239,18 @@ def test_an_application_shows_the_account_beside_the_passbook_photo_and_is_check
     assert actions(container, target_id=application_id) == [
         "application.view", "application.account_check", "application.passbook_view",
         "application.view", "application.paper_entry"]
+
+
+def test_a_refused_status_change_changes_nothing_and_is_not_recorded(
+        admin: FlaskClient, container: Container) -> None:
+    program_id = create_program(admin, container)
+    for status in ("withdrawn", "open"):
+        page = admin.post(f"{BASE}/programs/{program_id}/status", follow_redirects=True,
+                          data={"csrf_token": token(admin), "status": status})
+    html = page.get_data(as_text=True)
+    assert "取り下げのため、受付中にできません。" in html
+    assert 'data-program-status="withdrawn"' in html
+    assert actions(container, action="program.status") == ["program.status"]
 
 
 def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(

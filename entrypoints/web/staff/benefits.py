@@ -3,8 +3,8 @@ status, eligibility split and campaigns. Applications and the postal path are in
 benefits_applications.py and benefits_postal.py; the eligibility list and notices in
 benefits_campaigns.py.
 
-The use cases commit their own unit of work; each change is recorded in the audit log right
-after it succeeds (its own transaction), never when it was refused."""
+Each change is recorded in the audit log (benefits_audit.py): in the change's own transaction
+where the use case commits once, right after it otherwise; never when it was refused."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from application.audit.recording import record_now
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
@@ -25,11 +24,12 @@ from domain.benefits import ApplicationStatus, BenefitProgram, PayoutMethod, Pro
 from domain.errors import DomainError, InvalidValue, NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff import use_staff_error_pages
-from entrypoints.web.staff.access import audit_entry, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.benefits_audit import RememberingIds, audited
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
-__all__ = ["PROGRAM_LABELS", "audit", "program_or_404", "staff_benefits"]
+__all__ = ["PROGRAM_LABELS", "program_or_404", "staff_benefits"]
 
 staff_benefits = Blueprint("staff_benefits", __name__, url_prefix="/staff/benefits")
 use_staff_error_pages(staff_benefits)
@@ -50,13 +50,6 @@ _LOCAL = "%Y-%m-%dT%H:%M"
 @staff_benefits.context_processor
 def _permissions() -> dict[str, object]:
     return {"Permission": Permission}
-
-
-def audit(action: str, target_type: str, target_id: str, **detail: str | int | bool) -> None:
-    """Record a change that a use case has just committed (its own transaction)."""
-    services = container()
-    record_now(audit_entry(action, target_type, target_id, **detail), uow=services.uow(),
-               clock=services.clock())
 
 
 def program_or_404(program_id: str) -> BenefitProgram:
@@ -104,7 +97,7 @@ def index():  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.MANAGE_PROGRAMS)
 def create():  # type: ignore[no-untyped-def]
     form = request.form
-    services = container()
+    ids = RememberingIds(container().ids())
     try:
         program_id = create_program(CreateProgram(
             name=form.get("name", ""),
@@ -116,13 +109,12 @@ def create():  # type: ignore[no-untyped-def]
             notice_text=form.get("notice_text", "").strip(),
             decision_text=form.get("decision_text", "").strip(),
             rejection_text=form.get("rejection_text", "").strip()),
-            uow=services.uow(), ids=services.ids())
+            uow=audited("program.create", "program", lambda: ids.first), ids=ids)
     except DomainError as error:
         flash(error.message, "error")
         return render_template("staff/benefits/index.html", programs=_programs(),
                                labels=PROGRAM_LABELS, methods=list(PayoutMethod), form=form,
                                defaults={}), 422
-    audit("program.create", "program", program_id)
     flash("給付金を登録しました（準備中）。", "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id))
 
@@ -156,12 +148,12 @@ def change_status(program_id: str):  # type: ignore[no-untyped-def]
     program_or_404(program_id)
     wanted = request.form.get("status", "")
     try:
-        status = change_program_status(ChangeProgramStatus(program_id=program_id, status=wanted),
-                                       uow=container().uow())
+        status = change_program_status(
+            ChangeProgramStatus(program_id=program_id, status=wanted),
+            uow=audited("program.status", "program", program_id, status=wanted[:20]))
     except DomainError as error:
         flash(error.message, "error")
     else:
-        audit("program.status", "program", program_id, status=status.value)
         flash(f"状態を「{PROGRAM_LABELS[status]}」にしました。", "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id))
 

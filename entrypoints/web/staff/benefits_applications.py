@@ -13,7 +13,8 @@ from domain.benefits import Application, ApplicationStatus
 from domain.errors import DomainError, NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import record_view, requires_staff_permission
-from entrypoints.web.staff.benefits import audit, program_or_404, staff_benefits
+from entrypoints.web.staff.benefits import program_or_404, staff_benefits
+from entrypoints.web.staff.benefits_audit import audited, record_after
 
 PAGE_SIZE = 50
 CHANNELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
@@ -71,7 +72,7 @@ def decide(program_id: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("staff_benefits.applications", program_id=program_id))
     services.outbox_notifier().wake()
     if report.decided:
-        audit("application.decide", "program", program_id,
+        record_after("application.decide", "program", program_id,
               decision="approve" if approve else "reject", count=report.decided,
               refused=len(report.refused))
     what = "支給決定" if approve else "不支給決定"
@@ -127,10 +128,10 @@ def account_check(application_id: str):  # type: ignore[no-untyped-def]
     found, _ = _application_or_404(application_id)
     services = container()
     try:
-        check_account(found.id, staff_id=g.staff.id, uow=services.uow(), clock=services.clock())
+        check_account(found.id, staff_id=g.staff.id, clock=services.clock(),
+                      uow=audited("application.account_check", "application", found.id))
     except DomainError as error:
         flash(error.message, "error")
     else:
-        audit("application.account_check", "application", found.id)
         flash("口座を確認済みにしました。", "success")
     return redirect(url_for("staff_benefits.application", application_id=found.id))

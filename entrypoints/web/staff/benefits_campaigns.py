@@ -15,7 +15,8 @@ from domain.errors import DomainError, NotFound
 from entrypoints.tasks import IMPORT_ELIGIBILITY
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
-from entrypoints.web.staff.benefits import audit, program_or_404, staff_benefits
+from entrypoints.web.staff.benefits import program_or_404, staff_benefits
+from entrypoints.web.staff.benefits_audit import RememberingIds, audited
 
 MODES = ("all_or_nothing", "valid_rows")
 
@@ -36,12 +37,13 @@ def upload_eligibility(program_id: str):  # type: ignore[no-untyped-def]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"eligibility-{uuid.uuid4().hex}.csv"
     path.write_bytes(data)
+    ids = RememberingIds(services.ids())
     job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
                                             "mode": mode},
-                       uow=services.uow(), queue=services.task_queue(),
-                       registry=services.task_registry(), ids=services.ids(),
-                       clock=services.clock())
-    audit("eligibility.import", "program", program_id, job_id=job_id, mode=mode)
+                       uow=audited("eligibility.import", "job", lambda: ids.first,
+                                   program_id=program_id, mode=mode),
+                       queue=services.task_queue(), registry=services.task_registry(),
+                       ids=ids, clock=services.clock())
     return redirect(url_for("staff_benefits.eligibility_import", program_id=program_id,
                             job_id=job_id))
 
@@ -89,14 +91,13 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     program_or_404(program_id)
     services = container()
     try:
-        campaign = start_campaign(program_id, started_by=g.staff.id, uow=services.uow(),
+        campaign = start_campaign(program_id, started_by=g.staff.id,
+                                  uow=audited("campaign.start", "program", program_id),
                                   queue=services.task_queue(), ids=services.ids(),
                                   clock=services.clock(), banks=services.bank_master())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("staff_benefits.program", program_id=program_id))
-    audit("campaign.start", "program", program_id, campaign_id=campaign.id,
-          recipients=campaign.recipients)
     flash(f"{campaign.recipients}世帯への通知の送信を始めました。", "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id,
                             _anchor="campaigns"))

@@ -27,7 +27,8 @@ from domain.values import AccountType
 from entrypoints.web.api.benefits import _cp932
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import record_view, requires_staff_permission
-from entrypoints.web.staff.benefits import audit, program_or_404, staff_benefits
+from entrypoints.web.staff.benefits import program_or_404, staff_benefits
+from entrypoints.web.staff.benefits_audit import record_after
 from entrypoints.web.staff.formatting import JST
 
 
@@ -94,7 +95,7 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
     except DomainError as error:
         flash(error.message, "error")
         return _page(program_id, form.to_dict(), 422)
-    audit("application.paper_entry", "application", application_id)
+    record_after("application.paper_entry", "application", application_id)
     flash("紙の申請を受け付けました。", "success")
     return redirect(url_for("staff_benefits.application", application_id=application_id))
 
