@@ -81,12 +81,13 @@ def upload(client: FlaskClient, program_id: str, csv_text: str, mode: str = "val
                        content_type="multipart/form-data", follow_redirects=True)
 
 
-def paper(client: FlaskClient, program_id: str, household_number: str):  # type: ignore[no-untyped-def]
+def paper(client: FlaskClient, program_id: str, household_number: str,  # type: ignore[no-untyped-def]
+          received_on: str = ""):
     return client.post(f"{BASE}/programs/{program_id}/paper-applications", data={
         "csrf_token": token(client), "household_number": household_number,
         "payout_method": "bank_transfer", "bank_code": "0001", "branch_code": "001",
         "account_type": "1", "account_number": "1234567", "holder_kana": "シケン タロウ",
-        "received_on": ""})
+        "received_on": received_on})
 
 
 def actions(container: Container, **query: str) -> list[str]:
@@ -182,7 +183,10 @@ def test_paper_forms_once_per_household_bulk_decisions_and_the_postal_list(
     assert lines[0] == '"世帯番号","世帯主氏名","世帯主氏名カナ","郵便番号","住所","支給額"'
     assert lines[1].startswith('"H0003","試験 3郎"') and lines[1].endswith('"70000"')
 
-    entered = paper(admin, program_id, "H0003")
+    today = container.clock().now().astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+    future = paper(admin, program_id, "H0003", received_on=str(today + dt.timedelta(days=1)))
+    assert "受付日に未来の日付は入力できません。" in future.get_data(as_text=True)
+    entered = paper(admin, program_id, "H0003", received_on=str(today))  # before 9:00 too
     assert entered.status_code == 302
     assert paper(admin, program_id, "H0001").status_code == 302  # notified on LINE, on paper
     refused = paper(admin, program_id, "H0003")
@@ -239,6 +243,32 @@ def test_an_application_shows_the_account_beside_the_passbook_photo_and_is_check
     assert actions(container, target_id=application_id) == [
         "application.view", "application.account_check", "application.passbook_view",
         "application.view", "application.paper_entry"]
+
+
+def test_the_applications_list_filters_and_pages(
+        admin: FlaskClient, container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    from entrypoints.web.staff import benefits_applications
+
+    monkeypatch.setattr(benefits_applications, "PAGE_SIZE", 1)
+    program_id = create_program(admin, container)
+    open_program(admin, program_id)
+    upload(admin, program_id, "世帯番号\nH0001\nH0002\nH0003\n")
+    admin.post(f"{BASE}/programs/{program_id}/campaigns", data={"csrf_token": token(admin)})
+    listed = f"{BASE}/programs/{program_id}/applications"
+
+    first = admin.get(listed).get_data(as_text=True)
+    second = admin.get(f"{listed}?page=2").get_data(as_text=True)
+    assert "次へ" in first and "前へ" not in first
+    assert "前へ" in second and "次へ" not in second
+    assert {"H0001", "H0002"} == {n for n in ON_LINE if n in first + second}
+    assert "該当する申請はありません。" in admin.get(f"{listed}?channel=postal").get_data(
+        as_text=True)
+    with container.uow() as uow:
+        [awaiting] = uow.applications.search(program_id, limit=1)
+        awaiting.passbook_photo = "line:photo-2"
+        uow.commit()
+    shown = admin.get(f"{listed}?awaiting=1").get_data(as_text=True)
+    assert shown.count('name="application_ids"') == 1 and "次へ" not in shown
 
 
 def test_a_refused_status_change_changes_nothing_and_is_not_recorded(

@@ -65,13 +65,17 @@ def postal_csv(program_id: str):  # type: ignore[no-untyped-def]
 
 
 def _received(raw: str) -> dt.datetime | None:
+    """The day the form arrived, at 9:00 Japan time (now, for a form that arrived today before
+    then); a day in the future is left for the use case to refuse."""
     if not raw.strip():
         return None
     try:
         day = dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidValue("受付日を日付で入力してください。") from None
-    return dt.datetime.combine(day, dt.time(9), tzinfo=JST)
+    now = container().clock().now().astimezone(JST)
+    opening = dt.datetime.combine(day, dt.time(9), tzinfo=JST)
+    return min(opening, now) if day <= now.date() else opening
 
 
 @staff_benefits.post("/programs/<program_id>/paper-applications")
