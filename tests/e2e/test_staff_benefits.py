@@ -208,6 +208,7 @@ def test_paper_forms_once_per_household_bulk_decisions_and_the_postal_list(
         "csrf_token": token(admin), "decision": "approve", "application_ids": list(ids)})
     html = decided.get_data(as_text=True)
     assert re.search(r"data-decided>2<", html) and re.search(r"data-refused>1<", html)
+    assert re.search(r">H0002</a></td><td>申請の状態が", html)  # notified, not applied
     assert applications_of(container, program_id) == {
         "H0001": ApplicationStatus.APPROVED, "H0002": ApplicationStatus.NOTIFIED,
         "H0003": ApplicationStatus.APPROVED}

@@ -17,6 +17,7 @@ from entrypoints.web.staff.benefits import program_or_404, staff_benefits
 from entrypoints.web.staff.benefits_audit import audited, record_after
 
 PAGE_SIZE = 50
+REFUSED_SHOWN = 200
 CHANNELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
 
 
@@ -81,7 +82,17 @@ def decide(program_id: str):  # type: ignore[no-untyped-def]
     if report.refused:
         flash(f"{len(report.refused)}件は決定できませんでした。", "error")
     return render_template("staff/benefits/decided.html", program=program_or_404(program_id),
-                           report=report, what=what)
+                           report=report, what=what, numbers=_household_numbers(
+                               [i for i, _ in report.refused[:REFUSED_SHOWN]]))
+
+
+def _household_numbers(application_ids: list[str]) -> dict[str, str]:
+    """Application id → the household number staff know it by (for the refused list)."""
+    with container().uow() as uow:
+        found = [a for a in (uow.applications.get(i) for i in application_ids) if a]
+        households = uow.households.by_ids([a.household_id for a in found])
+    return {a.id: households[a.household_id].household_number for a in found
+            if a.household_id in households}
 
 
 def _application_or_404(application_id: str) -> tuple[Application, str]:
