@@ -3,6 +3,8 @@ a tap, the decision notice (決定通知) and the status (状況確認). Text on
 
 from __future__ import annotations
 
+import datetime as dt
+
 from attrs import frozen
 
 from application.ports.bank_master import BankMaster
@@ -23,6 +25,7 @@ __all__ = [
     "status_line",
 ]
 
+JAPAN = dt.timezone(dt.timedelta(hours=9), "JST")  # what residents read is in Japan time
 NOTICE_PREFIX = "bnf:"  # postback data of a notice's buttons: bnf:<application id>:<answer>
 ANSWER_YES = "yes"
 ANSWER_NO = "no"
@@ -74,7 +77,8 @@ def notice(program: BenefitProgram, application: Application, *,
     if program.notice_text.strip():
         lines.append(_filled(program.notice_text, program))
     lines.append(f"あなたの世帯は支給の対象です。支給額は{_yen(amount.yen)}です。")
-    lines.append(f"申請期限: {program.window.closes_at:%Y年%m月%d日 %H:%M}まで")
+    closes = program.window.closes_at.astimezone(JAPAN)
+    lines.append(f"申請期限: {closes:%Y年%m月%d日 %H:%M}まで")
     data = f"{NOTICE_PREFIX}{application.id}:"
     if application.offered_account is not None:
         lines.append(f"振込先（前回の口座）: {account_line(application.offered_account, banks)}")

@@ -77,3 +77,9 @@ def test_the_status_line_says_when_the_account_is_being_checked() -> None:
 ])
 def test_only_well_formed_notice_taps_are_read(data: str, expected: NoticeTap | None) -> None:
     assert parse_notice_tap(data) == expected
+
+
+def test_the_deadline_is_shown_in_japan_time() -> None:
+    program = builders.program()  # closes 2026-08-01 00:00 UTC
+    message = notice(program, builders.application(of_program=program), banks=None)
+    assert "申請期限: 2026年08月01日 09:00まで" in message.text

@@ -220,8 +220,11 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
             day = dt.date.fromisoformat(received)
         except ValueError:
             raise ApiError(422, "invalid_field", "received_on は YYYY-MM-DD です。") from None
-        received_at = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(
-            dt.timedelta(hours=9)))
+        japan = dt.timezone(dt.timedelta(hours=9))
+        today = services_now().astimezone(japan).date()
+        # Today's form counts as received now; an earlier one at noon of its day (Japan time).
+        received_at = None if day == today else dt.datetime.combine(day, dt.time(12),
+                                                                     tzinfo=japan)
     account = _field(body, "account", dict, required=False) or {}
     services = container()
     application_id = enter_paper_application(
@@ -272,6 +275,10 @@ codecs.register_error("madoguchi-geta", _geta)
 def _cp932(cells: tuple[str, ...]) -> bytes:
     quoted = ",".join('"' + cell.replace('"', '""') + '"' for cell in cells)
     return (quoted + "\r\n").encode("cp932", errors="madoguchi-geta")
+
+
+def services_now() -> dt.datetime:
+    return container().clock().now()
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
