@@ -245,3 +245,32 @@ def test_serving_in_development_shows_the_demo_administrators_login(
     shown = capsys.readouterr().out
     assert "http://127.0.0.1:8000/staff" in shown and "admin" in shown
     assert DEMO_STAFF_PASSWORD in shown
+
+
+def test_an_import_report_is_only_for_those_who_may_import(
+        admin: FlaskClient, container: Container, app) -> None:  # type: ignore[no-untyped-def]
+    job_id = _import(admin)
+    make_staff(container, "worker", Role.CASE_WORKER)
+    other = app.test_client()
+    sign_in(other, "worker")
+
+    assert other.get(f"/staff/jobs/{job_id}/report").status_code == 403
+    assert other.get(f"/staff/jobs/{job_id}/status").status_code == 403
+    assert "権限がありません" in other.get(f"/staff/jobs/{job_id}").get_data(as_text=True)
+    assert other.get("/staff/jobs/unknown").status_code == 404
+
+
+def test_an_integrators_look_at_and_decision_on_verifications_are_audited(
+        admin: FlaskClient, container: Container, api_key) -> None:  # type: ignore[no-untyped-def]
+    _import(admin)
+    verification_id, person_id = _held_verification(container)
+    headers = api_key("case_worker")
+
+    assert admin.get("/api/v1/verifications", headers=headers).status_code == 200
+    decided = admin.post(f"/api/v1/verifications/{verification_id}/decision", headers=headers,
+                         json={"link_to": person_id})
+
+    assert decided.status_code == 200
+    trail = [(actor, action) for actor, action, _ in _audit(container)]
+    assert ("api-key", "verification.list") in trail
+    assert ("api-key", "verification.decide") in trail
