@@ -35,6 +35,9 @@ PINNED_LATER = {  # the pages beyond the frame
     "staff.decide_verification_page": Permission.REVIEW_VERIFICATIONS,
     "staff.audit_log": Permission.VIEW_AUDIT_LOG,
     "staff.registry_import": Permission.IMPORT_REGISTRY,
+    "staff.members": Permission.ADMINISTER,
+    "staff.add_member": Permission.ADMINISTER,
+    "staff.change_member": Permission.ADMINISTER,
 }
 
 

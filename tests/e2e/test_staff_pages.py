@@ -274,3 +274,44 @@ def test_an_integrators_look_at_and_decision_on_verifications_are_audited(
     trail = [(actor, action) for actor, action, _ in _audit(container)]
     assert ("api-key", "verification.list") in trail
     assert ("api-key", "verification.decide") in trail
+
+
+def test_an_administrator_adds_staff_and_unlocks_a_locked_account(
+        admin: FlaskClient, container: Container, app) -> None:  # type: ignore[no-untyped-def]
+    added = admin.post("/staff/members", data={
+        "csrf_token": token(admin), "login_id": "Sato", "display_name": "佐藤 次郎",
+        "role": "case_worker", "password": "a long enough secret"})
+    assert added.status_code == 302
+    short = admin.post("/staff/members", data={
+        "csrf_token": token(admin), "login_id": "ito", "display_name": "伊藤",
+        "role": "viewer", "password": "short"})
+    assert short.status_code == 422 and "12文字以上" in short.get_data(as_text=True)
+
+    other = app.test_client()
+    for _ in range(5):
+        sign_in(other, "sato", "wrong password")
+    assert sign_in(other, "sato", "a long enough secret").status_code == 422
+    with container.uow() as uow:
+        sato = uow.staff.get_by_login_id("sato")
+    page = admin.get("/staff/members").get_data(as_text=True)
+    assert "ロック中" in page
+    admin.post(f"/staff/members/{sato.id}/unlock", data={"csrf_token": token(admin)})
+
+    assert sign_in(other, "sato", "a long enough secret").status_code == 302
+    actions = [action for _, action, _ in _audit(container)]
+    assert "staff.create" in actions and "staff.unlock" in actions
+
+
+def test_an_administrator_cannot_deactivate_themselves_but_can_others(
+        admin: FlaskClient, container: Container) -> None:
+    make_staff(container, "leaver", Role.VIEWER)
+    with container.uow() as uow:
+        boss, leaver = uow.staff.get_by_login_id("boss"), uow.staff.get_by_login_id("leaver")
+
+    refused = admin.post(f"/staff/members/{boss.id}/deactivate",
+                         data={"csrf_token": token(admin)})
+    admin.post(f"/staff/members/{leaver.id}/deactivate", data={"csrf_token": token(admin)})
+
+    assert refused.status_code == 422 and "自分のアカウント" in refused.get_data(as_text=True)
+    with container.uow() as uow:
+        assert uow.staff.get(boss.id).active and not uow.staff.get(leaver.id).active

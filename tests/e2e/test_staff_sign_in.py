@@ -73,7 +73,7 @@ def test_every_form_on_the_staff_pages_carries_the_csrf_token(container: Contain
     pages = [client.get("/staff/login").get_data(as_text=True)]
     sign_in(client, "boss")
     for url in ("/staff/", "/staff/account", "/staff/residents", "/staff/verifications",
-                "/staff/audit", "/staff/registry-import"):
+                "/staff/audit", "/staff/registry-import", "/staff/members"):
         response = client.get(url)
         if response.status_code == 200:
             pages.append(response.get_data(as_text=True))

@@ -69,6 +69,7 @@ def init_staff(app: Flask) -> None:
         auth,
         home,
         jobs,
+        members,
         residents,
         verifications,
     )
