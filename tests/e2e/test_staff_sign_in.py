@@ -177,3 +177,15 @@ def test_the_pages_speak_english_when_asked(container: Container, client: FlaskC
     page = client.get("/staff/login").get_data(as_text=True)
 
     assert "Sign in" in page and "Password" in page and '<html lang="en">' in page
+
+
+def test_staff_pages_are_never_cached_framed_or_given_foreign_scripts(
+        container: Container, client: FlaskClient) -> None:
+    make_staff(container, "kato", Role.VIEWER)
+    sign_in(client, "kato")
+
+    headers = client.get("/staff/").headers
+
+    assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in client.get("/healthz").headers
