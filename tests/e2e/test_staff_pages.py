@@ -69,6 +69,7 @@ def test_an_import_without_a_file_is_refused_with_a_message(admin: FlaskClient) 
     ({"name": "高橋一郎", "date_of_birth": "昭和35年4月1日"}, "000101"),
     ({"name": "タカハシ ハナコ", "date_of_birth": "S38.12.24"}, "000102"),
     ({"name": "たかはし はなこ", "date_of_birth": "1963/12/24"}, "000102"),
+    ({"name": "ﾀｶﾊｼ ﾊﾅｺ", "date_of_birth": "19631224"}, "000102"),
     ({"resident_number": "000103"}, "000103"),
 ])
 def test_residents_are_found_by_name_and_birth_or_by_number(
