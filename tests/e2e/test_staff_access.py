@@ -26,6 +26,7 @@ PINNED = {
     "staff.language": "public",
     "staff.logout": STAFF,
     "staff.account": STAFF,
+    "staff.change_own_password": STAFF,
     "staff.residents": Permission.VIEW_RESIDENTS,
     "staff.resident": Permission.VIEW_RESIDENTS,
     "staff.verifications": Permission.REVIEW_VERIFICATIONS,

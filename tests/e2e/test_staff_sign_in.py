@@ -189,3 +189,25 @@ def test_staff_pages_are_never_cached_framed_or_given_foreign_scripts(
     assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY"
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "Content-Security-Policy" not in client.get("/healthz").headers
+
+
+def test_staff_change_their_own_password_after_giving_the_current_one(
+        container: Container, client: FlaskClient) -> None:
+    make_staff(container, "kato", Role.VIEWER)
+    sign_in(client, "kato")
+    new = "a brand new passphrase"
+
+    wrong = client.post("/staff/account/password", data={
+        "csrf_token": token(client), "current": "not it", "new": new, "confirmation": new})
+    mismatch = client.post("/staff/account/password", data={
+        "csrf_token": token(client), "current": PASSWORD, "new": new, "confirmation": "x"})
+    changed = client.post("/staff/account/password", data={
+        "csrf_token": token(client), "current": PASSWORD, "new": new, "confirmation": new})
+
+    assert wrong.status_code == mismatch.status_code == 422
+    assert "現在のパスワードが違います" in wrong.get_data(as_text=True)
+    assert changed.status_code == 302
+    client.post("/staff/logout", data={"csrf_token": token(client)})
+    assert sign_in(client, "kato", PASSWORD).status_code == 422
+    assert sign_in(client, "kato", new).status_code == 302
+    assert "staff.password_changed" in _audit_actions(container)

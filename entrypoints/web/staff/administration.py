@@ -35,6 +35,7 @@ ACTIONS = {
     "registry.import": "住民記録の取り込み", "staff.create": "職員の追加",
     "staff.unlock": "ロック解除", "staff.reset_totp": "2段階認証の解除",
     "staff.deactivate": "職員の無効化", "staff.reactivate": "職員の有効化",
+    "staff.password_changed": "パスワードの変更",
 }
 _MAX_UPLOAD = 200 * 1024 * 1024
 
