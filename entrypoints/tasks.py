@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from adapters.csv_io import CsvFile
@@ -29,6 +30,7 @@ from application.tasks import Progress, TaskRegistry
 __all__ = [
     "IMPORT_ELIGIBILITY",
     "IMPORT_REGISTRY",
+    "IMPORT_REGISTRY_UPLOAD",
     "KEEP_ATTACHMENT",
     "SEED_DEMO_TOWN",
     "SEND_CAMPAIGN",
@@ -39,6 +41,7 @@ SEED_DEMO_TOWN = "seed_demo_town"
 IMPORT_REGISTRY = "import_registry"
 IMPORT_ELIGIBILITY = "import_eligibility"
 KEEP_ATTACHMENT = "keep_attachment"
+IMPORT_REGISTRY_UPLOAD = "import_registry_upload"  # a staff upload: the file is removed after
 
 
 def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
@@ -80,10 +83,16 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
         kept = keep_attachment(payload["ref"], source=attachments, uow=uow_factory(), ids=ids,
                                clock=clock)
         return {"kept": kept is not None}
+    def importing_upload(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        try:
+            return importing(payload, progress)
+        finally:
+            Path(payload["path"]).unlink(missing_ok=True)
 
     registry.register(SEED_DEMO_TOWN, seeding)
     registry.register(KEEP_ATTACHMENT, keeping_attachment)
     registry.register(IMPORT_REGISTRY, importing)
     registry.register(IMPORT_ELIGIBILITY, importing_eligibility)
     registry.register(SEND_CAMPAIGN, sending_campaign)
+    registry.register(IMPORT_REGISTRY_UPLOAD, importing_upload)
     return registry
