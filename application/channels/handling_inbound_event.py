@@ -78,6 +78,14 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             # leaves an unused attempt that simply expires).
             verification = identity_provider.start(identity_id=identity.id,
                                                    purpose="registration", return_to="")
+        if verification is not None:
+            identity.follow(now)
+            messages = [_verification_invite(verification.url)]
+        else:
+            messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
+                                now=now, menu=menu, banks=banks)
+        # The inbox row last, after every read: added earlier, a read would flush it and a
+        # repeat would fail there instead of at commit (and hold SQLite's write lock longer).
         try:  # the inbox refuses a second copy (at commit): no separate look-up first
             uow.inbox.add(InboxEvent(id=ids.new_id(), source=event.channel,
                                      external_id=event.external_id, received_at=now,
@@ -86,12 +94,6 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             if _is_inbox(error):  # handled before, or by a concurrent delivery that won
                 return False
             raise
-        if verification is not None:
-            identity.follow(now)
-            messages = [_verification_invite(verification.url)]
-        else:
-            messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
-                                now=now, menu=menu, banks=banks)
         if messages:
             uow.outbox.add(OutboxMessage(
                 id=ids.new_id(), channel=event.channel, recipient=event.address,

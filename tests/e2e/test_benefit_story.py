@@ -152,11 +152,14 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
     assert campaigns["campaigns"][0]["job"]["result"]["sent"] == 3
     assert campaigns["notice_outcomes"] == {"sent": 3}
 
-    # A: the account on file, はい, then はい again.
+    # A: the account on file, はい (a redelivered tap is answered 200, handled once), again.
     notice_a = stack.last(users["a"])
     assert "＊＊＊＊123" in notice_a["contents"]["body"]["contents"][0]["text"]
-    stack.tap(users["a"], "はい")
+    tapped = stack.sim.postback(users["a"], _notice_data(stack, users["a"]) + ":yes", "はい")
     assert "申請を受け付けました" in stack.texts(users["a"])[-1]
+    replies = len(stack.texts(users["a"]))
+    assert stack.sim.redeliver(tapped.webhook_event_id).status == 200
+    assert len(stack.texts(users["a"])) == replies
     stack.sim.postback(users["a"], _notice_data(stack, users["a"]) + ":yes", "はい")
     assert "すでに受け付けています" in stack.texts(users["a"])[-1]
 
