@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, frozen
 
 from domain.aggregates import Aggregate
 from domain.errors import InvalidValue, InvariantViolated
 
-__all__ = ["Household", "HouseholdMember"]
+__all__ = ["Household", "HouseholdHead", "HouseholdMember"]
 
 
 @define(slots=False, eq=False)
@@ -57,3 +57,12 @@ class Household(Aggregate):
             if member.resident_id == resident_id:
                 member.relationship = "世帯主"
         self.head_resident_id = resident_id
+
+
+@frozen
+class HouseholdHead:
+    """A household's number and head, without its members (what a list of thousands needs)."""
+
+    id: str
+    household_number: str
+    head_resident_id: str

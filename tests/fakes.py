@@ -19,7 +19,7 @@ from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
-from domain.households import Household
+from domain.households import Household, HouseholdHead
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
 from domain.verifications import IdentityVerification, VerificationStatus
@@ -95,6 +95,10 @@ class FakeResidents(_FakeRepository):
     def by_ids(self, resident_ids: Sequence[str]) -> dict[str, Resident]:
         return {i: self._store[i] for i in resident_ids if i in self._store}
 
+    def household_numbers(self, resident_numbers: Sequence[str]) -> dict[str, str]:
+        return {n: r.household_number for n, r in self.by_numbers(resident_numbers).items()
+                if r.household_number}
+
     def first(self, count: int, *, prefix: str = "") -> list[Resident]:
         found = [r for r in self._store.values()
                  if r.resident_number and r.resident_number.startswith(prefix)]
@@ -124,6 +128,13 @@ class FakeHouseholds(_FakeRepository):
 
     def by_ids(self, household_ids: Sequence[str]) -> dict[str, Household]:
         return {i: self._store[i] for i in household_ids if i in self._store}
+
+    def heads(self, household_ids: Sequence[str]) -> dict[str, HouseholdHead]:
+        return {h.id: HouseholdHead(h.id, h.household_number, h.head_resident_id)
+                for h in self.by_ids(household_ids).values()}
+
+    def ids_by_numbers(self, numbers: Sequence[str]) -> dict[str, str]:
+        return {n: h.id for n, h in self.by_numbers(numbers).items()}
 
 
 class FakePrograms(_FakeRepository):

@@ -14,6 +14,7 @@ from adapters.persistence.orm import (
     applications,
     channel_identities,
     eligible_households,
+    households,
     outbox,
     residents,
 )
@@ -33,7 +34,7 @@ from domain.benefits import (
 from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
-from domain.households import Household
+from domain.households import Household, HouseholdHead
 from domain.residents import RegistryStatus, Resident, VerificationState
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
@@ -103,6 +104,15 @@ class SqlResidentRepository(_Repository):
         self.tracked.update(found)
         return {resident.id: resident for resident in found}
 
+    def household_numbers(self, resident_numbers: Sequence[str]) -> dict[str, str]:
+        if not resident_numbers:
+            return {}
+        rows = self.session.execute(
+            select(residents.c.resident_number, residents.c.household_number)
+            .where(residents.c.resident_number.in_(list(resident_numbers)),
+                   residents.c.household_number.is_not(None))).all()
+        return dict(rows)  # type: ignore[arg-type]
+
     def first(self, count: int, *, prefix: str = "") -> Sequence[Resident]:
         """The first residents by resident number (for a development page's test people)."""
         found = self.session.scalars(
@@ -152,6 +162,24 @@ class SqlHouseholdRepository(_Repository):
             select(Household).where(Household.household_number.in_(list(numbers)))).all()
         self.tracked.update(found)
         return {household.household_number: household for household in found}
+
+    def heads(self, household_ids: Sequence[str]) -> dict[str, HouseholdHead]:
+        if not household_ids:
+            return {}
+        rows = self.session.execute(
+            select(households.c.id, households.c.household_number,
+                   households.c.head_resident_id)
+            .where(households.c.id.in_(list(household_ids)))).all()
+        return {row.id: HouseholdHead(row.id, row.household_number, row.head_resident_id)
+                for row in rows}
+
+    def ids_by_numbers(self, numbers: Sequence[str]) -> dict[str, str]:
+        if not numbers:
+            return {}
+        rows = self.session.execute(
+            select(households.c.household_number, households.c.id)
+            .where(households.c.household_number.in_(list(numbers)))).all()
+        return dict(rows)  # type: ignore[arg-type]
 
     def by_ids(self, household_ids: Sequence[str]) -> dict[str, Household]:
         found = self.session.scalars(
@@ -278,6 +306,22 @@ class SqlEligibilityRepository(_Repository):
             select(eligible_households.c.id).where(
                 eligible_households.c.program_id == program_id,
                 eligible_households.c.household_id == household_id)) is not None
+
+    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+        reachable = (
+            select(channel_identities.c.id)
+            .join(residents, residents.c.id == channel_identities.c.resident_id)
+            .where(channel_identities.c.resident_id == households.c.head_resident_id,
+                   channel_identities.c.channel == channel,
+                   channel_identities.c.status == IdentityStatus.FOLLOWING,
+                   residents.c.verification_state == VerificationState.VERIFIED)
+            .exists())
+        row = self.session.execute(
+            select(func.count(), func.count().filter(reachable))
+            .select_from(eligible_households.join(
+                households, households.c.id == eligible_households.c.household_id))
+            .where(eligible_households.c.program_id == program_id)).one()
+        return int(row[0]), int(row[1])
 
     def page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
         return self.session.scalars(

@@ -76,7 +76,7 @@ def _who_may_answer(application: Application, identity: ChannelIdentity, *,
     if identity.resident_id is None:
         return NOT_FOR_YOU
     resident = uow.residents.get(identity.resident_id)
-    household = uow.households.get(application.household_id)
+    household = uow.households.heads([application.household_id]).get(application.household_id)
     if resident is None or household is None or not resident.is_verified \
             or household.head_resident_id != resident.id:
         return NOT_FOR_YOU

@@ -165,21 +165,22 @@ class _Writer:
 
     def write(self, batch: Sequence[_Wanted]) -> None:
         with self.uow_factory() as uow:
-            by_number = uow.households.by_numbers(
+            by_number = uow.households.ids_by_numbers(
                 sorted({w.household_number for w in batch if w.household_number}))
-            residents = uow.residents.by_numbers(
+            of_residents = uow.residents.household_numbers(
                 sorted({w.resident_number for w in batch if w.resident_number}))
-            via_residents = uow.households.by_numbers(sorted(
-                {r.household_number for r in residents.values() if r.household_number}))
+            by_number.update(uow.households.ids_by_numbers(
+                sorted(set(of_residents.values()) - by_number.keys())))
             found: dict[str, int] = {}  # household id → first row
             for wanted in batch:
-                household = self._household(wanted, by_number, residents, via_residents)
-                if household is None:
+                number = wanted.household_number or of_residents.get(wanted.resident_number or "")
+                household_id = by_number.get(number or "")
+                if household_id is None:
                     self._unknown(wanted)
-                elif household.id in found:
+                elif household_id in found:
                     self.already += 1
                 else:
-                    found[household.id] = wanted.row
+                    found[household_id] = wanted.row
             existing = uow.eligibility.existing_among(self.program_id, sorted(found))
             self.already += len(existing)
             for household_id, row in found.items():
@@ -189,16 +190,6 @@ class _Writer:
                         household_id=household_id, added_at=self.now, source_row=row))
                     self.added += 1
             uow.commit()
-
-    @staticmethod
-    def _household(wanted: _Wanted, by_number: Mapping[str, Any], residents: Mapping[str, Any],
-                   via_residents: Mapping[str, Any]) -> Any:
-        if wanted.household_number:
-            return by_number.get(wanted.household_number)
-        resident = residents.get(wanted.resident_number or "")
-        if resident is None or not resident.household_number:
-            return None
-        return via_residents.get(resident.household_number)
 
     def _unknown(self, wanted: _Wanted) -> None:
         self.unknown_count += 1

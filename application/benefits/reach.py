@@ -9,7 +9,7 @@ from attrs import frozen
 
 from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity
-from domain.households import Household
+from domain.households import HouseholdHead
 
 __all__ = ["PAGE", "Reach", "ReachedHousehold", "eligible_pages", "reach_of", "split"]
 
@@ -19,7 +19,7 @@ CHANNEL = "line"
 
 @frozen
 class ReachedHousehold:
-    household: Household
+    household: HouseholdHead
     identity: ChannelIdentity | None  # None: not reachable (the postal path)
 
 
@@ -45,7 +45,7 @@ def eligible_pages(program_id: str, *, uow: UnitOfWork, page: int = PAGE,
 
 
 def reach_of(household_ids: Sequence[str], *, uow: UnitOfWork) -> list[ReachedHousehold]:
-    households = uow.households.by_ids(household_ids)
+    households = uow.households.heads(household_ids)
     heads = [h.head_resident_id for h in households.values()]
     identities = uow.channel_identities.reachable(heads, CHANNEL)
     return [ReachedHousehold(households[i], identities.get(households[i].head_resident_id))
@@ -53,11 +53,6 @@ def reach_of(household_ids: Sequence[str], *, uow: UnitOfWork) -> list[ReachedHo
 
 
 def split(program_id: str, *, uow: UnitOfWork) -> Reach:
-    eligible = reachable = 0
     with uow:
-        for ids in eligible_pages(program_id, uow=uow):
-            eligible += len(ids)
-            households = uow.households.by_ids(ids)
-            heads = [h.head_resident_id for h in households.values()]
-            reachable += len(uow.channel_identities.reachable(heads, CHANNEL))
+        eligible, reachable = uow.eligibility.reach_counts(program_id, CHANNEL)
     return Reach(eligible=eligible, reachable=reachable, postal=eligible - reachable)
