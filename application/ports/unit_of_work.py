@@ -40,6 +40,9 @@ class UnitOfWork(Protocol):
     channel_identities: r.ChannelIdentityRepository
     conversations: r.ConversationRepository
     verifications: r.VerificationRepository
+    batches: r.BatchRepository
+    payment_audit: r.PaymentAuditRepository
+    cash_payouts: r.CashPayoutRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...
