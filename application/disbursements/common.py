@@ -62,7 +62,7 @@ def notify_household(uow: UnitOfWork, ids: IdGenerator, *, household_id: str, te
     household = uow.households.get(household_id)
     if household is None:
         return 0
-    ordered = [household.head_resident_id] + [m for m in household.member_ids()
+    ordered = [household.head_resident_id] + [m for m in household.member_ids
                                               if m != household.head_resident_id]
     for resident_id in ordered:
         identities = [i for i in uow.channel_identities.linked_to(resident_id) if i.reachable]
