@@ -17,10 +17,10 @@ from typing import Any
 
 from application.ports.clock import Clock
 from application.ports.payouts import PayoutIssued, PayoutStatus
-from domain.errors import InvalidValue, NotFound
+from domain.errors import IllegalTransition, InvalidValue, NotFound
 from domain.values import Money
 
-__all__ = ["FakeAtmCashProvider"]
+__all__ = ["FakeAtmCashProvider", "NoCashProvider"]
 
 
 class FakeAtmCashProvider:
@@ -95,3 +95,20 @@ class FakeAtmCashProvider:
                 raise NotFound("受取番号が見つかりません。")
             self._payouts[reference]["status"] = status.value
             self._save()
+
+
+class NoCashProvider:
+    """Production until a town signs with a provider: cash payouts are refused, clearly,
+    instead of handing residents codes no ATM knows."""
+
+    name = "none"
+    _MESSAGE = "ATM現金受取の事業者との接続が設定されていないため、受取番号を発行できません。"
+
+    def issue(self, *, reference: str, amount: Money) -> PayoutIssued:
+        raise IllegalTransition(self._MESSAGE)
+
+    def status(self, reference: str) -> PayoutStatus:
+        raise IllegalTransition(self._MESSAGE)
+
+    def cancel(self, reference: str) -> None:
+        raise IllegalTransition(self._MESSAGE)
