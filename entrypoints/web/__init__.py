@@ -6,6 +6,7 @@ from flask import Flask
 
 from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
+from entrypoints.web.api.batches import api_batches
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
@@ -35,6 +36,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_v1)
     app.register_blueprint(line_webhook)
     app.register_blueprint(identity)
+    app.register_blueprint(api_batches)
     _refuse_unguarded_routes(app)
     return app
 

@@ -21,16 +21,14 @@ VIEWER = Actor(id="staff-viewer", role=Role.VIEWER)
 
 def approved_town(uow: Any, *, households: int = 3,
                   method: PayoutMethod = PayoutMethod.BANK_TRANSFER,
-                  with_residents: bool = False, linked: bool = True) -> list[Application]:
+                  linked: bool = True) -> list[Application]:
     """Program p1 with `households` approved applications a1…; each household's head r1… is
-    linked to LINE user U1…. Adds to `uow` without committing."""
+    linked to LINE user U1…. Adds to `uow` without committing (on a database, commit
+    `residents(uow, households)` first)."""
     program = b.program()
     uow.programs.add(program)
     applications = []
     for n in range(1, households + 1):
-        if with_residents:
-            uow.residents.add(b.resident(id=f"r{n}", resident_number=f"{n:09d}",
-                                         household_number=f"H{n:04d}"))
         uow.households.add(Household.found(id=f"h{n}", household_number=f"H{n:04d}",
                                            head_resident_id=f"r{n}"))
         if linked:
@@ -47,3 +45,9 @@ def approved_town(uow: Any, *, households: int = 3,
         uow.applications.add(application)
         applications.append(application)
     return applications
+
+
+def residents(uow: Any, households: int = 3) -> None:
+    for n in range(1, households + 1):
+        uow.residents.add(b.resident(id=f"r{n}", resident_number=f"{n:09d}",
+                                     household_number=f"H{n:04d}"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from entrypoints.web.api.openapi_batches import batch_paths, batch_schemas
+
 __all__ = ["openapi_document"]
 
 
@@ -133,6 +135,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI 文書"}},
                 },
             },
+            **batch_paths(),
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
@@ -216,6 +219,7 @@ def openapi_document() -> dict[str, Any]:
                         "finished_at": {"type": ["string", "null"], "format": "date-time"},
                     },
                 },
+                **batch_schemas(),
             },
         },
     }
