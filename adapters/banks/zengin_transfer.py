@@ -24,6 +24,8 @@ LINE_ENDINGS = {"crlf": b"\r\n", "none": b""}
 MAX_AMOUNT = 9_999_999_999  # 振込金額 N10
 _HEADER_ACCOUNT_TYPES = {AccountType.ORDINARY, AccountType.CURRENT, AccountType.OTHER}
 _SPACE = b" "
+_TAIL = _SPACE * 7  # 114–120 ダミー
+_TYPE_BYTES = {kind: kind.value.encode() for kind in AccountType}
 
 
 class ZenginTransferWriter:
@@ -33,6 +35,7 @@ class ZenginTransferWriter:
         self._master = bank_master
         self._bank_name = functools.lru_cache(maxsize=4096)(self._lookup_bank)
         self._branch_name = functools.lru_cache(maxsize=65536)(self._lookup_branch)
+        self._routes = functools.lru_cache(maxsize=65536)(self._route)
 
     # names from the master: None when the code is unknown
     def _lookup_bank(self, code: str) -> bytes | None:
@@ -100,18 +103,22 @@ class ZenginTransferWriter:
         assert len(record) == RECORD_LENGTH
         return record
 
+    def _route(self, bank_code: str, branch_code: str) -> bytes | None:
+        """被仕向銀行番号・銀行名・支店番号・支店名 (positions 2–38), once per branch."""
+        bank = self._bank_name(bank_code)
+        branch = self._branch_name(bank_code, branch_code)
+        if bank is None or branch is None:
+            return None
+        return bank_code.encode() + bank + branch_code.encode() + branch
+
     def data(self, line: TransferLine, *, batch_number: int, sequence: int) -> bytes:
         account = line.account
-        bank = self._bank_name(account.bank_code)
-        branch = self._branch_name(account.bank_code, account.branch_code)
-        if bank is None or branch is None:
+        route = self._routes(account.bank_code, account.branch_code)
+        if route is None:
             raise InvalidValue(f"{line.reference}: 金融機関・支店コードがマスタにありません。")
-        record = b"".join((
-            b"2", account.bank_code.encode(), bank, account.branch_code.encode(), branch,
-            b"0000", account.account_type.value.encode(), account.number.encode(),
-            fit(account.holder.text, 30), b"%010d" % line.amount.yen, b"0",
-            b"%010d" % batch_number, b"%010d" % sequence, b"7", _SPACE, _SPACE * 7,
-        ))
+        record = b"2%s0000%s%s%s%010d0%010d%010d7 %s" % (
+            route, _TYPE_BYTES[account.account_type], account.number.encode(),
+            fit(account.holder.text, 30), line.amount.yen, batch_number, sequence, _TAIL)
         if len(record) != RECORD_LENGTH:
             raise InvalidValue(f"{line.reference}: 振込データのレコード長が正しくありません。")
         return record
