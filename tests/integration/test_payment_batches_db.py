@@ -66,7 +66,7 @@ def test_the_database_refuses_a_second_live_disbursement_for_an_application(
         uow.disbursements.add(Disbursement.for_application(
             id="d2", application=uow.applications.get("a1"), at=NOW))
         uow.commit()
-    with engine.begin() as connection, pytest.raises(Exception, match="(?i)unique"):
+    with engine.begin() as connection, pytest.raises(Exception, match=r"(?i)unique"):
         connection.execute(text(
             "INSERT INTO disbursements (id, application_id, amount, method, status, "
             "failure_reason) VALUES ('d3', 'a1', 70000, 'bank_transfer', 'exported', '')"))

@@ -359,7 +359,7 @@ def test_a_failed_payment_is_paid_again_in_a_new_batch_with_the_corrected_accoun
     assert (ledger.paid.yen, ledger.failed.yen, ledger.pending.yen) == (140_000, 0, 70_000)
     assert ledger.balanced
 
-    data, _ = town.export(second.id)
+    town.export(second.id)
     town.results(second.id, [], settle_unlisted=True)
     ledger = check_ledger("p1", uow=town.uow())
     assert (ledger.approved.yen, ledger.paid.yen, ledger.balanced) == (210_000, 210_000, True)

@@ -20,7 +20,8 @@ from tests.support.zengin import BRANCHES, ORIGINATOR, master
 pytestmark = pytest.mark.unit
 
 _WRITER = ZenginTransferWriter(master())
-_KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+_KANA = ("アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+         "ハヒフヘホマミムメモヤユヨラリルレロワヲン")
 _VOICED = "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ"
 _SMALL = "ァィゥェォャュョッ"
 names = st.text(alphabet=_KANA + _VOICED + _SMALL + "ABCXYZ0123456789()./- 　",
