@@ -22,12 +22,15 @@ from adapters.passwords import Argon2PasswordHasher
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.figures import SqlTownFigures
+from adapters.persistence.resident_records import SqlResidentRecords
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
 from adapters.tasks.in_process import InProcessTaskQueue
 from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
+from adapters.totp import PyOtpCodes
 from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
@@ -129,6 +132,10 @@ class Container(containers.DeclarativeContainer):
         test=providers.Singleton(FakeAtmCashProvider, clock),
         production=providers.Singleton(NoCashProvider),
     )
+    # Staff UI: one-time codes for the second factor.
+    one_time_codes = providers.Singleton(PyOtpCodes)
+    town_figures = providers.Factory(SqlTownFigures, engine)
+    resident_records = providers.Factory(SqlResidentRecords, engine)
 
 
 def build_container(settings: Settings | None = None) -> Container:

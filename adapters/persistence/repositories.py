@@ -24,6 +24,7 @@ from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
+from domain.staff_sign_in import StaffSignIn
 from domain.values import Money
 from domain.verifications import IdentityVerification, VerificationStatus
 
@@ -479,3 +480,6 @@ class SqlCashPayoutRepository(_Repository):
             .order_by(CashPayout.attempt)).all()
         self.tracked.update(found)
         return found
+
+class SqlStaffSignInRepository(_Repository):
+    model = StaffSignIn

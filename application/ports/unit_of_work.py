@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Protocol, Self
 
 from application.ports import repositories as r
+from application.ports.audit import AuditTrail
+from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
 __all__ = ["ConcurrentUpdate", "DuplicateError", "UnitOfWork"]
@@ -43,6 +45,8 @@ class UnitOfWork(Protocol):
     batches: r.BatchRepository
     payment_audit: r.PaymentAuditRepository
     cash_payouts: r.CashPayoutRepository
+    audit: AuditTrail
+    sign_ins: StaffSignInRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

@@ -12,6 +12,7 @@ from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.site import site
+from entrypoints.web.staff import init_staff
 
 __all__ = ["create_app"]
 
@@ -36,6 +37,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_v1)
     app.register_blueprint(line_webhook)
     app.register_blueprint(identity)
+    init_staff(app)
     app.register_blueprint(api_batches)
     _refuse_unguarded_routes(app)
     return app
