@@ -36,12 +36,13 @@ def _actor(container: Container, login_id: str | None) -> Actor:
     """A staff member by log-in id; without one, the operator at the console (an
     administrator: whoever runs this command has the database already)."""
     if login_id is None:
-        return Actor(id=f"cli:{getpass.getuser()}", role=Role.ADMINISTRATOR)
+        operator = f"cli:{getpass.getuser()}"
+        return Actor(id=operator, role=Role.ADMINISTRATOR, label=operator)
     with container.uow() as uow:
         member = uow.staff.get_by_login_id(login_id)
     if member is None or not member.active:
         raise NotFound(f"職員「{login_id}」が見つかりません。")
-    return Actor(id=member.id, role=member.role)
+    return Actor(id=member.id, role=member.role, label=member.login_id)
 
 
 def _ready(ctx: _Context) -> Container:

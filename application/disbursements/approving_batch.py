@@ -28,7 +28,7 @@ def approve_batch(command: ApproveBatch, *, uow: UnitOfWork, ids: IdGenerator,
         batch.ensure_totals(ControlTotals.of(
             amount for _, amount, _ in uow.disbursements.ids_in_batch(batch.id)))
         batch.approve(by=command.actor.id, at=now)
-        audit(uow, ids, at=now, actor=command.actor.id, action="approved", batch_id=batch.id,
+        audit(uow, ids, clock, at=now, actor=command.actor, action="approved", batch_id=batch.id,
               detail=f"{batch.count}件 {batch.total.yen}円")
         uow.commit()
     return batch

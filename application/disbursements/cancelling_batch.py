@@ -28,7 +28,7 @@ def cancel_batch(command: CancelBatch, *, uow: UnitOfWork, ids: IdGenerator,
         batch = load_batch(uow, command.batch_id)
         batch.cancel(by=command.actor.id, at=now, reason=command.reason,
                      disbursements=uow.disbursements.in_batch(batch.id))
-        audit(uow, ids, at=now, actor=command.actor.id, action="cancelled", batch_id=batch.id,
+        audit(uow, ids, clock, at=now, actor=command.actor, action="cancelled", batch_id=batch.id,
               detail=batch.cancel_reason)
         uow.commit()
     return batch

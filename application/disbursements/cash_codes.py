@@ -81,7 +81,7 @@ def issue_cash_codes(command: IssueCashCodes, *, uow: UnitOfWork, ids: IdGenerat
                    clock=clock)
             disbursement.mark_exported()
         batch.mark_exported(by=command.actor.id, at=now, digest="", originator={})
-        audit(uow, ids, at=now, actor=command.actor.id, action="codes_issued",
+        audit(uow, ids, clock, at=now, actor=command.actor, action="codes_issued",
               batch_id=batch.id, detail=f"{batch.count}件 {batch.total.yen}円 {provider.name}")
         uow.commit()
     return batch
@@ -105,7 +105,7 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                 disbursement.settle(at=now)
                 application.mark_paid()
                 picked += 1
-                audit(uow, ids, at=now, actor=actor.id, action="picked_up",
+                audit(uow, ids, clock, at=now, actor=actor, action="picked_up",
                       batch_id=disbursement.batch_id, disbursement_id=disbursement.id)
                 continue
             if status is PayoutStatus.CANCELLED:
@@ -117,7 +117,7 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                 _issue(uow, ids, provider, program=program.name if program else "給付金",
                        disbursement=disbursement, attempt=payout.attempt + 1, clock=clock)
                 reissued += 1
-                audit(uow, ids, at=now, actor=actor.id, action="code_reissued",
+                audit(uow, ids, clock, at=now, actor=actor, action="code_reissued",
                       batch_id=disbursement.batch_id, disbursement_id=disbursement.id,
                       detail=f"{payout.attempt + 1}回目")
                 continue
@@ -126,7 +126,7 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
             disbursement.fail(reason=reason)
             application.mark_payment_failed()
             failed += 1
-            audit(uow, ids, at=now, actor=actor.id, action="failed",
+            audit(uow, ids, clock, at=now, actor=actor, action="failed",
                   batch_id=disbursement.batch_id, disbursement_id=disbursement.id,
                   detail=reason)
         for batch_id in touched - {""}:
@@ -134,7 +134,7 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
             if batch is not None and batch.close(
                     at=now, statuses=uow.disbursements.status_counts_in_batch(batch_id),
                     by=actor.id):
-                audit(uow, ids, at=now, actor=actor.id, action=batch.state.value,
+                audit(uow, ids, clock, at=now, actor=actor, action=batch.state.value,
                       batch_id=batch_id)
         uow.commit()
     return RefreshReport(picked_up=picked, reissued=reissued, failed=failed)

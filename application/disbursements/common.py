@@ -6,9 +6,11 @@ import datetime as dt
 
 from attrs import frozen
 
+from application.audit.recording import record_in
 from application.messaging.codec import messages_to_json
 from application.outbox import OutboxMessage
-from application.ports.clock import IdGenerator
+from application.ports.audit import AuditEntry
+from application.ports.clock import Clock, IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission, allows
@@ -25,25 +27,38 @@ class NotAllowed(DomainError):
 
 @frozen
 class Actor:
-    """Who acts: a staff id (or `api:<key id>`) with the role that decides what they may do."""
+    """Who acts: a staff id (or `api:<key id>`) with the role that decides what they may do,
+    their log-in id as the audit log shows it, and where they acted from."""
 
     id: str
     role: Role
+    label: str = ""
+    ip: str = ""
 
     def ensure(self, permission: Permission, doing: str) -> None:
         if not allows(self.role, permission):
             raise NotAllowed(f"{self.role.label}の役割では{doing}できません。")
 
 
-SYSTEM = Actor(id="system", role=Role.ADMINISTRATOR)
+SYSTEM = Actor(id="system", role=Role.ADMINISTRATOR, label="system")
 
 
-def audit(uow: UnitOfWork, ids: IdGenerator, *, at: dt.datetime, actor: str, action: str,
-          batch_id: str | None = None, disbursement_id: str | None = None,
+def audit(uow: UnitOfWork, ids: IdGenerator, clock: Clock, *, at: dt.datetime, actor: Actor,
+          action: str, batch_id: str | None = None, disbursement_id: str | None = None,
           detail: str = "") -> None:
-    uow.payment_audit.add(PaymentAuditEntry(id=ids.new_id(), at=at, actor=actor, action=action,
-                                            batch_id=batch_id, disbursement_id=disbursement_id,
-                                            detail=detail))
+    """One entry in the payments' own trail (`payment_audit_entries`, shown with the batch) and
+    one in the town's hash-chained audit log, in the unit of work that makes the change."""
+    uow.payment_audit.add(PaymentAuditEntry(id=ids.new_id(), at=at, actor=actor.id,
+                                            action=action, batch_id=batch_id,
+                                            disbursement_id=disbursement_id, detail=detail))
+    target_type, target_id = (("disbursement", disbursement_id) if disbursement_id
+                              else ("payment_batch", batch_id or ""))
+    facts: dict[str, str | int | bool] = {"note": detail[:200]} if detail else {}
+    if disbursement_id and batch_id:
+        facts["batch_id"] = batch_id
+    record_in(uow, AuditEntry(actor_id=actor.id, actor_label=actor.label or actor.id,
+                              action=f"{target_type}.{action}", target_type=target_type,
+                              target_id=target_id, ip=actor.ip, detail=facts), clock=clock)
 
 
 def load_batch(uow: UnitOfWork, batch_id: str) -> PaymentBatch:

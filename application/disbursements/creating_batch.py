@@ -72,7 +72,7 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
                                     transfer_date=transfer_date, disbursements=chosen,
                                     by=command.actor.id, at=now)
         uow.batches.add(batch)
-        audit(uow, ids, at=now, actor=command.actor.id, action="created", batch_id=batch.id,
+        audit(uow, ids, clock, at=now, actor=command.actor, action="created", batch_id=batch.id,
               detail=f"{batch.count}件 {batch.total.yen}円 振込指定日 {transfer_date}")
         try:
             uow.commit()

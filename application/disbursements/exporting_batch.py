@@ -116,12 +116,12 @@ def export_batch(command: ExportBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
             if moved != batch.count:
                 raise IllegalTransition("バッチの支払の状態が揃っていません。"
                                         "振込データは使わないでください。")
-            audit(uow, ids, at=now, actor=command.actor.id, action="exported",
+            audit(uow, ids, clock, at=now, actor=command.actor, action="exported",
                   batch_id=batch.id, detail=f"{batch.count}件 {batch.total.yen}円 "
                                             f"sha256={hexdigest}")
         else:
             batch.ensure_same_file(hexdigest)
-            audit(uow, ids, at=now, actor=command.actor.id, action="re_exported",
+            audit(uow, ids, clock, at=now, actor=command.actor, action="re_exported",
                   batch_id=batch.id, detail=f"sha256={hexdigest}")
         uow.commit()
     return ExportResult(batch=batch, count=counted.count, total=Money(counted.total),

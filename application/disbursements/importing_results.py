@@ -136,7 +136,7 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
             application.mark_payment_failed()
             failed += 1
             failures.append((d_id, disbursement.failure_reason))
-            audit(uow, ids, at=now, actor=command.actor.id, action="failed",
+            audit(uow, ids, clock, at=now, actor=command.actor, action="failed",
                   batch_id=batch.id, disbursement_id=d_id, detail=disbursement.failure_reason)
             notified += notify_household(uow, ids, household_id=application.household_id,
                                          text=failure_message(program_name,
@@ -146,12 +146,12 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
             settled += uow.disbursements.move_batch(batch.id, from_status=D.EXPORTED,
                                                     to_status=D.SETTLED, settled_at=now)
         uow.disbursements.mark_applications_paid(batch.id)
-        audit(uow, ids, at=now, actor=command.actor.id, action="results_imported",
+        audit(uow, ids, clock, at=now, actor=command.actor, action="results_imported",
               batch_id=batch.id, detail=f"完了 {settled}件 不能 {failed}件 変更なし "
                                         f"{unchanged}件")
         if batch.close(at=now, statuses=uow.disbursements.status_counts_in_batch(batch.id),
                        by=command.actor.id):
-            audit(uow, ids, at=now, actor=command.actor.id, action=batch.state.value,
+            audit(uow, ids, clock, at=now, actor=command.actor, action=batch.state.value,
                   batch_id=batch.id)
         uow.commit()
     return ImportReport(batch=batch, settled=settled, failed=failed, unchanged=unchanged,

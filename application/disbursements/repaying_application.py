@@ -40,7 +40,7 @@ def repay_application(command: RepayApplication, *, uow: UnitOfWork, ids: IdGene
         disbursement = Disbursement.repayment(id=ids.new_id(), application=application,
                                               payee_account=account, at=now)
         uow.disbursements.add(disbursement)
-        audit(uow, ids, at=now, actor=command.actor.id, action="repayment",
+        audit(uow, ids, clock, at=now, actor=command.actor, action="repayment",
               disbursement_id=disbursement.id, detail=f"申請 {application.id}")
         try:
             uow.commit()

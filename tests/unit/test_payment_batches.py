@@ -171,6 +171,11 @@ def test_exporting_twice_gives_the_same_bytes_and_pays_nobody_twice() -> None:
     assert [e.action for e in town.database.tables["payment_audit"].values()] == [
         "created", "approved", "exported", "re_exported", "re_exported"]
     assert sum(1 for r in read_transfer_file(io.BytesIO(first))) == 6
+    chained = [(r.actor_id, r.action, r.target_id)
+               for r in town.database.tables["audit"].values()]
+    assert chained[:3] == [(WORKER.id, "payment_batch.created", batch.id),
+                           (APPROVER.id, "payment_batch.approved", batch.id),
+                           (WORKER.id, "payment_batch.exported", batch.id)]
 
 
 def test_a_re_export_uses_the_originator_of_the_first_file() -> None:

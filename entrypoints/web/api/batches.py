@@ -29,7 +29,8 @@ api_batches = Blueprint("api_batches", __name__, url_prefix="/api/v1")
 
 def _actor() -> Actor:
     """The API key acts: two keys are two people for the two-person rule."""
-    return Actor(id=f"api:{g.api_key_id}", role=g.api_key_role)
+    return Actor(id=f"api:{g.api_key_id}", role=g.api_key_role, label=f"api:{g.api_key_id}",
+                 ip=request.remote_addr or "")
 
 
 def _batch_json(batch: PaymentBatch) -> dict[str, Any]:
