@@ -111,6 +111,8 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
             if status is PayoutStatus.CANCELLED:
                 payout.cancel()
             else:
+                if status is PayoutStatus.ISSUED:  # our clock says expired: make sure it is
+                    provider.cancel(payout.reference)
                 payout.expire()
             if payout.may_reissue and status is not PayoutStatus.CANCELLED:
                 program = uow.programs.get(application.program_id)

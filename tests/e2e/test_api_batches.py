@@ -41,14 +41,14 @@ def test_a_batch_is_made_by_one_key_approved_by_another_and_downloaded_as_a_zeng
     same = client.post(f"/api/v1/batches/{batch_id}/approval", headers=maker)
     assert same.status_code == 409
     assert "作成した職員" in same.json["error"]["message"]
-    too_early = client.get(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker)
+    too_early = client.post(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker)
     assert too_early.status_code == 409
 
     approved = client.post(f"/api/v1/batches/{batch_id}/approval", headers=checker)
     assert approved.json["state"] == "approved"
 
-    first = client.get(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker)
-    again = client.get(f"/api/v1/batches/{batch_id}/transfer-file", headers=checker)
+    first = client.post(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker)
+    again = client.post(f"/api/v1/batches/{batch_id}/transfer-file", headers=checker)
     assert first.status_code == 200 and first.data == again.data
     amounts = [r.amount for r in read_transfer_file(io.BytesIO(first.data))
                if isinstance(r, DataRecord)]
@@ -77,7 +77,7 @@ def test_an_unknown_record_in_the_results_changes_nothing(
     batch_id = client.post("/api/v1/batches", json={"program_id": "p1"},
                            headers=maker).json["id"]
     client.post(f"/api/v1/batches/{batch_id}/approval", headers=checker)
-    client.get(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker)
+    client.post(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker)
 
     refused = client.post(f"/api/v1/batches/{batch_id}/results?kind=csv",
                           data=b"record,status,reason\n1,ok,\n9,ng,x\n", headers=maker)
@@ -93,7 +93,7 @@ ROUTES = [
     ("get", "/api/v1/batches/unknown", Permission.VIEW_PROGRAMS),
     ("post", "/api/v1/batches/unknown/approval", Permission.APPROVE_BATCHES),
     ("post", "/api/v1/batches/unknown/cancellation", Permission.HANDLE_APPLICATIONS),
-    ("get", "/api/v1/batches/unknown/transfer-file", Permission.HANDLE_APPLICATIONS),
+    ("post", "/api/v1/batches/unknown/transfer-file", Permission.HANDLE_APPLICATIONS),
     ("post", "/api/v1/batches/unknown/results", Permission.HANDLE_APPLICATIONS),
     ("get", "/api/v1/programs/unknown/ledger", Permission.VIEW_PROGRAMS),
 ]

@@ -120,10 +120,11 @@ def cancel_batch_view(batch_id: str):  # type: ignore[no-untyped-def]
     return jsonify(_batch_json(batch))
 
 
-@api_batches.get("/batches/<batch_id>/transfer-file")
+@api_batches.post("/batches/<batch_id>/transfer-file")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def transfer_file(batch_id: str):  # type: ignore[no-untyped-def]
-    """The Zengin file; the first download makes the batch 振込データ作成済み."""
+    """The Zengin file (POST: the first one makes the batch 振込データ作成済み; later ones
+    return the same bytes)."""
     ending = request.args.get("line_endings", "crlf")
     services = container()
     spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (sent, then closed)

@@ -74,8 +74,8 @@ def batch_paths() -> dict[str, Any]:
             },
         },
         "/batches/{batch_id}/transfer-file": {
-            "get": {
-                "operationId": "getTransferFile",
+            "post": {
+                "operationId": "exportTransferFile",
                 "summary": "全銀協 総合振込データ（CP932、120バイト固定長）。2回目以降は同じ"
                            "バイト列で、支払は増えません",
                 "parameters": [_BATCH_ID, {"name": "line_endings", "in": "query", "schema": {
