@@ -36,6 +36,12 @@ register_nav(staff_batches, NavEntry("支払", "staff_batches.index", Permission
 _KINDS = {"returned": "振込不能・組戻しの一覧（CSV: record, reason）",
           "csv": "結果CSV（record, status, reason）",
           "zengin": "銀行の振込結果データ（全銀形式）"}
+_ACTIONS = {"created": "作成", "approved": "承認", "exported": "振込データ作成",
+            "re_exported": "振込データ再作成（同一内容）", "cancelled": "取消",
+            "failed": "支払不能", "results_imported": "振込結果の取込", "settled": "支払完了",
+            "partly_failed": "一部支払不能", "codes_issued": "受取番号の発行",
+            "picked_up": "受取済み", "code_reissued": "受取番号の再発行",
+            "repayment": "再支払の登録"}
 
 
 def _actor() -> Actor:
@@ -91,7 +97,8 @@ def show(batch_id: str):  # type: ignore[no-untyped-def]
     return render_template("staff/batches/show.html", batch=batch, program=program,
                            failures=failures, trail=trail, staff_names=staff_names,
                            ledger=ledger, kinds=_KINDS, states=BatchState,
-                           bank=PayoutMethod.BANK_TRANSFER, Permission=Permission)
+                           bank=PayoutMethod.BANK_TRANSFER, Permission=Permission,
+                           actions=_ACTIONS)
 
 
 @staff_batches.post("/<batch_id>/approval")
