@@ -17,10 +17,12 @@ from application.disbursements.common import Actor, load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
+from application.disbursements.repaying_application import RepayApplication, repay_application
 from domain.access import Permission
 from domain.batches import BatchState
 from domain.benefits import PayoutMethod
 from domain.errors import InvalidValue
+from domain.values import BankAccount
 from entrypoints.web.services import container
 from entrypoints.web.staff import use_staff_error_pages
 from entrypoints.web.staff.access import client_ip, requires_staff_permission
@@ -90,12 +92,14 @@ def show(batch_id: str):  # type: ignore[no-untyped-def]
         batch = load_batch(uow, batch_id)
         program = uow.programs.get(batch.program_id)
         failures = [d for d in uow.disbursements.in_batch(batch.id) if d.failure_reason]
+        repaid = {d.id for d in failures
+                  if uow.disbursements.get_for_application(d.application_id) is not None}
         trail = list(uow.payment_audit.for_batch(batch.id))
         staff_names = {m.id: m.display_name for m in (uow.staff.get(e.actor)
                                                       for e in trail) if m is not None}
     ledger = check_ledger(batch.program_id, uow=services.uow())
     return render_template("staff/batches/show.html", batch=batch, program=program,
-                           failures=failures, trail=trail, staff_names=staff_names,
+                           failures=failures, repaid=repaid, trail=trail, staff_names=staff_names,
                            ledger=ledger, kinds=_KINDS, states=BatchState,
                            bank=PayoutMethod.BANK_TRANSFER, Permission=Permission,
                            actions=_ACTIONS)
@@ -155,6 +159,22 @@ def results(batch_id: str):  # type: ignore[no-untyped-def]
     services.outbox_notifier().wake()
     flash(f"完了 {report.settled}件、不能 {report.failed}件を記録しました"
           f"（住民へのお知らせ {report.notified}件）。", "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch_id))
+
+
+@staff_batches.post("/<batch_id>/repayments/<application_id>")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def repay(batch_id: str, application_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    account = BankAccount.of(bank_code=request.form.get("bank_code", ""),
+                             branch_code=request.form.get("branch_code", ""),
+                             account_type=request.form.get("account_type", "1"),
+                             number=request.form.get("number", ""),
+                             holder=request.form.get("holder", ""))
+    repay_application(RepayApplication(application_id=application_id, actor=_actor(),
+                                       account=account),
+                      uow=services.uow(), ids=services.ids(), clock=services.clock())
+    flash("訂正した口座で再支払を登録しました。次の支払バッチに入ります。", "success")
     return redirect(url_for("staff_batches.show", batch_id=batch_id))
 
 

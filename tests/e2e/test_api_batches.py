@@ -28,7 +28,7 @@ def town(container: Container) -> None:
 
 
 def test_a_batch_is_made_by_one_key_approved_by_another_and_downloaded_as_a_zengin_file(
-    client: FlaskClient, api_key: Any, town: None,
+    client: FlaskClient, api_key: Any, town: None, container: Container,
 ) -> None:
     maker, checker = api_key("approver"), api_key("approver")
 
@@ -69,6 +69,19 @@ def test_a_batch_is_made_by_one_key_approved_by_another_and_downloaded_as_a_zeng
     assert (ledger["paid"], ledger["failed"], ledger["pending"], ledger["balanced"]) == (
         140_000, 70_000, 0, True)
 
+    [failure] = results.json["failures"]
+    with container.uow() as uow:
+        failed_application = uow.disbursements.get(failure["disbursement_id"]).application_id
+    corrected = {"bank_code": "0005", "branch_code": "001", "number": "1234",
+                 "holder": "ヤマダ ハナコ"}
+    path = f"/api/v1/applications/{failed_application}/repayment"
+    repaid = client.post(path, json={"account": corrected}, headers=maker)
+    assert repaid.status_code == 201, repaid.json
+    twice = client.post(path, json={"account": corrected}, headers=maker)
+    assert twice.status_code == 409
+    second = client.post("/api/v1/batches", json={"program_id": "p1"}, headers=maker).json
+    assert (second["count"], second["total"], second["number"]) == (1, 70_000, 2)
+
 
 def test_an_unknown_record_in_the_results_changes_nothing(
     client: FlaskClient, api_key: Any, town: None,
@@ -96,6 +109,7 @@ ROUTES = [
     ("post", "/api/v1/batches/unknown/transfer-file", Permission.HANDLE_APPLICATIONS),
     ("post", "/api/v1/batches/unknown/results", Permission.HANDLE_APPLICATIONS),
     ("get", "/api/v1/programs/unknown/ledger", Permission.VIEW_PROGRAMS),
+    ("post", "/api/v1/applications/unknown/repayment", Permission.HANDLE_APPLICATIONS),
 ]
 
 

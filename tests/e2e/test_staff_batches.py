@@ -75,10 +75,19 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
     assert "一部支払不能" in shown and "口座なし" in shown and "一致" in shown
 
     with container.uow() as uow:
+        [failed] = [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
+                    if d.failure_reason]
+    repaid = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
+        "csrf_token": csrf, "bank_code": "0005", "branch_code": "001", "account_type": "1",
+        "number": "7654321", "holder": "ヤマダ ハナコ"})
+    assert repaid.status_code in (302, 303)
+    assert "再支払登録済み" in client.get(batch_url).get_data(as_text=True)
+
+    with container.uow() as uow:
         logged = [r.action for r in uow.audit.search(AuditQuery())]
     assert {"payment_batch.created", "payment_batch.approved", "payment_batch.exported",
             "payment_batch.re_exported", "disbursement.failed",
-            "payment_batch.partly_failed"} <= set(logged)
+            "payment_batch.partly_failed", "disbursement.repayment"} <= set(logged)
 
 
 def test_a_viewer_sees_batches_but_no_forms(client: FlaskClient, town: None) -> None:

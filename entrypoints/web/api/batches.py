@@ -16,8 +16,10 @@ from application.disbursements.common import Actor, load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
+from application.disbursements.repaying_application import RepayApplication, repay_application
 from domain.access import Permission
 from domain.batches import PaymentBatch
+from domain.values import BankAccount
 from entrypoints.web.access import requires_api_permission
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
@@ -156,6 +158,32 @@ def import_results_view(batch_id: str):  # type: ignore[no-untyped-def]
                     "notified": report.notified,
                     "failures": [{"disbursement_id": d, "reason": r}
                                  for d, r in report.failures]})
+
+
+@api_batches.post("/applications/<application_id>/repayment")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def repay_view(application_id: str):  # type: ignore[no-untyped-def]
+    """A failed payment paid again (in the next batch), to the corrected account if given."""
+    body = _body()
+    account = None
+    if body.get("account") is not None:
+        given = body["account"]
+        if not isinstance(given, dict):
+            raise ApiError(422, "invalid_field", "account はオブジェクトで指定してください。")
+        account = BankAccount.of(bank_code=str(given.get("bank_code", "")),
+                                 branch_code=str(given.get("branch_code", "")),
+                                 account_type=str(given.get("account_type", "1")),
+                                 number=str(given.get("number", "")),
+                                 holder=str(given.get("holder", "")))
+    services = container()
+    repayment = repay_application(RepayApplication(application_id=application_id,
+                                                   actor=_actor(), account=account),
+                                  uow=services.uow(), ids=services.ids(),
+                                  clock=services.clock())
+    response = jsonify({"disbursement_id": repayment.id, "status": repayment.status.value,
+                        "amount": repayment.amount.yen})
+    response.status_code = 201
+    return response
 
 
 @api_batches.get("/programs/<program_id>/ledger")

@@ -103,6 +103,25 @@ def batch_paths() -> dict[str, Any]:
                               "409": _ERR, "422": _ERR, **_AUTH},
             },
         },
+        "/applications/{application_id}/repayment": {
+            "post": {
+                "operationId": "repayApplication",
+                "summary": "支払不能の申請を訂正した口座へ再支払する（次のバッチに入ります）",
+                "parameters": [{"name": "application_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"account": {
+                        "type": "object",
+                        "required": ["bank_code", "branch_code", "number", "holder"],
+                        "properties": {
+                            "bank_code": {"type": "string"}, "branch_code": {"type": "string"},
+                            "account_type": {"enum": ["1", "2", "4", "9"]},
+                            "number": {"type": "string"},
+                            "holder": {"type": "string", "description": "口座名義（カナ）"}}}}}}}},
+                "responses": {"201": _json({"type": "object"}, "再支払を登録しました"),
+                              "404": _ERR, "409": _ERR, "422": _ERR, **_AUTH},
+            },
+        },
         "/programs/{program_id}/ledger": {
             "get": {
                 "operationId": "getProgramLedger",
