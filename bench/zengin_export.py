@@ -126,8 +126,9 @@ def _child_rss(size: int, path: Path) -> dict[str, int]:
     return json.loads(out.stdout)
 
 
-def _with_database(size: int, path: Path) -> float:
-    """The use case on SQLite: disbursements inserted in bulk, then one timed export."""
+def _with_database(size: int, path: Path) -> tuple[float, int]:
+    """The use case on SQLite: disbursements inserted in bulk, then one timed export and one
+    traced export (a re-export: the same reads and writes). Returns (seconds, peak bytes)."""
     from sqlalchemy import insert
 
     from adapters.crypto import FieldCipher, new_key
@@ -144,7 +145,8 @@ def _with_database(size: int, path: Path) -> float:
     from domain.values import Money
 
     orm.start_mappers(FieldCipher([new_key()]))
-    engine = make_engine(f"sqlite:///{path.parent / 'bench.db'}")
+    database = path.parent / f"bench-{size}.db"
+    engine = make_engine(f"sqlite:///{database}")
     migrating.upgrade(engine)
     now = dt.datetime.now(dt.UTC)
     with engine.connect() as connection:
@@ -174,14 +176,25 @@ def _with_database(size: int, path: Path) -> float:
         if rows:
             connection.execute(insert(orm.disbursements), rows)
         connection.commit()
+    writer = _writer()
+
+    def export() -> None:
+        with open(path, "wb") as out:
+            export_batch(ExportBatch(batch_id="b1", actor=Actor(id="bench", role=Role.APPROVER)),
+                         uow=SqlAlchemyUnitOfWork(session_factory(engine)),
+                         ids=TimeOrderedIds(), clock=SystemClock(), writer=writer,
+                         originator=_originator(), out=out)
+
     start = time.perf_counter()
-    with open(path, "wb") as out:
-        export_batch(ExportBatch(batch_id="b1", actor=Actor(id="bench", role=Role.APPROVER)),
-                     uow=SqlAlchemyUnitOfWork(session_factory(engine)), ids=TimeOrderedIds(),
-                     clock=SystemClock(), writer=_writer(), originator=_originator(), out=out)
+    export()
     elapsed = time.perf_counter() - start
+    tracemalloc.start()
+    export()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     engine.dispose()
-    return elapsed
+    database.unlink()
+    return elapsed, peak
 
 
 def main() -> None:
@@ -218,9 +231,14 @@ def main() -> None:
                          f"MiB (RSS {rss[n]['after'] / 1024:,.0f} MiB)"))
         rows.append(("memory ratio size / tenth", f"{peaks[size] / max(peaks[small], 1):.2f}"))
         if args.with_database:
-            db_time = _with_database(size, Path(tmp) / "db.txt")
+            small_time, small_peak = _with_database(small, Path(tmp) / "db.txt")
+            db_time, db_peak = _with_database(size, Path(tmp) / "db.txt")
             rows.append(("use case on SQLite (read twice, decrypt, write)",
-                         f"{db_time:.2f} s ({size / db_time:,.0f} records/s)"))
+                         f"{db_time:.2f} s ({size / db_time:,.0f} records/s); "
+                         f"{small:,}: {small_time:.2f} s"))
+            rows.append(("use case peak memory (tracemalloc)",
+                         f"{small:,}: {small_peak / 1024:,.0f} KiB, {size:,}: "
+                         f"{db_peak / 1024:,.0f} KiB (ratio {db_peak / max(small_peak, 1):.2f})"))
         report(f"Zengin transfer file export, {os.cpu_count()} cores", rows)
 
 
