@@ -78,6 +78,19 @@ class Disbursement(Aggregate):
                    method=application.payout_method, payee_account=application.payee_account,
                    created_at=at)
 
+    @classmethod
+    def repayment(cls, *, id: str, application: Application, payee_account: BankAccount | None,
+                  at: dt.datetime) -> Disbursement:
+        """A new payment for an application whose payment failed, with the corrected account;
+        it goes into a new batch."""
+        if application.status is not ApplicationStatus.PAYMENT_FAILED:
+            raise IllegalTransition("支払不能になった申請だけが再支払の対象になります。")
+        if application.payout_method is None or application.amount is None:
+            raise InvariantViolated("申請に支給方法または支給額がありません。")
+        return cls(id=id, application_id=application.id, amount=application.amount,
+                   method=application.payout_method, payee_account=payee_account,
+                   created_at=at)
+
     def assign_to_batch(self, batch_id: str) -> None:
         self._move(D.BATCHED)
         self.batch_id = batch_id

@@ -109,6 +109,9 @@ def demo(ctx: _Context, households: int) -> None:
     click.echo(f"program: {DEMO_PROGRAM_NAME} (受付中)")
     click.echo("staff log-ins (password: madoguchi-demo): "
                + ", ".join(f"{login} ({role.value})" for login, _, role in DEMO_STAFF))
+    if created.get("payment_batch"):
+        click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
+                   f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")
 
 
 def _wait_for(container: Container, job_id: str):  # type: ignore[no-untyped-def]
@@ -368,3 +371,7 @@ def _show_demo_login(container: Container, staff_url: str) -> None:
                                                                  DEMO_STAFF_PASSWORD):
         click.echo(f"Staff UI: {staff_url}  (demo administrator: login id "
                    f"{DEMO_ADMIN_LOGIN}, password {DEMO_STAFF_PASSWORD})")
+
+from entrypoints.cli_batches import batch  # noqa: E402  (it uses the helpers above)
+
+main.add_command(batch)

@@ -43,6 +43,14 @@ class Settings:
     oidc_client_id: str
     oidc_client_key_file: str
     line_api_data_url: str = ""  # images residents sent; "" = api-data.line.me for LINE itself
+    # 依頼人 of the Zengin transfer file: the town's account at its bank (demo values outside
+    # production; in production an export is refused until they are set)
+    originator_code: str = ""
+    originator_name: str = ""
+    originator_bank: str = ""
+    originator_branch: str = ""
+    originator_account_type: str = "1"
+    originator_account: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -115,6 +123,7 @@ class Settings:
             oidc_client_id=oidc["OIDC_CLIENT_ID"],
             oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
+            **_originator(env, demo=not production),
         )
 
 
@@ -132,3 +141,21 @@ def _local_secret(path: Path, make: object) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
     return value
+
+
+_DEMO_ORIGINATOR = {"code": "1234567890", "name": "ミホンチヨウ", "bank": "0001",
+                    "branch": "001", "account_type": "1", "account": "1234567"}
+
+
+def _originator(env: Mapping[str, str], *, demo: bool) -> dict[str, str]:
+    """MADOGUCHI_ORIGINATOR_CODE (依頼人コード, 10 digits), _NAME (kana), _BANK (4 digits),
+    _BRANCH (3), _ACCOUNT_TYPE (1 普通, 2 当座, 9 その他), _ACCOUNT (7 digits)."""
+    values = {}
+    for key, demo_value in _DEMO_ORIGINATOR.items():
+        given = env.get(f"MADOGUCHI_ORIGINATOR_{key.upper()}", "").strip()
+        values[f"originator_{key}"] = given or (demo_value if demo else "")
+    if not values["originator_account_type"]:
+        values["originator_account_type"] = "1"
+    if values["originator_account_type"] not in {"1", "2", "9"}:
+        raise ConfigurationError("MADOGUCHI_ORIGINATOR_ACCOUNT_TYPE must be 1, 2 or 9")
+    return values

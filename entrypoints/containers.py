@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import functools
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_master import ZenginBankMaster
+from adapters.banks.zengin_reading import ZenginResultReader
+from adapters.banks.zengin_transfer import ZenginTransferWriter
 from adapters.crypto import FieldCipher
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
@@ -16,6 +20,7 @@ from adapters.line.content import LineContent
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
+from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.figures import SqlTownFigures
@@ -31,8 +36,10 @@ from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
 from application.messaging.delivering_outbox import deliver_outbox
+from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
 from application.tasks import run_job
+from domain.values import AccountType
 from entrypoints.config import Settings
 from entrypoints.tasks import build_task_registry
 
@@ -122,6 +129,23 @@ class Container(containers.DeclarativeContainer):
         celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
 
+    # Payouts: the Zengin transfer file, the bank's results, cash by ATM.
+    bank_calendar = providers.Singleton(JapaneseBankCalendar)
+    transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
+    transfer_results = providers.Singleton(ZenginResultReader)
+    originator = providers.Singleton(
+        Originator, code=config.originator.code, name=config.originator.name,
+        bank_code=config.originator.bank, branch_code=config.originator.branch,
+        account_type=config.originator.account_type.as_(AccountType),
+        account_number=config.originator.account)
+    cash_provider = providers.Selector(
+        config.environment,
+        development=providers.Singleton(
+            FakeAtmCashProvider, clock,
+            path=config.data_dir.as_(lambda d: Path(d) / "atm-cash-fake.json")),
+        test=providers.Singleton(FakeAtmCashProvider, clock),
+        production=providers.Singleton(NoCashProvider),
+    )
     # Staff UI: one-time codes for the second factor.
     one_time_codes = providers.Singleton(PyOtpCodes)
     town_figures = providers.Factory(SqlTownFigures, engine)
@@ -147,6 +171,12 @@ def build_container(settings: Settings | None = None) -> Container:
             "oidc_issuer": settings.oidc_issuer,
             "oidc_client_id": settings.oidc_client_id,
             "oidc_client_key_file": settings.oidc_client_key_file,
+        },
+        "originator": {
+            "code": settings.originator_code, "name": settings.originator_name,
+            "bank": settings.originator_bank, "branch": settings.originator_branch,
+            "account_type": settings.originator_account_type,
+            "account": settings.originator_account,
         },
         "line": {
             "channel_secret": settings.line_channel_secret,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.csv_io import CsvFile
 from application.benefits.importing_eligibility import (
     COLUMNS as ELIGIBILITY_COLUMNS,
@@ -15,7 +16,8 @@ from application.benefits.importing_eligibility import (
     import_eligibility,
 )
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
-from application.demo.seeding_demo_town import SeedDemoTown, seed_demo_town
+from application.demo.seeding_demo_payments import seed_demo_payments
+from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
 from application.keeping_attachment import keep_attachment
 from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
@@ -54,8 +56,12 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = SeedDemoTown(households=int(payload.get("households", 200)),
                                staff_password=payload.get("staff_password", "madoguchi-demo"))
-        return seed_demo_town(command, uow_factory=uow_factory, ids=ids, clock=clock,
-                              hasher=hasher, keyer=keyer, progress=progress)
+        created = seed_demo_town(command, uow_factory=uow_factory, ids=ids, clock=clock,
+                                 hasher=hasher, keyer=keyer, progress=progress)
+        payments = seed_demo_payments(program_name=DEMO_PROGRAM_NAME, worker_login="worker",
+                                      approver_login="approver", uow_factory=uow_factory,
+                                      ids=ids, clock=clock, calendar=JapaneseBankCalendar())
+        return {**created, "payment_batch": payments["payment_batch"]}
 
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = ImportRegistry(mode=payload.get("mode", "all_or_nothing"),

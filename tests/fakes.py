@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Self
 
 import attrs
@@ -12,10 +12,13 @@ import attrs
 from application.conversations.state import Conversation
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.ports.payouts import TransferLine
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
+from domain.batches import BatchState, PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
+from domain.cash_payouts import CashPayout, CashPayoutState
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
@@ -237,6 +240,104 @@ class FakeDisbursements(_FakeRepository):
         return None
 
 
+    # Payment batches
+
+    def _program_of(self, disbursement: Disbursement) -> str | None:
+        application = self.applications.get(disbursement.application_id)
+        return None if application is None else application.program_id
+
+    def pending_for(self, program_id: str, method: Any) -> list[Disbursement]:
+        return sorted((d for d in self._store.values()
+                       if d.status is DisbursementStatus.PENDING and d.method is method
+                       and self._program_of(d) == program_id), key=lambda d: d.id)
+
+    def live_application_ids(self, program_id: str) -> set[str]:
+        return {d.application_id for d in self._store.values()
+                if d.status not in {DisbursementStatus.FAILED, DisbursementStatus.CANCELLED}
+                and self._program_of(d) == program_id}
+
+    def in_batch(self, batch_id: str, *, status: Any = None) -> list[Disbursement]:
+        return sorted((d for d in self._store.values() if d.batch_id == batch_id
+                       and (status is None or d.status is status)), key=lambda d: d.id)
+
+    def transfer_lines(self, batch_id: str) -> Iterator[TransferLine]:
+        for d in self.in_batch(batch_id):
+            yield TransferLine(reference=d.id, account=d.payee_account, amount=d.amount)
+
+    def ids_in_batch(self, batch_id: str) -> Iterator[tuple[str, Any, DisbursementStatus]]:
+        for d in self.in_batch(batch_id):
+            yield d.id, d.amount, d.status
+
+    def status_counts_in_batch(self, batch_id: str) -> dict[DisbursementStatus, int]:
+        counts: dict[DisbursementStatus, int] = {}
+        for d in self.in_batch(batch_id):
+            counts[d.status] = counts.get(d.status, 0) + 1
+        return counts
+
+    def move_batch(self, batch_id: str, *, from_status: DisbursementStatus,
+                   to_status: DisbursementStatus, settled_at: dt.datetime | None = None) -> int:
+        moved = 0
+        for d in self.in_batch(batch_id, status=from_status):
+            d.status = to_status
+            if settled_at is not None:
+                d.settled_at = settled_at
+            moved += 1
+        return moved
+
+    def mark_applications_paid(self, batch_id: str) -> int:
+        moved = 0
+        for d in self.in_batch(batch_id, status=DisbursementStatus.SETTLED):
+            application = self.applications.get(d.application_id)
+            if application is not None and application.status in {
+                    ApplicationStatus.APPROVED, ApplicationStatus.PAYMENT_FAILED}:
+                application.status = ApplicationStatus.PAID
+                moved += 1
+        return moved
+
+    def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Any]]:
+        for d in self._store.values():
+            if self._program_of(d) == program_id:
+                yield d.application_id, d.status, d.amount
+
+
+class FakeBatches(_FakeRepository):
+    unique = ("number",)
+
+    def list(self, *, program_id: str | None = None, limit: int = 200) -> list[PaymentBatch]:
+        found = [b for b in self._store.values()
+                 if program_id is None or b.program_id == program_id]
+        return sorted(found, key=lambda b: -b.number)[:limit]
+
+    def get_by_number(self, number: int) -> PaymentBatch | None:
+        return self._first(number=number)
+
+    def next_number(self) -> int:
+        return max((b.number for b in self._store.values()), default=0) + 1
+
+    def open_for(self, program_id: str) -> list[PaymentBatch]:
+        return [b for b in self._store.values() if b.program_id == program_id
+                and b.state in {BatchState.DRAFT, BatchState.APPROVED, BatchState.EXPORTED}]
+
+
+class FakePaymentAudit(_FakeRepository):
+    def for_batch(self, batch_id: str) -> list[PaymentAuditEntry]:
+        return sorted(self._where(batch_id=batch_id), key=lambda e: (e.at, e.id))
+
+    def for_disbursement(self, disbursement_id: str) -> list[PaymentAuditEntry]:
+        return sorted(self._where(disbursement_id=disbursement_id), key=lambda e: (e.at, e.id))
+
+
+class FakeCashPayouts(_FakeRepository):
+    unique = ("reference",)
+
+    def issued(self, *, limit: int = 1000) -> list[CashPayout]:
+        found = [p for p in self._store.values() if p.state is CashPayoutState.ISSUED]
+        return sorted(found, key=lambda p: (p.expires_at, p.id))[:limit]
+
+    def for_disbursement(self, disbursement_id: str) -> list[CashPayout]:
+        return sorted(self._where(disbursement_id=disbursement_id), key=lambda p: p.attempt)
+
+
 class FakeCertificateRequests(_FakeRepository):
     pass
 
@@ -343,6 +444,7 @@ _REPOSITORIES = {
     "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
     "verifications": FakeVerifications, "eligibility": FakeEligibility,
     "campaigns": FakeCampaigns, "attachments": FakeAttachments,
+    "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
 }
 
 
@@ -380,6 +482,7 @@ class FakeUnitOfWork:
                          for name, table in self.database.tables.items()}
         for name, repository in _REPOSITORIES.items():
             setattr(self, name, repository(self._working[name]))
+        self.disbursements.applications = self._working["applications"]
         return self
 
     def __exit__(self, *args: object) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +38,7 @@ from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job, JobStatus
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from domain.access import ApiKey
+from domain.batches import BatchState, PaymentAuditEntry, PaymentBatch
 from domain.benefits import (
     Application,
     ApplicationStatus,
@@ -46,6 +49,7 @@ from domain.benefits import (
     PayoutMethod,
     ProgramStatus,
 )
+from domain.cash_payouts import CashPayout, CashPayoutState
 from domain.certificates import (
     CertificateKind,
     CertificateRequest,
@@ -358,6 +362,67 @@ inbox = Table(
     UniqueConstraint("source", "external_id"),
 )
 
+class _BigMoneyYen(MoneyYen):
+    """A batch total can pass 2,147,483,647 yen."""
+
+    impl = BigInteger
+    cache_ok = True
+
+
+payment_batches = Table(
+    "payment_batches", metadata,
+    Column("id", ID, primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("program_id", ID, ForeignKey("benefit_programs.id"), nullable=False, index=True),
+    Column("method", EnumValue(PayoutMethod), nullable=False),
+    Column("transfer_date", Date, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("total", _BigMoneyYen, nullable=False),
+    Column("state", EnumValue(BatchState), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("approved_by", String(64)),
+    Column("approved_at", UTCDateTime),
+    Column("exported_by", String(64)),
+    Column("exported_at", UTCDateTime),
+    Column("export_digest", String(64)),
+    Column("originator", JSONText()),
+    Column("closed_at", UTCDateTime),
+    Column("cancelled_by", String(64)),
+    Column("cancelled_at", UTCDateTime),
+    Column("cancel_reason", Text, nullable=False),
+    Column("version", Integer, nullable=False),  # two staff approving or exporting at once
+)
+
+payment_audit_entries = Table(
+    "payment_audit_entries", metadata,
+    Column("id", ID, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("batch_id", ID, index=True),
+    Column("disbursement_id", ID, index=True),
+    Column("detail", Text, nullable=False),
+)
+
+cash_payouts = Table(
+    "cash_payouts", metadata,
+    Column("id", ID, primary_key=True),
+    Column("disbursement_id", ID, ForeignKey("disbursements.id"), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("pickup_code", _ENCRYPTED_TEXT, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("state", EnumValue(CashPayoutState), nullable=False),
+    Column("picked_up_at", UTCDateTime),
+    # One code that can still be picked up per payment.
+    Index("uq_cash_payouts_issued_disbursement", "disbursement_id", unique=True,
+          sqlite_where=text("state = 'issued'"), postgresql_where=text("state = 'issued'")),
+)
+
+
 def _no_keys(person: str | None, place: str | None, reading: str | None) -> bool:
     return person is None and place is None
 
@@ -433,6 +498,13 @@ def start_mappers(cipher: FieldCipher) -> None:
     m(ChannelIdentity, channel_identities)
     m(Conversation, conversations, version_id_col=conversations.c.version)
     m(InboxEvent, inbox)
+    m(PaymentBatch, payment_batches, version_id_col=payment_batches.c.version, properties={
+        "_program": _writes_after(BenefitProgram, payment_batches.c.program_id),
+    })
+    m(PaymentAuditEntry, payment_audit_entries)
+    m(CashPayout, cash_payouts, properties={
+        "_disbursement": _writes_after(Disbursement, cash_payouts.c.disbursement_id),
+    })
     m(StaffSignIn, staff_sign_ins, properties={"staff_id": staff_sign_ins.c.id})
 
 

@@ -80,6 +80,10 @@ class SqlAlchemyUnitOfWork:
             self.jobs, self.outbox, self.inbox, self.channel_identities, self.conversations,
             self.verifications,
         ]
+        self.batches = repos.SqlBatchRepository(session)
+        self.payment_audit = repos.SqlPaymentAuditRepository(session)
+        self.cash_payouts = repos.SqlCashPayoutRepository(session)
+        self._repositories += [self.batches, self.payment_audit, self.cash_payouts]
         self._events: list[Event] = []
         return self
 

@@ -3,35 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from application.attachments import StoredAttachment
 from application.conversations.state import Conversation
 from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.ports.payouts import TransferLine
 from domain.access import ApiKey
+from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import (
     Application,
     ApplicationStatus,
     BenefitProgram,
     Campaign,
     EligibleHousehold,
+    PayoutMethod,
 )
+from domain.cash_payouts import CashPayout
 from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity
-from domain.disbursements import Disbursement
+from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdHead
 from domain.residents import Resident
 from domain.staff import StaffMember
-from domain.values import BankAccount
+from domain.values import BankAccount, Money
 from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
     "ApiKeyRepository",
     "ApplicationRepository",
     "AttachmentRepository",
+    "BatchRepository",
     "CampaignRepository",
+    "CashPayoutRepository",
     "CertificateRequestRepository",
     "ChannelIdentityRepository",
     "ConversationRepository",
@@ -41,6 +47,7 @@ __all__ = [
     "InboxRepository",
     "JobRepository",
     "OutboxRepository",
+    "PaymentAuditRepository",
     "ProgramRepository",
     "ResidentRepository",
     "StaffRepository",
@@ -143,6 +150,31 @@ class DisbursementRepository(Protocol):
     def add(self, disbursement: Disbursement) -> None: ...
     def get(self, disbursement_id: str) -> Disbursement | None: ...
     def get_for_application(self, application_id: str) -> Disbursement | None: ...
+    def pending_for(self, program_id: str, method: PayoutMethod) -> Sequence[Disbursement]: ...
+    def live_application_ids(self, program_id: str) -> set[str]: ...
+    def in_batch(self, batch_id: str, *,
+                 status: DisbursementStatus | None = None) -> Sequence[Disbursement]: ...
+
+    def transfer_lines(self, batch_id: str) -> Iterator[TransferLine]:
+        """The batch's payees in file order (by disbursement id), streamed."""
+        ...
+
+    def ids_in_batch(self, batch_id: str) -> Iterator[tuple[str, Money, DisbursementStatus]]:
+        """(id, amount, status) in file order, streamed: position n is 顧客コード2 = n."""
+        ...
+
+    def status_counts_in_batch(self, batch_id: str) -> dict[DisbursementStatus, int]: ...
+
+    def move_batch(self, batch_id: str, *, from_status: DisbursementStatus,
+                   to_status: DisbursementStatus, settled_at: dt.datetime | None = None) -> int:
+        """Move every payment of the batch in `from_status` at once; returns how many."""
+        ...
+
+    def mark_applications_paid(self, batch_id: str) -> int: ...
+
+    def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Money]]:
+        """(application id, status, amount) of every payment of the program."""
+        ...
 
 
 class CertificateRequestRepository(Protocol):
@@ -210,3 +242,26 @@ class InboxRepository(Protocol):
         """A second copy of an event makes the unit of work's commit raise `DuplicateError`
         (an in-memory fake may raise it at once)."""
         ...
+
+
+class BatchRepository(Protocol):
+    def add(self, batch: PaymentBatch) -> None: ...
+    def get(self, batch_id: str) -> PaymentBatch | None: ...
+    def get_by_number(self, number: int) -> PaymentBatch | None: ...
+    def list(self, *, program_id: str | None = None,
+             limit: int = 200) -> Sequence[PaymentBatch]: ...
+    def next_number(self) -> int: ...
+    def open_for(self, program_id: str) -> Sequence[PaymentBatch]: ...
+
+
+class PaymentAuditRepository(Protocol):
+    def add(self, entry: PaymentAuditEntry) -> None: ...
+    def for_batch(self, batch_id: str) -> Sequence[PaymentAuditEntry]: ...
+    def for_disbursement(self, disbursement_id: str) -> Sequence[PaymentAuditEntry]: ...
+
+
+class CashPayoutRepository(Protocol):
+    def add(self, payout: CashPayout) -> None: ...
+    def get(self, payout_id: str) -> CashPayout | None: ...
+    def issued(self, *, limit: int = 1000) -> Sequence[CashPayout]: ...
+    def for_disbursement(self, disbursement_id: str) -> Sequence[CashPayout]: ...

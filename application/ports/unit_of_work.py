@@ -45,6 +45,9 @@ class UnitOfWork(Protocol):
     eligibility: r.EligibilityRepository
     campaigns: r.CampaignRepository
     attachments: r.AttachmentRepository
+    batches: r.BatchRepository
+    payment_audit: r.PaymentAuditRepository
+    cash_payouts: r.CashPayoutRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
 

@@ -6,6 +6,7 @@ from flask import Flask
 
 from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
+from entrypoints.web.api.batches import api_batches
 from entrypoints.web.api.benefits import api_v1_benefits
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
@@ -14,6 +15,7 @@ from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
 from entrypoints.web.staff.benefits import staff_benefits
+from entrypoints.web.staff_batches import staff_batches
 
 __all__ = ["create_app"]
 
@@ -41,6 +43,8 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(identity)
     init_staff(app)
     app.register_blueprint(staff_benefits)
+    app.register_blueprint(api_batches)
+    app.register_blueprint(staff_batches)
     _refuse_unguarded_routes(app)
     return app
 

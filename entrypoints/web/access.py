@@ -54,6 +54,7 @@ def requires_api_permission(permission: Permission) -> Callable[[View], View]:
             if not allows(key.role, permission):
                 raise ApiError(403, "forbidden", "このAPIキーの役割では実行できません。")
             g.api_key_id = key.id
+            g.api_key_role = key.role
             return view(*args, **kwargs)
 
         guarded.access_rule = permission  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from entrypoints.web.api.openapi_batches import batch_paths, batch_schemas
 from entrypoints.web.api.openapi_benefits import BENEFIT_PATHS, BENEFIT_SCHEMAS
 
 __all__ = ["openapi_document"]
@@ -136,6 +137,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI 文書"}},
                 },
             },
+            **batch_paths(),
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
@@ -220,6 +222,7 @@ def openapi_document() -> dict[str, Any]:
                         "finished_at": {"type": ["string", "null"], "format": "date-time"},
                     },
                 },
+                **batch_schemas(),
             },
         },
     }

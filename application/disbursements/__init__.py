@@ -1,0 +1,1 @@
+"""Paying approved applications: batches, the transfer file, results, cash codes."""

@@ -1,0 +1,190 @@
+"""Staff pages for payment batches (支払): the list, a batch with its audit trail, making,
+approving (a second person), cancelling, the Zengin transfer file, results and cash codes.
+Each change and its audit record commit together (through the use cases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+
+from application.disbursements.approving_batch import ApproveBatch, approve_batch
+from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
+from application.disbursements.cash_codes import IssueCashCodes, issue_cash_codes
+from application.disbursements.checking_ledger import check_ledger
+from application.disbursements.common import Actor, load_batch
+from application.disbursements.creating_batch import CreateBatch, create_batch
+from application.disbursements.exporting_batch import ExportBatch, export_batch
+from application.disbursements.importing_results import ImportResults, import_results
+from application.disbursements.repaying_application import RepayApplication, repay_application
+from domain.access import Permission
+from domain.batches import BatchState
+from domain.benefits import PayoutMethod
+from domain.errors import InvalidValue
+from domain.values import BankAccount
+from entrypoints.web.services import container
+from entrypoints.web.staff import use_staff_error_pages
+from entrypoints.web.staff.access import client_ip, requires_staff_permission
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+__all__ = ["staff_batches"]
+
+staff_batches = Blueprint("staff_batches", __name__, url_prefix="/staff/batches")
+use_staff_error_pages(staff_batches)
+register_nav(staff_batches, NavEntry("支払", "staff_batches.index", Permission.VIEW_PROGRAMS,
+                                     order=50))
+
+_KINDS = {"returned": "振込不能・組戻しの一覧（CSV: record, reason）",
+          "csv": "結果CSV（record, status, reason）",
+          "zengin": "銀行の振込結果データ（全銀形式）"}
+_ACTIONS = {"created": "作成", "approved": "承認", "exported": "振込データ作成",
+            "re_exported": "振込データ再作成（同一内容）", "cancelled": "取消",
+            "failed": "支払不能", "results_imported": "振込結果の取込", "settled": "支払完了",
+            "partly_failed": "一部支払不能", "codes_issued": "受取番号の発行",
+            "picked_up": "受取済み", "code_reissued": "受取番号の再発行",
+            "repayment": "再支払の登録"}
+
+
+def _actor() -> Actor:
+    member = g.staff
+    return Actor(id=member.id, role=member.role, label=member.login_id, ip=client_ip())
+
+
+@staff_batches.get("/")
+@requires_staff_permission(Permission.VIEW_PROGRAMS)
+def index():  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        programs = list(uow.programs.list())
+        batches = list(uow.batches.list())
+    names = {p.id: p.name for p in programs}
+    return render_template("staff/batches/index.html", batches=batches, programs=programs,
+                           names=names, methods=[PayoutMethod.BANK_TRANSFER,
+                                                 PayoutMethod.ATM_CASH],
+                           Permission=Permission)
+
+
+@staff_batches.post("/")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def create():  # type: ignore[no-untyped-def]
+    services = container()
+    day = None
+    if request.form.get("transfer_date"):
+        try:
+            day = dt.date.fromisoformat(request.form["transfer_date"])
+        except ValueError:
+            raise InvalidValue("振込指定日を YYYY-MM-DD で入力してください。") from None
+    batch = create_batch(CreateBatch(program_id=request.form.get("program_id", ""),
+                                     method=request.form.get("method", "bank_transfer"),
+                                     actor=_actor(), transfer_date=day),
+                         uow=services.uow(), ids=services.ids(), clock=services.clock(),
+                         calendar=services.bank_calendar())
+    flash(f"支払バッチ（{batch.count}件）を作成しました。別の職員の承認を受けてください。",
+          "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch.id))
+
+
+@staff_batches.get("/<batch_id>")
+@requires_staff_permission(Permission.VIEW_PROGRAMS)
+def show(batch_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    with services.uow() as uow:
+        batch = load_batch(uow, batch_id)
+        program = uow.programs.get(batch.program_id)
+        failures = [d for d in uow.disbursements.in_batch(batch.id) if d.failure_reason]
+        repaid = {d.id for d in failures
+                  if uow.disbursements.get_for_application(d.application_id) is not None}
+        trail = list(uow.payment_audit.for_batch(batch.id))
+        staff_names = {m.id: m.display_name for m in (uow.staff.get(e.actor)
+                                                      for e in trail) if m is not None}
+    ledger = check_ledger(batch.program_id, uow=services.uow())
+    return render_template("staff/batches/show.html", batch=batch, program=program,
+                           failures=failures, repaid=repaid, trail=trail, staff_names=staff_names,
+                           ledger=ledger, kinds=_KINDS, states=BatchState,
+                           bank=PayoutMethod.BANK_TRANSFER, Permission=Permission,
+                           actions=_ACTIONS)
+
+
+@staff_batches.post("/<batch_id>/approval")
+@requires_staff_permission(Permission.APPROVE_BATCHES)
+def approve(batch_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    approve_batch(ApproveBatch(batch_id=batch_id, actor=_actor()), uow=services.uow(),
+                  ids=services.ids(), clock=services.clock())
+    flash("承認しました。振込データを作成できます。", "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch_id))
+
+
+@staff_batches.post("/<batch_id>/cancellation")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def cancel(batch_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    cancel_batch(CancelBatch(batch_id=batch_id, actor=_actor(),
+                             reason=request.form.get("reason", "")),
+                 uow=services.uow(), ids=services.ids(), clock=services.clock())
+    flash("取り消しました。支払は次のバッチに入れられます。", "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch_id))
+
+
+@staff_batches.post("/<batch_id>/transfer-file")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def transfer_file(batch_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    out = io.BytesIO()
+    result = export_batch(ExportBatch(batch_id=batch_id, actor=_actor(),
+                                      line_ending=request.form.get("line_endings", "crlf")),
+                          uow=services.uow(), ids=services.ids(), clock=services.clock(),
+                          writer=services.transfer_writer(),
+                          originator=services.originator(), out=out)
+    out.seek(0)
+    return send_file(out, mimetype="application/octet-stream", as_attachment=True,
+                     download_name=f"sogofurikomi-{result.batch.number:06d}.txt")
+
+
+@staff_batches.post("/<batch_id>/results")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def results(batch_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("結果ファイルを選んでください。", "error")
+        return redirect(url_for("staff_batches.show", batch_id=batch_id))
+    kind = request.form.get("kind", "returned")
+    read = list(services.transfer_results().read(io.BytesIO(upload.read()), kind=kind))
+    report = import_results(ImportResults(batch_id=batch_id, actor=_actor(),
+                                          settle_unlisted=request.form.get("settle_rest")
+                                          == "1"),
+                            read, uow=services.uow(), ids=services.ids(),
+                            clock=services.clock())
+    services.outbox_notifier().wake()
+    flash(f"完了 {report.settled}件、不能 {report.failed}件を記録しました"
+          f"（住民へのお知らせ {report.notified}件）。", "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch_id))
+
+
+@staff_batches.post("/<batch_id>/repayments/<application_id>")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def repay(batch_id: str, application_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    account = BankAccount.of(bank_code=request.form.get("bank_code", ""),
+                             branch_code=request.form.get("branch_code", ""),
+                             account_type=request.form.get("account_type", "1"),
+                             number=request.form.get("number", ""),
+                             holder=request.form.get("holder", ""))
+    repay_application(RepayApplication(application_id=application_id, actor=_actor(),
+                                       account=account),
+                      uow=services.uow(), ids=services.ids(), clock=services.clock())
+    flash("訂正した口座で再支払を登録しました。次の支払バッチに入ります。", "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch_id))
+
+
+@staff_batches.post("/<batch_id>/codes")
+@requires_staff_permission(Permission.HANDLE_APPLICATIONS)
+def codes(batch_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    batch = issue_cash_codes(IssueCashCodes(batch_id=batch_id, actor=_actor()),
+                             uow=services.uow(), ids=services.ids(), clock=services.clock(),
+                             provider=services.cash_provider())
+    services.outbox_notifier().wake()
+    flash(f"受取番号を{batch.count}件発行し、住民に送りました。", "success")
+    return redirect(url_for("staff_batches.show", batch_id=batch_id))

@@ -1,0 +1,96 @@
+"""The staff pages for payment batches: made by one person, approved by another, the file
+downloaded, the bank's returned list uploaded; every step in the hash-chained audit log."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask.testing import FlaskClient
+
+from adapters.banks.zengin_reading import DataRecord, read_transfer_file
+from application.ports.audit import AuditQuery
+from domain.staff import Role
+from entrypoints.containers import Container
+from tests.e2e.staff_support import make_staff, sign_in, token
+from tests.support.payments import approved_town, residents
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def town(container: Container) -> None:
+    with container.uow() as uow:
+        residents(uow, 3)
+        uow.commit()
+    with container.uow() as uow:
+        approved_town(uow, households=3)
+        uow.commit()
+    make_staff(container, "maker", Role.APPROVER)
+    make_staff(container, "checker", Role.APPROVER)
+    make_staff(container, "looker", Role.VIEWER)
+
+
+def _as(client: FlaskClient, login_id: str) -> str:
+    with client.session_transaction() as session:
+        session.clear()
+    assert sign_in(client, login_id).status_code in (302, 303)
+    return token(client)
+
+
+def test_a_batch_goes_through_the_staff_pages_with_two_people(
+    container: Container, client: FlaskClient, town: None,
+) -> None:
+    csrf = _as(client, "maker")
+    page = client.get("/staff/batches/")
+    assert page.status_code == 200 and "支払バッチを作成" in page.get_data(as_text=True)
+
+    made = client.post("/staff/batches/", data={"program_id": "p1", "method": "bank_transfer",
+                                                "csrf_token": csrf})
+    assert made.status_code in (302, 303)
+    batch_url = made.headers["Location"]
+    shown = client.get(batch_url).get_data(as_text=True)
+    assert "作成した職員は承認できません" in shown and "210,000円" in shown
+    refused = client.post(f"{batch_url}/approval", data={"csrf_token": csrf})
+    assert refused.status_code == 409
+    assert "作成した職員は承認できません" in refused.get_data(as_text=True)
+
+    csrf = _as(client, "checker")
+    assert client.post(f"{batch_url}/approval",
+                       data={"csrf_token": csrf}).status_code in (302, 303)
+    first = client.post(f"{batch_url}/transfer-file", data={"csrf_token": csrf,
+                                                            "line_endings": "crlf"})
+    again = client.post(f"{batch_url}/transfer-file", data={"csrf_token": csrf,
+                                                            "line_endings": "crlf"})
+    assert first.status_code == 200 and first.data == again.data
+    assert len([r for r in read_transfer_file(io.BytesIO(first.data))
+                if isinstance(r, DataRecord)]) == 3
+
+    uploaded = client.post(f"{batch_url}/results", data={
+        "csrf_token": csrf, "kind": "returned", "settle_rest": "1",
+        "file": (io.BytesIO("record,reason\n1,口座なし\n".encode("cp932")), "returned.csv")},
+        content_type="multipart/form-data")
+    assert uploaded.status_code in (302, 303)
+    shown = client.get(batch_url).get_data(as_text=True)
+    assert "一部支払不能" in shown and "口座なし" in shown and "一致" in shown
+
+    with container.uow() as uow:
+        [failed] = [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
+                    if d.failure_reason]
+    repaid = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
+        "csrf_token": csrf, "bank_code": "0005", "branch_code": "001", "account_type": "1",
+        "number": "7654321", "holder": "ヤマダ ハナコ"})
+    assert repaid.status_code in (302, 303)
+    assert "再支払登録済み" in client.get(batch_url).get_data(as_text=True)
+
+    with container.uow() as uow:
+        logged = [r.action for r in uow.audit.search(AuditQuery())]
+    assert {"payment_batch.created", "payment_batch.approved", "payment_batch.exported",
+            "payment_batch.re_exported", "disbursement.failed",
+            "payment_batch.partly_failed", "disbursement.repayment"} <= set(logged)
+
+
+def test_a_viewer_sees_batches_but_no_forms(client: FlaskClient, town: None) -> None:
+    _as(client, "looker")
+    page = client.get("/staff/batches/").get_data(as_text=True)
+    assert "支払バッチ" in page and "支払バッチを作成" not in page
