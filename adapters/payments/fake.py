@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from attrs import define
+from attrs import define, field
 
 from application.ports.payments import (
     PaymentError,
@@ -32,7 +32,7 @@ class FakePayment:
     return_url: str
     cancel_url: str
     status: PaymentStatus = PaymentStatus.CREATED
-    refunded: Money = Money(0)
+    refunded: Money = field(factory=Money.zero)
 
 
 class FakePaymentGateway:

@@ -114,7 +114,7 @@ class PayPayGateway:
         return PaymentOutcome(PaymentStatus.COMPLETED, payment_id=payment_id, amount=amount)
 
     def cancel(self, *, reference: str, provider_id: str) -> None:
-        status, answer = self._call("DELETE", f"/v2/codes/{quote(provider_id, safe='')}", None)
+        _status, answer = self._call("DELETE", f"/v2/codes/{quote(provider_id, safe='')}", None)
         code = _code(answer)
         if code not in {"SUCCESS", "DYNAMIC_QR_NOT_FOUND"}:  # gone already is what we wanted
             raise PaymentError(f"PayPayのコードを削除できませんでした（{code}）。", code=code)

@@ -8,9 +8,11 @@ is rolled back whole, as is the second of two concurrent deliveries: nothing of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import MENU_DATA, START_PREFIX, Menu
+from application.channels.procedure_handlers import ProcedureHandler
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.postbacks import is_dialogue_postback
@@ -34,14 +36,15 @@ ATTEMPTS = 3
 
 def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                          ids: IdGenerator, clock: Clock, menu: Menu,
-                         identity_provider: IdentityProvider) -> bool:
+                         identity_provider: IdentityProvider,
+                         handlers: Sequence[ProcedureHandler] = ()) -> bool:
     """Returns False when the event had been handled before (nothing changed). Two events of
     one resident racing each other (a new identity, the same conversation) make the later one
     start again from a fresh read; nothing is half-written."""
     for attempt in range(ATTEMPTS):
         try:
             return _handle_once(event, uow=uow, engine=engine, ids=ids, clock=clock, menu=menu,
-                                identity_provider=identity_provider)
+                                identity_provider=identity_provider, handlers=handlers)
         except (ConcurrentUpdate, DuplicateError):
             if attempt == ATTEMPTS - 1:
                 raise
@@ -50,7 +53,8 @@ def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: Conver
 
 def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                  ids: IdGenerator, clock: Clock, menu: Menu,
-                 identity_provider: IdentityProvider) -> bool:
+                 identity_provider: IdentityProvider,
+                 handlers: Sequence[ProcedureHandler] = ()) -> bool:
     now = clock.now()
     with uow:
         # Read first, write last: on SQLite the write lock is then held only briefly.
@@ -81,7 +85,7 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             messages = [_verification_invite(verification.url)]
         else:
             messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
-                                now=now, menu=menu)
+                                now=now, menu=menu, handlers=_Handlers(handlers))
         if messages:
             uow.outbox.add(OutboxMessage(
                 id=ids.new_id(), channel=event.channel, recipient=event.address,
@@ -108,9 +112,23 @@ def _is_inbox(error: DuplicateError) -> bool:
     return "inbox" in error.constraint
 
 
+class _Handlers:
+    """The procedure handlers that act around the dialog (see procedure_handlers.py)."""
+
+    def __init__(self, handlers: Sequence[ProcedureHandler]) -> None:
+        self.by_procedure = {handler.procedure_id: handler for handler in handlers}
+
+    def get(self, procedure_id: str) -> ProcedureHandler | None:
+        return self.by_procedure.get(procedure_id)
+
+    def for_postback(self, data: str) -> ProcedureHandler | None:
+        return next((h for h in self.by_procedure.values()
+                     if data.startswith(h.postback_prefix)), None)
+
+
 def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversation | None, *,
              uow: UnitOfWork, engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
-             menu: Menu) -> list[OutgoingMessage]:
+             menu: Menu, handlers: _Handlers) -> list[OutgoingMessage]:
     if event.kind is InboundKind.UNFOLLOW:
         identity.block(now)
         return []
@@ -121,32 +139,42 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversati
     if event.kind is InboundKind.POSTBACK:
         if event.data.startswith(START_PREFIX):
             return _start(event.data.removeprefix(START_PREFIX), identity, current, uow=uow,
-                          engine=engine, ids=ids, now=now, menu=menu)
+                          engine=engine, ids=ids, now=now, menu=menu, handlers=handlers)
         if event.data == MENU_DATA:
             return [menu.menu()]
+        handler = handlers.for_postback(event.data)
+        if handler is not None:
+            return handler.on_postback(event.data, identity, uow=uow, ids=ids, now=now)
         if is_dialogue_postback(event.data) and current is not None:
-            return _continue(current, Input.tapped(event.data), engine=engine)
+            return _continue(current, Input.tapped(event.data), engine=engine, identity=identity,
+                             uow=uow, ids=ids, now=now, handlers=handlers)
         return [OutgoingMessage(text=STALE_BUTTON), menu.menu()]
 
     if event.kind is InboundKind.TEXT:
         if menu.asks_for_menu(event.text) and current is None:
             return [menu.menu()]
         if current is not None:
-            return _continue(current, Input.typed(event.text), engine=engine)
+            return _continue(current, Input.typed(event.text), engine=engine, identity=identity,
+                             uow=uow, ids=ids, now=now, handlers=handlers)
         procedure_id = menu.procedure_for_text(event.text)
         if procedure_id is not None:
             return _start(procedure_id, identity, current, uow=uow, engine=engine, ids=ids,
-                          now=now, menu=menu)
+                          now=now, menu=menu, handlers=handlers)
         return [menu.menu()]
 
     if event.kind is InboundKind.IMAGE and current is not None:
-        return _continue(current, Input.photo(event.image_ref), engine=engine)
+        return _continue(current, Input.photo(event.image_ref), engine=engine,
+                         identity=identity, uow=uow, ids=ids, now=now, handlers=handlers)
     return [menu.menu()]
 
 
 def _start(procedure_id: str, identity: ChannelIdentity, current: object, *, uow: UnitOfWork,
            engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
-           menu: Menu) -> list[OutgoingMessage]:
+           menu: Menu, handlers: _Handlers) -> list[OutgoingMessage]:
+    handler = handlers.get(procedure_id)
+    refused = handler.before_start(identity, uow=uow, now=now) if handler else None
+    if refused is not None:
+        return refused
     try:
         turn = engine.start(ids.new_id(), identity.id, procedure_id)
     except DomainError as error:
@@ -157,7 +185,11 @@ def _start(procedure_id: str, identity: ChannelIdentity, current: object, *, uow
     return list(turn.messages)
 
 
-def _continue(conversation: object, received: Input, *,
-              engine: ConversationEngine) -> list[OutgoingMessage]:
+def _continue(conversation: object, received: Input, *, engine: ConversationEngine,
+              identity: ChannelIdentity, uow: UnitOfWork, ids: IdGenerator, now: dt.datetime,
+              handlers: _Handlers) -> list[OutgoingMessage]:
     turn = engine.handle(conversation, received)  # type: ignore[arg-type]
+    handler = handlers.get(turn.conversation.procedure_id)
+    if turn.finished and handler is not None:
+        return handler.on_finish(turn.answers, identity, uow=uow, ids=ids, now=now)
     return list(turn.messages)

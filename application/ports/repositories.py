@@ -11,7 +11,7 @@ from application.jobs import Job
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from domain.access import ApiKey
 from domain.benefits import Application, BenefitProgram
-from domain.certificates import CertificateRequest
+from domain.certificates import CertificateRequest, IssueState
 from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement
 from domain.households import Household
@@ -87,6 +87,17 @@ class DisbursementRepository(Protocol):
 class CertificateRequestRepository(Protocol):
     def add(self, request: CertificateRequest) -> None: ...
     def get(self, request_id: str) -> CertificateRequest | None: ...
+    def get_by_payment_reference(self, reference: str) -> CertificateRequest | None: ...
+
+    def queue(self, *, states: Sequence[IssueState],
+              limit: int = 200) -> Sequence[CertificateRequest]:
+        """Paid (or refunded) requests in these issue states, the longest-waiting first."""
+        ...
+
+    def pending_payments(self, *, started_before: dt.datetime,
+                         limit: int = 200) -> Sequence[CertificateRequest]:
+        """Requests whose payment attempt started before this moment and is still open."""
+        ...
 
 
 class StaffRepository(Protocol):
