@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,11 +11,15 @@ from dependency_injector import containers, providers
 
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.crypto import FieldCipher
+from adapters.documents.certificate_slip import ReportlabSlipRenderer
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
+from adapters.payments.fake import FakePaymentGateway
+from adapters.payments.linepay import LinePayGateway
+from adapters.payments.paypay import PayPayGateway
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
@@ -23,16 +28,31 @@ from adapters.system import SystemClock, TimeOrderedIds
 from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
 from adapters.tasks.in_process import InProcessTaskQueue
 from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
+from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
 from application.messaging.delivering_outbox import deliver_outbox
 from application.residents.match_keys import HmacMatchKeyer
 from application.tasks import run_job
+from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
+from domain.certificates import CertificateKind
+from domain.values import Money
 from entrypoints.config import Settings
+from entrypoints.payment_links import PayLinkSigner
 from entrypoints.tasks import build_task_registry
 
 __all__ = ["Container", "build_container"]
+
+
+def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
+                            household_kinds: list[str]) -> CertificatePolicy:
+    """The town's certificate settings as domain values (fees not given keep the defaults)."""
+    schedule = {**DEFAULT_FEES, **{CertificateKind(k): Money(v) for k, v in fees.items()}}
+    return CertificatePolicy(
+        fees=FeeSchedule(fees=schedule, postage=Money(postage)),
+        household=HouseholdRule(frozenset(CertificateKind(k) for k in household_kinds)),
+        verification_max_age=dt.timedelta(days=verification_days))
 
 
 class Container(containers.DeclarativeContainer):
@@ -72,7 +92,8 @@ class Container(containers.DeclarativeContainer):
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
-        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ")),
+        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
+                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
     )
 
     # Services: long work and the queue that runs it.
@@ -105,6 +126,32 @@ class Container(containers.DeclarativeContainer):
         celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
 
+    # Fees: certificate requests and the payment provider that takes the fee.
+    pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
+    payment_gateway = providers.Selector(
+        config.payments.kind,
+        fake=providers.Singleton(
+            FakePaymentGateway, config.public_url.as_(lambda u: f"{u}/payments/fake")),
+        paypay=providers.Singleton(
+            PayPayGateway, api_key=config.payments.paypay_api_key,
+            api_secret=config.payments.paypay_api_secret,
+            merchant_id=config.payments.paypay_merchant_id,
+            base_url=config.payments.paypay_base_url),
+        linepay=providers.Singleton(
+            LinePayGateway, channel_id=config.payments.linepay_channel_id,
+            channel_secret=config.payments.linepay_channel_secret,
+            base_url=config.payments.linepay_base_url),
+    )
+    certificate_policy = providers.Singleton(
+        certificate_policy_from, fees=config.certificates.fees,
+        postage=config.certificates.postage,
+        verification_days=config.certificates.verification_days,
+        household_kinds=config.certificates.household_kinds)
+    certificate_desk = providers.Singleton(CertificateDesk, certificate_policy,
+                                           pay_links.provided.pay_url)
+    procedure_handlers = providers.List(certificate_desk)
+    slip_renderer = providers.Singleton(ReportlabSlipRenderer)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     settings = settings or Settings.from_env()
@@ -130,7 +177,24 @@ def build_container(settings: Settings | None = None) -> Container:
             "access_token": settings.line_access_token,
             "api_base_url": settings.line_api_base_url,
         },
+        "payments": {
+            "kind": settings.payment_provider,
+            "paypay_api_key": settings.paypay_api_key,
+            "paypay_api_secret": settings.paypay_api_secret,
+            "paypay_merchant_id": settings.paypay_merchant_id,
+            "paypay_base_url": settings.paypay_base_url,
+            "linepay_channel_id": settings.linepay_channel_id,
+            "linepay_channel_secret": settings.linepay_channel_secret,
+            "linepay_base_url": settings.linepay_base_url,
+        },
+        "certificates": {
+            "fees": dict(settings.certificate_fees),
+            "postage": settings.certificate_postage,
+            "verification_days": settings.certificate_verification_days,
+            "household_kinds": list(settings.certificate_household_kinds),
+        },
     })
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container
+

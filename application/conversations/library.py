@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.certificates.procedure import CERTIFICATE
 from application.conversations.procedures import (
     CONFIRM,
     AnswerType,
@@ -45,4 +46,4 @@ CONTACT = Procedure(
 
 
 def builtin_procedures() -> dict[str, Procedure]:
-    return {procedure.id: procedure for procedure in (CONTACT,)}
+    return {procedure.id: procedure for procedure in (CONTACT, CERTIFICATE)}

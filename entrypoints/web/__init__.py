@@ -6,10 +6,12 @@ from flask import Flask
 
 from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
+from entrypoints.web.api.certificates import api_certificates
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
+from entrypoints.web.payments import payments
 from entrypoints.web.site import site
 
 __all__ = ["create_app"]
@@ -35,6 +37,8 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_v1)
     app.register_blueprint(line_webhook)
     app.register_blueprint(identity)
+    app.register_blueprint(api_certificates)
+    app.register_blueprint(payments)
     _refuse_unguarded_routes(app)
     return app
 

@@ -37,7 +37,8 @@ def receive():  # type: ignore[no-untyped-def]
             handle_inbound_event(event, uow=services.uow(), engine=services.conversations(),
                                  ids=services.ids(), clock=services.clock(),
                                  menu=services.menu(),
-                                 identity_provider=services.identity_provider())
+                                 identity_provider=services.identity_provider(),
+                                 handlers=services.procedure_handlers())
         except Exception:
             failed += 1
             log.exception("LINE event %s could not be handled", event.external_id)

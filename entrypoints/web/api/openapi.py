@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from entrypoints.web.api.openapi_certificates import CERTIFICATE_PATHS, CERTIFICATE_SCHEMAS
+
 __all__ = ["openapi_document"]
 
 
@@ -133,6 +135,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI 文書"}},
                 },
             },
+            **CERTIFICATE_PATHS,
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
@@ -216,6 +219,7 @@ def openapi_document() -> dict[str, Any]:
                         "finished_at": {"type": ["string", "null"], "format": "date-time"},
                     },
                 },
+                **CERTIFICATE_SCHEMAS,
             },
         },
     }
