@@ -135,7 +135,7 @@ def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGa
                 gateway.cancel(reference=str(request.payment_reference),
                                provider_id=str(request.payment_provider_id))
                 outcome = _read(request, gateway)
-                if outcome.status is PaymentStatus.CREATED:
+                if outcome.status is not PaymentStatus.COMPLETED:  # we cancelled it: expired
                     outcome = PaymentOutcome(PaymentStatus.EXPIRED)
             result = _record(request, outcome, uow=uow, ids=ids, now=now, links=links)
             uow.commit()
