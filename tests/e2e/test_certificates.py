@@ -152,3 +152,51 @@ def test_a_resident_who_has_not_verified_is_sent_to_verify_first(stack: Stack) -
     stack.tap(user, "本人確認")  # the button starts the verification
     assert stack.last(user)["type"] == "flex"
     assert stack.count("certificate_requests") == 0
+
+
+@pytest.mark.parametrize("provider", ["paypay", "linepay"])
+def test_the_fee_is_paid_through_a_real_adapter_and_read_back_from_the_provider(
+    stack: Stack, provider: str,
+) -> None:
+    from adapters.payments.linepay import LinePayGateway
+    from adapters.payments.paypay import PayPayGateway
+    from tests.support.linepay_server import running_linepay
+    from tests.support.paypay_server import running_paypay
+
+    user, _person = _verified_resident(stack)
+    running = running_paypay() if provider == "paypay" else running_linepay()
+    with running as server:
+        if provider == "paypay":
+            gateway: Any = PayPayGateway(api_key=server.api_key, api_secret=server.api_secret,
+                                         merchant_id=server.merchant_id,
+                                         base_url=server.base_url)
+        else:
+            gateway = LinePayGateway(channel_id=server.channel_id,
+                                     channel_secret=server.channel_secret,
+                                     base_url=server.base_url)
+        stack.container.payment_gateway.override(gateway)
+        try:
+            pay_url = _ask_for_two_resident_records(stack, user)["支払う（710円）"]["uri"]
+            with requests.Session() as browser:
+                page = browser.get(pay_url, timeout=10)
+                assert page.url.startswith(server.base_url)  # sent on to the provider
+                back = browser.post(page.url, timeout=10)  # pays; sent back to the town
+        finally:
+            stack.container.payment_gateway.reset_override()
+
+    assert back.url.startswith(f"{stack.app_url}/payments/return/")
+    assert "お支払いを確認しました" in back.text
+    assert "お支払いを確認しました" in stack.texts(user)[-1]
+    assert server.refused == []
+    with stack.container.uow() as uow:
+        [request] = uow.certificate_requests.queue(states=[IssueState.WAITING])
+        assert request.payment_provider == provider and request.payment_id
+
+
+def test_open_payments_are_expired_from_the_command_line(tmp_path: Any) -> None:
+    from tests.e2e.test_cli import _run
+
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    result = _run(tmp_path, "certificates", "expire-payments", "--minutes", "30")
+    assert result.returncode == 0, result.stderr
+    assert "paid 0, lapsed 0" in result.stdout
