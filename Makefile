@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean vendor-tokens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+# Refresh the vendored Digital Agency design tokens from the npm registry (development only;
+# the app serves the committed copy, never fetches at run time).
+vendor-tokens:
+	cd $$(mktemp -d) && npm pack --silent @digital-go-jp/design-tokens >/dev/null && tar xzf *.tgz \
+	  && cp package/dist/tokens.css package/LICENSE $(CURDIR)/entrypoints/web/static/vendor/design-tokens/

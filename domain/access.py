@@ -26,10 +26,14 @@ class Permission(enum.Enum):
     APPROVE_BATCHES = "approve_batches"
     VIEW_JOBS = "view_jobs"
     ADMINISTER = "administer"
+    VIEW_DASHBOARD = "view_dashboard"  # the town's figures, no personal data
+    VIEW_AUDIT_LOG = "view_audit_log"  # who looked at what: administrators only
+    IMPORT_REGISTRY = "import_registry"  # replace the registry extract (administrators)
 
 
 P = Permission
 _VIEWER = {P.VIEW_PROGRAMS, P.VIEW_JOBS}
+_VIEWER |= {P.VIEW_DASHBOARD}
 _CASE_WORKER = _VIEWER | {P.VIEW_RESIDENTS, P.HANDLE_APPLICATIONS, P.REVIEW_VERIFICATIONS}
 _APPROVER = _CASE_WORKER | {P.DECIDE_APPLICATIONS, P.APPROVE_BATCHES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

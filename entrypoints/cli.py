@@ -306,6 +306,7 @@ def keys_rotate(ctx: _Context) -> None:
 
 
 @main.group(cls=_Group)
+<<<<<<< HEAD
 def certificates() -> None:
     """Certificate requests (証明書の請求) and their fee payments."""
 
@@ -329,3 +330,22 @@ def certificates_expire_payments(ctx: _Context, minutes: int) -> None:
     container.outbox_notifier().wake()
     click.echo(f"paid {counts['paid']}, lapsed {counts['lapsed']}, "
                f"still waiting {counts['waiting']}")
+=======
+def audit() -> None:
+    """The audit log (監査ログ)."""
+
+
+@audit.command("verify")
+@pass_context
+def audit_verify(ctx: _Context) -> None:
+    """Check the audit log's hash chain; exit status 1 when a record was changed or deleted."""
+    from application.audit.verifying_chain import verify_audit_chain
+
+    report = verify_audit_chain(uow_factory=ctx.container.uow)
+    if report.intact:
+        click.echo(f"audit log intact: {report.checked} records verified")
+        return
+    click.echo(f"audit log BROKEN at record {report.broken_at} after {report.checked} good "
+               f"records: {report.problem}", err=True)
+    raise SystemExit(1)
+>>>>>>> issue-7

@@ -347,3 +347,51 @@ def job(name: str = "noop", payload: dict[str, Any] | None = None, *, id: str = 
         created_at: dt.datetime | None = None) -> Job:
     return Job(id=id, name=name, payload=payload or {},
                created_at=created_at or dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+
+
+class FakeStaffSignIns(_FakeRepository):
+    pass
+
+
+class FakeAuditTrail:
+    """The audit chain in memory, keyed by seq; hashes made as the database adapter makes them."""
+
+    unique = ()
+
+    def __init__(self, store: dict[Any, Any]) -> None:
+        self._store = store
+
+    def values(self) -> list[Any]:
+        return [self._store[seq] for seq in sorted(self._store)]
+
+    def append(self, entry: Any, *, at: dt.datetime) -> Any:
+        from application.audit.chain import record_hash
+        from application.ports.audit import AuditRecord
+
+        seq, prev_hash = self.head()
+        fields = {"seq": seq + 1, "at": at, "actor_id": entry.actor_id,
+                  "actor_label": entry.actor_label, "action": entry.action,
+                  "target_type": entry.target_type, "target_id": entry.target_id,
+                  "ip": entry.ip, "detail": dict(entry.detail), "prev_hash": prev_hash}
+        record = AuditRecord(**fields, hash=record_hash(**fields))
+        self._store[record.seq] = record
+        return record
+
+    def search(self, query: Any) -> list[Any]:
+        found = [r for r in reversed(self.values())
+                 if all(not want or getattr(r, name) == want for name, want in (
+                     ("actor_label", query.actor_label), ("action", query.action),
+                     ("target_type", query.target_type), ("target_id", query.target_id)))]
+        return found[:query.limit]
+
+    def in_order(self, *, after_seq: int, limit: int) -> list[Any]:
+        return [r for r in self.values() if r.seq > after_seq][:limit]
+
+    def head(self) -> tuple[int, str]:
+        from application.ports.audit import GENESIS_HASH
+
+        records = self.values()
+        return (records[-1].seq, records[-1].hash) if records else (0, GENESIS_HASH)
+
+
+_REPOSITORIES.update({"sign_ins": FakeStaffSignIns, "audit": FakeAuditTrail})

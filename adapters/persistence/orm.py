@@ -53,6 +53,7 @@ from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdMember
 from domain.residents import MatchKeys, RegistryStatus, Resident, VerificationState
 from domain.staff import Role, StaffMember
+from domain.staff_sign_in import StaffSignIn
 from domain.verifications import IdentityVerification, MatchOutcome, VerificationStatus
 
 __all__ = ["metadata", "start_mappers"]
@@ -394,3 +395,40 @@ def start_mappers(cipher: FieldCipher) -> None:
     m(ChannelIdentity, channel_identities)
     m(Conversation, conversations, version_id_col=conversations.c.version)
     m(InboxEvent, inbox)
+    m(StaffSignIn, staff_sign_ins, properties={"staff_id": staff_sign_ins.c.id})
+
+
+# Staff web UI: sign-in state, and the hash-chained audit log with its head (the newest record's
+# seq and hash, read under a lock by whoever appends next).
+staff_sign_ins = Table(
+    "staff_sign_ins", metadata,
+    Column("id", ID, ForeignKey("staff_members.id"), primary_key=True),  # the staff member's
+    Column("failed_attempts", Integer, nullable=False),
+    Column("locked_until", UTCDateTime),
+    Column("totp_secret", _ENCRYPTED_TEXT),
+    Column("totp_last_step", Integer),
+    Column("last_sign_in_at", UTCDateTime),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor_id", String(32), nullable=False),
+    Column("actor_label", String(64), nullable=False, index=True),
+    Column("action", String(64), nullable=False, index=True),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(64), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("detail", JSONText(), nullable=False),
+    Column("prev_hash", String(64), nullable=False, unique=True),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index("ix_audit_log_target_type_target_id", "target_type", "target_id"),
+)
+
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

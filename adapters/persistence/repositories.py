@@ -21,6 +21,7 @@ from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
+from domain.staff_sign_in import StaffSignIn
 from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
@@ -342,3 +343,7 @@ class SqlInboxRepository(_Repository):
     index decides, also between two concurrent deliveries): nothing of it stays."""
 
     model = InboxEvent
+
+
+class SqlStaffSignInRepository(_Repository):
+    model = StaffSignIn

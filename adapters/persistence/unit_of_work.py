@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence import repositories as repos
+from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.aggregates import Aggregate
@@ -68,6 +69,8 @@ class SqlAlchemyUnitOfWork:
         self.channel_identities = repos.SqlChannelIdentityRepository(session)
         self.conversations = repos.SqlConversationRepository(session)
         self.verifications = repos.SqlVerificationRepository(session)
+        self.audit = SqlAuditTrail(session)
+        self.sign_ins = repos.SqlStaffSignInRepository(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,
             self.disbursements, self.certificate_requests, self.staff, self.api_keys,

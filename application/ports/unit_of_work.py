@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Protocol, Self
 
 from application.ports import repositories as r
+from application.ports.audit import AuditTrail
+from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
 __all__ = ["ConcurrentUpdate", "DuplicateError", "UnitOfWork"]
@@ -40,6 +42,8 @@ class UnitOfWork(Protocol):
     channel_identities: r.ChannelIdentityRepository
     conversations: r.ConversationRepository
     verifications: r.VerificationRepository
+    audit: AuditTrail
+    sign_ins: StaffSignInRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

@@ -13,6 +13,7 @@ from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.payments import payments
 from entrypoints.web.site import site
+from entrypoints.web.staff import init_staff
 
 __all__ = ["create_app"]
 
@@ -39,6 +40,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(identity)
     app.register_blueprint(api_certificates)
     app.register_blueprint(payments)
+    init_staff(app)
     _refuse_unguarded_routes(app)
     return app
 

@@ -29,6 +29,8 @@ EXPECTED = {
     },
     Role.ADMINISTRATOR: set(Permission),
 }
+for _role in (Role.VIEWER, Role.CASE_WORKER, Role.APPROVER):  # the staff UI's dashboard
+    EXPECTED[_role] = EXPECTED[_role] | {P.VIEW_DASHBOARD}
 
 
 def a_staff_member(*, login_id: str = "tanaka.h", display_name: str = "田中 花子") -> StaffMember:

@@ -1,0 +1,46 @@
+"""A staff member turns on the second factor: their authenticator app shows a code for the new
+secret, and the secret is kept only once that code was right."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from application.ports.audit import AuditEntry
+from application.ports.clock import Clock
+from application.ports.staff_security import OneTimeCodes
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import InvalidValue, NotFound
+from domain.staff_sign_in import StaffSignIn
+
+__all__ = ["EnableTotp", "enable_totp"]
+
+
+@frozen
+class EnableTotp:
+    staff_id: str
+    secret: str
+    code: str
+    ip: str = ""
+
+
+def enable_totp(command: EnableTotp, *, uow: UnitOfWork, codes: OneTimeCodes,
+                clock: Clock) -> None:
+    now = clock.now()
+    code = command.code.strip().replace(" ", "")
+    step = codes.matching_step(command.secret, code, at=now) if code.isdigit() else None
+    if step is None:
+        raise InvalidValue("確認コードが違います。認証アプリに表示されている6桁の数字を"
+                           "入力してください。", code="wrong_code")
+    with uow:
+        member = uow.staff.get(command.staff_id)
+        if member is None:
+            raise NotFound("職員が見つかりません。")
+        state = uow.sign_ins.get(member.id)
+        if state is None:
+            state = StaffSignIn(staff_id=member.id)
+            uow.sign_ins.add(state)
+        state.enable_totp(command.secret, step)
+        uow.audit.append(AuditEntry(actor_id=member.id, actor_label=member.login_id,
+                                    action="staff.totp_enabled", target_type="staff",
+                                    target_id=member.id, ip=command.ip), at=now)
+        uow.commit()

@@ -1,0 +1,135 @@
+"""Sign a staff member in: password first, then a one-time code where they enabled one.
+
+Wrong passwords and codes count towards a lock-out (`domain.staff_sign_in`); a locked account
+is refused without looking at the password. Every outcome is in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from attrs import frozen
+
+from application.ports.audit import AuditEntry
+from application.ports.clock import Clock
+from application.ports.security import PasswordHasher
+from application.ports.staff_security import OneTimeCodes
+from application.ports.unit_of_work import UnitOfWork
+from domain.staff import StaffMember
+from domain.staff_sign_in import StaffSignIn
+
+__all__ = ["ConfirmCode", "SignIn", "SignInOutcome", "SignInResult", "confirm_code", "sign_in"]
+
+WRONG_PASSWORD = "ログインIDまたはパスワードが違います。"
+WRONG_CODE = "確認コードが違います。認証アプリに表示されている6桁の数字を入力してください。"
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+class SignInOutcome(enum.Enum):
+    SIGNED_IN = "signed_in"
+    NEEDS_CODE = "needs_code"
+    REFUSED = "refused"
+
+
+@frozen
+class SignIn:
+    login_id: str
+    password: str
+    ip: str = ""
+
+
+@frozen
+class ConfirmCode:
+    staff_id: str
+    code: str
+    ip: str = ""
+
+
+@frozen
+class SignInResult:
+    outcome: SignInOutcome
+    staff_id: str | None = None
+    message: str = ""
+
+
+def _locked_message(state: StaffSignIn) -> str:
+    until = state.locked_until.astimezone(JST).strftime("%H:%M") if state.locked_until else ""
+    return (f"ログインの失敗が続いたため、{until}までログインできません。"
+            "急ぎの場合は管理者に連絡してください。")
+
+
+def _entry(member: StaffMember | None, action: str, ip: str, **detail: str | int | bool) -> (
+        AuditEntry):
+    return AuditEntry(actor_id=member.id if member else "", actor_label=member.login_id
+                      if member else "", action=action, target_type="staff",
+                      target_id=member.id if member else "", ip=ip, detail=detail)
+
+
+def _state(uow: UnitOfWork, staff_id: str) -> StaffSignIn:
+    state = uow.sign_ins.get(staff_id)
+    if state is None:
+        state = StaffSignIn(staff_id=staff_id)
+        uow.sign_ins.add(state)
+    return state
+
+
+def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
+            clock: Clock) -> SignInResult:
+    now = clock.now()
+    with uow:
+        member = uow.staff.get_by_login_id(command.login_id.strip().lower())
+        if member is None or not member.active:
+            uow.audit.append(_entry(None, "staff.sign_in_failed", command.ip,
+                                    reason="unknown_or_inactive"), at=now)
+            uow.commit()
+            return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
+        state = _state(uow, member.id)
+        if state.is_locked(now):
+            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
+                                    reason="locked"), at=now)
+            uow.commit()
+            return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
+        if not hasher.verify(member.password_hash, command.password):
+            locked = state.record_failure(now)
+            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
+                                    reason="password", attempts=state.failed_attempts,
+                                    locked=locked), at=now)
+            uow.commit()
+            message = _locked_message(state) if locked else WRONG_PASSWORD
+            return SignInResult(SignInOutcome.REFUSED, message=message)
+        if state.uses_totp:
+            uow.commit()
+            return SignInResult(SignInOutcome.NEEDS_CODE, staff_id=member.id)
+        state.record_success(now)
+        uow.audit.append(_entry(member, "staff.sign_in", command.ip, factor="password"), at=now)
+        uow.commit()
+        return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)
+
+
+def confirm_code(command: ConfirmCode, *, uow: UnitOfWork, codes: OneTimeCodes,
+                 clock: Clock) -> SignInResult:
+    """The second step, after the password was right."""
+    now = clock.now()
+    with uow:
+        member = uow.staff.get(command.staff_id)
+        state = uow.sign_ins.get(command.staff_id)
+        if member is None or not member.active or state is None or state.totp_secret is None:
+            return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
+        if state.is_locked(now):
+            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
+                                    reason="locked"), at=now)
+            uow.commit()
+            return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
+        code = command.code.strip().replace(" ", "")
+        step = codes.matching_step(state.totp_secret, code, at=now) if code.isdigit() else None
+        if step is None or not state.accept_code_step(step):
+            locked = state.record_failure(now)
+            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip, reason="code",
+                                    attempts=state.failed_attempts, locked=locked), at=now)
+            uow.commit()
+            message = _locked_message(state) if locked else WRONG_CODE
+            return SignInResult(SignInOutcome.REFUSED, message=message)
+        state.record_success(now)
+        uow.audit.append(_entry(member, "staff.sign_in", command.ip, factor="totp"), at=now)
+        uow.commit()
+        return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)

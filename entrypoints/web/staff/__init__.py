@@ -1,0 +1,66 @@
+"""The staff web UI (職員画面) under /staff: the frame every staff page sits in.
+
+`init_staff(app)` installs what all staff pages share (languages, CSRF, filters, navigation,
+error pages) and registers the staff blueprints. Page authors: see docs/staff-ui.md."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, request, session
+from flask_babel import Babel
+
+from domain.errors import DomainError, NotFound
+from entrypoints.web.staff.csrf import install_csrf
+from entrypoints.web.staff.formatting import register_filters
+from entrypoints.web.staff.nav import NavEntry, nav_entries, register_nav
+
+__all__ = ["LANGUAGES", "NavEntry", "init_staff", "register_nav", "staff",
+           "use_staff_error_pages"]
+
+LANGUAGES = {"ja": "日本語", "en": "English"}
+
+staff = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else "ja"
+
+
+def use_staff_error_pages(blueprint: Blueprint) -> None:
+    """Domain errors raised in this blueprint's views show the staff error page (its Japanese
+    message), not the API's JSON."""
+    from flask import render_template
+
+    @blueprint.errorhandler(DomainError)
+    def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+        status = 404 if isinstance(error, NotFound) else 409
+        return render_template("staff/error.html", status=status, title="実行できませんでした",
+                               message=error.message), status
+
+
+use_staff_error_pages(staff)
+
+
+def init_staff(app: Flask) -> None:
+    from entrypoints.web.staff import auth, home, jobs  # noqa: F401  (views attach to `staff`)
+    from entrypoints.web.staff.access import staff_may
+
+    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
+    app.config.setdefault("STAFF_SESSION_HOURS", 12)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
+    Babel(app, locale_selector=_locale, default_locale="ja", default_timezone="Asia/Tokyo")
+    install_csrf(app)
+    register_filters(app)
+    app.add_template_global(staff_may)
+
+    @app.context_processor
+    def _frame():  # type: ignore[no-untyped-def]
+        if not request.path.startswith("/staff"):
+            return {}
+        member = g.get("staff")
+        entries = [e for e in nav_entries(app) if member is not None and staff_may(e.permission)]
+        return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
+                "current_language": _locale(),
+                "town_name": app.extensions["madoguchi"].config.town_name()}
+
+    app.register_blueprint(staff)

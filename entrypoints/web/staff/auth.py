@@ -1,0 +1,149 @@
+"""Signing in and out, the second factor, the staff member's own account, and the language."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+
+from application.staff.enrolling_totp import EnableTotp, enable_totp
+from application.staff.signing_in import (
+    ConfirmCode,
+    SignIn,
+    SignInOutcome,
+    confirm_code,
+    sign_in,
+)
+from domain.errors import InvalidValue
+from entrypoints.web.access import public
+from entrypoints.web.services import container
+from entrypoints.web.staff import LANGUAGES, staff
+from entrypoints.web.staff.access import (
+    audit_entry,
+    client_ip,
+    requires_staff,
+    sign_in_session,
+    sign_out_session,
+)
+
+_PENDING, _PENDING_AT, _NEXT = "staff_pending_id", "staff_pending_at", "staff_next"
+_ENROLLING = "staff_totp_enrolling"
+_PENDING_SECONDS = 300
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff") and not target.startswith("//"):
+        return target
+    return url_for("staff.dashboard")
+
+
+@staff.route("/login", methods=["GET", "POST"])
+@public
+def login():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("staff/login.html", next=request.args.get("next", ""))
+    services = container()
+    login_id = request.form.get("login_id", "")
+    result = sign_in(SignIn(login_id=login_id, password=request.form.get("password", ""),
+                            ip=client_ip()),
+                     uow=services.uow(), hasher=services.password_hasher(),
+                     clock=services.clock())
+    target = _safe_next(request.form.get("next"))
+    if result.outcome is SignInOutcome.REFUSED:
+        flash(result.message, "error")
+        return render_template("staff/login.html", next=request.form.get("next", ""),
+                               login_id=login_id), 422
+    if result.outcome is SignInOutcome.NEEDS_CODE:
+        session[_PENDING] = result.staff_id
+        session[_PENDING_AT] = services.clock().now().timestamp()
+        session[_NEXT] = target
+        return redirect(url_for("staff.login_code"))
+    sign_in_session(result.staff_id or "")
+    return redirect(target)
+
+
+@staff.route("/login/code", methods=["GET", "POST"])
+@public
+def login_code():  # type: ignore[no-untyped-def]
+    services = container()
+    pending = session.get(_PENDING)
+    started = session.get(_PENDING_AT, 0)
+    if not pending or services.clock().now().timestamp() - started > _PENDING_SECONDS:
+        session.pop(_PENDING, None)
+        flash("もう一度、ログインIDとパスワードを入力してください。", "info")
+        return redirect(url_for("staff.login"))
+    if request.method == "GET":
+        return render_template("staff/login_code.html")
+    result = confirm_code(ConfirmCode(staff_id=pending, code=request.form.get("code", ""),
+                                      ip=client_ip()),
+                          uow=services.uow(), codes=services.one_time_codes(),
+                          clock=services.clock())
+    if result.outcome is not SignInOutcome.SIGNED_IN:
+        flash(result.message, "error")
+        return render_template("staff/login_code.html"), 422
+    target = session.get(_NEXT) or url_for("staff.dashboard")
+    sign_in_session(pending)
+    return redirect(_safe_next(target))
+
+
+@staff.post("/logout")
+@requires_staff
+def logout():  # type: ignore[no-untyped-def]
+    from application.audit.recording import record_now
+
+    services = container()
+    record_now(audit_entry("staff.sign_out", "staff", g.staff.id), uow=services.uow(),
+               clock=services.clock())
+    sign_out_session()
+    flash("ログアウトしました。", "success")
+    return redirect(url_for("staff.login"))
+
+
+@staff.get("/lang/<code>")
+@public
+def language(code: str):  # type: ignore[no-untyped-def]
+    if code not in LANGUAGES:
+        abort(404)
+    session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@staff.get("/account")
+@requires_staff
+def account():  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        state = uow.sign_ins.get(g.staff.id)
+    return render_template("staff/account.html", uses_totp=bool(state and state.uses_totp),
+                           enrolling=None)
+
+
+@staff.post("/account/totp/start")
+@requires_staff
+def totp_start():  # type: ignore[no-untyped-def]
+    codes = container().one_time_codes()
+    secret = session[_ENROLLING] = codes.new_secret()
+    uri = codes.provisioning_uri(secret, account=g.staff.login_id,
+                                 issuer=f"窓口 {container().config.town_name()}")
+    return render_template("staff/account.html", uses_totp=False,
+                           enrolling={"secret": secret, "uri": uri})
+
+
+@staff.post("/account/totp")
+@requires_staff
+def totp_confirm():  # type: ignore[no-untyped-def]
+    services = container()
+    secret = session.get(_ENROLLING)
+    if not secret:
+        flash("はじめから設定し直してください。", "error")
+        return redirect(url_for("staff.account"))
+    try:
+        enable_totp(EnableTotp(staff_id=g.staff.id, secret=secret,
+                               code=request.form.get("code", ""), ip=client_ip()),
+                    uow=services.uow(), codes=services.one_time_codes(), clock=services.clock())
+    except InvalidValue as error:
+        flash(error.message, "error")
+        uri = services.one_time_codes().provisioning_uri(
+            secret, account=g.staff.login_id, issuer=f"窓口 {services.config.town_name()}")
+        return render_template("staff/account.html", uses_totp=False,
+                               enrolling={"secret": secret, "uri": uri}), 422
+    session.pop(_ENROLLING, None)
+    flash("2段階認証を有効にしました。次回のログインから確認コードが必要です。", "success")
+    return redirect(url_for("staff.account"))

@@ -1,0 +1,62 @@
+"""Progress of long work (imports, campaigns, exports) for staff pages: a page per job, a JSON
+status the progress bar polls, and the result report as an HTML fragment.
+
+Any staff page can show a job's progress with
+    {% from "staff/_macros.html" import job_progress %}{{ job_progress(job_id) }}"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, render_template, url_for
+
+from application.jobs import Job
+from domain.access import Permission
+from entrypoints.web.services import container
+from entrypoints.web.staff import staff
+from entrypoints.web.staff.access import requires_staff_permission
+
+JOB_LABELS = {"import_registry": "住民記録の取り込み", "seed_demo_town": "デモ用データの作成"}
+
+
+def _job(job_id: str) -> Job:
+    with container().uow() as uow:
+        job = uow.jobs.get(job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def job_status_json(job: Job) -> dict[str, Any]:
+    percent = 100 if job.finished and not job.error else (
+        int(job.progress_done * 100 / job.progress_total) if job.progress_total else 0)
+    return {
+        "id": job.id, "status": job.status.value, "label": job.status.label,
+        "done": job.progress_done, "total": job.progress_total, "percent": percent,
+        "finished": job.finished, "failed": bool(job.error), "error": job.error or None,
+        "report_url": url_for("staff.job_report", job_id=job.id),
+    }
+
+
+@staff.get("/jobs/<job_id>")
+@requires_staff_permission(Permission.VIEW_JOBS)
+def job_page(job_id: str):  # type: ignore[no-untyped-def]
+    job = _job(job_id)
+    return render_template("staff/job.html", job=job, title=JOB_LABELS.get(job.name, job.name))
+
+
+@staff.get("/jobs/<job_id>/status")
+@requires_staff_permission(Permission.VIEW_JOBS)
+def job_status(job_id: str):  # type: ignore[no-untyped-def]
+    return jsonify(job_status_json(_job(job_id)))
+
+
+@staff.get("/jobs/<job_id>/report")
+@requires_staff_permission(Permission.VIEW_JOBS)
+def job_report(job_id: str):  # type: ignore[no-untyped-def]
+    job = _job(job_id)
+    result = job.result or {}
+    details = {key: value for key, value in result.items()
+               if key not in {"summary", "errors"} and isinstance(value, str | int | float | bool)}
+    return render_template("staff/_job_report.html", job=job, summary=result.get("summary"),
+                           errors=result.get("errors") or [], details=details)
