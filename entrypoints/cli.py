@@ -306,7 +306,6 @@ def keys_rotate(ctx: _Context) -> None:
 
 
 @main.group(cls=_Group)
-<<<<<<< HEAD
 def certificates() -> None:
     """Certificate requests (証明書の請求) and their fee payments."""
 
@@ -330,7 +329,9 @@ def certificates_expire_payments(ctx: _Context, minutes: int) -> None:
     container.outbox_notifier().wake()
     click.echo(f"paid {counts['paid']}, lapsed {counts['lapsed']}, "
                f"still waiting {counts['waiting']}")
-=======
+
+
+@main.group(cls=_Group)
 def audit() -> None:
     """The audit log (監査ログ)."""
 
@@ -348,4 +349,3 @@ def audit_verify(ctx: _Context) -> None:
     click.echo(f"audit log BROKEN at record {report.broken_at} after {report.checked} good "
                f"records: {report.problem}", err=True)
     raise SystemExit(1)
->>>>>>> issue-7

@@ -28,11 +28,8 @@ from adapters.system import SystemClock, TimeOrderedIds
 from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
 from adapters.tasks.in_process import InProcessTaskQueue
 from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
-<<<<<<< HEAD
-from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
-=======
 from adapters.totp import PyOtpCodes
->>>>>>> issue-7
+from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
@@ -130,7 +127,6 @@ class Container(containers.DeclarativeContainer):
         celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
 
-<<<<<<< HEAD
     # Fees: certificate requests and the payment provider that takes the fee.
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
     payment_gateway = providers.Selector(
@@ -156,10 +152,9 @@ class Container(containers.DeclarativeContainer):
                                            pay_links.provided.pay_url)
     procedure_handlers = providers.List(certificate_desk)
     slip_renderer = providers.Singleton(ReportlabSlipRenderer)
-=======
+
     # Staff UI: one-time codes for the second factor.
     one_time_codes = providers.Singleton(PyOtpCodes)
->>>>>>> issue-7
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -9,7 +9,9 @@ import enum
 
 from attrs import frozen
 
+from application.audit.recording import record_in
 from application.certificates import notices
+from application.ports.audit import AuditEntry
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payments import PaymentError, PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
@@ -41,8 +43,9 @@ class HandleCertificateRequest:
 
 
 def handle_certificate_request(command: HandleCertificateRequest, *, uow: UnitOfWork,
-                               ids: IdGenerator, clock: Clock,
-                               gateway: PaymentGateway) -> CertificateRequest:
+                               ids: IdGenerator, clock: Clock, gateway: PaymentGateway,
+                               audit: AuditEntry | None = None) -> CertificateRequest:
+    """`audit` (who, from where) is recorded with the change, in the same transaction."""
     now = clock.now()
     with uow:
         request = uow.certificate_requests.get(command.request_id)
@@ -60,6 +63,8 @@ def handle_certificate_request(command: HandleCertificateRequest, *, uow: UnitOf
                 _refund(request, gateway, now)
             messages = notices.rejected(request, refunded=refund)
         notices.tell_requester(request, messages, uow=uow, ids=ids, now=now)
+        if audit is not None:
+            record_in(uow, audit, clock=clock)
         uow.commit()
     return request
 

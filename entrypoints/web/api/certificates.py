@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, make_response, request
 
+from application.audit.recording import record_now
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
     RefundFailed,
@@ -16,6 +17,7 @@ from application.certificates.issuing_certificate import (
 )
 from application.certificates.notices import receipt_number
 from application.certificates.queue import QUEUE_STATES, list_queue, request_file
+from application.ports.audit import AuditEntry
 from domain.access import Permission
 from domain.certificates import CertificateRequest, IssueState
 from domain.residents import Resident
@@ -50,7 +52,10 @@ def list_certificate_requests():  # type: ignore[no-untyped-def]
 @api_certificates.get("/certificate-requests/<request_id>")
 @requires_api_permission(Permission.VIEW_RESIDENTS)
 def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
-    file = request_file(request_id, uow=container().uow())
+    services = container()
+    file = request_file(request_id, uow=services.uow())
+    record_now(_audit("certificate_request.view", request_id), uow=services.uow(),
+               clock=services.clock())
     access_log.info("api key %s viewed certificate request %s", g.api_key_id, request_id)
     body = _request_json(file.request)
     body["requester"] = _person_json(file.requester)
@@ -65,6 +70,8 @@ def certificate_request_slip(request_id: str):  # type: ignore[no-untyped-def]
     file = request_file(request_id, uow=services.uow())
     pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
                                           printed_at=services.clock().now())
+    record_now(_audit("certificate_request.print", request_id), uow=services.uow(),
+               clock=services.clock())
     access_log.info("api key %s printed the slip of certificate request %s", g.api_key_id,
                     request_id)
     response = make_response(pdf)
@@ -108,13 +115,21 @@ def _act(request_id: str, action: StaffAction, **details: Any):  # type: ignore[
             HandleCertificateRequest(request_id=request_id, staff_id=g.api_key_id,
                                      action=action, **details),
             uow=services.uow(), ids=services.ids(), clock=services.clock(),
-            gateway=services.payment_gateway())
+            gateway=services.payment_gateway(),
+            audit=_audit(f"certificate_request.{action.value}", request_id))
     except RefundFailed as error:  # the provider's doing: nothing was recorded
         raise ApiError(502, error.code, error.message) from None
     services.outbox_notifier().wake()
     access_log.info("api key %s: %s certificate request %s", g.api_key_id, action.value,
                     request_id)
     return jsonify(_request_json(done))
+
+
+def _audit(action: str, request_id: str) -> AuditEntry:
+    """The audit entry of an API call: the actor is the API key."""
+    return AuditEntry(actor_id=g.api_key_id, actor_label=f"apikey:{g.api_key_id}",
+                      action=action, target_type="certificate_request", target_id=request_id,
+                      ip=(request.remote_addr or "")[:64])
 
 
 def _optional_body() -> dict[str, Any]:
