@@ -14,6 +14,7 @@ from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.payments import payments
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
+from entrypoints.web.staff_certificates import staff_certificates
 
 __all__ = ["create_app"]
 
@@ -41,6 +42,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_certificates)
     app.register_blueprint(payments)
     init_staff(app)
+    app.register_blueprint(staff_certificates)
     _refuse_unguarded_routes(app)
     return app
 

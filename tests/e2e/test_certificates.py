@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from application.ports.audit import AuditQuery
 from domain.certificates import IssueState, PaymentState
 from tests.e2e.conftest import Stack
 from tests.e2e.test_registration import _card_form, _post, _registry_person, _seed, _verify_url
@@ -200,3 +201,77 @@ def test_open_payments_are_expired_from_the_command_line(tmp_path: Any) -> None:
     result = _run(tmp_path, "certificates", "expire-payments", "--minutes", "30")
     assert result.returncode == 0, result.stderr
     assert "paid 0, lapsed 0" in result.stdout
+
+
+def test_staff_work_the_queue_on_the_staff_pages_and_each_look_is_audited(
+    stack: Stack,
+) -> None:
+    from domain.staff import Role
+    from entrypoints.web import create_app
+    from tests.e2e.staff_support import make_staff, sign_in, token
+
+    user, person = _verified_resident(stack)
+    _pay_on_the_fake_page(_ask_for_two_resident_records(stack, user)["支払う（710円）"]["uri"])
+    make_staff(stack.container, "madoguchi1", Role.CASE_WORKER)
+    make_staff(stack.container, "kacho1", Role.APPROVER)
+    client = create_app(stack.container).test_client()
+    sign_in(client, "madoguchi1")
+
+    listing = client.get("/staff/certificates/").get_data(as_text=True)
+    with stack.container.uow() as uow:
+        [request] = uow.certificate_requests.queue(states=[IssueState.WAITING])
+    assert "住民票の写し" in listing and "710円" in listing
+    page = client.get(f"/staff/certificates/{request.id}")
+    assert page.status_code == 200 and person.facts.name.name in page.get_data(as_text=True)
+    assert "交付不可にして返金する" not in page.get_data(as_text=True)  # approvers only
+    slip = client.get(f"/staff/certificates/{request.id}/slip.pdf")
+    assert slip.status_code == 200 and slip.data.startswith(b"%PDF")
+
+    no_token = client.post(f"/staff/certificates/{request.id}/issue")
+    assert no_token.status_code == 400
+    issued = client.post(f"/staff/certificates/{request.id}/issue",
+                         data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "交付済みにしました" in issued.get_data(as_text=True)
+    assert "交付しました" in stack.texts(user)[-1]
+    mailed = client.post(f"/staff/certificates/{request.id}/mail",
+                         data={"csrf_token": token(client), "tracking_number": "A-1"},
+                         follow_redirects=True)
+    assert "郵送済みにしました" in mailed.get_data(as_text=True)
+    assert "追跡番号: A-1" in stack.texts(user)[-1]
+    again = client.post(f"/staff/certificates/{request.id}/mail",
+                        data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "現在の状態では処理できません" in again.get_data(as_text=True)
+
+    with stack.container.uow() as uow:
+        actions = [r.action for r in uow.audit.search(AuditQuery(target_id=request.id))]
+    assert {"certificate_request.view", "certificate_request.print",
+            "certificate_request.issue", "certificate_request.mail"} <= set(actions)
+
+
+def test_an_approver_rejects_on_the_staff_page_and_a_missing_reason_changes_nothing(
+    stack: Stack,
+) -> None:
+    from domain.staff import Role
+    from entrypoints.web import create_app
+    from tests.e2e.staff_support import make_staff, sign_in, token
+
+    user, _person = _verified_resident(stack)
+    _pay_on_the_fake_page(_ask_for_two_resident_records(stack, user)["支払う（710円）"]["uri"])
+    make_staff(stack.container, "kacho1", Role.APPROVER)
+    client = create_app(stack.container).test_client()
+    sign_in(client, "kacho1")
+    with stack.container.uow() as uow:
+        [request] = uow.certificate_requests.queue(states=[IssueState.WAITING])
+
+    blank = client.post(f"/staff/certificates/{request.id}/reject",
+                        data={"csrf_token": token(client), "reason": " "},
+                        follow_redirects=True)
+    assert "理由を入力してください" in blank.get_data(as_text=True)
+    done = client.post(f"/staff/certificates/{request.id}/reject",
+                       data={"csrf_token": token(client), "reason": "請求者の確認がとれないため"},
+                       follow_redirects=True)
+
+    assert "交付不可にしました" in done.get_data(as_text=True)
+    assert "請求者の確認がとれないため" in stack.texts(user)[-1]
+    with stack.container.uow() as uow:
+        assert uow.certificate_requests.get(request.id).payment_state is PaymentState.REFUNDED
