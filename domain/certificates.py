@@ -123,6 +123,11 @@ class CertificateRequest(Aggregate):
         attempt: one per attempt, so a lapsed attempt is never reused."""
         return f"{self.id}-{self.payment_attempts + 1}"
 
+    def skip_payment_reference(self) -> None:
+        """An attempt whose creation failed half-way (the provider may hold it under its
+        reference without anyone having its URL): the next attempt takes a new reference."""
+        self.payment_attempts += 1
+
     def start_payment(self, reference: str, *, provider: str | None = None,
                       provider_id: str | None = None, url: str | None = None,
                       at: dt.datetime | None = None) -> None:

@@ -17,7 +17,12 @@ from attrs import frozen
 
 from application.certificates import notices
 from application.ports.clock import Clock, IdGenerator
-from application.ports.payments import PaymentGateway, PaymentOutcome, PaymentStatus
+from application.ports.payments import (
+    PaymentError,
+    PaymentGateway,
+    PaymentOutcome,
+    PaymentStatus,
+)
 from application.ports.unit_of_work import UnitOfWork
 from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.errors import IllegalTransition, NotFound
@@ -77,10 +82,17 @@ def start_payment(request_id: str, *, uow: UnitOfWork, gateway: PaymentGateway, 
         if request.payment_state is PaymentState.PENDING:  # stale, or another provider's
             _close_attempt(request, gateway)
         reference = request.next_payment_reference()
-        started = gateway.create(
-            reference=reference, amount=request.total,
-            description=f"{request.kind.label} {request.copies}通 手数料・郵送料",
-            return_url=links.return_url(reference), cancel_url=links.cancel_url(reference))
+        try:
+            started = gateway.create(
+                reference=reference, amount=request.total,
+                description=f"{request.kind.label} {request.copies}通 手数料・郵送料",
+                return_url=links.return_url(reference), cancel_url=links.cancel_url(reference))
+        except PaymentError:
+            # The provider may have made it (a timeout) and refuses the reference from now on:
+            # the next attempt takes a new one. Nobody has this one's URL, so it is never paid.
+            request.skip_payment_reference()
+            uow.commit()
+            raise
         request.start_payment(reference, provider=gateway.name, provider_id=started.provider_id,
                               url=started.url, at=now)
         uow.commit()

@@ -360,3 +360,27 @@ def test_the_queue_lists_paid_requests_the_longest_waiting_first() -> None:
     with world.uow() as uow:
         queue = uow.certificate_requests.queue(states=[IssueState.WAITING])
     assert [r.id for r in queue] == ["req1", "req0"]
+
+
+class _TimesOutOnce(FakePaymentGateway):
+    """The provider made the payment but the answer never arrived."""
+
+    failed = False
+
+    def create(self, **kwargs: Any) -> Any:
+        made = super().create(**kwargs)
+        if not _TimesOutOnce.failed:
+            _TimesOutOnce.failed = True
+            raise PaymentError("timeout", retryable=True)
+        return made
+
+
+def test_an_attempt_lost_to_a_timeout_is_not_reused_and_the_next_one_works() -> None:
+    world = World()
+    world.request()
+    world.gateway.__class__ = _TimesOutOnce
+    with pytest.raises(PaymentError):
+        world.start()
+    world.start()
+    assert world.get().payment_reference == "req1-2"
+    assert world.get().payment_state is PaymentState.PENDING
