@@ -369,8 +369,8 @@ class _TimesOutOnce(FakePaymentGateway):
 
     def create(self, **kwargs: Any) -> Any:
         made = super().create(**kwargs)
-        if not _TimesOutOnce.failed:
-            _TimesOutOnce.failed = True
+        if not self.failed:
+            self.failed = True
             raise PaymentError("timeout", retryable=True)
         return made
 
