@@ -162,6 +162,7 @@ def serve(ctx: _Context, host: str, port: int, line_sim_port: int | None) -> Non
             container.config.line.api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
+        _show_demo_login(container, f"http://{host}:{port}/staff")
         run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
 
 
@@ -349,3 +350,20 @@ def audit_verify(ctx: _Context) -> None:
     click.echo(f"audit log BROKEN at record {report.broken_at} after {report.checked} good "
                f"records: {report.problem}", err=True)
     raise SystemExit(1)
+
+
+DEMO_ADMIN_LOGIN = "admin"
+DEMO_STAFF_PASSWORD = "madoguchi-demo"
+
+
+def _show_demo_login(container: Container, staff_url: str) -> None:
+    """In development, when the demo administrator still has the demo password, say how to log
+    in to the staff UI (never in production, never any other account)."""
+    if container.config.environment() != "development":
+        return
+    with container.uow() as uow:
+        admin = uow.staff.get_by_login_id(DEMO_ADMIN_LOGIN)
+    if admin is not None and container.password_hasher().verify(admin.password_hash,
+                                                                 DEMO_STAFF_PASSWORD):
+        click.echo(f"Staff UI: {staff_url}  (demo administrator: login id "
+                   f"{DEMO_ADMIN_LOGIN}, password {DEMO_STAFF_PASSWORD})")

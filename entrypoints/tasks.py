@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from adapters.csv_io import CsvFile
@@ -15,10 +16,11 @@ from application.residents.importing_registry import ImportRegistry, import_regi
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.tasks import Progress, TaskRegistry
 
-__all__ = ["IMPORT_REGISTRY", "SEED_DEMO_TOWN", "build_task_registry"]
+__all__ = ["IMPORT_REGISTRY", "IMPORT_REGISTRY_UPLOAD", "SEED_DEMO_TOWN", "build_task_registry"]
 
 SEED_DEMO_TOWN = "seed_demo_town"
 IMPORT_REGISTRY = "import_registry"
+IMPORT_REGISTRY_UPLOAD = "import_registry_upload"  # a staff upload: the file is removed after
 
 
 def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
@@ -40,6 +42,13 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
             uow_factory=uow_factory, ids=ids, clock=clock, keyer=keyer, progress=progress)
         return report.to_json()
 
+    def importing_upload(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        try:
+            return importing(payload, progress)
+        finally:
+            Path(payload["path"]).unlink(missing_ok=True)
+
     registry.register(SEED_DEMO_TOWN, seeding)
     registry.register(IMPORT_REGISTRY, importing)
+    registry.register(IMPORT_REGISTRY_UPLOAD, importing_upload)
     return registry

@@ -7,6 +7,7 @@ from attrs import frozen
 
 from application.messaging.codec import messages_to_json
 from application.outbox import OutboxMessage
+from application.ports.audit import AuditEntry
 from application.ports.clock import Clock, IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
@@ -30,7 +31,8 @@ class DecideVerification:
 
 
 def decide_verification(command: DecideVerification, *, uow: UnitOfWork, ids: IdGenerator,
-                        clock: Clock) -> IdentityVerification:
+                        clock: Clock, audit: AuditEntry | None = None) -> IdentityVerification:
+    """`audit`, when given, is recorded in the same transaction as the decision."""
     now = clock.now()
     with uow:
         record = uow.verifications.get(command.verification_id)
@@ -59,6 +61,8 @@ def decide_verification(command: DecideVerification, *, uow: UnitOfWork, ids: Id
                 id=ids.new_id(), channel=identity.channel, recipient=identity.address,
                 payload={"messages": messages_to_json([OutgoingMessage(text=text)])},
                 created_at=now))
+        if audit is not None:
+            uow.audit.append(audit, at=now)
         uow.commit()
     return record
 

@@ -32,7 +32,7 @@ PINNED_LATER = {  # the pages beyond the frame
     "staff.resident": Permission.VIEW_RESIDENTS,
     "staff.verifications": Permission.REVIEW_VERIFICATIONS,
     "staff.verification": Permission.REVIEW_VERIFICATIONS,
-    "staff.decide_verification": Permission.REVIEW_VERIFICATIONS,
+    "staff.decide_verification_page": Permission.REVIEW_VERIFICATIONS,
     "staff.audit_log": Permission.VIEW_AUDIT_LOG,
     "staff.registry_import": Permission.IMPORT_REGISTRY,
 }

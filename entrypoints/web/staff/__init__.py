@@ -42,7 +42,14 @@ use_staff_error_pages(staff)
 
 
 def init_staff(app: Flask) -> None:
-    from entrypoints.web.staff import auth, home, jobs  # noqa: F401  (views attach to `staff`)
+    from entrypoints.web.staff import (  # noqa: F401  (views attach to `staff`)
+        administration,
+        auth,
+        home,
+        jobs,
+        residents,
+        verifications,
+    )
     from entrypoints.web.staff.access import staff_may
 
     app.config.setdefault("STAFF_IDLE_MINUTES", 30)

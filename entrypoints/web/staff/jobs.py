@@ -16,7 +16,9 @@ from entrypoints.web.services import container
 from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
 
-JOB_LABELS = {"import_registry": "住民記録の取り込み", "seed_demo_town": "デモ用データの作成"}
+JOB_LABELS = {"import_registry": "住民記録の取り込み",
+              "import_registry_upload": "住民記録の取り込み",
+              "seed_demo_town": "デモ用データの作成"}
 
 
 def _job(job_id: str) -> Job:

@@ -1,0 +1,70 @@
+"""The dashboard's figures by aggregate queries (counts and sums in the database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, func, select
+
+from adapters.persistence.orm import (
+    applications,
+    certificate_requests,
+    channel_identities,
+    disbursements,
+    identity_verifications,
+    residents,
+)
+from application.ports.figures import TownFigures
+
+__all__ = ["SqlTownFigures"]
+
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+class SqlTownFigures:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def figures(self, *, today: dt.date, days: int = 14) -> TownFigures:
+        first_day = today - dt.timedelta(days=days - 1)
+        since = dt.datetime.combine(first_day, dt.time(), JST)
+        ci, r, a, d, c, v = (channel_identities.c, residents.c, applications.c,
+                             disbursements.c, certificate_requests.c, identity_verifications.c)
+        with self._engine.connect() as connection:
+            def grouped(column, table):  # type: ignore[no-untyped-def]
+                rows = connection.execute(select(column, func.count()).select_from(table)
+                                          .group_by(column))
+                return {_plain(key): count for key, count in rows}
+
+            line = {_plain(key): count for key, count in connection.execute(
+                select(ci.status, func.count()).where(ci.channel == "line").group_by(ci.status))}
+            registry = connection.execute(select(func.count()).select_from(residents).where(
+                r.resident_number.is_not(None))).scalar_one()
+            verified = connection.execute(select(func.count()).select_from(residents).where(
+                r.verification_state == "verified")).scalar_one()
+            waiting = connection.execute(select(func.count()).select_from(
+                identity_verifications).where(v.status == "review")).scalar_one()
+            paid, settled = connection.execute(
+                select(func.coalesce(func.sum(d.amount), 0), func.count())
+                .where(d.status == "settled")).one()
+            follows = connection.execute(select(ci.created_at).where(
+                ci.channel == "line", ci.created_at >= since)).scalars().all()
+            by_status = grouped(a.status, applications)
+            by_state = grouped(c.issue_state, certificate_requests)
+        per_day = {first_day + dt.timedelta(days=n): 0 for n in range(days)}
+        for moment in follows:
+            day = moment.astimezone(JST).date()
+            if day in per_day:
+                per_day[day] += 1
+        return TownFigures(
+            line_friends=int(line.get("following", 0)), line_blocked=int(line.get("blocked", 0)),
+            residents_in_registry=int(registry), verified_residents=int(verified),
+            verifications_waiting=int(waiting), applications_by_status=by_status,
+            amount_paid_yen=int(getattr(paid, "yen", paid) or 0),
+            disbursements_settled=int(settled),
+            certificate_requests_by_state=by_state,
+            new_friends_by_day=tuple(sorted(per_day.items())))
+
+
+def _plain(key: object) -> str:
+    return str(getattr(key, "value", key))

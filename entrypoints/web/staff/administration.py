@@ -1,0 +1,121 @@
+"""Administration: the audit log search and the registry import (with its progress bar)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from application.audit.recording import record_now
+from application.audit.verifying_chain import verify_audit_chain
+from application.ports.audit import AuditQuery
+from application.tasks import start_job
+from domain.access import Permission
+from entrypoints.tasks import IMPORT_REGISTRY_UPLOAD
+from entrypoints.web.services import container
+from entrypoints.web.staff import staff
+from entrypoints.web.staff.access import audit_entry, requires_staff_permission
+from entrypoints.web.staff.formatting import JST
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+register_nav(staff,
+             NavEntry("監査ログ", "staff.audit_log", Permission.VIEW_AUDIT_LOG, 900),
+             NavEntry("住民記録の取り込み", "staff.registry_import", Permission.IMPORT_REGISTRY,
+                      910))
+
+ACTIONS = {
+    "staff.sign_in": "ログイン", "staff.sign_in_failed": "ログイン失敗",
+    "staff.sign_out": "ログアウト", "staff.totp_enabled": "2段階認証の設定",
+    "resident.search": "住民検索", "resident.view": "住民の閲覧",
+    "verification.view": "本人確認の閲覧", "verification.decide": "本人確認の照合",
+    "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
+    "registry.import": "住民記録の取り込み",
+}
+_MAX_UPLOAD = 200 * 1024 * 1024
+
+
+def _day(text: str, *, end: bool = False) -> dt.datetime | None:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    moment = dt.datetime.combine(day, dt.time(), JST)
+    return moment + dt.timedelta(days=1) if end else moment
+
+
+@staff.get("/audit")
+@requires_staff_permission(Permission.VIEW_AUDIT_LOG)
+def audit_log():  # type: ignore[no-untyped-def]
+    args = request.args
+    query = AuditQuery(actor_label=args.get("actor", "").strip().lower(),
+                       action=args.get("action", "").strip(),
+                       target_type=args.get("target_type", "").strip(),
+                       target_id=args.get("target_id", "").strip(),
+                       since=_day(args.get("since", "")),
+                       until=_day(args.get("until", ""), end=True), limit=200)
+    services = container()
+    with services.uow() as uow:
+        records = list(uow.audit.search(query))
+    record_now(audit_entry("audit.search", "audit_log", "", shown=len(records)),
+               uow=services.uow(), clock=services.clock())
+    return render_template("staff/admin/audit.html", records=records, args=args,
+                           actions=ACTIONS)
+
+
+@staff.post("/audit/verify")
+@requires_staff_permission(Permission.VIEW_AUDIT_LOG)
+def audit_verify():  # type: ignore[no-untyped-def]
+    services = container()
+    report = verify_audit_chain(uow_factory=services.uow)
+    record_now(audit_entry("audit.verify", "audit_log", "", intact=report.intact,
+                           checked=report.checked), uow=services.uow(), clock=services.clock())
+    if report.intact:
+        flash(f"監査ログは改ざんされていません（{report.checked:,}件を検証）。", "success")
+    else:
+        flash(f"監査ログの記録 {report.broken_at} で不整合が見つかりました: {report.problem}",
+              "error")
+    return redirect(url_for("staff.audit_log"))
+
+
+def _upload_dir() -> Path:
+    configured = current_app.config.get("STAFF_UPLOAD_DIR")
+    path = Path(configured) if configured else Path(tempfile.gettempdir()) / "madoguchi-uploads"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+@staff.route("/registry-import", methods=["GET", "POST"])
+@requires_staff_permission(Permission.IMPORT_REGISTRY)
+def registry_import():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("staff/admin/registry_import.html")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("取り込むCSVファイルを選んでください。", "error")
+        return render_template("staff/admin/registry_import.html"), 422
+    services = container()
+    job_name = services.ids().new_id()
+    fd, path = tempfile.mkstemp(prefix=f"registry-{job_name}-", suffix=".csv",
+                                dir=_upload_dir())
+    with os.fdopen(fd, "wb") as handle:
+        upload.save(handle)
+    if os.path.getsize(path) == 0:
+        os.unlink(path)
+        flash("ファイルが空です。", "error")
+        return render_template("staff/admin/registry_import.html"), 422
+    job_id = start_job(IMPORT_REGISTRY_UPLOAD,
+                       {"path": path,
+                        "mode": "valid_rows" if request.form.get("valid_rows") else
+                        "all_or_nothing",
+                        "full_extract": not request.form.get("partial")},
+                       uow=services.uow(), queue=services.task_queue(),
+                       registry=services.task_registry(), ids=services.ids(),
+                       clock=services.clock())
+    record_now(audit_entry("registry.import", "job", job_id,
+                           partial=bool(request.form.get("partial")),
+                           valid_rows=bool(request.form.get("valid_rows"))),
+               uow=services.uow(), clock=services.clock())
+    return redirect(url_for("staff.job_page", job_id=job_id))

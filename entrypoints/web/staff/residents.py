@@ -1,0 +1,79 @@
+"""Residents (住民): search and the resident page. Every search and every page view is in the
+audit log (the search records how many were shown, never what was typed)."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from application.outbox import OutboxStatus
+from application.residents.searching_residents import SearchResidents, search_residents
+from domain.access import Permission
+from domain.benefits import ApplicationStatus
+from domain.errors import InvalidValue
+from entrypoints.web.services import container
+from entrypoints.web.staff import staff
+from entrypoints.web.staff.access import record_view, requires_staff_permission
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+register_nav(staff, NavEntry("住民検索", "staff.residents", Permission.VIEW_RESIDENTS, 20))
+
+_VERIFICATION_STATES = {"unverified": "未確認", "verified": "本人確認済み",
+                        "reverify": "再確認が必要"}
+
+
+def _label(enum_class, value: str) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return enum_class(value).label
+    except ValueError:
+        return value
+
+
+@staff.get("/residents")
+@requires_staff_permission(Permission.VIEW_RESIDENTS)
+def residents():  # type: ignore[no-untyped-def]
+    query = SearchResidents(name=request.args.get("name", ""),
+                            date_of_birth=request.args.get("date_of_birth", ""),
+                            resident_number=request.args.get("resident_number", ""))
+    searched = any((query.name, query.date_of_birth, query.resident_number))
+    results, error = [], None
+    if searched:
+        services = container()
+        try:
+            results = list(search_residents(query, uow=services.uow(),
+                                            keyer=services.match_keyer()))
+        except InvalidValue as refused:
+            error = refused.message
+        else:
+            record_view("resident.search", "resident", "", shown=len(results),
+                        by="number" if query.resident_number.strip() else "name_and_birth")
+    return render_template("staff/residents/search.html", query=query, searched=searched,
+                           results=results, error=error,
+                           states=_VERIFICATION_STATES), 422 if error else 200
+
+
+@staff.get("/residents/<resident_id>")
+@requires_staff_permission(Permission.VIEW_RESIDENTS)
+def resident(resident_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    with services.uow() as uow:
+        person = uow.residents.get(resident_id)
+        if person is None:
+            abort(404)
+        channels = list(uow.channel_identities.linked_to(person.id))
+        household = (uow.households.get_by_number(person.household_number)
+                     if person.household_number else None)
+        members = []
+        if household is not None:
+            people = uow.residents.by_ids([m.resident_id for m in household.members])
+            members = [(m, people.get(m.resident_id)) for m in household.members]
+    records = services.resident_records()
+    applications = (records.applications_of_household(person.household_number)
+                    if person.household_number else [])
+    messages = records.messages_to([(c.channel, c.address) for c in channels])
+    record_view("resident.view", "resident", person.id)
+    return render_template(
+        "staff/residents/resident.html", person=person, channels=channels, members=members,
+        household=household, applications=applications, messages=messages,
+        states=_VERIFICATION_STATES,
+        application_label=lambda v: _label(ApplicationStatus, v),
+        message_label=lambda v: _label(OutboxStatus, v))

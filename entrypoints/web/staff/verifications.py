@@ -1,0 +1,84 @@
+"""The verification review queue (本人確認の確認待ち): a card's facts beside the registry people
+it might be; staff link it to one of them or decline to link it. Viewing is audited; the
+decision and its audit record commit together."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from application.residents.deciding_verification import DecideVerification, decide_verification
+from domain.access import Permission
+from domain.verifications import VerificationStatus
+from entrypoints.web.services import container
+from entrypoints.web.staff import staff
+from entrypoints.web.staff.access import audit_entry, record_view, requires_staff_permission
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+register_nav(staff, NavEntry("本人確認の確認", "staff.verifications",
+                             Permission.REVIEW_VERIFICATIONS, 30))
+
+_OUTCOMES = {"exact": "完全一致", "ambiguous": "複数の候補", "near": "一部一致", "none": "候補なし"}
+_SHOWN = (VerificationStatus.REVIEW, VerificationStatus.UNMATCHED)
+
+
+@staff.get("/verifications")
+@requires_staff_permission(Permission.REVIEW_VERIFICATIONS)
+def verifications():  # type: ignore[no-untyped-def]
+    try:
+        status = VerificationStatus(request.args.get("status", "review"))
+    except ValueError:
+        status = VerificationStatus.REVIEW
+    with container().uow() as uow:
+        records = list(uow.verifications.with_status(status, limit=200))
+        counts = uow.verifications.count_by_status()
+    return render_template("staff/verifications/queue.html", records=records, status=status,
+                           counts=counts, shown=_SHOWN, outcomes=_OUTCOMES)
+
+
+@staff.get("/verifications/<verification_id>")
+@requires_staff_permission(Permission.REVIEW_VERIFICATIONS)
+def verification(verification_id: str):  # type: ignore[no-untyped-def]
+    with container().uow() as uow:
+        record = uow.verifications.get(verification_id)
+        if record is None:
+            abort(404)
+        people = uow.residents.by_ids(list(record.candidate_ids))
+    candidates = [people[c] for c in record.candidate_ids if c in people]
+    record_view("verification.view", "verification", record.id, candidates=len(candidates))
+    return render_template("staff/verifications/review.html", record=record,
+                           candidates=candidates, outcomes=_OUTCOMES,
+                           undecided=record.status in _SHOWN)
+
+
+@staff.post("/verifications/<verification_id>/decision")
+@requires_staff_permission(Permission.REVIEW_VERIFICATIONS)
+def decide_verification_page(verification_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    link_to = request.form.get("link_to") or None
+    reason = request.form.get("reason", "").strip()
+    if request.form.get("decision") == "reject":
+        link_to = None
+        if not reason:
+            flash("照合しない理由を入力してください。", "error")
+            return redirect(url_for("staff.verification", verification_id=verification_id))
+    elif link_to is None:
+        flash("照合する住民を選んでください。", "error")
+        return redirect(url_for("staff.verification", verification_id=verification_id))
+    with services.uow() as uow:
+        record = uow.verifications.get(verification_id)
+        if record is None:
+            abort(404)
+        if link_to is not None and link_to not in record.candidate_ids:
+            flash("候補にない住民とは照合できません。", "error")
+            return redirect(url_for("staff.verification", verification_id=verification_id))
+    decided = decide_verification(
+        DecideVerification(verification_id=verification_id, staff_id=g.staff.id,
+                           link_to=link_to, reason=reason),
+        uow=services.uow(), ids=services.ids(), clock=services.clock(),
+        audit=audit_entry("verification.decide", "verification", verification_id,
+                          status="linked" if link_to else "rejected",
+                          resident_id=link_to or ""))
+    services.outbox_notifier().wake()
+    flash("照合しました。住民にお知らせを送ります。" if decided.resident_id else
+          "照合しないことにしました。住民にお知らせを送ります。", "success")
+    return redirect(url_for("staff.verifications"))
