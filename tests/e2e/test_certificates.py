@@ -275,3 +275,45 @@ def test_an_approver_rejects_on_the_staff_page_and_a_missing_reason_changes_noth
     assert "請求者の確認がとれないため" in stack.texts(user)[-1]
     with stack.container.uow() as uow:
         assert uow.certificate_requests.get(request.id).payment_state is PaymentState.REFUNDED
+
+
+CERTIFICATE_RULES = {  # ADR 0017: a change here is a decision
+    "api_certificates.list_certificate_requests": "handle_applications",
+    "api_certificates.get_certificate_request": "view_residents",
+    "api_certificates.certificate_request_slip": "view_residents",
+    "api_certificates.issue_certificate_request": "handle_applications",
+    "api_certificates.mail_certificate_request": "handle_applications",
+    "api_certificates.reject_certificate_request": "decide_applications",
+    "staff_certificates.index": "handle_applications",
+    "staff_certificates.detail": "view_residents",
+    "staff_certificates.slip": "view_residents",
+    "staff_certificates.issue": "handle_applications",
+    "staff_certificates.mail": "handle_applications",
+    "staff_certificates.reject": "decide_applications",
+    "payments.pay": "public",
+    "payments.payment_return": "public",
+}
+
+
+def test_each_certificate_route_keeps_the_permission_it_was_given(app: Any) -> None:
+    from entrypoints.web.access import rule_of
+
+    rules = {endpoint: rule_of(app.view_functions[endpoint]) for endpoint in CERTIFICATE_RULES}
+    assert {e: getattr(r, "value", r) for e, r in rules.items()} == CERTIFICATE_RULES
+
+
+def test_a_pay_link_with_a_wrong_token_is_refused_and_changes_nothing(stack: Stack) -> None:
+    user, _person = _verified_resident(stack)
+    pay_url = _ask_for_two_resident_records(stack, user)["支払う（710円）"]["uri"]
+    forged = pay_url[:-4] + ("0000" if not pay_url.endswith("0000") else "1111")
+
+    answer = requests.get(forged, timeout=10, allow_redirects=False)
+
+    assert answer.status_code == 404 and "正しくありません" in answer.text
+    assert stack.count("certificate_requests") == 1
+    with stack.container.engine().connect() as connection:
+        from sqlalchemy import text
+
+        states = connection.execute(text("SELECT payment_state, payment_attempts "
+                                         "FROM certificate_requests")).one()
+    assert tuple(states) == ("unpaid", 0)
