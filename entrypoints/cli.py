@@ -286,6 +286,33 @@ def staff_create(ctx: _Context, login_id: str, display_name: str, role: str,
     click.echo(f"staff account {login_id} ({role}) created: {staff_id}")
 
 
+@staff.command("reset-sign-in")
+@click.argument("login_id")
+@pass_context
+def staff_reset_sign_in(ctx: _Context, login_id: str) -> None:
+    """Unlock LOGIN_ID and turn off its second factor (a locked-out or phone-less administrator)."""
+    from application.ports.audit import AuditEntry
+    from application.staff.managing_staff import (
+        ChangeStaffAccount,
+        StaffChange,
+        change_staff_account,
+    )
+
+    container = ctx.container
+    with container.uow() as uow:
+        member = uow.staff.get_by_login_id(login_id.strip().lower())
+    if member is None:
+        raise click.ClickException(f"ログインID「{login_id}」の職員はいません。")
+    for change in (StaffChange.UNLOCK, StaffChange.RESET_TOTP):
+        change_staff_account(
+            ChangeStaffAccount(staff_id=member.id, change=change, by_staff_id=""),
+            uow=container.uow(), clock=container.clock(),
+            audit=AuditEntry(actor_id="cli", actor_label="command-line",
+                             action=f"staff.{change}", target_type="staff",
+                             target_id=member.id))
+    click.echo(f"staff account {member.login_id}: unlocked, second factor off")
+
+
 @main.group(cls=_Group)
 def keys() -> None:
     """Data encryption keys (MADOGUCHI_DATA_KEYS)."""

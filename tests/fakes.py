@@ -177,6 +177,9 @@ class FakeStaff(_FakeRepository):
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._first(login_id=login_id)
 
+    def list_all(self) -> list[StaffMember]:
+        return sorted(self._store.values(), key=lambda m: m.login_id)
+
 
 class FakeApiKeys(_FakeRepository):
     unique = ("key_hash",)

@@ -211,6 +211,11 @@ class SqlStaffRepository(_Repository):
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._one(StaffMember.login_id == login_id)
 
+    def list_all(self) -> Sequence[StaffMember]:
+        found = self.session.scalars(select(StaffMember).order_by(StaffMember.login_id)).all()
+        self.tracked.update(found)
+        return found
+
 
 class SqlApiKeyRepository(_Repository):
     model = ApiKey

@@ -27,7 +27,7 @@ __all__ = ["SearchResidents", "search_residents"]
 _NEEDS_BOTH = ("氏名で探すときは生年月日も入力してください（例: 1985-04-01、昭和60年4月1日）。"
                "宛名番号だけでも探せます。")
 _PLACEHOLDER_ADDRESS = Address(text="-")  # the address key is not used by the search
-_KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u3000 ]+$")
+_KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\uff66-\uff9f\u3000 ]+$")
 
 
 @frozen

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import attrs
 from attrs import frozen
 
-from application.ports.clock import IdGenerator
+from application.ports.audit import AuditEntry
+from application.ports.clock import Clock, IdGenerator
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from domain.errors import InvalidValue
@@ -24,7 +26,9 @@ class CreateStaffMember:
 
 
 def create_staff_member(command: CreateStaffMember, *, uow: UnitOfWork, ids: IdGenerator,
-                        hasher: PasswordHasher) -> str:
+                        hasher: PasswordHasher, audit: AuditEntry | None = None,
+                        clock: Clock | None = None) -> str:
+    """`audit` (with `clock`), when given, is recorded with the new account (the staff UI)."""
     if len(command.password) < MIN_PASSWORD_LENGTH:
         raise InvalidValue(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
     member = StaffMember(id=ids.new_id(), login_id=command.login_id.strip().lower(),
@@ -35,5 +39,7 @@ def create_staff_member(command: CreateStaffMember, *, uow: UnitOfWork, ids: IdG
             raise InvalidValue(f"ログインID「{member.login_id}」はすでに使われています。",
                                code="duplicate_login_id")
         uow.staff.add(member)
+        if audit is not None and clock is not None:
+            uow.audit.append(attrs.evolve(audit, target_id=member.id), at=clock.now())
         uow.commit()
     return member.id

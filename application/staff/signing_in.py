@@ -65,6 +65,18 @@ def _entry(member: StaffMember | None, action: str, ip: str, **detail: str | int
                       target_id=member.id if member else "", ip=ip, detail=detail)
 
 
+_DECOYS: dict[int, str] = {}
+
+
+def _decoy_hash(hasher: PasswordHasher) -> str:
+    """A hash to check unknown log-in ids against, so they take as long as known ones (no
+    telling from the answer's time which ids exist)."""
+    key = id(hasher)
+    if key not in _DECOYS:
+        _DECOYS[key] = hasher.hash("madoguchi-decoy-password")
+    return _DECOYS[key]
+
+
 def _state(uow: UnitOfWork, staff_id: str) -> StaffSignIn:
     state = uow.sign_ins.get(staff_id)
     if state is None:
@@ -79,6 +91,7 @@ def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
     with uow:
         member = uow.staff.get_by_login_id(command.login_id.strip().lower())
         if member is None or not member.active:
+            hasher.verify(_decoy_hash(hasher), command.password)  # as long as a real check
             uow.audit.append(_entry(None, "staff.sign_in_failed", command.ip,
                                     reason="unknown_or_inactive"), at=now)
             uow.commit()

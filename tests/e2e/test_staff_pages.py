@@ -69,6 +69,7 @@ def test_an_import_without_a_file_is_refused_with_a_message(admin: FlaskClient) 
     ({"name": "高橋一郎", "date_of_birth": "昭和35年4月1日"}, "000101"),
     ({"name": "タカハシ ハナコ", "date_of_birth": "S38.12.24"}, "000102"),
     ({"name": "たかはし はなこ", "date_of_birth": "1963/12/24"}, "000102"),
+    ({"name": "ﾀｶﾊｼ ﾊﾅｺ", "date_of_birth": "19631224"}, "000102"),
     ({"resident_number": "000103"}, "000103"),
 ])
 def test_residents_are_found_by_name_and_birth_or_by_number(
@@ -245,3 +246,73 @@ def test_serving_in_development_shows_the_demo_administrators_login(
     shown = capsys.readouterr().out
     assert "http://127.0.0.1:8000/staff" in shown and "admin" in shown
     assert DEMO_STAFF_PASSWORD in shown
+
+
+def test_an_import_report_is_only_for_those_who_may_import(
+        admin: FlaskClient, container: Container, app) -> None:  # type: ignore[no-untyped-def]
+    job_id = _import(admin)
+    make_staff(container, "worker", Role.CASE_WORKER)
+    other = app.test_client()
+    sign_in(other, "worker")
+
+    assert other.get(f"/staff/jobs/{job_id}/report").status_code == 403
+    assert other.get(f"/staff/jobs/{job_id}/status").status_code == 403
+    assert "権限がありません" in other.get(f"/staff/jobs/{job_id}").get_data(as_text=True)
+    assert other.get("/staff/jobs/unknown").status_code == 404
+
+
+def test_an_integrators_look_at_and_decision_on_verifications_are_audited(
+        admin: FlaskClient, container: Container, api_key) -> None:  # type: ignore[no-untyped-def]
+    _import(admin)
+    verification_id, person_id = _held_verification(container)
+    headers = api_key("case_worker")
+
+    assert admin.get("/api/v1/verifications", headers=headers).status_code == 200
+    decided = admin.post(f"/api/v1/verifications/{verification_id}/decision", headers=headers,
+                         json={"link_to": person_id})
+
+    assert decided.status_code == 200
+    trail = [(actor, action) for actor, action, _ in _audit(container)]
+    assert ("api-key", "verification.list") in trail
+    assert ("api-key", "verification.decide") in trail
+
+
+def test_an_administrator_adds_staff_and_unlocks_a_locked_account(
+        admin: FlaskClient, container: Container, app) -> None:  # type: ignore[no-untyped-def]
+    added = admin.post("/staff/members", data={
+        "csrf_token": token(admin), "login_id": "Sato", "display_name": "佐藤 次郎",
+        "role": "case_worker", "password": "a long enough secret"})
+    assert added.status_code == 302
+    short = admin.post("/staff/members", data={
+        "csrf_token": token(admin), "login_id": "ito", "display_name": "伊藤",
+        "role": "viewer", "password": "short"})
+    assert short.status_code == 422 and "12文字以上" in short.get_data(as_text=True)
+
+    other = app.test_client()
+    for _ in range(5):
+        sign_in(other, "sato", "wrong password")
+    assert sign_in(other, "sato", "a long enough secret").status_code == 422
+    with container.uow() as uow:
+        sato = uow.staff.get_by_login_id("sato")
+    page = admin.get("/staff/members").get_data(as_text=True)
+    assert "ロック中" in page
+    admin.post(f"/staff/members/{sato.id}/unlock", data={"csrf_token": token(admin)})
+
+    assert sign_in(other, "sato", "a long enough secret").status_code == 302
+    actions = [action for _, action, _ in _audit(container)]
+    assert "staff.create" in actions and "staff.unlock" in actions
+
+
+def test_an_administrator_cannot_deactivate_themselves_but_can_others(
+        admin: FlaskClient, container: Container) -> None:
+    make_staff(container, "leaver", Role.VIEWER)
+    with container.uow() as uow:
+        boss, leaver = uow.staff.get_by_login_id("boss"), uow.staff.get_by_login_id("leaver")
+
+    refused = admin.post(f"/staff/members/{boss.id}/deactivate",
+                         data={"csrf_token": token(admin)})
+    admin.post(f"/staff/members/{leaver.id}/deactivate", data={"csrf_token": token(admin)})
+
+    assert refused.status_code == 422 and "自分のアカウント" in refused.get_data(as_text=True)
+    with container.uow() as uow:
+        assert uow.staff.get(boss.id).active and not uow.staff.get(leaver.id).active

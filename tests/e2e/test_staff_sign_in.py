@@ -73,7 +73,7 @@ def test_every_form_on_the_staff_pages_carries_the_csrf_token(container: Contain
     pages = [client.get("/staff/login").get_data(as_text=True)]
     sign_in(client, "boss")
     for url in ("/staff/", "/staff/account", "/staff/residents", "/staff/verifications",
-                "/staff/audit", "/staff/registry-import"):
+                "/staff/audit", "/staff/registry-import", "/staff/members"):
         response = client.get(url)
         if response.status_code == 200:
             pages.append(response.get_data(as_text=True))
@@ -177,3 +177,37 @@ def test_the_pages_speak_english_when_asked(container: Container, client: FlaskC
     page = client.get("/staff/login").get_data(as_text=True)
 
     assert "Sign in" in page and "Password" in page and '<html lang="en">' in page
+
+
+def test_staff_pages_are_never_cached_framed_or_given_foreign_scripts(
+        container: Container, client: FlaskClient) -> None:
+    make_staff(container, "kato", Role.VIEWER)
+    sign_in(client, "kato")
+
+    headers = client.get("/staff/").headers
+
+    assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in client.get("/healthz").headers
+
+
+def test_staff_change_their_own_password_after_giving_the_current_one(
+        container: Container, client: FlaskClient) -> None:
+    make_staff(container, "kato", Role.VIEWER)
+    sign_in(client, "kato")
+    new = "a brand new passphrase"
+
+    wrong = client.post("/staff/account/password", data={
+        "csrf_token": token(client), "current": "not it", "new": new, "confirmation": new})
+    mismatch = client.post("/staff/account/password", data={
+        "csrf_token": token(client), "current": PASSWORD, "new": new, "confirmation": "x"})
+    changed = client.post("/staff/account/password", data={
+        "csrf_token": token(client), "current": PASSWORD, "new": new, "confirmation": new})
+
+    assert wrong.status_code == mismatch.status_code == 422
+    assert "現在のパスワードが違います" in wrong.get_data(as_text=True)
+    assert changed.status_code == 302
+    client.post("/staff/logout", data={"csrf_token": token(client)})
+    assert sign_in(client, "kato", PASSWORD).status_code == 422
+    assert sign_in(client, "kato", new).status_code == 302
+    assert "staff.password_changed" in _audit_actions(container)

@@ -120,3 +120,35 @@ def test_the_verify_command_exits_1_on_a_tampered_log(container: Container, engi
         connection.execute(text("UPDATE audit_log SET ip = '192.0.2.1' WHERE seq = 2"))
     bad = runner.invoke(cli.main, ["audit", "verify"])
     assert bad.exit_code == 1 and "record 2" in bad.output
+
+
+def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
+        container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
+    from domain.staff_sign_in import StaffSignIn
+    from entrypoints import cli
+
+    staff_id = create_staff_member(
+        CreateStaffMember(login_id="boss", display_name="管理", role="administrator",
+                          password="long enough password"),
+        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher())
+    with container.uow() as uow:
+        state = StaffSignIn(staff_id=staff_id, failed_attempts=5,
+                            locked_until=_Clock().now() + dt.timedelta(minutes=10))
+        state.enable_totp("JBSWY3DPEHPK3PXP", 1)
+        uow.sign_ins.add(state)
+        uow.commit()
+    monkeypatch.setattr(cli._Context, "container", property(lambda self: container))
+
+    result = CliRunner().invoke(cli.main, ["staff", "reset-sign-in", "boss"])
+
+    assert result.exit_code == 0, result.output
+    with container.uow() as uow:
+        state = uow.sign_ins.get(staff_id)
+        assert not state.is_locked(_Clock().now()) and not state.uses_totp
+        actions = [r.action for r in uow.audit.in_order(after_seq=0, limit=10)]
+    assert actions == ["staff.unlock", "staff.reset_totp"]
+    unknown = CliRunner().invoke(cli.main, ["staff", "reset-sign-in", "nobody"])
+    assert unknown.exit_code == 1

@@ -8,12 +8,14 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from application.audit.recording import record_now
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
 from application.jobs import Job
+from application.ports.audit import AuditEntry
 from application.residents.deciding_verification import DecideVerification, decide_verification
 from domain.access import Permission
 from domain.benefits import BenefitProgram
@@ -119,6 +121,8 @@ def list_verifications():  # type: ignore[no-untyped-def]
                  for record in records]
     access_log.info("api key %s viewed %d verifications (%s)", g.api_key_id, len(shown),
                     status.value)
+    record_now(_api_audit("verification.list", "verification", "", shown=len(shown),
+                          status=status.value), uow=container().uow(), clock=container().clock())
     return jsonify({"verifications": shown})
 
 
@@ -135,7 +139,9 @@ def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-d
     record = decide_verification(
         DecideVerification(verification_id=verification_id, staff_id=g.api_key_id,
                            link_to=link_to, reason=reason or ""),
-        uow=services.uow(), ids=services.ids(), clock=services.clock())
+        uow=services.uow(), ids=services.ids(), clock=services.clock(),
+        audit=_api_audit("verification.decide", "verification", verification_id,
+                         status="linked" if link_to else "rejected", resident_id=link_to or ""))
     services.outbox_notifier().wake()
     access_log.info("api key %s decided verification %s: %s", g.api_key_id, verification_id,
                     record.status.value)
@@ -222,3 +228,11 @@ def _job_json(job: Job) -> dict[str, Any]:
         "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def _api_audit(action: str, target_type: str, target_id: str,
+               **detail: str | int | bool) -> AuditEntry:
+    """An audit entry for an integrator's call (the key id is the actor)."""
+    return AuditEntry(actor_id=g.api_key_id, actor_label="api-key", action=action,
+                      target_type=target_type, target_id=target_id,
+                      ip=(request.remote_addr or "")[:64], detail=detail)

@@ -29,13 +29,39 @@ def _locale() -> str:
 def use_staff_error_pages(blueprint: Blueprint) -> None:
     """Domain errors raised in this blueprint's views show the staff error page (its Japanese
     message), not the API's JSON."""
-    from flask import render_template
+    from flask import jsonify, render_template
+    from werkzeug.exceptions import Forbidden
+    from werkzeug.exceptions import NotFound as PageNotFound
 
     @blueprint.errorhandler(DomainError)
     def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
         status = 404 if isinstance(error, NotFound) else 409
         return render_template("staff/error.html", status=status, title="実行できませんでした",
                                message=error.message), status
+
+    @blueprint.errorhandler(PageNotFound)
+    @blueprint.errorhandler(Forbidden)
+    def _http_error(error):  # type: ignore[no-untyped-def]
+        from entrypoints.web.staff.access import wants_json
+
+        status = error.code
+        title, message = _HTTP_PAGES[status]
+        if wants_json():
+            return jsonify({"error": {"code": "forbidden" if status == 403 else "not_found",
+                                      "message": message}}), status
+        return render_template("staff/error.html", status=status, title=title,
+                               message=message), status
+
+
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'")
+
+_HTTP_PAGES = {
+    403: ("権限がありません",
+          "この画面を使う権限がありません。必要な場合は管理者に依頼してください。"),
+    404: ("見つかりません", "お探しのページや記録は見つかりませんでした。"),
+}
 
 
 use_staff_error_pages(staff)
@@ -47,6 +73,7 @@ def init_staff(app: Flask) -> None:
         auth,
         home,
         jobs,
+        members,
         residents,
         verifications,
     )
@@ -69,5 +96,16 @@ def init_staff(app: Flask) -> None:
         return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
                 "current_language": _locale(),
                 "town_name": app.extensions["madoguchi"].config.town_name()}
+
+    @app.after_request
+    def _protect(response):  # type: ignore[no-untyped-def]
+        """Staff pages show personal data: never cached, never framed, only our own scripts."""
+        if request.path == "/staff" or request.path.startswith("/staff/"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "same-origin"
+            response.headers["Content-Security-Policy"] = _CSP
+        return response
 
     app.register_blueprint(staff)

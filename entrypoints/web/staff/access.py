@@ -77,13 +77,13 @@ def _current_staff() -> tuple[StaffMember | None, str]:
     return member, ""
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.path.endswith(
         ".json") or request.headers.get("X-Requested-With") == "fetch"
 
 
 def _refuse_unsigned(reason: str):  # type: ignore[no-untyped-def]
-    if _wants_json():
+    if wants_json():
         return jsonify({"error": {"code": "unauthenticated",
                                   "message": "ログインしてください。"}}), 401
     from flask import flash
@@ -96,7 +96,7 @@ def _refuse_unsigned(reason: str):  # type: ignore[no-untyped-def]
 
 
 def _forbidden():  # type: ignore[no-untyped-def]
-    if _wants_json():
+    if wants_json():
         return jsonify({"error": {"code": "forbidden",
                                   "message": "この操作の権限がありません。"}}), 403
     return render_template("staff/error.html", status=403, title="権限がありません",

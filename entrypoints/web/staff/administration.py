@@ -32,7 +32,10 @@ ACTIONS = {
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
     "verification.view": "本人確認の閲覧", "verification.decide": "本人確認の照合",
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
-    "registry.import": "住民記録の取り込み",
+    "registry.import": "住民記録の取り込み", "staff.create": "職員の追加",
+    "staff.unlock": "ロック解除", "staff.reset_totp": "2段階認証の解除",
+    "staff.deactivate": "職員の無効化", "staff.reactivate": "職員の有効化",
+    "staff.password_changed": "パスワードの変更",
 }
 _MAX_UPLOAD = 200 * 1024 * 1024
 

@@ -147,3 +147,27 @@ def totp_confirm():  # type: ignore[no-untyped-def]
     session.pop(_ENROLLING, None)
     flash("2段階認証を有効にしました。次回のログインから確認コードが必要です。", "success")
     return redirect(url_for("staff.account"))
+
+
+@staff.post("/account/password")
+@requires_staff
+def change_own_password():  # type: ignore[no-untyped-def]
+    from application.staff.changing_password import ChangePassword, change_password
+
+    services = container()
+    try:
+        change_password(ChangePassword(staff_id=g.staff.id,
+                                       current=request.form.get("current", ""),
+                                       new=request.form.get("new", ""),
+                                       confirmation=request.form.get("confirmation", "")),
+                        uow=services.uow(), hasher=services.password_hasher(),
+                        clock=services.clock(),
+                        audit=audit_entry("staff.password_changed", "staff", g.staff.id))
+    except InvalidValue as error:
+        flash(error.message, "error")
+        with services.uow() as uow:
+            state = uow.sign_ins.get(g.staff.id)
+        return render_template("staff/account.html", uses_totp=bool(state and state.uses_totp),
+                               enrolling=None), 422
+    flash("パスワードを変更しました。", "success")
+    return redirect(url_for("staff.account"))

@@ -1,0 +1,42 @@
+"""A staff member changes their own password (the current one first)."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from application.ports.audit import AuditEntry
+from application.ports.clock import Clock
+from application.ports.security import PasswordHasher
+from application.ports.unit_of_work import UnitOfWork
+from application.staff.creating_staff_member import MIN_PASSWORD_LENGTH
+from domain.errors import InvalidValue, NotFound
+
+__all__ = ["ChangePassword", "change_password"]
+
+
+@frozen
+class ChangePassword:
+    staff_id: str
+    current: str
+    new: str
+    confirmation: str
+
+
+def change_password(command: ChangePassword, *, uow: UnitOfWork, hasher: PasswordHasher,
+                    clock: Clock, audit: AuditEntry | None = None) -> None:
+    if command.new != command.confirmation:
+        raise InvalidValue("新しいパスワードと確認用の入力が一致しません。")
+    if len(command.new) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
+    with uow:
+        member = uow.staff.get(command.staff_id)
+        if member is None:
+            raise NotFound("職員が見つかりません。")
+        if not hasher.verify(member.password_hash, command.current):
+            raise InvalidValue("現在のパスワードが違います。", code="wrong_password")
+        if hasher.verify(member.password_hash, command.new):
+            raise InvalidValue("今と同じパスワードは使えません。")
+        member.password_hash = hasher.hash(command.new)
+        if audit is not None:
+            uow.audit.append(audit, at=clock.now())
+        uow.commit()

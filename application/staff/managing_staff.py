@@ -1,0 +1,59 @@
+"""Administrators manage staff accounts: unlock after a lock-out, reset the second factor (a lost
+phone), deactivate and reactivate. Each change commits with its audit record."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from application.ports.audit import AuditEntry
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import InvalidValue, NotFound
+from domain.staff import StaffMember
+from domain.staff_sign_in import StaffSignIn
+
+__all__ = ["ChangeStaffAccount", "StaffChange", "change_staff_account"]
+
+
+class StaffChange:
+    UNLOCK = "unlock"
+    RESET_TOTP = "reset_totp"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    ALL = (UNLOCK, RESET_TOTP, DEACTIVATE, REACTIVATE)
+
+
+@frozen
+class ChangeStaffAccount:
+    staff_id: str
+    change: str
+    by_staff_id: str  # who asks (an administrator cannot deactivate themselves)
+
+
+def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork, clock: Clock,
+                         audit: AuditEntry | None = None) -> StaffMember:
+    if command.change not in StaffChange.ALL:
+        raise InvalidValue("この操作はできません。")
+    now = clock.now()
+    with uow:
+        member = uow.staff.get(command.staff_id)
+        if member is None:
+            raise NotFound("職員が見つかりません。")
+        state = uow.sign_ins.get(member.id)
+        if state is None:
+            state = StaffSignIn(staff_id=member.id)
+            uow.sign_ins.add(state)
+        if command.change == StaffChange.UNLOCK:
+            state.failed_attempts, state.locked_until = 0, None
+        elif command.change == StaffChange.RESET_TOTP:
+            state.disable_totp()
+        elif command.change == StaffChange.DEACTIVATE:
+            if member.id == command.by_staff_id:
+                raise InvalidValue("自分のアカウントは無効にできません。", code="self_deactivation")
+            member.active = False
+        else:
+            member.active = True
+        if audit is not None:
+            uow.audit.append(audit, at=now)
+        uow.commit()
+    return member

@@ -1,0 +1,79 @@
+"""Staff accounts (職員の管理), for administrators: add staff, unlock after a lock-out, reset the
+second factor, deactivate and reactivate. Every change is audited with it."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from application.staff.creating_staff_member import (
+    MIN_PASSWORD_LENGTH,
+    CreateStaffMember,
+    create_staff_member,
+)
+from application.staff.managing_staff import ChangeStaffAccount, StaffChange, change_staff_account
+from domain.access import Permission
+from domain.errors import DomainError
+from domain.staff import Role
+from entrypoints.web.services import container
+from entrypoints.web.staff import staff
+from entrypoints.web.staff.access import audit_entry, requires_staff_permission
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+register_nav(staff, NavEntry("職員の管理", "staff.members", Permission.ADMINISTER, 920))
+
+_DONE = {StaffChange.UNLOCK: "ロックを解除しました。",
+         StaffChange.RESET_TOTP: "2段階認証を解除しました。次回は本人が設定し直します。",
+         StaffChange.DEACTIVATE: "アカウントを無効にしました。",
+         StaffChange.REACTIVATE: "アカウントを有効にしました。"}
+
+
+def _page(status: int = 200, form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    services = container()
+    now = services.clock().now()
+    with services.uow() as uow:
+        members = list(uow.staff.list_all())
+        states = {m.id: uow.sign_ins.get(m.id) for m in members}
+    return render_template("staff/admin/members.html", members=members, states=states, now=now,
+                           roles=list(Role), form=form or {},
+                           min_length=MIN_PASSWORD_LENGTH), status
+
+
+@staff.get("/members")
+@requires_staff_permission(Permission.ADMINISTER)
+def members():  # type: ignore[no-untyped-def]
+    return _page()
+
+
+@staff.post("/members")
+@requires_staff_permission(Permission.ADMINISTER)
+def add_member():  # type: ignore[no-untyped-def]
+    services = container()
+    form = {key: request.form.get(key, "") for key in ("login_id", "display_name", "role")}
+    try:
+        create_staff_member(
+            CreateStaffMember(login_id=form["login_id"], display_name=form["display_name"],
+                              role=form["role"], password=request.form.get("password", "")),
+            uow=services.uow(), ids=services.ids(), hasher=services.password_hasher(),
+            audit=audit_entry("staff.create", "staff", "", role=form["role"]),
+            clock=services.clock())
+    except DomainError as error:
+        flash(error.message, "error")
+        return _page(422, form)
+    flash(f"職員「{form['login_id'].strip().lower()}」を登録しました。", "success")
+    return redirect(url_for("staff.members"))
+
+
+@staff.post("/members/<staff_id>/<change>")
+@requires_staff_permission(Permission.ADMINISTER)
+def change_member(staff_id: str, change: str):  # type: ignore[no-untyped-def]
+    services = container()
+    try:
+        change_staff_account(ChangeStaffAccount(staff_id=staff_id, change=change,
+                                                by_staff_id=g.staff.id),
+                             uow=services.uow(), clock=services.clock(),
+                             audit=audit_entry(f"staff.{change}", "staff", staff_id))
+    except DomainError as error:
+        flash(error.message, "error")
+        return _page(422)
+    flash(_DONE[change], "success")
+    return redirect(url_for("staff.members"))
