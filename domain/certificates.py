@@ -21,6 +21,8 @@ __all__ = [
 ]
 
 MAX_COPIES = 10
+MAX_TRACKING = 64
+MAX_REASON = 500
 
 
 class CertificateKind(enum.Enum):
@@ -49,12 +51,23 @@ class PaymentState(enum.Enum):
     PAID = "paid"
     REFUNDED = "refunded"
 
+    @property
+    def label(self) -> str:
+        return {"unpaid": "未払い", "pending": "支払手続き中", "paid": "支払済み",
+                "refunded": "返金済み"}[self.value]
+
 
 class IssueState(enum.Enum):
     WAITING = "waiting"  # 交付待ち
     ISSUED = "issued"  # 交付済み (printed)
     MAILED = "mailed"  # 郵送済み
     REJECTED = "rejected"  # 交付不可
+    WITHDRAWN = "withdrawn"  # 取り下げ: the resident stopped before paying
+
+    @property
+    def label(self) -> str:
+        return {"waiting": "交付待ち", "issued": "交付済み", "mailed": "郵送済み",
+                "rejected": "交付不可", "withdrawn": "取り下げ"}[self.value]
 
 
 @define(slots=False, eq=False)
@@ -75,6 +88,19 @@ class CertificateRequest(Aggregate):
     tracking_number: str | None = None
     rejection_reason: str = ""
     requested_at: dt.datetime | None = None
+    # The current payment attempt with the gateway (each attempt has its own reference).
+    payment_provider: str | None = None
+    payment_provider_id: str | None = None  # the provider's id of the attempt (code, transaction)
+    payment_url: str | None = None  # where the payer goes for the current attempt
+    payment_id: str | None = None  # the provider's id of the completed payment
+    payment_attempts: int = 0
+    payment_started_at: dt.datetime | None = None
+    paid_at: dt.datetime | None = None
+    refund_reference: str | None = None
+    refunded_at: dt.datetime | None = None
+    issued_at: dt.datetime | None = None
+    mailed_at: dt.datetime | None = None
+    issued_by: str | None = None  # the staff member (or API key) who last moved it
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.copies, bool) or not isinstance(self.copies, int):
@@ -92,41 +118,85 @@ class CertificateRequest(Aggregate):
     def total(self) -> Money:
         return self.fee + self.postage
 
-    def start_payment(self, reference: str) -> None:
+    def next_payment_reference(self) -> str:
+        """The reference (our merchant payment id, also the idempotency key) of the next
+        attempt: one per attempt, so a lapsed attempt is never reused."""
+        return f"{self.id}-{self.payment_attempts + 1}"
+
+    def skip_payment_reference(self) -> None:
+        """An attempt whose creation failed half-way (the provider may hold it under its
+        reference without anyone having its URL): the next attempt takes a new reference."""
+        self.payment_attempts += 1
+
+    def start_payment(self, reference: str, *, provider: str | None = None,
+                      provider_id: str | None = None, url: str | None = None,
+                      at: dt.datetime | None = None) -> None:
         if self.payment_state not in {PaymentState.UNPAID, PaymentState.PENDING}:
-            raise IllegalTransition("この請求の手数料はすでに支払われています。")
+            raise IllegalTransition("この請求の手数料はすでに支払われています。",
+                                    code="already_paid")
         if self.issue_state is IssueState.REJECTED:
             raise IllegalTransition("交付できない請求のため、支払はできません。")
+        if self.issue_state is IssueState.WITHDRAWN:
+            raise IllegalTransition("取り下げられた請求のため、支払はできません。",
+                                    code="withdrawn")
         self.payment_state = PaymentState.PENDING
         self.payment_reference = reference
+        self.payment_provider, self.payment_provider_id = provider, provider_id
+        self.payment_url, self.payment_started_at = url, at
+        self.payment_attempts += 1
 
-    def payment_lapsed(self) -> None:
-        """The payment expired or was cancelled: the request stays unpaid."""
-        if self.payment_state is PaymentState.PENDING:
-            self.payment_state = PaymentState.UNPAID
-            self.payment_reference = None
+    def payment_lapsed(self) -> bool:
+        """The payment expired or was cancelled: the request stays unpaid. Returns whether
+        anything changed (a second report of the same lapse changes nothing)."""
+        if self.payment_state is not PaymentState.PENDING:
+            return False
+        self.payment_state = PaymentState.UNPAID
+        self.payment_reference = None
+        self.payment_provider_id = self.payment_url = None
+        return True
 
-    def mark_paid(self) -> None:
+    def mark_paid(self, *, payment_id: str | None = None, amount: Money | None = None,
+                  at: dt.datetime | None = None) -> None:
         if self.payment_state is PaymentState.PAID:
             raise IllegalTransition("この請求の手数料はすでに支払われています。",
                                     code="already_paid")
         if self.payment_state is not PaymentState.PENDING:
             raise IllegalTransition("支払が開始されていない請求です。")
+        if amount is not None and amount != self.total:
+            raise InvalidValue(f"支払額（{amount.format()}）が請求額（{self.total.format()}）と"
+                               "一致しません。")
         self.payment_state = PaymentState.PAID
+        self.payment_id, self.paid_at = payment_id, at
         self.record(CertificateRequestPaid(request_id=self.id))
 
-    def issue(self) -> None:
+    def withdraw(self) -> None:
+        """The resident stops before paying (取り下げ)."""
+        if self.payment_state is not PaymentState.UNPAID:
+            raise IllegalTransition("支払の手続き中か支払済みのため、取り下げられません。",
+                                    code="not_withdrawable")
+        self._move_issue(IssueState.WITHDRAWN, allowed_from={IssueState.WAITING})
+
+    def issue(self, *, by: str | None = None, at: dt.datetime | None = None) -> None:
         self._require_paid()
         self._move_issue(IssueState.ISSUED, allowed_from={IssueState.WAITING})
+        self.issued_at, self.issued_by = at, by or self.issued_by
 
-    def mail(self, tracking_number: str | None = None) -> None:
+    def mail(self, tracking_number: str | None = None, *, by: str | None = None,
+             at: dt.datetime | None = None) -> None:
+        tracking = (tracking_number or "").strip() or None
+        if tracking is not None and (len(tracking) > MAX_TRACKING or not tracking.isprintable()):
+            raise InvalidValue(f"追跡番号は{MAX_TRACKING}文字以内で入力してください。")
         self._move_issue(IssueState.MAILED, allowed_from={IssueState.ISSUED})
-        self.tracking_number = tracking_number or None
+        self.tracking_number = tracking
+        self.mailed_at, self.issued_by = at, by or self.issued_by
 
-    def reject(self, reason: str) -> bool:
+    def reject(self, reason: str, *, by: str | None = None,
+               at: dt.datetime | None = None) -> bool:
         """Reject the request; returns True when the paid fee must now be refunded."""
         if not reason or not reason.strip():
             raise InvalidValue("交付できない理由を入力してください。")
+        if len(reason.strip()) > MAX_REASON:
+            raise InvalidValue(f"理由は{MAX_REASON}文字以内で入力してください。")
         if self.payment_state is PaymentState.PENDING:
             raise IllegalTransition(
                 "手数料の支払手続き中です。支払の結果が出てから処理してください。",
@@ -134,15 +204,22 @@ class CertificateRequest(Aggregate):
             )
         self._move_issue(IssueState.REJECTED, allowed_from={IssueState.WAITING})
         self.rejection_reason = reason.strip()
+        self.issued_at, self.issued_by = at, by or self.issued_by
         return self.payment_state is PaymentState.PAID
 
-    def mark_refunded(self) -> None:
+    def refund_reference_for(self) -> str:
+        """The merchant refund id: one per request (a fee is refunded whole, once)."""
+        return f"{self.id}-refund"
+
+    def mark_refunded(self, *, reference: str | None = None,
+                      at: dt.datetime | None = None) -> None:
         if self.payment_state is PaymentState.REFUNDED:
             raise IllegalTransition("この請求の手数料はすでに返金されています。",
                                     code="already_refunded")
         if self.payment_state is not PaymentState.PAID:
             raise IllegalTransition("支払われていない手数料は返金できません。")
         self.payment_state = PaymentState.REFUNDED
+        self.refund_reference, self.refunded_at = reference, at
 
     def _require_paid(self) -> None:
         if self.payment_state is not PaymentState.PAID:

@@ -337,6 +337,32 @@ def keys_rotate(ctx: _Context) -> None:
 
 
 @main.group(cls=_Group)
+def certificates() -> None:
+    """Certificate requests (証明書の請求) and their fee payments."""
+
+
+@certificates.command("expire-payments")
+@click.option("--minutes", default=30, show_default=True, type=click.IntRange(min=1),
+              help="An attempt open longer than this is cancelled with the provider.")
+@pass_context
+def certificates_expire_payments(ctx: _Context, minutes: int) -> None:
+    """Settle or cancel fee payments left open (run it every few minutes from cron)."""
+    import datetime as dt
+
+    from application.certificates.paying_fee import expire_payments
+
+    container = ctx.container
+    _require_schema(container)
+    counts = expire_payments(uow_factory=container.uow, gateway=container.payment_gateway(),
+                             clock=container.clock(), ids=container.ids(),
+                             links=container.pay_links().links(),
+                             ttl=dt.timedelta(minutes=minutes))
+    container.outbox_notifier().wake()
+    click.echo(f"paid {counts['paid']}, lapsed {counts['lapsed']}, "
+               f"still waiting {counts['waiting']}")
+
+
+@main.group(cls=_Group)
 def audit() -> None:
     """The audit log (監査ログ)."""
 

@@ -51,6 +51,18 @@ class Settings:
     originator_branch: str = ""
     originator_account_type: str = "1"
     originator_account: str = ""
+    payment_provider: str = "fake"
+    paypay_api_key: str = ""
+    paypay_api_secret: str = ""
+    paypay_merchant_id: str = ""
+    paypay_base_url: str = ""
+    linepay_channel_id: str = ""
+    linepay_channel_secret: str = ""
+    linepay_base_url: str = ""
+    certificate_fees: tuple[tuple[str, int], ...] = ()  # kind value → yen, overrides
+    certificate_postage: int = 110
+    certificate_verification_days: int = 180
+    certificate_household_kinds: tuple[str, ...] = ("resident_record", "income", "taxation")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -124,6 +136,7 @@ class Settings:
             oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
             **_originator(env, demo=not production),
+            **_payment_settings(env, production),
         )
 
 
@@ -159,3 +172,65 @@ def _originator(env: Mapping[str, str], *, demo: bool) -> dict[str, str]:
     if values["originator_account_type"] not in {"1", "2", "9"}:
         raise ConfigurationError("MADOGUCHI_ORIGINATOR_ACCOUNT_TYPE must be 1, 2 or 9")
     return values
+PAYMENT_PROVIDERS = ("fake", "paypay", "linepay")
+CERTIFICATE_KINDS = ("resident_record", "seal_registration", "income", "taxation")
+_PAYMENT_KEYS = {
+    "paypay": ("PAYPAY_API_KEY", "PAYPAY_API_SECRET", "PAYPAY_MERCHANT_ID"),
+    "linepay": ("LINEPAY_CHANNEL_ID", "LINEPAY_CHANNEL_SECRET"),
+}
+_PAYMENT_HOSTS = {  # (sandbox, production)
+    "paypay": ("https://stg-api.sandbox.paypay.ne.jp", "https://api.paypay.ne.jp"),
+    "linepay": ("https://sandbox-api-pay.line.me", "https://api-pay.line.me"),
+}
+
+
+def _payment_settings(env: Mapping[str, str], production: bool) -> dict[str, object]:
+    """The fee payment provider and its keys, and the town's certificate fees."""
+    provider = env.get("MADOGUCHI_PAYMENT_PROVIDER", "" if production else "fake")
+    if provider not in PAYMENT_PROVIDERS:
+        raise ConfigurationError(f"MADOGUCHI_PAYMENT_PROVIDER must be one of {PAYMENT_PROVIDERS}")
+    if production and provider == "fake":
+        raise ConfigurationError("the fake payment provider is refused in production: set "
+                                 "MADOGUCHI_PAYMENT_PROVIDER=paypay or linepay and its keys")
+    missing = [name for name in _PAYMENT_KEYS.get(provider, ()) if not env.get(name)]
+    if missing:
+        raise ConfigurationError(f"{', '.join(missing)} required with "
+                                 f"MADOGUCHI_PAYMENT_PROVIDER={provider}")
+    sandbox = env.get("MADOGUCHI_PAYMENT_SANDBOX", "" if production else "1") == "1"
+    hosts = {name: pair[0 if sandbox else 1] for name, pair in _PAYMENT_HOSTS.items()}
+    fees = []
+    for pair in filter(None, (p.strip() for p in
+                              env.get("MADOGUCHI_CERTIFICATE_FEES", "").split(","))):
+        kind, _, yen = pair.partition("=")
+        if kind.strip() not in CERTIFICATE_KINDS or not yen.strip().isdigit():
+            raise ConfigurationError("MADOGUCHI_CERTIFICATE_FEES is a list like "
+                                     "resident_record=300,income=350 (kinds: "
+                                     f"{', '.join(CERTIFICATE_KINDS)})")
+        fees.append((kind.strip(), int(yen)))
+    numbers = {}
+    for name, default in (("MADOGUCHI_CERTIFICATE_POSTAGE", "110"),
+                          ("MADOGUCHI_CERTIFICATE_VERIFICATION_DAYS", "180")):
+        value = env.get(name, default).strip()
+        if not value.isdigit():
+            raise ConfigurationError(f"{name} must be a whole number")
+        numbers[name] = int(value)
+    household = tuple(k.strip() for k in env.get(
+        "MADOGUCHI_CERTIFICATE_HOUSEHOLD_KINDS", "resident_record,income,taxation").split(",")
+        if k.strip())
+    if not set(household) <= set(CERTIFICATE_KINDS):
+        raise ConfigurationError("MADOGUCHI_CERTIFICATE_HOUSEHOLD_KINDS lists kinds among "
+                                 f"{', '.join(CERTIFICATE_KINDS)}")
+    return {
+        "payment_provider": provider,
+        "paypay_api_key": env.get("PAYPAY_API_KEY", ""),
+        "paypay_api_secret": env.get("PAYPAY_API_SECRET", ""),
+        "paypay_merchant_id": env.get("PAYPAY_MERCHANT_ID", ""),
+        "paypay_base_url": env.get("PAYPAY_BASE_URL") or hosts["paypay"],
+        "linepay_channel_id": env.get("LINEPAY_CHANNEL_ID", ""),
+        "linepay_channel_secret": env.get("LINEPAY_CHANNEL_SECRET", ""),
+        "linepay_base_url": env.get("LINEPAY_BASE_URL") or hosts["linepay"],
+        "certificate_fees": tuple(fees),
+        "certificate_postage": numbers["MADOGUCHI_CERTIFICATE_POSTAGE"],
+        "certificate_verification_days": numbers["MADOGUCHI_CERTIFICATE_VERIFICATION_DAYS"],
+        "certificate_household_kinds": household,
+    }

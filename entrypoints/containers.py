@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,12 +15,16 @@ from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.banks.zengin_reading import ZenginResultReader
 from adapters.banks.zengin_transfer import ZenginTransferWriter
 from adapters.crypto import FieldCipher
+from adapters.documents.certificate_slip import ReportlabSlipRenderer
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.content import LineContent
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
+from adapters.payments.fake import FakePaymentGateway
+from adapters.payments.linepay import LinePayGateway
+from adapters.payments.paypay import PayPayGateway
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
@@ -32,6 +37,7 @@ from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, m
 from adapters.tasks.in_process import InProcessTaskQueue
 from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
 from adapters.totp import PyOtpCodes
+from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.menu import Menu, MenuEntry
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import builtin_procedures
@@ -39,8 +45,11 @@ from application.messaging.delivering_outbox import deliver_outbox
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
 from application.tasks import run_job
-from domain.values import AccountType
+from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
+from domain.certificates import CertificateKind
+from domain.values import AccountType, Money
 from entrypoints.config import Settings
+from entrypoints.payment_links import PayLinkSigner
 from entrypoints.tasks import build_task_registry
 
 __all__ = ["Container", "build_container"]
@@ -51,6 +60,14 @@ def _line_data_url(api_base_url: str, api_data_url: str) -> str:
     if api_data_url:
         return api_data_url
     return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
+def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
+                            household_kinds: list[str]) -> CertificatePolicy:
+    """The town's certificate settings as domain values (fees not given keep the defaults)."""
+    schedule = {**DEFAULT_FEES, **{CertificateKind(k): Money(v) for k, v in fees.items()}}
+    return CertificatePolicy(
+        fees=FeeSchedule(fees=schedule, postage=Money(postage)),
+        household=HouseholdRule(frozenset(CertificateKind(k) for k in household_kinds)),
+        verification_max_age=dt.timedelta(days=verification_days))
 
 
 class Container(containers.DeclarativeContainer):
@@ -95,7 +112,8 @@ class Container(containers.DeclarativeContainer):
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
-        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ")),
+        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
+                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
     )
 
     # Services: long work and the queue that runs it.
@@ -146,6 +164,32 @@ class Container(containers.DeclarativeContainer):
         test=providers.Singleton(FakeAtmCashProvider, clock),
         production=providers.Singleton(NoCashProvider),
     )
+    # Fees: certificate requests and the payment provider that takes the fee.
+    pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
+    payment_gateway = providers.Selector(
+        config.payments.kind,
+        fake=providers.Singleton(
+            FakePaymentGateway, config.public_url.as_(lambda u: f"{u}/payments/fake")),
+        paypay=providers.Singleton(
+            PayPayGateway, api_key=config.payments.paypay_api_key,
+            api_secret=config.payments.paypay_api_secret,
+            merchant_id=config.payments.paypay_merchant_id,
+            base_url=config.payments.paypay_base_url),
+        linepay=providers.Singleton(
+            LinePayGateway, channel_id=config.payments.linepay_channel_id,
+            channel_secret=config.payments.linepay_channel_secret,
+            base_url=config.payments.linepay_base_url),
+    )
+    certificate_policy = providers.Singleton(
+        certificate_policy_from, fees=config.certificates.fees,
+        postage=config.certificates.postage,
+        verification_days=config.certificates.verification_days,
+        household_kinds=config.certificates.household_kinds)
+    certificate_desk = providers.Singleton(CertificateDesk, certificate_policy,
+                                           pay_links.provided.pay_url)
+    procedure_handlers = providers.List(certificate_desk)
+    slip_renderer = providers.Singleton(ReportlabSlipRenderer)
+
     # Staff UI: one-time codes for the second factor.
     one_time_codes = providers.Singleton(PyOtpCodes)
     town_figures = providers.Factory(SqlTownFigures, engine)
@@ -184,9 +228,26 @@ def build_container(settings: Settings | None = None) -> Container:
             "api_base_url": settings.line_api_base_url,
             "api_data_url": settings.line_api_data_url,
         },
+        "payments": {
+            "kind": settings.payment_provider,
+            "paypay_api_key": settings.paypay_api_key,
+            "paypay_api_secret": settings.paypay_api_secret,
+            "paypay_merchant_id": settings.paypay_merchant_id,
+            "paypay_base_url": settings.paypay_base_url,
+            "linepay_channel_id": settings.linepay_channel_id,
+            "linepay_channel_secret": settings.linepay_channel_secret,
+            "linepay_base_url": settings.linepay_base_url,
+        },
+        "certificates": {
+            "fees": dict(settings.certificate_fees),
+            "postage": settings.certificate_postage,
+            "verification_days": settings.certificate_verification_days,
+            "household_kinds": list(settings.certificate_household_kinds),
+        },
     })
     # Long work that writes messages (a campaign) wakes the dispatcher as it goes.
     container.task_registry.add_kwargs(wake_outbox=lambda: container.outbox_notifier().wake())
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container
+

@@ -19,6 +19,7 @@ from domain.aggregates import Aggregate
 from domain.batches import BatchState, PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.cash_payouts import CashPayout, CashPayoutState
+from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
@@ -339,7 +340,22 @@ class FakeCashPayouts(_FakeRepository):
 
 
 class FakeCertificateRequests(_FakeRepository):
-    pass
+    def get_by_payment_reference(self, reference: str) -> CertificateRequest | None:
+        return self._first(payment_reference=reference)
+
+    def queue(self, *, states: Sequence[IssueState],
+              limit: int = 200) -> list[CertificateRequest]:
+        found = [r for r in self._store.values()
+                 if r.payment_state in {PaymentState.PAID, PaymentState.REFUNDED}
+                 and r.issue_state in states]
+        return sorted(found, key=lambda r: (r.paid_at, r.id))[:limit]
+
+    def pending_payments(self, *, started_before: dt.datetime,
+                         limit: int = 200) -> list[CertificateRequest]:
+        found = [r for r in self._store.values()
+                 if r.payment_state is PaymentState.PENDING
+                 and r.payment_started_at is not None and r.payment_started_at < started_before]
+        return sorted(found, key=lambda r: r.payment_started_at)[:limit]
 
 
 class FakeStaff(_FakeRepository):

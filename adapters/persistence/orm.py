@@ -231,6 +231,21 @@ certificate_requests = Table(
     Column("tracking_number", String(64)),
     Column("rejection_reason", Text, nullable=False),
     Column("requested_at", UTCDateTime),
+    Column("payment_provider", String(16)),
+    Column("payment_provider_id", String(64)),
+    Column("payment_url", Text),
+    Column("payment_id", String(64)),
+    Column("payment_attempts", Integer, nullable=False),
+    Column("payment_started_at", UTCDateTime),
+    Column("paid_at", UTCDateTime),
+    Column("refund_reference", String(80), unique=True),
+    Column("refunded_at", UTCDateTime),
+    Column("issued_at", UTCDateTime),
+    Column("mailed_at", UTCDateTime),
+    Column("issued_by", ID),
+    Column("version", Integer, nullable=False),  # two staff, or a return and the expiry job
+    Index("ix_certificate_requests_queue", "payment_state", "issue_state", "paid_at"),
+    Index("ix_certificate_requests_pending", "payment_state", "payment_started_at"),
 )
 
 staff_members = Table(
@@ -487,7 +502,8 @@ def start_mappers(cipher: FieldCipher) -> None:
     m(Disbursement, disbursements, properties={
         "_application": _writes_after(Application, disbursements.c.application_id),
     })
-    m(CertificateRequest, certificate_requests, properties={
+    m(CertificateRequest, certificate_requests, version_id_col=certificate_requests.c.version,
+      properties={
         "_requester": _writes_after(Resident, certificate_requests.c.requester_id),
         "_subject": _writes_after(Resident, certificate_requests.c.subject_id),
     })

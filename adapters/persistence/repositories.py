@@ -34,7 +34,7 @@ from domain.benefits import (
     PayoutMethod,
 )
 from domain.cash_payouts import CashPayout, CashPayoutState
-from domain.certificates import CertificateRequest
+from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdHead
@@ -462,6 +462,31 @@ class SqlDisbursementRepository(_Repository):
 
 class SqlCertificateRequestRepository(_Repository):
     model = CertificateRequest
+
+    def get_by_payment_reference(self, reference: str) -> CertificateRequest | None:
+        return self._one(CertificateRequest.payment_reference == reference)
+
+    def queue(self, *, states: Sequence[IssueState],
+              limit: int = 200) -> Sequence[CertificateRequest]:
+        """Paid (or refunded) requests in these issue states, the longest-waiting first."""
+        found = self.session.scalars(
+            select(CertificateRequest).where(
+                CertificateRequest.payment_state.in_([PaymentState.PAID,
+                                                      PaymentState.REFUNDED]),
+                CertificateRequest.issue_state.in_(list(states)))
+            .order_by(CertificateRequest.paid_at, CertificateRequest.id).limit(limit)).all()
+        self.tracked.update(found)
+        return found
+
+    def pending_payments(self, *, started_before: dt.datetime,
+                         limit: int = 200) -> Sequence[CertificateRequest]:
+        found = self.session.scalars(
+            select(CertificateRequest).where(
+                CertificateRequest.payment_state == PaymentState.PENDING,
+                CertificateRequest.payment_started_at < started_before)
+            .order_by(CertificateRequest.payment_started_at).limit(limit)).all()
+        self.tracked.update(found)
+        return found
 
 
 class SqlStaffRepository(_Repository):

@@ -8,6 +8,7 @@ is rolled back whole, as is the second of two concurrent deliveries: nothing of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from application.benefits.answering_notice import answer_notice
 from application.benefits.entering_account import finish_account_dialog
@@ -15,6 +16,7 @@ from application.benefits.notices import parse_notice_tap
 from application.benefits.reporting_status import STATUS_WORDS, status_messages
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
+from application.channels.procedure_handlers import ProcedureHandler
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.library import BENEFIT_ACCOUNT
@@ -44,14 +46,16 @@ ATTEMPTS = 3
 def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                          ids: IdGenerator, clock: Clock, menu: Menu,
                          identity_provider: IdentityProvider,
-                         banks: BankMaster | None = None) -> bool:
+                         banks: BankMaster | None = None,
+                         handlers: Sequence[ProcedureHandler] = ()) -> bool:
     """Returns False when the event had been handled before (nothing changed). Two events of
     one resident racing each other (a new identity, the same conversation) make the later one
     start again from a fresh read; nothing is half-written."""
     for attempt in range(ATTEMPTS):
         try:
             return _handle_once(event, uow=uow, engine=engine, ids=ids, clock=clock, menu=menu,
-                                identity_provider=identity_provider, banks=banks)
+                                identity_provider=identity_provider, banks=banks,
+                                handlers=handlers)
         except (ConcurrentUpdate, DuplicateError):
             if attempt == ATTEMPTS - 1:
                 raise
@@ -60,7 +64,8 @@ def handle_inbound_event(event: InboundEvent, *, uow: UnitOfWork, engine: Conver
 
 def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEngine,
                  ids: IdGenerator, clock: Clock, menu: Menu,
-                 identity_provider: IdentityProvider, banks: BankMaster | None) -> bool:
+                 identity_provider: IdentityProvider, banks: BankMaster | None,
+                 handlers: Sequence[ProcedureHandler] = ()) -> bool:
     now = clock.now()
     with uow:
         # Read first, write last: on SQLite the write lock is then held only briefly.
@@ -83,7 +88,7 @@ def _handle_once(event: InboundEvent, *, uow: UnitOfWork, engine: ConversationEn
             messages = [_verification_invite(verification.url)]
         else:
             messages = _respond(event, identity, current, uow=uow, engine=engine, ids=ids,
-                                now=now, menu=menu, banks=banks)
+                                now=now, menu=menu, banks=banks, handlers=_Handlers(handlers))
         # The inbox row last, after every read: added earlier, a read would flush it and a
         # repeat would fail there instead of at commit (and hold SQLite's write lock longer).
         try:  # the inbox refuses a second copy (at commit): no separate look-up first
@@ -120,9 +125,23 @@ def _is_inbox(error: DuplicateError) -> bool:
     return "inbox" in error.constraint
 
 
+class _Handlers:
+    """The procedure handlers that act around the dialog (see procedure_handlers.py)."""
+
+    def __init__(self, handlers: Sequence[ProcedureHandler]) -> None:
+        self.by_procedure = {handler.procedure_id: handler for handler in handlers}
+
+    def get(self, procedure_id: str) -> ProcedureHandler | None:
+        return self.by_procedure.get(procedure_id)
+
+    def for_postback(self, data: str) -> ProcedureHandler | None:
+        return next((h for h in self.by_procedure.values()
+                     if data.startswith(h.postback_prefix)), None)
+
+
 def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversation | None, *,
              uow: UnitOfWork, engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
-             menu: Menu, banks: BankMaster | None) -> list[OutgoingMessage]:
+             menu: Menu, banks: BankMaster | None, handlers: _Handlers) -> list[OutgoingMessage]:
     if event.kind is InboundKind.UNFOLLOW:
         identity.block(now)
         return []
@@ -133,7 +152,7 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversati
     if event.kind is InboundKind.POSTBACK:
         if event.data.startswith(START_PREFIX):
             return _start(event.data.removeprefix(START_PREFIX), identity, current, uow=uow,
-                          engine=engine, ids=ids, now=now, menu=menu)
+                          engine=engine, ids=ids, now=now, menu=menu, handlers=handlers)
         if event.data == MENU_DATA:
             return [menu.menu()]
         if event.data == STATUS_DATA:
@@ -142,8 +161,12 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversati
         if tap is not None:
             return answer_notice(tap, identity, uow=uow, engine=engine, ids=ids, now=now,
                                  banks=banks)
+        handler = handlers.for_postback(event.data)
+        if handler is not None:
+            return handler.on_postback(event.data, identity, uow=uow, ids=ids, now=now)
         if is_dialogue_postback(event.data) and current is not None:
-            return _continue(current, Input.tapped(event.data), engine=engine, uow=uow, now=now)
+            return _continue(current, Input.tapped(event.data), engine=engine, identity=identity,
+                             uow=uow, ids=ids, now=now, handlers=handlers)
         return [OutgoingMessage(text=STALE_BUTTON), menu.menu()]
 
     if event.kind is InboundKind.TEXT:
@@ -152,23 +175,29 @@ def _respond(event: InboundEvent, identity: ChannelIdentity, current: Conversati
         if event.text.strip() in STATUS_WORDS and current is None:
             return status_messages(identity, uow=uow)
         if current is not None:
-            return _continue(current, Input.typed(event.text), engine=engine, uow=uow, now=now)
+            return _continue(current, Input.typed(event.text), engine=engine, identity=identity,
+                             uow=uow, ids=ids, now=now, handlers=handlers)
         procedure_id = menu.procedure_for_text(event.text)
         if procedure_id is not None:
             return _start(procedure_id, identity, current, uow=uow, engine=engine, ids=ids,
-                          now=now, menu=menu)
+                          now=now, menu=menu, handlers=handlers)
         return [menu.menu()]
 
     if event.kind is InboundKind.IMAGE and current is not None:
-        return _continue(current, Input.photo(event.image_ref), engine=engine, uow=uow, now=now)
+        return _continue(current, Input.photo(event.image_ref), engine=engine,
+                         identity=identity, uow=uow, ids=ids, now=now, handlers=handlers)
     return [menu.menu()]
 
 
 def _start(procedure_id: str, identity: ChannelIdentity, current: object, *, uow: UnitOfWork,
            engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
-           menu: Menu) -> list[OutgoingMessage]:
+           menu: Menu, handlers: _Handlers) -> list[OutgoingMessage]:
     if procedure_id in STARTED_ELSEWHERE:
         return [menu.menu()]
+    handler = handlers.get(procedure_id)
+    refused = handler.before_start(identity, uow=uow, now=now) if handler else None
+    if refused is not None:
+        return refused
     try:
         turn = engine.start(ids.new_id(), identity.id, procedure_id)
     except DomainError as error:
@@ -180,13 +209,19 @@ def _start(procedure_id: str, identity: ChannelIdentity, current: object, *, uow
 
 
 def _continue(conversation: Conversation, received: Input, *, engine: ConversationEngine,
-              uow: UnitOfWork, now: dt.datetime) -> list[OutgoingMessage]:
+              identity: ChannelIdentity, uow: UnitOfWork, ids: IdGenerator, now: dt.datetime,
+              handlers: _Handlers) -> list[OutgoingMessage]:
     turn = engine.handle(conversation, received)
     messages = list(turn.messages)
-    if turn.finished and conversation.procedure_id == BENEFIT_ACCOUNT.id:
-        messages += finish_account_dialog(conversation.id, turn.answers, uow=uow, now=now)
-    elif turn.cancelled and conversation.procedure_id == BENEFIT_ACCOUNT.id:
-        application = uow.applications.get_by_account_conversation(conversation.id)
-        if application is not None:
-            application.account_conversation_id = None
+    if conversation.procedure_id == BENEFIT_ACCOUNT.id:
+        if turn.finished:
+            messages += finish_account_dialog(conversation.id, turn.answers, uow=uow, now=now)
+        elif turn.cancelled:
+            application = uow.applications.get_by_account_conversation(conversation.id)
+            if application is not None:
+                application.account_conversation_id = None
+        return messages
+    handler = handlers.get(conversation.procedure_id)
+    if turn.finished and handler is not None:
+        return handler.on_finish(turn.answers, identity, uow=uow, ids=ids, now=now)
     return messages

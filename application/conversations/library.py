@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.certificates.procedure import CERTIFICATE
 from application.conversations.procedures import (
     CONFIRM,
     AnswerType,
@@ -77,4 +78,4 @@ BENEFIT_ACCOUNT = Procedure(
 
 
 def builtin_procedures() -> dict[str, Procedure]:
-    return {procedure.id: procedure for procedure in (CONTACT, BENEFIT_ACCOUNT)}
+    return {procedure.id: procedure for procedure in (CONTACT, BENEFIT_ACCOUNT, CERTIFICATE)}

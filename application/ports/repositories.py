@@ -22,7 +22,7 @@ from domain.benefits import (
     PayoutMethod,
 )
 from domain.cash_payouts import CashPayout
-from domain.certificates import CertificateRequest
+from domain.certificates import CertificateRequest, IssueState
 from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdHead
@@ -180,6 +180,17 @@ class DisbursementRepository(Protocol):
 class CertificateRequestRepository(Protocol):
     def add(self, request: CertificateRequest) -> None: ...
     def get(self, request_id: str) -> CertificateRequest | None: ...
+    def get_by_payment_reference(self, reference: str) -> CertificateRequest | None: ...
+
+    def queue(self, *, states: Sequence[IssueState],
+              limit: int = 200) -> Sequence[CertificateRequest]:
+        """Paid (or refunded) requests in these issue states, the longest-waiting first."""
+        ...
+
+    def pending_payments(self, *, started_before: dt.datetime,
+                         limit: int = 200) -> Sequence[CertificateRequest]:
+        """Requests whose payment attempt started before this moment and is still open."""
+        ...
 
 
 class StaffRepository(Protocol):

@@ -8,14 +8,17 @@ from entrypoints.containers import Container, build_container
 from entrypoints.web.access import rule_of
 from entrypoints.web.api.batches import api_batches
 from entrypoints.web.api.benefits import api_v1_benefits
+from entrypoints.web.api.certificates import api_certificates
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
+from entrypoints.web.payments import payments
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
 from entrypoints.web.staff.benefits import staff_benefits
 from entrypoints.web.staff_batches import staff_batches
+from entrypoints.web.staff_certificates import staff_certificates
 
 __all__ = ["create_app"]
 
@@ -41,10 +44,13 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_v1_benefits)
     app.register_blueprint(line_webhook)
     app.register_blueprint(identity)
+    app.register_blueprint(api_certificates)
+    app.register_blueprint(payments)
     init_staff(app)
     app.register_blueprint(staff_benefits)
     app.register_blueprint(api_batches)
     app.register_blueprint(staff_batches)
+    app.register_blueprint(staff_certificates)
     _refuse_unguarded_routes(app)
     return app
 

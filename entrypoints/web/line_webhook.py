@@ -39,7 +39,8 @@ def receive():  # type: ignore[no-untyped-def]
             fresh = handle_inbound_event(
                 event, uow=services.uow(), engine=services.conversations(), ids=services.ids(),
                 clock=services.clock(), menu=services.menu(),
-                identity_provider=services.identity_provider(), banks=services.bank_master())
+                identity_provider=services.identity_provider(), banks=services.bank_master(),
+                handlers=services.procedure_handlers())
         except Exception:
             failed += 1
             log.exception("LINE event %s could not be handled", event.external_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from application.certificates.procedure import CERTIFICATE
 from application.conversations.library import BENEFIT_ACCOUNT, CONTACT, builtin_procedures
 from application.conversations.procedures import (
     CONFIRM,
@@ -62,7 +63,8 @@ def test_a_template_leaves_out_what_is_left_at_its_default() -> None:
 
 
 def test_the_library_registers_each_procedure_under_its_id() -> None:
-    assert builtin_procedures() == {"contact": CONTACT, "benefit_account": BENEFIT_ACCOUNT}
+    assert builtin_procedures() == {"contact": CONTACT, "benefit_account": BENEFIT_ACCOUNT,
+                                    "certificate": CERTIFICATE}
 
 
 def _broken(change: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from entrypoints.web.api.openapi_batches import batch_paths, batch_schemas
 from entrypoints.web.api.openapi_benefits import BENEFIT_PATHS, BENEFIT_SCHEMAS
+from entrypoints.web.api.openapi_certificates import CERTIFICATE_PATHS, CERTIFICATE_SCHEMAS
 
 __all__ = ["openapi_document"]
 
@@ -138,6 +139,7 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
             **batch_paths(),
+            **CERTIFICATE_PATHS,
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
@@ -223,6 +225,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 **batch_schemas(),
+                **CERTIFICATE_SCHEMAS,
             },
         },
     }

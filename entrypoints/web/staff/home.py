@@ -18,7 +18,7 @@ from entrypoints.web.staff.nav import NavEntry, register_nav
 register_nav(staff, NavEntry("ダッシュボード", "staff.dashboard", Permission.VIEW_DASHBOARD, 10))
 
 _CERTIFICATE_STATES = {"waiting": "交付待ち", "issued": "交付済み", "mailed": "郵送済み",
-                       "rejected": "交付不可"}
+                       "rejected": "交付不可", "withdrawn": "取り下げ"}
 
 
 def _application_label(value: str) -> str:

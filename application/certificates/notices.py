@@ -1,0 +1,92 @@
+"""What the resident is told about their request, written to the outbox with the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from application.messaging.codec import messages_to_json
+from application.outbox import OutboxMessage
+from application.ports.clock import IdGenerator
+from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.unit_of_work import UnitOfWork
+from domain.certificates import CertificateRequest
+
+__all__ = [
+    "issued",
+    "lapsed",
+    "mailed",
+    "paid",
+    "pay_button",
+    "receipt_number",
+    "rejected",
+    "tell_requester",
+    "what",
+]
+
+
+def receipt_number(request: CertificateRequest) -> str:
+    """The number the resident quotes when they call (受付番号)."""
+    return request.id[-8:].upper()
+
+
+def what(request: CertificateRequest) -> str:
+    return f"{request.kind.label}（{request.copies}通）"
+
+
+def pay_button(url: str, text: str, total: str) -> OutgoingMessage:
+    return OutgoingMessage(text=text, style=MessageStyle.BUTTONS, alt_text="手数料のお支払い",
+                           choices=(Choice(label=f"支払う（{total}）", data="", url=url),))
+
+
+def paid(request: CertificateRequest) -> list[OutgoingMessage]:
+    return [OutgoingMessage(text=(
+        f"{what(request)}の手数料 {request.total.format()} のお支払いを確認しました。"
+        f"\n受付番号: {receipt_number(request)}\n"
+        "職員が内容を確認し、住民登録の住所へ郵送します。発送したらこのトークでお知らせします。"))]
+
+
+def lapsed(request: CertificateRequest, pay_url: str, *, cancelled: bool) -> list[OutgoingMessage]:
+    why = "お支払いが取り消されました" if cancelled else "お支払いの期限が切れました"
+    return [pay_button(pay_url, (
+        f"{what(request)}の手数料について、{why}。請求はまだ受け付けていません。\n"
+        "お支払いになる場合は、下のボタンからもう一度お進みください。"),
+        request.total.format())]
+
+
+def issued(request: CertificateRequest) -> list[OutgoingMessage]:
+    return [OutgoingMessage(text=(
+        f"ご請求の{what(request)}を交付しました（受付番号: {receipt_number(request)}）。"
+        "準備ができしだい、住民登録の住所へ郵送します。"))]
+
+
+def mailed(request: CertificateRequest) -> list[OutgoingMessage]:
+    text = (f"ご請求の{what(request)}を郵送しました（受付番号: {receipt_number(request)}）。"
+            "数日でお手元に届きます。")
+    if request.tracking_number:
+        text += f"\n追跡番号: {request.tracking_number}"
+    return [OutgoingMessage(text=text)]
+
+
+def rejected(request: CertificateRequest, *, refunded: bool) -> list[OutgoingMessage]:
+    text = (f"申し訳ありません。ご請求の{what(request)}は交付できませんでした"
+            f"（受付番号: {receipt_number(request)}）。\n理由: {request.rejection_reason}")
+    if refunded:
+        text += (f"\nお支払いいただいた手数料 {request.total.format()} は、"
+                 "お支払いに使われた方法へ全額返金しました。")
+    return [OutgoingMessage(text=text)]
+
+
+def tell_requester(request: CertificateRequest, messages: Sequence[OutgoingMessage], *,
+                   uow: UnitOfWork, ids: IdGenerator, now: dt.datetime) -> int:
+    """Queue the messages to every channel the requester can be reached on; returns how many
+    channels were written to."""
+    told = 0
+    for identity in uow.channel_identities.linked_to(request.requester_id):
+        if not identity.reachable:
+            continue
+        uow.outbox.add(OutboxMessage(
+            id=ids.new_id(), channel=identity.channel, recipient=identity.address,
+            payload={"messages": messages_to_json(list(messages))}, created_at=now))
+        told += 1
+    return told

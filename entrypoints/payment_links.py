@@ -1,0 +1,37 @@
+"""The links around a fee payment: the resident's signed pay link (it goes out in a chat
+message, so it carries an HMAC of the request id instead of needing a log-in), and the pages
+the provider sends the payer back to."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from application.certificates.paying_fee import PaymentLinks
+
+__all__ = ["PayLinkSigner"]
+
+
+class PayLinkSigner:
+    def __init__(self, secret_key: str, public_url: str) -> None:
+        self._key = hashlib.sha256(f"pay-link:{secret_key}".encode()).digest()
+        self._base = public_url.rstrip("/")
+
+    def token(self, request_id: str) -> str:
+        return hmac.new(self._key, request_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def verify(self, request_id: str, token: str) -> bool:
+        return hmac.compare_digest(self.token(request_id), token or "")
+
+    def pay_url(self, request_id: str) -> str:
+        return f"{self._base}/payments/certificates/{request_id}/pay?t={self.token(request_id)}"
+
+    def return_url(self, reference: str) -> str:
+        return f"{self._base}/payments/return/{reference}"
+
+    def cancel_url(self, reference: str) -> str:
+        return f"{self._base}/payments/return/{reference}?cancelled=1"
+
+    def links(self) -> PaymentLinks:
+        return PaymentLinks(return_url=self.return_url, cancel_url=self.cancel_url,
+                            pay_url=self.pay_url)

@@ -1,0 +1,175 @@
+"""REST API v1: the certificate issue queue. Paid requests in order; one request with the
+applicant's verified facts (every look is recorded); issue, mail, reject (the fee refunded)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, g, jsonify, make_response, request
+
+from application.audit.recording import record_now
+from application.certificates.issuing_certificate import (
+    HandleCertificateRequest,
+    RefundFailed,
+    StaffAction,
+    handle_certificate_request,
+)
+from application.certificates.notices import receipt_number
+from application.certificates.queue import QUEUE_STATES, list_queue, request_file
+from application.ports.audit import AuditEntry
+from domain.access import Permission
+from domain.certificates import CertificateRequest, IssueState
+from domain.residents import Resident
+from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.v1 import _facts_json
+from entrypoints.web.errors import ApiError
+from entrypoints.web.services import container
+
+__all__ = ["api_certificates"]
+
+api_certificates = Blueprint("api_certificates", __name__, url_prefix="/api/v1")
+access_log = logging.getLogger("madoguchi.access")  # who looked at what; never the data
+
+
+@api_certificates.get("/certificate-requests")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def list_certificate_requests():  # type: ignore[no-untyped-def]
+    """Paid requests waiting to be issued or mailed, the longest-waiting first."""
+    wanted = request.args.get("state")
+    if wanted is None:
+        states = QUEUE_STATES
+    else:
+        try:
+            states = (IssueState(wanted),)
+        except ValueError:
+            raise ApiError(422, "invalid_field", "state は waiting、issued、mailed、rejected "
+                                                 "のいずれかです。") from None
+    requests = list_queue(uow=container().uow(), states=states)
+    return jsonify({"certificate_requests": [_request_json(r) for r in requests]})
+
+
+@api_certificates.get("/certificate-requests/<request_id>")
+@requires_api_permission(Permission.VIEW_RESIDENTS)
+def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    file = request_file(request_id, uow=services.uow())
+    record_now(_audit("certificate_request.view", request_id), uow=services.uow(),
+               clock=services.clock())
+    access_log.info("api key %s viewed certificate request %s", g.api_key_id, request_id)
+    body = _request_json(file.request)
+    body["requester"] = _person_json(file.requester)
+    body["subject"] = _person_json(file.subject)
+    return jsonify(body)
+
+
+@api_certificates.get("/certificate-requests/<request_id>/slip.pdf")
+@requires_api_permission(Permission.VIEW_RESIDENTS)
+def certificate_request_slip(request_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    file = request_file(request_id, uow=services.uow())
+    pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
+                                          printed_at=services.clock().now())
+    record_now(_audit("certificate_request.print", request_id), uow=services.uow(),
+               clock=services.clock())
+    access_log.info("api key %s printed the slip of certificate request %s", g.api_key_id,
+                    request_id)
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = \
+        f'inline; filename="certificate-request-{request_id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api_certificates.post("/certificate-requests/<request_id>/issue")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def issue_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
+    return _act(request_id, StaffAction.ISSUE)
+
+
+@api_certificates.post("/certificate-requests/<request_id>/mail")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def mail_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
+    body = _optional_body()
+    tracking = body.get("tracking_number")
+    if tracking is not None and not isinstance(tracking, str):
+        raise ApiError(422, "invalid_field", "項目「tracking_number」は文字列で指定してください。")
+    return _act(request_id, StaffAction.MAIL, tracking_number=tracking)
+
+
+@api_certificates.post("/certificate-requests/<request_id>/reject")
+@requires_api_permission(Permission.DECIDE_APPLICATIONS)
+def reject_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
+    reason = _optional_body().get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ApiError(422, "missing_field", "項目「reason」（交付できない理由）を指定して"
+                                             "ください。")
+    return _act(request_id, StaffAction.REJECT, reason=reason)
+
+
+def _act(request_id: str, action: StaffAction, **details: Any):  # type: ignore[no-untyped-def]
+    services = container()
+    try:
+        done = handle_certificate_request(
+            HandleCertificateRequest(request_id=request_id, staff_id=g.api_key_id,
+                                     action=action, **details),
+            uow=services.uow(), ids=services.ids(), clock=services.clock(),
+            gateway=services.payment_gateway(),
+            audit=_audit(f"certificate_request.{action.value}", request_id))
+    except RefundFailed as error:  # the provider's doing: nothing was recorded
+        raise ApiError(502, error.code, error.message) from None
+    services.outbox_notifier().wake()
+    access_log.info("api key %s: %s certificate request %s", g.api_key_id, action.value,
+                    request_id)
+    return jsonify(_request_json(done))
+
+
+def _audit(action: str, request_id: str) -> AuditEntry:
+    """The audit entry of an API call: the actor is the API key."""
+    return AuditEntry(actor_id=g.api_key_id, actor_label=f"apikey:{g.api_key_id}",
+                      action=action, target_type="certificate_request", target_id=request_id,
+                      ip=(request.remote_addr or "")[:64])
+
+
+def _optional_body() -> dict[str, Any]:
+    if not request.get_data():
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
+    return body
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _request_json(r: CertificateRequest) -> dict[str, Any]:
+    return {
+        "id": r.id, "receipt_number": receipt_number(r), "kind": r.kind.value,
+        "kind_label": r.kind.label, "copies": r.copies, "items": sorted(r.items),
+        "purpose": r.purpose, "delivery": r.delivery.value,
+        "for_self": r.subject_id == r.requester_id,
+        "fee_per_copy": r.fee_per_copy.yen, "postage": r.postage.yen, "total": r.total.yen,
+        "payment_state": r.payment_state.value, "payment_provider": r.payment_provider,
+        "issue_state": r.issue_state.value, "tracking_number": r.tracking_number,
+        "rejection_reason": r.rejection_reason or None,
+        "requested_at": _iso(r.requested_at), "paid_at": _iso(r.paid_at),
+        "issued_at": _iso(r.issued_at), "mailed_at": _iso(r.mailed_at),
+        "refunded_at": _iso(r.refunded_at),
+    }
+
+
+def _person_json(resident: Resident | None) -> dict[str, Any] | None:
+    if resident is None:
+        return None
+    verification = resident.verification
+    return {
+        "resident_id": resident.id, "resident_number": resident.resident_number,
+        "registry_status": resident.registry_status.label,
+        "facts": _facts_json(resident.facts) if resident.facts else None,
+        "verified": resident.is_verified,
+        "verified_by": verification.provider if verification else None,
+        "verified_at": _iso(verification.verified_at) if verification else None,
+    }

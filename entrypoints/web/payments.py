@@ -1,0 +1,119 @@
+"""The payer's browser: the signed pay link from the chat, the page the provider sends the
+payer back to (the outcome is read from the provider, never from the query string), and the
+fake provider's pay page for development."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, redirect, render_template, request
+
+from adapters.payments.fake import FakePaymentGateway
+from application.certificates.paying_fee import SettleOutcome, settle_payment, start_payment
+from application.ports.payments import PaymentError, PaymentStatus
+from application.ports.unit_of_work import ConcurrentUpdate
+from domain.errors import DomainError, NotFound
+from entrypoints.web.access import public
+from entrypoints.web.services import container
+
+__all__ = ["payments"]
+
+log = logging.getLogger(__name__)
+
+payments = Blueprint("payments", __name__, url_prefix="/payments")
+
+_TRY_LATER = ("決済サービスに接続できませんでした。お手数ですが、しばらくしてからLINEのトークの"
+              "ボタンでもう一度お試しください。")
+_MESSAGES = {
+    SettleOutcome.PAID: "お支払いを確認しました。LINEのトークに戻ってください。",
+    SettleOutcome.ALREADY_PAID: "この請求の手続きはすでに済んでいます。LINEのトークをご確認"
+                                "ください。",
+    SettleOutcome.WAITING: "お支払いの完了をまだ確認できません。お支払いが済んでいれば、まもなく"
+                           "LINEのトークでお知らせします。",
+    SettleOutcome.LAPSED: "お支払いは完了しませんでした。請求はまだ受け付けていません。LINEの"
+                          "トークのボタンから、もう一度お進みいただけます。",
+}
+
+
+def _page(ok: bool, message: str, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template("payment_result.html", ok=ok, message=message), status
+
+
+@payments.get("/certificates/<request_id>/pay")
+@public  # the link carries an HMAC of the request id (it is sent to the resident's chat)
+def pay(request_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    if not services.pay_links().verify(request_id, request.args.get("t", "")):
+        return _page(False, "このリンクは正しくありません。LINEのトークのボタンからお進み"
+                            "ください。", 404)
+    try:
+        url = start_payment(request_id, uow=services.uow(), gateway=services.payment_gateway(),
+                            clock=services.clock(), links=services.pay_links().links())
+    except NotFound as error:
+        return _page(False, error.message, 404)
+    except DomainError as error:
+        return _page(False, error.message, 409)
+    except ConcurrentUpdate:
+        return _page(False, "ほかの操作と重なりました。もう一度お試しください。", 409)
+    except PaymentError as error:
+        log.warning("payment could not be started: %s", error.code or "unknown")
+        return _page(False, _TRY_LATER, 502)
+    return redirect(url, 303)
+
+
+@payments.get("/return/<reference>")
+@public  # only says which payment to look at; the outcome is read from the provider
+def payment_return(reference: str):  # type: ignore[no-untyped-def]
+    services = container()
+    try:
+        settled = settle_payment(
+            reference, cancelled=request.args.get("cancelled") == "1", uow=services.uow(),
+            gateway=services.payment_gateway(), clock=services.clock(), ids=services.ids(),
+            links=services.pay_links().links())
+    except NotFound as error:
+        return _page(False, error.message, 404)
+    except DomainError as error:
+        return _page(False, error.message, 409)
+    except ConcurrentUpdate:  # a second return at the same moment: the first one records it
+        return _page(True, _MESSAGES[SettleOutcome.WAITING])
+    except PaymentError as error:
+        log.warning("payment could not be read: %s", error.code or "unknown")
+        return _page(False, _TRY_LATER, 502)
+    services.outbox_notifier().wake()
+    ok = settled.outcome in {SettleOutcome.PAID, SettleOutcome.ALREADY_PAID,
+                             SettleOutcome.WAITING}
+    return _page(ok, _MESSAGES[settled.outcome])
+
+
+# -- the fake provider's pay page (development and demonstrations) -------------------------------
+
+def _fake() -> FakePaymentGateway:
+    services = container()
+    gateway = services.payment_gateway()
+    if services.config.environment() == "production" or \
+            not isinstance(gateway, FakePaymentGateway):
+        abort(404)
+    return gateway
+
+
+@payments.get("/fake/<provider_id>")
+@public
+def fake_page(provider_id: str):  # type: ignore[no-untyped-def]
+    payment = _fake().find(provider_id)
+    if payment is None:
+        abort(404)
+    return render_template("payment_fake.html", payment=payment,
+                           open=payment.status is PaymentStatus.CREATED)
+
+
+@payments.post("/fake/<provider_id>")
+@public
+def fake_pay(provider_id: str):  # type: ignore[no-untyped-def]
+    gateway = _fake()
+    if gateway.find(provider_id) is None:
+        abort(404)
+    if request.form.get("action") == "pay":
+        payment = gateway.pay(provider_id)
+        return redirect(payment.return_url, 303)
+    payment = gateway.decline(provider_id)
+    return redirect(payment.cancel_url, 303)
