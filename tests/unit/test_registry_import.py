@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Self
@@ -633,11 +632,9 @@ def generated_registry(households: int) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def test_a_file_of_twenty_thousand_rows_imports_quickly(town: Town) -> None:
-    text = generated_registry(8_000)  # 20,000 persons
-    started = time.perf_counter()
-    report = town.import_csv(text, batch_size=5_000)
-    elapsed = time.perf_counter() - started
-    assert (report.rows_read, report.created, report.households_created) == (20_000, 20_000,
-                                                                             8_000)
-    assert elapsed < 30, f"{elapsed:.1f} s"  # about 3 s on an idle 2-core machine
+def test_a_file_of_many_batches_imports_whole(town: Town) -> None:
+    """Households split across batch boundaries are written whole (speed is bench/'s job)."""
+    text = generated_registry(2_000)  # 5,000 persons
+    report = town.import_csv(text, batch_size=700)
+    assert (report.rows_read, report.created, report.households_created) == (5_000, 5_000,
+                                                                             2_000)
