@@ -274,12 +274,30 @@ class Application(Aggregate):
         self._move(ApplicationStatus.DECLINED)
         self.record(ApplicationDeclined(application_id=self.id))
 
+    def start_account_correction(self, conversation_id: str) -> None:
+        """The transfer failed (振込不能): the resident enters a corrected account in a dialog."""
+        if self.status is not ApplicationStatus.PAYMENT_FAILED:
+            raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を登録し直す"
+                                    "必要はありません。", code="illegal_state")
+        self.account_conversation_id = conversation_id
+
+    def correct_account(self, *, account: BankAccount, passbook_photo: str | None) -> None:
+        """A corrected account after a failed transfer; staff compare its photo before the
+        re-payment (a new disbursement in a new batch)."""
+        if self.status is not ApplicationStatus.PAYMENT_FAILED:
+            raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を登録し直す"
+                                    "必要はありません。", code="illegal_state")
+        self.payout_method = PayoutMethod.BANK_TRANSFER
+        self.payee_account, self.passbook_photo = account, passbook_photo
+        self.account_checked_by = self.account_checked_at = None
+        self.account_conversation_id = None
+
     def check_account(self, *, by: str, at: dt.datetime) -> None:
         """Staff compared the passbook photo with the account the resident entered."""
         if self.passbook_photo is None:
             raise IllegalTransition("この申請には確認する通帳の写真がありません。",
                                     code="no_passbook_photo")
-        if self.status is not ApplicationStatus.CONFIRMED:
+        if self.status not in (ApplicationStatus.CONFIRMED, ApplicationStatus.PAYMENT_FAILED):
             raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を確認"
                                     "できません。")
         self.account_checked_by, self.account_checked_at = by, at

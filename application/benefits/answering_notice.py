@@ -42,6 +42,10 @@ def answer_notice(tap: NoticeTap, identity: ChannelIdentity, *, uow: UnitOfWork,
     refusal = _who_may_answer(application, identity, uow=uow)
     if refusal is not None:
         return [OutgoingMessage(refusal)]
+    if application.status is ApplicationStatus.PAYMENT_FAILED and tap.answer == ANSWER_OTHER:
+        # 振込不能: the corrected account (the application window does not matter any more)
+        return _start_account_dialog(application, identity, uow=uow, engine=engine, ids=ids,
+                                     now=now, correction=True)
     already = _already_answered(application, program)
     if already is not None:
         return [OutgoingMessage(already)]
@@ -105,11 +109,14 @@ def _received(program: BenefitProgram) -> OutgoingMessage:
 
 def _start_account_dialog(application: Application, identity: ChannelIdentity, *,
                           uow: UnitOfWork, engine: ConversationEngine, ids: IdGenerator,
-                          now: dt.datetime) -> list[OutgoingMessage]:
+                          now: dt.datetime, correction: bool = False) -> list[OutgoingMessage]:
     turn = engine.start(ids.new_id(), identity.id, BENEFIT_ACCOUNT.id)
     current = uow.conversations.current_for(identity.id)
     if current is not None:  # starting something new ends what was open
         current.cancel(now=now)
-    application.start_account_dialog(turn.conversation.id)
+    if correction:
+        application.start_account_correction(turn.conversation.id)
+    else:
+        application.start_account_dialog(turn.conversation.id)
     uow.conversations.add(turn.conversation)
     return list(turn.messages)

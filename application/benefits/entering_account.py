@@ -11,7 +11,7 @@ from typing import Any
 
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
-from domain.benefits import PayoutMethod
+from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.errors import DomainError
 from domain.values import BankAccount
 
@@ -32,6 +32,12 @@ def finish_account_dialog(conversation_id: str, answers: Mapping[str, Any], *,
                                  branch_code=str(answers["branch"]),
                                  account_type=str(answers["account_type"]),
                                  number=str(answers["number"]), holder=str(answers["holder"]))
+        if application.status is ApplicationStatus.PAYMENT_FAILED:
+            application.correct_account(account=account,
+                                        passbook_photo=str(answers["passbook"]))
+            return [OutgoingMessage(
+                f"「{program.name}」の新しい振込先（{account.masked()}）を受け付けました。職員が"
+                "通帳の写真を確認してから、あらためてお振り込みします。")]
         application.confirm(program=program, at=now, payout_method=PayoutMethod.BANK_TRANSFER,
                             payee_account=account, passbook_photo=str(answers["passbook"]))
     except DomainError as error:

@@ -11,7 +11,7 @@ from application.messaging.codec import messages_to_json
 from application.outbox import OutboxMessage
 from application.ports.audit import AuditEntry
 from application.ports.clock import Clock, IdGenerator
-from application.ports.messaging import OutgoingMessage
+from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission, allows
 from domain.batches import PaymentAuditEntry, PaymentBatch
@@ -71,7 +71,7 @@ def load_batch(uow: UnitOfWork, batch_id: str) -> PaymentBatch:
 
 
 def notify_household(uow: UnitOfWork, ids: IdGenerator, *, household_id: str, text: str,
-                     at: dt.datetime) -> int:
+                     at: dt.datetime, choices: tuple[Choice, ...] = ()) -> int:
     """Queue `text` to the household's linked LINE (or other) identities that still follow
     us: the head's first, else the other members'. Returns how many were queued."""
     household = uow.households.get(household_id)
@@ -84,7 +84,9 @@ def notify_household(uow: UnitOfWork, ids: IdGenerator, *, household_id: str, te
         for identity in identities:
             uow.outbox.add(OutboxMessage(
                 id=ids.new_id(), channel=identity.channel, recipient=identity.address,
-                payload={"messages": messages_to_json([OutgoingMessage(text=text)])},
+                payload={"messages": messages_to_json([OutgoingMessage(
+                    text=text, choices=choices,
+                    style=MessageStyle.BUTTONS if choices else MessageStyle.PLAIN)])},
                 created_at=at))
         if identities:
             return len(identities)

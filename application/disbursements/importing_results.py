@@ -13,8 +13,10 @@ from collections.abc import Iterable
 
 from attrs import field, frozen
 
+from application.benefits.notices import ANSWER_OTHER, NOTICE_PREFIX
 from application.disbursements.common import Actor, audit, load_batch, notify_household
 from application.ports.clock import Clock, IdGenerator
+from application.ports.messaging import Choice
 from application.ports.payouts import TransferResult
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -57,9 +59,14 @@ class ImportReport:
 
 def failure_message(program_name: str, reason: str) -> str:
     return (f"{program_name}を、ご指定の口座へ振り込むことができませんでした（理由: {reason}）。"
-            "お手数ですが、正しい口座（金融機関・支店・口座番号・名義）を、このLINEの"
-            "メニューの「お問い合わせ」か役場の窓口からお知らせください。確認でき次第、"
+            "お手数ですが、下の「口座を登録し直す」から正しい口座（金融機関・支店・口座番号・"
+            "名義）と通帳の写真を送るか、役場の窓口でお知らせください。確認でき次第、"
             "あらためてお振り込みします。")
+
+
+def correction_button(application_id: str) -> Choice:
+    """The failure message's button: the benefit account dialog, for this application."""
+    return Choice("口座を登録し直す", f"{NOTICE_PREFIX}{application_id}:{ANSWER_OTHER}")
 
 
 def import_results(command: ImportResults, results: Iterable[TransferResult], *,
@@ -141,7 +148,7 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
             notified += notify_household(uow, ids, household_id=application.household_id,
                                          text=failure_message(program_name,
                                                               disbursement.failure_reason),
-                                         at=now)
+                                         at=now, choices=(correction_button(application.id),))
         if command.settle_unlisted:
             settled += uow.disbursements.move_batch(batch.id, from_status=D.EXPORTED,
                                                     to_status=D.SETTLED, settled_at=now)

@@ -36,6 +36,9 @@ def repay_application(command: RepayApplication, *, uow: UnitOfWork, ids: IdGene
             raise IllegalTransition("この申請には支払中の支払があります。", code="already_paying")
         account = command.account
         if application.payout_method is PayoutMethod.BANK_TRANSFER and account is None:
+            if application.awaits_account_check:
+                raise IllegalTransition("住民が登録し直した口座を、通帳の写真で確認してから"
+                                        "再支払を登録してください。", code="account_not_checked")
             account = application.payee_account
         disbursement = Disbursement.repayment(id=ids.new_id(), application=application,
                                               payee_account=account, at=now)

@@ -15,7 +15,9 @@ from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.csv_io import CsvFile
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from application.benefits.answering_notice import NOT_FOR_YOU, answer_notice
+from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
+from application.benefits.entering_account import finish_account_dialog
 from application.benefits.entering_paper_application import (
     EnterPaperApplication,
     enter_paper_application,
@@ -275,3 +277,33 @@ def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
                            ids=town.ids, clock=town.clock)
     with town.uow() as uow:
         assert uow.programs.get("p1").status is ProgramStatus.WITHDRAWN
+
+
+def test_after_a_failed_transfer_the_resident_registers_a_corrected_account(town: Town) -> None:
+    town.send()
+    application_id = town.application().id
+    with town.uow() as uow:
+        program = uow.programs.get("p1")
+        application = uow.applications.get(application_id)
+        application.confirm(program=program, at=NOW, payout_method=builders.PayoutMethod
+                            .BANK_TRANSFER, payee_account=builders.account())
+        application.approve(by="s1", at=NOW)
+        application.mark_payment_failed()
+        uow.commit()
+    town.clock.current = builders.CLOSES + dt.timedelta(days=10)  # long after the window
+
+    assert "振込不能" in town.tap(application_id, "yes")
+    assert "金融機関" in town.tap(application_id, "other")
+    conversation_id = town.application().account_conversation_id
+    assert conversation_id is not None
+    with town.uow() as uow:
+        messages = finish_account_dialog(conversation_id, {
+            "bank": "0001", "branch": "001", "account_type": "1", "number": "7777777",
+            "holder": "ヤマダ タロウ", "passbook": "line:42"}, uow=uow, now=town.clock.now())
+        uow.commit()
+    assert "新しい振込先（＊＊＊＊777）を受け付けました" in messages[0].text
+    corrected = town.application()
+    assert corrected.status is ApplicationStatus.PAYMENT_FAILED
+    assert corrected.payee_account.number == "7777777" and corrected.awaits_account_check
+    check_account(application_id, staff_id="s1", uow=town.uow(), clock=town.clock)
+    assert not town.application().awaits_account_check
