@@ -161,6 +161,9 @@ class FakeApplications(_FakeRepository):
         return self._where(program_id=program_id)
 
 
+    def by_ids(self, application_ids: Sequence[str]) -> dict[str, Application]:
+        return {i: self._store[i] for i in application_ids if i in self._store}
+
     def for_households(self, program_id: str,
                        household_ids: Sequence[str]) -> dict[str, Application]:
         wanted = set(household_ids)

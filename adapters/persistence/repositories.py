@@ -225,6 +225,12 @@ class SqlApplicationRepository(_Repository):
         return found
 
 
+    def by_ids(self, application_ids: Sequence[str]) -> dict[str, Application]:
+        found = self.session.scalars(
+            select(Application).where(Application.id.in_(list(application_ids)))).all()
+        self.tracked.update(found)
+        return {application.id: application for application in found}
+
     def for_households(self, program_id: str,
                        household_ids: Sequence[str]) -> dict[str, Application]:
         if not household_ids:

@@ -81,8 +81,9 @@ def _decide_chunk(command: DecideApplications, chunk: Sequence[str], *, uow: Uni
         program = uow.programs.get(command.program_id)
         if program is None:
             raise NotFound("給付金が見つかりません。")
+        found = uow.applications.by_ids(chunk)
         for application_id in chunk:
-            application = uow.applications.get(application_id)
+            application = found.get(application_id)
             if application is None or application.program_id != program.id:
                 refused.append((application_id, "この給付金の申請ではありません。"))
                 continue

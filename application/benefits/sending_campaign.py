@@ -16,7 +16,7 @@ from typing import Any
 from attrs import frozen
 
 from application.benefits.notices import notice
-from application.benefits.reach import PAGE, reach_of
+from application.benefits.reach import PAGE, eligible_pages, reach_of
 from application.jobs import Job
 from application.messaging.codec import messages_to_json
 from application.outbox import OutboxMessage
@@ -65,11 +65,9 @@ def preview_campaign(program_id: str, *, uow: UnitOfWork, clock: Clock,
                      banks: BankMaster | None) -> CampaignPreview:
     recipients = already = postal = 0
     example: OutgoingMessage | None = None
-    after = ""
     with uow:
         program = _sendable(uow.programs.get(program_id), clock.now())
-        while page := uow.eligibility.page(program_id, after=after, limit=PAGE):
-            after = page[-1]
+        for page in eligible_pages(program_id, uow=uow):
             reached = reach_of(page, uow=uow)
             existing = uow.applications.for_households(program_id, page)
             for household in reached:

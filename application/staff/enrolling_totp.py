@@ -9,8 +9,8 @@ from application.ports.audit import AuditEntry
 from application.ports.clock import Clock
 from application.ports.staff_security import OneTimeCodes
 from application.ports.unit_of_work import UnitOfWork
+from application.staff.signing_in import sign_in_state
 from domain.errors import InvalidValue, NotFound
-from domain.staff_sign_in import StaffSignIn
 
 __all__ = ["EnableTotp", "enable_totp"]
 
@@ -35,10 +35,7 @@ def enable_totp(command: EnableTotp, *, uow: UnitOfWork, codes: OneTimeCodes,
         member = uow.staff.get(command.staff_id)
         if member is None:
             raise NotFound("職員が見つかりません。")
-        state = uow.sign_ins.get(member.id)
-        if state is None:
-            state = StaffSignIn(staff_id=member.id)
-            uow.sign_ins.add(state)
+        state = sign_in_state(uow, member.id)
         state.enable_totp(command.secret, step)
         uow.audit.append(AuditEntry(actor_id=member.id, actor_label=member.login_id,
                                     action="staff.totp_enabled", target_type="staff",

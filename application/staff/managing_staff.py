@@ -8,9 +8,9 @@ from attrs import frozen
 from application.ports.audit import AuditEntry
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.staff.signing_in import sign_in_state
 from domain.errors import InvalidValue, NotFound
 from domain.staff import StaffMember
-from domain.staff_sign_in import StaffSignIn
 
 __all__ = ["ChangeStaffAccount", "StaffChange", "change_staff_account"]
 
@@ -39,10 +39,7 @@ def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork, clock:
         member = uow.staff.get(command.staff_id)
         if member is None:
             raise NotFound("職員が見つかりません。")
-        state = uow.sign_ins.get(member.id)
-        if state is None:
-            state = StaffSignIn(staff_id=member.id)
-            uow.sign_ins.add(state)
+        state = sign_in_state(uow, member.id)
         if command.change == StaffChange.UNLOCK:
             state.failed_attempts, state.locked_until = 0, None
         elif command.change == StaffChange.RESET_TOTP:

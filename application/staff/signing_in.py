@@ -18,7 +18,15 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 
-__all__ = ["ConfirmCode", "SignIn", "SignInOutcome", "SignInResult", "confirm_code", "sign_in"]
+__all__ = [
+    "ConfirmCode",
+    "SignIn",
+    "SignInOutcome",
+    "SignInResult",
+    "confirm_code",
+    "sign_in",
+    "sign_in_state",
+]
 
 WRONG_PASSWORD = "ログインIDまたはパスワードが違います。"
 WRONG_CODE = "確認コードが違います。認証アプリに表示されている6桁の数字を入力してください。"
@@ -77,7 +85,8 @@ def _decoy_hash(hasher: PasswordHasher) -> str:
     return _DECOYS[key]
 
 
-def _state(uow: UnitOfWork, staff_id: str) -> StaffSignIn:
+def sign_in_state(uow: UnitOfWork, staff_id: str) -> StaffSignIn:
+    """The staff member's sign-in state (failures, lock, second factor), made on first need."""
     state = uow.sign_ins.get(staff_id)
     if state is None:
         state = StaffSignIn(staff_id=staff_id)
@@ -96,7 +105,7 @@ def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
                                     reason="unknown_or_inactive"), at=now)
             uow.commit()
             return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
-        state = _state(uow, member.id)
+        state = sign_in_state(uow, member.id)
         if state.is_locked(now):
             uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
                                     reason="locked"), at=now)

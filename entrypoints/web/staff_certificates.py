@@ -4,7 +4,7 @@ reject forms. The same use cases as the API; the resident is told at each step."
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
@@ -17,6 +17,7 @@ from application.ports.unit_of_work import ConcurrentUpdate
 from domain.access import Permission
 from domain.certificates import IssueState
 from domain.errors import DomainError, NotFound
+from entrypoints.web.api.certificates import slip_pdf_response
 from entrypoints.web.services import container
 from entrypoints.web.staff import use_staff_error_pages
 from entrypoints.web.staff.access import audit_entry, record_view, requires_staff_permission
@@ -62,16 +63,8 @@ def detail(request_id: str):  # type: ignore[no-untyped-def]
 @staff_certificates.get("/<request_id>/slip.pdf")
 @requires_staff_permission(Permission.VIEW_RESIDENTS)
 def slip(request_id: str):  # type: ignore[no-untyped-def]
-    services = container()
-    file = request_file(request_id, uow=services.uow())
-    pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
-                                          printed_at=services.clock().now())
+    response = slip_pdf_response(request_id)
     record_view("certificate_request.print", "certificate_request", request_id)
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = \
-        f'inline; filename="certificate-request-{request_id}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

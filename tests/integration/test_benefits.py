@@ -147,7 +147,7 @@ def test_yes_confirms_once_and_a_second_tap_changes_nothing(town: Town) -> None:
     assert town.application().status is ApplicationStatus.CONFIRMED
 
 
-def test_two_taps_racing_each_other_confirm_once(town: Town) -> None:
+def test_two_taps_racing_each_other_are_settled_by_the_version_one_wins(town: Town) -> None:
     town.send()
     application_id = town.application().id
     first, second = town.uow(), town.uow()

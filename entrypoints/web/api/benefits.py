@@ -3,7 +3,6 @@ decisions, paper applications and the postal list. Documented in openapi_benefit
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import logging
 import uuid
@@ -11,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
+from adapters.csv_io import cp932_csv
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
 from application.benefits.entering_paper_application import (
@@ -20,6 +20,7 @@ from application.benefits.entering_paper_application import (
 from application.benefits.listing_postal import POSTAL_COLUMNS, postal_rows
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, start_campaign
+from application.jobs import Job
 from application.keeping_attachment import keep_attachment
 from application.tasks import start_job
 from domain.access import Permission
@@ -96,7 +97,8 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     campaign = start_campaign(program_id, started_by=g.api_key_id, uow=services.uow(),
                               queue=services.task_queue(), ids=services.ids(),
                               clock=services.clock(), banks=services.bank_master())
-    response = jsonify(_campaign_json(campaign))
+    with services.uow() as uow:
+        response = jsonify(_campaign_json(campaign, uow.jobs.get(campaign.job_id)))
     response.status_code = 202
     return response
 
@@ -106,18 +108,16 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
 def list_campaigns(program_id: str):  # type: ignore[no-untyped-def]
     _program_or_404(program_id)
     with container().uow() as uow:
-        campaigns = [_campaign_json(c) for c in uow.campaigns.for_program(program_id)]
+        campaigns = [_campaign_json(c, uow.jobs.get(c.job_id))
+                     for c in uow.campaigns.for_program(program_id)]
         outcomes = uow.applications.notice_outcomes(program_id)
     return jsonify({"campaigns": campaigns, "notice_outcomes": outcomes})
 
 
-def _campaign_json(campaign: Campaign) -> dict[str, Any]:
-    with container().uow() as uow:
-        job = uow.jobs.get(campaign.job_id)
-        job_json = _job_json(job) if job else None
+def _campaign_json(campaign: Campaign, job: Job | None) -> dict[str, Any]:
     return {"id": campaign.id, "program_id": campaign.program_id,
             "recipients": campaign.recipients, "started_at": campaign.started_at.isoformat(),
-            "job": job_json}
+            "job": _job_json(job) if job else None}
 
 
 @api_v1_benefits.get("/programs/<program_id>/applications")
@@ -147,6 +147,10 @@ def list_applications(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1_benefits.get("/applications/<application_id>")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def get_application(application_id: str):  # type: ignore[no-untyped-def]
+    return _application_with_account(application_id)
+
+
+def _application_with_account(application_id: str) -> Response:
     with container().uow() as uow:
         application = uow.applications.get(application_id)
         if application is None:
@@ -185,7 +189,7 @@ def check_account_view(application_id: str):  # type: ignore[no-untyped-def]
     services = container()
     check_account(application_id, staff_id=g.api_key_id, uow=services.uow(),
                   clock=services.clock())
-    return get_application.__wrapped__(application_id)  # type: ignore[attr-defined]
+    return _application_with_account(application_id)
 
 
 @api_v1_benefits.post("/programs/<program_id>/decisions")
@@ -221,7 +225,7 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
         except ValueError:
             raise ApiError(422, "invalid_field", "received_on は YYYY-MM-DD です。") from None
         japan = dt.timezone(dt.timedelta(hours=9))
-        today = services_now().astimezone(japan).date()
+        today = container().clock().now().astimezone(japan).date()
         # Today's form counts as received now; an earlier one at noon of its day (Japan time).
         received_at = None if day == today else dt.datetime.combine(day, dt.time(12),
                                                                      tzinfo=japan)
@@ -248,37 +252,20 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1_benefits.get("/programs/<program_id>/postal.csv")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def postal_list(program_id: str):  # type: ignore[no-untyped-def]
-    """For the mail merge: CP932 (what Excel and town printers read), CRLF. A character CP932
-    cannot carry (𠮷) is written as 〓 (ゲタ), as town systems do, and counted in a header."""
+    """For the mail merge: CP932 (what Excel and town printers read), CRLF."""
     _program_or_404(program_id)
-    services = container()
     access_log.info("api key %s exported the postal list of program %s", g.api_key_id,
                     program_id)
+    return postal_csv_response(program_id)
 
-    def lines():  # type: ignore[no-untyped-def]
-        yield _cp932(POSTAL_COLUMNS)
-        for row in postal_rows(program_id, uow_factory=services.uow):
-            yield _cp932(row.cells())
 
-    return Response(stream_with_context(lines()), mimetype="text/csv",
+def postal_csv_response(program_id: str) -> Response:
+    """The postal list as a streamed CP932 download (the API's and the staff page's)."""
+    rows = postal_rows(program_id, uow_factory=container().uow)
+    return Response(stream_with_context(cp932_csv(POSTAL_COLUMNS, (r.cells() for r in rows))),
+                    mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=postal.csv",
                              "Content-Type": "text/csv; charset=shift_jis"})
-
-
-def _geta(error: UnicodeError) -> tuple[str, int]:
-    return "〓", error.end  # type: ignore[attr-defined]
-
-
-codecs.register_error("madoguchi-geta", _geta)
-
-
-def _cp932(cells: tuple[str, ...]) -> bytes:
-    quoted = ",".join('"' + cell.replace('"', '""') + '"' for cell in cells)
-    return (quoted + "\r\n").encode("cp932", errors="madoguchi-geta")
-
-
-def services_now() -> dt.datetime:
-    return container().clock().now()
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, g, jsonify, make_response, request
+from flask import Blueprint, Response, g, jsonify, make_response, request
 
 from application.audit.recording import record_now
 from application.certificates.issuing_certificate import (
@@ -67,13 +67,20 @@ def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.VIEW_RESIDENTS)
 def certificate_request_slip(request_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    file = request_file(request_id, uow=services.uow())
-    pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
-                                          printed_at=services.clock().now())
+    response = slip_pdf_response(request_id)
     record_now(_audit("certificate_request.print", request_id), uow=services.uow(),
                clock=services.clock())
     access_log.info("api key %s printed the slip of certificate request %s", g.api_key_id,
                     request_id)
+    return response
+
+
+def slip_pdf_response(request_id: str) -> Response:
+    """The request slip as a PDF (the API's and the staff page's); the caller records the look."""
+    services = container()
+    file = request_file(request_id, uow=services.uow())
+    pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
+                                          printed_at=services.clock().now())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = \

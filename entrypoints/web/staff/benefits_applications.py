@@ -89,7 +89,7 @@ def decide(program_id: str):  # type: ignore[no-untyped-def]
 def _household_numbers(application_ids: list[str]) -> dict[str, str]:
     """Application id → the household number staff know it by (for the refused list)."""
     with container().uow() as uow:
-        found = [a for a in (uow.applications.get(i) for i in application_ids) if a]
+        found = list(uow.applications.by_ids(application_ids).values())
         households = uow.households.by_ids([a.household_id for a in found])
     return {a.id: households[a.household_id].household_number for a in found
             if a.household_id in households}

@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import (
-    Response,
     flash,
     g,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 
@@ -20,11 +18,10 @@ from application.benefits.entering_paper_application import (
     EnterPaperApplication,
     enter_paper_application,
 )
-from application.benefits.listing_postal import POSTAL_COLUMNS, postal_rows
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
 from domain.values import AccountType
-from entrypoints.web.api.benefits import _cp932
+from entrypoints.web.api.benefits import postal_csv_response
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import record_view, requires_staff_permission
 from entrypoints.web.staff.benefits import program_or_404, staff_benefits
@@ -51,17 +48,8 @@ def postal(program_id: str):  # type: ignore[no-untyped-def]
 def postal_csv(program_id: str):  # type: ignore[no-untyped-def]
     """CP932 and CRLF, the same file as the API's: what Excel and town printers read."""
     program_or_404(program_id)
-    services = container()
     record_view("postal.export", "program", program_id)
-
-    def lines():  # type: ignore[no-untyped-def]
-        yield _cp932(POSTAL_COLUMNS)
-        for row in postal_rows(program_id, uow_factory=services.uow):
-            yield _cp932(row.cells())
-
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=postal.csv",
-                             "Content-Type": "text/csv; charset=shift_jis"})
+    return postal_csv_response(program_id)
 
 
 def _received(raw: str) -> dt.datetime | None:
