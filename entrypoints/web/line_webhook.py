@@ -34,6 +34,7 @@ def receive():  # type: ignore[no-untyped-def]
         return jsonify({"error": {"code": "bad_request",
                                   "message": "Webhookの本文を読み取れません。"}}), 400
     failed = 0
+    images = []
     for event in events:
         try:
             fresh = handle_inbound_event(
@@ -45,15 +46,17 @@ def receive():  # type: ignore[no-untyped-def]
             failed += 1
             log.exception("LINE event %s could not be handled", event.external_id)
             continue
-        if fresh and event.image_ref:  # LINE keeps content only for a while: fetch it now
-            try:
-                start_job(KEEP_ATTACHMENT, {"ref": event.image_ref}, uow=services.uow(),
-                          queue=services.task_queue(), registry=services.task_registry(),
-                          ids=services.ids(), clock=services.clock())
-            except Exception:  # it is fetched when first looked at instead
-                log.exception("the image of LINE event %s was not queued for keeping",
-                              event.external_id)
-    services.outbox_notifier().wake()
+        if fresh and event.image_ref:
+            images.append(event)
+    services.outbox_notifier().wake()  # the replies first
+    for event in images:  # LINE keeps content only for a while: fetch it now
+        try:
+            start_job(KEEP_ATTACHMENT, {"ref": event.image_ref}, uow=services.uow(),
+                      queue=services.task_queue(), registry=services.task_registry(),
+                      ids=services.ids(), clock=services.clock())
+        except Exception:  # it is fetched when first looked at instead
+            log.exception("the image of LINE event %s was not queued for keeping",
+                          event.external_id)
     if failed:  # nothing of a failed event was stored: LINE's redelivery tries it again
         return jsonify({"error": {"code": "internal_error",
                                   "message": "一部のイベントを処理できませんでした。"}}), 500

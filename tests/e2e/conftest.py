@@ -54,7 +54,9 @@ class Stack:
         return self.sim.add_user(name).user_id
 
     def messages(self, user_id: str) -> list[dict[str, Any]]:
-        """The LINE messages the resident's phone received, oldest first."""
+        """The LINE messages the resident's phone received, oldest first (after delivering
+        what the outbox still holds, as the dispatcher's next round would)."""
+        self.container.outbox_notifier().wake()
         return [delivery["message"] for delivery in self.sim.received(user_id)]
 
     def last(self, user_id: str) -> dict[str, Any]:
