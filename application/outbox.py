@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from typing import Any
 
 from attrs import define, field
+
+from application.messaging.codec import messages_to_json
+from application.ports.messaging import OutgoingMessage
 
 __all__ = ["InboxEvent", "OutboxMessage", "OutboxStatus"]
 
@@ -43,6 +47,16 @@ class OutboxMessage:
     claimed_at: dt.datetime | None = None
     next_attempt_at: dt.datetime | None = None
     group_key: str | None = None  # sent together with others under this key; retried together
+
+    @classmethod
+    def of(cls, messages: Sequence[OutgoingMessage], *, id: str, channel: str, recipient: str,
+           at: dt.datetime, reply_token: str | None = None) -> OutboxMessage:
+        """The one way to queue messages for someone: the channel-neutral messages, encoded for
+        the outbox, to one address on one channel. Who is told is decided before this
+        (`application.messaging.telling`); a reply to an inbound event passes its token."""
+        return cls(id=id, channel=channel, recipient=recipient, created_at=at,
+                   payload={"messages": messages_to_json(list(messages))},
+                   reply_token=reply_token)
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta) -> bool:
         """Pending and not waiting for a back-off, or claimed by a dispatcher that vanished."""

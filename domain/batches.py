@@ -17,12 +17,11 @@ from domain.aggregates import Aggregate
 from domain.benefits import PayoutMethod
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.errors import IllegalTransition, InvalidValue, InvariantViolated
-from domain.events import Event
+from domain.events import BatchStateChanged
 from domain.values import Money
 
 __all__ = [
     "BatchState",
-    "BatchStateChanged",
     "ControlTotals",
     "PaymentAuditEntry",
     "PaymentBatch",
@@ -74,13 +73,6 @@ class ControlTotals:
             count += 1
             total += amount.yen
         return cls(count=count, total=Money(total))
-
-
-@frozen
-class BatchStateChanged(Event):
-    batch_id: str
-    state: str
-    actor: str
 
 
 @define(slots=False, eq=False)

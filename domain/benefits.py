@@ -248,6 +248,12 @@ class Application(Aggregate):
         self._ensure_can_move(ApplicationStatus.CONFIRMED)
         self.account_conversation_id = conversation_id
 
+    def leave_account_dialog(self, conversation_id: str) -> None:
+        """The account dialog `conversation_id` ended without an account (cancelled, or its
+        answers refused): the resident may start it again from the notice."""
+        if self.account_conversation_id == conversation_id:
+            self.account_conversation_id = None
+
     def confirm(self, *, program: BenefitProgram, at: dt.datetime, payout_method: PayoutMethod,
                 payee_account: BankAccount | None, passbook_photo: str | None = None) -> None:
         if program.id != self.program_id:

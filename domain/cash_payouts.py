@@ -11,7 +11,9 @@ import enum
 
 from attrs import define
 
+from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition
+from domain.events import CashCodeIssued
 
 __all__ = ["MAX_ATTEMPTS", "CashPayout", "CashPayoutState"]
 
@@ -31,7 +33,7 @@ class CashPayoutState(enum.Enum):
 
 
 @define(slots=False, eq=False)
-class CashPayout:
+class CashPayout(Aggregate):
     """At most one issued code per disbursement (the database enforces it too)."""
 
     id: str
@@ -44,6 +46,17 @@ class CashPayout:
     attempt: int = 1
     state: CashPayoutState = CashPayoutState.ISSUED
     picked_up_at: dt.datetime | None = None
+
+    @classmethod
+    def issue(cls, *, id: str, disbursement_id: str, provider: str, attempt: int,
+              pickup_code: str, issued_at: dt.datetime, expires_at: dt.datetime) -> CashPayout:
+        """A code the provider issued for this disbursement (its `attempt`-th)."""
+        payout = cls(id=id, disbursement_id=disbursement_id, provider=provider,
+                     reference=cls.reference_for(disbursement_id, attempt),
+                     pickup_code=pickup_code, issued_at=issued_at, expires_at=expires_at,
+                     attempt=attempt)
+        payout.record(CashCodeIssued(payout_id=id, disbursement_id=disbursement_id))
+        return payout
 
     @staticmethod
     def reference_for(disbursement_id: str, attempt: int) -> str:

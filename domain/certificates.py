@@ -9,7 +9,11 @@ from attrs import define, field
 
 from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition, InvalidValue
-from domain.events import CertificateRequestPaid, CertificateRequestStateChanged
+from domain.events import (
+    CertificatePaymentLapsed,
+    CertificateRequestPaid,
+    CertificateRequestStateChanged,
+)
 from domain.values import Money
 
 __all__ = [
@@ -153,6 +157,15 @@ class CertificateRequest(Aggregate):
         self.payment_state = PaymentState.UNPAID
         self.payment_reference = None
         self.payment_provider_id = self.payment_url = None
+        return True
+
+    def payment_failed(self, *, cancelled: bool) -> bool:
+        """The provider says the payment expired (or was cancelled): the request stays unpaid
+        and the resident is to be told, with a way to pay again. Returns whether anything
+        changed."""
+        if not self.payment_lapsed():
+            return False
+        self.record(CertificatePaymentLapsed(request_id=self.id, cancelled=cancelled))
         return True
 
     def mark_paid(self, *, payment_id: str | None = None, amount: Money | None = None,

@@ -106,16 +106,18 @@ class Disbursement(Aggregate):
         self._move(D.SETTLED)
         self.settled_at = at
 
-    def fail(self, *, reason: str) -> None:
+    def fail(self, *, reason: str, by: str = "") -> None:
+        """支払不能, reported by `by` (the staff member who imported the bank's result, or the
+        system when a cash code was given up)."""
         if not reason or not reason.strip():
             raise InvalidValue("支払不能の理由がありません。")
-        self._move(D.FAILED)
+        self._move(D.FAILED, by=by)
         self.failure_reason = reason.strip()
 
     def cancel(self) -> None:
         self._move(D.CANCELLED)
 
-    def _move(self, to: DisbursementStatus) -> None:
+    def _move(self, to: DisbursementStatus, *, by: str = "") -> None:
         if to not in _ALLOWED[self.status]:
             raise IllegalTransition(
                 f"支払の状態が「{self.status.label}」のため、「{to.label}」にはできません。"
@@ -123,4 +125,4 @@ class Disbursement(Aggregate):
         self.status = to
         self.record(DisbursementStateChanged(disbursement_id=self.id,
                                              application_id=self.application_id,
-                                             status=to.value))
+                                             status=to.value, by=by))

@@ -7,6 +7,7 @@ __all__ = [
     "IllegalTransition",
     "InvalidValue",
     "InvariantViolated",
+    "NotAllowed",
     "NotFound",
 ]
 
@@ -45,3 +46,9 @@ class NotFound(DomainError):
     """The thing asked for does not exist (or is not visible to the asker)."""
 
     code = "not_found"
+
+
+class NotAllowed(DomainError):
+    """The person acting does not hold the permission this needs (their role)."""
+
+    code = "forbidden"

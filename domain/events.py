@@ -1,4 +1,10 @@
-"""Domain events: facts that happened, recorded by aggregates and collected by the unit of work."""
+"""Domain events: facts that happened, recorded by aggregates and collected by the unit of work.
+
+When the unit of work commits, the message bus (`application/messagebus.py`) runs what follows
+from each event in the same transaction; `application/handlers.py` says which event leads to
+what. An event carries ids, never personal data; `by` / `actor` is who caused it (an actor id:
+a staff id, `api:<key id>`, `cli:<user>`, `system`), where a record of it is kept.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,16 @@ __all__ = [
     "ApplicationDecided",
     "ApplicationDeclined",
     "ApplicationWithdrawn",
+    "BatchStateChanged",
+    "CashCodeIssued",
+    "CertificatePaymentLapsed",
     "CertificateRequestPaid",
     "CertificateRequestStateChanged",
     "DisbursementStateChanged",
     "Event",
     "ProgramStatusChanged",
     "ResidentVerified",
+    "VerificationDecided",
 ]
 
 
@@ -62,6 +72,20 @@ class DisbursementStateChanged(Event):
     disbursement_id: str
     application_id: str
     status: str
+    by: str = ""  # who reported it (a failure: the staff member who imported the bank's result)
+
+
+@frozen
+class BatchStateChanged(Event):
+    batch_id: str
+    state: str
+    actor: str
+
+
+@frozen
+class CashCodeIssued(Event):
+    payout_id: str
+    disbursement_id: str
 
 
 @frozen
@@ -73,3 +97,20 @@ class CertificateRequestPaid(Event):
 class CertificateRequestStateChanged(Event):
     request_id: str
     state: str
+
+
+@frozen
+class CertificatePaymentLapsed(Event):
+    """The resident's fee payment expired or was cancelled: the request is still unpaid."""
+
+    request_id: str
+    cancelled: bool  # True: the payer (or the provider) cancelled; False: it expired
+
+
+@frozen
+class VerificationDecided(Event):
+    """A card verification was linked to a registry person, held for staff, or rejected."""
+
+    verification_id: str
+    identity_id: str
+    status: str  # linked, review, unmatched, rejected

@@ -12,6 +12,7 @@ from attrs import field, frozen
 from domain.errors import InvalidValue
 
 __all__ = [
+    "JST",
     "AccountType",
     "Address",
     "BankAccount",
@@ -21,6 +22,8 @@ __all__ = [
     "Sex",
     "ZenginKana",
 ]
+
+JST = dt.timezone(dt.timedelta(hours=9), "JST")  # Japan time: every date a person reads
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -11,7 +11,9 @@ import enum
 
 from attrs import define, field
 
+from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition, InvalidValue
+from domain.events import VerificationDecided
 from domain.residents import MatchKeys, PersonalFacts
 
 __all__ = ["IdentityVerification", "MatchOutcome", "VerificationStatus"]
@@ -37,7 +39,7 @@ class MatchOutcome(enum.Enum):
 
 
 @define(slots=False, eq=False)
-class IdentityVerification:
+class IdentityVerification(Aggregate):
     id: str
     identity_id: str  # the channel identity that verified (the resident's LINE account)
     provider: str
@@ -63,12 +65,14 @@ class IdentityVerification:
         self.status, self.outcome = VerificationStatus.LINKED, outcome
         self.resident_id = resident_id
         self.decided_by, self.decided_at = by, at
+        self._decided()
 
     def hold_for_review(self, *, outcome: MatchOutcome, reason: str,
                         candidate_ids: list[str]) -> None:
         self.status = (VerificationStatus.UNMATCHED if outcome is MatchOutcome.NONE
                        else VerificationStatus.REVIEW)
         self.outcome, self.reason, self.candidate_ids = outcome, reason, list(candidate_ids)
+        self._decided()
 
     def reject(self, *, by: str, at: dt.datetime, reason: str) -> None:
         if self.status is VerificationStatus.LINKED:
@@ -77,3 +81,9 @@ class IdentityVerification:
             raise InvalidValue("理由を入力してください。")
         self.status, self.reason = VerificationStatus.REJECTED, reason.strip()
         self.decided_by, self.decided_at = by, at
+        self._decided()
+
+    def _decided(self) -> None:
+        """The resident is told the result on the identity they verified from."""
+        self.record(VerificationDecided(verification_id=self.id, identity_id=self.identity_id,
+                                        status=self.status.value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 from adapters.crypto import new_key
 from adapters.persistence import migrating
 from adapters.persistence.key_rotation import rotate_encrypted_columns
+from application.access.actor import Actor
 from application.access.creating_api_key import CreateApiKey, create_api_key
 from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, DEMO_STAFF
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
@@ -39,6 +41,11 @@ class _Context:
 
 
 pass_context = click.make_pass_decorator(_Context, ensure=True)
+
+
+def operator() -> Actor:
+    """Whoever runs the command on the server (recorded by their operating-system user)."""
+    return Actor.operator(getpass.getuser())
 
 
 class _Group(click.Group):
@@ -98,7 +105,8 @@ def demo(ctx: _Context, households: int) -> None:
     _require_schema(container)
     job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
                        queue=container.task_queue(), registry=container.task_registry(),
-                       ids=container.ids(), clock=container.clock())
+                       ids=container.ids(), clock=container.clock(), actor=operator(),
+                       households=households)
     job = _wait_for(container, job_id)
     if job.error:
         raise click.ClickException(job.error)
@@ -231,7 +239,8 @@ def registry_import(ctx: _Context, path: str, valid_rows: bool, partial: bool) -
                         "full_extract": not partial},
                        uow=container.uow(), queue=container.task_queue(),
                        registry=container.task_registry(), ids=container.ids(),
-                       clock=container.clock())
+                       clock=container.clock(), actor=operator(), partial=partial,
+                       valid_rows=valid_rows)
     job = _wait_for(container, job_id)
     if job.error:
         raise click.ClickException(job.error)
@@ -255,8 +264,8 @@ def apikey() -> None:
 def apikey_create(ctx: _Context, name: str, role: str) -> None:
     """Create a key and print it once: only its hash is stored."""
     container = ctx.container
-    created = create_api_key(CreateApiKey(name=name, role=role), uow=container.uow(),
-                             ids=container.ids(), clock=container.clock())
+    created = create_api_key(CreateApiKey(name=name, role=role, actor=operator()),
+                             uow=container.uow(), ids=container.ids(), clock=container.clock())
     click.echo(created.secret)
     click.echo(f"key {created.id} for {name!r} ({role}); store it now: it is not shown again",
                err=True)
@@ -284,8 +293,9 @@ def staff_create(ctx: _Context, login_id: str, display_name: str, role: str,
     container = ctx.container
     staff_id = create_staff_member(
         CreateStaffMember(login_id=login_id, display_name=display_name, role=role,
-                          password=password),
-        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher())
+                          password=password, actor=operator()),
+        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
+        clock=container.clock())
     click.echo(f"staff account {login_id} ({role}) created: {staff_id}")
 
 
@@ -294,7 +304,6 @@ def staff_create(ctx: _Context, login_id: str, display_name: str, role: str,
 @pass_context
 def staff_reset_sign_in(ctx: _Context, login_id: str) -> None:
     """Unlock LOGIN_ID and turn off its second factor (a locked-out or phone-less administrator)."""
-    from application.ports.audit import AuditEntry
     from application.staff.managing_staff import (
         ChangeStaffAccount,
         StaffChange,
@@ -308,11 +317,8 @@ def staff_reset_sign_in(ctx: _Context, login_id: str) -> None:
         raise click.ClickException(f"ログインID「{login_id}」の職員はいません。")
     for change in (StaffChange.UNLOCK, StaffChange.RESET_TOTP):
         change_staff_account(
-            ChangeStaffAccount(staff_id=member.id, change=change, by_staff_id=""),
-            uow=container.uow(), clock=container.clock(),
-            audit=AuditEntry(actor_id="cli", actor_label="command-line",
-                             action=f"staff.{change}", target_type="staff",
-                             target_id=member.id))
+            ChangeStaffAccount(staff_id=member.id, change=change, actor=operator()),
+            uow=container.uow(), clock=container.clock())
     click.echo(f"staff account {member.login_id}: unlocked, second factor off")
 
 
@@ -354,9 +360,7 @@ def certificates_expire_payments(ctx: _Context, minutes: int) -> None:
     container = ctx.container
     _require_schema(container)
     counts = expire_payments(uow_factory=container.uow, gateway=container.payment_gateway(),
-                             clock=container.clock(), ids=container.ids(),
-                             links=container.pay_links().links(),
-                             ttl=dt.timedelta(minutes=minutes))
+                             clock=container.clock(), ttl=dt.timedelta(minutes=minutes))
     container.outbox_notifier().wake()
     click.echo(f"paid {counts['paid']}, lapsed {counts['lapsed']}, "
                f"still waiting {counts['waiting']}")

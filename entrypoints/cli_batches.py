@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from application.access.actor import Actor
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.cash_codes import (
@@ -18,13 +19,12 @@ from application.disbursements.cash_codes import (
     refresh_cash_payouts,
 )
 from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import Actor, load_batch
+from application.disbursements.common import load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.disbursements.repaying_application import RepayApplication, repay_application
 from domain.errors import NotFound
-from domain.staff import Role
 from domain.values import BankAccount
 from entrypoints.cli import _Context, _Group, _require_schema, pass_context
 from entrypoints.containers import Container
@@ -36,13 +36,12 @@ def _actor(container: Container, login_id: str | None) -> Actor:
     """A staff member by log-in id; without one, the operator at the console (an
     administrator: whoever runs this command has the database already)."""
     if login_id is None:
-        operator = f"cli:{getpass.getuser()}"
-        return Actor(id=operator, role=Role.ADMINISTRATOR, label=operator)
+        return Actor.operator(getpass.getuser())
     with container.uow() as uow:
         member = uow.staff.get_by_login_id(login_id)
     if member is None or not member.active:
         raise NotFound(f"職員「{login_id}」が見つかりません。")
-    return Actor(id=member.id, role=member.role, label=member.login_id)
+    return Actor.staff(member)
 
 
 def _ready(ctx: _Context) -> Container:
@@ -206,7 +205,8 @@ def batch_import_results(ctx: _Context, batch_id: str, path: str, kind: str,
     report = import_results(
         ImportResults(batch_id=batch_id, actor=_actor(container, login_id),
                       settle_unlisted=settle_rest),
-        results, uow=container.uow(), ids=container.ids(), clock=container.clock())
+        results, uow=container.uow(), ids=container.ids(), clock=container.clock(),
+        telling=container.telling())
     container.outbox_notifier().wake()
     click.echo(f"settled {report.settled}, failed {report.failed}, unchanged "
                f"{report.unchanged}, residents told {report.notified}; batch "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,11 +38,19 @@ from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, m
 from adapters.tasks.in_process import InProcessTaskQueue
 from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
 from adapters.totp import PyOtpCodes
+from application.benefits.account_dialog import BENEFIT_ACCOUNT
+from application.benefits.desk import BenefitDesk
+from application.benefits.reporting_status import status_messages
+from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.menu import Menu, MenuEntry
+from application.channels.routing import InboundRouter
 from application.conversations.engine import ConversationEngine
-from application.conversations.library import builtin_procedures
+from application.conversations.library import CONTACT
+from application.conversations.procedures import Procedure
+from application.handlers import message_bus
 from application.messaging.delivering_outbox import deliver_outbox
+from application.messaging.telling import ContactPolicy, Telling
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
 from application.tasks import run_job
@@ -55,11 +64,22 @@ from entrypoints.tasks import build_task_registry
 __all__ = ["Container", "build_container"]
 
 
+def _by_id(*procedures: Procedure) -> dict[str, Procedure]:
+    return {procedure.id: procedure for procedure in procedures}
+
+
 def _line_data_url(api_base_url: str, api_data_url: str) -> str:
     """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
     if api_data_url:
         return api_data_url
     return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
+
+
+def _waker(container: Container) -> Callable[[], None]:
+    """Wake the container's outbox dispatcher (looked up when called: see `task_registry`)."""
+    return lambda: container.outbox_notifier().wake()
+
+
 def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
                             household_kinds: list[str]) -> CertificatePolicy:
     """The town's certificate settings as domain values (fees not given keep the defaults)."""
@@ -71,6 +91,7 @@ def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_
 
 
 class Container(containers.DeclarativeContainer):
+    __self__ = providers.Self()
     config = providers.Configuration(strict=True)
 
     # Gateways: the outside world.
@@ -80,8 +101,14 @@ class Container(containers.DeclarativeContainer):
     cipher = providers.Singleton(FieldCipher, keys=config.data_keys)
     engine = providers.Singleton(make_engine, config.database_url)
     sessions = providers.Singleton(session_factory, engine)
-    uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions)
     bank_master = providers.Singleton(ZenginBankMaster)
+    pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
+
+    # Services: telling residents, and what follows from domain events (in the transaction).
+    telling = providers.Singleton(Telling, providers.Factory(ContactPolicy), ids, clock)
+    bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
+                              banks=bank_master, pay_url=pay_links.provided.pay_url)
+    uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     line_parser = providers.Singleton(LineWebhookParser, config.line.channel_secret)
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line.access_token, base_url=config.line.api_base_url,
@@ -108,7 +135,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    procedures = providers.Singleton(builtin_procedures)
+    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
@@ -117,10 +144,15 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: long work and the queue that runs it.
+    bank_calendar = providers.Singleton(JapaneseBankCalendar)
+    # A campaign's pages wake the outbox dispatcher as they are written. The dispatcher (on
+    # Celery) runs jobs from this registry too, so the registry gets the notifier's provider,
+    # resolved when a page is written, not the notifier itself.
     task_registry = providers.Singleton(
         build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
-        hasher=password_hasher, keyer=match_keyer, banks=bank_master,
+        hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, banks=bank_master,
         attachments=attachment_source,
+        wake_outbox=providers.Callable(_waker, __self__),
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
@@ -148,7 +180,6 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Payouts: the Zengin transfer file, the bank's results, cash by ATM.
-    bank_calendar = providers.Singleton(JapaneseBankCalendar)
     transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
     transfer_results = providers.Singleton(ZenginResultReader)
     originator = providers.Singleton(
@@ -165,7 +196,6 @@ class Container(containers.DeclarativeContainer):
         production=providers.Singleton(NoCashProvider),
     )
     # Fees: certificate requests and the payment provider that takes the fee.
-    pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
     payment_gateway = providers.Selector(
         config.payments.kind,
         fake=providers.Singleton(
@@ -187,7 +217,11 @@ class Container(containers.DeclarativeContainer):
         household_kinds=config.certificates.household_kinds)
     certificate_desk = providers.Singleton(CertificateDesk, certificate_policy,
                                            pay_links.provided.pay_url)
-    procedure_handlers = providers.List(certificate_desk)
+    procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk))
+    inbound_router = providers.Factory(
+        InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
+        identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,
+        clock=clock)
     slip_renderer = providers.Singleton(ReportlabSlipRenderer)
 
     # Staff UI: one-time codes for the second factor.
@@ -245,8 +279,6 @@ def build_container(settings: Settings | None = None) -> Container:
             "household_kinds": list(settings.certificate_household_kinds),
         },
     })
-    # Long work that writes messages (a campaign) wakes the dispatcher as it goes.
-    container.task_registry.add_kwargs(wake_outbox=lambda: container.outbox_notifier().wake())
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container

@@ -33,5 +33,4 @@ class PayLinkSigner:
         return f"{self._base}/payments/return/{reference}?cancelled=1"
 
     def links(self) -> PaymentLinks:
-        return PaymentLinks(return_url=self.return_url, cancel_url=self.cancel_url,
-                            pay_url=self.pay_url)
+        return PaymentLinks(return_url=self.return_url, cancel_url=self.cancel_url)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.csv_io import CsvFile
 from application.benefits.importing_eligibility import (
     COLUMNS as ELIGIBILITY_COLUMNS,
@@ -23,11 +22,13 @@ from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
+from application.ports.payouts import BankCalendar
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.tasks import Progress, TaskRegistry
+from domain.access import Permission
 
 __all__ = [
     "IMPORT_ELIGIBILITY",
@@ -48,9 +49,10 @@ IMPORT_REGISTRY_UPLOAD = "import_registry_upload"  # a staff upload: the file is
 
 def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
                         clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
-                        banks: BankMaster | None = None,
+                        calendar: BankCalendar, banks: BankMaster | None = None,
                         attachments: AttachmentSource | None = None,
                         wake_outbox: Callable[[], None] = lambda: None) -> TaskRegistry:
+    """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages)."""
     registry = TaskRegistry()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
                                  hasher=hasher, keyer=keyer, progress=progress)
         payments = seed_demo_payments(program_name=DEMO_PROGRAM_NAME, worker_login="worker",
                                       approver_login="approver", uow_factory=uow_factory,
-                                      ids=ids, clock=clock, calendar=JapaneseBankCalendar())
+                                      ids=ids, clock=clock, calendar=calendar)
         return {**created, "payment_batch": payments["payment_batch"]}
 
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -89,16 +91,24 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
         kept = keep_attachment(payload["ref"], source=attachments, uow=uow_factory(), ids=ids,
                                clock=clock)
         return {"kept": kept is not None}
+
     def importing_upload(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         try:
             return importing(payload, progress)
         finally:
             Path(payload["path"]).unlink(missing_ok=True)
 
-    registry.register(SEED_DEMO_TOWN, seeding)
-    registry.register(KEEP_ATTACHMENT, keeping_attachment)
-    registry.register(IMPORT_REGISTRY, importing)
-    registry.register(IMPORT_ELIGIBILITY, importing_eligibility)
-    registry.register(SEND_CAMPAIGN, sending_campaign)
-    registry.register(IMPORT_REGISTRY_UPLOAD, importing_upload)
+    # Jobs whose reports can show personal data (an import's row errors quote the rows) need
+    # more than VIEW_JOBS to be started or seen.
+    registry.register(SEED_DEMO_TOWN, seeding, label="デモ用データの作成",
+                      permission=Permission.ADMINISTER, action="demo.seed")
+    registry.register(KEEP_ATTACHMENT, keeping_attachment, label="添付ファイルの保存")
+    registry.register(IMPORT_REGISTRY, importing, label="住民記録の取り込み",
+                      permission=Permission.IMPORT_REGISTRY, action="registry.import")
+    registry.register(IMPORT_ELIGIBILITY, importing_eligibility, label="対象者リストの取り込み",
+                      permission=Permission.MANAGE_PROGRAMS, action="eligibility.import")
+    registry.register(SEND_CAMPAIGN, sending_campaign, label="給付金の通知の送信",
+                      permission=Permission.MANAGE_PROGRAMS, action="campaign.start")
+    registry.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",
+                      permission=Permission.IMPORT_REGISTRY, action="registry.import")
     return registry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from application.access.actor import Actor
 from domain.benefits import (
     Application,
     ApplicationWindow,
@@ -13,6 +14,7 @@ from domain.benefits import (
 )
 from domain.households import Household
 from domain.residents import PersonalFacts, RegistryStatus, Resident
+from domain.staff import Role
 from domain.values import Address, BankAccount, DateOfBirth, Money, PersonName, Sex
 
 OPENS = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -60,3 +62,8 @@ def application(*, id: str = "a1", of_program: BenefitProgram | None = None,
                 household_id: str = "h1", at: dt.datetime = OPENS) -> Application:
     return Application.notify(id=id, program=of_program or program(), household_id=household_id,
                               at=at)
+
+
+def actor(*, id: str = "s1", role: Role = Role.APPROVER, label: str = "") -> Actor:
+    """A staff member acting (an approver: may do everything but administer)."""
+    return Actor(id=id, role=role, label=label or id)

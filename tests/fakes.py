@@ -10,7 +10,10 @@ from typing import Any, Self
 import attrs
 
 from application.conversations.state import Conversation
+from application.handlers import message_bus
 from application.jobs import Job
+from application.messagebus import MessageBus
+from application.messaging.telling import ContactPolicy, Telling
 from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
 from application.ports.payouts import TransferLine
 from application.ports.unit_of_work import DuplicateError
@@ -26,9 +29,8 @@ from domain.events import Event
 from domain.households import Household, HouseholdHead
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
+from domain.values import JST
 from domain.verifications import IdentityVerification, VerificationStatus
-
-JST = dt.timezone(dt.timedelta(hours=9))
 
 
 class FakeClock:
@@ -468,10 +470,12 @@ _REPOSITORIES = {
 
 
 class FakeDatabase:
-    """What the fake units of work share: committed objects, per repository."""
+    """What the fake units of work share: committed objects, per repository, and the message
+    bus their commits run (the real handlers, on fake ids and a fake clock unless given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, bus: MessageBus | None = None) -> None:
         self.tables: dict[str, dict[str, Any]] = {name: {} for name in _REPOSITORIES}
+        self.bus = bus or message_bus_on()
 
 
 def _clone(value: Any) -> Any:
@@ -488,12 +492,12 @@ def _clone(value: Any) -> Any:
 
 
 class FakeUnitOfWork:
-    """Works on a copy of the committed state; `commit` checks uniqueness, then stores."""
+    """Works on a copy of the committed state; `commit` runs the message bus (the handlers of
+    the events aggregates recorded), checks uniqueness, then stores."""
 
     def __init__(self, database: FakeDatabase | None = None) -> None:
         self.database = database or FakeDatabase()
         self.committed = False
-        self._events: list[Event] = []
 
     def __enter__(self) -> Self:
         # A copy, like rows read from a database: changes not committed are lost.
@@ -508,15 +512,13 @@ class FakeUnitOfWork:
         self._working = {}
 
     def commit(self) -> None:
+        self.database.bus.dispatch(self)
         for name, repository in _REPOSITORIES.items():
             if repository.unique:
                 keys = [tuple(getattr(o, k) for k in repository.unique)
                         for o in self._working[name].values()]
                 if len(keys) != len(set(keys)):
                     raise DuplicateError(f"uq_{name}_{'_'.join(repository.unique)}")
-        for obj in itertools.chain.from_iterable(t.values() for t in self._working.values()):
-            if isinstance(obj, Aggregate):
-                self._events.extend(obj.pull_events())
         for name, table in self._working.items():
             self.database.tables[name] = dict(table)
         self.committed = True
@@ -525,12 +527,23 @@ class FakeUnitOfWork:
         pass
 
     def collect_new_events(self) -> list[Event]:
-        events, self._events = self._events, []
-        return events
+        return [event for obj in itertools.chain.from_iterable(
+                    t.values() for t in self._working.values())
+                if isinstance(obj, Aggregate) for event in obj.pull_events()]
 
 
 def fake_uow_factory(database: FakeDatabase) -> Any:
     return lambda: FakeUnitOfWork(database)
+
+
+def message_bus_on(*, ids: Any = None, clock: Any = None, banks: Any = None,
+             ladder: tuple[str, ...] = ("line",)) -> MessageBus:
+    """The application's message bus with its real handlers, on these ids and this clock
+    (fakes by default)."""
+    ids = ids or SequentialIds("message")
+    clock = clock or FakeClock()
+    return message_bus(telling=Telling(ContactPolicy(ladder), ids, clock), ids=ids, clock=clock,
+                       banks=banks, pay_url=lambda request_id: f"http://app/pay/{request_id}")
 
 
 __all__ = [
@@ -541,6 +554,7 @@ __all__ = [
     "PlainHasher",
     "SequentialIds",
     "fake_uow_factory",
+    "message_bus_on",
 ]
 
 

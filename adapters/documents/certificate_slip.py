@@ -14,12 +14,12 @@ from reportlab.pdfgen import canvas
 
 from application.certificates.queue import RequestFile
 from domain.residents import Resident
+from domain.values import JST
 
 __all__ = ["ReportlabSlipRenderer"]
 
 MINCHO = "HeiseiMin-W3"
 GOTHIC = "HeiseiKakuGo-W5"
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 _registered = False
 
 

@@ -15,10 +15,10 @@ from adapters.persistence.orm import (
     residents,
 )
 from application.ports.figures import TownFigures
+from domain.values import JST
 
 __all__ = ["SqlTownFigures"]
 
-JST = dt.timezone(dt.timedelta(hours=9))
 
 
 class SqlTownFigures:

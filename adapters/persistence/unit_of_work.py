@@ -1,4 +1,6 @@
-"""The SQLAlchemy unit of work: one session, one transaction, repositories over it."""
+"""The SQLAlchemy unit of work: one session, one transaction, repositories over it. On commit
+the message bus first runs what follows from the events the aggregates recorded, in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.persistence import repositories as repos
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
+from application.messagebus import MessageBus
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.aggregates import Aggregate
 from domain.events import Event
@@ -49,8 +52,9 @@ def _serialize_writers(sessions: sessionmaker[Session]) -> None:
 
 
 class SqlAlchemyUnitOfWork:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], bus: MessageBus) -> None:
         self._sessions = sessions
+        self._bus = bus
         self.session: Session | None = None
 
     def __enter__(self) -> Self:
@@ -94,8 +98,8 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         assert self.session is not None, "use the unit of work in a `with` block"
-        self._gather_events()
         try:
+            self._bus.dispatch(self)  # a handler's read may flush: errors map the same way
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()

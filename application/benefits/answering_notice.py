@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.notices import ANSWER_NO, ANSWER_OTHER, ANSWER_YES, NoticeTap
-from application.conversations.engine import ConversationEngine
-from application.conversations.library import BENEFIT_ACCOUNT
-from application.ports.bank_master import BankMaster
+from application.channels.procedure_handlers import StartProcedure
 from application.ports.clock import IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
@@ -31,8 +30,8 @@ NOT_FOUND = "このお知らせは見つかりませんでした。役場の担�
 
 
 def answer_notice(tap: NoticeTap, identity: ChannelIdentity, *, uow: UnitOfWork,
-                  engine: ConversationEngine, ids: IdGenerator, now: dt.datetime,
-                  banks: BankMaster | None = None) -> list[OutgoingMessage]:
+                  ids: IdGenerator, now: dt.datetime,
+                  start: StartProcedure) -> list[OutgoingMessage]:
     application = uow.applications.get(tap.application_id)
     if application is None:
         return [OutgoingMessage(NOT_FOUND)]
@@ -44,8 +43,7 @@ def answer_notice(tap: NoticeTap, identity: ChannelIdentity, *, uow: UnitOfWork,
         return [OutgoingMessage(refusal)]
     if application.status is ApplicationStatus.PAYMENT_FAILED and tap.answer == ANSWER_OTHER:
         # 振込不能: the corrected account (the application window does not matter any more)
-        return _start_account_dialog(application, identity, uow=uow, engine=engine, ids=ids,
-                                     now=now, correction=True)
+        return _start_account_dialog(application, ids=ids, start=start, correction=True)
     already = _already_answered(application, program)
     if already is not None:
         return [OutgoingMessage(already)]
@@ -67,8 +65,7 @@ def answer_notice(tap: NoticeTap, identity: ChannelIdentity, *, uow: UnitOfWork,
                                 payee_account=None)
             return [_received(program)]
         if tap.answer in {ANSWER_YES, ANSWER_OTHER}:
-            return _start_account_dialog(application, identity, uow=uow, engine=engine, ids=ids,
-                                         now=now)
+            return _start_account_dialog(application, ids=ids, start=start)
     except DomainError as error:
         return [OutgoingMessage(error.message)]
     return [OutgoingMessage(NOT_FOUND)]
@@ -107,16 +104,14 @@ def _received(program: BenefitProgram) -> OutgoingMessage:
         "お送りします。状況は「状況確認」と送るといつでもわかります。")
 
 
-def _start_account_dialog(application: Application, identity: ChannelIdentity, *,
-                          uow: UnitOfWork, engine: ConversationEngine, ids: IdGenerator,
-                          now: dt.datetime, correction: bool = False) -> list[OutgoingMessage]:
-    turn = engine.start(ids.new_id(), identity.id, BENEFIT_ACCOUNT.id)
-    current = uow.conversations.current_for(identity.id)
-    if current is not None:  # starting something new ends what was open
-        current.cancel(now=now)
+def _start_account_dialog(application: Application, *, ids: IdGenerator,
+                          start: StartProcedure, correction: bool = False) -> list[OutgoingMessage]:
+    """別の口座にする (or a corrected account after a failed transfer): the application is tied
+    to the new dialog first (refused with a message if it may not be), then the dialog starts
+    (ending whatever was open)."""
+    conversation_id = ids.new_id()
     if correction:
-        application.start_account_correction(turn.conversation.id)
+        application.start_account_correction(conversation_id)
     else:
-        application.start_account_dialog(turn.conversation.id)
-    uow.conversations.add(turn.conversation)
-    return list(turn.messages)
+        application.start_account_dialog(conversation_id)
+    return start(BENEFIT_ACCOUNT.id, conversation_id)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from application.access.actor import Actor
+from application.audit.recording import record
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from domain.access import Permission
 from domain.benefits import ProgramStatus
 from domain.errors import InvalidValue, NotFound
 
@@ -15,9 +19,12 @@ __all__ = ["ChangeProgramStatus", "change_program_status"]
 class ChangeProgramStatus:
     program_id: str
     status: str  # open, closed, withdrawn
+    actor: Actor
 
 
-def change_program_status(command: ChangeProgramStatus, *, uow: UnitOfWork) -> ProgramStatus:
+def change_program_status(command: ChangeProgramStatus, *, uow: UnitOfWork,
+                          clock: Clock) -> ProgramStatus:
+    command.actor.ensure(Permission.MANAGE_PROGRAMS, "給付金の状態を変更")
     with uow:
         program = uow.programs.get(command.program_id)
         if program is None:
@@ -26,5 +33,7 @@ def change_program_status(command: ChangeProgramStatus, *, uow: UnitOfWork) -> P
         if command.status not in moves:
             raise InvalidValue("状態は open、closed、withdrawn のいずれかを指定してください。")
         moves[command.status]()
+        record(uow, command.actor, "program.status", "program", program.id, at=clock.now(),
+               status=command.status)
         uow.commit()
         return program.status

@@ -7,8 +7,11 @@ from collections.abc import Iterable
 
 from attrs import field, frozen
 
-from application.ports.clock import IdGenerator
+from application.access.actor import Actor
+from application.audit.recording import record
+from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
+from domain.access import Permission
 from domain.benefits import ApplicationWindow, BenefitProgram, PayoutMethod
 from domain.errors import InvalidValue
 from domain.values import Money
@@ -18,6 +21,7 @@ __all__ = ["CreateProgram", "create_program"]
 
 @frozen
 class CreateProgram:
+    actor: Actor
     name: str
     amount_yen: int
     eligibility_source: str
@@ -37,7 +41,9 @@ def _payout_methods(values: Iterable[str]) -> frozenset[PayoutMethod]:
         raise InvalidValue(f"支給方法は {allowed} から選んでください。") from None
 
 
-def create_program(command: CreateProgram, *, uow: UnitOfWork, ids: IdGenerator) -> str:
+def create_program(command: CreateProgram, *, uow: UnitOfWork, ids: IdGenerator,
+                   clock: Clock) -> str:
+    command.actor.ensure(Permission.MANAGE_PROGRAMS, "給付金を登録")
     program = BenefitProgram(
         id=ids.new_id(),
         name=command.name.strip() if isinstance(command.name, str) else command.name,
@@ -54,5 +60,6 @@ def create_program(command: CreateProgram, *, uow: UnitOfWork, ids: IdGenerator)
             raise InvalidValue(f"給付金「{program.name}」はすでに登録されています。",
                                code="duplicate_program")
         uow.programs.add(program)
+        record(uow, command.actor, "program.create", "program", program.id, at=clock.now())
         uow.commit()
     return program.id

@@ -1,9 +1,11 @@
-"""Staff approve or reject applications (支給決定 / 不支給決定), one or many at once, and the
-decision notice (決定通知) goes to the household head's channel in the same transaction.
+"""Staff approve or reject applications (支給決定 / 不支給決定), one or many at once. The decision
+notice (決定通知) follows from each decision (`handlers.DecisionNotice`), in the same
+transaction.
 
 Each application is decided on its own merits: one that cannot be (already decided, its new
 account not yet checked against the passbook photo) is reported with the reason and the others
-go ahead."""
+go ahead. Many applications are decided in chunks of `CHUNK`, one transaction each, each with
+its audit record of what it decided."""
 
 from __future__ import annotations
 
@@ -11,13 +13,12 @@ from collections.abc import Callable, Sequence
 
 from attrs import field, frozen
 
-from application.benefits.notices import decision_notice
-from application.benefits.reach import CHANNEL
-from application.messaging.codec import messages_to_json
-from application.outbox import OutboxMessage
-from application.ports.bank_master import BankMaster
-from application.ports.clock import Clock, IdGenerator
+from application.access.actor import Actor
+from application.audit.recording import record
+from application.messaging.telling import Telling
+from application.ports.clock import Clock
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
+from domain.access import Permission
 from domain.errors import DomainError, InvalidValue, NotFound
 
 __all__ = ["DecideApplications", "DecisionReport", "decide_applications"]
@@ -31,7 +32,7 @@ class DecideApplications:
     program_id: str
     application_ids: tuple[str, ...] = field(converter=tuple)
     approve: bool
-    staff_id: str
+    actor: Actor
     reason: str = ""
 
 
@@ -47,8 +48,8 @@ class DecisionReport:
 
 
 def decide_applications(command: DecideApplications, *, uow_factory: Callable[[], UnitOfWork],
-                        ids: IdGenerator, clock: Clock,
-                        banks: BankMaster | None = None) -> DecisionReport:
+                        clock: Clock, telling: Telling) -> DecisionReport:
+    command.actor.ensure(Permission.DECIDE_APPLICATIONS, "支給決定")
     wanted = list(dict.fromkeys(command.application_ids))
     if not wanted:
         raise InvalidValue("決定する申請を選んでください。")
@@ -61,8 +62,8 @@ def decide_applications(command: DecideApplications, *, uow_factory: Callable[[]
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         try:
-            d, n, r = _decide_chunk(command, chunk, uow=uow_factory(), ids=ids, clock=clock,
-                                    banks=banks)
+            d, n, r = _decide_chunk(command, chunk, uow=uow_factory(), clock=clock,
+                                    telling=telling)
         except ConcurrentUpdate:
             refused += [(i, "ほかの職員が同時に更新しました。読み込み直してください。")
                         for i in chunk]
@@ -72,11 +73,11 @@ def decide_applications(command: DecideApplications, *, uow_factory: Callable[[]
 
 
 def _decide_chunk(command: DecideApplications, chunk: Sequence[str], *, uow: UnitOfWork,
-                  ids: IdGenerator, clock: Clock,
-                  banks: BankMaster | None) -> tuple[int, int, list[tuple[str, str]]]:
+                  clock: Clock, telling: Telling) -> tuple[int, int, list[tuple[str, str]]]:
     refused: list[tuple[str, str]] = []
     decided = []
     now = clock.now()
+    by = command.actor.id
     with uow:
         program = uow.programs.get(command.program_id)
         if program is None:
@@ -89,25 +90,18 @@ def _decide_chunk(command: DecideApplications, chunk: Sequence[str], *, uow: Uni
                 continue
             try:
                 if command.approve:
-                    application.approve(by=command.staff_id, at=now, reason=command.reason)
+                    application.approve(by=by, at=now, reason=command.reason)
                 else:
-                    application.reject(by=command.staff_id, at=now, reason=command.reason)
+                    application.reject(by=by, at=now, reason=command.reason)
             except DomainError as error:
                 refused.append((application_id, error.message))
                 continue
             decided.append(application)
-        households = uow.households.by_ids([a.household_id for a in decided])
-        heads = {h.id: h.head_resident_id for h in households.values()}
-        identities = uow.channel_identities.reachable(list(heads.values()), CHANNEL)
-        notified = 0
-        for application in decided:
-            identity = identities.get(heads.get(application.household_id, ""))
-            if identity is None:
-                continue  # no channel: the town sends the decision by post
-            uow.outbox.add(OutboxMessage(
-                id=ids.new_id(), channel=identity.channel, recipient=identity.address,
-                created_at=now, payload={"messages": messages_to_json(
-                    [decision_notice(program, application, banks=banks)])}))
-            notified += 1
+        # who the notices reach, by the same policy the notice handler follows (the rest: post)
+        notified = sum(1 for a in decided if telling.household_recipients(uow, a.household_id))
+        if decided:
+            record(uow, command.actor, "application.decide", "program", program.id, at=now,
+                   decision="approve" if command.approve else "reject", count=len(decided),
+                   refused=len(refused))
         uow.commit()
     return len(decided), notified, refused

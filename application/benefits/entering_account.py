@@ -41,7 +41,7 @@ def finish_account_dialog(conversation_id: str, answers: Mapping[str, Any], *,
         application.confirm(program=program, at=now, payout_method=PayoutMethod.BANK_TRANSFER,
                             payee_account=account, passbook_photo=str(answers["passbook"]))
     except DomainError as error:
-        application.account_conversation_id = None
+        application.leave_account_dialog(conversation_id)
         return [OutgoingMessage(f"{error.message}\nお手数ですが、お知らせの「別の口座にする」"
                                 "からもう一度入力してください。")]
     return [OutgoingMessage(

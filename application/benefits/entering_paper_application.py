@@ -8,8 +8,11 @@ import datetime as dt
 
 from attrs import frozen
 
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
+from domain.access import Permission
 from domain.benefits import Application, PayoutMethod
 from domain.errors import IllegalTransition, InvalidValue, NotFound
 from domain.values import BankAccount
@@ -22,7 +25,7 @@ class EnterPaperApplication:
     program_id: str
     household_number: str
     payout_method: str
-    staff_id: str
+    actor: Actor
     received_at: dt.datetime | None = None  # when the form arrived; None: now
     bank_code: str = ""
     branch_code: str = ""
@@ -41,6 +44,7 @@ def _method(value: str) -> PayoutMethod:
 
 def enter_paper_application(command: EnterPaperApplication, *, uow: UnitOfWork,
                             ids: IdGenerator, clock: Clock) -> str:
+    command.actor.ensure(Permission.HANDLE_APPLICATIONS, "紙の申請を入力")
     method = _method(command.payout_method)
     account = None
     if method is PayoutMethod.BANK_TRANSFER:
@@ -67,11 +71,13 @@ def enter_paper_application(command: EnterPaperApplication, *, uow: UnitOfWork,
             application = Application.from_paper(
                 id=ids.new_id(), program=program, household_id=household.id,
                 payout_method=method, payee_account=account, at=received,
-                entered_by=command.staff_id)
+                entered_by=command.actor.id)
             uow.applications.add(application)
         else:
             application.confirm_on_paper(program=program, at=received, payout_method=method,
-                                         payee_account=account, entered_by=command.staff_id)
+                                         payee_account=account, entered_by=command.actor.id)
+        record(uow, command.actor, "application.paper_entry", "application", application.id,
+               at=now)
         try:
             uow.commit()
         except (DuplicateError, ConcurrentUpdate):

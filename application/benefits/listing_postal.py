@@ -1,5 +1,6 @@
 """The households to reach by post (郵送): eligible, with no reachable head, and no application
-received yet. Rows for a mail merge; personal data, so the caller records who took it."""
+received yet. Rows for a mail merge; personal data: the export is audited, in the transaction
+that reads its first page."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from collections.abc import Callable, Iterator
 
 from attrs import frozen
 
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.benefits.reach import PAGE, reach_of
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from domain.errors import NotFound
 
@@ -32,14 +37,22 @@ class PostalRow:
                 str(self.amount_yen))
 
 
-def postal_rows(program_id: str, *, uow_factory: Callable[[], UnitOfWork]) -> Iterator[PostalRow]:
-    after = ""
+def postal_rows(program_id: str, *, actor: Actor, uow_factory: Callable[[], UnitOfWork],
+                clock: Clock) -> Iterator[PostalRow]:
+    """The rows, page by page (a generator: nothing is read before the first row is asked
+    for)."""
+    actor.ensure(Permission.HANDLE_APPLICATIONS, "郵送の一覧を出力")
+    after, recorded = "", False
     while True:
         with uow_factory() as uow:
             program = uow.programs.get(program_id)
             if program is None:
                 raise NotFound("給付金が見つかりません。")
             page = uow.eligibility.page(program_id, after=after, limit=PAGE)
+            if not recorded:
+                record(uow, actor, "postal.export", "program", program_id, at=clock.now())
+                uow.commit()
+                recorded = True
             if not page:
                 return
             after = page[-1]

@@ -3,14 +3,12 @@ a tap, the decision notice (決定通知) and the status (状況確認). Text on
 
 from __future__ import annotations
 
-import datetime as dt
-
 from attrs import frozen
 
 from application.ports.bank_master import BankMaster
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
-from domain.values import BankAccount
+from domain.values import JST, BankAccount
 
 __all__ = [
     "ANSWER_NO",
@@ -25,7 +23,6 @@ __all__ = [
     "status_line",
 ]
 
-JAPAN = dt.timezone(dt.timedelta(hours=9), "JST")  # what residents read is in Japan time
 NOTICE_PREFIX = "bnf:"  # postback data of a notice's buttons: bnf:<application id>:<answer>
 ANSWER_YES = "yes"
 ANSWER_NO = "no"
@@ -77,7 +74,7 @@ def notice(program: BenefitProgram, application: Application, *,
     if program.notice_text.strip():
         lines.append(_filled(program.notice_text, program))
     lines.append(f"あなたの世帯は支給の対象です。支給額は{_yen(amount.yen)}です。")
-    closes = program.window.closes_at.astimezone(JAPAN)
+    closes = program.window.closes_at.astimezone(JST)
     lines.append(f"申請期限: {closes:%Y年%m月%d日 %H:%M}まで")
     data = f"{NOTICE_PREFIX}{application.id}:"
     if application.offered_account is not None:

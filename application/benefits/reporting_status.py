@@ -7,9 +7,7 @@ from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity
 
-__all__ = ["STATUS_WORDS", "status_messages"]
-
-STATUS_WORDS = {"状況確認", "申請状況", "じょうきょうかくにん", "status"}
+__all__ = ["status_messages"]
 
 
 def status_messages(identity: ChannelIdentity, *, uow: UnitOfWork) -> list[OutgoingMessage]:

@@ -15,6 +15,8 @@ from typing import Any
 
 from attrs import frozen
 
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.benefits.notices import notice
 from application.benefits.reach import PAGE, eligible_pages, reach_of
 from application.jobs import Job
@@ -26,6 +28,7 @@ from application.ports.messaging import OutgoingMessage
 from application.ports.tasks import TaskQueue
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
 from application.tasks import Progress
+from domain.access import Permission
 from domain.benefits import Application, BenefitProgram, Campaign
 from domain.errors import IllegalTransition, NotFound
 
@@ -86,8 +89,9 @@ def preview_campaign(program_id: str, *, uow: UnitOfWork, clock: Clock,
     return CampaignPreview(recipients, already, postal, example)
 
 
-def start_campaign(program_id: str, *, started_by: str, uow: UnitOfWork, queue: TaskQueue,
+def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: TaskQueue,
                    ids: IdGenerator, clock: Clock, banks: BankMaster | None) -> Campaign:
+    actor.ensure(Permission.MANAGE_PROGRAMS, "通知を送信")
     preview = preview_campaign(program_id, uow=uow, clock=clock, banks=banks)
     if preview.recipients == 0:
         raise IllegalTransition("通知を送る世帯がありません（対象世帯の取り込みと、送信済みかを"
@@ -96,10 +100,12 @@ def start_campaign(program_id: str, *, started_by: str, uow: UnitOfWork, queue: 
     job = Job(id=ids.new_id(), name=SEND_CAMPAIGN, payload={"program_id": program_id},
               created_at=now)
     campaign = Campaign(id=ids.new_id(), program_id=program_id, job_id=job.id,
-                        started_by=started_by, started_at=now, recipients=preview.recipients)
+                        started_by=actor.id, started_at=now, recipients=preview.recipients)
     with uow:
         uow.jobs.add(job)
         uow.campaigns.add(campaign)
+        record(uow, actor, "campaign.start", "program", program_id, at=now,
+               recipients=preview.recipients)
         uow.commit()
     queue.enqueue(job.id)
     return campaign
@@ -153,11 +159,10 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
                     at=now, offered_account=accounts.get(household.household.id),
                     notice_message_id=ids.new_id())
                 uow.applications.add(application)
-                uow.outbox.add(OutboxMessage(
+                uow.outbox.add(OutboxMessage.of(
+                    [notice(program, application, banks=banks)],
                     id=str(application.notice_message_id), channel=household.identity.channel,
-                    recipient=household.identity.address, created_at=now,
-                    payload={"messages": messages_to_json([notice(program, application,
-                                                                   banks=banks)])}))
+                    recipient=household.identity.address, at=now))
             page_counts["sent"] = len(fresh)
             try:
                 uow.commit()

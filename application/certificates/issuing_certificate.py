@@ -1,6 +1,7 @@
 """The staff issue queue: paid requests are issued (printed), mailed (with an optional
 tracking number) or rejected with a reason, the fee then refunded through the gateway that
-took it. The resident is told at each step, in the same transaction."""
+took it. Each step is audited with it; the resident is told at each step, in the same
+transaction (`handlers.RequesterNotices`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import enum
 
 from attrs import frozen
 
-from application.audit.recording import record_in
-from application.certificates import notices
-from application.ports.audit import AuditEntry
-from application.ports.clock import Clock, IdGenerator
+from application.access.actor import Actor
+from application.audit.recording import record
+from application.ports.clock import Clock
 from application.ports.payments import PaymentError, PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
+from domain.access import Permission
 from domain.certificates import CertificateRequest
 from domain.errors import DomainError, IllegalTransition, NotFound
 
@@ -36,35 +37,32 @@ class RefundFailed(DomainError):
 @frozen
 class HandleCertificateRequest:
     request_id: str
-    staff_id: str
+    actor: Actor
     action: StaffAction
     tracking_number: str | None = None
     reason: str = ""
 
 
 def handle_certificate_request(command: HandleCertificateRequest, *, uow: UnitOfWork,
-                               ids: IdGenerator, clock: Clock, gateway: PaymentGateway,
-                               audit: AuditEntry | None = None) -> CertificateRequest:
-    """`audit` (who, from where) is recorded with the change, in the same transaction."""
+                               clock: Clock, gateway: PaymentGateway) -> CertificateRequest:
+    actor = command.actor
+    if command.action is StaffAction.REJECT:
+        actor.ensure(Permission.DECIDE_APPLICATIONS, "交付できない決定")
+    else:
+        actor.ensure(Permission.HANDLE_APPLICATIONS, "証明書の交付・郵送")
     now = clock.now()
     with uow:
         request = uow.certificate_requests.get(command.request_id)
         if request is None:
             raise NotFound("請求が見つかりません。")
         if command.action is StaffAction.ISSUE:
-            request.issue(by=command.staff_id, at=now)
-            messages = notices.issued(request)
+            request.issue(by=actor.id, at=now)
         elif command.action is StaffAction.MAIL:
-            request.mail(command.tracking_number, by=command.staff_id, at=now)
-            messages = notices.mailed(request)
-        else:
-            refund = request.reject(command.reason, by=command.staff_id, at=now)
-            if refund:
-                _refund(request, gateway, now)
-            messages = notices.rejected(request, refunded=refund)
-        notices.tell_requester(request, messages, uow=uow, ids=ids, now=now)
-        if audit is not None:
-            record_in(uow, audit, clock=clock)
+            request.mail(command.tracking_number, by=actor.id, at=now)
+        elif request.reject(command.reason, by=actor.id, at=now):
+            _refund(request, gateway, now)
+        record(uow, actor, f"certificate_request.{command.action.value}", "certificate_request",
+               request.id, at=now)
         uow.commit()
     return request
 

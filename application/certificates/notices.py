@@ -1,15 +1,9 @@
-"""What the resident is told about their request, written to the outbox with the change."""
+"""What the resident is told about their request (text only; `handlers.RequesterNotices` sends
+it with the change)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-
-from application.messaging.codec import messages_to_json
-from application.outbox import OutboxMessage
-from application.ports.clock import IdGenerator
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
-from application.ports.unit_of_work import UnitOfWork
 from domain.certificates import CertificateRequest
 
 __all__ = [
@@ -20,7 +14,6 @@ __all__ = [
     "pay_button",
     "receipt_number",
     "rejected",
-    "tell_requester",
     "what",
 ]
 
@@ -75,18 +68,3 @@ def rejected(request: CertificateRequest, *, refunded: bool) -> list[OutgoingMes
         text += (f"\nお支払いいただいた手数料 {request.total.format()} は、"
                  "お支払いに使われた方法へ全額返金しました。")
     return [OutgoingMessage(text=text)]
-
-
-def tell_requester(request: CertificateRequest, messages: Sequence[OutgoingMessage], *,
-                   uow: UnitOfWork, ids: IdGenerator, now: dt.datetime) -> int:
-    """Queue the messages to every channel the requester can be reached on; returns how many
-    channels were written to."""
-    told = 0
-    for identity in uow.channel_identities.linked_to(request.requester_id):
-        if not identity.reachable:
-            continue
-        uow.outbox.add(OutboxMessage(
-            id=ids.new_id(), channel=identity.channel, recipient=identity.address,
-            payload={"messages": messages_to_json(list(messages))}, created_at=now))
-        told += 1
-    return told

@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 from attrs import frozen
 
-from application.certificates import notices
-from application.ports.clock import Clock, IdGenerator
+from application.ports.clock import Clock
 from application.ports.payments import (
     PaymentError,
     PaymentGateway,
@@ -42,11 +41,10 @@ PAYMENT_TTL = dt.timedelta(minutes=30)  # an attempt not paid by then is cancell
 
 @frozen
 class PaymentLinks:
-    """Where the provider sends the payer back, and the resident's own pay link."""
+    """Where the provider sends the payer back."""
 
     return_url: Callable[[str], str]  # payment reference → our return page
     cancel_url: Callable[[str], str]
-    pay_url: Callable[[str], str]  # request id → the signed pay link (for a new attempt)
 
 
 class SettleOutcome(enum.Enum):
@@ -100,8 +98,7 @@ def start_payment(request_id: str, *, uow: UnitOfWork, gateway: PaymentGateway, 
 
 
 def settle_payment(reference: str, *, cancelled: bool = False, uow: UnitOfWork,
-                   gateway: PaymentGateway, clock: Clock, ids: IdGenerator,
-                   links: PaymentLinks) -> Settled:
+                   gateway: PaymentGateway, clock: Clock) -> Settled:
     """The payer came back (`cancelled` when through the provider's cancel link): ask the
     provider what happened and record it. Coming back twice changes nothing the second time."""
     now = clock.now()
@@ -121,14 +118,14 @@ def settle_payment(reference: str, *, cancelled: bool = False, uow: UnitOfWork,
             outcome = _read(request, gateway)  # paid at the last moment after all?
             if outcome.status is PaymentStatus.CREATED:
                 outcome = PaymentOutcome(PaymentStatus.CANCELLED)
-        result = _record(request, outcome, uow=uow, ids=ids, now=now, links=links)
+        result = _record(request, outcome, now=now)
         uow.commit()
     return result
 
 
 def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGateway,
-                    clock: Clock, ids: IdGenerator, links: PaymentLinks,
-                    ttl: dt.timedelta = PAYMENT_TTL, limit: int = 200) -> dict[str, int]:
+                    clock: Clock, ttl: dt.timedelta = PAYMENT_TTL,
+                    limit: int = 200) -> dict[str, int]:
     """For a scheduled job: attempts older than `ttl` are read once more, then cancelled with
     the provider and left unpaid (the resident is told). Returns counts by outcome."""
     now = clock.now()
@@ -149,7 +146,7 @@ def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGa
                 outcome = _read(request, gateway)
                 if outcome.status is not PaymentStatus.COMPLETED:  # we cancelled it: expired
                     outcome = PaymentOutcome(PaymentStatus.EXPIRED)
-            result = _record(request, outcome, uow=uow, ids=ids, now=now, links=links)
+            result = _record(request, outcome, now=now)
             uow.commit()
             counts[result.outcome.value] += 1
     return counts
@@ -182,17 +179,15 @@ def _read(request: CertificateRequest, gateway: PaymentGateway) -> PaymentOutcom
                           provider_id=str(request.payment_provider_id), amount=request.total)
 
 
-def _record(request: CertificateRequest, outcome: PaymentOutcome, *, uow: UnitOfWork,
-            ids: IdGenerator, now: dt.datetime, links: PaymentLinks) -> Settled:
+def _record(request: CertificateRequest, outcome: PaymentOutcome, *,
+            now: dt.datetime) -> Settled:
+    """The provider's outcome on the request; the resident is told by the message bus
+    (`handlers.RequesterNotices`)."""
     if outcome.status is PaymentStatus.COMPLETED:
         request.mark_paid(payment_id=outcome.payment_id, amount=outcome.amount, at=now)
-        notices.tell_requester(request, notices.paid(request), uow=uow, ids=ids, now=now)
         return _settled(SettleOutcome.PAID, request)
     if outcome.status.lapsed or outcome.status is PaymentStatus.REFUNDED:
-        request.payment_lapsed()
-        messages = notices.lapsed(request, links.pay_url(request.id),
-                                  cancelled=outcome.status is PaymentStatus.CANCELLED)
-        notices.tell_requester(request, messages, uow=uow, ids=ids, now=now)
+        request.payment_failed(cancelled=outcome.status is PaymentStatus.CANCELLED)
         return _settled(SettleOutcome.LAPSED, request)
     return _settled(SettleOutcome.WAITING, request)
 

@@ -13,6 +13,8 @@ from attrs import field, frozen
 
 from application.certificates.procedure import ITEM_CHOICES, PROCEDURE_ID, PURPOSES
 from application.channels.menu import VERIFY_DATA, VERIFY_LABEL
+from application.channels.procedure_handlers import StartProcedure
+from application.conversations.state import Conversation
 from application.ports.clock import IdGenerator
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
@@ -57,6 +59,7 @@ class CertificateDesk:
 
     procedure_id = PROCEDURE_ID
     postback_prefix = POSTBACK_PREFIX
+    from_menu = True
 
     def __init__(self, policy: CertificatePolicy, pay_url: Callable[[str], str]) -> None:
         self.policy = policy
@@ -76,8 +79,8 @@ class CertificateDesk:
 
     # -- the answers -------------------------------------------------------------------------
 
-    def on_finish(self, answers: dict[str, Any], identity: ChannelIdentity, *,
-                  uow: UnitOfWork, ids: IdGenerator,
+    def on_finish(self, conversation: Conversation, answers: dict[str, Any],
+                  identity: ChannelIdentity, *, uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
         refused = self.before_start(identity, uow=uow, now=now)  # still verified and current?
         if refused is not None:
@@ -149,10 +152,15 @@ class CertificateDesk:
                      Choice(label="やめる", data=f"{WITHDRAW}{request.id}")))
         return [OutgoingMessage(text="\n".join(lines)), pay]
 
+    def on_cancel(self, conversation: Conversation, *, uow: UnitOfWork,
+                  now: dt.datetime) -> None:
+        """Nothing was requested before the dialog finished: nothing to undo."""
+
     # -- its buttons -------------------------------------------------------------------------
 
     def on_postback(self, data: str, identity: ChannelIdentity, *, uow: UnitOfWork,
-                    ids: IdGenerator, now: dt.datetime) -> list[OutgoingMessage]:
+                    ids: IdGenerator, now: dt.datetime,
+                    start: StartProcedure | None = None) -> list[OutgoingMessage]:
         if not data.startswith(WITHDRAW):
             return [OutgoingMessage(text="そのボタンの手続きはすでに終わっています。")]
         request = uow.certificate_requests.get(data.removeprefix(WITHDRAW))

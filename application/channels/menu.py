@@ -11,6 +11,7 @@ __all__ = [
     "START_PREFIX",
     "STATUS_DATA",
     "STATUS_LABEL",
+    "STATUS_WORDS",
     "VERIFY_DATA",
     "VERIFY_LABEL",
     "Menu",
@@ -24,6 +25,7 @@ VERIFY_LABEL = "本人確認"
 STATUS_DATA = "status"  # 状況確認: how the household's applications stand
 STATUS_LABEL = "状況確認"
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
+STATUS_WORDS = {"状況確認", "申請状況", "じょうきょうかくにん", "status"}
 
 
 @frozen
@@ -71,3 +73,7 @@ class Menu:
     @staticmethod
     def asks_for_menu(text: str) -> bool:
         return text.strip().lower() in MENU_WORDS
+
+    @staticmethod
+    def asks_for_status(text: str) -> bool:
+        return text.strip() in STATUS_WORDS

@@ -1,35 +1,51 @@
 """What a procedure may add around the generic dialog: a check before it starts (is the
-resident verified?), what happens with the answers when it finishes, and its own buttons
-(postbacks under its prefix) afterwards. All inside the inbound event's transaction."""
+resident verified?), what happens with the answers when it finishes, what to undo when it is
+cancelled, and its own buttons (postbacks under its prefix). All inside the inbound event's
+transaction. The router (`routing.py`) calls them; the container lists them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from application.conversations.state import Conversation
 from application.ports.clock import IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity
 
-__all__ = ["ProcedureHandler"]
+__all__ = ["ProcedureHandler", "StartProcedure"]
+
+# Start a procedure for the resident now (ending what was open), under this conversation id:
+# the messages of its first question. Handed to `on_postback` by the router.
+StartProcedure = Callable[[str, str], list[OutgoingMessage]]
 
 
 class ProcedureHandler(Protocol):
     procedure_id: str
     postback_prefix: str  # postback data starting with this is the handler's ("cert:")
+    from_menu: bool  # False: only its own buttons start it (the benefit account dialog)
 
     def before_start(self, identity: ChannelIdentity, *, uow: UnitOfWork,
                      now: dt.datetime) -> list[OutgoingMessage] | None:
         """None to start the dialog, or the messages that explain why it cannot start."""
         ...
 
-    def on_finish(self, answers: dict[str, Any], identity: ChannelIdentity, *,
-                  uow: UnitOfWork, ids: IdGenerator,
+    def on_finish(self, conversation: Conversation, answers: dict[str, Any],
+                  identity: ChannelIdentity, *, uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
         """The dialog finished with these answers: act on them; the replies."""
         ...
 
+    def on_cancel(self, conversation: Conversation, *, uow: UnitOfWork,
+                  now: dt.datetime) -> None:
+        """The dialog was cancelled (by the resident, or by starting another one)."""
+        ...
+
     def on_postback(self, data: str, identity: ChannelIdentity, *, uow: UnitOfWork,
-                    ids: IdGenerator, now: dt.datetime) -> list[OutgoingMessage]:
+                    ids: IdGenerator, now: dt.datetime,
+                    start: StartProcedure) -> list[OutgoingMessage] | None:
+        """A tap on one of the handler's own buttons; the replies (None: data it does not
+        recognise, answered as a stale button)."""
         ...

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from application.access.actor import Actor
 from application.demo.synthetic_town import generate_households
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
-from application.disbursements.common import Actor
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import BankCalendar
@@ -61,8 +61,7 @@ def seed_demo_payments(*, program_name: str, worker_login: str, approver_login: 
             uow.applications.add(application)
             created["applications"] += 1
         uow.commit()
-        worker_actor = Actor(id=worker.id, role=worker.role)
-        approver_actor = Actor(id=approver.id, role=approver.role)
+        worker_actor, approver_actor = Actor.staff(worker), Actor.staff(approver)
     batch = create_batch(CreateBatch(program_id=program.id, method="bank_transfer",
                                      actor=worker_actor),
                          uow=uow_factory(), ids=ids, clock=clock, calendar=calendar)

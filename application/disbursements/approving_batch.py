@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.disbursements.common import Actor, audit, load_batch
+from application.access.actor import Actor
+from application.disbursements.common import load_batch, record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -28,7 +29,7 @@ def approve_batch(command: ApproveBatch, *, uow: UnitOfWork, ids: IdGenerator,
         batch.ensure_totals(ControlTotals.of(
             amount for _, amount, _ in uow.disbursements.ids_in_batch(batch.id)))
         batch.approve(by=command.actor.id, at=now)
-        audit(uow, ids, clock, at=now, actor=command.actor, action="approved", batch_id=batch.id,
-              detail=f"{batch.count}件 {batch.total.yen}円")
+        record_payment(uow, ids, command.actor, "approved", at=now, batch_id=batch.id,
+                       detail=f"{batch.count}件 {batch.total.yen}円")
         uow.commit()
     return batch

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.disbursements.common import Actor, audit, load_batch
+from application.access.actor import Actor
+from application.disbursements.common import load_batch, record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -28,7 +29,7 @@ def cancel_batch(command: CancelBatch, *, uow: UnitOfWork, ids: IdGenerator,
         batch = load_batch(uow, command.batch_id)
         batch.cancel(by=command.actor.id, at=now, reason=command.reason,
                      disbursements=uow.disbursements.in_batch(batch.id))
-        audit(uow, ids, clock, at=now, actor=command.actor, action="cancelled", batch_id=batch.id,
-              detail=batch.cancel_reason)
+        record_payment(uow, ids, command.actor, "cancelled", at=now, batch_id=batch.id,
+                       detail=batch.cancel_reason)
         uow.commit()
     return batch

@@ -1,15 +1,14 @@
-"""Cash by ATM: issue a pickup code for each payment of an approved batch and send it to the
-resident's channel; then follow each code: picked up settles the payment, an expired code is
-replaced by a new one (up to `MAX_ATTEMPTS` codes), after which the payment goes back to staff
-as failed."""
+"""Cash by ATM: issue a pickup code for each payment of an approved batch (the household is told
+the code in the chat: `handlers.CashCodeNotice`); then follow each code: picked up settles the
+payment, an expired code is replaced by a new one (up to `MAX_ATTEMPTS` codes), after which the
+payment goes back to staff as failed."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from attrs import frozen
 
-from application.disbursements.common import SYSTEM, Actor, audit, load_batch, notify_household
+from application.access.actor import SYSTEM, Actor
+from application.disbursements.common import load_batch, record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import PayoutProvider, PayoutStatus
 from application.ports.unit_of_work import UnitOfWork
@@ -19,8 +18,6 @@ from domain.benefits import PayoutMethod
 from domain.cash_payouts import MAX_ATTEMPTS, CashPayout
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.errors import IllegalTransition
-
-JST = dt.timezone(dt.timedelta(hours=9))
 
 __all__ = ["IssueCashCodes", "RefreshReport", "issue_cash_codes", "refresh_cash_payouts"]
 
@@ -38,27 +35,16 @@ class RefreshReport:
     failed: int
 
 
-def _code_message(program: str, payout: CashPayout, disbursement: Disbursement) -> str:
-    return (f"{program}（{disbursement.amount.format()}）は、提携ATMの「現金受取」で受け取れ"
-            f"ます。\n受取番号: {payout.pickup_code}\n受取期限: "
-            f"{payout.expires_at.astimezone(JST):%Y年%m月%d日 %H:%M}まで\n"
-            "この番号は他の人に教えないでください。")
-
-
-def _issue(uow: UnitOfWork, ids: IdGenerator, provider: PayoutProvider, *, program: str,
+def _issue(uow: UnitOfWork, ids: IdGenerator, provider: PayoutProvider, *,
            disbursement: Disbursement, attempt: int, clock: Clock) -> CashPayout:
-    reference = CashPayout.reference_for(disbursement.id, attempt)
-    issued = provider.issue(reference=reference, amount=disbursement.amount)
-    payout = CashPayout(id=ids.new_id(), disbursement_id=disbursement.id,
-                        provider=provider.name, reference=reference,
-                        pickup_code=issued.pickup_code, issued_at=clock.now(),
-                        expires_at=issued.expires_at, attempt=attempt)
+    issued = provider.issue(reference=CashPayout.reference_for(disbursement.id, attempt),
+                            amount=disbursement.amount)
+    payout = CashPayout.issue(id=ids.new_id(), disbursement_id=disbursement.id,
+                              provider=provider.name, attempt=attempt,
+                              pickup_code=issued.pickup_code, issued_at=clock.now(),
+                              expires_at=issued.expires_at)
     uow.cash_payouts.add(payout)
-    disbursement.cash_code = reference
-    application = uow.applications.get(disbursement.application_id)
-    if application is not None:
-        notify_household(uow, ids, household_id=application.household_id,
-                         text=_code_message(program, payout, disbursement), at=clock.now())
+    disbursement.cash_code = payout.reference
     return payout
 
 
@@ -73,22 +59,20 @@ def issue_cash_codes(command: IssueCashCodes, *, uow: UnitOfWork, ids: IdGenerat
         if batch.state is not BatchState.APPROVED:
             raise IllegalTransition(f"バッチの状態が「{batch.state.label}」のため、受取番号を"
                                     "発行できません。")
-        program = uow.programs.get(batch.program_id)
-        name = program.name if program is not None else "給付金"
         for disbursement in uow.disbursements.in_batch(batch.id,
                                                        status=DisbursementStatus.BATCHED):
-            _issue(uow, ids, provider, program=name, disbursement=disbursement, attempt=1,
-                   clock=clock)
+            _issue(uow, ids, provider, disbursement=disbursement, attempt=1, clock=clock)
             disbursement.mark_exported()
         batch.mark_exported(by=command.actor.id, at=now, digest="", originator={})
-        audit(uow, ids, clock, at=now, actor=command.actor, action="codes_issued",
-              batch_id=batch.id, detail=f"{batch.count}件 {batch.total.yen}円 {provider.name}")
+        record_payment(uow, ids, command.actor, "codes_issued", at=now, batch_id=batch.id,
+                       detail=f"{batch.count}件 {batch.total.yen}円 {provider.name}")
         uow.commit()
     return batch
 
 
 def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                          provider: PayoutProvider, actor: Actor = SYSTEM) -> RefreshReport:
+    """For a scheduled job: ask the provider about every issued code."""
     now = clock.now()
     picked = reissued = failed = 0
     with uow:
@@ -105,8 +89,8 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                 disbursement.settle(at=now)
                 application.mark_paid()
                 picked += 1
-                audit(uow, ids, clock, at=now, actor=actor, action="picked_up",
-                      batch_id=disbursement.batch_id, disbursement_id=disbursement.id)
+                record_payment(uow, ids, actor, "picked_up", at=now,
+                               batch_id=disbursement.batch_id, disbursement_id=disbursement.id)
                 continue
             if status is PayoutStatus.CANCELLED:
                 payout.cancel()
@@ -115,28 +99,22 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                     provider.cancel(payout.reference)
                 payout.expire()
             if payout.may_reissue and status is not PayoutStatus.CANCELLED:
-                program = uow.programs.get(application.program_id)
-                _issue(uow, ids, provider, program=program.name if program else "給付金",
-                       disbursement=disbursement, attempt=payout.attempt + 1, clock=clock)
+                _issue(uow, ids, provider, disbursement=disbursement,
+                       attempt=payout.attempt + 1, clock=clock)
                 reissued += 1
-                audit(uow, ids, clock, at=now, actor=actor, action="code_reissued",
-                      batch_id=disbursement.batch_id, disbursement_id=disbursement.id,
-                      detail=f"{payout.attempt + 1}回目")
+                record_payment(uow, ids, actor, "code_reissued", at=now,
+                               batch_id=disbursement.batch_id, disbursement_id=disbursement.id,
+                               detail=f"{payout.attempt + 1}回目")
                 continue
             reason = (f"受取期限切れ（{MAX_ATTEMPTS}回）" if status is not PayoutStatus.CANCELLED
                       else "受取番号の取消")
-            disbursement.fail(reason=reason)
+            disbursement.fail(reason=reason, by=actor.id)  # recorded by handlers.PaymentFailed
             application.mark_payment_failed()
             failed += 1
-            audit(uow, ids, clock, at=now, actor=actor, action="failed",
-                  batch_id=disbursement.batch_id, disbursement_id=disbursement.id,
-                  detail=reason)
         for batch_id in touched - {""}:
             batch = uow.batches.get(batch_id)
-            if batch is not None and batch.close(
-                    at=now, statuses=uow.disbursements.status_counts_in_batch(batch_id),
-                    by=actor.id):
-                audit(uow, ids, clock, at=now, actor=actor, action=batch.state.value,
-                      batch_id=batch_id)
+            if batch is not None:  # a batch that closes is recorded by handlers.BatchClosed
+                batch.close(at=now, statuses=uow.disbursements.status_counts_in_batch(batch_id),
+                            by=actor.id)
         uow.commit()
     return RefreshReport(picked_up=picked, reissued=reissued, failed=failed)

@@ -7,7 +7,8 @@ import datetime as dt
 
 from attrs import frozen
 
-from application.disbursements.common import Actor, audit
+from application.access.actor import Actor
+from application.disbursements.common import record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import BankCalendar
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
@@ -72,8 +73,8 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
                                     transfer_date=transfer_date, disbursements=chosen,
                                     by=command.actor.id, at=now)
         uow.batches.add(batch)
-        audit(uow, ids, clock, at=now, actor=command.actor, action="created", batch_id=batch.id,
-              detail=f"{batch.count}件 {batch.total.yen}円 振込指定日 {transfer_date}")
+        record_payment(uow, ids, command.actor, "created", at=now, batch_id=batch.id,
+                       detail=f"{batch.count}件 {batch.total.yen}円 振込指定日 {transfer_date}")
         try:
             uow.commit()
         except DuplicateError:

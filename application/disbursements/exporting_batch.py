@@ -15,7 +15,8 @@ from typing import BinaryIO
 
 from attrs import frozen
 
-from application.disbursements.common import Actor, audit, load_batch
+from application.access.actor import Actor
+from application.disbursements.common import load_batch, record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import (
     ExportProblem,
@@ -116,13 +117,13 @@ def export_batch(command: ExportBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
             if moved != batch.count:
                 raise IllegalTransition("バッチの支払の状態が揃っていません。"
                                         "振込データは使わないでください。")
-            audit(uow, ids, clock, at=now, actor=command.actor, action="exported",
-                  batch_id=batch.id, detail=f"{batch.count}件 {batch.total.yen}円 "
-                                            f"sha256={hexdigest}")
+            record_payment(uow, ids, command.actor, "exported", at=now,
+                           batch_id=batch.id,
+                           detail=f"{batch.count}件 {batch.total.yen}円 sha256={hexdigest}")
         else:
             batch.ensure_same_file(hexdigest)
-            audit(uow, ids, clock, at=now, actor=command.actor, action="re_exported",
-                  batch_id=batch.id, detail=f"sha256={hexdigest}")
+            record_payment(uow, ids, command.actor, "re_exported", at=now,
+                           batch_id=batch.id, detail=f"sha256={hexdigest}")
         uow.commit()
     return ExportResult(batch=batch, count=counted.count, total=Money(counted.total),
                         digest=hexdigest, first=first)

@@ -1,5 +1,7 @@
 """Import the bank's result for an exported batch: settle the payments that went through, fail
-the ones that did not (with the reason), tell those residents and ask for a corrected account.
+the ones that did not (with the reason). What follows a failure (its record, the household told
+why and asked for a corrected account) and a batch that closes is the message bus's
+(`handlers.PaymentFailed`, `handlers.BatchClosed`), in the same transaction.
 
 All or nothing: a record that names no payment of this batch, a different amount, or a payment
 already settled that the bank now reports as failed, refuses the whole import with a report
@@ -13,10 +15,10 @@ from collections.abc import Iterable
 
 from attrs import field, frozen
 
-from application.benefits.notices import ANSWER_OTHER, NOTICE_PREFIX
-from application.disbursements.common import Actor, audit, load_batch, notify_household
+from application.access.actor import Actor
+from application.disbursements.common import load_batch, record_payment
+from application.messaging.telling import Telling
 from application.ports.clock import Clock, IdGenerator
-from application.ports.messaging import Choice
 from application.ports.payouts import TransferResult
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -25,8 +27,7 @@ from domain.benefits import PayoutMethod
 from domain.disbursements import DisbursementStatus
 from domain.errors import DomainError, IllegalTransition
 
-__all__ = ["ImportReport", "ImportResults", "ResultsRefused", "failure_message",
-           "import_results"]
+__all__ = ["ImportReport", "ImportResults", "ResultsRefused", "import_results"]
 
 D = DisbursementStatus
 
@@ -57,20 +58,9 @@ class ImportReport:
     failures: tuple[tuple[str, str], ...] = field(default=(), converter=tuple)  # (id, reason)
 
 
-def failure_message(program_name: str, reason: str) -> str:
-    return (f"{program_name}を、ご指定の口座へ振り込むことができませんでした（理由: {reason}）。"
-            "お手数ですが、下の「口座を登録し直す」から正しい口座（金融機関・支店・口座番号・"
-            "名義）と通帳の写真を送るか、役場の窓口でお知らせください。確認でき次第、"
-            "あらためてお振り込みします。")
-
-
-def correction_button(application_id: str) -> Choice:
-    """The failure message's button: the benefit account dialog, for this application."""
-    return Choice("口座を登録し直す", f"{NOTICE_PREFIX}{application_id}:{ANSWER_OTHER}")
-
-
 def import_results(command: ImportResults, results: Iterable[TransferResult], *,
-                   uow: UnitOfWork, ids: IdGenerator, clock: Clock) -> ImportReport:
+                   uow: UnitOfWork, ids: IdGenerator, clock: Clock,
+                   telling: Telling) -> ImportReport:
     command.actor.ensure(Permission.HANDLE_APPLICATIONS, "振込結果を取り込み")
     now = clock.now()
     with uow:
@@ -124,8 +114,6 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
         if problems:
             raise ResultsRefused(problems)
 
-        program = uow.programs.get(batch.program_id)
-        program_name = program.name if program is not None else "給付金"
         settled = failed = unchanged = notified = 0
         failures: list[tuple[str, str]] = []
         for d_id, result in outcomes.items():
@@ -138,28 +126,21 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
                 disbursement.settle(at=now)
                 settled += 1
                 continue
-            disbursement.fail(reason=result.reason)
+            disbursement.fail(reason=result.reason, by=command.actor.id)
             application = uow.applications.get(disbursement.application_id)
             application.mark_payment_failed()
             failed += 1
             failures.append((d_id, disbursement.failure_reason))
-            audit(uow, ids, clock, at=now, actor=command.actor, action="failed",
-                  batch_id=batch.id, disbursement_id=d_id, detail=disbursement.failure_reason)
-            notified += notify_household(uow, ids, household_id=application.household_id,
-                                         text=failure_message(program_name,
-                                                              disbursement.failure_reason),
-                                         at=now, choices=(correction_button(application.id),))
+            if telling.household_recipients(uow, application.household_id):
+                notified += 1  # told by handlers.PaymentFailed; the others by post
         if command.settle_unlisted:
             settled += uow.disbursements.move_batch(batch.id, from_status=D.EXPORTED,
                                                     to_status=D.SETTLED, settled_at=now)
         uow.disbursements.mark_applications_paid(batch.id)
-        audit(uow, ids, clock, at=now, actor=command.actor, action="results_imported",
-              batch_id=batch.id, detail=f"完了 {settled}件 不能 {failed}件 変更なし "
-                                        f"{unchanged}件")
-        if batch.close(at=now, statuses=uow.disbursements.status_counts_in_batch(batch.id),
-                       by=command.actor.id):
-            audit(uow, ids, clock, at=now, actor=command.actor, action=batch.state.value,
-                  batch_id=batch.id)
+        record_payment(uow, ids, command.actor, "results_imported", at=now, batch_id=batch.id,
+                       detail=f"完了 {settled}件 不能 {failed}件 変更なし {unchanged}件")
+        batch.close(at=now, statuses=uow.disbursements.status_counts_in_batch(batch.id),
+                    by=command.actor.id)
         uow.commit()
     return ImportReport(batch=batch, settled=settled, failed=failed, unchanged=unchanged,
                         notified=notified, failures=failures)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.disbursements.common import Actor, audit
+from application.access.actor import Actor
+from application.disbursements.common import record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
 from domain.access import Permission
@@ -43,8 +44,8 @@ def repay_application(command: RepayApplication, *, uow: UnitOfWork, ids: IdGene
         disbursement = Disbursement.repayment(id=ids.new_id(), application=application,
                                               payee_account=account, at=now)
         uow.disbursements.add(disbursement)
-        audit(uow, ids, clock, at=now, actor=command.actor, action="repayment",
-              disbursement_id=disbursement.id, detail=f"申請 {application.id}")
+        record_payment(uow, ids, command.actor, "repayment", at=now,
+                       disbursement_id=disbursement.id, detail=f"申請 {application.id}")
         try:
             uow.commit()
         except DuplicateError:

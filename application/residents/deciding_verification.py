@@ -1,68 +1,57 @@
 """Staff decide a verification held for review: link it to one of the registry people shown
-side by side, or reject it. The resident is told on their channel."""
+side by side, or reject it. The decision is audited with it; the resident is told on their
+channel (`handlers.VerificationNotice`)."""
 
 from __future__ import annotations
 
 from attrs import frozen
 
-from application.messaging.codec import messages_to_json
-from application.outbox import OutboxMessage
-from application.ports.audit import AuditEntry
-from application.ports.clock import Clock, IdGenerator
-from application.ports.messaging import OutgoingMessage
+from application.access.actor import Actor
+from application.audit.recording import record
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from application.residents.registering_verification import LINKED_MESSAGE
+from domain.access import Permission
 from domain.errors import IllegalTransition, NotFound
 from domain.residents import Verification
 from domain.verifications import IdentityVerification, VerificationStatus
 
-__all__ = ["REJECTED_MESSAGE", "DecideVerification", "decide_verification"]
-
-REJECTED_MESSAGE = ("本人確認の内容を住民記録と照合できませんでした。お手数ですが、"
-                    "役場の窓口までお問い合わせください。")
+__all__ = ["DecideVerification", "decide_verification"]
 
 
 @frozen
 class DecideVerification:
     verification_id: str
-    staff_id: str
+    actor: Actor
     link_to: str | None = None  # a resident id among the candidates; None = reject
     reason: str = ""
 
 
-def decide_verification(command: DecideVerification, *, uow: UnitOfWork, ids: IdGenerator,
-                        clock: Clock, audit: AuditEntry | None = None) -> IdentityVerification:
-    """`audit`, when given, is recorded in the same transaction as the decision."""
-    now = clock.now()
+def decide_verification(command: DecideVerification, *, uow: UnitOfWork,
+                        clock: Clock) -> IdentityVerification:
+    command.actor.ensure(Permission.REVIEW_VERIFICATIONS, "本人確認を照合")
+    now, by = clock.now(), command.actor.id
     with uow:
-        record = uow.verifications.get(command.verification_id)
-        if record is None:
+        verification = uow.verifications.get(command.verification_id)
+        if verification is None:
             raise NotFound("本人確認の記録が見つかりません。")
-        if record.status not in (VerificationStatus.REVIEW, VerificationStatus.UNMATCHED):
-            raise IllegalTransition(f"この本人確認は「{record.status.label}」です。",
+        if verification.status not in (VerificationStatus.REVIEW, VerificationStatus.UNMATCHED):
+            raise IllegalTransition(f"この本人確認は「{verification.status.label}」です。",
                                     code="already_decided")
-        identity = uow.channel_identities.get(record.identity_id)
+        identity = uow.channel_identities.get(verification.identity_id)
         if command.link_to is not None:
             resident = uow.residents.get(command.link_to)
             if resident is None:
                 raise NotFound("住民が見つかりません。")
-            record.link(resident.id, outcome=record.outcome, by=command.staff_id, at=now)
-            resident.verify(record.facts, Verification(
-                subject=record.subject, provider=record.provider, assurance=record.assurance,
-                verified_at=record.verified_at))
+            verification.link(resident.id, outcome=verification.outcome, by=by, at=now)
+            resident.verify(verification.facts, Verification(
+                subject=verification.subject, provider=verification.provider,
+                assurance=verification.assurance, verified_at=verification.verified_at))
             if identity is not None:
                 identity.link(resident.id)
-            text = LINKED_MESSAGE
         else:
-            record.reject(by=command.staff_id, at=now, reason=command.reason)
-            text = REJECTED_MESSAGE
-        if identity is not None:
-            uow.outbox.add(OutboxMessage(
-                id=ids.new_id(), channel=identity.channel, recipient=identity.address,
-                payload={"messages": messages_to_json([OutgoingMessage(text=text)])},
-                created_at=now))
-        if audit is not None:
-            uow.audit.append(audit, at=now)
+            verification.reject(by=by, at=now, reason=command.reason)
+        record(uow, command.actor, "verification.decide", "verification", verification.id,
+               at=now, status=verification.status.value,
+               resident_id=verification.resident_id or "")
         uow.commit()
-    return record
-
+    return verification

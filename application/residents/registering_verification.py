@@ -1,15 +1,13 @@
 """A resident comes back from verifying with the card: keep the record, match it to the
-registry, link when exactly one person matches on every fact, otherwise hold it for staff;
-tell the resident on their channel either way. One transaction."""
+registry, link when exactly one person matches on every fact, otherwise hold it for staff. One
+transaction; the resident is told the result on their channel either way
+(`handlers.VerificationNotice`)."""
 
 from __future__ import annotations
 
-from application.messaging.codec import messages_to_json
-from application.outbox import OutboxMessage
-from application.ports.clock import Clock, IdGenerator
+from application.ports.clock import IdGenerator
 from application.ports.identity import VerifiedIdentity
 from application.ports.matching import MatchKeyer
-from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.matching import Candidate, decide
 from domain.channels import ChannelIdentity
@@ -17,12 +15,7 @@ from domain.errors import NotFound
 from domain.residents import RegistryStatus, Resident, Verification
 from domain.verifications import IdentityVerification, MatchOutcome
 
-__all__ = ["LINKED_MESSAGE", "REVIEW_MESSAGE", "register_verification"]
-
-LINKED_MESSAGE = ("本人確認が完了しました。ありがとうございます。これからは、対象となる給付金や"
-                  "手続きをこのトークでお知らせします。")
-REVIEW_MESSAGE = ("本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、"
-                  "結果はあらためてこのトークでお知らせします。")
+__all__ = ["register_verification"]
 
 
 def candidate_of(resident: Resident) -> Candidate:
@@ -32,7 +25,7 @@ def candidate_of(resident: Resident) -> Candidate:
 
 
 def register_verification(verified: VerifiedIdentity, *, uow: UnitOfWork, ids: IdGenerator,
-                          clock: Clock, keyer: MatchKeyer) -> IdentityVerification:
+                          keyer: MatchKeyer) -> IdentityVerification:
     keys = keyer.keys_for(verified.facts)
     with uow:
         identity = uow.channel_identities.get(verified.identity_id)
@@ -55,28 +48,20 @@ def register_verification(verified: VerifiedIdentity, *, uow: UnitOfWork, ids: I
         if conflict:
             record.hold_for_review(outcome=MatchOutcome.NEAR, reason=conflict,
                                    candidate_ids=list(decision.candidate_ids))
-            text = REVIEW_MESSAGE
         elif decision.outcome is MatchOutcome.EXACT and decision.resident_id is not None:
             resident = next(r for r in found if r.id == decision.resident_id)
             resident.verify(verified.facts, Verification(
                 subject=verified.subject, provider=verified.provider,
                 assurance=verified.assurance, verified_at=verified.verified_at))
-            record.link(resident.id, outcome=MatchOutcome.EXACT)
             record.candidate_ids = list(decision.candidate_ids)
+            record.link(resident.id, outcome=MatchOutcome.EXACT)
             identity.link(resident.id)
-            text = LINKED_MESSAGE
         else:
             record.hold_for_review(outcome=decision.outcome, reason=decision.reason,
                                    candidate_ids=list(decision.candidate_ids))
-            text = REVIEW_MESSAGE
         uow.verifications.add(record)
-        uow.outbox.add(OutboxMessage(
-            id=ids.new_id(), channel=identity.channel, recipient=identity.address,
-            payload={"messages": messages_to_json([OutgoingMessage(text=text)])},
-            created_at=clock.now()))
         uow.commit()
     return record
-
 
 
 def _conflict(uow: UnitOfWork, identity: ChannelIdentity, resident_id: str | None) -> str:

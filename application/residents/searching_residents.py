@@ -15,9 +15,13 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
+from application.access.actor import Actor
+from application.audit.recording import record
+from application.ports.clock import Clock
 from application.ports.matching import MatchKeyer
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.registry_rows import parse_registry_date
+from domain.access import Permission
 from domain.errors import InvalidValue
 from domain.residents import PersonalFacts, Resident
 from domain.values import Address, DateOfBirth, PersonName, Sex
@@ -58,8 +62,9 @@ def _by_name(name: str, born: DateOfBirth, keyer: MatchKeyer) -> tuple[list[str]
     return persons, readings
 
 
-def search_residents(query: SearchResidents, *, uow: UnitOfWork,
-                     keyer: MatchKeyer) -> Sequence[Resident]:
+def search_residents(query: SearchResidents, *, actor: Actor, uow: UnitOfWork,
+                     keyer: MatchKeyer, clock: Clock) -> Sequence[Resident]:
+    actor.ensure(Permission.VIEW_RESIDENTS, "住民を検索")
     number, name, born_text = (_clean(query.resident_number), _clean(query.name),
                                _clean(query.date_of_birth))
     if not (number or name or born_text):
@@ -72,8 +77,12 @@ def search_residents(query: SearchResidents, *, uow: UnitOfWork,
             results = [found] if found is not None else []
             if name and born_text:
                 results = [r for r in results if r in _named(uow, name, born_text, keyer)]
-            return results
-        return list(_named(uow, name, born_text, keyer))
+        else:
+            results = list(_named(uow, name, born_text, keyer))
+        record(uow, actor, "resident.search", "resident", at=clock.now(), shown=len(results),
+               by="number" if number else "name_and_birth")
+        uow.commit()
+    return results
 
 
 def _named(uow: UnitOfWork, name: str, born_text: str, keyer: MatchKeyer) -> list[Resident]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.ports.audit import AuditEntry
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
@@ -16,20 +17,20 @@ __all__ = ["ChangePassword", "change_password"]
 
 @frozen
 class ChangePassword:
-    staff_id: str
+    actor: Actor  # the staff member themselves
     current: str
     new: str
     confirmation: str
 
 
 def change_password(command: ChangePassword, *, uow: UnitOfWork, hasher: PasswordHasher,
-                    clock: Clock, audit: AuditEntry | None = None) -> None:
+                    clock: Clock) -> None:
     if command.new != command.confirmation:
         raise InvalidValue("新しいパスワードと確認用の入力が一致しません。")
     if len(command.new) < MIN_PASSWORD_LENGTH:
         raise InvalidValue(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
     with uow:
-        member = uow.staff.get(command.staff_id)
+        member = uow.staff.get(command.actor.id)
         if member is None:
             raise NotFound("職員が見つかりません。")
         if not hasher.verify(member.password_hash, command.current):
@@ -37,6 +38,5 @@ def change_password(command: ChangePassword, *, uow: UnitOfWork, hasher: Passwor
         if hasher.verify(member.password_hash, command.new):
             raise InvalidValue("今と同じパスワードは使えません。")
         member.password_hash = hasher.hash(command.new)
-        if audit is not None:
-            uow.audit.append(audit, at=clock.now())
+        record(uow, command.actor, "staff.password_changed", "staff", member.id, at=clock.now())
         uow.commit()

@@ -1,14 +1,16 @@
-"""Create a staff account (the first administrator from the command line, others in the UI)."""
+"""Create a staff account (the first administrator from the command line, others in the UI).
+Audited with it."""
 
 from __future__ import annotations
 
-import attrs
 from attrs import frozen
 
-from application.ports.audit import AuditEntry
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
+from domain.access import Permission
 from domain.errors import InvalidValue
 from domain.staff import Role, StaffMember
 
@@ -23,12 +25,12 @@ class CreateStaffMember:
     display_name: str
     role: str
     password: str
+    actor: Actor
 
 
 def create_staff_member(command: CreateStaffMember, *, uow: UnitOfWork, ids: IdGenerator,
-                        hasher: PasswordHasher, audit: AuditEntry | None = None,
-                        clock: Clock | None = None) -> str:
-    """`audit` (with `clock`), when given, is recorded with the new account (the staff UI)."""
+                        hasher: PasswordHasher, clock: Clock) -> str:
+    command.actor.ensure(Permission.ADMINISTER, "職員を追加")
     if len(command.password) < MIN_PASSWORD_LENGTH:
         raise InvalidValue(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
     member = StaffMember(id=ids.new_id(), login_id=command.login_id.strip().lower(),
@@ -39,7 +41,7 @@ def create_staff_member(command: CreateStaffMember, *, uow: UnitOfWork, ids: IdG
             raise InvalidValue(f"ログインID「{member.login_id}」はすでに使われています。",
                                code="duplicate_login_id")
         uow.staff.add(member)
-        if audit is not None and clock is not None:
-            uow.audit.append(attrs.evolve(audit, target_id=member.id), at=clock.now())
+        record(uow, command.actor, "staff.create", "staff", member.id, at=clock.now(),
+               role=member.role.value)
         uow.commit()
     return member.id

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.ports.audit import AuditEntry
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.staff_security import OneTimeCodes
 from application.ports.unit_of_work import UnitOfWork
@@ -17,10 +18,9 @@ __all__ = ["EnableTotp", "enable_totp"]
 
 @frozen
 class EnableTotp:
-    staff_id: str
+    actor: Actor  # the staff member themselves
     secret: str
     code: str
-    ip: str = ""
 
 
 def enable_totp(command: EnableTotp, *, uow: UnitOfWork, codes: OneTimeCodes,
@@ -32,12 +32,10 @@ def enable_totp(command: EnableTotp, *, uow: UnitOfWork, codes: OneTimeCodes,
         raise InvalidValue("確認コードが違います。認証アプリに表示されている6桁の数字を"
                            "入力してください。", code="wrong_code")
     with uow:
-        member = uow.staff.get(command.staff_id)
+        member = uow.staff.get(command.actor.id)
         if member is None:
             raise NotFound("職員が見つかりません。")
         state = sign_in_state(uow, member.id)
         state.enable_totp(command.secret, step)
-        uow.audit.append(AuditEntry(actor_id=member.id, actor_label=member.login_id,
-                                    action="staff.totp_enabled", target_type="staff",
-                                    target_id=member.id, ip=command.ip), at=now)
+        record(uow, command.actor, "staff.totp_enabled", "staff", member.id, at=now)
         uow.commit()

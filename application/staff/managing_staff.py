@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.ports.audit import AuditEntry
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.staff.signing_in import sign_in_state
+from domain.access import Permission
 from domain.errors import InvalidValue, NotFound
 from domain.staff import StaffMember
 
@@ -27,11 +29,12 @@ class StaffChange:
 class ChangeStaffAccount:
     staff_id: str
     change: str
-    by_staff_id: str  # who asks (an administrator cannot deactivate themselves)
+    actor: Actor  # who asks (an administrator cannot deactivate themselves)
 
 
-def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork, clock: Clock,
-                         audit: AuditEntry | None = None) -> StaffMember:
+def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork,
+                         clock: Clock) -> StaffMember:
+    command.actor.ensure(Permission.ADMINISTER, "職員のアカウントを変更")
     if command.change not in StaffChange.ALL:
         raise InvalidValue("この操作はできません。")
     now = clock.now()
@@ -45,12 +48,11 @@ def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork, clock:
         elif command.change == StaffChange.RESET_TOTP:
             state.disable_totp()
         elif command.change == StaffChange.DEACTIVATE:
-            if member.id == command.by_staff_id:
+            if member.id == command.actor.id:
                 raise InvalidValue("自分のアカウントは無効にできません。", code="self_deactivation")
             member.active = False
         else:
             member.active = True
-        if audit is not None:
-            uow.audit.append(audit, at=now)
+        record(uow, command.actor, f"staff.{command.change}", "staff", member.id, at=now)
         uow.commit()
     return member

@@ -1,7 +1,8 @@
 """Sign a staff member in: password first, then a one-time code where they enabled one.
 
 Wrong passwords and codes count towards a lock-out (`domain.staff_sign_in`); a locked account
-is refused without looking at the password. Every outcome is in the audit log."""
+is refused without looking at the password. Every outcome is in the audit log, and so is
+signing out."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import enum
 
 from attrs import frozen
 
-from application.ports.audit import AuditEntry
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
 from application.ports.staff_security import OneTimeCodes
 from application.ports.unit_of_work import UnitOfWork
-from domain.staff import StaffMember
+from domain.staff import Role, StaffMember
 from domain.staff_sign_in import StaffSignIn
+from domain.values import JST
 
 __all__ = [
     "ConfirmCode",
@@ -26,11 +29,11 @@ __all__ = [
     "confirm_code",
     "sign_in",
     "sign_in_state",
+    "sign_out",
 ]
 
 WRONG_PASSWORD = "ログインIDまたはパスワードが違います。"
 WRONG_CODE = "確認コードが違います。認証アプリに表示されている6桁の数字を入力してください。"
-JST = dt.timezone(dt.timedelta(hours=9))
 
 
 class SignInOutcome(enum.Enum):
@@ -66,11 +69,12 @@ def _locked_message(state: StaffSignIn) -> str:
             "急ぎの場合は管理者に連絡してください。")
 
 
-def _entry(member: StaffMember | None, action: str, ip: str, **detail: str | int | bool) -> (
-        AuditEntry):
-    return AuditEntry(actor_id=member.id if member else "", actor_label=member.login_id
-                      if member else "", action=action, target_type="staff",
-                      target_id=member.id if member else "", ip=ip, detail=detail)
+def _record(uow: UnitOfWork, member: StaffMember | None, action: str, ip: str, *,
+            at: dt.datetime, **detail: str | int | bool) -> None:
+    """A sign-in's record: the staff member it was for (nobody, for an unknown log-in id)."""
+    actor = (Actor.staff(member, ip=ip) if member is not None
+             else Actor(id="", role=Role.VIEWER, label="", ip=ip[:64]))
+    record(uow, actor, action, "staff", member.id if member else "", at=at, **detail)
 
 
 _DECOYS: dict[int, str] = {}
@@ -101,21 +105,19 @@ def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
         member = uow.staff.get_by_login_id(command.login_id.strip().lower())
         if member is None or not member.active:
             hasher.verify(_decoy_hash(hasher), command.password)  # as long as a real check
-            uow.audit.append(_entry(None, "staff.sign_in_failed", command.ip,
-                                    reason="unknown_or_inactive"), at=now)
+            _record(uow, None, "staff.sign_in_failed", command.ip, at=now,
+                    reason="unknown_or_inactive")
             uow.commit()
             return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
         state = sign_in_state(uow, member.id)
         if state.is_locked(now):
-            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
-                                    reason="locked"), at=now)
+            _record(uow, member, "staff.sign_in_failed", command.ip, at=now, reason="locked")
             uow.commit()
             return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
         if not hasher.verify(member.password_hash, command.password):
             locked = state.record_failure(now)
-            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
-                                    reason="password", attempts=state.failed_attempts,
-                                    locked=locked), at=now)
+            _record(uow, member, "staff.sign_in_failed", command.ip, at=now,
+                    reason="password", attempts=state.failed_attempts, locked=locked)
             uow.commit()
             message = _locked_message(state) if locked else WRONG_PASSWORD
             return SignInResult(SignInOutcome.REFUSED, message=message)
@@ -123,7 +125,7 @@ def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
             uow.commit()
             return SignInResult(SignInOutcome.NEEDS_CODE, staff_id=member.id)
         state.record_success(now)
-        uow.audit.append(_entry(member, "staff.sign_in", command.ip, factor="password"), at=now)
+        _record(uow, member, "staff.sign_in", command.ip, at=now, factor="password")
         uow.commit()
         return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)
 
@@ -138,20 +140,26 @@ def confirm_code(command: ConfirmCode, *, uow: UnitOfWork, codes: OneTimeCodes,
         if member is None or not member.active or state is None or state.totp_secret is None:
             return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
         if state.is_locked(now):
-            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip,
-                                    reason="locked"), at=now)
+            _record(uow, member, "staff.sign_in_failed", command.ip, at=now, reason="locked")
             uow.commit()
             return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
         code = command.code.strip().replace(" ", "")
         step = codes.matching_step(state.totp_secret, code, at=now) if code.isdigit() else None
         if step is None or not state.accept_code_step(step):
             locked = state.record_failure(now)
-            uow.audit.append(_entry(member, "staff.sign_in_failed", command.ip, reason="code",
-                                    attempts=state.failed_attempts, locked=locked), at=now)
+            _record(uow, member, "staff.sign_in_failed", command.ip, at=now, reason="code",
+                    attempts=state.failed_attempts, locked=locked)
             uow.commit()
             message = _locked_message(state) if locked else WRONG_CODE
             return SignInResult(SignInOutcome.REFUSED, message=message)
         state.record_success(now)
-        uow.audit.append(_entry(member, "staff.sign_in", command.ip, factor="totp"), at=now)
+        _record(uow, member, "staff.sign_in", command.ip, at=now, factor="totp")
         uow.commit()
         return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)
+
+
+def sign_out(actor: Actor, *, uow: UnitOfWork, clock: Clock) -> None:
+    """The staff member ends their session (the web layer forgets it)."""
+    with uow:
+        record(uow, actor, "staff.sign_out", "staff", actor.id, at=clock.now())
+        uow.commit()

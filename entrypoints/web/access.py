@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
+from application.access.actor import Actor
 from application.access.authenticating_api_key import authenticate_api_key
 from domain.access import Permission, allows
 from entrypoints.web.errors import ApiError
@@ -38,7 +39,7 @@ def rule_of(view: Callable[..., Any]) -> str | Permission | None:
 
 def requires_api_permission(permission: Permission) -> Callable[[View], View]:
     """Bearer API key with a role that holds `permission`; 401 without a valid key, 403 without
-    the permission."""
+    the permission. The view finds who acts in `g.actor`."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -53,8 +54,7 @@ def requires_api_permission(permission: Permission) -> Callable[[View], View]:
                 raise ApiError(401, "unauthenticated", "APIキーが無効です。")
             if not allows(key.role, permission):
                 raise ApiError(403, "forbidden", "このAPIキーの役割では実行できません。")
-            g.api_key_id = key.id
-            g.api_key_role = key.role
+            g.actor = Actor.api_key(key, ip=request.remote_addr or "")
             return view(*args, **kwargs)
 
         guarded.access_rule = permission  # type: ignore[attr-defined]

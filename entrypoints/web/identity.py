@@ -73,7 +73,7 @@ def _registered(verified):  # type: ignore[no-untyped-def]
     services = container()
     try:
         record = register_verification(verified, uow=services.uow(), ids=services.ids(),
-                                       clock=services.clock(), keyer=services.match_keyer())
+                                       keyer=services.match_keyer())
     except DomainError as error:
         return render_template("identity_result.html", ok=False, message=error.message), 400
     services.outbox_notifier().wake()

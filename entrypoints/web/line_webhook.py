@@ -7,7 +7,6 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from adapters.line.webhook import InvalidSignature, MalformedBody
-from application.channels.handling_inbound_event import handle_inbound_event
 from application.tasks import start_job
 from entrypoints.tasks import KEEP_ATTACHMENT
 from entrypoints.web.access import signed
@@ -35,13 +34,10 @@ def receive():  # type: ignore[no-untyped-def]
                                   "message": "Webhookの本文を読み取れません。"}}), 400
     failed = 0
     images = []
+    router = services.inbound_router()
     for event in events:
         try:
-            fresh = handle_inbound_event(
-                event, uow=services.uow(), engine=services.conversations(), ids=services.ids(),
-                clock=services.clock(), menu=services.menu(),
-                identity_provider=services.identity_provider(), banks=services.bank_master(),
-                handlers=services.procedure_handlers())
+            fresh = router.handle(event, uow=services.uow())
         except Exception:
             failed += 1
             log.exception("LINE event %s could not be handled", event.external_id)

@@ -68,8 +68,7 @@ def payment_return(reference: str):  # type: ignore[no-untyped-def]
     try:
         settled = settle_payment(
             reference, cancelled=request.args.get("cancelled") == "1", uow=services.uow(),
-            gateway=services.payment_gateway(), clock=services.clock(), ids=services.ids(),
-            links=services.pay_links().links())
+            gateway=services.payment_gateway(), clock=services.clock())
     except NotFound as error:
         return _page(False, error.message, 404)
     except DomainError as error:

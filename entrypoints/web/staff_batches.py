@@ -13,7 +13,7 @@ from application.disbursements.approving_batch import ApproveBatch, approve_batc
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.cash_codes import IssueCashCodes, issue_cash_codes
 from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import Actor, load_batch
+from application.disbursements.common import load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
@@ -25,7 +25,7 @@ from domain.errors import InvalidValue
 from domain.values import BankAccount
 from entrypoints.web.services import container
 from entrypoints.web.staff import use_staff_error_pages
-from entrypoints.web.staff.access import client_ip, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 __all__ = ["staff_batches"]
@@ -44,11 +44,6 @@ _ACTIONS = {"created": "作成", "approved": "承認", "exported": "振込デー
             "partly_failed": "一部支払不能", "codes_issued": "受取番号の発行",
             "picked_up": "受取済み", "code_reissued": "受取番号の再発行",
             "repayment": "再支払の登録"}
-
-
-def _actor() -> Actor:
-    member = g.staff
-    return Actor(id=member.id, role=member.role, label=member.login_id, ip=client_ip())
 
 
 @staff_batches.get("/")
@@ -76,7 +71,7 @@ def create():  # type: ignore[no-untyped-def]
             raise InvalidValue("振込指定日を YYYY-MM-DD で入力してください。") from None
     batch = create_batch(CreateBatch(program_id=request.form.get("program_id", ""),
                                      method=request.form.get("method", "bank_transfer"),
-                                     actor=_actor(), transfer_date=day),
+                                     actor=g.actor, transfer_date=day),
                          uow=services.uow(), ids=services.ids(), clock=services.clock(),
                          calendar=services.bank_calendar())
     flash(f"支払バッチ（{batch.count}件）を作成しました。別の職員の承認を受けてください。",
@@ -109,7 +104,7 @@ def show(batch_id: str):  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.APPROVE_BATCHES)
 def approve(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    approve_batch(ApproveBatch(batch_id=batch_id, actor=_actor()), uow=services.uow(),
+    approve_batch(ApproveBatch(batch_id=batch_id, actor=g.actor), uow=services.uow(),
                   ids=services.ids(), clock=services.clock())
     flash("承認しました。振込データを作成できます。", "success")
     return redirect(url_for("staff_batches.show", batch_id=batch_id))
@@ -119,7 +114,7 @@ def approve(batch_id: str):  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.HANDLE_APPLICATIONS)
 def cancel(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    cancel_batch(CancelBatch(batch_id=batch_id, actor=_actor(),
+    cancel_batch(CancelBatch(batch_id=batch_id, actor=g.actor,
                              reason=request.form.get("reason", "")),
                  uow=services.uow(), ids=services.ids(), clock=services.clock())
     flash("取り消しました。支払は次のバッチに入れられます。", "success")
@@ -131,7 +126,7 @@ def cancel(batch_id: str):  # type: ignore[no-untyped-def]
 def transfer_file(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
     out = io.BytesIO()
-    result = export_batch(ExportBatch(batch_id=batch_id, actor=_actor(),
+    result = export_batch(ExportBatch(batch_id=batch_id, actor=g.actor,
                                       line_ending=request.form.get("line_endings", "crlf")),
                           uow=services.uow(), ids=services.ids(), clock=services.clock(),
                           writer=services.transfer_writer(),
@@ -151,11 +146,11 @@ def results(batch_id: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("staff_batches.show", batch_id=batch_id))
     kind = request.form.get("kind", "returned")
     read = list(services.transfer_results().read(io.BytesIO(upload.read()), kind=kind))
-    report = import_results(ImportResults(batch_id=batch_id, actor=_actor(),
+    report = import_results(ImportResults(batch_id=batch_id, actor=g.actor,
                                           settle_unlisted=request.form.get("settle_rest")
                                           == "1"),
                             read, uow=services.uow(), ids=services.ids(),
-                            clock=services.clock())
+                            clock=services.clock(), telling=services.telling())
     services.outbox_notifier().wake()
     flash(f"完了 {report.settled}件、不能 {report.failed}件を記録しました"
           f"（住民へのお知らせ {report.notified}件）。", "success")
@@ -171,7 +166,7 @@ def repay(batch_id: str, application_id: str):  # type: ignore[no-untyped-def]
                              account_type=request.form.get("account_type", "1"),
                              number=request.form.get("number", ""),
                              holder=request.form.get("holder", ""))
-    repay_application(RepayApplication(application_id=application_id, actor=_actor(),
+    repay_application(RepayApplication(application_id=application_id, actor=g.actor,
                                        account=account),
                       uow=services.uow(), ids=services.ids(), clock=services.clock())
     flash("訂正した口座で再支払を登録しました。次の支払バッチに入ります。", "success")
@@ -182,7 +177,7 @@ def repay(batch_id: str, application_id: str):  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.HANDLE_APPLICATIONS)
 def codes(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    batch = issue_cash_codes(IssueCashCodes(batch_id=batch_id, actor=_actor()),
+    batch = issue_cash_codes(IssueCashCodes(batch_id=batch_id, actor=g.actor),
                              uow=services.uow(), ids=services.ids(), clock=services.clock(),
                              provider=services.cash_provider())
     services.outbox_notifier().wake()

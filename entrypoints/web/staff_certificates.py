@@ -20,7 +20,7 @@ from domain.errors import DomainError, NotFound
 from entrypoints.web.api.certificates import slip_pdf_response
 from entrypoints.web.services import container
 from entrypoints.web.staff import use_staff_error_pages
-from entrypoints.web.staff.access import audit_entry, record_view, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 __all__ = ["staff_certificates"]
@@ -53,8 +53,8 @@ def index():  # type: ignore[no-untyped-def]
 @staff_certificates.get("/<request_id>")
 @requires_staff_permission(Permission.VIEW_RESIDENTS)
 def detail(request_id: str):  # type: ignore[no-untyped-def]
-    file = request_file(request_id, uow=container().uow())
-    record_view("certificate_request.view", "certificate_request", request_id)
+    file = request_file(request_id, actor=g.actor, uow=container().uow(),
+                        clock=container().clock())
     return render_template("staff/certificates/detail.html", file=file, r=file.request,
                            receipt=receipt_number(file.request), IssueState=IssueState,
                            Permission=Permission)
@@ -63,9 +63,7 @@ def detail(request_id: str):  # type: ignore[no-untyped-def]
 @staff_certificates.get("/<request_id>/slip.pdf")
 @requires_staff_permission(Permission.VIEW_RESIDENTS)
 def slip(request_id: str):  # type: ignore[no-untyped-def]
-    response = slip_pdf_response(request_id)
-    record_view("certificate_request.print", "certificate_request", request_id)
-    return response
+    return slip_pdf_response(request_id)
 
 
 @staff_certificates.post("/<request_id>/issue")
@@ -91,12 +89,9 @@ def _act(request_id: str, action: StaffAction, **details: str):  # type: ignore[
     services = container()
     try:
         handle_certificate_request(
-            HandleCertificateRequest(request_id=request_id, staff_id=g.staff.id, action=action,
+            HandleCertificateRequest(request_id=request_id, actor=g.actor, action=action,
                                      **details),
-            uow=services.uow(), ids=services.ids(), clock=services.clock(),
-            gateway=services.payment_gateway(),
-            audit=audit_entry(f"certificate_request.{action.value}", "certificate_request",
-                              request_id))
+            uow=services.uow(), clock=services.clock(), gateway=services.payment_gateway())
     except NotFound:
         raise
     except DomainError as error:  # nothing was changed: say why on the same page

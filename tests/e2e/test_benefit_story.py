@@ -24,14 +24,13 @@ from domain.benefits import (
     BenefitProgram,
     PayoutMethod,
 )
-from domain.values import AccountType, BankAccount, Money, ZenginKana
+from domain.values import JST, AccountType, BankAccount, Money, ZenginKana
 from entrypoints.containers import Container
 from tests.e2e.conftest import Stack
 from tests.e2e.test_registration import _card_form, _post, _seed, _verify_url
 
 pytestmark = pytest.mark.e2e
 
-JST = dt.timezone(dt.timedelta(hours=9))
 ON_FILE = BankAccount(bank_code="0001", branch_code="001", account_type=AccountType.ORDINARY,
                       number="7654123", holder=ZenginKana.from_text("ヤマダ タロウ"))
 

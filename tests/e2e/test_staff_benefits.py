@@ -17,6 +17,7 @@ from domain.benefits import ApplicationStatus
 from domain.channels import ChannelIdentity
 from domain.residents import VerificationState
 from domain.staff import Role
+from domain.values import JST
 from entrypoints.containers import Container
 from tests import builders
 from tests.e2e.staff_support import make_staff, sign_in, token
@@ -54,7 +55,7 @@ def seed_households(container: Container) -> None:
 
 def create_program(client: FlaskClient, container: Container, name: str = "物価高騰対策給付金",
                    **overrides: object) -> str:
-    now = container.clock().now().astimezone(dt.timezone(dt.timedelta(hours=9)))
+    now = container.clock().now().astimezone(JST)
     form = {"csrf_token": token(client), "name": name, "amount": "70,000",
             "eligibility_source": "住民税非課税世帯",
             "opens_at": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
@@ -183,7 +184,7 @@ def test_paper_forms_once_per_household_bulk_decisions_and_the_postal_list(
     assert lines[0] == '"世帯番号","世帯主氏名","世帯主氏名カナ","郵便番号","住所","支給額"'
     assert lines[1].startswith('"H0003","試験 3郎"') and lines[1].endswith('"70000"')
 
-    today = container.clock().now().astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+    today = container.clock().now().astimezone(JST).date()
     future = paper(admin, program_id, "H0003", received_on=str(today + dt.timedelta(days=1)))
     assert "受付日に未来の日付は入力できません。" in future.get_data(as_text=True)
     entered = paper(admin, program_id, "H0003", received_on=str(today))  # before 9:00 too

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.csv_io import CsvFile
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.answering_notice import NOT_FOR_YOU, answer_notice
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
@@ -30,14 +31,15 @@ from application.benefits.importing_eligibility import (
 from application.benefits.notices import NoticeTap
 from application.benefits.sending_campaign import preview_campaign, send_campaign
 from application.conversations.engine import ConversationEngine
-from application.conversations.library import builtin_procedures
+from application.messaging.telling import ContactPolicy, Telling
+from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.benefits import Application, ApplicationStatus, EligibleHousehold, ProgramStatus
 from domain.channels import ChannelIdentity
 from domain.errors import DomainError
 from domain.residents import Verification
 from tests import builders
-from tests.fakes import FakeClock, SequentialIds
+from tests.fakes import FakeClock, SequentialIds, message_bus_on
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +60,8 @@ class Town:
         self.clock = FakeClock(NOW)
         self.ids = SequentialIds("x")
         self.banks = ZenginBankMaster()
-        self.engine = ConversationEngine(builtin_procedures(), self.clock, self.banks)
+        self.engine = ConversationEngine({BENEFIT_ACCOUNT.id: BENEFIT_ACCOUNT}, self.clock,
+                                         self.banks)
         with self.uow() as uow:
             uow.programs.add(builders.program())
             for n in range(1, 5):
@@ -85,7 +88,8 @@ class Town:
             uow.commit()
 
     def uow(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.sessions)
+        return SqlAlchemyUnitOfWork(self.sessions, message_bus_on(ids=self.ids, clock=self.clock,
+                                                                  banks=self.banks))
 
     def send(self) -> dict[str, object]:
         return send_campaign("p1", uow_factory=self.uow, ids=self.ids, clock=self.clock,
@@ -94,9 +98,18 @@ class Town:
     def tap(self, application_id: str, answer: str, identity_id: str = "i1") -> str:
         with self.uow() as uow:
             identity = uow.channel_identities.get(identity_id)
+
+            def start(procedure_id: str, conversation_id: str) -> list[OutgoingMessage]:
+                """As the inbound router starts a dialog: what was open ends."""
+                turn = self.engine.start(conversation_id, identity.id, procedure_id)
+                current = uow.conversations.current_for(identity.id)
+                if current is not None:
+                    current.cancel(now=self.clock.now())
+                uow.conversations.add(turn.conversation)
+                return list(turn.messages)
+
             messages = answer_notice(NoticeTap(application_id, answer), identity, uow=uow,
-                                     engine=self.engine, ids=self.ids, now=self.clock.now(),
-                                     banks=self.banks)
+                                     ids=self.ids, now=self.clock.now(), start=start)
             uow.commit()
         return "\n".join(m.text for m in messages)
 
@@ -209,7 +222,7 @@ def test_a_paper_form_is_refused_for_a_household_not_on_the_list_or_applied_alre
 
     def command(number: str) -> EnterPaperApplication:
         return EnterPaperApplication(program_id="p1", household_number=number,
-                                     payout_method="atm_cash", staff_id="s1")
+                                     payout_method="atm_cash", actor=builders.actor())
 
     with pytest.raises(DomainError, match="対象世帯リストにありません"):
         enter(command("H0004"))
@@ -221,26 +234,29 @@ def test_a_paper_form_is_refused_for_a_household_not_on_the_list_or_applied_alre
     with pytest.raises(DomainError, match="口座番号"):
         enter_paper_application(EnterPaperApplication(
             program_id="p1", household_number="H0002", payout_method="bank_transfer",
-            staff_id="s1", bank_code="0001", branch_code="001", account_number="12345678",
+            actor=builders.actor(), bank_code="0001", branch_code="001", account_number="12345678",
             holder_kana="ヤマダ"), uow=town.uow(), ids=town.ids, clock=town.clock)
 
 
 def test_a_rejection_needs_a_reason_and_a_decided_application_is_reported_not_decided_again(
         town: Town) -> None:
     enter_paper_application(EnterPaperApplication(
-        program_id="p1", household_number="H0003", payout_method="atm_cash", staff_id="s1"),
+        program_id="p1", household_number="H0003", payout_method="atm_cash",
+        actor=builders.actor()),
         uow=town.uow(), ids=town.ids, clock=town.clock)
     application_id = town.application("h3").id
-    decide = functools.partial(decide_applications, uow_factory=town.uow, ids=town.ids,
-                               clock=town.clock)
+    decide = functools.partial(decide_applications, uow_factory=town.uow, clock=town.clock,
+                               telling=Telling(ContactPolicy(), town.ids, town.clock))
     with pytest.raises(DomainError, match="理由"):
         decide(DecideApplications(program_id="p1", application_ids=(application_id,),
-                                  approve=False, staff_id="s1"))
+                                  approve=False, actor=builders.actor()))
     first = decide(DecideApplications(program_id="p1", application_ids=(application_id,),
-                                      approve=True, staff_id="s1"))
-    assert (first.decided, first.notified) == (1, 0)  # h3 is not on LINE: decided by post
+                                      approve=True, actor=builders.actor()))
+    # h3's head has not verified, but the LINE account linked to them is told (the one policy
+    # for telling a resident: every household message goes to the head's linked channels)
+    assert (first.decided, first.notified) == (1, 1)
     again = decide(DecideApplications(program_id="p1", application_ids=(application_id,),
-                                      approve=False, staff_id="s1", reason="重複"))
+                                      approve=False, actor=builders.actor(), reason="重複"))
     assert again.decided == 0 and "支給決定" in again.refused[0][1]
     assert town.application("h3").status is ApplicationStatus.APPROVED
 
@@ -305,5 +321,5 @@ def test_after_a_failed_transfer_the_resident_registers_a_corrected_account(town
     corrected = town.application()
     assert corrected.status is ApplicationStatus.PAYMENT_FAILED
     assert corrected.payee_account.number == "7777777" and corrected.awaits_account_check
-    check_account(application_id, staff_id="s1", uow=town.uow(), clock=town.clock)
+    check_account(application_id, actor=builders.actor(), uow=town.uow(), clock=town.clock)
     assert not town.application().awaits_account_check

@@ -13,6 +13,7 @@ from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.certificates import CertificateKind, CertificateRequest, IssueState, PaymentState
 from domain.values import Money
 from tests import builders as b
+from tests.fakes import message_bus_on
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +21,7 @@ NOW = dt.datetime(2026, 6, 10, 3, 0, tzinfo=dt.UTC)
 
 
 def _uow(engine: Engine) -> SqlAlchemyUnitOfWork:
-    return SqlAlchemyUnitOfWork(session_factory(engine))
+    return SqlAlchemyUnitOfWork(session_factory(engine), message_bus_on())
 
 
 def _request(id: str, *, paid_minutes: int | None = None,

@@ -30,7 +30,7 @@ from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.cash_payouts import CashPayout
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.values import Money
-from tests.fakes import FakeClock, SequentialIds
+from tests.fakes import FakeClock, SequentialIds, message_bus_on
 from tests.support.payments import APPROVER, SECOND_APPROVER, WORKER, approved_town, residents
 from tests.support.zengin import ORIGINATOR, master
 
@@ -40,7 +40,7 @@ NOW = dt.datetime(2026, 6, 2, 3, 0, tzinfo=dt.UTC)
 
 
 def _uow(engine: Engine) -> SqlAlchemyUnitOfWork:
-    return SqlAlchemyUnitOfWork(session_factory(engine))
+    return SqlAlchemyUnitOfWork(session_factory(engine), message_bus_on())
 
 
 def _town(engine: Engine, households: int = 3,

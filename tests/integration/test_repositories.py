@@ -17,6 +17,7 @@ from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import ApplicationConfirmed
 from domain.values import Money
 from tests import builders as b
+from tests.fakes import message_bus_on
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +25,7 @@ NOW = dt.datetime(2026, 6, 10, 3, 0, tzinfo=dt.UTC)
 
 
 def _uow(engine: Engine) -> SqlAlchemyUnitOfWork:
-    return SqlAlchemyUnitOfWork(session_factory(engine))
+    return SqlAlchemyUnitOfWork(session_factory(engine), message_bus_on())
 
 
 def _seed_household(engine: Engine, *, number: str = "H0001", resident_id: str = "r1",

@@ -11,13 +11,12 @@ from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.residents import Verification
-from domain.values import Money
+from domain.values import JST, Money
 from entrypoints.containers import Container
 from tests import builders
 
 pytestmark = pytest.mark.integration
 
-JST = dt.timezone(dt.timedelta(hours=9))
 TODAY = dt.date(2026, 6, 14)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from application.disbursements.common import Actor
+from application.access.actor import Actor
 from domain.benefits import Application, PayoutMethod
 from domain.channels import ChannelIdentity
 from domain.households import Household

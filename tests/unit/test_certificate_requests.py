@@ -24,6 +24,7 @@ from application.certificates.paying_fee import (
     start_payment,
 )
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
+from application.conversations.state import Conversation
 from application.ports.payments import PaymentError, RefundOutcome
 from domain.certificates import CertificateKind, CertificateRequest, IssueState, PaymentState
 from domain.channels import ChannelIdentity
@@ -31,20 +32,19 @@ from domain.errors import IllegalTransition
 from domain.residents import Verification
 from domain.values import Money
 from tests import builders
-from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
+from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds, message_bus_on
 
 pytestmark = pytest.mark.unit
 
 LINKS = PaymentLinks(return_url=lambda ref: f"http://app/return/{ref}",
-                     cancel_url=lambda ref: f"http://app/return/{ref}?cancelled=1",
-                     pay_url=lambda rid: f"http://app/pay/{rid}")
+                     cancel_url=lambda ref: f"http://app/return/{ref}?cancelled=1")
 
 
 class World:
     def __init__(self, *, verified_at: dt.datetime | None = None) -> None:
-        self.db = FakeDatabase()
         self.clock = FakeClock()
         self.ids = SequentialIds()
+        self.db = FakeDatabase(message_bus_on(ids=self.ids, clock=self.clock))
         self.gateway = FakePaymentGateway("http://app/payments/fake")
         parent = builders.resident(id="r1", resident_number="1")
         child = builders.resident(id="r2", resident_number="2", name="山田 花子",
@@ -93,7 +93,7 @@ class World:
     def settle(self, *, cancelled: bool = False) -> Any:
         reference = self.get().payment_reference
         return settle_payment(str(reference), cancelled=cancelled, uow=self.uow(),
-                              gateway=self.gateway, clock=self.clock, ids=self.ids, links=LINKS)
+                              gateway=self.gateway, clock=self.clock)
 
     def pay(self) -> None:
         self.start()
@@ -102,14 +102,22 @@ class World:
 
     def staff(self, action: StaffAction, **details: Any) -> CertificateRequest:
         return handle_certificate_request(
-            HandleCertificateRequest(request_id="req1", staff_id="s1", action=action, **details),
-            uow=self.uow(), ids=self.ids, clock=self.clock, gateway=self.gateway)
+            HandleCertificateRequest(request_id="req1", actor=builders.actor(), action=action,
+                                     **details),
+            uow=self.uow(), clock=self.clock, gateway=self.gateway)
 
 
 # -- the desk: before and after the dialog -------------------------------------------------------
 
 def _desk(**policy: Any) -> CertificateDesk:
     return CertificateDesk(CertificatePolicy(**policy), pay_url=lambda rid: f"http://pay/{rid}")
+
+
+def _dialog(world: World) -> Conversation:
+    """The certificate dialog the answers came from (finished)."""
+    return Conversation.begin(id="c1", identity_id=world.identity.id, procedure_id="certificate",
+                              first_step="kind", now=world.clock.now(),
+                              ttl=dt.timedelta(hours=1))
 
 
 def test_a_resident_who_never_verified_is_sent_to_verify_first() -> None:
@@ -136,8 +144,8 @@ def test_the_finished_dialog_becomes_an_unpaid_request_with_the_fee_and_a_pay_bu
     answers = {"kind": "resident_record", "items": "household", "subject": "self",
                "copies": 2, "purpose": "pension"}
     with world.uow() as uow:
-        summary, pay = _desk().on_finish(answers, world.identity, uow=uow, ids=world.ids,
-                                         now=world.clock.now())
+        summary, pay = _desk().on_finish(_dialog(world), answers, world.identity, uow=uow,
+                                         ids=world.ids, now=world.clock.now())
         uow.commit()
     [request] = world.db.tables["certificate_requests"].values()
     assert request.items == {"世帯全員", "続柄"} and request.total == Money(710)
@@ -151,7 +159,7 @@ def test_a_household_member_is_found_by_name_and_date_of_birth() -> None:
     answers = {"kind": "income", "subject": "household", "member_name": "山田　花子",
                "member_birthdate": "2015-05-05", "copies": 1, "purpose": "school"}
     with world.uow() as uow:
-        _desk().on_finish(answers, world.identity, uow=uow, ids=world.ids,
+        _desk().on_finish(_dialog(world), answers, world.identity, uow=uow, ids=world.ids,
                           now=world.clock.now())
         uow.commit()
     [request] = world.db.tables["certificate_requests"].values()
@@ -165,8 +173,8 @@ def test_someone_not_in_the_household_is_refused_and_nothing_is_created(name: st
     answers = {"kind": "resident_record", "items": "self", "subject": "household",
                "member_name": name, "member_birthdate": born, "copies": 1, "purpose": "other"}
     with world.uow() as uow:
-        [message] = _desk().on_finish(answers, world.identity, uow=uow, ids=world.ids,
-                                      now=world.clock.now())
+        [message] = _desk().on_finish(_dialog(world), answers, world.identity, uow=uow,
+                                      ids=world.ids, now=world.clock.now())
         uow.commit()
     assert "見つかりませんでした" in message.text
     assert world.db.tables["certificate_requests"] == {}
@@ -236,8 +244,7 @@ def test_an_expired_payment_is_cancelled_with_the_provider_and_the_resident_told
     provider_id = str(world.get().payment_provider_id)
     world.clock.advance(minutes=PAYMENT_TTL.total_seconds() / 60 + 1)
 
-    counts = expire_payments(uow_factory=world.uow, gateway=world.gateway, clock=world.clock,
-                             ids=world.ids, links=LINKS)
+    counts = expire_payments(uow_factory=world.uow, gateway=world.gateway, clock=world.clock)
 
     assert counts["lapsed"] == 1
     assert world.get().payment_state is PaymentState.UNPAID
@@ -253,8 +260,7 @@ def test_a_payment_made_just_before_the_expiry_job_is_kept() -> None:
     world.gateway.pay(str(world.get().payment_provider_id))
     world.clock.advance(hours=1)
 
-    counts = expire_payments(uow_factory=world.uow, gateway=world.gateway, clock=world.clock,
-                             ids=world.ids, links=LINKS)
+    counts = expire_payments(uow_factory=world.uow, gateway=world.gateway, clock=world.clock)
 
     assert counts["paid"] == 1 and world.get().payment_state is PaymentState.PAID
 
@@ -263,8 +269,7 @@ def test_a_fresh_payment_is_left_alone_by_the_expiry_job() -> None:
     world = World()
     world.request()
     world.start()
-    counts = expire_payments(uow_factory=world.uow, gateway=world.gateway, clock=world.clock,
-                             ids=world.ids, links=LINKS)
+    counts = expire_payments(uow_factory=world.uow, gateway=world.gateway, clock=world.clock)
     assert sum(counts.values()) == 0 and world.get().payment_state is PaymentState.PENDING
 
 

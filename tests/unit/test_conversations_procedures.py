@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.certificates.procedure import CERTIFICATE
-from application.conversations.library import BENEFIT_ACCOUNT, CONTACT, builtin_procedures
+from application.conversations.library import CONTACT
 from application.conversations.procedures import (
     CONFIRM,
     AnswerType,
@@ -20,6 +21,7 @@ from application.conversations.procedures import (
     Step,
 )
 from domain.errors import InvalidValue
+from entrypoints.containers import Container
 
 pytestmark = pytest.mark.unit
 
@@ -62,9 +64,9 @@ def test_a_template_leaves_out_what_is_left_at_its_default() -> None:
                     "label": "お名前", "max_length": 50}
 
 
-def test_the_library_registers_each_procedure_under_its_id() -> None:
-    assert builtin_procedures() == {"contact": CONTACT, "benefit_account": BENEFIT_ACCOUNT,
-                                    "certificate": CERTIFICATE}
+def test_the_container_registers_each_procedure_under_its_id() -> None:
+    assert Container().procedures() == {"contact": CONTACT, "benefit_account": BENEFIT_ACCOUNT,
+                                        "certificate": CERTIFICATE}
 
 
 def _broken(change: Any) -> dict[str, Any]:

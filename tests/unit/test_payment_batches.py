@@ -14,7 +14,6 @@ from adapters.banks.zengin_transfer import ZenginTransferWriter
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import NotAllowed
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, ExportRefused, export_batch
 from application.disbursements.importing_results import (
@@ -23,13 +22,15 @@ from application.disbursements.importing_results import (
     import_results,
 )
 from application.disbursements.repaying_application import RepayApplication, repay_application
+from application.messagebus import MessageBus
+from application.messaging.telling import ContactPolicy, Telling
 from application.ports.payouts import TransferResult
 from domain.batches import BatchState
 from domain.benefits import ApplicationStatus
 from domain.disbursements import DisbursementStatus
-from domain.errors import IllegalTransition, InvalidValue
+from domain.errors import IllegalTransition, InvalidValue, NotAllowed
 from domain.values import BankAccount
-from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
+from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds, message_bus_on
 from tests.support.payments import (
     APPROVER,
     SECOND_APPROVER,
@@ -47,12 +48,15 @@ WRITER = ZenginTransferWriter(master())
 
 class Town:
     def __init__(self, households: int = 3) -> None:
-        self.database = FakeDatabase()
         self.ids = SequentialIds("x")
         self.clock = FakeClock()
+        self.telling = Telling(ContactPolicy(), self.ids, self.clock)
+        # The approvals are the town's starting state, not something the tests do: no notices.
+        self.database = FakeDatabase(MessageBus({}))
         with self.uow() as uow:
             approved_town(uow, households=households)
             uow.commit()
+        self.database.bus = message_bus_on(ids=self.ids, clock=self.clock)
 
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.database)
@@ -77,7 +81,8 @@ class Town:
                 settle_unlisted: bool = False):  # type: ignore[no-untyped-def]
         return import_results(ImportResults(batch_id=batch_id, actor=WORKER,
                                             settle_unlisted=settle_unlisted), results,
-                              uow=self.uow(), ids=self.ids, clock=self.clock)
+                              uow=self.uow(), ids=self.ids, clock=self.clock,
+                              telling=self.telling)
 
     def disbursements(self) -> list:  # type: ignore[type-arg]
         return sorted(self.database.tables["disbursements"].values(), key=lambda d: d.id)

@@ -22,6 +22,7 @@ from application.tasks import TaskRegistry, run_job, start_job
 from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import DomainError, IllegalTransition, InvalidValue, NotFound
 from domain.staff import Role
+from tests.builders import actor
 from tests.fakes import (
     JST,
     FakeClock,
@@ -34,10 +35,12 @@ from tests.fakes import (
 
 pytestmark = pytest.mark.unit
 
+ADMIN = actor(id="admin-1", role=Role.ADMINISTRATOR, label="admin")
+
 
 def _program_command(**overrides: Any) -> CreateProgram:
     fields: dict[str, Any] = {
-        "name": "物価高騰対策給付金", "amount_yen": 70_000,
+        "actor": ADMIN, "name": "物価高騰対策給付金", "amount_yen": 70_000,
         "eligibility_source": "住民税非課税世帯",
         "opens_at": dt.datetime(2026, 6, 1, tzinfo=JST),
         "closes_at": dt.datetime(2026, 8, 1, tzinfo=JST),
@@ -54,7 +57,7 @@ def database() -> FakeDatabase:
 
 def test_staff_create_a_program_as_a_draft(database: FakeDatabase) -> None:
     program_id = create_program(_program_command(), uow=FakeUnitOfWork(database),
-                                ids=SequentialIds())
+                                ids=SequentialIds(), clock=FakeClock())
 
     with FakeUnitOfWork(database) as uow:
         program = uow.programs.get(program_id)
@@ -63,10 +66,12 @@ def test_staff_create_a_program_as_a_draft(database: FakeDatabase) -> None:
 
 
 def test_a_program_with_a_name_already_used_is_refused(database: FakeDatabase) -> None:
-    create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("a"))
+    create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("a"),
+                   clock=FakeClock())
 
     with pytest.raises(InvalidValue, match="すでに登録されています"):
-        create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("b"))
+        create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("b"),
+                       clock=FakeClock())
     with FakeUnitOfWork(database) as uow:
         assert len(uow.programs.list()) == 1
 
@@ -83,7 +88,7 @@ def test_a_program_with_bad_input_is_refused_and_nothing_is_stored(
 ) -> None:
     with pytest.raises(InvalidValue, match=fragment):
         create_program(_program_command(**overrides), uow=FakeUnitOfWork(database),
-                       ids=SequentialIds())
+                       ids=SequentialIds(), clock=FakeClock())
     with FakeUnitOfWork(database) as uow:
         assert uow.programs.list() == []
 
@@ -92,11 +97,11 @@ def test_a_program_is_opened_closed_and_cannot_reopen_once_withdrawn(
     database: FakeDatabase,
 ) -> None:
     program_id = create_program(_program_command(), uow=FakeUnitOfWork(database),
-                                ids=SequentialIds())
+                                ids=SequentialIds(), clock=FakeClock())
 
     def change(status: str) -> ProgramStatus:
-        return change_program_status(ChangeProgramStatus(program_id, status),
-                                     uow=FakeUnitOfWork(database))
+        return change_program_status(ChangeProgramStatus(program_id, status, ADMIN),
+                                     uow=FakeUnitOfWork(database), clock=FakeClock())
 
     assert change("open") is ProgramStatus.OPEN
     assert change("closed") is ProgramStatus.CLOSED
@@ -106,11 +111,12 @@ def test_a_program_is_opened_closed_and_cannot_reopen_once_withdrawn(
     with pytest.raises(InvalidValue):
         change("paused")
     with pytest.raises(NotFound):
-        change_program_status(ChangeProgramStatus("nope", "open"), uow=FakeUnitOfWork(database))
+        change_program_status(ChangeProgramStatus("nope", "open", ADMIN),
+                              uow=FakeUnitOfWork(database), clock=FakeClock())
 
 
 def test_an_api_key_is_shown_once_and_only_its_hash_is_kept(database: FakeDatabase) -> None:
-    created = create_api_key(CreateApiKey(name="基幹系連携", role="case_worker"),
+    created = create_api_key(CreateApiKey(name="基幹系連携", role="case_worker", actor=ADMIN),
                              uow=FakeUnitOfWork(database), ids=SequentialIds(),
                              clock=FakeClock())
 
@@ -124,8 +130,8 @@ def test_an_api_key_is_shown_once_and_only_its_hash_is_kept(database: FakeDataba
 
 def test_an_unknown_or_revoked_api_key_does_not_authenticate(database: FakeDatabase) -> None:
     clock = FakeClock()
-    created = create_api_key(CreateApiKey(name="x", role="viewer"), uow=FakeUnitOfWork(database),
-                             ids=SequentialIds(), clock=clock)
+    created = create_api_key(CreateApiKey(name="x", role="viewer", actor=ADMIN),
+                             uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=clock)
     with FakeUnitOfWork(database) as uow:
         uow.api_keys.get(created.id).revoke(clock.now())
         uow.commit()
@@ -137,15 +143,16 @@ def test_an_unknown_or_revoked_api_key_does_not_authenticate(database: FakeDatab
 
 def test_an_api_key_with_an_unknown_role_is_refused(database: FakeDatabase) -> None:
     with pytest.raises(InvalidValue, match="役割"):
-        create_api_key(CreateApiKey(name="x", role="root"), uow=FakeUnitOfWork(database),
-                       ids=SequentialIds(), clock=FakeClock())
+        create_api_key(CreateApiKey(name="x", role="root", actor=ADMIN),
+                       uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=FakeClock())
 
 
 def test_a_staff_member_is_created_with_a_hashed_password(database: FakeDatabase) -> None:
     staff_id = create_staff_member(
         CreateStaffMember(login_id="Tanaka", display_name="田中 一郎", role="administrator",
-                          password="correct horse battery"),
-        uow=FakeUnitOfWork(database), ids=SequentialIds(), hasher=PlainHasher())
+                          password="correct horse battery", actor=ADMIN),
+        uow=FakeUnitOfWork(database), ids=SequentialIds(), hasher=PlainHasher(),
+        clock=FakeClock())
 
     with FakeUnitOfWork(database) as uow:
         member = uow.staff.get(staff_id)
@@ -161,20 +168,20 @@ def test_a_staff_member_with_bad_input_is_refused(database: FakeDatabase, login_
                                                   password: str, fragment: str) -> None:
     with pytest.raises(InvalidValue, match=fragment):
         create_staff_member(CreateStaffMember(login_id=login_id, display_name="田中",
-                                              role="viewer", password=password),
+                                              role="viewer", password=password, actor=ADMIN),
                             uow=FakeUnitOfWork(database), ids=SequentialIds(),
-                            hasher=PlainHasher())
+                            hasher=PlainHasher(), clock=FakeClock())
 
 
 def test_a_second_staff_member_with_the_same_login_id_is_refused(database: FakeDatabase) -> None:
     command = CreateStaffMember(login_id="tanaka", display_name="田中", role="viewer",
-                                password="correct horse battery")
+                                password="correct horse battery", actor=ADMIN)
     create_staff_member(command, uow=FakeUnitOfWork(database), ids=SequentialIds("a"),
-                        hasher=PlainHasher())
+                        hasher=PlainHasher(), clock=FakeClock())
 
     with pytest.raises(InvalidValue, match="すでに使われています"):
         create_staff_member(command, uow=FakeUnitOfWork(database), ids=SequentialIds("b"),
-                            hasher=PlainHasher())
+                            hasher=PlainHasher(), clock=FakeClock())
 
 
 def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDatabase) -> None:
@@ -213,7 +220,7 @@ class _Queue:
 
 def _registry(handler: Any) -> TaskRegistry:
     registry = TaskRegistry()
-    registry.register("work", handler)
+    registry.register("work", handler, label="作業")
     return registry
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, g, jsonify, request, send_file, url_for
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import Actor, load_batch
+from application.disbursements.common import load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
@@ -27,12 +27,6 @@ from entrypoints.web.services import container
 __all__ = ["api_batches"]
 
 api_batches = Blueprint("api_batches", __name__, url_prefix="/api/v1")
-
-
-def _actor() -> Actor:
-    """The API key acts: two keys are two people for the two-person rule."""
-    return Actor(id=f"api:{g.api_key_id}", role=g.api_key_role, label=f"api:{g.api_key_id}",
-                 ip=request.remote_addr or "")
 
 
 def _batch_json(batch: PaymentBatch) -> dict[str, Any]:
@@ -80,7 +74,7 @@ def create_batch_view():  # type: ignore[no-untyped-def]
             raise ApiError(422, "invalid_field", "transfer_date は YYYY-MM-DD で指定して"
                                                  "ください。") from None
     services = container()
-    batch = create_batch(CreateBatch(program_id=program_id, method=method, actor=_actor(),
+    batch = create_batch(CreateBatch(program_id=program_id, method=method, actor=g.actor,
                                      transfer_date=day),
                          uow=services.uow(), ids=services.ids(), clock=services.clock(),
                          calendar=services.bank_calendar())
@@ -105,7 +99,7 @@ def get_batch(batch_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.APPROVE_BATCHES)
 def approve_batch_view(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    batch = approve_batch(ApproveBatch(batch_id=batch_id, actor=_actor()), uow=services.uow(),
+    batch = approve_batch(ApproveBatch(batch_id=batch_id, actor=g.actor), uow=services.uow(),
                           ids=services.ids(), clock=services.clock())
     return jsonify(_batch_json(batch))
 
@@ -117,7 +111,7 @@ def cancel_batch_view(batch_id: str):  # type: ignore[no-untyped-def]
     if not isinstance(reason, str):
         raise ApiError(422, "missing_field", "取消の理由（reason）を指定してください。")
     services = container()
-    batch = cancel_batch(CancelBatch(batch_id=batch_id, actor=_actor(), reason=reason),
+    batch = cancel_batch(CancelBatch(batch_id=batch_id, actor=g.actor, reason=reason),
                          uow=services.uow(), ids=services.ids(), clock=services.clock())
     return jsonify(_batch_json(batch))
 
@@ -130,7 +124,7 @@ def transfer_file(batch_id: str):  # type: ignore[no-untyped-def]
     ending = request.args.get("line_endings", "crlf")
     services = container()
     spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (sent, then closed)
-    result = export_batch(ExportBatch(batch_id=batch_id, actor=_actor(), line_ending=ending),
+    result = export_batch(ExportBatch(batch_id=batch_id, actor=g.actor, line_ending=ending),
                           uow=services.uow(), ids=services.ids(), clock=services.clock(),
                           writer=services.transfer_writer(),
                           originator=services.originator(), out=spool)
@@ -148,10 +142,10 @@ def import_results_view(batch_id: str):  # type: ignore[no-untyped-def]
     settle_rest = request.args.get("settle_rest", "false").lower() in {"1", "true", "yes"}
     services = container()
     results = list(services.transfer_results().read(io.BytesIO(request.get_data()), kind=kind))
-    report = import_results(ImportResults(batch_id=batch_id, actor=_actor(),
+    report = import_results(ImportResults(batch_id=batch_id, actor=g.actor,
                                           settle_unlisted=settle_rest),
                             results, uow=services.uow(), ids=services.ids(),
-                            clock=services.clock())
+                            clock=services.clock(), telling=services.telling())
     services.outbox_notifier().wake()
     return jsonify({"batch": _batch_json(report.batch), "settled": report.settled,
                     "failed": report.failed, "unchanged": report.unchanged,
@@ -177,7 +171,7 @@ def repay_view(application_id: str):  # type: ignore[no-untyped-def]
                                  holder=str(given.get("holder", "")))
     services = container()
     repayment = repay_application(RepayApplication(application_id=application_id,
-                                                   actor=_actor(), account=account),
+                                                   actor=g.actor, account=account),
                                   uow=services.uow(), ids=services.ids(),
                                   clock=services.clock())
     response = jsonify({"disbursement_id": repayment.id, "status": repayment.status.value,

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
 from adapters.csv_io import cp932_csv
+from application.benefits import viewing_applications
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
 from application.benefits.entering_paper_application import (
@@ -20,12 +21,17 @@ from application.benefits.entering_paper_application import (
 from application.benefits.listing_postal import POSTAL_COLUMNS, postal_rows
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, start_campaign
+from application.benefits.viewing_applications import (
+    ApplicationFilter,
+    view_application,
+    view_passbook,
+)
 from application.jobs import Job
-from application.keeping_attachment import keep_attachment
 from application.tasks import start_job
 from domain.access import Permission
 from domain.benefits import Application, ApplicationStatus, Campaign
 from domain.errors import NotFound
+from domain.values import JST
 from entrypoints.tasks import IMPORT_ELIGIBILITY
 from entrypoints.web.access import requires_api_permission
 from entrypoints.web.api.v1 import _field, _job_json, _json_body
@@ -66,7 +72,7 @@ def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
                                             "mode": mode},
                        uow=services.uow(), queue=services.task_queue(),
                        registry=services.task_registry(), ids=services.ids(),
-                       clock=services.clock())
+                       clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
     with services.uow() as uow:
         job = uow.jobs.get(job_id)
         response = jsonify(_job_json(job))
@@ -94,7 +100,7 @@ def preview_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.MANAGE_PROGRAMS)
 def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    campaign = start_campaign(program_id, started_by=g.api_key_id, uow=services.uow(),
+    campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
                               queue=services.task_queue(), ids=services.ids(),
                               clock=services.clock(), banks=services.bank_master())
     with services.uow() as uow:
@@ -132,16 +138,16 @@ def list_applications(program_id: str):  # type: ignore[no-untyped-def]
     awaiting = request.args.get("awaiting_account_check")
     limit = _int_arg("limit", 100, 1, MAX_PAGE)
     offset = _int_arg("offset", 0, 0, 10**9)
-    with container().uow() as uow:
-        found = uow.applications.search(
-            program_id, statuses=statuses, channel=request.args.get("channel") or None,
+    found = viewing_applications.list_applications(
+        program_id, ApplicationFilter(
+            statuses=statuses, channel=request.args.get("channel") or None,
             awaiting_account_check=None if awaiting is None else awaiting == "true",
-            limit=limit, offset=offset)
-        counts = {s.value: n for s, n in uow.applications.count_by_status(program_id).items()}
-        shown = [_application_json(a) for a in found]
-    access_log.info("api key %s listed %d applications of program %s", g.api_key_id,
-                    len(shown), program_id)
-    return jsonify({"applications": shown, "counts": counts})
+            limit=limit, offset=offset),
+        actor=g.actor, uow=container().uow(), clock=container().clock())
+    access_log.info("api key %s listed %d applications of program %s", g.actor.id,
+                    len(found.applications), program_id)
+    return jsonify({"applications": [_application_json(a) for a in found.applications],
+                    "counts": {s.value: n for s, n in found.counts.items()}})
 
 
 @api_v1_benefits.get("/applications/<application_id>")
@@ -151,13 +157,10 @@ def get_application(application_id: str):  # type: ignore[no-untyped-def]
 
 
 def _application_with_account(application_id: str) -> Response:
-    with container().uow() as uow:
-        application = uow.applications.get(application_id)
-        if application is None:
-            raise NotFound("申請が見つかりません。")
-        shown = _application_json(application, with_account=True)
-    access_log.info("api key %s viewed application %s", g.api_key_id, application_id)
-    return jsonify(shown)
+    file = view_application(application_id, actor=g.actor, uow=container().uow(),
+                            clock=container().clock())
+    access_log.info("api key %s viewed application %s", g.actor.id, application_id)
+    return jsonify(_application_json(file.application, with_account=True))
 
 
 @api_v1_benefits.get("/applications/<application_id>/passbook")
@@ -165,19 +168,9 @@ def _application_with_account(application_id: str) -> Response:
 def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
     """The passbook photo the resident sent, to compare with the account (the look is logged)."""
     services = container()
-    with services.uow() as uow:
-        application = uow.applications.get(application_id)
-        if application is None:
-            raise NotFound("申請が見つかりません。")
-        ref = application.passbook_photo
-    if ref is None:
-        raise NotFound("この申請には通帳の写真がありません。", code="no_passbook_photo")
-    kept = keep_attachment(ref, source=services.attachment_source(), uow=services.uow(),
-                           ids=services.ids(), clock=services.clock())
-    if kept is None:
-        raise NotFound("通帳の写真をLINEから取得できませんでした（保存期間が過ぎた可能性が"
-                       "あります）。住民に再送を依頼してください。", code="photo_gone")
-    access_log.info("api key %s viewed the passbook photo of application %s", g.api_key_id,
+    kept = view_passbook(application_id, actor=g.actor, source=services.attachment_source(),
+                         uow_factory=services.uow, ids=services.ids(), clock=services.clock())
+    access_log.info("api key %s viewed the passbook photo of application %s", g.actor.id,
                     application_id)
     return Response(kept.content, mimetype=kept.content_type,
                     headers={"Cache-Control": "no-store"})
@@ -187,9 +180,9 @@ def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def check_account_view(application_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    check_account(application_id, staff_id=g.api_key_id, uow=services.uow(),
-                  clock=services.clock())
-    return _application_with_account(application_id)
+    checked = check_account(application_id, actor=g.actor, uow=services.uow(),
+                            clock=services.clock())
+    return jsonify(_application_json(checked, with_account=True))
 
 
 @api_v1_benefits.post("/programs/<program_id>/decisions")
@@ -205,10 +198,9 @@ def decide_view(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
     report = decide_applications(
         DecideApplications(program_id=program_id, application_ids=tuple(wanted),
-                           approve=decision == "approve", staff_id=g.api_key_id,
+                           approve=decision == "approve", actor=g.actor,
                            reason=_field(body, "reason", str, required=False) or ""),
-        uow_factory=services.uow, ids=services.ids(), clock=services.clock(),
-        banks=services.bank_master())
+        uow_factory=services.uow, clock=services.clock(), telling=services.telling())
     services.outbox_notifier().wake()
     return jsonify(report.to_json())
 
@@ -224,18 +216,17 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
             day = dt.date.fromisoformat(received)
         except ValueError:
             raise ApiError(422, "invalid_field", "received_on は YYYY-MM-DD です。") from None
-        japan = dt.timezone(dt.timedelta(hours=9))
-        today = container().clock().now().astimezone(japan).date()
+        today = container().clock().now().astimezone(JST).date()
         # Today's form counts as received now; an earlier one at noon of its day (Japan time).
         received_at = None if day == today else dt.datetime.combine(day, dt.time(12),
-                                                                     tzinfo=japan)
+                                                                     tzinfo=JST)
     account = _field(body, "account", dict, required=False) or {}
     services = container()
     application_id = enter_paper_application(
         EnterPaperApplication(
             program_id=program_id,
             household_number=_field(body, "household_number", str),
-            payout_method=_field(body, "payout_method", str), staff_id=g.api_key_id,
+            payout_method=_field(body, "payout_method", str), actor=g.actor,
             received_at=received_at,
             bank_code=str(account.get("bank_code", "")),
             branch_code=str(account.get("branch_code", "")),
@@ -254,14 +245,16 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
 def postal_list(program_id: str):  # type: ignore[no-untyped-def]
     """For the mail merge: CP932 (what Excel and town printers read), CRLF."""
     _program_or_404(program_id)
-    access_log.info("api key %s exported the postal list of program %s", g.api_key_id,
+    access_log.info("api key %s exported the postal list of program %s", g.actor.id,
                     program_id)
     return postal_csv_response(program_id)
 
 
 def postal_csv_response(program_id: str) -> Response:
-    """The postal list as a streamed CP932 download (the API's and the staff page's)."""
-    rows = postal_rows(program_id, uow_factory=container().uow)
+    """The postal list as a streamed CP932 download (the API's and the staff page's), by
+    `g.actor` (the export is audited as its first page is read)."""
+    rows = postal_rows(program_id, actor=g.actor, uow_factory=container().uow,
+                       clock=container().clock())
     return Response(stream_with_context(cp932_csv(POSTAL_COLUMNS, (r.cells() for r in rows))),
                     mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=postal.csv",

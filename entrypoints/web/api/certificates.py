@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, make_response, request
 
-from application.audit.recording import record_now
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
     RefundFailed,
@@ -17,7 +16,6 @@ from application.certificates.issuing_certificate import (
 )
 from application.certificates.notices import receipt_number
 from application.certificates.queue import QUEUE_STATES, list_queue, request_file
-from application.ports.audit import AuditEntry
 from domain.access import Permission
 from domain.certificates import CertificateRequest, IssueState
 from domain.residents import Resident
@@ -53,10 +51,8 @@ def list_certificate_requests():  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.VIEW_RESIDENTS)
 def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    file = request_file(request_id, uow=services.uow())
-    record_now(_audit("certificate_request.view", request_id), uow=services.uow(),
-               clock=services.clock())
-    access_log.info("api key %s viewed certificate request %s", g.api_key_id, request_id)
+    file = request_file(request_id, actor=g.actor, uow=services.uow(), clock=services.clock())
+    access_log.info("api key %s viewed certificate request %s", g.actor.id, request_id)
     body = _request_json(file.request)
     body["requester"] = _person_json(file.requester)
     body["subject"] = _person_json(file.subject)
@@ -66,19 +62,18 @@ def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
 @api_certificates.get("/certificate-requests/<request_id>/slip.pdf")
 @requires_api_permission(Permission.VIEW_RESIDENTS)
 def certificate_request_slip(request_id: str):  # type: ignore[no-untyped-def]
-    services = container()
     response = slip_pdf_response(request_id)
-    record_now(_audit("certificate_request.print", request_id), uow=services.uow(),
-               clock=services.clock())
-    access_log.info("api key %s printed the slip of certificate request %s", g.api_key_id,
+    access_log.info("api key %s printed the slip of certificate request %s", g.actor.id,
                     request_id)
     return response
 
 
 def slip_pdf_response(request_id: str) -> Response:
-    """The request slip as a PDF (the API's and the staff page's); the caller records the look."""
+    """The request slip as a PDF (the API's and the staff page's), printed by `g.actor` (the
+    look is audited as it is read)."""
     services = container()
-    file = request_file(request_id, uow=services.uow())
+    file = request_file(request_id, actor=g.actor, uow=services.uow(), clock=services.clock(),
+                        purpose="print")
     pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
                                           printed_at=services.clock().now())
     response = make_response(pdf)
@@ -119,24 +114,15 @@ def _act(request_id: str, action: StaffAction, **details: Any):  # type: ignore[
     services = container()
     try:
         done = handle_certificate_request(
-            HandleCertificateRequest(request_id=request_id, staff_id=g.api_key_id,
-                                     action=action, **details),
-            uow=services.uow(), ids=services.ids(), clock=services.clock(),
-            gateway=services.payment_gateway(),
-            audit=_audit(f"certificate_request.{action.value}", request_id))
+            HandleCertificateRequest(request_id=request_id, actor=g.actor, action=action,
+                                     **details),
+            uow=services.uow(), clock=services.clock(), gateway=services.payment_gateway())
     except RefundFailed as error:  # the provider's doing: nothing was recorded
         raise ApiError(502, error.code, error.message) from None
     services.outbox_notifier().wake()
-    access_log.info("api key %s: %s certificate request %s", g.api_key_id, action.value,
+    access_log.info("api key %s: %s certificate request %s", g.actor.id, action.value,
                     request_id)
     return jsonify(_request_json(done))
-
-
-def _audit(action: str, request_id: str) -> AuditEntry:
-    """The audit entry of an API call: the actor is the API key."""
-    return AuditEntry(actor_id=g.api_key_id, actor_label=f"apikey:{g.api_key_id}",
-                      action=action, target_type="certificate_request", target_id=request_id,
-                      ip=(request.remote_addr or "")[:64])
 
 
 def _optional_body() -> dict[str, Any]:

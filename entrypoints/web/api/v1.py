@@ -8,20 +8,20 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from application.audit.recording import record_now
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
 from application.jobs import Job
-from application.ports.audit import AuditEntry
+from application.residents import reviewing_verifications
 from application.residents.deciding_verification import DecideVerification, decide_verification
+from application.residents.reviewing_verifications import VerificationFile
 from domain.access import Permission
 from domain.benefits import BenefitProgram
 from domain.errors import NotFound
-from domain.residents import PersonalFacts, Resident
-from domain.verifications import IdentityVerification, VerificationStatus
+from domain.residents import PersonalFacts
+from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
 from entrypoints.web.errors import ApiError
@@ -52,6 +52,7 @@ def list_programs():  # type: ignore[no-untyped-def]
 def create_program_view():  # type: ignore[no-untyped-def]
     body = _json_body()
     command = CreateProgram(
+        actor=g.actor,
         name=_field(body, "name", str),
         amount_yen=_field(body, "amount_per_household", int),
         eligibility_source=_field(body, "eligibility_source", str),
@@ -63,7 +64,8 @@ def create_program_view():  # type: ignore[no-untyped-def]
         rejection_text=_field(body, "rejection_text", str, required=False) or "",
     )
     services = container()
-    program_id = create_program(command, uow=services.uow(), ids=services.ids())
+    program_id = create_program(command, uow=services.uow(), ids=services.ids(),
+                                clock=services.clock())
     with services.uow() as uow:
         program = uow.programs.get(program_id)
         response = jsonify(_program_json(program))
@@ -87,9 +89,9 @@ def get_program(program_id: str):  # type: ignore[no-untyped-def]
 def change_program_status_view(program_id: str):  # type: ignore[no-untyped-def]
     body = _json_body()
     status = change_program_status(
-        ChangeProgramStatus(program_id=program_id, status=_field(body, "status", str)),
-        uow=container().uow(),
-    )
+        ChangeProgramStatus(program_id=program_id, status=_field(body, "status", str),
+                            actor=g.actor),
+        uow=container().uow(), clock=container().clock())
     return jsonify({"id": program_id, "status": status.value})
 
 
@@ -112,18 +114,12 @@ def list_verifications():  # type: ignore[no-untyped-def]
     except ValueError:
         raise ApiError(422, "invalid_field", "status は review、unmatched、linked、rejected "
                                              "のいずれかです。") from None
-    with container().uow() as uow:
-        records = uow.verifications.with_status(status, limit=200)
-        residents = uow.residents.by_ids(
-            sorted({c for record in records for c in record.candidate_ids}))
-        shown = [_verification_json(record, [residents[c] for c in record.candidate_ids
-                                             if c in residents])
-                 for record in records]
-    access_log.info("api key %s viewed %d verifications (%s)", g.api_key_id, len(shown),
+    found = reviewing_verifications.list_verifications(status, actor=g.actor,
+                                                       uow=container().uow(),
+                                                       clock=container().clock())
+    access_log.info("api key %s viewed %d verifications (%s)", g.actor.id, len(found),
                     status.value)
-    record_now(_api_audit("verification.list", "verification", "", shown=len(shown),
-                          status=status.value), uow=container().uow(), clock=container().clock())
-    return jsonify({"verifications": shown})
+    return jsonify({"verifications": [_verification_json(file) for file in found]})
 
 
 @api_v1.post("/verifications/<verification_id>/decision")
@@ -137,13 +133,11 @@ def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-d
                                              "指定してください。")
     services = container()
     record = decide_verification(
-        DecideVerification(verification_id=verification_id, staff_id=g.api_key_id,
-                           link_to=link_to, reason=reason or ""),
-        uow=services.uow(), ids=services.ids(), clock=services.clock(),
-        audit=_api_audit("verification.decide", "verification", verification_id,
-                         status="linked" if link_to else "rejected", resident_id=link_to or ""))
+        DecideVerification(verification_id=verification_id, actor=g.actor, link_to=link_to,
+                           reason=reason or ""),
+        uow=services.uow(), clock=services.clock())
     services.outbox_notifier().wake()
-    access_log.info("api key %s decided verification %s: %s", g.api_key_id, verification_id,
+    access_log.info("api key %s decided verification %s: %s", g.actor.id, verification_id,
                     record.status.value)
     return jsonify({"id": record.id, "status": record.status.value,
                     "resident_id": record.resident_id})
@@ -155,8 +149,8 @@ def _facts_json(facts: PersonalFacts) -> dict[str, Any]:
             "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.label}
 
 
-def _verification_json(record: IdentityVerification,
-                       candidates: list[Resident]) -> dict[str, Any]:
+def _verification_json(file: VerificationFile) -> dict[str, Any]:
+    record, candidates = file.verification, file.candidates
     return {
         "id": record.id, "status": record.status.value, "outcome": record.outcome.value,
         "reason": record.reason, "provider": record.provider,
@@ -228,11 +222,3 @@ def _job_json(job: Job) -> dict[str, Any]:
         "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
-
-
-def _api_audit(action: str, target_type: str, target_id: str,
-               **detail: str | int | bool) -> AuditEntry:
-    """An audit entry for an integrator's call (the key id is the actor)."""
-    return AuditEntry(actor_id=g.api_key_id, actor_label="api-key", action=action,
-                      target_type=target_type, target_id=target_id,
-                      ip=(request.remote_addr or "")[:64], detail=detail)

@@ -6,7 +6,8 @@
 
 Deny by default: not signed in → the log-in page (401 for JSON); signed in without the
 permission → 403. Sessions end after STAFF_IDLE_MINUTES without a request and
-STAFF_SESSION_HOURS after signing in."""
+STAFF_SESSION_HOURS after signing in. A guarded view finds who acts in `g.actor`, for the use
+cases (which check the permission again and audit what they do)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 
-from application.audit.recording import record_now
-from application.ports.audit import AuditEntry, AuditRecord
+from application.access.actor import Actor
 from domain.access import ROLE_PERMISSIONS, Permission, allows
 from domain.staff import StaffMember
 from entrypoints.web.services import container
 
-__all__ = ["STAFF", "audit_entry", "client_ip", "record_view", "requires_staff",
-           "requires_staff_permission", "sign_in_session", "sign_out_session", "staff_may"]
+__all__ = ["STAFF", "client_ip", "requires_staff", "requires_staff_permission",
+           "sign_in_session", "sign_out_session", "staff_may"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -112,6 +112,7 @@ def _guard(permission: Permission | None, rule: str | Permission) -> Callable[[V
             if member is None:
                 return _refuse_unsigned(reason)
             g.staff = member
+            g.actor = Actor.staff(member, ip=client_ip())
             if permission is not None and not allows(member.role, permission):
                 return _forbidden()
             return view(*args, **kwargs)
@@ -141,22 +142,3 @@ def staff_may(permission: Permission) -> bool:
 
 def client_ip() -> str:
     return (request.remote_addr or "")[:64]
-
-
-def audit_entry(action: str, target_type: str = "", target_id: str = "",
-                **detail: str | int | bool) -> AuditEntry:
-    """An audit entry by the signed-in staff member from this request's address, to pass to
-    `record_in(uow, entry, clock=...)` inside the unit of work that makes the change."""
-    member: StaffMember | None = g.get("staff")
-    return AuditEntry(actor_id=member.id if member else "",
-                      actor_label=member.login_id if member else "", action=action,
-                      target_type=target_type, target_id=target_id, ip=client_ip(),
-                      detail=detail)
-
-
-def record_view(action: str, target_type: str, target_id: str,
-                **detail: str | int | bool) -> AuditRecord:
-    """Record that the signed-in staff member looked at personal data (its own transaction)."""
-    services = container()
-    return record_now(audit_entry(action, target_type, target_id, **detail),
-                      uow=services.uow(), clock=services.clock())

@@ -7,17 +7,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from application.audit.recording import record_now
-from application.audit.verifying_chain import verify_audit_chain
+from application.audit.searching import search_audit_log, verify_audit_log
 from application.ports.audit import AuditQuery
 from application.tasks import start_job
 from domain.access import Permission
 from entrypoints.tasks import IMPORT_REGISTRY_UPLOAD
 from entrypoints.web.services import container
 from entrypoints.web.staff import staff
-from entrypoints.web.staff.access import audit_entry, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
@@ -60,10 +59,7 @@ def audit_log():  # type: ignore[no-untyped-def]
                        since=_day(args.get("since", "")),
                        until=_day(args.get("until", ""), end=True), limit=200)
     services = container()
-    with services.uow() as uow:
-        records = list(uow.audit.search(query))
-    record_now(audit_entry("audit.search", "audit_log", "", shown=len(records)),
-               uow=services.uow(), clock=services.clock())
+    records = search_audit_log(query, actor=g.actor, uow=services.uow(), clock=services.clock())
     return render_template("staff/admin/audit.html", records=records, args=args,
                            actions=ACTIONS)
 
@@ -72,9 +68,7 @@ def audit_log():  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.VIEW_AUDIT_LOG)
 def audit_verify():  # type: ignore[no-untyped-def]
     services = container()
-    report = verify_audit_chain(uow_factory=services.uow)
-    record_now(audit_entry("audit.verify", "audit_log", "", intact=report.intact,
-                           checked=report.checked), uow=services.uow(), clock=services.clock())
+    report = verify_audit_log(actor=g.actor, uow_factory=services.uow, clock=services.clock())
     if report.intact:
         flash(f"監査ログは改ざんされていません（{report.checked:,}件を検証）。", "success")
     else:
@@ -116,9 +110,7 @@ def registry_import():  # type: ignore[no-untyped-def]
                         "full_extract": not request.form.get("partial")},
                        uow=services.uow(), queue=services.task_queue(),
                        registry=services.task_registry(), ids=services.ids(),
-                       clock=services.clock())
-    record_now(audit_entry("registry.import", "job", job_id,
-                           partial=bool(request.form.get("partial")),
-                           valid_rows=bool(request.form.get("valid_rows"))),
-               uow=services.uow(), clock=services.clock())
+                       clock=services.clock(), actor=g.actor,
+                       partial=bool(request.form.get("partial")),
+                       valid_rows=bool(request.form.get("valid_rows")))
     return redirect(url_for("staff.job_page", job_id=job_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
+from application.staff.changing_password import ChangePassword, change_password
 from application.staff.enrolling_totp import EnableTotp, enable_totp
 from application.staff.signing_in import (
     ConfirmCode,
@@ -11,13 +12,13 @@ from application.staff.signing_in import (
     SignInOutcome,
     confirm_code,
     sign_in,
+    sign_out,
 )
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
 from entrypoints.web.services import container
 from entrypoints.web.staff import LANGUAGES, staff
 from entrypoints.web.staff.access import (
-    audit_entry,
     client_ip,
     requires_staff,
     sign_in_session,
@@ -87,11 +88,8 @@ def login_code():  # type: ignore[no-untyped-def]
 @staff.post("/logout")
 @requires_staff
 def logout():  # type: ignore[no-untyped-def]
-    from application.audit.recording import record_now
-
     services = container()
-    record_now(audit_entry("staff.sign_out", "staff", g.staff.id), uow=services.uow(),
-               clock=services.clock())
+    sign_out(g.actor, uow=services.uow(), clock=services.clock())
     sign_out_session()
     flash("ログアウトしました。", "success")
     return redirect(url_for("staff.login"))
@@ -135,8 +133,7 @@ def totp_confirm():  # type: ignore[no-untyped-def]
         flash("はじめから設定し直してください。", "error")
         return redirect(url_for("staff.account"))
     try:
-        enable_totp(EnableTotp(staff_id=g.staff.id, secret=secret,
-                               code=request.form.get("code", ""), ip=client_ip()),
+        enable_totp(EnableTotp(actor=g.actor, secret=secret, code=request.form.get("code", "")),
                     uow=services.uow(), codes=services.one_time_codes(), clock=services.clock())
     except InvalidValue as error:
         flash(error.message, "error")
@@ -152,17 +149,14 @@ def totp_confirm():  # type: ignore[no-untyped-def]
 @staff.post("/account/password")
 @requires_staff
 def change_own_password():  # type: ignore[no-untyped-def]
-    from application.staff.changing_password import ChangePassword, change_password
-
     services = container()
     try:
-        change_password(ChangePassword(staff_id=g.staff.id,
+        change_password(ChangePassword(actor=g.actor,
                                        current=request.form.get("current", ""),
                                        new=request.form.get("new", ""),
                                        confirmation=request.form.get("confirmation", "")),
                         uow=services.uow(), hasher=services.password_hasher(),
-                        clock=services.clock(),
-                        audit=audit_entry("staff.password_changed", "staff", g.staff.id))
+                        clock=services.clock())
     except InvalidValue as error:
         flash(error.message, "error")
         with services.uow() as uow:

@@ -3,14 +3,14 @@ status, eligibility split and campaigns. Applications and the postal path are in
 benefits_applications.py and benefits_postal.py; the eligibility list and notices in
 benefits_campaigns.py.
 
-Each change is recorded in the audit log (benefits_audit.py): in the change's own transaction
-where the use case commits once, right after it otherwise; never when it was refused."""
+Each change is audited by its use case, in the change's own transaction (never when it was
+refused)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
@@ -25,7 +25,6 @@ from domain.errors import DomainError, InvalidValue, NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff import use_staff_error_pages
 from entrypoints.web.staff.access import requires_staff_permission
-from entrypoints.web.staff.benefits_audit import RememberingIds, audited
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
@@ -97,9 +96,10 @@ def index():  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.MANAGE_PROGRAMS)
 def create():  # type: ignore[no-untyped-def]
     form = request.form
-    ids = RememberingIds(container().ids())
+    services = container()
     try:
         program_id = create_program(CreateProgram(
+            actor=g.actor,
             name=form.get("name", ""),
             amount_yen=_amount(form.get("amount", "")),
             eligibility_source=form.get("eligibility_source", "").strip(),
@@ -109,7 +109,7 @@ def create():  # type: ignore[no-untyped-def]
             notice_text=form.get("notice_text", "").strip(),
             decision_text=form.get("decision_text", "").strip(),
             rejection_text=form.get("rejection_text", "").strip()),
-            uow=audited("program.create", "program", lambda: ids.first), ids=ids)
+            uow=services.uow(), ids=services.ids(), clock=services.clock())
     except DomainError as error:
         flash(error.message, "error")
         return render_template("staff/benefits/index.html", programs=_programs(),
@@ -149,8 +149,8 @@ def change_status(program_id: str):  # type: ignore[no-untyped-def]
     wanted = request.form.get("status", "")
     try:
         status = change_program_status(
-            ChangeProgramStatus(program_id=program_id, status=wanted),
-            uow=audited("program.status", "program", program_id, status=wanted[:20]))
+            ChangeProgramStatus(program_id=program_id, status=wanted, actor=g.actor),
+            uow=container().uow(), clock=container().clock())
     except DomainError as error:
         flash(error.message, "error")
     else:

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
+from application.benefits import viewing_applications
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
-from application.keeping_attachment import keep_attachment
+from application.benefits.viewing_applications import (
+    ApplicationFilter,
+    view_application,
+    view_passbook,
+)
 from domain.access import Permission
-from domain.benefits import Application, ApplicationStatus
+from domain.benefits import ApplicationStatus
 from domain.errors import DomainError, NotFound
 from entrypoints.web.services import container
-from entrypoints.web.staff.access import record_view, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits import program_or_404, staff_benefits
-from entrypoints.web.staff.benefits_audit import audited, record_after
 
 PAGE_SIZE = 50
 REFUSED_SHOWN = 200
@@ -39,19 +43,18 @@ def _page() -> int:
 def applications(program_id: str):  # type: ignore[no-untyped-def]
     program = program_or_404(program_id)
     filters, page = _filters(), _page()
-    with container().uow() as uow:
-        found = list(uow.applications.search(
-            program_id, statuses=[ApplicationStatus(filters["status"])] if filters["status"]
-            else [], channel=filters["channel"] or None,
+    found = viewing_applications.list_applications(
+        program_id, ApplicationFilter(
+            statuses=[ApplicationStatus(filters["status"])] if filters["status"] else [],
+            channel=filters["channel"] or None,
             awaiting_account_check=True if filters["awaiting"] else None,
-            limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE))
-        households = uow.households.by_ids([a.household_id for a in found])
-        counts = uow.applications.count_by_status(program_id)
-    numbers = {h_id: h.household_number for h_id, h in households.items()}
+            limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE),
+        actor=g.actor, uow=container().uow(), clock=container().clock())
     return render_template(
-        "staff/benefits/applications.html", program=program, applications=found[:PAGE_SIZE],
-        numbers=numbers, filters=filters, page=page, has_next=len(found) > PAGE_SIZE,
-        statuses=list(ApplicationStatus), channels=CHANNELS, counts=counts)
+        "staff/benefits/applications.html", program=program,
+        applications=found.applications[:PAGE_SIZE], numbers=found.household_numbers,
+        filters=filters, page=page, has_next=len(found.applications) > PAGE_SIZE,
+        statuses=list(ApplicationStatus), channels=CHANNELS, counts=found.counts)
 
 
 @staff_benefits.post("/programs/<program_id>/decisions")
@@ -64,18 +67,13 @@ def decide(program_id: str):  # type: ignore[no-untyped-def]
         report = decide_applications(
             DecideApplications(program_id=program_id,
                                application_ids=tuple(request.form.getlist("application_ids")),
-                               approve=approve, staff_id=g.staff.id,
+                               approve=approve, actor=g.actor,
                                reason=request.form.get("reason", "").strip()),
-            uow_factory=services.uow, ids=services.ids(), clock=services.clock(),
-            banks=services.bank_master())
+            uow_factory=services.uow, clock=services.clock(), telling=services.telling())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("staff_benefits.applications", program_id=program_id))
     services.outbox_notifier().wake()
-    if report.decided:
-        record_after("application.decide", "program", program_id,
-              decision="approve" if approve else "reject", count=report.decided,
-              refused=len(report.refused))
     what = "支給決定" if approve else "不支給決定"
     flash(f"{report.decided}件を{what}しました（通知{report.notified}件）。",
           "success" if report.decided else "info")
@@ -95,23 +93,13 @@ def _household_numbers(application_ids: list[str]) -> dict[str, str]:
             if a.household_id in households}
 
 
-def _application_or_404(application_id: str) -> tuple[Application, str]:
-    with container().uow() as uow:
-        application = uow.applications.get(application_id)
-        if application is None:
-            raise NotFound("申請が見つかりません。")
-        household = uow.households.by_ids([application.household_id]).get(
-            application.household_id)
-    return application, household.household_number if household else ""
-
-
 @staff_benefits.get("/applications/<application_id>")
 @requires_staff_permission(Permission.HANDLE_APPLICATIONS)
 def application(application_id: str):  # type: ignore[no-untyped-def]
-    found, number = _application_or_404(application_id)
-    record_view("application.view", "application", found.id)
-    return render_template("staff/benefits/application.html", application=found,
-                           program=program_or_404(found.program_id), household_number=number,
+    file = view_application(application_id, actor=g.actor, uow=container().uow(),
+                            clock=container().clock())
+    return render_template("staff/benefits/application.html", application=file.application,
+                           program=file.program, household_number=file.household_number,
                            channels=CHANNELS)
 
 
@@ -119,16 +107,9 @@ def application(application_id: str):  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.HANDLE_APPLICATIONS)
 def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
     """The passbook photo the resident sent (kept encrypted; every look is recorded)."""
-    found, _ = _application_or_404(application_id)
-    if found.passbook_photo is None:
-        raise NotFound("この申請には通帳の写真がありません。")
     services = container()
-    kept = keep_attachment(found.passbook_photo, source=services.attachment_source(),
-                           uow=services.uow(), ids=services.ids(), clock=services.clock())
-    if kept is None:
-        raise NotFound("通帳の写真をLINEから取得できませんでした（保存期間が過ぎた可能性が"
-                       "あります）。住民に再送を依頼してください。")
-    record_view("application.passbook_view", "application", found.id)
+    kept = view_passbook(application_id, actor=g.actor, source=services.attachment_source(),
+                         uow_factory=services.uow, ids=services.ids(), clock=services.clock())
     return Response(kept.content, mimetype=kept.content_type,
                     headers={"Cache-Control": "no-store"})
 
@@ -136,13 +117,14 @@ def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
 @staff_benefits.post("/applications/<application_id>/account-check")
 @requires_staff_permission(Permission.HANDLE_APPLICATIONS)
 def account_check(application_id: str):  # type: ignore[no-untyped-def]
-    found, _ = _application_or_404(application_id)
     services = container()
     try:
-        check_account(found.id, staff_id=g.staff.id, clock=services.clock(),
-                      uow=audited("application.account_check", "application", found.id))
+        check_account(application_id, actor=g.actor, uow=services.uow(),
+                      clock=services.clock())
+    except NotFound:
+        raise
     except DomainError as error:
         flash(error.message, "error")
     else:
         flash("口座を確認済みにしました。", "success")
-    return redirect(url_for("staff_benefits.application", application_id=found.id))
+    return redirect(url_for("staff_benefits.application", application_id=application_id))

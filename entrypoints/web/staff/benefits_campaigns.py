@@ -16,7 +16,6 @@ from entrypoints.tasks import IMPORT_ELIGIBILITY
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits import program_or_404, staff_benefits
-from entrypoints.web.staff.benefits_audit import RememberingIds, audited
 
 MODES = ("all_or_nothing", "valid_rows")
 
@@ -37,13 +36,11 @@ def upload_eligibility(program_id: str):  # type: ignore[no-untyped-def]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"eligibility-{uuid.uuid4().hex}.csv"
     path.write_bytes(data)
-    ids = RememberingIds(services.ids())
     job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
                                             "mode": mode},
-                       uow=audited("eligibility.import", "job", lambda: ids.first,
-                                   program_id=program_id, mode=mode),
-                       queue=services.task_queue(), registry=services.task_registry(),
-                       ids=ids, clock=services.clock())
+                       uow=services.uow(), queue=services.task_queue(),
+                       registry=services.task_registry(), ids=services.ids(),
+                       clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
     return redirect(url_for("staff_benefits.eligibility_import", program_id=program_id,
                             job_id=job_id))
 
@@ -91,8 +88,7 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     program_or_404(program_id)
     services = container()
     try:
-        campaign = start_campaign(program_id, started_by=g.staff.id,
-                                  uow=audited("campaign.start", "program", program_id),
+        campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
                                   queue=services.task_queue(), ids=services.ids(),
                                   clock=services.clock(), banks=services.bank_master())
     except DomainError as error:

@@ -23,9 +23,8 @@ from domain.errors import DomainError, InvalidValue
 from domain.values import AccountType
 from entrypoints.web.api.benefits import postal_csv_response
 from entrypoints.web.services import container
-from entrypoints.web.staff.access import record_view, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits import program_or_404, staff_benefits
-from entrypoints.web.staff.benefits_audit import record_after
 from entrypoints.web.staff.formatting import JST
 
 
@@ -48,7 +47,6 @@ def postal(program_id: str):  # type: ignore[no-untyped-def]
 def postal_csv(program_id: str):  # type: ignore[no-untyped-def]
     """CP932 and CRLF, the same file as the API's: what Excel and town printers read."""
     program_or_404(program_id)
-    record_view("postal.export", "program", program_id)
     return postal_csv_response(program_id)
 
 
@@ -76,7 +74,7 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
         application_id = enter_paper_application(
             EnterPaperApplication(
                 program_id=program_id, household_number=form.get("household_number", ""),
-                payout_method=form.get("payout_method", ""), staff_id=g.staff.id,
+                payout_method=form.get("payout_method", ""), actor=g.actor,
                 received_at=_received(form.get("received_on", "")),
                 bank_code=form.get("bank_code", "").strip(),
                 branch_code=form.get("branch_code", "").strip(),
@@ -87,7 +85,6 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
     except DomainError as error:
         flash(error.message, "error")
         return _page(program_id, form.to_dict(), 422)
-    record_after("application.paper_entry", "application", application_id)
     flash("紙の申請を受け付けました。", "success")
     return redirect(url_for("staff_benefits.application", application_id=application_id))
 

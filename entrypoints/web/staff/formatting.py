@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from domain.values import Money
+from domain.values import JST, Money
 
 __all__ = ["JST", "era_year", "format_date", "format_datetime", "format_era_date", "format_yen",
            "register_filters"]
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 # (first day, name); the era of a date is the last one that began on or before it.
 _ERAS = (

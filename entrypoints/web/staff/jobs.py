@@ -11,22 +11,11 @@ from typing import Any
 from flask import abort, jsonify, render_template, url_for
 
 from application.jobs import Job
+from application.tasks import Task
 from domain.access import Permission
 from entrypoints.web.services import container
 from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission, staff_may
-
-JOB_LABELS = {"import_registry": "住民記録の取り込み",
-              "import_registry_upload": "住民記録の取り込み",
-              "seed_demo_town": "デモ用データの作成",
-              "import_eligibility": "対象者リストの取り込み",
-              "send_benefit_campaign": "給付金の通知の送信",
-              "keep_attachment": "添付ファイルの保存"}
-# Jobs whose reports can show personal data (an import's row errors quote the rows) need more
-# than VIEW_JOBS to be seen; add yours here.
-JOB_PERMISSIONS = {"import_registry": Permission.IMPORT_REGISTRY,
-                   "import_registry_upload": Permission.IMPORT_REGISTRY,
-                   "seed_demo_town": Permission.ADMINISTER}
 
 
 def _job(job_id: str) -> Job:
@@ -34,9 +23,13 @@ def _job(job_id: str) -> Job:
         job = uow.jobs.get(job_id)
     if job is None:
         abort(404)
-    if not staff_may(JOB_PERMISSIONS.get(job.name, Permission.VIEW_JOBS)):
+    if not staff_may(_task(job).permission):
         abort(403)
     return job
+
+
+def _task(job: Job) -> Task:
+    return container().task_registry().task(job.name)
 
 
 def job_status_json(job: Job) -> dict[str, Any]:
@@ -54,7 +47,7 @@ def job_status_json(job: Job) -> dict[str, Any]:
 @requires_staff_permission(Permission.VIEW_JOBS)
 def job_page(job_id: str):  # type: ignore[no-untyped-def]
     job = _job(job_id)
-    return render_template("staff/job.html", job=job, title=JOB_LABELS.get(job.name, job.name))
+    return render_template("staff/job.html", job=job, title=_task(job).label)
 
 
 @staff.get("/jobs/<job_id>/status")

@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.staff import Role
 from entrypoints.web.services import container
 from entrypoints.web.staff import staff
-from entrypoints.web.staff.access import audit_entry, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("職員の管理", "staff.members", Permission.ADMINISTER, 920))
@@ -52,9 +52,9 @@ def add_member():  # type: ignore[no-untyped-def]
     try:
         create_staff_member(
             CreateStaffMember(login_id=form["login_id"], display_name=form["display_name"],
-                              role=form["role"], password=request.form.get("password", "")),
+                              role=form["role"], password=request.form.get("password", ""),
+                              actor=g.actor),
             uow=services.uow(), ids=services.ids(), hasher=services.password_hasher(),
-            audit=audit_entry("staff.create", "staff", "", role=form["role"]),
             clock=services.clock())
     except DomainError as error:
         flash(error.message, "error")
@@ -69,9 +69,8 @@ def change_member(staff_id: str, change: str):  # type: ignore[no-untyped-def]
     services = container()
     try:
         change_staff_account(ChangeStaffAccount(staff_id=staff_id, change=change,
-                                                by_staff_id=g.staff.id),
-                             uow=services.uow(), clock=services.clock(),
-                             audit=audit_entry(f"staff.{change}", "staff", staff_id))
+                                                actor=g.actor),
+                             uow=services.uow(), clock=services.clock())
     except DomainError as error:
         flash(error.message, "error")
         return _page(422)

@@ -3,16 +3,17 @@ audit log (the search records how many were shown, never what was typed)."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import g, render_template, request
 
 from application.outbox import OutboxStatus
 from application.residents.searching_residents import SearchResidents, search_residents
+from application.residents.viewing_residents import view_resident
 from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from domain.errors import InvalidValue
 from entrypoints.web.services import container
 from entrypoints.web.staff import staff
-from entrypoints.web.staff.access import record_view, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("住民検索", "staff.residents", Permission.VIEW_RESIDENTS, 20))
@@ -39,13 +40,11 @@ def residents():  # type: ignore[no-untyped-def]
     if searched:
         services = container()
         try:
-            results = list(search_residents(query, uow=services.uow(),
-                                            keyer=services.match_keyer()))
+            results = list(search_residents(query, actor=g.actor, uow=services.uow(),
+                                            keyer=services.match_keyer(),
+                                            clock=services.clock()))
         except InvalidValue as refused:
             error = refused.message
-        else:
-            record_view("resident.search", "resident", "", shown=len(results),
-                        by="number" if query.resident_number.strip() else "name_and_birth")
     return render_template("staff/residents/search.html", query=query, searched=searched,
                            results=results, error=error,
                            states=_VERIFICATION_STATES), 422 if error else 200
@@ -55,25 +54,15 @@ def residents():  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.VIEW_RESIDENTS)
 def resident(resident_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    with services.uow() as uow:
-        person = uow.residents.get(resident_id)
-        if person is None:
-            abort(404)
-        channels = list(uow.channel_identities.linked_to(person.id))
-        household = (uow.households.get_by_number(person.household_number)
-                     if person.household_number else None)
-        members = []
-        if household is not None:
-            people = uow.residents.by_ids([m.resident_id for m in household.members])
-            members = [(m, people.get(m.resident_id)) for m in household.members]
+    file = view_resident(resident_id, actor=g.actor, uow=services.uow(), clock=services.clock())
+    person, channels = file.person, file.channels
     records = services.resident_records()
     applications = (records.applications_of_household(person.household_number)
                     if person.household_number else [])
     messages = records.messages_to([(c.channel, c.address) for c in channels])
-    record_view("resident.view", "resident", person.id)
     return render_template(
-        "staff/residents/resident.html", person=person, channels=channels, members=members,
-        household=household, applications=applications, messages=messages,
-        states=_VERIFICATION_STATES,
+        "staff/residents/resident.html", person=person, channels=channels,
+        members=file.members, household=file.household, applications=applications,
+        messages=messages, states=_VERIFICATION_STATES,
         application_label=lambda v: _label(ApplicationStatus, v),
         message_label=lambda v: _label(OutboxStatus, v))

@@ -7,11 +7,12 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from application.residents.deciding_verification import DecideVerification, decide_verification
+from application.residents.reviewing_verifications import view_verification
 from domain.access import Permission
 from domain.verifications import VerificationStatus
 from entrypoints.web.services import container
 from entrypoints.web.staff import staff
-from entrypoints.web.staff.access import audit_entry, record_view, requires_staff_permission
+from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("本人確認の確認", "staff.verifications",
@@ -38,15 +39,11 @@ def verifications():  # type: ignore[no-untyped-def]
 @staff.get("/verifications/<verification_id>")
 @requires_staff_permission(Permission.REVIEW_VERIFICATIONS)
 def verification(verification_id: str):  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        record = uow.verifications.get(verification_id)
-        if record is None:
-            abort(404)
-        people = uow.residents.by_ids(list(record.candidate_ids))
-    candidates = [people[c] for c in record.candidate_ids if c in people]
-    record_view("verification.view", "verification", record.id, candidates=len(candidates))
+    file = view_verification(verification_id, actor=g.actor, uow=container().uow(),
+                             clock=container().clock())
+    record = file.verification
     return render_template("staff/verifications/review.html", record=record,
-                           candidates=candidates, outcomes=_OUTCOMES,
+                           candidates=file.candidates, outcomes=_OUTCOMES,
                            undecided=record.status in _SHOWN)
 
 
@@ -72,12 +69,9 @@ def decide_verification_page(verification_id: str):  # type: ignore[no-untyped-d
             flash("候補にない住民とは照合できません。", "error")
             return redirect(url_for("staff.verification", verification_id=verification_id))
     decided = decide_verification(
-        DecideVerification(verification_id=verification_id, staff_id=g.staff.id,
-                           link_to=link_to, reason=reason),
-        uow=services.uow(), ids=services.ids(), clock=services.clock(),
-        audit=audit_entry("verification.decide", "verification", verification_id,
-                          status="linked" if link_to else "rejected",
-                          resident_id=link_to or ""))
+        DecideVerification(verification_id=verification_id, actor=g.actor, link_to=link_to,
+                           reason=reason),
+        uow=services.uow(), clock=services.clock())
     services.outbox_notifier().wake()
     flash("照合しました。住民にお知らせを送ります。" if decided.resident_id else
           "照合しないことにしました。住民にお知らせを送ります。", "success")

@@ -1,0 +1,70 @@
+"""Who acts (操作者): a staff member, an integrator's API key, the operator at the command line, or
+the system itself (a scheduled job). Every staff command takes one; the use case checks the
+actor's permission (`ensure`) and writes the audit record in the transaction of the change.
+
+An actor's `id` is what the records that name a person keep (`decided_by`, a batch's
+`approved_by`, the audit log's actor): a staff id, `api:<key id>`, `cli:<user>` or `system`.
+Two API keys are two people for the two-person rule; an actor is never a resident.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from application.ports.unit_of_work import UnitOfWork
+from domain.access import ApiKey, Permission, allows
+from domain.errors import NotAllowed
+from domain.staff import Role, StaffMember
+
+__all__ = ["SYSTEM", "Actor", "actor_by_id"]
+
+
+@frozen
+class Actor:
+    id: str
+    role: Role
+    label: str = ""  # as the audit log shows who acted (a log-in id, `api:<key name>`); "": id
+    ip: str = ""  # where the request came from ("" outside a web request)
+
+    @classmethod
+    def staff(cls, member: StaffMember, *, ip: str = "") -> Actor:
+        return cls(id=member.id, role=member.role, label=member.login_id, ip=ip[:64])
+
+    @classmethod
+    def api_key(cls, key: ApiKey, *, ip: str = "") -> Actor:
+        return cls(id=f"api:{key.id}", role=key.role, label=f"api:{key.name}", ip=ip[:64])
+
+    @classmethod
+    def operator(cls, user: str) -> Actor:
+        """Whoever runs a command on the server: they hold the database already, so they act
+        as an administrator, recorded by their operating-system user name."""
+        return cls(id=f"cli:{user}", role=Role.ADMINISTRATOR, label=f"cli:{user}")
+
+    def may(self, permission: Permission) -> bool:
+        return allows(self.role, permission)
+
+    def ensure(self, permission: Permission, doing: str) -> None:
+        """Refuse (NotAllowed, in Japanese) unless the actor's role holds `permission`;
+        `doing` completes the sentence 「…の役割では{doing}できません」."""
+        if not self.may(permission):
+            raise NotAllowed(f"{self.role.label}の役割では{doing}できません。")
+
+
+SYSTEM = Actor(id="system", role=Role.ADMINISTRATOR, label="system")
+
+
+def actor_by_id(uow: UnitOfWork, actor_id: str) -> Actor:
+    """The actor an event names by id (`by`), for the records that follow from it. Where the
+    request came from is not known any more (the action's own record has it)."""
+    if actor_id == SYSTEM.id or not actor_id:
+        return SYSTEM
+    kind, _, rest = actor_id.partition(":")
+    if kind == "cli" and rest:
+        return Actor.operator(rest)
+    if kind == "api" and rest:
+        key = uow.api_keys.get(rest)
+        return Actor.api_key(key) if key else Actor(id=actor_id, role=Role.VIEWER,
+                                                    label=actor_id)
+    member = uow.staff.get(actor_id)
+    return Actor.staff(member) if member else Actor(id=actor_id, role=Role.VIEWER,
+                                                    label=actor_id)

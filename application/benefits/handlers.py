@@ -1,0 +1,28 @@
+"""What follows from a benefit application's events (run by the message bus, in the
+transaction of the change): the decision notice (決定通知) to the household."""
+
+from __future__ import annotations
+
+from application.benefits.notices import decision_notice
+from application.messaging.telling import Telling
+from application.ports.bank_master import BankMaster
+from application.ports.unit_of_work import UnitOfWork
+from domain.events import ApplicationDecided
+
+__all__ = ["DecisionNotice"]
+
+
+class DecisionNotice:
+    """支給決定 or 不支給決定: the household head is told in the chat, with the amount and the
+    account (masked), or the reason. A household nobody can reach gets it by post."""
+
+    def __init__(self, telling: Telling, banks: BankMaster | None) -> None:
+        self.telling, self.banks = telling, banks
+
+    def __call__(self, event: ApplicationDecided, uow: UnitOfWork) -> None:
+        application = uow.applications.get(event.application_id)
+        program = uow.programs.get(application.program_id) if application else None
+        if application is None or program is None:
+            return
+        self.telling.household(uow, application.household_id,
+                               [decision_notice(program, application, banks=self.banks)])

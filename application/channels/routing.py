@@ -1,0 +1,241 @@
+"""Handle one inbound event exactly once: store it in the inbox, update the resident's channel
+identity and conversation, and write the replies to the outbox, all in one transaction.
+
+Where an event goes is one look-up in a table, not a chain of ifs: its kind picks a route; a
+postback's data picks one by its exact value (menu, status, verify) or by its prefix (start a
+procedure, answer the open dialog, or a procedure handler's own buttons: a benefit notice's
+taps, a certificate's やめる). Adding a procedure or a channel adds an entry.
+
+A redelivered event (same external id) hits the inbox's unique constraint when it commits and
+is rolled back whole, as is the second of two concurrent deliveries: nothing of it stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from attrs import define
+
+from application.channels.inbound import InboundEvent, InboundKind
+from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
+from application.channels.procedure_handlers import ProcedureHandler
+from application.conversations import postbacks as pb
+from application.conversations.engine import ConversationEngine
+from application.conversations.inputs import Input
+from application.conversations.state import Conversation
+from application.outbox import InboxEvent, OutboxMessage
+from application.ports.clock import Clock, IdGenerator
+from application.ports.identity import IdentityProvider
+from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
+from domain.channels import ChannelIdentity
+from domain.errors import DomainError
+
+__all__ = ["STALE_BUTTON", "InboundRouter", "StatusReport"]
+
+STALE_BUTTON = "そのボタンの手続きはすでに終わっています。"
+ATTEMPTS = 3
+
+
+class StatusReport(Protocol):
+    """状況確認: how the resident's household's applications stand (benefits answer it)."""
+
+    def __call__(self, identity: ChannelIdentity, *, uow: UnitOfWork) -> list[OutgoingMessage]:
+        ...
+
+
+@define
+class _Inbound:
+    """One event being handled: who sent it, their open conversation, the transaction."""
+
+    event: InboundEvent
+    identity: ChannelIdentity
+    current: Conversation | None
+    uow: UnitOfWork
+    now: dt.datetime
+
+
+Route = Callable[[_Inbound], list[OutgoingMessage]]
+
+
+class InboundRouter:
+    def __init__(self, *, engine: ConversationEngine, menu: Menu,
+                 handlers: Sequence[ProcedureHandler], identity_provider: IdentityProvider,
+                 status: StatusReport, ids: IdGenerator, clock: Clock) -> None:
+        self.engine, self.menu, self.identity_provider = engine, menu, identity_provider
+        self.status, self.ids, self.clock = status, ids, clock
+        self.handlers = {handler.procedure_id: handler for handler in handlers}
+        self.by_kind: dict[InboundKind, Route] = {  # postbacks: by their data, below
+            InboundKind.FOLLOW: lambda inbound: self.menu.greeting(),
+            InboundKind.UNFOLLOW: lambda inbound: [],
+            InboundKind.TEXT: self._text,
+            InboundKind.IMAGE: self._image,
+            InboundKind.OTHER: lambda inbound: [self.menu.menu()],
+        }
+        self.by_data: dict[str, Route] = {
+            MENU_DATA: lambda inbound: [self.menu.menu()],
+            STATUS_DATA: lambda inbound: self.status(inbound.identity, uow=inbound.uow),
+        }
+        self.by_prefix: list[tuple[str, Route]] = [
+            (START_PREFIX, lambda inbound: self._start_from_menu(
+                inbound, inbound.event.data.removeprefix(START_PREFIX))),
+            (pb.PREFIX, self._answer),
+            *((handler.postback_prefix, self._handler_postback(handler))
+              for handler in handlers),
+        ]
+
+    # -- the transaction ---------------------------------------------------------------------
+
+    def handle(self, event: InboundEvent, *, uow: UnitOfWork) -> bool:
+        """Returns False when the event had been handled before (nothing changed). Two events
+        of one resident racing each other (a new identity, the same conversation) make the
+        later one start again from a fresh read; nothing is half-written."""
+        for attempt in range(ATTEMPTS):
+            try:
+                return self._handle_once(event, uow)
+            except (ConcurrentUpdate, DuplicateError):
+                if attempt == ATTEMPTS - 1:
+                    raise
+        return False  # not reached
+
+    def _handle_once(self, event: InboundEvent, uow: UnitOfWork) -> bool:
+        now = self.clock.now()
+        with uow:
+            # Read first, write last: on SQLite the write lock is then held only briefly.
+            identity = uow.channel_identities.get_by_address(event.channel, event.address)
+            current = None
+            if identity is None:
+                identity = ChannelIdentity.first_seen(id=self.ids.new_id(),
+                                                      channel=event.channel,
+                                                      address=event.address, at=now)
+                uow.channel_identities.add(identity)
+            else:
+                current = uow.conversations.current_for(identity.id)
+            if event.kind is InboundKind.UNFOLLOW:
+                identity.block(now)
+            else:
+                identity.follow(now)  # any message means they follow us (again)
+            messages = self.route(event)(_Inbound(event, identity, current, uow, now))
+            # The inbox row last, after every read: added earlier, a read would flush it and a
+            # repeat would fail there instead of at commit (and hold SQLite's write lock
+            # longer). The inbox refuses a second copy at commit: no separate look-up first.
+            uow.inbox.add(InboxEvent(id=self.ids.new_id(), source=event.channel,
+                                     external_id=event.external_id, received_at=now,
+                                     payload={"kind": event.kind.value}, processed_at=now))
+            if messages:
+                uow.outbox.add(OutboxMessage.of(messages, id=self.ids.new_id(),
+                                                channel=event.channel, recipient=event.address,
+                                                at=now, reply_token=event.reply_token))
+            try:
+                uow.commit()
+            except DuplicateError as error:
+                if "inbox" in error.constraint:  # handled before, or by a delivery that won
+                    return False
+                raise
+        return True
+
+    def route(self, event: InboundEvent) -> Route:
+        """The one route an event takes: 本人確認 from anywhere, a postback by its data, anything
+        else by its kind."""
+        if self.menu.asks_to_verify(event.kind is InboundKind.TEXT, event.text, event.data):
+            return self._verify
+        if event.kind is not InboundKind.POSTBACK:
+            return self.by_kind[event.kind]
+        exact = self.by_data.get(event.data)
+        if exact is not None:
+            return exact
+        return next((route for prefix, route in self.by_prefix
+                     if event.data.startswith(prefix)), self._stale)
+
+    # -- routes ------------------------------------------------------------------------------
+
+    def _verify(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        """本人確認: the attempt is stored by the provider on its own, before any write here (a
+        repeat of this event leaves an unused attempt that simply expires)."""
+        verification = self.identity_provider.start(identity_id=inbound.identity.id,
+                                                    purpose="registration", return_to="")
+        return [OutgoingMessage(
+            text="マイナンバーカードで本人確認をします。下のボタンから進み、10分以内に完了して"
+                 "ください。終わったらこのトークに結果をお知らせします。",
+            choices=(Choice(label="本人確認をはじめる", data="", url=verification.url),),
+            style=MessageStyle.BUTTONS, alt_text="本人確認のご案内")]
+
+    def _stale(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        return [OutgoingMessage(text=STALE_BUTTON), self.menu.menu()]
+
+    def _text(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        text, current = inbound.event.text, inbound.current
+        if current is None and self.menu.asks_for_menu(text):
+            return [self.menu.menu()]
+        if current is None and self.menu.asks_for_status(text):
+            return self.status(inbound.identity, uow=inbound.uow)
+        if current is not None:
+            return self._continue(inbound, current, Input.typed(text))
+        procedure_id = self.menu.procedure_for_text(text)
+        if procedure_id is not None:
+            return self._start_from_menu(inbound, procedure_id)
+        return [self.menu.menu()]
+
+    def _image(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        if inbound.current is None:
+            return [self.menu.menu()]
+        return self._continue(inbound, inbound.current, Input.photo(inbound.event.image_ref))
+
+    def _answer(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        """A tap on a button of the open dialog."""
+        if inbound.current is None:
+            return self._stale(inbound)
+        return self._continue(inbound, inbound.current, Input.tapped(inbound.event.data))
+
+    def _handler_postback(self, handler: ProcedureHandler) -> Route:
+        def route(inbound: _Inbound) -> list[OutgoingMessage]:
+            replies = handler.on_postback(
+                inbound.event.data, inbound.identity, uow=inbound.uow, ids=self.ids,
+                now=inbound.now, start=lambda procedure_id, conversation_id: self._start(
+                    inbound, procedure_id, conversation_id))
+            return self._stale(inbound) if replies is None else replies
+        return route
+
+    # -- dialogs -----------------------------------------------------------------------------
+
+    def _start_from_menu(self, inbound: _Inbound, procedure_id: str) -> list[OutgoingMessage]:
+        handler = self.handlers.get(procedure_id)
+        if handler is not None and not handler.from_menu:
+            return [self.menu.menu()]  # started by its own buttons only
+        refused = (handler.before_start(inbound.identity, uow=inbound.uow, now=inbound.now)
+                   if handler else None)
+        if refused is not None:
+            return refused
+        return self._start(inbound, procedure_id, self.ids.new_id())
+
+    def _start(self, inbound: _Inbound, procedure_id: str,
+               conversation_id: str) -> list[OutgoingMessage]:
+        try:
+            turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id)
+        except DomainError as error:
+            return [OutgoingMessage(text=error.message), self.menu.menu()]
+        current = inbound.current or inbound.uow.conversations.current_for(inbound.identity.id)
+        if current is not None:  # starting something new ends what was open
+            current.cancel(now=inbound.now)
+            self._cancelled(inbound, current)
+        inbound.uow.conversations.add(turn.conversation)
+        inbound.current = turn.conversation
+        return list(turn.messages)
+
+    def _continue(self, inbound: _Inbound, conversation: Conversation,
+                  received: Input) -> list[OutgoingMessage]:
+        turn = self.engine.handle(conversation, received)
+        handler = self.handlers.get(conversation.procedure_id)
+        if turn.cancelled:
+            self._cancelled(inbound, conversation)
+        if turn.finished and handler is not None:
+            return handler.on_finish(conversation, turn.answers, inbound.identity,
+                                     uow=inbound.uow, ids=self.ids, now=inbound.now)
+        return list(turn.messages)
+
+    def _cancelled(self, inbound: _Inbound, conversation: Conversation) -> None:
+        handler = self.handlers.get(conversation.procedure_id)
+        if handler is not None:
+            handler.on_cancel(conversation, uow=inbound.uow, now=inbound.now)

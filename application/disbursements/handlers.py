@@ -1,0 +1,79 @@
+"""What follows from payments' events (run by the message bus, in the transaction of the
+change): a failed transfer is recorded and the household is asked for a corrected account; a
+batch that closes is recorded; a new ATM pickup code is sent to the household."""
+
+from __future__ import annotations
+
+from application.access.actor import actor_by_id
+from application.disbursements.common import record_payment
+from application.disbursements.notices import code_message, failure_notice
+from application.messaging.telling import Telling
+from application.ports.clock import Clock, IdGenerator
+from application.ports.unit_of_work import UnitOfWork
+from domain.batches import BatchState
+from domain.benefits import PayoutMethod
+from domain.disbursements import DisbursementStatus
+from domain.events import BatchStateChanged, CashCodeIssued, DisbursementStateChanged
+
+__all__ = ["BatchClosed", "CashCodeNotice", "PaymentFailed"]
+
+_CLOSED = {BatchState.SETTLED.value, BatchState.PARTLY_FAILED.value}
+FALLBACK_NAME = "給付金"
+
+
+def _program_name(uow: UnitOfWork, program_id: str) -> str:
+    program = uow.programs.get(program_id)
+    return program.name if program is not None else FALLBACK_NAME
+
+
+class PaymentFailed:
+    """支払不能: recorded (with the reason), and for a bank transfer the household is told why,
+    with a button to send a corrected account and passbook photo in the chat."""
+
+    def __init__(self, telling: Telling, ids: IdGenerator, clock: Clock) -> None:
+        self.telling, self.ids, self.clock = telling, ids, clock
+
+    def __call__(self, event: DisbursementStateChanged, uow: UnitOfWork) -> None:
+        if event.status != DisbursementStatus.FAILED.value:
+            return
+        disbursement = uow.disbursements.get(event.disbursement_id)
+        application = uow.applications.get(event.application_id)
+        if disbursement is None or application is None:
+            return
+        record_payment(uow, self.ids, actor_by_id(uow, event.by), "failed",
+                       at=self.clock.now(), batch_id=disbursement.batch_id,
+                       disbursement_id=disbursement.id, detail=disbursement.failure_reason)
+        if disbursement.method is PayoutMethod.BANK_TRANSFER:
+            self.telling.household(uow, application.household_id, [failure_notice(
+                _program_name(uow, application.program_id), disbursement.failure_reason,
+                application.id)])
+
+
+class BatchClosed:
+    """支払完了 or 一部支払不能: the batch closed because the last of its payments settled or
+    failed (after a bank's results, or the last ATM code picked up or given up)."""
+
+    def __init__(self, ids: IdGenerator, clock: Clock) -> None:
+        self.ids, self.clock = ids, clock
+
+    def __call__(self, event: BatchStateChanged, uow: UnitOfWork) -> None:
+        if event.state in _CLOSED:
+            record_payment(uow, self.ids, actor_by_id(uow, event.actor), event.state,
+                           at=self.clock.now(), batch_id=event.batch_id)
+
+
+class CashCodeNotice:
+    """A pickup code (first or re-issued) goes to the household in the chat."""
+
+    def __init__(self, telling: Telling) -> None:
+        self.telling = telling
+
+    def __call__(self, event: CashCodeIssued, uow: UnitOfWork) -> None:
+        payout = uow.cash_payouts.get(event.payout_id)
+        disbursement = uow.disbursements.get(event.disbursement_id)
+        application = (uow.applications.get(disbursement.application_id)
+                       if disbursement is not None else None)
+        if payout is None or disbursement is None or application is None:
+            return
+        self.telling.household(uow, application.household_id, [code_message(
+            _program_name(uow, application.program_id), payout, disbursement)])

@@ -1,0 +1,44 @@
+"""Which domain event leads to what: the table the message bus runs, in the transaction of the
+change that recorded the event (see `application/messagebus.py` and docs/adr/0022).
+
+Events not listed here have no consequence yet; a feature that needs one adds an entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from application.benefits.handlers import DecisionNotice
+from application.certificates.handlers import RequesterNotices
+from application.disbursements.handlers import BatchClosed, CashCodeNotice, PaymentFailed
+from application.messagebus import MessageBus
+from application.messaging.telling import Telling
+from application.ports.bank_master import BankMaster
+from application.ports.clock import Clock, IdGenerator
+from application.residents.handlers import VerificationNotice
+from domain.events import (
+    ApplicationDecided,
+    BatchStateChanged,
+    CashCodeIssued,
+    CertificatePaymentLapsed,
+    CertificateRequestPaid,
+    CertificateRequestStateChanged,
+    DisbursementStateChanged,
+    VerificationDecided,
+)
+
+__all__ = ["message_bus"]
+
+
+def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
+                banks: BankMaster | None, pay_url: Callable[[str], str]) -> MessageBus:
+    certificates = RequesterNotices(telling, pay_url)
+    return MessageBus({
+        ApplicationDecided: [DecisionNotice(telling, banks)],
+        DisbursementStateChanged: [PaymentFailed(telling, ids, clock)],
+        BatchStateChanged: [BatchClosed(ids, clock)],
+        CashCodeIssued: [CashCodeNotice(telling)],
+        CertificateRequestPaid: [certificates.paid],
+        CertificatePaymentLapsed: [certificates.lapsed],
+        CertificateRequestStateChanged: [certificates.moved],
+        VerificationDecided: [VerificationNotice(telling)],
+    })
