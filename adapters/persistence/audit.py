@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from adapters.persistence.orm import audit_head, audit_log
+from adapters.persistence.orm.audit import audit_head, audit_log
 from application.audit.chain import record_hash
 from application.ports.audit import GENESIS_HASH, AuditEntry, AuditQuery, AuditRecord
 

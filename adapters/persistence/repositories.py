@@ -10,14 +10,9 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from adapters.persistence.orm import (
-    applications,
-    channel_identities,
-    eligible_households,
-    households,
-    outbox,
-    residents,
-)
+from adapters.persistence.orm.benefits import applications, eligible_households
+from adapters.persistence.orm.messaging import channel_identities, outbox
+from adapters.persistence.orm.residents import households, residents
 from application.attachments import StoredAttachment
 from application.conversations.state import Conversation, ConversationStatus
 from application.jobs import Job
