@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Self
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence.audit import SqlAuditTrail
@@ -43,6 +42,7 @@ from adapters.persistence.repositories.staff import (
     SqlStaffRepository,
     SqlStaffSignInRepository,
 )
+from adapters.persistence.sqlite_writers import serialize_writers
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.aggregates import Aggregate
 from domain.events import Event
@@ -50,32 +50,11 @@ from domain.events import Event
 __all__ = ["SqlAlchemyUnitOfWork", "session_factory"]
 
 
-_SQLITE_WRITERS = threading.RLock()
-
-
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     if engine.dialect.name == "sqlite":
-        _serialize_writers(sessions)
+        serialize_writers(sessions)
     return sessions
-
-
-def _serialize_writers(sessions: sessionmaker[Session]) -> None:
-    """SQLite has one writer at a time and waits for the lock by sleeping and polling, which
-    gives long tails when many threads write at once. Threads of one process therefore take
-    turns on a lock from their first write to the end of the transaction; only processes
-    still meet at SQLite's own lock."""
-
-    @event.listens_for(sessions, "before_flush")
-    def _take(session: Session, _context: object, _instances: object) -> None:
-        if not session.info.get("writing"):
-            _SQLITE_WRITERS.acquire()
-            session.info["writing"] = True
-
-    @event.listens_for(sessions, "after_transaction_end")
-    def _give(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None and session.info.pop("writing", False):
-            _SQLITE_WRITERS.release()
 
 
 class SqlAlchemyUnitOfWork:
