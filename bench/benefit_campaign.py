@@ -50,6 +50,9 @@ from adapters.csv_io import CsvFile
 from adapters.line.simulator.simulator import bulk_user_ids
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine, normalize_url
+from adapters.persistence.orm import benefits as benefit_tables
+from adapters.persistence.orm import messaging as messaging_tables
+from adapters.persistence.orm import residents as resident_tables
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.benefits.importing_eligibility import (
@@ -177,12 +180,12 @@ def seed(engine, size: int, users: list[str]) -> None:  # type: ignore[no-untype
                     "notified_at": paid_at, "confirmed_at": paid_at, "decided_at": paid_at,
                     "decision_reason": "", "version": 1})
         with engine.begin() as connection:
-            connection.execute(insert(orm.residents), residents)
-            connection.execute(insert(orm.households), households)
-            connection.execute(insert(orm.household_members), members)
+            connection.execute(insert(resident_tables.residents), residents)
+            connection.execute(insert(resident_tables.households), households)
+            connection.execute(insert(resident_tables.household_members), members)
             if identities:
-                connection.execute(insert(orm.channel_identities), identities)
-                connection.execute(insert(orm.applications), paid)
+                connection.execute(insert(messaging_tables.channel_identities), identities)
+                connection.execute(insert(benefit_tables.applications), paid)
     analyze(engine)
 
 
@@ -301,7 +304,8 @@ def tap_event(user: str, data: str, event_id: str, *, redelivery: bool = False) 
 
 def notified(engine) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """(user id, application id) of every notified head, in household order."""
-    a, h, i = orm.applications, orm.households, orm.channel_identities
+    a, h, i = (benefit_tables.applications, resident_tables.households,
+               messaging_tables.channel_identities)
     query = (select(i.c.address, a.c.id)
              .select_from(a.join(h, h.c.id == a.c.household_id)
                           .join(i, i.c.resident_id == h.c.head_resident_id))
@@ -312,7 +316,7 @@ def notified(engine) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def snapshot(engine, application_ids: list[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    a = orm.applications
+    a = benefit_tables.applications
     confirmed = set()
     versions = 0
     over = 0
@@ -328,15 +332,17 @@ def snapshot(engine, application_ids: list[str]) -> dict[str, int]:  # type: ign
         all_confirmed = connection.execute(select(func.count()).select_from(a).where(
             a.c.program_id == PROGRAM_ID,
             a.c.status == ApplicationStatus.CONFIRMED)).scalar_one()
-        inbox = connection.execute(select(func.count()).select_from(orm.inbox)).scalar_one()
-        outbox = connection.execute(select(func.count()).select_from(orm.outbox)).scalar_one()
+        inbox = connection.execute(
+            select(func.count()).select_from(messaging_tables.inbox)).scalar_one()
+        outbox = connection.execute(
+            select(func.count()).select_from(messaging_tables.outbox)).scalar_one()
     return {"confirmed": len(confirmed), "all_confirmed": all_confirmed, "versions": versions,
             "confirmed_more_than_once": over, "inbox": inbox, "outbox": outbox}
 
 
 def wait_for_outbox(engine, timeout: float = 600.0) -> int:  # type: ignore[no-untyped-def]
     """Until the app's processes have pushed every reply; returns what is still unsent."""
-    o = orm.outbox
+    o = messaging_tables.outbox
     deadline = time.monotonic() + timeout
     while True:
         with engine.connect() as connection:
@@ -460,7 +466,8 @@ def main() -> None:
             stats = call(line_url, "GET", "/_sim/stats")
             with engine.connect() as connection:
                 outbox = dict(connection.execute(
-                    select(orm.outbox.c.status, func.count()).group_by(orm.outbox.c.status))
+                    select(messaging_tables.outbox.c.status, func.count())
+                    .group_by(messaging_tables.outbox.c.status))
                     .all())
             pairs = notified(engine)
             started = time.perf_counter()

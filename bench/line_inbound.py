@@ -29,6 +29,7 @@ from adapters.line.simulator.simulator import bulk_user_ids
 from adapters.line.simulator.webhooks import sign
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.orm.messaging import inbox, outbox
 from bench.common import DEV_SECRET, free_port, median, percentile, process, report, simulator
 
 CONCURRENCY = 16
@@ -122,9 +123,9 @@ def run_once(size: int, database_url: str | None, tmp: Path) -> dict:
     orm.start_mappers(FieldCipher([keys]))
     with engine.connect() as connection:
         handled = connection.execute(
-            select(func.count()).select_from(orm.inbox)
-            .where(orm.inbox.c.external_id.like(f"01BENCH{prefix}%"))).scalar_one()
-        replies = connection.execute(select(func.count()).select_from(orm.outbox)).scalar_one()
+            select(func.count()).select_from(inbox)
+            .where(inbox.c.external_id.like(f"01BENCH{prefix}%"))).scalar_one()
+        replies = connection.execute(select(func.count()).select_from(outbox)).scalar_one()
     engine.dispose()
     return {
         "rate": size / elapsed, "p50": percentile(latencies, 0.5),

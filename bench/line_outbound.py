@@ -30,6 +30,7 @@ from adapters.line.messenger import LineMessenger
 from adapters.line.simulator.simulator import bulk_user_ids
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.orm.messaging import outbox
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock
 from application.messaging.codec import messages_to_json
@@ -55,7 +56,7 @@ def seed_outbox(engine, users: list[str]) -> None:  # type: ignore[no-untyped-de
         })
     with engine.begin() as connection:
         for start in range(0, len(rows), 5000):
-            connection.execute(insert(orm.outbox), rows[start:start + 5000])
+            connection.execute(insert(outbox), rows[start:start + 5000])
 
 
 def ceiling(base_url: str, users: list[str], seconds_budget: float) -> float:
@@ -143,7 +144,7 @@ def _drain(database_url: str, base_url: str) -> None:
 def _hurry_retries(engine) -> None:  # type: ignore[no-untyped-def]
     """Back-offs are seconds long in service; here they are cut short to keep the run quick."""
     with engine.begin() as connection:
-        connection.execute(orm.outbox.update().where(orm.outbox.c.status == "pending")
+        connection.execute(outbox.update().where(outbox.c.status == "pending")
                            .values(next_attempt_at=None))
 
 

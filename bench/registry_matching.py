@@ -28,6 +28,7 @@ from adapters.crypto import FieldCipher, new_key
 from adapters.csv_io import CsvFile
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.orm.residents import residents
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.demo.variant_town import generate_registry, generate_verified
@@ -172,7 +173,7 @@ def main() -> None:
 
 
 def _timed_baseline(engine, verifications) -> float:  # type: ignore[no-untyped-def]
-    r = orm.residents
+    r = residents
     started = time.perf_counter()
     with engine.connect() as connection:
         connection.execute(select(func.count()).select_from(verifications.join(
@@ -184,7 +185,7 @@ def _timed_baseline(engine, verifications) -> float:  # type: ignore[no-untyped-
 def _match(engine, verifications, keys):  # type: ignore[no-untyped-def]
     """Candidates for every verification by three indexed equi-joins, then the decision rules
     in memory (grouped in dicts, no loop over the registry)."""
-    r, v = orm.residents, verifications
+    r, v = residents, verifications
     found: dict[str, Candidate] = {}
     with engine.connect() as connection:
         for key in ("person", "place", "reading"):
@@ -204,7 +205,7 @@ def _match(engine, verifications, keys):  # type: ignore[no-untyped-def]
 def _truth(engine, verified) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Resident id → resident number, for the people the verifications point at."""
     wanted = {v.truth for v in verified if v.truth}
-    r = orm.residents
+    r = residents
     out: dict[str, str] = {}
     with engine.connect() as connection:
         for row in connection.execute(select(r.c.id, r.c.resident_number)):

@@ -134,6 +134,8 @@ def _with_database(size: int, path: Path) -> tuple[float, int]:
     from adapters.crypto import FieldCipher, new_key
     from adapters.persistence import migrating, orm
     from adapters.persistence.database import make_engine
+    from adapters.persistence.orm.benefits import benefit_programs
+    from adapters.persistence.orm.disbursements import disbursements, payment_batches
     from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
     from adapters.system import SystemClock, TimeOrderedIds
     from application.disbursements.common import Actor
@@ -152,12 +154,12 @@ def _with_database(size: int, path: Path) -> tuple[float, int]:
     with engine.connect() as connection:
         # applications are not needed to export: the file is made from the disbursements
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.execute(insert(orm.benefit_programs).values(
+        connection.execute(insert(benefit_programs).values(
             id="p1", name="ベンチ", amount_per_household=Money(70_000), eligibility_source="-",
             window_opens_at=now, window_closes_at=now + dt.timedelta(days=1),
             payout_methods=frozenset(), status=ProgramStatus.OPEN, notice_text="", decision_text="",
             rejection_text=""))
-        connection.execute(insert(orm.payment_batches).values(
+        connection.execute(insert(payment_batches).values(
             id="b1", number=1, program_id="p1", method=PayoutMethod.BANK_TRANSFER,
             transfer_date=dt.date(2026, 12, 1), count=size,
             total=Money(sum(70_000 + i % 1000 for i in range(size))),
@@ -171,10 +173,10 @@ def _with_database(size: int, path: Path) -> tuple[float, int]:
                          "payee_account": line.account, "batch_id": "b1",  # type: ignore[attr-defined]
                          "status": DisbursementStatus.BATCHED, "failure_reason": ""})
             if len(rows) == chunk:
-                connection.execute(insert(orm.disbursements), rows)
+                connection.execute(insert(disbursements), rows)
                 rows = []
         if rows:
-            connection.execute(insert(orm.disbursements), rows)
+            connection.execute(insert(disbursements), rows)
         connection.commit()
     writer = _writer()
 

@@ -11,7 +11,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from adapters.persistence.orm import audit_head, audit_log
+from adapters.persistence.orm.audit import audit_head, audit_log
+from adapters.persistence.sqlite_writers import take_turn
 from application.audit.chain import record_hash
 from application.ports.audit import GENESIS_HASH, AuditEntry, AuditQuery, AuditRecord
 
@@ -42,12 +43,8 @@ class SqlAuditTrail:
     def _take_turn(self) -> None:
         """SQLite: join the writers' queue of this process first (as a flush would), so that no
         thread holds SQLite's lock while waiting for the queue."""
-        if self.session.get_bind().dialect.name == "sqlite" and not self.session.info.get(
-                "writing"):
-            from adapters.persistence.unit_of_work import _SQLITE_WRITERS
-
-            _SQLITE_WRITERS.acquire()
-            self.session.info["writing"] = True
+        if self.session.get_bind().dialect.name == "sqlite":
+            take_turn(self.session)
 
     def _locked_head(self) -> tuple[int, str]:
         # An UPDATE first: it takes the row lock (PostgreSQL) or the write lock (SQLite), so the

@@ -6,14 +6,11 @@ import datetime as dt
 
 from sqlalchemy import Engine, func, select
 
-from adapters.persistence.orm import (
-    applications,
-    certificate_requests,
-    channel_identities,
-    disbursements,
-    identity_verifications,
-    residents,
-)
+from adapters.persistence.orm.benefits import applications
+from adapters.persistence.orm.certificates import certificate_requests
+from adapters.persistence.orm.disbursements import disbursements
+from adapters.persistence.orm.messaging import channel_identities
+from adapters.persistence.orm.residents import identity_verifications, residents
 from application.ports.figures import TownFigures
 from domain.values import JST
 

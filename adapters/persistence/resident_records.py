@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select
 
-from adapters.persistence.orm import applications, benefit_programs, households, outbox
+from adapters.persistence.orm.benefits import applications, benefit_programs
+from adapters.persistence.orm.messaging import outbox
+from adapters.persistence.orm.residents import households
 from application.ports.resident_records import ApplicationLine, MessageLine
 
 __all__ = ["SqlResidentRecords"]

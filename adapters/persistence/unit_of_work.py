@@ -4,17 +4,47 @@ transaction."""
 
 from __future__ import annotations
 
-import threading
 from typing import Self
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from adapters.persistence import repositories as repos
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
+from adapters.persistence.repositories.benefits import (
+    SqlApplicationRepository,
+    SqlCampaignRepository,
+    SqlEligibilityRepository,
+    SqlProgramRepository,
+)
+from adapters.persistence.repositories.certificates import SqlCertificateRequestRepository
+from adapters.persistence.repositories.disbursements import (
+    SqlBatchRepository,
+    SqlCashPayoutRepository,
+    SqlDisbursementRepository,
+    SqlPaymentAuditRepository,
+)
+from adapters.persistence.repositories.jobs import SqlJobRepository
+from adapters.persistence.repositories.messaging import (
+    SqlAttachmentRepository,
+    SqlChannelIdentityRepository,
+    SqlConversationRepository,
+    SqlInboxRepository,
+    SqlOutboxRepository,
+)
+from adapters.persistence.repositories.residents import (
+    SqlHouseholdRepository,
+    SqlResidentRepository,
+    SqlVerificationRepository,
+)
+from adapters.persistence.repositories.staff import (
+    SqlApiKeyRepository,
+    SqlStaffRepository,
+    SqlStaffSignInRepository,
+)
+from adapters.persistence.sqlite_writers import serialize_writers
 from application.messagebus import MessageBus
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.aggregates import Aggregate
@@ -23,32 +53,11 @@ from domain.events import Event
 __all__ = ["SqlAlchemyUnitOfWork", "session_factory"]
 
 
-_SQLITE_WRITERS = threading.RLock()
-
-
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     if engine.dialect.name == "sqlite":
-        _serialize_writers(sessions)
+        serialize_writers(sessions)
     return sessions
-
-
-def _serialize_writers(sessions: sessionmaker[Session]) -> None:
-    """SQLite has one writer at a time and waits for the lock by sleeping and polling, which
-    gives long tails when many threads write at once. Threads of one process therefore take
-    turns on a lock from their first write to the end of the transaction; only processes
-    still meet at SQLite's own lock."""
-
-    @event.listens_for(sessions, "before_flush")
-    def _take(session: Session, _context: object, _instances: object) -> None:
-        if not session.info.get("writing"):
-            _SQLITE_WRITERS.acquire()
-            session.info["writing"] = True
-
-    @event.listens_for(sessions, "after_transaction_end")
-    def _give(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None and session.info.pop("writing", False):
-            _SQLITE_WRITERS.release()
 
 
 class SqlAlchemyUnitOfWork:
@@ -59,34 +68,34 @@ class SqlAlchemyUnitOfWork:
 
     def __enter__(self) -> Self:
         session = self.session = self._sessions()
-        self.residents = repos.SqlResidentRepository(session)
-        self.households = repos.SqlHouseholdRepository(session)
-        self.programs = repos.SqlProgramRepository(session)
-        self.applications = repos.SqlApplicationRepository(session)
-        self.disbursements = repos.SqlDisbursementRepository(session)
-        self.certificate_requests = repos.SqlCertificateRequestRepository(session)
-        self.staff = repos.SqlStaffRepository(session)
-        self.api_keys = repos.SqlApiKeyRepository(session)
-        self.jobs = repos.SqlJobRepository(session)
-        self.outbox = repos.SqlOutboxRepository(session)
-        self.inbox = repos.SqlInboxRepository(session)
-        self.channel_identities = repos.SqlChannelIdentityRepository(session)
-        self.conversations = repos.SqlConversationRepository(session)
-        self.verifications = repos.SqlVerificationRepository(session)
-        self.eligibility = repos.SqlEligibilityRepository(session)
-        self.campaigns = repos.SqlCampaignRepository(session)
-        self.attachments = repos.SqlAttachmentRepository(session)
+        self.residents = SqlResidentRepository(session)
+        self.households = SqlHouseholdRepository(session)
+        self.programs = SqlProgramRepository(session)
+        self.applications = SqlApplicationRepository(session)
+        self.disbursements = SqlDisbursementRepository(session)
+        self.certificate_requests = SqlCertificateRequestRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.api_keys = SqlApiKeyRepository(session)
+        self.jobs = SqlJobRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.inbox = SqlInboxRepository(session)
+        self.channel_identities = SqlChannelIdentityRepository(session)
+        self.conversations = SqlConversationRepository(session)
+        self.verifications = SqlVerificationRepository(session)
+        self.eligibility = SqlEligibilityRepository(session)
+        self.campaigns = SqlCampaignRepository(session)
+        self.attachments = SqlAttachmentRepository(session)
         self.audit = SqlAuditTrail(session)
-        self.sign_ins = repos.SqlStaffSignInRepository(session)
+        self.sign_ins = SqlStaffSignInRepository(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,
             self.disbursements, self.certificate_requests, self.staff, self.api_keys,
             self.jobs, self.outbox, self.inbox, self.channel_identities, self.conversations,
             self.verifications,
         ]
-        self.batches = repos.SqlBatchRepository(session)
-        self.payment_audit = repos.SqlPaymentAuditRepository(session)
-        self.cash_payouts = repos.SqlCashPayoutRepository(session)
+        self.batches = SqlBatchRepository(session)
+        self.payment_audit = SqlPaymentAuditRepository(session)
+        self.cash_payouts = SqlCashPayoutRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts]
         self._events: list[Event] = []
         return self

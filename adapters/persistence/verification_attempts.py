@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, delete, insert
 
-from adapters.persistence.orm import verification_attempts
+from adapters.persistence.orm.residents import verification_attempts
 from application.ports.identity import VerificationAttempt
 
 __all__ = ["SqlVerificationAttempts"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from application.conversations.steps import (
     CONFIRM,
@@ -20,10 +21,7 @@ from application.conversations.steps import (
 )
 from domain.errors import InvalidValue
 
-if TYPE_CHECKING:
-    from application.conversations.procedures import Procedure
-
-__all__ = ["MAX_STEPS", "MAX_TTL_MINUTES", "check_procedure"]
+__all__ = ["MAX_STEPS", "MAX_TTL_MINUTES", "CheckedProcedure", "check_procedure"]
 
 MAX_STEPS = 50
 MAX_TTL_MINUTES = 7 * 24 * 60
@@ -51,7 +49,29 @@ def _check_text(value: Any, what: str, *, max_length: int, required: bool = True
         raise InvalidValue(f"{what}は{max_length}文字以内にしてください。")
 
 
-def check_procedure(procedure: Procedure) -> None:
+class CheckedProcedure(Protocol):
+    """What the checks read of a procedure (`procedures.Procedure`, which runs them when built)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def steps(self) -> Sequence[Step]: ...
+
+    @property
+    def confirm(self) -> bool: ...
+
+    @property
+    def completion_message(self) -> str: ...
+
+    @property
+    def ttl_minutes(self) -> int: ...
+
+
+def check_procedure(procedure: CheckedProcedure) -> None:
     if not isinstance(procedure.id, str) or not _PROCEDURE_ID.fullmatch(procedure.id):
         raise InvalidValue("手続きの id は英数字と _ . - の64文字以内にしてください。")
     _check_text(procedure.title, "手続きの名前", max_length=100)
@@ -83,7 +103,7 @@ def check_procedure(procedure: Procedure) -> None:
             raise InvalidValue(f"完了時のメッセージの {{answers.{key}}} に当たる質問がありません。")
 
 
-def _check_step(step: Step, order: dict[str, int], procedure: Procedure) -> None:
+def _check_step(step: Step, order: dict[str, int], procedure: CheckedProcedure) -> None:
     where = f"質問「{step.key}」"
     if not isinstance(step.answer, AnswerType):
         raise InvalidValue(f"{where}の answer が正しくありません。")

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
+from adapters.line.simulator.controls import SimulatorControls
 from adapters.line.simulator.limits import Faults
 from adapters.line.simulator.residents import UnknownEvent, WebhookOutcome
 from adapters.line.simulator.responses import json_response, respond
 from adapters.line.simulator.state import AlreadyFollowing, NotFollowing, UnknownUser
-
-if TYPE_CHECKING:
-    from adapters.line.simulator.simulator import LineSimulator
 
 __all__ = ["admin_blueprint"]
 
@@ -55,7 +53,7 @@ def _field(name: str, *, required: bool = True) -> Any:
     return value
 
 
-def admin_blueprint(sim: LineSimulator) -> Blueprint:
+def admin_blueprint(sim: SimulatorControls) -> Blueprint:
     admin = Blueprint("sim", __name__)
 
     @admin.get("/")

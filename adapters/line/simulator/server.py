@@ -4,23 +4,20 @@ admin endpoints under `/_sim/...` and the phone page at `/`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from flask import Flask, Response, request
 
 from adapters.line.simulator.admin import admin_blueprint
+from adapters.line.simulator.controls import SimulatorControls
 from adapters.line.simulator.messaging import NOT_FOUND, Answer
 from adapters.line.simulator.responses import respond
-
-if TYPE_CHECKING:
-    from adapters.line.simulator.simulator import LineSimulator
 
 __all__ = ["create_app"]
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
-def create_app(simulator: LineSimulator) -> Flask:
+def create_app(simulator: SimulatorControls) -> Flask:
     app = Flask(__name__, static_url_path="/_sim/static")
     app.config.update(MAX_CONTENT_LENGTH=MAX_UPLOAD, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -40,7 +37,7 @@ def create_app(simulator: LineSimulator) -> Flask:
     return app
 
 
-def _messaging_routes(app: Flask, simulator: LineSimulator) -> None:
+def _messaging_routes(app: Flask, simulator: SimulatorControls) -> None:
     api = simulator.api
 
     def guarded(handler: Callable[[], Answer]) -> Callable[[], Response]:

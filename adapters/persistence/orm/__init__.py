@@ -1,0 +1,57 @@
+"""Tables and the imperative mapping of domain classes onto them (`start_mappers`).
+
+One module per bounded context holds that context's tables and maps its classes; `base`
+holds what they share. Importing this package defines every table on `metadata` (which Alembic
+compares with the migrations) before anything is mapped.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry
+
+from adapters.crypto import FieldCipher
+from adapters.persistence.orm import (
+    audit,
+    benefits,
+    certificates,
+    disbursements,
+    jobs,
+    messaging,
+    residents,
+    staff,
+)
+from adapters.persistence.orm.base import metadata
+from adapters.persistence.types import cipher_slot
+
+__all__ = [
+    "audit",
+    "benefits",
+    "certificates",
+    "disbursements",
+    "jobs",
+    "messaging",
+    "metadata",
+    "residents",
+    "staff",
+    "start_mappers",
+]
+
+mapper_registry = registry()
+_started = False
+
+
+def start_mappers(cipher: FieldCipher) -> None:
+    """Install the data cipher and map the domain classes (the mapping happens once a process;
+    a second call only replaces the cipher)."""
+    global _started
+    cipher_slot.install(cipher)
+    if _started:
+        return
+    _started = True
+    residents.map_residents(mapper_registry)
+    benefits.map_benefits(mapper_registry)
+    disbursements.map_disbursements(mapper_registry)
+    certificates.map_certificates(mapper_registry)
+    staff.map_staff(mapper_registry)
+    jobs.map_jobs(mapper_registry)
+    messaging.map_messaging(mapper_registry)

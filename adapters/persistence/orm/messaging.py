@@ -1,0 +1,102 @@
+"""Messaging: residents' channel identities (LINE and the like), the outbox of messages to
+send, the inbox of events received, conversations in progress and attachments kept from them."""
+
+from __future__ import annotations
+
+import base64
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import registry
+
+from adapters.persistence.orm.base import ID, metadata
+from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDateTime
+from application.attachments import StoredAttachment
+from application.conversations.state import Conversation, ConversationStatus
+from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from domain.channels import ChannelIdentity, IdentityStatus
+
+__all__ = ["attachments", "channel_identities", "conversations", "inbox", "map_messaging",
+           "outbox"]
+
+_ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("ascii"),
+                                 base64.b64decode)
+# What residents typed can be personal data; tracked for in-place changes to the dict.
+_ENCRYPTED_ANSWERS = MutableDict.as_mutable(EncryptedJSON(dict, dict))
+
+channel_identities = Table(
+    "channel_identities", metadata,
+    Column("id", ID, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("status", EnumValue(IdentityStatus), nullable=False),
+    Column("resident_id", ID, ForeignKey("residents.id"), index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status_changed_at", UTCDateTime),
+    UniqueConstraint("channel", "address"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", ID, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("payload", JSONText(), nullable=False),
+    Column("status", EnumValue(OutboxStatus), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("reply_token", String(255)),
+    Column("claimed_at", UTCDateTime),
+    Column("next_attempt_at", UTCDateTime),
+    Column("group_key", String(40), index=True),
+    Column("version", Integer, nullable=False),  # optimistic locking: one dispatcher claims
+    Index("ix_outbox_status_created_at", "status", "created_at"),
+)
+
+inbox = Table(
+    "inbox", metadata,
+    Column("id", ID, primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("external_id", String(128), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("payload", JSONText(), nullable=False),
+    Column("processed_at", UTCDateTime),
+    UniqueConstraint("source", "external_id"),
+)
+
+conversations = Table(
+    "conversations", metadata,
+    Column("id", ID, primary_key=True),
+    Column("identity_id", ID, ForeignKey("channel_identities.id"), nullable=False),
+    Column("procedure_id", String(64), nullable=False),
+    Column("step_key", String(64)),
+    Column("answers", _ENCRYPTED_ANSWERS, nullable=False),
+    Column("history", MutableList.as_mutable(JSONText()), nullable=False),
+    Column("turn", Integer, nullable=False),
+    Column("status", EnumValue(ConversationStatus), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_conversations_identity_id_updated_at", "identity_id", "updated_at"),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", ID, primary_key=True),
+    Column("ref", String(128), nullable=False, unique=True),
+    Column("content_type", String(100), nullable=False),
+    Column("content", _ENCRYPTED_BYTES, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+)
+
+
+def map_messaging(mappers: registry) -> None:
+    m = mappers.map_imperatively
+    m(ChannelIdentity, channel_identities)
+    m(OutboxMessage, outbox, version_id_col=outbox.c.version)
+    m(InboxEvent, inbox)
+    m(Conversation, conversations, version_id_col=conversations.c.version)
+    m(StoredAttachment, attachments)

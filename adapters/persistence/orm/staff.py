@@ -1,0 +1,52 @@
+"""Staff: the members who sign in to the staff pages, their sign-in state (failed attempts,
+lock, TOTP) and the API keys of other systems."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import registry
+
+from adapters.persistence.orm.base import ENCRYPTED_TEXT, ID, metadata
+from adapters.persistence.types import EnumValue, UTCDateTime
+from domain.access import ApiKey
+from domain.staff import Role, StaffMember
+from domain.staff_sign_in import StaffSignIn
+
+__all__ = ["api_keys", "map_staff", "staff_members", "staff_sign_ins"]
+
+staff_members = Table(
+    "staff_members", metadata,
+    Column("id", ID, primary_key=True),
+    Column("login_id", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", EnumValue(Role), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+staff_sign_ins = Table(
+    "staff_sign_ins", metadata,
+    Column("id", ID, ForeignKey("staff_members.id"), primary_key=True),  # the staff member's
+    Column("failed_attempts", Integer, nullable=False),
+    Column("locked_until", UTCDateTime),
+    Column("totp_secret", ENCRYPTED_TEXT),
+    Column("totp_last_step", Integer),
+    Column("last_sign_in_at", UTCDateTime),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", EnumValue(Role), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+
+def map_staff(mappers: registry) -> None:
+    m = mappers.map_imperatively
+    m(StaffMember, staff_members)
+    m(ApiKey, api_keys)
+    m(StaffSignIn, staff_sign_ins, properties={"staff_id": staff_sign_ins.c.id})

@@ -1,0 +1,151 @@
+"""Repositories of channel identities, the outbox, the inbox, conversations and attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select
+
+from adapters.persistence.orm.messaging import channel_identities
+from adapters.persistence.orm.residents import residents
+from adapters.persistence.repositories.base import SqlRepository
+from application.attachments import StoredAttachment
+from application.conversations.state import Conversation, ConversationStatus
+from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from domain.channels import ChannelIdentity, IdentityStatus
+from domain.residents import VerificationState
+
+__all__ = [
+    "SqlAttachmentRepository",
+    "SqlChannelIdentityRepository",
+    "SqlConversationRepository",
+    "SqlInboxRepository",
+    "SqlOutboxRepository",
+]
+
+
+class SqlOutboxRepository(SqlRepository):
+    model = OutboxMessage
+
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        return self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+            .order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
+        ).all()
+
+    def due(self, *, now: dt.datetime, lease: dt.timedelta,
+            limit: int) -> Sequence[OutboxMessage]:
+        found = self.session.scalars(
+            select(OutboxMessage).where(or_(
+                and_(OutboxMessage.status == OutboxStatus.PENDING,
+                     or_(OutboxMessage.next_attempt_at.is_(None),
+                         OutboxMessage.next_attempt_at <= now)),
+                and_(OutboxMessage.status == OutboxStatus.SENDING,
+                     OutboxMessage.claimed_at < now - lease),
+            )).order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
+        ).all()
+        self.tracked.update(found)
+        return found
+
+    def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]:
+        found = self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.group_key.in_(list(group_keys)))).all()
+        self.tracked.update(found)
+        return found
+
+    def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
+        found = self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)))).all()
+        self.tracked.update(found)
+        return {message.id: message for message in found}
+
+    def count_by_status(self) -> dict[OutboxStatus, int]:
+        rows = self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+        return dict(rows)  # type: ignore[arg-type]
+
+
+class SqlChannelIdentityRepository(SqlRepository):
+    model = ChannelIdentity
+
+    def linked_to(self, resident_id: str) -> Sequence[ChannelIdentity]:
+        found = self.session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.resident_id == resident_id)).all()
+        self.tracked.update(found)
+        return found
+
+    def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
+        found = self.session.scalars(_by_address(), {"channel": channel,
+                                                     "address": address}).first()
+        if found is not None:
+            self.tracked.add(found)
+        return found
+
+    def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        if not addresses:
+            return set()
+        return set(self.session.scalars(
+            select(ChannelIdentity.address).where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.address.in_(set(addresses)),
+                ChannelIdentity.status == IdentityStatus.BLOCKED)))
+
+
+    def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
+        if not resident_ids:
+            return {}
+        found = self.session.scalars(
+            select(ChannelIdentity)
+            .join(residents, residents.c.id == channel_identities.c.resident_id)
+            .where(channel_identities.c.resident_id.in_(list(resident_ids)),
+                   channel_identities.c.channel == channel,
+                   channel_identities.c.status == IdentityStatus.FOLLOWING,
+                   residents.c.verification_state == VerificationState.VERIFIED)
+            .order_by(channel_identities.c.status_changed_at)).all()
+        self.tracked.update(found)
+        return {identity.resident_id: identity for identity in found}  # type: ignore[misc]
+
+
+class SqlConversationRepository(SqlRepository):
+    model = Conversation
+
+    def current_for(self, identity_id: str) -> Conversation | None:
+        """The newest conversation of this identity that is still open, if any."""
+        found = self.session.scalars(_current_conversation(), {"identity": identity_id}).first()
+        if found is not None:
+            self.tracked.add(found)
+        return found
+
+
+# The statements of the webhook's hot path, built once (building a statement costs more than
+# running it on a small indexed table).
+
+@functools.cache
+def _by_address() -> Select:  # type: ignore[type-arg]
+    return select(ChannelIdentity).where(ChannelIdentity.channel == bindparam("channel"),
+                                         ChannelIdentity.address == bindparam("address"))
+
+
+@functools.cache
+def _current_conversation() -> Select:  # type: ignore[type-arg]
+    return (select(Conversation)
+            .where(Conversation.identity_id == bindparam("identity"),
+                   Conversation.status.in_([ConversationStatus.ACTIVE,
+                                            ConversationStatus.CONFIRMING]))
+            .order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(1))
+
+
+class SqlInboxRepository(SqlRepository):
+    """A second copy of the same event is refused when the unit of work commits (the unique
+    index decides, also between two concurrent deliveries): nothing of it stays."""
+
+    model = InboxEvent
+
+
+class SqlAttachmentRepository(SqlRepository):
+    model = StoredAttachment
+
+    def get_by_ref(self, ref: str) -> StoredAttachment | None:
+        return self._one(StoredAttachment.ref == ref)
