@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Self
 
@@ -540,7 +541,7 @@ def message_bus_on(*, ids: Any = None, clock: Any = None, banks: Any = None,
              ladder: tuple[str, ...] = ("line",)) -> MessageBus:
     """The application's message bus with its real handlers, on these ids and this clock
     (fakes by default)."""
-    ids = ids or SequentialIds("message")
+    ids = ids or SequentialIds(f"m{uuid.uuid4().hex[:8]}-")  # unique across buses
     clock = clock or FakeClock()
     return message_bus(telling=Telling(ContactPolicy(ladder), ids, clock), ids=ids, clock=clock,
                        banks=banks, pay_url=lambda request_id: f"http://app/pay/{request_id}")

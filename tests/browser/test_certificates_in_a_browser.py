@@ -42,7 +42,7 @@ def _paid_request(container: Container) -> str:
         request = uow.certificate_requests.get("01JCERTBROWSER000000000001")
     gateway.pay(request.payment_provider_id)
     settle_payment(str(request.payment_reference), uow=container.uow(), gateway=gateway,
-                   clock=container.clock(), ids=container.ids(), links=links)
+                   clock=container.clock())
     return person.facts.name.name
 
 

@@ -12,9 +12,12 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from adapters.line.simulator.running import running_simulator
+from application.access.actor import Actor
 from application.access.creating_api_key import CreateApiKey, create_api_key
 from entrypoints.containers import Container
 from entrypoints.web import create_app
+
+OPERATOR = Actor.operator("test")  # who sets up keys and staff on the server
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def api_key(container: Container):  # type: ignore[no-untyped-def]
     """Makes a bearer header for a new key with the given role."""
 
     def make(role: str) -> dict[str, str]:
-        created = create_api_key(CreateApiKey(name=f"test-{role}", role=role),
+        created = create_api_key(CreateApiKey(name=f"test-{role}", role=role, actor=OPERATOR),
                                  uow=container.uow(), ids=container.ids(),
                                  clock=container.clock())
         return {"Authorization": f"Bearer {created.secret}"}

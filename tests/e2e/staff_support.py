@@ -6,6 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
+from application.access.actor import Actor
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from domain.staff import Role
 from entrypoints.containers import Container
@@ -18,8 +19,9 @@ def make_staff(container: Container, login_id: str, role: Role | str,
     role_value = role.value if isinstance(role, Role) else role
     return create_staff_member(
         CreateStaffMember(login_id=login_id, display_name=name, role=role_value,
-                          password=PASSWORD),
-        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher())
+                          password=PASSWORD, actor=Actor.operator("test")),
+        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
+        clock=container.clock())
 
 
 def csrf_of(html: str) -> str:

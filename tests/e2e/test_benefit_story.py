@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 
+from application.access.actor import Actor
 from application.access.creating_api_key import CreateApiKey, create_api_key
 from application.benefits.notices import NOTICE_PREFIX
 from domain.benefits import (
@@ -37,7 +38,8 @@ ON_FILE = BankAccount(bank_code="0001", branch_code="001", account_type=AccountT
 
 class Staff:
     def __init__(self, stack: Stack, role: str = "approver") -> None:
-        created = create_api_key(CreateApiKey(name=f"story-{role}", role=role),
+        created = create_api_key(CreateApiKey(name=f"story-{role}", role=role,
+                                              actor=Actor.operator("test")),
                                  uow=stack.container.uow(), ids=stack.container.ids(),
                                  clock=stack.container.clock())
         self.base = f"{stack.app_url}/api/v1"

@@ -231,13 +231,15 @@ def test_linking_to_someone_not_among_the_candidates_changes_nothing(
 
 def test_serving_in_development_shows_the_demo_administrators_login(
         container: Container, capsys: pytest.CaptureFixture[str]) -> None:
+    from application.access.actor import Actor
     from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
     from entrypoints.cli import DEMO_STAFF_PASSWORD, _show_demo_login
 
     create_staff_member(CreateStaffMember(login_id="admin", display_name="管理 太郎",
-                                          role="administrator", password=DEMO_STAFF_PASSWORD),
+                                          role="administrator", password=DEMO_STAFF_PASSWORD,
+                                          actor=Actor.operator("test")),
                         uow=container.uow(), ids=container.ids(),
-                        hasher=container.password_hasher())
+                        hasher=container.password_hasher(), clock=container.clock())
     _show_demo_login(container, "http://127.0.0.1:8000/staff")
     assert capsys.readouterr().out == ""  # the test environment is not development
 
@@ -273,8 +275,8 @@ def test_an_integrators_look_at_and_decision_on_verifications_are_audited(
 
     assert decided.status_code == 200
     trail = [(actor, action) for actor, action, _ in _audit(container)]
-    assert ("api-key", "verification.list") in trail
-    assert ("api-key", "verification.decide") in trail
+    assert ("api:test-case_worker", "verification.list") in trail  # the key, by its name
+    assert ("api:test-case_worker", "verification.decide") in trail
 
 
 def test_an_administrator_adds_staff_and_unlocks_a_locked_account(

@@ -9,9 +9,11 @@ import threading
 import pytest
 from sqlalchemy import Engine, text
 
-from application.audit.recording import record_in, record_now
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.audit.verifying_chain import verify_audit_chain
-from application.ports.audit import AuditEntry, AuditQuery
+from application.ports.audit import AuditQuery
+from domain.staff import Role
 from entrypoints.containers import Container
 
 pytestmark = pytest.mark.integration
@@ -22,15 +24,19 @@ class _Clock:
         return dt.datetime.now(dt.UTC)
 
 
-def _entry(n: int, action: str = "resident.view") -> AuditEntry:
-    return AuditEntry(actor_id="s1", actor_label="kato", action=action,
-                      target_type="resident", target_id=f"r{n}", ip="10.0.0.1",
-                      detail={"n": n, "page": "detail", "ok": True})
+KATO = Actor(id="s1", role=Role.CASE_WORKER, label="kato", ip="10.0.0.1")
+
+
+def _record(uow: object, n: int, action: str = "resident.view") -> None:
+    record(uow, KATO, action, "resident", f"r{n}", at=_Clock().now(),  # type: ignore[arg-type]
+           n=n, page="detail", ok=True)
 
 
 def _fill(container: Container, count: int) -> None:
     for n in range(count):
-        record_now(_entry(n), uow=container.uow(), clock=_Clock())
+        with container.uow() as uow:
+            _record(uow, n)
+            uow.commit()
 
 
 def test_records_chain_one_after_another_and_verify(container: Container) -> None:
@@ -47,10 +53,10 @@ def test_records_chain_one_after_another_and_verify(container: Container) -> Non
 
 def test_a_record_is_written_only_with_the_change_it_belongs_to(container: Container) -> None:
     with container.uow() as uow:
-        record_in(uow, _entry(1, "verification.decide"), clock=_Clock())
+        _record(uow, 1, "verification.decide")
         uow.rollback()
     with container.uow() as uow:
-        record_in(uow, _entry(2, "verification.decide"), clock=_Clock())  # never committed
+        _record(uow, 2, "verification.decide")  # never committed
     _fill(container, 1)
 
     with container.uow() as uow:
@@ -132,8 +138,9 @@ def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
 
     staff_id = create_staff_member(
         CreateStaffMember(login_id="boss", display_name="管理", role="administrator",
-                          password="long enough password"),
-        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher())
+                          password="long enough password", actor=Actor.operator("setup")),
+        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
+        clock=container.clock())
     with container.uow() as uow:
         state = StaffSignIn(staff_id=staff_id, failed_attempts=5,
                             locked_until=_Clock().now() + dt.timedelta(minutes=10))
@@ -141,6 +148,9 @@ def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
         uow.sign_ins.add(state)
         uow.commit()
     monkeypatch.setattr(cli._Context, "container", property(lambda self: container))
+    monkeypatch.setattr("getpass.getuser", lambda: "kato")
+    with container.uow() as uow:
+        before, _ = uow.audit.head()
 
     result = CliRunner().invoke(cli.main, ["staff", "reset-sign-in", "boss"])
 
@@ -148,7 +158,9 @@ def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
     with container.uow() as uow:
         state = uow.sign_ins.get(staff_id)
         assert not state.is_locked(_Clock().now()) and not state.uses_totp
-        actions = [r.action for r in uow.audit.in_order(after_seq=0, limit=10)]
-    assert actions == ["staff.unlock", "staff.reset_totp"]
+        done = [(r.actor_label, r.action, r.target_id)
+                for r in uow.audit.in_order(after_seq=before, limit=10)]
+    assert done == [("cli:kato", "staff.unlock", staff_id),
+                    ("cli:kato", "staff.reset_totp", staff_id)]
     unknown = CliRunner().invoke(cli.main, ["staff", "reset-sign-in", "nobody"])
     assert unknown.exit_code == 1

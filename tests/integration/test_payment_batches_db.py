@@ -24,6 +24,8 @@ from application.disbursements.checking_ledger import check_ledger
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
+from application.messagebus import MessageBus
+from application.messaging.telling import ContactPolicy, Telling
 from application.ports.unit_of_work import DuplicateError
 from domain.batches import BatchState, PaymentBatch
 from domain.benefits import ApplicationStatus, PayoutMethod
@@ -39,16 +41,18 @@ pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 6, 2, 3, 0, tzinfo=dt.UTC)
 
 
-def _uow(engine: Engine) -> SqlAlchemyUnitOfWork:
-    return SqlAlchemyUnitOfWork(session_factory(engine), message_bus_on())
+def _uow(engine: Engine, bus: MessageBus | None = None) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(session_factory(engine), bus or message_bus_on())
 
 
 def _town(engine: Engine, households: int = 3,
           method: PayoutMethod = PayoutMethod.BANK_TRANSFER) -> None:
-    with _uow(engine) as uow:
+    """The starting state (approved applications), written as it is: no notices follow."""
+    sessions = session_factory(engine)
+    with SqlAlchemyUnitOfWork(sessions, MessageBus({})) as uow:
         residents(uow, households)
         uow.commit()
-    with _uow(engine) as uow:
+    with SqlAlchemyUnitOfWork(sessions, MessageBus({})) as uow:
         approved_town(uow, households=households, method=method)
         uow.commit()
 
@@ -122,16 +126,17 @@ def test_a_batch_goes_from_creation_to_a_balanced_ledger_on_the_database(
 ) -> None:
     _town(engine, households=4)
     ids, clock = SequentialIds("z"), FakeClock()
+    bus = message_bus_on(ids=ids, clock=clock)  # one id sequence: the trail's order is time's
     batch = create_batch(CreateBatch(program_id="p1", method="bank_transfer", actor=WORKER),
-                         uow=_uow(engine), ids=ids, clock=clock,
+                         uow=_uow(engine, bus), ids=ids, clock=clock,
                          calendar=JapaneseBankCalendar())
-    approve_batch(ApproveBatch(batch_id=str(batch.number), actor=APPROVER), uow=_uow(engine),
+    approve_batch(ApproveBatch(batch_id=str(batch.number), actor=APPROVER), uow=_uow(engine, bus),
                   ids=ids, clock=clock)
     writer = ZenginTransferWriter(master())
     files = []
     for _ in range(2):
         out = io.BytesIO()
-        export_batch(ExportBatch(batch_id=batch.id, actor=WORKER), uow=_uow(engine), ids=ids,
+        export_batch(ExportBatch(batch_id=batch.id, actor=WORKER), uow=_uow(engine, bus), ids=ids,
                      clock=clock, writer=writer, originator=ORIGINATOR, out=out)
         files.append(out.getvalue())
     assert files[0] == files[1]
@@ -141,19 +146,20 @@ def test_a_batch_goes_from_creation_to_a_balanced_ledger_on_the_database(
     returned = ZenginResultReader().read(io.BytesIO(b"record,reason\n4,x\n"), kind="returned")
     report = import_results(ImportResults(batch_id=batch.id, actor=WORKER,
                                           settle_unlisted=True), returned,
-                            uow=_uow(engine), ids=ids, clock=clock)
+                            uow=_uow(engine, bus), ids=ids, clock=clock,
+                            telling=Telling(ContactPolicy(), ids, clock))
 
     assert (report.settled, report.failed, report.notified) == (3, 1, 1)
-    with _uow(engine) as uow:
+    with _uow(engine, bus) as uow:
         assert uow.batches.get(batch.id).state is BatchState.PARTLY_FAILED
         assert [uow.applications.get(f"a{n}").status for n in (1, 2, 3, 4)] == [
             ApplicationStatus.PAID] * 3 + [ApplicationStatus.PAYMENT_FAILED]
         assert uow.disbursements.status_counts_in_batch(batch.id) == {
             DisbursementStatus.SETTLED: 3, DisbursementStatus.FAILED: 1}
         assert [e.action for e in uow.payment_audit.for_batch(batch.id)] == [
-            "created", "approved", "exported", "re_exported", "failed", "results_imported",
-            "partly_failed"]
-    ledger = check_ledger("p1", uow=_uow(engine))
+            "created", "approved", "exported", "re_exported", "results_imported", "failed",
+            "partly_failed"]  # the import, then what followed from it
+    ledger = check_ledger("p1", uow=_uow(engine, bus))
     assert (ledger.paid, ledger.failed, ledger.balanced) == (Money(210_000), Money(70_000),
                                                              True)
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from application.jobs import Job, JobStatus
+from application.messagebus import MessageBus
 from application.outbox import InboxEvent
 from application.ports.unit_of_work import DuplicateError
 from domain.benefits import Application, ApplicationStatus, PayoutMethod, ProgramStatus
@@ -167,22 +168,29 @@ def test_leaving_without_commit_writes_nothing(engine: Engine) -> None:
         assert uow.programs.list() == []
 
 
-def test_the_unit_of_work_collects_the_events_aggregates_recorded(engine: Engine) -> None:
+def test_the_unit_of_work_hands_the_events_aggregates_recorded_to_the_bus_on_commit(
+        engine: Engine) -> None:
     _seed_household(engine)
     program = b.program()
     with _uow(engine) as uow:
         uow.programs.add(program)
         uow.applications.add(b.application(of_program=program))
         uow.commit()
+    seen: list[tuple[object, bool]] = []
 
-    with _uow(engine) as uow:
+    def handler(event: object, uow: SqlAlchemyUnitOfWork) -> None:
+        seen.append((event, uow.session is not None))  # inside the open transaction
+
+    bus = MessageBus({ApplicationConfirmed: [handler]})
+    with SqlAlchemyUnitOfWork(session_factory(engine), bus) as uow:
         application = uow.applications.get("a1")
         application.confirm(program=uow.programs.get("p1"), at=NOW,
                             payout_method=PayoutMethod.ATM_CASH, payee_account=None)
+        assert seen == []  # not before the commit
         uow.commit()
-        events = uow.collect_new_events()
-    assert ApplicationConfirmed(application_id="a1", program_id="p1",
-                                household_id="h1") in events
+        assert uow.collect_new_events() == []  # handled, not left behind
+    assert seen == [(ApplicationConfirmed(application_id="a1", program_id="p1",
+                                          household_id="h1"), True)]
 
 
 def test_a_certificate_request_and_a_job_round_trip(engine: Engine) -> None:
