@@ -16,9 +16,6 @@ from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.payments import payments
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
-from entrypoints.web.staff.benefits import staff_benefits
-from entrypoints.web.staff_batches import staff_batches
-from entrypoints.web.staff_certificates import staff_certificates
 
 __all__ = ["create_app"]
 
@@ -46,11 +43,8 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(identity)
     app.register_blueprint(api_certificates)
     app.register_blueprint(payments)
-    init_staff(app)
-    app.register_blueprint(staff_benefits)
     app.register_blueprint(api_batches)
-    app.register_blueprint(staff_batches)
-    app.register_blueprint(staff_certificates)
+    init_staff(app)
     _refuse_unguarded_routes(app)
     return app
 

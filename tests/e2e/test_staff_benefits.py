@@ -249,7 +249,7 @@ def test_an_application_shows_the_account_beside_the_passbook_photo_and_is_check
 
 def test_the_applications_list_filters_and_pages(
         admin: FlaskClient, container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
-    from entrypoints.web.staff import benefits_applications
+    from entrypoints.web.staff.benefits import applications as benefits_applications
 
     monkeypatch.setattr(benefits_applications, "PAGE_SIZE", 1)
     program_id = create_program(admin, container)

@@ -21,6 +21,7 @@ from domain.access import Permission
 from domain.batches import PaymentBatch
 from domain.values import BankAccount
 from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.reading import json_body
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
 
@@ -43,13 +44,6 @@ def _batch_json(batch: PaymentBatch) -> dict[str, Any]:
     }
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
-    return body
-
-
 @api_batches.get("/batches")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def list_batches():  # type: ignore[no-untyped-def]
@@ -62,7 +56,7 @@ def list_batches():  # type: ignore[no-untyped-def]
 @api_batches.post("/batches")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def create_batch_view():  # type: ignore[no-untyped-def]
-    body = _body()
+    body = json_body()
     program_id, method = body.get("program_id"), body.get("method", "bank_transfer")
     if not isinstance(program_id, str) or not isinstance(method, str):
         raise ApiError(422, "invalid_field", "program_id と method を文字列で指定してください。")
@@ -107,7 +101,7 @@ def approve_batch_view(batch_id: str):  # type: ignore[no-untyped-def]
 @api_batches.post("/batches/<batch_id>/cancellation")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def cancel_batch_view(batch_id: str):  # type: ignore[no-untyped-def]
-    reason = _body().get("reason")
+    reason = json_body().get("reason")
     if not isinstance(reason, str):
         raise ApiError(422, "missing_field", "取消の理由（reason）を指定してください。")
     services = container()
@@ -158,7 +152,7 @@ def import_results_view(batch_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def repay_view(application_id: str):  # type: ignore[no-untyped-def]
     """A failed payment paid again (in the next batch), to the corrected account if given."""
-    body = _body()
+    body = json_body()
     account = None
     if body.get("account") is not None:
         given = body["account"]

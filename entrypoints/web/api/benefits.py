@@ -8,9 +8,8 @@ import logging
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request, stream_with_context
+from flask import Blueprint, Response, g, jsonify, request
 
-from adapters.csv_io import cp932_csv
 from application.benefits import viewing_applications
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
@@ -18,7 +17,6 @@ from application.benefits.entering_paper_application import (
     EnterPaperApplication,
     enter_paper_application,
 )
-from application.benefits.listing_postal import POSTAL_COLUMNS, postal_rows
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, start_campaign
 from application.benefits.viewing_applications import (
@@ -34,7 +32,9 @@ from domain.errors import NotFound
 from domain.values import JST
 from entrypoints.tasks import IMPORT_ELIGIBILITY
 from entrypoints.web.access import requires_api_permission
-from entrypoints.web.api.v1 import _field, _job_json, _json_body
+from entrypoints.web.api.reading import field, int_arg, json_body
+from entrypoints.web.api.shapes import iso, job_json
+from entrypoints.web.downloads import postal_csv_response
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
 
@@ -75,7 +75,7 @@ def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
                        clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
     with services.uow() as uow:
         job = uow.jobs.get(job_id)
-        response = jsonify(_job_json(job))
+        response = jsonify(job_json(job))
     response.status_code = 202
     return response
 
@@ -123,7 +123,7 @@ def list_campaigns(program_id: str):  # type: ignore[no-untyped-def]
 def _campaign_json(campaign: Campaign, job: Job | None) -> dict[str, Any]:
     return {"id": campaign.id, "program_id": campaign.program_id,
             "recipients": campaign.recipients, "started_at": campaign.started_at.isoformat(),
-            "job": _job_json(job) if job else None}
+            "job": job_json(job) if job else None}
 
 
 @api_v1_benefits.get("/programs/<program_id>/applications")
@@ -136,8 +136,8 @@ def list_applications(program_id: str):  # type: ignore[no-untyped-def]
         allowed = "、".join(s.value for s in ApplicationStatus)
         raise ApiError(422, "invalid_field", f"status は {allowed} のいずれかです。") from None
     awaiting = request.args.get("awaiting_account_check")
-    limit = _int_arg("limit", 100, 1, MAX_PAGE)
-    offset = _int_arg("offset", 0, 0, 10**9)
+    limit = int_arg("limit", 100, 1, MAX_PAGE)
+    offset = int_arg("offset", 0, 0, 10**9)
     found = viewing_applications.list_applications(
         program_id, ApplicationFilter(
             statuses=statuses, channel=request.args.get("channel") or None,
@@ -188,18 +188,18 @@ def check_account_view(application_id: str):  # type: ignore[no-untyped-def]
 @api_v1_benefits.post("/programs/<program_id>/decisions")
 @requires_api_permission(Permission.DECIDE_APPLICATIONS)
 def decide_view(program_id: str):  # type: ignore[no-untyped-def]
-    body = _json_body()
-    decision = _field(body, "decision", str)
+    body = json_body()
+    decision = field(body, "decision", str)
     if decision not in ("approve", "reject"):
         raise ApiError(422, "invalid_field", "decision は approve か reject です。")
-    wanted = _field(body, "application_ids", list)
+    wanted = field(body, "application_ids", list)
     if not all(isinstance(i, str) for i in wanted):
         raise ApiError(422, "invalid_field", "application_ids は申請IDの配列です。")
     services = container()
     report = decide_applications(
         DecideApplications(program_id=program_id, application_ids=tuple(wanted),
                            approve=decision == "approve", actor=g.actor,
-                           reason=_field(body, "reason", str, required=False) or ""),
+                           reason=field(body, "reason", str, required=False) or ""),
         uow_factory=services.uow, clock=services.clock(), telling=services.telling())
     services.outbox_notifier().wake()
     return jsonify(report.to_json())
@@ -208,8 +208,8 @@ def decide_view(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1_benefits.post("/programs/<program_id>/paper-applications")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
-    body = _json_body()
-    received = _field(body, "received_on", str, required=False)
+    body = json_body()
+    received = field(body, "received_on", str, required=False)
     received_at = None
     if received is not None:
         try:
@@ -220,13 +220,13 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
         # Today's form counts as received now; an earlier one at noon of its day (Japan time).
         received_at = None if day == today else dt.datetime.combine(day, dt.time(12),
                                                                      tzinfo=JST)
-    account = _field(body, "account", dict, required=False) or {}
+    account = field(body, "account", dict, required=False) or {}
     services = container()
     application_id = enter_paper_application(
         EnterPaperApplication(
             program_id=program_id,
-            household_number=_field(body, "household_number", str),
-            payout_method=_field(body, "payout_method", str), actor=g.actor,
+            household_number=field(body, "household_number", str),
+            payout_method=field(body, "payout_method", str), actor=g.actor,
             received_at=received_at,
             bank_code=str(account.get("bank_code", "")),
             branch_code=str(account.get("branch_code", "")),
@@ -250,26 +250,6 @@ def postal_list(program_id: str):  # type: ignore[no-untyped-def]
     return postal_csv_response(program_id)
 
 
-def postal_csv_response(program_id: str) -> Response:
-    """The postal list as a streamed CP932 download (the API's and the staff page's), by
-    `g.actor` (the export is audited as its first page is read)."""
-    rows = postal_rows(program_id, actor=g.actor, uow_factory=container().uow,
-                       clock=container().clock())
-    return Response(stream_with_context(cp932_csv(POSTAL_COLUMNS, (r.cells() for r in rows))),
-                    mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=postal.csv",
-                             "Content-Type": "text/csv; charset=shift_jis"})
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdecimal() or not low <= int(raw) <= high:
-        raise ApiError(422, "invalid_field", f"{name} は {low}〜{high} の整数です。")
-    return int(raw)
-
-
 def _application_json(application: Application, *, with_account: bool = False) -> dict[str, Any]:
     shown: dict[str, Any] = {
         "id": application.id, "program_id": application.program_id,
@@ -277,9 +257,9 @@ def _application_json(application: Application, *, with_account: bool = False) -
         "status_label": application.status.label, "channel": application.channel,
         "payout_method": application.payout_method.value if application.payout_method else None,
         "amount": application.amount.yen if application.amount else None,
-        "notified_at": _iso(application.notified_at),
-        "confirmed_at": _iso(application.confirmed_at),
-        "decided_at": _iso(application.decided_at),
+        "notified_at": iso(application.notified_at),
+        "confirmed_at": iso(application.confirmed_at),
+        "decided_at": iso(application.decided_at),
         "decision_reason": application.decision_reason,
         "awaits_account_check": application.awaits_account_check,
         "account_masked": application.payee_account.masked()
@@ -294,5 +274,3 @@ def _application_json(application: Application, *, with_account: bool = False) -
     return shown
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, make_response, request
+from flask import Blueprint, g, jsonify, request
 
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
@@ -20,7 +20,9 @@ from domain.access import Permission
 from domain.certificates import CertificateRequest, IssueState
 from domain.residents import Resident
 from entrypoints.web.access import requires_api_permission
-from entrypoints.web.api.v1 import _facts_json
+from entrypoints.web.api.reading import optional_body
+from entrypoints.web.api.shapes import facts_json, iso
+from entrypoints.web.downloads import slip_pdf_response
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
 
@@ -68,22 +70,6 @@ def certificate_request_slip(request_id: str):  # type: ignore[no-untyped-def]
     return response
 
 
-def slip_pdf_response(request_id: str) -> Response:
-    """The request slip as a PDF (the API's and the staff page's), printed by `g.actor` (the
-    look is audited as it is read)."""
-    services = container()
-    file = request_file(request_id, actor=g.actor, uow=services.uow(), clock=services.clock(),
-                        purpose="print")
-    pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
-                                          printed_at=services.clock().now())
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = \
-        f'inline; filename="certificate-request-{request_id}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @api_certificates.post("/certificate-requests/<request_id>/issue")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def issue_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
@@ -93,7 +79,7 @@ def issue_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
 @api_certificates.post("/certificate-requests/<request_id>/mail")
 @requires_api_permission(Permission.HANDLE_APPLICATIONS)
 def mail_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
-    body = _optional_body()
+    body = optional_body()
     tracking = body.get("tracking_number")
     if tracking is not None and not isinstance(tracking, str):
         raise ApiError(422, "invalid_field", "項目「tracking_number」は文字列で指定してください。")
@@ -103,7 +89,7 @@ def mail_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
 @api_certificates.post("/certificate-requests/<request_id>/reject")
 @requires_api_permission(Permission.DECIDE_APPLICATIONS)
 def reject_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
-    reason = _optional_body().get("reason")
+    reason = optional_body().get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ApiError(422, "missing_field", "項目「reason」（交付できない理由）を指定して"
                                              "ください。")
@@ -125,19 +111,6 @@ def _act(request_id: str, action: StaffAction, **details: Any):  # type: ignore[
     return jsonify(_request_json(done))
 
 
-def _optional_body() -> dict[str, Any]:
-    if not request.get_data():
-        return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
-    return body
-
-
-def _iso(moment: Any) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
 def _request_json(r: CertificateRequest) -> dict[str, Any]:
     return {
         "id": r.id, "receipt_number": receipt_number(r), "kind": r.kind.value,
@@ -148,9 +121,9 @@ def _request_json(r: CertificateRequest) -> dict[str, Any]:
         "payment_state": r.payment_state.value, "payment_provider": r.payment_provider,
         "issue_state": r.issue_state.value, "tracking_number": r.tracking_number,
         "rejection_reason": r.rejection_reason or None,
-        "requested_at": _iso(r.requested_at), "paid_at": _iso(r.paid_at),
-        "issued_at": _iso(r.issued_at), "mailed_at": _iso(r.mailed_at),
-        "refunded_at": _iso(r.refunded_at),
+        "requested_at": iso(r.requested_at), "paid_at": iso(r.paid_at),
+        "issued_at": iso(r.issued_at), "mailed_at": iso(r.mailed_at),
+        "refunded_at": iso(r.refunded_at),
     }
 
 
@@ -161,8 +134,8 @@ def _person_json(resident: Resident | None) -> dict[str, Any] | None:
     return {
         "resident_id": resident.id, "resident_number": resident.resident_number,
         "registry_status": resident.registry_status.label,
-        "facts": _facts_json(resident.facts) if resident.facts else None,
+        "facts": facts_json(resident.facts) if resident.facts else None,
         "verified": resident.is_verified,
         "verified_by": verification.provider if verification else None,
-        "verified_at": _iso(verification.verified_at) if verification else None,
+        "verified_at": iso(verification.verified_at) if verification else None,
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -13,17 +12,17 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
-from application.jobs import Job
 from application.residents import reviewing_verifications
 from application.residents.deciding_verification import DecideVerification, decide_verification
 from application.residents.reviewing_verifications import VerificationFile
 from domain.access import Permission
 from domain.benefits import BenefitProgram
 from domain.errors import NotFound
-from domain.residents import PersonalFacts
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
+from entrypoints.web.api.reading import datetime_field, field, json_body
+from entrypoints.web.api.shapes import facts_json, job_json
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
 
@@ -50,18 +49,18 @@ def list_programs():  # type: ignore[no-untyped-def]
 @api_v1.post("/programs")
 @requires_api_permission(Permission.MANAGE_PROGRAMS)
 def create_program_view():  # type: ignore[no-untyped-def]
-    body = _json_body()
+    body = json_body()
     command = CreateProgram(
         actor=g.actor,
-        name=_field(body, "name", str),
-        amount_yen=_field(body, "amount_per_household", int),
-        eligibility_source=_field(body, "eligibility_source", str),
-        opens_at=_datetime(body, "opens_at"),
-        closes_at=_datetime(body, "closes_at"),
-        payout_methods=tuple(_field(body, "payout_methods", list)),
-        notice_text=_field(body, "notice_text", str, required=False) or "",
-        decision_text=_field(body, "decision_text", str, required=False) or "",
-        rejection_text=_field(body, "rejection_text", str, required=False) or "",
+        name=field(body, "name", str),
+        amount_yen=field(body, "amount_per_household", int),
+        eligibility_source=field(body, "eligibility_source", str),
+        opens_at=datetime_field(body, "opens_at"),
+        closes_at=datetime_field(body, "closes_at"),
+        payout_methods=tuple(field(body, "payout_methods", list)),
+        notice_text=field(body, "notice_text", str, required=False) or "",
+        decision_text=field(body, "decision_text", str, required=False) or "",
+        rejection_text=field(body, "rejection_text", str, required=False) or "",
     )
     services = container()
     program_id = create_program(command, uow=services.uow(), ids=services.ids(),
@@ -87,9 +86,9 @@ def get_program(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1.post("/programs/<program_id>/status")
 @requires_api_permission(Permission.MANAGE_PROGRAMS)
 def change_program_status_view(program_id: str):  # type: ignore[no-untyped-def]
-    body = _json_body()
+    body = json_body()
     status = change_program_status(
-        ChangeProgramStatus(program_id=program_id, status=_field(body, "status", str),
+        ChangeProgramStatus(program_id=program_id, status=field(body, "status", str),
                             actor=g.actor),
         uow=container().uow(), clock=container().clock())
     return jsonify({"id": program_id, "status": status.value})
@@ -102,7 +101,7 @@ def get_job(job_id: str):  # type: ignore[no-untyped-def]
         job = uow.jobs.get(job_id)
         if job is None:
             raise NotFound("ジョブが見つかりません。")
-        return jsonify(_job_json(job))
+        return jsonify(job_json(job))
 
 
 @api_v1.get("/verifications")
@@ -125,9 +124,9 @@ def list_verifications():  # type: ignore[no-untyped-def]
 @api_v1.post("/verifications/<verification_id>/decision")
 @requires_api_permission(Permission.REVIEW_VERIFICATIONS)
 def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-def]
-    body = _json_body()
-    link_to = _field(body, "link_to", str, required=False)
-    reason = _field(body, "reject", str, required=False)
+    body = json_body()
+    link_to = field(body, "link_to", str, required=False)
+    reason = field(body, "reject", str, required=False)
     if (link_to is None) == (reason is None):
         raise ApiError(422, "invalid_field", "link_to（住民ID）か reject（理由）のどちらか一方を"
                                              "指定してください。")
@@ -143,56 +142,19 @@ def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-d
                     "resident_id": record.resident_id})
 
 
-def _facts_json(facts: PersonalFacts) -> dict[str, Any]:
-    return {"name": facts.name.name, "kana": facts.name.kana, "address": facts.address.text,
-            "postal_code": facts.address.postal_code,
-            "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.label}
-
-
 def _verification_json(file: VerificationFile) -> dict[str, Any]:
     record, candidates = file.verification, file.candidates
     return {
         "id": record.id, "status": record.status.value, "outcome": record.outcome.value,
         "reason": record.reason, "provider": record.provider,
-        "verified_at": record.verified_at.isoformat(), "facts": _facts_json(record.facts),
+        "verified_at": record.verified_at.isoformat(), "facts": facts_json(record.facts),
         "candidates": [
             {"resident_id": r.id, "resident_number": r.resident_number,
              "registry_status": r.registry_status.label,
-             "facts": _facts_json(r.facts) if r.facts else None}
+             "facts": facts_json(r.facts) if r.facts else None}
             for r in candidates
         ],
     }
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
-    return body
-
-
-def _field(body: dict[str, Any], name: str, kind: type, *, required: bool = True) -> Any:
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise ApiError(422, "missing_field", f"項目「{name}」がありません。")
-        return None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ApiError(422, "invalid_field", f"項目「{name}」の型が正しくありません。")
-    return value
-
-
-def _datetime(body: dict[str, Any], name: str) -> dt.datetime:
-    text = _field(body, name, str)
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ApiError(422, "invalid_field",
-                       f"項目「{name}」は ISO 8601 の日時で指定してください。") from None
-    if value.tzinfo is None:
-        raise ApiError(422, "invalid_field",
-                       f"項目「{name}」にはタイムゾーンを含めてください（例: +09:00）。")
-    return value
 
 
 def _program_json(program: BenefitProgram) -> dict[str, Any]:
@@ -211,14 +173,3 @@ def _program_json(program: BenefitProgram) -> dict[str, Any]:
     }
 
 
-def _job_json(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "name": job.name,
-        "status": job.status.value,
-        "progress": {"done": job.progress_done, "total": job.progress_total},
-        "result": job.result,
-        "error": job.error or None,
-        "created_at": job.created_at.isoformat(),
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-    }

@@ -1,111 +1,35 @@
-"""The staff web UI (職員画面) under /staff: the frame every staff page sits in.
+"""The staff web UI (職員画面) under /staff: every page a town's staff use, in one frame.
 
-`init_staff(app)` installs what all staff pages share (languages, CSRF, filters, navigation,
-error pages) and registers the staff blueprints. Page authors: see docs/staff-ui.md."""
+`init_staff(app)` installs the frame (`frame.py`) and registers the staff blueprints: the core
+pages on `staff` (dashboard, residents, verifications, jobs, administration, accounts), and one
+blueprint each for benefits (a package), payment batches and certificates. Page authors: see
+docs/staff-ui.md."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, request, session
-from flask_babel import Babel
+from flask import Flask
 
-from domain.errors import DomainError, NotFound
-from entrypoints.web.staff.csrf import install_csrf
-from entrypoints.web.staff.formatting import register_filters
-from entrypoints.web.staff.nav import NavEntry, nav_entries, register_nav
+from entrypoints.web.staff import (
+    administration,
+    auth,
+    home,
+    jobs,
+    members,
+    residents,
+    verifications,
+)
+from entrypoints.web.staff.batches import staff_batches
+from entrypoints.web.staff.benefits import staff_benefits
+from entrypoints.web.staff.certificates import staff_certificates
+from entrypoints.web.staff.frame import install_frame, staff
 
-__all__ = ["LANGUAGES", "NavEntry", "init_staff", "register_nav", "staff",
-           "use_staff_error_pages"]
+__all__ = ["init_staff"]
 
-LANGUAGES = {"ja": "日本語", "en": "English"}
-
-staff = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _locale() -> str:
-    chosen = session.get("lang")
-    return chosen if chosen in LANGUAGES else "ja"
-
-
-def use_staff_error_pages(blueprint: Blueprint) -> None:
-    """Domain errors raised in this blueprint's views show the staff error page (its Japanese
-    message), not the API's JSON."""
-    from flask import jsonify, render_template
-    from werkzeug.exceptions import Forbidden
-    from werkzeug.exceptions import NotFound as PageNotFound
-
-    @blueprint.errorhandler(DomainError)
-    def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
-        status = 404 if isinstance(error, NotFound) else 409
-        return render_template("staff/error.html", status=status, title="実行できませんでした",
-                               message=error.message), status
-
-    @blueprint.errorhandler(PageNotFound)
-    @blueprint.errorhandler(Forbidden)
-    def _http_error(error):  # type: ignore[no-untyped-def]
-        from entrypoints.web.staff.access import wants_json
-
-        status = error.code
-        title, message = _HTTP_PAGES[status]
-        if wants_json():
-            return jsonify({"error": {"code": "forbidden" if status == 403 else "not_found",
-                                      "message": message}}), status
-        return render_template("staff/error.html", status=status, title=title,
-                               message=message), status
-
-
-_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'")
-
-_HTTP_PAGES = {
-    403: ("権限がありません",
-          "この画面を使う権限がありません。必要な場合は管理者に依頼してください。"),
-    404: ("見つかりません", "お探しのページや記録は見つかりませんでした。"),
-}
-
-
-use_staff_error_pages(staff)
+# The modules whose views attach to the `staff` blueprint when imported.
+CORE_PAGES = (administration, auth, home, jobs, members, residents, verifications)
 
 
 def init_staff(app: Flask) -> None:
-    from entrypoints.web.staff import (  # noqa: F401  (views attach to `staff`)
-        administration,
-        auth,
-        home,
-        jobs,
-        members,
-        residents,
-        verifications,
-    )
-    from entrypoints.web.staff.access import staff_may
-
-    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
-    app.config.setdefault("STAFF_SESSION_HOURS", 12)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
-    Babel(app, locale_selector=_locale, default_locale="ja", default_timezone="Asia/Tokyo")
-    install_csrf(app)
-    register_filters(app)
-    app.add_template_global(staff_may)
-
-    @app.context_processor
-    def _frame():  # type: ignore[no-untyped-def]
-        if not request.path.startswith("/staff"):
-            return {}
-        member = g.get("staff")
-        entries = [e for e in nav_entries(app) if member is not None and staff_may(e.permission)]
-        return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
-                "current_language": _locale(),
-                "town_name": app.extensions["madoguchi"].config.town_name()}
-
-    @app.after_request
-    def _protect(response):  # type: ignore[no-untyped-def]
-        """Staff pages show personal data: never cached, never framed, only our own scripts."""
-        if request.path == "/staff" or request.path.startswith("/staff/"):
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "same-origin"
-            response.headers["Content-Security-Policy"] = _CSP
-        return response
-
-    app.register_blueprint(staff)
+    install_frame(app)
+    for blueprint in (staff, staff_benefits, staff_batches, staff_certificates):
+        app.register_blueprint(blueprint)

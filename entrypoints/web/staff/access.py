@@ -22,6 +22,7 @@ from application.access.actor import Actor
 from domain.access import ROLE_PERMISSIONS, Permission, allows
 from domain.staff import StaffMember
 from entrypoints.web.services import container
+from entrypoints.web.staff.csrf import renew_csrf_token
 
 __all__ = ["STAFF", "client_ip", "requires_staff", "requires_staff_permission",
            "sign_in_session", "sign_out_session", "staff_may"]
@@ -38,8 +39,6 @@ def _now() -> dt.datetime:
 
 def sign_in_session(staff_id: str) -> None:
     """A fresh session for the signed-in staff member (a new id and CSRF token: no fixation)."""
-    from entrypoints.web.staff.csrf import renew_csrf_token
-
     lang = session.get("lang")
     session.clear()
     if lang:

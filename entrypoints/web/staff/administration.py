@@ -15,9 +15,9 @@ from application.tasks import start_job
 from domain.access import Permission
 from entrypoints.tasks import IMPORT_REGISTRY_UPLOAD
 from entrypoints.web.services import container
-from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.formatting import JST
+from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff,

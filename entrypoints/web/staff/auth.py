@@ -17,13 +17,13 @@ from application.staff.signing_in import (
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
 from entrypoints.web.services import container
-from entrypoints.web.staff import LANGUAGES, staff
 from entrypoints.web.staff.access import (
     client_ip,
     requires_staff,
     sign_in_session,
     sign_out_session,
 )
+from entrypoints.web.staff.frame import LANGUAGES, staff
 
 _PENDING, _PENDING_AT, _NEXT = "staff_pending_id", "staff_pending_at", "staff_next"
 _ENROLLING = "staff_totp_enrolling"

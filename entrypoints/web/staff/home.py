@@ -9,10 +9,10 @@ from flask import render_template
 from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from entrypoints.web.services import container
-from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.charts import bar_chart, column_chart
 from entrypoints.web.staff.formatting import JST
+from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("ダッシュボード", "staff.dashboard", Permission.VIEW_DASHBOARD, 10))

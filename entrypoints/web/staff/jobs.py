@@ -14,8 +14,8 @@ from application.jobs import Job
 from application.tasks import Task
 from domain.access import Permission
 from entrypoints.web.services import container
-from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission, staff_may
+from entrypoints.web.staff.frame import staff
 
 
 def _job(job_id: str) -> Job:

@@ -15,8 +15,8 @@ from domain.access import Permission
 from domain.errors import DomainError
 from domain.staff import Role
 from entrypoints.web.services import container
-from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("職員の管理", "staff.members", Permission.ADMINISTER, 920))

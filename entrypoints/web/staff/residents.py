@@ -12,8 +12,8 @@ from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from domain.errors import InvalidValue
 from entrypoints.web.services import container
-from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("住民検索", "staff.residents", Permission.VIEW_RESIDENTS, 20))

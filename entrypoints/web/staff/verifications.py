@@ -11,8 +11,8 @@ from application.residents.reviewing_verifications import view_verification
 from domain.access import Permission
 from domain.verifications import VerificationStatus
 from entrypoints.web.services import container
-from entrypoints.web.staff import staff
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("本人確認の確認", "staff.verifications",

@@ -24,8 +24,8 @@ from domain.benefits import PayoutMethod
 from domain.errors import InvalidValue
 from domain.values import BankAccount
 from entrypoints.web.services import container
-from entrypoints.web.staff import use_staff_error_pages
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.frame import use_staff_error_pages
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 __all__ = ["staff_batches"]

@@ -1,16 +1,12 @@
 """Staff pages for benefit programs (給付金): the list, creating one, a program's page with its
-status, eligibility split and campaigns. Applications and the postal path are in
-benefits_applications.py and benefits_postal.py; the eligibility list and notices in
-benefits_campaigns.py.
-
-Each change is audited by its use case, in the change's own transaction (never when it was
-refused)."""
+status, eligibility split and campaigns. Each change is audited by its use case, in the
+change's own transaction (never when it was refused)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
@@ -20,43 +16,19 @@ from application.benefits.creating_program import CreateProgram, create_program
 from application.benefits.reach import split
 from application.outbox import OutboxStatus
 from domain.access import Permission
-from domain.benefits import ApplicationStatus, BenefitProgram, PayoutMethod, ProgramStatus
-from domain.errors import DomainError, InvalidValue, NotFound
+from domain.benefits import ApplicationStatus, BenefitProgram, PayoutMethod
+from domain.errors import DomainError, InvalidValue
 from entrypoints.web.services import container
-from entrypoints.web.staff import use_staff_error_pages
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.benefits.blueprint import (
+    MOVES,
+    PROGRAM_LABELS,
+    program_or_404,
+    staff_benefits,
+)
 from entrypoints.web.staff.formatting import JST
-from entrypoints.web.staff.nav import NavEntry, register_nav
 
-__all__ = ["PROGRAM_LABELS", "program_or_404", "staff_benefits"]
-
-staff_benefits = Blueprint("staff_benefits", __name__, url_prefix="/staff/benefits")
-use_staff_error_pages(staff_benefits)
-register_nav(staff_benefits, NavEntry("給付金", "staff_benefits.index",
-                                      Permission.VIEW_PROGRAMS, order=40))
-
-PROGRAM_LABELS = {ProgramStatus.DRAFT: "準備中", ProgramStatus.OPEN: "受付中",
-                  ProgramStatus.CLOSED: "受付終了", ProgramStatus.WITHDRAWN: "取り下げ"}
-MOVES = {  # the buttons a program in each status shows: (status to, label)
-    ProgramStatus.DRAFT: (("open", "受付を開始する"), ("withdrawn", "取り下げる")),
-    ProgramStatus.OPEN: (("closed", "受付を終了する"), ("withdrawn", "取り下げる")),
-    ProgramStatus.CLOSED: (("open", "受付を再開する"), ("withdrawn", "取り下げる")),
-    ProgramStatus.WITHDRAWN: (),
-}
 _LOCAL = "%Y-%m-%dT%H:%M"
-
-
-@staff_benefits.context_processor
-def _permissions() -> dict[str, object]:
-    return {"Permission": Permission}
-
-
-def program_or_404(program_id: str) -> BenefitProgram:
-    with container().uow() as uow:
-        program = uow.programs.get(program_id)
-    if program is None:
-        raise NotFound("給付金が見つかりません。")
-    return program
 
 
 def _local_input(moment: dt.datetime) -> str:
@@ -156,10 +128,3 @@ def change_status(program_id: str):  # type: ignore[no-untyped-def]
     else:
         flash(f"状態を「{PROGRAM_LABELS[status]}」にしました。", "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id))
-
-
-from entrypoints.web.staff import (  # noqa: E402,F401  (their views attach to staff_benefits)
-    benefits_applications,
-    benefits_campaigns,
-    benefits_postal,
-)

@@ -17,10 +17,10 @@ from application.ports.unit_of_work import ConcurrentUpdate
 from domain.access import Permission
 from domain.certificates import IssueState
 from domain.errors import DomainError, NotFound
-from entrypoints.web.api.certificates import slip_pdf_response
+from entrypoints.web.downloads import slip_pdf_response
 from entrypoints.web.services import container
-from entrypoints.web.staff import use_staff_error_pages
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.frame import use_staff_error_pages
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
 __all__ = ["staff_certificates"]

@@ -18,7 +18,7 @@ from domain.benefits import ApplicationStatus
 from domain.errors import DomainError, NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
-from entrypoints.web.staff.benefits import program_or_404, staff_benefits
+from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
 
 PAGE_SIZE = 50
 REFUSED_SHOWN = 200

@@ -15,7 +15,7 @@ from domain.errors import DomainError, NotFound
 from entrypoints.tasks import IMPORT_ELIGIBILITY
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
-from entrypoints.web.staff.benefits import program_or_404, staff_benefits
+from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
 
 MODES = ("all_or_nothing", "valid_rows")
 

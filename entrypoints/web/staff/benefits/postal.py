@@ -21,10 +21,10 @@ from application.benefits.entering_paper_application import (
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
 from domain.values import AccountType
-from entrypoints.web.api.benefits import postal_csv_response
+from entrypoints.web.downloads import postal_csv_response
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
-from entrypoints.web.staff.benefits import program_or_404, staff_benefits
+from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
 from entrypoints.web.staff.formatting import JST
 
 

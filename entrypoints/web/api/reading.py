@@ -1,0 +1,62 @@
+"""Reading a REST API request: its JSON body, typed fields and query arguments, each refused
+with a clear message (422) when it is missing or of the wrong shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import request
+
+from entrypoints.web.errors import ApiError
+
+__all__ = ["datetime_field", "field", "int_arg", "json_body", "optional_body"]
+
+
+def json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
+    return body
+
+
+def optional_body() -> dict[str, Any]:
+    if not request.get_data():
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
+    return body
+
+
+def field(body: dict[str, Any], name: str, kind: type, *, required: bool = True) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ApiError(422, "missing_field", f"項目「{name}」がありません。")
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ApiError(422, "invalid_field", f"項目「{name}」の型が正しくありません。")
+    return value
+
+
+def datetime_field(body: dict[str, Any], name: str) -> dt.datetime:
+    text = field(body, name, str)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ApiError(422, "invalid_field",
+                       f"項目「{name}」は ISO 8601 の日時で指定してください。") from None
+    if value.tzinfo is None:
+        raise ApiError(422, "invalid_field",
+                       f"項目「{name}」にはタイムゾーンを含めてください（例: +09:00）。")
+    return value
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdecimal() or not low <= int(raw) <= high:
+        raise ApiError(422, "invalid_field", f"{name} は {low}〜{high} の整数です。")
+    return int(raw)

@@ -1,0 +1,42 @@
+"""The benefit pages' blueprint (/staff/benefits) and what its pages share: finding a program,
+the labels of its statuses and the moves staff may make."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from domain.access import Permission
+from domain.benefits import BenefitProgram, ProgramStatus
+from domain.errors import NotFound
+from entrypoints.web.services import container
+from entrypoints.web.staff.frame import use_staff_error_pages
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+__all__ = ["PROGRAM_LABELS", "program_or_404", "staff_benefits"]
+
+staff_benefits = Blueprint("staff_benefits", __name__, url_prefix="/staff/benefits")
+use_staff_error_pages(staff_benefits)
+register_nav(staff_benefits, NavEntry("給付金", "staff_benefits.index",
+                                      Permission.VIEW_PROGRAMS, order=40))
+
+PROGRAM_LABELS = {ProgramStatus.DRAFT: "準備中", ProgramStatus.OPEN: "受付中",
+                  ProgramStatus.CLOSED: "受付終了", ProgramStatus.WITHDRAWN: "取り下げ"}
+MOVES = {  # the buttons a program in each status shows: (status to, label)
+    ProgramStatus.DRAFT: (("open", "受付を開始する"), ("withdrawn", "取り下げる")),
+    ProgramStatus.OPEN: (("closed", "受付を終了する"), ("withdrawn", "取り下げる")),
+    ProgramStatus.CLOSED: (("open", "受付を再開する"), ("withdrawn", "取り下げる")),
+    ProgramStatus.WITHDRAWN: (),
+}
+
+
+@staff_benefits.context_processor
+def _permissions() -> dict[str, object]:
+    return {"Permission": Permission}
+
+
+def program_or_404(program_id: str) -> BenefitProgram:
+    with container().uow() as uow:
+        program = uow.programs.get(program_id)
+    if program is None:
+        raise NotFound("給付金が見つかりません。")
+    return program

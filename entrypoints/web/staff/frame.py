@@ -1,0 +1,96 @@
+"""The frame every staff page (職員画面, under /staff) sits in: the `staff` blueprint of the
+core pages, error pages for any staff blueprint, and `install_frame(app)` for what all staff
+pages share (languages, CSRF, filters, navigation, security headers). Page authors: see
+docs/staff-ui.md."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, jsonify, render_template, request, session
+from flask_babel import Babel
+from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from domain.errors import DomainError, NotAllowed, NotFound
+from entrypoints.web.staff.access import staff_may, wants_json
+from entrypoints.web.staff.csrf import install_csrf
+from entrypoints.web.staff.formatting import register_filters
+from entrypoints.web.staff.nav import nav_entries
+
+__all__ = ["LANGUAGES", "install_frame", "staff", "use_staff_error_pages"]
+
+LANGUAGES = {"ja": "日本語", "en": "English"}
+
+staff = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else "ja"
+
+
+def use_staff_error_pages(blueprint: Blueprint) -> None:
+    """Domain errors raised in this blueprint's views show the staff error page (its Japanese
+    message), not the API's JSON."""
+
+    @blueprint.errorhandler(DomainError)
+    def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+        status = 404 if isinstance(error, NotFound) else 403 if isinstance(
+            error, NotAllowed) else 409
+        return render_template("staff/error.html", status=status, title="実行できませんでした",
+                               message=error.message), status
+
+    @blueprint.errorhandler(PageNotFound)
+    @blueprint.errorhandler(Forbidden)
+    def _http_error(error):  # type: ignore[no-untyped-def]
+        status = error.code
+        title, message = _HTTP_PAGES[status]
+        if wants_json():
+            return jsonify({"error": {"code": "forbidden" if status == 403 else "not_found",
+                                      "message": message}}), status
+        return render_template("staff/error.html", status=status, title=title,
+                               message=message), status
+
+
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'")
+
+_HTTP_PAGES = {
+    403: ("権限がありません",
+          "この画面を使う権限がありません。必要な場合は管理者に依頼してください。"),
+    404: ("見つかりません", "お探しのページや記録は見つかりませんでした。"),
+}
+
+
+use_staff_error_pages(staff)
+
+
+def install_frame(app: Flask) -> None:
+    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
+    app.config.setdefault("STAFF_SESSION_HOURS", 12)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
+    Babel(app, locale_selector=_locale, default_locale="ja", default_timezone="Asia/Tokyo")
+    install_csrf(app)
+    register_filters(app)
+    app.add_template_global(staff_may)
+
+    @app.context_processor
+    def _frame():  # type: ignore[no-untyped-def]
+        if not request.path.startswith("/staff"):
+            return {}
+        member = g.get("staff")
+        entries = [e for e in nav_entries(app) if member is not None and staff_may(e.permission)]
+        return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
+                "current_language": _locale(),
+                "town_name": app.extensions["madoguchi"].config.town_name()}
+
+    @app.after_request
+    def _protect(response):  # type: ignore[no-untyped-def]
+        """Staff pages show personal data: never cached, never framed, only our own scripts."""
+        if request.path == "/staff" or request.path.startswith("/staff/"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "same-origin"
+            response.headers["Content-Security-Policy"] = _CSP
+        return response
