@@ -27,7 +27,8 @@ from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
 from domain.access import Permission
 from domain.errors import DomainError, NotFound
 
-__all__ = ["Progress", "Task", "TaskHandler", "TaskRegistry", "run_job", "start_job"]
+__all__ = ["Progress", "Task", "TaskHandler", "TaskRegistry", "job_status", "run_job",
+           "start_job"]
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +139,12 @@ def _finish(job_id: str, uow_factory: Callable[[], UnitOfWork],
         if job is not None:
             change(job)
             uow.commit()
+
+
+def job_status(job_id: str, *, uow: UnitOfWork) -> Job:
+    """A job as its progress page and the API show it."""
+    with uow:
+        job = uow.jobs.get(job_id)
+    if job is None:
+        raise NotFound("ジョブが見つかりません。", code="job_not_found")
+    return job

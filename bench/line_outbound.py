@@ -115,7 +115,7 @@ def dispatch(database_url: str, base_url: str, users: list[str],
     elapsed = time.perf_counter() - started
     engine = make_engine(database_url)
     with SqlAlchemyUnitOfWork(session_factory(engine)) as uow:
-        counts = uow.outbox.count_by_status()
+        counts = uow.queries.messages.outbox_counts()
     engine.dispose()
     return len(users) / elapsed, {k.value: v for k, v in counts.items()}
 
@@ -132,7 +132,7 @@ def _drain(database_url: str, base_url: str) -> None:
                                  executor=executor)
         if not report_.handled:
             with SqlAlchemyUnitOfWork(sessions) as uow:
-                counts = uow.outbox.count_by_status()
+                counts = uow.queries.messages.outbox_counts()
             if counts.get(OutboxStatus.PENDING, 0) == 0:
                 break
             time.sleep(0.2)  # a few wait out their back-off, or another process holds them

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from application.access.actor import Actor
+from application.benefits.views import find_program
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.cash_codes import (
@@ -19,11 +20,11 @@ from application.disbursements.cash_codes import (
     refresh_cash_payouts,
 )
 from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.disbursements.repaying_application import RepayApplication, repay_application
+from application.disbursements.views import batch_page, batches
 from domain.errors import NotFound
 from domain.values import BankAccount
 from entrypoints.cli import _Context, _Group, _require_schema, pass_context
@@ -61,17 +62,11 @@ def batch() -> None:
 def batch_list(ctx: _Context, program: str | None) -> None:
     """Print id, program, method, count, total and state of each batch (newest first)."""
     container = _ready(ctx)
-    with container.uow() as uow:
-        program_id = None
-        if program is not None:
-            found = uow.programs.get(program) or uow.programs.get_by_name(program)
-            if found is None:
-                raise NotFound(f"給付金「{program}」が見つかりません。")
-            program_id = found.id
-        names = {p.id: p.name for p in uow.programs.list()}
-        rows = [(b.id, b.number, names.get(b.program_id, b.program_id), b.method.value,
-                 b.count, b.total.yen, b.state.value, b.transfer_date)
-                for b in uow.batches.list(program_id=program_id)]
+    program_id = (find_program(program, uow=container.uow()).id
+                  if program is not None else None)
+    found, names = batches(uow=container.uow(), program_id=program_id)
+    rows = [(b.id, b.number, names.get(b.program_id, b.program_id), b.method.value,
+             b.count, b.total.yen, b.state.value, b.transfer_date) for b in found]
     if not rows:
         click.echo("no batches")
         return
@@ -86,17 +81,16 @@ def batch_list(ctx: _Context, program: str | None) -> None:
 def batch_show(ctx: _Context, batch_id: str) -> None:
     """A batch, its failed payments and its audit trail."""
     container = _ready(ctx)
-    with container.uow() as uow:
-        found = load_batch(uow, batch_id)
-        click.echo(f"batch {found.id} (no. {found.number}): {found.method.label} "
-                   f"{found.count}件 {found.total.format()} 振込指定日 {found.transfer_date} "
-                   f"{found.state.label}")
-        for d in uow.disbursements.in_batch(found.id):
-            if d.failure_reason:
-                click.echo(f"  failed {d.id} application {d.application_id}: {d.failure_reason}")
-        for entry in uow.payment_audit.for_batch(found.id):
-            click.echo(f"  {entry.at.isoformat()} {entry.actor} {entry.action} "
-                       f"{entry.disbursement_id or ''} {entry.detail}".rstrip())
+    page = batch_page(batch_id, uow=container.uow(), with_ledger=False)
+    found = page.batch
+    click.echo(f"batch {found.id} (no. {found.number}): {found.method.label} "
+               f"{found.count}件 {found.total.format()} 振込指定日 {found.transfer_date} "
+               f"{found.state.label}")
+    for d in page.failures:
+        click.echo(f"  failed {d.id} application {d.application_id}: {d.failure_reason}")
+    for entry in page.trail:
+        click.echo(f"  {entry.at.isoformat()} {entry.actor} {entry.action} "
+                   f"{entry.disbursement_id or ''} {entry.detail}".rstrip())
 
 
 @batch.command("create")
@@ -221,11 +215,7 @@ def batch_import_results(ctx: _Context, batch_id: str, path: str, kind: str,
 def batch_ledger(ctx: _Context, program: str) -> None:
     """Check 支払済 + 支払不能 + 支払待ち = 支給決定額 for a program (exit 1 if not)."""
     container = _ready(ctx)
-    with container.uow() as uow:
-        found = uow.programs.get(program) or uow.programs.get_by_name(program)
-    if found is None:
-        raise NotFound(f"給付金「{program}」が見つかりません。")
-    ledger = check_ledger(found.id, uow=container.uow())
+    ledger = check_ledger(find_program(program, uow=container.uow()).id, uow=container.uow())
     click.echo(f"approved {ledger.approved.yen} = paid {ledger.paid.yen} + failed "
                f"{ledger.failed.yen} + pending {ledger.pending.yen}: "
                f"{'balanced' if ledger.balanced else 'NOT balanced'}")

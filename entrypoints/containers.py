@@ -29,8 +29,6 @@ from adapters.payments.paypay import PayPayGateway
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
-from adapters.persistence.figures import SqlTownFigures
-from adapters.persistence.resident_records import SqlResidentRecords
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
 from adapters.system import SystemClock, TimeOrderedIds
@@ -226,8 +224,6 @@ class Container(containers.DeclarativeContainer):
 
     # Staff UI: one-time codes for the second factor.
     one_time_codes = providers.Singleton(PyOtpCodes)
-    town_figures = providers.Factory(SqlTownFigures, engine)
-    resident_records = providers.Factory(SqlResidentRecords, engine)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -15,15 +15,15 @@ from application.handlers import message_bus
 from application.jobs import Job
 from application.messagebus import MessageBus
 from application.messaging.telling import ContactPolicy, Telling
-from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.outbox import InboxEvent, OutboxMessage
 from application.ports.payouts import TransferLine
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
-from domain.batches import BatchState, PaymentAuditEntry, PaymentBatch
+from domain.batches import PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.cash_payouts import CashPayout, CashPayoutState
-from domain.certificates import CertificateRequest, IssueState, PaymentState
+from domain.certificates import CertificateRequest, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
@@ -31,7 +31,7 @@ from domain.households import Household, HouseholdHead
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
 from domain.values import JST
-from domain.verifications import IdentityVerification, VerificationStatus
+from tests.fake_queries import FakeQueries
 
 
 class FakeClock:
@@ -106,11 +106,6 @@ class FakeResidents(_FakeRepository):
         return {n: r.household_number for n, r in self.by_numbers(resident_numbers).items()
                 if r.household_number}
 
-    def first(self, count: int, *, prefix: str = "") -> list[Resident]:
-        found = [r for r in self._store.values()
-                 if r.resident_number and r.resident_number.startswith(prefix)]
-        return sorted(found, key=lambda r: r.resident_number)[:count]
-
     def numbers_in_registry(self) -> list[str]:
         return [r.resident_number for r in self._store.values()
                 if r.resident_number and r.registry_status is not RegistryStatus.REMOVED]
@@ -150,8 +145,6 @@ class FakePrograms(_FakeRepository):
     def get_by_name(self, name: str) -> BenefitProgram | None:
         return self._first(name=name)
 
-    def list(self) -> Sequence[BenefitProgram]:
-        return list(self._store.values())
 
 
 class FakeApplications(_FakeRepository):
@@ -187,24 +180,6 @@ class FakeApplications(_FakeRepository):
                       key=lambda a: a.confirmed_at or dt.datetime.min.replace(tzinfo=dt.UTC))
         return {a.household_id: a.payee_account for a in paid}
 
-    def search(self, program_id: str, *, statuses: Sequence[ApplicationStatus] = (),
-               channel: str | None = None, awaiting_account_check: bool | None = None,
-               limit: int = 100, offset: int = 0) -> list[Application]:
-        found = [a for a in self._where(program_id=program_id)
-                 if (not statuses or a.status in statuses)
-                 and (channel is None or a.channel == channel)
-                 and (awaiting_account_check is None
-                      or a.awaits_account_check == awaiting_account_check)]
-        return sorted(found, key=lambda a: a.id)[offset:offset + limit]
-
-    def count_by_status(self, program_id: str) -> dict[ApplicationStatus, int]:
-        counts: dict[ApplicationStatus, int] = {}
-        for a in self._where(program_id=program_id):
-            counts[a.status] = counts.get(a.status, 0) + 1
-        return counts
-
-    def notice_outcomes(self, program_id: str) -> dict[str, int]:
-        return {}  # the outbox is another table here; the SQL repository joins them
 
 
 class FakeEligibility(_FakeRepository):
@@ -214,9 +189,6 @@ class FakeEligibility(_FakeRepository):
         wanted = set(household_ids)
         return {e.household_id for e in self._where(program_id=program_id)
                 if e.household_id in wanted}
-
-    def count_for(self, program_id: str) -> int:
-        return len(self._where(program_id=program_id))
 
     def contains(self, program_id: str, household_id: str) -> bool:
         return self._first(program_id=program_id, household_id=household_id) is not None
@@ -234,9 +206,7 @@ class FakeAttachments(_FakeRepository):
 
 
 class FakeCampaigns(_FakeRepository):
-    def for_program(self, program_id: str) -> list[Any]:
-        return sorted(self._where(program_id=program_id), key=lambda c: c.started_at,
-                      reverse=True)
+    pass
 
 
 class FakeDisbursements(_FakeRepository):
@@ -301,19 +271,10 @@ class FakeDisbursements(_FakeRepository):
                 moved += 1
         return moved
 
-    def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Any]]:
-        for d in self._store.values():
-            if self._program_of(d) == program_id:
-                yield d.application_id, d.status, d.amount
 
 
 class FakeBatches(_FakeRepository):
     unique = ("number",)
-
-    def list(self, *, program_id: str | None = None, limit: int = 200) -> list[PaymentBatch]:
-        found = [b for b in self._store.values()
-                 if program_id is None or b.program_id == program_id]
-        return sorted(found, key=lambda b: -b.number)[:limit]
 
     def get_by_number(self, number: int) -> PaymentBatch | None:
         return self._first(number=number)
@@ -321,17 +282,10 @@ class FakeBatches(_FakeRepository):
     def next_number(self) -> int:
         return max((b.number for b in self._store.values()), default=0) + 1
 
-    def open_for(self, program_id: str) -> list[PaymentBatch]:
-        return [b for b in self._store.values() if b.program_id == program_id
-                and b.state in {BatchState.DRAFT, BatchState.APPROVED, BatchState.EXPORTED}]
 
 
 class FakePaymentAudit(_FakeRepository):
-    def for_batch(self, batch_id: str) -> list[PaymentAuditEntry]:
-        return sorted(self._where(batch_id=batch_id), key=lambda e: (e.at, e.id))
-
-    def for_disbursement(self, disbursement_id: str) -> list[PaymentAuditEntry]:
-        return sorted(self._where(disbursement_id=disbursement_id), key=lambda e: (e.at, e.id))
+    pass
 
 
 class FakeCashPayouts(_FakeRepository):
@@ -341,20 +295,11 @@ class FakeCashPayouts(_FakeRepository):
         found = [p for p in self._store.values() if p.state is CashPayoutState.ISSUED]
         return sorted(found, key=lambda p: (p.expires_at, p.id))[:limit]
 
-    def for_disbursement(self, disbursement_id: str) -> list[CashPayout]:
-        return sorted(self._where(disbursement_id=disbursement_id), key=lambda p: p.attempt)
 
 
 class FakeCertificateRequests(_FakeRepository):
     def get_by_payment_reference(self, reference: str) -> CertificateRequest | None:
         return self._first(payment_reference=reference)
-
-    def queue(self, *, states: Sequence[IssueState],
-              limit: int = 200) -> list[CertificateRequest]:
-        found = [r for r in self._store.values()
-                 if r.payment_state in {PaymentState.PAID, PaymentState.REFUNDED}
-                 and r.issue_state in states]
-        return sorted(found, key=lambda r: (r.paid_at, r.id))[:limit]
 
     def pending_payments(self, *, started_before: dt.datetime,
                          limit: int = 200) -> list[CertificateRequest]:
@@ -370,8 +315,6 @@ class FakeStaff(_FakeRepository):
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._first(login_id=login_id)
 
-    def list_all(self) -> list[StaffMember]:
-        return sorted(self._store.values(), key=lambda m: m.login_id)
 
 
 class FakeApiKeys(_FakeRepository):
@@ -386,9 +329,6 @@ class FakeJobs(_FakeRepository):
 
 
 class FakeOutbox(_FakeRepository):
-    def pending(self, limit: int) -> Sequence[OutboxMessage]:
-        return self._where(status=OutboxStatus.PENDING)[:limit]
-
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
 
@@ -401,11 +341,6 @@ class FakeOutbox(_FakeRepository):
         found = [m for m in self._store.values() if m.due(now=now, lease=lease)]
         return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
 
-    def count_by_status(self) -> dict[OutboxStatus, int]:
-        counts: dict[OutboxStatus, int] = {}
-        for message in self._store.values():
-            counts[message.status] = counts.get(message.status, 0) + 1
-        return counts
 
 
 class FakeChannelIdentities(_FakeRepository):
@@ -437,16 +372,7 @@ class FakeConversations(_FakeRepository):
 
 
 class FakeVerifications(_FakeRepository):
-    def with_status(self, status: VerificationStatus, *,
-                    limit: int = 100) -> list[IdentityVerification]:
-        found = [v for v in self._store.values() if v.status is status]
-        return sorted(found, key=lambda v: (v.verified_at, v.id))[:limit]
-
-    def count_by_status(self) -> dict[VerificationStatus, int]:
-        counts: dict[VerificationStatus, int] = {}
-        for v in self._store.values():
-            counts[v.status] = counts.get(v.status, 0) + 1
-        return counts
+    pass
 
 
 class FakeInbox(_FakeRepository):
@@ -507,6 +433,7 @@ class FakeUnitOfWork:
         for name, repository in _REPOSITORIES.items():
             setattr(self, name, repository(self._working[name]))
         self.disbursements.applications = self._working["applications"]
+        self.queries = FakeQueries(self._working)
         return self
 
     def __exit__(self, *args: object) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
+from adapters.persistence.queries import SqlQueries
 from adapters.persistence.repositories.benefits import (
     SqlApplicationRepository,
     SqlCampaignRepository,
@@ -87,6 +88,7 @@ class SqlAlchemyUnitOfWork:
         self.attachments = SqlAttachmentRepository(session)
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)
+        self.queries = SqlQueries(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,
             self.disbursements, self.certificate_requests, self.staff, self.api_keys,

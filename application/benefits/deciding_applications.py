@@ -41,6 +41,7 @@ class DecisionReport:
     decided: int
     notified: int
     refused: tuple[tuple[str, str], ...]  # (application id, why)
+    household_numbers: dict[str, str] = field(factory=dict)  # of the refused: id → 世帯番号
 
     def to_json(self) -> dict[str, object]:
         return {"decided": self.decided, "notified": self.notified,
@@ -59,21 +60,23 @@ def decide_applications(command: DecideApplications, *, uow_factory: Callable[[]
         raise InvalidValue("不支給の理由を入力してください。")
     decided = notified = 0
     refused: list[tuple[str, str]] = []
+    numbers: dict[str, str] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         try:
             d, n, r = _decide_chunk(command, chunk, uow=uow_factory(), clock=clock,
-                                    telling=telling)
+                                    telling=telling, numbers=numbers)
         except ConcurrentUpdate:
             refused += [(i, "ほかの職員が同時に更新しました。読み込み直してください。")
                         for i in chunk]
             continue
         decided, notified, refused = decided + d, notified + n, refused + r
-    return DecisionReport(decided, notified, tuple(refused))
+    return DecisionReport(decided, notified, tuple(refused), numbers)
 
 
 def _decide_chunk(command: DecideApplications, chunk: Sequence[str], *, uow: UnitOfWork,
-                  clock: Clock, telling: Telling) -> tuple[int, int, list[tuple[str, str]]]:
+                  clock: Clock, telling: Telling,
+                  numbers: dict[str, str]) -> tuple[int, int, list[tuple[str, str]]]:
     refused: list[tuple[str, str]] = []
     decided = []
     now = clock.now()
@@ -97,6 +100,10 @@ def _decide_chunk(command: DecideApplications, chunk: Sequence[str], *, uow: Uni
                 refused.append((application_id, error.message))
                 continue
             decided.append(application)
+        mine = [found[i] for i, _ in refused if i in found and found[i].program_id == program.id]
+        households = uow.households.heads([a.household_id for a in mine])
+        numbers.update({a.id: households[a.household_id].household_number for a in mine
+                        if a.household_id in households})
         # who the notices reach, by the same policy the notice handler follows (the rest: post)
         notified = sum(1 for a in decided if telling.household_recipients(uow, a.household_id))
         if decided:

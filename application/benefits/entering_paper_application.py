@@ -43,7 +43,7 @@ def _method(value: str) -> PayoutMethod:
 
 
 def enter_paper_application(command: EnterPaperApplication, *, uow: UnitOfWork,
-                            ids: IdGenerator, clock: Clock) -> str:
+                            ids: IdGenerator, clock: Clock) -> Application:
     command.actor.ensure(Permission.HANDLE_APPLICATIONS, "紙の申請を入力")
     method = _method(command.payout_method)
     account = None
@@ -83,4 +83,4 @@ def enter_paper_application(command: EnterPaperApplication, *, uow: UnitOfWork,
         except (DuplicateError, ConcurrentUpdate):
             raise IllegalTransition("この世帯の申請は、いま別の方法で受け付けられました"
                                     "（1世帯1回）。", code="already_confirmed") from None
-    return application.id
+    return application

@@ -54,5 +54,5 @@ def reach_of(household_ids: Sequence[str], *, uow: UnitOfWork) -> list[ReachedHo
 
 def split(program_id: str, *, uow: UnitOfWork) -> Reach:
     with uow:
-        eligible, reachable = uow.eligibility.reach_counts(program_id, CHANNEL)
+        eligible, reachable = uow.queries.benefits.reach_counts(program_id, CHANNEL)
     return Reach(eligible=eligible, reachable=reachable, postal=eligible - reachable)

@@ -117,7 +117,7 @@ def send_campaign(program_id: str, *, uow_factory: Callable[[], UnitOfWork], ids
     """The job: page through the list; each page is one transaction."""
     with uow_factory() as uow:
         _sendable(uow.programs.get(program_id), clock.now())
-        total = uow.eligibility.count_for(program_id)
+        total = uow.queries.benefits.eligible_count(program_id)
     counts = {"sent": 0, "already_notified": 0, "postal": 0}
     after, done = "", 0
     while True:

@@ -14,6 +14,7 @@ from application.audit.recording import record
 from application.keeping_attachment import keep_attachment
 from application.ports.attachments import AttachmentSource
 from application.ports.clock import Clock, IdGenerator
+from application.ports.queries import ApplicationFilter
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
@@ -21,21 +22,11 @@ from domain.errors import NotFound
 
 __all__ = [
     "ApplicationFile",
-    "ApplicationFilter",
     "ApplicationList",
     "list_applications",
     "view_application",
     "view_passbook",
 ]
-
-
-@frozen
-class ApplicationFilter:
-    statuses: tuple[ApplicationStatus, ...] = field(default=(), converter=tuple)
-    channel: str | None = None
-    awaiting_account_check: bool | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 @frozen
@@ -58,12 +49,9 @@ def list_applications(program_id: str, wanted: ApplicationFilter, *, actor: Acto
     with uow:
         if uow.programs.get(program_id) is None:
             raise NotFound("給付金が見つかりません。")
-        found = list(uow.applications.search(
-            program_id, statuses=wanted.statuses, channel=wanted.channel,
-            awaiting_account_check=wanted.awaiting_account_check, limit=wanted.limit,
-            offset=wanted.offset))
+        found = list(uow.queries.benefits.applications(program_id, wanted))
         households = uow.households.by_ids([a.household_id for a in found])
-        counts = uow.applications.count_by_status(program_id)
+        counts = uow.queries.benefits.application_counts(program_id)
         record(uow, actor, "application.list", "program", program_id, at=clock.now(),
                shown=len(found))
         uow.commit()

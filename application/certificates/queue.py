@@ -34,7 +34,7 @@ def list_queue(*, uow: UnitOfWork, states: Sequence[IssueState] = QUEUE_STATES,
                limit: int = 200) -> list[CertificateRequest]:
     """Paid (or refunded) requests in these states, the longest-waiting first."""
     with uow:
-        return list(uow.certificate_requests.queue(states=states, limit=limit))
+        return list(uow.queries.certificates.queue(states=states, limit=limit))
 
 
 def request_file(request_id: str, *, actor: Actor, uow: UnitOfWork, clock: Clock,

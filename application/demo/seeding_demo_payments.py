@@ -40,7 +40,7 @@ def seed_demo_payments(*, program_name: str, worker_login: str, approver_login: 
         approver = uow.staff.get_by_login_id(approver_login)
         if program is None or worker is None or approver is None:
             return created
-        if uow.batches.list(program_id=program.id, limit=1):
+        if uow.queries.payments.batches(program_id=program.id, limit=1):
             return created
         synthetic = list(generate_households(DEMO_PAYEES, seed=seed))
         households = uow.households.by_numbers([s.household_number for s in synthetic])

@@ -11,7 +11,7 @@ from domain.disbursements import DisbursementStatus
 from domain.errors import NotFound
 from domain.values import Money
 
-__all__ = ["Ledger", "check_ledger"]
+__all__ = ["Ledger", "check_ledger", "ledger_of"]
 
 A, D = ApplicationStatus, DisbursementStatus
 _DECIDED = {A.APPROVED, A.PAID, A.PAYMENT_FAILED}
@@ -35,46 +35,51 @@ class Ledger:
 
 def check_ledger(program_id: str, *, uow: UnitOfWork) -> Ledger:
     with uow:
-        if uow.programs.get(program_id) is None:
-            raise NotFound("給付金が見つかりません。")
-        payments: dict[str, list[tuple[DisbursementStatus, Money]]] = {}
-        for application_id, status, amount in uow.disbursements.ledger_rows(program_id):
-            payments.setdefault(application_id, []).append((status, amount))
-        approved = paid = failed = pending = 0
-        problems: list[str] = []
-        for application in uow.applications.list_for_program(program_id):
-            mine = payments.pop(application.id, [])
-            settled = [amount for status, amount in mine if status is D.SETTLED]
-            live = [amount for status, amount in mine if status in _LIVE]
-            if application.status not in _DECIDED:
-                if settled or live:
-                    problems.append(f"申請 {application.id} は支給決定されていないのに支払が"
-                                    "あります。")
-                continue
-            owed = application.amount.yen if application.amount else 0
-            approved += owed
-            if len(settled) + len(live) > 1:
-                problems.append(f"申請 {application.id} に支払が複数あります。")
-            if application.status is A.PAID:
-                if len(settled) != 1:
-                    problems.append(f"申請 {application.id} は支払済みですが、完了した支払が"
-                                    f"{len(settled)}件です。")
-                paid += sum(a.yen for a in settled)
-            elif settled:
-                problems.append(f"申請 {application.id} の支払は完了していますが、申請が"
-                                f"「{application.status.label}」のままです。")
-                paid += sum(a.yen for a in settled)
-            elif live:
-                pending += sum(a.yen for a in live)
-            elif application.status is A.PAYMENT_FAILED:
-                failed += owed
-            else:
-                pending += owed  # approved, not yet in a batch
-            for amount in settled + live:
-                if amount.yen != owed:
-                    problems.append(f"申請 {application.id} の支払額 {amount.yen:,}円 が支給額 "
-                                    f"{owed:,}円 と異なります。")
-        for application_id in payments:
-            problems.append(f"支払の申請 {application_id} がこの給付金にありません。")
+        return ledger_of(program_id, uow)
+
+
+def ledger_of(program_id: str, uow: UnitOfWork) -> Ledger:
+    """Inside `with uow:`."""
+    if uow.programs.get(program_id) is None:
+        raise NotFound("給付金が見つかりません。")
+    payments: dict[str, list[tuple[DisbursementStatus, Money]]] = {}
+    for application_id, status, amount in uow.queries.payments.ledger_rows(program_id):
+        payments.setdefault(application_id, []).append((status, amount))
+    approved = paid = failed = pending = 0
+    problems: list[str] = []
+    for application in uow.applications.list_for_program(program_id):
+        mine = payments.pop(application.id, [])
+        settled = [amount for status, amount in mine if status is D.SETTLED]
+        live = [amount for status, amount in mine if status in _LIVE]
+        if application.status not in _DECIDED:
+            if settled or live:
+                problems.append(f"申請 {application.id} は支給決定されていないのに支払が"
+                                "あります。")
+            continue
+        owed = application.amount.yen if application.amount else 0
+        approved += owed
+        if len(settled) + len(live) > 1:
+            problems.append(f"申請 {application.id} に支払が複数あります。")
+        if application.status is A.PAID:
+            if len(settled) != 1:
+                problems.append(f"申請 {application.id} は支払済みですが、完了した支払が"
+                                f"{len(settled)}件です。")
+            paid += sum(a.yen for a in settled)
+        elif settled:
+            problems.append(f"申請 {application.id} の支払は完了していますが、申請が"
+                            f"「{application.status.label}」のままです。")
+            paid += sum(a.yen for a in settled)
+        elif live:
+            pending += sum(a.yen for a in live)
+        elif application.status is A.PAYMENT_FAILED:
+            failed += owed
+        else:
+            pending += owed  # approved, not yet in a batch
+        for amount in settled + live:
+            if amount.yen != owed:
+                problems.append(f"申請 {application.id} の支払額 {amount.yen:,}円 が支給額 "
+                                f"{owed:,}円 と異なります。")
+    for application_id in payments:
+        problems.append(f"支払の申請 {application_id} がこの給付金にありません。")
     return Ledger(program_id=program_id, approved=Money(approved), paid=Money(paid),
                   failed=Money(failed), pending=Money(pending), discrepancies=problems)

@@ -4,6 +4,7 @@ from typing import Protocol, Self
 
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
+from application.ports.queries import Queries
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
@@ -50,6 +51,7 @@ class UnitOfWork(Protocol):
     cash_payouts: r.CashPayoutRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
+    queries: Queries  # the read side, in this transaction
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *args: object) -> None: ...

@@ -11,7 +11,7 @@ from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
-from domain.errors import IllegalTransition, NotFound
+from domain.errors import IllegalTransition, InvalidValue, NotFound
 from domain.residents import Verification
 from domain.verifications import IdentityVerification, VerificationStatus
 
@@ -39,6 +39,8 @@ def decide_verification(command: DecideVerification, *, uow: UnitOfWork,
                                     code="already_decided")
         identity = uow.channel_identities.get(verification.identity_id)
         if command.link_to is not None:
+            if command.link_to not in verification.candidate_ids:
+                raise InvalidValue("候補にない住民とは照合できません。", code="not_a_candidate")
             resident = uow.residents.get(command.link_to)
             if resident is None:
                 raise NotFound("住民が見つかりません。")

@@ -54,7 +54,7 @@ def list_verifications(status: VerificationStatus, *, actor: Actor, uow: UnitOfW
     """Verifications in `status`, each with its candidates (for an integrator's review)."""
     actor.ensure(Permission.REVIEW_VERIFICATIONS, "本人確認を閲覧")
     with uow:
-        found = _files(list(uow.verifications.with_status(status, limit=LIMIT)), uow)
+        found = _files(list(uow.queries.residents.verifications(status, limit=LIMIT)), uow)
         record(uow, actor, "verification.list", "verification", at=clock.now(),
                shown=len(found), status=status.value)
         uow.commit()

@@ -11,6 +11,7 @@ import logging
 from flask import Blueprint, abort, render_template, request
 
 from application.residents.registering_verification import register_verification
+from application.residents.views import test_people
 from domain.errors import DomainError
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public
@@ -87,16 +88,7 @@ def _registered(verified):  # type: ignore[no-untyped-def]
 def _test_people() -> list[dict[str, str]]:
     """A few people of the synthetic demo registry (their numbers start with the demo prefix;
     a real registry's never do), to fill the form in one tap."""
-    services = container()
-    people = []
-    with services.uow() as uow:
-        for resident in uow.residents.first(TEST_PEOPLE, prefix=DEMO_PREFIX):
-            if resident.facts is None:
-                continue
-            facts = resident.facts
-            people.append({
-                "name": facts.name.name, "kana": facts.name.kana or "",
-                "address": facts.address.text, "postal_code": facts.address.postal_code or "",
-                "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.value,
-            })
-    return people
+    return [{"name": facts.name.name, "kana": facts.name.kana or "",
+             "address": facts.address.text, "postal_code": facts.address.postal_code or "",
+             "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.value}
+            for facts in test_people(TEST_PEOPLE, prefix=DEMO_PREFIX, uow=container().uow())]

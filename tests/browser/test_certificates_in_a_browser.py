@@ -25,7 +25,7 @@ def _paid_request(container: Container) -> str:
                    keyer=container.match_keyer())
     now = container.clock().now()
     with container.uow() as uow:
-        person = uow.residents.first(1)[0]
+        person = uow.queries.residents.first_residents(1)[0]
         person.verify(person.facts, Verification(subject="s", provider="dev_card",
                                                  assurance="test", verified_at=now))
         uow.certificate_requests.add(CertificateRequest(

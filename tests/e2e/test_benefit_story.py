@@ -57,7 +57,7 @@ def _heads(container: Container) -> list[tuple[str, Any]]:
     """(household number, head resident) of the seeded households, in number order."""
     with container.uow() as uow:
         rows = []
-        for resident in uow.residents.first(200):
+        for resident in uow.queries.residents.first_residents(200):
             household = uow.households.get_by_number(resident.household_number or "")
             if household is not None and household.head_resident_id == resident.id:
                 rows.append((household.household_number, resident))

@@ -109,7 +109,7 @@ def test_a_cancelled_payment_leaves_the_request_unpaid_and_the_resident_can_pay_
     assert "取り消されました" in notice["altText"] or "取り消されました" in json.dumps(
         notice, ensure_ascii=False)
     with stack.container.uow() as uow:  # nothing paid: nothing for staff
-        assert list(uow.certificate_requests.queue(states=list(IssueState))) == []
+        assert list(uow.queries.certificates.queue(states=list(IssueState))) == []
     again = _pay_on_the_fake_page(_card_buttons(notice)["支払う（710円）"]["uri"])
     assert "お支払いを確認しました" in again.text
 
@@ -190,7 +190,7 @@ def test_the_fee_is_paid_through_a_real_adapter_and_read_back_from_the_provider(
     assert "お支払いを確認しました" in stack.texts(user)[-1]
     assert server.refused == []
     with stack.container.uow() as uow:
-        [request] = uow.certificate_requests.queue(states=[IssueState.WAITING])
+        [request] = uow.queries.certificates.queue(states=[IssueState.WAITING])
         assert request.payment_provider == provider and request.payment_id
 
 
@@ -219,7 +219,7 @@ def test_staff_work_the_queue_on_the_staff_pages_and_each_look_is_audited(
 
     listing = client.get("/staff/certificates/").get_data(as_text=True)
     with stack.container.uow() as uow:
-        [request] = uow.certificate_requests.queue(states=[IssueState.WAITING])
+        [request] = uow.queries.certificates.queue(states=[IssueState.WAITING])
     assert "住民票の写し" in listing and "710円" in listing
     page = client.get(f"/staff/certificates/{request.id}")
     assert page.status_code == 200 and person.facts.name.name in page.get_data(as_text=True)
@@ -261,7 +261,7 @@ def test_an_approver_rejects_on_the_staff_page_and_a_missing_reason_changes_noth
     client = create_app(stack.container).test_client()
     sign_in(client, "kacho1")
     with stack.container.uow() as uow:
-        [request] = uow.certificate_requests.queue(states=[IssueState.WAITING])
+        [request] = uow.queries.certificates.queue(states=[IssueState.WAITING])
 
     blank = client.post(f"/staff/certificates/{request.id}/reject",
                         data={"csrf_token": token(client), "reason": " "},

@@ -46,7 +46,7 @@ def test_a_resident_adds_the_account_and_completes_a_dialog(stack: Stack) -> Non
     with stack.container.uow() as uow:
         identity = uow.channel_identities.get_by_address("line", user)
         assert uow.conversations.current_for(identity.id) is None  # completed
-        counts = uow.outbox.count_by_status()
+        counts = uow.queries.messages.outbox_counts()
     assert counts == {OutboxStatus.SENT: 8}  # one reply for each of the 8 things they did
 
 
@@ -156,7 +156,7 @@ def test_a_message_to_a_following_resident_is_pushed_once_despite_server_errors(
     for _ in range(20):  # a message that failed five times in a row waits out a back-off
         stack.container.outbox_notifier().wake()
         with stack.container.uow() as uow:
-            waiting = [m for m in uow.outbox.pending(100)]
+            waiting = [m for m in uow.queries.messages.pending(100)]
             if not waiting:
                 break
             for message in waiting:

@@ -48,7 +48,7 @@ def _post(url: str, form: dict[str, str]) -> tuple[int, str]:
 
 def _registry_person(container: Container) -> Any:
     with container.uow() as uow:
-        return uow.residents.first(1)[0]
+        return uow.queries.residents.first_residents(1)[0]
 
 
 def _card_form(url: str, facts: Any, **changes: str) -> dict[str, str]:
@@ -157,7 +157,7 @@ def test_someone_not_in_the_registry_is_never_linked(stack: Stack, api_key: Any)
 
     with stack.container.uow() as uow:
         assert uow.channel_identities.get_by_address("line", user).resident_id is None
-        [record] = uow.verifications.with_status(VerificationStatus.UNMATCHED)
+        [record] = uow.queries.residents.verifications(VerificationStatus.UNMATCHED)
         assert record.resident_id is None
 
 
@@ -212,7 +212,7 @@ def test_a_person_already_verified_from_one_account_is_not_linked_to_another(
     with stack.container.uow() as uow:
         assert uow.channel_identities.get_by_address("line", first).resident_id == person.id
         assert uow.channel_identities.get_by_address("line", second).resident_id is None
-        [held] = uow.verifications.with_status(VerificationStatus.REVIEW)
+        [held] = uow.queries.residents.verifications(VerificationStatus.REVIEW)
         assert "別のLINEアカウント" in held.reason
 
 
@@ -227,7 +227,7 @@ def test_two_staff_deciding_the_same_verification_at_once_cannot_both_win(
     url = _verify_url(stack, user)
     _post(url.split("?")[0], _card_form(url, person.facts, address="見本県見本町栄町9丁目9番9号"))
     with stack.container.uow() as uow:
-        [held] = uow.verifications.with_status(VerificationStatus.REVIEW)
+        [held] = uow.queries.residents.verifications(VerificationStatus.REVIEW)
     now = stack.container.clock().now()
     one, other = stack.container.uow(), stack.container.uow()
 

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from application.attachments import StoredAttachment
 from application.ports.audit import AuditQuery
+from application.ports.queries import ApplicationFilter
 from domain.benefits import ApplicationStatus
 from domain.channels import ChannelIdentity
 from domain.residents import VerificationState
@@ -98,7 +99,7 @@ def actions(container: Container, **query: str) -> list[str]:
 
 def applications_of(container: Container, program_id: str) -> dict[str, ApplicationStatus]:
     with container.uow() as uow:
-        found = uow.applications.search(program_id, limit=100)
+        found = uow.queries.benefits.applications(program_id, ApplicationFilter(limit=100))
         households = uow.households.by_ids([a.household_id for a in found])
         return {households[a.household_id].household_number: a.status for a in found}
 
@@ -169,7 +170,7 @@ def test_a_list_with_errors_imports_nothing_when_all_or_nothing(
         as_text=True)
     assert "何も取り込んでいません" in html
     with container.uow() as uow:
-        assert uow.eligibility.count_for(program_id) == 0
+        assert uow.queries.benefits.eligible_count(program_id) == 0
 
 
 def test_paper_forms_once_per_household_bulk_decisions_and_the_postal_list(
@@ -195,7 +196,8 @@ def test_paper_forms_once_per_household_bulk_decisions_and_the_postal_list(
     assert paper(admin, program_id, "H0001").status_code == 422
 
     with container.uow() as uow:
-        ids = {a.id: a.household_id for a in uow.applications.search(program_id, limit=10)}
+        ids = {a.id: a.household_id for a in uow.queries.benefits.applications(
+            program_id, ApplicationFilter(limit=10))}
     listed = admin.get(f"{BASE}/programs/{program_id}/applications?status=confirmed")
     assert listed.get_data(as_text=True).count('name="application_ids"') == 2
 
@@ -266,7 +268,7 @@ def test_the_applications_list_filters_and_pages(
     assert "該当する申請はありません。" in admin.get(f"{listed}?channel=postal").get_data(
         as_text=True)
     with container.uow() as uow:
-        [awaiting] = uow.applications.search(program_id, limit=1)
+        [awaiting] = uow.queries.benefits.applications(program_id, ApplicationFilter(limit=1))
         awaiting.passbook_photo = "line:photo-2"
         uow.commit()
     shown = admin.get(f"{listed}?awaiting=1").get_data(as_text=True)
@@ -290,7 +292,7 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(
     response = admin.post(f"{BASE}/", data={"name": "偽の給付金", "amount": "1"})
     assert response.status_code == 400
     with container.uow() as uow:
-        assert list(uow.programs.list()) == []
+        assert list(uow.queries.benefits.programs()) == []
 
 
 def test_a_viewer_sees_programs_but_may_not_decide_or_create(
@@ -315,4 +317,4 @@ def test_a_program_the_use_case_refuses_is_shown_again_with_the_message(
     assert response.status_code == 422
     assert "支給方法を1つ以上選んでください。" in response.get_data(as_text=True)
     with container.uow() as uow:
-        assert list(uow.programs.list()) == []
+        assert list(uow.queries.benefits.programs()) == []

@@ -121,7 +121,7 @@ class Town:
 
     def outbox_count(self) -> int:
         with self.uow() as uow:
-            return sum(uow.outbox.count_by_status().values())
+            return sum(uow.queries.messages.outbox_counts().values())
 
 
 def test_a_campaign_notifies_each_reachable_household_once_even_when_run_again(
@@ -272,7 +272,7 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
     assert not refused.written
     assert [(e.row, e.column) for e in refused.errors] == [(3, None), (4, "世帯番号")]
     with town.uow() as uow:
-        assert uow.eligibility.count_for("p1") == 3
+        assert uow.queries.benefits.eligible_count("p1") == 3
     partial = import_eligibility(ImportEligibility(program_id="p1", mode="valid_rows"),
                                  rows=rows, uow_factory=town.uow, ids=town.ids,
                                  clock=town.clock)

@@ -56,7 +56,7 @@ def stored(engine: Engine) -> Engine:
 
 def test_the_queue_holds_paid_requests_the_longest_waiting_first(stored: Engine) -> None:
     with _uow(stored) as uow:
-        queue = uow.certificate_requests.queue(states=[IssueState.WAITING])
+        queue = uow.queries.certificates.queue(states=[IssueState.WAITING])
         assert [r.id for r in queue] == ["early", "late"]
         assert queue[0].items == {"続柄"} and queue[0].total == Money(710)
         assert queue[0].paid_at == NOW + dt.timedelta(minutes=5)

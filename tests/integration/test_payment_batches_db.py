@@ -156,7 +156,7 @@ def test_a_batch_goes_from_creation_to_a_balanced_ledger_on_the_database(
             ApplicationStatus.PAID] * 3 + [ApplicationStatus.PAYMENT_FAILED]
         assert uow.disbursements.status_counts_in_batch(batch.id) == {
             DisbursementStatus.SETTLED: 3, DisbursementStatus.FAILED: 1}
-        assert [e.action for e in uow.payment_audit.for_batch(batch.id)] == [
+        assert [e.action for e in uow.queries.payments.trail(batch.id)] == [
             "created", "approved", "exported", "re_exported", "results_imported", "failed",
             "partly_failed"]  # the import, then what followed from it
     ledger = check_ledger("p1", uow=_uow(engine, bus))
@@ -177,7 +177,7 @@ def test_cash_codes_are_issued_picked_up_and_reissued_on_expiry(engine: Engine) 
                      ids=ids, clock=clock, provider=provider)
     with _uow(engine) as uow:
         first, second = uow.cash_payouts.issued()
-        texts = [m.payload["messages"][0]["text"] for m in uow.outbox.pending(10)]
+        texts = [m.payload["messages"][0]["text"] for m in uow.queries.messages.pending(10)]
     assert any(first.pickup_code in t for t in texts)
 
     provider.pick_up(first.reference, first.pickup_code)
@@ -190,7 +190,7 @@ def test_cash_codes_are_issued_picked_up_and_reissued_on_expiry(engine: Engine) 
         assert (renewed.disbursement_id, renewed.attempt) == (second.disbursement_id, 2)
         assert renewed.pickup_code != second.pickup_code
         assert uow.batches.get(batch.id).state is BatchState.EXPORTED
-        assert len(uow.outbox.pending(10)) == 3
+        assert len(uow.queries.messages.pending(10)) == 3
 
     for _ in range(2):  # the 2nd and 3rd codes expire too: back to staff as failed
         clock.advance(days=8)

@@ -165,7 +165,7 @@ def test_leaving_without_commit_writes_nothing(engine: Engine) -> None:
         uow.programs.add(b.program())
 
     with _uow(engine) as uow:
-        assert uow.programs.list() == []
+        assert uow.queries.benefits.programs() == []
 
 
 def test_the_unit_of_work_hands_the_events_aggregates_recorded_to_the_bus_on_commit(

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from adapters.persistence.figures import SqlTownFigures
+from application.reporting.views import town_figures
 from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
@@ -59,7 +59,7 @@ def test_the_figures_count_friends_verified_people_applications_and_money(
         container: Container) -> None:
     _seed(container)
 
-    figures = SqlTownFigures(container.engine()).figures(today=TODAY, days=14)
+    figures = town_figures(today=TODAY, days=14, uow=container.uow())
 
     assert (figures.line_friends, figures.line_blocked) == (3, 1)
     assert (figures.residents_in_registry, figures.verified_residents) == (3, 2)
@@ -72,7 +72,7 @@ def test_the_figures_count_friends_verified_people_applications_and_money(
 
 
 def test_an_empty_town_has_zero_everywhere(container: Container) -> None:
-    figures = SqlTownFigures(container.engine()).figures(today=TODAY)
+    figures = town_figures(today=TODAY, uow=container.uow())
 
     assert figures.line_friends == figures.amount_paid_yen == figures.verified_residents == 0
     assert figures.applications_by_status == {} == figures.certificate_requests_by_state

@@ -363,7 +363,7 @@ def test_the_queue_lists_paid_requests_the_longest_waiting_first() -> None:
         uow.certificate_requests.add(unpaid)
         uow.commit()
     with world.uow() as uow:
-        queue = uow.certificate_requests.queue(states=[IssueState.WAITING])
+        queue = uow.queries.certificates.queue(states=[IssueState.WAITING])
     assert [r.id for r in queue] == ["req1", "req0"]
 
 

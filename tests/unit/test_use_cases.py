@@ -73,7 +73,7 @@ def test_a_program_with_a_name_already_used_is_refused(database: FakeDatabase) -
         create_program(_program_command(), uow=FakeUnitOfWork(database), ids=SequentialIds("b"),
                        clock=FakeClock())
     with FakeUnitOfWork(database) as uow:
-        assert len(uow.programs.list()) == 1
+        assert len(uow.queries.benefits.programs()) == 1
 
 
 @pytest.mark.parametrize("overrides, fragment", [
@@ -90,7 +90,7 @@ def test_a_program_with_bad_input_is_refused_and_nothing_is_stored(
         create_program(_program_command(**overrides), uow=FakeUnitOfWork(database),
                        ids=SequentialIds(), clock=FakeClock())
     with FakeUnitOfWork(database) as uow:
-        assert uow.programs.list() == []
+        assert uow.queries.benefits.programs() == []
 
 
 def test_a_program_is_opened_closed_and_cannot_reopen_once_withdrawn(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from adapters.persistence.repositories.base import SqlRepository
 from application.ports.payouts import TransferLine
-from domain.batches import BatchState, PaymentAuditEntry, PaymentBatch
+from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import (
     Application,
     ApplicationStatus,
@@ -123,26 +123,10 @@ class SqlDisbursementRepository(SqlRepository):
             if isinstance(obj, kind):
                 self.session.expire(obj)
 
-    def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Money]]:
-        """(application id, status, amount) of every payment of the program."""
-        rows = self.session.execute(
-            select(Disbursement.application_id, Disbursement.status, Disbursement.amount)
-            .join(Application, Application.id == Disbursement.application_id)
-            .where(Application.program_id == program_id).execution_options(yield_per=5000))
-        for row in rows:
-            yield row[0], row[1], row[2]
 
 
 class SqlBatchRepository(SqlRepository):
     model = PaymentBatch
-
-    def list(self, *, program_id: str | None = None, limit: int = 200) -> Sequence[PaymentBatch]:
-        statement = select(PaymentBatch).order_by(PaymentBatch.number.desc()).limit(limit)
-        if program_id is not None:
-            statement = statement.where(PaymentBatch.program_id == program_id)
-        found = self.session.scalars(statement).all()
-        self.tracked.update(found)
-        return found
 
     def get_by_number(self, number: int) -> PaymentBatch | None:
         return self._one(PaymentBatch.number == number)
@@ -151,28 +135,11 @@ class SqlBatchRepository(SqlRepository):
         """The next 通し番号 (the unique constraint settles two batches made at once)."""
         return (self.session.scalar(select(func.max(PaymentBatch.number))) or 0) + 1
 
-    def open_for(self, program_id: str) -> Sequence[PaymentBatch]:
-        found = self.session.scalars(
-            select(PaymentBatch).where(PaymentBatch.program_id == program_id,
-                                       PaymentBatch.state.in_([BatchState.DRAFT,
-                                                               BatchState.APPROVED,
-                                                               BatchState.EXPORTED]))).all()
-        self.tracked.update(found)
-        return found
 
 
 class SqlPaymentAuditRepository(SqlRepository):
     model = PaymentAuditEntry
 
-    def for_batch(self, batch_id: str) -> Sequence[PaymentAuditEntry]:
-        return self.session.scalars(
-            select(PaymentAuditEntry).where(PaymentAuditEntry.batch_id == batch_id)
-            .order_by(PaymentAuditEntry.at, PaymentAuditEntry.id)).all()
-
-    def for_disbursement(self, disbursement_id: str) -> Sequence[PaymentAuditEntry]:
-        return self.session.scalars(
-            select(PaymentAuditEntry).where(PaymentAuditEntry.disbursement_id == disbursement_id)
-            .order_by(PaymentAuditEntry.at, PaymentAuditEntry.id)).all()
 
 
 class SqlCashPayoutRepository(SqlRepository):
@@ -182,12 +149,5 @@ class SqlCashPayoutRepository(SqlRepository):
         found = self.session.scalars(
             select(CashPayout).where(CashPayout.state == CashPayoutState.ISSUED)
             .order_by(CashPayout.expires_at, CashPayout.id).limit(limit)).all()
-        self.tracked.update(found)
-        return found
-
-    def for_disbursement(self, disbursement_id: str) -> Sequence[CashPayout]:
-        found = self.session.scalars(
-            select(CashPayout).where(CashPayout.disbursement_id == disbursement_id)
-            .order_by(CashPayout.attempt)).all()
         self.tracked.update(found)
         return found

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
@@ -28,12 +28,6 @@ __all__ = [
 
 class SqlOutboxRepository(SqlRepository):
     model = OutboxMessage
-
-    def pending(self, limit: int) -> Sequence[OutboxMessage]:
-        return self.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
-            .order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
-        ).all()
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:
@@ -61,10 +55,6 @@ class SqlOutboxRepository(SqlRepository):
         self.tracked.update(found)
         return {message.id: message for message in found}
 
-    def count_by_status(self) -> dict[OutboxStatus, int]:
-        rows = self.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-        return dict(rows)  # type: ignore[arg-type]
 
 
 class SqlChannelIdentityRepository(SqlRepository):

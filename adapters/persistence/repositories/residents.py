@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from adapters.persistence.orm.residents import households, residents
 from adapters.persistence.repositories.base import SqlRepository
 from domain.households import Household, HouseholdHead
 from domain.residents import RegistryStatus, Resident
-from domain.verifications import IdentityVerification, VerificationStatus
+from domain.verifications import IdentityVerification
 
 __all__ = ["SqlHouseholdRepository", "SqlResidentRepository", "SqlVerificationRepository"]
 
@@ -35,14 +35,6 @@ class SqlResidentRepository(SqlRepository):
             .where(residents.c.resident_number.in_(list(resident_numbers)),
                    residents.c.household_number.is_not(None))).all()
         return dict(rows)  # type: ignore[arg-type]
-
-    def first(self, count: int, *, prefix: str = "") -> Sequence[Resident]:
-        """The first residents by resident number (for a development page's test people)."""
-        found = self.session.scalars(
-            select(Resident).where(Resident.resident_number.like(f"{prefix}%"))
-            .order_by(Resident.resident_number).limit(count)).all()
-        self.tracked.update(found)
-        return found
 
     def by_numbers(self, numbers: Sequence[str]) -> dict[str, Resident]:
         found = self.session.scalars(
@@ -113,18 +105,3 @@ class SqlHouseholdRepository(SqlRepository):
 
 class SqlVerificationRepository(SqlRepository):
     model = IdentityVerification
-
-    def with_status(self, status: VerificationStatus, *,
-                    limit: int = 100) -> Sequence[IdentityVerification]:
-        found = self.session.scalars(
-            select(IdentityVerification).where(IdentityVerification.status == status)
-            .order_by(IdentityVerification.verified_at, IdentityVerification.id).limit(limit)
-        ).all()
-        self.tracked.update(found)
-        return found
-
-    def count_by_status(self) -> dict[VerificationStatus, int]:
-        rows = self.session.execute(
-            select(IdentityVerification.status, func.count())
-            .group_by(IdentityVerification.status)).all()
-        return dict(rows)  # type: ignore[arg-type]

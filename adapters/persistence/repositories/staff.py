@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy import select
-
 from adapters.persistence.repositories.base import SqlRepository
 from domain.access import ApiKey
 from domain.staff import StaffMember
@@ -20,10 +16,6 @@ class SqlStaffRepository(SqlRepository):
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._one(StaffMember.login_id == login_id)
 
-    def list_all(self) -> Sequence[StaffMember]:
-        found = self.session.scalars(select(StaffMember).order_by(StaffMember.login_id)).all()
-        self.tracked.update(found)
-        return found
 
 
 class SqlApiKeyRepository(SqlRepository):

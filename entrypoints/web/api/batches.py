@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, send_file, url_for
 
+from application.disbursements import views as payment_views
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
@@ -47,10 +47,9 @@ def _batch_json(batch: PaymentBatch) -> dict[str, Any]:
 @api_batches.get("/batches")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def list_batches():  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        batches = [_batch_json(b) for b in uow.batches.list(
-            program_id=request.args.get("program_id"))]
-    return jsonify({"batches": batches})
+    found, _ = payment_views.batches(uow=container().uow(),
+                                     program_id=request.args.get("program_id"))
+    return jsonify({"batches": [_batch_json(b) for b in found]})
 
 
 @api_batches.post("/batches")
@@ -81,12 +80,10 @@ def create_batch_view():  # type: ignore[no-untyped-def]
 @api_batches.get("/batches/<batch_id>")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def get_batch(batch_id: str):  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        batch = load_batch(uow, batch_id)
-        audit = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                  "disbursement_id": e.disbursement_id, "detail": e.detail}
-                 for e in uow.payment_audit.for_batch(batch.id)]
-        return jsonify({**_batch_json(batch), "audit": audit})
+    page = payment_views.batch_page(batch_id, uow=container().uow(), with_ledger=False)
+    audit = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+              "disbursement_id": e.disbursement_id, "detail": e.detail} for e in page.trail]
+    return jsonify({**_batch_json(page.batch), "audit": audit})
 
 
 @api_batches.post("/batches/<batch_id>/approval")

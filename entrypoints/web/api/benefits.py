@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from application.benefits import viewing_applications
+from application.benefits import views as benefit_views
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
 from application.benefits.entering_paper_application import (
@@ -20,15 +21,14 @@ from application.benefits.entering_paper_application import (
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, start_campaign
 from application.benefits.viewing_applications import (
-    ApplicationFilter,
     view_application,
     view_passbook,
 )
 from application.jobs import Job
-from application.tasks import start_job
+from application.ports.queries import ApplicationFilter
+from application.tasks import job_status, start_job
 from domain.access import Permission
 from domain.benefits import Application, ApplicationStatus, Campaign
-from domain.errors import NotFound
 from domain.values import JST
 from entrypoints.tasks import IMPORT_ELIGIBILITY
 from entrypoints.web.access import requires_api_permission
@@ -46,9 +46,7 @@ MAX_PAGE = 500
 
 
 def _program_or_404(program_id: str) -> None:
-    with container().uow() as uow:
-        if uow.programs.get(program_id) is None:
-            raise NotFound("給付金が見つかりません。")
+    benefit_views.program(program_id, uow=container().uow())
 
 
 @api_v1_benefits.post("/programs/<program_id>/eligibility")
@@ -73,9 +71,7 @@ def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
                        uow=services.uow(), queue=services.task_queue(),
                        registry=services.task_registry(), ids=services.ids(),
                        clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
-    with services.uow() as uow:
-        job = uow.jobs.get(job_id)
-        response = jsonify(job_json(job))
+    response = jsonify(job_json(job_status(job_id, uow=services.uow())))
     response.status_code = 202
     return response
 
@@ -103,8 +99,7 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
                               queue=services.task_queue(), ids=services.ids(),
                               clock=services.clock(), banks=services.bank_master())
-    with services.uow() as uow:
-        response = jsonify(_campaign_json(campaign, uow.jobs.get(campaign.job_id)))
+    response = jsonify(_campaign_json(campaign, job_status(campaign.job_id, uow=services.uow())))
     response.status_code = 202
     return response
 
@@ -112,12 +107,9 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1_benefits.get("/programs/<program_id>/campaigns")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def list_campaigns(program_id: str):  # type: ignore[no-untyped-def]
-    _program_or_404(program_id)
-    with container().uow() as uow:
-        campaigns = [_campaign_json(c, uow.jobs.get(c.job_id))
-                     for c in uow.campaigns.for_program(program_id)]
-        outcomes = uow.applications.notice_outcomes(program_id)
-    return jsonify({"campaigns": campaigns, "notice_outcomes": outcomes})
+    runs, outcomes = benefit_views.campaigns(program_id, uow=container().uow())
+    return jsonify({"campaigns": [_campaign_json(run.campaign, run.job) for run in runs],
+                    "notice_outcomes": outcomes})
 
 
 def _campaign_json(campaign: Campaign, job: Job | None) -> dict[str, Any]:
@@ -222,7 +214,7 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
                                                                      tzinfo=JST)
     account = field(body, "account", dict, required=False) or {}
     services = container()
-    application_id = enter_paper_application(
+    application = enter_paper_application(
         EnterPaperApplication(
             program_id=program_id,
             household_number=field(body, "household_number", str),
@@ -234,8 +226,7 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
             account_number=str(account.get("number", "")),
             holder_kana=str(account.get("holder_kana", ""))),
         uow=services.uow(), ids=services.ids(), clock=services.clock())
-    with services.uow() as uow:
-        response = jsonify(_application_json(uow.applications.get(application_id)))
+    response = jsonify(_application_json(application))
     response.status_code = 201
     return response
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from application.benefits import views as benefit_views
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
@@ -15,9 +16,9 @@ from application.benefits.creating_program import CreateProgram, create_program
 from application.residents import reviewing_verifications
 from application.residents.deciding_verification import DecideVerification, decide_verification
 from application.residents.reviewing_verifications import VerificationFile
+from application.tasks import job_status
 from domain.access import Permission
 from domain.benefits import BenefitProgram
-from domain.errors import NotFound
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
@@ -41,9 +42,8 @@ def openapi():  # type: ignore[no-untyped-def]
 @api_v1.get("/programs")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def list_programs():  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        programs = [_program_json(p) for p in uow.programs.list()]
-    return jsonify({"programs": programs})
+    return jsonify({"programs": [_program_json(p)
+                                 for p in benefit_views.programs(uow=container().uow())]})
 
 
 @api_v1.post("/programs")
@@ -65,9 +65,7 @@ def create_program_view():  # type: ignore[no-untyped-def]
     services = container()
     program_id = create_program(command, uow=services.uow(), ids=services.ids(),
                                 clock=services.clock())
-    with services.uow() as uow:
-        program = uow.programs.get(program_id)
-        response = jsonify(_program_json(program))
+    response = jsonify(_program_json(benefit_views.program(program_id, uow=services.uow())))
     response.status_code = 201
     response.headers["Location"] = url_for("api_v1.get_program", program_id=program_id)
     return response
@@ -76,11 +74,7 @@ def create_program_view():  # type: ignore[no-untyped-def]
 @api_v1.get("/programs/<program_id>")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def get_program(program_id: str):  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        program = uow.programs.get(program_id)
-        if program is None:
-            raise NotFound("給付金が見つかりません。")
-        return jsonify(_program_json(program))
+    return jsonify(_program_json(benefit_views.program(program_id, uow=container().uow())))
 
 
 @api_v1.post("/programs/<program_id>/status")
@@ -97,11 +91,7 @@ def change_program_status_view(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1.get("/jobs/<job_id>")
 @requires_api_permission(Permission.VIEW_JOBS)
 def get_job(job_id: str):  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        job = uow.jobs.get(job_id)
-        if job is None:
-            raise NotFound("ジョブが見つかりません。")
-        return jsonify(job_json(job))
+    return jsonify(job_json(job_status(job_id, uow=container().uow())))
 
 
 @api_v1.get("/verifications")

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from application.access.actor import Actor
+from application.staff.views import active_member
 from domain.access import ROLE_PERMISSIONS, Permission, allows
 from domain.staff import StaffMember
 from entrypoints.web.services import container
@@ -67,9 +68,8 @@ def _current_staff() -> tuple[StaffMember | None, str]:
     if now - session.get(_SEEN, 0) > idle or now - session.get(_SIGNED_IN, 0) > longest:
         sign_out_session()
         return None, "expired"
-    with container().uow() as uow:
-        member = uow.staff.get(staff_id)
-    if member is None or not member.active:
+    member = active_member(staff_id, uow=container().uow())
+    if member is None:
         sign_out_session()
         return None, ""
     session[_SEEN] = now

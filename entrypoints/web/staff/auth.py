@@ -14,6 +14,7 @@ from application.staff.signing_in import (
     sign_in,
     sign_out,
 )
+from application.staff.views import uses_totp
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
 from entrypoints.web.services import container
@@ -107,9 +108,8 @@ def language(code: str):  # type: ignore[no-untyped-def]
 @staff.get("/account")
 @requires_staff
 def account():  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        state = uow.sign_ins.get(g.staff.id)
-    return render_template("staff/account.html", uses_totp=bool(state and state.uses_totp),
+    return render_template("staff/account.html",
+                           uses_totp=uses_totp(g.staff.id, uow=container().uow()),
                            enrolling=None)
 
 
@@ -159,9 +159,8 @@ def change_own_password():  # type: ignore[no-untyped-def]
                         clock=services.clock())
     except InvalidValue as error:
         flash(error.message, "error")
-        with services.uow() as uow:
-            state = uow.sign_ins.get(g.staff.id)
-        return render_template("staff/account.html", uses_totp=bool(state and state.uses_totp),
+        return render_template("staff/account.html",
+                               uses_totp=uses_totp(g.staff.id, uow=services.uow()),
                                enrolling=None), 422
     flash("パスワードを変更しました。", "success")
     return redirect(url_for("staff.account"))

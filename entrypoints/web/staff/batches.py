@@ -9,11 +9,11 @@ import io
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 
+from application.benefits import views as benefit_views
+from application.disbursements import views as payment_views
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.cash_codes import IssueCashCodes, issue_cash_codes
-from application.disbursements.checking_ledger import check_ledger
-from application.disbursements.common import load_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
@@ -49,10 +49,9 @@ _ACTIONS = {"created": "作成", "approved": "承認", "exported": "振込デー
 @staff_batches.get("/")
 @requires_staff_permission(Permission.VIEW_PROGRAMS)
 def index():  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        programs = list(uow.programs.list())
-        batches = list(uow.batches.list())
-    names = {p.id: p.name for p in programs}
+    services = container()
+    batches, names = payment_views.batches(uow=services.uow())
+    programs = benefit_views.programs(uow=services.uow())
     return render_template("staff/batches/index.html", batches=batches, programs=programs,
                            names=names, methods=[PayoutMethod.BANK_TRANSFER,
                                                  PayoutMethod.ATM_CASH],
@@ -82,20 +81,11 @@ def create():  # type: ignore[no-untyped-def]
 @staff_batches.get("/<batch_id>")
 @requires_staff_permission(Permission.VIEW_PROGRAMS)
 def show(batch_id: str):  # type: ignore[no-untyped-def]
-    services = container()
-    with services.uow() as uow:
-        batch = load_batch(uow, batch_id)
-        program = uow.programs.get(batch.program_id)
-        failures = [d for d in uow.disbursements.in_batch(batch.id) if d.failure_reason]
-        repaid = {d.id for d in failures
-                  if uow.disbursements.get_for_application(d.application_id) is not None}
-        trail = list(uow.payment_audit.for_batch(batch.id))
-        staff_names = {m.id: m.display_name for m in (uow.staff.get(e.actor)
-                                                      for e in trail) if m is not None}
-    ledger = check_ledger(batch.program_id, uow=services.uow())
-    return render_template("staff/batches/show.html", batch=batch, program=program,
-                           failures=failures, repaid=repaid, trail=trail, staff_names=staff_names,
-                           ledger=ledger, kinds=_KINDS, states=BatchState,
+    page = payment_views.batch_page(batch_id, uow=container().uow())
+    return render_template("staff/batches/show.html", batch=page.batch, program=page.program,
+                           failures=page.failures, repaid=page.repaid, trail=page.trail,
+                           staff_names=page.staff_names, ledger=page.ledger, kinds=_KINDS,
+                           states=BatchState,
                            bank=PayoutMethod.BANK_TRANSFER, Permission=Permission,
                            actions=_ACTIONS)
 

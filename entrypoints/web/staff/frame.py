@@ -36,6 +36,8 @@ def use_staff_error_pages(blueprint: Blueprint) -> None:
     def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
         status = 404 if isinstance(error, NotFound) else 403 if isinstance(
             error, NotAllowed) else 409
+        if wants_json():
+            return jsonify({"error": {"code": error.code, "message": error.message}}), status
         return render_template("staff/error.html", status=status, title="実行できませんでした",
                                message=error.message), status
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import render_template
 
+from application.reporting.views import town_figures
 from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from entrypoints.web.services import container
@@ -34,7 +35,7 @@ def dashboard():  # type: ignore[no-untyped-def]
     services = container()
     now = services.clock().now()
     today = now.astimezone(JST).date()
-    figures = services.town_figures().figures(today=today, days=14)
+    figures = town_figures(today=today, days=14, uow=services.uow())
     applications = [(_application_label(status), count)
                     for status, count in sorted(figures.applications_by_status.items(),
                                                 key=lambda item: _order(item[0]))]

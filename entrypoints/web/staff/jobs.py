@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, jsonify, render_template, url_for
 
+from application import tasks
 from application.jobs import Job
 from application.tasks import Task
 from domain.access import Permission
@@ -19,10 +20,7 @@ from entrypoints.web.staff.frame import staff
 
 
 def _job(job_id: str) -> Job:
-    with container().uow() as uow:
-        job = uow.jobs.get(job_id)
-    if job is None:
-        abort(404)
+    job = tasks.job_status(job_id, uow=container().uow())
     if not staff_may(_task(job).permission):
         abort(403)
     return job

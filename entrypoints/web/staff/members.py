@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from application.staff import views as staff_views
 from application.staff.creating_staff_member import (
     MIN_PASSWORD_LENGTH,
     CreateStaffMember,
@@ -30,10 +31,9 @@ _DONE = {StaffChange.UNLOCK: "ロックを解除しました。",
 def _page(status: int = 200, form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     services = container()
     now = services.clock().now()
-    with services.uow() as uow:
-        members = list(uow.staff.list_all())
-        states = {m.id: uow.sign_ins.get(m.id) for m in members}
-    return render_template("staff/admin/members.html", members=members, states=states, now=now,
+    lines = staff_views.members(uow=services.uow())
+    return render_template("staff/admin/members.html", members=[line.member for line in lines],
+                           states={line.member.id: line.sign_in for line in lines}, now=now,
                            roles=list(Role), form=form or {},
                            min_length=MIN_PASSWORD_LENGTH), status
 

@@ -56,13 +56,9 @@ def resident(resident_id: str):  # type: ignore[no-untyped-def]
     services = container()
     file = view_resident(resident_id, actor=g.actor, uow=services.uow(), clock=services.clock())
     person, channels = file.person, file.channels
-    records = services.resident_records()
-    applications = (records.applications_of_household(person.household_number)
-                    if person.household_number else [])
-    messages = records.messages_to([(c.channel, c.address) for c in channels])
     return render_template(
         "staff/residents/resident.html", person=person, channels=channels,
-        members=file.members, household=file.household, applications=applications,
-        messages=messages, states=_VERIFICATION_STATES,
+        members=file.members, household=file.household, applications=file.applications,
+        messages=file.messages, states=_VERIFICATION_STATES,
         application_label=lambda v: _label(ApplicationStatus, v),
         message_label=lambda v: _label(OutboxStatus, v))

@@ -4,11 +4,13 @@ decision and its audit record commit together."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from application.residents.deciding_verification import DecideVerification, decide_verification
 from application.residents.reviewing_verifications import view_verification
+from application.residents.views import verification_queue
 from domain.access import Permission
+from domain.errors import InvalidValue
 from domain.verifications import VerificationStatus
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
@@ -29,11 +31,9 @@ def verifications():  # type: ignore[no-untyped-def]
         status = VerificationStatus(request.args.get("status", "review"))
     except ValueError:
         status = VerificationStatus.REVIEW
-    with container().uow() as uow:
-        records = list(uow.verifications.with_status(status, limit=200))
-        counts = uow.verifications.count_by_status()
-    return render_template("staff/verifications/queue.html", records=records, status=status,
-                           counts=counts, shown=_SHOWN, outcomes=_OUTCOMES)
+    queue = verification_queue(status, uow=container().uow())
+    return render_template("staff/verifications/queue.html", records=queue.verifications,
+                           status=status, counts=queue.counts, shown=_SHOWN, outcomes=_OUTCOMES)
 
 
 @staff.get("/verifications/<verification_id>")
@@ -61,17 +61,14 @@ def decide_verification_page(verification_id: str):  # type: ignore[no-untyped-d
     elif link_to is None:
         flash("照合する住民を選んでください。", "error")
         return redirect(url_for("staff.verification", verification_id=verification_id))
-    with services.uow() as uow:
-        record = uow.verifications.get(verification_id)
-        if record is None:
-            abort(404)
-        if link_to is not None and link_to not in record.candidate_ids:
-            flash("候補にない住民とは照合できません。", "error")
-            return redirect(url_for("staff.verification", verification_id=verification_id))
-    decided = decide_verification(
-        DecideVerification(verification_id=verification_id, actor=g.actor, link_to=link_to,
-                           reason=reason),
-        uow=services.uow(), clock=services.clock())
+    try:
+        decided = decide_verification(
+            DecideVerification(verification_id=verification_id, actor=g.actor, link_to=link_to,
+                               reason=reason),
+            uow=services.uow(), clock=services.clock())
+    except InvalidValue as refused:  # nothing changed: say why on the same page
+        flash(refused.message, "error")
+        return redirect(url_for("staff.verification", verification_id=verification_id))
     services.outbox_notifier().wake()
     flash("照合しました。住民にお知らせを送ります。" if decided.resident_id else
           "照合しないことにしました。住民にお知らせを送ります。", "success")

@@ -9,10 +9,10 @@ from application.benefits import viewing_applications
 from application.benefits.checking_account import check_account
 from application.benefits.deciding_applications import DecideApplications, decide_applications
 from application.benefits.viewing_applications import (
-    ApplicationFilter,
     view_application,
     view_passbook,
 )
+from application.ports.queries import ApplicationFilter
 from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from domain.errors import DomainError, NotFound
@@ -21,7 +21,6 @@ from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
 
 PAGE_SIZE = 50
-REFUSED_SHOWN = 200
 CHANNELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
 
 
@@ -80,17 +79,7 @@ def decide(program_id: str):  # type: ignore[no-untyped-def]
     if report.refused:
         flash(f"{len(report.refused)}件は決定できませんでした。", "error")
     return render_template("staff/benefits/decided.html", program=program_or_404(program_id),
-                           report=report, what=what, numbers=_household_numbers(
-                               [i for i, _ in report.refused[:REFUSED_SHOWN]]))
-
-
-def _household_numbers(application_ids: list[str]) -> dict[str, str]:
-    """Application id → the household number staff know it by (for the refused list)."""
-    with container().uow() as uow:
-        found = list(uow.applications.by_ids(application_ids).values())
-        households = uow.households.by_ids([a.household_id for a in found])
-    return {a.id: households[a.household_id].household_number for a in found
-            if a.household_id in households}
+                           report=report, what=what, numbers=report.household_numbers)
 
 
 @staff_benefits.get("/applications/<application_id>")

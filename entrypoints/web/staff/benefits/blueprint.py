@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from application.benefits import views as benefit_views
 from domain.access import Permission
 from domain.benefits import BenefitProgram, ProgramStatus
-from domain.errors import NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff.frame import use_staff_error_pages
 from entrypoints.web.staff.nav import NavEntry, register_nav
@@ -35,8 +35,4 @@ def _permissions() -> dict[str, object]:
 
 
 def program_or_404(program_id: str) -> BenefitProgram:
-    with container().uow() as uow:
-        program = uow.programs.get(program_id)
-    if program is None:
-        raise NotFound("給付金が見つかりません。")
-    return program
+    return benefit_views.program(program_id, uow=container().uow())

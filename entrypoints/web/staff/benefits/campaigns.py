@@ -9,7 +9,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from application.benefits.sending_campaign import preview_campaign, start_campaign
 from application.ports.messaging import OutgoingMessage
-from application.tasks import start_job
+from application.tasks import job_status, start_job
 from domain.access import Permission
 from domain.errors import DomainError, NotFound
 from entrypoints.tasks import IMPORT_ELIGIBILITY
@@ -51,10 +51,8 @@ def eligibility_import(program_id: str, job_id: str):  # type: ignore[no-untyped
     """The progress bar, and once the job has ended the full report: errors and numbers the
     registry does not know, by row."""
     program = program_or_404(program_id)
-    with container().uow() as uow:
-        job = uow.jobs.get(job_id)
-    if job is None or job.name != IMPORT_ELIGIBILITY or job.payload.get(
-            "program_id") != program_id:
+    job = job_status(job_id, uow=container().uow())
+    if job.name != IMPORT_ELIGIBILITY or job.payload.get("program_id") != program_id:
         raise NotFound("取り込みが見つかりません。")
     return render_template("staff/benefits/import.html", program=program, job=job,
                            result=job.result or {})

@@ -71,7 +71,7 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
     form = request.form
     services = container()
     try:
-        application_id = enter_paper_application(
+        entered = enter_paper_application(
             EnterPaperApplication(
                 program_id=program_id, household_number=form.get("household_number", ""),
                 payout_method=form.get("payout_method", ""), actor=g.actor,
@@ -86,5 +86,5 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
         flash(error.message, "error")
         return _page(program_id, form.to_dict(), 422)
     flash("紙の申請を受け付けました。", "success")
-    return redirect(url_for("staff_benefits.application", application_id=application_id))
+    return redirect(url_for("staff_benefits.application", application_id=entered.id))
 

@@ -8,15 +8,15 @@ import datetime as dt
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from application.benefits import views as benefit_views
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
-from application.benefits.reach import split
 from application.outbox import OutboxStatus
 from domain.access import Permission
-from domain.benefits import ApplicationStatus, BenefitProgram, PayoutMethod
+from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.errors import DomainError, InvalidValue
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
@@ -54,8 +54,7 @@ def _amount(raw: str) -> int:
 @staff_benefits.get("/")
 @requires_staff_permission(Permission.VIEW_PROGRAMS)
 def index():  # type: ignore[no-untyped-def]
-    with container().uow() as uow:
-        programs = list(uow.programs.list())
+    programs = benefit_views.programs(uow=container().uow())
     now = container().clock().now()
     defaults = {"opens_at": _local_input(now), "closes_at": _local_input(
         now + dt.timedelta(days=90))}
@@ -84,34 +83,26 @@ def create():  # type: ignore[no-untyped-def]
             uow=services.uow(), ids=services.ids(), clock=services.clock())
     except DomainError as error:
         flash(error.message, "error")
-        return render_template("staff/benefits/index.html", programs=_programs(),
+        return render_template("staff/benefits/index.html",
+                               programs=benefit_views.programs(uow=services.uow()),
                                labels=PROGRAM_LABELS, methods=list(PayoutMethod), form=form,
                                defaults={}), 422
     flash("給付金を登録しました（準備中）。", "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id))
 
 
-def _programs() -> list[BenefitProgram]:
-    with container().uow() as uow:
-        return list(uow.programs.list())
-
-
 @staff_benefits.get("/programs/<program_id>")
 @requires_staff_permission(Permission.VIEW_PROGRAMS)
 def program(program_id: str):  # type: ignore[no-untyped-def]
-    found = program_or_404(program_id)
-    services = container()
-    reach = split(program_id, uow=services.uow())
-    with services.uow() as uow:
-        counts = uow.applications.count_by_status(program_id)
-        outcomes = uow.applications.notice_outcomes(program_id)
-        campaigns = list(uow.campaigns.for_program(program_id))
+    page = benefit_views.program_page(program_id, uow=container().uow())
+    found = page.program
     return render_template(
         "staff/benefits/program.html", program=found, labels=PROGRAM_LABELS,
-        moves=MOVES[found.status], reach=reach,
-        counts=[(status, counts.get(status, 0)) for status in ApplicationStatus],
-        outcomes=[(status, outcomes.get(status.value, 0)) for status in OutboxStatus],
-        campaigns=campaigns)
+        moves=MOVES[found.status], reach=page.reach,
+        counts=[(status, page.counts.get(status, 0)) for status in ApplicationStatus],
+        outcomes=[(status, page.notice_outcomes.get(status.value, 0))
+                  for status in OutboxStatus],
+        campaigns=[run.campaign for run in page.campaigns])
 
 
 @staff_benefits.post("/programs/<program_id>/status")

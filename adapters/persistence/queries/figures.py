@@ -4,50 +4,51 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.benefits import applications
 from adapters.persistence.orm.certificates import certificate_requests
 from adapters.persistence.orm.disbursements import disbursements
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import identity_verifications, residents
-from application.ports.figures import TownFigures
+from application.ports.queries import TownFigures
 from domain.values import JST
 
-__all__ = ["SqlTownFigures"]
+__all__ = ["SqlFigureQueries"]
 
 
-
-class SqlTownFigures:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+class SqlFigureQueries:
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     def figures(self, *, today: dt.date, days: int = 14) -> TownFigures:
         first_day = today - dt.timedelta(days=days - 1)
         since = dt.datetime.combine(first_day, dt.time(), JST)
         ci, r, a, d, c, v = (channel_identities.c, residents.c, applications.c,
                              disbursements.c, certificate_requests.c, identity_verifications.c)
-        with self._engine.connect() as connection:
-            def grouped(column, table):  # type: ignore[no-untyped-def]
-                rows = connection.execute(select(column, func.count()).select_from(table)
-                                          .group_by(column))
-                return {_plain(key): count for key, count in rows}
+        session = self.session
 
-            line = {_plain(key): count for key, count in connection.execute(
-                select(ci.status, func.count()).where(ci.channel == "line").group_by(ci.status))}
-            registry = connection.execute(select(func.count()).select_from(residents).where(
-                r.resident_number.is_not(None))).scalar_one()
-            verified = connection.execute(select(func.count()).select_from(residents).where(
-                r.verification_state == "verified")).scalar_one()
-            waiting = connection.execute(select(func.count()).select_from(
-                identity_verifications).where(v.status == "review")).scalar_one()
-            paid, settled = connection.execute(
-                select(func.coalesce(func.sum(d.amount), 0), func.count())
-                .where(d.status == "settled")).one()
-            follows = connection.execute(select(ci.created_at).where(
-                ci.channel == "line", ci.created_at >= since)).scalars().all()
-            by_status = grouped(a.status, applications)
-            by_state = grouped(c.issue_state, certificate_requests)
+        def grouped(column, table):  # type: ignore[no-untyped-def]
+            rows = session.execute(select(column, func.count()).select_from(table)
+                                   .group_by(column))
+            return {_plain(key): count for key, count in rows}
+
+        line = {_plain(key): count for key, count in session.execute(
+            select(ci.status, func.count()).where(ci.channel == "line").group_by(ci.status))}
+        registry = session.execute(select(func.count()).select_from(residents).where(
+            r.resident_number.is_not(None))).scalar_one()
+        verified = session.execute(select(func.count()).select_from(residents).where(
+            r.verification_state == "verified")).scalar_one()
+        waiting = session.execute(select(func.count()).select_from(
+            identity_verifications).where(v.status == "review")).scalar_one()
+        paid, settled = session.execute(
+            select(func.coalesce(func.sum(d.amount), 0), func.count())
+            .where(d.status == "settled")).one()
+        follows = session.execute(select(ci.created_at).where(
+            ci.channel == "line", ci.created_at >= since)).scalars().all()
+        by_status = grouped(a.status, applications)
+        by_state = grouped(c.issue_state, certificate_requests)
         per_day = {first_day + dt.timedelta(days=n): 0 for n in range(days)}
         for moment in follows:
             day = moment.astimezone(JST).date()

@@ -1,0 +1,27 @@
+"""The read side on the database: the queries of `application/ports/queries.py`, run on the
+unit of work's session (so a look and its audit record commit together)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from adapters.persistence.queries.benefits import SqlBenefitQueries
+from adapters.persistence.queries.certificates import SqlCertificateQueries
+from adapters.persistence.queries.figures import SqlFigureQueries
+from adapters.persistence.queries.messages import SqlMessageQueries
+from adapters.persistence.queries.payments import SqlPaymentQueries
+from adapters.persistence.queries.residents import SqlResidentQueries
+from adapters.persistence.queries.staff import SqlStaffQueries
+
+__all__ = ["SqlQueries"]
+
+
+class SqlQueries:
+    def __init__(self, session: Session) -> None:
+        self.benefits = SqlBenefitQueries(session)
+        self.payments = SqlPaymentQueries(session)
+        self.residents = SqlResidentQueries(session)
+        self.certificates = SqlCertificateQueries(session)
+        self.messages = SqlMessageQueries(session)
+        self.staff = SqlStaffQueries(session)
+        self.figures = SqlFigureQueries(session)

@@ -1,0 +1,100 @@
+"""Benefit programs' lists and counts for people to read (staff pages, the API)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from adapters.persistence.orm.benefits import applications, benefit_programs, eligible_households
+from adapters.persistence.orm.messaging import channel_identities, outbox
+from adapters.persistence.orm.residents import households, residents
+from application.ports.queries import ApplicationFilter, ApplicationLine
+from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.channels import IdentityStatus
+from domain.residents import VerificationState
+
+__all__ = ["SqlBenefitQueries"]
+
+
+class SqlBenefitQueries:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def programs(self) -> Sequence[BenefitProgram]:
+        return self.session.scalars(
+            select(BenefitProgram).order_by(BenefitProgram.window_opens_at.desc(),
+                                            BenefitProgram.name)).all()
+
+    def applications(self, program_id: str, wanted: ApplicationFilter) -> Sequence[Application]:
+        query = select(Application).where(Application.program_id == program_id)
+        if wanted.statuses:
+            query = query.where(Application.status.in_(list(wanted.statuses)))
+        if wanted.channel:
+            query = query.where(Application.channel == wanted.channel)
+        if wanted.awaiting_account_check is not None:
+            awaiting = and_(applications.c.passbook_photo.is_not(None),
+                            applications.c.account_checked_at.is_(None))
+            query = query.where(awaiting if wanted.awaiting_account_check else ~awaiting)
+        return self.session.scalars(
+            query.order_by(Application.confirmed_at, Application.id)
+            .limit(wanted.limit).offset(wanted.offset)).all()
+
+    def application_counts(self, program_id: str) -> dict[ApplicationStatus, int]:
+        rows = self.session.execute(
+            select(applications.c.status, func.count())
+            .where(applications.c.program_id == program_id)
+            .group_by(applications.c.status)).all()
+        return dict(rows)  # type: ignore[arg-type]
+
+    def notice_outcomes(self, program_id: str) -> dict[str, int]:
+        rows = self.session.execute(
+            select(outbox.c.status, func.count())
+            .select_from(applications.join(outbox, outbox.c.id == applications.c.notice_message_id))
+            .where(applications.c.program_id == program_id)
+            .group_by(outbox.c.status)).all()
+        return {status.value: count for status, count in rows}
+
+    def campaigns(self, program_id: str) -> Sequence[Campaign]:
+        return self.session.scalars(
+            select(Campaign).where(Campaign.program_id == program_id)
+            .order_by(Campaign.started_at.desc())).all()
+
+    def eligible_count(self, program_id: str) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(eligible_households)
+            .where(eligible_households.c.program_id == program_id)) or 0
+
+    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+        reachable = (
+            select(channel_identities.c.id)
+            .join(residents, residents.c.id == channel_identities.c.resident_id)
+            .where(channel_identities.c.resident_id == households.c.head_resident_id,
+                   channel_identities.c.channel == channel,
+                   channel_identities.c.status == IdentityStatus.FOLLOWING,
+                   residents.c.verification_state == VerificationState.VERIFIED)
+            .exists())
+        row = self.session.execute(
+            select(func.count(), func.count().filter(reachable))
+            .select_from(eligible_households.join(
+                households, households.c.id == eligible_households.c.household_id))
+            .where(eligible_households.c.program_id == program_id)).one()
+        return int(row[0]), int(row[1])
+
+    def household_applications(self, household_number: str) -> Sequence[ApplicationLine]:
+        a, p, h = applications.c, benefit_programs.c, households.c
+        statement = (select(a.id, p.name, a.status, a.channel, a.amount, a.confirmed_at,
+                            a.decided_at)
+                     .join(benefit_programs, p.id == a.program_id)
+                     .join(households, h.id == a.household_id)
+                     .where(h.household_number == household_number).order_by(p.name))
+        return [ApplicationLine(application_id=row[0], program_name=row[1],
+                                status=_plain(row[2]), channel=row[3],
+                                amount_yen=getattr(row[4], "yen", row[4]),
+                                confirmed_at=row[5], decided_at=row[6])
+                for row in self.session.execute(statement)]
+
+
+def _plain(value: object) -> object:
+    return getattr(value, "value", value)

@@ -1,0 +1,192 @@
+"""The read side: lists, counts and reports for staff pages, the REST API and the command line.
+
+Repositories load and save aggregates; queries read across them for people to look at. They
+run in the unit of work's transaction (`uow.queries`), so a look at personal data and the audit
+record of that look commit together. Implemented in `adapters/persistence/queries/`; the
+functions staff pages and the API call are each feature's `views.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from attrs import field, frozen
+
+from application.outbox import OutboxMessage, OutboxStatus
+from domain.batches import PaymentAuditEntry, PaymentBatch
+from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.certificates import CertificateRequest, IssueState
+from domain.disbursements import DisbursementStatus
+from domain.residents import Resident
+from domain.staff import StaffMember
+from domain.staff_sign_in import StaffSignIn
+from domain.values import Money
+from domain.verifications import IdentityVerification, VerificationStatus
+
+__all__ = [
+    "ApplicationFilter",
+    "ApplicationLine",
+    "BenefitQueries",
+    "CertificateQueries",
+    "FigureQueries",
+    "MessageLine",
+    "MessageQueries",
+    "PaymentQueries",
+    "Queries",
+    "ResidentQueries",
+    "StaffQueries",
+    "TownFigures",
+]
+
+
+# -- read models ---------------------------------------------------------------------------------
+
+@frozen
+class ApplicationFilter:
+    statuses: tuple[ApplicationStatus, ...] = field(default=(), converter=tuple)
+    channel: str | None = None
+    awaiting_account_check: bool | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@frozen
+class ApplicationLine:
+    """One application of a household, as the resident page lists it."""
+
+    application_id: str
+    program_name: str
+    status: str  # ApplicationStatus value
+    channel: str
+    amount_yen: int | None
+    confirmed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+
+
+@frozen
+class MessageLine:
+    """One message the town sent to a resident's channel, as the resident page lists it."""
+
+    channel: str
+    status: str  # OutboxStatus value
+    text: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+@frozen
+class TownFigures:
+    """The figures a town reports (the staff dashboard): counts and sums, no personal data."""
+
+    line_friends: int  # LINE identities following the town's account
+    line_blocked: int
+    residents_in_registry: int
+    verified_residents: int
+    verifications_waiting: int  # held for staff review
+    applications_by_status: dict[str, int]  # status value → count
+    amount_paid_yen: int  # settled disbursements
+    disbursements_settled: int
+    certificate_requests_by_state: dict[str, int]  # issue state value → count
+    new_friends_by_day: tuple[tuple[dt.date, int], ...]  # oldest first, Japan days
+    satisfaction_score: float | None = None  # no survey yet: None, shown as 未計測
+
+
+# -- the queries, by feature ---------------------------------------------------------------------
+
+class BenefitQueries(Protocol):
+    def programs(self) -> Sequence[BenefitProgram]:
+        """Newest window first."""
+        ...
+
+    def applications(self, program_id: str, wanted: ApplicationFilter) -> Sequence[Application]:
+        """In the order they were confirmed."""
+        ...
+
+    def application_counts(self, program_id: str) -> dict[ApplicationStatus, int]: ...
+
+    def notice_outcomes(self, program_id: str) -> dict[str, int]:
+        """How the program's notices fared: outbox status value → count."""
+        ...
+
+    def campaigns(self, program_id: str) -> Sequence[Campaign]:
+        """Newest first."""
+        ...
+
+    def eligible_count(self, program_id: str) -> int: ...
+
+    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+        """(eligible households, those whose verified head follows the town on `channel`)."""
+        ...
+
+    def household_applications(self, household_number: str) -> Sequence[ApplicationLine]: ...
+
+
+class PaymentQueries(Protocol):
+    def batches(self, *, program_id: str | None = None,
+                limit: int = 200) -> Sequence[PaymentBatch]:
+        """Newest first."""
+        ...
+
+    def trail(self, batch_id: str) -> Sequence[PaymentAuditEntry]:
+        """What happened to a batch and its payments, oldest first."""
+        ...
+
+    def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Money]]:
+        """(application id, status, amount) of every payment of the program."""
+        ...
+
+
+class ResidentQueries(Protocol):
+    def verifications(self, status: VerificationStatus, *,
+                      limit: int = 100) -> Sequence[IdentityVerification]:
+        """The oldest first."""
+        ...
+
+    def verification_counts(self) -> dict[VerificationStatus, int]: ...
+
+    def first_residents(self, count: int, *, prefix: str = "") -> Sequence[Resident]:
+        """By resident number (the development card page's test people)."""
+        ...
+
+
+class CertificateQueries(Protocol):
+    def queue(self, *, states: Sequence[IssueState],
+              limit: int = 200) -> Sequence[CertificateRequest]:
+        """Paid (or refunded) requests in these issue states, the longest-waiting first."""
+        ...
+
+
+class MessageQueries(Protocol):
+    def outbox_counts(self) -> dict[OutboxStatus, int]: ...
+
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        """Messages not sent yet, oldest first."""
+        ...
+
+    def messages_to(self, addresses: Sequence[tuple[str, str]], *,
+                    limit: int = 30) -> Sequence[MessageLine]:
+        """Newest first; addresses as (channel, address)."""
+        ...
+
+
+class StaffQueries(Protocol):
+    def members(self) -> Sequence[StaffMember]:
+        """By log-in id."""
+        ...
+
+    def sign_in_states(self, staff_ids: Sequence[str]) -> dict[str, StaffSignIn]: ...
+
+
+class FigureQueries(Protocol):
+    def figures(self, *, today: dt.date, days: int = 14) -> TownFigures: ...
+
+
+class Queries(Protocol):
+    benefits: BenefitQueries
+    payments: PaymentQueries
+    residents: ResidentQueries
+    certificates: CertificateQueries
+    messages: MessageQueries
+    staff: StaffQueries
+    figures: FigureQueries

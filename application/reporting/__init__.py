@@ -1,0 +1,1 @@
+"""What the town reports (the staff dashboard): figures from its own data, no personal data."""

@@ -1,0 +1,205 @@
+"""The read side in memory (`application/ports/queries.py`), over a fake unit of work's tables,
+for unit tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from application.outbox import OutboxMessage, OutboxStatus
+from application.ports.queries import (
+    ApplicationFilter,
+    ApplicationLine,
+    MessageLine,
+    TownFigures,
+)
+from domain.batches import PaymentAuditEntry, PaymentBatch
+from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.certificates import CertificateRequest, IssueState, PaymentState
+from domain.channels import IdentityStatus
+from domain.disbursements import DisbursementStatus
+from domain.residents import Resident
+from domain.staff import StaffMember
+from domain.staff_sign_in import StaffSignIn
+from domain.values import JST
+from domain.verifications import IdentityVerification, VerificationStatus
+
+__all__ = ["FakeQueries"]
+
+Tables = dict[str, dict[str, Any]]
+
+
+def _counted(values: Sequence[Any]) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+class _Over:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def rows(self, table: str) -> list[Any]:
+        return list(self.tables[table].values())
+
+
+class FakeBenefitQueries(_Over):
+    def programs(self) -> list[BenefitProgram]:
+        return sorted(self.rows("programs"),
+                      key=lambda p: (-p.window.opens_at.timestamp(), p.name))
+
+    def applications(self, program_id: str, wanted: ApplicationFilter) -> list[Application]:
+        found = [a for a in self.rows("applications") if a.program_id == program_id
+                 and (not wanted.statuses or a.status in wanted.statuses)
+                 and (wanted.channel is None or a.channel == wanted.channel)
+                 and (wanted.awaiting_account_check is None
+                      or a.awaits_account_check == wanted.awaiting_account_check)]
+        return sorted(found, key=lambda a: a.id)[wanted.offset:wanted.offset + wanted.limit]
+
+    def application_counts(self, program_id: str) -> dict[ApplicationStatus, int]:
+        return _counted([a.status for a in self.rows("applications")
+                         if a.program_id == program_id])
+
+    def notice_outcomes(self, program_id: str) -> dict[str, int]:
+        outbox = self.tables["outbox"]
+        return _counted([outbox[a.notice_message_id].status.value
+                         for a in self.rows("applications")
+                         if a.program_id == program_id and a.notice_message_id in outbox])
+
+    def campaigns(self, program_id: str) -> list[Campaign]:
+        return sorted((c for c in self.rows("campaigns") if c.program_id == program_id),
+                      key=lambda c: c.started_at, reverse=True)
+
+    def eligible_count(self, program_id: str) -> int:
+        return sum(1 for e in self.rows("eligibility") if e.program_id == program_id)
+
+    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+        households, residents = self.tables["households"], self.tables["residents"]
+        eligible = [e.household_id for e in self.rows("eligibility")
+                    if e.program_id == program_id and e.household_id in households]
+        heads = {households[h].head_resident_id for h in eligible}
+        reachable_heads = {i.resident_id for i in self.rows("channel_identities")
+                           if i.resident_id in heads and i.channel == channel
+                           and i.status is IdentityStatus.FOLLOWING
+                           and i.resident_id in residents
+                           and residents[i.resident_id].is_verified}
+        return len(eligible), sum(1 for h in eligible
+                                  if households[h].head_resident_id in reachable_heads)
+
+    def household_applications(self, household_number: str) -> list[ApplicationLine]:
+        households = {h.id for h in self.rows("households")
+                      if h.household_number == household_number}
+        programs = self.tables["programs"]
+        return [ApplicationLine(a.id, programs[a.program_id].name, a.status.value, a.channel,
+                                a.amount.yen if a.amount else None, a.confirmed_at,
+                                a.decided_at)
+                for a in self.rows("applications") if a.household_id in households]
+
+
+class FakePaymentQueries(_Over):
+    def batches(self, *, program_id: str | None = None,
+                limit: int = 200) -> list[PaymentBatch]:
+        found = [b for b in self.rows("batches")
+                 if program_id is None or b.program_id == program_id]
+        return sorted(found, key=lambda b: -b.number)[:limit]
+
+    def trail(self, batch_id: str) -> list[PaymentAuditEntry]:
+        return sorted((e for e in self.rows("payment_audit") if e.batch_id == batch_id),
+                      key=lambda e: (e.at, e.id))
+
+    def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Any]]:
+        applications = self.tables["applications"]
+        for d in self.rows("disbursements"):
+            application = applications.get(d.application_id)
+            if application is not None and application.program_id == program_id:
+                yield d.application_id, d.status, d.amount
+
+
+class FakeResidentQueries(_Over):
+    def verifications(self, status: VerificationStatus, *,
+                      limit: int = 100) -> list[IdentityVerification]:
+        found = [v for v in self.rows("verifications") if v.status is status]
+        return sorted(found, key=lambda v: (v.verified_at, v.id))[:limit]
+
+    def verification_counts(self) -> dict[VerificationStatus, int]:
+        return _counted([v.status for v in self.rows("verifications")])
+
+    def first_residents(self, count: int, *, prefix: str = "") -> list[Resident]:
+        found = [r for r in self.rows("residents")
+                 if r.resident_number and r.resident_number.startswith(prefix)]
+        return sorted(found, key=lambda r: r.resident_number)[:count]
+
+
+class FakeCertificateQueries(_Over):
+    def queue(self, *, states: Sequence[IssueState],
+              limit: int = 200) -> list[CertificateRequest]:
+        found = [r for r in self.rows("certificate_requests")
+                 if r.payment_state in {PaymentState.PAID, PaymentState.REFUNDED}
+                 and r.issue_state in states]
+        return sorted(found, key=lambda r: (r.paid_at, r.id))[:limit]
+
+
+class FakeMessageQueries(_Over):
+    def outbox_counts(self) -> dict[OutboxStatus, int]:
+        return _counted([m.status for m in self.rows("outbox")])
+
+    def pending(self, limit: int) -> list[OutboxMessage]:
+        found = [m for m in self.rows("outbox") if m.status is OutboxStatus.PENDING]
+        return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
+
+    def messages_to(self, addresses: Sequence[tuple[str, str]], *,
+                    limit: int = 30) -> list[MessageLine]:
+        wanted = set(addresses)
+        found = sorted((m for m in self.rows("outbox") if (m.channel, m.recipient) in wanted),
+                       key=lambda m: m.created_at, reverse=True)[:limit]
+        return [MessageLine(m.channel, m.status.value,
+                            " / ".join(x.get("text", "") for x in m.payload["messages"]),
+                            m.created_at, m.sent_at) for m in found]
+
+
+class FakeStaffQueries(_Over):
+    def members(self) -> list[StaffMember]:
+        return sorted(self.rows("staff"), key=lambda m: m.login_id)
+
+    def sign_in_states(self, staff_ids: Sequence[str]) -> dict[str, StaffSignIn]:
+        return {s.staff_id: s for s in self.rows("sign_ins") if s.staff_id in set(staff_ids)}
+
+
+class FakeFigureQueries(_Over):
+    def figures(self, *, today: dt.date, days: int = 14) -> TownFigures:
+        line = [i for i in self.rows("channel_identities") if i.channel == "line"]
+        first_day = today - dt.timedelta(days=days - 1)
+        per_day = {first_day + dt.timedelta(days=n): 0 for n in range(days)}
+        for identity in line:
+            day = identity.created_at.astimezone(JST).date()
+            if day in per_day:
+                per_day[day] += 1
+        settled = [d for d in self.rows("disbursements")
+                   if d.status is DisbursementStatus.SETTLED]
+        return TownFigures(
+            line_friends=sum(1 for i in line if i.status is IdentityStatus.FOLLOWING),
+            line_blocked=sum(1 for i in line if i.status is IdentityStatus.BLOCKED),
+            residents_in_registry=sum(1 for r in self.rows("residents") if r.resident_number),
+            verified_residents=sum(1 for r in self.rows("residents") if r.is_verified),
+            verifications_waiting=sum(1 for v in self.rows("verifications")
+                                      if v.status is VerificationStatus.REVIEW),
+            applications_by_status={s.value: n for s, n in _counted(
+                [a.status for a in self.rows("applications")]).items()},
+            amount_paid_yen=sum(d.amount.yen for d in settled),
+            disbursements_settled=len(settled),
+            certificate_requests_by_state={s.value: n for s, n in _counted(
+                [r.issue_state for r in self.rows("certificate_requests")]).items()},
+            new_friends_by_day=tuple(sorted(per_day.items())))
+
+
+class FakeQueries:
+    def __init__(self, tables: Tables) -> None:
+        self.benefits = FakeBenefitQueries(tables)
+        self.payments = FakePaymentQueries(tables)
+        self.residents = FakeResidentQueries(tables)
+        self.certificates = FakeCertificateQueries(tables)
+        self.messages = FakeMessageQueries(tables)
+        self.staff = FakeStaffQueries(tables)
+        self.figures = FakeFigureQueries(tables)
