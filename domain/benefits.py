@@ -19,6 +19,7 @@ from domain.events import (
 from domain.values import BankAccount, Money
 
 __all__ = [
+    "CHANNEL_LABELS",
     "Application",
     "ApplicationStatus",
     "ApplicationWindow",
@@ -231,7 +232,7 @@ class Application(Aggregate):
         application is confirmed (one per household, whichever way it applied)."""
         if self.status is ApplicationStatus.CONFIRMED:
             raise IllegalTransition(
-                f"この世帯は{_CHANNEL_LABEL.get(self.channel, self.channel)}で申請済みです"
+                f"この世帯は{CHANNEL_LABELS.get(self.channel, self.channel)}で申請済みです"
                 "（1世帯1回）。", code="already_confirmed")
         self._ensure_can_move(ApplicationStatus.CONFIRMED)
         self.channel = "postal"
@@ -346,7 +347,7 @@ class Application(Aggregate):
         self.status = to
 
 
-_CHANNEL_LABEL = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
+CHANNEL_LABELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}  # how it was applied for
 
 
 @define(slots=False, eq=False)

@@ -79,3 +79,112 @@ def test_no_module_does_io_at_import_time() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+PACKAGES = ("domain", "application", "adapters", "entrypoints", "demo")
+MAX_LINES = 400
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the shipped packages (not the migrations), by dotted name."""
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py") if (ROOT / package).exists() else ():
+            if "migrations" in path.parts:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def _import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Who imports whom, counting imports under `if TYPE_CHECKING:` and inside functions too:
+    a cycle hidden there is still a boundary in the wrong place."""
+
+    def owner(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parent, base] if base else parent)
+                targets.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules
+                               else base for alias in node.names)
+        graph[name] = {found for t in targets if (found := owner(t)) and found != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    assert _cycles(_import_graph(_modules())) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_is_longer_than_a_few_hundred_lines() -> None:
+    long = {name: count for name, path in _modules().items()
+            if (count := len(path.read_text().splitlines())) > MAX_LINES}
+    assert long == {}
+
+
+def test_the_web_layer_reads_through_use_cases_and_views_not_units_of_work() -> None:
+    """Pages and API routes call the application (`views.py`, use cases); they never open a
+    unit of work themselves."""
+    opened = []
+    for path in (ROOT / "entrypoints" / "web").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.With):
+                for item in node.items:
+                    call = item.context_expr
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                            and call.func.attr == "uow":
+                        opened.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert opened == []
+
+
+def test_there_is_no_demo_data_in_the_application() -> None:
+    assert not (ROOT / "application" / "demo").exists()

@@ -14,21 +14,20 @@ from application.benefits.viewing_applications import (
 )
 from application.ports.queries import ApplicationFilter
 from domain.access import Permission
-from domain.benefits import ApplicationStatus
+from domain.benefits import CHANNEL_LABELS, ApplicationStatus
 from domain.errors import DomainError, NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
 
 PAGE_SIZE = 50
-CHANNELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}
 
 
 def _filters() -> dict[str, str]:
     args = request.args
     status = args.get("status", "")
     return {"status": status if status in {s.value for s in ApplicationStatus} else "",
-            "channel": args.get("channel", "") if args.get("channel") in CHANNELS else "",
+            "channel": args.get("channel", "") if args.get("channel") in CHANNEL_LABELS else "",
             "awaiting": "1" if args.get("awaiting") == "1" else ""}
 
 
@@ -53,7 +52,7 @@ def applications(program_id: str):  # type: ignore[no-untyped-def]
         "staff/benefits/applications.html", program=program,
         applications=found.applications[:PAGE_SIZE], numbers=found.household_numbers,
         filters=filters, page=page, has_next=len(found.applications) > PAGE_SIZE,
-        statuses=list(ApplicationStatus), channels=CHANNELS, counts=found.counts)
+        statuses=list(ApplicationStatus), channels=CHANNEL_LABELS, counts=found.counts)
 
 
 @staff_benefits.post("/programs/<program_id>/decisions")
@@ -89,7 +88,7 @@ def application(application_id: str):  # type: ignore[no-untyped-def]
                             clock=container().clock())
     return render_template("staff/benefits/application.html", application=file.application,
                            program=file.program, household_number=file.household_number,
-                           channels=CHANNELS)
+                           channels=CHANNEL_LABELS)
 
 
 @staff_benefits.get("/applications/<application_id>/passbook")
