@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from application.access.actor import SYSTEM
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
@@ -62,11 +63,14 @@ def town_hall(container: Container) -> Iterator[str]:
 def open_program(container: Container) -> str:
     now = container.clock().now()
     program_id = create_program(CreateProgram(
-        name="物価高騰対策給付金", amount_yen=70_000, eligibility_source="住民税非課税世帯",
+        actor=SYSTEM, name="物価高騰対策給付金", amount_yen=70_000,
+        eligibility_source="住民税非課税世帯",
         opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30),
-        payout_methods=("bank_transfer",)), uow=container.uow(), ids=container.ids())
-    change_program_status(ChangeProgramStatus(program_id=program_id, status="open"),
-                          uow=container.uow())
+        payout_methods=("bank_transfer",)), uow=container.uow(), ids=container.ids(),
+        clock=container.clock())
+    change_program_status(ChangeProgramStatus(program_id=program_id, status="open",
+                                              actor=SYSTEM),
+                          uow=container.uow(), clock=container.clock())
     return program_id
 
 
