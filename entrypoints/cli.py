@@ -14,9 +14,9 @@ from adapters.persistence import migrating
 from adapters.persistence.key_rotation import rotate_encrypted_columns
 from application.access.actor import Actor
 from application.access.creating_api_key import CreateApiKey, create_api_key
-from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, DEMO_STAFF
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from application.tasks import start_job
+from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF
 from domain.errors import DomainError
 from domain.staff import Role
 from entrypoints.config import ConfigurationError, Settings

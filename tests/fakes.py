@@ -209,6 +209,7 @@ class FakeApplications(_FakeRepository):
 
 class FakeEligibility(_FakeRepository):
     unique = ("program_id", "household_id")
+    tables: dict[str, dict[str, Any]]  # the unit of work's tables, for the reach (a join)
 
     def existing_among(self, program_id: str, household_ids: Sequence[str]) -> set[str]:
         wanted = set(household_ids)
@@ -224,6 +225,16 @@ class FakeEligibility(_FakeRepository):
     def page(self, program_id: str, *, after: str, limit: int) -> list[str]:
         ids = sorted(e.household_id for e in self._where(program_id=program_id))
         return [i for i in ids if i > after][:limit]
+
+    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+        households, residents = self.tables["households"], self.tables["residents"]
+        following = {i.resident_id for i in self.tables["channel_identities"].values()
+                     if i.channel == channel and i.status is IdentityStatus.FOLLOWING}
+        heads = [households[e.household_id].head_resident_id
+                 for e in self._where(program_id=program_id) if e.household_id in households]
+        reachable = [h for h in heads
+                     if h in following and h in residents and residents[h].is_verified]
+        return len(heads), len(reachable)
 
 
 class FakeAttachments(_FakeRepository):
@@ -507,6 +518,7 @@ class FakeUnitOfWork:
         for name, repository in _REPOSITORIES.items():
             setattr(self, name, repository(self._working[name]))
         self.disbursements.applications = self._working["applications"]
+        self.eligibility.tables = self._working
         return self
 
     def __exit__(self, *args: object) -> None:
