@@ -31,7 +31,6 @@ from adapters.persistence.database import make_engine
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock, TimeOrderedIds
-from application.demo.variant_town import generate_registry, generate_verified
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.matching import Candidate, decide_many
@@ -39,6 +38,7 @@ from application.residents.registry_rows import COLUMNS, REQUIRED
 from bench.common import report
 from domain.residents import MatchKeys, RegistryStatus
 from domain.verifications import MatchOutcome
+from tests.support.variant_town import generate_registry, generate_verified
 
 HEADER = ["宛名番号", "世帯番号", "続柄", "氏名", "氏名カナ", "生年月日", "性別", "住所",
           "郵便番号", "異動区分"]

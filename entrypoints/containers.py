@@ -148,7 +148,8 @@ class Container(containers.DeclarativeContainer):
     # resolved when a page is written, not the notifier itself.
     task_registry = providers.Singleton(
         build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
-        hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, banks=bank_master,
+        hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, telling=telling,
+        banks=bank_master,
         attachments=attachment_source,
         wake_outbox=providers.Callable(_waker, __self__),
     )

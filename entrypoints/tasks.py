@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.csv_io import CsvFile
+from application.access.actor import SYSTEM
 from application.benefits.importing_eligibility import (
     COLUMNS as ELIGIBILITY_COLUMNS,
 )
@@ -15,9 +16,8 @@ from application.benefits.importing_eligibility import (
     import_eligibility,
 )
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
-from application.demo.seeding_demo_payments import seed_demo_payments
-from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
 from application.keeping_attachment import keep_attachment
+from application.messaging.telling import Telling
 from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
@@ -28,6 +28,8 @@ from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.tasks import Progress, TaskRegistry
+from demo.seeding_payments import seed_demo_payments
+from demo.seeding_town import DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
 from domain.access import Permission
 
 __all__ = [
@@ -49,20 +51,21 @@ IMPORT_REGISTRY_UPLOAD = "import_registry_upload"  # a staff upload: the file is
 
 def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
                         clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
-                        calendar: BankCalendar, banks: BankMaster | None = None,
+                        calendar: BankCalendar, telling: Telling,
+                        banks: BankMaster | None = None,
                         attachments: AttachmentSource | None = None,
                         wake_outbox: Callable[[], None] = lambda: None) -> TaskRegistry:
     """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages)."""
     registry = TaskRegistry()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
-        command = SeedDemoTown(households=int(payload.get("households", 200)),
-                               staff_password=payload.get("staff_password", "madoguchi-demo"))
+        # The job seeds as the system; who started it is audited with the job ("demo.seed").
+        command = SeedDemoTown(actor=SYSTEM, households=int(payload.get("households", 200)),
+                               staff_password=payload.get("staff_password", DEMO_STAFF_PASSWORD))
         created = seed_demo_town(command, uow_factory=uow_factory, ids=ids, clock=clock,
                                  hasher=hasher, keyer=keyer, progress=progress)
-        payments = seed_demo_payments(program_name=DEMO_PROGRAM_NAME, worker_login="worker",
-                                      approver_login="approver", uow_factory=uow_factory,
-                                      ids=ids, clock=clock, calendar=calendar)
+        payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
+                                      calendar=calendar, telling=telling)
         return {**created, "payment_batch": payments["payment_batch"]}
 
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:

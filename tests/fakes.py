@@ -184,6 +184,7 @@ class FakeApplications(_FakeRepository):
 
 class FakeEligibility(_FakeRepository):
     unique = ("program_id", "household_id")
+    tables: dict[str, dict[str, Any]]  # the unit of work's tables, for the reach (a join)
 
     def existing_among(self, program_id: str, household_ids: Sequence[str]) -> set[str]:
         wanted = set(household_ids)
@@ -196,6 +197,7 @@ class FakeEligibility(_FakeRepository):
     def page(self, program_id: str, *, after: str, limit: int) -> list[str]:
         ids = sorted(e.household_id for e in self._where(program_id=program_id))
         return [i for i in ids if i > after][:limit]
+
 
 
 class FakeAttachments(_FakeRepository):

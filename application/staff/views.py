@@ -9,7 +9,7 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 
-__all__ = ["MemberLine", "active_member", "members", "uses_totp"]
+__all__ = ["MemberLine", "active_member", "member_by_login_id", "members", "uses_totp"]
 
 
 @frozen
@@ -23,6 +23,12 @@ def active_member(staff_id: str, *, uow: UnitOfWork) -> StaffMember | None:
     with uow:
         member = uow.staff.get(staff_id)
     return member if member is not None and member.active else None
+
+
+def member_by_login_id(login_id: str, *, uow: UnitOfWork) -> StaffMember | None:
+    """The account with this log-in id (as typed: case and spaces do not matter)."""
+    with uow:
+        return uow.staff.get_by_login_id(login_id.strip().lower())
 
 
 def uses_totp(staff_id: str, *, uow: UnitOfWork) -> bool:

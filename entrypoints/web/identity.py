@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 identity = Blueprint("identity", __name__, url_prefix="/identity")
 
 TEST_PEOPLE = 6
-DEMO_PREFIX = "D"  # application.demo.synthetic_town numbers its residents D000000001, …
+DEMO_PREFIX = "D"  # demo.synthetic_town numbers its residents D000000001, …
 
 
 def _dev_card_allowed() -> bool:

@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
+from application.access.actor import SYSTEM
 from application.certificates.paying_fee import settle_payment, start_payment
-from application.demo.seeding_demo_town import SeedDemoTown, seed_demo_town
+from demo.seeding_town import SeedDemoTown, seed_demo_town
 from domain.certificates import CertificateKind, CertificateRequest, IssueState
 from domain.residents import Verification
 from domain.staff import Role
@@ -20,9 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("engine", ["sqlite"], ind
 
 
 def _paid_request(container: Container) -> str:
-    seed_demo_town(SeedDemoTown(households=2), uow_factory=container.uow, ids=container.ids(),
-                   clock=container.clock(), hasher=container.password_hasher(),
-                   keyer=container.match_keyer())
+    seed_demo_town(SeedDemoTown(actor=SYSTEM, households=2), uow_factory=container.uow,
+                   ids=container.ids(), clock=container.clock(),
+                   hasher=container.password_hasher(), keyer=container.match_keyer())
     now = container.clock().now()
     with container.uow() as uow:
         person = uow.queries.residents.first_residents(1)[0]

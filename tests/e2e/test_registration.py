@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from application.demo.seeding_demo_town import SeedDemoTown, seed_demo_town
+from application.access.actor import SYSTEM
+from demo.seeding_town import SeedDemoTown, seed_demo_town
 from domain.channels import ChannelIdentity
 from domain.verifications import VerificationStatus
 from entrypoints.containers import Container
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _seed(container: Container) -> None:
-    seed_demo_town(SeedDemoTown(households=5), uow_factory=container.uow, ids=container.ids(),
-                   clock=container.clock(), hasher=container.password_hasher(),
-                   keyer=container.match_keyer())
+    seed_demo_town(SeedDemoTown(actor=SYSTEM, households=5), uow_factory=container.uow,
+                   ids=container.ids(), clock=container.clock(),
+                   hasher=container.password_hasher(), keyer=container.match_keyer())
 
 
 def _verify_url(stack: Stack, user: str) -> str:

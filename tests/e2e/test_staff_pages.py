@@ -233,18 +233,19 @@ def test_serving_in_development_shows_the_demo_administrators_login(
         container: Container, capsys: pytest.CaptureFixture[str]) -> None:
     from application.access.actor import Actor
     from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
-    from entrypoints.cli import DEMO_STAFF_PASSWORD, _show_demo_login
+    from demo.seeding_town import DEMO_STAFF_PASSWORD
+    from entrypoints.cli.serve import show_demo_login
 
     create_staff_member(CreateStaffMember(login_id="admin", display_name="管理 太郎",
                                           role="administrator", password=DEMO_STAFF_PASSWORD,
                                           actor=Actor.operator("test")),
                         uow=container.uow(), ids=container.ids(),
                         hasher=container.password_hasher(), clock=container.clock())
-    _show_demo_login(container, "http://127.0.0.1:8000/staff")
+    show_demo_login(container, "http://127.0.0.1:8000/staff")
     assert capsys.readouterr().out == ""  # the test environment is not development
 
     container.config.environment.from_value("development")
-    _show_demo_login(container, "http://127.0.0.1:8000/staff")
+    show_demo_login(container, "http://127.0.0.1:8000/staff")
     shown = capsys.readouterr().out
     assert "http://127.0.0.1:8000/staff" in shown and "admin" in shown
     assert DEMO_STAFF_PASSWORD in shown

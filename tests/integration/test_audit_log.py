@@ -115,16 +115,17 @@ def test_the_verify_command_exits_1_on_a_tampered_log(container: Container, engi
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from entrypoints import cli
+    from entrypoints.cli import main
+    from entrypoints.cli.context import CliContext
 
     _fill(container, 3)
-    monkeypatch.setattr(cli._Context, "container", property(lambda self: container))
+    monkeypatch.setattr(CliContext, "container", property(lambda self: container))
     runner = CliRunner()
-    good = runner.invoke(cli.main, ["audit", "verify"])
+    good = runner.invoke(main, ["audit", "verify"])
     assert good.exit_code == 0 and "3 records verified" in good.output
     with engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET ip = '192.0.2.1' WHERE seq = 2"))
-    bad = runner.invoke(cli.main, ["audit", "verify"])
+    bad = runner.invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1 and "record 2" in bad.output
 
 
@@ -134,7 +135,8 @@ def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
 
     from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
     from domain.staff_sign_in import StaffSignIn
-    from entrypoints import cli
+    from entrypoints.cli import main
+    from entrypoints.cli.context import CliContext
 
     staff_id = create_staff_member(
         CreateStaffMember(login_id="boss", display_name="管理", role="administrator",
@@ -147,12 +149,12 @@ def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
         state.enable_totp("JBSWY3DPEHPK3PXP", 1)
         uow.sign_ins.add(state)
         uow.commit()
-    monkeypatch.setattr(cli._Context, "container", property(lambda self: container))
+    monkeypatch.setattr(CliContext, "container", property(lambda self: container))
     monkeypatch.setattr("getpass.getuser", lambda: "kato")
     with container.uow() as uow:
         before, _ = uow.audit.head()
 
-    result = CliRunner().invoke(cli.main, ["staff", "reset-sign-in", "boss"])
+    result = CliRunner().invoke(main, ["staff", "reset-sign-in", "boss"])
 
     assert result.exit_code == 0, result.output
     with container.uow() as uow:
@@ -162,5 +164,5 @@ def test_the_command_line_unlocks_an_account_and_says_so_in_the_audit_log(
                 for r in uow.audit.in_order(after_seq=before, limit=10)]
     assert done == [("cli:kato", "staff.unlock", staff_id),
                     ("cli:kato", "staff.reset_totp", staff_id)]
-    unknown = CliRunner().invoke(cli.main, ["staff", "reset-sign-in", "nobody"])
+    unknown = CliRunner().invoke(main, ["staff", "reset-sign-in", "nobody"])
     assert unknown.exit_code == 1

@@ -47,6 +47,17 @@ def test_the_application_imports_only_the_domain_the_standard_library_and_attrs(
     assert offenders == {}
 
 
+def test_the_demo_imports_only_the_application_the_domain_and_attrs() -> None:
+    allowed = set(sys.stdlib_module_names) | {"attrs", "domain", "application", "demo",
+                                              "__future__"}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) - allowed)
+        for path in (ROOT / "demo").rglob("*.py")
+        if _imports(path) - allowed
+    }
+    assert offenders == {}
+
+
 def test_import_linter_contracts_are_kept() -> None:
     result = subprocess.run([str(BIN / "lint-imports")], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
@@ -66,9 +77,9 @@ def test_no_module_does_io_at_import_time() -> None:
         "created = []\n"
         "real = sqlalchemy.create_engine\n"
         "sqlalchemy.create_engine = lambda *a, **k: created.append(a) or real(*a, **k)\n"
-        "import domain, application, adapters, entrypoints\n"
+        "import domain, application, adapters, entrypoints, demo\n"
         "import pkgutil, importlib\n"
-        "for pkg in ('domain', 'application', 'adapters', 'entrypoints'):\n"
+        "for pkg in ('domain', 'application', 'adapters', 'entrypoints', 'demo'):\n"
         "    for m in pkgutil.walk_packages(importlib.import_module(pkg).__path__, pkg + '.'):\n"
         "        skip = ('entrypoints.wsgi', 'entrypoints.__main__')\n"
         "        if m.name in skip or '.migrations' in m.name:\n"
@@ -171,11 +182,11 @@ def test_no_module_is_longer_than_a_few_hundred_lines() -> None:
     assert long == {}
 
 
-def test_the_web_layer_reads_through_use_cases_and_views_not_units_of_work() -> None:
-    """Pages and API routes call the application (`views.py`, use cases); they never open a
-    unit of work themselves."""
+def test_entry_points_read_through_use_cases_and_views_not_units_of_work() -> None:
+    """Pages, API routes and commands call the application (`views.py`, use cases); they never
+    open a unit of work themselves."""
     opened = []
-    for path in (ROOT / "entrypoints" / "web").rglob("*.py"):
+    for path in (ROOT / "entrypoints").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
             if isinstance(node, ast.With):
                 for item in node.items:

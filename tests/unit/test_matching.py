@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from application.demo.variant_town import generate_registry, generate_verified
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.matching import Candidate, MatchDecision, decide, decide_many
 from domain.residents import MatchKeys, PersonalFacts
 from domain.values import Address, DateOfBirth, PersonName, Sex
 from domain.verifications import MatchOutcome
+from tests.support.variant_town import generate_registry, generate_verified
 
 pytestmark = pytest.mark.unit
 

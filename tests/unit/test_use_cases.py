@@ -14,9 +14,7 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
-from application.demo.seeding_demo_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
 from application.jobs import JobStatus
-from application.residents.match_keys import HmacMatchKeyer
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from application.tasks import TaskRegistry, run_job, start_job
 from domain.benefits import PayoutMethod, ProgramStatus
@@ -182,32 +180,6 @@ def test_a_second_staff_member_with_the_same_login_id_is_refused(database: FakeD
     with pytest.raises(InvalidValue, match="すでに使われています"):
         create_staff_member(command, uow=FakeUnitOfWork(database), ids=SequentialIds("b"),
                             hasher=PlainHasher(), clock=FakeClock())
-
-
-def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDatabase) -> None:
-    reports: list[tuple[int, int]] = []
-
-    def seed() -> dict[str, Any]:
-        return seed_demo_town(SeedDemoTown(households=12), uow_factory=fake_uow_factory(database),
-                              ids=SequentialIds(f"s{len(reports)}-"), clock=FakeClock(),
-                              hasher=PlainHasher(), keyer=HmacMatchKeyer(b"k" * 32),
-                              progress=lambda d, t: reports.append((d, t)))
-
-    first, second = seed(), seed()
-
-    assert first["households"] == 12 and first["staff"] == 4 and first["programs"] == 1
-    assert first["eligible"] == 12
-    assert second == {"households": 0, "residents": 0, "staff": 0, "programs": 0, "eligible": 0}
-    with FakeUnitOfWork(database) as uow:
-        assert uow.households.count() == 12
-        assert uow.residents.count() == first["residents"]
-        program = uow.programs.get_by_name(DEMO_PROGRAM_NAME)
-        assert program.status is ProgramStatus.OPEN
-        assert program.window.contains(FakeClock().now())
-        for household in uow.households._store.values():
-            assert household.members[0].resident_id == household.head_resident_id
-        assert all(r.match_keys is not None for r in uow.residents._store.values())
-    assert reports[-1] == (12, 12)
 
 
 class _Queue:

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from application.demo.variant_town import generate_registry, generate_verified
 from application.residents.normalization import normalize_address, normalize_name
 from domain.residents import RegistryStatus
+from tests.support.variant_town import generate_registry, generate_verified
 
 pytestmark = pytest.mark.unit
 

@@ -25,6 +25,9 @@ in the registry), the facts as the card writes them, whether a correct matcher l
 - "duplicate": a person recorded twice in the registry. Not linkable (ambiguous).
 - "variant_unknown": 崎 written 碕, a variant the table does not fold. Not linkable (review).
 - "newcomer": not in the registry at all (truth None). Not linkable.
+
+It lives with the tests, not in the shipped code: the matching tests and
+`bench/registry_matching.py` use it (the demo town's generator is `demo/synthetic_town.py`).
 """
 
 from __future__ import annotations

@@ -1,18 +1,21 @@
 """Synthetic residents for the demo town and the benchmarks. Names are common Japanese names;
-nobody real is described. Deterministic for a given seed."""
+nobody real is described. Deterministic for a given seed.
+
+`registry_rows` writes the households as the town's registry extract (住民基本台帳) lists them,
+so the demo town is imported the way a real town's is."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 
 from domain.residents import PersonalFacts
 from domain.values import Address, DateOfBirth, PersonName, Sex
 
-__all__ = ["SyntheticHousehold", "SyntheticPerson", "generate_households"]
+__all__ = ["SyntheticHousehold", "SyntheticPerson", "generate_households", "registry_rows"]
 
 FAMILY_NAMES = [
     ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"),
@@ -101,3 +104,26 @@ def generate_households(count: int, *, seed: int = 7, town: str = "見本県見�
                                    born=born,
                                    number=next_number(), relationship="子", address=address))
         yield SyntheticHousehold(household_number=f"{prefix}H{index:08d}", members=tuple(members))
+
+
+def registry_rows(households: Iterable[SyntheticHousehold]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The households as rows of a registry extract, `(row number, {field: cell})` in the fields
+    of `application.residents.registry_rows.COLUMNS`: every person a resident (住民), the head
+    first in each household."""
+    row = 0
+    for household in households:
+        for person in household.members:
+            row += 1
+            facts = person.facts
+            yield row, {
+                "resident_number": person.resident_number,
+                "household_number": household.household_number,
+                "relationship": person.relationship,
+                "name": facts.name.name,
+                "kana": facts.name.kana or "",
+                "date_of_birth": facts.date_of_birth.value.isoformat(),
+                "sex": facts.sex.label,
+                "address": facts.address.text,
+                "postal_code": facts.address.postal_code or "",
+                "status": "",
+            }

@@ -1,1 +1,0 @@
-"""The demo town: a synthetic registry, staff accounts and a program, for trying Madoguchi."""

@@ -1,0 +1,37 @@
+"""`madoguchi demo`: seed the demo town (a job, so its progress shows as it goes)."""
+
+from __future__ import annotations
+
+import click
+
+from application.tasks import start_job
+from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF, DEMO_STAFF_PASSWORD
+from entrypoints.cli.context import CliContext, operator, pass_context, ready, wait_for
+from entrypoints.tasks import SEED_DEMO_TOWN
+
+__all__ = ["demo"]
+
+
+@click.command()
+@click.option("--households", default=200, show_default=True, help="Synthetic households.")
+@pass_context
+def demo(ctx: CliContext, households: int) -> None:
+    """Seed the demo town into the configured database (safe to run again)."""
+    container = ready(ctx)
+    job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
+                       queue=container.task_queue(), registry=container.task_registry(),
+                       ids=container.ids(), clock=container.clock(), actor=operator(),
+                       households=households)
+    job = wait_for(container, job_id)
+    if job.error:
+        raise click.ClickException(job.error)
+    created = job.result
+    click.echo(f"demo town {container.config.town_name()}: "
+               f"{created['households']} households and {created['residents']} residents added, "
+               f"{created['staff']} staff accounts, {created['programs']} program(s)")
+    click.echo(f"program: {DEMO_PROGRAM_NAME} (受付中)")
+    click.echo(f"staff log-ins (password: {DEMO_STAFF_PASSWORD}): "
+               + ", ".join(f"{login} ({role.value})" for login, _, role in DEMO_STAFF))
+    if created.get("payment_batch"):
+        click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
+                   f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")

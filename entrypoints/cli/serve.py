@@ -1,0 +1,97 @@
+"""`madoguchi serve`, `line-sim` and `worker`: the long-running processes."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import click
+from werkzeug.serving import run_simple
+
+from adapters.line.simulator.running import running_simulator
+from adapters.line.simulator.running import serve as serve_simulator
+from adapters.tasks.outbox_pump import OutboxPump
+from application.staff.views import member_by_login_id
+from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
+from entrypoints.cli.context import CliContext, pass_context, ready
+from entrypoints.config import Settings
+from entrypoints.containers import Container
+
+__all__ = ["line_sim", "serve", "show_demo_login", "worker"]
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--line-sim", "line_sim_port", type=int, default=None, metavar="PORT",
+              help="Also run the LINE simulator on PORT and send LINE messages to it.")
+@pass_context
+def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> None:
+    """Serve the web app (staff UI, REST API, webhooks) with a threaded server.
+
+    In production run `gunicorn entrypoints.wsgi:app` instead."""
+    # The web app is imported only to serve it: loading every blueprint would slow down
+    # each of the other commands by a second or more.
+    from entrypoints.web import create_app
+
+    container = ready(ctx)
+    simulator = nullcontext()
+    if line_sim_port is not None:
+        if container.config.environment() == "production":
+            raise click.ClickException("the LINE simulator is not for production")
+        simulator = running_simulator(
+            container.config.line.channel_secret(), container.config.line.access_token(),
+            f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
+            bot_name=f"{container.config.town_name()}役場")
+    with simulator as sim:
+        if sim is not None:
+            container.config.line.api_base_url.from_value(sim.base_url)
+            click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
+        click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
+        show_demo_login(container, f"http://{host}:{port}/staff")
+        run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+
+
+def show_demo_login(container: Container, staff_url: str) -> None:
+    """In development, when the demo administrator still has the demo password, say how to log
+    in to the staff UI (never in production, never any other account)."""
+    if container.config.environment() != "development":
+        return
+    admin = member_by_login_id(DEMO_ADMIN_LOGIN, uow=container.uow())
+    if admin is not None and container.password_hasher().verify(admin.password_hash,
+                                                                 DEMO_STAFF_PASSWORD):
+        click.echo(f"Staff UI: {staff_url}  (demo administrator: login id "
+                   f"{DEMO_ADMIN_LOGIN}, password {DEMO_STAFF_PASSWORD})")
+
+
+@click.command("line-sim")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--webhook", default="http://127.0.0.1:8000/line/webhook", show_default=True,
+              help="Where the simulated platform delivers signed webhooks.")
+@click.option("--users", default=0, show_default=True, help="Extra simulated residents.")
+@click.option("--error-rate", default=0.0, show_default=True,
+              help="Fraction of pushes answered 500 (to try the retries).")
+def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float) -> None:
+    """Run a local simulator of the LINE platform: Messaging API, webhooks and a phone page.
+
+    Point Madoguchi at it with LINE_API_BASE_URL=http://HOST:PORT (same channel secret and
+    access token on both sides; the development defaults match)."""
+    settings = Settings.from_env()
+    if settings.environment == "production":
+        raise click.ClickException("the LINE simulator is not for production")
+    serve_simulator(host, port, channel_secret=settings.line_channel_secret,
+                    access_token=settings.line_access_token, webhook_url=webhook,
+                    users=users, error_rate=error_rate,
+                    bot_name=f"{settings.town_name}役場", echo=click.echo)
+
+
+@click.command()
+@click.option("--concurrency", default=2, show_default=True, type=int)
+@pass_context
+def worker(ctx: CliContext, concurrency: int) -> None:
+    """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis)."""
+    container = ctx.container
+    OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
+    container.celery_app().worker_main(
+        ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"]
+    )
