@@ -18,7 +18,7 @@ from application.tasks import start_job
 from domain.errors import DomainError
 from domain.staff import Role
 from entrypoints.config import ConfigurationError, Settings
-from entrypoints.containers import Container, build_container
+from entrypoints.containers import Container, build_container, shutdown
 from entrypoints.tasks import IMPORT_REGISTRY, SEED_DEMO_TOWN
 
 __all__ = ["main"]
@@ -166,7 +166,10 @@ def serve(ctx: _Context, host: str, port: int, line_sim_port: int | None) -> Non
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         _show_demo_login(container, f"http://{host}:{port}/staff")
-        run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+        try:
+            run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+        finally:  # the job and outbox threads end before the simulator they may be talking to
+            shutdown(container)
 
 
 @main.command("line-sim")
