@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -59,7 +60,7 @@ from entrypoints.config import Settings
 from entrypoints.payment_links import PayLinkSigner
 from entrypoints.tasks import build_task_registry
 
-__all__ = ["Container", "build_container"]
+__all__ = ["Container", "build_container", "shutdown"]
 
 
 def _by_id(*procedures: Procedure) -> dict[str, Procedure]:
@@ -76,6 +77,20 @@ def _line_data_url(api_base_url: str, api_data_url: str) -> str:
 def _waker(container: Container) -> Callable[[], None]:
     """Wake the container's outbox dispatcher (looked up when called: see `task_registry`)."""
     return lambda: container.outbox_notifier().wake()
+
+
+def _send_threads() -> Iterator[ThreadPoolExecutor]:
+    """The threads that make the outbox's requests, until the container shuts down."""
+    executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="madoguchi-send")
+    yield executor
+    executor.shutdown(wait=True)
+
+
+def _stopped_at_shutdown(make: Callable[..., Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+    """`make(...)`, whose background thread is stopped when the container shuts down."""
+    made = make(*args, **kwargs)
+    yield made
+    made.stop()
 
 
 def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
@@ -157,8 +172,8 @@ class Container(containers.DeclarativeContainer):
         functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
         clock=clock,
     )
-    outbox_executor = providers.Singleton(ThreadPoolExecutor, max_workers=8,
-                                          thread_name_prefix="madoguchi-send")
+    # Resources: what starts a thread is stopped by `shutdown(container)`.
+    outbox_executor = providers.Resource(_send_threads)
     outbox_delivery = providers.Singleton(
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor,
@@ -167,13 +182,13 @@ class Container(containers.DeclarativeContainer):
                                      deliver=outbox_delivery)
     task_queue = providers.Selector(
         config.task_queue,
-        in_process=providers.Singleton(InProcessTaskQueue, run=job_runner),
+        in_process=providers.Resource(_stopped_at_shutdown, InProcessTaskQueue, run=job_runner),
         eager=providers.Singleton(InProcessTaskQueue, run=job_runner, eager=True),
         celery=providers.Singleton(CeleryTaskQueue, app=celery_app),
     )
     outbox_notifier = providers.Selector(
         config.task_queue,
-        in_process=providers.Singleton(OutboxPump, outbox_delivery),
+        in_process=providers.Resource(_stopped_at_shutdown, OutboxPump, outbox_delivery),
         eager=providers.Singleton(DeliverNow, outbox_delivery),
         celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
@@ -280,3 +295,14 @@ def build_container(settings: Settings | None = None) -> Container:
     orm.start_mappers(container.cipher())
     return container
 
+
+def shutdown(container: Container) -> None:
+    """Stop the threads the container started, each after those that feed it: the job thread
+    (a job wakes the outbox), the outbox pump, then the send threads. What never started is left
+    alone; calling it twice is harmless. `madoguchi serve` calls it on its way out, the tests
+    after each test."""
+    for selector in (container.task_queue, container.outbox_notifier):
+        for provider in selector.providers.values():
+            if isinstance(provider, providers.Resource):
+                provider.shutdown()
+    container.shutdown_resources()

@@ -1,10 +1,15 @@
 """Shared fixtures. Integration tests run on SQLite always and on PostgreSQL when
-TEST_DATABASE_URL is set (one database per xdist worker, migrated once per session)."""
+TEST_DATABASE_URL is set (one database per xdist worker, migrated once per session).
+
+The suite is hermetic: no test sees the app's variables from the developer's environment
+(`DATABASE_URL`, `MADOGUCHI_*`, …; only the `TEST_*` opt-ins), and a test that leaves a thread
+running fails."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +21,53 @@ from adapters.crypto import FieldCipher, new_key
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine, normalize_url
 from entrypoints.config import Settings
-from entrypoints.containers import Container, build_container
+from entrypoints.containers import Container, build_container, shutdown
+from tests.support.isolation import is_app_variable, threads_left_behind
 
 TEST_KEY = new_key()
+THREAD_GRACE_SECONDS = 5.0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_developer_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The developer's shell may point `DATABASE_URL` at a real database and `MADOGUCHI_*`,
+    `LINE_*`… at real accounts: for the whole run (module fixtures, the command line through
+    CliRunner, subprocesses) they are gone. Whatever still falls back on the default data
+    directory (`./var`, the developer's demo town) lands in a temporary one instead."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [name for name in os.environ if is_app_variable(name)]:
+            patch.delenv(name)
+        patch.setenv("MADOGUCHI_DATA_DIR", str(tmp_path_factory.mktemp("default-data-dir")))
+        yield
+
+
+def _fail_on_threads_left(before: set[threading.Thread], what: str) -> None:
+    left = threads_left_behind(before, grace=THREAD_GRACE_SECONDS)
+    if left:
+        names = ", ".join(sorted(f"{t.name} ({'daemon' if t.daemon else 'non-daemon'})"
+                                 for t in left))
+        pytest.fail(f"{what} left threads running: {names}. Stop what the test started "
+                    "(entrypoints.containers.shutdown, server.shutdown(), pump.stop()).",
+                    pytrace=False)
+
+
+# Every thread a test (or a fixture) starts has ended once its teardown is over: daemon or not,
+# app thread or server thread, a thread left behind can claim the next test's outbox message or
+# answer on its port. Threads already running before the test (pytest-xdist's own, those of
+# wider-scoped fixtures) are not the test's and are not counted.
+@pytest.fixture(autouse=True)
+def _no_thread_outlives_its_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    _fail_on_threads_left(before, request.node.nodeid)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_thread_outlives_its_module(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The same for module fixtures (a seeded demo town, a browser)."""
+    before = set(threading.enumerate())
+    yield
+    _fail_on_threads_left(before, f"module {request.module.__name__}")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -100,6 +149,7 @@ def container(engine: Engine, tmp_path: Path) -> Iterator[Container]:
     built.engine.override(engine)
     built.password_hasher.override(_fast_hasher())
     yield built
+    shutdown(built)
     built.unwire()
     built.reset_singletons()
 

@@ -70,7 +70,7 @@ class LineMessenger:
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
              idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
         rendered = render(messages)
-        if reply_token and self._reply(reply_token, rendered):
+        if reply_token and self._reply(reply_token, rendered, idempotency_key):
             return DeliveryResult(DeliveryOutcome.DELIVERED, "reply")
         request = PushMessageRequest(to=recipient, messages=rendered)
         return self._with_retries(
@@ -92,8 +92,9 @@ class LineMessenger:
             results.append((chunk, result))
         return results
 
-    def _reply(self, reply_token: str, rendered: list[Any]) -> bool:
-        """One try: a reply cannot carry a retry key, so any doubt falls back to a push."""
+    def _reply(self, reply_token: str, rendered: list[Any], idempotency_key: str) -> bool:
+        """One try: a reply cannot carry a retry key, so any doubt falls back to a push. Logs
+        name the message by its idempotency key (the outbox id), never the recipient."""
         self.pacer.acquire()
         try:
             self._api.reply_message(ReplyMessageRequest(reply_token=reply_token,
@@ -102,10 +103,12 @@ class LineMessenger:
         except ApiException as error:
             if error.status == 429:
                 self.pacer.throttled()
-            log.info("reply not accepted (%s); pushing instead", _detail(error))
+            log.info("reply for outbox message %s not accepted (%s); pushing instead",
+                     idempotency_key, _detail(error))
             return False
-        except _TRANSPORT_ERRORS as error:
-            log.info("reply failed (%s); pushing instead", type(error).__name__)
+        except _TRANSPORT_ERRORS as error:  # it may have arrived all the same
+            log.warning("reply for outbox message %s failed (%s); pushing instead",
+                        idempotency_key, type(error).__name__)
             return False
         self.pacer.succeeded()
         return True

@@ -13,6 +13,8 @@ __all__ = ["InProcessTaskQueue"]
 
 log = logging.getLogger(__name__)
 
+_STOP = ""  # not a job id: only wakes the thread so that it sees the queue is stopped
+
 
 class InProcessTaskQueue:
     def __init__(self, run: Callable[[str], object], *, eager: bool = False) -> None:
@@ -21,13 +23,17 @@ class InProcessTaskQueue:
         self._jobs: queue.Queue[str] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def enqueue(self, job_id: str) -> None:
         if self._eager:
             self._run(job_id)
             return
-        self._jobs.put(job_id)
         with self._lock:
+            if self._stopped.is_set():
+                log.warning("job %s stays queued: the in-process queue is stopped", job_id)
+                return
+            self._jobs.put(job_id)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="madoguchi-jobs",
                                                 daemon=True)
@@ -37,12 +43,37 @@ class InProcessTaskQueue:
         """Wait until every job enqueued so far has run."""
         self._jobs.join()
 
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let the job that is running finish, start no other, and end the thread. Jobs still
+        waiting are not run here: they stay stored as queued."""
+        with self._lock:
+            self._stopped.set()
+            thread = self._thread
+        if thread is not None:
+            self._jobs.put(_STOP)  # wakes the thread if it is waiting for work
+            thread.join(timeout)
+
     def _work(self) -> None:
         while True:
             job_id = self._jobs.get()
             try:
+                if self._stopped.is_set():
+                    self._leave_waiting(job_id)
+                    return
                 self._run(job_id)
             except Exception:
                 log.exception("job %s failed in the in-process queue", job_id)
             finally:
                 self._jobs.task_done()
+
+    def _leave_waiting(self, job_id: str) -> None:
+        """Stopping: this job and those behind it are not run here (they stay stored as queued,
+        as when the process ends)."""
+        while True:
+            if job_id != _STOP:
+                log.warning("job %s stays queued: the in-process queue stopped", job_id)
+            try:
+                job_id = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            self._jobs.task_done()

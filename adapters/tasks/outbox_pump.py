@@ -27,6 +27,8 @@ class OutboxPump:
 
     def wake(self) -> None:
         with self._lock:
+            if self._stop.is_set():  # stopped for good: what is due waits for the next start
+                return
             self._idle.clear()
             self._wake.set()
             if self._thread is None or not self._thread.is_alive():

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
@@ -151,16 +152,24 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         if sender is None:
             return DeliveryResult(DeliveryOutcome.REJECTED, f"no channel {request.channel!r}")
         messages = messages_from_json(request.payload["messages"])
+        ids = ", ".join(request.message_ids)
         try:
             if request.group_key is None:
-                return sender.send(request.recipients[0], messages, idempotency_key=request.key,
-                                   reply_token=request.reply_token)
-            [(_, result)] = sender.send_many(list(request.recipients), messages,
-                                             idempotency_key=request.key)
-            return result
+                result = sender.send(request.recipients[0], messages,
+                                     idempotency_key=request.key, reply_token=request.reply_token)
+            else:
+                [(_, result)] = sender.send_many(list(request.recipients), messages,
+                                                 idempotency_key=request.key)
         except Exception as error:  # a bug or an unexpected client error: retry, keep a trace
-            log.exception("delivering outbox message(s) %s failed", request.key)
+            # The error's own text may quote a recipient or a message: its type and where it
+            # was raised are logged, never its arguments.
+            log.warning("outbox message(s) %s not delivered (%s); trying again later\n%s", ids,
+                        type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
             return DeliveryResult(DeliveryOutcome.RETRY_LATER, type(error).__name__)
+        if result.outcome is DeliveryOutcome.RETRY_LATER:
+            log.warning("outbox message(s) %s not delivered (%s); trying again later", ids,
+                        result.detail)
+        return result
 
     results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, result in zip(sends, results, strict=True):

@@ -14,7 +14,7 @@ from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, pass_context, ready
 from entrypoints.config import Settings
-from entrypoints.containers import Container
+from entrypoints.containers import Container, shutdown
 
 __all__ = ["line_sim", "serve", "show_demo_login", "worker"]
 
@@ -48,7 +48,10 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         show_demo_login(container, f"http://{host}:{port}/staff")
-        run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+        try:
+            run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+        finally:  # the job and outbox threads end before the simulator they may be talking to
+            shutdown(container)
 
 
 def show_demo_login(container: Container, staff_url: str) -> None:

@@ -5,16 +5,14 @@ leaves a screenshot under test-artifacts/browser/."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from entrypoints.containers import Container
 from entrypoints.web import create_app
-from tests.e2e.conftest import free_port
+from tests.support._serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -61,14 +59,8 @@ def served(container: Container, tmp_path: Path) -> Iterator[str]:
     container.config.task_queue.from_value("in_process")
     app = create_app(container)
     app.config["STAFF_UPLOAD_DIR"] = str(tmp_path / "uploads")
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app, "madoguchi-app") as url:
+        yield url
 
 
 @pytest.fixture

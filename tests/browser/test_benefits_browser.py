@@ -5,13 +5,11 @@ a background thread, as in production."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from application.access.actor import Actor
 from application.benefits.changing_program_status import (
@@ -22,9 +20,9 @@ from application.benefits.creating_program import CreateProgram, create_program
 from domain.staff import Role
 from entrypoints.containers import Container
 from entrypoints.web import create_app
-from tests.e2e.conftest import free_port
 from tests.e2e.staff_support import PASSWORD, make_staff
 from tests.e2e.test_staff_benefits import seed_households
+from tests.support._serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,14 +48,8 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture
 def town_hall(container: Container) -> Iterator[str]:
     container.config.task_queue.from_value("in_process")
-    server = make_server("127.0.0.1", free_port(), create_app(container), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(create_app(container), "madoguchi-app") as url:
+        yield url
 
 
 def open_program(container: Container) -> str:

@@ -2,20 +2,19 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from adapters.line.simulator.running import running_simulator
 from application.access.actor import Actor
 from application.access.creating_api_key import CreateApiKey, create_api_key
 from entrypoints.containers import Container
 from entrypoints.web import create_app
+from tests.support._serving import serving
 
 OPERATOR = Actor.operator("test")  # who sets up keys and staff on the server
 
@@ -100,15 +99,8 @@ def stack(container: Container) -> Iterator[Stack]:
         container.config.line.api_base_url.from_value(sim.base_url)
         port = free_port()
         container.config.public_url.from_value(f"http://127.0.0.1:{port}")
-        server = make_server("127.0.0.1", port, create_app(container), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        app_url = f"http://127.0.0.1:{server.server_port}"
-        sim.set_webhook_url(f"{app_url}/line/webhook")
-        try:
+        with serving(create_app(container), "madoguchi-app", port=port) as app_url:
+            sim.set_webhook_url(f"{app_url}/line/webhook")
             yield Stack(container, sim, app_url)
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.isolation import is_app_variable
+
 pytestmark = pytest.mark.e2e
 
 
 def _run(tmp_path: Path, *args: str, stdin: str | None = None,
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("MADOGUCHI_", "DATABASE_URL"))}
+    environment = {k: v for k, v in os.environ.items() if not is_app_variable(k)}
     environment.update({"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), **(env or {})})
     return subprocess.run([sys.executable, "-m", "entrypoints", *args], cwd=tmp_path,
                           env=environment, capture_output=True, text=True, input=stdin,

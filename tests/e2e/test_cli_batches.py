@@ -13,10 +13,19 @@ from click.testing import CliRunner, Result
 
 from adapters.banks.zengin_reading import DataRecord, HeaderRecord, read_transfer_file
 from entrypoints.cli import main
+from tests.support.isolation import is_app_variable
 
 pytestmark = pytest.mark.e2e
 
 Run = Callable[..., Result]
+
+
+def _env(data_dir: Path) -> dict[str, str | None]:
+    """CliRunner adds `env` to the real environment: the app's variables are unset outright
+    (the suite hides them already; this fixture must not depend on it)."""
+    env: dict[str, str | None] = {name: None for name in os.environ if is_app_variable(name)}
+    env.update({"MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_TASK_QUEUE": "eager"})
+    return env
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +33,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo town for the module (seeding is the slow part), copied for each test."""
     home = tmp_path_factory.mktemp("demo-town")
     runner = CliRunner()
-    env = {"MADOGUCHI_DATA_DIR": str(home / "var"), "MADOGUCHI_TASK_QUEUE": "eager"}
+    env = _env(home / "var")
     assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
     demo = runner.invoke(main, ["demo", "--households", "12"], env=env)
     assert demo.exit_code == 0, demo.output
@@ -35,8 +44,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def run(seeded: Path, tmp_path: Path) -> Run:
     shutil.copytree(seeded / "var", tmp_path / "var")
-    env = {k: None for k in os.environ if k.startswith(("MADOGUCHI_", "DATABASE_URL"))}
-    env.update({"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), "MADOGUCHI_TASK_QUEUE": "eager"})
+    env = _env(tmp_path / "var")
 
     def invoke(*args: str) -> Result:
         cwd = os.getcwd()

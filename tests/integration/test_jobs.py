@@ -55,8 +55,11 @@ def _start(container: Container, queue: object, households: int) -> str:
 def test_a_job_runs_on_the_in_process_queue_and_reports_progress(container: Container) -> None:
     queue = InProcessTaskQueue(run=container.job_runner())
 
-    job_id = _start(container, queue, households=3)
-    queue.join()
+    try:
+        job_id = _start(container, queue, households=3)
+        queue.join()
+    finally:
+        queue.stop()
 
     job = _job(container, job_id)
     assert job.status is JobStatus.SUCCEEDED

@@ -3,6 +3,7 @@ server that never answers, for timeouts)."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -137,6 +138,22 @@ def test_a_timeout_is_retried_then_left_for_later() -> None:
 
     assert result.outcome is DeliveryOutcome.RETRY_LATER
     assert result.detail.startswith("transport")
+
+
+def test_a_reply_lost_in_transport_is_a_warning_that_names_the_outbox_message(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as closed:  # nothing listens on this port once it is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    messenger = _messenger(f"http://127.0.0.1:{port}", max_attempts=1)
+    recipient = "U" + "7" * 32
+
+    result = messenger.send(recipient, HELLO, idempotency_key="outbox-7", reply_token="token")
+
+    assert result.outcome is DeliveryOutcome.RETRY_LATER
+    [warning] = [r.getMessage() for r in caplog.records
+                 if r.name == "adapters.line.messenger" and r.levelno == logging.WARNING]
+    assert "outbox-7" in warning and recipient not in warning and "こんにちは" not in warning
 
 
 def test_a_fresh_reply_token_is_used_and_a_bad_one_falls_back_to_a_push(sim) -> None:  # type: ignore[no-untyped-def]

@@ -45,6 +45,7 @@ from linebot.v3.webhooks import (
 )
 
 from adapters.line.simulator import LineSimulator, running_simulator
+from tests.support._serving import EndsItsRequests
 
 pytestmark = pytest.mark.integration
 
@@ -53,8 +54,13 @@ TOKEN = "simulator-test-access-token"
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 
 
+class _ReceiverServer(EndsItsRequests, ThreadingHTTPServer):
+    request_thread_name = "webhook-receiver-request"
+
+
 class Receiver:
-    """Madoguchi's webhook endpoint, reduced to recording what arrives."""
+    """Madoguchi's webhook endpoint, reduced to recording what arrives (HTTP/1.1: the
+    simulator keeps its connection open between webhooks)."""
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []  # (raw body, X-Line-Signature)
@@ -74,8 +80,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _ReceiverServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/line/webhook"
 
     def events(self, secret: str = SECRET) -> list[Any]:
@@ -90,11 +95,11 @@ class Receiver:
 def receiver() -> Iterator[Receiver]:
     receiver = Receiver()
     thread = threading.Thread(target=receiver.server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+                              name="webhook-receiver", daemon=True)
     thread.start()
     yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
+    receiver.server.stop()  # and the connections the simulator keeps open
+    thread.join(timeout=5)
 
 
 @pytest.fixture

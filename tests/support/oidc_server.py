@@ -26,7 +26,8 @@ from flask import Flask, Response, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, RSAKey, import_key
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.support._serving import serving
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -310,11 +311,6 @@ def _s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 def _system_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -331,15 +327,6 @@ def running_oidc_server(
         redirect_uri=redirect_uri, person=dict(person or DEFAULT_PERSON),
         now=clock.now if clock is not None else _system_now, **knobs,
     )
-    server = make_server("127.0.0.1", 0, provider.app(), threaded=True,
-                         request_handler=_QuietHandler)
-    provider.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.05),
-                              name="local-oidc", daemon=True)
-    thread.start()
-    try:
+    with serving(provider.app(), "local-oidc") as base_url:
+        provider.base_url = base_url
         yield provider
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 import pytest
@@ -39,6 +40,14 @@ class RecordingChannel:
         if self.refuse & set(recipients):
             return [(list(recipients), DeliveryResult(DeliveryOutcome.REJECTED, "400"))]
         return [(list(recipients), DeliveryResult(self.outcome))]
+
+
+class BrokenChannel(RecordingChannel):
+    """A client that fails in an unexpected way, with personal data in its error."""
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+        raise ValueError(f"cannot send {messages[0].text!r} to {recipient}")
 
 
 def _message(id: str, recipient: str, text: str, clock: FakeClock,
@@ -146,3 +155,40 @@ def test_a_group_that_failed_is_retried_whole_under_the_same_key() -> None:
     assert first[2] == retry[2] and first[2].startswith("group:")  # the same key both times
     assert sorted(retry[1]) == ["U0", "U1", "U2"]
     assert set(_statuses(database).values()) == {OutboxStatus.SENT}
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == "application.messaging.delivering_outbox"
+            and r.levelno == logging.WARNING]
+
+
+def test_a_transport_failure_is_a_warning_that_names_the_outbox_ids_and_no_resident(
+        caplog: pytest.LogCaptureFixture) -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    channel = RecordingChannel(outcome=DeliveryOutcome.RETRY_LATER)
+    _store(database, *(_message(f"m{i}", f"U{i}secret", "山田様の申請を受け付けました", clock)
+                       for i in range(2)), _message("m9", "U9secret", "別の内容", clock))
+
+    deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                   clock=clock)
+
+    warnings = sorted(_warnings(caplog))
+    assert len(warnings) == 2
+    assert "m0, m1" in warnings[0] and "m9" in warnings[1]
+    assert not any("secret" in w or "山田" in w or "別の内容" in w for w in warnings)
+
+
+def test_an_unexpected_error_is_a_warning_with_the_outbox_id_and_without_its_text(
+        caplog: pytest.LogCaptureFixture) -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    _store(database, _message("m1", "Usecret", "山田様へのお知らせ", clock))
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": BrokenChannel()}, clock=clock)
+
+    assert report.retrying == 1
+    [warning] = _warnings(caplog)
+    assert "m1" in warning and "ValueError" in warning
+    assert "Usecret" not in warning and "山田" not in warning
+

@@ -1,0 +1,86 @@
+"""What runs in the background stops when asked: the in-process job queue, the outbox pump, and
+everything the container started (`shutdown`, for `madoguchi serve` on its way out and tests)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+from dependency_injector import providers
+
+from adapters.tasks.in_process import InProcessTaskQueue
+from adapters.tasks.outbox_pump import OutboxPump
+from entrypoints.config import Settings
+from entrypoints.containers import build_container, shutdown
+from tests.support.isolation import threads_left_behind
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_stopped_job_queue_finishes_the_running_job_and_starts_no_other(
+        caplog: pytest.LogCaptureFixture) -> None:
+    before = set(threading.enumerate())
+    ran: list[str] = []
+    started = threading.Event()
+
+    def run(job_id: str) -> None:
+        ran.append(job_id)
+        started.set()
+        threading.Event().wait(0.3)  # still running when the queue is stopped
+
+    queue = InProcessTaskQueue(run=run)
+    queue.enqueue("first")
+    queue.enqueue("second")
+    assert started.wait(5)
+
+    queue.stop()
+    queue.enqueue("third")
+
+    assert ran == ["first"]
+    assert threads_left_behind(before, grace=0) == []
+    stays = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert stays == ["job second stays queued: the in-process queue stopped",
+                     "job third stays queued: the in-process queue is stopped"]
+
+
+def test_a_job_queue_stopped_before_any_job_has_nothing_to_end() -> None:
+    queue = InProcessTaskQueue(run=lambda job_id: None)
+
+    queue.stop()
+
+    queue.join()  # nothing waits in the queue
+
+
+def test_a_stopped_pump_ends_its_thread_and_is_not_woken_again() -> None:
+    before = set(threading.enumerate())
+    rounds: list[int] = []
+    pump = OutboxPump(lambda: rounds.append(1), gather_seconds=0)
+    pump.wake()
+    assert pump.wait_idle(5)
+
+    pump.stop()
+    pump.wake()
+
+    assert pump.wait_idle(0)  # nothing in progress: a caller waiting for it is not kept
+    assert rounds == [1]
+    assert threads_left_behind(before, grace=0) == []
+
+
+def test_shutting_the_container_down_ends_every_thread_it_started(tmp_path: Path) -> None:
+    container = build_container(Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                                                   "MADOGUCHI_TASK_QUEUE": "in_process"}))
+    container.job_runner.override(providers.Object(lambda job_id: None))
+    container.outbox_delivery.override(providers.Object(lambda: None))
+    before = set(threading.enumerate())
+    container.task_queue().enqueue("job-1")
+    container.outbox_notifier().wake()
+    container.outbox_executor().submit(lambda: None).result()
+    started = {thread.name for thread in threads_left_behind(before, grace=0)}
+
+    shutdown(container)
+
+    assert started == {"madoguchi-jobs", "madoguchi-outbox", "madoguchi-send_0"}
+    assert threads_left_behind(before, grace=0) == []
+    shutdown(container)  # again: nothing left to stop
