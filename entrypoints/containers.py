@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import attrs
 from dependency_injector import containers, providers
 
 from adapters.banks.bank_calendar import JapaneseBankCalendar
@@ -111,7 +112,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(TimeOrderedIds)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
-    cipher = providers.Singleton(FieldCipher, keys=config.data_keys)
+    cipher = providers.Singleton(FieldCipher, keys=config.data_keys.as_(list))
     engine = providers.Singleton(make_engine, config.database_url)
     sessions = providers.Singleton(session_factory, engine)
     bank_master = providers.Singleton(ZenginBankMaster)
@@ -122,27 +123,27 @@ class Container(containers.DeclarativeContainer):
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
                               banks=bank_master, pay_url=pay_links.provided.pay_url)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
-    line_parser = providers.Singleton(LineWebhookParser, config.line.channel_secret)
+    line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
     line_messenger = providers.Singleton(
-        LineMessenger, access_token=config.line.access_token, base_url=config.line.api_base_url,
+        LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
     )
     messaging_channels = providers.Dict(line=line_messenger)
     attachment_source = providers.Singleton(
-        LineContent, access_token=config.line.access_token,
-        base_url=providers.Callable(_line_data_url, config.line.api_base_url,
-                                    config.line.api_data_url),
+        LineContent, access_token=config.line_access_token,
+        base_url=providers.Callable(_line_data_url, config.line_api_base_url,
+                                    config.line_api_data_url),
     )
     match_keyer = providers.Singleton(HmacMatchKeyer, config.match_key.as_(str.encode))
     verification_attempts = providers.Singleton(SqlVerificationAttempts, engine)
     identity_provider = providers.Selector(
-        config.identity.kind,
+        config.identity_provider,
         dev_card=providers.Singleton(
             DevCardProvider, page_url=config.public_url.as_(lambda u: f"{u}/identity/dev-card"),
             attempts=verification_attempts, clock=clock),
         oidc=providers.Singleton(
-            OidcIdentityProvider, "oidc", config.identity.oidc_issuer,
-            config.identity.oidc_client_id,
-            config.identity.oidc_client_key_file.as_(lambda path: open(path).read()),  # noqa: SIM115
+            OidcIdentityProvider, "oidc", config.oidc_issuer,
+            config.oidc_client_id,
+            config.oidc_client_key_file.as_(lambda path: open(path).read()),  # noqa: SIM115
             config.public_url.as_(lambda u: f"{u}/identity/callback/oidc"),
             verification_attempts, clock),
     )
@@ -197,10 +198,10 @@ class Container(containers.DeclarativeContainer):
     transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
     transfer_results = providers.Singleton(ZenginResultReader)
     originator = providers.Singleton(
-        Originator, code=config.originator.code, name=config.originator.name,
-        bank_code=config.originator.bank, branch_code=config.originator.branch,
-        account_type=config.originator.account_type.as_(AccountType),
-        account_number=config.originator.account)
+        Originator, code=config.originator_code, name=config.originator_name,
+        bank_code=config.originator_bank, branch_code=config.originator_branch,
+        account_type=config.originator_account_type.as_(AccountType),
+        account_number=config.originator_account)
     cash_provider = providers.Selector(
         config.environment,
         development=providers.Singleton(
@@ -211,24 +212,24 @@ class Container(containers.DeclarativeContainer):
     )
     # Fees: certificate requests and the payment provider that takes the fee.
     payment_gateway = providers.Selector(
-        config.payments.kind,
+        config.payment_provider,
         fake=providers.Singleton(
             FakePaymentGateway, config.public_url.as_(lambda u: f"{u}/payments/fake")),
         paypay=providers.Singleton(
-            PayPayGateway, api_key=config.payments.paypay_api_key,
-            api_secret=config.payments.paypay_api_secret,
-            merchant_id=config.payments.paypay_merchant_id,
-            base_url=config.payments.paypay_base_url),
+            PayPayGateway, api_key=config.paypay_api_key,
+            api_secret=config.paypay_api_secret,
+            merchant_id=config.paypay_merchant_id,
+            base_url=config.paypay_base_url),
         linepay=providers.Singleton(
-            LinePayGateway, channel_id=config.payments.linepay_channel_id,
-            channel_secret=config.payments.linepay_channel_secret,
-            base_url=config.payments.linepay_base_url),
+            LinePayGateway, channel_id=config.linepay_channel_id,
+            channel_secret=config.linepay_channel_secret,
+            base_url=config.linepay_base_url),
     )
     certificate_policy = providers.Singleton(
-        certificate_policy_from, fees=config.certificates.fees,
-        postage=config.certificates.postage,
-        verification_days=config.certificates.verification_days,
-        household_kinds=config.certificates.household_kinds)
+        certificate_policy_from, fees=config.certificate_fees.as_(dict),
+        postage=config.certificate_postage,
+        verification_days=config.certificate_verification_days,
+        household_kinds=config.certificate_household_kinds.as_(list))
     certificate_desk = providers.Singleton(CertificateDesk, certificate_policy,
                                            pay_links.provided.pay_url)
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk))
@@ -245,52 +246,8 @@ class Container(containers.DeclarativeContainer):
 def build_container(settings: Settings | None = None) -> Container:
     settings = settings or Settings.from_env()
     container = Container()
-    container.config.from_dict({
-        "environment": settings.environment,
-        "database_url": settings.database_url,
-        "data_dir": settings.data_dir,
-        "data_keys": list(settings.data_keys),
-        "secret_key": settings.secret_key,
-        "task_queue": settings.task_queue,
-        "broker_url": settings.broker_url,
-        "town_name": settings.town_name,
-        "public_url": settings.public_url,
-        "match_key": settings.match_key,
-        "identity": {
-            "kind": settings.identity_provider,
-            "oidc_issuer": settings.oidc_issuer,
-            "oidc_client_id": settings.oidc_client_id,
-            "oidc_client_key_file": settings.oidc_client_key_file,
-        },
-        "originator": {
-            "code": settings.originator_code, "name": settings.originator_name,
-            "bank": settings.originator_bank, "branch": settings.originator_branch,
-            "account_type": settings.originator_account_type,
-            "account": settings.originator_account,
-        },
-        "line": {
-            "channel_secret": settings.line_channel_secret,
-            "access_token": settings.line_access_token,
-            "api_base_url": settings.line_api_base_url,
-            "api_data_url": settings.line_api_data_url,
-        },
-        "payments": {
-            "kind": settings.payment_provider,
-            "paypay_api_key": settings.paypay_api_key,
-            "paypay_api_secret": settings.paypay_api_secret,
-            "paypay_merchant_id": settings.paypay_merchant_id,
-            "paypay_base_url": settings.paypay_base_url,
-            "linepay_channel_id": settings.linepay_channel_id,
-            "linepay_channel_secret": settings.linepay_channel_secret,
-            "linepay_base_url": settings.linepay_base_url,
-        },
-        "certificates": {
-            "fees": dict(settings.certificate_fees),
-            "postage": settings.certificate_postage,
-            "verification_days": settings.certificate_verification_days,
-            "household_kinds": list(settings.certificate_household_kinds),
-        },
-    })
+    # The settings as they are, by name: `config.<setting>` (entrypoints/config.py).
+    container.config.from_dict(attrs.asdict(settings, recurse=False))
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container

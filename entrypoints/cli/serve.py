@@ -39,12 +39,12 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         if container.config.environment() == "production":
             raise click.ClickException("the LINE simulator is not for production")
         simulator = running_simulator(
-            container.config.line.channel_secret(), container.config.line.access_token(),
+            container.config.line_channel_secret(), container.config.line_access_token(),
             f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
             bot_name=f"{container.config.town_name()}役場")
     with simulator as sim:
         if sim is not None:
-            container.config.line.api_base_url.from_value(sim.base_url)
+            container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         show_demo_login(container, f"http://{host}:{port}/staff")

@@ -30,7 +30,7 @@ DEMO_PREFIX = "D"  # demo.synthetic_town numbers its residents D000000001, …
 def _dev_card_allowed() -> bool:
     services = container()
     return (services.config.environment() != "production"
-            and services.config.identity.kind() == "dev_card")
+            and services.config.identity_provider() == "dev_card")
 
 
 @identity.get("/dev-card")
@@ -61,7 +61,7 @@ def dev_card_submit():  # type: ignore[no-untyped-def]
 @public
 def oidc_callback():  # type: ignore[no-untyped-def]
     services = container()
-    if services.config.identity.kind() != "oidc":
+    if services.config.identity_provider() != "oidc":
         abort(404)
     try:
         verified = services.identity_provider().complete(request.args.to_dict())

@@ -93,10 +93,10 @@ def _postback_data(message: dict[str, Any], label: str) -> str:
 
 @pytest.fixture
 def stack(container: Container) -> Iterator[Stack]:
-    secret = container.config.line.channel_secret()
-    token = container.config.line.access_token()
+    secret = container.config.line_channel_secret()
+    token = container.config.line_access_token()
     with running_simulator(secret, token, None, bot_name="試験町役場") as sim:
-        container.config.line.api_base_url.from_value(sim.base_url)
+        container.config.line_api_base_url.from_value(sim.base_url)
         port = free_port()
         container.config.public_url.from_value(f"http://127.0.0.1:{port}")
         with serving(create_app(container), "madoguchi-app", port=port) as app_url:

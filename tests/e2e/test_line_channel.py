@@ -98,7 +98,7 @@ def test_a_forged_webhook_is_refused_and_nothing_is_stored(stack: Stack, tamper:
         "type": "follow", "mode": "active", "timestamp": 1, "webhookEventId": "01JFORGED",
         "source": {"type": "user", "userId": "U" + "a" * 32}, "replyToken": "r",
         "deliveryContext": {"isRedelivery": False}, "follow": {"isUnblocked": False}}]}).encode()
-    secret = stack.container.config.line.channel_secret().encode()
+    secret = stack.container.config.line_channel_secret().encode()
     signature = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
     headers = {"Content-Type": "application/json"}
     if tamper == "wrong_secret":
@@ -170,7 +170,7 @@ def test_a_message_to_a_following_resident_is_pushed_once_despite_server_errors(
 
 def test_a_signed_body_that_is_not_a_webhook_is_refused_clearly(stack: Stack) -> None:
     body = b"{not json"
-    secret = stack.container.config.line.channel_secret().encode()
+    secret = stack.container.config.line_channel_secret().encode()
     signature = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
     client = create_app(stack.container).test_client()
 

@@ -183,7 +183,7 @@ def test_a_resident_verifies_through_an_oidc_provider_and_comes_back_linked(
     with running_oidc_server(client_id="madoguchi-test", client_public_jwk=client_key.as_dict(),
                              redirect_uri=callback, person=claims) as server:
         container = stack.container
-        container.config.identity.kind.from_value("oidc")
+        container.config.identity_provider.from_value("oidc")
         container.identity_provider.override(OidcIdentityProvider(
             "oidc", server.issuer, "madoguchi-test", client_key.as_dict(private=True), callback,
             container.verification_attempts(), container.clock()))
