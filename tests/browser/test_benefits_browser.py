@@ -21,7 +21,7 @@ from application.benefits.creating_program import CreateProgram, create_program
 from domain.staff import Role
 from entrypoints.containers import Container
 from entrypoints.web import create_app
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import OPERATOR, free_port
 from tests.e2e.staff_support import PASSWORD, make_staff
 from tests.e2e.test_staff_benefits import seed_households
 
@@ -64,9 +64,11 @@ def open_program(container: Container) -> str:
     program_id = create_program(CreateProgram(
         name="物価高騰対策給付金", amount_yen=70_000, eligibility_source="住民税非課税世帯",
         opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30),
-        payout_methods=("bank_transfer",)), uow=container.uow(), ids=container.ids())
-    change_program_status(ChangeProgramStatus(program_id=program_id, status="open"),
-                          uow=container.uow())
+        payout_methods=("bank_transfer",), actor=OPERATOR),
+        uow=container.uow(), ids=container.ids(), clock=container.clock())
+    change_program_status(ChangeProgramStatus(program_id=program_id, status="open",
+                                              actor=OPERATOR),
+                          uow=container.uow(), clock=container.clock())
     return program_id
 
 
