@@ -1,0 +1,449 @@
+"""Every staff or API action that changes state or shows personal data leaves exactly one audit
+record, by whoever acted, in the same transaction as the change.
+
+`ROUTES` has one entry per route of the app (method and rule as `app.url_map` lists them): how to
+call it once successfully in the town of tests/support/every_route_town.py, who calls it, and the
+audit action the call leaves, or None and why it leaves none. A route missing from the table fails
+the first test, so a new route cannot escape the rule. Personal data, for deciding a look: names,
+addresses, dates of birth, bank accounts, passbook photos, household numbers with their benefit
+status; counts, program settings, batch totals and ids are not."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from adapters.banks.zengin_master import ZenginBankMaster
+from domain.staff import Role
+from entrypoints.containers import Container
+from tests.e2e.staff_support import PASSWORD, sign_in, token
+from tests.support.calling_routes import (
+    CommitRefused,
+    Route,
+    acting,
+    anyone,
+    api,
+    audit_head,
+    audit_since,
+    call,
+    every_row,
+    refusing_audited_commits,
+    resident,
+    staff,
+)
+from tests.support.every_route_town import PASSBOOK_PHOTO, Town, seed_town, totp_code
+
+pytestmark = pytest.mark.e2e
+
+VIEWER, WORKER, APPROVER, ADMIN = Role.VIEWER, Role.CASE_WORKER, Role.APPROVER, Role.ADMINISTRATOR
+SUCCESS = {200, 201, 202, 302, 303}
+
+
+# -- what some calls need -------------------------------------------------------------------------
+
+def _window(client: FlaskClient, town: Town) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC)
+    return {"name": "子育て応援給付金", "eligibility_source": "児童手当受給世帯",
+            "opens_at": now.isoformat(), "closes_at": (now + dt.timedelta(days=60)).isoformat(),
+            "payout_methods": ["bank_transfer"]}
+
+
+def _program_form(client: FlaskClient, town: Town) -> dict[str, Any]:
+    window = _window(client, town)
+    return {**window, "amount": "50,000", "opens_at": window["opens_at"][:16],
+            "closes_at": window["closes_at"][:16]}
+
+
+def _program_json(client: FlaskClient, town: Town) -> dict[str, Any]:
+    return {**_window(client, town), "amount_per_household": 50_000}
+
+
+def _pending_code(client: FlaskClient, town: Town) -> None:
+    """The password was right; the second-factor code is asked for."""
+    assert sign_in(client, town.second_factor[1]).location.endswith("/staff/login/code")
+
+
+def _code_form(client: FlaskClient, town: Town) -> dict[str, Any]:
+    return {"code": totp_code(town.totp_secret, dt.datetime.now(dt.UTC))}
+
+
+def _enrolling(client: FlaskClient, town: Town) -> None:
+    started = client.post("/staff/account/totp/start", headers={"X-CSRF-Token": token(client)})
+    assert started.status_code == 200
+
+
+def _enrolment_form(client: FlaskClient, town: Town) -> dict[str, Any]:
+    with client.session_transaction() as session:
+        secret = session["staff_totp_enrolling"]
+    return {"code": totp_code(secret, dt.datetime.now(dt.UTC))}
+
+
+def _line_delivery(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    body = json.dumps({"destination": "U" + "0" * 32, "events": []}).encode()
+    secret = container.config.line.channel_secret().encode()
+    signature = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
+    return client.post("/line/webhook", data=body, headers={
+        "X-Line-Signature": signature, "Content-Type": "application/json"})
+
+
+def _pay_link(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    signed = container.pay_links().token(town.unpaid_request)
+    return client.get(f"/payments/certificates/{town.unpaid_request}/pay?t={signed}")
+
+
+ACCOUNT = {"bank_code": "0005", "branch_code": "001", "account_type": "1", "number": "1234567"}
+PAPER_FORM = {"household_number": "{t.paper_household}", "payout_method": "bank_transfer",
+              "bank_code": "0001", "branch_code": "001", "account_type": "1",
+              "account_number": "1234567", "holder_kana": "ヤマダ タロウ"}
+LIST = "世帯番号\nH0005\n".encode("cp932")  # one more eligible household
+RETURNED = "record,reason\n1,口座なし\n".encode("cp932")  # the batch's only transfer failed
+FAILED = {"disbursement.failed", "payment_batch.partly_failed"}  # what follows from RETURNED
+REGISTRY = ("宛名番号,世帯番号,続柄,氏名,氏名カナ,生年月日,性別,住所,郵便番号,異動区分\n"
+            "000900,H0900,世帯主,窓口 三郎,マドグチ サブロウ,1970-01-02,男,見本町1丁目1番1号,"
+            "1000001,\n").encode()
+APPROVE_A2 = {"decision": "approve", "application_ids": ["{t.paper_application}"]}
+# Rules (as app.url_map lists them) beside the same URLs in the town, for the entries below.
+PROGRAM, P = "/staff/benefits/programs/<program_id>", "/staff/benefits/programs/{t.program}"
+APP = "/staff/benefits/applications/<application_id>"
+A = "/staff/benefits/applications/{t.line_application}"
+BATCH, B = "/staff/batches/<batch_id>", "/staff/batches/"
+CERT, C = "/staff/certificates/<request_id>", "/staff/certificates/"
+API_P, AP = "/api/v1/programs/<program_id>", "/api/v1/programs/{t.program}"
+API_A, AA = "/api/v1/applications/<application_id>", "/api/v1/applications/{t.line_application}"
+API_B, AB = "/api/v1/batches/<batch_id>", "/api/v1/batches/"
+API_C, AC = "/api/v1/certificate-requests/<request_id>", "/api/v1/certificate-requests/"
+
+ROUTES = [
+    # -- public pages and the resident's side ----------------------------------------------------
+    resident("GET", "/", "the town's front page"),
+    resident("GET", "/healthz", "the database answers"),
+    resident("GET", "/identity/dev-card", "the test card form", path="/identity/dev-card?state=x"),
+    resident("POST", "/identity/dev-card", "a card without a started attempt is refused (400)",
+             form={}),
+    resident("GET", "/identity/callback/oidc", "404 under the dev-card provider of the tests"),
+    resident("POST", "/line/webhook", "LINE's deliveries, signed by LINE", call=_line_delivery),
+    resident("GET", "/payments/certificates/<request_id>/pay", "the signed pay link",
+             call=_pay_link),
+    resident("GET", "/payments/fake/<provider_id>", "the fake provider's page",
+             path="/payments/fake/{t.open_payment}"),
+    resident("POST", "/payments/fake/<provider_id>", "paying there",
+             path="/payments/fake/{t.open_payment}", form={"action": "pay"}),
+    resident("GET", "/payments/return/<reference>", "back from the provider: paid or not",
+             path="/payments/return/{t.open_reference}"),
+    anyone("GET", "/api/v1/openapi.json", "the API's description"),
+    anyone("GET", "/static/<path:filename>", "a stylesheet", path="/static/staff/staff.css"),
+    anyone("GET", "/staff/lang/<code>", "the language of the staff pages",
+           path="/staff/lang/en"),
+    # -- signing in and a staff member's own account ---------------------------------------------
+    anyone("GET", "/staff/login", "the log-in form"),
+    Route("POST", "/staff/login", "signing-in:viewer", "staff.sign_in",
+          form={"login_id": "viewer", "password": PASSWORD}),
+    anyone("GET", "/staff/login/code", "the second-factor form", prepare=_pending_code),
+    Route("POST", "/staff/login/code", "signing-in:second-factor", "staff.sign_in",
+          prepare=_pending_code, form=_code_form),
+    staff(VIEWER, "POST", "/staff/logout", "staff.sign_out"),
+    staff(VIEWER, "GET", "/staff/account", None, why="their own sign-in settings"),
+    staff(VIEWER, "POST", "/staff/account/password", "staff.password_changed",
+          form={"current": PASSWORD, "new": "another long secret", "confirmation":
+                "another long secret"}),
+    staff(VIEWER, "POST", "/staff/account/totp/start", None,
+          why="a new secret kept in the session only, until a code confirms it"),
+    staff(VIEWER, "POST", "/staff/account/totp", "staff.totp_enabled", prepare=_enrolling,
+          form=_enrolment_form),
+    # -- the core staff pages ---------------------------------------------------------------------
+    staff(VIEWER, "GET", "/staff/", None, why="the town's counts and charts"),
+    staff(ADMIN, "GET", "/staff/audit", "audit.search"),
+    staff(ADMIN, "POST", "/staff/audit/verify", "audit.verify"),
+    staff(ADMIN, "GET", "/staff/registry-import", None, why="the upload form"),
+    staff(ADMIN, "POST", "/staff/registry-import", "registry.import", upload=REGISTRY,
+          form={"partial": "1"}),
+    staff(ADMIN, "GET", "/staff/members", None,
+          why="staff accounts and their lock-outs, no resident's data"),
+    staff(ADMIN, "POST", "/staff/members", "staff.create", form={
+        "login_id": "newcomer", "display_name": "新人 一郎", "role": "viewer",
+        "password": "a long enough secret"}),
+    staff(ADMIN, "POST", "/staff/members/<staff_id>/<change>", "staff.deactivate",
+          path="/staff/members/{t.colleague}/deactivate"),
+    staff(ADMIN, "GET", "/staff/jobs/<job_id>", None, why="a job's progress",
+          path="/staff/jobs/{t.job}"),
+    staff(ADMIN, "GET", "/staff/jobs/<job_id>/status", None, why="a job's progress",
+          path="/staff/jobs/{t.job}/status"),
+    staff(ADMIN, "GET", "/staff/jobs/<job_id>/report", None,
+          why="counts and row numbers of the file the office uploaded",
+          path="/staff/jobs/{t.job}/report"),
+    staff(WORKER, "GET", "/staff/residents", "resident.search",
+          path="/staff/residents?resident_number={t.resident_number}"),
+    staff(WORKER, "GET", "/staff/residents/<resident_id>", "resident.view",
+          path="/staff/residents/{t.resident}"),
+    staff(WORKER, "GET", "/staff/verifications", None,
+          why="the queue: when, how it matched and the number of candidates, no facts"),
+    staff(WORKER, "GET", "/staff/verifications/<verification_id>", "verification.view",
+          path="/staff/verifications/{t.verification}"),
+    staff(WORKER, "POST", "/staff/verifications/<verification_id>/decision",
+          "verification.decide", path="/staff/verifications/{t.verification}/decision",
+          form={"decision": "link", "link_to": "{t.candidate}"}),
+    # -- benefits ---------------------------------------------------------------------------------
+    staff(VIEWER, "GET", "/staff/benefits/", None, why="the programs"),
+    staff(ADMIN, "POST", "/staff/benefits/", "program.create", form=_program_form),
+    staff(VIEWER, "GET", PROGRAM, None, why="a program's settings and counts", path=P),
+    staff(ADMIN, "POST", f"{PROGRAM}/status", "program.status", path=f"{P}/status",
+          form={"status": "closed"}),
+    staff(ADMIN, "POST", f"{PROGRAM}/eligibility", "eligibility.import",
+          path=f"{P}/eligibility", upload=LIST, form={"mode": "valid_rows"}),
+    staff(VIEWER, "GET", f"{PROGRAM}/imports/<job_id>", None,
+          why="the import's counts and row numbers", path=f"{P}/imports/{{t.job}}"),
+    staff(ADMIN, "GET", f"{PROGRAM}/campaigns/preview", None,
+          why="the notice's text and the count it goes to", path=f"{P}/campaigns/preview"),
+    staff(ADMIN, "POST", f"{PROGRAM}/campaigns", "campaign.start", path=f"{P}/campaigns"),
+    staff(WORKER, "GET", f"{PROGRAM}/applications", "application.list",
+          path=f"{P}/applications"),
+    staff(APPROVER, "POST", f"{PROGRAM}/decisions", "application.decide",
+          path=f"{P}/decisions", form=APPROVE_A2),
+    staff(WORKER, "POST", f"{PROGRAM}/paper-applications", "application.paper_entry",
+          path=f"{P}/paper-applications", form=PAPER_FORM),
+    staff(WORKER, "GET", f"{PROGRAM}/postal", None, why="the paper form and a download link",
+          path=f"{P}/postal"),
+    staff(WORKER, "GET", f"{PROGRAM}/postal.csv", "postal.export", path=f"{P}/postal.csv"),
+    staff(WORKER, "GET", APP, "application.view", path=A),
+    staff(WORKER, "GET", f"{APP}/passbook", "application.passbook_view", path=f"{A}/passbook"),
+    staff(WORKER, "POST", f"{APP}/account-check", "application.account_check",
+          path=f"{A}/account-check"),
+    # -- payment batches --------------------------------------------------------------------------
+    staff(VIEWER, "GET", B, None, why="batches: counts and totals"),
+    staff(WORKER, "POST", B, "payment_batch.created", form={"program_id": "{t.program}"}),
+    staff(VIEWER, "GET", BATCH, None, why="a batch's totals, its payments' ids and trail",
+          path=B + "{t.failed_batch}"),
+    staff(APPROVER, "POST", f"{BATCH}/approval", "payment_batch.approved",
+          path=B + "{t.draft_batch}/approval"),
+    staff(WORKER, "POST", f"{BATCH}/cancellation", "payment_batch.cancelled",
+          path=B + "{t.approved_batch}/cancellation", form={"reason": "金額の誤り"}),
+    staff(WORKER, "POST", f"{BATCH}/transfer-file", "payment_batch.exported",
+          path=B + "{t.approved_batch}/transfer-file"),
+    staff(WORKER, "POST", f"{BATCH}/results", "payment_batch.results_imported",
+          path=B + "{t.exported_batch}/results", upload=RETURNED, form={"kind": "returned"},
+          follows=FAILED),
+    staff(WORKER, "POST", f"{BATCH}/repayments/<application_id>", "disbursement.repayment",
+          path=B + "{t.failed_batch}/repayments/{t.failed_application}",
+          form={**ACCOUNT, "holder": "ヤマダ ハナコ"}),
+    staff(WORKER, "POST", f"{BATCH}/codes", "payment_batch.codes_issued",
+          path=B + "{t.cash_batch}/codes"),
+    # -- certificates -----------------------------------------------------------------------------
+    staff(WORKER, "GET", C, None, why="receipt numbers, kinds, fees and states"),
+    staff(WORKER, "GET", CERT, "certificate_request.view", path=C + "{t.paid_request}"),
+    staff(WORKER, "GET", f"{CERT}/slip.pdf", "certificate_request.print",
+          path=C + "{t.paid_request}/slip.pdf"),
+    staff(WORKER, "POST", f"{CERT}/issue", "certificate_request.issue",
+          path=C + "{t.paid_request}/issue"),
+    staff(WORKER, "POST", f"{CERT}/mail", "certificate_request.mail",
+          path=C + "{t.issued_request}/mail", form={"tracking_number": "1234-5678"}),
+    staff(APPROVER, "POST", f"{CERT}/reject", "certificate_request.reject",
+          path=C + "{t.paid_request}/reject", form={"reason": "記載を確認できないため"}),
+    # -- the REST API -----------------------------------------------------------------------------
+    api(VIEWER, "GET", "/api/v1/programs", None, why="program settings"),
+    api(ADMIN, "POST", "/api/v1/programs", "program.create", json=_program_json),
+    api(VIEWER, "GET", API_P, None, why="a program's settings", path=AP),
+    api(ADMIN, "POST", f"{API_P}/status", "program.status", path=f"{AP}/status",
+        json={"status": "closed"}),
+    api(VIEWER, "GET", "/api/v1/jobs/<job_id>", None, why="a job's progress and counts",
+        path="/api/v1/jobs/{t.job}"),
+    api(WORKER, "GET", "/api/v1/verifications", "verification.list"),
+    api(WORKER, "POST", "/api/v1/verifications/<verification_id>/decision",
+        "verification.decide", path="/api/v1/verifications/{t.verification}/decision",
+        json={"link_to": "{t.candidate}"}),
+    api(ADMIN, "POST", f"{API_P}/eligibility", "eligibility.import",
+        path=f"{AP}/eligibility?mode=valid_rows", body=LIST),
+    api(VIEWER, "GET", f"{API_P}/eligibility", None, why="counts", path=f"{AP}/eligibility"),
+    api(ADMIN, "GET", f"{API_P}/campaigns/preview", None,
+        why="the notice's text and the count it goes to", path=f"{AP}/campaigns/preview"),
+    api(ADMIN, "POST", f"{API_P}/campaigns", "campaign.start", path=f"{AP}/campaigns"),
+    api(VIEWER, "GET", f"{API_P}/campaigns", None, why="campaigns and counts",
+        path=f"{AP}/campaigns"),
+    api(WORKER, "GET", f"{API_P}/applications", "application.list", path=f"{AP}/applications"),
+    api(WORKER, "GET", API_A, "application.view", path=AA),
+    api(WORKER, "GET", f"{API_A}/passbook", "application.passbook_view", path=f"{AA}/passbook"),
+    api(WORKER, "POST", f"{API_A}/account-check", "application.account_check",
+        path=f"{AA}/account-check"),
+    api(APPROVER, "POST", f"{API_P}/decisions", "application.decide", path=f"{AP}/decisions",
+        json=APPROVE_A2),
+    api(WORKER, "POST", f"{API_P}/paper-applications", "application.paper_entry",
+        path=f"{AP}/paper-applications", json={
+            "household_number": "{t.paper_household}", "payout_method": "bank_transfer",
+            "account": {**ACCOUNT, "holder_kana": "ヤマダ タロウ"}}),
+    api(WORKER, "GET", f"{API_P}/postal.csv", "postal.export", path=f"{AP}/postal.csv"),
+    api(VIEWER, "GET", "/api/v1/batches", None, why="batches: counts and totals"),
+    api(WORKER, "POST", "/api/v1/batches", "payment_batch.created",
+        json={"program_id": "{t.program}"}),
+    api(VIEWER, "GET", API_B, None, why="a batch's totals and trail of ids",
+        path=AB + "{t.failed_batch}"),
+    api(APPROVER, "POST", f"{API_B}/approval", "payment_batch.approved",
+        path=AB + "{t.draft_batch}/approval"),
+    api(WORKER, "POST", f"{API_B}/cancellation", "payment_batch.cancelled",
+        path=AB + "{t.approved_batch}/cancellation", json={"reason": "金額の誤り"}),
+    api(WORKER, "POST", f"{API_B}/transfer-file", "payment_batch.exported",
+        path=AB + "{t.approved_batch}/transfer-file"),
+    api(WORKER, "POST", f"{API_B}/results", "payment_batch.results_imported",
+        path=AB + "{t.exported_batch}/results?kind=returned", body=RETURNED, follows=FAILED),
+    api(WORKER, "POST", f"{API_A}/repayment", "disbursement.repayment",
+        path="/api/v1/applications/{t.failed_application}/repayment",
+        json={"account": {**ACCOUNT, "holder": "ヤマダ ハナコ"}}),
+    api(VIEWER, "GET", f"{API_P}/ledger", None, why="the program's totals", path=f"{AP}/ledger"),
+    api(WORKER, "GET", "/api/v1/certificate-requests", None,
+        why="receipt numbers, kinds, fees and states"),
+    api(WORKER, "GET", API_C, "certificate_request.view", path=AC + "{t.paid_request}"),
+    api(WORKER, "GET", f"{API_C}/slip.pdf", "certificate_request.print",
+        path=AC + "{t.paid_request}/slip.pdf"),
+    api(WORKER, "POST", f"{API_C}/issue", "certificate_request.issue",
+        path=AC + "{t.paid_request}/issue"),
+    api(WORKER, "POST", f"{API_C}/mail", "certificate_request.mail",
+        path=AC + "{t.issued_request}/mail", json={"tracking_number": "1234-5678"}),
+    api(APPROVER, "POST", f"{API_C}/reject", "certificate_request.reject",
+        path=AC + "{t.paid_request}/reject", json={"reason": "記載を確認できないため"}),
+]
+
+
+def test_the_table_lists_every_route_of_the_app_once(app: Flask) -> None:
+    served = {(method, rule.rule) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    listed = [route.key for route in ROUTES]
+    assert len(listed) == len(set(listed)), "a route is listed twice"
+    assert sorted(served - set(listed)) == [], "routes missing from ROUTES: add them"
+    assert sorted(set(listed) - served) == [], "ROUTES lists routes the app does not serve"
+    assert all(route.why for route in ROUTES if route.action is None), "say why no record"
+
+
+# -- one call of each route ------------------------------------------------------------------
+
+class NotDelivered:
+    """The outbox is left for the dispatcher (nothing is sent to LINE from these tests)."""
+
+    def wake(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def banks() -> ZenginBankMaster:
+    """The bank master, loaded once (it is read-only, and loading it is most of a seed)."""
+    return ZenginBankMaster()
+
+
+@pytest.fixture
+def town(container: Container, app: Flask, banks: ZenginBankMaster,
+         tmp_path: Path) -> Iterator[Town]:
+    container.bank_master.override(providers.Object(banks))
+    container.outbox_notifier.override(providers.Object(NotDelivered()))
+    app.config["STAFF_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield seed_town(container)
+    container.outbox_notifier.reset_override()
+    container.bank_master.reset_override()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_one_call_of_each_route_leaves_the_record_its_entry_names(
+        route: Route, town: Town, client: FlaskClient, container: Container) -> None:
+    who = acting(route.who, client, container, town)
+    made = route.prepare(client, town) if route.prepare is not None else None
+    before = audit_head(container)
+
+    response = call(route, client, town, container, who, made)
+
+    new = audit_since(container, before)
+    shown = [(r.action, r.actor_label) for r in new]
+    if route.who == "resident":
+        assert response.status_code < 500 and new == [], shown
+        return
+    assert response.status_code in SUCCESS, response.get_data(as_text=True)[:500]
+    if route.action is None:
+        assert "/staff/login" not in (response.location or ""), "not signed in"
+        assert new == [], shown
+        return
+    mine = [r for r in new if r.action == route.action]
+    assert len(mine) == 1, f"{len(mine)} records of {route.action}: {shown}"
+    assert (mine[0].actor_id, mine[0].actor_label, mine[0].ip) == (
+        who.actor_id, who.actor_label, "127.0.0.1")
+    assert {r.action for r in new if r is not mine[0]} <= route.follows, shown
+    assert {(r.actor_id, r.actor_label) for r in new} == {(who.actor_id, who.actor_label)}
+
+
+# -- the record and the change commit together, or neither does --------------------------------
+
+def _by_rule(method: str, rule: str) -> Route:
+    [route] = [r for r in ROUTES if r.key == (method, rule)]
+    return route
+
+
+UNSTORED = [  # (route, what its answer must not show): one of each way a use case writes
+    (_by_rule("POST", f"{BATCH}/approval"), b""),  # a staff page's change
+    (_by_rule("POST", f"{API_P}/paper-applications"), b""),  # an API change
+    (_by_rule("POST", f"{API_B}/results"), b""),  # a change and what followed from it
+    (_by_rule("POST", f"{PROGRAM}/eligibility"), b""),  # a job started
+    (_by_rule("POST", "/staff/login"), b""),  # a sign-in
+    (_by_rule("GET", APP), b"7654321"),  # a look at an account
+    (_by_rule("GET", f"{API_A}/passbook"), PASSBOOK_PHOTO),  # at a photo
+    (_by_rule("GET", f"{API_P}/postal.csv"), "山田".encode("cp932")),  # a streamed download
+]
+
+
+@pytest.mark.parametrize(("route", "secret"), UNSTORED, ids=[str(r) for r, _ in UNSTORED])
+def test_when_the_commit_fails_neither_the_change_nor_its_record_is_stored(
+        route: Route, secret: bytes, town: Town, client: FlaskClient,
+        container: Container) -> None:
+    who = acting(route.who, client, container, town)
+    before = every_row(container)
+
+    with refusing_audited_commits():
+        try:
+            response = call(route, client, town, container, who)
+            status, shown = response.status_code, response.get_data()
+        except CommitRefused:  # a download breaks off before its first row
+            status, shown = 500, b""
+
+    assert status == 500
+    assert secret == b"" or secret not in shown
+    assert every_row(container) == before
+
+
+def _own_batch(client: FlaskClient, town: Town) -> dict[str, str]:
+    made = client.post(B, data={"program_id": town.program},
+                       headers={"X-CSRF-Token": token(client)})
+    return {"batch": made.location.rsplit("/", 1)[-1]}
+
+
+REFUSED = [  # (a refused call, its answer)
+    (staff(APPROVER, "POST", f"{BATCH}/approval", "payment_batch.approved",
+           path=B + "{batch}/approval", prepare=_own_batch), 409),  # the maker approves
+    (api(APPROVER, "POST", f"{API_P}/decisions", "application.decide", path=f"{AP}/decisions",
+         json={"decision": "approve", "application_ids": ["{t.decided_application}"]}),
+     200),  # decided already: reported as refused, nothing done
+    (api(WORKER, "POST", f"{API_C}/mail", "certificate_request.mail",
+         path=AC + "{t.paid_request}/mail"), 409),  # not issued yet
+    (staff(WORKER, "POST", f"{CERT}/issue", "certificate_request.issue",
+           path=C + "{t.issued_request}/issue"), 302),  # issued already: said on the page
+    (api(ADMIN, "POST", f"{API_P}/status", "program.status", path=f"{AP}/status",
+         json={"status": "open"}), 409),  # open already
+]
+
+
+@pytest.mark.parametrize(("route", "status"), REFUSED, ids=[str(r) for r, _ in REFUSED])
+def test_a_refused_action_changes_nothing_and_leaves_no_record(
+        route: Route, status: int, town: Town, client: FlaskClient,
+        container: Container) -> None:
+    who = acting(route.who, client, container, town)
+    made = route.prepare(client, town) if route.prepare else None
+    before = every_row(container)
+
+    response = call(route, client, town, container, who, made)
+
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert every_row(container) == before

@@ -1,0 +1,260 @@
+"""A small town in which every staff page and API route can be called once, successfully (for
+tests/e2e/test_audit_every_route.py): a program with eligible households, applications in the
+states the routes act on (one with a passbook photo), payment batches in each state, certificate
+requests (paid, issued, unpaid, with a payment open), a verification held for review, a job, and
+staff of each role. Built through the use cases where staff or the system make a thing, with the
+builders for what the registry and residents bring."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+
+import pyotp
+from attrs import frozen
+
+from application.access.actor import Actor
+from application.attachments import StoredAttachment
+from application.certificates.issuing_certificate import (
+    HandleCertificateRequest,
+    StaffAction,
+    handle_certificate_request,
+)
+from application.certificates.paying_fee import settle_payment, start_payment
+from application.disbursements.approving_batch import ApproveBatch, approve_batch
+from application.disbursements.creating_batch import CreateBatch, create_batch
+from application.disbursements.exporting_batch import ExportBatch, export_batch
+from application.disbursements.importing_results import ImportResults, import_results
+from application.staff.signing_in import sign_in_state
+from application.tasks import start_job
+from domain.benefits import Application, BenefitProgram, PayoutMethod
+from domain.certificates import CertificateKind, CertificateRequest
+from domain.channels import ChannelIdentity
+from domain.residents import PersonalFacts, VerificationState
+from domain.staff import Role
+from domain.values import Address, Money
+from domain.verifications import IdentityVerification, MatchOutcome
+from entrypoints.containers import Container
+from entrypoints.tasks import IMPORT_ELIGIBILITY
+from tests import builders as b
+from tests.e2e.staff_support import make_staff
+
+__all__ = ["PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
+
+MAKER, CHECKER = Actor.operator("seed-maker"), Actor.operator("seed-checker")
+PASSBOOK_PHOTO = b"\xff\xd8 a passbook"
+HOUSEHOLDS = 10
+
+
+@frozen
+class Town:
+    program: str
+    line_application: str  # confirmed on LINE with a new account and its passbook photo
+    paper_application: str  # confirmed on paper: ready to be decided
+    decided_application: str  # approved (waiting for the next batch)
+    paper_household: str  # 世帯番号 eligible, not reached on LINE, not applied yet
+    resident: str
+    resident_number: str
+    verification: str  # held for review
+    candidate: str  # the resident it may be
+    job: str  # the eligibility import
+    draft_batch: str  # made by someone else than the staff who act in the test
+    approved_batch: str
+    exported_batch: str
+    failed_batch: str  # partly failed: one transfer returned
+    failed_application: str
+    cash_batch: str  # ATM cash, approved
+    paid_request: str  # a certificate request paid and waiting
+    issued_request: str
+    unpaid_request: str
+    open_request: str  # its payment started with the fake provider, not paid yet
+    open_payment: str  # the fake provider's id of that payment
+    open_reference: str
+    staff: Mapping[Role, tuple[str, str]]  # role → (staff id, log-in id)
+    colleague: str  # a staff member an administrator changes
+    second_factor: tuple[str, str]  # (staff id, log-in id) of one who uses a TOTP code
+    totp_secret: str
+
+
+def seed_town(container: Container) -> Town:
+    now = container.clock().now()
+    program = b.program(id="p1", opens_at=now - dt.timedelta(days=1),
+                        closes_at=now + dt.timedelta(days=30))
+    _registry(container, program, now)
+    job = _eligible(container, "H0001", "H0002", "H0003", "H0004")
+    _applications(container, program, now)
+    batches = _batches(container, program, now)
+    requests = _certificate_requests(container, now)
+    staff = {role: (make_staff(container, role.value.replace("_", "-"), role),
+                    role.value.replace("_", "-")) for role in Role}
+    second, secret = _second_factor(container, now)
+    return Town(
+        program=program.id, line_application="a1", paper_application="a2",
+        decided_application="a10", paper_household="H0004", resident="r1",
+        resident_number="000000001", verification="v1", candidate="r2", job=job,
+        **batches, **requests, staff=staff,
+        colleague=make_staff(container, "colleague", Role.VIEWER),
+        second_factor=(second, "second-factor"), totp_secret=secret)
+
+
+def totp_code(secret: str, at: dt.datetime) -> str:
+    """What the authenticator app shows at `at`."""
+    return pyotp.TOTP(secret).at(at)
+
+
+def _second_factor(container: Container, now: dt.datetime) -> tuple[str, str]:
+    """A case worker who turned on the second factor a while ago (any code of now is fresh)."""
+    secret = pyotp.random_base32()
+    staff_id = make_staff(container, "second-factor", Role.CASE_WORKER)
+    with container.uow() as uow:
+        sign_in_state(uow, staff_id).enable_totp(secret, pyotp.TOTP(secret).timecode(now) - 10)
+        uow.commit()
+    return staff_id, secret
+
+
+def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:
+    """Residents r1… heading households H0001…; the heads of H0001 and H0003 are verified and
+    follow the town on LINE; verification v1 waits for staff (it may be r2); program p1."""
+    with container.uow() as uow:
+        for n in range(1, HOUSEHOLDS + 1):
+            head = b.resident(id=f"r{n}", resident_number=f"{n:09d}",
+                              household_number=f"H{n:04d}")
+            if n in (1, 3):
+                head.verification_state = VerificationState.VERIFIED
+            uow.residents.add(head)
+            uow.households.add(b.household(id=f"h{n}", household_number=f"H{n:04d}",
+                                           head_resident_id=head.id))
+        uow.commit()
+    with container.uow() as uow:
+        for n in (1, 3):
+            identity = ChannelIdentity.first_seen(id=f"c{n}", channel="line",
+                                                  address=f"U{n:032d}", at=now)
+            identity.link(f"r{n}")
+            uow.channel_identities.add(identity)
+        waiting = ChannelIdentity.first_seen(id="c-card", channel="line", address="U" + "9" * 32,
+                                             at=now)
+        uow.channel_identities.add(waiting)
+        facts = b.facts()
+        card = PersonalFacts(name=facts.name, address=Address.of("見本県見本町栄町9丁目9番9号"),
+                             date_of_birth=facts.date_of_birth, sex=facts.sex)
+        verification = IdentityVerification(
+            id="v1", identity_id=waiting.id, provider="dev_card", subject="sub-1",
+            assurance="card", verified_at=now, facts=card,
+            match_keys=container.match_keyer().keys_for(card))
+        verification.hold_for_review(outcome=MatchOutcome.NEAR, reason="住所が一致しません。",
+                                     candidate_ids=["r2"])
+        uow.verifications.add(verification)
+        uow.programs.add(program)
+        uow.commit()
+
+
+def _eligible(container: Container, *numbers: str) -> str:
+    """The program's eligibility list, imported as staff import it (a job, run at once)."""
+    path = container.config.data_dir() / "eligible.csv"
+    path.write_bytes(("世帯番号\n" + "\n".join(numbers) + "\n").encode("cp932"))
+    return start_job(IMPORT_ELIGIBILITY, {"program_id": "p1", "path": str(path),
+                                          "mode": "all_or_nothing"},
+                     uow=container.uow(), queue=container.task_queue(),
+                     registry=container.task_registry(), ids=container.ids(),
+                     clock=container.clock(), actor=MAKER)
+
+
+def _applications(container: Container, program: BenefitProgram, now: dt.datetime) -> None:
+    """a1 (H0001) answered on LINE with a new account and a photo of its passbook; a2 (H0002)
+    came on paper."""
+    with container.uow() as uow:
+        on_line = Application.notify(id="a1", program=program, household_id="h1", at=now)
+        on_line.confirm(program=program, at=now, payout_method=PayoutMethod.BANK_TRANSFER,
+                        payee_account=b.account(number="7654321"),
+                        passbook_photo="line:passbook-1")
+        uow.applications.add(on_line)
+        uow.attachments.add(StoredAttachment(id="k1", ref="line:passbook-1",
+                                             content_type="image/jpeg", content=PASSBOOK_PHOTO,
+                                             fetched_at=now))
+        uow.applications.add(Application.from_paper(
+            id="a2", program=program, household_id="h2",
+            payout_method=PayoutMethod.BANK_TRANSFER, payee_account=b.account(number="2222222"),
+            at=now, entered_by=MAKER.id))
+        uow.commit()
+
+
+def _batches(container: Container, program: BenefitProgram, now: dt.datetime) -> dict[str, str]:
+    """One approved application (H0005…) per batch, each batch taken as far as its state."""
+    failed = _batch(container, program, now, 5, approve=True, export=True, returned=True)
+    batches = {
+        "failed_batch": failed, "failed_application": "a5",
+        "exported_batch": _batch(container, program, now, 6, approve=True, export=True),
+        "approved_batch": _batch(container, program, now, 7, approve=True),
+        "draft_batch": _batch(container, program, now, 8),
+        "cash_batch": _batch(container, program, now, 9, approve=True,
+                             method=PayoutMethod.ATM_CASH),
+    }
+    _approved(container, program, now, 10, PayoutMethod.BANK_TRANSFER)  # for a new batch
+    return batches
+
+
+def _approved(container: Container, program: BenefitProgram, now: dt.datetime, n: int,
+              method: PayoutMethod) -> None:
+    with container.uow() as uow:
+        application = Application.notify(id=f"a{n}", program=program, household_id=f"h{n}",
+                                         at=now)
+        account = b.account(number=f"{n:07d}") if method is PayoutMethod.BANK_TRANSFER else None
+        application.confirm(program=program, at=now, payout_method=method,
+                            payee_account=account)
+        application.approve(by=CHECKER.id, at=now)
+        uow.applications.add(application)
+        uow.commit()
+
+
+def _batch(container: Container, program: BenefitProgram, now: dt.datetime, n: int, *,
+           approve: bool = False, export: bool = False, returned: bool = False,
+           method: PayoutMethod = PayoutMethod.BANK_TRANSFER) -> str:
+    _approved(container, program, now, n, method)
+    uow, ids, clock = container.uow, container.ids(), container.clock()
+    batch = create_batch(CreateBatch(program_id=program.id, method=method.value, actor=MAKER),
+                         uow=uow(), ids=ids, clock=clock, calendar=container.bank_calendar())
+    if approve:
+        approve_batch(ApproveBatch(batch_id=batch.id, actor=CHECKER), uow=uow(), ids=ids,
+                      clock=clock)
+    if export:
+        export_batch(ExportBatch(batch_id=batch.id, actor=MAKER), uow=uow(), ids=ids,
+                     clock=clock, writer=container.transfer_writer(),
+                     originator=container.originator(), out=io.BytesIO())
+    if returned:
+        results = container.transfer_results().read(
+            io.BytesIO("record,reason\n1,口座なし\n".encode("cp932")), kind="returned")
+        import_results(ImportResults(batch_id=batch.id, actor=MAKER), list(results),
+                       uow=uow(), ids=ids, clock=clock, telling=container.telling())
+    return batch.id
+
+
+def _certificate_requests(container: Container, now: dt.datetime) -> dict[str, str]:
+    """Requests for 住民票の写し by r1: paid (and waiting), issued, unpaid, and one whose
+    payment was started with the fake provider but not paid."""
+    with container.uow() as uow:
+        for request_id in ("c-paid", "c-issued", "c-unpaid", "c-open"):
+            uow.certificate_requests.add(CertificateRequest(
+                id=request_id, requester_id="r1", subject_id="r1",
+                kind=CertificateKind.RESIDENT_RECORD, copies=1, purpose="年金・保険",
+                fee_per_copy=Money(300), postage=Money(110), requested_at=now))
+        uow.commit()
+    gateway, clock = container.payment_gateway(), container.clock()
+    links = container.pay_links().links()
+    for request_id in ("c-paid", "c-issued", "c-open"):
+        start_payment(request_id, uow=container.uow(), gateway=gateway, clock=clock,
+                      links=links)
+    with container.uow() as uow:
+        started = {r: uow.certificate_requests.get(r) for r in ("c-paid", "c-issued", "c-open")}
+    for request_id in ("c-paid", "c-issued"):
+        request = started[request_id]
+        gateway.pay(str(request.payment_provider_id))
+        settle_payment(str(request.payment_reference), uow=container.uow(), gateway=gateway,
+                       clock=clock)
+    handle_certificate_request(
+        HandleCertificateRequest(request_id="c-issued", actor=MAKER, action=StaffAction.ISSUE),
+        uow=container.uow(), clock=clock, gateway=gateway)
+    return {"paid_request": "c-paid", "issued_request": "c-issued",
+            "unpaid_request": "c-unpaid", "open_request": "c-open",
+            "open_payment": str(started["c-open"].payment_provider_id),
+            "open_reference": str(started["c-open"].payment_reference)}
