@@ -92,7 +92,7 @@ def _enrolment_form(client: FlaskClient, town: Town) -> dict[str, Any]:
 
 def _line_delivery(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     body = json.dumps({"destination": "U" + "0" * 32, "events": []}).encode()
-    secret = container.config.line.channel_secret().encode()
+    secret = container.config.line_channel_secret().encode()
     signature = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
     return client.post("/line/webhook", data=body, headers={
         "X-Line-Signature": signature, "Content-Type": "application/json"})
