@@ -24,13 +24,13 @@ from application.benefits.changing_program_status import (
 )
 from application.benefits.creating_program import CreateProgram, create_program
 from application.benefits.importing_eligibility import ImportEligibility, import_eligibility
+from application.jobs.catalog import Progress
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
-from application.tasks import Progress
 from demo.synthetic_town import SyntheticHousehold, generate_households, registry_rows
 from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import InvariantViolated

@@ -13,6 +13,9 @@ from typing import Any
 import attrs
 from dependency_injector import containers, providers
 
+from adapters.background.celery_queue import CeleryJobQueue, CeleryOutboxNotifier, make_celery
+from adapters.background.in_process import InProcessJobQueue
+from adapters.background.outbox_pump import DeliverNow, OutboxPump
 from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.banks.zengin_reading import ZenginResultReader
@@ -34,9 +37,6 @@ from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
 from adapters.system import SystemClock, TimeOrderedIds
-from adapters.tasks.celery_queue import CeleryOutboxNotifier, CeleryTaskQueue, make_celery
-from adapters.tasks.in_process import InProcessTaskQueue
-from adapters.tasks.outbox_pump import DeliverNow, OutboxPump
 from adapters.totp import PyOtpCodes
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
@@ -49,17 +49,17 @@ from application.conversations.engine import ConversationEngine
 from application.conversations.library import CONTACT
 from application.conversations.procedures import Procedure
 from application.handlers import message_bus
+from application.jobs.running import run_job
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
-from application.tasks import run_job
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
+from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner
-from entrypoints.tasks import build_task_registry
 
 __all__ = ["Container", "build_container", "shutdown"]
 
@@ -76,7 +76,7 @@ def _line_data_url(api_base_url: str, api_data_url: str) -> str:
 
 
 def _waker(container: Container) -> Callable[[], None]:
-    """Wake the container's outbox dispatcher (looked up when called: see `task_registry`)."""
+    """Wake the container's outbox dispatcher (looked up when called: see `job_catalog`)."""
     return lambda: container.outbox_notifier().wake()
 
 
@@ -162,15 +162,15 @@ class Container(containers.DeclarativeContainer):
     # A campaign's pages wake the outbox dispatcher as they are written. The dispatcher (on
     # Celery) runs jobs from this registry too, so the registry gets the notifier's provider,
     # resolved when a page is written, not the notifier itself.
-    task_registry = providers.Singleton(
-        build_task_registry, uow_factory=uow.provider, ids=ids, clock=clock,
+    job_catalog = providers.Singleton(
+        build_job_catalog, uow_factory=uow.provider, ids=ids, clock=clock,
         hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, telling=telling,
         banks=bank_master,
         attachments=attachment_source,
         wake_outbox=providers.Callable(_waker, __self__),
     )
     job_runner = providers.Singleton(
-        functools.partial, run_job, uow_factory=uow.provider, registry=task_registry,
+        functools.partial, run_job, uow_factory=uow.provider, catalog=job_catalog,
         clock=clock,
     )
     # Resources: what starts a thread is stopped by `shutdown(container)`.
@@ -181,11 +181,11 @@ class Container(containers.DeclarativeContainer):
     )
     celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
                                      deliver=outbox_delivery)
-    task_queue = providers.Selector(
+    job_queue = providers.Selector(
         config.task_queue,
-        in_process=providers.Resource(_stopped_at_shutdown, InProcessTaskQueue, run=job_runner),
-        eager=providers.Singleton(InProcessTaskQueue, run=job_runner, eager=True),
-        celery=providers.Singleton(CeleryTaskQueue, app=celery_app),
+        in_process=providers.Resource(_stopped_at_shutdown, InProcessJobQueue, run=job_runner),
+        eager=providers.Singleton(InProcessJobQueue, run=job_runner, eager=True),
+        celery=providers.Singleton(CeleryJobQueue, app=celery_app),
     )
     outbox_notifier = providers.Selector(
         config.task_queue,
@@ -258,7 +258,7 @@ def shutdown(container: Container) -> None:
     (a job wakes the outbox), the outbox pump, then the send threads. What never started is left
     alone; calling it twice is harmless. `madoguchi serve` calls it on its way out, the tests
     after each test."""
-    for selector in (container.task_queue, container.outbox_notifier):
+    for selector in (container.job_queue, container.outbox_notifier):
         for provider in selector.providers.values():
             if isinstance(provider, providers.Resource):
                 provider.shutdown()

@@ -12,7 +12,7 @@ import attrs
 
 from application.conversations.state import Conversation
 from application.handlers import message_bus
-from application.jobs import Job
+from application.jobs.job import Job
 from application.messagebus import MessageBus
 from application.messaging.telling import ContactPolicy, Telling
 from application.outbox import InboxEvent, OutboxMessage

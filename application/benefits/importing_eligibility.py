@@ -21,10 +21,10 @@ from typing import Any, Literal
 from attrs import field, frozen
 
 from application.benefits.reach import Reach, split
+from application.jobs.catalog import Progress
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.registry_rows import RowError
-from application.tasks import Progress
 from domain.benefits import EligibleHousehold, ProgramStatus
 from domain.errors import IllegalTransition, InvalidValue, NotFound
 

@@ -19,15 +19,15 @@ from application.access.actor import Actor
 from application.audit.recording import record
 from application.benefits.notices import notice
 from application.benefits.reach import PAGE, eligible_pages, reach_of
-from application.jobs import Job
+from application.jobs.catalog import Progress
+from application.jobs.job import Job
 from application.messaging.codec import messages_to_json
 from application.outbox import OutboxMessage
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
+from application.ports.job_queue import JobQueue
 from application.ports.messaging import OutgoingMessage
-from application.ports.tasks import TaskQueue
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
-from application.tasks import Progress
 from domain.access import Permission
 from domain.benefits import Application, BenefitProgram, Campaign
 from domain.errors import IllegalTransition, NotFound
@@ -89,7 +89,7 @@ def preview_campaign(program_id: str, *, uow: UnitOfWork, clock: Clock,
     return CampaignPreview(recipients, already, postal, example)
 
 
-def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: TaskQueue,
+def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: JobQueue,
                    ids: IdGenerator, clock: Clock, banks: BankMaster | None) -> Campaign:
     actor.ensure(Permission.MANAGE_PROGRAMS, "通知を送信")
     preview = preview_campaign(program_id, uow=uow, clock=clock, banks=banks)

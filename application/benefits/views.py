@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from application.benefits.reach import CHANNEL, Reach
-from application.jobs import Job
+from application.jobs.job import Job
 from application.ports.unit_of_work import UnitOfWork
 from domain.benefits import ApplicationStatus, BenefitProgram, Campaign
 from domain.errors import NotFound

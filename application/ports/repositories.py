@@ -8,7 +8,7 @@ from typing import Protocol
 
 from application.attachments import StoredAttachment
 from application.conversations.state import Conversation
-from application.jobs import Job
+from application.jobs.job import Job
 from application.outbox import InboxEvent, OutboxMessage
 from application.ports.payouts import TransferLine
 from domain.access import ApiKey

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
+from application.jobs.catalog import Progress
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.unit_of_work import UnitOfWork
@@ -37,7 +38,6 @@ from application.residents.registry_rows import (
     RowError,
     parse_row,
 )
-from application.tasks import Progress
 from domain.errors import DomainError, InvalidValue
 from domain.households import Household
 from domain.residents import RegistryStatus, Resident

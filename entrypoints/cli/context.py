@@ -11,9 +11,9 @@ import click
 
 from adapters.persistence import migrating
 from application.access.actor import Actor
-from application.jobs import Job
+from application.jobs.job import Job
+from application.jobs.running import job_status
 from application.staff.views import member_by_login_id
-from application.tasks import job_status
 from domain.errors import DomainError, NotFound
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import Container, build_container

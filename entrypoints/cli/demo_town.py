@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from application.tasks import start_job
+from application.jobs.running import start_job
 from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, operator, pass_context, ready, wait_for
-from entrypoints.tasks import SEED_DEMO_TOWN
+from entrypoints.jobs import SEED_DEMO_TOWN
 
 __all__ = ["demo"]
 
@@ -19,7 +19,7 @@ def demo(ctx: CliContext, households: int) -> None:
     """Seed the demo town into the configured database (safe to run again)."""
     container = ready(ctx)
     job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
-                       queue=container.task_queue(), registry=container.task_registry(),
+                       queue=container.job_queue(), catalog=container.job_catalog(),
                        ids=container.ids(), clock=container.clock(), actor=operator(),
                        households=households)
     job = wait_for(container, job_id)

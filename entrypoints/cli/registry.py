@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from application.tasks import start_job
+from application.jobs.running import start_job
 from entrypoints.cli.context import CliContext, CliGroup, operator, pass_context, ready, wait_for
-from entrypoints.tasks import IMPORT_REGISTRY
+from entrypoints.jobs import IMPORT_REGISTRY
 
 __all__ = ["registry"]
 
@@ -32,8 +32,8 @@ def registry_import(ctx: CliContext, path: str, valid_rows: bool, partial: bool)
                        {"path": str(Path(path).resolve()),
                         "mode": "valid_rows" if valid_rows else "all_or_nothing",
                         "full_extract": not partial},
-                       uow=container.uow(), queue=container.task_queue(),
-                       registry=container.task_registry(), ids=container.ids(),
+                       uow=container.uow(), queue=container.job_queue(),
+                       catalog=container.job_catalog(), ids=container.ids(),
                        clock=container.clock(), actor=operator(), partial=partial,
                        valid_rows=valid_rows)
     job = wait_for(container, job_id)

@@ -7,9 +7,9 @@ from contextlib import nullcontext
 import click
 from werkzeug.serving import run_simple
 
+from adapters.background.outbox_pump import OutboxPump
 from adapters.line.simulator.running import running_simulator
 from adapters.line.simulator.running import serve as serve_simulator
-from adapters.tasks.outbox_pump import OutboxPump
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, pass_context, ready

@@ -7,8 +7,8 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from adapters.line.webhook import InvalidSignature, MalformedBody
-from application.tasks import start_job
-from entrypoints.tasks import KEEP_ATTACHMENT
+from application.jobs.running import start_job
+from entrypoints.jobs import KEEP_ATTACHMENT
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
 
@@ -48,7 +48,7 @@ def receive():  # type: ignore[no-untyped-def]
     for event in images:  # LINE keeps content only for a while: fetch it now
         try:
             start_job(KEEP_ATTACHMENT, {"ref": event.image_ref}, uow=services.uow(),
-                      queue=services.task_queue(), registry=services.task_registry(),
+                      queue=services.job_queue(), catalog=services.job_catalog(),
                       ids=services.ids(), clock=services.clock())
         except Exception:  # it is fetched when first looked at instead
             log.exception("the image of LINE event %s was not queued for keeping",

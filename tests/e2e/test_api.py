@@ -179,14 +179,29 @@ def test_unknown_things_are_404_in_the_json_shape(client: FlaskClient, api_key: 
 
 def test_a_job_shows_its_progress_and_result(client: FlaskClient, api_key: Any,
                                              container: Any) -> None:
-    from application.tasks import start_job
-    from entrypoints.tasks import SEED_DEMO_TOWN
+    from application.jobs.running import start_job
+    from entrypoints.jobs import SEED_DEMO_TOWN
 
     job_id = start_job(SEED_DEMO_TOWN, {"households": 2}, uow=container.uow(),
-                       queue=container.task_queue(), registry=container.task_registry(),
+                       queue=container.job_queue(), catalog=container.job_catalog(),
                        ids=container.ids(), clock=container.clock())
 
-    job = client.get(f"/api/v1/jobs/{job_id}", headers=api_key("viewer")).json
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=api_key("administrator")).json
     assert job["status"] == "succeeded"
     assert job["progress"] == {"done": 2, "total": 2}
     assert job["result"]["households"] == 2
+
+
+def test_a_jobs_report_is_only_for_those_who_may_see_its_kind(client: FlaskClient, api_key: Any,
+                                                              container: Any) -> None:
+    """As on the staff pages: the demo seed's report is the administrators', an import's is for
+    those who may import (its row errors can quote the file)."""
+    from application.jobs.running import start_job
+    from entrypoints.jobs import SEED_DEMO_TOWN
+
+    job_id = start_job(SEED_DEMO_TOWN, {"households": 1}, uow=container.uow(),
+                       queue=container.job_queue(), catalog=container.job_catalog(),
+                       ids=container.ids(), clock=container.clock())
+
+    refused = client.get(f"/api/v1/jobs/{job_id}", headers=api_key("approver"))
+    assert refused.status_code == 403 and "result" not in refused.json

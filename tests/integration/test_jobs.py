@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 import redis
 
-from adapters.tasks.celery_queue import CeleryTaskQueue, make_celery
-from adapters.tasks.in_process import InProcessTaskQueue
-from application.jobs import JobStatus
+from adapters.background.celery_queue import CeleryJobQueue, make_celery
+from adapters.background.in_process import InProcessJobQueue
+from application.jobs.job import JobStatus
+from application.jobs.running import start_job
 from application.ports.unit_of_work import ConcurrentUpdate
-from application.tasks import start_job
 from entrypoints.containers import Container
-from entrypoints.tasks import SEED_DEMO_TOWN
+from entrypoints.jobs import SEED_DEMO_TOWN
 from tests.conftest import TEST_KEY
 
 pytestmark = pytest.mark.integration
@@ -48,12 +48,12 @@ def _wait(container: Container, job_id: str, *, timeout: float = 60):  # type: i
 
 def _start(container: Container, queue: object, households: int) -> str:
     return start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
-                     queue=queue, registry=container.task_registry(), ids=container.ids(),
+                     queue=queue, catalog=container.job_catalog(), ids=container.ids(),
                      clock=container.clock())
 
 
 def test_a_job_runs_on_the_in_process_queue_and_reports_progress(container: Container) -> None:
-    queue = InProcessTaskQueue(run=container.job_runner())
+    queue = InProcessJobQueue(run=container.job_runner())
 
     try:
         job_id = _start(container, queue, households=3)
@@ -68,7 +68,7 @@ def test_a_job_runs_on_the_in_process_queue_and_reports_progress(container: Cont
 
 
 def test_running_a_finished_job_again_changes_nothing(container: Container) -> None:
-    queue = InProcessTaskQueue(run=container.job_runner(), eager=True)
+    queue = InProcessJobQueue(run=container.job_runner(), eager=True)
     job_id = _start(container, queue, households=2)
 
     queue.enqueue(job_id)
@@ -110,7 +110,7 @@ def celery_worker(container: Container, tmp_path: Path):  # type: ignore[no-unty
 
 def test_a_job_runs_on_a_celery_worker_against_redis(container: Container,
                                                       celery_worker) -> None:  # type: ignore[no-untyped-def]
-    queue = CeleryTaskQueue(celery_worker)
+    queue = CeleryJobQueue(celery_worker)
 
     job_id = _start(container, queue, households=4)
     job = _wait(container, job_id)

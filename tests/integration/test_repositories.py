@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
-from application.jobs import Job, JobStatus
+from application.jobs.job import Job, JobStatus
 from application.messagebus import MessageBus
 from application.outbox import InboxEvent
 from application.ports.unit_of_work import DuplicateError

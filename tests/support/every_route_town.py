@@ -26,8 +26,8 @@ from application.disbursements.approving_batch import ApproveBatch, approve_batc
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
+from application.jobs.running import start_job
 from application.staff.signing_in import sign_in_state
-from application.tasks import start_job
 from domain.benefits import Application, BenefitProgram, PayoutMethod
 from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
@@ -36,7 +36,7 @@ from domain.staff import Role
 from domain.values import Address, Money
 from domain.verifications import IdentityVerification, MatchOutcome
 from entrypoints.containers import Container
-from entrypoints.tasks import IMPORT_ELIGIBILITY
+from entrypoints.jobs import IMPORT_ELIGIBILITY
 from tests import builders as b
 from tests.e2e.staff_support import make_staff
 
@@ -155,8 +155,8 @@ def _eligible(container: Container, *numbers: str) -> str:
     path.write_bytes(("世帯番号\n" + "\n".join(numbers) + "\n").encode("cp932"))
     return start_job(IMPORT_ELIGIBILITY, {"program_id": "p1", "path": str(path),
                                           "mode": "all_or_nothing"},
-                     uow=container.uow(), queue=container.task_queue(),
-                     registry=container.task_registry(), ids=container.ids(),
+                     uow=container.uow(), queue=container.job_queue(),
+                     catalog=container.job_catalog(), ids=container.ids(),
                      clock=container.clock(), actor=MAKER)
 
 

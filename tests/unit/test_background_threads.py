@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from adapters.tasks.in_process import InProcessTaskQueue
-from adapters.tasks.outbox_pump import OutboxPump
+from adapters.background.in_process import InProcessJobQueue
+from adapters.background.outbox_pump import OutboxPump
 from entrypoints.config import Settings
 from entrypoints.containers import build_container, shutdown
 from tests.support.isolation import threads_left_behind
@@ -30,7 +30,7 @@ def test_a_stopped_job_queue_finishes_the_running_job_and_starts_no_other(
         started.set()
         threading.Event().wait(0.3)  # still running when the queue is stopped
 
-    queue = InProcessTaskQueue(run=run)
+    queue = InProcessJobQueue(run=run)
     queue.enqueue("first")
     queue.enqueue("second")
     assert started.wait(5)
@@ -46,7 +46,7 @@ def test_a_stopped_job_queue_finishes_the_running_job_and_starts_no_other(
 
 
 def test_a_job_queue_stopped_before_any_job_has_nothing_to_end() -> None:
-    queue = InProcessTaskQueue(run=lambda job_id: None)
+    queue = InProcessJobQueue(run=lambda job_id: None)
 
     queue.stop()
 
@@ -74,7 +74,7 @@ def test_shutting_the_container_down_ends_every_thread_it_started(tmp_path: Path
     container.job_runner.override(providers.Object(lambda job_id: None))
     container.outbox_delivery.override(providers.Object(lambda: None))
     before = set(threading.enumerate())
-    container.task_queue().enqueue("job-1")
+    container.job_queue().enqueue("job-1")
     container.outbox_notifier().wake()
     container.outbox_executor().submit(lambda: None).result()
     started = {thread.name for thread in threads_left_behind(before, grace=0)}

@@ -14,9 +14,10 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
-from application.jobs import JobStatus
+from application.jobs.catalog import JobCatalog
+from application.jobs.job import JobStatus
+from application.jobs.running import run_job, start_job
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
-from application.tasks import TaskRegistry, run_job, start_job
 from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import DomainError, IllegalTransition, InvalidValue, NotFound
 from domain.staff import Role
@@ -190,16 +191,16 @@ class _Queue:
         self.enqueued.append(job_id)
 
 
-def _registry(handler: Any) -> TaskRegistry:
-    registry = TaskRegistry()
-    registry.register("work", handler, label="作業")
-    return registry
+def _catalog(handler: Any) -> JobCatalog:
+    catalog = JobCatalog()
+    catalog.register("work", handler, label="作業")
+    return catalog
 
 
 def test_a_started_job_is_stored_then_queued(database: FakeDatabase) -> None:
     queue = _Queue()
     job_id = start_job("work", {"n": 1}, uow=FakeUnitOfWork(database), queue=queue,
-                       registry=_registry(lambda p, progress: {}), ids=SequentialIds(),
+                       catalog=_catalog(lambda p, progress: {}), ids=SequentialIds(),
                        clock=FakeClock())
 
     assert queue.enqueued == [job_id]
@@ -211,15 +212,15 @@ def test_unknown_work_is_refused_before_anything_is_stored(database: FakeDatabas
     queue = _Queue()
     with pytest.raises(NotFound):
         start_job("nothing", {}, uow=FakeUnitOfWork(database), queue=queue,
-                  registry=TaskRegistry(), ids=SequentialIds(), clock=FakeClock())
+                  catalog=JobCatalog(), ids=SequentialIds(), clock=FakeClock())
     assert queue.enqueued == []
 
 
-def _started(database: FakeDatabase, handler: Any) -> tuple[str, TaskRegistry]:
-    registry = _registry(handler)
+def _started(database: FakeDatabase, handler: Any) -> tuple[str, JobCatalog]:
+    catalog = _catalog(handler)
     job_id = start_job("work", {"n": 2}, uow=FakeUnitOfWork(database), queue=_Queue(),
-                       registry=registry, ids=SequentialIds(), clock=FakeClock())
-    return job_id, registry
+                       catalog=catalog, ids=SequentialIds(), clock=FakeClock())
+    return job_id, catalog
 
 
 def test_a_job_runs_once_with_its_progress_and_result(database: FakeDatabase) -> None:
@@ -230,12 +231,12 @@ def test_a_job_runs_once_with_its_progress_and_result(database: FakeDatabase) ->
         progress(1, 2)
         return {"done": payload["n"]}
 
-    job_id, registry = _started(database, handler)
+    job_id, catalog = _started(database, handler)
     run = fake_uow_factory(database)
 
-    assert run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock()) \
+    assert run_job(job_id, uow_factory=run, catalog=catalog, clock=FakeClock()) \
         is JobStatus.SUCCEEDED
-    assert run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock()) \
+    assert run_job(job_id, uow_factory=run, catalog=catalog, clock=FakeClock()) \
         is JobStatus.SUCCEEDED
     assert calls == [{"n": 2}]
     with FakeUnitOfWork(database) as uow:
@@ -247,9 +248,9 @@ def test_a_job_that_raises_a_domain_error_fails_with_its_message(database: FakeD
     def handler(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
         raise DomainError("3行目: 生年月日が読み取れません。")
 
-    job_id, registry = _started(database, handler)
+    job_id, catalog = _started(database, handler)
 
-    status = run_job(job_id, uow_factory=fake_uow_factory(database), registry=registry,
+    status = run_job(job_id, uow_factory=fake_uow_factory(database), catalog=catalog,
                      clock=FakeClock())
 
     assert status is JobStatus.FAILED
@@ -266,22 +267,22 @@ def test_a_job_that_crashes_is_marked_failed_and_may_be_retried(database: FakeDa
             raise ConnectionError("bank host unreachable")
         return {}
 
-    job_id, registry = _started(database, handler)
+    job_id, catalog = _started(database, handler)
     run = fake_uow_factory(database)
 
     with pytest.raises(ConnectionError):
-        run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock())
+        run_job(job_id, uow_factory=run, catalog=catalog, clock=FakeClock())
     with FakeUnitOfWork(database) as uow:
         failed = uow.jobs.get(job_id)
     assert failed.status is JobStatus.FAILED
     assert "bank host" not in failed.error  # internal details stay in the log
 
-    assert run_job(job_id, uow_factory=run, registry=registry, clock=FakeClock()) \
+    assert run_job(job_id, uow_factory=run, catalog=catalog, clock=FakeClock()) \
         is JobStatus.SUCCEEDED
 
 
 def test_a_running_job_is_taken_over_only_after_its_lease_lapsed(database: FakeDatabase) -> None:
-    job_id, registry = _started(database, lambda p, progress: {})
+    job_id, catalog = _started(database, lambda p, progress: {})
     clock = FakeClock()
     with FakeUnitOfWork(database) as uow:
         uow.jobs.get(job_id).start(now=clock.now(), lease=dt.timedelta(minutes=30))
@@ -289,7 +290,7 @@ def test_a_running_job_is_taken_over_only_after_its_lease_lapsed(database: FakeD
     run = fake_uow_factory(database)
 
     clock.advance(minutes=10)
-    assert run_job(job_id, uow_factory=run, registry=registry, clock=clock) is JobStatus.RUNNING
+    assert run_job(job_id, uow_factory=run, catalog=catalog, clock=clock) is JobStatus.RUNNING
     clock.advance(minutes=30)
-    assert run_job(job_id, uow_factory=run, registry=registry, clock=clock) \
+    assert run_job(job_id, uow_factory=run, catalog=catalog, clock=clock) \
         is JobStatus.SUCCEEDED

@@ -8,7 +8,7 @@ from sqlalchemy.orm import composite, registry
 
 from adapters.persistence.orm.base import ENCRYPTED_ACCOUNT, ID, metadata, writes_after
 from adapters.persistence.types import EnumValue, JSONText, MoneyYen, UTCDateTime
-from application.jobs import Job
+from application.jobs.job import Job
 from domain.benefits import (
     Application,
     ApplicationStatus,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import registry
 
 from adapters.persistence.orm.base import ID, metadata
 from adapters.persistence.types import EnumValue, JSONText, UTCDateTime
-from application.jobs import Job, JobStatus
+from application.jobs.job import Job, JobStatus
 
 __all__ = ["jobs", "map_jobs"]
 

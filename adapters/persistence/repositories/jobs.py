@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.persistence.repositories.base import SqlRepository
-from application.jobs import Job
+from application.jobs.job import Job
 
 __all__ = ["SqlJobRepository"]
 

@@ -24,13 +24,13 @@ from application.benefits.viewing_applications import (
     view_application,
     view_passbook,
 )
-from application.jobs import Job
+from application.jobs.job import Job
+from application.jobs.running import job_status, start_job
 from application.ports.queries import ApplicationFilter
-from application.tasks import job_status, start_job
 from domain.access import Permission
 from domain.benefits import Application, ApplicationStatus, Campaign
 from domain.values import JST
-from entrypoints.tasks import IMPORT_ELIGIBILITY
+from entrypoints.jobs import IMPORT_ELIGIBILITY
 from entrypoints.web.access import requires_api_permission
 from entrypoints.web.api.reading import field, int_arg, json_body
 from entrypoints.web.api.shapes import iso, job_json
@@ -68,8 +68,8 @@ def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
     path.write_bytes(data)
     job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
                                             "mode": mode},
-                       uow=services.uow(), queue=services.task_queue(),
-                       registry=services.task_registry(), ids=services.ids(),
+                       uow=services.uow(), queue=services.job_queue(),
+                       catalog=services.job_catalog(), ids=services.ids(),
                        clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
     response = jsonify(job_json(job_status(job_id, uow=services.uow())))
     response.status_code = 202
@@ -97,7 +97,7 @@ def preview_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
 def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
     campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
-                              queue=services.task_queue(), ids=services.ids(),
+                              queue=services.job_queue(), ids=services.ids(),
                               clock=services.clock(), banks=services.bank_master())
     response = jsonify(_campaign_json(campaign, job_status(campaign.job_id, uow=services.uow())))
     response.status_code = 202

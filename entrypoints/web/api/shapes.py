@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from application.jobs import Job
+from application.jobs.job import Job
 from domain.residents import PersonalFacts
 
 __all__ = ["facts_json", "iso", "job_json"]

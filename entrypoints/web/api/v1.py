@@ -13,10 +13,10 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
+from application.jobs.running import job_status
 from application.residents import reviewing_verifications
 from application.residents.deciding_verification import DecideVerification, decide_verification
 from application.residents.reviewing_verifications import VerificationFile
-from application.tasks import job_status
 from domain.access import Permission
 from domain.benefits import BenefitProgram
 from domain.verifications import VerificationStatus
@@ -91,7 +91,12 @@ def change_program_status_view(program_id: str):  # type: ignore[no-untyped-def]
 @api_v1.get("/jobs/<job_id>")
 @requires_api_permission(Permission.VIEW_JOBS)
 def get_job(job_id: str):  # type: ignore[no-untyped-def]
-    return jsonify(job_json(job_status(job_id, uow=container().uow())))
+    """A job's progress and result, to those who may see its kind's report (an import's report
+    can quote rows of the file)."""
+    job = job_status(job_id, uow=container().uow())
+    if not g.actor.may(container().job_catalog().kind(job.name).report_permission):
+        raise ApiError(403, "forbidden", "このAPIキーの役割ではこのジョブの結果を見られません。")
+    return jsonify(job_json(job))
 
 
 @api_v1.get("/verifications")

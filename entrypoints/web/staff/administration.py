@@ -10,10 +10,10 @@ from pathlib import Path
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from application.audit.searching import search_audit_log, verify_audit_log
+from application.jobs.running import start_job
 from application.ports.audit import AuditQuery
-from application.tasks import start_job
 from domain.access import Permission
-from entrypoints.tasks import IMPORT_REGISTRY_UPLOAD
+from entrypoints.jobs import IMPORT_REGISTRY_UPLOAD
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.formatting import JST
@@ -108,8 +108,8 @@ def registry_import():  # type: ignore[no-untyped-def]
                         "mode": "valid_rows" if request.form.get("valid_rows") else
                         "all_or_nothing",
                         "full_extract": not request.form.get("partial")},
-                       uow=services.uow(), queue=services.task_queue(),
-                       registry=services.task_registry(), ids=services.ids(),
+                       uow=services.uow(), queue=services.job_queue(),
+                       catalog=services.job_catalog(), ids=services.ids(),
                        clock=services.clock(), actor=g.actor,
                        partial=bool(request.form.get("partial")),
                        valid_rows=bool(request.form.get("valid_rows")))

@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import abort, jsonify, render_template, url_for
 
-from application import tasks
-from application.jobs import Job
-from application.tasks import Task
+from application.jobs import running as jobs
+from application.jobs.catalog import JobKind
+from application.jobs.job import Job
 from domain.access import Permission
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission, staff_may
@@ -20,14 +20,14 @@ from entrypoints.web.staff.frame import staff
 
 
 def _job(job_id: str) -> Job:
-    job = tasks.job_status(job_id, uow=container().uow())
-    if not staff_may(_task(job).permission):
+    job = jobs.job_status(job_id, uow=container().uow())
+    if not staff_may(_kind(job).report_permission):
         abort(403)
     return job
 
 
-def _task(job: Job) -> Task:
-    return container().task_registry().task(job.name)
+def _kind(job: Job) -> JobKind:
+    return container().job_catalog().kind(job.name)
 
 
 def job_status_json(job: Job) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def job_status_json(job: Job) -> dict[str, Any]:
 @requires_staff_permission(Permission.VIEW_JOBS)
 def job_page(job_id: str):  # type: ignore[no-untyped-def]
     job = _job(job_id)
-    return render_template("staff/job.html", job=job, title=_task(job).label)
+    return render_template("staff/job.html", job=job, title=_kind(job).label)
 
 
 @staff.get("/jobs/<job_id>/status")

@@ -8,11 +8,11 @@ import uuid
 from flask import flash, g, redirect, render_template, request, url_for
 
 from application.benefits.sending_campaign import preview_campaign, start_campaign
+from application.jobs.running import job_status, start_job
 from application.ports.messaging import OutgoingMessage
-from application.tasks import job_status, start_job
 from domain.access import Permission
 from domain.errors import DomainError, NotFound
-from entrypoints.tasks import IMPORT_ELIGIBILITY
+from entrypoints.jobs import IMPORT_ELIGIBILITY
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
@@ -38,8 +38,8 @@ def upload_eligibility(program_id: str):  # type: ignore[no-untyped-def]
     path.write_bytes(data)
     job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
                                             "mode": mode},
-                       uow=services.uow(), queue=services.task_queue(),
-                       registry=services.task_registry(), ids=services.ids(),
+                       uow=services.uow(), queue=services.job_queue(),
+                       catalog=services.job_catalog(), ids=services.ids(),
                        clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
     return redirect(url_for("staff_benefits.eligibility_import", program_id=program_id,
                             job_id=job_id))
@@ -87,7 +87,7 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
     try:
         campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
-                                  queue=services.task_queue(), ids=services.ids(),
+                                  queue=services.job_queue(), ids=services.ids(),
                                   clock=services.clock(), banks=services.bank_master())
     except DomainError as error:
         flash(error.message, "error")

@@ -9,14 +9,14 @@ import queue
 import threading
 from collections.abc import Callable
 
-__all__ = ["InProcessTaskQueue"]
+__all__ = ["InProcessJobQueue"]
 
 log = logging.getLogger(__name__)
 
 _STOP = ""  # not a job id: only wakes the thread so that it sees the queue is stopped
 
 
-class InProcessTaskQueue:
+class InProcessJobQueue:
     def __init__(self, run: Callable[[str], object], *, eager: bool = False) -> None:
         self._run = run
         self._eager = eager

@@ -1,4 +1,4 @@
-"""The task registry: every kind of long work the queue can run, by name."""
+"""The job catalog: every kind of long work the job queue can run, by name."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from application.benefits.importing_eligibility import (
     import_eligibility,
 )
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
+from application.jobs.catalog import JobCatalog, Progress
 from application.keeping_attachment import keep_attachment
 from application.messaging.telling import Telling
 from application.ports.attachments import AttachmentSource
@@ -27,7 +28,6 @@ from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.registry_rows import COLUMNS, REQUIRED
-from application.tasks import Progress, TaskRegistry
 from demo.seeding_payments import seed_demo_payments
 from demo.seeding_town import DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
 from domain.access import Permission
@@ -39,7 +39,7 @@ __all__ = [
     "KEEP_ATTACHMENT",
     "SEED_DEMO_TOWN",
     "SEND_CAMPAIGN",
-    "build_task_registry",
+    "build_job_catalog",
 ]
 
 SEED_DEMO_TOWN = "seed_demo_town"
@@ -49,14 +49,14 @@ KEEP_ATTACHMENT = "keep_attachment"
 IMPORT_REGISTRY_UPLOAD = "import_registry_upload"  # a staff upload: the file is removed after
 
 
-def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
+def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
                         clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
                         calendar: BankCalendar, telling: Telling,
                         banks: BankMaster | None = None,
                         attachments: AttachmentSource | None = None,
-                        wake_outbox: Callable[[], None] = lambda: None) -> TaskRegistry:
+                        wake_outbox: Callable[[], None] = lambda: None) -> JobCatalog:
     """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages)."""
-    registry = TaskRegistry()
+    catalog = JobCatalog()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         # The job seeds as the system; who started it is audited with the job ("demo.seed").
@@ -101,17 +101,20 @@ def build_task_registry(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
         finally:
             Path(payload["path"]).unlink(missing_ok=True)
 
-    # Jobs whose reports can show personal data (an import's row errors quote the rows) need
-    # more than VIEW_JOBS to be started or seen.
-    registry.register(SEED_DEMO_TOWN, seeding, label="デモ用データの作成",
-                      permission=Permission.ADMINISTER, action="demo.seed")
-    registry.register(KEEP_ATTACHMENT, keeping_attachment, label="添付ファイルの保存")
-    registry.register(IMPORT_REGISTRY, importing, label="住民記録の取り込み",
-                      permission=Permission.IMPORT_REGISTRY, action="registry.import")
-    registry.register(IMPORT_ELIGIBILITY, importing_eligibility, label="対象者リストの取り込み",
-                      permission=Permission.MANAGE_PROGRAMS, action="eligibility.import")
-    registry.register(SEND_CAMPAIGN, sending_campaign, label="給付金の通知の送信",
-                      permission=Permission.MANAGE_PROGRAMS, action="campaign.start")
-    registry.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",
-                      permission=Permission.IMPORT_REGISTRY, action="registry.import")
-    return registry
+    # Who may start each kind, and who may see its report: an import's report quotes rows that
+    # may hold personal data, so only those who may import see it.
+    catalog.register(SEED_DEMO_TOWN, seeding, label="デモ用データの作成",
+                     permission=Permission.ADMINISTER, report_permission=Permission.ADMINISTER,
+                     action="demo.seed")
+    catalog.register(KEEP_ATTACHMENT, keeping_attachment, label="添付ファイルの保存")
+    catalog.register(IMPORT_REGISTRY, importing, label="住民記録の取り込み",
+                     permission=Permission.IMPORT_REGISTRY,
+                     report_permission=Permission.IMPORT_REGISTRY, action="registry.import")
+    catalog.register(IMPORT_ELIGIBILITY, importing_eligibility, label="対象者リストの取り込み",
+                     permission=Permission.MANAGE_PROGRAMS, action="eligibility.import")
+    catalog.register(SEND_CAMPAIGN, sending_campaign, label="給付金の通知の送信",
+                     permission=Permission.MANAGE_PROGRAMS, action="campaign.start")
+    catalog.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",
+                     permission=Permission.IMPORT_REGISTRY,
+                     report_permission=Permission.IMPORT_REGISTRY, action="registry.import")
+    return catalog

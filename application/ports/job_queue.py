@@ -1,11 +1,13 @@
+"""The job queue: runs a stored job in this process or on workers."""
+
 from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["TaskQueue"]
+__all__ = ["JobQueue"]
 
 
-class TaskQueue(Protocol):
+class JobQueue(Protocol):
     """Runs a job somewhere else: in this process (the embedded default) or on workers."""
 
     def enqueue(self, job_id: str) -> None:

@@ -1,4 +1,4 @@
-"""Jobs: long work (imports, campaigns, exports) run through the task queue, with progress."""
+"""A job: long work (imports, campaigns, the demo seed) stored with its status and progress."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from celery import Celery
 __all__ = [
     "DELIVER_OUTBOX_TASK",
     "RUN_JOB_TASK",
+    "CeleryJobQueue",
     "CeleryOutboxNotifier",
-    "CeleryTaskQueue",
     "make_celery",
 ]
 
@@ -85,7 +85,7 @@ class CeleryOutboxNotifier:
         pass
 
 
-class CeleryTaskQueue:
+class CeleryJobQueue:
     def __init__(self, app: Celery) -> None:
         self._app = app
 

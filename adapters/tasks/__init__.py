@@ -1,1 +1,0 @@
-"""Task queues: in-process (the embedded default) and Celery on Redis."""
