@@ -21,11 +21,13 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, t
 from adapters.crypto import FieldCipher, new_key
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
-from application.audit.recording import record_now
+from adapters.persistence.unit_of_work import session_factory
+from application.access.actor import Actor
+from application.audit.recording import record
 from application.audit.verifying_chain import verify_audit_chain
 from application.ports.audit import AuditEntry
-from bench.common import median, percentile, report
+from bench.common import median, percentile, report, unit_of_work
+from domain.staff import Role
 
 
 class _Clock:
@@ -87,7 +89,7 @@ def main() -> None:
     clock = _Clock()
 
     def baseline(n: int) -> None:
-        uow = SqlAlchemyUnitOfWork(sessions)
+        uow = unit_of_work(sessions)
         with uow:
             entry = _entry(n)
             uow.session.execute(insert(plain).values(  # type: ignore[union-attr]
@@ -97,13 +99,18 @@ def main() -> None:
                 detail=f'{{"n": {n}}}'))
             uow.commit()
 
+    bench_staff = Actor(id="01JBENCHSTAFF", role=Role.CASE_WORKER, label="bench", ip="10.0.0.1")
+
     def chained(n: int) -> None:
-        record_now(_entry(n), uow=SqlAlchemyUnitOfWork(sessions), clock=clock)
+        with unit_of_work(sessions) as uow:
+            record(uow, bench_staff, "resident.view", "resident", f"r{n:08d}", at=clock.now(),
+                   n=n)
+            uow.commit()
 
     base_total, base_each = _run(args.threads, args.size, baseline)
     chain_total, chain_each = _run(args.threads, args.size, chained)
     began = time.perf_counter()
-    verified = verify_audit_chain(uow_factory=lambda: SqlAlchemyUnitOfWork(sessions))
+    verified = verify_audit_chain(uow_factory=lambda: unit_of_work(sessions))
     verify_seconds = time.perf_counter() - began
     assert verified.intact and verified.checked == args.size, verified
 

@@ -53,7 +53,7 @@ from adapters.persistence.database import make_engine, normalize_url
 from adapters.persistence.orm import benefits as benefit_tables
 from adapters.persistence.orm import messaging as messaging_tables
 from adapters.persistence.orm import residents as resident_tables
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.benefits.importing_eligibility import (
     COLUMNS,
@@ -71,6 +71,7 @@ from bench.common import (
     percentile,
     report,
     simulator,
+    unit_of_work,
 )
 from bench.line_inbound import CONCURRENCY, fire, gunicorn
 from bench.line_inbound import THREADS as WEB_THREADS
@@ -131,7 +132,7 @@ def seed(engine, size: int, users: list[str]) -> None:  # type: ignore[no-untype
     """Core bulk inserts through the ORM's tables (so encrypted columns are encrypted)."""
     now = dt.datetime.now(dt.UTC)
     paid_at = now - dt.timedelta(days=400)
-    with SqlAlchemyUnitOfWork(session_factory(engine)) as uow:
+    with unit_of_work(session_factory(engine)) as uow:
         uow.programs.add(BenefitProgram(
             id=EARLIER_ID, name="子育て世帯臨時特別給付金", amount_per_household=Money(50_000),
             eligibility_source="児童手当受給世帯",
@@ -211,7 +212,7 @@ def time_import(engine, path: Path, size: int) -> tuple[float, object]:  # type:
     started = time.perf_counter()
     result = import_eligibility(
         ImportEligibility(program_id=PROGRAM_ID), rows=CsvFile(path, columns=COLUMNS),
-        uow_factory=lambda: SqlAlchemyUnitOfWork(sessions), ids=TimeOrderedIds(),
+        uow_factory=lambda: unit_of_work(sessions), ids=TimeOrderedIds(),
         clock=SystemClock())
     seconds = time.perf_counter() - started
     assert result.written and result.added == size, result.summary()
@@ -224,7 +225,7 @@ def time_import(engine, path: Path, size: int) -> tuple[float, object]:  # type:
 def time_campaign(engine, banks: ZenginBankMaster) -> tuple[float, dict]:  # type: ignore[no-untyped-def, type-arg]
     sessions = session_factory(engine)
     started = time.perf_counter()
-    result = send_campaign(PROGRAM_ID, uow_factory=lambda: SqlAlchemyUnitOfWork(sessions),
+    result = send_campaign(PROGRAM_ID, uow_factory=lambda: unit_of_work(sessions),
                            ids=TimeOrderedIds(), clock=SystemClock(), banks=banks,
                            wake=lambda: None)
     return time.perf_counter() - started, result

@@ -15,6 +15,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.system import SystemClock, TimeOrderedIds
+from application.handlers import message_bus
+from application.messaging.telling import ContactPolicy, Telling
+
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SECRET = "madoguchi-development-channel-secret"
 DEV_TOKEN = "madoguchi-development-access-token"
@@ -103,3 +108,12 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
     print(f"\n== {title}")
     for name, value in rows:
         print(f"  {name.ljust(width)}  {value}")
+
+
+def unit_of_work(sessions: Any, *, ids: Any = None, clock: Any = None,
+                 banks: Any = None) -> Any:
+    """A unit of work as the app builds it: with the message bus and its real handlers."""
+    ids, clock = ids or TimeOrderedIds(), clock or SystemClock()
+    bus = message_bus(telling=Telling(ContactPolicy(), ids, clock), ids=ids, clock=clock,
+                      banks=banks, pay_url=lambda request_id: f"http://bench/pay/{request_id}")
+    return SqlAlchemyUnitOfWork(sessions, bus)

@@ -31,13 +31,13 @@ from adapters.line.simulator.simulator import bulk_user_ids
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.orm.messaging import outbox
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock
 from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.outbox import OutboxStatus
 from application.ports.messaging import OutgoingMessage
-from bench.common import DEV_SECRET, DEV_TOKEN, call, median, report, simulator
+from bench.common import DEV_SECRET, DEV_TOKEN, call, median, report, simulator, unit_of_work
 
 THREADS = 8
 
@@ -114,7 +114,7 @@ def dispatch(database_url: str, base_url: str, users: list[str],
         worker.join()
     elapsed = time.perf_counter() - started
     engine = make_engine(database_url)
-    with SqlAlchemyUnitOfWork(session_factory(engine)) as uow:
+    with unit_of_work(session_factory(engine)) as uow:
         counts = uow.queries.messages.outbox_counts()
     engine.dispose()
     return len(users) / elapsed, {k.value: v for k, v in counts.items()}
@@ -127,11 +127,11 @@ def _drain(database_url: str, base_url: str) -> None:
                               backoff=0.05, pool_size=THREADS * 2)
     executor = concurrent.futures.ThreadPoolExecutor(THREADS)
     while True:
-        report_ = deliver_outbox(uow_factory=lambda: SqlAlchemyUnitOfWork(sessions),
+        report_ = deliver_outbox(uow_factory=lambda: unit_of_work(sessions),
                                  channels={"line": messenger}, clock=SystemClock(), limit=500,
                                  executor=executor)
         if not report_.handled:
-            with SqlAlchemyUnitOfWork(sessions) as uow:
+            with unit_of_work(sessions) as uow:
                 counts = uow.queries.messages.outbox_counts()
             if counts.get(OutboxStatus.PENDING, 0) == 0:
                 break

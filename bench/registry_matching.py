@@ -29,13 +29,13 @@ from adapters.csv_io import CsvFile
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.orm.residents import residents
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.matching import Candidate, decide_many
 from application.residents.registry_rows import COLUMNS, REQUIRED
-from bench.common import report
+from bench.common import report, unit_of_work
 from domain.residents import MatchKeys, RegistryStatus
 from domain.verifications import MatchOutcome
 from tests.support.variant_town import generate_registry, generate_verified
@@ -116,7 +116,7 @@ def main() -> None:
         started = time.perf_counter()
         result = import_registry(
             ImportRegistry(), rows=CsvFile(path, columns=COLUMNS, required=REQUIRED),
-            uow_factory=lambda: SqlAlchemyUnitOfWork(sessions), ids=TimeOrderedIds(),
+            uow_factory=lambda: unit_of_work(sessions), ids=TimeOrderedIds(),
             clock=SystemClock(), keyer=keyer)
         import_seconds = time.perf_counter() - started
         assert result.written, result.summary()

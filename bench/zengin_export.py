@@ -27,7 +27,7 @@ import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.common import ROOT, median, report
+from bench.common import ROOT, median, report, unit_of_work
 
 _NAMES = ["サトウ タロウ", "スズキ ハナコ", "タカハシ ショウタ", "タナカ キョウコ",
           "ワタナベ ダイスケ", "イトウ ユミ", "ヤマモト ジュンイチロウ", "ナカムラ サチコ",
@@ -136,7 +136,7 @@ def _with_database(size: int, path: Path) -> tuple[float, int]:
     from adapters.persistence.database import make_engine
     from adapters.persistence.orm.benefits import benefit_programs
     from adapters.persistence.orm.disbursements import disbursements, payment_batches
-    from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+    from adapters.persistence.unit_of_work import session_factory
     from adapters.system import SystemClock, TimeOrderedIds
     from application.disbursements.common import Actor
     from application.disbursements.exporting_batch import ExportBatch, export_batch
@@ -183,7 +183,7 @@ def _with_database(size: int, path: Path) -> tuple[float, int]:
     def export() -> None:
         with open(path, "wb") as out:
             export_batch(ExportBatch(batch_id="b1", actor=Actor(id="bench", role=Role.APPROVER)),
-                         uow=SqlAlchemyUnitOfWork(session_factory(engine)),
+                         uow=unit_of_work(session_factory(engine)),
                          ids=TimeOrderedIds(), clock=SystemClock(), writer=writer,
                          originator=_originator(), out=out)
 
