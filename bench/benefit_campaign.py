@@ -62,7 +62,7 @@ from application.benefits.importing_eligibility import (
 )
 from application.benefits.notices import ANSWER_YES, NOTICE_PREFIX
 from application.benefits.sending_campaign import send_campaign
-from application.outbox import OutboxStatus
+from application.messaging.outbox import OutboxStatus
 from bench.common import (
     DEV_SECRET,
     DEV_TOKEN,

@@ -35,7 +35,7 @@ from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock
 from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
-from application.outbox import OutboxStatus
+from application.messaging.outbox import OutboxStatus
 from application.ports.messaging import OutgoingMessage
 from bench.common import DEV_SECRET, DEV_TOKEN, call, median, report, simulator, unit_of_work
 

@@ -10,12 +10,13 @@ from typing import Any, Self
 
 import attrs
 
+from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation
 from application.handlers import message_bus
 from application.jobs.job import Job
 from application.messagebus import MessageBus
+from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
-from application.outbox import InboxEvent, OutboxMessage
 from application.ports.payouts import TransferLine
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey

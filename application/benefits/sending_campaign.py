@@ -22,7 +22,7 @@ from application.benefits.reach import PAGE, eligible_pages, reach_of
 from application.jobs.catalog import Progress
 from application.jobs.job import Job
 from application.messaging.codec import messages_to_json
-from application.outbox import OutboxMessage
+from application.messaging.outbox import OutboxMessage
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue

@@ -19,13 +19,14 @@ from typing import Protocol
 from attrs import define
 
 from application.channels.inbound import InboundEvent, InboundKind
+from application.channels.inbox import InboxEvent
 from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
 from application.channels.procedure_handlers import ProcedureHandler
 from application.conversations import postbacks as pb
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.state import Conversation
-from application.outbox import InboxEvent, OutboxMessage
+from application.messaging.outbox import OutboxMessage
 from application.ports.clock import Clock, IdGenerator
 from application.ports.identity import IdentityProvider
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage

@@ -22,7 +22,7 @@ from concurrent.futures import Executor
 from attrs import define, frozen
 
 from application.messaging.codec import messages_from_json
-from application.outbox import OutboxMessage
+from application.messaging.outbox import OutboxMessage
 from application.ports.clock import Clock
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, MessagingChannel
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 
 from attrs import field, frozen
 
-from application.outbox import OutboxMessage
+from application.messaging.outbox import OutboxMessage
 from application.ports.clock import Clock, IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from attrs import field, frozen
 
-from application.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
 from domain.certificates import CertificateRequest, IssueState

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from application.attachments import StoredAttachment
+from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation
 from application.jobs.job import Job
-from application.outbox import InboxEvent, OutboxMessage
+from application.messaging.outbox import OutboxMessage
 from application.ports.payouts import TransferLine
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from application.messaging.codec import messages_to_json
-from application.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.messaging import OutgoingMessage
 from entrypoints.web import create_app
 from tests.e2e.conftest import Stack

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.channels.inbox import InboxEvent
 from application.jobs.job import Job, JobStatus
 from application.messagebus import MessageBus
-from application.outbox import InboxEvent
 from application.ports.unit_of_work import DuplicateError
 from domain.benefits import Application, ApplicationStatus, PayoutMethod, ProgramStatus
 from domain.certificates import CertificateKind, CertificateRequest

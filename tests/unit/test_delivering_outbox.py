@@ -10,7 +10,7 @@ import pytest
 
 from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
-from application.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
 from domain.channels import ChannelIdentity
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, fake_uow_factory

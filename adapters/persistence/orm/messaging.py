@@ -12,8 +12,9 @@ from sqlalchemy.orm import registry
 from adapters.persistence.orm.base import ID, metadata
 from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDateTime
 from application.attachments import StoredAttachment
+from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
-from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.channels import ChannelIdentity, IdentityStatus
 
 __all__ = ["attachments", "channel_identities", "conversations", "inbox", "map_messaging",

@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.messaging import outbox
-from application.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.queries import MessageLine
 
 __all__ = ["SqlMessageQueries"]

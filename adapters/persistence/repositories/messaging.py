@@ -12,8 +12,9 @@ from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
 from application.attachments import StoredAttachment
+from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
-from application.outbox import InboxEvent, OutboxMessage, OutboxStatus
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.residents import VerificationState
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from application.outbox import OutboxStatus
+from application.messaging.outbox import OutboxStatus
 from application.residents.searching_residents import SearchResidents, search_residents
 from application.residents.viewing_residents import view_resident
 from domain.access import Permission

@@ -14,7 +14,7 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
-from application.outbox import OutboxStatus
+from application.messaging.outbox import OutboxStatus
 from domain.access import Permission
 from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.errors import DomainError, InvalidValue

@@ -1,9 +1,9 @@
-"""Outbox (what leaves) and inbox (what arrives), written in the same transaction as the change.
+"""The outbox: what leaves, written in the same transaction as the change that causes it.
 
 A message written to the outbox is delivered later by a dispatcher with the outbox id as the
 channel's idempotency key, so a crash between "confirmed" and "told" loses nothing and sends
-nothing twice. An inbound event is stored under its external id first; a repeat is a no-op.
-"""
+nothing twice. Who is told is `telling.py`'s; `OutboxMessage.of` is the one way to queue
+messages."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from application.messaging.codec import messages_to_json
 from application.ports.messaging import OutgoingMessage
 
-__all__ = ["InboxEvent", "OutboxMessage", "OutboxStatus"]
+__all__ = ["OutboxMessage", "OutboxStatus"]
 
 
 class OutboxStatus(enum.Enum):
@@ -79,13 +79,3 @@ class OutboxMessage:
 
     def retry_later(self, error: str, *, at: dt.datetime) -> None:
         self.status, self.last_error, self.next_attempt_at = OutboxStatus.PENDING, error, at
-
-
-@define(slots=False, eq=False)
-class InboxEvent:
-    id: str
-    source: str  # line, paypay, bank, …
-    external_id: str  # unique per source (LINE's webhookEventId, …)
-    received_at: dt.datetime
-    payload: dict[str, Any] = field(factory=dict)
-    processed_at: dt.datetime | None = None
