@@ -18,7 +18,7 @@ from domain.events import Event
 
 __all__ = ["EventHandler", "MessageBus"]
 
-EventHandler = Callable[[Any, UnitOfWork], None]
+EventHandler = Callable[[Sequence[Any], UnitOfWork], None]  # the events of one type
 MAX_ROUNDS = 10  # events causing events causing events…: a handler loop is a bug
 
 
@@ -38,8 +38,11 @@ class MessageBus:
             events = uow.collect_new_events()
             if not events:
                 return handled
+            by_type: dict[type[Event], list[Event]] = {}
             for event in events:
-                for handler in self.handlers_for(type(event)):
-                    handler(event, uow)
-                handled += 1
+                by_type.setdefault(type(event), []).append(event)
+            for kind, of_kind in by_type.items():
+                for handler in self.handlers_for(kind):
+                    handler(of_kind, uow)
+            handled += len(events)
         raise RuntimeError(f"domain events still coming after {MAX_ROUNDS} rounds")

@@ -355,6 +355,12 @@ class FakeChannelIdentities(_FakeRepository):
     def linked_to(self, resident_id: str) -> list[ChannelIdentity]:
         return self._where(resident_id=resident_id)
 
+    def linked_to_any(self, resident_ids: Sequence[str]) -> dict[str, list[ChannelIdentity]]:
+        linked: dict[str, list[ChannelIdentity]] = {}
+        for identity in sorted(self._store.values(), key=lambda i: (i.created_at, i.id)):
+            if identity.resident_id in set(resident_ids):
+                linked.setdefault(identity.resident_id, []).append(identity)
+        return linked
     def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
         wanted = set(addresses)
         return {i.address for i in self._store.values()

@@ -105,7 +105,8 @@ def _decide_chunk(command: DecideApplications, chunk: Sequence[str], *, uow: Uni
         numbers.update({a.id: households[a.household_id].household_number for a in mine
                         if a.household_id in households})
         # who the notices reach, by the same policy the notice handler follows (the rest: post)
-        notified = sum(1 for a in decided if telling.household_recipients(uow, a.household_id))
+        reached = telling.households_recipients(uow, [a.household_id for a in decided])
+        notified = sum(1 for a in decided if a.household_id in reached)
         if decided:
             record(uow, command.actor, "application.decide", "program", program.id, at=now,
                    decision="approve" if command.approve else "reject", count=len(decided),

@@ -3,8 +3,10 @@ transaction of the change): the decision notice (決定通知) to the household.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from application.benefits.notices import decision_notice
-from application.messaging.telling import Telling
+from application.messaging.telling import Telling, Told
 from application.ports.bank_master import BankMaster
 from application.ports.unit_of_work import UnitOfWork
 from domain.events import ApplicationDecided
@@ -19,10 +21,12 @@ class DecisionNotice:
     def __init__(self, telling: Telling, banks: BankMaster | None) -> None:
         self.telling, self.banks = telling, banks
 
-    def __call__(self, event: ApplicationDecided, uow: UnitOfWork) -> None:
-        application = uow.applications.get(event.application_id)
-        program = uow.programs.get(application.program_id) if application else None
-        if application is None or program is None:
-            return
-        self.telling.household(uow, application.household_id,
-                               [decision_notice(program, application, banks=self.banks)])
+    def __call__(self, events: Sequence[ApplicationDecided], uow: UnitOfWork) -> None:
+        notices: list[Told] = []
+        for event in events:
+            application = uow.applications.get(event.application_id)
+            program = uow.programs.get(application.program_id) if application else None
+            if application is not None and program is not None:
+                notices.append((application.household_id,
+                                [decision_notice(program, application, banks=self.banks)]))
+        self.telling.households(uow, notices)

@@ -4,10 +4,11 @@ of the change): the requester is told in the chat when the fee is paid, when the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from application.certificates import notices
-from application.messaging.telling import Telling
+from application.messaging.telling import Telling, Told
+from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.events import (
@@ -24,25 +25,33 @@ class RequesterNotices:
         self.telling = telling
         self.pay_url = pay_url  # a request id → the signed link to pay its fee
 
-    def paid(self, event: CertificateRequestPaid, uow: UnitOfWork) -> None:
-        self._tell(uow, event.request_id, notices.paid)
+    def paid(self, events: Sequence[CertificateRequestPaid], uow: UnitOfWork) -> None:
+        self._tell(uow, [(event.request_id, notices.paid) for event in events])
 
-    def lapsed(self, event: CertificatePaymentLapsed, uow: UnitOfWork) -> None:
-        self._tell(uow, event.request_id, lambda request: notices.lapsed(
-            request, self.pay_url(request.id), cancelled=event.cancelled))
+    def lapsed(self, events: Sequence[CertificatePaymentLapsed], uow: UnitOfWork) -> None:
+        self._tell(uow, [(event.request_id, self._lapsed(event.cancelled)) for event in events])
 
-    def moved(self, event: CertificateRequestStateChanged, uow: UnitOfWork) -> None:
-        if event.state == IssueState.ISSUED.value:
-            self._tell(uow, event.request_id, notices.issued)
-        elif event.state == IssueState.MAILED.value:
-            self._tell(uow, event.request_id, notices.mailed)
-        elif event.state == IssueState.REJECTED.value:
-            self._tell(uow, event.request_id, lambda request: notices.rejected(
-                request, refunded=request.payment_state is PaymentState.REFUNDED))
-        # withdrawn: the resident withdrew in the chat and was answered there
+    def moved(self, events: Sequence[CertificateRequestStateChanged], uow: UnitOfWork) -> None:
+        self._tell(uow, [(event.request_id, _MOVED[event.state]) for event in events
+                         if event.state in _MOVED])  # withdrawn: answered in the chat already
 
-    def _tell(self, uow: UnitOfWork, request_id: str,
-              messages: Callable[[CertificateRequest], list]) -> None:  # type: ignore[type-arg]
-        request = uow.certificate_requests.get(request_id)
-        if request is not None:
-            self.telling.resident(uow, request.requester_id, messages(request))
+    def _lapsed(self, cancelled: bool) -> Notice:
+        return lambda request: notices.lapsed(request, self.pay_url(request.id),
+                                              cancelled=cancelled)
+
+    def _tell(self, uow: UnitOfWork, wanted: Sequence[tuple[str, Notice]]) -> None:
+        told: list[Told] = []
+        for request_id, notice in wanted:
+            request = uow.certificate_requests.get(request_id)
+            if request is not None:
+                told.append((request.requester_id, notice(request)))
+        self.telling.residents(uow, told)
+
+
+Notice = Callable[[CertificateRequest], list[OutgoingMessage]]
+_MOVED: dict[str, Notice] = {
+    IssueState.ISSUED.value: notices.issued,
+    IssueState.MAILED.value: notices.mailed,
+    IssueState.REJECTED.value: lambda request: notices.rejected(
+        request, refunded=request.payment_state is PaymentState.REFUNDED),
+}

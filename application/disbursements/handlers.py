@@ -4,10 +4,12 @@ batch that closes is recorded; a new ATM pickup code is sent to the household.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from application.access.actor import actor_by_id
 from application.disbursements.common import record_payment
 from application.disbursements.notices import code_message, failure_notice
-from application.messaging.telling import Telling
+from application.messaging.telling import Telling, Told
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from domain.batches import BatchState
@@ -33,20 +35,23 @@ class PaymentFailed:
     def __init__(self, telling: Telling, ids: IdGenerator, clock: Clock) -> None:
         self.telling, self.ids, self.clock = telling, ids, clock
 
-    def __call__(self, event: DisbursementStateChanged, uow: UnitOfWork) -> None:
-        if event.status != DisbursementStatus.FAILED.value:
-            return
-        disbursement = uow.disbursements.get(event.disbursement_id)
-        application = uow.applications.get(event.application_id)
-        if disbursement is None or application is None:
-            return
-        record_payment(uow, self.ids, actor_by_id(uow, event.by), "failed",
-                       at=self.clock.now(), batch_id=disbursement.batch_id,
-                       disbursement_id=disbursement.id, detail=disbursement.failure_reason)
-        if disbursement.method is PayoutMethod.BANK_TRANSFER:
-            self.telling.household(uow, application.household_id, [failure_notice(
-                _program_name(uow, application.program_id), disbursement.failure_reason,
-                application.id)])
+    def __call__(self, events: Sequence[DisbursementStateChanged], uow: UnitOfWork) -> None:
+        notices: list[Told] = []
+        for event in events:
+            if event.status != DisbursementStatus.FAILED.value:
+                continue
+            disbursement = uow.disbursements.get(event.disbursement_id)
+            application = uow.applications.get(event.application_id)
+            if disbursement is None or application is None:
+                continue
+            record_payment(uow, self.ids, actor_by_id(uow, event.by), "failed",
+                           at=self.clock.now(), batch_id=disbursement.batch_id,
+                           disbursement_id=disbursement.id, detail=disbursement.failure_reason)
+            if disbursement.method is PayoutMethod.BANK_TRANSFER:
+                notices.append((application.household_id, [failure_notice(
+                    _program_name(uow, application.program_id), disbursement.failure_reason,
+                    application.id)]))
+        self.telling.households(uow, notices)
 
 
 class BatchClosed:
@@ -56,10 +61,11 @@ class BatchClosed:
     def __init__(self, ids: IdGenerator, clock: Clock) -> None:
         self.ids, self.clock = ids, clock
 
-    def __call__(self, event: BatchStateChanged, uow: UnitOfWork) -> None:
-        if event.state in _CLOSED:
-            record_payment(uow, self.ids, actor_by_id(uow, event.actor), event.state,
-                           at=self.clock.now(), batch_id=event.batch_id)
+    def __call__(self, events: Sequence[BatchStateChanged], uow: UnitOfWork) -> None:
+        for event in events:
+            if event.state in _CLOSED:
+                record_payment(uow, self.ids, actor_by_id(uow, event.actor), event.state,
+                               at=self.clock.now(), batch_id=event.batch_id)
 
 
 class CashCodeNotice:
@@ -68,12 +74,14 @@ class CashCodeNotice:
     def __init__(self, telling: Telling) -> None:
         self.telling = telling
 
-    def __call__(self, event: CashCodeIssued, uow: UnitOfWork) -> None:
-        payout = uow.cash_payouts.get(event.payout_id)
-        disbursement = uow.disbursements.get(event.disbursement_id)
-        application = (uow.applications.get(disbursement.application_id)
-                       if disbursement is not None else None)
-        if payout is None or disbursement is None or application is None:
-            return
-        self.telling.household(uow, application.household_id, [code_message(
-            _program_name(uow, application.program_id), payout, disbursement)])
+    def __call__(self, events: Sequence[CashCodeIssued], uow: UnitOfWork) -> None:
+        notices: list[Told] = []
+        for event in events:
+            payout = uow.cash_payouts.get(event.payout_id)
+            disbursement = uow.disbursements.get(event.disbursement_id)
+            application = (uow.applications.get(disbursement.application_id)
+                           if disbursement is not None else None)
+            if payout is not None and disbursement is not None and application is not None:
+                notices.append((application.household_id, [code_message(
+                    _program_name(uow, application.program_id), payout, disbursement)]))
+        self.telling.households(uow, notices)

@@ -114,8 +114,9 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
         if problems:
             raise ResultsRefused(problems)
 
-        settled = failed = unchanged = notified = 0
+        settled = failed = unchanged = 0
         failures: list[tuple[str, str]] = []
+        failed_households: list[str] = []
         for d_id, result in outcomes.items():
             status = order[position[d_id]][2]
             if status is not D.EXPORTED:
@@ -131,8 +132,10 @@ def import_results(command: ImportResults, results: Iterable[TransferResult], *,
             application.mark_payment_failed()
             failed += 1
             failures.append((d_id, disbursement.failure_reason))
-            if telling.household_recipients(uow, application.household_id):
-                notified += 1  # told by handlers.PaymentFailed; the others by post
+            failed_households.append(application.household_id)
+        # told by handlers.PaymentFailed, by the same policy; the others by post
+        reached = telling.households_recipients(uow, failed_households)
+        notified = sum(1 for household_id in failed_households if household_id in reached)
         if command.settle_unlisted:
             settled += uow.disbursements.move_batch(batch.id, from_status=D.EXPORTED,
                                                     to_status=D.SETTLED, settled_at=now)

@@ -28,7 +28,9 @@ from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity
 
-__all__ = ["ContactPolicy", "Telling"]
+__all__ = ["ContactPolicy", "Telling", "Told"]
+
+Told = tuple[str, Sequence[OutgoingMessage]]  # whom (a household or resident id), what
 
 
 @frozen
@@ -47,31 +49,55 @@ class ContactPolicy:
 
 
 class Telling:
-    """Writes messages for residents into the outbox, following the policy."""
+    """Writes messages for residents into the outbox, following the policy. The bulk forms read
+    every recipient in two queries (a bulk decision, a results import)."""
 
     def __init__(self, policy: ContactPolicy, ids: IdGenerator, clock: Clock) -> None:
         self.policy, self._ids, self._clock = policy, ids, clock
 
     # -- who ---------------------------------------------------------------------------------
 
-    def resident_recipients(self, uow: UnitOfWork, resident_id: str) -> list[ChannelIdentity]:
-        return self.policy.choose(uow.channel_identities.linked_to(resident_id))
+    def residents_recipients(self, uow: UnitOfWork,
+                             resident_ids: Iterable[str]) -> dict[str, list[ChannelIdentity]]:
+        """Who is told, for each resident (residents nobody can reach left out)."""
+        linked = uow.channel_identities.linked_to_any(sorted(set(resident_ids)))
+        chosen = {resident: self.policy.choose(found) for resident, found in linked.items()}
+        return {resident: found for resident, found in chosen.items() if found}
+
+    def households_recipients(self, uow: UnitOfWork,
+                              household_ids: Iterable[str]) -> dict[str, list[ChannelIdentity]]:
+        """Who is told, for each household: its head's (households nobody can reach left out)."""
+        heads = uow.households.heads(sorted(set(household_ids)))
+        reached = self.residents_recipients(uow, [h.head_resident_id for h in heads.values()])
+        return {household_id: reached[head.head_resident_id]
+                for household_id, head in heads.items() if head.head_resident_id in reached}
 
     def household_recipients(self, uow: UnitOfWork,
                              household_id: str) -> list[ChannelIdentity]:
-        head = uow.households.heads([household_id]).get(household_id)
-        return self.resident_recipients(uow, head.head_resident_id) if head else []
+        return self.households_recipients(uow, [household_id]).get(household_id, [])
 
     # -- telling -----------------------------------------------------------------------------
 
+    def households(self, uow: UnitOfWork, messages: Sequence[Told]) -> int:
+        """Tell each household (its head) its messages: (household id, messages) pairs.
+        Returns how many identities were written to."""
+        reached = self.households_recipients(uow, [household_id for household_id, _ in messages])
+        return sum(self._queue(uow, reached.get(household_id, []), told)
+                   for household_id, told in messages)
+
+    def residents(self, uow: UnitOfWork, messages: Sequence[Told]) -> int:
+        """Tell each resident their messages: (resident id, messages) pairs."""
+        reached = self.residents_recipients(uow, [resident_id for resident_id, _ in messages])
+        return sum(self._queue(uow, reached.get(resident_id, []), told)
+                   for resident_id, told in messages)
+
     def household(self, uow: UnitOfWork, household_id: str,
                   messages: Sequence[OutgoingMessage]) -> int:
-        """Tell the household (its head); returns how many identities were written to."""
-        return self._queue(uow, self.household_recipients(uow, household_id), messages)
+        return self.households(uow, [(household_id, messages)])
 
     def resident(self, uow: UnitOfWork, resident_id: str,
                  messages: Sequence[OutgoingMessage]) -> int:
-        return self._queue(uow, self.resident_recipients(uow, resident_id), messages)
+        return self.residents(uow, [(resident_id, messages)])
 
     def identity(self, uow: UnitOfWork, identity: ChannelIdentity,
                  messages: Sequence[OutgoingMessage]) -> int:

@@ -3,6 +3,8 @@ of the change): the resident is told the result on the channel they verified fro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from application.messaging.telling import Telling
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
@@ -17,8 +19,9 @@ class VerificationNotice:
     def __init__(self, telling: Telling) -> None:
         self.telling = telling
 
-    def __call__(self, event: VerificationDecided, uow: UnitOfWork) -> None:
-        identity = uow.channel_identities.get(event.identity_id)
-        if identity is not None:
-            text = verification_message(VerificationStatus(event.status))
-            self.telling.identity(uow, identity, [OutgoingMessage(text=text)])
+    def __call__(self, events: Sequence[VerificationDecided], uow: UnitOfWork) -> None:
+        for event in events:
+            identity = uow.channel_identities.get(event.identity_id)
+            if identity is not None:
+                text = verification_message(VerificationStatus(event.status))
+                self.telling.identity(uow, identity, [OutgoingMessage(text=text)])

@@ -178,8 +178,8 @@ def test_the_unit_of_work_hands_the_events_aggregates_recorded_to_the_bus_on_com
         uow.commit()
     seen: list[tuple[object, bool]] = []
 
-    def handler(event: object, uow: SqlAlchemyUnitOfWork) -> None:
-        seen.append((event, uow.session is not None))  # inside the open transaction
+    def handler(events: list[object], uow: SqlAlchemyUnitOfWork) -> None:
+        seen.extend((event, uow.session is not None) for event in events)  # in the transaction
 
     bus = MessageBus({ApplicationConfirmed: [handler]})
     with SqlAlchemyUnitOfWork(session_factory(engine), bus) as uow:

@@ -67,6 +67,18 @@ class SqlChannelIdentityRepository(SqlRepository):
         self.tracked.update(found)
         return found
 
+    def linked_to_any(self, resident_ids: Sequence[str]) -> dict[str, list[ChannelIdentity]]:
+        if not resident_ids:
+            return {}
+        found = self.session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.resident_id.in_(list(resident_ids)))
+            .order_by(ChannelIdentity.created_at, ChannelIdentity.id)).all()
+        self.tracked.update(found)
+        linked: dict[str, list[ChannelIdentity]] = {}
+        for identity in found:
+            linked.setdefault(str(identity.resident_id), []).append(identity)
+        return linked
+
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
         found = self.session.scalars(_by_address(), {"channel": channel,
                                                      "address": address}).first()
