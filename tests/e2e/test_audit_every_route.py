@@ -28,6 +28,7 @@ from werkzeug.test import TestResponse
 from adapters.banks.zengin_master import ZenginBankMaster
 from domain.staff import Role
 from entrypoints.containers import Container
+from entrypoints.web.staff.audit_actions import ACTIONS
 from tests.e2e.staff_support import PASSWORD, sign_in, token
 from tests.support.calling_routes import (
     CommitRefused,
@@ -321,6 +322,8 @@ def test_the_table_lists_every_route_of_the_app_once(app: Flask) -> None:
     assert sorted(served - set(listed)) == [], "routes missing from ROUTES: add them"
     assert sorted(set(listed) - served) == [], "ROUTES lists routes the app does not serve"
     assert all(route.why for route in ROUTES if route.action is None), "say why no record"
+    unlabelled = {route.action for route in ROUTES} - set(ACTIONS) - {None}
+    assert sorted(unlabelled) == [], "give these actions a label in audit_actions.ACTIONS"
 
 
 # -- one call of each route ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from domain.access import Permission
 from entrypoints.jobs import IMPORT_REGISTRY_UPLOAD
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.audit_actions import ACTIONS
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
@@ -25,17 +26,6 @@ register_nav(staff,
              NavEntry("住民記録の取り込み", "staff.registry_import", Permission.IMPORT_REGISTRY,
                       910))
 
-ACTIONS = {
-    "staff.sign_in": "ログイン", "staff.sign_in_failed": "ログイン失敗",
-    "staff.sign_out": "ログアウト", "staff.totp_enabled": "2段階認証の設定",
-    "resident.search": "住民検索", "resident.view": "住民の閲覧",
-    "verification.view": "本人確認の閲覧", "verification.decide": "本人確認の照合",
-    "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
-    "registry.import": "住民記録の取り込み", "staff.create": "職員の追加",
-    "staff.unlock": "ロック解除", "staff.reset_totp": "2段階認証の解除",
-    "staff.deactivate": "職員の無効化", "staff.reactivate": "職員の有効化",
-    "staff.password_changed": "パスワードの変更",
-}
 _MAX_UPLOAD = 200 * 1024 * 1024
 
 

@@ -25,6 +25,7 @@ from domain.errors import InvalidValue
 from domain.values import BankAccount
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.audit_actions import PAYMENT_STEPS
 from entrypoints.web.staff.frame import use_staff_error_pages
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
@@ -38,12 +39,6 @@ register_nav(staff_batches, NavEntry("支払", "staff_batches.index", Permission
 _KINDS = {"returned": "振込不能・組戻しの一覧（CSV: record, reason）",
           "csv": "結果CSV（record, status, reason）",
           "zengin": "銀行の振込結果データ（全銀形式）"}
-_ACTIONS = {"created": "作成", "approved": "承認", "exported": "振込データ作成",
-            "re_exported": "振込データ再作成（同一内容）", "cancelled": "取消",
-            "failed": "支払不能", "results_imported": "振込結果の取込", "settled": "支払完了",
-            "partly_failed": "一部支払不能", "codes_issued": "受取番号の発行",
-            "picked_up": "受取済み", "code_reissued": "受取番号の再発行",
-            "repayment": "再支払の登録"}
 
 
 @staff_batches.get("/")
@@ -87,7 +82,7 @@ def show(batch_id: str):  # type: ignore[no-untyped-def]
                            staff_names=page.staff_names, ledger=page.ledger, kinds=_KINDS,
                            states=BatchState,
                            bank=PayoutMethod.BANK_TRANSFER, Permission=Permission,
-                           actions=_ACTIONS)
+                           actions=PAYMENT_STEPS)
 
 
 @staff_batches.post("/<batch_id>/approval")

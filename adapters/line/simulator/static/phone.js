@@ -128,9 +128,13 @@
     }
   }
 
+  // A resident's phone keeps Japan time, whatever the zone of the machine showing the simulator.
+  const japanTime = new Intl.DateTimeFormat("ja-JP", {
+    timeZone: "Asia/Tokyo", hour: "numeric", minute: "2-digit", hour12: false,
+  });
+
   function clock(iso) {
-    const date = new Date(iso);
-    return `${date.getHours()}:${String(date.getMinutes()).padStart(2, "0")}`;
+    return japanTime.format(new Date(iso));
   }
 
   function renderEntry(entry) {
