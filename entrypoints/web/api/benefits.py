@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -25,18 +24,18 @@ from application.benefits.viewing_applications import (
     view_passbook,
 )
 from application.jobs.job import Job
-from application.jobs.running import job_status, start_job
+from application.jobs.running import job_status
 from application.ports.queries import ApplicationFilter
 from domain.access import Permission
 from domain.benefits import Application, ApplicationStatus, Campaign
 from domain.values import JST
-from entrypoints.jobs import IMPORT_ELIGIBILITY
 from entrypoints.web.access import requires_api_permission
 from entrypoints.web.api.reading import field, int_arg, json_body
 from entrypoints.web.api.shapes import iso, job_json
 from entrypoints.web.downloads import postal_csv_response
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
+from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 
 __all__ = ["api_v1_benefits"]
 
@@ -59,18 +58,10 @@ def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
     if not data:
         raise ApiError(422, "missing_file", "CSVファイルを送ってください。")
     mode = request.args.get("mode", "all_or_nothing")
-    if mode not in ("all_or_nothing", "valid_rows"):
+    if mode not in ELIGIBILITY_MODES:
         raise ApiError(422, "invalid_field", "mode は all_or_nothing か valid_rows です。")
+    job_id = start_eligibility_import(program_id, data, mode)
     services = container()
-    folder = services.config.data_dir() / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"eligibility-{uuid.uuid4().hex}.csv"
-    path.write_bytes(data)
-    job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
-                                            "mode": mode},
-                       uow=services.uow(), queue=services.job_queue(),
-                       catalog=services.job_catalog(), ids=services.ids(),
-                       clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
     response = jsonify(job_json(job_status(job_id, uow=services.uow())))
     response.status_code = 202
     return response

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import flash, g, redirect, render_template, request, url_for
 
 from application.benefits.sending_campaign import preview_campaign, start_campaign
-from application.jobs.running import job_status, start_job
+from application.jobs.running import job_status
 from application.ports.messaging import OutgoingMessage
 from domain.access import Permission
 from domain.errors import DomainError, NotFound
@@ -16,8 +14,7 @@ from entrypoints.jobs import IMPORT_ELIGIBILITY
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
-
-MODES = ("all_or_nothing", "valid_rows")
+from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 
 
 @staff_benefits.post("/programs/<program_id>/eligibility")
@@ -27,20 +24,11 @@ def upload_eligibility(program_id: str):  # type: ignore[no-untyped-def]
     upload = request.files.get("file")
     data = upload.read() if upload is not None else b""
     mode = request.form.get("mode", "all_or_nothing")
-    if not data or mode not in MODES:
+    if not data or mode not in ELIGIBILITY_MODES:
         flash("CSVファイルを選んでください。" if not data else "取り込み方法を選んでください。",
               "error")
         return redirect(url_for("staff_benefits.program", program_id=program_id))
-    services = container()
-    folder = services.config.data_dir() / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"eligibility-{uuid.uuid4().hex}.csv"
-    path.write_bytes(data)
-    job_id = start_job(IMPORT_ELIGIBILITY, {"program_id": program_id, "path": str(path),
-                                            "mode": mode},
-                       uow=services.uow(), queue=services.job_queue(),
-                       catalog=services.job_catalog(), ids=services.ids(),
-                       clock=services.clock(), actor=g.actor, program_id=program_id, mode=mode)
+    job_id = start_eligibility_import(program_id, data, mode)
     return redirect(url_for("staff_benefits.eligibility_import", program_id=program_id,
                             job_id=job_id))
 
