@@ -267,7 +267,6 @@ class CsvFile:
             return read_header(stream, columns=self.columns, required=self.required)
 
 
-
 def _geta(error: UnicodeError) -> tuple[str, int]:
     return "〓", error.end  # type: ignore[attr-defined]
 

@@ -5,8 +5,9 @@ the outbox, the record of a failed transfer) commit together or not at all.
 Use cases change aggregates; aggregates record events (`domain/events.py`); on `commit()` the
 unit of work hands itself to `MessageBus.dispatch`, which runs each event's handlers with it.
 A handler may change aggregates in turn (their events run in the next round). Handlers are
-plain callables `handler(event, uow)` with their collaborators bound when the bus is built
-(`application/handlers.py` is the table of which event leads to what)."""
+plain callables `handler(events, uow)`, given all of a round's events of their type at once (a
+bulk decision reads its recipients once, not per application), with their collaborators bound
+when the bus is built (`application/handlers.py` is the table of which event leads to what)."""
 
 from __future__ import annotations
 

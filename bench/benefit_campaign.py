@@ -63,6 +63,7 @@ from application.benefits.importing_eligibility import (
 from application.benefits.notices import ANSWER_YES, NOTICE_PREFIX
 from application.benefits.sending_campaign import send_campaign
 from application.messaging.outbox import OutboxStatus
+from application.messaging.telling import ContactPolicy
 from bench.common import (
     DEV_SECRET,
     DEV_TOKEN,
@@ -213,7 +214,7 @@ def time_import(engine, path: Path, size: int) -> tuple[float, object]:  # type:
     result = import_eligibility(
         ImportEligibility(program_id=PROGRAM_ID), rows=CsvFile(path, columns=COLUMNS),
         uow_factory=lambda: unit_of_work(sessions), ids=TimeOrderedIds(),
-        clock=SystemClock())
+        clock=SystemClock(), policy=ContactPolicy())
     seconds = time.perf_counter() - started
     assert result.written and result.added == size, result.summary()
     return seconds, result
@@ -227,7 +228,7 @@ def time_campaign(engine, banks: ZenginBankMaster) -> tuple[float, dict]:  # typ
     started = time.perf_counter()
     result = send_campaign(PROGRAM_ID, uow_factory=lambda: unit_of_work(sessions),
                            ids=TimeOrderedIds(), clock=SystemClock(), banks=banks,
-                           wake=lambda: None)
+                           policy=ContactPolicy(), wake=lambda: None)
     return time.perf_counter() - started, result
 
 

@@ -25,6 +25,7 @@ from application.benefits.changing_program_status import (
 from application.benefits.creating_program import CreateProgram, create_program
 from application.benefits.importing_eligibility import ImportEligibility, import_eligibility
 from application.jobs.catalog import Progress
+from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.security import PasswordHasher
@@ -70,7 +71,7 @@ class SeedDemoTown:
 
 def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWork],
                    ids: IdGenerator, clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
-                   progress: Progress | None = None) -> dict[str, Any]:
+                   policy: ContactPolicy, progress: Progress | None = None) -> dict[str, Any]:
     """Returns what it added: households, residents, staff, programs, eligible (households put
     on the program's list). `progress` counts households."""
     town = list(generate_households(command.households, seed=command.seed))
@@ -85,7 +86,7 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
                 for row, household in enumerate(town, start=1)]
         eligible = import_eligibility(ImportEligibility(program_id=program_id),
                                       rows=lambda: rows, uow_factory=uow_factory, ids=ids,
-                                      clock=clock).added
+                                      clock=clock, policy=policy).added
     return {"households": households, "residents": residents, "staff": staff,
             "programs": programs, "eligible": eligible}
 

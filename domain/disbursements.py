@@ -106,7 +106,7 @@ class Disbursement(Aggregate):
         self._move(D.SETTLED)
         self.settled_at = at
 
-    def fail(self, *, reason: str, by: str = "") -> None:
+    def fail(self, *, reason: str, by: str) -> None:
         """支払不能, reported by `by` (the staff member who imported the bank's result, or the
         system when a cash code was given up)."""
         if not reason or not reason.strip():

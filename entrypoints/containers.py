@@ -119,7 +119,8 @@ class Container(containers.DeclarativeContainer):
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
     # Services: telling residents, and what follows from domain events (in the transaction).
-    telling = providers.Singleton(Telling, providers.Factory(ContactPolicy), ids, clock)
+    contact_policy = providers.Singleton(ContactPolicy)  # the town's ladder of channels
+    telling = providers.Singleton(Telling, contact_policy, ids, clock)
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
                               banks=bank_master, pay_url=pay_links.provided.pay_url)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)

@@ -63,7 +63,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         command = SeedDemoTown(actor=SYSTEM, households=int(payload.get("households", 200)),
                                staff_password=payload.get("staff_password", DEMO_STAFF_PASSWORD))
         created = seed_demo_town(command, uow_factory=uow_factory, ids=ids, clock=clock,
-                                 hasher=hasher, keyer=keyer, progress=progress)
+                                 hasher=hasher, keyer=keyer, policy=telling.policy,
+                                 progress=progress)
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
                                       calendar=calendar, telling=telling)
         return {**created, "payment_batch": payments["payment_batch"]}
@@ -79,14 +80,19 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
     def importing_eligibility(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = ImportEligibility(program_id=payload["program_id"],
                                     mode=payload.get("mode", "all_or_nothing"))
-        report = import_eligibility(
-            command, rows=CsvFile(payload["path"], columns=ELIGIBILITY_COLUMNS),
-            uow_factory=uow_factory, ids=ids, clock=clock, progress=progress)
+        try:
+            report = import_eligibility(
+                command, rows=CsvFile(payload["path"], columns=ELIGIBILITY_COLUMNS),
+                uow_factory=uow_factory, ids=ids, clock=clock, policy=telling.policy,
+                progress=progress)
+        finally:  # the uploaded list is not kept once read (or refused)
+            Path(payload["path"]).unlink(missing_ok=True)
         return report.to_json()
 
     def sending_campaign(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         return send_campaign(payload["program_id"], uow_factory=uow_factory, ids=ids,
-                             clock=clock, banks=banks, wake=wake_outbox, progress=progress)
+                             clock=clock, banks=banks, policy=telling.policy, wake=wake_outbox,
+                             progress=progress)
 
     def keeping_attachment(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         if attachments is None:
@@ -112,6 +118,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                      report_permission=Permission.IMPORT_REGISTRY, action="registry.import")
     catalog.register(IMPORT_ELIGIBILITY, importing_eligibility, label="対象者リストの取り込み",
                      permission=Permission.MANAGE_PROGRAMS, action="eligibility.import")
+    # start_campaign stores this job itself, checking the same permission and recording the
+    # same action in its transaction; the entry says so for anything that starts it otherwise.
     catalog.register(SEND_CAMPAIGN, sending_campaign, label="給付金の通知の送信",
                      permission=Permission.MANAGE_PROGRAMS, action="campaign.start")
     catalog.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",

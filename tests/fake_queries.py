@@ -56,7 +56,9 @@ class FakeBenefitQueries(_Over):
                  and (wanted.channel is None or a.channel == wanted.channel)
                  and (wanted.awaiting_account_check is None
                       or a.awaits_account_check == wanted.awaiting_account_check)]
-        return sorted(found, key=lambda a: a.id)[wanted.offset:wanted.offset + wanted.limit]
+        # As the database orders them: by when they were confirmed (not yet: first), then id.
+        found.sort(key=lambda a: (a.confirmed_at is not None, a.confirmed_at or 0, a.id))
+        return found[wanted.offset:wanted.offset + wanted.limit]
 
     def application_counts(self, program_id: str) -> dict[ApplicationStatus, int]:
         return _counted([a.status for a in self.rows("applications")
@@ -75,13 +77,13 @@ class FakeBenefitQueries(_Over):
     def eligible_count(self, program_id: str) -> int:
         return sum(1 for e in self.rows("eligibility") if e.program_id == program_id)
 
-    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+    def reach_counts(self, program_id: str, channels: Sequence[str]) -> tuple[int, int]:
         households, residents = self.tables["households"], self.tables["residents"]
         eligible = [e.household_id for e in self.rows("eligibility")
                     if e.program_id == program_id and e.household_id in households]
         heads = {households[h].head_resident_id for h in eligible}
         reachable_heads = {i.resident_id for i in self.rows("channel_identities")
-                           if i.resident_id in heads and i.channel == channel
+                           if i.resident_id in heads and i.channel in channels
                            and i.status is IdentityStatus.FOLLOWING
                            and i.resident_id in residents
                            and residents[i.resident_id].is_verified}
@@ -95,7 +97,9 @@ class FakeBenefitQueries(_Over):
         return [ApplicationLine(a.id, programs[a.program_id].name, a.status.value, a.channel,
                                 a.amount.yen if a.amount else None, a.confirmed_at,
                                 a.decided_at)
-                for a in self.rows("applications") if a.household_id in households]
+                for a in sorted(self.rows("applications"),
+                                key=lambda a: programs[a.program_id].name)
+                if a.household_id in households]
 
 
 class FakePaymentQueries(_Over):
@@ -154,9 +158,8 @@ class FakeMessageQueries(_Over):
         wanted = set(addresses)
         found = sorted((m for m in self.rows("outbox") if (m.channel, m.recipient) in wanted),
                        key=lambda m: m.created_at, reverse=True)[:limit]
-        return [MessageLine(m.channel, m.status.value,
-                            " / ".join(x.get("text", "") for x in m.payload["messages"]),
-                            m.created_at, m.sent_at) for m in found]
+        return [MessageLine(m.channel, m.status.value, _text(m.payload), m.created_at, m.sent_at)
+                for m in found]
 
 
 class FakeStaffQueries(_Over):
@@ -203,3 +206,9 @@ class FakeQueries:
         self.messages = FakeMessageQueries(tables)
         self.staff = FakeStaffQueries(tables)
         self.figures = FakeFigureQueries(tables)
+
+
+def _text(payload: dict[str, Any]) -> str:
+    """As the database query shows a message: its texts (or alternative texts), cut at 200."""
+    texts = [m.get("text") or m.get("alt_text") or "" for m in payload.get("messages") or []]
+    return " / ".join(t for t in texts if t)[:200]

@@ -147,7 +147,6 @@ class FakePrograms(_FakeRepository):
         return self._first(name=name)
 
 
-
 class FakeApplications(_FakeRepository):
     unique = ("program_id", "household_id")
 
@@ -156,7 +155,6 @@ class FakeApplications(_FakeRepository):
 
     def list_for_program(self, program_id: str) -> Sequence[Application]:
         return self._where(program_id=program_id)
-
 
     def by_ids(self, application_ids: Sequence[str]) -> dict[str, Application]:
         return {i: self._store[i] for i in application_ids if i in self._store}
@@ -182,7 +180,6 @@ class FakeApplications(_FakeRepository):
         return {a.household_id: a.payee_account for a in paid}
 
 
-
 class FakeEligibility(_FakeRepository):
     unique = ("program_id", "household_id")
     tables: dict[str, dict[str, Any]]  # the unit of work's tables, for the reach (a join)
@@ -198,7 +195,6 @@ class FakeEligibility(_FakeRepository):
     def page(self, program_id: str, *, after: str, limit: int) -> list[str]:
         ids = sorted(e.household_id for e in self._where(program_id=program_id))
         return [i for i in ids if i > after][:limit]
-
 
 
 class FakeAttachments(_FakeRepository):
@@ -218,7 +214,6 @@ class FakeDisbursements(_FakeRepository):
             if d.status not in {DisbursementStatus.FAILED, DisbursementStatus.CANCELLED}:
                 return d
         return None
-
 
     # Payment batches
 
@@ -275,7 +270,6 @@ class FakeDisbursements(_FakeRepository):
         return moved
 
 
-
 class FakeBatches(_FakeRepository):
     unique = ("number",)
 
@@ -284,7 +278,6 @@ class FakeBatches(_FakeRepository):
 
     def next_number(self) -> int:
         return max((b.number for b in self._store.values()), default=0) + 1
-
 
 
 class FakePaymentAudit(_FakeRepository):
@@ -297,7 +290,6 @@ class FakeCashPayouts(_FakeRepository):
     def issued(self, *, limit: int = 1000) -> list[CashPayout]:
         found = [p for p in self._store.values() if p.state is CashPayoutState.ISSUED]
         return sorted(found, key=lambda p: (p.expires_at, p.id))[:limit]
-
 
 
 class FakeCertificateRequests(_FakeRepository):
@@ -317,7 +309,6 @@ class FakeStaff(_FakeRepository):
 
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._first(login_id=login_id)
-
 
 
 class FakeApiKeys(_FakeRepository):
@@ -343,7 +334,6 @@ class FakeOutbox(_FakeRepository):
             limit: int) -> Sequence[OutboxMessage]:
         found = [m for m in self._store.values() if m.due(now=now, lease=lease)]
         return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
-
 
 
 class FakeChannelIdentities(_FakeRepository):

@@ -5,6 +5,7 @@ the taps on a benefit notice's buttons (bnf:…), and the account dialog they ma
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
@@ -31,10 +32,10 @@ class BenefitDesk:
         return None
 
     def on_finish(self, conversation: Conversation, answers: dict[str, Any],
-                  identity: ChannelIdentity, *, uow: UnitOfWork, ids: IdGenerator,
+                  identity: ChannelIdentity, *, said: Sequence[OutgoingMessage],
+                  uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
-        return [OutgoingMessage(text=BENEFIT_ACCOUNT.completion_message),
-                *finish_account_dialog(conversation.id, answers, uow=uow, now=now)]
+        return [*said, *finish_account_dialog(conversation.id, answers, uow=uow, now=now)]
 
     def on_cancel(self, conversation: Conversation, *, uow: UnitOfWork,
                   now: dt.datetime) -> None:

@@ -22,6 +22,7 @@ from attrs import field, frozen
 
 from application.benefits.reach import Reach, split
 from application.jobs.catalog import Progress
+from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.registry_rows import RowError
@@ -111,6 +112,7 @@ def _read(row: int, cells: Mapping[str, Any]) -> _Wanted | RowError:
 
 def import_eligibility(command: ImportEligibility, *, rows: Rows,
                        uow_factory: Callable[[], UnitOfWork], ids: IdGenerator, clock: Clock,
+                       policy: ContactPolicy,
                        progress: Progress | None = None) -> EligibilityImportReport:
     with uow_factory() as uow:
         program = uow.programs.get(command.program_id)
@@ -153,7 +155,8 @@ def import_eligibility(command: ImportEligibility, *, rows: Rows,
     return EligibilityImportReport(
         rows_read, valid, tuple(errors), error_count, written=True, added=writer.added,
         already=writer.already, unknown=tuple(writer.unknown),
-        unknown_count=writer.unknown_count, reach=split(command.program_id, uow=uow_factory()))
+        unknown_count=writer.unknown_count,
+        reach=split(command.program_id, uow=uow_factory(), policy=policy))
 
 
 class _Writer:

@@ -11,6 +11,7 @@ from attrs import frozen
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.benefits.reach import PAGE, reach_of
+from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -38,7 +39,7 @@ class PostalRow:
 
 
 def postal_rows(program_id: str, *, actor: Actor, uow_factory: Callable[[], UnitOfWork],
-                clock: Clock) -> Iterator[PostalRow]:
+                clock: Clock, policy: ContactPolicy) -> Iterator[PostalRow]:
     """The rows, page by page (a generator: nothing is read before the first row is asked
     for)."""
     actor.ensure(Permission.HANDLE_APPLICATIONS, "郵送の一覧を出力")
@@ -56,7 +57,7 @@ def postal_rows(program_id: str, *, actor: Actor, uow_factory: Callable[[], Unit
             if not page:
                 return
             after = page[-1]
-            reached = [r for r in reach_of(page, uow=uow) if r.identity is None]
+            reached = [r for r in reach_of(page, uow=uow, policy=policy) if r.identity is None]
             applications = uow.applications.for_households(
                 program_id, [r.household.id for r in reached])
             heads = uow.residents.by_ids([r.household.head_resident_id for r in reached])

@@ -23,6 +23,7 @@ from application.jobs.catalog import Progress
 from application.jobs.job import Job
 from application.messaging.codec import messages_to_json
 from application.messaging.outbox import OutboxMessage
+from application.messaging.telling import ContactPolicy
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
@@ -65,13 +66,13 @@ def _sendable(program: BenefitProgram | None, now: dt.datetime) -> BenefitProgra
 
 
 def preview_campaign(program_id: str, *, uow: UnitOfWork, clock: Clock,
-                     banks: BankMaster | None) -> CampaignPreview:
+                     banks: BankMaster | None, policy: ContactPolicy) -> CampaignPreview:
     recipients = already = postal = 0
     example: OutgoingMessage | None = None
     with uow:
         program = _sendable(uow.programs.get(program_id), clock.now())
         for page in eligible_pages(program_id, uow=uow):
-            reached = reach_of(page, uow=uow)
+            reached = reach_of(page, uow=uow, policy=policy)
             existing = uow.applications.for_households(program_id, page)
             for household in reached:
                 if household.identity is None:
@@ -90,9 +91,10 @@ def preview_campaign(program_id: str, *, uow: UnitOfWork, clock: Clock,
 
 
 def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: JobQueue,
-                   ids: IdGenerator, clock: Clock, banks: BankMaster | None) -> Campaign:
+                   ids: IdGenerator, clock: Clock, banks: BankMaster | None,
+                   policy: ContactPolicy) -> Campaign:
     actor.ensure(Permission.MANAGE_PROGRAMS, "通知を送信")
-    preview = preview_campaign(program_id, uow=uow, clock=clock, banks=banks)
+    preview = preview_campaign(program_id, uow=uow, clock=clock, banks=banks, policy=policy)
     if preview.recipients == 0:
         raise IllegalTransition("通知を送る世帯がありません（対象世帯の取り込みと、送信済みかを"
                                 "確認してください）。", code="no_recipients")
@@ -112,8 +114,8 @@ def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: Job
 
 
 def send_campaign(program_id: str, *, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
-                  clock: Clock, banks: BankMaster | None, wake: Callable[[], None],
-                  progress: Progress | None = None) -> dict[str, Any]:
+                  clock: Clock, banks: BankMaster | None, policy: ContactPolicy,
+                  wake: Callable[[], None], progress: Progress | None = None) -> dict[str, Any]:
     """The job: page through the list; each page is one transaction."""
     with uow_factory() as uow:
         _sendable(uow.programs.get(program_id), clock.now())
@@ -122,7 +124,7 @@ def send_campaign(program_id: str, *, uow_factory: Callable[[], UnitOfWork], ids
     after, done = "", 0
     while True:
         page = _send_page(program_id, after, uow_factory=uow_factory, ids=ids, clock=clock,
-                          banks=banks, counts=counts)
+                          banks=banks, policy=policy, counts=counts)
         if not page:
             break
         after, done = page[-1], done + len(page)
@@ -136,7 +138,7 @@ def send_campaign(program_id: str, *, uow_factory: Callable[[], UnitOfWork], ids
 
 def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfWork],
                ids: IdGenerator, clock: Clock, banks: BankMaster | None,
-               counts: dict[str, int]) -> list[str]:
+               policy: ContactPolicy, counts: dict[str, int]) -> list[str]:
     for attempt in range(ATTEMPTS):
         page_counts = dict.fromkeys(counts, 0)
         with uow_factory() as uow:
@@ -145,7 +147,7 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
             page = list(uow.eligibility.page(program_id, after=after, limit=PAGE))
             if not page:
                 return []
-            reached = reach_of(page, uow=uow)
+            reached = reach_of(page, uow=uow, policy=policy)
             existing = uow.applications.for_households(program_id, page)
             fresh = [r for r in reached
                      if r.identity is not None and r.household.id not in existing]

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 
 from attrs import field, frozen
 
-from application.benefits.reach import CHANNEL, Reach
+from application.benefits.reach import Reach, reach_in
 from application.jobs.job import Job
+from application.messaging.telling import ContactPolicy
 from application.ports.unit_of_work import UnitOfWork
 from domain.benefits import ApplicationStatus, BenefitProgram, Campaign
 from domain.errors import NotFound
@@ -52,12 +53,11 @@ def find_program(key: str, *, uow: UnitOfWork) -> BenefitProgram:
     return found
 
 
-def program_page(program_id: str, *, uow: UnitOfWork) -> ProgramPage:
+def program_page(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> ProgramPage:
     with uow:
         found = _program(program_id, uow)
-        eligible, reachable = uow.queries.benefits.reach_counts(program_id, CHANNEL)
         return ProgramPage(
-            program=found, reach=Reach(eligible, reachable, eligible - reachable),
+            program=found, reach=reach_in(program_id, uow=uow, policy=policy),
             counts=uow.queries.benefits.application_counts(program_id),
             notice_outcomes=uow.queries.benefits.notice_outcomes(program_id),
             campaigns=_runs(program_id, uow))

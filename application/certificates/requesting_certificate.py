@@ -6,7 +6,7 @@ name and date of birth, and the town's rules say for which certificates that is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from attrs import field, frozen
@@ -80,8 +80,10 @@ class CertificateDesk:
     # -- the answers -------------------------------------------------------------------------
 
     def on_finish(self, conversation: Conversation, answers: dict[str, Any],
-                  identity: ChannelIdentity, *, uow: UnitOfWork, ids: IdGenerator,
+                  identity: ChannelIdentity, *, said: Sequence[OutgoingMessage],
+                  uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
+        # `said` ("請求の内容を確認しています。") gives way to the request's summary and fee.
         refused = self.before_start(identity, uow=uow, now=now)  # still verified and current?
         if refused is not None:
             return refused

@@ -6,7 +6,7 @@ transaction. The router (`routing.py`) calls them; the container lists them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from application.conversations.state import Conversation
@@ -33,9 +33,11 @@ class ProcedureHandler(Protocol):
         ...
 
     def on_finish(self, conversation: Conversation, answers: dict[str, Any],
-                  identity: ChannelIdentity, *, uow: UnitOfWork, ids: IdGenerator,
+                  identity: ChannelIdentity, *, said: Sequence[OutgoingMessage],
+                  uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
-        """The dialog finished with these answers: act on them; the replies."""
+        """The dialog finished with these answers: act on them; the replies (`said`: what the
+        dialog says as it finishes, its completion message, to keep or replace)."""
         ...
 
     def on_cancel(self, conversation: Conversation, *, uow: UnitOfWork,

@@ -217,7 +217,7 @@ class InboundRouter:
             turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id)
         except DomainError as error:
             return [OutgoingMessage(text=error.message), self.menu.menu()]
-        current = inbound.current or inbound.uow.conversations.current_for(inbound.identity.id)
+        current = inbound.current  # read with the identity, before anything changed
         if current is not None:  # starting something new ends what was open
             current.cancel(now=inbound.now)
             self._cancelled(inbound, current)
@@ -233,7 +233,8 @@ class InboundRouter:
             self._cancelled(inbound, conversation)
         if turn.finished and handler is not None:
             return handler.on_finish(conversation, turn.answers, inbound.identity,
-                                     uow=inbound.uow, ids=self.ids, now=inbound.now)
+                                     said=turn.messages, uow=inbound.uow, ids=self.ids,
+                                     now=inbound.now)
         return list(turn.messages)
 
     def _cancelled(self, inbound: _Inbound, conversation: Conversation) -> None:

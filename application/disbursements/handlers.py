@@ -76,10 +76,14 @@ class CashCodeNotice:
 
     def __call__(self, events: Sequence[CashCodeIssued], uow: UnitOfWork) -> None:
         notices: list[Told] = []
-        for event in events:
-            payout = uow.cash_payouts.get(event.payout_id)
-            disbursement = uow.disbursements.get(event.disbursement_id)
-            application = (uow.applications.get(disbursement.application_id)
+        # The payouts and payments changed in this transaction (no query); their applications
+        # in one query for all the codes of a batch.
+        found = [(uow.cash_payouts.get(e.payout_id), uow.disbursements.get(e.disbursement_id))
+                 for e in events]
+        applications = uow.applications.by_ids(
+            sorted({d.application_id for _, d in found if d is not None}))
+        for payout, disbursement in found:
+            application = (applications.get(disbursement.application_id)
                            if disbursement is not None else None)
             if payout is not None and disbursement is not None and application is not None:
                 notices.append((application.household_id, [code_message(

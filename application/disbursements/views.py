@@ -44,7 +44,8 @@ def batch_page(batch_id: str, *, uow: UnitOfWork, with_ledger: bool = True) -> B
         repaid = {d.id for d in failures
                   if uow.disbursements.get_for_application(d.application_id) is not None}
         trail = list(uow.queries.payments.trail(batch.id))
-        staff_names = {m.id: m.display_name for m in (uow.staff.get(e.actor) for e in trail)
+        staff_names = {m.id: m.display_name
+                       for m in (uow.staff.get(actor) for actor in {e.actor for e in trail})
                        if m is not None}
         return BatchPage(batch=batch, program=uow.programs.get(batch.program_id), trail=trail,
                          failures=failures, repaid=repaid, staff_names=staff_names,

@@ -54,8 +54,3 @@ class JobCatalog:
 
     def handler(self, name: str) -> JobHandler:
         return self.kind(name).handler
-
-    def names(self) -> list[str]:
-        return sorted(self._kinds)
-
-

@@ -72,10 +72,6 @@ class Telling:
         return {household_id: reached[head.head_resident_id]
                 for household_id, head in heads.items() if head.head_resident_id in reached}
 
-    def household_recipients(self, uow: UnitOfWork,
-                             household_id: str) -> list[ChannelIdentity]:
-        return self.households_recipients(uow, [household_id]).get(household_id, [])
-
     # -- telling -----------------------------------------------------------------------------
 
     def households(self, uow: UnitOfWork, messages: Sequence[Told]) -> int:
@@ -90,14 +86,6 @@ class Telling:
         reached = self.residents_recipients(uow, [resident_id for resident_id, _ in messages])
         return sum(self._queue(uow, reached.get(resident_id, []), told)
                    for resident_id, told in messages)
-
-    def household(self, uow: UnitOfWork, household_id: str,
-                  messages: Sequence[OutgoingMessage]) -> int:
-        return self.households(uow, [(household_id, messages)])
-
-    def resident(self, uow: UnitOfWork, resident_id: str,
-                 messages: Sequence[OutgoingMessage]) -> int:
-        return self.residents(uow, [(resident_id, messages)])
 
     def identity(self, uow: UnitOfWork, identity: ChannelIdentity,
                  messages: Sequence[OutgoingMessage]) -> int:

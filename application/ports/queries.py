@@ -115,8 +115,9 @@ class BenefitQueries(Protocol):
 
     def eligible_count(self, program_id: str) -> int: ...
 
-    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
-        """(eligible households, those whose verified head follows the town on `channel`)."""
+    def reach_counts(self, program_id: str, channels: Sequence[str]) -> tuple[int, int]:
+        """(eligible households, those whose verified head follows the town on one of
+        `channels`)."""
         ...
 
     def household_applications(self, household_number: str) -> Sequence[ApplicationLine]: ...

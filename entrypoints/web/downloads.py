@@ -18,11 +18,12 @@ def postal_csv_response(program_id: str) -> Response:
     """The postal list as a streamed CP932 download (the API's and the staff page's), by
     `g.actor` (the export is audited as its first page is read)."""
     rows = postal_rows(program_id, actor=g.actor, uow_factory=container().uow,
-                       clock=container().clock())
+                       clock=container().clock(), policy=container().contact_policy())
     return Response(stream_with_context(cp932_csv(POSTAL_COLUMNS, (r.cells() for r in rows))),
                     mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=postal.csv",
-                             "Content-Type": "text/csv; charset=shift_jis"})
+                             "Content-Type": "text/csv; charset=shift_jis",
+                             "Cache-Control": "no-store"})  # names and addresses
 
 
 def slip_pdf_response(request_id: str) -> Response:

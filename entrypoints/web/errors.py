@@ -8,7 +8,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
-from domain.errors import DomainError, IllegalTransition, NotFound
+from domain.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 
 __all__ = ["ApiError", "register_error_handlers"]
 
@@ -43,8 +43,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
-        status = 404 if isinstance(error, NotFound) else 409 if isinstance(
-            error, IllegalTransition) else 422
+        status = (404 if isinstance(error, NotFound) else 403 if isinstance(error, NotAllowed)
+                  else 409 if isinstance(error, IllegalTransition) else 422)
         return _body(status, error.code, error.message)
 
     @app.errorhandler(ConcurrentUpdate)

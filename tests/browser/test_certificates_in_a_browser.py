@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("engine", ["sqlite"], ind
 def _paid_request(container: Container) -> str:
     seed_demo_town(SeedDemoTown(actor=SYSTEM, households=2), uow_factory=container.uow,
                    ids=container.ids(), clock=container.clock(),
-                   hasher=container.password_hasher(), keyer=container.match_keyer())
+                   hasher=container.password_hasher(), keyer=container.match_keyer(),
+                   policy=container.contact_policy())
     now = container.clock().now()
     with container.uow() as uow:
         person = uow.queries.residents.first_residents(1)[0]

@@ -102,5 +102,3 @@ def stack(container: Container) -> Iterator[Stack]:
         with serving(create_app(container), "madoguchi-app", port=port) as app_url:
             sim.set_webhook_url(f"{app_url}/line/webhook")
             yield Stack(container, sim, app_url)
-
-

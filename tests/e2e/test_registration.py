@@ -24,7 +24,8 @@ pytestmark = pytest.mark.e2e
 def _seed(container: Container) -> None:
     seed_demo_town(SeedDemoTown(actor=SYSTEM, households=5), uow_factory=container.uow,
                    ids=container.ids(), clock=container.clock(),
-                   hasher=container.password_hasher(), keyer=container.match_keyer())
+                   hasher=container.password_hasher(), keyer=container.match_keyer(),
+                   policy=container.contact_policy())
 
 
 def _verify_url(stack: Stack, user: str) -> str:

@@ -134,6 +134,7 @@ def test_staff_create_a_program_import_its_list_preview_and_send_the_notices(
     assert 'data-report="errors"' in html and 'data-report="unknown"' in html
     job_id = report.request.path.rsplit("/", 1)[-1]
     assert actions(container, target_id=job_id) == ["eligibility.import"]
+    assert list((container.config.data_dir() / "uploads").iterdir()) == []  # read, not kept
     errors, unknown = html.split('data-report="errors"')[1].split('data-report="unknown"')
     assert re.search(r'<td class="num">6</td><td>6行目「世帯番号」: 半角英数字', errors)  # "!!"
     assert re.search(r'<td class="num">5</td><td>5行目「世帯番号」: 住民基本台帳にない', unknown)
@@ -160,7 +161,6 @@ def test_staff_create_a_program_import_its_list_preview_and_send_the_notices(
     assert "通知を送る世帯がありません" in again.get_data(as_text=True)
     assert actions(container, target_id=program_id) == [
         "campaign.start", "program.status", "program.create"]
-
 
 
 def test_a_list_with_errors_imports_nothing_when_all_or_nothing(

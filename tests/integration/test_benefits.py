@@ -29,6 +29,7 @@ from application.benefits.importing_eligibility import (
     import_eligibility,
 )
 from application.benefits.notices import NoticeTap
+from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, send_campaign
 from application.conversations.engine import ConversationEngine
 from application.messaging.telling import ContactPolicy, Telling
@@ -93,7 +94,7 @@ class Town:
 
     def send(self) -> dict[str, object]:
         return send_campaign("p1", uow_factory=self.uow, ids=self.ids, clock=self.clock,
-                             banks=self.banks, wake=lambda: None)
+                             banks=self.banks, policy=ContactPolicy(), wake=lambda: None)
 
     def tap(self, application_id: str, answer: str, identity_id: str = "i1") -> str:
         with self.uow() as uow:
@@ -126,12 +127,26 @@ class Town:
 
 def test_a_campaign_notifies_each_reachable_household_once_even_when_run_again(
         town: Town) -> None:
-    preview = preview_campaign("p1", uow=town.uow(), clock=town.clock, banks=town.banks)
+    preview = preview_campaign("p1", uow=town.uow(), clock=town.clock, banks=town.banks,
+                               policy=ContactPolicy())
     assert (preview.recipients, preview.postal) == (2, 1)
     assert town.send()["sent"] == 2
     again = town.send()
     assert (again["sent"], again["already_notified"], again["postal"]) == (0, 2, 1)
     assert town.outbox_count() == 2
+
+
+def test_the_town_s_ladder_of_channels_decides_who_a_campaign_reaches(town: Town) -> None:
+    # The same ladder telling follows: a channel nobody follows on reaches nobody; one after it
+    # on the ladder still reaches those it reaches (each head once, on the first that does).
+    for ladder, reached in ((("sms",), 0), (("sms", "line"), 2), (("line", "sms"), 2)):
+        policy = ContactPolicy(ladder)
+        preview = preview_campaign("p1", uow=town.uow(), clock=town.clock, banks=town.banks,
+                                   policy=policy)
+        assert (preview.recipients, preview.postal) == (reached, 3 - reached), ladder
+        assert split("p1", uow=town.uow(), policy=policy).to_json() == {
+            "eligible": 3, "reachable": reached, "postal": 3 - reached}, ladder
+    assert town.outbox_count() == 0
 
 
 def test_the_database_refuses_a_second_application_for_a_household(town: Town) -> None:
@@ -268,14 +283,15 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
                      .encode("cp932"))
     rows = CsvFile(path, columns=COLUMNS)
     refused = import_eligibility(ImportEligibility(program_id="p1"), rows=rows,
-                                 uow_factory=town.uow, ids=town.ids, clock=town.clock)
+                                 uow_factory=town.uow, ids=town.ids, clock=town.clock,
+                                 policy=ContactPolicy())
     assert not refused.written
     assert [(e.row, e.column) for e in refused.errors] == [(3, None), (4, "世帯番号")]
     with town.uow() as uow:
         assert uow.queries.benefits.eligible_count("p1") == 3
     partial = import_eligibility(ImportEligibility(program_id="p1", mode="valid_rows"),
                                  rows=rows, uow_factory=town.uow, ids=town.ids,
-                                 clock=town.clock)
+                                 clock=town.clock, policy=ContactPolicy())
     assert (partial.added, partial.already, partial.error_count) == (1, 1, 2)
     assert partial.reach is not None and partial.reach.to_json() == {
         "eligible": 4, "reachable": 3, "postal": 1}
@@ -290,7 +306,7 @@ def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
     with pytest.raises(DomainError, match="取り下げ"):
         import_eligibility(ImportEligibility(program_id="p1"),
                            rows=CsvFile(path, columns=COLUMNS), uow_factory=town.uow,
-                           ids=town.ids, clock=town.clock)
+                           ids=town.ids, clock=town.clock, policy=ContactPolicy())
     with town.uow() as uow:
         assert uow.programs.get("p1").status is ProgramStatus.WITHDRAWN
 

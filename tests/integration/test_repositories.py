@@ -10,7 +10,9 @@ from sqlalchemy import Engine, text
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from application.channels.inbox import InboxEvent
 from application.jobs.job import Job, JobStatus
-from application.messagebus import MessageBus
+from application.messagebus import EventHandler, MessageBus
+from application.messaging.outbox import OutboxMessage
+from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import DuplicateError
 from domain.benefits import Application, ApplicationStatus, PayoutMethod, ProgramStatus
 from domain.certificates import CertificateKind, CertificateRequest
@@ -138,7 +140,7 @@ def test_nothing_is_paid_twice_but_a_failed_payment_can_be_paid_again(engine: En
         failed = uow.disbursements.get("d1")
         failed.assign_to_batch("batch1")
         failed.mark_exported()
-        failed.fail(reason="口座なし")
+        failed.fail(reason="口座なし", by="s1")
         uow.commit()
     with _uow(engine) as uow:
         uow.disbursements.add(Disbursement.for_application(
@@ -168,7 +170,46 @@ def test_leaving_without_commit_writes_nothing(engine: Engine) -> None:
         assert uow.queries.benefits.programs() == []
 
 
-def test_the_unit_of_work_hands_the_events_aggregates_recorded_to_the_bus_on_commit(
+def _confirm_with(engine: Engine, *handlers: EventHandler) -> None:
+    """Confirm application a1 in a unit of work whose bus runs `handlers` on its event."""
+    with SqlAlchemyUnitOfWork(session_factory(engine),
+                              MessageBus({ApplicationConfirmed: list(handlers)})) as uow:
+        application = uow.applications.get("a1")
+        application.confirm(program=uow.programs.get("p1"), at=NOW,
+                            payout_method=PayoutMethod.ATM_CASH, payee_account=None)
+        uow.commit()
+        assert uow.collect_new_events() == []  # handled, not left behind
+
+
+def _tell(text: str) -> EventHandler:
+    def handler(events: list[object], uow: SqlAlchemyUnitOfWork) -> None:
+        assert events == [ApplicationConfirmed(application_id="a1", program_id="p1",
+                                               household_id="h1")]
+        uow.outbox.add(OutboxMessage.of([OutgoingMessage(text=text)], id=f"m-{text}",
+                                        channel="line", recipient="U1", at=NOW))
+    return handler
+
+
+def _stored(engine: Engine) -> tuple[ApplicationStatus, list[str]]:
+    with _uow(engine) as uow:
+        return (uow.applications.get("a1").status,
+                [m.id for m in uow.queries.messages.pending(10)])
+
+
+def test_what_a_handler_writes_on_commit_is_stored_with_the_change(engine: Engine) -> None:
+    _seed_household(engine)
+    program = b.program()
+    with _uow(engine) as uow:
+        uow.programs.add(program)
+        uow.applications.add(b.application(of_program=program))
+        uow.commit()
+
+    _confirm_with(engine, _tell("ok"))
+
+    assert _stored(engine) == (ApplicationStatus.CONFIRMED, ["m-ok"])
+
+
+def test_a_handler_that_fails_stores_neither_the_change_nor_what_handlers_wrote(
         engine: Engine) -> None:
     _seed_household(engine)
     program = b.program()
@@ -176,21 +217,14 @@ def test_the_unit_of_work_hands_the_events_aggregates_recorded_to_the_bus_on_com
         uow.programs.add(program)
         uow.applications.add(b.application(of_program=program))
         uow.commit()
-    seen: list[tuple[object, bool]] = []
 
-    def handler(events: list[object], uow: SqlAlchemyUnitOfWork) -> None:
-        seen.extend((event, uow.session is not None) for event in events)  # in the transaction
+    def failing(events: list[object], uow: SqlAlchemyUnitOfWork) -> None:
+        raise RuntimeError("the handler broke")
 
-    bus = MessageBus({ApplicationConfirmed: [handler]})
-    with SqlAlchemyUnitOfWork(session_factory(engine), bus) as uow:
-        application = uow.applications.get("a1")
-        application.confirm(program=uow.programs.get("p1"), at=NOW,
-                            payout_method=PayoutMethod.ATM_CASH, payee_account=None)
-        assert seen == []  # not before the commit
-        uow.commit()
-        assert uow.collect_new_events() == []  # handled, not left behind
-    assert seen == [(ApplicationConfirmed(application_id="a1", program_id="p1",
-                                          household_id="h1"), True)]
+    with pytest.raises(RuntimeError, match="the handler broke"):
+        _confirm_with(engine, _tell("lost"), failing)
+
+    assert _stored(engine) == (ApplicationStatus.NOTIFIED, [])
 
 
 def test_a_certificate_request_and_a_job_round_trip(engine: Engine) -> None:

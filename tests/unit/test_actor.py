@@ -16,7 +16,6 @@ from tests.fakes import FakeDatabase, FakeUnitOfWork
 pytestmark = pytest.mark.unit
 
 
-
 def _kato() -> StaffMember:
     return StaffMember(id="s1", login_id="kato", display_name="加藤", role=Role.CASE_WORKER,
                        password_hash="x")

@@ -46,11 +46,16 @@ def test_a_stopped_job_queue_finishes_the_running_job_and_starts_no_other(
 
 
 def test_a_job_queue_stopped_before_any_job_has_nothing_to_end() -> None:
+    before = set(threading.enumerate())
     queue = InProcessJobQueue(run=lambda job_id: None)
 
     queue.stop()
 
-    queue.join()  # nothing waits in the queue
+    waited = threading.Thread(target=queue.join, daemon=True)  # nothing waits in the queue
+    waited.start()
+    waited.join(timeout=5)
+    assert not waited.is_alive(), "join() waits for a job that was never enqueued"
+    assert threads_left_behind(before, grace=0) == []  # the queue's thread too has ended
 
 
 def test_a_stopped_pump_ends_its_thread_and_is_not_woken_again() -> None:

@@ -144,7 +144,7 @@ def test_the_finished_dialog_becomes_an_unpaid_request_with_the_fee_and_a_pay_bu
     answers = {"kind": "resident_record", "items": "household", "subject": "self",
                "copies": 2, "purpose": "pension"}
     with world.uow() as uow:
-        summary, pay = _desk().on_finish(_dialog(world), answers, world.identity, uow=uow,
+        summary, pay = _desk().on_finish(_dialog(world), answers, world.identity, said=(), uow=uow,
                                          ids=world.ids, now=world.clock.now())
         uow.commit()
     [request] = world.db.tables["certificate_requests"].values()
@@ -159,7 +159,7 @@ def test_a_household_member_is_found_by_name_and_date_of_birth() -> None:
     answers = {"kind": "income", "subject": "household", "member_name": "山田　花子",
                "member_birthdate": "2015-05-05", "copies": 1, "purpose": "school"}
     with world.uow() as uow:
-        _desk().on_finish(_dialog(world), answers, world.identity, uow=uow, ids=world.ids,
+        _desk().on_finish(_dialog(world), answers, world.identity, said=(), uow=uow, ids=world.ids,
                           now=world.clock.now())
         uow.commit()
     [request] = world.db.tables["certificate_requests"].values()
@@ -173,7 +173,7 @@ def test_someone_not_in_the_household_is_refused_and_nothing_is_created(name: st
     answers = {"kind": "resident_record", "items": "self", "subject": "household",
                "member_name": name, "member_birthdate": born, "copies": 1, "purpose": "other"}
     with world.uow() as uow:
-        [message] = _desk().on_finish(_dialog(world), answers, world.identity, uow=uow,
+        [message] = _desk().on_finish(_dialog(world), answers, world.identity, said=(), uow=uow,
                                       ids=world.ids, now=world.clock.now())
         uow.commit()
     assert "見つかりませんでした" in message.text

@@ -191,4 +191,3 @@ def test_an_unexpected_error_is_a_warning_with_the_outbox_id_and_without_its_tex
     [warning] = _warnings(caplog)
     assert "m1" in warning and "ValueError" in warning
     assert "Usecret" not in warning and "山田" not in warning
-

@@ -35,7 +35,8 @@ def _seed(database: FakeDatabase, households: int = 12, *, prefix: str = "s",
     return seed_demo_town(SeedDemoTown(actor=ADMIN, households=households),
                           uow_factory=lambda: FakeUnitOfWork(database),
                           ids=SequentialIds(prefix), clock=FakeClock(), hasher=PlainHasher(),
-                          keyer=HmacMatchKeyer(b"k" * 32), progress=progress)
+                          keyer=HmacMatchKeyer(b"k" * 32), policy=ContactPolicy(),
+                          progress=progress)
 
 
 def _pay(database: FakeDatabase, *, prefix: str = "p") -> dict[str, Any]:

@@ -66,7 +66,7 @@ MOVES = {
     "leave_batch": (lambda d: d.leave_batch(), D.PENDING),
     "mark_exported": (lambda d: d.mark_exported(), D.EXPORTED),
     "settle": (lambda d: d.settle(at=SETTLED_AT), D.SETTLED),
-    "fail": (lambda d: d.fail(reason="口座解約済み"), D.FAILED),
+    "fail": (lambda d: d.fail(reason="口座解約済み", by="s1"), D.FAILED),
     "cancel": (lambda d: d.cancel(), D.CANCELLED),
 }
 PATHS = {
@@ -181,7 +181,8 @@ def test_a_disbursement_moves_only_along_its_allowed_transitions(start, move):
         assert disbursement.status is target
         assert disbursement.pull_events() == [
             DisbursementStateChanged(disbursement_id="disbursement-1",
-                                     application_id="application-1", status=target.value)
+                                     application_id="application-1", status=target.value,
+                                     by="s1" if move == "fail" else "")  # who reported it
         ]
     else:
         with pytest.raises(IllegalTransition) as caught:
@@ -239,7 +240,7 @@ def test_a_refused_batch_assignment_keeps_the_current_batch():
 def test_a_failed_payment_records_why():
     disbursement = a_disbursement_in(D.EXPORTED)
 
-    disbursement.fail(reason="口座解約済み")
+    disbursement.fail(reason="口座解約済み", by="s1")
 
     assert disbursement.status is D.FAILED
     assert disbursement.failure_reason == "口座解約済み"
@@ -250,7 +251,7 @@ def test_a_failed_payment_needs_a_reason():
     disbursement = a_disbursement_in(D.EXPORTED)
 
     with pytest.raises(InvalidValue) as caught:
-        disbursement.fail(reason="")
+        disbursement.fail(reason="", by="s1")
 
     assert "支払不能の理由" in caught.value.message
     assert disbursement.status is D.EXPORTED
@@ -261,7 +262,7 @@ def test_a_failed_payment_reason_of_only_spaces_is_refused():
     disbursement = a_disbursement_in(D.EXPORTED)
 
     with pytest.raises(InvalidValue):
-        disbursement.fail(reason="   ")
+        disbursement.fail(reason="   ", by="s1")
 
 
 def test_every_disbursement_status_has_a_japanese_label():

@@ -40,8 +40,8 @@ class Kiosk:
     def before_start(self, identity: ChannelIdentity, **_: Any) -> None:
         return None
 
-    def on_finish(self, conversation: Any, answers: Any, identity: Any,
-                  **_: Any) -> list[OutgoingMessage]:
+    def on_finish(self, conversation: Any, answers: Any, identity: Any, *,
+                  said: Any, **_: Any) -> list[OutgoingMessage]:
         return []
 
     def on_cancel(self, conversation: Any, **_: Any) -> None:

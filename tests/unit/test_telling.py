@@ -56,7 +56,7 @@ def _told(database: FakeDatabase, tell: object) -> list[str]:
 
 
 def test_a_household_is_told_through_its_head_only(database: FakeDatabase) -> None:
-    assert _told(database, lambda t, uow: t.household(uow, "h1", HELLO)) == ["line-i1"]
+    assert _told(database, lambda t, uow: t.households(uow, [("h1", HELLO)])) == ["line-i1"]
 
 
 def test_the_first_channel_of_the_ladder_that_reaches_the_person_is_used(
@@ -65,7 +65,7 @@ def test_the_first_channel_of_the_ladder_that_reaches_the_person_is_used(
         uow.channel_identities.get("i1").block(CLOCK.now())
         uow.commit()
 
-    assert _told(database, lambda t, uow: t.household(uow, "h1", HELLO)) == ["sms-i2"]
+    assert _told(database, lambda t, uow: t.households(uow, [("h1", HELLO)])) == ["sms-i2"]
 
 
 def test_nobody_reachable_is_told_nothing_and_left_to_the_post(database: FakeDatabase) -> None:
@@ -74,7 +74,7 @@ def test_nobody_reachable_is_told_nothing_and_left_to_the_post(database: FakeDat
 
 
 def test_a_resident_is_told_about_their_own_request(database: FakeDatabase) -> None:
-    assert _told(database, lambda t, uow: t.resident(uow, "r2", HELLO)) == ["line-i3"]
+    assert _told(database, lambda t, uow: t.residents(uow, [("r2", HELLO)])) == ["line-i3"]
 
 
 def test_many_households_are_told_each_once(database: FakeDatabase) -> None:
@@ -105,4 +105,4 @@ def test_a_household_member_is_never_told_a_households_notice(database: FakeData
         uow.commit()
 
     # the member r2 follows on LINE, but the notice is the head's
-    assert _told(database, lambda t, uow: t.household(uow, "h1", HELLO)) == []
+    assert _told(database, lambda t, uow: t.households(uow, [("h1", HELLO)])) == []

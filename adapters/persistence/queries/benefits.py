@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from adapters.persistence.orm.benefits import applications, benefit_programs, eligible_households
 from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import households, residents
+from adapters.persistence.queries.rows import plain
 from application.ports.queries import ApplicationFilter, ApplicationLine
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
 from domain.channels import IdentityStatus
@@ -66,12 +67,12 @@ class SqlBenefitQueries:
             select(func.count()).select_from(eligible_households)
             .where(eligible_households.c.program_id == program_id)) or 0
 
-    def reach_counts(self, program_id: str, channel: str) -> tuple[int, int]:
+    def reach_counts(self, program_id: str, channels: Sequence[str]) -> tuple[int, int]:
         reachable = (
             select(channel_identities.c.id)
             .join(residents, residents.c.id == channel_identities.c.resident_id)
             .where(channel_identities.c.resident_id == households.c.head_resident_id,
-                   channel_identities.c.channel == channel,
+                   channel_identities.c.channel.in_(list(channels)),
                    channel_identities.c.status == IdentityStatus.FOLLOWING,
                    residents.c.verification_state == VerificationState.VERIFIED)
             .exists())
@@ -90,11 +91,7 @@ class SqlBenefitQueries:
                      .join(households, h.id == a.household_id)
                      .where(h.household_number == household_number).order_by(p.name))
         return [ApplicationLine(application_id=row[0], program_name=row[1],
-                                status=_plain(row[2]), channel=row[3],
+                                status=plain(row[2]), channel=row[3],
                                 amount_yen=getattr(row[4], "yen", row[4]),
                                 confirmed_at=row[5], decided_at=row[6])
                 for row in self.session.execute(statement)]
-
-
-def _plain(value: object) -> object:
-    return getattr(value, "value", value)

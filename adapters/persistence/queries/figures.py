@@ -12,6 +12,7 @@ from adapters.persistence.orm.certificates import certificate_requests
 from adapters.persistence.orm.disbursements import disbursements
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import identity_verifications, residents
+from adapters.persistence.queries.rows import plain
 from application.ports.queries import TownFigures
 from domain.values import JST
 
@@ -32,9 +33,9 @@ class SqlFigureQueries:
         def grouped(column, table):  # type: ignore[no-untyped-def]
             rows = session.execute(select(column, func.count()).select_from(table)
                                    .group_by(column))
-            return {_plain(key): count for key, count in rows}
+            return {plain(key): count for key, count in rows}
 
-        line = {_plain(key): count for key, count in session.execute(
+        line = {plain(key): count for key, count in session.execute(
             select(ci.status, func.count()).where(ci.channel == "line").group_by(ci.status))}
         registry = session.execute(select(func.count()).select_from(residents).where(
             r.resident_number.is_not(None))).scalar_one()
@@ -62,7 +63,3 @@ class SqlFigureQueries:
             disbursements_settled=int(settled),
             certificate_requests_by_state=by_state,
             new_friends_by_day=tuple(sorted(per_day.items())))
-
-
-def _plain(key: object) -> str:
-    return str(getattr(key, "value", key))

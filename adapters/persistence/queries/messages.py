@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.messaging import outbox
+from adapters.persistence.queries.rows import plain
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.queries import MessageLine
 
@@ -38,7 +39,7 @@ class SqlMessageQueries:
                         for channel, address in addresses))
         statement = (select(o.channel, o.status, o.payload, o.created_at, o.sent_at)
                      .where(matches).order_by(o.created_at.desc()).limit(limit))
-        return [MessageLine(channel=row[0], status=str(getattr(row[1], "value", row[1])),
+        return [MessageLine(channel=row[0], status=plain(row[1]),
                             text=_text(row[2] or {}), created_at=row[3], sent_at=row[4])
                 for row in self.session.execute(statement)]
 

@@ -33,7 +33,6 @@ class SqlProgramRepository(SqlRepository):
         return self._one(BenefitProgram.name == name)
 
 
-
 class SqlApplicationRepository(SqlRepository):
     model = Application
 
@@ -48,7 +47,6 @@ class SqlApplicationRepository(SqlRepository):
         ).all()
         self.tracked.update(found)
         return found
-
 
     def by_ids(self, application_ids: Sequence[str]) -> dict[str, Application]:
         found = self.session.scalars(
@@ -87,7 +85,6 @@ class SqlApplicationRepository(SqlRepository):
                    applications.c.payee_account.is_not(None))
             .order_by(applications.c.confirmed_at)).all()
         return {household_id: account for household_id, account in rows}  # the latest wins
-
 
 
 class SqlEligibilityRepository(SqlRepository):

@@ -124,7 +124,6 @@ class SqlDisbursementRepository(SqlRepository):
                 self.session.expire(obj)
 
 
-
 class SqlBatchRepository(SqlRepository):
     model = PaymentBatch
 
@@ -136,10 +135,8 @@ class SqlBatchRepository(SqlRepository):
         return (self.session.scalar(select(func.max(PaymentBatch.number))) or 0) + 1
 
 
-
 class SqlPaymentAuditRepository(SqlRepository):
     model = PaymentAuditEntry
-
 
 
 class SqlCashPayoutRepository(SqlRepository):

@@ -57,7 +57,6 @@ class SqlOutboxRepository(SqlRepository):
         return {message.id: message for message in found}
 
 
-
 class SqlChannelIdentityRepository(SqlRepository):
     model = ChannelIdentity
 
@@ -94,7 +93,6 @@ class SqlChannelIdentityRepository(SqlRepository):
                 ChannelIdentity.channel == channel,
                 ChannelIdentity.address.in_(set(addresses)),
                 ChannelIdentity.status == IdentityStatus.BLOCKED)))
-
 
     def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
         if not resident_ids:

@@ -17,7 +17,6 @@ class SqlStaffRepository(SqlRepository):
         return self._one(StaffMember.login_id == login_id)
 
 
-
 class SqlApiKeyRepository(SqlRepository):
     model = ApiKey
 

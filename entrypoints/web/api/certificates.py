@@ -3,7 +3,6 @@ applicant's verified facts (every look is recorded); issue, mail, reject (the fe
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
@@ -29,7 +28,6 @@ from entrypoints.web.services import container
 __all__ = ["api_certificates"]
 
 api_certificates = Blueprint("api_certificates", __name__, url_prefix="/api/v1")
-access_log = logging.getLogger("madoguchi.access")  # who looked at what; never the data
 
 
 @api_certificates.get("/certificate-requests")
@@ -54,7 +52,6 @@ def list_certificate_requests():  # type: ignore[no-untyped-def]
 def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
     services = container()
     file = request_file(request_id, actor=g.actor, uow=services.uow(), clock=services.clock())
-    access_log.info("api key %s viewed certificate request %s", g.actor.id, request_id)
     body = _request_json(file.request)
     body["requester"] = _person_json(file.requester)
     body["subject"] = _person_json(file.subject)
@@ -65,8 +62,6 @@ def get_certificate_request(request_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.VIEW_RESIDENTS)
 def certificate_request_slip(request_id: str):  # type: ignore[no-untyped-def]
     response = slip_pdf_response(request_id)
-    access_log.info("api key %s printed the slip of certificate request %s", g.actor.id,
-                    request_id)
     return response
 
 
@@ -106,8 +101,6 @@ def _act(request_id: str, action: StaffAction, **details: Any):  # type: ignore[
     except RefundFailed as error:  # the provider's doing: nothing was recorded
         raise ApiError(502, error.code, error.message) from None
     services.outbox_notifier().wake()
-    access_log.info("api key %s: %s certificate request %s", g.actor.id, action.value,
-                    request_id)
     return jsonify(_request_json(done))
 
 

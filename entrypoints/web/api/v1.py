@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
@@ -30,7 +29,6 @@ from entrypoints.web.services import container
 __all__ = ["api_v1"]
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-access_log = logging.getLogger("madoguchi.access")  # who looked at what; never the data
 
 
 @api_v1.get("/openapi.json")
@@ -111,8 +109,6 @@ def list_verifications():  # type: ignore[no-untyped-def]
     found = reviewing_verifications.list_verifications(status, actor=g.actor,
                                                        uow=container().uow(),
                                                        clock=container().clock())
-    access_log.info("api key %s viewed %d verifications (%s)", g.actor.id, len(found),
-                    status.value)
     return jsonify({"verifications": [_verification_json(file) for file in found]})
 
 
@@ -131,8 +127,6 @@ def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-d
                            reason=reason or ""),
         uow=services.uow(), clock=services.clock())
     services.outbox_notifier().wake()
-    access_log.info("api key %s decided verification %s: %s", g.actor.id, verification_id,
-                    record.status.value)
     return jsonify({"id": record.id, "status": record.status.value,
                     "resident_id": record.resident_id})
 
@@ -166,5 +160,3 @@ def _program_json(program: BenefitProgram) -> dict[str, Any]:
         "decision_text": program.decision_text,
         "rejection_text": program.rejection_text,
     }
-
-

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from application.audit.searching import search_audit_log, verify_audit_log
 from application.jobs.running import start_job
@@ -20,6 +17,7 @@ from entrypoints.web.staff.audit_actions import ACTIONS
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
+from entrypoints.web.uploads import keep_upload
 
 register_nav(staff,
              NavEntry("監査ログ", "staff.audit_log", Permission.VIEW_AUDIT_LOG, 900),
@@ -67,13 +65,6 @@ def audit_verify():  # type: ignore[no-untyped-def]
     return redirect(url_for("staff.audit_log"))
 
 
-def _upload_dir() -> Path:
-    configured = current_app.config.get("STAFF_UPLOAD_DIR")
-    path = Path(configured) if configured else Path(tempfile.gettempdir()) / "madoguchi-uploads"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
 @staff.route("/registry-import", methods=["GET", "POST"])
 @requires_staff_permission(Permission.IMPORT_REGISTRY)
 def registry_import():  # type: ignore[no-untyped-def]
@@ -84,17 +75,13 @@ def registry_import():  # type: ignore[no-untyped-def]
         flash("取り込むCSVファイルを選んでください。", "error")
         return render_template("staff/admin/registry_import.html"), 422
     services = container()
-    job_name = services.ids().new_id()
-    fd, path = tempfile.mkstemp(prefix=f"registry-{job_name}-", suffix=".csv",
-                                dir=_upload_dir())
-    with os.fdopen(fd, "wb") as handle:
-        upload.save(handle)
-    if os.path.getsize(path) == 0:
-        os.unlink(path)
+    path = keep_upload(upload.stream, prefix="registry")
+    if path.stat().st_size == 0:
+        path.unlink()
         flash("ファイルが空です。", "error")
         return render_template("staff/admin/registry_import.html"), 422
     job_id = start_job(IMPORT_REGISTRY_UPLOAD,
-                       {"path": path,
+                       {"path": str(path),
                         "mode": "valid_rows" if request.form.get("valid_rows") else
                         "all_or_nothing",
                         "full_extract": not request.form.get("partial")},

@@ -53,7 +53,8 @@ def campaign_preview(program_id: str):  # type: ignore[no-untyped-def]
     services = container()
     try:
         preview = preview_campaign(program_id, uow=services.uow(), clock=services.clock(),
-                                   banks=services.bank_master())
+                                   banks=services.bank_master(),
+                                   policy=services.contact_policy())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("staff_benefits.program", program_id=program_id))
@@ -76,7 +77,8 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     try:
         campaign = start_campaign(program_id, actor=g.actor, uow=services.uow(),
                                   queue=services.job_queue(), ids=services.ids(),
-                                  clock=services.clock(), banks=services.bank_master())
+                                  clock=services.clock(), banks=services.bank_master(),
+                                  policy=services.contact_policy())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("staff_benefits.program", program_id=program_id))

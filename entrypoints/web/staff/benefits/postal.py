@@ -87,4 +87,3 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
         return _page(program_id, form.to_dict(), 422)
     flash("紙の申請を受け付けました。", "success")
     return redirect(url_for("staff_benefits.application", application_id=entered.id))
-

@@ -94,7 +94,9 @@ def create():  # type: ignore[no-untyped-def]
 @staff_benefits.get("/programs/<program_id>")
 @requires_staff_permission(Permission.VIEW_PROGRAMS)
 def program(program_id: str):  # type: ignore[no-untyped-def]
-    page = benefit_views.program_page(program_id, uow=container().uow())
+    services = container()
+    page = benefit_views.program_page(program_id, uow=services.uow(),
+                                      policy=services.contact_policy())
     found = page.program
     return render_template(
         "staff/benefits/program.html", program=found, labels=PROGRAM_LABELS,
