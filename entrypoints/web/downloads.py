@@ -20,9 +20,8 @@ def postal_csv_response(program_id: str) -> Response:
     rows = postal_rows(program_id, actor=g.actor, uow_factory=container().uow,
                        clock=container().clock(), policy=container().contact_policy())
     return Response(stream_with_context(cp932_csv(POSTAL_COLUMNS, (r.cells() for r in rows))),
-                    mimetype="text/csv",
+                    content_type="text/csv; charset=shift_jis",  # the bytes are CP932
                     headers={"Content-Disposition": "attachment; filename=postal.csv",
-                             "Content-Type": "text/csv; charset=shift_jis",
                              "Cache-Control": "no-store"})  # names and addresses
 
 

@@ -181,6 +181,8 @@ def test_paper_forms_once_per_household_bulk_decisions_and_the_postal_list(
     admin.post(f"{BASE}/programs/{program_id}/campaigns", data={"csrf_token": token(admin)})
 
     postal = admin.get(f"{BASE}/programs/{program_id}/postal.csv")
+    assert postal.headers["Content-Type"] == "text/csv; charset=shift_jis"  # as its bytes are
+    assert postal.headers["Cache-Control"] == "no-store"
     lines = postal.get_data().decode("cp932").split("\r\n")
     assert lines[0] == '"世帯番号","世帯主氏名","世帯主氏名カナ","郵便番号","住所","支給額"'
     assert lines[1].startswith('"H0003","試験 3郎"') and lines[1].endswith('"70000"')
