@@ -21,6 +21,7 @@ __all__ = [
     "PersonName",
     "Sex",
     "ZenginKana",
+    "to_katakana",
 ]
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")  # Japan time: every date a person reads
@@ -127,6 +128,12 @@ class PersonName:
 
 def _to_katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def to_katakana(text: str) -> str:
+    """A reading as a person reads it back: NFKC (half-width kana made full-width), hiragana
+    made katakana, spaces (full-width too) collapsed to one: やまだ　ﾀﾛｳ → ヤマダ タロウ."""
+    return " ".join(_to_katakana(unicodedata.normalize("NFKC", str(text))).split())
 
 
 _POSTAL_CODE = re.compile(r"[0-9]{7}")
@@ -262,12 +269,28 @@ class ZenginKana:
         out = "".join(_HALF_WIDTH.get(c, c) for c in katakana)
         return cls(" ".join(out.split()))
 
+    @classmethod
+    def of_person(cls, text: str) -> ZenginKana:
+        """A person's name as an account holder (口座名義): kana only, in hiragana or katakana,
+        full or half width, with spaces; digits and letters are refused (they belong to
+        companies' names, and in a person's name they are a typo)."""
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidValue("口座名義（カナ）を入力してください。")
+        widened = unicodedata.normalize("NFKC", text)
+        if any(c.isascii() and c.isalnum() for c in widened):
+            raise InvalidValue("口座名義はカナで入力してください（数字や英字は使えません）。")
+        kana = cls.from_text(text)
+        if not any(c in _ZENGIN_KANA_CHARS for c in kana.text):
+            raise InvalidValue("口座名義はカナで入力してください（例: ヤマダ タロウ）。")
+        return kana
+
     @property
     def byte_length(self) -> int:
         return len(self.text.encode("cp932"))
 
 
 _DIGITS = re.compile(r"[0-9]+")
+_NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑–—−ー－]")
 
 
 @frozen
@@ -310,7 +333,7 @@ class BankAccount:
         and a number of fewer than 7 digits is zero-filled on the left as banks do."""
 
         def digits(text: str) -> str:
-            return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", str(text)))
+            return _NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text)))
 
         number_digits = digits(number)
         if _DIGITS.fullmatch(number_digits) and len(number_digits) < 7:
@@ -328,6 +351,15 @@ class BankAccount:
             number=number_digits,
             holder=ZenginKana.from_text(holder),
         )
+
+    @staticmethod
+    def typed_number(text: str) -> str:
+        """口座番号 as a person types it (123-4567, １２３４５６７, 12 34): its digits, 1 to 7 of
+        them (BankAccount.of zero-fills on the left); refused in Japanese otherwise."""
+        digits = _NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text)))
+        if not _DIGITS.fullmatch(digits) or len(digits) > 7:
+            raise InvalidValue("口座番号は7桁までの数字で入力してください（例: 1234567）。")
+        return digits
 
     def masked(self) -> str:
         """The number as a notice shows it: ＊＊＊＊123."""

@@ -92,6 +92,19 @@ def _search(entries: list[tuple[_Item, tuple[str, ...]]], folded: str, code: str
     return [item for _, _, item in ranked[:limit]]
 
 
+def _exact(entries: list[tuple[_Item, tuple[str, ...]]], folded: str,
+           code: str | None) -> _Item | None:
+    """The one entry whose code is `code` or one of whose keys is `folded`; None if not one."""
+    if code is not None:
+        by_code = [item for item, _ in entries if item.code == code]
+        if len(by_code) == 1:
+            return by_code[0]
+    if not folded:
+        return None
+    named = [item for item, keys in entries if folded in keys]
+    return named[0] if len(named) == 1 else None
+
+
 def _load_zengin() -> Records:
     import zengin_code  # reads the whole master: only when first needed
 
@@ -159,6 +172,9 @@ class ZenginBankMaster:
     def bank(self, code: str) -> Bank | None:
         return self._loaded().banks.get(code)
 
+    def exact_bank(self, query: str) -> Bank | None:
+        return _exact(self._loaded().bank_entries, _bank_query(query), _digits(query, 4))
+
     def search_branches(self, bank_code: str, query: str, limit: int = 12) -> list[Branch]:
         index = self._loaded()
         folded = _strip_suffix(fold(query), _BRANCH_SUFFIXES)
@@ -166,6 +182,11 @@ class ZenginBankMaster:
 
     def branch(self, bank_code: str, code: str) -> Branch | None:
         return self._loaded().branches.get(bank_code, {}).get(code)
+
+    def exact_branch(self, bank_code: str, query: str) -> Branch | None:
+        index = self._loaded()
+        folded = _strip_suffix(fold(query), _BRANCH_SUFFIXES)
+        return _exact(index.branch_entries(bank_code), folded, _digits(query, 3))
 
 
 def _digits(query: str, length: int) -> str | None:

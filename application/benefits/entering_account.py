@@ -14,6 +14,7 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.errors import DomainError
 from domain.values import BankAccount
+from domain.yucho import YuchoPassbook
 
 __all__ = ["finish_account_dialog"]
 
@@ -28,10 +29,7 @@ def finish_account_dialog(conversation_id: str, answers: Mapping[str, Any], *,
     if program is None:  # pragma: no cover - programs are never deleted
         return [OutgoingMessage("給付金が見つかりませんでした。")]
     try:
-        account = BankAccount.of(bank_code=str(answers["bank"]),
-                                 branch_code=str(answers["branch"]),
-                                 account_type=str(answers["account_type"]),
-                                 number=str(answers["number"]), holder=str(answers["holder"]))
+        account = _account(answers)
         if application.status is ApplicationStatus.PAYMENT_FAILED:
             application.correct_account(account=account,
                                         passbook_photo=str(answers["passbook"]))
@@ -47,3 +45,14 @@ def finish_account_dialog(conversation_id: str, answers: Mapping[str, Any], *,
     return [OutgoingMessage(
         f"「{program.name}」の申請を受け付けました（振込先: {account.masked()}）。職員が"
         "通帳の写真を確認してから審査し、決定通知をこのトークでお送りします。")]
+
+
+def _account(answers: Mapping[str, Any]) -> BankAccount:
+    """The account in transfer form: from the bank master's answers, or from a ゆうちょ
+    passbook's 記号 and 番号 (the path the dialog took decides which are there)."""
+    if answers.get("yucho_symbol") is not None:
+        passbook = YuchoPassbook.of(str(answers["yucho_symbol"]), str(answers["yucho_number"]))
+        return passbook.bank_account(str(answers["holder"]))
+    return BankAccount.of(bank_code=str(answers["bank"]), branch_code=str(answers["branch"]),
+                          account_type=str(answers["account_type"]),
+                          number=str(answers["number"]), holder=str(answers["holder"]))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from application.messaging.dates import resident_deadline
 from application.ports.bank_master import BankMaster
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
-from domain.values import JST, BankAccount
+from domain.values import BankAccount
 
 __all__ = [
     "ANSWER_NO",
@@ -57,11 +58,12 @@ def _filled(text: str, program: BenefitProgram) -> str:
 
 
 def account_line(account: BankAccount, banks: BankMaster | None) -> str:
-    """振込先 as a notice shows it: the bank and branch by name, the number masked."""
+    """振込先 as a notice shows it: the bank and branch by their full names (みずほ銀行 東京営業部,
+    三菱ＵＦＪ銀行 本店, ゆうちょ銀行 〇一八店), the type, the number masked."""
     bank = banks.bank(account.bank_code) if banks else None
     branch = banks.branch(account.bank_code, account.branch_code) if banks else None
-    bank_name = bank.name if bank else f"金融機関{account.bank_code}"
-    branch_name = f"{branch.name}支店" if branch else f"支店{account.branch_code}"
+    bank_name = bank.full_name if bank else f"金融機関コード{account.bank_code}"
+    branch_name = branch.full_name if branch else f"支店コード{account.branch_code}"
     return f"{bank_name} {branch_name} {account.account_type.label} {account.masked()}"
 
 
@@ -74,8 +76,7 @@ def notice(program: BenefitProgram, application: Application, *,
     if program.notice_text.strip():
         lines.append(_filled(program.notice_text, program))
     lines.append(f"あなたの世帯は支給の対象です。支給額は{_yen(amount.yen)}です。")
-    closes = program.window.closes_at.astimezone(JST)
-    lines.append(f"申請期限: {closes:%Y年%m月%d日 %H:%M}まで")
+    lines.append(f"申請期限: {resident_deadline(program.window.closes_at)}まで")
     data = f"{NOTICE_PREFIX}{application.id}:"
     if application.offered_account is not None:
         lines.append(f"振込先（前回の口座）: {account_line(application.offered_account, banks)}")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
+from application.conversations.answer_checks import CHECKS
 from application.conversations.procedures import AnswerType, Step
 from domain.errors import InvalidValue
 
@@ -41,11 +43,14 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
-def parse_answer(step: Step, raw: str, *, today: dt.date) -> Any:
-    """The value kept for `raw` (typed text, or the value of a tapped button) at `step`."""
+def parse_answer(step: Step, raw: str, *, today: dt.date,
+                 earlier: Mapping[str, Any] | None = None) -> Any:
+    """The value kept for `raw` (typed text, or the value of a tapped button) at `step`;
+    `earlier`: the answers of the checked questions before it (see answer_checks)."""
     kind = step.answer
     if kind is AnswerType.TEXT:
-        return _parse_text(step, raw)
+        text = _parse_text(step, raw)
+        return CHECKS[step.check].parse(text, earlier or {}) if step.check else text
     if kind is AnswerType.CHOICE:
         return _parse_choice(step, raw)
     if kind is AnswerType.YES_NO:

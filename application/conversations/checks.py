@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from application.conversations.answer_checks import CHECKS
 from application.conversations.steps import (
     CONFIRM,
     MAX_CHOICES,
@@ -33,6 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _RULES_BY_TYPE = {
     "min_length": {AnswerType.TEXT}, "max_length": {AnswerType.TEXT},
     "pattern": {AnswerType.TEXT}, "pattern_message": {AnswerType.TEXT},
+    "check": {AnswerType.TEXT},
     "min_value": {AnswerType.NUMBER}, "max_value": {AnswerType.NUMBER},
     "min_date": {AnswerType.DATE}, "max_date": {AnswerType.DATE},
     "not_future": {AnswerType.DATE}, "bank_step": {AnswerType.BRANCH},
@@ -118,6 +120,9 @@ def _check_step(step: Step, order: dict[str, int], procedure: CheckedProcedure) 
         if value not in (None, False, "", ()) and step.answer not in types:
             raise InvalidValue(f"{where}（{step.answer.value}）には {name} は使えません。")
     _check_bounds(step, where)
+    if step.check is not None and step.check not in CHECKS:
+        raise InvalidValue(f"{where}の check「{step.check}」はありません"
+                           f"（{'、'.join(sorted(CHECKS))} のどれかにしてください）。")
     if step.answer is AnswerType.CHOICE:
         _check_choices(step, where)
     if step.answer is AnswerType.BRANCH:

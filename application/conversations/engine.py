@@ -219,7 +219,9 @@ class _Exchange:
         if step.answer in {AnswerType.BANK, AnswerType.BRANCH}:
             return self.search(step, text)
         try:
-            value = parse_answer(step, text, today=self.now.date())
+            earlier = self.prompter.checked_answers(self.conversation.answers,
+                                                    on_path=self.conversation.history)
+            value = parse_answer(step, text, today=self.now.date(), earlier=earlier)
         except InvalidValue as error:
             return self.reply(error.message)
         return self.accept(step, value)
@@ -229,6 +231,12 @@ class _Exchange:
         what = "金融機関" if step.answer is AnswerType.BANK else "支店"
         if not query:
             return self.reply(f"{what}の名前かコードを送ってください。")
+        if step.answer is AnswerType.BANK:  # named exactly: no list to tap
+            exact: Any = self.banks.exact_bank(query)
+        else:
+            exact = self.banks.exact_branch(self._bank_code(step) or "", query)
+        if exact is not None:
+            return self.accept(step, exact.code, f"{what}は「{exact.full_name}」ですね。")
         wanted = 13  # one more than can be shown, to know whether there are more
         if step.answer is AnswerType.BANK:
             found: list[Any] = list(self.banks.search_banks(query, limit=wanted))
@@ -244,7 +252,7 @@ class _Exchange:
 
     # -- moving on ---------------------------------------------------------------------------
 
-    def accept(self, step: Step, value: Any) -> Turn:
+    def accept(self, step: Step, value: Any, *notes: str) -> Turn:
         conversation = self.conversation
         if step.answer is AnswerType.BANK and conversation.answers.get(step.key) != value:
             self._forget_branches_of(step)
@@ -256,10 +264,10 @@ class _Exchange:
             key = self.procedure.next_key(self.procedure.step(key), None)
         if key != CONFIRM:
             conversation.ask(key, now=self.now, ttl=self.ttl)
-            return self.reply()
+            return self.reply(*notes)
         if self.procedure.confirm:
             conversation.confirm(now=self.now, ttl=self.ttl)
-            return self.reply()
+            return self.reply(*notes)
         return self.complete()
 
     def complete(self) -> Turn:

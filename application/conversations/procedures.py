@@ -117,6 +117,7 @@ _STEP_FIELDS = {a.name for a in fields(Step)}
 _TYPES: dict[str, Any] = {
     "key": str, "question": str, "required": bool, "label": str, "hint": str,
     "min_length": int, "max_length": int, "pattern": str, "pattern_message": str,
+    "check": str,
     "min_value": int, "max_value": int, "not_future": bool, "bank_step": str, "next": str,
 }
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from application.conversations import postbacks as pb
+from application.conversations.answer_checks import CHECKS
 from application.conversations.answers import NO, YES
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import Conversation
@@ -93,7 +94,17 @@ class Prompter:
             return _branch_label(branch) if branch else str(value)
         if kind is AnswerType.PHOTO:
             return "写真（1枚）"
+        if kind is AnswerType.TEXT and step.check:
+            return CHECKS[step.check].display(str(value), self.checked_answers(answers))
         return str(value)
+
+    def checked_answers(self, answers: dict[str, Any],
+                        on_path: Sequence[str] | None = None) -> dict[str, Any]:
+        """The answers of questions with a named check, by the check's name (what a later
+        check reads, see answer_checks); only those on the path when `on_path` is given."""
+        return {step.check: answers[step.key] for step in self.procedure.steps
+                if step.check and step.key in answers
+                and (on_path is None or step.key in on_path)}
 
     def fill(self, text: str, answers: dict[str, Any]) -> str:
         """Replace {answers.key} with the display of that answer ("" when not answered)."""
@@ -227,8 +238,8 @@ def _quick_reply(text: str, choices: list[Choice]) -> OutgoingMessage:
 
 
 def _bank_label(bank: Bank) -> str:
-    return f"{bank.name}（{bank.code}）"
+    return f"{bank.full_name}（{bank.code}）"
 
 
 def _branch_label(branch: BankBranch) -> str:
-    return f"{branch.name}（{branch.code}）"
+    return f"{branch.full_name}（{branch.code}）"

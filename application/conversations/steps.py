@@ -79,6 +79,7 @@ class Step:
     max_length: int | None = None
     pattern: str | None = None  # a regular expression the whole answer must match
     pattern_message: str = ""
+    check: str | None = None  # a named domain check (answer_checks.CHECKS), after the pattern
     # number
     min_value: int | None = None
     max_value: int | None = None

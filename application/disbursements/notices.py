@@ -4,10 +4,10 @@ a corrected account) and an ATM pickup code. Text only; no I/O."""
 from __future__ import annotations
 
 from application.benefits.notices import ANSWER_OTHER, NOTICE_PREFIX
+from application.messaging.dates import resident_deadline
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from domain.cash_payouts import CashPayout
 from domain.disbursements import Disbursement
-from domain.values import JST
 
 __all__ = ["code_message", "correction_button", "failure_message", "failure_notice"]
 
@@ -35,5 +35,5 @@ def code_message(program_name: str, payout: CashPayout,
     return OutgoingMessage(text=(
         f"{program_name}（{disbursement.amount.format()}）は、提携ATMの「現金受取」で受け取れ"
         f"ます。\n受取番号: {payout.pickup_code}\n受取期限: "
-        f"{payout.expires_at.astimezone(JST):%Y年%m月%d日 %H:%M}まで\n"
+        f"{resident_deadline(payout.expires_at)}まで\n"
         "この番号は他の人に教えないでください。"))

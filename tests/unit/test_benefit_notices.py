@@ -82,4 +82,4 @@ def test_only_well_formed_notice_taps_are_read(data: str, expected: NoticeTap | 
 def test_the_deadline_is_shown_in_japan_time() -> None:
     program = builders.program()  # closes 2026-08-01 00:00 UTC
     message = notice(program, builders.application(of_program=program), banks=None)
-    assert "申請期限: 2026年08月01日 09:00まで" in message.text
+    assert "申請期限: 2026年8月1日 9:00まで" in message.text

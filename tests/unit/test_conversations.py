@@ -65,6 +65,15 @@ class FakeBankMaster:
     def branch(self, bank_code: str, code: str) -> BankBranch | None:
         return next((b for b in BRANCHES if (b.bank_code, b.code) == (bank_code, code)), None)
 
+    def exact_bank(self, query: str) -> Bank | None:
+        named = [b for b in self.banks if query in {b.code, b.name, b.full_name, b.kana}]
+        return named[0] if len(named) == 1 else None
+
+    def exact_branch(self, bank_code: str, query: str) -> BankBranch | None:
+        named = [b for b in BRANCHES if b.bank_code == bank_code
+                 and query in {b.code, b.name, b.full_name, b.kana}]
+        return named[0] if len(named) == 1 else None
+
 
 ACCOUNT = Procedure(
     id="account", title="振込口座の登録",
@@ -440,14 +449,14 @@ def test_a_conversation_resumes_from_its_stored_fields(engine: ConversationEngin
 def test_a_bank_and_branch_are_picked_from_matches(engine: ConversationEngine) -> None:
     turn = engine.start("c1", "identity-1", "account")
 
-    found = talk(engine, turn, "みずほ")
+    found = talk(engine, turn, "みず")
     assert labels(found) == ["みずほ", "みずほ信託", "別の名前で探す"]
-    assert choices(found)[0].display_text == "みずほ（0001）"
+    assert choices(found)[0].display_text == "みずほ銀行（0001）"
     assert found.conversation.turn == turn.conversation.turn  # still the same question
 
     turn = talk(engine, found, tap(found, "みずほ"))
-    assert texts(turn)[0].startswith("みずほ（0001）の支店を教えてください。")
-    branches = talk(engine, turn, "001")
+    assert texts(turn)[0].startswith("みずほ銀行（0001）の支店を教えてください。")
+    branches = talk(engine, turn, "東京")
     turn = talk(engine, branches, tap(branches, "東京営業部"), "123456")
     assert texts(turn)[0] == "口座番号は7桁の数字で入力してください。"
     turn = talk(engine, turn, "１２３４５６７")
@@ -479,7 +488,7 @@ def test_at_most_twelve_banks_are_offered(clock: FakeClock) -> None:
 
 
 def test_another_name_asks_for_the_bank_again(engine: ConversationEngine) -> None:
-    found = talk(engine, engine.start("c1", "identity-1", "account"), "みずほ")
+    found = talk(engine, engine.start("c1", "identity-1", "account"), "みず")
 
     again = talk(engine, found, tap(found, "別の名前で探す"))
 
@@ -488,9 +497,9 @@ def test_another_name_asks_for_the_bank_again(engine: ConversationEngine) -> Non
 
 
 def test_choosing_another_bank_forgets_the_branch(engine: ConversationEngine) -> None:
-    turn = talk(engine, engine.start("c1", "identity-1", "account"), "みずほ")
+    turn = talk(engine, engine.start("c1", "identity-1", "account"), "みず")
     turn = talk(engine, turn, tap(turn, "みずほ"), "東京")
-    turn = talk(engine, turn, tap(turn, "東京営業部"), "戻る", "戻る", "三菱")
+    turn = talk(engine, turn, tap(turn, "東京営業部"), "戻る", "戻る", "三")
     turn = talk(engine, turn, tap(turn, "三菱ＵＦＪ"))
 
     assert "branch" not in turn.conversation.answers

@@ -18,6 +18,7 @@ from domain.values import (
     PersonName,
     Sex,
     ZenginKana,
+    to_katakana,
 )
 
 pytestmark = pytest.mark.unit
@@ -675,3 +676,34 @@ def test_bank_account_of_refuses_digits_a_transfer_file_cannot_carry():
             bank_code="٠٠٠٥", branch_code="001", account_type="1", number="1234567",
             holder="ﾔﾏﾀﾞ",
         )
+
+
+@pytest.mark.parametrize("typed", ["123-4567", "１２３４５６７", "123 4567", "１２３－４５６７",
+                                   "1234567"])
+def test_an_account_number_is_read_with_hyphens_spaces_and_full_width_digits(typed):
+    assert BankAccount.typed_number(typed) == "1234567"
+    assert BankAccount.of(bank_code="0005", branch_code="001", account_type="1", number=typed,
+                          holder="ヤマダ タロウ").number == "1234567"
+
+
+@pytest.mark.parametrize("typed", ["12345678", "12a4567", "", "口座"])
+def test_an_account_number_that_is_not_up_to_seven_digits_is_refused(typed):
+    with pytest.raises(InvalidValue, match="7桁までの数字"):
+        BankAccount.typed_number(typed)
+
+
+@pytest.mark.parametrize("typed", ["１２３４５６７", "やまぐち1ろう", "YAMADA TARO"])
+def test_a_persons_holder_name_with_digits_or_letters_is_refused_as_not_kana(typed):
+    with pytest.raises(InvalidValue, match="カナで入力"):
+        ZenginKana.of_person(typed)
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ"), ("ﾔﾏﾀﾞ ﾀﾛｳ", "ﾔﾏﾀﾞ ﾀﾛｳ"), ("キョウコ", "ｷﾖｳｺ"),
+])
+def test_a_persons_holder_name_in_any_kana_becomes_transfer_kana(typed, kept):
+    assert ZenginKana.of_person(typed).text == kept
+
+
+def test_a_reading_is_shown_back_in_full_width_katakana():
+    assert to_katakana("やまだ　ﾀﾛｳ ") == "ヤマダ タロウ"
