@@ -369,6 +369,10 @@ class FakeConversations(_FakeRepository):
                      if c.identity_id == identity_id and c.status.is_open]
         return max(open_ones, key=lambda c: (c.updated_at, c.id), default=None)
 
+    def latest_for(self, identity_id: str) -> Conversation | None:
+        mine = [c for c in self._store.values() if c.identity_id == identity_id]
+        return max(mine, key=lambda c: (c.updated_at, c.id), default=None)
+
 
 class FakeVerifications(_FakeRepository):
     pass

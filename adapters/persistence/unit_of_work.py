@@ -102,10 +102,17 @@ class SqlAlchemyUnitOfWork:
         self._events: list[Event] = []
         return self
 
-    def __exit__(self, *args: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 _traceback: object) -> None:
         assert self.session is not None
         self.session.close()  # rolls back whatever was not committed; objects stay readable
         self.session = None
+        # A read inside the block may flush (autoflush) and meet another transaction's write:
+        # it means the same as at commit, and is raised as the same port error.
+        if isinstance(error, StaleDataError):
+            raise ConcurrentUpdate(str(error)) from error
+        if isinstance(error, IntegrityError) and is_unique_violation(error):
+            raise DuplicateError(constraint_name(error)) from error
 
     def commit(self) -> None:
         assert self.session is not None, "use the unit of work in a `with` block"

@@ -42,6 +42,10 @@ def answer_notice(tap: NoticeTap, identity: ChannelIdentity, *, uow: UnitOfWork,
     refusal = _who_may_answer(application, identity, uow=uow)
     if refusal is not None:
         return [OutgoingMessage(refusal)]
+    if tap.answer in {ANSWER_YES, ANSWER_OTHER}:
+        resumed = _resume_account_dialog(application, identity, uow=uow, now=now, start=start)
+        if resumed is not None:
+            return resumed
     if application.status is ApplicationStatus.PAYMENT_FAILED and tap.answer == ANSWER_OTHER:
         # 振込不能: the corrected account (the application window does not matter any more)
         return _start_account_dialog(application, ids=ids, start=start, correction=True)
@@ -104,6 +108,20 @@ def _received(program: BenefitProgram) -> OutgoingMessage:
     return OutgoingMessage(
         f"「{program.name}」の申請を受け付けました。審査のあと、決定通知をこのトークで"
         "お送りします。状況は「状況確認」と送るといつでもわかります。")
+
+
+def _resume_account_dialog(application: Application, identity: ChannelIdentity, *,
+                           uow: UnitOfWork, now: dt.datetime,
+                           start: StartProcedure) -> list[OutgoingMessage] | None:
+    """The notice tapped again while its account dialog is still open: the dialog goes on where
+    the resident is (it is not restarted, nothing they answered is lost)."""
+    conversation_id = application.account_conversation_id
+    if conversation_id is None:
+        return None
+    current = uow.conversations.current_for(identity.id)
+    if current is None or current.id != conversation_id or current.is_expired_at(now):
+        return None
+    return start(BENEFIT_ACCOUNT.id, conversation_id)
 
 
 def _start_account_dialog(application: Application, *, ids: IdGenerator,

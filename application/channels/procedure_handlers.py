@@ -18,7 +18,8 @@ from domain.channels import ChannelIdentity
 __all__ = ["ProcedureHandler", "StartProcedure"]
 
 # Start a procedure for the resident now (ending what was open), under this conversation id:
-# the messages of its first question. Handed to `on_postback` by the router.
+# the messages of its first question; or, when that id is the dialog open now, resume it (where
+# they are, nothing changed). Handed to `on_postback` by the router.
 StartProcedure = Callable[[str, str], list[OutgoingMessage]]
 
 

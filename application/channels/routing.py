@@ -25,7 +25,7 @@ from application.channels.procedure_handlers import ProcedureHandler
 from application.conversations import postbacks as pb
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
-from application.conversations.state import Conversation
+from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage
 from application.ports.clock import Clock, IdGenerator
 from application.ports.identity import IdentityProvider
@@ -34,9 +34,10 @@ from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, Uni
 from domain.channels import ChannelIdentity
 from domain.errors import DomainError
 
-__all__ = ["STALE_BUTTON", "InboundRouter", "StatusReport"]
+__all__ = ["ALREADY_DONE", "STALE_BUTTON", "InboundRouter", "StatusReport"]
 
 STALE_BUTTON = "そのボタンの手続きはすでに終わっています。"
+ALREADY_DONE = "その手続きはすでに受け付けています。"
 ATTEMPTS = 3
 
 
@@ -185,8 +186,14 @@ class InboundRouter:
         return self._continue(inbound, inbound.current, Input.photo(inbound.event.image_ref))
 
     def _answer(self, inbound: _Inbound) -> list[OutgoingMessage]:
-        """A tap on a button of the open dialog."""
+        """A tap on a button of the open dialog. A second tap on the last button of a dialog
+        that has just finished (a double tap: the first one won) is told it was received."""
         if inbound.current is None:
+            latest = inbound.uow.conversations.latest_for(inbound.identity.id)
+            tapped = pb.parse_postback(inbound.event.data)
+            if latest is not None and tapped is not None and tapped.turn == latest.turn \
+                    and latest.status is ConversationStatus.COMPLETED:
+                return [OutgoingMessage(text=ALREADY_DONE)]
             return self._stale(inbound)
         return self._continue(inbound, inbound.current, Input.tapped(inbound.event.data))
 
@@ -213,11 +220,13 @@ class InboundRouter:
 
     def _start(self, inbound: _Inbound, procedure_id: str,
                conversation_id: str) -> list[OutgoingMessage]:
+        current = inbound.current
+        if current is not None and current.id == conversation_id:  # already open: resume it
+            return list(self.engine.resume(current).messages)
         try:
             turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id)
         except DomainError as error:
             return [OutgoingMessage(text=error.message), self.menu.menu()]
-        current = inbound.current  # read with the identity, before anything changed
         if current is not None:  # starting something new ends what was open
             current.cancel(now=inbound.now)
             self._cancelled(inbound, current)

@@ -36,6 +36,8 @@ CLOSED = "この手続きはすでに終わっています。"
 WITHDRAWN = "この手続きは受付を終了しました。"
 CANCELLED = "手続きをやめました。また必要なときに始めてください。"
 RESTARTED = "最初からやり直します。"
+RESUMED = ("手続きの途中です。続きからお答えください（やり直すときは「最初から」、"
+           "やめるときは「やめる」と送ってください）。")
 NOTHING_BEFORE = "これより前の質問はありません。"
 NOT_SKIPPABLE = "この質問は省略できません。"
 SEND_PHOTO = "写真を送ってください。"
@@ -79,6 +81,15 @@ class ConversationEngine:
         )
         prompter = Prompter(procedure, self._banks)
         return Turn(conversation, (prompter.intro(), prompter.question(conversation)))
+
+    def resume(self, conversation: Conversation) -> Turn:
+        """Asked to start again what is open and unexpired (a notice's button tapped again in
+        the middle): nothing changes; where they are, the current question or summary."""
+        procedure = self._procedures.get(conversation.procedure_id)
+        if procedure is None or not conversation.status.is_open:
+            raise NotFound(f"手続き「{conversation.procedure_id}」は続けられません。",
+                           code="procedure_not_found")
+        return _Exchange(procedure, self._banks, conversation, self._clock.now()).reply(RESUMED)
 
     def expire_if_idle(self, conversation: Conversation) -> bool:
         """For a clean-up job: mark an open conversation idle past `expires_at` as expired."""

@@ -119,6 +119,11 @@ class SqlConversationRepository(SqlRepository):
             self.tracked.add(found)
         return found
 
+    def latest_for(self, identity_id: str) -> Conversation | None:
+        """The newest conversation of this identity, open or not."""
+        return self._one_ordered((Conversation.updated_at.desc(), Conversation.id.desc()),
+                                 Conversation.identity_id == identity_id)
+
 
 # The statements of the webhook's hot path, built once (building a statement costs more than
 # running it on a small indexed table).
