@@ -22,7 +22,7 @@ from application.ports.payments import (
     PaymentOutcome,
     PaymentStatus,
 )
-from application.ports.unit_of_work import UnitOfWork
+from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
 from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.errors import IllegalTransition, NotFound
 
@@ -100,7 +100,19 @@ def start_payment(request_id: str, *, uow: UnitOfWork, gateway: PaymentGateway, 
 def settle_payment(reference: str, *, cancelled: bool = False, uow: UnitOfWork,
                    gateway: PaymentGateway, clock: Clock) -> Settled:
     """The payer came back (`cancelled` when through the provider's cancel link): ask the
-    provider what happened and record it. Coming back twice changes nothing the second time."""
+    provider what happened and record it. Coming back twice changes nothing the second time;
+    coming back twice at the same moment (two tabs, a double reload), the one that loses the
+    race reads the request again and answers what the winner recorded."""
+    try:
+        return _settle_once(reference, cancelled=cancelled, uow=uow, gateway=gateway,
+                            clock=clock)
+    except ConcurrentUpdate:
+        return _settle_once(reference, cancelled=cancelled, uow=uow, gateway=gateway,
+                            clock=clock)
+
+
+def _settle_once(reference: str, *, cancelled: bool, uow: UnitOfWork, gateway: PaymentGateway,
+                 clock: Clock) -> Settled:
     now = clock.now()
     with uow:
         request = uow.certificate_requests.get_by_payment_reference(reference)

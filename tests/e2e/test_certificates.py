@@ -317,3 +317,34 @@ def test_a_pay_link_with_a_wrong_token_is_refused_and_changes_nothing(stack: Sta
         states = connection.execute(text("SELECT payment_state, payment_attempts "
                                          "FROM certificate_requests")).one()
     assert tuple(states) == ("unpaid", 0)
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_the_return_page_opened_twice_at_once_answers_both_with_the_state(
+        stack: Stack, round_: int) -> None:
+    import threading
+
+    user, _person = _verified_resident(stack)
+    pay = _ask_for_two_resident_records(stack, user)["支払う（710円）"]
+    with requests.Session() as browser:
+        page = browser.get(pay["uri"], timeout=10)
+        paid = browser.post(page.url, data={"action": "pay"}, timeout=10,
+                            allow_redirects=False)
+    return_url = paid.headers["Location"]
+    start = threading.Barrier(2)
+    answers: list[requests.Response] = []
+
+    def open_page() -> None:
+        start.wait()
+        answers.append(requests.get(return_url, timeout=30))
+
+    threads = [threading.Thread(target=open_page) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(a.status_code for a in answers) == [200, 200]
+    assert all("お支払いを確認しました" in a.text or "すでに済んでいます" in a.text
+               for a in answers), [a.text for a in answers]
+    assert sum("お支払いを確認しました" in t for t in stack.texts(user)) == 1
