@@ -187,6 +187,21 @@ def test_two_taps_racing_each_other_are_settled_by_the_version_one_wins(town: To
             second.commit()
 
 
+def test_the_already_applied_reply_gives_the_day_in_japan_time(town: Town) -> None:
+    town.send()
+    first = town.application()
+    received = dt.datetime(2026, 6, 9, 16, 25, tzinfo=dt.UTC)  # 01:25 JST on 6/10
+    with town.uow() as uow:
+        application = uow.applications.get(first.id)
+        application.confirm(program=uow.programs.get("p1"), at=received,
+                            payout_method=builders.PayoutMethod.ATM_CASH, payee_account=None)
+        uow.commit()
+
+    reply = town.tap(first.id, "yes")
+
+    assert "すでに受け付けています（6月10日受付）" in reply
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda p: p.withdraw(), "取り下げられたため"),
     (lambda p: p.close(), "申請期間は終了しました"),

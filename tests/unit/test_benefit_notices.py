@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.line.rendering import render
 from application.benefits.notices import (
     NoticeTap,
@@ -13,7 +14,9 @@ from application.benefits.notices import (
     parse_notice_tap,
     status_line,
 )
+from application.ports.bank_master import Bank, Branch
 from domain.benefits import ApplicationStatus, PayoutMethod
+from domain.values import BankAccount
 from tests import builders
 
 pytestmark = pytest.mark.unit
@@ -83,3 +86,43 @@ def test_the_deadline_is_shown_in_japan_time() -> None:
     program = builders.program()  # closes 2026-08-01 00:00 UTC
     message = notice(program, builders.application(of_program=program), banks=None)
     assert "申請期限: 2026年8月1日 9:00まで" in message.text
+
+
+BANKS = ZenginBankMaster.from_records(
+    [Bank("0001", "みずほ", "ミズホ"), Bank("0005", "三菱ＵＦＪ", "ミツビシユ－エフジエイ"),
+     Bank("1001", "北海道信金", "ホツカイドウシンキン"), Bank("9900", "ゆうちょ", "ユウチヨ")],
+    [Branch("0001", "001", "東京営業部", "トウキヨウ"), Branch("0005", "001", "本店", "ホンテン"),
+     Branch("0005", "004", "丸の内", "マルノウチ"),
+     Branch("9900", "018", "〇一八", "ゼロイチハチ")])
+
+
+@pytest.mark.parametrize(("bank", "branch", "shown"), [
+    ("0005", "001", "振込先: 三菱ＵＦＪ銀行 本店 普通 ＊＊＊＊567"),
+    ("0001", "001", "振込先: みずほ銀行 東京営業部 普通 ＊＊＊＊567"),
+    ("0005", "004", "振込先: 三菱ＵＦＪ銀行 丸の内支店 普通 ＊＊＊＊567"),
+    ("1001", "001", "振込先: 北海道信用金庫 支店コード001 普通 ＊＊＊＊567"),
+    ("9900", "018", "振込先: ゆうちょ銀行 〇一八店 普通 ＊＊＊＊567"),
+])
+def test_the_decision_notice_names_the_bank_and_branch_in_full(bank, branch, shown) -> None:
+    program = builders.program()
+    approved = builders.application(of_program=program)
+    approved.status, approved.payout_method = ApplicationStatus.APPROVED, \
+        PayoutMethod.BANK_TRANSFER
+    approved.payee_account = BankAccount.of(bank_code=bank, branch_code=branch,
+                                            account_type="1", number="1234567",
+                                            holder="ヤマダ タロウ")
+
+    text = decision_notice(program, approved, banks=BANKS).text
+
+    assert shown in text
+    assert "支店支店" not in text and "本店支店" not in text
+
+
+def test_the_notice_names_the_account_on_file_in_full() -> None:
+    program = builders.program()
+    application = builders.application(of_program=program)
+    application.offered_account = builders.account(number="7654123")
+
+    text = notice(program, application, banks=BANKS).text
+
+    assert "振込先（前回の口座）: みずほ銀行 東京営業部 普通 ＊＊＊＊123" in text
