@@ -23,7 +23,7 @@ from attrs import field, frozen
 from domain.errors import InvalidValue
 from domain.values import AccountType, BankAccount
 
-__all__ = ["YUCHO_BANK_CODE", "YuchoPassbook", "branch_name"]
+__all__ = ["YUCHO_BANK_CODE", "YuchoPassbook", "account_from_form", "branch_name"]
 
 YUCHO_BANK_CODE = "9900"
 
@@ -128,3 +128,26 @@ class YuchoPassbook:
         """店番 018（〇一八） 普通 1234567: what another bank's transfer form asks for."""
         return (f"店番 {self.branch_code}（{self.branch_name}） {self.account_type.label} "
                 f"{self.number}")
+
+
+def account_from_form(*, bank_code: str, branch_code: str = "", account_type: str = "1",
+                      number: str = "", holder: str, yucho_symbol: str = "",
+                      yucho_number: str = "") -> BankAccount:
+    """An account as a staff form takes it (a paper application, a repayment to a typed
+    account): either the transfer form (bank, branch, type, number), or for ゆうちょ銀行 the
+    passbook's 記号 and 番号, converted here. A 記号 given with another bank is refused, as is a
+    ゆうちょ account given by neither 記号番号 nor 店番."""
+    bank = _typed_digits(bank_code)
+    symbol, passbook_number = str(yucho_symbol).strip(), str(yucho_number).strip()
+    if symbol or passbook_number:
+        if bank and bank != YUCHO_BANK_CODE:
+            raise InvalidValue("記号・番号はゆうちょ銀行（金融機関コード9900）の通帳のときだけ"
+                               "入力してください。")
+        if not symbol or not passbook_number:
+            raise InvalidValue("ゆうちょ銀行の通帳の記号と番号を両方入力してください。")
+        return YuchoPassbook.of(symbol, passbook_number).bank_account(holder)
+    if bank == YUCHO_BANK_CODE and not _typed_digits(branch_code):
+        raise InvalidValue("ゆうちょ銀行は、通帳の記号と番号か、店番（3桁）と口座番号を"
+                           "入力してください。")
+    return BankAccount.of(bank_code=bank_code, branch_code=branch_code,
+                          account_type=account_type, number=number, holder=holder)

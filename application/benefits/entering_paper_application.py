@@ -15,7 +15,7 @@ from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, Uni
 from domain.access import Permission
 from domain.benefits import Application, PayoutMethod
 from domain.errors import IllegalTransition, InvalidValue, NotFound
-from domain.values import BankAccount
+from domain.yucho import account_from_form
 
 __all__ = ["EnterPaperApplication", "enter_paper_application"]
 
@@ -32,6 +32,8 @@ class EnterPaperApplication:
     account_type: str = "1"
     account_number: str = ""
     holder_kana: str = ""
+    yucho_symbol: str = ""  # ゆうちょ銀行: the passbook's 記号 and 番号 instead of branch/number
+    yucho_number: str = ""
 
 
 def _method(value: str) -> PayoutMethod:
@@ -48,9 +50,12 @@ def enter_paper_application(command: EnterPaperApplication, *, uow: UnitOfWork,
     method = _method(command.payout_method)
     account = None
     if method is PayoutMethod.BANK_TRANSFER:
-        account = BankAccount.of(bank_code=command.bank_code, branch_code=command.branch_code,
-                                 account_type=command.account_type,
-                                 number=command.account_number, holder=command.holder_kana)
+        account = account_from_form(bank_code=command.bank_code,
+                                    branch_code=command.branch_code,
+                                    account_type=command.account_type,
+                                    number=command.account_number, holder=command.holder_kana,
+                                    yucho_symbol=command.yucho_symbol,
+                                    yucho_number=command.yucho_number)
     now = clock.now()
     received = command.received_at or now
     if received > now:

@@ -320,3 +320,32 @@ def test_a_program_the_use_case_refuses_is_shown_again_with_the_message(
     assert "支給方法を1つ以上選んでください。" in response.get_data(as_text=True)
     with container.uow() as uow:
         assert list(uow.queries.benefits.programs()) == []
+
+
+def test_a_paper_form_with_a_yucho_passbook_is_saved_in_transfer_form(
+        admin: FlaskClient, container: Container) -> None:
+    program_id = create_program(admin, container)
+    open_program(admin, program_id)
+    upload(admin, program_id, "世帯番号\nH0003\n")
+    form = {"csrf_token": token(admin), "household_number": "H0003",
+            "payout_method": "bank_transfer", "bank_code": "9900", "account_type": "1",
+            "holder_kana": "シケン タロウ", "yucho_symbol": "10180"}
+    page = admin.get(f"{BASE}/programs/{program_id}/postal").get_data(as_text=True)
+    assert 'name="yucho_symbol"' in page and 'name="yucho_number"' in page
+
+    typo = admin.post(f"{BASE}/programs/{program_id}/paper-applications",
+                      data={**form, "yucho_number": "12345670"})
+    assert typo.status_code == 422
+    html = typo.get_data(as_text=True)
+    assert "最後が1" in html and 'value="12345670"' in html  # the form kept as typed
+    assert applications_of(container, program_id) == {}
+
+    entered = admin.post(f"{BASE}/programs/{program_id}/paper-applications",
+                         data={**form, "yucho_number": "12345671"})
+
+    assert entered.status_code == 302
+    with container.uow() as uow:
+        [application] = uow.queries.benefits.applications(program_id, ApplicationFilter(limit=5))
+        account = uow.applications.get(application.id).payee_account
+    assert (account.bank_code, account.branch_code, account.account_type.label,
+            account.number) == ("9900", "018", "普通", "1234567")

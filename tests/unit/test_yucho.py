@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidValue
 from domain.values import AccountType
-from domain.yucho import YuchoPassbook, branch_name
+from domain.yucho import YuchoPassbook, account_from_form, branch_name
 
 pytestmark = pytest.mark.unit
 
@@ -108,3 +108,25 @@ def test_a_symbol_starting_with_another_digit_is_always_refused(symbol, number) 
     with pytest.raises(InvalidValue):
         YuchoPassbook.of(symbol, number)
 
+
+
+def test_a_staff_form_takes_a_yucho_account_by_its_passbook_or_its_transfer_form() -> None:
+    by_passbook = account_from_form(bank_code="9900", holder="ヤマダ タロウ",
+                                    yucho_symbol="17300", yucho_number="19927651")
+    by_branch = account_from_form(bank_code="9900", branch_code="738", account_type="1",
+                                  number="1992765", holder="ヤマダ タロウ")
+    assert by_passbook == by_branch
+    assert account_from_form(bank_code="", holder="ヤマダ", yucho_symbol="00530",
+                             yucho_number="1234567").branch_code == "059"
+
+
+@pytest.mark.parametrize(("fields", "says"), [
+    ({"bank_code": "0001", "yucho_symbol": "10180", "yucho_number": "12345671"},
+     "ゆうちょ銀行（金融機関コード9900）の通帳のときだけ"),
+    ({"bank_code": "9900", "yucho_symbol": "10180"}, "両方"),
+    ({"bank_code": "9900", "number": "1234567"}, "記号と番号か、店番"),
+])
+def test_a_staff_form_refuses_a_passbook_that_does_not_fit(fields, says) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        account_from_form(holder="ヤマダ タロウ", **fields)
+    assert says in refused.value.message

@@ -211,7 +211,9 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
             branch_code=str(account.get("branch_code", "")),
             account_type=str(account.get("account_type", "1")),
             account_number=str(account.get("number", "")),
-            holder_kana=str(account.get("holder_kana", ""))),
+            holder_kana=str(account.get("holder_kana", "")),
+            yucho_symbol=str(account.get("yucho_symbol", "")),
+            yucho_number=str(account.get("yucho_number", ""))),
         uow=services.uow(), ids=services.ids(), clock=services.clock())
     response = jsonify(_application_json(application))
     response.status_code = 201

@@ -147,7 +147,7 @@ BENEFIT_PATHS: dict[str, Any] = {
                                       "payout_method": {"enum": ["bank_transfer", "atm_cash",
                                                                  "e_money"]},
                                       "received_on": {"type": "string", "format": "date"},
-                                      "account": _ref("Account")}}),
+                                      "account": _ref("PaperAccount")}}),
             "responses": {"201": _json(_ref("Application"), "入力しました"), "404": _ERR,
                           "409": _ERR, "422": _ERR, **_AUTH},
         },
@@ -179,6 +179,10 @@ BENEFIT_SCHEMAS: dict[str, Any] = {
         "bank_code": {"type": "string"}, "branch_code": {"type": "string"},
         "account_type": {"enum": ["1", "2", "4", "9"]}, "number": {"type": "string"},
         "holder_kana": {"type": "string"}}},
+    "PaperAccount": {"allOf": [_ref("Account"), {"type": "object", "properties": {
+        "yucho_symbol": {"type": "string", "description": "ゆうちょ銀行の通帳の記号（5桁）"},
+        "yucho_number": {"type": "string", "description": "ゆうちょ銀行の通帳の番号（8桁まで）。"
+                         "記号と番号は店番・種目・口座番号に変換される"}}}]},
     "Application": {"type": "object", "properties": {
         "id": {"type": "string"}, "program_id": {"type": "string"},
         "household_id": {"type": "string"},

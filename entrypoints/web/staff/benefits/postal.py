@@ -80,7 +80,9 @@ def enter_paper(program_id: str):  # type: ignore[no-untyped-def]
                 branch_code=form.get("branch_code", "").strip(),
                 account_type=form.get("account_type", "1"),
                 account_number=form.get("account_number", "").strip(),
-                holder_kana=form.get("holder_kana", "").strip()),
+                holder_kana=form.get("holder_kana", "").strip(),
+                yucho_symbol=form.get("yucho_symbol", "").strip(),
+                yucho_number=form.get("yucho_number", "").strip()),
             uow=services.uow(), ids=services.ids(), clock=services.clock())
     except DomainError as error:
         flash(error.message, "error")
