@@ -100,3 +100,40 @@ def test_folding_makes_kana_width_and_case_alike() -> None:
     assert fold("ミズホ") == fold("ﾐｽﾞﾎ") == fold("みずほ") == "みずほ"
     assert fold("トウキョウ") == fold("とうきよう")
     assert fold("ＰａｙＰａｙ") == "paypay"
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("みずほ", "0001"), ("みずほ銀行", "0001"), ("0001", "0001"), ("ゆうちょ", "9900"),
+    ("三菱UFJ銀行", "0005"), ("北海道信用金庫", "1001"),
+])
+def test_a_bank_named_exactly_is_found_as_the_one_bank(master: ZenginBankMaster, query: str,
+                                                       code: str) -> None:
+    found = master.exact_bank(query)
+    assert found is not None and found.code == code
+
+
+@pytest.mark.parametrize("query", ["みず", "しんきん", "銀行", ""])
+def test_a_part_of_a_name_is_not_taken_as_exact(master: ZenginBankMaster, query: str) -> None:
+    assert master.exact_bank(query) is None
+
+
+@pytest.mark.parametrize("query", ["001", "東京営業部", "東京営業部支店"])
+def test_a_branch_named_exactly_is_found(master: ZenginBankMaster, query: str) -> None:
+    found = master.exact_branch("0001", query)
+    assert found is not None and found.code == "001"
+
+
+def test_every_full_name_in_the_master_reads_as_one_name(master: ZenginBankMaster) -> None:
+    """No 本店支店 or 営業部支店; banks end in 銀行 and credit unions are spelled out."""
+    index = master._loaded()
+    assert master.bank("0005").full_name == "三菱ＵＦＪ銀行"
+    assert master.bank("9900").full_name == "ゆうちょ銀行"
+    assert master.branch("0005", "001").full_name == "本店"
+    assert master.branch("9900", "018").full_name == "〇一八店"
+    for bank in index.banks.values():
+        assert not bank.full_name.endswith(("信金", "信組", "農協", "労金")), bank
+        if bank.code < "1000":
+            assert bank.full_name.endswith("銀行"), bank
+        for branch in index.branches.get(bank.code, {}).values():
+            name = branch.full_name
+            assert not name.endswith(("支店支店", "本店支店", "営業部支店", "出張所支店")), branch
