@@ -50,7 +50,8 @@ EVERYTHING = Procedure(
 )
 
 
-@pytest.mark.parametrize("procedure", [CONTACT, EVERYTHING], ids=["contact", "everything"])
+@pytest.mark.parametrize("procedure", [CONTACT, EVERYTHING, BENEFIT_ACCOUNT],
+                         ids=["contact", "everything", "benefit_account"])
 def test_a_procedure_survives_a_trip_through_json(procedure: Procedure) -> None:
     template = json.dumps(procedure.to_dict(), ensure_ascii=False)
 
@@ -106,6 +107,9 @@ def _step(template: dict[str, Any], key: str) -> dict[str, Any]:
     (lambda t: _step(t, "branch").update(bank_step="name"), "bank_step には前にある金融機関"),
     (lambda t: _step(t, "name").update(min_value=1), "（text）には min_value は使えません"),
     (lambda t: _step(t, "name").update(pattern="(["), "正しい正規表現"),
+    (lambda t: _step(t, "name").update(check="my_number"), "check「my_number」はありません"),
+    (lambda t: _step(t, "count").update(check="account_number"),
+     "（number）には check は使えません"),
     (lambda t: _step(t, "name").update(min_length=50), "min_length が max_length より大きく"),
     (lambda t: _step(t, "born").update(min_date="2026/04/01"), "2026-04-01 の形"),
     (lambda t: _step(t, "count").update(max_value="9"), "max_value は整数"),
