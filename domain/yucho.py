@@ -125,9 +125,9 @@ class YuchoPassbook:
         return f"{self.symbol}-{self.passbook_number}"
 
     def transfer_text(self) -> str:
-        """店番 018（〇一八） 普通 1234567: what another bank's transfer form asks for."""
+        """店番 018（〇一八） 普通 口座番号 1234567: what another bank's transfer form asks for."""
         return (f"店番 {self.branch_code}（{self.branch_name}） {self.account_type.label} "
-                f"{self.number}")
+                f"口座番号 {self.number}")
 
 
 def account_from_form(*, bank_code: str, branch_code: str = "", account_type: str = "1",

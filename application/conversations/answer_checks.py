@@ -50,7 +50,7 @@ def _number_display(number: str, earlier: Mapping[str, Any]) -> str:
         passbook = _passbook(number, earlier)
     except InvalidValue:
         return number
-    return f"記号番号 {passbook.passbook_text()}（振込用: {passbook.transfer_text()}）"
+    return f"{passbook.passbook_text()}（振込用: {passbook.transfer_text()}）"
 
 
 CHECKS: dict[str, AnswerCheck] = {

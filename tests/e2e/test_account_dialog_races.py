@@ -120,7 +120,8 @@ def test_a_yucho_passbook_is_entered_in_the_chat_and_saved_in_transfer_form(
         stack.sim.send_text(user, typed)
     stack.sim.send_image(user, b"\xff\xd8\xff passbook", "image/jpeg")
     summary = " ".join(stack.texts(user)[-2:])
-    assert "記号番号 10180-12345671（振込用: 店番 018（〇一八） 普通 1234567）" in summary
+    assert ("・記号番号: 10180-12345671（振込用: 店番 018（〇一八） 普通 口座番号 1234567）"
+            in summary)
 
     stack.tap(user, "はい")
 

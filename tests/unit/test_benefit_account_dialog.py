@@ -90,7 +90,8 @@ def test_a_yucho_passbook_is_entered_as_printed_and_shown_in_both_forms(engine) 
 
     summary = text(turn)
     assert "・記号: 10180" in summary
-    assert "記号番号 10180-12345671（振込用: 店番 018（〇一八） 普通 1234567）" in summary
+    assert ("・記号番号: 10180-12345671（振込用: 店番 018（〇一八） 普通 口座番号 1234567）"
+            in summary)
     done = engine.handle(turn.conversation, Input.typed("はい"))
     account = _account(done.answers)
     assert (account.bank_code, account.branch_code, account.account_type.label,

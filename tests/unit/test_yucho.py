@@ -39,7 +39,7 @@ def test_the_transfer_account_is_a_bank_account_at_yucho() -> None:
 def test_what_a_person_types_is_read_as_digits() -> None:
     passbook = YuchoPassbook.of(" １０１８０ ", "1234567-1")
     assert passbook.passbook_text() == "10180-12345671"
-    assert passbook.transfer_text() == "店番 018（〇一八） 普通 1234567"
+    assert passbook.transfer_text() == "店番 018（〇一八） 普通 口座番号 1234567"
 
 
 @pytest.mark.parametrize(("symbol", "number", "says"), [
