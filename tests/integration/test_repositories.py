@@ -9,13 +9,15 @@ from sqlalchemy import Engine, text
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from application.channels.inbox import InboxEvent
+from application.conversations.state import Conversation
 from application.jobs.job import Job, JobStatus
 from application.messagebus import EventHandler, MessageBus
 from application.messaging.outbox import OutboxMessage
 from application.ports.messaging import OutgoingMessage
-from application.ports.unit_of_work import DuplicateError
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.benefits import Application, ApplicationStatus, PayoutMethod, ProgramStatus
 from domain.certificates import CertificateKind, CertificateRequest
+from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import ApplicationConfirmed
 from domain.values import Money
@@ -263,3 +265,24 @@ def test_applications_are_listed_for_their_program_only(engine: Engine) -> None:
 
     with _uow(engine) as uow:
         assert sorted(a.id for a in uow.applications.list_for_program("p1")) == ["a1", "a3"]
+
+
+def test_a_conflict_met_by_a_read_s_autoflush_is_a_concurrent_update(engine: Engine) -> None:
+    """A double tap: both read the conversation; the first writes; the second's change is
+    flushed by a later read (not by commit) and meets the first's write."""
+    at = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    with _uow(engine) as uow:
+        uow.channel_identities.add(ChannelIdentity.first_seen(id="i1", channel="line",
+                                                              address="U1", at=at))
+        uow.commit()
+    with _uow(engine) as uow:
+        uow.conversations.add(Conversation.begin(
+            id="c1", identity_id="i1", procedure_id="p", first_step="a", now=at,
+            ttl=dt.timedelta(minutes=30)))
+        uow.commit()
+    first, second = _uow(engine), _uow(engine)
+    with pytest.raises(ConcurrentUpdate), first, second:
+        for uow in (first, second):
+            uow.conversations.get("c1").complete(now=at)
+        first.commit()
+        second.applications.get_by_account_conversation("c1")  # a read: autoflush
