@@ -54,6 +54,7 @@ from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
+from application.residents.town import Town
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
 from domain.values import AccountType, Money
@@ -134,7 +135,10 @@ class Container(containers.DeclarativeContainer):
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,
                                     config.line_api_data_url),
     )
-    match_keyer = providers.Singleton(HmacMatchKeyer, config.match_key.as_(str.encode))
+    match_keyer = providers.Singleton(
+        HmacMatchKeyer, config.match_key.as_(str.encode),
+        providers.Factory(Town, prefecture=config.town_prefecture, city=config.town_city,
+                          code=config.town_code))
     verification_attempts = providers.Singleton(SqlVerificationAttempts, engine)
     identity_provider = providers.Selector(
         config.identity_provider,
