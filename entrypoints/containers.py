@@ -162,6 +162,15 @@ class Container(containers.DeclarativeContainer):
                                providers.Factory(MenuEntry, "certificate", "証明書の請求")),
     )
 
+    # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
+    # them too, so they come before the jobs).
+    transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
+    originator = providers.Singleton(
+        Originator, code=config.originator_code, name=config.originator_name,
+        bank_code=config.originator_bank, branch_code=config.originator_branch,
+        account_type=config.originator_account_type.as_(AccountType),
+        account_number=config.originator_account)
+
     # Services: long work and the queue that runs it.
     bank_calendar = providers.Singleton(JapaneseBankCalendar)
     # A campaign's pages wake the outbox dispatcher as they are written. The dispatcher (on
@@ -171,7 +180,7 @@ class Container(containers.DeclarativeContainer):
         build_job_catalog, uow_factory=uow.provider, ids=ids, clock=clock,
         hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, telling=telling,
         banks=bank_master,
-        attachments=attachment_source,
+        attachments=attachment_source, writer=transfer_writer, originator=originator,
         wake_outbox=providers.Callable(_waker, __self__),
     )
     job_runner = providers.Singleton(
@@ -200,13 +209,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Payouts: the Zengin transfer file, the bank's results, cash by ATM.
-    transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
     transfer_results = providers.Singleton(ZenginResultReader)
-    originator = providers.Singleton(
-        Originator, code=config.originator_code, name=config.originator_name,
-        bank_code=config.originator_bank, branch_code=config.originator_branch,
-        account_type=config.originator_account_type.as_(AccountType),
-        account_number=config.originator_account)
     cash_provider = providers.Selector(
         config.environment,
         development=providers.Singleton(

@@ -65,3 +65,10 @@ class Town:
     def full_name(self) -> str:
         """岡山県総社市 (or "" when the town has not said where it is)."""
         return f"{self.prefecture}{self.city}" if self.known else ""
+
+    def full_address(self, text: str) -> str:
+        """An address as the card writes it: a town-relative one (中央一丁目1番1号) with this
+        town's prefecture and city before it; one that names a prefecture stays as it is."""
+        if not self.known or text.startswith(PREFECTURES) or text.startswith(self.city):
+            return text
+        return f"{self.prefecture}{self.city}{text}"
