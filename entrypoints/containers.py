@@ -122,8 +122,14 @@ class Container(containers.DeclarativeContainer):
     # Services: telling residents, and what follows from domain events (in the transaction).
     contact_policy = providers.Singleton(ContactPolicy)  # the town's ladder of channels
     telling = providers.Singleton(Telling, contact_policy, ids, clock)
+    # The menu of procedures (a verified resident gets it with the verification's result).
+    menu = providers.Singleton(
+        Menu, town_name=config.town_name,
+        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
+                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
+    )
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
-                              banks=bank_master, pay_url=pay_links.provided.pay_url)
+                              banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
     line_messenger = providers.Singleton(
@@ -156,11 +162,6 @@ class Container(containers.DeclarativeContainer):
     # Services: conversations with residents.
     procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
-    menu = providers.Singleton(
-        Menu, town_name=config.town_name,
-        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
-                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
-    )
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
     # them too, so they come before the jobs).

@@ -87,6 +87,10 @@ def test_the_card_page_offers_unnotified_heads_and_the_campaign_then_counts_them
     card, _label = offered[0]
     status, body = _post(url.split("?")[0], {"state": url.split("state=")[1], **card})
     assert status == 200 and "本人確認が完了しました" in body, body
+    told = stack.last(user)  # the result comes with the menu, as buttons
+    assert "本人確認が完了しました" in told["text"]
+    assert {"証明書の請求", "状況確認", "お問い合わせ"} <= {
+        item["action"]["label"] for item in told["quickReply"]["items"]}
 
     preview = staff.get(f"/programs/{program_id}/campaigns/preview").json()
     assert preview["recipients"] == before + 1 == 1
