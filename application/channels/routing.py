@@ -162,6 +162,17 @@ class InboundRouter:
         resident = inbound.uow.residents.get(resident_id)
         return resident is not None and resident.is_verified
 
+    @staticmethod
+    def _known_facts(inbound: _Inbound) -> dict[str, str]:
+        """What the town holds for a verified resident, so a dialog need not ask it again."""
+        resident_id = inbound.identity.resident_id
+        resident = inbound.uow.residents.get(resident_id) if resident_id else None
+        if resident is None or not resident.is_verified or resident.facts is None:
+            return {}
+        facts = resident.facts
+        return {"name": facts.name.name, "kana": facts.name.kana or "",
+                "address": facts.address.text}
+
     def _menu(self, inbound: _Inbound) -> OutgoingMessage:
         return self.menu.menu(verified=self._verified(inbound))
 
@@ -227,7 +238,8 @@ class InboundRouter:
     def _start(self, inbound: _Inbound, procedure_id: str,
                conversation_id: str) -> list[OutgoingMessage]:
         try:
-            turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id)
+            turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id,
+                                     known=self._known_facts(inbound))
         except DomainError as error:
             return [OutgoingMessage(text=error.message), self.menu.menu()]
         current = inbound.current  # read with the identity, before anything changed

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from application.conversations.steps import (
     CONFIRM,
+    KNOWN_FACTS,
     MAX_CHOICES,
     MAX_LABEL_LENGTH,
     MAX_OPTION_VALUE_LENGTH,
@@ -118,6 +119,10 @@ def _check_step(step: Step, order: dict[str, int], procedure: CheckedProcedure) 
         if value not in (None, False, "", ()) and step.answer not in types:
             raise InvalidValue(f"{where}（{step.answer.value}）には {name} は使えません。")
     _check_bounds(step, where)
+    if step.known is not None and (step.known not in KNOWN_FACTS
+                                   or step.answer is not AnswerType.TEXT):
+        raise InvalidValue(f"{where}の known は文字の質問に {', '.join(KNOWN_FACTS)} の"
+                           "どれかで指定してください。")
     if step.answer is AnswerType.CHOICE:
         _check_choices(step, where)
     if step.answer is AnswerType.BRANCH:

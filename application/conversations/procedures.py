@@ -118,6 +118,7 @@ _TYPES: dict[str, Any] = {
     "key": str, "question": str, "required": bool, "label": str, "hint": str,
     "min_length": int, "max_length": int, "pattern": str, "pattern_message": str,
     "min_value": int, "max_value": int, "not_future": bool, "bank_step": str, "next": str,
+    "known": str,
 }
 
 

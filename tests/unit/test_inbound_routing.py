@@ -200,3 +200,28 @@ def test_a_verified_residents_menu_offers_the_procedures_not_the_verification(
     [menu] = _said(database, router, InboundKind.TEXT, text="メニュー")
 
     assert [c.label for c in menu.choices] == ["状況確認", "お問い合わせ"]
+
+
+def test_a_verified_resident_is_not_asked_their_name_for_an_inquiry(
+        database: FakeDatabase) -> None:
+    router = _router(Kiosk())
+    _verified_resident(database)
+
+    first = _say(database, router, InboundKind.TEXT, text="お問い合わせ")
+
+    assert not any("お名前を教えてください" in text for text in first)
+    assert any("どのようなご用件" in text for text in first)
+    _say(database, router, InboundKind.TEXT, text="道路・公園")
+    detail = _say(database, router, InboundKind.TEXT, text="戻る")  # back: the topic, not the name
+    assert any("どのようなご用件" in text for text in detail)
+    _say(database, router, InboundKind.TEXT, text="道路・公園")
+    asked = _say(database, router, InboundKind.TEXT, text="街灯が切れています。中央1丁目です。")
+    assert any("写真" in text for text in asked)
+    summary = "".join(_say(database, router, InboundKind.TEXT, text="いいえ"))
+    assert "山田 太郎" in summary  # the town's record of the name, shown for confirmation
+
+
+def test_someone_not_verified_is_still_asked_their_name(database: FakeDatabase) -> None:
+    first = _say(database, _router(Kiosk()), InboundKind.TEXT, text="お問い合わせ")
+
+    assert any("お名前を教えてください" in text for text in first)
