@@ -41,10 +41,13 @@ class MatchKeys:
     person: str  # name + date of birth + sex
     place: str  # address + date of birth + sex
     reading: str | None = None  # kana + date of birth + sex, where the reading is known
+    # name + address, without date of birth and sex: never links, but finds the person for
+    # staff when the date of birth or sex was mistyped (None: keyed before it existed)
+    name_place: str | None = None
 
-    def __composite_values__(self) -> tuple[str, str, str | None]:
-        """The keys as three columns (how a mapper stores a multi-column value)."""
-        return self.person, self.place, self.reading
+    def __composite_values__(self) -> tuple[str, str, str | None, str | None]:
+        """The keys as four columns (how a mapper stores a multi-column value)."""
+        return self.person, self.place, self.reading, self.name_place
 
 
 class VerificationState(enum.Enum):

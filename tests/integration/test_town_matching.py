@@ -106,3 +106,17 @@ def test_without_the_town_set_the_extract_and_the_card_do_not_match(engine: Engi
     keyer = HmacMatchKeyer(SECRET)  # the defect the settings fix: nobody is linked
     _import(engine, keyer)
     assert _verify(engine, keyer, 1, **_cards("岡山県総社市")[0]) is not VerificationStatus.LINKED
+
+
+def test_a_card_whose_only_difference_is_the_date_of_birth_says_exactly_that(
+        engine: Engine) -> None:
+    keyer = HmacMatchKeyer(SECRET, SOJA)
+    _import(engine, keyer)
+    card = {**_cards("岡山県総社市")[0], "born": "1960-04-10"}  # 1960-04-01 in the registry
+
+    assert _verify(engine, keyer, 1, **card) is VerificationStatus.REVIEW
+    with _uow(engine) as uow:
+        [held] = uow.queries.residents.verifications(VerificationStatus.REVIEW)
+        people = uow.residents.by_ids(held.candidate_ids)
+    assert held.reason == "氏名・住所・性別は一致、生年月日が不一致（入力誤りの可能性）"
+    assert [p.resident_number for p in people.values()] == ["1001"]  # shown to staff
