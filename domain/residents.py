@@ -126,7 +126,10 @@ class Resident(Aggregate):
 
     def _moved(self, facts: PersonalFacts, match_keys: MatchKeys | None) -> bool:
         """An address written another way (三丁目 / 3丁目) is not a move: compare the
-        normalized keys where both sides have them."""
+        normalized keys where both sides have them. The same address keyed anew (the town's
+        prefecture and city set, the secret rotated) is not a move either."""
+        if self.facts is not None and facts.address.text == self.facts.address.text:
+            return False
         if self.match_keys is not None and match_keys is not None:
             return self.match_keys.place != match_keys.place
         return self.facts is not None and facts.address != self.facts.address
