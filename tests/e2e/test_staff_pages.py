@@ -365,3 +365,12 @@ def test_a_card_with_a_mistyped_date_of_birth_shows_the_person_and_says_only_tha
                      "confirmed": "yes"})
     with container.uow() as uow:
         assert uow.verifications.get(record.id).resident_id == person.id
+
+
+def test_the_staff_frame_names_the_town_with_its_prefecture_and_city(
+        admin: FlaskClient, container: Container) -> None:
+    container.config.town_full_name.from_value("岡山県総社市")
+
+    page = admin.get("/staff/", follow_redirects=True).get_data(as_text=True)
+
+    assert "岡山県総社市 窓口" in page

@@ -8,8 +8,8 @@ from domain.errors import InvalidValue, InvariantViolated
 from domain.events import ResidentVerified
 from domain.households import Household
 from domain.residents import (
-    PersonalFacts,
     MatchKeys,
+    PersonalFacts,
     RegistryStatus,
     Resident,
     Verification,
