@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The demo town is set like a real town (its prefecture, city and 市区町村コード): its registry
+# extract writes addresses relative to the town, the development card writes them in full.
+demo: export MADOGUCHI_TOWN_PREFECTURE ?= 岡山県
+demo: export MADOGUCHI_TOWN_CITY ?= 総社市
+demo: export MADOGUCHI_TOWN_CODE ?= 332089
 demo: $(STAMP)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi demo

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from application.benefits.handlers import DecisionNotice
 from application.certificates.handlers import RequesterNotices
+from application.channels.menu import Menu
 from application.disbursements.handlers import BatchClosed, CashCodeNotice, PaymentFailed
 from application.messagebus import MessageBus
 from application.messaging.telling import Telling
@@ -30,7 +31,8 @@ __all__ = ["message_bus"]
 
 
 def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
-                banks: BankMaster | None, pay_url: Callable[[str], str]) -> MessageBus:
+                banks: BankMaster | None, pay_url: Callable[[str], str],
+                menu: Menu | None = None) -> MessageBus:
     certificates = RequesterNotices(telling, pay_url)
     return MessageBus({
         ApplicationDecided: [DecisionNotice(telling, banks)],
@@ -40,5 +42,5 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         CertificateRequestPaid: [certificates.paid],
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
-        VerificationDecided: [VerificationNotice(telling)],
+        VerificationDecided: [VerificationNotice(telling, menu)],
     })

@@ -1,7 +1,9 @@
 """The demo town's payments, through the use cases staff use: the demo case worker enters paper
 applications for a few households of the demo program (bank transfer, with demo accounts), the
 demo approver approves them, the worker gathers them into a batch and the approver approves it,
-so `madoguchi batch export <id> --out transfer.txt` works right after `madoguchi demo`.
+so `madoguchi batch export <id> --out transfer.txt` works right after `madoguchi demo`. Given the
+transfer file writer, the next few households were also paid an earlier benefit by transfer
+(`seeding_history`): they have an account on file for the demo program's one-tap notice.
 
 Idempotent: a program that already has a batch is left as it is, and so are households that
 already applied.
@@ -22,15 +24,18 @@ from application.disbursements.approving_batch import ApproveBatch, approve_batc
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.messaging.telling import Telling
 from application.ports.clock import Clock, IdGenerator
-from application.ports.payouts import BankCalendar
+from application.ports.payouts import BankCalendar, Originator, TransferFileWriter
 from application.ports.unit_of_work import UnitOfWork
+from demo.seeding_history import seed_earlier_benefit
 from demo.seeding_town import DEMO_PROGRAM_NAME
 from demo.synthetic_town import generate_households
 from domain.benefits import ApplicationStatus, PayoutMethod
 
-__all__ = ["DEMO_APPROVER_LOGIN", "DEMO_PAYEES", "DEMO_WORKER_LOGIN", "seed_demo_payments"]
+__all__ = ["DEMO_APPROVER_LOGIN", "DEMO_ON_FILE", "DEMO_PAYEES", "DEMO_WORKER_LOGIN",
+           "seed_demo_payments"]
 
 DEMO_PAYEES = 8
+DEMO_ON_FILE = 3  # the households after the payees: paid an earlier benefit, account on file
 DEMO_WORKER_LOGIN = "worker"
 DEMO_APPROVER_LOGIN = "approver"
 # (bank, branch) pairs that exist in the bank master: みずほ 東京営業部, 三菱UFJ 本店,
@@ -39,22 +44,34 @@ _BRANCHES = (("0001", "001"), ("0005", "001"), ("0009", "001"), ("9900", "019"))
 
 
 def seed_demo_payments(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator, clock: Clock,
-                       calendar: BankCalendar, telling: Telling,
-                       seed: int = 7) -> dict[str, Any]:
-    """Returns the paper applications entered and the approved batch's id (None: nothing
-    made, because the program already has a batch or the demo staff or program are missing)."""
-    created: dict[str, Any] = {"applications": 0, "payment_batch": None}
-    payees = list(generate_households(DEMO_PAYEES, seed=seed))  # the town's first households
+                       calendar: BankCalendar, telling: Telling, seed: int = 7,
+                       writer: TransferFileWriter | None = None,
+                       originator: Originator | None = None) -> dict[str, Any]:
+    """Returns the paper applications entered, the approved batch's id (None: nothing made,
+    because the program already has a batch or the demo staff or program are missing) and
+    how many households were paid the earlier benefit (`on_file`)."""
+    created: dict[str, Any] = {"applications": 0, "payment_batch": None, "on_file": 0}
+    town = list(generate_households(DEMO_PAYEES + DEMO_ON_FILE, seed=seed))
+    payees = town[:DEMO_PAYEES]  # the town's first households
     with uow_factory() as uow:
         program = uow.programs.get_by_name(DEMO_PROGRAM_NAME)
         worker = uow.staff.get_by_login_id(DEMO_WORKER_LOGIN)
         approver = uow.staff.get_by_login_id(DEMO_APPROVER_LOGIN)
         if program is None or worker is None or approver is None:
             return created
-        if uow.queries.payments.batches(program_id=program.id, limit=1):
-            return created
         program_id = program.id
         worker_actor, approver_actor = Actor.staff(worker), Actor.staff(approver)
+        on_file = list(uow.households.by_numbers(
+            [h.household_number for h in town[DEMO_PAYEES:]]))
+    if writer is not None and originator is not None:
+        created["on_file"] = seed_earlier_benefit(
+            [h for h in town[DEMO_PAYEES:] if h.household_number in on_file],
+            worker=worker_actor, approver=approver_actor, uow_factory=uow_factory, ids=ids,
+            clock=clock, calendar=calendar, telling=telling, writer=writer,
+            originator=originator)
+    with uow_factory() as uow:
+        if uow.queries.payments.batches(program_id=program_id, limit=1):
+            return created
         households = uow.households.by_numbers([p.household_number for p in payees])
         applied: set[str] = set()  # household numbers
         to_decide: list[str] = []  # application ids (entered by a run stopped half-way)

@@ -66,9 +66,11 @@ def _birth(rng: random.Random, *, year_from: int, year_to: int) -> dt.date:
     return dt.date.fromordinal(rng.randint(start, end))
 
 
-def generate_households(count: int, *, seed: int = 7, town: str = "見本県見本町",
+def generate_households(count: int, *, seed: int = 7, town: str = "",
                         prefix: str = "D") -> Iterator[SyntheticHousehold]:
-    """`count` households of one to four people: a head, maybe a spouse, maybe children."""
+    """`count` households of one to four people: a head, maybe a spouse, maybe children.
+    Addresses start with `town` ("" by default: written relative to the town, as a real
+    registry extract writes them, 本町1丁目2番3号; the card adds the prefecture and city)."""
     rng = random.Random(seed)
     person_counter = 0
     for index in range(1, count + 1):

@@ -41,10 +41,13 @@ class MatchKeys:
     person: str  # name + date of birth + sex
     place: str  # address + date of birth + sex
     reading: str | None = None  # kana + date of birth + sex, where the reading is known
+    # name + address, without date of birth and sex: never links, but finds the person for
+    # staff when the date of birth or sex was mistyped (None: keyed before it existed)
+    name_place: str | None = None
 
-    def __composite_values__(self) -> tuple[str, str, str | None]:
-        """The keys as three columns (how a mapper stores a multi-column value)."""
-        return self.person, self.place, self.reading
+    def __composite_values__(self) -> tuple[str, str, str | None, str | None]:
+        """The keys as four columns (how a mapper stores a multi-column value)."""
+        return self.person, self.place, self.reading, self.name_place
 
 
 class VerificationState(enum.Enum):
@@ -123,7 +126,10 @@ class Resident(Aggregate):
 
     def _moved(self, facts: PersonalFacts, match_keys: MatchKeys | None) -> bool:
         """An address written another way (三丁目 / 3丁目) is not a move: compare the
-        normalized keys where both sides have them."""
+        normalized keys where both sides have them. The same address keyed anew (the town's
+        prefecture and city set, the secret rotated) is not a move either."""
+        if self.facts is not None and facts.address.text == self.facts.address.text:
+            return False
         if self.match_keys is not None and match_keys is not None:
             return self.match_keys.place != match_keys.place
         return self.facts is not None and facts.address != self.facts.address

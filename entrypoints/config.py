@@ -9,6 +9,8 @@ from pathlib import Path
 from attrs import frozen
 
 from adapters.crypto import new_key
+from application.residents.town import Town
+from domain.errors import InvalidValue
 
 __all__ = ["ConfigurationError", "Settings"]
 
@@ -42,6 +44,12 @@ class Settings:
     oidc_issuer: str
     oidc_client_id: str
     oidc_client_key_file: str
+    # the town itself: 都道府県, 市区町村 and 市区町村コード (6 digits with its check digit); used
+    # by registry matching and shown wherever the town is named ("" = not set)
+    town_prefecture: str = ""
+    town_city: str = ""
+    town_code: str = ""
+    town_full_name: str = "見本町"  # how pages and slips name the town: 岡山県総社市, or the name
     line_api_data_url: str = ""  # images residents sent; "" = api-data.line.me for LINE itself
     # 依頼人 of the Zengin transfer file: the town's account at its bank (demo values outside
     # production; in production an export is refused until they are set)
@@ -63,6 +71,10 @@ class Settings:
     certificate_postage: int = 110
     certificate_verification_days: int = 180
     certificate_household_kinds: tuple[str, ...] = ("resident_record", "income", "taxation")
+
+    @property
+    def town(self) -> Town:
+        return Town(prefecture=self.town_prefecture, city=self.town_city, code=self.town_code)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -123,7 +135,7 @@ class Settings:
             task_queue=task_queue,
             broker_url=env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
             or "redis://127.0.0.1:6379/0",
-            town_name=env.get("MADOGUCHI_TOWN_NAME", "見本町"),
+            **_town(env),
             # Outside production the defaults fit the LINE simulator (`madoguchi line-sim`).
             line_channel_secret=line_secret or DEV_LINE_SECRET,
             line_access_token=line_token or DEV_LINE_TOKEN,
@@ -138,6 +150,21 @@ class Settings:
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
         )
+
+
+def _town(env: Mapping[str, str]) -> dict[str, str]:
+    """MADOGUCHI_TOWN_PREFECTURE (岡山県), _CITY (総社市), _CODE (332089, checked); the display
+    name MADOGUCHI_TOWN_NAME defaults to the city (見本町 when nothing is set)."""
+    try:
+        town = Town.of(prefecture=env.get("MADOGUCHI_TOWN_PREFECTURE", ""),
+                       city=env.get("MADOGUCHI_TOWN_CITY", ""),
+                       code=env.get("MADOGUCHI_TOWN_CODE", ""))
+    except InvalidValue as error:
+        raise ConfigurationError("MADOGUCHI_TOWN_PREFECTURE, MADOGUCHI_TOWN_CITY, "
+                                 f"MADOGUCHI_TOWN_CODE: {error.message}") from None
+    name = env.get("MADOGUCHI_TOWN_NAME", "").strip() or town.city.rpartition("郡")[2] or "見本町"
+    return {"town_name": name, "town_prefecture": town.prefecture, "town_city": town.city,
+            "town_code": town.code, "town_full_name": town.full_name or name}
 
 
 def _local_secret(path: Path, make: object) -> str:

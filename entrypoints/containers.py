@@ -54,6 +54,7 @@ from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
+from application.residents.town import Town
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
 from domain.values import AccountType, Money
@@ -121,8 +122,14 @@ class Container(containers.DeclarativeContainer):
     # Services: telling residents, and what follows from domain events (in the transaction).
     contact_policy = providers.Singleton(ContactPolicy)  # the town's ladder of channels
     telling = providers.Singleton(Telling, contact_policy, ids, clock)
+    # The menu of procedures (a verified resident gets it with the verification's result).
+    menu = providers.Singleton(
+        Menu, town_name=config.town_name,
+        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
+                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
+    )
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
-                              banks=bank_master, pay_url=pay_links.provided.pay_url)
+                              banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
     line_messenger = providers.Singleton(
@@ -134,7 +141,10 @@ class Container(containers.DeclarativeContainer):
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,
                                     config.line_api_data_url),
     )
-    match_keyer = providers.Singleton(HmacMatchKeyer, config.match_key.as_(str.encode))
+    match_keyer = providers.Singleton(
+        HmacMatchKeyer, config.match_key.as_(str.encode),
+        providers.Factory(Town, prefecture=config.town_prefecture, city=config.town_city,
+                          code=config.town_code))
     verification_attempts = providers.Singleton(SqlVerificationAttempts, engine)
     identity_provider = providers.Selector(
         config.identity_provider,
@@ -152,11 +162,15 @@ class Container(containers.DeclarativeContainer):
     # Services: conversations with residents.
     procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
-    menu = providers.Singleton(
-        Menu, town_name=config.town_name,
-        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
-                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
-    )
+
+    # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
+    # them too, so they come before the jobs).
+    transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
+    originator = providers.Singleton(
+        Originator, code=config.originator_code, name=config.originator_name,
+        bank_code=config.originator_bank, branch_code=config.originator_branch,
+        account_type=config.originator_account_type.as_(AccountType),
+        account_number=config.originator_account)
 
     # Services: long work and the queue that runs it.
     bank_calendar = providers.Singleton(JapaneseBankCalendar)
@@ -167,7 +181,7 @@ class Container(containers.DeclarativeContainer):
         build_job_catalog, uow_factory=uow.provider, ids=ids, clock=clock,
         hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, telling=telling,
         banks=bank_master,
-        attachments=attachment_source,
+        attachments=attachment_source, writer=transfer_writer, originator=originator,
         wake_outbox=providers.Callable(_waker, __self__),
     )
     job_runner = providers.Singleton(
@@ -196,13 +210,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Payouts: the Zengin transfer file, the bank's results, cash by ATM.
-    transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
     transfer_results = providers.Singleton(ZenginResultReader)
-    originator = providers.Singleton(
-        Originator, code=config.originator_code, name=config.originator_name,
-        bank_code=config.originator_bank, branch_code=config.originator_branch,
-        account_type=config.originator_account_type.as_(AccountType),
-        account_number=config.originator_account)
     cash_provider = providers.Selector(
         config.environment,
         development=providers.Singleton(

@@ -23,7 +23,7 @@ from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
-from application.ports.payouts import BankCalendar
+from application.ports.payouts import BankCalendar, Originator, TransferFileWriter
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
@@ -54,6 +54,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                         calendar: BankCalendar, telling: Telling,
                         banks: BankMaster | None = None,
                         attachments: AttachmentSource | None = None,
+                        writer: TransferFileWriter | None = None,
+                        originator: Originator | None = None,
                         wake_outbox: Callable[[], None] = lambda: None) -> JobCatalog:
     """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages)."""
     catalog = JobCatalog()
@@ -66,8 +68,10 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                                  hasher=hasher, keyer=keyer, policy=telling.policy,
                                  progress=progress)
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
-                                      calendar=calendar, telling=telling)
-        return {**created, "payment_batch": payments["payment_batch"]}
+                                      calendar=calendar, telling=telling, writer=writer,
+                                      originator=originator)
+        return {**created, "payment_batch": payments["payment_batch"],
+                "on_file": payments["on_file"]}
 
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = ImportRegistry(mode=payload.get("mode", "all_or_nothing"),

@@ -135,6 +135,18 @@ class FakeResidentQueries(_Over):
                  if r.resident_number and r.resident_number.startswith(prefix)]
         return sorted(found, key=lambda r: r.resident_number)[:count]
 
+    def heads_to_notify(self, program_id: str, count: int, *,
+                        prefix: str = "") -> list[tuple[Resident, str]]:
+        listed = {e.household_id for e in self.rows("eligibility") if e.program_id == program_id}
+        applied = {a.household_id for a in self.rows("applications")
+                   if a.program_id == program_id}
+        residents = {r.id: r for r in self.rows("residents")}
+        found = [(residents[h.head_resident_id], h.id) for h in self.rows("households")
+                 if h.id in listed - applied and h.head_resident_id in residents]
+        found = [(r, h) for r, h in found if not r.is_verified
+                 and (r.resident_number or "").startswith(prefix)]
+        return sorted(found, key=lambda pair: pair[0].resident_number or "")[:count]
+
 
 class FakeCertificateQueries(_Over):
     def queue(self, *, states: Sequence[IssueState],

@@ -112,10 +112,11 @@ class FakeResidents(_FakeRepository):
                 if r.resident_number and r.registry_status is not RegistryStatus.REMOVED]
 
     def candidates(self, *, persons: Sequence[str], places: Sequence[str],
-                   readings: Sequence[str]) -> list[Resident]:
+                   readings: Sequence[str], name_places: Sequence[str] = ()) -> list[Resident]:
         return [r for r in self._store.values() if r.match_keys is not None and (
             r.match_keys.person in persons or r.match_keys.place in places
-            or (r.match_keys.reading is not None and r.match_keys.reading in readings))]
+            or (r.match_keys.reading is not None and r.match_keys.reading in readings)
+            or (r.match_keys.name_place is not None and r.match_keys.name_place in name_places))]
 
 
 class FakeHouseholds(_FakeRepository):

@@ -51,7 +51,10 @@ CERTIFICATE = Procedure(
                  Option("self_domicile", "本人のみ・本籍続柄あり"),
                  Option("household", "世帯全員・続柄あり"),
                  Option("household_domicile", "世帯全員・本籍続柄あり"),
-             )),
+             ),
+             # the whole household is the requester's own: nobody else to name
+             branches=(Branch(when_value="household", goto="copies"),
+                       Branch(when_value="household_domicile", goto="copies"))),
         Step(key="subject", label="対象の方", answer=AnswerType.CHOICE,
              question="どなたの証明書ですか？",
              choices=(Option("self", "ご本人"), Option("household", "同じ世帯の方")),

@@ -39,7 +39,13 @@ class Menu:
     town_name: str
     entries: tuple[MenuEntry, ...] = field(converter=tuple)
 
-    def greeting(self) -> list[OutgoingMessage]:
+    def greeting(self, *, verified: bool = False) -> list[OutgoingMessage]:
+        """A new friend is asked to verify first; a verified resident who follows again (after
+        blocking the account) is welcomed back with the menu of procedures."""
+        if verified:
+            return [OutgoingMessage(text=f"{self.town_name}の公式アカウントです。また友だち追加"
+                                         "いただき、ありがとうございます。本人確認は済んでいます。"),
+                    self.menu(verified=True)]
         return [
             OutgoingMessage(text=f"{self.town_name}の公式アカウントです。友だち追加ありがとう"
                                  "ございます。給付金のお知らせや各種の手続きを、このトークで"
@@ -48,10 +54,13 @@ class Menu:
                       "済むと、対象の給付金をこのトークでお知らせできます。"),
         ]
 
-    def menu(self, text: str = "ご用件をお選びください。") -> OutgoingMessage:
+    def menu(self, text: str = "ご用件をお選びください。", *,
+             verified: bool = False) -> OutgoingMessage:
+        """The procedures as quick replies; 本人確認 first for a resident not verified yet."""
+        verify = () if verified else (Choice(label=VERIFY_LABEL, data=VERIFY_DATA),)
         return OutgoingMessage(
             text=text,
-            choices=(Choice(label=VERIFY_LABEL, data=VERIFY_DATA),
+            choices=(*verify,
                      Choice(label=STATUS_LABEL, data=STATUS_DATA),
                      *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
                        for entry in self.entries)),

@@ -70,14 +70,15 @@ class InboundRouter:
         self.status, self.ids, self.clock = status, ids, clock
         self.handlers = {handler.procedure_id: handler for handler in handlers}
         self.by_kind: dict[InboundKind, Route] = {  # postbacks: by their data, below
-            InboundKind.FOLLOW: lambda inbound: self.menu.greeting(),
+            InboundKind.FOLLOW: lambda inbound: self.menu.greeting(
+                verified=self._verified(inbound)),
             InboundKind.UNFOLLOW: lambda inbound: [],
             InboundKind.TEXT: self._text,
             InboundKind.IMAGE: self._image,
-            InboundKind.OTHER: lambda inbound: [self.menu.menu()],
+            InboundKind.OTHER: lambda inbound: [self._menu(inbound)],
         }
         self.by_data: dict[str, Route] = {
-            MENU_DATA: lambda inbound: [self.menu.menu()],
+            MENU_DATA: lambda inbound: [self._menu(inbound)],
             STATUS_DATA: lambda inbound: self.status(inbound.identity, uow=inbound.uow),
         }
         self.by_prefix: list[tuple[str, Route]] = [
@@ -153,6 +154,29 @@ class InboundRouter:
 
     # -- routes ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _verified(inbound: _Inbound) -> bool:
+        """The resident behind this account verified with the card (and need not again)."""
+        resident_id = inbound.identity.resident_id
+        if resident_id is None:
+            return False
+        resident = inbound.uow.residents.get(resident_id)
+        return resident is not None and resident.is_verified
+
+    @staticmethod
+    def _known_facts(inbound: _Inbound) -> dict[str, str]:
+        """What the town holds for a verified resident, so a dialog need not ask it again."""
+        resident_id = inbound.identity.resident_id
+        resident = inbound.uow.residents.get(resident_id) if resident_id else None
+        if resident is None or not resident.is_verified or resident.facts is None:
+            return {}
+        facts = resident.facts
+        return {"name": facts.name.name, "kana": facts.name.kana or "",
+                "address": facts.address.text}
+
+    def _menu(self, inbound: _Inbound) -> OutgoingMessage:
+        return self.menu.menu(verified=self._verified(inbound))
+
     def _verify(self, inbound: _Inbound) -> list[OutgoingMessage]:
         """本人確認: the attempt is stored by the provider on its own, before any write here (a
         repeat of this event leaves an unused attempt that simply expires)."""
@@ -165,12 +189,12 @@ class InboundRouter:
             style=MessageStyle.BUTTONS, alt_text="本人確認のご案内")]
 
     def _stale(self, inbound: _Inbound) -> list[OutgoingMessage]:
-        return [OutgoingMessage(text=STALE_BUTTON), self.menu.menu()]
+        return [OutgoingMessage(text=STALE_BUTTON), self._menu(inbound)]
 
     def _text(self, inbound: _Inbound) -> list[OutgoingMessage]:
         text, current = inbound.event.text, inbound.current
         if current is None and self.menu.asks_for_menu(text):
-            return [self.menu.menu()]
+            return [self._menu(inbound)]
         if current is None and self.menu.asks_for_status(text):
             return self.status(inbound.identity, uow=inbound.uow)
         if current is not None:
@@ -178,11 +202,11 @@ class InboundRouter:
         procedure_id = self.menu.procedure_for_text(text)
         if procedure_id is not None:
             return self._start_from_menu(inbound, procedure_id)
-        return [self.menu.menu()]
+        return [self._menu(inbound)]
 
     def _image(self, inbound: _Inbound) -> list[OutgoingMessage]:
         if inbound.current is None:
-            return [self.menu.menu()]
+            return [self._menu(inbound)]
         return self._continue(inbound, inbound.current, Input.photo(inbound.event.image_ref))
 
     def _answer(self, inbound: _Inbound) -> list[OutgoingMessage]:
@@ -224,7 +248,8 @@ class InboundRouter:
         if current is not None and current.id == conversation_id:  # already open: resume it
             return list(self.engine.resume(current).messages)
         try:
-            turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id)
+            turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id,
+                                     known=self._known_facts(inbound))
         except DomainError as error:
             return [OutgoingMessage(text=error.message), self.menu.menu()]
         if current is not None:  # starting something new ends what was open

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from application.conversations.answer_checks import CHECKS
 from application.conversations.steps import (
     CONFIRM,
+    KNOWN_FACTS,
     MAX_CHOICES,
     MAX_LABEL_LENGTH,
     MAX_OPTION_VALUE_LENGTH,
@@ -123,6 +124,10 @@ def _check_step(step: Step, order: dict[str, int], procedure: CheckedProcedure) 
     if step.check is not None and step.check not in CHECKS:
         raise InvalidValue(f"{where}の check「{step.check}」はありません"
                            f"（{'、'.join(sorted(CHECKS))} のどれかにしてください）。")
+    if step.known is not None and (step.known not in KNOWN_FACTS
+                                   or step.answer is not AnswerType.TEXT):
+        raise InvalidValue(f"{where}の known は文字の質問に {', '.join(KNOWN_FACTS)} の"
+                           "どれかで指定してください。")
     if step.answer is AnswerType.CHOICE:
         _check_choices(step, where)
     if step.answer is AnswerType.BRANCH:

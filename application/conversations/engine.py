@@ -25,10 +25,11 @@ from application.ports.clock import Clock
 from application.ports.messaging import OutgoingMessage
 from domain.errors import InvalidValue, NotFound
 
-__all__ = ["MAX_MESSAGES", "ConversationEngine", "Turn"]
+__all__ = ["KNOWN", "MAX_MESSAGES", "ConversationEngine", "Turn"]
 
 MAX_MESSAGES = 5  # LINE sends at most 5 messages per request
 MAX_QUERY = 50  # characters of a bank or branch search
+KNOWN = "$known"  # in the answers: what the town's record says of a verified resident
 
 STALE = "その質問はすでに終わっています。"
 EXPIRED = "前回の手続きは時間切れになりました。もう一度はじめからお願いします。"
@@ -71,16 +72,27 @@ class ConversationEngine:
         self._clock = clock
         self._banks = bank_master
 
-    def start(self, conversation_id: str, identity_id: str, procedure_id: str) -> Turn:
+    def start(self, conversation_id: str, identity_id: str, procedure_id: str,
+              known: Mapping[str, str] | None = None) -> Turn:
+        """`known`: the facts the town holds for a verified resident (`steps.KNOWN_FACTS`);
+        the questions marked with one are answered from them, never asked."""
         procedure = self._procedures.get(procedure_id)
         if procedure is None:
             raise NotFound(f"手続き「{procedure_id}」はありません。", code="procedure_not_found")
+        now = self._clock.now()
         conversation = Conversation.begin(
             id=conversation_id, identity_id=identity_id, procedure_id=procedure_id,
-            first_step=procedure.first_step.key, now=self._clock.now(), ttl=procedure.ttl,
+            first_step=procedure.first_step.key, now=now, ttl=procedure.ttl,
         )
+        facts = {k: v for k, v in (known or {}).items() if v}
+        if facts:
+            conversation.answers = {KNOWN: facts}
+        _prefill(procedure, conversation, now)
         prompter = Prompter(procedure, self._banks)
-        return Turn(conversation, (prompter.intro(), prompter.question(conversation)))
+        current = (prompter.summary(conversation)
+                   if conversation.status is ConversationStatus.CONFIRMING
+                   else [prompter.question(conversation)])
+        return Turn(conversation, (prompter.intro(), *current))
 
     def resume(self, conversation: Conversation) -> Turn:
         """Asked to start again what is open and unexpired (a notice's button tapped again in
@@ -113,7 +125,7 @@ class ConversationEngine:
                 conversation.expire(now=now)
             if procedure is None:
                 return Turn(conversation, (note(EXPIRED),))
-            conversation.restart(procedure.first_step.key, now=now, ttl=procedure.ttl)
+            _restart(procedure, conversation, now)
             prompter = Prompter(procedure, self._banks)
             return Turn(conversation, (note(EXPIRED), prompter.intro(),
                                        prompter.question(conversation)))
@@ -179,13 +191,16 @@ class _Exchange:
             conversation.cancel(now=now)
             return Turn(conversation, (note(CANCELLED),), cancelled=True)
         if command == pb.RESTART:
-            conversation.restart(self.procedure.first_step.key, now=now, ttl=ttl)
+            _restart(self.procedure, conversation, now)
             return self.reply(RESTARTED)
         if command == pb.BACK:
             if not conversation.go_back(now=now, ttl=ttl):
                 return self.reply(NOTHING_BEFORE)
             while self._skipped_without_asking(self._step()) and conversation.history:
                 conversation.go_back(now=now, ttl=ttl)
+            if _known_answer(self._step(), conversation) is not None:  # only known ones before
+                _prefill(self.procedure, conversation, now)
+                return self.reply(NOTHING_BEFORE)
             return self.reply()
         if conversation.status is ConversationStatus.CONFIRMING:
             return self.reply(YES_OR_NO)
@@ -271,8 +286,9 @@ class _Exchange:
         key = self.procedure.next_key(step, value)
         while key != CONFIRM and self._skipped_without_asking(self.procedure.step(key)):
             conversation.ask(key, now=self.now, ttl=self.ttl)
-            conversation.record_answer(None)
-            key = self.procedure.next_key(self.procedure.step(key), None)
+            skipped = _known_answer(self.procedure.step(key), conversation)
+            conversation.record_answer(skipped)
+            key = self.procedure.next_key(self.procedure.step(key), skipped)
         if key != CONFIRM:
             conversation.ask(key, now=self.now, ttl=self.ttl)
             return self.reply(*notes)
@@ -299,14 +315,49 @@ class _Exchange:
         return code if isinstance(code, str) else None
 
     def _skipped_without_asking(self, step: Step) -> bool:
-        """A branch question whose bank was skipped (or not on the path) cannot be asked."""
-        return step.answer is AnswerType.BRANCH and self._bank_code(step) is None
+        """A branch question whose bank was skipped (or not on the path) cannot be asked; a
+        question the town's record answers is not."""
+        return (step.answer is AnswerType.BRANCH and self._bank_code(step) is None) \
+            or _known_answer(step, self.conversation) is not None
 
     def _forget_branches_of(self, bank_step: Step) -> None:
         dependants = {s.key for s in self.procedure.steps if s.bank_step == bank_step.key}
         answers = self.conversation.answers
         if dependants & answers.keys():
             self.conversation.answers = {k: v for k, v in answers.items() if k not in dependants}
+
+
+def _known_answer(step: Step, conversation: Conversation) -> str | None:
+    """The town's record of the fact `step` asks for, when it holds it for this resident."""
+    known = conversation.answers.get(KNOWN)
+    if step.known is None or not isinstance(known, dict):
+        return None
+    value = known.get(step.known)
+    return value if isinstance(value, str) and value else None
+
+
+def _prefill(procedure: Procedure, conversation: Conversation, now: dt.datetime) -> None:
+    """Answer the questions from the current one on that the town's record answers."""
+    while conversation.status is ConversationStatus.ACTIVE and conversation.step_key:
+        step = procedure.step(conversation.step_key)
+        value = _known_answer(step, conversation)
+        if value is None:
+            return
+        conversation.record_answer(value)
+        key = procedure.next_key(step, value)
+        if key == CONFIRM:
+            conversation.confirm(now=now, ttl=procedure.ttl)
+            return
+        conversation.ask(key, now=now, ttl=procedure.ttl)
+
+
+def _restart(procedure: Procedure, conversation: Conversation, now: dt.datetime) -> None:
+    """From the first question again; what the town's record says is kept, and answers."""
+    known = conversation.answers.get(KNOWN)
+    conversation.restart(procedure.first_step.key, now=now, ttl=procedure.ttl)
+    if isinstance(known, dict) and known:
+        conversation.answers = {KNOWN: known}
+        _prefill(procedure, conversation, now)
 
 
 def _command(value: str, *, tapped: bool) -> str | None:

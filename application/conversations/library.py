@@ -17,13 +17,14 @@ from application.conversations.procedures import (
 __all__ = ["CONTACT"]
 
 # お問い合わせ: a resident writes to the town hall, with a photo if they like (a broken street
-# light, an illegal dump).
+# light, an illegal dump). A verified resident is not asked their name: the registry's is used
+# and shown in the summary.
 CONTACT = Procedure(
     id="contact",
     title="お問い合わせ",
     steps=(
         Step(key="name", label="お名前", answer=AnswerType.TEXT, max_length=50,
-             question="お名前を教えてください。"),
+             question="お名前を教えてください。", known="name"),
         Step(key="topic", label="ご用件", answer=AnswerType.CHOICE,
              question="どのようなご用件ですか？",
              choices=(

@@ -15,6 +15,7 @@ from attrs import field, frozen
 
 __all__ = [
     "CONFIRM",
+    "KNOWN_FACTS",
     "MAX_CHOICES",
     "MAX_LABEL_LENGTH",
     "MAX_OPTION_VALUE_LENGTH",
@@ -30,6 +31,10 @@ MAX_CHOICES = 60  # shown a page at a time (see prompts.py)
 MAX_LABEL_LENGTH = 20  # a LINE quick-reply label
 # Postback data is "dlg:{turn}:{value}", at most 300 characters; 10 digits are kept for the turn.
 MAX_OPTION_VALUE_LENGTH = 300 - len("dlg:") - 10 - len(":")
+
+# Facts the town holds for a verified resident (their registry record): a question marked
+# `known` is answered from the record instead of being asked, and shown in the summary.
+KNOWN_FACTS = ("name", "kana", "address")
 
 _PLACEHOLDER = re.compile(r"\{answers\.([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -92,6 +97,8 @@ class Step:
     # where next: the first matching branch, else `next`, else the following step
     next: str | None = None
     branches: tuple[Branch, ...] = field(default=(), converter=tuple)
+    # a fact of KNOWN_FACTS: a verified resident is not asked, the town's record answers
+    known: str | None = None
 
     @property
     def summary_label(self) -> str:

@@ -150,6 +150,13 @@ class ResidentQueries(Protocol):
         """By resident number (the development card page's test people)."""
         ...
 
+    def heads_to_notify(self, program_id: str, count: int, *,
+                        prefix: str = "") -> Sequence[tuple[Resident, str]]:
+        """Heads not verified yet of households on the program's list that have no
+        application for it (neither notified nor applied), with their household's id, by
+        resident number (the development card page's people for the benefit story)."""
+        ...
+
 
 class CertificateQueries(Protocol):
     def queue(self, *, states: Sequence[IssueState],

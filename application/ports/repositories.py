@@ -72,7 +72,8 @@ class ResidentRepository(Protocol):
         ...
 
     def candidates(self, *, persons: Sequence[str], places: Sequence[str],
-                   readings: Sequence[str]) -> Sequence[Resident]:
+                   readings: Sequence[str],
+                   name_places: Sequence[str] = ()) -> Sequence[Resident]:
         """Registry people sharing any of these match keys."""
         ...
 

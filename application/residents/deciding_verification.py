@@ -11,6 +11,7 @@ from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
+from domain.channels import ChannelIdentity
 from domain.errors import IllegalTransition, InvalidValue, NotFound
 from domain.residents import Verification
 from domain.verifications import IdentityVerification, VerificationStatus
@@ -44,6 +45,7 @@ def decide_verification(command: DecideVerification, *, uow: UnitOfWork,
             resident = uow.residents.get(command.link_to)
             if resident is None:
                 raise NotFound("住民が見つかりません。")
+            _ensure_free(uow, identity, resident.id)
             verification.link(resident.id, outcome=verification.outcome, by=by, at=now)
             resident.verify(verification.facts, Verification(
                 subject=verification.subject, provider=verification.provider,
@@ -57,3 +59,17 @@ def decide_verification(command: DecideVerification, *, uow: UnitOfWork,
                resident_id=verification.resident_id or "")
         uow.commit()
     return verification
+
+
+def _ensure_free(uow: UnitOfWork, identity: ChannelIdentity | None, resident_id: str) -> None:
+    """One account stands for one resident, and one resident verifies from one account: a
+    link that would break either is refused (and nothing changes)."""
+    if identity is not None and identity.resident_id not in (None, resident_id):
+        raise InvalidValue("この本人確認のアカウントは、すでに別の住民と照合されています。",
+                           code="identity_linked_elsewhere")
+    others = [i for i in uow.channel_identities.linked_to(resident_id)
+              if identity is None or i.id != identity.id]
+    if others:
+        raise InvalidValue("この住民は、すでに別のアカウントで本人確認を済ませています。"
+                           "本人に確認してから、照合しないか、窓口で対応してください。",
+                           code="resident_linked_elsewhere")

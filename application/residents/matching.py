@@ -48,6 +48,7 @@ NOT_LIVING = "氏名・住所・生年月日・性別は一致、台帳上は住
 MOVED = "氏名・生年月日・性別は一致、住所が不一致（転居の可能性）"
 VARIANT = "住所・生年月日・性別と氏名の読みは一致、氏名の表記が不一致（異体字の可能性）"
 SAME_PLACE = "住所・生年月日・性別は一致、氏名が不一致（別人の可能性）"
+TYPO = "氏名・住所は一致、生年月日か性別が不一致（入力誤りの可能性）"
 SAME_READING = "氏名の読み・生年月日・性別のみ一致（別人の可能性が高い）"
 NOBODY = "氏名・住所・氏名の読みのいずれも一致する住民が台帳にいません"
 MORE = "（候補{count}人）"
@@ -78,12 +79,14 @@ class MatchDecision:
 
 
 def decide(verified: MatchKeys, *, by_person: Sequence[Candidate] = (),
-           by_place: Sequence[Candidate] = (),
-           by_reading: Sequence[Candidate] = ()) -> MatchDecision:
-    """Decide one verification from the registry people sharing its person, place or reading
-    key (a candidate may appear in several groups; a candidate sharing no key is ignored)."""
+           by_place: Sequence[Candidate] = (), by_reading: Sequence[Candidate] = (),
+           by_name_place: Sequence[Candidate] = ()) -> MatchDecision:
+    """Decide one verification from the registry people sharing its person, place, reading or
+    name-and-address key (a candidate may appear in several groups; a candidate sharing no key
+    is ignored). The name-and-address key never links: it shows staff a person whose date of
+    birth or sex differs from the card's (a typo on either side)."""
     unique: dict[str, Candidate] = {}
-    for candidate in (*by_person, *by_place, *by_reading):
+    for candidate in (*by_person, *by_place, *by_reading, *by_name_place):
         unique.setdefault(candidate.resident_id, candidate)
 
     both: list[Candidate] = []  # same name and address: the only ones that can link
@@ -91,16 +94,20 @@ def decide(verified: MatchKeys, *, by_person: Sequence[Candidate] = (),
     variant: list[Candidate] = []  # same address and reading, name written another way
     same_place: list[Candidate] = []  # same address, another name
     same_reading: list[Candidate] = []  # only the reading in common
+    typo: list[Candidate] = []  # same name and address, another date of birth or sex
     for candidate in unique.values():
         keys = candidate.keys
         person, place = keys.person == verified.person, keys.place == verified.place
         reading = verified.reading is not None and keys.reading == verified.reading
+        name_place = verified.name_place is not None and keys.name_place == verified.name_place
         if person and place:
             both.append(candidate)
         elif person:
             moved.append(candidate)
         elif place:
             (variant if reading else same_place).append(candidate)
+        elif name_place:
+            typo.append(candidate)
         elif reading:
             same_reading.append(candidate)
 
@@ -113,7 +120,7 @@ def decide(verified: MatchKeys, *, by_person: Sequence[Candidate] = (),
         return MatchDecision(outcome=MatchOutcome.EXACT, resident_id=found.resident_id,
                              candidate_ids=(found.resident_id,), reason=LINKED)
 
-    groups = [(MOVED, moved), (VARIANT, variant), (SAME_PLACE, same_place),
+    groups = [(TYPO, typo), (MOVED, moved), (VARIANT, variant), (SAME_PLACE, same_place),
               (SAME_READING, same_reading)]
     shown = [candidate for _reason, group in groups for candidate in group]
     if not shown:
@@ -131,12 +138,15 @@ def decide_many(verifications: Mapping[str, MatchKeys],
     by_person: defaultdict[str, list[Candidate]] = defaultdict(list)
     by_place: defaultdict[str, list[Candidate]] = defaultdict(list)
     by_reading: defaultdict[str, list[Candidate]] = defaultdict(list)
+    by_name_place: defaultdict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         keys = candidate.keys
         by_person[keys.person].append(candidate)
         by_place[keys.place].append(candidate)
         if keys.reading is not None:
             by_reading[keys.reading].append(candidate)
+        if keys.name_place is not None:
+            by_name_place[keys.name_place].append(candidate)
     none: tuple[Candidate, ...] = ()
     return {
         verification_id: decide(
@@ -144,6 +154,8 @@ def decide_many(verifications: Mapping[str, MatchKeys],
             by_person=by_person.get(keys.person, none),
             by_place=by_place.get(keys.place, none),
             by_reading=by_reading.get(keys.reading, none) if keys.reading is not None else none,
+            by_name_place=(by_name_place.get(keys.name_place, none)
+                           if keys.name_place is not None else none),
         )
         for verification_id, keys in verifications.items()
     }

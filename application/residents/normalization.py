@@ -143,6 +143,26 @@ _REPEATED_HYPHENS = re.compile("-{2,}")
 _SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
+@lru_cache(maxsize=8)
+def _town_prefix(prefecture: str, city: str) -> re.Pattern[str]:
+    """This town's name at the start of an address: its prefecture (optional), a 郡 (optional,
+    whether or not the setting names it) and the city, each folded as addresses are."""
+    prefecture = _without_spaces(_nfkc(prefecture)).translate(_ADDRESS_TABLE)
+    city = _CONNECTIVE_KE.sub("ケ", _without_spaces(_nfkc(city)).translate(_ADDRESS_TABLE).upper())
+    city = city.rpartition("郡")[2] or city
+    return re.compile(rf"^(?:{re.escape(prefecture)})?(?:[{_KANJI}ケ]{{1,8}}郡)?{re.escape(city)}")
+
+
+def _relative_to(text: str, town: tuple[str, str]) -> str:
+    prefecture, city = town
+    text = _CONNECTIVE_KE.sub("ケ", text)
+    found = _town_prefix(prefecture, city).match(text)
+    if found:
+        return text[found.end():]
+    own = _without_spaces(_nfkc(prefecture))
+    return text.removeprefix(own)  # another prefecture's name stays: it never matches here
+
+
 def _kanji_number(run: str) -> str:
     """二十三 → 23, 百五 → 105, 千二百 → 1200, 二〇三 → 203 (read digit by digit)."""
     if not any(c in _UNITS for c in run):
@@ -168,7 +188,7 @@ def _numerals_to_digits(text: str) -> str:
 
 
 @lru_cache(maxsize=16384)  # household members share one address: the registry repeats it
-def normalize_address(text: str) -> str:
+def normalize_address(text: str, town: tuple[str, str] = ("", "")) -> str:
     """住所 in its normal form, for comparing two official records of one address.
 
     Folded: NFKC, spaces, variation selectors, Latin case, the variant kanji of names; a leading
@@ -179,9 +199,16 @@ def normalize_address(text: str) -> str:
     never 一宮 or 三鷹); and the block part "X丁目Y番地Z" / "X丁目Y番Z号" / "X丁目Y-Z" /
     "Y番地のZ" / "X-Y-Z" to "X-Y-Z" (a trailing 丁目, 番地, 番 or 号 is dropped).
 
-    Not folded: the city, 大字/字, の/ノ in place names, and everything after the house number
-    (building, room: 201号室 stays as it is). Both sides are official records and carry the
-    same building part; two households in one building differ only there.
+    `town` is the town's own (prefecture, city), e.g. ("岡山県", "総社市"), as its settings say.
+    Given, an address in this town is written relative to it, whichever way it came: a leading
+    "岡山県総社市", "総社市" (or "岡山県都窪郡早島町", "早島町") is dropped, so a registry
+    extract's 中央一丁目1番1号 and the card's 岡山県総社市中央一丁目1番1号 compare equal. An
+    address elsewhere keeps its city (岡山県倉敷市… becomes 倉敷市…), and one in another
+    prefecture keeps its prefecture as well, so it never equals an address in this town.
+
+    Not folded: another town's name, 大字/字, の/ノ in place names, and everything after the
+    house number (building, room: 201号室 stays as it is). Both sides are official records and
+    carry the same building part; two households in one building differ only there.
 
     >>> normalize_address("東京都千代田区霞が関一丁目2番3号")
     '千代田区霞ケ関1-2-3'
@@ -195,10 +222,17 @@ def normalize_address(text: str) -> str:
     '本町3-5-12さくらハイツ201号室'
     >>> normalize_address("本町1-2-3 101") == normalize_address("本町1丁目2番3号101")
     True
+    >>> soja = ("岡山県", "総社市")
+    >>> normalize_address("岡山県総社市中央一丁目1番1号", soja)
+    '中央1-1-1'
+    >>> normalize_address("中央1-1-1", soja)
+    '中央1-1-1'
+    >>> normalize_address("岡山県倉敷市中央一丁目1番1号", soja)
+    '倉敷市中央1-1-1'
     """
     text = _SPACE_BETWEEN_NUMBERS.sub("-", _nfkc(text))
     text = _without_spaces(text).translate(_ADDRESS_TABLE).upper()
-    text = _PREFECTURE.sub("", text, count=1)
+    text = _relative_to(text, town) if town[0] and town[1] else _PREFECTURE.sub("", text, count=1)
     text = _CONNECTIVE_KE.sub("ケ", text)
     if "ー" in text:
         text = _LONG_VOWEL_AS_HYPHEN.sub("-", text)

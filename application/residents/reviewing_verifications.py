@@ -11,7 +11,9 @@ from attrs import field, frozen
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.ports.clock import Clock
+from application.ports.matching import MatchKeyer
 from application.ports.unit_of_work import UnitOfWork
+from application.residents.comparing import FactComparison
 from domain.access import Permission
 from domain.errors import NotFound
 from domain.residents import Resident
@@ -26,6 +28,8 @@ LIMIT = 200
 class VerificationFile:
     verification: IdentityVerification
     candidates: Sequence[Resident] = field(converter=tuple)  # in the order the match gave
+    # fact by fact, the card against each candidate (same order; empty when not asked for)
+    comparisons: Sequence[FactComparison | None] = field(converter=tuple, default=())
 
 
 def _files(verifications: Sequence[IdentityVerification],
@@ -36,13 +40,19 @@ def _files(verifications: Sequence[IdentityVerification],
 
 
 def view_verification(verification_id: str, *, actor: Actor, uow: UnitOfWork,
-                      clock: Clock) -> VerificationFile:
+                      clock: Clock, keyer: MatchKeyer | None = None) -> VerificationFile:
+    """One verification with its candidates; given the keyer, each candidate compared with
+    the card fact by fact (what a clerk needs to spot a mistyped date of birth)."""
     actor.ensure(Permission.REVIEW_VERIFICATIONS, "本人確認を閲覧")
     with uow:
         verification = uow.verifications.get(verification_id)
         if verification is None:
             raise NotFound("本人確認の記録が見つかりません。")
         [found] = _files([verification], uow)
+        if keyer is not None:
+            found = VerificationFile(found.verification, found.candidates, [
+                keyer.compare(verification.facts, person.facts) if person.facts else None
+                for person in found.candidates])
         record(uow, actor, "verification.view", "verification", verification.id,
                at=clock.now(), candidates=len(found.candidates))
         uow.commit()

@@ -10,7 +10,8 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.residents import PersonalFacts
 from domain.verifications import IdentityVerification, VerificationStatus
 
-__all__ = ["VerificationQueue", "test_people", "verification_queue"]
+__all__ = ["TestPerson", "VerificationQueue", "people_to_notify", "test_people",
+           "verification_queue"]
 
 QUEUE_LIMIT = 200
 
@@ -33,3 +34,31 @@ def test_people(count: int, *, prefix: str, uow: UnitOfWork) -> list[PersonalFac
     with uow:
         return [r.facts for r in uow.queries.residents.first_residents(count, prefix=prefix)
                 if r.facts is not None]
+
+
+@frozen
+class TestPerson:
+    facts: PersonalFacts
+    household_number: str
+    account_on_file: str = ""  # masked (＊＊＊＊123) when an earlier transfer left one
+
+
+def people_to_notify(program_name: str, count: int, *, prefix: str,
+                     uow: UnitOfWork) -> list[TestPerson]:
+    """For the benefit story on the development card page: heads not yet verified of
+    households on the program's list that were neither notified nor applied, those with an
+    account on file (from an earlier paid transfer) first, then those without (about half
+    each when there are enough of both)."""
+    with uow:
+        program = uow.programs.get_by_name(program_name)
+        if program is None:
+            return []
+        heads = uow.queries.residents.heads_to_notify(program.id, count * 10, prefix=prefix)
+        accounts = uow.applications.paid_accounts([household_id for _, household_id in heads])
+    people = [TestPerson(resident.facts, resident.household_number or "",
+                         accounts[household_id].masked() if household_id in accounts else "")
+              for resident, household_id in heads if resident.facts is not None]
+    with_account = [p for p in people if p.account_on_file]
+    without = [p for p in people if not p.account_on_file]
+    first = with_account[:max(count - len(without), (count + 1) // 2)]
+    return [*first, *without][:count]

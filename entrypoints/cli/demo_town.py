@@ -32,6 +32,9 @@ def demo(ctx: CliContext, households: int) -> None:
     click.echo(f"program: {DEMO_PROGRAM_NAME} (受付中)")
     click.echo(f"staff log-ins (password: {DEMO_STAFF_PASSWORD}): "
                + ", ".join(f"{login} ({role.value})" for login, _, role in DEMO_STAFF))
+    if created.get("on_file"):
+        click.echo(f"{created['on_file']} households were paid an earlier benefit by transfer: "
+                   "their account is on file (the card page labels them 口座登録あり)")
     if created.get("payment_batch"):
         click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
                    f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")

@@ -31,7 +31,7 @@ def slip_pdf_response(request_id: str) -> Response:
     services = container()
     file = request_file(request_id, actor=g.actor, uow=services.uow(), clock=services.clock(),
                         purpose="print")
-    pdf = services.slip_renderer().render(file, town_name=services.config.town_name(),
+    pdf = services.slip_renderer().render(file, town_name=services.config.town_full_name(),
                                           printed_at=services.clock().now())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

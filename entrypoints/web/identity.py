@@ -11,8 +11,11 @@ import logging
 from flask import Blueprint, abort, render_template, request
 
 from application.residents.registering_verification import register_verification
-from application.residents.views import test_people
+from application.residents.town import Town
+from application.residents.views import people_to_notify, test_people
+from demo.seeding_town import DEMO_PROGRAM_NAME
 from domain.errors import DomainError
+from domain.residents import PersonalFacts
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public
 from entrypoints.web.services import container
@@ -39,7 +42,8 @@ def dev_card():  # type: ignore[no-untyped-def]
     if not _dev_card_allowed():
         abort(404)
     return render_template("identity_dev_card.html", state=request.args.get("state", ""),
-                           people=_test_people(), error=None, form={})
+                           people=_test_people(), error=None, form={},
+                           town=container().config.town_full_name())
 
 
 @identity.post("/dev-card")
@@ -53,7 +57,7 @@ def dev_card_submit():  # type: ignore[no-untyped-def]
     except DomainError as error:
         return render_template("identity_dev_card.html", state=request.form.get("state", ""),
                                people=_test_people(), error=error.message,
-                               form=request.form), 400
+                               form=request.form, town=services.config.town_full_name()), 400
     return _registered(verified)
 
 
@@ -85,10 +89,31 @@ def _registered(verified):  # type: ignore[no-untyped-def]
     return render_template("identity_result.html", ok=True, message=message)
 
 
-def _test_people() -> list[dict[str, str]]:
+def _test_people() -> list[dict[str, object]]:
     """A few people of the synthetic demo registry (their numbers start with the demo prefix;
-    a real registry's never do), to fill the form in one tap."""
-    return [{"name": facts.name.name, "kana": facts.name.kana or "",
-             "address": facts.address.text, "postal_code": facts.address.postal_code or "",
-             "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.value}
-            for facts in test_people(TEST_PEOPLE, prefix=DEMO_PREFIX, uow=container().uow())]
+    a real registry's never do), to fill the form in one tap: first the heads of households
+    the demo program has not notified yet (labelled 口座登録あり when an earlier benefit was
+    paid to their account), else the first residents. The card carries the full address: the
+    registry's town-relative one gets the town's prefecture and city."""
+    services = container()
+    config = services.config
+    town = Town(prefecture=config.town_prefecture(), city=config.town_city())
+    story = people_to_notify(DEMO_PROGRAM_NAME, TEST_PEOPLE, prefix=DEMO_PREFIX,
+                             uow=services.uow())
+    if story:
+        return [{"card": _card(p.facts, town), "name": p.facts.name.name,
+                 "date_of_birth": p.facts.date_of_birth.value.isoformat(),
+                 "note": (f"口座登録あり（{p.account_on_file}）" if p.account_on_file
+                          else "口座登録なし"), "household": p.household_number}
+                for p in story]
+    return [{"card": _card(facts, town), "name": facts.name.name,
+             "date_of_birth": facts.date_of_birth.value.isoformat(), "note": "",
+             "household": ""}
+            for facts in test_people(TEST_PEOPLE, prefix=DEMO_PREFIX, uow=services.uow())]
+
+
+def _card(facts: PersonalFacts, town: Town) -> dict[str, str]:
+    return {"name": facts.name.name, "kana": facts.name.kana or "",
+            "address": town.full_address(facts.address.text),
+            "postal_code": facts.address.postal_code or "",
+            "date_of_birth": facts.date_of_birth.value.isoformat(), "sex": facts.sex.value}

@@ -16,7 +16,7 @@ site = Blueprint("site", __name__)
 @site.get("/")
 @public
 def index():  # type: ignore[no-untyped-def]
-    return render_template("index.html", town_name=container().config.town_name())
+    return render_template("index.html", town_name=container().config.town_full_name())
 
 
 @site.get("/healthz")

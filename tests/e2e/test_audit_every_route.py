@@ -194,7 +194,7 @@ ROUTES = [
           path="/staff/verifications/{t.verification}"),
     staff(WORKER, "POST", "/staff/verifications/<verification_id>/decision",
           "verification.decide", path="/staff/verifications/{t.verification}/decision",
-          form={"decision": "link", "link_to": "{t.candidate}"}),
+          form={"decision": "link", "link_to": "{t.candidate}", "confirmed": "yes"}),
     # -- benefits ---------------------------------------------------------------------------------
     staff(VIEWER, "GET", "/staff/benefits/", None, why="the programs"),
     staff(ADMIN, "POST", "/staff/benefits/", "program.create", form=_program_form),

@@ -36,8 +36,7 @@ def _card_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _ask_for_two_resident_records(stack: Stack, user: str) -> dict[str, dict[str, Any]]:
     stack.sim.send_text(user, "証明書の請求")
     stack.tap(user, "住民票の写し")
-    stack.tap(user, "世帯全員・続柄あり")
-    stack.tap(user, "ご本人")
+    stack.tap(user, "世帯全員・続柄あり")  # the household's own: not asked whose it is
     stack.sim.send_text(user, "2")
     stack.tap(user, "年金・保険")
     return _card_buttons(stack.last(user))

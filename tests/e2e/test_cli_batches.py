@@ -62,9 +62,12 @@ def test_the_demo_batch_lists_exports_the_same_file_twice_and_imports_results(
 ) -> None:
 
     listed = run("batch", "list")
-    header, row = listed.output.strip().splitlines()
+    header, *rows = listed.output.strip().splitlines()
     assert header.split("\t")[:7] == ["id", "no", "program", "method", "count", "total",
                                       "state"]
+    # the demo program's batch, approved; and the earlier benefit's, paid (accounts on file)
+    [row] = [r for r in rows if r.split("\t")[6] == "approved"]
+    assert [r.split("\t")[6] for r in rows if r != row] == ["settled"]
     batch_id, number, program, method, count, total, state, _ = row.split("\t")
     assert (method, count, total, state) == ("bank_transfer", "8", "560000", "approved")
 

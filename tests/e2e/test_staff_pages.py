@@ -197,9 +197,16 @@ def test_a_held_verification_is_shown_beside_its_candidate_and_linked_by_staff(
     review = admin.get(f"/staff/verifications/{verification_id}").get_data(as_text=True)
     assert "住所が一致しません" in queue
     assert "見本町栄町9丁目9番9号" in review and "窓口町1丁目2番3号" in review
+    assert "住所: 不一致" in review and "生年月日: 一致" in review  # fact by fact
+    unconfirmed = admin.post(f"/staff/verifications/{verification_id}/decision",
+                             data={"csrf_token": token(admin), "decision": "link",
+                                   "link_to": person_id})
+    assert unconfirmed.status_code == 302
+    with container.uow() as uow:  # not confirmed: nothing changed
+        assert uow.verifications.get(verification_id).status is VerificationStatus.REVIEW
     decided = admin.post(f"/staff/verifications/{verification_id}/decision",
                          data={"csrf_token": token(admin), "decision": "link",
-                               "link_to": person_id})
+                               "link_to": person_id, "confirmed": "yes"})
 
     assert decided.status_code == 302
     with container.uow() as uow:
@@ -219,7 +226,8 @@ def test_linking_to_someone_not_among_the_candidates_changes_nothing(
     verification_id, _ = _held_verification(container)
 
     admin.post(f"/staff/verifications/{verification_id}/decision",
-               data={"csrf_token": token(admin), "decision": "link", "link_to": "someone"})
+               data={"csrf_token": token(admin), "decision": "link", "link_to": "someone",
+                     "confirmed": "yes"})
     refused = admin.post(f"/staff/verifications/{verification_id}/decision",
                          data={"csrf_token": token(admin), "decision": "reject", "reason": ""},
                          follow_redirects=True)
@@ -319,3 +327,50 @@ def test_an_administrator_cannot_deactivate_themselves_but_can_others(
     assert refused.status_code == 422 and "自分のアカウント" in refused.get_data(as_text=True)
     with container.uow() as uow:
         assert uow.staff.get(boss.id).active and not uow.staff.get(leaver.id).active
+
+
+def test_a_card_with_a_mistyped_date_of_birth_shows_the_person_and_says_only_that_differs(
+        admin: FlaskClient, container: Container) -> None:
+    import datetime as dt
+
+    from application.ports.identity import VerifiedIdentity
+    from application.residents.registering_verification import register_verification
+    from domain.channels import ChannelIdentity
+    from domain.residents import PersonalFacts
+    from domain.values import DateOfBirth
+    from domain.verifications import VerificationStatus
+
+    _import(admin)
+    now = dt.datetime.now(dt.UTC)
+    with container.uow() as uow:
+        person = uow.residents.get_by_resident_number("000101")
+        uow.channel_identities.add(ChannelIdentity.first_seen(
+            id="ci9", channel="line", address="U" + "9" * 32, at=now))
+        uow.commit()
+    card = PersonalFacts(name=person.facts.name, address=person.facts.address,
+                         date_of_birth=DateOfBirth(person.facts.date_of_birth.value
+                                                   + dt.timedelta(days=9)),
+                         sex=person.facts.sex)
+    record = register_verification(
+        VerifiedIdentity(facts=card, subject="sub-9", provider="dev_card", assurance="dev",
+                         verified_at=now, identity_id="ci9", purpose="registration"),
+        uow=container.uow(), ids=container.ids(), keyer=container.match_keyer())
+
+    assert record.status is VerificationStatus.REVIEW
+    assert record.reason == "氏名・住所・性別・読みは一致、生年月日が不一致（入力誤りの可能性）"
+    review = admin.get(f"/staff/verifications/{record.id}").get_data(as_text=True)
+    assert "000101" in review and "生年月日: 不一致" in review and "氏名: 一致" in review
+    admin.post(f"/staff/verifications/{record.id}/decision",
+               data={"csrf_token": token(admin), "decision": "link", "link_to": person.id,
+                     "confirmed": "yes"})
+    with container.uow() as uow:
+        assert uow.verifications.get(record.id).resident_id == person.id
+
+
+def test_the_staff_frame_names_the_town_with_its_prefecture_and_city(
+        admin: FlaskClient, container: Container) -> None:
+    container.config.town_full_name.from_value("岡山県総社市")
+
+    page = admin.get("/staff/", follow_redirects=True).get_data(as_text=True)
+
+    assert "岡山県総社市 窓口" in page

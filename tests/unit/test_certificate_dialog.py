@@ -22,11 +22,19 @@ def _run(*typed: str) -> tuple[list[str], dict[str, object]]:
     return list(turn.conversation.history), turn.answers
 
 
-def test_a_resident_record_for_oneself_asks_items_then_copies_and_purpose() -> None:
-    path, answers = _run("住民票の写し", "世帯全員・続柄あり", "ご本人", "2", "年金・保険")
+def test_a_resident_record_for_oneself_asks_items_then_whose_copies_and_purpose() -> None:
+    path, answers = _run("住民票の写し", "本人のみ・続柄あり", "ご本人", "2", "年金・保険")
     assert path == ["kind", "items", "subject", "copies", "purpose"]
-    assert answers == {"kind": "resident_record", "items": "household", "subject": "self",
-                       "copies": 2, "purpose": "pension"}
+    assert answers == {"kind": "resident_record", "items": "self_relationship",
+                       "subject": "self", "copies": 2, "purpose": "pension"}
+
+
+@pytest.mark.parametrize("items", ["世帯全員・続柄あり", "世帯全員・本籍続柄あり"])
+def test_after_choosing_the_whole_household_it_does_not_ask_whose_certificate(
+        items: str) -> None:
+    path, answers = _run("住民票の写し", items, "2", "年金・保険")
+    assert path == ["kind", "items", "copies", "purpose"]
+    assert "subject" not in answers and answers["copies"] == 2
 
 
 def test_a_seal_registration_certificate_asks_neither_items_nor_for_whom() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from application.residents.town import check_digit
 from entrypoints.config import ConfigurationError, Settings
 
 pytestmark = pytest.mark.unit
@@ -52,3 +53,42 @@ def test_the_originator_of_transfer_files_has_demo_values_only_outside_productio
     with pytest.raises(ConfigurationError):
         Settings.from_env({"MADOGUCHI_DATA_DIR": "/tmp/madoguchi-config-test",
                            "MADOGUCHI_ORIGINATOR_ACCOUNT_TYPE": "4"})
+
+
+def test_the_town_is_set_by_prefecture_city_and_a_checked_code(tmp_path: Path) -> None:
+    settings = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                                  "MADOGUCHI_TOWN_PREFECTURE": "岡山県",
+                                  "MADOGUCHI_TOWN_CITY": "総社市",
+                                  "MADOGUCHI_TOWN_CODE": "332089"})
+    assert (settings.town_prefecture, settings.town_city, settings.town_code) == (
+        "岡山県", "総社市", "332089")
+    assert settings.town_name == "総社市"  # the display name follows the city unless given
+    assert settings.town_full_name == "岡山県総社市"
+
+
+def test_the_town_name_alone_still_works(tmp_path: Path) -> None:
+    settings = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                                  "MADOGUCHI_TOWN_NAME": "試験町"})
+    assert (settings.town_name, settings.town_full_name, settings.town_city) == (
+        "試験町", "試験町", "")
+
+
+@pytest.mark.parametrize(("town", "message"), [
+    ({"MADOGUCHI_TOWN_CODE": "332088"}, "検査数字"),
+    ({"MADOGUCHI_TOWN_CODE": "33208"}, "6桁"),
+    ({"MADOGUCHI_TOWN_CODE": "342084"}, "岡山県のコード"),
+    ({"MADOGUCHI_TOWN_PREFECTURE": "岡山"}, "都道府県"),
+    ({"MADOGUCHI_TOWN_CITY": ""}, "市区町村も"),
+])
+def test_a_town_that_cannot_be_right_is_refused_naming_the_variables(
+        tmp_path: Path, town: dict[str, str], message: str) -> None:
+    env = {"MADOGUCHI_DATA_DIR": str(tmp_path), "MADOGUCHI_TOWN_PREFECTURE": "岡山県",
+           "MADOGUCHI_TOWN_CITY": "総社市", **town}
+    with pytest.raises(ConfigurationError, match=f"MADOGUCHI_TOWN_CODE: .*{message}"):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize(("five", "digit"), [("33208", "9"), ("33202", "0"), ("01101", "1"),
+                                             ("13101", "6"), ("27100", "4")])
+def test_the_check_digit_of_a_town_code(five: str, digit: str) -> None:
+    assert check_digit(five) == digit

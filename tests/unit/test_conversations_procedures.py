@@ -62,7 +62,15 @@ def test_a_template_leaves_out_what_is_left_at_its_default() -> None:
     step = CONTACT.to_dict()["steps"][0]
 
     assert step == {"key": "name", "question": "お名前を教えてください。", "answer": "text",
-                    "label": "お名前", "max_length": 50}
+                    "label": "お名前", "max_length": 50, "known": "name"}
+
+
+@pytest.mark.parametrize(("known", "answer"), [("my_number", "text"), ("name", "date")])
+def test_a_known_fact_must_be_one_the_town_holds_on_a_text_question(known: str,
+                                                                    answer: str) -> None:
+    with pytest.raises(InvalidValue, match="known"):
+        Procedure.from_dict({"id": "x", "title": "x", "steps": [
+            {"key": "a", "question": "?", "answer": answer, "known": known}]})
 
 
 def test_the_container_registers_each_procedure_under_its_id() -> None:

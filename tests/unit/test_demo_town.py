@@ -119,7 +119,7 @@ def test_the_demo_payments_are_entered_on_paper_decided_and_batched_by_two_staff
     again = _pay(database, prefix="q")
 
     assert first["applications"] == 8 and first["payment_batch"]
-    assert again == {"applications": 0, "payment_batch": None}
+    assert again == {"applications": 0, "payment_batch": None, "on_file": 0}
     with FakeUnitOfWork(database) as uow:
         worker = uow.staff.get_by_login_id("worker")
         approver = uow.staff.get_by_login_id("approver")

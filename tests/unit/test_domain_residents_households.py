@@ -8,6 +8,7 @@ from domain.errors import InvalidValue, InvariantViolated
 from domain.events import ResidentVerified
 from domain.households import Household
 from domain.residents import (
+    MatchKeys,
     PersonalFacts,
     RegistryStatus,
     Resident,
@@ -318,3 +319,17 @@ def test_a_real_move_asks_a_verified_resident_to_verify_again() -> None:
 
     assert resident.verification_state is VerificationState.REVERIFY
     assert resident.reverify_reason == "住所が変更されました。"
+
+
+def test_the_same_address_keyed_anew_is_not_a_move():
+    """Setting the town's prefecture and city (or rotating the secret) re-keys the registry at
+    its next import: the same address with a new place key must not ask anyone to verify
+    again."""
+    resident = a_verified_resident()
+    resident.match_keys = MatchKeys(person="p1", place="a1")
+
+    resident.update_from_registry(household_number=resident.household_number or "",
+                                  facts=resident.facts, status=RegistryStatus.RESIDENT,
+                                  match_keys=MatchKeys(person="p1", place="a2", name_place="n"))
+
+    assert resident.is_verified

@@ -18,6 +18,7 @@ from application.messagebus import MessageBus
 from application.messaging.codec import messages_from_json
 from application.ports.messaging import OutgoingMessage
 from domain.channels import ChannelIdentity
+from domain.residents import Verification
 from tests import builders as b
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 from tests.unit.test_conversations import FakeBankMaster
@@ -141,3 +142,86 @@ def test_starting_another_procedure_ends_the_account_dialog_and_its_application_
     with FakeUnitOfWork(database) as uow:
         assert uow.conversations.get("c1").status.value == "cancelled"
         assert uow.applications.get("a1").account_conversation_id is None
+
+
+# -- a verified resident ---------------------------------------------------------------------------
+
+
+def _verified_resident(database: FakeDatabase) -> None:
+    """U1 is linked to a resident who verified with the card."""
+    with FakeUnitOfWork(database) as uow:
+        resident = b.resident(id="r1")
+        resident.verify(resident.facts, Verification(subject="s", provider="dev_card",
+                                                     assurance="development",
+                                                     verified_at=CLOCK.now()))
+        uow.residents.add(resident)
+        identity = ChannelIdentity.first_seen(id="i1", channel="line", address="U1",
+                                              at=CLOCK.now())
+        identity.link("r1")
+        uow.channel_identities.add(identity)
+        uow.commit()
+
+
+def _said(database: FakeDatabase, router: InboundRouter, kind: InboundKind,
+          **what: str) -> list[OutgoingMessage]:
+    _say(database, router, kind, **what)
+    newest = max(database.tables["outbox"].values(), key=lambda m: m.id)
+    return list(messages_from_json(newest.payload["messages"]))
+
+
+def test_following_again_as_a_verified_resident_greets_without_asking_to_verify(
+        database: FakeDatabase) -> None:
+    router = _router(Kiosk())
+    _verified_resident(database)
+    assert router.handle(InboundEvent(channel="line", external_id="gone", address="U1",
+                                      kind=InboundKind.UNFOLLOW, occurred_at=CLOCK.now()),
+                         uow=FakeUnitOfWork(database))
+
+    greeting = _said(database, router, InboundKind.FOLLOW)
+
+    text = "".join(m.text for m in greeting)
+    assert "本人確認は済んでいます" in text and "お願いします" not in text
+    labels = [c.label for m in greeting for c in m.choices]
+    assert "本人確認" not in labels and {"状況確認", "お問い合わせ"} <= set(labels)
+
+
+def test_a_new_friend_is_still_asked_to_verify_first(database: FakeDatabase) -> None:
+    greeting = _said(database, _router(Kiosk()), InboundKind.FOLLOW)
+
+    assert "本人確認" in "".join(m.text for m in greeting)
+    assert "本人確認" in [c.label for m in greeting for c in m.choices]
+
+
+def test_a_verified_residents_menu_offers_the_procedures_not_the_verification(
+        database: FakeDatabase) -> None:
+    router = _router(Kiosk())
+    _verified_resident(database)
+
+    [menu] = _said(database, router, InboundKind.TEXT, text="メニュー")
+
+    assert [c.label for c in menu.choices] == ["状況確認", "お問い合わせ"]
+
+
+def test_a_verified_resident_is_not_asked_their_name_for_an_inquiry(
+        database: FakeDatabase) -> None:
+    router = _router(Kiosk())
+    _verified_resident(database)
+
+    first = _say(database, router, InboundKind.TEXT, text="お問い合わせ")
+
+    assert not any("お名前を教えてください" in text for text in first)
+    assert any("どのようなご用件" in text for text in first)
+    _say(database, router, InboundKind.TEXT, text="道路・公園")
+    detail = _say(database, router, InboundKind.TEXT, text="戻る")  # back: the topic, not the name
+    assert any("どのようなご用件" in text for text in detail)
+    _say(database, router, InboundKind.TEXT, text="道路・公園")
+    asked = _say(database, router, InboundKind.TEXT, text="街灯が切れています。中央1丁目です。")
+    assert any("写真" in text for text in asked)
+    summary = "".join(_say(database, router, InboundKind.TEXT, text="いいえ"))
+    assert "山田 太郎" in summary  # the town's record of the name, shown for confirmation
+
+
+def test_someone_not_verified_is_still_asked_their_name(database: FakeDatabase) -> None:
+    first = _say(database, _router(Kiosk()), InboundKind.TEXT, text="お問い合わせ")
+
+    assert any("お名前を教えてください" in text for text in first)

@@ -210,3 +210,39 @@ def test_normalization_is_idempotent():
 def test_the_documented_examples_hold():
     failures, attempted = doctest.testmod(normalization, verbose=False)
     assert attempted > 0 and failures == 0
+
+
+# -- the town's own prefecture and city -----------------------------------------------------------
+
+SOJA = ("岡山県", "総社市")
+
+
+@pytest.mark.parametrize("written", [
+    "岡山県総社市中央一丁目1番1号", "総社市中央1-1-1", "中央一丁目1番1号", "中央１丁目１番１号",
+    "岡山県　総社市　中央1丁目1番1号",
+])
+def test_an_address_in_this_town_is_the_same_with_or_without_the_town(written: str) -> None:
+    assert normalize_address(written, SOJA) == normalize_address("中央1-1-1", SOJA) == "中央1-1-1"
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "岡山県倉敷市中央一丁目1番1号", "倉敷市中央1-1-1", "広島県府中市中央1-1-1",
+    "東京都総社市中央1-1-1",  # a city of the same name in another prefecture
+])
+def test_an_address_in_another_town_never_equals_one_in_this_town(elsewhere: str) -> None:
+    assert normalize_address(elsewhere, SOJA) != normalize_address("中央1-1-1", SOJA)
+
+
+def test_a_town_in_a_district_is_found_with_or_without_the_gun() -> None:
+    for town in (("岡山県", "早島町"), ("岡山県", "都窪郡早島町")):
+        assert (normalize_address("岡山県都窪郡早島町前潟三百番地", town)
+                == normalize_address("早島町前潟300", town)
+                == normalize_address("前潟300番地", town) == "前潟300")
+
+
+def test_the_city_is_folded_as_addresses_are() -> None:
+    assert normalize_address("埼玉県鶴ヶ島市上広谷1-1", ("埼玉県", "鶴ケ島市")) == "上広谷1-1"
+
+
+def test_without_the_town_a_leading_prefecture_is_still_dropped() -> None:
+    assert normalize_address("岡山県総社市中央1-1-1") == "総社市中央1-1-1"

@@ -43,6 +43,7 @@ residents = Table(
     Column("match_person", String(32), index=True),
     Column("match_place", String(32), index=True),
     Column("match_reading", String(32), index=True),
+    Column("match_name_place", String(32), index=True),
 )
 
 households = Table(
@@ -74,6 +75,7 @@ identity_verifications = Table(
     Column("match_person", String(32), nullable=False, index=True),
     Column("match_place", String(32), nullable=False, index=True),
     Column("match_reading", String(32)),
+    Column("match_name_place", String(32), index=True),
     Column("status", EnumValue(VerificationStatus), nullable=False, index=True),
     Column("outcome", EnumValue(MatchOutcome), nullable=False),
     Column("reason", Text, nullable=False),
@@ -96,7 +98,8 @@ verification_attempts = Table(
 )
 
 
-def _no_keys(person: str | None, place: str | None, reading: str | None) -> bool:
+def _no_keys(person: str | None, place: str | None, reading: str | None,
+             name_place: str | None) -> bool:
     return person is None and place is None
 
 
@@ -104,13 +107,15 @@ def map_residents(mappers: registry) -> None:
     m = mappers.map_imperatively
     m(Resident, residents, properties={
         "match_keys": composite(MatchKeys, residents.c.match_person, residents.c.match_place,
-                                residents.c.match_reading, return_none_on=_no_keys),
+                                residents.c.match_reading, residents.c.match_name_place,
+                                return_none_on=_no_keys),
     })
     m(IdentityVerification, identity_verifications, version_id_col=identity_verifications.c.version,
       properties={
         "match_keys": composite(MatchKeys, identity_verifications.c.match_person,
                                 identity_verifications.c.match_place,
-                                identity_verifications.c.match_reading),
+                                identity_verifications.c.match_reading,
+                                identity_verifications.c.match_name_place),
         "_identity": writes_after(ChannelIdentity, identity_verifications.c.identity_id),
     })
     m(HouseholdMember, household_members, properties={

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from domain.residents import Resident
+from adapters.persistence.orm.benefits import applications, eligible_households
+from adapters.persistence.orm.residents import households
+from domain.residents import Resident, VerificationState
 from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = ["SqlResidentQueries"]
@@ -34,3 +36,18 @@ class SqlResidentQueries:
         return self.session.scalars(
             select(Resident).where(Resident.resident_number.like(f"{prefix}%"))
             .order_by(Resident.resident_number).limit(count)).all()
+
+    def heads_to_notify(self, program_id: str, count: int, *,
+                        prefix: str = "") -> Sequence[tuple[Resident, str]]:
+        rows = self.session.execute(
+            select(Resident, households.c.id)
+            .join(households, households.c.head_resident_id == Resident.id)
+            .join(eligible_households, and_(eligible_households.c.household_id == households.c.id,
+                                            eligible_households.c.program_id == program_id))
+            .outerjoin(applications, and_(applications.c.household_id == households.c.id,
+                                          applications.c.program_id == program_id))
+            .where(applications.c.id.is_(None),
+                   Resident.verification_state == VerificationState.UNVERIFIED,
+                   Resident.resident_number.like(f"{prefix}%"))
+            .order_by(Resident.resident_number).limit(count)).all()
+        return [(resident, household_id) for resident, household_id in rows]

@@ -50,7 +50,8 @@ class SqlResidentRepository(SqlRepository):
                 Resident.registry_status != RegistryStatus.REMOVED)).all()
 
     def candidates(self, *, persons: Sequence[str], places: Sequence[str],
-                   readings: Sequence[str]) -> Sequence[Resident]:
+                   readings: Sequence[str],
+                   name_places: Sequence[str] = ()) -> Sequence[Resident]:
         """Registry people sharing any of these match keys (indexed columns, one query)."""
         criteria = []
         if persons:
@@ -59,6 +60,8 @@ class SqlResidentRepository(SqlRepository):
             criteria.append(Resident.match_place.in_(list(places)))
         if readings:
             criteria.append(Resident.match_reading.in_(list(readings)))
+        if name_places:
+            criteria.append(Resident.match_name_place.in_(list(name_places)))
         if not criteria:
             return []
         found = self.session.scalars(select(Resident).where(or_(*criteria))).all()

@@ -84,7 +84,7 @@ def install_frame(app: Flask) -> None:
         entries = [e for e in nav_entries(app) if member is not None and staff_may(e.permission)]
         return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
                 "current_language": _locale(),
-                "town_name": app.extensions["madoguchi"].config.town_name()}
+                "town_name": app.extensions["madoguchi"].config.town_full_name()}
 
     @app.after_request
     def _protect(response):  # type: ignore[no-untyped-def]

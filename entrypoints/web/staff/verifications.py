@@ -39,12 +39,13 @@ def verifications():  # type: ignore[no-untyped-def]
 @staff.get("/verifications/<verification_id>")
 @requires_staff_permission(Permission.REVIEW_VERIFICATIONS)
 def verification(verification_id: str):  # type: ignore[no-untyped-def]
-    file = view_verification(verification_id, actor=g.actor, uow=container().uow(),
-                             clock=container().clock())
+    services = container()
+    file = view_verification(verification_id, actor=g.actor, uow=services.uow(),
+                             clock=services.clock(), keyer=services.match_keyer())
     record = file.verification
     return render_template("staff/verifications/review.html", record=record,
-                           candidates=file.candidates, outcomes=_OUTCOMES,
-                           undecided=record.status in _SHOWN)
+                           candidates=list(zip(file.candidates, file.comparisons, strict=True)),
+                           outcomes=_OUTCOMES, undecided=record.status in _SHOWN)
 
 
 @staff.post("/verifications/<verification_id>/decision")
@@ -60,6 +61,10 @@ def decide_verification_page(verification_id: str):  # type: ignore[no-untyped-d
             return redirect(url_for("staff.verification", verification_id=verification_id))
     elif link_to is None:
         flash("照合する住民を選んでください。", "error")
+        return redirect(url_for("staff.verification", verification_id=verification_id))
+    elif request.form.get("confirmed") != "yes":
+        flash("カードと住民記録を見比べ、同じ人であることを確認したうえで、確認の欄に"
+              "チェックを入れてください。", "error")
         return redirect(url_for("staff.verification", verification_id=verification_id))
     try:
         decided = decide_verification(

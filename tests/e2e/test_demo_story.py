@@ -1,0 +1,99 @@
+"""The README's benefit walk on the seeded demo town: the development card page offers heads of
+households the demo program has not notified yet, some with an account on file from an earlier
+paid benefit (labelled), some without; after one verifies, the campaign preview counts them and
+their notice offers the account on file (＊＊＊＊123). The town is set (岡山県総社市): the
+registry extract writes addresses relative to it, the card in full."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import urllib.request
+
+import pytest
+
+from application.access.actor import SYSTEM
+from demo.seeding_history import EARLIER_PROGRAM_NAME
+from demo.seeding_payments import DEMO_ON_FILE, DEMO_PAYEES, seed_demo_payments
+from demo.seeding_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
+from demo.synthetic_town import generate_households
+from domain.benefits import ApplicationStatus, ProgramStatus
+from entrypoints.containers import Container
+from tests.e2e.conftest import Stack
+from tests.e2e.test_benefit_story import Staff
+from tests.e2e.test_registration import _post, _verify_url
+
+pytestmark = pytest.mark.e2e
+
+HOUSEHOLDS = 20
+
+
+@pytest.fixture
+def container(container: Container) -> Container:
+    container.config.town_prefecture.from_value("岡山県")
+    container.config.town_city.from_value("総社市")
+    container.config.town_full_name.from_value("岡山県総社市")
+    return container
+
+
+def _seed_demo(container: Container) -> None:
+    seed_demo_town(SeedDemoTown(actor=SYSTEM, households=HOUSEHOLDS), uow_factory=container.uow,
+                   ids=container.ids(), clock=container.clock(),
+                   hasher=container.password_hasher(), keyer=container.match_keyer(),
+                   policy=container.contact_policy())
+    seed_demo_payments(uow_factory=container.uow, ids=container.ids(), clock=container.clock(),
+                       calendar=container.bank_calendar(), telling=container.telling(),
+                       writer=container.transfer_writer(), originator=container.originator())
+
+
+def _offered(page: str) -> list[tuple[dict[str, str], str]]:
+    """(the card's facts, the label) of each person the card page offers."""
+    found = re.findall(r"data-person='([^']*)'>(.*?)</button>", page, flags=re.S)
+    return [(json.loads(html.unescape(data)), html.unescape(label)) for data, label in found]
+
+
+def test_the_card_page_offers_unnotified_heads_and_the_campaign_then_counts_them(
+        stack: Stack) -> None:
+    container = stack.container
+    _seed_demo(container)
+    town = list(generate_households(HOUSEHOLDS))
+    payees = {h.members[0].facts.name.name for h in town[:DEMO_PAYEES]}
+    on_file = {h.members[0].facts.name.name for h in town[DEMO_PAYEES:DEMO_PAYEES + DEMO_ON_FILE]}
+    with container.uow() as uow:
+        earlier = uow.programs.get_by_name(EARLIER_PROGRAM_NAME)
+        assert earlier is not None and earlier.status is ProgramStatus.CLOSED
+        assert {a.status for a in uow.applications.list_for_program(earlier.id)} == {
+            ApplicationStatus.PAID}
+        program_id = uow.programs.get_by_name(DEMO_PROGRAM_NAME).id
+
+    user = stack.resident()
+    url = _verify_url(stack, user)
+    with urllib.request.urlopen(url, timeout=30) as response:
+        page = response.read().decode()
+    offered = _offered(page)
+
+    assert "岡山県総社市" in page
+    names = [card["name"] for card, _label in offered]
+    assert names and not payees & set(names)  # nobody already applied is offered
+    labelled = [card["name"] for card, label in offered if "口座登録あり（＊＊＊＊123）" in label]
+    assert labelled and set(labelled) <= on_file
+    assert names[:len(labelled)] == labelled  # those with an account on file come first
+    assert any("口座登録なし" in label for _card, label in offered)
+    assert all(card["address"].startswith("岡山県総社市") for card, _label in offered)
+
+    staff = Staff(stack, "administrator")
+    before = staff.get(f"/programs/{program_id}/campaigns/preview").json()["recipients"]
+    card, _label = offered[0]
+    status, body = _post(url.split("?")[0], {"state": url.split("state=")[1], **card})
+    assert status == 200 and "本人確認が完了しました" in body, body
+    told = stack.last(user)  # the result comes with the menu, as buttons
+    assert "本人確認が完了しました" in told["text"]
+    assert {"証明書の請求", "状況確認", "お問い合わせ"} <= {
+        item["action"]["label"] for item in told["quickReply"]["items"]}
+
+    preview = staff.get(f"/programs/{program_id}/campaigns/preview").json()
+    assert preview["recipients"] == before + 1 == 1
+    assert staff.post(f"/programs/{program_id}/campaigns").status_code == 202
+    notice = stack.last(user)
+    assert "＊＊＊＊123" in json.dumps(notice, ensure_ascii=False)
