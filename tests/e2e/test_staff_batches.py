@@ -4,6 +4,7 @@ downloaded, the bank's returned list uploaded; every step in the hash-chained au
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -51,8 +52,12 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
     batch_url = made.headers["Location"]
     shown = client.get(batch_url).get_data(as_text=True)
     assert "作成した職員は承認できません" in shown and "210,000円" in shown
-    refused = client.post(f"{batch_url}/approval", data={"csrf_token": csrf})
-    assert refused.status_code == 409
+    payees = shown.split("data-payees", 1)[1].split("</table>", 1)[0]  # who is paid, by name
+    assert payees.count("山田 太郎") == 3 and "H0001" in payees and "みずほ" in payees
+    assert "東京営業部" in payees and "＊＊＊＊001" in payees and "0000001" not in payees
+    refused = client.post(f"{batch_url}/approval", data={"csrf_token": csrf},
+                          follow_redirects=True)
+    assert refused.status_code == 200
     assert "作成した職員は承認できません" in refused.get_data(as_text=True)
 
     csrf = _as(client, "checker")
@@ -72,16 +77,30 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
         content_type="multipart/form-data")
     assert uploaded.status_code in (302, 303)
     shown = client.get(batch_url).get_data(as_text=True)
-    assert "一部支払不能" in shown and "口座なし" in shown and "一致" in shown
+    assert "一部支払不能" in shown and "口座なし" in shown
+    failures = shown.split("data-failures", 1)[1].split("</table>", 1)[0]
+    assert re.search(r">H000\d</a>", failures) and "山田 太郎" in failures
+    assert "一致" in client.get(f"{batch_url}?ledger=1").get_data(as_text=True)
 
     with container.uow() as uow:
         [failed] = [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
                     if d.failure_reason]
-    repaid = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
-        "csrf_token": csrf, "bank_code": "0005", "branch_code": "001", "account_type": "1",
-        "number": "7654321", "holder": "ヤマダ ハナコ"})
+    assert failed.id not in shown and f">{failed.application_id}<" not in shown  # no ids
+    kept = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
+        "csrf_token": csrf, "use": "typed", "bank_code": "0005", "branch_code": "001",
+        "account_type": "1", "number": "7654321", "holder": "ヤマダ ハナコ"})
+    assert kept.status_code in (302, 303)
+    shown = client.get(batch_url).get_data(as_text=True)
+    assert "確認待ち" in shown and ">この口座で再振込</button>" not in shown
+    csrf = _as(client, "maker")  # another staff member checks the typed account
+    assert client.post(f"/staff/benefits/applications/{failed.application_id}/account-check",
+                       data={"csrf_token": csrf}).status_code in (302, 303)
+    shown = client.get(batch_url).get_data(as_text=True)
+    assert ">この口座で再振込</button>" in shown and "＊＊＊＊321" in shown
+    repaid = client.post(f"{batch_url}/repayments/{failed.application_id}",
+                         data={"csrf_token": csrf})
     assert repaid.status_code in (302, 303)
-    assert "再支払登録済み" in client.get(batch_url).get_data(as_text=True)
+    assert "再振込登録済み" in client.get(batch_url).get_data(as_text=True)
 
     with container.uow() as uow:
         logged = [r.action for r in uow.audit.search(AuditQuery())]
