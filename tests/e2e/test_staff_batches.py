@@ -113,3 +113,68 @@ def test_a_viewer_sees_batches_but_no_forms(client: FlaskClient, town: None) -> 
     _as(client, "looker")
     page = client.get("/staff/batches/").get_data(as_text=True)
     assert "支払バッチ" in page and "支払バッチを作成" not in page
+
+
+def test_the_payee_list_is_paged_with_a_total_per_page_and_one_audit_record_per_view(
+        container: Container, client: FlaskClient, town: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from application.disbursements import viewing_batch
+
+    monkeypatch.setattr(viewing_batch, "PAGE_SIZE", 2)
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    with container.uow() as uow:
+        before = len([r for r in uow.audit.search(AuditQuery(action="payment_batch.view"))])
+
+    first = client.get(batch_url).get_data(as_text=True)
+    second = client.get(f"{batch_url}?page=2").get_data(as_text=True)
+
+    assert "1 / 2" in first and "2 / 2" in second
+    assert re.search(r"data-page-total>140,000円<", first)
+    assert re.search(r"data-page-total>70,000円<", second)
+    assert re.search(r"data-batch-total>210,000円<", first + second)
+    with container.uow() as uow:
+        views = [r for r in uow.audit.search(AuditQuery(action="payment_batch.view"))]
+    assert len(views) == before + 2  # one per page view, not one per payee
+    _as(client, "looker")  # a viewer sees the figures, not who is paid
+    looked = client.get(batch_url).get_data(as_text=True)
+    assert "210,000円" in looked and "山田 太郎" not in looked and "data-payees" not in looked
+
+
+def test_an_approval_of_a_batch_that_changed_since_it_was_shown_is_refused(
+        container: Container, client: FlaskClient, town: None) -> None:
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    csrf = _as(client, "checker")
+
+    stale = client.post(f"{batch_url}/approval", data={
+        "csrf_token": csrf, "shown_count": "2", "shown_total": "140000"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "支払バッチの現在の内容（3件・210,000円）が違います" in stale
+    assert "data-approve" in stale  # still a draft: the form is offered again
+
+    approved = client.post(f"{batch_url}/approval", data={
+        "csrf_token": csrf, "shown_count": "3", "shown_total": "210000"})
+    assert approved.status_code in (302, 303)
+
+
+def test_a_result_file_with_a_wrong_header_is_refused_in_japanese_and_changes_nothing(
+        container: Container, client: FlaskClient, town: None) -> None:
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    csrf = _as(client, "checker")
+    client.post(f"{batch_url}/approval", data={"csrf_token": csrf})
+    client.post(f"{batch_url}/transfer-file", data={"csrf_token": csrf})
+
+    refused = client.post(f"{batch_url}/results", data={
+        "csrf_token": csrf, "kind": "returned",
+        "file": (io.BytesIO("番号,理由\n1,口座なし\n".encode("cp932")), "returned.csv")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+
+    assert "「顧客コード2,理由」" in refused and "何も取り込んでいません" in refused
+    with container.uow() as uow:
+        assert [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
+                if d.failure_reason] == []
