@@ -23,9 +23,11 @@ def upgrade() -> None:
     op.create_index('ix_applications_program_status_confirmed', 'applications',
                     ['program_id', 'status', 'confirmed_at', 'id'])
     op.create_index('ix_disbursements_batch_id_id', 'disbursements', ['batch_id', 'id'])
+    op.create_index('ix_disbursements_batch_id_status', 'disbursements', ['batch_id', 'status'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_disbursements_batch_id_status', table_name='disbursements')
     op.drop_index('ix_disbursements_batch_id_id', table_name='disbursements')
     op.drop_index('ix_applications_program_status_confirmed', table_name='applications')
     op.drop_index('ix_applications_program_confirmed', table_name='applications')
