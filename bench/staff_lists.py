@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -243,6 +244,10 @@ def main() -> None:
                  f"{worst * 1000:.1f} ms {'OK' if worst <= 0.3 else 'OVER'}"))
     report(f"staff lists, {args.size:,} applications, {engine.dialect.name}", rows)
     container.engine().dispose()
+    if engine.dialect.name == "postgresql":
+        migrating.downgrade(engine, "base")  # leave the database as it was found
+        engine.dispose()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from domain.values import Money
 
 __all__ = ["BatchPayees", "Payee", "Repayable", "view_batch"]
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 @frozen

@@ -59,7 +59,7 @@ disbursements = Table(
           sqlite_where=text("status NOT IN ('failed', 'cancelled')"),
           postgresql_where=text("status NOT IN ('failed', 'cancelled')")),
     Index("ix_disbursements_batch_id_id", "batch_id", "id"),  # a batch's payees, page by page
-    Index("ix_disbursements_batch_id_status", "batch_id", "status"),  # its failures
+    Index("ix_disbursements_batch_id_status", "batch_id", "status", "id"),  # its failures
 )
 
 payment_batches = Table(

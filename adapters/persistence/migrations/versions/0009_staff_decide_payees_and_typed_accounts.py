@@ -23,7 +23,8 @@ def upgrade() -> None:
     op.create_index('ix_applications_program_status_confirmed', 'applications',
                     ['program_id', 'status', 'confirmed_at', 'id'])
     op.create_index('ix_disbursements_batch_id_id', 'disbursements', ['batch_id', 'id'])
-    op.create_index('ix_disbursements_batch_id_status', 'disbursements', ['batch_id', 'status'])
+    op.create_index('ix_disbursements_batch_id_status', 'disbursements',
+                    ['batch_id', 'status', 'id'])
 
 
 def downgrade() -> None:
