@@ -152,11 +152,17 @@ def cancel(batch_id: str):  # type: ignore[no-untyped-def]
 def transfer_file(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
     out = io.BytesIO()
-    result = export_batch(ExportBatch(batch_id=batch_id, actor=g.actor,
-                                      line_ending=request.form.get("line_endings", "crlf")),
-                          uow=services.uow(), ids=services.ids(), clock=services.clock(),
-                          writer=services.transfer_writer(),
-                          originator=services.originator(), out=out)
+    try:
+        result = export_batch(ExportBatch(batch_id=batch_id, actor=g.actor,
+                                          line_ending=request.form.get("line_endings", "crlf")),
+                              uow=services.uow(), ids=services.ids(), clock=services.clock(),
+                              writer=services.transfer_writer(),
+                              originator=services.originator(), out=out)
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff_batches.show", batch_id=batch_id))
     out.seek(0)
     return send_file(out, mimetype="application/octet-stream", as_attachment=True,
                      download_name=f"sogofurikomi-{result.batch.number:06d}.txt")
@@ -230,9 +236,15 @@ def _number(text: str | None) -> int | None:
 @requires_staff_permission(Permission.HANDLE_APPLICATIONS)
 def codes(batch_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    batch = issue_cash_codes(IssueCashCodes(batch_id=batch_id, actor=g.actor),
-                             uow=services.uow(), ids=services.ids(), clock=services.clock(),
-                             provider=services.cash_provider())
+    try:
+        batch = issue_cash_codes(IssueCashCodes(batch_id=batch_id, actor=g.actor),
+                                 uow=services.uow(), ids=services.ids(), clock=services.clock(),
+                                 provider=services.cash_provider())
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff_batches.show", batch_id=batch_id))
     services.outbox_notifier().wake()
     flash(f"受取番号を{batch.count}件発行し、住民に送りました。", "success")
     return redirect(url_for("staff_batches.show", batch_id=batch_id))
