@@ -199,6 +199,7 @@ class Application(Aggregate):
     account_checked_by: str | None = None  # staff who compared the photo with the account
     account_checked_at: dt.datetime | None = None
     entered_by: str | None = None  # staff who entered a paper form
+    account_entered_by: str | None = None  # staff who typed a corrected account
 
     @classmethod
     def notify(cls, *, id: str, program: BenefitProgram, household_id: str,
@@ -222,8 +223,10 @@ class Application(Aggregate):
 
     @property
     def awaits_account_check(self) -> bool:
-        """A new account came with a passbook photo that staff have not compared yet."""
-        return self.passbook_photo is not None and self.account_checked_at is None
+        """A new account came with a passbook photo, or was typed by staff, and nobody has
+        checked it yet."""
+        return ((self.passbook_photo is not None or self.account_entered_by is not None)
+                and self.account_checked_at is None)
 
     def confirm_on_paper(self, *, program: BenefitProgram, at: dt.datetime,
                          payout_method: PayoutMethod, payee_account: BankAccount | None,
@@ -297,13 +300,28 @@ class Application(Aggregate):
         self.payout_method = PayoutMethod.BANK_TRANSFER
         self.payee_account, self.passbook_photo = account, passbook_photo
         self.account_checked_by = self.account_checked_at = None
+        self.account_conversation_id = self.account_entered_by = None
+
+    def enter_corrected_account(self, *, account: BankAccount, by: str) -> None:
+        """Staff typed a corrected account after a failed transfer (from a form or the phone):
+        it waits for another staff member to check it against the passbook or the resident's
+        identity, like an account the resident sent (a typo must not go straight to a bank)."""
+        if self.status is not ApplicationStatus.PAYMENT_FAILED:
+            raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を登録し直す"
+                                    "必要はありません。", code="illegal_state")
+        self.payout_method = PayoutMethod.BANK_TRANSFER
+        self.payee_account, self.account_entered_by = account, by
+        self.account_checked_by = self.account_checked_at = None
         self.account_conversation_id = None
 
     def check_account(self, *, by: str, at: dt.datetime) -> None:
         """Staff compared the passbook photo with the account the resident entered."""
-        if self.passbook_photo is None:
+        if self.passbook_photo is None and self.account_entered_by is None:
             raise IllegalTransition("この申請には確認する通帳の写真がありません。",
                                     code="no_passbook_photo")
+        if self.account_entered_by == by:
+            raise IllegalTransition("口座を入力した職員とは別の職員が確認してください。",
+                                    code="same_staff")
         if self.status not in (ApplicationStatus.CONFIRMED, ApplicationStatus.PAYMENT_FAILED):
             raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を確認"
                                     "できません。")

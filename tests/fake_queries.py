@@ -12,6 +12,7 @@ from application.ports.queries import (
     ApplicationFilter,
     ApplicationLine,
     MessageLine,
+    PayeeLine,
     TownFigures,
 )
 from domain.batches import PaymentAuditEntry, PaymentBatch
@@ -55,10 +56,34 @@ class FakeBenefitQueries(_Over):
                  and (not wanted.statuses or a.status in wanted.statuses)
                  and (wanted.channel is None or a.channel == wanted.channel)
                  and (wanted.awaiting_account_check is None
-                      or a.awaits_account_check == wanted.awaiting_account_check)]
+                      or a.awaits_account_check == wanted.awaiting_account_check)
+                 and self._searched(a.household_id, wanted)]
         # As the database orders them: by when they were confirmed (not yet: first), then id.
         found.sort(key=lambda a: (a.confirmed_at is not None, a.confirmed_at or 0, a.id))
         return found[wanted.offset:wanted.offset + wanted.limit]
+
+    def _searched(self, household_id: str, wanted: ApplicationFilter) -> bool:
+        household = self.tables["households"].get(household_id)
+        if household is None:
+            return not wanted.searching
+        if wanted.household_number and household.household_number != wanted.household_number:
+            return False
+        if not (wanted.resident_number or wanted.person_keys or wanted.reading_keys):
+            return True
+        residents = self.tables["residents"]
+        for member in household.members:
+            resident = residents.get(member.resident_id)
+            if resident is None:
+                continue
+            keys = resident.match_keys
+            if wanted.resident_number and resident.resident_number != wanted.resident_number:
+                continue
+            if (wanted.person_keys or wanted.reading_keys) and not (
+                    keys and (keys.person in wanted.person_keys
+                              or keys.reading in wanted.reading_keys)):
+                continue
+            return True
+        return False
 
     def application_counts(self, program_id: str) -> dict[ApplicationStatus, int]:
         return _counted([a.status for a in self.rows("applications")
@@ -119,6 +144,41 @@ class FakePaymentQueries(_Over):
             application = applications.get(d.application_id)
             if application is not None and application.program_id == program_id:
                 yield d.application_id, d.status, d.amount
+
+
+    def _line(self, d: Any) -> PayeeLine | None:
+        application = self.tables["applications"].get(d.application_id)
+        household = self.tables["households"].get(application.household_id) if application \
+            else None
+        if household is None:
+            return None
+        return PayeeLine(disbursement_id=d.id, application_id=d.application_id,
+                         household_number=household.household_number,
+                         head_resident_id=household.head_resident_id, amount=d.amount,
+                         account=d.payee_account, status=d.status,
+                         failure_reason=d.failure_reason or "")
+
+    def _lines(self, found: list[Any]) -> list[PayeeLine]:
+        lines = [self._line(d) for d in sorted(found, key=lambda d: d.id)]
+        return [line for line in lines if line is not None]
+
+    def payees(self, batch_id: str, *, limit: int, offset: int = 0) -> list[PayeeLine]:
+        mine = sorted((d for d in self.rows("disbursements") if d.batch_id == batch_id),
+                      key=lambda d: d.id)
+        return self._lines(mine[offset:offset + limit])
+
+    def failed_payees(self, batch_id: str, *, limit: int = 500) -> list[PayeeLine]:
+        return self._lines([d for d in self.rows("disbursements") if d.batch_id == batch_id
+                            and d.status is DisbursementStatus.FAILED])[:limit]
+
+    def payees_of(self, disbursement_ids: Sequence[str]) -> dict[str, PayeeLine]:
+        return {line.disbursement_id: line for line in self._lines(
+            [d for d in self.rows("disbursements") if d.id in set(disbursement_ids)])}
+
+    def repaid_among(self, application_ids: Sequence[str]) -> set[str]:
+        return {d.application_id for d in self.rows("disbursements")
+                if d.application_id in set(application_ids)
+                and d.status not in (DisbursementStatus.FAILED, DisbursementStatus.CANCELLED)}
 
 
 class FakeResidentQueries(_Over):

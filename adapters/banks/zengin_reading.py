@@ -5,18 +5,22 @@
 - `ZenginResultReader`: the bank's result for a batch, as
   * "zengin": the transfer file returned with a result code in the data record's last byte
     (position 120; see ADR 0019: banks differ, the code table is below),
-  * "csv": `record,status,reason` (record = 顧客コード2 / position, or our disbursement id),
-  * "returned": the returned-transfer list (組戻し・振込不能一覧): `record,reason`.
+  * "csv": `顧客コード2,結果,理由` (or `record,status,reason`; 顧客コード2 = the record's position,
+    or our disbursement id),
+  * "returned": the returned-transfer list (組戻し・振込不能一覧): `顧客コード2,理由`.
+  A CSV's header is checked before any row is read: a file whose header does not name these
+  columns (say `番号,理由`: which number?) is refused with the columns it must have.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from attrs import frozen
 
-from adapters.csv_io import read_rows
+from adapters.csv_io import CsvError, read_header, read_rows
 from application.ports.payouts import TransferResult
 from domain.errors import InvalidValue
 from domain.values import Money
@@ -199,9 +203,10 @@ def read_transfer_file(stream: BinaryIO) -> Iterator[Record]:
 _SETTLED = {"settled", "ok", "完了", "振込済", "振込済み", "済", "0"}
 _FAILED = {"failed", "ng", "不能", "振込不能", "返却", "組戻し", "1"}
 _CSV_COLUMNS = {
-    "record": ("record", "レコード", "顧客コード2", "番号", "reference"),
-    "status": ("status", "結果", "状態"),
-    "reason": ("reason", "理由", "不能理由"),
+    # the first name is the one messages use; no bare 番号 (which number? 口座番号, 世帯番号…)
+    "record": ("顧客コード2", "record", "レコード", "レコード番号", "reference"),
+    "status": ("結果", "status", "状態"),
+    "reason": ("理由", "reason", "不能理由"),
 }
 
 
@@ -234,6 +239,21 @@ class ZenginResultReader:
 
     def _csv(self, stream: BinaryIO, *, returned: bool) -> Iterator[TransferResult]:
         required = ("record", "reason") if returned else ("record", "status")
+        if not stream.seekable():  # read twice (the header first); a result list is small
+            stream = io.BytesIO(stream.read())
+        start = stream.tell()
+        try:
+            read_header(stream, columns=_CSV_COLUMNS, required=required)
+        except CsvError as error:
+            expected = "顧客コード2,理由" if returned else "顧客コード2,結果,理由"
+            raise CsvError(f"{error.message} 振込結果のCSVは、見出しの行を「{expected}」"
+                           "としてください（英語の見出し record, status, reason も使えます）。"
+                           "何も取り込んでいません。", row=error.row) from None
+        stream.seek(start)
+        return self._csv_rows(stream, returned=returned, required=required)
+
+    def _csv_rows(self, stream: BinaryIO, *, returned: bool,
+                  required: tuple[str, ...]) -> Iterator[TransferResult]:
         for row, cells in read_rows(stream, columns=_CSV_COLUMNS, required=required):
             key = cells.get("record", "")
             if returned:

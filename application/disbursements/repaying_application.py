@@ -1,11 +1,18 @@
-"""Staff enter the corrected account of a payment that failed; the re-payment is a new pending
-disbursement that goes into a new batch (the failed one stays as it was, for the record)."""
+"""A failed payment paid again: the re-payment is a new pending disbursement that goes into a
+new batch (the failed one stays as it was, for the record).
+
+It is paid to the account on the application, once someone has checked it: the account the
+resident re-sent in the chat (checked against its passbook photo), or, for an account staff
+typed (from a paper form or the phone), checked by another staff member. A typed account is
+never paid at once: it is kept on the application waiting for that check, so a typo cannot
+bypass the photo and identity check."""
 
 from __future__ import annotations
 
 from attrs import frozen
 
 from application.access.actor import Actor
+from application.audit.recording import record
 from application.disbursements.common import record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
@@ -22,11 +29,14 @@ __all__ = ["RepayApplication", "repay_application"]
 class RepayApplication:
     application_id: str
     actor: Actor
-    account: BankAccount | None  # None: paid again the same way (an ATM code, say)
+    # None: paid to the (checked) account on the application, or the same way (an ATM code);
+    # an account: staff typed it; it waits for another staff member's check, nothing is paid yet
+    account: BankAccount | None
 
 
 def repay_application(command: RepayApplication, *, uow: UnitOfWork, ids: IdGenerator,
-                      clock: Clock) -> Disbursement:
+                      clock: Clock) -> Disbursement | None:
+    """The re-payment, or None when a typed account was kept for checking first."""
     command.actor.ensure(Permission.HANDLE_APPLICATIONS, "再支払を登録")
     now = clock.now()
     with uow:
@@ -35,17 +45,24 @@ def repay_application(command: RepayApplication, *, uow: UnitOfWork, ids: IdGene
             raise NotFound("申請が見つかりません。")
         if uow.disbursements.get_for_application(application.id) is not None:
             raise IllegalTransition("この申請には支払中の支払があります。", code="already_paying")
-        account = command.account
-        if application.payout_method is PayoutMethod.BANK_TRANSFER and account is None:
+        if command.account is not None:
+            application.enter_corrected_account(account=command.account, by=command.actor.id)
+            record(uow, command.actor, "application.account_entered", "application",
+                   application.id, at=now)
+            uow.commit()
+            return None
+        account = None
+        if application.payout_method is PayoutMethod.BANK_TRANSFER:
             if application.awaits_account_check:
-                raise IllegalTransition("住民が登録し直した口座を、通帳の写真で確認してから"
-                                        "再支払を登録してください。", code="account_not_checked")
+                raise IllegalTransition("登録し直した口座を、通帳の写真または本人確認書類で"
+                                        "確認してから再振込を登録してください。",
+                                        code="account_not_checked")
             account = application.payee_account
         disbursement = Disbursement.repayment(id=ids.new_id(), application=application,
                                               payee_account=account, at=now)
         uow.disbursements.add(disbursement)
         record_payment(uow, ids, command.actor, "repayment", at=now,
-                       disbursement_id=disbursement.id, detail=f"申請 {application.id}")
+                       disbursement_id=disbursement.id)  # the trail names who, by 世帯番号
         try:
             uow.commit()
         except DuplicateError:

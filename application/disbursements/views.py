@@ -12,7 +12,7 @@ from application.disbursements.common import load_batch
 from application.ports.unit_of_work import UnitOfWork
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import BenefitProgram
-from domain.disbursements import Disbursement
+from domain.disbursements import Disbursement, DisbursementStatus
 
 __all__ = ["BatchPage", "batch_page", "batches"]
 
@@ -40,9 +40,9 @@ def batch_page(batch_id: str, *, uow: UnitOfWork, with_ledger: bool = True) -> B
     """A batch by id or number, with what happened to it."""
     with uow:
         batch = load_batch(uow, batch_id)
-        failures = [d for d in uow.disbursements.in_batch(batch.id) if d.failure_reason]
-        repaid = {d.id for d in failures
-                  if uow.disbursements.get_for_application(d.application_id) is not None}
+        failures = list(uow.disbursements.in_batch(batch.id, status=DisbursementStatus.FAILED))
+        again = uow.queries.payments.repaid_among([d.application_id for d in failures])
+        repaid = {d.id for d in failures if d.application_id in again}
         trail = list(uow.queries.payments.trail(batch.id))
         staff_names = {m.id: m.display_name
                        for m in (uow.staff.get(actor) for actor in {e.actor for e in trail})

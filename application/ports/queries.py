@@ -21,7 +21,7 @@ from domain.disbursements import DisbursementStatus
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
-from domain.values import Money
+from domain.values import BankAccount, Money
 from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "FigureQueries",
     "MessageLine",
     "MessageQueries",
+    "PayeeLine",
     "PaymentQueries",
     "Queries",
     "ResidentQueries",
@@ -49,6 +50,17 @@ class ApplicationFilter:
     awaiting_account_check: bool | None = None
     limit: int = 100
     offset: int = 0
+    # a search (all given must hold): 世帯番号, 宛名番号 of a member, or the keyed match keys of
+    # a member's name or reading with the date of birth (ADR 0013; names are never compared)
+    household_number: str | None = None
+    resident_number: str | None = None
+    person_keys: tuple[str, ...] = field(default=(), converter=tuple)
+    reading_keys: tuple[str, ...] = field(default=(), converter=tuple)
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.household_number or self.resident_number or self.person_keys
+                    or self.reading_keys)
 
 
 @frozen
@@ -62,6 +74,21 @@ class ApplicationLine:
     amount_yen: int | None
     confirmed_at: dt.datetime | None
     decided_at: dt.datetime | None
+
+
+@frozen
+class PayeeLine:
+    """One payment of a batch, as the approval page lists it (the head's name is read from the
+    resident, so only the page's lines are decrypted)."""
+
+    disbursement_id: str
+    application_id: str
+    household_number: str
+    head_resident_id: str
+    amount: Money
+    account: BankAccount | None
+    status: DisbursementStatus
+    failure_reason: str
 
 
 @frozen
@@ -135,6 +162,22 @@ class PaymentQueries(Protocol):
 
     def ledger_rows(self, program_id: str) -> Iterator[tuple[str, DisbursementStatus, Money]]:
         """(application id, status, amount) of every payment of the program."""
+        ...
+
+    def payees(self, batch_id: str, *, limit: int, offset: int = 0) -> Sequence[PayeeLine]:
+        """A page of the batch's payments in a stable order (by payment id)."""
+        ...
+
+    def failed_payees(self, batch_id: str, *, limit: int = 500) -> Sequence[PayeeLine]:
+        """The batch's payments that failed (振込不能), by payment id."""
+        ...
+
+    def payees_of(self, disbursement_ids: Sequence[str]) -> dict[str, PayeeLine]:
+        """Payments by id, wherever they are (a trail names them)."""
+        ...
+
+    def repaid_among(self, application_ids: Sequence[str]) -> set[str]:
+        """Those applications that have a live payment again (a re-payment)."""
         ...
 
 

@@ -26,7 +26,7 @@ from domain.errors import InvalidValue
 from domain.residents import PersonalFacts, Resident
 from domain.values import Address, DateOfBirth, PersonName, Sex
 
-__all__ = ["SearchResidents", "search_residents"]
+__all__ = ["SearchResidents", "name_keys", "search_residents"]
 
 _NEEDS_BOTH = ("氏名で探すときは生年月日も入力してください（例: 1985-04-01、昭和60年4月1日）。"
                "宛名番号だけでも探せます。")
@@ -85,10 +85,19 @@ def search_residents(query: SearchResidents, *, actor: Actor, uow: UnitOfWork,
     return results
 
 
-def _named(uow: UnitOfWork, name: str, born_text: str, keyer: MatchKeyer) -> list[Resident]:
+def name_keys(name: str, born_text: str, keyer: MatchKeyer) -> tuple[list[str], list[str]]:
+    """The keyed match keys (as a name, and as a reading) a typed name with its date of birth
+    is looked up by; other searches (a program's applications) use them too."""
+    name, born_text = _clean(name), _clean(born_text)
+    if not (name and born_text):
+        raise InvalidValue(_NEEDS_BOTH)
     born = DateOfBirth(parse_registry_date(born_text))  # also 昭和60年4月1日, S60.4.1
     if len(name) > 100:
         raise InvalidValue("氏名は100文字以内で入力してください。")
-    persons, readings = _by_name(name, born, keyer)
+    return _by_name(name, born, keyer)
+
+
+def _named(uow: UnitOfWork, name: str, born_text: str, keyer: MatchKeyer) -> list[Resident]:
+    persons, readings = name_keys(name, born_text, keyer)
     found = uow.residents.candidates(persons=persons, places=[], readings=readings)
     return sorted(found, key=lambda r: (r.resident_number or "", r.id))

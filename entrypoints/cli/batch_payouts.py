@@ -112,24 +112,34 @@ def batch_ledger(ctx: CliContext, program: str) -> None:
 
 @click.command("repay")
 @click.argument("application_id")
-@click.option("--bank", required=True, help="Bank code (4 digits).")
-@click.option("--branch", required=True, help="Branch code (3 digits).")
+@click.option("--bank", default=None, help="Bank code (4 digits); without the account options "
+              "the re-payment goes to the checked account on the application.")
+@click.option("--branch", default=None, help="Branch code (3 digits).")
 @click.option("--type", "account_type", default="1", show_default=True,
               type=click.Choice(["1", "2", "4", "9"]))
-@click.option("--number", required=True)
-@click.option("--holder", required=True, help="Account holder in kana.")
+@click.option("--number", default=None)
+@click.option("--holder", default=None, help="Account holder in kana.")
 @click.option("--by", "login_id", default=None)
 @pass_context
-def batch_repay(ctx: CliContext, application_id: str, bank: str, branch: str,
-                account_type: str, number: str, holder: str, login_id: str | None) -> None:
-    """Register the corrected account of a failed payment; it goes into the next batch."""
+def batch_repay(ctx: CliContext, application_id: str, bank: str | None, branch: str | None,
+                account_type: str, number: str | None, holder: str | None,
+                login_id: str | None) -> None:
+    """Pay a failed payment again (next batch) to the checked account on the application, or
+    keep a typed corrected account for another staff member to check first."""
     container = ready(ctx)
-    account = BankAccount.of(bank_code=bank, branch_code=branch, account_type=account_type,
-                             number=number, holder=holder)
+    account = None
+    if any((bank, branch, number, holder)):
+        account = BankAccount.of(bank_code=bank or "", branch_code=branch or "",
+                                 account_type=account_type, number=number or "",
+                                 holder=holder or "")
     repayment = repay_application(
         RepayApplication(application_id=application_id,
                          actor=staff_or_operator(container, login_id), account=account),
         uow=container.uow(), ids=container.ids(), clock=container.clock())
+    if repayment is None:
+        click.echo("account saved: another staff member must check it (staff page), then the "
+                   "re-payment is registered from it")
+        return
     click.echo(f"repayment {repayment.id} pending: it goes into the next batch")
 
 

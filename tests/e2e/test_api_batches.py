@@ -75,9 +75,19 @@ def test_a_batch_is_made_by_one_key_approved_by_another_and_downloaded_as_a_zeng
     corrected = {"bank_code": "0005", "branch_code": "001", "number": "1234",
                  "holder": "ヤマダ ハナコ"}
     path = f"/api/v1/applications/{failed_application}/repayment"
-    repaid = client.post(path, json={"account": corrected}, headers=maker)
+    kept = client.post(path, json={"account": corrected}, headers=maker)
+    assert kept.status_code == 202, kept.json  # a typed account: another key must check it
+    unchecked = client.post(path, json={}, headers=maker)
+    assert unchecked.status_code == 409
+    same = client.post(f"/api/v1/applications/{failed_application}/account-check",
+                       headers=maker)
+    assert same.status_code == 409
+    checked = client.post(f"/api/v1/applications/{failed_application}/account-check",
+                          headers=checker)
+    assert checked.status_code == 200, checked.json
+    repaid = client.post(path, json={}, headers=maker)
     assert repaid.status_code == 201, repaid.json
-    twice = client.post(path, json={"account": corrected}, headers=maker)
+    twice = client.post(path, json={}, headers=maker)
     assert twice.status_code == 409
     second = client.post("/api/v1/batches", json={"program_id": "p1"}, headers=maker).json
     assert (second["count"], second["total"], second["number"]) == (1, 70_000, 2)

@@ -218,6 +218,9 @@ ROUTES = [
           path=f"{P}/postal"),
     staff(WORKER, "GET", f"{PROGRAM}/postal.csv", "postal.export", path=f"{P}/postal.csv"),
     staff(WORKER, "GET", APP, "application.view", path=A),
+    staff(APPROVER, "POST", f"{APP}/decision", "application.decide",
+          path="/staff/benefits/applications/{t.paper_application}/decision",
+          form={"decision": "approve", "program_id": "{t.program}"}),
     staff(WORKER, "GET", f"{APP}/passbook", "application.passbook_view", path=f"{A}/passbook"),
     staff(WORKER, "POST", f"{APP}/account-check", "application.account_check",
           path=f"{A}/account-check"),
@@ -296,9 +299,9 @@ ROUTES = [
         path=AB + "{t.approved_batch}/transfer-file"),
     api(WORKER, "POST", f"{API_B}/results", "payment_batch.results_imported",
         path=AB + "{t.exported_batch}/results?kind=returned", body=RETURNED, follows=FAILED),
-    api(WORKER, "POST", f"{API_A}/repayment", "disbursement.repayment",
+    api(WORKER, "POST", f"{API_A}/repayment", "application.account_entered",
         path="/api/v1/applications/{t.failed_application}/repayment",
-        json={"account": {**ACCOUNT, "holder": "ヤマダ ハナコ"}}),
+        json={"account": {**ACCOUNT, "holder": "ヤマダ ハナコ"}}),  # kept for a second check
     api(VIEWER, "GET", f"{API_P}/ledger", None, why="the program's totals", path=f"{AP}/ledger"),
     api(WORKER, "GET", "/api/v1/certificate-requests", None,
         why="receipt numbers, kinds, fees and states"),
@@ -425,7 +428,7 @@ def _own_batch(client: FlaskClient, town: Town) -> dict[str, str]:
 
 REFUSED = [  # (a refused call, its answer)
     (staff(APPROVER, "POST", f"{BATCH}/approval", "payment_batch.approved",
-           path=B + "{batch}/approval", prepare=_own_batch), 409),  # the maker approves
+           path=B + "{batch}/approval", prepare=_own_batch), 302),  # the maker: said on the page
     (api(APPROVER, "POST", f"{API_P}/decisions", "application.decide", path=f"{AP}/decisions",
          json={"decision": "approve", "application_ids": ["{t.decided_application}"]}),
      200),  # decided already: reported as refused, nothing done

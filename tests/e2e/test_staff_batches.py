@@ -4,6 +4,7 @@ downloaded, the bank's returned list uploaded; every step in the hash-chained au
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -51,8 +52,12 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
     batch_url = made.headers["Location"]
     shown = client.get(batch_url).get_data(as_text=True)
     assert "作成した職員は承認できません" in shown and "210,000円" in shown
-    refused = client.post(f"{batch_url}/approval", data={"csrf_token": csrf})
-    assert refused.status_code == 409
+    payees = shown.split("data-payees", 1)[1].split("</table>", 1)[0]  # who is paid, by name
+    assert payees.count("山田 太郎") == 3 and "H0001" in payees and "みずほ" in payees
+    assert "東京営業部" in payees and "＊＊＊＊001" in payees and "0000001" not in payees
+    refused = client.post(f"{batch_url}/approval", data={"csrf_token": csrf},
+                          follow_redirects=True)
+    assert refused.status_code == 200
     assert "作成した職員は承認できません" in refused.get_data(as_text=True)
 
     csrf = _as(client, "checker")
@@ -72,16 +77,30 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
         content_type="multipart/form-data")
     assert uploaded.status_code in (302, 303)
     shown = client.get(batch_url).get_data(as_text=True)
-    assert "一部支払不能" in shown and "口座なし" in shown and "一致" in shown
+    assert "一部支払不能" in shown and "口座なし" in shown
+    failures = shown.split("data-failures", 1)[1].split("</table>", 1)[0]
+    assert re.search(r">H000\d</a>", failures) and "山田 太郎" in failures
+    assert "一致" in client.get(f"{batch_url}?ledger=1").get_data(as_text=True)
 
     with container.uow() as uow:
         [failed] = [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
                     if d.failure_reason]
-    repaid = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
-        "csrf_token": csrf, "bank_code": "0005", "branch_code": "001", "account_type": "1",
-        "number": "7654321", "holder": "ヤマダ ハナコ"})
+    assert failed.id not in shown and f">{failed.application_id}<" not in shown  # no ids
+    kept = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
+        "csrf_token": csrf, "use": "typed", "bank_code": "0005", "branch_code": "001",
+        "account_type": "1", "number": "7654321", "holder": "ヤマダ ハナコ"})
+    assert kept.status_code in (302, 303)
+    shown = client.get(batch_url).get_data(as_text=True)
+    assert "確認待ち" in shown and ">この口座で再振込</button>" not in shown
+    csrf = _as(client, "maker")  # another staff member checks the typed account
+    assert client.post(f"/staff/benefits/applications/{failed.application_id}/account-check",
+                       data={"csrf_token": csrf}).status_code in (302, 303)
+    shown = client.get(batch_url).get_data(as_text=True)
+    assert ">この口座で再振込</button>" in shown and "＊＊＊＊321" in shown
+    repaid = client.post(f"{batch_url}/repayments/{failed.application_id}",
+                         data={"csrf_token": csrf})
     assert repaid.status_code in (302, 303)
-    assert "再支払登録済み" in client.get(batch_url).get_data(as_text=True)
+    assert "再振込登録済み" in client.get(batch_url).get_data(as_text=True)
 
     with container.uow() as uow:
         logged = [r.action for r in uow.audit.search(AuditQuery())]
@@ -94,3 +113,68 @@ def test_a_viewer_sees_batches_but_no_forms(client: FlaskClient, town: None) -> 
     _as(client, "looker")
     page = client.get("/staff/batches/").get_data(as_text=True)
     assert "支払バッチ" in page and "支払バッチを作成" not in page
+
+
+def test_the_payee_list_is_paged_with_a_total_per_page_and_one_audit_record_per_view(
+        container: Container, client: FlaskClient, town: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from application.disbursements import viewing_batch
+
+    monkeypatch.setattr(viewing_batch, "PAGE_SIZE", 2)
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    with container.uow() as uow:
+        before = len([r for r in uow.audit.search(AuditQuery(action="payment_batch.view"))])
+
+    first = client.get(batch_url).get_data(as_text=True)
+    second = client.get(f"{batch_url}?page=2").get_data(as_text=True)
+
+    assert "1 / 2" in first and "2 / 2" in second
+    assert re.search(r"data-page-total>140,000円<", first)
+    assert re.search(r"data-page-total>70,000円<", second)
+    assert re.search(r"data-batch-total>210,000円<", first + second)
+    with container.uow() as uow:
+        views = [r for r in uow.audit.search(AuditQuery(action="payment_batch.view"))]
+    assert len(views) == before + 2  # one per page view, not one per payee
+    _as(client, "looker")  # a viewer sees the figures, not who is paid
+    looked = client.get(batch_url).get_data(as_text=True)
+    assert "210,000円" in looked and "山田 太郎" not in looked and "data-payees" not in looked
+
+
+def test_an_approval_of_a_batch_that_changed_since_it_was_shown_is_refused(
+        container: Container, client: FlaskClient, town: None) -> None:
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    csrf = _as(client, "checker")
+
+    stale = client.post(f"{batch_url}/approval", data={
+        "csrf_token": csrf, "shown_count": "2", "shown_total": "140000"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "支払バッチの現在の内容（3件・210,000円）が違います" in stale
+    assert "data-approve" in stale  # still a draft: the form is offered again
+
+    approved = client.post(f"{batch_url}/approval", data={
+        "csrf_token": csrf, "shown_count": "3", "shown_total": "210000"})
+    assert approved.status_code in (302, 303)
+
+
+def test_a_result_file_with_a_wrong_header_is_refused_in_japanese_and_changes_nothing(
+        container: Container, client: FlaskClient, town: None) -> None:
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    csrf = _as(client, "checker")
+    client.post(f"{batch_url}/approval", data={"csrf_token": csrf})
+    client.post(f"{batch_url}/transfer-file", data={"csrf_token": csrf})
+
+    refused = client.post(f"{batch_url}/results", data={
+        "csrf_token": csrf, "kind": "returned",
+        "file": (io.BytesIO("番号,理由\n1,口座なし\n".encode("cp932")), "returned.csv")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+
+    assert "「顧客コード2,理由」" in refused and "何も取り込んでいません" in refused
+    with container.uow() as uow:
+        assert [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
+                if d.failure_reason] == []

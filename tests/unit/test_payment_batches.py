@@ -11,6 +11,7 @@ import pytest
 from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_reading import ZenginResultReader, read_transfer_file
 from adapters.banks.zengin_transfer import ZenginTransferWriter
+from application.benefits.checking_account import check_account
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.cancelling_batch import CancelBatch, cancel_batch
 from application.disbursements.checking_ledger import check_ledger
@@ -354,13 +355,18 @@ def test_a_failed_payment_is_paid_again_in_a_new_batch_with_the_corrected_accoun
     corrected = BankAccount.of(bank_code="0009", branch_code="001", account_type="1",
                                number="1111111", holder="ヤマダ ハナコ")
 
+    kept = repay_application(RepayApplication(application_id="a2", actor=WORKER,
+                                              account=corrected),
+                             uow=town.uow(), ids=town.ids, clock=town.clock)
+    check_account("a2", actor=APPROVER, uow=town.uow(), clock=town.clock)
     repayment = repay_application(RepayApplication(application_id="a2", actor=WORKER,
-                                                   account=corrected),
+                                                   account=None),
                                   uow=town.uow(), ids=town.ids, clock=town.clock)
     with pytest.raises(IllegalTransition):
-        repay_application(RepayApplication(application_id="a2", actor=WORKER,
-                                           account=corrected),
+        repay_application(RepayApplication(application_id="a2", actor=WORKER, account=None),
                           uow=town.uow(), ids=town.ids, clock=town.clock)
+    assert kept is None and repayment is not None
+    assert town.database.tables["disbursements"][repayment.id].payee_account == corrected
     second = town.approve(town.create().id)
     ledger = check_ledger("p1", uow=town.uow())
 
@@ -374,6 +380,92 @@ def test_a_failed_payment_is_paid_again_in_a_new_batch_with_the_corrected_accoun
     ledger = check_ledger("p1", uow=town.uow())
     assert (ledger.approved.yen, ledger.paid.yen, ledger.balanced) == (210_000, 210_000, True)
     assert town.database.tables["applications"]["a2"].status is ApplicationStatus.PAID
+
+
+def _failed_second_payment(town: Town) -> None:
+    batch = town.approve(town.create().id)
+    town.export(batch.id)
+    town.results(batch.id, _csv("record,status,reason\n2,不能,口座なし\n"),
+                 settle_unlisted=True)
+
+
+def test_a_typed_account_is_not_paid_until_another_staff_member_checks_it() -> None:
+    town = Town()
+    _failed_second_payment(town)
+    typo = BankAccount.of(bank_code="0009", branch_code="001", account_type="1",
+                          number="1111112", holder="ヤマダ ハナコ")
+
+    kept = repay_application(RepayApplication(application_id="a2", actor=WORKER, account=typo),
+                             uow=town.uow(), ids=town.ids, clock=town.clock)
+    with pytest.raises(IllegalTransition) as not_checked:
+        repay_application(RepayApplication(application_id="a2", actor=WORKER, account=None),
+                          uow=town.uow(), ids=town.ids, clock=town.clock)
+    with pytest.raises(IllegalTransition) as same_staff:
+        check_account("a2", actor=WORKER, uow=town.uow(), clock=town.clock)
+
+    assert kept is None
+    assert not_checked.value.code == "account_not_checked"
+    assert same_staff.value.code == "same_staff"
+    assert [d for d in town.database.tables["disbursements"].values()
+            if d.application_id == "a2" and d.status is DisbursementStatus.PENDING] == []
+    application = town.database.tables["applications"]["a2"]
+    assert application.payee_account == typo and application.awaits_account_check
+
+
+def test_a_re_sent_account_is_paid_again_in_one_action_once_its_photo_is_checked() -> None:
+    town = Town()
+    _failed_second_payment(town)
+    re_sent = BankAccount.of(bank_code="0005", branch_code="001", account_type="1",
+                             number="7654321", holder="ヤマダ ハナコ")
+    with town.uow() as uow:  # the resident re-sent the account with a photo in the chat
+        uow.applications.get("a2").correct_account(account=re_sent, passbook_photo="photo-1")
+        uow.commit()
+    with pytest.raises(IllegalTransition):
+        repay_application(RepayApplication(application_id="a2", actor=WORKER, account=None),
+                          uow=town.uow(), ids=town.ids, clock=town.clock)
+
+    check_account("a2", actor=WORKER, uow=town.uow(), clock=town.clock)
+    repayment = repay_application(RepayApplication(application_id="a2", actor=WORKER,
+                                                   account=None),
+                                  uow=town.uow(), ids=town.ids, clock=town.clock)
+
+    assert repayment is not None and repayment.payee_account == re_sent
+
+
+def test_approval_is_refused_when_the_batch_is_not_what_the_approver_saw() -> None:
+    town = Town()
+    batch = town.create()
+
+    with pytest.raises(IllegalTransition) as changed:
+        approve_batch(ApproveBatch(batch_id=batch.id, actor=APPROVER, shown_count=batch.count,
+                                   shown_total_yen=batch.total.yen - 70_000),
+                      uow=town.uow(), ids=town.ids, clock=town.clock)
+    approved = approve_batch(ApproveBatch(batch_id=batch.id, actor=APPROVER,
+                                          shown_count=batch.count,
+                                          shown_total_yen=batch.total.yen),
+                             uow=town.uow(), ids=town.ids, clock=town.clock)
+
+    assert changed.value.code == "batch_changed"
+    assert "ページを読み込み直し" in changed.value.message
+    assert approved.state is BatchState.APPROVED
+
+
+def test_a_result_csv_whose_header_names_no_expected_column_is_refused_in_japanese() -> None:
+    for kind, text in (("returned", "番号,理由\n1,口座なし\n"),
+                       ("csv", "番号,理由\n1,口座なし\n"),
+                       ("csv", "record,reason\n1,口座なし\n")):
+        with pytest.raises(InvalidValue) as refused:
+            list(ZenginResultReader().read(io.BytesIO(text.encode()), kind=kind))
+        assert "顧客コード2" in refused.value.message and "見出し" in refused.value.message
+
+
+def test_a_result_csv_with_japanese_headers_is_read() -> None:
+    read = list(ZenginResultReader().read(
+        io.BytesIO("顧客コード2,結果,理由\n1,完了,\n2,不能,口座なし\n".encode("cp932")),
+        kind="csv"))
+
+    assert [(r.sequence, r.settled, r.reason) for r in read] == [(1, True, ""),
+                                                                 (2, False, "口座なし")]
 
 
 def test_the_ledger_adds_up_at_every_step_and_catches_a_payment_out_of_line() -> None:

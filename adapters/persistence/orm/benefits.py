@@ -64,10 +64,15 @@ applications = Table(
     Column("account_checked_by", ID),
     Column("account_checked_at", UTCDateTime),
     Column("entered_by", ID),
+    Column("account_entered_by", ID),  # staff who typed a corrected account (checked by another)
     Column("version", Integer, nullable=False, server_default="1"),  # a double tap: one wins
     UniqueConstraint("program_id", "household_id"),
     Index("ix_applications_program_id_status", "program_id", "status"),
     Index("ix_applications_household_id_status", "household_id", "status"),
+    # the staff list's pages: in the order applications arrived, of one status or all
+    Index("ix_applications_program_confirmed", "program_id", "confirmed_at", "id"),
+    Index("ix_applications_program_status_confirmed", "program_id", "status", "confirmed_at",
+          "id"),
 )
 
 eligible_households = Table(

@@ -58,6 +58,8 @@ disbursements = Table(
     Index("uq_disbursements_live_application", "application_id", unique=True,
           sqlite_where=text("status NOT IN ('failed', 'cancelled')"),
           postgresql_where=text("status NOT IN ('failed', 'cancelled')")),
+    Index("ix_disbursements_batch_id_id", "batch_id", "id"),  # a batch's payees, page by page
+    Index("ix_disbursements_batch_id_status", "batch_id", "status", "id"),  # its failures
 )
 
 payment_batches = Table(

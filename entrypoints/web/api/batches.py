@@ -165,6 +165,10 @@ def repay_view(application_id: str):  # type: ignore[no-untyped-def]
                                                    actor=g.actor, account=account),
                                   uow=services.uow(), ids=services.ids(),
                                   clock=services.clock())
+    if repayment is None:  # a typed account waits for another staff member's check
+        response = jsonify({"disbursement_id": None, "status": "account_awaiting_check"})
+        response.status_code = 202
+        return response
     response = jsonify({"disbursement_id": repayment.id, "status": repayment.status.value,
                         "amount": repayment.amount.yen})
     response.status_code = 201

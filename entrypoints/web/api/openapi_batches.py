@@ -106,7 +106,11 @@ def batch_paths() -> dict[str, Any]:
         "/applications/{application_id}/repayment": {
             "post": {
                 "operationId": "repayApplication",
-                "summary": "支払不能の申請を訂正した口座へ再支払する（次のバッチに入ります）",
+                "summary": "支払不能の申請を、確認済みの口座へ再支払する（次のバッチに入ります）",
+                "description": ("account を省くと、申請の確認済みの口座（住民が送り直し、通帳の"
+                                "写真で確認した口座）へ再支払します。account を指定すると、その"
+                                "口座を申請に保存し、入力したキーとは別の職員・キーによる口座の"
+                                "確認（account-check）を待ちます（202）。"),
                 "parameters": [{"name": "application_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -119,6 +123,8 @@ def batch_paths() -> dict[str, Any]:
                             "number": {"type": "string"},
                             "holder": {"type": "string", "description": "口座名義（カナ）"}}}}}}}},
                 "responses": {"201": _json({"type": "object"}, "再支払を登録しました"),
+                              "202": _json({"type": "object"},
+                                           "口座を保存しました（別の職員の確認待ち）"),
                               "404": _ERR, "409": _ERR, "422": _ERR, **_AUTH},
             },
         },

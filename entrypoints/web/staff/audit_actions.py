@@ -36,7 +36,9 @@ ACTIONS = {
     "application.list": "申請の一覧", "application.view": "申請の閲覧",
     "application.passbook_view": "通帳画像の閲覧", "application.account_check": "口座の確認",
     "application.decide": "申請の決定", "application.paper_entry": "紙の申請の入力",
+    "application.account_entered": "口座の入力（職員）",
     # payments: a batch's steps, and one payment's
+    "payment_batch.view": "支払先の閲覧",
     "payment_batch.created": "支払データの作成", "payment_batch.approved": "支払データの承認",
     "payment_batch.exported": "振込データの作成",
     "payment_batch.re_exported": "振込データの再作成",
