@@ -141,7 +141,7 @@ def test_staff_create_a_program_import_its_list_preview_and_send_the_notices(
 
     page = admin.get(f"{BASE}/programs/{program_id}").get_data(as_text=True)
     assert re.search(r'data-reach="eligible">3<', page)
-    assert re.search(r'data-reach="reachable">2<', page)
+    assert re.search(r'data-reach="to_notify">2<', page)
     assert re.search(r'data-reach="postal">1<', page)
 
     preview = admin.get(f"{BASE}/programs/{program_id}/campaigns/preview").get_data(as_text=True)

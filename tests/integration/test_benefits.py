@@ -145,7 +145,8 @@ def test_the_town_s_ladder_of_channels_decides_who_a_campaign_reaches(town: Town
                                    policy=policy)
         assert (preview.recipients, preview.postal) == (reached, 3 - reached), ladder
         assert split("p1", uow=town.uow(), policy=policy).to_json() == {
-            "eligible": 3, "reachable": reached, "postal": 3 - reached}, ladder
+            "eligible": 3, "notified": 0, "applied": 0, "to_notify": reached,
+            "postal": 3 - reached, "reachable": reached}, ladder
     assert town.outbox_count() == 0
 
 
@@ -294,7 +295,8 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
                                  clock=town.clock, policy=ContactPolicy())
     assert (partial.added, partial.already, partial.error_count) == (1, 1, 2)
     assert partial.reach is not None and partial.reach.to_json() == {
-        "eligible": 4, "reachable": 3, "postal": 1}
+        "eligible": 4, "notified": 0, "applied": 0, "to_notify": 3, "postal": 1,
+        "reachable": 3}
 
 
 def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
