@@ -5,6 +5,7 @@ from one query, however households changed between the eligibility import and th
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine
 
 from application.benefits.entering_paper_application import (
     EnterPaperApplication,
@@ -17,9 +18,14 @@ from application.messaging.telling import ContactPolicy
 from domain.channels import ChannelIdentity
 from domain.residents import Verification
 from tests import builders
-from tests.integration.test_benefits import NOW, Town, town  # noqa: F401 (the fixture)
+from tests.integration.test_benefits import NOW, Town
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def town(engine: Engine) -> Town:
+    return Town(engine)
 
 
 def _figures(town: Town) -> dict[str, object]:
