@@ -46,8 +46,9 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
             raise RuntimeError("this Celery app only sends jobs; start `madoguchi worker`")
         try:
             run(job_id)
-        except Exception as error:
-            raise task.retry(exc=error) from error
+        except Exception as error:  # retried with the type only: Celery logs what it retries
+            raise task.retry(exc=RuntimeError(f"job {job_id} failed: {type(error).__name__}")
+                             ) from None
 
     @app.task(name=DELIVER_OUTBOX_TASK, ignore_result=True)
     def deliver_outbox() -> None:

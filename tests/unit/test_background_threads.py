@@ -89,3 +89,19 @@ def test_shutting_the_container_down_ends_every_thread_it_started(tmp_path: Path
     assert started == {"madoguchi-jobs", "madoguchi-outbox", "madoguchi-send_0"}
     assert threads_left_behind(before, grace=0) == []
     shutdown(container)  # again: nothing left to stop
+
+
+def test_the_in_process_queue_logs_a_failed_job_by_id_and_error_type_only(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def run(job_id: str) -> None:
+        raise ValueError("山田太郎 岡山県総社市中央一丁目1番1号")
+
+    jobs = InProcessJobQueue(run)
+    with caplog.at_level(logging.DEBUG):
+        jobs.enqueue("job-1")
+        jobs.join()
+    jobs.stop()
+
+    logged = caplog.text + "".join(str(r.exc_info) for r in caplog.records)
+    assert "job-1" in logged and "ValueError" in logged
+    assert "山田" not in logged and "総社市" not in logged
