@@ -299,6 +299,25 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
         "reachable": 3}
 
 
+def test_a_refused_file_s_check_also_lists_every_number_the_registry_does_not_know(
+        town: Town, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes("世帯番号,宛名番号\r\nH9998,\r\nH-1,\r\nH0004,\r\n,999999999\r\nH9999,\r\n"
+                     .encode("cp932"))
+
+    refused = import_eligibility(ImportEligibility(program_id="p1"),
+                                 rows=CsvFile(path, columns=COLUMNS), uow_factory=town.uow,
+                                 ids=town.ids, clock=town.clock, policy=ContactPolicy())
+
+    assert not refused.written
+    assert [(e.row, e.column) for e in refused.errors] == [(3, "世帯番号")]
+    assert [(e.row, e.column) for e in refused.unknown] == [
+        (2, "世帯番号"), (5, "宛名番号"), (6, "世帯番号")]
+    assert refused.unknown_count == 3 and "住民基本台帳にない番号も3件" in refused.summary()
+    with town.uow() as uow:
+        assert uow.queries.benefits.eligible_count("p1") == 3  # nothing written
+
+
 def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
     with town.uow() as uow:
         uow.programs.get("p1").withdraw()
