@@ -9,14 +9,15 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from application.benefits.reach import Reach, reach_in
+from application.benefits.withdrawing_program import refusal
 from application.jobs.job import Job
 from application.messaging.telling import ContactPolicy
 from application.ports.unit_of_work import UnitOfWork
 from domain.benefits import ApplicationStatus, BenefitProgram, Campaign
 from domain.errors import NotFound
 
-__all__ = ["CampaignRun", "ProgramPage", "campaigns", "find_program", "program", "program_page",
-           "programs"]
+__all__ = ["CampaignRun", "ProgramPage", "Withdrawal", "campaigns", "find_program", "program",
+           "program_page", "programs", "withdrawal"]
 
 
 @frozen
@@ -32,6 +33,23 @@ class ProgramPage:
     counts: Mapping[ApplicationStatus, int]
     notice_outcomes: Mapping[str, int]  # outbox status value → count
     campaigns: Sequence[CampaignRun] = field(converter=tuple)
+
+
+@frozen
+class Withdrawal:
+    """What a withdrawal would take back, and why it would be refused (empty: it would not)."""
+
+    program: BenefitProgram
+    counts: Mapping[ApplicationStatus, int]
+    blocked: str
+
+
+def withdrawal(program_id: str, *, uow: UnitOfWork) -> Withdrawal:
+    with uow:
+        found = _program(program_id, uow)
+        batches = uow.queries.benefits.withdrawal_blockers(program_id)
+        return Withdrawal(found, uow.queries.benefits.application_counts(program_id),
+                          refusal(batches) if batches else "")
 
 
 def programs(*, uow: UnitOfWork) -> list[BenefitProgram]:

@@ -189,7 +189,7 @@ def test_two_taps_racing_each_other_are_settled_by_the_version_one_wins(town: To
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    (lambda p: p.withdraw(), "取り下げられたため"),
+    (lambda p: p.withdraw(reason="予算不成立"), "取り下げられたため"),
     (lambda p: p.close(), "申請期間は終了しました"),
 ])
 def test_a_tap_on_a_withdrawn_or_closed_program_is_answered_and_changes_nothing(
@@ -320,7 +320,7 @@ def test_a_refused_file_s_check_also_lists_every_number_the_registry_does_not_kn
 
 def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
     with town.uow() as uow:
-        uow.programs.get("p1").withdraw()
+        uow.programs.get("p1").withdraw(reason="予算不成立")
         uow.commit()
     path = tmp_path / "list.csv"
     path.write_text("世帯番号\nH0004\n")

@@ -68,7 +68,7 @@ def test_events_a_handler_causes_run_in_the_next_round() -> None:
     seen = Seen()
 
     def withdraw_the_program(events: Sequence[Any], uow: Any) -> None:
-        uow.programs.get("p1").withdraw()  # records ProgramStatusChanged
+        uow.programs.get("p1").withdraw(reason="予算不成立")  # records ProgramStatusChanged
 
     database = _town(MessageBus({ApplicationConfirmed: [withdraw_the_program],
                                  ProgramStatusChanged: [seen.handler("program")]}))

@@ -40,6 +40,7 @@ benefit_programs = Table(
     Column("notice_text", Text, nullable=False),
     Column("decision_text", Text, nullable=False),
     Column("rejection_text", Text, nullable=False),
+    Column("withdrawal_reason", Text, nullable=False, server_default=""),
 )
 
 applications = Table(

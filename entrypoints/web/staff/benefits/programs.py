@@ -5,6 +5,7 @@ change's own transaction (never when it was refused)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from flask import flash, g, redirect, render_template, request, url_for
 
@@ -14,9 +15,10 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
+from application.benefits.withdrawing_program import WithdrawProgram, withdraw_program
 from application.messaging.outbox import OutboxStatus
 from domain.access import Permission
-from domain.benefits import ApplicationStatus, PayoutMethod
+from domain.benefits import ApplicationStatus, PayoutMethod, ProgramStatus
 from domain.errors import DomainError, InvalidValue
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
@@ -120,4 +122,39 @@ def change_status(program_id: str):  # type: ignore[no-untyped-def]
         flash(error.message, "error")
     else:
         flash(f"状態を「{PROGRAM_LABELS[status]}」にしました。", "success")
+    return redirect(url_for("staff_benefits.program", program_id=program_id))
+
+
+def _withdrawal_page(program_id: str, form: Mapping[str, str], status: int = 200):  # type: ignore[no-untyped-def]
+    seen = benefit_views.withdrawal(program_id, uow=container().uow())
+    return render_template(
+        "staff/benefits/withdraw.html", program=seen.program, blocked=seen.blocked, form=form,
+        counts=[(s, seen.counts.get(s, 0)) for s in ApplicationStatus],
+        kept={"paid", "rejected", "withdrawn"}), status
+
+
+@staff_benefits.get("/programs/<program_id>/withdrawal")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def withdrawal(program_id: str):  # type: ignore[no-untyped-def]
+    """The confirmation: what a withdrawal takes back, what blocks it, and the reason."""
+    if program_or_404(program_id).status is ProgramStatus.WITHDRAWN:
+        flash("この給付金はすでに取り下げられています。", "error")
+        return redirect(url_for("staff_benefits.program", program_id=program_id))
+    return _withdrawal_page(program_id, {})
+
+
+@staff_benefits.post("/programs/<program_id>/withdrawal")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def withdraw(program_id: str):  # type: ignore[no-untyped-def]
+    program_or_404(program_id)
+    form = request.form
+    try:
+        done = withdraw_program(
+            WithdrawProgram(program_id=program_id, reason=form.get("reason", ""), actor=g.actor),
+            uow=container().uow(), clock=container().clock())
+    except DomainError as error:
+        flash(error.message, "error")
+        return _withdrawal_page(program_id, form.to_dict(), 422)
+    flash(f"給付金を取り下げました（申請{done.applications}件を取り下げ、世帯にお知らせします）。",
+          "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id))
