@@ -108,6 +108,17 @@ class FakeBenefitQueries(_Over):
         return [h for h, c in self._categories(program_id, channels).items()
                 if c == category and h > after][:limit]
 
+    def _unanswered(self, program_id: str) -> list[str]:
+        return sorted(a.household_id for a in self.rows("applications")
+                      if a.program_id == program_id and a.status is ApplicationStatus.NOTIFIED
+                      and a.notice_message_id)
+
+    def unanswered_page(self, program_id: str, *, after: str, limit: int) -> list[str]:
+        return [h for h in self._unanswered(program_id) if h > after][:limit]
+
+    def unanswered_count(self, program_id: str) -> int:
+        return len(self._unanswered(program_id))
+
     def withdrawal_blockers(self, program_id: str) -> list[tuple[int, str]]:
         applications, batches = self.tables["applications"], self.tables["batches"]
         found = {(batches[d.batch_id].number, batches[d.batch_id].state.value)

@@ -127,6 +127,12 @@ class BenefitQueries(Protocol):
         """The eligible household ids of one `reach_counts` category, by id, after `after`."""
         ...
 
+    def unanswered_page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
+        """Households sent a notice that have not answered (通知済み・未回答), by id."""
+        ...
+
+    def unanswered_count(self, program_id: str) -> int: ...
+
     def withdrawal_blockers(self, program_id: str) -> Sequence[tuple[int, str]]:
         """(number, state value) of the payment batches holding a live payment of the
         program (registered, or exported and waiting for the bank's result)."""

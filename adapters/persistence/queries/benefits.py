@@ -117,6 +117,23 @@ class SqlBenefitQueries:
             (reachable, "to_notify"),
             else_="postal")
 
+    def unanswered_page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
+        return self.session.scalars(
+            select(applications.c.household_id)
+            .where(*self._unanswered(program_id), applications.c.household_id > after)
+            .order_by(applications.c.household_id).limit(limit)).all()
+
+    def unanswered_count(self, program_id: str) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(applications)
+            .where(*self._unanswered(program_id))) or 0
+
+    @staticmethod
+    def _unanswered(program_id: str) -> tuple[ColumnElement[bool], ...]:
+        return (applications.c.program_id == program_id,
+                applications.c.status == ApplicationStatus.NOTIFIED,
+                applications.c.notice_message_id.is_not(None))
+
     def withdrawal_blockers(self, program_id: str) -> Sequence[tuple[int, str]]:
         """(number, state value) of the batches still holding a live payment of the program
         (registered or in a file whose result has not come back), by number."""
