@@ -12,6 +12,7 @@ from dependency_injector import providers
 
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.outbox_pump import OutboxPump
+from adapters.background.scheduler import IntervalScheduler
 from entrypoints.config import Settings
 from entrypoints.containers import build_container, shutdown
 from tests.support.isolation import threads_left_behind
@@ -105,3 +106,25 @@ def test_the_in_process_queue_logs_a_failed_job_by_id_and_error_type_only(
     logged = caplog.text + "".join(str(r.exc_info) for r in caplog.records)
     assert "job-1" in logged and "ValueError" in logged
     assert "山田" not in logged and "総社市" not in logged
+
+
+def test_the_scheduler_runs_its_work_at_once_and_again_until_stopped(
+        caplog: pytest.LogCaptureFixture) -> None:
+    ran = threading.Event()
+    calls: list[int] = []
+
+    def work() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            ran.set()
+        raise ValueError("山田太郎")  # a failing run neither stops the loop nor logs its message
+
+    scheduler = IntervalScheduler(work, every=0.01)
+    with caplog.at_level(logging.DEBUG):
+        scheduler.start()
+        assert ran.wait(5)
+        scheduler.stop()
+
+    assert len(calls) >= 2
+    assert "ValueError" in caplog.text and "山田" not in caplog.text
+    assert not [t for t in threading.enumerate() if t.name == "madoguchi-scheduler"]
