@@ -15,9 +15,10 @@ from application.messaging.telling import ContactPolicy
 from application.ports.unit_of_work import UnitOfWork
 from domain.benefits import ApplicationStatus, BenefitProgram, Campaign
 from domain.errors import NotFound
+from domain.reminders import Reminder
 
-__all__ = ["CampaignRun", "ProgramPage", "Withdrawal", "campaigns", "find_program", "program",
-           "program_page", "programs", "withdrawal"]
+__all__ = ["CampaignRun", "ProgramPage", "ReminderRun", "Withdrawal", "campaigns",
+           "find_program", "program", "program_page", "programs", "withdrawal"]
 
 
 @frozen
@@ -27,12 +28,20 @@ class CampaignRun:
 
 
 @frozen
+class ReminderRun:
+    reminder: Reminder
+    job: Job | None  # None: not due yet
+    delivered: int
+
+
+@frozen
 class ProgramPage:
     program: BenefitProgram
     reach: Reach
     counts: Mapping[ApplicationStatus, int]
     notice_outcomes: Mapping[str, int]  # outbox status value → count
     campaigns: Sequence[CampaignRun] = field(converter=tuple)
+    reminders: Sequence[ReminderRun] = field(converter=tuple, default=())
 
 
 @frozen
@@ -78,7 +87,10 @@ def program_page(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> 
             program=found, reach=reach_in(program_id, uow=uow, policy=policy),
             counts=uow.queries.benefits.application_counts(program_id),
             notice_outcomes=uow.queries.benefits.notice_outcomes(program_id),
-            campaigns=_runs(program_id, uow))
+            campaigns=_runs(program_id, uow),
+            reminders=[ReminderRun(r, uow.jobs.get(r.job_id) if r.job_id else None,
+                                   uow.reminders.delivered_count(r.id))
+                       for r in uow.reminders.of_program(program_id)])
 
 
 def campaigns(program_id: str, *, uow: UnitOfWork) -> tuple[list[CampaignRun], dict[str, int]]:

@@ -106,7 +106,7 @@ def program(program_id: str):  # type: ignore[no-untyped-def]
         counts=[(status, page.counts.get(status, 0)) for status in ApplicationStatus],
         outcomes=[(status, page.notice_outcomes.get(status.value, 0))
                   for status in OutboxStatus],
-        campaigns=[run.campaign for run in page.campaigns])
+        campaigns=[run.campaign for run in page.campaigns], reminders=page.reminders)
 
 
 @staff_benefits.post("/programs/<program_id>/status")
