@@ -280,12 +280,12 @@ def test_the_applications_list_filters_and_pages(
 def test_a_refused_status_change_changes_nothing_and_is_not_recorded(
         admin: FlaskClient, container: Container) -> None:
     program_id = create_program(admin, container)
-    for status in ("withdrawn", "open"):
+    for status in ("open", "open"):
         page = admin.post(f"{BASE}/programs/{program_id}/status", follow_redirects=True,
                           data={"csrf_token": token(admin), "status": status})
     html = page.get_data(as_text=True)
-    assert "取り下げのため、受付中にできません。" in html
-    assert 'data-program-status="withdrawn"' in html
+    assert "受付中のため、受付中にできません。" in html
+    assert 'data-program-status="open"' in html
     assert actions(container, action="program.status") == ["program.status"]
 
 

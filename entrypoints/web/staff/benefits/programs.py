@@ -14,7 +14,7 @@ from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
 )
-from application.benefits.creating_program import CreateProgram, create_program
+from application.benefits.creating_program import CreateProgram, create_program, deadline
 from application.benefits.withdrawing_program import WithdrawProgram, withdraw_program
 from application.messaging.outbox import OutboxStatus
 from domain.access import Permission
@@ -46,6 +46,23 @@ def _japan_time(form_value: str, label: str) -> dt.datetime:
     return moment.replace(tzinfo=JST) if moment.tzinfo is None else moment
 
 
+def _closes_at(form: Mapping[str, str]) -> dt.datetime:
+    """The deadline: a day, and a time only when staff pick one (else 23:59 of that day, JST).
+    A full date and time (`closes_at`) is still read, as the API and older forms send it."""
+    if not form.get("closes_on", "").strip() and form.get("closes_at", "").strip():
+        return _japan_time(form.get("closes_at", ""), "受付終了")
+    try:
+        day = dt.date.fromisoformat(form.get("closes_on", "").strip())
+    except ValueError:
+        raise InvalidValue("申請の締切日を日付で入力してください。") from None
+    raw_time = form.get("closes_time", "").strip()
+    try:
+        at = dt.time.fromisoformat(raw_time) if raw_time else None
+    except ValueError:
+        raise InvalidValue("締切の時刻を「17:00」のように入力してください。") from None
+    return deadline(day, at)
+
+
 def _amount(raw: str) -> int:
     cleaned = raw.replace(",", "").replace("円", "").strip()
     if not cleaned.isdecimal():
@@ -58,8 +75,8 @@ def _amount(raw: str) -> int:
 def index():  # type: ignore[no-untyped-def]
     programs = benefit_views.programs(uow=container().uow())
     now = container().clock().now()
-    defaults = {"opens_at": _local_input(now), "closes_at": _local_input(
-        now + dt.timedelta(days=90))}
+    defaults = {"opens_at": _local_input(now), "closes_on": (
+        now + dt.timedelta(days=90)).astimezone(JST).date().isoformat()}
     return render_template("staff/benefits/index.html", programs=programs,
                            labels=PROGRAM_LABELS, methods=list(PayoutMethod),
                            form=request.args, defaults=defaults)
@@ -77,7 +94,7 @@ def create():  # type: ignore[no-untyped-def]
             amount_yen=_amount(form.get("amount", "")),
             eligibility_source=form.get("eligibility_source", "").strip(),
             opens_at=_japan_time(form.get("opens_at", ""), "受付開始"),
-            closes_at=_japan_time(form.get("closes_at", ""), "受付終了"),
+            closes_at=_closes_at(form),
             payout_methods=tuple(form.getlist("payout_methods")),
             notice_text=form.get("notice_text", "").strip(),
             decision_text=form.get("decision_text", "").strip(),
