@@ -128,11 +128,13 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
     # start_campaign stores this job itself, checking the same permission and recording the
     # same action in its transaction; the entry says so for anything that starts it otherwise.
     catalog.register(SEND_CAMPAIGN, sending_campaign, label="給付金の通知の送信",
-                     permission=Permission.MANAGE_PROGRAMS, action="campaign.start")
+                     permission=Permission.MANAGE_PROGRAMS, action="campaign.start",
+                     unit="世帯を確認")
     # The scheduler starts reminders when due (application/benefits/reminding_due.py); staff
     # scheduled them, audited as "reminder.schedule".
     catalog.register(SEND_REMINDER, sending_reminder, label="給付金の督促の送信",
-                     permission=Permission.MANAGE_PROGRAMS, action="reminder.schedule")
+                     permission=Permission.MANAGE_PROGRAMS, action="reminder.schedule",
+                     unit="世帯を確認")
     catalog.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",
                      permission=Permission.IMPORT_REGISTRY,
                      report_permission=Permission.IMPORT_REGISTRY, action="registry.import")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, jsonify, render_template, url_for
+from flask_babel import gettext as _
 
 from application.jobs import running as jobs
 from application.jobs.catalog import JobKind
@@ -53,6 +54,7 @@ def job_status_json(job: Job) -> dict[str, Any]:
     return {
         "id": job.id, "status": job.status.value, "label": job.status.label,
         "done": job.progress_done, "total": job.progress_total, "percent": percent,
+        "unit": _(_kind(job).unit) if _kind(job).unit else "",
         "finished": job.finished, "failed": bool(job.error), "error": job.error or None,
         "report_url": url_for("staff.job_report", job_id=job.id),
     }
