@@ -11,6 +11,7 @@ from application.benefits.reporting_status import withdrawal_notice
 from application.messaging.telling import Telling, Told
 from application.ports.bank_master import BankMaster
 from application.ports.unit_of_work import UnitOfWork
+from domain.benefits import ProgramStatus
 from domain.events import ApplicationDecided, ApplicationWithdrawn
 
 __all__ = ["DecisionNotice", "WithdrawalNotice"]
@@ -48,6 +49,6 @@ class WithdrawalNotice:
         notices: list[Told] = []
         for application in found.values():
             program = programs[application.program_id]
-            if program is not None:
+            if program is not None and program.status is ProgramStatus.WITHDRAWN:
                 notices.append((application.household_id, [withdrawal_notice(program)]))
         self.telling.households(uow, notices)
