@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from dependency_injector import providers
@@ -170,3 +171,23 @@ def test_the_program_preview_import_and_campaign_report_pages_show_no_raw_keys(
              ).get_data(as_text=True)}
     for name, html in pages.items():
         assert not RAW_KEYS.search(_visible(html)), (name, RAW_KEYS.search(_visible(html)))
+
+
+def test_the_api_withdraws_a_program_only_with_a_reason(client: FlaskClient,
+                                                         api_key: Any) -> None:
+    admin = api_key("administrator")
+    program_id = client.post("/api/v1/programs", headers=admin, json={
+        "name": "子育て応援給付金", "amount_per_household": 50000,
+        "eligibility_source": "児童手当受給世帯", "opens_at": "2026-07-01T09:00:00+09:00",
+        "closes_at": "2026-09-30T17:00:00+09:00", "payout_methods": ["bank_transfer"],
+    }).json["id"]
+
+    refused = client.post(f"/api/v1/programs/{program_id}/status", headers=admin,
+                          json={"status": "withdrawn"})
+    done = client.post(f"/api/v1/programs/{program_id}/status", headers=admin,
+                       json={"status": "withdrawn", "reason": "予算が成立しなかったため"})
+
+    assert refused.status_code == 422 and "取り下げの理由" in refused.json["error"]["message"]
+    assert done.json == {"id": program_id, "status": "withdrawn"}
+    read = client.get(f"/api/v1/programs/{program_id}", headers=admin).json
+    assert read["status"] == "withdrawn"

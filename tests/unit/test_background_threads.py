@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
+from adapters.background.celery_queue import RUN_SCHEDULED_TASK, make_celery
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
@@ -79,15 +80,18 @@ def test_shutting_the_container_down_ends_every_thread_it_started(tmp_path: Path
                                                    "MADOGUCHI_TASK_QUEUE": "in_process"}))
     container.job_runner.override(providers.Object(lambda job_id: None))
     container.outbox_delivery.override(providers.Object(lambda: None))
+    container.scheduled_work.override(providers.Object(lambda queue: None))
     before = set(threading.enumerate())
     container.job_queue().enqueue("job-1")
     container.outbox_notifier().wake()
     container.outbox_executor().submit(lambda: None).result()
+    container.scheduler().start()
     started = {thread.name for thread in threads_left_behind(before, grace=0)}
 
     shutdown(container)
 
-    assert started == {"madoguchi-jobs", "madoguchi-outbox", "madoguchi-send_0"}
+    assert started == {"madoguchi-jobs", "madoguchi-outbox", "madoguchi-send_0",
+                       "madoguchi-scheduler"}
     assert threads_left_behind(before, grace=0) == []
     shutdown(container)  # again: nothing left to stop
 
@@ -128,3 +132,13 @@ def test_the_scheduler_runs_its_work_at_once_and_again_until_stopped(
     assert len(calls) >= 2
     assert "ValueError" in caplog.text and "山田" not in caplog.text
     assert not [t for t in threading.enumerate() if t.name == "madoguchi-scheduler"]
+
+
+def test_celery_beat_sends_the_scheduled_work_to_a_task_the_workers_have() -> None:
+    app = make_celery("memory://", scheduled=lambda queue: None)
+
+    entries = app.conf.beat_schedule.values()
+
+    assert [entry["task"] for entry in entries] == [RUN_SCHEDULED_TASK]
+    assert RUN_SCHEDULED_TASK in app.tasks
+    assert all(entry["schedule"] <= 60 for entry in entries)  # a reminder waits a minute at most
