@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from application.benefits.handlers import DecisionNotice
+from application.benefits.handlers import DecisionNotice, WithdrawalNotice
 from application.certificates.handlers import RequesterNotices
 from application.channels.menu import Menu
 from application.disbursements.handlers import BatchClosed, CashCodeNotice, PaymentFailed
@@ -18,6 +18,7 @@ from application.ports.clock import Clock, IdGenerator
 from application.residents.handlers import VerificationNotice
 from domain.events import (
     ApplicationDecided,
+    ApplicationWithdrawn,
     BatchStateChanged,
     CashCodeIssued,
     CertificatePaymentLapsed,
@@ -36,6 +37,7 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
     certificates = RequesterNotices(telling, pay_url)
     return MessageBus({
         ApplicationDecided: [DecisionNotice(telling, banks)],
+        ApplicationWithdrawn: [WithdrawalNotice(telling)],
         DisbursementStateChanged: [PaymentFailed(telling, ids, clock)],
         BatchStateChanged: [BatchClosed(ids, clock)],
         CashCodeIssued: [CashCodeNotice(telling)],

@@ -85,6 +85,7 @@ class BenefitProgram(Aggregate):
     notice_text: str = ""
     decision_text: str = ""
     rejection_text: str = ""
+    withdrawal_reason: str = ""  # why it was withdrawn (told to the households)
 
     def __attrs_post_init__(self) -> None:
         if not self.name or not self.name.strip():
@@ -102,9 +103,15 @@ class BenefitProgram(Aggregate):
     def close(self) -> None:
         self._move(ProgramStatus.CLOSED, allowed_from={ProgramStatus.OPEN})
 
-    def withdraw(self) -> None:
+    def withdraw(self, *, reason: str) -> None:
+        """取り下げ, with a reason the households are told (`withdraw_with_program`)."""
+        if not reason or not reason.strip():
+            raise InvalidValue("取り下げの理由を入力してください。")
+        if len(reason.strip()) > 500:
+            raise InvalidValue("取り下げの理由は500文字以内にしてください。")
         self._move(ProgramStatus.WITHDRAWN,
                    allowed_from={ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED})
+        self.withdrawal_reason = reason.strip()
 
     def _move(self, to: ProgramStatus, *, allowed_from: set[ProgramStatus]) -> None:
         if self.status not in allowed_from:
@@ -173,6 +180,10 @@ _ALLOWED: dict[ApplicationStatus, set[ApplicationStatus]] = {
     S.PAID: set(),
     S.WITHDRAWN: set(),
 }
+
+# A program's withdrawal also takes back what was decided but not paid (the use case checks
+# first that no payment batch holds a payment of it); paid and rejected ones stay as they are.
+_WITHDRAWN_WITH_PROGRAM = {S.NOTIFIED, S.DECLINED, S.CONFIRMED, S.APPROVED, S.PAYMENT_FAILED}
 
 
 @define(slots=False, eq=False)
@@ -346,6 +357,19 @@ class Application(Aggregate):
     def withdraw(self) -> None:
         self._move(ApplicationStatus.WITHDRAWN)
         self.record(ApplicationWithdrawn(application_id=self.id))
+
+    def withdraw_with_program(self, program: BenefitProgram) -> bool:
+        """Withdrawn with its program unless paid, rejected or withdrawn (False: as it was)."""
+        if program.id != self.program_id:
+            raise InvariantViolated("申請と給付金が一致しません。")
+        if program.status is not ProgramStatus.WITHDRAWN:
+            raise IllegalTransition("給付金が取り下げられていません。")
+        if self.status not in _WITHDRAWN_WITH_PROGRAM:
+            return False
+        self.status = ApplicationStatus.WITHDRAWN
+        self.account_conversation_id = None
+        self.record(ApplicationWithdrawn(application_id=self.id))
+        return True
 
     def mark_paid(self) -> None:
         self._move(ApplicationStatus.PAID)

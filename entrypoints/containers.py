@@ -16,6 +16,7 @@ from dependency_injector import containers, providers
 from adapters.background.celery_queue import CeleryJobQueue, CeleryOutboxNotifier, make_celery
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.outbox_pump import DeliverNow, OutboxPump
+from adapters.background.scheduler import IntervalScheduler
 from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.banks.zengin_reading import ZenginResultReader
@@ -40,6 +41,7 @@ from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
+from application.benefits.reminding_due import start_due_reminders
 from application.benefits.reporting_status import status_messages
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
@@ -93,6 +95,11 @@ def _stopped_at_shutdown(make: Callable[..., Any], *args: Any, **kwargs: Any) ->
     made = make(*args, **kwargs)
     yield made
     made.stop()
+
+
+def _scheduler(work: Callable[..., object], queue: object) -> IntervalScheduler:
+    """The scheduled work every minute on a thread, queuing its jobs on `queue`."""
+    return IntervalScheduler(functools.partial(work, queue=queue))
 
 
 def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
@@ -194,13 +201,24 @@ class Container(containers.DeclarativeContainer):
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor,
     )
+    # Scheduled work (due reminders become jobs): given the queue that runs them.
+    scheduled_work = providers.Singleton(
+        functools.partial, start_due_reminders, uow_factory=uow.provider, ids=ids, clock=clock)
     celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
-                                     deliver=outbox_delivery)
+                                     deliver=outbox_delivery, scheduled=scheduled_work)
     job_queue = providers.Selector(
         config.task_queue,
         in_process=providers.Resource(_stopped_at_shutdown, InProcessJobQueue, run=job_runner),
         eager=providers.Singleton(InProcessJobQueue, run=job_runner, eager=True),
         celery=providers.Singleton(CeleryJobQueue, app=celery_app),
+    )
+    # The in-process queue's scheduler thread (started by `madoguchi serve`); Celery: beat.
+    scheduler = providers.Selector(
+        config.task_queue,
+        in_process=providers.Resource(_stopped_at_shutdown, _scheduler, scheduled_work,
+                                      job_queue),
+        eager=providers.Object(None),
+        celery=providers.Object(None),
     )
     outbox_notifier = providers.Selector(
         config.task_queue,
@@ -263,11 +281,11 @@ def build_container(settings: Settings | None = None) -> Container:
 
 
 def shutdown(container: Container) -> None:
-    """Stop the threads the container started, each after those that feed it: the job thread
-    (a job wakes the outbox), the outbox pump, then the send threads. What never started is left
-    alone; calling it twice is harmless. `madoguchi serve` calls it on its way out, the tests
-    after each test."""
-    for selector in (container.job_queue, container.outbox_notifier):
+    """Stop the threads the container started, each after those that feed it: the scheduler
+    (it queues jobs), the job thread (a job wakes the outbox), the outbox pump, then the send
+    threads. What never started is left alone; calling it twice is harmless. `madoguchi serve`
+    calls it on its way out, the tests after each test."""
+    for selector in (container.scheduler, container.job_queue, container.outbox_notifier):
         for provider in selector.providers.values():
             if isinstance(provider, providers.Resource):
                 provider.shutdown()

@@ -15,6 +15,7 @@ from application.benefits.importing_eligibility import (
     ImportEligibility,
     import_eligibility,
 )
+from application.benefits.reminding_send import SEND_REMINDER, send_reminder
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
 from application.jobs.catalog import JobCatalog, Progress
 from application.keeping_attachment import keep_attachment
@@ -39,6 +40,7 @@ __all__ = [
     "KEEP_ATTACHMENT",
     "SEED_DEMO_TOWN",
     "SEND_CAMPAIGN",
+    "SEND_REMINDER",
     "build_job_catalog",
 ]
 
@@ -98,6 +100,11 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                              clock=clock, banks=banks, policy=telling.policy, wake=wake_outbox,
                              progress=progress)
 
+    def sending_reminder(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        return send_reminder(payload["reminder_id"], uow_factory=uow_factory, ids=ids,
+                             clock=clock, banks=banks, policy=telling.policy, wake=wake_outbox,
+                             progress=progress)
+
     def keeping_attachment(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         if attachments is None:
             return {"kept": False}
@@ -125,7 +132,13 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
     # start_campaign stores this job itself, checking the same permission and recording the
     # same action in its transaction; the entry says so for anything that starts it otherwise.
     catalog.register(SEND_CAMPAIGN, sending_campaign, label="給付金の通知の送信",
-                     permission=Permission.MANAGE_PROGRAMS, action="campaign.start")
+                     permission=Permission.MANAGE_PROGRAMS, action="campaign.start",
+                     unit="世帯を確認")
+    # The scheduler starts reminders when due (application/benefits/reminding_due.py); staff
+    # scheduled them, audited as "reminder.schedule".
+    catalog.register(SEND_REMINDER, sending_reminder, label="給付金の督促の送信",
+                     permission=Permission.MANAGE_PROGRAMS, action="reminder.schedule",
+                     unit="世帯を確認")
     catalog.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",
                      permission=Permission.IMPORT_REGISTRY,
                      report_permission=Permission.IMPORT_REGISTRY, action="registry.import")

@@ -102,18 +102,56 @@ class FakeBenefitQueries(_Over):
     def eligible_count(self, program_id: str) -> int:
         return sum(1 for e in self.rows("eligibility") if e.program_id == program_id)
 
-    def reach_counts(self, program_id: str, channels: Sequence[str]) -> tuple[int, int]:
+    def _categories(self, program_id: str, channels: Sequence[str]) -> dict[str, str]:
+        """Each eligible household's reach category, as the SQL query decides it."""
         households, residents = self.tables["households"], self.tables["residents"]
-        eligible = [e.household_id for e in self.rows("eligibility")
-                    if e.program_id == program_id and e.household_id in households]
+        applied = {a.household_id: a for a in self.rows("applications")
+                   if a.program_id == program_id}
+        eligible = sorted(e.household_id for e in self.rows("eligibility")
+                          if e.program_id == program_id and e.household_id in households)
         heads = {households[h].head_resident_id for h in eligible}
         reachable_heads = {i.resident_id for i in self.rows("channel_identities")
                            if i.resident_id in heads and i.channel in channels
                            and i.status is IdentityStatus.FOLLOWING
                            and i.resident_id in residents
                            and residents[i.resident_id].is_verified}
-        return len(eligible), sum(1 for h in eligible
-                                  if households[h].head_resident_id in reachable_heads)
+
+        def category(household_id: str) -> str:
+            application = applied.get(household_id)
+            if application is not None:
+                return "notified" if application.notice_message_id else "applied"
+            head = households[household_id].head_resident_id
+            return "to_notify" if head in reachable_heads else "postal"
+
+        return {h: category(h) for h in eligible}
+
+    def reach_counts(self, program_id: str, channels: Sequence[str]) -> dict[str, int]:
+        return _counted(list(self._categories(program_id, channels).values()))
+
+    def reach_page(self, program_id: str, channels: Sequence[str], category: str, *,
+                   after: str, limit: int) -> list[str]:
+        return [h for h, c in self._categories(program_id, channels).items()
+                if c == category and h > after][:limit]
+
+    def _unanswered(self, program_id: str) -> list[str]:
+        return sorted(a.household_id for a in self.rows("applications")
+                      if a.program_id == program_id and a.status is ApplicationStatus.NOTIFIED
+                      and a.notice_message_id)
+
+    def unanswered_page(self, program_id: str, *, after: str, limit: int) -> list[str]:
+        return [h for h in self._unanswered(program_id) if h > after][:limit]
+
+    def unanswered_count(self, program_id: str) -> int:
+        return len(self._unanswered(program_id))
+
+    def withdrawal_blockers(self, program_id: str) -> list[tuple[int, str]]:
+        applications, batches = self.tables["applications"], self.tables["batches"]
+        found = {(batches[d.batch_id].number, batches[d.batch_id].state.value)
+                 for d in self.rows("disbursements")
+                 if d.batch_id in batches and d.application_id in applications
+                 and applications[d.application_id].program_id == program_id
+                 and d.status in (DisbursementStatus.BATCHED, DisbursementStatus.EXPORTED)}
+        return sorted(found)
 
     def household_applications(self, household_number: str) -> list[ApplicationLine]:
         households = {h.id for h in self.rows("households")

@@ -29,6 +29,7 @@ from domain.channels import ChannelIdentity, IdentityStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
 from domain.households import Household, HouseholdHead
+from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
 from domain.values import JST
@@ -207,6 +208,39 @@ class FakeAttachments(_FakeRepository):
 
 class FakeCampaigns(_FakeRepository):
     pass
+
+
+class FakeReminders(_FakeRepository):
+    """Reminders and their deliveries in one store (a delivery is told apart by its type)."""
+
+    def _reminders(self) -> list[Any]:
+        return [o for o in self._store.values() if isinstance(o, Reminder)]
+
+    def _deliveries(self, reminder_id: str) -> list[ReminderDelivery]:
+        return [o for o in self._store.values()
+                if isinstance(o, ReminderDelivery) and o.reminder_id == reminder_id]
+
+    def of_program(self, program_id: str) -> list[Any]:
+        return sorted((r for r in self._reminders() if r.program_id == program_id),
+                      key=lambda r: r.due_at)
+
+    def due(self, now: dt.datetime) -> list[Any]:
+        return sorted((r for r in self._reminders() if r.is_due(now)), key=lambda r: r.due_at)
+
+    def started(self) -> list[Any]:
+        return [r for r in self._reminders() if r.job_id is not None]
+
+    def add_delivery(self, delivery: ReminderDelivery) -> None:
+        if any(d.household_id == delivery.household_id
+               for d in self._deliveries(delivery.reminder_id)):
+            raise DuplicateError("uq_reminder_deliveries_reminder_id_household_id")
+        self._store[delivery.id] = delivery
+
+    def delivered_among(self, reminder_id: str, household_ids: Sequence[str]) -> set[str]:
+        return {d.household_id for d in self._deliveries(reminder_id)} & set(household_ids)
+
+    def delivered_count(self, reminder_id: str) -> int:
+        return len(self._deliveries(reminder_id))
 
 
 class FakeDisbursements(_FakeRepository):
@@ -395,7 +429,7 @@ _REPOSITORIES = {
     "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
     "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
     "verifications": FakeVerifications, "eligibility": FakeEligibility,
-    "campaigns": FakeCampaigns, "attachments": FakeAttachments,
+    "campaigns": FakeCampaigns, "reminders": FakeReminders, "attachments": FakeAttachments,
     "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
 }
 

@@ -13,9 +13,13 @@ from collections.abc import Callable
 
 from celery import Celery
 
+from application.ports.job_queue import JobQueue
+
 __all__ = [
     "DELIVER_OUTBOX_TASK",
     "RUN_JOB_TASK",
+    "RUN_SCHEDULED_TASK",
+    "SCHEDULE_EVERY",
     "CeleryJobQueue",
     "CeleryOutboxNotifier",
     "make_celery",
@@ -23,12 +27,17 @@ __all__ = [
 
 RUN_JOB_TASK = "madoguchi.run_job"
 DELIVER_OUTBOX_TASK = "madoguchi.deliver_outbox"
+RUN_SCHEDULED_TASK = "madoguchi.run_scheduled"
+SCHEDULE_EVERY = 60.0  # seconds between two runs of the scheduled work (beat's entry)
 
 
 def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
-                deliver: Callable[[], object] | None = None) -> Celery:
-    """A Celery app with the task that runs a stored job and the one that delivers the outbox.
-    `run` and `deliver` are given on workers; senders only need the names."""
+                deliver: Callable[[], object] | None = None,
+                scheduled: Callable[[JobQueue], object] | None = None) -> Celery:
+    """A Celery app with the task that runs a stored job, the one that delivers the outbox and
+    the one that runs scheduled work (due reminders), which beat sends every minute
+    (`madoguchi scheduler`). `run`, `deliver` and `scheduled` are given on workers; senders and
+    beat only need the names."""
     app = Celery("madoguchi", broker=broker_url)
     app.conf.update(
         task_acks_late=True,
@@ -38,6 +47,9 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
         accept_content=["json"],
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        beat_schedule={"madoguchi-scheduled-work": {
+            "task": RUN_SCHEDULED_TASK, "schedule": SCHEDULE_EVERY,
+            "options": {"expires": SCHEDULE_EVERY}}},  # a late run is skipped, not stacked
     )
 
     @app.task(name=RUN_JOB_TASK, bind=True, max_retries=5, default_retry_delay=10)
@@ -46,8 +58,9 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
             raise RuntimeError("this Celery app only sends jobs; start `madoguchi worker`")
         try:
             run(job_id)
-        except Exception as error:
-            raise task.retry(exc=error) from error
+        except Exception as error:  # retried with the type only: Celery logs what it retries
+            raise task.retry(exc=RuntimeError(f"job {job_id} failed: {type(error).__name__}")
+                             ) from None
 
     @app.task(name=DELIVER_OUTBOX_TASK, ignore_result=True)
     def deliver_outbox() -> None:
@@ -55,6 +68,12 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
         while getattr(deliver(), "handled", 0):
             pass
+
+    @app.task(name=RUN_SCHEDULED_TASK, ignore_result=True)
+    def run_scheduled() -> None:
+        if scheduled is None:
+            raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
+        scheduled(CeleryJobQueue(app))
 
     return app
 

@@ -19,6 +19,7 @@ from adapters.persistence.repositories.benefits import (
     SqlCampaignRepository,
     SqlEligibilityRepository,
     SqlProgramRepository,
+    SqlReminderRepository,
 )
 from adapters.persistence.repositories.certificates import SqlCertificateRequestRepository
 from adapters.persistence.repositories.disbursements import (
@@ -85,6 +86,7 @@ class SqlAlchemyUnitOfWork:
         self.verifications = SqlVerificationRepository(session)
         self.eligibility = SqlEligibilityRepository(session)
         self.campaigns = SqlCampaignRepository(session)
+        self.reminders = SqlReminderRepository(session)
         self.attachments = SqlAttachmentRepository(session)
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)

@@ -1,4 +1,5 @@
-"""Staff open, close or withdraw a benefit program."""
+"""Staff open or close a benefit program (a withdrawal, with its reason and checks, is
+`withdrawing_program.py`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ __all__ = ["ChangeProgramStatus", "change_program_status"]
 @frozen
 class ChangeProgramStatus:
     program_id: str
-    status: str  # open, closed, withdrawn
+    status: str  # open, closed
     actor: Actor
 
 
@@ -29,9 +30,12 @@ def change_program_status(command: ChangeProgramStatus, *, uow: UnitOfWork,
         program = uow.programs.get(command.program_id)
         if program is None:
             raise NotFound("給付金が見つかりません。")
-        moves = {"open": program.open, "closed": program.close, "withdrawn": program.withdraw}
+        moves = {"open": program.open, "closed": program.close}
+        if command.status == "withdrawn":
+            raise InvalidValue("取り下げは理由を添えて、取り下げの確認画面から行ってください。",
+                               code="reason_required")
         if command.status not in moves:
-            raise InvalidValue("状態は open、closed、withdrawn のいずれかを指定してください。")
+            raise InvalidValue("状態は open か closed を指定してください。")
         moves[command.status]()
         record(uow, command.actor, "program.status", "program", program.id, at=clock.now(),
                status=command.status)

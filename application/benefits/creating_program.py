@@ -14,9 +14,16 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
 from domain.benefits import ApplicationWindow, BenefitProgram, PayoutMethod
 from domain.errors import InvalidValue
-from domain.values import Money
+from domain.values import JST, Money
 
-__all__ = ["CreateProgram", "create_program"]
+__all__ = ["LAST_MINUTE", "CreateProgram", "create_program", "deadline"]
+
+LAST_MINUTE = dt.time(23, 59, 59)  # a deadline without a time: the whole last day (JST)
+
+
+def deadline(day: dt.date, at: dt.time | None = None) -> dt.datetime:
+    """申請期限: the last day, at the time staff picked, or to the end of 23:59 Japan time."""
+    return dt.datetime.combine(day, at or LAST_MINUTE, tzinfo=JST)
 
 
 @frozen

@@ -38,7 +38,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _NUMBER = re.compile(r"[0-9A-Za-z]{1,20}")
 BATCH = 1000
-MAX_LISTED = 200  # errors and unknown numbers listed in the report; the rest are counted
+MAX_LISTED = 200  # errors listed in the report; the rest are counted
+MAX_UNKNOWN_LISTED = 5000  # unknown numbers listed (staff look each one up); the rest counted
 
 Rows = Callable[[], Iterable[tuple[int, Mapping[str, Any]]]]
 
@@ -76,8 +77,10 @@ class EligibilityImportReport:
 
     def summary(self) -> str:
         if not self.written:
+            unknown = (f"住民基本台帳にない番号も{self.unknown_count}件あります。"
+                       if self.unknown_count else "")
             return (f"{self.rows_read}行を確認しました。誤りが{self.error_count}件あるため、"
-                    "何も取り込んでいません。直してからもう一度取り込んでください。")
+                    f"何も取り込んでいません。{unknown}直してからもう一度取り込んでください。")
         text = (f"{self.rows_read}行を確認し、{self.added}世帯を対象に加えました"
                 f"（登録済み{self.already}世帯、不明な番号{self.unknown_count}件、"
                 f"誤り{self.error_count}件）。")
@@ -132,10 +135,9 @@ def import_eligibility(command: ImportEligibility, *, rows: Rows,
                 errors.append(parsed)
         else:
             valid += 1
-    if error_count and command.mode == "all_or_nothing":
-        return EligibilityImportReport(rows_read, valid, tuple(errors), error_count,
-                                       written=False)
-    writer = _Writer(command.program_id, uow_factory=uow_factory, ids=ids, now=clock.now())
+    refused = bool(error_count) and command.mode == "all_or_nothing"
+    writer = _Writer(command.program_id, uow_factory=uow_factory, ids=ids, now=clock.now(),
+                     dry=refused)
     batch: list[_Wanted] = []
     done = 0
     for row, cells in rows():
@@ -152,6 +154,10 @@ def import_eligibility(command: ImportEligibility, *, rows: Rows,
         writer.write(batch)
         if progress:
             progress(valid, valid)
+    if refused:  # checked through: every unknown number is listed with the errors
+        return EligibilityImportReport(rows_read, valid, tuple(errors), error_count,
+                                       written=False, unknown=tuple(writer.unknown),
+                                       unknown_count=writer.unknown_count)
     return EligibilityImportReport(
         rows_read, valid, tuple(errors), error_count, written=True, added=writer.added,
         already=writer.already, unknown=tuple(writer.unknown),
@@ -160,9 +166,13 @@ def import_eligibility(command: ImportEligibility, *, rows: Rows,
 
 
 class _Writer:
+    """Finds each batch's households and adds those not on the list yet; `dry`: only finds
+    them (a refused file's check still lists the numbers the registry does not know)."""
+
     def __init__(self, program_id: str, *, uow_factory: Callable[[], UnitOfWork],
-                 ids: IdGenerator, now: dt.datetime) -> None:
+                 ids: IdGenerator, now: dt.datetime, dry: bool = False) -> None:
         self.program_id, self.uow_factory, self.ids, self.now = program_id, uow_factory, ids, now
+        self.dry = dry
         self.added = self.already = self.unknown_count = 0
         self.unknown: list[RowError] = []
 
@@ -184,6 +194,8 @@ class _Writer:
                     self.already += 1
                 else:
                     found[household_id] = wanted.row
+            if self.dry:
+                return
             existing = uow.eligibility.existing_among(self.program_id, sorted(found))
             self.already += len(existing)
             for household_id, row in found.items():
@@ -196,8 +208,9 @@ class _Writer:
 
     def _unknown(self, wanted: _Wanted) -> None:
         self.unknown_count += 1
-        if len(self.unknown) < MAX_LISTED:
+        if len(self.unknown) < MAX_UNKNOWN_LISTED:
             column, what = (("世帯番号", "世帯番号") if wanted.household_number
                             else ("宛名番号", "宛名番号"))
+            outcome = "" if self.dry else "（取り込みませんでした）"
             self.unknown.append(RowError(wanted.row, column,
-                                         f"住民基本台帳にない{what}です（取り込みませんでした）。"))
+                                         f"住民基本台帳にない{what}です{outcome}。"))

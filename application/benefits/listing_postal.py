@@ -1,5 +1,6 @@
-"""The households to reach by post (郵送): eligible, with no reachable head, and no application
-received yet. Rows for a mail merge; personal data: the export is audited, in the transaction
+"""The households to reach by post (郵送): the reach split's postal category (eligible, no
+application, nobody to message; see `reach.py`), so the list has as many rows as the program
+page says. Rows for a mail merge; personal data: the export is audited, in the transaction
 that reads its first page."""
 
 from __future__ import annotations
@@ -10,18 +11,16 @@ from attrs import frozen
 
 from application.access.actor import Actor
 from application.audit.recording import record
-from application.benefits.reach import PAGE, reach_of
 from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
-from domain.benefits import ApplicationStatus
 from domain.errors import NotFound
 
 __all__ = ["POSTAL_COLUMNS", "PostalRow", "postal_rows"]
 
+PAGE_SIZE = 500
 POSTAL_COLUMNS = ("世帯番号", "世帯主氏名", "世帯主氏名カナ", "郵便番号", "住所", "支給額")
-_OPEN = {ApplicationStatus.NOTIFIED, ApplicationStatus.DECLINED}
 
 
 @frozen
@@ -49,7 +48,8 @@ def postal_rows(program_id: str, *, actor: Actor, uow_factory: Callable[[], Unit
             program = uow.programs.get(program_id)
             if program is None:
                 raise NotFound("給付金が見つかりません。")
-            page = uow.eligibility.page(program_id, after=after, limit=PAGE)
+            page = uow.queries.benefits.reach_page(program_id, policy.ladder, "postal",
+                                                   after=after, limit=PAGE_SIZE)
             if not recorded:
                 record(uow, actor, "postal.export", "program", program_id, at=clock.now())
                 uow.commit()
@@ -57,19 +57,17 @@ def postal_rows(program_id: str, *, actor: Actor, uow_factory: Callable[[], Unit
             if not page:
                 return
             after = page[-1]
-            reached = [r for r in reach_of(page, uow=uow, policy=policy) if r.identity is None]
-            applications = uow.applications.for_households(
-                program_id, [r.household.id for r in reached])
-            heads = uow.residents.by_ids([r.household.head_resident_id for r in reached])
+            households = uow.households.heads(page)
+            heads = uow.residents.by_ids([h.head_resident_id for h in households.values()])
             rows = []
-            for household in (r.household for r in reached):
-                application = applications.get(household.id)
+            for household_id in page:
+                household = households[household_id]
                 head = heads.get(household.head_resident_id)
-                if (application is not None and application.status not in _OPEN) \
-                        or head is None or head.facts is None:
-                    continue
-                facts = head.facts
-                rows.append(PostalRow(household.household_number, facts.name.name,
-                                      facts.name.kana or "", facts.address.postal_code or "",
-                                      facts.address.text, program.amount_per_household.yen))
+                facts = head.facts if head is not None else None
+                # A head without facts on file still gets a row: the count must match the page.
+                rows.append(PostalRow(
+                    household.household_number, facts.name.name if facts else "",
+                    (facts.name.kana or "") if facts else "",
+                    (facts.address.postal_code or "") if facts else "",
+                    facts.address.text if facts else "", program.amount_per_household.yen))
         yield from rows

@@ -1,7 +1,13 @@
 """Who on a program's eligibility list can be reached how: a verified household head who follows
 the town on a channel of the town's ladder (`ContactPolicy`) gets a notice on the first of them
 that reaches them; everyone else gets one by post. Only a verified head may answer a notice:
-that is the campaign's condition, layered on the one channel policy (ADR 0024)."""
+that is the campaign's condition, layered on the one channel policy (ADR 0024).
+
+One source for every figure: each eligible household stands in exactly one category
+(`uow.queries.benefits.reach_counts`): 通知済み (a notice went), 申請済み (applied without a
+notice: paper, counter), 未通知 (to notify in the chat) or 郵送 (nobody to message). The program
+page, the import report, the campaign preview and the send, and the postal list all read these
+categories, so their figures agree however households changed since the list was imported."""
 
 from __future__ import annotations
 
@@ -14,7 +20,8 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity
 from domain.households import HouseholdHead
 
-__all__ = ["PAGE", "Reach", "ReachedHousehold", "eligible_pages", "reach_in", "reach_of", "split"]
+__all__ = ["PAGE", "Reach", "ReachedHousehold", "category_pages", "reach_in", "reach_of",
+           "split"]
 
 PAGE = 500
 
@@ -28,18 +35,35 @@ class ReachedHousehold:
 @frozen
 class Reach:
     eligible: int
-    reachable: int
-    postal: int
+    notified: int  # 通知済み: a notice went (answered or not)
+    applied: int  # 申請済み: an application without a notice (paper, counter)
+    to_notify: int  # 未通知: a notice can go in the chat
+    postal: int  # 郵送: no application and nobody to message
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> Reach:
+        named = {key: counts.get(key, 0) for key in ("notified", "applied", "to_notify",
+                                                     "postal")}
+        return cls(eligible=sum(named.values()), **named)
+
+    @property
+    def reachable(self) -> int:
+        """Households told, or to be told, in the chat."""
+        return self.notified + self.to_notify
 
     def to_json(self) -> dict[str, int]:
-        return {"eligible": self.eligible, "reachable": self.reachable, "postal": self.postal}
+        return {"eligible": self.eligible, "notified": self.notified, "applied": self.applied,
+                "to_notify": self.to_notify, "postal": self.postal,
+                "reachable": self.reachable}
 
 
-def eligible_pages(program_id: str, *, uow: UnitOfWork, page: int = PAGE,
-                   after: str = "") -> Iterator[Sequence[str]]:
-    """The eligible household ids in pages (keyset: safe while rows are added)."""
+def category_pages(program_id: str, category: str, *, uow: UnitOfWork, policy: ContactPolicy,
+                   page: int = PAGE, after: str = "") -> Iterator[Sequence[str]]:
+    """The household ids of one reach category in pages (keyset by id: a household that leaves
+    the category while the pages are read, notified by the page before, is not read twice)."""
     while True:
-        ids = uow.eligibility.page(program_id, after=after, limit=page)
+        ids = uow.queries.benefits.reach_page(program_id, policy.ladder, category,
+                                              after=after, limit=page)
         if not ids:
             return
         yield ids
@@ -68,5 +92,4 @@ def split(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> Reach:
 
 def reach_in(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> Reach:
     """`split` inside a unit of work the caller holds."""
-    eligible, reachable = uow.queries.benefits.reach_counts(program_id, policy.ladder)
-    return Reach(eligible=eligible, reachable=reachable, postal=eligible - reachable)
+    return Reach.of(uow.queries.benefits.reach_counts(program_id, policy.ladder))

@@ -1,13 +1,26 @@
-"""状況確認: a resident asks how their household's applications stand."""
+"""状況確認: a resident asks how their household's applications stand; and what a household
+reads when a program it was told about is withdrawn (取り下げ)."""
 
 from __future__ import annotations
 
 from application.benefits.notices import status_line
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
+from domain.benefits import ApplicationStatus, BenefitProgram, ProgramStatus
 from domain.channels import ChannelIdentity
 
-__all__ = ["status_messages"]
+__all__ = ["status_messages", "withdrawal_notice"]
+
+
+def withdrawal_notice(program: BenefitProgram) -> OutgoingMessage:
+    """The program was withdrawn: the household's application ends with it."""
+    lines = [f"【{program.name} 取り下げのお知らせ】",
+             "この給付金は取り下げられました。お知らせした内容や、いただいた申請は"
+             "取り下げとなります。"]
+    if program.withdrawal_reason:
+        lines.append(f"理由: {program.withdrawal_reason}")
+    lines.append("ご不明な点は役場の担当窓口にお問い合わせください。")
+    return OutgoingMessage("\n".join(lines))
 
 
 def status_messages(identity: ChannelIdentity, *, uow: UnitOfWork) -> list[OutgoingMessage]:
@@ -25,4 +38,8 @@ def status_messages(identity: ChannelIdentity, *, uow: UnitOfWork) -> list[Outgo
         program = uow.programs.get(application.program_id)
         if program is not None:
             lines.append(status_line(program, application))
+            if (program.status is ProgramStatus.WITHDRAWN
+                    and application.status is ApplicationStatus.WITHDRAWN
+                    and program.withdrawal_reason):
+                lines.append(f"  給付金の取り下げ（理由: {program.withdrawal_reason}）")
     return [OutgoingMessage("\n".join(lines))]

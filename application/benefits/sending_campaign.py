@@ -18,7 +18,7 @@ from attrs import frozen
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.benefits.notices import notice
-from application.benefits.reach import PAGE, eligible_pages, reach_of
+from application.benefits.reach import PAGE, Reach, category_pages, reach_in, reach_of
 from application.jobs.catalog import Progress
 from application.jobs.job import Job
 from application.messaging.codec import messages_to_json
@@ -47,14 +47,27 @@ ATTEMPTS = 3
 
 @frozen
 class CampaignPreview:
-    recipients: int  # reachable households that have no notice yet
-    already_notified: int
-    postal: int
+    """What a send would do, from the program's one reach split (`reach.py`)."""
+
+    reach: Reach
     example: OutgoingMessage | None  # the exact notice the first recipient will get
+
+    @property
+    def recipients(self) -> int:
+        """Households the send would notify: no application yet, reachable in the chat."""
+        return self.reach.to_notify
+
+    @property
+    def already_notified(self) -> int:
+        return self.reach.notified
+
+    @property
+    def postal(self) -> int:
+        return self.reach.postal
 
     def to_json(self) -> dict[str, Any]:
         return {"recipients": self.recipients, "already_notified": self.already_notified,
-                "postal": self.postal,
+                "applied": self.reach.applied, "postal": self.postal,
                 "example": messages_to_json([self.example])[0] if self.example else None}
 
 
@@ -67,27 +80,18 @@ def _sendable(program: BenefitProgram | None, now: dt.datetime) -> BenefitProgra
 
 def preview_campaign(program_id: str, *, uow: UnitOfWork, clock: Clock,
                      banks: BankMaster | None, policy: ContactPolicy) -> CampaignPreview:
-    recipients = already = postal = 0
     example: OutgoingMessage | None = None
     with uow:
         program = _sendable(uow.programs.get(program_id), clock.now())
-        for page in eligible_pages(program_id, uow=uow):
-            reached = reach_of(page, uow=uow, policy=policy)
-            existing = uow.applications.for_households(program_id, page)
-            for household in reached:
-                if household.identity is None:
-                    postal += 1
-                elif household.household.id in existing:
-                    already += 1
-                else:
-                    recipients += 1
-                    if example is None:
-                        offered = uow.applications.paid_accounts([household.household.id])
-                        sample = Application.notify(
-                            id="preview", program=program, household_id=household.household.id,
-                            at=clock.now(), offered_account=offered.get(household.household.id))
-                        example = notice(program, sample, banks=banks)
-    return CampaignPreview(recipients, already, postal, example)
+        reach = reach_in(program_id, uow=uow, policy=policy)
+        first = next(category_pages(program_id, "to_notify", uow=uow, policy=policy, page=1),
+                     [])
+        if first:
+            offered = uow.applications.paid_accounts([first[0]])
+            sample = Application.notify(id="preview", program=program, household_id=first[0],
+                                        at=clock.now(), offered_account=offered.get(first[0]))
+            example = notice(program, sample, banks=banks)
+    return CampaignPreview(reach, example)
 
 
 def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: JobQueue,
@@ -116,44 +120,44 @@ def start_campaign(program_id: str, *, actor: Actor, uow: UnitOfWork, queue: Job
 def send_campaign(program_id: str, *, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
                   clock: Clock, banks: BankMaster | None, policy: ContactPolicy,
                   wake: Callable[[], None], progress: Progress | None = None) -> dict[str, Any]:
-    """The job: page through the list; each page is one transaction."""
+    """The job: page through the households to notify; each page is one transaction. Its
+    progress counts the households considered (those to notify when it started); its result
+    says how many were sent a notice."""
     with uow_factory() as uow:
         _sendable(uow.programs.get(program_id), clock.now())
-        total = uow.queries.benefits.eligible_count(program_id)
-    counts = {"sent": 0, "already_notified": 0, "postal": 0}
-    after, done = "", 0
+        total = reach_in(program_id, uow=uow, policy=policy).to_notify
+    sent = considered = 0
+    after = ""
     while True:
-        page = _send_page(program_id, after, uow_factory=uow_factory, ids=ids, clock=clock,
-                          banks=banks, policy=policy, counts=counts)
+        page, sent_now = _send_page(program_id, after, uow_factory=uow_factory, ids=ids,
+                                    clock=clock, banks=banks, policy=policy)
         if not page:
             break
-        after, done = page[-1], done + len(page)
+        after, sent, considered = page[-1], sent + sent_now, considered + len(page)
         wake()
         if progress:
-            progress(done, total)
-    return {**counts, "eligible": total,
-            "summary": f"{counts['sent']}世帯に通知を送りました（送信済み"
-                       f"{counts['already_notified']}世帯、郵送{counts['postal']}世帯）。"}
+            progress(considered, max(total, considered))
+    with uow_factory() as uow:
+        reach = reach_in(program_id, uow=uow, policy=policy)
+    return {"sent": sent, "considered": considered, "already_notified": reach.notified,
+            "applied": reach.applied, "postal": reach.postal, "eligible": reach.eligible,
+            "summary": f"{considered}世帯を確認し、{sent}世帯に通知を送りました（通知済み"
+                       f"{reach.notified}世帯、郵送{reach.postal}世帯）。"}
 
 
 def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfWork],
                ids: IdGenerator, clock: Clock, banks: BankMaster | None,
-               policy: ContactPolicy, counts: dict[str, int]) -> list[str]:
+               policy: ContactPolicy) -> tuple[list[str], int]:
     for attempt in range(ATTEMPTS):
-        page_counts = dict.fromkeys(counts, 0)
         with uow_factory() as uow:
             now = clock.now()
             program = _sendable(uow.programs.get(program_id), now)
-            page = list(uow.eligibility.page(program_id, after=after, limit=PAGE))
+            page = list(uow.queries.benefits.reach_page(program_id, policy.ladder, "to_notify",
+                                                        after=after, limit=PAGE))
             if not page:
-                return []
-            reached = reach_of(page, uow=uow, policy=policy)
-            existing = uow.applications.for_households(program_id, page)
-            fresh = [r for r in reached
-                     if r.identity is not None and r.household.id not in existing]
+                return [], 0
+            fresh = [r for r in reach_of(page, uow=uow, policy=policy) if r.identity is not None]
             accounts = uow.applications.paid_accounts([r.household.id for r in fresh])
-            page_counts["postal"] = sum(1 for r in reached if r.identity is None)
-            page_counts["already_notified"] = len(reached) - page_counts["postal"] - len(fresh)
             for household in fresh:
                 assert household.identity is not None
                 application = Application.notify(
@@ -165,14 +169,11 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
                     [notice(program, application, banks=banks)],
                     id=str(application.notice_message_id), channel=household.identity.channel,
                     recipient=household.identity.address, at=now))
-            page_counts["sent"] = len(fresh)
             try:
                 uow.commit()
             except DuplicateError:  # another send wrote some of these first: read again
                 if attempt == ATTEMPTS - 1:
                     raise
                 continue
-        for key, value in page_counts.items():
-            counts[key] += value
-        return page
-    return []  # not reached
+        return page, len(fresh)
+    return [], 0  # not reached

@@ -9,14 +9,16 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from application.benefits.reach import Reach, reach_in
+from application.benefits.withdrawing_program import refusal
 from application.jobs.job import Job
 from application.messaging.telling import ContactPolicy
 from application.ports.unit_of_work import UnitOfWork
 from domain.benefits import ApplicationStatus, BenefitProgram, Campaign
 from domain.errors import NotFound
+from domain.reminders import Reminder
 
-__all__ = ["CampaignRun", "ProgramPage", "campaigns", "find_program", "program", "program_page",
-           "programs"]
+__all__ = ["CampaignRun", "ProgramPage", "ReminderRun", "Withdrawal", "campaigns",
+           "find_program", "program", "program_page", "programs", "withdrawal"]
 
 
 @frozen
@@ -26,12 +28,37 @@ class CampaignRun:
 
 
 @frozen
+class ReminderRun:
+    reminder: Reminder
+    job: Job | None  # None: not due yet
+    delivered: int
+
+
+@frozen
 class ProgramPage:
     program: BenefitProgram
     reach: Reach
     counts: Mapping[ApplicationStatus, int]
     notice_outcomes: Mapping[str, int]  # outbox status value → count
     campaigns: Sequence[CampaignRun] = field(converter=tuple)
+    reminders: Sequence[ReminderRun] = field(converter=tuple, default=())
+
+
+@frozen
+class Withdrawal:
+    """What a withdrawal would take back, and why it would be refused (empty: it would not)."""
+
+    program: BenefitProgram
+    counts: Mapping[ApplicationStatus, int]
+    blocked: str
+
+
+def withdrawal(program_id: str, *, uow: UnitOfWork) -> Withdrawal:
+    with uow:
+        found = _program(program_id, uow)
+        batches = uow.queries.benefits.withdrawal_blockers(program_id)
+        return Withdrawal(found, uow.queries.benefits.application_counts(program_id),
+                          refusal(batches) if batches else "")
 
 
 def programs(*, uow: UnitOfWork) -> list[BenefitProgram]:
@@ -60,7 +87,10 @@ def program_page(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> 
             program=found, reach=reach_in(program_id, uow=uow, policy=policy),
             counts=uow.queries.benefits.application_counts(program_id),
             notice_outcomes=uow.queries.benefits.notice_outcomes(program_id),
-            campaigns=_runs(program_id, uow))
+            campaigns=_runs(program_id, uow),
+            reminders=[ReminderRun(r, uow.jobs.get(r.job_id) if r.job_id else None,
+                                   uow.reminders.delivered_count(r.id))
+                       for r in uow.reminders.of_program(program_id)])
 
 
 def campaigns(program_id: str, *, uow: UnitOfWork) -> tuple[list[CampaignRun], dict[str, int]]:

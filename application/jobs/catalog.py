@@ -31,6 +31,7 @@ class JobKind:
     permission: Permission  # to start one
     report_permission: Permission  # to see its progress and report (which may quote rows)
     action: str = ""  # the audit action of a person's start ("registry.import")
+    unit: str = ""  # what its progress counts, after "done / total" (Japanese: "世帯を確認")
 
 
 class JobCatalog:
@@ -40,11 +41,11 @@ class JobCatalog:
     def register(self, name: str, handler: JobHandler, *, label: str,
                  permission: Permission = Permission.VIEW_JOBS,
                  report_permission: Permission = Permission.VIEW_JOBS,
-                 action: str = "") -> None:
+                 action: str = "", unit: str = "") -> None:
         if name in self._kinds:
             raise ValueError(f"job kind {name!r} is registered twice")
         self._kinds[name] = JobKind(name, handler, label, permission, report_permission,
-                                    action or f"job.{name}")
+                                    action or f"job.{name}", unit)
 
     def kind(self, name: str) -> JobKind:
         try:

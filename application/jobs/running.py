@@ -23,11 +23,21 @@ from application.ports.job_queue import JobQueue
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
 from domain.errors import DomainError, NotFound
 
-__all__ = ["job_status", "run_job", "start_job"]
+__all__ = ["JobCrashed", "job_status", "run_job", "start_job"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = dt.timedelta(minutes=30)
+
+
+class JobCrashed(Exception):
+    """A job's handler raised something unexpected. It names the job and the exception's type
+    only: the original message may quote a row of a file, a name or an address, and this one is
+    logged (and sent through a broker on a retry)."""
+
+    def __init__(self, job_id: str, kind: str) -> None:
+        super().__init__(f"job {job_id} failed: {kind}")
+        self.job_id, self.kind = job_id, kind
 
 
 def start_job(name: str, payload: dict[str, Any], *, uow: UnitOfWork, queue: JobQueue,
@@ -79,11 +89,12 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
         message = error.message
         _finish(job_id, uow_factory, lambda j: j.fail(message, now=clock.now()))
         return JobStatus.FAILED
-    except Exception:
-        log.exception("job %s (%s) failed", job_id, name)
-        _finish(job_id, uow_factory,
-                lambda j: j.fail("処理中に予期しないエラーが発生しました。", now=clock.now()))
-        raise
+    except Exception as error:
+        kind = type(error).__name__
+        log.error("job %s (%s) failed: %s", job_id, name, kind)  # no message: personal data
+        _finish(job_id, uow_factory, lambda j: j.fail(
+            f"処理中に予期しないエラーが発生しました（{kind}）。", now=clock.now()))
+        raise JobCrashed(job_id, kind) from None
     _finish(job_id, uow_factory, lambda j: j.succeed(result, now=clock.now()))
     return JobStatus.SUCCEEDED
 

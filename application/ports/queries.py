@@ -142,9 +142,27 @@ class BenefitQueries(Protocol):
 
     def eligible_count(self, program_id: str) -> int: ...
 
-    def reach_counts(self, program_id: str, channels: Sequence[str]) -> tuple[int, int]:
-        """(eligible households, those whose verified head follows the town on one of
-        `channels`)."""
+    def reach_counts(self, program_id: str, channels: Sequence[str]) -> dict[str, int]:
+        """The eligible households by how they stand (one category each): `notified` (a notice
+        went), `applied` (an application without a notice: paper, counter), `to_notify` (no
+        application, a verified head following the town on one of `channels`) and `postal`
+        (the rest). Every reach figure, the campaign and the postal list read these."""
+        ...
+
+    def reach_page(self, program_id: str, channels: Sequence[str], category: str, *,
+                   after: str, limit: int) -> Sequence[str]:
+        """The eligible household ids of one `reach_counts` category, by id, after `after`."""
+        ...
+
+    def unanswered_page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
+        """Households sent a notice that have not answered (通知済み・未回答), by id."""
+        ...
+
+    def unanswered_count(self, program_id: str) -> int: ...
+
+    def withdrawal_blockers(self, program_id: str) -> Sequence[tuple[int, str]]:
+        """(number, state value) of the payment batches holding a live payment of the
+        program (registered, or exported and waiting for the bank's result)."""
         ...
 
     def household_applications(self, household_number: str) -> Sequence[ApplicationLine]: ...

@@ -26,6 +26,7 @@ from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.households import Household, HouseholdHead
+from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.values import BankAccount, Money
@@ -49,6 +50,7 @@ __all__ = [
     "OutboxRepository",
     "PaymentAuditRepository",
     "ProgramRepository",
+    "ReminderRepository",
     "ResidentRepository",
     "StaffRepository",
     "VerificationRepository",
@@ -124,6 +126,17 @@ class EligibilityRepository(Protocol):
 class AttachmentRepository(Protocol):
     def add(self, attachment: StoredAttachment) -> None: ...
     def get_by_ref(self, ref: str) -> StoredAttachment | None: ...
+
+
+class ReminderRepository(Protocol):
+    def add(self, reminder: Reminder) -> None: ...
+    def get(self, reminder_id: str) -> Reminder | None: ...
+    def of_program(self, program_id: str) -> Sequence[Reminder]: ...
+    def due(self, now: dt.datetime) -> Sequence[Reminder]: ...
+    def started(self) -> Sequence[Reminder]: ...
+    def add_delivery(self, delivery: ReminderDelivery) -> None: ...
+    def delivered_among(self, reminder_id: str, household_ids: Sequence[str]) -> set[str]: ...
+    def delivered_count(self, reminder_id: str) -> int: ...
 
 
 class CampaignRepository(Protocol):

@@ -45,6 +45,7 @@ class UnitOfWork(Protocol):
     verifications: r.VerificationRepository
     eligibility: r.EligibilityRepository
     campaigns: r.CampaignRepository
+    reminders: r.ReminderRepository
     attachments: r.AttachmentRepository
     batches: r.BatchRepository
     payment_audit: r.PaymentAuditRepository

@@ -16,14 +16,15 @@ from entrypoints.cli.db import db
 from entrypoints.cli.demo_town import demo
 from entrypoints.cli.keys import keys
 from entrypoints.cli.registry import registry
-from entrypoints.cli.serve import line_sim, serve, worker
+from entrypoints.cli.serve import line_sim, scheduler, serve, worker
 from entrypoints.cli.staff import staff
 
 __all__ = ["main"]
 
 
 @click.group(cls=CliGroup, commands=[
-    db, demo, serve, line_sim, worker, registry, apikey, staff, keys, certificates, audit, batch,
+    db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
+    audit, batch,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

@@ -1,13 +1,16 @@
-"""`madoguchi serve`, `line-sim` and `worker`: the long-running processes."""
+"""`madoguchi serve`, `line-sim`, `worker` and `scheduler`: the long-running processes."""
 
 from __future__ import annotations
 
+import functools
 from contextlib import nullcontext
+from pathlib import Path
 
 import click
 from werkzeug.serving import run_simple
 
 from adapters.background.outbox_pump import OutboxPump
+from adapters.background.scheduler import IntervalScheduler
 from adapters.line.simulator.running import running_simulator
 from adapters.line.simulator.running import serve as serve_simulator
 from application.staff.views import member_by_login_id
@@ -16,7 +19,7 @@ from entrypoints.cli.context import CliContext, pass_context, ready
 from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 
-__all__ = ["line_sim", "serve", "show_demo_login", "worker"]
+__all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 
 
 @click.command()
@@ -48,6 +51,9 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         show_demo_login(container, f"http://{host}:{port}/staff")
+        scheduler = container.scheduler()  # the in-process queue's: due reminders become jobs
+        if scheduler is not None:
+            scheduler.start()
         try:
             run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
         finally:  # the job and outbox threads end before the simulator they may be talking to
@@ -98,3 +104,27 @@ def worker(ctx: CliContext, concurrency: int) -> None:
     container.celery_app().worker_main(
         ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"]
     )
+
+
+@click.command()
+@pass_context
+def scheduler(ctx: CliContext) -> None:
+    """Run the scheduled work (due reminders) every minute, in the foreground.
+
+    With MADOGUCHI_TASK_QUEUE=celery this is Celery beat (run exactly one); `madoguchi worker`
+    runs what it sends. With the in-process queue `madoguchi serve` already runs it; this
+    command is for a deployment whose web processes do not (gunicorn)."""
+    container = ready(ctx)
+    if container.config.task_queue() == "celery":
+        schedule = Path(container.config.data_dir()) / "celerybeat-schedule"
+        container.celery_app().Beat(loglevel="INFO", schedule=str(schedule)).run()
+        return
+    loop = IntervalScheduler(functools.partial(container.scheduled_work(),
+                                               queue=container.job_queue()))
+    try:
+        loop.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loop.stop()
+        shutdown(container)

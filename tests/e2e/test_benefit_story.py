@@ -137,7 +137,8 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
     assert imported.status_code == 202, imported.text
     report = staff.get(f"/jobs/{imported.json()['id']}").json()["result"]
     assert (report["added"], report["already"], report["unknown_count"]) == (4, 1, 1)
-    assert report["reach"] == {"eligible": 4, "reachable": 3, "postal": 1}
+    assert report["reach"] == {"eligible": 4, "notified": 0, "applied": 0, "to_notify": 3,
+                               "postal": 1, "reachable": 3}
     again = staff.post(f"/programs/{program_id}/eligibility",
                        files={"file": ("list.csv", listing.encode("cp932"), "text/csv")})
     assert staff.get(f"/jobs/{again.json()['id']}").json()["result"]["added"] == 0

@@ -141,7 +141,7 @@ def test_staff_create_a_program_import_its_list_preview_and_send_the_notices(
 
     page = admin.get(f"{BASE}/programs/{program_id}").get_data(as_text=True)
     assert re.search(r'data-reach="eligible">3<', page)
-    assert re.search(r'data-reach="reachable">2<', page)
+    assert re.search(r'data-reach="to_notify">2<', page)
     assert re.search(r'data-reach="postal">1<', page)
 
     preview = admin.get(f"{BASE}/programs/{program_id}/campaigns/preview").get_data(as_text=True)
@@ -283,12 +283,12 @@ def test_the_applications_list_filters_and_pages(
 def test_a_refused_status_change_changes_nothing_and_is_not_recorded(
         admin: FlaskClient, container: Container) -> None:
     program_id = create_program(admin, container)
-    for status in ("withdrawn", "open"):
+    for status in ("open", "open"):
         page = admin.post(f"{BASE}/programs/{program_id}/status", follow_redirects=True,
                           data={"csrf_token": token(admin), "status": status})
     html = page.get_data(as_text=True)
-    assert "取り下げのため、受付中にできません。" in html
-    assert 'data-program-status="withdrawn"' in html
+    assert "受付中のため、受付中にできません。" in html
+    assert 'data-program-status="open"' in html
     assert actions(container, action="program.status") == ["program.status"]
 
 

@@ -145,7 +145,8 @@ def test_the_town_s_ladder_of_channels_decides_who_a_campaign_reaches(town: Town
                                    policy=policy)
         assert (preview.recipients, preview.postal) == (reached, 3 - reached), ladder
         assert split("p1", uow=town.uow(), policy=policy).to_json() == {
-            "eligible": 3, "reachable": reached, "postal": 3 - reached}, ladder
+            "eligible": 3, "notified": 0, "applied": 0, "to_notify": reached,
+            "postal": 3 - reached, "reachable": reached}, ladder
     assert town.outbox_count() == 0
 
 
@@ -203,7 +204,7 @@ def test_the_already_applied_reply_gives_the_day_in_japan_time(town: Town) -> No
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    (lambda p: p.withdraw(), "取り下げられたため"),
+    (lambda p: p.withdraw(reason="予算不成立"), "取り下げられたため"),
     (lambda p: p.close(), "申請期間は終了しました"),
 ])
 def test_a_tap_on_a_withdrawn_or_closed_program_is_answered_and_changes_nothing(
@@ -309,12 +310,32 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
                                  clock=town.clock, policy=ContactPolicy())
     assert (partial.added, partial.already, partial.error_count) == (1, 1, 2)
     assert partial.reach is not None and partial.reach.to_json() == {
-        "eligible": 4, "reachable": 3, "postal": 1}
+        "eligible": 4, "notified": 0, "applied": 0, "to_notify": 3, "postal": 1,
+        "reachable": 3}
+
+
+def test_a_refused_file_s_check_also_lists_every_number_the_registry_does_not_know(
+        town: Town, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes("世帯番号,宛名番号\r\nH9998,\r\nH-1,\r\nH0004,\r\n,999999999\r\nH9999,\r\n"
+                     .encode("cp932"))
+
+    refused = import_eligibility(ImportEligibility(program_id="p1"),
+                                 rows=CsvFile(path, columns=COLUMNS), uow_factory=town.uow,
+                                 ids=town.ids, clock=town.clock, policy=ContactPolicy())
+
+    assert not refused.written
+    assert [(e.row, e.column) for e in refused.errors] == [(3, "世帯番号")]
+    assert [(e.row, e.column) for e in refused.unknown] == [
+        (2, "世帯番号"), (5, "宛名番号"), (6, "世帯番号")]
+    assert refused.unknown_count == 3 and "住民基本台帳にない番号も3件" in refused.summary()
+    with town.uow() as uow:
+        assert uow.queries.benefits.eligible_count("p1") == 3  # nothing written
 
 
 def test_a_withdrawn_program_takes_no_list(town: Town, tmp_path: Path) -> None:
     with town.uow() as uow:
-        uow.programs.get("p1").withdraw()
+        uow.programs.get("p1").withdraw(reason="予算不成立")
         uow.commit()
     path = tmp_path / "list.csv"
     path.write_text("世帯番号\nH0004\n")

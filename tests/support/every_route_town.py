@@ -28,7 +28,7 @@ from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.jobs.running import start_job
 from application.staff.signing_in import sign_in_state
-from domain.benefits import Application, BenefitProgram, PayoutMethod
+from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramStatus
 from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.residents import PersonalFacts, VerificationState
@@ -50,6 +50,7 @@ HOUSEHOLDS = 10
 @frozen
 class Town:
     program: str
+    spare_program: str  # a draft with nothing paid: it may be withdrawn
     line_application: str  # confirmed on LINE with a new account and its passbook photo
     paper_application: str  # confirmed on paper: ready to be decided
     decided_application: str  # approved (waiting for the next batch)
@@ -89,8 +90,13 @@ def seed_town(container: Container) -> Town:
     staff = {role: (make_staff(container, role.value.replace("_", "-"), role),
                     role.value.replace("_", "-")) for role in Role}
     second, secret = _second_factor(container, now)
+    with container.uow() as uow:
+        uow.programs.add(b.program(id="p9", name="予備の給付金", status=ProgramStatus.DRAFT,
+                                   opens_at=now - dt.timedelta(days=1),
+                                   closes_at=now + dt.timedelta(days=30)))
+        uow.commit()
     return Town(
-        program=program.id, line_application="a1", paper_application="a2",
+        program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
         resident_number="000000001", verification="v1", candidate="r2", job=job,
         **batches, **requests, staff=staff,

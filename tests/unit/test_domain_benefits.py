@@ -199,7 +199,7 @@ def test_an_application_window_includes_its_opening_and_excludes_its_closing(mom
 PROGRAM_MOVES = {
     "open": (BenefitProgram.open, ProgramStatus.OPEN),
     "close": (BenefitProgram.close, ProgramStatus.CLOSED),
-    "withdraw": (BenefitProgram.withdraw, ProgramStatus.WITHDRAWN),
+    "withdraw": (lambda program: program.withdraw(reason="予算不成立"), ProgramStatus.WITHDRAWN),
 }
 PROGRAM_ALLOWED = {
     (ProgramStatus.DRAFT, "open"),
@@ -235,12 +235,48 @@ def test_a_program_moves_only_along_its_allowed_transitions(start, move):
         assert program.pull_events() == []
 
 
+def test_a_program_is_withdrawn_only_with_a_reason():
+    program = a_program(status=ProgramStatus.OPEN)
+
+    for blank in ("", "  　"):
+        with pytest.raises(InvalidValue, match="取り下げの理由"):
+            program.withdraw(reason=blank)
+
+    assert program.status is ProgramStatus.OPEN
+    program.withdraw(reason=" 予算不成立 ")
+    assert program.withdrawal_reason == "予算不成立"
+
+
+@pytest.mark.parametrize("status", list(S), ids=lambda s: s.value)
+def test_a_withdrawn_program_takes_back_every_application_not_paid_or_rejected(status):
+    program = a_program()
+    application = an_application_in(status, program)
+    program.withdraw(reason="予算不成立")
+
+    changed = application.withdraw_with_program(program)
+
+    kept = {S.PAID, S.REJECTED, S.WITHDRAWN}
+    assert changed is (status not in kept)
+    assert application.status is (status if status in kept else S.WITHDRAWN)
+    assert application.pull_events() == (
+        [] if status in kept else [ApplicationWithdrawn(application_id=application.id)])
+
+
+def test_an_application_is_not_withdrawn_with_a_program_that_is_still_open():
+    program = a_program()
+    application = a_notified_application(program)
+
+    with pytest.raises(IllegalTransition):
+        application.withdraw_with_program(program)
+    assert application.status is S.NOTIFIED
+
+
 def test_a_program_goes_from_draft_through_open_and_closed_to_withdrawn():
     program = a_program(status=ProgramStatus.DRAFT)
 
     program.open()
     program.close()
-    program.withdraw()
+    program.withdraw(reason="国の補正予算が成立しなかったため")
 
     assert program.status is ProgramStatus.WITHDRAWN
     assert [event.status for event in program.pull_events()] == ["open", "closed", "withdrawn"]

@@ -68,7 +68,7 @@ def test_events_a_handler_causes_run_in_the_next_round() -> None:
     seen = Seen()
 
     def withdraw_the_program(events: Sequence[Any], uow: Any) -> None:
-        uow.programs.get("p1").withdraw()  # records ProgramStatusChanged
+        uow.programs.get("p1").withdraw(reason="予算不成立")  # records ProgramStatusChanged
 
     database = _town(MessageBus({ApplicationConfirmed: [withdraw_the_program],
                                  ProgramStatusChanged: [seen.handler("program")]}))
@@ -109,7 +109,8 @@ def test_the_application_lists_a_consequence_for_each_event_that_has_one() -> No
     bus = message_bus_on()
     handled = {name for name in events.__all__ if name != "Event"
                and bus.handlers_for(getattr(events, name))}
-    assert handled == {"ApplicationDecided", "BatchStateChanged", "CashCodeIssued",
+    assert handled == {"ApplicationDecided", "ApplicationWithdrawn", "BatchStateChanged",
+                       "CashCodeIssued",
                        "CertificatePaymentLapsed", "CertificateRequestPaid",
                        "CertificateRequestStateChanged", "DisbursementStateChanged",
                        "VerificationDecided"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from application.benefits.changing_program_status import (
 from application.benefits.creating_program import CreateProgram, create_program
 from application.jobs.catalog import JobCatalog
 from application.jobs.job import JobStatus
-from application.jobs.running import run_job, start_job
+from application.jobs.running import JobCrashed, run_job, start_job
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import DomainError, IllegalTransition, InvalidValue, NotFound
@@ -104,9 +105,10 @@ def test_a_program_is_opened_closed_and_cannot_reopen_once_withdrawn(
 
     assert change("open") is ProgramStatus.OPEN
     assert change("closed") is ProgramStatus.CLOSED
-    assert change("withdrawn") is ProgramStatus.WITHDRAWN
+    with pytest.raises(InvalidValue, match="理由"):  # a withdrawal takes a reason and checks
+        change("withdrawn")
     with pytest.raises(IllegalTransition):
-        change("open")
+        change("closed")
     with pytest.raises(InvalidValue):
         change("paused")
     with pytest.raises(NotFound):
@@ -270,15 +272,35 @@ def test_a_job_that_crashes_is_marked_failed_and_may_be_retried(database: FakeDa
     job_id, catalog = _started(database, handler)
     run = fake_uow_factory(database)
 
-    with pytest.raises(ConnectionError):
+    with pytest.raises(JobCrashed):
         run_job(job_id, uow_factory=run, catalog=catalog, clock=FakeClock())
     with FakeUnitOfWork(database) as uow:
         failed = uow.jobs.get(job_id)
     assert failed.status is JobStatus.FAILED
-    assert "bank host" not in failed.error  # internal details stay in the log
+    assert "bank host" not in failed.error
+    assert "ConnectionError" in failed.error
 
     assert run_job(job_id, uow_factory=run, catalog=catalog, clock=FakeClock()) \
         is JobStatus.SUCCEEDED
+
+
+def test_a_crashing_job_logs_its_id_and_the_error_type_but_never_the_message(
+        database: FakeDatabase, caplog: pytest.LogCaptureFixture) -> None:
+    def handler(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        raise ValueError("行3: 山田太郎 岡山県総社市中央一丁目1番1号")
+
+    job_id, catalog = _started(database, handler)
+
+    with caplog.at_level(logging.DEBUG), pytest.raises(JobCrashed) as crashed:
+        run_job(job_id, uow_factory=fake_uow_factory(database), catalog=catalog,
+                clock=FakeClock())
+
+    logged = caplog.text + "".join(str(r.exc_info) for r in caplog.records)
+    assert job_id in logged and "ValueError" in logged
+    assert "山田" not in logged and "総社市" not in logged
+    assert "山田" not in str(crashed.value) and crashed.value.__cause__ is None
+    with FakeUnitOfWork(database) as uow:
+        assert "山田" not in uow.jobs.get(job_id).error
 
 
 def test_a_running_job_is_taken_over_only_after_its_lease_lapsed(database: FakeDatabase) -> None:

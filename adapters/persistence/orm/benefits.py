@@ -20,9 +20,10 @@ from domain.benefits import (
     ProgramStatus,
 )
 from domain.households import Household
+from domain.reminders import Reminder, ReminderDelivery
 
 __all__ = ["applications", "benefit_programs", "campaigns", "eligible_households",
-           "map_benefits"]
+           "map_benefits", "reminder_deliveries", "reminders"]
 
 _PAYOUT_METHODS = JSONText(dump=lambda methods: sorted(m.value for m in methods),
                            load=lambda values: frozenset(PayoutMethod(v) for v in values))
@@ -40,6 +41,7 @@ benefit_programs = Table(
     Column("notice_text", Text, nullable=False),
     Column("decision_text", Text, nullable=False),
     Column("rejection_text", Text, nullable=False),
+    Column("withdrawal_reason", Text, nullable=False, server_default=""),
 )
 
 applications = Table(
@@ -95,6 +97,29 @@ campaigns = Table(
     Column("recipients", Integer, nullable=False),
 )
 
+reminders = Table(
+    "reminders", metadata,
+    Column("id", ID, primary_key=True),
+    Column("program_id", ID, ForeignKey("benefit_programs.id"), nullable=False),
+    Column("days_before", Integer, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False, index=True),
+    Column("created_by", ID, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("job_id", ID, ForeignKey("jobs.id"), unique=True),
+    Column("version", Integer, nullable=False, server_default="1"),  # two schedulers: one wins
+    UniqueConstraint("program_id", "days_before"),
+)
+
+reminder_deliveries = Table(
+    "reminder_deliveries", metadata,
+    Column("id", ID, primary_key=True),
+    Column("reminder_id", ID, ForeignKey("reminders.id"), nullable=False),
+    Column("household_id", ID, ForeignKey("households.id"), nullable=False),
+    Column("message_id", ID, nullable=False, unique=True),
+    Column("sent_at", UTCDateTime, nullable=False),
+    UniqueConstraint("reminder_id", "household_id"),  # at most once per household
+)
+
 
 def map_benefits(mappers: registry) -> None:
     m = mappers.map_imperatively
@@ -113,4 +138,12 @@ def map_benefits(mappers: registry) -> None:
     m(Campaign, campaigns, properties={
         "_program": writes_after(BenefitProgram, campaigns.c.program_id),
         "_job": writes_after(Job, campaigns.c.job_id),
+    })
+    m(Reminder, reminders, version_id_col=reminders.c.version, properties={
+        "_program": writes_after(BenefitProgram, reminders.c.program_id),
+        "_job": writes_after(Job, reminders.c.job_id),
+    })
+    m(ReminderDelivery, reminder_deliveries, properties={
+        "_reminder": writes_after(Reminder, reminder_deliveries.c.reminder_id),
+        "_household": writes_after(Household, reminder_deliveries.c.household_id),
     })

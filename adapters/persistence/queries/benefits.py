@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.benefits import applications, benefit_programs, eligible_households
+from adapters.persistence.orm.disbursements import disbursements, payment_batches
 from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.queries.rows import plain
 from application.ports.queries import ApplicationFilter, ApplicationLine
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
 from domain.channels import IdentityStatus
+from domain.disbursements import DisbursementStatus
 from domain.residents import VerificationState
 
 __all__ = ["SqlBenefitQueries"]
@@ -68,7 +70,40 @@ class SqlBenefitQueries:
             select(func.count()).select_from(eligible_households)
             .where(eligible_households.c.program_id == program_id)) or 0
 
-    def reach_counts(self, program_id: str, channels: Sequence[str]) -> tuple[int, int]:
+    def reach_counts(self, program_id: str, channels: Sequence[str]) -> dict[str, int]:
+        category = self._category(channels).label("category")
+        each = self._eligible(program_id).add_columns(category).subquery()
+        rows = self.session.execute(
+            select(each.c.category, func.count()).group_by(each.c.category)).all()
+        return {str(name): int(count) for name, count in rows}
+
+    def reach_page(self, program_id: str, channels: Sequence[str], category: str, *,
+                   after: str, limit: int) -> Sequence[str]:
+        return self.session.scalars(
+            self._eligible(program_id)
+            .where(self._category(channels) == category,
+                   eligible_households.c.household_id > after)
+            .order_by(eligible_households.c.household_id).limit(limit)).all()
+
+    @staticmethod
+    def _eligible(program_id: str):  # type: ignore[no-untyped-def]
+        """The program's eligible households with their current head and their application
+        (if any): what every reach figure is counted from."""
+        return (select(eligible_households.c.household_id)
+                .select_from(eligible_households
+                             .join(households,
+                                   households.c.id == eligible_households.c.household_id)
+                             .outerjoin(applications, and_(
+                                 applications.c.program_id == eligible_households.c.program_id,
+                                 applications.c.household_id
+                                 == eligible_households.c.household_id)))
+                .where(eligible_households.c.program_id == program_id))
+
+    @staticmethod
+    def _category(channels: Sequence[str]) -> ColumnElement[str]:
+        """notified (a notice went), applied (an application without a notice: paper, counter),
+        to_notify (no application; the verified head follows the town on a channel of the
+        ladder) or postal (no application, nobody to message): one per household."""
         reachable = (
             select(channel_identities.c.id)
             .join(residents, residents.c.id == channel_identities.c.resident_id)
@@ -77,12 +112,42 @@ class SqlBenefitQueries:
                    channel_identities.c.status == IdentityStatus.FOLLOWING,
                    residents.c.verification_state == VerificationState.VERIFIED)
             .exists())
-        row = self.session.execute(
-            select(func.count(), func.count().filter(reachable))
-            .select_from(eligible_households.join(
-                households, households.c.id == eligible_households.c.household_id))
-            .where(eligible_households.c.program_id == program_id)).one()
-        return int(row[0]), int(row[1])
+        return case(
+            (applications.c.notice_message_id.is_not(None), "notified"),
+            (applications.c.id.is_not(None), "applied"),
+            (reachable, "to_notify"),
+            else_="postal")
+
+    def unanswered_page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:
+        return self.session.scalars(
+            select(applications.c.household_id)
+            .where(*self._unanswered(program_id), applications.c.household_id > after)
+            .order_by(applications.c.household_id).limit(limit)).all()
+
+    def unanswered_count(self, program_id: str) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(applications)
+            .where(*self._unanswered(program_id))) or 0
+
+    @staticmethod
+    def _unanswered(program_id: str) -> tuple[ColumnElement[bool], ...]:
+        return (applications.c.program_id == program_id,
+                applications.c.status == ApplicationStatus.NOTIFIED,
+                applications.c.notice_message_id.is_not(None))
+
+    def withdrawal_blockers(self, program_id: str) -> Sequence[tuple[int, str]]:
+        """(number, state value) of the batches still holding a live payment of the program
+        (registered or in a file whose result has not come back), by number."""
+        rows = self.session.execute(
+            select(payment_batches.c.number, payment_batches.c.state).distinct()
+            .select_from(disbursements
+                         .join(applications, applications.c.id == disbursements.c.application_id)
+                         .join(payment_batches, payment_batches.c.id == disbursements.c.batch_id))
+            .where(applications.c.program_id == program_id,
+                   disbursements.c.status.in_([DisbursementStatus.BATCHED,
+                                               DisbursementStatus.EXPORTED]))
+            .order_by(payment_batches.c.number)).all()
+        return [(int(number), plain(state)) for number, state in rows]
 
     def household_applications(self, household_number: str) -> Sequence[ApplicationLine]:
         a, p, h = applications.c, benefit_programs.c, households.c

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from adapters.persistence.orm.benefits import applications, eligible_households
+from adapters.persistence.orm.benefits import (
+    applications,
+    eligible_households,
+    reminder_deliveries,
+)
 from adapters.persistence.repositories.base import SqlRepository
 from domain.benefits import (
     Application,
@@ -16,6 +21,7 @@ from domain.benefits import (
     EligibleHousehold,
     PayoutMethod,
 )
+from domain.reminders import Reminder, ReminderDelivery
 from domain.values import BankAccount
 
 __all__ = [
@@ -23,6 +29,7 @@ __all__ = [
     "SqlCampaignRepository",
     "SqlEligibilityRepository",
     "SqlProgramRepository",
+    "SqlReminderRepository",
 ]
 
 
@@ -114,3 +121,45 @@ class SqlEligibilityRepository(SqlRepository):
 
 class SqlCampaignRepository(SqlRepository):
     model = Campaign
+
+
+class SqlReminderRepository(SqlRepository):
+    """Reminders (督促) and their deliveries, one per reminder and household."""
+
+    model = Reminder
+
+    def of_program(self, program_id: str) -> Sequence[Reminder]:
+        found = self.session.scalars(
+            select(Reminder).where(Reminder.program_id == program_id)
+            .order_by(Reminder.due_at)).all()
+        self.tracked.update(found)
+        return found
+
+    def due(self, now: dt.datetime) -> Sequence[Reminder]:
+        """Reminders whose time came and whose send has not started."""
+        found = self.session.scalars(
+            select(Reminder).where(Reminder.due_at <= now, Reminder.job_id.is_(None))
+            .order_by(Reminder.due_at)).all()
+        self.tracked.update(found)
+        return found
+
+    def started(self) -> Sequence[Reminder]:
+        """Reminders whose send was started (to resume a send that failed)."""
+        return self.session.scalars(
+            select(Reminder).where(Reminder.job_id.is_not(None))).all()
+
+    def add_delivery(self, delivery: ReminderDelivery) -> None:
+        self.session.add(delivery)
+
+    def delivered_among(self, reminder_id: str, household_ids: Sequence[str]) -> set[str]:
+        if not household_ids:
+            return set()
+        return set(self.session.scalars(
+            select(reminder_deliveries.c.household_id)
+            .where(reminder_deliveries.c.reminder_id == reminder_id,
+                   reminder_deliveries.c.household_id.in_(list(household_ids)))))
+
+    def delivered_count(self, reminder_id: str) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(reminder_deliveries)
+            .where(reminder_deliveries.c.reminder_id == reminder_id)) or 0

@@ -77,7 +77,9 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [_PROGRAM_ID],
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {"type": "object", "required": ["status"], "properties": {
-                            "status": {"enum": ["open", "closed", "withdrawn"]}}}}}},
+                            "status": {"enum": ["open", "closed", "withdrawn"]},
+                            "reason": {"type": "string", "description":
+                                       "取り下げの理由（withdrawn で必須）"}}}}}},
                     "responses": {
                         "200": _json({"type": "object", "properties": {
                             "id": {"type": "string"}, "status": {"type": "string"}}}, "変更後"),

@@ -165,11 +165,13 @@ BENEFIT_PATHS: dict[str, Any] = {
 
 BENEFIT_SCHEMAS: dict[str, Any] = {
     "Reach": {"type": "object", "properties": {
-        "eligible": {"type": "integer"}, "reachable": {"type": "integer"},
-        "postal": {"type": "integer"}}},
+        "eligible": {"type": "integer"}, "notified": {"type": "integer"},
+        "applied": {"type": "integer"}, "to_notify": {"type": "integer"},
+        "postal": {"type": "integer"}, "reachable": {"type": "integer"}}},
     "CampaignPreview": {"type": "object", "properties": {
         "recipients": {"type": "integer"}, "already_notified": {"type": "integer"},
-        "postal": {"type": "integer"}, "example": {"type": ["object", "null"]}}},
+        "applied": {"type": "integer"}, "postal": {"type": "integer"},
+        "example": {"type": ["object", "null"]}}},
     "Campaign": {"type": "object", "properties": {
         "id": {"type": "string"}, "program_id": {"type": "string"},
         "recipients": {"type": "integer"}, "started_at": {"type": "string",

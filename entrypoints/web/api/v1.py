@@ -12,6 +12,7 @@ from application.benefits.changing_program_status import (
     change_program_status,
 )
 from application.benefits.creating_program import CreateProgram, create_program
+from application.benefits.withdrawing_program import WithdrawProgram, withdraw_program
 from application.jobs.running import job_status
 from application.residents import reviewing_verifications
 from application.residents.deciding_verification import DecideVerification, decide_verification
@@ -79,9 +80,14 @@ def get_program(program_id: str):  # type: ignore[no-untyped-def]
 @requires_api_permission(Permission.MANAGE_PROGRAMS)
 def change_program_status_view(program_id: str):  # type: ignore[no-untyped-def]
     body = json_body()
+    wanted = field(body, "status", str)
+    if wanted == "withdrawn":  # with its reason; refused while a batch holds a payment
+        reason = body.get("reason") if isinstance(body.get("reason"), str) else ""
+        withdraw_program(WithdrawProgram(program_id=program_id, reason=reason, actor=g.actor),
+                         uow=container().uow(), clock=container().clock())
+        return jsonify({"id": program_id, "status": "withdrawn"})
     status = change_program_status(
-        ChangeProgramStatus(program_id=program_id, status=field(body, "status", str),
-                            actor=g.actor),
+        ChangeProgramStatus(program_id=program_id, status=wanted, actor=g.actor),
         uow=container().uow(), clock=container().clock())
     return jsonify({"id": program_id, "status": status.value})
 

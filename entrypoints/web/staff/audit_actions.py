@@ -31,6 +31,7 @@ ACTIONS = {
     "verification.decide": "本人確認の照合",
     # benefits
     "program.create": "給付金の作成", "program.status": "給付金の状態の変更",
+    "program.withdraw": "給付金の取り下げ", "reminder.schedule": "督促の予約",
     "eligibility.import": "対象者リストの取り込み", "campaign.start": "通知の送信",
     "postal.export": "郵送リストの出力",
     "application.list": "申請の一覧", "application.view": "申請の閲覧",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, jsonify, render_template, url_for
+from flask_babel import gettext as _
 
 from application.jobs import running as jobs
 from application.jobs.catalog import JobKind
@@ -30,12 +31,30 @@ def _kind(job: Job) -> JobKind:
     return container().job_catalog().kind(job.name)
 
 
+# The figures a job's result may carry, as staff read them (a key without a label is not shown).
+RESULT_LABELS = {
+    "rows_read": "読んだ行", "valid": "正しい行", "error_count": "誤りのある行",
+    "written": "取り込み", "created": "新規の住民", "updated": "更新した住民",
+    "unchanged": "変更のない住民", "removed": "除票にした住民",
+    "households_created": "新規の世帯", "households_updated": "更新した世帯",
+    "added": "対象に加えた世帯", "already": "登録済みの世帯", "unknown_count": "住民記録にない番号",
+    "considered": "確認した世帯", "sent": "通知を送った世帯", "already_notified": "通知済みの世帯",
+    "applied": "郵送・窓口で申請済みの世帯", "postal": "郵送の世帯", "eligible": "対象世帯",
+    "households": "世帯", "residents": "住民", "kept": "保存",
+}
+
+
+def _shown(value: object) -> object:
+    return ("はい" if value else "いいえ") if isinstance(value, bool) else value
+
+
 def job_status_json(job: Job) -> dict[str, Any]:
     percent = 100 if job.finished and not job.error else (
         int(job.progress_done * 100 / job.progress_total) if job.progress_total else 0)
     return {
         "id": job.id, "status": job.status.value, "label": job.status.label,
         "done": job.progress_done, "total": job.progress_total, "percent": percent,
+        "unit": _(_kind(job).unit) if _kind(job).unit else "",
         "finished": job.finished, "failed": bool(job.error), "error": job.error or None,
         "report_url": url_for("staff.job_report", job_id=job.id),
     }
@@ -59,7 +78,8 @@ def job_status(job_id: str):  # type: ignore[no-untyped-def]
 def job_report(job_id: str):  # type: ignore[no-untyped-def]
     job = _job(job_id)
     result = job.result or {}
-    details = {key: value for key, value in result.items()
-               if key not in {"summary", "errors"} and isinstance(value, str | int | float | bool)}
+    details = [(RESULT_LABELS[key], _shown(value)) for key, value in result.items()
+               if key in RESULT_LABELS and isinstance(value, str | int | float | bool)]
     return render_template("staff/_job_report.html", job=job, summary=result.get("summary"),
-                           errors=result.get("errors") or [], details=details)
+                           errors=result.get("errors") or [], details=details,
+                           unknown=result.get("unknown") or [])

@@ -21,10 +21,11 @@ register_nav(staff_benefits, NavEntry("給付金", "staff_benefits.index",
 
 PROGRAM_LABELS = {ProgramStatus.DRAFT: "準備中", ProgramStatus.OPEN: "受付中",
                   ProgramStatus.CLOSED: "受付終了", ProgramStatus.WITHDRAWN: "取り下げ"}
-MOVES = {  # the buttons a program in each status shows: (status to, label)
-    ProgramStatus.DRAFT: (("open", "受付を開始する"), ("withdrawn", "取り下げる")),
-    ProgramStatus.OPEN: (("closed", "受付を終了する"), ("withdrawn", "取り下げる")),
-    ProgramStatus.CLOSED: (("open", "受付を再開する"), ("withdrawn", "取り下げる")),
+MOVES = {  # the buttons a program in each status shows: (status to, label); 取り下げる is a
+    # link to its confirmation page (a reason, and what it would take back), never one click
+    ProgramStatus.DRAFT: (("open", "受付を開始する"),),
+    ProgramStatus.OPEN: (("closed", "受付を終了する"),),
+    ProgramStatus.CLOSED: (("open", "受付を再開する"),),
     ProgramStatus.WITHDRAWN: (),
 }
 

@@ -1,19 +1,31 @@
-"""A program's eligibility list (支給対象者リスト) upload and its import report, and the notices
-(通知の送信): a preview of the exact message and the count, then the send as a job."""
+"""A program's eligibility list (支給対象者リスト) upload and its import report, the notices
+(通知の送信): a preview of the exact message and the count, then the send as a job; and the
+reminders (督促) to the households that have not answered, previewed the same way."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Mapping
+
 from flask import flash, g, redirect, render_template, request, url_for
 
+from application.benefits.reminding import (
+    ScheduleReminder,
+    preview_reminder,
+    schedule_reminder,
+)
 from application.benefits.sending_campaign import preview_campaign, start_campaign
 from application.jobs.running import job_status
 from application.ports.messaging import OutgoingMessage
 from domain.access import Permission
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, InvalidValue, NotFound
+from domain.reminders import MAX_DAYS_BEFORE
 from entrypoints.jobs import IMPORT_ELIGIBILITY
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
+from entrypoints.web.staff.formatting import format_datetime
 from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 
 
@@ -85,3 +97,51 @@ def start_campaign_view(program_id: str):  # type: ignore[no-untyped-def]
     flash(f"{campaign.recipients}世帯への通知の送信を始めました。", "success")
     return redirect(url_for("staff_benefits.program", program_id=program_id,
                             _anchor="campaigns"))
+
+
+def _days_before(raw: str) -> int:
+    cleaned = raw.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not cleaned.isdecimal():
+        raise InvalidValue(f"締切の何日前かを1〜{MAX_DAYS_BEFORE}の数字で入力してください。")
+    return int(cleaned)
+
+
+def _reminder_page(program_id: str, form: Mapping[str, str], status: int = 200):  # type: ignore[no-untyped-def]
+    program = program_or_404(program_id)
+    services = container()
+    preview = preview_reminder(program_id, uow=services.uow(), banks=services.bank_master())
+    due_at = None
+    with contextlib.suppress(InvalidValue):  # a wrong number: the form says so on schedule
+        due_at = program.window.closes_at - dt.timedelta(days=_days_before(
+            form.get("days_before", "")))
+    return render_template("staff/benefits/reminder.html", program=program, preview=preview,
+                           messages=[_shown(m) for m in preview.messages], form=form,
+                           due_at=due_at, max_days=MAX_DAYS_BEFORE), status
+
+
+@staff_benefits.get("/programs/<program_id>/reminders/preview")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def reminder_preview(program_id: str):  # type: ignore[no-untyped-def]
+    """How many households have not answered, and the exact reminder they would get."""
+    return _reminder_page(program_id, {"days_before": request.args.get("days_before", "7")})
+
+
+@staff_benefits.post("/programs/<program_id>/reminders")
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)
+def schedule_reminder_view(program_id: str):  # type: ignore[no-untyped-def]
+    program_or_404(program_id)
+    form = request.form
+    services = container()
+    try:
+        reminder = schedule_reminder(
+            ScheduleReminder(program_id=program_id,
+                             days_before=_days_before(form.get("days_before", "")),
+                             actor=g.actor),
+            uow=services.uow(), ids=services.ids(), clock=services.clock())
+    except DomainError as error:
+        flash(error.message, "error")
+        return _reminder_page(program_id, form.to_dict(), 422)
+    flash(f"締切の{reminder.days_before}日前の督促を予約しました"
+          f"（{format_datetime(reminder.due_at)}に送ります）。", "success")
+    return redirect(url_for("staff_benefits.program", program_id=program_id,
+                            _anchor="reminders"))

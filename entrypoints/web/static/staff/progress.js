@@ -14,7 +14,8 @@
       bar.style.width = status.percent + "%";
       meter.setAttribute("aria-valuenow", String(status.percent));
       label.textContent = status.label;
-      count.textContent = status.total ? status.done + " / " + status.total : "";
+      count.textContent = status.total
+        ? status.done + " / " + status.total + (status.unit ? " " + status.unit : "") : "";
       section.setAttribute("data-job-state", status.status);
     }
     function finish(status) {
