@@ -15,13 +15,19 @@ from attrs import field, frozen
 
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.batches import PaymentAuditEntry, PaymentBatch
-from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.benefits import (
+    Application,
+    ApplicationStatus,
+    BenefitProgram,
+    Campaign,
+    PayoutMethod,
+)
 from domain.certificates import CertificateRequest, IssueState
 from domain.disbursements import DisbursementStatus
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
-from domain.values import Money
+from domain.values import BankAccount, Money
 from domain.verifications import IdentityVerification, VerificationStatus
 
 __all__ = [
@@ -29,6 +35,8 @@ __all__ = [
     "ApplicationLine",
     "BenefitQueries",
     "CertificateQueries",
+    "ExportLine",
+    "ExportQueries",
     "FigureQueries",
     "MessageLine",
     "MessageQueries",
@@ -62,6 +70,25 @@ class ApplicationLine:
     amount_yen: int | None
     confirmed_at: dt.datetime | None
     decided_at: dt.datetime | None
+
+
+@frozen
+class ExportLine:
+    """One application as the finance export lists it: the household, its head's facts (as the
+    registry holds them) and the application's state and account. Personal data."""
+
+    household_number: str
+    name: str
+    kana: str
+    address: str
+    postal_code: str
+    status: ApplicationStatus
+    channel: str
+    payout_method: PayoutMethod | None
+    amount_yen: int | None
+    confirmed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    account: BankAccount | None
 
 
 @frozen
@@ -121,6 +148,14 @@ class BenefitQueries(Protocol):
         ...
 
     def household_applications(self, household_number: str) -> Sequence[ApplicationLine]: ...
+
+
+class ExportQueries(Protocol):
+    def application_lines(self, program_id: str, statuses: Sequence[ApplicationStatus], *,
+                          chunk: int = 1000) -> Iterator[ExportLine]:
+        """The program's applications in these statuses, by 世帯番号, read `chunk` rows at a
+        time (memory stays flat however many there are)."""
+        ...
 
 
 class PaymentQueries(Protocol):
@@ -185,6 +220,7 @@ class FigureQueries(Protocol):
 
 class Queries(Protocol):
     benefits: BenefitQueries
+    exports: ExportQueries
     payments: PaymentQueries
     residents: ResidentQueries
     certificates: CertificateQueries

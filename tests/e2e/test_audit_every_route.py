@@ -217,6 +217,10 @@ ROUTES = [
     staff(WORKER, "GET", f"{PROGRAM}/postal", None, why="the paper form and a download link",
           path=f"{P}/postal"),
     staff(WORKER, "GET", f"{PROGRAM}/postal.csv", "postal.export", path=f"{P}/postal.csv"),
+    staff(WORKER, "GET", f"{PROGRAM}/applications.csv", "application.export",
+          path=f"{P}/applications.csv"),
+    staff(WORKER, "GET", f"{PROGRAM}/applications.xlsx", "application.export",
+          path=f"{P}/applications.xlsx"),
     staff(WORKER, "GET", APP, "application.view", path=A),
     staff(WORKER, "GET", f"{APP}/passbook", "application.passbook_view", path=f"{A}/passbook"),
     staff(WORKER, "POST", f"{APP}/account-check", "application.account_check",
@@ -283,6 +287,10 @@ ROUTES = [
             "household_number": "{t.paper_household}", "payout_method": "bank_transfer",
             "account": {**ACCOUNT, "holder_kana": "ヤマダ タロウ"}}),
     api(WORKER, "GET", f"{API_P}/postal.csv", "postal.export", path=f"{AP}/postal.csv"),
+    api(WORKER, "GET", f"{API_P}/applications.csv", "application.export",
+        path=f"{AP}/applications.csv"),
+    api(APPROVER, "GET", f"{API_P}/applications.xlsx", "application.export",
+        path=f"{AP}/applications.xlsx"),
     api(VIEWER, "GET", "/api/v1/batches", None, why="batches: counts and totals"),
     api(WORKER, "POST", "/api/v1/batches", "payment_batch.created",
         json={"program_id": "{t.program}"}),
@@ -395,6 +403,7 @@ UNSTORED = [  # (route, what its answer must not show): one of each way a use ca
     (_by_rule("GET", APP), b"7654321"),  # a look at an account
     (_by_rule("GET", f"{API_A}/passbook"), PASSBOOK_PHOTO),  # at a photo
     (_by_rule("GET", f"{API_P}/postal.csv"), "山田".encode("cp932")),  # a streamed download
+    (_by_rule("GET", f"{API_P}/applications.csv"), "山田".encode("cp932")),  # the export
 ]
 
 

@@ -32,7 +32,7 @@ ACTIONS = {
     # benefits
     "program.create": "給付金の作成", "program.status": "給付金の状態の変更",
     "eligibility.import": "対象者リストの取り込み", "campaign.start": "通知の送信",
-    "postal.export": "郵送リストの出力",
+    "postal.export": "郵送リストの出力", "application.export": "申請一覧の出力",
     "application.list": "申請の一覧", "application.view": "申請の閲覧",
     "application.passbook_view": "通帳画像の閲覧", "application.account_check": "口座の確認",
     "application.decide": "申請の決定", "application.paper_entry": "紙の申請の入力",
