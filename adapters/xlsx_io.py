@@ -53,8 +53,6 @@ def _cell(page, value: Cell) -> object:  # type: ignore[no-untyped-def]
         cell = WriteOnlyCell(page, value=value)
         cell.number_format = "yyyy/mm/dd"
         return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(page, value=_CONTROL.sub("", safe_cell(value)))
-        cell.data_type = "s"  # text, whatever it looks like
-        return cell
+    if isinstance(value, str):  # text: after safe_cell it cannot begin with "=", openpyxl's
+        return _CONTROL.sub("", safe_cell(value))  # only sign of a formula
     return value
