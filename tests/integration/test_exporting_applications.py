@@ -159,4 +159,4 @@ def _exports(town: Town) -> list:  # type: ignore[type-arg]
     records = search_audit_log(AuditQuery(action="application.export"),
                                actor=builders.actor(role=Role.ADMINISTRATOR), uow=town.uow(),
                                clock=town.clock)
-    return list(records)
+    return list(records.records)
