@@ -3,9 +3,10 @@ finance section (会計課): one row per household that applied, with the column
 section expects. Personal data: each export is audited once, before its first row is read.
 
 The account number is shown in full only to a role that may approve payment batches (who
-produce the transfer file that holds every number anyway); anyone else gets it masked
-(＊＊＊＊567). The rows stream page by page from the database, so an export of 300,000 rows
-takes no more memory than one of 30."""
+approve what is paid to which account: 決裁者 and 管理者); anyone else gets it masked
+(＊＊＊＊567), so a list handed round for 決裁 does not carry every resident's account.
+The rows stream from the database in chunks, so an export of 300,000 rows takes no more memory
+than one of 30."""
 
 from __future__ import annotations
 
