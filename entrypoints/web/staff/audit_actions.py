@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.benefits import ProgramStatus
+from domain.benefits import CHANNEL_LABELS, ProgramStatus
 from domain.staff import Role
 from domain.verifications import VerificationStatus
 
@@ -37,7 +37,7 @@ ACTIONS = {
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
     "registry.import": "住民記録の取り込み",
     "verification.list": "本人確認の一覧", "verification.view": "本人確認の閲覧",
-    "verification.decide": "本人確認の照合",
+    "verification.decide": "本人確認の照合", "resident.verified": "本人確認の完了（住民）",
     # benefits
     "program.create": "給付金の作成", "program.status": "給付金の状態の変更",
     "eligibility.import": "対象者リストの取り込み", "campaign.start": "通知の送信",
@@ -45,6 +45,7 @@ ACTIONS = {
     "application.list": "申請の一覧", "application.view": "申請の閲覧",
     "application.passbook_view": "通帳画像の閲覧", "application.account_check": "口座の確認",
     "application.decide": "申請の決定", "application.paper_entry": "紙の申請の入力",
+    "application.applied": "申請（住民）",
     # payments: a batch's steps, and one payment's
     "payment_batch.created": "支払データの作成", "payment_batch.approved": "支払データの承認",
     "payment_batch.exported": "振込データの作成",
@@ -60,6 +61,7 @@ ACTIONS = {
     "certificate_request.print": "証明書の請求書の印刷",
     "certificate_request.issue": "証明書の発行", "certificate_request.mail": "証明書の郵送",
     "certificate_request.reject": "証明書の請求の却下",
+    "certificate_request.requested": "証明書の請求（住民）",
     # the audit log itself, and the demo
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
     "demo.seed": "デモ用データの作成",
@@ -90,7 +92,7 @@ DETAIL_FIELDS = {
     "attempts": "連続失敗回数", "locked": "ロック", "intact": "改ざんなし", "checked": "検証件数",
     "mode": "誤りのある行", "partial": "一部の取り込み", "valid_rows": "正しい行だけ取り込む",
     "full_extract": "全件の抽出", "households": "世帯数", "program_id": "給付金",
-    "batch_id": "支払データ", "note": "備考",
+    "batch_id": "支払データ", "note": "備考", "channel": "経路",
 }
 
 _VALUES: dict[str, dict[str, str]] = {
@@ -104,6 +106,7 @@ _VALUES: dict[str, dict[str, str]] = {
     "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",
                "password": "パスワードの誤り", "code": "確認コードの誤り"},
     "mode": {"all_or_nothing": "何も取り込まない", "valid_rows": "正しい行だけ取り込む"},
+    "channel": dict(CHANNEL_LABELS),
 }
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 
