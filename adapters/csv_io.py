@@ -53,6 +53,7 @@ __all__ = [
     "detect_encoding",
     "read_header",
     "read_rows",
+    "safe_cell",
 ]
 
 EXTRA_CELLS = "_extra"  # non-empty cells in columns without a header, in file order
@@ -61,6 +62,7 @@ UNDETECTABLE_ENCODING = (
 _CHUNK = 1 << 20
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uf8f0-\uf8f3]")
 _HEADER_NOISE = re.compile(r"[\s_\-\ufeff\"']")
+_FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")  # what a spreadsheet may run as a formula
 
 Columns = Mapping[str, Sequence[str]]
 Row = tuple[int, dict[str, object]]
@@ -274,9 +276,18 @@ def _geta(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("madoguchi-geta", _geta)
 
 
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: one that begins with = + - @, a tab or a
+    carriage return (or their full-width forms, which Japanese input turns into the same) is
+    prefixed with an apostrophe (OWASP "CSV injection"). Every file Madoguchi writes for a
+    spreadsheet goes through this: `cp932_csv` here and the Excel writer."""
+    return "'" + text if text and text[0] in _FORMULA_STARTS else text
+
+
 def cp932_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
-    """A CSV for Excel and town printers, streamed: CP932, every cell quoted, CRLF. A character
-    CP932 cannot carry (𠮷) is written as 〓 (ゲタ), as town systems do."""
+    """A CSV for Excel and town printers, streamed: CP932, every cell quoted, CRLF, formulas
+    neutralised (`safe_cell`). A character CP932 cannot carry (𠮷) is written as 〓 (ゲタ), as
+    town systems do. This is the one CSV writer of every export."""
     for cells in itertools.chain([header], rows):
-        quoted = ",".join('"' + cell.replace('"', '""') + '"' for cell in cells)
+        quoted = ",".join('"' + safe_cell(cell).replace('"', '""') + '"' for cell in cells)
         yield (quoted + "\r\n").encode("cp932", errors="madoguchi-geta")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from application.audit.handlers import ResidentActs
 from application.benefits.handlers import DecisionNotice, WithdrawalNotice
 from application.certificates.handlers import RequesterNotices
 from application.channels.menu import Menu
@@ -17,6 +18,7 @@ from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.residents.handlers import VerificationNotice
 from domain.events import (
+    ApplicationConfirmed,
     ApplicationDecided,
     ApplicationWithdrawn,
     BatchStateChanged,
@@ -25,6 +27,7 @@ from domain.events import (
     CertificateRequestPaid,
     CertificateRequestStateChanged,
     DisbursementStateChanged,
+    ResidentVerified,
     VerificationDecided,
 )
 
@@ -35,13 +38,16 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
                 banks: BankMaster | None, pay_url: Callable[[str], str],
                 menu: Menu | None = None) -> MessageBus:
     certificates = RequesterNotices(telling, pay_url)
+    residents = ResidentActs(clock)  # a resident's own acts in the audit log
     return MessageBus({
+        ResidentVerified: [residents.verified],
+        ApplicationConfirmed: [residents.applied],
         ApplicationDecided: [DecisionNotice(telling, banks)],
         ApplicationWithdrawn: [WithdrawalNotice(telling)],
         DisbursementStateChanged: [PaymentFailed(telling, ids, clock)],
         BatchStateChanged: [BatchClosed(ids, clock)],
         CashCodeIssued: [CashCodeNotice(telling)],
-        CertificateRequestPaid: [certificates.paid],
+        CertificateRequestPaid: [certificates.paid, residents.requested_certificate],
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
         VerificationDecided: [VerificationNotice(telling, menu)],

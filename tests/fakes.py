@@ -563,6 +563,10 @@ class FakeAuditTrail:
                  if all(not want or getattr(r, name) == want for name, want in (
                      ("actor_label", query.actor_label), ("action", query.action),
                      ("target_type", query.target_type), ("target_id", query.target_id)))]
+        if query.before_seq is not None:
+            found = [r for r in found if r.seq < query.before_seq]
+        if query.after_seq is not None:
+            return [r for r in found if r.seq > query.after_seq][-query.limit:]
         return found[:query.limit]
 
     def in_order(self, *, after_seq: int, limit: int) -> list[Any]:

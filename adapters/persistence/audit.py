@@ -81,6 +81,12 @@ class SqlAuditTrail:
             statement = statement.where(c.at >= query.since)
         if query.until is not None:
             statement = statement.where(c.at < query.until)
+        if query.before_seq is not None:
+            statement = statement.where(c.seq < query.before_seq)
+        if query.after_seq is not None:  # the page before: the oldest newer ones, newest first
+            statement = statement.where(c.seq > query.after_seq)
+            rows = self.session.execute(statement.order_by(c.seq).limit(query.limit))
+            return [_record(row) for row in rows][::-1]
         rows = self.session.execute(statement.order_by(c.seq.desc()).limit(query.limit))
         return [_record(row) for row in rows]
 

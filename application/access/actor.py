@@ -4,7 +4,9 @@ actor's permission (`ensure`) and writes the audit record in the transaction of 
 
 An actor's `id` is what the records that name a person keep (`decided_by`, a batch's
 `approved_by`, the audit log's actor): a staff id, `api:<key id>`, `cli:<user>` or `system`.
-Two API keys are two people for the two-person rule; an actor is never a resident.
+Two API keys are two people for the two-person rule. A resident acts through their channel
+identity, never as an actor; only the audit log names a resident's own acts (verified, applied,
+requested a certificate), as `RESIDENT`, which authorises nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from domain.access import ApiKey, Permission, allows
 from domain.errors import NotAllowed
 from domain.staff import Role, StaffMember
 
-__all__ = ["SYSTEM", "Actor", "actor_by_id"]
+__all__ = ["RESIDENT", "SYSTEM", "Actor", "actor_by_id"]
 
 
 @frozen
@@ -51,6 +53,9 @@ class Actor:
 
 
 SYSTEM = Actor(id="system", role=Role.ADMINISTRATOR, label="system")
+# Who the audit log names for a resident's own act (the record's target says which resident or
+# request). Never passed to a use case: it holds the least role, and nothing checks it.
+RESIDENT = Actor(id="resident", role=Role.VIEWER, label="住民")
 
 
 def actor_by_id(uow: UnitOfWork, actor_id: str) -> Actor:

@@ -59,6 +59,8 @@ class AuditQuery:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     limit: int = 100
+    before_seq: int | None = None  # a page: records older than this one (keyset, by seq)
+    after_seq: int | None = None  # or newer than this one (the page before)
 
 
 class AuditTrail(Protocol):
@@ -69,7 +71,8 @@ class AuditTrail(Protocol):
         ...
 
     def search(self, query: AuditQuery) -> Sequence[AuditRecord]:
-        """Newest first."""
+        """Newest first: the newest `limit` records that match, or with `before_seq` the
+        newest older than it, or with `after_seq` the oldest newer than it."""
         ...
 
     def in_order(self, *, after_seq: int, limit: int) -> Sequence[AuditRecord]:

@@ -15,7 +15,13 @@ from attrs import field, frozen
 
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.batches import PaymentAuditEntry, PaymentBatch
-from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.benefits import (
+    Application,
+    ApplicationStatus,
+    BenefitProgram,
+    Campaign,
+    PayoutMethod,
+)
 from domain.certificates import CertificateRequest, IssueState
 from domain.disbursements import DisbursementStatus
 from domain.residents import Resident
@@ -29,6 +35,8 @@ __all__ = [
     "ApplicationLine",
     "BenefitQueries",
     "CertificateQueries",
+    "ExportLine",
+    "ExportQueries",
     "FigureQueries",
     "MessageLine",
     "MessageQueries",
@@ -89,6 +97,25 @@ class PayeeLine:
     account: BankAccount | None
     status: DisbursementStatus
     failure_reason: str
+
+
+@frozen
+class ExportLine:
+    """One application as the finance export lists it: the household, its head's facts (as the
+    registry holds them) and the application's state and account. Personal data."""
+
+    household_number: str
+    name: str
+    kana: str
+    address: str
+    postal_code: str
+    status: ApplicationStatus
+    channel: str
+    payout_method: PayoutMethod | None
+    amount_yen: int | None
+    confirmed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    account: BankAccount | None
 
 
 @frozen
@@ -166,6 +193,14 @@ class BenefitQueries(Protocol):
         ...
 
     def household_applications(self, household_number: str) -> Sequence[ApplicationLine]: ...
+
+
+class ExportQueries(Protocol):
+    def application_lines(self, program_id: str, statuses: Sequence[ApplicationStatus], *,
+                          chunk: int = 1000) -> Iterator[ExportLine]:
+        """The program's applications in these statuses, by 世帯番号, read `chunk` rows at a
+        time (memory stays flat however many there are)."""
+        ...
 
 
 class PaymentQueries(Protocol):
@@ -253,6 +288,7 @@ class FigureQueries(Protocol):
 
 class Queries(Protocol):
     benefits: BenefitQueries
+    exports: ExportQueries
     payments: PaymentQueries
     residents: ResidentQueries
     certificates: CertificateQueries

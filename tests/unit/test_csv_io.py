@@ -13,9 +13,11 @@ from adapters.csv_io import (
     UNDETECTABLE_ENCODING,
     CsvError,
     CsvFile,
+    cp932_csv,
     detect_encoding,
     read_header,
     read_rows,
+    safe_cell,
 )
 from application.residents import registry_rows
 from application.residents.registry_rows import COLUMNS, REQUIRED
@@ -192,3 +194,22 @@ def test_a_csv_file_can_be_read_again_and_again(tmp_path: Path) -> None:
     assert list(rows()) == list(rows()) == [(2, {"number": "1", "name": "山田"}),
                                             (3, {"number": "2", "name": "鈴木"})]
     assert rows.header().positions == {"number": 0, "name": 1}
+
+
+# -- writing: every cell a spreadsheet could run is neutralised ------------------------------------
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://evil.example/","x")', "+81 90", "-1+1",
+                                  "@SUM(A1)", "\tTAB", "\rCR", "＝1+1", "＋1", "＠A1"])
+def test_a_cell_that_a_spreadsheet_could_run_gets_an_apostrophe(cell: str) -> None:
+    assert safe_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["山田 太郎", "H0001", "1234567", "", "a=b", "ヤマダ-タロウ"])
+def test_ordinary_cells_are_written_as_they_are(cell: str) -> None:
+    assert safe_cell(cell) == cell
+
+
+def test_the_one_csv_writer_neutralises_formulas_in_cp932_with_crlf() -> None:
+    data = b"".join(cp932_csv(("氏名", "住所"), [("=1+2", "𠮷野町")]))
+
+    assert data.decode("cp932") == '"氏名","住所"\r\n"\'=1+2","〓野町"\r\n'

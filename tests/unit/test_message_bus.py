@@ -109,8 +109,8 @@ def test_the_application_lists_a_consequence_for_each_event_that_has_one() -> No
     bus = message_bus_on()
     handled = {name for name in events.__all__ if name != "Event"
                and bus.handlers_for(getattr(events, name))}
-    assert handled == {"ApplicationDecided", "ApplicationWithdrawn", "BatchStateChanged",
-                       "CashCodeIssued",
+    assert handled == {"ApplicationConfirmed", "ApplicationDecided", "ApplicationWithdrawn",
+                       "BatchStateChanged", "CashCodeIssued", "ResidentVerified",
                        "CertificatePaymentLapsed", "CertificateRequestPaid",
                        "CertificateRequestStateChanged", "DisbursementStateChanged",
                        "VerificationDecided"}

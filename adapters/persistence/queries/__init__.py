@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.queries.benefits import SqlBenefitQueries
 from adapters.persistence.queries.certificates import SqlCertificateQueries
+from adapters.persistence.queries.exports import SqlExportQueries
 from adapters.persistence.queries.figures import SqlFigureQueries
 from adapters.persistence.queries.messages import SqlMessageQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
@@ -19,6 +20,7 @@ __all__ = ["SqlQueries"]
 class SqlQueries:
     def __init__(self, session: Session) -> None:
         self.benefits = SqlBenefitQueries(session)
+        self.exports = SqlExportQueries(session)
         self.payments = SqlPaymentQueries(session)
         self.residents = SqlResidentQueries(session)
         self.certificates = SqlCertificateQueries(session)

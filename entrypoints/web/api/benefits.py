@@ -31,7 +31,7 @@ from domain.values import JST
 from entrypoints.web.access import requires_api_permission
 from entrypoints.web.api.reading import field, int_arg, json_body
 from entrypoints.web.api.shapes import iso, job_json
-from entrypoints.web.downloads import postal_csv_response
+from entrypoints.web.downloads import applications_export_response, postal_csv_response
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
 from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
@@ -226,6 +226,22 @@ def postal_list(program_id: str):  # type: ignore[no-untyped-def]
     """For the mail merge: CP932 (what Excel and town printers read), CRLF."""
     _program_or_404(program_id)
     return postal_csv_response(program_id)
+
+
+@api_v1_benefits.get("/programs/<program_id>/applications.csv")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def export_applications_csv(program_id: str):  # type: ignore[no-untyped-def]
+    """Applications and decisions for 決裁 and finance: CP932, CRLF, streamed."""
+    _program_or_404(program_id)
+    return applications_export_response(program_id, "csv")
+
+
+@api_v1_benefits.get("/programs/<program_id>/applications.xlsx")
+@requires_api_permission(Permission.HANDLE_APPLICATIONS)
+def export_applications_xlsx(program_id: str):  # type: ignore[no-untyped-def]
+    """The same as an Excel workbook."""
+    _program_or_404(program_id)
+    return applications_export_response(program_id, "xlsx")
 
 
 def _application_json(application: Application, *, with_account: bool = False) -> dict[str, Any]:

@@ -26,6 +26,13 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+_EXPORT_DESCRIPTION = (
+    "申請した世帯（通知のみ・辞退を除く）を世帯番号順に、列は 世帯番号, 氏名, カナ, 住所, 申請日, "
+    "申請方法, 決定, 決定日, 金額, 支払方法, 金融機関, 支店, 口座種別, 口座番号。日付は日本時間。"
+    "口座番号は支払データを承認できる役割（決裁者・管理者）のときだけ全桁、それ以外は ＊＊＊＊567。"
+    "= + - @ などで始まるセルは先頭に ' を付けて数式として実行されないようにしています。"
+    "出力のたびに監査ログに1件記録されます。")
+
 BENEFIT_PATHS: dict[str, Any] = {
     "/programs/{program_id}/eligibility": {
         "post": {
@@ -159,6 +166,27 @@ BENEFIT_PATHS: dict[str, Any] = {
             "parameters": [_PROGRAM_ID],
             "responses": {"200": {"description": "CSV", "content": {"text/csv": {
                 "schema": {"type": "string"}}}}, "404": _ERR, **_AUTH},
+        },
+    },
+    "/programs/{program_id}/applications.csv": {
+        "get": {
+            "operationId": "exportApplicationsCsv",
+            "summary": "申請と決定の一覧（決裁・会計用 CSV, CP932）",
+            "description": _EXPORT_DESCRIPTION,
+            "parameters": [_PROGRAM_ID],
+            "responses": {"200": {"description": "CSV（CP932, CRLF）", "content": {"text/csv": {
+                "schema": {"type": "string"}}}}, "404": _ERR, **_AUTH},
+        },
+    },
+    "/programs/{program_id}/applications.xlsx": {
+        "get": {
+            "operationId": "exportApplicationsXlsx",
+            "summary": "申請と決定の一覧（決裁・会計用 Excel）",
+            "description": _EXPORT_DESCRIPTION,
+            "parameters": [_PROGRAM_ID],
+            "responses": {"200": {"description": "Excel ブック", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}}}}, "404": _ERR, **_AUTH},
         },
     },
 }

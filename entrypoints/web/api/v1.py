@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from application.benefits import views as benefit_views
 from application.benefits.changing_program_status import (
@@ -23,6 +23,7 @@ from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
 from entrypoints.web.api.reading import datetime_field, field, json_body
+from entrypoints.web.api.roles import with_roles
 from entrypoints.web.api.shapes import facts_json, job_json
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
@@ -35,7 +36,7 @@ api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 @api_v1.get("/openapi.json")
 @public
 def openapi():  # type: ignore[no-untyped-def]
-    return jsonify(openapi_document())
+    return jsonify(with_roles(openapi_document(), current_app))
 
 
 @api_v1.get("/programs")

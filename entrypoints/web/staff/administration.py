@@ -13,7 +13,13 @@ from domain.access import Permission
 from entrypoints.jobs import IMPORT_REGISTRY_UPLOAD
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
-from entrypoints.web.staff.audit_actions import ACTIONS
+from entrypoints.web.staff.audit_actions import (
+    ACTION_GROUPS,
+    ACTIONS,
+    TARGETS,
+    actor_name,
+    detail_fields,
+)
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
@@ -25,6 +31,7 @@ register_nav(staff,
                       910))
 
 _MAX_UPLOAD = 200 * 1024 * 1024
+AUDIT_PAGE = 50  # records per page of the audit log
 
 
 def _day(text: str, *, end: bool = False) -> dt.datetime | None:
@@ -45,11 +52,26 @@ def audit_log():  # type: ignore[no-untyped-def]
                        target_type=args.get("target_type", "").strip(),
                        target_id=args.get("target_id", "").strip(),
                        since=_day(args.get("since", "")),
-                       until=_day(args.get("until", ""), end=True), limit=200)
+                       until=_day(args.get("until", ""), end=True), limit=AUDIT_PAGE,
+                       before_seq=_seq(args.get("before", "")),
+                       after_seq=_seq(args.get("after", "")))
     services = container()
-    records = search_audit_log(query, actor=g.actor, uow=services.uow(), clock=services.clock())
-    return render_template("staff/admin/audit.html", records=records, args=args,
-                           actions=ACTIONS)
+    page = search_audit_log(query, actor=g.actor, uow=services.uow(), clock=services.clock())
+    filters = {k: v for k, v in args.items() if k not in ("before", "after") and v}
+    return render_template(
+        "staff/admin/audit.html", page=page, args=args, filters=filters, actions=ACTIONS,
+        action_groups=_grouped_actions(), targets=TARGETS, detail_fields=detail_fields,
+        actor_name=actor_name)
+
+
+def _seq(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None
+
+
+def _grouped_actions() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The filter's choices: every action of the catalogue, in its group."""
+    return [(group, [(key, label) for key, label in ACTIONS.items() if key.startswith(prefixes)])
+            for group, prefixes in ACTION_GROUPS]
 
 
 @staff.post("/audit/verify")

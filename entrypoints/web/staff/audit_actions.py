@@ -1,10 +1,19 @@
 """What staff read for each audit action: the audit log's column and filter, and the payment
 trail on a batch's page. Every action a use case records has its label here (a test reads the
-recording code for them), so the log never shows a raw key."""
+recording code for them), so the log never shows a raw key. The same goes for who acted, the
+kinds of target, and the facts a record keeps (`detail`): each has a Japanese label, and its
+values are shown in words (`detail_fields`), never as key=value."""
 
 from __future__ import annotations
 
-__all__ = ["ACTIONS", "PAYMENT_STEPS"]
+from collections.abc import Mapping
+
+from domain.benefits import CHANNEL_LABELS, ProgramStatus
+from domain.staff import Role
+from domain.verifications import VerificationStatus
+
+__all__ = ["ACTIONS", "ACTION_GROUPS", "DETAIL_FIELDS", "PAYMENT_STEPS", "TARGETS",
+           "actor_name", "detail_fields"]
 
 # The payment trail lists one batch's steps, so its labels drop the "支払データの" the log needs.
 PAYMENT_STEPS = {
@@ -28,16 +37,17 @@ ACTIONS = {
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
     "registry.import": "住民記録の取り込み",
     "verification.list": "本人確認の一覧", "verification.view": "本人確認の閲覧",
-    "verification.decide": "本人確認の照合",
+    "verification.decide": "本人確認の照合", "resident.verified": "本人確認の完了（住民）",
     # benefits
     "program.create": "給付金の作成", "program.status": "給付金の状態の変更",
     "program.withdraw": "給付金の取り下げ", "reminder.schedule": "督促の予約",
     "eligibility.import": "対象者リストの取り込み", "campaign.start": "通知の送信",
-    "postal.export": "郵送リストの出力",
+    "postal.export": "郵送リストの出力", "application.export": "申請一覧の出力",
     "application.list": "申請の一覧", "application.view": "申請の閲覧",
     "application.passbook_view": "通帳画像の閲覧", "application.account_check": "口座の確認",
     "application.decide": "申請の決定", "application.paper_entry": "紙の申請の入力",
     "application.account_entered": "口座の入力（職員）",
+    "application.applied": "申請（住民）",
     # payments: a batch's steps, and one payment's
     "payment_batch.view": "支払先の閲覧",
     "payment_batch.created": "支払データの作成", "payment_batch.approved": "支払データの承認",
@@ -54,7 +64,90 @@ ACTIONS = {
     "certificate_request.print": "証明書の請求書の印刷",
     "certificate_request.issue": "証明書の発行", "certificate_request.mail": "証明書の郵送",
     "certificate_request.reject": "証明書の請求の却下",
+    "certificate_request.requested": "証明書の請求（住民）",
     # the audit log itself, and the demo
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
     "demo.seed": "デモ用データの作成",
 }
+
+# The filter lists the actions in these groups, in this order (every action of ACTIONS once).
+ACTION_GROUPS = (
+    ("職員とログイン", ("staff.", "api_key.")),
+    ("住民と本人確認", ("resident.", "registry.", "verification.")),
+    ("給付金と申請", ("program.", "eligibility.", "campaign.", "postal.", "application.")),
+    ("支払", ("payment_batch.", "disbursement.")),
+    ("証明書", ("certificate_request.",)),
+    ("監査ログとデモ", ("audit.", "demo.")),
+)
+
+TARGETS = {
+    "staff": "職員", "api_key": "APIキー", "resident": "住民", "verification": "本人確認",
+    "program": "給付金", "application": "申請", "job": "ジョブ", "payment_batch": "支払データ",
+    "disbursement": "支払", "certificate_request": "証明書の請求", "audit_log": "監査ログ",
+}
+
+# The facts records keep (`record(..., **detail)`), in the order they are shown.
+DETAIL_FIELDS = {
+    "status": "状態", "decision": "決定", "count": "件数", "refused": "決定できなかった件数",
+    "shown": "表示件数", "recipients": "送信先の世帯数", "candidates": "候補の人数",
+    "by": "検索の方法", "format": "形式", "masked": "口座番号の伏せ字", "role": "役割",
+    "resident_id": "照合した住民", "factor": "認証の方法", "reason": "理由",
+    "attempts": "連続失敗回数", "locked": "ロック", "intact": "改ざんなし", "checked": "検証件数",
+    "mode": "誤りのある行", "partial": "一部の取り込み", "valid_rows": "正しい行だけ取り込む",
+    "full_extract": "全件の抽出", "households": "世帯数", "program_id": "給付金",
+    "batch_id": "支払データ", "note": "備考", "channel": "経路",
+}
+
+_VALUES: dict[str, dict[str, str]] = {
+    "status": {**{s.value: s.label for s in VerificationStatus},
+               "draft": "準備中", "open": "受付中", "closed": "受付終了", "withdrawn": "取り下げ"},
+    "decision": {"approve": "支給決定", "reject": "不支給決定"},
+    "by": {"number": "番号", "name_and_birth": "氏名と生年月日"},
+    "format": {"csv": "CSV", "xlsx": "Excel"},
+    "role": {r.value: r.label for r in Role},
+    "factor": {"password": "パスワード", "totp": "2段階認証"},
+    "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",
+               "password": "パスワードの誤り", "code": "確認コードの誤り"},
+    "mode": {"all_or_nothing": "何も取り込まない", "valid_rows": "正しい行だけ取り込む"},
+    "channel": dict(CHANNEL_LABELS),
+}
+assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
+
+
+def detail_fields(detail: Mapping[str, str | int | bool]) -> list[tuple[str, str, bool]]:
+    """(label, value, whether the value is a label to translate) to show: known facts first in
+    their order, values in words (はい/いいえ, 1,234, 受付中); a fact without a label keeps its
+    key, so nothing is hidden."""
+    known = [key for key in DETAIL_FIELDS if key in detail]
+    keys = known + sorted(key for key in detail if key not in DETAIL_FIELDS)
+    return [(DETAIL_FIELDS.get(key, key), *_value(key, detail[key])) for key in keys]
+
+
+def _value(key: str, value: str | int | bool) -> tuple[str, bool]:
+    if isinstance(value, bool):
+        return ("はい" if value else "いいえ"), True
+    if isinstance(value, int):
+        return f"{value:,}", False
+    worded = _VALUES.get(key, {}).get(value)
+    return (worded, True) if worded is not None else (value, False)
+
+
+def actor_name(actor_id: str, label: str,
+               staff_names: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """Who acted, as people say it (a message and its values, for the page to translate): a
+    staff member by name, an API key by its name, the operator at the server, the system, or a
+    resident."""
+    if actor_id in staff_names:
+        return "%(name)s", {"name": staff_names[actor_id]}
+    kind, _, rest = actor_id.partition(":")
+    if kind == "api":
+        return "APIキー「%(name)s」", {"name": label.removeprefix("api:") or rest}
+    if kind == "cli":
+        return "サーバーでの操作（%(name)s）", {"name": rest}
+    if actor_id == "system":
+        return "システム", {}
+    if kind == "resident":
+        return "住民", {}
+    if not actor_id:
+        return "（不明なログインID）", {}
+    return "%(name)s", {"name": label or actor_id}  # a staff member since removed
