@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask_babel import Babel
 
+from adapters.documents.labels import LABELS
 from adapters.identity.dev_card import DevCardProvider
 from adapters.payments.fake import FakePaymentGateway
 from adapters.payments.linepay import LinePayGateway
@@ -19,7 +20,6 @@ from domain.benefits import CHANNEL_LABELS, ApplicationStatus
 from domain.channels import IdentityStatus
 from domain.residents import VerificationState
 from domain.verifications import MatchOutcome
-from adapters.documents.labels import LABELS
 from entrypoints.web.labels import label
 
 pytestmark = pytest.mark.unit
