@@ -32,6 +32,16 @@ LABELS: dict[str, dict[str, str]] = {
     # how a verification matched the registry (domain/verifications.py MatchOutcome)
     "match_outcome": {"exact": "完全一致", "ambiguous": "複数の候補", "near": "一部一致",
                       "none": "候補なし"},
+    # the figures of a long job's report (eligibility and registry imports, campaigns)
+    "report_field": {"rows_read": "読み込んだ行", "valid": "正しい行",
+                     "written": "取り込みを行った", "added": "対象に加えた世帯",
+                     "already": "登録済みの世帯", "error_count": "誤りのある行",
+                     "unknown_count": "見つからない番号", "created": "新しく登録した住民",
+                     "updated": "更新した住民", "unchanged": "変更のない住民",
+                     "removed": "消除した住民", "households_created": "新しく登録した世帯",
+                     "households_updated": "更新した世帯", "skipped": "取り込まなかった行",
+                     "sent": "通知を送った世帯", "already_notified": "通知済みの世帯",
+                     "postal": "郵送の世帯", "eligible": "対象世帯"},
     # a certificate request's issue state, as the dashboard counts them
     "certificate_state": {"waiting": "交付待ち", "issued": "交付済み", "mailed": "郵送済み",
                           "rejected": "交付不可", "withdrawn": "取り下げ"},

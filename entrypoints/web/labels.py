@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from adapters.documents.labels import LABELS
 
-__all__ = ["LABELS", "label", "register_label_filters"]
+__all__ = ["LABELS", "label", "register_label_filters", "yes_no"]
 
 
 def label(value: object, kind: str | None = None) -> str:
@@ -32,5 +32,13 @@ def label(value: object, kind: str | None = None) -> str:
     return gettext(known) if known is not None else text
 
 
+def yes_no(value: object) -> str:
+    """はい / いいえ for a flag (a report's `written`), never True / False."""
+    if isinstance(value, bool):
+        return gettext("はい") if value else gettext("いいえ")
+    return "" if value is None else str(value)
+
+
 def register_label_filters(app) -> None:  # type: ignore[no-untyped-def]
     app.add_template_filter(label, "label")
+    app.add_template_filter(yes_no, "yes_no")
