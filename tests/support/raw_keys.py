@@ -160,7 +160,7 @@ class RawKeyGuard:
             english = re.search(r"<html[^>]*\blang=\"en\"", html) is not None
             left += [f"{path}: {hit}" for hit in raw_keys(html, words=not english)
                      if hit.split("  «")[0] not in allowed]
-        return left
+        return list(dict.fromkeys(left))
 
     def check(self) -> None:
         left = self.found()
