@@ -5,6 +5,7 @@ the API, and the resident is told at each step."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -305,6 +306,10 @@ def test_the_pages_of_a_paid_request_name_the_card_and_the_payment_service_not_t
     assert "お支払い済み" in paid_page
     assert "開発用テスト決済" in detail and "開発用テストカード" in detail
     assert "開発用テストカード" in resident and "<td>LINE</td>" in resident
+    code = person.facts.address.postal_code
+    assert f"〒{code[:3]}-{code[3:]}" in detail and f"〒{code} " not in detail
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}", detail)  # the house format
+    assert not re.search(r"\d{4}/\d{2}/\d{2}|月0\d日| 0\d:\d{2}", detail + resident)
 
 
 CERTIFICATE_RULES = {  # ADR 0017: a change here is a decision
