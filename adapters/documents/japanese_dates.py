@@ -28,7 +28,10 @@ def in_japan(moment: dt.datetime) -> dt.datetime:
     return aware.astimezone(JST)
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
+def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    """A day in Japan; ISO text (1985-04-01, as a form holds a date) is read as that day."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
     return in_japan(value).date() if isinstance(value, dt.datetime) else value
 
 
@@ -42,7 +45,7 @@ def era_year(value: dt.date | dt.datetime) -> str:
     return f"{day.year}年"
 
 
-def japanese_date(value: dt.date | dt.datetime | None, *, era: bool = False) -> str:
+def japanese_date(value: dt.date | dt.datetime | str | None, *, era: bool = False) -> str:
     """2026年12月5日; with `era`, 2026年12月5日（令和8年） (how staff read dates of birth)."""
     if value is None:
         return ""

@@ -25,7 +25,11 @@ SKIPPED = re.compile(r"/staff/(logout|lang/.*)|.*\.(csv|pdf|xlsx)|.*/passbook")
 LEFT_FOR_OTHERS: dict[str, set[str]] = {
     # the audit log (audit slice): key=value details, role and status values, target types
     "/staff/audit": {"open", "viewer", "case_worker", "approver", "administrator", "audit_log",
-                     "resident", "number"},
+                     "resident", "number", r"re:\d{4}-\d{2}-\d{2}"},
+    # a batch's payment trail (batches slice): a note with an ISO transfer date
+    "/staff/batches/[^/]+": {r"re:\d{4}-\d{2}-\d{2}"},
+    # the notice a campaign sends (benefits slice): its deadline as 01月04日 04:49
+    "/staff/benefits/programs/[^/]+/campaigns/preview": {r"re:月0\d日", r"re:0\d:\d{2}"},
 }
 
 # Pages wider than the screen that other slices rewrite (path regex → widths).

@@ -24,6 +24,11 @@ def _keys(html: str, **how: bool) -> list[str]:
     ("<dd>fake 2026年12月5日 0:52</dd>", "fake"),
     ("<dd>dev_card（2026年12月5日 0:52）</dd>", "dev_card"),
     ('<a title="households_updated">件数</a>', "households_updated"),
+    ("<td>2026-12-04T15:52:00+00:00</td>", "2026-12-04T15:52:00+00:00"),
+    ("<td>2026/12/05 00:52</td>", "2026/12/05"),
+    ("<p>12月04日受付</p>", "月04日"),
+    ("<p>受付 00:43</p>", "00:43"),
+    ("<button>山田 太郎（1985-04-01）</button>", "1985-04-01"),
 ])
 def test_a_stored_key_in_a_page_s_text_is_found(html: str, key: str) -> None:
     assert key in _keys(html)
@@ -37,6 +42,9 @@ def test_a_stored_key_in_a_page_s_text_is_found(html: str, key: str) -> None:
     '<td translate="no">case_worker</td>',
     "<p>交付請求書（slip.pdf）を madoguchi.example から</p>",
     "<p>LINE Pay · PayPay · CSV · API</p>",
+    "<p>2026年12月5日 0:52 〜 2027年1月10日 23:59</p>",
+    '<p class="field__hint">例: 1985-04-01、昭和60年4月1日</p><input value="2026-12-05">',
+    "<p>追跡番号 1234-5678-9012、電話 086-123-4567</p>",
 ])
 def test_japanese_text_code_and_form_values_are_not_keys(html: str) -> None:
     assert _keys(html) == []

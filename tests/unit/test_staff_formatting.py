@@ -51,6 +51,10 @@ def test_a_utc_evening_is_the_next_morning_in_japan() -> None:
     assert format_time(received) == "0:52"
 
 
+def test_a_date_held_as_iso_text_reads_as_that_day() -> None:
+    assert format_date("1985-04-01", era=True) == "1985年4月1日（昭和60年）"
+
+
 def test_a_naive_time_is_read_as_utc_as_the_database_stores_it() -> None:
     assert format_datetime(dt.datetime(2026, 12, 4, 15, 52)) == "2026年12月5日 0:52"
 

@@ -22,7 +22,7 @@ __all__ = ["JST", "era_year", "format_date", "format_datetime", "format_era_date
            "format_postal_code", "format_time", "format_yen", "register_filters"]
 
 
-def format_date(value: dt.date | dt.datetime | None, *, era: bool = False) -> str:
+def format_date(value: dt.date | dt.datetime | str | None, *, era: bool = False) -> str:
     """2026年12月5日; `|date(era=True)` → 1985年4月1日（昭和60年） (dates of birth)."""
     return japanese_date(value, era=era)
 
