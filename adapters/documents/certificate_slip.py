@@ -12,9 +12,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from adapters.documents.japanese_dates import era_date, japanese_time, postal_code
+from adapters.documents.labels import plain_label
 from application.certificates.queue import RequestFile
 from domain.residents import Resident
-from domain.values import JST
 
 __all__ = ["ReportlabSlipRenderer"]
 
@@ -32,10 +33,10 @@ def _fonts() -> None:
 
 
 def _when(moment: dt.datetime | None) -> str:
+    """令和8年12月5日 0:52 (Japan time), as a form shows a moment."""
     if moment is None:
         return "—"
-    local = moment.astimezone(JST)
-    return f"{local.year}年{local.month}月{local.day}日 {local.hour:02d}:{local.minute:02d}"
+    return f"{era_date(moment)} {japanese_time(moment)}"
 
 
 def _person(resident: Resident | None) -> list[tuple[str, str]]:
@@ -46,15 +47,15 @@ def _person(resident: Resident | None) -> list[tuple[str, str]]:
     rows = [
         ("氏名", facts.name.name),
         ("フリガナ", facts.name.kana or ""),
-        ("生年月日", f"{birth.year}年{birth.month}月{birth.day}日"),
+        ("生年月日", f"{era_date(birth)}（{birth.year}年）"),
         ("性別", facts.sex.label),
-        ("住所", (f"〒{facts.address.postal_code} " if facts.address.postal_code else "")
-         + facts.address.text),
+        ("住所", (f"{postal_code(facts.address.postal_code)} " if facts.address.postal_code
+                 else "") + facts.address.text),
         ("宛名番号", resident.resident_number or "—"),
     ]
     if resident.verification is not None:
-        rows.append(("本人確認", f"{resident.verification.provider}"
-                                 f"（{_when(resident.verification.verified_at)}）"))
+        method = plain_label(resident.verification.provider, "verification_method")
+        rows.append(("本人確認", f"{method}（{_when(resident.verification.verified_at)}）"))
     return rows
 
 
@@ -103,7 +104,8 @@ class ReportlabSlipRenderer:
                        f"{request.fee.format()}"),
             ("郵送料", request.postage.format()),
             ("合計", request.total.format()),
-            ("支払", f"{request.payment_state.label}（{request.payment_provider or '—'}"
+            ("支払", f"{request.payment_state.label}"
+                     f"（{plain_label(request.payment_provider, 'payment_provider') or '—'}"
                      f"　{_when(request.paid_at)}）"),
             ("決済番号", request.payment_id or "—"),
         ])

@@ -64,7 +64,8 @@ class SignInResult:
 
 
 def _locked_message(state: StaffSignIn) -> str:
-    until = state.locked_until.astimezone(JST).strftime("%H:%M") if state.locked_until else ""
+    local = state.locked_until.astimezone(JST) if state.locked_until else None
+    until = f"{local.hour}:{local.minute:02d}" if local else ""  # 9:15, as every page says times
     return (f"ログインの失敗が続いたため、{until}までログインできません。"
             "急ぎの場合は管理者に連絡してください。")
 

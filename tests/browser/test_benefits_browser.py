@@ -23,6 +23,7 @@ from entrypoints.web import create_app
 from tests.e2e.staff_support import PASSWORD, make_staff
 from tests.e2e.test_staff_benefits import seed_households
 from tests.support._serving import serving
+from tests.support.raw_keys import RawKeyGuard
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -75,6 +76,7 @@ def test_staff_upload_a_list_and_watch_the_progress_bar_finish(
     context = chromium.new_context(locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    guard = RawKeyGuard().watch(page)  # every page it opens is read for raw keys
     try:
         page.goto(f"{town_hall}/staff/login")
         page.fill("input[name=login_id]", "kanri")
@@ -93,5 +95,6 @@ def test_staff_upload_a_list_and_watch_the_progress_bar_finish(
         summary = page.wait_for_selector(".report__summary")
         assert "3世帯を対象に加えました" in summary.inner_text()
         assert "不明な番号2500件" in summary.inner_text()
+        guard.check()
     finally:
         context.close()

@@ -5,6 +5,7 @@ the API, and the resident is told at each step."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -274,6 +275,40 @@ def test_an_approver_rejects_on_the_staff_page_and_a_missing_reason_changes_noth
     assert "請求者の確認がとれないため" in stack.texts(user)[-1]
     with stack.container.uow() as uow:
         assert uow.certificate_requests.get(request.id).payment_state is PaymentState.REFUNDED
+
+
+def test_the_pages_of_a_paid_request_name_the_card_and_the_payment_service_not_their_keys(
+    stack: Stack,
+) -> None:
+    from domain.staff import Role
+    from entrypoints.web import create_app
+    from tests.e2e.staff_support import make_staff, sign_in
+    from tests.support.raw_keys import assert_no_raw_keys
+
+    user, person = _verified_resident(stack)
+    pay_url = _ask_for_two_resident_records(stack, user)["支払う（710円）"]["uri"]
+    with requests.Session() as browser:
+        provider_page = browser.get(pay_url, timeout=10).url
+        browser.post(provider_page, data={"action": "pay"}, timeout=10)
+        paid_page = browser.get(provider_page, timeout=10).text  # the resident opens it again
+    make_staff(stack.container, "madoguchi1", Role.CASE_WORKER)
+    client = create_app(stack.container).test_client()
+    sign_in(client, "madoguchi1")
+    with stack.container.uow() as uow:
+        [request] = uow.queries.certificates.queue(states=[IssueState.WAITING])
+    detail = client.get(f"/staff/certificates/{request.id}").get_data(as_text=True)
+    resident = client.get(f"/staff/residents/{person.id}").get_data(as_text=True)
+
+    for where, page in (("the pay page", paid_page), ("the request", detail),
+                        ("the resident", resident)):
+        assert_no_raw_keys(page, where=where)
+    assert "お支払い済み" in paid_page
+    assert "開発用テスト決済" in detail and "開発用テストカード" in detail
+    assert "開発用テストカード" in resident and "<td>LINE</td>" in resident
+    code = person.facts.address.postal_code
+    assert f"〒{code[:3]}-{code[3:]}" in detail and f"〒{code} " not in detail
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}", detail)  # the house format
+    assert not re.search(r"\d{4}/\d{2}/\d{2}|月0\d日| 0\d:\d{2}", detail + resident)
 
 
 CERTIFICATE_RULES = {  # ADR 0017: a change here is a decision

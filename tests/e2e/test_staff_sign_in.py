@@ -122,8 +122,11 @@ def test_with_the_second_factor_on_the_password_alone_is_not_enough(
         container: Container, client: FlaskClient) -> None:
     make_staff(container, "kato", Role.VIEWER)
     sign_in(client, "kato")
-    page = client.post("/staff/account/totp/start", data={"csrf_token": token(client)})
+    started = client.post("/staff/account/totp/start", data={"csrf_token": token(client)})
+    assert started.status_code == 302  # post/redirect/get: reloading shows the same secret
+    page = client.get(started.location)
     secret = page.get_data(as_text=True).split('<p class="secret"><code>')[1].split("<")[0]
+    assert secret in client.get(started.location).get_data(as_text=True)
     assert client.post("/staff/account/totp", data={
         "csrf_token": token(client), "code": "000000" if pyotp.TOTP(secret).now() != "000000"
         else "111111"}).status_code == 422

@@ -76,3 +76,20 @@ def test_the_slip_is_a_pdf_in_japanese_fonts_with_the_request_and_the_people(
     assert "証明書交付請求書" in text and "住民票の写し" in text and "合計" in text
     assert "710円" in text and "山田 太郎" in text
     assert ("同一世帯" in text) is for_member
+
+
+def test_the_slip_shows_japan_time_in_the_era_and_names_the_payment_service() -> None:
+    late = dt.datetime(2026, 12, 4, 15, 52, tzinfo=dt.UTC)  # 2026-12-05 00:52 in Japan
+    request = CertificateRequest(
+        id="01JREQUEST0000000000000002", requester_id="r1", subject_id="r1",
+        kind=CertificateKind.RESIDENT_RECORD, copies=1, purpose="年金・保険",
+        fee_per_copy=Money(300), postage=Money(110), items=set(), requested_at=late)
+    request.start_payment("x-2", provider="paypay", provider_id="c", url="u", at=late)
+    request.mark_paid(payment_id="0420000000000002", amount=Money(410), at=late)
+    file = RequestFile(request=request, requester=builders.resident(id="r1"), subject=None)
+
+    text = _shown(_text(ReportlabSlipRenderer().render(file, town_name="試験町",
+                                                       printed_at=late)))
+
+    assert "令和8年12月5日 0:52" in text and "12月4日" not in text
+    assert "PayPay" in text and "paypay" not in text

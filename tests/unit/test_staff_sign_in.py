@@ -76,6 +76,14 @@ def test_the_fifth_failure_locks_and_success_resets_the_count() -> None:
     assert _sign_in(database, clock, "right password").outcome is SignInOutcome.SIGNED_IN
 
 
+def test_the_lock_out_says_until_when_in_japan_time_as_pages_write_times() -> None:
+    database = _database()
+    clock = FakeClock(dt.datetime(2026, 12, 4, 23, 50, tzinfo=dt.UTC))  # 8:50 in Japan
+    for _ in range(4):
+        _sign_in(database, clock, "wrong")
+    assert "9:05までログインできません" in _sign_in(database, clock, "wrong").message
+
+
 def test_with_a_second_factor_a_code_is_needed_and_used_once() -> None:
     database, clock = _database(totp=True), FakeClock()
     assert _sign_in(database, clock, "right password").outcome is SignInOutcome.NEEDS_CODE

@@ -91,17 +91,18 @@ def audit_verify():  # type: ignore[no-untyped-def]
 @requires_staff_permission(Permission.IMPORT_REGISTRY)
 def registry_import():  # type: ignore[no-untyped-def]
     if request.method == "GET":
-        return render_template("staff/admin/registry_import.html")
+        return render_template("staff/admin/registry_import.html", form={})
     upload = request.files.get("file")
+    form = {key: request.form.get(key, "") for key in ("valid_rows", "partial")}
     if upload is None or not upload.filename:
         flash("取り込むCSVファイルを選んでください。", "error")
-        return render_template("staff/admin/registry_import.html"), 422
+        return render_template("staff/admin/registry_import.html", form=form), 422
     services = container()
     path = keep_upload(upload.stream, prefix="registry")
     if path.stat().st_size == 0:
         path.unlink()
         flash("ファイルが空です。", "error")
-        return render_template("staff/admin/registry_import.html"), 422
+        return render_template("staff/admin/registry_import.html", form=form), 422
     job_id = start_job(IMPORT_REGISTRY_UPLOAD,
                        {"path": str(path),
                         "mode": "valid_rows" if request.form.get("valid_rows") else

@@ -108,20 +108,27 @@ def language(code: str):  # type: ignore[no-untyped-def]
 @staff.get("/account")
 @requires_staff
 def account():  # type: ignore[no-untyped-def]
+    secret = session.get(_ENROLLING)
+    if secret and not uses_totp(g.staff.id, uow=container().uow()):
+        return render_template("staff/account.html", uses_totp=False, enrolling=_enrolling(secret))
     return render_template("staff/account.html",
                            uses_totp=uses_totp(g.staff.id, uow=container().uow()),
                            enrolling=None)
 
 
+def _enrolling(secret: str) -> dict[str, str]:
+    uri = container().one_time_codes().provisioning_uri(
+        secret, account=g.staff.login_id, issuer=f"窓口 {container().config.town_name()}")
+    return {"secret": secret, "uri": uri}
+
+
 @staff.post("/account/totp/start")
 @requires_staff
 def totp_start():  # type: ignore[no-untyped-def]
-    codes = container().one_time_codes()
-    secret = session[_ENROLLING] = codes.new_secret()
-    uri = codes.provisioning_uri(secret, account=g.staff.login_id,
-                                 issuer=f"窓口 {container().config.town_name()}")
-    return render_template("staff/account.html", uses_totp=False,
-                           enrolling={"secret": secret, "uri": uri})
+    """A new secret, kept in the session until a code confirms it; the account page shows it
+    (post/redirect/get: reloading the page keeps the secret the app was given)."""
+    session[_ENROLLING] = container().one_time_codes().new_secret()
+    return redirect(url_for("staff.account"))
 
 
 @staff.post("/account/totp")
@@ -137,10 +144,8 @@ def totp_confirm():  # type: ignore[no-untyped-def]
                     uow=services.uow(), codes=services.one_time_codes(), clock=services.clock())
     except InvalidValue as error:
         flash(error.message, "error")
-        uri = services.one_time_codes().provisioning_uri(
-            secret, account=g.staff.login_id, issuer=f"窓口 {services.config.town_name()}")
         return render_template("staff/account.html", uses_totp=False,
-                               enrolling={"secret": secret, "uri": uri}), 422
+                               enrolling=_enrolling(secret)), 422
     session.pop(_ENROLLING, None)
     flash("2段階認証を有効にしました。次回のログインから確認コードが必要です。", "success")
     return redirect(url_for("staff.account"))

@@ -20,6 +20,7 @@ from domain.errors import DomainError, NotFound
 from entrypoints.web.downloads import slip_pdf_response
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.forms import keep_form, kept_form
 from entrypoints.web.staff.frame import use_staff_error_pages
 from entrypoints.web.staff.nav import NavEntry, register_nav
 
@@ -57,7 +58,9 @@ def detail(request_id: str):  # type: ignore[no-untyped-def]
                         clock=container().clock())
     return render_template("staff/certificates/detail.html", file=file, r=file.request,
                            receipt=receipt_number(file.request), IssueState=IssueState,
-                           Permission=Permission)
+                           Permission=Permission,
+                           form=kept_form(url_for("staff_certificates.detail",
+                                                  request_id=request_id)))
 
 
 @staff_certificates.get("/<request_id>/slip.pdf")
@@ -87,6 +90,7 @@ def reject(request_id: str):  # type: ignore[no-untyped-def]
 
 def _act(request_id: str, action: StaffAction, **details: str):  # type: ignore[no-untyped-def]
     services = container()
+    here = url_for("staff_certificates.detail", request_id=request_id)
     try:
         handle_certificate_request(
             HandleCertificateRequest(request_id=request_id, actor=g.actor, action=action,
@@ -94,12 +98,14 @@ def _act(request_id: str, action: StaffAction, **details: str):  # type: ignore[
             uow=services.uow(), clock=services.clock(), gateway=services.payment_gateway())
     except NotFound:
         raise
-    except DomainError as error:  # nothing was changed: say why on the same page
+    except DomainError as error:  # nothing was changed: say why on the same page, form kept
         flash(error.message, "error")
-        return redirect(url_for("staff_certificates.detail", request_id=request_id))
+        keep_form(here, *details)
+        return redirect(here)
     except ConcurrentUpdate:
         flash("ほかの職員の操作と重なりました。内容を確かめて、もう一度お試しください。", "error")
-        return redirect(url_for("staff_certificates.detail", request_id=request_id))
+        keep_form(here, *details)
+        return redirect(here)
     services.outbox_notifier().wake()
     flash(_DONE[action], "success")
-    return redirect(url_for("staff_certificates.detail", request_id=request_id))
+    return redirect(here)

@@ -1,66 +1,50 @@
-"""How staff pages show dates and money: Western and Japanese era (和暦) dates in Japan time,
-and yen."""
+"""How pages show dates, times, postal codes and money: the house format of
+adapters/documents/japanese_dates.py (Japan time, 2026年12月5日 0:52, 令和8年12月5日 on forms,
+〒123-4567), as Jinja filters, and the label filters of entrypoints/web/labels.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from domain.values import JST, Money
-
-__all__ = ["JST", "era_year", "format_date", "format_datetime", "format_era_date", "format_yen",
-           "register_filters"]
-
-
-# (first day, name); the era of a date is the last one that began on or before it.
-_ERAS = (
-    (dt.date(1868, 10, 23), "明治"),
-    (dt.date(1912, 7, 30), "大正"),
-    (dt.date(1926, 12, 25), "昭和"),
-    (dt.date(1989, 1, 8), "平成"),
-    (dt.date(2019, 5, 1), "令和"),
+from adapters.documents.japanese_dates import (
+    JST,
+    era_date,
+    era_year,
+    japanese_date,
+    japanese_datetime,
+    japanese_time,
+    postal_code,
 )
+from domain.values import Money
+from entrypoints.web.labels import register_label_filters
+
+__all__ = ["JST", "era_year", "format_date", "format_datetime", "format_era_date",
+           "format_postal_code", "format_time", "format_yen", "register_filters"]
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return (value.astimezone(JST) if value.tzinfo else value).date()
-    return value
-
-
-def era_year(value: dt.date | dt.datetime) -> str:
-    """令和7年, 平成元年; before 明治 the Western year (西暦)."""
-    day = _as_date(value)
-    for start, name in reversed(_ERAS):
-        if day >= start:
-            year = day.year - start.year + 1
-            return f"{name}{'元' if year == 1 else year}年"
-    return f"{day.year}年"
+def format_date(value: dt.date | dt.datetime | str | None, *, era: bool = False) -> str:
+    """2026年12月5日; `|date(era=True)` → 1985年4月1日（昭和60年） (dates of birth)."""
+    return japanese_date(value, era=era)
 
 
 def format_era_date(value: dt.date | dt.datetime | None) -> str:
-    """令和7年11月22日"""
-    if value is None:
-        return ""
-    day = _as_date(value)
-    return f"{era_year(day)}{day.month}月{day.day}日"
-
-
-def format_date(value: dt.date | dt.datetime | None, *, era: bool = True) -> str:
-    """2025年11月22日（令和7年）: both, as staff read dates of birth and deadlines."""
-    if value is None:
-        return ""
-    day = _as_date(value)
-    western = f"{day.year}年{day.month}月{day.day}日"
-    return f"{western}（{era_year(day)}）" if era else western
+    """令和8年12月5日"""
+    return era_date(value)
 
 
 def format_datetime(value: dt.datetime | None) -> str:
-    """2025/11/22 14:05 in Japan time."""
-    if value is None:
-        return ""
-    moment = value.astimezone(JST) if value.tzinfo else value.replace(tzinfo=dt.UTC).astimezone(
-        JST)
-    return moment.strftime("%Y/%m/%d %H:%M")
+    """2026年12月5日 0:52 in Japan time."""
+    return japanese_datetime(value)
+
+
+def format_time(value: dt.datetime | None) -> str:
+    """0:52 in Japan time."""
+    return japanese_time(value)
+
+
+def format_postal_code(value: str | None) -> str:
+    """〒123-4567"""
+    return postal_code(value)
 
 
 def format_yen(value: Money | int | None) -> str:
@@ -75,4 +59,7 @@ def register_filters(app) -> None:  # type: ignore[no-untyped-def]
     app.add_template_filter(format_era_date, "era_date")
     app.add_template_filter(era_year, "era_year")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_time, "time")
+    app.add_template_filter(format_postal_code, "postal")
     app.add_template_filter(format_yen, "yen")
+    register_label_filters(app)

@@ -71,8 +71,8 @@ def change_member(staff_id: str, change: str):  # type: ignore[no-untyped-def]
         change_staff_account(ChangeStaffAccount(staff_id=staff_id, change=change,
                                                 actor=g.actor),
                              uow=services.uow(), clock=services.clock())
-    except DomainError as error:
+    except DomainError as error:  # nothing changed: back to the list (reloading posts nothing)
         flash(error.message, "error")
-        return _page(422)
+        return redirect(url_for("staff.members"))
     flash(_DONE[change], "success")
     return redirect(url_for("staff.members"))
