@@ -1,7 +1,7 @@
 """A program's withdrawal reason; reminders to households that have not answered
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04
 """
 

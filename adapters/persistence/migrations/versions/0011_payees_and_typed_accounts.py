@@ -1,8 +1,8 @@
 """Staff see who they decide about: indexes for the applications list and a batch's payees,
 and who typed a corrected account (another staff member must check it)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04
 """
 
