@@ -74,7 +74,8 @@ ACTIONS = {
 ACTION_GROUPS = (
     ("職員とログイン", ("staff.", "api_key.")),
     ("住民と本人確認", ("resident.", "registry.", "verification.")),
-    ("給付金と申請", ("program.", "eligibility.", "campaign.", "postal.", "application.")),
+    ("給付金と申請", ("program.", "eligibility.", "campaign.", "reminder.", "postal.",
+                     "application.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
@@ -96,6 +97,8 @@ DETAIL_FIELDS = {
     "mode": "誤りのある行", "partial": "一部の取り込み", "valid_rows": "正しい行だけ取り込む",
     "full_extract": "全件の抽出", "households": "世帯数", "program_id": "給付金",
     "batch_id": "支払データ", "note": "備考", "channel": "経路",
+    "applications": "取り下げた申請の件数", "payments_cancelled": "取り消した支払の件数",
+    "days_before": "締切の何日前", "page": "ページ",
 }
 
 _VALUES: dict[str, dict[str, str]] = {
