@@ -202,6 +202,7 @@ def test_a_refused_list_s_report_page_names_the_unknown_numbers_too(
     html = report.get_data(as_text=True)
     assert "何も取り込んでいません" in html and "住民基本台帳にない番号も1件" in html
     errors, unknown = html.split('data-report="errors"')[1].split('data-report="unknown"')
+    assert '<td class="num">4</td>' in errors  # "!!"
     assert re.search(r'<td class="num">3</td><td>3行目「世帯番号」: 住民基本台帳にない', unknown)
     with container.uow() as uow:
         assert uow.queries.benefits.eligible_count(program_id) == 0
