@@ -8,6 +8,7 @@ import datetime as dt
 from attrs import frozen
 
 from application.access.actor import Actor
+from application.dates import japanese_date
 from application.disbursements.common import record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import BankCalendar
@@ -74,7 +75,8 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
                                     by=command.actor.id, at=now)
         uow.batches.add(batch)
         record_payment(uow, ids, command.actor, "created", at=now, batch_id=batch.id,
-                       detail=f"{batch.count}件 {batch.total.yen}円 振込指定日 {transfer_date}")
+                       detail=f"{batch.count:,}件 {batch.total.yen:,}円 振込指定日 "
+                              f"{japanese_date(transfer_date)}")
         try:
             uow.commit()
         except DuplicateError:
