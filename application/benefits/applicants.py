@@ -54,9 +54,9 @@ class ShownAccount:
 def shown_account(account: BankAccount, banks: BankMaster, *, full: bool = False) -> ShownAccount:
     bank = banks.bank(account.bank_code)
     branch = banks.branch(account.bank_code, account.branch_code)
-    return ShownAccount(bank_code=account.bank_code, bank_name=bank.name if bank else "",
+    return ShownAccount(bank_code=account.bank_code, bank_name=bank.full_name if bank else "",
                         branch_code=account.branch_code,
-                        branch_name=branch.name if branch else "",
+                        branch_name=branch.full_name if branch else "",
                         account_type_label=account.account_type.label,
                         number=account.number if full else account.masked(),
                         holder=account.holder.text)

@@ -137,11 +137,11 @@ class _Names:
 
     def _bank(self, code: str) -> str:
         found = self._banks.bank(code)
-        return found.name if found else f"金融機関コード{code}"
+        return found.full_name if found else f"金融機関コード{code}"
 
     def _branch(self, bank_code: str, code: str) -> str:
         found = self._banks.branch(bank_code, code)
-        return found.name if found else f"支店コード{code}"
+        return found.full_name if found else f"支店コード{code}"
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
