@@ -112,10 +112,14 @@ def test_a_batch_gathers_the_approved_applications_with_control_totals() -> None
 def test_the_batch_trail_says_its_total_and_transfer_date_as_pages_do() -> None:
     town = Town(households=3)
 
-    town.create(transfer_date=dt.date(2026, 6, 5))
+    batch = town.create(transfer_date=dt.date(2026, 6, 5))
+    town.approve(batch.id)
+    town.export(batch.id)
 
-    [made] = town.database.tables["payment_audit"].values()
+    made, approved, exported = town.database.tables["payment_audit"].values()
     assert made.detail == "3件 210,000円 振込指定日 2026年6月5日"  # not 210000円, 2026-06-05
+    assert approved.detail == "3件 210,000円"
+    assert exported.detail.startswith("3件 210,000円 sha256=")
 
 
 def test_nothing_left_to_pay_makes_no_batch() -> None:
