@@ -132,8 +132,15 @@ class Desk:
         self.page, self.url = page, url
 
     def sign_in(self, login_id: str) -> None:
-        self.page.context.clear_cookies()
-        self.page.goto(f"{self.url}/staff/login")
+        """Signs out whoever is signed in (ログアウト), then in as `login_id`."""
+        if self.page.url.startswith(f"{self.url}/staff"):
+            self.page.wait_for_load_state("networkidle")  # the page's own requests done
+        signed_in = self.page.locator("button:text-is('ログアウト')")
+        if signed_in.count():
+            signed_in.click()
+            self.page.locator("main").filter(has_text="ログアウトしました").wait_for()
+        else:
+            self.page.goto(f"{self.url}/staff/login")
         self.page.fill("input[name=login_id]", login_id)
         self.page.fill("input[name=password]", DEMO_STAFF_PASSWORD)
         self.page.click("button[type=submit]")
@@ -181,16 +188,22 @@ def _verify(phone: Phone, label: str) -> dict[str, str]:
     return {**facts, "household": household}
 
 
-def _passbook(context: Any, holder: str) -> bytes:
-    """A photo of a ゆうちょ passbook's page, as a resident would take one."""
+def _passbook(context: Any, account: str, holder: str) -> bytes:
+    """A photo of a passbook's page (its account and holder), as a resident would take one."""
     sheet = context.new_page()
     sheet.set_viewport_size({"width": 480, "height": 260})
-    sheet.set_content(
-        "<div style='font: 22px sans-serif; padding: 20px; border: 4px solid #2a6'>"
-        f"<p>総合口座通帳</p><p>記号 10180　番号 12345671</p><p>{holder} 様</p></div>")
+    sheet.set_content("<div style='font: 22px sans-serif; padding: 20px; border: 4px solid #2a6'>"
+                      f"<p>総合口座通帳</p><p>{account}</p><p>{holder} 様</p></div>")
     png = sheet.screenshot()
     sheet.close()
     return png
+
+
+def _photo_shown(page: Any) -> None:
+    """The passbook photo on the application page, loaded (not a broken image)."""
+    page.wait_for_function(
+        "() => { const img = document.querySelector(\"img[alt='住民が送った通帳の写真']\");"
+        " return img !== null && img.complete && img.naturalWidth > 0; }", timeout=WAIT_MS)
 
 
 def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
@@ -244,7 +257,7 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     phone.sees("口座名義をカタカナで送ってください")
     phone.say(second["kana"])
     phone.sees("写っているページの写真を送ってください")
-    phone.send_photo(_passbook(context, second["kana"]))
+    phone.send_photo(_passbook(context, "ゆうちょ銀行 記号 10180 番号 12345671", second["kana"]))
     phone.sees("10180-12345671（振込用: 店番 018（〇一八） 普通 口座番号 1234567）")
     phone.tap("はい")
     phone.sees("職員が通帳の写真を確認してから")
@@ -259,8 +272,7 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     assert second["address"].removeprefix("岡山県総社市") in head  # the registry's own address
     account = desk.page.inner_text("[data-account]")
     assert "ゆうちょ" in account and "〇一八" in account and "1234567" in account
-    photo = desk.page.locator("img[alt='住民が送った通帳の写真']")
-    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    _photo_shown(desk.page)
     desk.shot("2-application")
     desk.page.click("button:text-is('口座を確認した')")
     desk.says("口座を確認済み")
@@ -312,7 +324,9 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     desk.page.select_option("#f-kind", value="returned")
     desk.page.set_input_files("#f-file", files=[
         {"name": "returned.csv", "mimeType": "text/csv", "buffer": returned.encode()}])
-    desk.page.check("input[name=settle_rest]")
+    tick = desk.page.locator("input[name=settle_rest]")
+    assert tick.bounding_box()["width"] < 40  # the box sits before its words, not across them
+    tick.check()
     desk.page.click("button:text-is('取り込む')")
     desk.says("完了 1件、不能 1件を記録しました")
     failures = desk.page.inner_text("table[data-failures]")
@@ -335,7 +349,7 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     phone.sees("口座名義をカタカナで送ってください")
     phone.say(first["kana"])
     phone.sees("写っているページの写真を送ってください")
-    phone.send_photo(_passbook(context, first["kana"]))
+    phone.send_photo(_passbook(context, "三菱ＵＦＪ銀行 本店 普通 7654321", first["kana"]))
     phone.sees("・口座番号: 7654321")
     phone.tap("はい")
     phone.sees("新しい振込先（＊＊＊＊321）を受け付けました")
@@ -348,7 +362,7 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     repay.locator("a:text-is('申請の画面で通帳の写真と照合する')").click()
     account = desk.page.inner_text("[data-account]")
     assert "三菱ＵＦＪ" in account and "本店" in account and "7654321" in account
-    assert desk.page.locator("img[alt='住民が送った通帳の写真']").is_visible()
+    _photo_shown(desk.page)
     desk.page.click("button:text-is('口座を確認した')")
     desk.says("口座を確認済み")
     desk.page.goto(batch_url)
