@@ -10,6 +10,11 @@ generator's truth, and peak memory.
 
     .venv/bin/python -m bench.registry_matching --size 1000000
     .venv/bin/python -m bench.registry_matching --size 1000000 --database-url postgresql://…
+
+`--relative-extract` writes the extract as a real town's system does, without the prefecture
+and city (中央一丁目1番1号; the cards still write them); `--town-unset` keys without the town's
+prefecture and city (MADOGUCHI_TOWN_PREFECTURE/_CITY unset): together they show the recall a
+town gets before it says where it is.
 """
 
 from __future__ import annotations
@@ -35,10 +40,11 @@ from application.residents.importing_registry import ImportRegistry, import_regi
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.matching import Candidate, decide_many
 from application.residents.registry_rows import COLUMNS, REQUIRED
+from application.residents.town import Town
 from bench.common import report, unit_of_work
 from domain.residents import MatchKeys, RegistryStatus
 from domain.verifications import MatchOutcome
-from tests.support.variant_town import generate_registry, generate_verified
+from tests.support.variant_town import CITY, PREFECTURE, generate_registry, generate_verified
 
 HEADER = ["宛名番号", "世帯番号", "続柄", "氏名", "氏名カナ", "生年月日", "性別", "住所",
           "郵便番号", "異動区分"]
@@ -46,7 +52,8 @@ STATUS = {RegistryStatus.RESIDENT: "", RegistryStatus.MOVED_OUT: "転出",
           RegistryStatus.DECEASED: "死亡"}
 
 
-def write_registry(people: list, path: Path) -> None:  # type: ignore[type-arg]
+def write_registry(people: list, path: Path,  # type: ignore[type-arg]
+                   relative_to: str = "") -> None:
     # UTF-8: the synthetic names include characters CP932 cannot carry (𠮷), as real ones do.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
@@ -55,7 +62,8 @@ def write_registry(people: list, path: Path) -> None:  # type: ignore[type-arg]
             f = p.facts
             writer.writerow([p.resident_number, p.household_number, relationship,
                              f.name.name, f.name.kana or "", f.date_of_birth.value.isoformat(),
-                             f.sex.label, f.address.text, f.address.postal_code or "",
+                             f.sex.label, f.address.text.removeprefix(relative_to),
+                             f.address.postal_code or "",
                              STATUS[p.status]])
 
 
@@ -93,9 +101,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="registry persons")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--relative-extract", action="store_true",
+                        help="the extract's addresses without the town's prefecture and city")
+    parser.add_argument("--town-unset", action="store_true",
+                        help="key without the town's prefecture and city")
     args = parser.parse_args()
     orm.start_mappers(FieldCipher([new_key()]))
-    keyer = HmacMatchKeyer(b"bench-match-key-for-the-synthetic-town")
+    town = None if args.town_unset else Town.of(prefecture=PREFECTURE, city=CITY)
+    keyer = HmacMatchKeyer(b"bench-match-key-for-the-synthetic-town", town)
     rows: list[tuple[str, str]] = []
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,7 +118,7 @@ def main() -> None:
         rows.append(("generated", f"{len(people):,} registry persons, {len(verified):,} "
                                   f"verifications in {time.perf_counter() - started:.1f} s"))
         path = Path(tmp) / "registry.csv"
-        write_registry(people, path)
+        write_registry(people, path, PREFECTURE + CITY if args.relative_extract else "")
         del people
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = make_engine(url)
@@ -168,8 +181,11 @@ def main() -> None:
                    f"goal >= 99.5%)"),
         ("peak memory", f"{peak_mb():,.0f} MB"),
     ]
+    extract = "town-relative extract" if args.relative_extract else "full-address extract"
+    setting = "town unset" if args.town_unset else f"town {PREFECTURE}{CITY}"
     report(f"registry import and matching, {args.size:,} persons "
-           f"({'SQLite' if not args.database_url else 'PostgreSQL'})", rows)
+           f"({'SQLite' if not args.database_url else 'PostgreSQL'}; {extract}, {setting})",
+           rows)
 
 
 def _timed_baseline(engine, verifications) -> float:  # type: ignore[no-untyped-def]

@@ -24,8 +24,6 @@ __all__ = [
     "ApplicationStatus",
     "ApplicationWindow",
     "BenefitProgram",
-    "Campaign",
-    "EligibleHousehold",
     "PayoutMethod",
     "ProgramStatus",
 ]
@@ -390,29 +388,3 @@ class Application(Aggregate):
 
 
 CHANNEL_LABELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}  # how it was applied for
-
-
-@define(slots=False, eq=False)
-class EligibleHousehold:
-    """A household on a program's eligibility list (支給対象世帯). One per program and household
-    (the database enforces it too); how the household is reached is decided when notices go."""
-
-    id: str
-    program_id: str
-    household_id: str
-    added_at: dt.datetime
-    source_row: int | None = None  # the row of the list it came from
-
-
-@define(slots=False, eq=False)
-class Campaign:
-    """A send of a program's notices (プッシュ通知) to the reachable eligible households, run as a
-    job: resumable, and never a second notice to a household (the notice and its application are
-    written together, and the application is unique per household)."""
-
-    id: str
-    program_id: str
-    job_id: str
-    started_by: str
-    started_at: dt.datetime
-    recipients: int  # reachable households without a notice when it started

@@ -16,10 +16,11 @@ from application.ports.queries import (
     TownFigures,
 )
 from domain.batches import PaymentAuditEntry, PaymentBatch
-from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.channels import IdentityStatus
 from domain.disbursements import DisbursementStatus
+from domain.eligibility import Campaign
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn

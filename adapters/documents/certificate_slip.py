@@ -12,9 +12,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from adapters.documents.japanese_dates import era_date, japanese_time, postal_code
 from adapters.documents.labels import plain_label
 from application.certificates.queue import RequestFile
+from application.dates import era_date, japanese_time, postal_code
 from domain.residents import Resident
 
 __all__ = ["ReportlabSlipRenderer"]

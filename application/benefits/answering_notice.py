@@ -15,7 +15,7 @@ import datetime as dt
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.notices import ANSWER_NO, ANSWER_OTHER, ANSWER_YES, NoticeTap
 from application.channels.procedure_handlers import StartProcedure
-from application.messaging.dates import resident_day
+from application.dates import month_day
 from application.ports.clock import IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
@@ -94,7 +94,7 @@ def _who_may_answer(application: Application, identity: ChannelIdentity, *,
 def _already_answered(application: Application, program: BenefitProgram) -> str | None:
     status = application.status
     if status is ApplicationStatus.CONFIRMED:
-        when = (f"（{resident_day(application.confirmed_at)}受付）"
+        when = (f"（{month_day(application.confirmed_at)}受付）"
                 if application.confirmed_at else "")
         return (f"「{program.name}」の申請はすでに受け付けています{when}。"
                 "状況は「状況確認」と送るとわかります。")

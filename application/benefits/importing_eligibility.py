@@ -26,7 +26,8 @@ from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.registry_rows import RowError
-from domain.benefits import EligibleHousehold, ProgramStatus
+from domain.benefits import ProgramStatus
+from domain.eligibility import EligibleHousehold
 from domain.errors import IllegalTransition, InvalidValue, NotFound
 
 __all__ = ["COLUMNS", "EligibilityImportReport", "ImportEligibility", "import_eligibility"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.messaging.dates import resident_deadline
+from application.dates import japanese_datetime
 from application.ports.bank_master import BankMaster
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
@@ -76,7 +76,7 @@ def notice(program: BenefitProgram, application: Application, *,
     if program.notice_text.strip():
         lines.append(_filled(program.notice_text, program))
     lines.append(f"あなたの世帯は支給の対象です。支給額は{_yen(amount.yen)}です。")
-    lines.append(f"申請期限: {resident_deadline(program.window.closes_at)}まで")
+    lines.append(f"申請期限: {japanese_datetime(program.window.closes_at)}まで")
     data = f"{NOTICE_PREFIX}{application.id}:"
     if application.offered_account is not None:
         lines.append(f"振込先（前回の口座）: {account_line(application.offered_account, banks)}")

@@ -30,7 +30,8 @@ from application.ports.job_queue import JobQueue
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
 from domain.access import Permission
-from domain.benefits import Application, BenefitProgram, Campaign
+from domain.benefits import Application, BenefitProgram
+from domain.eligibility import Campaign
 from domain.errors import IllegalTransition, NotFound
 
 __all__ = [

@@ -13,7 +13,8 @@ from application.benefits.withdrawing_program import refusal
 from application.jobs.job import Job
 from application.messaging.telling import ContactPolicy
 from application.ports.unit_of_work import UnitOfWork
-from domain.benefits import ApplicationStatus, BenefitProgram, Campaign
+from domain.benefits import ApplicationStatus, BenefitProgram
+from domain.eligibility import Campaign
 from domain.errors import NotFound
 from domain.reminders import Reminder
 

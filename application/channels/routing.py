@@ -235,7 +235,7 @@ class InboundRouter:
     def _start_from_menu(self, inbound: _Inbound, procedure_id: str) -> list[OutgoingMessage]:
         handler = self.handlers.get(procedure_id)
         if handler is not None and not handler.from_menu:
-            return [self.menu.menu()]  # started by its own buttons only
+            return [self._menu(inbound)]  # started by its own buttons only
         refused = (handler.before_start(inbound.identity, uow=inbound.uow, now=inbound.now)
                    if handler else None)
         if refused is not None:
@@ -251,7 +251,7 @@ class InboundRouter:
             turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id,
                                      known=self._known_facts(inbound))
         except DomainError as error:
-            return [OutgoingMessage(text=error.message), self.menu.menu()]
+            return [OutgoingMessage(text=error.message), self._menu(inbound)]
         if current is not None:  # starting something new ends what was open
             current.cancel(now=inbound.now)
             self._cancelled(inbound, current)

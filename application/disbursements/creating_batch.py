@@ -8,8 +8,8 @@ import datetime as dt
 from attrs import frozen
 
 from application.access.actor import Actor
+from application.dates import japanese_date
 from application.disbursements.common import record_payment
-from application.messaging.dates import resident_date
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import BankCalendar
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
@@ -53,8 +53,8 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
         raise InvalidValue("振込指定日が過去の日付です。")
     if not calendar.is_business_day(transfer_date):
         suggestion = calendar.next_business_day(transfer_date)
-        raise InvalidValue(f"{resident_date(transfer_date)}は銀行の休業日です（土日・祝日・"
-                           f"12月31日〜1月3日）。次の営業日は{resident_date(suggestion)}です。")
+        raise InvalidValue(f"{japanese_date(transfer_date)}は銀行の休業日です（土日・祝日・"
+                           f"12月31日〜1月3日）。次の営業日は{japanese_date(suggestion)}です。")
     with uow:
         program = uow.programs.get(command.program_id) or uow.programs.get_by_name(
             command.program_id)
@@ -75,8 +75,8 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
                                     by=command.actor.id, at=now)
         uow.batches.add(batch)
         record_payment(uow, ids, command.actor, "created", at=now, batch_id=batch.id,
-                       detail=f"{batch.count}件 {batch.total.format()} 振込指定日 "
-                              f"{resident_date(transfer_date)}")
+                       detail=f"{batch.count:,}件 {batch.total.yen:,}円 振込指定日 "
+                              f"{japanese_date(transfer_date)}")
         try:
             uow.commit()
         except DuplicateError:

@@ -4,7 +4,7 @@ a corrected account) and an ATM pickup code. Text only; no I/O."""
 from __future__ import annotations
 
 from application.benefits.notices import ANSWER_OTHER, NOTICE_PREFIX
-from application.messaging.dates import resident_deadline
+from application.dates import japanese_datetime
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from domain.cash_payouts import CashPayout
 from domain.disbursements import Disbursement
@@ -35,5 +35,5 @@ def code_message(program_name: str, payout: CashPayout,
     return OutgoingMessage(text=(
         f"{program_name}（{disbursement.amount.format()}）は、提携ATMの「現金受取」で受け取れ"
         f"ます。\n受取番号: {payout.pickup_code}\n受取期限: "
-        f"{resident_deadline(payout.expires_at)}まで\n"
+        f"{japanese_datetime(payout.expires_at)}まで\n"
         "この番号は他の人に教えないでください。"))

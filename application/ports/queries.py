@@ -15,15 +15,10 @@ from attrs import field, frozen
 
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.batches import PaymentAuditEntry, PaymentBatch
-from domain.benefits import (
-    Application,
-    ApplicationStatus,
-    BenefitProgram,
-    Campaign,
-    PayoutMethod,
-)
+from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
 from domain.certificates import CertificateRequest, IssueState
 from domain.disbursements import DisbursementStatus
+from domain.eligibility import Campaign
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn

@@ -14,17 +14,12 @@ from application.messaging.outbox import OutboxMessage
 from application.ports.payouts import TransferLine
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
-from domain.benefits import (
-    Application,
-    BenefitProgram,
-    Campaign,
-    EligibleHousehold,
-    PayoutMethod,
-)
+from domain.benefits import Application, BenefitProgram, PayoutMethod
 from domain.cash_payouts import CashPayout
 from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.disbursements import Disbursement, DisbursementStatus
+from domain.eligibility import Campaign, EligibleHousehold
 from domain.households import Household, HouseholdHead
 from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import Resident

@@ -14,7 +14,9 @@ one row per person, a header row first. Header names in Japanese; the English al
 - 生年月日 (date_of_birth), required: 1985-04-01, 1985/4/1, 1985年4月1日, 19850401,
   昭和60年4月1日, S60.4.1, 平成元年1月8日; not in the future.
 - 性別 (sex), required: 男 / 女 / 1 / 2.
-- 住所 (address), required. 郵便番号 (postal_code), optional: 7 digits, hyphen allowed.
+- 住所 (address), required; in full or relative to the town (中央一丁目1番1号), as extracts
+  write it, once the town's prefecture and city are set (MADOGUCHI_TOWN_PREFECTURE, _CITY).
+  郵便番号 (postal_code), optional: 7 digits, hyphen allowed.
 - 異動区分 or 状態 (status), optional: empty, 住民 (also 転入, 転居, 出生) / 転出 / 死亡.
 
 Cells are stripped, and a line break inside a cell (Alt+Enter in Excel) is read as a space.

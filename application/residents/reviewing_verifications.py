@@ -32,27 +32,28 @@ class VerificationFile:
     comparisons: Sequence[FactComparison | None] = field(converter=tuple, default=())
 
 
-def _files(verifications: Sequence[IdentityVerification],
-           uow: UnitOfWork) -> list[VerificationFile]:
+def _files(verifications: Sequence[IdentityVerification], uow: UnitOfWork,
+           keyer: MatchKeyer | None) -> list[VerificationFile]:
+    """Each verification with its candidates; given the keyer, each candidate compared with
+    the card fact by fact (what a clerk needs to spot a mistyped date of birth)."""
     people = uow.residents.by_ids(sorted({c for v in verifications for c in v.candidate_ids}))
-    return [VerificationFile(v, [people[c] for c in v.candidate_ids if c in people])
-            for v in verifications]
+    files = []
+    for v in verifications:
+        shown = [people[c] for c in v.candidate_ids if c in people]
+        compared = [keyer.compare(v.facts, p.facts) if p.facts else None
+                    for p in shown] if keyer is not None else []
+        files.append(VerificationFile(v, shown, compared))
+    return files
 
 
 def view_verification(verification_id: str, *, actor: Actor, uow: UnitOfWork,
                       clock: Clock, keyer: MatchKeyer | None = None) -> VerificationFile:
-    """One verification with its candidates; given the keyer, each candidate compared with
-    the card fact by fact (what a clerk needs to spot a mistyped date of birth)."""
     actor.ensure(Permission.REVIEW_VERIFICATIONS, "本人確認を閲覧")
     with uow:
         verification = uow.verifications.get(verification_id)
         if verification is None:
             raise NotFound("本人確認の記録が見つかりません。")
-        [found] = _files([verification], uow)
-        if keyer is not None:
-            found = VerificationFile(found.verification, found.candidates, [
-                keyer.compare(verification.facts, person.facts) if person.facts else None
-                for person in found.candidates])
+        [found] = _files([verification], uow, keyer)
         record(uow, actor, "verification.view", "verification", verification.id,
                at=clock.now(), candidates=len(found.candidates))
         uow.commit()
@@ -60,11 +61,12 @@ def view_verification(verification_id: str, *, actor: Actor, uow: UnitOfWork,
 
 
 def list_verifications(status: VerificationStatus, *, actor: Actor, uow: UnitOfWork,
-                       clock: Clock) -> list[VerificationFile]:
+                       clock: Clock, keyer: MatchKeyer | None = None) -> list[VerificationFile]:
     """Verifications in `status`, each with its candidates (for an integrator's review)."""
     actor.ensure(Permission.REVIEW_VERIFICATIONS, "本人確認を閲覧")
     with uow:
-        found = _files(list(uow.queries.residents.verifications(status, limit=LIMIT)), uow)
+        found = _files(list(uow.queries.residents.verifications(status, limit=LIMIT)), uow,
+                       keyer)
         record(uow, actor, "verification.list", "verification", at=clock.now(),
                shown=len(found), status=status.value)
         uow.commit()

@@ -69,6 +69,7 @@ class Town:
     def full_address(self, text: str) -> str:
         """An address as the card writes it: a town-relative one (中央一丁目1番1号) with this
         town's prefecture and city before it; one that names a prefecture stays as it is."""
-        if not self.known or text.startswith(PREFECTURES) or text.startswith(self.city):
+        city = self.city.rpartition("郡")[2] or self.city
+        if not self.known or text.startswith(PREFECTURES) or city in text[:len(self.city) + 1]:
             return text
         return f"{self.prefecture}{self.city}{text}"

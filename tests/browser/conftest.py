@@ -84,6 +84,8 @@ def page(browser, request: pytest.FixtureRequest,  # type: ignore[no-untyped-def
         yield opened
         report = getattr(request.node, "report_call", None)
         passed = report is not None and report.passed
+        if passed:
+            guard.snapshot(opened)  # the last page as its scripts left it
     finally:
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:

@@ -95,6 +95,7 @@ def test_staff_upload_a_list_and_watch_the_progress_bar_finish(
         summary = page.wait_for_selector(".report__summary")
         assert "3世帯を対象に加えました" in summary.inner_text()
         assert "不明な番号2500件" in summary.inner_text()
+        guard.snapshot(page)
         guard.check()
     finally:
         context.close()

@@ -15,9 +15,9 @@ from domain.benefits import (
     ApplicationStatus,
     ApplicationWindow,
     BenefitProgram,
-    EligibleHousehold,
     ProgramStatus,
 )
+from domain.eligibility import EligibleHousehold
 from domain.values import Money
 from tests.e2e.conftest import Stack, _postback_data
 from tests.e2e.test_benefit_story import _heads, _verify

@@ -92,6 +92,12 @@ def test_the_card_page_offers_unnotified_heads_and_the_campaign_then_counts_them
     assert {"証明書の請求", "状況確認", "お問い合わせ"} <= {
         item["action"]["label"] for item in told["quickReply"]["items"]}
 
+    stack.sim.unfollow(user)  # blocked and followed again: welcomed back, not asked again
+    stack.sim.follow(user)
+    assert "本人確認は済んでいます" in stack.texts(user)[-2]
+    assert "本人確認" not in {item["action"]["label"]
+                              for item in stack.last(user)["quickReply"]["items"]}
+
     preview = staff.get(f"/programs/{program_id}/campaigns/preview").json()
     assert preview["recipients"] == before + 1 == 1
     assert staff.post(f"/programs/{program_id}/campaigns").status_code == 202

@@ -24,6 +24,8 @@ NOT_PAGES = {"/healthz", "/api/v1/openapi.json", "/static/<path:filename>",
              "/staff/jobs/<job_id>/status", "/staff/lang/<code>",
              "/payments/certificates/<request_id>/pay",
              "/staff/benefits/programs/<program_id>/postal.csv",
+             "/staff/benefits/programs/<program_id>/applications.csv",
+             "/staff/benefits/programs/<program_id>/applications.xlsx",
              "/staff/benefits/applications/<application_id>/passbook",
              "/staff/certificates/<request_id>/slip.pdf", "/identity/callback/oidc"}
 
@@ -32,16 +34,7 @@ PAGES = [route for route in ROUTES if route.method == "GET" and route.who != "ap
 
 # Raw keys on pages other helpers of issue 13 own, seen on this branch (rule → keys). The lead
 # removes an entry when the branch that fixes its page is merged.
-LEFT_FOR_OTHERS: dict[str, set[str]] = {
-    # the audit log (audit slice): key=value details, target types, login ids as actors
-    "/staff/audit": {"administrator", "approver", "case_worker", "viewer", "batch_id",
-                     "certificate_request", "payment_batch", r"re:\d{4}-\d{2}-\d{2}"},
-    # a batch's payment trail (batches slice): a note with an ISO transfer date
-    "/staff/batches/<batch_id>": {r"re:\d{4}-\d{2}-\d{2}"},
-    # the notice a campaign sends (benefits slice): its deadline as 01月04日 04:49
-    "/staff/benefits/programs/<program_id>/campaigns/preview": {r"re:月0\d日",
-                                                                r"re:0\d:\d{2}"},
-}
+LEFT_FOR_OTHERS: dict[str, set[str]] = {}
 
 
 def _page(route: Route, town: Town, client: FlaskClient,  # noqa: F811

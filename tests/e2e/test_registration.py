@@ -135,6 +135,7 @@ def test_a_resident_who_moved_waits_for_staff_who_link_them(stack: Stack, api_ke
     assert queued["outcome"] == "near" and "住所" in queued["reason"]
     assert [c["resident_id"] for c in queued["candidates"]] == [person.id]
     assert queued["candidates"][0]["facts"]["name"] == person.facts.name.name  # side by side
+    assert queued["candidates"][0]["different"] == ["住所"]  # and compared fact by fact
 
     decided = client.post(f"/api/v1/verifications/{queued['id']}/decision",
                           json={"link_to": person.id}, headers=worker)

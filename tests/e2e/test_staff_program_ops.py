@@ -191,3 +191,18 @@ def test_the_api_withdraws_a_program_only_with_a_reason(client: FlaskClient,
     assert done.json == {"id": program_id, "status": "withdrawn"}
     read = client.get(f"/api/v1/programs/{program_id}", headers=admin).json
     assert read["status"] == "withdrawn"
+
+
+def test_a_refused_list_s_report_page_names_the_unknown_numbers_too(
+        admin: FlaskClient, container: Container) -> None:
+    program_id = create_program(admin, container)
+
+    report = upload(admin, program_id, "世帯番号\nH0001\nH9999\n!!\n", mode="all_or_nothing")
+
+    html = report.get_data(as_text=True)
+    assert "何も取り込んでいません" in html and "住民基本台帳にない番号も1件" in html
+    errors, unknown = html.split('data-report="errors"')[1].split('data-report="unknown"')
+    assert '<td class="num">4</td>' in errors  # "!!"
+    assert re.search(r'<td class="num">3</td><td>3行目「世帯番号」: 住民基本台帳にない', unknown)
+    with container.uow() as uow:
+        assert uow.queries.benefits.eligible_count(program_id) == 0

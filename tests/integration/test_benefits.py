@@ -35,8 +35,9 @@ from application.conversations.engine import ConversationEngine
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
-from domain.benefits import Application, ApplicationStatus, EligibleHousehold, ProgramStatus
+from domain.benefits import Application, ApplicationStatus, ProgramStatus
 from domain.channels import ChannelIdentity
+from domain.eligibility import EligibleHousehold
 from domain.errors import DomainError
 from domain.residents import Verification
 from tests import builders

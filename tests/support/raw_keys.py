@@ -172,6 +172,11 @@ class RawKeyGuard:
         with contextlib.suppress(Exception):  # a body the browser no longer holds is no page
             self.pages.append((response.url, response.text()))
 
+    def snapshot(self, page: Any) -> None:
+        """Read the page as it stands now, with what its scripts wrote into it."""
+        with contextlib.suppress(Exception):
+            self.pages.append((page.url, page.content()))
+
     def found(self) -> list[str]:
         left = []
         for url, html in self.pages:

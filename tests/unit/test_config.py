@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from application.residents.town import check_digit
+from application.residents.town import Town, check_digit
 from entrypoints.config import ConfigurationError, Settings
 
 pytestmark = pytest.mark.unit
@@ -92,3 +92,16 @@ def test_a_town_that_cannot_be_right_is_refused_naming_the_variables(
                                              ("13101", "6"), ("27100", "4")])
 def test_the_check_digit_of_a_town_code(five: str, digit: str) -> None:
     assert check_digit(five) == digit
+
+
+@pytest.mark.parametrize(("town", "written", "card"), [
+    (("岡山県", "総社市"), "中央一丁目1番1号", "岡山県総社市中央一丁目1番1号"),
+    (("岡山県", "総社市"), "総社市中央1-1-1", "総社市中央1-1-1"),
+    (("岡山県", "総社市"), "広島県府中市中央1-1-1", "広島県府中市中央1-1-1"),
+    (("岡山県", "都窪郡早島町"), "早島町前潟300", "早島町前潟300"),
+    (("岡山県", "都窪郡早島町"), "前潟300", "岡山県都窪郡早島町前潟300"),
+    (("", ""), "中央1-1-1", "中央1-1-1"),
+])
+def test_the_card_writes_an_address_in_full(town: tuple[str, str], written: str,
+                                            card: str) -> None:
+    assert Town(prefecture=town[0], city=town[1]).full_address(written) == card

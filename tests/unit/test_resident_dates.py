@@ -1,4 +1,4 @@
-"""Dates in residents' messages: Japan time, no zero padding."""
+"""Dates in residents' messages (application/dates.py): Japan time, no zero padding."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from application.messaging.dates import resident_date, resident_day, resident_deadline
+from application.dates import japanese_date as resident_date
+from application.dates import japanese_datetime as resident_deadline
+from application.dates import month_day as resident_day
 from domain.values import JST
 
 pytestmark = pytest.mark.unit

@@ -14,11 +14,10 @@ from domain.benefits import (
     ApplicationStatus,
     ApplicationWindow,
     BenefitProgram,
-    Campaign,
-    EligibleHousehold,
     PayoutMethod,
     ProgramStatus,
 )
+from domain.eligibility import Campaign, EligibleHousehold
 from domain.households import Household
 from domain.reminders import Reminder, ReminderDelivery
 

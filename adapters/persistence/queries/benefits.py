@@ -13,9 +13,10 @@ from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.queries.rows import plain
 from application.ports.queries import ApplicationFilter, ApplicationLine
-from domain.benefits import Application, ApplicationStatus, BenefitProgram, Campaign
+from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.channels import IdentityStatus
 from domain.disbursements import DisbursementStatus
+from domain.eligibility import Campaign
 from domain.residents import VerificationState
 
 __all__ = ["SqlBenefitQueries"]

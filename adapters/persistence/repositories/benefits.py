@@ -13,14 +13,8 @@ from adapters.persistence.orm.benefits import (
     reminder_deliveries,
 )
 from adapters.persistence.repositories.base import SqlRepository
-from domain.benefits import (
-    Application,
-    ApplicationStatus,
-    BenefitProgram,
-    Campaign,
-    EligibleHousehold,
-    PayoutMethod,
-)
+from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
+from domain.eligibility import Campaign, EligibleHousehold
 from domain.reminders import Reminder, ReminderDelivery
 from domain.values import BankAccount
 

@@ -26,7 +26,8 @@ from application.jobs.job import Job
 from application.jobs.running import job_status
 from application.ports.queries import ApplicationFilter
 from domain.access import Permission
-from domain.benefits import Application, ApplicationStatus, Campaign
+from domain.benefits import Application, ApplicationStatus
+from domain.eligibility import Campaign
 from domain.values import JST
 from entrypoints.web.access import requires_api_permission
 from entrypoints.web.api.reading import field, int_arg, json_body

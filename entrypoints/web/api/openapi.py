@@ -209,7 +209,12 @@ def openapi_document() -> dict[str, Any]:
                             "resident_id": {"type": "string"},
                             "resident_number": {"type": "string"},
                             "registry_status": {"type": "string"},
-                            "facts": _ref("Facts")}}},
+                            "facts": _ref("Facts"),
+                            "same": {"type": "array", "items": {"type": "string"},
+                                     "description": "facts equal to the card's (氏名, 住所, …)"},
+                            "different": {"type": "array", "items": {"type": "string"},
+                                          "description": "facts that differ from the card's"},
+                        }}},
                     },
                 },
                 "Job": {

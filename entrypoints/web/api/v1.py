@@ -115,7 +115,8 @@ def list_verifications():  # type: ignore[no-untyped-def]
                                              "のいずれかです。") from None
     found = reviewing_verifications.list_verifications(status, actor=g.actor,
                                                        uow=container().uow(),
-                                                       clock=container().clock())
+                                                       clock=container().clock(),
+                                                       keyer=container().match_keyer())
     return jsonify({"verifications": [_verification_json(file) for file in found]})
 
 
@@ -140,6 +141,7 @@ def decide_verification_view(verification_id: str):  # type: ignore[no-untyped-d
 
 def _verification_json(file: VerificationFile) -> dict[str, Any]:
     record, candidates = file.verification, file.candidates
+    compared = list(file.comparisons) or [None] * len(candidates)
     return {
         "id": record.id, "status": record.status.value, "outcome": record.outcome.value,
         "reason": record.reason, "provider": record.provider,
@@ -147,8 +149,9 @@ def _verification_json(file: VerificationFile) -> dict[str, Any]:
         "candidates": [
             {"resident_id": r.id, "resident_number": r.resident_number,
              "registry_status": r.registry_status.label,
-             "facts": facts_json(r.facts) if r.facts else None}
-            for r in candidates
+             "facts": facts_json(r.facts) if r.facts else None,
+             "same": list(c.equal) if c else None, "different": list(c.different) if c else None}
+            for r, c in zip(candidates, compared, strict=True)
         ],
     }
 

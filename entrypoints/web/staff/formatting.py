@@ -1,12 +1,12 @@
 """How pages show dates, times, postal codes and money: the house format of
-adapters/documents/japanese_dates.py (Japan time, 2026年12月5日 0:52, 令和8年12月5日 on forms,
+application/dates.py (Japan time, 2026年12月5日 0:52, 令和8年12月5日 on forms,
 〒123-4567), as Jinja filters, and the label filters of entrypoints/web/labels.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from adapters.documents.japanese_dates import (
+from application.dates import (
     JST,
     era_date,
     era_year,

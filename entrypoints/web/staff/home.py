@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import render_template
 
+from adapters.documents.labels import LABELS
 from application.reporting.views import town_figures
 from domain.access import Permission
 from domain.benefits import ApplicationStatus
@@ -18,8 +19,7 @@ from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("ダッシュボード", "staff.dashboard", Permission.VIEW_DASHBOARD, 10))
 
-_CERTIFICATE_STATES = {"waiting": "交付待ち", "issued": "交付済み", "mailed": "郵送済み",
-                       "rejected": "交付不可", "withdrawn": "取り下げ"}
+_CERTIFICATE_STATES = LABELS["certificate_state"]
 
 
 def _application_label(value: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
+from adapters.documents.labels import LABELS
 from application.messaging.outbox import OutboxStatus
 from application.residents.searching_residents import SearchResidents, search_residents
 from application.residents.viewing_residents import view_resident
@@ -18,8 +19,7 @@ from entrypoints.web.staff.nav import NavEntry, register_nav
 
 register_nav(staff, NavEntry("住民検索", "staff.residents", Permission.VIEW_RESIDENTS, 20))
 
-_VERIFICATION_STATES = {"unverified": "未確認", "verified": "本人確認済み",
-                        "reverify": "再確認が必要"}
+_VERIFICATION_STATES = LABELS["verification_state"]
 
 
 def _label(enum_class, value: str) -> str:  # type: ignore[no-untyped-def]

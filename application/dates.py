@@ -1,7 +1,8 @@
 """The house format for what a person reads: Japan time, 西暦 dates without zero padding
 (2026年12月5日), times as 0:52, 令和 dates where a form or slip shows them (令和8年12月5日), and
-postal codes as 〒123-4567. The staff pages' filters (entrypoints/web/staff/formatting.py) and
-the printed slips use these functions, so a page and a slip never disagree about a day."""
+postal codes as 〒123-4567. Residents' messages, the staff pages' filters
+(entrypoints/web/staff/formatting.py) and the printed slips use these functions, so a message, a
+page and a slip never disagree about a day."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import datetime as dt
 from domain.values import JST
 
 __all__ = ["JST", "era_date", "era_year", "in_japan", "japanese_date", "japanese_datetime",
-           "japanese_time", "postal_code"]
+           "japanese_time", "month_day", "postal_code"]
 
 # (first day, name); the era of a date is the last one that began on or before it.
 _ERAS = (
@@ -52,6 +53,12 @@ def japanese_date(value: dt.date | dt.datetime | str | None, *, era: bool = Fals
     day = _as_date(value)
     western = f"{day.year}年{day.month}月{day.day}日"
     return f"{western}（{era_year(day)}）" if era else western
+
+
+def month_day(value: dt.date | dt.datetime) -> str:
+    """12月5日: the day in Japan time without its year (00:52 JST on 12/5 is 12月5日)."""
+    day = _as_date(value)
+    return f"{day.month}月{day.day}日"
 
 
 def era_date(value: dt.date | dt.datetime | None) -> str:
