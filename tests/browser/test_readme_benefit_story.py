@@ -231,6 +231,7 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     assert desk.page.inner_text("[data-preview=recipients]") == "2"
     notice = desk.page.inner_text("[data-preview=text]")
     assert "振込先（前回の口座）: みずほ銀行 東京営業部 普通 ＊＊＊＊123" in notice
+    assert re.search(r"申請期限: \d{4}年\d{1,2}月\d{1,2}日 23:59まで", notice)  # the whole day
     assert desk.page.locator("[data-preview=button]").all_inner_texts() == [
         "はい", "いいえ", "別の口座にする"]
     desk.shot("1-preview")
