@@ -46,27 +46,26 @@ def ledger_of(program_id: str, uow: UnitOfWork) -> Ledger:
     for application_id, status, amount in uow.queries.payments.ledger_rows(program_id):
         payments.setdefault(application_id, []).append((status, amount))
     approved = paid = failed = pending = 0
-    problems: list[str] = []
+    found: list[tuple[str, str]] = []  # (household id, the problem, {who} for the household)
     for application in uow.applications.list_for_program(program_id):
         mine = payments.pop(application.id, [])
         settled = [amount for status, amount in mine if status is D.SETTLED]
         live = [amount for status, amount in mine if status in _LIVE]
+        problems = [] if application.status in _DECIDED or not (settled or live) else [
+            "{who} は支給決定されていないのに支払があります。"]
         if application.status not in _DECIDED:
-            if settled or live:
-                problems.append(f"申請 {application.id} は支給決定されていないのに支払が"
-                                "あります。")
+            found += [(application.household_id, text) for text in problems]
             continue
         owed = application.amount.yen if application.amount else 0
         approved += owed
         if len(settled) + len(live) > 1:
-            problems.append(f"申請 {application.id} に支払が複数あります。")
+            problems.append("{who} に支払が複数あります。")
         if application.status is A.PAID:
             if len(settled) != 1:
-                problems.append(f"申請 {application.id} は支払済みですが、完了した支払が"
-                                f"{len(settled)}件です。")
+                problems.append(f"{{who}} は支払済みですが、完了した支払が{len(settled)}件です。")
             paid += sum(a.yen for a in settled)
         elif settled:
-            problems.append(f"申請 {application.id} の支払は完了していますが、申請が"
+            problems.append(f"{{who}} の支払は完了していますが、申請が"
                             f"「{application.status.label}」のままです。")
             paid += sum(a.yen for a in settled)
         elif live:
@@ -75,11 +74,14 @@ def ledger_of(program_id: str, uow: UnitOfWork) -> Ledger:
             failed += owed
         else:
             pending += owed  # approved, not yet in a batch
-        for amount in settled + live:
-            if amount.yen != owed:
-                problems.append(f"申請 {application.id} の支払額 {amount.yen:,}円 が支給額 "
-                                f"{owed:,}円 と異なります。")
-    for application_id in payments:
-        problems.append(f"支払の申請 {application_id} がこの給付金にありません。")
+        problems += [f"{{who}} の支払額 {amount.yen:,}円 が支給額 {owed:,}円 と異なります。"
+                     for amount in settled + live if amount.yen != owed]
+        found += [(application.household_id, text) for text in problems]
+    heads = uow.households.heads(list({household for household, _ in found}))
+    discrepancies = [text.format(who=f"世帯番号 {heads[household].household_number}"
+                                 if household in heads else "世帯不明の申請")
+                     for household, text in found]
+    discrepancies += [f"支払の申請 {application_id} がこの給付金にありません。"
+                      for application_id in payments]
     return Ledger(program_id=program_id, approved=Money(approved), paid=Money(paid),
-                  failed=Money(failed), pending=Money(pending), discrepancies=problems)
+                  failed=Money(failed), pending=Money(pending), discrepancies=discrepancies)

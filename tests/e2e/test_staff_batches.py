@@ -86,17 +86,26 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
         [failed] = [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
                     if d.failure_reason]
     assert failed.id not in shown and f">{failed.application_id}<" not in shown  # no ids
+    typo = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
+        "csrf_token": csrf, "use": "typed", "bank_code": "9900", "yucho_symbol": "10180",
+        "yucho_number": "12345678", "holder": "ヤマダ ハナコ"})  # a 1-記号's 番号 ends in 1
+    assert typo.status_code == 422
+    refused = typo.get_data(as_text=True)
+    assert "番号" in refused and 'value="12345678"' in refused  # the form stays as typed
     kept = client.post(f"{batch_url}/repayments/{failed.application_id}", data={
-        "csrf_token": csrf, "use": "typed", "bank_code": "0005", "branch_code": "001",
-        "account_type": "1", "number": "7654321", "holder": "ヤマダ ハナコ"})
+        "csrf_token": csrf, "use": "typed", "bank_code": "9900", "yucho_symbol": "10180",
+        "yucho_number": "12345671", "holder": "ヤマダ ハナコ"})  # as the passbook shows it
     assert kept.status_code in (302, 303)
+    with container.uow() as uow:
+        entered = uow.applications.get(failed.application_id).payee_account
+    assert (entered.bank_code, entered.branch_code, entered.number) == ("9900", "018", "1234567")
     shown = client.get(batch_url).get_data(as_text=True)
     assert "確認待ち" in shown and ">この口座で再振込</button>" not in shown
     csrf = _as(client, "maker")  # another staff member checks the typed account
     assert client.post(f"/staff/benefits/applications/{failed.application_id}/account-check",
                        data={"csrf_token": csrf}).status_code in (302, 303)
     shown = client.get(batch_url).get_data(as_text=True)
-    assert ">この口座で再振込</button>" in shown and "＊＊＊＊321" in shown
+    assert ">この口座で再振込</button>" in shown and "＊＊＊＊567" in shown
     repaid = client.post(f"{batch_url}/repayments/{failed.application_id}",
                          data={"csrf_token": csrf})
     assert repaid.status_code in (302, 303)

@@ -500,4 +500,4 @@ def test_the_ledger_adds_up_at_every_step_and_catches_a_payment_out_of_line() ->
         uow.commit()
     ledger = check_ledger("p1", uow=town.uow())
     assert not ledger.balanced
-    assert any("a1" in problem for problem in ledger.discrepancies)
+    assert any("世帯番号 H0001" in problem for problem in ledger.discrepancies)

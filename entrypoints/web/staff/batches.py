@@ -23,7 +23,7 @@ from domain.access import Permission
 from domain.batches import BatchState
 from domain.benefits import PayoutMethod
 from domain.errors import DomainError, InvalidValue, NotFound
-from domain.values import BankAccount
+from domain.yucho import account_from_form
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.audit_actions import PAYMENT_STEPS
@@ -40,7 +40,8 @@ register_nav(staff_batches, NavEntry("支払", "staff_batches.index", Permission
 _KINDS = {"returned": "振込不能・組戻しの一覧（CSV: 顧客コード2, 理由）",
           "csv": "振込結果のCSV（顧客コード2, 結果, 理由）",
           "zengin": "銀行の振込結果データ（全銀形式）"}
-_ACCOUNT_FIELDS = ("bank_code", "branch_code", "account_type", "number", "holder")
+_ACCOUNT_FIELDS = ("bank_code", "branch_code", "account_type", "number", "holder", "yucho_symbol",
+                   "yucho_number")
 
 
 def _page() -> int:
@@ -204,9 +205,12 @@ def repay(batch_id: str, application_id: str):  # type: ignore[no-untyped-def]
     typed = {name: request.form.get(name, "").strip() for name in _ACCOUNT_FIELDS}
     entering = request.form.get("use") == "typed"
     try:
-        account = (BankAccount.of(bank_code=typed["bank_code"], branch_code=typed["branch_code"],
-                                  account_type=typed["account_type"] or "1",
-                                  number=typed["number"], holder=typed["holder"])
+        account = (account_from_form(bank_code=typed["bank_code"],
+                                     branch_code=typed["branch_code"],
+                                     account_type=typed["account_type"] or "1",
+                                     number=typed["number"], holder=typed["holder"],
+                                     yucho_symbol=typed["yucho_symbol"],
+                                     yucho_number=typed["yucho_number"])
                    if entering else None)
         repayment = repay_application(RepayApplication(application_id=application_id,
                                                        actor=g.actor, account=account),
