@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +44,7 @@ def container(container: Container) -> Container:
 
 
 @pytest.fixture
-def demo(stack: Stack) -> Iterator[Stack]:  # noqa: F811
+def demo(stack: Stack) -> Stack:  # noqa: F811
     """`make demo`'s town: the registry, staff, the open program and the earlier paid one."""
     container = stack.container
     seed_demo_town(SeedDemoTown(actor=SYSTEM, households=HOUSEHOLDS), uow_factory=container.uow,
@@ -55,7 +54,7 @@ def demo(stack: Stack) -> Iterator[Stack]:  # noqa: F811
     seed_demo_payments(uow_factory=container.uow, ids=container.ids(), clock=container.clock(),
                        calendar=container.bank_calendar(), telling=container.telling(),
                        writer=container.transfer_writer(), originator=container.originator())
-    yield stack
+    return stack
 
 
 class Errors:
