@@ -22,8 +22,9 @@ from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
 )
-from application.benefits.creating_program import CreateProgram, create_program
+from application.benefits.creating_program import CreateProgram, create_program, deadline
 from application.benefits.importing_eligibility import ImportEligibility, import_eligibility
+from application.dates import JST, in_japan
 from application.jobs.catalog import Progress
 from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock, IdGenerator
@@ -154,12 +155,13 @@ def _program(actor: Actor, *, uow_factory: Callable[[], UnitOfWork], ids: IdGene
         found = (program.id, program.status) if program is not None else None
     created = found is None
     if found is None:
-        now = clock.now()
+        today = in_japan(clock.now()).date()  # open from yesterday, to 23:59 of the 60th day
         program_id = create_program(
             CreateProgram(
                 actor=actor, name=DEMO_PROGRAM_NAME, amount_yen=70_000,
                 eligibility_source="住民税非課税世帯（デモ）",
-                opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=60),
+                opens_at=dt.datetime.combine(today - dt.timedelta(days=1), dt.time(), tzinfo=JST),
+                closes_at=deadline(today + dt.timedelta(days=60)),
                 payout_methods=(PayoutMethod.BANK_TRANSFER.value, PayoutMethod.ATM_CASH.value),
                 notice_text="{program}として、1世帯あたり{amount}を支給します。",
                 decision_text="{program}の支給を決定しました。",

@@ -42,6 +42,6 @@ def approve_batch(command: ApproveBatch, *, uow: UnitOfWork, ids: IdGenerator,
             amount for _, amount, _ in uow.disbursements.ids_in_batch(batch.id)))
         batch.approve(by=command.actor.id, at=now)
         record_payment(uow, ids, command.actor, "approved", at=now, batch_id=batch.id,
-                       detail=f"{batch.count}件 {batch.total.yen}円")
+                       detail=f"{batch.count}件 {batch.total.format()}")
         uow.commit()
     return batch

@@ -53,8 +53,8 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
         raise InvalidValue("振込指定日が過去の日付です。")
     if not calendar.is_business_day(transfer_date):
         suggestion = calendar.next_business_day(transfer_date)
-        raise InvalidValue(f"{transfer_date:%Y年%m月%d日}は銀行の休業日です（土日・祝日・"
-                           f"12月31日〜1月3日）。次の営業日は{suggestion:%Y年%m月%d日}です。")
+        raise InvalidValue(f"{japanese_date(transfer_date)}は銀行の休業日です（土日・祝日・"
+                           f"12月31日〜1月3日）。次の営業日は{japanese_date(suggestion)}です。")
     with uow:
         program = uow.programs.get(command.program_id) or uow.programs.get_by_name(
             command.program_id)

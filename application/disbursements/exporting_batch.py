@@ -119,7 +119,7 @@ def export_batch(command: ExportBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
                                         "振込データは使わないでください。")
             record_payment(uow, ids, command.actor, "exported", at=now,
                            batch_id=batch.id,
-                           detail=f"{batch.count}件 {batch.total.yen}円 sha256={hexdigest}")
+                           detail=f"{batch.count}件 {batch.total.format()} sha256={hexdigest}")
         else:
             batch.ensure_same_file(hexdigest)
             record_payment(uow, ids, command.actor, "re_exported", at=now,

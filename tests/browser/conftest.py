@@ -91,7 +91,8 @@ def page(browser, request: pytest.FixtureRequest,  # type: ignore[no-untyped-def
         if report is not None and report.failed:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-            opened.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            # written here: Playwright writes a path from a thread that outlives the test
+            (ARTIFACTS / f"{name}.png").write_bytes(opened.screenshot(full_page=True))
         context.close()
     if passed:
         guard.check()

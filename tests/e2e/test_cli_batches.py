@@ -110,7 +110,7 @@ def test_the_maker_cannot_approve_and_errors_are_japanese_without_tracebacks(
     assert cancel.exit_code == 0, cancel.output
     made = run("batch", "create", "--program", "物価高騰対策給付金（デモ）",
                 "--by", "approver", "--date", "2030-01-01")
-    assert made.exit_code == 1 and "休業日" in made.output and "2030年01月04日" in made.output
+    assert made.exit_code == 1 and "休業日" in made.output and "2030年1月4日" in made.output
     made = run("batch", "create", "--program", "物価高騰対策給付金（デモ）",
                 "--by", "approver", "--date", "2030-01-07")
     assert made.exit_code == 0, made.output

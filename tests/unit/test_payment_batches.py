@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -108,6 +109,19 @@ def test_a_batch_gathers_the_approved_applications_with_control_totals() -> None
     assert [e.action for e in town.database.tables["payment_audit"].values()] == ["created"]
 
 
+def test_the_batch_trail_says_its_total_and_transfer_date_as_pages_do() -> None:
+    town = Town(households=3)
+
+    batch = town.create(transfer_date=dt.date(2026, 6, 5))
+    town.approve(batch.id)
+    town.export(batch.id)
+
+    made, approved, exported = town.database.tables["payment_audit"].values()
+    assert made.detail == "3件 210,000円 振込指定日 2026年6月5日"  # not 210000円, 2026-06-05
+    assert approved.detail == "3件 210,000円"
+    assert exported.detail.startswith("3件 210,000円 sha256=")
+
+
 def test_nothing_left_to_pay_makes_no_batch() -> None:
     town = Town()
     town.create()
@@ -148,7 +162,8 @@ def test_the_transfer_date_must_be_a_bank_business_day(day: dt.date, next_day: d
     town = Town()
     with pytest.raises(InvalidValue) as error:
         town.create(transfer_date=day)
-    assert f"{next_day:%Y年%m月%d日}" in error.value.message
+    assert f"{next_day.year}年{next_day.month}月{next_day.day}日" in error.value.message  # house
+    assert not re.search(r"月0\d日|年0\d月", error.value.message)  # format, never 01月04日
     assert town.database.tables["batches"] == {}
     assert CALENDAR.next_business_day(day) == next_day
 
