@@ -62,7 +62,7 @@ def test_a_record_shows_who_by_name_the_action_in_japanese_and_its_details_as_fi
     assert "<dt>決定</dt><dd>支給決定</dd><dt>件数</dt><dd>12</dd>" in decided
     table = page[page.index("<tbody>"):]
     assert "decision=" not in table and "approve" not in table
-    assert "APIキー「基幹系連携」" in page
+    assert 'APIキー「<span translate="no">基幹系連携</span>」' in page
     assert "<dt>形式</dt><dd>Excel</dd><dt>口座番号の伏せ字</dt><dd>いいえ</dd>" in page
     assert '<a href="/staff/benefits/programs/p1">給付金</a>' in page
 

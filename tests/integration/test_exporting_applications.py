@@ -95,8 +95,8 @@ def test_the_csv_lists_households_that_applied_with_the_finance_columns_in_japan
     assert lines[0] == ('"世帯番号","氏名","カナ","住所","申請日","申請方法","決定","決定日",'
                         '"金額","支払方法","金融機関","支店","口座種別","口座番号"')
     assert lines[1].startswith('"H0001",')
-    assert ('"2026/06/05","LINE","支給決定","2026/06/10","70000","口座振込","みずほ銀行","東京営業部",'
-            '"普通","1234567"') in lines[1]
+    assert ('"2026/06/05","LINE","支給決定","2026/06/10","70000","口座振込","みずほ銀行",'
+            '"東京営業部","普通","1234567"') in lines[1]
     assert lines[2] == ('"H0002","鈴木 花子","スズキ ハナコ","見本県見本町本町1丁目2番3号",'
                         '"2026/06/05","郵送","申請受付済み","","70000","ATM現金受取","","","",""')
     assert lines[3:] == [""]  # H0003 was only notified: not an application yet
