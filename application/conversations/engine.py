@@ -20,6 +20,7 @@ from application.conversations.inputs import Input, InputKind
 from application.conversations.procedures import CONFIRM, AnswerType, Procedure, Step
 from application.conversations.prompts import Prompter, note
 from application.conversations.state import Conversation, ConversationStatus
+from application.dates import in_japan
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock
 from application.ports.messaging import OutgoingMessage
@@ -230,7 +231,7 @@ class _Exchange:
         kind = step.answer
         if (kind is AnswerType.CHOICE and step.option(value) is not None) \
                 or (kind is AnswerType.YES_NO and value in {YES, NO}):
-            return self.accept(step, parse_answer(step, value, today=self.now.date()))
+            return self.accept(step, parse_answer(step, value, today=in_japan(self.now).date()))
         if kind is AnswerType.BANK and self.banks.bank(value) is not None:
             return self.accept(step, value)
         if kind is AnswerType.BRANCH:
@@ -247,7 +248,7 @@ class _Exchange:
         try:
             earlier = self.prompter.checked_answers(self.conversation.answers,
                                                     on_path=self.conversation.history)
-            value = parse_answer(step, text, today=self.now.date(), earlier=earlier)
+            value = parse_answer(step, text, today=in_japan(self.now).date(), earlier=earlier)
         except InvalidValue as error:
             return self.reply(error.message)
         return self.accept(step, value)

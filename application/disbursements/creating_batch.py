@@ -8,7 +8,7 @@ import datetime as dt
 from attrs import frozen
 
 from application.access.actor import Actor
-from application.dates import japanese_date
+from application.dates import in_japan, japanese_date
 from application.disbursements.common import record_payment
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import BankCalendar
@@ -47,7 +47,7 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
     if method is PayoutMethod.E_MONEY:
         raise InvalidValue("電子マネーの支払はバッチでは扱いません。")
     now = clock.now()
-    today = now.date()
+    today = in_japan(now).date()  # the banks' day is Japan's, whatever zone the clock gives
     transfer_date = command.transfer_date or default_transfer_date(today, calendar)
     if transfer_date < today:
         raise InvalidValue("振込指定日が過去の日付です。")

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
+from application.dates import in_japan
 from application.jobs.catalog import Progress
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
@@ -123,7 +124,7 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
                     keyer: MatchKeyer, progress: Progress | None = None,
                     batch_size: int = 1000, max_errors: int = 1000) -> RegistryImportReport:
     now = clock.now()
-    today = now.date()
+    today = in_japan(now).date()
     check = RegistryFileCheck()
     row_errors: list[RowError] = []
     error_count = rows_read = 0

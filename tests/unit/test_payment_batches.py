@@ -168,6 +168,14 @@ def test_the_transfer_date_must_be_a_bank_business_day(day: dt.date, next_day: d
     assert CALENDAR.next_business_day(day) == next_day
 
 
+def test_the_transfer_date_is_compared_with_the_day_in_japan() -> None:
+    town = Town()
+    town.clock.current = dt.datetime(2026, 6, 8, 23, 30, tzinfo=dt.UTC)  # 8:30 on 6/9 in Japan
+    with pytest.raises(InvalidValue, match="過去の日付"):
+        town.create(transfer_date=dt.date(2026, 6, 8))  # yesterday in Japan, today in UTC
+    assert town.create(transfer_date=dt.date(2026, 6, 9)).transfer_date == dt.date(2026, 6, 9)
+
+
 def test_a_draft_batch_cannot_be_exported() -> None:
     town = Town()
     batch = town.create()
