@@ -25,6 +25,7 @@ __all__ = ["FakeAtmCashProvider", "NoCashProvider"]
 
 class FakeAtmCashProvider:
     name = "fake_atm"
+    label = "開発用ATM受取"
 
     def __init__(self, clock: Clock, *, validity: dt.timedelta = dt.timedelta(days=7),
                  path: Path | None = None) -> None:
@@ -102,6 +103,7 @@ class NoCashProvider:
     instead of handing residents codes no ATM knows."""
 
     name = "none"
+    label = "なし"
     _MESSAGE = "ATM現金受取の事業者との接続が設定されていないため、受取番号を発行できません。"
 
     def issue(self, *, reference: str, amount: Money) -> PayoutIssued:

@@ -65,7 +65,7 @@ def issue_cash_codes(command: IssueCashCodes, *, uow: UnitOfWork, ids: IdGenerat
             disbursement.mark_exported()
         batch.mark_exported(by=command.actor.id, at=now, digest="", originator={})
         record_payment(uow, ids, command.actor, "codes_issued", at=now, batch_id=batch.id,
-                       detail=f"{batch.count}件 {batch.total.format()} {provider.name}")
+                       detail=f"{batch.count}件 {batch.total.format()} {provider.label}")
         uow.commit()
     return batch
 

@@ -119,11 +119,12 @@ def export_batch(command: ExportBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
                                         "振込データは使わないでください。")
             record_payment(uow, ids, command.actor, "exported", at=now,
                            batch_id=batch.id,
-                           detail=f"{batch.count}件 {batch.total.format()} sha256={hexdigest}")
+                           detail=f"{batch.count}件 {batch.total.format()} "
+                                  f"ファイルの照合値（SHA-256） {hexdigest}")
         else:
             batch.ensure_same_file(hexdigest)
             record_payment(uow, ids, command.actor, "re_exported", at=now,
-                           batch_id=batch.id, detail=f"sha256={hexdigest}")
+                           batch_id=batch.id, detail=f"ファイルの照合値（SHA-256） {hexdigest}")
         uow.commit()
     return ExportResult(batch=batch, count=counted.count, total=Money(counted.total),
                         digest=hexdigest, first=first)

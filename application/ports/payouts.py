@@ -127,7 +127,8 @@ class PayoutIssued:
 
 
 class PayoutProvider(Protocol):
-    name: str
+    name: str  # how settings pick it
+    label: str  # how staff read it (a batch's trail)
 
     def issue(self, *, reference: str, amount: Money) -> PayoutIssued:
         """A pickup code for `amount`. Issuing again under the same reference while a code

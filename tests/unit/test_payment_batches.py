@@ -119,7 +119,7 @@ def test_the_batch_trail_says_its_total_and_transfer_date_as_pages_do() -> None:
     made, approved, exported = town.database.tables["payment_audit"].values()
     assert made.detail == "3件 210,000円 振込指定日 2026年6月5日"  # not 210000円, 2026-06-05
     assert approved.detail == "3件 210,000円"
-    assert exported.detail.startswith("3件 210,000円 sha256=")
+    assert exported.detail.startswith("3件 210,000円 ファイルの照合値（SHA-256） ")
 
 
 def test_nothing_left_to_pay_makes_no_batch() -> None:
