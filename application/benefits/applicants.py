@@ -10,7 +10,7 @@ from attrs import frozen
 
 from application.ports.bank_master import BankMaster
 from application.ports.unit_of_work import UnitOfWork
-from domain.values import BankAccount
+from domain.values import BankAccount, to_katakana
 
 __all__ = ["Applicant", "ShownAccount", "applicants", "shown_account"]
 
@@ -59,7 +59,7 @@ def shown_account(account: BankAccount, banks: BankMaster, *, full: bool = False
                         branch_name=branch.full_name if branch else "",
                         account_type_label=account.account_type.label,
                         number=account.number if full else account.masked(),
-                        holder=account.holder.text)
+                        holder=to_katakana(account.holder.text))  # as people read it
 
 
 def applicants(uow: UnitOfWork, head_ids: Sequence[str]) -> Mapping[str, Applicant]:

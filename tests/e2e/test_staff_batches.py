@@ -11,7 +11,9 @@ from flask.testing import FlaskClient
 
 from adapters.banks.zengin_reading import DataRecord, read_transfer_file
 from application.ports.audit import AuditQuery
+from domain.benefits import BenefitProgram
 from domain.staff import Role
+from domain.values import Money
 from entrypoints.containers import Container
 from tests.e2e.staff_support import make_staff, sign_in, token
 from tests.support.payments import approved_town, residents
@@ -116,6 +118,22 @@ def test_a_batch_goes_through_the_staff_pages_with_two_people(
     assert {"payment_batch.created", "payment_batch.approved", "payment_batch.exported",
             "payment_batch.re_exported", "disbursement.failed",
             "payment_batch.partly_failed", "disbursement.repayment"} <= set(logged)
+
+
+def test_the_batch_form_offers_the_open_program_first_not_a_closed_one(
+        container: Container, client: FlaskClient, town: None) -> None:
+    with container.uow() as uow:
+        closed = uow.programs.get("p1")
+        earlier = BenefitProgram(id="p0", name="前回の給付金", amount_per_household=Money(30000),
+                                 eligibility_source="前回", payout_methods={"bank_transfer"},
+                                 window=closed.window)
+        earlier.open()
+        earlier.close()
+        uow.programs.add(earlier)
+        uow.commit()
+    _as(client, "maker")
+    page = client.get("/staff/batches/").get_data(as_text=True)
+    assert '<option value="p1" selected>' in page and '<option value="p0">' in page
 
 
 def test_a_viewer_sees_batches_but_no_forms(client: FlaskClient, town: None) -> None:

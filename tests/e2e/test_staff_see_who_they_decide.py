@@ -87,6 +87,7 @@ def test_the_application_page_names_the_head_the_address_and_the_bank_by_name(
     account = page.split("data-account", 1)[1].split("</dl>", 1)[0]
     assert "みずほ" in account and "東京営業部" in account  # names, the codes small beside
     assert re.search(r"みずほ銀行 <small[^>]*>0001</small>", account)
+    assert "<dd>シケン タロウ</dd>" in account  # the holder as people read it, not ｼｹﾝ ﾀﾛｳ
 
 
 def test_deciding_from_the_application_page_keeps_a_refused_form_and_redirects_after(

@@ -21,7 +21,7 @@ from application.disbursements.repaying_application import RepayApplication, rep
 from application.disbursements.viewing_batch import view_batch
 from domain.access import Permission
 from domain.batches import BatchState
-from domain.benefits import PayoutMethod
+from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import DomainError, InvalidValue, NotFound
 from domain.yucho import account_from_form
 from entrypoints.web.services import container
@@ -59,10 +59,14 @@ def _index(*, typed: dict[str, str] | None = None, status: int = 200):  # type: 
     services = container()
     batches, names = payment_views.batches(uow=services.uow())
     programs = benefit_views.programs(uow=services.uow())
+    typed = typed or {}
+    if not typed.get("program_id"):  # the program taking applications, not a closed one
+        typed["program_id"] = next((p.id for p in programs if p.status is ProgramStatus.OPEN),
+                                   "")
     return render_template("staff/batches/index.html", batches=batches, programs=programs,
                            names=names, methods=[PayoutMethod.BANK_TRANSFER,
                                                  PayoutMethod.ATM_CASH],
-                           typed=typed or {}, Permission=Permission), status
+                           typed=typed, Permission=Permission), status
 
 
 @staff_batches.post("/")
