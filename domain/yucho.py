@@ -23,7 +23,7 @@ from attrs import field, frozen
 from domain.errors import InvalidValue
 from domain.values import AccountType, BankAccount
 
-__all__ = ["YUCHO_BANK_CODE", "YuchoPassbook", "account_from_form", "branch_name"]
+__all__ = ["YUCHO_BANK_CODE", "YuchoPassbook", "account_from_form", "as_on_passbook", "branch_name"]
 
 YUCHO_BANK_CODE = "9900"
 
@@ -151,3 +151,19 @@ def account_from_form(*, bank_code: str, branch_code: str = "", account_type: st
                            "入力してください。")
     return BankAccount.of(bank_code=bank_code, branch_code=branch_code,
                           account_type=account_type, number=number, holder=holder)
+
+
+def as_on_passbook(account: BankAccount) -> tuple[str, str] | None:
+    """How a ゆうちょ account in transfer form reads on its passbook, for staff comparing it with
+    the photo: (記号, 番号), the 記号's 4th and 5th digits, which the transfer form does not keep,
+    as □ (018 普通 1234567 → 101□□, 12345671; 059 当座 0000123 → 005□□, 123). None for another
+    bank, or a branch that is not a ゆうちょ 店番."""
+    branch = account.branch_code
+    if account.bank_code != YUCHO_BANK_CODE or len(branch) != 3 or not branch.isdigit():
+        return None
+    digits = account.number.lstrip("0") or "0"
+    if branch[2] == "8" and account.account_type is AccountType.ORDINARY:
+        return f"1{branch[:2]}□□", f"{digits}1"
+    if branch[2] == "9" and account.account_type is AccountType.CURRENT:
+        return f"0{branch[:2]}□□", digits
+    return None

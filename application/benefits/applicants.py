@@ -11,6 +11,7 @@ from attrs import frozen
 from application.ports.bank_master import BankMaster
 from application.ports.unit_of_work import UnitOfWork
 from domain.values import BankAccount, to_katakana
+from domain.yucho import as_on_passbook
 
 __all__ = ["Applicant", "ShownAccount", "applicants", "shown_account"]
 
@@ -45,6 +46,7 @@ class ShownAccount:
     account_type_label: str
     number: str  # in full, or masked (＊＊＊＊567)
     holder: str
+    passbook: tuple[str, str] | None = None  # ゆうちょ: (記号, 番号) as printed, when in full
 
     @property
     def masked(self) -> bool:
@@ -59,7 +61,8 @@ def shown_account(account: BankAccount, banks: BankMaster, *, full: bool = False
                         branch_name=branch.full_name if branch else "",
                         account_type_label=account.account_type.label,
                         number=account.number if full else account.masked(),
-                        holder=to_katakana(account.holder.text))  # as people read it
+                        holder=to_katakana(account.holder.text),  # as people read it
+                        passbook=as_on_passbook(account) if full else None)
 
 
 def applicants(uow: UnitOfWork, head_ids: Sequence[str]) -> Mapping[str, Applicant]:

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidValue
-from domain.values import AccountType
-from domain.yucho import YuchoPassbook, account_from_form, branch_name
+from domain.values import AccountType, BankAccount
+from domain.yucho import YuchoPassbook, account_from_form, as_on_passbook, branch_name
 
 pytestmark = pytest.mark.unit
 
@@ -93,6 +93,23 @@ def test_a_transfer_passbook_keeps_its_number_and_ends_its_branch_in_9(case) -> 
 
     assert passbook.branch_code == rest[:2] + "9" and passbook.account_type.label == "当座"
     assert passbook.number == str(account).zfill(7)
+
+
+@given(st.one_of(ordinary.map(lambda c: ("1" + c[0], f"{c[1]}1")),
+                 transfer.map(lambda c: ("0" + c[0], str(c[1])))))
+def test_staff_see_a_transfer_account_as_its_passbook_prints_it_but_the_unkept_digits(
+        case) -> None:
+    symbol, number = case
+    account = YuchoPassbook.of(symbol, number).bank_account("ヤマダ タロウ")
+
+    shown_symbol, shown_number = as_on_passbook(account)
+
+    assert shown_symbol == symbol[:3] + "□□" and shown_number == number.lstrip("0")
+
+
+def test_another_banks_account_has_no_passbook_reading() -> None:
+    assert as_on_passbook(BankAccount.of(bank_code="0001", branch_code="018", account_type="1",
+                                         number="1234567", holder="ヤマダ")) is None
 
 
 @given(st.text("0123456789", min_size=3, max_size=3))
