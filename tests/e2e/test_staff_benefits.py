@@ -241,7 +241,7 @@ def test_an_application_shows_the_account_beside_the_passbook_photo_and_is_check
         uow.commit()
 
     page = admin.get(f"{BASE}/applications/{application_id}").get_data(as_text=True)
-    assert "1234567" in page and "ｼｹﾝ ﾀﾛｳ" in page and "口座を確認した" in page
+    assert "1234567" in page and "シケン タロウ" in page and "口座を確認した" in page
     photo = admin.get(f"{BASE}/applications/{application_id}/passbook")
     assert photo.status_code == 200 and photo.data == b"\xff\xd8jpeg"
     assert photo.headers["Cache-Control"] == "no-store"
