@@ -271,7 +271,8 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     assert second["kana"] in head and "〒" in head
     assert second["address"].removeprefix("岡山県総社市") in head  # the registry's own address
     account = desk.page.inner_text("[data-account]")
-    assert "ゆうちょ" in account and "〇一八" in account and "1234567" in account
+    assert "ゆうちょ銀行" in account and "〇一八" in account and "1234567" in account
+    assert "記号 101□□ 番号 12345671" in account  # as the passbook in the photo prints it
     _photo_shown(desk.page)
     desk.shot("2-application")
     desk.page.click("button:text-is('口座を確認した')")
