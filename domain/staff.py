@@ -43,6 +43,9 @@ class StaffMember:
     role: Role
     password_hash: str
     active: bool = True
+    # Sessions carry the generation they were opened in; a bump ends every one of them (log-out,
+    # a new password, deactivation, an administrator's 「すべての端末からログアウト」).
+    session_generation: int = 0
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.login_id, str) or not _LOGIN_ID.fullmatch(self.login_id):
@@ -51,3 +54,7 @@ class StaffMember:
             )
         if not self.display_name or not self.display_name.strip():
             raise InvalidValue("職員の氏名を入力してください。")
+
+    def end_sessions(self) -> None:
+        """Every session opened so far stops working at its next request."""
+        self.session_generation = (self.session_generation or 0) + 1

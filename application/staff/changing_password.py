@@ -24,7 +24,8 @@ class ChangePassword:
 
 
 def change_password(command: ChangePassword, *, uow: UnitOfWork, hasher: PasswordHasher,
-                    clock: Clock) -> None:
+                    clock: Clock) -> int:
+    """Returns the new session generation (the web layer keeps this session open with it)."""
     if command.new != command.confirmation:
         raise InvalidValue("新しいパスワードと確認用の入力が一致しません。")
     if len(command.new) < MIN_PASSWORD_LENGTH:
@@ -38,5 +39,7 @@ def change_password(command: ChangePassword, *, uow: UnitOfWork, hasher: Passwor
         if hasher.verify(member.password_hash, command.new):
             raise InvalidValue("今と同じパスワードは使えません。")
         member.password_hash = hasher.hash(command.new)
+        member.end_sessions()  # whoever knew the old password is signed out everywhere
         record(uow, command.actor, "staff.password_changed", "staff", member.id, at=clock.now())
         uow.commit()
+        return member.session_generation

@@ -1,5 +1,6 @@
 """Administrators manage staff accounts: unlock after a lock-out, reset the second factor (a lost
-phone), deactivate and reactivate. Each change commits with its audit record."""
+phone), deactivate and reactivate, sign out of every device (ends every session of the account).
+Each change commits with its audit record."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class StaffChange:
     RESET_TOTP = "reset_totp"
     DEACTIVATE = "deactivate"
     REACTIVATE = "reactivate"
-    ALL = (UNLOCK, RESET_TOTP, DEACTIVATE, REACTIVATE)
+    SIGN_OUT_EVERYWHERE = "sign_out_everywhere"  # すべての端末からログアウト
+    ALL = (UNLOCK, RESET_TOTP, DEACTIVATE, REACTIVATE, SIGN_OUT_EVERYWHERE)
 
 
 @frozen
@@ -51,6 +53,9 @@ def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork,
             if member.id == command.actor.id:
                 raise InvalidValue("自分のアカウントは無効にできません。", code="self_deactivation")
             member.active = False
+            member.end_sessions()
+        elif command.change == StaffChange.SIGN_OUT_EVERYWHERE:
+            member.end_sessions()
         else:
             member.active = True
         record(uow, command.actor, f"staff.{command.change}", "staff", member.id, at=now)

@@ -160,7 +160,10 @@ def confirm_code(command: ConfirmCode, *, uow: UnitOfWork, codes: OneTimeCodes,
 
 
 def sign_out(actor: Actor, *, uow: UnitOfWork, clock: Clock) -> None:
-    """The staff member ends their session (the web layer forgets it)."""
+    """The staff member signs out: every session of theirs ends (a copied cookie included)."""
     with uow:
+        member = uow.staff.get(actor.id)
+        if member is not None:
+            member.end_sessions()
         record(uow, actor, "staff.sign_out", "staff", actor.id, at=clock.now())
         uow.commit()

@@ -22,6 +22,7 @@ staff_members = Table(
     Column("role", EnumValue(Role), nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("session_generation", Integer, nullable=False, server_default="0"),
 )
 
 staff_sign_ins = Table(

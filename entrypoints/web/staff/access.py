@@ -6,7 +6,9 @@
 
 Deny by default: not signed in → the log-in page (401 for JSON); signed in without the
 permission → 403. Sessions end after STAFF_IDLE_MINUTES without a request and
-STAFF_SESSION_HOURS after signing in. A guarded view finds who acts in `g.actor`, for the use
+STAFF_SESSION_HOURS after signing in, and as soon as the account's session generation moves on
+(log-out, a new password, deactivation, 「すべての端末からログアウト」): a copied cookie opens
+nothing afterwards. A guarded view finds who acts in `g.actor`, for the use
 cases (which check the permission again and audit what they do)."""
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from domain.staff import StaffMember
 from entrypoints.web.services import container
 from entrypoints.web.staff.csrf import renew_csrf_token
 
-__all__ = ["STAFF", "client_ip", "requires_staff", "requires_staff_permission",
+__all__ = ["STAFF", "client_ip", "keep_session", "requires_staff", "requires_staff_permission",
            "sign_in_session", "sign_out_session", "staff_may"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 STAFF = "staff"  # the access rule of pages any signed-in staff member may use
 _ID, _SIGNED_IN, _SEEN = "staff_id", "staff_signed_in_at", "staff_seen_at"
+_GENERATION = "staff_generation"
 
 
 def _now() -> dt.datetime:
@@ -39,7 +42,9 @@ def _now() -> dt.datetime:
 
 
 def sign_in_session(staff_id: str) -> None:
-    """A fresh session for the signed-in staff member (a new id and CSRF token: no fixation)."""
+    """A fresh session for the signed-in staff member (a new id and CSRF token: no fixation),
+    valid until the account's session generation moves on."""
+    member = active_member(staff_id, uow=container().uow())
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -47,7 +52,13 @@ def sign_in_session(staff_id: str) -> None:
     now = _now().timestamp()
     session.permanent = True
     session[_ID], session[_SIGNED_IN], session[_SEEN] = staff_id, now, now
+    session[_GENERATION] = member.session_generation if member is not None else -1
     renew_csrf_token()
+
+
+def keep_session(generation: int) -> None:
+    """This session stays open after its own account ended every session (a new password)."""
+    session[_GENERATION] = generation
 
 
 def sign_out_session() -> None:
@@ -72,6 +83,9 @@ def _current_staff() -> tuple[StaffMember | None, str]:
     if member is None:
         sign_out_session()
         return None, ""
+    if session.get(_GENERATION) != member.session_generation:  # signed out elsewhere
+        sign_out_session()
+        return None, "revoked"
     session[_SEEN] = now
     return member, ""
 
@@ -90,6 +104,8 @@ def _refuse_unsigned(reason: str):  # type: ignore[no-untyped-def]
     if reason == "expired":
         flash("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。",
               "info")
+    elif reason == "revoked":
+        flash("このアカウントはログアウトされました。もう一度ログインしてください。", "info")
     target = request.full_path if request.method == "GET" else None
     return redirect(url_for("staff.login", next=target.rstrip("?") if target else None))
 

@@ -20,6 +20,7 @@ from entrypoints.web.access import public
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import (
     client_ip,
+    keep_session,
     requires_staff,
     sign_in_session,
     sign_out_session,
@@ -156,7 +157,7 @@ def totp_confirm():  # type: ignore[no-untyped-def]
 def change_own_password():  # type: ignore[no-untyped-def]
     services = container()
     try:
-        change_password(ChangePassword(actor=g.actor,
+        generation = change_password(ChangePassword(actor=g.actor,
                                        current=request.form.get("current", ""),
                                        new=request.form.get("new", ""),
                                        confirmation=request.form.get("confirmation", "")),
@@ -167,5 +168,6 @@ def change_own_password():  # type: ignore[no-untyped-def]
         return render_template("staff/account.html",
                                uses_totp=uses_totp(g.staff.id, uow=services.uow()),
                                enrolling=None), 422
-    flash("パスワードを変更しました。", "success")
+    keep_session(generation)  # other devices (and copied cookies) are signed out
+    flash("パスワードを変更しました。ほかの端末ではログアウトされました。", "success")
     return redirect(url_for("staff.account"))

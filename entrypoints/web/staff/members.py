@@ -1,5 +1,6 @@
 """Staff accounts (職員の管理), for administrators: add staff, unlock after a lock-out, reset the
-second factor, deactivate and reactivate. Every change is audited with it."""
+second factor, deactivate and reactivate, sign out of every device. Every change is audited
+with it."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ register_nav(staff, NavEntry("職員の管理", "staff.members", Permission.ADMI
 _DONE = {StaffChange.UNLOCK: "ロックを解除しました。",
          StaffChange.RESET_TOTP: "2段階認証を解除しました。次回は本人が設定し直します。",
          StaffChange.DEACTIVATE: "アカウントを無効にしました。",
-         StaffChange.REACTIVATE: "アカウントを有効にしました。"}
+         StaffChange.REACTIVATE: "アカウントを有効にしました。",
+         StaffChange.SIGN_OUT_EVERYWHERE: "すべての端末からログアウトさせました。"}
 
 
 def _page(status: int = 200, form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
