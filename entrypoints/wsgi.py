@@ -1,4 +1,5 @@
-"""The WSGI object for gunicorn: `gunicorn entrypoints.wsgi:app`."""
+"""The WSGI object for gunicorn:
+`gunicorn -c python:entrypoints.gunicorn_conf entrypoints.wsgi:app`."""
 
 from entrypoints.web import create_app
 

@@ -31,10 +31,12 @@ __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> None:
     """Serve the web app (staff UI, REST API, webhooks) with a threaded server.
 
-    In production run `gunicorn entrypoints.wsgi:app` instead."""
+    In production run `gunicorn -c python:entrypoints.gunicorn_conf entrypoints.wsgi:app`
+    instead (its access log, like this one, leaves query strings out)."""
     # The web app is imported only to serve it: loading every blueprint would slow down
     # each of the other commands by a second or more.
     from entrypoints.web import create_app
+    from entrypoints.web.access_log import QuietQueryRequestHandler
 
     container = ready(ctx)
     simulator = nullcontext()
@@ -55,7 +57,8 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         if scheduler is not None:
             scheduler.start()
         try:
-            run_simple(host, port, create_app(container), threaded=True, use_reloader=False)
+            run_simple(host, port, create_app(container), threaded=True, use_reloader=False,
+                       request_handler=QuietQueryRequestHandler)  # no query strings logged
         finally:  # the job and outbox threads end before the simulator they may be talking to
             shutdown(container)
 
