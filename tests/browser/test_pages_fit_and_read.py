@@ -67,8 +67,7 @@ def test_every_staff_page_fits_a_desktop_and_a_phone(
 
     with container.uow() as uow:
         person = uow.queries.residents.first_residents(1)[0]
-    start = ["/staff/", f"/staff/residents/{person.id}",
-             f"/staff/residents?resident_number={person.resident_number}"]
+    start = ["/staff/", f"/staff/residents/{person.id}", "/staff/residents"]
 
     too_wide = []
     for language in ("ja", "en"):

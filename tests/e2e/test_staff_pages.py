@@ -35,6 +35,11 @@ def _import(client: FlaskClient) -> str:
     return response.location.rsplit("/", 1)[-1]
 
 
+def _search(client: FlaskClient, query: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The resident search form, posted (never a query string: personal data)."""
+    return client.post("/staff/residents", data={**query, "csrf_token": token(client)})
+
+
 @pytest.fixture
 def admin(container: Container, client: FlaskClient, tmp_path: Path) -> FlaskClient:
     client.application.config["STAFF_UPLOAD_DIR"] = str(tmp_path / "uploads")
@@ -76,16 +81,50 @@ def test_residents_are_found_by_name_and_birth_or_by_number(
         admin: FlaskClient, container: Container, query: dict[str, str], found: str) -> None:
     _import(admin)
 
-    page = admin.get("/staff/residents", query_string=query).get_data(as_text=True)
+    page = _search(admin, query).get_data(as_text=True)
 
     results = page.split("data-results", 1)[1]
     assert found in results and results.count("<tr>") == 2  # header + one person
     assert _audit(container)[-1][:2] == ("boss", "resident.search")
 
 
+def test_the_resident_search_posts_what_was_typed_and_keeps_it_out_of_the_address(
+        admin: FlaskClient, container: Container) -> None:
+    _import(admin)
+    form = admin.get("/staff/residents").get_data(as_text=True)
+    assert 'method="post"' in form and 'name="csrf_token"' in form
+
+    response = _search(admin, {"name": "タカハシ ハナコ", "date_of_birth": "S38.12.24"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "000102" in page.split("data-results", 1)[1]
+    assert 'value="タカハシ ハナコ"' in page and 'value="S38.12.24"' in page  # still filled
+    assert "?" not in (response.request.url if response.request else "")
+
+
+def test_a_search_in_the_address_finds_and_records_nothing(
+        admin: FlaskClient, container: Container) -> None:
+    _import(admin)
+
+    page = admin.get("/staff/residents", query_string={"resident_number": "000101"})
+
+    assert page.status_code == 200 and "data-results" not in page.get_data(as_text=True)
+    assert "resident.search" not in [action for _, action, _ in _audit(container)]
+
+
+def test_a_search_without_the_csrf_token_is_refused(
+        admin: FlaskClient, container: Container) -> None:
+    _import(admin)
+
+    refused = admin.post("/staff/residents", data={"resident_number": "000101"})
+
+    assert refused.status_code == 400
+    assert "resident.search" not in [action for _, action, _ in _audit(container)]
+
+
 def test_a_name_alone_is_not_a_search(admin: FlaskClient, container: Container) -> None:
     _import(admin)
-    response = admin.get("/staff/residents", query_string={"name": "髙橋 一郎"})
+    response = _search(admin, {"name": "髙橋 一郎"})
     assert response.status_code == 422
     assert "生年月日も入力してください" in response.get_data(as_text=True)
     assert "resident.search" not in [action for _, action, _ in _audit(container)]
@@ -94,7 +133,7 @@ def test_a_name_alone_is_not_a_search(admin: FlaskClient, container: Container) 
 def test_the_resident_page_shows_the_facts_and_records_the_view(
         admin: FlaskClient, container: Container) -> None:
     _import(admin)
-    search = admin.get("/staff/residents", query_string={"resident_number": "000101"})
+    search = _search(admin, {"resident_number": "000101"})
     resident_id = re.search(r"/staff/residents/(\w+)", search.get_data(as_text=True))[1]
 
     page = admin.get(f"/staff/residents/{resident_id}").get_data(as_text=True)

@@ -32,9 +32,19 @@ def _label(enum_class, value: str) -> str:  # type: ignore[no-untyped-def]
 @staff.get("/residents")
 @requires_staff_permission(Permission.VIEW_RESIDENTS)
 def residents():  # type: ignore[no-untyped-def]
-    query = SearchResidents(name=request.args.get("name", ""),
-                            date_of_birth=request.args.get("date_of_birth", ""),
-                            resident_number=request.args.get("resident_number", ""))
+    """The empty search form. A query string is ignored: what a staff member searches for is
+    posted, never put in an address (addresses end up in access logs and browser history)."""
+    return render_template("staff/residents/search.html", query=SearchResidents(),
+                           searched=False, results=[], error=None, states=_VERIFICATION_STATES)
+
+
+@staff.post("/residents")
+@requires_staff_permission(Permission.VIEW_RESIDENTS)
+def residents_search():  # type: ignore[no-untyped-def]
+    """The search (POST, with the CSRF token): the results below the form, still filled in."""
+    query = SearchResidents(name=request.form.get("name", ""),
+                            date_of_birth=request.form.get("date_of_birth", ""),
+                            resident_number=request.form.get("resident_number", ""))
     searched = any((query.name, query.date_of_birth, query.resident_number))
     results, error = [], None
     if searched:
