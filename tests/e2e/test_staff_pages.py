@@ -99,6 +99,7 @@ def test_the_resident_search_posts_what_was_typed_and_keeps_it_out_of_the_addres
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "000102" in page.split("data-results", 1)[1]
     assert 'value="タカハシ ハナコ"' in page and 'value="S38.12.24"' in page  # still filled
+    assert 'href="/staff/residents" aria-current="page"' in page  # still the search page
     assert "?" not in (response.request.url if response.request else "")
 
 
