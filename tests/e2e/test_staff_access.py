@@ -55,7 +55,8 @@ def _as(client, staff_id: str | None, now: float) -> None:  # type: ignore[no-un
         session.clear()
         session["_csrf"] = "route-test-token"
         if staff_id:
-            session.update(staff_id=staff_id, staff_signed_in_at=now, staff_seen_at=now)
+            session.update(staff_id=staff_id, staff_signed_in_at=now, staff_seen_at=now,
+                           staff_generation=0)  # a fresh account: no session ended yet
 
 
 def test_every_staff_route_has_a_staff_rule_and_the_pinned_ones_keep_theirs(app: Flask) -> None:
