@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from application.staff.views import active_member
 from domain.access import Permission, allows
 from domain.staff import Role
 from entrypoints.containers import Container
@@ -50,13 +51,17 @@ def _url(rule) -> str:  # type: ignore[no-untyped-def]
     return rule.build({name: "x" for name in rule.arguments}, append_unknown=False)[1]
 
 
-def _as(client, staff_id: str | None, now: float) -> None:  # type: ignore[no-untyped-def]
+def _as(client, staff_id: str | None, now: float,  # type: ignore[no-untyped-def]
+        container: Container | None = None) -> None:
+    generation = 0
+    if staff_id and container is not None:  # POST /staff/logout ended the account's sessions
+        generation = active_member(staff_id, uow=container.uow()).session_generation
     with client.session_transaction() as session:
         session.clear()
         session["_csrf"] = "route-test-token"
         if staff_id:
             session.update(staff_id=staff_id, staff_signed_in_at=now, staff_seen_at=now,
-                           staff_generation=0)  # a fresh account: no session ended yet
+                           staff_generation=generation)
 
 
 def test_every_staff_route_has_a_staff_rule_and_the_pinned_ones_keep_theirs(app: Flask) -> None:
@@ -92,7 +97,7 @@ def test_every_staff_route_answers_each_role_as_its_rule_says(app: Flask,
             if (access == "public") == signed_out_refused:
                 wrong.append((method, url, "anonymous", response.status_code))
             for role, staff_id in accounts.items():
-                _as(client, staff_id, now)
+                _as(client, staff_id, now, container)
                 response = client.open(url, method=method, data=data)
                 allowed = access in ("public", STAFF) or allows(role, access)
                 refused = response.status_code == 403
