@@ -115,3 +115,19 @@ def test_after_signing_out_everywhere_the_staff_member_signs_in_again(
         actions = list(connection.execute(text(
             "SELECT action FROM audit_log WHERE action = 'staff.sign_out_everywhere'")).scalars())
     assert actions == ["staff.sign_out_everywhere"]
+
+
+def test_a_copied_cookie_stays_refused_when_a_deactivated_account_is_reactivated(
+        app: Flask, container: Container, client: FlaskClient) -> None:
+    thief = _signed_in_copy(app, container, client)
+    make_staff(container, "boss", Role.ADMINISTRATOR)
+    admin = app.test_client()
+    sign_in(admin, "boss")
+    kato = _staff_id(container, "kato")
+
+    for change in ("deactivate", "reactivate"):
+        assert admin.post(f"/staff/members/{kato}/{change}",
+                          data={"csrf_token": token(admin)}).status_code == 302
+
+    assert not _opens_staff_pages(thief)
+    assert sign_in(client, "kato").status_code == 302 and _opens_staff_pages(client)
