@@ -172,7 +172,8 @@ def _local_secret(path: Path, make: object) -> str:
     so the quick start needs no set-up and restarts can still read what they stored."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
     value = make()  # type: ignore[operator]
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
