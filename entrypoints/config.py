@@ -265,6 +265,9 @@ _PAYMENT_HOSTS = {  # (sandbox, production)
 def _payment_settings(env: Mapping[str, str], production: bool) -> dict[str, object]:
     """The fee payment provider and its keys, and the town's certificate fees."""
     provider = env.get("MADOGUCHI_PAYMENT_PROVIDER", "" if production else "fake")
+    if production and not provider:
+        raise ConfigurationError("MADOGUCHI_PAYMENT_PROVIDER (paypay or linepay, with its keys) "
+                                 "is required in production")
     if provider not in PAYMENT_PROVIDERS:
         raise ConfigurationError(f"MADOGUCHI_PAYMENT_PROVIDER must be one of {PAYMENT_PROVIDERS}")
     if production and provider == "fake":
