@@ -68,7 +68,7 @@ def test_a_second_key_ring_is_refused_beside_a_database_holding_encrypted_data(
     assert not (other / "data.key").exists()
 
 
-def test_an_empty_database_gets_a_new_key_ring(tmp_path: Path) -> None:
+def test_an_empty_database_gets_a_new_key_ring(tmp_path: Path, elsewhere: Path) -> None:
     database = tmp_path / "town" / "madoguchi.db"
     database.parent.mkdir()
     with sqlite3.connect(database) as connection:
