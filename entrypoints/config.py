@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from attrs import frozen
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from adapters.crypto import new_key
+from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
 
@@ -71,6 +74,7 @@ class Settings:
     certificate_postage: int = 110
     certificate_verification_days: int = 180
     certificate_household_kinds: tuple[str, ...] = ("resident_record", "income", "taxation")
+    keys_from: str = "MADOGUCHI_DATA_KEYS"  # where the data keys were read: said at start-up
 
     @property
     def town(self) -> Town:
@@ -82,9 +86,9 @@ class Settings:
         environment = env.get("MADOGUCHI_ENV", "development")
         if environment not in ENVIRONMENTS:
             raise ConfigurationError(f"MADOGUCHI_ENV must be one of {sorted(ENVIRONMENTS)}")
-        data_dir = Path(env.get("MADOGUCHI_DATA_DIR", "var")).resolve()
         production = environment == "production"
         database_url = env.get("DATABASE_URL") or ""
+        data_dir = _data_dir(env.get("MADOGUCHI_DATA_DIR", ""), database_url)
         if not database_url:
             if production:
                 raise ConfigurationError("DATABASE_URL is required in production")
@@ -122,8 +126,17 @@ class Settings:
                                      "production")
         if not match_key:
             match_key = _local_secret(data_dir / "match.key", lambda: os.urandom(32).hex())
+        keys_from = "MADOGUCHI_DATA_KEYS"
         if not keys:
-            keys = (_local_secret(data_dir / "data.key", new_key),)
+            key_file = data_dir / "data.key"
+            if not key_file.exists() and _holds_encrypted_data(database_url):
+                raise ConfigurationError(
+                    f"the database {_shown(database_url)} already holds encrypted data but "
+                    f"the data directory {data_dir} has no data.key: a new key ring would not "
+                    "open it. Set MADOGUCHI_DATA_DIR to the directory that holds its data.key "
+                    "(or MADOGUCHI_DATA_KEYS)")
+            keys = (_local_secret(key_file, new_key),)
+            keys_from = str(key_file)
         if not secret:
             secret = _local_secret(data_dir / "secret.key", lambda: os.urandom(32).hex())
         return cls(
@@ -131,6 +144,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             data_keys=keys,
+            keys_from=keys_from,
             secret_key=secret,
             task_queue=task_queue,
             broker_url=env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
@@ -167,12 +181,49 @@ def _town(env: Mapping[str, str]) -> dict[str, str]:
             "town_code": town.code, "town_full_name": town.full_name or name}
 
 
+def _sqlite_file(database_url: str) -> Path | None:
+    """The database file of a SQLite URL (None: another database, or one in memory)."""
+    if not database_url.startswith("sqlite"):
+        return None
+    database = make_url(database_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).resolve()
+
+
+def _data_dir(configured: str, database_url: str) -> Path:
+    """MADOGUCHI_DATA_DIR; without it the directory of a SQLite database file, so its keys
+    stay beside it wherever the command runs; otherwise ./var."""
+    if configured:
+        return Path(configured).resolve()
+    database = _sqlite_file(database_url)
+    return database.parent if database is not None else Path("var").resolve()
+
+
+def _holds_encrypted_data(database_url: str) -> bool:
+    """Whether an existing SQLite database already holds encrypted values (checked before a
+    key ring is made; another database is checked when the app starts, see key_ring.py)."""
+    database = _sqlite_file(database_url)
+    if database is None or not database.is_file() or database.stat().st_size == 0:
+        return False
+    engine = create_engine(f"sqlite:///file:{database}?mode=ro&uri=true")
+    try:
+        return stored_encrypted_value(engine) is not None
+    finally:
+        engine.dispose()
+
+
+def _shown(database_url: str) -> str:
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
 def _local_secret(path: Path, make: object) -> str:
     """Outside production a missing key is made once and kept in the data directory (mode 600),
     so the quick start needs no set-up and restarts can still read what they stored."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
     value = make()  # type: ignore[operator]
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -214,6 +265,9 @@ _PAYMENT_HOSTS = {  # (sandbox, production)
 def _payment_settings(env: Mapping[str, str], production: bool) -> dict[str, object]:
     """The fee payment provider and its keys, and the town's certificate fees."""
     provider = env.get("MADOGUCHI_PAYMENT_PROVIDER", "" if production else "fake")
+    if production and not provider:
+        raise ConfigurationError("MADOGUCHI_PAYMENT_PROVIDER (paypay or linepay, with its keys) "
+                                 "is required in production")
     if provider not in PAYMENT_PROVIDERS:
         raise ConfigurationError(f"MADOGUCHI_PAYMENT_PROVIDER must be one of {PAYMENT_PROVIDERS}")
     if production and provider == "fake":

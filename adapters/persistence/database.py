@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-__all__ = ["make_engine", "normalize_url"]
+__all__ = ["make_engine", "normalize_url", "prepare_sqlite_file"]
 
 
 def normalize_url(url: str) -> str:
@@ -18,9 +21,22 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def prepare_sqlite_file(database: str | None) -> None:
+    """A new SQLite database file is made mode 600 in a directory made mode 700 (it holds the
+    town's residents; SQLite gives its WAL and journal files the same mode)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    with suppress(FileExistsError):  # an existing database keeps the mode its operator gave it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
+        prepare_sqlite_file(make_url(url).database)
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
 
         @event.listens_for(engine, "connect")

@@ -17,6 +17,7 @@ from application.staff.views import member_by_login_id
 from domain.errors import DomainError, NotFound
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import Container, build_container
+from entrypoints.key_ring import check_key_ring
 
 __all__ = [
     "CliContext",
@@ -83,9 +84,14 @@ def require_schema(container: Container) -> None:
 
 
 def ready(ctx: CliContext) -> Container:
-    """The container, once the database schema is known to be current."""
+    """The container, once the database schema is known to be current and the data keys are
+    known to open what it holds (where they live is logged)."""
     container = ctx.container
     require_schema(container)
+    try:
+        check_key_ring(container)
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
     return container
 
 

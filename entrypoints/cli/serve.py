@@ -18,6 +18,7 @@ from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, pass_context, ready
 from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
+from entrypoints.key_ring import key_location
 
 __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 
@@ -52,6 +53,7 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
+        click.echo(key_location(container))
         show_demo_login(container, f"http://{host}:{port}/staff")
         scheduler = container.scheduler()  # the in-process queue's: due reminders become jobs
         if scheduler is not None:

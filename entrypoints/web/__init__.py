@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from entrypoints.containers import Container, build_container
+from entrypoints.upload_folder import sweep_uploads
 from entrypoints.web.access import rule_of
 from entrypoints.web.api.batches import api_batches
 from entrypoints.web.api.benefits import api_v1_benefits
@@ -16,6 +17,7 @@ from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.payments import payments
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
+from entrypoints.web.uploads import upload_folder
 
 __all__ = ["create_app"]
 
@@ -46,6 +48,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_batches)
     init_staff(app)
     _refuse_unguarded_routes(app)
+    sweep_uploads(upload_folder(app))  # what a killed job left behind (gunicorn or serve)
     return app
 
 

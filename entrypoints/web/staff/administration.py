@@ -7,7 +7,6 @@ import datetime as dt
 from flask import flash, g, redirect, render_template, request, url_for
 
 from application.audit.searching import search_audit_log, verify_audit_log
-from application.jobs.running import start_job
 from application.ports.audit import AuditQuery
 from domain.access import Permission
 from entrypoints.jobs import IMPORT_REGISTRY_UPLOAD
@@ -23,7 +22,7 @@ from entrypoints.web.staff.audit_actions import (
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.frame import staff
 from entrypoints.web.staff.nav import NavEntry, register_nav
-from entrypoints.web.uploads import keep_upload
+from entrypoints.web.uploads import keep_upload, start_upload_job
 
 register_nav(staff,
              NavEntry("監査ログ", "staff.audit_log", Permission.VIEW_AUDIT_LOG, 900),
@@ -97,20 +96,15 @@ def registry_import():  # type: ignore[no-untyped-def]
     if upload is None or not upload.filename:
         flash("取り込むCSVファイルを選んでください。", "error")
         return render_template("staff/admin/registry_import.html", form=form), 422
-    services = container()
     path = keep_upload(upload.stream, prefix="registry")
     if path.stat().st_size == 0:
         path.unlink()
         flash("ファイルが空です。", "error")
         return render_template("staff/admin/registry_import.html", form=form), 422
-    job_id = start_job(IMPORT_REGISTRY_UPLOAD,
-                       {"path": str(path),
-                        "mode": "valid_rows" if request.form.get("valid_rows") else
-                        "all_or_nothing",
-                        "full_extract": not request.form.get("partial")},
-                       uow=services.uow(), queue=services.job_queue(),
-                       catalog=services.job_catalog(), ids=services.ids(),
-                       clock=services.clock(), actor=g.actor,
-                       partial=bool(request.form.get("partial")),
-                       valid_rows=bool(request.form.get("valid_rows")))
+    job_id = start_upload_job(IMPORT_REGISTRY_UPLOAD, path,
+                              {"mode": "valid_rows" if request.form.get("valid_rows") else
+                               "all_or_nothing",
+                               "full_extract": not request.form.get("partial")},
+                              partial=bool(request.form.get("partial")),
+                              valid_rows=bool(request.form.get("valid_rows")))
     return redirect(url_for("staff.job_page", job_id=job_id))
