@@ -1,0 +1,37 @@
+"""Odd input from a security review (issue 14) is refused clearly and changes nothing."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from domain.staff import Role
+from entrypoints.containers import Container
+from tests.e2e.staff_support import token
+from tests.e2e.test_audit_every_route import banks, town  # noqa: F401 (its fixtures)
+from tests.support.calling_routes import acting, every_row
+from tests.support.every_route_town import Town
+
+pytestmark = pytest.mark.e2e
+
+REGISTRY = Path(__file__).parents[1] / "fixtures" / "registry" / "registry_cp932.csv"
+
+
+def _without_audit(rows: dict) -> dict:  # type: ignore[type-arg]
+    return {k: v for k, v in rows.items() if not k.startswith("audit")}
+
+
+def test_a_head_request_with_a_registry_file_imports_nothing(
+        town: Town, client: FlaskClient, container: Container) -> None:  # noqa: F811
+    acting(f"staff:{Role.ADMINISTRATOR.value}", client, container, town)
+    before = every_row(container)
+
+    answer = client.open("/staff/registry-import", method="HEAD", data={
+        "file": (BytesIO(REGISTRY.read_bytes()), "registry.csv")},
+        content_type="multipart/form-data")
+
+    assert answer.status_code == 200
+    assert _without_audit(every_row(container)) == _without_audit(before)
