@@ -278,7 +278,7 @@ ROUTES = [
     api(VIEWER, "GET", API_P, None, why="a program's settings", path=AP),
     api(ADMIN, "POST", f"{API_P}/status", "program.status", path=f"{AP}/status",
         json={"status": "closed"}),
-    api(VIEWER, "GET", "/api/v1/jobs/<job_id>", None, why="a job's progress and counts",
+    api(ADMIN, "GET", "/api/v1/jobs/<job_id>", None, why="a job's progress and counts",
         path="/api/v1/jobs/{t.job}"),
     api(WORKER, "GET", "/api/v1/verifications", "verification.list"),
     api(WORKER, "POST", "/api/v1/verifications/<verification_id>/decision",

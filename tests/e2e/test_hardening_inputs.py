@@ -35,3 +35,19 @@ def test_a_head_request_with_a_registry_file_imports_nothing(
 
     assert answer.status_code == 200
     assert _without_audit(every_row(container)) == _without_audit(before)
+
+
+def test_a_viewer_reads_an_eligibility_report_with_refused_rows_neither_by_api_nor_on_the_page(
+        town: Town, client: FlaskClient, container: Container) -> None:  # noqa: F811
+    from tests.support.every_route_town import _eligible
+
+    job_id = _eligible(container, "H0001", "H9999", "not a number!")
+    key = acting("api:viewer", client, container, town)
+
+    refused = client.get(f"/api/v1/jobs/{job_id}", headers=key.headers)
+    assert refused.status_code == 403 and "result" not in refused.json
+    acting(f"staff:{Role.VIEWER.value}", client, container, town)
+    assert client.get(f"/staff/jobs/{job_id}/report").status_code == 403
+    admin = acting("api:administrator", client, container, town)
+    shown = client.get(f"/api/v1/jobs/{job_id}", headers=admin.headers)
+    assert shown.status_code == 200 and shown.json["result"]["errors"]
