@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 
 from domain.staff import Role
 from entrypoints.containers import Container
-from tests.e2e.staff_support import token
 from tests.e2e.test_audit_every_route import banks, town  # noqa: F401 (its fixtures)
 from tests.support.calling_routes import acting, every_row
 from tests.support.every_route_town import Town
