@@ -315,6 +315,21 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
         "reachable": 3}
 
 
+def test_full_width_numbers_in_an_eligibility_file_are_read_as_the_registry_reads_them(
+        town: Town, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes("世帯番号,宛名番号\r\nＨ０００４,\r\n,００００００００２\r\n".encode("cp932"))
+
+    report = import_eligibility(ImportEligibility(program_id="p1"),
+                                rows=CsvFile(path, columns=COLUMNS), uow_factory=town.uow,
+                                ids=town.ids, clock=town.clock, policy=ContactPolicy())
+
+    assert list(report.errors) == [] and list(report.unknown) == []
+    assert report.written and (report.added, report.already) == (1, 1)
+    with town.uow() as uow:
+        assert uow.queries.benefits.eligible_count("p1") == 4
+
+
 def test_a_refused_file_s_check_also_lists_every_number_the_registry_does_not_know(
         town: Town, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
