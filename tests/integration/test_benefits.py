@@ -270,6 +270,15 @@ def test_a_paper_form_is_refused_for_a_household_not_on_the_list_or_applied_alre
             holder_kana="ヤマダ"), uow=town.uow(), ids=town.ids, clock=town.clock)
 
 
+def test_a_paper_form_reads_a_full_width_household_number_as_the_imports_do(
+        town: Town) -> None:
+    enter_paper_application(EnterPaperApplication(
+        program_id="p1", household_number="Ｈ０００３", payout_method="atm_cash",
+        actor=builders.actor()), uow=town.uow(), ids=town.ids, clock=town.clock)
+
+    assert town.application("h3").channel == "postal"
+
+
 def test_a_rejection_needs_a_reason_and_a_decided_application_is_reported_not_decided_again(
         town: Town) -> None:
     enter_paper_application(EnterPaperApplication(
