@@ -50,3 +50,19 @@ def test_a_viewer_reads_an_eligibility_report_with_refused_rows_neither_by_api_n
     admin = acting("api:administrator", client, container, town)
     shown = client.get(f"/api/v1/jobs/{job_id}", headers=admin.headers)
     assert shown.status_code == 200 and shown.json["result"]["errors"]
+
+
+def test_a_head_request_with_a_password_neither_signs_in_nor_counts_a_failure(
+        town: Town, client: FlaskClient, container: Container) -> None:  # noqa: F811
+    from tests.e2e.staff_support import PASSWORD
+
+    _, login_id = town.staff[Role.ADMINISTRATOR]
+    before = every_row(container)
+
+    for password in (PASSWORD, "wrong password"):
+        answer = client.open("/staff/login", method="HEAD",
+                             data={"login_id": login_id, "password": password})
+        assert answer.status_code == 200
+
+    assert client.get("/staff/").status_code == 302  # still not signed in
+    assert _without_audit(every_row(container)) == _without_audit(before)
