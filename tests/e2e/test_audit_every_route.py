@@ -217,7 +217,7 @@ ROUTES = [
           form={"days_before": "3"}),
     staff(ADMIN, "POST", f"{PROGRAM}/eligibility", "eligibility.import",
           path=f"{P}/eligibility", upload=LIST, form={"mode": "valid_rows"}),
-    staff(VIEWER, "GET", f"{PROGRAM}/imports/<job_id>", None,
+    staff(ADMIN, "GET", f"{PROGRAM}/imports/<job_id>", None,
           why="the import's counts and row numbers", path=f"{P}/imports/{{t.job}}"),
     staff(ADMIN, "GET", f"{PROGRAM}/campaigns/preview", None,
           why="the notice's text and the count it goes to", path=f"{P}/campaigns/preview"),

@@ -47,6 +47,8 @@ def test_a_viewer_reads_an_eligibility_report_with_refused_rows_neither_by_api_n
     assert refused.status_code == 403 and "result" not in refused.json
     acting(f"staff:{Role.VIEWER.value}", client, container, town)
     assert client.get(f"/staff/jobs/{job_id}/report").status_code == 403
+    page = client.get(f"/staff/benefits/programs/p1/imports/{job_id}")
+    assert page.status_code == 403 and "H9999" not in page.get_data(as_text=True)
     admin = acting("api:administrator", client, container, town)
     shown = client.get(f"/api/v1/jobs/{job_id}", headers=admin.headers)
     assert shown.status_code == 200 and shown.json["result"]["errors"]
