@@ -20,6 +20,7 @@ from domain.values import BankAccount, Money
 
 __all__ = [
     "CHANNEL_LABELS",
+    "MAX_AMOUNT_PER_HOUSEHOLD",
     "Application",
     "ApplicationStatus",
     "ApplicationWindow",
@@ -71,6 +72,11 @@ def _methods(value: object) -> frozenset[PayoutMethod]:
     return frozenset(PayoutMethod(m) if not isinstance(m, PayoutMethod) else m for m in value)
 
 
+# What a town pays a household at most (a 振込金額 of the transfer file may carry 10 digits;
+# no town benefit comes near 10 million yen).
+MAX_AMOUNT_PER_HOUSEHOLD = 10_000_000
+
+
 @define(slots=False, eq=False)
 class BenefitProgram(Aggregate):
     id: str
@@ -92,6 +98,9 @@ class BenefitProgram(Aggregate):
             raise InvalidValue("給付金の名称は100文字以内で入力してください。")
         if self.amount_per_household.yen <= 0:
             raise InvalidValue("1世帯あたりの支給額は1円以上にしてください。")
+        if self.amount_per_household.yen > MAX_AMOUNT_PER_HOUSEHOLD:
+            raise InvalidValue(f"1世帯あたりの支給額は{MAX_AMOUNT_PER_HOUSEHOLD:,}円以下に"
+                               "してください。")
         if not self.payout_methods:
             raise InvalidValue("支給方法を1つ以上選んでください。")
 

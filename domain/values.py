@@ -13,6 +13,7 @@ from domain.errors import InvalidValue
 
 __all__ = [
     "JST",
+    "MAX_YEN",
     "AccountType",
     "Address",
     "BankAccount",
@@ -42,9 +43,14 @@ def _clean_text(value: str, *, what: str, max_length: int) -> str:
     return text
 
 
+MAX_YEN = 999_999_999_999  # the largest 合計金額 (N12) a Zengin transfer file carries
+
+
 @frozen(order=True)
 class Money:
-    """An amount in yen. Integers only: there are no fractions of a yen in anything we pay."""
+    """An amount in yen. Integers only: there are no fractions of a yen in anything we pay.
+    At most `MAX_YEN`, the largest total a Zengin transfer file's trailer can carry (合計金額
+    N12), so that every amount and every sum of a batch fits the file and the database."""
 
     yen: int = field()
 
@@ -54,6 +60,8 @@ class Money:
             raise InvalidValue("金額は円単位の整数で指定してください。")
         if value < 0:
             raise InvalidValue("金額に負の値は指定できません。")
+        if value > MAX_YEN:
+            raise InvalidValue("金額が大きすぎます（1兆円未満で指定してください）。")
 
     @classmethod
     def zero(cls) -> Money:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -103,9 +104,34 @@ class EndRecord:
 Record = HeaderRecord | DataRecord | TrailerRecord | EndRecord
 
 
+NOT_CP932 = ("全銀形式のファイルは、銀行から受け取ったままの CP932（Shift_JIS）で送って"
+             "ください（UTF-8 などで保存し直したファイルは読めません）。何も取り込んでいません。")
+
+
+def _cp932(raw: bytes) -> str:
+    try:
+        return raw.decode("cp932")
+    except UnicodeDecodeError:
+        raise TransferFileError(NOT_CP932) from None
+
+
+def _saved_as_utf8(data: bytes) -> bool:
+    """Kana or kanji the bank wrote in CP932 and an editor saved again as UTF-8 (half-width
+    kana in CP932 are single bytes no UTF-8 text has on their own)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return True
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _text(raw: bytes, start: int, end: int) -> str:
     """Positions as the layout counts them (1-based, inclusive); trailing spaces removed."""
-    return raw[start - 1:end].decode("cp932").rstrip(" ")
+    return _cp932(raw[start - 1:end]).rstrip(" ")
 
 
 def _digits(raw: bytes, start: int, end: int, what: str, number: int) -> str:
@@ -120,6 +146,8 @@ def _records(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     first = stream.read(RECORD_LENGTH)
     if not first:
         raise TransferFileError("ファイルが空です。")
+    if first.startswith(codecs.BOM_UTF8):  # saved as UTF-8: the byte positions have moved
+        raise TransferFileError(NOT_CP932)
     after = stream.read(2)
     crlf = after == b"\r\n"
     buffer = b"" if crlf else after
@@ -162,7 +190,7 @@ def _data(raw: bytes, number: int) -> DataRecord:
         amount=int(_digits(raw, 81, 90, "振込金額", number)), new_code=_text(raw, 91, 91),
         customer_code1=_text(raw, 92, 101), customer_code2=_text(raw, 102, 111),
         transfer_kind=_text(raw, 112, 112), edi=_text(raw, 113, 113),
-        result_code=raw[119:120].decode("cp932"),
+        result_code=_cp932(raw[119:120]),
     )
 
 
@@ -221,6 +249,12 @@ class ZenginResultReader:
         raise InvalidValue("結果ファイルの種類は zengin、csv、returned のいずれかです。")
 
     def _zengin(self, stream: BinaryIO) -> Iterator[TransferResult]:
+        data = stream.read()  # a result file is small (120 bytes a payee)
+        if _saved_as_utf8(data):
+            raise TransferFileError(NOT_CP932)
+        return self._zengin_records(io.BytesIO(data))
+
+    def _zengin_records(self, stream: BinaryIO) -> Iterator[TransferResult]:
         row = 0
         for record in read_transfer_file(stream):
             row += 1

@@ -43,11 +43,26 @@ class LineWebhookParser:
             raise InvalidSignature("missing X-Line-Signature")
         try:
             events = self._parser.parse(body, signature)
+            return [event for event in map(_translate, events) if event is not None]
         except InvalidSignatureError:
             raise InvalidSignature("bad X-Line-Signature") from None
-        except (ValueError, TypeError, KeyError):
+        # Signed yet odd (JSON nested too deep, a timestamp no clock shows): refused, so that
+        # it is not an error LINE would redeliver for ever.
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError,
+                RecursionError):
             raise MalformedBody("not a LINE webhook body") from None
-        return [event for event in map(_translate, events) if event is not None]
+
+
+# LINE's timestamps are milliseconds since the epoch; none is before 2000 or after 2100.
+_EARLIEST_MS = 946_684_800_000
+_LATEST_MS = 4_102_444_800_000
+
+
+def _occurred_at(timestamp: object) -> dt.datetime:
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int | float) or not (
+            _EARLIEST_MS <= timestamp <= _LATEST_MS):
+        raise ValueError("the event's timestamp is out of range")
+    return dt.datetime.fromtimestamp(timestamp / 1000, dt.UTC)
 
 
 def _translate(event: object) -> InboundEvent | None:
@@ -59,7 +74,7 @@ def _translate(event: object) -> InboundEvent | None:
         "channel": "line",
         "external_id": event_id,
         "address": source.user_id,
-        "occurred_at": dt.datetime.fromtimestamp(event.timestamp / 1000, dt.UTC),  # type: ignore[attr-defined]
+        "occurred_at": _occurred_at(getattr(event, "timestamp", None)),
         "reply_token": getattr(event, "reply_token", None),
         "redelivery": bool(getattr(getattr(event, "delivery_context", None), "is_redelivery",
                                    False)),

@@ -5,6 +5,7 @@ confirmed; one that already applied is refused with the way it applied."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from attrs import frozen
 
@@ -64,7 +65,9 @@ def enter_paper_application(command: EnterPaperApplication, *, uow: UnitOfWork,
         program = uow.programs.get(command.program_id)
         if program is None:
             raise NotFound("給付金が見つかりません。")
-        household = uow.households.get_by_number(command.household_number.strip())
+        # as the imports read it (NFKC): "Ｈ０００３" typed with a Japanese input method is H0003
+        number = unicodedata.normalize("NFKC", command.household_number).strip()
+        household = uow.households.get_by_number(number)
         if household is None:
             raise NotFound("その世帯番号の世帯は住民基本台帳にありません。",
                            code="household_not_found")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -104,8 +105,9 @@ class EligibilityImportReport:
 
 
 def _read(row: int, cells: Mapping[str, Any]) -> _Wanted | RowError:
-    household = str(cells.get("household_number") or "").strip()
-    resident = str(cells.get("resident_number") or "").strip()
+    # Read as the registry import reads them (NFKC): "Ｈ０００１" typed in Excel is H0001.
+    household = unicodedata.normalize("NFKC", str(cells.get("household_number") or "")).strip()
+    resident = unicodedata.normalize("NFKC", str(cells.get("resident_number") or "")).strip()
     if not household and not resident:
         return RowError(row, None, "世帯番号か宛名番号のどちらかを入力してください。")
     for value, column in ((household, "世帯番号"), (resident, "宛名番号")):

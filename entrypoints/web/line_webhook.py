@@ -30,6 +30,7 @@ def receive():  # type: ignore[no-untyped-def]
         return jsonify({"error": {"code": "invalid_signature",
                                   "message": "署名が正しくありません。"}}), 400
     except MalformedBody:
+        log.warning("a signed LINE webhook body could not be read; refused with 400")
         return jsonify({"error": {"code": "bad_request",
                                   "message": "Webhookの本文を読み取れません。"}}), 400
     failed = 0

@@ -134,3 +134,21 @@ def test_each_batch_route_admits_exactly_the_roles_holding_its_permission(
         assert response.status_code not in (401, 403)
     else:
         assert response.status_code == 403
+
+
+def test_a_zengin_result_file_in_utf8_is_refused_with_a_message_and_changes_nothing(
+    client: FlaskClient, api_key: Any, town: None,
+) -> None:
+    maker, checker = api_key("approver"), api_key("approver")
+    batch_id = client.post("/api/v1/batches", json={"program_id": "p1"},
+                           headers=maker).json["id"]
+    client.post(f"/api/v1/batches/{batch_id}/approval", headers=checker)
+    exported = client.post(f"/api/v1/batches/{batch_id}/transfer-file", headers=maker).data
+    in_utf8 = exported.decode("cp932").encode("utf-8")  # as an editor might have saved it
+
+    refused = client.post(f"/api/v1/batches/{batch_id}/results?kind=zengin", data=in_utf8,
+                          headers=maker)
+
+    assert refused.status_code == 422, refused.data
+    assert "CP932（Shift_JIS）" in refused.json["error"]["message"]
+    assert client.get(f"/api/v1/batches/{batch_id}", headers=maker).json["state"] == "exported"

@@ -181,3 +181,32 @@ def test_a_signed_body_that_is_not_a_webhook_is_refused_clearly(stack: Stack) ->
     assert response.status_code == 400
     assert response.json["error"]["message"] == "Webhookの本文を読み取れません。"
     assert stack.count("inbox") == 0
+
+
+def _deeply_nested(depth: int) -> bytes:
+    return b'{"destination": "U0", "events": [' + b"[" * depth + b"]" * depth + b"]}"
+
+
+@pytest.mark.parametrize("body", [
+    *(json.dumps({"destination": "U0", "events": [{
+        "type": "follow", "mode": "active", "timestamp": timestamp, "webhookEventId": "01JODD",
+        "source": {"type": "user", "userId": "U" + "a" * 32}, "replyToken": "r",
+        "deliveryContext": {"isRedelivery": False}, "follow": {"isUnblocked": False}}]}).encode()
+      for timestamp in (1e20, -1e15, 10**20)),
+    _deeply_nested(50_000),
+], ids=["timestamp-1e20", "timestamp-minus-1e15", "timestamp-int-10e20", "nested-50000-deep"])
+def test_a_signed_but_odd_webhook_body_is_refused_with_400_and_logged_once(
+        stack: Stack, body: bytes, caplog: pytest.LogCaptureFixture) -> None:
+    secret = stack.container.config.line_channel_secret().encode()
+    signature = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
+    client = create_app(stack.container).test_client()
+
+    with caplog.at_level("WARNING"):
+        response = client.post("/line/webhook", data=body,
+                               headers={"X-Line-Signature": signature,
+                                        "Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.json["error"]["message"] == "Webhookの本文を読み取れません。"
+    assert [r.levelname for r in caplog.records if "webhook" in r.name] == ["WARNING"]
+    assert stack.count("inbox") == 0 and stack.count("channel_identities") == 0

@@ -205,3 +205,24 @@ def test_a_result_file_with_a_wrong_header_is_refused_in_japanese_and_changes_no
     with container.uow() as uow:
         assert [d for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1])
                 if d.failure_reason] == []
+
+
+def test_a_zengin_result_file_saved_as_utf8_is_refused_in_japanese_and_changes_nothing(
+        container: Container, client: FlaskClient, town: None) -> None:
+    csrf = _as(client, "maker")
+    batch_url = client.post("/staff/batches/", data={"program_id": "p1",
+                                                     "csrf_token": csrf}).headers["Location"]
+    csrf = _as(client, "checker")
+    client.post(f"{batch_url}/approval", data={"csrf_token": csrf})
+    exported = client.post(f"{batch_url}/transfer-file", data={"csrf_token": csrf}).data
+
+    refused = client.post(f"{batch_url}/results", data={
+        "csrf_token": csrf, "kind": "zengin",
+        "file": (io.BytesIO(exported.decode("cp932").encode("utf-8")), "result.txt")},
+        content_type="multipart/form-data", follow_redirects=True)
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "CP932（Shift_JIS）" in page
+    with container.uow() as uow:
+        assert all(d.failure_reason == "" or d.failure_reason is None
+                   for d in uow.disbursements.in_batch(batch_url.rsplit("/", 1)[-1]))

@@ -352,3 +352,18 @@ def test_a_paper_form_with_a_yucho_passbook_is_saved_in_transfer_form(
         account = uow.applications.get(application.id).payee_account
     assert (account.bank_code, account.branch_code, account.account_type.label,
             account.number) == ("9900", "018", "普通", "1234567")
+
+
+@pytest.mark.parametrize("typed", ["10,000,001", str(2**63 - 1), str(2**63 * 10), "9" * 5000])
+def test_a_program_amount_beyond_what_a_town_pays_is_refused_in_japanese(
+        admin: FlaskClient, container: Container, typed: str) -> None:
+    response = admin.post(f"{BASE}/", data={
+        "csrf_token": token(admin), "name": "給付金", "amount": typed,
+        "eligibility_source": "全世帯", "opens_at": "2026-12-01T09:00",
+        "closes_at": "2026-12-31T17:00", "payout_methods": ["bank_transfer"]})
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "10,000,000円以下" in page or "大きすぎます" in page
+    with container.uow() as uow:
+        assert list(uow.queries.benefits.programs()) == []

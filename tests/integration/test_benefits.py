@@ -270,6 +270,15 @@ def test_a_paper_form_is_refused_for_a_household_not_on_the_list_or_applied_alre
             holder_kana="ヤマダ"), uow=town.uow(), ids=town.ids, clock=town.clock)
 
 
+def test_a_paper_form_reads_a_full_width_household_number_as_the_imports_do(
+        town: Town) -> None:
+    enter_paper_application(EnterPaperApplication(
+        program_id="p1", household_number="Ｈ０００３", payout_method="atm_cash",
+        actor=builders.actor()), uow=town.uow(), ids=town.ids, clock=town.clock)
+
+    assert town.application("h3").channel == "postal"
+
+
 def test_a_rejection_needs_a_reason_and_a_decided_application_is_reported_not_decided_again(
         town: Town) -> None:
     enter_paper_application(EnterPaperApplication(
@@ -313,6 +322,21 @@ def test_an_eligibility_file_with_errors_imports_nothing_and_names_the_rows(
     assert partial.reach is not None and partial.reach.to_json() == {
         "eligible": 4, "notified": 0, "applied": 0, "to_notify": 3, "postal": 1,
         "reachable": 3}
+
+
+def test_full_width_numbers_in_an_eligibility_file_are_read_as_the_registry_reads_them(
+        town: Town, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes("世帯番号,宛名番号\r\nＨ０００４,\r\n,００００００００２\r\n".encode("cp932"))
+
+    report = import_eligibility(ImportEligibility(program_id="p1"),
+                                rows=CsvFile(path, columns=COLUMNS), uow_factory=town.uow,
+                                ids=town.ids, clock=town.clock, policy=ContactPolicy())
+
+    assert list(report.errors) == [] and list(report.unknown) == []
+    assert report.written and (report.added, report.already) == (1, 1)
+    with town.uow() as uow:
+        assert uow.queries.benefits.eligible_count("p1") == 4
 
 
 def test_a_refused_file_s_check_also_lists_every_number_the_registry_does_not_know(

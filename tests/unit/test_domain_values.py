@@ -58,7 +58,7 @@ def test_a_domain_error_code_can_be_made_more_specific_without_changing_the_clas
 # --- Money --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("yen", [0, 1, 70_000, 10**12])
+@pytest.mark.parametrize("yen", [0, 1, 70_000, 999_999_999_999])
 def test_money_holds_whole_yen_from_zero_up(yen):
     assert Money(yen).yen == yen
 
@@ -75,6 +75,14 @@ def test_money_refuses_anything_but_an_integer(value):
 def test_money_refuses_a_bool_even_though_python_counts_it_as_an_int(value):
     with pytest.raises(InvalidValue):
         Money(value)
+
+
+@pytest.mark.parametrize("value", [10**12, 2**63 - 1, 2**63 * 10])
+def test_money_refuses_more_than_a_transfer_files_total_can_carry(value):
+    with pytest.raises(InvalidValue) as caught:
+        Money(value)
+
+    assert "大きすぎます" in caught.value.message
 
 
 def test_money_refuses_a_negative_amount():
@@ -122,7 +130,7 @@ def test_money_is_immutable():
         Money(100).yen = 200
 
 
-yen_amounts = st.integers(min_value=0, max_value=10**15)
+yen_amounts = st.integers(min_value=0, max_value=10**9)  # sums and 100 times stay below MAX_YEN
 
 
 @given(yen_amounts, yen_amounts)

@@ -224,3 +224,12 @@ def test_a_damaged_file_is_refused_with_a_reason(mangle, message: str) -> None: 
     with pytest.raises(TransferFileError) as error:
         list(read_transfer_file(io.BytesIO(data)))
     assert message in error.value.message
+
+
+def test_a_record_whose_bytes_are_not_cp932_is_refused_with_a_reason() -> None:
+    data = _file([line("d1")])
+    undecodable = data[:122 + 50] + b"\x85\x40" + data[122 + 52:]  # inside the payee name
+
+    with pytest.raises(TransferFileError) as error:
+        list(read_transfer_file(io.BytesIO(undecodable)))
+    assert "CP932（Shift_JIS）" in error.value.message

@@ -163,6 +163,7 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "name": {"type": "string", "maxLength": 100},
                         "amount_per_household": {"type": "integer", "minimum": 1,
+                                                 "maximum": 10_000_000,
                                                  "description": "円"},
                         "eligibility_source": {"type": "string"},
                         "opens_at": {"type": "string", "format": "date-time"},

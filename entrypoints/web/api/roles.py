@@ -95,7 +95,8 @@ def roles_markdown(app: Flask, document: dict[str, Any]) -> str:
         "permissions ticked below; anything not ticked is refused (403 from the API, 権限が",
         "ありません on a page). Give a key the least role its work needs:",
         "",
-        "- reading programs and job progress: `viewer`;",
+        "- reading programs and job progress: `viewer` (an import's report, which quotes the",
+        "  rows it refused, only for those who may run that import);",
         "- handling applications, looking at residents, linking verifications, exporting lists: "
         "`case_worker`;",
         "- deciding applications and approving payment batches (the second person of the",

@@ -89,7 +89,7 @@ def audit_verify():  # type: ignore[no-untyped-def]
 @staff.route("/registry-import", methods=["GET", "POST"])
 @requires_staff_permission(Permission.IMPORT_REGISTRY)
 def registry_import():  # type: ignore[no-untyped-def]
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD (which Flask adds) only show the form
         return render_template("staff/admin/registry_import.html", form={})
     upload = request.files.get("file")
     form = {key: request.form.get(key, "") for key in ("valid_rows", "partial")}

@@ -41,7 +41,7 @@ def _safe_next(target: str | None) -> str:
 @staff.route("/login", methods=["GET", "POST"])
 @public
 def login():  # type: ignore[no-untyped-def]
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD (which Flask adds) only show the form
         return render_template("staff/login.html", next=request.args.get("next", ""))
     services = container()
     login_id = request.form.get("login_id", "")
@@ -73,7 +73,7 @@ def login_code():  # type: ignore[no-untyped-def]
         session.pop(_PENDING, None)
         flash("もう一度、ログインIDとパスワードを入力してください。", "info")
         return redirect(url_for("staff.login"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD (which Flask adds) only show the form
         return render_template("staff/login_code.html")
     result = confirm_code(ConfirmCode(staff_id=pending, code=request.form.get("code", ""),
                                       ip=client_ip()),

@@ -46,7 +46,7 @@ def upload_eligibility(program_id: str):  # type: ignore[no-untyped-def]
 
 
 @staff_benefits.get("/programs/<program_id>/imports/<job_id>")
-@requires_staff_permission(Permission.VIEW_PROGRAMS)
+@requires_staff_permission(Permission.MANAGE_PROGRAMS)  # the report_permission of the kind
 def eligibility_import(program_id: str, job_id: str):  # type: ignore[no-untyped-def]
     """The progress bar, and once the job has ended the full report: errors and numbers the
     registry does not know, by row."""

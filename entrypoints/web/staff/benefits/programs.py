@@ -18,7 +18,12 @@ from application.benefits.creating_program import CreateProgram, create_program,
 from application.benefits.withdrawing_program import WithdrawProgram, withdraw_program
 from application.messaging.outbox import OutboxStatus
 from domain.access import Permission
-from domain.benefits import ApplicationStatus, PayoutMethod, ProgramStatus
+from domain.benefits import (
+    MAX_AMOUNT_PER_HOUSEHOLD,
+    ApplicationStatus,
+    PayoutMethod,
+    ProgramStatus,
+)
 from domain.errors import DomainError, InvalidValue
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
@@ -67,6 +72,9 @@ def _amount(raw: str) -> int:
     cleaned = raw.replace(",", "").replace("円", "").strip()
     if not cleaned.isdecimal():
         raise InvalidValue("1世帯あたりの支給額を半角数字で入力してください。")
+    if len(cleaned) > 15:  # far above any amount allowed (and int() refuses thousands of digits)
+        raise InvalidValue(f"1世帯あたりの支給額は{MAX_AMOUNT_PER_HOUSEHOLD:,}円以下に"
+                           "してください。")
     return int(cleaned)
 
 
