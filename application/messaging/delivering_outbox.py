@@ -4,7 +4,8 @@ Each message goes out with an idempotency key derived from its outbox id, so a m
 twice (a retry after a timeout, a dispatcher that died after sending) is accepted once by the
 channel. A blocked recipient is never sent anything. On a first attempt, messages with the same
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
-request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
+request, each recipient at most once: a second identical message to the same resident goes in
+another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
 Transient failures wait with a growing back-off; permanent ones are kept as failed.
 """
 
@@ -76,6 +77,23 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(2 ** attempts, 600))
 
 
+def _distinct_chunks(members: list[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """Split identical messages into group sends whose recipients are distinct: a channel
+    delivers a multicast once to each recipient, so a second identical message to the same
+    resident goes in another request. Each chunk holds at most GROUP_LIMIT recipients."""
+    rounds: list[list[OutboxMessage]] = []
+    copies: dict[str, int] = defaultdict(int)  # how many of this recipient's we placed
+    for message in members:
+        index = copies[message.recipient]
+        copies[message.recipient] += 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(message)
+    return [members_of_round[start:start + GROUP_LIMIT]
+            for members_of_round in rounds
+            for start in range(0, len(members_of_round), GROUP_LIMIT)]
+
+
 def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
           now: dt.datetime) -> tuple[list[_Send], dict[str, DeliveryResult]]:
     """Requests to make, and outcomes known without asking (blocked recipients)."""
@@ -105,8 +123,7 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
                            tuple(m.recipient for m in members), members[0].payload,
                            group_key=key))
     for (channel, _content), members in groups.items():
-        for start in range(0, len(members), GROUP_LIMIT):
-            chunk = members[start:start + GROUP_LIMIT]
+        for chunk in _distinct_chunks(members):
             if len(chunk) == 1:
                 sends.append(_Send(channel, (chunk[0].id,), (chunk[0].recipient,),
                                    chunk[0].payload))

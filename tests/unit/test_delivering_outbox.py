@@ -91,6 +91,23 @@ def test_identical_first_attempts_go_together_and_the_rest_one_by_one() -> None:
     assert set(_statuses(database).values()) == {OutboxStatus.SENT}
 
 
+def test_a_second_identical_message_to_the_same_resident_goes_in_another_request() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _store(database, _message("m1", "U1", "お知らせ", clock),
+           _message("m2", "U1", "お知らせ", clock), _message("m3", "U2", "お知らせ", clock),
+           _message("m4", "U1", "お知らせ", clock))
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert report.sent == 4
+    for _, recipients, _, _ in channel.calls:  # a multicast reaches each recipient once
+        assert len(set(recipients)) == len(recipients)
+    to_u1 = sum(recipients.count("U1") for _, recipients, _, _ in channel.calls)
+    assert to_u1 == 3  # one request per message to U1
+    assert len({key for _, _, key, _ in channel.calls}) == len(channel.calls)
+
+
 def test_a_blocked_recipient_is_never_sent_anything() -> None:
     database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
     _store(database, _message("m1", "Ublocked", "お知らせ", clock),
