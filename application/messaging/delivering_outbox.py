@@ -15,10 +15,12 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
+from contextlib import contextmanager
 
 from attrs import define, frozen
 
@@ -32,8 +34,11 @@ __all__ = ["DeliveryReport", "deliver_outbox"]
 
 log = logging.getLogger(__name__)
 
-# Longer than the worst batch: 500 sends on 8 threads, each up to 5 tries with 13 s timeouts.
-CLAIM_LEASE = dt.timedelta(minutes=15)
+# A claim lapses after a minute unless renewed: the dispatcher renews it every RENEW_EVERY
+# while it is still sending, so rows claimed by a process that died are taken up again within
+# a minute (their idempotency keys keep the channel from delivering them twice).
+CLAIM_LEASE = dt.timedelta(seconds=60)
+RENEW_EVERY = CLAIM_LEASE.total_seconds() / 4
 REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 MAX_ATTEMPTS = 8
 GROUP_LIMIT = 500  # recipients in one group send (LINE's multicast limit)
@@ -139,7 +144,8 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
 
 def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
                    channels: Mapping[str, MessagingChannel], clock: Clock, limit: int = 500,
-                   executor: Executor | None = None) -> DeliveryReport:
+                   executor: Executor | None = None,
+                   renew_every: float = RENEW_EVERY) -> DeliveryReport:
     """Deliver one batch of due messages; returns what happened (0 handled = nothing was due)."""
     now = clock.now()
     with uow_factory() as uow:
@@ -188,7 +194,9 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
                         result.detail)
         return result
 
-    results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
+    claims = {m.id: m.attempts for m in batch}
+    with _renewing(uow_factory, claims, clock, every=renew_every):
+        results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, result in zip(sends, results, strict=True):
         if request.group_key and result.outcome is DeliveryOutcome.REJECTED:
             # One bad recipient refuses a whole group (nothing was accepted): send them one by
@@ -201,6 +209,35 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         for message_id in request.message_ids:
             outcomes[message_id] = result
     return _record(uow_factory, outcomes, clock)
+
+
+@contextmanager
+def _renewing(uow_factory: Callable[[], UnitOfWork], claims: Mapping[str, int], clock: Clock,
+              *, every: float) -> Iterator[None]:
+    """Renew this dispatcher's claims every `every` seconds until the block ends, so a slow
+    batch keeps its rows while a dispatcher that died loses them after CLAIM_LEASE."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(every):
+            try:
+                with uow_factory() as uow:
+                    now = clock.now()
+                    for message_id, message in uow.outbox.get_many(list(claims)).items():
+                        message.renew_claim(now, attempt=claims[message_id])
+                    uow.commit()
+            except ConcurrentUpdate:  # taken by another dispatcher meanwhile: its now
+                continue
+            except Exception:
+                log.exception("could not renew the outbox claims; trying again")
+
+    renewer = threading.Thread(target=renew, name="madoguchi-outbox-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
 
 
 def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, DeliveryResult],
