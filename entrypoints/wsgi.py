@@ -2,7 +2,9 @@
 `gunicorn -c python:entrypoints.gunicorn_conf entrypoints.wsgi:app`.
 
 At start it says where the data keys live and refuses keys that do not open the database's
-data (entrypoints/key_ring.py); the app sweeps leftover uploads."""
+data (entrypoints/key_ring.py); the app sweeps leftover uploads. With the in-process queue each
+web process starts delivering the outbox as it loads (what a crash left due goes out at once,
+not after the first request); with Celery the workers do."""
 
 import sys
 
@@ -13,3 +15,5 @@ from entrypoints.web import create_app
 _container = build_container()
 print(check_key_ring(_container), file=sys.stderr, flush=True)
 app = create_app(_container)
+if _container.config.task_queue() == "in_process":
+    _container.outbox_notifier().wake()

@@ -4,7 +4,8 @@ Each message goes out with an idempotency key derived from its outbox id, so a m
 twice (a retry after a timeout, a dispatcher that died after sending) is accepted once by the
 channel. A blocked recipient is never sent anything. On a first attempt, messages with the same
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
-request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
+request, each recipient at most once: a second identical message to the same resident goes in
+another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
 Transient failures wait with a growing back-off; permanent ones are kept as failed.
 """
 
@@ -14,10 +15,12 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
+from contextlib import contextmanager
 
 from attrs import define, frozen
 
@@ -31,8 +34,11 @@ __all__ = ["DeliveryReport", "deliver_outbox"]
 
 log = logging.getLogger(__name__)
 
-# Longer than the worst batch: 500 sends on 8 threads, each up to 5 tries with 13 s timeouts.
-CLAIM_LEASE = dt.timedelta(minutes=15)
+# A claim lapses after a minute unless renewed: the dispatcher renews it every RENEW_EVERY
+# while it is still sending, so rows claimed by a process that died are taken up again within
+# a minute (their idempotency keys keep the channel from delivering them twice).
+CLAIM_LEASE = dt.timedelta(seconds=60)
+RENEW_EVERY = CLAIM_LEASE.total_seconds() / 4
 REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 MAX_ATTEMPTS = 8
 GROUP_LIMIT = 500  # recipients in one group send (LINE's multicast limit)
@@ -76,6 +82,23 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(2 ** attempts, 600))
 
 
+def _distinct_chunks(members: list[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """Split identical messages into group sends whose recipients are distinct: a channel
+    delivers a multicast once to each recipient, so a second identical message to the same
+    resident goes in another request. Each chunk holds at most GROUP_LIMIT recipients."""
+    rounds: list[list[OutboxMessage]] = []
+    copies: dict[str, int] = defaultdict(int)  # how many of this recipient's we placed
+    for message in members:
+        index = copies[message.recipient]
+        copies[message.recipient] += 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(message)
+    return [members_of_round[start:start + GROUP_LIMIT]
+            for members_of_round in rounds
+            for start in range(0, len(members_of_round), GROUP_LIMIT)]
+
+
 def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
           now: dt.datetime) -> tuple[list[_Send], dict[str, DeliveryResult]]:
     """Requests to make, and outcomes known without asking (blocked recipients)."""
@@ -105,8 +128,7 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
                            tuple(m.recipient for m in members), members[0].payload,
                            group_key=key))
     for (channel, _content), members in groups.items():
-        for start in range(0, len(members), GROUP_LIMIT):
-            chunk = members[start:start + GROUP_LIMIT]
+        for chunk in _distinct_chunks(members):
             if len(chunk) == 1:
                 sends.append(_Send(channel, (chunk[0].id,), (chunk[0].recipient,),
                                    chunk[0].payload))
@@ -122,7 +144,8 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
 
 def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
                    channels: Mapping[str, MessagingChannel], clock: Clock, limit: int = 500,
-                   executor: Executor | None = None) -> DeliveryReport:
+                   executor: Executor | None = None,
+                   renew_every: float = RENEW_EVERY) -> DeliveryReport:
     """Deliver one batch of due messages; returns what happened (0 handled = nothing was due)."""
     now = clock.now()
     with uow_factory() as uow:
@@ -171,7 +194,9 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
                         result.detail)
         return result
 
-    results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
+    claims = {m.id: m.attempts for m in batch}
+    with _renewing(uow_factory, claims, clock, every=renew_every):
+        results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, result in zip(sends, results, strict=True):
         if request.group_key and result.outcome is DeliveryOutcome.REJECTED:
             # One bad recipient refuses a whole group (nothing was accepted): send them one by
@@ -184,6 +209,35 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         for message_id in request.message_ids:
             outcomes[message_id] = result
     return _record(uow_factory, outcomes, clock)
+
+
+@contextmanager
+def _renewing(uow_factory: Callable[[], UnitOfWork], claims: Mapping[str, int], clock: Clock,
+              *, every: float) -> Iterator[None]:
+    """Renew this dispatcher's claims every `every` seconds until the block ends, so a slow
+    batch keeps its rows while a dispatcher that died loses them after CLAIM_LEASE."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(every):
+            try:
+                with uow_factory() as uow:
+                    now = clock.now()
+                    for message_id, message in uow.outbox.get_many(list(claims)).items():
+                        message.renew_claim(now, attempt=claims[message_id])
+                    uow.commit()
+            except ConcurrentUpdate:  # taken by another dispatcher meanwhile: its now
+                continue
+            except Exception:
+                log.exception("could not renew the outbox claims; trying again")
+
+    renewer = threading.Thread(target=renew, name="madoguchi-outbox-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
 
 
 def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, DeliveryResult],

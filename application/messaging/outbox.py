@@ -69,6 +69,14 @@ class OutboxMessage:
         self.status, self.claimed_at = OutboxStatus.SENDING, at
         self.attempts += 1
 
+    def renew_claim(self, at: dt.datetime, *, attempt: int) -> bool:
+        """Keep the claim of `attempt` alive while its dispatcher is still sending (False when
+        the message was since handled or claimed again by another dispatcher)."""
+        if self.status is not OutboxStatus.SENDING or self.attempts != attempt:
+            return False
+        self.claimed_at = at
+        return True
+
     def mark_sent(self, at: dt.datetime) -> None:
         self.status, self.sent_at = OutboxStatus.SENT, at
         self.last_error = ""

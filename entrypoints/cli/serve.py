@@ -58,6 +58,9 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         scheduler = container.scheduler()  # the in-process queue's: due reminders become jobs
         if scheduler is not None:
             scheduler.start()
+        # Deliver what is due at once (a crash may have left messages waiting), not only after
+        # the first request writes something.
+        container.outbox_notifier().wake()
         try:
             run_simple(host, port, create_app(container), threaded=True, use_reloader=False,
                        request_handler=QuietQueryRequestHandler)  # no query strings logged
@@ -126,6 +129,7 @@ def scheduler(ctx: CliContext) -> None:
         return
     loop = IntervalScheduler(functools.partial(container.scheduled_work(),
                                                queue=container.job_queue()))
+    container.outbox_notifier().wake()  # deliver what is due now and every few seconds
     try:
         loop.run_forever()
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.payments import payments
+from entrypoints.web.security_headers import install_security_headers
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
 from entrypoints.web.uploads import upload_folder
@@ -38,6 +39,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["madoguchi"] = container
     register_error_handlers(app)
+    install_security_headers(app)
     app.register_blueprint(site)
     app.register_blueprint(api_v1)
     app.register_blueprint(api_v1_benefits)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,11 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.ports.messaging import OutgoingMessage
 from entrypoints.cli import main
+from entrypoints.config import Settings
+from entrypoints.containers import build_container, shutdown
 from tests.support.isolation import threads_left_behind
 
 pytestmark = pytest.mark.e2e
@@ -39,3 +45,42 @@ def test_the_outbox_threads_end_when_the_server_stops(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert {"madoguchi-outbox", "madoguchi-send_0"} <= running
     assert threads_left_behind(before, grace=0) == []
+
+
+def test_serve_delivers_what_is_due_at_boot_without_waiting_for_a_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), "MADOGUCHI_TASK_QUEUE": "in_process"}
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    left = build_container(Settings.from_env(env))  # a crash left a message to deliver
+    with left.uow() as uow:
+        uow.outbox.add(OutboxMessage.of([OutgoingMessage(text="お知らせ")], id="left-1",
+                                        channel="line", recipient="U" + "0" * 32,
+                                        at=dt.datetime.now(dt.UTC)))
+        uow.commit()
+    shutdown(left)
+    seen: dict[str, object] = {}
+
+    def served_without_any_request(host: str, port: int, app: Flask, **options: Any) -> None:
+        container = app.extensions["madoguchi"]
+        seen["running"] = {thread.name for thread in threading.enumerate()}
+        seen["idle"] = container.outbox_notifier().wait_idle(20)
+        with container.uow() as uow:
+            seen["status"] = uow.outbox.get("left-1").status
+
+    commands = importlib.import_module("entrypoints.cli.serve")
+    monkeypatch.setattr(commands, "run_simple", served_without_any_request)
+
+    result = runner.invoke(main, ["serve", "--port", "8998", "--line-sim", str(_free_port())],
+                           env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "madoguchi-outbox" in seen["running"]  # type: ignore[operator]
+    assert seen["idle"] is True
+    assert seen["status"] is not OutboxStatus.PENDING  # handled (sent or refused), not waiting
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -89,6 +90,23 @@ def test_identical_first_attempts_go_together_and_the_rest_one_by_one() -> None:
     assert kinds == [("many", ("U0", "U1", "U2")), ("send", ("U8",)), ("send", ("U9",))]
     assert ("send", ("U8",), "answer", "tok") in channel.calls  # the reply token is used
     assert set(_statuses(database).values()) == {OutboxStatus.SENT}
+
+
+def test_a_second_identical_message_to_the_same_resident_goes_in_another_request() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _store(database, _message("m1", "U1", "お知らせ", clock),
+           _message("m2", "U1", "お知らせ", clock), _message("m3", "U2", "お知らせ", clock),
+           _message("m4", "U1", "お知らせ", clock))
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert report.sent == 4
+    for _, recipients, _, _ in channel.calls:  # a multicast reaches each recipient once
+        assert len(set(recipients)) == len(recipients)
+    to_u1 = sum(recipients.count("U1") for _, recipients, _, _ in channel.calls)
+    assert to_u1 == 3  # one request per message to U1
+    assert len({key for _, _, key, _ in channel.calls}) == len(channel.calls)
 
 
 def test_a_blocked_recipient_is_never_sent_anything() -> None:
@@ -191,3 +209,54 @@ def test_an_unexpected_error_is_a_warning_with_the_outbox_id_and_without_its_tex
     [warning] = _warnings(caplog)
     assert "m1" in warning and "ValueError" in warning
     assert "Usecret" not in warning and "山田" not in warning
+
+
+def _claimed_by_a_dead_worker(database: FakeDatabase, clock: FakeClock) -> None:
+    message = _message("m1", "Ua", "お知らせ", clock)
+    message.claim(clock.now())  # claimed, then the process was killed before it sent
+    _store(database, message)
+
+
+def test_messages_claimed_by_a_dead_dispatcher_are_sent_once_the_short_lease_lapsed() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _claimed_by_a_dead_worker(database, clock)
+    deliver = fake_uow_factory(database)
+
+    clock.advance(seconds=30)
+    still_leased = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+    clock.advance(seconds=31)
+    taken_up = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
+
+    assert (still_leased.handled, taken_up.sent) == (0, 1)
+    assert channel.calls == [("send", ("Ua",), "m1", None)]  # under its own key, once
+
+
+class SlowChannel(RecordingChannel):
+    """Sends for longer than the lease; meanwhile another dispatcher looks for due work."""
+
+    def __init__(self, clock: FakeClock, other_dispatcher: object) -> None:
+        super().__init__()
+        self.clock, self.other_dispatcher = clock, other_dispatcher
+        self.taken_by_the_other: int | None = None
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+        self.clock.advance(minutes=3)
+        time.sleep(0.2)  # the claim is renewed meanwhile
+        self.taken_by_the_other = self.other_dispatcher().handled  # type: ignore[operator]
+        return super().send(recipient, messages, idempotency_key=idempotency_key,
+                            reply_token=reply_token)
+
+
+def test_a_dispatcher_still_sending_renews_its_claim_so_no_other_takes_the_message() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    _store(database, _message("m1", "Ua", "お知らせ", clock))
+    deliver = fake_uow_factory(database)
+    idle = RecordingChannel()
+    channel = SlowChannel(clock, lambda: deliver_outbox(
+        uow_factory=deliver, channels={"line": idle}, clock=clock))
+
+    report = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock,
+                            renew_every=0.02)
+
+    assert (report.sent, channel.taken_by_the_other, idle.calls) == (1, 0, [])

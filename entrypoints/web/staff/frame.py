@@ -1,7 +1,7 @@
 """The frame every staff page (職員画面, under /staff) sits in: the `staff` blueprint of the
 core pages, error pages for any staff blueprint, and `install_frame(app)` for what all staff
-pages share (languages, CSRF, filters, navigation, security headers). Page authors: see
-docs/staff-ui.md."""
+pages share (languages, CSRF, filters, navigation; the security headers of every page are
+entrypoints/web/security_headers.py's). Page authors: see docs/staff-ui.md."""
 
 from __future__ import annotations
 
@@ -53,10 +53,6 @@ def use_staff_error_pages(blueprint: Blueprint) -> None:
                                message=message), status
 
 
-_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'")
-
 _HTTP_PAGES = {
     403: ("権限がありません",
           "この画面を使う権限がありません。必要な場合は管理者に依頼してください。"),
@@ -85,14 +81,3 @@ def install_frame(app: Flask) -> None:
         return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
                 "current_language": _locale(),
                 "town_name": app.extensions["madoguchi"].config.town_full_name()}
-
-    @app.after_request
-    def _protect(response):  # type: ignore[no-untyped-def]
-        """Staff pages show personal data: never cached, never framed, only our own scripts."""
-        if request.path == "/staff" or request.path.startswith("/staff/"):
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "same-origin"
-            response.headers["Content-Security-Policy"] = _CSP
-        return response
