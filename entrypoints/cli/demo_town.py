@@ -16,8 +16,13 @@ __all__ = ["demo"]
 @click.option("--households", default=200, show_default=True, help="Synthetic households.")
 @pass_context
 def demo(ctx: CliContext, households: int) -> None:
-    """Seed the demo town into the configured database (safe to run again)."""
+    """Seed the demo town into the configured database (safe to run again; never in
+    production: it makes staff accounts with a public password)."""
     container = ready(ctx)
+    if container.config.environment() == "production":
+        raise click.ClickException(
+            "the demo town is not for production: it would create administrator, approver, "
+            f"case worker and viewer accounts with the public password {DEMO_STAFF_PASSWORD}")
     job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
                        queue=container.job_queue(), catalog=container.job_catalog(),
                        ids=container.ids(), clock=container.clock(), actor=operator(),

@@ -94,6 +94,30 @@ def test_production_refuses_to_start_without_keys(tmp_path: Path) -> None:
     assert "MADOGUCHI_DATA_KEYS" in result.stderr
 
 
+def test_the_demo_town_is_refused_in_production_and_no_demo_account_is_made(
+        tmp_path: Path) -> None:
+    key = _run(tmp_path, "keys", "generate").stdout.strip()
+    database = tmp_path / "town.db"
+    production = {
+        "MADOGUCHI_ENV": "production", "DATABASE_URL": f"sqlite:///{database}",
+        "MADOGUCHI_DATA_KEYS": key, "MADOGUCHI_SECRET_KEY": "s" * 32,
+        "MADOGUCHI_MATCH_KEY": "m" * 32, "LINE_CHANNEL_SECRET": "a",
+        "LINE_CHANNEL_ACCESS_TOKEN": "b", "MADOGUCHI_IDENTITY_PROVIDER": "oidc",
+        "OIDC_ISSUER": "https://issuer.example", "OIDC_CLIENT_ID": "c",
+        "OIDC_CLIENT_KEY_FILE": str(tmp_path / "client.key"),
+        "MADOGUCHI_PAYMENT_PROVIDER": "paypay", "PAYPAY_API_KEY": "k",
+        "PAYPAY_API_SECRET": "s", "PAYPAY_MERCHANT_ID": "m"}
+    assert _run(tmp_path, "db", "upgrade", env=production).returncode == 0
+
+    demo = _run(tmp_path, "demo", "--households", "3", env=production)
+
+    assert demo.returncode == 1
+    assert "not for production" in demo.stderr and "Traceback" not in demo.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM staff_members").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM households").fetchone() == (0,)
+
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "registry"
 
 
