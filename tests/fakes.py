@@ -32,6 +32,7 @@ from domain.households import Household, HouseholdHead
 from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
+from domain.staff_sign_in import LOCK_DURATION, MAX_FAILED_ATTEMPTS, StaffSignIn
 from domain.values import JST
 from tests.fake_queries import FakeQueries
 
@@ -531,7 +532,35 @@ def job(name: str = "noop", payload: dict[str, Any] | None = None, *, id: str = 
 
 
 class FakeStaffSignIns(_FakeRepository):
-    pass
+    """The database's conditional updates, on the working copy."""
+
+    def ensure(self, staff_id: str) -> None:
+        self._store.setdefault(staff_id, StaffSignIn(staff_id=staff_id))
+
+    def claim_attempt(self, staff_id: str, now: dt.datetime) -> StaffSignIn | None:
+        state = self._store[staff_id]
+        if state.is_locked(now):
+            return None
+        if state.locked_until is not None:
+            state.failed_attempts, state.locked_until = 0, None
+        state.failed_attempts += 1
+        if state.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            state.locked_until = now + LOCK_DURATION
+        return state
+
+    def give_back_attempt(self, staff_id: str) -> None:
+        state = self._store[staff_id]
+        if state.failed_attempts > 0:
+            state.failed_attempts -= 1
+            if state.failed_attempts < MAX_FAILED_ATTEMPTS:
+                state.locked_until = None
+
+    def use_code_step(self, staff_id: str, step: int) -> bool:
+        state = self._store[staff_id]
+        if state.totp_last_step is not None and step <= state.totp_last_step:
+            return False
+        state.totp_last_step = step
+        return True
 
 
 class FakeAuditTrail:

@@ -32,7 +32,11 @@ def serialize_writers(sessions: sessionmaker[Session]) -> None:
 def take_turn(session: Session) -> None:
     """Join this process's writers' queue, once per transaction (a flush does; so does a write
     made with a Core statement, before it takes SQLite's lock). The turn ends with the
-    transaction, for a session made by a `serialize_writers` sessionmaker."""
+    transaction, for a session made by a `serialize_writers` sessionmaker.
+
+    The session takes its connection from the pool first: a thread holding the turn must
+    never wait for a connection held by threads that wait for the turn."""
     if not session.info.get("writing"):
+        session.connection()
         _WRITERS.acquire()
         session.info["writing"] = True

@@ -99,6 +99,48 @@ def sign_in_state(uow: UnitOfWork, staff_id: str) -> StaffSignIn:
     return state
 
 
+def _claim(uow: UnitOfWork, staff_id: str, now: dt.datetime) -> StaffSignIn | None:
+    """Count the attempt before checking it, in its own transaction: parallel attempts each
+    get their own count from the database, and once one of them locks the account the others
+    are refused unchecked (at most `MAX_FAILED_ATTEMPTS` checks before the lock holds)."""
+    with uow:
+        uow.sign_ins.ensure(staff_id)
+        state = uow.sign_ins.claim_attempt(staff_id, now)
+        uow.commit()
+    return state
+
+
+def _refuse_locked(uow: UnitOfWork, member: StaffMember, ip: str,
+                   now: dt.datetime) -> SignInResult:
+    with uow:
+        state = sign_in_state(uow, member.id)
+        _record(uow, member, "staff.sign_in_failed", ip, at=now, reason="locked")
+        uow.commit()
+    return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
+
+
+def _refuse_counted(uow: UnitOfWork, member: StaffMember, counted: StaffSignIn, ip: str,
+                    now: dt.datetime, *, reason: str, wrong: str) -> SignInResult:
+    """A wrong password or code, already counted: its record, and the lock it made."""
+    locked = counted.is_locked(now)
+    with uow:
+        _record(uow, member, "staff.sign_in_failed", ip, at=now, reason=reason,
+                attempts=counted.failed_attempts, locked=locked)
+        uow.commit()
+    return SignInResult(SignInOutcome.REFUSED,
+                        message=_locked_message(counted) if locked else wrong)
+
+
+def _signed_in(uow: UnitOfWork, member: StaffMember, ip: str, now: dt.datetime, *,
+               factor: str) -> SignInResult:
+    with uow:
+        state = sign_in_state(uow, member.id)
+        state.record_success(now)
+        _record(uow, member, "staff.sign_in", ip, at=now, factor=factor)
+        uow.commit()
+    return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)
+
+
 def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
             clock: Clock) -> SignInResult:
     now = clock.now()
@@ -110,53 +152,44 @@ def sign_in(command: SignIn, *, uow: UnitOfWork, hasher: PasswordHasher,
                     reason="unknown_or_inactive")
             uow.commit()
             return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
-        state = sign_in_state(uow, member.id)
-        if state.is_locked(now):
-            _record(uow, member, "staff.sign_in_failed", command.ip, at=now, reason="locked")
+    counted = _claim(uow, member.id, now)
+    if counted is None:
+        return _refuse_locked(uow, member, command.ip, now)
+    if not hasher.verify(member.password_hash, command.password):
+        return _refuse_counted(uow, member, counted, command.ip, now, reason="password",
+                               wrong=WRONG_PASSWORD)
+    if counted.uses_totp:
+        with uow:  # the password was right: only a wrong code counts from here
+            uow.sign_ins.give_back_attempt(member.id)
             uow.commit()
-            return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
-        if not hasher.verify(member.password_hash, command.password):
-            locked = state.record_failure(now)
-            _record(uow, member, "staff.sign_in_failed", command.ip, at=now,
-                    reason="password", attempts=state.failed_attempts, locked=locked)
-            uow.commit()
-            message = _locked_message(state) if locked else WRONG_PASSWORD
-            return SignInResult(SignInOutcome.REFUSED, message=message)
-        if state.uses_totp:
-            uow.commit()
-            return SignInResult(SignInOutcome.NEEDS_CODE, staff_id=member.id)
-        state.record_success(now)
-        _record(uow, member, "staff.sign_in", command.ip, at=now, factor="password")
-        uow.commit()
-        return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)
+        return SignInResult(SignInOutcome.NEEDS_CODE, staff_id=member.id)
+    return _signed_in(uow, member, command.ip, now, factor="password")
 
 
 def confirm_code(command: ConfirmCode, *, uow: UnitOfWork, codes: OneTimeCodes,
                  clock: Clock) -> SignInResult:
-    """The second step, after the password was right."""
+    """The second step, after the password was right. A code is used once: of two requests
+    with the same code, one signs in."""
     now = clock.now()
     with uow:
         member = uow.staff.get(command.staff_id)
         state = uow.sign_ins.get(command.staff_id)
         if member is None or not member.active or state is None or state.totp_secret is None:
             return SignInResult(SignInOutcome.REFUSED, message=WRONG_PASSWORD)
-        if state.is_locked(now):
-            _record(uow, member, "staff.sign_in_failed", command.ip, at=now, reason="locked")
+        secret = state.totp_secret
+    counted = _claim(uow, member.id, now)
+    if counted is None:
+        return _refuse_locked(uow, member, command.ip, now)
+    code = command.code.strip().replace(" ", "")
+    step = codes.matching_step(secret, code, at=now) if code.isdigit() else None
+    if step is not None:
+        with uow:
+            accepted = uow.sign_ins.use_code_step(member.id, step)
             uow.commit()
-            return SignInResult(SignInOutcome.REFUSED, message=_locked_message(state))
-        code = command.code.strip().replace(" ", "")
-        step = codes.matching_step(state.totp_secret, code, at=now) if code.isdigit() else None
-        if step is None or not state.accept_code_step(step):
-            locked = state.record_failure(now)
-            _record(uow, member, "staff.sign_in_failed", command.ip, at=now, reason="code",
-                    attempts=state.failed_attempts, locked=locked)
-            uow.commit()
-            message = _locked_message(state) if locked else WRONG_CODE
-            return SignInResult(SignInOutcome.REFUSED, message=message)
-        state.record_success(now)
-        _record(uow, member, "staff.sign_in", command.ip, at=now, factor="totp")
-        uow.commit()
-        return SignInResult(SignInOutcome.SIGNED_IN, staff_id=member.id)
+    if step is None or not accepted:
+        return _refuse_counted(uow, member, counted, command.ip, now, reason="code",
+                               wrong=WRONG_CODE)
+    return _signed_in(uow, member, command.ip, now, factor="totp")
 
 
 def sign_out(actor: Actor, *, uow: UnitOfWork, clock: Clock) -> None:

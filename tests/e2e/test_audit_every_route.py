@@ -443,7 +443,13 @@ def test_when_the_commit_fails_neither_the_change_nor_its_record_is_stored(
 
     assert status == 500
     assert secret == b"" or secret not in shown
-    assert every_row(container) == before
+    after = every_row(container)
+    if route.action == "staff.sign_in":
+        # A sign-in attempt is counted (in its own transaction) before its password or code is
+        # checked: a commit failing afterwards gives no free attempt against the lock-out.
+        states_before = before.pop("staff_sign_ins")
+        assert len(set(after.pop("staff_sign_ins")) - set(states_before)) <= 1
+    assert after == before
 
 
 def _own_batch(client: FlaskClient, town: Town) -> dict[str, str]:
