@@ -79,7 +79,8 @@ def test_server_errors_are_retried_with_back_off_then_left_for_later(sim) -> Non
 
     assert result.outcome is DeliveryOutcome.RETRY_LATER
     assert sim.stats()["injected_500"]["before_recording"] == 4
-    assert messenger.naps == [0.01, 0.02, 0.04]  # type: ignore[attr-defined]
+    backoffs = [nap for nap in messenger.naps if nap >= 0.01]  # type: ignore[attr-defined]
+    assert backoffs == [0.01, 0.02, 0.04]  # (the pacer may also nap microseconds between sends)
 
 
 def test_a_lost_answer_is_retried_and_the_repeat_counts_as_delivered(sim) -> None:  # type: ignore[no-untyped-def]
