@@ -11,6 +11,7 @@ from typing import Any
 from flask import abort, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
+from adapters.documents.labels import LABELS
 from application.jobs import running as jobs
 from application.jobs.catalog import JobKind
 from application.jobs.job import Job
@@ -32,16 +33,7 @@ def _kind(job: Job) -> JobKind:
 
 
 # The figures a job's result may carry, as staff read them (a key without a label is not shown).
-RESULT_LABELS = {
-    "rows_read": "読んだ行", "valid": "正しい行", "error_count": "誤りのある行",
-    "written": "取り込み", "created": "新規の住民", "updated": "更新した住民",
-    "unchanged": "変更のない住民", "removed": "除票にした住民",
-    "households_created": "新規の世帯", "households_updated": "更新した世帯",
-    "added": "対象に加えた世帯", "already": "登録済みの世帯", "unknown_count": "住民記録にない番号",
-    "considered": "確認した世帯", "sent": "通知を送った世帯", "already_notified": "通知済みの世帯",
-    "applied": "郵送・窓口で申請済みの世帯", "postal": "郵送の世帯", "eligible": "対象世帯",
-    "households": "世帯", "residents": "住民", "kept": "保存",
-}
+RESULT_LABELS = LABELS["report_field"]
 
 
 def _shown(value: object) -> object:
