@@ -10,6 +10,7 @@ from typing import Any
 
 from application.benefits.reach import PAGE, reach_of
 from application.benefits.reminding import reminder_messages
+from application.benefits.sending_pages import send_in_pages
 from application.jobs.catalog import Progress
 from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy
@@ -40,17 +41,10 @@ def send_reminder(reminder_id: str, *, uow_factory: Callable[[], UnitOfWork], id
                     "summary": "受付中ではないため、督促は送りませんでした。"}
         program_id = program.id
         total = uow.queries.benefits.unanswered_count(program_id)
-    sent = considered = 0
-    after = ""
-    while True:
-        page, sent_now = _send_page(reminder_id, program_id, after, uow_factory=uow_factory,
-                                    ids=ids, clock=clock, banks=banks, policy=policy)
-        if not page:
-            break
-        after, sent, considered = page[-1], sent + sent_now, considered + len(page)
-        wake()
-        if progress:
-            progress(considered, max(total, considered))
+    sent, considered = send_in_pages(
+        lambda after: _send_page(reminder_id, program_id, after, uow_factory=uow_factory,
+                                 ids=ids, clock=clock, banks=banks, policy=policy),
+        total=total, wake=wake, progress=progress)
     with uow_factory() as uow:
         delivered = uow.reminders.delivered_count(reminder_id)
     return {"sent": sent, "considered": considered, "delivered": delivered,

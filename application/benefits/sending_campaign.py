@@ -19,6 +19,7 @@ from application.access.actor import Actor
 from application.audit.recording import record
 from application.benefits.notices import notice
 from application.benefits.reach import PAGE, Reach, category_pages, reach_in, reach_of
+from application.benefits.sending_pages import send_in_pages
 from application.jobs.catalog import Progress
 from application.jobs.job import Job
 from application.messaging.codec import messages_to_json
@@ -127,17 +128,10 @@ def send_campaign(program_id: str, *, uow_factory: Callable[[], UnitOfWork], ids
     with uow_factory() as uow:
         _sendable(uow.programs.get(program_id), clock.now())
         total = reach_in(program_id, uow=uow, policy=policy).to_notify
-    sent = considered = 0
-    after = ""
-    while True:
-        page, sent_now = _send_page(program_id, after, uow_factory=uow_factory, ids=ids,
-                                    clock=clock, banks=banks, policy=policy)
-        if not page:
-            break
-        after, sent, considered = page[-1], sent + sent_now, considered + len(page)
-        wake()
-        if progress:
-            progress(considered, max(total, considered))
+    sent, considered = send_in_pages(
+        lambda after: _send_page(program_id, after, uow_factory=uow_factory, ids=ids,
+                                 clock=clock, banks=banks, policy=policy),
+        total=total, wake=wake, progress=progress)
     with uow_factory() as uow:
         reach = reach_in(program_id, uow=uow, policy=policy)
     return {"sent": sent, "considered": considered, "already_notified": reach.notified,
