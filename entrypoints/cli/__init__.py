@@ -9,6 +9,7 @@ import click
 
 from entrypoints.cli.apikey import apikey
 from entrypoints.cli.audit import audit
+from entrypoints.cli.backup import backup, restore
 from entrypoints.cli.batch import batch
 from entrypoints.cli.certificates import certificates
 from entrypoints.cli.context import CliGroup
@@ -24,7 +25,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch,
+    audit, batch, backup, restore,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

@@ -1,0 +1,2 @@
+"""Backups of a town: the database and its key ring in one passphrase-encrypted file
+(ADR 0034)."""
