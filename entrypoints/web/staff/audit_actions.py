@@ -69,6 +69,8 @@ ACTIONS = {
     # the audit log itself, and the demo
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
     "demo.seed": "デモ用データの作成",
+    # the installation: backups (madoguchi backup / restore)
+    "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
 
 # The filter lists the actions in these groups, in this order (every action of ACTIONS once).
@@ -80,6 +82,7 @@ ACTION_GROUPS = (
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
+    ("バックアップ", ("backup.",)),
 )
 
 TARGETS = {
@@ -100,6 +103,8 @@ DETAIL_FIELDS = {
     "batch_id": "支払データ", "note": "備考", "channel": "経路",
     "applications": "取り下げた申請の件数", "payments_cancelled": "取り消した支払の件数",
     "days_before": "締切の何日前", "page": "ページ",
+    "file": "ファイル", "key_ring": "鍵の指紋", "backup_created_at": "バックアップの作成日時",
+    "replaced": "既存のデータの置き換え",
 }
 
 _VALUES: dict[str, dict[str, str]] = {
