@@ -20,6 +20,7 @@ from adapters.backup.taking import take_backup
 from adapters.crypto import new_key
 from adapters.persistence.database import normalize_url
 from adapters.persistence.orm.residents import households, residents
+from application.audit.verifying_chain import verify_audit_chain
 from entrypoints.cli import main
 from entrypoints.cli.context import CliContext, operator
 from entrypoints.config import Settings
@@ -116,7 +117,9 @@ def read_back(target: tuple[Path, str], **env: str) -> tuple[str, list[tuple[str
             assert resident is not None and resident.facts is not None
             audit = [(r.actor_label, r.action) for r in uow.audit.in_order(after_seq=0,
                                                                             limit=100)]
-            return resident.facts.name.name, audit
+            name = resident.facts.name.name
+        assert verify_audit_chain(uow_factory=restored.uow).intact
+        return name, audit
     finally:
         shutdown(restored)
         restored.engine().dispose()
@@ -124,8 +127,10 @@ def read_back(target: tuple[Path, str], **env: str) -> tuple[str, list[tuple[str
 
 def untouched(target: tuple[Path, str]) -> bool:
     data_dir, url = target
+    if data_dir.exists():
+        return False
     if url.startswith("sqlite"):
-        return not data_dir.exists()
+        return True
     engine = create_engine(normalize_url(url))
     try:
         with engine.connect() as connection:
