@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from adapters.backup.key_ring import KeyRing
 from adapters.backup.taking import take_backup
 from adapters.crypto import new_key
-from adapters.persistence.database import normalize_url
+from adapters.persistence import migrating
+from adapters.persistence.database import make_engine, normalize_url
 from adapters.persistence.orm.residents import households, residents
 from application.audit.verifying_chain import verify_audit_chain
 from entrypoints.cli import main
@@ -283,3 +284,40 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(
         engine.dispose()
     assert resident_count == household_count >= 6
     assert len(written) + 1 >= resident_count
+
+
+def test_a_short_passphrase_is_refused_and_the_environment_s_is_used(
+        town: Container, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MADOGUCHI_BACKUP_PASSPHRASE", "too short")
+    short = CliRunner().invoke(main, ["backup", str(folder / "a.mdgbak")])
+    assert short.exit_code == 1 and "12 characters or more" in short.output
+    assert not (folder / "a.mdgbak").exists()
+
+    monkeypatch.setenv("MADOGUCHI_BACKUP_PASSPHRASE", PASSPHRASE)
+    taken = CliRunner().invoke(main, ["backup", str(folder / "a.mdgbak")])
+    assert taken.exit_code == 0, taken.output
+    again = CliRunner().invoke(main, ["backup", str(folder / "a.mdgbak")])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_a_backup_of_an_older_schema_is_restored_with_word_to_upgrade(
+        tmp_path: Path, folder: Path) -> None:
+    older = tmp_path / "older" / "madoguchi.db"
+    engine = make_engine(f"sqlite:///{older}")
+    try:
+        previous = f"{int(str(migrating.head_revision())) - 1:04d}"  # 0012 → 0011
+        migrating.upgrade(engine, str(previous))
+        take_backup(database_url=f"sqlite:///{older}", engine=engine,
+                    key_ring=KeyRing(data_keys=(TEST_KEY,), match_key="0" * 64,
+                                     files={"data.key": TEST_KEY.encode()}),
+                    target=folder / "older.mdgbak", passphrase=PASSPHRASE,
+                    now=b.OPENS)
+    finally:
+        engine.dispose()
+
+    result = restore(folder / "older.mdgbak",
+                     (tmp_path / "restored", f"sqlite:///{tmp_path / 'restored' / 'm.db'}"))
+
+    assert result.exit_code == 0, result.output
+    assert f"the restored schema is at revision {previous}" in result.output
+    assert "run `madoguchi db upgrade` before starting the app" in result.output
