@@ -117,8 +117,15 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def _key_conflicts(ring: KeyRing, data_dir: Path) -> list[Path]:
-    return [data_dir / name for name, data in ring.files.items()
-            if (data_dir / name).is_file() and (data_dir / name).read_bytes() != data]
+    """Key files in the data directory that differ from the backup's (a data.key the backup's
+    keys do not include, when they came from the environment)."""
+    conflicts = [data_dir / name for name, data in ring.files.items()
+                 if (data_dir / name).is_file() and (data_dir / name).read_bytes() != data]
+    data_key = data_dir / "data.key"
+    if not ring.from_files and data_key.is_file() and \
+            data_key.read_text().strip() not in ring.data_keys:
+        conflicts.append(data_key)
+    return conflicts
 
 
 def restore_backup(*, source: IO[bytes], passphrase: str, database_url: str, data_dir: Path,

@@ -237,6 +237,12 @@ def test_keys_from_the_environment_are_restored_into_a_private_file_to_configure
     seed(container, "r1", "H0001", name="窓口 花子", kana="マドグチ ハナコ")
     monkeypatch.setattr(CliContext, "container", property(lambda self: container))
     backup_file = backup(folder)  # the test container reads MADOGUCHI_DATA_KEYS
+    stray = target[0] / "data.key"  # a ring made beside the target would shadow the keys
+    target[0].mkdir()
+    stray.write_text(new_key())
+    refused = restore(backup_file, target)
+    assert refused.exit_code == 1 and f"{stray} holds other keys" in refused.output
+    stray.unlink()
 
     result = restore(backup_file, target)
 
