@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from attrs import frozen
+from sqlalchemy import create_engine
 
 from adapters.backup.database_copy import (
     DatabaseCopyFailed,
@@ -73,15 +74,18 @@ def _unpack(reader: SealedReader, scratch: Path) -> tuple[dict[str, Any], KeyRin
             from None
     if manifest is None or not database.is_file():
         raise BackupDamaged("the backup holds no database")
-    ring = KeyRing(data_keys=tuple(manifest["data_keys"]), match_key=manifest["match_key"],
-                   files=files)
+    try:
+        ring = KeyRing(data_keys=tuple(manifest["data_keys"]),
+                       match_key=str(manifest["match_key"]), files=files)
+    except (KeyError, TypeError):
+        raise BackupDamaged("the backup's manifest is damaged") from None
     return manifest, ring, database
 
 
 def _check_opens(manifest: dict[str, Any], ring: KeyRing, database: Path) -> None:
     value = manifest.get("check_value")
     if manifest["database"] == "sqlite":  # the copy itself, not only the value noted with it
-        copy = make_engine(f"sqlite:///{database}")
+        copy = create_engine(f"sqlite:///{database}")  # as it is: no pragma changes it
         try:
             value = stored_encrypted_value(copy)
         finally:

@@ -13,13 +13,12 @@ from contextlib import suppress
 from pathlib import Path
 
 from attrs import frozen
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 
 from adapters.backup.database_copy import copy_sqlite, dump_postgresql, kind_of, sqlite_path
 from adapters.backup.key_ring import KeyRing
 from adapters.backup.sealed_file import SealedWriter
 from adapters.persistence import migrating
-from adapters.persistence.database import make_engine
 from adapters.persistence.key_check import stored_encrypted_value
 
 __all__ = ["DATABASE_MEMBERS", "BackupTaken", "take_backup"]
@@ -48,7 +47,7 @@ def _facts_of_copy(database_url: str, engine: Engine, copy: Path) -> tuple[str, 
     same keys)."""
     if kind_of(database_url) != "sqlite":
         return migrating.current_revision(engine) or "", stored_encrypted_value(engine)
-    copied = make_engine(f"sqlite:///{copy}")
+    copied = create_engine(f"sqlite:///{copy}")  # as it is: no pragma changes it
     try:
         return migrating.current_revision(copied) or "", stored_encrypted_value(copied)
     finally:
