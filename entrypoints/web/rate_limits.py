@@ -94,8 +94,8 @@ def install_rate_limits(app: Flask, container: Container) -> Limiter:
     for endpoint, view in list(app.view_functions.items()):
         limited = view
         for limit in getattr(view, "rate_limits", ()):
-            limited = limiter.limit(
-                getattr(config, limit.setting)(), key_func=_digest_of(limit),
+            limited = limiter.shared_limit(  # one count per limit name, across its views
+                getattr(config, limit.setting)(), limit.name, key_func=_digest_of(limit),
                 methods=list(limit.methods) or None,
                 on_breach=functools.partial(_breached, limit.name))(limited)
         app.view_functions[endpoint] = limited
