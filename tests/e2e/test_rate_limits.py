@@ -216,3 +216,16 @@ def test_the_limits_count_together_in_redis(container: Container) -> None:
 
     assert [a.status_code for a in answers[:5]] == [422] * 5
     assert _is_refused(answers[5])  # two apps (two processes' worth), one count
+
+
+def test_the_refusal_speaks_english_when_the_staff_member_asked_for_it(
+        limited: FlaskClient) -> None:
+    limited.get("/staff/lang/en")
+    attempt = _signing_in(limited)
+    for _ in range(5):
+        attempt("ito")
+
+    refused = attempt("ito")
+
+    assert refused.status_code == 429
+    assert "Please wait a moment" in refused.get_data(as_text=True)
