@@ -133,10 +133,10 @@ def test_the_code_step_counts_the_attempts_on_its_account(container: Container,
 
 def test_the_identity_page_is_limited_per_address_with_the_residents_page(
         limited: FlaskClient) -> None:
-    answers = [limited.get("/identity/dev-card?state=s", environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    resident = {"REMOTE_ADDR": "198.51.100.1"}
+    answers = [limited.get("/identity/dev-card?state=s", environ_base=resident)
                for _ in range(30)]
-    refused = limited.post("/identity/dev-card", data={"state": "s"},
-                           environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    refused = limited.post("/identity/dev-card", data={"state": "s"}, environ_base=resident)
 
     assert [a.status_code for a in answers] == [200] * 30
     assert _is_refused(refused)
