@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pyotp
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from limits.storage import memory as memory_storage
@@ -20,6 +21,7 @@ from domain.staff_sign_in import StaffSignIn
 from entrypoints.config import RATE_LIMITS
 from entrypoints.containers import Container
 from entrypoints.web import create_app
+from entrypoints.web.rate_limits import _digest
 from tests.e2e.staff_support import PASSWORD, csrf_of, make_staff
 
 pytestmark = pytest.mark.e2e
@@ -212,10 +214,21 @@ def test_the_limits_count_together_in_redis(container: Container) -> None:
     first = _signing_in(_limited_app(container, rate_limit_storage=url).test_client())
     second = _signing_in(_limited_app(container, rate_limit_storage=url).test_client())
 
-    answers = [(first if n % 2 else second)(login_id, ip=f"10.0.2.{n}") for n in range(6)]
+    addresses = [f"10.0.2.{n}" for n in range(6)]
+    try:
+        answers = [(first if n % 2 else second)(login_id, ip=ip)
+                   for n, ip in enumerate(addresses)]
 
-    assert [a.status_code for a in answers[:5]] == [422] * 5
-    assert _is_refused(answers[5])  # two apps (two processes' worth), one count
+        assert [a.status_code for a in answers[:5]] == [422] * 5
+        assert _is_refused(answers[5])  # two apps (two processes' worth), one count
+    finally:  # this test's counters go with it
+        keys = [_digest("sign_in_account", login_id)]
+        keys += [_digest("sign_in_address", ip) for ip in addresses]
+        store = redis.Redis.from_url(url)
+        for key in keys:
+            for name in store.scan_iter(match=f"*{key}*"):
+                store.delete(name)
+        store.close()
 
 
 def test_the_refusal_speaks_english_when_the_staff_member_asked_for_it(
