@@ -15,6 +15,7 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from limits.storage import memory as memory_storage
+from sqlalchemy import text
 from werkzeug.test import TestResponse
 
 from domain.staff_sign_in import StaffSignIn
@@ -242,3 +243,16 @@ def test_the_refusal_speaks_english_when_the_staff_member_asked_for_it(
 
     assert refused.status_code == 429
     assert "Please wait a moment" in refused.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_audit_records_the_forwarded_address(
+        container: Container) -> None:
+    make_staff(container, "sato", "viewer")
+    proxied = _signing_in(_limited_app(container, trusted_proxies=1).test_client())
+
+    proxied("sato", PASSWORD, ip="192.0.2.1", headers={"X-Forwarded-For": "198.51.100.23"})
+
+    with container.engine().connect() as connection:
+        addresses = connection.execute(text(
+            "SELECT ip FROM audit_log WHERE action LIKE 'staff.sign%'")).scalars().all()
+    assert addresses and set(addresses) == {"198.51.100.23"}
