@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from attrs import frozen
+from limits import parse_many
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -15,13 +16,18 @@ from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
 
-__all__ = ["ConfigurationError", "Settings"]
+__all__ = ["RATE_LIMITS", "ConfigurationError", "Settings"]
 
 ENVIRONMENTS = {"development", "test", "production"}
 DEV_LINE_SECRET = "madoguchi-development-channel-secret"
 DEV_LINE_TOKEN = "madoguchi-development-access-token"
 QUEUES = {"in_process", "eager", "celery"}
 PROVIDERS = ("dev_card", "oidc")
+# The rate limits' defaults by variable (ADR 0032; a setting each, `rate_limit_…`).
+RATE_LIMITS = {"MADOGUCHI_RATE_LIMIT_SIGN_IN_ADDRESS": "20/minute;200/hour",
+               "MADOGUCHI_RATE_LIMIT_SIGN_IN_ACCOUNT": "5/minute;20/hour",
+               "MADOGUCHI_RATE_LIMIT_VERIFICATION_ADDRESS": "30/minute;300/hour",
+               "MADOGUCHI_RATE_LIMIT_API_KEY_FAILURES": "10/minute;100/hour"}
 
 
 class ConfigurationError(Exception):
@@ -75,6 +81,15 @@ class Settings:
     certificate_verification_days: int = 180
     certificate_household_kinds: tuple[str, ...] = ("resident_record", "income", "taxation")
     keys_from: str = "MADOGUCHI_DATA_KEYS"  # where the data keys were read: said at start-up
+    # rate limits (entrypoints/web/rate_limits.py, ADR 0032): where they count, and how many
+    # requests per window each allows ("5/minute;20/hour")
+    rate_limit_storage: str = "memory://"
+    rate_limit_sign_in_address: str = RATE_LIMITS["MADOGUCHI_RATE_LIMIT_SIGN_IN_ADDRESS"]
+    rate_limit_sign_in_account: str = RATE_LIMITS["MADOGUCHI_RATE_LIMIT_SIGN_IN_ACCOUNT"]
+    rate_limit_verification_address: str = RATE_LIMITS[
+        "MADOGUCHI_RATE_LIMIT_VERIFICATION_ADDRESS"]
+    rate_limit_api_key_failures: str = RATE_LIMITS["MADOGUCHI_RATE_LIMIT_API_KEY_FAILURES"]
+    trusted_proxies: int = 0  # proxies in front of the app whose X-Forwarded-For is believed
 
     @property
     def town(self) -> Town:
@@ -139,6 +154,8 @@ class Settings:
             keys_from = str(key_file)
         if not secret:
             secret = _local_secret(data_dir / "secret.key", lambda: os.urandom(32).hex())
+        broker_url = (env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
+                      or "redis://127.0.0.1:6379/0")
         return cls(
             environment=environment,
             data_dir=data_dir,
@@ -147,8 +164,7 @@ class Settings:
             keys_from=keys_from,
             secret_key=secret,
             task_queue=task_queue,
-            broker_url=env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
-            or "redis://127.0.0.1:6379/0",
+            broker_url=broker_url,
             **_town(env),
             # Outside production the defaults fit the LINE simulator (`madoguchi line-sim`).
             line_channel_secret=line_secret or DEV_LINE_SECRET,
@@ -163,7 +179,38 @@ class Settings:
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
+            **_rate_limits(env, task_queue, broker_url),
         )
+
+
+_LIMIT_STORAGES = ("memory://", "redis://", "rediss://", "redis+unix://", "redis+sentinel://")
+
+
+def _rate_limits(env: Mapping[str, str], task_queue: str, broker_url: str) -> dict[str, object]:
+    """MADOGUCHI_RATE_LIMIT_STORAGE: REDIS_URL when set, else the Celery broker when the queue
+    is celery and the broker is Redis (every process then counts together), else memory://
+    (counted in each process). The limits are Flask-Limiter strings, checked here."""
+    shared = env.get("REDIS_URL") or (broker_url if task_queue == "celery" else "")
+    storage = env.get("MADOGUCHI_RATE_LIMIT_STORAGE") or (
+        shared if shared.startswith(_LIMIT_STORAGES[1:]) else "memory://")
+    if not storage.startswith(_LIMIT_STORAGES):
+        raise ConfigurationError("MADOGUCHI_RATE_LIMIT_STORAGE must be memory:// or a Redis URL "
+                                 "(redis://host:6379/0)")
+    values: dict[str, object] = {"rate_limit_storage": storage}
+    for name, default in RATE_LIMITS.items():
+        value = env.get(name, "").strip() or default
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ConfigurationError(f"{name} is a list of limits like 5/minute;20/hour, "
+                                     f"not {value!r}") from None
+        values[name.removeprefix("MADOGUCHI_").lower()] = value
+    proxies = env.get("MADOGUCHI_TRUSTED_PROXIES", "0").strip()
+    if not proxies.isdigit():
+        raise ConfigurationError("MADOGUCHI_TRUSTED_PROXIES is the number of reverse proxies in "
+                                 "front of the app (0: none)")
+    values["trusted_proxies"] = int(proxies)
+    return values
 
 
 def _town(env: Mapping[str, str]) -> dict[str, str]:

@@ -20,11 +20,14 @@ from sqlalchemy.engine import make_url
 from adapters.crypto import FieldCipher, new_key
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine, normalize_url
-from entrypoints.config import Settings
+from entrypoints.config import RATE_LIMITS, Settings
 from entrypoints.containers import Container, build_container, shutdown
 from tests.support.isolation import is_app_variable, threads_left_behind
 
 TEST_KEY = new_key()
+# Many tests sign in as every role from one test client: their apps count rate limits (one
+# memory storage per app) but never reach them. tests/e2e/test_rate_limits.py uses the defaults.
+GENEROUS_RATE_LIMITS = {name: "10000/minute" for name in RATE_LIMITS}
 THREAD_GRACE_SECONDS = 5.0
 
 
@@ -144,6 +147,7 @@ def container(engine: Engine, tmp_path: Path) -> Iterator[Container]:
         "MADOGUCHI_DATA_KEYS": TEST_KEY,
         "MADOGUCHI_TASK_QUEUE": "eager",
         "MADOGUCHI_TOWN_NAME": "試験町",
+        **GENEROUS_RATE_LIMITS,
     })
     built = build_container(settings)
     built.engine.override(engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from entrypoints.containers import Container, build_container
 from entrypoints.upload_folder import sweep_uploads
@@ -15,6 +16,7 @@ from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.payments import payments
+from entrypoints.web.rate_limits import install_rate_limits
 from entrypoints.web.security_headers import install_security_headers
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
@@ -49,7 +51,11 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(payments)
     app.register_blueprint(api_batches)
     init_staff(app)
+    install_rate_limits(app, container)  # once every view is registered
     _refuse_unguarded_routes(app)
+    if container.config.trusted_proxies():  # the audit and the limits then see the client
+        hops = container.config.trusted_proxies()
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
     sweep_uploads(upload_folder(app))  # what a killed job left behind (gunicorn or serve)
     return app
 

@@ -14,7 +14,9 @@ from flask import g, request
 from application.access.actor import Actor
 from application.access.authenticating_api_key import authenticate_api_key
 from domain.access import Permission, allows
+from entrypoints.web.client import client_address
 from entrypoints.web.errors import ApiError
+from entrypoints.web.rate_limits import count_failed_api_key, refuse_after_failed_api_keys
 from entrypoints.web.services import container
 
 __all__ = ["public", "requires_api_permission", "rule_of", "signed"]
@@ -39,7 +41,8 @@ def rule_of(view: Callable[..., Any]) -> str | Permission | None:
 
 def requires_api_permission(permission: Permission) -> Callable[[View], View]:
     """Bearer API key with a role that holds `permission`; 401 without a valid key, 403 without
-    the permission. The view finds who acts in `g.actor`."""
+    the permission, 429 from an address that gave too many wrong keys lately (rate_limits.py).
+    The view finds who acts in `g.actor`."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -49,12 +52,14 @@ def requires_api_permission(permission: Permission) -> Callable[[View], View]:
             if scheme.lower() != "bearer" or not secret.strip():
                 raise ApiError(401, "unauthenticated", "APIキーを Authorization: Bearer で"
                                                         "指定してください。")
+            refuse_after_failed_api_keys()
             key = authenticate_api_key(secret.strip(), uow=container().uow())
             if key is None:
+                count_failed_api_key()
                 raise ApiError(401, "unauthenticated", "APIキーが無効です。")
             if not allows(key.role, permission):
                 raise ApiError(403, "forbidden", "このAPIキーの役割では実行できません。")
-            g.actor = Actor.api_key(key, ip=request.remote_addr or "")
+            g.actor = Actor.api_key(key, ip=client_address())
             return view(*args, **kwargs)
 
         guarded.access_rule = permission  # type: ignore[attr-defined]

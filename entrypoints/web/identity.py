@@ -2,6 +2,7 @@
 
 Both end on a page that says what happened and sends the resident back to the chat, where the
 result is also posted. The attempt's one-time `state` is what ties the page to the resident.
+Each is rate limited per client address (MADOGUCHI_RATE_LIMIT_VERIFICATION_ADDRESS).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from domain.errors import DomainError
 from domain.residents import PersonalFacts
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public
+from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
 from entrypoints.web.services import container
 
 __all__ = ["identity"]
@@ -38,6 +40,7 @@ def _dev_card_allowed() -> bool:
 
 @identity.get("/dev-card")
 @public
+@rate_limited(VERIFICATION_ADDRESS)
 def dev_card():  # type: ignore[no-untyped-def]
     if not _dev_card_allowed():
         abort(404)
@@ -48,6 +51,7 @@ def dev_card():  # type: ignore[no-untyped-def]
 
 @identity.post("/dev-card")
 @public
+@rate_limited(VERIFICATION_ADDRESS)
 def dev_card_submit():  # type: ignore[no-untyped-def]
     if not _dev_card_allowed():
         abort(404)
@@ -63,6 +67,7 @@ def dev_card_submit():  # type: ignore[no-untyped-def]
 
 @identity.get("/callback/oidc")
 @public
+@rate_limited(VERIFICATION_ADDRESS)
 def oidc_callback():  # type: ignore[no-untyped-def]
     services = container()
     if services.config.identity_provider() != "oidc":

@@ -24,6 +24,7 @@ from application.access.actor import Actor
 from application.staff.views import active_member
 from domain.access import ROLE_PERMISSIONS, Permission, allows
 from domain.staff import StaffMember
+from entrypoints.web.client import client_address
 from entrypoints.web.services import container
 from entrypoints.web.staff.csrf import renew_csrf_token
 
@@ -156,4 +157,5 @@ def staff_may(permission: Permission) -> bool:
 
 
 def client_ip() -> str:
-    return (request.remote_addr or "")[:64]
+    """Where the request came from, as the audit records it (entrypoints/web/client.py)."""
+    return client_address()

@@ -17,6 +17,7 @@ from application.staff.signing_in import (
 from application.staff.views import uses_totp
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
+from entrypoints.web.rate_limits import SIGN_IN_ADDRESS, Limit, rate_limited
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import (
     client_ip,
@@ -32,6 +33,22 @@ _ENROLLING = "staff_totp_enrolling"
 _PENDING_SECONDS = 300
 
 
+def _submitted_login_id() -> str:
+    return request.form.get("login_id", "").strip().casefold()
+
+
+def _pending_account() -> str:
+    return str(session.get(_PENDING) or "")
+
+
+# Besides the address, every attempt on one account counts (MADOGUCHI_RATE_LIMIT_SIGN_IN_ACCOUNT):
+# the login id typed, and at the code step the account whose password was given.
+_SIGN_IN_ACCOUNT = Limit("sign_in_account", "rate_limit_sign_in_account", _submitted_login_id,
+                         ("POST",))
+_CODE_ACCOUNT = Limit("sign_in_account", "rate_limit_sign_in_account", _pending_account,
+                      ("POST",))
+
+
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/staff") and not target.startswith("//"):
         return target
@@ -40,6 +57,7 @@ def _safe_next(target: str | None) -> str:
 
 @staff.route("/login", methods=["GET", "POST"])
 @public
+@rate_limited(SIGN_IN_ADDRESS, _SIGN_IN_ACCOUNT)
 def login():  # type: ignore[no-untyped-def]
     if request.method != "POST":  # GET and HEAD (which Flask adds) only show the form
         return render_template("staff/login.html", next=request.args.get("next", ""))
@@ -65,6 +83,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @staff.route("/login/code", methods=["GET", "POST"])
 @public
+@rate_limited(SIGN_IN_ADDRESS, _CODE_ACCOUNT)
 def login_code():  # type: ignore[no-untyped-def]
     services = container()
     pending = session.get(_PENDING)
