@@ -31,7 +31,7 @@ def _batch(*payments: Disbursement) -> PaymentBatch:
                                method=PayoutMethod.BANK_TRANSFER,
                                transfer_date=dt.date(2026, 6, 3),
                                disbursements=payments or (_payment(1), _payment(2)),
-                               by="maker", at=AT)
+                               by="maker", party="maker", at=AT)
 
 
 def test_gathering_fixes_the_control_totals_and_moves_the_payments_in() -> None:
@@ -47,7 +47,7 @@ def test_a_batch_takes_one_payout_method_and_is_never_empty() -> None:
     with pytest.raises(InvalidValue):
         PaymentBatch.gather(id="b1", number=1, program_id="p1",
                             method=PayoutMethod.BANK_TRANSFER,
-                            transfer_date=dt.date(2026, 6, 3), disbursements=[], by="m", at=AT)
+                            transfer_date=dt.date(2026, 6, 3), disbursements=[], by="m", party="m", at=AT)
 
 
 def test_totals_that_no_longer_match_are_refused() -> None:
@@ -59,10 +59,10 @@ def test_totals_that_no_longer_match_are_refused() -> None:
 def test_the_maker_cannot_approve_and_approval_happens_once() -> None:
     batch = _batch()
     with pytest.raises(IllegalTransition):
-        batch.approve(by="maker", at=AT)
-    batch.approve(by="checker", at=AT)
+        batch.approve(by="maker", party="maker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     with pytest.raises(IllegalTransition):
-        batch.approve(by="someone", at=AT)
+        batch.approve(by="someone", party="someone", at=AT)
     assert (batch.state, batch.approved_by, batch.approved_at) == (BatchState.APPROVED,
                                                                   "checker", AT)
 
@@ -72,7 +72,7 @@ def test_cancelling_needs_a_reason_and_is_only_possible_before_export() -> None:
     batch = _batch(*payments)
     with pytest.raises(InvalidValue):
         batch.cancel(by="x", at=AT, reason=" ", disbursements=payments)
-    batch.approve(by="checker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     batch.mark_exported(by="x", at=AT, digest="abc", originator={})
     with pytest.raises(IllegalTransition):
         batch.cancel(by="x", at=AT, reason="r", disbursements=payments)
@@ -80,7 +80,7 @@ def test_cancelling_needs_a_reason_and_is_only_possible_before_export() -> None:
 
 def test_a_re_export_must_be_the_same_file() -> None:
     batch = _batch()
-    batch.approve(by="checker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     batch.mark_exported(by="x", at=AT, digest="abc", originator={"code": "1"})
     batch.ensure_same_file("abc")
     with pytest.raises(InvariantViolated):
@@ -94,7 +94,7 @@ def test_a_re_export_must_be_the_same_file() -> None:
 ])
 def test_a_batch_closes_when_no_payment_waits_for_the_bank(statuses, state) -> None:  # type: ignore[no-untyped-def]
     batch = _batch()
-    batch.approve(by="checker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     batch.mark_exported(by="x", at=AT, digest="abc", originator={})
     batch.close(at=AT, statuses=statuses, by="x")
     assert batch.state is state

@@ -73,6 +73,7 @@ payment_batches = Table(
     Column("total", _BigMoneyYen, nullable=False),
     Column("state", EnumValue(BatchState), nullable=False),
     Column("created_by", String(64), nullable=False),
+    Column("created_party", String(128), nullable=False),  # the approver must be another
     Column("created_at", UTCDateTime, nullable=False),
     Column("approved_by", String(64)),
     Column("approved_at", UTCDateTime),

@@ -100,7 +100,9 @@ DETAIL_FIELDS = {
     "batch_id": "支払データ", "note": "備考", "channel": "経路",
     "applications": "取り下げた申請の件数", "payments_cancelled": "取り消した支払の件数",
     "days_before": "締切の何日前", "page": "ページ",
+    "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
 }
+_PARTIES = ("party", "owner")  # a staff id (shown by name) or `org:<name>`
 
 _VALUES: dict[str, dict[str, str]] = {
     "status": {**{s.value: s.label for s in VerificationStatus},
@@ -118,13 +120,18 @@ _VALUES: dict[str, dict[str, str]] = {
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 
 
-def detail_fields(detail: Mapping[str, str | int | bool]) -> list[tuple[str, str, bool]]:
+def detail_fields(detail: Mapping[str, str | int | bool],
+                  staff_names: Mapping[str, str] | None = None) -> list[tuple[str, str, bool]]:
     """(label, value, whether the value is a label to translate) to show: known facts first in
-    their order, values in words (はい/いいえ, 1,234, 受付中); a fact without a label keeps its
-    key, so nothing is hidden."""
+    their order, values in words (はい/いいえ, 1,234, 受付中, a party's staff member by name); a
+    fact without a label keeps its key, so nothing is hidden."""
     known = [key for key in DETAIL_FIELDS if key in detail]
     keys = known + sorted(key for key in detail if key not in DETAIL_FIELDS)
-    return [(DETAIL_FIELDS.get(key, key), *_value(key, detail[key])) for key in keys]
+    names = staff_names or {}
+    return [(DETAIL_FIELDS.get(key, key),
+             *((names[value], False) if key in _PARTIES and isinstance(value, str)
+               and value in names else _value(key, value)))
+            for key, value in ((key, detail[key]) for key in keys)]
 
 
 def _value(key: str, value: str | int | bool) -> tuple[str, bool]:
