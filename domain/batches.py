@@ -138,7 +138,7 @@ class PaymentBatch(Aggregate):
     def approve(self, *, by: str, party: str, at: dt.datetime) -> None:
         """The second person: whoever made the batch cannot approve it, with any credential
         (their session or another of their, or their organisation's, API keys)."""
-        if party == self.created_party:
+        if party == (self.created_party or self.created_by):  # "": as before ADR 0033
             raise IllegalTransition("バッチを作成した職員は承認できません。別の職員が承認して"
                                     "ください（作成した職員・組織のAPIキーも、作成した人と"
                                     "同じとみなします）。", code="same_person")

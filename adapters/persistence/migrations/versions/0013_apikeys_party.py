@@ -29,14 +29,15 @@ def _organisation_party(name: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('api_keys') as batch:
+    # Tables other rows refer to (a batch's payments, an application's) change in place: SQLite
+    # would rebuild them in batch mode, and dropping the old table fails on those references.
+    op.add_column('payment_batches', sa.Column('created_party', sa.String(length=128),
+                                               nullable=False, server_default=''))
+    op.add_column('applications', sa.Column('account_entered_party', sa.String(length=128),
+                                            nullable=True))
+    with op.batch_alter_table('api_keys') as batch:  # nothing refers to API keys: rebuilt
         batch.add_column(sa.Column('staff_id', sa.String(length=32), nullable=True))
         batch.add_column(sa.Column('organisation', sa.String(length=100), nullable=True))
-    with op.batch_alter_table('payment_batches') as batch:
-        batch.add_column(sa.Column('created_party', sa.String(length=128), nullable=True))
-    with op.batch_alter_table('applications') as batch:
-        batch.add_column(sa.Column('account_entered_party', sa.String(length=128),
-                                   nullable=True))
 
     connection = op.get_bind()
     connection.execute(sa.text("UPDATE api_keys SET organisation = name"))
@@ -47,7 +48,7 @@ def upgrade() -> None:
         connection.execute(sa.text("UPDATE applications SET account_entered_party = :party "
                                    "WHERE account_entered_by = :by"), values)
     connection.execute(sa.text("UPDATE payment_batches SET created_party = created_by "
-                               "WHERE created_party IS NULL"))
+                               "WHERE created_party = ''"))
     connection.execute(sa.text("UPDATE applications SET account_entered_party = "
                                "account_entered_by WHERE account_entered_by IS NOT NULL "
                                "AND account_entered_party IS NULL"))
@@ -58,19 +59,14 @@ def upgrade() -> None:
         batch.create_check_constraint('ck_api_keys_one_party',
                                       '(staff_id IS NULL) <> (organisation IS NULL)')
         batch.create_index('ix_api_keys_staff_id', ['staff_id'])
-    with op.batch_alter_table('payment_batches') as batch:
-        batch.alter_column('created_party', existing_type=sa.String(length=128),
-                           nullable=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('applications') as batch:
-        batch.drop_column('account_entered_party')
-    with op.batch_alter_table('payment_batches') as batch:
-        batch.drop_column('created_party')
     with op.batch_alter_table('api_keys') as batch:
         batch.drop_index('ix_api_keys_staff_id')
         batch.drop_constraint('ck_api_keys_one_party', type_='check')
         batch.drop_constraint('fk_api_keys_staff_id_staff_members', type_='foreignkey')
         batch.drop_column('organisation')
         batch.drop_column('staff_id')
+    op.drop_column('applications', 'account_entered_party')  # in place (SQLite 3.35+)
+    op.drop_column('payment_batches', 'created_party')
