@@ -47,7 +47,8 @@ def test_a_batch_takes_one_payout_method_and_is_never_empty() -> None:
     with pytest.raises(InvalidValue):
         PaymentBatch.gather(id="b1", number=1, program_id="p1",
                             method=PayoutMethod.BANK_TRANSFER,
-                            transfer_date=dt.date(2026, 6, 3), disbursements=[], by="m", party="m", at=AT)
+                            transfer_date=dt.date(2026, 6, 3), disbursements=[], by="m",
+                            party="m", at=AT)
 
 
 def test_totals_that_no_longer_match_are_refused() -> None:
@@ -65,6 +66,29 @@ def test_the_maker_cannot_approve_and_approval_happens_once() -> None:
         batch.approve(by="someone", party="someone", at=AT)
     assert (batch.state, batch.approved_by, batch.approved_at) == (BatchState.APPROVED,
                                                                   "checker", AT)
+
+
+def test_the_maker_is_a_party_whichever_credential_it_uses() -> None:
+    batch = PaymentBatch.gather(id="b1", number=7, program_id="p1",
+                                method=PayoutMethod.BANK_TRANSFER,
+                                transfer_date=dt.date(2026, 6, 3), disbursements=[_payment(1)],
+                                by="api:k1", party="org:abc商事", at=AT)
+
+    with pytest.raises(IllegalTransition) as refused:  # another key of the same organisation
+        batch.approve(by="api:k2", party="org:abc商事", at=AT)
+    batch.approve(by="api:k3", party="s-kato", at=AT)
+
+    assert refused.value.code == "same_person"
+    assert (batch.created_by, batch.created_party, batch.approved_by) == (
+        "api:k1", "org:abc商事", "api:k3")
+
+
+def test_a_batch_without_a_recorded_party_falls_back_to_its_maker_s_credential() -> None:
+    batch = _batch()
+    batch.created_party = ""  # never made so; the rule is still at least the credential's
+
+    with pytest.raises(IllegalTransition):
+        batch.approve(by="x", party="maker", at=AT)
 
 
 def test_cancelling_needs_a_reason_and_is_only_possible_before_export() -> None:
