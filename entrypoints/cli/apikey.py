@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from application.access.creating_api_key import CreateApiKey, create_api_key
+from application.access.revoking_api_key import revoke_api_key
+from application.access.views import api_keys
 from domain.staff import Role
 from entrypoints.cli.context import CliContext, CliGroup, operator, pass_context
 
@@ -42,3 +44,25 @@ def apikey_create(ctx: CliContext, name: str, role: str, staff_login_id: str,
     click.echo(created.secret)
     click.echo(f"key {created.id} for {name!r} ({role}), acting for {owner}; store it now: it "
                "is not shown again", err=True)
+
+
+@apikey.command("list")
+@pass_context
+def apikey_list(ctx: CliContext) -> None:
+    """Every key (tab-separated): id, name, role, whom it acts for, created, revoked."""
+    click.echo("id\tname\trole\tparty\tcreated_at\trevoked_at")
+    for line in api_keys(uow=ctx.container.uow()):
+        key = line.key
+        revoked = key.revoked_at.isoformat() if key.revoked_at else ""
+        click.echo(f"{key.id}\t{key.name}\t{key.role.value}\t{line.owner}\t"
+                   f"{key.created_at.isoformat()}\t{revoked}")
+
+
+@apikey.command("revoke")
+@click.argument("key_id")
+@pass_context
+def apikey_revoke(ctx: CliContext, key_id: str) -> None:
+    """Stop a key at once (a contract ended, a key leaked, a key moved to another party)."""
+    container = ctx.container
+    key = revoke_api_key(key_id, actor=operator(), uow=container.uow(), clock=container.clock())
+    click.echo(f"key {key.id} ({key.name!r}) revoked at {key.revoked_at.isoformat()}", err=True)

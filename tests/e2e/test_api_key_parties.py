@@ -162,3 +162,12 @@ def test_the_command_line_makes_a_key_for_exactly_one_party(tmp_path: Path) -> N
     assert unknown.exit_code == 1 and "ログインID「kato」の有効な職員" in unknown.output
     assert made.exit_code == 0 and made.output.startswith("mdg_")
     assert "organisation 'ベンダーA'" in made.output
+
+    key_id = made.output.split("key ", 1)[1].split()[0]
+    listed = run("apikey", "list")
+    revoked = run("apikey", "revoke", key_id)
+    after = run("apikey", "list")
+    assert listed.exit_code == revoked.exit_code == 0, revoked.output
+    [row] = listed.output.splitlines()[1:]
+    assert row.split("\t")[:4] == [key_id, "連携", "viewer", "organisation:ベンダーA"]
+    assert row.split("\t")[5] == "" and after.output.splitlines()[1].split("\t")[5] != ""

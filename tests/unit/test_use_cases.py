@@ -10,6 +10,8 @@ import pytest
 
 from application.access.authenticating_api_key import authenticate_api_key
 from application.access.creating_api_key import CreateApiKey, create_api_key
+from application.access.revoking_api_key import revoke_api_key
+from application.access.views import api_keys
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
@@ -20,7 +22,7 @@ from application.jobs.job import JobStatus
 from application.jobs.running import JobCrashed, run_job, start_job
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from domain.benefits import PayoutMethod, ProgramStatus
-from domain.errors import DomainError, IllegalTransition, InvalidValue, NotFound
+from domain.errors import DomainError, IllegalTransition, InvalidValue, NotAllowed, NotFound
 from domain.staff import Role, StaffMember
 from tests.builders import actor
 from tests.fakes import (
@@ -140,6 +142,28 @@ def test_an_unknown_or_revoked_api_key_does_not_authenticate(database: FakeDatab
         uow.commit()
 
     assert authenticate_api_key(created.secret, uow=FakeUnitOfWork(database)) is None
+
+
+def test_an_administrator_revokes_a_key_once_and_it_stays_listed(database: FakeDatabase) -> None:
+    clock = FakeClock()
+    created = create_api_key(CreateApiKey(name="旧連携", role="viewer", actor=ADMIN,
+                                          organisation="旧ベンダー"),
+                             uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=clock)
+    with pytest.raises(NotAllowed):
+        revoke_api_key(created.id, actor=actor(role=Role.APPROVER), uow=FakeUnitOfWork(database),
+                       clock=clock)
+    with pytest.raises(NotFound):
+        revoke_api_key("nope", actor=ADMIN, uow=FakeUnitOfWork(database), clock=clock)
+
+    revoked = revoke_api_key(created.id, actor=ADMIN, uow=FakeUnitOfWork(database), clock=clock)
+    again = revoke_api_key(created.id, actor=ADMIN, uow=FakeUnitOfWork(database), clock=clock)
+    [line] = api_keys(uow=FakeUnitOfWork(database))
+
+    assert revoked.revoked_at == again.revoked_at == clock.now()
+    assert authenticate_api_key(created.secret, uow=FakeUnitOfWork(database)) is None
+    assert (line.key.id, line.owner) == (created.id, "organisation:旧ベンダー")
+    assert [(r.action, r.detail.get("owner")) for r in database.tables["audit"].values()] == [
+        ("api_key.create", "org:旧ベンダー"), ("api_key.revoke", "org:旧ベンダー")]
     assert authenticate_api_key("mdg_unknown", uow=FakeUnitOfWork(database)) is None
     assert authenticate_api_key("", uow=FakeUnitOfWork(database)) is None
 

@@ -33,7 +33,7 @@ ACTIONS = {
     "staff.reset_totp": "2段階認証の解除", "staff.deactivate": "職員の無効化",
     "staff.reactivate": "職員の有効化", "staff.password_changed": "パスワードの変更",
     "staff.sign_out_everywhere": "すべての端末からログアウト",
-    "api_key.create": "APIキーの発行",
+    "api_key.create": "APIキーの発行", "api_key.revoke": "APIキーの失効",
     # residents and their verification
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
     "registry.import": "住民記録の取り込み",
