@@ -1,19 +1,24 @@
 """Who may do what: permissions, the roles that hold them, and integrator API keys.
 
 Deny by default: a permission not listed for a role is refused.
+
+A key belongs to one accountable party (責任主体): the staff member it acts for, or a named
+organisation (a vendor's system). Four-eyes rules compare parties, never keys: one party's two
+keys are one person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 
 from attrs import define
 
 from domain.errors import InvalidValue
 from domain.staff import Role
 
-__all__ = ["ROLE_PERMISSIONS", "ApiKey", "Permission", "allows"]
+__all__ = ["ROLE_PERMISSIONS", "ApiKey", "Permission", "allows", "organisation_party"]
 
 
 class Permission(enum.Enum):
@@ -48,9 +53,17 @@ def allows(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def organisation_party(name: str) -> str:
+    """The party an organisation's keys share: `org:` and its name as people would call it the
+    same (NFKC, case and spacing folded: 「ＡＢＣ 商事」 and 「abc　商事」 are one)."""
+    folded = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return f"org:{folded[:100]}"
+
+
 @define(slots=False, eq=False)
 class ApiKey:
-    """An integrator's key. Only a hash of the secret is ever kept."""
+    """An integrator's key. Only a hash of the secret is ever kept. It acts for exactly one
+    party: a staff member (`staff_id`) or an organisation (`organisation`, its name)."""
 
     id: str
     name: str
@@ -58,10 +71,26 @@ class ApiKey:
     key_hash: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+    staff_id: str | None = None
+    organisation: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.name or not self.name.strip() or len(self.name) > 100:
             raise InvalidValue("APIキーの名前を100文字以内で入力してください。")
+        if self.organisation is not None:
+            self.organisation = " ".join(self.organisation.split())
+        if (self.staff_id is None) == (self.organisation is None):
+            raise InvalidValue("APIキーを使う職員か組織のどちらか一方を指定してください"
+                               "（同じ職員・同じ組織のキーは、二人承認では同じ人として"
+                               "扱います）。")
+        if self.organisation is not None and not 0 < len(self.organisation) <= 100:
+            raise InvalidValue("組織名を100文字以内で入力してください。")
+
+    @property
+    def party(self) -> str:
+        """Who is accountable for what the key does: the staff member's id, or the
+        organisation's party (`org:<name>`)."""
+        return self.staff_id or organisation_party(self.organisation or "")
 
     @property
     def active(self) -> bool:

@@ -97,12 +97,14 @@ class PaymentBatch(Aggregate):
     cancelled_by: str | None = None
     cancelled_at: dt.datetime | None = None
     cancel_reason: str = ""
+    created_party: str = ""  # who is accountable for `created_by` (a staff id, `org:…`)
 
     @classmethod
     def gather(cls, *, id: str, number: int, program_id: str, method: PayoutMethod,
                transfer_date: dt.date, disbursements: Iterable[Disbursement], by: str,
-               at: dt.datetime) -> PaymentBatch:
-        """A draft batch of these pending disbursements (each is moved into it)."""
+               party: str, at: dt.datetime) -> PaymentBatch:
+        """A draft batch of these pending disbursements (each is moved into it), made by the
+        credential `by` for the person or organisation `party`."""
         chosen = list(disbursements)
         if not chosen:
             raise InvalidValue("支払待ちの支払がないため、バッチを作れません。")
@@ -115,7 +117,7 @@ class PaymentBatch(Aggregate):
                                "ください。")
         batch = cls(id=id, number=number, program_id=program_id, method=method,
                     transfer_date=transfer_date, count=totals.count, total=totals.total,
-                    created_by=by, created_at=at)
+                    created_by=by, created_at=at, created_party=party)
         for disbursement in chosen:
             disbursement.assign_to_batch(id)
         batch.record(BatchStateChanged(batch_id=id, state=batch.state.value, actor=by))
@@ -133,11 +135,13 @@ class PaymentBatch(Aggregate):
                 f"{self.total.format()}、現在 {found.count}件 {found.total.format()}）。"
             )
 
-    def approve(self, *, by: str, at: dt.datetime) -> None:
-        """The second person: whoever made the batch cannot approve it."""
-        if by == self.created_by:
+    def approve(self, *, by: str, party: str, at: dt.datetime) -> None:
+        """The second person: whoever made the batch cannot approve it, with any credential
+        (their session or another of their, or their organisation's, API keys)."""
+        if party == (self.created_party or self.created_by):  # "": as before ADR 0033
             raise IllegalTransition("バッチを作成した職員は承認できません。別の職員が承認して"
-                                    "ください。", code="same_person")
+                                    "ください（作成した職員・組織のAPIキーも、作成した人と"
+                                    "同じとみなします）。", code="same_person")
         self._move(B.APPROVED, by=by)
         self.approved_by, self.approved_at = by, at
 

@@ -218,6 +218,7 @@ class Application(Aggregate):
     account_checked_at: dt.datetime | None = None
     entered_by: str | None = None  # staff who entered a paper form
     account_entered_by: str | None = None  # staff who typed a corrected account
+    account_entered_party: str | None = None  # who is accountable for it (Actor.party)
 
     @classmethod
     def notify(cls, *, id: str, program: BenefitProgram, household_id: str,
@@ -318,9 +319,9 @@ class Application(Aggregate):
         self.payout_method = PayoutMethod.BANK_TRANSFER
         self.payee_account, self.passbook_photo = account, passbook_photo
         self.account_checked_by = self.account_checked_at = None
-        self.account_conversation_id = self.account_entered_by = None
+        self.account_conversation_id = self.account_entered_by = self.account_entered_party = None
 
-    def enter_corrected_account(self, *, account: BankAccount, by: str) -> None:
+    def enter_corrected_account(self, *, account: BankAccount, by: str, party: str) -> None:
         """Staff typed a corrected account after a failed transfer (from a form or the phone):
         it waits for another staff member to check it against the passbook or the resident's
         identity, like an account the resident sent (a typo must not go straight to a bank)."""
@@ -328,18 +329,18 @@ class Application(Aggregate):
             raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を登録し直す"
                                     "必要はありません。", code="illegal_state")
         self.payout_method = PayoutMethod.BANK_TRANSFER
-        self.payee_account, self.account_entered_by = account, by
+        self.payee_account, self.account_entered_by, self.account_entered_party = account, by, party
         self.account_checked_by = self.account_checked_at = None
         self.account_conversation_id = None
 
-    def check_account(self, *, by: str, at: dt.datetime) -> None:
-        """Staff compared the passbook photo with the account the resident entered."""
+    def check_account(self, *, by: str, party: str, at: dt.datetime) -> None:
+        """A passbook photo compared, or a typed account checked by another party (person)."""
         if self.passbook_photo is None and self.account_entered_by is None:
             raise IllegalTransition("この申請には確認する通帳の写真がありません。",
                                     code="no_passbook_photo")
-        if self.account_entered_by == by:
-            raise IllegalTransition("口座を入力した職員とは別の職員が確認してください。",
-                                    code="same_staff")
+        if self.account_entered_by is not None and party == self.account_entered_party:
+            raise IllegalTransition("口座を入力した職員とは別の職員が確認してください（入力した職員"
+                                    "・組織のAPIキーも同じ人とみなします）。", code="same_staff")
         if self.status not in (ApplicationStatus.CONFIRMED, ApplicationStatus.PAYMENT_FAILED):
             raise IllegalTransition(f"申請の状態が「{self.status.label}」のため、口座を確認"
                                     "できません。")

@@ -15,6 +15,7 @@ from application.ports.queries import (
     PayeeLine,
     TownFigures,
 )
+from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.certificates import CertificateRequest, IssueState, PaymentState
@@ -279,6 +280,9 @@ class FakeStaffQueries(_Over):
 
     def sign_in_states(self, staff_ids: Sequence[str]) -> dict[str, StaffSignIn]:
         return {s.staff_id: s for s in self.rows("sign_ins") if s.staff_id in set(staff_ids)}
+
+    def api_keys(self) -> list[ApiKey]:
+        return sorted(self.rows("api_keys"), key=lambda k: (k.created_at, k.id))
 
 
 class FakeFigureQueries(_Over):

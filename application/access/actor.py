@@ -2,16 +2,20 @@
 the system itself (a scheduled job). Every staff command takes one; the use case checks the
 actor's permission (`ensure`) and writes the audit record in the transaction of the change.
 
-An actor's `id` is what the records that name a person keep (`decided_by`, a batch's
-`approved_by`, the audit log's actor): a staff id, `api:<key id>`, `cli:<user>` or `system`.
-Two API keys are two people for the two-person rule. A resident acts through their channel
-identity, never as an actor; only the audit log names a resident's own acts (verified, applied,
-requested a certificate), as `RESIDENT`, which authorises nothing.
+An actor's `id` is the credential that acted, which the records that name a person keep
+(`decided_by`, a batch's `approved_by`, the audit log's actor): a staff id, `api:<key id>`,
+`cli:<user>` or `system`. Its `party` is the person or organisation accountable for it, and
+what every four-eyes rule compares (a batch's maker and approver, an account's typist and
+checker): a staff id for a staff member and for the keys that act for them, `org:<name>` for an
+organisation's keys (ApiKey.party), `cli:<user>` for the operator. Two keys of one party are
+one person; the audit log records the party beside the key. A resident acts through their
+channel identity, never as an actor; only the audit log names a resident's own acts (verified,
+applied, requested a certificate), as `RESIDENT`, which authorises nothing.
 """
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import field, frozen
 
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import ApiKey, Permission, allows
@@ -27,6 +31,11 @@ class Actor:
     role: Role
     label: str = ""  # as the audit log shows who acted (a log-in id, `api:<key name>`); "": id
     ip: str = ""  # where the request came from ("" outside a web request)
+    party: str = field(kw_only=True)  # who is accountable (four-eyes rules compare this)
+
+    @party.default
+    def _party_is_the_credential(self) -> str:
+        return self.id  # a staff member, the operator, the system: they are their own party
 
     @classmethod
     def staff(cls, member: StaffMember, *, ip: str = "") -> Actor:
@@ -34,7 +43,8 @@ class Actor:
 
     @classmethod
     def api_key(cls, key: ApiKey, *, ip: str = "") -> Actor:
-        return cls(id=f"api:{key.id}", role=key.role, label=f"api:{key.name}", ip=ip[:64])
+        return cls(id=f"api:{key.id}", role=key.role, label=f"api:{key.name}", ip=ip[:64],
+                   party=key.party)
 
     @classmethod
     def operator(cls, user: str) -> Actor:

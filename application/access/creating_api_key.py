@@ -1,4 +1,5 @@
-"""An administrator creates an integrator API key. The secret is shown once; only a hash stays.
+"""An administrator creates an integrator API key for one accountable party: the staff member it
+acts for (by log-in id) or a named organisation. The secret is shown once; only a hash stays.
 Audited with it."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import ApiKey, Permission
+from domain.errors import InvalidValue, NotFound
 from domain.staff import Role
 
 __all__ = ["CreateApiKey", "CreatedApiKey", "create_api_key", "hash_api_key"]
@@ -25,6 +27,8 @@ class CreateApiKey:
     name: str
     role: str
     actor: Actor
+    staff_login_id: str = ""  # the staff member the key acts for, or
+    organisation: str = ""  # the organisation it belongs to (exactly one of the two)
 
 
 @frozen
@@ -41,12 +45,23 @@ def hash_api_key(secret: str) -> str:
 def create_api_key(command: CreateApiKey, *, uow: UnitOfWork, ids: IdGenerator,
                    clock: Clock) -> CreatedApiKey:
     command.actor.ensure(Permission.ADMINISTER, "APIキーを作成")
+    login_id, organisation = command.staff_login_id.strip(), command.organisation.strip()
+    if bool(login_id) == bool(organisation):
+        raise InvalidValue("APIキーを使う職員（ログインID）か組織名のどちらか一方を指定して"
+                           "ください。", code="no_party")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(id=ids.new_id(), name=command.name.strip(), role=Role.parse(command.role),
-                 key_hash=hash_api_key(secret), created_at=clock.now())
     with uow:
+        staff_id = None
+        if login_id:
+            member = uow.staff.get_by_login_id(login_id.lower())
+            if member is None or not member.active:
+                raise NotFound(f"ログインID「{login_id}」の有効な職員が見つかりません。")
+            staff_id = member.id
+        key = ApiKey(id=ids.new_id(), name=command.name.strip(), role=Role.parse(command.role),
+                     key_hash=hash_api_key(secret), created_at=clock.now(), staff_id=staff_id,
+                     organisation=organisation or None)
         uow.api_keys.add(key)
         record(uow, command.actor, "api_key.create", "api_key", key.id, at=key.created_at,
-               role=key.role.value)
+               role=key.role.value, owner=key.party)
         uow.commit()
     return CreatedApiKey(id=key.id, secret=secret)

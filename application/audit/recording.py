@@ -20,7 +20,10 @@ def record(uow: UnitOfWork, actor: Actor, action: str, target_type: str = "",
            target_id: str = "", *, at: dt.datetime,
            **detail: str | int | bool) -> AuditRecord:
     """Inside `with uow:` before `uow.commit()`. `action` is dotted ("application.view");
-    `detail` holds small facts that are not personal data (a status, a count, a reason code)."""
+    `detail` holds small facts that are not personal data (a status, a count, a reason code).
+    A key's record also names the party accountable for it (`party`: a staff id or `org:…`)."""
+    if actor.party != actor.id:
+        detail = {**detail, "party": actor.party}
     return uow.audit.append(AuditEntry(actor_id=actor.id, actor_label=actor.label or actor.id,
                                        action=action, target_type=target_type,
                                        target_id=target_id, ip=actor.ip, detail=detail), at=at)

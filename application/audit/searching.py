@@ -39,7 +39,8 @@ def search_audit_log(query: AuditQuery, *, actor: Actor, uow: UnitOfWork,
         else:
             more_older, found = len(found) > query.limit, found[:query.limit]
             more_newer = query.before_seq is not None
-        ids = {r.actor_id for r in found}
+        ids = {r.actor_id for r in found} | {  # and the staff a key acted for
+            str(r.detail[fact]) for r in found for fact in ("party", "owner") if fact in r.detail}
         names = {m.id: m.display_name for m in uow.queries.staff.members() if m.id in ids}
         record(uow, actor, "audit.search", "audit_log", at=clock.now(), shown=len(found))
         uow.commit()

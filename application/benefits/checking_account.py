@@ -21,7 +21,7 @@ def check_account(application_id: str, *, actor: Actor, uow: UnitOfWork,
         application = uow.applications.get(application_id)
         if application is None:
             raise NotFound("申請が見つかりません。")
-        application.check_account(by=actor.id, at=now)
+        application.check_account(by=actor.id, party=actor.party, at=now)
         record(uow, actor, "application.account_check", "application", application.id, at=now)
         uow.commit()
     return application

@@ -1,5 +1,6 @@
-"""A second staff member approves a draft batch (the one who made it cannot), as they saw it:
-the page sends the count and total it showed, and a batch that differs is refused."""
+"""A second staff member approves a draft batch (the one who made it cannot, with any of their
+credentials: the rule compares `Actor.party`), as they saw it: the page sends the count and
+total it showed, and a batch that differs is refused."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def approve_batch(command: ApproveBatch, *, uow: UnitOfWork, ids: IdGenerator,
                 code="batch_changed")
         batch.ensure_totals(ControlTotals.of(
             amount for _, amount, _ in uow.disbursements.ids_in_batch(batch.id)))
-        batch.approve(by=command.actor.id, at=now)
+        batch.approve(by=command.actor.id, party=command.actor.party, at=now)
         record_payment(uow, ids, command.actor, "approved", at=now, batch_id=batch.id,
                        detail=f"{batch.count}件 {batch.total.format()}")
         uow.commit()

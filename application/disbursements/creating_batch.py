@@ -72,7 +72,7 @@ def create_batch(command: CreateBatch, *, uow: UnitOfWork, ids: IdGenerator, clo
         batch = PaymentBatch.gather(id=ids.new_id(), number=uow.batches.next_number(),
                                     program_id=program.id, method=method,
                                     transfer_date=transfer_date, disbursements=chosen,
-                                    by=command.actor.id, at=now)
+                                    by=command.actor.id, party=command.actor.party, at=now)
         uow.batches.add(batch)
         record_payment(uow, ids, command.actor, "created", at=now, batch_id=batch.id,
                        detail=f"{batch.count:,}件 {batch.total.yen:,}円 振込指定日 "

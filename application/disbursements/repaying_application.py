@@ -46,7 +46,8 @@ def repay_application(command: RepayApplication, *, uow: UnitOfWork, ids: IdGene
         if uow.disbursements.get_for_application(application.id) is not None:
             raise IllegalTransition("この申請には支払中の支払があります。", code="already_paying")
         if command.account is not None:
-            application.enter_corrected_account(account=command.account, by=command.actor.id)
+            application.enter_corrected_account(account=command.account, by=command.actor.id,
+                                                party=command.actor.party)
             record(uow, command.actor, "application.account_entered", "application",
                    application.id, at=now)
             uow.commit()

@@ -14,6 +14,7 @@ from typing import Protocol
 from attrs import field, frozen
 
 from application.messaging.outbox import OutboxMessage, OutboxStatus
+from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
 from domain.certificates import CertificateRequest, IssueState
@@ -275,6 +276,10 @@ class StaffQueries(Protocol):
         ...
 
     def sign_in_states(self, staff_ids: Sequence[str]) -> dict[str, StaffSignIn]: ...
+
+    def api_keys(self) -> Sequence[ApiKey]:
+        """Every key, revoked ones too, oldest first."""
+        ...
 
 
 class FigureQueries(Protocol):

@@ -50,7 +50,7 @@ def change_staff_account(command: ChangeStaffAccount, *, uow: UnitOfWork,
         elif command.change == StaffChange.RESET_TOTP:
             state.disable_totp()
         elif command.change == StaffChange.DEACTIVATE:
-            if member.id == command.actor.id:
+            if member.id == command.actor.party:  # their session, or a key acting for them
                 raise InvalidValue("自分のアカウントは無効にできません。", code="self_deactivation")
             member.active = False
             member.end_sessions()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 from collections.abc import Iterator
@@ -31,10 +32,14 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def api_key(container: Container):  # type: ignore[no-untyped-def]
-    """Makes a bearer header for a new key with the given role."""
+    """Makes a bearer header for a new key with the given role. Each key is its own
+    organisation's unless `organisation` (a name) or `staff` (a log-in id) says whose it is."""
+    made = itertools.count(1)
 
-    def make(role: str) -> dict[str, str]:
-        created = create_api_key(CreateApiKey(name=f"test-{role}", role=role, actor=OPERATOR),
+    def make(role: str, *, organisation: str = "", staff: str = "") -> dict[str, str]:
+        owner = organisation or ("" if staff else f"test-{role}-{next(made)}")
+        created = create_api_key(CreateApiKey(name=f"test-{role}", role=role, actor=OPERATOR,
+                                              organisation=owner, staff_login_id=staff),
                                  uow=container.uow(), ids=container.ids(),
                                  clock=container.clock())
         return {"Authorization": f"Bearer {created.secret}"}

@@ -39,7 +39,8 @@ ON_FILE = BankAccount(bank_code="0001", branch_code="001", account_type=AccountT
 class Staff:
     def __init__(self, stack: Stack, role: str = "approver") -> None:
         created = create_api_key(CreateApiKey(name=f"story-{role}", role=role,
-                                              actor=Actor.operator("test")),
+                                              actor=Actor.operator("test"),
+                                              organisation=f"story-{role}"),
                                  uow=stack.container.uow(), ids=stack.container.ids(),
                                  clock=stack.container.clock())
         self.base = f"{stack.app_url}/api/v1"

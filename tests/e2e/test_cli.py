@@ -33,7 +33,8 @@ def test_a_newcomer_migrates_seeds_the_demo_town_and_gets_an_api_key(tmp_path: P
     again = _run(tmp_path, "demo", "--households", "30")
     assert "0 households" in again.stdout
 
-    key = _run(tmp_path, "apikey", "create", "--name", "基幹系", "--role", "viewer")
+    key = _run(tmp_path, "apikey", "create", "--name", "基幹系", "--role", "viewer",
+                "--organisation", "基幹系ベンダー")
     assert key.returncode == 0 and key.stdout.startswith("mdg_")
     with sqlite3.connect(tmp_path / "var" / "madoguchi.db") as db:
         assert db.execute("SELECT count(*) FROM households").fetchone() == (30,)

@@ -89,7 +89,8 @@ def test_two_batches_cannot_share_a_number(engine: Engine) -> None:
         for batch_id, d in (("b1", first), ("b2", second)):
             uow.batches.add(PaymentBatch.gather(
                 id=batch_id, number=1, program_id="p1", method=PayoutMethod.BANK_TRANSFER,
-                transfer_date=dt.date(2026, 6, 3), disbursements=[d], by="s", at=NOW))
+                transfer_date=dt.date(2026, 6, 3), disbursements=[d], by="s", party="s",
+                at=NOW))
         with pytest.raises(DuplicateError):
             uow.commit()
 

@@ -107,7 +107,8 @@ def acting(who: str, client: FlaskClient, container: Container, town: Town) -> A
         return Acting({}, staff_id, login_id)
     if kind == "api":
         name = f"every-route-{role}"
-        key = create_api_key(CreateApiKey(name=name, role=role, actor=Actor.operator("test")),
+        key = create_api_key(CreateApiKey(name=name, role=role, actor=Actor.operator("test"),
+                                          organisation=name),
                              uow=container.uow(), ids=container.ids(), clock=container.clock())
         return Acting({"Authorization": f"Bearer {key.secret}"}, f"api:{key.id}", f"api:{name}")
     return Acting({}, "", "")

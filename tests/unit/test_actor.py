@@ -21,15 +21,25 @@ def _kato() -> StaffMember:
                        password_hash="x")
 
 
-def _key() -> ApiKey:
+def _key(*, staff_id: str | None = None) -> ApiKey:
     return ApiKey(id="k1", name="基幹系連携", role=Role.APPROVER, key_hash="h",
-                  created_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+                  created_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC), staff_id=staff_id,
+                  organisation=None if staff_id else "基幹系ベンダー")
 
 
 def test_staff_keys_and_the_operator_are_named_as_the_audit_log_shows_them() -> None:
     assert Actor.staff(_kato(), ip="10.0.0.1") == Actor("s1", Role.CASE_WORKER, "kato", "10.0.0.1")
-    assert Actor.api_key(_key()) == Actor("api:k1", Role.APPROVER, "api:基幹系連携")
+    assert Actor.api_key(_key()) == Actor("api:k1", Role.APPROVER, "api:基幹系連携",
+                                          party="org:基幹系ベンダー")
     assert Actor.operator("tanaka") == Actor("cli:tanaka", Role.ADMINISTRATOR, "cli:tanaka")
+
+
+def test_an_actor_s_party_is_the_person_or_organisation_accountable_for_it() -> None:
+    assert Actor.staff(_kato()).party == "s1"
+    assert Actor.api_key(_key(staff_id="s1")).party == "s1"  # a key acting for 加藤 is 加藤
+    assert Actor.api_key(_key()).party == "org:基幹系ベンダー"
+    assert Actor.operator("tanaka").party == "cli:tanaka"
+    assert SYSTEM.party == "system"
 
 
 def test_an_actor_without_the_permission_is_refused_in_japanese() -> None:
@@ -50,6 +60,7 @@ def test_the_id_an_event_carries_is_resolved_to_who_acted() -> None:
     with FakeUnitOfWork(database) as uow:
         assert actor_by_id(uow, "s1").label == "kato"
         assert actor_by_id(uow, "api:k1").label == "api:基幹系連携"
+        assert actor_by_id(uow, "api:k1").party == "org:基幹系ベンダー"
         assert actor_by_id(uow, "cli:tanaka").label == "cli:tanaka"
         assert actor_by_id(uow, "system") is SYSTEM
         assert actor_by_id(uow, "") is SYSTEM

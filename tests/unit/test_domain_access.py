@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from domain.access import ROLE_PERMISSIONS, ApiKey, Permission, allows
+from domain.access import ROLE_PERMISSIONS, ApiKey, Permission, allows, organisation_party
 from domain.errors import InvalidValue
 from domain.staff import Role, StaffMember
 
@@ -40,7 +40,7 @@ def a_staff_member(*, login_id: str = "tanaka.h", display_name: str = "田中 �
 
 def an_api_key(*, name: str = "住基連携") -> ApiKey:
     return ApiKey(id="key-1", name=name, role=Role.VIEWER, key_hash="sha256:abc",
-                  created_at=CREATED_AT)
+                  created_at=CREATED_AT, organisation="住基ベンダー")
 
 
 # --- permissions --------------------------------------------------------------------------------
@@ -118,6 +118,29 @@ def test_an_api_key_needs_a_name_of_at_most_100_characters(name):
         an_api_key(name=name)
 
     assert "100文字以内" in caught.value.message
+
+
+@pytest.mark.parametrize(("staff_id", "organisation"), [
+    (None, None), ("staff-1", "住基ベンダー"), (None, " "), (None, "社" * 101),
+], ids=["nobody", "both", "blank-organisation", "long-organisation"])
+def test_an_api_key_acts_for_exactly_one_staff_member_or_organisation(staff_id, organisation):
+    with pytest.raises(InvalidValue) as caught:
+        ApiKey(id="key-1", name="住基連携", role=Role.VIEWER, key_hash="h",
+               created_at=CREATED_AT, staff_id=staff_id, organisation=organisation)
+
+    assert "職員か組織" in caught.value.message or "組織名" in caught.value.message
+
+
+def test_a_key_s_party_is_its_staff_member_or_its_organisation_however_written():
+    for_staff = ApiKey(id="k1", name="職員の連携", role=Role.VIEWER, key_hash="h1",
+                       created_at=CREATED_AT, staff_id="staff-1")
+    written = [ApiKey(id=f"k{n}", name="連携", role=Role.VIEWER, key_hash=f"h{n}",
+                      created_at=CREATED_AT, organisation=name).party
+               for n, name in enumerate(["ＡＢＣ　商事", "abc 商事", " Abc  商事 "])]
+
+    assert for_staff.party == "staff-1"
+    assert written == ["org:abc 商事"] * 3
+    assert organisation_party("ＸＹＺ") != organisation_party("ABC")
 
 
 # --- staff --------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _batch(*payments: Disbursement) -> PaymentBatch:
                                method=PayoutMethod.BANK_TRANSFER,
                                transfer_date=dt.date(2026, 6, 3),
                                disbursements=payments or (_payment(1), _payment(2)),
-                               by="maker", at=AT)
+                               by="maker", party="maker", at=AT)
 
 
 def test_gathering_fixes_the_control_totals_and_moves_the_payments_in() -> None:
@@ -47,7 +47,8 @@ def test_a_batch_takes_one_payout_method_and_is_never_empty() -> None:
     with pytest.raises(InvalidValue):
         PaymentBatch.gather(id="b1", number=1, program_id="p1",
                             method=PayoutMethod.BANK_TRANSFER,
-                            transfer_date=dt.date(2026, 6, 3), disbursements=[], by="m", at=AT)
+                            transfer_date=dt.date(2026, 6, 3), disbursements=[], by="m",
+                            party="m", at=AT)
 
 
 def test_totals_that_no_longer_match_are_refused() -> None:
@@ -59,12 +60,35 @@ def test_totals_that_no_longer_match_are_refused() -> None:
 def test_the_maker_cannot_approve_and_approval_happens_once() -> None:
     batch = _batch()
     with pytest.raises(IllegalTransition):
-        batch.approve(by="maker", at=AT)
-    batch.approve(by="checker", at=AT)
+        batch.approve(by="maker", party="maker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     with pytest.raises(IllegalTransition):
-        batch.approve(by="someone", at=AT)
+        batch.approve(by="someone", party="someone", at=AT)
     assert (batch.state, batch.approved_by, batch.approved_at) == (BatchState.APPROVED,
                                                                   "checker", AT)
+
+
+def test_the_maker_is_a_party_whichever_credential_it_uses() -> None:
+    batch = PaymentBatch.gather(id="b1", number=7, program_id="p1",
+                                method=PayoutMethod.BANK_TRANSFER,
+                                transfer_date=dt.date(2026, 6, 3), disbursements=[_payment(1)],
+                                by="api:k1", party="org:abc商事", at=AT)
+
+    with pytest.raises(IllegalTransition) as refused:  # another key of the same organisation
+        batch.approve(by="api:k2", party="org:abc商事", at=AT)
+    batch.approve(by="api:k3", party="s-kato", at=AT)
+
+    assert refused.value.code == "same_person"
+    assert (batch.created_by, batch.created_party, batch.approved_by) == (
+        "api:k1", "org:abc商事", "api:k3")
+
+
+def test_a_batch_without_a_recorded_party_falls_back_to_its_maker_s_credential() -> None:
+    batch = _batch()
+    batch.created_party = ""  # never made so; the rule is still at least the credential's
+
+    with pytest.raises(IllegalTransition):
+        batch.approve(by="x", party="maker", at=AT)
 
 
 def test_cancelling_needs_a_reason_and_is_only_possible_before_export() -> None:
@@ -72,7 +96,7 @@ def test_cancelling_needs_a_reason_and_is_only_possible_before_export() -> None:
     batch = _batch(*payments)
     with pytest.raises(InvalidValue):
         batch.cancel(by="x", at=AT, reason=" ", disbursements=payments)
-    batch.approve(by="checker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     batch.mark_exported(by="x", at=AT, digest="abc", originator={})
     with pytest.raises(IllegalTransition):
         batch.cancel(by="x", at=AT, reason="r", disbursements=payments)
@@ -80,7 +104,7 @@ def test_cancelling_needs_a_reason_and_is_only_possible_before_export() -> None:
 
 def test_a_re_export_must_be_the_same_file() -> None:
     batch = _batch()
-    batch.approve(by="checker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     batch.mark_exported(by="x", at=AT, digest="abc", originator={"code": "1"})
     batch.ensure_same_file("abc")
     with pytest.raises(InvariantViolated):
@@ -94,7 +118,7 @@ def test_a_re_export_must_be_the_same_file() -> None:
 ])
 def test_a_batch_closes_when_no_payment_waits_for_the_bank(statuses, state) -> None:  # type: ignore[no-untyped-def]
     batch = _batch()
-    batch.approve(by="checker", at=AT)
+    batch.approve(by="checker", party="checker", at=AT)
     batch.mark_exported(by="x", at=AT, digest="abc", originator={})
     batch.close(at=AT, statuses=statuses, by="x")
     assert batch.state is state

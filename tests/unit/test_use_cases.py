@@ -10,6 +10,8 @@ import pytest
 
 from application.access.authenticating_api_key import authenticate_api_key
 from application.access.creating_api_key import CreateApiKey, create_api_key
+from application.access.revoking_api_key import revoke_api_key
+from application.access.views import api_keys
 from application.benefits.changing_program_status import (
     ChangeProgramStatus,
     change_program_status,
@@ -20,8 +22,8 @@ from application.jobs.job import JobStatus
 from application.jobs.running import JobCrashed, run_job, start_job
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from domain.benefits import PayoutMethod, ProgramStatus
-from domain.errors import DomainError, IllegalTransition, InvalidValue, NotFound
-from domain.staff import Role
+from domain.errors import DomainError, IllegalTransition, InvalidValue, NotAllowed, NotFound
+from domain.staff import Role, StaffMember
 from tests.builders import actor
 from tests.fakes import (
     JST,
@@ -117,7 +119,8 @@ def test_a_program_is_opened_closed_and_cannot_reopen_once_withdrawn(
 
 
 def test_an_api_key_is_shown_once_and_only_its_hash_is_kept(database: FakeDatabase) -> None:
-    created = create_api_key(CreateApiKey(name="基幹系連携", role="case_worker", actor=ADMIN),
+    created = create_api_key(CreateApiKey(name="基幹系連携", role="case_worker", actor=ADMIN,
+                                          organisation="基幹系ベンダー"),
                              uow=FakeUnitOfWork(database), ids=SequentialIds(),
                              clock=FakeClock())
 
@@ -131,21 +134,94 @@ def test_an_api_key_is_shown_once_and_only_its_hash_is_kept(database: FakeDataba
 
 def test_an_unknown_or_revoked_api_key_does_not_authenticate(database: FakeDatabase) -> None:
     clock = FakeClock()
-    created = create_api_key(CreateApiKey(name="x", role="viewer", actor=ADMIN),
+    created = create_api_key(CreateApiKey(name="x", role="viewer", actor=ADMIN,
+                                          organisation="x"),
                              uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=clock)
     with FakeUnitOfWork(database) as uow:
         uow.api_keys.get(created.id).revoke(clock.now())
         uow.commit()
 
     assert authenticate_api_key(created.secret, uow=FakeUnitOfWork(database)) is None
+
+
+def test_an_administrator_revokes_a_key_once_and_it_stays_listed(database: FakeDatabase) -> None:
+    clock = FakeClock()
+    created = create_api_key(CreateApiKey(name="旧連携", role="viewer", actor=ADMIN,
+                                          organisation="旧ベンダー"),
+                             uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=clock)
+    with pytest.raises(NotAllowed):
+        revoke_api_key(created.id, actor=actor(role=Role.APPROVER), uow=FakeUnitOfWork(database),
+                       clock=clock)
+    with pytest.raises(NotFound):
+        revoke_api_key("nope", actor=ADMIN, uow=FakeUnitOfWork(database), clock=clock)
+
+    revoked = revoke_api_key(created.id, actor=ADMIN, uow=FakeUnitOfWork(database), clock=clock)
+    again = revoke_api_key(created.id, actor=ADMIN, uow=FakeUnitOfWork(database), clock=clock)
+    [line] = api_keys(uow=FakeUnitOfWork(database))
+
+    assert revoked.revoked_at == again.revoked_at == clock.now()
+    assert authenticate_api_key(created.secret, uow=FakeUnitOfWork(database)) is None
+    assert (line.key.id, line.owner) == (created.id, "organisation:旧ベンダー")
+    assert [(r.action, r.detail.get("owner")) for r in database.tables["audit"].values()] == [
+        ("api_key.create", "org:旧ベンダー"), ("api_key.revoke", "org:旧ベンダー")]
     assert authenticate_api_key("mdg_unknown", uow=FakeUnitOfWork(database)) is None
     assert authenticate_api_key("", uow=FakeUnitOfWork(database)) is None
 
 
 def test_an_api_key_with_an_unknown_role_is_refused(database: FakeDatabase) -> None:
     with pytest.raises(InvalidValue, match="役割"):
-        create_api_key(CreateApiKey(name="x", role="root", actor=ADMIN),
+        create_api_key(CreateApiKey(name="x", role="root", actor=ADMIN, organisation="x"),
                        uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=FakeClock())
+
+
+def _member(database: FakeDatabase, *, active: bool = True) -> StaffMember:
+    member = StaffMember(id="s-kato", login_id="kato", display_name="加藤", role=Role.APPROVER,
+                         password_hash="x", active=active)
+    with FakeUnitOfWork(database) as uow:
+        uow.staff.add(member)
+        uow.commit()
+    return member
+
+
+@pytest.mark.parametrize(("staff", "organisation"), [("", ""), ("kato", "基幹系ベンダー")],
+                         ids=["nobody", "both"])
+def test_an_api_key_is_made_for_one_staff_member_or_one_organisation(
+        database: FakeDatabase, staff: str, organisation: str) -> None:
+    _member(database)
+    with pytest.raises(InvalidValue) as refused:
+        create_api_key(CreateApiKey(name="x", role="viewer", actor=ADMIN, staff_login_id=staff,
+                                    organisation=organisation),
+                       uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=FakeClock())
+    assert refused.value.code == "no_party"
+    assert database.tables["api_keys"] == {}
+
+
+@pytest.mark.parametrize("active", [True, False], ids=["unknown", "inactive"])
+def test_a_key_for_a_staff_member_needs_an_active_member(database: FakeDatabase,
+                                                         active: bool) -> None:
+    _member(database, active=active)
+    with pytest.raises(NotFound, match="有効な職員"):
+        create_api_key(CreateApiKey(name="x", role="viewer", actor=ADMIN,
+                                    staff_login_id="sato" if active else "kato"),
+                       uow=FakeUnitOfWork(database), ids=SequentialIds(), clock=FakeClock())
+
+
+def test_a_staff_member_s_key_acts_for_them_and_stops_when_they_are_deactivated(
+        database: FakeDatabase) -> None:
+    member = _member(database)
+    created = create_api_key(CreateApiKey(name="加藤の連携", role="viewer", actor=ADMIN,
+                                          staff_login_id=" Kato "),
+                             uow=FakeUnitOfWork(database), ids=SequentialIds(),
+                             clock=FakeClock())
+    key = authenticate_api_key(created.secret, uow=FakeUnitOfWork(database))
+    [made] = [r for r in database.tables["audit"].values() if r.action == "api_key.create"]
+    with FakeUnitOfWork(database) as uow:
+        uow.staff.get(member.id).active = False
+        uow.commit()
+
+    assert key is not None and (key.staff_id, key.party) == ("s-kato", "s-kato")
+    assert made.detail["owner"] == "s-kato"
+    assert authenticate_api_key(created.secret, uow=FakeUnitOfWork(database)) is None
 
 
 def test_a_staff_member_is_created_with_a_hashed_password(database: FakeDatabase) -> None:

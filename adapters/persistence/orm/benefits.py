@@ -66,6 +66,7 @@ applications = Table(
     Column("account_checked_at", UTCDateTime),
     Column("entered_by", ID),
     Column("account_entered_by", ID),  # staff who typed a corrected account (checked by another)
+    Column("account_entered_party", String(128)),  # its party: the checker must be another
     Column("version", Integer, nullable=False, server_default="1"),  # a double tap: one wins
     UniqueConstraint("program_id", "household_id"),
     Index("ix_applications_program_id_status", "program_id", "status"),

@@ -73,6 +73,8 @@ payment_batches = Table(
     Column("total", _BigMoneyYen, nullable=False),
     Column("state", EnumValue(BatchState), nullable=False),
     Column("created_by", String(64), nullable=False),
+    # who is accountable for created_by (ADR 0033): the approver must be another party
+    Column("created_party", String(128), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("approved_by", String(64)),
     Column("approved_at", UTCDateTime),

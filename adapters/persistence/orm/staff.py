@@ -3,10 +3,19 @@ lock, TOTP) and the API keys of other systems."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import registry
 
-from adapters.persistence.orm.base import ENCRYPTED_TEXT, ID, metadata
+from adapters.persistence.orm.base import ENCRYPTED_TEXT, ID, metadata, writes_after
 from adapters.persistence.types import EnumValue, UTCDateTime
 from domain.access import ApiKey
 from domain.staff import Role, StaffMember
@@ -43,11 +52,15 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+    # The one party the key acts for: a staff member, or a named organisation.
+    Column("staff_id", ID, ForeignKey("staff_members.id"), index=True),
+    Column("organisation", String(100)),
+    CheckConstraint("(staff_id IS NULL) <> (organisation IS NULL)", name="ck_api_keys_one_party"),
 )
 
 
 def map_staff(mappers: registry) -> None:
     m = mappers.map_imperatively
     m(StaffMember, staff_members)
-    m(ApiKey, api_keys)
+    m(ApiKey, api_keys, properties={"_staff": writes_after(StaffMember, api_keys.c.staff_id)})
     m(StaffSignIn, staff_sign_ins, properties={"staff_id": staff_sign_ins.c.id})

@@ -1,4 +1,4 @@
-"""Staff accounts and their sign-in states, for administrators to read."""
+"""Staff accounts, their sign-in states and the API keys, for administrators to read."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.access import ApiKey
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 
@@ -26,3 +27,6 @@ class SqlStaffQueries:
         found = self.session.scalars(
             select(StaffSignIn).where(StaffSignIn.staff_id.in_(list(staff_ids)))).all()
         return {state.staff_id: state for state in found}
+
+    def api_keys(self) -> Sequence[ApiKey]:
+        return self.session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)).all()

@@ -34,6 +34,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "Madoguchi API",
             "version": "1",
             "description": "給付金・申請・ジョブを扱う連携用 API。Authorization: Bearer <APIキー>。"
+                           "APIキーは一人の職員か一つの組織のもので、二人承認（支払バッチの作成と"
+                           "承認、入力した口座の確認）では同じ職員・同じ組織のキーやログインを"
+                           "同じ人とみなします（409 same_person / same_staff）。"
                            "エラーは常に {\"error\": {\"code\", \"message\"}} の形で返ります。",
         },
         "servers": [{"url": "/api/v1"}],
@@ -144,8 +147,10 @@ def openapi_document() -> dict[str, Any]:
             **CERTIFICATE_PATHS,
         },
         "components": {
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
-                                           "description": "madoguchi apikey create で発行"}},
+            "securitySchemes": {"apiKey": {
+                "type": "http", "scheme": "bearer",
+                "description": "madoguchi apikey create --staff LOGIN_ID または --organisation "
+                               "NAME で発行"}},
             "responses": {
                 "Error": _json(_ref("Error"), "エラー"),
                 "Unauthenticated": _json(_ref("Error"), "APIキーがない、または無効"),

@@ -56,7 +56,9 @@ def batch_paths() -> dict[str, Any]:
         "/batches/{batch_id}/approval": {
             "post": {
                 "operationId": "approveBatch",
-                "summary": "支払バッチを承認する（作成者とは別のAPIキー・職員）",
+                "summary": "支払バッチを承認する（作成者とは別の職員・組織）",
+                "description": ("作成した職員・組織は、別のAPIキーやログインでも承認できません"
+                                "（409 same_person）。"),
                 "parameters": [_BATCH_ID],
                 "responses": {"200": _json(_ref("Batch"), "承認後"), "404": _ERR, "409": _ERR,
                               **_AUTH},
@@ -109,8 +111,8 @@ def batch_paths() -> dict[str, Any]:
                 "summary": "支払不能の申請を、確認済みの口座へ再支払する（次のバッチに入ります）",
                 "description": ("account を省くと、申請の確認済みの口座（住民が送り直し、通帳の"
                                 "写真で確認した口座）へ再支払します。account を指定すると、その"
-                                "口座を申請に保存し、入力したキーとは別の職員・キーによる口座の"
-                                "確認（account-check）を待ちます（202）。"),
+                                "口座を申請に保存し、入力したキーの職員・組織とは別の職員・組織に"
+                                "よる口座の確認（account-check）を待ちます（202）。"),
                 "parameters": [{"name": "application_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {

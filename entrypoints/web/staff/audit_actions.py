@@ -33,7 +33,7 @@ ACTIONS = {
     "staff.reset_totp": "2段階認証の解除", "staff.deactivate": "職員の無効化",
     "staff.reactivate": "職員の有効化", "staff.password_changed": "パスワードの変更",
     "staff.sign_out_everywhere": "すべての端末からログアウト",
-    "api_key.create": "APIキーの発行",
+    "api_key.create": "APIキーの発行", "api_key.revoke": "APIキーの失効",
     # residents and their verification
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
     "registry.import": "住民記録の取り込み",
@@ -105,7 +105,9 @@ DETAIL_FIELDS = {
     "days_before": "締切の何日前", "page": "ページ",
     "file": "ファイル", "key_ring": "鍵の指紋", "backup_created_at": "バックアップの作成日時",
     "replaced": "既存のデータの置き換え",
+    "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
 }
+_PARTIES = ("party", "owner")  # a staff id (shown by name) or `org:<name>`
 
 _VALUES: dict[str, dict[str, str]] = {
     "status": {**{s.value: s.label for s in VerificationStatus},
@@ -123,13 +125,18 @@ _VALUES: dict[str, dict[str, str]] = {
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 
 
-def detail_fields(detail: Mapping[str, str | int | bool]) -> list[tuple[str, str, bool]]:
+def detail_fields(detail: Mapping[str, str | int | bool],
+                  staff_names: Mapping[str, str] | None = None) -> list[tuple[str, str, bool]]:
     """(label, value, whether the value is a label to translate) to show: known facts first in
-    their order, values in words (はい/いいえ, 1,234, 受付中); a fact without a label keeps its
-    key, so nothing is hidden."""
+    their order, values in words (はい/いいえ, 1,234, 受付中, a party's staff member by name); a
+    fact without a label keeps its key, so nothing is hidden."""
     known = [key for key in DETAIL_FIELDS if key in detail]
     keys = known + sorted(key for key in detail if key not in DETAIL_FIELDS)
-    return [(DETAIL_FIELDS.get(key, key), *_value(key, detail[key])) for key in keys]
+    names = staff_names or {}
+    return [(DETAIL_FIELDS.get(key, key),
+             *((names[value], False) if key in _PARTIES and isinstance(value, str)
+               and value in names else _value(key, value)))
+            for key, value in ((key, detail[key]) for key in keys)]
 
 
 def _value(key: str, value: str | int | bool) -> tuple[str, bool]:
