@@ -71,10 +71,13 @@ def yen(column: Column[Any], name: str) -> Field:
 
 
 def json_value(column: Column[Any], name: str | None = None,
-               convert: Callable[[Any], TownCell] = lambda value: value) -> Field:
-    """A structured value: nested in a JSON-lines file, JSON text in a CSV cell."""
-    return Field(_name(column, name), column, lambda value: (
-        None if value is None else convert(value),))
+               convert: Callable[[Any], TownCell] = lambda value: value, *,
+               codes: type[enum.Enum] | None = None) -> Field:
+    """A structured value: nested in a JSON-lines file, JSON text in a CSV cell (`codes`: the
+    enum whose values a list holds)."""
+    names = _name(column, name)
+    return Field(names, column, lambda value: (None if value is None else convert(value),),
+                 codes={names[0]: codes} if codes else {})
 
 
 _FACTS = ("name", "kana", "date_of_birth", "sex", "address", "postal_code")
