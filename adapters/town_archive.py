@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -126,21 +127,52 @@ def _write_entry(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: TownFi
             yield row
 
     kind = "jsonl" if file.name.endswith(".jsonl") else "csv"
-    chunks = (_jsonl if kind == "jsonl" else _csv)(file, counting())
+    entry: dict[str, Any] = {"name": file.name, "title": file.title, "format": kind}
+    if file.blob_column is None:
+        chunks = (_jsonl if kind == "jsonl" else _csv)(file, counting())
+        with archive.open(member, "w", force_zip64=True) as out:
+            size, digest = _copy(chunks, out)
+    else:  # the files first (a zip writes one member at a time), the list spooled meanwhile
+        folder = file.name.rsplit(".", 1)[0] + "/"
+        blobs = _blobs(archive, member, file, folder, counting())
+        with tempfile.SpooledTemporaryFile(max_size=_BUFFER * 16) as spool:
+            size, digest = _copy((_jsonl if kind == "jsonl" else _csv)(file, blobs), spool)
+            spool.seek(0)
+            with archive.open(member, "w", force_zip64=True) as out:
+                shutil.copyfileobj(spool, out, _BUFFER)
+        entry["folder"] = folder
+    return {**entry, "rows": counted, "bytes": size, "sha256": digest,
+            "columns": list(file.columns)}
+
+
+def _blobs(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: TownFile, folder: str,
+           rows: Iterator[tuple[TownCell, ...]]) -> Iterator[tuple[TownCell, ...]]:
+    """Write each row's bytes as `<folder><first cell>` and put that name in their place."""
+    index = file.columns.index(str(file.blob_column))
+    for row in rows:
+        content = row[index]
+        if isinstance(content, bytes):
+            name = f"{folder}{row[0]}"
+            blob = zipfile.ZipInfo(name, date_time=member.date_time)
+            blob.compress_type, blob.external_attr = member.compress_type, member.external_attr
+            archive.writestr(blob, content)
+            row = (*row[:index], name, *row[index + 1:])
+        yield row
+
+
+def _copy(chunks: Iterable[bytes], out: IO[bytes]) -> tuple[int, str]:
+    """Write the chunks in blocks of 64 KiB; their size and SHA-256."""
     digest, size, buffer = hashlib.sha256(), 0, bytearray()
-    with archive.open(member, "w", force_zip64=True) as out:
-        for chunk in chunks:
-            buffer += chunk
-            if len(buffer) >= _BUFFER:
-                digest.update(buffer)
-                out.write(buffer)
-                size += len(buffer)
-                buffer.clear()
-        digest.update(buffer)
-        out.write(buffer)
-        size += len(buffer)
-    return {"name": file.name, "title": file.title, "format": kind, "rows": counted,
-            "bytes": size, "sha256": digest.hexdigest(), "columns": list(file.columns)}
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) >= _BUFFER:
+            digest.update(buffer)
+            out.write(buffer)
+            size += len(buffer)
+            buffer.clear()
+    digest.update(buffer)
+    out.write(buffer)
+    return size + len(buffer), digest.hexdigest()
 
 
 def _sync_directory(directory: Path) -> None:

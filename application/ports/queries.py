@@ -145,8 +145,9 @@ class TownFigures:
 
 
 # A value of the town's export (ADR 0035), typed as JSON types: text, a whole number, a truth
-# value, nothing, or a nested object (a conversation's answers) in a JSON-lines file.
-TownCell = str | int | bool | None | dict[str, Any] | list[Any]
+# value, nothing, or a nested object (a conversation's answers) in a JSON-lines file; or the
+# bytes of a file kept (a passbook photo), which the archive writes as a file of its own.
+TownCell = str | int | bool | None | dict[str, Any] | list[Any] | bytes
 
 
 @frozen
@@ -158,6 +159,10 @@ class TownFile:
     name: str  # "residents.csv", "conversations.jsonl"
     title: str
     columns: tuple[str, ...]
+    # the column whose cells are bytes: each written as a file of the archive, under the file's
+    # name without its extension, named by the row's first cell; the column holds that name
+    blob_column: str | None = None
+    chunk: int | None = None  # rows read at a time, when it must be fewer (large cells)
 
 
 # -- the queries, by feature ---------------------------------------------------------------------

@@ -61,7 +61,7 @@ def export_town(command: ExportTown, *, uow_factory: Callable[[], UnitOfWork], c
             auditing.commit()
 
         def rows(file: TownFile) -> Iterator[tuple[TownCell, ...]]:
-            return town.rows(file.name, chunk=_CHUNK)
+            return town.rows(file.name, chunk=file.chunk or _CHUNK)
 
         written = archive.write(files, rows, expected=counts, created_at=now)
     return TownExported(rows=dict(written))

@@ -32,7 +32,7 @@ from entrypoints.cli.context import CliContext
 from entrypoints.containers import Container
 from tests import builders as b
 from tests.conftest import TEST_KEY
-from tests.support.every_route_town import Town, seed_town
+from tests.support.every_route_town import PASSBOOK_PHOTO, Town, seed_town
 
 pytestmark = pytest.mark.integration
 
@@ -107,7 +107,9 @@ def test_a_town_leaves_with_everything_decrypted_counted_and_checksummed(
     assert manifest["format_version"] == 1 and manifest["town"]["name"] == "試験町"
     assert manifest["schema_revision"] == migrating.head_revision()
     assert dt.datetime.fromisoformat(manifest["created_at"]).utcoffset() == dt.timedelta(hours=9)
-    assert sorted(members) == sorted(entry["name"] for entry in manifest["files"])
+    photos = {name: data for name, data in members.items() if name.startswith("attachments/")}
+    assert photos == {"attachments/k1": PASSBOOK_PHOTO}  # the passbook photo, decrypted
+    assert sorted(set(members) - set(photos)) == sorted(e["name"] for e in manifest["files"])
     for entry in manifest["files"]:
         data = members[entry["name"]]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["name"]
@@ -139,6 +141,8 @@ def test_a_town_leaves_with_everything_decrypted_counted_and_checksummed(
     talk = json.loads(members["conversations.jsonl"].decode("utf-8").splitlines()[0])
     assert talk["answers"] == {"purpose": "年金の手続き"} and talk["history"] == ["purpose"]
     assert _by(_csv_rows(members["outbox.csv"]), "message_id", "m1")["text"] == "受け付けました。"
+    attachment = _by(_csv_rows(members["attachments.csv"]), "attachment_id", "k1")
+    assert (attachment["ref"], attachment["file"]) == (line["passbook_photo"], "attachments/k1")
     staff = _csv_rows(members["staff.csv"])
     assert _by(staff, "login_id", "second-factor")["totp_enabled"] == "true"
     assert _by(_csv_rows(members["api_keys.csv"]), "name", "基幹系連携")["role"] == "case_worker"

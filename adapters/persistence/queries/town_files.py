@@ -27,6 +27,7 @@ from adapters.persistence.orm.disbursements import (
     payment_batches,
 )
 from adapters.persistence.orm.messaging import (
+    attachments,
     channel_identities,
     conversations,
     inbox,
@@ -65,11 +66,13 @@ class TownFileSpec:
     order: tuple[Column[Any], ...]  # a unique, indexed order: the primary key
 
 
-def _spec(name: str, title: str, table: Table, *fields: Field,
-          source: FromClause | None = None) -> TownFileSpec:
+def _spec(name: str, title: str, table: Table, *fields: Field, source: FromClause | None = None,
+          blob_column: str | None = None, chunk: int | None = None) -> TownFileSpec:
     columns = tuple(column for f in fields for column in f.names)
     assert len(set(columns)) == len(columns), name
-    return TownFileSpec(file=TownFile(name=name, title=title, columns=columns), table=table,
+    file = TownFile(name=name, title=title, columns=columns, blob_column=blob_column,
+                    chunk=chunk)
+    return TownFileSpec(file=file, table=table,
                         source=table if source is None else source, fields=fields,
                         order=tuple(table.primary_key.columns))
 
@@ -89,6 +92,7 @@ cp, rm, rd = campaigns.c, reminders.c, reminder_deliveries.c
 d, pb, pa, cash = disbursements.c, payment_batches.c, payment_audit_entries.c, cash_payouts.c
 cr, cv, ob, ib = certificate_requests.c, conversations.c, outbox.c, inbox.c
 sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
+at = attachments.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -183,6 +187,10 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
     _spec("inbox.csv", "受け取ったイベント", inbox,
           plain(ib.id, "event_id"), plain(ib.source), plain(ib.external_id),
           moment(ib.received_at), json_value(ib.payload), moment(ib.processed_at)),
+    _spec("attachments.csv", "添付ファイル（通帳の写真）", attachments,
+          plain(at.id, "attachment_id"), plain(at.ref), plain(at.content_type),
+          moment(at.fetched_at), plain(at.content, "file"),
+          blob_column="file", chunk=20),  # photos of a few MB: 20 at a time
     _spec("staff.csv", "職員", staff_members,
           plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name), code(sm.role),
           plain(sm.active), moment(si.last_sign_in_at), _TOTP_ENABLED,
@@ -231,5 +239,4 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                                    "session data"},
     "audit_head": {"*": "the newest audit record's number and hash (the last row of "
                         "audit_log.csv)"},
-    "attachments": {"*": "passbook photos (binary): not in this version of the export"},
 }
