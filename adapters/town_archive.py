@@ -76,7 +76,7 @@ class ZipTownArchive:
                 entries = self._write_zip(raw, files, rows, expected, created_at)
                 raw.flush()
                 os.fsync(raw.fileno())
-            os.link(temporary, target)  # refuses an existing file, at once
+            _claim(temporary, target)
             _sync_directory(target.parent)
         finally:
             with suppress(FileNotFoundError):
@@ -173,6 +173,17 @@ def _copy(chunks: Iterable[bytes], out: IO[bytes]) -> tuple[int, str]:
     digest.update(buffer)
     out.write(buffer)
     return size + len(buffer), digest.hexdigest()
+
+
+def _claim(temporary: str, target: Path) -> None:
+    """Put the complete archive at its name at once, refusing an existing file."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: claim the name, then replace it
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.replace(temporary, target)
 
 
 def _sync_directory(directory: Path) -> None:

@@ -9,6 +9,7 @@ import click
 
 from adapters.persistence import migrating
 from adapters.town_archive import ZipTownArchive
+from application.ports.archives import ArchiveMismatch
 from application.town_data.exporting_town import ExportTown, export_town
 from entrypoints.cli.context import CliContext, operator, pass_context, ready
 
@@ -36,7 +37,15 @@ def export(ctx: CliContext, outfile: Path) -> None:
             "code": config.town_code()}
     archive = ZipTownArchive(outfile, town=town,
                              schema_revision=migrating.current_revision(container.engine()))
-    exported = export_town(ExportTown(actor=operator(), town=town["code"] or town["name"]),
-                           uow_factory=container.uow, clock=container.clock(), archive=archive)
+    try:
+        exported = export_town(ExportTown(actor=operator(), town=town["code"] or town["name"]),
+                               uow_factory=container.uow, clock=container.clock(),
+                               archive=archive)
+    except FileExistsError:
+        raise click.ClickException(f"{outfile} appeared while the export was written: "
+                                   "nothing was replaced, export again under a new name") from None
+    except ArchiveMismatch as error:
+        raise click.ClickException(f"the export was not consistent and was discarded "
+                                   f"({error}); export again") from None
     click.echo(f"{outfile}: {len(exported.rows)} files, {exported.total} rows "
                "(mode 600: personal data of every resident, keep it as the registry is kept)")

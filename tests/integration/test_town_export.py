@@ -261,3 +261,21 @@ def test_a_file_with_other_rows_than_counted_leaves_nothing_behind(tmp_path: Pat
                       created_at=dt.datetime(2026, 12, 4, tzinfo=dt.UTC))
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_hard_links_the_archive_still_appears_at_once_and_never_replaces_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(*_args: object) -> None:
+        raise PermissionError("no hard links on this file system")
+
+    monkeypatch.setattr("os.link", no_links)
+    file = TownFile(name="residents.csv", title="住民", columns=("resident_id",))
+    at = dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
+
+    written = ZipTownArchive(tmp_path / "town.zip", town={}, schema_revision="0012").write(
+        [file], lambda _file: iter([("r1",)]), expected={"residents.csv": 1}, created_at=at)
+
+    assert written == {"residents.csv": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["town.zip"]
+    assert (tmp_path / "town.zip").stat().st_mode & 0o777 == 0o600
+    assert b"r1" in _members(tmp_path / "town.zip")["residents.csv"]
