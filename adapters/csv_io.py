@@ -54,6 +54,7 @@ __all__ = [
     "read_header",
     "read_rows",
     "safe_cell",
+    "utf8_csv",
 ]
 
 EXTRA_CELLS = "_extra"  # non-empty cells in columns without a header, in file order
@@ -287,7 +288,20 @@ def safe_cell(text: str) -> str:
 def cp932_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
     """A CSV for Excel and town printers, streamed: CP932, every cell quoted, CRLF, formulas
     neutralised (`safe_cell`). A character CP932 cannot carry (𠮷) is written as 〓 (ゲタ), as
-    town systems do. This is the one CSV writer of every export."""
+    town systems do. This is the one CSV writer of every export (`utf8_csv` is the same writer
+    in UTF-8)."""
+    return _csv(header, rows, encoding="cp932")
+
+
+def utf8_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
+    """The same writer in UTF-8 with a byte order mark (so Excel reads it as UTF-8), for files
+    that must carry every name as it is written (the town's export: 𠮷 stays 𠮷)."""
+    yield codecs.BOM_UTF8
+    yield from _csv(header, rows, encoding="utf-8")
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[str]], *,
+         encoding: str) -> Iterator[bytes]:
     for cells in itertools.chain([header], rows):
         quoted = ",".join('"' + safe_cell(cell).replace('"', '""') + '"' for cell in cells)
-        yield (quoted + "\r\n").encode("cp932", errors="madoguchi-geta")
+        yield (quoted + "\r\n").encode(encoding, errors="madoguchi-geta")

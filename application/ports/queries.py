@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from attrs import field, frozen
 
@@ -41,7 +41,10 @@ __all__ = [
     "Queries",
     "ResidentQueries",
     "StaffQueries",
+    "TownCell",
+    "TownDataQueries",
     "TownFigures",
+    "TownFile",
 ]
 
 
@@ -140,6 +143,27 @@ class TownFigures:
     certificate_requests_by_state: dict[str, int]  # issue state value → count
     new_friends_by_day: tuple[tuple[dt.date, int], ...]  # oldest first, Japan days
     satisfaction_score: float | None = None  # no survey yet: None, shown as 未計測
+
+
+# A value of the town's export (ADR 0035), typed as JSON types: text, a whole number, a truth
+# value, nothing, or a nested object (a conversation's answers) in a JSON-lines file; or the
+# bytes of a file kept (a passbook photo), which the archive writes as a file of its own.
+TownCell = str | int | bool | None | dict[str, Any] | list[Any] | bytes
+
+
+@frozen
+class TownFile:
+    """One file of the town's export: its name in the archive, what it holds (in Japanese, as
+    the audit log names it) and its columns in order (stable, English snake_case, each described
+    in docs/export.md)."""
+
+    name: str  # "residents.csv", "conversations.jsonl"
+    title: str
+    columns: tuple[str, ...]
+    # the column whose cells are bytes: each written as a file of the archive, under the file's
+    # name without its extension, named by the row's first cell; the column holds that name
+    blob_column: str | None = None
+    chunk: int | None = None  # rows read at a time, when it must be fewer (large cells)
 
 
 # -- the queries, by feature ---------------------------------------------------------------------
@@ -286,6 +310,26 @@ class FigureQueries(Protocol):
     def figures(self, *, today: dt.date, days: int = 14) -> TownFigures: ...
 
 
+class TownDataQueries(Protocol):
+    """Everything the town owns, file by file, decrypted (the town's export, ADR 0035)."""
+
+    def hold_snapshot(self) -> None:
+        """From here to the end of the transaction every read sees one state of the database
+        (the counts and the rows agree however much is written meanwhile). Call it first."""
+        ...
+
+    def files(self) -> Sequence[TownFile]: ...
+
+    def count(self, name: str) -> int:
+        """The rows the file `name` will have."""
+        ...
+
+    def rows(self, name: str, *, chunk: int = 1000) -> Iterator[tuple[TownCell, ...]]:
+        """The file's rows in a stable order, one cell per column, read `chunk` rows at a time
+        (memory stays flat however many there are)."""
+        ...
+
+
 class Queries(Protocol):
     benefits: BenefitQueries
     exports: ExportQueries
@@ -295,3 +339,4 @@ class Queries(Protocol):
     messages: MessageQueries
     staff: StaffQueries
     figures: FigureQueries
+    town: TownDataQueries

@@ -15,6 +15,7 @@ from entrypoints.cli.certificates import certificates
 from entrypoints.cli.context import CliGroup
 from entrypoints.cli.db import db
 from entrypoints.cli.demo_town import demo
+from entrypoints.cli.export import export
 from entrypoints.cli.keys import keys
 from entrypoints.cli.registry import registry
 from entrypoints.cli.serve import line_sim, scheduler, serve, worker
@@ -25,7 +26,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore,
+    audit, batch, backup, restore, export,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

@@ -18,6 +18,7 @@ from adapters.csv_io import (
     read_header,
     read_rows,
     safe_cell,
+    utf8_csv,
 )
 from application.residents import registry_rows
 from application.residents.registry_rows import COLUMNS, REQUIRED
@@ -213,3 +214,11 @@ def test_the_one_csv_writer_neutralises_formulas_in_cp932_with_crlf() -> None:
     data = b"".join(cp932_csv(("氏名", "住所"), [("=1+2", "𠮷野町")]))
 
     assert data.decode("cp932") == '"氏名","住所"\r\n"\'=1+2","〓野町"\r\n'
+
+
+def test_the_same_writer_in_utf8_keeps_every_name_behind_a_byte_order_mark() -> None:
+    data = b"".join(utf8_csv(("name", "address"), [("=1+2", "𠮷野町"), ('"髙橋"', "")]))
+
+    assert data.startswith(codecs.BOM_UTF8)
+    assert data.decode("utf-8-sig") == ('"name","address"\r\n"\'=1+2","𠮷野町"\r\n'
+                                        '"""髙橋""",""\r\n')

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from adapters.persistence.queries.town_files import TOWN_FILES
 from domain.benefits import CHANNEL_LABELS, ProgramStatus
 from domain.staff import Role
 from domain.verifications import VerificationStatus
@@ -66,6 +67,8 @@ ACTIONS = {
     "certificate_request.issue": "証明書の発行", "certificate_request.mail": "証明書の郵送",
     "certificate_request.reject": "証明書の請求の却下",
     "certificate_request.requested": "証明書の請求（住民）",
+    # the town's data as a whole
+    "town.export": "町のデータの書き出し",
     # the audit log itself, and the demo
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
     "demo.seed": "デモ用データの作成",
@@ -81,6 +84,7 @@ ACTION_GROUPS = (
                      "application.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
+    ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
 )
@@ -89,6 +93,7 @@ TARGETS = {
     "staff": "職員", "api_key": "APIキー", "resident": "住民", "verification": "本人確認",
     "program": "給付金", "application": "申請", "job": "ジョブ", "payment_batch": "支払データ",
     "disbursement": "支払", "certificate_request": "証明書の請求", "audit_log": "監査ログ",
+    "town": "町",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -106,6 +111,9 @@ DETAIL_FIELDS = {
     "file": "ファイル", "key_ring": "鍵の指紋", "backup_created_at": "バックアップの作成日時",
     "replaced": "既存のデータの置き換え",
     "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
+    "files": "ファイル数", "rows": "行数",
+    # the town's export: the rows of each file (`town.export`)
+    **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
 _PARTIES = ("party", "owner")  # a staff id (shown by name) or `org:<name>`
 

@@ -1,0 +1,242 @@
+"""What the town's export holds (ADR 0035, docs/export.md): one `TownFileSpec` per file — the
+table it reads, the fields it writes, its order — and what is left out of it, column by column,
+with the reason. Every column of every table is one or the other (a test checks), so a column
+a migration adds is exported or left out on purpose, never forgotten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import frozen
+from sqlalchemy import Column, FromClause, Table, and_
+
+from adapters.persistence.orm.audit import audit_log
+from adapters.persistence.orm.benefits import (
+    applications,
+    benefit_programs,
+    campaigns,
+    eligible_households,
+    reminder_deliveries,
+    reminders,
+)
+from adapters.persistence.orm.certificates import certificate_requests
+from adapters.persistence.orm.disbursements import (
+    cash_payouts,
+    disbursements,
+    payment_audit_entries,
+    payment_batches,
+)
+from adapters.persistence.orm.messaging import (
+    attachments,
+    channel_identities,
+    conversations,
+    inbox,
+    outbox,
+)
+from adapters.persistence.orm.residents import (
+    household_members,
+    households,
+    identity_verifications,
+    residents,
+)
+from adapters.persistence.orm.staff import api_keys, staff_members, staff_sign_ins
+from adapters.persistence.queries.town_fields import (
+    Field,
+    account,
+    code,
+    facts,
+    json_value,
+    moment,
+    plain,
+    verification,
+    yen,
+)
+from application.ports.queries import TownCell, TownFile
+from domain.benefits import PayoutMethod
+
+__all__ = ["LEFT_OUT", "TOWN_FILES", "TownFileSpec"]
+
+
+@frozen
+class TownFileSpec:
+    file: TownFile
+    table: Table  # the rows: one per row of this table
+    source: FromClause  # the table, or the table joined to one that adds columns to its rows
+    fields: tuple[Field, ...]
+    order: tuple[Column[Any], ...]  # a unique, indexed order: the primary key
+
+
+def _spec(name: str, title: str, table: Table, *fields: Field, source: FromClause | None = None,
+          blob_column: str | None = None, chunk: int | None = None) -> TownFileSpec:
+    columns = tuple(column for f in fields for column in f.names)
+    assert len(set(columns)) == len(columns), name
+    file = TownFile(name=name, title=title, columns=columns, blob_column=blob_column,
+                    chunk=chunk)
+    return TownFileSpec(file=file, table=table,
+                        source=table if source is None else source, fields=fields,
+                        order=tuple(table.primary_key.columns))
+
+
+def _methods(methods: frozenset[PayoutMethod]) -> TownCell:
+    return sorted(method.value for method in methods)
+
+
+def _text_of(payload: dict[str, Any]) -> TownCell:
+    """What a resident read: the texts of the messages, one paragraph each."""
+    return "\n\n".join(str(m.get("text", "")) for m in payload.get("messages", ()))
+
+
+r, h, m, v = residents.c, households.c, household_members.c, identity_verifications.c
+ci, bp, a, e = channel_identities.c, benefit_programs.c, applications.c, eligible_households.c
+cp, rm, rd = campaigns.c, reminders.c, reminder_deliveries.c
+d, pb, pa, cash = disbursements.c, payment_batches.c, payment_audit_entries.c, cash_payouts.c
+cr, cv, ob, ib = certificate_requests.c, conversations.c, outbox.c, inbox.c
+sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
+at = attachments.c
+
+_TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
+                      lambda value: (bool(value),))
+
+TOWN_FILES: tuple[TownFileSpec, ...] = (
+    _spec("residents.csv", "住民", residents,
+          plain(r.id, "resident_id"), plain(r.resident_number), plain(r.household_number),
+          code(r.registry_status), code(r.verification_state), facts(r.facts),
+          verification(r.verification), plain(r.reverify_reason), moment(r.created_at)),
+    _spec("households.csv", "世帯", households,
+          plain(h.id, "household_id"), plain(h.household_number), plain(h.head_resident_id)),
+    _spec("household_members.csv", "世帯員", household_members,
+          plain(m.household_id), plain(m.resident_id), plain(m.relationship),
+          plain(m.position)),
+    _spec("channel_identities.csv", "連絡先（LINE など）", channel_identities,
+          plain(ci.id, "identity_id"), plain(ci.channel), plain(ci.address), code(ci.status),
+          plain(ci.resident_id), moment(ci.created_at), moment(ci.status_changed_at)),
+    _spec("identity_verifications.csv", "本人確認", identity_verifications,
+          plain(v.id, "verification_id"), plain(v.identity_id), plain(v.provider),
+          plain(v.subject), plain(v.assurance), moment(v.verified_at), facts(v.facts),
+          code(v.status), code(v.outcome), plain(v.reason), json_value(v.candidate_ids),
+          plain(v.resident_id), plain(v.decided_by), moment(v.decided_at)),
+    _spec("benefit_programs.csv", "給付金", benefit_programs,
+          plain(bp.id, "program_id"), plain(bp.name),
+          yen(bp.amount_per_household, "amount_per_household_yen"),
+          plain(bp.eligibility_source), moment(bp.window_opens_at, "opens_at"),
+          moment(bp.window_closes_at, "closes_at"),
+          json_value(bp.payout_methods, convert=_methods, codes=PayoutMethod), code(bp.status),
+          plain(bp.notice_text), plain(bp.decision_text), plain(bp.rejection_text),
+          plain(bp.withdrawal_reason)),
+    _spec("eligible_households.csv", "給付金の対象世帯", eligible_households,
+          plain(e.id, "eligibility_id"), plain(e.program_id), plain(e.household_id),
+          moment(e.added_at), plain(e.source_row)),
+    _spec("campaigns.csv", "通知の送信", campaigns,
+          plain(cp.id, "campaign_id"), plain(cp.program_id), plain(cp.job_id),
+          plain(cp.started_by), moment(cp.started_at), plain(cp.recipients)),
+    _spec("reminders.csv", "督促", reminders,
+          plain(rm.id, "reminder_id"), plain(rm.program_id), plain(rm.days_before),
+          moment(rm.due_at), plain(rm.created_by), moment(rm.created_at), plain(rm.job_id)),
+    _spec("reminder_deliveries.csv", "督促の送信先", reminder_deliveries,
+          plain(rd.id, "reminder_delivery_id"), plain(rd.reminder_id), plain(rd.household_id),
+          plain(rd.message_id), moment(rd.sent_at)),
+    _spec("applications.csv", "申請", applications,
+          plain(a.id, "application_id"), plain(a.program_id), plain(a.household_id),
+          code(a.status), plain(a.channel), code(a.payout_method),
+          account(a.payee_account, "payee"), yen(a.amount, "amount_yen"),
+          moment(a.notified_at), moment(a.confirmed_at), moment(a.decided_at),
+          plain(a.decided_by), plain(a.decision_reason), account(a.offered_account, "offered"),
+          plain(a.notice_message_id), plain(a.account_conversation_id),
+          plain(a.passbook_photo), plain(a.account_checked_by), moment(a.account_checked_at),
+          plain(a.entered_by), plain(a.account_entered_by)),
+    _spec("disbursements.csv", "支払", disbursements,
+          plain(d.id, "disbursement_id"), plain(d.application_id), yen(d.amount, "amount_yen"),
+          code(d.method), account(d.payee_account, "payee"), plain(d.cash_code),
+          plain(d.batch_id), code(d.status), plain(d.failure_reason), moment(d.created_at),
+          moment(d.settled_at)),
+    _spec("payment_batches.csv", "支払バッチ", payment_batches,
+          plain(pb.id, "batch_id"), plain(pb.number), plain(pb.program_id), code(pb.method),
+          moment(pb.transfer_date), plain(pb["count"]), yen(pb.total, "total_yen"), code(pb.state),
+          plain(pb.created_by), moment(pb.created_at), plain(pb.approved_by),
+          moment(pb.approved_at), plain(pb.exported_by), moment(pb.exported_at),
+          plain(pb.export_digest), json_value(pb.originator), moment(pb.closed_at),
+          plain(pb.cancelled_by), moment(pb.cancelled_at), plain(pb.cancel_reason)),
+    _spec("payment_audit_entries.csv", "支払の記録", payment_audit_entries,
+          plain(pa.id, "entry_id"), moment(pa.at), plain(pa.actor), plain(pa.action),
+          plain(pa.batch_id), plain(pa.disbursement_id), plain(pa.detail)),
+    _spec("cash_payouts.csv", "現金の受取", cash_payouts,
+          plain(cash.id, "cash_payout_id"), plain(cash.disbursement_id), plain(cash.provider),
+          plain(cash.reference), moment(cash.issued_at), moment(cash.expires_at),
+          plain(cash.attempt), code(cash.state), moment(cash.picked_up_at)),
+    _spec("certificate_requests.csv", "証明書の請求", certificate_requests,
+          plain(cr.id, "request_id"), plain(cr.requester_id), plain(cr.subject_id),
+          code(cr.kind), plain(cr.copies), plain(cr.purpose),
+          yen(cr.fee_per_copy, "fee_per_copy_yen"), yen(cr.postage, "postage_yen"),
+          json_value(cr["items"], convert=sorted), code(cr.delivery), code(cr.payment_state),
+          plain(cr.payment_reference), code(cr.issue_state), plain(cr.tracking_number),
+          plain(cr.rejection_reason), moment(cr.requested_at), plain(cr.payment_provider),
+          plain(cr.payment_provider_id), plain(cr.payment_id), plain(cr.payment_attempts),
+          moment(cr.payment_started_at), moment(cr.paid_at), plain(cr.refund_reference),
+          moment(cr.refunded_at), moment(cr.issued_at), moment(cr.mailed_at),
+          plain(cr.issued_by)),
+    _spec("conversations.jsonl", "対話（住民の回答）", conversations,
+          plain(cv.id, "conversation_id"), plain(cv.identity_id), plain(cv.procedure_id),
+          plain(cv.step_key), json_value(cv.answers, convert=dict),
+          json_value(cv.history, convert=list), plain(cv.turn), code(cv.status),
+          moment(cv.started_at), moment(cv.updated_at), moment(cv.expires_at)),
+    _spec("outbox.csv", "送ったメッセージ", outbox,
+          plain(ob.id, "message_id"), plain(ob.channel), plain(ob.recipient), code(ob.status),
+          json_value(ob.payload, "text", convert=_text_of), json_value(ob.payload),
+          plain(ob.attempts), plain(ob.last_error), moment(ob.created_at),
+          moment(ob.sent_at), plain(ob.group_key)),
+    _spec("inbox.csv", "受け取ったイベント", inbox,
+          plain(ib.id, "event_id"), plain(ib.source), plain(ib.external_id),
+          moment(ib.received_at), json_value(ib.payload), moment(ib.processed_at)),
+    _spec("attachments.csv", "添付ファイル（通帳の写真）", attachments,
+          plain(at.id, "attachment_id"), plain(at.ref), plain(at.content_type),
+          moment(at.fetched_at), plain(at.content, "file"),
+          blob_column="file", chunk=20),  # photos of a few MB: 20 at a time
+    _spec("staff.csv", "職員", staff_members,
+          plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name), code(sm.role),
+          plain(sm.active), moment(si.last_sign_in_at), _TOTP_ENABLED,
+          source=staff_members.outerjoin(staff_sign_ins, and_(si.id == sm.id))),
+    _spec("api_keys.csv", "APIキー", api_keys,
+          plain(ak.id, "api_key_id"), plain(ak.name), code(ak.role), moment(ak.created_at),
+          moment(ak.revoked_at)),
+    _spec("audit_log.csv", "監査ログ", audit_log,
+          plain(al.seq), moment(al.at), plain(al.actor_id), plain(al.actor_label),
+          plain(al.action), plain(al.target_type), plain(al.target_id), plain(al.ip),
+          json_value(al.detail), plain(al.prev_hash), plain(al.hash)),
+)
+
+_VERSION = "a counter against two writers at once (optimistic locking)"
+_MATCH_KEYS = ("keyed match keys (HMAC with the town's match key): useless without the key, "
+               "and another system computes its own from the facts")
+LEFT_OUT: dict[str, dict[str, str]] = {
+    "residents": {"match_person": _MATCH_KEYS, "match_place": _MATCH_KEYS,
+                  "match_reading": _MATCH_KEYS, "match_name_place": _MATCH_KEYS},
+    "identity_verifications": {"match_person": _MATCH_KEYS, "match_place": _MATCH_KEYS,
+                               "match_reading": _MATCH_KEYS, "match_name_place": _MATCH_KEYS,
+                               "version": _VERSION},
+    "applications": {"version": _VERSION},
+    "reminders": {"version": _VERSION},
+    "payment_batches": {"version": _VERSION},
+    "certificate_requests": {"version": _VERSION,
+                             "payment_url": "a link to pay the fee at the provider (a bearer "
+                                            "link of a payment in progress)"},
+    "cash_payouts": {"pickup_code": "the secret code that takes the cash out of an ATM"},
+    "conversations": {"version": _VERSION},
+    "outbox": {"version": _VERSION,
+               "reply_token": "LINE's token to reply free of charge (a credential, minutes "
+                              "long)",
+               "claimed_at": "the dispatcher's lease on a message being sent",
+               "next_attempt_at": "the dispatcher's next try after a failure"},
+    "staff_members": {"password_hash": "a secret", "session_generation": "session data"},
+    "staff_sign_ins": {"id": "the staff member's id (staff.csv's staff_id: the rows are joined)",
+                       "totp_secret": "a secret (only whether it is set: totp_enabled)",
+                       "totp_last_step": "session data (the last code used)",
+                       "failed_attempts": "the sign-in lock-out's counter",
+                       "locked_until": "the sign-in lock-out"},
+    "api_keys": {"key_hash": "a secret (a hash of the key)"},
+    "jobs": {"*": "this system's background work (imports, campaigns): its outcome is in the "
+                  "audit log, campaigns and the files above"},
+    "verification_attempts": {"*": "identity checks in progress (nonces, PKCE verifiers): "
+                                   "session data"},
+    "audit_head": {"*": "the newest audit record's number and hash (the last row of "
+                        "audit_log.csv)"},
+}
