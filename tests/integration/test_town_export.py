@@ -63,7 +63,7 @@ def _seed(container: Container) -> tuple[Town, str]:
                                         reply_token=REPLY_TOKEN))
         uow.commit()
     key = create_api_key(CreateApiKey(name="基幹系連携", role=Role.CASE_WORKER.value,
-                                      actor=Actor.operator("setup")),
+                                      organisation="基幹系ベンダー", actor=Actor.operator("setup")),
                          uow=container.uow(), ids=container.ids(), clock=container.clock())
     return town, key.secret
 
