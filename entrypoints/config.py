@@ -14,6 +14,7 @@ from adapters.crypto import new_key
 from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
+from entrypoints.logging_setup import FORMATS, log_format_from
 
 __all__ = ["ConfigurationError", "Settings"]
 
@@ -75,6 +76,9 @@ class Settings:
     certificate_verification_days: int = 180
     certificate_household_kinds: tuple[str, ...] = ("resident_record", "income", "taxation")
     keys_from: str = "MADOGUCHI_DATA_KEYS"  # where the data keys were read: said at start-up
+    log_format: str = "text"  # "json" lines (production's default) or "text"
+    log_level: str = "INFO"
+    metrics_token: str = ""  # the bearer /metrics asks for; "" = /metrics answers 404
 
     @property
     def town(self) -> Town:
@@ -163,7 +167,23 @@ class Settings:
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
+            **_observing(env),
         )
+
+
+def _observing(env: Mapping[str, str]) -> dict[str, str]:
+    """MADOGUCHI_LOG_FORMAT (json in production, else text), MADOGUCHI_LOG_LEVEL and
+    MADOGUCHI_METRICS_TOKEN (none: no /metrics; when set, 32+ characters)."""
+    log_format = log_format_from(env)
+    if log_format not in FORMATS:
+        raise ConfigurationError(f"MADOGUCHI_LOG_FORMAT must be one of {list(FORMATS)}")
+    level = env.get("MADOGUCHI_LOG_LEVEL", "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigurationError("MADOGUCHI_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+    token = env.get("MADOGUCHI_METRICS_TOKEN", "").strip()
+    if token and len(token) < 32:
+        raise ConfigurationError("MADOGUCHI_METRICS_TOKEN must have 32+ characters")
+    return {"log_format": log_format, "log_level": level, "metrics_token": token}
 
 
 def _town(env: Mapping[str, str]) -> dict[str, str]:
