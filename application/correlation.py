@@ -18,9 +18,9 @@ __all__ = ["bind", "current_request_id", "new_request_id", "request_id_bound", "
            "well_formed"]
 
 _current: ContextVar[str | None] = ContextVar("madoguchi_request_id", default=None)
-# Letters, digits and `-_.:` only, 8 to 64 of them: a UUID, a load balancer's trace id. Anything
+# Letters, digits and `-_.:=` only, 8 to 64 of them: a UUID, a load balancer's trace id. Anything
 # else (a line break for a forged log line, a name) is not taken.
-_WELL_FORMED = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+_WELL_FORMED = re.compile(r"[A-Za-z0-9._:=-]{8,64}")
 
 
 def well_formed(value: str | None) -> bool:

@@ -48,13 +48,16 @@ def log_format_from(env: Mapping[str, str]) -> str:
 
 def scrubbed_exception(exc_info: tuple[type[BaseException], BaseException,
                                       TracebackType | None]) -> str:
-    """The traceback of an exception and of those it came from, each named by its type only."""
+    """The traceback of an exception and of those it came from, each named by its type only
+    (the frames by file, line and function: not even the source line, which may hold a
+    literal)."""
     parts: list[str] = []
     seen: set[int] = set()
     error: BaseException | None = exc_info[1]
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        frames = "".join(traceback.format_tb(error.__traceback__))
+        frames = "".join(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+                         for frame in traceback.extract_tb(error.__traceback__))
         parts.append(f"Traceback (most recent call last):\n{frames}"
                      f"{type(error).__module__}.{type(error).__qualname__} (message not logged)")
         error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
@@ -138,12 +141,13 @@ def configure_logging(log_format: str, level: str = "INFO",
 
 
 @contextmanager
-def configured_logging(log_format: str, level: str = "INFO") -> Iterator[logging.Handler]:
+def configured_logging(log_format: str, level: str = "INFO",
+                       stream: IO[str] | None = None) -> Iterator[logging.Handler]:
     """`configure_logging` for a command's lifetime (`serve`, `worker`, `scheduler`): the root
     logger's handlers and level are given back when it ends."""
     root = logging.getLogger()
     handlers, previous = list(root.handlers), root.level
-    handler = configure_logging(log_format, level)
+    handler = configure_logging(log_format, level, stream)
     try:
         yield handler
     finally:
