@@ -1,7 +1,7 @@
 """Every request runs under a request id (application/correlation.py): the `X-Request-Id` the
-town's reverse proxy or load balancer set, when well formed (letters, digits and `-_.:`, 8 to 64
-of them; `=` too), else a new one. The response carries it back in `X-Request-Id`; the log lines of the
-request (the access log's too), the jobs it starts and the messages it writes carry it."""
+town's reverse proxy or load balancer set, when well formed (letters, digits and `-_.:=`, 8 to
+64 of them), else a new one. The response carries it back in `X-Request-Id`; the log lines of
+the request (the access log's too), the jobs it starts and the messages it writes carry it."""
 
 from __future__ import annotations
 
