@@ -11,14 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from application.ports.queries import OutboxBacklog
 
-__all__ = ["CONTENT_TYPE", "PrometheusMetrics"]
+__all__ = ["CONTENT_TYPE", "PrometheusMetrics", "serving_metrics"]
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +94,17 @@ class PrometheusMetrics:
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+@contextmanager
+def serving_metrics(metrics: PrometheusMetrics, host: str, port: int) -> Iterator[int]:
+    """This process's metrics over HTTP on `host:port` (a Celery worker, which has no web app to
+    ask), without a token: bind it to an address only the monitoring system reaches. Yields the
+    port (0 picks a free one); stopped when the block ends."""
+    server, thread = start_http_server(port, addr=host, registry=metrics.registry)
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -13,6 +13,7 @@ from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
 from adapters.line.simulator.running import running_simulator
 from adapters.line.simulator.running import serve as serve_simulator
+from adapters.metrics import serving_metrics
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, pass_context, ready
@@ -110,11 +111,18 @@ def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float) 
 
 @click.command()
 @click.option("--concurrency", default=2, show_default=True, type=int)
+@click.option("--metrics-port", type=int, default=None, metavar="PORT",
+              help="Serve this worker's metrics (jobs, deliveries) on PORT, without a token.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True,
+              help="The address the metrics are served on: one only the monitoring reaches.")
 @pass_context
-def worker(ctx: CliContext, concurrency: int) -> None:
+def worker(ctx: CliContext, concurrency: int, metrics_port: int | None,
+           metrics_host: str) -> None:
     """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis)."""
     container = ctx.container
-    with _logging(container):
+    metrics = (nullcontext() if metrics_port is None
+               else serving_metrics(container.metrics(), metrics_host, metrics_port))
+    with _logging(container), metrics:
         OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
         container.celery_app().worker_main(
             ["worker", f"--loglevel={container.config.log_level()}",

@@ -231,3 +231,19 @@ def test_a_job_is_timed_by_kind_and_outcome(monitored: tuple[FlaskClient, Phone]
     scraped = _scraped(client)
     assert scraped[("madoguchi_job_duration_seconds_count",
                     (("kind", KEEP_ATTACHMENT), ("outcome", "succeeded")))] == 1
+
+
+def test_a_worker_serves_its_own_metrics_on_the_address_it_is_given(
+        monitored: tuple[FlaskClient, Phone], container: Container) -> None:
+    """`madoguchi worker --metrics-port`: jobs and deliveries run there, not in the web app."""
+    import urllib.request
+
+    from adapters.metrics import serving_metrics
+
+    container.metrics().job_ran("import_registry", "succeeded", 1.5)
+    with serving_metrics(container.metrics(), "127.0.0.1", 0) as port, \
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+
+    assert 'madoguchi_job_duration_seconds_count{kind="import_registry",outcome="succeeded"} ' \
+        '1.0' in text
