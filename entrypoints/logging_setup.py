@@ -8,7 +8,9 @@ What keeps personal data out, on every handler this sets up (`MadoguchiFilter`):
 - an exception is logged by its type and where it was raised, never its message: a database
   error quotes the row it refused, a parser the line it could not read;
 - a JSON line holds only the fields below and the extras named in `SAFE_FIELDS` (ids, counts,
-  outcomes): an `extra={"name": …}` never reaches the output.
+  outcomes): an `extra={"name": …}` never reaches the output;
+- DEBUG lines come from Madoguchi's own code only: libraries log whole bodies there (the LINE
+  SDK logs each answer, a resident's profile name included).
 Form values and names are never passed to a log call in the first place (the tests check a
 resident search and a registry import)."""
 
@@ -35,6 +37,7 @@ FORMATS = ("json", "text")
 # Extras a log call may add to its JSON line: ids, kinds, counts and outcomes, never a person.
 SAFE_FIELDS = ("job_id", "job_kind", "outbox_id", "channel", "outcome", "attempt",
                "duration_ms", "status", "method", "path", "events")
+OURS = ("domain", "application", "adapters", "entrypoints", "demo")  # loggers that may DEBUG
 _MARK = "_madoguchi_handler"  # on the handlers configure_logging installs (replaced on a re-run)
 _QUERY = re.compile(r"((?:https?://[^\s?#\"'<>]+)|(?<![\w.])/[^\s?#\"'<>]*)\?[^\s#\"'<>]*")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -68,6 +71,8 @@ class MadoguchiFilter(logging.Filter):
     """Adds the request id and takes out query strings and exception messages (above)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO and record.name.split(".", 1)[0] not in OURS:
+            return False
         if getattr(record, "request_id", None) is None:
             record.request_id = current_request_id()
         message = record.getMessage()

@@ -70,6 +70,15 @@ def test_query_strings_are_cut_from_paths_and_urls(lines: io.StringIO) -> None:
                         "fetching https://api.line.me/v2/bot/profile"]
 
 
+def test_debug_lines_come_from_our_code_only_never_from_a_library_that_logs_bodies(
+        lines: io.StringIO) -> None:
+    logging.getLogger("linebot.v3.messaging.rest").debug(
+        "response body: %s", b'{"displayName": "\xe5\xb1\xb1\xe7\x94\xb0"}')
+    logging.getLogger("adapters.line.messenger").debug("pushed %d message(s)", 1)
+
+    assert [line["message"] for line in _parsed(lines)] == ["pushed 1 message(s)"]
+
+
 def test_an_exception_is_logged_by_its_type_and_place_never_its_message(
         lines: io.StringIO) -> None:
     try:
