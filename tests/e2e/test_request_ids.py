@@ -137,3 +137,32 @@ def test_a_job_queued_without_a_request_runs_under_an_id_of_its_own(live: Contai
 
     ids = {line["request_id"] for line in _lines(stream) if line.get("job_kind")}
     assert len(ids) == 1 and None not in ids
+
+
+def test_a_reply_to_a_webhook_is_delivered_under_the_webhooks_request_id(
+        live: Container, phone: Phone) -> None:
+    import base64
+    import datetime as dt
+    import hashlib
+    import hmac
+
+    client = create_app(live).test_client()
+    follow = {"type": "follow", "webhookEventId": "01FOLLOW000000000000000002",
+              "timestamp": int(dt.datetime.now(dt.UTC).timestamp() * 1000),
+              "source": {"type": "user", "userId": "U" + "8" * 32}, "mode": "active",
+              "replyToken": "reply-token-2", "follow": {"isUnblocked": False},
+              "deliveryContext": {"isRedelivery": False}}
+    body = json.dumps({"destination": "U" + "0" * 32, "events": [follow]}).encode()
+    signature = base64.b64encode(hmac.new(live.config.line_channel_secret().encode(), body,
+                                          hashlib.sha256).digest()).decode()
+    stream = io.StringIO()
+    with configured_logging("json", "INFO", stream=stream):
+        answer = client.post("/line/webhook", data=body, headers={
+            "X-Line-Signature": signature, "Content-Type": "application/json",
+            "X-Request-Id": "req-webhook-000001"})
+        assert live.outbox_notifier().wait_idle(timeout=60)  # the greeting, on the outbox thread
+
+    assert answer.status_code == 200 and phone.sent == ["U" + "8" * 32]
+    deliveries = [line for line in _lines(stream) if line.get("outbox_id")]
+    assert [(line["outcome"], line["request_id"]) for line in deliveries] == [
+        ("sent", "req-webhook-000001")]
