@@ -206,12 +206,17 @@ def test_the_backlog_and_the_age_of_the_oldest_due_message_are_read_at_each_scra
                                             id=f"01BACKLOG00000000000000{n:03d}", channel="line",
                                             recipient=f"U{n:032d}",
                                             at=now - dt.timedelta(minutes=minutes)))
+        waiting = OutboxMessage.of([OutgoingMessage(text="お知らせ")],
+                                   id="01BACKLOG00000000000000009", channel="line",
+                                   recipient=f"U{9:032d}", at=now - dt.timedelta(minutes=30))
+        waiting.retry_later("429", at=now + dt.timedelta(minutes=10))  # not due: not counted
+        uow.outbox.add(waiting)
         uow.commit()
 
     scraped = _scraped(client)
 
-    assert scraped[("madoguchi_outbox_backlog", ())] == 2
-    assert 300 <= scraped[("madoguchi_outbox_oldest_due_age_seconds", ())] < 3600
+    assert scraped[("madoguchi_outbox_backlog", ())] == 3
+    assert 300 <= scraped[("madoguchi_outbox_oldest_due_age_seconds", ())] < 30 * 60
 
 
 def test_a_job_is_timed_by_kind_and_outcome(monitored: tuple[FlaskClient, Phone],
