@@ -15,6 +15,7 @@ from adapters.crypto import new_key
 from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
+from entrypoints.logging_setup import FORMATS, log_format_from
 
 __all__ = ["RATE_LIMITS", "ConfigurationError", "Settings"]
 
@@ -90,6 +91,9 @@ class Settings:
         "MADOGUCHI_RATE_LIMIT_VERIFICATION_ADDRESS"]
     rate_limit_api_key_failures: str = RATE_LIMITS["MADOGUCHI_RATE_LIMIT_API_KEY_FAILURES"]
     trusted_proxies: int = 0  # proxies in front of the app whose X-Forwarded-For is believed
+    log_format: str = "text"  # "json" lines (production's default) or "text"
+    log_level: str = "INFO"
+    metrics_token: str = ""  # the bearer /metrics asks for; "" = /metrics answers 404
 
     @property
     def town(self) -> Town:
@@ -180,6 +184,7 @@ class Settings:
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
             **_rate_limits(env, task_queue, broker_url),
+            **_observing(env),
         )
 
 
@@ -211,6 +216,21 @@ def _rate_limits(env: Mapping[str, str], task_queue: str, broker_url: str) -> di
                                  "front of the app (0: none)")
     values["trusted_proxies"] = int(proxies)
     return values
+
+
+def _observing(env: Mapping[str, str]) -> dict[str, str]:
+    """MADOGUCHI_LOG_FORMAT (json in production, else text), MADOGUCHI_LOG_LEVEL and
+    MADOGUCHI_METRICS_TOKEN (none: no /metrics; when set, 32+ characters)."""
+    log_format = log_format_from(env)
+    if log_format not in FORMATS:
+        raise ConfigurationError(f"MADOGUCHI_LOG_FORMAT must be one of {list(FORMATS)}")
+    level = env.get("MADOGUCHI_LOG_LEVEL", "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigurationError("MADOGUCHI_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+    token = env.get("MADOGUCHI_METRICS_TOKEN", "").strip()
+    if token and len(token) < 32:
+        raise ConfigurationError("MADOGUCHI_METRICS_TOKEN must have 32+ characters")
+    return {"log_format": log_format, "log_level": level, "metrics_token": token}
 
 
 def _town(env: Mapping[str, str]) -> dict[str, str]:

@@ -28,6 +28,7 @@ from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.content import LineContent
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
+from adapters.metrics import PrometheusMetrics
 from adapters.passwords import Argon2PasswordHasher
 from adapters.payments.fake import FakePaymentGateway
 from adapters.payments.linepay import LinePayGateway
@@ -54,7 +55,10 @@ from application.handlers import message_bus
 from application.jobs.running import run_job
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.telling import ContactPolicy, Telling
+from application.messaging.views import outbox_backlog
+from application.ports.clock import Clock
 from application.ports.payouts import Originator
+from application.ports.unit_of_work import UnitOfWork
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.town import Town
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
@@ -100,6 +104,12 @@ def _stopped_at_shutdown(make: Callable[..., Any], *args: Any, **kwargs: Any) ->
 def _scheduler(work: Callable[..., object], queue: object) -> IntervalScheduler:
     """The scheduled work every minute on a thread, queuing its jobs on `queue`."""
     return IntervalScheduler(functools.partial(work, queue=queue))
+
+
+def _metrics(uow_factory: Callable[[], UnitOfWork], clock: Clock) -> PrometheusMetrics:
+    """This process's metrics, the outbox's backlog read from the database at each scrape."""
+    return PrometheusMetrics().watch_backlog(
+        lambda: outbox_backlog(now=clock.now(), uow=uow_factory()), clock.now)
 
 
 def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
@@ -179,6 +189,9 @@ class Container(containers.DeclarativeContainer):
         account_type=config.originator_account_type.as_(AccountType),
         account_number=config.originator_account)
 
+    # Monitoring: what /metrics shows (deliveries and jobs counted where they run).
+    metrics = providers.Singleton(_metrics, uow.provider, clock)
+
     # Services: long work and the queue that runs it.
     bank_calendar = providers.Singleton(JapaneseBankCalendar)
     # A campaign's pages wake the outbox dispatcher as they are written. The dispatcher (on
@@ -193,13 +206,13 @@ class Container(containers.DeclarativeContainer):
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, catalog=job_catalog,
-        clock=clock,
+        clock=clock, metrics=metrics,
     )
     # Resources: what starts a thread is stopped by `shutdown(container)`.
     outbox_executor = providers.Resource(_send_threads)
     outbox_delivery = providers.Singleton(
         functools.partial, deliver_outbox, uow_factory=uow.provider,
-        channels=messaging_channels, clock=clock, executor=outbox_executor,
+        channels=messaging_channels, clock=clock, executor=outbox_executor, metrics=metrics,
     )
     # Scheduled work (due reminders become jobs): given the queue that runs them.
     scheduled_work = providers.Singleton(

@@ -1,18 +1,21 @@
 """The WSGI object for gunicorn:
 `gunicorn -c python:entrypoints.gunicorn_conf entrypoints.wsgi:app`.
 
-At start it says where the data keys live and refuses keys that do not open the database's
-data (entrypoints/key_ring.py); the app sweeps leftover uploads. With the in-process queue each
-web process starts delivering the outbox as it loads (what a crash left due goes out at once,
-not after the first request); with Celery the workers do."""
+Logging is set up first (entrypoints/logging_setup.py). At start it says where the data keys
+live and refuses keys that do not open the database's data (entrypoints/key_ring.py); the app
+sweeps leftover uploads. With the in-process queue each web process starts delivering the
+outbox as it loads (what a crash left due goes out at once, not after the first request); with
+Celery the workers do."""
 
 import sys
 
 from entrypoints.containers import build_container
 from entrypoints.key_ring import check_key_ring
+from entrypoints.logging_setup import configure_logging
 from entrypoints.web import create_app
 
 _container = build_container()
+configure_logging(_container.config.log_format(), _container.config.log_level())
 print(check_key_ring(_container), file=sys.stderr, flush=True)
 app = create_app(_container)
 if _container.config.task_queue() == "in_process":

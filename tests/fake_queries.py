@@ -12,6 +12,7 @@ from application.ports.queries import (
     ApplicationFilter,
     ApplicationLine,
     MessageLine,
+    OutboxBacklog,
     PayeeLine,
     TownFigures,
 )
@@ -260,6 +261,13 @@ class FakeCertificateQueries(_Over):
 class FakeMessageQueries(_Over):
     def outbox_counts(self) -> dict[OutboxStatus, int]:
         return _counted([m.status for m in self.rows("outbox")])
+
+    def backlog(self, *, now: dt.datetime) -> OutboxBacklog:
+        waiting = [m for m in self.rows("outbox")
+                   if m.status in {OutboxStatus.PENDING, OutboxStatus.SENDING}]
+        due = [m.next_attempt_at or m.created_at for m in waiting
+               if m.status is OutboxStatus.PENDING and (m.next_attempt_at or m.created_at) <= now]
+        return OutboxBacklog(waiting=len(waiting), oldest_due_at=min(due, default=None))
 
     def pending(self, limit: int) -> list[OutboxMessage]:
         found = [m for m in self.rows("outbox") if m.status is OutboxStatus.PENDING]

@@ -1,8 +1,9 @@
 """Celery on Redis: `enqueue` sends the job id; a worker (`madoguchi worker`) runs it.
 
-Only the job id travels through the broker (no personal data in Redis). Tasks are acknowledged
-late, so a worker that dies mid-job leaves the message to be redelivered; the job runner's claim
-makes that safe.
+Only the job id travels through the broker (no personal data in Redis), with the request
+id that enqueued it: the worker runs the job under it (application/correlation.py). Tasks are
+acknowledged late, so a worker that dies mid-job leaves the message to be redelivered; the job
+runner's claim makes that safe.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 
+import redis
 from celery import Celery
 
+from application.correlation import current_request_id, request_id_bound
 from application.ports.job_queue import JobQueue
 
 __all__ = [
@@ -47,17 +50,20 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
         accept_content=["json"],
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,  # the logging set up by `madoguchi worker` stays
         beat_schedule={"madoguchi-scheduled-work": {
             "task": RUN_SCHEDULED_TASK, "schedule": SCHEDULE_EVERY,
             "options": {"expires": SCHEDULE_EVERY}}},  # a late run is skipped, not stacked
     )
 
     @app.task(name=RUN_JOB_TASK, bind=True, max_retries=5, default_retry_delay=10)
-    def run_job(task, job_id: str) -> None:  # type: ignore[no-untyped-def]
+    def run_job(task, job_id: str,  # type: ignore[no-untyped-def]
+                request_id: str | None = None) -> None:
         if run is None:
             raise RuntimeError("this Celery app only sends jobs; start `madoguchi worker`")
         try:
-            run(job_id)
+            with request_id_bound(request_id):
+                run(job_id)
         except Exception as error:  # retried with the type only: Celery logs what it retries
             raise task.retry(exc=RuntimeError(f"job {job_id} failed: {type(error).__name__}")
                              ) from None
@@ -73,7 +79,8 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
     def run_scheduled() -> None:
         if scheduled is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
-        scheduled(CeleryJobQueue(app))
+        with request_id_bound(None):  # one id for this run and the jobs it starts
+            scheduled(CeleryJobQueue(app))
 
     return app
 
@@ -100,6 +107,9 @@ class CeleryOutboxNotifier:
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return False  # delivery happens elsewhere
 
+    def ready(self, timeout: float = 1.0) -> bool:
+        return True  # the broker is the job queue's to check
+
     def stop(self) -> None:
         pass
 
@@ -108,5 +118,17 @@ class CeleryJobQueue:
     def __init__(self, app: Celery) -> None:
         self._app = app
 
+    def ready(self, timeout: float = 1.0) -> bool:
+        """The broker answers a ping within `timeout` seconds (for /readyz)."""
+        client = redis.Redis.from_url(self._app.conf.broker_url, socket_timeout=timeout,
+                                      socket_connect_timeout=timeout)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
     def enqueue(self, job_id: str) -> None:
-        self._app.send_task(RUN_JOB_TASK, args=[job_id])
+        self._app.send_task(RUN_JOB_TASK, args=[job_id],
+                            kwargs={"request_id": current_request_id()})

@@ -36,6 +36,12 @@ class OutboxPump:
                                                 daemon=True)
                 self._thread.start()
 
+    def ready(self, timeout: float = 1.0) -> bool:
+        """Not stopped, and its thread (once started) still alive: for /readyz."""
+        with self._lock:
+            thread = self._thread
+        return not self._stop.is_set() and (thread is None or thread.is_alive())
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
@@ -74,6 +80,9 @@ class DeliverNow:
             pass
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
+        return True
+
+    def ready(self, timeout: float = 1.0) -> bool:
         return True
 
     def stop(self) -> None:

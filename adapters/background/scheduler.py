@@ -1,12 +1,15 @@
 """Runs scheduled work every `every` seconds on a background thread: beside the in-process job
 queue (`madoguchi serve`, or `madoguchi scheduler` on its own). With Celery, beat does this
-instead (`celery_queue.py`). The work only starts jobs; the job queue runs them."""
+instead (`celery_queue.py`). The work only starts jobs; the job queue runs them. Each run has a
+request id of its own, which the jobs it starts carry."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+
+from application.correlation import request_id_bound
 
 __all__ = ["IntervalScheduler"]
 
@@ -31,7 +34,8 @@ class IntervalScheduler:
 
     def run_once(self) -> None:
         try:
-            self._work()
+            with request_id_bound(None):
+                self._work()
         except Exception as error:  # the type only: a message may hold personal data
             log.error("scheduled work failed: %s", type(error).__name__)
 

@@ -33,8 +33,14 @@ def prepare_sqlite_file(database: str | None) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+CONNECT_TIMEOUT = 5  # seconds for a PostgreSQL server to answer (/readyz waits no longer)
+
+
 def make_engine(url: str, **options: Any) -> Engine:
+    """An engine whose errors never quote the values of a statement (`hide_parameters`: a
+    refused row holds a resident's data, and errors are logged)."""
     url = normalize_url(url)
+    options.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         prepare_sqlite_file(make_url(url).database)
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
@@ -49,4 +55,5 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT}, **options)

@@ -4,7 +4,8 @@ The runner claims the job (a succeeded job never runs again; a failed one may, w
 retries work; a running one only when its lease lapsed; of two workers claiming at once, one
 wins and the other stands back), runs its kind's handler, and records the outcome. So enqueueing
 twice, or a redelivery, is harmless. A person's start is checked against the kind's permission
-and audited in the transaction that stores the job.
+and audited in the transaction that stores the job. How long each run took, by kind and outcome,
+goes to `Metrics.job_ran`; the log lines of a run carry the request id its queue bound.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from application.jobs.catalog import JobCatalog
 from application.jobs.job import Job, JobStatus
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
+from application.ports.metrics import NO_METRICS, Metrics
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
 from domain.errors import DomainError, NotFound
 
@@ -62,7 +64,8 @@ def start_job(name: str, payload: dict[str, Any], *, uow: UnitOfWork, queue: Job
 
 
 def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobCatalog,
-            clock: Clock, lease: dt.timedelta = DEFAULT_LEASE) -> JobStatus:
+            clock: Clock, lease: dt.timedelta = DEFAULT_LEASE,
+            metrics: Metrics = NO_METRICS) -> JobStatus:
     with uow_factory() as uow:
         job = uow.jobs.get(job_id)
         if job is None:
@@ -83,19 +86,32 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
                 running.report_progress(done, total)
                 progress_uow.commit()
 
+    started = clock.now()
+    log.info("job %s (%s) started", job_id, name, extra={"job_id": job_id, "job_kind": name})
+
+    def ran(outcome: str) -> None:
+        seconds = max((clock.now() - started).total_seconds(), 0.0)
+        metrics.job_ran(name, outcome, seconds)
+        log.info("job %s (%s) %s in %.3f s", job_id, name, outcome, seconds,
+                 extra={"job_id": job_id, "job_kind": name, "outcome": outcome,
+                        "duration_ms": round(seconds * 1000)})
+
     try:
         result = catalog.handler(name)(payload, progress)
     except DomainError as error:
         message = error.message
         _finish(job_id, uow_factory, lambda j: j.fail(message, now=clock.now()))
+        ran("failed")
         return JobStatus.FAILED
     except Exception as error:
         kind = type(error).__name__
         log.error("job %s (%s) failed: %s", job_id, name, kind)  # no message: personal data
         _finish(job_id, uow_factory, lambda j: j.fail(
             f"処理中に予期しないエラーが発生しました（{kind}）。", now=clock.now()))
+        ran("crashed")
         raise JobCrashed(job_id, kind) from None
     _finish(job_id, uow_factory, lambda j: j.succeed(result, now=clock.now()))
+    ran("succeeded")
     return JobStatus.SUCCEEDED
 
 

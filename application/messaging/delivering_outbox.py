@@ -6,7 +6,9 @@ channel. A blocked recipient is never sent anything. On a first attempt, message
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
 request, each recipient at most once: a second identical message to the same resident goes in
 another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
-Transient failures wait with a growing back-off; permanent ones are kept as failed.
+Transient failures wait with a growing back-off; permanent ones are kept as failed. Each outcome
+is logged under the request id that wrote the message (application/correlation.py) and counted
+(`Metrics.delivered`: sent, retry or failed, by channel).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from contextlib import contextmanager
 
 from attrs import define, frozen
 
+from application.correlation import request_id_bound
 from application.messaging.codec import messages_from_json
 from application.messaging.outbox import OutboxMessage
 from application.ports.clock import Clock
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, MessagingChannel
+from application.ports.metrics import NO_METRICS, Metrics
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
 
 __all__ = ["DeliveryReport", "deliver_outbox"]
@@ -67,6 +71,7 @@ class _Send:
     payload: dict  # type: ignore[type-arg]
     reply_token: str | None = None
     group_key: str | None = None
+    request_id: str | None = None  # its (first) message's, for the log lines of the request
 
     @property
     def key(self) -> str:
@@ -118,34 +123,35 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
         fresh_token = (message.reply_token if first
                        and now - message.created_at < REPLY_TOKEN_BUDGET else None)
         if first and fresh_token is None:
-            content = json.dumps(message.payload, sort_keys=True, ensure_ascii=False)
+            content = json.dumps(message.payload["messages"], sort_keys=True,
+                                 ensure_ascii=False)
             groups[(message.channel, content)].append(message)
             continue
         sends.append(_Send(message.channel, (message.id,), (message.recipient,),
-                           message.payload, fresh_token))
+                           message.payload, fresh_token, request_id=message.request_id))
     for key, members in earlier.items():
         sends.append(_Send(members[0].channel, tuple(m.id for m in members),
                            tuple(m.recipient for m in members), members[0].payload,
-                           group_key=key))
+                           group_key=key, request_id=members[0].request_id))
     for (channel, _content), members in groups.items():
         for chunk in _distinct_chunks(members):
             if len(chunk) == 1:
                 sends.append(_Send(channel, (chunk[0].id,), (chunk[0].recipient,),
-                                   chunk[0].payload))
+                                   chunk[0].payload, request_id=chunk[0].request_id))
                 continue
             key = _group_key([m.id for m in chunk])
             for member in chunk:
                 member.group_key = key
             sends.append(_Send(channel, tuple(m.id for m in chunk),
                                tuple(m.recipient for m in chunk), chunk[0].payload,
-                               group_key=key))
+                               group_key=key, request_id=chunk[0].request_id))
     return sends, known
 
 
 def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
                    channels: Mapping[str, MessagingChannel], clock: Clock, limit: int = 500,
-                   executor: Executor | None = None,
-                   renew_every: float = RENEW_EVERY) -> DeliveryReport:
+                   executor: Executor | None = None, renew_every: float = RENEW_EVERY,
+                   metrics: Metrics = NO_METRICS) -> DeliveryReport:
     """Deliver one batch of due messages; returns what happened (0 handled = nothing was due)."""
     now = clock.now()
     with uow_factory() as uow:
@@ -171,6 +177,10 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             return DeliveryReport()
 
     def send(request: _Send) -> DeliveryResult:
+        with request_id_bound(request.request_id):  # the channel's log lines carry it too
+            return sending(request)
+
+    def sending(request: _Send) -> DeliveryResult:
         sender = channels.get(request.channel)
         if sender is None:
             return DeliveryResult(DeliveryOutcome.REJECTED, f"no channel {request.channel!r}")
@@ -208,7 +218,7 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             continue
         for message_id in request.message_ids:
             outcomes[message_id] = result
-    return _record(uow_factory, outcomes, clock)
+    return _record(uow_factory, outcomes, clock, metrics)
 
 
 @contextmanager
@@ -241,9 +251,10 @@ def _renewing(uow_factory: Callable[[], UnitOfWork], claims: Mapping[str, int], 
 
 
 def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, DeliveryResult],
-            clock: Clock) -> DeliveryReport:
+            clock: Clock, metrics: Metrics) -> DeliveryReport:
     report = DeliveryReport()
     now = clock.now()
+    handled: list[tuple[OutboxMessage, str]] = []
     with uow_factory() as uow:
         claimed = uow.outbox.get_many(list(outcomes))
         for message_id, result in outcomes.items():
@@ -253,13 +264,16 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
             if result.outcome is DeliveryOutcome.DELIVERED:
                 message.mark_sent(now)
                 report.sent += 1
+                handled.append((message, "sent"))
             elif result.outcome in (DeliveryOutcome.BLOCKED, DeliveryOutcome.REJECTED):
                 message.mark_failed(f"{result.outcome.value}: {result.detail}"[:500])
                 report.failed += 1
+                handled.append((message, "failed"))
             elif message.attempts >= MAX_ATTEMPTS:
                 message.mark_failed(f"gave up after {message.attempts} attempts: "
                                     f"{result.detail}"[:500])
                 report.failed += 1
+                handled.append((message, "failed"))
             else:
                 split = result.detail.startswith("group refused")
                 if split:
@@ -267,5 +281,13 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
                 wait = dt.timedelta(0) if split else _backoff(message.attempts)
                 message.retry_later(result.detail[:500], at=now + wait)
                 report.retrying += 1
+                handled.append((message, "retry"))
         uow.commit()
+    for message, outcome in handled:  # once recorded: a log line says what the table holds
+        with request_id_bound(message.request_id):
+            log.info("outbox message %s %s on %s (attempt %d)", message.id, outcome,
+                     message.channel, message.attempts,
+                     extra={"outbox_id": message.id, "channel": message.channel,
+                            "outcome": outcome, "attempt": message.attempts})
+        metrics.delivered(message.channel, outcome)
     return report

@@ -14,6 +14,7 @@ from typing import Any
 
 from attrs import define
 
+from application.correlation import current_request_id
 from application.messaging.codec import messages_to_json
 from application.ports.messaging import OutgoingMessage
 
@@ -37,7 +38,9 @@ class OutboxMessage:
     id: str  # also the idempotency key sent to the channel (LINE's X-Line-Retry-Key)
     channel: str  # line, sms, mail, payout, …
     recipient: str  # a channel address (LINE user id, …), never a name
-    payload: dict[str, Any]  # {"messages": [...]} as application.messages_codec writes them
+    # {"messages": [...]} as application.messaging.codec writes them, and "request_id": the
+    # request (or job) that wrote the row, for the delivery's log lines
+    payload: dict[str, Any]
     created_at: dt.datetime
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
@@ -53,10 +56,20 @@ class OutboxMessage:
            at: dt.datetime, reply_token: str | None = None) -> OutboxMessage:
         """The one way to queue messages for someone: the channel-neutral messages, encoded for
         the outbox, to one address on one channel. Who is told is decided before this
-        (`application.messaging.telling`); a reply to an inbound event passes its token."""
+        (`application.messaging.telling`); a reply to an inbound event passes its token. The
+        request id bound while it is written goes with it (application/correlation.py)."""
+        payload: dict[str, Any] = {"messages": messages_to_json(list(messages))}
+        request_id = current_request_id()
+        if request_id is not None:
+            payload["request_id"] = request_id
         return cls(id=id, channel=channel, recipient=recipient, created_at=at,
-                   payload={"messages": messages_to_json(list(messages))},
-                   reply_token=reply_token)
+                   payload=payload, reply_token=reply_token)
+
+    @property
+    def request_id(self) -> str | None:
+        """The request (or job) that wrote this message, when one was bound."""
+        found = self.payload.get("request_id")
+        return found if isinstance(found, str) else None
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta) -> bool:
         """Pending and not waiting for a back-off, or claimed by a dispatcher that vanished."""

@@ -36,6 +36,7 @@ __all__ = [
     "FigureQueries",
     "MessageLine",
     "MessageQueries",
+    "OutboxBacklog",
     "PayeeLine",
     "PaymentQueries",
     "Queries",
@@ -115,6 +116,15 @@ class ExportLine:
     confirmed_at: dt.datetime | None
     decided_at: dt.datetime | None
     account: BankAccount | None
+
+
+@frozen
+class OutboxBacklog:
+    """What the outbox still holds to send (pending or being sent), and since when the oldest
+    of the due ones has been due (None: nothing is due; a back-off's wait is not counted)."""
+
+    waiting: int
+    oldest_due_at: dt.datetime | None
 
 
 @frozen
@@ -283,6 +293,11 @@ class CertificateQueries(Protocol):
 
 class MessageQueries(Protocol):
     def outbox_counts(self) -> dict[OutboxStatus, int]: ...
+
+    def backlog(self, *, now: dt.datetime) -> OutboxBacklog:
+        """Messages not sent nor failed, and the due time of the oldest due pending one
+        (its next attempt, else its creation)."""
+        ...
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         """Messages not sent yet, oldest first."""

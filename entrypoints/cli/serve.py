@@ -13,12 +13,14 @@ from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
 from adapters.line.simulator.running import running_simulator
 from adapters.line.simulator.running import serve as serve_simulator
+from adapters.metrics import serving_metrics
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, pass_context, ready
 from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 from entrypoints.key_ring import key_location
+from entrypoints.logging_setup import configured_logging
 
 __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 
@@ -48,7 +50,7 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             container.config.line_channel_secret(), container.config.line_access_token(),
             f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
             bot_name=f"{container.config.town_name()}役場")
-    with simulator as sim:
+    with _logging(container), simulator as sim:
         if sim is not None:
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
@@ -66,6 +68,11 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
                        request_handler=QuietQueryRequestHandler)  # no query strings logged
         finally:  # the job and outbox threads end before the simulator they may be talking to
             shutdown(container)
+
+
+def _logging(container: Container):  # type: ignore[no-untyped-def]
+    """The process's log lines as configured (entrypoints/logging_setup.py)."""
+    return configured_logging(container.config.log_format(), container.config.log_level())
 
 
 def show_demo_login(container: Container, staff_url: str) -> None:
@@ -104,14 +111,22 @@ def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float) 
 
 @click.command()
 @click.option("--concurrency", default=2, show_default=True, type=int)
+@click.option("--metrics-port", type=int, default=None, metavar="PORT",
+              help="Serve this worker's metrics (jobs, deliveries) on PORT, without a token.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True,
+              help="The address the metrics are served on: one only the monitoring reaches.")
 @pass_context
-def worker(ctx: CliContext, concurrency: int) -> None:
+def worker(ctx: CliContext, concurrency: int, metrics_port: int | None,
+           metrics_host: str) -> None:
     """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis)."""
     container = ctx.container
-    OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
-    container.celery_app().worker_main(
-        ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"]
-    )
+    metrics = (nullcontext() if metrics_port is None
+               else serving_metrics(container.metrics(), metrics_host, metrics_port))
+    with _logging(container), metrics:
+        OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
+        container.celery_app().worker_main(
+            ["worker", f"--loglevel={container.config.log_level()}",
+             f"--concurrency={concurrency}", "--pool=threads"])
 
 
 @click.command()
@@ -123,17 +138,19 @@ def scheduler(ctx: CliContext) -> None:
     runs what it sends. With the in-process queue `madoguchi serve` already runs it; this
     command is for a deployment whose web processes do not (gunicorn)."""
     container = ready(ctx)
-    if container.config.task_queue() == "celery":
-        schedule = Path(container.config.data_dir()) / "celerybeat-schedule"
-        container.celery_app().Beat(loglevel="INFO", schedule=str(schedule)).run()
-        return
-    loop = IntervalScheduler(functools.partial(container.scheduled_work(),
-                                               queue=container.job_queue()))
-    container.outbox_notifier().wake()  # deliver what is due now and every few seconds
-    try:
-        loop.run_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        loop.stop()
-        shutdown(container)
+    with _logging(container):
+        if container.config.task_queue() == "celery":
+            schedule = Path(container.config.data_dir()) / "celerybeat-schedule"
+            container.celery_app().Beat(loglevel=container.config.log_level(),
+                                        schedule=str(schedule)).run()
+            return
+        loop = IntervalScheduler(functools.partial(container.scheduled_work(),
+                                                   queue=container.job_queue()))
+        container.outbox_notifier().wake()  # deliver what is due now and every few seconds
+        try:
+            loop.run_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            loop.stop()
+            shutdown(container)

@@ -15,8 +15,10 @@ from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
+from entrypoints.web.monitoring import monitoring
 from entrypoints.web.payments import payments
 from entrypoints.web.rate_limits import install_rate_limits
+from entrypoints.web.request_ids import RequestIds
 from entrypoints.web.security_headers import install_security_headers
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
@@ -43,6 +45,7 @@ def create_app(container: Container | None = None) -> Flask:
     register_error_handlers(app)
     install_security_headers(app)
     app.register_blueprint(site)
+    app.register_blueprint(monitoring)
     app.register_blueprint(api_v1)
     app.register_blueprint(api_v1_benefits)
     app.register_blueprint(line_webhook)
@@ -56,6 +59,7 @@ def create_app(container: Container | None = None) -> Flask:
     if container.config.trusted_proxies():  # the audit and the limits then see the client
         hops = container.config.trusted_proxies()
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
+    app.wsgi_app = RequestIds(app.wsgi_app)  # type: ignore[method-assign]
     sweep_uploads(upload_folder(app))  # what a killed job left behind (gunicorn or serve)
     return app
 

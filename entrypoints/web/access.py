@@ -6,10 +6,11 @@ Deny by default: `create_app` refuses to start when a route has no rule (and a t
 from __future__ import annotations
 
 import functools
+import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import Response, abort, g, request
 
 from application.access.actor import Actor
 from application.access.authenticating_api_key import authenticate_api_key
@@ -19,7 +20,7 @@ from entrypoints.web.errors import ApiError
 from entrypoints.web.rate_limits import count_failed_api_key, refuse_after_failed_api_keys
 from entrypoints.web.services import container
 
-__all__ = ["public", "requires_api_permission", "rule_of", "signed"]
+__all__ = ["metrics_token", "public", "requires_api_permission", "rule_of", "signed"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -33,6 +34,26 @@ def signed(view: View) -> View:
     """Authenticated by the caller's signature over the body (LINE's webhook), not a session."""
     view.access_rule = "signature"  # type: ignore[attr-defined]
     return view
+
+
+def metrics_token(view: View) -> View:
+    """Only for the monitoring system holding MADOGUCHI_METRICS_TOKEN as its bearer token; 404
+    when no token is set (the default), 401 without the right one."""
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        expected = container().config.metrics_token()
+        if not expected:
+            abort(404)
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                secret.strip().encode(), expected.encode()):
+            return Response("unauthorized\n", 401, {"WWW-Authenticate": 'Bearer realm="metrics"'},
+                            mimetype="text/plain")
+        return view(*args, **kwargs)
+
+    guarded.access_rule = "metrics-token"  # type: ignore[attr-defined]
+    return guarded  # type: ignore[return-value]
 
 
 def rule_of(view: Callable[..., Any]) -> str | Permission | None:

@@ -10,7 +10,9 @@ from werkzeug.serving import WSGIRequestHandler
 
 __all__ = ["GUNICORN_ACCESS_LOG_FORMAT", "QuietQueryRequestHandler", "logged_path"]
 
-GUNICORN_ACCESS_LOG_FORMAT = '%(h)s - - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+# ... %(L)s: the request's seconds; then the request id the app answered with (request_ids.py)
+GUNICORN_ACCESS_LOG_FORMAT = ('%(h)s - - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s '
+                              '%({x-request-id}o)s')
 
 
 def logged_path(target: str) -> str:

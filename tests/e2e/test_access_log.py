@@ -3,8 +3,10 @@ signed token): `madoguchi serve`'s request log and gunicorn's access log format.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import importlib
+import json
 import logging
 import threading
 import urllib.request
@@ -17,6 +19,7 @@ from flask import Flask
 from werkzeug.serving import ThreadedWSGIServer
 
 from entrypoints.cli import main
+from entrypoints.logging_setup import gunicorn_logconfig
 from entrypoints.web.access_log import GUNICORN_ACCESS_LOG_FORMAT, QuietQueryRequestHandler
 from tests.support._serving import EndsItsRequests
 
@@ -76,3 +79,41 @@ def test_gunicorn_logs_the_path_alone_and_no_referrer() -> None:
         assert with_query not in fmt
     settings = importlib.import_module("entrypoints.gunicorn_conf")
     assert settings.access_log_format == GUNICORN_ACCESS_LOG_FORMAT
+
+
+class _Answered:
+    status = "200 OK"
+    headers = [("Content-Type", "text/html"), ("X-Request-Id", "req-gunicorn-0001")]
+    sent = 512
+
+
+def test_gunicorn_in_production_writes_json_access_lines_with_the_request_id(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    config = Config()
+    config.set("access_log_format", GUNICORN_ACCESS_LOG_FORMAT)
+    config.set("logconfig_dict", gunicorn_logconfig({"MADOGUCHI_ENV": "production"}))
+    root = logging.getLogger()
+    kept = {name: (list(logging.getLogger(name).handlers), logging.getLogger(name).level)
+            for name in ("", "gunicorn.error", "gunicorn.access")}
+    try:
+        logger = Logger(config)
+        logger.access(_Answered(), {"User-Agent": "test"}, {
+            "REQUEST_METHOD": "GET", "PATH_INFO": "/staff/residents",
+            "QUERY_STRING": "name=%E5%B1%B1%E7%94%B0", "SERVER_PROTOCOL": "HTTP/1.1",
+            "RAW_URI": "/staff/residents?name=%E5%B1%B1%E7%94%B0", "REMOTE_ADDR": "10.0.0.5",
+            "HTTP_REFERER": "https://town.example/staff/residents?name=x"},
+            dt.timedelta(milliseconds=12))
+    finally:
+        for name, (handlers, level) in kept.items():
+            named = logging.getLogger(name) if name else root
+            named.handlers[:] = handlers
+            named.setLevel(level)
+
+    [line] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert line["logger"] == "gunicorn.access" and line["level"] == "INFO"
+    assert '"GET /staff/residents HTTP/1.1" 200 512' in line["message"]
+    assert line["message"].endswith(" req-gunicorn-0001")
+    assert "name=" not in json.dumps(line) and "%E5" not in json.dumps(line)

@@ -99,6 +99,12 @@ def _line_delivery(client: FlaskClient, town: Town, container: Container) -> Tes
         "X-Line-Signature": signature, "Content-Type": "application/json"})
 
 
+def _metrics_scrape(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    token = "every-route-metrics-token-0123456789"
+    container.config.metrics_token.from_value(token)
+    return client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+
+
 def _pay_link(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     signed = container.pay_links().token(town.unpaid_request)
     return client.get(f"/payments/certificates/{town.unpaid_request}/pay?t={signed}")
@@ -130,6 +136,9 @@ ROUTES = [
     # -- public pages and the resident's side ----------------------------------------------------
     resident("GET", "/", "the town's front page"),
     resident("GET", "/healthz", "the database answers"),
+    resident("GET", "/readyz", "the database and the job queue answer"),
+    anyone("GET", "/metrics", "counts and durations for the monitoring system's token",
+           call=_metrics_scrape),
     resident("GET", "/identity/dev-card", "the test card form", path="/identity/dev-card?state=x"),
     resident("POST", "/identity/dev-card", "a card without a started attempt is refused (400)",
              form={}),
@@ -359,6 +368,9 @@ class NotDelivered:
 
     def wake(self) -> None:
         pass
+
+    def ready(self, timeout: float = 1.0) -> bool:  # for /readyz
+        return True
 
 
 @pytest.fixture(scope="session")

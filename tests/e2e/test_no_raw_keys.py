@@ -20,7 +20,7 @@ from tests.support.raw_keys import allowed, key_of, raw_keys
 pytestmark = pytest.mark.e2e
 
 # Routes whose answer is no page a person reads as text (files, JSON, a redirect away).
-NOT_PAGES = {"/healthz", "/api/v1/openapi.json", "/static/<path:filename>",
+NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/static/<path:filename>",
              "/staff/jobs/<job_id>/status", "/staff/lang/<code>",
              "/payments/certificates/<request_id>/pay",
              "/staff/benefits/programs/<program_id>/postal.csv",

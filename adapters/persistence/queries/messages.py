@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.messaging import outbox
 from adapters.persistence.queries.rows import plain
+from adapters.persistence.types import UTCDateTime
 from application.messaging.outbox import OutboxMessage, OutboxStatus
-from application.ports.queries import MessageLine
+from application.ports.queries import MessageLine, OutboxBacklog
 
 __all__ = ["SqlMessageQueries"]
 
@@ -24,6 +26,17 @@ class SqlMessageQueries:
         rows = self.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
         return dict(rows)  # type: ignore[arg-type]
+
+    def backlog(self, *, now: dt.datetime) -> OutboxBacklog:
+        o = outbox.c
+        waiting = self.session.execute(
+            select(func.count()).where(o.status.in_([OutboxStatus.PENDING,
+                                                     OutboxStatus.SENDING]))).scalar_one()
+        due_at = type_coerce(func.coalesce(o.next_attempt_at, o.created_at), UTCDateTime())
+        oldest = self.session.execute(
+            select(type_coerce(func.min(due_at), UTCDateTime()))
+            .where(o.status == OutboxStatus.PENDING, due_at <= now)).scalar_one()
+        return OutboxBacklog(waiting=waiting, oldest_due_at=oldest)
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         return self.session.scalars(
