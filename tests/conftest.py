@@ -7,6 +7,7 @@ running fails."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -20,6 +21,7 @@ from sqlalchemy.engine import make_url
 from adapters.crypto import FieldCipher, new_key
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine, normalize_url
+from application import correlation
 from entrypoints.config import RATE_LIMITS, Settings
 from entrypoints.containers import Container, build_container, shutdown
 from tests.support.isolation import is_app_variable, threads_left_behind
@@ -63,6 +65,17 @@ def _no_thread_outlives_its_test(request: pytest.FixtureRequest) -> Iterator[Non
     before = set(threading.enumerate())
     yield
     _fail_on_threads_left(before, request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def _no_request_id_left_bound() -> Iterator[None]:
+    """Each test starts with no request id bound. A Flask test client's response is never
+    closed, so the id its request bound stays in the test's context (gunicorn and werkzeug's
+    server close every response, which unbinds it)."""
+    token = correlation._current.set(None)
+    yield
+    with contextlib.suppress(ValueError):  # a test that ran in another context
+        correlation._current.reset(token)
 
 
 @pytest.fixture(scope="module", autouse=True)
