@@ -11,6 +11,7 @@ replays a run."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -142,10 +143,8 @@ class Process:
         popen, self.popen = self.popen, None
         if popen is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already gone
             os.killpg(popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         popen.wait(timeout=30)
 
     def restart(self) -> Process:

@@ -62,7 +62,8 @@ def test_a_webhook_burst_killed_midway_and_redelivered_is_handled_once_and_answe
     report("webhook burst", killed="app (gunicorn, SIGKILL to its group)",
            at=f"event {kill_at} of {EVENTS}", events_sent=EVENTS,
            unanswered_then_redelivered=len(unanswered),
-           replies_left_claimed_by_the_killed=left_claimed, replies_left_pending=left_pending, repeated_answered=len(again),
+           replies_left_claimed_by_the_killed=left_claimed, replies_left_pending=left_pending,
+           repeated_answered=len(again),
            events_handled=handled, replies_written=replies,
            replies_received=sum(received.values()),
            duplicate_deliveries=stats["duplicate_deliveries"])
