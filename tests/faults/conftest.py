@@ -210,11 +210,12 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def simulator(self, *, users: int) -> Process:
+    def simulator(self, *, users: int, push_rate: int = 2000) -> Process:
         """`madoguchi line-sim` with `users` residents who follow the account already."""
         return self._add(Process(
             "line-sim", [str(BIN / "madoguchi"), "line-sim", "--port", str(self.sim_port),
-                         "--webhook", f"{self.app_url}/line/webhook", "--users", str(users)],
+                         "--webhook", f"{self.app_url}/line/webhook", "--users", str(users),
+                         "--push-rate", str(push_rate)],
             self.env(), self.logs / "line-sim.log", f"{self.sim_url}/_sim/stats"))
 
     def app(self, **extra: str) -> Process:
