@@ -188,6 +188,7 @@ class Stack:
         self.app_url = f"http://127.0.0.1:{self.app_port}"
         self.sim_url = f"http://127.0.0.1:{self.sim_port}"
         self.processes: list[Process] = []
+        self.last_run_seconds = 0.0
 
     def env(self, **extra: str) -> dict[str, str]:
         """Built from nothing: only what the processes need, never the developer's settings."""
@@ -230,6 +231,23 @@ class Stack:
         """`madoguchi scheduler`: due jobs and the outbox, beside a web process."""
         return self._add(Process("scheduler", [str(BIN / "madoguchi"), "scheduler"],
                                  self.env(), self.logs / "scheduler.log", None))
+
+    def command(self, *args: str, **extra: str) -> Process:
+        """A one-shot `madoguchi …` (started by the test, waited for or killed)."""
+        name = args[0] if len(args) < 2 else f"{args[0]}-{args[1]}"
+        log = self.logs / f"{name}-{len(self.processes)}.log"
+        return self._add(Process(name, [str(BIN / "madoguchi"), *args], self.env(**extra),
+                                 log, None))
+
+    def run(self, *args: str, timeout: float = 120, **extra: str) -> tuple[int, str]:
+        """Run `madoguchi …` to its end: (exit code, its output)."""
+        process = self.command(*args, **extra).start()
+        assert process.popen is not None
+        began = time.monotonic()
+        code = process.popen.wait(timeout=timeout)
+        self.last_run_seconds = time.monotonic() - began
+        process.popen = None
+        return code, process.output().split("--- start 1 ---\n", 1)[-1]
 
     def stop(self) -> None:
         for process in reversed(self.processes):
