@@ -71,7 +71,7 @@ def test_an_export_and_an_import_killed_mid_way_pay_nothing_twice_and_the_ledger
     returned.write_bytes("record,reason\n2,口座なし\n".encode("cp932"))
     import_args = ("batch", "import-results", batch_id, str(returned), "--kind", "returned",
                    "--settle-rest")
-    import_delay = rng.uniform(0.6, 1.1) * one_run  # near the end: reading, checking, writing
+    import_delay = rng.uniform(0.5, 0.9) * one_run  # near the end: reading, checking, writing
     import_ended = _killed(stack, import_args, when=lambda: True, then=import_delay)
     settled_after_kill = scalar(engine, "SELECT count(*) FROM disbursements "
                                         "WHERE batch_id = :b AND status = 'settled'", b=batch_id)
