@@ -8,8 +8,8 @@ against the kind's permission and audited in the transaction that stores the job
 
 A process killed while a job waited or ran leaves it queued or running; `resume_left_behind`
 (at start and in the scheduled work) hands such jobs to the queue again once the dead worker's
-lease lapsed. Every handler is written to be resumed (pages already written are not written
-again: ADR 0037).
+lease lapsed. The handlers bear being run again (an import of the same file changes nothing; a
+send never notifies a household twice): ADR 0037.
 """
 
 from __future__ import annotations
