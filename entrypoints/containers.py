@@ -42,7 +42,6 @@ from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
-from application.benefits.reminding_due import start_due_reminders
 from application.benefits.reporting_status import status_messages
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
@@ -53,6 +52,7 @@ from application.conversations.library import CONTACT
 from application.conversations.procedures import Procedure
 from application.handlers import message_bus
 from application.jobs.running import run_job
+from application.jobs.scheduled_work import SCHEDULE_EVERY, run_scheduled_work
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.telling import ContactPolicy, Telling
 from application.messaging.views import outbox_backlog
@@ -102,8 +102,8 @@ def _stopped_at_shutdown(make: Callable[..., Any], *args: Any, **kwargs: Any) ->
 
 
 def _scheduler(work: Callable[..., object], queue: object) -> IntervalScheduler:
-    """The scheduled work every minute on a thread, queuing its jobs on `queue`."""
-    return IntervalScheduler(functools.partial(work, queue=queue))
+    """The scheduled work every few seconds on a thread, queuing its jobs on `queue`."""
+    return IntervalScheduler(functools.partial(work, queue=queue), every=SCHEDULE_EVERY)
 
 
 def _metrics(uow_factory: Callable[[], UnitOfWork], clock: Clock) -> PrometheusMetrics:
@@ -214,9 +214,10 @@ class Container(containers.DeclarativeContainer):
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor, metrics=metrics,
     )
-    # Scheduled work (due reminders become jobs): given the queue that runs them.
+    # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs):
+    # given the queue that runs them.
     scheduled_work = providers.Singleton(
-        functools.partial, start_due_reminders, uow_factory=uow.provider, ids=ids, clock=clock)
+        functools.partial, run_scheduled_work, uow_factory=uow.provider, ids=ids, clock=clock)
     celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
                                      deliver=outbox_delivery, scheduled=scheduled_work)
     job_queue = providers.Selector(

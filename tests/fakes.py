@@ -13,7 +13,7 @@ import attrs
 from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation
 from application.handlers import message_bus
-from application.jobs.job import Job
+from application.jobs.job import Job, JobStatus
 from application.messagebus import MessageBus
 from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
@@ -355,7 +355,13 @@ class FakeApiKeys(_FakeRepository):
 
 
 class FakeJobs(_FakeRepository):
-    pass
+    def left_behind(self, *, now: dt.datetime, lease: dt.timedelta,
+                    queued_before: dt.datetime) -> list[Job]:
+        return sorted((job for job in self._store.values()
+                       if (job.status is JobStatus.QUEUED and job.created_at < queued_before)
+                       or (job.status is JobStatus.RUNNING and job.started_at is not None
+                           and job.started_at < now - lease)),
+                      key=lambda job: job.created_at)
 
 
 class FakeOutbox(_FakeRepository):

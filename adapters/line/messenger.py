@@ -1,6 +1,7 @@
 """Outbound LINE messages through the official SDK (`linebot.v3`).
 
-Reply while the event's reply token is fresh (free of charge, no retry key on LINE's side);
+Reply while the event's reply token is fresh (free of charge, no retry key on LINE's side; a
+reply retaken from a dispatcher that died is tried again with its token, never pushed on top);
 otherwise push with `X-Line-Retry-Key` from the first attempt, derived from our idempotency key,
 so a repeat of an accepted request answers 409 and is counted as delivered. Retry only on 5xx
 and timeouts, with back-off; never on other 4xx. A 429 slows the shared pacer down.
@@ -68,8 +69,11 @@ class LineMessenger:
         self._sleep = sleep
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         rendered = render(messages)
+        if reply_token and retaken:
+            return self._reply_again(reply_token, rendered, idempotency_key)
         if reply_token and self._reply(reply_token, rendered, idempotency_key):
             return DeliveryResult(DeliveryOutcome.DELIVERED, "reply")
         request = PushMessageRequest(to=recipient, messages=rendered)
@@ -112,6 +116,30 @@ class LineMessenger:
             return False
         self.pacer.succeeded()
         return True
+
+    def _reply_again(self, reply_token: str, rendered: list[Any],
+                     idempotency_key: str) -> DeliveryResult:
+        """The reply of a dispatcher that died while sending it: a token is good for one
+        reply, so LINE accepting it now means the first try never arrived, and LINE refusing
+        a token that is still fresh means the first try used it. Pushing on top would give
+        the resident the answer twice; in doubt (no answer, 5xx, 429) try again later."""
+        self.pacer.acquire()
+        try:
+            self._api.reply_message(ReplyMessageRequest(reply_token=reply_token,
+                                                        messages=rendered),
+                                    _request_timeout=self._timeout)
+        except ApiException as error:
+            if error.status == 429:
+                self.pacer.throttled()
+            if error.status == 400:
+                log.info("reply for outbox message %s was already delivered (its token is "
+                         "spent)", idempotency_key)
+                return DeliveryResult(DeliveryOutcome.DELIVERED, "reply (token already spent)")
+            return DeliveryResult(DeliveryOutcome.RETRY_LATER, _detail(error))
+        except _TRANSPORT_ERRORS as error:
+            return DeliveryResult(DeliveryOutcome.RETRY_LATER, type(error).__name__)
+        self.pacer.succeeded()
+        return DeliveryResult(DeliveryOutcome.DELIVERED, "reply")
 
     def _with_retries(self, call: Callable[[str], object], key: str) -> DeliveryResult:
         last = ""

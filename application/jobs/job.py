@@ -37,6 +37,8 @@ class Job:
     progress_total: int = 0
     result: dict[str, Any] = field(factory=dict)
     error: str = ""
+    # when the current run started, renewed while it runs: its worker's lease (a worker that
+    # died stops renewing, and the run may be taken up again once the lease lapsed)
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
 
@@ -58,6 +60,14 @@ class Job:
         self.attempts += 1
         self.started_at = now
         self.error = ""
+
+    def renew_lease(self, at: dt.datetime, *, attempt: int) -> bool:
+        """Keep run `attempt` leased while its worker is still at it (False when the job has
+        since finished or was taken up by another worker)."""
+        if self.status is not JobStatus.RUNNING or self.attempts != attempt:
+            return False
+        self.started_at = at
+        return True
 
     def report_progress(self, done: int, total: int) -> None:
         self.progress_done, self.progress_total = done, total

@@ -2,17 +2,25 @@
 
 The runner claims the job (a succeeded job never runs again; a failed one may, which is how
 retries work; a running one only when its lease lapsed; of two workers claiming at once, one
-wins and the other stands back), runs its kind's handler, and records the outcome. So enqueueing
-twice, or a redelivery, is harmless. A person's start is checked against the kind's permission
-and audited in the transaction that stores the job. How long each run took, by kind and outcome,
-goes to `Metrics.job_ran`; the log lines of a run carry the request id its queue bound.
+wins and the other stands back), runs its kind's handler while renewing the lease, and records
+the outcome. So enqueueing twice, or a redelivery, is harmless. A person's start is checked
+against the kind's permission and audited in the transaction that stores the job. How long each
+run took, by kind and outcome, goes to `Metrics.job_ran`; the log lines of a run carry the
+request id its queue bound.
+
+A process killed while a job waited or ran leaves it queued or running; `resume_left_behind`
+(at start and in the scheduled work) hands such jobs to the queue again once the dead worker's
+lease lapsed. The handlers bear being run again (an import of the same file changes nothing; a
+send never notifies a household twice): ADR 0037.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from application.access.actor import Actor
@@ -25,11 +33,13 @@ from application.ports.metrics import NO_METRICS, Metrics
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
 from domain.errors import DomainError, NotFound
 
-__all__ = ["JobCrashed", "job_status", "run_job", "start_job"]
+__all__ = ["JobCrashed", "job_status", "resume_left_behind", "run_job", "start_job"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE = dt.timedelta(minutes=30)
+DEFAULT_LEASE = dt.timedelta(seconds=15)
+RENEW_EVERY = DEFAULT_LEASE.total_seconds() / 3
+QUEUED_GRACE = dt.timedelta(seconds=5)  # a job stored this recently is on its way to the queue
 
 
 class JobCrashed(Exception):
@@ -65,7 +75,7 @@ def start_job(name: str, payload: dict[str, Any], *, uow: UnitOfWork, queue: Job
 
 def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobCatalog,
             clock: Clock, lease: dt.timedelta = DEFAULT_LEASE,
-            metrics: Metrics = NO_METRICS) -> JobStatus:
+            metrics: Metrics = NO_METRICS, renew_every: float = RENEW_EVERY) -> JobStatus:
     with uow_factory() as uow:
         job = uow.jobs.get(job_id)
         if job is None:
@@ -73,18 +83,24 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
         if not job.can_start(now=clock.now(), lease=lease):
             return job.status
         job.start(now=clock.now(), lease=lease)
-        name, payload = job.name, dict(job.payload)
+        name, payload, attempt = job.name, dict(job.payload), job.attempts
         try:
             uow.commit()
         except ConcurrentUpdate:  # another worker claimed it first
             return JobStatus.RUNNING
 
     def progress(done: int, total: int) -> None:
-        with uow_factory() as progress_uow:
-            running = progress_uow.jobs.get(job_id)
-            if running is not None:
+        for _ in range(3):  # the lease's renewal may have written the row meanwhile
+            with uow_factory() as progress_uow:
+                running = progress_uow.jobs.get(job_id)
+                if running is None:
+                    return
                 running.report_progress(done, total)
-                progress_uow.commit()
+                try:
+                    progress_uow.commit()
+                    return
+                except ConcurrentUpdate:
+                    continue
 
     started = clock.now()
     log.info("job %s (%s) started", job_id, name, extra={"job_id": job_id, "job_kind": name})
@@ -97,7 +113,8 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
                         "duration_ms": round(seconds * 1000)})
 
     try:
-        result = catalog.handler(name)(payload, progress)
+        with _renewing(job_id, attempt, uow_factory, clock, every=renew_every):
+            result = catalog.handler(name)(payload, progress)
     except DomainError as error:
         message = error.message
         _finish(job_id, uow_factory, lambda j: j.fail(message, now=clock.now()))
@@ -113,6 +130,48 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
     _finish(job_id, uow_factory, lambda j: j.succeed(result, now=clock.now()))
     ran("succeeded")
     return JobStatus.SUCCEEDED
+
+
+@contextmanager
+def _renewing(job_id: str, attempt: int, uow_factory: Callable[[], UnitOfWork], clock: Clock,
+              *, every: float) -> Iterator[None]:
+    """Renew the run's lease every `every` seconds until the handler returns."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(every):
+            try:
+                with uow_factory() as uow:
+                    job = uow.jobs.get(job_id)
+                    if job is None or not job.renew_lease(clock.now(), attempt=attempt):
+                        return
+                    uow.commit()
+            except ConcurrentUpdate:  # progress was written meanwhile: renew at the next turn
+                continue
+            except Exception:
+                log.exception("could not renew the lease of job %s; trying again", job_id)
+
+    renewer = threading.Thread(target=renew, name="madoguchi-job-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
+
+
+def resume_left_behind(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue,
+                       clock: Clock, lease: dt.timedelta = DEFAULT_LEASE) -> int:
+    """Hand to the queue the jobs a killed process left queued or running (their lease
+    lapsed); returns how many. A job taken up twice runs once: the first claim wins."""
+    now = clock.now()
+    with uow_factory() as uow:
+        left = [job.id for job in uow.jobs.left_behind(now=now, lease=lease,
+                                                        queued_before=now - QUEUED_GRACE)]
+    for job_id in left:
+        log.warning("job %s was left behind by a process that ended; resuming it", job_id)
+        queue.enqueue(job_id)
+    return len(left)
 
 
 def _finish(job_id: str, uow_factory: Callable[[], UnitOfWork],

@@ -6,9 +6,11 @@ channel. A blocked recipient is never sent anything. On a first attempt, message
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
 request, each recipient at most once: a second identical message to the same resident goes in
 another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
-Transient failures wait with a growing back-off; permanent ones are kept as failed. Each outcome
-is logged under the request id that wrote the message (application/correlation.py) and counted
-(`Metrics.delivered`: sent, retry or failed, by channel).
+Transient failures wait with a growing back-off; permanent ones are kept as failed. A reply
+(which carries no idempotency key) retaken from a dispatcher that died is sent again with its
+own token, which the channel accepts once (ADR 0037). Each outcome is logged under the request
+id that wrote the message (application/correlation.py) and counted (`Metrics.delivered`: sent,
+retry or failed, by channel).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from attrs import define, frozen
 
 from application.correlation import request_id_bound
 from application.messaging.codec import messages_from_json
-from application.messaging.outbox import OutboxMessage
+from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.clock import Clock
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, MessagingChannel
 from application.ports.metrics import NO_METRICS, Metrics
@@ -38,10 +40,11 @@ __all__ = ["DeliveryReport", "deliver_outbox"]
 
 log = logging.getLogger(__name__)
 
-# A claim lapses after a minute unless renewed: the dispatcher renews it every RENEW_EVERY
-# while it is still sending, so rows claimed by a process that died are taken up again within
-# a minute (their idempotency keys keep the channel from delivering them twice).
-CLAIM_LEASE = dt.timedelta(seconds=60)
+# A claim lapses after 15 s unless renewed: the dispatcher renews it every RENEW_EVERY while it
+# is still sending, so rows claimed by a process that died are taken up again within seconds
+# (their idempotency keys keep the channel from delivering them twice) and a reply among them
+# while its token is still good (the token is then the proof: see `retaken`).
+CLAIM_LEASE = dt.timedelta(seconds=15)
 RENEW_EVERY = CLAIM_LEASE.total_seconds() / 4
 REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 MAX_ATTEMPTS = 8
@@ -72,6 +75,7 @@ class _Send:
     reply_token: str | None = None
     group_key: str | None = None
     request_id: str | None = None  # its (first) message's, for the log lines of the request
+    retaken: bool = False  # claimed before by a dispatcher that died: it may have arrived
 
     @property
     def key(self) -> str:
@@ -120,7 +124,9 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
             earlier[message.group_key].append(message)
             continue
         first = message.attempts == 0
-        fresh_token = (message.reply_token if first
+        # still claimed (the lease lapsed): the dispatcher that claimed it died while sending
+        retaken = message.status is OutboxStatus.SENDING
+        fresh_token = (message.reply_token if (first or retaken)
                        and now - message.created_at < REPLY_TOKEN_BUDGET else None)
         if first and fresh_token is None:
             content = json.dumps(message.payload["messages"], sort_keys=True,
@@ -128,7 +134,8 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
             groups[(message.channel, content)].append(message)
             continue
         sends.append(_Send(message.channel, (message.id,), (message.recipient,),
-                           message.payload, fresh_token, request_id=message.request_id))
+                           message.payload, fresh_token, request_id=message.request_id,
+                           retaken=retaken and bool(fresh_token)))
     for key, members in earlier.items():
         sends.append(_Send(members[0].channel, tuple(m.id for m in members),
                            tuple(m.recipient for m in members), members[0].payload,
@@ -189,7 +196,8 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         try:
             if request.group_key is None:
                 result = sender.send(request.recipients[0], messages,
-                                     idempotency_key=request.key, reply_token=request.reply_token)
+                                     idempotency_key=request.key, reply_token=request.reply_token,
+                                     retaken=request.retaken)
             else:
                 [(_, result)] = sender.send_many(list(request.recipients), messages,
                                                  idempotency_key=request.key)

@@ -60,9 +60,15 @@ class MessagingChannel(Protocol):
     name: str
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         """Send to one recipient. A fresh `reply_token` (from the event being answered) is used
-        first where the channel has one; the idempotency key makes a repeat harmless."""
+        first where the channel has one; the idempotency key makes a repeat harmless.
+
+        `retaken`: an earlier attempt with this reply token may have been delivered (its
+        dispatcher died while sending). A reply carries no idempotency key, so the token itself
+        is the proof: it is tried again, and one refused now was spent by that attempt (the
+        message counts as delivered); the channel must not send it another way on top."""
         ...
 
     def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,

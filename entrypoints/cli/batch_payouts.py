@@ -45,6 +45,9 @@ def batch_export(ctx: CliContext, batch_id: str, out_path: str, line_endings: st
     container = ready(ctx)
     target = Path(out_path).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    # an export killed mid-way (no clean-up runs) left its partial file of accounts: gone now
+    for leftover in target.parent.glob(f".{target.name}.*"):
+        leftover.unlink(missing_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -14,6 +14,7 @@ from adapters.background.scheduler import IntervalScheduler
 from adapters.line.simulator.running import running_simulator
 from adapters.line.simulator.running import serve as serve_simulator
 from adapters.metrics import serving_metrics
+from application.jobs.scheduled_work import SCHEDULE_EVERY
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, pass_context, ready
@@ -95,7 +96,10 @@ def show_demo_login(container: Container, staff_url: str) -> None:
 @click.option("--users", default=0, show_default=True, help="Extra simulated residents.")
 @click.option("--error-rate", default=0.0, show_default=True,
               help="Fraction of pushes answered 500 (to try the retries).")
-def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float) -> None:
+@click.option("--push-rate", default=2000, show_default=True, type=click.IntRange(min=1),
+              help="Pushes and replies allowed per second before answering 429 (LINE: 2,000).")
+def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float,
+             push_rate: int) -> None:
     """Run a local simulator of the LINE platform: Messaging API, webhooks and a phone page.
 
     Point Madoguchi at it with LINE_API_BASE_URL=http://HOST:PORT (same channel secret and
@@ -105,7 +109,7 @@ def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float) 
         raise click.ClickException("the LINE simulator is not for production")
     serve_simulator(host, port, channel_secret=settings.line_channel_secret,
                     access_token=settings.line_access_token, webhook_url=webhook,
-                    users=users, error_rate=error_rate,
+                    users=users, error_rate=error_rate, push_rate=push_rate,
                     bot_name=f"{settings.town_name}役場", echo=click.echo)
 
 
@@ -132,7 +136,7 @@ def worker(ctx: CliContext, concurrency: int, metrics_port: int | None,
 @click.command()
 @pass_context
 def scheduler(ctx: CliContext) -> None:
-    """Run the scheduled work (due reminders) every minute, in the foreground.
+    """Run the scheduled work (jobs left behind, due reminders) every 15 s, in the foreground.
 
     With MADOGUCHI_TASK_QUEUE=celery this is Celery beat (run exactly one); `madoguchi worker`
     runs what it sends. With the in-process queue `madoguchi serve` already runs it; this
@@ -145,7 +149,8 @@ def scheduler(ctx: CliContext) -> None:
                                         schedule=str(schedule)).run()
             return
         loop = IntervalScheduler(functools.partial(container.scheduled_work(),
-                                                   queue=container.job_queue()))
+                                                   queue=container.job_queue()),
+                                 every=SCHEDULE_EVERY)
         container.outbox_notifier().wake()  # deliver what is due now and every few seconds
         try:
             loop.run_forever()

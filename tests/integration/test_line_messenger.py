@@ -169,6 +169,30 @@ def test_a_fresh_reply_token_is_used_and_a_bad_one_falls_back_to_a_push(sim) -> 
     assert [d.endpoint for d in sim.deliveries()] == ["reply", "push"]
 
 
+def test_a_retaken_reply_whose_token_was_spent_is_delivered_once_not_pushed(sim) -> None:  # type: ignore[no-untyped-def]
+    user = sim.add_user("返信 花子", following=True).user_id
+    token = sim.postback(user, "menu").reply_token
+    messenger = _messenger(sim.base_url)
+    messenger.send(user, HELLO, idempotency_key="o1", reply_token=token)  # then it was killed
+
+    again = messenger.send(user, HELLO, idempotency_key="o1", reply_token=token, retaken=True)
+
+    assert (again.outcome, again.detail) == (DeliveryOutcome.DELIVERED,
+                                             "reply (token already spent)")
+    assert [d.endpoint for d in sim.deliveries()] == ["reply"]
+
+
+def test_a_retaken_reply_that_never_arrived_is_replied_now(sim) -> None:  # type: ignore[no-untyped-def]
+    user = sim.add_user("返信 次郎", following=True).user_id
+    token = sim.postback(user, "menu").reply_token  # killed before it replied
+
+    again = _messenger(sim.base_url).send(user, HELLO, idempotency_key="o1",
+                                          reply_token=token, retaken=True)
+
+    assert (again.outcome, again.detail) == (DeliveryOutcome.DELIVERED, "reply")
+    assert [d.endpoint for d in sim.deliveries()] == ["reply"]
+
+
 def test_identical_messages_go_by_multicast_in_chunks_of_500(sim) -> None:  # type: ignore[no-untyped-def]
     users = sim.bulk_user_ids[:1100]
     messenger = _messenger(sim.base_url)

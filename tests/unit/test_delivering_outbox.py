@@ -29,7 +29,8 @@ class RecordingChannel:
         self.outcome = outcome
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         self.calls.append(("send", (recipient,), idempotency_key, reply_token))
         if recipient in self.refuse:
             return DeliveryResult(DeliveryOutcome.REJECTED, "400 bad recipient")
@@ -47,7 +48,8 @@ class BrokenChannel(RecordingChannel):
     """A client that fails in an unexpected way, with personal data in its error."""
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         raise ValueError(f"cannot send {messages[0].text!r} to {recipient}")
 
 
@@ -222,13 +224,61 @@ def test_messages_claimed_by_a_dead_dispatcher_are_sent_once_the_short_lease_lap
     _claimed_by_a_dead_worker(database, clock)
     deliver = fake_uow_factory(database)
 
-    clock.advance(seconds=30)
+    clock.advance(seconds=10)
     still_leased = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
-    clock.advance(seconds=31)
+    clock.advance(seconds=6)
     taken_up = deliver_outbox(uow_factory=deliver, channels={"line": channel}, clock=clock)
 
     assert (still_leased.handled, taken_up.sent) == (0, 1)
     assert channel.calls == [("send", ("Ua",), "m1", None)]  # under its own key, once
+
+
+class TokenChannel(RecordingChannel):
+    """Records whether a send came as a retaken reply."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retaken: list[bool] = []
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
+        self.retaken.append(retaken)
+        return super().send(recipient, messages, idempotency_key=idempotency_key,
+                            reply_token=reply_token)
+
+
+def _reply_claimed_by_a_dead_worker(database: FakeDatabase, clock: FakeClock) -> None:
+    message = OutboxMessage.of([OutgoingMessage(text="受け付けました")], id="m1",
+                               channel="line", recipient="Ua", at=clock.now(),
+                               reply_token="token-1")
+    message.claim(clock.now())  # it may have replied before the process was killed
+    _store(database, message)
+
+
+def test_a_reply_retaken_from_a_dead_dispatcher_is_tried_with_its_token_not_pushed() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), TokenChannel()
+    _reply_claimed_by_a_dead_worker(database, clock)
+    clock.advance(seconds=16)
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert report.sent == 1
+    assert channel.calls == [("send", ("Ua",), "m1", "token-1")]
+    assert channel.retaken == [True]  # a refused token then means the first try arrived
+
+
+def test_a_reply_retaken_after_its_token_expired_is_pushed_under_its_key() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), TokenChannel()
+    _reply_claimed_by_a_dead_worker(database, clock)
+    clock.advance(seconds=55)
+
+    deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                   clock=clock)
+
+    assert channel.calls == [("send", ("Ua",), "m1", None)]
+    assert channel.retaken == [False]
 
 
 class SlowChannel(RecordingChannel):
@@ -240,7 +290,8 @@ class SlowChannel(RecordingChannel):
         self.taken_by_the_other: int | None = None
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         self.clock.advance(minutes=3)
         time.sleep(0.2)  # the claim is renewed meanwhile
         self.taken_by_the_other = self.other_dispatcher().handled  # type: ignore[operator]

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g, jsonify, render_template, request, session
 from flask_babel import Babel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from domain.errors import DomainError, NotAllowed, NotFound
+from entrypoints.web.errors import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_TITLE,
+    log_unavailable,
+    unavailable,
+)
 from entrypoints.web.staff.access import staff_may, wants_json
 from entrypoints.web.staff.csrf import install_csrf
 from entrypoints.web.staff.formatting import register_filters
@@ -30,7 +38,7 @@ def _locale() -> str:
 
 def use_staff_error_pages(blueprint: Blueprint) -> None:
     """Domain errors raised in this blueprint's views show the staff error page (its Japanese
-    message), not the API's JSON."""
+    message), not the API's JSON; so does the database out of reach (503, Retry-After)."""
 
     @blueprint.errorhandler(DomainError)
     def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
@@ -40,6 +48,16 @@ def use_staff_error_pages(blueprint: Blueprint) -> None:
             return jsonify({"error": {"code": error.code, "message": error.message}}), status
         return render_template("staff/error.html", status=status, title="実行できませんでした",
                                message=error.message), status
+
+    @blueprint.errorhandler(OperationalError)
+    @blueprint.errorhandler(InterfaceError)
+    def _database_unavailable(error: DBAPIError):  # type: ignore[no-untyped-def]
+        if wants_json():
+            return unavailable(error)
+        log_unavailable(error)
+        page = render_template("staff/error.html", status=503, title=UNAVAILABLE_TITLE,
+                               message=UNAVAILABLE_MESSAGE)
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @blueprint.errorhandler(PageNotFound)
     @blueprint.errorhandler(Forbidden)

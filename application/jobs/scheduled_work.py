@@ -1,0 +1,24 @@
+"""The scheduled work, run every few seconds beside the job queue (the in-process scheduler,
+`madoguchi scheduler`, or Celery beat): jobs a killed process left behind are taken up again,
+and due reminders become jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from application.benefits.reminding_due import start_due_reminders
+from application.jobs.running import resume_left_behind
+from application.ports.clock import Clock, IdGenerator
+from application.ports.job_queue import JobQueue
+from application.ports.unit_of_work import UnitOfWork
+
+__all__ = ["SCHEDULE_EVERY", "run_scheduled_work"]
+
+# seconds between two runs: a job left behind waits its lease (15 s) and at most this long
+SCHEDULE_EVERY = 15.0
+
+
+def run_scheduled_work(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue,
+                       ids: IdGenerator, clock: Clock) -> None:
+    resume_left_behind(uow_factory=uow_factory, queue=queue, clock=clock)
+    start_due_reminders(uow_factory=uow_factory, queue=queue, ids=ids, clock=clock)
