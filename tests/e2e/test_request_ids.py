@@ -42,7 +42,8 @@ class Phone:
         self.lock = threading.Lock()
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         with self.lock:
             self.sent.append(recipient)
         return DeliveryResult(DeliveryOutcome.DELIVERED)
