@@ -29,7 +29,7 @@ from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
 
 __all__ = ["WEB", "CodeCheck", "CodeRefusal", "SignInCodes", "address_of", "new_web_identity",
-           "web_identity_for"]
+           "someone_else", "web_identity_for"]
 
 WEB = "web"
 CODE_LIFETIME = dt.timedelta(minutes=10)
@@ -84,6 +84,18 @@ def web_identity_for(source_id: str | None, *, uow: UnitOfWork, ids: IdGenerator
     if resident_id is not None:
         identity.link(resident_id)
     return identity
+
+
+def someone_else(web_address: str | None, identity_id: str | None, *, uow: UnitOfWork) -> bool:
+    """The browser is signed in as a resident other than the one `identity_id` is linked to (a
+    link forwarded to, or opened on the phone of, someone else)."""
+    if not web_address or not identity_id:
+        return False
+    signed_in = uow.channel_identities.get_by_address(WEB, web_address)
+    recipient = uow.channel_identities.get(identity_id)
+    if signed_in is None or signed_in.resident_id is None or recipient is None:
+        return False
+    return signed_in.resident_id != recipient.resident_id
 
 
 class CodeRefusal(enum.Enum):

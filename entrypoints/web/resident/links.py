@@ -12,7 +12,7 @@ from flask import redirect, render_template, request, url_for
 
 from application.channels.inbound import InboundKind
 from application.channels.links import LinkCheck, LinkRefusal
-from application.channels.web_sign_in import WEB, web_identity_for
+from application.channels.web_sign_in import WEB, someone_else, web_identity_for
 from application.messaging.codec import messages_from_json
 from application.messaging.outbox import OutboxMessage
 from application.ports.messaging import OutgoingMessage
@@ -25,6 +25,8 @@ from entrypoints.web.services import container
 
 __all__: list[str] = []
 
+OTHER_PERSON = ("このリンクは、このブラウザでログインしている方とは別の方あてのお知らせです。"
+                "ご本人のスマートフォンで開くか、ログアウトしてから開いてください。")
 _STATUS = {LinkRefusal.UNKNOWN: 404, LinkRefusal.USED: 410, LinkRefusal.EXPIRED: 410}
 
 
@@ -70,6 +72,10 @@ def use_link(token: str):  # type: ignore[no-untyped-def]
     if data and data not in offered:  # only the message's own buttons
         return refused("送信を受け付けられませんでした", "このリンクのボタンではありません。"
                        "届いたリンクを開き直してください。", 400)
+    with services.uow() as uow:
+        other = someone_else(session.signed_in_address(), checked.link.identity_id, uow=uow)
+    if other:
+        return refused("このリンクは使えません", OTHER_PERSON, 403)
     checked = services.personal_links().use(token)  # one of two taps at once wins
     if not checked.ok or checked.link is None:
         return _refusal(checked)
