@@ -45,7 +45,8 @@ def test_a_resident_opens_the_link_and_applies_with_one_tap_on_a_phone(
     apply = page.get_by_role("button", name="申請する")
     box = apply.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 300  # a large target on a 390px screen
-    page.screenshot(path=str(tmp_path / "web-link-notice.png"), full_page=True)
+    # written here: Playwright writes a path from a thread that outlives the test
+    (tmp_path / "web-link-notice.png").write_bytes(page.screenshot(full_page=True))
     apply.tap()
 
     page.wait_for_url(f"{served}/r/#latest")
@@ -53,7 +54,7 @@ def test_a_resident_opens_the_link_and_applies_with_one_tap_on_a_phone(
     assert _status(container) is ApplicationStatus.CONFIRMED
     latest = page.locator("#latest").bounding_box()
     assert latest["x"] >= 0 and latest["x"] + latest["width"] <= PHONE_SCREEN["width"]
-    page.screenshot(path=str(tmp_path / "web-after-tap.png"), full_page=True)
+    (tmp_path / "web-after-tap.png").write_bytes(page.screenshot(full_page=True))
     guard.snapshot(page)
     guard.check()
     print(f"screenshots: {tmp_path}")
