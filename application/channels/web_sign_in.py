@@ -29,7 +29,7 @@ from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
 
 __all__ = ["WEB", "CodeCheck", "CodeRefusal", "SignInCodes", "address_of", "new_web_identity",
-           "someone_else", "web_identity_for"]
+           "sign_in_as", "someone_else", "start_fresh", "web_identity_for"]
 
 WEB = "web"
 CODE_LIFETIME = dt.timedelta(minutes=10)
@@ -86,13 +86,32 @@ def web_identity_for(source_id: str | None, *, uow: UnitOfWork, ids: IdGenerator
     return identity
 
 
+def start_fresh(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock) -> str:
+    """A new web identity for a browser starting fresh; its address."""
+    with uow:
+        identity = new_web_identity(uow=uow, ids=ids, clock=clock)
+        uow.commit()
+        return identity.address
+
+
+def sign_in_as(identity_id: str | None, *, uow: UnitOfWork, ids: IdGenerator,
+               clock: Clock) -> str:
+    """The address of the web identity a browser signs in as, for the resident `identity_id`
+    (a phone's, an address's) is linked to (see `web_identity_for`)."""
+    with uow:
+        web = web_identity_for(identity_id, uow=uow, ids=ids, clock=clock)
+        uow.commit()
+        return web.address
+
+
 def someone_else(web_address: str | None, identity_id: str | None, *, uow: UnitOfWork) -> bool:
     """The browser is signed in as a resident other than the one `identity_id` is linked to (a
     link forwarded to, or opened on the phone of, someone else)."""
     if not web_address or not identity_id:
         return False
-    signed_in = uow.channel_identities.get_by_address(WEB, web_address)
-    recipient = uow.channel_identities.get(identity_id)
+    with uow:
+        signed_in = uow.channel_identities.get_by_address(WEB, web_address)
+        recipient = uow.channel_identities.get(identity_id)
     if signed_in is None or signed_in.resident_id is None or recipient is None:
         return False
     return signed_in.resident_id != recipient.resident_id

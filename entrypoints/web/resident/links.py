@@ -12,9 +12,8 @@ from flask import redirect, render_template, request, url_for
 
 from application.channels.inbound import InboundKind
 from application.channels.links import LinkCheck, LinkRefusal
-from application.channels.web_sign_in import WEB, someone_else, web_identity_for
-from application.messaging.codec import messages_from_json
-from application.messaging.outbox import OutboxMessage
+from application.channels.web_sign_in import someone_else
+from application.channels.web_visits import linked_messages, open_on_message
 from application.ports.messaging import OutgoingMessage
 from entrypoints.web.access import public
 from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
@@ -37,13 +36,8 @@ def _refusal(checked: LinkCheck):  # type: ignore[no-untyped-def]
 
 def _messages(checked: LinkCheck) -> list[OutgoingMessage]:
     """The message the link was sent with (none for a sign-in link)."""
-    message_id = checked.link.message_id if checked.link else None
-    if not message_id:
-        return []
-    with container().uow() as uow:
-        row = uow.outbox.get(message_id)
-        payload = dict(row.payload) if row is not None else {}
-    return messages_from_json(payload.get("messages") or [])
+    return linked_messages(checked.link.message_id if checked.link else None,
+                           uow=container().uow())
 
 
 @resident.get("/l/<token>")
@@ -72,22 +66,14 @@ def use_link(token: str):  # type: ignore[no-untyped-def]
     if data and data not in offered:  # only the message's own buttons
         return refused("送信を受け付けられませんでした", "このリンクのボタンではありません。"
                        "届いたリンクを開き直してください。", 400)
-    with services.uow() as uow:
-        other = someone_else(session.signed_in_address(), checked.link.identity_id, uow=uow)
-    if other:
+    if someone_else(session.signed_in_address(), checked.link.identity_id, uow=services.uow()):
         return refused("このリンクは使えません", OTHER_PERSON, 403)
     checked = services.personal_links().use(token)  # one of two taps at once wins
     if not checked.ok or checked.link is None:
         return _refusal(checked)
     link = checked.link
-    with services.uow() as uow:
-        web = web_identity_for(link.identity_id, uow=uow, ids=services.ids(),
-                               clock=services.clock())
-        if messages:  # the notice is on the page too, with its buttons
-            uow.outbox.add(OutboxMessage.of(messages, id=services.ids().new_id(), channel=WEB,
-                                            recipient=web.address, at=services.clock().now()))
-        uow.commit()
-        address = web.address
+    address = open_on_message(link.identity_id, messages, uow=services.uow(),
+                              ids=services.ids(), clock=services.clock())
     if data:
         handle(address, InboundKind.POSTBACK, data=data, external_id=f"link:{link.id}")
     else:

@@ -9,11 +9,12 @@ import logging
 
 from flask import Response, abort, make_response, redirect, render_template, request, url_for
 
-from application.attachments import MAX_ATTACHMENT_BYTES, StoredAttachment
+from application.attachments import MAX_ATTACHMENT_BYTES
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import MENU_DATA
 from application.channels.web_page import web_page
-from application.channels.web_sign_in import WEB, new_web_identity
+from application.channels.web_sign_in import WEB, start_fresh
+from application.channels.web_visits import keep_photo
 from entrypoints.web.access import public
 from entrypoints.web.resident import session
 from entrypoints.web.resident.blueprint import resident
@@ -87,12 +88,9 @@ def page():  # type: ignore[no-untyped-def]
 def start():  # type: ignore[no-untyped-def]
     """Start fresh: a new web identity, greeted with the menu (本人確認 first)."""
     services = container()
-    with services.uow() as uow:
-        identity = new_web_identity(uow=uow, ids=services.ids(), clock=services.clock())
-        uow.commit()
-    handle(identity.address, InboundKind.POSTBACK, data=MENU_DATA,
-           external_id=f"web:start:{identity.id}")
-    return session.save_address(_back(), identity.address)
+    address = start_fresh(uow=services.uow(), ids=services.ids(), clock=services.clock())
+    handle(address, InboundKind.POSTBACK, data=MENU_DATA, external_id=f"web:start:{address}")
+    return session.save_address(_back(), address)
 
 
 @resident.post("/tap")
@@ -130,13 +128,8 @@ def photo():  # type: ignore[no-untyped-def]
         return refused("写真を受け付けられませんでした", "JPEGかPNGの写真（10MBまで）を選んで"
                        "ください。", 400)
     services = container()
-    attachment_id = services.ids().new_id()
-    ref = f"web:{attachment_id}"
-    with services.uow() as uow:
-        uow.attachments.add(StoredAttachment(id=attachment_id, ref=ref,
-                                             content_type=content_type, content=content,
-                                             fetched_at=services.clock().now()))
-        uow.commit()
+    ref = keep_photo(content, content_type, uow=services.uow(), ids=services.ids(),
+                     clock=services.clock())
     handle(address, InboundKind.IMAGE, image_ref=ref, external_id=f"web:{session.nonce()}")
     return _back()
 

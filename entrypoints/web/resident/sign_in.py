@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from application.channels.web_sign_in import web_identity_for
+from application.channels.web_sign_in import sign_in_as
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
 from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
@@ -68,9 +68,6 @@ def check_code():  # type: ignore[no-untyped-def]
     if checked.refusal is not None or checked.identity_id is None:
         message = checked.refusal.message if checked.refusal else ""
         return _code_form(message, 400)
-    with services.uow() as uow:
-        web = web_identity_for(checked.identity_id, uow=uow, ids=services.ids(),
-                               clock=services.clock())
-        uow.commit()
-        address = web.address
+    address = sign_in_as(checked.identity_id, uow=services.uow(), ids=services.ids(),
+                         clock=services.clock())
     return session.save_address(redirect(url_for("resident.page"), 303), address)
