@@ -68,18 +68,21 @@ def main() -> None:
             # お問い合わせ, then the name question answered again and again (戻る between)
             client.post("/r/tap", data={"t": token, "data": "start:contact"})
 
-            def answer(n: int) -> None:
+            def answer(n: int) -> float:
+                began = time.perf_counter()
                 response = client.post("/r/text", data={"t": token, "n": f"bench-{n:08d}",
                                                         "text": "窓口 花子"},
                                        follow_redirects=True)
+                took = time.perf_counter() - began
                 assert response.status_code == 200
                 back = re.findall(r'name="data" value="(dlg:[^"]+\$back)"',
                                   response.get_data(as_text=True))
                 client.post("/r/tap", data={"t": token, "n": f"back-{n:08d}",
-                                            "data": back[-1]})
+                                            "data": back[-1]})  # not timed
+                return took
 
-            answer(0)  # warm up
-            app_times = _timed(args.size, answer)
+            answer(args.size)  # warm up (its own nonces)
+            app_times = [answer(n) for n in range(args.size)]
             empty = _empty().test_client()
             empty_times = _timed(args.size, lambda n: empty.post(
                 "/r/text", data={"text": "窓口 花子"}, follow_redirects=True))
@@ -91,7 +94,6 @@ def main() -> None:
                           f"{percentile(app_times, 0.99) * 1000:.1f} ms"),
         ("empty Flask p50 / p99", f"{median(empty_times) * 1000:.2f} ms / "
                                   f"{percentile(empty_times, 0.99) * 1000:.2f} ms"),
-        ("(the app's time includes the 戻る after each answer)", ""),
     ])
 
 
