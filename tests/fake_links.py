@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import attrs
 
@@ -14,6 +15,7 @@ __all__ = ["MemoryLinkStore"]
 class MemoryLinkStore:
     def __init__(self) -> None:
         self.links: dict[str, ResidentLink] = {}
+        self._lock = threading.Lock()
 
     def add(self, link: ResidentLink) -> bool:
         if link.id in self.links:
@@ -25,11 +27,12 @@ class MemoryLinkStore:
         return self.links.get(link_id)
 
     def use(self, link_id: str, *, at: dt.datetime) -> bool:
-        link = self.links.get(link_id)
-        if link is None or link.used_at is not None:
-            return False
-        self.links[link_id] = attrs.evolve(link, used_at=at)
-        return True
+        with self._lock:
+            link = self.links.get(link_id)
+            if link is None or link.used_at is not None:
+                return False
+            self.links[link_id] = attrs.evolve(link, used_at=at)
+            return True
 
     def count_attempt(self, link_id: str) -> int:
         link = self.links.get(link_id)
