@@ -245,3 +245,16 @@ def test_a_malformed_number_or_address_is_refused_at_entry(
 
     assert refused.status_code == 400
     assert "正しくありません" in refused.get_data(as_text=True)
+
+
+def test_the_resident_cookie_is_http_only_lax_and_secure_in_production(
+    client: FlaskClient, container: Container,
+) -> None:
+    started = client.post("/r/start")
+    cookie = started.headers["Set-Cookie"]
+
+    assert cookie.startswith("madoguchi_resident=") and "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie and "Secure" not in cookie  # the tests' plain http
+    assert "session=" not in cookie  # the staff session is another cookie
+    container.config.environment.from_value("production")
+    assert "Secure" in client.post("/r/start").headers["Set-Cookie"]
