@@ -10,9 +10,11 @@ import datetime as dt
 from adapters.web.channel import WebChannel
 from application.channels.web_page import Expecting, web_page
 from application.conversations.library import CONTACT
+from application.conversations.state import Conversation
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.messaging import Choice, DeliveryOutcome, MessageStyle, OutgoingMessage
+from domain.channels import ChannelIdentity
 from tests.fakes import FakeClock, FakeDatabase, fake_uow_factory
 
 ADDRESS = "w" + "a" * 32
@@ -83,9 +85,6 @@ def test_a_link_button_is_a_link_not_a_tap() -> None:
 
 
 def test_the_page_asks_for_text_or_a_photo_as_the_open_step_does() -> None:
-    from application.conversations.state import Conversation
-    from domain.channels import ChannelIdentity
-
     database, clock = FakeDatabase(), FakeClock()
     uow = fake_uow_factory(database)()
     with uow:
