@@ -3,10 +3,10 @@ buttons. A link is signed (an HMAC with the town's secret), single-use and expir
 default), and stored server-side (`resident_links`), so a link used once, expired, or never
 made is refused with the reason, and changes nothing.
 
-The token in the link is the link's id (22 characters) followed by its signature (22 more): a
-forged or altered token fails the signature before any look-up. A link for a message is derived
-from the recipient and the message, so a retried send (the same outbox row) carries the same
-link; the id never says who it is for.
+The token (in the link's query string, which access logs leave out) is the link's id (22
+characters) followed by its signature (22 more): a forged or altered token fails the signature
+before any look-up. A link for a message is derived from the recipient and the message, so a
+retried send (the same outbox row) carries the same link; the id never says who it is for.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class PersonalLinks:
         self._store.add(ResidentLink(id=link_id, purpose=kind, identity_id=identity_id,
                                      message_id=message_id, created_at=now,
                                      expires_at=now + self.lifetime))
-        return f"{self._base}/r/l/{self.token(link_id)}"
+        return f"{self._base}/r/l?t={self.token(link_id)}"  # a query: never in access logs
 
     def token(self, link_id: str) -> str:
         return link_id + self._sign(f"sig:{link_id}")

@@ -61,8 +61,9 @@ class Phone:
     def link(self) -> str:
         """The newest link received, as a path on the app."""
         url = self.received[-1][1].rsplit("\n", 1)[-1]
-        assert url.startswith("http://127.0.0.1:8000/r/l/"), url
-        return urllib.parse.urlsplit(url).path
+        assert url.startswith("http://127.0.0.1:8000/r/l?t="), url
+        parts = urllib.parse.urlsplit(url)
+        return f"{parts.path}?{parts.query}"
 
 
 @pytest.fixture
@@ -217,7 +218,7 @@ def test_a_forged_link_is_refused_and_changes_nothing(
     link = phone.link()
     last = link[-1]
     forged = {"altered": link[:-1] + ("A" if last != "A" else "B"),
-              "truncated": link[:-3], "made_up": "/r/l/" + "x" * 44}[forge]
+              "truncated": link[:-3], "made_up": "/r/l?t=" + "x" * 44}[forge]
 
     shown = client.get(forged)
     tapped = client.post(forged, data={"data": "bnf:a1:yes"})

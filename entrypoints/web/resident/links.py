@@ -1,4 +1,5 @@
-"""A personal link from an SMS or an e-mail: `/r/l/<token>`.
+"""A personal link from an SMS or an e-mail: `/r/l?t=<token>` (in the query string, which the
+access logs leave out: the token is a credential until it is used).
 
 Opening it (GET) shows the message it was sent with and its buttons, and changes nothing (a
 mail scanner or a link preview fetching it must not use it up). A tap (POST) uses the link up,
@@ -40,10 +41,11 @@ def _messages(checked: LinkCheck) -> list[OutgoingMessage]:
                            uow=container().uow())
 
 
-@resident.get("/l/<token>")
+@resident.get("/l")
 @public  # the token is the credential: signed, single-use, expiring, kept server-side
 @rate_limited(VERIFICATION_ADDRESS)
-def open_link(token: str):  # type: ignore[no-untyped-def]
+def open_link():  # type: ignore[no-untyped-def]
+    token = request.args.get("t", "")
     checked = container().personal_links().check(token)
     if not checked.ok:
         return _refusal(checked)
@@ -51,10 +53,11 @@ def open_link(token: str):  # type: ignore[no-untyped-def]
                            messages=_messages(checked), token=token)
 
 
-@resident.post("/l/<token>")
+@resident.post("/l")
 @public
 @rate_limited(VERIFICATION_ADDRESS)
-def use_link(token: str):  # type: ignore[no-untyped-def]
+def use_link():  # type: ignore[no-untyped-def]
+    token = request.args.get("t", "")
     services = container()
     checked = services.personal_links().check(token)
     if not checked.ok or checked.link is None:
