@@ -16,6 +16,7 @@ from application.channels.web_page import web_page
 from application.channels.web_sign_in import WEB, start_fresh
 from application.channels.web_visits import keep_photo
 from entrypoints.web.access import public
+from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
 from entrypoints.web.resident import session
 from entrypoints.web.resident.blueprint import resident
 from entrypoints.web.services import container
@@ -85,6 +86,7 @@ def page():  # type: ignore[no-untyped-def]
 
 @resident.post("/start")
 @public
+@rate_limited(VERIFICATION_ADDRESS)  # each start makes an identity: not from a script at will
 def start():  # type: ignore[no-untyped-def]
     """Start fresh: a new web identity, greeted with the menu (本人確認 first)."""
     services = container()
