@@ -5,8 +5,6 @@ outbox rows of the web identity (committed with the turn, so always there at onc
 
 from __future__ import annotations
 
-import logging
-
 from flask import Response, abort, make_response, redirect, render_template, request, url_for
 
 from application.attachments import MAX_ATTACHMENT_BYTES
@@ -22,8 +20,6 @@ from entrypoints.web.resident.blueprint import resident
 from entrypoints.web.services import container
 
 __all__ = ["PAYMENT_NOTES", "handle", "refused"]
-
-log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000
 _IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
