@@ -3,7 +3,8 @@ where the resident will read it: the resident's page renders the outbox rows add
 identity (`MessageQueries.web_transcript`), committed in the same transaction as the turn that
 wrote them. So delivery to `web` is immediate and always DELIVERED: the dispatcher only records
 that the page may show the message as delivered. Nothing is sent anywhere, so a repeat with the
-same idempotency key changes nothing either."""
+same idempotency key, or a retaken reply (`retaken`, the port's flag since ADR 0037), changes
+nothing either."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ class WebChannel:
     name = "web"
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         if not recipient or not messages:
             return DeliveryResult(DeliveryOutcome.REJECTED, "nothing to show")
         return DeliveryResult(DeliveryOutcome.DELIVERED, "on the resident's page")

@@ -47,7 +47,8 @@ class Phone:
         self.links, self.received = links, []  # type: ignore[var-annotated]
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         body = "\n".join(m.text for m in messages)
         if any(m.choices for m in messages):
             body += "\n" + self.links.link_for("sms", recipient, idempotency_key)

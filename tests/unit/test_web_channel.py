@@ -28,7 +28,7 @@ def test_a_message_to_a_web_identity_is_delivered_at_once_and_a_repeat_too() -> 
     channel = WebChannel()
 
     first = channel.send(ADDRESS, [CARD], idempotency_key="m1")
-    again = channel.send(ADDRESS, [CARD], idempotency_key="m1")
+    again = channel.send(ADDRESS, [CARD], idempotency_key="m1", reply_token="r1", retaken=True)
     [(group, many)] = channel.send_many([ADDRESS], [CARD], idempotency_key="g1")[:1]
 
     assert first.outcome is again.outcome is many.outcome is DeliveryOutcome.DELIVERED
