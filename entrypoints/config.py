@@ -94,6 +94,8 @@ class Settings:
     log_format: str = "text"  # "json" lines (production's default) or "text"
     log_level: str = "INFO"
     metrics_token: str = ""  # the bearer /metrics asks for; "" = /metrics answers 404
+    # the web channel opened in LINE's in-app browser as a LIFF app (ADR 0038); "" = not a LIFF
+    liff_id: str = ""
 
     @property
     def town(self) -> Town:
@@ -181,6 +183,7 @@ class Settings:
             oidc_client_id=oidc["OIDC_CLIENT_ID"],
             oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
+            liff_id=env.get("MADOGUCHI_LIFF_ID", "").strip(),
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
             **_rate_limits(env, task_queue, broker_url),

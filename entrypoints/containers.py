@@ -36,17 +36,21 @@ from adapters.payments.paypay import PayPayGateway
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.resident_links import SqlLinkStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
+from adapters.web.channel import WebChannel
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
 from application.benefits.reporting_status import status_messages
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
+from application.channels.links import PersonalLinks
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
+from application.channels.web_sign_in import SignInCodes
 from application.conversations.engine import ConversationEngine
 from application.conversations.library import CONTACT
 from application.conversations.procedures import Procedure
@@ -137,7 +141,8 @@ class Container(containers.DeclarativeContainer):
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
     # Services: telling residents, and what follows from domain events (in the transaction).
-    contact_policy = providers.Singleton(ContactPolicy)  # the town's ladder of channels
+    # the town's ladder of channels: the web page last (a resident who has nothing else)
+    contact_policy = providers.Singleton(ContactPolicy, ladder=("line", "web"))
     telling = providers.Singleton(Telling, contact_policy, ids, clock)
     # The menu of procedures (a verified resident gets it with the verification's result).
     menu = providers.Singleton(
@@ -152,7 +157,16 @@ class Container(containers.DeclarativeContainer):
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
     )
-    messaging_channels = providers.Dict(line=line_messenger)
+    web_channel = providers.Singleton(WebChannel)
+    messaging_channels = providers.Dict(line=line_messenger, web=web_channel)
+    # The web channel: personal links (the LinkMaker of SMS and e-mail) and sign-in codes.
+    link_store = providers.Singleton(SqlLinkStore, engine)
+    personal_links = providers.Singleton(
+        PersonalLinks, link_store, secret_key=config.secret_key, public_url=config.public_url,
+        clock=clock, uow_factory=uow.provider)
+    sign_in_codes = providers.Singleton(
+        SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
+        clock=clock, ids=ids, uow_factory=uow.provider)
     attachment_source = providers.Singleton(
         LineContent, access_token=config.line_access_token,
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,

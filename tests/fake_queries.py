@@ -281,6 +281,13 @@ class FakeMessageQueries(_Over):
         return [MessageLine(m.channel, m.status.value, _text(m.payload), m.created_at, m.sent_at)
                 for m in found]
 
+    def transcript(self, channel: str, address: str, *,
+                   limit: int = 30) -> list[OutboxMessage]:
+        found = sorted((m for m in self.rows("outbox")
+                        if (m.channel, m.recipient) == (channel, address)),
+                       key=lambda m: (m.created_at, m.id))
+        return found[-limit:]
+
 
 class FakeStaffQueries(_Over):
     def members(self) -> list[StaffMember]:

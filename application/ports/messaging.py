@@ -12,6 +12,7 @@ __all__ = [
     "Choice",
     "DeliveryOutcome",
     "DeliveryResult",
+    "LinkMaker",
     "MessageStyle",
     "MessagingChannel",
     "OutgoingMessage",
@@ -75,4 +76,16 @@ class MessagingChannel(Protocol):
                   idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
         """Send the same messages to many recipients (in the channel's largest allowed groups);
         returns each group with its result."""
+        ...
+
+
+class LinkMaker(Protocol):
+    """Personal links to the web channel (application/channels/links.py): a channel without
+    buttons (SMS, e-mail) renders a message's choices as one link, opened on the resident's web
+    page where one tap answers. Signed, single-use, expiring; each call for the same message to
+    the same recipient gives the same link (a retried send carries the same one)."""
+
+    def link_for(self, recipient_channel: str, recipient: str, message_id: str) -> str:
+        """The link for the message `message_id` (the outbox row) sent to `recipient` on
+        `recipient_channel`."""
         ...

@@ -308,6 +308,12 @@ class MessageQueries(Protocol):
         """Newest first; addresses as (channel, address)."""
         ...
 
+    def transcript(self, channel: str, address: str, *,
+                   limit: int = 30) -> Sequence[OutboxMessage]:
+        """The newest `limit` messages to one address, oldest first, whatever their status
+        (the web channel's page: a message shows as soon as its turn commits)."""
+        ...
+
 
 class StaffQueries(Protocol):
     def members(self) -> Sequence[StaffMember]:

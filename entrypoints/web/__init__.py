@@ -19,6 +19,7 @@ from entrypoints.web.monitoring import monitoring
 from entrypoints.web.payments import payments
 from entrypoints.web.rate_limits import install_rate_limits
 from entrypoints.web.request_ids import RequestIds
+from entrypoints.web.resident import resident
 from entrypoints.web.security_headers import install_security_headers
 from entrypoints.web.site import site
 from entrypoints.web.staff import init_staff
@@ -52,6 +53,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(identity)
     app.register_blueprint(api_certificates)
     app.register_blueprint(payments)
+    app.register_blueprint(resident)
     app.register_blueprint(api_batches)
     init_staff(app)
     install_rate_limits(app, container)  # once every view is registered

@@ -20,6 +20,7 @@ from domain.residents import PersonalFacts
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public
 from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
+from entrypoints.web.resident import session as resident_session
 from entrypoints.web.services import container
 
 __all__ = ["identity"]
@@ -88,10 +89,12 @@ def _registered(verified):  # type: ignore[no-untyped-def]
         return render_template("identity_result.html", ok=False, message=error.message), 400
     services.outbox_notifier().wake()
     linked = record.status is VerificationStatus.LINKED
-    message = ("本人確認が完了しました。LINEのトークに戻ってください。" if linked else
+    on_web = resident_session.signed_in_address() is not None  # from the web channel's page
+    where = "窓口のページ" if on_web else "LINEのトーク"
+    message = (f"本人確認が完了しました。{where}に戻ってください。" if linked else
                "本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、結果は"
-               "LINEのトークでお知らせします。")
-    return render_template("identity_result.html", ok=True, message=message)
+               f"{where}でお知らせします。")
+    return render_template("identity_result.html", ok=True, message=message, on_web=on_web)
 
 
 def _test_people() -> list[dict[str, object]]:

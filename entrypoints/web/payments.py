@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from adapters.payments.fake import FakePaymentGateway
 from application.certificates.paying_fee import SettleOutcome, settle_payment, start_payment
@@ -14,6 +14,7 @@ from application.ports.payments import PaymentError, PaymentStatus
 from application.ports.unit_of_work import ConcurrentUpdate
 from domain.errors import DomainError, NotFound
 from entrypoints.web.access import public
+from entrypoints.web.resident import session as resident_session
 from entrypoints.web.services import container
 
 __all__ = ["payments"]
@@ -33,6 +34,10 @@ _MESSAGES = {
     SettleOutcome.LAPSED: "お支払いは完了しませんでした。請求はまだ受け付けていません。LINEの"
                           "トークのボタンから、もう一度お進みいただけます。",
 }
+
+
+_ON_THE_PAGE = {SettleOutcome.PAID: "paid", SettleOutcome.ALREADY_PAID: "paid",
+                SettleOutcome.WAITING: "waiting", SettleOutcome.LAPSED: "lapsed"}
 
 
 def _page(ok: bool, message: str, status: int = 200):  # type: ignore[no-untyped-def]
@@ -79,6 +84,8 @@ def payment_return(reference: str):  # type: ignore[no-untyped-def]
         log.warning("payment could not be read: %s", error.code or "unknown")
         return _page(False, _TRY_LATER, 502)
     services.outbox_notifier().wake()
+    if resident_session.signed_in_address() is not None:  # paid from the web channel's page
+        return redirect(url_for("resident.page", payment=_ON_THE_PAGE[settled.outcome]), 303)
     ok = settled.outcome in {SettleOutcome.PAID, SettleOutcome.ALREADY_PAID,
                              SettleOutcome.WAITING}
     return _page(ok, _MESSAGES[settled.outcome])

@@ -30,6 +30,7 @@ from domain.staff import Role
 from entrypoints.containers import Container
 from entrypoints.web.staff.audit_actions import ACTIONS
 from tests.e2e.staff_support import PASSWORD, sign_in, token
+from tests.support import resident_routes as web
 from tests.support.calling_routes import (
     CommitRefused,
     Route,
@@ -154,6 +155,23 @@ ROUTES = [
     resident("GET", "/payments/return/<reference>", "back from the provider: paid or not",
              path="/payments/return/{t.open_reference}",
              follows={"certificate_request.requested"}),
+    resident("GET", "/r/", "the web channel's page (its messages, its buttons)", call=web.page),
+    resident("POST", "/r/start", "a new web identity, greeted with the menu"),
+    resident("POST", "/r/tap", "a button of the page, through the InboundRouter", call=web.tap),
+    resident("POST", "/r/text", "a typed answer, through the InboundRouter", call=web.typed),
+    resident("POST", "/r/photo", "a photo, kept like a LINE image", call=web.photo),
+    resident("POST", "/r/sign-out", "the web session's cookie cleared", call=web.sign_out),
+    resident("GET", "/r/l", "a personal link: the message it was sent with",
+             call=web.link_page),
+    resident("POST", "/r/l", "a personal link used: signed in, the tap answered",
+             call=web.link_tap),
+    resident("GET", "/r/sign-in", "the form asking for a phone number or an address"),
+    resident("POST", "/r/sign-in", "a one-time code sent (to nobody: an unknown number)",
+             call=web.sign_in_code_sent),
+    resident("GET", "/r/sign-in/code", "the form asking for the code",
+             call=web.sign_in_code_form),
+    resident("POST", "/r/sign-in/code", "a wrong code refused (400)",
+             call=web.sign_in_code_checked),
     anyone("GET", "/api/v1/openapi.json", "the API's description"),
     anyone("GET", "/static/<path:filename>", "a stylesheet", path="/static/staff/staff.css"),
     anyone("GET", "/staff/lang/<code>", "the language of the staff pages",

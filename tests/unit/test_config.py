@@ -105,3 +105,12 @@ def test_the_check_digit_of_a_town_code(five: str, digit: str) -> None:
 def test_the_card_writes_an_address_in_full(town: tuple[str, str], written: str,
                                             card: str) -> None:
     assert Town(prefecture=town[0], city=town[1]).full_address(written) == card
+
+
+def test_the_web_channel_is_a_liff_app_only_when_its_id_is_set(tmp_path: Path) -> None:
+    plain = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path)})
+    liff = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                              "MADOGUCHI_LIFF_ID": " 1234567890-AbcdEfgh "})
+
+    assert plain.liff_id == ""
+    assert liff.liff_id == "1234567890-AbcdEfgh"

@@ -19,6 +19,7 @@ from adapters.persistence.orm import (
     messaging,
     residents,
     staff,
+    web,
 )
 from adapters.persistence.orm.base import metadata
 from adapters.persistence.types import cipher_slot
@@ -34,6 +35,7 @@ __all__ = [
     "residents",
     "staff",
     "start_mappers",
+    "web",
 ]
 
 mapper_registry = registry()

@@ -56,6 +56,15 @@ class SqlMessageQueries:
                             text=_text(row[2] or {}), created_at=row[3], sent_at=row[4])
                 for row in self.session.execute(statement)]
 
+    def transcript(self, channel: str, address: str, *,
+                   limit: int = 30) -> Sequence[OutboxMessage]:
+        newest = self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.channel == channel,
+                                        OutboxMessage.recipient == address)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)).all()
+        return list(reversed(newest))
+
 
 def _text(payload: dict[str, Any]) -> str:
     messages = payload.get("messages") or []

@@ -1,0 +1,1 @@
+"""The web channel: the resident's page is its client (entrypoints/web/resident/)."""

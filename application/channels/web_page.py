@@ -1,0 +1,85 @@
+"""What the resident's web page shows (a read): the messages the town sent to their web identity,
+oldest first, and what the open dialog waits for (a typed answer, a photo, or a tap).
+
+Choices follow LINE's rules: a card's buttons (a notice, a confirmation) stay on their message;
+quick replies (a menu, a question's choices, 戻る / やめる) belong to the newest message only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+
+from attrs import frozen
+
+from application.conversations.procedures import Procedure
+from application.messaging.codec import messages_from_json
+from application.ports.messaging import Choice, MessageStyle
+from application.ports.unit_of_work import UnitOfWork
+
+__all__ = ["Expecting", "PageMessage", "WebPage", "web_page"]
+
+_TYPED = {"text", "date", "number", "bank", "branch"}
+
+
+class Expecting(enum.Enum):
+    NOTHING = "nothing"  # no dialog open: the menu's buttons
+    TAP = "tap"  # a choice or a yes / no
+    TEXT = "text"  # a typed answer
+    PHOTO = "photo"
+
+
+@frozen
+class PageMessage:
+    text: str
+    choices: tuple[Choice, ...]  # the ones still tappable here
+    links: tuple[Choice, ...]  # link buttons (a page to open: pay the fee, verify)
+    at: dt.datetime
+
+
+@frozen
+class WebPage:
+    messages: tuple[PageMessage, ...]
+    expecting: Expecting
+    verified: bool
+    hint: str = ""
+
+
+def web_page(address: str, *, uow: UnitOfWork, procedures: Mapping[str, Procedure],
+             now: dt.datetime, limit: int = 30) -> WebPage:
+    with uow:
+        rows = uow.queries.messages.transcript("web", address, limit=limit)
+        identity = uow.channel_identities.get_by_address("web", address)
+        current = uow.conversations.current_for(identity.id) if identity else None
+        resident = (uow.residents.get(identity.resident_id)
+                    if identity is not None and identity.resident_id else None)
+        expecting, hint = Expecting.NOTHING, ""
+        if current is not None and not current.is_expired_at(now):
+            expecting, hint = _expecting(procedures.get(current.procedure_id),
+                                         current.step_key)
+    shown: list[PageMessage] = []
+    for index, row in enumerate(rows):
+        newest = index == len(rows) - 1
+        for message in messages_from_json(row.payload.get("messages") or []):
+            card = message.style in (MessageStyle.BUTTONS, MessageStyle.CONFIRM)
+            taps = tuple(c for c in message.choices if not c.url) if (card or newest) else ()
+            links = tuple(c for c in message.choices if c.url)
+            shown.append(PageMessage(text=message.text, choices=taps, links=links,
+                                     at=row.created_at))
+    return WebPage(messages=tuple(shown), expecting=expecting,
+                   verified=resident is not None and resident.is_verified, hint=hint)
+
+
+def _expecting(procedure: Procedure | None, step_key: str | None) -> tuple[Expecting, str]:
+    if step_key is None or procedure is None:
+        return Expecting.TAP, ""  # confirming: はい / いいえ
+    try:
+        step = procedure.step(step_key)
+    except KeyError:
+        return Expecting.TAP, ""
+    kind = step.answer.value
+    if kind == "photo":
+        return Expecting.PHOTO, step.hint
+    if kind in _TYPED:
+        return Expecting.TEXT, step.hint
+    return Expecting.TAP, step.hint

@@ -1,0 +1,139 @@
+"""The page and what the resident does on it. Every action is a plain form POST answered with a
+redirect back to the page (POST/redirect/GET): the action goes through the same InboundRouter as
+a LINE event (channel `web`), and the page then shows what the engine replied, read from the
+outbox rows of the web identity (committed with the turn, so always there at once)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, make_response, redirect, render_template, request, url_for
+
+from application.attachments import MAX_ATTACHMENT_BYTES
+from application.channels.inbound import InboundEvent, InboundKind
+from application.channels.menu import MENU_DATA
+from application.channels.web_page import web_page
+from application.channels.web_sign_in import WEB, start_fresh
+from application.channels.web_visits import keep_photo
+from entrypoints.web.access import public
+from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
+from entrypoints.web.resident import session
+from entrypoints.web.resident.blueprint import resident
+from entrypoints.web.services import container
+
+__all__ = ["PAYMENT_NOTES", "handle", "refused"]
+
+MAX_TEXT = 1000
+_IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
+PAYMENT_NOTES = {
+    "paid": "お支払いを確認しました。",
+    "waiting": "お支払いの完了をまだ確認できません。済んでいれば、まもなくここでお知らせします。",
+    "lapsed": "お支払いは完了しませんでした。下のメッセージのボタンから、もう一度お進みいただけ"
+              "ます。",
+}
+
+
+def refused(title: str, message: str, status: int) -> tuple[str, int]:
+    return render_template("resident/refused.html", title=title, message=message,
+                           town=container().config.town_full_name()), status
+
+
+def handle(address: str, kind: InboundKind, *, external_id: str, data: str = "",
+           text: str = "", image_ref: str = "") -> None:
+    """One event from the page, through the same router as LINE's."""
+    services = container()
+    event = InboundEvent(channel=WEB, external_id=external_id, address=address, kind=kind,
+                         occurred_at=services.clock().now(), text=text, data=data,
+                         image_ref=image_ref)
+    services.inbound_router().handle(event, uow=services.uow())
+    services.outbox_notifier().wake()
+
+
+def _back() -> Response:
+    return redirect(url_for("resident.page") + "#latest", 303)
+
+
+def _signed_in_post() -> str:
+    """The address of a signed-in form's sender; 400 for a form without its token."""
+    address = session.signed_in_address()
+    if address is None:
+        abort(redirect(url_for("resident.page"), 303))
+    if not session.csrf_ok(address):
+        abort(make_response(refused("送信を受け付けられませんでした", "ページの有効期限が切れた"
+                                    "か、正しくない送信です。ページを開き直して、もう一度"
+                                    "お試しください。", 400)))
+    return address
+
+
+@resident.get("/")
+@public
+def page():  # type: ignore[no-untyped-def]
+    services = container()
+    address = session.signed_in_address()
+    town = services.config.town_full_name()
+    if address is None:
+        return render_template("resident/start.html", town=town,
+                               liff_id=services.config.liff_id())
+    shown = web_page(address, uow=services.uow(), procedures=services.procedures(),
+                     now=services.clock().now())
+    return render_template("resident/page.html", town=town, page=shown,
+                           token=session.csrf_token(address), nonce=session.new_nonce(),
+                           note=PAYMENT_NOTES.get(request.args.get("payment", "")),
+                           max_text=MAX_TEXT)
+
+
+@resident.post("/start")
+@public
+@rate_limited(VERIFICATION_ADDRESS)  # each start makes an identity: not from a script at will
+def start():  # type: ignore[no-untyped-def]
+    """Start fresh: a new web identity, greeted with the menu (本人確認 first)."""
+    services = container()
+    address = start_fresh(uow=services.uow(), ids=services.ids(), clock=services.clock())
+    handle(address, InboundKind.POSTBACK, data=MENU_DATA, external_id=f"web:start:{address}")
+    return session.save_address(_back(), address)
+
+
+@resident.post("/tap")
+@public
+def tap():  # type: ignore[no-untyped-def]
+    address = _signed_in_post()
+    data = request.form.get("data", "")
+    if not data or len(data) > 300:
+        return _back()
+    handle(address, InboundKind.POSTBACK, data=data, external_id=f"web:{session.nonce()}")
+    return _back()
+
+
+@resident.post("/text")
+@public
+def text():  # type: ignore[no-untyped-def]
+    address = _signed_in_post()
+    typed = request.form.get("text", "").strip()[:MAX_TEXT]
+    if typed:
+        handle(address, InboundKind.TEXT, text=typed, external_id=f"web:{session.nonce()}")
+    return _back()
+
+
+@resident.post("/photo")
+@public
+def photo():  # type: ignore[no-untyped-def]
+    """A photo from the phone's camera or album (JPEG or PNG, at most 10 MB), kept encrypted
+    like a LINE image, then given to the dialog as an IMAGE event."""
+    address = _signed_in_post()
+    upload = request.files.get("photo")
+    content = upload.read(MAX_ATTACHMENT_BYTES + 1) if upload else b""
+    content_type = next((kind for magic, kind in _IMAGE_TYPES.items()
+                         if content.startswith(magic)), None)
+    if not content or content_type is None or len(content) > MAX_ATTACHMENT_BYTES:
+        return refused("写真を受け付けられませんでした", "JPEGかPNGの写真（10MBまで）を選んで"
+                       "ください。", 400)
+    services = container()
+    ref = keep_photo(content, content_type, uow=services.uow(), ids=services.ids(),
+                     clock=services.clock())
+    handle(address, InboundKind.IMAGE, image_ref=ref, external_id=f"web:{session.nonce()}")
+    return _back()
+
+
+@resident.post("/sign-out")
+@public
+def sign_out():  # type: ignore[no-untyped-def]
+    _signed_in_post()
+    return session.clear(redirect(url_for("resident.page"), 303))
