@@ -12,6 +12,7 @@ __all__ = [
     "Choice",
     "DeliveryOutcome",
     "DeliveryResult",
+    "LinkMaker",
     "MessageStyle",
     "MessagingChannel",
     "OutgoingMessage",
@@ -56,7 +57,18 @@ class DeliveryResult:
     detail: str = ""
 
 
+class LinkMaker(Protocol):
+    """Personal links to the web channel (signed, single-use, expiring), for channels without
+    buttons (SMS, e-mail): one link stands for a message's choices."""
+
+    def link_for(self, recipient_channel: str, recipient: str, message_id: str) -> str:
+        ...
+
+
 class MessagingChannel(Protocol):
+    """A channel may set `one_by_one = True`: its messages then never go in group sends (each
+    SMS carries its own personal link, so there is nothing to share)."""
+
     name: str
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
