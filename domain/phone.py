@@ -1,10 +1,10 @@
 """Japanese telephone numbers (電話番号) in E.164, and which of them can receive SMS.
 
-Residents type numbers every way there is: 090-1234-5678, ０９０ー１２３４ー５６７８, (090)1234 5678,
-+81 90 1234 5678, +81(0)90-1234-5678. All become +819012345678. SMS goes only to mobile numbers
-(携帯電話: 070, 080 and 090, eleven digits); a landline (固定電話, ten digits), an IP phone (050),
-a toll-free or shared-cost number (0120, 0800, 0570) or a foreign number is refused with a message
-that says what to type instead.
+Residents type numbers every way there is: 090-1234-5678, ０９０ー１２３４ー５６７８,
+(090)1234 5678, +81 90 1234 5678, +81(0)90-1234-5678. All become +819012345678. SMS goes only
+to mobile numbers (携帯電話: 070, 080 and 090, eleven digits); a landline (固定電話, ten digits),
+an IP phone (050), a toll-free or shared-cost number (0120, 0800, 0570) or a foreign number is
+refused with a message that says what to type instead.
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ from adapters.persistence import orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
+from adapters.sms.ledger import SqlSmsLedger
+from adapters.sms.messenger import TwilioSms
+from adapters.sms.webhook import STATUS_PATH, SmsWebhook
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
@@ -152,7 +155,26 @@ class Container(containers.DeclarativeContainer):
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
     )
-    messaging_channels = providers.Dict(line=line_messenger)
+    # SMS (ADR 0039): Twilio's SDK; the ledger keeps a retry from sending twice. Its choices
+    # become one personal link to the web channel: `link_maker` is the web channel's
+    # (application/channels/links.py), None until it is wired, and an SMS with choices is then
+    # refused as not deliverable. MADOGUCHI_SMS_PROVIDER=none: no channel (the outbox refuses
+    # "sms" messages as it does any unknown channel).
+    link_maker = providers.Object(None)
+    sms_ledger = providers.Singleton(SqlSmsLedger, engine)
+    sms_webhook = providers.Singleton(SmsWebhook, auth_token=config.twilio_auth_token,
+                                      public_url=config.public_url)
+    sms_channel = providers.Selector(
+        config.sms_provider,
+        twilio=providers.Singleton(
+            TwilioSms, account_sid=config.twilio_account_sid,
+            auth_token=config.twilio_auth_token, from_number=config.sms_from,
+            status_callback_url=config.public_url.as_(lambda u: f"{u}{STATUS_PATH}"),
+            links=link_maker, ledger=sms_ledger, api_base_url=config.twilio_api_base_url,
+            now=clock.provided.now),
+        none=providers.Object(None),
+    )
+    messaging_channels = providers.Dict(line=line_messenger, sms=sms_channel)
     attachment_source = providers.Singleton(
         LineContent, access_token=config.line_access_token,
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,

@@ -69,7 +69,7 @@ class TwilioSms:
     one_by_one = True  # each SMS has its own personal link: no group sends
 
     def __init__(self, *, account_sid: str, auth_token: str, from_number: str,
-                 status_callback_url: str, links: LinkMaker, ledger: SmsLedger,
+                 status_callback_url: str, links: LinkMaker | None, ledger: SmsLedger,
                  api_base_url: str = TWILIO_API, timeout: float = 10.0, max_attempts: int = 3,
                  backoff: float = 0.2, pool_size: int = 16,
                  sleep: Callable[[float], None] = time.sleep,
@@ -86,8 +86,12 @@ class TwilioSms:
         record = self._ledger.get(idempotency_key)
         if record is not None and record.sid is not None:
             return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted")
-        body = render(messages, lambda: self._links.link_for(self.name, recipient,
-                                                             idempotency_key))
+        links = self._links
+        if links is None and any(not c.url for m in messages for c in m.choices):
+            return DeliveryResult(DeliveryOutcome.REJECTED,
+                                  "choices need personal links: the web channel is not set up")
+        body = render(messages, lambda: links.link_for(  # type: ignore[union-attr]
+            self.name, recipient, idempotency_key))
         digest = body_digest(body)
         unsure = record is not None  # tried before without an answer
         if record is None:
