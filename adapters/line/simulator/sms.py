@@ -36,7 +36,7 @@ from twilio.request_validator import RequestValidator
 from adapters.line.simulator.running import running
 from adapters.line.simulator.sms_inbox import inbox_blueprint
 
-__all__ = ["SentSms", "SmsFaults", "SmsStandIn", "running_sms_standin"]
+__all__ = ["SentSms", "SmsFaults", "SmsStandIn", "running_sms_standin", "serve_sms_standin"]
 
 _E164 = re.compile(r"\+[1-9]\d{7,14}")
 _JP_MOBILE = re.compile(r"\+81[789]0\d{8}")
@@ -120,6 +120,11 @@ class SmsStandIn:
     def set_faults(self, faults: SmsFaults) -> None:
         with self._lock:
             self._faults, self._random = faults, random.Random(faults.seed)
+
+    def set_faults_from(self, settings: dict[str, Any]) -> None:
+        """{"error_rate": .05, "lost_rate": .02, "throttle_rate": .02, "seed": 7}"""
+        self.set_faults(SmsFaults(**{key: settings[key] for key in (
+            "error_rate", "lost_rate", "throttle_rate", "seed") if key in settings}))
 
     def inbox(self, number: str) -> list[SentSms]:
         with self._lock:
@@ -266,6 +271,15 @@ def _create_app(standin: SmsStandIn) -> Flask:
         lambda account: standin.listed(account, request.args.to_dict())), methods=["GET"])
     app.register_blueprint(inbox_blueprint(standin))
     return app
+
+
+def serve_sms_standin(host: str, port: int, *, account_sid: str, auth_token: str,
+                      from_number: str, inbound_url: str | None = None,
+                      server: str = "waitress") -> None:
+    """The stand-in in the foreground until the process is ended (benchmarks run it so)."""
+    standin = SmsStandIn(account_sid, auth_token, from_number, inbound_url=inbound_url)
+    with running(standin, host=host, port=port, server=server):  # type: ignore[arg-type]
+        threading.Event().wait()
 
 
 @contextmanager

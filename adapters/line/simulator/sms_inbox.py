@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, redirect, render_template_string, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    redirect,
+    render_template_string,
+    request,
+    url_for,
+)
 
 from domain.errors import InvalidValue
 from domain.phone import PhoneNumber
@@ -77,6 +85,24 @@ def inbox_blueprint(standin: SmsStandIn) -> Blueprint:
         return render_template_string(_PAGE, phones=_phones(standin),
                                       from_number=standin.from_number,
                                       error=request.args.get("error", ""))
+
+    @inbox.get("/stats")
+    def stats() -> Response:
+        """For benchmarks: what was accepted, and how many of it twice (same number, same
+        text), and the requests answered."""
+        sent = [(m.to, m.body) for m in standin.messages]
+        return jsonify({"messages": len(sent), "duplicates": len(sent) - len(set(sent)),
+                        "requests": standin.requests_seen})
+
+    @inbox.post("/faults")
+    def faults() -> Response:
+        """For benchmarks: {"error_rate": .05, "lost_rate": .02, "throttle_rate": .02}."""
+        body = request.get_json(force=True, silent=True) or {}
+        try:
+            standin.set_faults_from(body)
+        except (TypeError, ValueError) as error:
+            return jsonify({"message": f"入力が正しくありません: {error}"}), 400  # type: ignore[return-value]
+        return jsonify({})
 
     @inbox.post("/reply")
     def reply() -> Response:
