@@ -47,7 +47,9 @@ class SmsRecord:
 class SmsLedger(Protocol):
     def get(self, key: str) -> SmsRecord | None: ...
     def attempted(self, key: str, *, recipient: str, body_digest: str,
-                  at: dt.datetime) -> None: ...
+                  at: dt.datetime) -> SmsRecord | None:
+        """Write a new key as attempted now (None), or return the key's earlier record."""
+        ...
     def accepted(self, key: str, *, sid: str, status: str, at: dt.datetime) -> None: ...
     def status_reported(self, sid: str, *, status: str, error_code: int | None,
                         at: dt.datetime) -> SmsRecord | None: ...
@@ -64,16 +66,15 @@ class SqlSmsLedger:
         return None if row is None else _record(row)
 
     def attempted(self, key: str, *, recipient: str, body_digest: str,
-                  at: dt.datetime) -> None:
+                  at: dt.datetime) -> SmsRecord | None:
         try:
             with self._engine.begin() as connection:
                 connection.execute(insert(_t).values(
                     key=key, recipient=recipient, body_digest=body_digest, status="attempted",
                     attempted_at=at, updated_at=at))
-        except IntegrityError:  # tried before without an answer: the time of this attempt
-            with self._engine.begin() as connection:
-                connection.execute(update(_t).where(_t.c.key == key, _t.c.sid.is_(None))
-                                   .values(attempted_at=at, updated_at=at))
+        except IntegrityError:  # tried before: what became of it
+            return self.get(key)
+        return None
 
     def accepted(self, key: str, *, sid: str, status: str, at: dt.datetime) -> None:
         with self._engine.begin() as connection:
@@ -121,13 +122,13 @@ class MemorySmsLedger:
             return None if found is None else _copy(found)
 
     def attempted(self, key: str, *, recipient: str, body_digest: str,
-                  at: dt.datetime) -> None:
+                  at: dt.datetime) -> SmsRecord | None:
         with self._lock:
             found = self._records.get(key)
             if found is None:
                 self._records[key] = SmsRecord(key, recipient, body_digest, "attempted", at)
-            elif found.sid is None:
-                found.attempted_at = at
+                return None
+            return _copy(found)
 
     def accepted(self, key: str, *, sid: str, status: str, at: dt.datetime) -> None:
         with self._lock:

@@ -92,9 +92,6 @@ class TwilioSms:
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
              idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
-        record = self._ledger.get(idempotency_key)
-        if record is not None and record.sid is not None:
-            return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted")
         links = self._links
         if links is None and any(not c.url for m in messages for c in m.choices):
             return DeliveryResult(DeliveryOutcome.REJECTED,
@@ -102,11 +99,13 @@ class TwilioSms:
         body = render(messages, lambda: links.link_for(  # type: ignore[union-attr]
             self.name, recipient, idempotency_key))
         digest = body_digest(body)
+        now = self._now()
+        record = self._ledger.attempted(idempotency_key, recipient=recipient,
+                                        body_digest=digest, at=now)
+        if record is not None and record.sid is not None:
+            return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted")
         unsure = record is not None  # tried before without an answer
-        if record is None:
-            self._ledger.attempted(idempotency_key, recipient=recipient, body_digest=digest,
-                                   at=self._now())
-        since = (record.attempted_at if record else self._now()) - LOOKUP_WINDOW
+        since = (record.attempted_at if record else now) - LOOKUP_WINDOW
         last = ""
         for attempt in range(self._max_attempts):
             if attempt:
