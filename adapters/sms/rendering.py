@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from application.benefits.notices import NOTICE_PREFIX
 from application.ports.messaging import OutgoingMessage
 
-__all__ = ["body_digest", "render"]
+__all__ = ["SAMPLE_LINK_LENGTH", "body_digest", "render", "sample"]
 
 _URL = re.compile(r"https?://\S+")
+SAMPLE_LINK_LENGTH = 43  # a personal link's token, as long as the web channel's (a preview's)
 
 
 def render(messages: Sequence[OutgoingMessage], personal_link: Callable[[], str]) -> str:
@@ -46,3 +47,8 @@ def body_digest(body: str) -> str:
     """The body's digest with its links masked: the same message with a freshly made personal
     link is the same message (how a retry recognises what Twilio already has)."""
     return hashlib.sha256(_URL.sub("<link>", body).encode()).hexdigest()
+
+
+def sample(messages: Sequence[OutgoingMessage], public_url: str) -> str:
+    """The SMS a preview shows: the body with a personal link as long as a real one."""
+    return render(messages, lambda: f"{public_url}/r/{'x' * SAMPLE_LINK_LENGTH}")

@@ -5,9 +5,11 @@ and anything not signed by Twilio is refused (403) and changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
+from dependency_injector import providers
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -19,9 +21,18 @@ from domain.benefits import ApplicationStatus
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.eligibility import EligibleHousehold
 from domain.residents import Verification
+from domain.staff import Role
 from entrypoints.containers import Container
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from tests import builders as b
+from tests.e2e.staff_support import make_staff, sign_in
+from tests.e2e.test_staff_benefits import (
+    NotDelivered,
+    create_program,
+    open_program,
+    seed_households,
+    upload,
+)
 from tests.support.sms import FakeLinks, into
 
 pytestmark = pytest.mark.e2e
@@ -136,3 +147,30 @@ def test_a_forged_callback_is_refused_and_changes_nothing(container: Container,
 def test_without_sms_configured_the_callbacks_are_not_there(container: Container,
                                                             client: FlaskClient) -> None:
     assert client.post("/sms/inbound", data={"Body": "はい"}).status_code == 404
+
+
+@pytest.fixture
+def admin(client: FlaskClient, container: Container) -> Iterator[FlaskClient]:
+    container.outbox_notifier.override(providers.Object(NotDelivered()))
+    seed_households(container)
+    make_staff(container, "kanri", Role.ADMINISTRATOR)
+    sign_in(client, "kanri")
+    yield client
+    container.outbox_notifier.reset_override()
+
+
+def test_the_campaign_preview_shows_the_notice_by_sms_with_its_parts_and_cost(
+        admin: FlaskClient, container: Container) -> None:
+    program_id = create_program(admin, container)
+    open_program(admin, program_id)
+    upload(admin, program_id, "世帯番号\nH0001\n")
+    preview = f"/staff/benefits/programs/{program_id}/campaigns/preview"
+    assert 'data-preview="sms-text"' not in admin.get(preview).get_data(as_text=True)
+
+    container.config.sms_provider.from_value("twilio")
+    container.config.sms_yen_per_segment.from_value(12.0)
+    page = admin.get(preview).get_data(as_text=True)
+
+    assert "こちらから申請できます: http://127.0.0.1:8000/r/" in page
+    cost = re.search(r'data-preview="sms-cost">(\d+)通分（UCS-2）・1世帯あたり約(\d+)円', page)
+    assert cost is not None and int(cost[1]) >= 2 and int(cost[2]) == int(cost[1]) * 12
