@@ -285,10 +285,29 @@ def serve_sms_standin(host: str, port: int, *, account_sid: str, auth_token: str
 @contextmanager
 def running_sms_standin(account_sid: str, auth_token: str, from_number: str, *,
                         inbound_url: str | None = None, post: Poster | None = None,
-                        server: str = "werkzeug") -> Iterator[SmsStandIn]:
+                        host: str = "127.0.0.1", port: int = 0, server: str = "werkzeug",
+                        auto_callbacks: bool = False) -> Iterator[SmsStandIn]:
     """`with running_sms_standin(sid, token, "+815012345678") as sms: sms.base_url` (a free
-    port on 127.0.0.1, gone when the block ends)."""
+    port on 127.0.0.1 by default, gone when the block ends). `auto_callbacks` posts the status
+    callbacks from a thread a moment after each message (the simulator); tests pump them."""
     standin = SmsStandIn(account_sid, auth_token, from_number, inbound_url=inbound_url,
                          post=post)
-    with running(standin, server=server):  # type: ignore[arg-type]
-        yield standin
+    stop = threading.Event()
+
+    def pump() -> None:
+        while not stop.wait(0.5):
+            try:
+                standin.pump_callbacks()
+            except (requests.RequestException, OSError):  # the town is not up: try later
+                continue
+
+    pumping = threading.Thread(target=pump, name="sms-standin-callbacks", daemon=True)
+    with running(standin, host=host, port=port, server=server):  # type: ignore[arg-type]
+        if auto_callbacks:
+            pumping.start()
+        try:
+            yield standin
+        finally:
+            stop.set()
+            if auto_callbacks:
+                pumping.join(timeout=5)
