@@ -4,7 +4,8 @@ signed, to the town's inbound webhook). Errors a person can cause answer in Japa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from flask import (
     Blueprint,
@@ -19,8 +20,19 @@ from flask import (
 from domain.errors import InvalidValue
 from domain.phone import PhoneNumber
 
-if TYPE_CHECKING:
-    from adapters.line.simulator.sms import SmsStandIn
+
+class SmsStandIn(Protocol):
+    """What the page needs of the stand-in (adapters/line/simulator/sms.py)."""
+
+    from_number: str
+    messages: Sequence[Any]
+    replies: Sequence[dict[str, str]]
+    requests_seen: int
+
+    def numbers(self) -> list[str]: ...
+    def inbox(self, number: str) -> Sequence[Any]: ...
+    def reply(self, from_number: str, body: str) -> tuple[str, int]: ...
+    def set_faults_from(self, settings: dict[str, Any]) -> None: ...
 
 __all__ = ["inbox_blueprint"]
 
