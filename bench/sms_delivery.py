@@ -32,7 +32,7 @@ from sqlalchemy import insert
 from adapters.crypto import FieldCipher, new_key
 from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine
-from adapters.persistence.orm.messaging import outbox
+from adapters.persistence.orm.messaging import outbox, sms_messages
 from adapters.persistence.unit_of_work import session_factory
 from adapters.sms.ledger import SqlSmsLedger
 from adapters.sms.messenger import TwilioSms
@@ -130,6 +130,9 @@ def dispatch(database_url: str, base_url: str, size: int,
     threads each (as a town runs one per web or worker process); messages/s over the drain."""
     engine = make_engine(database_url)
     migrating.upgrade(engine)
+    with engine.begin() as connection:  # a --database-url is used run after run
+        connection.execute(outbox.delete())
+        connection.execute(sms_messages.delete())
     seed_outbox(engine, size)
     engine.dispose()
     context = multiprocessing.get_context("fork")
