@@ -58,7 +58,11 @@ class _BaseUrlHttpClient(TwilioHttpClient):
 
     def __init__(self, base_url: str, *, timeout: float, pool_size: int) -> None:
         self._base_url = base_url.rstrip("/")
-        super().__init__(timeout=timeout,
+        # The SDK logs every request at INFO, a look-up's query (the resident's number) too:
+        # its lines are kept to warnings.
+        quiet = logging.getLogger(f"{__name__}.http")
+        quiet.setLevel(logging.WARNING)
+        super().__init__(timeout=timeout, logger=quiet,
                          proxy=requests.utils.get_environ_proxies(self._base_url))
         if self.session is not None:
             self.session.trust_env = False

@@ -157,7 +157,7 @@ class SmsStandIn:
                   "Body": body, "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
                   "ApiVersion": "2010-04-01", "FromCountry": "JP", "ToCountry": "JP"}
         with self._lock:
-            self.replies.append(params)
+            self.replies.append({**params, "at": dt.datetime.now(dt.UTC).isoformat()})
         return sid, self._signed_post(self.inbound_url, params)
 
     def sign(self, url: str, params: dict[str, str]) -> str:

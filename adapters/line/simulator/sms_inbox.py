@@ -81,10 +81,13 @@ def _phones(standin: SmsStandIn) -> list[tuple[str, list[dict[str, Any]]]]:
     numbers = sorted(set(standin.numbers()) | {r["From"] for r in standin.replies})
     phones = []
     for number in numbers:
-        items = [{"body": m.body, "when": m.created_at.strftime("%H:%M:%S"), "mine": False,
-                  "status": m.status, "at": m.created_at} for m in standin.inbox(number)]
-        items += [{"body": r["Body"], "when": "", "mine": True, "status": "", "at": None}
+        items = [{"body": m.body, "at": m.created_at.isoformat(), "mine": False,
+                  "status": m.status} for m in standin.inbox(number)]
+        items += [{"body": r["Body"], "at": r["at"], "mine": True, "status": ""}
                   for r in standin.replies if r["From"] == number]
+        items.sort(key=lambda item: item["at"])
+        for item in items:
+            item["when"] = item["at"][11:19]
         phones.append((number, items))
     return phones
 
