@@ -47,6 +47,7 @@ TWILIO_API = "https://api.twilio.com"
 _UNREACHABLE = {21211: "invalid number", 21610: "unsubscribed (STOP)", 21614: "not a mobile",
                 21612: "cannot route to this number", 21408: "region not enabled"}
 _TRANSPORT_ERRORS = (requests.RequestException, OSError)
+_NO_ENVIRONMENT = {"TWILIO_EDGE": "", "TWILIO_REGION": ""}
 LOOKUP_WINDOW = dt.timedelta(minutes=10)  # an earlier try is looked for from this long before
 
 
@@ -87,8 +88,11 @@ class TwilioSms:
                  backoff: float = 0.2, pool_size: int = 16,
                  sleep: Callable[[float], None] = time.sleep,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
-        self._client = Client(account_sid, auth_token, http_client=_BaseUrlHttpClient(
-            api_base_url, timeout=timeout, pool_size=pool_size))
+        # The SDK reads nothing of its own from os.environ (TWILIO_EDGE or TWILIO_REGION would
+        # send it around the configured base; an empty mapping would mean os.environ).
+        self._client = Client(account_sid, auth_token, environment=_NO_ENVIRONMENT,
+                              http_client=_BaseUrlHttpClient(api_base_url, timeout=timeout,
+                                                             pool_size=pool_size))
         self.from_number, self.status_callback_url = from_number, status_callback_url
         self._links, self._ledger = links, ledger
         self._max_attempts, self._backoff, self._sleep, self._now = (

@@ -123,3 +123,14 @@ def test_status_callbacks_move_forward_only(engine: Engine) -> None:
     assert ledger.statuses(["outbox-1", "other"]) == {"outbox-1": "delivered"}
     assert ledger.status_reported("SM-unknown", status="failed", error_code=30005,
                                   at=at) is None
+
+
+def test_the_sdk_ignores_twilios_own_environment_variables(
+        standin: SmsStandIn, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_EDGE", "tokyo")  # would send the SDK to api.tokyo.us1.twilio.com
+    monkeypatch.setenv("TWILIO_REGION", "jp1")
+
+    result = _sms(standin, engine).send(NUMBER, HELLO, idempotency_key="outbox-1")
+
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    assert len(standin.inbox(NUMBER)) == 1
