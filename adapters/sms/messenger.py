@@ -99,7 +99,10 @@ class TwilioSms:
             max_attempts, backoff, sleep, now)
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
+        """`reply_token` and `retaken` are LINE's (SMS has no reply tokens): the ledger alone
+        keeps a retaken message from being sent twice."""
         links = self._links
         if links is None and any(not c.url for m in messages for c in m.choices):
             return DeliveryResult(DeliveryOutcome.REJECTED,

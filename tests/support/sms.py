@@ -57,7 +57,8 @@ class FakeSmsChannel:
         return [body for to, body in self.sent.values() if to == number]
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         with self._lock:
             if idempotency_key in self.sent:
                 return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted")
