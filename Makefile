@@ -22,6 +22,8 @@ install: $(STAMP)
 demo: export MADOGUCHI_TOWN_PREFECTURE ?= 岡山県
 demo: export MADOGUCHI_TOWN_CITY ?= 総社市
 demo: export MADOGUCHI_TOWN_CODE ?= 332089
+# SMS to the stand-in beside the LINE simulator (its inboxes: http://127.0.0.1:8002/_sim/sms)
+demo: export MADOGUCHI_SMS_PROVIDER ?= twilio
 demo: $(STAMP)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi demo

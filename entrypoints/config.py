@@ -16,6 +16,7 @@ from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
 from entrypoints.logging_setup import FORMATS, log_format_from
+from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
 
 __all__ = ["RATE_LIMITS", "ConfigurationError", "Settings"]
 
@@ -96,6 +97,13 @@ class Settings:
     metrics_token: str = ""  # the bearer /metrics asks for; "" = /metrics answers 404
     # the web channel opened in LINE's in-app browser as a LIFF app (ADR 0038); "" = not a LIFF
     liff_id: str = ""
+    # the SMS channel (entrypoints/sms_settings.py, ADR 0039); "none" = no SMS
+    sms_provider: str = "none"
+    twilio_account_sid: str = DEV_TWILIO_SID
+    twilio_auth_token: str = DEV_TWILIO_TOKEN
+    sms_from: str = "+815000000000"
+    twilio_api_base_url: str = "https://api.twilio.com"
+    sms_yen_per_segment: float = 10.0
 
     @property
     def town(self) -> Town:
@@ -188,6 +196,7 @@ class Settings:
             **_payment_settings(env, production),
             **_rate_limits(env, task_queue, broker_url),
             **_observing(env),
+            **sms_settings(env, production, ConfigurationError),
         )
 
 

@@ -39,6 +39,9 @@ from adapters.persistence.database import make_engine
 from adapters.persistence.resident_links import SqlLinkStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
+from adapters.sms.ledger import SqlSmsLedger
+from adapters.sms.messenger import TwilioSms
+from adapters.sms.webhook import STATUS_PATH, SmsWebhook
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from adapters.web.channel import WebChannel
@@ -158,7 +161,6 @@ class Container(containers.DeclarativeContainer):
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
     )
     web_channel = providers.Singleton(WebChannel)
-    messaging_channels = providers.Dict(line=line_messenger, web=web_channel)
     # The web channel: personal links (the LinkMaker of SMS and e-mail) and sign-in codes.
     link_store = providers.Singleton(SqlLinkStore, engine)
     personal_links = providers.Singleton(
@@ -167,6 +169,24 @@ class Container(containers.DeclarativeContainer):
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
+    # SMS (ADR 0039): Twilio's SDK; the ledger keeps a retry from sending twice. Its choices
+    # become one personal link to the web channel (`personal_links`).
+    # MADOGUCHI_SMS_PROVIDER=none: no channel (the outbox refuses "sms" messages as it does any
+    # unknown channel).
+    sms_ledger = providers.Singleton(SqlSmsLedger, engine)
+    sms_webhook = providers.Singleton(SmsWebhook, auth_token=config.twilio_auth_token,
+                                      public_url=config.public_url)
+    sms_channel = providers.Selector(
+        config.sms_provider,
+        twilio=providers.Singleton(
+            TwilioSms, account_sid=config.twilio_account_sid,
+            auth_token=config.twilio_auth_token, from_number=config.sms_from,
+            status_callback_url=config.public_url.as_(lambda u: f"{u}{STATUS_PATH}"),
+            links=personal_links, ledger=sms_ledger, api_base_url=config.twilio_api_base_url,
+            now=clock.provided.now),
+        none=providers.Object(None),
+    )
+    messaging_channels = providers.Dict(line=line_messenger, web=web_channel, sms=sms_channel)
     attachment_source = providers.Singleton(
         LineContent, access_token=config.line_access_token,
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,

@@ -109,8 +109,10 @@ def _distinct_chunks(members: list[OutboxMessage]) -> list[list[OutboxMessage]]:
 
 
 def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
-          now: dt.datetime) -> tuple[list[_Send], dict[str, DeliveryResult]]:
-    """Requests to make, and outcomes known without asking (blocked recipients)."""
+          now: dt.datetime, one_by_one: frozenset[str] = frozenset(),
+          ) -> tuple[list[_Send], dict[str, DeliveryResult]]:
+    """Requests to make, and outcomes known without asking (blocked recipients). Channels in
+    `one_by_one` (SMS: a personal link in each message) never get group sends."""
     known: dict[str, DeliveryResult] = {}
     sends: list[_Send] = []
     groups: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
@@ -128,7 +130,7 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
         retaken = message.status is OutboxStatus.SENDING
         fresh_token = (message.reply_token if (first or retaken)
                        and now - message.created_at < REPLY_TOKEN_BUDGET else None)
-        if first and fresh_token is None:
+        if first and fresh_token is None and message.channel not in one_by_one:
             content = json.dumps(message.payload["messages"], sort_keys=True,
                                  ensure_ascii=False)
             groups[(message.channel, content)].append(message)
@@ -175,7 +177,10 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
                 channel, [m.recipient for m in batch if m.channel == channel])
             for channel in {m.channel for m in batch}
         }
-        sends, outcomes = _plan(batch, blocked, now)  # stores new groups' keys on the rows
+        one_by_one = frozenset(name for name, channel in channels.items()
+                               if getattr(channel, "one_by_one", False))
+        # stores new groups' keys on the rows
+        sends, outcomes = _plan(batch, blocked, now, one_by_one)
         for message in batch:
             message.claim(now)
         try:

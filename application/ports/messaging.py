@@ -58,6 +58,9 @@ class DeliveryResult:
 
 
 class MessagingChannel(Protocol):
+    """A channel may set `one_by_one = True`: its messages then never go in group sends (each
+    SMS carries its own personal link, so there is nothing to share)."""
+
     name: str
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,

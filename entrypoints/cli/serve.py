@@ -13,6 +13,7 @@ from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
 from adapters.line.simulator.running import running_simulator
 from adapters.line.simulator.running import serve as serve_simulator
+from adapters.line.simulator.sms import running_sms_standin
 from adapters.metrics import serving_metrics
 from application.jobs.scheduled_work import SCHEDULE_EVERY
 from application.staff.views import member_by_login_id
@@ -30,7 +31,8 @@ __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--line-sim", "line_sim_port", type=int, default=None, metavar="PORT",
-              help="Also run the LINE simulator on PORT and send LINE messages to it.")
+              help="Also run the LINE simulator on PORT and send LINE messages to it, and "
+                   "the SMS stand-in on PORT+1 (with MADOGUCHI_SMS_PROVIDER=twilio).")
 @pass_context
 def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> None:
     """Serve the web app (staff UI, REST API, webhooks) with a threaded server.
@@ -43,7 +45,7 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
     from entrypoints.web.access_log import QuietQueryRequestHandler
 
     container = ready(ctx)
-    simulator = nullcontext()
+    simulator, sms_standin = nullcontext(), nullcontext()
     if line_sim_port is not None:
         if container.config.environment() == "production":
             raise click.ClickException("the LINE simulator is not for production")
@@ -51,10 +53,18 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             container.config.line_channel_secret(), container.config.line_access_token(),
             f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
             bot_name=f"{container.config.town_name()}役場")
-    with _logging(container), simulator as sim:
+        if container.config.sms_provider() == "twilio":  # Twilio's stand-in beside it
+            sms_standin = running_sms_standin(
+                container.config.twilio_account_sid(), container.config.twilio_auth_token(),
+                container.config.sms_from(), inbound_url=f"{container.config.public_url()}"
+                "/sms/inbound", host=host, port=line_sim_port + 1, auto_callbacks=True)
+    with _logging(container), simulator as sim, sms_standin as sms:
         if sim is not None:
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
+        if sms is not None:
+            container.config.twilio_api_base_url.from_value(sms.base_url)
+            click.echo(f"SMS stand-in (the residents' SMS inboxes): {sms.base_url}/_sim/sms")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         click.echo(key_location(container))
         show_demo_login(container, f"http://{host}:{port}/staff")

@@ -22,6 +22,7 @@ from entrypoints.web.request_ids import RequestIds
 from entrypoints.web.resident import resident
 from entrypoints.web.security_headers import install_security_headers
 from entrypoints.web.site import site
+from entrypoints.web.sms_webhook import sms_webhook
 from entrypoints.web.staff import init_staff
 from entrypoints.web.uploads import upload_folder
 
@@ -50,6 +51,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_v1)
     app.register_blueprint(api_v1_benefits)
     app.register_blueprint(line_webhook)
+    app.register_blueprint(sms_webhook)
     app.register_blueprint(identity)
     app.register_blueprint(api_certificates)
     app.register_blueprint(payments)

@@ -23,6 +23,7 @@ import pytest
 from dependency_injector import providers
 from flask import Flask
 from flask.testing import FlaskClient
+from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
 from adapters.banks.zengin_master import ZenginBankMaster
@@ -100,6 +101,16 @@ def _line_delivery(client: FlaskClient, town: Town, container: Container) -> Tes
         "X-Line-Signature": signature, "Content-Type": "application/json"})
 
 
+def _twilio_post(path: str, form: dict[str, str]) -> Any:
+    def post(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+        container.config.sms_provider.from_value("twilio")
+        url = container.config.public_url() + path
+        signature = RequestValidator(container.config.twilio_auth_token()).compute_signature(
+            url, form)
+        return client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+    return post
+
+
 def _metrics_scrape(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     token = "every-route-metrics-token-0123456789"
     container.config.metrics_token.from_value(token)
@@ -145,6 +156,12 @@ ROUTES = [
              form={}),
     resident("GET", "/identity/callback/oidc", "404 under the dev-card provider of the tests"),
     resident("POST", "/line/webhook", "LINE's deliveries, signed by LINE", call=_line_delivery),
+    resident("POST", "/sms/inbound", "an SMS from a resident, signed by Twilio",
+             call=_twilio_post("/sms/inbound", {"MessageSid": "SM1", "From": "+819012345678",
+                                                "Body": "こんにちは"})),
+    resident("POST", "/sms/status", "an SMS's delivery status, signed by Twilio",
+             call=_twilio_post("/sms/status", {"MessageSid": "SM1",
+                                               "MessageStatus": "delivered"})),
     resident("GET", "/payments/certificates/<request_id>/pay", "the signed pay link",
              call=_pay_link),
     resident("GET", "/payments/fake/<provider_id>", "the fake provider's page",

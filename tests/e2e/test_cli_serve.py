@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from click.testing import CliRunner
 from flask import Flask
 
@@ -84,3 +85,40 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_serve_with_the_simulators_sends_sms_to_the_stand_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), "MADOGUCHI_TASK_QUEUE": "in_process",
+           "MADOGUCHI_SMS_PROVIDER": "twilio"}
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    left = build_container(Settings.from_env(env))
+    with left.uow() as uow:
+        uow.outbox.add(OutboxMessage.of([OutgoingMessage(text="見本町からのお知らせ")],
+                                        id="sms-1", channel="sms", recipient="+819012345678",
+                                        at=dt.datetime.now(dt.UTC)))
+        uow.commit()
+    shutdown(left)
+    seen: dict[str, object] = {}
+
+    def served(host: str, port: int, app: Flask, **options: Any) -> None:
+        container = app.extensions["madoguchi"]
+        seen["idle"] = container.outbox_notifier().wait_idle(20)
+        base = container.config.twilio_api_base_url()
+        seen["stats"] = requests.get(f"{base}/_sim/sms/stats", timeout=5).json()
+        with container.uow() as uow:
+            seen["status"] = uow.outbox.get("sms-1").status
+
+    commands = importlib.import_module("entrypoints.cli.serve")
+    monkeypatch.setattr(commands, "run_simple", served)
+    before = set(threading.enumerate())
+
+    result = runner.invoke(main, ["serve", "--port", "8997", "--line-sim", str(_free_port())],
+                           env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "SMS stand-in" in result.output
+    assert seen["idle"] is True and seen["status"] is OutboxStatus.SENT
+    assert seen["stats"]["messages"] == 1  # type: ignore[index]
+    assert threads_left_behind(before, grace=5) == []

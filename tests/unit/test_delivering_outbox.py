@@ -94,6 +94,27 @@ def test_identical_first_attempts_go_together_and_the_rest_one_by_one() -> None:
     assert set(_statuses(database).values()) == {OutboxStatus.SENT}
 
 
+class OneByOneChannel(RecordingChannel):
+    """A channel whose messages are personal each (SMS: a link of its own)."""
+
+    name = "sms"
+    one_by_one = True
+
+
+def test_a_channel_that_sends_one_by_one_never_gets_a_group_send() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), OneByOneChannel()
+    _store(database, *(OutboxMessage.of([OutgoingMessage(text="お知らせ")], id=f"m{i}",
+                                        channel="sms", recipient=f"+8190000000{i:02d}",
+                                        at=clock.now()) for i in range(3)))
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"sms": channel}, clock=clock)
+
+    assert report.sent == 3
+    assert sorted((kind, key) for kind, _, key, _ in channel.calls) == [
+        ("send", "m0"), ("send", "m1"), ("send", "m2")]  # each under its outbox id
+
+
 def test_a_second_identical_message_to_the_same_resident_goes_in_another_request() -> None:
     database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
     _store(database, _message("m1", "U1", "お知らせ", clock),

@@ -18,7 +18,7 @@ from application.messaging.outbox import OutboxMessage, OutboxStatus
 from domain.channels import ChannelIdentity, IdentityStatus
 
 __all__ = ["attachments", "channel_identities", "conversations", "inbox", "map_messaging",
-           "outbox"]
+           "outbox", "sms_messages"]
 
 _ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("ascii"),
                                  base64.b64decode)
@@ -91,6 +91,21 @@ attachments = Table(
     Column("content_type", String(100), nullable=False),
     Column("content", _ENCRYPTED_BYTES, nullable=False),
     Column("fetched_at", UTCDateTime, nullable=False),
+)
+
+# Each SMS handed to the provider, by the idempotency key it went with (an outbox id): the
+# provider's message SID once it accepted it, and the latest status its callbacks reported. A
+# retry of a key that has a SID sends nothing (ADR 0039). Not mapped: adapters/sms/ledger.py.
+sms_messages = Table(
+    "sms_messages", metadata,
+    Column("key", String(128), primary_key=True),
+    Column("recipient", String(16), nullable=False),
+    Column("body_digest", String(64), nullable=False),
+    Column("sid", String(64), unique=True),
+    Column("status", String(16), nullable=False),
+    Column("error_code", Integer),
+    Column("attempted_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from adapters.sms.rendering import sample
 from application.benefits.reminding import (
     ScheduleReminder,
     preview_reminder,
@@ -17,6 +18,7 @@ from application.benefits.reminding import (
 )
 from application.benefits.sending_campaign import preview_campaign, start_campaign
 from application.jobs.running import job_status
+from application.messaging.segments import count_segments, sms_cost_yen
 from application.ports.messaging import OutgoingMessage
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue, NotFound
@@ -71,7 +73,18 @@ def campaign_preview(program_id: str):  # type: ignore[no-untyped-def]
         flash(error.message, "error")
         return redirect(url_for("staff_benefits.program", program_id=program_id))
     return render_template("staff/benefits/preview.html", program=program, preview=preview,
-                           message=_shown(preview.example))
+                           message=_shown(preview.example), sms=_as_sms(preview.example))
+
+
+def _as_sms(example: OutgoingMessage | None) -> dict[str, object] | None:
+    """The same notice by SMS (ADR 0039), when the town sends SMS: its parts and its cost."""
+    config = container().config
+    if example is None or config.sms_provider() != "twilio":
+        return None
+    body = sample([example], config.public_url())
+    counted = count_segments(body)
+    return {"text": body, "encoding": counted.encoding, "segments": counted.segments,
+            "yen": sms_cost_yen(body, yen_per_segment=config.sms_yen_per_segment())}
 
 
 def _shown(example: OutgoingMessage | None) -> dict[str, object] | None:

@@ -1,0 +1,76 @@
+"""What Twilio posts to the town: inbound SMS and status callbacks, checked by signature.
+
+Twilio signs each request with the account's auth token (X-Twilio-Signature: HMAC-SHA1 over
+the URL it called and the form fields, twilio.request_validator.RequestValidator). The URL is
+the one Twilio was given, under the town's public URL (MADOGUCHI_PUBLIC_URL), not the one the
+app sees behind its proxy. A reply STOP (or 停止) is an opt-out: the identity is blocked at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping
+
+from attrs import frozen
+from twilio.request_validator import RequestValidator
+
+from application.channels.inbound import InboundEvent, InboundKind
+from domain.errors import InvalidValue
+from domain.phone import PhoneNumber
+
+__all__ = ["INBOUND_PATH", "STATUS_PATH", "InvalidSignature", "SmsStatus", "SmsWebhook"]
+
+INBOUND_PATH = "/sms/inbound"
+STATUS_PATH = "/sms/status"
+# Twilio's own opt-out words (it stops delivery to the number itself), and the Japanese ones.
+_STOP = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "停止", "配信停止",
+         "ストップ"}
+_START = {"start", "unstop", "yes 開始", "開始", "再開"}
+
+
+class InvalidSignature(Exception):
+    """The request is not Twilio's (or not for this account): nothing is done with it."""
+
+
+@frozen
+class SmsStatus:
+    sid: str
+    status: str  # queued, sent, delivered, undelivered, failed
+    error_code: int | None
+
+
+class SmsWebhook:
+    def __init__(self, *, auth_token: str, public_url: str) -> None:
+        self._validator = RequestValidator(auth_token)
+        self._public_url = public_url.rstrip("/")
+
+    def check(self, path: str, form: Mapping[str, str], signature: str | None) -> None:
+        if not signature or not self._validator.validate(self._public_url + path, dict(form),
+                                                         signature):
+            raise InvalidSignature()
+
+    @staticmethod
+    def inbound(form: Mapping[str, str], *, at: dt.datetime) -> InboundEvent:
+        """The resident's SMS as an inbound event (MessageSid is its de-duplication key)."""
+        sid = form.get("MessageSid", "")
+        try:
+            sender = PhoneNumber.mobile(form.get("From", "")).e164
+        except InvalidValue:
+            sender = form.get("From", "")
+        if not sid or not sender:
+            raise ValueError("MessageSid and From are required")
+        body = form.get("Body", "").strip()
+        word = unicodedata.normalize("NFKC", body).strip().lower()
+        kind = (InboundKind.UNFOLLOW if word in _STOP
+                else InboundKind.FOLLOW if word in _START else InboundKind.TEXT)
+        return InboundEvent(channel="sms", external_id=sid, address=sender, kind=kind,
+                            occurred_at=at, text=body if kind is InboundKind.TEXT else "")
+
+    @staticmethod
+    def status(form: Mapping[str, str]) -> SmsStatus:
+        sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+        if not sid or not status:
+            raise ValueError("MessageSid and MessageStatus are required")
+        code = form.get("ErrorCode", "")
+        return SmsStatus(sid, status, int(code) if code.isdigit() else None)

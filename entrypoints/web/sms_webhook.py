@@ -1,0 +1,68 @@
+"""`POST /sms/inbound` and `POST /sms/status`: what Twilio posts, checked by its signature
+(adapters/sms/webhook.py). A forged request gets 403 and changes nothing. An inbound SMS goes
+through the same InboundRouter as LINE's events (a 「はい」 answers the latest open benefit
+notice, application/benefits/replying_by_text.py; STOP blocks the identity); a status callback
+updates the SMS ledger (delivered, undelivered, failed). 404 when SMS is not configured."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+
+from adapters.sms.webhook import INBOUND_PATH, STATUS_PATH, InvalidSignature
+from application.benefits.replying_by_text import as_notice_answer
+from entrypoints.web.access import signed
+from entrypoints.web.services import container
+
+__all__ = ["sms_webhook"]
+
+log = logging.getLogger(__name__)
+
+sms_webhook = Blueprint("sms_webhook", __name__)
+_EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def _checked(path: str) -> dict[str, str]:
+    services = container()
+    if services.config.sms_provider() != "twilio":
+        abort(404)
+    form = request.form.to_dict()
+    try:
+        services.sms_webhook().check(path, form, request.headers.get("X-Twilio-Signature"))
+    except InvalidSignature:
+        log.warning("an SMS callback with a wrong signature was refused (%s)", path)
+        abort(403)
+    return form
+
+
+@sms_webhook.post(INBOUND_PATH)
+@signed
+def inbound() -> Response:
+    form = _checked(INBOUND_PATH)
+    services = container()
+    try:
+        event = services.sms_webhook().inbound(form, at=services.clock().now())
+    except ValueError:
+        abort(400)
+    event = as_notice_answer(event, uow=services.uow())
+    services.inbound_router().handle(event, uow=services.uow())
+    services.outbox_notifier().wake()
+    return Response(_EMPTY_TWIML, mimetype="text/xml")
+
+
+@sms_webhook.post(STATUS_PATH)
+@signed
+def status() -> Response:
+    form = _checked(STATUS_PATH)
+    services = container()
+    try:
+        reported = services.sms_webhook().status(form)
+    except ValueError:
+        abort(400)
+    record = services.sms_ledger().status_reported(
+        reported.sid, status=reported.status, error_code=reported.error_code,
+        at=services.clock().now())
+    if record is None:
+        log.info("a status for an SMS this town did not send was ignored")
+    return Response(status=204)
