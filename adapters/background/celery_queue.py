@@ -56,7 +56,7 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
             "options": {"expires": SCHEDULE_EVERY}}},  # a late run is skipped, not stacked
     )
 
-    @app.task(name=RUN_JOB_TASK, bind=True, max_retries=5, default_retry_delay=10)
+    @app.task(name=RUN_JOB_TASK, shared=False, bind=True, max_retries=5, default_retry_delay=10)
     def run_job(task, job_id: str,  # type: ignore[no-untyped-def]
                 request_id: str | None = None) -> None:
         if run is None:
@@ -68,14 +68,14 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
             raise task.retry(exc=RuntimeError(f"job {job_id} failed: {type(error).__name__}")
                              ) from None
 
-    @app.task(name=DELIVER_OUTBOX_TASK, ignore_result=True)
+    @app.task(name=DELIVER_OUTBOX_TASK, shared=False, ignore_result=True)
     def deliver_outbox() -> None:
         if deliver is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
         while getattr(deliver(), "handled", 0):
             pass
 
-    @app.task(name=RUN_SCHEDULED_TASK, ignore_result=True)
+    @app.task(name=RUN_SCHEDULED_TASK, shared=False, ignore_result=True)
     def run_scheduled() -> None:
         if scheduled is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")

@@ -29,7 +29,8 @@ PUSH_RATE = 6  # pushes a second before the simulator answers 429: the send take
 
 def _api_key(engine: Engine) -> str:
     created = create_api_key(
-        CreateApiKey(name="faults", role="administrator", actor=Actor.operator("test")),
+        CreateApiKey(name="faults", role="administrator", organisation="障害試験",
+                     actor=Actor.operator("test")),
         uow=unit_of_work(session_factory(engine)), ids=TimeOrderedIds(), clock=SystemClock())
     return created.secret
 

@@ -101,7 +101,7 @@ def _setup(engine: Engine) -> str:
                         uow=uow(), ids=TimeOrderedIds(),
                         hasher=Argon2PasswordHasher(time_cost=1, memory_cost=64),
                         clock=SystemClock())
-    return create_api_key(CreateApiKey(name="faults", role="administrator",
+    return create_api_key(CreateApiKey(name="faults", role="administrator", organisation="障害試験",
                                        actor=Actor.operator("test")),
                           uow=uow(), ids=TimeOrderedIds(), clock=SystemClock()).secret
 
