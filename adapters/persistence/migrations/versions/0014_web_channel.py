@@ -1,7 +1,7 @@
 """The web channel: personal links and one-time sign-in codes, kept server-side so a link used
 once or expired is refused (ADR 0038)
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-04
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-04
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
