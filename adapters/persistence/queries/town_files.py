@@ -240,4 +240,8 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                                    "session data"},
     "audit_head": {"*": "the newest audit record's number and hash (the last row of "
                         "audit_log.csv)"},
+    "resident_links": {"*": "personal links and sign-in codes to the web page (digests, "
+                            "expiry, use): credentials in progress, session data"},
+    "sms_messages": {"*": "the SMS provider's bookkeeping (message id and status per outbox "
+                          "message, against sending twice): the messages are in outbox.csv"},
 }
