@@ -34,7 +34,8 @@ class EmailAddress:
         if len(folded) > 254:
             raise InvalidValue("メールアドレスが長すぎます（254文字以内）。")
         if folded.count("@") != 1:
-            raise InvalidValue("メールアドレスには「@」を1つだけ含めてください（例: taro@example.jp）。")
+            raise InvalidValue("メールアドレスには「@」を1つだけ含めてください"
+                               "（例: taro@example.jp）。")
         local, domain = folded.split("@")
         if not local or not domain:
             raise InvalidValue("メールアドレスの「@」の前と後ろの両方を入力してください。")

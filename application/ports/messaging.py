@@ -12,6 +12,7 @@ __all__ = [
     "Choice",
     "DeliveryOutcome",
     "DeliveryResult",
+    "LinkMaker",
     "MessageStyle",
     "MessagingChannel",
     "OutgoingMessage",
@@ -41,6 +42,10 @@ class OutgoingMessage:
     choices: tuple[Choice, ...] = field(default=(), converter=tuple)
     style: MessageStyle = MessageStyle.PLAIN
     alt_text: str = ""  # the notification / chat-list text of a card; "" = derived from text
+    # A notice about the resident's own benefit, certificate or request is essential (the
+    # default: everything the town sends today). False marks what a resident may decline
+    # (town news): e-mail gives it an unsubscribe link, and a declined address is not sent it.
+    essential: bool = True
 
 
 class DeliveryOutcome(enum.Enum):
@@ -54,6 +59,13 @@ class DeliveryOutcome(enum.Enum):
 class DeliveryResult:
     outcome: DeliveryOutcome
     detail: str = ""
+
+
+class LinkMaker(Protocol):
+    """Personal links to the web channel (signed, single-use, expiring), for channels without
+    buttons (SMS, e-mail): the message's choices become one link to the same dialog."""
+
+    def link_for(self, recipient_channel: str, recipient: str, message_id: str) -> str: ...
 
 
 class MessagingChannel(Protocol):

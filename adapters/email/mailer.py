@@ -1,0 +1,192 @@
+"""Outbound e-mail over SMTP with the standard library (`smtplib`), one connection a batch.
+
+SMTP has no idempotency key: once the server has answered 250 to the end of DATA the mail is
+out, and if the connection drops before that answer nobody knows. We choose at-least-once
+(ADR 0040): an unanswered send is retried, with the same Message-ID, so a rare duplicate is
+recognisable (and collapsed by the big mailbox providers); a Message-ID this process saw
+accepted is not sent again. Answers map to outcomes: 4xx and connection trouble → RETRY_LATER;
+5xx to RCPT (550 user unknown: a hard bounce) → BLOCKED, so the ladder moves on; any other
+5xx → REJECTED. Details name the SMTP stage and code, never an address or the server's text
+(which often quotes the address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import ssl
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from adapters.email.rendering import (
+    MailIdentity,
+    Rendered,
+    is_essential,
+    message_id_for,
+    needs_link,
+    render,
+)
+from application.ports.messaging import (
+    DeliveryOutcome,
+    DeliveryResult,
+    LinkMaker,
+    OutgoingMessage,
+)
+
+__all__ = ["SmtpMailer"]
+
+log = logging.getLogger(__name__)
+
+REMEMBERED = 50_000  # Message-IDs accepted by this process, newest kept
+_CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                      smtplib.SMTPHeloError, smtplib.SMTPNotSupportedError, OSError)
+
+
+class _Refused(Exception):
+    def __init__(self, result: DeliveryResult) -> None:
+        super().__init__(result.detail)
+        self.result = result
+
+
+def _answer(stage: str, code: int) -> DeliveryResult:
+    if 400 <= code < 500:
+        return DeliveryResult(DeliveryOutcome.RETRY_LATER, f"{stage} {code}")
+    if stage == "rcpt" and code >= 500:
+        return DeliveryResult(DeliveryOutcome.BLOCKED, f"{stage} {code} (hard bounce)")
+    return DeliveryResult(DeliveryOutcome.REJECTED, f"{stage} {code}")
+
+
+class SmtpMailer:
+    """A `MessagingChannel`: `send` is one mail on one connection; `send_many` sends one mail
+    per recipient (each has their own link and Message-ID, and nobody sees another's address)
+    over one connection, opening another if the server closes it, and returns one group per
+    recipient with its own result."""
+
+    name = "email"
+
+    def __init__(self, *, host: str, port: int = 587, username: str = "", password: str = "",
+                 starttls: bool = True, sender: MailIdentity, links: LinkMaker,
+                 unsubscribe_link: Callable[[str], str] | None = None, timeout: float = 10.0,
+                 ssl_context: ssl.SSLContext | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        self._host, self._port, self._timeout = host, port, timeout
+        self._username, self._password, self._starttls = username, password, starttls
+        self._ssl_context = ssl_context
+        self.sender, self._links, self._unsubscribe_link = sender, links, unsubscribe_link
+        self._now = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._accepted: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- the port ----------------------------------------------------------------------------
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+        """`reply_token` is LINE's; mail has none."""
+        [(_, result)] = self._deliver([recipient], messages, idempotency_key)
+        return result
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
+                  idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        return self._deliver(list(recipients), messages, idempotency_key)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _deliver(self, recipients: list[str], messages: Sequence[OutgoingMessage],
+                 key: str) -> list[tuple[list[str], DeliveryResult]]:
+        results: list[tuple[list[str], DeliveryResult]] = []
+        connection: smtplib.SMTP | None = None
+        try:
+            for index, recipient in enumerate(recipients):
+                message_id = message_id_for(key, recipient, self.sender)
+                if self._seen(message_id):
+                    results.append(([recipient], DeliveryResult(DeliveryOutcome.DELIVERED,
+                                                                 "already accepted")))
+                    continue
+                mail = render(messages, recipient=recipient, sender=self.sender,
+                              message_id=message_id, at=self._now(),
+                              rendered=self._links_for(recipient, messages, key))
+                try:
+                    connection = connection or self._connect()
+                    connection.send_message(mail, from_addr=self.sender.address,
+                                            to_addrs=[recipient])
+                except _Refused as refused:  # no session with the server: none can go now
+                    results += [([later], refused.result) for later in recipients[index:]]
+                    break
+                except smtplib.SMTPRecipientsRefused as error:
+                    [(code, _)] = error.recipients.values()
+                    results.append(([recipient], _answer("rcpt", code)))
+                    continue
+                except smtplib.SMTPSenderRefused as error:
+                    results.append(([recipient], _answer("mail", error.smtp_code)))
+                    continue
+                except smtplib.SMTPDataError as error:
+                    results.append(([recipient], _answer("data", error.smtp_code)))
+                    continue
+                except smtplib.SMTPResponseException as error:
+                    connection = self._drop(connection)
+                    results.append(([recipient], _answer("smtp", error.smtp_code)))
+                    continue
+                except _CONNECTION_ERRORS as error:  # maybe sent, maybe not: at-least-once
+                    connection = self._drop(connection)
+                    results.append(([recipient], DeliveryResult(
+                        DeliveryOutcome.RETRY_LATER, f"connection: {type(error).__name__}")))
+                    continue
+                self._remember(message_id)
+                results.append(([recipient], DeliveryResult(DeliveryOutcome.DELIVERED)))
+        finally:
+            self._drop(connection)
+        return results
+
+    def _links_for(self, recipient: str, messages: Sequence[OutgoingMessage],
+                   key: str) -> Rendered:
+        personal = (self._links.link_for(self.name, recipient, key)
+                    if needs_link(messages) else None)
+        unsubscribe = (self._unsubscribe_link(recipient)
+                       if self._unsubscribe_link and not is_essential(messages) else None)
+        return Rendered(personal_link=personal, unsubscribe_link=unsubscribe)
+
+    def _connect(self) -> smtplib.SMTP:
+        """A connection ready for mail (STARTTLS and login done), or `_Refused` saying why."""
+        try:
+            connection = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+        except _CONNECTION_ERRORS as error:
+            raise _Refused(DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                          f"connect: {type(error).__name__}")) from None
+        try:
+            connection.ehlo()
+            if self._starttls:
+                connection.starttls(context=self._ssl_context or ssl.create_default_context())
+                connection.ehlo()
+            if self._username:
+                connection.login(self._username, self._password)
+        except smtplib.SMTPAuthenticationError as error:  # our settings: retried once fixed
+            self._drop(connection)
+            raise _Refused(DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                          f"auth {error.smtp_code}")) from None
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop(connection)
+            raise _Refused(DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                          f"session: {type(error).__name__}")) from None
+        return connection
+
+    @staticmethod
+    def _drop(connection: smtplib.SMTP | None) -> None:
+        if connection is None:
+            return None
+        try:
+            connection.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
+        return None
+
+    def _seen(self, message_id: str) -> bool:
+        with self._lock:
+            return message_id in self._accepted
+
+    def _remember(self, message_id: str) -> None:
+        with self._lock:
+            self._accepted[message_id] = None
+            while len(self._accepted) > REMEMBERED:
+                self._accepted.popitem(last=False)
