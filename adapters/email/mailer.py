@@ -1,4 +1,9 @@
-"""Outbound e-mail over SMTP with the standard library (`smtplib`), one connection a batch.
+"""Outbound e-mail over SMTP with the standard library (`smtplib`), connections kept open.
+
+Each message goes by itself (`one_by_one`: every mail has its own personal link and its own
+Message-ID, derived from the outbox id), over connections kept open between sends: a batch of
+hundreds costs one connection (STARTTLS and login once) per dispatcher thread. A connection idle
+for a while is checked with NOOP before use, and one the server closed is replaced.
 
 SMTP has no idempotency key: once the server has answered 250 to the end of DATA the mail is
 out, and if the connection drops before that answer nobody knows. We choose at-least-once
@@ -14,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import smtplib
 import ssl
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -40,6 +47,7 @@ __all__ = ["SmtpMailer"]
 log = logging.getLogger(__name__)
 
 REMEMBERED = 50_000  # Message-IDs accepted by this process, newest kept
+IDLE_CHECK = 5.0  # seconds idle after which a kept connection is checked with NOOP
 _CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
                       smtplib.SMTPHeloError, smtplib.SMTPNotSupportedError, OSError)
 
@@ -59,18 +67,18 @@ def _answer(stage: str, code: int) -> DeliveryResult:
 
 
 class SmtpMailer:
-    """A `MessagingChannel`: `send` is one mail on one connection; `send_many` sends one mail
-    per recipient (each has their own link and Message-ID, and nobody sees another's address)
-    over one connection, opening another if the server closes it, and returns one group per
-    recipient with its own result."""
+    """A `MessagingChannel`: `send` is one mail; `send_many` sends one mail per recipient (each
+    has their own link and Message-ID, and nobody sees another's address) and returns one group
+    per recipient with its own result. `close()` ends the kept connections."""
 
     name = "email"
+    one_by_one = True  # the dispatcher sends each outbox message by itself (its own key)
 
     def __init__(self, *, host: str, port: int = 587, username: str = "", password: str = "",
                  starttls: bool = True, sender: MailIdentity, links: LinkMaker,
                  unsubscribe_link: Callable[[str], str] | None = None, timeout: float = 10.0,
                  ssl_context: ssl.SSLContext | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, keep_open: int = 4) -> None:
         self._host, self._port, self._timeout = host, port, timeout
         self._username, self._password, self._starttls = username, password, starttls
         self._ssl_context = ssl_context
@@ -78,6 +86,8 @@ class SmtpMailer:
         self._now = clock or (lambda: dt.datetime.now(dt.UTC))
         self._accepted: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
+        self._idle: queue.LifoQueue[tuple[smtplib.SMTP, float]] = queue.LifoQueue()
+        self._keep_open = keep_open
 
     # -- the port ----------------------------------------------------------------------------
 
@@ -108,7 +118,7 @@ class SmtpMailer:
                               message_id=message_id, at=self._now(),
                               rendered=self._links_for(recipient, messages, key))
                 try:
-                    connection = connection or self._connect()
+                    connection = connection or self._checkout()
                     connection.send_message(mail, from_addr=self.sender.address,
                                             to_addrs=[recipient])
                 except _Refused as refused:  # no session with the server: none can go now
@@ -136,7 +146,7 @@ class SmtpMailer:
                 self._remember(message_id)
                 results.append(([recipient], DeliveryResult(DeliveryOutcome.DELIVERED)))
         finally:
-            self._drop(connection)
+            self._checkin(connection)
         return results
 
     def _links_for(self, recipient: str, messages: Sequence[OutgoingMessage],
@@ -146,6 +156,39 @@ class SmtpMailer:
         unsubscribe = (self._unsubscribe_link(recipient)
                        if self._unsubscribe_link and not is_essential(messages) else None)
         return Rendered(personal_link=personal, unsubscribe_link=unsubscribe)
+
+    def close(self) -> None:
+        """End every kept connection (at shutdown, and in tests)."""
+        while True:
+            try:
+                connection, _ = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            self._drop(connection)
+
+    def _checkout(self) -> smtplib.SMTP:
+        """A kept connection that still answers, or a new one."""
+        while True:
+            try:
+                connection, since = self._idle.get_nowait()
+            except queue.Empty:
+                return self._connect()
+            if time.monotonic() - since < IDLE_CHECK:
+                return connection
+            try:
+                if connection.noop()[0] == 250:
+                    return connection
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._drop(connection)
+
+    def _checkin(self, connection: smtplib.SMTP | None) -> None:
+        if connection is None:
+            return
+        if self._idle.qsize() < self._keep_open:
+            self._idle.put((connection, time.monotonic()))
+        else:
+            self._drop(connection)
 
     def _connect(self) -> smtplib.SMTP:
         """A connection ready for mail (STARTTLS and login done), or `_Refused` saying why."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from adapters.email.mailer import SmtpMailer
 from adapters.line.simulator.mail_catcher import MailCatcher, free_port
 from application.ports.messaging import (
     Choice,
@@ -15,7 +16,8 @@ from application.ports.messaging import (
     OutgoingMessage,
 )
 from tests.fakes import FakeLinkMaker
-from tests.support.mail import mailer_for, self_signed
+from tests.support.mail import mailer_for as pointed_at
+from tests.support.mail import self_signed
 
 pytestmark = pytest.mark.integration
 
@@ -32,8 +34,21 @@ def catcher() -> Iterator[MailCatcher]:
         yield server
 
 
+@pytest.fixture
+def mailer_for() -> Iterator[Callable[..., SmtpMailer]]:
+    """The adapter pointed at a catcher; its kept connections are closed at teardown."""
+    made: list[SmtpMailer] = []
+
+    def make(catcher: MailCatcher, **options: object) -> SmtpMailer:
+        made.append(pointed_at(catcher, **options))  # type: ignore[arg-type]
+        return made[-1]
+    yield make
+    for mailer in made:
+        mailer.close()
+
+
 def test_a_notice_arrives_as_text_and_html_from_the_town_with_a_personal_link(
-        catcher: MailCatcher) -> None:
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     links = FakeLinkMaker()
 
     result = mailer_for(catcher, links=links).send("taro@example.jp", [NOTICE],
@@ -56,7 +71,7 @@ def test_a_notice_arrives_as_text_and_html_from_the_town_with_a_personal_link(
 
 
 def test_the_japanese_subject_and_sender_are_encoded_as_utf8_words_on_the_wire(
-        catcher: MailCatcher) -> None:
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     mailer_for(catcher).send("taro@example.jp", [NOTICE], idempotency_key="outbox-1")
 
     raw = catcher.mails[0].message.as_bytes()
@@ -66,7 +81,7 @@ def test_the_japanese_subject_and_sender_are_encoded_as_utf8_words_on_the_wire(
 
 
 def test_non_essential_mail_has_a_one_click_unsubscribe_and_no_personal_link(
-        catcher: MailCatcher) -> None:
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     links = FakeLinkMaker()
 
     mailer_for(catcher, links=links).send("taro@example.jp", [NEWS], idempotency_key="n-1")
@@ -77,7 +92,8 @@ def test_non_essential_mail_has_a_one_click_unsubscribe_and_no_personal_link(
     assert "配信停止" in mail.part("plain") and links.made == []
 
 
-def test_a_group_goes_over_one_connection_one_mail_per_recipient(catcher: MailCatcher) -> None:
+def test_a_group_goes_over_one_connection_one_mail_per_recipient(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     recipients = [f"r{i}@example.jp" for i in range(5)]
 
     groups = mailer_for(catcher).send_many(recipients, [NOTICE], idempotency_key="group:abc")
@@ -89,7 +105,8 @@ def test_a_group_goes_over_one_connection_one_mail_per_recipient(catcher: MailCa
     assert not any(m.recipients[0] in m.message["Message-ID"] for m in catcher.mails)
 
 
-def test_a_repeat_of_an_accepted_message_is_not_sent_again(catcher: MailCatcher) -> None:
+def test_a_repeat_of_an_accepted_message_is_not_sent_again(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     mailer = mailer_for(catcher)
 
     first = mailer.send("taro@example.jp", [NOTICE], idempotency_key="outbox-1")
@@ -100,7 +117,7 @@ def test_a_repeat_of_an_accepted_message_is_not_sent_again(catcher: MailCatcher)
 
 
 def test_an_unknown_mailbox_is_a_hard_bounce_and_the_rest_of_the_group_goes(
-        catcher: MailCatcher) -> None:
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     catcher.unknown.add("gone@example.jp")
 
     groups = dict((g[0], r) for g, r in mailer_for(catcher).send_many(
@@ -112,7 +129,8 @@ def test_an_unknown_mailbox_is_a_hard_bounce_and_the_rest_of_the_group_goes(
         is DeliveryOutcome.DELIVERED
 
 
-def test_a_451_is_retried_later_and_the_retry_arrives_once(catcher: MailCatcher) -> None:
+def test_a_451_is_retried_later_and_the_retry_arrives_once(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
     catcher.defer_every = 1
     mailer = mailer_for(catcher)
 
@@ -124,7 +142,7 @@ def test_a_451_is_retried_later_and_the_retry_arrives_once(catcher: MailCatcher)
     assert second.outcome is DeliveryOutcome.DELIVERED and len(catcher.mails) == 1
 
 
-def test_a_server_that_is_down_means_try_again_later() -> None:
+def test_a_server_that_is_down_means_try_again_later(mailer_for: Callable[..., SmtpMailer]) -> None:
     down = MailCatcher(port=free_port())  # never started
     groups = mailer_for(down).send_many(["a@example.jp", "b@example.jp"], [NOTICE],
                                         idempotency_key="g")
@@ -133,7 +151,8 @@ def test_a_server_that_is_down_means_try_again_later() -> None:
     assert groups[0][1].detail == "connect: ConnectionRefusedError"
 
 
-def test_starttls_with_the_server_certificate_and_a_login(tmp_path: Path) -> None:
+def test_starttls_with_the_server_certificate_and_a_login(
+        tmp_path: Path, mailer_for: Callable[..., SmtpMailer]) -> None:
     server_tls, client_tls = self_signed(tmp_path)
     with MailCatcher(tls_context=server_tls, login=("madoguchi", "s3cret")) as catcher:
         mailer = mailer_for(catcher, starttls=True, ssl_context=client_tls,
@@ -147,7 +166,8 @@ def test_starttls_with_the_server_certificate_and_a_login(tmp_path: Path) -> Non
         assert (wrong.outcome, wrong.detail) == (DeliveryOutcome.RETRY_LATER, "auth 535")
 
 
-def test_a_server_requiring_starttls_refuses_plain_mail_for_now(tmp_path: Path) -> None:
+def test_a_server_requiring_starttls_refuses_plain_mail_for_now(
+        tmp_path: Path, mailer_for: Callable[..., SmtpMailer]) -> None:
     server_tls, _ = self_signed(tmp_path)
     with MailCatcher(tls_context=server_tls) as catcher:
         result = mailer_for(catcher, starttls=False).send("taro@example.jp", [NOTICE],
@@ -155,3 +175,28 @@ def test_a_server_requiring_starttls_refuses_plain_mail_for_now(tmp_path: Path) 
 
         assert (result.outcome, result.detail) == (DeliveryOutcome.REJECTED, "mail 530")
         assert catcher.mails == []
+
+
+def test_connections_are_kept_open_between_sends(catcher: MailCatcher,
+                                                 mailer_for: Callable[..., SmtpMailer]) -> None:
+    mailer = mailer_for(catcher)
+
+    for number in range(5):
+        mailer.send(f"r{number}@example.jp", [NOTICE], idempotency_key=f"outbox-{number}")
+    mailer.send_many(["a@example.jp", "b@example.jp"], [NOTICE], idempotency_key="g")
+
+    assert len(catcher.mails) == 7 and len(catcher.peers) == 1
+
+
+def test_a_kept_connection_the_server_closed_is_replaced(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    mailer = mailer_for(catcher)
+    mailer.send("a@example.jp", [NOTICE], idempotency_key="outbox-1")
+    [(kept, _)] = list(mailer._idle.queue)
+    kept.sock.close()  # as a server's idle timeout would
+    monkeypatch.setattr("adapters.email.mailer.IDLE_CHECK", 0.0)
+
+    result = mailer.send("b@example.jp", [NOTICE], idempotency_key="outbox-2")
+
+    assert result.outcome is DeliveryOutcome.DELIVERED and len(catcher.mails) == 2

@@ -50,6 +50,7 @@ class _Handler:
 
     async def handle_RCPT(self, server: Any, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
+        self._catcher.peers.add(session.peer)
         if address.lower() in self._catcher.unknown:
             return "550 5.1.1 User unknown"
         envelope.rcpt_tos.append(address)
@@ -69,6 +70,7 @@ class MailCatcher:
         self.host, self.port = host, port or free_port(host)
         self.unknown: set[str] = set()  # addresses answered 550 at RCPT
         self.defer_every = 0  # > 0: every n-th DATA is answered 451 (and nothing kept)
+        self.peers: set[object] = set()  # the clients' (host, port): one per connection used
         self._data_count = itertools.count(1)
         self._lock = threading.Lock()
         self._mails: list[CaughtMail] = []
