@@ -23,6 +23,9 @@ from adapters.banks.zengin_reading import ZenginResultReader
 from adapters.banks.zengin_transfer import ZenginTransferWriter
 from adapters.crypto import FieldCipher
 from adapters.documents.certificate_slip import ReportlabSlipRenderer
+from adapters.email.mailer import SmtpMailer
+from adapters.email.rendering import MailIdentity
+from adapters.email.unsubscribe import UnsubscribeLinks
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.content import LineContent
@@ -152,7 +155,16 @@ class Container(containers.DeclarativeContainer):
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
     )
-    messaging_channels = providers.Dict(line=line_messenger)
+    unsubscribe_links = providers.Singleton(UnsubscribeLinks, config.secret_key, config.public_url)
+    # E-mail (ADR 0040). Choices become a personal link once the web channel's LinkMaker is
+    # wired here (links=…); until then the mail lists them and asks for the answer at the counter.
+    email_messenger = providers.Singleton(
+        SmtpMailer, host=config.smtp_host, port=config.smtp_port, username=config.smtp_user,
+        password=config.smtp_password, starttls=config.smtp_starttls,
+        sender=providers.Factory(MailIdentity, town_name=config.town_full_name,
+                                 address=config.mail_from),
+        links=None, unsubscribe_link=unsubscribe_links)
+    messaging_channels = providers.Dict(line=line_messenger, email=email_messenger)
     attachment_source = providers.Singleton(
         LineContent, access_token=config.line_access_token,
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,

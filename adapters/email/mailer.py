@@ -75,7 +75,7 @@ class SmtpMailer:
     one_by_one = True  # the dispatcher sends each outbox message by itself (its own key)
 
     def __init__(self, *, host: str, port: int = 587, username: str = "", password: str = "",
-                 starttls: bool = True, sender: MailIdentity, links: LinkMaker,
+                 starttls: bool = True, sender: MailIdentity, links: LinkMaker | None,
                  unsubscribe_link: Callable[[str], str] | None = None, timeout: float = 10.0,
                  ssl_context: ssl.SSLContext | None = None,
                  clock: Callable[[], dt.datetime] | None = None, keep_open: int = 4) -> None:
@@ -105,6 +105,10 @@ class SmtpMailer:
 
     def _deliver(self, recipients: list[str], messages: Sequence[OutgoingMessage],
                  key: str) -> list[tuple[list[str], DeliveryResult]]:
+        if not self._host:  # the town has not set up mail: the ladder moves on
+            return [([r], DeliveryResult(DeliveryOutcome.REJECTED, "e-mail is not set up "
+                                         "(MADOGUCHI_MAIL_FROM, MADOGUCHI_SMTP_HOST)"))
+                    for r in recipients]
         results: list[tuple[list[str], DeliveryResult]] = []
         connection: smtplib.SMTP | None = None
         try:
@@ -151,11 +155,13 @@ class SmtpMailer:
 
     def _links_for(self, recipient: str, messages: Sequence[OutgoingMessage],
                    key: str) -> Rendered:
+        linked = needs_link(messages)
         personal = (self._links.link_for(self.name, recipient, key)
-                    if needs_link(messages) else None)
+                    if linked and self._links is not None else None)
         unsubscribe = (self._unsubscribe_link(recipient)
                        if self._unsubscribe_link and not is_essential(messages) else None)
-        return Rendered(personal_link=personal, unsubscribe_link=unsubscribe)
+        return Rendered(personal_link=personal, unsubscribe_link=unsubscribe,
+                        answer_at_counter=linked and personal is None)
 
     def close(self) -> None:
         """End every kept connection (at shutdown, and in tests)."""

@@ -39,6 +39,8 @@ class Rendered:
     """What goes into the mail besides the messages: the links made for this recipient."""
 
     personal_link: str | None = None  # the web channel, where the choices can be answered
+    # no web channel to link to: the choices are listed and answered at the town hall
+    answer_at_counter: bool = False
     unsubscribe_link: str | None = None  # only for non-essential mail
 
 
@@ -77,6 +79,9 @@ def _text(messages: Sequence[OutgoingMessage], rendered: Rendered, town_name: st
         choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
         parts.append(f"お答え（{choices}）はこちらから:\n{rendered.personal_link}\n"
                      "（このリンクはあなた専用です。他の人に転送しないでください。）")
+    if rendered.answer_at_counter:
+        choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
+        parts.append(f"お答え（{choices}）は、{town_name}の窓口またはLINEでお伝えください。")
     footer = [f"-- \n{town_name}", "このメールは送信専用です。返信いただいてもお答えできません。"]
     if rendered.unsubscribe_link:
         footer.append(f"配信停止: {rendered.unsubscribe_link}")
@@ -101,6 +106,10 @@ def _html(messages: Sequence[OutgoingMessage], rendered: Rendered, town_name: st
         body.append(link(rendered.personal_link, f"お答えはこちら（{choices}）"))
         body.append("<p><small>このリンクはあなた専用です。他の人に転送しないでください。"
                     "</small></p>")
+    if rendered.answer_at_counter:
+        choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
+        body.append(paragraph(f"お答え（{choices}）は、{town_name}の窓口またはLINEで"
+                              "お伝えください。"))
     footer = [html.escape(town_name),
               "このメールは送信専用です。返信いただいてもお答えできません。"]
     if rendered.unsubscribe_link:
