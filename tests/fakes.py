@@ -450,6 +450,11 @@ class FakeChannelIdentities(_FakeRepository):
                 if i.channel == channel and i.address in wanted
                 and i.status is IdentityStatus.BLOCKED}
 
+    def optional_declined_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        wanted = set(addresses)
+        return {i.address for i in self._store.values()
+                if i.channel == channel and i.address in wanted and not i.takes_optional}
+
     def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
         return {i.resident_id: i for i in self._store.values()
                 if i.resident_id in set(resident_ids) and i.channel == channel

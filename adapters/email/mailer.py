@@ -105,8 +105,8 @@ class SmtpMailer:
 
     def _deliver(self, recipients: list[str], messages: Sequence[OutgoingMessage],
                  key: str) -> list[tuple[list[str], DeliveryResult]]:
-        if not self._host:  # the town has not set up mail: the ladder moves on
-            return [([r], DeliveryResult(DeliveryOutcome.REJECTED, "e-mail is not set up "
+        if not self._host:  # the town's settings, not the address: kept until set (ADR 0040)
+            return [([r], DeliveryResult(DeliveryOutcome.RETRY_LATER, "e-mail is not set up "
                                          "(MADOGUCHI_MAIL_FROM, MADOGUCHI_SMTP_HOST)"))
                     for r in recipients]
         results: list[tuple[list[str], DeliveryResult]] = []

@@ -2,7 +2,8 @@
 
 Each message goes out with an idempotency key derived from its outbox id, so a message sent
 twice (a retry after a timeout, a dispatcher that died after sending) is accepted once by the
-channel. A blocked recipient is never sent anything. On a first attempt, messages with the same
+channel. A blocked recipient is never sent anything, nor an optional message (town news) to an
+address whose resident declined them. On a first attempt, messages with the same
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
 request, each recipient at most once: a second identical message to the same resident goes in
 another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
@@ -124,6 +125,17 @@ def _outcomes(request: _Send, answers: list[_Answer]) -> dict[str, DeliveryResul
     return found
 
 
+def _declined_optional(uow: UnitOfWork, batch: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Optional messages (town news: `OutgoingMessage.essential` false) to an address whose
+    resident declined them (e-mail's unsubscribe link, ADR 0040)."""
+    optional = [m for m in batch
+                if not all(item.get("essential", True) for item in m.payload["messages"])]
+    declined = {channel: uow.channel_identities.optional_declined_among(
+                    channel, [m.recipient for m in optional if m.channel == channel])
+                for channel in {m.channel for m in optional}}
+    return [m for m in optional if m.recipient in declined[m.channel]]
+
+
 def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
           now: dt.datetime) -> tuple[list[_Send], dict[str, DeliveryResult]]:
     """Requests to make, and outcomes known without asking (blocked recipients)."""
@@ -183,6 +195,10 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             present = {m.id for m in batch}
             batch += [m for m in uow.outbox.in_groups(keys) if m.id not in present
                       and m.due(now=now, lease=CLAIM_LEASE)]
+        declined = _declined_optional(uow, batch)
+        for message in declined:  # the resident said no to these: not the address's failure
+            message.mark_failed("declined: the resident declined optional messages here")
+        batch = [m for m in batch if m not in declined]
         blocked = {
             channel: uow.channel_identities.blocked_among(
                 channel, [m.recipient for m in batch if m.channel == channel])
@@ -234,7 +250,9 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, answers in zip(sends, results, strict=True):
         outcomes.update(_outcomes(request, answers))
-    return _record(uow_factory, outcomes, clock, metrics)
+    report = _record(uow_factory, outcomes, clock, metrics)
+    report.failed += len(declined)
+    return report
 
 
 @contextmanager

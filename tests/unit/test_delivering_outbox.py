@@ -162,6 +162,32 @@ def test_a_channel_answering_each_recipient_of_a_group_sets_each_message_on_its_
     assert {r: len(m) for r, m in channel.received.items()} == {"Ua": 1, "Uc": 1}
 
 
+def test_an_optional_message_is_not_sent_where_the_resident_declined_them() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    news = messages_to_json([OutgoingMessage(text="町のお知らせ", essential=False)])
+    _store(database, *(OutboxMessage(id=f"news-{u}", channel="line", recipient=u,
+                                     payload={"messages": news}, created_at=clock.now())
+                       for u in ("Udeclined", "Uwants")),
+           _message("notice", "Udeclined", "給付金の決定", clock))
+    with FakeUnitOfWork(database) as uow:
+        for address in ("Udeclined", "Uwants"):
+            identity = ChannelIdentity.first_seen(id=f"i-{address}", channel="line",
+                                                  address=address, at=clock.now())
+            if address == "Udeclined":
+                identity.decline_optional(clock.now())
+            uow.channel_identities.add(identity)
+        uow.commit()
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert (report.sent, report.failed) == (2, 1)
+    assert _statuses(database) == {"news-Udeclined": OutboxStatus.FAILED,
+                                   "news-Uwants": OutboxStatus.SENT,
+                                   "notice": OutboxStatus.SENT}  # her own benefit still comes
+    assert sum(r.count("Udeclined") for _, r, _, _ in channel.calls) == 1  # the notice only
+
+
 def test_a_transient_failure_waits_out_a_back_off_then_gives_up_eventually() -> None:
     database, clock = FakeDatabase(), FakeClock()
     channel = RecordingChannel(outcome=DeliveryOutcome.RETRY_LATER)

@@ -37,13 +37,13 @@ def test_production_with_a_sender_uses_starttls_on_the_submission_port(tmp_path:
     assert (settings.smtp_port, settings.smtp_starttls) == (587, True)
 
 
-def test_production_without_a_sender_has_no_email_and_says_so_per_message(
+def test_production_without_a_sender_keeps_email_messages_and_says_why(
         tmp_path: Path) -> None:
     settings = _settings(tmp_path, **{**WORKING, "MADOGUCHI_DATA_KEYS": new_key()})
 
     channel = build_container(settings).email_messenger()
     [(_, result)] = channel.send_many(["taro@example.jp"], [], idempotency_key="k")
-    assert settings.mail_from == "" and result.outcome.value == "rejected"
+    assert settings.mail_from == "" and result.outcome.value == "retry_later"
     assert "MADOGUCHI_MAIL_FROM" in result.detail
 
 
