@@ -15,8 +15,8 @@ from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
-from entrypoints.web.monitoring import monitoring
 from entrypoints.web.mail_unsubscribe import mail_unsubscribe
+from entrypoints.web.monitoring import monitoring
 from entrypoints.web.payments import payments
 from entrypoints.web.rate_limits import install_rate_limits
 from entrypoints.web.request_ids import RequestIds
