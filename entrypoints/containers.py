@@ -78,6 +78,14 @@ def _by_id(*procedures: Procedure) -> dict[str, Procedure]:
     return {procedure.id: procedure for procedure in procedures}
 
 
+def _mailer(**options: Any) -> Iterator[SmtpMailer]:
+    mailer = SmtpMailer(**options)
+    try:
+        yield mailer
+    finally:
+        mailer.close()
+
+
 def _line_data_url(api_base_url: str, api_data_url: str) -> str:
     """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
     if api_data_url:
@@ -158,8 +166,8 @@ class Container(containers.DeclarativeContainer):
     unsubscribe_links = providers.Singleton(UnsubscribeLinks, config.secret_key, config.public_url)
     # E-mail (ADR 0040). Choices become a personal link once the web channel's LinkMaker is
     # wired here (links=…); until then the mail lists them and asks for the answer at the counter.
-    email_messenger = providers.Singleton(
-        SmtpMailer, host=config.smtp_host, port=config.smtp_port, username=config.smtp_user,
+    email_messenger = providers.Resource(  # a resource: its kept connections end at shutdown
+        _mailer, host=config.smtp_host, port=config.smtp_port, username=config.smtp_user,
         password=config.smtp_password, starttls=config.smtp_starttls,
         sender=providers.Factory(MailIdentity, town_name=config.town_full_name,
                                  address=config.mail_from),

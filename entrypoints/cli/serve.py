@@ -11,8 +11,10 @@ from werkzeug.serving import run_simple
 
 from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
-from adapters.line.simulator.running import running_simulator
+from adapters.line.simulator.mail_inbox import running_mail_inbox
+from adapters.line.simulator.running import running
 from adapters.line.simulator.running import serve as serve_simulator
+from adapters.line.simulator.simulator import LineSimulator
 from adapters.metrics import serving_metrics
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
@@ -42,18 +44,25 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
     from entrypoints.web.access_log import QuietQueryRequestHandler
 
     container = ready(ctx)
-    simulator = nullcontext()
+    simulator, mail = nullcontext(), nullcontext()
     if line_sim_port is not None:
         if container.config.environment() == "production":
             raise click.ClickException("the LINE simulator is not for production")
-        simulator = running_simulator(
+        phones = LineSimulator(
             container.config.line_channel_secret(), container.config.line_access_token(),
-            f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
-            bot_name=f"{container.config.town_name()}役場")
-    with _logging(container), simulator as sim:
+            f"http://{host}:{port}/line/webhook", bot_name=f"{container.config.town_name()}役場")
+        mail = running_mail_inbox(phones, host=host)  # the residents' mailboxes, on its pages
+        simulator = running(phones, host=host, port=line_sim_port)
+    with _logging(container), mail as catcher, simulator as sim:
         if sim is not None:
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
+        if catcher is not None:  # the app's mail goes to the simulator's catcher
+            container.config.smtp_host.from_value(catcher.host)
+            container.config.smtp_port.from_value(catcher.port)
+            container.config.smtp_starttls.from_value(False)
+            click.echo(f"Mail inboxes (SMTP {catcher.host}:{catcher.port}): "
+                       f"{sim.base_url}/_sim/mail/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         click.echo(key_location(container))
         show_demo_login(container, f"http://{host}:{port}/staff")
