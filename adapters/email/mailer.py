@@ -18,8 +18,10 @@ accepted is not sent again. Answers map to outcomes: 4xx and connection trouble 
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 import queue
+import re
 import smtplib
 import ssl
 import threading
@@ -46,6 +48,8 @@ __all__ = ["SmtpMailer"]
 
 log = logging.getLogger(__name__)
 
+_ADDRESS = re.compile(r"^[^\s@<>,;\"]{1,64}@[A-Za-z0-9.-]{1,253}$")
+_WIRE = email.policy.compat32.clone(linesep="\r\n")  # SMTP's line ends (RFC 5321)
 REMEMBERED = 50_000  # Message-IDs accepted by this process, newest kept
 IDLE_CHECK = 5.0  # seconds idle after which a kept connection is checked with NOOP
 _CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
@@ -78,7 +82,7 @@ class SmtpMailer:
                  starttls: bool = True, sender: MailIdentity, links: LinkMaker | None,
                  unsubscribe_link: Callable[[str], str] | None = None, timeout: float = 10.0,
                  ssl_context: ssl.SSLContext | None = None,
-                 clock: Callable[[], dt.datetime] | None = None, keep_open: int = 4) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, keep_open: int = 8) -> None:
         self._host, self._port, self._timeout = host, port, timeout
         self._username, self._password, self._starttls = username, password, starttls
         self._ssl_context = ssl_context
@@ -113,6 +117,10 @@ class SmtpMailer:
         connection: smtplib.SMTP | None = None
         try:
             for index, recipient in enumerate(recipients):
+                if not _ADDRESS.match(recipient):  # never reaches a header or the envelope
+                    results.append(([recipient], DeliveryResult(DeliveryOutcome.REJECTED,
+                                                                 "malformed address")))
+                    continue
                 message_id = message_id_for(key, recipient, self.sender)
                 if self._seen(message_id):
                     results.append(([recipient], DeliveryResult(DeliveryOutcome.DELIVERED,
@@ -123,8 +131,8 @@ class SmtpMailer:
                               rendered=self._links_for(recipient, messages, key))
                 try:
                     connection = connection or self._checkout()
-                    connection.send_message(mail, from_addr=self.sender.address,
-                                            to_addrs=[recipient])
+                    connection.sendmail(self.sender.address, [recipient],
+                                        mail.as_bytes(policy=_WIRE))
                 except _Refused as refused:  # no session with the server: none can go now
                     results += [([later], refused.result) for later in recipients[index:]]
                     break

@@ -8,9 +8,11 @@ import hashlib
 import html
 import re
 from collections.abc import Sequence
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 
 from attrs import frozen
 
@@ -124,20 +126,26 @@ def _html(messages: Sequence[OutgoingMessage], rendered: Rendered, town_name: st
 
 
 def render(messages: Sequence[OutgoingMessage], *, recipient: str, sender: MailIdentity,
-           message_id: str, rendered: Rendered, at: dt.datetime) -> EmailMessage:
-    """One multipart/alternative mail. `EmailMessage` (policy `default`) encodes the Japanese
-    subject and display name as RFC 2047 UTF-8 words and the bodies as UTF-8, so every mail
-    client in Japan shows them; no ISO-2022-JP is needed today."""
-    mail = EmailMessage()
-    mail["From"] = Address(display_name=sender.town_name, addr_spec=sender.address)
+           message_id: str, rendered: Rendered, at: dt.datetime) -> Message:
+    """One multipart/alternative mail, UTF-8 throughout: the Japanese subject and the town's
+    name as RFC 2047 encoded words (=?utf-8?b?…?=), the bodies in base64, which every mail
+    client in Japan shows; no ISO-2022-JP is needed today.
+
+    Built with the `email.mime` classes (policy compat32), not `EmailMessage`: both put the
+    same bytes on the wire, but `EmailMessage`'s default policy parses and refolds every header
+    through the header registry, about 2.8 ms a mail against 0.85 ms here, which is most of
+    what a send costs (bench/email_delivery.py). A header value cannot carry a line break
+    through `Header` (it is encoded), and the recipient is checked before this."""
+    mail = MIMEMultipart("alternative")
+    mail["From"] = formataddr((Header(sender.town_name, "utf-8").encode(), sender.address))
     mail["To"] = recipient
-    mail["Subject"] = _subject(messages, sender.town_name)
+    mail["Subject"] = Header(_subject(messages, sender.town_name), "utf-8")
     mail["Date"] = format_datetime(at)
     mail["Message-ID"] = message_id
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a no-reply
     if rendered.unsubscribe_link:  # RFC 2369 + RFC 8058 one-click
         mail["List-Unsubscribe"] = f"<{rendered.unsubscribe_link}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail.set_content(_text(messages, rendered, sender.town_name))
-    mail.add_alternative(_html(messages, rendered, sender.town_name), subtype="html")
+    mail.attach(MIMEText(_text(messages, rendered, sender.town_name), "plain", "utf-8"))
+    mail.attach(MIMEText(_html(messages, rendered, sender.town_name), "html", "utf-8"))
     return mail

@@ -200,3 +200,12 @@ def test_a_kept_connection_the_server_closed_is_replaced(
     result = mailer.send("b@example.jp", [NOTICE], idempotency_key="outbox-2")
 
     assert result.outcome is DeliveryOutcome.DELIVERED and len(catcher.mails) == 2
+
+
+def test_a_malformed_recipient_never_reaches_the_envelope_or_a_header(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer]) -> None:
+    result = mailer_for(catcher).send("taro@example.jp\r\nBcc: all@example.jp", [NOTICE],
+                                      idempotency_key="outbox-1")
+
+    assert (result.outcome, result.detail) == (DeliveryOutcome.REJECTED, "malformed address")
+    assert catcher.mails == []
