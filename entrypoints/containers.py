@@ -169,7 +169,7 @@ class Container(containers.DeclarativeContainer):
     email_messenger = providers.Resource(  # a resource: its kept connections end at shutdown
         _mailer, host=config.smtp_host, port=config.smtp_port, username=config.smtp_user,
         password=config.smtp_password, starttls=config.smtp_starttls,
-        sender=providers.Factory(MailIdentity, town_name=config.town_full_name,
+        sender=providers.Factory(MailIdentity, town_name=config.town_name,
                                  address=config.mail_from),
         links=None, unsubscribe_link=unsubscribe_links)
     messaging_channels = providers.Dict(line=line_messenger, email=email_messenger)

@@ -22,7 +22,7 @@ _BAD_LINK = ("このリンクは正しくありません。メールに書かれ
 
 def _page(state: str, status: int = 200):  # type: ignore[no-untyped-def]
     return render_template("mail_unsubscribe.html", state=state, bad_link=_BAD_LINK,
-                           town=container().config.town_full_name()), status
+                           town=container().config.town_name()), status
 
 
 @mail_unsubscribe.get("/<token>")
