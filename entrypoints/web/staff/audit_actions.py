@@ -69,6 +69,7 @@ ACTIONS = {
     "certificate_request.requested": "証明書の請求（住民）",
     # residents' channels
     "channel.optional_declined": "お知らせメールの配信停止（住民）",
+    "channel.bounced": "メールの不達（宛先なし）",
     # the town's data as a whole
     "town.export": "町のデータの書き出し",
     # the audit log itself, and the demo
