@@ -72,9 +72,11 @@ def line_channel() -> Iterator[Harness]:
 def email_channel() -> Iterator[Harness]:
     with MailCatcher() as catcher:
         catcher.unknown.add("gone@example.jp")
-        yield Harness(mailer_for(catcher), [f"r{i}@example.jp" for i in range(3)],
+        mailer = mailer_for(catcher)
+        yield Harness(mailer, [f"r{i}@example.jp" for i in range(3)],
                       "gone@example.jp", lambda r: len(catcher.inbox(r)),
                       lambda: mailer_for(MailCatcher(port=free_port())))
+        mailer.close()  # its kept connections
 
 
 CHANNELS = ["fake_channel", "line_channel", "email_channel"]
