@@ -12,7 +12,8 @@ recognisable (and collapsed by the big mailbox providers); a Message-ID this pro
 accepted is not sent again. Answers map to outcomes: 4xx and connection trouble → RETRY_LATER;
 5xx to RCPT (550 user unknown: a hard bounce) → BLOCKED, so the ladder moves on; any other
 5xx → REJECTED. Details name the SMTP stage and code, never an address or the server's text
-(which often quotes the address).
+(which often quotes the address). 5xx to MAIL FROM or the session concerns our own settings:
+RETRY_LATER, never a reason to shut a resident's address.
 """
 
 from __future__ import annotations
@@ -63,11 +64,14 @@ class _Refused(Exception):
 
 
 def _answer(stage: str, code: int) -> DeliveryResult:
-    if 400 <= code < 500:
-        return DeliveryResult(DeliveryOutcome.RETRY_LATER, f"{stage} {code}")
-    if stage == "rcpt" and code >= 500:
+    """4xx: later. 5xx to RCPT: this mailbox is gone. 5xx to DATA: this mail is refused (too
+    big, its content). 5xx to MAIL FROM or the session (530 authentication required, a sender
+    the relay does not accept) is about our settings, not the resident: later, until fixed."""
+    if code >= 500 and stage == "rcpt":
         return DeliveryResult(DeliveryOutcome.BLOCKED, f"{stage} {code} (hard bounce)")
-    return DeliveryResult(DeliveryOutcome.REJECTED, f"{stage} {code}")
+    if code >= 500 and stage == "data":
+        return DeliveryResult(DeliveryOutcome.REJECTED, f"{stage} {code}")
+    return DeliveryResult(DeliveryOutcome.RETRY_LATER, f"{stage} {code}")
 
 
 class SmtpMailer:

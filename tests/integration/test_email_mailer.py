@@ -166,14 +166,14 @@ def test_starttls_with_the_server_certificate_and_a_login(
         assert (wrong.outcome, wrong.detail) == (DeliveryOutcome.RETRY_LATER, "auth 535")
 
 
-def test_a_server_requiring_starttls_refuses_plain_mail_for_now(
+def test_a_server_requiring_starttls_refuses_plain_mail_which_waits_for_the_settings(
         tmp_path: Path, mailer_for: Callable[..., SmtpMailer]) -> None:
     server_tls, _ = self_signed(tmp_path)
     with MailCatcher(tls_context=server_tls) as catcher:
         result = mailer_for(catcher, starttls=False).send("taro@example.jp", [NOTICE],
                                                           idempotency_key="outbox-1")
 
-        assert (result.outcome, result.detail) == (DeliveryOutcome.REJECTED, "mail 530")
+        assert (result.outcome, result.detail) == (DeliveryOutcome.RETRY_LATER, "mail 530")
         assert catcher.mails == []
 
 
@@ -209,3 +209,13 @@ def test_a_malformed_recipient_never_reaches_the_envelope_or_a_header(
 
     assert (result.outcome, result.detail) == (DeliveryOutcome.REJECTED, "malformed address")
     assert catcher.mails == []
+
+
+def test_a_mail_the_server_refuses_at_data_is_rejected_and_the_address_kept(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catcher, "accept", lambda envelope: "554 5.7.1 Message refused")
+
+    result = mailer_for(catcher).send("taro@example.jp", [NOTICE], idempotency_key="outbox-1")
+
+    assert (result.outcome, result.detail) == (DeliveryOutcome.REJECTED, "data 554")
