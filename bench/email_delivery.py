@@ -1,8 +1,9 @@
 """Outbound e-mail: personalised notices from the outbox, through the e-mail adapter (smtplib),
 to a local SMTP server (aiosmtpd, the simulator's mail catcher) in its own process.
 
-Prints messages/s for Madoguchi's dispatcher (outbox → adapter → SMTP, THREADS send threads
-over kept connections) and the server's own ceiling measured in the same run (raw smtplib
+Prints messages/s for Madoguchi's dispatcher (outbox → adapter → SMTP; --processes dispatcher
+processes, as a town runs one per web or worker process, each with THREADS send threads over
+kept connections) and the server's own ceiling measured in the same run (raw smtplib
 sends of prebuilt messages: on one connection, and on THREADS connections at once; the ratio is
 to the higher), then a pass with faults injected (every 20th DATA answered 451) counting lost
 and duplicate mails by Message-ID, which must be 0 and 0. Medians of --repeat runs.
@@ -152,15 +153,36 @@ def seed_outbox(engine, size: int) -> None:  # type: ignore[no-untyped-def]
             connection.execute(insert(outbox), rows[start:start + 5000])
 
 
-def dispatch(database_url: str, port: int, size: int) -> tuple[float, dict]:  # type: ignore[type-arg]
+def dispatch(database_url: str, port: int, size: int,
+             processes: int) -> tuple[float, dict]:  # type: ignore[type-arg]
+    """Seed the outbox, then drain it with `processes` dispatcher processes (as a town runs one
+    per web or worker process); messages/s over the whole drain."""
     engine = make_engine(database_url)
     migrating.upgrade(engine)
     seed_outbox(engine, size)
+    engine.dispose()
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    workers = [context.Process(target=_drain, args=(database_url, port))
+               for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    engine = make_engine(database_url)
+    with unit_of_work(session_factory(engine)) as uow:
+        counts = uow.queries.messages.outbox_counts()
+    engine.dispose()
+    return size / elapsed, {k.value: v for k, v in counts.items()}
+
+
+def _drain(database_url: str, port: int) -> None:
+    engine = make_engine(database_url)
     sessions = session_factory(engine)
     mailer = SmtpMailer(host="127.0.0.1", port=port, starttls=False, sender=SENDER,
                         links=BenchLinks(), keep_open=THREADS)
     executor = concurrent.futures.ThreadPoolExecutor(THREADS)
-    started = time.perf_counter()
     while True:
         done = deliver_outbox(uow_factory=lambda: unit_of_work(sessions),
                               channels={"email": mailer}, clock=SystemClock(), limit=500,
@@ -170,18 +192,17 @@ def dispatch(database_url: str, port: int, size: int) -> tuple[float, dict]:  # 
                 counts = uow.queries.messages.outbox_counts()
             if counts.get(OutboxStatus.PENDING, 0) == 0:
                 break
-            time.sleep(0.05)
+            time.sleep(0.05)  # a few wait out their back-off, or another process holds them
             with engine.begin() as connection:  # back-offs are seconds long; cut short here
                 connection.execute(outbox.update().where(outbox.c.status == "pending")
                                    .values(next_attempt_at=None))
-    elapsed = time.perf_counter() - started
     executor.shutdown()
     mailer.close()
     engine.dispose()
-    return size / elapsed, {k.value: v for k, v in counts.items()}
 
 
-def run_once(size: int, server: Server, database_url: str | None, faults: bool) -> dict:  # type: ignore[type-arg]
+def run_once(size: int, server: Server, database_url: str | None, faults: bool,
+             processes: int) -> dict:  # type: ignore[type-arg]
     server.ask("reset")
     one = many = None
     if not faults:
@@ -191,7 +212,7 @@ def run_once(size: int, server: Server, database_url: str | None, faults: bool) 
     server.ask("faults", 20 if faults else 0)
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        rate, counts = dispatch(url, server.port, size)
+        rate, counts = dispatch(url, server.port, size, processes)
     return {"rate": rate, "one": one, "many": many, "counts": counts,
             "stats": server.ask("stats")}
 
@@ -201,22 +222,24 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=5000, help="mails per run")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--processes", type=int, default=2, help="dispatcher processes")
     args = parser.parse_args()
     # each 451 is a warning in service; here they are counted instead
     logging.getLogger("application.messaging.delivering_outbox").setLevel(logging.ERROR)
     orm.start_mappers(FieldCipher([new_key()]))
     server = Server()
     try:
-        clean = [run_once(args.size, server, args.database_url, faults=False)
-                 for _ in range(args.repeat)]
-        faulty = run_once(args.size, server, args.database_url, faults=True)
+        clean = [run_once(args.size, server, args.database_url, faults=False,
+                          processes=args.processes) for _ in range(args.repeat)]
+        faulty = run_once(args.size, server, args.database_url, faults=True,
+                          processes=args.processes)
     finally:
         server.stop()
     rates = [r["rate"] for r in clean]
     ceilings = [max(r["one"], r["many"]) for r in clean]
     ratios = [r["rate"] / c for r, c in zip(clean, ceilings, strict=True)]
-    report(f"E-mail outbound, {args.size:,} personalised notices, {THREADS} send threads, "
-           f"median of {args.repeat}", [
+    report(f"E-mail outbound, {args.size:,} personalised notices, {args.processes} dispatcher "
+           f"processes x {THREADS} send threads, median of {args.repeat}", [
         ("Madoguchi dispatcher", f"{median(rates):,.0f} messages/s  (runs: "
                                  + ", ".join(f"{r:,.0f}" for r in rates) + ")"),
         ("server ceiling, 1 connection", f"{median([r['one'] for r in clean]):,.0f} mails/s "
