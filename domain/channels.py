@@ -28,6 +28,9 @@ class ChannelIdentity:
     created_at: dt.datetime
     resident_id: str | None = None
     status_changed_at: dt.datetime | None = None
+    # when the resident declined optional messages here (town news by e-mail: the unsubscribe
+    # link); notices about their own benefit or certificate still come (ADR 0040)
+    optional_declined_at: dt.datetime | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.channel or not self.address:
@@ -50,6 +53,17 @@ class ChannelIdentity:
     def block(self, at: dt.datetime) -> None:
         if self.status is not IdentityStatus.BLOCKED:
             self.status, self.status_changed_at = IdentityStatus.BLOCKED, at
+
+    @property
+    def takes_optional(self) -> bool:
+        return self.optional_declined_at is None
+
+    def decline_optional(self, at: dt.datetime) -> bool:
+        """No more optional messages on this identity; False when it had already declined."""
+        if self.optional_declined_at is not None:
+            return False
+        self.optional_declined_at = at
+        return True
 
     def link(self, resident_id: str) -> None:
         self.resident_id = resident_id

@@ -16,6 +16,7 @@ from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
 from entrypoints.logging_setup import FORMATS, log_format_from
+from entrypoints.mail_settings import mail_settings
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
 
 __all__ = ["RATE_LIMITS", "ConfigurationError", "Settings"]
@@ -104,6 +105,13 @@ class Settings:
     sms_from: str = "+815000000000"
     twilio_api_base_url: str = "https://api.twilio.com"
     sms_yen_per_segment: float = 10.0
+    # e-mail (ADR 0040, entrypoints/mail_settings.py): the sender ("" = off), the SMTP server
+    mail_from: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
 
     @property
     def town(self) -> Town:
@@ -197,10 +205,18 @@ class Settings:
             **_rate_limits(env, task_queue, broker_url),
             **_observing(env),
             **sms_settings(env, production, ConfigurationError),
+            **_mail(env, production),
         )
 
 
 _LIMIT_STORAGES = ("memory://", "redis://", "rediss://", "redis+unix://", "redis+sentinel://")
+
+
+def _mail(env: Mapping[str, str], production: bool) -> dict[str, object]:
+    try:
+        return mail_settings(env, production)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 def _rate_limits(env: Mapping[str, str], task_queue: str, broker_url: str) -> dict[str, object]:

@@ -23,6 +23,9 @@ from adapters.banks.zengin_reading import ZenginResultReader
 from adapters.banks.zengin_transfer import ZenginTransferWriter
 from adapters.crypto import FieldCipher
 from adapters.documents.certificate_slip import ReportlabSlipRenderer
+from adapters.email.mailer import SmtpMailer
+from adapters.email.rendering import MailIdentity
+from adapters.email.unsubscribe import UnsubscribeLinks
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.content import LineContent
@@ -80,6 +83,14 @@ __all__ = ["Container", "build_container", "shutdown"]
 
 def _by_id(*procedures: Procedure) -> dict[str, Procedure]:
     return {procedure.id: procedure for procedure in procedures}
+
+
+def _mailer(**options: Any) -> Iterator[SmtpMailer]:
+    mailer = SmtpMailer(**options)
+    try:
+        yield mailer
+    finally:
+        mailer.close()
 
 
 def _line_data_url(api_base_url: str, api_data_url: str) -> str:
@@ -186,7 +197,16 @@ class Container(containers.DeclarativeContainer):
             now=clock.provided.now),
         none=providers.Object(None),
     )
-    messaging_channels = providers.Dict(line=line_messenger, web=web_channel, sms=sms_channel)
+    unsubscribe_links = providers.Singleton(UnsubscribeLinks, config.secret_key, config.public_url)
+    # E-mail (ADR 0040): choices become one personal link to the web channel.
+    email_messenger = providers.Resource(  # a resource: its kept connections end at shutdown
+        _mailer, host=config.smtp_host, port=config.smtp_port, username=config.smtp_user,
+        password=config.smtp_password, starttls=config.smtp_starttls,
+        sender=providers.Factory(MailIdentity, town_name=config.town_name,
+                                 address=config.mail_from),
+        links=personal_links, unsubscribe_link=unsubscribe_links)
+    messaging_channels = providers.Dict(line=line_messenger, web=web_channel, sms=sms_channel,
+                                        email=email_messenger)
     attachment_source = providers.Singleton(
         LineContent, access_token=config.line_access_token,
         base_url=providers.Callable(_line_data_url, config.line_api_base_url,

@@ -17,6 +17,7 @@ from application.jobs.job import Job, JobStatus
 from application.messagebus import MessageBus
 from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
+from application.ports.messaging import DeliveryOutcome, DeliveryResult
 from application.ports.payouts import TransferLine
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
@@ -55,6 +56,62 @@ class SequentialIds:
 
     def new_id(self) -> str:
         return f"{self._prefix}{next(self._counter):06d}"
+
+
+class FakeLinkMaker:
+    """Personal links to the web channel, numbered; remembers whom each was made for."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, str, str]] = []
+
+    def link_for(self, recipient_channel: str, recipient: str, message_id: str) -> str:
+        self.made.append((recipient_channel, recipient, message_id))
+        return f"https://madoguchi.test/r/{len(self.made)}?m={message_id}"
+
+
+class FakeChannel:
+    """An in-memory `MessagingChannel` keeping the promises of the port: a repeat of an
+    accepted idempotency key is delivered once; `send_many` answers per group of at most
+    `group_limit`; `unknown` recipients are BLOCKED, `down` answers RETRY_LATER."""
+
+    def __init__(self, name: str = "fake", *, group_limit: int = 500) -> None:
+        self.name, self.group_limit = name, group_limit
+        self.received: dict[str, list[Sequence[Any]]] = {}
+        self.unknown: set[str] = set()
+        self.down = False
+        self._accepted: set[tuple[str, str]] = set()
+
+    def send(self, recipient: str, messages: Sequence[Any], *, idempotency_key: str,
+             reply_token: str | None = None) -> DeliveryResult:
+        [(_, result)] = self.send_many([recipient], messages, idempotency_key=idempotency_key)
+        return result
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[Any], *,
+                  idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        if self.down:
+            return [([r], DeliveryResult(DeliveryOutcome.RETRY_LATER, "down"))
+                    for r in recipients]
+        groups: list[tuple[list[str], DeliveryResult]] = []
+        for start in range(0, len(recipients), self.group_limit):
+            chunk = list(recipients[start:start + self.group_limit])
+            if not any(r in self.unknown for r in chunk):
+                for recipient in chunk:
+                    self._take(recipient, messages, idempotency_key)
+                groups.append((chunk, DeliveryResult(DeliveryOutcome.DELIVERED)))
+                continue
+            for recipient in chunk:  # answered one by one, as a channel that knows each
+                if recipient in self.unknown:
+                    groups.append(([recipient], DeliveryResult(DeliveryOutcome.BLOCKED,
+                                                               "unknown recipient")))
+                else:
+                    self._take(recipient, messages, idempotency_key)
+                    groups.append(([recipient], DeliveryResult(DeliveryOutcome.DELIVERED)))
+        return groups
+
+    def _take(self, recipient: str, messages: Sequence[Any], key: str) -> None:
+        if (key, recipient) not in self._accepted:
+            self._accepted.add((key, recipient))
+            self.received.setdefault(recipient, []).append(list(messages))
 
 
 class PlainHasher:
@@ -398,6 +455,11 @@ class FakeChannelIdentities(_FakeRepository):
         return {i.address for i in self._store.values()
                 if i.channel == channel and i.address in wanted
                 and i.status is IdentityStatus.BLOCKED}
+
+    def optional_declined_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        wanted = set(addresses)
+        return {i.address for i in self._store.values()
+                if i.channel == channel and i.address in wanted and not i.takes_optional}
 
     def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
         return {i.resident_id: i for i in self._store.values()

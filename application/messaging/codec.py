@@ -18,6 +18,8 @@ def messages_to_json(messages: Sequence[OutgoingMessage]) -> list[dict[str, Any]
                          "url": c.url} for c in message.choices],
             "style": message.style.value,
             "alt_text": message.alt_text,
+            # written only when false, so essential messages keep the JSON they always had
+            **({} if message.essential else {"essential": False}),
         }
         for message in messages
     ]
@@ -32,6 +34,7 @@ def messages_from_json(data: Sequence[dict[str, Any]]) -> list[OutgoingMessage]:
                           for c in item.get("choices", ())),
             style=MessageStyle(item.get("style", MessageStyle.PLAIN.value)),
             alt_text=item.get("alt_text", ""),
+            essential=item.get("essential", True),
         )
         for item in data
     ]

@@ -2,7 +2,8 @@
 
 Each message goes out with an idempotency key derived from its outbox id, so a message sent
 twice (a retry after a timeout, a dispatcher that died after sending) is accepted once by the
-channel. A blocked recipient is never sent anything. On a first attempt, messages with the same
+channel. A blocked recipient is never sent anything, nor an optional message (town news) to an
+address whose resident declined them. On a first attempt, messages with the same
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
 request, each recipient at most once: a second identical message to the same resident goes in
 another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
@@ -108,6 +109,37 @@ def _distinct_chunks(members: list[OutboxMessage]) -> list[list[OutboxMessage]]:
             for start in range(0, len(members_of_round), GROUP_LIMIT)]
 
 
+_Answer = tuple[list[str], DeliveryResult]  # a group of recipients and what the channel said
+
+
+def _outcomes(request: _Send, answers: list[_Answer]) -> dict[str, DeliveryResult]:
+    """Each message's result, from the groups the channel answered for (LINE: the whole
+    multicast at once; e-mail: each recipient on its own). A recipient the channel did not
+    answer for is tried again. When a group of several is refused (nothing was accepted), its
+    members are sent one by one, at once, each with its own key."""
+    said = {recipient: (len(group), result) for group, result in answers for recipient in group}
+    found: dict[str, DeliveryResult] = {}
+    for message_id, recipient in zip(request.message_ids, request.recipients, strict=True):
+        size, result = said.get(recipient, (1, DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                                              "no answer for this recipient")))
+        if request.group_key and size > 1 and result.outcome is DeliveryOutcome.REJECTED:
+            result = DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                    f"group refused ({result.detail}); sending one by one")
+        found[message_id] = result
+    return found
+
+
+def _declined_optional(uow: UnitOfWork, batch: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Optional messages (town news: `OutgoingMessage.essential` false) to an address whose
+    resident declined them (e-mail's unsubscribe link, ADR 0040)."""
+    optional = [m for m in batch
+                if not all(item.get("essential", True) for item in m.payload["messages"])]
+    declined = {channel: uow.channel_identities.optional_declined_among(
+                    channel, [m.recipient for m in optional if m.channel == channel])
+                for channel in {m.channel for m in optional}}
+    return [m for m in optional if m.recipient in declined[m.channel]]
+
+
 def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
           now: dt.datetime, one_by_one: frozenset[str] = frozenset(),
           ) -> tuple[list[_Send], dict[str, DeliveryResult]]:
@@ -172,6 +204,10 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             present = {m.id for m in batch}
             batch += [m for m in uow.outbox.in_groups(keys) if m.id not in present
                       and m.due(now=now, lease=CLAIM_LEASE)]
+        declined = _declined_optional(uow, batch)
+        for message in declined:  # the resident said no to these: not the address's failure
+            message.mark_failed("declined: the resident declined optional messages here")
+        batch = [m for m in batch if m not in declined]
         blocked = {
             channel: uow.channel_identities.blocked_among(
                 channel, [m.recipient for m in batch if m.channel == channel])
@@ -188,50 +224,47 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         except ConcurrentUpdate:  # another dispatcher claimed some of them: let it
             return DeliveryReport()
 
-    def send(request: _Send) -> DeliveryResult:
+    def send(request: _Send) -> list[_Answer]:
         with request_id_bound(request.request_id):  # the channel's log lines carry it too
             return sending(request)
 
-    def sending(request: _Send) -> DeliveryResult:
+    def sending(request: _Send) -> list[_Answer]:
+        everyone = list(request.recipients)
         sender = channels.get(request.channel)
         if sender is None:
-            return DeliveryResult(DeliveryOutcome.REJECTED, f"no channel {request.channel!r}")
+            return [(everyone, DeliveryResult(DeliveryOutcome.REJECTED,
+                                              f"no channel {request.channel!r}"))]
         messages = messages_from_json(request.payload["messages"])
         ids = ", ".join(request.message_ids)
         try:
             if request.group_key is None:
-                result = sender.send(request.recipients[0], messages,
-                                     idempotency_key=request.key, reply_token=request.reply_token,
-                                     retaken=request.retaken)
+                answers = [(everyone, sender.send(
+                    request.recipients[0], messages, idempotency_key=request.key,
+                    reply_token=request.reply_token, retaken=request.retaken))]
             else:
-                [(_, result)] = sender.send_many(list(request.recipients), messages,
-                                                 idempotency_key=request.key)
+                answers = sender.send_many(everyone, messages, idempotency_key=request.key)
         except Exception as error:  # a bug or an unexpected client error: retry, keep a trace
             # The error's own text may quote a recipient or a message: its type and where it
             # was raised are logged, never its arguments.
             log.warning("outbox message(s) %s not delivered (%s); trying again later\n%s", ids,
                         type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
-            return DeliveryResult(DeliveryOutcome.RETRY_LATER, type(error).__name__)
-        if result.outcome is DeliveryOutcome.RETRY_LATER:
+            return [(everyone, DeliveryResult(DeliveryOutcome.RETRY_LATER,
+                                              type(error).__name__))]
+        later = [result.detail for _, result in answers
+                 if result.outcome is DeliveryOutcome.RETRY_LATER]
+        if later:
             log.warning("outbox message(s) %s not delivered (%s); trying again later", ids,
-                        result.detail)
-        return result
+                        later[0] if len(later) == 1 else f"{len(later)} groups: {later[0]}, …")
+        return answers
 
     claims = {m.id: m.attempts for m in batch}
     with _renewing(uow_factory, claims, clock, every=renew_every):
         results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
-    for request, result in zip(sends, results, strict=True):
-        if request.group_key and result.outcome is DeliveryOutcome.REJECTED:
-            # One bad recipient refuses a whole group (nothing was accepted): send them one by
-            # one, at once, each with its own key.
-            result = DeliveryResult(DeliveryOutcome.RETRY_LATER,
-                                    f"group refused ({result.detail}); sending one by one")
-            for message_id in request.message_ids:
-                outcomes[message_id] = result
-            continue
-        for message_id in request.message_ids:
-            outcomes[message_id] = result
-    return _record(uow_factory, outcomes, clock, metrics)
+    for request, answers in zip(sends, results, strict=True):
+        outcomes.update(_outcomes(request, answers))
+    report = _record(uow_factory, outcomes, clock, metrics)
+    report.failed += len(declined)
+    return report
 
 
 @contextmanager

@@ -42,6 +42,10 @@ class OutgoingMessage:
     choices: tuple[Choice, ...] = field(default=(), converter=tuple)
     style: MessageStyle = MessageStyle.PLAIN
     alt_text: str = ""  # the notification / chat-list text of a card; "" = derived from text
+    # A notice about the resident's own benefit, certificate or request is essential (the
+    # default: everything the town sends today). False marks what a resident may decline
+    # (town news): e-mail gives it an unsubscribe link, and a declined address is not sent it.
+    essential: bool = True
 
 
 class DeliveryOutcome(enum.Enum):

@@ -216,6 +216,10 @@ class ChannelIdentityRepository(Protocol):
         ...
     def blocked_among(self, channel: str, addresses: Sequence[str]) -> set[str]: ...
 
+    def optional_declined_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        """Those of these addresses whose resident declined optional messages there."""
+        ...
+
     def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
         """For each of these residents who is verified and follows us on `channel`, the
         identity to write to (the most recently active one)."""

@@ -17,6 +17,7 @@ from entrypoints.cli.db import db
 from entrypoints.cli.demo_town import demo
 from entrypoints.cli.export import export
 from entrypoints.cli.keys import keys
+from entrypoints.cli.mail import mail
 from entrypoints.cli.registry import registry
 from entrypoints.cli.serve import line_sim, scheduler, serve, worker
 from entrypoints.cli.staff import staff
@@ -26,7 +27,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore, export,
+    audit, batch, backup, restore, export, mail,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

@@ -11,8 +11,10 @@ from werkzeug.serving import run_simple
 
 from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
-from adapters.line.simulator.running import running_simulator
+from adapters.line.simulator.mail_inbox import running_mail_inbox
+from adapters.line.simulator.running import running
 from adapters.line.simulator.running import serve as serve_simulator
+from adapters.line.simulator.simulator import LineSimulator
 from adapters.line.simulator.sms import running_sms_standin
 from adapters.metrics import serving_metrics
 from application.jobs.scheduled_work import SCHEDULE_EVERY
@@ -45,26 +47,33 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
     from entrypoints.web.access_log import QuietQueryRequestHandler
 
     container = ready(ctx)
-    simulator, sms_standin = nullcontext(), nullcontext()
+    simulator, sms_standin, mail = nullcontext(), nullcontext(), nullcontext()
     if line_sim_port is not None:
         if container.config.environment() == "production":
             raise click.ClickException("the LINE simulator is not for production")
-        simulator = running_simulator(
+        phones = LineSimulator(
             container.config.line_channel_secret(), container.config.line_access_token(),
-            f"http://{host}:{port}/line/webhook", host=host, port=line_sim_port,
-            bot_name=f"{container.config.town_name()}役場")
+            f"http://{host}:{port}/line/webhook", bot_name=f"{container.config.town_name()}役場")
+        mail = running_mail_inbox(phones, host=host)  # the residents' mailboxes, on its pages
+        simulator = running(phones, host=host, port=line_sim_port)
         if container.config.sms_provider() == "twilio":  # Twilio's stand-in beside it
             sms_standin = running_sms_standin(
                 container.config.twilio_account_sid(), container.config.twilio_auth_token(),
                 container.config.sms_from(), inbound_url=f"{container.config.public_url()}"
                 "/sms/inbound", host=host, port=line_sim_port + 1, auto_callbacks=True)
-    with _logging(container), simulator as sim, sms_standin as sms:
+    with _logging(container), mail as catcher, simulator as sim, sms_standin as sms:
         if sim is not None:
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
         if sms is not None:
             container.config.twilio_api_base_url.from_value(sms.base_url)
             click.echo(f"SMS stand-in (the residents' SMS inboxes): {sms.base_url}/_sim/sms")
+        if catcher is not None:  # the app's mail goes to the simulator's catcher
+            container.config.smtp_host.from_value(catcher.host)
+            container.config.smtp_port.from_value(catcher.port)
+            container.config.smtp_starttls.from_value(False)
+            click.echo(f"Mail inboxes (SMTP {catcher.host}:{catcher.port}): "
+                       f"{sim.base_url}/_sim/mail/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         click.echo(key_location(container))
         show_demo_login(container, f"http://{host}:{port}/staff")

@@ -15,6 +15,7 @@ from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.line_webhook import line_webhook
+from entrypoints.web.mail_unsubscribe import mail_unsubscribe
 from entrypoints.web.monitoring import monitoring
 from entrypoints.web.payments import payments
 from entrypoints.web.rate_limits import install_rate_limits
@@ -56,6 +57,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(api_certificates)
     app.register_blueprint(payments)
     app.register_blueprint(resident)
+    app.register_blueprint(mail_unsubscribe)
     app.register_blueprint(api_batches)
     init_staff(app)
     install_rate_limits(app, container)  # once every view is registered

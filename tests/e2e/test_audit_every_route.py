@@ -122,6 +122,19 @@ def _pay_link(client: FlaskClient, town: Town, container: Container) -> TestResp
     return client.get(f"/payments/certificates/{town.unpaid_request}/pay?t={signed}")
 
 
+def _unsubscribe_path(container: Container) -> str:
+    link = container.unsubscribe_links().link_for("nobody@example.jp")
+    return "/mail/" + link.split("/mail/", 1)[1]
+
+
+def _unsubscribe_page(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    return client.get(_unsubscribe_path(container))
+
+
+def _unsubscribe_click(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    return client.post(_unsubscribe_path(container), data={"List-Unsubscribe": "One-Click"})
+
+
 ACCOUNT = {"bank_code": "0005", "branch_code": "001", "account_type": "1", "number": "1234567"}
 PAPER_FORM = {"household_number": "{t.paper_household}", "payout_method": "bank_transfer",
               "bank_code": "0001", "branch_code": "001", "account_type": "1",
@@ -189,6 +202,10 @@ ROUTES = [
              call=web.sign_in_code_form),
     resident("POST", "/r/sign-in/code", "a wrong code refused (400)",
              call=web.sign_in_code_checked),
+    resident("GET", "/mail/unsubscribe/<token>", "the confirmation page of an unsubscribe link",
+             call=_unsubscribe_page),
+    resident("POST", "/mail/unsubscribe/<token>", "one-click unsubscribe, for an address the "
+             "town does not know (so nothing changes)", call=_unsubscribe_click),
     anyone("GET", "/api/v1/openapi.json", "the API's description"),
     anyone("GET", "/static/<path:filename>", "a stylesheet", path="/static/staff/staff.css"),
     anyone("GET", "/staff/lang/<code>", "the language of the staff pages",

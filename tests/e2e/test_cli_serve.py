@@ -122,3 +122,42 @@ def test_serve_with_the_simulators_sends_sms_to_the_stand_in(
     assert seen["idle"] is True and seen["status"] is OutboxStatus.SENT
     assert seen["stats"]["messages"] == 1  # type: ignore[index]
     assert threads_left_behind(before, grace=5) == []
+
+
+def test_serve_with_the_simulator_mails_its_catcher_and_shows_each_inbox(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), "MADOGUCHI_TASK_QUEUE": "in_process"}
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    waiting = build_container(Settings.from_env(env))
+    with waiting.uow() as uow:
+        uow.outbox.add(OutboxMessage.of([OutgoingMessage(text="特別給付金のお知らせです。")],
+                                        id="mail-1", channel="email",
+                                        recipient="hanako@example.jp",
+                                        at=dt.datetime.now(dt.UTC)))
+        uow.commit()
+    shutdown(waiting)
+    seen: dict[str, Any] = {}
+
+    def served(host: str, port: int, app: Flask, **options: Any) -> None:
+        container = app.extensions["madoguchi"]
+        container.outbox_notifier().wait_idle(20)
+        with container.uow() as uow:
+            seen["status"] = uow.outbox.get("mail-1").status
+        base = container.config.line_api_base_url()
+        seen["inboxes"] = requests.get(f"{base}/_sim/mail/", timeout=5).text
+        seen["mail"] = requests.get(f"{base}/_sim/mail/1", timeout=5).text
+        seen["html"] = requests.get(f"{base}/_sim/mail/1/html", timeout=5)
+
+    commands = importlib.import_module("entrypoints.cli.serve")
+    monkeypatch.setattr(commands, "run_simple", served)
+
+    result = runner.invoke(main, ["serve", "--port", "8997", "--line-sim", str(_free_port())],
+                           env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "Mail inboxes" in result.output
+    assert seen["status"] is OutboxStatus.SENT
+    assert "hanako@example.jp" in seen["inboxes"] and "特別給付金のお知らせです" in seen["mail"]
+    assert "sandbox" in seen["html"].headers["Content-Security-Policy"]
+    assert "特別給付金のお知らせです。" in seen["html"].text

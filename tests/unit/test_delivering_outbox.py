@@ -14,7 +14,13 @@ from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
 from domain.channels import ChannelIdentity
-from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, fake_uow_factory
+from tests.fakes import (
+    FakeChannel,
+    FakeClock,
+    FakeDatabase,
+    FakeUnitOfWork,
+    fake_uow_factory,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -159,6 +165,50 @@ def test_a_group_refused_for_one_bad_recipient_is_sent_one_by_one() -> None:
     retried = [c for c in channel.calls if c[0] == "send"]
     assert sorted(c[1][0] for c in retried) == ["Ua", "Ubad", "Uc"]
     assert {c[2] for c in retried} == {"m0", "m1", "m2"}  # each with its own key
+
+
+def test_a_channel_answering_each_recipient_of_a_group_sets_each_message_on_its_own() -> None:
+    """E-mail sends a group one mail per recipient: a hard bounce fails that message alone,
+    and those accepted are not sent again one by one."""
+    database, clock = FakeDatabase(), FakeClock()
+    channel = FakeChannel("line")
+    channel.unknown.add("Ugone")
+    _store(database, *(_message(f"m{i}", u, "お知らせ", clock)
+                       for i, u in enumerate(["Ua", "Ugone", "Uc"])))
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                            clock=clock)
+
+    assert (report.sent, report.failed, report.retrying) == (2, 1, 0)
+    assert _statuses(database) == {"m0": OutboxStatus.SENT, "m1": OutboxStatus.FAILED,
+                                   "m2": OutboxStatus.SENT}
+    assert {r: len(m) for r, m in channel.received.items()} == {"Ua": 1, "Uc": 1}
+
+
+def test_an_optional_message_is_not_sent_where_the_resident_declined_them() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    news = messages_to_json([OutgoingMessage(text="町のお知らせ", essential=False)])
+    _store(database, *(OutboxMessage(id=f"news-{u}", channel="line", recipient=u,
+                                     payload={"messages": news}, created_at=clock.now())
+                       for u in ("Udeclined", "Uwants")),
+           _message("notice", "Udeclined", "給付金の決定", clock))
+    with FakeUnitOfWork(database) as uow:
+        for address in ("Udeclined", "Uwants"):
+            identity = ChannelIdentity.first_seen(id=f"i-{address}", channel="line",
+                                                  address=address, at=clock.now())
+            if address == "Udeclined":
+                identity.decline_optional(clock.now())
+            uow.channel_identities.add(identity)
+        uow.commit()
+
+    report = deliver_outbox(uow_factory=fake_uow_factory(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert (report.sent, report.failed) == (2, 1)
+    assert _statuses(database) == {"news-Udeclined": OutboxStatus.FAILED,
+                                   "news-Uwants": OutboxStatus.SENT,
+                                   "notice": OutboxStatus.SENT}  # her own benefit still comes
+    assert sum(r.count("Udeclined") for _, r, _, _ in channel.calls) == 1  # the notice only
 
 
 def test_a_transient_failure_waits_out_a_back_off_then_gives_up_eventually() -> None:

@@ -29,11 +29,12 @@ channel_identities = Table(
     "channel_identities", metadata,
     Column("id", ID, primary_key=True),
     Column("channel", String(16), nullable=False),
-    Column("address", String(64), nullable=False),
+    Column("address", String(254), nullable=False),  # an e-mail address has up to 254
     Column("status", EnumValue(IdentityStatus), nullable=False),
     Column("resident_id", ID, ForeignKey("residents.id"), index=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("status_changed_at", UTCDateTime),
+    Column("optional_declined_at", UTCDateTime),
     UniqueConstraint("channel", "address"),
 )
 
@@ -41,7 +42,7 @@ outbox = Table(
     "outbox", metadata,
     Column("id", ID, primary_key=True),
     Column("channel", String(16), nullable=False),
-    Column("recipient", String(64), nullable=False),
+    Column("recipient", String(254), nullable=False),
     Column("payload", JSONText(), nullable=False),
     Column("status", EnumValue(OutboxStatus), nullable=False),
     Column("attempts", Integer, nullable=False),

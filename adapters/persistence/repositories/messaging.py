@@ -94,6 +94,15 @@ class SqlChannelIdentityRepository(SqlRepository):
                 ChannelIdentity.address.in_(set(addresses)),
                 ChannelIdentity.status == IdentityStatus.BLOCKED)))
 
+    def optional_declined_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
+        if not addresses:
+            return set()
+        return set(self.session.scalars(
+            select(ChannelIdentity.address).where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.address.in_(set(addresses)),
+                ChannelIdentity.optional_declined_at.is_not(None))))  # type: ignore[union-attr]
+
     def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
         if not resident_ids:
             return {}

@@ -67,6 +67,9 @@ ACTIONS = {
     "certificate_request.issue": "証明書の発行", "certificate_request.mail": "証明書の郵送",
     "certificate_request.reject": "証明書の請求の却下",
     "certificate_request.requested": "証明書の請求（住民）",
+    # residents' channels
+    "channel.optional_declined": "お知らせメールの配信停止（住民）",
+    "channel.bounced": "メールの不達（宛先なし）",
     # the town's data as a whole
     "town.export": "町のデータの書き出し",
     # the audit log itself, and the demo
@@ -84,6 +87,7 @@ ACTION_GROUPS = (
                      "application.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
+    ("連絡先", ("channel.",)),
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
@@ -93,7 +97,7 @@ TARGETS = {
     "staff": "職員", "api_key": "APIキー", "resident": "住民", "verification": "本人確認",
     "program": "給付金", "application": "申請", "job": "ジョブ", "payment_batch": "支払データ",
     "disbursement": "支払", "certificate_request": "証明書の請求", "audit_log": "監査ログ",
-    "town": "町",
+    "town": "町", "channel_identity": "連絡先",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.

@@ -1,0 +1,1 @@
+"""The e-mail channel: SMTP through the standard library (ADR 0040)."""
