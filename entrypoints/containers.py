@@ -54,7 +54,7 @@ from application.conversations.procedures import Procedure
 from application.handlers import message_bus
 from application.jobs.running import run_job
 from application.messaging.delivering_outbox import deliver_outbox
-from application.messaging.telling import ContactPolicy, Telling
+from application.messaging.telling import Telling, load_policy
 from application.messaging.views import outbox_backlog
 from application.ports.clock import Clock
 from application.ports.payouts import Originator
@@ -137,8 +137,9 @@ class Container(containers.DeclarativeContainer):
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
     # Services: telling residents, and what follows from domain events (in the transaction).
-    contact_policy = providers.Singleton(ContactPolicy)  # the town's ladder of channels
-    telling = providers.Singleton(Telling, contact_policy, ids, clock)
+    # The town's ladder of channels is stored in the database and changed by staff: `telling`
+    # reads it in each unit of work; `contact_policy()` reads it once for one use (ADR 0041).
+    telling = providers.Singleton(Telling, None, ids, clock)
     # The menu of procedures (a verified resident gets it with the verification's result).
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
@@ -148,6 +149,7 @@ class Container(containers.DeclarativeContainer):
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
                               banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
+    contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,

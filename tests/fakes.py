@@ -371,6 +371,26 @@ class FakeOutbox(_FakeRepository):
         found = [m for m in self._store.values() if m.due(now=now, lease=lease)]
         return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
 
+    def rungs_of(self, notice_id: str) -> list[OutboxMessage]:
+        found = [m for m in self._store.values()
+                 if m.id == notice_id or m.fallback_of == notice_id]
+        return sorted(found, key=lambda m: (m.created_at, m.id))
+
+    def get_by_provider_ref(self, channel: str, provider_ref: str) -> OutboxMessage | None:
+        return self._first(channel=channel, provider_ref=provider_ref)
+
+
+class FakeTownSettings(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.key] = obj
+
+
+class FakeContactCodes(_FakeRepository):
+    def latest_for(self, resident_id: str) -> Any:
+        mine = [c for c in self._store.values()
+                if c.resident_id == resident_id and c.verified_at is None]
+        return max(mine, key=lambda c: (c.created_at, c.id), default=None)
+
 
 class FakeChannelIdentities(_FakeRepository):
     unique = ("channel", "address")
@@ -432,6 +452,7 @@ _REPOSITORIES = {
     "verifications": FakeVerifications, "eligibility": FakeEligibility,
     "campaigns": FakeCampaigns, "reminders": FakeReminders, "attachments": FakeAttachments,
     "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
+    "town_settings": FakeTownSettings, "contact_codes": FakeContactCodes,
 }
 
 

@@ -75,7 +75,7 @@ def _send_page(reminder_id: str, program_id: str, after: str, *,
                     reminder_messages(program, applications[household.household.id],
                                       banks=banks),
                     id=message_id, channel=household.identity.channel,
-                    recipient=household.identity.address, at=now))
+                    recipient=household.identity.address, at=now, notice=True))
                 uow.reminders.add_delivery(ReminderDelivery(
                     id=ids.new_id(), reminder_id=reminder_id, household_id=household.household.id,
                     message_id=message_id, sent_at=now))

@@ -163,7 +163,7 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
                 uow.outbox.add(OutboxMessage.of(
                     [notice(program, application, banks=banks)],
                     id=str(application.notice_message_id), channel=household.identity.channel,
-                    recipient=household.identity.address, at=now))
+                    recipient=household.identity.address, at=now, notice=True))
             try:
                 uow.commit()
             except DuplicateError:  # another send wrote some of these first: read again
