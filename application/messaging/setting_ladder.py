@@ -37,6 +37,6 @@ def set_ladder(command: SetLadder, *, actor: Actor, uow: UnitOfWork, clock: Cloc
         else:
             found.change(value, by=actor.id, at=now)
         record(uow, actor, "ladder.set", "town", LADDER_KEY, at=now,
-               before=">".join(before.channels), after=">".join(ladder.channels))
+               before=" → ".join(before.labels), after=" → ".join(ladder.labels))
         uow.commit()
     return ladder

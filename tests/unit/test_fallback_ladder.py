@@ -126,7 +126,7 @@ def test_telling_follows_the_ladder_staff_set_without_a_restart(database: FakeDa
         assert ladder_in(uow).channels == ("email", "line")
         [entry] = uow.audit.values()
     assert (entry.action, entry.detail["before"], entry.detail["after"]) == (
-        "ladder.set", "line>sms>email", "email>line")
+        "ladder.set", "LINE → SMS → メール → 郵送", "メール → LINE → 郵送")
 
 
 def test_only_administrators_set_the_ladder(database: FakeDatabase) -> None:

@@ -72,6 +72,8 @@ ACTIONS = {
     # the audit log itself, and the demo
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
     "demo.seed": "デモ用データの作成",
+    # reaching residents: the town's ladder of channels
+    "ladder.set": "連絡手段の順番の変更",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -87,6 +89,7 @@ ACTION_GROUPS = (
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
+    ("連絡手段", ("ladder.",)),
 )
 
 TARGETS = {
@@ -112,6 +115,7 @@ DETAIL_FIELDS = {
     "replaced": "既存のデータの置き換え",
     "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
     "files": "ファイル数", "rows": "行数",
+    "before": "変更前", "after": "変更後",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
