@@ -76,6 +76,10 @@ class ChannelIdentity:
     def link(self, resident_id: str) -> None:
         self.resident_id = resident_id
 
+    def unlink(self, at: dt.datetime) -> None:
+        """The resident removed this contact: nothing reaches them here any more."""
+        self.resident_id, self.status_changed_at = None, at
+
 
 def _ladder(channels: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     found = tuple(channels)

@@ -10,16 +10,22 @@ import datetime as dt
 import enum
 import hashlib
 import hmac
+import secrets
 
 from attrs import define
 
 from domain.errors import IllegalTransition, InvalidValue
 
-__all__ = ["CODE_LIFETIME", "MAX_SENDS", "MAX_TRIES", "CodeCheck", "ContactCode"]
+__all__ = ["CODE_LIFETIME", "MAX_SENDS", "MAX_TRIES", "CodeCheck", "ContactCode", "new_code"]
 
 CODE_LIFETIME = dt.timedelta(minutes=10)
 MAX_TRIES = 5
 MAX_SENDS = 3
+
+
+def new_code() -> str:
+    """Six random digits."""
+    return f"{secrets.randbelow(10 ** 6):06d}"
 
 
 def _hash(salt: str, code: str) -> str:

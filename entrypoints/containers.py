@@ -46,6 +46,12 @@ from application.benefits.reminding_due import start_due_reminders
 from application.benefits.reporting_status import status_messages
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
+from application.channels.contacts import (
+    CONTACT_ADD,
+    CONTACT_CODE,
+    ContactCodeDesk,
+    ContactsDesk,
+)
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
 from application.conversations.engine import ConversationEngine
@@ -63,6 +69,7 @@ from application.residents.match_keys import HmacMatchKeyer
 from application.residents.town import Town
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
+from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
@@ -179,7 +186,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT)
+    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD,
+                                     CONTACT_CODE)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
@@ -274,7 +282,13 @@ class Container(containers.DeclarativeContainer):
         household_kinds=config.certificate_household_kinds.as_(list))
     certificate_desk = providers.Singleton(CertificateDesk, certificate_policy,
                                            pay_links.provided.pay_url)
-    procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk))
+    # 連絡先: a resident's phone numbers and e-mail addresses, verified by a code (ADR 0041).
+    contact_code_maker = providers.Object(new_code)
+    contacts_desk = providers.Singleton(ContactsDesk, conversations, town_name=config.town_name,
+                                        codes=contact_code_maker)
+    procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
+                                        contacts_desk,
+                                        providers.Singleton(ContactCodeDesk, contacts_desk))
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

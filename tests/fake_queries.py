@@ -92,6 +92,12 @@ class FakeBenefitQueries(_Over):
         return _counted([a.status for a in self.rows("applications")
                          if a.program_id == program_id])
 
+    def notice_deliveries(self, program_id: str) -> dict[tuple[str, str], int]:
+        notices = {a.notice_message_id for a in self.rows("applications")
+                   if a.program_id == program_id and a.notice_message_id}
+        return _counted([(m.channel, m.delivery_status.value) for m in self.rows("outbox")
+                         if m.id in notices or m.fallback_of in notices])
+
     def notice_outcomes(self, program_id: str) -> dict[str, int]:
         outbox = self.tables["outbox"]
         return _counted([outbox[a.notice_message_id].status.value

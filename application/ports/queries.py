@@ -136,6 +136,7 @@ class MessageLine:
     text: str
     created_at: dt.datetime
     sent_at: dt.datetime | None
+    delivery_status: str = "sending"  # DeliveryStatus value
 
 
 @frozen
@@ -191,6 +192,10 @@ class BenefitQueries(Protocol):
 
     def notice_outcomes(self, program_id: str) -> dict[str, int]:
         """How the program's notices fared: outbox status value → count."""
+        ...
+
+    def notice_deliveries(self, program_id: str) -> dict[tuple[str, str], int]:
+        """The program's notices and their other rungs: (channel, delivery status) → count."""
         ...
 
     def campaigns(self, program_id: str) -> Sequence[Campaign]:

@@ -62,6 +62,19 @@ class SqlBenefitQueries:
             .group_by(outbox.c.status)).all()
         return {status.value: count for status, count in rows}
 
+    def notice_deliveries(self, program_id: str) -> dict[tuple[str, str], int]:
+        """The program's notices, with the rows that carried them on to other rungs, by
+        (channel, delivery status value)."""
+        rows = self.session.execute(
+            select(outbox.c.channel, outbox.c.delivery_status, func.count())
+            .select_from(applications.join(outbox, or_(
+                outbox.c.id == applications.c.notice_message_id,
+                outbox.c.fallback_of == applications.c.notice_message_id)))
+            .where(applications.c.program_id == program_id,
+                   applications.c.notice_message_id.is_not(None))
+            .group_by(outbox.c.channel, outbox.c.delivery_status)).all()
+        return {(channel, status.value): count for channel, status, count in rows}
+
     def campaigns(self, program_id: str) -> Sequence[Campaign]:
         return self.session.scalars(
             select(Campaign).where(Campaign.program_id == program_id)
