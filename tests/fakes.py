@@ -630,3 +630,30 @@ class FakeAuditTrail:
 
 
 _REPOSITORIES.update({"sign_ins": FakeStaffSignIns, "audit": FakeAuditTrail})
+
+
+class FakeChannel:
+    """An in-memory `MessagingChannel` (an SMS or e-mail provider in tests): what each address
+    received, and the addresses it refuses with an outcome (an unknown number: REJECTED)."""
+
+    def __init__(self, name: str, *, refuse: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.refuse: dict[str, Any] = dict(refuse or {})
+        self.inbox: dict[str, list[str]] = {}
+        self._keys: set[str] = set()
+
+    def send(self, recipient: str, messages: Sequence[Any], *, idempotency_key: str,
+             reply_token: str | None = None) -> Any:
+        from application.ports.messaging import DeliveryOutcome, DeliveryResult
+
+        if recipient in self.refuse:
+            return DeliveryResult(self.refuse[recipient], "refused by the fake provider")
+        if idempotency_key not in self._keys:  # a repeat with the same key is accepted once
+            self._keys.add(idempotency_key)
+            self.inbox.setdefault(recipient, []).extend(m.text for m in messages)
+        return DeliveryResult(DeliveryOutcome.DELIVERED)
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[Any], *,
+                  idempotency_key: str) -> list[tuple[list[str], Any]]:
+        return [([r], self.send(r, messages, idempotency_key=f"{idempotency_key}:{r}"))
+                for r in recipients]

@@ -74,6 +74,7 @@ ACTIONS = {
     "demo.seed": "デモ用データの作成",
     # reaching residents: the town's ladder of channels
     "ladder.set": "連絡手段の順番の変更",
+    "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -89,7 +90,7 @@ ACTION_GROUPS = (
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
-    ("連絡手段", ("ladder.",)),
+    ("連絡手段", ("ladder.", "contact.")),
 )
 
 TARGETS = {
@@ -132,7 +133,7 @@ _VALUES: dict[str, dict[str, str]] = {
     "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",
                "password": "パスワードの誤り", "code": "確認コードの誤り"},
     "mode": {"all_or_nothing": "何も取り込まない", "valid_rows": "正しい行だけ取り込む"},
-    "channel": dict(CHANNEL_LABELS),
+    "channel": {**CHANNEL_LABELS, "sms": "SMS", "email": "メール"},
 }
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 
