@@ -13,7 +13,7 @@ from attrs import define, field, frozen
 from domain.errors import InvalidValue
 
 __all__ = ["CHANNELS", "DEFAULT_LADDER_CHANNELS", "LADDER_CHANNELS", "ChannelIdentity",
-           "IdentityStatus", "Ladder",
+           "ContactPreference", "IdentityStatus", "Ladder",
            "channel_label", "email_address", "phone_number"]
 
 CHANNELS = ("line", "sms", "email", "web")
@@ -79,6 +79,23 @@ class ChannelIdentity:
     def unlink(self, at: dt.datetime) -> None:
         """The resident removed this contact: nothing reaches them here any more."""
         self.resident_id, self.status_changed_at = None, at
+
+
+@define(slots=False, eq=False)
+class ContactPreference:
+    """What a resident chose to receive: notices that are not essential (a deadline's reminder,
+    督促) can be stopped; decisions, payments and what they asked for always come."""
+
+    resident_id: str
+    reminders: bool = True
+    changed_at: dt.datetime | None = None
+
+    def choose(self, *, reminders: bool, at: dt.datetime) -> bool:
+        """Returns whether it changed."""
+        if self.reminders is reminders:
+            return False
+        self.reminders, self.changed_at = reminders, at
+        return True
 
 
 def _ladder(channels: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -392,6 +392,14 @@ class FakeContactCodes(_FakeRepository):
         return max(mine, key=lambda c: (c.created_at, c.id), default=None)
 
 
+class FakeContactPreferences(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.resident_id] = obj
+
+    def quiet_among(self, resident_ids: Sequence[str]) -> set[str]:
+        return {r for r in resident_ids if r in self._store and not self._store[r].reminders}
+
+
 class FakeChannelIdentities(_FakeRepository):
     unique = ("channel", "address")
 
@@ -453,6 +461,7 @@ _REPOSITORIES = {
     "campaigns": FakeCampaigns, "reminders": FakeReminders, "attachments": FakeAttachments,
     "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
     "town_settings": FakeTownSettings, "contact_codes": FakeContactCodes,
+    "contact_preferences": FakeContactPreferences,
 }
 
 

@@ -33,6 +33,7 @@ from adapters.persistence.repositories.messaging import (
     SqlAttachmentRepository,
     SqlChannelIdentityRepository,
     SqlContactCodeRepository,
+    SqlContactPreferenceRepository,
     SqlConversationRepository,
     SqlInboxRepository,
     SqlOutboxRepository,
@@ -104,8 +105,9 @@ class SqlAlchemyUnitOfWork:
         self.cash_payouts = SqlCashPayoutRepository(session)
         self.town_settings = SqlTownSettingRepository(session)
         self.contact_codes = SqlContactCodeRepository(session)
+        self.contact_preferences = SqlContactPreferenceRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
-                               self.town_settings, self.contact_codes]
+                               self.town_settings, self.contact_codes, self.contact_preferences]
         self._events: list[Event] = []
         return self
 

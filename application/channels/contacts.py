@@ -22,13 +22,14 @@ from application.messaging.telling import policy_in
 from application.ports.clock import IdGenerator
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
-from domain.channels import ChannelIdentity, channel_label
+from domain.channels import ChannelIdentity, ContactPreference, channel_label
 from domain.contact_codes import CODE_LIFETIME, CodeCheck, ContactCode
 from domain.errors import DomainError
 
 __all__ = ["CONTACT_ADD", "CONTACT_CODE", "ContactCodeDesk", "ContactsDesk"]
 
 _ADD, _RESEND, _REMOVE = "contacts:add", "contacts:resend", "contacts:remove:"
+_QUIET, _LOUD = "contacts:reminders:off", "contacts:reminders:on"
 _MINUTES = int(CODE_LIFETIME.total_seconds() // 60)
 
 CONTACT_ADD = Procedure(
@@ -89,8 +90,14 @@ class ContactsDesk:
                            f"{f'({n})' if len(removable) > 1 else ''}"[:20],
                            data=f"{_REMOVE}{i.id}", display_text=f"{shown(i)}を削除")
                     for n, i in enumerate(removable, start=1)]
+        preference = uow.contact_preferences.get(resident_id)
+        reminders = preference is None or preference.reminders
+        choices.append(Choice(label="督促のお知らせを止める", data=_QUIET) if reminders
+                       else Choice(label="督促のお知らせを再開", data=_LOUD))
         body = "\n".join(["登録している連絡先:", *lines,
-                          f"町からのお知らせは{where}でお届けします。"])
+                          f"町からのお知らせは{where}でお届けします。",
+                          "締切前の督促のお知らせ: "
+                          + ("受け取る" if reminders else "止めています")])
         return [OutgoingMessage(text=f"{text}\n{body}".strip(), choices=tuple(choices),
                                 style=MessageStyle.QUICK_REPLY)]
 
@@ -112,6 +119,8 @@ class ContactsDesk:
             return start(CONTACT_ADD.id, ids.new_id())
         if data == _RESEND:
             return self._resend(resident_id, uow, ids, now, start)
+        if data in (_QUIET, _LOUD):
+            return self._reminders(identity, resident_id, data == _LOUD, uow, now)
         if data.startswith(_REMOVE):
             return self._remove(data.removeprefix(_REMOVE), identity, resident_id, uow, now)
         return None
@@ -172,6 +181,20 @@ class ContactsDesk:
         self._deliver(code, typed, uow, ids, now)
         return [OutgoingMessage(text="確認コードをもう一度送りました。"),
                 *start(CONTACT_CODE.id, ids.new_id())]
+
+    def _reminders(self, identity: ChannelIdentity, resident_id: str, wanted: bool,
+                   uow: UnitOfWork, now: dt.datetime) -> list[OutgoingMessage]:
+        """Stop (or resume) the notices that are not essential: a deadline's reminder. A
+        decision, a payment or what they asked for always comes."""
+        preference = uow.contact_preferences.get(resident_id)
+        if preference is None:
+            preference = ContactPreference(resident_id=resident_id)
+            uow.contact_preferences.add(preference)
+        if preference.choose(reminders=wanted, at=now):
+            record(uow, RESIDENT, "contact.reminders", "resident", resident_id, at=now,
+                   reminders=wanted)
+        return self.listing(identity, uow, "督促のお知らせを再開しました。" if wanted else
+                            "督促のお知らせを止めました。決定や支払いのお知らせは届きます。")
 
     def _remove(self, identity_id: str, identity: ChannelIdentity, resident_id: str,
                 uow: UnitOfWork, now: dt.datetime) -> list[OutgoingMessage]:

@@ -18,7 +18,7 @@ from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, BenefitProgram, PayoutMethod
 from domain.cash_payouts import CashPayout
 from domain.certificates import CertificateRequest
-from domain.channels import ChannelIdentity
+from domain.channels import ChannelIdentity, ContactPreference
 from domain.contact_codes import ContactCode
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.eligibility import Campaign, EligibleHousehold
@@ -39,6 +39,7 @@ __all__ = [
     "CertificateRequestRepository",
     "ChannelIdentityRepository",
     "ContactCodeRepository",
+    "ContactPreferenceRepository",
     "ConversationRepository",
     "DisbursementRepository",
     "EligibilityRepository",
@@ -215,6 +216,12 @@ class OutboxRepository(Protocol):
 class TownSettingRepository(Protocol):
     def add(self, setting: TownSetting) -> None: ...
     def get(self, key: str) -> TownSetting | None: ...
+
+
+class ContactPreferenceRepository(Protocol):
+    def add(self, preference: ContactPreference) -> None: ...
+    def get(self, resident_id: str) -> ContactPreference | None: ...
+    def quiet_among(self, resident_ids: Sequence[str]) -> set[str]: ...
 
 
 class ContactCodeRepository(Protocol):

@@ -52,6 +52,7 @@ class UnitOfWork(Protocol):
     cash_payouts: r.CashPayoutRepository
     town_settings: r.TownSettingRepository
     contact_codes: r.ContactCodeRepository
+    contact_preferences: r.ContactPreferenceRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -107,3 +107,16 @@ def test_an_expired_code_links_nothing_and_a_new_one_can_be_sent(stack: Stack,
         stack.sim.send_text(user, second)
         assert "を登録しました" in stack.texts(user)[-1]
     assert _linked_phone(stack, user) == [(PHONE, IdentityStatus.FOLLOWING)]
+
+
+def test_a_resident_stops_and_resumes_the_reminders(stack: Stack, sms: FakeChannel) -> None:
+    user, person = _verified_resident(stack)
+    stack.sim.send_text(user, "連絡先")
+    assert "締切前の督促のお知らせ: 受け取る" in stack.texts(user)[-1]
+    stack.tap(user, "督促のお知らせを止める")
+    assert "督促のお知らせを止めました" in stack.texts(user)[-1]
+    with stack.container.uow() as uow:
+        assert uow.contact_preferences.quiet_among([person.id]) == {person.id}
+    stack.tap(user, "督促のお知らせを再開")
+    with stack.container.uow() as uow:
+        assert uow.contact_preferences.quiet_among([person.id]) == set()

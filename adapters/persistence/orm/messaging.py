@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import base64
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import registry
 
@@ -16,10 +26,11 @@ from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.town_settings import TownSetting
-from domain.channels import ChannelIdentity, IdentityStatus
+from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode
 
-__all__ = ["attachments", "channel_identities", "contact_codes", "conversations", "inbox",
+__all__ = ["attachments", "channel_identities", "contact_codes", "contact_preferences",
+           "conversations", "inbox",
            "map_messaging", "outbox", "town_settings"]
 
 _ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("ascii"),
@@ -80,6 +91,14 @@ contact_codes = Table(
     Column("version", Integer, nullable=False, server_default="1"),
 )
 
+# What a resident chose to receive (the reminders they stopped).
+contact_preferences = Table(
+    "contact_preferences", metadata,
+    Column("resident_id", ID, ForeignKey("residents.id"), primary_key=True),
+    Column("reminders", Boolean, nullable=False),
+    Column("changed_at", UTCDateTime),
+)
+
 # Settings of the town that staff change in the application: the ladder of channels.
 town_settings = Table(
     "town_settings", metadata,
@@ -137,3 +156,4 @@ def map_messaging(mappers: registry) -> None:
     m(StoredAttachment, attachments)
     m(ContactCode, contact_codes, version_id_col=contact_codes.c.version)
     m(TownSetting, town_settings, version_id_col=town_settings.c.version)
+    m(ContactPreference, contact_preferences)

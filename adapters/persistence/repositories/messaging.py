@@ -16,7 +16,7 @@ from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.town_settings import TownSetting
-from domain.channels import ChannelIdentity, IdentityStatus
+from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode
 from domain.residents import VerificationState
 
@@ -24,6 +24,7 @@ __all__ = [
     "SqlAttachmentRepository",
     "SqlChannelIdentityRepository",
     "SqlContactCodeRepository",
+    "SqlContactPreferenceRepository",
     "SqlConversationRepository",
     "SqlInboxRepository",
     "SqlOutboxRepository",
@@ -179,6 +180,19 @@ class SqlContactCodeRepository(SqlRepository):
         return self._one_ordered((ContactCode.created_at.desc(), ContactCode.id.desc()),
                                  ContactCode.resident_id == resident_id,
                                  ContactCode.verified_at.is_(None))
+
+
+class SqlContactPreferenceRepository(SqlRepository):
+    model = ContactPreference
+
+    def quiet_among(self, resident_ids: Sequence[str]) -> set[str]:
+        """Those of these residents who stopped the reminders."""
+        if not resident_ids:
+            return set()
+        return set(self.session.scalars(
+            select(ContactPreference.resident_id).where(
+                ContactPreference.resident_id.in_(list(resident_ids)),
+                ContactPreference.reminders.is_(False))))
 
 
 class SqlAttachmentRepository(SqlRepository):

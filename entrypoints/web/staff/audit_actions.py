@@ -75,6 +75,7 @@ ACTIONS = {
     # reaching residents: the town's ladder of channels
     "ladder.set": "連絡手段の順番の変更",
     "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
+    "contact.reminders": "督促のお知らせの設定（住民）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -116,7 +117,7 @@ DETAIL_FIELDS = {
     "replaced": "既存のデータの置き換え",
     "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
     "files": "ファイル数", "rows": "行数",
-    "before": "変更前", "after": "変更後",
+    "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }

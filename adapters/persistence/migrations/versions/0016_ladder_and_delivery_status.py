@@ -1,4 +1,5 @@
 """The town's ladder of channels (town_settings), contacts verified by a code (contact_codes),
+the reminders a resident stopped (contact_preferences),
 and each outbox message's delivery status, its provider reference and the notice it carries on
 to the next rung (ADR 0041)
 
@@ -60,9 +61,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_contact_codes_resident_id'), 'contact_codes', ['resident_id'],
                     unique=False)
+    op.create_table('contact_preferences',
+    sa.Column('resident_id', sa.String(length=32), nullable=False),
+    sa.Column('reminders', sa.Boolean(), nullable=False),
+    sa.Column('changed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'],
+                            name=op.f('fk_contact_preferences_resident_id_residents')),
+    sa.PrimaryKeyConstraint('resident_id', name=op.f('pk_contact_preferences')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('contact_preferences')
     op.drop_index(op.f('ix_contact_codes_resident_id'), table_name='contact_codes')
     op.drop_table('contact_codes')
     op.drop_table('town_settings')
