@@ -11,6 +11,7 @@ import enum
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 from attrs import define
 
@@ -82,7 +83,7 @@ class ContactCode:
         if self.tries >= MAX_TRIES:
             return CodeCheck.EXHAUSTED
         self.tries += 1
-        digits = "".join(ch for ch in typed if ch.isdigit())
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", typed) if ch.isdigit())
         if hmac.compare_digest(_hash(self.id, digits), self.code_hash):
             self.verified_at = at
             return CodeCheck.VERIFIED
