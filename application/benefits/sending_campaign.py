@@ -70,6 +70,7 @@ class CampaignPreview:
     def to_json(self) -> dict[str, Any]:
         return {"recipients": self.recipients, "already_notified": self.already_notified,
                 "applied": self.reach.applied, "postal": self.postal,
+                "by_channel": dict(self.reach.by_channel),
                 "example": messages_to_json([self.example])[0] if self.example else None}
 
 
