@@ -5,6 +5,7 @@ when a notice fails on every rung (ADR 0041)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pytest
@@ -15,6 +16,7 @@ from application.benefits.listing_postal import postal_rows
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign
 from application.messaging.delivering_outbox import deliver_outbox
+from application.messaging.fallback import carry_on
 from application.messaging.ladder import ladder_in
 from application.messaging.outbox import DeliveryStatus, OutboxStatus
 from application.messaging.recording_delivery_status import (
@@ -24,6 +26,7 @@ from application.messaging.recording_delivery_status import (
 from application.messaging.setting_ladder import SetLadder, set_ladder
 from application.messaging.telling import load_policy
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from application.ports.unit_of_work import DuplicateError
 from domain.access import Role
 from domain.channels import ChannelIdentity, IdentityStatus
 from tests import builders
@@ -138,3 +141,22 @@ def test_a_notice_that_fails_on_every_rung_puts_the_household_on_the_postal_list
     assert sorted(row.household_number for row in postal) == ["H0001", "H0003"]
     with town.uow() as uow:
         assert uow.channel_identities.get("p1").status is IdentityStatus.UNREACHABLE
+
+
+def test_the_database_keeps_one_row_per_rung_of_a_notice(town: Town) -> None:
+    town.send()
+    _deliver(town, Channel("line", fails={f"U{1:032d}": DeliveryOutcome.BLOCKED}),
+             Channel("sms", ref="SM1"))
+    with town.uow() as uow:
+        [first] = [m for m in uow.outbox.due(now=town.clock.now(), lease=dt.timedelta(0),
+                                             limit=10) if m.channel == "sms"]
+        notice_id = str(first.fallback_of)
+        uow.outbox.add(first.carried_on(id="another", channel="sms", recipient=PHONE,
+                                        at=town.clock.now()))
+        with pytest.raises(DuplicateError):
+            uow.commit()
+    with town.uow() as uow:  # the same failure carried on again: nothing more is queued
+        line_row = next(m for m in uow.outbox.rungs_of(notice_id)
+                        if m.channel == "line")
+        identity = uow.channel_identities.get("i1")
+        assert carry_on(uow, line_row, identity, town.clock.now()) is None
