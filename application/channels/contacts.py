@@ -31,6 +31,7 @@ __all__ = ["CONTACT_ADD", "CONTACT_CODE", "ContactCodeDesk", "ContactsDesk"]
 _ADD, _RESEND, _REMOVE = "contacts:add", "contacts:resend", "contacts:remove:"
 _QUIET, _LOUD = "contacts:reminders:off", "contacts:reminders:on"
 _MINUTES = int(CODE_LIFETIME.total_seconds() // 60)
+CODES_A_DAY = 5  # contacts a resident may start verifying in a day (codes cost and annoy)
 
 CONTACT_ADD = Procedure(
     id="contact_add", title="連絡先の追加", confirm=False, ttl_minutes=15,
@@ -139,6 +140,9 @@ class ContactsDesk:
         if known is not None and known.resident_id not in (None, resident_id):
             return self.listing(identity, uow, "その連絡先は別の方が登録しているため、追加"
                                                "できません。窓口にご相談ください。")
+        if uow.contact_codes.issued_since(resident_id, now - dt.timedelta(days=1)) >= CODES_A_DAY:
+            return self.listing(identity, uow, "今日はこれ以上、確認コードを送れません。明日"
+                                               "もう一度お試しください。")
         typed = self.codes()
         code = ContactCode.issue(id=ids.new_id(), resident_id=resident_id, channel=channel,
                                  address=address, code=typed, at=now)
@@ -157,13 +161,14 @@ class ContactsDesk:
                  now: dt.datetime) -> None:
         """The code goes to the address being verified, and only there (not a notice: it never
         moves down the ladder)."""
-        text = (f"{self.town_name}の確認コード: {typed}\n{_MINUTES}分以内に、LINEのトークに"
-                "入力してください。心当たりがなければ、このメッセージは無視してください。")
+        text = (f"{self.town_name}の確認コード: {typed}\n{_MINUTES}分以内に、お手続き中の画面"
+                "（トーク）に入力してください。心当たりがなければ、このメッセージは無視して"
+                "ください。")
         uow.outbox.add(OutboxMessage.of([OutgoingMessage(text=text)], id=ids.new_id(),
                                         channel=code.channel, recipient=code.address, at=now))
 
     def ask_code(self, identity: ChannelIdentity, uow: UnitOfWork,
-                  ids: IdGenerator) -> list[OutgoingMessage]:
+                 ids: IdGenerator) -> list[OutgoingMessage]:
         turn = self.engine.start(ids.new_id(), identity.id, CONTACT_CODE.id)
         uow.conversations.add(turn.conversation)
         return list(turn.messages)

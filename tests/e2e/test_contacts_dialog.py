@@ -120,3 +120,15 @@ def test_a_resident_stops_and_resumes_the_reminders(stack: Stack, sms: FakeChann
     stack.tap(user, "督促のお知らせを再開")
     with stack.container.uow() as uow:
         assert uow.contact_preferences.quiet_among([person.id]) == set()
+
+
+def test_a_resident_may_start_five_contacts_a_day(stack: Stack, sms: FakeChannel) -> None:
+    user, _person = _verified_resident(stack)
+    for n in range(6):
+        if n:
+            stack.tap(user, "やめる")  # leaves the code's question open before
+        stack.sim.send_text(user, "連絡先")
+        stack.tap(user, "電話番号・メールを追加")
+        stack.sim.send_text(user, f"0901234{n:04d}")
+    assert "今日はこれ以上、確認コードを送れません" in stack.texts(user)[-1]
+    assert len(sms.inbox) == 5

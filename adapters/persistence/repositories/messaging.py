@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
@@ -180,6 +180,12 @@ class SqlContactCodeRepository(SqlRepository):
         return self._one_ordered((ContactCode.created_at.desc(), ContactCode.id.desc()),
                                  ContactCode.resident_id == resident_id,
                                  ContactCode.verified_at.is_(None))
+
+    def issued_since(self, resident_id: str, since: dt.datetime) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(ContactCode)
+            .where(ContactCode.resident_id == resident_id,
+                   ContactCode.created_at >= since)) or 0
 
 
 class SqlContactPreferenceRepository(SqlRepository):
