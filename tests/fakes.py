@@ -652,7 +652,7 @@ class FakeChannel:
         self._keys: set[str] = set()
 
     def send(self, recipient: str, messages: Sequence[Any], *, idempotency_key: str,
-             reply_token: str | None = None) -> Any:
+             reply_token: str | None = None, retaken: bool = False) -> Any:
         from application.ports.messaging import DeliveryOutcome, DeliveryResult
 
         if recipient in self.refuse:

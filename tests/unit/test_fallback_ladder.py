@@ -42,7 +42,8 @@ class Channel:
         self.sent: list[str] = []
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
         self.sent.append(recipient)
         if recipient in self.fails:
             return DeliveryResult(self.fails[recipient], "no")
