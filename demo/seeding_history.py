@@ -29,7 +29,7 @@ from application.disbursements.approving_batch import ApproveBatch, approve_batc
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
-from application.messaging.telling import Telling
+from application.messaging.telling import Telling, load_policy
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payouts import BankCalendar, Originator, TransferFileWriter
 from application.ports.unit_of_work import UnitOfWork
@@ -72,7 +72,8 @@ def seed_earlier_benefit(households: Sequence[SyntheticHousehold], *,
     rows = [(row, {"household_number": h.household_number})
             for row, h in enumerate(households, start=1)]
     import_eligibility(ImportEligibility(program_id=program_id), rows=lambda: rows,
-                       uow_factory=uow_factory, ids=ids, clock=clock, policy=telling.policy)
+                       uow_factory=uow_factory, ids=ids, clock=clock,
+                       policy=load_policy(uow_factory))
     entered = [enter_paper_application(
         EnterPaperApplication(
             program_id=program_id, household_number=h.household_number,

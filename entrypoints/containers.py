@@ -53,6 +53,12 @@ from application.benefits.desk import BenefitDesk
 from application.benefits.reporting_status import status_messages
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
+from application.channels.contacts import (
+    CONTACT_ADD,
+    CONTACT_CODE,
+    ContactCodeDesk,
+    ContactsDesk,
+)
 from application.channels.links import PersonalLinks
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
@@ -64,7 +70,7 @@ from application.handlers import message_bus
 from application.jobs.running import run_job
 from application.jobs.scheduled_work import SCHEDULE_EVERY, run_scheduled_work
 from application.messaging.delivering_outbox import deliver_outbox
-from application.messaging.telling import ContactPolicy, Telling
+from application.messaging.telling import Telling, load_policy
 from application.messaging.views import outbox_backlog
 from application.ports.clock import Clock
 from application.ports.payouts import Originator
@@ -73,6 +79,7 @@ from application.residents.match_keys import HmacMatchKeyer
 from application.residents.town import Town
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
+from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
@@ -155,9 +162,9 @@ class Container(containers.DeclarativeContainer):
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
     # Services: telling residents, and what follows from domain events (in the transaction).
-    # the town's ladder of channels: the web page last (a resident who has nothing else)
-    contact_policy = providers.Singleton(ContactPolicy, ladder=("line", "web"))
-    telling = providers.Singleton(Telling, contact_policy, ids, clock)
+    # The town's ladder of channels is stored in the database and changed by staff: `telling`
+    # reads it in each unit of work; `contact_policy()` reads it once for one use (ADR 0041).
+    telling = providers.Singleton(Telling, None, ids, clock)
     # The menu of procedures (a verified resident gets it with the verification's result).
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
@@ -167,6 +174,7 @@ class Container(containers.DeclarativeContainer):
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
                               banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
+    contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
@@ -231,7 +239,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT)
+    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD,
+                                     CONTACT_CODE)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
@@ -327,7 +336,13 @@ class Container(containers.DeclarativeContainer):
         household_kinds=config.certificate_household_kinds.as_(list))
     certificate_desk = providers.Singleton(CertificateDesk, certificate_policy,
                                            pay_links.provided.pay_url)
-    procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk))
+    # 連絡先: a resident's phone numbers and e-mail addresses, verified by a code (ADR 0041).
+    contact_code_maker = providers.Object(new_code)
+    contacts_desk = providers.Singleton(ContactsDesk, conversations, town_name=config.town_name,
+                                        codes=contact_code_maker)
+    procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
+                                        contacts_desk,
+                                        providers.Singleton(ContactCodeDesk, contacts_desk))
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

@@ -19,7 +19,7 @@ from application.benefits.reminding_send import SEND_REMINDER, send_reminder
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
 from application.jobs.catalog import JobCatalog, Progress
 from application.keeping_attachment import keep_attachment
-from application.messaging.telling import Telling
+from application.messaging.telling import Telling, load_policy
 from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
@@ -67,8 +67,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         command = SeedDemoTown(actor=SYSTEM, households=int(payload.get("households", 200)),
                                staff_password=payload.get("staff_password", DEMO_STAFF_PASSWORD))
         created = seed_demo_town(command, uow_factory=uow_factory, ids=ids, clock=clock,
-                                 hasher=hasher, keyer=keyer, policy=telling.policy,
-                                 progress=progress)
+                                 hasher=hasher, keyer=keyer,
+                                 policy=load_policy(uow_factory), progress=progress)
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
                                       calendar=calendar, telling=telling, writer=writer,
                                       originator=originator)
@@ -89,21 +89,21 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         try:
             report = import_eligibility(
                 command, rows=CsvFile(payload["path"], columns=ELIGIBILITY_COLUMNS),
-                uow_factory=uow_factory, ids=ids, clock=clock, policy=telling.policy,
-                progress=progress)
+                uow_factory=uow_factory, ids=ids, clock=clock,
+                policy=load_policy(uow_factory), progress=progress)
         finally:  # the uploaded list is not kept once read (or refused)
             Path(payload["path"]).unlink(missing_ok=True)
         return report.to_json()
 
     def sending_campaign(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         return send_campaign(payload["program_id"], uow_factory=uow_factory, ids=ids,
-                             clock=clock, banks=banks, policy=telling.policy, wake=wake_outbox,
-                             progress=progress)
+                             clock=clock, banks=banks, policy=load_policy(uow_factory),
+                             wake=wake_outbox, progress=progress)
 
     def sending_reminder(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         return send_reminder(payload["reminder_id"], uow_factory=uow_factory, ids=ids,
-                             clock=clock, banks=banks, policy=telling.policy, wake=wake_outbox,
-                             progress=progress)
+                             clock=clock, banks=banks, policy=load_policy(uow_factory),
+                             wake=wake_outbox, progress=progress)
 
     def keeping_attachment(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         if attachments is None:

@@ -92,6 +92,12 @@ class FakeBenefitQueries(_Over):
         return _counted([a.status for a in self.rows("applications")
                          if a.program_id == program_id])
 
+    def notice_deliveries(self, program_id: str) -> dict[tuple[str, str], int]:
+        notices = {a.notice_message_id for a in self.rows("applications")
+                   if a.program_id == program_id and a.notice_message_id}
+        return _counted([(m.channel, m.delivery_status.value) for m in self.rows("outbox")
+                         if m.id in notices or m.fallback_of in notices])
+
     def notice_outcomes(self, program_id: str) -> dict[str, int]:
         outbox = self.tables["outbox"]
         return _counted([outbox[a.notice_message_id].status.value
@@ -113,18 +119,27 @@ class FakeBenefitQueries(_Over):
         eligible = sorted(e.household_id for e in self.rows("eligibility")
                           if e.program_id == program_id and e.household_id in households)
         heads = {households[h].head_resident_id for h in eligible}
-        reachable_heads = {i.resident_id for i in self.rows("channel_identities")
-                           if i.resident_id in heads and i.channel in channels
-                           and i.status is IdentityStatus.FOLLOWING
-                           and i.resident_id in residents
-                           and residents[i.resident_id].is_verified}
+        on_channel = {(i.resident_id, i.channel) for i in self.rows("channel_identities")
+                      if i.resident_id in heads and i.channel in channels
+                      and i.status is IdentityStatus.FOLLOWING
+                      and i.resident_id in residents
+                      and residents[i.resident_id].is_verified}
+        outbox = self.rows("outbox")
+
+        def still_going(notice_id: str) -> bool:
+            return any(m.status is not OutboxStatus.FAILED for m in outbox
+                       if notice_id in (m.id, m.fallback_of))
 
         def category(household_id: str) -> str:
             application = applied.get(household_id)
             if application is not None:
-                return "notified" if application.notice_message_id else "applied"
+                if not application.notice_message_id:
+                    return "applied"
+                failed = (application.status is ApplicationStatus.NOTIFIED
+                          and not still_going(application.notice_message_id))
+                return "postal" if failed else "notified"
             head = households[household_id].head_resident_id
-            return "to_notify" if head in reachable_heads else "postal"
+            return next((c for c in channels if (head, c) in on_channel), "postal")
 
         return {h: category(h) for h in eligible}
 
@@ -133,8 +148,9 @@ class FakeBenefitQueries(_Over):
 
     def reach_page(self, program_id: str, channels: Sequence[str], category: str, *,
                    after: str, limit: int) -> list[str]:
+        wanted = set(channels) if category == "to_notify" else {category}
         return [h for h, c in self._categories(program_id, channels).items()
-                if c == category and h > after][:limit]
+                if c in wanted and h > after][:limit]
 
     def _unanswered(self, program_id: str) -> list[str]:
         return sorted(a.household_id for a in self.rows("applications")

@@ -82,7 +82,7 @@ class FakeChannel:
         self._accepted: set[tuple[str, str]] = set()
 
     def send(self, recipient: str, messages: Sequence[Any], *, idempotency_key: str,
-             reply_token: str | None = None) -> DeliveryResult:
+             reply_token: str | None = None, retaken: bool = False) -> DeliveryResult:
         [(_, result)] = self.send_many([recipient], messages, idempotency_key=idempotency_key)
         return result
 
@@ -434,6 +434,34 @@ class FakeOutbox(_FakeRepository):
         found = [m for m in self._store.values() if m.due(now=now, lease=lease)]
         return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
 
+    def rungs_of(self, notice_id: str) -> list[OutboxMessage]:
+        found = [m for m in self._store.values()
+                 if m.id == notice_id or m.fallback_of == notice_id]
+        return sorted(found, key=lambda m: (m.created_at, m.id))
+
+    def get_by_provider_ref(self, channel: str, provider_ref: str) -> OutboxMessage | None:
+        return self._first(channel=channel, provider_ref=provider_ref)
+
+
+class FakeTownSettings(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.key] = obj
+
+
+class FakeContactCodes(_FakeRepository):
+    def latest_for(self, resident_id: str) -> Any:
+        mine = [c for c in self._store.values()
+                if c.resident_id == resident_id and c.verified_at is None]
+        return max(mine, key=lambda c: (c.created_at, c.id), default=None)
+
+
+class FakeContactPreferences(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.resident_id] = obj
+
+    def quiet_among(self, resident_ids: Sequence[str]) -> set[str]:
+        return {r for r in resident_ids if r in self._store and not self._store[r].reminders}
+
 
 class FakeChannelIdentities(_FakeRepository):
     unique = ("channel", "address")
@@ -500,6 +528,8 @@ _REPOSITORIES = {
     "verifications": FakeVerifications, "eligibility": FakeEligibility,
     "campaigns": FakeCampaigns, "reminders": FakeReminders, "attachments": FakeAttachments,
     "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
+    "town_settings": FakeTownSettings, "contact_codes": FakeContactCodes,
+    "contact_preferences": FakeContactPreferences,
 }
 
 
@@ -677,3 +707,30 @@ class FakeAuditTrail:
 
 
 _REPOSITORIES.update({"sign_ins": FakeStaffSignIns, "audit": FakeAuditTrail})
+
+
+class InboxChannel:
+    """An in-memory `MessagingChannel` (an SMS or e-mail provider in tests): what each address
+    received, and the addresses it refuses with an outcome (an unknown number: REJECTED)."""
+
+    def __init__(self, name: str, *, refuse: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.refuse: dict[str, Any] = dict(refuse or {})
+        self.inbox: dict[str, list[str]] = {}
+        self._keys: set[str] = set()
+
+    def send(self, recipient: str, messages: Sequence[Any], *, idempotency_key: str,
+             reply_token: str | None = None, retaken: bool = False) -> Any:
+        from application.ports.messaging import DeliveryOutcome, DeliveryResult
+
+        if recipient in self.refuse:
+            return DeliveryResult(self.refuse[recipient], "refused by the fake provider")
+        if idempotency_key not in self._keys:  # a repeat with the same key is accepted once
+            self._keys.add(idempotency_key)
+            self.inbox.setdefault(recipient, []).extend(m.text for m in messages)
+        return DeliveryResult(DeliveryOutcome.DELIVERED)
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[Any], *,
+                  idempotency_key: str) -> list[tuple[list[str], Any]]:
+        return [([r], self.send(r, messages, idempotency_key=f"{idempotency_key}:{r}"))
+                for r in recipients]

@@ -12,7 +12,11 @@ __all__ = ["LABELS", "plain_label"]
 LABELS: dict[str, dict[str, str]] = {
     # how a resident is reached, or applied (domain/benefits.py CHANNEL_LABELS, plus the web)
     "channel": {"line": "LINE", "postal": "郵送", "counter": "窓口", "web": "ウェブ",
-                "paper": "紙の申請書"},
+                "paper": "紙の申請書", "sms": "SMS", "email": "メール"},
+    # where a message stands for its person (application/messaging/outbox.py DeliveryStatus)
+    "delivery_status": {"sending": "送信中", "delivered": "配信済み",
+                        "temporary-failure": "一時的な不達", "permanent-failure": "届かない宛先",
+                        "technical-failure": "技術的な失敗"},
     # who proved a resident's identity (the identity provider's name)
     "verification_method": {"dev_card": "開発用テストカード",
                              "oidc": "マイナンバーカード（公的個人認証）"},
@@ -25,7 +29,8 @@ LABELS: dict[str, dict[str, str]] = {
                        "expired": "期限切れ", "cancelled": "キャンセル済み",
                        "refunded": "返金済み", "failed": "お支払い失敗"},
     # a channel identity (domain/channels.py IdentityStatus)
-    "identity_status": {"following": "友だち", "blocked": "ブロック"},
+    "identity_status": {"following": "友だち", "blocked": "ブロック",
+                        "unreachable": "届かない宛先"},
     # a resident's verification (domain/residents.py VerificationState)
     "verification_state": {"unverified": "未確認", "verified": "本人確認済み",
                            "reverify": "再確認が必要"},

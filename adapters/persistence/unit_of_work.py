@@ -32,9 +32,12 @@ from adapters.persistence.repositories.jobs import SqlJobRepository
 from adapters.persistence.repositories.messaging import (
     SqlAttachmentRepository,
     SqlChannelIdentityRepository,
+    SqlContactCodeRepository,
+    SqlContactPreferenceRepository,
     SqlConversationRepository,
     SqlInboxRepository,
     SqlOutboxRepository,
+    SqlTownSettingRepository,
 )
 from adapters.persistence.repositories.residents import (
     SqlHouseholdRepository,
@@ -100,7 +103,11 @@ class SqlAlchemyUnitOfWork:
         self.batches = SqlBatchRepository(session)
         self.payment_audit = SqlPaymentAuditRepository(session)
         self.cash_payouts = SqlCashPayoutRepository(session)
-        self._repositories += [self.batches, self.payment_audit, self.cash_payouts]
+        self.town_settings = SqlTownSettingRepository(session)
+        self.contact_codes = SqlContactCodeRepository(session)
+        self.contact_preferences = SqlContactPreferenceRepository(session)
+        self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
+                               self.town_settings, self.contact_codes, self.contact_preferences]
         self._events: list[Event] = []
         return self
 

@@ -5,7 +5,8 @@ that is the campaign's condition, layered on the one channel policy (ADR 0024).
 
 One source for every figure: each eligible household stands in exactly one category
 (`uow.queries.benefits.reach_counts`): 通知済み (a notice went), 申請済み (applied without a
-notice: paper, counter), 未通知 (to notify in the chat) or 郵送 (nobody to message). The program
+notice: paper, counter), 未通知 (to notify, split by the channel of the ladder it would go on:
+LINE, SMS, メール) or 郵送 (nobody to message, or a notice that failed on every rung). The program
 page, the import report, the campaign preview and the send, and the postal list all read these
 categories, so their figures agree however households changed since the list was imported."""
 
@@ -37,14 +38,20 @@ class Reach:
     eligible: int
     notified: int  # 通知済み: a notice went (answered or not)
     applied: int  # 申請済み: an application without a notice (paper, counter)
-    to_notify: int  # 未通知: a notice can go in the chat
-    postal: int  # 郵送: no application and nobody to message
+    to_notify: int  # 未通知: a notice can go on a channel of the ladder
+    postal: int  # 郵送: no application and nobody to message (or a notice failed everywhere)
+    # 未通知 by the channel its notice would go on, in the ladder's order (LINE, SMS, メール)
+    by_channel: tuple[tuple[str, int], ...] = ()
 
     @classmethod
-    def of(cls, counts: dict[str, int]) -> Reach:
-        named = {key: counts.get(key, 0) for key in ("notified", "applied", "to_notify",
-                                                     "postal")}
-        return cls(eligible=sum(named.values()), **named)
+    def of(cls, counts: dict[str, int], ladder: tuple[str, ...] = ()) -> Reach:
+        """From the query's counts: the categories, and a count for each channel of `ladder`
+        (their sum is `to_notify`)."""
+        by_channel = tuple((channel, counts.get(channel, 0)) for channel in ladder)
+        named = {key: counts.get(key, 0) for key in ("notified", "applied", "postal")}
+        to_notify = counts.get("to_notify", 0) + sum(count for _, count in by_channel)
+        return cls(eligible=sum(named.values()) + to_notify, to_notify=to_notify,
+                   by_channel=by_channel, **named)
 
     @property
     def reachable(self) -> int:
@@ -92,4 +99,4 @@ def split(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> Reach:
 
 def reach_in(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> Reach:
     """`split` inside a unit of work the caller holds."""
-    return Reach.of(uow.queries.benefits.reach_counts(program_id, policy.ladder))
+    return Reach.of(uow.queries.benefits.reach_counts(program_id, policy.ladder), policy.ladder)

@@ -68,6 +68,10 @@ def _send_page(reminder_id: str, program_id: str, after: str, *,
             applications = uow.applications.for_households(program_id, waiting)
             reached = [r for r in reach_of(waiting, uow=uow, policy=policy)
                        if r.identity is not None and r.household.id in applications]
+            # A head who stopped reminders (連絡先 in the chat) is not reminded.
+            quiet = uow.contact_preferences.quiet_among(
+                [r.household.head_resident_id for r in reached])
+            reached = [r for r in reached if r.household.head_resident_id not in quiet]
             for household in reached:
                 assert household.identity is not None
                 message_id = ids.new_id()
@@ -75,7 +79,7 @@ def _send_page(reminder_id: str, program_id: str, after: str, *,
                     reminder_messages(program, applications[household.household.id],
                                       banks=banks),
                     id=message_id, channel=household.identity.channel,
-                    recipient=household.identity.address, at=now))
+                    recipient=household.identity.address, at=now, notice=True))
                 uow.reminders.add_delivery(ReminderDelivery(
                     id=ids.new_id(), reminder_id=reminder_id, household_id=household.household.id,
                     message_id=message_id, sent_at=now))

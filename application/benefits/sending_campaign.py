@@ -70,6 +70,7 @@ class CampaignPreview:
     def to_json(self) -> dict[str, Any]:
         return {"recipients": self.recipients, "already_notified": self.already_notified,
                 "applied": self.reach.applied, "postal": self.postal,
+                "by_channel": dict(self.reach.by_channel),
                 "example": messages_to_json([self.example])[0] if self.example else None}
 
 
@@ -163,7 +164,7 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
                 uow.outbox.add(OutboxMessage.of(
                     [notice(program, application, banks=banks)],
                     id=str(application.notice_message_id), channel=household.identity.channel,
-                    recipient=household.identity.address, at=now))
+                    recipient=household.identity.address, at=now, notice=True))
             try:
                 uow.commit()
             except DuplicateError:  # another send wrote some of these first: read again

@@ -43,6 +43,8 @@ class ProgramPage:
     notice_outcomes: Mapping[str, int]  # outbox status value → count
     campaigns: Sequence[CampaignRun] = field(converter=tuple)
     reminders: Sequence[ReminderRun] = field(converter=tuple, default=())
+    # the notices on each rung: (channel, delivery status value) → count
+    deliveries: Mapping[tuple[str, str], int] = field(factory=dict)
 
 
 @frozen
@@ -89,6 +91,7 @@ def program_page(program_id: str, *, uow: UnitOfWork, policy: ContactPolicy) -> 
             counts=uow.queries.benefits.application_counts(program_id),
             notice_outcomes=uow.queries.benefits.notice_outcomes(program_id),
             campaigns=_runs(program_id, uow),
+            deliveries=uow.queries.benefits.notice_deliveries(program_id),
             reminders=[ReminderRun(r, uow.jobs.get(r.job_id) if r.job_id else None,
                                    uow.reminders.delivered_count(r.id))
                        for r in uow.reminders.of_program(program_id)])

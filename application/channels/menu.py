@@ -7,6 +7,8 @@ from attrs import field, frozen
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 
 __all__ = [
+    "CONTACTS_DATA",
+    "CONTACTS_LABEL",
     "MENU_DATA",
     "START_PREFIX",
     "STATUS_DATA",
@@ -24,6 +26,8 @@ VERIFY_DATA = "verify:start"  # 本人確認 (registration with the My Number ca
 VERIFY_LABEL = "本人確認"
 STATUS_DATA = "status"  # 状況確認: how the household's applications stand
 STATUS_LABEL = "状況確認"
+CONTACTS_DATA = "contacts:list"  # 連絡先: the resident's channels (channels/contacts.py)
+CONTACTS_LABEL = "連絡先"
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
 STATUS_WORDS = {"状況確認", "申請状況", "じょうきょうかくにん", "status"}
 
@@ -56,14 +60,16 @@ class Menu:
 
     def menu(self, text: str = "ご用件をお選びください。", *,
              verified: bool = False) -> OutgoingMessage:
-        """The procedures as quick replies; 本人確認 first for a resident not verified yet."""
+        """The procedures as quick replies; 本人確認 first for a resident not verified yet, 連絡先
+        last for a verified one."""
         verify = () if verified else (Choice(label=VERIFY_LABEL, data=VERIFY_DATA),)
+        contacts = (Choice(label=CONTACTS_LABEL, data=CONTACTS_DATA),) if verified else ()
         return OutgoingMessage(
             text=text,
             choices=(*verify,
                      Choice(label=STATUS_LABEL, data=STATUS_DATA),
                      *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
-                       for entry in self.entries)),
+                       for entry in self.entries), *contacts),
             style=MessageStyle.QUICK_REPLY,
         )
 
@@ -82,6 +88,11 @@ class Menu:
     @staticmethod
     def asks_for_menu(text: str) -> bool:
         return text.strip().lower() in MENU_WORDS
+
+    @staticmethod
+    def postback_for_text(text: str) -> str | None:
+        """A word that means a button (連絡先): the button's data."""
+        return CONTACTS_DATA if text.strip() == CONTACTS_LABEL else None
 
     @staticmethod
     def asks_for_status(text: str) -> bool:

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+import attrs
 from attrs import define
 
 from application.channels.inbound import InboundEvent, InboundKind
@@ -146,11 +147,14 @@ class InboundRouter:
             return self._verify
         if event.kind is not InboundKind.POSTBACK:
             return self.by_kind[event.kind]
-        exact = self.by_data.get(event.data)
+        return self._route_of_data(event.data)
+
+    def _route_of_data(self, data: str) -> Route:
+        exact = self.by_data.get(data)
         if exact is not None:
             return exact
         return next((route for prefix, route in self.by_prefix
-                     if event.data.startswith(prefix)), self._stale)
+                     if data.startswith(prefix)), self._stale)
 
     # -- routes ------------------------------------------------------------------------------
 
@@ -197,6 +201,10 @@ class InboundRouter:
             return [self._menu(inbound)]
         if current is None and self.menu.asks_for_status(text):
             return self.status(inbound.identity, uow=inbound.uow)
+        tapped = self.menu.postback_for_text(text) if current is None else None
+        if tapped is not None:  # typed what a button says: as if it were tapped
+            inbound.event = attrs.evolve(inbound.event, data=tapped)
+            return self._route_of_data(tapped)(inbound)
         if current is not None:
             return self._continue(inbound, current, Input.typed(text))
         procedure_id = self.menu.procedure_for_text(text)

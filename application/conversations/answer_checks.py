@@ -12,6 +12,7 @@ from typing import Any
 
 from attrs import frozen
 
+from domain.channels import email_address, phone_number
 from domain.errors import InvalidValue
 from domain.values import BankAccount, ZenginKana, to_katakana
 from domain.yucho import YuchoPassbook
@@ -45,6 +46,17 @@ def _passbook(number: str, earlier: Mapping[str, Any]) -> YuchoPassbook:
     return YuchoPassbook.of(symbol, number)
 
 
+def _contact(text: str, earlier: Mapping[str, Any]) -> str:
+    """A phone number or an e-mail address, kept as "sms:+8190…" or "email:a@b.jp"."""
+    if "@" in text or "＠" in text:
+        return f"email:{email_address(text)}"
+    try:
+        return f"sms:{phone_number(text)}"
+    except InvalidValue:
+        raise InvalidValue("携帯電話の番号（例: 090-1234-5678）か、メールアドレス（例: "
+                           "taro@example.jp）を入力してください。") from None
+
+
 def _number_display(number: str, earlier: Mapping[str, Any]) -> str:
     try:
         passbook = _passbook(number, earlier)
@@ -61,6 +73,9 @@ CHECKS: dict[str, AnswerCheck] = {
     "holder_kana": AnswerCheck(parse=_holder, display=_as_typed),
     # ゆうちょ銀行 passbooks: the 記号 (5 digits), then the 番号, checked together
     "yucho_symbol": AnswerCheck(parse=_symbol, display=_as_typed),
+    # 連絡先: a mobile number (kept in E.164) or an e-mail address (lower-cased)
+    "contact_address": AnswerCheck(parse=_contact,
+                                   display=lambda value, earlier: value.split(":", 1)[-1]),
     "yucho_number": AnswerCheck(parse=lambda text, earlier: _passbook(text, earlier)
                                 .passbook_number, display=_number_display),
 }

@@ -7,11 +7,15 @@ address whose resident declined them. On a first attempt, messages with the same
 content and no reply token go together in the channel's group sends (LINE multicast, 500 a
 request, each recipient at most once: a second identical message to the same resident goes in
 another request), keyed by the exact set of outbox ids; a group that fails is retried one by one.
-Transient failures wait with a growing back-off; permanent ones are kept as failed. A reply
-(which carries no idempotency key) retaken from a dispatcher that died is sent again with its
-own token, which the channel accepts once (ADR 0037). Each outcome is logged under the request
-id that wrote the message (application/correlation.py) and counted (`Metrics.delivered`: sent,
-retry or failed, by channel).
+Transient failures wait with a growing back-off; permanent ones are kept as failed, and a
+notice that failed for good is carried on to the person's next rung of the town's ladder in the
+same transaction (`fallback.py`). Each message's delivery status (sending, delivered,
+permanent- or technical-failure) follows its outcome; a provider that returns a reference
+reports back later (`recording_delivery_status.py`). A reply (which carries no idempotency key)
+retaken from a dispatcher that died is sent again with its own token, which the channel accepts
+once (ADR 0037). Each outcome is logged under the request id that wrote the message
+(application/correlation.py) and counted (`Metrics.delivered`: sent, retry or failed, by
+channel).
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from attrs import define, frozen
 
 from application.correlation import request_id_bound
 from application.messaging.codec import messages_from_json
-from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.messaging.fallback import carry_on, shut_address
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.ports.clock import Clock
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, MessagingChannel
 from application.ports.metrics import NO_METRICS, Metrics
@@ -57,6 +62,7 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     retrying: int = 0
+    carried_on: int = 0  # failed notices queued on the next rung of the ladder
 
     @property
     def handled(self) -> int:
@@ -308,16 +314,24 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
             if message is None:
                 continue
             if result.outcome is DeliveryOutcome.DELIVERED:
-                message.mark_sent(now)
+                # A provider that gave its reference reports delivery later (its callback).
+                message.provider_ref = result.provider_ref[:64] or message.provider_ref
+                message.mark_sent(now, delivered=not result.provider_ref)
                 report.sent += 1
                 handled.append((message, "sent"))
             elif result.outcome in (DeliveryOutcome.BLOCKED, DeliveryOutcome.REJECTED):
                 message.mark_failed(f"{result.outcome.value}: {result.detail}"[:500])
+                identity = shut_address(uow, message, result.outcome, now)
+                report.carried_on += carry_on(uow, message, identity, now) is not None
                 report.failed += 1
                 handled.append((message, "failed"))
             elif message.attempts >= MAX_ATTEMPTS:
                 message.mark_failed(f"gave up after {message.attempts} attempts: "
-                                    f"{result.detail}"[:500])
+                                    f"{result.detail}"[:500],
+                                    status=DeliveryStatus.TECHNICAL_FAILURE)
+                identity = uow.channel_identities.get_by_address(message.channel,
+                                                                  message.recipient)
+                report.carried_on += carry_on(uow, message, identity, now) is not None
                 report.failed += 1
                 handled.append((message, "failed"))
             else:

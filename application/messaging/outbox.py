@@ -18,7 +18,7 @@ from application.correlation import current_request_id
 from application.messaging.codec import messages_to_json
 from application.ports.messaging import OutgoingMessage
 
-__all__ = ["OutboxMessage", "OutboxStatus"]
+__all__ = ["DeliveryStatus", "OutboxMessage", "OutboxStatus"]
 
 
 class OutboxStatus(enum.Enum):
@@ -31,6 +31,27 @@ class OutboxStatus(enum.Enum):
     def label(self) -> str:
         return {"pending": "送信待ち", "sending": "送信中", "sent": "送信済み",
                 "failed": "送信不可"}[self.value]
+
+
+class DeliveryStatus(enum.Enum):
+    """Where a message stands for the person it is for (as GOV.UK Notify): set by the delivery's
+    outcome and, where a provider reports back, by its callbacks (ADR 0041)."""
+
+    SENDING = "sending"  # queued, or handed to a provider that has not reported back yet
+    DELIVERED = "delivered"
+    TEMPORARY_FAILURE = "temporary-failure"  # the provider could not deliver it for now
+    PERMANENT_FAILURE = "permanent-failure"  # blocked, unknown number, hard bounce
+    TECHNICAL_FAILURE = "technical-failure"  # our side or the provider's failed: gave up
+
+    @property
+    def label(self) -> str:
+        return {"sending": "送信中", "delivered": "配信済み", "temporary-failure": "一時的な不達",
+                "permanent-failure": "届かない宛先", "technical-failure": "技術的な失敗"}[
+                    self.value]
+
+    @property
+    def failed(self) -> bool:
+        return self in (DeliveryStatus.PERMANENT_FAILURE, DeliveryStatus.TECHNICAL_FAILURE)
 
 
 @define(slots=False, eq=False)
@@ -50,20 +71,49 @@ class OutboxMessage:
     claimed_at: dt.datetime | None = None
     next_attempt_at: dt.datetime | None = None
     group_key: str | None = None  # sent together with others under this key; retried together
+    delivery_status: DeliveryStatus = DeliveryStatus.SENDING
+    # A notice carried on to the next rung of the ladder: the id of the notice it carries on
+    # (the first row: all rungs of one notice point to it), at most one row per rung.
+    fallback_of: str | None = None
+    provider_ref: str | None = None  # the provider's id of the message (an SMS's SID)
 
     @classmethod
     def of(cls, messages: Sequence[OutgoingMessage], *, id: str, channel: str, recipient: str,
-           at: dt.datetime, reply_token: str | None = None) -> OutboxMessage:
+           at: dt.datetime, reply_token: str | None = None,
+           notice: bool = False) -> OutboxMessage:
         """The one way to queue messages for someone: the channel-neutral messages, encoded for
         the outbox, to one address on one channel. Who is told is decided before this
         (`application.messaging.telling`); a reply to an inbound event passes its token. The
-        request id bound while it is written goes with it (application/correlation.py)."""
+        request id bound while it is written goes with it (application/correlation.py). A
+        `notice` (a message for a person, not a reply in a dialog or a code for one address)
+        moves down the town's ladder when its channel fails for good."""
         payload: dict[str, Any] = {"messages": messages_to_json(list(messages))}
+        if notice:
+            payload["notice"] = True
         request_id = current_request_id()
         if request_id is not None:
             payload["request_id"] = request_id
         return cls(id=id, channel=channel, recipient=recipient, created_at=at,
                    payload=payload, reply_token=reply_token)
+
+    @property
+    def is_notice(self) -> bool:
+        return self.payload.get("notice") is True
+
+    def carried_on(self, *, id: str, channel: str, recipient: str,
+                   at: dt.datetime) -> OutboxMessage:
+        """The same messages for the same person on the next rung of the ladder."""
+        return OutboxMessage(id=id, channel=channel, recipient=recipient, created_at=at,
+                             payload=dict(self.payload), fallback_of=self.fallback_of or self.id)
+
+    def record_status(self, status: DeliveryStatus) -> bool:
+        """A status reported later (a provider's callback): a final status is not undone by a
+        late or repeated report. Returns whether it changed."""
+        if self.delivery_status is status or self.delivery_status in (
+                DeliveryStatus.DELIVERED, DeliveryStatus.PERMANENT_FAILURE):
+            return False
+        self.delivery_status = status
+        return True
 
     @property
     def request_id(self) -> str | None:
@@ -90,13 +140,20 @@ class OutboxMessage:
         self.claimed_at = at
         return True
 
-    def mark_sent(self, at: dt.datetime) -> None:
+    def mark_sent(self, at: dt.datetime, *, delivered: bool = True) -> None:
+        """Accepted by the channel: delivered, or (a channel whose provider reports back)
+        still sending until its callback says."""
         self.status, self.sent_at = OutboxStatus.SENT, at
         self.last_error = ""
+        if delivered and self.delivery_status is DeliveryStatus.SENDING:
+            self.delivery_status = DeliveryStatus.DELIVERED
 
-    def mark_failed(self, error: str) -> None:
-        """A permanent failure: a 4xx that retrying will not change, or a blocked recipient."""
+    def mark_failed(self, error: str, *,
+                    status: DeliveryStatus = DeliveryStatus.PERMANENT_FAILURE) -> None:
+        """A permanent failure: a 4xx that retrying will not change, or a blocked recipient
+        (or, with TECHNICAL_FAILURE, giving up after many attempts)."""
         self.status, self.last_error = OutboxStatus.FAILED, error
+        self.delivery_status = status
 
     def retry_later(self, error: str, *, at: dt.datetime) -> None:
         self.status, self.last_error, self.next_attempt_at = OutboxStatus.PENDING, error, at

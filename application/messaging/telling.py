@@ -5,9 +5,10 @@
   for it. Other members are not told: they could not act on the message.
 - A message about a **resident's own request** (a certificate) goes to that resident.
 - A person is told on their identities that still follow the town, on the **first channel of
-  the town's ladder** (`ContactPolicy.ladder`) that reaches them. Today the ladder is LINE
-  alone; SMS, e-mail and the web join it later, so that each notice finds the person once, on
-  the channel that reaches them.
+  the town's ladder** (`ContactPolicy.ladder`: LINE, SMS, e-mail in the order staff set, stored
+  in the database, `ladder.py`) that reaches them, so that each notice finds the person once, on
+  the channel that reaches them. A notice whose channel fails for good moves to the next rung
+  (`delivering_outbox.py`, `fallback.py`); the postal list is the last.
 - Someone not yet linked to a resident (in the middle of verifying) is told on the identity
   they used.
 Nobody reachable: nothing is queued (0 is returned), and the town's postal path covers them.
@@ -18,24 +19,29 @@ through `OutboxMessage.of`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from attrs import field, frozen
 
+from application.messaging.ladder import ladder_in, load_ladder
 from application.messaging.outbox import OutboxMessage
 from application.ports.clock import Clock, IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
-from domain.channels import ChannelIdentity
+from domain.channels import DEFAULT_LADDER_CHANNELS, ChannelIdentity, Ladder
 
-__all__ = ["ContactPolicy", "Telling", "Told"]
+__all__ = ["ContactPolicy", "Telling", "Told", "load_policy", "policy_in"]
 
 Told = tuple[str, Sequence[OutgoingMessage]]  # whom (a household or resident id), what
 
 
 @frozen
 class ContactPolicy:
-    ladder: tuple[str, ...] = field(default=("line",), converter=tuple)
+    ladder: tuple[str, ...] = field(default=DEFAULT_LADDER_CHANNELS, converter=tuple)
+
+    @classmethod
+    def of(cls, ladder: Ladder) -> ContactPolicy:
+        return cls(ladder.channels)
 
     def choose(self, identities: Iterable[ChannelIdentity]) -> list[ChannelIdentity]:
         """The identities to tell: those that follow the town, on the first channel of the
@@ -48,12 +54,28 @@ class ContactPolicy:
         return []
 
 
+def policy_in(uow: UnitOfWork) -> ContactPolicy:
+    """The town's policy as stored now, read in the caller's unit of work."""
+    return ContactPolicy.of(ladder_in(uow))
+
+
+def load_policy(uow_factory: Callable[[], UnitOfWork]) -> ContactPolicy:
+    """The town's policy as stored now, read once for one use (a page, a job)."""
+    return ContactPolicy.of(load_ladder(uow_factory))
+
+
 class Telling:
     """Writes messages for residents into the outbox, following the policy. The bulk forms read
-    every recipient in two queries (a bulk decision, a results import)."""
+    every recipient in two queries (a bulk decision, a results import).
 
-    def __init__(self, policy: ContactPolicy, ids: IdGenerator, clock: Clock) -> None:
-        self.policy, self._ids, self._clock = policy, ids, clock
+    Without a `fixed` policy (the application), each call reads the town's ladder in the unit of
+    work it is given, so a ladder staff change applies to the next message."""
+
+    def __init__(self, fixed: ContactPolicy | None, ids: IdGenerator, clock: Clock) -> None:
+        self.fixed, self._ids, self._clock = fixed, ids, clock
+
+    def policy(self, uow: UnitOfWork) -> ContactPolicy:
+        return self.fixed if self.fixed is not None else policy_in(uow)
 
     # -- who ---------------------------------------------------------------------------------
 
@@ -61,7 +83,8 @@ class Telling:
                              resident_ids: Iterable[str]) -> dict[str, list[ChannelIdentity]]:
         """Who is told, for each resident (residents nobody can reach left out)."""
         linked = uow.channel_identities.linked_to_any(sorted(set(resident_ids)))
-        chosen = {resident: self.policy.choose(found) for resident, found in linked.items()}
+        policy = self.policy(uow)
+        chosen = {resident: policy.choose(found) for resident, found in linked.items()}
         return {resident: found for resident, found in chosen.items() if found}
 
     def households_recipients(self, uow: UnitOfWork,
@@ -98,5 +121,6 @@ class Telling:
         for identity in identities:
             uow.outbox.add(OutboxMessage.of(messages, id=self._ids.new_id(),
                                             channel=identity.channel,
-                                            recipient=identity.address, at=now))
+                                            recipient=identity.address, at=now,
+                                            notice=True))
         return len(identities)

@@ -59,6 +59,9 @@ class DeliveryOutcome(enum.Enum):
 class DeliveryResult:
     outcome: DeliveryOutcome
     detail: str = ""
+    # The provider's id of what it accepted (an SMS's SID), kept on the outbox row so that the
+    # provider's status callbacks find it; "" where the channel has none (ADR 0041).
+    provider_ref: str = ""
 
 
 class MessagingChannel(Protocol):

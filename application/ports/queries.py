@@ -136,6 +136,7 @@ class MessageLine:
     text: str
     created_at: dt.datetime
     sent_at: dt.datetime | None
+    delivery_status: str = "sending"  # DeliveryStatus value
 
 
 @frozen
@@ -193,6 +194,10 @@ class BenefitQueries(Protocol):
         """How the program's notices fared: outbox status value → count."""
         ...
 
+    def notice_deliveries(self, program_id: str) -> dict[tuple[str, str], int]:
+        """The program's notices and their other rungs: (channel, delivery status) → count."""
+        ...
+
     def campaigns(self, program_id: str) -> Sequence[Campaign]:
         """Newest first."""
         ...
@@ -200,15 +205,17 @@ class BenefitQueries(Protocol):
     def eligible_count(self, program_id: str) -> int: ...
 
     def reach_counts(self, program_id: str, channels: Sequence[str]) -> dict[str, int]:
-        """The eligible households by how they stand (one category each): `notified` (a notice
-        went), `applied` (an application without a notice: paper, counter), `to_notify` (no
-        application, a verified head following the town on one of `channels`) and `postal`
-        (the rest). Every reach figure, the campaign and the postal list read these."""
+        """The eligible households by how they stand (one each): `notified` (a notice went),
+        `applied` (an application without a notice: paper, counter), one of `channels` (no
+        application; the first of them on which a verified head follows the town: the rung a
+        notice would go on) and `postal` (the rest, and unanswered notices that failed on every
+        rung). Every reach figure, the campaign and the postal list read these."""
         ...
 
     def reach_page(self, program_id: str, channels: Sequence[str], category: str, *,
                    after: str, limit: int) -> Sequence[str]:
-        """The eligible household ids of one `reach_counts` category, by id, after `after`."""
+        """The eligible household ids of one category (`to_notify`: any of `channels`), by id,
+        after `after`."""
         ...
 
     def unanswered_page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:

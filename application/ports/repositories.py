@@ -12,12 +12,14 @@ from application.conversations.state import Conversation
 from application.jobs.job import Job
 from application.messaging.outbox import OutboxMessage
 from application.ports.payouts import TransferLine
+from application.town_settings import TownSetting
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, BenefitProgram, PayoutMethod
 from domain.cash_payouts import CashPayout
 from domain.certificates import CertificateRequest
-from domain.channels import ChannelIdentity
+from domain.channels import ChannelIdentity, ContactPreference
+from domain.contact_codes import ContactCode
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.eligibility import Campaign, EligibleHousehold
 from domain.households import Household, HouseholdHead
@@ -36,6 +38,8 @@ __all__ = [
     "CashPayoutRepository",
     "CertificateRequestRepository",
     "ChannelIdentityRepository",
+    "ContactCodeRepository",
+    "ContactPreferenceRepository",
     "ConversationRepository",
     "DisbursementRepository",
     "EligibilityRepository",
@@ -48,6 +52,7 @@ __all__ = [
     "ReminderRepository",
     "ResidentRepository",
     "StaffRepository",
+    "TownSettingRepository",
     "VerificationRepository",
 ]
 
@@ -203,6 +208,29 @@ class OutboxRepository(Protocol):
     def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]: ...
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]: ...
+
+    def rungs_of(self, notice_id: str) -> Sequence[OutboxMessage]:
+        """A notice and the rows that carried it on to other rungs (`fallback_of`)."""
+        ...
+    def get_by_provider_ref(self, channel: str, provider_ref: str) -> OutboxMessage | None: ...
+
+
+class TownSettingRepository(Protocol):
+    def add(self, setting: TownSetting) -> None: ...
+    def get(self, key: str) -> TownSetting | None: ...
+
+
+class ContactPreferenceRepository(Protocol):
+    def add(self, preference: ContactPreference) -> None: ...
+    def get(self, resident_id: str) -> ContactPreference | None: ...
+    def quiet_among(self, resident_ids: Sequence[str]) -> set[str]: ...
+
+
+class ContactCodeRepository(Protocol):
+    def add(self, code: ContactCode) -> None: ...
+    def get(self, code_id: str) -> ContactCode | None: ...
+    def latest_for(self, resident_id: str) -> ContactCode | None: ...
+    def issued_since(self, resident_id: str, since: dt.datetime) -> int: ...
 
 
 class ChannelIdentityRepository(Protocol):

@@ -50,6 +50,9 @@ class UnitOfWork(Protocol):
     batches: r.BatchRepository
     payment_audit: r.PaymentAuditRepository
     cash_payouts: r.CashPayoutRepository
+    town_settings: r.TownSettingRepository
+    contact_codes: r.ContactCodeRepository
+    contact_preferences: r.ContactPreferenceRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -68,7 +68,7 @@ def _ensure_free(uow: UnitOfWork, identity: ChannelIdentity | None, resident_id:
         raise InvalidValue("この本人確認のアカウントは、すでに別の住民と照合されています。",
                            code="identity_linked_elsewhere")
     others = [i for i in uow.channel_identities.linked_to(resident_id)
-              if identity is None or i.id != identity.id]
+              if identity is None or (i.id != identity.id and i.channel == identity.channel)]
     if others:
         raise InvalidValue("この住民は、すでに別のアカウントで本人確認を済ませています。"
                            "本人に確認してから、照合しないか、窓口で対応してください。",

@@ -92,6 +92,9 @@ def _conflict(uow: UnitOfWork, identity: ChannelIdentity, resident_id: str | Non
         return ""
     if identity.resident_id is not None and identity.resident_id != resident_id:
         return "このLINEアカウントは、すでに別の住民と照合されています。"
-    if any(other.id != identity.id for other in uow.channel_identities.linked_to(resident_id)):
+    # Contacts the resident added and verified by a code (a phone, an e-mail address: ADR
+    # 0041) are theirs too: only another account on the same channel is a conflict.
+    if any(other.id != identity.id and other.channel == identity.channel
+           for other in uow.channel_identities.linked_to(resident_id)):
         return "この住民は、すでに別のLINEアカウントで本人確認を済ませています。"
     return ""

@@ -147,6 +147,7 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
     # Preview: the exact message, and the count; then send.
     preview = staff.get(f"/programs/{program_id}/campaigns/preview").json()
     assert preview["recipients"] == 3 and preview["postal"] == 1
+    assert preview["by_channel"] == {"line": 3, "sms": 0, "email": 0}  # the town's ladder
     assert "70,000円" in preview["example"]["text"]
     sent = staff.post(f"/programs/{program_id}/campaigns")
     assert sent.status_code == 202, sent.text

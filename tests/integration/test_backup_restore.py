@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -311,7 +312,8 @@ def test_a_backup_of_an_older_schema_is_restored_with_word_to_upgrade(
     older = tmp_path / "older" / "madoguchi.db"
     engine = make_engine(f"sqlite:///{older}")
     try:
-        previous = f"{int(str(migrating.head_revision())) - 1:04d}"  # 0012 → 0011
+        scripts = ScriptDirectory(str(migrating.MIGRATIONS))  # the revision before the head
+        previous = str(scripts.get_revision(migrating.head_revision()).down_revision)
         migrating.upgrade(engine, str(previous))
         take_backup(database_url=f"sqlite:///{older}", engine=engine,
                     key_ring=KeyRing(data_keys=(TEST_KEY,), match_key="0" * 64,

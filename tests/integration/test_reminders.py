@@ -26,6 +26,7 @@ from application.jobs.running import run_job
 from application.messaging.telling import ContactPolicy
 from application.ports.unit_of_work import DuplicateError
 from domain.access import Role
+from domain.channels import ContactPreference
 from domain.errors import DomainError
 from domain.reminders import ReminderDelivery
 from tests import builders
@@ -196,3 +197,17 @@ def test_the_deadline_is_the_one_the_reminder_counts_back_from(town: Town) -> No
     reminder_id = _schedule(town, days=3)
     with town.uow() as uow:
         assert uow.reminders.get(reminder_id).due_at == DEADLINE - dt.timedelta(days=3)
+
+
+def test_a_head_who_stopped_reminders_is_not_reminded(town: Town) -> None:
+    with town.uow() as uow:  # h2's head chose 督促のお知らせを止める (連絡先 in the chat)
+        uow.contact_preferences.add(ContactPreference(resident_id="r2", reminders=False))
+        uow.commit()
+    reminder_id = _schedule(town, days=7)
+    town.clock.advance(days=46)
+
+    sent = send_reminder(reminder_id, uow_factory=town.uow, ids=town.ids, clock=town.clock,
+                         banks=town.banks, policy=ContactPolicy(), wake=lambda: None)
+
+    assert sent["sent"] == 0
+    assert _reminders_to(town, f"U{2:032d}") == 0

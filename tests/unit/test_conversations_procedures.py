@@ -11,6 +11,7 @@ import pytest
 
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.certificates.procedure import CERTIFICATE
+from application.channels.contacts import CONTACT_ADD, CONTACT_CODE
 from application.conversations.library import CONTACT
 from application.conversations.procedures import (
     CONFIRM,
@@ -75,7 +76,8 @@ def test_a_known_fact_must_be_one_the_town_holds_on_a_text_question(known: str,
 
 def test_the_container_registers_each_procedure_under_its_id() -> None:
     assert Container().procedures() == {"contact": CONTACT, "benefit_account": BENEFIT_ACCOUNT,
-                                        "certificate": CERTIFICATE}
+                                        "certificate": CERTIFICATE, "contact_add": CONTACT_ADD,
+                                        "contact_code": CONTACT_CODE}
 
 
 def _broken(change: Any) -> dict[str, Any]:

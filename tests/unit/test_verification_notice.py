@@ -39,7 +39,8 @@ def test_a_linked_verification_comes_with_the_procedures_as_buttons() -> None:
     [told] = _told(VerificationStatus.LINKED)
 
     assert "本人確認が完了しました" in told.text
-    assert [c.label for c in told.choices] == ["状況確認", "お問い合わせ", "証明書の請求"]
+    assert [c.label for c in told.choices] == ["状況確認", "お問い合わせ", "証明書の請求",
+                                                "連絡先"]
 
 
 def test_a_verification_waiting_for_staff_offers_no_procedures_yet() -> None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import base64
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import registry
 
@@ -14,11 +24,13 @@ from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDa
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
-from application.messaging.outbox import OutboxMessage, OutboxStatus
-from domain.channels import ChannelIdentity, IdentityStatus
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
+from application.town_settings import TownSetting
+from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
+from domain.contact_codes import ContactCode
 
-__all__ = ["attachments", "channel_identities", "conversations", "inbox", "map_messaging",
-           "outbox", "sms_messages"]
+__all__ = ["attachments", "channel_identities", "contact_codes", "contact_preferences",
+           "conversations", "inbox", "map_messaging", "outbox", "sms_messages", "town_settings"]
 
 _ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("ascii"),
                                  base64.b64decode)
@@ -54,7 +66,47 @@ outbox = Table(
     Column("next_attempt_at", UTCDateTime),
     Column("group_key", String(40), index=True),
     Column("version", Integer, nullable=False),  # optimistic locking: one dispatcher claims
+    Column("delivery_status", EnumValue(DeliveryStatus), nullable=False,
+           server_default="sending"),
+    Column("fallback_of", ID),  # the notice this row carries on to another rung (ADR 0041)
+    Column("provider_ref", String(64), index=True),
     Index("ix_outbox_status_created_at", "status", "created_at"),
+    # A notice goes at most once to each rung: the database refuses a second copy.
+    Index("uq_outbox_fallback_of_channel", "fallback_of", "channel", unique=True),
+)
+
+# A phone number or an e-mail address being verified by a code (the code itself is hashed).
+contact_codes = Table(
+    "contact_codes", metadata,
+    Column("id", ID, primary_key=True),
+    Column("resident_id", ID, ForeignKey("residents.id"), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("tries", Integer, nullable=False),
+    Column("sends", Integer, nullable=False),
+    Column("verified_at", UTCDateTime),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+# What a resident chose to receive (the reminders they stopped).
+contact_preferences = Table(
+    "contact_preferences", metadata,
+    Column("resident_id", ID, ForeignKey("residents.id"), primary_key=True),
+    Column("reminders", Boolean, nullable=False),
+    Column("changed_at", UTCDateTime),
+)
+
+# Settings of the town that staff change in the application: the ladder of channels.
+town_settings = Table(
+    "town_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", JSONText(), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(128), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 inbox = Table(
@@ -117,3 +169,6 @@ def map_messaging(mappers: registry) -> None:
     m(InboxEvent, inbox)
     m(Conversation, conversations, version_id_col=conversations.c.version)
     m(StoredAttachment, attachments)
+    m(ContactCode, contact_codes, version_id_col=contact_codes.c.version)
+    m(TownSetting, town_settings, version_id_col=town_settings.c.version)
+    m(ContactPreference, contact_preferences)

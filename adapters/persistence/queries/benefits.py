@@ -12,6 +12,7 @@ from adapters.persistence.orm.disbursements import disbursements, payment_batche
 from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.queries.rows import plain
+from application.messaging.outbox import OutboxStatus
 from application.ports.queries import ApplicationFilter, ApplicationLine
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.channels import IdentityStatus
@@ -61,6 +62,19 @@ class SqlBenefitQueries:
             .group_by(outbox.c.status)).all()
         return {status.value: count for status, count in rows}
 
+    def notice_deliveries(self, program_id: str) -> dict[tuple[str, str], int]:
+        """The program's notices, with the rows that carried them on to other rungs, by
+        (channel, delivery status value)."""
+        rows = self.session.execute(
+            select(outbox.c.channel, outbox.c.delivery_status, func.count())
+            .select_from(applications.join(outbox, or_(
+                outbox.c.id == applications.c.notice_message_id,
+                outbox.c.fallback_of == applications.c.notice_message_id)))
+            .where(applications.c.program_id == program_id,
+                   applications.c.notice_message_id.is_not(None))
+            .group_by(outbox.c.channel, outbox.c.delivery_status)).all()
+        return {(channel, status.value): count for channel, status, count in rows}
+
     def campaigns(self, program_id: str) -> Sequence[Campaign]:
         return self.session.scalars(
             select(Campaign).where(Campaign.program_id == program_id)
@@ -72,18 +86,19 @@ class SqlBenefitQueries:
             .where(eligible_households.c.program_id == program_id)) or 0
 
     def reach_counts(self, program_id: str, channels: Sequence[str]) -> dict[str, int]:
-        category = self._category(channels).label("category")
-        each = self._eligible(program_id).add_columns(category).subquery()
+        rung = self._rung(channels).label("rung")
+        each = self._eligible(program_id).add_columns(rung).subquery()
         rows = self.session.execute(
-            select(each.c.category, func.count()).group_by(each.c.category)).all()
+            select(each.c.rung, func.count()).group_by(each.c.rung)).all()
         return {str(name): int(count) for name, count in rows}
 
     def reach_page(self, program_id: str, channels: Sequence[str], category: str, *,
                    after: str, limit: int) -> Sequence[str]:
+        rung = self._rung(channels)
+        wanted = rung.in_(list(channels)) if category == "to_notify" else rung == category
         return self.session.scalars(
             self._eligible(program_id)
-            .where(self._category(channels) == category,
-                   eligible_households.c.household_id > after)
+            .where(wanted, eligible_households.c.household_id > after)
             .order_by(eligible_households.c.household_id).limit(limit)).all()
 
     @staticmethod
@@ -101,22 +116,33 @@ class SqlBenefitQueries:
                 .where(eligible_households.c.program_id == program_id))
 
     @staticmethod
-    def _category(channels: Sequence[str]) -> ColumnElement[str]:
-        """notified (a notice went), applied (an application without a notice: paper, counter),
-        to_notify (no application; the verified head follows the town on a channel of the
-        ladder) or postal (no application, nobody to message): one per household."""
-        reachable = (
-            select(channel_identities.c.id)
-            .join(residents, residents.c.id == channel_identities.c.resident_id)
-            .where(channel_identities.c.resident_id == households.c.head_resident_id,
-                   channel_identities.c.channel.in_(list(channels)),
-                   channel_identities.c.status == IdentityStatus.FOLLOWING,
-                   residents.c.verification_state == VerificationState.VERIFIED)
-            .exists())
+    def _rung(channels: Sequence[str]) -> ColumnElement[str]:
+        """notified (a notice went, and reaches or may still reach them), applied (an
+        application without a notice: paper, counter), the channel of the ladder a notice would
+        go on (no application; the first channel on which the verified head follows the town)
+        or postal (no application and nobody to message, or a notice not answered that failed
+        on every rung of the ladder: ADR 0041): one per household."""
+
+        def reachable_on(channel: str) -> ColumnElement[bool]:
+            return (select(channel_identities.c.id)
+                    .join(residents, residents.c.id == channel_identities.c.resident_id)
+                    .where(channel_identities.c.resident_id == households.c.head_resident_id,
+                           channel_identities.c.channel == channel,
+                           channel_identities.c.status == IdentityStatus.FOLLOWING,
+                           residents.c.verification_state == VerificationState.VERIFIED)
+                    .exists())
+
+        still_going = (select(outbox.c.id)
+                       .where(or_(outbox.c.id == applications.c.notice_message_id,
+                                  outbox.c.fallback_of == applications.c.notice_message_id),
+                              outbox.c.status != OutboxStatus.FAILED)
+                       .exists())
         return case(
+            (and_(applications.c.notice_message_id.is_not(None),
+                  applications.c.status == ApplicationStatus.NOTIFIED, ~still_going), "postal"),
             (applications.c.notice_message_id.is_not(None), "notified"),
             (applications.c.id.is_not(None), "applied"),
-            (reachable, "to_notify"),
+            *((reachable_on(channel), channel) for channel in channels),
             else_="postal")
 
     def unanswered_page(self, program_id: str, *, after: str, limit: int) -> Sequence[str]:

@@ -50,10 +50,12 @@ class SqlMessageQueries:
         o = outbox.c
         matches = or_(*(and_(o.channel == channel, o.recipient == address)
                         for channel, address in addresses))
-        statement = (select(o.channel, o.status, o.payload, o.created_at, o.sent_at)
+        statement = (select(o.channel, o.status, o.payload, o.created_at, o.sent_at,
+                            o.delivery_status)
                      .where(matches).order_by(o.created_at.desc()).limit(limit))
         return [MessageLine(channel=row[0], status=plain(row[1]),
-                            text=_text(row[2] or {}), created_at=row[3], sent_at=row[4])
+                            text=_text(row[2] or {}), created_at=row[3], sent_at=row[4],
+                            delivery_status=plain(row[5]))
                 for row in self.session.execute(statement)]
 
     def transcript(self, channel: str, address: str, *,

@@ -29,9 +29,11 @@ from adapters.persistence.orm.disbursements import (
 from adapters.persistence.orm.messaging import (
     attachments,
     channel_identities,
+    contact_preferences,
     conversations,
     inbox,
     outbox,
+    town_settings,
 )
 from adapters.persistence.orm.residents import (
     household_members,
@@ -93,6 +95,7 @@ d, pb, pa, cash = disbursements.c, payment_batches.c, payment_audit_entries.c, c
 cr, cv, ob, ib = certificate_requests.c, conversations.c, outbox.c, inbox.c
 sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
+pr, ts = contact_preferences.c, town_settings.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -184,7 +187,12 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(ob.id, "message_id"), plain(ob.channel), plain(ob.recipient), code(ob.status),
           json_value(ob.payload, "text", convert=_text_of), json_value(ob.payload),
           plain(ob.attempts), plain(ob.last_error), moment(ob.created_at),
-          moment(ob.sent_at), plain(ob.group_key)),
+          moment(ob.sent_at), plain(ob.group_key), code(ob.delivery_status),
+          plain(ob.fallback_of), plain(ob.provider_ref)),
+    _spec("contact_preferences.csv", "住民が止めたお知らせ", contact_preferences,
+          plain(pr.resident_id), plain(pr.reminders), moment(pr.changed_at)),
+    _spec("town_settings.csv", "町の設定（連絡手段の順番）", town_settings,
+          plain(ts.key), json_value(ts.value), moment(ts.updated_at), plain(ts.updated_by)),
     _spec("inbox.csv", "受け取ったイベント", inbox,
           plain(ib.id, "event_id"), plain(ib.source), plain(ib.external_id),
           moment(ib.received_at), json_value(ib.payload), moment(ib.processed_at)),
@@ -227,6 +235,9 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                               "long)",
                "claimed_at": "the dispatcher's lease on a message being sent",
                "next_attempt_at": "the dispatcher's next try after a failure"},
+    "town_settings": {"version": _VERSION},
+    "contact_codes": {"*": "contacts being verified by a code (a hashed secret, minutes long): "
+                           "the verified ones are in channel_identities.csv"},
     "staff_members": {"password_hash": "a secret", "session_generation": "session data"},
     "staff_sign_ins": {"id": "the staff member's id (staff.csv's staff_id: the rows are joined)",
                        "totp_secret": "a secret (only whether it is set: totp_enabled)",

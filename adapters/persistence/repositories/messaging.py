@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
@@ -15,15 +15,20 @@ from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage, OutboxStatus
-from domain.channels import ChannelIdentity, IdentityStatus
+from application.town_settings import TownSetting
+from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
+from domain.contact_codes import ContactCode
 from domain.residents import VerificationState
 
 __all__ = [
     "SqlAttachmentRepository",
     "SqlChannelIdentityRepository",
+    "SqlContactCodeRepository",
+    "SqlContactPreferenceRepository",
     "SqlConversationRepository",
     "SqlInboxRepository",
     "SqlOutboxRepository",
+    "SqlTownSettingRepository",
 ]
 
 
@@ -55,6 +60,19 @@ class SqlOutboxRepository(SqlRepository):
             select(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)))).all()
         self.tracked.update(found)
         return {message.id: message for message in found}
+
+    def rungs_of(self, notice_id: str) -> Sequence[OutboxMessage]:
+        """A notice and the rows that carried it on to other rungs, oldest first."""
+        found = self.session.scalars(
+            select(OutboxMessage).where(or_(OutboxMessage.id == notice_id,
+                                            OutboxMessage.fallback_of == notice_id))
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)).all()
+        self.tracked.update(found)
+        return found
+
+    def get_by_provider_ref(self, channel: str, provider_ref: str) -> OutboxMessage | None:
+        return self._one(OutboxMessage.channel == channel,
+                         OutboxMessage.provider_ref == provider_ref)
 
 
 class SqlChannelIdentityRepository(SqlRepository):
@@ -157,6 +175,39 @@ class SqlInboxRepository(SqlRepository):
     index decides, also between two concurrent deliveries): nothing of it stays."""
 
     model = InboxEvent
+
+
+class SqlTownSettingRepository(SqlRepository):
+    model = TownSetting
+
+
+class SqlContactCodeRepository(SqlRepository):
+    model = ContactCode
+
+    def latest_for(self, resident_id: str) -> ContactCode | None:
+        """The resident's newest code not verified yet (the one a typed code answers)."""
+        return self._one_ordered((ContactCode.created_at.desc(), ContactCode.id.desc()),
+                                 ContactCode.resident_id == resident_id,
+                                 ContactCode.verified_at.is_(None))
+
+    def issued_since(self, resident_id: str, since: dt.datetime) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(ContactCode)
+            .where(ContactCode.resident_id == resident_id,
+                   ContactCode.created_at >= since)) or 0
+
+
+class SqlContactPreferenceRepository(SqlRepository):
+    model = ContactPreference
+
+    def quiet_among(self, resident_ids: Sequence[str]) -> set[str]:
+        """Those of these residents who stopped the reminders."""
+        if not resident_ids:
+            return set()
+        return set(self.session.scalars(
+            select(ContactPreference.resident_id).where(
+                ContactPreference.resident_id.in_(list(resident_ids)),
+                ContactPreference.reminders.is_(False))))
 
 
 class SqlAttachmentRepository(SqlRepository):

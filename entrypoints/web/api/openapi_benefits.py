@@ -199,6 +199,9 @@ BENEFIT_SCHEMAS: dict[str, Any] = {
     "CampaignPreview": {"type": "object", "properties": {
         "recipients": {"type": "integer"}, "already_notified": {"type": "integer"},
         "applied": {"type": "integer"}, "postal": {"type": "integer"},
+        "by_channel": {"type": "object", "additionalProperties": {"type": "integer"},
+                       "description": "the households to notify by the channel their notice "
+                                      "goes on under the town's ladder (line, sms, email)"},
         "example": {"type": ["object", "null"]}}},
     "Campaign": {"type": "object", "properties": {
         "id": {"type": "string"}, "program_id": {"type": "string"},

@@ -12,6 +12,7 @@ from flask import Flask
 from entrypoints.web.staff import (
     administration,
     auth,
+    contact_ladder,
     home,
     jobs,
     members,
@@ -26,7 +27,8 @@ from entrypoints.web.staff.frame import install_frame, staff
 __all__ = ["init_staff"]
 
 # The modules whose views attach to the `staff` blueprint when imported.
-CORE_PAGES = (administration, auth, home, jobs, members, residents, verifications)
+CORE_PAGES = (administration, auth, contact_ladder, home, jobs, members, residents,
+              verifications)
 
 
 def init_staff(app: Flask) -> None:

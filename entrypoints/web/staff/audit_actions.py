@@ -75,6 +75,10 @@ ACTIONS = {
     # the audit log itself, and the demo
     "audit.search": "監査ログの検索", "audit.verify": "監査ログの検証",
     "demo.seed": "デモ用データの作成",
+    # reaching residents: the town's ladder of channels
+    "ladder.set": "連絡手段の順番の変更",
+    "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
+    "contact.reminders": "督促のお知らせの設定（住民）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -91,6 +95,7 @@ ACTION_GROUPS = (
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
+    ("連絡手段", ("ladder.", "contact.")),
 )
 
 TARGETS = {
@@ -116,6 +121,7 @@ DETAIL_FIELDS = {
     "replaced": "既存のデータの置き換え",
     "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
     "files": "ファイル数", "rows": "行数",
+    "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
@@ -132,7 +138,7 @@ _VALUES: dict[str, dict[str, str]] = {
     "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",
                "password": "パスワードの誤り", "code": "確認コードの誤り"},
     "mode": {"all_or_nothing": "何も取り込まない", "valid_rows": "正しい行だけ取り込む"},
-    "channel": dict(CHANNEL_LABELS),
+    "channel": {**CHANNEL_LABELS, "sms": "SMS", "email": "メール"},
 }
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 

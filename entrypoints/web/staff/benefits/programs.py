@@ -16,7 +16,7 @@ from application.benefits.changing_program_status import (
 )
 from application.benefits.creating_program import CreateProgram, create_program, deadline
 from application.benefits.withdrawing_program import WithdrawProgram, withdraw_program
-from application.messaging.outbox import OutboxStatus
+from application.messaging.outbox import DeliveryStatus, OutboxStatus
 from domain.access import Permission
 from domain.benefits import (
     MAX_AMOUNT_PER_HOUSEHOLD,
@@ -131,7 +131,16 @@ def program(program_id: str):  # type: ignore[no-untyped-def]
         counts=[(status, page.counts.get(status, 0)) for status in ApplicationStatus],
         outcomes=[(status, page.notice_outcomes.get(status.value, 0))
                   for status in OutboxStatus],
-        campaigns=[run.campaign for run in page.campaigns], reminders=page.reminders)
+        campaigns=[run.campaign for run in page.campaigns], reminders=page.reminders,
+        deliveries=_by_channel(page.deliveries), delivery_statuses=list(DeliveryStatus))
+
+
+def _by_channel(deliveries: Mapping[tuple[str, str], int]) -> list[tuple[str, list[int]]]:
+    """Each channel the notices went on, with a count per delivery status (DeliveryStatus's
+    order), for the program page's table."""
+    channels = sorted({channel for channel, _ in deliveries})
+    return [(channel, [deliveries.get((channel, status.value), 0) for status in DeliveryStatus])
+            for channel in channels]
 
 
 @staff_benefits.post("/programs/<program_id>/status")

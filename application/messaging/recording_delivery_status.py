@@ -1,0 +1,54 @@
+"""A provider reports what became of a message it accepted (an SMS delivered, or undelivered:
+an unknown number): the message's delivery status follows, and a permanent failure of a notice
+carries it on to the person's next rung of the ladder, as a failure at sending does
+(`fallback.py`). A late or repeated report changes nothing a final status already says.
+
+Called by the providers' callback routes (found by the outbox id or by the provider's
+reference)."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from application.messaging.fallback import carry_on, shut_address
+from application.messaging.outbox import DeliveryStatus, OutboxMessage
+from application.ports.clock import Clock
+from application.ports.messaging import DeliveryOutcome
+from application.ports.unit_of_work import UnitOfWork
+
+__all__ = ["DeliveryStatusReport", "record_delivery_status"]
+
+
+@frozen
+class DeliveryStatusReport:
+    message_id: str | None = None  # the outbox id, or
+    channel: str = ""  # with
+    provider_ref: str = ""  # the provider's reference
+    status: DeliveryStatus = DeliveryStatus.DELIVERED
+    detail: str = ""  # the provider's words (an error code), kept as the message's last error
+
+
+def record_delivery_status(report: DeliveryStatusReport, *, uow: UnitOfWork,
+                           clock: Clock) -> bool:
+    """Returns whether the message's status changed (False: unknown message, or nothing new)."""
+    now = clock.now()
+    with uow:
+        message = _found(report, uow)
+        if message is None or not message.record_status(report.status):
+            return False
+        if report.status is DeliveryStatus.PERMANENT_FAILURE:
+            message.mark_failed(f"permanent-failure: {report.detail}"[:500])
+            identity = shut_address(uow, message, DeliveryOutcome.REJECTED, now)
+            carry_on(uow, message, identity, now)
+        elif report.detail:
+            message.last_error = report.detail[:500]
+        uow.commit()
+    return True
+
+
+def _found(report: DeliveryStatusReport, uow: UnitOfWork) -> OutboxMessage | None:
+    if report.message_id:
+        return uow.outbox.get(report.message_id)
+    if report.channel and report.provider_ref:
+        return uow.outbox.get_by_provider_ref(report.channel, report.provider_ref)
+    return None

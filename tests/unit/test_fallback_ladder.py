@@ -1,0 +1,215 @@
+"""The fallback ladder with in-memory fakes: the policy's first rung, a permanent failure moving a
+notice to the person's next rung once, the last rung leaving the postal list, and delivery
+statuses from outcomes and provider reports (ADR 0041)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from application.access.actor import Actor
+from application.messaging.delivering_outbox import deliver_outbox
+from application.messaging.fallback import next_rung
+from application.messaging.ladder import DEFAULT_LADDER, ladder_in
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
+from application.messaging.recording_delivery_status import (
+    DeliveryStatusReport,
+    record_delivery_status,
+)
+from application.messaging.setting_ladder import SetLadder, set_ladder
+from application.messaging.telling import ContactPolicy, Telling
+from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from domain.access import Role
+from domain.channels import ChannelIdentity, IdentityStatus, Ladder
+from domain.errors import InvalidValue, NotAllowed
+from domain.households import Household
+from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds, fake_uow_factory
+
+pytestmark = pytest.mark.unit
+
+CLOCK = FakeClock()
+NOTICE = [OutgoingMessage(text="給付金のお知らせ")]
+ADMIN = Actor(id="s1", role=Role.ADMINISTRATOR, label="管理者")
+
+
+class Channel:
+    """A channel that answers with one outcome for some recipients, delivered for the rest."""
+
+    def __init__(self, name: str, *, fails: dict[str, DeliveryOutcome] | None = None,
+                 ref: str = "") -> None:
+        self.name, self.fails, self.ref = name, fails or {}, ref
+        self.sent: list[str] = []
+
+    def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
+        self.sent.append(recipient)
+        if recipient in self.fails:
+            return DeliveryResult(self.fails[recipient], "no")
+        return DeliveryResult(DeliveryOutcome.DELIVERED, provider_ref=self.ref)
+
+    def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
+                  idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        return [([r], self.send(r, messages, idempotency_key=idempotency_key))
+                for r in recipients]
+
+
+def _identity(id: str, channel: str, address: str, resident: str = "r1") -> ChannelIdentity:
+    identity = ChannelIdentity.first_seen(id=id, channel=channel, address=address,
+                                          at=CLOCK.now())
+    identity.link(resident)
+    return identity
+
+
+@pytest.fixture
+def database() -> FakeDatabase:
+    """Household h1, head r1 on LINE (U1), SMS (+819011112222) and e-mail (a@example.jp)."""
+    database = FakeDatabase()
+    with FakeUnitOfWork(database) as uow:
+        uow.households.add(Household.found(id="h1", household_number="H1",
+                                           head_resident_id="r1"))
+        for identity in (_identity("i1", "line", "U1"), _identity("i2", "sms", "+819011112222"),
+                         _identity("i3", "email", "a@example.jp")):
+            uow.channel_identities.add(identity)
+        uow.commit()
+    return database
+
+
+def _tell(database: FakeDatabase) -> None:
+    with FakeUnitOfWork(database) as uow:
+        Telling(None, SequentialIds("n"), CLOCK).households(uow, [("h1", NOTICE)])
+        uow.commit()
+
+
+def _outbox(database: FakeDatabase) -> list[OutboxMessage]:
+    return sorted(database.tables["outbox"].values(), key=lambda m: (m.created_at, m.id))
+
+
+def _deliver(database: FakeDatabase, *channels: Channel) -> None:
+    CLOCK.advance(seconds=1)
+    deliver_outbox(uow_factory=fake_uow_factory(database),
+                   channels={c.name: c for c in channels}, clock=CLOCK)
+
+
+def test_the_policy_picks_the_first_rung_that_reaches_the_person() -> None:
+    identities = [_identity("i1", "line", "U1"), _identity("i2", "sms", "+819011112222")]
+    identities[0].block(CLOCK.now())
+    assert [i.address for i in ContactPolicy(("line", "sms")).choose(identities)] == [
+        "+819011112222"]
+    assert ContactPolicy(("email",)).choose(identities) == []
+
+
+def test_the_next_rung_skips_rungs_tried_and_identities_that_fail() -> None:
+    identities = [_identity("i1", "line", "U1"), _identity("i2", "sms", "+819011112222"),
+                  _identity("i3", "email", "a@example.jp")]
+    identities[1].mark_unreachable(CLOCK.now())
+    chosen = next_rung(Ladder(("line", "sms", "email")), {"line"}, identities)
+    assert chosen is not None and chosen.channel == "email"
+    assert next_rung(Ladder(("line", "sms")), {"line"}, identities) is None
+
+
+def test_a_ladder_refuses_an_unknown_or_repeated_channel() -> None:
+    with pytest.raises(InvalidValue):
+        Ladder(("line", "fax"))
+    with pytest.raises(InvalidValue):
+        Ladder(("sms", "sms"))
+    with pytest.raises(InvalidValue):
+        Ladder(())
+
+
+def test_telling_follows_the_ladder_staff_set_without_a_restart(database: FakeDatabase) -> None:
+    set_ladder(SetLadder(("email", "line")), actor=ADMIN, uow=FakeUnitOfWork(database),
+               clock=CLOCK)
+    _tell(database)
+    assert [(m.channel, m.recipient) for m in _outbox(database)] == [("email", "a@example.jp")]
+    with FakeUnitOfWork(database) as uow:
+        assert ladder_in(uow).channels == ("email", "line")
+        [entry] = uow.audit.values()
+    assert (entry.action, entry.detail["before"], entry.detail["after"]) == (
+        "ladder.set", "LINE → SMS → メール → 郵送", "メール → LINE → 郵送")
+
+
+def test_only_administrators_set_the_ladder(database: FakeDatabase) -> None:
+    with pytest.raises(NotAllowed):
+        set_ladder(SetLadder(("sms",)), actor=Actor(id="s2", role=Role.APPROVER),
+                   uow=FakeUnitOfWork(database), clock=CLOCK)
+    with FakeUnitOfWork(database) as uow:
+        assert ladder_in(uow) == DEFAULT_LADDER
+
+
+def test_a_line_block_moves_the_notice_to_sms_once(database: FakeDatabase) -> None:
+    _tell(database)
+    line = Channel("line", fails={"U1": DeliveryOutcome.BLOCKED})
+    sms = Channel("sms")
+    _deliver(database, line, sms)
+    first, carried = _outbox(database)
+    assert (first.status, first.delivery_status) == (OutboxStatus.FAILED,
+                                                     DeliveryStatus.PERMANENT_FAILURE)
+    assert (carried.channel, carried.recipient, carried.fallback_of) == (
+        "sms", "+819011112222", first.id)
+    assert database.tables["channel_identities"]["i1"].status is IdentityStatus.BLOCKED
+    _deliver(database, line, sms)
+    _deliver(database, line, sms)
+    assert sms.sent == ["+819011112222"] and line.sent == ["U1"]
+    assert [m.delivery_status for m in _outbox(database)] == [
+        DeliveryStatus.PERMANENT_FAILURE, DeliveryStatus.DELIVERED]
+
+
+def test_each_rung_is_tried_once_then_nothing_is_left(database: FakeDatabase) -> None:
+    _tell(database)
+    line = Channel("line", fails={"U1": DeliveryOutcome.BLOCKED})
+    sms = Channel("sms", fails={"+819011112222": DeliveryOutcome.REJECTED})
+    email = Channel("email", fails={"a@example.jp": DeliveryOutcome.REJECTED})
+    for _ in range(4):
+        _deliver(database, line, sms, email)
+    assert [(m.channel, m.status) for m in _outbox(database)] == [
+        ("line", OutboxStatus.FAILED), ("sms", OutboxStatus.FAILED),
+        ("email", OutboxStatus.FAILED)]
+    identities = database.tables["channel_identities"]
+    assert identities["i2"].status is IdentityStatus.UNREACHABLE
+    assert identities["i3"].status is IdentityStatus.UNREACHABLE
+    assert (line.sent, sms.sent, email.sent) == (["U1"], ["+819011112222"], ["a@example.jp"])
+
+
+def test_a_reply_in_a_dialog_does_not_move_down_the_ladder(database: FakeDatabase) -> None:
+    with FakeUnitOfWork(database) as uow:
+        uow.outbox.add(OutboxMessage.of(NOTICE, id="reply", channel="line", recipient="U1",
+                                        at=CLOCK.now()))
+        uow.commit()
+    _deliver(database, Channel("line", fails={"U1": DeliveryOutcome.BLOCKED}), Channel("sms"))
+    assert [m.id for m in _outbox(database)] == ["reply"]
+
+
+def test_a_provider_that_reports_back_keeps_the_message_sending_until_it_does(
+        database: FakeDatabase) -> None:
+    set_ladder(SetLadder(("sms",)), actor=ADMIN, uow=FakeUnitOfWork(database), clock=CLOCK)
+    _tell(database)
+    _deliver(database, Channel("sms", ref="SM1"))
+    [message] = _outbox(database)
+    assert (message.status, message.delivery_status, message.provider_ref) == (
+        OutboxStatus.SENT, DeliveryStatus.SENDING, "SM1")
+    report = DeliveryStatusReport(channel="sms", provider_ref="SM1",
+                                  status=DeliveryStatus.DELIVERED)
+    assert record_delivery_status(report, uow=FakeUnitOfWork(database), clock=CLOCK)
+    assert not record_delivery_status(report, uow=FakeUnitOfWork(database), clock=CLOCK)
+    late = DeliveryStatusReport(message_id=message.id, status=DeliveryStatus.TEMPORARY_FAILURE)
+    assert not record_delivery_status(late, uow=FakeUnitOfWork(database), clock=CLOCK)
+    assert _outbox(database)[0].delivery_status is DeliveryStatus.DELIVERED
+
+
+def test_an_undelivered_report_moves_the_notice_to_the_next_rung_once(
+        database: FakeDatabase) -> None:
+    set_ladder(SetLadder(("sms", "email")), actor=ADMIN, uow=FakeUnitOfWork(database),
+               clock=CLOCK)
+    _tell(database)
+    _deliver(database, Channel("sms", ref="SM1"))
+    undelivered = DeliveryStatusReport(channel="sms", provider_ref="SM1", detail="30005",
+                                       status=DeliveryStatus.PERMANENT_FAILURE)
+    for _ in range(2):  # the provider calls back twice
+        record_delivery_status(undelivered, uow=FakeUnitOfWork(database), clock=CLOCK)
+    first, carried = _outbox(database)
+    assert (first.status, first.delivery_status) == (OutboxStatus.FAILED,
+                                                     DeliveryStatus.PERMANENT_FAILURE)
+    assert (carried.channel, carried.fallback_of) == ("email", first.id)
+    assert database.tables["channel_identities"]["i2"].status is IdentityStatus.UNREACHABLE
