@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from attrs import frozen
-from limits import parse_many
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -17,6 +16,7 @@ from application.residents.town import Town
 from domain.errors import InvalidValue
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
+from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
 
 __all__ = ["RATE_LIMITS", "ConfigurationError", "Settings"]
@@ -26,13 +26,6 @@ DEV_LINE_SECRET = "madoguchi-development-channel-secret"
 DEV_LINE_TOKEN = "madoguchi-development-access-token"
 QUEUES = {"in_process", "eager", "celery"}
 PROVIDERS = ("dev_card", "oidc")
-# The rate limits' defaults by variable (ADR 0032; a setting each, `rate_limit_…`).
-RATE_LIMITS = {"MADOGUCHI_RATE_LIMIT_SIGN_IN_ADDRESS": "20/minute;200/hour",
-               "MADOGUCHI_RATE_LIMIT_SIGN_IN_ACCOUNT": "5/minute;20/hour",
-               "MADOGUCHI_RATE_LIMIT_VERIFICATION_ADDRESS": "30/minute;300/hour",
-               "MADOGUCHI_RATE_LIMIT_API_KEY_FAILURES": "10/minute;100/hour"}
-
-
 class ConfigurationError(Exception):
     """The configuration cannot work; the message says which variable to set."""
 
@@ -202,14 +195,11 @@ class Settings:
             liff_id=env.get("MADOGUCHI_LIFF_ID", "").strip(),
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
-            **_rate_limits(env, task_queue, broker_url),
+            **rate_limit_settings(env, task_queue, broker_url, ConfigurationError),
             **_observing(env),
             **sms_settings(env, production, ConfigurationError),
             **_mail(env, production),
         )
-
-
-_LIMIT_STORAGES = ("memory://", "redis://", "rediss://", "redis+unix://", "redis+sentinel://")
 
 
 def _mail(env: Mapping[str, str], production: bool) -> dict[str, object]:
@@ -217,33 +207,6 @@ def _mail(env: Mapping[str, str], production: bool) -> dict[str, object]:
         return mail_settings(env, production)
     except ValueError as error:
         raise ConfigurationError(str(error)) from None
-
-
-def _rate_limits(env: Mapping[str, str], task_queue: str, broker_url: str) -> dict[str, object]:
-    """MADOGUCHI_RATE_LIMIT_STORAGE: REDIS_URL when set, else the Celery broker when the queue
-    is celery and the broker is Redis (every process then counts together), else memory://
-    (counted in each process). The limits are Flask-Limiter strings, checked here."""
-    shared = env.get("REDIS_URL") or (broker_url if task_queue == "celery" else "")
-    storage = env.get("MADOGUCHI_RATE_LIMIT_STORAGE") or (
-        shared if shared.startswith(_LIMIT_STORAGES[1:]) else "memory://")
-    if not storage.startswith(_LIMIT_STORAGES):
-        raise ConfigurationError("MADOGUCHI_RATE_LIMIT_STORAGE must be memory:// or a Redis URL "
-                                 "(redis://host:6379/0)")
-    values: dict[str, object] = {"rate_limit_storage": storage}
-    for name, default in RATE_LIMITS.items():
-        value = env.get(name, "").strip() or default
-        try:
-            parse_many(value)
-        except ValueError:
-            raise ConfigurationError(f"{name} is a list of limits like 5/minute;20/hour, "
-                                     f"not {value!r}") from None
-        values[name.removeprefix("MADOGUCHI_").lower()] = value
-    proxies = env.get("MADOGUCHI_TRUSTED_PROXIES", "0").strip()
-    if not proxies.isdigit():
-        raise ConfigurationError("MADOGUCHI_TRUSTED_PROXIES is the number of reverse proxies in "
-                                 "front of the app (0: none)")
-    values["trusted_proxies"] = int(proxies)
-    return values
 
 
 def _observing(env: Mapping[str, str]) -> dict[str, str]:
