@@ -100,8 +100,9 @@ class SmtpMailer:
     # -- the port ----------------------------------------------------------------------------
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
-             idempotency_key: str, reply_token: str | None = None) -> DeliveryResult:
-        """`reply_token` is LINE's; mail has none."""
+             idempotency_key: str, reply_token: str | None = None,
+             retaken: bool = False) -> DeliveryResult:
+        """`reply_token` and `retaken` are LINE's replies'; mail has neither."""
         [(_, result)] = self._deliver([recipient], messages, idempotency_key)
         return result
 

@@ -9,6 +9,9 @@
   in the database, `ladder.py`) that reaches them, so that each notice finds the person once, on
   the channel that reaches them. A notice whose channel fails for good moves to the next rung
   (`delivering_outbox.py`, `fallback.py`); the postal list is the last.
+- A resident no rung reaches but who uses the web page (`/r/`) is told there, where they see it
+  when they open the page; a campaign's notices follow the ladder alone (a household only on
+  the page is on the postal list).
 - Someone not yet linked to a resident (in the middle of verifying) is told on the identity
   they used.
 Nobody reachable: nothing is queued (0 is returned), and the town's postal path covers them.
@@ -54,6 +57,14 @@ class ContactPolicy:
         return []
 
 
+def _on_the_page(identities: Iterable[ChannelIdentity]) -> list[ChannelIdentity]:
+    """A resident no rung of the ladder reaches but who uses the web page finds the message
+    there, the next time they open it (the answer to what they did there: a fee paid, a
+    decision). A campaign's notices follow the ladder alone: a household only on the page is
+    on the postal list (`sending_campaign.py`)."""
+    return [identity for identity in identities if identity.reachable and identity.channel == "web"]
+
+
 def policy_in(uow: UnitOfWork) -> ContactPolicy:
     """The town's policy as stored now, read in the caller's unit of work."""
     return ContactPolicy.of(ladder_in(uow))
@@ -84,7 +95,8 @@ class Telling:
         """Who is told, for each resident (residents nobody can reach left out)."""
         linked = uow.channel_identities.linked_to_any(sorted(set(resident_ids)))
         policy = self.policy(uow)
-        chosen = {resident: policy.choose(found) for resident, found in linked.items()}
+        chosen = {resident: policy.choose(found) or _on_the_page(found)
+                  for resident, found in linked.items()}
         return {resident: found for resident, found in chosen.items() if found}
 
     def households_recipients(self, uow: UnitOfWork,

@@ -141,3 +141,10 @@ def test_a_provider_that_does_not_answer_means_try_again_later(harness: Harness)
     assert {r.outcome for _, r in groups} == {DeliveryOutcome.RETRY_LATER}
     assert sorted(r for group, _ in groups for r in group) == sorted(harness.addresses)
     _clean(result, harness)
+
+
+def test_send_takes_every_keyword_the_dispatcher_passes(harness: Harness) -> None:
+    result = harness.channel.send(harness.addresses[0], NOTICE, idempotency_key="k-kw",
+                                  reply_token=None, retaken=False)
+
+    assert result.outcome is DeliveryOutcome.DELIVERED
