@@ -114,15 +114,18 @@ class TwilioSms:
         record = self._ledger.attempted(idempotency_key, recipient=recipient,
                                         body_digest=digest, at=now)
         if record is not None and record.sid is not None:
-            return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted")
+            return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted",
+                                  provider_ref=record.sid)
         unsure = record is not None  # tried before without an answer
         since = (record.attempted_at if record else now) - LOOKUP_WINDOW
         last = ""
         for attempt in range(self._max_attempts):
             if attempt:
                 self._sleep(self._backoff * 2 ** (attempt - 1))
-            if unsure and self._accepted_before(idempotency_key, recipient, digest, since):
-                return DeliveryResult(DeliveryOutcome.DELIVERED, "found at the provider")
+            found = unsure and self._accepted_before(idempotency_key, recipient, digest, since)
+            if found:
+                return DeliveryResult(DeliveryOutcome.DELIVERED, "found at the provider",
+                                      provider_ref=found)
             try:
                 created = self._client.messages.create(
                     to=recipient, from_=self.from_number, body=body,
@@ -141,7 +144,9 @@ class TwilioSms:
                 continue
             self._ledger.accepted(idempotency_key, sid=created.sid,
                                   status=created.status or "queued", at=self._now())
-            return DeliveryResult(DeliveryOutcome.DELIVERED)
+            # Accepted, not delivered yet: the outbox row waits in `sending` for the status
+            # callback, which finds it by this SID (entrypoints/web/sms_webhook.py).
+            return DeliveryResult(DeliveryOutcome.DELIVERED, provider_ref=created.sid or "")
         log.warning("SMS for outbox message %s not accepted yet (%s)", idempotency_key, last)
         return DeliveryResult(DeliveryOutcome.RETRY_LATER, last)
 
@@ -154,21 +159,21 @@ class TwilioSms:
                 for recipient in recipients]
 
     def _accepted_before(self, key: str, recipient: str, digest: str,
-                         since: dt.datetime) -> bool:
+                         since: dt.datetime) -> str:
         """Did an earlier try reach Twilio after all? Its latest messages to this number from
-        our number, with the same body, created since the earlier try."""
+        our number, with the same body, created since the earlier try: the SID found, or ""."""
         try:
             recent = self._client.messages.list(to=recipient, from_=self.from_number, limit=20)
         except (TwilioRestException, *_TRANSPORT_ERRORS):
-            return False  # cannot tell: the send that follows will tell
+            return ""  # cannot tell: the send that follows will tell
         for message in recent:
             created = message.date_created
             if body_digest(message.body or "") == digest and (created is None
                                                               or created >= since):
                 self._ledger.accepted(key, sid=message.sid, status=message.status or "queued",
                                       at=self._now())
-                return True
-        return False
+                return message.sid or ""
+        return ""
 
     @staticmethod
     def _final(error: TwilioRestException, key: str) -> DeliveryResult:

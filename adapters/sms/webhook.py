@@ -16,10 +16,12 @@ from attrs import frozen
 from twilio.request_validator import RequestValidator
 
 from application.channels.inbound import InboundEvent, InboundKind
+from application.messaging.outbox import DeliveryStatus
 from domain.errors import InvalidValue
 from domain.phone import PhoneNumber
 
-__all__ = ["INBOUND_PATH", "STATUS_PATH", "InvalidSignature", "SmsStatus", "SmsWebhook"]
+__all__ = ["INBOUND_PATH", "STATUS_PATH", "InvalidSignature", "SmsStatus", "SmsWebhook",
+           "delivery_status"]
 
 INBOUND_PATH = "/sms/inbound"
 STATUS_PATH = "/sms/status"
@@ -27,6 +29,34 @@ STATUS_PATH = "/sms/status"
 _STOP = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "停止", "配信停止",
          "ストップ"}
 _START = {"start", "unstop", "yes 開始", "開始", "再開"}
+
+
+# Twilio's error codes on an undelivered or failed message that say the number will not take
+# SMS (GOV.UK Notify's permanent-failure: the ladder moves the notice on): blocked by the
+# recipient (30004), unknown handset (30005), a landline (30006), and the codes it refuses a
+# send with (see adapters/sms/messenger.py). Any other code (30003: the phone is off or out of
+# reach; 30007: the carrier filtered this message; 30008: unknown) is about this message, now.
+PERMANENT_CODES = frozenset({30004, 30005, 30006, 21211, 21408, 21610, 21612, 21614})
+# A message Twilio itself failed to send (its queue overflowed, the account is suspended, the
+# price limit): our side, not the resident's.
+TECHNICAL_CODES = frozenset({30001, 30002, 30010})
+_SENDING = {"accepted", "scheduled", "queued", "sending", "sent"}
+
+
+def delivery_status(status: str, error_code: int | None) -> DeliveryStatus | None:
+    """The outbox's delivery status for what Twilio reports (None: a status it does not mean
+    anything for, e.g. "canceled" of a scheduled message)."""
+    if status in _SENDING:
+        return DeliveryStatus.SENDING
+    if status in ("delivered", "read"):
+        return DeliveryStatus.DELIVERED
+    if status not in ("undelivered", "failed"):
+        return None
+    if error_code in PERMANENT_CODES:
+        return DeliveryStatus.PERMANENT_FAILURE
+    if error_code in TECHNICAL_CODES:
+        return DeliveryStatus.TECHNICAL_FAILURE
+    return DeliveryStatus.TEMPORARY_FAILURE
 
 
 class InvalidSignature(Exception):

@@ -21,9 +21,9 @@ __all__ = ["DeliveryStatusReport", "record_delivery_status"]
 
 @frozen
 class DeliveryStatusReport:
-    message_id: str | None = None  # the outbox id, or
+    message_id: str | None = None  # the outbox id, and/or
     channel: str = ""  # with
-    provider_ref: str = ""  # the provider's reference
+    provider_ref: str = ""  # the provider's reference (looked for first)
     status: DeliveryStatus = DeliveryStatus.DELIVERED
     detail: str = ""  # the provider's words (an error code), kept as the message's last error
 
@@ -47,8 +47,14 @@ def record_delivery_status(report: DeliveryStatusReport, *, uow: UnitOfWork,
 
 
 def _found(report: DeliveryStatusReport, uow: UnitOfWork) -> OutboxMessage | None:
-    if report.message_id:
-        return uow.outbox.get(report.message_id)
+    """By the provider's reference first; else by the outbox id (a report may come before the
+    dispatcher has kept the reference), on the report's channel when it names one."""
     if report.channel and report.provider_ref:
-        return uow.outbox.get_by_provider_ref(report.channel, report.provider_ref)
+        found = uow.outbox.get_by_provider_ref(report.channel, report.provider_ref)
+        if found is not None:
+            return found
+    if report.message_id:
+        found = uow.outbox.get(report.message_id)
+        if found is not None and (not report.channel or found.channel == report.channel):
+            return found
     return None

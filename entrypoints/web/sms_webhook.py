@@ -2,7 +2,9 @@
 (adapters/sms/webhook.py). A forged request gets 403 and changes nothing. An inbound SMS goes
 through the same InboundRouter as LINE's events (a 「はい」 answers the latest open benefit
 notice, application/benefits/replying_by_text.py; STOP blocks the identity); a status callback
-updates the SMS ledger (delivered, undelivered, failed). 404 when SMS is not configured."""
+updates the SMS ledger (delivered, undelivered, failed) and the outbox row's delivery status
+(application/messaging/recording_delivery_status.py: an unknown number moves a notice down the
+town's ladder). 404 when SMS is not configured."""
 
 from __future__ import annotations
 
@@ -10,8 +12,12 @@ import logging
 
 from flask import Blueprint, Response, abort, request
 
-from adapters.sms.webhook import INBOUND_PATH, STATUS_PATH, InvalidSignature
+from adapters.sms.webhook import INBOUND_PATH, STATUS_PATH, InvalidSignature, delivery_status
 from application.benefits.replying_by_text import as_notice_answer
+from application.messaging.recording_delivery_status import (
+    DeliveryStatusReport,
+    record_delivery_status,
+)
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
 
@@ -65,4 +71,18 @@ def status() -> Response:
         at=services.clock().now())
     if record is None:
         log.info("a status for an SMS this town did not send was ignored")
+        return Response(status=204)
+    # The ledger's status, not the one reported: callbacks come out of order, and the ledger's
+    # never goes back (a late "sent" after "undelivered" stays undelivered).
+    status = delivery_status(record.status, record.error_code)
+    if status is not None:
+        code = f" {record.error_code}" if record.error_code is not None else ""
+        # By the SID the outbox row keeps; by the ledger's key (the outbox id: SMS goes one by
+        # one) when the callback comes before the dispatcher has recorded the SID.
+        record_delivery_status(
+            DeliveryStatusReport(message_id=record.key, channel="sms", provider_ref=record.sid
+                                 or reported.sid, status=status,
+                                 detail=f"{record.status}{code}"),
+            uow=services.uow(), clock=services.clock())
+        services.outbox_notifier().wake()  # a notice carried on to the next rung
     return Response(status=204)

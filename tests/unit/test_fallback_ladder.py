@@ -213,3 +213,19 @@ def test_an_undelivered_report_moves_the_notice_to_the_next_rung_once(
                                                      DeliveryStatus.PERMANENT_FAILURE)
     assert (carried.channel, carried.fallback_of) == ("email", first.id)
     assert database.tables["channel_identities"]["i2"].status is IdentityStatus.UNREACHABLE
+
+
+def test_a_report_before_the_reference_is_kept_finds_the_message_by_its_id_on_its_channel(
+        database: FakeDatabase) -> None:
+    set_ladder(SetLadder(("sms",)), actor=ADMIN, uow=FakeUnitOfWork(database), clock=CLOCK)
+    _tell(database)
+    [message] = _outbox(database)  # not sent yet: no provider_ref on the row
+    elsewhere = DeliveryStatusReport(message_id=message.id, channel="email",
+                                     provider_ref="SM1", status=DeliveryStatus.DELIVERED)
+    assert not record_delivery_status(elsewhere, uow=FakeUnitOfWork(database), clock=CLOCK)
+
+    early = DeliveryStatusReport(message_id=message.id, channel="sms", provider_ref="SM1",
+                                 status=DeliveryStatus.DELIVERED)
+
+    assert record_delivery_status(early, uow=FakeUnitOfWork(database), clock=CLOCK)
+    assert _outbox(database)[0].delivery_status is DeliveryStatus.DELIVERED
