@@ -31,7 +31,7 @@ def record_bounces(command: RecordBounces, *, uow: UnitOfWork, clock: Clock) -> 
             identity = uow.channel_identities.get_by_address("email", address)
             if identity is None or not identity.reachable:
                 continue
-            identity.block(now)  # never written to again (the ladder's "unreachable", ADR 0041)
+            identity.mark_unreachable(now)  # the ladder's 届かない (ADR 0041), as a 550 at RCPT
             record(uow, command.actor, "channel.bounced", "channel_identity", identity.id,
                    at=now, channel="email")
             shut += 1

@@ -43,16 +43,18 @@ def next_rung(ladder: Ladder, tried: set[str],
 
 def shut_address(uow: UnitOfWork, message: OutboxMessage, outcome: DeliveryOutcome,
                  at: dt.datetime) -> ChannelIdentity | None:
-    """Mark the identity the message failed on: blocked (the recipient blocked the account), or
-    unreachable (an unknown number, a hard bounce: REJECTED by an SMS or e-mail provider; on
-    LINE a rejection is about the request, not the person). Returns the identity, if known."""
+    """Mark the identity the message failed on when the failure is about the address (BLOCKED):
+    blocked on LINE (the recipient blocked the account), unreachable elsewhere (an unknown
+    number, a mailbox that does not exist: 550 at RCPT). REJECTED is about this message or the
+    request (a mail refused at DATA, 552 too big or 554 its content; an SMS request Twilio
+    refuses, a LINE 400) and marks nothing: the next notice tries the address again. Either way
+    the notice itself moves on (`carry_on`). Returns the identity, if known."""
     identity = uow.channel_identities.get_by_address(message.channel, message.recipient)
     if identity is None:
         return None
     if outcome is DeliveryOutcome.BLOCKED and message.channel == "line":
         identity.block(at)
-    elif outcome is DeliveryOutcome.BLOCKED or (outcome is DeliveryOutcome.REJECTED
-                                                and message.channel != "line"):
+    elif outcome is DeliveryOutcome.BLOCKED:
         identity.mark_unreachable(at)
     return identity
 

@@ -38,7 +38,9 @@ def record_delivery_status(report: DeliveryStatusReport, *, uow: UnitOfWork,
             return False
         if report.status is DeliveryStatus.PERMANENT_FAILURE:
             message.mark_failed(f"permanent-failure: {report.detail}"[:500])
-            identity = shut_address(uow, message, DeliveryOutcome.REJECTED, now)
+            # A permanent failure a provider reports later is about the address (an unknown
+            # number, a hard bounce); one about the message is refused when it is sent.
+            identity = shut_address(uow, message, DeliveryOutcome.BLOCKED, now)
             carry_on(uow, message, identity, now)
         elif report.detail:
             message.last_error = report.detail[:500]

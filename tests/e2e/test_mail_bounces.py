@@ -47,6 +47,11 @@ Final-Recipient: rfc822; stranger@example.jp
 Action: failed
 Status: 5.1.1
 
+Final-Recipient: rfc822; big@example.jp
+Action: failed
+Status: 5.3.4
+Diagnostic-Code: smtp; 552 5.3.4 message too big
+
 --B--
 """
 
@@ -63,7 +68,7 @@ def test_mail_bounce_shuts_the_bounced_address_and_nothing_else(tmp_path: Path) 
     container = build_container(Settings.from_env(env))
     at = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     with container.uow() as uow:
-        for address in ("gone@example.jp", "slow@example.jp"):
+        for address in ("gone@example.jp", "slow@example.jp", "big@example.jp"):
             uow.channel_identities.add(ChannelIdentity.first_seen(
                 id=f"i-{address[:4]}", channel="email", address=address, at=at))
         uow.commit()
@@ -76,9 +81,11 @@ def test_mail_bounce_shuts_the_bounced_address_and_nothing_else(tmp_path: Path) 
     assert "0 address(es) shut" in again.output  # shut already: nothing twice
     with container.uow() as uow:
         statuses = {a: uow.channel_identities.get_by_address("email", a).status
-                    for a in ("gone@example.jp", "slow@example.jp")}
+                    for a in ("gone@example.jp", "slow@example.jp", "big@example.jp")}
         records = uow.audit.search(AuditQuery(action="channel.bounced"))
     shutdown(container)
-    assert statuses == {"gone@example.jp": IdentityStatus.BLOCKED,
-                        "slow@example.jp": IdentityStatus.FOLLOWING}
+    # the ladder's 届かない, as a 550 at RCPT; a refused message (5.3.4) leaves the mailbox
+    assert statuses == {"gone@example.jp": IdentityStatus.UNREACHABLE,
+                        "slow@example.jp": IdentityStatus.FOLLOWING,
+                        "big@example.jp": IdentityStatus.FOLLOWING}
     assert [(r.target_id, r.detail) for r in records] == [("i-gone", {"channel": "email"})]

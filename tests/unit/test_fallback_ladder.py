@@ -159,8 +159,8 @@ def test_a_line_block_moves_the_notice_to_sms_once(database: FakeDatabase) -> No
 def test_each_rung_is_tried_once_then_nothing_is_left(database: FakeDatabase) -> None:
     _tell(database)
     line = Channel("line", fails={"U1": DeliveryOutcome.BLOCKED})
-    sms = Channel("sms", fails={"+819011112222": DeliveryOutcome.REJECTED})
-    email = Channel("email", fails={"a@example.jp": DeliveryOutcome.REJECTED})
+    sms = Channel("sms", fails={"+819011112222": DeliveryOutcome.BLOCKED})  # 21211
+    email = Channel("email", fails={"a@example.jp": DeliveryOutcome.BLOCKED})  # 550 at RCPT
     for _ in range(4):
         _deliver(database, line, sms, email)
     assert [(m.channel, m.status) for m in _outbox(database)] == [
@@ -229,3 +229,36 @@ def test_a_report_before_the_reference_is_kept_finds_the_message_by_its_id_on_it
 
     assert record_delivery_status(early, uow=FakeUnitOfWork(database), clock=CLOCK)
     assert _outbox(database)[0].delivery_status is DeliveryStatus.DELIVERED
+
+
+@pytest.mark.parametrize("channel", ["email", "sms"])
+def test_a_message_refused_for_what_it_is_moves_on_but_leaves_the_address_reachable(
+        database: FakeDatabase, channel: str) -> None:
+    """A mail refused at DATA (552 too big, 554 its content) is no hard bounce; an SMS request
+    Twilio refuses (401, 21602) is about the request: the notice moves on, the address stays."""
+    rungs = (channel, "line")
+    set_ladder(SetLadder(rungs), actor=ADMIN, uow=FakeUnitOfWork(database), clock=CLOCK)
+    _tell(database)
+    address = {"email": "a@example.jp", "sms": "+819011112222"}[channel]
+    refusing, line = Channel(channel, fails={address: DeliveryOutcome.REJECTED}), Channel("line")
+    for _ in range(2):
+        _deliver(database, refusing, line)
+
+    assert [(m.channel, m.delivery_status) for m in _outbox(database)] == [
+        (channel, DeliveryStatus.PERMANENT_FAILURE), ("line", DeliveryStatus.DELIVERED)]
+    identity = {"email": "i3", "sms": "i2"}[channel]
+    assert database.tables["channel_identities"][identity].status is IdentityStatus.FOLLOWING
+
+
+def test_a_hard_bounce_reported_later_marks_the_mailbox_unreachable(
+        database: FakeDatabase) -> None:
+    set_ladder(SetLadder(("email", "line")), actor=ADMIN, uow=FakeUnitOfWork(database),
+               clock=CLOCK)
+    _tell(database)
+    _deliver(database, Channel("email", ref="mid-1"))
+    bounced = DeliveryStatusReport(channel="email", provider_ref="mid-1", detail="5.1.1",
+                                   status=DeliveryStatus.PERMANENT_FAILURE)
+
+    assert record_delivery_status(bounced, uow=FakeUnitOfWork(database), clock=CLOCK)
+    assert database.tables["channel_identities"]["i3"].status is IdentityStatus.UNREACHABLE
+    assert [m.channel for m in _outbox(database)] == ["email", "line"]
