@@ -142,7 +142,11 @@ class OutboxMessage:
 
     def mark_sent(self, at: dt.datetime, *, delivered: bool = True) -> None:
         """Accepted by the channel: delivered, or (a channel whose provider reports back)
-        still sending until its callback says."""
+        still sending until its callback says. A callback that came first with a permanent
+        failure (the dispatcher records a batch after sending it all) is kept: still failed."""
+        if self.delivery_status is DeliveryStatus.PERMANENT_FAILURE:
+            self.sent_at = at
+            return
         self.status, self.sent_at = OutboxStatus.SENT, at
         self.last_error = ""
         if delivered and self.delivery_status is DeliveryStatus.SENDING:

@@ -18,6 +18,7 @@ from application.messaging.recording_delivery_status import (
     DeliveryStatusReport,
     record_delivery_status,
 )
+from application.ports.unit_of_work import ConcurrentUpdate
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
 
@@ -26,6 +27,7 @@ __all__ = ["sms_webhook"]
 log = logging.getLogger(__name__)
 
 sms_webhook = Blueprint("sms_webhook", __name__)
+_TRIES = 3
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -79,10 +81,15 @@ def status() -> Response:
         code = f" {record.error_code}" if record.error_code is not None else ""
         # By the SID the outbox row keeps; by the ledger's key (the outbox id: SMS goes one by
         # one) when the callback comes before the dispatcher has recorded the SID.
-        record_delivery_status(
-            DeliveryStatusReport(message_id=record.key, channel="sms", provider_ref=record.sid
-                                 or reported.sid, status=status,
-                                 detail=f"{record.status}{code}"),
-            uow=services.uow(), clock=services.clock())
+        report = DeliveryStatusReport(message_id=record.key, channel="sms",
+                                      provider_ref=record.sid or reported.sid, status=status,
+                                      detail=f"{record.status}{code}")
+        for attempt in range(_TRIES):  # the dispatcher may be writing the row just now
+            try:
+                record_delivery_status(report, uow=services.uow(), clock=services.clock())
+                break
+            except ConcurrentUpdate:
+                if attempt == _TRIES - 1:
+                    raise
         services.outbox_notifier().wake()  # a notice carried on to the next rung
     return Response(status=204)

@@ -6,6 +6,7 @@ the resident's next rung (e-mail)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 from adapters.line.simulator.sms import SmsStandIn, running_sms_standin
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import DeliveryStatus
+from application.ports.unit_of_work import ConcurrentUpdate
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.staff import Role
 from entrypoints.containers import Container
@@ -126,3 +128,25 @@ def test_undelivered_to_an_unknown_number_carries_the_notice_on_to_e_mail(
     with container.uow() as uow:
         assert uow.channel_identities.get("c8").status is IdentityStatus.UNREACHABLE
     assert sms.pump_callbacks() == 0 and len(sms.inbox(PHONE)) == 1
+
+
+def test_a_callback_that_meets_the_dispatcher_writing_the_row_is_recorded_on_a_retry(
+        client: FlaskClient, container: Container, sms: SmsStandIn,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sms_webhook = importlib.import_module("entrypoints.web.sms_webhook")  # not the blueprint
+    recorded = sms_webhook.record_delivery_status
+    collisions = [ConcurrentUpdate("outbox row written meanwhile")]
+
+    def colliding_once(report, **kwargs):  # type: ignore[no-untyped-def]
+        if collisions and report.status is DeliveryStatus.DELIVERED:
+            raise collisions.pop()
+        return recorded(report, **kwargs)
+
+    monkeypatch.setattr(sms_webhook, "record_delivery_status", colliding_once)
+    program_id = _notify_h0001(client, container)
+    _deliver(container, InboxChannel("email"))
+
+    assert sms.pump_callbacks() == 2
+
+    assert collisions == []
+    assert _cells(client, program_id)[f"sms-{STATUSES.index('delivered')}"] == "1"

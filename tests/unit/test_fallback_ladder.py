@@ -262,3 +262,30 @@ def test_a_hard_bounce_reported_later_marks_the_mailbox_unreachable(
     assert record_delivery_status(bounced, uow=FakeUnitOfWork(database), clock=CLOCK)
     assert database.tables["channel_identities"]["i3"].status is IdentityStatus.UNREACHABLE
     assert [m.channel for m in _outbox(database)] == ["email", "line"]
+
+
+def test_an_undelivered_report_that_comes_before_the_dispatcher_records_the_send_stands(
+        database: FakeDatabase) -> None:
+    """Twilio may call back while the dispatcher is still sending its batch: the report finds
+    the row by its id, and the send recorded after it does not undo the failure."""
+    set_ladder(SetLadder(("sms", "email")), actor=ADMIN, uow=FakeUnitOfWork(database),
+               clock=CLOCK)
+    _tell(database)
+
+    class CallingBack(Channel):
+        def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
+                 idempotency_key: str, reply_token: str | None = None,
+                 retaken: bool = False) -> DeliveryResult:
+            result = super().send(recipient, messages, idempotency_key=idempotency_key)
+            record_delivery_status(DeliveryStatusReport(
+                message_id=idempotency_key, channel="sms", provider_ref=self.ref,
+                status=DeliveryStatus.PERMANENT_FAILURE, detail="undelivered 30005"),
+                uow=FakeUnitOfWork(database), clock=CLOCK)
+            return result
+
+    _deliver(database, CallingBack("sms", ref="SM1"))
+
+    first, carried = _outbox(database)
+    assert (first.status, first.delivery_status, first.provider_ref) == (
+        OutboxStatus.FAILED, DeliveryStatus.PERMANENT_FAILURE, "SM1")
+    assert (carried.channel, carried.status) == ("email", OutboxStatus.PENDING)
