@@ -11,7 +11,8 @@ its resident opens the page) and no provider to be down: those promises are skip
 with the reason; its outcomes are checked like every other channel's.
 
 The promises: `send` delivers; `send_many` answers for every recipient exactly once, in groups;
-a repeat of an accepted idempotency key is harmless (delivered once) where the channel can;
+a repeat of an accepted idempotency key is harmless (delivered once, under the same provider
+reference) where the channel can;
 an unreachable recipient is a permanent failure (REJECTED or BLOCKED: never retried), a
 provider that does not answer is RETRY_LATER; `DeliveryResult.detail` carries no address and
 no message text.
@@ -164,6 +165,8 @@ def test_a_repeat_of_an_accepted_key_is_delivered_once(harness: Harness) -> None
     many_again = harness.channel.send_many(harness.addresses[:2], NOTICE, idempotency_key="g-1")
 
     assert {first.outcome, again.outcome} == {DeliveryOutcome.DELIVERED}
+    # the provider's reference (an SMS's SID), where it gives one, is the one its callbacks name
+    assert again.provider_ref == first.provider_ref
     assert {r.outcome for _, r in many + many_again} == {DeliveryOutcome.DELIVERED}
     assert _received(harness, harness.addresses[0]) in (2, None)  # k-1 once, g-1 once
     assert _received(harness, harness.addresses[1]) in (1, None)
