@@ -145,9 +145,13 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
     assert len(line_notices) == 1
     [sms_notice] = [b for b in _sms_bodies(sms, PHONE_B) if "70,000円" in b]
     [mail_notice] = [m for m in mail.inbox(MAIL_C) if "70,000円" in m.part("plain")]
-    assert "子育て世帯臨時給付金" in sms_notice and "子育て世帯臨時給付金" in mail_notice.part("html")
+    assert "子育て世帯臨時給付金" in sms_notice
+    assert "子育て世帯臨時給付金" in mail_notice.part("html")
     assert not any("70,000円" in json_text(m) for m in stack.messages(user_e))
     assert [b for b in _sms_bodies(sms, PHONE_E) if "70,000円" in b] == []
+    notices = _notice_rows(container, "70,000円を支給します")  # one row each; none for D
+    assert sorted((r["channel"], r["fallback_of"]) for r in notices) == [
+        ("email", None), ("line", None), ("sms", None)]
 
     # A taps 申請する on LINE; a second tap says it is done already.
     stack.sim.postback(user_a, _notice_data(stack, user_a) + ":yes", "申請する")
@@ -199,7 +203,8 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
     on_sms_e = [r for r in rows if r["recipient"] == PHONE_E]
     assert len(on_line) == 1 and on_line[0]["fallback_of"] is None
     assert len(on_sms_e) == 1 and on_sms_e[0]["fallback_of"] == on_line[0]["id"]
-    assert not any("30,000円" in json_text(m) for m in [d["message"] for d in stack.sim.received(user_e)])
+    reached_e = [delivery["message"] for delivery in stack.sim.received(user_e)]
+    assert not any("30,000円" in json_text(m) for m in reached_e)  # blocked: nothing pushed
     [moved] = [b for b in _sms_bodies(sms, PHONE_E) if "30,000円" in b]
     container.outbox_notifier().wake()  # again: nothing moves twice
     assert len([b for b in _sms_bodies(sms, PHONE_E) if "30,000円" in b]) == 1
@@ -222,6 +227,32 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
     assert len([b for b in _sms_bodies(sms, PHONE_E) if "決定通知】" in b]) == 1
     assert len([b for b in _sms_bodies(sms, PHONE_B) if "決定通知】" in b]) == 2  # one a program
     assert len(mail.inbox(MAIL_C)) == 3  # the code, the notice, the decision
+
+    # Who received what, on which channel, over the whole story (notices, decisions, all).
+    sms.pump_callbacks()  # the stand-in's status callbacks, signed, to the app
+    assert _tally(stack, sms, mail, line={"A": user_a, "E": user_e},
+                  phones={"B": PHONE_B, "E": PHONE_E}, mails={"C": MAIL_C}) == TALLY
+
+
+NOTICE, DECISION = "円を支給します", "決定通知】"
+# (notices, decisions, all messages): A's chat also holds the verification and the two answers,
+# E's the 連絡先 dialog; B's SMS: a code, two notices, 受付, すでに受付, two decisions; C's and
+# E's: a code, a notice, a decision. D: nothing electronic (the postal list).
+TALLY = {("A", "line"): (1, 1, 8), ("B", "sms"): (2, 2, 7), ("C", "email"): (1, 1, 3),
+         ("E", "line"): (0, 0, 11), ("E", "sms"): (1, 1, 3)}
+
+
+def _tally(stack: Stack, sms: SmsStandIn, mail: MailCatcher, *, line: dict[str, str],
+           phones: dict[str, str], mails: dict[str, str]) -> dict[tuple[str, str],
+                                                                  tuple[int, int, int]]:
+    """(household, channel) → (notices, decisions, messages in all) received."""
+    boxes = {(who, "line"): [json_text(d["message"]) for d in stack.sim.received(user)]
+             for who, user in line.items()}
+    boxes |= {(who, "sms"): _sms_bodies(sms, number) for who, number in phones.items()}
+    boxes |= {(who, "email"): [m.part("plain") for m in mail.inbox(address)]
+              for who, address in mails.items()}
+    return {key: (sum(NOTICE in t for t in texts), sum(DECISION in t for t in texts),
+                  len(texts)) for key, texts in boxes.items()}
 
 
 def json_text(message: Any) -> str:
