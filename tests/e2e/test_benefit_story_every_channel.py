@@ -230,6 +230,12 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
 
     # Who received what, on which channel, over the whole story (notices, decisions, all).
     sms.pump_callbacks()  # the stand-in's status callbacks, signed, to the app
+    moved_rows = [r for r in _notice_rows(container, "30,000円を支給します")
+                  if r["channel"] != "web"]  # the copy a used link puts on the resident's page
+    assert sorted((r["channel"], r["recipient"], r["delivery_status"].value)
+                  for r in moved_rows) == [
+        ("line", user_e, "permanent-failure"), ("sms", PHONE_B, "delivered"),
+        ("sms", PHONE_E, "delivered")]
     assert _tally(stack, sms, mail, line={"A": user_a, "E": user_e},
                   phones={"B": PHONE_B, "E": PHONE_E}, mails={"C": MAIL_C}) == TALLY
 
@@ -291,6 +297,8 @@ def _apply_by_link(app: Flask, url: str) -> None:
     assert opened.status_code == 200 and "申請する" in web.buttons()
     web.press("申請する")
     assert any("申請を受け付けました" in m for m in web.messages())
+    web.press("申請する")  # the notice's button, still on the page: pressed again
+    assert "すでに受け付けています" in web.last()
     again = ResidentBrowser(app.test_client())
     assert again.open(_path(url)).status_code == 410 and "すでに使われています" in again.html
 
@@ -298,5 +306,6 @@ def _apply_by_link(app: Flask, url: str) -> None:
 def _notice_rows(container: Container, amount: str) -> list[dict[str, Any]]:
     with container.engine().connect() as connection:
         rows = connection.execute(select(outbox.c.id, outbox.c.channel, outbox.c.recipient,
-                                         outbox.c.fallback_of, outbox.c.payload)).mappings()
+                                         outbox.c.fallback_of, outbox.c.delivery_status,
+                                         outbox.c.payload)).mappings()
         return [dict(r) for r in rows if amount in json_text(r["payload"])]
