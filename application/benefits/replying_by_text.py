@@ -4,10 +4,11 @@ latest open benefit notice, as the notice's はい / いいえ button would.
 The conversation engine takes a notice's answer as its button's postback (bnf:<id>:yes); a
 channel without buttons has only text. So a text that says yes or no, from an identity with no
 dialog open, whose verified resident heads a household with a notice still unanswered
-(通知済み), becomes that notice's postback; with none open, a yes or no answers the notice just
-applied for (申請受付), whose rules say it is received already and change nothing. Everything
-else stays the text it was (and gets the menu, as on LINE). The notice's own rules decide the rest (answering_notice.py): who may answer,
-the window, a second answer.
+(通知済み), becomes that notice's postback. With none open, a yes or no answers the notice just
+applied for (申請受付, before the decision): its rules say it is received already and change
+nothing, as a second tap on LINE does. Everything else stays the text it was (and gets the
+menu, as on LINE). The notice's own rules decide the rest (answering_notice.py): who may
+answer, the window, a second answer.
 """
 
 from __future__ import annotations

@@ -1,20 +1,25 @@
 """The benefit story on every channel, on the real parts: LINE through the LINE simulator and
-the SDK, SMS through Twilio's SDK (TwilioSms) to the SMS stand-in, e-mail through SmtpMailer to
-the mail catcher (aiosmtpd), personal links by the real PersonalLinks, the app served over HTTP.
+the SDK, SMS through Twilio's SDK (TwilioSms) to the SMS stand-in (its replies and status
+callbacks posted, signed, over HTTP to the app), e-mail through SmtpMailer to the mail catcher
+(aiosmtpd), personal links made by the real PersonalLinks, the app served over HTTP. Residents'
+browsers are Flask test clients of the same app and container (a link's path and query are
+opened as sent).
 
 Five households of the seeded town: A's head is on LINE; B's head has only a mobile number;
 C's head has only an e-mail address; D's head has nothing (郵送); E's head is on LINE and has
-also added a mobile number. Nothing is seeded behind the app's back: B and C verify with the
-card on the web page (`/r/`, the way a resident without LINE starts) and add their contact in
-the 連絡先 dialog there (the code arrives by SMS / e-mail and is typed back on the page); the
-web session that leaves behind is not a rung of the ladder, so it changes no notice's channel.
-E adds the number in the 連絡先 dialog in the LINE chat.
+also added a mobile number. No contact is seeded behind the app's back: B and C verify with the
+card on the web page (`/r/`, where a resident without LINE starts) and add their contact in the
+連絡先 dialog there (the code arrives by SMS / e-mail and is typed back on the page); the web
+identity that leaves behind is not a rung of the ladder, so it changes no notice's channel. E
+adds the number in the 連絡先 dialog in the LINE chat.
 
-The first program goes to A-D: each is notified once on their rung (LINE 1 / SMS 1 / メール 1 /
-郵送 1), applies once (はい on LINE, the personal link from the SMS, the link from the mail, the
-paper form), a second tap says it is already done, and each decision arrives once on its
-channel. The second program goes to B and E: B replies 「はい」 by SMS; E blocks the town's LINE
-account after the notice was queued, so the notice moves to SMS once (`fallback_of`)."""
+The first program (cash at the ATM, so one tap applies) goes to A-D: the preview splits them
+LINE 1 / SMS 1 / メール 1 / 郵送 1; each is notified once on their rung and applies once (申請する
+on LINE, the personal link from the SMS, the link from the mail, the paper form); a second tap
+(or the used link) changes nothing and says why; each decision arrives once on its channel.
+The second program goes to B and E: B replies 「はい」 by SMS, twice; E blocks the town's LINE
+account (the simulator's unfollow event) while the notice waits in the outbox, so the notice
+fails for good on LINE and moves to SMS once (`fallback_of`), and E applies from its link."""
 
 from __future__ import annotations
 
