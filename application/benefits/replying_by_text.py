@@ -4,9 +4,11 @@ latest open benefit notice, as the notice's はい / いいえ button would.
 The conversation engine takes a notice's answer as its button's postback (bnf:<id>:yes); a
 channel without buttons has only text. So a text that says yes or no, from an identity with no
 dialog open, whose verified resident heads a household with a notice still unanswered
-(通知済み), becomes that notice's postback; everything else stays the text it was (and gets the
-menu, as on LINE). The notice's own rules decide the rest (answering_notice.py): who may answer,
-the window, a second answer.
+(通知済み), becomes that notice's postback. With none open, a yes or no answers the notice just
+applied for (申請受付, before the decision): its rules say it is received already and change
+nothing, as a second tap on LINE does. Everything else stays the text it was (and gets the
+menu, as on LINE). The notice's own rules decide the rest (answering_notice.py): who may
+answer, the window, a second answer.
 """
 
 from __future__ import annotations
@@ -52,10 +54,13 @@ def as_notice_answer(event: InboundEvent, *, uow: UnitOfWork) -> InboundEvent:
             [resident.household_number]).get(resident.household_number)
         if household_id is None:
             return event
-        open_notices = [application for application in uow.applications.of_household(
-            household_id) if application.status is ApplicationStatus.NOTIFIED]
-    if not open_notices:
+        applications = uow.applications.of_household(household_id)
+    # A notice still unanswered; else the one just applied for (申請受付, awaiting the decision):
+    # a second 「はい」 is told it is received already, as a second tap on LINE is.
+    answerable = ([a for a in applications if a.status is ApplicationStatus.NOTIFIED]
+                  or [a for a in applications if a.status is ApplicationStatus.CONFIRMED])
+    if not answerable:
         return event
-    latest = max(open_notices, key=lambda a: (a.notified_at is not None, a.notified_at))
+    latest = max(answerable, key=lambda a: (a.notified_at is not None, a.notified_at))
     return attrs.evolve(event, kind=InboundKind.POSTBACK,
                         data=f"{NOTICE_PREFIX}{latest.id}:{answer}")

@@ -131,12 +131,26 @@ def test_yes_or_no_answers_the_latest_open_notice(said: str, data: str) -> None:
     assert (answer.kind, answer.data, answer.external_id) == (InboundKind.POSTBACK, data, "SM1")
 
 
-def test_an_answered_notice_is_not_answered_again_by_text() -> None:
+def test_a_second_yes_answers_the_notice_just_applied_for_whose_rules_say_it_is_received(
+) -> None:
     database = FakeDatabase()
     _town(database)
     with FakeUnitOfWork(database) as uow:
         for application_id in ("old", "new"):
             uow.applications.get(application_id).status = ApplicationStatus.CONFIRMED
+        uow.commit()
+
+    answer = as_notice_answer(_text("はい"), uow=FakeUnitOfWork(database))
+
+    assert (answer.kind, answer.data) == (InboundKind.POSTBACK, "bnf:new:yes")
+
+
+def test_a_decided_notice_is_not_answered_again_by_text() -> None:
+    database = FakeDatabase()
+    _town(database)
+    with FakeUnitOfWork(database) as uow:
+        for application_id in ("old", "new"):
+            uow.applications.get(application_id).status = ApplicationStatus.APPROVED
         uow.commit()
 
     assert as_notice_answer(_text("はい"), uow=FakeUnitOfWork(database)).kind is InboundKind.TEXT
