@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import multiprocessing
 import os
 import socket
 import statistics
@@ -15,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.persistence.database import make_engine
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.handlers import message_bus
 from application.messaging.telling import ContactPolicy, Telling
@@ -117,3 +119,24 @@ def unit_of_work(sessions: Any, *, ids: Any = None, clock: Any = None,
     bus = message_bus(telling=Telling(ContactPolicy(), ids, clock), ids=ids, clock=clock,
                       banks=banks, pay_url=lambda request_id: f"http://bench/pay/{request_id}")
     return SqlAlchemyUnitOfWork(sessions, bus)
+
+
+def drain_outbox(database_url: str, drain: Any, args: tuple[Any, ...],
+                 processes: int) -> tuple[float, dict[str, int]]:
+    """Drain the seeded outbox with `processes` dispatcher processes each running
+    `drain(database_url, *args)` (as a town runs one per web or worker process); returns the
+    seconds the drain took and the outbox's counts by status after it."""
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    workers = [context.Process(target=drain, args=(database_url, *args))
+               for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    engine = make_engine(database_url)
+    with unit_of_work(session_factory(engine)) as uow:
+        counts = uow.queries.messages.outbox_counts()
+    engine.dispose()
+    return elapsed, {k.value: v for k, v in counts.items()}

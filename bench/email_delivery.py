@@ -43,7 +43,7 @@ from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxStatus
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
-from bench.common import median, report, unit_of_work
+from bench.common import drain_outbox, median, report, unit_of_work
 
 THREADS = 8
 SENDER = MailIdentity(town_name="見本町", address="noreply@town.example.jp")
@@ -161,20 +161,8 @@ def dispatch(database_url: str, port: int, size: int,
     migrating.upgrade(engine)
     seed_outbox(engine, size)
     engine.dispose()
-    context = multiprocessing.get_context("fork")
-    started = time.perf_counter()
-    workers = [context.Process(target=_drain, args=(database_url, port))
-               for _ in range(processes)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
-    engine = make_engine(database_url)
-    with unit_of_work(session_factory(engine)) as uow:
-        counts = uow.queries.messages.outbox_counts()
-    engine.dispose()
-    return size / elapsed, {k.value: v for k, v in counts.items()}
+    elapsed, counts = drain_outbox(database_url, _drain, (port,), processes)
+    return size / elapsed, counts
 
 
 def _drain(database_url: str, port: int) -> None:

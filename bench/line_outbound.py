@@ -16,7 +16,6 @@ import concurrent.futures
 import datetime as dt
 import http.client
 import json
-import multiprocessing
 import tempfile
 import threading
 import time
@@ -37,7 +36,16 @@ from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxStatus
 from application.ports.messaging import OutgoingMessage
-from bench.common import DEV_SECRET, DEV_TOKEN, call, median, report, simulator, unit_of_work
+from bench.common import (
+    DEV_SECRET,
+    DEV_TOKEN,
+    call,
+    drain_outbox,
+    median,
+    report,
+    simulator,
+    unit_of_work,
+)
 
 THREADS = 8
 
@@ -104,20 +112,8 @@ def dispatch(database_url: str, base_url: str, users: list[str],
     migrating.upgrade(engine)
     seed_outbox(engine, users)
     engine.dispose()
-    context = multiprocessing.get_context("fork")
-    started = time.perf_counter()
-    workers = [context.Process(target=_drain, args=(database_url, base_url))
-               for _ in range(processes)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
-    engine = make_engine(database_url)
-    with unit_of_work(session_factory(engine)) as uow:
-        counts = uow.queries.messages.outbox_counts()
-    engine.dispose()
-    return len(users) / elapsed, {k.value: v for k, v in counts.items()}
+    elapsed, counts = drain_outbox(database_url, _drain, (base_url,), processes)
+    return len(users) / elapsed, counts
 
 
 def _drain(database_url: str, base_url: str) -> None:

@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import http.client
 import json
-import multiprocessing
 import sys
 import tempfile
 import threading
@@ -41,7 +40,7 @@ from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxStatus
 from application.ports.messaging import Choice, OutgoingMessage
-from bench.common import call, free_port, median, process, report, unit_of_work
+from bench.common import call, drain_outbox, free_port, median, process, report, unit_of_work
 
 THREADS = 8
 SID, TOKEN, SENDER = "AC" + "0" * 32, "bench-twilio-token", "+815000000000"
@@ -135,20 +134,8 @@ def dispatch(database_url: str, base_url: str, size: int,
         connection.execute(sms_messages.delete())
     seed_outbox(engine, size)
     engine.dispose()
-    context = multiprocessing.get_context("fork")
-    started = time.perf_counter()
-    workers = [context.Process(target=_drain, args=(database_url, base_url))
-               for _ in range(processes)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
-    engine = make_engine(database_url)
-    with unit_of_work(session_factory(engine)) as uow:
-        counts = uow.queries.messages.outbox_counts()
-    engine.dispose()
-    return size / elapsed, {k.value: v for k, v in counts.items()}
+    elapsed, counts = drain_outbox(database_url, _drain, (base_url,), processes)
+    return size / elapsed, counts
 
 
 def _drain(database_url: str, base_url: str) -> None:
