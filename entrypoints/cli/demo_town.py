@@ -40,6 +40,10 @@ def demo(ctx: CliContext, households: int) -> None:
     if created.get("on_file"):
         click.echo(f"{created['on_file']} households were paid an earlier benefit by transfer: "
                    "their account is on file (the card page labels them 口座登録あり)")
+    if created.get("by_sms") or created.get("by_email"):
+        click.echo(f"{created.get('by_sms', 0)} heads verified on the web page with a mobile "
+                   f"number only, {created.get('by_email', 0)} with an e-mail address only: "
+                   "the campaign reaches them by SMS and e-mail")
     if created.get("payment_batch"):
         click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
                    f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")
