@@ -4,12 +4,13 @@ on the town's web page (`/r/`) they start fresh and verify with the development 
 type it back. Every step goes through the same router, identity provider and use cases as the
 page's own requests (`entrypoints/web/resident/pages.py`, `entrypoints/web/identity.py`).
 
-What is seeded: the heads of the last `DEMO_BY_SMS + DEMO_BY_EMAIL` households of the demo town
-(never the payees nor those with an account on file, who come first): the first `DEMO_BY_SMS`
-have a verified mobile number only (090-0000-01nn), the others a verified e-mail address only
-(<household number>@example.jp). The town's ladder (LINE → SMS → e-mail → postal) then notifies
-them by SMS and by e-mail. The codes they were sent stay in the outbox: `madoguchi serve
---line-sim` delivers them to the SMS stand-in's and the mail catcher's inboxes.
+What is seeded: the heads of the households `seeding_payments.ladder_households` names (paid an
+earlier benefit by transfer, so their notice offers the account on file: one tap applies): the
+first `DEMO_BY_SMS` have a verified mobile number only (090-0000-0101, …), the others a verified
+e-mail address only (<household number>@example.jp, e.g. dh00000015@example.jp). None has LINE,
+so the town's ladder (LINE → SMS → e-mail → postal) notifies them by SMS and by e-mail. The
+codes they were sent stay in the outbox: `madoguchi serve --line-sim` delivers them to the SMS
+stand-in's and the mail catcher's inboxes.
 
 Idempotent: a head already verified is left as they are.
 """
@@ -31,10 +32,9 @@ from application.ports.unit_of_work import UnitOfWork
 from application.residents.registering_verification import register_verification
 from demo.synthetic_town import SyntheticHousehold
 
-__all__ = ["DEMO_BY_EMAIL", "DEMO_BY_SMS", "Route", "demo_contact", "seed_demo_contacts"]
+__all__ = ["DEMO_BY_SMS", "Route", "demo_contact", "seed_demo_contacts"]
 
-DEMO_BY_SMS = 3
-DEMO_BY_EMAIL = 3
+DEMO_BY_SMS = 3  # the first heads seeded: a mobile number; the others: an e-mail address
 _ADD_CONTACT = "contacts:add"  # the 連絡先 list's 電話番号・メールを追加 (channels/contacts.py)
 _CODE = re.compile(r"確認コード: (\d{6})")
 Route = Callable[[InboundEvent], object]
@@ -48,18 +48,17 @@ def demo_contact(n: int, household: SyntheticHousehold) -> tuple[str, str, str]:
     return "email", mail, mail
 
 
-def seed_demo_contacts(town: Sequence[SyntheticHousehold], *, route: Route,
+def seed_demo_contacts(households: Sequence[SyntheticHousehold], *, route: Route,
                        identity_provider: IdentityProvider,
                        uow_factory: Callable[[], UnitOfWork], ids: IdGenerator, clock: Clock,
                        keyer: MatchKeyer) -> dict[str, int]:
-    """Seed the channel residents among `town` (the demo town's households, in order); returns
-    how many heads were given a mobile number (`sms`) and an e-mail address (`email`) now.
-    Nothing when the identity provider is not the development card (no card to type on)."""
+    """Put the heads of `households` on SMS and e-mail; returns how many heads were given a
+    mobile number (`sms`) and an e-mail address (`email`) now. Nothing when the identity
+    provider is not the development card (no card to type on)."""
     added = {"sms": 0, "email": 0}
-    count = DEMO_BY_SMS + DEMO_BY_EMAIL
-    if identity_provider.name != "dev_card" or len(town) < count:
+    if identity_provider.name != "dev_card":
         return added
-    for n, household in enumerate(town[-count:]):
+    for n, household in enumerate(households):
         head = household.members[0]
         with uow_factory() as uow:
             resident = uow.residents.get_by_resident_number(head.resident_number)

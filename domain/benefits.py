@@ -397,4 +397,6 @@ class Application(Aggregate):
         self.status = to
 
 
-CHANNEL_LABELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}  # how it was applied for
+# how it was applied for: the channel its notice went on (LINE, SMS, e-mail), or on paper
+CHANNEL_LABELS = {"line": "LINE", "sms": "SMS", "email": "メール", "postal": "郵送",
+                  "counter": "窓口"}

@@ -31,9 +31,8 @@ from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from demo.seeding_contacts import Route, seed_demo_contacts
-from demo.seeding_payments import seed_demo_payments
+from demo.seeding_payments import ladder_households, seed_demo_payments
 from demo.seeding_town import DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
-from demo.synthetic_town import generate_households
 from domain.access import Permission
 
 __all__ = [
@@ -83,7 +82,7 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         contacts = {"sms": 0, "email": 0}
         if route is not None and identity_provider is not None:
             contacts = seed_demo_contacts(
-                list(generate_households(command.households, seed=command.seed)), route=route,
+                ladder_households(command.seed), route=route,
                 identity_provider=identity_provider(), uow_factory=uow_factory, ids=ids,
                 clock=clock, keyer=keyer)
         return {**created, "payment_batch": payments["payment_batch"],

@@ -39,7 +39,8 @@ def demo(ctx: CliContext, households: int) -> None:
                + ", ".join(f"{login} ({role.value})" for login, _, role in DEMO_STAFF))
     if created.get("on_file"):
         click.echo(f"{created['on_file']} households were paid an earlier benefit by transfer: "
-                   "their account is on file (the card page labels them 口座登録あり)")
+                   "their account is on file (the card page labels those not verified "
+                   "口座登録あり)")
     if created.get("by_sms") or created.get("by_email"):
         click.echo(f"{created.get('by_sms', 0)} heads verified on the web page with a mobile "
                    f"number only, {created.get('by_email', 0)} with an e-mail address only: "
