@@ -12,6 +12,8 @@ from typing import Any
 from attrs import frozen
 
 from adapters.line.simulator.mail_catcher import MailCatcher
+from adapters.line.simulator.mail_inbox import running_mail_inbox
+from adapters.line.simulator.simulator import LineSimulator
 from adapters.line.simulator.sms import SmsStandIn, running_sms_standin
 from application.access.actor import Actor
 from application.jobs.running import job_status, start_job
@@ -29,13 +31,18 @@ class DemoChannels:
 
 
 @contextmanager
-def demo_channels(container: Container) -> Iterator[DemoChannels]:
+def demo_channels(container: Container, simulator: LineSimulator | None = None,
+                  ) -> Iterator[DemoChannels]:
     """SMS (MADOGUCHI_SMS_PROVIDER=twilio) to a stand-in and e-mail to a catcher, until the
-    block ends. Call before anything is sent (the mailer is made at its first mail)."""
+    block ends; given the LINE simulator (before it serves its first request), the catcher's
+    mailboxes are on its pages (/_sim/mail/), as `serve --line-sim` shows them. Call before
+    anything is sent (the mailer is made at its first mail)."""
     public_url = container.config.public_url()
+    catcher = (running_mail_inbox(simulator) if simulator is not None
+               else MailCatcher())
     with running_sms_standin(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, container.config.sms_from(),
-                             inbound_url=f"{public_url}/sms/inbound") as sms, \
-            MailCatcher() as mail:
+                             inbound_url=f"{public_url}/sms/inbound",
+                             auto_callbacks=simulator is not None) as sms, catcher as mail:
         container.config.sms_provider.from_value("twilio")
         container.config.twilio_api_base_url.from_value(sms.base_url)
         container.config.smtp_host.from_value(mail.host)
