@@ -24,6 +24,9 @@ demo: export MADOGUCHI_TOWN_CITY ?= 総社市
 demo: export MADOGUCHI_TOWN_CODE ?= 332089
 # SMS to the stand-in beside the LINE simulator (its inboxes: http://127.0.0.1:8002/_sim/sms)
 demo: export MADOGUCHI_SMS_PROVIDER ?= twilio
+# E-mail from the town's sender to the simulator's mail catcher (serve --line-sim points SMTP at
+# it; its inboxes: http://127.0.0.1:8001/_sim/mail/)
+demo: export MADOGUCHI_MAIL_FROM ?= noreply@city.soja.example.jp
 demo: $(STAMP)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi demo

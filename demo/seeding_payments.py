@@ -3,7 +3,9 @@ applications for a few households of the demo program (bank transfer, with demo 
 demo approver approves them, the worker gathers them into a batch and the approver approves it,
 so `madoguchi batch export <id> --out transfer.txt` works right after `madoguchi demo`. Given the
 transfer file writer, the next few households were also paid an earlier benefit by transfer
-(`seeding_history`): they have an account on file for the demo program's one-tap notice.
+(`seeding_history`): they have an account on file for the demo program's one-tap notice. The
+first `DEMO_ON_FILE` of them are left for the README's LINE walk (the card page offers them); the
+`DEMO_ON_LADDER` after them are the heads `seeding_contacts` puts on SMS and e-mail.
 
 Idempotent: a program that already has a batch is left as it is, and so are households that
 already applied.
@@ -28,19 +30,26 @@ from application.ports.payouts import BankCalendar, Originator, TransferFileWrit
 from application.ports.unit_of_work import UnitOfWork
 from demo.seeding_history import seed_earlier_benefit
 from demo.seeding_town import DEMO_PROGRAM_NAME
-from demo.synthetic_town import generate_households
+from demo.synthetic_town import SyntheticHousehold, generate_households
 from domain.benefits import ApplicationStatus, PayoutMethod
 
-__all__ = ["DEMO_APPROVER_LOGIN", "DEMO_ON_FILE", "DEMO_PAYEES", "DEMO_WORKER_LOGIN",
-           "seed_demo_payments"]
+__all__ = ["DEMO_APPROVER_LOGIN", "DEMO_ON_FILE", "DEMO_ON_LADDER", "DEMO_PAYEES",
+           "DEMO_WORKER_LOGIN", "ladder_households", "seed_demo_payments"]
 
 DEMO_PAYEES = 8
 DEMO_ON_FILE = 3  # the households after the payees: paid an earlier benefit, account on file
+DEMO_ON_LADDER = 6  # after those: paid it too, their heads on SMS or e-mail (seeding_contacts)
 DEMO_WORKER_LOGIN = "worker"
 DEMO_APPROVER_LOGIN = "approver"
 # (bank, branch) pairs that exist in the bank master: みずほ 東京営業部, 三菱UFJ 本店,
 # 三井住友 本店営業部, ゆうちょ 〇一九店
 _BRANCHES = (("0001", "001"), ("0005", "001"), ("0009", "001"), ("9900", "019"))
+
+
+def ladder_households(seed: int = 7) -> list[SyntheticHousehold]:
+    """The households whose heads the demo puts on SMS and e-mail (an account on file)."""
+    first = DEMO_PAYEES + DEMO_ON_FILE
+    return list(generate_households(first + DEMO_ON_LADDER, seed=seed))[first:]
 
 
 def seed_demo_payments(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator, clock: Clock,
@@ -51,7 +60,7 @@ def seed_demo_payments(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerato
     because the program already has a batch or the demo staff or program are missing) and
     how many households were paid the earlier benefit (`on_file`)."""
     created: dict[str, Any] = {"applications": 0, "payment_batch": None, "on_file": 0}
-    town = list(generate_households(DEMO_PAYEES + DEMO_ON_FILE, seed=seed))
+    town = list(generate_households(DEMO_PAYEES + DEMO_ON_FILE + DEMO_ON_LADDER, seed=seed))
     payees = town[:DEMO_PAYEES]  # the town's first households
     with uow_factory() as uow:
         program = uow.programs.get_by_name(DEMO_PROGRAM_NAME)

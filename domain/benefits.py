@@ -201,7 +201,7 @@ class Application(Aggregate):
     program_id: str
     household_id: str
     status: ApplicationStatus = ApplicationStatus.NOTIFIED
-    channel: str = "line"  # line, postal, counter, …
+    channel: str = "line"  # where its notice went (line, sms, email), or postal, counter
     payout_method: PayoutMethod | None = None
     payee_account: BankAccount | None = None
     amount: Money | None = None
@@ -397,4 +397,4 @@ class Application(Aggregate):
         self.status = to
 
 
-CHANNEL_LABELS = {"line": "LINE", "postal": "郵送", "counter": "窓口"}  # how it was applied for
+CHANNEL_LABELS = dict(line="LINE", sms="SMS", email="メール", postal="郵送", counter="窓口")

@@ -59,6 +59,7 @@ from application.channels.contacts import (
     ContactCodeDesk,
     ContactsDesk,
 )
+from application.channels.inbound import InboundEvent
 from application.channels.links import PersonalLinks
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
@@ -110,6 +111,12 @@ def _line_data_url(api_base_url: str, api_data_url: str) -> str:
 def _waker(container: Container) -> Callable[[], None]:
     """Wake the container's outbox dispatcher (looked up when called: see `job_catalog`)."""
     return lambda: container.outbox_notifier().wake()
+
+
+def _router(container: Container) -> Callable[[InboundEvent], bool]:
+    """Handle an inbound event as a channel's request does (looked up when called, as
+    `_waker`: the router is made after the job catalog)."""
+    return lambda event: container.inbound_router().handle(event, uow=container.uow())
 
 
 def _send_threads() -> Iterator[ThreadPoolExecutor]:
@@ -266,6 +273,8 @@ class Container(containers.DeclarativeContainer):
         banks=bank_master,
         attachments=attachment_source, writer=transfer_writer, originator=originator,
         wake_outbox=providers.Callable(_waker, __self__),
+        route=providers.Callable(_router, __self__),
+        identity_provider=identity_provider.provider,  # made when the demo is seeded
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, catalog=job_catalog,

@@ -23,13 +23,15 @@ from application.messaging.telling import Telling, load_policy
 from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
+from application.ports.identity import IdentityProvider
 from application.ports.matching import MatchKeyer
 from application.ports.payouts import BankCalendar, Originator, TransferFileWriter
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.registry_rows import COLUMNS, REQUIRED
-from demo.seeding_payments import seed_demo_payments
+from demo.seeding_contacts import Route, seed_demo_contacts
+from demo.seeding_payments import ladder_households, seed_demo_payments
 from demo.seeding_town import DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
 from domain.access import Permission
 
@@ -58,8 +60,13 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                         attachments: AttachmentSource | None = None,
                         writer: TransferFileWriter | None = None,
                         originator: Originator | None = None,
-                        wake_outbox: Callable[[], None] = lambda: None) -> JobCatalog:
-    """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages)."""
+                        wake_outbox: Callable[[], None] = lambda: None,
+                        route: Route | None = None,
+                        identity_provider: Callable[[], IdentityProvider] | None = None,
+                        ) -> JobCatalog:
+    """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages);
+    `route` handles an inbound event as a channel's request does (the demo's residents on the
+    web page, with `identity_provider`'s card)."""
     catalog = JobCatalog()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -72,8 +79,15 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
                                       calendar=calendar, telling=telling, writer=writer,
                                       originator=originator)
+        contacts = {"sms": 0, "email": 0}
+        if route is not None and identity_provider is not None:
+            contacts = seed_demo_contacts(
+                ladder_households(command.seed), route=route,
+                identity_provider=identity_provider(), uow_factory=uow_factory, ids=ids,
+                clock=clock, keyer=keyer)
         return {**created, "payment_batch": payments["payment_batch"],
-                "on_file": payments["on_file"]}
+                "on_file": payments["on_file"], "by_sms": contacts["sms"],
+                "by_email": contacts["email"]}
 
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = ImportRegistry(mode=payload.get("mode", "all_or_nothing"),

@@ -67,6 +67,11 @@ def _subject(messages: Sequence[OutgoingMessage], town_name: str) -> str:
     first = messages[0] if messages else OutgoingMessage(text="")
     line = (first.alt_text or first.text).strip().splitlines()
     title = line[0].strip() if line else "お知らせ"
+    if title.startswith("【") and title.endswith("】") and len(title) > 2:
+        title = title[1:-1].strip()  # a message's own heading: one pair of brackets, the town's
+    rest = title.removeprefix(town_name).lstrip("の")
+    if town_name and title.startswith(town_name) and rest:
+        title = rest  # 【総社市】確認コード, not 【総社市】総社市の確認コード
     if len(title) > SUBJECT_LENGTH:
         title = title[:SUBJECT_LENGTH - 1] + "…"
     return f"【{town_name}】{title}"

@@ -106,8 +106,8 @@ def _already_answered(application: Application, program: BenefitProgram) -> str 
 
 def _received(program: BenefitProgram) -> OutgoingMessage:
     return OutgoingMessage(
-        f"「{program.name}」の申請を受け付けました。審査のあと、決定通知をこのトークで"
-        "お送りします。状況は「状況確認」と送るといつでもわかります。")
+        f"「{program.name}」の申請を受け付けました。審査のあと、決定通知をお送りします。"
+        "状況は「状況確認」と送るといつでもわかります。")
 
 
 def _resume_account_dialog(application: Application, identity: ChannelIdentity, *,

@@ -44,7 +44,7 @@ def finish_account_dialog(conversation_id: str, answers: Mapping[str, Any], *,
                                 "からもう一度入力してください。")]
     return [OutgoingMessage(
         f"「{program.name}」の申請を受け付けました（振込先: {account.masked()}）。職員が"
-        "通帳の写真を確認してから審査し、決定通知をこのトークでお送りします。")]
+        "通帳の写真を確認してから審査し、決定通知をお送りします。")]
 
 
 def _account(answers: Mapping[str, Any]) -> BankAccount:

@@ -87,7 +87,7 @@ class EligibilityImportReport:
                 f"（登録済み{self.already}世帯、不明な番号{self.unknown_count}件、"
                 f"誤り{self.error_count}件）。")
         if self.reach is not None:
-            text += (f" 対象{self.reach.eligible}世帯のうち、LINEで通知できるのは"
+            text += (f" 対象{self.reach.eligible}世帯のうち、LINE・SMS・メールで通知できるのは"
                      f"{self.reach.reachable}世帯、郵送は{self.reach.postal}世帯です。")
         return text
 

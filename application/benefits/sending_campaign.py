@@ -159,7 +159,7 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
                 application = Application.notify(
                     id=ids.new_id(), program=program, household_id=household.household.id,
                     at=now, offered_account=accounts.get(household.household.id),
-                    notice_message_id=ids.new_id())
+                    notice_message_id=ids.new_id(), channel=household.identity.channel)
                 uow.applications.add(application)
                 uow.outbox.add(OutboxMessage.of(
                     [notice(program, application, banks=banks)],

@@ -7,6 +7,7 @@ import click
 from application.jobs.running import start_job
 from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF, DEMO_STAFF_PASSWORD
 from entrypoints.cli.context import CliContext, operator, pass_context, ready, wait_for
+from entrypoints.containers import shutdown
 from entrypoints.jobs import SEED_DEMO_TOWN
 
 __all__ = ["demo"]
@@ -23,11 +24,14 @@ def demo(ctx: CliContext, households: int) -> None:
         raise click.ClickException(
             "the demo town is not for production: it would create administrator, approver, "
             f"case worker and viewer accounts with the public password {DEMO_STAFF_PASSWORD}")
-    job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
-                       queue=container.job_queue(), catalog=container.job_catalog(),
-                       ids=container.ids(), clock=container.clock(), actor=operator(),
-                       households=households)
-    job = wait_for(container, job_id)
+    try:
+        job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
+                           queue=container.job_queue(), catalog=container.job_catalog(),
+                           ids=container.ids(), clock=container.clock(), actor=operator(),
+                           households=households)
+        job = wait_for(container, job_id)
+    finally:  # the job thread, and the outbox's if the seeding woke it (the codes 連絡先 sent)
+        shutdown(container)
     if job.error:
         raise click.ClickException(job.error)
     created = job.result
@@ -39,7 +43,12 @@ def demo(ctx: CliContext, households: int) -> None:
                + ", ".join(f"{login} ({role.value})" for login, _, role in DEMO_STAFF))
     if created.get("on_file"):
         click.echo(f"{created['on_file']} households were paid an earlier benefit by transfer: "
-                   "their account is on file (the card page labels them 口座登録あり)")
+                   "their account is on file (the card page labels those not verified "
+                   "口座登録あり)")
+    if created.get("by_sms") or created.get("by_email"):
+        click.echo(f"{created.get('by_sms', 0)} heads verified on the web page with a mobile "
+                   f"number only, {created.get('by_email', 0)} with an e-mail address only: "
+                   "the campaign reaches them by SMS and e-mail")
     if created.get("payment_batch"):
         click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
                    f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,11 +22,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from adapters.banks.zengin_reading import DataRecord, read_transfer_file
-from application.access.actor import SYSTEM
-from demo.seeding_payments import seed_demo_payments
-from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
+from demo.seeding_payments import DEMO_ON_LADDER
+from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF_PASSWORD
 from entrypoints.containers import Container
 from tests.e2e.conftest import Stack, stack  # noqa: F401  (the fixture: app + LINE simulator)
+from tests.support.demo_town import demo_channels, seed_demo
 from tests.support.raw_keys import RawKeyGuard, assert_no_raw_keys
 
 pytestmark = pytest.mark.e2e
@@ -44,17 +45,12 @@ def container(container: Container) -> Container:
 
 
 @pytest.fixture
-def demo(stack: Stack) -> Stack:  # noqa: F811
-    """`make demo`'s town: the registry, staff, the open program and the earlier paid one."""
-    container = stack.container
-    seed_demo_town(SeedDemoTown(actor=SYSTEM, households=HOUSEHOLDS), uow_factory=container.uow,
-                   ids=container.ids(), clock=container.clock(),
-                   hasher=container.password_hasher(), keyer=container.match_keyer(),
-                   policy=container.contact_policy())
-    seed_demo_payments(uow_factory=container.uow, ids=container.ids(), clock=container.clock(),
-                       calendar=container.bank_calendar(), telling=container.telling(),
-                       writer=container.transfer_writer(), originator=container.originator())
-    return stack
+def demo(stack: Stack) -> Iterator[Stack]:  # noqa: F811
+    """`make demo`'s town: the registry, staff, the open program and the earlier paid one, the
+    heads on SMS and e-mail; SMS and e-mail on, to the stand-in and a mail catcher."""
+    with demo_channels(stack.container):
+        seed_demo(stack.container, HOUSEHOLDS)
+        yield stack
 
 
 class Errors:
@@ -223,11 +219,14 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
     assert first["household"] != second["household"]
     errors.none()
 
-    # 2. admin previews the notice (two to send, the account on file in it) and sends it.
+    # 2. admin previews the notice (the two on LINE and the demo's heads on SMS and e-mail, the
+    # account on file in it) and sends it.
     desk.sign_in("admin")
     desk.open_program()
     desk.page.click("a:text-is('送信内容を確認する')")
-    assert desk.page.inner_text("[data-preview=recipients]") == "2"
+    assert desk.page.inner_text("[data-preview=recipients]") == str(2 + DEMO_ON_LADDER) == "8"
+    assert [desk.page.inner_text(f"[data-preview=channel-{channel}]")
+            for channel in ("line", "sms", "email")] == ["2", "3", "3"]
     notice = desk.page.inner_text("[data-preview=text]")
     assert "振込先（前回の口座）: みずほ銀行 東京営業部 普通 ＊＊＊＊123" in notice
     assert re.search(r"申請期限: \d{4}年\d{1,2}月\d{1,2}日 23:59まで", notice)  # the whole day
@@ -235,7 +234,7 @@ def test_the_readme_benefit_story_walks_from_verification_to_re_payment(
         "はい", "いいえ", "別の口座にする"]
     desk.shot("1-preview")
     desk.page.click("button:text-is('この内容で送信する')")
-    desk.says("2世帯への通知の送信を始めました")
+    desk.says("8世帯への通知の送信を始めました")
     desk.page.wait_for_selector(".job-progress--done", timeout=WAIT_MS)
     errors.none()
 

@@ -2,7 +2,9 @@
 households the demo program has not notified yet, some with an account on file from an earlier
 paid benefit (labelled), some without; after one verifies, the campaign preview counts them and
 their notice offers the account on file (＊＊＊＊123). The town is set (岡山県総社市): the
-registry extract writes addresses relative to it, the card in full."""
+registry extract writes addresses relative to it, the card in full. The demo also has heads on
+SMS only and on e-mail only (`demo/seeding_contacts.py`): the preview splits the notices by
+channel, the split adds up, and the campaign puts them in the SMS and mail inboxes."""
 
 from __future__ import annotations
 
@@ -13,16 +15,17 @@ import urllib.request
 
 import pytest
 
-from application.access.actor import SYSTEM
+from demo.seeding_contacts import DEMO_BY_SMS, demo_contact
 from demo.seeding_history import EARLIER_PROGRAM_NAME
-from demo.seeding_payments import DEMO_ON_FILE, DEMO_PAYEES, seed_demo_payments
-from demo.seeding_town import DEMO_PROGRAM_NAME, SeedDemoTown, seed_demo_town
+from demo.seeding_payments import DEMO_ON_FILE, DEMO_ON_LADDER, DEMO_PAYEES, ladder_households
+from demo.seeding_town import DEMO_PROGRAM_NAME
 from demo.synthetic_town import generate_households
 from domain.benefits import ApplicationStatus, ProgramStatus
 from entrypoints.containers import Container
 from tests.e2e.conftest import Stack
 from tests.e2e.test_benefit_story import Staff
 from tests.e2e.test_registration import _post, _verify_url
+from tests.support.demo_town import DemoChannels, demo_channels, seed_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -37,16 +40,6 @@ def container(container: Container) -> Container:
     return container
 
 
-def _seed_demo(container: Container) -> None:
-    seed_demo_town(SeedDemoTown(actor=SYSTEM, households=HOUSEHOLDS), uow_factory=container.uow,
-                   ids=container.ids(), clock=container.clock(),
-                   hasher=container.password_hasher(), keyer=container.match_keyer(),
-                   policy=container.contact_policy())
-    seed_demo_payments(uow_factory=container.uow, ids=container.ids(), clock=container.clock(),
-                       calendar=container.bank_calendar(), telling=container.telling(),
-                       writer=container.transfer_writer(), originator=container.originator())
-
-
 def _offered(page: str) -> list[tuple[dict[str, str], str]]:
     """(the card's facts, the label) of each person the card page offers."""
     found = re.findall(r"data-person='([^']*)'>(.*?)</button>", page, flags=re.S)
@@ -56,7 +49,14 @@ def _offered(page: str) -> list[tuple[dict[str, str], str]]:
 def test_the_card_page_offers_unnotified_heads_and_the_campaign_then_counts_them(
         stack: Stack) -> None:
     container = stack.container
-    _seed_demo(container)
+    with demo_channels(container) as inboxes:
+        _card_page_and_campaign(stack, inboxes)
+
+
+def _card_page_and_campaign(stack: Stack, inboxes: DemoChannels) -> None:
+    container = stack.container
+    seeded = seed_demo(container, HOUSEHOLDS)
+    assert (seeded["by_sms"], seeded["by_email"]) == (DEMO_BY_SMS, DEMO_ON_LADDER - DEMO_BY_SMS)
     town = list(generate_households(HOUSEHOLDS))
     payees = {h.members[0].facts.name.name for h in town[:DEMO_PAYEES]}
     on_file = {h.members[0].facts.name.name for h in town[DEMO_PAYEES:DEMO_PAYEES + DEMO_ON_FILE]}
@@ -99,7 +99,20 @@ def test_the_card_page_offers_unnotified_heads_and_the_campaign_then_counts_them
                               for item in stack.last(user)["quickReply"]["items"]}
 
     preview = staff.get(f"/programs/{program_id}/campaigns/preview").json()
-    assert preview["recipients"] == before + 1 == 1
+    assert preview["recipients"] == before + 1 == 1 + DEMO_ON_LADDER
+    assert preview["by_channel"] == {"line": 1, "sms": DEMO_BY_SMS,
+                                     "email": DEMO_ON_LADDER - DEMO_BY_SMS}
+    assert (preview["recipients"] + preview["applied"] + preview["postal"]
+            + preview["already_notified"]) == HOUSEHOLDS
     assert staff.post(f"/programs/{program_id}/campaigns").status_code == 202
     notice = stack.last(user)
     assert "＊＊＊＊123" in json.dumps(notice, ensure_ascii=False)
+    for n, household in enumerate(ladder_households()):  # their notice is in their inbox
+        channel, _typed, address = demo_contact(n, household)
+        if channel == "sms":
+            texts = [m.body for m in inboxes.sms.inbox(address)]
+        else:
+            texts = [m.part("plain") for m in inboxes.mail.inbox(address)]
+        assert any("確認コード" in t for t in texts), texts  # the code 連絡先 sent
+        assert any("支給額は70,000円" in t and "＊＊＊＊123" in t and "/r/l?t=" in t
+                   for t in texts), texts

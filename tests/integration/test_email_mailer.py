@@ -219,3 +219,19 @@ def test_a_mail_the_server_refuses_at_data_is_rejected_and_the_address_kept(
     result = mailer_for(catcher).send("taro@example.jp", [NOTICE], idempotency_key="outbox-1")
 
     assert (result.outcome, result.detail) == (DeliveryOutcome.REJECTED, "data 554")
+
+
+@pytest.mark.parametrize(("first_line", "subject"), [
+    ("【特別給付金 決定通知】", "【総社市】特別給付金 決定通知"),  # its own heading: one pair
+    ("総社市の確認コード: 123456", "【総社市】確認コード: 123456"),  # the town named once
+    ("総社市", "【総社市】総社市"),
+])
+def test_the_subject_names_the_town_once_in_one_pair_of_brackets(
+        catcher: MailCatcher, mailer_for: Callable[..., SmtpMailer], first_line: str,
+        subject: str) -> None:
+    message = OutgoingMessage(text=f"{first_line}\n本文です。")
+
+    mailer_for(catcher).send("taro@example.jp", [message], idempotency_key="outbox-2")
+
+    [mail] = catcher.inbox("taro@example.jp")
+    assert mail.message["Subject"] == subject

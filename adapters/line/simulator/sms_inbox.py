@@ -77,12 +77,19 @@ _PAGE = """<!doctype html>
 </body></html>"""
 
 
+# Twilio's message statuses as the phone page shows them (the town's own words for them are the
+# delivery statuses of ADR 0041)
+STATUS_LABELS = {"accepted": "受付", "queued": "送信待ち", "sending": "送信中", "sent": "送信済み",
+                 "delivered": "配信済み", "undelivered": "不達", "failed": "失敗"}
+
+
 def _phones(standin: SmsStandIn) -> list[tuple[str, list[dict[str, Any]]]]:
     numbers = sorted(set(standin.numbers()) | {r["From"] for r in standin.replies})
     phones = []
     for number in numbers:
         items = [{"body": m.body, "at": m.created_at.isoformat(), "mine": False,
-                  "status": m.status} for m in standin.inbox(number)]
+                  "status": STATUS_LABELS.get(m.status, m.status)}
+                 for m in standin.inbox(number)]
         items += [{"body": r["Body"], "at": r["at"], "mine": True, "status": ""}
                   for r in standin.replies if r["From"] == number]
         items.sort(key=lambda item: item["at"])

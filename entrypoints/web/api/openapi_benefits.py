@@ -49,7 +49,7 @@ BENEFIT_PATHS: dict[str, Any] = {
         },
         "get": {
             "operationId": "eligibilitySplit",
-            "summary": "対象世帯の内訳（LINEで通知できる・郵送）",
+            "summary": "対象世帯の内訳（LINE・SMS・メールで通知できる・郵送）",
             "parameters": [_PROGRAM_ID],
             "responses": {"200": _json(_ref("Reach"), "内訳"), "404": _ERR, **_AUTH},
         },

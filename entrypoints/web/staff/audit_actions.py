@@ -138,7 +138,7 @@ _VALUES: dict[str, dict[str, str]] = {
     "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",
                "password": "パスワードの誤り", "code": "確認コードの誤り"},
     "mode": {"all_or_nothing": "何も取り込まない", "valid_rows": "正しい行だけ取り込む"},
-    "channel": {**CHANNEL_LABELS, "sms": "SMS", "email": "メール"},
+    "channel": CHANNEL_LABELS,
 }
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 
