@@ -16,7 +16,7 @@ from application.jobs.running import job_status
 from application.staff.views import member_by_login_id
 from domain.errors import DomainError, NotFound
 from entrypoints.config import ConfigurationError, Settings
-from entrypoints.containers import Container, build_container
+from entrypoints.containers import Container, build_container, shutdown
 from entrypoints.key_ring import check_key_ring
 
 __all__ = [
@@ -45,7 +45,14 @@ class CliContext:
                 self._container = build_container(Settings.from_env())
             except ConfigurationError as error:
                 raise click.ClickException(str(error)) from None
+            # the threads a command's work started (the outbox's sends after telling a
+            # resident, a job's) end with the command, whatever it did
+            click.get_current_context().call_on_close(self.close)
         return self._container
+
+    def close(self) -> None:
+        if self._container is not None:
+            shutdown(self._container)
 
 
 pass_context = click.make_pass_decorator(CliContext, ensure=True)

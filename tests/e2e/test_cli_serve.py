@@ -45,7 +45,8 @@ def test_the_outbox_threads_end_when_the_server_stops(tmp_path: Path,
 
     assert result.exit_code == 0, result.output
     assert {"madoguchi-outbox", "madoguchi-send_0"} <= running
-    assert threads_left_behind(before, grace=0) == []
+    # the rate limits' memory counter expires its keys on a 10 ms timer of its own: a moment
+    assert threads_left_behind(before, grace=1) == []
 
 
 def test_serve_delivers_what_is_due_at_boot_without_waiting_for_a_request(
