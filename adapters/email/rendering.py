@@ -17,6 +17,7 @@ from email.utils import format_datetime, formataddr
 from attrs import frozen
 
 from application.ports.messaging import OutgoingMessage
+from domain.values import JST
 
 __all__ = ["MailIdentity", "Rendered", "message_id_for", "render"]
 
@@ -145,7 +146,7 @@ def render(messages: Sequence[OutgoingMessage], *, recipient: str, sender: MailI
     mail["From"] = formataddr((Header(sender.town_name, "utf-8").encode(), sender.address))
     mail["To"] = recipient
     mail["Subject"] = Header(_subject(messages, sender.town_name), "utf-8")
-    mail["Date"] = format_datetime(at)
+    mail["Date"] = format_datetime(at.astimezone(JST))  # Japan time, as residents read it
     mail["Message-ID"] = message_id
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a no-reply
     if rendered.unsubscribe_link:  # RFC 2369 + RFC 8058 one-click

@@ -75,7 +75,9 @@ def test_the_sixth_attempt_on_one_login_id_is_refused_in_japanese_from_any_addre
 
     assert [a.status_code for a in answers] == [422] * 5
     assert _is_refused(sixth)
-    assert "<html" in sixth.get_data(as_text=True)  # the staff frame's page, not JSON
+    page = sixth.get_data(as_text=True)
+    assert "<html" in page  # the staff frame's page, not JSON
+    assert "ログイン画面へ戻る" in page and "ダッシュボードへ戻る" not in page  # nobody signed in
     assert attempt("suzuki", PASSWORD, ip="10.0.0.6").status_code == 302  # another account
 
 

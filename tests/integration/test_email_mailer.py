@@ -61,6 +61,7 @@ def test_a_notice_arrives_as_text_and_html_from_the_town_with_a_personal_link(
     assert message["From"].addresses[0].addr_spec == "noreply@city.soja.example.jp"
     assert message["Subject"] == "【総社市】特別給付金のお知らせ"
     assert message["Message-ID"].startswith("<outbox-1.")
+    assert message["Date"].endswith("+0900")  # Japan time
     assert message["List-Unsubscribe"] is None  # a notice about her own benefit: essential
     assert links.made == [("email", "taro@example.jp", "outbox-1")]
     text, page = mail.part("plain"), mail.part("html")
