@@ -160,5 +160,6 @@ def test_serve_with_the_simulator_mails_its_catcher_and_shows_each_inbox(
     assert "Mail inboxes" in result.output
     assert seen["status"] is OutboxStatus.SENT
     assert "hanako@example.jp" in seen["inboxes"] and "特別給付金のお知らせです" in seen["mail"]
+    assert "+0900" not in seen["mail"] and "年" in seen["mail"]  # the Date as staff pages write it
     assert "sandbox" in seen["html"].headers["Content-Security-Policy"]
     assert "特別給付金のお知らせです。" in seen["html"].text

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from freezegun import freeze_time
 from twilio.request_validator import RequestValidator
 
 from adapters.line.simulator.sms import SmsStandIn, running_sms_standin
@@ -111,3 +112,12 @@ def test_the_simulator_posts_callbacks_by_itself() -> None:
                              auto_callbacks=True) as standin:
         assert _create(standin).status_code == 201
         assert arrived.wait(10)
+
+
+def test_the_inbox_page_writes_times_as_the_staff_pages_do_in_japan_time(
+        standin: SmsStandIn) -> None:
+    with freeze_time("2026-12-05 00:06:00"):  # 9:06 in Japan: an hour a padded clock shows 00:06
+        _create(standin, Body="【給付金】こちらから申請できます")
+        page = requests.get(f"{standin.base_url}/_sim/sms", timeout=5).text
+
+    assert "9:06" in page and "00:06" not in page

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
 
 from flask import Blueprint, Response, abort, render_template
 
 from adapters.line.simulator.mail_catcher import CaughtMail, MailCatcher
 from adapters.line.simulator.simulator import LineSimulator
+from application.dates import japanese_datetime
 
 __all__ = ["mail_inbox_blueprint", "running_mail_inbox"]
 
@@ -22,6 +24,15 @@ _SANDBOX = {"Content-Security-Policy": "sandbox; default-src 'none'; style-src '
 
 def mail_inbox_blueprint(catcher: MailCatcher) -> Blueprint:
     inbox = Blueprint("mail_inbox", __name__, url_prefix="/_sim/mail")
+
+    @inbox.app_template_filter("mail_date")
+    def mail_date(header: str | None) -> str:
+        """A mail's Date header as the staff pages write a moment (2026年12月5日 9:06, Japan
+        time); a header that does not parse is shown as it is."""
+        try:
+            return japanese_datetime(parsedate_to_datetime(header or ""))
+        except (TypeError, ValueError):
+            return header or ""
 
     def found(number: int) -> CaughtMail:
         mail = next((m for m in catcher.mails if m.number == number), None)

@@ -4,6 +4,7 @@ signed, to the town's inbound webhook). Errors a person can cause answer in Japa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from flask import (
     url_for,
 )
 
+from application.dates import japanese_time
 from domain.errors import InvalidValue
 from domain.phone import PhoneNumber
 
@@ -93,8 +95,8 @@ def _phones(standin: SmsStandIn) -> list[tuple[str, list[dict[str, Any]]]]:
         items += [{"body": r["Body"], "at": r["at"], "mine": True, "status": ""}
                   for r in standin.replies if r["From"] == number]
         items.sort(key=lambda item: item["at"])
-        for item in items:
-            item["when"] = item["at"][11:19]
+        for item in items:  # 9:06 in Japan time, as the staff pages write a time
+            item["when"] = japanese_time(dt.datetime.fromisoformat(item["at"]))
         phones.append((number, items))
     return phones
 
