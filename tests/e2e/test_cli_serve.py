@@ -83,9 +83,17 @@ def test_serve_delivers_what_is_due_at_boot_without_waiting_for_a_request(
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port for the LINE simulator whose next one is free too: the SMS stand-in takes it."""
+    for _ in range(50):
+        with socket.socket() as probe, socket.socket() as beside:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+            try:
+                beside.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no two free ports side by side")
 
 
 def test_serve_with_the_simulators_sends_sms_to_the_stand_in(
