@@ -1,7 +1,9 @@
 """Outbound SMS: outbox → dispatcher → Twilio's SDK → the SMS stand-in.
 
-Prints messages/s for Madoguchi's dispatcher (each message rendered, its ledger row written
-before and after, one POST through the `twilio` SDK) and the stand-in's own ceiling measured in
+Prints messages/s for Madoguchi's dispatcher (each message rendered and sent with one POST
+through the `twilio` SDK, the outbox row claimed before and its outcome recorded after, in
+batches; the SMS ledger is written only for tries that may have reached Twilio unanswered,
+ADR 0044) and the stand-in's own ceiling measured in
 the same run (bare keep-alive HTTP posts of the same form from threads in this process), then a
 pass with faults injected (5% 500s before recording, 2% "accepted but the answer was lost", 2%
 429s) counting duplicates and losses, which must be 0 and 0. Medians of --repeat runs.

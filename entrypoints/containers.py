@@ -195,8 +195,8 @@ class Container(containers.DeclarativeContainer):
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
-    # SMS (ADR 0039): Twilio's SDK; the ledger keeps a retry from sending twice. Its choices
-    # become one personal link to the web channel (`personal_links`).
+    # SMS (ADRs 0039, 0044): Twilio's SDK; the ledger keeps an unsure retry from sending twice.
+    # Its choices become one personal link to the web channel (`personal_links`).
     # MADOGUCHI_SMS_PROVIDER=none: no channel (the outbox refuses "sms" messages as it does any
     # unknown channel).
     sms_ledger = providers.Singleton(SqlSmsLedger, engine)

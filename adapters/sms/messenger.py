@@ -1,13 +1,19 @@
 """Outbound SMS through Twilio's SDK (`twilio.rest.Client`), never twice for one key.
 
-Twilio takes no idempotency key, so the ledger (adapters/sms/ledger.py) keeps one: a key with a
-message SID is delivered and sends nothing; a key tried without an answer (timeout, 5xx, a lost
-response) is looked for among Twilio's latest messages to that number (same sender, same body
-with links masked) before it is sent again. 429, 5xx and transport errors are retried here with
-back-off, then left for later; Twilio's answers that no retry changes are final: an invalid or
-unknown number (21211), a number that sent STOP (21610), a landline (21614) → BLOCKED, the
-ladder moves to the next channel; anything else 4xx → REJECTED. Details carry Twilio's error
+Twilio takes no idempotency key. The outbox already knows whether an earlier try of a message
+may have reached Twilio (the port's `retaken`: a dispatcher died while sending it, or an earlier
+try had no clear answer), so a first try is one request and no write of its own (ADR 0044). A
+try that may have reached Twilio is looked for among Twilio's latest messages to that number
+(same sender, same body with links masked) before it is sent again; the ledger
+(adapters/sms/ledger.py) remembers only such unsure tries, when they began and a SID found for
+them. 429, 5xx and transport errors are retried here with back-off, then left for later;
+Twilio's answers that no retry changes are final: an invalid or unknown number (21211), a
+number that sent STOP (21610), a landline (21614) → BLOCKED, the ladder moves to the next
+channel; anything else 4xx → REJECTED. Details carry Twilio's error
 code, never the number or the text (Twilio's own error message quotes the number).
+
+Each message's status callback URL names its outbox id (`?m=`, covered by Twilio's signature), so
+a callback finds its message even before the dispatcher has recorded the SID.
 
 The API base is a setting (TWILIO_API_BASE_URL): the SDK's documented extension point, a custom
 `http_client`, sends its requests to the local stand-in in development and tests.
@@ -19,6 +25,7 @@ import datetime as dt
 import logging
 import os
 import time
+import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -101,8 +108,8 @@ class TwilioSms:
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
              idempotency_key: str, reply_token: str | None = None,
              retaken: bool = False) -> DeliveryResult:
-        """`reply_token` and `retaken` are LINE's (SMS has no reply tokens): the ledger alone
-        keeps a retaken message from being sent twice."""
+        """`reply_token` is LINE's (SMS has none). `retaken`: an earlier try may have reached
+        Twilio, so it is looked for there before anything is sent again."""
         links = self._links
         if links is None and any(not c.url for m in messages for c in m.choices):
             return DeliveryResult(DeliveryOutcome.REJECTED,
@@ -110,14 +117,18 @@ class TwilioSms:
         body = render(messages, lambda: links.link_for(  # type: ignore[union-attr]
             self.name, recipient, idempotency_key))
         digest = body_digest(body)
-        now = self._now()
-        record = self._ledger.attempted(idempotency_key, recipient=recipient,
-                                        body_digest=digest, at=now)
-        if record is not None and record.sid is not None:
-            return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted",
-                                  provider_ref=record.sid)
-        unsure = record is not None  # tried before without an answer
-        since = (record.attempted_at if record else now) - LOOKUP_WINDOW
+        unsure, since = False, self._now() - LOOKUP_WINDOW
+        if retaken:
+            record = self._ledger.get(idempotency_key)
+            if record is not None and record.sid is not None:
+                return DeliveryResult(DeliveryOutcome.DELIVERED, "already accepted",
+                                      provider_ref=record.sid)
+            unsure = True
+            if record is None:  # the dispatcher that tried died: remembered from now on
+                self._ledger.attempted(idempotency_key, recipient=recipient,
+                                       body_digest=digest, at=self._now())
+            else:
+                since = record.attempted_at - LOOKUP_WINDOW
         last = ""
         for attempt in range(self._max_attempts):
             if attempt:
@@ -129,34 +140,57 @@ class TwilioSms:
             try:
                 created = self._client.messages.create(
                     to=recipient, from_=self.from_number, body=body,
-                    status_callback=self.status_callback_url)
+                    status_callback=self._callback_for(idempotency_key))
             except TwilioRestException as error:
                 last = f"{error.status} {error.code or ''}".strip()
                 if error.status == 429:
-                    unsure = False  # refused before it was taken
-                    continue
+                    continue  # refused before it was taken
                 if error.status >= 500:
-                    unsure = True
+                    unsure = self._unsure(idempotency_key, recipient, digest, unsure)
                     continue
                 return self._final(error, idempotency_key)
             except _TRANSPORT_ERRORS as error:
-                last, unsure = f"transport: {type(error).__name__}", True
+                last = f"transport: {type(error).__name__}"
+                unsure = self._unsure(idempotency_key, recipient, digest, unsure)
                 continue
-            self._ledger.accepted(idempotency_key, sid=created.sid,
-                                  status=created.status or "queued", at=self._now())
+            if unsure:  # a later look-up of this key finds it without asking Twilio
+                self._ledger.accepted(idempotency_key, sid=created.sid,
+                                      status=created.status or "queued", at=self._now())
             # Accepted, not delivered yet: the outbox row waits in `sending` for the status
-            # callback, which finds it by this SID (entrypoints/web/sms_webhook.py).
+            # callback (entrypoints/web/sms_webhook.py).
             return DeliveryResult(DeliveryOutcome.DELIVERED, provider_ref=created.sid or "")
         log.warning("SMS for outbox message %s not accepted yet (%s)", idempotency_key, last)
         return DeliveryResult(DeliveryOutcome.RETRY_LATER, last)
 
+    def _callback_for(self, key: str) -> str:
+        joiner = "&" if "?" in self.status_callback_url else "?"
+        return f"{self.status_callback_url}{joiner}{urllib.parse.urlencode({'m': key})}"
+
+    def _unsure(self, key: str, recipient: str, digest: str, already: bool) -> bool:
+        """This try may have reached Twilio: remembered (once) with when it began, so the
+        look-ups of later tries reach back far enough."""
+        if not already:
+            self._ledger.attempted(key, recipient=recipient, body_digest=digest, at=self._now())
+        return True
+
     def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
                   idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
-        """SMS has no group send: one request each, each under its own key (the dispatcher
-        never groups this channel, see `one_by_one`)."""
-        return [([recipient], self.send(recipient, messages,
-                                        idempotency_key=f"{idempotency_key}:{recipient}"))
-                for recipient in recipients]
+        """SMS has no group send: one request each, each under its own key. The dispatcher
+        never groups this channel (`one_by_one`), so no outbox row says whether a group was
+        tried before: the ledger does, each key written before its request (as ADR 0039 did
+        for every message)."""
+        answers = []
+        for recipient in recipients:
+            key = f"{idempotency_key}:{recipient}"
+            earlier = self._ledger.attempted(key, recipient=recipient, body_digest="",
+                                             at=self._now())
+            result = self.send(recipient, messages, idempotency_key=key,
+                               retaken=earlier is not None)
+            if result.provider_ref and (earlier is None or earlier.sid is None):
+                self._ledger.accepted(key, sid=result.provider_ref, status="queued",
+                                      at=self._now())
+            answers.append(([recipient], result))
+        return answers
 
     def _accepted_before(self, key: str, recipient: str, digest: str,
                          since: dt.datetime) -> str:

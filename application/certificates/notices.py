@@ -36,7 +36,7 @@ def paid(request: CertificateRequest) -> list[OutgoingMessage]:
     return [OutgoingMessage(text=(
         f"{what(request)}の手数料 {request.total.format()} のお支払いを確認しました。"
         f"\n受付番号: {receipt_number(request)}\n"
-        "職員が内容を確認し、住民登録の住所へ郵送します。発送したらこのトークでお知らせします。"))]
+        "職員が内容を確認し、住民登録の住所へ郵送します。発送したらお知らせします。"))]
 
 
 def lapsed(request: CertificateRequest, pay_url: str, *, cancelled: bool) -> list[OutgoingMessage]:

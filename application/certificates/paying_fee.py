@@ -117,8 +117,8 @@ def _settle_once(reference: str, *, cancelled: bool, uow: UnitOfWork, gateway: P
     with uow:
         request = uow.certificate_requests.get_by_payment_reference(reference)
         if request is None:
-            raise NotFound("この支払の手続きは、すでに終わっているか無効です。LINEのトークで"
-                           "請求の状況をご確認ください。", code="payment_not_found")
+            raise NotFound("この支払の手続きは、すでに終わっているか無効です。町からの"
+                           "お知らせで請求の状況をご確認ください。", code="payment_not_found")
         if request.payment_state is not PaymentState.PENDING:
             return _settled(SettleOutcome.ALREADY_PAID, request)
         if request.payment_provider != gateway.name:
@@ -179,8 +179,8 @@ def _close_attempt(request: CertificateRequest, gateway: PaymentGateway) -> None
     if request.payment_provider == gateway.name and request.payment_provider_id:
         outcome = _read(request, gateway)
         if outcome.status is PaymentStatus.COMPLETED:
-            raise IllegalTransition("前回のお支払いが完了しています。LINEのトークをご確認"
-                                    "ください。", code="already_paid")
+            raise IllegalTransition("前回のお支払いが完了しています。町からの"
+                                    "お知らせをご確認ください。", code="already_paid")
         gateway.cancel(reference=str(request.payment_reference),
                        provider_id=request.payment_provider_id)
     request.payment_lapsed()

@@ -162,7 +162,7 @@ class ContactsDesk:
         """The code goes to the address being verified, and only there (not a notice: it never
         moves down the ladder)."""
         text = (f"{self.town_name}の確認コード: {typed}\n{_MINUTES}分以内に、お手続き中の画面"
-                "（トーク）に入力してください。心当たりがなければ、このメッセージは無視して"
+                "（LINEのトークや窓口のページ）に入力してください。心当たりがなければ、このメッセージは無視して"
                 "ください。")
         uow.outbox.add(OutboxMessage.of([OutgoingMessage(text=text)], id=ids.new_id(),
                                         channel=code.channel, recipient=code.address, at=now))

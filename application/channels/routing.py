@@ -188,7 +188,7 @@ class InboundRouter:
                                                     purpose="registration", return_to="")
         return [OutgoingMessage(
             text="マイナンバーカードで本人確認をします。下のボタンから進み、10分以内に完了して"
-                 "ください。終わったらこのトークに結果をお知らせします。",
+                 "ください。終わったら、こちらに結果をお知らせします。",
             choices=(Choice(label="本人確認をはじめる", data="", url=verification.url),),
             style=MessageStyle.BUTTONS, alt_text="本人確認のご案内")]
 

@@ -82,7 +82,7 @@ class _Send:
     reply_token: str | None = None
     group_key: str | None = None
     request_id: str | None = None  # its (first) message's, for the log lines of the request
-    retaken: bool = False  # claimed before by a dispatcher that died: it may have arrived
+    retaken: bool = False  # tried before (a dispatcher died, or no answer): it may have arrived
 
     @property
     def key(self) -> str:
@@ -173,9 +173,10 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
                                  ensure_ascii=False)
             groups[(message.channel, content)].append(message)
             continue
+        # tried before (its dispatcher died, or no clear answer came): it may have arrived
         sends.append(_Send(message.channel, (message.id,), (message.recipient,),
                            message.payload, fresh_token, request_id=message.request_id,
-                           retaken=retaken and bool(fresh_token)))
+                           retaken=retaken or not first))
     for key, members in earlier.items():
         sends.append(_Send(members[0].channel, tuple(m.id for m in members),
                            tuple(m.recipient for m in members), members[0].payload,

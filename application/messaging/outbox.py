@@ -108,9 +108,11 @@ class OutboxMessage:
 
     def record_status(self, status: DeliveryStatus) -> bool:
         """A status reported later (a provider's callback): a final status is not undone by a
-        late or repeated report. Returns whether it changed."""
-        if self.delivery_status is status or self.delivery_status in (
-                DeliveryStatus.DELIVERED, DeliveryStatus.PERMANENT_FAILURE):
+        late or repeated report, nor any status by a late "still sending" (callbacks come out
+        of order). Returns whether it changed."""
+        if status is DeliveryStatus.SENDING or self.delivery_status is status or (
+                self.delivery_status in (DeliveryStatus.DELIVERED,
+                                         DeliveryStatus.PERMANENT_FAILURE)):
             return False
         self.delivery_status = status
         return True

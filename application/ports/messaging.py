@@ -76,10 +76,13 @@ class MessagingChannel(Protocol):
         """Send to one recipient. A fresh `reply_token` (from the event being answered) is used
         first where the channel has one; the idempotency key makes a repeat harmless.
 
-        `retaken`: an earlier attempt with this reply token may have been delivered (its
-        dispatcher died while sending). A reply carries no idempotency key, so the token itself
-        is the proof: it is tried again, and one refused now was spent by that attempt (the
-        message counts as delivered); the channel must not send it another way on top."""
+        `retaken`: an earlier attempt of this message may have reached the channel (its
+        dispatcher died while sending, or the attempt had no clear answer). A channel whose
+        provider takes the idempotency key (LINE's retry key) needs nothing more; one whose
+        provider does not (SMS) looks for the earlier attempt before sending again (ADR 0044).
+        With a reply token, the token itself is the proof (a reply carries no idempotency
+        key): it is tried again, and one refused now was spent by that attempt (the message
+        counts as delivered); the channel must not send it another way on top."""
         ...
 
     def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,

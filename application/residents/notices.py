@@ -8,9 +8,9 @@ from domain.verifications import VerificationStatus
 __all__ = ["LINKED_MESSAGE", "REJECTED_MESSAGE", "REVIEW_MESSAGE", "verification_message"]
 
 LINKED_MESSAGE = ("本人確認が完了しました。ありがとうございます。これからは、対象となる給付金や"
-                  "手続きをこのトークでお知らせします。")
+                  "手続きをお知らせします。")
 REVIEW_MESSAGE = ("本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、"
-                  "結果はあらためてこのトークでお知らせします。")
+                  "結果はあらためてお知らせします。")
 REJECTED_MESSAGE = ("本人確認の内容を住民記録と照合できませんでした。お手数ですが、"
                     "役場の窓口までお問い合わせください。")
 

@@ -2,9 +2,9 @@
 (adapters/sms/webhook.py). A forged request gets 403 and changes nothing. An inbound SMS goes
 through the same InboundRouter as LINE's events (a 「はい」 answers the latest open benefit
 notice, application/benefits/replying_by_text.py; STOP blocks the identity); a status callback
-updates the SMS ledger (delivered, undelivered, failed) and the outbox row's delivery status
-(application/messaging/recording_delivery_status.py: an unknown number moves a notice down the
-town's ladder). 404 when SMS is not configured."""
+updates the outbox row's delivery status (application/messaging/recording_delivery_status.py:
+an unknown number moves a notice down the town's ladder), found by its SID or by the outbox id
+its callback URL names (`?m=`, signed with the rest). 404 when SMS is not configured."""
 
 from __future__ import annotations
 
@@ -36,8 +36,10 @@ def _checked(path: str) -> dict[str, str]:
     if services.config.sms_provider() != "twilio":
         abort(404)
     form = request.form.to_dict()
-    try:
-        services.sms_webhook().check(path, form, request.headers.get("X-Twilio-Signature"))
+    query = request.query_string.decode("ascii", "replace")
+    try:  # Twilio signs the URL it was given, its query (a status callback's `m`) included
+        services.sms_webhook().check(path + (f"?{query}" if query else ""), form,
+                                     request.headers.get("X-Twilio-Signature"))
     except InvalidSignature:
         log.warning("an SMS callback with a wrong signature was refused (%s)", path)
         abort(403)
@@ -68,22 +70,14 @@ def status() -> Response:
         reported = services.sms_webhook().status(form)
     except ValueError:
         abort(400)
-    record = services.sms_ledger().status_reported(
-        reported.sid, status=reported.status, error_code=reported.error_code,
-        at=services.clock().now())
-    if record is None:
-        log.info("a status for an SMS this town did not send was ignored")
-        return Response(status=204)
-    # The ledger's status, not the one reported: callbacks come out of order, and the ledger's
-    # never goes back (a late "sent" after "undelivered" stays undelivered).
-    status = delivery_status(record.status, record.error_code)
+    status = delivery_status(reported.status, reported.error_code)
     if status is not None:
-        code = f" {record.error_code}" if record.error_code is not None else ""
-        # By the SID the outbox row keeps; by the ledger's key (the outbox id: SMS goes one by
-        # one) when the callback comes before the dispatcher has recorded the SID.
-        report = DeliveryStatusReport(message_id=record.key, channel="sms",
-                                      provider_ref=record.sid or reported.sid, status=status,
-                                      detail=f"{record.status}{code}")
+        code = f" {reported.error_code}" if reported.error_code is not None else ""
+        # By the SID the outbox row keeps; by the outbox id of the callback URL when the
+        # callback comes before the dispatcher has recorded the SID.
+        report = DeliveryStatusReport(message_id=request.args.get("m") or None, channel="sms",
+                                      provider_ref=reported.sid, status=status,
+                                      detail=f"{reported.status}{code}")
         for attempt in range(_TRIES):  # the dispatcher may be writing the row just now
             try:
                 record_delivery_status(report, uow=services.uow(), clock=services.clock())

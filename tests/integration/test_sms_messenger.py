@@ -1,9 +1,9 @@
 """The SMS adapter's delivery policy through Twilio's SDK against the stand-in (which checks
-what the SDK sends), with the ledger in the database: never twice for one key."""
+what the SDK sends), with the ledger of unsure tries in the database: never twice for one
+key."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import socket
 from collections.abc import Iterator
@@ -38,15 +38,16 @@ def _sms(standin: SmsStandIn, engine: Engine, **options: object) -> TwilioSms:
     return TwilioSms(**settings)  # type: ignore[arg-type]
 
 
-def test_the_sdk_sends_what_twilio_expects_and_the_sid_is_kept(standin: SmsStandIn,
-                                                               engine: Engine) -> None:
+def test_the_sdk_sends_what_twilio_expects_and_a_first_try_writes_nothing_else(
+        standin: SmsStandIn, engine: Engine) -> None:
     result = _sms(standin, engine).send(NUMBER, HELLO, idempotency_key="outbox-1")
 
     assert result.outcome is DeliveryOutcome.DELIVERED
     [sent] = standin.inbox(NUMBER)
-    assert (sent.from_, sent.body, sent.status_callback) == (SENDER, HELLO[0].text, CALLBACK)
-    record = SqlSmsLedger(engine).get("outbox-1")
-    assert record is not None and record.sid == sent.sid and record.status == "queued"
+    assert (sent.from_, sent.body, sent.status_callback) == (
+        SENDER, HELLO[0].text, f"{CALLBACK}?m=outbox-1")
+    assert result.provider_ref == sent.sid  # kept on the outbox row, which is the record
+    assert SqlSmsLedger(engine).get("outbox-1") is None
 
 
 def test_wrong_credentials_are_refused_by_the_stand_in_and_final(standin: SmsStandIn,
@@ -65,11 +66,13 @@ def test_a_lost_answer_is_found_at_the_provider_instead_of_sent_again(
     sms = _sms(standin, engine, max_attempts=1)
     first = sms.send(NUMBER, HELLO, idempotency_key="outbox-1")  # taken, answer lost
     standin.set_faults(SmsFaults())
-    retried = sms.send(NUMBER, HELLO, idempotency_key="outbox-1")
+    retried = sms.send(NUMBER, HELLO, idempotency_key="outbox-1", retaken=True)
+    again = sms.send(NUMBER, HELLO, idempotency_key="outbox-1", retaken=True)
 
     assert first.outcome is DeliveryOutcome.RETRY_LATER
     assert (retried.outcome, retried.detail) == (DeliveryOutcome.DELIVERED,
                                                  "found at the provider")
+    assert (again.detail, again.provider_ref) == ("already accepted", retried.provider_ref)
     assert len(standin.inbox(NUMBER)) == 1
     assert "9012345678" not in caplog.text  # the look-up's query is not logged
 
@@ -110,19 +113,27 @@ def test_a_provider_that_does_not_answer_is_left_for_later(engine: Engine) -> No
                                                "transport: ReadTimeout")
 
 
-def test_status_callbacks_move_forward_only(engine: Engine) -> None:
-    ledger = SqlSmsLedger(engine)
-    at = dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
-    ledger.attempted("outbox-1", recipient=NUMBER, body_digest="d", at=at)
-    ledger.accepted("outbox-1", sid="SM1", status="queued", at=at)
+def test_a_send_whose_dispatcher_died_is_found_not_sent_again(standin: SmsStandIn,
+                                                                engine: Engine) -> None:
+    """No ledger row: the first try wrote none. The outbox retakes the row as possibly
+    sent, and the adapter finds it at Twilio."""
+    _sms(standin, engine).send(NUMBER, HELLO, idempotency_key="outbox-1")  # then it died
 
-    ledger.status_reported("SM1", status="delivered", error_code=None, at=at)
-    late = ledger.status_reported("SM1", status="sent", error_code=None, at=at)
+    retaken = _sms(standin, engine).send(NUMBER, HELLO, idempotency_key="outbox-1",
+                                         retaken=True)
 
-    assert late is not None and late.status == "delivered"
-    assert ledger.statuses(["outbox-1", "other"]) == {"outbox-1": "delivered"}
-    assert ledger.status_reported("SM-unknown", status="failed", error_code=30005,
-                                  at=at) is None
+    assert (retaken.outcome, retaken.detail) == (DeliveryOutcome.DELIVERED,
+                                                 "found at the provider")
+    assert len(standin.inbox(NUMBER)) == 1
+
+
+def test_a_retaken_message_never_sent_is_sent_once(standin: SmsStandIn,
+                                                    engine: Engine) -> None:
+    retaken = _sms(standin, engine).send(NUMBER, HELLO, idempotency_key="outbox-1",
+                                         retaken=True)
+
+    assert (retaken.outcome, retaken.detail) == (DeliveryOutcome.DELIVERED, "")
+    assert len(standin.inbox(NUMBER)) == 1
 
 
 def test_the_sdk_ignores_twilios_own_environment_variables(

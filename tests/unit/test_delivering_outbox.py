@@ -348,8 +348,26 @@ def test_a_reply_retaken_after_its_token_expired_is_pushed_under_its_key() -> No
     deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
                    clock=clock)
 
-    assert channel.calls == [("send", ("Ua",), "m1", None)]
-    assert channel.retaken == [False]
+    assert channel.calls == [("send", ("Ua",), "m1", None)]  # under its key, no token
+    assert channel.retaken == [True]  # it may have arrived: the key keeps it to once
+
+
+def test_only_a_message_tried_before_is_sent_as_possibly_arrived() -> None:
+    """A first try is plain; a try after one without a clear answer says it may have arrived
+    (a channel without idempotency keys, SMS, then looks for it before sending again)."""
+    database, clock, channel = FakeDatabase(), FakeClock(), TokenChannel()
+    _store(database, OutboxMessage.of([OutgoingMessage(text="お知らせ")], id="m1",
+                                      channel="line", recipient="Ua", at=clock.now()))
+    channel.outcome = DeliveryOutcome.RETRY_LATER  # a timeout: it may or may not have arrived
+
+    deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                   clock=clock)
+    channel.outcome = DeliveryOutcome.DELIVERED
+    clock.advance(seconds=5)
+    deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                   clock=clock)
+
+    assert channel.retaken == [False, True]
 
 
 class SlowChannel(RecordingChannel):

@@ -198,6 +198,20 @@ def test_a_provider_that_reports_back_keeps_the_message_sending_until_it_does(
     assert _outbox(database)[0].delivery_status is DeliveryStatus.DELIVERED
 
 
+def test_a_late_still_sending_report_changes_no_status(database: FakeDatabase) -> None:
+    """Callbacks come out of order: a "sent" after "undelivered, phone off" leaves the
+    temporary failure shown (the message is not sending again)."""
+    set_ladder(SetLadder(("sms",)), actor=ADMIN, uow=FakeUnitOfWork(database), clock=CLOCK)
+    _tell(database)
+    _deliver(database, Channel("sms", ref="SM1"))
+    for status in (DeliveryStatus.TEMPORARY_FAILURE, DeliveryStatus.SENDING):
+        record_delivery_status(DeliveryStatusReport(channel="sms", provider_ref="SM1",
+                                                    status=status),
+                               uow=FakeUnitOfWork(database), clock=CLOCK)
+
+    assert _outbox(database)[0].delivery_status is DeliveryStatus.TEMPORARY_FAILURE
+
+
 def test_an_undelivered_report_moves_the_notice_to_the_next_rung_once(
         database: FakeDatabase) -> None:
     set_ladder(SetLadder(("sms", "email")), actor=ADMIN, uow=FakeUnitOfWork(database),

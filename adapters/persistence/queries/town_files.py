@@ -254,6 +254,7 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                         "audit_log.csv)"},
     "resident_links": {"*": "personal links and sign-in codes to the web page (digests, "
                             "expiry, use): credentials in progress, session data"},
-    "sms_messages": {"*": "the SMS provider's bookkeeping (message id and status per outbox "
-                          "message, against sending twice): the messages are in outbox.csv"},
+    "sms_messages": {"*": "the SMS adapter's bookkeeping of tries that may have reached the "
+                          "provider unanswered (against sending twice): the messages, their "
+                          "provider ids and statuses are in outbox.csv"},
 }
