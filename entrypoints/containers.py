@@ -183,15 +183,15 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
-    line_messenger = providers.Singleton(
-        LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
-    )
     web_channel = providers.Singleton(WebChannel)
     # The web channel: personal links (the LinkMaker of SMS and e-mail) and sign-in codes.
     link_store = providers.Singleton(SqlLinkStore, engine)
     personal_links = providers.Singleton(
         PersonalLinks, link_store, secret_key=config.secret_key, public_url=config.public_url,
-        clock=clock, uow_factory=uow.provider)
+        clock=clock, uow_factory=uow.provider, liff_id=config.liff_id)
+    line_messenger = providers.Singleton(
+        LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
+        links=personal_links)
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)

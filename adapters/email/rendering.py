@@ -16,7 +16,7 @@ from email.utils import format_datetime, formataddr
 
 from attrs import frozen
 
-from application.ports.messaging import OutgoingMessage
+from application.ports.messaging import PAGE_LINK, Choice, OutgoingMessage
 from domain.values import JST
 
 __all__ = ["MailIdentity", "Rendered", "message_id_for", "render"]
@@ -55,9 +55,20 @@ def message_id_for(idempotency_key: str, recipient: str, sender: MailIdentity) -
     return f"<{_NOT_IN_ID.sub('-', idempotency_key)}.{digest}@{sender.domain}>"
 
 
+def _link_buttons(message: OutgoingMessage) -> list[Choice]:
+    """Buttons that open a page of their own (not the message's personal link)."""
+    return [c for c in message.choices if c.url and c.url != PAGE_LINK]
+
+
+def _answer_labels(messages: Sequence[OutgoingMessage]) -> str:
+    return "・".join(c.label for m in messages for c in m.choices
+                    if not c.url or c.url == PAGE_LINK)
+
+
 def needs_link(messages: Sequence[OutgoingMessage]) -> bool:
     """Choices answered by a reply (not link buttons) need the web channel."""
-    return any(choice.url == "" for message in messages for choice in message.choices)
+    return any(choice.url in ("", PAGE_LINK) for message in messages
+               for choice in message.choices)
 
 
 def is_essential(messages: Sequence[OutgoingMessage]) -> bool:
@@ -82,13 +93,13 @@ def _text(messages: Sequence[OutgoingMessage], rendered: Rendered, town_name: st
     parts: list[str] = []
     for message in messages:
         parts.append(message.text.strip())
-        parts += [f"・{c.label}: {c.url}" for c in message.choices if c.url]
+        parts += [f"・{c.label}: {c.url}" for c in _link_buttons(message)]
     if rendered.personal_link:
-        choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
+        choices = _answer_labels(messages)
         parts.append(f"お答え（{choices}）はこちらから:\n{rendered.personal_link}\n"
                      "（このリンクはあなた専用です。他の人に転送しないでください。）")
     if rendered.answer_at_counter:
-        choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
+        choices = _answer_labels(messages)
         parts.append(f"お答え（{choices}）は、{town_name}の窓口またはLINEでお伝えください。")
     footer = [f"-- \n{town_name}", "このメールは送信専用です。返信いただいてもお答えできません。"]
     if rendered.unsubscribe_link:
@@ -108,14 +119,14 @@ def _html(messages: Sequence[OutgoingMessage], rendered: Rendered, town_name: st
     body: list[str] = []
     for message in messages:
         body.append(paragraph(message.text))
-        body += [link(c.url, c.label) for c in message.choices if c.url]
+        body += [link(c.url, c.label) for c in _link_buttons(message)]
     if rendered.personal_link:
-        choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
+        choices = _answer_labels(messages)
         body.append(link(rendered.personal_link, f"お答えはこちら（{choices}）"))
         body.append("<p><small>このリンクはあなた専用です。他の人に転送しないでください。"
                     "</small></p>")
     if rendered.answer_at_counter:
-        choices = "・".join(c.label for m in messages for c in m.choices if not c.url)
+        choices = _answer_labels(messages)
         body.append(paragraph(f"お答え（{choices}）は、{town_name}の窓口またはLINEで"
                               "お伝えください。"))
     footer = [html.escape(town_name),

@@ -5,6 +5,10 @@ reply retaken from a dispatcher that died is tried again with its token, never p
 otherwise push with `X-Line-Retry-Key` from the first attempt, derived from our idempotency key,
 so a repeat of an accepted request answers 409 and is counted as delivered. Retry only on 5xx
 and timeouts, with back-off; never on other 4xx. A 429 slows the shared pacer down.
+
+A button whose url is `PAGE_LINK` opens the resident's web page: its personal link is made here,
+at sending (LinkMaker, the same link for a retry of the message); a message carrying one is
+never multicast.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import urllib3
+from attrs import evolve
 from linebot.v3.messaging import (
     ApiClient,
     Configuration,
@@ -29,7 +34,13 @@ from linebot.v3.messaging.exceptions import ApiException
 
 from adapters.line.pacing import AdaptivePacer
 from adapters.line.rendering import render
-from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from application.ports.messaging import (
+    PAGE_LINK,
+    DeliveryOutcome,
+    DeliveryResult,
+    LinkMaker,
+    OutgoingMessage,
+)
 
 __all__ = ["MULTICAST_LIMIT", "LineMessenger", "retry_key_for"]
 
@@ -43,6 +54,10 @@ _TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, OSError)
 def retry_key_for(idempotency_key: str) -> str:
     """LINE wants a UUID; ours are outbox ids. The same id always gives the same key."""
     return str(uuid.uuid5(_RETRY_KEY_NAMESPACE, idempotency_key))
+
+
+def _page_links_in(messages: Sequence[OutgoingMessage]) -> bool:
+    return any(choice.url == PAGE_LINK for message in messages for choice in message.choices)
 
 
 def _detail(error: ApiException) -> str:
@@ -59,19 +74,20 @@ class LineMessenger:
     def __init__(self, *, access_token: str, base_url: str, max_rate: float = 1000.0,
                  max_attempts: int = 5, backoff: float = 0.2,
                  timeout: tuple[float, float] = (3.05, 10.0), pool_size: int = 16,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 links: LinkMaker | None = None) -> None:
         configuration = Configuration(access_token=access_token, host=base_url)
         configuration.connection_pool_maxsize = pool_size
         configuration.retries = False  # we decide what is retried, and with which key
         self._api = MessagingApi(ApiClient(configuration))
         self.pacer = AdaptivePacer(max_rate=max_rate, sleep=sleep)
         self._max_attempts, self._backoff, self._timeout = max_attempts, backoff, timeout
-        self._sleep = sleep
+        self._sleep, self._links = sleep, links
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
              idempotency_key: str, reply_token: str | None = None,
              retaken: bool = False) -> DeliveryResult:
-        rendered = render(messages)
+        rendered = render(self._with_page_links(messages, recipient, idempotency_key))
         if reply_token and retaken:
             return self._reply_again(reply_token, rendered, idempotency_key)
         if reply_token and self._reply(reply_token, rendered, idempotency_key):
@@ -84,6 +100,10 @@ class LineMessenger:
 
     def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
                   idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
+        if _page_links_in(messages):  # a personal link each: one by one, each its own key
+            return [([recipient], self.send(recipient, messages,
+                                            idempotency_key=f"{idempotency_key}:{recipient}"))
+                    for recipient in recipients]
         rendered = render(messages)
         results = []
         for index in range(0, len(recipients), MULTICAST_LIMIT):
@@ -95,6 +115,21 @@ class LineMessenger:
                 retry_key_for(f"{idempotency_key}:{index // MULTICAST_LIMIT}"))
             results.append((chunk, result))
         return results
+
+    def _with_page_links(self, messages: Sequence[OutgoingMessage], recipient: str,
+                         key: str) -> Sequence[OutgoingMessage]:
+        """`PAGE_LINK` buttons with the recipient's personal link; without a LinkMaker (no web
+        channel) the button is left out, and a card left with none becomes its text."""
+        if not _page_links_in(messages):
+            return messages
+        link = self._links.link_for(self.name, recipient, key) if self._links else ""
+        resolved = []
+        for message in messages:
+            choices = tuple(evolve(c, url=link) if c.url == PAGE_LINK else c
+                            for c in message.choices if c.url != PAGE_LINK or link)
+            resolved.append(evolve(message, choices=choices) if choices else
+                            OutgoingMessage(text=message.text, essential=message.essential))
+        return resolved
 
     def _reply(self, reply_token: str, rendered: list[Any], idempotency_key: str) -> bool:
         """One try: a reply cannot carry a retry key, so any doubt falls back to a push. Logs

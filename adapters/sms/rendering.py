@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from application.benefits.notices import NOTICE_PREFIX
-from application.ports.messaging import OutgoingMessage
+from application.ports.messaging import PAGE_LINK, OutgoingMessage
 
 __all__ = ["SAMPLE_LINK_LENGTH", "body_digest", "render", "sample"]
 
@@ -28,7 +28,7 @@ def render(messages: Sequence[OutgoingMessage], personal_link: Callable[[], str]
     for message in messages:
         lines.append(message.text.strip())
         for choice in message.choices:
-            if choice.url:
+            if choice.url and choice.url != PAGE_LINK:
                 lines.append(f"{choice.label}: {choice.url}")
             else:
                 needs_link = True

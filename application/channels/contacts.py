@@ -20,7 +20,7 @@ from application.conversations.state import Conversation
 from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import policy_in
 from application.ports.clock import IdGenerator
-from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.messaging import PAGE_LINK, Choice, MessageStyle, OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity, ContactPreference, channel_label
 from domain.contact_codes import CODE_LIFETIME, CodeCheck, ContactCode
@@ -99,8 +99,20 @@ class ContactsDesk:
                           f"町からのお知らせは{where}でお届けします。",
                           "締切前の督促のお知らせ: "
                           + ("受け取る" if reminders else "止めています")])
-        return [OutgoingMessage(text=f"{text}\n{body}".strip(), choices=tuple(choices),
-                                style=MessageStyle.QUICK_REPLY)]
+        listing = OutgoingMessage(text=f"{text}\n{body}".strip(), choices=tuple(choices),
+                                  style=MessageStyle.QUICK_REPLY)
+        return [*self._page_card(identity), listing]
+
+    def _page_card(self, identity: ChannelIdentity) -> list[OutgoingMessage]:
+        """From the LINE chat, the web page signed in as this resident (before the list: LINE
+        shows quick replies on the last message only)."""
+        if identity.channel != "line":
+            return []
+        return [OutgoingMessage(
+            text="窓口のページでも、同じ手続きができます。長い入力はページのほうが楽です。"
+                 "（このボタンは7日間、1回だけ使えます）",
+            choices=(Choice(label="ページで開く", data="", url=PAGE_LINK),),
+            style=MessageStyle.BUTTONS, alt_text="窓口のページのご案内")]
 
     # -- the router's calls ------------------------------------------------------------------
 

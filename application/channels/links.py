@@ -67,11 +67,12 @@ class PersonalLinks:
 
     def __init__(self, store: LinkStore, *, secret_key: str, public_url: str, clock: Clock,
                  uow_factory: Callable[[], UnitOfWork],
-                 lifetime: dt.timedelta = LINK_LIFETIME) -> None:
+                 lifetime: dt.timedelta = LINK_LIFETIME, liff_id: str = "") -> None:
         self._store, self._clock, self._uow_factory = store, clock, uow_factory
         self._key = hashlib.sha256(f"resident-link:{secret_key}".encode()).digest()
         self._base = public_url.rstrip("/")
         self.lifetime = lifetime
+        self._liff_id = liff_id
 
     # -- making ------------------------------------------------------------------------------
 
@@ -81,7 +82,12 @@ class PersonalLinks:
         with self._uow_factory() as uow:
             identity = uow.channel_identities.get_by_address(recipient_channel, recipient)
             identity_id = identity.id if identity is not None else None
-        return self.personal_link(identity_id, LinkPurpose.MESSAGE.value, message_id=message_id)
+        link = self.personal_link(identity_id, LinkPurpose.MESSAGE.value, message_id=message_id)
+        if recipient_channel != "line" or not self._liff_id:
+            return link
+        # Inside LINE's in-app browser, as the LIFF app: LIFF appends the path to its endpoint,
+        # MADOGUCHI_PUBLIC_URL/r (ADR 0038).
+        return f"https://liff.line.me/{self._liff_id}/l?{link.partition('?')[2]}"
 
     def personal_link(self, identity_id: str | None, purpose: str, *,
                       message_id: str | None) -> str:

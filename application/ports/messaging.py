@@ -9,6 +9,7 @@ from typing import Protocol
 from attrs import field, frozen
 
 __all__ = [
+    "PAGE_LINK",
     "Choice",
     "DeliveryOutcome",
     "DeliveryResult",
@@ -17,6 +18,12 @@ __all__ = [
     "MessagingChannel",
     "OutgoingMessage",
 ]
+
+# A Choice's `url` that means "this message's personal link to the resident's web page": the
+# channel puts the link in when it sends (LINE, whose buttons can open a page; SMS and e-mail
+# give every message with choices that link anyway). Made at sending, outside the transaction
+# that wrote the message, and the same for a retry of it (LinkMaker.link_for).
+PAGE_LINK = "madoguchi:page"
 
 
 class MessageStyle(enum.Enum):

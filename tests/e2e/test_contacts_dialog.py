@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
 from dependency_injector import providers
+from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from domain.channels import IdentityStatus
 from tests.e2e.conftest import Stack
 from tests.e2e.test_certificates import _verified_resident
 from tests.fakes import InboxChannel
+from tests.support.resident_page import ResidentBrowser
 
 pytestmark = pytest.mark.e2e
 
@@ -132,3 +135,50 @@ def test_a_resident_may_start_five_contacts_a_day(stack: Stack, sms: InboxChanne
         stack.sim.send_text(user, f"0901234{n:04d}")
     assert "今日はこれ以上、確認コードを送れません" in stack.texts(user)[-1]
     assert len(sms.inbox) == 5
+
+
+def _page_button(stack: Stack, user: str) -> str:
+    """The 「ページで開く」 card's link, as a path on the app."""
+    for message in reversed(stack.messages(user)):
+        for button in message.get("contents", {}).get("footer", {}).get("contents", []):
+            if button["action"].get("label") == "ページで開く":
+                parts = urllib.parse.urlsplit(button["action"]["uri"])
+                return f"{parts.path}?{parts.query}"
+    raise AssertionError("no 「ページで開く」 button in the chat")
+
+
+def test_the_chat_opens_the_web_page_signed_in_as_the_same_resident_once(
+        stack: Stack, client: FlaskClient) -> None:
+    user, _person = _verified_resident(stack)
+    stack.sim.send_text(user, "連絡先")
+    link = _page_button(stack, user)
+    assert link.startswith("/r/l?t=")
+    browser = ResidentBrowser(client)
+
+    assert browser.open(link).status_code == 200
+    browser.press("窓口のページを開く")
+
+    with stack.container.uow() as uow:
+        line = uow.channel_identities.get_by_address("line", user)
+        web = [i for i in uow.channel_identities.linked_to(line.resident_id) if i.channel == "web"]
+    assert len(web) == 1  # the page is the same resident's, with their dialogs
+    assert "ログアウト" in browser.open("/r/").get_data(as_text=True)
+    assert ResidentBrowser(client).open(link).status_code == 410  # once only
+
+
+def test_with_a_liff_app_the_button_opens_inside_line(stack: Stack) -> None:
+    before = stack.container.config.liff_id()
+    stack.container.config.liff_id.from_value("1657000000-AbcdEfgh")
+    stack.container.personal_links.reset()
+    stack.container.line_messenger.reset()
+    try:
+        user, _person = _verified_resident(stack)
+        stack.sim.send_text(user, "連絡先")
+        uris = [button["action"]["uri"] for message in stack.messages(user)
+                for button in message.get("contents", {}).get("footer", {}).get("contents", [])
+                if button["action"].get("uri")]
+        assert uris and uris[-1].startswith("https://liff.line.me/1657000000-AbcdEfgh/l?t=")
+    finally:
+        stack.container.config.liff_id.from_value(before)
+        stack.container.personal_links.reset()
+        stack.container.line_messenger.reset()
