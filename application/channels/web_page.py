@@ -20,6 +20,7 @@ from application.ports.unit_of_work import UnitOfWork
 __all__ = ["Expecting", "PageMessage", "WebPage", "web_page"]
 
 _TYPED = {"text", "date", "number", "bank", "branch"}
+_WAYS_OUT = {"戻る", "やめる"}  # a dialog's way back or out is never the suggested button
 
 
 class Expecting(enum.Enum):
@@ -35,6 +36,12 @@ class PageMessage:
     choices: tuple[Choice, ...]  # the ones still tappable here
     links: tuple[Choice, ...]  # link buttons (a page to open: pay the fee, verify)
     at: dt.datetime
+
+    @property
+    def suggested(self) -> Choice | None:
+        """The button shown strongest: the first choice, unless it is 戻る or やめる."""
+        first = self.choices[0] if self.choices else None
+        return first if first is not None and first.label not in _WAYS_OUT else None
 
 
 @frozen

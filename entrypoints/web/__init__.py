@@ -14,6 +14,7 @@ from entrypoints.web.api.certificates import api_certificates
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
+from entrypoints.web.languages import install_languages
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.mail_unsubscribe import mail_unsubscribe
 from entrypoints.web.monitoring import monitoring
@@ -46,6 +47,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["madoguchi"] = container
     register_error_handlers(app)
+    install_languages(app)  # the reader's language, on staff and resident pages alike
     install_security_headers(app)
     app.register_blueprint(site)
     app.register_blueprint(monitoring)

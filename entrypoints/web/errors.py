@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from entrypoints.web.refusal import refused_for_status
 
 __all__ = [
     "RETRY_AFTER_SECONDS", "UNAVAILABLE_MESSAGE", "UNAVAILABLE_TITLE", "ApiError",
@@ -82,6 +83,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
+        if request.path.startswith("/r/") and status in {404, 405, 413}:
+            return refused_for_status(status)  # a resident's page, in their language
         if not request.path.startswith("/api/"):
             return error
         return _body(status, error.name.lower().replace(" ", "_"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 
 from application.residents.registering_verification import register_verification
 from application.residents.town import Town
@@ -61,7 +62,7 @@ def dev_card_submit():  # type: ignore[no-untyped-def]
         verified = services.identity_provider().complete(request.form.to_dict())
     except DomainError as error:
         return render_template("identity_dev_card.html", state=request.form.get("state", ""),
-                               people=_test_people(), error=error.message,
+                               people=_test_people(), error=_(error.message),
                                form=request.form, town=services.config.town_full_name()), 400
     return _registered(verified)
 
@@ -76,7 +77,8 @@ def oidc_callback():  # type: ignore[no-untyped-def]
     try:
         verified = services.identity_provider().complete(request.args.to_dict())
     except DomainError as error:
-        return render_template("identity_result.html", ok=False, message=error.message), 400
+        return render_template("identity_result.html", ok=False,
+                               message=_(error.message)), 400
     return _registered(verified)
 
 
@@ -86,14 +88,20 @@ def _registered(verified):  # type: ignore[no-untyped-def]
         record = register_verification(verified, uow=services.uow(), ids=services.ids(),
                                        keyer=services.match_keyer())
     except DomainError as error:
-        return render_template("identity_result.html", ok=False, message=error.message), 400
+        return render_template("identity_result.html", ok=False,
+                               message=_(error.message)), 400
     services.outbox_notifier().wake()
     linked = record.status is VerificationStatus.LINKED
     on_web = resident_session.signed_in_address() is not None  # from the web channel's page
-    where = "窓口のページ" if on_web else "LINEのトーク"
-    message = (f"本人確認が完了しました。{where}に戻ってください。" if linked else
-               "本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、結果は"
-               f"{where}でお知らせします。")
+    if linked:
+        message = (_("本人確認が完了しました。窓口のページに戻ってください。") if on_web else
+                   _("本人確認が完了しました。LINEのトークに戻ってください。"))
+    elif on_web:
+        message = _("本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、結果は"
+                    "窓口のページでお知らせします。")
+    else:
+        message = _("本人確認を受け付けました。住民記録との照合に職員の確認が必要なため、結果は"
+                    "LINEのトークでお知らせします。")
     return render_template("identity_result.html", ok=True, message=message, on_web=on_web)
 
 
@@ -111,8 +119,9 @@ def _test_people() -> list[dict[str, object]]:
     if story:
         return [{"card": _card(p.facts, town), "name": p.facts.name.name,
                  "date_of_birth": p.facts.date_of_birth.value.isoformat(),
-                 "note": (f"口座登録あり（{p.account_on_file}）" if p.account_on_file
-                          else "口座登録なし"), "household": p.household_number}
+                 "note": (_("口座登録あり（%(account)s）", account=p.account_on_file)
+                          if p.account_on_file else _("口座登録なし")),
+                 "household": p.household_number}
                 for p in story]
     return [{"card": _card(facts, town), "name": facts.name.name,
              "date_of_birth": facts.date_of_birth.value.isoformat(), "note": "",

@@ -17,11 +17,8 @@ __all__ = ["mail_unsubscribe"]
 
 mail_unsubscribe = Blueprint("mail_unsubscribe", __name__, url_prefix=PATH.rstrip("/"))
 
-_BAD_LINK = ("このリンクは正しくありません。メールに書かれたリンクを、そのまま開いてください。")
-
-
 def _page(state: str, status: int = 200):  # type: ignore[no-untyped-def]
-    return render_template("mail_unsubscribe.html", state=state, bad_link=_BAD_LINK,
+    return render_template("mail_unsubscribe.html", state=state,
                            town=container().config.town_name()), status
 
 

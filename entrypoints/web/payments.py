@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from adapters.payments.fake import FakePaymentGateway
 from application.certificates.paying_fee import SettleOutcome, settle_payment, start_payment
@@ -23,16 +25,17 @@ log = logging.getLogger(__name__)
 
 payments = Blueprint("payments", __name__, url_prefix="/payments")
 
-_TRY_LATER = ("決済サービスに接続できませんでした。お手数ですが、しばらくしてからLINEのトークの"
-              "ボタンでもう一度お試しください。")
-_MESSAGES = {
-    SettleOutcome.PAID: "お支払いを確認しました。LINEのトークに戻ってください。",
-    SettleOutcome.ALREADY_PAID: "この請求の手続きはすでに済んでいます。LINEのトークをご確認"
-                                "ください。",
-    SettleOutcome.WAITING: "お支払いの完了をまだ確認できません。お支払いが済んでいれば、まもなく"
-                           "LINEのトークでお知らせします。",
-    SettleOutcome.LAPSED: "お支払いは完了しませんでした。請求はまだ受け付けていません。LINEの"
-                          "トークのボタンから、もう一度お進みいただけます。",
+_TRY_LATER = lazy_gettext("決済サービスに接続できませんでした。お手数ですが、しばらくしてから"
+                          "LINEのトークのボタンでもう一度お試しください。")
+_MESSAGES = {  # in the reader's language when the page shows them
+    SettleOutcome.PAID: lazy_gettext("お支払いを確認しました。LINEのトークに戻ってください。"),
+    SettleOutcome.ALREADY_PAID: lazy_gettext("この請求の手続きはすでに済んでいます。LINEの"
+                                             "トークをご確認ください。"),
+    SettleOutcome.WAITING: lazy_gettext("お支払いの完了をまだ確認できません。お支払いが済んで"
+                                        "いれば、まもなくLINEのトークでお知らせします。"),
+    SettleOutcome.LAPSED: lazy_gettext("お支払いは完了しませんでした。請求はまだ受け付けて"
+                                       "いません。LINEのトークのボタンから、もう一度お進み"
+                                       "いただけます。"),
 }
 
 
@@ -40,8 +43,9 @@ _ON_THE_PAGE = {SettleOutcome.PAID: "paid", SettleOutcome.ALREADY_PAID: "paid",
                 SettleOutcome.WAITING: "waiting", SettleOutcome.LAPSED: "lapsed"}
 
 
-def _page(ok: bool, message: str, status: int = 200):  # type: ignore[no-untyped-def]
-    return render_template("payment_result.html", ok=ok, message=message), status
+def _page(ok: bool, message: object, status: int = 200):  # type: ignore[no-untyped-def]
+    """The result page; a message from the use cases is shown in the reader's language."""
+    return render_template("payment_result.html", ok=ok, message=_(str(message))), status
 
 
 @payments.get("/certificates/<request_id>/pay")
@@ -49,8 +53,8 @@ def _page(ok: bool, message: str, status: int = 200):  # type: ignore[no-untyped
 def pay(request_id: str):  # type: ignore[no-untyped-def]
     services = container()
     if not services.pay_links().verify(request_id, request.args.get("t", "")):
-        return _page(False, "このリンクは正しくありません。LINEのトークのボタンからお進み"
-                            "ください。", 404)
+        return _page(False, _("このリンクは正しくありません。LINEのトークのボタンからお進み"
+                              "ください。"), 404)
     try:
         url = start_payment(request_id, uow=services.uow(), gateway=services.payment_gateway(),
                             clock=services.clock(), links=services.pay_links().links())
@@ -59,7 +63,7 @@ def pay(request_id: str):  # type: ignore[no-untyped-def]
     except DomainError as error:
         return _page(False, error.message, 409)
     except ConcurrentUpdate:
-        return _page(False, "ほかの操作と重なりました。もう一度お試しください。", 409)
+        return _page(False, _("ほかの操作と重なりました。もう一度お試しください。"), 409)
     except PaymentError as error:
         log.warning("payment could not be started: %s", error.code or "unknown")
         return _page(False, _TRY_LATER, 502)

@@ -12,9 +12,10 @@ may use it:
 `install_rate_limits(app, container)` builds the app's one Flask-Limiter from the container's
 configuration (MADOGUCHI_RATE_LIMIT_STORAGE: memory:// on the embedded default, Redis when the
 processes must count together) and applies every declared limit. A request over a limit is
-answered 429 with Retry-After, in Japanese: the staff frame's page under /staff, JSON under
-/api/, the resident's page elsewhere. The first refusal of a window is logged with the limit's
-name and the address only. An unreachable storage never refuses anyone and never answers 500:
+answered 429 with Retry-After, in the reader's language: the staff frame's page under /staff,
+JSON (in Japanese) under /api/, the resident's refusal page under /r/, the identity pages' result
+page elsewhere. The first refusal of a window is logged with the limit's name and the address
+only. An unreachable storage never refuses anyone and never answers 500:
 the limiter counts in memory until it is back."""
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from typing import Any, TypeVar
 
 from attrs import frozen
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
 from werkzeug.exceptions import TooManyRequests
 
 from entrypoints.containers import Container
 from entrypoints.web.client import client_address
+from entrypoints.web.refusal import refused
 
 __all__ = ["SIGN_IN_ADDRESS", "VERIFICATION_ADDRESS", "Limit", "count_failed_api_key",
            "install_rate_limits", "rate_limited", "refuse_after_failed_api_keys"]
@@ -163,9 +166,11 @@ def _too_many_requests(error: TooManyRequests) -> Response:
     elif request.path.startswith("/staff"):
         response = Response(render_template("staff/error.html", status=429, title=TITLE,
                                             message=MESSAGE))
+    elif request.path.startswith("/r/"):
+        response = Response(refused(_(TITLE), _(MESSAGE), 429)[0])
     else:
         response = Response(render_template("identity_result.html", ok=False,
-                                            title=TITLE, message=MESSAGE))
+                                            title=_(TITLE), message=_(MESSAGE)))
     response.status_code = 429
     response.headers["Retry-After"] = str(_retry_after(error))
     return response

@@ -1,6 +1,6 @@
 """The web channel in Chromium on a phone-sized screen: a benefit notice's personal link (as an
 SMS carries it) opens the notice, one tap applies, and the page shows the answer. No script
-runs on these pages: the forms work as they are."""
+runs on these pages: the forms work as they are, and so does the switch to English."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def test_a_resident_opens_the_link_and_applies_with_one_tap_on_a_phone(
     path = link.removeprefix(container.config.public_url())
 
     page.goto(served + path)
+    assert page.get_by_text("支給額は70,000円").is_visible()
+    english = page.get_by_role("link", name="English")
+    assert english.bounding_box()["height"] >= 48  # the page bar's switch: a large target too
+    english.tap()  # the same link's page, its own text in English, the notice as the town wrote it
+    page.get_by_text("This link works only once").wait_for()
     assert page.get_by_text("支給額は70,000円").is_visible()
     apply = page.get_by_role("button", name="申請する")
     box = apply.bounding_box()

@@ -195,6 +195,8 @@ ROUTES = [
              call=web.link_page),
     resident("POST", "/r/l", "a personal link used: signed in, the tap answered",
              call=web.link_tap),
+    resident("GET", "/r/lang/<code>", "the language of the resident pages (the session's)",
+             path="/r/lang/en"),
     resident("GET", "/r/sign-in", "the form asking for a phone number or an address"),
     resident("POST", "/r/sign-in", "a one-time code sent (to nobody: an unknown number)",
              call=web.sign_in_code_sent),

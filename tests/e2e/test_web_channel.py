@@ -97,6 +97,37 @@ def test_cancelling_a_dialog_on_the_page_ends_it(client: FlaskClient,
     assert "回答を入力" not in web.html  # no answer form once nothing is asked
 
 
+def test_the_page_reads_in_english_after_the_switch_and_the_dialog_stays_japanese(
+    client: FlaskClient, container: Container,
+) -> None:
+    web = ResidentBrowser(client)
+    web.open()
+    web.switch_language("English")
+    assert '<html lang="en">' in web.html and "Start" in web.buttons()
+    assert "日本語" in web.html and "はじめる" not in web.html
+
+    web.press("Start")
+    assert "ご用件をお選びください" in web.messages()[-1]  # the dialog as the town wrote it
+    assert {"Menu", "Sign out", "お問い合わせ"} <= set(web.buttons())
+    web.press("お問い合わせ")
+    assert "Your answer" in web.html and "Send" in web.buttons()
+    refused = client.post("/r/tap", data={"data": "menu", "t": "forged"})
+    assert "The page has expired" in refused.get_data(as_text=True)
+    assert "Page not found" in client.get("/r/no-such-page").get_data(as_text=True)
+
+    web.open()
+    web.switch_language("日本語")
+    assert '<html lang="ja">' in web.html and "回答を入力" in web.html
+    assert {"メニュー", "ログアウト"} <= set(web.buttons()) and "English" in web.html
+
+
+def test_the_switch_comes_back_only_to_a_resident_page(client: FlaskClient) -> None:
+    for elsewhere in ("https://evil.example/", "//evil.example/r/", "/staff/", "/r/\\evil"):
+        answer = client.get("/r/lang/en", query_string={"next": elsewhere})
+        assert answer.status_code == 302 and answer.headers["Location"] == "/r/"
+    assert client.get("/r/lang/fr").status_code == 404
+
+
 def test_a_resubmitted_form_is_one_event(client: FlaskClient, container: Container) -> None:
     web = ResidentBrowser(client)
     web.open()

@@ -169,6 +169,24 @@ def test_a_benefit_notice_by_sms_is_applied_for_with_one_tap_and_decided_on_the_
                    for m in rows)
 
 
+def test_a_link_s_page_switched_to_english_keeps_its_link_and_the_notice_in_japanese(
+    client: FlaskClient, container: Container, phone: Phone, clock: FakeClock,
+) -> None:
+    _household_on_sms(container, clock)
+    _notified(container, clock)
+    web = ResidentBrowser(client)
+    web.open(phone.link())
+
+    web.switch_language("English")
+
+    assert "This link works only once" in web.html
+    assert "申請しない" in web.buttons() and "Open the Madoguchi page" in web.buttons()
+    web.switch_language("日本語")
+    assert "このリンクは一度だけ使えます" in web.html  # the same link's page, not used up
+    web.press("申請しない")
+    assert _status(container) is ApplicationStatus.DECLINED
+
+
 def test_a_link_used_once_is_refused_after_and_changes_nothing(
     app: Flask, client: FlaskClient, container: Container, phone: Phone, clock: FakeClock,
 ) -> None:

@@ -5,6 +5,8 @@ photo. Forms are read from the HTML, so a test presses only what the page offers
 from __future__ import annotations
 
 import io
+import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -111,6 +113,15 @@ class ResidentBrowser:
         found = [href for text, href in _read(self.html).links if text == label]
         assert found, f"no link {label!r} on the page"
         return found[-1]
+
+    def switch_language(self, name: str) -> TestResponse:
+        """Follows the page bar's language switch (「English」 or 「日本語」) back to the page."""
+        found = re.search(rf'<a class="bar__language" href="([^"]+)"[^>]*>{re.escape(name)}</a>',
+                          self.html)
+        assert found, f"no switch to {name!r} on the page"
+        response = self.client.get(unescape(found[1]), follow_redirects=True)
+        self.html = response.get_data(as_text=True)
+        return response
 
     def press(self, label: str, *, follow: bool = True) -> TestResponse:
         """Presses the newest button with this label on the page last opened."""

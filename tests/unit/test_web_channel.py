@@ -82,6 +82,17 @@ def test_a_link_button_is_a_link_not_a_tap() -> None:
 
     assert [c.label for c in shown.links] == ["支払う（710円）"]
     assert [c.label for c in shown.choices] == ["やめる"]
+    assert shown.suggested is None  # a way out is never the strongest button
+
+
+def test_the_first_choice_is_suggested_unless_it_is_a_way_back_or_out() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    _queued(database, clock, ("m1", CARD))
+
+    [shown] = web_page(ADDRESS, uow=fake_uow_factory(database)(), procedures={},
+                       now=clock.now()).messages
+
+    assert shown.suggested is not None and shown.suggested.label == "申請する"
 
 
 def test_the_page_asks_for_text_or_a_photo_as_the_open_step_does() -> None:

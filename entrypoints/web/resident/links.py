@@ -10,6 +10,7 @@ the same router as LINE's はい. A link used, expired or never made is refused 
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from application.channels.inbound import InboundKind
 from application.channels.links import LinkCheck, LinkRefusal
@@ -18,21 +19,20 @@ from application.channels.web_visits import linked_messages, open_on_message
 from application.ports.messaging import OutgoingMessage
 from entrypoints.web.access import public
 from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
+from entrypoints.web.refusal import refused
 from entrypoints.web.resident import session
 from entrypoints.web.resident.blueprint import resident
-from entrypoints.web.resident.pages import handle, refused
+from entrypoints.web.resident.pages import handle
 from entrypoints.web.services import container
 
 __all__: list[str] = []
 
-OTHER_PERSON = ("このリンクは、このブラウザでログインしている方とは別の方あてのお知らせです。"
-                "ご本人のスマートフォンで開くか、ログアウトしてから開いてください。")
 _STATUS = {LinkRefusal.UNKNOWN: 404, LinkRefusal.USED: 410, LinkRefusal.EXPIRED: 410}
 
 
 def _refusal(checked: LinkCheck):  # type: ignore[no-untyped-def]
     refusal = checked.refusal or LinkRefusal.UNKNOWN
-    return refused("このリンクは使えません", refusal.message, _STATUS[refusal])
+    return refused(_("このリンクは使えません"), _(refusal.message), _STATUS[refusal])
 
 
 def _messages(checked: LinkCheck) -> list[OutgoingMessage]:
@@ -67,10 +67,14 @@ def use_link():  # type: ignore[no-untyped-def]
     offered = {choice.data for message in messages for choice in message.choices
                if choice.data and not choice.url}
     if data and data not in offered:  # only the message's own buttons
-        return refused("送信を受け付けられませんでした", "このリンクのボタンではありません。"
-                       "届いたリンクを開き直してください。", 400)
+        return refused(_("送信を受け付けられませんでした"),
+                       _("このリンクのボタンではありません。届いたリンクを開き直してください。"),
+                       400)
     if someone_else(session.signed_in_address(), checked.link.identity_id, uow=services.uow()):
-        return refused("このリンクは使えません", OTHER_PERSON, 403)
+        return refused(_("このリンクは使えません"),
+                       _("このリンクは、このブラウザでログインしている方とは別の方あての"
+                         "お知らせです。ご本人のスマートフォンで開くか、ログアウトしてから"
+                         "開いてください。"), 403)
     checked = services.personal_links().use(token)  # one of two taps at once wins
     if not checked.ok or checked.link is None:
         return _refusal(checked)

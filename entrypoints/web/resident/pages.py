@@ -6,6 +6,8 @@ outbox rows of the web identity (committed with the turn, so always there at onc
 from __future__ import annotations
 
 from flask import Response, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from application.attachments import MAX_ATTACHMENT_BYTES
 from application.channels.inbound import InboundEvent, InboundKind
@@ -15,25 +17,22 @@ from application.channels.web_sign_in import WEB, start_fresh
 from application.channels.web_visits import keep_photo
 from entrypoints.web.access import public
 from entrypoints.web.rate_limits import VERIFICATION_ADDRESS, rate_limited
+from entrypoints.web.refusal import refused
 from entrypoints.web.resident import session
 from entrypoints.web.resident.blueprint import resident
 from entrypoints.web.services import container
 
-__all__ = ["PAYMENT_NOTES", "handle", "refused"]
+__all__ = ["PAYMENT_NOTES", "handle"]
 
 MAX_TEXT = 1000
 _IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
-PAYMENT_NOTES = {
-    "paid": "お支払いを確認しました。",
-    "waiting": "お支払いの完了をまだ確認できません。済んでいれば、まもなくここでお知らせします。",
-    "lapsed": "お支払いは完了しませんでした。下のメッセージのボタンから、もう一度お進みいただけ"
-              "ます。",
+PAYMENT_NOTES = {  # in the reader's language when the page shows them
+    "paid": lazy_gettext("お支払いを確認しました。"),
+    "waiting": lazy_gettext("お支払いの完了をまだ確認できません。済んでいれば、まもなくここで"
+                            "お知らせします。"),
+    "lapsed": lazy_gettext("お支払いは完了しませんでした。下のメッセージのボタンから、もう一度"
+                           "お進みいただけます。"),
 }
-
-
-def refused(title: str, message: str, status: int) -> tuple[str, int]:
-    return render_template("resident/refused.html", title=title, message=message,
-                           town=container().config.town_full_name()), status
 
 
 def handle(address: str, kind: InboundKind, *, external_id: str, data: str = "",
@@ -57,9 +56,9 @@ def _signed_in_post() -> str:
     if address is None:
         abort(redirect(url_for("resident.page"), 303))
     if not session.csrf_ok(address):
-        abort(make_response(refused("送信を受け付けられませんでした", "ページの有効期限が切れた"
-                                    "か、正しくない送信です。ページを開き直して、もう一度"
-                                    "お試しください。", 400)))
+        abort(make_response(refused(_("送信を受け付けられませんでした"),
+                                    _("ページの有効期限が切れたか、正しくない送信です。ページを"
+                                      "開き直して、もう一度お試しください。"), 400)))
     return address
 
 
@@ -123,8 +122,8 @@ def photo():  # type: ignore[no-untyped-def]
     content_type = next((kind for magic, kind in _IMAGE_TYPES.items()
                          if content.startswith(magic)), None)
     if not content or content_type is None or len(content) > MAX_ATTACHMENT_BYTES:
-        return refused("写真を受け付けられませんでした", "JPEGかPNGの写真（10MBまで）を選んで"
-                       "ください。", 400)
+        return refused(_("写真を受け付けられませんでした"),
+                       _("JPEGかPNGの写真（10MBまで）を選んでください。"), 400)
     services = container()
     ref = keep_photo(content, content_type, uow=services.uow(), ids=services.ids(),
                      clock=services.clock())

@@ -6,6 +6,7 @@ address is known or not; five wrong codes, or ten minutes, use the code up."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from application.channels.web_sign_in import sign_in_as
 from domain.errors import InvalidValue
@@ -43,7 +44,7 @@ def send_code():  # type: ignore[no-untyped-def]
     try:
         attempt = services.sign_in_codes().send(typed)
     except InvalidValue as error:
-        return _form(error.message, 400, typed)
+        return _form(_(error.message), 400, typed)
     services.outbox_notifier().wake()
     return session.save_attempt(redirect(url_for("resident.code_form"), 303), attempt)
 
@@ -66,7 +67,7 @@ def check_code():  # type: ignore[no-untyped-def]
         return redirect(url_for("resident.sign_in_form"), 303)
     checked = services.sign_in_codes().check(attempt, request.form.get("code", "")[:20])
     if checked.refusal is not None or checked.identity_id is None:
-        message = checked.refusal.message if checked.refusal else ""
+        message = _(checked.refusal.message) if checked.refusal else ""
         return _code_form(message, 400)
     address = sign_in_as(checked.identity_id, uow=services.uow(), ids=services.ids(),
                          clock=services.clock())

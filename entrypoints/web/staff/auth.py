@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 
 from application.staff.changing_password import ChangePassword, change_password
 from application.staff.enrolling_totp import EnableTotp, enable_totp
@@ -17,6 +17,7 @@ from application.staff.signing_in import (
 from application.staff.views import uses_totp
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
+from entrypoints.web.languages import choose_language
 from entrypoints.web.rate_limits import SIGN_IN_ADDRESS, Limit, rate_limited
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import (
@@ -26,7 +27,7 @@ from entrypoints.web.staff.access import (
     sign_in_session,
     sign_out_session,
 )
-from entrypoints.web.staff.frame import LANGUAGES, staff
+from entrypoints.web.staff.frame import staff
 
 _PENDING, _PENDING_AT, _NEXT = "staff_pending_id", "staff_pending_at", "staff_next"
 _ENROLLING = "staff_totp_enrolling"
@@ -119,10 +120,7 @@ def logout():  # type: ignore[no-untyped-def]
 @staff.get("/lang/<code>")
 @public
 def language(code: str):  # type: ignore[no-untyped-def]
-    if code not in LANGUAGES:
-        abort(404)
-    session["lang"] = code
-    return redirect(_safe_next(request.args.get("next")))
+    return choose_language(code, _safe_next(request.args.get("next")))
 
 
 @staff.get("/account")

@@ -1,12 +1,12 @@
 """The frame every staff page (職員画面, under /staff) sits in: the `staff` blueprint of the
 core pages, error pages for any staff blueprint, and `install_frame(app)` for what all staff
-pages share (languages, CSRF, filters, navigation; the security headers of every page are
-entrypoints/web/security_headers.py's). Page authors: see docs/staff-ui.md."""
+pages share (CSRF, filters, navigation; the language of every page is
+entrypoints/web/languages.py's, its security headers entrypoints/web/security_headers.py's).
+Page authors: see docs/staff-ui.md."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, jsonify, render_template, request, session
-from flask_babel import Babel
+from flask import Blueprint, Flask, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound as PageNotFound
@@ -19,21 +19,15 @@ from entrypoints.web.errors import (
     log_unavailable,
     unavailable,
 )
+from entrypoints.web.languages import LANGUAGES, current_language
 from entrypoints.web.staff.access import staff_may, wants_json
 from entrypoints.web.staff.csrf import install_csrf
 from entrypoints.web.staff.formatting import register_filters
 from entrypoints.web.staff.nav import nav_entries
 
-__all__ = ["LANGUAGES", "install_frame", "staff", "use_staff_error_pages"]
-
-LANGUAGES = {"ja": "日本語", "en": "English"}
+__all__ = ["install_frame", "staff", "use_staff_error_pages"]
 
 staff = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _locale() -> str:
-    chosen = session.get("lang")
-    return chosen if chosen in LANGUAGES else "ja"
 
 
 def use_staff_error_pages(blueprint: Blueprint) -> None:
@@ -85,7 +79,6 @@ def install_frame(app: Flask) -> None:
     app.config.setdefault("STAFF_IDLE_MINUTES", 30)
     app.config.setdefault("STAFF_SESSION_HOURS", 12)
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
-    Babel(app, locale_selector=_locale, default_locale="ja", default_timezone="Asia/Tokyo")
     install_csrf(app)
     register_filters(app)
     app.add_template_global(staff_may)
@@ -97,5 +90,5 @@ def install_frame(app: Flask) -> None:
         member = g.get("staff")
         entries = [e for e in nav_entries(app) if member is not None and staff_may(e.permission)]
         return {"staff_nav": entries, "staff_member": member, "languages": LANGUAGES,
-                "current_language": _locale(),
+                "current_language": current_language(),
                 "town_name": app.extensions["madoguchi"].config.town_full_name()}
