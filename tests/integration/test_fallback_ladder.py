@@ -195,6 +195,31 @@ def test_a_mail_that_bounces_after_the_relay_took_it_moves_its_notice_to_sms_onc
         assert uow.channel_identities.get("e1").status is IdentityStatus.UNREACHABLE
 
 
+def test_a_bounced_notice_with_no_rung_left_puts_the_household_on_the_postal_list(
+        town: Town, engine: Engine) -> None:
+    with town.uow() as uow:
+        mailbox = ChannelIdentity.first_seen(id="e1", channel="email",
+                                             address="gone@example.jp", at=NOW)
+        mailbox.link("r1")
+        uow.channel_identities.add(mailbox)
+        uow.commit()
+    set_ladder(SetLadder(("email",)), actor=builders.actor(role=Role.ADMINISTRATOR),
+               uow=town.uow(), clock=town.clock)
+    policy = load_policy(town.uow)
+    send_campaign("p1", uow_factory=town.uow, ids=town.ids, clock=town.clock, banks=town.banks,
+                  policy=policy, wake=lambda: None)
+    _deliver(town, Channel("email"))
+    assert split("p1", uow=town.uow(), policy=policy).notified == 1  # h1, by mail
+
+    record_bounces(RecordBounces([Bounce(address="gone@example.jp", status="5.1.1",
+                                         message_id=_notice_of(engine, "email"))],
+                                 builders.actor()), uow=town.uow(), clock=town.clock)
+
+    after = split("p1", uow=town.uow(), policy=policy)
+    assert (after.notified, after.postal) == (0, 3)  # h1 joins h2 and h3 (no mailbox) on paper
+    assert [r[0] for r in _rows(engine)] == ["email"]  # nothing carried on: no rung left
+
+
 def _notice_of(engine: Engine, channel: str) -> str:
     with engine.connect() as connection:
         return str(connection.scalar(select(outbox.c.id).where(outbox.c.channel == channel)))
