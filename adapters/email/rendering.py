@@ -19,7 +19,7 @@ from attrs import frozen
 from application.ports.messaging import PAGE_LINK, Choice, OutgoingMessage
 from domain.values import JST
 
-__all__ = ["MailIdentity", "Rendered", "message_id_for", "render"]
+__all__ = ["MailIdentity", "Rendered", "message_id_for", "outbox_id_in", "render"]
 
 SUBJECT_LENGTH = 40  # characters shown in a phone's mail list
 _NOT_IN_ID = re.compile(r"[^A-Za-z0-9.-]")
@@ -51,8 +51,22 @@ def message_id_for(idempotency_key: str, recipient: str, sender: MailIdentity) -
     """The same outbox message to the same recipient always has the same Message-ID, so a
     resend (at-least-once, ADR 0040) is recognisable by the receiving side and by a person. The
     recipient enters as a short digest: the header never carries their address."""
-    digest = hashlib.sha256(recipient.encode()).hexdigest()[:12]
-    return f"<{_NOT_IN_ID.sub('-', idempotency_key)}.{digest}@{sender.domain}>"
+    return f"<{_NOT_IN_ID.sub('-', idempotency_key)}.{_digest(recipient)}@{sender.domain}>"
+
+
+def outbox_id_in(message_id: str, recipient: str) -> str | None:
+    """The outbox id a Message-ID of ours carries (`message_id_for` read back, as a bounce
+    report returns it), when it was made for this recipient; None for any other Message-ID.
+    The outbox's ids (ULIDs, hex digests) pass through `message_id_for` unchanged."""
+    local, at, _ = message_id.strip().removeprefix("<").removesuffix(">").partition("@")
+    key, dot, digest = local.rpartition(".")
+    if not (at and dot and key) or digest != _digest(recipient.strip().lower()):
+        return None
+    return key
+
+
+def _digest(recipient: str) -> str:
+    return hashlib.sha256(recipient.encode()).hexdigest()[:12]
 
 
 def _link_buttons(message: OutgoingMessage) -> list[Choice]:

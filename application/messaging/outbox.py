@@ -109,10 +109,16 @@ class OutboxMessage:
     def record_status(self, status: DeliveryStatus) -> bool:
         """A status reported later (a provider's callback): a final status is not undone by a
         late or repeated report, nor any status by a late "still sending" (callbacks come out
-        of order). Returns whether it changed."""
+        of order). Returns whether it changed. One exception: "delivered" on a message no
+        provider reports back on (no provider reference: SMTP, LINE) only says the channel
+        accepted it, so a bounce reported later (a DSN) still makes it a permanent failure
+        (ADR 0043); a provider's own "delivered" receipt stays final."""
+        accepted_only = (self.delivery_status is DeliveryStatus.DELIVERED
+                         and not self.provider_ref)
         if status is DeliveryStatus.SENDING or self.delivery_status is status or (
                 self.delivery_status in (DeliveryStatus.DELIVERED,
-                                         DeliveryStatus.PERMANENT_FAILURE)):
+                                         DeliveryStatus.PERMANENT_FAILURE)
+                and not (accepted_only and status is DeliveryStatus.PERMANENT_FAILURE)):
             return False
         self.delivery_status = status
         return True

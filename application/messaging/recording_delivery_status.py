@@ -4,7 +4,8 @@ carries it on to the person's next rung of the ladder, as a failure at sending d
 (`fallback.py`). A late or repeated report changes nothing a final status already says.
 
 Called by the providers' callback routes (found by the outbox id or by the provider's
-reference)."""
+reference) and by the e-mail bounce reports (`application/channels/recording_bounces.py`: by
+the outbox id a returned Message-ID carries, ADR 0043)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class DeliveryStatusReport:
     message_id: str | None = None  # the outbox id, and/or
     channel: str = ""  # with
     provider_ref: str = ""  # the provider's reference (looked for first)
+    recipient: str = ""  # when the report names the address: the message must be to it
     status: DeliveryStatus = DeliveryStatus.DELIVERED
     detail: str = ""  # the provider's words (an error code), kept as the message's last error
 
@@ -49,6 +51,13 @@ def record_delivery_status(report: DeliveryStatusReport, *, uow: UnitOfWork,
 
 
 def _found(report: DeliveryStatusReport, uow: UnitOfWork) -> OutboxMessage | None:
+    found = _by_reference_or_id(report, uow)
+    if found is not None and report.recipient and found.recipient != report.recipient:
+        return None  # a report about another address (a bounce report names the mailbox)
+    return found
+
+
+def _by_reference_or_id(report: DeliveryStatusReport, uow: UnitOfWork) -> OutboxMessage | None:
     """By the provider's reference first; else by the outbox id (a report may come before the
     dispatcher has kept the reference), on the report's channel when it names one."""
     if report.channel and report.provider_ref:

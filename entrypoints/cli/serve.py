@@ -20,7 +20,8 @@ from adapters.metrics import serving_metrics
 from application.jobs.scheduled_work import SCHEDULE_EVERY
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
-from entrypoints.cli.context import CliContext, pass_context, ready
+from entrypoints.cli.context import CliContext, operator, pass_context, ready
+from entrypoints.cli.mail import record_bounce_report
 from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 from entrypoints.key_ring import key_location
@@ -54,7 +55,9 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         phones = LineSimulator(
             container.config.line_channel_secret(), container.config.line_access_token(),
             f"http://{host}:{port}/line/webhook", bot_name=f"{container.config.town_name()}役場")
-        mail = running_mail_inbox(phones, host=host)  # the residents' mailboxes, on its pages
+        # the residents' mailboxes, on its pages; a bounce made there takes the command's path
+        mail = running_mail_inbox(phones, host=host, on_bounce=functools.partial(
+            record_bounce_report, container, actor=operator()))
         simulator = running(phones, host=host, port=line_sim_port)
         if container.config.sms_provider() == "twilio":  # Twilio's stand-in beside it
             sms_standin = running_sms_standin(

@@ -14,7 +14,9 @@ import requests
 from click.testing import CliRunner
 from flask import Flask
 
-from application.messaging.outbox import OutboxMessage, OutboxStatus
+from adapters.email.bounces import hard_bounces
+from application.channels.recording_bounces import Bounce
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.ports.messaging import OutgoingMessage
 from entrypoints.cli import main
 from entrypoints.config import Settings
@@ -157,6 +159,13 @@ def test_serve_with_the_simulator_mails_its_catcher_and_shows_each_inbox(
         seen["inboxes"] = requests.get(f"{base}/_sim/mail/", timeout=5).text
         seen["mail"] = requests.get(f"{base}/_sim/mail/1", timeout=5).text
         seen["html"] = requests.get(f"{base}/_sim/mail/1/html", timeout=5)
+        # 不達にする: the relay's report goes to the town's bounce path, as the command takes it
+        seen["report"] = requests.get(f"{base}/_sim/mail/1/dsn.eml", timeout=5).content
+        seen["bounced"] = requests.post(f"{base}/_sim/mail/1/bounce", timeout=5).text
+        seen["again"] = requests.post(f"{base}/_sim/mail/1/bounce", timeout=5).status_code
+        seen["town_box"] = requests.get(f"{base}/_sim/mail/2", timeout=5).text
+        with container.uow() as uow:
+            seen["delivery"] = uow.outbox.get("mail-1").delivery_status
 
     commands = importlib.import_module("entrypoints.cli.serve")
     monkeypatch.setattr(commands, "run_simple", served)
@@ -166,6 +175,11 @@ def test_serve_with_the_simulator_mails_its_catcher_and_shows_each_inbox(
 
     assert result.exit_code == 0, result.output
     assert "Mail inboxes" in result.output
+    assert "不達にする" in seen["mail"] and "不達にしました" in seen["bounced"]
+    assert seen["again"] == 409 and "Undelivered Mail Returned to Sender" in seen["town_box"]
+    assert seen["delivery"] is DeliveryStatus.PERMANENT_FAILURE
+    assert hard_bounces(seen["report"]) == [Bounce(address="hanako@example.jp", status="5.1.1",
+                                                   message_id="mail-1")]
     assert seen["status"] is OutboxStatus.SENT
     assert "hanako@example.jp" in seen["inboxes"] and "特別給付金のお知らせです" in seen["mail"]
     assert "+0900" not in seen["mail"] and "年" in seen["mail"]  # the Date as staff pages write it

@@ -14,7 +14,8 @@ from sqlalchemy import Engine, func, select
 from adapters.persistence.orm.messaging import outbox
 from application.benefits.listing_postal import postal_rows
 from application.benefits.reach import split
-from application.benefits.sending_campaign import preview_campaign
+from application.benefits.sending_campaign import preview_campaign, send_campaign
+from application.channels.recording_bounces import Bounce, RecordBounces, record_bounces
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.fallback import carry_on
 from application.messaging.ladder import ladder_in
@@ -161,3 +162,64 @@ def test_the_database_keeps_one_row_per_rung_of_a_notice(town: Town) -> None:
                         if m.channel == "line")
         identity = uow.channel_identities.get("i1")
         assert carry_on(uow, line_row, identity, town.clock.now()) is None
+
+
+def test_a_mail_that_bounces_after_the_relay_took_it_moves_its_notice_to_sms_once(
+        town: Town, engine: Engine) -> None:
+    """A DSN naming the mail (ADR 0043): the row the relay accepted (delivered, SMTP has no
+    receipts) becomes a permanent failure and the notice goes on to SMS in the same run; the
+    same report again changes nothing."""
+    with town.uow() as uow:
+        mailbox = ChannelIdentity.first_seen(id="e1", channel="email",
+                                             address="gone@example.jp", at=NOW)
+        mailbox.link("r1")
+        uow.channel_identities.add(mailbox)
+        uow.commit()
+    set_ladder(SetLadder(("email", "sms")), actor=builders.actor(role=Role.ADMINISTRATOR),
+               uow=town.uow(), clock=town.clock)
+    send_campaign("p1", uow_factory=town.uow, ids=town.ids, clock=town.clock, banks=town.banks,
+                  policy=load_policy(town.uow), wake=lambda: None)
+    _deliver(town, Channel("email"), Channel("line"), Channel("sms", ref="SM1"))
+    with town.uow() as uow:
+        [mail] = uow.outbox.rungs_of(_notice_of(engine, "email"))
+        assert mail.delivery_status is DeliveryStatus.DELIVERED
+    bounce = Bounce(address="gone@example.jp", status="5.1.1", message_id=mail.id)
+
+    recorded = [record_bounces(RecordBounces([bounce], builders.actor()), uow=town.uow(),
+                               clock=town.clock) for _ in range(2)]
+
+    assert [(r.shut, r.failed) for r in recorded] == [(1, 1), (0, 0)]
+    assert [r for r in _rows(engine) if r[0] != "line"] == [
+        ("email", "failed", "permanent-failure", None), ("sms", "pending", "sending", mail.id)]
+    with town.uow() as uow:
+        assert uow.channel_identities.get("e1").status is IdentityStatus.UNREACHABLE
+
+
+def test_a_bounced_notice_with_no_rung_left_puts_the_household_on_the_postal_list(
+        town: Town, engine: Engine) -> None:
+    with town.uow() as uow:
+        mailbox = ChannelIdentity.first_seen(id="e1", channel="email",
+                                             address="gone@example.jp", at=NOW)
+        mailbox.link("r1")
+        uow.channel_identities.add(mailbox)
+        uow.commit()
+    set_ladder(SetLadder(("email",)), actor=builders.actor(role=Role.ADMINISTRATOR),
+               uow=town.uow(), clock=town.clock)
+    policy = load_policy(town.uow)
+    send_campaign("p1", uow_factory=town.uow, ids=town.ids, clock=town.clock, banks=town.banks,
+                  policy=policy, wake=lambda: None)
+    _deliver(town, Channel("email"))
+    assert split("p1", uow=town.uow(), policy=policy).notified == 1  # h1, by mail
+
+    record_bounces(RecordBounces([Bounce(address="gone@example.jp", status="5.1.1",
+                                         message_id=_notice_of(engine, "email"))],
+                                 builders.actor()), uow=town.uow(), clock=town.clock)
+
+    after = split("p1", uow=town.uow(), policy=policy)
+    assert (after.notified, after.postal) == (0, 3)  # h1 joins h2 and h3 (no mailbox) on paper
+    assert [r[0] for r in _rows(engine)] == ["email"]  # nothing carried on: no rung left
+
+
+def _notice_of(engine: Engine, channel: str) -> str:
+    with engine.connect() as connection:
+        return str(connection.scalar(select(outbox.c.id).where(outbox.c.channel == channel)))

@@ -5,6 +5,7 @@ to a mail catcher, as `madoguchi serve --line-sim` runs them."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from adapters.line.simulator.simulator import LineSimulator
 from adapters.line.simulator.sms import SmsStandIn, running_sms_standin
 from application.access.actor import Actor
 from application.jobs.running import job_status, start_job
+from entrypoints.cli.mail import record_bounce_report
 from entrypoints.containers import Container
 from entrypoints.jobs import SEED_DEMO_TOWN
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
@@ -38,8 +40,9 @@ def demo_channels(container: Container, simulator: LineSimulator | None = None,
     mailboxes are on its pages (/_sim/mail/), as `serve --line-sim` shows them. Call before
     anything is sent (the mailer is made at its first mail)."""
     public_url = container.config.public_url()
-    catcher = (running_mail_inbox(simulator) if simulator is not None
-               else MailCatcher())
+    catcher = (running_mail_inbox(simulator, on_bounce=functools.partial(  # as serve wires it
+        record_bounce_report, container, actor=Actor.operator("test")))
+               if simulator is not None else MailCatcher())
     with running_sms_standin(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, container.config.sms_from(),
                              inbound_url=f"{public_url}/sms/inbound",
                              auto_callbacks=simulator is not None) as sms, catcher as mail:

@@ -195,6 +195,9 @@ def test_a_provider_that_reports_back_keeps_the_message_sending_until_it_does(
     assert not record_delivery_status(report, uow=FakeUnitOfWork(database), clock=CLOCK)
     late = DeliveryStatusReport(message_id=message.id, status=DeliveryStatus.TEMPORARY_FAILURE)
     assert not record_delivery_status(late, uow=FakeUnitOfWork(database), clock=CLOCK)
+    # the provider's own receipt is final: unlike a mere "accepted" (SMTP), no later failure
+    failed = DeliveryStatusReport(message_id=message.id, status=DeliveryStatus.PERMANENT_FAILURE)
+    assert not record_delivery_status(failed, uow=FakeUnitOfWork(database), clock=CLOCK)
     assert _outbox(database)[0].delivery_status is DeliveryStatus.DELIVERED
 
 

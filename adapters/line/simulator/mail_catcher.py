@@ -3,7 +3,9 @@ mail it accepts, per recipient, in memory, so `madoguchi serve --line-sim` can s
 simulated resident's e-mails, and tests and benchmarks can send through the real adapter.
 
 Faults a town should rehearse can be switched on: addresses answered 550 at RCPT (a hard
-bounce), every n-th DATA answered 451 (try again later), a required STARTTLS and a login.
+bounce), every n-th DATA answered 451 (try again later), a required STARTTLS and a login. A
+bounce that comes later, after a relay accepted the mail, is made on the inbox page
+(mail_bounces.py).
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class MailCatcher:
         self.unknown: set[str] = set()  # addresses answered 550 at RCPT
         self.defer_every = 0  # > 0: every n-th DATA is answered 451 (and nothing kept)
         self.peers: set[object] = set()  # the clients' (host, port): one per connection used
+        self.bounced: set[int] = set()  # mails made to bounce on the inbox page (不達にする)
         self._data_count = itertools.count(1)
         self._lock = threading.Lock()
         self._mails: list[CaughtMail] = []
@@ -101,13 +104,18 @@ class MailCatcher:
             with self._lock:
                 self._deferred += 1
             return "451 4.3.0 Try again later"
-        message = BytesParser(policy=email.policy.default).parsebytes(
-            envelope.original_content or b"")
-        with self._lock:
-            self._mails.append(CaughtMail(len(self._mails) + 1, envelope.mail_from or "",
-                                          tuple(r.lower() for r in envelope.rcpt_tos),
-                                          message))  # type: ignore[arg-type]
+        self.keep(envelope.mail_from or "", envelope.rcpt_tos, envelope.original_content or b"")
         return "250 OK"
+
+    def keep(self, mail_from: str, recipients: list[str], raw: bytes) -> CaughtMail:
+        """A mail as if accepted (the simulator's own, such as a bounce report to the town)."""
+        message = BytesParser(policy=email.policy.default).parsebytes(raw)
+        with self._lock:
+            mail = CaughtMail(len(self._mails) + 1, mail_from,
+                              tuple(r.lower() for r in recipients),
+                              message)  # type: ignore[arg-type]
+            self._mails.append(mail)
+        return mail
 
     @property
     def mails(self) -> list[CaughtMail]:
@@ -132,6 +140,7 @@ class MailCatcher:
     def clear(self) -> None:
         with self._lock:
             self._mails.clear()
+            self.bounced.clear()
 
 
 class _Authenticator:
