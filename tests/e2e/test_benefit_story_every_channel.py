@@ -247,7 +247,8 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
 
 NOTICE, DECISION = "円を支給します", "決定通知】"
 # (notices, decisions, all messages): A's chat also holds the verification and the two answers,
-# E's the 連絡先 dialog (each list with its 「ページで開く」 card); B's SMS: a code, two notices, 受付, すでに受付, two decisions; C's and
+# E's the 連絡先 dialog (each list with its 「ページで開く」 card); B's SMS: a code, two
+# notices, 受付, すでに受付, two decisions; C's and
 # E's: a code, a notice, a decision. D: nothing electronic (the postal list).
 TALLY = {("A", "line"): (1, 1, 8), ("B", "sms"): (2, 2, 7), ("C", "email"): (1, 1, 3),
          ("E", "line"): (0, 0, 13), ("E", "sms"): (1, 1, 3)}
