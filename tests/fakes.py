@@ -484,6 +484,11 @@ class FakeChannelIdentities(_FakeRepository):
                 if i.channel == channel and i.address in wanted
                 and i.status is IdentityStatus.BLOCKED}
 
+    def following(self, channel: str, *, after: str, limit: int) -> Sequence[ChannelIdentity]:
+        return sorted((i for i in self._store.values()
+                       if i.channel == channel and i.status is IdentityStatus.FOLLOWING
+                       and i.id > after), key=lambda i: i.id)[:limit]
+
     def optional_declined_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
         wanted = set(addresses)
         return {i.address for i in self._store.values()

@@ -116,6 +116,26 @@ class LineMessenger:
             results.append((chunk, result))
         return results
 
+    def is_friend(self, address: str) -> bool | None:
+        """LINE's profile API (FriendCheck): 404 for a user who blocked the account or never
+        followed it; None when LINE could not tell."""
+        self.pacer.acquire()
+        try:
+            self._api.get_profile(address, _request_timeout=self._timeout)
+        except ApiException as error:
+            if error.status == 404:
+                self.pacer.succeeded()
+                return False
+            if error.status == 429:
+                self.pacer.throttled()
+            log.info("a profile look-up was not answered (%s)", error.status)
+            return None
+        except _TRANSPORT_ERRORS as error:
+            log.info("a profile look-up failed (%s)", type(error).__name__)
+            return None
+        self.pacer.succeeded()
+        return True
+
     def _with_page_links(self, messages: Sequence[OutgoingMessage], recipient: str,
                          key: str) -> Sequence[OutgoingMessage]:
         """`PAGE_LINK` buttons with the recipient's personal link; without a LinkMaker (no web

@@ -13,6 +13,7 @@ __all__ = [
     "Choice",
     "DeliveryOutcome",
     "DeliveryResult",
+    "FriendCheck",
     "LinkMaker",
     "MessageStyle",
     "MessagingChannel",
@@ -108,4 +109,14 @@ class LinkMaker(Protocol):
     def link_for(self, recipient_channel: str, recipient: str, message_id: str) -> str:
         """The link for the message `message_id` (the outbox row) sent to `recipient` on
         `recipient_channel`."""
+        ...
+
+
+class FriendCheck(Protocol):
+    """Whether a LINE user still follows the town's account. LINE accepts a push to a user who
+    blocked the account and delivers nothing; only the unfollow event says so, and a webhook
+    that was down loses it. LINE's profile API answers 404 for such a user."""
+
+    def is_friend(self, address: str) -> bool | None:
+        """True or False, or None when the platform could not tell (an error, a timeout)."""
         ...

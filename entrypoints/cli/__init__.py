@@ -17,6 +17,7 @@ from entrypoints.cli.db import db
 from entrypoints.cli.demo_town import demo
 from entrypoints.cli.export import export
 from entrypoints.cli.keys import keys
+from entrypoints.cli.line import line
 from entrypoints.cli.mail import mail
 from entrypoints.cli.registry import registry
 from entrypoints.cli.serve import line_sim, scheduler, serve, worker
@@ -27,7 +28,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore, export, mail,
+    audit, batch, backup, restore, export, line, mail,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

@@ -217,3 +217,13 @@ def test_the_pacer_halves_on_429_and_creeps_back_up() -> None:
     for _ in range(20):
         pacer.throttled()
     assert pacer.rate == 5
+
+
+def test_a_user_who_blocked_the_account_unheard_is_found_by_the_profile_api(sim) -> None:  # type: ignore[no-untyped-def]
+    friend, gone = sim.bulk_user_ids[:2]
+    sim.unfollow(gone)  # no webhook here: the town never hears of it
+    messenger = _messenger(sim.base_url)
+
+    assert messenger.send(gone, HELLO, idempotency_key="o1").outcome is DeliveryOutcome.DELIVERED
+    assert sim.received(gone) == []  # LINE took the push and delivered nothing
+    assert (messenger.is_friend(friend), messenger.is_friend(gone)) == (True, False)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from application.access.actor import Actor
+from application.channels.checking_friends import CheckFriends, check_friends
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.fallback import next_rung
 from application.messaging.ladder import DEFAULT_LADDER, ladder_in
@@ -154,6 +155,52 @@ def test_a_line_block_moves_the_notice_to_sms_once(database: FakeDatabase) -> No
     assert sms.sent == ["+819011112222"] and line.sent == ["U1"]
     assert [m.delivery_status for m in _outbox(database)] == [
         DeliveryStatus.PERMANENT_FAILURE, DeliveryStatus.DELIVERED]
+
+
+class Friends:
+    """LINE's answer per user: a friend, gone (blocked), or no answer."""
+
+    def __init__(self, answers: dict[str, bool | None]) -> None:
+        self.answers, self.asked = answers, []  # type: ignore[var-annotated]
+
+    def is_friend(self, address: str) -> bool | None:
+        self.asked.append(address)
+        return self.answers.get(address, True)
+
+
+def test_a_block_the_town_never_heard_of_is_found_and_the_notice_goes_by_sms(
+        database: FakeDatabase) -> None:
+    """LINE takes a push to a user who blocked the account and delivers nothing: the check
+    finds the user gone, and the next notice goes down the ladder instead."""
+    result = check_friends(CheckFriends(ADMIN), uow_factory=fake_uow_factory(database),
+                           friends=Friends({"U1": False}), clock=CLOCK)
+    again = check_friends(CheckFriends(ADMIN), uow_factory=fake_uow_factory(database),
+                          friends=Friends({"U1": False}), clock=CLOCK)
+    _tell(database)
+
+    assert (result.checked, result.blocked, result.unknown) == (1, 1, 0)
+    assert again.checked == 0  # a blocked identity is not asked about again
+    assert database.tables["channel_identities"]["i1"].status is IdentityStatus.BLOCKED
+    assert [(m.channel, m.recipient) for m in _outbox(database)] == [("sms", "+819011112222")]
+    with FakeUnitOfWork(database) as uow:
+        assert [e.action for e in uow.audit.values()
+                if e.action.startswith("channel.")] == ["channel.block_found"]
+
+
+def test_a_user_line_cannot_tell_about_stays_as_is_and_the_limit_holds(
+        database: FakeDatabase) -> None:
+    with FakeUnitOfWork(database) as uow:
+        for n in range(3):
+            uow.channel_identities.add(_identity(f"j{n}", "line", f"U9{n}"))
+        uow.commit()
+    friends = Friends({"U1": None})
+
+    result = check_friends(CheckFriends(ADMIN, limit=2), uow_factory=fake_uow_factory(database),
+                           friends=friends, clock=CLOCK)
+
+    assert (result.checked, result.blocked, result.unknown) == (2, 0, 1)
+    assert friends.asked == ["U1", "U90"]  # by identity id, at most the limit
+    assert database.tables["channel_identities"]["i1"].status is IdentityStatus.FOLLOWING
 
 
 def test_each_rung_is_tried_once_then_nothing_is_left(database: FakeDatabase) -> None:

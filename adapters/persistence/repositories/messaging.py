@@ -112,6 +112,13 @@ class SqlChannelIdentityRepository(SqlRepository):
                 ChannelIdentity.address.in_(set(addresses)),
                 ChannelIdentity.status == IdentityStatus.BLOCKED)))
 
+    def following(self, channel: str, *, after: str, limit: int) -> Sequence[ChannelIdentity]:
+        return list(self.session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.channel == channel,
+                                          ChannelIdentity.status == IdentityStatus.FOLLOWING,
+                                          ChannelIdentity.id > after)
+            .order_by(ChannelIdentity.id).limit(limit)))
+
     def optional_declined_among(self, channel: str, addresses: Sequence[str]) -> set[str]:
         if not addresses:
             return set()

@@ -70,6 +70,7 @@ ACTIONS = {
     # residents' channels
     "channel.optional_declined": "お知らせメールの配信停止（住民）",
     "channel.bounced": "メールの不達（宛先なし）",
+    "channel.block_found": "LINEのブロックを確認",
     # the town's data as a whole
     "town.export": "町のデータの書き出し",
     # the audit log itself, and the demo

@@ -1,0 +1,32 @@
+"""`madoguchi line …`: the LINE channel's upkeep."""
+
+from __future__ import annotations
+
+import click
+
+from application.channels.checking_friends import CheckFriends, check_friends
+from entrypoints.cli.context import CliContext, CliGroup, operator, pass_context, ready
+
+__all__ = ["line"]
+
+
+@click.group(cls=CliGroup)
+def line() -> None:
+    """The LINE channel."""
+
+
+@line.command("check-friends")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Ask about at most this many LINE users (default: all who follow).")
+@pass_context
+def line_check_friends(ctx: CliContext, limit: int | None) -> None:
+    """Ask LINE which residents still follow the town's account, and block those who left
+    without the town hearing of it (an unfollow event lost while the webhook was down): their
+    notices then go down the ladder (SMS, e-mail, post) instead of to a chat LINE drops them
+    from. Run it before a campaign, or nightly."""
+    container = ready(ctx)
+    result = check_friends(CheckFriends(operator(), limit), uow_factory=container.uow.provider,
+                           friends=container.line_messenger(), clock=container.clock())
+    click.echo(f"{result.checked} LINE user(s) asked about, {result.blocked} found blocked and "
+               f"moved down the ladder, {result.unknown} LINE could not tell (asked again "
+               "next time)")
