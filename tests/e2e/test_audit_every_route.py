@@ -152,6 +152,7 @@ APP = "/staff/benefits/applications/<application_id>"
 A = "/staff/benefits/applications/{t.line_application}"
 BATCH, B = "/staff/batches/<batch_id>", "/staff/batches/"
 CERT, C = "/staff/certificates/<request_id>", "/staff/certificates/"
+CASE, K = "/staff/cases/<case_id>", "/staff/cases/"
 API_P, AP = "/api/v1/programs/<program_id>", "/api/v1/programs/{t.program}"
 API_A, AA = "/api/v1/applications/<application_id>", "/api/v1/applications/{t.line_application}"
 API_B, AB = "/api/v1/batches/<batch_id>", "/api/v1/batches/"
@@ -338,6 +339,22 @@ ROUTES = [
           path=C + "{t.issued_request}/mail", form={"tracking_number": "1234-5678"}),
     staff(APPROVER, "POST", f"{CERT}/reject", "certificate_request.reject",
           path=C + "{t.paid_request}/reject", form={"reason": "記載を確認できないため"}),
+    # -- the town's inbox -------------------------------------------------------------------------
+    staff(WORKER, "GET", "/staff/cases/", "case.list"),
+    staff(WORKER, "GET", CASE, "case.view", path=K + "{t.case}"),
+    staff(WORKER, "GET", f"{CASE}/photo", "case.photo_view",
+          path=K + "{t.case}/photo?ref=line:case-photo-1"),
+    staff(WORKER, "POST", f"{CASE}/reply", "case.reply", path=K + "{t.case}/reply",
+          form={"text": "明日修理します。", "reply_key": "form-key-1"}),
+    staff(WORKER, "POST", f"{CASE}/<action>", "case.assign", path=K + "{t.case}/assign"),
+    staff(ADMIN, "GET", "/staff/departments", None, why="departments and staff names"),
+    staff(ADMIN, "POST", "/staff/departments", "department.create",
+          form={"name": "環境課", "alert_email": "kankyo@example.jp"}),
+    staff(ADMIN, "POST", "/staff/departments/<department_id>", "department.update",
+          path="/staff/departments/{t.department}", form={"name": "建設課"}),
+    staff(ADMIN, "POST", "/staff/members/<staff_id>/departments", "staff.departments",
+          path="/staff/members/{t.colleague}/departments",
+          form={"department_id": "{t.department}"}),
     # -- the REST API -----------------------------------------------------------------------------
     api(VIEWER, "GET", "/api/v1/programs", None, why="program settings"),
     api(ADMIN, "POST", "/api/v1/programs", "program.create", json=_program_json),

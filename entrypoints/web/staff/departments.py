@@ -28,8 +28,10 @@ def _page(status: int = 200, form: dict[str, str] | None = None):  # type: ignor
     services = container()
     names = {line.member.id: line.member.display_name
              for line in staff_views.members(uow=services.uow())}
-    return render_template("staff/admin/departments.html",
-                           lines=department_lines(uow=services.uow()), names=names,
+    lines = department_lines(uow=services.uow())
+    members = {line.department.id: "、".join(sorted(names[i] for i in line.member_ids
+                                                   if i in names)) for line in lines}
+    return render_template("staff/admin/departments.html", lines=lines, members=members,
                            form=form or {}), status
 
 
