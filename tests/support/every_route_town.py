@@ -47,7 +47,7 @@ from entrypoints.jobs import IMPORT_ELIGIBILITY
 from tests import builders as b
 from tests.e2e.staff_support import make_staff
 
-__all__ = ["PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
+__all__ = ["CASE_PHOTO", "PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
 
 MAKER, CHECKER = Actor.operator("seed-maker"), Actor.operator("seed-checker")
 PASSBOOK_PHOTO = b"\xff\xd8 a passbook"
