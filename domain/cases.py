@@ -16,7 +16,9 @@ from typing import Any
 
 from attrs import define, field
 
+from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition, InvalidValue
+from domain.events import CaseAnswered
 
 __all__ = [
     "MAX_NOTE",
@@ -172,7 +174,7 @@ class CaseEntry:
 
 
 @define(slots=False, eq=False)
-class InboxCase:
+class InboxCase(Aggregate):
     """案件. `answers`: the procedure's answers as staff read them, (label, text) pairs in the
     order asked; `photos`: the attachment refs the resident sent with them."""
 
@@ -227,10 +229,12 @@ class InboxCase:
     def start(self, at: dt.datetime) -> None:
         self._move(CaseTransition.START, at)
 
-    def answered(self, at: dt.datetime) -> None:
-        """A staff reply went out: the resident's turn, and their next message comes here."""
+    def answered(self, at: dt.datetime, *, entry_id: str) -> None:
+        """A staff reply (the entry `entry_id`) goes out: the resident's turn, and their next
+        message comes here."""
         self._move(CaseTransition.ANSWER, at)
         self.holds_the_chat, self.resident_waiting, self.acknowledged = True, False, False
+        self.record(CaseAnswered(case_id=self.id, entry_id=entry_id))
 
     def close(self, at: dt.datetime) -> None:
         self._move(CaseTransition.CLOSE, at)

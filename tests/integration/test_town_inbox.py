@@ -124,8 +124,7 @@ def test_a_reply_goes_to_the_chat_once_and_the_residents_answer_joins_the_case(
 
     sent = [reply_to_case(ReplyToCase(case_id=case.id, text="明日修理します。",
                                       request_key="form-1", actor=worker),
-                          uow=container.uow(), telling=container.telling(),
-                          ids=container.ids(), clock=container.clock())
+                          uow=container.uow(), ids=container.ids(), clock=container.clock())
             for _ in range(2)]  # a double submit
 
     assert [r.repeated for r in sent] == [False, True]
@@ -177,8 +176,7 @@ def test_a_case_worker_of_another_department_is_refused(container: Container,
         view_case(case.id, actor=other, uow=container.uow(), clock=container.clock())
     with pytest.raises(NotAllowed):
         reply_to_case(ReplyToCase(case_id=case.id, text="回答", request_key="k", actor=other),
-                      uow=container.uow(), telling=container.telling(), ids=container.ids(),
-                      clock=container.clock())
+                      uow=container.uow(), ids=container.ids(), clock=container.clock())
     assert list_cases(status=None, actor=other, uow=container.uow(),
                       clock=container.clock()).cases == ()
     assert len(list_cases(status=None, actor=OPERATOR, uow=container.uow(),

@@ -19,6 +19,7 @@ from domain.cases import (
     sequence_of,
 )
 from domain.errors import IllegalTransition, InvalidValue
+from domain.events import CaseAnswered
 
 pytestmark = pytest.mark.unit
 
@@ -50,14 +51,15 @@ def test_taking_a_new_case_starts_it_and_names_the_assignee() -> None:
 
 def test_an_answer_makes_it_answered_and_the_chat_comes_back_to_it() -> None:
     case = _case(holds_the_chat=False)
-    case.answered(LATER)
+    case.answered(LATER, entry_id="e1")
     assert case.status is CaseStatus.ANSWERED and case.holds_the_chat
     assert not case.resident_waiting
+    assert case.pull_events() == [CaseAnswered(case_id="c1", entry_id="e1")]  # tell them
 
 
 def test_the_resident_writing_back_puts_an_answered_case_in_progress_again() -> None:
     case = _case()
-    case.answered(LATER)
+    case.answered(LATER, entry_id="e1")
     assert case.resident_wrote(LATER) is True  # told once
     assert case.resident_wrote(LATER) is False  # not again
     assert case.status is CaseStatus.IN_PROGRESS and case.resident_waiting
@@ -66,7 +68,7 @@ def test_the_resident_writing_back_puts_an_answered_case_in_progress_again() -> 
 def test_after_a_reply_the_resident_is_told_once_again() -> None:
     case = _case()
     case.resident_wrote(LATER)
-    case.answered(LATER)
+    case.answered(LATER, entry_id="e1")
     assert case.resident_wrote(LATER) is True
 
 
@@ -75,7 +77,7 @@ def test_a_closed_case_takes_no_reply_no_message_and_cannot_be_closed_twice() ->
     case.close(LATER)
     assert case.status is CaseStatus.CLOSED and case.closed_at == LATER
     with pytest.raises(IllegalTransition, match="完了した案件には返信できません"):
-        case.answered(LATER)
+        case.answered(LATER, entry_id="e1")
     with pytest.raises(IllegalTransition):
         case.resident_wrote(LATER)
     with pytest.raises(IllegalTransition, match="すでに完了"):

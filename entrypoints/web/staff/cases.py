@@ -80,8 +80,8 @@ def reply(case_id: str):  # type: ignore[no-untyped-def]
         replied = reply_to_case(ReplyToCase(case_id=case_id, text=request.form.get("text", ""),
                                             request_key=request.form.get("reply_key", ""),
                                             actor=g.actor),
-                                uow=services.uow(), telling=services.telling(),
-                                ids=services.ids(), clock=services.clock())
+                                uow=services.uow(), ids=services.ids(),
+                                clock=services.clock())
     except (NotFound, NotAllowed):
         raise
     except DomainError as error:  # nothing was sent: say why, the text kept
