@@ -54,7 +54,7 @@ def list_cases(*, status: CaseStatus | None, actor: Actor, uow: UnitOfWork,
         counts = uow.queries.cases.counts(departments=visible)
         departments = {d.id: d for d in uow.departments.all()}
         names = _staff_names(uow, {c.assignee_id for c in found if c.assignee_id})
-        record(uow, actor, "case.list", at=clock.now(), shown=len(found),
+        record(uow, actor, "case.list", "case", at=clock.now(), shown=len(found),
                **({"case_status": status.value} if status else {}))
         uow.commit()
     return CaseList(found, counts, departments, names, mine=visible is not None)
