@@ -159,7 +159,7 @@ class CaseEntry:
     text: str
     at: dt.datetime
     photo_ref: str | None = None
-    staff_id: str | None = None
+    staff_id: str | None = None  # who wrote a reply or note (an actor id)
     outbox_id: str | None = None  # a reply: the outbox row that carries it
     request_key: str | None = None  # a staff form's idempotency key: a double submit is one
 

@@ -42,7 +42,7 @@ def handle_case(command: HandleCase, *, uow: UnitOfWork, ids: IdGenerator,
         case = workable_case(command.case_id, actor, uow, "案件を処理")
         facts: dict[str, str] = {}
         if action is CaseAction.ASSIGN_ME:
-            case.assign(actor.party, now)
+            case.assign(actor.id, now)
         elif action is CaseAction.CLOSE:
             case.close(now)
         elif action is CaseAction.REOPEN:
@@ -50,7 +50,7 @@ def handle_case(command: HandleCase, *, uow: UnitOfWork, ids: IdGenerator,
         elif action is CaseAction.NOTE:
             uow.case_entries.add(CaseEntry(id=ids.new_id(), case_id=case.id,
                                            kind=CaseEntryKind.NOTE, text=command.note, at=now,
-                                           staff_id=actor.party))
+                                           staff_id=actor.id))
         else:
             department = uow.departments.get(command.department_id)
             if department is None:

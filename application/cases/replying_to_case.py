@@ -50,7 +50,7 @@ def reply_to_case(command: ReplyToCase, *, uow: UnitOfWork, ids: IdGenerator,
                 return Replied(earlier.id, earlier.outbox_id, repeated=True)
             case = workable_case(command.case_id, command.actor, uow, "案件に返信")
             entry = CaseEntry(id=ids.new_id(), case_id=case.id, kind=CaseEntryKind.REPLY,
-                              text=command.text, at=now, staff_id=command.actor.party,
+                              text=command.text, at=now, staff_id=command.actor.id,
                               request_key=key)
             uow.case_entries.add(entry)
             case.answered(now, entry_id=entry.id)

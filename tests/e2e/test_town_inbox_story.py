@@ -18,10 +18,13 @@ from application.cases.managing_departments import (
     save_department,
     set_staff_departments,
 )
+from application.cases.replying_to_case import ReplyToCase, reply_to_case
 from domain.cases import CaseStatus
 from domain.staff import Role
+from entrypoints.containers import Container
 from tests.e2e.conftest import Stack
 from tests.e2e.staff_support import make_staff, sign_in, token
+from tests.support.resident_page import ResidentBrowser
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +106,33 @@ def test_a_report_is_answered_in_the_chat_and_the_resident_answers_back(
     refused = client.get(f"/staff/cases/{case_id}")
     assert refused.status_code == 403
     assert "「建設課（道路・公園）」の案件です" in refused.get_data(as_text=True)
+
+
+def test_an_inquiry_on_the_web_page_is_answered_on_the_page(
+        container: Container, client: FlaskClient) -> None:
+    """The same promise on the web channel: the number on the page, the answer there too."""
+    made = save_department(SaveDepartment(name="総務課", actor=OPERATOR), uow=container.uow(),
+                           ids=container.ids(), clock=container.clock())
+    web = ResidentBrowser(client)
+    web.open()
+    web.press("はじめる")
+    web.press("お問い合わせ")
+    web.answer("山田 花子")
+    web.press("その他")
+    web.answer("ゴミの収集日を知りたいです。")
+    web.press("いいえ")
+    web.press("はい")
+    number = re.search(r"受付番号 (\d{4}-\d{6})", web.last())
+    assert number is not None and "このLINE" not in web.last()
+
+    with container.uow() as uow:
+        [case] = uow.queries.cases.cases(departments=None, status=None)
+    assert case.department_id == made.id  # その他: the default department
+    reply_to_case(ReplyToCase(case_id=case.id, text="毎週火曜日です。", request_key="k1",
+                              actor=OPERATOR),
+                  uow=container.uow(), ids=container.ids(), clock=container.clock())
+
+    web.open()
+    assert any("毎週火曜日です。" in m and number.group(1) in m for m in web.messages())
+    web.answer("ありがとうございました。")
+    assert "案件にメッセージを追加しました" in web.last()

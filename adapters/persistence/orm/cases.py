@@ -49,7 +49,7 @@ cases = Table(
     Column("answers", _ENCRYPTED_LIST, nullable=False),
     Column("photos", MutableList.as_mutable(JSONText()), nullable=False),
     Column("status", EnumValue(CaseStatus), nullable=False),
-    Column("assignee_id", ID, ForeignKey("staff_members.id")),
+    Column("assignee_id", String(128)),  # an actor id: a staff id, `api:…`, `cli:…`
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime),
     Column("closed_at", UTCDateTime),
@@ -69,7 +69,7 @@ case_entries = Table(
     Column("text", ENCRYPTED_TEXT, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("photo_ref", String(128)),
-    Column("staff_id", ID, ForeignKey("staff_members.id")),
+    Column("staff_id", String(128)),  # who wrote a reply or note: an actor id
     Column("outbox_id", ID),
     # A staff form's key: the same reply submitted twice is one row (the second is refused).
     Column("request_key", String(64), unique=True),
