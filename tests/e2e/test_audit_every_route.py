@@ -507,6 +507,7 @@ UNSTORED = [  # (route, what its answer must not show): one of each way a use ca
     (_by_rule("POST", "/staff/login"), b""),  # a sign-in
     (_by_rule("GET", APP), b"7654321"),  # a look at an account
     (_by_rule("GET", f"{API_A}/passbook"), PASSBOOK_PHOTO),  # at a photo
+    (_by_rule("POST", f"{CASE}/reply"), b""),  # a reply and the message that carries it
     (_by_rule("GET", f"{API_P}/postal.csv"), "山田".encode("cp932")),  # a streamed download
     (_by_rule("GET", f"{API_P}/applications.csv"), "山田".encode("cp932")),  # the export
 ]
@@ -555,6 +556,10 @@ REFUSED = [  # (a refused call, its answer)
            path=C + "{t.issued_request}/issue"), 302),  # issued already: said on the page
     (api(ADMIN, "POST", f"{API_P}/status", "program.status", path=f"{AP}/status",
          json={"status": "open"}), 409),  # open already
+    (staff(WORKER, "POST", f"{CASE}/<action>", "case.reopen",
+           path=K + "{t.case}/reopen"), 302),  # not closed: said on the page
+    (staff(WORKER, "POST", f"{CASE}/reply", "case.reply", path=K + "{t.case}/reply",
+           form={"text": "  ", "reply_key": "k"}), 302),  # no text: said on the page
 ]
 
 
