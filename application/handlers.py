@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from application.audit.handlers import ResidentActs
 from application.benefits.handlers import DecisionNotice, WithdrawalNotice
+from application.cases.handlers import ReplyNotice
 from application.certificates.handlers import RequesterNotices
 from application.channels.menu import Menu
 from application.disbursements.handlers import BatchClosed, CashCodeNotice, PaymentFailed
@@ -22,6 +23,7 @@ from domain.events import (
     ApplicationDecided,
     ApplicationWithdrawn,
     BatchStateChanged,
+    CaseAnswered,
     CashCodeIssued,
     CertificatePaymentLapsed,
     CertificateRequestPaid,
@@ -51,4 +53,5 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
         VerificationDecided: [VerificationNotice(telling, menu)],
+        CaseAnswered: [ReplyNotice(telling)],
     })

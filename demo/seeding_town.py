@@ -1,6 +1,6 @@
 """Seed the demo town through the use cases staff use: a synthetic registry imported as a town's
-extract is, staff accounts of every role, the open program, and every demo household on the
-program's list.
+extract is, staff accounts of every role, the town's departments (課) with staff in them, the
+open program, and every demo household on the program's list.
 
 Idempotent: households already in the registry, staff accounts and the program that exist are
 left as they are (only the households not yet in the registry are imported, and the list
@@ -24,6 +24,12 @@ from application.benefits.changing_program_status import (
 )
 from application.benefits.creating_program import CreateProgram, create_program, deadline
 from application.benefits.importing_eligibility import ImportEligibility, import_eligibility
+from application.cases.managing_departments import (
+    SaveDepartment,
+    SetStaffDepartments,
+    save_department,
+    set_staff_departments,
+)
 from application.dates import JST, in_japan
 from application.jobs.catalog import Progress
 from application.messaging.telling import ContactPolicy
@@ -40,6 +46,7 @@ from domain.staff import Role
 
 __all__ = [
     "DEMO_ADMIN_LOGIN",
+    "DEMO_DEPARTMENTS",
     "DEMO_PROGRAM_NAME",
     "DEMO_STAFF",
     "DEMO_STAFF_PASSWORD",
@@ -56,6 +63,14 @@ DEMO_STAFF = (
     ("worker", "担当 健太", Role.CASE_WORKER),
     ("viewer", "閲覧 陽子", Role.VIEWER),
 )
+# The town's departments (課), named as the inbox's routing names them (application/cases/
+# routing.py), and the demo staff in them (staff already in a department are left as they are).
+DEMO_DEPARTMENTS = ("総務課", "住民課", "環境課", "建設課（道路・公園）", "子育て支援課", "税務課")
+DEMO_MEMBERSHIPS = {
+    DEMO_ADMIN_LOGIN: ("総務課",),
+    "approver": ("総務課", "住民課"),
+    "worker": ("建設課（道路・公園）", "環境課"),
+}
 _CHUNK = 1000  # household numbers looked up at once
 
 
@@ -79,6 +94,7 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
     households, residents = _registry(town, uow_factory=uow_factory, ids=ids, clock=clock,
                                       keyer=keyer, progress=progress)
     staff = _staff(command, uow_factory=uow_factory, ids=ids, clock=clock, hasher=hasher)
+    departments = _departments(command.actor, uow_factory=uow_factory, ids=ids, clock=clock)
     program_id, programs = _program(command.actor, uow_factory=uow_factory, ids=ids,
                                     clock=clock)
     eligible = 0
@@ -89,7 +105,7 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
                                       rows=lambda: rows, uow_factory=uow_factory, ids=ids,
                                       clock=clock, policy=policy).added
     return {"households": households, "residents": residents, "staff": staff,
-            "programs": programs, "eligible": eligible}
+            "departments": departments, "programs": programs, "eligible": eligible}
 
 
 def _registry(town: Sequence[SyntheticHousehold], *, uow_factory: Callable[[], UnitOfWork],
@@ -143,6 +159,26 @@ def _staff(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWork], ids:
             CreateStaffMember(login_id=login_id, display_name=display_name, role=role.value,
                               password=command.staff_password, actor=command.actor),
             uow=uow_factory(), ids=ids, hasher=hasher, clock=clock)
+    return len(missing)
+
+
+def _departments(actor: Actor, *, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
+                 clock: Clock) -> int:
+    """The demo departments that are missing, and the demo staff put in theirs."""
+    with uow_factory() as uow:
+        known = {d.name: d.id for d in uow.departments.all()}
+    missing = [name for name in DEMO_DEPARTMENTS if name not in known]
+    for name in missing:
+        known[name] = save_department(SaveDepartment(name=name, actor=actor),
+                                      uow=uow_factory(), ids=ids, clock=clock).id
+    for login_id, names in DEMO_MEMBERSHIPS.items():
+        with uow_factory() as uow:
+            member = uow.staff.get_by_login_id(login_id)
+            placed = member is None or bool(uow.departments.ids_of_staff(member.id))
+        if member is not None and not placed:
+            set_staff_departments(SetStaffDepartments(
+                staff_id=member.id, department_ids=[known[n] for n in names], actor=actor),
+                uow=uow_factory(), clock=clock)
     return len(missing)
 
 

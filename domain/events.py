@@ -16,6 +16,7 @@ __all__ = [
     "ApplicationDeclined",
     "ApplicationWithdrawn",
     "BatchStateChanged",
+    "CaseAnswered",
     "CashCodeIssued",
     "CertificatePaymentLapsed",
     "CertificateRequestPaid",
@@ -114,3 +115,11 @@ class VerificationDecided(Event):
     verification_id: str
     identity_id: str
     status: str  # linked, review, unmatched, rejected
+
+
+@frozen
+class CaseAnswered(Event):
+    """A staff member answered a case of the town's inbox: the reply is the case entry's."""
+
+    case_id: str
+    entry_id: str

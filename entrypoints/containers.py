@@ -51,6 +51,7 @@ from adapters.web.channel import WebChannel
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
 from application.benefits.reporting_status import status_messages
+from application.cases.opening_case import CaseDesk
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.contacts import (
@@ -352,10 +353,12 @@ class Container(containers.DeclarativeContainer):
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
                                         contacts_desk,
                                         providers.Singleton(ContactCodeDesk, contacts_desk))
+    # The town's inbox (ADR 0042): every other finished procedure becomes a case.
+    case_desk = providers.Singleton(CaseDesk, procedures, bank_master)
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,
-        clock=clock)
+        clock=clock, cases=case_desk)
     slip_renderer = providers.Singleton(ReportlabSlipRenderer)
 
     # Staff UI: one-time codes for the second factor.

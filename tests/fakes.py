@@ -24,6 +24,7 @@ from domain.access import ApiKey
 from domain.aggregates import Aggregate
 from domain.batches import PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
+from domain.cases import CaseEntry, Department, DepartmentMembership, InboxCase
 from domain.cash_payouts import CashPayout, CashPayoutState
 from domain.certificates import CertificateRequest, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
@@ -463,6 +464,61 @@ class FakeContactPreferences(_FakeRepository):
         return {r for r in resident_ids if r in self._store and not self._store[r].reminders}
 
 
+class FakeDepartments(_FakeRepository):
+    """Departments; who belongs to which in `memberships` (the unit of work's other table)."""
+
+    unique = ("name",)
+    memberships: dict[str, Any]
+
+    def all(self) -> list[Department]:
+        return sorted(self._store.values(), key=lambda d: d.name)
+
+    def get_by_name(self, name: str) -> Department | None:
+        return self._first(name=name)
+
+    def ids_of_staff(self, staff_id: str) -> set[str]:
+        return {m.department_id for m in self.memberships.values() if m.staff_id == staff_id}
+
+    def members_by_department(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for m in self.memberships.values():
+            found.setdefault(m.department_id, set()).add(m.staff_id)
+        return found
+
+    def set_staff_departments(self, staff_id: str, department_ids: Sequence[str]) -> None:
+        for key in [k for k, m in self.memberships.items() if m.staff_id == staff_id]:
+            del self.memberships[key]
+        for department_id in set(department_ids):
+            self.memberships[f"{department_id}:{staff_id}"] = DepartmentMembership(
+                department_id=department_id, staff_id=staff_id)
+
+
+class FakeCases(_FakeRepository):
+    unique = ("number",)
+
+    def get_by_number(self, number: str) -> InboxCase | None:
+        return self._first(number=number)
+
+    def latest_number(self, year_prefix: str) -> str | None:
+        return max((c.number for c in self._store.values()
+                    if c.number.startswith(year_prefix)), default=None)
+
+    def all_holding_chat(self, identity_id: str) -> list[InboxCase]:
+        return [c for c in self._store.values()
+                if c.identity_id == identity_id and c.holds_the_chat]
+
+    def holding_chat(self, identity_id: str) -> InboxCase | None:
+        return max(self.all_holding_chat(identity_id), key=lambda c: c.created_at, default=None)
+
+
+class FakeCaseEntries(_FakeRepository):
+    def of_case(self, case_id: str) -> list[CaseEntry]:
+        return sorted(self._where(case_id=case_id), key=lambda e: (e.at, e.id))
+
+    def by_request_key(self, request_key: str) -> CaseEntry | None:
+        return self._first(request_key=request_key)
+
+
 class FakeChannelIdentities(_FakeRepository):
     unique = ("channel", "address")
 
@@ -534,7 +590,8 @@ _REPOSITORIES = {
     "campaigns": FakeCampaigns, "reminders": FakeReminders, "attachments": FakeAttachments,
     "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
     "town_settings": FakeTownSettings, "contact_codes": FakeContactCodes,
-    "contact_preferences": FakeContactPreferences,
+    "contact_preferences": FakeContactPreferences, "departments": FakeDepartments,
+    "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
 }
 
 
@@ -575,6 +632,7 @@ class FakeUnitOfWork:
         for name, repository in _REPOSITORIES.items():
             setattr(self, name, repository(self._working[name]))
         self.disbursements.applications = self._working["applications"]
+        self.departments.memberships = self._working["department_members"]
         self.queries = FakeQueries(self._working)
         return self
 

@@ -48,6 +48,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sent": "通知を送った世帯", "already_notified": "通知済みの世帯",
         "applied": "郵送・窓口で申請済みの世帯", "postal": "郵送の世帯", "eligible": "対象世帯",
         "households": "世帯", "residents": "住民", "kept": "保存"},
+    # a case of the town's inbox (domain/cases.py CaseStatus) and a line of its thread
+    "case_status": {"new": "新規", "in_progress": "対応中", "answered": "回答済み",
+                    "closed": "完了"},
+    "case_entry": {"resident": "住民", "reply": "職員の返信", "note": "内部メモ"},
     # a certificate request's issue state, as the dashboard counts them
     "certificate_state": {"waiting": "交付待ち", "issued": "交付済み", "mailed": "郵送済み",
                           "rejected": "交付不可", "withdrawn": "取り下げ"},

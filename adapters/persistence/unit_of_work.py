@@ -21,6 +21,11 @@ from adapters.persistence.repositories.benefits import (
     SqlProgramRepository,
     SqlReminderRepository,
 )
+from adapters.persistence.repositories.cases import (
+    SqlCaseEntryRepository,
+    SqlCaseRepository,
+    SqlDepartmentRepository,
+)
 from adapters.persistence.repositories.certificates import SqlCertificateRequestRepository
 from adapters.persistence.repositories.disbursements import (
     SqlBatchRepository,
@@ -106,8 +111,12 @@ class SqlAlchemyUnitOfWork:
         self.town_settings = SqlTownSettingRepository(session)
         self.contact_codes = SqlContactCodeRepository(session)
         self.contact_preferences = SqlContactPreferenceRepository(session)
+        self.departments = SqlDepartmentRepository(session)
+        self.cases = SqlCaseRepository(session)
+        self.case_entries = SqlCaseEntryRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
-                               self.town_settings, self.contact_codes, self.contact_preferences]
+                               self.town_settings, self.contact_codes, self.contact_preferences,
+                               self.departments, self.cases, self.case_entries]
         self._events: list[Event] = []
         return self
 

@@ -22,7 +22,7 @@ from attrs import define
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.inbox import InboxEvent
 from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
-from application.channels.procedure_handlers import ProcedureHandler
+from application.channels.procedure_handlers import CaseInbox, ProcedureHandler
 from application.conversations import postbacks as pb
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
@@ -66,9 +66,12 @@ Route = Callable[[_Inbound], list[OutgoingMessage]]
 class InboundRouter:
     def __init__(self, *, engine: ConversationEngine, menu: Menu,
                  handlers: Sequence[ProcedureHandler], identity_provider: IdentityProvider,
-                 status: StatusReport, ids: IdGenerator, clock: Clock) -> None:
+                 status: StatusReport, ids: IdGenerator, clock: Clock,
+                 cases: CaseInbox | None = None) -> None:
+        """`cases`: the inbox, for every procedure without a handler of its own (a finished
+        one becomes a case; a case holding the chat takes the resident's messages)."""
         self.engine, self.menu, self.identity_provider = engine, menu, identity_provider
-        self.status, self.ids, self.clock = status, ids, clock
+        self.status, self.ids, self.clock, self.cases = status, ids, clock, cases
         self.handlers = {handler.procedure_id: handler for handler in handlers}
         self.by_kind: dict[InboundKind, Route] = {  # postbacks: by their data, below
             InboundKind.FOLLOW: lambda inbound: self.menu.greeting(
@@ -79,7 +82,7 @@ class InboundRouter:
             InboundKind.OTHER: lambda inbound: [self._menu(inbound)],
         }
         self.by_data: dict[str, Route] = {
-            MENU_DATA: lambda inbound: [self._menu(inbound)],
+            MENU_DATA: self._back_to_menu,
             STATUS_DATA: lambda inbound: self.status(inbound.identity, uow=inbound.uow),
         }
         self.by_prefix: list[tuple[str, Route]] = [
@@ -192,13 +195,31 @@ class InboundRouter:
             choices=(Choice(label="本人確認をはじめる", data="", url=verification.url),),
             style=MessageStyle.BUTTONS, alt_text="本人確認のご案内")]
 
+    def _back_to_menu(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        """「メニュー」: the bot is back (a case that held the chat lets go of it)."""
+        if self.cases is not None:
+            self.cases.let_go(inbound.identity, uow=inbound.uow)
+        return [self._menu(inbound)]
+
+    def _to_case(self, inbound: _Inbound, *, text: str = "",
+                 photo_ref: str | None = None) -> list[OutgoingMessage] | None:
+        """What the resident wrote outside a dialog goes to the case holding their chat, if
+        one does (None: the bot answers)."""
+        if self.cases is None:
+            return None
+        written = self.cases.written(inbound.identity, text=text, photo_ref=photo_ref,
+                                     uow=inbound.uow, ids=self.ids, now=inbound.now)
+        if written is None:
+            return None
+        return [*written.messages, *([self._menu(inbound)] if written.offer_menu else [])]
+
     def _stale(self, inbound: _Inbound) -> list[OutgoingMessage]:
         return [OutgoingMessage(text=STALE_BUTTON), self._menu(inbound)]
 
     def _text(self, inbound: _Inbound) -> list[OutgoingMessage]:
         text, current = inbound.event.text, inbound.current
         if current is None and self.menu.asks_for_menu(text):
-            return [self._menu(inbound)]
+            return self._back_to_menu(inbound)
         if current is None and self.menu.asks_for_status(text):
             return self.status(inbound.identity, uow=inbound.uow)
         tapped = self.menu.postback_for_text(text) if current is None else None
@@ -207,6 +228,9 @@ class InboundRouter:
             return self._route_of_data(tapped)(inbound)
         if current is not None:
             return self._continue(inbound, current, Input.typed(text))
+        into_case = self._to_case(inbound, text=text)
+        if into_case is not None:
+            return into_case
         procedure_id = self.menu.procedure_for_text(text)
         if procedure_id is not None:
             return self._start_from_menu(inbound, procedure_id)
@@ -214,7 +238,8 @@ class InboundRouter:
 
     def _image(self, inbound: _Inbound) -> list[OutgoingMessage]:
         if inbound.current is None:
-            return [self._menu(inbound)]
+            into_case = self._to_case(inbound, photo_ref=inbound.event.image_ref or None)
+            return into_case if into_case is not None else [self._menu(inbound)]
         return self._continue(inbound, inbound.current, Input.photo(inbound.event.image_ref))
 
     def _answer(self, inbound: _Inbound) -> list[OutgoingMessage]:
@@ -270,7 +295,7 @@ class InboundRouter:
     def _continue(self, inbound: _Inbound, conversation: Conversation,
                   received: Input) -> list[OutgoingMessage]:
         turn = self.engine.handle(conversation, received)
-        handler = self.handlers.get(conversation.procedure_id)
+        handler = self._handler_of(conversation.procedure_id)
         if turn.cancelled:
             self._cancelled(inbound, conversation)
         if turn.finished and handler is not None:
@@ -279,7 +304,11 @@ class InboundRouter:
                                      now=inbound.now)
         return list(turn.messages)
 
+    def _handler_of(self, procedure_id: str) -> ProcedureHandler | None:
+        """The procedure's own handler, else the inbox's (a finished procedure is a case)."""
+        return self.handlers.get(procedure_id) or self.cases
+
     def _cancelled(self, inbound: _Inbound, conversation: Conversation) -> None:
-        handler = self.handlers.get(conversation.procedure_id)
+        handler = self._handler_of(conversation.procedure_id)
         if handler is not None:
             handler.on_cancel(conversation, uow=inbound.uow, now=inbound.now)

@@ -64,6 +64,11 @@ def web_page(address: str, *, uow: UnitOfWork, procedures: Mapping[str, Procedur
         if current is not None and not current.is_expired_at(now):
             expecting, hint = _expecting(procedures.get(current.procedure_id),
                                          current.step_key)
+        elif identity is not None:  # a case that holds the chat takes what they write
+            case = uow.cases.holding_chat(identity.id)
+            if case is not None and case.status.is_open:
+                expecting = Expecting.TEXT
+                hint = f"受付番号 {case.number} の案件に追加されます（メニューは「メニュー」）。"
     shown: list[PageMessage] = []
     for index, row in enumerate(rows):
         newest = index == len(rows) - 1

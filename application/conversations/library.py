@@ -44,5 +44,5 @@ CONTACT = Procedure(
         Step(key="photo", label="写真", answer=AnswerType.PHOTO,
              question="写真を1枚送ってください。"),
     ),
-    completion_message="お問い合わせを受け付けました。担当の課から、このLINEでお返事します。",
+    completion_message="お問い合わせを受け付けました。",  # the inbox adds the 受付番号
 )

@@ -13,7 +13,7 @@
   when they open the page; a campaign's notices follow the ladder alone (a household only on
   the page is on the postal list).
 - Someone not yet linked to a resident (in the middle of verifying) is told on the identity
-  they used.
+  they used; so is a resident answered about what they wrote (a case: the same chat).
 Nobody reachable: nothing is queued (0 is returned), and the town's postal path covers them.
 
 Every message goes into the outbox with the change that caused it (the caller's unit of work),
@@ -113,26 +113,40 @@ class Telling:
         """Tell each household (its head) its messages: (household id, messages) pairs.
         Returns how many identities were written to."""
         reached = self.households_recipients(uow, [household_id for household_id, _ in messages])
-        return sum(self._queue(uow, reached.get(household_id, []), told)
+        return sum(len(self._queue(uow, reached.get(household_id, []), told))
                    for household_id, told in messages)
 
     def residents(self, uow: UnitOfWork, messages: Sequence[Told]) -> int:
         """Tell each resident their messages: (resident id, messages) pairs."""
         reached = self.residents_recipients(uow, [resident_id for resident_id, _ in messages])
-        return sum(self._queue(uow, reached.get(resident_id, []), told)
+        return sum(len(self._queue(uow, reached.get(resident_id, []), told))
                    for resident_id, told in messages)
 
     def identity(self, uow: UnitOfWork, identity: ChannelIdentity,
                  messages: Sequence[OutgoingMessage]) -> int:
         """Tell this one identity (a resident not linked yet: the verification's result)."""
-        return self._queue(uow, [identity], messages)
+        return len(self._queue(uow, [identity], messages))
+
+    def in_reply(self, uow: UnitOfWork, identity: ChannelIdentity,
+                 messages: Sequence[OutgoingMessage]) -> str | None:
+        """Staff's answer to what a resident wrote from `identity` (a case): in that same chat
+        while it follows the town; else on the resident's own ladder, when the identity is
+        linked to one. The outbox id of the first message written (None: nobody reachable)."""
+        chosen = [identity] if identity.reachable else []
+        if not chosen and identity.resident_id is not None:
+            chosen = self.residents_recipients(uow, [identity.resident_id]).get(
+                identity.resident_id, [])
+        written = self._queue(uow, chosen, messages)
+        return written[0] if written else None
 
     def _queue(self, uow: UnitOfWork, identities: Sequence[ChannelIdentity],
-               messages: Sequence[OutgoingMessage]) -> int:
+               messages: Sequence[OutgoingMessage]) -> list[str]:
+        """The outbox ids written, one per identity."""
         now = self._clock.now()
+        written = []
         for identity in identities:
-            uow.outbox.add(OutboxMessage.of(messages, id=self._ids.new_id(),
-                                            channel=identity.channel,
-                                            recipient=identity.address, at=now,
-                                            notice=True))
-        return len(identities)
+            message = OutboxMessage.of(messages, id=self._ids.new_id(), channel=identity.channel,
+                                       recipient=identity.address, at=now, notice=True)
+            uow.outbox.add(message)
+            written.append(message.id)
+        return written

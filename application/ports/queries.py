@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from attrs import field, frozen
 
 from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.ports.case_queries import CaseQueries
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
@@ -364,6 +365,7 @@ class Queries(Protocol):
     payments: PaymentQueries
     residents: ResidentQueries
     certificates: CertificateQueries
+    cases: CaseQueries
     messages: MessageQueries
     staff: StaffQueries
     figures: FigureQueries

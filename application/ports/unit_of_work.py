@@ -53,6 +53,9 @@ class UnitOfWork(Protocol):
     town_settings: r.TownSettingRepository
     contact_codes: r.ContactCodeRepository
     contact_preferences: r.ContactPreferenceRepository
+    departments: r.DepartmentRepository
+    cases: r.CaseRepository
+    case_entries: r.CaseEntryRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

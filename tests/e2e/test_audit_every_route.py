@@ -152,6 +152,7 @@ APP = "/staff/benefits/applications/<application_id>"
 A = "/staff/benefits/applications/{t.line_application}"
 BATCH, B = "/staff/batches/<batch_id>", "/staff/batches/"
 CERT, C = "/staff/certificates/<request_id>", "/staff/certificates/"
+CASE, K = "/staff/cases/<case_id>", "/staff/cases/"
 API_P, AP = "/api/v1/programs/<program_id>", "/api/v1/programs/{t.program}"
 API_A, AA = "/api/v1/applications/<application_id>", "/api/v1/applications/{t.line_application}"
 API_B, AB = "/api/v1/batches/<batch_id>", "/api/v1/batches/"
@@ -340,6 +341,22 @@ ROUTES = [
           path=C + "{t.issued_request}/mail", form={"tracking_number": "1234-5678"}),
     staff(APPROVER, "POST", f"{CERT}/reject", "certificate_request.reject",
           path=C + "{t.paid_request}/reject", form={"reason": "記載を確認できないため"}),
+    # -- the town's inbox -------------------------------------------------------------------------
+    staff(WORKER, "GET", "/staff/cases/", "case.list"),
+    staff(WORKER, "GET", CASE, "case.view", path=K + "{t.case}"),
+    staff(WORKER, "GET", f"{CASE}/photo", "case.photo_view",
+          path=K + "{t.case}/photo?ref=line:case-photo-1"),
+    staff(WORKER, "POST", f"{CASE}/reply", "case.reply", path=K + "{t.case}/reply",
+          form={"text": "明日修理します。", "reply_key": "form-key-1"}),
+    staff(WORKER, "POST", f"{CASE}/<action>", "case.assign", path=K + "{t.case}/assign"),
+    staff(ADMIN, "GET", "/staff/departments", None, why="departments and staff names"),
+    staff(ADMIN, "POST", "/staff/departments", "department.create",
+          form={"name": "環境課", "alert_email": "kankyo@example.jp"}),
+    staff(ADMIN, "POST", "/staff/departments/<department_id>", "department.update",
+          path="/staff/departments/{t.department}", form={"name": "建設課"}),
+    staff(ADMIN, "POST", "/staff/members/<staff_id>/departments", "staff.departments",
+          path="/staff/members/{t.colleague}/departments",
+          form={"department_id": "{t.department}"}),
     # -- the REST API -----------------------------------------------------------------------------
     api(VIEWER, "GET", "/api/v1/programs", None, why="program settings"),
     api(ADMIN, "POST", "/api/v1/programs", "program.create", json=_program_json),
@@ -492,6 +509,7 @@ UNSTORED = [  # (route, what its answer must not show): one of each way a use ca
     (_by_rule("POST", "/staff/login"), b""),  # a sign-in
     (_by_rule("GET", APP), b"7654321"),  # a look at an account
     (_by_rule("GET", f"{API_A}/passbook"), PASSBOOK_PHOTO),  # at a photo
+    (_by_rule("POST", f"{CASE}/reply"), b""),  # a reply and the message that carries it
     (_by_rule("GET", f"{API_P}/postal.csv"), "山田".encode("cp932")),  # a streamed download
     (_by_rule("GET", f"{API_P}/applications.csv"), "山田".encode("cp932")),  # the export
 ]
@@ -540,6 +558,10 @@ REFUSED = [  # (a refused call, its answer)
            path=C + "{t.issued_request}/issue"), 302),  # issued already: said on the page
     (api(ADMIN, "POST", f"{API_P}/status", "program.status", path=f"{AP}/status",
          json={"status": "open"}), 409),  # open already
+    (staff(WORKER, "POST", f"{CASE}/<action>", "case.reopen",
+           path=K + "{t.case}/reopen"), 302),  # not closed: said on the page
+    (staff(WORKER, "POST", f"{CASE}/reply", "case.reply", path=K + "{t.case}/reply",
+           form={"text": "  ", "reply_key": "k"}), 302),  # no text: said on the page
 ]
 
 

@@ -27,7 +27,8 @@ NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/static
              "/staff/benefits/programs/<program_id>/applications.csv",
              "/staff/benefits/programs/<program_id>/applications.xlsx",
              "/staff/benefits/applications/<application_id>/passbook",
-             "/staff/certificates/<request_id>/slip.pdf", "/identity/callback/oidc"}
+             "/staff/certificates/<request_id>/slip.pdf", "/identity/callback/oidc",
+             "/staff/cases/<case_id>/photo"}
 
 PAGES = [route for route in ROUTES if route.method == "GET" and route.who != "api"
          and not route.who.startswith("api:") and route.rule not in NOT_PAGES]

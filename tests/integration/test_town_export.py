@@ -32,7 +32,7 @@ from entrypoints.cli.context import CliContext
 from entrypoints.containers import Container
 from tests import builders as b
 from tests.conftest import TEST_KEY
-from tests.support.every_route_town import PASSBOOK_PHOTO, Town, seed_town
+from tests.support.every_route_town import CASE_PHOTO, PASSBOOK_PHOTO, Town, seed_town
 
 pytestmark = pytest.mark.integration
 
@@ -108,7 +108,9 @@ def test_a_town_leaves_with_everything_decrypted_counted_and_checksummed(
     assert manifest["schema_revision"] == migrating.head_revision()
     assert dt.datetime.fromisoformat(manifest["created_at"]).utcoffset() == dt.timedelta(hours=9)
     photos = {name: data for name, data in members.items() if name.startswith("attachments/")}
-    assert photos == {"attachments/k1": PASSBOOK_PHOTO}  # the passbook photo, decrypted
+    assert photos == {"attachments/k1": PASSBOOK_PHOTO,  # the passbook photo, decrypted
+                      "attachments/k2": CASE_PHOTO}  # and the inquiry's
+
     assert sorted(set(members) - set(photos)) == sorted(e["name"] for e in manifest["files"])
     for entry in manifest["files"]:
         data = members[entry["name"]]
@@ -138,6 +140,9 @@ def test_a_town_leaves_with_everything_decrypted_counted_and_checksummed(
     batch = _by(_csv_rows(members["payment_batches.csv"]), "batch_id", town.failed_batch)
     assert batch["state"] == "partly_failed"
     assert any(row["status"] == "failed" for row in _csv_rows(members["disbursements.csv"]))
+    [case] = [json.loads(line) for line in members["cases.jsonl"].decode("utf-8").splitlines()]
+    assert (case["number"], case["status"], case["answers"]) == (
+        "2026-000001", "new", [["内容", "街灯が消えています。"]])  # decrypted
     talk = json.loads(members["conversations.jsonl"].decode("utf-8").splitlines()[0])
     assert talk["answers"] == {"purpose": "年金の手続き"} and talk["history"] == ["purpose"]
     assert _by(_csv_rows(members["outbox.csv"]), "message_id", "m1")["text"] == "受け付けました。"

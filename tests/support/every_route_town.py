@@ -16,6 +16,12 @@ from attrs import frozen
 
 from application.access.actor import Actor
 from application.attachments import StoredAttachment
+from application.cases.managing_departments import (
+    SaveDepartment,
+    SetStaffDepartments,
+    save_department,
+    set_staff_departments,
+)
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
     StaffAction,
@@ -29,6 +35,7 @@ from application.disbursements.importing_results import ImportResults, import_re
 from application.jobs.running import start_job
 from application.staff.signing_in import sign_in_state
 from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramStatus
+from domain.cases import InboxCase
 from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.residents import PersonalFacts, VerificationState
@@ -40,10 +47,11 @@ from entrypoints.jobs import IMPORT_ELIGIBILITY
 from tests import builders as b
 from tests.e2e.staff_support import make_staff
 
-__all__ = ["PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
+__all__ = ["CASE_PHOTO", "PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
 
 MAKER, CHECKER = Actor.operator("seed-maker"), Actor.operator("seed-checker")
 PASSBOOK_PHOTO = b"\xff\xd8 a passbook"
+CASE_PHOTO = b"\xff\xd8 a street light"
 HOUSEHOLDS = 10
 
 
@@ -76,6 +84,8 @@ class Town:
     colleague: str  # a staff member an administrator changes
     second_factor: tuple[str, str]  # (staff id, log-in id) of one who uses a TOTP code
     totp_secret: str
+    department: str  # 建設課（道路・公園）: the case worker belongs to it
+    case: str  # an inquiry in it, with a photo kept
 
 
 def seed_town(container: Container) -> Town:
@@ -90,6 +100,7 @@ def seed_town(container: Container) -> Town:
     staff = {role: (make_staff(container, role.value.replace("_", "-"), role),
                     role.value.replace("_", "-")) for role in Role}
     second, secret = _second_factor(container, now)
+    inbox = _inbox(container, now, staff[Role.CASE_WORKER][0])
     with container.uow() as uow:
         uow.programs.add(b.program(id="p9", name="予備の給付金", status=ProgramStatus.DRAFT,
                                    opens_at=now - dt.timedelta(days=1),
@@ -101,7 +112,7 @@ def seed_town(container: Container) -> Town:
         resident_number="000000001", verification="v1", candidate="r2", job=job,
         **batches, **requests, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
-        second_factor=(second, "second-factor"), totp_secret=secret)
+        second_factor=(second, "second-factor"), totp_secret=secret, **inbox)
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:
@@ -117,6 +128,27 @@ def _second_factor(container: Container, now: dt.datetime) -> tuple[str, str]:
         sign_in_state(uow, staff_id).enable_totp(secret, pyotp.TOTP(secret).timecode(now) - 10)
         uow.commit()
     return staff_id, secret
+
+
+def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, str]:
+    """A department with the case worker in it, and an inquiry from r1's LINE with a photo."""
+    department = save_department(SaveDepartment(name="建設課（道路・公園）", actor=MAKER),
+                                 uow=container.uow(), ids=container.ids(),
+                                 clock=container.clock())
+    set_staff_departments(SetStaffDepartments(staff_id=worker_id,
+                                              department_ids=[department.id], actor=MAKER),
+                          uow=container.uow(), clock=container.clock())
+    with container.uow() as uow:
+        uow.cases.add(InboxCase.opened(
+            id="case1", number="2026-000001", department_id=department.id,
+            procedure_id="contact", title="お問い合わせ（道路・公園）", identity_id="c1",
+            answers=[("内容", "街灯が消えています。")], photos=["line:case-photo-1"], at=now,
+            resident_id="r1"))
+        uow.attachments.add(StoredAttachment(id="k2", ref="line:case-photo-1",
+                                             content_type="image/jpeg", content=CASE_PHOTO,
+                                             fetched_at=now))
+        uow.commit()
+    return {"department": department.id, "case": "case1"}
 
 
 def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:

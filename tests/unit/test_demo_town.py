@@ -11,7 +11,13 @@ from adapters.banks.bank_calendar import JapaneseBankCalendar
 from application.messaging.telling import ContactPolicy, Telling
 from application.residents.match_keys import HmacMatchKeyer
 from demo.seeding_payments import seed_demo_payments
-from demo.seeding_town import DEMO_PROGRAM_NAME, DEMO_STAFF, SeedDemoTown, seed_demo_town
+from demo.seeding_town import (
+    DEMO_DEPARTMENTS,
+    DEMO_PROGRAM_NAME,
+    DEMO_STAFF,
+    SeedDemoTown,
+    seed_demo_town,
+)
 from demo.synthetic_town import generate_households
 from domain.batches import BatchState
 from domain.benefits import ApplicationStatus, ProgramStatus
@@ -57,7 +63,9 @@ def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDataba
 
     assert first["households"] == 12 and first["staff"] == 4 and first["programs"] == 1
     assert first["eligible"] == 12
-    assert second == {"households": 0, "residents": 0, "staff": 0, "programs": 0, "eligible": 0}
+    assert first["departments"] == len(DEMO_DEPARTMENTS)
+    assert second == {"households": 0, "residents": 0, "staff": 0, "departments": 0,
+                      "programs": 0, "eligible": 0}
     with FakeUnitOfWork(database) as uow:
         assert uow.households.count() == 12
         assert uow.residents.count() == first["residents"]
@@ -106,7 +114,8 @@ def test_the_staff_accounts_and_the_program_are_made_and_audited_in_the_seeders_
         records = uow.audit.values()
         assert {r.actor_id for r in records} == {ADMIN.id}
         assert [r.action for r in records] == [
-            *["staff.create"] * len(DEMO_STAFF), "program.create", "program.status"]
+            *["staff.create"] * len(DEMO_STAFF), *["department.create"] * len(DEMO_DEPARTMENTS),
+            *["staff.departments"] * 3, "program.create", "program.status"]
         assert {m.login_id: m.role for m in uow.staff._store.values()} == {
             login: role for login, _, role in DEMO_STAFF}
 
@@ -132,3 +141,20 @@ def test_the_demo_payments_are_entered_on_paper_decided_and_batched_by_two_staff
         assert (batch.id, batch.state, batch.count, batch.total.yen) == (
             first["payment_batch"], BatchState.APPROVED, 8, 560_000)
         assert (batch.created_by, batch.approved_by) == (worker.id, approver.id)
+
+
+def test_the_demo_staff_belong_to_departments_and_a_staff_change_is_kept(
+        database: FakeDatabase) -> None:
+    _seed(database)
+    with FakeUnitOfWork(database) as uow:
+        worker = uow.staff.get_by_login_id("worker")
+        names = {d.id: d.name for d in uow.departments.all()}
+        assert {names[i] for i in uow.departments.ids_of_staff(worker.id)} == {
+            "建設課（道路・公園）", "環境課"}
+        uow.departments.set_staff_departments(worker.id, [next(iter(names))])
+        uow.commit()
+
+    _seed(database, prefix="again-")
+
+    with FakeUnitOfWork(database) as uow:
+        assert len(uow.departments.ids_of_staff(worker.id)) == 1  # as staff left it

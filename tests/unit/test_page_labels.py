@@ -17,6 +17,7 @@ from adapters.payments.linepay import LinePayGateway
 from adapters.payments.paypay import PayPayGateway
 from application.ports.payments import PaymentStatus
 from domain.benefits import CHANNEL_LABELS, ApplicationStatus
+from domain.cases import CaseEntryKind, CaseStatus
 from domain.certificates import IssueState
 from domain.channels import IdentityStatus
 from domain.residents import VerificationState
@@ -45,6 +46,8 @@ def test_every_label_has_its_english_entry() -> None:
     ("verification_state", {s.value for s in VerificationState}),
     ("match_outcome", {s.value for s in MatchOutcome}),
     ("certificate_state", {s.value for s in IssueState}),
+    ("case_status", {s.value for s in CaseStatus}),
+    ("case_entry", {s.value for s in CaseEntryKind}),
 ])
 def test_each_catalogue_names_every_value_the_code_stores(kind: str, values: set[str]) -> None:
     assert sorted(values - set(LABELS[kind])) == []

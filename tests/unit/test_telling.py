@@ -106,3 +106,24 @@ def test_a_household_member_is_never_told_a_households_notice(database: FakeData
 
     # the member r2 follows on LINE, but the notice is the head's
     assert _told(database, lambda t, uow: t.households(uow, [("h1", HELLO)])) == []
+
+
+def test_an_answer_goes_to_the_chat_the_resident_wrote_from(database: FakeDatabase) -> None:
+    """A case's reply: on the SMS the resident wrote from, though LINE is first on the ladder."""
+    def reply(t: Telling, uow: FakeUnitOfWork) -> None:
+        assert t.in_reply(uow, uow.channel_identities.get("i2"), HELLO) is not None
+
+    assert _told(database, reply) == ["sms-i2"]
+
+
+def test_an_answer_to_a_blocked_chat_takes_the_residents_ladder_or_reaches_nobody(
+        database: FakeDatabase) -> None:
+    with FakeUnitOfWork(database) as uow:
+        uow.channel_identities.get("i1").block(CLOCK.now())
+        uow.commit()
+
+    def reply(t: Telling, uow: FakeUnitOfWork) -> None:
+        t.in_reply(uow, uow.channel_identities.get("i1"), HELLO)  # r1: on SMS too
+        assert t.in_reply(uow, uow.channel_identities.get("i4"), HELLO) is None  # r3: nowhere
+
+    assert _told(database, reply) == ["sms-i2"]

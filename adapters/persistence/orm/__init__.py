@@ -13,6 +13,7 @@ from adapters.crypto import FieldCipher
 from adapters.persistence.orm import (
     audit,
     benefits,
+    cases,
     certificates,
     disbursements,
     jobs,
@@ -27,6 +28,7 @@ from adapters.persistence.types import cipher_slot
 __all__ = [
     "audit",
     "benefits",
+    "cases",
     "certificates",
     "disbursements",
     "jobs",
@@ -57,3 +59,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     staff.map_staff(mapper_registry)
     jobs.map_jobs(mapper_registry)
     messaging.map_messaging(mapper_registry)
+    cases.map_cases(mapper_registry)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from adapters.persistence.queries.benefits import SqlBenefitQueries
+from adapters.persistence.queries.cases import SqlCaseQueries
 from adapters.persistence.queries.certificates import SqlCertificateQueries
 from adapters.persistence.queries.exports import SqlExportQueries
 from adapters.persistence.queries.figures import SqlFigureQueries
@@ -25,6 +26,7 @@ class SqlQueries:
         self.payments = SqlPaymentQueries(session)
         self.residents = SqlResidentQueries(session)
         self.certificates = SqlCertificateQueries(session)
+        self.cases = SqlCaseQueries(session)
         self.messages = SqlMessageQueries(session)
         self.staff = SqlStaffQueries(session)
         self.figures = SqlFigureQueries(session)

@@ -19,6 +19,7 @@ from adapters.persistence.orm.benefits import (
     reminder_deliveries,
     reminders,
 )
+from adapters.persistence.orm.cases import case_entries, cases, department_members, departments
 from adapters.persistence.orm.certificates import certificate_requests
 from adapters.persistence.orm.disbursements import (
     cash_payouts,
@@ -96,6 +97,7 @@ cr, cv, ob, ib = certificate_requests.c, conversations.c, outbox.c, inbox.c
 sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
 pr, ts = contact_preferences.c, town_settings.c
+dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -179,6 +181,21 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           moment(cr.payment_started_at), moment(cr.paid_at), plain(cr.refund_reference),
           moment(cr.refunded_at), moment(cr.issued_at), moment(cr.mailed_at),
           plain(cr.issued_by)),
+    _spec("departments.csv", "課", departments,
+          plain(dp.id, "department_id"), plain(dp.name), plain(dp.alert_email),
+          moment(dp.created_at)),
+    _spec("department_members.csv", "課の職員", department_members,
+          plain(dm.department_id), plain(dm.staff_id)),
+    _spec("cases.jsonl", "案件（お問い合わせ・通報）", cases,
+          plain(cs.id, "case_id"), plain(cs.number), plain(cs.department_id),
+          plain(cs.procedure_id), plain(cs.title), plain(cs.identity_id), plain(cs.resident_id),
+          plain(cs.conversation_id), json_value(cs.answers, convert=list),
+          json_value(cs.photos, convert=list), code(cs.status), plain(cs.assignee_id),
+          moment(cs.created_at), moment(cs.updated_at), moment(cs.closed_at),
+          plain(cs.holds_the_chat), plain(cs.resident_waiting), plain(cs.acknowledged)),
+    _spec("case_entries.csv", "案件のやりとり", case_entries,
+          plain(ce.id, "entry_id"), plain(ce.case_id), code(ce.kind), plain(ce.text),
+          moment(ce.at), plain(ce.photo_ref), plain(ce.staff_id), plain(ce.outbox_id)),
     _spec("conversations.jsonl", "対話（住民の回答）", conversations,
           plain(cv.id, "conversation_id"), plain(cv.identity_id), plain(cv.procedure_id),
           plain(cv.step_key), json_value(cv.answers, convert=dict),
@@ -231,6 +248,8 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                                             "link of a payment in progress)"},
     "cash_payouts": {"pickup_code": "the secret code that takes the cash out of an ATM"},
     "conversations": {"version": _VERSION},
+    "cases": {"version": _VERSION},
+    "case_entries": {"request_key": "a staff form's key against sending a reply twice"},
     "outbox": {"version": _VERSION,
                "reply_token": "LINE's token to reply free of charge (a credential, minutes "
                               "long)",

@@ -30,6 +30,8 @@ PERMISSION_LABELS = {
                                  "申請一覧の口座番号を全桁で出力"),
     Permission.MANAGE_PROGRAMS: "給付金の作成・状態の変更・対象者リストの取り込み・通知の送信",
     Permission.IMPORT_REGISTRY: "住民記録の取り込み",
+    Permission.HANDLE_CASES: ("担当する課の案件（お問い合わせ・通報）の閲覧・返信・完了"
+                              "（閲覧は監査ログに記録）"),
     Permission.VIEW_AUDIT_LOG: "監査ログの閲覧と検証",
     Permission.ADMINISTER: "職員とAPIキーの管理",
 }

@@ -2,8 +2,8 @@
 
 `init_staff(app)` installs the frame (`frame.py`) and registers the staff blueprints: the core
 pages on `staff` (dashboard, residents, verifications, jobs, administration, accounts), and one
-blueprint each for benefits (a package), payment batches and certificates. Page authors: see
-docs/staff-ui.md."""
+blueprint each for benefits (a package), payment batches, certificates and the inbox (cases).
+Page authors: see docs/staff-ui.md."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from entrypoints.web.staff import (
     administration,
     auth,
     contact_ladder,
+    departments,
     home,
     jobs,
     members,
@@ -21,17 +22,18 @@ from entrypoints.web.staff import (
 )
 from entrypoints.web.staff.batches import staff_batches
 from entrypoints.web.staff.benefits import staff_benefits
+from entrypoints.web.staff.cases import staff_cases
 from entrypoints.web.staff.certificates import staff_certificates
 from entrypoints.web.staff.frame import install_frame, staff
 
 __all__ = ["init_staff"]
 
 # The modules whose views attach to the `staff` blueprint when imported.
-CORE_PAGES = (administration, auth, contact_ladder, home, jobs, members, residents,
-              verifications)
+CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, members,
+              residents, verifications)
 
 
 def init_staff(app: Flask) -> None:
     install_frame(app)
-    for blueprint in (staff, staff_benefits, staff_batches, staff_certificates):
+    for blueprint in (staff, staff_benefits, staff_batches, staff_certificates, staff_cases):
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from adapters.persistence.queries.town_files import TOWN_FILES
 from domain.benefits import CHANNEL_LABELS, ProgramStatus
+from domain.cases import CaseStatus
 from domain.staff import Role
 from domain.verifications import VerificationStatus
 
@@ -34,6 +35,7 @@ ACTIONS = {
     "staff.reset_totp": "2段階認証の解除", "staff.deactivate": "職員の無効化",
     "staff.reactivate": "職員の有効化", "staff.password_changed": "パスワードの変更",
     "staff.sign_out_everywhere": "すべての端末からログアウト",
+    "staff.departments": "職員の所属する課の変更",
     "api_key.create": "APIキーの発行", "api_key.revoke": "APIキーの失効",
     # residents and their verification
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
@@ -67,6 +69,12 @@ ACTIONS = {
     "certificate_request.issue": "証明書の発行", "certificate_request.mail": "証明書の郵送",
     "certificate_request.reject": "証明書の請求の却下",
     "certificate_request.requested": "証明書の請求（住民）",
+    # the town's inbox: departments and cases
+    "department.create": "課の登録", "department.update": "課の変更",
+    "case.list": "案件の一覧", "case.view": "案件の閲覧", "case.photo_view": "案件の写真の閲覧",
+    "case.assign": "案件の担当", "case.close": "案件の完了", "case.reopen": "案件の再開",
+    "case.note": "案件の内部メモ", "case.transfer": "案件をほかの課へ",
+    "case.reply": "案件への返信",
     # residents' channels
     "channel.optional_declined": "お知らせメールの配信停止（住民）",
     "channel.bounced": "メールの不達（宛先なし）",
@@ -92,6 +100,7 @@ ACTION_GROUPS = (
                      "application.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
+    ("案件と課", ("case.", "department.")),
     ("連絡先", ("channel.",)),
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
@@ -103,7 +112,7 @@ TARGETS = {
     "staff": "職員", "api_key": "APIキー", "resident": "住民", "verification": "本人確認",
     "program": "給付金", "application": "申請", "job": "ジョブ", "payment_batch": "支払データ",
     "disbursement": "支払", "certificate_request": "証明書の請求", "audit_log": "監査ログ",
-    "town": "町", "channel_identity": "連絡先",
+    "town": "町", "channel_identity": "連絡先", "case": "案件", "department": "課",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -123,6 +132,7 @@ DETAIL_FIELDS = {
     "party": "責任者（職員・組織）", "owner": "キーの責任者（職員・組織）",
     "files": "ファイル数", "rows": "行数",
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
+    "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
@@ -140,6 +150,7 @@ _VALUES: dict[str, dict[str, str]] = {
                "password": "パスワードの誤り", "code": "確認コードの誤り"},
     "mode": {"all_or_nothing": "何も取り込まない", "valid_rows": "正しい行だけ取り込む"},
     "channel": CHANNEL_LABELS,
+    "case_status": {s.value: s.label for s in CaseStatus},
 }
 assert set(_VALUES["status"]) >= {s.value for s in ProgramStatus}
 

@@ -1,11 +1,13 @@
 """Staff accounts (職員の管理), for administrators: add staff, unlock after a lock-out, reset the
-second factor, deactivate and reactivate, sign out of every device. Every change is audited
+second factor, deactivate and reactivate, sign out of every device, and the departments each
+belongs to (the form posts to departments.py). Every change is audited
 with it."""
 
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from application.cases.managing_departments import department_lines
 from application.staff import views as staff_views
 from application.staff.creating_staff_member import (
     MIN_PASSWORD_LENGTH,
@@ -34,8 +36,10 @@ def _page(status: int = 200, form: dict[str, str] | None = None):  # type: ignor
     services = container()
     now = services.clock().now()
     lines = staff_views.members(uow=services.uow())
+    departments = department_lines(uow=services.uow())
     return render_template("staff/admin/members.html", members=[line.member for line in lines],
                            states={line.member.id: line.sign_in for line in lines}, now=now,
+                           departments=departments,
                            roles=list(Role), form=form or {},
                            min_length=MIN_PASSWORD_LENGTH), status
 

@@ -1,0 +1,135 @@
+"""The inbox's side of the resident's chat (the `ProcedureHandler` of every procedure without a
+desk of its own): a finished procedure becomes a case in its department's inbox with a number
+the resident can quote; while the case holds the chat, what the resident writes goes to it
+instead of to the bot, and 「メニュー」 lets go. All in the inbound event's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from application.cases.routing import DEFAULT_ROUTES, CaseRoute, route_case
+from application.channels.procedure_handlers import StartProcedure, Written
+from application.conversations.procedures import AnswerType, Procedure
+from application.conversations.prompts import Prompter
+from application.conversations.state import Conversation
+from application.dates import in_japan
+from application.ports.bank_master import BankMaster
+from application.ports.clock import IdGenerator
+from application.ports.messaging import OutgoingMessage
+from application.ports.unit_of_work import UnitOfWork
+from domain.cases import CaseEntry, CaseEntryKind, InboxCase, case_number, sequence_of
+from domain.channels import ChannelIdentity
+
+__all__ = ["CaseDesk", "added_message", "closed_message", "opened_message"]
+
+BACK_TO_MENU = "メニューに戻るときは「メニュー」と送ってください。"
+
+
+def opened_message(number: str) -> str:
+    return (f"受付番号 {number}\n担当の課から、こちらでお返事します。"
+            f"続けてメッセージを送ると、この受付番号の案件に追加されます。{BACK_TO_MENU}")
+
+
+def added_message(number: str) -> str:
+    return f"受付番号 {number} の案件にメッセージを追加しました。担当の課からお返事します。" \
+           f"{BACK_TO_MENU}"
+
+
+def closed_message(number: str) -> str:
+    return (f"受付番号 {number} の案件は対応を終えています。新しいご用件は、"
+            "メニューからお選びください。")
+
+
+class CaseDesk:
+    procedure_id = ""  # every procedure without a desk of its own
+    postback_prefix = "case:"  # none of its own buttons yet
+    from_menu = True
+
+    def __init__(self, procedures: Mapping[str, Procedure], banks: BankMaster,
+                 routes: Sequence[CaseRoute] = DEFAULT_ROUTES) -> None:
+        self.procedures, self.banks, self.routes = procedures, banks, tuple(routes)
+
+    # -- the ProcedureHandler port -----------------------------------------------------------
+
+    def before_start(self, identity: ChannelIdentity, *, uow: UnitOfWork,
+                     now: dt.datetime) -> list[OutgoingMessage] | None:
+        return None
+
+    def on_cancel(self, conversation: Conversation, *, uow: UnitOfWork,
+                  now: dt.datetime) -> None:
+        return None
+
+    def on_postback(self, data: str, identity: ChannelIdentity, *, uow: UnitOfWork,
+                    ids: IdGenerator, now: dt.datetime,
+                    start: StartProcedure) -> list[OutgoingMessage] | None:
+        return None
+
+    def on_finish(self, conversation: Conversation, answers: dict[str, Any],
+                  identity: ChannelIdentity, *, said: Sequence[OutgoingMessage],
+                  uow: UnitOfWork, ids: IdGenerator,
+                  now: dt.datetime) -> list[OutgoingMessage]:
+        """The case, in its department's inbox; the completion message with its number."""
+        procedure = self.procedures[conversation.procedure_id]
+        for earlier in uow.cases.all_holding_chat(identity.id):  # the new one holds the chat
+            earlier.let_go_of_chat()
+        department = route_case(procedure.id, answers, uow.departments.all(), self.routes)
+        case = InboxCase.opened(
+            id=ids.new_id(), number=self._next_number(uow, now),
+            department_id=department.id if department else None, procedure_id=procedure.id,
+            title=self._title(procedure, answers), identity_id=identity.id,
+            answers=self._shown(procedure, answers),
+            photos=[str(answers[step.key]) for step in procedure.steps
+                    if step.answer is AnswerType.PHOTO and answers.get(step.key)],
+            at=now, resident_id=identity.resident_id, conversation_id=conversation.id)
+        uow.cases.add(case)
+        return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
+                                            if said else opened_message(case.number))]
+
+    # -- the chat ----------------------------------------------------------------------------
+
+    def written(self, identity: ChannelIdentity, *, text: str = "", photo_ref: str | None = None,
+                uow: UnitOfWork, ids: IdGenerator, now: dt.datetime) -> Written | None:
+        """What the resident wrote outside a dialog, when a case holds their chat (None: the
+        bot answers as usual). A closed case lets go of the chat and says so, once."""
+        case = uow.cases.holding_chat(identity.id)
+        if case is None:
+            return None
+        if not case.status.is_open:
+            case.let_go_of_chat()
+            return Written((OutgoingMessage(text=closed_message(case.number)),), offer_menu=True)
+        uow.case_entries.add(CaseEntry(id=ids.new_id(), case_id=case.id,
+                                       kind=CaseEntryKind.RESIDENT, text=text[:2000], at=now,
+                                       photo_ref=photo_ref))
+        first = case.resident_wrote(now)
+        return Written((OutgoingMessage(text=added_message(case.number)),) if first else ())
+
+    @staticmethod
+    def let_go(identity: ChannelIdentity, *, uow: UnitOfWork) -> None:
+        """「メニュー」: the bot is back for this resident."""
+        for case in uow.cases.all_holding_chat(identity.id):
+            case.let_go_of_chat()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _next_number(uow: UnitOfWork, now: dt.datetime) -> str:
+        """The year's next 受付番号. Two at once meet the unique index: the router's retry
+        reads again and takes the next."""
+        year = in_japan(now).year
+        latest = uow.cases.latest_number(f"{year:04d}-")
+        return case_number(year, (sequence_of(latest) if latest else 0) + 1)
+
+    def _title(self, procedure: Procedure, answers: Mapping[str, Any]) -> str:
+        """The procedure's title and its first choice (お問い合わせ（道路・公園）)."""
+        prompter = Prompter(procedure, self.banks)
+        chosen = next((prompter.display(step, dict(answers)) for step in procedure.steps
+                       if step.answer is AnswerType.CHOICE and step.key in answers), "")
+        return f"{procedure.title}（{chosen}）"[:200] if chosen else procedure.title[:200]
+
+    def _shown(self, procedure: Procedure, answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The answers as staff read them, in the order asked (photos are shown apart)."""
+        prompter = Prompter(procedure, self.banks)
+        return [(step.label, prompter.display(step, dict(answers))) for step in procedure.steps
+                if step.key in answers and step.answer is not AnswerType.PHOTO]

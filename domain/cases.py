@@ -1,0 +1,257 @@
+"""The town's inbox: departments (課) and the cases (案件) residents open by finishing a
+procedure that is not a benefit or a certificate (お問い合わせ, 通報). A case has a number the
+resident can quote (受付番号 2026-000123), a status that moves by named transitions only, an
+assignee, and its thread: the resident's messages, staff replies and internal notes.
+
+While a case `holds_the_chat`, the resident's free text goes to it instead of to the bot;
+「メニュー」 lets go of the chat (the bot is back), a staff reply takes it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Any
+
+from attrs import define, field
+
+from domain.aggregates import Aggregate
+from domain.errors import IllegalTransition, InvalidValue
+from domain.events import CaseAnswered
+
+__all__ = [
+    "MAX_NOTE",
+    "TRANSITIONS",
+    "CaseEntry",
+    "CaseEntryKind",
+    "CaseStatus",
+    "CaseTransition",
+    "Department",
+    "DepartmentMembership",
+    "InboxCase",
+    "case_number",
+    "sequence_of",
+]
+
+MAX_NOTE = 2000
+MAX_DEPARTMENT_NAME = 50
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_NUMBER = re.compile(r"(\d{4})-(\d{6})")
+
+
+class CaseStatus(enum.Enum):
+    NEW = "new"  # 新規: nobody has taken it yet
+    IN_PROGRESS = "in_progress"  # 対応中
+    ANSWERED = "answered"  # 回答済み: the resident was answered, their turn
+    CLOSED = "closed"  # 完了
+
+    @property
+    def label(self) -> str:
+        return {"new": "新規", "in_progress": "対応中", "answered": "回答済み",
+                "closed": "完了"}[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self is not CaseStatus.CLOSED
+
+
+class CaseTransition(enum.Enum):
+    """What staff (or the resident, by writing) do to a case, by name."""
+
+    START = "start"  # 対応を始める
+    ANSWER = "answer"  # a staff reply went out
+    RESIDENT_WROTE = "resident_wrote"  # the resident wrote back into the case
+    CLOSE = "close"  # 完了にする
+    REOPEN = "reopen"  # 対応中に戻す
+
+
+_S, _T = CaseStatus, CaseTransition
+TRANSITIONS: dict[tuple[CaseStatus, CaseTransition], CaseStatus] = {
+    (_S.NEW, _T.START): _S.IN_PROGRESS,
+    (_S.NEW, _T.ANSWER): _S.ANSWERED,
+    (_S.NEW, _T.RESIDENT_WROTE): _S.NEW,
+    (_S.NEW, _T.CLOSE): _S.CLOSED,
+    (_S.IN_PROGRESS, _T.ANSWER): _S.ANSWERED,
+    (_S.IN_PROGRESS, _T.RESIDENT_WROTE): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _T.CLOSE): _S.CLOSED,
+    (_S.ANSWERED, _T.ANSWER): _S.ANSWERED,
+    (_S.ANSWERED, _T.RESIDENT_WROTE): _S.IN_PROGRESS,
+    (_S.ANSWERED, _T.CLOSE): _S.CLOSED,
+    (_S.CLOSED, _T.REOPEN): _S.IN_PROGRESS,
+}
+_REFUSED = {
+    _T.START: "この案件は新規ではないため、対応を始められません。",
+    _T.ANSWER: "完了した案件には返信できません。対応中に戻してから返信してください。",
+    _T.RESIDENT_WROTE: "完了した案件にはメッセージを追加できません。",
+    _T.CLOSE: "この案件はすでに完了しています。",
+    _T.REOPEN: "完了していない案件は戻せません。",
+}
+
+
+def case_number(year: int, sequence: int) -> str:
+    """受付番号: the year and a six-digit sequence within it (2026-000123)."""
+    return f"{year:04d}-{sequence:06d}"
+
+
+def sequence_of(number: str) -> int:
+    found = _NUMBER.fullmatch(number)
+    if found is None:
+        raise InvalidValue("受付番号は「2026-000123」の形で入力してください。")
+    return int(found.group(2))
+
+
+def _department_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > MAX_DEPARTMENT_NAME:
+        raise InvalidValue(f"課の名前を{MAX_DEPARTMENT_NAME}文字以内で入力してください。")
+    return name
+
+
+def _alert_email(address: str | None) -> str | None:
+    address = (address or "").strip()
+    if not address:
+        return None
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        raise InvalidValue("通知先のメールアドレスの形が正しくありません。")
+    return address
+
+
+@define(slots=False, eq=False)
+class Department:
+    """課: owns cases; its members see its inbox."""
+
+    id: str
+    name: str = field(converter=_department_name)
+    alert_email: str | None = field(default=None, converter=_alert_email)
+    created_at: dt.datetime | None = None
+
+    def rename(self, name: str, alert_email: str | None) -> None:
+        self.name = _department_name(name)
+        self.alert_email = _alert_email(alert_email)
+
+
+@define(slots=False, eq=False)
+class DepartmentMembership:
+    """A staff member belongs to a department (one row per pair)."""
+
+    department_id: str
+    staff_id: str
+
+
+class CaseEntryKind(enum.Enum):
+    RESIDENT = "resident"  # the resident wrote (or sent a photo) into the case
+    REPLY = "reply"  # a staff member answered the resident (through the outbox)
+    NOTE = "note"  # an internal note, never sent
+
+    @property
+    def label(self) -> str:
+        return {"resident": "住民", "reply": "職員の返信", "note": "内部メモ"}[self.value]
+
+
+@define(slots=False, eq=False)
+class CaseEntry:
+    """One line of a case's thread."""
+
+    id: str
+    case_id: str
+    kind: CaseEntryKind
+    text: str
+    at: dt.datetime
+    photo_ref: str | None = None
+    staff_id: str | None = None  # who wrote a reply or note (an actor id)
+    outbox_id: str | None = None  # a reply: the outbox row that carries it
+    request_key: str | None = None  # a staff form's idempotency key: a double submit is one
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is not CaseEntryKind.RESIDENT:
+            text = (self.text or "").strip()
+            if not text:
+                raise InvalidValue("内容を入力してください。")
+            if len(text) > MAX_NOTE:
+                raise InvalidValue(f"内容は{MAX_NOTE}文字以内で入力してください。")
+            self.text = text
+
+
+@define(slots=False, eq=False)
+class InboxCase(Aggregate):
+    """案件. `answers`: the procedure's answers as staff read them, (label, text) pairs in the
+    order asked; `photos`: the attachment refs the resident sent with them."""
+
+    id: str
+    number: str
+    department_id: str | None  # None: no department exists yet (administrators route it)
+    procedure_id: str
+    title: str
+    identity_id: str  # the channel identity the resident wrote from: replies go there
+    created_at: dt.datetime
+    answers: list[Any] = field(factory=list)
+    photos: list[str] = field(factory=list)
+    resident_id: str | None = None
+    conversation_id: str | None = None
+    status: CaseStatus = CaseStatus.NEW
+    assignee_id: str | None = None
+    updated_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    holds_the_chat: bool = True
+    resident_waiting: bool = False  # the resident wrote last (unanswered)
+    acknowledged: bool = False  # told their message was added (since opened or answered)
+
+    @classmethod
+    def opened(cls, *, id: str, number: str, department_id: str | None, procedure_id: str,
+               title: str, identity_id: str, answers: list[tuple[str, str]],
+               photos: list[str], at: dt.datetime, resident_id: str | None = None,
+               conversation_id: str | None = None) -> InboxCase:
+        sequence_of(number)
+        return cls(id=id, number=number, department_id=department_id,
+                   procedure_id=procedure_id, title=title, identity_id=identity_id,
+                   created_at=at, updated_at=at, answers=[list(pair) for pair in answers],
+                   photos=list(photos), resident_id=resident_id,
+                   conversation_id=conversation_id, resident_waiting=True)
+
+    def _move(self, transition: CaseTransition, at: dt.datetime) -> None:
+        after = TRANSITIONS.get((self.status, transition))
+        if after is None:
+            raise IllegalTransition(_REFUSED[transition], code="case_transition")
+        self.status, self.updated_at = after, at
+        self.closed_at = at if after is CaseStatus.CLOSED else None
+
+    # -- staff -------------------------------------------------------------------------------
+
+    def assign(self, staff_id: str, at: dt.datetime) -> None:
+        """担当者にする (assign to me): a new case is then in progress."""
+        if not self.status.is_open:
+            raise IllegalTransition("完了した案件の担当者は変えられません。", code="case_closed")
+        self.assignee_id, self.updated_at = staff_id, at
+        if self.status is CaseStatus.NEW:
+            self._move(CaseTransition.START, at)
+
+    def start(self, at: dt.datetime) -> None:
+        self._move(CaseTransition.START, at)
+
+    def answered(self, at: dt.datetime, *, entry_id: str) -> None:
+        """A staff reply (the entry `entry_id`) goes out: the resident's turn, and their next
+        message comes here."""
+        self._move(CaseTransition.ANSWER, at)
+        self.holds_the_chat, self.resident_waiting, self.acknowledged = True, False, False
+        self.record(CaseAnswered(case_id=self.id, entry_id=entry_id))
+
+    def close(self, at: dt.datetime) -> None:
+        self._move(CaseTransition.CLOSE, at)
+
+    def reopen(self, at: dt.datetime) -> None:
+        self._move(CaseTransition.REOPEN, at)
+
+    # -- the resident ------------------------------------------------------------------------
+
+    def resident_wrote(self, at: dt.datetime) -> bool:
+        """The resident wrote into the case. Returns whether to tell them it was added (the
+        first message since the case was opened or last answered)."""
+        self._move(CaseTransition.RESIDENT_WROTE, at)
+        first = not self.acknowledged
+        self.resident_waiting = self.acknowledged = True
+        return first
+
+    def let_go_of_chat(self) -> None:
+        """「メニュー」: the bot answers the resident's messages again."""
+        self.holds_the_chat = False

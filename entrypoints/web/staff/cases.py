@@ -1,0 +1,129 @@
+"""Staff pages of the town's inbox (受付箱, ADR 0042): the cases of one's departments by status
+with counts (administrators: every department's), one case with its answers, photos, thread and
+the delivery of each reply, and the forms to take, answer, note, pass on and close it. Every
+look and change is audited by its use case; another department's case is refused."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+
+from application.cases.handling_case import CaseAction, HandleCase, handle_case
+from application.cases.replying_to_case import ReplyToCase, reply_to_case
+from application.cases.viewing_cases import list_cases, view_case, view_case_photo
+from application.ports.unit_of_work import ConcurrentUpdate
+from domain.access import Permission
+from domain.cases import CaseEntryKind, CaseStatus
+from domain.errors import DomainError, NotAllowed, NotFound
+from entrypoints.web.services import container
+from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.forms import keep_form, kept_form
+from entrypoints.web.staff.frame import use_staff_error_pages
+from entrypoints.web.staff.nav import NavEntry, register_nav
+
+__all__ = ["staff_cases"]
+
+staff_cases = Blueprint("staff_cases", __name__, url_prefix="/staff/cases")
+use_staff_error_pages(staff_cases)
+register_nav(staff_cases, NavEntry("受付箱", "staff_cases.index", Permission.HANDLE_CASES,
+                                   order=55))
+
+_DONE = {CaseAction.ASSIGN_ME: "この案件の担当者になりました。",
+         CaseAction.CLOSE: "案件を完了にしました。",
+         CaseAction.REOPEN: "案件を対応中に戻しました。",
+         CaseAction.NOTE: "内部メモを残しました（住民には送られません）。",
+         CaseAction.TRANSFER: "案件をほかの課へ回しました。"}
+_OVERLAP = "ほかの職員の操作と重なりました。内容を確かめて、もう一度お試しください。"
+
+
+@staff_cases.get("/")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def index():  # type: ignore[no-untyped-def]
+    wanted = request.args.get("status", "")
+    status = next((s for s in CaseStatus if s.value == wanted), None)
+    services = container()
+    found = list_cases(status=status, actor=g.actor, uow=services.uow(), clock=services.clock())
+    return render_template("staff/cases/index.html", found=found, statuses=list(CaseStatus),
+                           shown=status)
+
+
+@staff_cases.get("/<case_id>")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def detail(case_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    file = view_case(case_id, actor=g.actor, uow=services.uow(), clock=services.clock())
+    here = url_for("staff_cases.detail", case_id=case_id)
+    return render_template("staff/cases/detail.html", file=file, c=file.case,
+                           form=kept_form(here), reply_key=secrets.token_urlsafe(24),
+                           Kind=CaseEntryKind, Status=CaseStatus)
+
+
+@staff_cases.get("/<case_id>/photo")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def photo(case_id: str):  # type: ignore[no-untyped-def]
+    """A photo of the case (kept encrypted; every look is recorded)."""
+    services = container()
+    kept = view_case_photo(case_id, request.args.get("ref", ""), actor=g.actor,
+                           source=services.attachment_source(), uow_factory=services.uow,
+                           ids=services.ids(), clock=services.clock())
+    return Response(kept.content, mimetype=kept.content_type,
+                    headers={"Cache-Control": "no-store"})
+
+
+@staff_cases.post("/<case_id>/reply")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def reply(case_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    here = url_for("staff_cases.detail", case_id=case_id)
+    try:
+        replied = reply_to_case(ReplyToCase(case_id=case_id, text=request.form.get("text", ""),
+                                            request_key=request.form.get("reply_key", ""),
+                                            actor=g.actor),
+                                uow=services.uow(), ids=services.ids(),
+                                clock=services.clock())
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:  # nothing was sent: say why, the text kept
+        flash(error.message, "error")
+        keep_form(here, "text")
+        return redirect(here)
+    except ConcurrentUpdate:
+        flash(_OVERLAP, "error")
+        keep_form(here, "text")
+        return redirect(here)
+    if replied.repeated:
+        flash("この返信はすでに送っています（二重送信は1回だけ送ります）。", "success")
+    elif replied.outbox_id is None:
+        flash("返信を記録しましたが、住民に届く連絡先がありません（ブロックされています）。",
+              "error")
+    else:
+        services.outbox_notifier().wake()
+        flash("返信を送りました。案件は回答済みになりました。", "success")
+    return redirect(here)
+
+
+@staff_cases.post("/<case_id>/<action>")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def act(case_id: str, action: str):  # type: ignore[no-untyped-def]
+    chosen = next((a for a in CaseAction if a.value == action), None)
+    if chosen is None:
+        raise NotFound("この操作はできません。")
+    services = container()
+    here = url_for("staff_cases.detail", case_id=case_id)
+    try:
+        handle_case(HandleCase(case_id=case_id, action=chosen, actor=g.actor,
+                               note=request.form.get("note", ""),
+                               department_id=request.form.get("department_id", "")),
+                    uow=services.uow(), ids=services.ids(), clock=services.clock())
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        keep_form(here, "note")
+        return redirect(here)
+    except ConcurrentUpdate:
+        flash(_OVERLAP, "error")
+        return redirect(here)
+    flash(_DONE[chosen], "success")
+    return redirect(here)
