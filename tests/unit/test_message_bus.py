@@ -110,7 +110,8 @@ def test_the_application_lists_a_consequence_for_each_event_that_has_one() -> No
     handled = {name for name in events.__all__ if name != "Event"
                and bus.handlers_for(getattr(events, name))}
     assert handled == {"ApplicationConfirmed", "ApplicationDecided", "ApplicationWithdrawn",
-                       "BatchStateChanged", "CashCodeIssued", "ResidentVerified",
+                       "BatchStateChanged", "CaseAnswered", "CashCodeIssued",
+                       "ResidentVerified",
                        "CertificatePaymentLapsed", "CertificateRequestPaid",
                        "CertificateRequestStateChanged", "DisbursementStateChanged",
                        "VerificationDecided"}
