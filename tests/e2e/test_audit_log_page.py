@@ -91,3 +91,18 @@ def test_the_log_comes_in_pages_of_fifty_linked_newer_and_older(
     assert 'rel="next"' not in third and 'rel="prev"' not in first
     assert _rows(back) == pages[1]
     assert "受付中" in first and "システム" in first
+
+
+def test_a_record_about_nothing_in_particular_shows_no_target_in_either_language(
+        admin: FlaskClient, container: Container) -> None:
+    """An empty target kind (a backup) is not looked up in the catalogue: gettext("") is the
+    catalogue's own header."""
+    with container.uow() as uow:
+        record(uow, Actor(id="cli:operator", role=Role.ADMINISTRATOR, label="cli:operator"),
+               "backup.create", "", "", at=container.clock().now())
+        uow.commit()
+    admin.get("/staff/lang/en")
+
+    page = admin.get("/staff/audit").get_data(as_text=True)
+
+    assert "Project-Id-Version" not in page and "Content-Type: text/plain" not in page
