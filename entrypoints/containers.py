@@ -66,7 +66,7 @@ from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
 from application.channels.web_sign_in import SignInCodes
 from application.conversations.engine import ConversationEngine
-from application.conversations.library import CONTACT
+from application.conversations.library import CONTACT, REPORT
 from application.conversations.procedures import Procedure
 from application.handlers import message_bus
 from application.jobs.running import run_job
@@ -177,6 +177,7 @@ class Container(containers.DeclarativeContainer):
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
         entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
+                               providers.Factory(MenuEntry, "report", "道路・公園などの通報"),
                                providers.Factory(MenuEntry, "certificate", "証明書の請求")),
     )
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
@@ -247,8 +248,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD,
-                                     CONTACT_CODE)
+    procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
+                                     CONTACT_ADD, CONTACT_CODE)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with

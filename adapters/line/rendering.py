@@ -2,7 +2,8 @@
 
     plain        → TextMessage (a plain message that carries choices gets them as quick replies,
                    so choices are never dropped silently)
-    quick_reply  → TextMessage with QuickReply items, each a PostbackAction
+    quick_reply  → TextMessage with QuickReply items, each a PostbackAction (a choice whose
+                   data is SEND_LOCATION: a LocationAction, LINE's location picker)
     confirm      → TemplateMessage with a ConfirmTemplate (exactly two actions)
     buttons      → FlexMessage: a bubble with the text in its body and 1 to 4 buttons in its footer
 
@@ -25,6 +26,7 @@ from linebot.v3.messaging import (
     FlexButton,
     FlexMessage,
     FlexText,
+    LocationAction,
     Message,
     PostbackAction,
     QuickReply,
@@ -34,7 +36,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
-from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle, OutgoingMessage
 
 __all__ = [
     "MAX_ALT_TEXT",
@@ -88,7 +90,9 @@ def _text(message: OutgoingMessage) -> TextMessage:
     if len(message.choices) > MAX_QUICK_REPLIES:
         raise ValueError(f"{len(message.choices)} quick replies: LINE shows at most "
                          f"{MAX_QUICK_REPLIES} (page the choices before rendering)")
-    items = [QuickReplyItem(action=_action(choice)) for choice in message.choices]
+    items = [QuickReplyItem(action=LocationAction(label=_cut(choice.label, MAX_LABEL))
+                            if choice.data == SEND_LOCATION else _action(choice))
+             for choice in message.choices]
     return TextMessage(text=message.text, quick_reply=QuickReply(items=items))
 
 
@@ -128,6 +132,8 @@ def _action(choice: Choice) -> PostbackAction | URIAction:
         if not choice.url.startswith(("https://", "http://")) or len(choice.url) > MAX_URI:
             raise ValueError(f"a link button needs an http(s) URL of at most {MAX_URI} characters")
         return URIAction(label=_cut(choice.label, MAX_LABEL), uri=choice.url)
+    if choice.data == SEND_LOCATION:
+        raise ValueError("LINE's location picker is a quick reply only, not a card's button")
     if len(choice.data) > MAX_DATA:
         raise ValueError(f"postback data of {len(choice.data)} characters: LINE allows "
                          f"{MAX_DATA} ({choice.data[:40]!r}…)")

@@ -14,6 +14,7 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhooks import (
     FollowEvent,
     ImageMessageContent,
+    LocationMessageContent,
     MessageEvent,
     PostbackEvent,
     TextMessageContent,
@@ -91,4 +92,9 @@ def _translate(event: object) -> InboundEvent | None:
         if isinstance(event.message, ImageMessageContent):
             return InboundEvent(kind=InboundKind.IMAGE, image_ref=f"line:{event.message.id}",
                                 **common)
+        if isinstance(event.message, LocationMessageContent):
+            place = event.message  # a pin without an address has its name (title) at most
+            return InboundEvent(kind=InboundKind.LOCATION,
+                                text=place.address or place.title or "",
+                                latitude=place.latitude, longitude=place.longitude, **common)
     return InboundEvent(kind=InboundKind.OTHER, **common)

@@ -16,6 +16,7 @@ class InboundKind(enum.Enum):
     TEXT = "text"
     IMAGE = "image"
     POSTBACK = "postback"  # tapped a button we sent
+    LOCATION = "location"  # sent a place (LINE's location message, the web page's form)
     OTHER = "other"  # anything else (stickers, …): acknowledged, answered with the menu
 
 
@@ -26,8 +27,10 @@ class InboundEvent:
     address: str  # who sent it (LINE user id)
     kind: InboundKind
     occurred_at: dt.datetime
-    text: str = ""
+    text: str = ""  # the typed message; for a location, its address (or the place's name)
     data: str = ""  # postback data
     image_ref: str = ""  # where the channel keeps the image (e.g. line:<message id>)
+    latitude: float | None = None  # a location's point, when it has one
+    longitude: float | None = None
     reply_token: str | None = None
     redelivery: bool = False

@@ -79,6 +79,7 @@ class InboundRouter:
             InboundKind.UNFOLLOW: lambda inbound: [],
             InboundKind.TEXT: self._text,
             InboundKind.IMAGE: self._image,
+            InboundKind.LOCATION: self._location,
             InboundKind.OTHER: lambda inbound: [self._menu(inbound)],
         }
         self.by_data: dict[str, Route] = {
@@ -241,6 +242,13 @@ class InboundRouter:
             into_case = self._to_case(inbound, photo_ref=inbound.event.image_ref or None)
             return into_case if into_case is not None else [self._menu(inbound)]
         return self._continue(inbound, inbound.current, Input.photo(inbound.event.image_ref))
+
+    def _location(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        if inbound.current is None:
+            return [self._menu(inbound)]
+        event = inbound.event
+        return self._continue(inbound, inbound.current,
+                              Input.located(event.latitude, event.longitude, event.text))
 
     def _answer(self, inbound: _Inbound) -> list[OutgoingMessage]:
         """A tap on a button of the open dialog. A second tap on the last button of a dialog

@@ -1,8 +1,9 @@
 """What the resident's web page shows (a read): the messages the town sent to their web identity,
-oldest first, and what the open dialog waits for (a typed answer, a photo, or a tap).
+oldest first, and what the open dialog waits for (a typed answer, a photo, a place, or a tap).
 
 Choices follow LINE's rules: a card's buttons (a notice, a confirmation) stay on their message;
-quick replies (a menu, a question's choices, 戻る / やめる) belong to the newest message only."""
+quick replies (a menu, a question's choices, 戻る / やめる) belong to the newest message only.
+LINE's location picker (SEND_LOCATION) is not a button here: the page has its own place form."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from attrs import frozen
 
 from application.conversations.procedures import Procedure
 from application.messaging.codec import messages_from_json
-from application.ports.messaging import Choice, MessageStyle
+from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle
 from application.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Expecting", "PageMessage", "WebPage", "web_page"]
@@ -28,6 +29,7 @@ class Expecting(enum.Enum):
     TAP = "tap"  # a choice or a yes / no
     TEXT = "text"  # a typed answer
     PHOTO = "photo"
+    LOCATION = "location"  # an address, with a point on the map if the resident has one
 
 
 @frozen
@@ -74,7 +76,8 @@ def web_page(address: str, *, uow: UnitOfWork, procedures: Mapping[str, Procedur
         newest = index == len(rows) - 1
         for message in messages_from_json(row.payload.get("messages") or []):
             card = message.style in (MessageStyle.BUTTONS, MessageStyle.CONFIRM)
-            taps = tuple(c for c in message.choices if not c.url) if (card or newest) else ()
+            taps = tuple(c for c in message.choices if not c.url and c.data != SEND_LOCATION) \
+                if (card or newest) else ()
             links = tuple(c for c in message.choices if c.url)
             shown.append(PageMessage(text=message.text, choices=taps, links=links,
                                      at=row.created_at))
@@ -92,6 +95,8 @@ def _expecting(procedure: Procedure | None, step_key: str | None) -> tuple[Expec
     kind = step.answer.value
     if kind == "photo":
         return Expecting.PHOTO, step.hint
+    if kind == "location":
+        return Expecting.LOCATION, step.hint
     if kind in _TYPED:
         return Expecting.TEXT, step.hint
     return Expecting.TAP, step.hint

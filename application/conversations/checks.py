@@ -15,6 +15,7 @@ from application.conversations.steps import (
     MAX_CHOICES,
     MAX_LABEL_LENGTH,
     MAX_OPTION_VALUE_LENGTH,
+    MAX_PHOTOS,
     AnswerType,
     Branch,
     Option,
@@ -39,7 +40,7 @@ _RULES_BY_TYPE = {
     "min_value": {AnswerType.NUMBER}, "max_value": {AnswerType.NUMBER},
     "min_date": {AnswerType.DATE}, "max_date": {AnswerType.DATE},
     "not_future": {AnswerType.DATE}, "bank_step": {AnswerType.BRANCH},
-    "choices": {AnswerType.CHOICE},
+    "choices": {AnswerType.CHOICE}, "max_photos": {AnswerType.PHOTO},
 }
 
 
@@ -155,6 +156,10 @@ def _check_bounds(step: Step, where: str) -> None:
                 raise InvalidValue(f"{where}の {name} の形式が正しくありません。")
         if lo is not None and hi is not None and lo > hi:
             raise InvalidValue(f"{where}の {low} が {high} より大きくなっています。")
+    photos = step.max_photos
+    if photos is not None and (isinstance(photos, bool) or not isinstance(photos, int)
+                               or not 1 <= photos <= MAX_PHOTOS):
+        raise InvalidValue(f"{where}の max_photos は 1 から {MAX_PHOTOS} の整数にしてください。")
     for name in ("min_length", "max_length"):
         value = getattr(step, name)
         if value is not None and value < 0:
@@ -196,6 +201,10 @@ def _check_branch_value(step: Step, branch: Branch, where: str) -> None:
         if step.required:
             raise InvalidValue(f"{where}は省略できないため、when_value に null は使えません。")
         return
+    if step.answer is AnswerType.LOCATION or (step.answer is AnswerType.PHOTO
+                                              and step.max_photos is not None):
+        raise InvalidValue(f"{where}の分岐の when_value は null（スキップしたとき）だけに"
+                           "してください。")
     if step.answer is AnswerType.CHOICE and (not isinstance(when, str)
                                              or step.option(when) is None):
         raise InvalidValue(f"{where}の分岐の when_value「{when}」は選択肢の値にしてください。")

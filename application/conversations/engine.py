@@ -9,14 +9,16 @@ changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from attrs import field, frozen
 
 from application.conversations import postbacks as pb
-from application.conversations.answers import NO, YES, parse_answer, parse_yes_no
+from application.conversations.answers import NO, YES, normalize, parse_answer, parse_yes_no
 from application.conversations.inputs import Input, InputKind
+from application.conversations.known import KNOWN, known_answer, prefill, restart
+from application.conversations.photos import drop_pending, hold_photos, pending_photos
 from application.conversations.procedures import CONFIRM, AnswerType, Procedure, Step
 from application.conversations.prompts import Prompter, note
 from application.conversations.state import Conversation, ConversationStatus
@@ -25,12 +27,12 @@ from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock
 from application.ports.messaging import OutgoingMessage
 from domain.errors import InvalidValue, NotFound
+from domain.places import Place
 
 __all__ = ["KNOWN", "MAX_MESSAGES", "ConversationEngine", "Turn"]
 
 MAX_MESSAGES = 5  # LINE sends at most 5 messages per request
 MAX_QUERY = 50  # characters of a bank or branch search
-KNOWN = "$known"  # in the answers: what the town's record says of a verified resident
 
 STALE = "その質問はすでに終わっています。"
 EXPIRED = "前回の手続きは時間切れになりました。もう一度はじめからお願いします。"
@@ -44,6 +46,10 @@ NOTHING_BEFORE = "これより前の質問はありません。"
 NOT_SKIPPABLE = "この質問は省略できません。"
 SEND_PHOTO = "写真を送ってください。"
 NOT_A_PHOTO = "ここでは写真ではなく、文字かボタンで答えてください。"
+NOT_A_PLACE = "ここでは位置情報ではなく、文字かボタンで答えてください。"
+SEND_PLACE = "場所の住所を入力するか、位置情報を送ってください。"
+NEXT_WORDS = {"次へ", "つぎへ", "次", "next"}  # typed instead of tapping 次へ after photos
+_SENT = {InputKind.IMAGE, InputKind.LOCATION}  # never a command
 YES_OR_NO = "「はい」か「いいえ」で答えてください。"
 
 
@@ -88,7 +94,7 @@ class ConversationEngine:
         facts = {k: v for k, v in (known or {}).items() if v}
         if facts:
             conversation.answers = {KNOWN: facts}
-        _prefill(procedure, conversation, now)
+        prefill(procedure, conversation, now)
         prompter = Prompter(procedure, self._banks)
         current = (prompter.summary(conversation)
                    if conversation.status is ConversationStatus.CONFIRMING
@@ -126,7 +132,7 @@ class ConversationEngine:
                 conversation.expire(now=now)
             if procedure is None:
                 return Turn(conversation, (note(EXPIRED),))
-            _restart(procedure, conversation, now)
+            restart(procedure, conversation, now)
             prompter = Prompter(procedure, self._banks)
             return Turn(conversation, (note(EXPIRED), prompter.intro(),
                                        prompter.question(conversation)))
@@ -172,7 +178,7 @@ class _Exchange:
             value = parsed.value
         elif received.kind is InputKind.TEXT:
             value = received.text
-        command = None if received.kind is InputKind.IMAGE else _command(value, tapped=tapped)
+        command = None if received.kind in _SENT else _command(value, tapped=tapped)
         if command is not None:
             return self.command(command)
         if self.conversation.status is ConversationStatus.CONFIRMING:
@@ -182,8 +188,14 @@ class _Exchange:
             return self.tap(step, value)
         if received.kind is InputKind.IMAGE:
             if step.answer is AnswerType.PHOTO and received.image_ref:
-                return self.accept(step, received.image_ref)
-            return self.reply(NOT_A_PHOTO)
+                return self.photo(step, received.image_ref)
+            return self.reply(SEND_PLACE if step.answer is AnswerType.LOCATION else NOT_A_PHOTO)
+        if received.kind is InputKind.LOCATION:
+            if step.answer is not AnswerType.LOCATION:
+                return self.reply(NOT_A_PLACE)
+            return self.place(step, lambda: Place.of(latitude=received.latitude,
+                                                     longitude=received.longitude,
+                                                     address=received.text))
         return self.typed(step, value)
 
     def command(self, command: str) -> Turn:
@@ -192,15 +204,15 @@ class _Exchange:
             conversation.cancel(now=now)
             return Turn(conversation, (note(CANCELLED),), cancelled=True)
         if command == pb.RESTART:
-            _restart(self.procedure, conversation, now)
+            restart(self.procedure, conversation, now)
             return self.reply(RESTARTED)
         if command == pb.BACK:
             if not conversation.go_back(now=now, ttl=ttl):
                 return self.reply(NOTHING_BEFORE)
             while self._skipped_without_asking(self._step()) and conversation.history:
                 conversation.go_back(now=now, ttl=ttl)
-            if _known_answer(self._step(), conversation) is not None:  # only known ones before
-                _prefill(self.procedure, conversation, now)
+            if known_answer(self._step(), conversation) is not None:  # only known ones before
+                prefill(self.procedure, conversation, now)
                 return self.reply(NOTHING_BEFORE)
             return self.reply()
         if conversation.status is ConversationStatus.CONFIRMING:
@@ -217,7 +229,7 @@ class _Exchange:
         if tapped and value not in {YES, NO}:
             return self.reply(STALE)
         try:
-            agreed = parse_yes_no(value) if received.kind is not InputKind.IMAGE else None
+            agreed = parse_yes_no(value) if received.kind not in _SENT else None
         except InvalidValue:
             agreed = None
         if agreed is None:
@@ -232,6 +244,11 @@ class _Exchange:
         if (kind is AnswerType.CHOICE and step.option(value) is not None) \
                 or (kind is AnswerType.YES_NO and value in {YES, NO}):
             return self.accept(step, parse_answer(step, value, today=in_japan(self.now).date()))
+        if kind is AnswerType.PHOTO and value in {pb.MORE_PHOTOS, pb.PHOTOS_DONE}:
+            sent = pending_photos(step, self.conversation)
+            if sent:
+                return self.reply(SEND_PHOTO) if value == pb.MORE_PHOTOS \
+                    else self.accept(step, sent)
         if kind is AnswerType.BANK and self.banks.bank(value) is not None:
             return self.accept(step, value)
         if kind is AnswerType.BRANCH:
@@ -242,7 +259,12 @@ class _Exchange:
 
     def typed(self, step: Step, text: str) -> Turn:
         if step.answer is AnswerType.PHOTO:
+            sent = pending_photos(step, self.conversation)
+            if sent and normalize(text) in NEXT_WORDS:
+                return self.accept(step, sent)
             return self.reply(SEND_PHOTO)
+        if step.answer is AnswerType.LOCATION:
+            return self.place(step, lambda: Place.typed(text))
         if step.answer in {AnswerType.BANK, AnswerType.BRANCH}:
             return self.search(step, text)
         try:
@@ -277,17 +299,38 @@ class _Exchange:
                                            more=len(found) > 12)
         return Turn(self.conversation, (message,))
 
+    def photo(self, step: Step, ref: str) -> Turn:
+        """One photo: the answer of a one-photo question; for one that takes several, kept
+        waiting (asked again: 写真を追加 / 次へ) until the last one allowed."""
+        if step.max_photos is None:
+            return self.accept(step, ref)
+        sent = [*pending_photos(step, self.conversation), ref]
+        if len(sent) >= step.max_photos:
+            return self.accept(step, sent, f"写真を{len(sent)}枚受け取りました。")
+        self.conversation.ask(step.key, now=self.now, ttl=self.ttl)
+        hold_photos(self.conversation, step, sent)
+        return self.reply()
+
+    def place(self, step: Step, read: Callable[[], Place]) -> Turn:
+        """A place sent or typed; one outside Japan (or half a point) is explained."""
+        try:
+            value = read().to_dict()
+        except InvalidValue as error:
+            return self.reply(error.message)
+        return self.accept(step, value)
+
     # -- moving on ---------------------------------------------------------------------------
 
     def accept(self, step: Step, value: Any, *notes: str) -> Turn:
         conversation = self.conversation
+        drop_pending(conversation)
         if step.answer is AnswerType.BANK and conversation.answers.get(step.key) != value:
             self._forget_branches_of(step)
         conversation.record_answer(value)
         key = self.procedure.next_key(step, value)
         while key != CONFIRM and self._skipped_without_asking(self.procedure.step(key)):
             conversation.ask(key, now=self.now, ttl=self.ttl)
-            skipped = _known_answer(self.procedure.step(key), conversation)
+            skipped = known_answer(self.procedure.step(key), conversation)
             conversation.record_answer(skipped)
             key = self.procedure.next_key(self.procedure.step(key), skipped)
         if key != CONFIRM:
@@ -319,46 +362,13 @@ class _Exchange:
         """A branch question whose bank was skipped (or not on the path) cannot be asked; a
         question the town's record answers is not."""
         return (step.answer is AnswerType.BRANCH and self._bank_code(step) is None) \
-            or _known_answer(step, self.conversation) is not None
+            or known_answer(step, self.conversation) is not None
 
     def _forget_branches_of(self, bank_step: Step) -> None:
         dependants = {s.key for s in self.procedure.steps if s.bank_step == bank_step.key}
         answers = self.conversation.answers
         if dependants & answers.keys():
             self.conversation.answers = {k: v for k, v in answers.items() if k not in dependants}
-
-
-def _known_answer(step: Step, conversation: Conversation) -> str | None:
-    """The town's record of the fact `step` asks for, when it holds it for this resident."""
-    known = conversation.answers.get(KNOWN)
-    if step.known is None or not isinstance(known, dict):
-        return None
-    value = known.get(step.known)
-    return value if isinstance(value, str) and value else None
-
-
-def _prefill(procedure: Procedure, conversation: Conversation, now: dt.datetime) -> None:
-    """Answer the questions from the current one on that the town's record answers."""
-    while conversation.status is ConversationStatus.ACTIVE and conversation.step_key:
-        step = procedure.step(conversation.step_key)
-        value = _known_answer(step, conversation)
-        if value is None:
-            return
-        conversation.record_answer(value)
-        key = procedure.next_key(step, value)
-        if key == CONFIRM:
-            conversation.confirm(now=now, ttl=procedure.ttl)
-            return
-        conversation.ask(key, now=now, ttl=procedure.ttl)
-
-
-def _restart(procedure: Procedure, conversation: Conversation, now: dt.datetime) -> None:
-    """From the first question again; what the town's record says is kept, and answers."""
-    known = conversation.answers.get(KNOWN)
-    conversation.restart(procedure.first_step.key, now=now, ttl=procedure.ttl)
-    if isinstance(known, dict) and known:
-        conversation.answers = {KNOWN: known}
-        _prefill(procedure, conversation, now)
 
 
 def _command(value: str, *, tapped: bool) -> str | None:

@@ -14,7 +14,7 @@ from application.conversations.procedures import (
     Step,
 )
 
-__all__ = ["CONTACT"]
+__all__ = ["CONTACT", "REPORT"]
 
 # お問い合わせ: a resident writes to the town hall, with a photo if they like (a broken street
 # light, an illegal dump). A verified resident is not asked their name: the registry's is used
@@ -45,4 +45,35 @@ CONTACT = Procedure(
              question="写真を1枚送ってください。"),
     ),
     completion_message="お問い合わせを受け付けました。",  # the inbox adds the 受付番号
+)
+
+# 通報: a resident reports a broken road, a dead street light, a fallen tree or illegal dumping,
+# with the place (a LINE location, or an address typed or entered on the web page) and up to
+# three photos. Said the same on every channel: the answer comes where the report was sent.
+REPORT = Procedure(
+    id="report",
+    title="道路・公園などの通報",
+    steps=(
+        Step(key="what", label="通報の内容", answer=AnswerType.CHOICE,
+             question="何を通報しますか？",
+             choices=(
+                 Option("road", "道路の損傷"),
+                 Option("street_light", "街灯の故障"),
+                 Option("fallen_tree", "倒木"),
+                 Option("dumping", "不法投棄"),
+                 Option("other", "その他"),
+             )),
+        Step(key="place", label="場所", answer=AnswerType.LOCATION,
+             question="場所を教えてください。"),
+        Step(key="photos", label="写真", answer=AnswerType.PHOTO, max_photos=3, required=False,
+             question="様子がわかる写真を送ってください（3枚まで）。写真がなければ「スキップ」を"
+                      "押してください。",
+             hint="近くから1枚、周りの様子がわかるように1枚あると助かります。"),
+        Step(key="detail", label="詳しい様子", answer=AnswerType.TEXT, max_length=1000,
+             required=False,
+             question="詳しい様子があれば教えてください（なければ「スキップ」）。",
+             hint="例: 歩道に深さ10cmほどの穴があります。"),
+    ),
+    completion_message="通報を受け付けました。ありがとうございます。担当の課が確認し、お知らせが"
+                       "あるときは、この通報を送ったところへお届けします。",
 )

@@ -17,7 +17,9 @@ __all__ = [
     "BACK",
     "CANCEL",
     "MAX_POSTBACK_LENGTH",
+    "MORE_PHOTOS",
     "PAGE",
+    "PHOTOS_DONE",
     "PREFIX",
     "RESTART",
     "SEARCH",
@@ -39,6 +41,8 @@ CANCEL = "$cancel"  # やめる
 SKIP = "$skip"  # スキップ: an optional question left unanswered
 SEARCH = "$search"  # 別の名前で探す: ask for a bank or branch name again
 PAGE = "$page:"  # $page:2 — the second page of a long list of options
+MORE_PHOTOS = "$more"  # 写真を追加: another photo for a question that takes several
+PHOTOS_DONE = "$done"  # 次へ: the photos sent so far are the answer
 
 _COMMAND_WORDS = {
     BACK: {"戻る", "もどる", "戻"},

@@ -119,7 +119,7 @@ _TYPES: dict[str, Any] = {
     "min_length": int, "max_length": int, "pattern": str, "pattern_message": str,
     "check": str,
     "min_value": int, "max_value": int, "not_future": bool, "bank_step": str, "next": str,
-    "known": str,
+    "known": str, "max_photos": int,
 }
 
 

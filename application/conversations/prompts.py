@@ -15,11 +15,14 @@ from typing import Any
 from application.conversations import postbacks as pb
 from application.conversations.answer_checks import CHECKS
 from application.conversations.answers import NO, YES
+from application.conversations.photos import pending_photos
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import Conversation
 from application.ports.bank_master import Bank, BankMaster
 from application.ports.bank_master import Branch as BankBranch
-from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle, OutgoingMessage
+from domain.errors import InvalidValue
+from domain.places import Place
 
 __all__ = [
     "MAX_QUICK_REPLIES",
@@ -38,6 +41,8 @@ _DEFAULT_HINTS = {
                      "送ってください。",
     AnswerType.BRANCH: "支店の名前の一部か、3桁の支店コードを送ってください。",
     AnswerType.PHOTO: "写真を送ってください。",
+    AnswerType.LOCATION: "場所の住所（例: 本町2丁目5番の前）を入力するか、位置情報を送って"
+                         "ください。",
 }
 _PLACEHOLDER = re.compile(r"\{answers\.([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -93,7 +98,9 @@ class Prompter:
             branch = self.bank_master.branch(str(bank_code), str(value)) if bank_code else None
             return _branch_label(branch) if branch else str(value)
         if kind is AnswerType.PHOTO:
-            return "写真（1枚）"
+            return f"写真（{len(value) if isinstance(value, list) else 1}枚）"
+        if kind is AnswerType.LOCATION:
+            return _place_text(value)
         if kind is AnswerType.TEXT and step.check:
             return CHECKS[step.check].display(str(value), self.checked_answers(answers))
         return str(value)
@@ -132,12 +139,21 @@ class Prompter:
         hint = step.hint or _DEFAULT_HINTS.get(step.answer, "")
         if hint:
             lines.append(self.fill(hint, answers))
-        if step.key in answers and answers[step.key] is not None:
+        sent = len(pending_photos(step, conversation))
+        if sent:  # a question that takes several photos, some sent
+            lines.append(f"写真を{sent}枚受け取りました（{step.max_photos}枚まで）。追加するときは"
+                         "もう1枚送り、終わったら「次へ」を押してください。")
+        elif step.key in answers and answers[step.key] is not None:
             shown = _clip(self.display(step, answers), MAX_SUMMARY_VALUE)
             lines.append(f"（前回の回答: {shown}）")
         turn = conversation.turn
         nav = self._navigation(step, conversation)
         options: list[Choice] = []
+        if sent:
+            options = [_choice("写真を追加", pb.postback(turn, pb.MORE_PHOTOS)),
+                       _choice("次へ", pb.postback(turn, pb.PHOTOS_DONE))]
+        if step.answer is AnswerType.LOCATION:  # LINE: its location picker; elsewhere a form
+            options = [Choice(label="位置情報を送る", data=SEND_LOCATION)]
         if step.answer is AnswerType.CHOICE:
             options, page_line = self._page(step, turn, page, room=MAX_QUICK_REPLIES - len(nav))
             if page_line:
@@ -235,6 +251,14 @@ def _quick_reply(text: str, choices: list[Choice]) -> OutgoingMessage:
     if len(choices) > MAX_QUICK_REPLIES:  # a bug here, never the resident's doing
         raise AssertionError(f"{len(choices)} choices on one message")
     return OutgoingMessage(text=text, choices=tuple(choices), style=MessageStyle.QUICK_REPLY)
+
+
+def _place_text(value: Any) -> str:
+    """A kept place as the resident reads it: its address, else 「緯度…, 経度…」."""
+    try:
+        return Place.from_dict(value).text() if isinstance(value, dict) else str(value)
+    except InvalidValue:
+        return str(value.get("address") or "")
 
 
 def _bank_label(bank: Bank) -> str:

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_CHOICES",
     "MAX_LABEL_LENGTH",
     "MAX_OPTION_VALUE_LENGTH",
+    "MAX_PHOTOS",
     "AnswerType",
     "Branch",
     "Option",
@@ -31,6 +32,7 @@ MAX_CHOICES = 60  # shown a page at a time (see prompts.py)
 MAX_LABEL_LENGTH = 20  # a LINE quick-reply label
 # Postback data is "dlg:{turn}:{value}", at most 300 characters; 10 digits are kept for the turn.
 MAX_OPTION_VALUE_LENGTH = 300 - len("dlg:") - 10 - len(":")
+MAX_PHOTOS = 10  # photos one question may take (`Step.max_photos`)
 
 # Facts the town holds for a verified resident (their registry record): a question marked
 # `known` is answered from the record instead of being asked, and shown in the summary.
@@ -47,7 +49,9 @@ class AnswerType(enum.Enum):
     NUMBER = "number"
     BANK = "bank"  # 金融機関: found by name, kana or code; the 4-digit code is kept
     BRANCH = "branch"  # 支店 of the bank chosen at `bank_step`; the 3-digit code is kept
-    PHOTO = "photo"  # an image; an opaque reference to the stored photo is kept
+    PHOTO = "photo"  # an image; an opaque reference to the stored photo is kept (with
+    # `max_photos`, several: the list of references)
+    LOCATION = "location"  # a place: {"latitude", "longitude", "address"} (domain.places)
 
 
 @frozen
@@ -94,6 +98,9 @@ class Step:
     not_future: bool = False
     # branch (支店)
     bank_step: str | None = None
+    # photo: None takes one photo (its reference is kept); N takes 1 to N, one at a time with
+    # 「写真を追加」 / 「次へ」 between them (the list of references is kept)
+    max_photos: int | None = None
     # where next: the first matching branch, else `next`, else the following step
     next: str | None = None
     branches: tuple[Branch, ...] = field(default=(), converter=tuple)

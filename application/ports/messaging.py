@@ -10,6 +10,7 @@ from attrs import field, frozen
 
 __all__ = [
     "PAGE_LINK",
+    "SEND_LOCATION",
     "Choice",
     "DeliveryOutcome",
     "DeliveryResult",
@@ -25,6 +26,11 @@ __all__ = [
 # give every message with choices that link anyway). Made at sending, outside the transaction
 # that wrote the message, and the same for a retry of it (LinkMaker.link_for).
 PAGE_LINK = "madoguchi:page"
+
+# A Choice's `data` that asks the resident for a place: LINE shows its location picker (a quick
+# reply only); the web page, which has its own address form, leaves the button out; SMS and
+# e-mail link to that page as for any choice. Nothing comes back with this data.
+SEND_LOCATION = "madoguchi:location"
 
 
 class MessageStyle(enum.Enum):

@@ -191,6 +191,8 @@ ROUTES = [
     resident("POST", "/r/tap", "a button of the page, through the InboundRouter", call=web.tap),
     resident("POST", "/r/text", "a typed answer, through the InboundRouter", call=web.typed),
     resident("POST", "/r/photo", "a photo, kept like a LINE image", call=web.photo),
+    resident("POST", "/r/location", "a place (address, optional point), through the "
+             "InboundRouter", call=web.place),
     resident("POST", "/r/sign-out", "the web session's cookie cleared", call=web.sign_out),
     resident("GET", "/r/l", "a personal link: the message it was sent with",
              call=web.link_page),

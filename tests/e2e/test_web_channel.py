@@ -15,7 +15,7 @@ from domain.channels import ChannelIdentity
 from entrypoints.containers import Container
 from tests import builders as b
 from tests.fakes import FakeClock
-from tests.support.resident_page import ResidentBrowser
+from tests.support.resident_page import ResidentBrowser, forms_of
 
 pytestmark = pytest.mark.e2e
 
@@ -170,6 +170,44 @@ def test_a_photo_that_is_no_image_is_refused(client: FlaskClient, container: Con
 
     assert refused.status_code == 400 and "JPEGかPNG" in refused.get_data(as_text=True)
     assert "写真を1枚" in web.last()  # still asked
+
+
+def test_a_report_gives_its_place_in_a_plain_form_and_two_photos(
+        client: FlaskClient, container: Container) -> None:
+    web = ResidentBrowser(client)
+    web.open()
+    web.press("はじめる")
+    web.press("道路・公園などの通報")
+    web.press("街灯の故障")
+    assert web.last().startswith("場所を教えてください。")
+    assert "位置情報を送る" not in web.buttons()  # LINE's picker: the page has its own form
+    [form] = [form for form in forms_of(web.html) if "address" in form.inputs]
+    assert {"address", "latitude", "longitude"} <= set(form.inputs)
+
+    refused = web.send_place("本町", latitude="北緯35度")
+    assert refused.status_code == 400 and "数字" in refused.get_data(as_text=True)
+    web.open()
+    web.send_place("パリ", latitude="48.8584", longitude="2.2945")
+    assert "日本国内の場所" in " ".join(web.messages()[-2:])  # explained, asked again
+    web.send_place("本町2丁目5番の前", latitude="３５.５", longitude="139.25")
+    assert "写真" in web.last()
+    web.send_photo(JPEG)
+    assert "写真を1枚受け取りました" in web.last()
+    web.send_photo(JPEG)
+    web.press("次へ")
+    web.press("スキップ")  # no detail
+    summary = " ".join(web.messages()[-2:])
+    assert "・場所: 本町2丁目5番の前" in summary and "・写真: 写真（2枚）" in summary
+    web.press("はい")
+
+    assert "通報を受け付けました" in web.last()
+    with container.uow() as uow:
+        identity = uow.channel_identities.get_by_address("web", _web_addresses(container)[0])
+        answers = uow.conversations.latest_for(identity.id).answers_on_path()
+    assert answers["what"] == "street_light"
+    assert answers["place"] == {"latitude": 35.5, "longitude": 139.25,
+                                "address": "本町2丁目5番の前"}
+    assert len(answers["photos"]) == 2 and answers["detail"] is None
 
 
 # -- sign-in by a one-time code ------------------------------------------------------------------

@@ -38,6 +38,7 @@ from linebot.v3.messaging import (
 from linebot.v3.webhooks import (
     FollowEvent,
     ImageMessageContent,
+    LocationMessageContent,
     MessageEvent,
     PostbackEvent,
     TextMessageContent,
@@ -45,6 +46,8 @@ from linebot.v3.webhooks import (
 )
 
 from adapters.line.simulator import LineSimulator, running_simulator
+from adapters.line.webhook import LineWebhookParser
+from application.channels.inbound import InboundKind
 from tests.support._serving import EndsItsRequests
 
 pytestmark = pytest.mark.integration
@@ -494,6 +497,29 @@ def test_webhooks_are_signed_with_the_channel_secret_and_carry_unique_event_ids(
     assert receiver.last_payload()["destination"] == sim.bot_user_id
     with pytest.raises(InvalidSignatureError):
         receiver.events(secret="another-channel-secret")
+
+
+def test_a_place_the_resident_sends_is_a_location_message_the_parser_reads(
+        sim: LineSimulator, receiver: Receiver) -> None:
+    user_id = friend(sim)
+
+    status, body = admin(sim, "POST", f"/_sim/users/{user_id}/location",
+                         {"latitude": 36.204824, "longitude": 138.252924,
+                          "address": "本町1丁目 役場前"})
+    refused = admin(sim, "POST", f"/_sim/users/{user_id}/location", {"latitude": "北"})
+
+    assert (status, body["status"]) == (200, 200)
+    assert refused[0] == 400 and "latitude" in refused[1]["message"]
+    [event] = [event for event in receiver.events() if isinstance(event, MessageEvent)]
+    assert isinstance(event.message, LocationMessageContent)
+    raw, signature = receiver.received[-1]
+    [inbound] = LineWebhookParser(SECRET).parse(raw, signature)
+    assert inbound.kind is InboundKind.LOCATION
+    assert (inbound.latitude, inbound.longitude, inbound.text) == (
+        36.204824, 138.252924, "本町1丁目 役場前")
+    sent = admin(sim, "GET", f"/_sim/messages?user={user_id}")[1]["sent"]
+    assert sent[-1]["type"] == "location"
+    assert sent[-1]["text"] == "📍 本町1丁目 役場前（36.204824, 138.252924）"  # the phone shows
 
 
 def test_a_photo_the_resident_sent_is_served_as_message_content(

@@ -1,6 +1,6 @@
 """A resident using the web channel's page through Flask's test client, as a browser without
 JavaScript would: read the messages, press a button (submit its form), type an answer, send a
-photo. Forms are read from the HTML, so a test presses only what the page offers."""
+photo or a place. Forms are read from the HTML, so a test presses only what the page offers."""
 
 from __future__ import annotations
 
@@ -135,6 +135,10 @@ class ResidentBrowser:
     def send_photo(self, content: bytes, name: str = "photo.jpg") -> TestResponse:
         return self._submit(self._form_with("photo"),
                             {"photo": (io.BytesIO(content), name)})
+
+    def send_place(self, address: str, latitude: str = "", longitude: str = "") -> TestResponse:
+        return self._submit(self._form_with("address"), {
+            "address": address, "latitude": latitude, "longitude": longitude})
 
     def _form_with(self, input_name: str) -> Form:
         found = [form for form in forms_of(self.html) if input_name in form.inputs]

@@ -49,6 +49,14 @@ def photo(client: FlaskClient, town: Town, container: Container) -> TestResponse
                        content_type="multipart/form-data")
 
 
+def place(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    fields = _started(client)
+    client.post("/r/tap", data={**fields, "data": "start:report", "n": "every-route-1"})
+    return client.post("/r/location", data={**fields, "address": "本町2丁目5番",
+                                            "latitude": "35.5", "longitude": "139.25",
+                                            "n": "every-route-2"})
+
+
 def sign_out(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     return client.post("/r/sign-out", data=_started(client))
 

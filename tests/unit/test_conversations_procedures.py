@@ -12,7 +12,7 @@ import pytest
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.certificates.procedure import CERTIFICATE
 from application.channels.contacts import CONTACT_ADD, CONTACT_CODE
-from application.conversations.library import CONTACT
+from application.conversations.library import CONTACT, REPORT
 from application.conversations.procedures import (
     CONFIRM,
     AnswerType,
@@ -75,7 +75,8 @@ def test_a_known_fact_must_be_one_the_town_holds_on_a_text_question(known: str,
 
 
 def test_the_container_registers_each_procedure_under_its_id() -> None:
-    assert Container().procedures() == {"contact": CONTACT, "benefit_account": BENEFIT_ACCOUNT,
+    assert Container().procedures() == {"contact": CONTACT, "report": REPORT,
+                                        "benefit_account": BENEFIT_ACCOUNT,
                                         "certificate": CERTIFICATE, "contact_add": CONTACT_ADD,
                                         "contact_code": CONTACT_CODE}
 

@@ -26,6 +26,7 @@ from application.conversations.procedures import (
 from application.conversations.state import Conversation
 from application.ports.bank_master import Bank
 from application.ports.bank_master import Branch as BankBranch
+from application.ports.messaging import SEND_LOCATION
 from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.unit
@@ -66,13 +67,15 @@ def procedures(draw: st.DrawFn) -> Procedure:
             key=f"s{index}", question=f"質問{index}" + ("（{answers.s0}）" if mention else ""),
             answer=kind, choices=options, branches=branches, required=draw(st.booleans()),
             bank_step=draw(st.sampled_from(banks)) if kind is AnswerType.BRANCH else None,
+            max_photos=draw(st.sampled_from([None, 1, 3])) if kind is AnswerType.PHOTO else None,
         ))
     return Procedure(id="random", title="ランダムな手続き", steps=tuple(steps),
                      confirm=draw(st.booleans()))
 
 
 GOOD = {AnswerType.TEXT: "回答です", AnswerType.DATE: "2026-04-01", AnswerType.NUMBER: "3",
-        AnswerType.YES_NO: "はい", AnswerType.BANK: "ゆうちょ", AnswerType.BRANCH: "支店"}
+        AnswerType.YES_NO: "はい", AnswerType.BANK: "ゆうちょ", AnswerType.BRANCH: "支店",
+        AnswerType.LOCATION: "本町2丁目5番"}
 
 actions = st.one_of(
     st.just(("good", None)),
@@ -80,6 +83,7 @@ actions = st.one_of(
     st.text(max_size=12).map(lambda text: ("type", text)),
     st.integers(0, 15).map(lambda index: ("tap", index)),
     st.sampled_from(["photo", "stale", "wait", "long wait"]).map(lambda what: (what, None)),
+    st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(lambda point: ("place", point)),
 )
 
 
@@ -108,8 +112,8 @@ def test_every_reply_fits_line_whatever_is_sent(procedure: Procedure,
         if not turn.conversation.status.is_open:
             turn = engine.start("c2", "identity-1", procedure.id)
         before = turn.conversation.turn
-        buttons = [c for m in turn.messages for c in m.choices
-                   if not c.data.endswith("$cancel")]  # typing やめる is in TYPED
+        buttons = [c for m in turn.messages for c in m.choices  # typing やめる is in TYPED;
+                   if not c.data.endswith("$cancel") and c.data != SEND_LOCATION]  # LINE's map
         if what == "good":
             received = _good_answer(procedure, turn, buttons)
         elif what == "type":
@@ -120,6 +124,8 @@ def test_every_reply_fits_line_whatever_is_sent(procedure: Procedure,
             received = Input.tapped(f"dlg:{before + 7}:v0")
         elif what == "photo":
             received = Input.photo("photo-1")
+        elif what == "place":
+            received = Input.located(*detail, "")
         else:
             clock.advance(minutes=5 if what == "wait" else 45)
             continue

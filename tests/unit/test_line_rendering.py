@@ -7,7 +7,7 @@ from linebot.v3.messaging import FlexMessage, TemplateMessage, TextMessage
 
 from adapters.line.rendering import render
 from adapters.line.simulator.validation import validate_messages
-from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle, OutgoingMessage
 
 pytestmark = pytest.mark.unit
 
@@ -36,6 +36,20 @@ def test_quick_replies_are_postback_buttons_under_the_text() -> None:
         {"type": "action", "action": {"type": "postback", "label": "みずほ",
                                       "data": "dlg:2:0001", "displayText": "みずほ（0001）"}},
     ]
+
+
+def test_asking_for_a_place_is_lines_location_picker_among_the_quick_replies() -> None:
+    [message] = render([OutgoingMessage(
+        "場所を教えてください。", style=MessageStyle.QUICK_REPLY,
+        choices=(Choice("位置情報を送る", SEND_LOCATION), Choice("やめる", "dlg:4:$cancel")))])
+
+    body = message.to_dict()
+    assert body["quickReply"]["items"][0] == {
+        "type": "action", "action": {"type": "location", "label": "位置情報を送る"}}
+    assert validate_messages([body]) == []
+    with pytest.raises(ValueError, match="quick reply only"):
+        render([OutgoingMessage("q", style=MessageStyle.BUTTONS,
+                                choices=(Choice("位置情報を送る", SEND_LOCATION),))])
 
 
 def test_a_plain_message_with_choices_keeps_them_as_quick_replies() -> None:

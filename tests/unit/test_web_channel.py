@@ -9,11 +9,17 @@ import datetime as dt
 
 from adapters.web.channel import WebChannel
 from application.channels.web_page import Expecting, web_page
-from application.conversations.library import CONTACT
+from application.conversations.library import CONTACT, REPORT
 from application.conversations.state import Conversation
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxMessage, OutboxStatus
-from application.ports.messaging import Choice, DeliveryOutcome, MessageStyle, OutgoingMessage
+from application.ports.messaging import (
+    SEND_LOCATION,
+    Choice,
+    DeliveryOutcome,
+    MessageStyle,
+    OutgoingMessage,
+)
 from domain.channels import ChannelIdentity
 from tests.fakes import FakeClock, FakeDatabase, fake_uow_factory
 
@@ -121,3 +127,24 @@ def test_the_page_asks_for_text_or_a_photo_as_the_open_step_does() -> None:
         uow.conversations.get("c1").ask("topic", now=clock.now(), ttl=CONTACT.ttl)
         uow.commit()
     assert expecting() is Expecting.TAP
+
+
+def test_a_place_question_asks_for_the_place_form_without_lines_picker() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    place = OutgoingMessage("場所を教えてください。", style=MessageStyle.QUICK_REPLY, choices=(
+        Choice("位置情報を送る", SEND_LOCATION), Choice("やめる", "dlg:2:$cancel")))
+    _queued(database, clock, ("m1", place))
+    uow = fake_uow_factory(database)()
+    with uow:
+        uow.channel_identities.add(ChannelIdentity.first_seen(
+            id="i1", channel="web", address=ADDRESS, at=clock.now()))
+        uow.conversations.add(Conversation.begin(
+            id="c1", identity_id="i1", procedure_id=REPORT.id, first_step="place",
+            now=clock.now(), ttl=REPORT.ttl))
+        uow.commit()
+
+    shown = web_page(ADDRESS, uow=fake_uow_factory(database)(),
+                     procedures={REPORT.id: REPORT}, now=clock.now())
+
+    assert shown.expecting is Expecting.LOCATION
+    assert [c.label for c in shown.messages[-1].choices] == ["やめる"]

@@ -107,6 +107,22 @@ def admin_blueprint(sim: SimulatorControls) -> Blueprint:
             return sim.send_image(user_id, upload.read(), upload.mimetype or None)
         return sim.send_image(user_id, request.get_data(), _image_type(request.content_type))
 
+    @admin.post("/_sim/users/<user_id>/location")
+    @_handled
+    def location(user_id: str) -> Any:
+        """JSON {"latitude", "longitude", "address"?, "title"?}: LINE's location message."""
+        body = request.get_json(force=True, silent=True)
+        body = body if isinstance(body, dict) else {}
+        try:
+            latitude, longitude = float(body["latitude"]), float(body["longitude"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("'latitude' と 'longitude' (数値) が必要です") from None
+        address, title = body.get("address") or "", body.get("title") or "位置情報"
+        if not isinstance(address, str) or not isinstance(title, str) or len(address) > 300:
+            raise ValueError("'address' と 'title' は300文字以内の文字列にしてください")
+        return sim.send_location(user_id, latitude=latitude, longitude=longitude,
+                                 address=address, title=title)
+
     @admin.post("/_sim/redeliver")
     @_handled
     def redeliver() -> Any:

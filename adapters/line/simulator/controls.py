@@ -39,6 +39,9 @@ class SimulatorControls(Protocol):
     def send_image(self, user_id: str, data: bytes,
                    content_type: str | None = None) -> WebhookOutcome: ...
 
+    def send_location(self, user_id: str, *, latitude: float, longitude: float,
+                      address: str = "", title: str = "位置情報") -> WebhookOutcome: ...
+
     def postback(self, user_id: str, data: str,
                  display_text: str | None = None) -> WebhookOutcome: ...
 

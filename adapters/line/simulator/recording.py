@@ -57,7 +57,7 @@ class UserAction:
 
     seq: int
     user_id: str
-    kind: str  # follow, unfollow, text, image, postback
+    kind: str  # follow, unfollow, text, image, location, postback
     webhook_event_id: str
     at: float
     text: str | None = None

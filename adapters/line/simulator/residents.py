@@ -1,5 +1,5 @@
 """What a simulated resident does on the phone, each turned into a signed webhook: add the account
-as a friend, block it, send a text or a photo, tap a postback button. Sending waits for the
+as a friend, block it, send a text, a photo or a place, tap a postback button. Sending waits for the
 webhook's answer and records its status, so a test sees the effect at once."""
 
 from __future__ import annotations
@@ -87,6 +87,22 @@ class ResidentActions:
                    "contentProvider": {"type": "line"}}
         return self._act(user_id, "image", "message", {"message": message}, reply=True,
                          image_id=message_id)
+
+    def location(self, user_id: str, *, latitude: float, longitude: float, address: str = "",
+                 title: str = "位置情報") -> WebhookOutcome:
+        """A location message, as LINE's location picker sends it (any point: the bot is the one
+        to refuse a point outside Japan)."""
+        for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not -limit <= value <= limit:
+                raise ValueError(f"{name} must be a number from -{limit} to {limit}")
+        self._users.require_following(user_id)
+        message_id = self._next_message_id()
+        message = {"type": "location", "id": message_id, "title": title or "位置情報",
+                   "address": address, "latitude": latitude, "longitude": longitude}
+        shown = f"📍 {address or title}（{latitude}, {longitude}）"
+        return self._act(user_id, "location", "message", {"message": message}, reply=True,
+                         text=shown)
 
     def postback(self, user_id: str, data: str, display_text: str | None = None) -> WebhookOutcome:
         self._users.require_following(user_id)

@@ -119,6 +119,11 @@ class LineSimulator:
                    content_type: str | None = None) -> WebhookOutcome:
         return self.actions.image(user_id, data, content_type)
 
+    def send_location(self, user_id: str, *, latitude: float, longitude: float,
+                      address: str = "", title: str = "位置情報") -> WebhookOutcome:
+        return self.actions.location(user_id, latitude=latitude, longitude=longitude,
+                                     address=address, title=title)
+
     def postback(self, user_id: str, data: str,
                  display_text: str | None = None) -> WebhookOutcome:
         return self.actions.postback(user_id, data, display_text)

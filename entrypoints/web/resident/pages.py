@@ -5,6 +5,9 @@ outbox rows of the web identity (committed with the turn, so always there at onc
 
 from __future__ import annotations
 
+import math
+import unicodedata
+
 from flask import Response, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -36,12 +39,13 @@ PAYMENT_NOTES = {  # in the reader's language when the page shows them
 
 
 def handle(address: str, kind: InboundKind, *, external_id: str, data: str = "",
-           text: str = "", image_ref: str = "") -> None:
+           text: str = "", image_ref: str = "", latitude: float | None = None,
+           longitude: float | None = None) -> None:
     """One event from the page, through the same router as LINE's."""
     services = container()
     event = InboundEvent(channel=WEB, external_id=external_id, address=address, kind=kind,
                          occurred_at=services.clock().now(), text=text, data=data,
-                         image_ref=image_ref)
+                         image_ref=image_ref, latitude=latitude, longitude=longitude)
     services.inbound_router().handle(event, uow=services.uow())
     services.outbox_notifier().wake()
 
@@ -129,6 +133,37 @@ def photo():  # type: ignore[no-untyped-def]
                      clock=services.clock())
     handle(address, InboundKind.IMAGE, image_ref=ref, external_id=f"web:{session.nonce()}")
     return _back()
+
+
+@resident.post("/location")
+@public
+def location():  # type: ignore[no-untyped-def]
+    """A place: the address typed, and a point if the resident has one (typed, or filled by the
+    browser's location when they allow it). The dialog checks it (a point in Japan) and says
+    what is wrong in the chat, as it does on LINE."""
+    address = _signed_in_post()
+    try:
+        latitude, longitude = (_coordinate(request.form.get(name, ""))
+                               for name in ("latitude", "longitude"))
+    except ValueError:
+        return refused(_("場所を受け付けられませんでした"),
+                       _("緯度と経度は数字で入力してください（例: 35.6812）。わからなければ空欄の"
+                         "まま、住所だけを送ってください。"), 400)
+    typed = request.form.get("address", "").strip()[:MAX_TEXT]
+    handle(address, InboundKind.LOCATION, text=typed, latitude=latitude, longitude=longitude,
+           external_id=f"web:{session.nonce()}")
+    return _back()
+
+
+def _coordinate(text: str) -> float | None:
+    """A latitude or longitude as typed (full-width digits too); None when left empty."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    if not typed:
+        return None
+    value = float(typed)  # ValueError for anything that is not a number
+    if not math.isfinite(value):
+        raise ValueError(typed)
+    return value
 
 
 @resident.post("/sign-out")

@@ -300,7 +300,7 @@
     const button = el("button", className, action.label || action.displayText || "開く");
     button.type = "button";
     button.addEventListener("click", () => perform(action));
-    if (action.type === "datetimepicker" || action.type === "location") {
+    if (action.type === "datetimepicker") {
       button.disabled = true;
       button.title = "シミュレーターでは使えません";
     }
@@ -325,6 +325,10 @@
       case "camera":
       case "cameraRoll":
         $("photo-input").click();
+        break;
+      case "location":
+        $("location-panel").open = true;
+        $("location-preset").focus();
         break;
       case "clipboard":
         navigator.clipboard.writeText(action.clipboardText).then(() => toast("コピーしました"));
@@ -369,6 +373,27 @@
       form.append("image", file);
       event.target.value = "";
       act("image", form, true);
+    });
+    $("location-preset").addEventListener("change", (event) => {
+      const option = event.target.selectedOptions[0];
+      if (!option || !option.value) return;
+      const [latitude, longitude] = option.value.split(",");
+      $("location-latitude").value = latitude;
+      $("location-longitude").value = longitude;
+      $("location-address").value = option.dataset.address || "";
+    });
+    $("location-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!currentUser() || !currentUser().following) {
+        toast("まず「友だち追加」を押してください。");
+        return;
+      }
+      act("location", {
+        latitude: Number($("location-latitude").value),
+        longitude: Number($("location-longitude").value),
+        address: $("location-address").value.trim(),
+      });
+      $("location-panel").open = false;
     });
     $("add-user-form").addEventListener("submit", async (event) => {
       event.preventDefault();
