@@ -11,16 +11,24 @@ from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
+from domain.cases import Department
 from domain.consultations import DEFAULT_HOURS, DepartmentHours, OpeningHours
 from domain.errors import NotFound
 
-__all__ = ["SetHours", "hours_of", "set_hours"]
+__all__ = ["SetHours", "department_hours", "hours_of", "set_hours"]
 
 
 def hours_of(uow: UnitOfWork, department_id: str | None) -> OpeningHours:
     """Inside `with uow:`."""
     kept = uow.department_hours.get(department_id) if department_id else None
     return kept.hours if kept is not None else DEFAULT_HOURS
+
+
+def department_hours(*, uow: UnitOfWork) -> list[tuple[Department, OpeningHours]]:
+    """Every department with its hours, by name (no personal data: not audited)."""
+    with uow:
+        return [(department, hours_of(uow, department.id))
+                for department in uow.departments.all()]
 
 
 @frozen

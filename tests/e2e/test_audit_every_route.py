@@ -352,6 +352,8 @@ ROUTES = [
           path="/staff/consultations/{t.consultation}/take"),
     staff(WORKER, "POST", "/staff/consultations/<case_id>/end", "consultation.end",
           path="/staff/consultations/{t.consultation}/end"),
+    staff(ADMIN, "GET", "/staff/consultations/settings", None,
+          why="departments' hours and staff names"),
     staff(ADMIN, "POST", "/staff/consultations/hours/<department_id>", "consultation.hours",
           path="/staff/consultations/hours/{t.department}",
           form={"weekday": "月", "opens": "9:00", "closes": "16:00"}),

@@ -48,6 +48,8 @@ def test_a_resident_consults_a_department_live_and_the_bot_resumes(
         stack: Stack, client: FlaskClient) -> None:
     worker = _town(stack)
     sign_in(client, "admin")
+    settings = client.get("/staff/consultations/settings").get_data(as_text=True)
+    assert 'placeholder="担当 H"' in settings and "月火水木金 8:30〜17:15" in settings
     named = client.post(f"/staff/consultations/names/{worker}", data={"chat_name": "はなこ"},
                         headers={"X-CSRF-Token": token(client)})
     assert named.status_code == 302

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from application.cases.consultation_hours import SetHours, set_hours
+from application.cases.consultation_hours import SetHours, department_hours, set_hours
 from application.cases.ending_consultation import EndConsultation, end_consultation
 from application.cases.taking_consultation import TakeConsultation, take_consultation
 from application.cases.viewing_consultations import view_consultations, waited_text
@@ -39,11 +39,20 @@ _OVERLAP = "ほかの職員の操作と重なりました。内容を確かめ�
 def index():  # type: ignore[no-untyped-def]
     services = container()
     found = view_consultations(actor=g.actor, uow=services.uow(), clock=services.clock())
-    members = (staff_views.members(uow=services.uow())
-               if g.actor.may(Permission.ADMINISTER) else [])
     return render_template("staff/consultations/index.html", found=found,
-                           waited=waited_text, members=[line.member for line in members],
-                           refresh=REFRESH_SECONDS)
+                           waited=waited_text, refresh=REFRESH_SECONDS)
+
+
+@staff_consultations.get("/settings")
+@requires_staff_permission(Permission.ADMINISTER)
+def settings():  # type: ignore[no-untyped-def]
+    """Each department's hours and each staff member's name for residents (a page of its own:
+    the queue's page reloads itself)."""
+    services = container()
+    members = staff_views.members(uow=services.uow())
+    return render_template("staff/consultations/settings.html",
+                           hours=department_hours(uow=services.uow()),
+                           members=[line.member for line in members])
 
 
 def _changed(doing, done: str, back: str):  # type: ignore[no-untyped-def]
@@ -97,7 +106,7 @@ def hours(department_id: str):  # type: ignore[no-untyped-def]
         SetHours(department_id=department_id, weekdays="".join(form.getlist("weekday")),
                  opens=form.get("opens", ""), closes=form.get("closes", ""), actor=g.actor),
         uow=services.uow(), clock=services.clock()),
-        "相談の受付時間を変更しました。", url_for("staff_consultations.index"))
+        "相談の受付時間を変更しました。", url_for("staff_consultations.settings"))
 
 
 @staff_consultations.post("/names/<staff_id>")
@@ -108,4 +117,4 @@ def name(staff_id: str):  # type: ignore[no-untyped-def]
         NameForResidents(staff_id=staff_id, name=request.form.get("chat_name", ""),
                          actor=g.actor),
         uow=services.uow(), clock=services.clock()),
-        "住民に表示する名前を変更しました。", url_for("staff_consultations.index"))
+        "住民に表示する名前を変更しました。", url_for("staff_consultations.settings"))
