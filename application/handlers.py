@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from application.audit.handlers import ResidentActs
 from application.benefits.handlers import DecisionNotice, WithdrawalNotice
+from application.cases.consultation_notices import ConsultationNotices
 from application.cases.handlers import ReplyNotice
 from application.certificates.handlers import RequesterNotices
 from application.channels.menu import Menu
@@ -28,6 +29,8 @@ from domain.events import (
     CertificatePaymentLapsed,
     CertificateRequestPaid,
     CertificateRequestStateChanged,
+    ConsultationEnded,
+    ConsultationTaken,
     DisbursementStateChanged,
     ResidentVerified,
     VerificationDecided,
@@ -41,6 +44,7 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
                 menu: Menu | None = None) -> MessageBus:
     certificates = RequesterNotices(telling, pay_url)
     residents = ResidentActs(clock)  # a resident's own acts in the audit log
+    consultations = ConsultationNotices(telling, menu)
     return MessageBus({
         ResidentVerified: [residents.verified],
         ApplicationConfirmed: [residents.applied],
@@ -54,4 +58,6 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         CertificateRequestStateChanged: [certificates.moved],
         VerificationDecided: [VerificationNotice(telling, menu)],
         CaseAnswered: [ReplyNotice(telling)],
+        ConsultationTaken: [consultations.taken],
+        ConsultationEnded: [consultations.ended],
     })

@@ -21,6 +21,8 @@ __all__ = [
     "CertificatePaymentLapsed",
     "CertificateRequestPaid",
     "CertificateRequestStateChanged",
+    "ConsultationEnded",
+    "ConsultationTaken",
     "DisbursementStateChanged",
     "Event",
     "ProgramStatusChanged",
@@ -123,3 +125,18 @@ class CaseAnswered(Event):
 
     case_id: str
     entry_id: str
+
+
+@frozen
+class ConsultationTaken(Event):
+    """A staff member took a waiting consultation (相談): the resident is told who answers."""
+
+    case_id: str
+    staff_id: str  # an actor id
+
+
+@frozen
+class ConsultationEnded(Event):
+    """Staff ended a consultation: the resident is told, with the menu (the bot is back)."""
+
+    case_id: str

@@ -32,6 +32,7 @@ class Role(enum.Enum):
             raise InvalidValue(f"役割「{text}」はありません（{names} のいずれか）。") from None
 
 
+MAX_CHAT_NAME = 20
 _LOGIN_ID = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
 
@@ -46,6 +47,8 @@ class StaffMember:
     # Sessions carry the generation they were opened in; a bump ends every one of them (log-out,
     # a new password, deactivation, an administrator's 「すべての端末からログアウト」).
     session_generation: int = 0
+    # What residents read in a consultation (相談): 「担当 A」, never the full name (氏名).
+    chat_name: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.login_id, str) or not _LOGIN_ID.fullmatch(self.login_id):
@@ -54,6 +57,18 @@ class StaffMember:
             )
         if not self.display_name or not self.display_name.strip():
             raise InvalidValue("職員の氏名を入力してください。")
+
+    @property
+    def name_for_residents(self) -> str:
+        """The name a resident reads (相談): the one set, else 担当 and the login's initial."""
+        return self.chat_name or f"担当 {self.login_id[0].upper()}"
+
+    def rename_for_residents(self, name: str) -> None:
+        """An empty name falls back to 担当 and the login's initial."""
+        name = " ".join((name or "").split())
+        if len(name) > MAX_CHAT_NAME:
+            raise InvalidValue(f"住民に表示する名前は{MAX_CHAT_NAME}文字以内で入力してください。")
+        self.chat_name = name or None
 
     def end_sessions(self) -> None:
         """Every session opened so far stops working at its next request."""

@@ -21,6 +21,7 @@ from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.banks.zengin_reading import ZenginResultReader
 from adapters.banks.zengin_transfer import ZenginTransferWriter
+from adapters.calendars.office_calendar import JapaneseOfficeCalendar
 from adapters.crypto import FieldCipher
 from adapters.documents.certificate_slip import ReportlabSlipRenderer
 from adapters.email.mailer import SmtpMailer
@@ -51,6 +52,8 @@ from adapters.web.channel import WebChannel
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
 from application.benefits.reporting_status import status_messages
+from application.cases.consultation_desk import ConsultationDesk
+from application.cases.consultation_procedure import CONSULTATION
 from application.cases.opening_case import CaseDesk
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
@@ -178,7 +181,8 @@ class Container(containers.DeclarativeContainer):
         Menu, town_name=config.town_name,
         entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
                                providers.Factory(MenuEntry, "report", "道路・公園などの通報"),
-                               providers.Factory(MenuEntry, "certificate", "証明書の請求")),
+                               providers.Factory(MenuEntry, "certificate", "証明書の請求"),
+                               providers.Factory(MenuEntry, "consultation", "相談")),
     )
     bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
                               banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
@@ -249,7 +253,7 @@ class Container(containers.DeclarativeContainer):
 
     # Services: conversations with residents.
     procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
-                                     CONTACT_ADD, CONTACT_CODE)
+                                     CONTACT_ADD, CONTACT_CODE, CONSULTATION)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
@@ -351,9 +355,14 @@ class Container(containers.DeclarativeContainer):
     contact_code_maker = providers.Object(new_code)
     contacts_desk = providers.Singleton(ContactsDesk, conversations, town_name=config.town_name,
                                         codes=contact_code_maker)
+    # 相談 (ADR 0046): a case that holds the chat live, in its department's hours.
+    office_calendar = providers.Singleton(JapaneseOfficeCalendar)
+    consultation_desk = providers.Singleton(ConsultationDesk, procedures, bank_master,
+                                            office_calendar)
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
                                         contacts_desk,
-                                        providers.Singleton(ContactCodeDesk, contacts_desk))
+                                        providers.Singleton(ContactCodeDesk, contacts_desk),
+                                        consultation_desk)
     # The town's inbox (ADR 0042): every other finished procedure becomes a case.
     case_desk = providers.Singleton(CaseDesk, procedures, bank_master)
     inbound_router = providers.Factory(

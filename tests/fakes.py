@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, Self
 
 import attrs
@@ -28,6 +28,7 @@ from domain.cases import CaseEntry, Department, DepartmentMembership, InboxCase
 from domain.cash_payouts import CashPayout, CashPayoutState
 from domain.certificates import CertificateRequest, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
+from domain.consultations import Consultation, ConsultationStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
 from domain.households import Household, HouseholdHead
@@ -519,6 +520,14 @@ class FakeCaseEntries(_FakeRepository):
         return self._first(request_key=request_key)
 
 
+class FakeConsultations(_FakeRepository):
+    def with_status(self, status: ConsultationStatus,
+                    department_ids: Collection[str] | None) -> list[Consultation]:
+        return sorted((c for c in self._store.values() if c.status is status and (
+            department_ids is None or c.department_id in department_ids)),
+            key=lambda c: (c.requested_at, c.id))
+
+
 class FakeChannelIdentities(_FakeRepository):
     unique = ("channel", "address")
 
@@ -592,6 +601,7 @@ _REPOSITORIES = {
     "town_settings": FakeTownSettings, "contact_codes": FakeContactCodes,
     "contact_preferences": FakeContactPreferences, "departments": FakeDepartments,
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
+    "consultations": FakeConsultations, "department_hours": _FakeRepository,
 }
 
 

@@ -27,6 +27,10 @@ from adapters.persistence.repositories.cases import (
     SqlDepartmentRepository,
 )
 from adapters.persistence.repositories.certificates import SqlCertificateRequestRepository
+from adapters.persistence.repositories.consultations import (
+    SqlConsultationRepository,
+    SqlDepartmentHoursRepository,
+)
 from adapters.persistence.repositories.disbursements import (
     SqlBatchRepository,
     SqlCashPayoutRepository,
@@ -114,9 +118,12 @@ class SqlAlchemyUnitOfWork:
         self.departments = SqlDepartmentRepository(session)
         self.cases = SqlCaseRepository(session)
         self.case_entries = SqlCaseEntryRepository(session)
+        self.consultations = SqlConsultationRepository(session)
+        self.department_hours = SqlDepartmentHoursRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.contact_codes, self.contact_preferences,
-                               self.departments, self.cases, self.case_entries]
+                               self.departments, self.cases, self.case_entries,
+                               self.consultations, self.department_hours]
         self._events: list[Event] = []
         return self
 

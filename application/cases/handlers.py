@@ -1,12 +1,15 @@
 """What follows from a case's events (run by the message bus, in the transaction of the
 change): a staff reply is told to the resident in their own chat, through the one policy
 (`Telling.in_reply`), and the reply keeps the outbox row that carries it (its delivery status
-is what the case page shows)."""
+is what the case page shows). In a consultation (相談) it reads as a live line, with the
+department and the staff member's name for residents."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from application.cases.consultation_messages import staff_line
+from application.cases.consultation_notices import department_name, name_for_residents
 from application.messaging.telling import Telling
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
@@ -30,7 +33,8 @@ class ReplyNotice:
             identity = uow.channel_identities.get(case.identity_id) if case else None
             if case is None or entry is None or identity is None:  # pragma: no cover
                 continue  # written together in the transaction that recorded the event
-            department = uow.departments.get(case.department_id) if case.department_id else None
-            entry.outbox_id = self.telling.in_reply(uow, identity, [OutgoingMessage(
-                text=reply_text(case.number, department.name if department else "町役場",
-                                entry.text))])
+            department = department_name(uow, case)
+            text = (staff_line(department, name_for_residents(uow, entry.staff_id), entry.text)
+                    if uow.consultations.get(case.id) is not None  # 相談: live, named
+                    else reply_text(case.number, department, entry.text))
+            entry.outbox_id = self.telling.in_reply(uow, identity, [OutgoingMessage(text=text)])

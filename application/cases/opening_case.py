@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from application.cases.consultation_messages import still_waiting_message
 from application.cases.routing import DEFAULT_ROUTES, CaseRoute, route_case
 from application.channels.procedure_handlers import StartProcedure, Written
 from application.conversations.procedures import AnswerType, Procedure
@@ -71,6 +72,15 @@ class CaseDesk:
                   uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
         """The case, in its department's inbox; the completion message with its number."""
+        case = self.open_case(conversation, answers, identity, uow=uow, ids=ids, now=now)
+        return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
+                                            if said else opened_message(case.number))]
+
+    def open_case(self, conversation: Conversation, answers: Mapping[str, Any],
+                  identity: ChannelIdentity, *, uow: UnitOfWork, ids: IdGenerator,
+                  now: dt.datetime) -> InboxCase:
+        """A finished procedure's case, routed, numbered and holding the chat (a consultation
+        opens its case here too)."""
         procedure = self.procedures[conversation.procedure_id]
         for earlier in uow.cases.all_holding_chat(identity.id):  # the new one holds the chat
             earlier.let_go_of_chat()
@@ -84,8 +94,7 @@ class CaseDesk:
                     if step.answer is AnswerType.PHOTO and answers.get(step.key)],
             at=now, resident_id=identity.resident_id, conversation_id=conversation.id)
         uow.cases.add(case)
-        return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
-                                            if said else opened_message(case.number))]
+        return case
 
     # -- the chat ----------------------------------------------------------------------------
 
@@ -103,6 +112,10 @@ class CaseDesk:
                                        kind=CaseEntryKind.RESIDENT, text=text[:2000], at=now,
                                        photo_ref=photo_ref))
         first = case.resident_wrote(now)
+        consultation = uow.consultations.get(case.id)
+        if consultation is not None:  # 相談: live, told once while waiting, then not at all
+            return Written((OutgoingMessage(text=still_waiting_message()),)
+                           if first and consultation.waiting else ())
         return Written((OutgoingMessage(text=added_message(case.number)),) if first else ())
 
     @staticmethod

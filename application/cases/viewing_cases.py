@@ -20,6 +20,7 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
 from domain.cases import CaseEntry, CaseStatus, Department, InboxCase
 from domain.channels import ChannelIdentity
+from domain.consultations import Consultation
 from domain.errors import NotFound
 
 __all__ = ["CaseFile", "CaseList", "list_cases", "view_case", "view_case_photo"]
@@ -43,6 +44,7 @@ class CaseFile:
     staff_names: Mapping[str, str]
     identity: ChannelIdentity | None
     departments: Sequence[Department] = field(converter=tuple, factory=tuple)
+    consultation: Consultation | None = None  # 相談: its live side (ADR 0046)
 
 
 def list_cases(*, status: CaseStatus | None, actor: Actor, uow: UnitOfWork,
@@ -70,7 +72,8 @@ def view_case(case_id: str, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> C
         department = uow.departments.get(case.department_id) if case.department_id else None
         file = CaseFile(case, department, entries,
                         {i: m.delivery_status for i, m in outbox.items()}, names,
-                        uow.channel_identities.get(case.identity_id), uow.departments.all())
+                        uow.channel_identities.get(case.identity_id), uow.departments.all(),
+                        uow.consultations.get(case.id))
         record(uow, actor, "case.view", "case", case.id, at=clock.now())
         uow.commit()
     return file

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Protocol
 
 from application.attachments import StoredAttachment
@@ -20,6 +20,7 @@ from domain.cases import CaseEntry, Department, InboxCase
 from domain.cash_payouts import CashPayout
 from domain.certificates import CertificateRequest
 from domain.channels import ChannelIdentity, ContactPreference
+from domain.consultations import Consultation, ConsultationStatus, DepartmentHours
 from domain.contact_codes import ContactCode
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.eligibility import Campaign, EligibleHousehold
@@ -254,6 +255,22 @@ class CaseEntryRepository(Protocol):
     def get(self, entry_id: str) -> CaseEntry | None: ...
     def of_case(self, case_id: str) -> list[CaseEntry]: ...
     def by_request_key(self, request_key: str) -> CaseEntry | None: ...
+
+
+class ConsultationRepository(Protocol):
+    def add(self, consultation: Consultation) -> None: ...
+    def get(self, case_id: str) -> Consultation | None: ...
+
+    def with_status(self, status: ConsultationStatus,
+                    department_ids: Collection[str] | None) -> list[Consultation]:
+        """These departments' (None: all) consultations in that status, oldest first (the
+        waiting ones: the queue)."""
+        ...
+
+
+class DepartmentHoursRepository(Protocol):
+    def add(self, hours: DepartmentHours) -> None: ...
+    def get(self, department_id: str) -> DepartmentHours | None: ...
 
 
 class ContactCodeRepository(Protocol):

@@ -56,6 +56,8 @@ class UnitOfWork(Protocol):
     departments: r.DepartmentRepository
     cases: r.CaseRepository
     case_entries: r.CaseEntryRepository
+    consultations: r.ConsultationRepository
+    department_hours: r.DepartmentHoursRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

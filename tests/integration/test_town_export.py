@@ -140,9 +140,12 @@ def test_a_town_leaves_with_everything_decrypted_counted_and_checksummed(
     batch = _by(_csv_rows(members["payment_batches.csv"]), "batch_id", town.failed_batch)
     assert batch["state"] == "partly_failed"
     assert any(row["status"] == "failed" for row in _csv_rows(members["disbursements.csv"]))
-    [case] = [json.loads(line) for line in members["cases.jsonl"].decode("utf-8").splitlines()]
+    case, consulting = [json.loads(line)
+                        for line in members["cases.jsonl"].decode("utf-8").splitlines()]
     assert (case["number"], case["status"], case["answers"]) == (
         "2026-000001", "new", [["内容", "街灯が消えています。"]])  # decrypted
+    consultation = _by(_csv_rows(members["consultations.csv"]), "case_id", town.consultation)
+    assert (consulting["procedure_id"], consultation["status"]) == ("consultation", "waiting")
     talk = json.loads(members["conversations.jsonl"].decode("utf-8").splitlines()[0])
     assert talk["answers"] == {"purpose": "年金の手続き"} and talk["history"] == ["purpose"]
     assert _by(_csv_rows(members["outbox.csv"]), "message_id", "m1")["text"] == "受け付けました。"

@@ -38,6 +38,7 @@ from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramSt
 from domain.cases import InboxCase
 from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
+from domain.consultations import Consultation
 from domain.residents import PersonalFacts, VerificationState
 from domain.staff import Role
 from domain.values import Address, Money
@@ -86,6 +87,7 @@ class Town:
     totp_secret: str
     department: str  # 建設課（道路・公園）: the case worker belongs to it
     case: str  # an inquiry in it, with a photo kept
+    consultation: str  # a consultation (相談) waiting in it
 
 
 def seed_town(container: Container) -> Town:
@@ -144,11 +146,17 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
             procedure_id="contact", title="お問い合わせ（道路・公園）", identity_id="c1",
             answers=[("内容", "街灯が消えています。")], photos=["line:case-photo-1"], at=now,
             resident_id="r1"))
+        uow.cases.add(InboxCase.opened(
+            id="case2", number="2026-000002", department_id=department.id,
+            procedure_id="consultation", title="相談（その他）", identity_id="c1",
+            answers=[("相談の内容", "ごみの出し方")], photos=[], at=now, resident_id="r1"))
+        uow.consultations.add(Consultation(id="case2", department_id=department.id,
+                                           requested_at=now, in_hours=True))
         uow.attachments.add(StoredAttachment(id="k2", ref="line:case-photo-1",
                                              content_type="image/jpeg", content=CASE_PHOTO,
                                              fetched_at=now))
         uow.commit()
-    return {"department": department.id, "case": "case1"}
+    return {"department": department.id, "case": "case1", "consultation": "case2"}
 
 
 def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
+from application.cases.consultation_procedure import CONSULTATION
 from application.certificates.procedure import CERTIFICATE
 from application.channels.contacts import CONTACT_ADD, CONTACT_CODE
 from application.conversations.library import CONTACT, REPORT
@@ -78,7 +79,8 @@ def test_the_container_registers_each_procedure_under_its_id() -> None:
     assert Container().procedures() == {"contact": CONTACT, "report": REPORT,
                                         "benefit_account": BENEFIT_ACCOUNT,
                                         "certificate": CERTIFICATE, "contact_add": CONTACT_ADD,
-                                        "contact_code": CONTACT_CODE}
+                                        "contact_code": CONTACT_CODE,
+                                        "consultation": CONSULTATION}
 
 
 def _broken(change: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from adapters.persistence.orm import (
     benefits,
     cases,
     certificates,
+    consultations,
     disbursements,
     jobs,
     messaging,
@@ -30,6 +31,7 @@ __all__ = [
     "benefits",
     "cases",
     "certificates",
+    "consultations",
     "disbursements",
     "jobs",
     "messaging",
@@ -60,3 +62,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     jobs.map_jobs(mapper_registry)
     messaging.map_messaging(mapper_registry)
     cases.map_cases(mapper_registry)
+    consultations.map_consultations(mapper_registry)

@@ -32,6 +32,7 @@ staff_members = Table(
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("session_generation", Integer, nullable=False, server_default="0"),
+    Column("chat_name", String(20)),  # what residents read in a consultation (相談)
 )
 
 staff_sign_ins = Table(

@@ -21,6 +21,7 @@ from adapters.persistence.orm.benefits import (
 )
 from adapters.persistence.orm.cases import case_entries, cases, department_members, departments
 from adapters.persistence.orm.certificates import certificate_requests
+from adapters.persistence.orm.consultations import consultations, department_hours
 from adapters.persistence.orm.disbursements import (
     cash_payouts,
     disbursements,
@@ -98,6 +99,7 @@ sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
 pr, ts = contact_preferences.c, town_settings.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
+cn, dh = consultations.c, department_hours.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -196,6 +198,12 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
     _spec("case_entries.csv", "案件のやりとり", case_entries,
           plain(ce.id, "entry_id"), plain(ce.case_id), code(ce.kind), plain(ce.text),
           moment(ce.at), plain(ce.photo_ref), plain(ce.staff_id), plain(ce.outbox_id)),
+    _spec("consultations.csv", "相談", consultations,
+          plain(cn.id, "case_id"), plain(cn.department_id), moment(cn.requested_at),
+          plain(cn.in_hours), code(cn.status), plain(cn.staff_id), moment(cn.taken_at),
+          moment(cn.ended_at)),
+    _spec("department_hours.csv", "相談の受付時間", department_hours,
+          plain(dh.id, "department_id"), plain(dh.weekdays), plain(dh.opens), plain(dh.closes)),
     _spec("conversations.jsonl", "対話（住民の回答）", conversations,
           plain(cv.id, "conversation_id"), plain(cv.identity_id), plain(cv.procedure_id),
           plain(cv.step_key), json_value(cv.answers, convert=dict),
@@ -219,7 +227,8 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           moment(at.fetched_at), plain(at.content, "file"),
           blob_column="file", chunk=20),  # photos of a few MB: 20 at a time
     _spec("staff.csv", "職員", staff_members,
-          plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name), code(sm.role),
+          plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name),
+          plain(sm.chat_name), code(sm.role),
           plain(sm.active), moment(si.last_sign_in_at), _TOTP_ENABLED,
           source=staff_members.outerjoin(staff_sign_ins, and_(si.id == sm.id))),
     _spec("api_keys.csv", "APIキー", api_keys,

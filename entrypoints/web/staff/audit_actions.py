@@ -36,6 +36,7 @@ ACTIONS = {
     "staff.reactivate": "職員の有効化", "staff.password_changed": "パスワードの変更",
     "staff.sign_out_everywhere": "すべての端末からログアウト",
     "staff.departments": "職員の所属する課の変更",
+    "staff.chat_name": "住民に表示する職員の名前の変更",
     "api_key.create": "APIキーの発行", "api_key.revoke": "APIキーの失効",
     # residents and their verification
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
@@ -75,6 +76,8 @@ ACTIONS = {
     "case.assign": "案件の担当", "case.close": "案件の完了", "case.reopen": "案件の再開",
     "case.note": "案件の内部メモ", "case.transfer": "案件をほかの課へ",
     "case.reply": "案件への返信",
+    "consultation.list": "相談の一覧", "consultation.take": "相談の対応",
+    "consultation.end": "相談の終了", "consultation.hours": "相談の受付時間の変更",
     # residents' channels
     "channel.optional_declined": "お知らせメールの配信停止（住民）",
     "channel.bounced": "メールの不達（宛先なし）",
@@ -100,7 +103,7 @@ ACTION_GROUPS = (
                      "application.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
-    ("案件と課", ("case.", "department.")),
+    ("案件と課", ("case.", "department.", "consultation.")),
     ("連絡先", ("channel.",)),
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
@@ -133,6 +136,7 @@ DETAIL_FIELDS = {
     "files": "ファイル数", "rows": "行数",
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
+    "hours": "受付時間",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
