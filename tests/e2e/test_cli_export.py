@@ -39,4 +39,4 @@ def test_an_operator_exports_the_demo_town_with_its_name_and_schema(tmp_path: Pa
     assert manifest["schema_revision"]
     rows = {entry["name"]: entry["rows"] for entry in manifest["files"]}
     assert rows["households.csv"] >= 5 and rows["staff.csv"] == 4
-    assert '"admin","管理 太郎","administrator"' in staff
+    assert '"admin","管理 太郎","","administrator"' in staff
