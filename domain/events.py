@@ -17,6 +17,7 @@ __all__ = [
     "ApplicationWithdrawn",
     "BatchStateChanged",
     "CaseAnswered",
+    "CaseOpened",
     "CashCodeIssued",
     "CertificatePaymentLapsed",
     "CertificateRequestPaid",
@@ -123,3 +124,11 @@ class CaseAnswered(Event):
 
     case_id: str
     entry_id: str
+
+
+@frozen
+class CaseOpened(Event):
+    """A resident's finished procedure became a case in a department's inbox (its department is
+    alerted: ADR 0047)."""
+
+    case_id: str

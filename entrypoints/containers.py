@@ -47,6 +47,7 @@ from adapters.sms.messenger import TwilioSms
 from adapters.sms.webhook import STATUS_PATH, SmsWebhook
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
+from adapters.town_calendar import TownHallCalendar
 from adapters.web.channel import WebChannel
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
@@ -167,6 +168,7 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(make_engine, config.database_url)
     sessions = providers.Singleton(session_factory, engine)
     bank_master = providers.Singleton(ZenginBankMaster)
+    town_calendar = providers.Singleton(TownHallCalendar)  # 開庁日: untouched cases (ADR 0047)
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
     # Services: telling residents, and what follows from domain events (in the transaction).
@@ -179,8 +181,15 @@ class Container(containers.DeclarativeContainer):
         entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
                                providers.Factory(MenuEntry, "certificate", "証明書の請求")),
     )
-    bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
-                              banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
+    # The procedures residents run (a case's alert mail names its procedure and links its page).
+    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD,
+                                     CONTACT_CODE)
+    bus = providers.Singleton(
+        message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
+        pay_url=pay_links.provided.pay_url, menu=menu,
+        procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
+                                            procedures),
+        case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"))
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
@@ -247,8 +256,6 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    procedures = providers.Singleton(_by_id, CONTACT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD,
-                                     CONTACT_CODE)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
@@ -287,10 +294,11 @@ class Container(containers.DeclarativeContainer):
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor, metrics=metrics,
     )
-    # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs):
-    # given the queue that runs them.
+    # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs,
+    # closed cases past retention erased): given the queue that runs them.
     scheduled_work = providers.Singleton(
-        functools.partial, run_scheduled_work, uow_factory=uow.provider, ids=ids, clock=clock)
+        functools.partial, run_scheduled_work, uow_factory=uow.provider, ids=ids, clock=clock,
+        case_retention_days=config.case_retention_days)
     celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
                                      deliver=outbox_delivery, scheduled=scheduled_work)
     job_queue = providers.Selector(

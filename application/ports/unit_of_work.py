@@ -56,6 +56,7 @@ class UnitOfWork(Protocol):
     departments: r.DepartmentRepository
     cases: r.CaseRepository
     case_entries: r.CaseEntryRepository
+    canned_replies: r.CannedReplyRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -113,4 +113,4 @@ def test_the_application_lists_a_consequence_for_each_event_that_has_one() -> No
                        "BatchStateChanged", "CashCodeIssued", "ResidentVerified",
                        "CertificatePaymentLapsed", "CertificateRequestPaid",
                        "CertificateRequestStateChanged", "DisbursementStateChanged",
-                       "VerificationDecided"}
+                       "VerificationDecided", "CaseAnswered", "CaseOpened"}
