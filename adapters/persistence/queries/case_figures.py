@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from adapters.persistence.orm.cases import case_entries, cases, departments
+from adapters.persistence.orm.cases import case_entries, cases
+from adapters.persistence.orm.cases import departments as department_table
 from application.ports.case_figure_queries import CaseLine, CaseTiming
 from domain.cases import CaseEntryKind, CaseStatus
 
 __all__ = ["SqlCaseFigureQueries"]
 
-_cs, _ce, _dp = cases.c, case_entries.c, departments.c
+_cs, _ce, _dp = cases.c, case_entries.c, department_table.c
 
 
 def _in(wanted: Collection[str] | None) -> list[Any]:
@@ -61,7 +62,7 @@ class SqlCaseFigureQueries:
         statement = (
             select(_cs.number, _dp.name, _cs.title, _cs.procedure_id, _cs.status,
                    _cs.assignee_id, _cs.created_at, first.c.first_at, _cs.closed_at)
-            .select_from(cases.outerjoin(departments, _dp.id == _cs.department_id)
+            .select_from(cases.outerjoin(department_table, _dp.id == _cs.department_id)
                          .outerjoin(first, first.c.case_id == _cs.id))
             .where(_cs.created_at >= since, _cs.created_at < until, *_in(departments))
             .order_by(_cs.created_at, _cs.id)

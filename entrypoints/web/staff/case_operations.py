@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -133,7 +132,8 @@ def export():  # type: ignore[no-untyped-def]
         body, content_type = cp932_csv(CASE_COLUMNS, result.rows), "text/csv; charset=shift_jis"
     else:
         body, content_type = xlsx_workbook(CASE_COLUMNS, result.rows, sheet="案件一覧"), XLSX_TYPE
-    return Response(stream_with_context(body), content_type=content_type, headers={
+    # the rows need no request context: their generator holds its own unit of work
+    return Response(body, content_type=content_type, headers={
         "Content-Disposition": f"attachment; filename=cases.{file_format}",
         "Cache-Control": "no-store"})
 
