@@ -29,6 +29,7 @@ from domain.errors import IllegalTransition, InvalidValue, NotAllowed
 from domain.events import CaseOpened
 from domain.staff import Role
 from domain.values import JST
+from entrypoints.case_settings import case_settings
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 
 pytestmark = pytest.mark.unit
@@ -302,3 +303,18 @@ def test_a_department_keeps_a_short_list() -> None:
         _add(database, WORKER, title=f"定型文{number}")
     with pytest.raises(InvalidValue, match="件まで"):
         _add(database, WORKER, title="もう一つ")
+
+
+# -- settings -------------------------------------------------------------------------------------
+
+def test_the_settings_default_to_two_working_days_and_a_year() -> None:
+    assert case_settings({}) == {"case_untouched_days": 2, "case_retention_days": 365}
+    assert case_settings({"MADOGUCHI_CASE_RETENTION_DAYS": "0"})["case_retention_days"] == 0
+
+
+@pytest.mark.parametrize("env", [{"MADOGUCHI_CASE_UNTOUCHED_DAYS": "0"},
+                                 {"MADOGUCHI_CASE_UNTOUCHED_DAYS": "two"},
+                                 {"MADOGUCHI_CASE_RETENTION_DAYS": "-1"}])
+def test_a_setting_that_is_not_a_whole_number_in_range_is_refused(env: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match=next(iter(env))):
+        case_settings(env)
