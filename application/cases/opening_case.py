@@ -9,10 +9,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
-
 from application.cases.routing import DEFAULT_ROUTES, CaseRoute, route_case
-from application.channels.procedure_handlers import StartProcedure
+from application.channels.procedure_handlers import StartProcedure, Written
 from application.conversations.procedures import AnswerType, Procedure
 from application.conversations.prompts import Prompter
 from application.conversations.state import Conversation
@@ -24,7 +22,7 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.cases import CaseEntry, CaseEntryKind, InboxCase, case_number, sequence_of
 from domain.channels import ChannelIdentity
 
-__all__ = ["CaseDesk", "Written", "added_message", "closed_message", "opened_message"]
+__all__ = ["CaseDesk", "added_message", "closed_message", "opened_message"]
 
 BACK_TO_MENU = "メニューに戻るときは「メニュー」と送ってください。"
 
@@ -42,14 +40,6 @@ def added_message(number: str) -> str:
 def closed_message(number: str) -> str:
     return (f"受付番号 {number} の案件は対応を終えています。新しいご用件は、"
             "メニューからお選びください。")
-
-
-@frozen
-class Written:
-    """What the resident's message did to the case that holds their chat."""
-
-    messages: tuple[OutgoingMessage, ...]
-    offer_menu: bool = False  # the case was closed: the menu follows
 
 
 class CaseDesk:

@@ -9,13 +9,15 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from attrs import field, frozen
+
 from application.conversations.state import Conversation
 from application.ports.clock import IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.channels import ChannelIdentity
 
-__all__ = ["ProcedureHandler", "StartProcedure"]
+__all__ = ["CaseInbox", "ProcedureHandler", "StartProcedure", "Written"]
 
 # Start a procedure for the resident now (ending what was open), under this conversation id:
 # the messages of its first question; or, when that id is the dialog open now, resume it (where
@@ -51,4 +53,28 @@ class ProcedureHandler(Protocol):
                     start: StartProcedure) -> list[OutgoingMessage] | None:
         """A tap on one of the handler's own buttons; the replies (None: data it does not
         recognise, answered as a stale button)."""
+        ...
+
+
+@frozen
+class Written:
+    """What a resident's message outside a dialog did to the case that holds their chat."""
+
+    messages: tuple[OutgoingMessage, ...] = field(converter=tuple)
+    offer_menu: bool = False  # the case was closed: the menu follows
+
+
+class CaseInbox(ProcedureHandler, Protocol):
+    """The town's inbox (application/cases): the handler of every procedure without one of its
+    own (a finished one becomes a case), and the case that holds a resident's chat."""
+
+    def written(self, identity: ChannelIdentity, *, text: str = "",
+                photo_ref: str | None = None, uow: UnitOfWork, ids: IdGenerator,
+                now: dt.datetime) -> Written | None:
+        """What the resident wrote outside a dialog, taken by the case holding their chat
+        (None: no case holds it, the bot answers)."""
+        ...
+
+    def let_go(self, identity: ChannelIdentity, *, uow: UnitOfWork) -> None:
+        """「メニュー」: the bot answers this resident again."""
         ...

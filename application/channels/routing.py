@@ -19,11 +19,10 @@ from typing import Protocol
 import attrs
 from attrs import define
 
-from application.cases.opening_case import CaseDesk
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.inbox import InboxEvent
 from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
-from application.channels.procedure_handlers import ProcedureHandler
+from application.channels.procedure_handlers import CaseInbox, ProcedureHandler
 from application.conversations import postbacks as pb
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
@@ -68,7 +67,7 @@ class InboundRouter:
     def __init__(self, *, engine: ConversationEngine, menu: Menu,
                  handlers: Sequence[ProcedureHandler], identity_provider: IdentityProvider,
                  status: StatusReport, ids: IdGenerator, clock: Clock,
-                 cases: CaseDesk | None = None) -> None:
+                 cases: CaseInbox | None = None) -> None:
         """`cases`: the inbox, for every procedure without a handler of its own (a finished
         one becomes a case; a case holding the chat takes the resident's messages)."""
         self.engine, self.menu, self.identity_provider = engine, menu, identity_provider
