@@ -523,6 +523,9 @@ class FakeCases(_FakeRepository):
                  and c.erased_at is None]
         return sorted(found, key=lambda c: (c.closed_at, c.id))[:limit]
 
+    def count_past_retention(self, closed_before: dt.datetime) -> int:
+        return len(self.past_retention(closed_before, limit=len(self._store)))
+
 
 class FakeCaseEntries(_FakeRepository):
     def of_case(self, case_id: str) -> list[CaseEntry]:

@@ -52,7 +52,7 @@ def erase_expired_cases(command: EraseExpiredCases, *,
     cutoff = retention_cutoff(now, command.retention_days)
     if command.dry_run:
         with uow_factory() as uow:
-            return Erased(len(uow.cases.past_retention(cutoff, limit=1_000_000)), cutoff=cutoff)
+            return Erased(uow.cases.count_past_retention(cutoff), cutoff=cutoff)
     erased = photos = overlaps = 0
     while overlaps < 3:
         try:

@@ -233,7 +233,7 @@ def test_a_canned_reply_fills_the_reply_form_without_a_script(
 
 
 def test_the_operator_counts_then_erases_cases_past_retention(
-        town: str, container: Container) -> None:
+        town: str, container: Container, client: FlaskClient) -> None:
     with container.uow() as uow:  # k1 closed 400 days ago
         case = uow.cases.get("k1")
         case.closed_at = container.clock().now() - dt.timedelta(days=400)
@@ -251,3 +251,11 @@ def test_the_operator_counts_then_erases_cases_past_retention(
         case = uow.cases.get("k1")
         assert case.answers == [] and case.erased_at is not None and case.number == "2026-900001"
         assert [r.target_id for r in uow.audit.search(AuditQuery(action="case.erase"))] == ["k1"]
+    sign_in(client, "roads")
+    page = client.get("/staff/cases/k1").get_data(as_text=True)
+    assert "2026-900001" in page and "山田" not in page and "お返事しました" not in page
+    assert "保存期間を過ぎたため消去しました" in page
+    reopened = client.post("/staff/cases/k1/reopen", headers={"X-CSRF-Token": token(client)})
+    assert reopened.status_code == 302
+    with container.uow() as uow:
+        assert uow.cases.get("k1").status.value == "closed"  # an erased case stays closed

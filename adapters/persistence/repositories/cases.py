@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -68,19 +69,25 @@ class SqlCaseRepository(SqlRepository):
 
     def past_retention(self, closed_before: dt.datetime, *, limit: int) -> list[InboxCase]:
         """Closed before then and not yet erased (ADR 0047), oldest first."""
-        found = list(self.session.scalars(
-            select(InboxCase).where(cases.c.status == CaseStatus.CLOSED.value,
-                                    cases.c.closed_at < closed_before,
-                                    cases.c.erased_at.is_(None))
-            .order_by(cases.c.closed_at, cases.c.id).limit(limit)))
+        found = list(self.session.scalars(select(InboxCase).where(*_past(closed_before))
+                                          .order_by(cases.c.closed_at, cases.c.id).limit(limit)))
         self.tracked.update(found)
         return found
+
+    def count_past_retention(self, closed_before: dt.datetime) -> int:
+        return self.session.scalar(select(func.count()).select_from(cases)
+                                   .where(*_past(closed_before))) or 0
 
     def all_holding_chat(self, identity_id: str) -> list[InboxCase]:
         found = list(self.session.scalars(select(InboxCase).where(
             InboxCase.identity_id == identity_id, InboxCase.holds_the_chat.is_(True))))
         self.tracked.update(found)
         return found
+
+
+def _past(closed_before: dt.datetime) -> tuple[Any, ...]:
+    return (cases.c.status == CaseStatus.CLOSED.value, cases.c.closed_at < closed_before,
+            cases.c.erased_at.is_(None))
 
 
 class SqlCaseEntryRepository(SqlRepository):
