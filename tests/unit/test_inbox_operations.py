@@ -21,6 +21,7 @@ from application.cases.keeping_canned_replies import (
 )
 from application.cases.untouched import is_untouched, untouched_before, working_days_between
 from application.conversations.state import Conversation, ConversationStatus
+from application.jobs.scheduled_work import run_scheduled_work
 from application.messagebus import MessageBus
 from application.messaging.codec import messages_from_json
 from domain.canned_replies import MAX_CANNED_REPLIES
@@ -211,6 +212,19 @@ def test_a_dry_run_counts_and_changes_nothing_and_a_second_run_erases_nothing_mo
     assert database.tables["cases"]["c1"].answers and database.tables["audit"] == {}
     assert run().cases == 1
     assert run().cases == 0
+
+
+def test_the_scheduled_work_erases_cases_past_the_towns_retention() -> None:
+    database, clock = _town_with_cases()
+    run_scheduled_work(uow_factory=lambda: FakeUnitOfWork(database), queue=_NoQueue(),
+                       ids=SequentialIds("j"), clock=clock, case_retention_days=365)
+    assert database.tables["cases"]["c1"].erased_at == clock.now()
+    assert database.tables["cases"]["c2"].erased_at is None
+
+
+class _NoQueue:
+    def enqueue(self, job_id: str) -> None:  # pragma: no cover - no job is due in this town
+        raise AssertionError(job_id)
 
 
 def test_retention_zero_keeps_every_case() -> None:
