@@ -126,8 +126,10 @@ def _seed(container: Container, department_id: str) -> None:
             uow.cases.add(case)
         uow.commit()
     with container.uow() as uow:
+        roads = uow.staff.get_by_login_id("roads")
         for case_id, after in (("k1", 1), ("k2", 4)):
             case = uow.cases.get(case_id)
+            case.assign(roads.id, case.created_at)
             at = case.created_at + dt.timedelta(hours=after)
             uow.case_entries.add(CaseEntry(id=f"r{case_id}", case_id=case_id,
                                            kind=CaseEntryKind.REPLY, text="お返事しました",
@@ -181,6 +183,8 @@ def test_cases_export_as_csv_with_formulas_neutralised_and_audited(
     by_number = {row[0]: row for row in rows[1:]}
     assert by_number["2026-900001"][2] == "'=HYPERLINK(\"http://evil.example\")"
     assert by_number["2026-900001"][3] == "完了" and by_number["2026-900003"][3] == "新規"
+    assert by_number["2026-900001"][4] == by_number["2026-900002"][4] != ""  # the assignee
+    assert by_number["2026-900002"][6] and not by_number["2026-900003"][6]  # first answered
     assert all("山田" not in cell for row in rows for cell in row)  # no resident's answers
     with container.uow() as uow:
         [export] = uow.audit.search(AuditQuery(action="case.export"))
