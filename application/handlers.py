@@ -5,10 +5,11 @@ Events not listed here have no consequence yet; a feature that needs one adds an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from application.audit.handlers import ResidentActs
 from application.benefits.handlers import DecisionNotice, WithdrawalNotice
+from application.cases.alerting import DepartmentAlert
 from application.cases.consultation_notices import ConsultationNotices
 from application.cases.handlers import ReplyNotice
 from application.certificates.handlers import RequesterNotices
@@ -25,6 +26,7 @@ from domain.events import (
     ApplicationWithdrawn,
     BatchStateChanged,
     CaseAnswered,
+    CaseOpened,
     CashCodeIssued,
     CertificatePaymentLapsed,
     CertificateRequestPaid,
@@ -41,7 +43,8 @@ __all__ = ["message_bus"]
 
 def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
                 banks: BankMaster | None, pay_url: Callable[[str], str],
-                menu: Menu | None = None) -> MessageBus:
+                menu: Menu | None = None, procedure_titles: Mapping[str, str] | None = None,
+                case_url: Callable[[str], str] | None = None) -> MessageBus:
     certificates = RequesterNotices(telling, pay_url)
     residents = ResidentActs(clock)  # a resident's own acts in the audit log
     consultations = ConsultationNotices(telling, menu)
@@ -60,4 +63,10 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         CaseAnswered: [ReplyNotice(telling)],
         ConsultationTaken: [consultations.taken],
         ConsultationEnded: [consultations.ended],
+        CaseOpened: [DepartmentAlert(ids, clock, procedure_titles=procedure_titles or {},
+                                     case_url=case_url or _case_path)],
     })
+
+
+def _case_path(case_id: str) -> str:
+    return f"/staff/cases/{case_id}"

@@ -18,9 +18,10 @@ from attrs import define, field
 
 from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition, InvalidValue
-from domain.events import CaseAnswered
+from domain.events import CaseAnswered, CaseOpened
 
 __all__ = [
+    "ERASED_TEXT",
     "MAX_NOTE",
     "TRANSITIONS",
     "CaseEntry",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 MAX_NOTE = 2000
+ERASED_TEXT = "（保存期間を過ぎたため消去しました）"  # what an erased entry shows (ADR 0047)
 MAX_DEPARTMENT_NAME = 50
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _NUMBER = re.compile(r"(\d{4})-(\d{6})")
@@ -172,6 +174,13 @@ class CaseEntry:
                 raise InvalidValue(f"内容は{MAX_NOTE}文字以内で入力してください。")
             self.text = text
 
+    def erase(self) -> list[str]:
+        """The case's retention period passed: what was written goes (the kind and time stay).
+        Returns the photo ref to delete, if any."""
+        photos = [self.photo_ref] if self.photo_ref else []
+        self.text, self.photo_ref = ERASED_TEXT, None
+        return photos
+
 
 @define(slots=False, eq=False)
 class InboxCase(Aggregate):
@@ -196,6 +205,7 @@ class InboxCase(Aggregate):
     holds_the_chat: bool = True
     resident_waiting: bool = False  # the resident wrote last (unanswered)
     acknowledged: bool = False  # told their message was added (since opened or answered)
+    erased_at: dt.datetime | None = None  # personal data erased after retention (ADR 0047)
 
     @classmethod
     def opened(cls, *, id: str, number: str, department_id: str | None, procedure_id: str,
@@ -203,11 +213,13 @@ class InboxCase(Aggregate):
                photos: list[str], at: dt.datetime, resident_id: str | None = None,
                conversation_id: str | None = None) -> InboxCase:
         sequence_of(number)
-        return cls(id=id, number=number, department_id=department_id,
+        case = cls(id=id, number=number, department_id=department_id,
                    procedure_id=procedure_id, title=title, identity_id=identity_id,
                    created_at=at, updated_at=at, answers=[list(pair) for pair in answers],
                    photos=list(photos), resident_id=resident_id,
                    conversation_id=conversation_id, resident_waiting=True)
+        case.record(CaseOpened(case_id=id))  # its department is alerted
+        return case
 
     def _move(self, transition: CaseTransition, at: dt.datetime) -> None:
         after = TRANSITIONS.get((self.status, transition))
@@ -240,7 +252,24 @@ class InboxCase(Aggregate):
         self._move(CaseTransition.CLOSE, at)
 
     def reopen(self, at: dt.datetime) -> None:
+        if self.erased_at is not None:
+            raise IllegalTransition("保存期間を過ぎて内容を消去した案件は戻せません。",
+                                    code="case_erased")
         self._move(CaseTransition.REOPEN, at)
+
+    def erase_personal_data(self, at: dt.datetime) -> list[str]:
+        """The retention period passed (ADR 0047): the answers, photos and the link to the
+        resident go; the number, department, procedure, dates and status stay for the figures.
+        Returns the photo refs to delete. Only a closed case, once."""
+        if self.status is not CaseStatus.CLOSED or self.erased_at is not None:
+            raise IllegalTransition("完了した案件だけを、一度だけ消去できます。",
+                                    code="case_not_erasable")
+        photos = list(self.photos)
+        self.answers, self.photos = [], []
+        self.resident_id = self.conversation_id = None
+        self.holds_the_chat = self.resident_waiting = False
+        self.erased_at = at
+        return photos
 
     # -- the resident ------------------------------------------------------------------------
 

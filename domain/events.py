@@ -17,6 +17,7 @@ __all__ = [
     "ApplicationWithdrawn",
     "BatchStateChanged",
     "CaseAnswered",
+    "CaseOpened",
     "CashCodeIssued",
     "CertificatePaymentLapsed",
     "CertificateRequestPaid",
@@ -138,5 +139,13 @@ class ConsultationTaken(Event):
 @frozen
 class ConsultationEnded(Event):
     """Staff ended a consultation: the resident is told, with the menu (the bot is back)."""
+
+    case_id: str
+
+
+@frozen
+class CaseOpened(Event):
+    """A resident's finished procedure became a case in a department's inbox (its department is
+    alerted: ADR 0047)."""
 
     case_id: str

@@ -14,6 +14,7 @@ from adapters.crypto import new_key
 from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
+from entrypoints.case_settings import case_settings
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
 from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
@@ -105,6 +106,10 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = True
+    # the inbox (ADR 0047, entrypoints/case_settings.py): working days until an open case is
+    # 「滞留」, and days after closing until its personal data is erased (0: never)
+    case_untouched_days: int = 2
+    case_retention_days: int = 365
 
     @property
     def town(self) -> Town:
@@ -199,7 +204,15 @@ class Settings:
             **_observing(env),
             **sms_settings(env, production, ConfigurationError),
             **_mail(env, production),
+            **_cases(env),
         )
+
+
+def _cases(env: Mapping[str, str]) -> dict[str, int]:
+    try:
+        return case_settings(env)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 def _mail(env: Mapping[str, str], production: bool) -> dict[str, object]:

@@ -184,8 +184,15 @@ class Container(containers.DeclarativeContainer):
                                providers.Factory(MenuEntry, "certificate", "証明書の請求"),
                                providers.Factory(MenuEntry, "consultation", "相談")),
     )
-    bus = providers.Singleton(message_bus, telling=telling, ids=ids, clock=clock,
-                              banks=bank_master, pay_url=pay_links.provided.pay_url, menu=menu)
+    # The procedures residents run (a case's alert mail names its procedure and links its page).
+    procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
+                                     CONTACT_ADD, CONTACT_CODE, CONSULTATION)
+    bus = providers.Singleton(
+        message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
+        pay_url=pay_links.provided.pay_url, menu=menu,
+        procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
+                                            procedures),
+        case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"))
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
@@ -252,8 +259,6 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
-                                     CONTACT_ADD, CONTACT_CODE, CONSULTATION)
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
@@ -292,10 +297,11 @@ class Container(containers.DeclarativeContainer):
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor, metrics=metrics,
     )
-    # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs):
-    # given the queue that runs them.
+    # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs,
+    # closed cases past retention erased): given the queue that runs them.
     scheduled_work = providers.Singleton(
-        functools.partial, run_scheduled_work, uow_factory=uow.provider, ids=ids, clock=clock)
+        functools.partial, run_scheduled_work, uow_factory=uow.provider, ids=ids, clock=clock,
+        case_retention_days=config.case_retention_days)
     celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
                                      deliver=outbox_delivery, scheduled=scheduled_work)
     job_queue = providers.Selector(

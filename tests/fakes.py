@@ -24,7 +24,8 @@ from domain.access import ApiKey
 from domain.aggregates import Aggregate
 from domain.batches import PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
-from domain.cases import CaseEntry, Department, DepartmentMembership, InboxCase
+from domain.canned_replies import CannedReply
+from domain.cases import CaseEntry, CaseStatus, Department, DepartmentMembership, InboxCase
 from domain.cash_payouts import CashPayout, CashPayoutState
 from domain.certificates import CertificateRequest, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
@@ -264,6 +265,12 @@ class FakeAttachments(_FakeRepository):
 
     def get_by_ref(self, ref: str) -> Any:
         return self._first(ref=ref)
+
+    def remove_refs(self, refs: Sequence[str]) -> int:
+        gone = [key for key, kept in self._store.items() if kept.ref in set(refs)]
+        for key in gone:
+            del self._store[key]
+        return len(gone)
 
 
 class FakeCampaigns(_FakeRepository):
@@ -511,6 +518,15 @@ class FakeCases(_FakeRepository):
     def holding_chat(self, identity_id: str) -> InboxCase | None:
         return max(self.all_holding_chat(identity_id), key=lambda c: c.created_at, default=None)
 
+    def past_retention(self, closed_before: dt.datetime, *, limit: int) -> list[InboxCase]:
+        found = [c for c in self._store.values() if c.status is CaseStatus.CLOSED
+                 and c.closed_at is not None and c.closed_at < closed_before
+                 and c.erased_at is None]
+        return sorted(found, key=lambda c: (c.closed_at, c.id))[:limit]
+
+    def count_past_retention(self, closed_before: dt.datetime) -> int:
+        return len(self.past_retention(closed_before, limit=len(self._store)))
+
 
 class FakeCaseEntries(_FakeRepository):
     def of_case(self, case_id: str) -> list[CaseEntry]:
@@ -526,6 +542,12 @@ class FakeConsultations(_FakeRepository):
         return sorted((c for c in self._store.values() if c.status is status and (
             department_ids is None or c.department_id in department_ids)),
             key=lambda c: (c.requested_at, c.id))
+class FakeCannedReplies(_FakeRepository):
+    def of_department(self, department_id: str) -> list[CannedReply]:
+        return sorted(self._where(department_id=department_id), key=lambda r: (r.title, r.id))
+
+    def remove(self, reply: CannedReply) -> None:
+        self._store.pop(reply.id, None)
 
 
 class FakeChannelIdentities(_FakeRepository):
@@ -602,6 +624,7 @@ _REPOSITORIES = {
     "contact_preferences": FakeContactPreferences, "departments": FakeDepartments,
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
+    "canned_replies": FakeCannedReplies,
 }
 
 

@@ -22,6 +22,7 @@ from adapters.persistence.repositories.benefits import (
     SqlReminderRepository,
 )
 from adapters.persistence.repositories.cases import (
+    SqlCannedReplyRepository,
     SqlCaseEntryRepository,
     SqlCaseRepository,
     SqlDepartmentRepository,
@@ -120,6 +121,7 @@ class SqlAlchemyUnitOfWork:
         self.case_entries = SqlCaseEntryRepository(session)
         self.consultations = SqlConsultationRepository(session)
         self.department_hours = SqlDepartmentHoursRepository(session)
+        self.canned_replies = SqlCannedReplyRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.contact_codes, self.contact_preferences,
                                self.departments, self.cases, self.case_entries,

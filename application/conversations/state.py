@@ -125,6 +125,11 @@ class Conversation:
         self.turn += 1
         self._touch(now, ttl)
 
+    def forget_answers(self) -> None:
+        """A finished conversation's answers go (its case's retention passed, ADR 0047)."""
+        if not self.status.is_open:
+            self.answers, self.history = {}, []
+
     def complete(self, *, now: dt.datetime) -> None:
         self._close(ConversationStatus.COMPLETED, now)
 

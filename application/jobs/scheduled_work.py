@@ -1,12 +1,14 @@
 """The scheduled work, run every few seconds beside the job queue (the in-process scheduler,
 `madoguchi scheduler`, or Celery beat): jobs a killed process left behind are taken up again,
-and due reminders become jobs."""
+due reminders become jobs, and closed cases past the town's retention period are erased
+(ADR 0047)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from application.benefits.reminding_due import start_due_reminders
+from application.cases.erasing_expired_cases import EraseExpiredCases, erase_expired_cases
 from application.jobs.running import resume_left_behind
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
@@ -19,6 +21,8 @@ SCHEDULE_EVERY = 15.0
 
 
 def run_scheduled_work(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue,
-                       ids: IdGenerator, clock: Clock) -> None:
+                       ids: IdGenerator, clock: Clock, case_retention_days: int = 0) -> None:
     resume_left_behind(uow_factory=uow_factory, queue=queue, clock=clock)
     start_due_reminders(uow_factory=uow_factory, queue=queue, ids=ids, clock=clock)
+    erase_expired_cases(EraseExpiredCases(retention_days=case_retention_days),
+                        uow_factory=uow_factory, clock=clock)

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from attrs import field, frozen
 
 from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.ports.case_figure_queries import CaseFigureQueries
 from application.ports.case_queries import CaseQueries
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
@@ -366,6 +367,7 @@ class Queries(Protocol):
     residents: ResidentQueries
     certificates: CertificateQueries
     cases: CaseQueries
+    case_figures: CaseFigureQueries
     messages: MessageQueries
     staff: StaffQueries
     figures: FigureQueries

@@ -58,6 +58,7 @@ class UnitOfWork(Protocol):
     case_entries: r.CaseEntryRepository
     consultations: r.ConsultationRepository
     department_hours: r.DepartmentHoursRepository
+    canned_replies: r.CannedReplyRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -11,6 +11,7 @@ from entrypoints.cli.apikey import apikey
 from entrypoints.cli.audit import audit
 from entrypoints.cli.backup import backup, restore
 from entrypoints.cli.batch import batch
+from entrypoints.cli.cases import cases
 from entrypoints.cli.certificates import certificates
 from entrypoints.cli.context import CliGroup
 from entrypoints.cli.db import db
@@ -28,7 +29,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore, export, line, mail,
+    audit, batch, backup, restore, export, line, mail, cases,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

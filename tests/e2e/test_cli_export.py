@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from adapters.persistence.queries.town_files import TOWN_FILES
 from entrypoints.cli import main
 from tests.support.isolation import is_app_variable
 
@@ -30,7 +31,7 @@ def test_an_operator_exports_the_demo_town_with_its_name_and_schema(tmp_path: Pa
     result = runner.invoke(main, ["export", str(path)], env=env)
 
     assert result.exit_code == 0, result.output
-    assert "31 files" in result.output and "mode 600" in result.output
+    assert f"{len(TOWN_FILES)} files" in result.output and "mode 600" in result.output
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         staff = archive.read("staff.csv").decode("utf-8-sig")

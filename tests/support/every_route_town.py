@@ -35,6 +35,7 @@ from application.disbursements.importing_results import ImportResults, import_re
 from application.jobs.running import start_job
 from application.staff.signing_in import sign_in_state
 from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramStatus
+from domain.canned_replies import CannedReply
 from domain.cases import InboxCase
 from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
@@ -88,6 +89,7 @@ class Town:
     department: str  # 建設課（道路・公園）: the case worker belongs to it
     case: str  # an inquiry in it, with a photo kept
     consultation: str  # a consultation (相談) waiting in it
+    canned_reply: str  # one of its canned replies (定型文)
 
 
 def seed_town(container: Container) -> Town:
@@ -155,8 +157,12 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
         uow.attachments.add(StoredAttachment(id="k2", ref="line:case-photo-1",
                                              content_type="image/jpeg", content=CASE_PHOTO,
                                              fetched_at=now))
+        uow.canned_replies.add(CannedReply(id="canned1", department_id=department.id,
+                                           title="修理の予定", text="現地を確認して修理します。",
+                                           created_at=now, created_by=MAKER.id))
         uow.commit()
     return {"department": department.id, "case": "case1", "consultation": "case2"}
+    return {"department": department.id, "case": "case1", "canned_reply": "canned1"}
 
 
 def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:

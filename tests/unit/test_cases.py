@@ -31,6 +31,7 @@ def _case(**changes: object) -> InboxCase:
     case = InboxCase.opened(id="c1", number="2026-000001", department_id="d1",
                             procedure_id="contact", title="お問い合わせ", identity_id="i1",
                             answers=[("内容", "街灯が消えています")], photos=[], at=AT)
+    case.pull_events()  # CaseOpened: its department's alert (tests/unit/test_inbox_operations.py)
     for name, value in changes.items():
         setattr(case, name, value)
     return case

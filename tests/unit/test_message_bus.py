@@ -114,5 +114,5 @@ def test_the_application_lists_a_consequence_for_each_event_that_has_one() -> No
                        "ResidentVerified",
                        "CertificatePaymentLapsed", "CertificateRequestPaid",
                        "CertificateRequestStateChanged", "DisbursementStateChanged",
-                       "VerificationDecided", "ConsultationTaken",
+                       "VerificationDecided", "CaseOpened", "ConsultationTaken",
                        "ConsultationEnded"}

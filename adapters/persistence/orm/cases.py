@@ -3,12 +3,13 @@ What residents wrote (the answers, their messages, staff replies and notes) is e
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import registry
 
 from adapters.persistence.orm.base import ENCRYPTED_TEXT, ID, metadata
 from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDateTime
+from domain.canned_replies import CannedReply
 from domain.cases import (
     CaseEntry,
     CaseEntryKind,
@@ -18,7 +19,8 @@ from domain.cases import (
     InboxCase,
 )
 
-__all__ = ["case_entries", "cases", "department_members", "departments", "map_cases"]
+__all__ = ["canned_replies", "case_entries", "cases", "department_members", "departments",
+           "map_cases"]
 
 _ENCRYPTED_LIST = MutableList.as_mutable(EncryptedJSON(list, list))
 
@@ -53,12 +55,14 @@ cases = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime),
     Column("closed_at", UTCDateTime),
+    Column("erased_at", UTCDateTime),  # personal data erased after retention (ADR 0047)
     Column("holds_the_chat", Boolean, nullable=False),
     Column("resident_waiting", Boolean, nullable=False),
     Column("acknowledged", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     Index("ix_cases_department_id_status_created_at", "department_id", "status", "created_at"),
     Index("ix_cases_identity_id_holds_the_chat", "identity_id", "holds_the_chat"),
+    Index("ix_cases_status_closed_at", "status", "closed_at"),
 )
 
 case_entries = Table(
@@ -76,6 +80,16 @@ case_entries = Table(
     Index("ix_case_entries_case_id_at", "case_id", "at"),
 )
 
+# 定型文: a department's canned replies (ADR 0047); not personal data, so not encrypted.
+canned_replies = Table(
+    "canned_replies", metadata,
+    Column("id", ID, primary_key=True),
+    Column("department_id", ID, ForeignKey("departments.id"), nullable=False, index=True),
+    Column("title", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(128), nullable=False),
+)
 
 
 def map_cases(mappers: registry) -> None:
@@ -84,3 +98,4 @@ def map_cases(mappers: registry) -> None:
     m(DepartmentMembership, department_members)
     m(InboxCase, cases, version_id_col=cases.c.version)
     m(CaseEntry, case_entries)
+    m(CannedReply, canned_replies)

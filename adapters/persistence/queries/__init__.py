@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from adapters.persistence.queries.benefits import SqlBenefitQueries
+from adapters.persistence.queries.case_figures import SqlCaseFigureQueries
 from adapters.persistence.queries.cases import SqlCaseQueries
 from adapters.persistence.queries.certificates import SqlCertificateQueries
 from adapters.persistence.queries.exports import SqlExportQueries
@@ -27,6 +28,7 @@ class SqlQueries:
         self.residents = SqlResidentQueries(session)
         self.certificates = SqlCertificateQueries(session)
         self.cases = SqlCaseQueries(session)
+        self.case_figures = SqlCaseFigureQueries(session)
         self.messages = SqlMessageQueries(session)
         self.staff = SqlStaffQueries(session)
         self.figures = SqlFigureQueries(session)

@@ -19,7 +19,13 @@ from adapters.persistence.orm.benefits import (
     reminder_deliveries,
     reminders,
 )
-from adapters.persistence.orm.cases import case_entries, cases, department_members, departments
+from adapters.persistence.orm.cases import (
+    canned_replies,
+    case_entries,
+    cases,
+    department_members,
+    departments,
+)
 from adapters.persistence.orm.certificates import certificate_requests
 from adapters.persistence.orm.consultations import consultations, department_hours
 from adapters.persistence.orm.disbursements import (
@@ -99,7 +105,7 @@ sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
 pr, ts = contact_preferences.c, town_settings.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
-cn, dh = consultations.c, department_hours.c
+cn, dh, cr = consultations.c, department_hours.c, canned_replies.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -194,7 +200,8 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(cs.conversation_id), json_value(cs.answers, convert=list),
           json_value(cs.photos, convert=list), code(cs.status), plain(cs.assignee_id),
           moment(cs.created_at), moment(cs.updated_at), moment(cs.closed_at),
-          plain(cs.holds_the_chat), plain(cs.resident_waiting), plain(cs.acknowledged)),
+          plain(cs.holds_the_chat), plain(cs.resident_waiting), plain(cs.acknowledged),
+          moment(cs.erased_at)),
     _spec("case_entries.csv", "案件のやりとり", case_entries,
           plain(ce.id, "entry_id"), plain(ce.case_id), code(ce.kind), plain(ce.text),
           moment(ce.at), plain(ce.photo_ref), plain(ce.staff_id), plain(ce.outbox_id)),
@@ -204,6 +211,9 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           moment(cn.ended_at)),
     _spec("department_hours.csv", "相談の受付時間", department_hours,
           plain(dh.id, "department_id"), plain(dh.weekdays), plain(dh.opens), plain(dh.closes)),
+    _spec("canned_replies.csv", "定型文", canned_replies,
+          plain(cr.id, "canned_reply_id"), plain(cr.department_id), plain(cr.title),
+          plain(cr.text), moment(cr.created_at), plain(cr.created_by)),
     _spec("conversations.jsonl", "対話（住民の回答）", conversations,
           plain(cv.id, "conversation_id"), plain(cv.identity_id), plain(cv.procedure_id),
           plain(cv.step_key), json_value(cv.answers, convert=dict),

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
 from adapters.persistence.orm.cases import cases, department_members
 from adapters.persistence.repositories.base import SqlRepository
-from domain.cases import CaseEntry, Department, DepartmentMembership, InboxCase
+from domain.canned_replies import CannedReply
+from domain.cases import CaseEntry, CaseStatus, Department, DepartmentMembership, InboxCase
 
-__all__ = ["SqlCaseEntryRepository", "SqlCaseRepository", "SqlDepartmentRepository"]
+__all__ = ["SqlCannedReplyRepository", "SqlCaseEntryRepository", "SqlCaseRepository",
+           "SqlDepartmentRepository"]
 
 
 class SqlDepartmentRepository(SqlRepository):
@@ -63,11 +67,27 @@ class SqlCaseRepository(SqlRepository):
                                  InboxCase.identity_id == identity_id,
                                  InboxCase.holds_the_chat.is_(True))
 
+    def past_retention(self, closed_before: dt.datetime, *, limit: int) -> list[InboxCase]:
+        """Closed before then and not yet erased (ADR 0047), oldest first."""
+        found = list(self.session.scalars(select(InboxCase).where(*_past(closed_before))
+                                          .order_by(cases.c.closed_at, cases.c.id).limit(limit)))
+        self.tracked.update(found)
+        return found
+
+    def count_past_retention(self, closed_before: dt.datetime) -> int:
+        return self.session.scalar(select(func.count()).select_from(cases)
+                                   .where(*_past(closed_before))) or 0
+
     def all_holding_chat(self, identity_id: str) -> list[InboxCase]:
         found = list(self.session.scalars(select(InboxCase).where(
             InboxCase.identity_id == identity_id, InboxCase.holds_the_chat.is_(True))))
         self.tracked.update(found)
         return found
+
+
+def _past(closed_before: dt.datetime) -> tuple[Any, ...]:
+    return (cases.c.status == CaseStatus.CLOSED.value, cases.c.closed_at < closed_before,
+            cases.c.erased_at.is_(None))
 
 
 class SqlCaseEntryRepository(SqlRepository):
@@ -79,3 +99,15 @@ class SqlCaseEntryRepository(SqlRepository):
 
     def by_request_key(self, request_key: str) -> CaseEntry | None:
         return self._one(CaseEntry.request_key == request_key)
+
+
+class SqlCannedReplyRepository(SqlRepository):
+    model = CannedReply
+
+    def of_department(self, department_id: str) -> list[CannedReply]:
+        return list(self.session.scalars(
+            select(CannedReply).where(CannedReply.department_id == department_id)
+            .order_by(CannedReply.title, CannedReply.id)))
+
+    def remove(self, reply: CannedReply) -> None:
+        self.session.delete(reply)

@@ -222,3 +222,11 @@ class SqlAttachmentRepository(SqlRepository):
 
     def get_by_ref(self, ref: str) -> StoredAttachment | None:
         return self._one(StoredAttachment.ref == ref)
+
+    def remove_refs(self, refs: Sequence[str]) -> int:
+        """Delete these kept photos (a case past its retention, ADR 0047). How many went."""
+        found = list(self.session.scalars(select(StoredAttachment)
+                                          .where(StoredAttachment.ref.in_(sorted(set(refs))))))
+        for attachment in found:
+            self.session.delete(attachment)
+        return len(found)

@@ -22,6 +22,7 @@ from entrypoints.web.staff import (
 )
 from entrypoints.web.staff.batches import staff_batches
 from entrypoints.web.staff.benefits import staff_benefits
+from entrypoints.web.staff.case_operations import staff_case_ops
 from entrypoints.web.staff.cases import staff_cases
 from entrypoints.web.staff.certificates import staff_certificates
 from entrypoints.web.staff.consultations import staff_consultations
@@ -37,5 +38,5 @@ CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, mem
 def init_staff(app: Flask) -> None:
     install_frame(app)
     for blueprint in (staff, staff_benefits, staff_batches, staff_certificates, staff_cases,
-                      staff_consultations):
+                      staff_consultations, staff_case_ops):
         app.register_blueprint(blueprint)

@@ -75,9 +75,11 @@ ACTIONS = {
     "case.list": "案件の一覧", "case.view": "案件の閲覧", "case.photo_view": "案件の写真の閲覧",
     "case.assign": "案件の担当", "case.close": "案件の完了", "case.reopen": "案件の再開",
     "case.note": "案件の内部メモ", "case.transfer": "案件をほかの課へ",
-    "case.reply": "案件への返信",
     "consultation.list": "相談の一覧", "consultation.take": "相談の対応",
     "consultation.end": "相談の終了", "consultation.hours": "相談の受付時間の変更",
+    "case.reply": "案件への返信", "case.export": "案件の一覧の出力",
+    "case.erase": "保存期間を過ぎた案件の消去",
+    "canned_reply.create": "定型文の追加", "canned_reply.delete": "定型文の削除",
     # residents' channels
     "channel.optional_declined": "お知らせメールの配信停止（住民）",
     "channel.bounced": "メールの不達（宛先なし）",
@@ -103,7 +105,7 @@ ACTION_GROUPS = (
                      "application.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
-    ("案件と課", ("case.", "department.", "consultation.")),
+    ("案件と課", ("case.", "department.", "consultation.", "canned_reply.")),
     ("連絡先", ("channel.",)),
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
@@ -137,6 +139,7 @@ DETAIL_FIELDS = {
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
     "hours": "受付時間",
+    "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }

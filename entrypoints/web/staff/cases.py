@@ -18,6 +18,7 @@ from domain.cases import CaseEntryKind, CaseStatus
 from domain.errors import DomainError, NotAllowed, NotFound
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.case_operations import inbox_extras, reply_extras
 from entrypoints.web.staff.forms import keep_form, kept_form
 from entrypoints.web.staff.frame import use_staff_error_pages
 from entrypoints.web.staff.nav import NavEntry, register_nav
@@ -45,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
     services = container()
     found = list_cases(status=status, actor=g.actor, uow=services.uow(), clock=services.clock())
     return render_template("staff/cases/index.html", found=found, statuses=list(CaseStatus),
-                           shown=status)
+                           shown=status, **inbox_extras(found))
 
 
 @staff_cases.get("/<case_id>")
@@ -56,7 +57,7 @@ def detail(case_id: str):  # type: ignore[no-untyped-def]
     here = url_for("staff_cases.detail", case_id=case_id)
     return render_template("staff/cases/detail.html", file=file, c=file.case,
                            form=kept_form(here), reply_key=secrets.token_urlsafe(24),
-                           Kind=CaseEntryKind, Status=CaseStatus)
+                           Kind=CaseEntryKind, Status=CaseStatus, **reply_extras(file))
 
 
 @staff_cases.get("/<case_id>/photo")

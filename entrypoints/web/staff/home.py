@@ -12,6 +12,7 @@ from domain.access import Permission
 from domain.benefits import ApplicationStatus
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
+from entrypoints.web.staff.case_operations import case_dashboard
 from entrypoints.web.staff.charts import bar_chart, column_chart
 from entrypoints.web.staff.formatting import JST
 from entrypoints.web.staff.frame import staff
@@ -49,7 +50,8 @@ def dashboard():  # type: ignore[no-untyped-def]
         applications_chart=bar_chart(applications, title="申請の状況"),
         certificates_chart=bar_chart(certificates, title="証明書の請求"),
         friends_chart=column_chart(friends, title="LINE友だち追加（直近14日）"),
-        friends_days=figures.new_friends_by_day, since=today - dt.timedelta(days=13))
+        friends_days=figures.new_friends_by_day, since=today - dt.timedelta(days=13),
+        **case_dashboard())
 
 
 def _order(status: str) -> int:
