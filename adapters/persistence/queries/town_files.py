@@ -105,7 +105,7 @@ sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
 pr, ts = contact_preferences.c, town_settings.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
-cn, dh, cr = consultations.c, department_hours.c, canned_replies.c
+cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -212,8 +212,8 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
     _spec("department_hours.csv", "相談の受付時間", department_hours,
           plain(dh.id, "department_id"), plain(dh.weekdays), plain(dh.opens), plain(dh.closes)),
     _spec("canned_replies.csv", "定型文", canned_replies,
-          plain(cr.id, "canned_reply_id"), plain(cr.department_id), plain(cr.title),
-          plain(cr.text), moment(cr.created_at), plain(cr.created_by)),
+          plain(cnr.id, "canned_reply_id"), plain(cnr.department_id), plain(cnr.title),
+          plain(cnr.text), moment(cnr.created_at), plain(cnr.created_by)),
     _spec("conversations.jsonl", "対話（住民の回答）", conversations,
           plain(cv.id, "conversation_id"), plain(cv.identity_id), plain(cv.procedure_id),
           plain(cv.step_key), json_value(cv.answers, convert=dict),
