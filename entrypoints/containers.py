@@ -208,10 +208,8 @@ class Container(containers.DeclarativeContainer):
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
-    # SMS (ADRs 0039, 0044): Twilio's SDK; the ledger keeps an unsure retry from sending twice.
-    # Its choices become one personal link to the web channel (`personal_links`).
-    # MADOGUCHI_SMS_PROVIDER=none: no channel (the outbox refuses "sms" messages as it does any
-    # unknown channel).
+    # SMS (ADRs 0039, 0044): Twilio's SDK, choices as one personal link. MADOGUCHI_SMS_PROVIDER=
+    # none: no channel (the outbox refuses "sms" messages as it does any unknown channel).
     sms_ledger = providers.Singleton(SqlSmsLedger, engine)
     sms_webhook = providers.Singleton(SmsWebhook, auth_token=config.twilio_auth_token,
                                       public_url=config.public_url)
@@ -275,9 +273,8 @@ class Container(containers.DeclarativeContainer):
 
     # Services: long work and the queue that runs it.
     bank_calendar = providers.Singleton(JapaneseBankCalendar)
-    # A campaign's pages wake the outbox dispatcher as they are written. The dispatcher (on
-    # Celery) runs jobs from this registry too, so the registry gets the notifier's provider,
-    # resolved when a page is written, not the notifier itself.
+    # A campaign's pages wake the outbox dispatcher as they are written; the registry gets the
+    # notifier's provider (resolved when a page is written: Celery runs jobs from it too).
     job_catalog = providers.Singleton(
         build_job_catalog, uow_factory=uow.provider, ids=ids, clock=clock,
         hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, telling=telling,

@@ -161,8 +161,8 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
                                            title="修理の予定", text="現地を確認して修理します。",
                                            created_at=now, created_by=MAKER.id))
         uow.commit()
-    return {"department": department.id, "case": "case1", "consultation": "case2"}
-    return {"department": department.id, "case": "case1", "canned_reply": "canned1"}
+    return {"department": department.id, "case": "case1", "consultation": "case2",
+            "canned_reply": "canned1"}
 
 
 def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:
