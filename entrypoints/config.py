@@ -16,6 +16,7 @@ from application.residents.town import Town
 from domain.errors import InvalidValue
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
+from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
 from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
 
@@ -105,6 +106,9 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = True
+    # the staff map of open cases (ADR 0048, entrypoints/map_settings.py): "" = no tiles
+    map_tiles: str = GSI_TILES
+    map_attribution: str = GSI_ATTRIBUTION
 
     @property
     def town(self) -> Town:
@@ -199,6 +203,7 @@ class Settings:
             **_observing(env),
             **sms_settings(env, production, ConfigurationError),
             **_mail(env, production),
+            **map_settings(env, production, ConfigurationError),
         )
 
 

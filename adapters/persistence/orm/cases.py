@@ -3,7 +3,7 @@ What residents wrote (the answers, their messages, staff replies and notes) is e
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import registry
 
@@ -57,6 +57,8 @@ cases = Table(
     Column("resident_waiting", Boolean, nullable=False),
     Column("acknowledged", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("latitude", Float),  # the first place's point (ADR 0048): the map of open cases
+    Column("longitude", Float),
     Index("ix_cases_department_id_status_created_at", "department_id", "status", "created_at"),
     Index("ix_cases_identity_id_holds_the_chat", "identity_id", "holds_the_chat"),
 )
@@ -75,7 +77,6 @@ case_entries = Table(
     Column("request_key", String(64), unique=True),
     Index("ix_case_entries_case_id_at", "case_id", "at"),
 )
-
 
 
 def map_cases(mappers: registry) -> None:

@@ -1,0 +1,27 @@
+"""The point of a case's place (ADR 0048): latitude and longitude of the first place the
+resident answered, for the map of open cases. Nullable: an address alone has no point.
+
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-05
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0019'
+down_revision = '0018'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('cases') as batch:
+        batch.add_column(sa.Column('latitude', sa.Float(), nullable=True))
+        batch.add_column(sa.Column('longitude', sa.Float(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('cases') as batch:
+        batch.drop_column('longitude')
+        batch.drop_column('latitude')
