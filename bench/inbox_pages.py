@@ -10,7 +10,9 @@ case worker of one department (about an eighth of the cases):
 - the inbox list (the newest 200), and the list of one status,
 - the map of open cases with its embedded markers, and the map of one status,
 - an administrator's inbox list and map (every department),
-against a baseline measured in the same run: the empty Flask endpoint of bench/empty_app.py.
+against baselines measured in the same run: the empty Flask endpoint of bench/empty_app.py,
+and for comparison the member's newest 200 read two ways: the list's lines (the columns it
+shows) and whole cases (answers decrypted, as the list read them before ADR 0048).
 Prints medians and p95 over `--repeat` requests each, and the ratio to the empty endpoint.
 The target: every page's median at most 300 ms at 100,000 cases.
 """
@@ -161,6 +163,13 @@ def main() -> None:
     rows = [("seeded", f"{args.size:,} cases in {seeded:.0f} s"),
             ("baseline: empty Flask endpoint (bench/empty_app.py)",
              f"median {median(base) * 1000:.2f} ms")]
+    for title, read in (("lines", "lines"), ("whole cases, answers decrypted", "cases")):
+        def query(read: str = read) -> None:
+            with container.uow() as uow:
+                assert len(getattr(uow.queries.cases, read)(
+                    departments={"d0"}, status=None)) <= 200
+        times = _time(query, args.repeat)
+        rows.append((f"bare query, newest 200: {title}", f"median {median(times) * 1000:.1f} ms"))
     worst = 0.0
     for title, call in pages:
         times = _time(call, args.repeat)
