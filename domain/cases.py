@@ -19,6 +19,7 @@ from attrs import define, field
 from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition, InvalidValue
 from domain.events import CaseAnswered, CaseOpened
+from domain.places import Place
 
 __all__ = [
     "ERASED_TEXT",
@@ -185,7 +186,9 @@ class CaseEntry:
 @define(slots=False, eq=False)
 class InboxCase(Aggregate):
     """案件. `answers`: the procedure's answers as staff read them, (label, text) pairs in the
-    order asked; `photos`: the attachment refs the resident sent with them."""
+    order asked; `photos`: the attachment refs the resident sent with them; `latitude` /
+    `longitude`: the point of the first place answered (None: no place, or an address only),
+    for the map of open cases (the place's text stays among the answers)."""
 
     id: str
     number: str
@@ -206,20 +209,29 @@ class InboxCase(Aggregate):
     resident_waiting: bool = False  # the resident wrote last (unanswered)
     acknowledged: bool = False  # told their message was added (since opened or answered)
     erased_at: dt.datetime | None = None  # personal data erased after retention (ADR 0047)
+    latitude: float | None = None
+    longitude: float | None = None
 
     @classmethod
     def opened(cls, *, id: str, number: str, department_id: str | None, procedure_id: str,
                title: str, identity_id: str, answers: list[tuple[str, str]],
                photos: list[str], at: dt.datetime, resident_id: str | None = None,
-               conversation_id: str | None = None) -> InboxCase:
+               conversation_id: str | None = None, place: Place | None = None) -> InboxCase:
         sequence_of(number)
+        point = place if place is not None and place.has_point else None
         case = cls(id=id, number=number, department_id=department_id,
                    procedure_id=procedure_id, title=title, identity_id=identity_id,
                    created_at=at, updated_at=at, answers=[list(pair) for pair in answers],
                    photos=list(photos), resident_id=resident_id,
-                   conversation_id=conversation_id, resident_waiting=True)
+                   conversation_id=conversation_id, resident_waiting=True,
+                   latitude=point.latitude if point else None,
+                   longitude=point.longitude if point else None)
         case.record(CaseOpened(case_id=id))  # its department is alerted
         return case
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     def _move(self, transition: CaseTransition, at: dt.datetime) -> None:
         after = TRANSITIONS.get((self.status, transition))
@@ -258,14 +270,16 @@ class InboxCase(Aggregate):
         self._move(CaseTransition.REOPEN, at)
 
     def erase_personal_data(self, at: dt.datetime) -> list[str]:
-        """The retention period passed (ADR 0047): the answers, photos and the link to the
-        resident go; the number, department, procedure, dates and status stay for the figures.
+        """The retention period passed (ADR 0047): the answers, photos, the place's point and
+        the link to the resident go; the number, department, procedure, dates and status stay
+        for the figures.
         Returns the photo refs to delete. Only a closed case, once."""
         if self.status is not CaseStatus.CLOSED or self.erased_at is not None:
             raise IllegalTransition("完了した案件だけを、一度だけ消去できます。",
                                     code="case_not_erasable")
         photos = list(self.photos)
         self.answers, self.photos = [], []
+        self.latitude = self.longitude = None
         self.resident_id = self.conversation_id = None
         self.holds_the_chat = self.resident_waiting = False
         self.erased_at = at

@@ -17,6 +17,7 @@ from domain.errors import InvalidValue
 from entrypoints.case_settings import case_settings
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
+from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
 from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
 
@@ -110,6 +111,9 @@ class Settings:
     # 「滞留」, and days after closing until its personal data is erased (0: never)
     case_untouched_days: int = 2
     case_retention_days: int = 365
+    # the staff map of open cases (ADR 0048, entrypoints/map_settings.py): "" = no tiles
+    map_tiles: str = GSI_TILES
+    map_attribution: str = GSI_ATTRIBUTION
 
     @property
     def town(self) -> Town:
@@ -205,6 +209,7 @@ class Settings:
             **sms_settings(env, production, ConfigurationError),
             **_mail(env, production),
             **_cases(env),
+            **map_settings(env, production, ConfigurationError),
         )
 
 

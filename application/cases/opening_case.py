@@ -22,6 +22,8 @@ from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.cases import CaseEntry, CaseEntryKind, InboxCase, case_number, sequence_of
 from domain.channels import ChannelIdentity
+from domain.errors import InvalidValue
+from domain.places import Place
 
 __all__ = ["CaseDesk", "added_message", "closed_message", "opened_message"]
 
@@ -90,8 +92,7 @@ class CaseDesk:
             department_id=department.id if department else None, procedure_id=procedure.id,
             title=self._title(procedure, answers), identity_id=identity.id,
             answers=self._shown(procedure, answers),
-            photos=[str(answers[step.key]) for step in procedure.steps
-                    if step.answer is AnswerType.PHOTO and answers.get(step.key)],
+            photos=_photos(procedure, answers), place=_place(procedure, answers),
             at=now, resident_id=identity.resident_id, conversation_id=conversation.id)
         uow.cases.add(case)
         return case
@@ -146,3 +147,25 @@ class CaseDesk:
         prompter = Prompter(procedure, self.banks)
         return [(step.label, prompter.display(step, dict(answers))) for step in procedure.steps
                 if step.key in answers and step.answer is not AnswerType.PHOTO]
+
+
+def _photos(procedure: Procedure, answers: Mapping[str, Any]) -> list[str]:
+    """Every photo answered, in the order asked: a several-photo question's answer is a list
+    of references (ADR 0045), a one-photo question's a single reference."""
+    refs: list[str] = []
+    for step in procedure.steps:
+        value = answers.get(step.key) if step.answer is AnswerType.PHOTO else None
+        refs.extend(str(ref) for ref in (value if isinstance(value, list) else [value]) if ref)
+    return refs
+
+
+def _place(procedure: Procedure, answers: Mapping[str, Any]) -> Place | None:
+    """The first place answered (its point goes on the map; an address alone has none)."""
+    for step in procedure.steps:
+        value = answers.get(step.key) if step.answer is AnswerType.LOCATION else None
+        if isinstance(value, dict):
+            try:
+                return Place.from_dict(value)
+            except InvalidValue:  # checked when answered: a stored answer gone wrong has no point
+                return None
+    return None

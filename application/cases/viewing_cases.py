@@ -15,6 +15,7 @@ from application.cases.access import visible_departments, workable_case
 from application.keeping_attachment import keep_attachment
 from application.messaging.outbox import DeliveryStatus
 from application.ports.attachments import AttachmentSource
+from application.ports.case_queries import CaseLine
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -28,7 +29,7 @@ __all__ = ["CaseFile", "CaseList", "list_cases", "view_case", "view_case_photo"]
 
 @frozen
 class CaseList:
-    cases: Sequence[InboxCase] = field(converter=tuple)
+    cases: Sequence[CaseLine] = field(converter=tuple)  # the columns the list shows only
     counts: Mapping[CaseStatus, int]
     departments: Mapping[str, Department]  # id → the department, for the names
     staff_names: Mapping[str, str]  # assignees' display names
@@ -52,7 +53,7 @@ def list_cases(*, status: CaseStatus | None, actor: Actor, uow: UnitOfWork,
     actor.ensure(Permission.HANDLE_CASES, "案件の一覧を閲覧")
     with uow:
         visible = visible_departments(actor, uow)
-        found = list(uow.queries.cases.cases(departments=visible, status=status))
+        found = list(uow.queries.cases.lines(departments=visible, status=status))
         counts = uow.queries.cases.counts(departments=visible)
         departments = {d.id: d for d in uow.departments.all()}
         names = _staff_names(uow, {c.assignee_id for c in found if c.assignee_id})

@@ -1,7 +1,9 @@
 """The security headers of every response, in one place: only our own scripts (an inline script
 needs the page's nonce, `csp_nonce()` in a template), never framed, never sniffed, no referrer
 to other sites, and nothing cached of the pages that show personal data or take payments
-(staff pages, identity verification, payments, the REST API)."""
+(staff pages, identity verification, payments, the REST API). A page that shows outside
+images (the staff map's tiles) names their origin with `allow_images_from`, for that response
+only."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ import secrets
 
 from flask import Flask, Response, g, request
 
-__all__ = ["install_security_headers"]
+__all__ = ["allow_images_from", "install_security_headers"]
 
 NOT_STORED = ("/staff", "/identity", "/payments", "/api/")
 
 _PAGE_CSP = ("default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+             "img-src 'self' data:{images}; connect-src 'self'; object-src 'none'; "
              "frame-ancestors 'none'; base-uri 'none'{form}")
 # A payment page's form answers with a redirect to the town's return address, which may be
 # another origin (a browser applies form-action to that redirect): only pages under /payments
@@ -30,6 +32,11 @@ def csp_nonce() -> str:
     return str(g.csp_nonce)
 
 
+def allow_images_from(origin: str) -> None:
+    """This response may show images from `origin` (`https://tiles.example.jp`)."""
+    g.csp_image_origins = (*g.get("csp_image_origins", ()), origin)
+
+
 def _not_stored(path: str) -> bool:
     return any(path == prefix.rstrip("/") or path.startswith(prefix.rstrip("/") + "/")
                for prefix in NOT_STORED)
@@ -40,7 +47,8 @@ def _policy(response: Response) -> str:
         return _DATA_CSP
     nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
     form = "" if request.path.startswith("/payments/") else _FORM_SELF
-    return _PAGE_CSP.format(nonce=nonce, form=form)
+    images = "".join(f" {origin}" for origin in g.get("csp_image_origins", ()))
+    return _PAGE_CSP.format(nonce=nonce, form=form, images=images)
 
 
 def install_security_headers(app: Flask) -> None:

@@ -345,6 +345,7 @@ ROUTES = [
           path=C + "{t.paid_request}/reject", form={"reason": "記載を確認できないため"}),
     # -- the town's inbox -------------------------------------------------------------------------
     staff(WORKER, "GET", "/staff/cases/", "case.list"),
+    staff(WORKER, "GET", "/staff/cases/map", "case.map"),
     staff(WORKER, "GET", CASE, "case.view", path=K + "{t.case}"),
     staff(WORKER, "GET", f"{CASE}/photo", "case.photo_view",
           path=K + "{t.case}/photo?ref=line:case-photo-1"),

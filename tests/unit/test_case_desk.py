@@ -4,6 +4,8 @@ afterwards joins the case; 「メニュー」 gives the chat back to the bot."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from application.cases.opening_case import CaseDesk
@@ -11,10 +13,12 @@ from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
 from application.conversations.engine import ConversationEngine
-from application.conversations.library import CONTACT
+from application.conversations.library import CONTACT, REPORT
+from application.conversations.state import Conversation
 from application.messagebus import MessageBus
 from application.messaging.codec import messages_from_json
 from domain.cases import CaseEntryKind, Department
+from domain.channels import ChannelIdentity
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 from tests.unit.test_conversations import FakeBankMaster
 from tests.unit.test_inbound_routing import Kiosk, NoIdentityProvider
@@ -95,3 +99,49 @@ def test_menu_gives_the_chat_back_to_the_bot(database: FakeDatabase,
     assert _say(database, router, InboundKind.TEXT, text="こんにちは") == [
         "ご用件をお選びください。"]
     assert database.tables["case_entries"] == {}
+
+
+def _report(database: FakeDatabase, answers: dict[str, object]) -> None:
+    desk = CaseDesk({REPORT.id: REPORT}, FakeBankMaster())
+    conversation = Conversation.begin(id="c1", identity_id="i1", procedure_id=REPORT.id,
+                                      first_step="what", now=CLOCK.now(),
+                                      ttl=dt.timedelta(hours=1))
+    identity = ChannelIdentity.first_seen(id="i1", channel="line", address="U1", at=CLOCK.now())
+    with FakeUnitOfWork(database) as uow:
+        desk.on_finish(conversation, answers, identity, said=[], uow=uow,
+                       ids=SequentialIds("r"), now=CLOCK.now())
+        uow.commit()
+
+
+def test_a_report_keeps_every_photo_and_the_point_of_its_place(database: FakeDatabase) -> None:
+    _report(database, {"what": "road", "photos": ["line:1", "line:2"], "detail": "穴です。",
+                       "place": {"latitude": 34.6722, "longitude": 133.7489,
+                                 "address": "本町2丁目5番の前"}})
+
+    [case] = database.tables["cases"].values()
+    assert case.photos == ["line:1", "line:2"]
+    assert (case.latitude, case.longitude) == (34.6722, 133.7489)
+    assert ["場所", "本町2丁目5番の前"] in case.answers  # the place's text stays an answer
+    assert ["写真", "写真（2枚）"] not in case.answers  # photos are shown apart
+
+
+def test_a_place_given_as_an_address_alone_puts_no_point_on_the_case(
+        database: FakeDatabase) -> None:
+    _report(database, {"what": "street_light",
+                       "place": {"latitude": None, "longitude": None, "address": "駅前の街灯"}})
+
+    [case] = database.tables["cases"].values()
+    assert (case.latitude, case.longitude, case.photos) == (None, None, [])
+    assert ["場所", "駅前の街灯"] in case.answers
+
+
+def test_one_photo_answered_as_a_single_reference_is_kept_as_one(
+        database: FakeDatabase, router: InboundRouter) -> None:
+    for text in ("お問い合わせ", "山田 花子", "ごみ・環境", "粗大ごみの出し方を知りたいです。",
+                 "はい"):
+        _say(database, router, InboundKind.TEXT, text=text)
+    _say(database, router, InboundKind.IMAGE, image_ref="line:7")
+    _say(database, router, InboundKind.TEXT, text="はい")
+
+    [case] = database.tables["cases"].values()
+    assert case.photos == ["line:7"] and case.latitude is None

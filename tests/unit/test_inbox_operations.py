@@ -28,6 +28,7 @@ from domain.canned_replies import MAX_CANNED_REPLIES
 from domain.cases import ERASED_TEXT, CaseEntry, CaseEntryKind, CaseStatus, Department, InboxCase
 from domain.errors import IllegalTransition, InvalidValue, NotAllowed
 from domain.events import CaseOpened
+from domain.places import Place
 from domain.staff import Role
 from domain.values import JST
 from entrypoints.case_settings import case_settings
@@ -242,6 +243,19 @@ def test_an_erased_case_cannot_be_reopened_or_erased_again() -> None:
         case.reopen(_at(TUESDAY))
     with pytest.raises(IllegalTransition):
         case.erase_personal_data(_at(TUESDAY))
+
+
+def test_erasing_a_case_forgets_its_place_too() -> None:
+    case = InboxCase.opened(id="c9", number="2026-000009", department_id="d1",
+                            procedure_id="report", title="道路・公園などの通報",
+                            identity_id="i1", answers=[("場所", "総社市中央一丁目")], photos=[],
+                            at=_at(FRIDAY), place=Place.of(latitude=34.67, longitude=133.75))
+    case.close(_at(FRIDAY, 12))
+    assert case.has_point
+
+    case.erase_personal_data(_at(TUESDAY))
+
+    assert (case.latitude, case.longitude, case.answers) == (None, None, [])
 
 
 def test_an_open_case_is_never_erased() -> None:

@@ -3,7 +3,7 @@ What residents wrote (the answers, their messages, staff replies and notes) is e
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import registry
 
@@ -60,9 +60,14 @@ cases = Table(
     Column("resident_waiting", Boolean, nullable=False),
     Column("acknowledged", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("latitude", Float),  # the first place's point (ADR 0048): the map of open cases
+    Column("longitude", Float),
     Index("ix_cases_department_id_status_created_at", "department_id", "status", "created_at"),
     Index("ix_cases_identity_id_holds_the_chat", "identity_id", "holds_the_chat"),
     Index("ix_cases_status_closed_at", "status", "closed_at"),
+    # newest first, of one's departments or of all (the inbox list and the map, ADR 0048)
+    Index("ix_cases_department_id_created_at_id", "department_id", "created_at", "id"),
+    Index("ix_cases_created_at_id", "created_at", "id"),
 )
 
 case_entries = Table(
@@ -90,7 +95,6 @@ canned_replies = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String(128), nullable=False),
 )
-
 
 def map_cases(mappers: registry) -> None:
     m = mappers.map_imperatively

@@ -201,7 +201,7 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           json_value(cs.photos, convert=list), code(cs.status), plain(cs.assignee_id),
           moment(cs.created_at), moment(cs.updated_at), moment(cs.closed_at),
           plain(cs.holds_the_chat), plain(cs.resident_waiting), plain(cs.acknowledged),
-          moment(cs.erased_at)),
+          moment(cs.erased_at), plain(cs.latitude), plain(cs.longitude)),
     _spec("case_entries.csv", "案件のやりとり", case_entries,
           plain(ce.id, "entry_id"), plain(ce.case_id), code(ce.kind), plain(ce.text),
           moment(ce.at), plain(ce.photo_ref), plain(ce.staff_id), plain(ce.outbox_id)),

@@ -72,7 +72,8 @@ ACTIONS = {
     "certificate_request.requested": "証明書の請求（住民）",
     # the town's inbox: departments and cases
     "department.create": "課の登録", "department.update": "課の変更",
-    "case.list": "案件の一覧", "case.view": "案件の閲覧", "case.photo_view": "案件の写真の閲覧",
+    "case.list": "案件の一覧", "case.map": "案件の地図", "case.view": "案件の閲覧",
+    "case.photo_view": "案件の写真の閲覧",
     "case.assign": "案件の担当", "case.close": "案件の完了", "case.reopen": "案件の再開",
     "case.note": "案件の内部メモ", "case.transfer": "案件をほかの課へ",
     "consultation.list": "相談の一覧", "consultation.take": "相談の対応",

@@ -1,7 +1,8 @@
 """Staff pages of the town's inbox (受付箱, ADR 0042): the cases of one's departments by status
-with counts (administrators: every department's), one case with its answers, photos, thread and
-the delivery of each reply, and the forms to take, answer, note, pass on and close it. Every
-look and change is audited by its use case; another department's case is refused."""
+with counts (administrators: every department's), the map of open cases with a place (ADR
+0048), one case with its answers, place, photos, thread and the delivery of each reply, and the
+forms to take, answer, note, pass on and close it. Every look and change is audited by its use
+case; another department's case is refused."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ import secrets
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
+from application.cases.case_place import place_of
 from application.cases.handling_case import CaseAction, HandleCase, handle_case
+from application.cases.mapping_cases import OPEN_STATUSES, ShowCaseMap, map_cases
 from application.cases.replying_to_case import ReplyToCase, reply_to_case
 from application.cases.viewing_cases import list_cases, view_case, view_case_photo
 from application.ports.unit_of_work import ConcurrentUpdate
 from domain.access import Permission
 from domain.cases import CaseEntryKind, CaseStatus
-from domain.errors import DomainError, NotAllowed, NotFound
+from domain.errors import DomainError, InvalidValue, NotAllowed, NotFound
+from domain.places import Place
+from entrypoints.map_settings import GSI_PAGE, tile_origin
+from entrypoints.web.security_headers import allow_images_from
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.case_operations import inbox_extras, reply_extras
@@ -49,6 +55,40 @@ def index():  # type: ignore[no-untyped-def]
                            shown=status, **inbox_extras(found))
 
 
+@staff_cases.get("/map")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def map_page():  # type: ignore[no-untyped-def]
+    """The open cases with a place, on a map and in a list under it (the list is the page
+    without JavaScript or tiles); markers link to the cases. ?lat=&lon= centres it."""
+    wanted = request.args.get("status", "")
+    services = container()
+    shown = map_cases(ShowCaseMap(actor=g.actor, department_id=request.args.get("department", ""),
+                                  status=next((s for s in OPEN_STATUSES if s.value == wanted),
+                                              None)),
+                      uow=services.uow(), clock=services.clock())
+    tiles = services.config.map_tiles()
+    if tiles:
+        allow_images_from(tile_origin(tiles))
+    markers = [{"lat": c.latitude, "lon": c.longitude, "number": c.number, "title": c.title,
+                "status": c.status.label, "url": url_for("staff_cases.detail", case_id=c.id)}
+               for c in shown.cases]
+    return render_template("staff/cases/map.html", found=shown, markers=markers,
+                           statuses=OPEN_STATUSES, tiles=tiles, centre=_centre(),
+                           attribution=services.config.map_attribution(),
+                           attribution_url=GSI_PAGE if "gsi.go.jp" in tiles else "")
+
+
+def _centre() -> list[float] | None:
+    """?lat=&lon= (the case page's link): a point in Japan, else none (the map fits its
+    markers)."""
+    try:
+        place = Place.of(latitude=float(request.args.get("lat", "")),
+                         longitude=float(request.args.get("lon", "")))
+    except (ValueError, InvalidValue):
+        return None
+    return [place.latitude, place.longitude] if place.has_point else None
+
+
 @staff_cases.get("/<case_id>")
 @requires_staff_permission(Permission.HANDLE_CASES)
 def detail(case_id: str):  # type: ignore[no-untyped-def]
@@ -56,6 +96,7 @@ def detail(case_id: str):  # type: ignore[no-untyped-def]
     file = view_case(case_id, actor=g.actor, uow=services.uow(), clock=services.clock())
     here = url_for("staff_cases.detail", case_id=case_id)
     return render_template("staff/cases/detail.html", file=file, c=file.case,
+                           place=place_of(file.case, services.procedures()),
                            form=kept_form(here), reply_key=secrets.token_urlsafe(24),
                            Kind=CaseEntryKind, Status=CaseStatus, **reply_extras(file))
 
