@@ -10,6 +10,7 @@ import datetime as dt
 
 from application.dates import in_japan
 from application.ports.calendar import OfficeCalendar
+from application.ports.case_queries import CaseLine
 from domain.cases import CaseStatus, InboxCase
 from domain.values import JST
 
@@ -43,7 +44,7 @@ def untouched_before(today: dt.date, days: int, calendar: OfficeCalendar) -> dt.
     return start.astimezone(dt.UTC)
 
 
-def is_untouched(case: InboxCase, cutoff: dt.datetime) -> bool:
+def is_untouched(case: InboxCase | CaseLine, cutoff: dt.datetime) -> bool:
     """Waiting on staff, and last changed before `cutoff` (`untouched_before`)."""
     if case.status not in WAITING_ON_STAFF:
         return False

@@ -26,6 +26,7 @@ class CaseLine:
     assignee_id: str | None
     created_at: dt.datetime
     resident_waiting: bool
+    updated_at: dt.datetime | None = None  # the last change (「滞留」 counts from it)
     latitude: float | None = None
     longitude: float | None = None
 

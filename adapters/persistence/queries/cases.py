@@ -25,8 +25,8 @@ def _in(departments: Collection[str] | None, *, unrouted: bool = False) -> list[
 
 
 _LINE = (cases.c.id, cases.c.number, cases.c.title, cases.c.department_id, cases.c.status,
-         cases.c.assignee_id, cases.c.created_at, cases.c.resident_waiting, cases.c.latitude,
-         cases.c.longitude)
+         cases.c.assignee_id, cases.c.created_at, cases.c.updated_at, cases.c.resident_waiting,
+         cases.c.latitude, cases.c.longitude)
 _NEWEST = (cases.c.created_at.desc(), cases.c.id.desc())
 
 
@@ -34,8 +34,8 @@ def _line(row: Row[Any]) -> CaseLine:
     return CaseLine(id=row.id, number=row.number, title=row.title,
                     department_id=row.department_id, status=row.status,
                     assignee_id=row.assignee_id, created_at=row.created_at,
-                    resident_waiting=row.resident_waiting, latitude=row.latitude,
-                    longitude=row.longitude)
+                    updated_at=row.updated_at, resident_waiting=row.resident_waiting,
+                    latitude=row.latitude, longitude=row.longitude)
 
 
 class SqlCaseQueries:
