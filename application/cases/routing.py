@@ -31,7 +31,8 @@ class CaseRoute:
         return self.default
 
 
-# The routes Madoguchi ships: お問い合わせ by its topic (application/conversations/library.py).
+# The routes Madoguchi ships: お問い合わせ by its topic, 通報 by what is reported
+# (application/conversations/library.py).
 DEFAULT_ROUTES: tuple[CaseRoute, ...] = (
     CaseRoute(procedure_id="contact", default="総務課", answer_key="topic", by_value={
         "procedures": "住民課",
@@ -39,6 +40,10 @@ DEFAULT_ROUTES: tuple[CaseRoute, ...] = (
         "roads": "建設課（道路・公園）",
         "childcare": "子育て支援課",
         "tax": "税務課",
+    }),
+    CaseRoute(procedure_id="report", default="建設課（道路・公園）", answer_key="what", by_value={
+        "dumping": "環境課",
+        "other": "総務課",
     }),
 )
 _FALLBACK_DEFAULT = "総務課"

@@ -143,6 +143,16 @@ def test_an_inquiry_goes_to_the_department_of_its_topic(topic: str, department: 
     assert routed is not None and routed.id == department
 
 
+@pytest.mark.parametrize(("what", "department"), [
+    ("road", "d-kensetsu"), ("street_light", "d-kensetsu"), ("fallen_tree", "d-kensetsu"),
+    ("dumping", "d-kankyo"), ("other", "d-soumu"),
+])
+def test_a_report_goes_to_the_department_of_what_is_reported(what: str,
+                                                              department: str) -> None:
+    routed = route_case("report", {"what": what}, TOWN)
+    assert routed is not None and routed.id == department
+
+
 def test_without_the_default_department_the_first_by_name_takes_it() -> None:
     town = [Department(id="d-b", name="建設課"), Department(id="d-a", name="環境課")]
     routed = route_case("contact", {"topic": "other"}, town)
