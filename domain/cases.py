@@ -67,6 +67,7 @@ class CaseTransition(enum.Enum):
     RESIDENT_WROTE = "resident_wrote"  # the resident wrote back into the case
     CLOSE = "close"  # 完了にする
     REOPEN = "reopen"  # 対応中に戻す
+    TRANSFER = "transfer"  # ほかの課へ回す: new for the department that receives it
 
 
 _S, _T = CaseStatus, CaseTransition
@@ -82,6 +83,9 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseTransition], CaseStatus] = {
     (_S.ANSWERED, _T.RESIDENT_WROTE): _S.IN_PROGRESS,
     (_S.ANSWERED, _T.CLOSE): _S.CLOSED,
     (_S.CLOSED, _T.REOPEN): _S.IN_PROGRESS,
+    (_S.NEW, _T.TRANSFER): _S.NEW,
+    (_S.IN_PROGRESS, _T.TRANSFER): _S.NEW,
+    (_S.ANSWERED, _T.TRANSFER): _S.NEW,
 }
 _REFUSED = {
     _T.START: "この案件は新規ではないため、対応を始められません。",
@@ -89,6 +93,7 @@ _REFUSED = {
     _T.RESIDENT_WROTE: "完了した案件にはメッセージを追加できません。",
     _T.CLOSE: "この案件はすでに完了しています。",
     _T.REOPEN: "完了していない案件は戻せません。",
+    _T.TRANSFER: "完了した案件はほかの課へ回せません。対応中に戻してから回してください。",
 }
 
 
@@ -262,6 +267,17 @@ class InboxCase(Aggregate):
 
     def close(self, at: dt.datetime) -> None:
         self._move(CaseTransition.CLOSE, at)
+
+    def passed_to(self, department_id: str, at: dt.datetime) -> None:
+        """ほかの課へ回す: new for the department that receives it, nobody's yet, and that
+        department is alerted as for a new case."""
+        self._move(CaseTransition.TRANSFER, at)
+        self.department_id, self.assignee_id = department_id, None
+        self.record(CaseOpened(case_id=self.id))
+
+    def noted(self, at: dt.datetime) -> None:
+        """An internal note: staff touched the case (it is not 「滞留」)."""
+        self.updated_at = at
 
     def reopen(self, at: dt.datetime) -> None:
         if self.erased_at is not None:

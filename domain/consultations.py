@@ -175,6 +175,13 @@ class Consultation(Aggregate):
         self.status, self.staff_id, self.taken_at = ConsultationStatus.TALKING, staff_id, at
         self.record(ConsultationTaken(case_id=self.id, staff_id=staff_id))
 
+    def passed_to(self, department_id: str) -> None:
+        """Its case went to another department: it waits in that department's queue (one
+        taken already goes back to waiting, for someone of the new department to take)."""
+        self.department_id = department_id
+        if self.status is ConsultationStatus.TALKING:
+            self.status, self.staff_id, self.taken_at = ConsultationStatus.WAITING, None, None
+
     def end(self, at: dt.datetime) -> None:
         """相談を終える: the resident is told, and the menu comes back (`ConsultationEnded`)."""
         if self.status is ConsultationStatus.ENDED:

@@ -51,11 +51,15 @@ def handle_case(command: HandleCase, *, uow: UnitOfWork, ids: IdGenerator,
             uow.case_entries.add(CaseEntry(id=ids.new_id(), case_id=case.id,
                                            kind=CaseEntryKind.NOTE, text=command.note, at=now,
                                            staff_id=actor.id))
+            case.noted(now)
         else:
             department = uow.departments.get(command.department_id)
             if department is None:
                 raise InvalidValue("回す先の課を選んでください。", code="no_department")
-            case.department_id, case.updated_at = department.id, now
+            case.passed_to(department.id, now)
+            consultation = uow.consultations.get(case.id)
+            if consultation is not None:  # its queue is the new department's
+                consultation.passed_to(department.id)
             facts["department"] = department.name
         record(uow, actor, f"case.{action.value}", "case", case.id, at=now,
                case_status=case.status.value, **facts)

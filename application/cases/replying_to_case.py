@@ -11,6 +11,7 @@ from attrs import frozen
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.cases.access import workable_case
+from application.cases.holding_chat import take_the_chat
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
 from domain.cases import CaseEntry, CaseEntryKind
@@ -54,6 +55,7 @@ def reply_to_case(command: ReplyToCase, *, uow: UnitOfWork, ids: IdGenerator,
                               request_key=key)
             uow.case_entries.add(entry)
             case.answered(now, entry_id=entry.id)
+            take_the_chat(case, uow)
             record(uow, command.actor, "case.reply", "case", case.id, at=now,
                    case_status=case.status.value)
             uow.commit()  # the reply is told as the transaction commits (handlers.py)

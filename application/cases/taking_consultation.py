@@ -9,6 +9,7 @@ from attrs import frozen
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.cases.access import workable_case
+from application.cases.holding_chat import take_the_chat
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.cases import InboxCase
@@ -33,7 +34,7 @@ def take_consultation(command: TakeConsultation, *, uow: UnitOfWork,
             raise NotFound("この案件は相談ではありません。", code="not_a_consultation")
         consultation.take(actor.id, now)
         case.assign(actor.id, now)
-        case.holds_the_chat = True  # even when the resident went back to the menu meanwhile
+        take_the_chat(case, uow)  # even when the resident went back to the menu meanwhile
         record(uow, actor, "consultation.take", "case", case.id, at=now)
         uow.commit()  # the resident is told as the transaction commits
     return case

@@ -29,6 +29,9 @@ STATUS_LABEL = "状況確認"
 CONTACTS_DATA = "contacts:list"  # 連絡先: the resident's channels (channels/contacts.py)
 CONTACTS_LABEL = "連絡先"
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
+# While a case holds the chat (a live consultation, an answered inquiry), only these take the
+# resident back to the menu: a 「？」 or 「help」 there is said to the town hall.
+LEAVE_CASE_WORDS = {"メニュー", "めにゅー", "menu"}
 STATUS_WORDS = {"状況確認", "申請状況", "じょうきょうかくにん", "status"}
 
 
@@ -88,6 +91,10 @@ class Menu:
     @staticmethod
     def asks_for_menu(text: str) -> bool:
         return text.strip().lower() in MENU_WORDS
+
+    @staticmethod
+    def leaves_a_case(text: str) -> bool:
+        return text.strip().lower() in LEAVE_CASE_WORDS
 
     @staticmethod
     def postback_for_text(text: str) -> str | None:

@@ -220,7 +220,9 @@ class InboundRouter:
     def _text(self, inbound: _Inbound) -> list[OutgoingMessage]:
         text, current = inbound.event.text, inbound.current
         if current is None and self.menu.asks_for_menu(text):
-            return self._back_to_menu(inbound)
+            into_case = None if self.menu.leaves_a_case(text) else self._to_case(inbound,
+                                                                                  text=text)
+            return into_case if into_case is not None else self._back_to_menu(inbound)
         if current is None and self.menu.asks_for_status(text):
             return self.status(inbound.identity, uow=inbound.uow)
         tapped = self.menu.postback_for_text(text) if current is None else None
@@ -244,9 +246,10 @@ class InboundRouter:
         return self._continue(inbound, inbound.current, Input.photo(inbound.event.image_ref))
 
     def _location(self, inbound: _Inbound) -> list[OutgoingMessage]:
-        if inbound.current is None:
-            return [self._menu(inbound)]
         event = inbound.event
+        if inbound.current is None:  # a place sent to staff (「正確な場所を送ってください」)
+            into_case = self._to_case(inbound, text=_place_text(event))
+            return into_case if into_case is not None else [self._menu(inbound)]
         return self._continue(inbound, inbound.current,
                               Input.located(event.latitude, event.longitude, event.text))
 
@@ -320,3 +323,9 @@ class InboundRouter:
         handler = self._handler_of(conversation.procedure_id)
         if handler is not None:
             handler.on_cancel(conversation, uow=inbound.uow, now=inbound.now)
+
+
+def _place_text(event: InboundEvent) -> str:
+    """A location message as the case's thread shows it."""
+    point = f"緯度{event.latitude}, 経度{event.longitude}"
+    return f"位置情報: {event.text}（{point}）" if event.text else f"位置情報: {point}"

@@ -8,7 +8,10 @@ import datetime as dt
 
 import pytest
 
+from application.access.actor import Actor
+from application.cases.handling_case import CaseAction, HandleCase, handle_case
 from application.cases.opening_case import CaseDesk
+from application.cases.replying_to_case import ReplyToCase, reply_to_case
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
@@ -17,8 +20,9 @@ from application.conversations.library import CONTACT, REPORT
 from application.conversations.state import Conversation
 from application.messagebus import MessageBus
 from application.messaging.codec import messages_from_json
-from domain.cases import CaseEntryKind, Department
+from domain.cases import CaseEntryKind, CaseStatus, Department
 from domain.channels import ChannelIdentity
+from domain.staff import Role
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 from tests.unit.test_conversations import FakeBankMaster
 from tests.unit.test_inbound_routing import Kiosk, NoIdentityProvider
@@ -145,3 +149,75 @@ def test_one_photo_answered_as_a_single_reference_is_kept_as_one(
 
     [case] = database.tables["cases"].values()
     assert case.photos == ["line:7"] and case.latitude is None
+
+
+# -- found in review: one case holds the chat, what reaches it, and passing a case on ------------
+
+ADMIN = Actor(id="s-admin", role=Role.ADMINISTRATOR, label="admin")
+
+
+def _entries_of(database: FakeDatabase, case_id: str) -> list[str]:
+    return [e.text for e in database.tables["case_entries"].values()
+            if e.case_id == case_id and e.kind is CaseEntryKind.RESIDENT]
+
+
+def test_the_resident_answers_the_case_staff_last_replied_to(database: FakeDatabase,
+                                                              router: InboundRouter) -> None:
+    _inquire(database, router)
+    _say(database, router, InboundKind.TEXT, text="メニュー")
+    _inquire(database, router)  # a second case, newer, which took the chat
+    older, newer = sorted(database.tables["cases"].values(), key=lambda c: c.number)
+
+    reply_to_case(ReplyToCase(case_id=older.id, text="回答です。", request_key="k1",
+                              actor=ADMIN), uow=FakeUnitOfWork(database),
+                  ids=SequentialIds("y"), clock=CLOCK)
+    _say(database, router, InboundKind.TEXT, text="補足です。")
+
+    assert _entries_of(database, older.id) == ["補足です。"]
+    assert _entries_of(database, newer.id) == []
+
+
+def test_a_question_mark_or_a_place_goes_to_the_case_and_only_menu_leaves_it(
+        database: FakeDatabase, router: InboundRouter) -> None:
+    _inquire(database, router)
+    [case] = database.tables["cases"].values()
+
+    _say(database, router, InboundKind.TEXT, text="？")
+    _say(database, router, InboundKind.LOCATION, text="本町1丁目", latitude=34.67,
+         longitude=133.75)
+    assert _say(database, router, InboundKind.TEXT, text="メニュー") == [
+        "ご用件をお選びください。"]
+
+    assert _entries_of(database, case.id) == [
+        "？", "位置情報: 本町1丁目（緯度34.67, 経度133.75）"]
+
+
+def test_a_case_passed_on_is_new_and_nobodys_for_the_department_that_receives_it(
+        database: FakeDatabase, router: InboundRouter) -> None:
+    _inquire(database, router)
+    [case] = database.tables["cases"].values()
+    with FakeUnitOfWork(database) as uow:
+        held = uow.cases.get(case.id)
+        held.assign("s-worker", CLOCK.now())
+        held.pull_events()
+        uow.commit()
+
+    handle_case(HandleCase(case_id=case.id, action=CaseAction.TRANSFER, actor=ADMIN,
+                           department_id="d1"),
+                uow=FakeUnitOfWork(database), ids=SequentialIds("z"), clock=CLOCK)
+
+    moved = database.tables["cases"][case.id]
+    assert (moved.department_id, moved.status, moved.assignee_id) == (
+        "d1", CaseStatus.NEW, None)
+
+
+def test_a_note_is_a_touch(database: FakeDatabase, router: InboundRouter) -> None:
+    _inquire(database, router)
+    [case] = database.tables["cases"].values()
+    CLOCK.advance(seconds=3600)
+
+    handle_case(HandleCase(case_id=case.id, action=CaseAction.NOTE, actor=ADMIN,
+                           note="現地確認の予定を調整中"),
+                uow=FakeUnitOfWork(database), ids=SequentialIds("n"), clock=CLOCK)
+
+    assert database.tables["cases"][case.id].updated_at == CLOCK.now()

@@ -101,6 +101,17 @@ def test_the_queue_is_oldest_first_within_the_department() -> None:
     assert place_in_queue(newest, queue) == 2
 
 
+def test_a_consultation_passed_on_waits_in_the_new_departments_queue() -> None:
+    taken = _waiting("c1", 0)
+    taken.take("s1", _jst(2026, 12, 7, 10, 3))
+
+    taken.passed_to("d2")
+
+    assert (taken.department_id, taken.status, taken.staff_id) == (
+        "d2", ConsultationStatus.WAITING, None)
+    assert place_in_queue(taken, [_waiting("c2", 1, "d2"), taken]) == 2
+
+
 def test_taking_a_waiting_consultation_tells_the_resident_once() -> None:
     consultation = _waiting("c1", 0)
     consultation.take("s1", _jst(2026, 12, 7, 10, 3))

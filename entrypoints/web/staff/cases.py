@@ -168,4 +168,6 @@ def act(case_id: str, action: str):  # type: ignore[no-untyped-def]
         flash(_OVERLAP, "error")
         return redirect(here)
     flash(_DONE[chosen], "success")
+    if chosen is CaseAction.TRANSFER:  # the case is another department's now
+        return redirect(url_for("staff_cases.index"))
     return redirect(here)
