@@ -109,7 +109,8 @@ def test_a_consultation_passed_on_waits_in_the_new_departments_queue() -> None:
 
     assert (taken.department_id, taken.status, taken.staff_id) == (
         "d2", ConsultationStatus.WAITING, None)
-    assert place_in_queue(taken, [_waiting("c2", 1, "d2"), taken]) == 2
+    # it keeps its place by when it was asked: ahead of one asked later there
+    assert place_in_queue(taken, [_waiting("c2", 1, "d2"), taken]) == 1
 
 
 def test_taking_a_waiting_consultation_tells_the_resident_once() -> None:
