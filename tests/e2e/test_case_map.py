@@ -11,11 +11,12 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from domain.places import Place
 from entrypoints.containers import Container
 from entrypoints.web import create_app
 from tests.e2e.staff_support import sign_in
 from tests.support.calling_routes import audit_head, audit_since
-from tests.support.case_map_town import MapTown, seed_map_town
+from tests.support.case_map_town import MapTown, _report, seed_map_town
 
 pytestmark = pytest.mark.e2e
 
@@ -120,3 +121,20 @@ def test_the_map_centres_on_a_point_in_japan_only(client: FlaskClient, town: Map
 
     assert 'data-centre="[34.6722, 133.7489]"' in centred
     assert 'data-centre="null"' in abroad
+
+
+def test_the_inbox_says_when_it_shows_only_the_newest_of_more(
+        town: MapTown, container: Container, client: FlaskClient) -> None:
+    """The list stops at the newest 200; a department with more is told so (with the way to
+    the older ones), never left to believe the list is whole."""
+    now = container.clock().now()
+    with container.uow() as uow:
+        for n in range(200):
+            uow.cases.add(_report(f"more{n:03d}", 100 + n, town.roads, now,
+                                  place=Place.of(address="本町1丁目"), photos=[]))
+        uow.commit()
+    sign_in(client, "worker")
+
+    page = client.get("/staff/cases/").get_data(as_text=True)
+
+    assert "該当する 203件のうち、新しい 200件を表示しています。" in page
