@@ -29,7 +29,7 @@ from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
 from application.ports.messaging import OutgoingMessage
-from application.ports.unit_of_work import DuplicateError, UnitOfWork
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 from domain.access import Permission
 from domain.benefits import Application, BenefitProgram
 from domain.eligibility import Campaign
@@ -167,7 +167,9 @@ def _send_page(program_id: str, after: str, *, uow_factory: Callable[[], UnitOfW
                     recipient=household.identity.address, at=now, notice=True))
             try:
                 uow.commit()
-            except DuplicateError:  # another send wrote some of these first: read again
+            # another send wrote some of these first, or a provider's report changed a row the
+            # page read (a number found unreachable meanwhile): read the page again
+            except (DuplicateError, ConcurrentUpdate):
                 if attempt == ATTEMPTS - 1:
                     raise
                 continue

@@ -55,6 +55,9 @@ RENEW_EVERY = CLAIM_LEASE.total_seconds() / 4
 REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 MAX_ATTEMPTS = 8
 GROUP_LIMIT = 500  # recipients in one group send (LINE's multicast limit)
+# An SMS status callback finds its row by the outbox id and may write it while the outcome is
+# being recorded: the record is read and made again (the outcomes do not change).
+RECORD_ATTEMPTS = 3
 
 
 @define
@@ -269,7 +272,13 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, answers in zip(sends, results, strict=True):
         outcomes.update(_outcomes(request, answers))
-    report = _record(uow_factory, outcomes, clock, metrics)
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            report = _record(uow_factory, outcomes, clock, metrics)
+            break
+        except ConcurrentUpdate:  # a provider's report wrote a row meanwhile: read it again
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
     report.failed += len(declined)
     return report
 

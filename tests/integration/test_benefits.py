@@ -32,6 +32,7 @@ from application.benefits.notices import NoticeTap
 from application.benefits.reach import split
 from application.benefits.sending_campaign import preview_campaign, send_campaign
 from application.conversations.engine import ConversationEngine
+from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
@@ -134,6 +135,33 @@ def test_a_campaign_notifies_each_reachable_household_once_even_when_run_again(
     assert town.send()["sent"] == 2
     again = town.send()
     assert (again["sent"], again["already_notified"], again["postal"]) == (0, 2, 1)
+    assert town.outbox_count() == 2
+
+
+def test_a_campaign_page_that_meets_a_concurrent_change_is_read_and_sent_again(
+        town: Town) -> None:
+    """A page's commit can meet a row changed meanwhile (a provider's report shutting an
+    address the page read): the job reads the page again instead of failing."""
+    first = True
+
+    def conflicting() -> SqlAlchemyUnitOfWork:
+        uow = town.uow()
+        commit = uow.commit
+
+        def once() -> None:
+            nonlocal first
+            if first and uow.session is not None and any(
+                    isinstance(o, OutboxMessage) for o in uow.session.new):  # a page's commit
+                first = False
+                raise ConcurrentUpdate("a status callback changed a row this page read")
+            commit()
+        uow.commit = once  # type: ignore[method-assign]
+        return uow
+
+    sent = send_campaign("p1", uow_factory=conflicting, ids=town.ids, clock=town.clock,
+                         banks=town.banks, policy=ContactPolicy(), wake=lambda: None)
+
+    assert (sent["sent"], first) == (2, False)
     assert town.outbox_count() == 2
 
 

@@ -10,7 +10,11 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from application.messaging.delivering_outbox import CLAIM_LEASE, DeliveryReport, deliver_outbox
-from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
+from application.messaging.recording_delivery_status import (
+    DeliveryStatusReport,
+    record_delivery_status,
+)
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
 from entrypoints.containers import Container
 from tests.fakes import FakeClock
@@ -84,3 +88,26 @@ def test_a_dispatcher_still_sending_keeps_its_messages_from_another(
     assert (report.sent, taken, other_phone.keys) == (1, [0], [])
     with container.uow() as uow:
         assert uow.outbox.get("01JLEASE0000000000000001").status is OutboxStatus.SENT
+
+
+def test_a_providers_report_written_while_sending_does_not_fail_the_dispatcher(
+        container: Container) -> None:
+    """An SMS status callback finds its row by the outbox id in its URL, and may write it while
+    the dispatcher is still sending: the dispatcher records its outcome on the row as it is
+    then, instead of failing (a campaign job that woke it crashed on this)."""
+    clock = FakeClock()
+    _queue(container, clock, claimed=False)
+
+    def callback_meanwhile() -> None:
+        record_delivery_status(DeliveryStatusReport(message_id="01JLEASE0000000000000001",
+                                                    channel="line",
+                                                    status=DeliveryStatus.DELIVERED),
+                               uow=container.uow(), clock=clock)
+
+    report = _deliver(container, clock, Phone(during_send=callback_meanwhile))
+
+    assert report.sent == 1
+    with container.uow() as uow:
+        row = uow.outbox.get("01JLEASE0000000000000001")
+        assert (row.status, row.delivery_status) == (OutboxStatus.SENT,
+                                                     DeliveryStatus.DELIVERED)

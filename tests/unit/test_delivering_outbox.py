@@ -13,6 +13,7 @@ from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from application.ports.unit_of_work import ConcurrentUpdate
 from domain.channels import ChannelIdentity
 from tests.fakes import (
     FakeChannel,
@@ -400,3 +401,38 @@ def test_a_dispatcher_still_sending_renews_its_claim_so_no_other_takes_the_messa
                             renew_every=0.02)
 
     assert (report.sent, channel.taken_by_the_other, idle.calls) == (1, 0, [])
+
+
+class ReportMeanwhile(FakeUnitOfWork):
+    """The unit of work that records outcomes (it reads the claimed rows back) meets a
+    provider's report written meanwhile: its commit conflicts once, as a real database's
+    version check would say."""
+
+    conflicts = 1
+
+    def __enter__(self) -> ReportMeanwhile:
+        super().__enter__()
+        self.read_back, get_many = False, self.outbox.get_many
+
+        def read_many(ids):  # type: ignore[no-untyped-def]
+            self.read_back = True
+            return get_many(ids)
+        self.outbox.get_many = read_many  # type: ignore[method-assign]
+        return self
+
+    def commit(self) -> None:
+        if self.read_back and ReportMeanwhile.conflicts:
+            ReportMeanwhile.conflicts -= 1
+            raise ConcurrentUpdate("a status callback wrote the row")
+        super().commit()
+
+
+def test_an_outcome_recorded_while_a_providers_report_wrote_the_row_is_recorded_again() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _store(database, _message("m1", "Ua", "お知らせ", clock))
+
+    report = deliver_outbox(uow_factory=lambda: ReportMeanwhile(database),
+                            channels={"line": channel}, clock=clock)
+
+    assert report.sent == 1 and ReportMeanwhile.conflicts == 0
+    assert database.tables["outbox"]["m1"].status is OutboxStatus.SENT
