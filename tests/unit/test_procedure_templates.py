@@ -205,3 +205,29 @@ def test_a_template_from_another_town_imports_with_its_department_names() -> Non
     data = good()
     data["routing"]["by_value"]["waste"] = "生活環境課"
     assert import_template(data).route.by_value["waste"] == "生活環境課"  # type: ignore[union-attr]
+
+
+def test_the_example_in_the_documentation_imports() -> None:
+    text = (ROOT / "docs" / "procedure-templates.md").read_text("utf-8")
+    example = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+    assert violations(example, SCHEMA) == []
+    assert import_template(example).procedure.title == "犬の登録"
+
+
+def test_the_command_line_exports_a_procedure_and_checks_a_file(tmp_path: pathlib.Path) -> None:
+    from click.testing import CliRunner
+
+    from entrypoints.cli import main
+
+    runner = CliRunner()
+    env = {"DATABASE_URL": None, "MADOGUCHI_ENV": "development"}
+    exported = runner.invoke(main, ["procedures", "export", "report"], env=env)
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(exported.output) == through_json(export_template(by_id("report"),
+                                                                       ROUTES["report"]))
+    path = tmp_path / "report.json"
+    path.write_text(exported.output, "utf-8")
+    assert runner.invoke(main, ["procedures", "check", str(path)]).exit_code == 0
+    path.write_text(json.dumps(good() | {"version": 3}), "utf-8")
+    refused = runner.invoke(main, ["procedures", "check", str(path)])
+    assert refused.exit_code == 1 and "version 3" in refused.output
