@@ -12,7 +12,7 @@ builds the `Procedure` only when both pass.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from attrs import fields, frozen
 
@@ -105,7 +105,7 @@ def import_template(data: Any) -> Template:
     return Template(procedure=procedure, route=route)
 
 
-def _refuse(path: str, message: str) -> Any:
+def _refuse(path: str, message: str) -> NoReturn:
     raise TemplateRefused((Problem(Place(), f"{path}: {message}"),))
 
 
@@ -132,7 +132,7 @@ def _string(value: Any, path: str) -> str:
     return str(value)
 
 
-def _step(item: Any, path: str) -> Any:
+def _step(item: Any, path: str) -> Step:
     data = _object(item, path)
     _known(data, _STEP, path)
     for name in ("key", "question", "answer"):
