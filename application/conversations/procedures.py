@@ -2,7 +2,9 @@
 
 A procedure is a value that staff can build, export as JSON and share with other towns as a
 template. Building one checks everything a template can get wrong and says what, in Japanese
-(see checks.py); the engine can then trust it.
+(see checks.py); the engine can then trust it. The builder and template import also run
+`checking_procedure.procedure_problems`, which says every problem at once and refuses
+unreachable questions too.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ __all__ = [
     "Procedure",
     "Step",
     "placeholders",
+    "step_from_dict",
+    "step_to_dict",
 ]
 
 FORMAT_VERSION = 1
@@ -98,12 +102,12 @@ class Procedure:
                                                   "ttl_minutes") if name in data}
         return cls(id=_required(data, "id", str, "手続き"),
                    title=_required(data, "title", str, "手続き"),
-                   steps=tuple(_step_from_dict(item) for item in steps), **optional)
+                   steps=tuple(step_from_dict(item) for item in steps), **optional)
 
     def to_dict(self) -> dict[str, Any]:
         """The template as JSON-able data; fields left at their default are omitted."""
         out: dict[str, Any] = {"format": FORMAT_VERSION, "id": self.id, "title": self.title,
-                               "steps": [_step_to_dict(step) for step in self.steps]}
+                               "steps": [step_to_dict(step) for step in self.steps]}
         for name in ("confirm", "completion_message", "ttl_minutes"):
             value = getattr(self, name)
             if value != getattr(fields(Procedure), name).default:
@@ -151,7 +155,9 @@ def _typed(value: Any, name: str, kind: type, what: str) -> Any:
     return value
 
 
-def _step_from_dict(item: Any) -> Step:
+def step_from_dict(item: Any) -> Step:
+    """A question read from its template form; only its own fields are checked (the procedure
+    it belongs to checks the rest)."""
     data = _mapping(item, "質問")
     where = f"質問「{data.get('key', '?')}」"
     _only(data, _STEP_FIELDS, where)
@@ -206,7 +212,7 @@ def _branch_from_dict(item: Any, where: str) -> Branch:
     return Branch(when_value=when, goto=_required(data, "goto", str, f"{where}の分岐"))
 
 
-def _step_to_dict(step: Step) -> dict[str, Any]:
+def step_to_dict(step: Step) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for attribute in fields(Step):
         value = getattr(step, attribute.name)

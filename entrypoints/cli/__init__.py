@@ -20,6 +20,7 @@ from entrypoints.cli.export import export
 from entrypoints.cli.keys import keys
 from entrypoints.cli.line import line
 from entrypoints.cli.mail import mail
+from entrypoints.cli.procedures import procedures
 from entrypoints.cli.registry import registry
 from entrypoints.cli.serve import line_sim, scheduler, serve, worker
 from entrypoints.cli.staff import staff
@@ -29,7 +30,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore, export, line, mail, cases,
+    audit, batch, backup, restore, export, line, mail, cases, procedures,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""
