@@ -184,8 +184,9 @@ def test_the_signs_return_at_once_when_line_does_not_answer() -> None:
 def test_a_failed_loading_animation_does_not_fail_the_event(sim: LineSimulator) -> None:
     failing = LineChatSignals(access_token="wrong-token", base_url=sim.base_url or "",
                               executor=Inline())  # the platform answers 401
-    event = InboundEvent(channel="line", external_id="e1", address=friend(sim), kind=InboundKind.TEXT,
-                         occurred_at=dt.datetime.now(dt.UTC), text="こんにちは", read_token="t")
+    event = InboundEvent(channel="line", external_id="e1", address=friend(sim),
+                         kind=InboundKind.TEXT, occurred_at=dt.datetime.now(dt.UTC),
+                         text="こんにちは", read_token="t")
 
     Acknowledging(failing, mark_read=True).received(event)  # nothing raised
     Acknowledging(failing, mark_read=True).handled(event)
