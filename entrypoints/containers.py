@@ -201,8 +201,8 @@ class Container(containers.DeclarativeContainer):
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
         links=personal_links)
     # Loading dots and 既読 for LINE messages (ADR 0051), sent in the background.
-    acknowledging = providers.Singleton(Acknowledging, providers.Singleton(
-        LineChatSignals, access_token=config.line_access_token,
+    acknowledging = providers.Singleton(Acknowledging, providers.Resource(
+        _stopped_at_shutdown, LineChatSignals, access_token=config.line_access_token,
         base_url=config.line_api_base_url), mark_read=config.line_mark_as_read)
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,

@@ -60,6 +60,6 @@ class LineChatSignals:
 
         self._executor.submit(run)
 
-    def shutdown(self) -> None:
-        """Wait for what was asked (used at shutdown and by tests)."""
+    def stop(self) -> None:
+        """Wait for what was asked, then end the threads (at the container's shutdown)."""
         self._executor.shutdown(wait=True)

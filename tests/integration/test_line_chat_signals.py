@@ -176,7 +176,7 @@ def test_the_signs_return_at_once_when_line_does_not_answer() -> None:
         slow.show_working("U" + "0" * 32)
         slow.mark_read("token")
         returned = time.perf_counter() - started
-        slow.shutdown()  # both time out in the background, quietly
+        slow.stop()  # both time out in the background, quietly
 
     assert returned < 0.05
 
