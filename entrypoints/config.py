@@ -15,6 +15,7 @@ from adapters.persistence.key_check import stored_encrypted_value
 from application.residents.town import Town
 from domain.errors import InvalidValue
 from entrypoints.case_settings import case_settings
+from entrypoints.line_settings import line_settings
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
 from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
@@ -93,6 +94,7 @@ class Settings:
     metrics_token: str = ""  # the bearer /metrics asks for; "" = /metrics answers 404
     # the web channel opened in LINE's in-app browser as a LIFF app (ADR 0038); "" = not a LIFF
     liff_id: str = ""
+    line_mark_as_read: bool = False  # 既読 once handled (entrypoints/line_settings.py, ADR 0051)
     # the SMS channel (entrypoints/sms_settings.py, ADR 0039); "none" = no SMS
     sms_provider: str = "none"
     twilio_account_sid: str = DEV_TWILIO_SID
@@ -202,6 +204,7 @@ class Settings:
             oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
             liff_id=env.get("MADOGUCHI_LIFF_ID", "").strip(),
+            **line_settings(env, ConfigurationError),
             **_originator(env, demo=not production),
             **_payment_settings(env, production),
             **rate_limit_settings(env, task_queue, broker_url, ConfigurationError),

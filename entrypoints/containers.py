@@ -29,6 +29,7 @@ from adapters.email.rendering import MailIdentity
 from adapters.email.unsubscribe import UnsubscribeLinks
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
+from adapters.line.chat_signals import LineChatSignals
 from adapters.line.content import LineContent
 from adapters.line.messenger import LineMessenger
 from adapters.line.webhook import LineWebhookParser
@@ -57,6 +58,7 @@ from application.cases.consultation_procedure import CONSULTATION
 from application.cases.opening_case import CaseDesk
 from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
+from application.channels.acknowledging import Acknowledging
 from application.channels.contacts import (
     CONTACT_ADD,
     CONTACT_CODE,
@@ -88,6 +90,7 @@ from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
+from entrypoints.line_settings import line_data_url
 from entrypoints.payment_links import PayLinkSigner
 
 __all__ = ["Container", "build_container", "shutdown"]
@@ -103,13 +106,6 @@ def _mailer(**options: Any) -> Iterator[SmtpMailer]:
         yield mailer
     finally:
         mailer.close()
-
-
-def _line_data_url(api_base_url: str, api_data_url: str) -> str:
-    """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
-    if api_data_url:
-        return api_data_url
-    return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
 
 
 def _waker(container: Container) -> Callable[[], None]:
@@ -182,8 +178,7 @@ class Container(containers.DeclarativeContainer):
         entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
                                providers.Factory(MenuEntry, "report", "道路・公園などの通報"),
                                providers.Factory(MenuEntry, "certificate", "証明書の請求"),
-                               providers.Factory(MenuEntry, "consultation", "相談")),
-    )
+                               providers.Factory(MenuEntry, "consultation", "相談")))
     # The procedures residents run (a case's alert mail names its procedure and links its page).
     procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
                                      CONTACT_ADD, CONTACT_CODE, CONSULTATION)
@@ -205,6 +200,10 @@ class Container(containers.DeclarativeContainer):
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
         links=personal_links)
+    # Loading dots and 既読 for LINE messages (ADR 0051), sent in the background.
+    acknowledging = providers.Singleton(Acknowledging, providers.Resource(
+        _stopped_at_shutdown, LineChatSignals, access_token=config.line_access_token,
+        base_url=config.line_api_base_url), mark_read=config.line_mark_as_read)
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
@@ -235,7 +234,7 @@ class Container(containers.DeclarativeContainer):
                                         email=email_messenger)
     attachment_source = providers.Singleton(
         LineContent, access_token=config.line_access_token,
-        base_url=providers.Callable(_line_data_url, config.line_api_base_url,
+        base_url=providers.Callable(line_data_url, config.line_api_base_url,
                                     config.line_api_data_url),
     )
     match_keyer = providers.Singleton(

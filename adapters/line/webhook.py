@@ -87,6 +87,7 @@ def _translate(event: object) -> InboundEvent | None:
     if isinstance(event, PostbackEvent):
         return InboundEvent(kind=InboundKind.POSTBACK, data=event.postback.data, **common)
     if isinstance(event, MessageEvent):
+        common["read_token"] = getattr(event.message, "mark_as_read_token", None) or None
         if isinstance(event.message, TextMessageContent):
             return InboundEvent(kind=InboundKind.TEXT, text=event.message.text, **common)
         if isinstance(event.message, ImageMessageContent):

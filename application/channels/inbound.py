@@ -33,4 +33,6 @@ class InboundEvent:
     latitude: float | None = None  # a location's point, when it has one
     longitude: float | None = None
     reply_token: str | None = None
+    # a message's token for marking it read (LINE's markAsReadToken, ADR 0051); None elsewhere
+    read_token: str | None = None
     redelivery: bool = False

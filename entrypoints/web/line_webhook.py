@@ -1,5 +1,6 @@
 """`POST /line/webhook`: LINE's deliveries, checked by signature, each event handled once. How
-long each answer took (by status) and how many events came are counted for /metrics."""
+long each answer took (by status) and how many events came are counted for /metrics. A message
+gets loading dots before it is handled and, in mark-as-read mode, 「既読」 after (ADR 0051)."""
 
 from __future__ import annotations
 
@@ -52,14 +53,16 @@ def _receive(received: list[Any]) -> tuple[Any, int]:
     received.extend(events)
     failed = 0
     images = []
-    router = services.inbound_router()
+    router, signs = services.inbound_router(), services.acknowledging()
     for event in events:
+        signs.received(event)  # loading dots (sent in the background: never waited for)
         try:
             fresh = router.handle(event, uow=services.uow())
         except Exception:
             failed += 1
             log.exception("LINE event %s could not be handled", event.external_id)
             continue
+        signs.handled(event)  # 既読, when the account reads only when told
         if fresh and event.image_ref:
             images.append(event)
     services.outbox_notifier().wake()  # the replies first

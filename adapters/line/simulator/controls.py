@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from adapters.line.simulator.chat_marks import ChatMarks
 from adapters.line.simulator.limits import FaultInjector, Faults
 from adapters.line.simulator.messaging import PlatformApi
 from adapters.line.simulator.residents import WebhookOutcome
@@ -18,6 +19,7 @@ class SimulatorControls(Protocol):
     api: PlatformApi
     users: UserDirectory
     faults: FaultInjector
+    chat_marks: ChatMarks
     bot_name: str
     bot_user_id: str
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from attrs import frozen
 
+from adapters.line.simulator.chat_marks import ChatMarks
 from adapters.line.simulator.ids import UlidFactory, quote_token
 from adapters.line.simulator.recording import Recorder, UserAction
 from adapters.line.simulator.state import (
@@ -50,12 +51,13 @@ class WebhookOutcome:
 class ResidentActions:
     def __init__(self, *, channel_secret: str, destination: str, users: UserDirectory,
                  recorder: Recorder, tokens: ReplyTokens, images: ImageStore, events: EventLog,
-                 next_message_id: Callable[[], str], sender: WebhookSender | None) -> None:
+                 next_message_id: Callable[[], str], sender: WebhookSender | None,
+                 marks: ChatMarks | None = None) -> None:
         self._secret, self.destination = channel_secret, destination
         self._users, self._recorder, self._tokens = users, recorder, tokens
         self._images, self._events = images, events
         self._next_message_id = next_message_id
-        self.sender = sender
+        self.sender, self.marks = sender, marks
         self._ulids = UlidFactory()
 
     def follow(self, user_id: str) -> WebhookOutcome:
@@ -131,6 +133,8 @@ class ResidentActions:
              reply: bool, **details: str | None) -> WebhookOutcome:
         event_id = self._ulids.new()
         token = self._tokens.issue(user_id) if reply else None
+        if event_type == "message" and self.marks is not None:  # read when the bot says so
+            content["message"]["markAsReadToken"] = self.marks.issue(user_id, event_id)
         event = make_event(event_type, user_id, event_id, reply_token=token, **content)
         self._events.add(event)
         action: UserAction = self._recorder.record_action(user_id, kind, event_id, **details)

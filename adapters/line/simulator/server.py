@@ -9,6 +9,7 @@ from flask import Flask, Response, request
 
 from adapters.line.simulator.admin import admin_blueprint
 from adapters.line.simulator.controls import SimulatorControls
+from adapters.line.simulator.ids import request_id
 from adapters.line.simulator.messaging import NOT_FOUND, Answer
 from adapters.line.simulator.responses import respond
 
@@ -61,10 +62,22 @@ def _messaging_routes(app: Flask, simulator: SimulatorControls) -> None:
         ("GET", "/v2/bot/message/<message_id>/content", "content",
          lambda: api.content(request.view_args["message_id"])),  # type: ignore[index]
         ("GET", "/v2/bot/info", "bot_info", api.bot_info),
+        ("POST", "/v2/bot/chat/loading/start", "loading",
+         lambda: _marked(simulator.chat_marks.start_loading(
+             body(), lambda user_id: simulator.users.get(user_id) is not None), 202)),
+        ("POST", "/v2/bot/chat/markAsRead", "mark_as_read",
+         lambda: _marked(simulator.chat_marks.mark_read(body()), 200)),
     ]
     for method, rule, name, handler in routes:
         app.add_url_rule(rule, endpoint=name, view_func=_ignore_args(guarded(handler)),
                          methods=[method])
+
+
+def _marked(refusal: str | None, accepted: int) -> Answer:
+    """LINE answers a loading start with 202, a mark-as-read with 200 (an empty object)."""
+    if refusal:
+        return Answer(400, {"message": refusal}, {"x-line-request-id": request_id()})
+    return Answer(accepted, {}, {"x-line-request-id": request_id()})
 
 
 def _ignore_args(view: Callable[[], Response]) -> Callable[..., Response]:

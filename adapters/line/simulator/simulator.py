@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 
+from adapters.line.simulator.chat_marks import ChatMarks
 from adapters.line.simulator.ids import message_ids, user_id_for
 from adapters.line.simulator.limits import FaultInjector, Faults, SlidingWindowLimiter
 from adapters.line.simulator.messaging import PlatformApi
@@ -66,6 +67,7 @@ class LineSimulator:
                                              bulk_following=users_following)
         self.recorder = Recorder()
         self.faults = FaultInjector(self._faults_at_start)
+        self.chat_marks = ChatMarks()  # loading dots and 既読 (mark-as-read mode: manual)
         self._tokens = ReplyTokens(reply_token_ttl, clock)
         self._images = ImageStore()
         self._events = EventLog()
@@ -77,11 +79,12 @@ class LineSimulator:
             push_limiter=self._limiters[0], multicast_limiter=self._limiters[1],
             next_message_id=next_message_id,
             bot_info={"userId": self.bot_user_id, "basicId": "@madoguchi-sim",
-                      "displayName": bot_name, "chatMode": "bot", "markAsReadMode": "auto"})
+                      "displayName": bot_name, "chatMode": "bot", "markAsReadMode": "manual"})
         self.actions = ResidentActions(
             channel_secret=channel_secret, destination=self.bot_user_id, users=self.users,
             recorder=self.recorder, tokens=self._tokens, images=self._images,
-            events=self._events, next_message_id=next_message_id, sender=None)
+            events=self._events, next_message_id=next_message_id, sender=None,
+            marks=self.chat_marks)
         self.set_webhook_url(webhook_url)
 
     @cached_property
@@ -138,7 +141,8 @@ class LineSimulator:
     # what happened
 
     def conversation(self, user_id: str, *, after: int = 0) -> dict[str, Any]:
-        return self.recorder.conversation(user_id, after=after)
+        """With the chat's signs: the event ids marked read, when loading dots show."""
+        return self.recorder.conversation(user_id, after=after) | self.chat_marks.of(user_id)
 
     def received(self, user_id: str) -> list[dict[str, Any]]:
         """The messages delivered to the user, oldest first, as `GET /_sim/messages` shows."""
@@ -154,6 +158,7 @@ class LineSimulator:
         """Forget recordings, counters, retry keys, reply tokens, sent events and rate windows,
         and restore the faults given at start. Users and their friendship stay."""
         self.recorder.reset()
+        self.chat_marks.reset()
         self._tokens.reset()
         self._events.reset()
         for limiter in self._limiters:

@@ -5,7 +5,7 @@
 (function () {
   const POLL_MS = 1000;
   const $ = (id) => document.getElementById(id);
-  const state = { users: [], userId: "", lastSeq: 0, entries: [], polling: false };
+  const state = { users: [], userId: "", lastSeq: 0, entries: [], polling: false, readMarks: {} };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -66,6 +66,7 @@
     state.userId = userId;
     state.lastSeq = 0;
     state.entries = [];
+    state.readMarks = {};
     $("chat").replaceChildren();
     $("quick-replies").replaceChildren();
     if (userId) history.replaceState(null, "", `/phone/${userId}`);
@@ -121,6 +122,7 @@
         renderQuickReplies();
         $("chat").scrollTop = $("chat").scrollHeight;
       }
+      showSigns(data);
     } catch (error) {
       // the simulator restarted or the user is gone: try again on the next tick
     } finally {
@@ -162,6 +164,10 @@
       } else {
         column.appendChild(el("div", "bubble", entry.type === "postback" ? entry.displayText : entry.text));
       }
+      const read = el("span", "read", "既読");  // shown once the bot marks it read
+      read.hidden = true;
+      state.readMarks[entry.webhookEventId] = read;
+      column.appendChild(read);
       column.appendChild(el("span", "time", clock(entry.time)));
       webhookNote(column, entry, false);
       line.appendChild(column);
@@ -175,6 +181,34 @@
     column.appendChild(el("span", "time", clock(entry.time)));
     line.appendChild(column);
     chat.appendChild(line);
+  }
+
+  // 「既読」 on the messages the bot marked read; the loading dots from the bot's
+  // loading/start until its next message or the seconds it asked for.
+  function showSigns(data) {
+    (data.read || []).forEach((eventId) => {
+      if (state.readMarks[eventId]) state.readMarks[eventId].hidden = false;
+    });
+    const lastBot = Math.max(0, ...state.entries.filter((e) => e.from === "bot")
+      .map((e) => Date.parse(e.time)));
+    const since = (data.loadingSince || 0) * 1000;
+    const loading = Date.now() < (data.loadingUntil || 0) * 1000 && lastBot < since;
+    let dots = $("loading");
+    if (loading && !dots) {
+      dots = el("div", "line bot");
+      dots.id = "loading";
+      dots.appendChild(el("span", "avatar", "町"));
+      const bubble = el("div", "bubble loading");
+      bubble.setAttribute("aria-label", "入力中");
+      for (let i = 0; i < 3; i += 1) bubble.appendChild(el("span", "dot"));
+      dots.appendChild(bubble);
+      $("chat").appendChild(dots);
+      $("chat").scrollTop = $("chat").scrollHeight;
+    } else if (!loading && dots) {
+      dots.remove();
+    } else if (loading && dots !== $("chat").lastElementChild) {
+      $("chat").appendChild(dots);  // after what arrived meanwhile
+    }
   }
 
   function webhookNote(parent, entry, centered) {

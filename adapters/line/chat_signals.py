@@ -1,0 +1,65 @@
+"""LINE's chat signs through the SDK (ADR 0051): `show_loading_animation`
+(`POST /v2/bot/chat/loading/start`) and `mark_messages_as_read_by_token`
+(`POST /v2/bot/chat/markAsRead`).
+
+Each call goes to a small thread pool and the caller returns at once: the webhook that accepted
+the event answers LINE without waiting for either. One try, a short timeout, no retry: dots that
+come late or a 「既読」 that never comes are not worth a second request; a failure is logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+from linebot.v3.messaging import (
+    ApiClient,
+    Configuration,
+    MarkMessagesAsReadByTokenRequest,
+    MessagingApi,
+    ShowLoadingAnimationRequest,
+)
+
+__all__ = ["LineChatSignals"]
+
+log = logging.getLogger(__name__)
+
+
+class LineChatSignals:
+    def __init__(self, *, access_token: str, base_url: str, loading_seconds: int = 20,
+                 timeout: tuple[float, float] = (2.0, 5.0),
+                 executor: Executor | None = None) -> None:
+        """`loading_seconds`: how long the dots show at most (5 to 60, in steps of 5); the
+        town's reply ends them sooner."""
+        if not 5 <= loading_seconds <= 60 or loading_seconds % 5:
+            raise ValueError("loading_seconds is a multiple of 5 from 5 to 60")
+        configuration = Configuration(access_token=access_token, host=base_url)
+        configuration.retries = False
+        self._api = MessagingApi(ApiClient(configuration))
+        self._seconds, self._timeout = loading_seconds, timeout
+        self._executor = executor or ThreadPoolExecutor(max_workers=2,
+                                                        thread_name_prefix="line-signals")
+
+    def show_working(self, address: str) -> None:
+        request = ShowLoadingAnimationRequest(chat_id=address, loading_seconds=self._seconds)
+        self._soon("loading animation", lambda: self._api.show_loading_animation(
+            request, _request_timeout=self._timeout))
+
+    def mark_read(self, read_token: str) -> None:
+        request = MarkMessagesAsReadByTokenRequest(mark_as_read_token=read_token)
+        self._soon("mark as read", lambda: self._api.mark_messages_as_read_by_token(
+            request, _request_timeout=self._timeout))
+
+    def _soon(self, what: str, call: Callable[[], object]) -> None:
+        def run() -> None:
+            try:
+                call()
+            except Exception as error:  # logged without the user id or the token
+                log.info("LINE %s not accepted (%s)", what,
+                         getattr(error, "status", None) or type(error).__name__)
+
+        self._executor.submit(run)
+
+    def stop(self) -> None:
+        """Wait for what was asked, then end the threads (at the container's shutdown)."""
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,26 @@
+"""The LINE channel's smaller settings, read from the environment by entrypoints/config.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["line_data_url", "line_settings"]
+
+_ON, _OFF = ("on", "true", "1", "yes"), ("off", "false", "0", "no", "")
+
+
+def line_settings(env: Mapping[str, str], error: type[Exception]) -> dict[str, object]:
+    """MADOGUCHI_LINE_MARK_AS_READ (on/off, default off): the account's mark-as-read mode is
+    manual, so messages are marked 「既読」 when the town has handled them (ADR 0051). Leave it
+    off with LINE's default (automatic) mode, where every message is read on arrival."""
+    mark = env.get("MADOGUCHI_LINE_MARK_AS_READ", "off").strip().lower()
+    if mark not in _ON + _OFF:
+        raise error("MADOGUCHI_LINE_MARK_AS_READ must be on or off")
+    return {"line_mark_as_read": mark in _ON}
+
+
+def line_data_url(api_base_url: str, api_data_url: str) -> str:
+    """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
+    if api_data_url:
+        return api_data_url
+    return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
