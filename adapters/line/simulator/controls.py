@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from adapters.line.simulator.limits import FaultInjector, Faults
 from adapters.line.simulator.messaging import PlatformApi
 from adapters.line.simulator.residents import WebhookOutcome
+from adapters.line.simulator.rich_menus import RichMenuPlatform
 from adapters.line.simulator.state import SimulatedUser, UserDirectory
 
 __all__ = ["SimulatorControls"]
@@ -16,6 +17,7 @@ __all__ = ["SimulatorControls"]
 
 class SimulatorControls(Protocol):
     api: PlatformApi
+    rich_menus: RichMenuPlatform
     users: UserDirectory
     faults: FaultInjector
     bot_name: str

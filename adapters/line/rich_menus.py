@@ -1,0 +1,83 @@
+"""The rich menus on LINE through the SDK (`linebot.v3`): create each menu, upload its image (the
+api-data host), make the unverified one the default, delete the menus they replace (same name),
+and link verified residents to the verified one (ADR 0049)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from linebot.v3.messaging import (
+    ApiClient,
+    Configuration,
+    MessagingApi,
+    MessagingApiBlob,
+    PostbackAction,
+    RichMenuArea,
+    RichMenuBounds,
+    RichMenuBulkLinkRequest,
+    RichMenuRequest,
+    RichMenuSize,
+)
+
+from adapters.line.rich_menu_image import draw_rich_menu
+from application.channels.rich_menu import VERIFIED_NAME, RichMenuPlan
+
+__all__ = ["LineRichMenus", "rich_menu_request"]
+
+BULK = 500  # users per bulk link call
+
+
+def rich_menu_request(plan: RichMenuPlan) -> RichMenuRequest:
+    return RichMenuRequest(
+        size=RichMenuSize(width=plan.width, height=plan.height), selected=True, name=plan.name,
+        chatBarText=plan.chat_bar_text,
+        areas=[RichMenuArea(bounds=RichMenuBounds(x=tile.x, y=tile.y, width=tile.width,
+                                                  height=tile.height),
+                            action=PostbackAction(label=tile.label[:20], data=tile.data,
+                                                  displayText=tile.label))
+               for tile in plan.tiles])
+
+
+class LineRichMenus:
+    def __init__(self, *, access_token: str, base_url: str, data_url: str,
+                 draw: Callable[[RichMenuPlan], bytes] = draw_rich_menu) -> None:
+        self._api = MessagingApi(ApiClient(Configuration(access_token=access_token,
+                                                         host=base_url)))
+        self._blob = MessagingApiBlob(ApiClient(Configuration(access_token=access_token,
+                                                              host=data_url)))
+        self._draw = draw
+        self._verified_id: str | None = None
+
+    def install(self, unverified: RichMenuPlan, verified: RichMenuPlan) -> dict[str, str]:
+        names = {unverified.name, verified.name}
+        old = [menu.rich_menu_id for menu in self._api.get_rich_menu_list().richmenus
+               if menu.name in names]
+        ids = {}
+        for plan in (unverified, verified):
+            menu_id = self._api.create_rich_menu(rich_menu_request(plan)).rich_menu_id
+            self._blob.set_rich_menu_image(menu_id, self._draw(plan),
+                                           _headers={"Content-Type": "image/png"})
+            ids[plan.name] = menu_id
+        self._api.set_default_rich_menu(ids[unverified.name])
+        for menu_id in old:
+            self._api.delete_rich_menu(menu_id)
+        self._verified_id = ids[verified.name]
+        return ids
+
+    def link_verified(self, user_ids: Sequence[str]) -> None:
+        menu_id = self._verified_id or self._find(VERIFIED_NAME)
+        if menu_id is None:
+            return  # no menus set yet (`madoguchi line rich-menu`)
+        if len(user_ids) == 1:
+            self._api.link_rich_menu_id_to_user(user_ids[0], menu_id)
+            return
+        for start in range(0, len(user_ids), BULK):
+            self._api.link_rich_menu_id_to_users(RichMenuBulkLinkRequest(
+                richMenuId=menu_id, userIds=list(user_ids[start:start + BULK])))
+
+    def _find(self, name: str) -> str | None:
+        for menu in self._api.get_rich_menu_list().richmenus:
+            if menu.name == name:
+                self._verified_id = menu.rich_menu_id
+                return menu.rich_menu_id
+        return None
