@@ -31,6 +31,7 @@ from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.content import LineContent
 from adapters.line.messenger import LineMessenger
+from adapters.line.rich_menus import LineRichMenus
 from adapters.line.webhook import LineWebhookParser
 from adapters.metrics import PrometheusMetrics
 from adapters.passwords import Argon2PasswordHasher
@@ -187,12 +188,19 @@ class Container(containers.DeclarativeContainer):
     # The procedures residents run (a case's alert mail names its procedure and links its page).
     procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
                                      CONTACT_ADD, CONTACT_CODE, CONSULTATION)
+    # The LINE rich menus (ADR 0049), drawn here and set on LINE by `madoguchi line rich-menu`.
+    line_rich_menus = providers.Singleton(
+        LineRichMenus, access_token=config.line_access_token, base_url=config.line_api_base_url,
+        data_url=providers.Callable(_line_data_url, config.line_api_base_url,
+                                    config.line_api_data_url))
     bus = providers.Singleton(
         message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
         pay_url=pay_links.provided.pay_url, menu=menu,
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
                                             procedures),
-        case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"))
+        case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"),
+        rich_menus=providers.Callable(lambda on, menus: menus() if on else None,
+                                      config.line_rich_menus, line_rich_menus.provider))
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)

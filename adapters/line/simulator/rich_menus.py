@@ -136,7 +136,11 @@ class RichMenuPlatform:
     # the phone page
 
     def shown_to(self, user_id: str) -> dict[str, Any] | None:
-        """The menu this user sees (their own link, else the default), with its image."""
+        """The menu this user sees (their own link, else the default), with its image; none
+        for a user who is not a friend of the account."""
+        user = self.users.get(user_id)
+        if user is None or not user.following:
+            return None
         menu = self._menus.get(self._links.get(user_id) or self.default_id or "")
         return menu.to_json() if menu is not None and menu.image is not None else None
 
