@@ -30,6 +30,6 @@ class VerifiedMenu:
                 continue
             try:
                 self.platform.link_verified([identity.address])
-            except Exception:  # noqa: BLE001 - best effort, see the module's docstring
+            except Exception:  # best effort: see the module docstring
                 log.warning("could not link the verified rich menu to a LINE user",
                             exc_info=True)

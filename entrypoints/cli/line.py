@@ -42,7 +42,7 @@ def line_rich_menu(ctx: CliContext) -> None:
     Then set LINE_RICH_MENUS=1 so that a resident who verifies is linked at once (ADR 0049)."""
     container = ready(ctx)
     done = set_rich_menus(container.menu(), platform=container.line_rich_menus(),
-                          uow_factory=container.uow.provider)
+                          uow_factory=container.uow)
     for name, menu_id in done.menu_ids.items():
         click.echo(f"{name}: {menu_id}")
     click.echo(f"{done.linked} verified resident(s) linked to the verified menu")

@@ -73,7 +73,7 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
             # the rich menus, as `madoguchi line rich-menu` sets them (ADR 0049)
             set_rich_menus(container.menu(), platform=container.line_rich_menus(),
-                           uow_factory=container.uow.provider)
+                           uow_factory=container.uow)
         if sms is not None:
             container.config.twilio_api_base_url.from_value(sms.base_url)
             click.echo(f"SMS stand-in (the residents' SMS inboxes): {sms.base_url}/_sim/sms")

@@ -1,0 +1,103 @@
+"""The rich menu through the LINE simulator, as a resident meets it: a new friend sees the menu
+for residents not verified yet, and tapping a tile starts what its label says; once they have
+verified with the card, their phone shows the verified residents' menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.line.simulator.running import running_simulator
+from application.channels.setting_rich_menus import set_rich_menus
+from entrypoints.config import DEV_LINE_SECRET, DEV_LINE_TOKEN
+from tests.e2e.conftest import Stack
+from tests.e2e.test_benefit_story import _heads
+from tests.e2e.test_cli import _run
+from tests.e2e.test_registration import _card_form, _post, _seed
+
+pytestmark = pytest.mark.e2e
+
+
+def _menu_on_phone(stack: Stack, user: str) -> dict[str, Any]:
+    shown = stack.sim.rich_menus.shown_to(user)
+    assert shown is not None, "no rich menu on the phone"
+    return shown
+
+
+def _tap_tile(stack: Stack, user: str, label: str) -> None:
+    """Tap the rich menu's tile with this label, as the phone page (and LINE) does."""
+    for area in _menu_on_phone(stack, user)["areas"]:
+        action = area["action"]
+        if action["label"] == label:
+            assert stack.sim.postback(user, action["data"], action["displayText"]).status == 200
+            return
+    raise AssertionError(f"no tile {label!r}")
+
+
+@pytest.fixture
+def menus_set(stack: Stack) -> Stack:
+    container = stack.container
+    container.config.line_rich_menus.from_value(True)  # as `serve --line-sim` sets it
+    container.bus.reset()
+    container.line_rich_menus.reset()
+    done = set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+                          uow_factory=container.uow)
+    assert set(done.menu_ids) == {"madoguchi-unverified", "madoguchi-verified"}
+    return stack
+
+
+def test_a_new_friend_taps_a_tile_of_the_unverified_menu_and_starts_the_procedure(
+        menus_set: Stack) -> None:
+    stack = menus_set
+    user = stack.resident()
+    stack.sim.follow(user)
+
+    shown = _menu_on_phone(stack, user)
+    assert shown["name"] == "madoguchi-unverified" and shown["chatBarText"] == "メニュー"
+    assert shown["areas"][0]["action"]["data"] == "verify:start"
+    _tap_tile(stack, user, "お問い合わせ")
+    assert "お名前" in stack.texts(user)[-1]
+
+
+def test_after_verifying_the_resident_is_linked_to_the_verified_menu(menus_set: Stack) -> None:
+    stack = menus_set
+    _seed(stack.container)
+    _, head = _heads(stack.container)[0]
+    user = stack.resident(head.facts.name.name)
+    stack.sim.follow(user)
+
+    _tap_tile(stack, user, "本人確認")
+    card = stack.last(user)
+    [button] = card["contents"]["footer"]["contents"]
+    url = button["action"]["uri"]
+    status, body = _post(url.split("?")[0], _card_form(url, head.facts))
+    assert status == 200 and "本人確認が完了しました" in body, body
+
+    shown = _menu_on_phone(stack, user)
+    assert shown["name"] == "madoguchi-verified"
+    assert [area["action"]["data"] for area in shown["areas"]][-2:] == ["status",
+                                                                        "contacts:list"]
+    before = len(stack.messages(user))
+    _tap_tile(stack, user, "状況確認")
+    assert len(stack.messages(user)) > before  # the tap was answered
+
+    newcomer = stack.resident("佐藤 次郎")
+    stack.sim.follow(newcomer)
+    assert _menu_on_phone(stack, newcomer)["name"] == "madoguchi-unverified"
+
+
+def test_the_command_sets_both_menus_on_line(tmp_path: Path) -> None:
+    with running_simulator(DEV_LINE_SECRET, DEV_LINE_TOKEN, None) as sim:
+        env = {"LINE_API_BASE_URL": sim.base_url}
+        assert _run(tmp_path, "db", "upgrade").returncode == 0
+        done = _run(tmp_path, "line", "rich-menu", env=env)
+        assert done.returncode == 0, done.stderr
+        assert "madoguchi-verified: richmenu-" in done.stdout
+        again = _run(tmp_path, "line", "rich-menu", env=env)  # replaces them
+        assert again.returncode == 0, again.stderr
+        menus = sim.rich_menus.list().body["richmenus"]
+        assert sorted(menu["name"] for menu in menus) == ["madoguchi-unverified",
+                                                          "madoguchi-verified"]
+        assert sim.rich_menus.default_id in again.stdout
