@@ -58,8 +58,8 @@ class Settings:
     town_code: str = ""
     town_full_name: str = "見本町"  # how pages and slips name the town: 岡山県総社市, or the name
     line_api_data_url: str = ""  # images residents sent; "" = api-data.line.me for LINE itself
-    # link a resident who verifies on LINE to the verified rich menu (ADR 0049): on once the
-    # menus are set (`madoguchi line rich-menu`); `serve --line-sim` turns it on itself
+    # the rich menus are set on LINE (`madoguchi line rich-menu`, ADR 0049): link a resident who
+    # verifies to the verified one (`serve --line-sim` sets them and links without it)
     line_rich_menus: bool = False
     # 依頼人 of the Zengin transfer file: the town's account at its bank (demo values outside
     # production; in production an export is refused until they are set)

@@ -29,7 +29,7 @@ from adapters.email.rendering import MailIdentity
 from adapters.email.unsubscribe import UnsubscribeLinks
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
-from adapters.line.content import LineContent
+from adapters.line.content import LineContent, line_data_url
 from adapters.line.messenger import LineMessenger
 from adapters.line.rich_menus import LineRichMenus
 from adapters.line.webhook import LineWebhookParser
@@ -104,13 +104,6 @@ def _mailer(**options: Any) -> Iterator[SmtpMailer]:
         yield mailer
     finally:
         mailer.close()
-
-
-def _line_data_url(api_base_url: str, api_data_url: str) -> str:
-    """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
-    if api_data_url:
-        return api_data_url
-    return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
 
 
 def _waker(container: Container) -> Callable[[], None]:
@@ -188,19 +181,18 @@ class Container(containers.DeclarativeContainer):
     # The procedures residents run (a case's alert mail names its procedure and links its page).
     procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
                                      CONTACT_ADD, CONTACT_CODE, CONSULTATION)
-    # The LINE rich menus (ADR 0049), drawn here and set on LINE by `madoguchi line rich-menu`.
-    line_rich_menus = providers.Singleton(
-        LineRichMenus, access_token=config.line_access_token, base_url=config.line_api_base_url,
-        data_url=providers.Callable(_line_data_url, config.line_api_base_url,
-                                    config.line_api_data_url))
+    line_data = providers.Callable(line_data_url, config.line_api_base_url,
+                                   config.line_api_data_url)
+    # The LINE rich menus (ADR 0049): set by `madoguchi line rich-menu`, linked on verification.
+    line_rich_menus = providers.Singleton(LineRichMenus, access_token=config.line_access_token,
+        base_url=config.line_api_base_url, data_url=line_data, linking=config.line_rich_menus)
     bus = providers.Singleton(
         message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
         pay_url=pay_links.provided.pay_url, menu=menu,
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
                                             procedures),
         case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"),
-        rich_menus=providers.Callable(lambda on, menus: menus() if on else None,
-                                      config.line_rich_menus, line_rich_menus.provider))
+        rich_menus=line_rich_menus)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
@@ -241,11 +233,8 @@ class Container(containers.DeclarativeContainer):
         links=personal_links, unsubscribe_link=unsubscribe_links)
     messaging_channels = providers.Dict(line=line_messenger, web=web_channel, sms=sms_channel,
                                         email=email_messenger)
-    attachment_source = providers.Singleton(
-        LineContent, access_token=config.line_access_token,
-        base_url=providers.Callable(_line_data_url, config.line_api_base_url,
-                                    config.line_api_data_url),
-    )
+    attachment_source = providers.Singleton(LineContent, access_token=config.line_access_token,
+                                            base_url=line_data)
     match_keyer = providers.Singleton(
         HmacMatchKeyer, config.match_key.as_(str.encode),
         providers.Factory(Town, prefecture=config.town_prefecture, city=config.town_city,

@@ -39,13 +39,17 @@ def rich_menu_request(plan: RichMenuPlan) -> RichMenuRequest:
 
 
 class LineRichMenus:
-    def __init__(self, *, access_token: str, base_url: str, data_url: str,
+    """`linking`: look the verified menu up on LINE to link a resident who verifies (the
+    menus were set by another process: LINE_RICH_MENUS=1). Without it, only a process that set
+    the menus itself links (`serve --line-sim`), and elsewhere a verification costs no call."""
+
+    def __init__(self, *, access_token: str, base_url: str, data_url: str, linking: bool = False,
                  draw: Callable[[RichMenuPlan], bytes] = draw_rich_menu) -> None:
         self._api = MessagingApi(ApiClient(Configuration(access_token=access_token,
                                                          host=base_url)))
         self._blob = MessagingApiBlob(ApiClient(Configuration(access_token=access_token,
                                                               host=data_url)))
-        self._draw = draw
+        self._draw, self._linking = draw, linking
         self._verified_id: str | None = None
 
     def install(self, unverified: RichMenuPlan, verified: RichMenuPlan) -> dict[str, str]:
@@ -65,9 +69,9 @@ class LineRichMenus:
         return ids
 
     def link_verified(self, user_ids: Sequence[str]) -> None:
-        menu_id = self._verified_id or self._find(VERIFIED_NAME)
+        menu_id = self._verified_id or (self._find(VERIFIED_NAME) if self._linking else None)
         if menu_id is None:
-            return  # no menus set yet (`madoguchi line rich-menu`)
+            return  # no menus set yet (`madoguchi line rich-menu`), or not told they are
         if len(user_ids) == 1:
             self._api.link_rich_menu_id_to_user(user_ids[0], menu_id)
             return

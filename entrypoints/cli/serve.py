@@ -48,8 +48,6 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
     from entrypoints.web import create_app
     from entrypoints.web.access_log import QuietQueryRequestHandler
 
-    if line_sim_port is not None:  # before anything builds the message bus: see below
-        ctx.container.config.line_rich_menus.from_value(True)
     container = ready(ctx)
     simulator, sms_standin, mail = nullcontext(), nullcontext(), nullcontext()
     if line_sim_port is not None:

@@ -39,9 +39,6 @@ def _tap_tile(stack: Stack, user: str, label: str) -> None:
 @pytest.fixture
 def menus_set(stack: Stack) -> Stack:
     container = stack.container
-    container.config.line_rich_menus.from_value(True)  # as `serve --line-sim` sets it
-    container.bus.reset()
-    container.line_rich_menus.reset()
     done = set_rich_menus(container.menu(), platform=container.line_rich_menus(),
                           uow_factory=container.uow)
     assert set(done.menu_ids) == {"madoguchi-unverified", "madoguchi-verified"}

@@ -47,8 +47,9 @@ def _shown(sim: LineSimulator, user_id: str) -> Any:
         return json.load(answer)
 
 
-def _platform(sim: LineSimulator) -> LineRichMenus:
-    return LineRichMenus(access_token=TOKEN, base_url=sim.base_url, data_url=sim.base_url)
+def _platform(sim: LineSimulator, *, linking: bool = True) -> LineRichMenus:
+    return LineRichMenus(access_token=TOKEN, base_url=sim.base_url, data_url=sim.base_url,
+                         linking=linking)
 
 
 def test_the_adapter_sets_the_default_menu_and_links_a_verified_user(sim: LineSimulator) -> None:
@@ -64,6 +65,8 @@ def test_the_adapter_sets_the_default_menu_and_links_a_verified_user(sim: LineSi
     with urllib.request.urlopen(f"{sim.base_url}{_shown(sim, user)['imageUrl']}") as image:
         assert image.headers["Content-Type"] == "image/png" and image.read(4) == b"\x89PNG"
 
+    _platform(sim, linking=False).link_verified([user])  # not told the menus are set: no call
+    assert _shown(sim, user)["richMenuId"] == ids[unverified.name]
     _platform(sim).link_verified([user])  # a fresh adapter finds the menu by its name
     assert _shown(sim, user)["richMenuId"] == ids[verified.name]
     assert _shown(sim, other)["richMenuId"] == ids[unverified.name]
