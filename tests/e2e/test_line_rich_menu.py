@@ -4,17 +4,23 @@ verified with the card, their phone shows the verified residents' menu."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from click.testing import CliRunner
+from flask import Flask
 
 from adapters.line.simulator.running import running_simulator
 from application.channels.setting_rich_menus import set_rich_menus
+from entrypoints.cli import main
 from entrypoints.config import DEV_LINE_SECRET, DEV_LINE_TOKEN
 from tests.e2e.conftest import Stack
 from tests.e2e.test_benefit_story import _heads
 from tests.e2e.test_cli import _run
+from tests.e2e.test_cli_serve import _free_port
 from tests.e2e.test_registration import _card_form, _post, _seed
 
 pytestmark = pytest.mark.e2e
@@ -98,3 +104,25 @@ def test_the_command_sets_both_menus_on_line(tmp_path: Path) -> None:
         assert sorted(menu["name"] for menu in menus) == ["madoguchi-unverified",
                                                           "madoguchi-verified"]
         assert sim.rich_menus.default_id in again.stdout
+
+
+def test_serve_with_the_simulator_sets_the_rich_menus_at_start_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), "MADOGUCHI_TASK_QUEUE": "in_process"}
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    seen: dict[str, Any] = {}
+
+    def served(host: str, port: int, app: Flask, **options: Any) -> None:
+        config = app.extensions["madoguchi"].config
+        seen["menus"] = requests.get(
+            f"{config.line_api_base_url()}/v2/bot/richmenu/list", timeout=10,
+            headers={"Authorization": f"Bearer {config.line_access_token()}"}).json()
+
+    monkeypatch.setattr(importlib.import_module("entrypoints.cli.serve"), "run_simple", served)
+    result = runner.invoke(main, ["serve", "--port", "8996", "--line-sim", str(_free_port())],
+                           env=env)
+
+    assert result.exit_code == 0, result.output
+    assert sorted(menu["name"] for menu in seen["menus"]["richmenus"]) == [
+        "madoguchi-unverified", "madoguchi-verified"]
