@@ -26,7 +26,7 @@ def line_check_friends(ctx: CliContext, limit: int | None) -> None:
     notices then go down the ladder (SMS, e-mail, post) instead of to a chat LINE drops them
     from. Run it before a campaign, or nightly."""
     container = ready(ctx)
-    result = check_friends(CheckFriends(operator(), limit), uow_factory=container.uow.provider,
+    result = check_friends(CheckFriends(operator(), limit), uow_factory=container.uow,
                            friends=container.line_messenger(), clock=container.clock())
     click.echo(f"{result.checked} LINE user(s) asked about, {result.blocked} found blocked and "
                f"moved down the ladder, {result.unknown} LINE could not tell (asked again "

@@ -126,3 +126,13 @@ def test_serve_with_the_simulator_sets_the_rich_menus_at_start_up(
     assert result.exit_code == 0, result.output
     assert sorted(menu["name"] for menu in seen["menus"]["richmenus"]) == [
         "madoguchi-unverified", "madoguchi-verified"]
+
+
+def test_the_line_commands_beside_it_run_too(tmp_path: Path) -> None:
+    """`madoguchi line check-friends` (in the same command group) ran into a TypeError: it gave
+    the use case the unit of work's provider of a provider."""
+    with running_simulator(DEV_LINE_SECRET, DEV_LINE_TOKEN, None) as sim:
+        assert _run(tmp_path, "db", "upgrade").returncode == 0
+        checked = _run(tmp_path, "line", "check-friends", env={"LINE_API_BASE_URL": sim.base_url})
+        assert checked.returncode == 0, checked.stderr
+        assert "0 LINE user(s) asked about" in checked.stdout
