@@ -1,6 +1,7 @@
 """The rich menus on LINE through the SDK (`linebot.v3`): create each menu, upload its image (the
 api-data host), make the unverified one the default, delete the menus they replace (same name),
-and link verified residents to the verified one (ADR 0049)."""
+point the aliases named as the menus at the new ones, and link verified residents to the
+verified one (ADR 0049)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from collections.abc import Callable, Sequence
 
 from linebot.v3.messaging import (
     ApiClient,
+    ApiException,
     Configuration,
+    CreateRichMenuAliasRequest,
     MessagingApi,
     MessagingApiBlob,
     PostbackAction,
@@ -17,6 +20,7 @@ from linebot.v3.messaging import (
     RichMenuBulkLinkRequest,
     RichMenuRequest,
     RichMenuSize,
+    UpdateRichMenuAliasRequest,
 )
 
 from adapters.line.rich_menu_image import draw_rich_menu
@@ -63,6 +67,15 @@ class LineRichMenus:
                                            _headers={"Content-Type": "image/png"})
             ids[plan.name] = menu_id
         self._api.set_default_rich_menu(ids[unverified.name])
+        aliases = {alias.rich_menu_alias_id for alias in
+                   self._api.get_rich_menu_alias_list().aliases}
+        for name, menu_id in ids.items():  # an alias per menu, for richmenuswitch tiles
+            if name in aliases:
+                self._api.update_rich_menu_alias(name, UpdateRichMenuAliasRequest(
+                    richMenuId=menu_id))
+            else:
+                self._api.create_rich_menu_alias(CreateRichMenuAliasRequest(
+                    richMenuAliasId=name, richMenuId=menu_id))
         for menu_id in old:
             self._api.delete_rich_menu(menu_id)
         self._verified_id = ids[verified.name]
@@ -80,8 +93,9 @@ class LineRichMenus:
                 richMenuId=menu_id, userIds=list(user_ids[start:start + BULK])))
 
     def _find(self, name: str) -> str | None:
-        for menu in self._api.get_rich_menu_list().richmenus:
-            if menu.name == name:
-                self._verified_id = menu.rich_menu_id
-                return menu.rich_menu_id
-        return None
+        try:
+            self._verified_id = self._api.get_rich_menu_alias(name).rich_menu_id
+        except ApiException as error:
+            if error.status != 404:
+                raise
+        return self._verified_id

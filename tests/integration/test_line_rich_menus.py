@@ -14,6 +14,7 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
+    CreateRichMenuAliasRequest,
     MessagingApi,
     MessagingApiBlob,
 )
@@ -82,6 +83,8 @@ def test_setting_again_replaces_both_menus_and_bulk_links(sim: LineSimulator) ->
     assert {menu.rich_menu_id for menu in api.get_rich_menu_list().richmenus} == set(
         second.values())
     assert not set(first.values()) & set(second.values())
+    assert {alias.rich_menu_alias_id: alias.rich_menu_id  # aliases follow the new menus
+            for alias in api.get_rich_menu_alias_list().aliases} == second
     users = [u.user_id for u in sim.users.all()[:3]]
     platform.link_verified(users)
     assert {_shown(sim, u) is None for u in users} == {True}  # not friends: nothing shown
@@ -113,6 +116,10 @@ def test_a_menu_line_would_refuse_is_refused(sim: LineSimulator) -> None:
     with pytest.raises(ApiException) as no_image:
         api.set_default_rich_menu(menu_id)
     assert no_image.value.status == 400
+    with pytest.raises(ApiException) as alias_to_nothing:
+        api.create_rich_menu_alias(CreateRichMenuAliasRequest(richMenuAliasId="menu",
+                                                              richMenuId=menu_id))
+    assert alias_to_nothing.value.status == 400
     tiny_png = _platform(sim)._draw(rich_menus(Menu("町", []))[1])  # 2500×843, not 1686
     with pytest.raises(ApiException) as wrong_size:
         blob.set_rich_menu_image(menu_id, tiny_png, _headers={"Content-Type": "image/png"})

@@ -1,11 +1,12 @@
 """The Messaging API's rich menus, as LINE answers them: create (the request's shape checked:
 size, areas inside it, at most 20, chatBarText ≤ 14 characters, postback data ≤ 300), the image
 upload on the api-data paths (JPEG or PNG, ≤ 1 MB, the menu's own size, once), the default menu,
-per-user links (one, or up to 500 in bulk), the list and deletion. The phone page asks which
-menu a user sees (`shown_to`)."""
+per-user links (one, or up to 500 in bulk), aliases, the list and deletion. The phone page asks
+which menu a user sees (`shown_to`)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import struct
 import threading
@@ -22,6 +23,7 @@ from adapters.line.simulator.validation import Detail, error_body
 __all__ = ["RichMenuPlatform"]
 
 MAX_AREAS, MAX_CHAT_BAR, MAX_IMAGE, MAX_BULK = 20, 14, 1024 * 1024, 500
+ALIAS_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 ACTIONS = ("postback", "message", "uri", "richmenuswitch", "datetimepicker")
 
 
@@ -40,6 +42,7 @@ class RichMenuPlatform:
     users: UserDirectory
     _menus: dict[str, _Menu] = field(factory=dict)
     _links: dict[str, str] = field(factory=dict)
+    _aliases: dict[str, str] = field(factory=dict)
     default_id: str | None = None
     _lock: threading.Lock = field(factory=threading.Lock)
 
@@ -94,6 +97,8 @@ class RichMenuPlatform:
                 return _answer(404, NOT_FOUND)
             self._links = {user: linked for user, linked in self._links.items()
                            if linked != menu_id}
+            self._aliases = {alias: linked for alias, linked in self._aliases.items()
+                             if linked != menu_id}
             if self.default_id == menu_id:
                 self.default_id = None
         return _answer(200, {})
@@ -132,6 +137,41 @@ class RichMenuPlatform:
     def linked(self, user_id: str) -> Answer:
         menu_id = self._links.get(user_id)
         return _answer(200, {"richMenuId": menu_id}) if menu_id else _answer(404, NOT_FOUND)
+
+    def create_alias(self, body: object) -> Answer:
+        alias_id = body.get("richMenuAliasId") if isinstance(body, dict) else None
+        if not isinstance(alias_id, str) or not ALIAS_ID.fullmatch(alias_id):
+            return _answer(400, error_body([Detail("richMenuAliasId",
+                                                   "Must be 1-32 of A-Z a-z 0-9 _ -")]))
+        refusal = self._usable(body.get("richMenuId"))  # type: ignore[union-attr]
+        if refusal:
+            return refusal
+        with self._lock:
+            if alias_id in self._aliases:
+                return _answer(400, {"message": "conflict richmenu alias id"})
+            self._aliases[alias_id] = body["richMenuId"]  # type: ignore[index]
+        return _answer(200, {})
+
+    def update_alias(self, alias_id: str, body: object) -> Answer:
+        if alias_id not in self._aliases:
+            return _answer(404, NOT_FOUND)
+        menu_id = body.get("richMenuId") if isinstance(body, dict) else None
+        refusal = self._usable(menu_id)
+        if refusal:
+            return refusal
+        with self._lock:
+            self._aliases[alias_id] = menu_id  # type: ignore[assignment]
+        return _answer(200, {})
+
+    def alias(self, alias_id: str) -> Answer:
+        menu_id = self._aliases.get(alias_id)
+        if menu_id is None:
+            return _answer(404, NOT_FOUND)
+        return _answer(200, {"richMenuAliasId": alias_id, "richMenuId": menu_id})
+
+    def aliases(self) -> Answer:
+        return _answer(200, {"aliases": [{"richMenuAliasId": alias, "richMenuId": menu_id}
+                                         for alias, menu_id in self._aliases.items()]})
 
     # the phone page
 

@@ -79,6 +79,13 @@ def _messaging_routes(app: Flask, simulator: SimulatorControls) -> None:
     routes += [
         ("POST", "/v2/bot/richmenu", "richmenu_create", lambda: menus.create(body())),
         ("GET", "/v2/bot/richmenu/list", "richmenu_list", menus.list),
+        ("POST", "/v2/bot/richmenu/alias", "richmenu_alias_create",
+         lambda: menus.create_alias(body())),
+        ("GET", "/v2/bot/richmenu/alias/list", "richmenu_alias_list", menus.aliases),
+        ("GET", "/v2/bot/richmenu/alias/<alias_id>", "richmenu_alias",
+         lambda: menus.alias(view_args()["alias_id"])),
+        ("POST", "/v2/bot/richmenu/alias/<alias_id>", "richmenu_alias_update",
+         lambda: menus.update_alias(view_args()["alias_id"], body())),
         ("GET", "/v2/bot/richmenu/<menu_id>", "richmenu_get",
          lambda: menus.get(view_args()["menu_id"])),
         ("DELETE", "/v2/bot/richmenu/<menu_id>", "richmenu_delete",
