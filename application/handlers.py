@@ -14,11 +14,13 @@ from application.cases.consultation_notices import ConsultationNotices
 from application.cases.handlers import ReplyNotice
 from application.certificates.handlers import RequesterNotices
 from application.channels.menu import Menu
+from application.channels.verified_menu import VerifiedMenu
 from application.disbursements.handlers import BatchClosed, CashCodeNotice, PaymentFailed
 from application.messagebus import MessageBus
 from application.messaging.telling import Telling
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
+from application.ports.rich_menus import RichMenus
 from application.residents.handlers import VerificationNotice
 from domain.events import (
     ApplicationConfirmed,
@@ -44,7 +46,8 @@ __all__ = ["message_bus"]
 def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
                 banks: BankMaster | None, pay_url: Callable[[str], str],
                 menu: Menu | None = None, procedure_titles: Mapping[str, str] | None = None,
-                case_url: Callable[[str], str] | None = None) -> MessageBus:
+                case_url: Callable[[str], str] | None = None,
+                rich_menus: RichMenus | None = None) -> MessageBus:
     certificates = RequesterNotices(telling, pay_url)
     residents = ResidentActs(clock)  # a resident's own acts in the audit log
     consultations = ConsultationNotices(telling, menu)
@@ -59,7 +62,8 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         CertificateRequestPaid: [certificates.paid, residents.requested_certificate],
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
-        VerificationDecided: [VerificationNotice(telling, menu)],
+        VerificationDecided: [VerificationNotice(telling, menu),
+                              *([VerifiedMenu(rich_menus)] if rich_menus else [])],
         CaseAnswered: [ReplyNotice(telling)],
         ConsultationTaken: [consultations.taken],
         ConsultationEnded: [consultations.ended],

@@ -59,6 +59,9 @@ class Settings:
     town_code: str = ""
     town_full_name: str = "見本町"  # how pages and slips name the town: 岡山県総社市, or the name
     line_api_data_url: str = ""  # images residents sent; "" = api-data.line.me for LINE itself
+    # the rich menus are set on LINE (`madoguchi line rich-menu`, ADR 0049): link a resident who
+    # verifies to the verified one (`serve --line-sim` sets them and links without it)
+    line_rich_menus: bool = False
     # 依頼人 of the Zengin transfer file: the town's account at its bank (demo values outside
     # production; in production an export is refused until they are set)
     originator_code: str = ""
@@ -203,6 +206,7 @@ class Settings:
             oidc_client_id=oidc["OIDC_CLIENT_ID"],
             oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
+            line_rich_menus=env.get("LINE_RICH_MENUS", "").strip().lower() in ("1", "true", "yes"),
             liff_id=env.get("MADOGUCHI_LIFF_ID", "").strip(),
             **line_settings(env, ConfigurationError),
             **_originator(env, demo=not production),

@@ -30,8 +30,9 @@ from adapters.email.unsubscribe import UnsubscribeLinks
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.chat_signals import LineChatSignals
-from adapters.line.content import LineContent
+from adapters.line.content import LineContent, line_data_url
 from adapters.line.messenger import LineMessenger
+from adapters.line.rich_menus import LineRichMenus
 from adapters.line.webhook import LineWebhookParser
 from adapters.metrics import PrometheusMetrics
 from adapters.passwords import Argon2PasswordHasher
@@ -90,7 +91,6 @@ from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
-from entrypoints.line_settings import line_data_url
 from entrypoints.payment_links import PayLinkSigner
 
 __all__ = ["Container", "build_container", "shutdown"]
@@ -168,11 +168,9 @@ class Container(containers.DeclarativeContainer):
     bank_master = providers.Singleton(ZenginBankMaster)
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
-    # Services: telling residents, and what follows from domain events (in the transaction).
-    # The town's ladder of channels is stored in the database and changed by staff: `telling`
-    # reads it in each unit of work; `contact_policy()` reads it once for one use (ADR 0041).
+    # Services: telling residents and what follows from domain events (in the transaction). The
+    # ladder is staff's, in the database: `telling` reads it per unit of work (ADR 0041).
     telling = providers.Singleton(Telling, None, ids, clock)
-    # The menu of procedures (a verified resident gets it with the verification's result).
     menu = providers.Singleton(
         Menu, town_name=config.town_name,
         entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
@@ -182,12 +180,18 @@ class Container(containers.DeclarativeContainer):
     # The procedures residents run (a case's alert mail names its procedure and links its page).
     procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
                                      CONTACT_ADD, CONTACT_CODE, CONSULTATION)
+    line_data = providers.Callable(line_data_url, config.line_api_base_url,
+                                   config.line_api_data_url)
+    # The LINE rich menus (ADR 0049): set by `madoguchi line rich-menu`, linked on verification.
+    line_rich_menus = providers.Singleton(LineRichMenus, access_token=config.line_access_token,
+        base_url=config.line_api_base_url, data_url=line_data, linking=config.line_rich_menus)
     bus = providers.Singleton(
         message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
         pay_url=pay_links.provided.pay_url, menu=menu,
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
                                             procedures),
-        case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"))
+        case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"),
+        rich_menus=line_rich_menus)
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)
@@ -232,11 +236,8 @@ class Container(containers.DeclarativeContainer):
         links=personal_links, unsubscribe_link=unsubscribe_links)
     messaging_channels = providers.Dict(line=line_messenger, web=web_channel, sms=sms_channel,
                                         email=email_messenger)
-    attachment_source = providers.Singleton(
-        LineContent, access_token=config.line_access_token,
-        base_url=providers.Callable(line_data_url, config.line_api_base_url,
-                                    config.line_api_data_url),
-    )
+    attachment_source = providers.Singleton(LineContent, access_token=config.line_access_token,
+                                            base_url=line_data)
     match_keyer = providers.Singleton(
         HmacMatchKeyer, config.match_key.as_(str.encode),
         providers.Factory(Town, prefecture=config.town_prefecture, city=config.town_city,

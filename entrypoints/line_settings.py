@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["line_data_url", "line_settings"]
+__all__ = ["line_settings"]
 
 _ON, _OFF = ("on", "true", "1", "yes"), ("off", "false", "0", "no", "")
 
@@ -17,10 +17,3 @@ def line_settings(env: Mapping[str, str], error: type[Exception]) -> dict[str, o
     if mark not in _ON + _OFF:
         raise error("MADOGUCHI_LINE_MARK_AS_READ must be on or off")
     return {"line_mark_as_read": mark in _ON}
-
-
-def line_data_url(api_base_url: str, api_data_url: str) -> str:
-    """LINE serves content from api-data.line.me; the simulator serves it beside the API."""
-    if api_data_url:
-        return api_data_url
-    return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url

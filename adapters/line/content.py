@@ -8,9 +8,17 @@ from linebot.v3.messaging.exceptions import ApiException
 
 from application.ports.attachments import AttachmentGone, FetchedAttachment
 
-__all__ = ["LineContent"]
+__all__ = ["LineContent", "line_data_url"]
 
 PREFIX = "line:"
+
+
+def line_data_url(api_base_url: str, api_data_url: str) -> str:
+    """LINE serves content (and takes rich menu images) on api-data.line.me; the simulator
+    serves it beside the API."""
+    if api_data_url:
+        return api_data_url
+    return "https://api-data.line.me" if api_base_url == "https://api.line.me" else api_base_url
 
 
 class LineContent:

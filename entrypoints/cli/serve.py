@@ -17,6 +17,7 @@ from adapters.line.simulator.running import serve as serve_simulator
 from adapters.line.simulator.simulator import LineSimulator
 from adapters.line.simulator.sms import running_sms_standin
 from adapters.metrics import serving_metrics
+from application.channels.setting_rich_menus import set_rich_menus
 from application.jobs.scheduled_work import SCHEDULE_EVERY
 from application.staff.views import member_by_login_id
 from demo.seeding_town import DEMO_ADMIN_LOGIN, DEMO_STAFF_PASSWORD
@@ -68,6 +69,9 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         if sim is not None:
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
+            # the rich menus, as `madoguchi line rich-menu` sets them (ADR 0049)
+            set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+                           uow_factory=container.uow)
         if sms is not None:
             container.config.twilio_api_base_url.from_value(sms.base_url)
             click.echo(f"SMS stand-in (the residents' SMS inboxes): {sms.base_url}/_sim/sms")

@@ -10,6 +10,7 @@ from adapters.line.simulator.chat_marks import ChatMarks
 from adapters.line.simulator.limits import FaultInjector, Faults
 from adapters.line.simulator.messaging import PlatformApi
 from adapters.line.simulator.residents import WebhookOutcome
+from adapters.line.simulator.rich_menus import RichMenuPlatform
 from adapters.line.simulator.state import SimulatedUser, UserDirectory
 
 __all__ = ["SimulatorControls"]
@@ -17,6 +18,7 @@ __all__ = ["SimulatorControls"]
 
 class SimulatorControls(Protocol):
     api: PlatformApi
+    rich_menus: RichMenuPlatform
     users: UserDirectory
     faults: FaultInjector
     chat_marks: ChatMarks

@@ -21,6 +21,7 @@ from adapters.line.simulator.limits import FaultInjector, Faults, SlidingWindowL
 from adapters.line.simulator.messaging import PlatformApi
 from adapters.line.simulator.recording import Delivery, Recorder
 from adapters.line.simulator.residents import ResidentActions, WebhookOutcome
+from adapters.line.simulator.rich_menus import RichMenuPlatform
 from adapters.line.simulator.server import create_app
 from adapters.line.simulator.state import (
     ImageStore,
@@ -80,6 +81,7 @@ class LineSimulator:
             next_message_id=next_message_id,
             bot_info={"userId": self.bot_user_id, "basicId": "@madoguchi-sim",
                       "displayName": bot_name, "chatMode": "bot", "markAsReadMode": "manual"})
+        self.rich_menus = RichMenuPlatform(self.users)
         self.actions = ResidentActions(
             channel_secret=channel_secret, destination=self.bot_user_id, users=self.users,
             recorder=self.recorder, tokens=self._tokens, images=self._images,

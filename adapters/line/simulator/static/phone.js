@@ -5,7 +5,8 @@
 (function () {
   const POLL_MS = 1000;
   const $ = (id) => document.getElementById(id);
-  const state = { users: [], userId: "", lastSeq: 0, entries: [], polling: false, readMarks: {} };
+  const state = { users: [], userId: "", lastSeq: 0, entries: [], polling: false, readMarks: {},
+                  richMenuId: null };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -72,6 +73,48 @@
     if (userId) history.replaceState(null, "", `/phone/${userId}`);
     updateControls();
     poll();
+    loadRichMenu();
+  }
+
+  // the rich menu under the chat (the user's own, else the account's default), as LINE shows it:
+  // the image, its areas tappable, the chat bar opening and closing it
+
+  async function loadRichMenu() {
+    const userId = state.userId;
+    const user = currentUser();
+    let menu = null;
+    if (userId && user && user.following) {
+      try {
+        menu = await call("GET", `/_sim/richmenu/${encodeURIComponent(userId)}`);
+      } catch (error) {
+        menu = null;
+      }
+    }
+    if (userId !== state.userId) return;
+    const key = menu ? menu.richMenuId : "";
+    if (key === state.richMenuId) return;
+    state.richMenuId = key;
+    const box = $("rich-menu");
+    const tiles = $("rich-menu-tiles");
+    tiles.replaceChildren();
+    box.hidden = !menu;
+    if (!menu) return;
+    $("rich-menu-bar").textContent = `${menu.chatBarText} ▾`;
+    tiles.style.aspectRatio = `${menu.size.width} / ${menu.size.height}`;
+    tiles.style.backgroundImage = `url(${menu.imageUrl})`;
+    menu.areas.forEach((area) => {
+      const button = el("button", "rich-menu-area");
+      button.type = "button";
+      button.setAttribute("aria-label", area.action.label || area.action.displayText || area.action.data || "");
+      button.dataset.data = area.action.data || "";
+      const b = area.bounds;
+      Object.assign(button.style, {
+        left: `${(100 * b.x) / menu.size.width}%`, top: `${(100 * b.y) / menu.size.height}%`,
+        width: `${(100 * b.width) / menu.size.width}%`, height: `${(100 * b.height) / menu.size.height}%`,
+      });
+      button.addEventListener("click", () => perform(area.action));
+      tiles.appendChild(button);
+    });
   }
 
   function updateControls() {
@@ -100,6 +143,7 @@
     }
     await loadUsers();
     await poll();
+    await loadRichMenu();
   }
 
   // the chat
@@ -447,7 +491,13 @@
     }).catch(() => {});
     loadUsers().catch((error) => toast(error.message));
     setInterval(poll, POLL_MS);
-    setInterval(() => loadUsers().catch(() => {}), POLL_MS * 5);
+    setInterval(() => loadUsers().then(loadRichMenu).catch(() => {}), POLL_MS * 5);
+    $("rich-menu-bar").addEventListener("click", (event) => {
+      const tiles = $("rich-menu-tiles");
+      tiles.hidden = !tiles.hidden;
+      event.target.setAttribute("aria-expanded", String(!tiles.hidden));
+      event.target.textContent = `${event.target.textContent.slice(0, -2)} ${tiles.hidden ? "▴" : "▾"}`;
+    });
   }
 
   start();
