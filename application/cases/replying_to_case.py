@@ -15,7 +15,7 @@ from application.cases.holding_chat import take_the_chat
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import DuplicateError, UnitOfWork
 from domain.cases import CaseEntry, CaseEntryKind
-from domain.errors import InvalidValue
+from domain.errors import IllegalTransition, InvalidValue
 
 __all__ = ["Replied", "ReplyToCase", "reply_to_case"]
 
@@ -50,6 +50,10 @@ def reply_to_case(command: ReplyToCase, *, uow: UnitOfWork, ids: IdGenerator,
             if earlier is not None:
                 return Replied(earlier.id, earlier.outbox_id, repeated=True)
             case = workable_case(command.case_id, command.actor, uow, "案件に返信")
+            consultation = uow.consultations.get(case.id)
+            if consultation is not None and consultation.waiting:  # two staff would answer
+                raise IllegalTransition("この相談はまだ順番待ちです。「対応する」を押してから"
+                                        "返信してください。", code="consultation_waiting")
             entry = CaseEntry(id=ids.new_id(), case_id=case.id, kind=CaseEntryKind.REPLY,
                               text=command.text, at=now, staff_id=command.actor.id,
                               request_key=key)

@@ -17,7 +17,12 @@ from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
 from domain.cases import Department, InboxCase
-from domain.consultations import Consultation, ConsultationStatus, OpeningHours
+from domain.consultations import (
+    Consultation,
+    ConsultationStatus,
+    OpeningHours,
+    place_in_queue,
+)
 
 __all__ = ["ConsultationLine", "Consultations", "view_consultations", "waited_text"]
 
@@ -29,6 +34,7 @@ class ConsultationLine:
     department: str  # its name ("" when no department holds it)
     waited: dt.timedelta  # since the request (waiting) or since taken (in progress)
     staff_name: str = ""  # who took it (in progress)
+    place: int = 0  # waiting: the place in its department's queue, as the resident was told
 
 
 @frozen
@@ -59,7 +65,8 @@ def view_consultations(*, actor: Actor, uow: UnitOfWork, clock: Clock) -> Consul
 
         def lines(status: ConsultationStatus) -> list[ConsultationLine]:
             found = []
-            for consultation in uow.consultations.with_status(status, visible):
+            these = uow.consultations.with_status(status, visible)
+            for consultation in these:
                 case = uow.cases.get(consultation.id)
                 if case is None:  # pragma: no cover - written together
                     continue
@@ -67,7 +74,8 @@ def view_consultations(*, actor: Actor, uow: UnitOfWork, clock: Clock) -> Consul
                 since = consultation.taken_at or consultation.requested_at
                 found.append(ConsultationLine(
                     consultation, case, names.get(consultation.department_id or "", ""),
-                    now - since, member.display_name if member else ""))
+                    now - since, member.display_name if member else "",
+                    place_in_queue(consultation, these) if consultation.waiting else 0))
             return found
 
         result = Consultations(lines(ConsultationStatus.WAITING),

@@ -10,6 +10,7 @@ import pytest
 from application.access.actor import Actor
 from application.cases.consultation_hours import SetHours, hours_of, set_hours
 from application.cases.managing_departments import SaveDepartment, save_department
+from application.cases.viewing_consultations import view_consultations
 from application.staff.naming_for_residents import NameForResidents, name_for_residents
 from domain.cases import InboxCase
 from domain.channels import ChannelIdentity
@@ -61,6 +62,11 @@ def test_the_queue_is_each_departments_waiting_consultations_oldest_first(
     assert [c.id for c in waiting] == ["c2", "c1"]
     assert [c.id for c in everyone] == ["c2", "c3", "c1"]
     assert [(c.id, c.staff_id) for c in talking] == [("c4", "s1")]
+    # an administrator's queue numbers each department's residents as they were told
+    seen = view_consultations(actor=Actor(id="s-admin", role=Role.ADMINISTRATOR, label="admin"),
+                              uow=container.uow(), clock=container.clock())
+    assert [(line.case.id, line.place) for line in seen.waiting] == [
+        ("c2", 1), ("c3", 1), ("c1", 2)]
 
 
 def test_hours_and_names_for_residents_are_kept(container: Container) -> None:

@@ -22,6 +22,8 @@ from application.messagebus import MessageBus
 from application.messaging.codec import messages_from_json
 from domain.cases import CaseEntryKind, CaseStatus, Department
 from domain.channels import ChannelIdentity
+from domain.consultations import Consultation
+from domain.errors import IllegalTransition
 from domain.staff import Role
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 from tests.unit.test_conversations import FakeBankMaster
@@ -221,3 +223,23 @@ def test_a_note_is_a_touch(database: FakeDatabase, router: InboundRouter) -> Non
                 uow=FakeUnitOfWork(database), ids=SequentialIds("n"), clock=CLOCK)
 
     assert database.tables["cases"][case.id].updated_at == CLOCK.now()
+
+
+def test_a_waiting_consultation_is_taken_before_it_is_answered(
+        database: FakeDatabase, router: InboundRouter) -> None:
+    """Two staff must not both answer one resident: a reply to a consultation still in the
+    queue is refused until someone takes it."""
+    _inquire(database, router)
+    [case] = database.tables["cases"].values()
+    with FakeUnitOfWork(database) as uow:
+        uow.consultations.add(Consultation(id=case.id, department_id="d2",
+                                           requested_at=CLOCK.now(), in_hours=True))
+        uow.commit()
+
+    with pytest.raises(IllegalTransition, match="「対応する」を押してから"):
+        reply_to_case(ReplyToCase(case_id=case.id, text="回答です。", request_key="k9",
+                                  actor=ADMIN), uow=FakeUnitOfWork(database),
+                      ids=SequentialIds("w"), clock=CLOCK)
+
+    assert [e for e in database.tables["case_entries"].values()
+            if e.kind is CaseEntryKind.REPLY] == []
