@@ -28,7 +28,15 @@ from adapters.persistence import migrating
 from application.access.actor import Actor
 from application.ports.messaging import OutgoingMessage
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
-from bench.common import DEV_SECRET, DEV_TOKEN, median, percentile, report
+from bench.common import (
+    DEV_SECRET,
+    DEV_TOKEN,
+    STAFF_PASSWORD,
+    median,
+    percentile,
+    report,
+    signed_in,
+)
 from domain.cases import InboxCase
 from domain.channels import ChannelIdentity
 from entrypoints.config import Settings
@@ -36,7 +44,6 @@ from entrypoints.containers import build_container, shutdown
 from entrypoints.web import create_app
 
 REPLY = "ご連絡ありがとうございます。担当者が現地を確認し、今週中に補修します。"
-PASSWORD = "correct horse battery"
 
 
 def _seed(container: Any, users: list[str]) -> tuple[list[str], str]:
@@ -47,7 +54,7 @@ def _seed(container: Any, users: list[str]) -> tuple[list[str], str]:
         connection.execute(insert(departments).values(id="dbench", name="建設課", created_at=now))
     staff_id = create_staff_member(
         CreateStaffMember(login_id="bench", display_name="計測 職員", role="case_worker",
-                          password=PASSWORD, actor=Actor.operator("bench")),
+                          password=STAFF_PASSWORD, actor=Actor.operator("bench")),
         uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
         clock=container.clock())
     with container.engine().begin() as connection:
@@ -70,16 +77,6 @@ def _seed(container: Any, users: list[str]) -> tuple[list[str], str]:
             case_ids.append(case.id)
         uow.commit()
     return case_ids, staff_id
-
-
-def _signed_in(app: Flask) -> Any:
-    client = app.test_client()
-    page = client.get("/staff/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]  # type: ignore[index]
-    signed = client.post("/staff/login", data={"login_id": "bench", "password": PASSWORD,
-                                               "csrf_token": token})
-    assert signed.status_code in (302, 303), signed.get_data(as_text=True)[:300]
-    return client
 
 
 def _arrived(sim: Any, user: str, deadline: float) -> float:
@@ -107,7 +104,7 @@ def main() -> None:
         try:
             users = sim.bulk_user_ids[:args.size]
             case_ids, _staff = _seed(container, users)
-            client = _signed_in(app := create_app(container))
+            client = signed_in(app := create_app(container))
             posts, arrivals = [], []
             for n, (case_id, user) in enumerate(zip(case_ids, users, strict=True)):
                 page = client.get(f"/staff/cases/{case_id}").get_data(as_text=True)

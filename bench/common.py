@@ -7,12 +7,13 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,50 @@ def drain_outbox(database_url: str, drain: Any, args: tuple[Any, ...],
         counts = uow.queries.messages.outbox_counts()
     engine.dispose()
     return elapsed, {k.value: v for k, v in counts.items()}
+
+
+# -- staff pages in process (bench/staff_lists.py, inbox_pages.py, case_reply.py) ----------------
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def bench_settings(url: str, data_dir: Path, **more: str) -> Any:
+    """A town's settings for a benchmark: a fresh key, the given database, jobs run at once."""
+    from adapters.crypto import new_key
+    from entrypoints.config import Settings
+
+    return Settings.from_env({
+        "MADOGUCHI_ENV": "test", "MADOGUCHI_DATA_DIR": str(data_dir), "DATABASE_URL": url,
+        "MADOGUCHI_DATA_KEYS": new_key(), "MADOGUCHI_TASK_QUEUE": "eager",
+        "MADOGUCHI_TOWN_NAME": "計測町", **more})
+
+
+def signed_in(app: Any, login: str = "bench", password: str = STAFF_PASSWORD) -> Any:
+    """A test client of `app` signed in as the staff member `login`."""
+    client = app.test_client()
+    page = client.get("/staff/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    signed = client.post("/staff/login", data={"login_id": login, "password": password,
+                                               "csrf_token": token})
+    assert signed.status_code in (302, 303), signed.get_data(as_text=True)[:300]
+    return client
+
+
+def time_calls(call: Callable[[], Any], repeat: int) -> list[float]:
+    """Seconds of each of `repeat` calls, after one to warm up."""
+    call()
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def page_call(client: Any, path: str, must: str) -> Callable[[], None]:
+    """A GET of a staff page that must answer 200 and show `must`."""
+    def get() -> None:
+        response = client.get(path)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and must in body, (path, response.status_code)
+    return get

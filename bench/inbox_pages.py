@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import shutil
 import tempfile
 import time
@@ -31,11 +30,18 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from bench.common import median, percentile, report
-from bench.staff_lists import _page, _settings, _time  # the same request helpers
+from bench.common import (
+    STAFF_PASSWORD,
+    bench_settings,
+    median,
+    page_call,
+    percentile,
+    report,
+    signed_in,
+    time_calls,
+)
 
 _CHUNK = 5_000
-_PASSWORD = "correct horse battery"
 _DEPARTMENTS = ("建設課", "環境課", "総務課", "子育て支援課", "税務課", "福祉課", "水道課",
                 "住民課")
 _IDENTITIES = 1_000
@@ -102,23 +108,13 @@ def _seed(container: Any, size: int) -> None:
     operator = Actor.operator("bench")
     made = {login: create_staff_member(
         CreateStaffMember(login_id=login, display_name="計測 職員", role=role,
-                          password=_PASSWORD, actor=operator),
+                          password=STAFF_PASSWORD, actor=operator),
         uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
         clock=container.clock()) for login, role in (("bench", "case_worker"),
                                                      ("boss", "administrator"))}
     set_staff_departments(SetStaffDepartments(staff_id=made["bench"], department_ids=["d0"],
                                               actor=operator),
                           uow=container.uow(), clock=container.clock())
-
-
-def _signed_in(app: Any, login: str) -> Any:
-    client = app.test_client()
-    page = client.get("/staff/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    signed = client.post("/staff/login", data={"login_id": login, "password": _PASSWORD,
-                                               "csrf_token": token})
-    assert signed.status_code in (302, 303), signed.get_data(as_text=True)[:300]
-    return client
 
 
 def main() -> None:
@@ -142,24 +138,24 @@ def main() -> None:
         migrating.downgrade(engine, "base")
     migrating.upgrade(engine)
     engine.dispose()
-    container = build_container(_settings(url, data_dir))
+    container = build_container(bench_settings(url, data_dir))
     began = time.perf_counter()
     _seed(container, args.size)
     seeded = time.perf_counter() - began
     app = create_app(container)
-    member, boss = _signed_in(app, "bench"), _signed_in(app, "boss")
+    member, boss = signed_in(app, "bench"), signed_in(app, "boss")
 
     empty_client = empty.test_client()
     pages = [
-        ("member: inbox list (newest 200)", _page(member, "/staff/cases/", "data-cases")),
-        ("member: inbox list, 新規", _page(member, "/staff/cases/?status=new", "data-cases")),
-        ("member: map of open cases", _page(member, "/staff/cases/map", "case-points")),
-        ("member: map, 対応中", _page(member, "/staff/cases/map?status=in_progress",
+        ("member: inbox list (newest 200)", page_call(member, "/staff/cases/", "data-cases")),
+        ("member: inbox list, 新規", page_call(member, "/staff/cases/?status=new", "data-cases")),
+        ("member: map of open cases", page_call(member, "/staff/cases/map", "case-points")),
+        ("member: map, 対応中", page_call(member, "/staff/cases/map?status=in_progress",
                                     "case-points")),
-        ("administrator: inbox list", _page(boss, "/staff/cases/", "data-cases")),
-        ("administrator: map of open cases", _page(boss, "/staff/cases/map", "case-points")),
+        ("administrator: inbox list", page_call(boss, "/staff/cases/", "data-cases")),
+        ("administrator: map of open cases", page_call(boss, "/staff/cases/map", "case-points")),
     ]
-    base = _time(lambda: empty_client.post("/line/webhook"), args.repeat)
+    base = time_calls(lambda: empty_client.post("/line/webhook"), args.repeat)
     rows = [("seeded", f"{args.size:,} cases in {seeded:.0f} s"),
             ("baseline: empty Flask endpoint (bench/empty_app.py)",
              f"median {median(base) * 1000:.2f} ms")]
@@ -168,11 +164,11 @@ def main() -> None:
             with container.uow() as uow:
                 assert len(getattr(uow.queries.cases, read)(
                     departments={"d0"}, status=None)) <= 200
-        times = _time(query, args.repeat)
+        times = time_calls(query, args.repeat)
         rows.append((f"bare query, newest 200: {title}", f"median {median(times) * 1000:.1f} ms"))
     worst = 0.0
     for title, call in pages:
-        times = _time(call, args.repeat)
+        times = time_calls(call, args.repeat)
         worst = max(worst, median(times))
         rows.append((title, f"median {median(times) * 1000:.1f} ms, p95 "
                             f"{percentile(times, 0.95) * 1000:.1f} ms, "

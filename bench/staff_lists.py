@@ -18,18 +18,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import insert, text
 
-from bench.common import median, percentile, report
+from bench.common import (
+    STAFF_PASSWORD,
+    bench_settings,
+    median,
+    page_call,
+    percentile,
+    report,
+    signed_in,
+    time_calls,
+)
 
 _CHUNK = 5_000
 _NAMES = [("佐藤 太郎", "サトウ タロウ"), ("鈴木 花子", "スズキ ハナコ"),
@@ -37,16 +45,6 @@ _NAMES = [("佐藤 太郎", "サトウ タロウ"), ("鈴木 花子", "スズキ
           ("渡辺 大輔", "ワタナベ ダイスケ"), ("伊藤 由美", "イトウ ユミ")]
 _BRANCHES = [("0001", "001"), ("0005", "001"), ("0009", "001"), ("0010", "005")]
 _TARGET = 4_242  # the household searched for (by number, resident number and name)
-
-
-def _settings(url: str, data_dir: Path) -> Any:
-    from adapters.crypto import new_key
-    from entrypoints.config import Settings
-
-    return Settings.from_env({
-        "MADOGUCHI_ENV": "test", "MADOGUCHI_DATA_DIR": str(data_dir), "DATABASE_URL": url,
-        "MADOGUCHI_DATA_KEYS": new_key(), "MADOGUCHI_TASK_QUEUE": "eager",
-        "MADOGUCHI_TOWN_NAME": "計測町"})
 
 
 def _rows(size: int, keyer: Any, program_id: str, batch_id: str,
@@ -136,40 +134,11 @@ def _seed(container: Any, size: int) -> tuple[str, str, Any]:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
                                 else "ANALYZE"))
     create_staff_member(CreateStaffMember(login_id="bench", display_name="計測 職員",
-                                          role="approver", password="correct horse battery",
+                                          role="approver", password=STAFF_PASSWORD,
                                           actor=Actor.operator("bench")),
                         uow=container.uow(), ids=container.ids(),
                         hasher=container.password_hasher(), clock=container.clock())
     return program_id, batch_id, keyer
-
-
-def _signed_in(app: Flask) -> Any:
-    client = app.test_client()
-    page = client.get("/staff/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    signed = client.post("/staff/login", data={"login_id": "bench",
-                                               "password": "correct horse battery",
-                                               "csrf_token": token})
-    assert signed.status_code in (302, 303), signed.get_data(as_text=True)[:300]
-    return client
-
-
-def _time(call: Callable[[], Any], repeat: int) -> list[float]:
-    call()  # warm
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - began)
-    return times
-
-
-def _page(client: Any, path: str, must: str) -> Callable[[], None]:
-    def get() -> None:
-        response = client.get(path)
-        body = response.get_data(as_text=True)
-        assert response.status_code == 200 and must in body, (path, response.status_code)
-    return get
 
 
 def main() -> None:
@@ -193,12 +162,12 @@ def main() -> None:
         migrating.downgrade(engine, "base")
     migrating.upgrade(engine)
     engine.dispose()
-    container = build_container(_settings(url, data_dir))
+    container = build_container(bench_settings(url, data_dir))
     began = time.perf_counter()
     program_id, batch_id, _ = _seed(container, args.size)
     seeded = time.perf_counter() - began
     app = create_app(container)
-    client = _signed_in(app)
+    client = signed_in(app)
 
     empty = Flask("bench_empty")
     empty.add_url_rule("/", "empty", lambda: "")
@@ -215,28 +184,28 @@ def main() -> None:
     name = _NAMES[target % len(_NAMES)][1]  # the target's reading and date of birth
     born = (dt.date(1940, 1, 1) + dt.timedelta(days=target % 20000)).isoformat()
     pages = [
-        ("payees: batch page 1", _page(client, f"/staff/batches/{batch_id}", "data-payees")),
+        ("payees: batch page 1", page_call(client, f"/staff/batches/{batch_id}", "data-payees")),
         (f"payees: batch page {last} (last)",
-         _page(client, f"/staff/batches/{batch_id}?page={last}", "data-payees")),
-        ("applications: page 1", _page(client, apps, "次へ" if args.size > 50 else "")),
-        ("applications: confirmed, page 100", _page(
+         page_call(client, f"/staff/batches/{batch_id}?page={last}", "data-payees")),
+        ("applications: page 1", page_call(client, apps, "次へ" if args.size > 50 else "")),
+        ("applications: confirmed, page 100", page_call(
             client, f"{apps}?status=confirmed&page={max(1, min(100, args.size // 500))}", "")),
-        ("applications: search 世帯番号", _page(client, f"{apps}?household_number=H{target:07d}",
-                                           f"H{target:07d}")),
-        ("applications: search 宛名番号", _page(client, f"{apps}?resident_number={target:09d}",
-                                           f"H{target:07d}")),
+        ("applications: search 世帯番号",
+         page_call(client, f"{apps}?household_number=H{target:07d}", f"H{target:07d}")),
+        ("applications: search 宛名番号",
+         page_call(client, f"{apps}?resident_number={target:09d}", f"H{target:07d}")),
         ("applications: search name (kana) + birth",
-         _page(client, f"{apps}?name={name}&date_of_birth={born}", f"H{target:07d}")),
+         page_call(client, f"{apps}?name={name}&date_of_birth={born}", f"H{target:07d}")),
     ]
-    base_empty = _time(lambda: empty_client.get("/"), args.repeat)
-    base_query = _time(bare_query, args.repeat)
+    base_empty = time_calls(lambda: empty_client.get("/"), args.repeat)
+    base_query = time_calls(bare_query, args.repeat)
     rows = [("seeded", f"{args.size:,} applications and payees in {seeded:.0f} s"),
             ("baseline: empty Flask endpoint", f"median {median(base_empty) * 1000:.2f} ms"),
             ("baseline: bare payee query (one page)",
              f"median {median(base_query) * 1000:.2f} ms")]
     worst = 0.0
     for title, call in pages:
-        times = _time(call, args.repeat)
+        times = time_calls(call, args.repeat)
         worst = max(worst, median(times))
         rows.append((title, f"median {median(times) * 1000:.1f} ms, p90 "
                             f"{percentile(times, 0.9) * 1000:.1f} ms, "
