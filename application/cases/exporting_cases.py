@@ -14,7 +14,7 @@ from application.access.actor import Actor
 from application.audit.recording import record
 from application.cases.access import visible_departments
 from application.dates import in_japan
-from application.ports.case_figure_queries import CaseLine
+from application.ports.case_figure_queries import CaseExportLine
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
@@ -82,7 +82,7 @@ def _rows(since: dt.datetime, until: dt.datetime, departments: set[str] | None,
             yield _cells(line, names.get(actor_id, ""))
 
 
-def _cells(line: CaseLine, assignee: str) -> tuple[str, ...]:
+def _cells(line: CaseExportLine, assignee: str) -> tuple[str, ...]:
     return (line.number, line.department, line.title, line.status.label, assignee,
             _moment(line.created_at), _moment(line.first_answer_at), _moment(line.closed_at))
 

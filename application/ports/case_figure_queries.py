@@ -12,11 +12,11 @@ from attrs import frozen
 
 from domain.cases import CaseStatus
 
-__all__ = ["CaseFigureQueries", "CaseLine", "CaseTiming"]
+__all__ = ["CaseExportLine", "CaseFigureQueries", "CaseTiming"]
 
 
 @frozen
-class CaseLine:
+class CaseExportLine:
     number: str
     department: str  # its name ("" when no department holds it)
     title: str
@@ -52,6 +52,6 @@ class CaseFigureQueries(Protocol):
         ...
 
     def lines(self, *, since: dt.datetime, until: dt.datetime,
-              departments: Collection[str] | None, chunk: int = 1000) -> Iterator[CaseLine]:
+              departments: Collection[str] | None, chunk: int = 1000) -> Iterator[CaseExportLine]:
         """The cases opened in [since, until), oldest first, read as they are consumed."""
         ...

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.cases import case_entries, cases
 from adapters.persistence.orm.cases import departments as department_table
-from application.ports.case_figure_queries import CaseLine, CaseTiming
+from application.ports.case_figure_queries import CaseExportLine, CaseTiming
 from domain.cases import CaseEntryKind, CaseStatus
 
 __all__ = ["SqlCaseFigureQueries"]
@@ -57,7 +57,7 @@ class SqlCaseFigureQueries:
                    *_in(departments))) or 0
 
     def lines(self, *, since: dt.datetime, until: dt.datetime,
-              departments: Collection[str] | None, chunk: int = 1000) -> Iterator[CaseLine]:
+              departments: Collection[str] | None, chunk: int = 1000) -> Iterator[CaseExportLine]:
         first = _first_answers()
         statement = (
             select(_cs.number, _dp.name, _cs.title, _cs.procedure_id, _cs.status,
@@ -68,7 +68,7 @@ class SqlCaseFigureQueries:
             .order_by(_cs.created_at, _cs.id)
             .execution_options(yield_per=chunk))
         for row in self.session.execute(statement):
-            yield CaseLine(number=row.number, department=row.name or "", title=row.title,
+            yield CaseExportLine(number=row.number, department=row.name or "", title=row.title,
                            procedure_id=row.procedure_id, status=CaseStatus(row.status),
                            assignee_id=row.assignee_id, created_at=row.created_at,
                            first_answer_at=_aware(row.first_at), closed_at=row.closed_at)
