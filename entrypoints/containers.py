@@ -42,6 +42,7 @@ from adapters.payments.paypay import PayPayGateway
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.procedure_store import SqlProcedureStore
 from adapters.persistence.resident_links import SqlLinkStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
@@ -51,29 +52,21 @@ from adapters.sms.webhook import STATUS_PATH, SmsWebhook
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from adapters.web.channel import WebChannel
-from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.benefits.desk import BenefitDesk
 from application.benefits.reporting_status import status_messages
 from application.cases.consultation_desk import ConsultationDesk
-from application.cases.consultation_procedure import CONSULTATION
 from application.cases.opening_case import CaseDesk
-from application.certificates.procedure import CERTIFICATE
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.acknowledging import Acknowledging
 from application.channels.contacts import (
-    CONTACT_ADD,
-    CONTACT_CODE,
     ContactCodeDesk,
     ContactsDesk,
 )
 from application.channels.inbound import InboundEvent
 from application.channels.links import PersonalLinks
-from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
 from application.channels.web_sign_in import SignInCodes
 from application.conversations.engine import ConversationEngine
-from application.conversations.library import CONTACT, REPORT
-from application.conversations.procedures import Procedure
 from application.handlers import message_bus
 from application.jobs.running import run_job
 from application.jobs.scheduled_work import SCHEDULE_EVERY, run_scheduled_work
@@ -92,12 +85,11 @@ from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner
+from entrypoints.procedure_wiring import procedure_catalogue, town_menu
 
 __all__ = ["Container", "build_container", "shutdown"]
 
 
-def _by_id(*procedures: Procedure) -> dict[str, Procedure]:
-    return {procedure.id: procedure for procedure in procedures}
 
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:
@@ -171,15 +163,10 @@ class Container(containers.DeclarativeContainer):
     # Services: telling residents and what follows from domain events (in the transaction). The
     # ladder is staff's, in the database: `telling` reads it per unit of work (ADR 0041).
     telling = providers.Singleton(Telling, None, ids, clock)
-    menu = providers.Singleton(
-        Menu, town_name=config.town_name,
-        entries=providers.List(providers.Factory(MenuEntry, "contact", "お問い合わせ"),
-                               providers.Factory(MenuEntry, "report", "道路・公園などの通報"),
-                               providers.Factory(MenuEntry, "certificate", "証明書の請求"),
-                               providers.Factory(MenuEntry, "consultation", "相談")))
-    # The procedures residents run (a case's alert mail names its procedure and links its page).
-    procedures = providers.Singleton(_by_id, CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT,
-                                     CONTACT_ADD, CONTACT_CODE, CONSULTATION)
+    menu = providers.Singleton(town_menu, config.town_name)
+    # The procedures residents run: those that ship, and those staff built (ADR 0055).
+    procedure_store = providers.Singleton(SqlProcedureStore, engine)
+    procedures = providers.Singleton(procedure_catalogue, procedure_store)
     line_data = providers.Callable(line_data_url, config.line_api_base_url,
                                    config.line_api_data_url)
     # The LINE rich menus (ADR 0049): set by `madoguchi line rich-menu`, linked on verification.
@@ -371,7 +358,7 @@ class Container(containers.DeclarativeContainer):
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,
-        clock=clock, cases=case_desk)
+        clock=clock, cases=case_desk, catalogue=procedures)
     slip_renderer = providers.Singleton(ReportlabSlipRenderer)
 
     # Staff UI: one-time codes for the second factor.

@@ -511,6 +511,9 @@ class FakeCases(_FakeRepository):
         return max((c.number for c in self._store.values()
                     if c.number.startswith(year_prefix)), default=None)
 
+    def count_of_procedure(self, procedure_id: str) -> int:
+        return len(self._where(procedure_id=procedure_id))
+
     def all_holding_chat(self, identity_id: str) -> list[InboxCase]:
         return [c for c in self._store.values()
                 if c.identity_id == identity_id and c.holds_the_chat]

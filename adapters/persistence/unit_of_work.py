@@ -49,6 +49,7 @@ from adapters.persistence.repositories.messaging import (
     SqlOutboxRepository,
     SqlTownSettingRepository,
 )
+from adapters.persistence.repositories.procedures import SqlBuiltProcedureRepository
 from adapters.persistence.repositories.residents import (
     SqlHouseholdRepository,
     SqlResidentRepository,
@@ -122,10 +123,12 @@ class SqlAlchemyUnitOfWork:
         self.consultations = SqlConsultationRepository(session)
         self.department_hours = SqlDepartmentHoursRepository(session)
         self.canned_replies = SqlCannedReplyRepository(session)
+        self.built_procedures = SqlBuiltProcedureRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.contact_codes, self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
-                               self.consultations, self.department_hours]
+                               self.consultations, self.department_hours,
+                               self.built_procedures]
         self._events: list[Event] = []
         return self
 

@@ -12,6 +12,7 @@ from typing import Any
 from application.cases.consultation_messages import still_waiting_message
 from application.cases.routing import DEFAULT_ROUTES, CaseRoute, route_case
 from application.channels.procedure_handlers import StartProcedure, Written
+from application.conversations.catalogue import DRAFT, ProcedureCatalogue
 from application.conversations.procedures import AnswerType, Procedure
 from application.conversations.prompts import Prompter
 from application.conversations.state import Conversation
@@ -25,8 +26,10 @@ from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
 from domain.places import Place
 
-__all__ = ["CaseDesk", "added_message", "closed_message", "opened_message"]
+__all__ = ["TRIED", "CaseDesk", "added_message", "closed_message", "opened_message"]
 
+TRIED = ("（試行）ここまでが住民の方の手順です。下書きを試しているため、受け付けはしていません"
+         "（案件は作られません）。")
 BACK_TO_MENU = "メニューに戻るときは「メニュー」と送ってください。"
 
 
@@ -50,9 +53,11 @@ class CaseDesk:
     postback_prefix = "case:"  # none of its own buttons yet
     from_menu = True
 
-    def __init__(self, procedures: Mapping[str, Procedure], banks: BankMaster,
-                 routes: Sequence[CaseRoute] = DEFAULT_ROUTES) -> None:
-        self.procedures, self.banks, self.routes = procedures, banks, tuple(routes)
+    def __init__(self, procedures: ProcedureCatalogue | Mapping[str, Procedure],
+                 banks: BankMaster, routes: Sequence[CaseRoute] = DEFAULT_ROUTES) -> None:
+        self.procedures = (procedures if isinstance(procedures, ProcedureCatalogue)
+                           else ProcedureCatalogue(procedures))
+        self.banks, self.routes = banks, tuple(routes)
 
     # -- the ProcedureHandler port -----------------------------------------------------------
 
@@ -73,7 +78,13 @@ class CaseDesk:
                   identity: ChannelIdentity, *, said: Sequence[OutgoingMessage],
                   uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
-        """The case, in its department's inbox; the completion message with its number."""
+        """The case, in its department's inbox; the completion message with its number. A
+        guide (a procedure that submits nothing) and a draft being tried open none."""
+        if conversation.procedure_version == DRAFT:
+            return [*said, OutgoingMessage(text=TRIED)][-5:]
+        procedure = self.procedures.of(conversation)
+        if procedure is not None and not procedure.submits:
+            return list(said)
         case = self.open_case(conversation, answers, identity, uow=uow, ids=ids, now=now)
         return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
                                             if said else opened_message(case.number))]
@@ -83,10 +94,14 @@ class CaseDesk:
                   now: dt.datetime) -> InboxCase:
         """A finished procedure's case, routed, numbered and holding the chat (a consultation
         opens its case here too)."""
-        procedure = self.procedures[conversation.procedure_id]
+        procedure = self.procedures.of(conversation)
+        if procedure is None:
+            raise KeyError(conversation.procedure_id)
         for earlier in uow.cases.all_holding_chat(identity.id):  # the new one holds the chat
             earlier.let_go_of_chat()
-        department = route_case(procedure.id, answers, uow.departments.all(), self.routes)
+        built_route = self.procedures.route(procedure.id, conversation.procedure_version)
+        department = route_case(procedure.id, answers, uow.departments.all(),
+                                (built_route,) if built_route else self.routes)
         case = InboxCase.opened(
             id=ids.new_id(), number=self._next_number(uow, now),
             department_id=department.id if department else None, procedure_id=procedure.id,

@@ -19,11 +19,13 @@ from typing import Protocol
 import attrs
 from attrs import define
 
+from application.channels import built_procedures as built
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.inbox import InboxEvent
 from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
 from application.channels.procedure_handlers import CaseInbox, ProcedureHandler
 from application.conversations import postbacks as pb
+from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.state import Conversation, ConversationStatus
@@ -67,14 +69,17 @@ class InboundRouter:
     def __init__(self, *, engine: ConversationEngine, menu: Menu,
                  handlers: Sequence[ProcedureHandler], identity_provider: IdentityProvider,
                  status: StatusReport, ids: IdGenerator, clock: Clock,
-                 cases: CaseInbox | None = None) -> None:
+                 cases: CaseInbox | None = None,
+                 catalogue: ProcedureCatalogue | None = None) -> None:
         """`cases`: the inbox, for every procedure without a handler of its own (a finished
-        one becomes a case; a case holding the chat takes the resident's messages)."""
+        one becomes a case; a case holding the chat takes the resident's messages).
+        `catalogue`: the procedures staff built join the menu from it (ADR 0055)."""
         self.engine, self.menu, self.identity_provider = engine, menu, identity_provider
+        self.catalogue = catalogue
         self.status, self.ids, self.clock, self.cases = status, ids, clock, cases
         self.handlers = {handler.procedure_id: handler for handler in handlers}
         self.by_kind: dict[InboundKind, Route] = {  # postbacks: by their data, below
-            InboundKind.FOLLOW: lambda inbound: self.menu.greeting(
+            InboundKind.FOLLOW: lambda inbound: self._menu_of(inbound).greeting(
                 verified=self._verified(inbound)),
             InboundKind.UNFOLLOW: lambda inbound: [],
             InboundKind.TEXT: self._text,
@@ -182,8 +187,14 @@ class InboundRouter:
         return {"name": facts.name.name, "kana": facts.name.kana or "",
                 "address": facts.address.text}
 
+    def _menu_of(self, inbound: _Inbound) -> Menu:
+        """The menu on this resident's channel: the procedures staff built there join it."""
+        if self.catalogue is None:
+            return self.menu
+        return built.menu_for(self.menu, self.catalogue, inbound.event.channel)
+
     def _menu(self, inbound: _Inbound) -> OutgoingMessage:
-        return self.menu.menu(verified=self._verified(inbound))
+        return self._menu_of(inbound).menu(verified=self._verified(inbound))
 
     def _verify(self, inbound: _Inbound) -> list[OutgoingMessage]:
         """本人確認: the attempt is stored by the provider on its own, before any write here (a
@@ -231,10 +242,13 @@ class InboundRouter:
             return self._route_of_data(tapped)(inbound)
         if current is not None:
             return self._continue(inbound, current, Input.typed(text))
+        code = built.trial_code(text)
+        if code is not None and self.catalogue is not None:
+            return self._try_draft(inbound, code)
         into_case = self._to_case(inbound, text=text)
         if into_case is not None:
             return into_case
-        procedure_id = self.menu.procedure_for_text(text)
+        procedure_id = self._menu_of(inbound).procedure_for_text(text)
         if procedure_id is not None:
             return self._start_from_menu(inbound, procedure_id)
         return [self._menu(inbound)]
@@ -281,19 +295,40 @@ class InboundRouter:
         if handler is not None and not handler.from_menu:
             return [self._menu(inbound)]  # started by its own buttons only
         refused = (handler.before_start(inbound.identity, uow=inbound.uow, now=inbound.now)
-                   if handler else None)
+                   if handler else self._built_refusal(inbound, procedure_id))
         if refused is not None:
             return refused
         return self._start(inbound, procedure_id, self.ids.new_id())
 
+    def _built_refusal(self, inbound: _Inbound,
+                       procedure_id: str) -> list[OutgoingMessage] | None:
+        """A procedure staff built: offered here, to this resident, with room left?"""
+        if self.catalogue is None or procedure_id in self.catalogue.builtins:
+            return None
+        published = self.catalogue.published(procedure_id)
+        procedure = self.catalogue.version(procedure_id, published.version) if published \
+            else None
+        if published is None or procedure is None:
+            return [OutgoingMessage(text=built.NOT_OFFERED), self._menu(inbound)]
+        return built.refusal(published, procedure, inbound.identity, uow=inbound.uow,
+                             now=inbound.now)
+
+    def _try_draft(self, inbound: _Inbound, code: str) -> list[OutgoingMessage]:
+        """「試す <code>」: staff try a draft before it is published (nothing is submitted)."""
+        store = self.catalogue.store if self.catalogue is not None else None
+        procedure_id = store.trial(code, inbound.now) if store is not None else None
+        if procedure_id is None:
+            return [OutgoingMessage(text=built.TRIAL_UNKNOWN), self._menu(inbound)]
+        return self._start(inbound, procedure_id, self.ids.new_id(), draft=True)
+
     def _start(self, inbound: _Inbound, procedure_id: str,
-               conversation_id: str) -> list[OutgoingMessage]:
+               conversation_id: str, *, draft: bool = False) -> list[OutgoingMessage]:
         current = inbound.current
         if current is not None and current.id == conversation_id:  # already open: resume it
             return list(self.engine.resume(current).messages)
         try:
             turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id,
-                                     known=self._known_facts(inbound))
+                                     known=self._known_facts(inbound), draft=draft)
         except DomainError as error:
             return [OutgoingMessage(text=error.message), self._menu(inbound)]
         if current is not None:  # starting something new ends what was open

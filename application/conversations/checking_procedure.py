@@ -73,6 +73,10 @@ class ProcedureDraft:
     confirm: bool = True
     completion_message: str = "受け付けました。ありがとうございました。"
     ttl_minutes: int = 30
+    requires_verification: bool = False
+    verification_max_age_days: int | None = None
+    capacity: int | None = None
+    submits: bool = True
 
 
 def procedure_problems(procedure: CheckedProcedure,

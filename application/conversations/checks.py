@@ -86,6 +86,7 @@ def check_procedure(procedure: CheckedProcedure) -> None:
     if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL_MINUTES:
         raise InvalidValue(f"手続きの ttl_minutes は 1 から {MAX_TTL_MINUTES} の整数に"
                            "してください。")
+    _check_settings(procedure)
     if not procedure.steps:
         raise InvalidValue("手続きに質問が一つもありません。")
     if len(procedure.steps) > MAX_STEPS:
@@ -105,6 +106,27 @@ def check_procedure(procedure: CheckedProcedure) -> None:
     for key in placeholders(procedure.completion_message):
         if key not in order:
             raise InvalidValue(f"完了時のメッセージの {{answers.{key}}} に当たる質問がありません。")
+
+
+def _check_settings(procedure: CheckedProcedure) -> None:
+    """Who may start it, how many, whether it submits (fields a `Procedure` has; a checked
+    object without them keeps their defaults)."""
+    verified = getattr(procedure, "requires_verification", False)
+    if not isinstance(verified, bool) or not isinstance(getattr(procedure, "submits", True),
+                                                        bool):
+        raise InvalidValue("手続きの requires_verification と submits は true か false で"
+                           "指定してください。")
+    for name, what, top in (("verification_max_age_days", "本人確認の有効日数", 3650),
+                            ("capacity", "定員", 1_000_000)):
+        value = getattr(procedure, name, None)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 1 <= value <= top):
+            raise InvalidValue(f"{what}（{name}）は 1 から {top} の整数にしてください。")
+    if getattr(procedure, "verification_max_age_days", None) is not None and not verified:
+        raise InvalidValue("本人確認の有効日数は、本人確認が必要な手続きにだけ指定できます。")
+    if getattr(procedure, "capacity", None) is not None and not getattr(procedure, "submits",
+                                                                          True):
+        raise InvalidValue("受け付けない案内（submits: false）には定員を指定できません。")
 
 
 def _check_step(step: Step, order: dict[str, int], procedure: CheckedProcedure) -> None:

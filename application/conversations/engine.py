@@ -16,6 +16,7 @@ from attrs import field, frozen
 
 from application.conversations import postbacks as pb
 from application.conversations.answers import NO, YES, normalize, parse_answer, parse_yes_no
+from application.conversations.catalogue import DRAFT, ProcedureCatalogue
 from application.conversations.inputs import Input, InputKind
 from application.conversations.known import KNOWN, known_answer, prefill, restart
 from application.conversations.photos import drop_pending, hold_photos, pending_photos
@@ -70,26 +71,29 @@ class Turn:
 
 
 class ConversationEngine:
-    def __init__(self, procedures: Mapping[str, Procedure], clock: Clock,
+    def __init__(self, procedures: ProcedureCatalogue | Mapping[str, Procedure], clock: Clock,
                  bank_master: BankMaster) -> None:
-        for key, procedure in procedures.items():
-            if key != procedure.id:
-                raise ValueError(f"procedure {procedure.id!r} registered as {key!r}")
-        self._procedures = dict(procedures)
+        """`procedures`: the catalogue (by id and version), or just the procedures that ship."""
+        self._procedures = (procedures if isinstance(procedures, ProcedureCatalogue)
+                            else ProcedureCatalogue(procedures))
         self._clock = clock
         self._banks = bank_master
 
     def start(self, conversation_id: str, identity_id: str, procedure_id: str,
-              known: Mapping[str, str] | None = None) -> Turn:
+              known: Mapping[str, str] | None = None, *, draft: bool = False) -> Turn:
         """`known`: the facts the town holds for a verified resident (`steps.KNOWN_FACTS`);
-        the questions marked with one are answered from them, never asked."""
-        procedure = self._procedures.get(procedure_id)
-        if procedure is None:
+        the questions marked with one are answered from them, never asked. A built procedure
+        starts on its newest version (`draft`: on the draft staff are trying)."""
+        found = ((self._procedures.version(procedure_id, DRAFT), DRAFT) if draft
+                 else self._procedures.current(procedure_id))
+        if found is None or found[0] is None:
             raise NotFound(f"手続き「{procedure_id}」はありません。", code="procedure_not_found")
+        procedure, version = found
         now = self._clock.now()
         conversation = Conversation.begin(
             id=conversation_id, identity_id=identity_id, procedure_id=procedure_id,
             first_step=procedure.first_step.key, now=now, ttl=procedure.ttl,
+            procedure_version=version,
         )
         facts = {k: v for k, v in (known or {}).items() if v}
         if facts:
@@ -104,11 +108,21 @@ class ConversationEngine:
     def resume(self, conversation: Conversation) -> Turn:
         """Asked to start again what is open and unexpired (a notice's button tapped again in
         the middle): nothing changes; where they are, the current question or summary."""
-        procedure = self._procedures.get(conversation.procedure_id)
+        procedure = self._procedures.of(conversation)
         if procedure is None or not conversation.status.is_open:
             raise NotFound(f"手続き「{conversation.procedure_id}」は続けられません。",
                            code="procedure_not_found")
         return _Exchange(procedure, self._banks, conversation, self._clock.now()).reply(RESUMED)
+
+    def _newest(self, conversation: Conversation) -> Procedure | None:
+        """An expired conversation starts again on the newest version (a draft stays one)."""
+        if conversation.procedure_version in (None, DRAFT):
+            return self._procedures.of(conversation)
+        current = self._procedures.current(conversation.procedure_id)
+        if current is None:
+            return None
+        conversation.procedure_version = current[1]
+        return current[0]
 
     def expire_if_idle(self, conversation: Conversation) -> bool:
         """For a clean-up job: mark an open conversation idle past `expires_at` as expired."""
@@ -124,12 +138,13 @@ class ConversationEngine:
         if received.kind is InputKind.POSTBACK and not pb.is_dialogue_postback(received.data):
             raise ValueError("not a conversation postback: route it elsewhere")
         now = self._clock.now()
-        procedure = self._procedures.get(conversation.procedure_id)
+        procedure = self._procedures.of(conversation)
         if conversation.status in {ConversationStatus.COMPLETED, ConversationStatus.CANCELLED}:
             return Turn(conversation, (note(CLOSED),))
         if conversation.is_expired_at(now):
             if conversation.status.is_open:
                 conversation.expire(now=now)
+            procedure = self._newest(conversation)
             if procedure is None:
                 return Turn(conversation, (note(EXPIRED),))
             restart(procedure, conversation, now)

@@ -23,7 +23,7 @@ from application.conversations.checking_procedure import (
     ProcedureDraft,
     procedure_problems,
 )
-from application.conversations.procedures import Procedure, step_from_dict
+from application.conversations.procedures import OPTIONAL_FIELDS, Procedure, step_from_dict
 from application.conversations.steps import AnswerType, Step
 from domain.errors import InvalidValue
 
@@ -34,7 +34,7 @@ FORMAT = "madoguchi.procedure"
 VERSION = 1
 
 _TOP = {"format", "version", "procedure", "routing"}
-_PROCEDURE = {"id", "title", "steps", "confirm", "completion_message", "ttl_minutes"}
+_PROCEDURE = {"id", "title", "steps", *OPTIONAL_FIELDS}
 _ROUTING = {"answer_key", "default", "by_value"}
 _STEP = {attribute.name for attribute in fields(Step)}
 _PARTS = {"choices": {"value", "label"}, "branches": {"when_value", "goto"}}
@@ -92,8 +92,7 @@ def import_template(data: Any) -> Template:
     if not isinstance(items, list):
         _refuse("$.procedure.steps", "質問の一覧（配列）で指定してください。")
     steps = tuple(_step(item, f"$.procedure.steps[{index}]") for index, item in enumerate(items))
-    optional = {name: body[name] for name in ("confirm", "completion_message", "ttl_minutes")
-                if name in body}
+    optional = {name: body[name] for name in OPTIONAL_FIELDS if name in body}
     draft = ProcedureDraft(id=body["id"], title=body["title"], steps=steps, **optional)
     route = _route(top["routing"], draft) if "routing" in top else None
     problems = procedure_problems(draft)

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_CHOICES",
     "MAX_LABEL_LENGTH",
     "MAX_OPTION_VALUE_LENGTH",
+    "OPTIONAL_FIELDS",
     "AnswerType",
     "Branch",
     "Option",
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+# The procedure's fields a template may leave out (each then takes its default).
+OPTIONAL_FIELDS = ("confirm", "completion_message", "ttl_minutes", "requires_verification",
+                   "verification_max_age_days", "capacity", "submits")
 
 
 @frozen
@@ -57,6 +61,12 @@ class Procedure:
     confirm: bool = True
     completion_message: str = "受け付けました。ありがとうございました。"
     ttl_minutes: int = 30
+    # Only a resident verified with the card may start it; with a maximum age (days) of that
+    # verification, an older one is asked to verify again first.
+    requires_verification: bool = False
+    verification_max_age_days: int | None = None
+    capacity: int | None = None  # 定員: submissions accepted, then it says it is full
+    submits: bool = True  # False: a guide (案内) that answers and creates nothing
 
     def __attrs_post_init__(self) -> None:
         check_procedure(self)
@@ -91,15 +101,13 @@ class Procedure:
     def from_dict(cls, data: Mapping[str, Any]) -> Procedure:
         """Read a template. Unknown fields are refused (a typo should not pass silently)."""
         data = _mapping(data, "手続き")
-        _only(data, {"format", "id", "title", "steps", "confirm", "completion_message",
-                     "ttl_minutes"}, "手続き")
+        _only(data, {"format", "id", "title", "steps", *OPTIONAL_FIELDS}, "手続き")
         if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
             raise InvalidValue(f"この形式の手続き（format {data.get('format')}）は読めません。")
         steps = data.get("steps")
         if not isinstance(steps, list):
             raise InvalidValue("手続きの steps は質問の一覧で指定してください。")
-        optional = {name: data[name] for name in ("confirm", "completion_message",
-                                                  "ttl_minutes") if name in data}
+        optional = {name: data[name] for name in OPTIONAL_FIELDS if name in data}
         return cls(id=_required(data, "id", str, "手続き"),
                    title=_required(data, "title", str, "手続き"),
                    steps=tuple(step_from_dict(item) for item in steps), **optional)
@@ -108,7 +116,7 @@ class Procedure:
         """The template as JSON-able data; fields left at their default are omitted."""
         out: dict[str, Any] = {"format": FORMAT_VERSION, "id": self.id, "title": self.title,
                                "steps": [step_to_dict(step) for step in self.steps]}
-        for name in ("confirm", "completion_message", "ttl_minutes"):
+        for name in OPTIONAL_FIELDS:
             value = getattr(self, name)
             if value != getattr(fields(Procedure), name).default:
                 out[name] = value

@@ -49,14 +49,19 @@ class Conversation:
     started_at: dt.datetime
     updated_at: dt.datetime
     expires_at: dt.datetime
+    # The version of a procedure staff built (None: one that ships with Madoguchi; 0: a draft
+    # staff are trying): the resident finishes on the version they started.
+    procedure_version: int | None = None
 
     @classmethod
     def begin(cls, *, id: str, identity_id: str, procedure_id: str, first_step: str,
-              now: dt.datetime, ttl: dt.timedelta) -> Conversation:
+              now: dt.datetime, ttl: dt.timedelta,
+              procedure_version: int | None = None) -> Conversation:
         return cls(
             id=id, identity_id=identity_id, procedure_id=procedure_id, step_key=first_step,
             answers={}, history=[], turn=1, status=ConversationStatus.ACTIVE,
             started_at=now, updated_at=now, expires_at=now + ttl,
+            procedure_version=procedure_version,
         )
 
     # -- reading -----------------------------------------------------------------------------

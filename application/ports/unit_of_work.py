@@ -59,6 +59,7 @@ class UnitOfWork(Protocol):
     consultations: r.ConsultationRepository
     department_hours: r.DepartmentHoursRepository
     canned_replies: r.CannedReplyRepository
+    built_procedures: r.BuiltProcedureRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -19,11 +19,11 @@ from application.conversations.procedures import (
     Procedure,
     Step,
 )
-from entrypoints.containers import Container
+from entrypoints import procedure_wiring
 
 pytestmark = pytest.mark.unit
 
-SHIPPED = sorted(Container().procedures().values(), key=lambda p: p.id)
+SHIPPED = sorted(procedure_wiring.SHIPPED, key=lambda p: p.id)
 
 
 def text(key: str, **kwargs: object) -> Step:

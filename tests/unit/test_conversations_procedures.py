@@ -23,7 +23,7 @@ from application.conversations.procedures import (
     Step,
 )
 from domain.errors import InvalidValue
-from entrypoints.containers import Container
+from entrypoints import procedure_wiring
 
 pytestmark = pytest.mark.unit
 
@@ -75,12 +75,11 @@ def test_a_known_fact_must_be_one_the_town_holds_on_a_text_question(known: str,
             {"key": "a", "question": "?", "answer": answer, "known": known}]})
 
 
-def test_the_container_registers_each_procedure_under_its_id() -> None:
-    assert Container().procedures() == {"contact": CONTACT, "report": REPORT,
-                                        "benefit_account": BENEFIT_ACCOUNT,
-                                        "certificate": CERTIFICATE, "contact_add": CONTACT_ADD,
-                                        "contact_code": CONTACT_CODE,
-                                        "consultation": CONSULTATION}
+def test_the_catalogue_registers_each_shipped_procedure_under_its_id() -> None:
+    assert procedure_wiring.procedure_catalogue(None).builtins == {
+        "contact": CONTACT, "report": REPORT, "benefit_account": BENEFIT_ACCOUNT,
+        "certificate": CERTIFICATE, "contact_add": CONTACT_ADD, "contact_code": CONTACT_CODE,
+        "consultation": CONSULTATION}
 
 
 def _broken(change: Any) -> dict[str, Any]:

@@ -22,14 +22,14 @@ from application.conversations.procedure_templates import (
 )
 from application.conversations.procedures import Procedure
 from application.conversations.steps import AnswerType
-from entrypoints.containers import Container
+from entrypoints import procedure_wiring
 
 pytestmark = pytest.mark.unit
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "procedure-template.schema.json").read_text("utf-8"))
 TEMPLATE_FILES = sorted((ROOT / "templates" / "procedures").glob("*.json"))
-SHIPPED = sorted(Container().procedures().values(), key=lambda p: p.id)
+SHIPPED = sorted(procedure_wiring.SHIPPED, key=lambda p: p.id)
 ROUTES = {route.procedure_id: route for route in (*DEFAULT_ROUTES, CONSULTATION_ROUTE)}
 
 

@@ -19,6 +19,7 @@ from adapters.persistence.orm import (
     disbursements,
     jobs,
     messaging,
+    procedures,
     residents,
     staff,
     web,
@@ -36,6 +37,7 @@ __all__ = [
     "jobs",
     "messaging",
     "metadata",
+    "procedures",
     "residents",
     "staff",
     "start_mappers",
@@ -63,3 +65,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     messaging.map_messaging(mapper_registry)
     cases.map_cases(mapper_registry)
     consultations.map_consultations(mapper_registry)
+    procedures.map_procedures(mapper_registry)

@@ -68,6 +68,7 @@ cases = Table(
     # newest first, of one's departments or of all (the inbox list and the map, ADR 0048)
     Index("ix_cases_department_id_created_at_id", "department_id", "created_at", "id"),
     Index("ix_cases_created_at_id", "created_at", "id"),
+    Index("ix_cases_procedure_id", "procedure_id"),  # a procedure's capacity (ADR 0055)
 )
 
 case_entries = Table(

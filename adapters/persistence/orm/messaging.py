@@ -125,6 +125,7 @@ conversations = Table(
     Column("id", ID, primary_key=True),
     Column("identity_id", ID, ForeignKey("channel_identities.id"), nullable=False),
     Column("procedure_id", String(64), nullable=False),
+    Column("procedure_version", Integer),  # a built procedure's version (ADR 0055)
     Column("step_key", String(64)),
     Column("answers", _ENCRYPTED_ANSWERS, nullable=False),
     Column("history", MutableList.as_mutable(JSONText()), nullable=False),

@@ -5,6 +5,7 @@ a migration adds is exported or left out on purpose, never forgotten."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from attrs import frozen
@@ -43,6 +44,7 @@ from adapters.persistence.orm.messaging import (
     outbox,
     town_settings,
 )
+from adapters.persistence.orm.procedures import built_procedures, procedure_versions
 from adapters.persistence.orm.residents import (
     household_members,
     households,
@@ -106,6 +108,7 @@ at = attachments.c
 pr, ts = contact_preferences.c, town_settings.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
+bpr, pv = built_procedures.c, procedure_versions.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -214,8 +217,18 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
     _spec("canned_replies.csv", "定型文", canned_replies,
           plain(cnr.id, "canned_reply_id"), plain(cnr.department_id), plain(cnr.title),
           plain(cnr.text), moment(cnr.created_at), plain(cnr.created_by)),
+    _spec("built_procedures.jsonl", "職員が作った手続き", built_procedures,
+          plain(bpr.id, "procedure_id"), plain(bpr.title), json_value(bpr.draft, convert=dict),
+          json_value(bpr.channels, convert=list), plain(bpr.menu_label), plain(bpr.menu_order),
+          plain(bpr.published_version), moment(bpr.published_at), plain(bpr.draft_changed),
+          plain(bpr.withdrawn), moment(bpr.created_at), plain(bpr.created_by),
+          moment(bpr.updated_at), plain(bpr.updated_by)),
+    _spec("procedure_versions.jsonl", "手続きの公開した版", procedure_versions,
+          plain(pv.procedure_id), plain(pv.number), json_value(pv.template, convert=json.loads),
+          moment(pv.published_at), plain(pv.published_by)),
     _spec("conversations.jsonl", "対話（住民の回答）", conversations,
           plain(cv.id, "conversation_id"), plain(cv.identity_id), plain(cv.procedure_id),
+          plain(cv.procedure_version),
           plain(cv.step_key), json_value(cv.answers, convert=dict),
           json_value(cv.history, convert=list), plain(cv.turn), code(cv.status),
           moment(cv.started_at), moment(cv.updated_at), moment(cv.expires_at)),
@@ -267,6 +280,9 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                                             "link of a payment in progress)"},
     "cash_payouts": {"pickup_code": "the secret code that takes the cash out of an ATM"},
     "conversations": {"version": _VERSION},
+    "built_procedures": {"version": _VERSION,
+                         "trial_code": "a staff member's 30-minute code to try a draft",
+                         "trial_expires_at": "when that code ends"},
     "cases": {"version": _VERSION},
     "case_entries": {"request_key": "a staff form's key against sending a reply twice"},
     "outbox": {"version": _VERSION,

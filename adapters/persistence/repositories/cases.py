@@ -78,6 +78,10 @@ class SqlCaseRepository(SqlRepository):
         return self.session.scalar(select(func.count()).select_from(cases)
                                    .where(*_past(closed_before))) or 0
 
+    def count_of_procedure(self, procedure_id: str) -> int:
+        return self.session.scalar(select(func.count()).select_from(cases)
+                                   .where(cases.c.procedure_id == procedure_id)) or 0
+
     def all_holding_chat(self, identity_id: str) -> list[InboxCase]:
         found = list(self.session.scalars(select(InboxCase).where(
             InboxCase.identity_id == identity_id, InboxCase.holds_the_chat.is_(True))))
