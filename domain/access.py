@@ -35,13 +35,15 @@ class Permission(enum.Enum):
     VIEW_AUDIT_LOG = "view_audit_log"  # who looked at what: administrators only
     IMPORT_REGISTRY = "import_registry"  # replace the registry extract (administrators)
     HANDLE_CASES = "handle_cases"  # the inbox of one's departments: read, answer, close
+    BUILD_PROCEDURES = "build_procedures"  # draft procedures, try them, import templates
+    PUBLISH_PROCEDURES = "publish_procedures"  # publish or withdraw them (administrators)
 
 
 P = Permission
 _VIEWER = {P.VIEW_PROGRAMS, P.VIEW_JOBS}
 _VIEWER |= {P.VIEW_DASHBOARD}
 _CASE_WORKER = _VIEWER | {P.VIEW_RESIDENTS, P.HANDLE_APPLICATIONS, P.REVIEW_VERIFICATIONS,
-                          P.HANDLE_CASES}
+                          P.HANDLE_CASES, P.BUILD_PROCEDURES}
 _APPROVER = _CASE_WORKER | {P.DECIDE_APPLICATIONS, P.APPROVE_BATCHES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(_VIEWER),

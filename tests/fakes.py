@@ -24,6 +24,7 @@ from domain.access import ApiKey
 from domain.aggregates import Aggregate
 from domain.batches import PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
+from domain.built_procedures import BuiltProcedure, ProcedureVersion
 from domain.canned_replies import CannedReply
 from domain.cases import CaseEntry, CaseStatus, Department, DepartmentMembership, InboxCase
 from domain.cash_payouts import CashPayout, CashPayoutState
@@ -614,6 +615,27 @@ class FakeInbox(_FakeRepository):
         super().add(event)
 
 
+class FakeBuiltProcedures(_FakeRepository):
+    def all(self) -> list[BuiltProcedure]:
+        return sorted((p for p in self._store.values() if isinstance(p, BuiltProcedure)),
+                      key=lambda p: p.id)
+
+    def add_version(self, version: ProcedureVersion) -> None:
+        versions = self._store.setdefault("$versions", {})  # type: ignore[arg-type]
+        key = (version.procedure_id, version.number)
+        if key in versions:
+            raise DuplicateError("pk_procedure_versions")
+        versions[key] = version
+
+    def versions_of(self, procedure_id: str) -> list[ProcedureVersion]:
+        versions = self._store.get("$versions", {})
+        return sorted((v for (p, _), v in versions.items() if p == procedure_id),
+                      key=lambda v: -v.number)
+
+    def version(self, procedure_id: str, number: int) -> ProcedureVersion | None:
+        return self._store.get("$versions", {}).get((procedure_id, number))
+
+
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
@@ -627,7 +649,7 @@ _REPOSITORIES = {
     "contact_preferences": FakeContactPreferences, "departments": FakeDepartments,
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
-    "canned_replies": FakeCannedReplies,
+    "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
 }
 
 
