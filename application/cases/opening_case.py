@@ -30,6 +30,7 @@ __all__ = ["TRIED", "CaseDesk", "added_message", "closed_message", "opened_messa
 
 TRIED = ("（試行）ここまでが住民の方の手順です。下書きを試しているため、受け付けはしていません"
          "（案件は作られません）。")
+FULL = ("申し訳ありません。お答えいただいている間に定員に達したため、受け付けられませんでした。")
 BACK_TO_MENU = "メニューに戻るときは「メニュー」と送ってください。"
 
 
@@ -85,6 +86,9 @@ class CaseDesk:
         procedure = self.procedures.of(conversation)
         if procedure is not None and not procedure.submits:
             return list(said)
+        if procedure is not None and procedure.capacity is not None and \
+                uow.cases.count_of_procedure(procedure.id) >= procedure.capacity:
+            return [OutgoingMessage(text=FULL)]  # filled while they were answering
         case = self.open_case(conversation, answers, identity, uow=uow, ids=ids, now=now)
         return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
                                             if said else opened_message(case.number))]

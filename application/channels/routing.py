@@ -310,8 +310,9 @@ class InboundRouter:
             else None
         if published is None or procedure is None:
             return [OutgoingMessage(text=built.NOT_OFFERED), self._menu(inbound)]
-        return built.refusal(published, procedure, inbound.identity, uow=inbound.uow,
-                             now=inbound.now)
+        refused = built.refusal(published, procedure, inbound.identity, uow=inbound.uow,
+                                now=inbound.now)
+        return None if refused is None else [*refused, self._menu(inbound)]
 
     def _try_draft(self, inbound: _Inbound, code: str) -> list[OutgoingMessage]:
         """「試す <code>」: staff try a draft before it is published (nothing is submitted)."""
