@@ -32,6 +32,8 @@ PERMISSION_LABELS = {
     Permission.IMPORT_REGISTRY: "住民記録の取り込み",
     Permission.HANDLE_CASES: ("担当する課の案件（お問い合わせ・通報）の閲覧・返信・完了"
                               "（閲覧は監査ログに記録）"),
+    Permission.BUILD_PROCEDURES: "手続きの作成・編集・試行・テンプレートの読み込み",
+    Permission.PUBLISH_PROCEDURES: "手続きの公開・受付終了",
     Permission.VIEW_AUDIT_LOG: "監査ログの閲覧と検証",
     Permission.ADMINISTER: "職員とAPIキーの管理",
 }
