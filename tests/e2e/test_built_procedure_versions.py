@@ -192,3 +192,13 @@ def test_a_guide_answers_and_opens_no_case(stack: Stack) -> None:
     assert "転出届は旧住所の役所へ" in stack.texts(user)[-1]
     assert "受付番号" not in stack.texts(user)[-1]
     assert _cases(stack, "moving_guide") == []
+
+
+def test_a_friend_never_seen_before_can_start_from_a_rich_menu_tile(stack: Stack) -> None:
+    """Their first event is the tile's postback (they followed before the webhook was set):
+    the identity and the dialog are written in one transaction, the identity first."""
+    _departments(stack.container)
+    _publish(stack.container, BULKY)
+    user = stack.sim.add_user("前からの友だち", following=True).user_id  # no follow event
+    assert stack.sim.postback(user, "start:bulky_waste").status == 200
+    assert "何点ですか" in stack.texts(user)[-1]

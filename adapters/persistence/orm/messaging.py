@@ -17,7 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.ext.mutable import MutableDict, MutableList
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import registry, relationship
 
 from adapters.persistence.orm.base import ID, metadata
 from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDateTime
@@ -168,7 +168,10 @@ def map_messaging(mappers: registry) -> None:
     m(ChannelIdentity, channel_identities)
     m(OutboxMessage, outbox, version_id_col=outbox.c.version)
     m(InboxEvent, inbox)
-    m(Conversation, conversations, version_id_col=conversations.c.version)
+    # The relationship is never read: it tells the flush that a resident's first event (a
+    # rich menu tap from a friend never seen before) inserts the identity before its dialog.
+    m(Conversation, conversations, version_id_col=conversations.c.version,
+      properties={"_identity_row": relationship(ChannelIdentity, lazy="raise")})
     m(StoredAttachment, attachments)
     m(ContactCode, contact_codes, version_id_col=contact_codes.c.version)
     m(TownSetting, town_settings, version_id_col=town_settings.c.version)
