@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from attrs import frozen
 
+from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.procedures import Procedure
 from application.messaging.codec import messages_from_json
 from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle
@@ -54,7 +55,8 @@ class WebPage:
     hint: str = ""
 
 
-def web_page(address: str, *, uow: UnitOfWork, procedures: Mapping[str, Procedure],
+def web_page(address: str, *, uow: UnitOfWork,
+             procedures: ProcedureCatalogue | Mapping[str, Procedure],
              now: dt.datetime, limit: int = 30) -> WebPage:
     with uow:
         rows = uow.queries.messages.transcript("web", address, limit=limit)
@@ -64,8 +66,9 @@ def web_page(address: str, *, uow: UnitOfWork, procedures: Mapping[str, Procedur
                     if identity is not None and identity.resident_id else None)
         expecting, hint = Expecting.NOTHING, ""
         if current is not None and not current.is_expired_at(now):
-            expecting, hint = _expecting(procedures.get(current.procedure_id),
-                                         current.step_key)
+            procedure = (procedures.of(current) if isinstance(procedures, ProcedureCatalogue)
+                         else procedures.get(current.procedure_id))  # its version's question
+            expecting, hint = _expecting(procedure, current.step_key)
         elif identity is not None:  # a case that holds the chat takes what they write
             case = uow.cases.holding_chat(identity.id)
             if case is not None and case.status.is_open:
