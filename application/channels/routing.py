@@ -180,7 +180,8 @@ class InboundRouter:
             return {}
         facts = resident.facts
         return {"name": facts.name.name, "kana": facts.name.kana or "",
-                "address": facts.address.text}
+                "address": facts.address.text,
+                "birth_date": facts.date_of_birth.value.isoformat()}
 
     def _menu(self, inbound: _Inbound) -> OutgoingMessage:
         return self.menu.menu(verified=self._verified(inbound))
