@@ -9,8 +9,7 @@ import datetime as dt
 import pytest
 
 from application.conversations.addresses import PENDING
-from application.conversations.engine import ConversationEngine, Turn
-from application.conversations.inputs import Input
+from application.conversations.engine import ConversationEngine
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import ConversationStatus
 from tests.fakes import JST, FakeClock
@@ -68,7 +67,8 @@ def test_a_phone_number_is_kept_as_dialled_in_japan_however_it_was_typed(
 
 
 @pytest.mark.parametrize(("typed", "said"), [
-    ("12345", "市外局番から"), ("+1 555 123 4567", "日本の電話番号"), ("090-1234-567", "市外局番から"),
+    ("12345", "市外局番から"), ("+1 555 123 4567", "日本の電話番号"),
+    ("090-1234-567", "市外局番から"),
 ])
 def test_a_phone_number_that_cannot_be_called_is_explained_and_asked_again(
         engine: ConversationEngine, typed: str, said: str) -> None:
