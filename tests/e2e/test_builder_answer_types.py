@@ -1,7 +1,8 @@
 """A procedure with the builder's new answer types, through the LINE simulator: the collection
 place found from its postal code (only the rest typed), a phone number, and a collection day
 offered from a calendar (a day the calendar does not allow, typed, is explained); the answers
-land in the town's inbox as kept. The procedure is registered for this test only."""
+land in the town's inbox as kept. The same on the web page, each answer in the field that fits.
+The procedure is registered for these tests only."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 from dependency_injector import providers
+from flask.testing import FlaskClient
 
 from application.channels.menu import Menu, MenuEntry
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.dates import in_japan
 from entrypoints.containers import Container
 from tests.e2e.conftest import Stack
+from tests.support.resident_page import ResidentBrowser
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +81,24 @@ def test_a_resident_applies_with_a_postal_code_a_phone_number_and_an_offered_dat
     assert answers["phone"] == "0866921234"
     day = dt.date.fromisoformat(answers["day"])
     assert day.weekday() == 2 and earliest <= day < earliest + dt.timedelta(days=7 + 7)
+
+
+def test_on_the_web_page_each_answer_is_typed_in_the_field_that_fits(
+        with_bulky: None, client: FlaskClient) -> None:
+    web = ResidentBrowser(client)
+    web.open()
+    web.press("はじめる")
+    web.press("粗大ごみ")
+    assert 'autocomplete="street-address"' in web.html
+
+    web.answer("719-1131")
+    assert "〒719-1131 岡山県総社市中央 ですね。" in web.last()
+    web.answer("1丁目1番1号")
+    assert 'type="tel"' in web.html and 'autocomplete="tel"' in web.html
+    web.answer("0866-92-1234")
+
+    assert 'type="date"' in web.html
+    offered = [label for label in web.buttons() if label.endswith("（水）")]
+    assert len(offered) == 4
+    web.press(offered[0])
+    assert "・電話番号: 0866921234" in " ".join(web.messages()[-2:])
