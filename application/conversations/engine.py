@@ -2,8 +2,8 @@
 
 Pure: it reads the clock, the bank master and the postal codes, changes the `Conversation` it
 is given and returns it in a `Turn`; the caller persists it and sends the messages (through the
-outbox). Every mistake a resident can make gets a short explanation and the same question again, and
-changes nothing.
+outbox). Every mistake a resident can make gets a short explanation and the same question
+again, and changes nothing.
 """
 
 from __future__ import annotations
