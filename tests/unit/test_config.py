@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from application.residents.town import Town, check_digit
 from entrypoints.config import ConfigurationError, Settings
+from entrypoints.containers import Container
 
 pytestmark = pytest.mark.unit
 
@@ -118,10 +120,6 @@ def test_the_web_channel_is_a_liff_app_only_when_its_id_is_set(tmp_path: Path) -
 
 def test_the_postal_codes_are_the_bundled_excerpt_unless_a_ken_all_file_is_set(
         tmp_path: Path) -> None:
-    import attrs
-
-    from entrypoints.containers import Container
-
     ken_all = tmp_path / "KEN_ALL.CSV"
     ken_all.write_bytes('33208,"719  ","7191131","ｵｶﾔﾏｹﾝ","ｿｳｼﾞﾔｼ","ﾁﾕｳｵｳ","岡山県","総社市",'
                         '"中央",0,0,1,0,0,0\r\n'.encode("cp932"))
