@@ -16,7 +16,7 @@ from attrs import frozen
 
 from domain.errors import InvalidValue
 
-__all__ = ["PhoneNumber"]
+__all__ = ["PhoneNumber", "dialled_number", "written_number"]
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－().・]")
 _MOBILE = re.compile(r"0[789]0\d{8}")
@@ -30,6 +30,9 @@ LANDLINE = ("固定電話の番号にはSMSを送れません。携帯電話の�
             "入力してください。")
 IP_PHONE = ("050で始まるIP電話の番号にはSMSを送れません。携帯電話の番号（070・080・090で"
             "始まる11桁）を入力してください。")
+ANY_MALFORMED = ("電話番号の形が正しくありません。「090-1234-5678」や「0866-92-1234」のように"
+                 "市外局番から入力してください。")
+_ELEVEN = ("020", "050", "060", "070", "080", "090", "0800")  # numbers of eleven digits
 SERVICE = ("フリーダイヤルなどの番号にはSMSを送れません。携帯電話の番号（070・080・090で"
            "始まる11桁）を入力してください。")
 
@@ -46,6 +49,32 @@ def _national(text: str) -> str:
     if not cleaned.isascii() or not cleaned.isdigit() or not cleaned.startswith("0"):
         raise InvalidValue(MALFORMED)
     return cleaned
+
+
+def dialled_number(text: str) -> str:
+    """Any Japanese number a resident can be called back on (a mobile, a landline with its area
+    code, 050, 0120…), as dialled in Japan: 0866921234. Refused (with why) otherwise."""
+    try:
+        national = _national(text)
+    except InvalidValue as error:
+        raise InvalidValue(error.message if error.message == NOT_JAPANESE
+                           else ANY_MALFORMED) from None
+    eleven = national.startswith(_ELEVEN)
+    if len(national) != (11 if eleven else 10) or national[1] == "0":
+        raise InvalidValue(ANY_MALFORMED)
+    return national
+
+
+def written_number(national: str) -> str:
+    """A number kept by `dialled_number` as people write it where the split is certain
+    (090-1234-5678, 050-…, 0120-123-456); a landline's area code varies, so it stays whole."""
+    if len(national) == 11 and national.startswith("0800"):
+        return f"{national[:4]}-{national[4:7]}-{national[7:]}"
+    if len(national) == 11:
+        return f"{national[:3]}-{national[3:7]}-{national[7:]}"
+    if national.startswith(("0120", "0570", "0990")):
+        return f"{national[:4]}-{national[4:7]}-{national[7:]}"
+    return national
 
 
 @frozen

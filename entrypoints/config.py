@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from attrs import frozen
@@ -19,6 +19,7 @@ from entrypoints.line_settings import line_settings
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
 from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
+from entrypoints.postal_code_settings import postal_code_settings
 from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
 
@@ -119,6 +120,8 @@ class Settings:
     # the staff map of open cases (ADR 0048, entrypoints/map_settings.py): "" = no tiles
     map_tiles: str = GSI_TILES
     map_attribution: str = GSI_ATTRIBUTION
+    # Japan Post's KEN_ALL.CSV (entrypoints/postal_code_settings.py); "" = the bundled excerpt
+    postal_codes_file: str = ""
 
     @property
     def town(self) -> Town:
@@ -214,22 +217,17 @@ class Settings:
             **rate_limit_settings(env, task_queue, broker_url, ConfigurationError),
             **_observing(env),
             **sms_settings(env, production, ConfigurationError),
-            **_mail(env, production),
-            **_cases(env),
+            **_checked(mail_settings, env, production),
+            **_checked(case_settings, env),
+            **_checked(postal_code_settings, env),
             **map_settings(env, production, ConfigurationError),
         )
 
 
-def _cases(env: Mapping[str, str]) -> dict[str, int]:
+def _checked(read: Callable[..., Mapping[str, object]], *args: object) -> Mapping[str, object]:
+    """A settings module's reading, its ValueError said as a configuration error."""
     try:
-        return case_settings(env)
-    except ValueError as error:
-        raise ConfigurationError(str(error)) from None
-
-
-def _mail(env: Mapping[str, str], production: bool) -> dict[str, object]:
-    try:
-        return mail_settings(env, production)
+        return read(*args)
     except ValueError as error:
         raise ConfigurationError(str(error)) from None
 

@@ -16,7 +16,6 @@ from dependency_injector import containers, providers
 from adapters.background.celery_queue import CeleryJobQueue, CeleryOutboxNotifier, make_celery
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.outbox_pump import DeliverNow, OutboxPump
-from adapters.background.scheduler import IntervalScheduler
 from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.banks.zengin_reading import ZenginResultReader
@@ -34,7 +33,6 @@ from adapters.line.content import LineContent, line_data_url
 from adapters.line.messenger import LineMessenger
 from adapters.line.rich_menus import LineRichMenus
 from adapters.line.webhook import LineWebhookParser
-from adapters.metrics import PrometheusMetrics
 from adapters.passwords import Argon2PasswordHasher
 from adapters.payments.fake import FakePaymentGateway
 from adapters.payments.linepay import LinePayGateway
@@ -46,6 +44,7 @@ from adapters.persistence.procedure_store import SqlProcedureStore
 from adapters.persistence.resident_links import SqlLinkStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
+from adapters.postal_codes.ken_all import KenAllPostalCodes
 from adapters.sms.ledger import SqlSmsLedger
 from adapters.sms.messenger import TwilioSms
 from adapters.sms.webhook import STATUS_PATH, SmsWebhook
@@ -69,13 +68,10 @@ from application.channels.web_sign_in import SignInCodes
 from application.conversations.engine import ConversationEngine
 from application.handlers import message_bus
 from application.jobs.running import run_job
-from application.jobs.scheduled_work import SCHEDULE_EVERY, run_scheduled_work
+from application.jobs.scheduled_work import run_scheduled_work
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.telling import Telling, load_policy
-from application.messaging.views import outbox_backlog
-from application.ports.clock import Clock
 from application.ports.payouts import Originator
-from application.ports.unit_of_work import UnitOfWork
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.town import Town
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
@@ -86,6 +82,7 @@ from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
+from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
 
@@ -125,17 +122,6 @@ def _stopped_at_shutdown(make: Callable[..., Any], *args: Any, **kwargs: Any) ->
     made.stop()
 
 
-def _scheduler(work: Callable[..., object], queue: object) -> IntervalScheduler:
-    """The scheduled work every few seconds on a thread, queuing its jobs on `queue`."""
-    return IntervalScheduler(functools.partial(work, queue=queue), every=SCHEDULE_EVERY)
-
-
-def _metrics(uow_factory: Callable[[], UnitOfWork], clock: Clock) -> PrometheusMetrics:
-    """This process's metrics, the outbox's backlog read from the database at each scrape."""
-    return PrometheusMetrics().watch_backlog(
-        lambda: outbox_backlog(now=clock.now(), uow=uow_factory()), clock.now)
-
-
 def certificate_policy_from(*, fees: dict[str, int], postage: int, verification_days: int,
                             household_kinds: list[str]) -> CertificatePolicy:
     """The town's certificate settings as domain values (fees not given keep the defaults)."""
@@ -158,6 +144,7 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(make_engine, config.database_url)
     sessions = providers.Singleton(session_factory, engine)
     bank_master = providers.Singleton(ZenginBankMaster)
+    postal_codes = providers.Singleton(KenAllPostalCodes, config.postal_codes_file)
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
     # Services: telling residents and what follows from domain events (in the transaction). The
@@ -244,7 +231,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Services: conversations with residents.
-    conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master)
+    conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master,
+                                        postal_codes)
 
     # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
     # them too, so they come before the jobs).
@@ -256,7 +244,7 @@ class Container(containers.DeclarativeContainer):
         account_number=config.originator_account)
 
     # Monitoring: what /metrics shows (deliveries and jobs counted where they run).
-    metrics = providers.Singleton(_metrics, uow.provider, clock)
+    metrics = providers.Singleton(process_metrics, uow.provider, clock)
 
     # Services: long work and the queue that runs it.
     bank_calendar = providers.Singleton(JapaneseBankCalendar)
@@ -297,7 +285,7 @@ class Container(containers.DeclarativeContainer):
     # The in-process queue's scheduler thread (started by `madoguchi serve`); Celery: beat.
     scheduler = providers.Selector(
         config.task_queue,
-        in_process=providers.Resource(_stopped_at_shutdown, _scheduler, scheduled_work,
+        in_process=providers.Resource(_stopped_at_shutdown, scheduler_thread, scheduled_work,
                                       job_queue),
         eager=providers.Object(None),
         celery=providers.Object(None),

@@ -185,7 +185,8 @@ class InboundRouter:
             return {}
         facts = resident.facts
         return {"name": facts.name.name, "kana": facts.name.kana or "",
-                "address": facts.address.text}
+                "address": facts.address.text,
+                "birth_date": facts.date_of_birth.value.isoformat()}
 
     def _menu_of(self, inbound: _Inbound) -> Menu:
         """The menu on this resident's channel: the procedures staff built there join it."""

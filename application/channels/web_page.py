@@ -21,7 +21,11 @@ from application.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Expecting", "PageMessage", "WebPage", "web_page"]
 
-_TYPED = {"text", "date", "number", "bank", "branch"}
+_TYPED = {"text", "date", "number", "bank", "branch", "phone", "email", "address"}
+# The form field a typed answer is written in ("text": a text area), so a phone shows the
+# right keyboard and fills in what the browser knows (docs/adr/0052).
+_INPUTS = {"phone": "tel", "email": "email", "address": "address", "date": "date",
+           "number": "number"}
 _WAYS_OUT = {"戻る", "やめる"}  # a dialog's way back or out is never the suggested button
 
 
@@ -53,6 +57,7 @@ class WebPage:
     expecting: Expecting
     verified: bool
     hint: str = ""
+    answer_input: str = "text"  # tel, email, address, date, number or text (see _INPUTS)
 
 
 def web_page(address: str, *, uow: UnitOfWork,
@@ -64,11 +69,11 @@ def web_page(address: str, *, uow: UnitOfWork,
         current = uow.conversations.current_for(identity.id) if identity else None
         resident = (uow.residents.get(identity.resident_id)
                     if identity is not None and identity.resident_id else None)
-        expecting, hint = Expecting.NOTHING, ""
+        expecting, hint, answer_input = Expecting.NOTHING, "", "text"
         if current is not None and not current.is_expired_at(now):
             procedure = (procedures.of(current) if isinstance(procedures, ProcedureCatalogue)
                          else procedures.get(current.procedure_id))  # its version's question
-            expecting, hint = _expecting(procedure, current.step_key)
+            expecting, hint, answer_input = _expecting(procedure, current.step_key)
         elif identity is not None:  # a case that holds the chat takes what they write
             case = uow.cases.holding_chat(identity.id)
             if case is not None and case.status.is_open:
@@ -85,21 +90,23 @@ def web_page(address: str, *, uow: UnitOfWork,
             shown.append(PageMessage(text=message.text, choices=taps, links=links,
                                      at=row.created_at))
     return WebPage(messages=tuple(shown), expecting=expecting,
-                   verified=resident is not None and resident.is_verified, hint=hint)
+                   verified=resident is not None and resident.is_verified, hint=hint,
+                   answer_input=answer_input)
 
 
-def _expecting(procedure: Procedure | None, step_key: str | None) -> tuple[Expecting, str]:
+def _expecting(procedure: Procedure | None,
+               step_key: str | None) -> tuple[Expecting, str, str]:
     if step_key is None or procedure is None:
-        return Expecting.TAP, ""  # confirming: はい / いいえ
+        return Expecting.TAP, "", "text"  # confirming: はい / いいえ
     try:
         step = procedure.step(step_key)
-    except KeyError:
-        return Expecting.TAP, ""
+    except KeyError:  # confirming what the town holds: はい / いいえ
+        return Expecting.TAP, "", "text"
     kind = step.answer.value
     if kind == "photo":
-        return Expecting.PHOTO, step.hint
+        return Expecting.PHOTO, step.hint, "text"
     if kind == "location":
-        return Expecting.LOCATION, step.hint
+        return Expecting.LOCATION, step.hint, "text"
     if kind in _TYPED:
-        return Expecting.TEXT, step.hint
-    return Expecting.TAP, step.hint
+        return Expecting.TEXT, step.hint, _INPUTS.get(kind, "text")
+    return Expecting.TAP, step.hint, "text"

@@ -2,8 +2,9 @@
 `InvalidValue` whose Japanese message tells them how to answer.
 
 Values kept: text → str (in NFKC when the step has a pattern), choice → the option's value,
-yes_no → bool, date → "2026-04-01", number → int. Bank, branch and photo answers are read by
-the engine (they need the bank master or an image).
+yes_no → bool, date → "2026-04-01", number → int, phone → "0866921234" (domain.phone), email
+→ "taro@example.jp" (domain.email_addresses). Bank, branch, photo, place and address answers are
+read by the engine (they need the bank master, an image or the postal codes).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from application.conversations.answer_checks import CHECKS
+from application.conversations.calendar_dates import check_calendar
 from application.conversations.procedures import AnswerType, Step
+from domain.email_addresses import EmailAddress
 from domain.errors import InvalidValue
+from domain.phone import dialled_number
 
 __all__ = [
     "NO",
@@ -59,6 +63,10 @@ def parse_answer(step: Step, raw: str, *, today: dt.date,
         return _check_date(step, parse_date(raw), today).isoformat()
     if kind is AnswerType.NUMBER:
         return _check_number(step, parse_number(raw))
+    if kind is AnswerType.PHONE:
+        return dialled_number(raw)
+    if kind is AnswerType.EMAIL:
+        return EmailAddress.of(raw).value
     raise ValueError(f"{kind.value} answers are read by the engine")  # pragma: no cover
 
 
@@ -188,7 +196,7 @@ def _check_date(step: Step, day: dt.date, today: dt.date) -> dt.date:
         raise InvalidValue(f"{_japanese(step.min_date)}以降の日付を入力してください。")
     if step.max_date is not None and day > step.max_date:
         raise InvalidValue(f"{_japanese(step.max_date)}以前の日付を入力してください。")
-    return day
+    return check_calendar(step, day, today)
 
 
 def _japanese(day: dt.date) -> str:

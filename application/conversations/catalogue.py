@@ -74,6 +74,16 @@ class ProcedureCatalogue:
         """The procedure a conversation runs on: the version it started on."""
         return self.version(conversation.procedure_id, conversation.procedure_version)
 
+    def to_restart(self, conversation: Conversation) -> Procedure | None:
+        """An expired conversation starts again on the newest version (a draft stays one)."""
+        if conversation.procedure_version in (None, DRAFT):
+            return self.of(conversation)
+        current = self.current(conversation.procedure_id)
+        if current is None:
+            return None
+        conversation.procedure_version = current[1]
+        return current[0]
+
     def route(self, procedure_id: str, number: int | None) -> CaseRoute | None:
         """Where a built procedure's cases go (its template's routing), None for one that
         ships (its route is in application/cases/routing.py)."""

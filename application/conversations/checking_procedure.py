@@ -13,7 +13,12 @@ from collections.abc import Sequence
 
 from attrs import field, frozen
 
-from application.conversations.checks import CheckedProcedure, check_procedure
+from application.conversations.checks import (
+    CheckedProcedure,
+    calendar_problem,
+    check_procedure,
+    known_problem,
+)
 from application.conversations.steps import CONFIRM, AnswerType, Step
 from domain.errors import InvalidValue
 
@@ -127,6 +132,11 @@ def _step_problems(step: Step, index: int, order: dict[str, int],
                                  "文字まで）。"))
     if step.answer is AnswerType.CHOICE:
         problems.extend(_choice_problems(step, limits))
+    for message in (calendar_problem(step), known_problem(step)):
+        if message:
+            problems.append(_problem(here, f" {message}"))
+    if step.answer is not AnswerType.DATE and (step.weekdays or step.offer_dates):
+        problems.append(_problem(here, " weekdays・offer_dates は日付の質問にだけ使えます。"))
     targets = [(Place(step.key, branch=n), b.goto) for n, b in enumerate(step.branches)]
     if step.next is not None:
         targets.append((here, step.next))

@@ -12,8 +12,10 @@ from application.conversations.answer_checks import CHECKS
 from application.conversations.steps import (
     CONFIRM,
     KNOWN_FACTS,
+    KNOWN_TYPES,
     MAX_CHOICES,
     MAX_LABEL_LENGTH,
+    MAX_OFFERED_DATES,
     MAX_OPTION_VALUE_LENGTH,
     MAX_PHOTOS,
     AnswerType,
@@ -24,7 +26,8 @@ from application.conversations.steps import (
 )
 from domain.errors import InvalidValue
 
-__all__ = ["MAX_STEPS", "MAX_TTL_MINUTES", "CheckedProcedure", "check_procedure"]
+__all__ = ["MAX_STEPS", "MAX_TTL_MINUTES", "CheckedProcedure", "calendar_problem",
+           "check_procedure", "known_problem"]
 
 MAX_STEPS = 50
 MAX_TTL_MINUTES = 7 * 24 * 60
@@ -41,6 +44,7 @@ _RULES_BY_TYPE = {
     "min_date": {AnswerType.DATE}, "max_date": {AnswerType.DATE},
     "not_future": {AnswerType.DATE}, "bank_step": {AnswerType.BRANCH},
     "choices": {AnswerType.CHOICE}, "max_photos": {AnswerType.PHOTO},
+    "weekdays": {AnswerType.DATE}, "offer_dates": {AnswerType.DATE},
 }
 
 
@@ -144,13 +148,15 @@ def _check_step(step: Step, order: dict[str, int], procedure: CheckedProcedure) 
         if value not in (None, False, "", ()) and step.answer not in types:
             raise InvalidValue(f"{where}（{step.answer.value}）には {name} は使えません。")
     _check_bounds(step, where)
+    message = calendar_problem(step)
+    if message:
+        raise InvalidValue(f"{where}の {message}")
     if step.check is not None and step.check not in CHECKS:
         raise InvalidValue(f"{where}の check「{step.check}」はありません"
                            f"（{'、'.join(sorted(CHECKS))} のどれかにしてください）。")
-    if step.known is not None and (step.known not in KNOWN_FACTS
-                                   or step.answer is not AnswerType.TEXT):
-        raise InvalidValue(f"{where}の known は文字の質問に {', '.join(KNOWN_FACTS)} の"
-                           "どれかで指定してください。")
+    message = known_problem(step)
+    if message:
+        raise InvalidValue(f"{where}の {message}")
     if step.answer is AnswerType.CHOICE:
         _check_choices(step, where)
     if step.answer is AnswerType.BRANCH:
@@ -193,6 +199,46 @@ def _check_bounds(step: Step, where: str) -> None:
             re.compile(step.pattern)
         except re.error:
             raise InvalidValue(f"{where}の pattern は正しい正規表現にしてください。") from None
+
+
+def calendar_problem(step: Step) -> str:
+    """What is wrong with a question's calendar fields (weekdays, min_days_ahead,
+    offer_dates), said after the question's place; "" when nothing."""
+    if step.min_days_ahead is not None and step.answer is not AnswerType.DATE:
+        return f"min_days_ahead は日付の質問にだけ使えます（この質問は {step.answer.value}）。"
+    weekdays = step.weekdays
+    if not isinstance(weekdays, tuple) or any(
+            isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6
+            for day in weekdays):
+        return "weekdays は 0（月曜日）から 6（日曜日）の整数の一覧にしてください。"
+    if len(set(weekdays)) != len(weekdays):
+        return "weekdays に同じ曜日が重複しています。"
+    ahead = step.min_days_ahead
+    if ahead is not None and (isinstance(ahead, bool) or not isinstance(ahead, int)
+                              or not 0 <= ahead <= 366):
+        return "min_days_ahead は 0 から 366 の整数（今日から何日後から選べるか）にしてください。"
+    offered = step.offer_dates
+    if offered is not None and (isinstance(offered, bool) or not isinstance(offered, int)
+                                or not 1 <= offered <= MAX_OFFERED_DATES):
+        return (f"offer_dates は 1 から {MAX_OFFERED_DATES} の整数にしてください（LINE のボタンは"
+                "スキップ・戻る・やめるとあわせて13個までです）。")
+    if step.not_future and step.uses_calendar:
+        return "not_future と weekdays・min_days_ahead・offer_dates は一緒に使えません。"
+    return ""
+
+
+def known_problem(step: Step) -> str:
+    """What is wrong with a question's `known`, said after its place; "" when nothing."""
+    if step.known is None:
+        return ""
+    if step.known not in KNOWN_FACTS:
+        return (f"known「{step.known}」はありません（{'、'.join(KNOWN_FACTS)} のどれかに"
+                "してください）。")
+    types = KNOWN_TYPES[step.known]
+    if step.answer not in types:
+        allowed = "・".join(sorted(kind.value for kind in types))
+        return f"known「{step.known}」は答えの種類が {allowed} の質問にだけ使えます。"
+    return ""
 
 
 def _check_choices(step: Step, where: str) -> None:

@@ -1,9 +1,9 @@
 """The conversation engine: one input in, the updated conversation and the replies out.
 
-Pure: it reads the clock and the bank master, changes the `Conversation` it is given and
-returns it in a `Turn`; the caller persists it and sends the messages (through the outbox).
-Every mistake a resident can make gets a short explanation and the same question again, and
-changes nothing.
+Pure: it reads the clock, the bank master and the postal codes, changes the `Conversation` it
+is given and returns it in a `Turn`; the caller persists it and sends the messages (through the
+outbox). Every mistake a resident can make gets a short explanation and the same question
+again, and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ from typing import Any
 
 from attrs import field, frozen
 
+from application.conversations import known as facts
 from application.conversations import postbacks as pb
+from application.conversations import replies as say
+from application.conversations.addresses import drop_area, hold_area, read_address
 from application.conversations.answers import NO, YES, normalize, parse_answer, parse_yes_no
+from application.conversations.bank_search import search_banks
 from application.conversations.catalogue import DRAFT, ProcedureCatalogue
 from application.conversations.inputs import Input, InputKind
-from application.conversations.known import KNOWN, known_answer, prefill, restart
+from application.conversations.known import CHECKING, KNOWN, known_answer, prefill, restart
 from application.conversations.photos import drop_pending, hold_photos, pending_photos
 from application.conversations.procedures import CONFIRM, AnswerType, Procedure, Step
 from application.conversations.prompts import Prompter, note
@@ -27,31 +31,15 @@ from application.dates import in_japan
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock
 from application.ports.messaging import OutgoingMessage
+from application.ports.postal_codes import PostalCodes
 from domain.errors import InvalidValue, NotFound
 from domain.places import Place
 
 __all__ = ["KNOWN", "MAX_MESSAGES", "ConversationEngine", "Turn"]
 
 MAX_MESSAGES = 5  # LINE sends at most 5 messages per request
-MAX_QUERY = 50  # characters of a bank or branch search
 
-STALE = "その質問はすでに終わっています。"
-EXPIRED = "前回の手続きは時間切れになりました。もう一度はじめからお願いします。"
-CLOSED = "この手続きはすでに終わっています。"
-WITHDRAWN = "この手続きは受付を終了しました。"
-CANCELLED = "手続きをやめました。また必要なときに始めてください。"
-RESTARTED = "最初からやり直します。"
-RESUMED = ("手続きの途中です。続きからお答えください（やり直すときは「最初から」、"
-           "やめるときは「やめる」と送ってください）。")
-NOTHING_BEFORE = "これより前の質問はありません。"
-NOT_SKIPPABLE = "この質問は省略できません。"
-SEND_PHOTO = "写真を送ってください。"
-NOT_A_PHOTO = "ここでは写真ではなく、文字かボタンで答えてください。"
-NOT_A_PLACE = "ここでは位置情報ではなく、文字かボタンで答えてください。"
-SEND_PLACE = "場所の住所を入力するか、位置情報を送ってください。"
-NEXT_WORDS = {"次へ", "つぎへ", "次", "next"}  # typed instead of tapping 次へ after photos
 _SENT = {InputKind.IMAGE, InputKind.LOCATION}  # never a command
-YES_OR_NO = "「はい」か「いいえ」で答えてください。"
 
 
 @frozen
@@ -72,38 +60,36 @@ class Turn:
 
 class ConversationEngine:
     def __init__(self, procedures: ProcedureCatalogue | Mapping[str, Procedure], clock: Clock,
-                 bank_master: BankMaster) -> None:
+                 bank_master: BankMaster, postal_codes: PostalCodes | None = None) -> None:
         """`procedures`: the catalogue (by id and version), or just the procedures that ship."""
         self._procedures = (procedures if isinstance(procedures, ProcedureCatalogue)
                             else ProcedureCatalogue(procedures))
         self._clock = clock
         self._banks = bank_master
+        self._postal = postal_codes  # None: a postal code typed is not looked up
 
     def start(self, conversation_id: str, identity_id: str, procedure_id: str,
               known: Mapping[str, str] | None = None, *, draft: bool = False) -> Turn:
         """`known`: the facts the town holds for a verified resident (`steps.KNOWN_FACTS`);
-        the questions marked with one are answered from them, never asked. A built procedure
-        starts on its newest version (`draft`: on the draft staff are trying)."""
+        the questions marked with one are answered from them, never asked (shown first, to
+        confirm: known.py). A built procedure starts on its newest version (`draft`: on the
+        draft staff are trying)."""
         found = ((self._procedures.version(procedure_id, DRAFT), DRAFT) if draft
                  else self._procedures.current(procedure_id))
         if found is None or found[0] is None:
             raise NotFound(f"手続き「{procedure_id}」はありません。", code="procedure_not_found")
         procedure, version = found
         now = self._clock.now()
+        held = {k: v for k, v in (known or {}).items() if v}
         conversation = Conversation.begin(
             id=conversation_id, identity_id=identity_id, procedure_id=procedure_id,
-            first_step=procedure.first_step.key, now=now, ttl=procedure.ttl,
+            first_step=facts.first_key(procedure, held), now=now, ttl=procedure.ttl,
             procedure_version=version,
         )
-        facts = {k: v for k, v in (known or {}).items() if v}
-        if facts:
-            conversation.answers = {KNOWN: facts}
-        prefill(procedure, conversation, now)
-        prompter = Prompter(procedure, self._banks)
-        current = (prompter.summary(conversation)
-                   if conversation.status is ConversationStatus.CONFIRMING
-                   else [prompter.question(conversation)])
-        return Turn(conversation, (prompter.intro(), *current))
+        if held:
+            conversation.answers = {KNOWN: held}
+        exchange = self._exchange(procedure, conversation, now)
+        return Turn(conversation, (exchange.prompter.intro(), *exchange.current()))
 
     def resume(self, conversation: Conversation) -> Turn:
         """Asked to start again what is open and unexpired (a notice's button tapped again in
@@ -112,17 +98,7 @@ class ConversationEngine:
         if procedure is None or not conversation.status.is_open:
             raise NotFound(f"手続き「{conversation.procedure_id}」は続けられません。",
                            code="procedure_not_found")
-        return _Exchange(procedure, self._banks, conversation, self._clock.now()).reply(RESUMED)
-
-    def _newest(self, conversation: Conversation) -> Procedure | None:
-        """An expired conversation starts again on the newest version (a draft stays one)."""
-        if conversation.procedure_version in (None, DRAFT):
-            return self._procedures.of(conversation)
-        current = self._procedures.current(conversation.procedure_id)
-        if current is None:
-            return None
-        conversation.procedure_version = current[1]
-        return current[0]
+        return self._exchange(procedure, conversation, self._clock.now()).reply(say.RESUMED)
 
     def expire_if_idle(self, conversation: Conversation) -> bool:
         """For a clean-up job: mark an open conversation idle past `expires_at` as expired."""
@@ -140,40 +116,48 @@ class ConversationEngine:
         now = self._clock.now()
         procedure = self._procedures.of(conversation)
         if conversation.status in {ConversationStatus.COMPLETED, ConversationStatus.CANCELLED}:
-            return Turn(conversation, (note(CLOSED),))
+            return Turn(conversation, (note(say.CLOSED),))
         if conversation.is_expired_at(now):
             if conversation.status.is_open:
                 conversation.expire(now=now)
-            procedure = self._newest(conversation)
+            procedure = self._procedures.to_restart(conversation)
             if procedure is None:
-                return Turn(conversation, (note(EXPIRED),))
+                return Turn(conversation, (note(say.EXPIRED),))
             restart(procedure, conversation, now)
-            prompter = Prompter(procedure, self._banks)
-            return Turn(conversation, (note(EXPIRED), prompter.intro(),
-                                       prompter.question(conversation)))
+            exchange = self._exchange(procedure, conversation, now)
+            return Turn(conversation, (note(say.EXPIRED), exchange.prompter.intro(),
+                                       *exchange.current()))
         if procedure is None:
             conversation.cancel(now=now)
-            return Turn(conversation, (note(WITHDRAWN),), cancelled=True)
-        return _Exchange(procedure, self._banks, conversation, now).run(received)
+            return Turn(conversation, (note(say.WITHDRAWN),), cancelled=True)
+        return self._exchange(procedure, conversation, now).run(received)
+
+    def _exchange(self, procedure: Procedure, conversation: Conversation,
+                  now: dt.datetime) -> _Exchange:
+        return _Exchange(procedure, self._banks, self._postal, conversation, now)
 
 
 class _Exchange:
     """One input against one open, unexpired conversation."""
 
-    def __init__(self, procedure: Procedure, banks: BankMaster, conversation: Conversation,
-                 now: dt.datetime) -> None:
+    def __init__(self, procedure: Procedure, banks: BankMaster, postal: PostalCodes | None,
+                 conversation: Conversation, now: dt.datetime) -> None:
         self.procedure = procedure
         self.banks = banks
+        self.postal = postal
         self.conversation = conversation
         self.now = now
         self.ttl = procedure.ttl
-        self.prompter = Prompter(procedure, banks)
+        self.today = in_japan(now).date()
+        self.prompter = Prompter(procedure, banks, today=self.today)
 
     # -- replies -----------------------------------------------------------------------------
 
     def current(self) -> list[OutgoingMessage]:
         if self.conversation.status is ConversationStatus.CONFIRMING:
             return self.prompter.summary(self.conversation)
+        if self.conversation.step_key == CHECKING:
+            return [facts.facts_message(self.procedure, self.conversation)]
         return [self.prompter.question(self.conversation)]
 
     def reply(self, *notes: str) -> Turn:
@@ -189,25 +173,28 @@ class _Exchange:
         if tapped:
             parsed = pb.parse_postback(received.data)
             if parsed is None or parsed.turn != self.conversation.turn:
-                return self.reply(STALE)
+                return self.reply(say.STALE)
             value = parsed.value
         elif received.kind is InputKind.TEXT:
             value = received.text
         command = None if received.kind in _SENT else _command(value, tapped=tapped)
+        if self.conversation.step_key == CHECKING and command not in {pb.CANCEL, pb.RESTART}:
+            return self.checking(_agreed(received, value, tapped=tapped))
         if command is not None:
             return self.command(command)
         if self.conversation.status is ConversationStatus.CONFIRMING:
-            return self.confirming(received, value, tapped=tapped)
+            return self.confirming(_agreed(received, value, tapped=tapped))
         step = self.procedure.step(str(self.conversation.step_key))
         if tapped:
             return self.tap(step, value)
         if received.kind is InputKind.IMAGE:
             if step.answer is AnswerType.PHOTO and received.image_ref:
                 return self.photo(step, received.image_ref)
-            return self.reply(SEND_PLACE if step.answer is AnswerType.LOCATION else NOT_A_PHOTO)
+            return self.reply(say.SEND_PLACE if step.answer is AnswerType.LOCATION
+                              else say.NOT_A_PHOTO)
         if received.kind is InputKind.LOCATION:
             if step.answer is not AnswerType.LOCATION:
-                return self.reply(NOT_A_PLACE)
+                return self.reply(say.NOT_A_PLACE)
             return self.place(step, lambda: Place.of(latitude=received.latitude,
                                                      longitude=received.longitude,
                                                      address=received.text))
@@ -217,41 +204,46 @@ class _Exchange:
         conversation, now, ttl = self.conversation, self.now, self.ttl
         if command == pb.CANCEL:
             conversation.cancel(now=now)
-            return Turn(conversation, (note(CANCELLED),), cancelled=True)
+            return Turn(conversation, (note(say.CANCELLED),), cancelled=True)
         if command == pb.RESTART:
             restart(self.procedure, conversation, now)
-            return self.reply(RESTARTED)
+            return self.reply(say.RESTARTED)
         if command == pb.BACK:
             if not conversation.go_back(now=now, ttl=ttl):
-                return self.reply(NOTHING_BEFORE)
+                return self.reply(say.NOTHING_BEFORE)
             while self._skipped_without_asking(self._step()) and conversation.history:
                 conversation.go_back(now=now, ttl=ttl)
             if known_answer(self._step(), conversation) is not None:  # only known ones before
                 prefill(self.procedure, conversation, now)
-                return self.reply(NOTHING_BEFORE)
+                return self.reply(say.NOTHING_BEFORE)
             return self.reply()
         if conversation.status is ConversationStatus.CONFIRMING:
-            return self.reply(YES_OR_NO)
+            return self.reply(say.YES_OR_NO)
         step = self._step()
         if command == pb.SKIP:
-            return self.reply(NOT_SKIPPABLE) if step.required else self.accept(step, None)
+            return self.reply(say.NOT_SKIPPABLE) if step.required else self.accept(step, None)
         if command.startswith(pb.PAGE):
             page = int(command.removeprefix(pb.PAGE))
             return Turn(conversation, (self.prompter.question(conversation, page=page),))
         return self.reply()  # SEARCH: ask for the name again
 
-    def confirming(self, received: Input, value: str, *, tapped: bool) -> Turn:
-        if tapped and value not in {YES, NO}:
-            return self.reply(STALE)
-        try:
-            agreed = parse_yes_no(value) if received.kind not in _SENT else None
-        except InvalidValue:
-            agreed = None
-        if agreed is None:
-            return self.reply(YES_OR_NO)
+    def confirming(self, agreed: bool | str | None) -> Turn:
+        if agreed is None or isinstance(agreed, str):
+            return self.reply(agreed or say.YES_OR_NO)
         if not agreed:
             return Turn(self.conversation, (self.prompter.declined(self.conversation),))
         return self.complete()
+
+    def checking(self, agreed: bool | str | None) -> Turn:
+        """What the town holds, confirmed (the questions it answers filled) or not (the
+        procedure ends: the facts are the card's, 本人確認 again after a move)."""
+        if agreed is None or isinstance(agreed, str):
+            return self.reply(agreed or say.YES_OR_NO)
+        if not agreed:
+            self.conversation.cancel(now=self.now)
+            return Turn(self.conversation, (facts.facts_declined(),), cancelled=True)
+        facts.facts_confirmed(self.procedure, self.conversation, self.now)
+        return self.reply()
 
     def tap(self, step: Step, value: str) -> Turn:
         """A button of the current question: only the values that question offered."""
@@ -262,26 +254,30 @@ class _Exchange:
         if kind is AnswerType.PHOTO and value in {pb.MORE_PHOTOS, pb.PHOTOS_DONE}:
             sent = pending_photos(step, self.conversation)
             if sent:
-                return self.reply(SEND_PHOTO) if value == pb.MORE_PHOTOS \
+                return self.reply(say.SEND_PHOTO) if value == pb.MORE_PHOTOS \
                     else self.accept(step, sent)
         if kind is AnswerType.BANK and self.banks.bank(value) is not None:
             return self.accept(step, value)
+        if kind is AnswerType.DATE and step.offer_dates:  # an offered date, allowed still
+            return self.typed(step, value)
         if kind is AnswerType.BRANCH:
             bank_code = self._bank_code(step)
             if bank_code and self.banks.branch(bank_code, value) is not None:
                 return self.accept(step, value)
-        return self.reply(STALE)
+        return self.reply(say.STALE)
 
     def typed(self, step: Step, text: str) -> Turn:
         if step.answer is AnswerType.PHOTO:
             sent = pending_photos(step, self.conversation)
-            if sent and normalize(text) in NEXT_WORDS:
+            if sent and normalize(text) in say.NEXT_WORDS:
                 return self.accept(step, sent)
-            return self.reply(SEND_PHOTO)
+            return self.reply(say.SEND_PHOTO)
         if step.answer is AnswerType.LOCATION:
             return self.place(step, lambda: Place.typed(text))
         if step.answer in {AnswerType.BANK, AnswerType.BRANCH}:
             return self.search(step, text)
+        if step.answer is AnswerType.ADDRESS:
+            return self.address(step, text)
         try:
             earlier = self.prompter.checked_answers(self.conversation.answers,
                                                     on_path=self.conversation.history)
@@ -291,28 +287,13 @@ class _Exchange:
         return self.accept(step, value)
 
     def search(self, step: Step, text: str) -> Turn:
-        query = text.strip()[:MAX_QUERY]
-        what = "金融機関" if step.answer is AnswerType.BANK else "支店"
-        if not query:
-            return self.reply(f"{what}の名前かコードを送ってください。")
-        if step.answer is AnswerType.BANK:  # named exactly: no list to tap
-            exact: Any = self.banks.exact_bank(query)
-        else:
-            exact = self.banks.exact_branch(self._bank_code(step) or "", query)
-        if exact is not None:
-            return self.accept(step, exact.code, f"{what}は「{exact.full_name}」ですね。")
-        wanted = 13  # one more than can be shown, to know whether there are more
-        if step.answer is AnswerType.BANK:
-            found: list[Any] = list(self.banks.search_banks(query, limit=wanted))
-        else:
-            found = list(self.banks.search_branches(self._bank_code(step) or "", query,
-                                                    limit=wanted))
-        if not found:
-            return self.reply(f"「{query}」に当てはまる{what}が見つかりませんでした。"
-                                  "別の書き方か、コードで送ってください。")
-        message = self.prompter.candidates(self.conversation, query, found[:12],
-                                           more=len(found) > 12)
-        return Turn(self.conversation, (message,))
+        found = search_banks(self.banks, step, self._bank_code(step), text)
+        if found.code is not None:
+            return self.accept(step, found.code, found.note)
+        if not found.candidates:
+            return self.reply(found.note)
+        return Turn(self.conversation, (self.prompter.candidates(
+            self.conversation, found.query, found.candidates, more=found.more),))
 
     def photo(self, step: Step, ref: str) -> Turn:
         """One photo: the answer of a one-photo question; for one that takes several, kept
@@ -325,6 +306,17 @@ class _Exchange:
         self.conversation.ask(step.key, now=self.now, ttl=self.ttl)
         hold_photos(self.conversation, step, sent)
         return self.reply()
+
+    def address(self, step: Step, text: str) -> Turn:
+        """An address typed whole, a postal code (then the rest is asked), or that rest."""
+        reading = read_address(step, text, self.conversation, self.postal)
+        if reading.found is not None:
+            self.conversation.ask(step.key, now=self.now, ttl=self.ttl)
+            hold_area(self.conversation, step, *reading.found)
+            return self.reply()
+        if reading.value is None:
+            return self.reply(reading.problem)
+        return self.accept(step, reading.value)
 
     def place(self, step: Step, read: Callable[[], Place]) -> Turn:
         """A place sent or typed; one outside Japan (or half a point) is explained."""
@@ -339,6 +331,7 @@ class _Exchange:
     def accept(self, step: Step, value: Any, *notes: str) -> Turn:
         conversation = self.conversation
         drop_pending(conversation)
+        drop_area(conversation)
         if step.answer is AnswerType.BANK and conversation.answers.get(step.key) != value:
             self._forget_branches_of(step)
         conversation.record_answer(value)
@@ -384,6 +377,17 @@ class _Exchange:
         answers = self.conversation.answers
         if dependants & answers.keys():
             self.conversation.answers = {k: v for k, v in answers.items() if k not in dependants}
+
+
+def _agreed(received: Input, value: str, *, tapped: bool) -> bool | str | None:
+    """はい / いいえ typed or tapped: True or False; None when neither; STALE for another
+    button."""
+    if tapped and value not in {YES, NO}:
+        return say.STALE
+    try:
+        return parse_yes_no(value) if received.kind not in _SENT else None
+    except InvalidValue:
+        return None
 
 
 def _command(value: str, *, tapped: bool) -> str | None:

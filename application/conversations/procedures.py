@@ -131,7 +131,7 @@ _TYPES: dict[str, Any] = {
     "min_length": int, "max_length": int, "pattern": str, "pattern_message": str,
     "check": str,
     "min_value": int, "max_value": int, "not_future": bool, "bank_step": str, "next": str,
-    "known": str, "max_photos": int,
+    "known": str, "max_photos": int, "min_days_ahead": int, "offer_dates": int,
 }
 
 
@@ -181,6 +181,11 @@ def step_from_dict(item: Any) -> Step:
     for name in ("min_date", "max_date"):
         if data.get(name) is not None:
             kwargs[name] = _iso_date(_typed(data[name], name, str, where), name, where)
+    weekdays = _list(data, "weekdays", where)
+    if any(isinstance(day, bool) or not isinstance(day, int) for day in weekdays):
+        raise InvalidValue(f"{where}の weekdays は 0（月曜日）から 6（日曜日）の整数の一覧で"
+                           "指定してください。")
+    kwargs["weekdays"] = tuple(weekdays)
     kwargs["choices"] = tuple(_option_from_dict(o, where) for o in _list(data, "choices", where))
     kwargs["branches"] = tuple(_branch_from_dict(b, where)
                                for b in _list(data, "branches", where))
@@ -230,6 +235,8 @@ def step_to_dict(step: Step) -> dict[str, Any]:
     for name in ("min_date", "max_date"):
         if name in out:
             out[name] = out[name].isoformat()
+    if step.weekdays:
+        out["weekdays"] = list(step.weekdays)
     if step.choices:
         out["choices"] = [{"value": o.value, "label": o.label} for o in step.choices]
     if step.branches:

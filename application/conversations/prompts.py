@@ -7,14 +7,17 @@ long lists of options are shown a page at a time with a "次へ" button.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from application.conversations import postbacks as pb
+from application.conversations.addresses import area_found, pending_area
 from application.conversations.answer_checks import CHECKS
 from application.conversations.answers import NO, YES
+from application.conversations.calendar_dates import offered_dates, short_date
 from application.conversations.photos import pending_photos
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import Conversation
@@ -22,6 +25,7 @@ from application.ports.bank_master import Bank, BankMaster
 from application.ports.bank_master import Branch as BankBranch
 from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle, OutgoingMessage
 from domain.errors import InvalidValue
+from domain.phone import written_number
 from domain.places import Place
 
 __all__ = [
@@ -43,6 +47,10 @@ _DEFAULT_HINTS = {
     AnswerType.PHOTO: "写真を送ってください。",
     AnswerType.LOCATION: "場所の住所（例: 本町2丁目5番の前）を入力するか、位置情報を送って"
                          "ください。",
+    AnswerType.PHONE: "例: 090-1234-5678、0866-92-1234（市外局番から）",
+    AnswerType.EMAIL: "例: taro@example.jp",
+    AnswerType.ADDRESS: "住所を入力してください。郵便番号（例: 719-1131）を送ると、番地の前まで"
+                        "入ります。",
 }
 _PLACEHOLDER = re.compile(r"\{answers\.([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -66,11 +74,14 @@ def _clip(text: str, limit: int) -> str:
 
 
 class Prompter:
-    """Builds the messages of one procedure. Reads the bank master for names, nothing else."""
+    """Builds the messages of one procedure. Reads the bank master for names, nothing else;
+    `today` (in Japan) for the dates a question offers."""
 
-    def __init__(self, procedure: Procedure, bank_master: BankMaster) -> None:
+    def __init__(self, procedure: Procedure, bank_master: BankMaster,
+                 today: dt.date | None = None) -> None:
         self.procedure = procedure
         self.bank_master = bank_master
+        self.today = today
 
     # -- showing answers ---------------------------------------------------------------------
 
@@ -90,6 +101,8 @@ class Prompter:
             return f"{year}年{month}月{day}日"
         if kind is AnswerType.NUMBER:
             return f"{value:,}"
+        if kind is AnswerType.PHONE:
+            return written_number(str(value))
         if kind is AnswerType.BANK:
             bank = self.bank_master.bank(str(value))
             return _bank_label(bank) if bank else str(value)
@@ -137,6 +150,10 @@ class Prompter:
         answers = conversation.answers
         lines = [self.fill(step.question, answers)]
         hint = step.hint or _DEFAULT_HINTS.get(step.answer, "")
+        area = pending_area(step, conversation)
+        if area is not None:  # a postal code found: the rest of the address is asked
+            lines = [area_found(*area)]
+            hint = "郵便番号を入れ直すときは、もう一度郵便番号を送ってください。"
         if hint:
             lines.append(self.fill(hint, answers))
         sent = len(pending_photos(step, conversation))
@@ -161,6 +178,12 @@ class Prompter:
         elif step.answer is AnswerType.YES_NO:
             options = [_choice("はい", pb.postback(turn, YES)),
                        _choice("いいえ", pb.postback(turn, NO))]
+        elif step.answer is AnswerType.DATE and step.offer_dates and self.today is not None:
+            offered = offered_dates(step, self.today)
+            options = [_choice(short_date(day), pb.postback(turn, day.isoformat()))
+                       for day in offered]
+            lines.append("下のボタンから日付を選んでください（日付を入力することもできます）。"
+                         if offered else "いま選べる日付がありません。")
         text = _clip("\n".join(lines), MAX_TEXT)
         return _quick_reply(text, [*options, *nav])
 

@@ -16,8 +16,10 @@ from attrs import field, frozen
 __all__ = [
     "CONFIRM",
     "KNOWN_FACTS",
+    "KNOWN_TYPES",
     "MAX_CHOICES",
     "MAX_LABEL_LENGTH",
+    "MAX_OFFERED_DATES",
     "MAX_OPTION_VALUE_LENGTH",
     "MAX_PHOTOS",
     "AnswerType",
@@ -33,10 +35,13 @@ MAX_LABEL_LENGTH = 20  # a LINE quick-reply label
 # Postback data is "dlg:{turn}:{value}", at most 300 characters; 10 digits are kept for the turn.
 MAX_OPTION_VALUE_LENGTH = 300 - len("dlg:") - 10 - len(":")
 MAX_PHOTOS = 10  # photos one question may take (`Step.max_photos`)
+# Dates offered as buttons (`Step.offer_dates`): LINE shows 13 quick replies, and スキップ,
+# 戻る and やめる may take three of them.
+MAX_OFFERED_DATES = 10
 
 # Facts the town holds for a verified resident (their registry record): a question marked
 # `known` is answered from the record instead of being asked, and shown in the summary.
-KNOWN_FACTS = ("name", "kana", "address")
+KNOWN_FACTS = ("name", "kana", "address", "birth_date")
 
 _PLACEHOLDER = re.compile(r"\{answers\.([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -52,6 +57,20 @@ class AnswerType(enum.Enum):
     PHOTO = "photo"  # an image; an opaque reference to the stored photo is kept (with
     # `max_photos`, several: the list of references)
     LOCATION = "location"  # a place: {"latitude", "longitude", "address"} (domain.places)
+    PHONE = "phone"  # a Japanese telephone number, kept as dialled in Japan: "0866921234"
+    EMAIL = "email"  # an e-mail address, kept in lower case (domain.email_addresses)
+    ADDRESS = "address"  # 住所 on one line; a typed postal code is looked up and the rest asked:
+    # "〒719-1131 岡山県総社市中央1-1-1"; a typed full address is kept as typed
+
+
+# The answer types each known fact may fill (`Step.known`): the fact's value is kept as the
+# answer, so it must be one that type keeps (a date of birth as "1980-04-01").
+KNOWN_TYPES = {
+    "name": frozenset({AnswerType.TEXT}),
+    "kana": frozenset({AnswerType.TEXT}),
+    "address": frozenset({AnswerType.TEXT, AnswerType.ADDRESS}),
+    "birth_date": frozenset({AnswerType.DATE}),
+}
 
 
 @frozen
@@ -96,6 +115,13 @@ class Step:
     min_date: dt.date | None = None
     max_date: dt.date | None = None
     not_future: bool = False
+    # date from a calendar (a collection day, an appointment): the weekdays allowed (0 = Monday
+    # … 6 = Sunday; () = any), at least `min_days_ahead` days after today, and the next
+    # `offer_dates` allowed dates offered as buttons. Such a question never allows 年末年始
+    # (12/29–1/3), when the town's offices are closed (calendar_dates.py).
+    weekdays: tuple[int, ...] = field(default=(), converter=tuple)
+    min_days_ahead: int | None = None
+    offer_dates: int | None = None
     # branch (支店)
     bank_step: str | None = None
     # photo: None takes one photo (its reference is kept); N takes 1 to N, one at a time with
@@ -113,6 +139,12 @@ class Step:
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.choices if o.value == value), None)
+
+    @property
+    def uses_calendar(self) -> bool:
+        """A date from the town's calendar (see the date fields above)."""
+        return bool(self.weekdays) or self.min_days_ahead is not None \
+            or self.offer_dates is not None
 
     @property
     def compiled_pattern(self) -> re.Pattern[str] | None:

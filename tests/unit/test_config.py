@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from application.residents.town import Town, check_digit
 from entrypoints.config import ConfigurationError, Settings
+from entrypoints.containers import Container
 
 pytestmark = pytest.mark.unit
 
@@ -114,3 +116,21 @@ def test_the_web_channel_is_a_liff_app_only_when_its_id_is_set(tmp_path: Path) -
 
     assert plain.liff_id == ""
     assert liff.liff_id == "1234567890-AbcdEfgh"
+
+
+def test_the_postal_codes_are_the_bundled_excerpt_unless_a_ken_all_file_is_set(
+        tmp_path: Path) -> None:
+    ken_all = tmp_path / "KEN_ALL.CSV"
+    ken_all.write_bytes('33208,"719  ","7191131","ｵｶﾔﾏｹﾝ","ｿｳｼﾞﾔｼ","ﾁﾕｳｵｳ","岡山県","総社市",'
+                        '"中央",0,0,1,0,0,0\r\n'.encode("cp932"))
+    plain = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path)})
+    full = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                              "MADOGUCHI_POSTAL_CODES_FILE": str(ken_all)})
+
+    assert plain.postal_codes_file == ""
+    container = Container()
+    container.config.from_dict(attrs.asdict(full, recurse=False))
+    assert container.postal_codes().areas("7191131")[0].town == "中央"
+    with pytest.raises(ConfigurationError, match="MADOGUCHI_POSTAL_CODES_FILE"):
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                           "MADOGUCHI_POSTAL_CODES_FILE": str(tmp_path / "missing.csv")})

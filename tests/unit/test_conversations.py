@@ -555,13 +555,16 @@ def test_the_first_matching_branch_decides_the_next_question(clock: FakeClock) -
 def test_a_question_the_town_holds_the_answer_to_is_not_asked_even_after_starting_over(
         engine: ConversationEngine) -> None:
     turn = engine.start("c1", "i1", "contact", known={"name": "山田 太郎"})
+    assert "・お名前: 山田 太郎" in turn.messages[-1].text  # shown, only to confirm
+    turn = engine.handle(turn.conversation, Input.typed("はい"))
     assert turn.conversation.step_key == "topic"
     assert turn.conversation.answers_on_path() == {"name": "山田 太郎"}
 
     turn = engine.handle(turn.conversation, Input.typed("最初から"))
+    turn = engine.handle(turn.conversation, Input.typed("はい"))
 
     assert turn.conversation.step_key == "topic"
-    assert not any("お名前" in m.text for m in turn.messages)
+    assert not any("お名前を" in m.text for m in turn.messages)
 
 
 def test_without_the_towns_record_the_question_is_asked(engine: ConversationEngine) -> None:

@@ -210,7 +210,9 @@ def test_a_verified_resident_is_not_asked_their_name_for_an_inquiry(
     first = _say(database, router, InboundKind.TEXT, text="お問い合わせ")
 
     assert not any("お名前を教えてください" in text for text in first)
-    assert any("どのようなご用件" in text for text in first)
+    assert any("山田 太郎" in text and "この内容でよろしいですか" in text for text in first)
+    confirmed = _say(database, router, InboundKind.TEXT, text="はい")
+    assert any("どのようなご用件" in text for text in confirmed)
     _say(database, router, InboundKind.TEXT, text="道路・公園")
     detail = _say(database, router, InboundKind.TEXT, text="戻る")  # back: the topic, not the name
     assert any("どのようなご用件" in text for text in detail)
@@ -219,6 +221,21 @@ def test_a_verified_resident_is_not_asked_their_name_for_an_inquiry(
     assert any("写真" in text for text in asked)
     summary = "".join(_say(database, router, InboundKind.TEXT, text="いいえ"))
     assert "山田 太郎" in summary  # the town's record of the name, shown for confirmation
+
+
+def test_a_verified_resident_who_says_the_towns_record_is_wrong_is_sent_to_verify_again(
+        database: FakeDatabase) -> None:
+    router = _router(Kiosk())
+    _verified_resident(database)
+    _say(database, router, InboundKind.TEXT, text="お問い合わせ")
+
+    [declined] = _said(database, router, InboundKind.TEXT, text="いいえ")
+
+    assert "マイナンバーカード" in declined.text and "本人確認" in declined.text
+    assert [(c.label, c.data) for c in declined.choices] == [("本人確認", "verify:start")]
+    assert not database.tables.get("cases")  # nothing submitted
+    [conversation] = database.tables["conversations"].values()
+    assert conversation.status.value == "cancelled"
 
 
 def test_someone_not_verified_is_still_asked_their_name(database: FakeDatabase) -> None:

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from adapters.web.channel import WebChannel
 from application.channels.web_page import Expecting, web_page
+from application.conversations.known import CHECKING
 from application.conversations.library import CONTACT, REPORT
+from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import Conversation
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxMessage, OutboxStatus
@@ -148,3 +152,44 @@ def test_a_place_question_asks_for_the_place_form_without_lines_picker() -> None
 
     assert shown.expecting is Expecting.LOCATION
     assert [c.label for c in shown.messages[-1].choices] == ["やめる"]
+
+
+@pytest.mark.parametrize(("answer", "field"), [
+    ("phone", "tel"), ("email", "email"), ("address", "address"), ("date", "date"),
+    ("number", "number"), ("text", "text"),
+])
+def test_a_typed_answer_is_asked_in_the_field_that_fits_its_type(answer: str,
+                                                                  field: str) -> None:
+    procedure = Procedure(id="typed", title="入力", steps=(
+        Step(key="q", question="どうぞ。", answer=AnswerType(answer)),))
+    database, clock = FakeDatabase(), FakeClock()
+    uow = fake_uow_factory(database)()
+    with uow:
+        uow.channel_identities.add(ChannelIdentity.first_seen(
+            id="i1", channel="web", address=ADDRESS, at=clock.now()))
+        uow.conversations.add(Conversation.begin(
+            id="c1", identity_id="i1", procedure_id="typed", first_step="q",
+            now=clock.now(), ttl=procedure.ttl))
+        uow.commit()
+
+    shown = web_page(ADDRESS, uow=fake_uow_factory(database)(),
+                     procedures={"typed": procedure}, now=clock.now())
+
+    assert shown.expecting is Expecting.TEXT and shown.answer_input == field
+
+
+def test_confirming_what_the_town_holds_is_a_tap() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    uow = fake_uow_factory(database)()
+    with uow:
+        uow.channel_identities.add(ChannelIdentity.first_seen(
+            id="i1", channel="web", address=ADDRESS, at=clock.now()))
+        uow.conversations.add(Conversation.begin(
+            id="c1", identity_id="i1", procedure_id=CONTACT.id, first_step=CHECKING,
+            now=clock.now(), ttl=CONTACT.ttl))
+        uow.commit()
+
+    shown = web_page(ADDRESS, uow=fake_uow_factory(database)(),
+                     procedures={CONTACT.id: CONTACT}, now=clock.now())
+
+    assert shown.expecting is Expecting.TAP

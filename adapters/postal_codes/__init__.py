@@ -1,0 +1,1 @@
+"""Postal codes (郵便番号) from Japan Post's data."""
