@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from application.channels.setting_rich_menus import set_rich_menus
+from entrypoints.rich_menu_wiring import rich_menu_plans
 from tests.e2e.conftest import Stack, stack  # noqa: F401  (the fixture: app + LINE simulator)
 
 
 def test_a_tile_of_the_rich_menu_on_the_phone_page_starts_the_procedure(
         stack: Stack, page: Any) -> None:  # noqa: F811
     container = stack.container
-    set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+    set_rich_menus(rich_menu_plans(container), platform=container.line_rich_menus(),
                    uow_factory=container.uow)
     user = stack.resident("窓口 花子")
 

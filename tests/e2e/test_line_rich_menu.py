@@ -15,6 +15,7 @@ from flask import Flask
 
 from adapters.line.simulator.running import running_simulator
 from application.channels.setting_rich_menus import set_rich_menus
+from entrypoints.rich_menu_wiring import rich_menu_plans
 from entrypoints.cli import main
 from entrypoints.config import DEV_LINE_SECRET, DEV_LINE_TOKEN
 from tests.e2e.conftest import Stack
@@ -45,7 +46,7 @@ def _tap_tile(stack: Stack, user: str, label: str) -> None:
 @pytest.fixture
 def menus_set(stack: Stack) -> Stack:
     container = stack.container
-    done = set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+    done = set_rich_menus(rich_menu_plans(container), platform=container.line_rich_menus(),
                           uow_factory=container.uow)
     assert set(done.menu_ids) == {"madoguchi-unverified", "madoguchi-verified"}
     return stack

@@ -15,6 +15,7 @@ from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.channels.rich_menu_layout import SavedRichMenu
 from application.town_settings import TownSetting
 from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode
@@ -28,6 +29,7 @@ __all__ = [
     "SqlConversationRepository",
     "SqlInboxRepository",
     "SqlOutboxRepository",
+    "SqlRichMenuLayoutRepository",
     "SqlTownSettingRepository",
 ]
 
@@ -186,6 +188,10 @@ class SqlInboxRepository(SqlRepository):
 
 class SqlTownSettingRepository(SqlRepository):
     model = TownSetting
+
+
+class SqlRichMenuLayoutRepository(SqlRepository):
+    model = SavedRichMenu
 
 
 class SqlContactCodeRepository(SqlRepository):
