@@ -5,11 +5,12 @@ that is not configured or refuses is told in Japanese, and nothing is recorded a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.channels.menu import Menu
+from application.channels.rich_menu_layout import AUDIENCES, LayoutRefused, MenuLayout
 from application.channels.saved_rich_menus import planned_rich_menus, saved_layouts
 from application.channels.setting_rich_menus import RichMenusSet, set_rich_menus
 from application.ports.clock import Clock
@@ -26,10 +27,19 @@ class LineRefused(DomainError):
 
 
 def publish_rich_menus(*, actor: Actor, menu: Menu, platform: RichMenus | None,
-                       uow_factory: Callable[[], UnitOfWork], clock: Clock,
-                       web_url: str) -> RichMenusSet:
-    """`platform` None: LINE is not configured here."""
+                       uow_factory: Callable[[], UnitOfWork], clock: Clock, web_url: str,
+                       procedures: Mapping[str, str]) -> RichMenusSet:
+    """`platform` None: LINE is not configured here. A saved layout is checked again first (a
+    procedure it starts may have gone since it was saved)."""
     actor.ensure(Permission.ADMINISTER, "LINEのリッチメニューを公開")
+    with uow_factory() as uow:
+        for audience, saved in saved_layouts(uow).items():
+            layout = saved.layout
+            try:
+                MenuLayout.of(audience, layout.rows, layout.tiles, procedures=procedures)
+            except LayoutRefused as refused:
+                raise LineRefused(f"{AUDIENCES[audience]}を直してから公開してください。"
+                                  f"{refused.message}") from refused
     if platform is None:
         raise LineRefused("LINEが設定されていないため公開できません（LINE のチャネルアクセス"
                           "トークンを設定してください）。保存した配置はそのまま残ります。")
