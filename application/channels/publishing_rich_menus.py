@@ -54,8 +54,7 @@ def publish_rich_menus(*, actor: Actor, menu: Menu, platform: RichMenus | None,
         for saved in saved_layouts(uow).values():
             saved.mark_published(by=actor.id, at=now)
         record(uow, actor, "rich_menu.published", "rich_menu", "line", at=now,
-               linked=done.linked, **{name.replace("-", "_"): menu_id
-                                      for name, menu_id in done.menu_ids.items()})
+               linked=done.linked, saved=len(saved_layouts(uow)))
         uow.commit()
     return done
 

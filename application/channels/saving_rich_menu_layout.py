@@ -37,7 +37,7 @@ def save_rich_menu_layout(command: SaveRichMenuLayout, *, actor: Actor, uow: Uni
         else:
             saved.change(layout, by=actor.id, at=now)
         record(uow, actor, "rich_menu.saved", "rich_menu", layout.audience, at=now,
-               rows=layout.rows, tiles=_summary(layout.tiles))
+               size=f"{layout.rows}x3", tiles=_summary(layout.tiles))
         uow.commit()
     return layout
 
