@@ -144,6 +144,10 @@ class LineSimulator:
     def redeliver(self, webhook_event_id: str) -> WebhookOutcome:
         return self.actions.redeliver(webhook_event_id)
 
+    def event(self, webhook_event_id: str) -> dict[str, Any] | None:
+        """The webhook event as it was sent (None: not sent, or forgotten)."""
+        return self._events.sent(webhook_event_id)
+
     def signed_webhook(self, events: list[dict[str, Any]]) -> SignedWebhook:
         """A body and signature for events, for callers that send webhooks their own way."""
         return self.actions.signed(events)

@@ -104,7 +104,7 @@ d, pb, pa, cash = disbursements.c, payment_batches.c, payment_audit_entries.c, c
 cr, cv, ob, ib = certificate_requests.c, conversations.c, outbox.c, inbox.c
 sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
-pr, ts, rm = contact_preferences.c, town_settings.c, rich_menu_layouts.c
+pr, ts, rml = contact_preferences.c, town_settings.c, rich_menu_layouts.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 
@@ -231,8 +231,8 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
     _spec("town_settings.csv", "町の設定（連絡手段の順番）", town_settings,
           plain(ts.key), json_value(ts.value), moment(ts.updated_at), plain(ts.updated_by)),
     _spec("rich_menu_layouts.csv", "LINEのリッチメニューの配置", rich_menu_layouts,
-          plain(rm.audience), plain(rm.rows), json_value(rm.tiles), moment(rm.updated_at),
-          plain(rm.updated_by), moment(rm.published_at), plain(rm.published_by)),
+          plain(rml.audience), plain(rml.rows), json_value(rml.tiles), moment(rml.updated_at),
+          plain(rml.updated_by), moment(rml.published_at), plain(rml.published_by)),
     _spec("inbox.csv", "受け取ったイベント", inbox,
           plain(ib.id, "event_id"), plain(ib.source), plain(ib.external_id),
           moment(ib.received_at), json_value(ib.payload), moment(ib.processed_at)),
