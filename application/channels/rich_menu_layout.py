@@ -76,10 +76,10 @@ class TileKind(StrEnum):
     SWITCH = "switch"
 
 
-KIND_LABELS = {TileKind.EMPTY: "空き（何もしない）", TileKind.PROCEDURE: "手続きを始める",
+KIND_LABELS = {TileKind.EMPTY: "空き", TileKind.PROCEDURE: "手続きを始める",
                TileKind.VERIFY: VERIFY_LABEL, TileKind.STATUS: STATUS_LABEL,
-               TileKind.CONTACTS: CONTACTS_LABEL, TileKind.URL: "ウェブページを開く（https）",
-               TileKind.WEB: "ウェブ窓口を開く", TileKind.SWITCH: "もう一方のメニューに切り替える"}
+               TileKind.CONTACTS: CONTACTS_LABEL, TileKind.URL: "ウェブページを開く",
+               TileKind.WEB: "ウェブ窓口を開く", TileKind.SWITCH: "別のメニューに切替"}
 _POSTBACKS = {TileKind.VERIFY: VERIFY_DATA, TileKind.STATUS: STATUS_DATA,
               TileKind.CONTACTS: CONTACTS_DATA}
 
