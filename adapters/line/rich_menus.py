@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from urllib3.exceptions import HTTPError
-
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
@@ -27,6 +25,7 @@ from linebot.v3.messaging import (
     UpdateRichMenuAliasRequest,
     URIAction,
 )
+from urllib3.exceptions import HTTPError
 
 from adapters.line.rich_menu_image import draw_rich_menu
 from application.channels.rich_menu import VERIFIED_NAME, RichMenuPlan, Tile

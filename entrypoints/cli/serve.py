@@ -26,8 +26,8 @@ from entrypoints.cli.mail import record_bounce_report
 from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 from entrypoints.key_ring import key_location
-from entrypoints.rich_menu_wiring import rich_menu_plans
 from entrypoints.logging_setup import configured_logging
+from entrypoints.rich_menu_wiring import rich_menu_plans
 
 __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 

@@ -15,9 +15,9 @@ from flask import Flask
 
 from adapters.line.simulator.running import running_simulator
 from application.channels.setting_rich_menus import set_rich_menus
-from entrypoints.rich_menu_wiring import rich_menu_plans
 from entrypoints.cli import main
 from entrypoints.config import DEV_LINE_SECRET, DEV_LINE_TOKEN
+from entrypoints.rich_menu_wiring import rich_menu_plans
 from tests.e2e.conftest import Stack
 from tests.e2e.test_benefit_story import _heads
 from tests.e2e.test_cli import _run

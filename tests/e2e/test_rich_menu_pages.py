@@ -91,8 +91,8 @@ def test_a_saved_layout_is_stored_audited_and_shown_again(
 
 def test_a_bad_layout_is_refused_with_the_place_of_each_problem_and_nothing_changes(
         admin: FlaskClient, container: Container) -> None:
-    bad = {"tile0": {"kind": "procedure", "label": "とても長いラベルの手続きの名前です", "icon": "chat",
-                     "procedure": "contact"},
+    bad = {"tile0": {"kind": "procedure", "label": "とても長いラベルの手続きの名前です",
+                     "icon": "chat", "procedure": "contact"},
            "tile1": {"kind": "url", "label": "町", "icon": "globe",
                      "url": "http://www.city.example.jp/"},
            "tile2": {"kind": "procedure", "label": "", "icon": "document",

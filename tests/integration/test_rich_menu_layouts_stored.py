@@ -78,7 +78,8 @@ def test_publishing_to_a_line_that_refuses_says_so_and_records_nothing(
                                uow_factory=container.uow, clock=container.clock(),
                                web_url=WEB, procedures=menu_procedures(container.menu()))
 
-    assert refused.value.message.startswith("LINEがリッチメニューを受け付けませんでした（HTTP 401）")
+    assert refused.value.message.startswith(
+        "LINEがリッチメニューを受け付けませんでした（HTTP 401）")
     with container.uow() as uow:
         assert saved_layouts(uow)["verified"].published_at is None
         assert list(uow.audit.search(AuditQuery(action="rich_menu.published"))) == []

@@ -23,9 +23,9 @@ from adapters.persistence.orm.base import ID, metadata
 from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDateTime
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
+from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
-from application.channels.rich_menu_layout import SavedRichMenu
 from application.town_settings import TownSetting
 from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode

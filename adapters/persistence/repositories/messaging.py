@@ -13,9 +13,9 @@ from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
+from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage, OutboxStatus
-from application.channels.rich_menu_layout import SavedRichMenu
 from application.town_settings import TownSetting
 from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode
