@@ -11,13 +11,19 @@ from application.channels.rich_menu import RichMenuPlan, rich_menus
 from application.channels.rich_menu_layout import AUDIENCES, SavedRichMenu
 from application.ports.unit_of_work import UnitOfWork
 
-__all__ = ["planned_rich_menus", "saved_layouts"]
+__all__ = ["load_saved_layouts", "planned_rich_menus", "saved_layouts"]
 
 
 def saved_layouts(uow: UnitOfWork) -> dict[str, SavedRichMenu]:
     """The saved layouts by audience (inside `with uow:`)."""
     found = (uow.rich_menu_layouts.get(audience) for audience in AUDIENCES)
     return {saved.audience: saved for saved in found if saved is not None}
+
+
+def load_saved_layouts(uow_factory: Callable[[], UnitOfWork]) -> dict[str, SavedRichMenu]:
+    """The saved layouts by audience, read in a unit of work of their own (for a page)."""
+    with uow_factory() as uow:
+        return saved_layouts(uow)
 
 
 def planned_rich_menus(menu: Menu, *, uow_factory: Callable[[], UnitOfWork],

@@ -24,7 +24,7 @@ from application.channels.rich_menu_layout import (
     TileKind,
     default_layout,
 )
-from application.channels.saved_rich_menus import saved_layouts
+from application.channels.saved_rich_menus import load_saved_layouts
 from application.channels.saving_rich_menu_layout import (
     SaveRichMenuLayout,
     save_rich_menu_layout,
@@ -86,8 +86,7 @@ def _page(audience: str, tiles: list[LayoutTile], rows: int, *, status: int = 20
           refused: LayoutRefused | None = None):  # type: ignore[no-untyped-def]
     services = container()
     procedures = rich_menu_procedures(services)
-    with services.uow() as uow:
-        saved = saved_layouts(uow)
+    saved = load_saved_layouts(services.uow)
     tiles = tiles + [LayoutTile(TileKind.EMPTY)] * (CELLS - len(tiles))
     preview = None
     if refused is None:
@@ -108,8 +107,7 @@ def _page(audience: str, tiles: list[LayoutTile], rows: int, *, status: int = 20
 def rich_menus():  # type: ignore[no-untyped-def]
     audience = _audience(request.args.get("audience"))
     services = container()
-    with services.uow() as uow:
-        saved = saved_layouts(uow).get(audience)
+    saved = load_saved_layouts(services.uow).get(audience)
     layout = saved.layout if saved is not None else \
         default_layout(audience, rich_menu_procedures(services))
     return _page(audience, list(layout.tiles), layout.rows)
