@@ -69,4 +69,5 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   showFields();
+  if (image.hidden) changed();  // a refused layout: its problems beside the form too
 })();
