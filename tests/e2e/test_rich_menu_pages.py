@@ -187,9 +187,10 @@ def test_published_menus_are_the_saved_ones_and_a_switch_tile_moves_the_resident
     assert switch["type"] == "richmenuswitch"
     assert switch["richMenuAliasId"] == "madoguchi-verified"
 
+    said = len(stack.messages(user))
     outcome = sim.switch_rich_menu(user, switch["richMenuAliasId"], switch["data"])
 
-    assert outcome.status == 200  # the bot took it, and has nothing to say to it
+    assert outcome.status == 200 and len(stack.messages(user)) == said  # nothing to say to it
     assert sim.rich_menus.shown_to(user)["name"] == "madoguchi-verified"
     postback = sim.event(outcome.webhook_event_id)["postback"]
     assert postback == {"data": "richmenu-switch:madoguchi-verified",
