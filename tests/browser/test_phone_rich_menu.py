@@ -18,6 +18,7 @@ def test_a_tile_of_the_rich_menu_on_the_phone_page_starts_the_procedure(
     user = stack.resident("窓口 花子")
 
     page.goto(f"{stack.sim.base_url}/phone/{user}")
+    page.get_by_text("さんはまだ友だち追加していません").wait_for()  # the page knows the user
     assert page.locator("#rich-menu").is_hidden()  # not a friend yet: no menu
     page.click("#follow-button")
     page.locator("#rich-menu-tiles button[aria-label='本人確認']").wait_for()

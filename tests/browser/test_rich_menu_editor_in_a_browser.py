@@ -63,6 +63,7 @@ def test_staff_lay_out_preview_and_publish_and_the_phone_shows_it(
     user = stack.resident("窓口 花子")
     page.set_viewport_size({"width": 480, "height": 900})
     page.goto(f"{stack.sim.base_url}/phone/{user}")
+    page.get_by_text("さんはまだ友だち追加していません").wait_for()  # the page knows the user
     page.click("#follow-button")
     tiles = page.locator("#rich-menu-tiles")
     tiles.locator("button[aria-label='お問い合わせ']").wait_for()
