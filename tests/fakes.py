@@ -458,6 +458,11 @@ class FakeTownSettings(_FakeRepository):
         self._store[obj.key] = obj
 
 
+class FakeRichMenuLayouts(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.audience] = obj
+
+
 class FakeContactCodes(_FakeRepository):
     def latest_for(self, resident_id: str) -> Any:
         mine = [c for c in self._store.values()
@@ -645,7 +650,8 @@ _REPOSITORIES = {
     "verifications": FakeVerifications, "eligibility": FakeEligibility,
     "campaigns": FakeCampaigns, "reminders": FakeReminders, "attachments": FakeAttachments,
     "batches": FakeBatches, "payment_audit": FakePaymentAudit, "cash_payouts": FakeCashPayouts,
-    "town_settings": FakeTownSettings, "contact_codes": FakeContactCodes,
+    "town_settings": FakeTownSettings, "rich_menu_layouts": FakeRichMenuLayouts,
+    "contact_codes": FakeContactCodes,
     "contact_preferences": FakeContactPreferences, "departments": FakeDepartments,
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,

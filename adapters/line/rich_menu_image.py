@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from adapters.line.rich_menu_icons import draw_icon
 from application.channels.rich_menu import RichMenuPlan, Tile
 
 __all__ = ["FONT_PATHS", "draw_rich_menu"]
@@ -60,18 +61,24 @@ def _tile(draw: ImageDraw.ImageDraw, tile: Tile) -> None:
     else:
         draw.rounded_rectangle(inset, radius=36, outline=LINE, width=6)
     ink = PROMINENT_INK if tile.prominent else INK
+    centre = (tile.x + tile.width / 2, tile.y + tile.height / 2)
+    max_lines = 3
+    if tile.icon:  # the icon above, the label below it (two lines at most)
+        icon_size = tile.height * 0.34
+        draw_icon(draw, tile.icon, (centre[0], tile.y + tile.height * 0.3), icon_size, ink)
+        centre = (centre[0], tile.y + tile.height * 0.7)
+        max_lines = 2
     size = 150 if tile.prominent else 110
     font = _font(size)
     lines = _wrap(draw, tile.label, font, tile.width - 120)
-    while len(lines) > 3 and size > 60:  # too long: smaller, never cut
+    while len(lines) > max_lines and size > 60:  # too long: smaller, never cut
         size -= 10
         font = _font(size)
         lines = _wrap(draw, tile.label, font, tile.width - 120)
     text = "\n".join(lines)
-    centre = (tile.x + tile.width / 2, tile.y + tile.height / 2)
     draw.multiline_text(centre, text, font=font, fill=ink, anchor="mm", align="center",
                         spacing=size // 4)
-    if not tile.prominent:
+    if not tile.prominent and not tile.icon:
         bottom = draw.multiline_textbbox(centre, text, font=font, anchor="mm",
                                          spacing=size // 4)[3]
         draw.rounded_rectangle((centre[0] - 60, bottom + 40, centre[0] + 60, bottom + 52),

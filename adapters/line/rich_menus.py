@@ -5,7 +5,8 @@ verified one (ADR 0049)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from linebot.v3.messaging import (
     ApiClient,
@@ -20,11 +21,15 @@ from linebot.v3.messaging import (
     RichMenuBulkLinkRequest,
     RichMenuRequest,
     RichMenuSize,
+    RichMenuSwitchAction,
     UpdateRichMenuAliasRequest,
+    URIAction,
 )
+from urllib3.exceptions import HTTPError
 
 from adapters.line.rich_menu_image import draw_rich_menu
-from application.channels.rich_menu import VERIFIED_NAME, RichMenuPlan
+from application.channels.rich_menu import VERIFIED_NAME, RichMenuPlan, Tile
+from application.ports.rich_menus import RichMenusRefused
 
 __all__ = ["LineRichMenus", "rich_menu_request"]
 
@@ -37,9 +42,30 @@ def rich_menu_request(plan: RichMenuPlan) -> RichMenuRequest:
         chatBarText=plan.chat_bar_text,
         areas=[RichMenuArea(bounds=RichMenuBounds(x=tile.x, y=tile.y, width=tile.width,
                                                   height=tile.height),
-                            action=PostbackAction(label=tile.label[:20], data=tile.data,
-                                                  displayText=tile.label))
+                            action=_action(tile))
                for tile in plan.tiles])
+
+
+def _action(tile: Tile) -> PostbackAction | URIAction | RichMenuSwitchAction:
+    """A postback (the quick reply's data), a URL to open, or LINE's switch to the menu behind
+    an alias (LINE then sends a postback with `data` and params.newRichMenuAliasId)."""
+    label = tile.label[:20]
+    if tile.uri:
+        return URIAction(label=label, uri=tile.uri)
+    if tile.switch_to:
+        return RichMenuSwitchAction(label=label, richMenuAliasId=tile.switch_to, data=tile.data)
+    return PostbackAction(label=label, data=tile.data, displayText=tile.label)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """LINE's refusal, or a LINE not reached, as the port's RichMenusRefused."""
+    try:
+        yield
+    except ApiException as error:
+        raise RichMenusRefused(f"HTTP {error.status}") from error
+    except (HTTPError, OSError) as error:
+        raise RichMenusRefused(type(error).__name__) from error
 
 
 class LineRichMenus:
@@ -57,6 +83,10 @@ class LineRichMenus:
         self._verified_id: str | None = None
 
     def install(self, unverified: RichMenuPlan, verified: RichMenuPlan) -> dict[str, str]:
+        with _refusals():
+            return self._install(unverified, verified)
+
+    def _install(self, unverified: RichMenuPlan, verified: RichMenuPlan) -> dict[str, str]:
         names = {unverified.name, verified.name}
         old = [menu.rich_menu_id for menu in self._api.get_rich_menu_list().richmenus
                if menu.name in names]
@@ -82,6 +112,10 @@ class LineRichMenus:
         return ids
 
     def link_verified(self, user_ids: Sequence[str]) -> None:
+        with _refusals():
+            self._link_verified(user_ids)
+
+    def _link_verified(self, user_ids: Sequence[str]) -> None:
         menu_id = self._verified_id or (self._find(VERIFIED_NAME) if self._linking else None)
         if menu_id is None:
             return  # no menus set yet (`madoguchi line rich-menu`), or not told they are

@@ -47,6 +47,7 @@ from adapters.persistence.repositories.messaging import (
     SqlConversationRepository,
     SqlInboxRepository,
     SqlOutboxRepository,
+    SqlRichMenuLayoutRepository,
     SqlTownSettingRepository,
 )
 from adapters.persistence.repositories.procedures import SqlBuiltProcedureRepository
@@ -115,6 +116,7 @@ class SqlAlchemyUnitOfWork:
         self.payment_audit = SqlPaymentAuditRepository(session)
         self.cash_payouts = SqlCashPayoutRepository(session)
         self.town_settings = SqlTownSettingRepository(session)
+        self.rich_menu_layouts = SqlRichMenuLayoutRepository(session)
         self.contact_codes = SqlContactCodeRepository(session)
         self.contact_preferences = SqlContactPreferenceRepository(session)
         self.departments = SqlDepartmentRepository(session)
@@ -125,7 +127,8 @@ class SqlAlchemyUnitOfWork:
         self.canned_replies = SqlCannedReplyRepository(session)
         self.built_procedures = SqlBuiltProcedureRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
-                               self.town_settings, self.contact_codes, self.contact_preferences,
+                               self.town_settings, self.rich_menu_layouts, self.contact_codes,
+                               self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
                                self.built_procedures]

@@ -14,6 +14,7 @@ __all__ = [
     "STATUS_DATA",
     "STATUS_LABEL",
     "STATUS_WORDS",
+    "SWITCH_PREFIX",
     "VERIFY_DATA",
     "VERIFY_LABEL",
     "Menu",
@@ -22,6 +23,9 @@ __all__ = [
 
 START_PREFIX = "start:"  # postback data that starts a procedure: start:<procedure id>
 MENU_DATA = "menu"
+# A rich menu tile that switches the menu (richmenuswitch): LINE switches it and sends this
+# postback with params.newRichMenuAliasId; there is nothing to answer.
+SWITCH_PREFIX = "richmenu-switch:"
 VERIFY_DATA = "verify:start"  # 本人確認 (registration with the My Number card)
 VERIFY_LABEL = "本人確認"
 STATUS_DATA = "status"  # 状況確認: how the household's applications stand

@@ -22,6 +22,7 @@ from application.channels.menu import (
 
 __all__ = [
     "CHAT_BAR_TEXT",
+    "COLUMN_EDGES",
     "ROW_HEIGHT",
     "UNVERIFIED_NAME",
     "VERIFIED_NAME",
@@ -35,18 +36,26 @@ WIDTH, ROW_HEIGHT, COLUMNS, MAX_ROWS = 2500, 843, 3, 2
 UNVERIFIED_NAME = "madoguchi-unverified"
 VERIFIED_NAME = "madoguchi-verified"
 CHAT_BAR_TEXT = "メニュー"  # the bar under the chat that opens the menu (≤ 14 characters)
-_EDGES = (0, 833, 1667, 2500)  # column edges: three columns of 833-834 pixels
+COLUMN_EDGES = (0, 833, 1667, 2500)  # three columns of 833-834 pixels
+_EDGES = COLUMN_EDGES
 
 
 @frozen
 class Tile:
+    """A tap sends `data` as a postback (as the quick reply's), or opens `uri`, or (with
+    `switch_to`, a rich menu alias) switches the resident's menu and sends `data` as LINE's
+    richmenuswitch does. `icon`: one of the drawn icons (rich_menu_layout.ICONS), or none."""
+
     label: str
-    data: str  # the postback data a tap sends (as the quick reply's)
+    data: str
     x: int
     y: int
     width: int
     height: int
     prominent: bool = False
+    icon: str = ""
+    uri: str = ""
+    switch_to: str = ""
 
 
 @frozen

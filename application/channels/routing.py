@@ -22,7 +22,7 @@ from attrs import define
 from application.channels import built_procedures as built
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.inbox import InboxEvent
-from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, Menu
+from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, SWITCH_PREFIX, Menu
 from application.channels.procedure_handlers import CaseInbox, ProcedureHandler
 from application.conversations import postbacks as pb
 from application.conversations.catalogue import ProcedureCatalogue
@@ -95,6 +95,7 @@ class InboundRouter:
             (START_PREFIX, lambda inbound: self._start_from_menu(
                 inbound, inbound.event.data.removeprefix(START_PREFIX))),
             (pb.PREFIX, self._answer),
+            (SWITCH_PREFIX, lambda inbound: []),  # LINE switched the rich menu: nothing to say
             *((handler.postback_prefix, self._handler_postback(handler))
               for handler in handlers),
         ]

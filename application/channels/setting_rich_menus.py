@@ -1,6 +1,7 @@
-"""`madoguchi line rich-menu` and the demo's start-up: lay out both rich menus from the town's
-menu, have them drawn and set on LINE, and link every verified resident who follows the account
-to the verified one again (a replaced menu takes its links with it)."""
+"""`madoguchi line rich-menu`, the demo's start-up and staff's 公開: have both rich menus (as
+saved_rich_menus.planned_rich_menus lays them out) drawn and set on LINE, and link every
+verified resident who follows the account to the verified one again (a replaced menu takes its
+links with it)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from collections.abc import Callable
 
 from attrs import frozen
 
-from application.channels.menu import Menu
-from application.channels.rich_menu import rich_menus
+from application.channels.rich_menu import RichMenuPlan
 from application.ports.rich_menus import RichMenus
 from application.ports.unit_of_work import UnitOfWork
 
@@ -24,9 +24,10 @@ class RichMenusSet:
     linked: int  # verified residents linked to the verified menu
 
 
-def set_rich_menus(menu: Menu, *, platform: RichMenus,
+def set_rich_menus(plans: tuple[RichMenuPlan, RichMenuPlan], *, platform: RichMenus,
                    uow_factory: Callable[[], UnitOfWork]) -> RichMenusSet:
-    unverified, verified = rich_menus(menu)
+    """`plans`: (for residents not verified yet, for verified residents)."""
+    unverified, verified = plans
     ids = platform.install(unverified, verified)
     linked, after = 0, ""
     while True:

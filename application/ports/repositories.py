@@ -8,6 +8,7 @@ from typing import Protocol
 
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
+from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation
 from application.jobs.job import Job
 from application.messaging.outbox import OutboxMessage
@@ -60,6 +61,7 @@ __all__ = [
     "ProgramRepository",
     "ReminderRepository",
     "ResidentRepository",
+    "RichMenuLayoutRepository",
     "StaffRepository",
     "TownSettingRepository",
     "VerificationRepository",
@@ -228,6 +230,11 @@ class OutboxRepository(Protocol):
 class TownSettingRepository(Protocol):
     def add(self, setting: TownSetting) -> None: ...
     def get(self, key: str) -> TownSetting | None: ...
+
+
+class RichMenuLayoutRepository(Protocol):
+    def add(self, saved: SavedRichMenu) -> None: ...
+    def get(self, audience: str) -> SavedRichMenu | None: ...
 
 
 class ContactPreferenceRepository(Protocol):

@@ -7,6 +7,7 @@ import click
 from application.channels.checking_friends import CheckFriends, check_friends
 from application.channels.setting_rich_menus import set_rich_menus
 from entrypoints.cli.context import CliContext, CliGroup, operator, pass_context, ready
+from entrypoints.rich_menu_wiring import rich_menu_plans
 
 __all__ = ["line"]
 
@@ -36,12 +37,13 @@ def line_check_friends(ctx: CliContext, limit: int | None) -> None:
 @line.command("rich-menu")
 @pass_context
 def line_rich_menu(ctx: CliContext) -> None:
-    """Draw the rich menus (the tiles under the chat) from the town's menu and set them on LINE:
+    """Draw the rich menus (the tiles under the chat) as staff laid them out (設定 → LINEの
+    リッチメニュー; else from the town's menu) and set them on LINE:
     the one for residents not verified yet becomes the default, and verified residents who follow
     the account are linked to theirs. Run it again after the menu changes: it replaces both.
     Then set LINE_RICH_MENUS=1 so that a resident who verifies is linked at once (ADR 0049)."""
     container = ready(ctx)
-    done = set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+    done = set_rich_menus(rich_menu_plans(container), platform=container.line_rich_menus(),
                           uow_factory=container.uow)
     for name, menu_id in done.menu_ids.items():
         click.echo(f"{name}: {menu_id}")

@@ -27,6 +27,7 @@ from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 from entrypoints.key_ring import key_location
 from entrypoints.logging_setup import configured_logging
+from entrypoints.rich_menu_wiring import rich_menu_plans
 
 __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
 
@@ -69,8 +70,8 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         if sim is not None:
             container.config.line_api_base_url.from_value(sim.base_url)
             click.echo(f"LINE simulator (the residents' phones): {sim.base_url}/")
-            # the rich menus, as `madoguchi line rich-menu` sets them (ADR 0049)
-            set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+            # the rich menus, as `madoguchi line rich-menu` sets them (ADRs 0049, 0054)
+            set_rich_menus(rich_menu_plans(container), platform=container.line_rich_menus(),
                            uow_factory=container.uow)
         if sms is not None:
             container.config.twilio_api_base_url.from_value(sms.base_url)

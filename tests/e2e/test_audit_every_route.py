@@ -117,6 +117,33 @@ def _metrics_scrape(client: FlaskClient, town: Town, container: Container) -> Te
     return client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
 
 
+class _AcceptingRichMenus:
+    """LINE taking the rich menus (the LINE adapter is tested against the simulator)."""
+
+    def install(self, unverified: Any, verified: Any) -> dict[str, str]:
+        return {unverified.name: "richmenu-1", verified.name: "richmenu-2"}
+
+    def link_verified(self, user_ids: Any) -> None:
+        return None
+
+
+def _publish_rich_menus(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    container.config.line_access_token.from_value("a-configured-channel-token")
+    container.line_rich_menus.override(providers.Object(_AcceptingRichMenus()))
+    try:
+        return client.post("/staff/settings/rich-menu/publish",
+                           data={"csrf_token": token(client)})
+    finally:
+        container.line_rich_menus.reset_override()
+
+
+def _rich_menu_form(client: FlaskClient, town: Town) -> dict[str, Any]:
+    return {"audience": "verified", "rows": "1", "kind0": "status", "label0": "状況確認",
+            "icon0": "search", "kind1": "url", "label1": "町のサイト", "icon1": "globe",
+            "url1": "https://www.city.example.jp/", "kind2": "switch", "label2": "切り替え",
+            "icon2": "switch"}
+
+
 def _pay_link(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     signed = container.pay_links().token(town.unpaid_request)
     return client.get(f"/payments/certificates/{town.unpaid_request}/pay?t={signed}")
@@ -249,6 +276,13 @@ ROUTES = [
           why="the town's order of channels, no resident's data"),
     staff(ADMIN, "POST", "/staff/settings/ladder", "ladder.set",
           form={"rung1": "sms", "rung2": "line", "rung3": ""}),
+    staff(ADMIN, "GET", "/staff/settings/rich-menu", None,
+          why="the layout of the LINE rich menu, no resident's data"),
+    staff(ADMIN, "POST", "/staff/settings/rich-menu", "rich_menu.saved", form=_rich_menu_form),
+    staff(ADMIN, "POST", "/staff/settings/rich-menu/preview", None,
+          why="draws the layout sent, stores nothing", form=_rich_menu_form),
+    staff(ADMIN, "POST", "/staff/settings/rich-menu/publish", "rich_menu.published",
+          call=_publish_rich_menus),
     staff(ADMIN, "GET", "/staff/jobs/<job_id>", None, why="a job's progress",
           path="/staff/jobs/{t.job}"),
     staff(ADMIN, "GET", "/staff/jobs/<job_id>/status", None, why="a job's progress",

@@ -5,6 +5,8 @@ verified with the card, their phone shows the verified residents' menu."""
 from __future__ import annotations
 
 import importlib
+import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from adapters.line.simulator.running import running_simulator
 from application.channels.setting_rich_menus import set_rich_menus
 from entrypoints.cli import main
 from entrypoints.config import DEV_LINE_SECRET, DEV_LINE_TOKEN
+from entrypoints.rich_menu_wiring import rich_menu_plans
 from tests.e2e.conftest import Stack
 from tests.e2e.test_benefit_story import _heads
 from tests.e2e.test_cli import _run
@@ -45,7 +48,7 @@ def _tap_tile(stack: Stack, user: str, label: str) -> None:
 @pytest.fixture
 def menus_set(stack: Stack) -> Stack:
     container = stack.container
-    done = set_rich_menus(container.menu(), platform=container.line_rich_menus(),
+    done = set_rich_menus(rich_menu_plans(container), platform=container.line_rich_menus(),
                           uow_factory=container.uow)
     assert set(done.menu_ids) == {"madoguchi-unverified", "madoguchi-verified"}
     return stack
@@ -106,11 +109,48 @@ def test_the_command_sets_both_menus_on_line(tmp_path: Path) -> None:
         assert sim.rich_menus.default_id in again.stdout
 
 
+SAVED_TILES = [{"kind": "url", "label": "町のサイト", "icon": "globe",
+                "target": "https://www.city.example.jp/"},
+               {"kind": "switch", "label": "はじめての方", "icon": "switch", "target": ""},
+               {"kind": "status", "label": "状況確認", "icon": "search", "target": ""}]
+
+
+def _save_verified_layout(database: Path) -> None:
+    """What staff's editor stores (ADR 0054), written straight into the town's database."""
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO rich_menu_layouts (audience, rows, tiles, updated_at, updated_by,"
+                   " published_by, version) VALUES ('verified', 1, ?, '2026-12-05 00:00:00',"
+                   " 's1', '', 1)", (json.dumps(SAVED_TILES, ensure_ascii=False),))
+
+
+def _verified_actions(menus: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    [verified] = [menu for menu in menus if menu["name"] == "madoguchi-verified"]
+    return [area["action"] for area in verified["areas"]]
+
+
+def test_the_command_sets_the_layout_staff_saved(tmp_path: Path) -> None:
+    with running_simulator(DEV_LINE_SECRET, DEV_LINE_TOKEN, None) as sim:
+        assert _run(tmp_path, "db", "upgrade").returncode == 0
+        _save_verified_layout(tmp_path / "var" / "madoguchi.db")
+
+        done = _run(tmp_path, "line", "rich-menu", env={"LINE_API_BASE_URL": sim.base_url})
+
+        assert done.returncode == 0, done.stderr
+        menus = sim.rich_menus.list().body["richmenus"]
+        assert [(a["type"], a.get("uri") or a.get("richMenuAliasId") or a.get("data"))
+                for a in _verified_actions(menus)] == [
+            ("uri", "https://www.city.example.jp/"),
+            ("richmenuswitch", "madoguchi-unverified"), ("postback", "status")]
+        [unverified] = [menu for menu in menus if menu["name"] == "madoguchi-unverified"]
+        assert unverified["areas"][0]["action"]["data"] == "verify:start"  # derived: none saved
+
+
 def test_serve_with_the_simulator_sets_the_rich_menus_at_start_up(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"MADOGUCHI_DATA_DIR": str(tmp_path / "var"), "MADOGUCHI_TASK_QUEUE": "in_process"}
     runner = CliRunner()
     assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    _save_verified_layout(tmp_path / "var" / "madoguchi.db")
     seen: dict[str, Any] = {}
 
     def served(host: str, port: int, app: Flask, **options: Any) -> None:
@@ -126,6 +166,8 @@ def test_serve_with_the_simulator_sets_the_rich_menus_at_start_up(
     assert result.exit_code == 0, result.output
     assert sorted(menu["name"] for menu in seen["menus"]["richmenus"]) == [
         "madoguchi-unverified", "madoguchi-verified"]
+    assert _verified_actions(seen["menus"]["richmenus"])[0]["uri"] == \
+        "https://www.city.example.jp/"  # the layout staff saved
 
 
 def test_the_line_commands_beside_it_run_too(tmp_path: Path) -> None:

@@ -127,3 +127,29 @@ def test_a_menu_line_would_refuse_is_refused(sim: LineSimulator) -> None:
     with pytest.raises(ApiException) as not_an_image:
         blob.set_rich_menu_image(menu_id, b"GIF89a....", _headers={"Content-Type": "image/gif"})
     assert not_an_image.value.status == 415
+
+
+def _switch(sim: LineSimulator, user: str, alias: str) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"{sim.base_url}/_sim/users/{user}/richmenuswitch", method="POST",
+        data=json.dumps({"richMenuAliasId": alias, "data": f"richmenu-switch:{alias}"}).encode(),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_a_switch_tap_moves_the_user_to_the_aliases_menu_and_says_so_in_the_postback(
+        sim: LineSimulator) -> None:
+    ids = _platform(sim).install(*rich_menus(TOWN))
+    user = sim.users.all()[0].user_id
+    sim.users.follow(user)
+
+    sent = _switch(sim, user, "madoguchi-verified")
+
+    assert _shown(sim, user)["richMenuId"] == ids["madoguchi-verified"]
+    assert sim.event(sent["webhookEventId"])["postback"]["params"] == {
+        "newRichMenuAliasId": "madoguchi-verified", "status": "SUCCESS"}
+    unknown = _switch(sim, user, "no-such-alias")  # LINE sends it, with the failure's status
+    assert sim.event(unknown["webhookEventId"])["postback"]["params"]["status"] == \
+        "RICHMENU_ALIAS_ID_NOTFOUND"
+    assert _shown(sim, user)["richMenuId"] == ids["madoguchi-verified"]

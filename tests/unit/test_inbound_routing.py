@@ -91,7 +91,20 @@ def test_a_handlers_prefix_is_one_entry_in_the_table(database: FakeDatabase) -> 
     assert _say(database, router, InboundKind.POSTBACK, data="kiosk:ticket:7") == [
         "受け付けました: kiosk:ticket:7"]
     assert kiosk.taps == ["kiosk:ticket:7"]
-    assert [prefix for prefix, _ in router.by_prefix] == ["start:", "dlg:", "bnf:", "kiosk:"]
+    assert [prefix for prefix, _ in router.by_prefix] == ["start:", "dlg:", "richmenu-switch:",
+                                                          "bnf:", "kiosk:"]
+
+
+def test_a_rich_menu_switch_tap_is_answered_with_nothing(database: FakeDatabase) -> None:
+    """LINE switched the resident's rich menu itself (richmenuswitch, ADR 0054)."""
+    router = _router(Kiosk())
+
+    event = InboundEvent(channel="line", external_id="e-switch", address="U1",
+                         kind=InboundKind.POSTBACK, occurred_at=CLOCK.now(),
+                         data="richmenu-switch:madoguchi-verified")
+
+    assert router.handle(event, uow=FakeUnitOfWork(database))
+    assert database.tables["outbox"] == {} and len(database.tables["inbox"]) == 1
 
 
 def test_a_postback_nobody_owns_or_a_forged_notice_tap_is_a_stale_button(

@@ -99,6 +99,12 @@ def admin_blueprint(sim: SimulatorControls) -> Blueprint:
             raise ValueError("'data' (文字列) が必要です")
         return sim.postback(user_id, data, _field("displayText", required=False))
 
+    @admin.post("/_sim/users/<user_id>/richmenuswitch")
+    @_handled
+    def rich_menu_switch(user_id: str) -> Any:
+        """A richmenuswitch tile: {"richMenuAliasId", "data"}, as the rich menu's action has."""
+        return sim.switch_rich_menu(user_id, _field("richMenuAliasId"), _field("data"))
+
     @admin.post("/_sim/users/<user_id>/image")
     @_handled
     def image(user_id: str) -> Any:

@@ -106,9 +106,15 @@ class ResidentActions:
         return self._act(user_id, "location", "message", {"message": message}, reply=True,
                          text=shown)
 
-    def postback(self, user_id: str, data: str, display_text: str | None = None) -> WebhookOutcome:
+    def postback(self, user_id: str, data: str, display_text: str | None = None, *,
+                 params: dict[str, str] | None = None) -> WebhookOutcome:
+        """`params`: what LINE adds for some actions (a richmenuswitch's newRichMenuAliasId and
+        status)."""
         self._users.require_following(user_id)
-        return self._act(user_id, "postback", "postback", {"postback": {"data": data}},
+        postback: dict[str, Any] = {"data": data}
+        if params:
+            postback["params"] = dict(params)
+        return self._act(user_id, "postback", "postback", {"postback": postback},
                          reply=True, data=data, display_text=display_text)
 
     def redeliver(self, event_id: str) -> WebhookOutcome:

@@ -2,7 +2,8 @@
 size, areas inside it, at most 20, chatBarText ≤ 14 characters, postback data ≤ 300), the image
 upload on the api-data paths (JPEG or PNG, ≤ 1 MB, the menu's own size, once), the default menu,
 per-user links (one, or up to 500 in bulk), aliases, the list and deletion. The phone page asks
-which menu a user sees (`shown_to`)."""
+which menu a user sees (`shown_to`), and a richmenuswitch tap moves the user to an alias's menu
+(`switch`)."""
 
 from __future__ import annotations
 
@@ -174,6 +175,18 @@ class RichMenuPlatform:
                                          for alias, menu_id in self._aliases.items()]})
 
     # the phone page
+
+    def switch(self, user_id: str, alias_id: str) -> str:
+        """A richmenuswitch tap: show the user the menu behind the alias (their own link, as
+        LINE keeps it); the status LINE's postback then carries."""
+        with self._lock:
+            menu_id = self._aliases.get(alias_id)
+            if menu_id is None:
+                return "RICHMENU_ALIAS_ID_NOTFOUND"
+            if menu_id not in self._menus:
+                return "RICHMENU_NOTFOUND"
+            self._links[user_id] = menu_id
+        return "SUCCESS"
 
     def shown_to(self, user_id: str) -> dict[str, Any] | None:
         """The menu this user sees (their own link, else the default), with its image; none

@@ -133,8 +133,20 @@ class LineSimulator:
                  display_text: str | None = None) -> WebhookOutcome:
         return self.actions.postback(user_id, data, display_text)
 
+    def switch_rich_menu(self, user_id: str, alias_id: str, data: str) -> WebhookOutcome:
+        """A richmenuswitch tile tapped: the user's menu becomes the alias's, and the postback
+        LINE sends follows (params.newRichMenuAliasId and params.status)."""
+        self.users.require_following(user_id)
+        status = self.rich_menus.switch(user_id, alias_id)
+        return self.actions.postback(user_id, data, params={"newRichMenuAliasId": alias_id,
+                                                            "status": status})
+
     def redeliver(self, webhook_event_id: str) -> WebhookOutcome:
         return self.actions.redeliver(webhook_event_id)
+
+    def event(self, webhook_event_id: str) -> dict[str, Any] | None:
+        """The webhook event as it was sent (None: not sent, or forgotten)."""
+        return self._events.sent(webhook_event_id)
 
     def signed_webhook(self, events: list[dict[str, Any]]) -> SignedWebhook:
         """A body and signature for events, for callers that send webhooks their own way."""

@@ -131,6 +131,10 @@ class EventLog:
             while len(self._events) > self._capacity:
                 self._events.popitem(last=False)
 
+    def sent(self, event_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._events.get(event_id)
+
     def redelivery_of(self, event_id: str) -> dict[str, Any] | None:
         with self._lock:
             event = self._events.get(event_id)

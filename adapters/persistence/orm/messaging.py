@@ -23,6 +23,7 @@ from adapters.persistence.orm.base import ID, metadata
 from adapters.persistence.types import EncryptedJSON, EnumValue, JSONText, UTCDateTime
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
+from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.town_settings import TownSetting
@@ -30,7 +31,8 @@ from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode
 
 __all__ = ["attachments", "channel_identities", "contact_codes", "contact_preferences",
-           "conversations", "inbox", "map_messaging", "outbox", "sms_messages", "town_settings"]
+           "conversations", "inbox", "map_messaging", "outbox", "rich_menu_layouts", "sms_messages",
+           "town_settings"]
 
 _ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("ascii"),
                                  base64.b64decode)
@@ -109,6 +111,19 @@ town_settings = Table(
     Column("version", Integer, nullable=False, server_default="1"),
 )
 
+# The LINE rich menus as staff laid them out, one row per audience (ADR 0054).
+rich_menu_layouts = Table(
+    "rich_menu_layouts", metadata,
+    Column("audience", String(16), primary_key=True),
+    Column("rows", Integer, nullable=False),
+    Column("tiles", JSONText(), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(128), nullable=False),
+    Column("published_at", UTCDateTime),
+    Column("published_by", String(128), nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
 inbox = Table(
     "inbox", metadata,
     Column("id", ID, primary_key=True),
@@ -175,4 +190,5 @@ def map_messaging(mappers: registry) -> None:
     m(StoredAttachment, attachments)
     m(ContactCode, contact_codes, version_id_col=contact_codes.c.version)
     m(TownSetting, town_settings, version_id_col=town_settings.c.version)
+    m(SavedRichMenu, rich_menu_layouts, version_id_col=rich_menu_layouts.c.version)
     m(ContactPreference, contact_preferences)

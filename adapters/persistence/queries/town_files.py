@@ -42,6 +42,7 @@ from adapters.persistence.orm.messaging import (
     conversations,
     inbox,
     outbox,
+    rich_menu_layouts,
     town_settings,
 )
 from adapters.persistence.orm.procedures import built_procedures, procedure_versions
@@ -105,7 +106,7 @@ d, pb, pa, cash = disbursements.c, payment_batches.c, payment_audit_entries.c, c
 cr, cv, ob, ib = certificate_requests.c, conversations.c, outbox.c, inbox.c
 sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
-pr, ts = contact_preferences.c, town_settings.c
+pr, ts, rml = contact_preferences.c, town_settings.c, rich_menu_layouts.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 bpr, pv = built_procedures.c, procedure_versions.c
@@ -242,6 +243,9 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(pr.resident_id), plain(pr.reminders), moment(pr.changed_at)),
     _spec("town_settings.csv", "町の設定（連絡手段の順番）", town_settings,
           plain(ts.key), json_value(ts.value), moment(ts.updated_at), plain(ts.updated_by)),
+    _spec("rich_menu_layouts.csv", "LINEのリッチメニューの配置", rich_menu_layouts,
+          plain(rml.audience), plain(rml.rows), json_value(rml.tiles), moment(rml.updated_at),
+          plain(rml.updated_by), moment(rml.published_at), plain(rml.published_by)),
     _spec("inbox.csv", "受け取ったイベント", inbox,
           plain(ib.id, "event_id"), plain(ib.source), plain(ib.external_id),
           moment(ib.received_at), json_value(ib.payload), moment(ib.processed_at)),
@@ -291,6 +295,7 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                "claimed_at": "the dispatcher's lease on a message being sent",
                "next_attempt_at": "the dispatcher's next try after a failure"},
     "town_settings": {"version": _VERSION},
+    "rich_menu_layouts": {"version": _VERSION},
     "contact_codes": {"*": "contacts being verified by a code (a hashed secret, minutes long): "
                            "the verified ones are in channel_identities.csv"},
     "staff_members": {"password_hash": "a secret", "session_generation": "session data"},

@@ -13,6 +13,7 @@ from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
+from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.town_settings import TownSetting
@@ -28,6 +29,7 @@ __all__ = [
     "SqlConversationRepository",
     "SqlInboxRepository",
     "SqlOutboxRepository",
+    "SqlRichMenuLayoutRepository",
     "SqlTownSettingRepository",
 ]
 
@@ -186,6 +188,10 @@ class SqlInboxRepository(SqlRepository):
 
 class SqlTownSettingRepository(SqlRepository):
     model = TownSetting
+
+
+class SqlRichMenuLayoutRepository(SqlRepository):
+    model = SavedRichMenu
 
 
 class SqlContactCodeRepository(SqlRepository):

@@ -18,6 +18,7 @@ from entrypoints.web.staff import (
     jobs,
     members,
     residents,
+    rich_menus,
     verifications,
 )
 from entrypoints.web.staff.batches import staff_batches
@@ -32,7 +33,7 @@ __all__ = ["init_staff"]
 
 # The modules whose views attach to the `staff` blueprint when imported.
 CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, members,
-              residents, verifications)
+              residents, rich_menus, verifications)
 
 
 def init_staff(app: Flask) -> None:

@@ -400,6 +400,9 @@
       case "uri":
         window.open(action.uri, "_blank", "noopener");
         break;
+      case "richmenuswitch":  // LINE switches the menu, then sends the postback with params
+        act("richmenuswitch", { richMenuAliasId: action.richMenuAliasId, data: action.data || "" });
+        break;
       case "camera":
       case "cameraRoll":
         $("photo-input").click();
