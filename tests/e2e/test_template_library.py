@@ -164,15 +164,16 @@ def test_a_resident_walks_the_template_from_the_menu_to_its_outcome(stack: Stack
 
     expect = walk["expect"]
     said = stack.texts(user)
-    assert expect["said"] in said[-1], said[-3:]
+    last = said[-3:]  # a fee's confirmation may come with the completion message
+    assert any(expect["said"] in line for line in last), last
     for shown in expect.get("shown", ()):
         assert any(shown in line for line in said), shown
     cases = _cases(stack, procedure_id)
     if expect.get("case", True) is False:
-        assert cases == [] and "受付番号" not in said[-1]
+        assert cases == [] and not any("受付番号" in line for line in last)
         return
     [(department, answers, photos)] = cases
-    assert "受付番号" in said[-1]
+    assert any("受付番号" in line for line in last), last
     assert department == expect["department"]
     assert photos == expect.get("photos", 0)
     for answer in expect["answers"]:
