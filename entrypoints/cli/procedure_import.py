@@ -4,6 +4,7 @@ said at once with its place before anything is saved."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from application.procedure_builder.importing import (
     read_json,
 )
 from application.procedure_builder.publishing import publish_procedure
+from application.procedure_builder.viewing import department_names
 from domain.built_procedures import BuiltProcedure, ProcedureVersion, valid_procedure_id
 from domain.errors import InvalidValue
 from entrypoints.containers import Container
@@ -71,12 +73,9 @@ def import_file(container: Container, data: Any, *, actor: Actor,
     the town does not have, an id already taken."""
     shipped = frozenset(container.procedures().builtins)
     plan = plan_import(data, actor=actor, uow=container.uow(), shipped=shipped)
-    with container.uow() as uow:
-        ours = {department.name for department in uow.departments.all()}
-        taken = new_id is not None and (uow.built_procedures.get(new_id) is not None
-                                        or new_id in shipped)
+    ours = set(department_names(uow=container.uow()))
     problems = [*_mapping_problems(plan, departments, ours),
-                *_id_problems(plan, new_id, taken)]
+                *_id_problems(container, plan, new_id, actor=actor, shipped=shipped)]
     missing = [name for name in plan.unknown_departments if name not in departments]
     if missing and not create_departments:
         listed = "、".join(sorted(ours)) or "まだありません"
@@ -134,7 +133,8 @@ def _mapping_problems(plan: ImportPlan, departments: Mapping[str, str],
     return problems
 
 
-def _id_problems(plan: ImportPlan, new_id: str | None, taken: bool) -> list[Problem]:
+def _id_problems(container: Container, plan: ImportPlan, new_id: str | None, *,
+                 actor: Actor, shipped: frozenset[str]) -> list[Problem]:
     if new_id is None:
         if plan.id_taken:
             return [Problem(Place(), f"$.procedure.id: 手続きのID「{plan.procedure_id}」は"
@@ -145,7 +145,9 @@ def _id_problems(plan: ImportPlan, new_id: str | None, taken: bool) -> list[Prob
         valid_procedure_id(new_id)
     except InvalidValue as error:
         return [Problem(Place(), f"--id「{new_id}」: {error.message}")]
-    if taken:
+    renamed = copy.deepcopy(plan.template)
+    renamed["procedure"]["id"] = new_id
+    if plan_import(renamed, actor=actor, uow=container.uow(), shipped=shipped).id_taken:
         return [Problem(Place(), f"--id「{new_id}」: この町ですでに使われています。")]
     return []
 

@@ -91,6 +91,10 @@ def test_a_template_is_imported_with_its_department_mapped_and_published(
                 "--id", "pruning_2")
     assert again.exit_code == 0, again.output
     assert "imported pruning_2" in again.output
+    taken = run("procedures", "import", str(path), "--department", "建設課=道路河川課",
+                "--id", "pruning_2")
+    assert taken.exit_code == 1
+    assert "--id「pruning_2」: この町ですでに使われています" in taken.output
 
 
 def test_a_template_that_does_not_fit_is_refused_with_every_problem_and_nothing_is_saved(
