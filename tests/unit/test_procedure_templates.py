@@ -135,6 +135,17 @@ def test_the_repository_holds_the_generic_procedures_as_they_ship() -> None:
     assert len(TEMPLATE_FILES) >= 12
 
 
+def test_the_library_routes_only_to_departments_the_demo_town_has() -> None:
+    """`make demo` then `madoguchi procedures import-library` needs no department mapped."""
+    from demo.seeding_town import DEMO_DEPARTMENTS
+
+    named = {path.stem: {routing["default"], *routing.get("by_value", {}).values()}
+             for path in TEMPLATE_FILES
+             if (routing := json.loads(path.read_text("utf-8")).get("routing"))}
+    assert {stem: names - set(DEMO_DEPARTMENTS) for stem, names in named.items()
+            if names - set(DEMO_DEPARTMENTS)} == {}
+
+
 def test_a_template_names_departments_not_ids_and_holds_no_answers() -> None:
     contact = export_template(by_id("contact"), ROUTES["contact"])
     assert contact["routing"]["by_value"]["waste"] == "環境課"
