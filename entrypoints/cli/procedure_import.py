@@ -28,7 +28,7 @@ from domain.built_procedures import BuiltProcedure, ProcedureVersion, valid_proc
 from domain.errors import InvalidValue
 from entrypoints.containers import Container
 
-__all__ = ["LIBRARY", "Imported", "department_mapping", "import_file", "import_library_file",
+__all__ = ["LIBRARY", "DepartmentMapping", "Imported", "import_file", "import_library_file",
            "publish", "read_file"]
 
 # The templates that come with Madoguchi (the library towns start from).
@@ -41,20 +41,25 @@ class Imported:
     created_departments: tuple[str, ...] = ()
 
 
-def department_mapping(pairs: Iterable[str]) -> dict[str, str]:
-    """`--department 'their name=our name'`, each; a pair without "=" is refused."""
-    mapping: dict[str, str] = {}
-    problems = []
-    for pair in pairs:
-        theirs, sep, ours = pair.partition("=")
-        if not sep or not theirs.strip() or not ours.strip():
-            problems.append(Problem(Place(), f"--department「{pair}」: 「テンプレートの課の名前="
-                                             "この町の課の名前」の形で指定してください。"))
-            continue
-        mapping[theirs.strip()] = ours.strip()
-    if problems:
-        raise TemplateRefused(tuple(problems))
-    return mapping
+@frozen
+class DepartmentMapping:
+    """`--department 'their name=our name'`, each read; a pair without "=" is a problem."""
+
+    names: dict[str, str]
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def read(cls, pairs: Iterable[str]) -> DepartmentMapping:
+        names: dict[str, str] = {}
+        problems = []
+        for pair in pairs:
+            theirs, sep, ours = pair.partition("=")
+            if not sep or not theirs.strip() or not ours.strip():
+                problems.append(Problem(Place(), f"--department「{pair}」: 「テンプレートの課の"
+                                                 "名前=この町の課の名前」の形で指定してください。"))
+                continue
+            names[theirs.strip()] = ours.strip()
+        return cls(names, tuple(problems))
 
 
 def read_file(path: Path) -> Any:
@@ -66,7 +71,7 @@ def read_file(path: Path) -> Any:
 
 
 def import_file(container: Container, data: Any, *, actor: Actor,
-                departments: Mapping[str, str], new_id: str | None = None,
+                mapping: DepartmentMapping, new_id: str | None = None,
                 create_departments: bool = False) -> Imported:
     """The template saved as a new draft, or `TemplateRefused` with every problem: the
     template's own, a department neither in the town nor mapped, a mapping onto a department
@@ -74,7 +79,8 @@ def import_file(container: Container, data: Any, *, actor: Actor,
     shipped = frozenset(container.procedures().builtins)
     plan = plan_import(data, actor=actor, uow=container.uow(), shipped=shipped)
     ours = set(department_names(uow=container.uow()))
-    problems = [*_mapping_problems(plan, departments, ours),
+    departments = mapping.names
+    problems = [*mapping.problems, *_mapping_problems(plan, departments, ours),
                 *_id_problems(container, plan, new_id, actor=actor, shipped=shipped)]
     missing = [name for name in plan.unknown_departments if name not in departments]
     if missing and not create_departments:
@@ -97,7 +103,7 @@ def import_file(container: Container, data: Any, *, actor: Actor,
 
 
 def import_library_file(container: Container, path: Path, *, actor: Actor,
-                        departments: Mapping[str, str],
+                        mapping: DepartmentMapping,
                         create_departments: bool = False) -> Imported | None:
     """A file of the library as a new draft; None when the town has its id already (a
     procedure that ships, or one imported before). `departments` may map names other
@@ -108,9 +114,9 @@ def import_library_file(container: Container, path: Path, *, actor: Actor,
     if plan.id_taken:
         return None
     named = _named(plan)
+    used = {theirs: ours for theirs, ours in mapping.names.items() if theirs in named}
     return import_file(container, data, actor=actor,
-                       departments={theirs: ours for theirs, ours in departments.items()
-                                    if theirs in named},
+                       mapping=DepartmentMapping(used, mapping.problems),
                        create_departments=create_departments)
 
 

@@ -20,7 +20,7 @@ from application.conversations.procedure_templates import (
 from entrypoints.cli.context import CliContext, CliGroup, pass_context, ready, staff_or_operator
 from entrypoints.cli.procedure_import import (
     LIBRARY,
-    department_mapping,
+    DepartmentMapping,
     import_file,
     import_library_file,
     publish,
@@ -85,7 +85,7 @@ def procedures_import(ctx: CliContext, file: Path, departments: tuple[str, ...],
     container = ready(ctx)
     actor = staff_or_operator(container, login_id)
     imported = import_file(container, read_file(file), actor=actor,
-                           departments=department_mapping(departments), new_id=new_id)
+                           mapping=DepartmentMapping.read(departments), new_id=new_id)
     built = imported.procedure
     click.echo(f"imported {built.id}「{built.title}」as a draft")
     if then_publish:
@@ -110,7 +110,9 @@ def procedures_import_library(ctx: CliContext, departments: tuple[str, ...],
     problem; exit status 1 if any was refused."""
     container = ready(ctx)
     actor = staff_or_operator(container, login_id)
-    mapping = department_mapping(departments)
+    mapping = DepartmentMapping.read(departments)
+    if mapping.problems:
+        raise TemplateRefused(mapping.problems)
     paths = sorted(folder.glob("*.json"))
     if not paths:
         raise click.ClickException(f"{folder}: テンプレート（*.json）がありません。")
@@ -125,11 +127,11 @@ def procedures_import_library(ctx: CliContext, departments: tuple[str, ...],
         click.get_current_context().exit(1)
 
 
-def _import_one(container: Container, path: Path, *, actor: Actor, mapping: dict[str, str],
-                create_departments: bool) -> str:
+def _import_one(container: Container, path: Path, *, actor: Actor,
+                mapping: DepartmentMapping, create_departments: bool) -> str:
     """One file of the library: "imported", "here" (its id is taken) or "refused"."""
     try:
-        imported = import_library_file(container, path, actor=actor, departments=mapping,
+        imported = import_library_file(container, path, actor=actor, mapping=mapping,
                                        create_departments=create_departments)
     except TemplateRefused as refused:
         click.echo(f"{path.name}: refused\n" + "\n".join(

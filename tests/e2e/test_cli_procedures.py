@@ -111,7 +111,7 @@ def test_a_template_that_does_not_fit_is_refused_with_every_problem_and_nothing_
 
     path.write_text(json.dumps(_template("contact", "建設課"), ensure_ascii=False), "utf-8")
     refused = run("procedures", "import", str(path), "--department", "総務部=総務課",
-                  "--department", "建設課=土木課")
+                  "--department", "建設課=土木課", "--department", "建設課")
     assert refused.exit_code == 1
     lines = refused.output.splitlines()
     assert "このテンプレートは読み込めません。" in lines[0]
@@ -121,6 +121,8 @@ def test_a_template_that_does_not_fit_is_refused_with_every_problem_and_nothing_
                and "総務課" in line for line in lines)
     assert any(line.startswith("$.procedure.id: 手続きのID「contact」はこの町ですでに")
                for line in lines)
+    assert "--department「建設課」: 「テンプレートの課の名前=この町の課の名前」の形で" in \
+        refused.output
     bad_id = run("procedures", "import", str(path), "--department", "建設課=総務課",
                  "--id", "Contact-2")
     assert bad_id.exit_code == 1 and "--id「Contact-2」: 手続きのIDは" in bad_id.output
