@@ -63,9 +63,11 @@ DEMO_STAFF = (
     ("worker", "担当 健太", Role.CASE_WORKER),
     ("viewer", "閲覧 陽子", Role.VIEWER),
 )
-# The town's departments (課), named as the inbox's routing names them (application/cases/
-# routing.py), and the demo staff in them (staff already in a department are left as they are).
-DEMO_DEPARTMENTS = ("総務課", "住民課", "環境課", "建設課（道路・公園）", "子育て支援課", "税務課")
+# The town's departments (課), named as the inbox's routing and the library of procedure
+# templates (templates/procedures/) name them, and the demo staff in them (staff already in a
+# department are left as they are).
+DEMO_DEPARTMENTS = ("総務課", "住民課", "環境課", "建設課（道路・公園）", "子育て支援課", "税務課",
+                    "健康福祉課", "上下水道課", "学校教育課", "生涯学習課", "危機管理課")
 DEMO_MEMBERSHIPS = {
     DEMO_ADMIN_LOGIN: ("総務課",),
     "approver": ("総務課", "住民課"),

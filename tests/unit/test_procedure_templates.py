@@ -124,11 +124,26 @@ def test_each_template_in_the_repository_imports_cleanly(path: pathlib.Path) -> 
 
 
 def test_the_repository_holds_the_generic_procedures_as_they_ship() -> None:
+    """The procedures that ship are in the folder as `export` prints them; the rest of the
+    folder is the library towns import (tests/e2e/test_template_library.py walks each)."""
     by_id = {p.id: p for p in SHIPPED}
-    assert [p.stem for p in TEMPLATE_FILES] == ["consultation", "contact", "report"]
-    for path in TEMPLATE_FILES:
+    shipped = [path for path in TEMPLATE_FILES if path.stem in by_id]
+    assert [p.stem for p in shipped] == ["consultation", "contact", "report"]
+    for path in shipped:
         assert json.loads(path.read_text("utf-8")) == through_json(
             export_template(by_id[path.stem], ROUTES[path.stem]))
+    assert len(TEMPLATE_FILES) >= 12
+
+
+def test_the_library_routes_only_to_departments_the_demo_town_has() -> None:
+    """`make demo` then `madoguchi procedures import-library` needs no department mapped."""
+    from demo.seeding_town import DEMO_DEPARTMENTS
+
+    named = {path.stem: {routing["default"], *routing.get("by_value", {}).values()}
+             for path in TEMPLATE_FILES
+             if (routing := json.loads(path.read_text("utf-8")).get("routing"))}
+    assert {stem: names - set(DEMO_DEPARTMENTS) for stem, names in named.items()
+            if names - set(DEMO_DEPARTMENTS)} == {}
 
 
 def test_a_template_names_departments_not_ids_and_holds_no_answers() -> None:
