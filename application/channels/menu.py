@@ -10,6 +10,7 @@ __all__ = [
     "CONTACTS_DATA",
     "CONTACTS_LABEL",
     "MENU_DATA",
+    "PAGE_PREFIX",
     "START_PREFIX",
     "STATUS_DATA",
     "STATUS_LABEL",
@@ -32,6 +33,11 @@ STATUS_DATA = "status"  # 状況確認: how the household's applications stand
 STATUS_LABEL = "状況確認"
 CONTACTS_DATA = "contacts:list"  # 連絡先: the resident's channels (channels/contacts.py)
 CONTACTS_LABEL = "連絡先"
+PAGE_PREFIX = "menu:page:"  # another page of a long menu: menu:page:<n>
+MAX_QUICK_REPLIES = 13  # LINE shows at most 13 quick replies
+_PER_PAGE = MAX_QUICK_REPLIES - 2  # room for 「前のページ」 and 「ほかの手続き」
+MORE_LABEL = "ほかの手続き"
+PREVIOUS_LABEL = "前のページ"
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "ヘルプ", "help", "?", "？"}
 # While a case holds the chat (a live consultation, an answered inquiry), only these take the
 # resident back to the menu: a 「？」 or 「help」 there is said to the town hall.
@@ -65,20 +71,25 @@ class Menu:
                       "済むと、対象の給付金をこのトークでお知らせできます。"),
         ]
 
-    def menu(self, text: str = "ご用件をお選びください。", *,
-             verified: bool = False) -> OutgoingMessage:
+    def menu(self, text: str = "ご用件をお選びください。", *, verified: bool = False,
+             page: int = 1) -> OutgoingMessage:
         """The procedures as quick replies; 本人確認 first for a resident not verified yet, 連絡先
-        last for a verified one."""
+        last for a verified one. More than LINE shows at once (13) go on pages, with
+        「ほかの手続き」 and 「前のページ」 between them."""
         verify = () if verified else (Choice(label=VERIFY_LABEL, data=VERIFY_DATA),)
         contacts = (Choice(label=CONTACTS_LABEL, data=CONTACTS_DATA),) if verified else ()
-        return OutgoingMessage(
-            text=text,
-            choices=(*verify,
-                     Choice(label=STATUS_LABEL, data=STATUS_DATA),
-                     *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
-                       for entry in self.entries), *contacts),
-            style=MessageStyle.QUICK_REPLY,
-        )
+        choices = (*verify, Choice(label=STATUS_LABEL, data=STATUS_DATA),
+                   *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
+                     for entry in self.entries), *contacts)
+        if len(choices) > MAX_QUICK_REPLIES:
+            pages = [choices[n:n + _PER_PAGE] for n in range(0, len(choices), _PER_PAGE)]
+            page = min(max(page, 1), len(pages))
+            choices = (*((Choice(label=PREVIOUS_LABEL, data=f"{PAGE_PREFIX}{page - 1}"),)
+                         if page > 1 else ()),
+                       *pages[page - 1],
+                       *((Choice(label=MORE_LABEL, data=f"{PAGE_PREFIX}{page + 1}"),)
+                         if page < len(pages) else ()))
+        return OutgoingMessage(text=text, choices=choices, style=MessageStyle.QUICK_REPLY)
 
     @staticmethod
     def asks_to_verify(kind_is_text: bool, text: str, data: str) -> bool:

@@ -22,7 +22,14 @@ from attrs import define
 from application.channels import built_procedures as built
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.inbox import InboxEvent
-from application.channels.menu import MENU_DATA, START_PREFIX, STATUS_DATA, SWITCH_PREFIX, Menu
+from application.channels.menu import (
+    MENU_DATA,
+    PAGE_PREFIX,
+    START_PREFIX,
+    STATUS_DATA,
+    SWITCH_PREFIX,
+    Menu,
+)
 from application.channels.procedure_handlers import CaseInbox, ProcedureHandler
 from application.conversations import postbacks as pb
 from application.conversations.catalogue import ProcedureCatalogue
@@ -95,6 +102,7 @@ class InboundRouter:
             (START_PREFIX, lambda inbound: self._start_from_menu(
                 inbound, inbound.event.data.removeprefix(START_PREFIX))),
             (pb.PREFIX, self._answer),
+            (PAGE_PREFIX, self._menu_page),
             (SWITCH_PREFIX, lambda inbound: []),  # LINE switched the rich menu: nothing to say
             *((handler.postback_prefix, self._handler_postback(handler))
               for handler in handlers),
@@ -208,6 +216,12 @@ class InboundRouter:
                  "ください。終わったら、こちらに結果をお知らせします。",
             choices=(Choice(label="本人確認をはじめる", data="", url=verification.url),),
             style=MessageStyle.BUTTONS, alt_text="本人確認のご案内")]
+
+    def _menu_page(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        """Another page of a long menu."""
+        number = inbound.event.data.removeprefix(PAGE_PREFIX)
+        return [self._menu_of(inbound).menu(verified=self._verified(inbound),
+                                            page=int(number) if number.isdigit() else 1)]
 
     def _back_to_menu(self, inbound: _Inbound) -> list[OutgoingMessage]:
         """「メニュー」: the bot is back (a case that held the chat lets go of it)."""
