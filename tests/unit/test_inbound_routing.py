@@ -91,7 +91,7 @@ def test_a_handlers_prefix_is_one_entry_in_the_table(database: FakeDatabase) -> 
     assert _say(database, router, InboundKind.POSTBACK, data="kiosk:ticket:7") == [
         "受け付けました: kiosk:ticket:7"]
     assert kiosk.taps == ["kiosk:ticket:7"]
-    assert [prefix for prefix, _ in router.by_prefix] == ["start:", "dlg:", "richmenu-switch:",
+    assert [prefix for prefix, _ in router.by_prefix] == ["start:", "dlg:", "menu:page:", "richmenu-switch:",
                                                           "bnf:", "kiosk:"]
 
 
