@@ -16,6 +16,7 @@ from typing import Any
 from attrs import field, fields, frozen
 
 from application.conversations.checks import check_procedure
+from application.conversations.fees import Fee
 from application.conversations.steps import (
     CONFIRM,
     MAX_CHOICES,
@@ -33,6 +34,7 @@ from domain.errors import InvalidValue
 __all__ = [
     "CONFIRM",
     "FORMAT_VERSION",
+    "Fee",
     "MAX_CHOICES",
     "MAX_LABEL_LENGTH",
     "MAX_OPTION_VALUE_LENGTH",
@@ -41,6 +43,7 @@ __all__ = [
     "Option",
     "Procedure",
     "Step",
+    "fee_from_dict",
     "placeholders",
     "step_from_dict",
     "step_to_dict",
@@ -57,6 +60,7 @@ class Procedure:
     confirm: bool = True
     completion_message: str = "受け付けました。ありがとうございました。"
     ttl_minutes: int = 30
+    fee: Fee | None = None  # paid online before the case is opened (ADR 0053)
 
     def __attrs_post_init__(self) -> None:
         check_procedure(self)
@@ -92,7 +96,7 @@ class Procedure:
         """Read a template. Unknown fields are refused (a typo should not pass silently)."""
         data = _mapping(data, "手続き")
         _only(data, {"format", "id", "title", "steps", "confirm", "completion_message",
-                     "ttl_minutes"}, "手続き")
+                     "ttl_minutes", "fee"}, "手続き")
         if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
             raise InvalidValue(f"この形式の手続き（format {data.get('format')}）は読めません。")
         steps = data.get("steps")
@@ -100,6 +104,8 @@ class Procedure:
             raise InvalidValue("手続きの steps は質問の一覧で指定してください。")
         optional = {name: data[name] for name in ("confirm", "completion_message",
                                                   "ttl_minutes") if name in data}
+        if data.get("fee") is not None:
+            optional["fee"] = fee_from_dict(data["fee"])
         return cls(id=_required(data, "id", str, "手続き"),
                    title=_required(data, "title", str, "手続き"),
                    steps=tuple(step_from_dict(item) for item in steps), **optional)
@@ -112,6 +118,8 @@ class Procedure:
             value = getattr(self, name)
             if value != getattr(fields(Procedure), name).default:
                 out[name] = value
+        if self.fee is not None:
+            out["fee"] = self.fee.to_dict()
         return out
 
 
@@ -210,6 +218,16 @@ def _branch_from_dict(item: Any, where: str) -> Branch:
     if when is not None and not isinstance(when, str | int | bool):
         raise InvalidValue(f"{where}の分岐の when_value は文字・整数・真偽値で指定してください。")
     return Branch(when_value=when, goto=_required(data, "goto", str, f"{where}の分岐"))
+
+
+def fee_from_dict(item: Any) -> Fee:
+    """A procedure's fee read from its template form (the procedure checks the rest)."""
+    data = _mapping(item, "手数料")
+    _only(data, {"amount", "label", "per_answer", "unit"}, "手数料")
+    optional = {name: _typed(data[name], name, str, "手数料")
+                for name in ("per_answer", "unit") if data.get(name) is not None}
+    return Fee(amount=_required(data, "amount", int, "手数料"),
+               label=_required(data, "label", str, "手数料"), **optional)
 
 
 def step_to_dict(step: Step) -> dict[str, Any]:
