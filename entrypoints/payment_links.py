@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from application.certificates.paying_fee import PaymentLinks
+from application.payments.paying import PaymentLinks
 
 __all__ = ["PayLinkSigner"]
 
@@ -24,7 +24,12 @@ class PayLinkSigner:
         return hmac.compare_digest(self.token(request_id), token or "")
 
     def pay_url(self, request_id: str) -> str:
+        """A certificate request's fee."""
         return f"{self._base}/payments/certificates/{request_id}/pay?t={self.token(request_id)}"
+
+    def fee_pay_url(self, fee_id: str) -> str:
+        """A procedure's fee (ADR 0053)."""
+        return f"{self._base}/payments/fees/{fee_id}/pay?t={self.token(fee_id)}"
 
     def return_url(self, reference: str) -> str:
         return f"{self._base}/payments/return/{reference}"

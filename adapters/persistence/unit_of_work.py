@@ -38,6 +38,7 @@ from adapters.persistence.repositories.disbursements import (
     SqlDisbursementRepository,
     SqlPaymentAuditRepository,
 )
+from adapters.persistence.repositories.fees import SqlFeePaymentRepository
 from adapters.persistence.repositories.jobs import SqlJobRepository
 from adapters.persistence.repositories.messaging import (
     SqlAttachmentRepository,
@@ -122,10 +123,11 @@ class SqlAlchemyUnitOfWork:
         self.consultations = SqlConsultationRepository(session)
         self.department_hours = SqlDepartmentHoursRepository(session)
         self.canned_replies = SqlCannedReplyRepository(session)
+        self.fee_payments = SqlFeePaymentRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.contact_codes, self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
-                               self.consultations, self.department_hours]
+                               self.consultations, self.department_hours, self.fee_payments]
         self._events: list[Event] = []
         return self
 

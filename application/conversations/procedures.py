@@ -34,12 +34,12 @@ from domain.errors import InvalidValue
 __all__ = [
     "CONFIRM",
     "FORMAT_VERSION",
-    "Fee",
     "MAX_CHOICES",
     "MAX_LABEL_LENGTH",
     "MAX_OPTION_VALUE_LENGTH",
     "AnswerType",
     "Branch",
+    "Fee",
     "Option",
     "Procedure",
     "Step",

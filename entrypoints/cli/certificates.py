@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from application.certificates.paying_fee import expire_payments
+from application.payments.paying import expire_payments
 from entrypoints.cli.context import CliContext, CliGroup, pass_context, ready
 
 __all__ = ["certificates"]

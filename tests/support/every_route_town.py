@@ -27,12 +27,12 @@ from application.certificates.issuing_certificate import (
     StaffAction,
     handle_certificate_request,
 )
-from application.certificates.paying_fee import settle_payment, start_payment
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.jobs.running import start_job
+from application.payments.paying import Payables, settle_payment, start_payment
 from application.staff.signing_in import sign_in_state
 from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramStatus
 from domain.canned_replies import CannedReply
@@ -294,8 +294,8 @@ def _certificate_requests(container: Container, now: dt.datetime) -> dict[str, s
     gateway, clock = container.payment_gateway(), container.clock()
     links = container.pay_links().links()
     for request_id in ("c-paid", "c-issued", "c-open"):
-        start_payment(request_id, uow=container.uow(), gateway=gateway, clock=clock,
-                      links=links)
+        start_payment(Payables.CERTIFICATES, request_id, uow=container.uow(), gateway=gateway,
+                      clock=clock, links=links)
     with container.uow() as uow:
         started = {r: uow.certificate_requests.get(r) for r in ("c-paid", "c-issued", "c-open")}
     for request_id in ("c-paid", "c-issued"):

@@ -17,6 +17,7 @@ from adapters.persistence.orm import (
     certificates,
     consultations,
     disbursements,
+    fees,
     jobs,
     messaging,
     residents,
@@ -33,6 +34,7 @@ __all__ = [
     "certificates",
     "consultations",
     "disbursements",
+    "fees",
     "jobs",
     "messaging",
     "metadata",
@@ -63,3 +65,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     messaging.map_messaging(mapper_registry)
     cases.map_cases(mapper_registry)
     consultations.map_consultations(mapper_registry)
+    fees.map_fees(mapper_registry)
