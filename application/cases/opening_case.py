@@ -1,14 +1,17 @@
 """The inbox's side of the resident's chat (the `ProcedureHandler` of every procedure without a
 desk of its own): a finished procedure becomes a case in its department's inbox with a number
-the resident can quote; while the case holds the chat, what the resident writes goes to it
-instead of to the bot, and 「メニュー」 lets go. All in the inbound event's transaction."""
+the resident can quote (a procedure with a fee: once the fee is paid, `case_fees.py`); while the
+case holds the chat, what the resident writes goes to it instead of to the bot, and 「メニュー」
+lets go. All in the inbound event's transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from application.cases.case_fees import fee_waiting
+from application.cases.case_messages import added_message, closed_message, opened_message
 from application.cases.consultation_messages import still_waiting_message
 from application.cases.routing import DEFAULT_ROUTES, CaseRoute, route_case
 from application.channels.procedure_handlers import StartProcedure, Written
@@ -25,25 +28,7 @@ from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
 from domain.places import Place
 
-__all__ = ["CaseDesk", "added_message", "closed_message", "opened_message"]
-
-BACK_TO_MENU = "メニューに戻るときは「メニュー」と送ってください。"
-
-
-def opened_message(number: str) -> str:
-    return (f"受付番号 {number}\n担当の課から、こちらでお返事します。"
-            f"続けてメッセージを送ると、この受付番号の案件に追加されます。{BACK_TO_MENU}")
-
-
-def added_message(number: str) -> str:
-    return f"受付番号 {number} の案件にメッセージを追加しました。担当の課からお返事します。" \
-           f"{BACK_TO_MENU}"
-
-
-def closed_message(number: str) -> str:
-    return (f"受付番号 {number} の案件は対応を終えています。新しいご用件は、"
-            "メニューからお選びください。")
-
+__all__ = ["CaseDesk"]
 
 class CaseDesk:
     procedure_id = ""  # every procedure without a desk of its own
@@ -51,8 +36,10 @@ class CaseDesk:
     from_menu = True
 
     def __init__(self, procedures: Mapping[str, Procedure], banks: BankMaster,
-                 routes: Sequence[CaseRoute] = DEFAULT_ROUTES) -> None:
+                 routes: Sequence[CaseRoute] = DEFAULT_ROUTES,
+                 fee_pay_url: Callable[[str], str] | None = None) -> None:
         self.procedures, self.banks, self.routes = procedures, banks, tuple(routes)
+        self.fee_pay_url = fee_pay_url  # a fee's id → the signed link to pay it
 
     # -- the ProcedureHandler port -----------------------------------------------------------
 
@@ -73,7 +60,15 @@ class CaseDesk:
                   identity: ChannelIdentity, *, said: Sequence[OutgoingMessage],
                   uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
-        """The case, in its department's inbox; the completion message with its number."""
+        """The case, in its department's inbox; the completion message with its number. A
+        procedure with a fee: the fee to pay first, instead of the completion message."""
+        procedure = self.procedures[conversation.procedure_id]
+        due = procedure.fee.due(answers) if procedure.fee is not None else None
+        if due is not None and due.total.yen > 0 and self.fee_pay_url is not None:
+            return [*said[:-1], *fee_waiting(
+                procedure, due, answers, identity_id=identity.id,
+                resident_id=identity.resident_id, conversation_id=conversation.id, uow=uow,
+                ids=ids, now=now, pay_url=self.fee_pay_url)]
         case = self.open_case(conversation, answers, identity, uow=uow, ids=ids, now=now)
         return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
                                             if said else opened_message(case.number))]
@@ -83,17 +78,25 @@ class CaseDesk:
                   now: dt.datetime) -> InboxCase:
         """A finished procedure's case, routed, numbered and holding the chat (a consultation
         opens its case here too)."""
-        procedure = self.procedures[conversation.procedure_id]
-        for earlier in uow.cases.all_holding_chat(identity.id):  # the new one holds the chat
+        return self.open(conversation.procedure_id, answers, identity_id=identity.id,
+                         resident_id=identity.resident_id, conversation_id=conversation.id,
+                         uow=uow, ids=ids, now=now)
+
+    def open(self, procedure_id: str, answers: Mapping[str, Any], *, identity_id: str,
+             resident_id: str | None, conversation_id: str | None, uow: UnitOfWork,
+             ids: IdGenerator, now: dt.datetime) -> InboxCase:
+        """The case of these answers (a paid fee's case is opened here, after the chat)."""
+        procedure = self.procedures[procedure_id]
+        for earlier in uow.cases.all_holding_chat(identity_id):  # the new one holds the chat
             earlier.let_go_of_chat()
         department = route_case(procedure.id, answers, uow.departments.all(), self.routes)
         case = InboxCase.opened(
             id=ids.new_id(), number=self._next_number(uow, now),
             department_id=department.id if department else None, procedure_id=procedure.id,
-            title=self._title(procedure, answers), identity_id=identity.id,
+            title=self._title(procedure, answers), identity_id=identity_id,
             answers=self._shown(procedure, answers),
             photos=_photos(procedure, answers), place=_place(procedure, answers),
-            at=now, resident_id=identity.resident_id, conversation_id=conversation.id)
+            at=now, resident_id=resident_id, conversation_id=conversation_id)
         uow.cases.add(case)
         return case
 

@@ -11,7 +11,6 @@ import pytest
 from adapters.payments.fake import FakePaymentGateway
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
-    RefundFailed,
     StaffAction,
     handle_certificate_request,
 )
@@ -26,6 +25,7 @@ from application.payments.paying import (
     settle_payment,
     start_payment,
 )
+from application.payments.refunding import RefundFailed
 from application.ports.payments import PaymentError, RefundOutcome
 from domain.certificates import CertificateKind, CertificateRequest, IssueState, PaymentState
 from domain.channels import ChannelIdentity
