@@ -14,11 +14,12 @@ from application.payments.refunding import refund_whole
 from application.ports.clock import Clock
 from application.ports.payments import PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
+from domain.cases import InboxCase
 from domain.errors import IllegalTransition, NotFound
 from domain.fees import FeePayment
 from domain.payments import PaymentState
 
-__all__ = ["CaseFeeRefunded", "RefundCaseFee", "case_fee", "refund_case_fee"]
+__all__ = ["CaseFeeRefunded", "RefundCaseFee", "fee_to_refund", "refund_case_fee"]
 
 
 @frozen
@@ -33,9 +34,19 @@ class CaseFeeRefunded:
     already: bool  # it had been refunded before: nothing changed
 
 
-def case_fee(case_id: str, uow: UnitOfWork) -> FeePayment | None:
-    """The fee paid for a case (None: its procedure had none). Inside `with uow:`."""
-    return uow.fee_payments.of_case(case_id)
+def fee_to_refund(case_id: str, *, actor: Actor,
+                  uow: UnitOfWork) -> tuple[InboxCase, FeePayment]:
+    """The case and its fee, for the confirmation page."""
+    with uow:
+        case = workable_case(case_id, actor, uow, "手数料を返金")
+        return case, _fee_of(case.id, uow)
+
+
+def _fee_of(case_id: str, uow: UnitOfWork) -> FeePayment:
+    fee = uow.fee_payments.of_case(case_id)
+    if fee is None:
+        raise NotFound("この案件には手数料がありません。", code="no_fee")
+    return fee
 
 
 def refund_case_fee(command: RefundCaseFee, *, uow: UnitOfWork, clock: Clock,
@@ -43,9 +54,7 @@ def refund_case_fee(command: RefundCaseFee, *, uow: UnitOfWork, clock: Clock,
     now = clock.now()
     with uow:
         case = workable_case(command.case_id, command.actor, uow, "手数料を返金")
-        fee = case_fee(case.id, uow)
-        if fee is None:
-            raise NotFound("この案件には手数料がありません。", code="no_fee")
+        fee = _fee_of(case.id, uow)
         if fee.payment_state is PaymentState.REFUNDED:
             return CaseFeeRefunded(fee, already=True)
         if fee.payment_state is not PaymentState.PAID:

@@ -27,7 +27,6 @@ from adapters.persistence.orm.cases import (
     departments,
 )
 from adapters.persistence.orm.certificates import certificate_requests
-from adapters.persistence.orm.fees import fee_payments
 from adapters.persistence.orm.consultations import consultations, department_hours
 from adapters.persistence.orm.disbursements import (
     cash_payouts,
@@ -35,6 +34,7 @@ from adapters.persistence.orm.disbursements import (
     payment_audit_entries,
     payment_batches,
 )
+from adapters.persistence.orm.fees import fee_payments
 from adapters.persistence.orm.messaging import (
     attachments,
     channel_identities,
