@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import registry
 
-from adapters.persistence.orm.base import ID, metadata
+from adapters.persistence.orm.base import ID, metadata, payment_attempt_columns
 from adapters.persistence.types import EncryptedJSON, EnumValue, MoneyYen, UTCDateTime
 from domain.fees import FeePayment
 from domain.payments import PaymentState
@@ -30,15 +30,7 @@ fee_payments = Table(
     Column("case_id", ID, ForeignKey("cases.id"), unique=True),
     Column("payment_state", EnumValue(PaymentState), nullable=False),
     Column("payment_reference", String(64), unique=True),
-    Column("payment_provider", String(16)),
-    Column("payment_provider_id", String(64)),
-    Column("payment_url", String(2000)),
-    Column("payment_id", String(64)),
-    Column("payment_attempts", Integer, nullable=False),
-    Column("payment_started_at", UTCDateTime),
-    Column("paid_at", UTCDateTime),
-    Column("refund_reference", String(80), unique=True),
-    Column("refunded_at", UTCDateTime),
+    *payment_attempt_columns(),
     Column("refunded_by", String(128)),
     Column("version", Integer, nullable=False),  # a return, the expiry job, a refund
     Index("ix_fee_payments_pending", "payment_state", "payment_started_at"),

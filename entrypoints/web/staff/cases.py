@@ -127,14 +127,8 @@ def reply(case_id: str):  # type: ignore[no-untyped-def]
                                 clock=services.clock())
     except (NotFound, NotAllowed):
         raise
-    except DomainError as error:  # nothing was sent: say why, the text kept
-        flash(error.message, "error")
-        keep_form(here, "text")
-        return redirect(here)
-    except ConcurrentUpdate:
-        flash(_OVERLAP, "error")
-        keep_form(here, "text")
-        return redirect(here)
+    except (DomainError, ConcurrentUpdate) as error:  # nothing was sent
+        return _refused(here, error, "text")
     if replied.repeated:
         flash("この返信はすでに送っています（二重送信は1回だけ送ります）。", "success")
     elif replied.outbox_id is None:
@@ -165,12 +159,8 @@ def refund(case_id: str):  # type: ignore[no-untyped-def]
                                gateway=services.payment_gateway())
     except (NotFound, NotAllowed):
         raise
-    except DomainError as error:  # the provider refused, or not paid: nothing recorded
-        flash(error.message, "error")
-        return redirect(here)
-    except ConcurrentUpdate:
-        flash(_OVERLAP, "error")
-        return redirect(here)
+    except (DomainError, ConcurrentUpdate) as error:  # the provider refused, or not paid
+        return _refused(here, error)
     if done.already:
         flash("この手数料はすでに返金しています（もう一度返金はしません）。", "success")
     else:
@@ -194,14 +184,17 @@ def act(case_id: str, action: str):  # type: ignore[no-untyped-def]
                     uow=services.uow(), ids=services.ids(), clock=services.clock())
     except (NotFound, NotAllowed):
         raise
-    except DomainError as error:
-        flash(error.message, "error")
-        keep_form(here, "note")
-        return redirect(here)
-    except ConcurrentUpdate:
-        flash(_OVERLAP, "error")
-        return redirect(here)
+    except (DomainError, ConcurrentUpdate) as error:
+        return _refused(here, error, "note")
     flash(_DONE[chosen], "success")
     if chosen is CaseAction.TRANSFER:  # the case is another department's now
         return redirect(url_for("staff_cases.index"))
+    return redirect(here)
+
+
+def _refused(here: str, error: DomainError | ConcurrentUpdate, *kept: str) -> Response:
+    """Nothing changed: say why on the case page, with what was typed (`kept` fields)."""
+    flash(error.message if isinstance(error, DomainError) else _OVERLAP, "error")
+    if kept:
+        keep_form(here, *kept)
     return redirect(here)

@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column('payment_reference', sa.String(length=64), nullable=True),
         sa.Column('payment_provider', sa.String(length=16), nullable=True),
         sa.Column('payment_provider_id', sa.String(length=64), nullable=True),
-        sa.Column('payment_url', sa.String(length=2000), nullable=True),
+        sa.Column('payment_url', sa.Text(), nullable=True),
         sa.Column('payment_id', sa.String(length=64), nullable=True),
         sa.Column('payment_attempts', sa.Integer(), nullable=False),
         sa.Column('payment_started_at', sa.DateTime(), nullable=True),
