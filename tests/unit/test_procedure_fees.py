@@ -22,6 +22,7 @@ from application.conversations.procedure_templates import (
 from application.conversations.procedures import AnswerType, Procedure, Step
 from domain.errors import InvalidValue
 from domain.values import Money
+from entrypoints.containers import Container
 
 pytestmark = pytest.mark.unit
 
@@ -113,3 +114,13 @@ def test_a_template_with_a_wrong_fee_says_where() -> None:
     exported["procedure"]["fee"] = {"amount": 400, "label": "手数料", "yen": 1}
     with pytest.raises(TemplateRefused, match=r"\$\.procedure\.fee\.yen"):
         import_template(exported)
+
+
+@pytest.mark.parametrize(("provider", "configured"), [("fake", True), ("paypay", True),
+                                                      ("", False)])
+def test_the_container_says_whether_the_town_has_a_gateway(provider: str,
+                                                           configured: bool) -> None:
+    container = Container()
+    container.config.payment_provider.from_value(provider)
+
+    assert container.payment_gateway_configured() is configured
