@@ -85,17 +85,21 @@ class CaseDesk:
     def open(self, procedure_id: str, answers: Mapping[str, Any], *, identity_id: str,
              resident_id: str | None, conversation_id: str | None, uow: UnitOfWork,
              ids: IdGenerator, now: dt.datetime) -> InboxCase:
-        """The case of these answers (a paid fee's case is opened here, after the chat)."""
-        procedure = self.procedures[procedure_id]
+        """The case of these answers (a paid fee's case is opened here, after the chat; if its
+        procedure is gone since, with the answers as given: the money is never refused)."""
+        procedure = self.procedures.get(procedure_id)
         for earlier in uow.cases.all_holding_chat(identity_id):  # the new one holds the chat
             earlier.let_go_of_chat()
-        department = route_case(procedure.id, answers, uow.departments.all(), self.routes)
+        department = route_case(procedure_id, answers, uow.departments.all(), self.routes)
         case = InboxCase.opened(
             id=ids.new_id(), number=self._next_number(uow, now),
-            department_id=department.id if department else None, procedure_id=procedure.id,
-            title=self._title(procedure, answers), identity_id=identity_id,
-            answers=self._shown(procedure, answers),
-            photos=_photos(procedure, answers), place=_place(procedure, answers),
+            department_id=department.id if department else None, procedure_id=procedure_id,
+            title=self._title(procedure, answers) if procedure else procedure_id[:200],
+            identity_id=identity_id,
+            answers=(self._shown(procedure, answers) if procedure
+                     else [(key, str(value)) for key, value in answers.items()]),
+            photos=_photos(procedure, answers) if procedure else [],
+            place=_place(procedure, answers) if procedure else None,
             at=now, resident_id=resident_id, conversation_id=conversation_id)
         uow.cases.add(case)
         return case

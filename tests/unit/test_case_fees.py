@@ -171,3 +171,15 @@ def test_a_fee_never_paid_is_dropped_after_days_and_one_being_paid_is_not() -> N
     town.fee().payment_state = PaymentState.UNPAID  # it lapsed
     assert drop_unpaid_fees(uow_factory=town.uow, clock=town.clock) == 1
     assert town.db.tables["fee_payments"] == {} and town.db.tables["cases"] == {}
+
+
+def test_a_paid_fee_whose_procedure_is_gone_still_opens_its_case() -> None:
+    town = Town()
+    town.finish()
+    reference = town.pay()
+    town.desk.procedures = {}  # the procedure was removed meanwhile
+
+    settle_payment(reference, uow=town.uow(), gateway=town.gateway, clock=town.clock)
+
+    [case] = town.db.tables["cases"].values()
+    assert case.title == "bulky" and ["items", "3"] in case.answers
