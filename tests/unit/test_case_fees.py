@@ -183,3 +183,13 @@ def test_a_paid_fee_whose_procedure_is_gone_still_opens_its_case() -> None:
 
     [case] = town.db.tables["cases"].values()
     assert case.title == "bulky" and ["items", "3"] in case.answers
+
+
+def test_tapping_pay_twice_goes_back_to_the_same_attempt() -> None:
+    town = Town()
+    town.finish()
+
+    urls = {start_payment(Payables.FEES, town.fee().id, uow=town.uow(), gateway=town.gateway,
+                          clock=town.clock, links=LINKS) for _ in range(2)}
+
+    assert len(urls) == 1 and town.fee().payment_attempts == 1
