@@ -128,6 +128,7 @@ def test_a_fee_per_item_is_paid_before_the_case_opens_with_its_payment(
     page = client.get(f"/staff/cases/{case_id}").get_data(as_text=True)
     assert "たんす、机、いす" in page and "環境課" in page
     assert "400円 × 3点 = 1,200円" in page and "支払済み" in page and "返金する" in page
+    assert "開発用テスト決済" in page and ">fake<" not in page  # the provider by its name
     with bulky.uow() as uow:
         fee = uow.fee_payments.of_case(case_id)
         assert fee is not None and fee.payment_state is PaymentState.PAID
