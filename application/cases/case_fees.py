@@ -16,17 +16,15 @@ from application.cases.case_messages import opened_message
 from application.conversations.fees import FeeDue
 from application.conversations.procedures import Procedure
 from application.messaging.telling import Telling
+from application.payments.buttons import pay_button
 from application.ports.clock import Clock, IdGenerator
-from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.cases import InboxCase
 from domain.events import FeePaid, FeePaymentLapsed, FeeRefunded
 from domain.fees import FeePayment
 
-__all__ = ["FeeNotices", "OpensCases", "due_of", "fee_waiting", "pay_button"]
-
-PAY_ALT = "手数料のお支払い"
-
+__all__ = ["FeeNotices", "OpensCases", "due_of", "fee_waiting"]
 
 class OpensCases(Protocol):
     """The inbox's desk (`opening_case.CaseDesk`): opens a paid fee's case."""
@@ -39,11 +37,6 @@ class OpensCases(Protocol):
 def due_of(fee: FeePayment) -> FeeDue:
     return FeeDue(label=fee.label, unit_amount=fee.unit_amount, quantity=fee.quantity,
                   unit=fee.unit)
-
-
-def pay_button(url: str, text: str, total: str) -> OutgoingMessage:
-    return OutgoingMessage(text=text, style=MessageStyle.BUTTONS, alt_text=PAY_ALT,
-                           choices=(Choice(label=f"支払う（{total}）", data="", url=url),))
 
 
 def fee_waiting(procedure: Procedure, due: FeeDue, answers: Mapping[str, Any], *,
