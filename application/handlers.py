@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from application.audit.handlers import ResidentActs
 from application.benefits.handlers import DecisionNotice, WithdrawalNotice
 from application.cases.alerting import DepartmentAlert
+from application.cases.case_fees import FeeNotices, OpensCases
 from application.cases.consultation_notices import ConsultationNotices
 from application.cases.handlers import ReplyNotice
 from application.certificates.handlers import RequesterNotices
@@ -36,6 +37,9 @@ from domain.events import (
     ConsultationEnded,
     ConsultationTaken,
     DisbursementStateChanged,
+    FeePaid,
+    FeePaymentLapsed,
+    FeeRefunded,
     ResidentVerified,
     VerificationDecided,
 )
@@ -47,8 +51,10 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
                 banks: BankMaster | None, pay_url: Callable[[str], str],
                 menu: Menu | None = None, procedure_titles: Mapping[str, str] | None = None,
                 case_url: Callable[[str], str] | None = None,
-                rich_menus: RichMenus | None = None) -> MessageBus:
+                rich_menus: RichMenus | None = None, cases: OpensCases | None = None,
+                fee_pay_url: Callable[[str], str] | None = None) -> MessageBus:
     certificates = RequesterNotices(telling, pay_url)
+    fees = FeeNotices(telling, cases, fee_pay_url or pay_url, ids, clock)
     residents = ResidentActs(clock)  # a resident's own acts in the audit log
     consultations = ConsultationNotices(telling, menu)
     return MessageBus({
@@ -62,6 +68,9 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         CertificateRequestPaid: [certificates.paid, residents.requested_certificate],
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
+        FeePaid: [fees.paid],
+        FeePaymentLapsed: [fees.lapsed],
+        FeeRefunded: [fees.refunded],
         VerificationDecided: [VerificationNotice(telling, menu),
                               *([VerifiedMenu(rich_menus)] if rich_menus else [])],
         CaseAnswered: [ReplyNotice(telling)],

@@ -7,13 +7,13 @@ import enum
 
 from attrs import define, field
 
-from domain.aggregates import Aggregate
 from domain.errors import IllegalTransition, InvalidValue
 from domain.events import (
     CertificatePaymentLapsed,
     CertificateRequestPaid,
     CertificateRequestStateChanged,
 )
+from domain.payments import FeePayable, PaymentState
 from domain.values import Money
 
 __all__ = [
@@ -49,18 +49,6 @@ class Delivery(enum.Enum):
     POST = "post"  # 登録住所へ郵送
 
 
-class PaymentState(enum.Enum):
-    UNPAID = "unpaid"
-    PENDING = "pending"  # a payment was started with the gateway
-    PAID = "paid"
-    REFUNDED = "refunded"
-
-    @property
-    def label(self) -> str:
-        return {"unpaid": "未払い", "pending": "支払手続き中", "paid": "支払済み",
-                "refunded": "返金済み"}[self.value]
-
-
 class IssueState(enum.Enum):
     WAITING = "waiting"  # 交付待ち
     ISSUED = "issued"  # 交付済み (printed)
@@ -75,7 +63,7 @@ class IssueState(enum.Enum):
 
 
 @define(slots=False, eq=False)
-class CertificateRequest(Aggregate):
+class CertificateRequest(FeePayable):
     id: str
     requester_id: str  # the verified resident asking
     subject_id: str  # whose certificate (the requester or a member of the same household)
@@ -122,65 +110,29 @@ class CertificateRequest(Aggregate):
     def total(self) -> Money:
         return self.fee + self.postage
 
-    def next_payment_reference(self) -> str:
-        """The reference (our merchant payment id, also the idempotency key) of the next
-        attempt: one per attempt, so a lapsed attempt is never reused."""
-        return f"{self.id}-{self.payment_attempts + 1}"
+    @property
+    def amount_due(self) -> Money:
+        return self.total
 
-    def skip_payment_reference(self) -> None:
-        """An attempt whose creation failed half-way (the provider may hold it under its
-        reference without anyone having its URL): the next attempt takes a new reference."""
-        self.payment_attempts += 1
+    @property
+    def payment_description(self) -> str:
+        return f"{self.kind.label} {self.copies}通 手数料・郵送料"
 
-    def start_payment(self, reference: str, *, provider: str | None = None,
-                      provider_id: str | None = None, url: str | None = None,
-                      at: dt.datetime | None = None) -> None:
-        if self.payment_state not in {PaymentState.UNPAID, PaymentState.PENDING}:
-            raise IllegalTransition("この請求の手数料はすでに支払われています。",
-                                    code="already_paid")
+    def ensure_payable(self) -> None:
         if self.issue_state is IssueState.REJECTED:
             raise IllegalTransition("交付できない請求のため、支払はできません。")
         if self.issue_state is IssueState.WITHDRAWN:
             raise IllegalTransition("取り下げられた請求のため、支払はできません。",
                                     code="withdrawn")
-        self.payment_state = PaymentState.PENDING
-        self.payment_reference = reference
-        self.payment_provider, self.payment_provider_id = provider, provider_id
-        self.payment_url, self.payment_started_at = url, at
-        self.payment_attempts += 1
+        if self.issue_state is not IssueState.WAITING:
+            raise IllegalTransition(f"この請求は「{self.issue_state.label}」のため、"
+                                    "支払はできません。", code="not_payable")
 
-    def payment_lapsed(self) -> bool:
-        """The payment expired or was cancelled: the request stays unpaid. Returns whether
-        anything changed (a second report of the same lapse changes nothing)."""
-        if self.payment_state is not PaymentState.PENDING:
-            return False
-        self.payment_state = PaymentState.UNPAID
-        self.payment_reference = None
-        self.payment_provider_id = self.payment_url = None
-        return True
+    def paid_event(self) -> CertificateRequestPaid:
+        return CertificateRequestPaid(request_id=self.id)
 
-    def payment_failed(self, *, cancelled: bool) -> bool:
-        """The provider says the payment expired (or was cancelled): the request stays unpaid
-        and the resident is to be told, with a way to pay again. Returns whether anything
-        changed."""
-        if not self.payment_lapsed():
-            return False
-        self.record(CertificatePaymentLapsed(request_id=self.id, cancelled=cancelled))
-        return True
-
-    def mark_paid(self, *, payment_id: str | None = None, amount: Money | None = None,
-                  at: dt.datetime | None = None) -> None:
-        if self.payment_state is PaymentState.PAID:
-            raise IllegalTransition("この請求の手数料はすでに支払われています。",
-                                    code="already_paid")
-        if self.payment_state is not PaymentState.PENDING:
-            raise IllegalTransition("支払が開始されていない請求です。")
-        if amount is not None and amount != self.total:
-            raise InvalidValue(f"支払額（{amount.format()}）が請求額（{self.total.format()}）と"
-                               "一致しません。")
-        self.payment_state = PaymentState.PAID
-        self.payment_id, self.paid_at = payment_id, at
-        self.record(CertificateRequestPaid(request_id=self.id))
+    def lapsed_event(self, cancelled: bool) -> CertificatePaymentLapsed:
+        return CertificatePaymentLapsed(request_id=self.id, cancelled=cancelled)
 
     def withdraw(self) -> None:
         """The resident stops before paying (取り下げ)."""
@@ -219,20 +171,6 @@ class CertificateRequest(Aggregate):
         self.rejection_reason = reason.strip()
         self.issued_at, self.issued_by = at, by or self.issued_by
         return self.payment_state is PaymentState.PAID
-
-    def refund_reference_for(self) -> str:
-        """The merchant refund id: one per request (a fee is refunded whole, once)."""
-        return f"{self.id}-refund"
-
-    def mark_refunded(self, *, reference: str | None = None,
-                      at: dt.datetime | None = None) -> None:
-        if self.payment_state is PaymentState.REFUNDED:
-            raise IllegalTransition("この請求の手数料はすでに返金されています。",
-                                    code="already_refunded")
-        if self.payment_state is not PaymentState.PAID:
-            raise IllegalTransition("支払われていない手数料は返金できません。")
-        self.payment_state = PaymentState.REFUNDED
-        self.refund_reference, self.refunded_at = reference, at
 
     def _require_paid(self) -> None:
         if self.payment_state is not PaymentState.PAID:

@@ -26,6 +26,9 @@ __all__ = [
     "ConsultationTaken",
     "DisbursementStateChanged",
     "Event",
+    "FeePaid",
+    "FeePaymentLapsed",
+    "FeeRefunded",
     "ProgramStatusChanged",
     "ResidentVerified",
     "VerificationDecided",
@@ -109,6 +112,29 @@ class CertificatePaymentLapsed(Event):
 
     request_id: str
     cancelled: bool  # True: the payer (or the provider) cancelled; False: it expired
+
+
+@frozen
+class FeePaid(Event):
+    """A procedure's fee was paid: its case is opened now (ADR 0053)."""
+
+    fee_id: str
+
+
+@frozen
+class FeePaymentLapsed(Event):
+    """A procedure's fee payment expired or was cancelled: no case yet, the resident may pay
+    again."""
+
+    fee_id: str
+    cancelled: bool
+
+
+@frozen
+class FeeRefunded(Event):
+    """Staff refunded a case's fee: the resident is told."""
+
+    fee_id: str
 
 
 @frozen

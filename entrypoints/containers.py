@@ -34,9 +34,6 @@ from adapters.line.messenger import LineMessenger
 from adapters.line.rich_menus import LineRichMenus
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
-from adapters.payments.fake import FakePaymentGateway
-from adapters.payments.linepay import LinePayGateway
-from adapters.payments.paypay import PayPayGateway
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
@@ -80,7 +77,7 @@ from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.jobs import build_job_catalog
-from entrypoints.payment_links import PayLinkSigner
+from entrypoints.payment_links import PayLinkSigner, payment_gateway_selector
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
 from entrypoints.wiring import process_metrics, scheduler_thread
 
@@ -159,9 +156,14 @@ class Container(containers.DeclarativeContainer):
     # The LINE rich menus (ADR 0049): set by `madoguchi line rich-menu`, linked on verification.
     line_rich_menus = providers.Singleton(LineRichMenus, access_token=config.line_access_token,
         base_url=config.line_api_base_url, data_url=line_data, linking=config.line_rich_menus)
+    # The town's inbox (ADR 0042): every other finished procedure becomes a case (one with a
+    # fee once it is paid, ADR 0053: the bus opens it).
+    case_desk = providers.Singleton(CaseDesk, procedures, bank_master,
+                                    fee_pay_url=pay_links.provided.fee_pay_url)
     bus = providers.Singleton(
         message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
-        pay_url=pay_links.provided.pay_url, menu=menu,
+        pay_url=pay_links.provided.pay_url, menu=menu, cases=case_desk,
+        fee_pay_url=pay_links.provided.fee_pay_url,
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
                                             procedures),
         case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"),
@@ -308,20 +310,8 @@ class Container(containers.DeclarativeContainer):
         production=providers.Singleton(NoCashProvider),
     )
     # Fees: certificate requests and the payment provider that takes the fee.
-    payment_gateway = providers.Selector(
-        config.payment_provider,
-        fake=providers.Singleton(
-            FakePaymentGateway, config.public_url.as_(lambda u: f"{u}/payments/fake")),
-        paypay=providers.Singleton(
-            PayPayGateway, api_key=config.paypay_api_key,
-            api_secret=config.paypay_api_secret,
-            merchant_id=config.paypay_merchant_id,
-            base_url=config.paypay_base_url),
-        linepay=providers.Singleton(
-            LinePayGateway, channel_id=config.linepay_channel_id,
-            channel_secret=config.linepay_channel_secret,
-            base_url=config.linepay_base_url),
-    )
+    payment_gateway = payment_gateway_selector(config)
+    payment_gateway_configured = providers.Callable(bool, config.payment_provider)
     certificate_policy = providers.Singleton(
         certificate_policy_from, fees=config.certificate_fees.as_(dict),
         postage=config.certificate_postage,
@@ -341,8 +331,6 @@ class Container(containers.DeclarativeContainer):
                                         contacts_desk,
                                         providers.Singleton(ContactCodeDesk, contacts_desk),
                                         consultation_desk)
-    # The town's inbox (ADR 0042): every other finished procedure becomes a case.
-    case_desk = providers.Singleton(CaseDesk, procedures, bank_master)
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

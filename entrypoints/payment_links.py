@@ -1,15 +1,40 @@
 """The links around a fee payment: the resident's signed pay link (it goes out in a chat
 message, so it carries an HMAC of the request id instead of needing a log-in), and the pages
-the provider sends the payer back to."""
+the provider sends the payer back to; and the gateway the town's settings choose (the
+container's `payment_gateway`)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
-from application.certificates.paying_fee import PaymentLinks
+from dependency_injector import providers
 
-__all__ = ["PayLinkSigner"]
+from adapters.payments.fake import FakePaymentGateway
+from adapters.payments.linepay import LinePayGateway
+from adapters.payments.paypay import PayPayGateway
+from application.payments.paying import PaymentLinks
+
+__all__ = ["PayLinkSigner", "payment_gateway_selector"]
+
+
+def payment_gateway_selector(config: Any) -> providers.Selector:  # type: ignore[type-arg]
+    """The fee payment provider named by MADOGUCHI_PAYMENT_PROVIDER, with its keys."""
+    return providers.Selector(
+        config.payment_provider,
+        fake=providers.Singleton(
+            FakePaymentGateway, config.public_url.as_(lambda u: f"{u}/payments/fake")),
+        paypay=providers.Singleton(
+            PayPayGateway, api_key=config.paypay_api_key,
+            api_secret=config.paypay_api_secret,
+            merchant_id=config.paypay_merchant_id,
+            base_url=config.paypay_base_url),
+        linepay=providers.Singleton(
+            LinePayGateway, channel_id=config.linepay_channel_id,
+            channel_secret=config.linepay_channel_secret,
+            base_url=config.linepay_base_url),
+    )
 
 
 class PayLinkSigner:
@@ -24,7 +49,12 @@ class PayLinkSigner:
         return hmac.compare_digest(self.token(request_id), token or "")
 
     def pay_url(self, request_id: str) -> str:
+        """A certificate request's fee."""
         return f"{self._base}/payments/certificates/{request_id}/pay?t={self.token(request_id)}"
+
+    def fee_pay_url(self, fee_id: str) -> str:
+        """A procedure's fee (ADR 0053)."""
+        return f"{self._base}/payments/fees/{fee_id}/pay?t={self.token(fee_id)}"
 
     def return_url(self, reference: str) -> str:
         return f"{self._base}/payments/return/{reference}"

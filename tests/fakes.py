@@ -28,12 +28,13 @@ from domain.built_procedures import BuiltProcedure, ProcedureVersion
 from domain.canned_replies import CannedReply
 from domain.cases import CaseEntry, CaseStatus, Department, DepartmentMembership, InboxCase
 from domain.cash_payouts import CashPayout, CashPayoutState
-from domain.certificates import CertificateRequest, PaymentState
 from domain.channels import ChannelIdentity, IdentityStatus
 from domain.consultations import Consultation, ConsultationStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
+from domain.fees import FeePayment
 from domain.households import Household, HouseholdHead
+from domain.payments import PaymentState
 from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
@@ -395,16 +396,33 @@ class FakeCashPayouts(_FakeRepository):
         return sorted(found, key=lambda p: (p.expires_at, p.id))[:limit]
 
 
-class FakeCertificateRequests(_FakeRepository):
-    def get_by_payment_reference(self, reference: str) -> CertificateRequest | None:
+class _FakePayables(_FakeRepository):
+    def get_by_payment_reference(self, reference: str) -> Any:
         return self._first(payment_reference=reference)
 
-    def pending_payments(self, *, started_before: dt.datetime,
-                         limit: int = 200) -> list[CertificateRequest]:
+    def pending_payments(self, *, started_before: dt.datetime, limit: int = 200) -> list[Any]:
         found = [r for r in self._store.values()
                  if r.payment_state is PaymentState.PENDING
                  and r.payment_started_at is not None and r.payment_started_at < started_before]
         return sorted(found, key=lambda r: r.payment_started_at)[:limit]
+
+
+class FakeCertificateRequests(_FakePayables):
+    pass
+
+
+class FakeFeePayments(_FakePayables):
+    def of_case(self, case_id: str) -> FeePayment | None:
+        return self._first(case_id=case_id)
+
+    def unpaid_before(self, *, created_before: dt.datetime,
+                      limit: int = 200) -> list[FeePayment]:
+        found = [f for f in self._store.values() if f.payment_state is PaymentState.UNPAID
+                 and f.created_at < created_before]
+        return sorted(found, key=lambda f: f.created_at)[:limit]
+
+    def remove(self, fee: FeePayment) -> None:
+        self._store.pop(fee.id, None)
 
 
 class FakeStaff(_FakeRepository):
@@ -644,7 +662,8 @@ class FakeBuiltProcedures(_FakeRepository):
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
-    "certificate_requests": FakeCertificateRequests, "staff": FakeStaff,
+    "certificate_requests": FakeCertificateRequests, "fee_payments": FakeFeePayments,
+    "staff": FakeStaff,
     "api_keys": FakeApiKeys, "jobs": FakeJobs, "outbox": FakeOutbox, "inbox": FakeInbox,
     "channel_identities": FakeChannelIdentities, "conversations": FakeConversations,
     "verifications": FakeVerifications, "eligibility": FakeEligibility,

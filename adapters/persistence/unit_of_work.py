@@ -38,6 +38,7 @@ from adapters.persistence.repositories.disbursements import (
     SqlDisbursementRepository,
     SqlPaymentAuditRepository,
 )
+from adapters.persistence.repositories.fees import SqlFeePaymentRepository
 from adapters.persistence.repositories.jobs import SqlJobRepository
 from adapters.persistence.repositories.messaging import (
     SqlAttachmentRepository,
@@ -126,12 +127,13 @@ class SqlAlchemyUnitOfWork:
         self.department_hours = SqlDepartmentHoursRepository(session)
         self.canned_replies = SqlCannedReplyRepository(session)
         self.built_procedures = SqlBuiltProcedureRepository(session)
+        self.fee_payments = SqlFeePaymentRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
-                               self.built_procedures]
+                               self.built_procedures, self.fee_payments]
         self._events: list[Event] = []
         return self
 

@@ -1,14 +1,17 @@
 """The inbox's side of the resident's chat (the `ProcedureHandler` of every procedure without a
 desk of its own): a finished procedure becomes a case in its department's inbox with a number
-the resident can quote; while the case holds the chat, what the resident writes goes to it
-instead of to the bot, and 「メニュー」 lets go. All in the inbound event's transaction."""
+the resident can quote (a procedure with a fee: once the fee is paid, `case_fees.py`); while the
+case holds the chat, what the resident writes goes to it instead of to the bot, and 「メニュー」
+lets go. All in the inbound event's transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from application.cases.case_fees import fee_waiting
+from application.cases.case_messages import added_message, closed_message, opened_message
 from application.cases.consultation_messages import still_waiting_message
 from application.cases.routing import DEFAULT_ROUTES, CaseRoute, route_case
 from application.channels.procedure_handlers import StartProcedure, Written
@@ -26,27 +29,11 @@ from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
 from domain.places import Place
 
-__all__ = ["TRIED", "CaseDesk", "added_message", "closed_message", "opened_message"]
+__all__ = ["FULL", "TRIED", "CaseDesk"]
 
 TRIED = ("（試行）ここまでが住民の方の手順です。下書きを試しているため、受け付けはしていません"
          "（案件は作られません）。")
-FULL = ("申し訳ありません。お答えいただいている間に定員に達したため、受け付けられませんでした。")
-BACK_TO_MENU = "メニューに戻るときは「メニュー」と送ってください。"
-
-
-def opened_message(number: str) -> str:
-    return (f"受付番号 {number}\n担当の課から、こちらでお返事します。"
-            f"続けてメッセージを送ると、この受付番号の案件に追加されます。{BACK_TO_MENU}")
-
-
-def added_message(number: str) -> str:
-    return f"受付番号 {number} の案件にメッセージを追加しました。担当の課からお返事します。" \
-           f"{BACK_TO_MENU}"
-
-
-def closed_message(number: str) -> str:
-    return (f"受付番号 {number} の案件は対応を終えています。新しいご用件は、"
-            "メニューからお選びください。")
+FULL = "申し訳ありません。お答えいただいている間に定員に達したため、受け付けられませんでした。"
 
 
 class CaseDesk:
@@ -55,10 +42,12 @@ class CaseDesk:
     from_menu = True
 
     def __init__(self, procedures: ProcedureCatalogue | Mapping[str, Procedure],
-                 banks: BankMaster, routes: Sequence[CaseRoute] = DEFAULT_ROUTES) -> None:
+                 banks: BankMaster, routes: Sequence[CaseRoute] = DEFAULT_ROUTES,
+                 fee_pay_url: Callable[[str], str] | None = None) -> None:
         self.procedures = (procedures if isinstance(procedures, ProcedureCatalogue)
                            else ProcedureCatalogue(procedures))
         self.banks, self.routes = banks, tuple(routes)
+        self.fee_pay_url = fee_pay_url  # a fee's id → the signed link to pay it
 
     # -- the ProcedureHandler port -----------------------------------------------------------
 
@@ -80,15 +69,24 @@ class CaseDesk:
                   uow: UnitOfWork, ids: IdGenerator,
                   now: dt.datetime) -> list[OutgoingMessage]:
         """The case, in its department's inbox; the completion message with its number. A
-        guide (a procedure that submits nothing) and a draft being tried open none."""
+        guide (a procedure that submits nothing) and a draft being tried open none; a
+        procedure with a fee: the fee to pay first, instead of the completion message."""
         if conversation.procedure_version == DRAFT:
             return [*said, OutgoingMessage(text=TRIED)][-5:]
         procedure = self.procedures.of(conversation)
-        if procedure is not None and not procedure.submits:
+        if procedure is None:
+            raise KeyError(conversation.procedure_id)
+        if not procedure.submits:
             return list(said)
-        if procedure is not None and procedure.capacity is not None and \
+        if procedure.capacity is not None and \
                 uow.cases.count_of_procedure(procedure.id) >= procedure.capacity:
             return [OutgoingMessage(text=FULL)]  # filled while they were answering
+        due = procedure.fee.due(answers) if procedure.fee is not None else None
+        if due is not None and due.total.yen > 0 and self.fee_pay_url is not None:
+            return [*said[:-1], *fee_waiting(
+                procedure, due, answers, identity_id=identity.id,
+                resident_id=identity.resident_id, conversation_id=conversation.id, uow=uow,
+                ids=ids, now=now, pay_url=self.fee_pay_url)]
         case = self.open_case(conversation, answers, identity, uow=uow, ids=ids, now=now)
         return [*said[:-1], OutgoingMessage(text=f"{said[-1].text}\n{opened_message(case.number)}"
                                             if said else opened_message(case.number))]
@@ -98,21 +96,34 @@ class CaseDesk:
                   now: dt.datetime) -> InboxCase:
         """A finished procedure's case, routed, numbered and holding the chat (a consultation
         opens its case here too)."""
-        procedure = self.procedures.of(conversation)
-        if procedure is None:
-            raise KeyError(conversation.procedure_id)
-        for earlier in uow.cases.all_holding_chat(identity.id):  # the new one holds the chat
+        return self.open(conversation.procedure_id, answers, identity_id=identity.id,
+                         resident_id=identity.resident_id, conversation_id=conversation.id,
+                         procedure_version=conversation.procedure_version,
+                         uow=uow, ids=ids, now=now)
+
+    def open(self, procedure_id: str, answers: Mapping[str, Any], *, identity_id: str,
+             resident_id: str | None, conversation_id: str | None, uow: UnitOfWork,
+             ids: IdGenerator, now: dt.datetime,
+             procedure_version: int | None = None) -> InboxCase:
+        """The case of these answers, routed as the version they answered says (a paid fee's
+        case is opened here, after the chat; if its procedure is gone since, with the answers
+        as given: the money is never refused)."""
+        procedure = self._procedure(procedure_id, procedure_version)
+        for earlier in uow.cases.all_holding_chat(identity_id):  # the new one holds the chat
             earlier.let_go_of_chat()
-        built_route = self.procedures.route(procedure.id, conversation.procedure_version)
-        department = route_case(procedure.id, answers, uow.departments.all(),
+        built_route = self.procedures.route(procedure_id, procedure_version)
+        department = route_case(procedure_id, answers, uow.departments.all(),
                                 (built_route,) if built_route else self.routes)
         case = InboxCase.opened(
             id=ids.new_id(), number=self._next_number(uow, now),
-            department_id=department.id if department else None, procedure_id=procedure.id,
-            title=self._title(procedure, answers), identity_id=identity.id,
-            answers=self._shown(procedure, answers),
-            photos=_photos(procedure, answers), place=_place(procedure, answers),
-            at=now, resident_id=identity.resident_id, conversation_id=conversation.id)
+            department_id=department.id if department else None, procedure_id=procedure_id,
+            title=self._title(procedure, answers) if procedure else procedure_id[:200],
+            identity_id=identity_id,
+            answers=(self._shown(procedure, answers) if procedure
+                     else [(key, str(value)) for key, value in answers.items()]),
+            photos=_photos(procedure, answers) if procedure else [],
+            place=_place(procedure, answers) if procedure else None,
+            at=now, resident_id=resident_id, conversation_id=conversation_id)
         uow.cases.add(case)
         return case
 
@@ -144,7 +155,21 @@ class CaseDesk:
         for case in uow.cases.all_holding_chat(identity.id):
             case.let_go_of_chat()
 
+    def completion(self, procedure_id: str, procedure_version: int | None,
+                   answers: Mapping[str, Any]) -> str:
+        """The procedure's completion message with these answers (said once a fee is paid)."""
+        procedure = self._procedure(procedure_id, procedure_version)
+        if procedure is None:
+            return ""
+        return Prompter(procedure, self.banks).fill(procedure.completion_message, dict(answers))
+
     # -- helpers -----------------------------------------------------------------------------
+
+    def _procedure(self, procedure_id: str, version: int | None) -> Procedure | None:
+        """The version answered (a built one), else what runs now."""
+        if version is not None:
+            return self.procedures.version(procedure_id, version)
+        return self.procedures.get(procedure_id)
 
     @staticmethod
     def _next_number(uow: UnitOfWork, now: dt.datetime) -> str:

@@ -23,6 +23,7 @@ from domain.cases import CaseEntry, CaseStatus, Department, InboxCase
 from domain.channels import ChannelIdentity
 from domain.consultations import Consultation
 from domain.errors import NotFound
+from domain.fees import FeePayment
 
 __all__ = ["CaseFile", "CaseList", "list_cases", "view_case", "view_case_photo"]
 
@@ -46,6 +47,7 @@ class CaseFile:
     identity: ChannelIdentity | None
     departments: Sequence[Department] = field(converter=tuple, factory=tuple)
     consultation: Consultation | None = None  # 相談: its live side (ADR 0046)
+    fee: FeePayment | None = None  # the fee paid before it was opened (ADR 0053)
 
 
 def list_cases(*, status: CaseStatus | None, actor: Actor, uow: UnitOfWork,
@@ -74,7 +76,7 @@ def view_case(case_id: str, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> C
         file = CaseFile(case, department, entries,
                         {i: m.delivery_status for i, m in outbox.items()}, names,
                         uow.channel_identities.get(case.identity_id), uow.departments.all(),
-                        uow.consultations.get(case.id))
+                        uow.consultations.get(case.id), uow.fee_payments.of_case(case.id))
         record(uow, actor, "case.view", "case", case.id, at=clock.now())
         uow.commit()
     return file

@@ -12,26 +12,21 @@ from attrs import frozen
 
 from application.access.actor import Actor
 from application.audit.recording import record
+from application.payments.refunding import refund_whole
 from application.ports.clock import Clock
-from application.ports.payments import PaymentError, PaymentGateway
+from application.ports.payments import PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
 from domain.certificates import CertificateRequest
-from domain.errors import DomainError, IllegalTransition, NotFound
+from domain.errors import NotFound
 
-__all__ = ["HandleCertificateRequest", "RefundFailed", "StaffAction", "handle_certificate_request"]
+__all__ = ["HandleCertificateRequest", "StaffAction", "handle_certificate_request"]
 
 
 class StaffAction(enum.Enum):
     ISSUE = "issue"
     MAIL = "mail"
     REJECT = "reject"
-
-
-class RefundFailed(DomainError):
-    """The provider did not refund; nothing was recorded (the rejection neither)."""
-
-    code = "refund_failed"
 
 
 @frozen
@@ -68,16 +63,4 @@ def handle_certificate_request(command: HandleCertificateRequest, *, uow: UnitOf
 
 
 def _refund(request: CertificateRequest, gateway: PaymentGateway, now: dt.datetime) -> None:
-    if request.payment_provider != gateway.name:
-        raise IllegalTransition(
-            f"この手数料は「{request.payment_provider}」で支払われています。返金にはその決済"
-            "サービスの設定が必要です。", code="other_provider")
-    reference = request.refund_reference_for()
-    try:
-        gateway.refund(reference=str(request.payment_reference),
-                       provider_id=str(request.payment_provider_id),
-                       payment_id=str(request.payment_id or request.payment_provider_id),
-                       refund_reference=reference, amount=request.total)
-    except PaymentError as error:
-        raise RefundFailed(f"返金できませんでした: {error.detail}") from None
-    request.mark_refunded(reference=reference, at=now)
+    request.mark_refunded(reference=refund_whole(request, gateway), at=now)

@@ -3,7 +3,8 @@ it with the change)."""
 
 from __future__ import annotations
 
-from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
+from application.payments.buttons import pay_button
+from application.ports.messaging import OutgoingMessage
 from domain.certificates import CertificateRequest
 
 __all__ = [
@@ -11,7 +12,6 @@ __all__ = [
     "lapsed",
     "mailed",
     "paid",
-    "pay_button",
     "receipt_number",
     "rejected",
     "what",
@@ -25,11 +25,6 @@ def receipt_number(request: CertificateRequest) -> str:
 
 def what(request: CertificateRequest) -> str:
     return f"{request.kind.label}（{request.copies}通）"
-
-
-def pay_button(url: str, text: str, total: str) -> OutgoingMessage:
-    return OutgoingMessage(text=text, style=MessageStyle.BUTTONS, alt_text="手数料のお支払い",
-                           choices=(Choice(label=f"支払う（{total}）", data="", url=url),))
 
 
 def paid(request: CertificateRequest) -> list[OutgoingMessage]:

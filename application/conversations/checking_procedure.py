@@ -19,11 +19,15 @@ from application.conversations.checks import (
     check_procedure,
     known_problem,
 )
+from application.conversations.fees import Fee, fee_errors
 from application.conversations.steps import CONFIRM, AnswerType, Step
 from domain.errors import InvalidValue
 
-__all__ = ["LINE_LIMITS", "LineLimits", "Place", "Problem", "ProcedureDraft",
-           "procedure_problems"]
+__all__ = ["LINE_LIMITS", "NO_GATEWAY", "LineLimits", "Place", "Problem", "ProcedureDraft",
+           "fee_problems", "procedure_problems"]
+
+NO_GATEWAY = ("手数料がありますが、町の決済サービス（PayPay など）が設定されていないため、"
+              "住民が支払えません。決済サービスを設定するか、手数料をなくしてください。")
 
 
 @frozen
@@ -43,13 +47,17 @@ _POSTBACK_OVERHEAD = len("dlg:") + 10 + len(":")
 
 @frozen
 class Place:
-    """Where a problem is: the procedure itself, a question, one of its choices or branches."""
+    """Where a problem is: the procedure itself, its fee, a question, one of its choices or
+    branches."""
 
     step: str | None = None
     choice: str | None = None
     branch: int | None = None  # the branch's position in the question, from 0
+    fee: bool = False  # the procedure's fee (手数料)
 
     def text(self) -> str:
+        if self.fee:
+            return "手数料"
         if self.step is None:
             return "手続き"
         where = f"質問「{self.step}」"
@@ -82,6 +90,7 @@ class ProcedureDraft:
     verification_max_age_days: int | None = None
     capacity: int | None = None
     submits: bool = True
+    fee: Fee | None = None
 
 
 def procedure_problems(procedure: CheckedProcedure,
@@ -105,12 +114,24 @@ def procedure_problems(procedure: CheckedProcedure,
     if _units(procedure.completion_message) > limits.text:
         problems.append(_problem(Place(), f"完了時のメッセージが長すぎます（LINE では{limits.text}"
                                  "文字まで）。"))
+    problems.extend(Problem(Place(fee=True), message)
+                    for message in fee_errors(procedure.fee, steps))
     if not problems:
         try:
             check_procedure(procedure)
         except InvalidValue as error:
             problems.append(Problem(Place(), error.message))
     return tuple(problems)
+
+
+def fee_problems(procedure: CheckedProcedure, *,
+                 gateway_configured: bool) -> tuple[Problem, ...]:
+    """What the town must have for the procedure's fee: a payment gateway to take it. The
+    builder and publishing call it with the container's `payment_gateway_configured`; a
+    template is imported without it (another town's gateway is not this one's)."""
+    if procedure.fee is None or gateway_configured:
+        return ()
+    return (Problem(Place(fee=True), NO_GATEWAY),)
 
 
 def _problem(place: Place, message: str) -> Problem:

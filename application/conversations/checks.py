@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from application.conversations.answer_checks import CHECKS
+from application.conversations.fees import Fee, fee_errors
 from application.conversations.steps import (
     CONFIRM,
     KNOWN_FACTS,
@@ -78,6 +79,9 @@ class CheckedProcedure(Protocol):
     @property
     def ttl_minutes(self) -> int: ...
 
+    @property
+    def fee(self) -> Fee | None: ...
+
 
 def check_procedure(procedure: CheckedProcedure) -> None:
     if not isinstance(procedure.id, str) or not _PROCEDURE_ID.fullmatch(procedure.id):
@@ -110,6 +114,8 @@ def check_procedure(procedure: CheckedProcedure) -> None:
     for key in placeholders(procedure.completion_message):
         if key not in order:
             raise InvalidValue(f"完了時のメッセージの {{answers.{key}}} に当たる質問がありません。")
+    for error in fee_errors(procedure.fee, procedure.steps):
+        raise InvalidValue(error)
 
 
 def _check_settings(procedure: CheckedProcedure) -> None:

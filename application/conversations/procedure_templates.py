@@ -23,7 +23,12 @@ from application.conversations.checking_procedure import (
     ProcedureDraft,
     procedure_problems,
 )
-from application.conversations.procedures import OPTIONAL_FIELDS, Procedure, step_from_dict
+from application.conversations.procedures import (
+    OPTIONAL_FIELDS,
+    Procedure,
+    fee_from_dict,
+    step_from_dict,
+)
 from application.conversations.steps import AnswerType, Step
 from domain.errors import InvalidValue
 
@@ -34,7 +39,8 @@ FORMAT = "madoguchi.procedure"
 VERSION = 1
 
 _TOP = {"format", "version", "procedure", "routing"}
-_PROCEDURE = {"id", "title", "steps", *OPTIONAL_FIELDS}
+_PROCEDURE = {"id", "title", "steps", "fee", *OPTIONAL_FIELDS}
+_FEE = {"amount", "label", "per_answer", "unit"}
 _ROUTING = {"answer_key", "default", "by_value"}
 _STEP = {attribute.name for attribute in fields(Step)}
 _PARTS = {"choices": {"value", "label"}, "branches": {"when_value", "goto"}}
@@ -93,6 +99,8 @@ def import_template(data: Any) -> Template:
         _refuse("$.procedure.steps", "質問の一覧（配列）で指定してください。")
     steps = tuple(_step(item, f"$.procedure.steps[{index}]") for index, item in enumerate(items))
     optional = {name: body[name] for name in OPTIONAL_FIELDS if name in body}
+    if body.get("fee") is not None:
+        optional["fee"] = _fee(body["fee"], "$.procedure.fee")
     draft = ProcedureDraft(id=body["id"], title=body["title"], steps=steps, **optional)
     route = _route(top["routing"], draft) if "routing" in top else None
     problems = procedure_problems(draft)
@@ -151,6 +159,14 @@ def _step(item: Any, path: str) -> Step:
                 _required(part, field_name, where)
     try:
         return step_from_dict(data)
+    except InvalidValue as error:
+        _refuse(path, error.message)
+
+
+def _fee(item: Any, path: str) -> Any:
+    _known(_object(item, path), _FEE, path)
+    try:
+        return fee_from_dict(item)
     except InvalidValue as error:
         _refuse(path, error.message)
 

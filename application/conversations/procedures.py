@@ -16,6 +16,7 @@ from typing import Any
 from attrs import field, fields, frozen
 
 from application.conversations.checks import check_procedure
+from application.conversations.fees import Fee
 from application.conversations.steps import (
     CONFIRM,
     MAX_CHOICES,
@@ -39,9 +40,11 @@ __all__ = [
     "OPTIONAL_FIELDS",
     "AnswerType",
     "Branch",
+    "Fee",
     "Option",
     "Procedure",
     "Step",
+    "fee_from_dict",
     "placeholders",
     "step_from_dict",
     "step_to_dict",
@@ -67,6 +70,7 @@ class Procedure:
     verification_max_age_days: int | None = None
     capacity: int | None = None  # 定員: submissions accepted, then it says it is full
     submits: bool = True  # False: a guide (案内) that answers and creates nothing
+    fee: Fee | None = None  # paid online before the case is opened (ADR 0053)
 
     def __attrs_post_init__(self) -> None:
         check_procedure(self)
@@ -101,13 +105,15 @@ class Procedure:
     def from_dict(cls, data: Mapping[str, Any]) -> Procedure:
         """Read a template. Unknown fields are refused (a typo should not pass silently)."""
         data = _mapping(data, "手続き")
-        _only(data, {"format", "id", "title", "steps", *OPTIONAL_FIELDS}, "手続き")
+        _only(data, {"format", "id", "title", "steps", "fee", *OPTIONAL_FIELDS}, "手続き")
         if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
             raise InvalidValue(f"この形式の手続き（format {data.get('format')}）は読めません。")
         steps = data.get("steps")
         if not isinstance(steps, list):
             raise InvalidValue("手続きの steps は質問の一覧で指定してください。")
         optional = {name: data[name] for name in OPTIONAL_FIELDS if name in data}
+        if data.get("fee") is not None:
+            optional["fee"] = fee_from_dict(data["fee"])
         return cls(id=_required(data, "id", str, "手続き"),
                    title=_required(data, "title", str, "手続き"),
                    steps=tuple(step_from_dict(item) for item in steps), **optional)
@@ -120,6 +126,8 @@ class Procedure:
             value = getattr(self, name)
             if value != getattr(fields(Procedure), name).default:
                 out[name] = value
+        if self.fee is not None:
+            out["fee"] = self.fee.to_dict()
         return out
 
 
@@ -223,6 +231,16 @@ def _branch_from_dict(item: Any, where: str) -> Branch:
     if when is not None and not isinstance(when, str | int | bool):
         raise InvalidValue(f"{where}の分岐の when_value は文字・整数・真偽値で指定してください。")
     return Branch(when_value=when, goto=_required(data, "goto", str, f"{where}の分岐"))
+
+
+def fee_from_dict(item: Any) -> Fee:
+    """A procedure's fee read from its template form (the procedure checks the rest)."""
+    data = _mapping(item, "手数料")
+    _only(data, {"amount", "label", "per_answer", "unit"}, "手数料")
+    optional = {name: _typed(data[name], name, str, "手数料")
+                for name in ("per_answer", "unit") if data.get(name) is not None}
+    return Fee(amount=_required(data, "amount", int, "手数料"),
+               label=_required(data, "label", str, "手数料"), **optional)
 
 
 def step_to_dict(step: Step) -> dict[str, Any]:

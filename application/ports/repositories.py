@@ -27,6 +27,7 @@ from domain.consultations import Consultation, ConsultationStatus, DepartmentHou
 from domain.contact_codes import ContactCode
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.eligibility import Campaign, EligibleHousehold
+from domain.fees import FeePayment
 from domain.households import Household, HouseholdHead
 from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import Resident
@@ -53,6 +54,7 @@ __all__ = [
     "DepartmentRepository",
     "DisbursementRepository",
     "EligibilityRepository",
+    "FeePaymentRepository",
     "HouseholdRepository",
     "InboxRepository",
     "JobRepository",
@@ -191,6 +193,24 @@ class CertificateRequestRepository(Protocol):
     def pending_payments(self, *, started_before: dt.datetime,
                          limit: int = 200) -> Sequence[CertificateRequest]:
         """Requests whose payment attempt started before this moment and is still open."""
+        ...
+
+
+class FeePaymentRepository(Protocol):
+    """Procedure fees (ADR 0053): waiting to be paid, then beside their case."""
+
+    def add(self, fee: FeePayment) -> None: ...
+    def get(self, fee_id: str) -> FeePayment | None: ...
+    def get_by_payment_reference(self, reference: str) -> FeePayment | None: ...
+    def of_case(self, case_id: str) -> FeePayment | None: ...
+    def remove(self, fee: FeePayment) -> None: ...
+
+    def pending_payments(self, *, started_before: dt.datetime,
+                         limit: int = 200) -> Sequence[FeePayment]: ...
+
+    def unpaid_before(self, *, created_before: dt.datetime,
+                      limit: int = 200) -> Sequence[FeePayment]:
+        """Fees never paid (no attempt open), finished before this moment."""
         ...
 
 

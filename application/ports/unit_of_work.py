@@ -35,6 +35,7 @@ class UnitOfWork(Protocol):
     applications: r.ApplicationRepository
     disbursements: r.DisbursementRepository
     certificate_requests: r.CertificateRequestRepository
+    fee_payments: r.FeePaymentRepository
     staff: r.StaffRepository
     api_keys: r.ApiKeyRepository
     jobs: r.JobRepository

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from application.certificates.paying_fee import expire_payments
+from application.payments.paying import expire_payments
 from entrypoints.cli.context import CliContext, CliGroup, pass_context, ready
 
 __all__ = ["certificates"]
@@ -22,7 +22,8 @@ def certificates() -> None:
               help="An attempt open longer than this is cancelled with the provider.")
 @pass_context
 def certificates_expire_payments(ctx: CliContext, minutes: int) -> None:
-    """Settle or cancel fee payments left open (run it every few minutes from cron)."""
+    """Settle or cancel fee payments left open, of certificate requests and of procedures'
+    fees alike (ADR 0053; run it every few minutes from cron)."""
     container = ready(ctx)
     counts = expire_payments(uow_factory=container.uow, gateway=container.payment_gateway(),
                              clock=container.clock(), ttl=dt.timedelta(minutes=minutes))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from adapters.payments.fake import FakePaymentGateway
-from application.certificates.paying_fee import SettleOutcome, settle_payment, start_payment
+from application.payments.paying import Payables, SettleOutcome, settle_payment, start_payment
 from application.ports.payments import PaymentError, PaymentStatus
 from application.ports.unit_of_work import ConcurrentUpdate
 from domain.errors import DomainError, NotFound
@@ -51,13 +51,25 @@ def _page(ok: bool, message: object, status: int = 200):  # type: ignore[no-unty
 @payments.get("/certificates/<request_id>/pay")
 @public  # the link carries an HMAC of the request id (it is sent to the resident's chat)
 def pay(request_id: str):  # type: ignore[no-untyped-def]
+    return _pay(Payables.CERTIFICATES, request_id)
+
+
+@payments.get("/fees/<fee_id>/pay")
+@public  # the link carries an HMAC of the fee's id (it is sent to the resident's chat)
+def pay_fee(fee_id: str):  # type: ignore[no-untyped-def]
+    """A procedure's fee (ADR 0053): its case is opened once it is paid."""
+    return _pay(Payables.FEES, fee_id)
+
+
+def _pay(kind: Payables, payable_id: str):  # type: ignore[no-untyped-def]
     services = container()
-    if not services.pay_links().verify(request_id, request.args.get("t", "")):
+    if not services.pay_links().verify(payable_id, request.args.get("t", "")):
         return _page(False, _("このリンクは正しくありません。LINEのトークのボタンからお進み"
                               "ください。"), 404)
     try:
-        url = start_payment(request_id, uow=services.uow(), gateway=services.payment_gateway(),
-                            clock=services.clock(), links=services.pay_links().links())
+        url = start_payment(kind, payable_id, uow=services.uow(),
+                            gateway=services.payment_gateway(), clock=services.clock(),
+                            links=services.pay_links().links())
     except NotFound as error:
         return _page(False, error.message, 404)
     except DomainError as error:

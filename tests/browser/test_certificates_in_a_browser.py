@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from application.access.actor import SYSTEM
-from application.certificates.paying_fee import settle_payment, start_payment
+from application.payments.paying import Payables, settle_payment, start_payment
 from demo.seeding_town import SeedDemoTown, seed_demo_town
 from domain.certificates import CertificateKind, CertificateRequest, IssueState
 from domain.residents import Verification
@@ -38,8 +38,8 @@ def _paid_request(container: Container) -> str:
         uow.commit()
     links = container.pay_links().links()
     gateway = container.payment_gateway()
-    start_payment("01JCERTBROWSER000000000001", uow=container.uow(), gateway=gateway,
-                  clock=container.clock(), links=links)
+    start_payment(Payables.CERTIFICATES, "01JCERTBROWSER000000000001", uow=container.uow(),
+                  gateway=gateway, clock=container.clock(), links=links)
     with container.uow() as uow:
         request = uow.certificate_requests.get("01JCERTBROWSER000000000001")
     gateway.pay(request.payment_provider_id)

@@ -149,6 +149,11 @@ def _pay_link(client: FlaskClient, town: Town, container: Container) -> TestResp
     return client.get(f"/payments/certificates/{town.unpaid_request}/pay?t={signed}")
 
 
+def _fee_pay_link(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    signed = container.pay_links().token(town.unpaid_fee)
+    return client.get(f"/payments/fees/{town.unpaid_fee}/pay?t={signed}")
+
+
 def _unsubscribe_path(container: Container) -> str:
     link = container.unsubscribe_links().link_for("nobody@example.jp")
     return "/mail/" + link.split("/mail/", 1)[1]
@@ -205,6 +210,8 @@ ROUTES = [
                                                "MessageStatus": "delivered"})),
     resident("GET", "/payments/certificates/<request_id>/pay", "the signed pay link",
              call=_pay_link),
+    resident("GET", "/payments/fees/<fee_id>/pay", "the signed pay link of a procedure's fee",
+             call=_fee_pay_link),
     resident("GET", "/payments/fake/<provider_id>", "the fake provider's page",
              path="/payments/fake/{t.open_payment}"),
     resident("POST", "/payments/fake/<provider_id>", "paying there",
@@ -386,6 +393,9 @@ ROUTES = [
     staff(WORKER, "POST", f"{CASE}/reply", "case.reply", path=K + "{t.case}/reply",
           form={"text": "明日修理します。", "reply_key": "form-key-1"}),
     staff(WORKER, "POST", f"{CASE}/<action>", "case.assign", path=K + "{t.case}/assign"),
+    staff(WORKER, "GET", f"{CASE}/refund", None, path=K + "{t.fee_case}/refund",
+          why="the fee's name and amount, to confirm the refund: no personal data"),
+    staff(WORKER, "POST", f"{CASE}/refund", "case.fee_refund", path=K + "{t.fee_case}/refund"),
     staff(WORKER, "GET", "/staff/consultations/", "consultation.list"),
     staff(WORKER, "POST", "/staff/consultations/<case_id>/take", "consultation.take",
           path="/staff/consultations/{t.consultation}/take"),

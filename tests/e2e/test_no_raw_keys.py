@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 # Routes whose answer is no page a person reads as text (files, JSON, a redirect away).
 NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/static/<path:filename>",
              "/staff/jobs/<job_id>/status", "/staff/lang/<code>", "/r/lang/<code>",
-             "/payments/certificates/<request_id>/pay",
+             "/payments/certificates/<request_id>/pay", "/payments/fees/<fee_id>/pay",
              "/staff/benefits/programs/<program_id>/postal.csv",
              "/staff/benefits/programs/<program_id>/applications.csv",
              "/staff/benefits/programs/<program_id>/applications.xlsx",

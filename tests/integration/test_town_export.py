@@ -140,8 +140,14 @@ def test_a_town_leaves_with_everything_decrypted_counted_and_checksummed(
     batch = _by(_csv_rows(members["payment_batches.csv"]), "batch_id", town.failed_batch)
     assert batch["state"] == "partly_failed"
     assert any(row["status"] == "failed" for row in _csv_rows(members["disbursements.csv"]))
-    case, consulting = [json.loads(line)
-                        for line in members["cases.jsonl"].decode("utf-8").splitlines()]
+    cases = {row["case_id"]: row for row in map(
+        json.loads, members["cases.jsonl"].decode("utf-8").splitlines())}
+    case, consulting = cases[town.case], cases[town.consultation]
+    fees = {row["fee_id"]: row for row in map(
+        json.loads, members["fee_payments.jsonl"].decode("utf-8").splitlines())}
+    assert fees[town.unpaid_fee]["answers"]["topic"] == "roads"  # decrypted, until it is paid
+    assert (fees["fee-paid"]["case_id"], fees["fee-paid"]["payment_state"]) == (
+        town.fee_case, "paid")
     assert (case["number"], case["status"], case["answers"]) == (
         "2026-000001", "new", [["内容", "街灯が消えています。"]])  # decrypted
     consultation = _by(_csv_rows(members["consultations.csv"]), "case_id", town.consultation)

@@ -27,12 +27,12 @@ from application.certificates.issuing_certificate import (
     StaffAction,
     handle_certificate_request,
 )
-from application.certificates.paying_fee import settle_payment, start_payment
 from application.disbursements.approving_batch import ApproveBatch, approve_batch
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.jobs.running import start_job
+from application.payments.paying import Payables, settle_payment, start_payment
 from application.staff.signing_in import sign_in_state
 from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramStatus
 from domain.canned_replies import CannedReply
@@ -40,6 +40,7 @@ from domain.cases import InboxCase
 from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.consultations import Consultation
+from domain.fees import FeePayment
 from domain.residents import PersonalFacts, VerificationState
 from domain.staff import Role
 from domain.values import Address, Money
@@ -90,6 +91,8 @@ class Town:
     case: str  # an inquiry in it, with a photo kept
     consultation: str  # a consultation (相談) waiting in it
     canned_reply: str  # one of its canned replies (定型文)
+    unpaid_fee: str  # a procedure's fee waiting to be paid (no case yet)
+    fee_case: str  # a case opened when its fee was paid (ADR 0053)
 
 
 def seed_town(container: Container) -> Town:
@@ -105,6 +108,7 @@ def seed_town(container: Container) -> Town:
                     role.value.replace("_", "-")) for role in Role}
     second, secret = _second_factor(container, now)
     inbox = _inbox(container, now, staff[Role.CASE_WORKER][0])
+    fees = _fees(container, now)
     with container.uow() as uow:
         uow.programs.add(b.program(id="p9", name="予備の給付金", status=ProgramStatus.DRAFT,
                                    opens_at=now - dt.timedelta(days=1),
@@ -116,7 +120,7 @@ def seed_town(container: Container) -> Town:
         resident_number="000000001", verification="v1", candidate="r2", job=job,
         **batches, **requests, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
-        second_factor=(second, "second-factor"), totp_secret=secret, **inbox)
+        second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees)
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:
@@ -163,6 +167,29 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
         uow.commit()
     return {"department": department.id, "case": "case1", "consultation": "case2",
             "canned_reply": "canned1"}
+
+
+def _fees(container: Container, now: dt.datetime) -> dict[str, str]:
+    """Two procedure fees from r1's LINE (ADR 0053): one waiting to be paid, one paid on the
+    fake provider (its case opened in the roads department)."""
+    with container.uow() as uow:
+        for fee_id in ("fee-unpaid", "fee-paid"):
+            uow.fee_payments.add(FeePayment(
+                id=fee_id, procedure_id="contact", identity_id="c1", label="手数料",
+                unit_amount=Money(400), quantity=2, unit="点", created_at=now,
+                answers={"topic": "roads", "body": "粗大ごみ 2点"}, resident_id="r1"))
+        uow.commit()
+    gateway, clock = container.payment_gateway(), container.clock()
+    start_payment(Payables.FEES, "fee-paid", uow=container.uow(), gateway=gateway, clock=clock,
+                  links=container.pay_links().links())
+    with container.uow() as uow:
+        started = uow.fee_payments.get("fee-paid")
+    gateway.pay(str(started.payment_provider_id))
+    settle_payment(str(started.payment_reference), uow=container.uow(), gateway=gateway,
+                   clock=clock)
+    with container.uow() as uow:
+        paid = uow.fee_payments.get("fee-paid")
+    return {"unpaid_fee": "fee-unpaid", "fee_case": str(paid.case_id)}
 
 
 def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:
@@ -294,8 +321,8 @@ def _certificate_requests(container: Container, now: dt.datetime) -> dict[str, s
     gateway, clock = container.payment_gateway(), container.clock()
     links = container.pay_links().links()
     for request_id in ("c-paid", "c-issued", "c-open"):
-        start_payment(request_id, uow=container.uow(), gateway=gateway, clock=clock,
-                      links=links)
+        start_payment(Payables.CERTIFICATES, request_id, uow=container.uow(), gateway=gateway,
+                      clock=clock, links=links)
     with container.uow() as uow:
         started = {r: uow.certificate_requests.get(r) for r in ("c-paid", "c-issued", "c-open")}
     for request_id in ("c-paid", "c-issued"):

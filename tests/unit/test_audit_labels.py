@@ -102,7 +102,7 @@ def _recorded_detail_keys() -> set[str]:
                 if name in ("record", "_record", "start_job"):
                     keys |= {k.arg for k in node.keywords if k.arg}  # type: ignore[union-attr]
     not_facts = {"at", "uow", "actor", "queue", "catalog", "ids", "clock",
-                 "now"}  # paying_fee's _record makes a result, not an audit record
+                 "now"}  # paying's _record makes a result, not an audit record
     return keys - not_facts | {"note", "batch_id"}  # record_payment's facts
 
 

@@ -11,20 +11,21 @@ import pytest
 from adapters.payments.fake import FakePaymentGateway
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
-    RefundFailed,
     StaffAction,
     handle_certificate_request,
 )
-from application.certificates.paying_fee import (
+from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
+from application.conversations.state import Conversation
+from application.payments.paying import (
     PAYMENT_TTL,
+    Payables,
     PaymentLinks,
     SettleOutcome,
     expire_payments,
     settle_payment,
     start_payment,
 )
-from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
-from application.conversations.state import Conversation
+from application.payments.refunding import RefundFailed
 from application.ports.payments import PaymentError, RefundOutcome
 from domain.certificates import CertificateKind, CertificateRequest, IssueState, PaymentState
 from domain.channels import ChannelIdentity
@@ -87,8 +88,8 @@ class World:
                 for m in row.payload["messages"]]
 
     def start(self) -> str:
-        return start_payment("req1", uow=self.uow(), gateway=self.gateway, clock=self.clock,
-                             links=LINKS)
+        return start_payment(Payables.CERTIFICATES, "req1", uow=self.uow(),
+                             gateway=self.gateway, clock=self.clock, links=LINKS)
 
     def settle(self, *, cancelled: bool = False) -> Any:
         reference = self.get().payment_reference

@@ -115,4 +115,4 @@ def test_the_application_lists_a_consequence_for_each_event_that_has_one() -> No
                        "CertificatePaymentLapsed", "CertificateRequestPaid",
                        "CertificateRequestStateChanged", "DisbursementStateChanged",
                        "VerificationDecided", "CaseOpened", "ConsultationTaken",
-                       "ConsultationEnded"}
+                       "ConsultationEnded", "FeePaid", "FeePaymentLapsed", "FeeRefunded"}

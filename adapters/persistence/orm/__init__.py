@@ -17,6 +17,7 @@ from adapters.persistence.orm import (
     certificates,
     consultations,
     disbursements,
+    fees,
     jobs,
     messaging,
     procedures,
@@ -34,6 +35,7 @@ __all__ = [
     "certificates",
     "consultations",
     "disbursements",
+    "fees",
     "jobs",
     "messaging",
     "metadata",
@@ -66,3 +68,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     cases.map_cases(mapper_registry)
     consultations.map_consultations(mapper_registry)
     procedures.map_procedures(mapper_registry)
+    fees.map_fees(mapper_registry)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import registry
 
-from adapters.persistence.orm.base import ID, metadata, writes_after
+from adapters.persistence.orm.base import ID, metadata, payment_attempt_columns, writes_after
 from adapters.persistence.types import EnumValue, JSONText, MoneyYen, UTCDateTime
 from domain.certificates import (
     CertificateKind,
@@ -38,15 +38,7 @@ certificate_requests = Table(
     Column("tracking_number", String(64)),
     Column("rejection_reason", Text, nullable=False),
     Column("requested_at", UTCDateTime),
-    Column("payment_provider", String(16)),
-    Column("payment_provider_id", String(64)),
-    Column("payment_url", Text),
-    Column("payment_id", String(64)),
-    Column("payment_attempts", Integer, nullable=False),
-    Column("payment_started_at", UTCDateTime),
-    Column("paid_at", UTCDateTime),
-    Column("refund_reference", String(80), unique=True),
-    Column("refunded_at", UTCDateTime),
+    *payment_attempt_columns(),
     Column("issued_at", UTCDateTime),
     Column("mailed_at", UTCDateTime),
     Column("issued_by", ID),

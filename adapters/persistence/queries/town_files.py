@@ -35,6 +35,7 @@ from adapters.persistence.orm.disbursements import (
     payment_audit_entries,
     payment_batches,
 )
+from adapters.persistence.orm.fees import fee_payments
 from adapters.persistence.orm.messaging import (
     attachments,
     channel_identities,
@@ -108,6 +109,7 @@ sm, si, ak, al = staff_members.c, staff_sign_ins.c, api_keys.c, audit_log.c
 at = attachments.c
 pr, ts, rml = contact_preferences.c, town_settings.c, rich_menu_layouts.c
 dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
+fp = fee_payments.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 bpr, pv = built_procedures.c, procedure_versions.c
 
@@ -206,6 +208,15 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           moment(cs.created_at), moment(cs.updated_at), moment(cs.closed_at),
           plain(cs.holds_the_chat), plain(cs.resident_waiting), plain(cs.acknowledged),
           moment(cs.erased_at), plain(cs.latitude), plain(cs.longitude)),
+    _spec("fee_payments.jsonl", "手続きの手数料", fee_payments,
+          plain(fp.id, "fee_id"), plain(fp.procedure_id), plain(fp.identity_id),
+          plain(fp.resident_id), plain(fp.conversation_id), plain(fp.label),
+          yen(fp.unit_amount, "unit_amount_yen"), plain(fp.quantity), plain(fp.unit),
+          json_value(fp.answers, convert=dict), moment(fp.created_at), plain(fp.case_id),
+          code(fp.payment_state), plain(fp.payment_reference), plain(fp.payment_provider),
+          plain(fp.payment_provider_id), plain(fp.payment_id), plain(fp.payment_attempts),
+          moment(fp.payment_started_at), moment(fp.paid_at), plain(fp.refund_reference),
+          moment(fp.refunded_at), plain(fp.refunded_by)),
     _spec("case_entries.csv", "案件のやりとり", case_entries,
           plain(ce.id, "entry_id"), plain(ce.case_id), code(ce.kind), plain(ce.text),
           moment(ce.at), plain(ce.photo_ref), plain(ce.staff_id), plain(ce.outbox_id)),
@@ -288,6 +299,9 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                          "trial_code": "a staff member's 30-minute code to try a draft",
                          "trial_expires_at": "when that code ends"},
     "cases": {"version": _VERSION},
+    "fee_payments": {"version": _VERSION,
+                     "payment_url": "a link to pay the fee at the provider (a bearer link of a "
+                                    "payment in progress)"},
     "case_entries": {"request_key": "a staff form's key against sending a reply twice"},
     "outbox": {"version": _VERSION,
                "reply_token": "LINE's token to reply free of charge (a credential, minutes "

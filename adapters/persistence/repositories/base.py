@@ -3,12 +3,16 @@ session and keeps what it touched (`tracked`) for the unit of work to collect ev
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-__all__ = ["SqlRepository"]
+from domain.payments import PaymentState
+
+__all__ = ["SqlPayableRepository", "SqlRepository"]
 
 
 class SqlRepository:
@@ -39,3 +43,20 @@ class SqlRepository:
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(self.model)) or 0
+
+
+class SqlPayableRepository(SqlRepository):
+    """What takes a fee (`domain.payments.FeePayable`): found by an attempt's reference, and
+    the attempts still open since a moment (for the expiry job)."""
+
+    def get_by_payment_reference(self, reference: str) -> Any:
+        return self._one(self.model.payment_reference == reference)
+
+    def pending_payments(self, *, started_before: dt.datetime,
+                         limit: int = 200) -> Sequence[Any]:
+        found = self.session.scalars(
+            select(self.model).where(self.model.payment_state == PaymentState.PENDING,
+                                     self.model.payment_started_at < started_before)
+            .order_by(self.model.payment_started_at).limit(limit)).all()
+        self.tracked.update(found)
+        return found

@@ -9,12 +9,12 @@ from flask import Blueprint, g, jsonify, request
 
 from application.certificates.issuing_certificate import (
     HandleCertificateRequest,
-    RefundFailed,
     StaffAction,
     handle_certificate_request,
 )
 from application.certificates.notices import receipt_number
 from application.certificates.queue import QUEUE_STATES, list_queue, request_file
+from application.payments.refunding import RefundFailed
 from domain.access import Permission
 from domain.certificates import CertificateRequest, IssueState
 from domain.residents import Resident

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from application.cases.case_place import place_of
 from application.cases.handling_case import CaseAction, HandleCase, handle_case
 from application.cases.mapping_cases import OPEN_STATUSES, ShowCaseMap, map_cases
+from application.cases.refunding_case_fee import RefundCaseFee, fee_to_refund, refund_case_fee
 from application.cases.replying_to_case import ReplyToCase, reply_to_case
 from application.cases.viewing_cases import list_cases, view_case, view_case_photo
 from application.ports.unit_of_work import ConcurrentUpdate
@@ -126,14 +127,8 @@ def reply(case_id: str):  # type: ignore[no-untyped-def]
                                 clock=services.clock())
     except (NotFound, NotAllowed):
         raise
-    except DomainError as error:  # nothing was sent: say why, the text kept
-        flash(error.message, "error")
-        keep_form(here, "text")
-        return redirect(here)
-    except ConcurrentUpdate:
-        flash(_OVERLAP, "error")
-        keep_form(here, "text")
-        return redirect(here)
+    except (DomainError, ConcurrentUpdate) as error:  # nothing was sent
+        return _refused(here, error, "text")
     if replied.repeated:
         flash("この返信はすでに送っています（二重送信は1回だけ送ります）。", "success")
     elif replied.outbox_id is None:
@@ -142,6 +137,35 @@ def reply(case_id: str):  # type: ignore[no-untyped-def]
     else:
         services.outbox_notifier().wake()
         flash("返信を送りました。案件は回答済みになりました。", "success")
+    return redirect(here)
+
+
+@staff_cases.get("/<case_id>/refund")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def refund_page(case_id: str):  # type: ignore[no-untyped-def]
+    """「返金する」: what is refunded, to confirm (ADR 0053)."""
+    case, fee = fee_to_refund(case_id, actor=g.actor, uow=container().uow())
+    return render_template("staff/cases/refund.html", c=case, fee=fee)
+
+
+@staff_cases.post("/<case_id>/refund")
+@requires_staff_permission(Permission.HANDLE_CASES)
+def refund(case_id: str):  # type: ignore[no-untyped-def]
+    services = container()
+    here = url_for("staff_cases.detail", case_id=case_id)
+    try:
+        done = refund_case_fee(RefundCaseFee(case_id=case_id, actor=g.actor),
+                               uow=services.uow(), clock=services.clock(),
+                               gateway=services.payment_gateway())
+    except (NotFound, NotAllowed):
+        raise
+    except (DomainError, ConcurrentUpdate) as error:  # the provider refused, or not paid
+        return _refused(here, error)
+    if done.already:
+        flash("この手数料はすでに返金しています（もう一度返金はしません）。", "success")
+    else:
+        services.outbox_notifier().wake()
+        flash("手数料を返金しました。住民にお知らせしました。", "success")
     return redirect(here)
 
 
@@ -160,14 +184,17 @@ def act(case_id: str, action: str):  # type: ignore[no-untyped-def]
                     uow=services.uow(), ids=services.ids(), clock=services.clock())
     except (NotFound, NotAllowed):
         raise
-    except DomainError as error:
-        flash(error.message, "error")
-        keep_form(here, "note")
-        return redirect(here)
-    except ConcurrentUpdate:
-        flash(_OVERLAP, "error")
-        return redirect(here)
+    except (DomainError, ConcurrentUpdate) as error:
+        return _refused(here, error, "note")
     flash(_DONE[chosen], "success")
     if chosen is CaseAction.TRANSFER:  # the case is another department's now
         return redirect(url_for("staff_cases.index"))
+    return redirect(here)
+
+
+def _refused(here: str, error: DomainError | ConcurrentUpdate, *kept: str) -> Response:
+    """Nothing changed: say why on the case page, with what was typed (`kept` fields)."""
+    flash(error.message if isinstance(error, DomainError) else _OVERLAP, "error")
+    if kept:
+        keep_form(here, *kept)
     return redirect(here)

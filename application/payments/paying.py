@@ -1,10 +1,11 @@
-"""Paying the fee: start a payment with the gateway (or go back to the open one), and settle
-it when the payer returns or when it has waited too long. The outcome is always read from the
+"""Paying a fee: start a payment with the gateway (or go back to the open one), and settle it
+when the payer returns or when it has waited too long. The outcome is always read from the
 provider; the payer's return only says which payment to look at.
 
-Each attempt has its own reference (`<request id>-<n>`), sent as the provider's idempotency
-key. An expired or cancelled attempt leaves the request unpaid, and the resident is told with a
-button to try again.
+What takes a fee is a `FeePayable` (domain/payments.py): a certificate request (ADR 0015) or a
+procedure's fee (ADR 0053), each kept by its repository (`Payables`). Each attempt has its own
+reference (`<id>-<n>`), sent as the provider's idempotency key. An expired or cancelled attempt
+leaves the fee unpaid, and the resident is told with a button to try again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
+from typing import Any
 
 from attrs import frozen
 
@@ -23,11 +25,12 @@ from application.ports.payments import (
     PaymentStatus,
 )
 from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
-from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.errors import IllegalTransition, NotFound
+from domain.payments import FeePayable, PaymentState
 
 __all__ = [
     "PAYMENT_TTL",
+    "Payables",
     "PaymentLinks",
     "SettleOutcome",
     "Settled",
@@ -37,6 +40,17 @@ __all__ = [
 ]
 
 PAYMENT_TTL = dt.timedelta(minutes=30)  # an attempt not paid by then is cancelled
+
+
+class Payables(enum.Enum):
+    """What takes a fee, by the unit of work's repository that keeps it (each has `get`,
+    `get_by_payment_reference` and `pending_payments`)."""
+
+    CERTIFICATES = "certificate_requests"
+    FEES = "fee_payments"
+
+    def of(self, uow: UnitOfWork) -> Any:
+        return getattr(uow, self.value)
 
 
 @frozen
@@ -57,24 +71,24 @@ class SettleOutcome(enum.Enum):
 @frozen
 class Settled:
     outcome: SettleOutcome
-    request_id: str
+    payable_id: str
     total: str
+    kind: Payables = Payables.CERTIFICATES
 
 
-def start_payment(request_id: str, *, uow: UnitOfWork, gateway: PaymentGateway, clock: Clock,
-                  links: PaymentLinks) -> str:
+def start_payment(kind: Payables, payable_id: str, *, uow: UnitOfWork, gateway: PaymentGateway,
+                  clock: Clock, links: PaymentLinks) -> str:
     """The URL the payer goes to: the open attempt's, or a new attempt's."""
     now = clock.now()
     with uow:
-        request = uow.certificate_requests.get(request_id)
+        request = kind.of(uow).get(payable_id)
         if request is None:
-            raise NotFound("請求が見つかりません。")
+            raise NotFound("請求が見つかりません。お支払いの期限が過ぎた可能性があります。",
+                           code="payable_not_found")
         if request.payment_state in {PaymentState.PAID, PaymentState.REFUNDED}:
-            raise IllegalTransition("この請求の手数料はすでに支払われています。",
+            raise IllegalTransition("この手数料はすでに支払われています。",
                                     code="already_paid")
-        if request.issue_state is not IssueState.WAITING:
-            raise IllegalTransition(f"この請求は「{request.issue_state.label}」のため、"
-                                    "支払はできません。", code="not_payable")
+        request.ensure_payable()
         if _open_attempt(request, gateway, now) and request.payment_url:
             return request.payment_url
         if request.payment_state is PaymentState.PENDING:  # stale, or another provider's
@@ -82,8 +96,8 @@ def start_payment(request_id: str, *, uow: UnitOfWork, gateway: PaymentGateway, 
         reference = request.next_payment_reference()
         try:
             started = gateway.create(
-                reference=reference, amount=request.total,
-                description=f"{request.kind.label} {request.copies}通 手数料・郵送料",
+                reference=reference, amount=request.amount_due,
+                description=request.payment_description,
                 return_url=links.return_url(reference), cancel_url=links.cancel_url(reference))
         except PaymentError:
             # The provider may have made it (a timeout) and refuses the reference from now on:
@@ -115,12 +129,12 @@ def _settle_once(reference: str, *, cancelled: bool, uow: UnitOfWork, gateway: P
                  clock: Clock) -> Settled:
     now = clock.now()
     with uow:
-        request = uow.certificate_requests.get_by_payment_reference(reference)
+        kind, request = _by_reference(uow, reference)
         if request is None:
             raise NotFound("この支払の手続きは、すでに終わっているか無効です。町からの"
                            "お知らせで請求の状況をご確認ください。", code="payment_not_found")
         if request.payment_state is not PaymentState.PENDING:
-            return _settled(SettleOutcome.ALREADY_PAID, request)
+            return _settled(SettleOutcome.ALREADY_PAID, request, kind)
         if request.payment_provider != gateway.name:
             raise IllegalTransition("この支払は現在の決済サービスでは確認できません。",
                                     code="other_provider")
@@ -130,7 +144,7 @@ def _settle_once(reference: str, *, cancelled: bool, uow: UnitOfWork, gateway: P
             outcome = _read(request, gateway)  # paid at the last moment after all?
             if outcome.status is PaymentStatus.CREATED:
                 outcome = PaymentOutcome(PaymentStatus.CANCELLED)
-        result = _record(request, outcome, now=now)
+        result = _apply(request, outcome, now=now, kind=kind)
         uow.commit()
     return result
 
@@ -138,16 +152,17 @@ def _settle_once(reference: str, *, cancelled: bool, uow: UnitOfWork, gateway: P
 def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGateway,
                     clock: Clock, ttl: dt.timedelta = PAYMENT_TTL,
                     limit: int = 200) -> dict[str, int]:
-    """For a scheduled job: attempts older than `ttl` are read once more, then cancelled with
-    the provider and left unpaid (the resident is told). Returns counts by outcome."""
+    """For a scheduled job: attempts older than `ttl` (of every kind of fee) are read once
+    more, then cancelled with the provider and left unpaid (the resident is told). Returns
+    counts by outcome."""
     now = clock.now()
     with uow_factory() as uow:
-        stale = [r.id for r in uow.certificate_requests.pending_payments(
+        stale = [(kind, r.id) for kind in Payables for r in kind.of(uow).pending_payments(
             started_before=now - ttl, limit=limit)]
     counts = {outcome.value: 0 for outcome in SettleOutcome}
-    for request_id in stale:
+    for kind, payable_id in stale:
         with uow_factory() as uow:
-            request = uow.certificate_requests.get(request_id)
+            request = kind.of(uow).get(payable_id)
             if request is None or request.payment_state is not PaymentState.PENDING \
                     or request.payment_provider != gateway.name:
                 continue
@@ -158,7 +173,7 @@ def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGa
                 outcome = _read(request, gateway)
                 if outcome.status is not PaymentStatus.COMPLETED:  # we cancelled it: expired
                     outcome = PaymentOutcome(PaymentStatus.EXPIRED)
-            result = _record(request, outcome, now=now)
+            result = _apply(request, outcome, now=now, kind=kind)
             uow.commit()
             counts[result.outcome.value] += 1
     return counts
@@ -166,7 +181,15 @@ def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGa
 
 # -- helpers --------------------------------------------------------------------------------------
 
-def _open_attempt(request: CertificateRequest, gateway: PaymentGateway,
+def _by_reference(uow: UnitOfWork, reference: str) -> tuple[Payables, FeePayable | None]:
+    for kind in Payables:
+        found = kind.of(uow).get_by_payment_reference(reference)
+        if found is not None:
+            return kind, found
+    return Payables.CERTIFICATES, None
+
+
+def _open_attempt(request: FeePayable, gateway: PaymentGateway,
                   now: dt.datetime) -> bool:
     return (request.payment_state is PaymentState.PENDING
             and request.payment_provider == gateway.name
@@ -174,7 +197,7 @@ def _open_attempt(request: CertificateRequest, gateway: PaymentGateway,
             and now - request.payment_started_at < PAYMENT_TTL)
 
 
-def _close_attempt(request: CertificateRequest, gateway: PaymentGateway) -> None:
+def _close_attempt(request: FeePayable, gateway: PaymentGateway) -> None:
     """Before a new attempt: the old one must not be payable any more (never paid twice)."""
     if request.payment_provider == gateway.name and request.payment_provider_id:
         outcome = _read(request, gateway)
@@ -186,23 +209,25 @@ def _close_attempt(request: CertificateRequest, gateway: PaymentGateway) -> None
     request.payment_lapsed()
 
 
-def _read(request: CertificateRequest, gateway: PaymentGateway) -> PaymentOutcome:
+def _read(request: FeePayable, gateway: PaymentGateway) -> PaymentOutcome:
     return gateway.settle(reference=str(request.payment_reference),
-                          provider_id=str(request.payment_provider_id), amount=request.total)
+                          provider_id=str(request.payment_provider_id),
+                          amount=request.amount_due)
 
 
-def _record(request: CertificateRequest, outcome: PaymentOutcome, *,
-            now: dt.datetime) -> Settled:
-    """The provider's outcome on the request; the resident is told by the message bus
-    (`handlers.RequesterNotices`)."""
+def _apply(request: FeePayable, outcome: PaymentOutcome, *, now: dt.datetime,
+            kind: Payables) -> Settled:
+    """The provider's outcome on the fee; the resident is told by the message bus (the
+    certificate's `RequesterNotices`, the procedure fee's `FeeNotices`)."""
     if outcome.status is PaymentStatus.COMPLETED:
         request.mark_paid(payment_id=outcome.payment_id, amount=outcome.amount, at=now)
-        return _settled(SettleOutcome.PAID, request)
+        return _settled(SettleOutcome.PAID, request, kind)
     if outcome.status.lapsed or outcome.status is PaymentStatus.REFUNDED:
         request.payment_failed(cancelled=outcome.status is PaymentStatus.CANCELLED)
-        return _settled(SettleOutcome.LAPSED, request)
-    return _settled(SettleOutcome.WAITING, request)
+        return _settled(SettleOutcome.LAPSED, request, kind)
+    return _settled(SettleOutcome.WAITING, request, kind)
 
 
-def _settled(outcome: SettleOutcome, request: CertificateRequest) -> Settled:
-    return Settled(outcome=outcome, request_id=request.id, total=request.total.format())
+def _settled(outcome: SettleOutcome, request: FeePayable, kind: Payables) -> Settled:
+    return Settled(outcome=outcome, payable_id=request.id, total=request.amount_due.format(),
+                   kind=kind)
