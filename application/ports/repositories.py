@@ -17,7 +17,6 @@ from application.town_settings import TownSetting
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, BenefitProgram, PayoutMethod
-from domain.built_procedures import BuiltProcedure, ProcedureVersion
 from domain.canned_replies import CannedReply
 from domain.cases import CaseEntry, Department, InboxCase
 from domain.cash_payouts import CashPayout
@@ -40,7 +39,6 @@ __all__ = [
     "ApplicationRepository",
     "AttachmentRepository",
     "BatchRepository",
-    "BuiltProcedureRepository",
     "CampaignRepository",
     "CannedReplyRepository",
     "CaseEntryRepository",
@@ -309,22 +307,6 @@ class ConsultationRepository(Protocol):
 class DepartmentHoursRepository(Protocol):
     def add(self, hours: DepartmentHours) -> None: ...
     def get(self, department_id: str) -> DepartmentHours | None: ...
-class BuiltProcedureRepository(Protocol):
-    def add(self, procedure: BuiltProcedure) -> None: ...
-    def get(self, procedure_id: str) -> BuiltProcedure | None: ...
-    def all(self) -> list[BuiltProcedure]: ...
-
-    def add_version(self, version: ProcedureVersion) -> None:
-        """Raises DuplicateError when that version exists (two staff publishing at once)."""
-        ...
-
-    def versions_of(self, procedure_id: str) -> list[ProcedureVersion]:
-        """Newest first."""
-        ...
-
-    def version(self, procedure_id: str, number: int) -> ProcedureVersion | None: ...
-
-
 class CannedReplyRepository(Protocol):
     def add(self, reply: CannedReply) -> None: ...
     def get(self, reply_id: str) -> CannedReply | None: ...

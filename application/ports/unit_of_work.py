@@ -4,6 +4,7 @@ from typing import Protocol, Self
 
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
+from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.queries import Queries
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
@@ -61,7 +62,7 @@ class UnitOfWork(Protocol):
     consultations: r.ConsultationRepository
     department_hours: r.DepartmentHoursRepository
     canned_replies: r.CannedReplyRepository
-    built_procedures: r.BuiltProcedureRepository
+    built_procedures: BuiltProcedureRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

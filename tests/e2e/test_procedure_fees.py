@@ -26,6 +26,7 @@ from application.cases.managing_departments import (
     set_staff_departments,
 )
 from application.channels.menu import Menu, MenuEntry
+from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.fees import Fee
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.payments.paying import expire_payments, settle_payment
@@ -52,7 +53,7 @@ BULKY = Procedure(
 def bulky(container: Container) -> Container:
     """A test-only procedure with a fee per item, in the menu (before anything is built: the
     stack is asked for after this)."""
-    procedures = {**container.procedures(), BULKY.id: BULKY}
+    procedures = ProcedureCatalogue({**container.procedures().builtins, BULKY.id: BULKY})
     container.procedures.override(providers.Object(procedures))
     container.menu.override(providers.Object(Menu(
         town_name="試験町", entries=[MenuEntry("bulky", "粗大ごみ収集の申込")])))

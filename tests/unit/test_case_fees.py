@@ -12,6 +12,7 @@ from adapters.payments.fake import FakePaymentGateway
 from application.cases.dropping_unpaid_fees import drop_unpaid_fees
 from application.cases.opening_case import CaseDesk
 from application.cases.refunding_case_fee import RefundCaseFee, refund_case_fee
+from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.fees import Fee
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import Conversation
@@ -177,7 +178,7 @@ def test_a_paid_fee_whose_procedure_is_gone_still_opens_its_case() -> None:
     town = Town()
     town.finish()
     reference = town.pay()
-    town.desk.procedures = {}  # the procedure was removed meanwhile
+    town.desk.procedures = ProcedureCatalogue({})  # the procedure was removed meanwhile
 
     settle_payment(reference, uow=town.uow(), gateway=town.gateway, clock=town.clock)
 
