@@ -32,8 +32,10 @@ from application.residents.importing_registry import ImportRegistry, import_regi
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from demo.seeding_contacts import Route, seed_demo_contacts
 from demo.seeding_payments import ladder_households, seed_demo_payments
+from demo.seeding_procedures import seed_demo_procedures
 from demo.seeding_town import DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
 from domain.access import Permission
+from entrypoints.procedure_wiring import SHIPPED_IDS
 
 __all__ = [
     "IMPORT_ELIGIBILITY",
@@ -76,6 +78,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         created = seed_demo_town(command, uow_factory=uow_factory, ids=ids, clock=clock,
                                  hasher=hasher, keyer=keyer,
                                  policy=load_policy(uow_factory), progress=progress)
+        procedures = seed_demo_procedures(actor=SYSTEM, uow_factory=uow_factory, clock=clock,
+                                          shipped=SHIPPED_IDS)
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
                                       calendar=calendar, telling=telling, writer=writer,
                                       originator=originator)
@@ -85,7 +89,7 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                 ladder_households(command.seed), route=route,
                 identity_provider=identity_provider(), uow_factory=uow_factory, ids=ids,
                 clock=clock, keyer=keyer)
-        return {**created, "payment_batch": payments["payment_batch"],
+        return {**created, "procedures": procedures, "payment_batch": payments["payment_batch"],
                 "on_file": payments["on_file"], "by_sms": contacts["sms"],
                 "by_email": contacts["email"]}
 

@@ -12,10 +12,12 @@ from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.library import CONTACT, REPORT
 from application.ports.procedure_store import ProcedureStore
 
-__all__ = ["SHIPPED", "procedure_catalogue", "town_menu"]
+__all__ = ["SHIPPED", "SHIPPED_IDS", "procedure_catalogue", "town_menu"]
 
 SHIPPED = (CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD, CONTACT_CODE,
            CONSULTATION)
+
+SHIPPED_IDS = frozenset(procedure.id for procedure in SHIPPED)
 
 
 def procedure_catalogue(store: ProcedureStore | None) -> ProcedureCatalogue:

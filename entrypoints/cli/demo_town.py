@@ -49,6 +49,9 @@ def demo(ctx: CliContext, households: int) -> None:
         click.echo(f"{created.get('by_sms', 0)} heads verified on the web page with a mobile "
                    f"number only, {created.get('by_email', 0)} with an e-mail address only: "
                    "the campaign reaches them by SMS and e-mail")
+    if created.get("procedures"):
+        click.echo(f"{created['procedures']} procedures of the template library as drafts "
+                   "(/staff/procedures); 粗大ごみ収集の申込 is published in the chat's menu")
     if created.get("payment_batch"):
         click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
                    f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")

@@ -44,10 +44,13 @@ def procedures() -> None:
 def procedures_export(ctx: CliContext, procedure_id: str) -> None:
     """Print the template (madoguchi.procedure, version 1) of a procedure the town runs."""
     known = ctx.container.procedures()
-    if procedure_id not in known:
+    current = known.current(procedure_id)
+    if current is None:
         raise click.ClickException(f"「{procedure_id}」という手続きはありません"
-                                   f"（{', '.join(sorted(known))}）。")
-    template = export_template(known[procedure_id], _ROUTES.get(procedure_id))
+                                   f"（{', '.join(sorted(known))}、ほかは公開中の手続き）。")
+    procedure, version = current  # a built one: its newest version, with its own routing
+    template = export_template(procedure,
+                               _ROUTES.get(procedure_id) or known.route(procedure_id, version))
     click.echo(json.dumps(template, ensure_ascii=False, indent=2))
 
 
