@@ -11,8 +11,9 @@ from application.channels.menu import Menu, MenuEntry
 from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.library import CONTACT, REPORT
 from application.ports.procedure_store import ProcedureStore
+from application.procedure_builder.publishing import PublishCheck
 
-__all__ = ["SHIPPED", "procedure_catalogue", "town_menu"]
+__all__ = ["SHIPPED", "SHIPPED_IDS", "procedure_catalogue", "publish_checks", "town_menu"]
 
 SHIPPED = (CONTACT, REPORT, CERTIFICATE, BENEFIT_ACCOUNT, CONTACT_ADD, CONTACT_CODE,
            CONSULTATION)
@@ -30,3 +31,13 @@ def town_menu(town_name: str) -> Menu:
         MenuEntry("certificate", "証明書の請求"),
         MenuEntry("consultation", "相談"),
     ))
+
+
+# The ids of the procedures that ship: a procedure staff build cannot take one.
+SHIPPED_IDS = frozenset(procedure.id for procedure in SHIPPED)
+
+
+def publish_checks(settings: object) -> tuple[PublishCheck, ...]:
+    """Further checks before a procedure is published, as the town is set up (a fee needs the
+    town's payment gateway: the fees work adds its check here)."""
+    return ()
