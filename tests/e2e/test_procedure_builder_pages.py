@@ -235,7 +235,7 @@ def test_a_library_template_imports_through_the_same_flow(
     asked = client.post("/staff/procedures/import", headers=headers,
                         data={"library": "contact.json"})
 
-    assert "ID「contact」はすでに使われています" in asked.get_data(as_text=True)
+    assert "このIDはすでに使われています" in asked.get_data(as_text=True)
 
 
 def test_a_refused_template_is_listed_with_its_places(

@@ -81,6 +81,10 @@ ACTIONS = {
     "case.reply": "案件への返信", "case.export": "案件の一覧の出力",
     "case.erase": "保存期間を過ぎた案件の消去",
     "canned_reply.create": "定型文の追加", "canned_reply.delete": "定型文の削除",
+    # the procedure builder (手続きの作成, ADR 0055)
+    "procedure.create": "手続きの作成", "procedure.edit": "手続きの下書きの変更",
+    "procedure.try": "手続きの下書きを試す", "procedure.publish": "手続きの公開",
+    "procedure.withdraw": "手続きの受付終了",
     # residents' channels
     "channel.optional_declined": "お知らせメールの配信停止（住民）",
     "channel.bounced": "メールの不達（宛先なし）",
@@ -107,6 +111,7 @@ ACTION_GROUPS = (
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
     ("案件と課", ("case.", "department.", "consultation.", "canned_reply.")),
+    ("手続きの作成", ("procedure.",)),
     ("連絡先", ("channel.",)),
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
@@ -119,6 +124,7 @@ TARGETS = {
     "program": "給付金", "application": "申請", "job": "ジョブ", "payment_batch": "支払データ",
     "disbursement": "支払", "certificate_request": "証明書の請求", "audit_log": "監査ログ",
     "town": "町", "channel_identity": "連絡先", "case": "案件", "department": "課",
+    "procedure": "手続き",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -139,7 +145,7 @@ DETAIL_FIELDS = {
     "files": "ファイル数", "rows": "行数",
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
-    "hours": "受付時間",
+    "hours": "受付時間", "version": "版",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
