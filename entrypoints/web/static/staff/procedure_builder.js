@@ -49,6 +49,11 @@
     }
   }
 
+  function choose(select, value) {  // a fixed list: keep an unknown value (the check says why)
+    select.value = value || "";
+    if (value && select.value !== value) { select.appendChild(option(value, value)); select.value = value; }
+  }
+
   // -- questions ------------------------------------------------------------------------------
   function questions() { return $$(list, "[data-question]"); }
   function stepOf(li) { return li._step || {}; }
@@ -78,16 +83,14 @@
     $(li, "[data-s=label]").value = step.label || "";
     $(li, "[data-s=hint]").value = step.hint || "";
     $(li, "[data-s=required]").checked = step.required !== false;
-    $(li, "[data-s=known]").value = step.known || "";
-    if (step.known && $(li, "[data-s=known]").value !== step.known) {
-      fill($(li, "[data-s=known]"), [], step.known);
-    }
+    choose($(li, "[data-s=known]"), step.known || "");
     $$(li, "[data-kind][data-s]").forEach(function (el) {
       var name = el.getAttribute("data-s"), value = step[name], kind = el.getAttribute("data-kind");
       if (kind === "flag") { el.checked = value === true; }
       else if (kind === "weekdays") {
         $$(el, "input").forEach(function (box) { box.checked = (value || []).indexOf(parseInt(box.value, 10)) >= 0; });
       } else if (kind === "step") { el._value = value || ""; }
+      else if (el.tagName === "SELECT") { choose(el, value || ""); }
       else { el.value = value === undefined || value === null ? "" : value; }
     });
     (step.choices || []).forEach(function (c) { addChoice(li, c); });
@@ -170,7 +173,7 @@
     (Array.isArray(proc.steps) ? proc.steps : []).forEach(function (s) { addQuestion(s || {}); });
     var routing = template.routing || {};
     var dflt = $(editor, "[data-r=default]");
-    fill(dflt, [], routing["default"] || "");
+    choose(dflt, routing["default"] || "");
     $(editor, "[data-r=answer_key]")._value = routing.answer_key || "";
     editor._byValue = routing.by_value || {};
     var fee = proc.fee || {};
@@ -317,7 +320,7 @@
       var item = template.cloneNode(true);
       item.setAttribute("data-route-value", value);
       $(item, "[data-route-label]").textContent = $(c, "[data-c=label]").value.trim() || value;
-      fill($(item, "[data-route-department]"), [], chosen[value] || "");
+      choose($(item, "[data-route-department]"), chosen[value] || "");
       holder.appendChild(item);
     });
   }
