@@ -11,6 +11,7 @@ fees and rich-menu editor work is merged: see `_fee_per_item` and `_rich_menu_ti
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from typing import Any
@@ -28,6 +29,7 @@ from domain.staff import Role
 from tests.browser.conftest import ARTIFACTS
 from tests.e2e.conftest import Stack, stack  # noqa: F401  (the fixture: app + LINE simulator)
 from tests.e2e.staff_support import PASSWORD, make_staff
+from tests.support.raw_keys import RawKeyGuard
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +55,7 @@ def _sign_in(page: Any, url: str, login_id: str) -> None:
 
 
 def _question(page: Any, number: int) -> Any:
-    return page.locator("[data-question]").nth(number - 1)
+    return page.locator("li[data-question]").nth(number - 1)
 
 
 def _add_question(page: Any, number: int, *, key: str, text: str, label: str,
@@ -206,3 +208,113 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
     _shot(page, "inbox")
     page.goto(f"{url}/staff/procedures/")
     _shot(page, "list")
+
+
+def _template(page: Any) -> dict[str, Any]:
+    return json.loads(page.locator("#template-json").input_value())
+
+
+def test_the_editor_keeps_the_json_in_sync_with_branches_moves_and_routing(
+        served: str, page: Any, container: Any) -> None:
+    for name in (ENVIRONMENT, "市民課"):
+        save_department(SaveDepartment(name=name, actor=Actor.operator("t")),
+                        uow=container.uow(), ids=container.ids(), clock=container.clock())
+    make_staff(container, "kankyo", Role.CASE_WORKER)
+    _sign_in(page, served, "kankyo")
+    page.goto(f"{served}/staff/procedures/new")
+    page.fill("[data-p=id]", "moving")
+    page.fill("[data-p=title]", "引っ越しの案内")
+    where = _add_question(page, 1, key="where", text="どこへ引っ越しますか？", label="転居先",
+                          answer="choice")
+    for value, label in (("inside", "町内"), ("outside", "町外")):
+        where.locator("button:text-is('選択肢を追加')").click()
+        where.locator("[data-choice] [data-c=label]").last.fill(label)
+        where.locator("[data-choice] [data-c=value]").last.fill(value)
+    _add_question(page, 2, key="when", text="いつですか？", label="転居日", answer="date")
+    _add_question(page, 3, key="note", text="ほかに伝えたいことは？", label="備考",
+                  answer="text")
+    where.locator("button:text-is('分岐を追加')").click()
+    branch = where.locator("[data-branch]").last
+    branch.locator("[data-b=when-select]").select_option("outside")
+    branch.locator("[data-b=goto]").select_option("note")
+    page.select_option("[data-r=default]", ENVIRONMENT)
+    page.select_option("[data-r=answer_key]", "where")
+    page.locator("[data-route-value=outside] select").select_option("市民課")
+    where = page.locator("[data-question][data-key=where]")  # wherever it moves
+    where.locator("button:text-is('下へ')").click()
+    where.locator("button:text-is('下へ')").click()  # last: its branch to note goes back
+    page.locator("[data-live-problems]").filter(has_text="繰り返し").wait_for()
+    assert "繰り返し" in where.locator("[data-q-problems]").inner_text()
+    where.locator("button:text-is('上へ')").click()
+    where.locator("button:text-is('上へ')").click()
+    page.locator("[data-live-problems]").filter(has_text="問題は見つかりませんでした").wait_for()
+
+    sent = _template(page)
+    steps = sent["procedure"]["steps"]
+    assert [s["key"] for s in steps] == ["where", "when", "note"]
+    assert steps[0]["branches"] == [{"when_value": "outside", "goto": "note"}]
+    assert sent["routing"] == {"default": ENVIRONMENT, "answer_key": "where",
+                               "by_value": {"outside": "市民課"}}
+    _question(page, 2).locator("button:text-is('削除')").click()
+    assert [s["key"] for s in _template(page)["procedure"]["steps"]] == ["where", "note"]
+    page.click("summary:text-is('テンプレートのJSONで編集する')")
+    edited = _template(page)
+    edited["procedure"]["title"] = "転居の案内"
+    page.fill("#template-json", json.dumps(edited, ensure_ascii=False))
+    assert page.input_value("[data-p=title]") == "転居の案内"  # the editor follows the JSON
+    page.click("button:text-is('保存')")
+    page.locator(".notice--success").filter(has_text="手続きを作成しました").wait_for()
+    _shot(page, "branches")
+    with container.uow() as uow:
+        saved = uow.built_procedures.get("moving")
+    assert saved.title == "転居の案内"
+    assert saved.draft["routing"]["by_value"] == {"outside": "市民課"}
+
+
+def test_without_javascript_staff_edit_the_json_and_see_the_problems(
+        served: str, browser: Any, container: Any) -> None:
+    save_department(SaveDepartment(name=ENVIRONMENT, actor=Actor.operator("t")),
+                    uow=container.uow(), ids=container.ids(), clock=container.clock())
+    make_staff(container, "kankyo", Role.CASE_WORKER)
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    guard = RawKeyGuard().watch(page)
+    _sign_in(page, served, "kankyo")
+    page.goto(f"{served}/staff/procedures/new")
+    assert page.locator("#editor").is_hidden() and page.locator("#template-json").is_visible()
+    template = {"format": "madoguchi.procedure", "version": 1, "procedure": {
+        "id": "plain", "title": "案内", "steps": [
+            {"key": "kind", "question": "どれですか？", "answer": "choice", "choices": []}]},
+        "routing": {"default": ENVIRONMENT}}
+    page.fill("#template-json", json.dumps(template, ensure_ascii=False))
+    page.click("button:text-is('保存')")
+    page.locator("[data-problems]").filter(has_text="選択肢がありません").wait_for()
+    _shot(page, "no-script-refused")
+    template["procedure"]["steps"][0]["choices"] = [{"value": "a", "label": "A"}]
+    page.fill("#template-json", json.dumps(template, ensure_ascii=False))
+    page.click("button:text-is('保存')")
+    page.locator(".notice--success").filter(has_text="手続きを作成しました").wait_for()
+    guard.check()
+    context.close()
+
+
+def test_importing_a_template_maps_its_departments_in_english_too(
+        served: str, page: Any, container: Any, tmp_path: Any) -> None:
+    save_department(SaveDepartment(name=ENVIRONMENT, actor=Actor.operator("t")),
+                    uow=container.uow(), ids=container.ids(), clock=container.clock())
+    make_staff(container, "kankyo", Role.CASE_WORKER)
+    _sign_in(page, served, "kankyo")
+    page.goto(f"{served}/staff/procedures/")
+    page.locator("[data-library-template='report.json'] button").click()
+    page.locator("[data-import-mapping]").wait_for()
+    _shot(page, "import-mapping")
+    page.fill("#f-new-id", "report_2")
+    for select in page.locator("[data-import-mapping] select").all():
+        select.select_option(ENVIRONMENT)
+    page.click("button:text-is('この内容で読み込む')")
+    page.locator(".notice--success").filter(has_text="読み込みました").wait_for()
+    assert page.locator("li[data-question]").count() == 4
+    page.click("a:text-is('English')")
+    page.locator("h2:text-is('Questions (asked in order)')").wait_for()
+    _shot(page, "editor-english")
