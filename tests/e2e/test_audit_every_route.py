@@ -394,7 +394,7 @@ ROUTES = [
     staff(ADMIN, "POST", "/staff/members/<staff_id>/departments", "staff.departments",
           path="/staff/members/{t.colleague}/departments",
           form={"department_id": "{t.department}"}),
-    # -- the procedure builder (手続きの作成) ----------------------------------------------------------
+    # -- the procedure builder (手続きの作成) ------------------------------------------------------
     staff(WORKER, "GET", "/staff/procedures/", None,
           why="the town's built procedures and the templates library: no personal data"),
     staff(WORKER, "GET", "/staff/procedures/new", None, why="the empty editor"),

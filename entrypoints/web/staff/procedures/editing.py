@@ -15,12 +15,12 @@ from application.conversations.procedure_templates import FORMAT, VERSION, Templ
 from application.ports.unit_of_work import ConcurrentUpdate
 from application.procedure_builder.drafting import SaveDraft, draft_problems, save_draft
 from application.procedure_builder.importing import read_json
-from application.staff import views as staff_views
 from application.procedure_builder.viewing import (
     built_procedures,
     department_names,
     procedure_detail,
 )
+from application.staff import views as staff_views
 from domain.access import Permission
 from domain.built_procedures import BuiltProcedure, valid_procedure_id
 from domain.errors import DomainError, InvalidValue, NotFound

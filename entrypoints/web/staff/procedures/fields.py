@@ -14,8 +14,16 @@ from application.conversations.procedures import Procedure
 from application.conversations.steps import AnswerType, Step
 from domain.built_procedures import MENU_CHANNELS, channel_label
 
-__all__ = ["ANSWER_TYPES", "CHANNELS", "CHECK_NAMES", "FEES", "KNOWN", "RULES", "Rule",
-           "WEEKDAYS"]
+__all__ = [
+    "ANSWER_TYPES",
+    "CHANNELS",
+    "CHECK_NAMES",
+    "FEES",
+    "KNOWN",
+    "RULES",
+    "WEEKDAYS",
+    "Rule",
+]
 
 _TYPE_LABELS = {
     "text": "文字", "choice": "選択肢から選ぶ", "yes_no": "はい・いいえ", "date": "日付",
