@@ -258,3 +258,28 @@ def test_a_refused_template_is_listed_with_its_places(
     assert "質問「items」の1番目の分岐" in looped.get_data(as_text=True)
     with town.uow() as uow:
         assert uow.built_procedures.all() == []
+
+
+def test_bad_input_is_refused_in_japanese_and_changes_nothing(
+        town: Container, client: FlaskClient) -> None:
+    make_staff(town, "viewer", Role.VIEWER)
+    headers = _as(client, "worker")
+
+    not_json = client.post("/staff/procedures/check", headers=headers, data="{",
+                           content_type="application/json")
+    no_file = client.post("/staff/procedures/import", headers=headers, data={})
+    not_in_library = client.post("/staff/procedures/import", headers=headers,
+                                 data={"library": "../secrets.json"})
+    bad_order = _create(client, headers, in_menu="1", menu_order="一番")
+
+    assert not_json.status_code == 400
+    assert "JSON として読めません" in not_json.get_json()["problems"][0]["message"]
+    assert no_file.status_code == 422 and "ファイルを選んでください" in no_file.get_data(
+        as_text=True)
+    assert "テンプレート集にそのファイルはありません" in not_in_library.get_data(as_text=True)
+    assert bad_order.status_code == 422
+    assert "メニューの順番は1〜99" in bad_order.get_data(as_text=True)
+    with town.uow() as uow:
+        assert uow.built_procedures.all() == []
+    _as(client, "viewer")
+    assert client.get("/staff/procedures/").status_code == 403

@@ -20,6 +20,7 @@
                     "submits", "fee"];
   var extras = {top: {}, procedure: {}};
   var timer = null;
+  var asked = 0;  // the newest check asked: an older answer arriving late is not shown
 
   function $(root, selector) { return root.querySelector(selector); }
   function $$(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
@@ -343,13 +344,21 @@
       show([{section: "procedure", message: live.dataset.unreadable, place: ""}]);
       return;
     }
+    var mine = ++asked;
     fetch(form.dataset.checkUrl, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf,
                 "X-Requested-With": "fetch", "Accept": "application/json"},
       body: JSON.stringify({template: template, "new": isNew})
     }).then(function (r) { return r.json(); })
-      .then(function (answer) { show(answer.problems || []); })
+      .then(function (answer) {
+        if (mine !== asked) { return; }
+        if (answer.error) {  // signed out, or no longer allowed: say so, not "no problems"
+          show([{section: "procedure", message: answer.error.message}]);
+          return;
+        }
+        show(answer.problems || []);
+      })
       .catch(function () { /* the save checks again */ });
   }
 
@@ -435,5 +444,5 @@
   editor.hidden = false;
   $(form, "[data-raw-json]").open = false;
   load(start);
-  if (!form.hasAttribute("data-refused")) { schedule(); }
+  schedule();
 })();
