@@ -394,12 +394,29 @@
     }
   }
 
+  // -- publishing what was not saved would publish the draft before these changes ------------
+  var dirty = false;
+  function changed() { dirty = true; }
+  $$(form, "[data-placing] input").forEach(function (el) { el.addEventListener("input", changed); });
+  var publishForm = document.querySelector("[data-publish-form]");
+  if (publishForm) {
+    publishForm.addEventListener("submit", function (event) {
+      if (!dirty) { return; }
+      event.preventDefault();
+      var unsaved = document.querySelector("[data-unsaved]");
+      unsaved.hidden = false;
+      unsaved.setAttribute("tabindex", "-1");
+      unsaved.focus();
+    });
+  }
+
   // -- events -------------------------------------------------------------------------------------
-  editor.addEventListener("input", sync);
-  editor.addEventListener("change", sync);
+  editor.addEventListener("input", function () { changed(); sync(); });
+  editor.addEventListener("change", function () { changed(); sync(); });
   editor.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button || !editor.contains(button)) { return; }
+    changed();
     var li = button.closest("[data-question]");
     if (button.hasAttribute("data-add-question")) {
       var used = questions().map(function (q) { return $(q, "[data-s=key]").value; });
@@ -431,6 +448,7 @@
   });
   box.addEventListener("input", function () {
     var parsed;
+    changed();
     try { parsed = JSON.parse(box.value); } catch (e) {
       show([{section: "procedure", message: live.dataset.unreadable}]);
       return;
