@@ -177,6 +177,6 @@ def check():  # type: ignore[no-untyped-def]
             problems = (Problem(Place(), error.message), *problems)
     lines = problem_lines(problems)
     for line, problem in zip(lines, problems, strict=True):
-        if problem.message.startswith("手続きのID"):
+        if problem.message.startswith(("手続きのID", "手続きの id")):
             line["section"] = "id"
     return jsonify({"ok": not problems, "problems": lines})
