@@ -138,7 +138,7 @@
       return {when_value: whenOf(item, type), "goto": $(item, "[data-b=goto]").value};
     });
     if (branches.length) { step.branches = branches; }
-    return Object.assign({}, stepOf(li), step);
+    return Object.assign(step, stepOf(li));  // what the editor does not know, kept after
   }
 
   function whenOf(item, type) {
@@ -212,7 +212,7 @@
       proc.fee = fee;
     }
     var out = Object.assign({format: "madoguchi.procedure", version: 1}, extras.top);
-    out.procedure = Object.assign({}, extras.procedure, proc);
+    out.procedure = Object.assign(proc, extras.procedure);
     var dflt = $(editor, "[data-r=default]").value;
     if (dflt) {
       var routing = {"default": dflt};
