@@ -137,7 +137,7 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
 
     # The case worker builds it from scratch.
     _sign_in(page, url, "kankyo")
-    page.click("nav a:text-is('手続きの作成')")
+    page.click("nav a:text-is('手続きを作る')")
     page.click("a:text-is('新しく作る')")
     page.fill("[data-p=id]", "bulky_waste")
     page.fill("[data-p=title]", "粗大ごみ収集の申込")

@@ -81,7 +81,7 @@ ACTIONS = {
     "case.reply": "案件への返信", "case.export": "案件の一覧の出力",
     "case.erase": "保存期間を過ぎた案件の消去",
     "canned_reply.create": "定型文の追加", "canned_reply.delete": "定型文の削除",
-    # the procedure builder (手続きの作成, ADR 0055)
+    # procedures staff build (ADR 0055)
     "procedure.create": "手続きの作成", "procedure.edit": "手続きの下書きの変更",
     "procedure.try": "手続きの下書きを試す", "procedure.publish": "手続きの公開",
     "procedure.withdraw": "手続きの受付終了",
@@ -111,8 +111,8 @@ ACTION_GROUPS = (
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
     ("案件と課", ("case.", "department.", "consultation.", "canned_reply.")),
-    ("手続きの作成", ("procedure.",)),
     ("連絡先", ("channel.",)),
+    ("手続きの作成", ("procedure.",)),
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),

@@ -21,7 +21,7 @@ __all__ = ["SHIPPED_IDS", "problem_lines", "staff_procedures", "state_of"]
 
 staff_procedures = Blueprint("staff_procedures", __name__, url_prefix="/staff/procedures")
 use_staff_error_pages(staff_procedures)
-register_nav(staff_procedures, NavEntry("手続きの作成", "staff_procedures.index",
+register_nav(staff_procedures, NavEntry("手続きを作る", "staff_procedures.index",
                                         Permission.BUILD_PROCEDURES, order=58))
 
 _STEP_PATH = re.compile(r"^\$\.procedure\.steps\[(\d+)\]")
