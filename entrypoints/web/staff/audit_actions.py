@@ -96,6 +96,9 @@ ACTIONS = {
     "demo.seed": "デモ用データの作成",
     # reaching residents: the town's ladder of channels
     "ladder.set": "連絡手段の順番の変更",
+    # the LINE rich menus (ADR 0054)
+    "rich_menu.saved": "LINEのリッチメニューの配置の保存",
+    "rich_menu.published": "LINEのリッチメニューの公開",
     "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
     "contact.reminders": "督促のお知らせの設定（住民）",
     # the installation: backups (madoguchi backup / restore)
@@ -116,7 +119,7 @@ ACTION_GROUPS = (
     ("町のデータ", ("town.",)),
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
-    ("連絡手段", ("ladder.", "contact.")),
+    ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
 )
 
 TARGETS = {
@@ -125,6 +128,7 @@ TARGETS = {
     "disbursement": "支払", "certificate_request": "証明書の請求", "audit_log": "監査ログ",
     "town": "町", "channel_identity": "連絡先", "case": "案件", "department": "課",
     "procedure": "手続き",
+    "rich_menu": "LINEのリッチメニュー",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -146,6 +150,8 @@ DETAIL_FIELDS = {
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
     "hours": "受付時間", "version": "版",
+    "size": "大きさ（段×列）", "tiles": "タイル", "linked": "メニューを表示した本人確認済みの住民",
+    "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
