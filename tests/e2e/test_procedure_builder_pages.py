@@ -134,7 +134,9 @@ def test_a_stale_save_is_refused_with_the_clear_message(
         "template": json.dumps(BULKY), "expected_version": "1", "channel": ["line"]})
 
     assert stale.status_code == 422
-    assert "ほかの職員がこの手続きを先に保存しました" in stale.get_data(as_text=True)
+    shown = stale.get_data(as_text=True)
+    assert "ほかの職員がこの手続きを先に保存しました" in shown
+    assert 'name="expected_version" value="1"' in shown  # still stale until opened again
     page = client.get("/staff/procedures/").get_data(as_text=True)
     assert "粗大ごみの申込" in page
 

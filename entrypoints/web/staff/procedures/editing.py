@@ -59,9 +59,11 @@ def _routed_to(built: BuiltProcedure) -> str:
 
 
 def editor_page(built: BuiltProcedure | None, *, text: str, status: int = 200,
-                problems: tuple[Problem, ...] = (), placing: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+                problems: tuple[Problem, ...] = (), placing: dict[str, Any] | None = None,
+                expected: str | None = None):  # type: ignore[no-untyped-def]
     """The editor, for a new procedure (`built` None) or one being edited; `text` is the
-    template JSON it starts from (what was sent, when a save was refused)."""
+    template JSON it starts from (what was sent, when a save was refused, with the draft's
+    version it was edited from: a stale edit stays stale until the page is opened again)."""
     services = container()
     detail = procedure_detail(built.id, actor=g.actor, uow=services.uow()) \
         if built is not None else None
@@ -80,7 +82,7 @@ def editor_page(built: BuiltProcedure | None, *, text: str, status: int = 200,
         trial_expires=built.trial_expires_at if trial and built else None, f=fields,
         staff_names={line.member.id: line.member.display_name
                      for line in staff_views.members(uow=services.uow())} if built else {},
-        expected=built.version if built else ""), status
+        expected=expected if expected is not None else built.version if built else ""), status
 
 
 @staff_procedures.get("/new")
@@ -128,30 +130,30 @@ def _save(built: BuiltProcedure | None):  # type: ignore[no-untyped-def]
     services = container()
     text = request.form.get("template", "")
     placing = _placing()
+    sent = request.form.get("expected_version", "")
     try:
         template = read_json(text)
         if built is not None and isinstance(template, dict) and \
                 isinstance(template.get("procedure"), dict):
             template["procedure"]["id"] = built.id  # the id of a saved procedure stays
-        expected = request.form.get("expected_version", "")
         saved = save_draft(SaveDraft(
             template=template, actor=g.actor, new=built is None,
-            expected_version=int(expected) if expected.isdigit() else None,
+            expected_version=int(sent) if sent.isdigit() else None,
             channels=tuple(placing["channels"]), menu_label=placing["menu_label"],
             menu_order=_menu_order(placing["menu_order"]), in_menu=placing["in_menu"]),
             uow=services.uow(), clock=services.clock(), shipped=SHIPPED_IDS)
     except TemplateRefused as refused:
         flash("保存できませんでした。問題の箇所を直してください（何も保存していません）。", "error")
         return editor_page(built, text=text, status=422, problems=refused.problems,
-                           placing=placing)
+                           placing=placing, expected=sent)
     except NotFound:
         raise
     except DomainError as error:
         flash(error.message, "error")
-        return editor_page(built, text=text, status=422, placing=placing)
+        return editor_page(built, text=text, status=422, placing=placing, expected=sent)
     except ConcurrentUpdate:
         flash(_OVERLAP, "error")
-        return editor_page(built, text=text, status=422, placing=placing)
+        return editor_page(built, text=text, status=422, placing=placing, expected=sent)
     flash("保存しました。" if built is not None else "手続きを作成しました（下書き）。", "success")
     return redirect(url_for("staff_procedures.edit", procedure_id=saved.id))
 
