@@ -278,8 +278,15 @@ def test_the_editor_keeps_the_json_in_sync_with_branches_moves_and_routing(
     assert steps[0]["branches"] == [{"when_value": "outside", "goto": "note"}]
     assert sent["routing"] == {"default": ENVIRONMENT, "answer_key": "where",
                                "by_value": {"outside": "市民課"}}
+    _question(page, 3).locator("[data-s=key]").fill("memo")  # what pointed at it follows
+    _question(page, 1).locator("[data-s=key]").fill("dest")
+    renamed = _template(page)
+    assert renamed["procedure"]["steps"][0]["branches"] == [
+        {"when_value": "outside", "goto": "memo"}]
+    assert renamed["routing"]["answer_key"] == "dest"
+    assert renamed["routing"]["by_value"] == {"outside": "市民課"}
     _question(page, 2).locator("button:text-is('削除')").click()
-    assert [s["key"] for s in _template(page)["procedure"]["steps"]] == ["where", "note"]
+    assert [s["key"] for s in _template(page)["procedure"]["steps"]] == ["dest", "memo"]
     page.click("summary:text-is('テンプレートのJSONで編集する')")
     edited = _template(page)
     edited["procedure"]["title"] = "転居の案内"

@@ -239,6 +239,15 @@
 
   function refresh() {
     var all = questions();
+    // a question's key renamed: what pointed at the old key follows it (a branch, the routing)
+    var renamed = {};
+    all.forEach(function (li) {
+      var key = $(li, "[data-s=key]").value.trim();
+      if (!key) { return; }  // half typed: wait for the new key
+      if (li._key && li._key !== key) { renamed[li._key] = key; }
+      li._key = key;
+    });
+    function follow(value) { return Object.prototype.hasOwnProperty.call(renamed, value) ? renamed[value] : value; }
     all.forEach(function (li, index) {
       var type = $(li, "[data-s=answer]").value;
       $(li, "[data-q-title]").textContent = words.question + " " + (index + 1);
@@ -252,7 +261,7 @@
       later.push(["$confirm", words.confirm]);
       $$(li, "[data-branch]").forEach(function (item) {
         var go = $(item, "[data-b=goto]");
-        fill(go, later, item._goto !== undefined ? item._goto : go.value);
+        fill(go, later, follow(item._goto !== undefined ? item._goto : go.value));
         item._goto = undefined;
         whenChoices(li, item, type);
       });
@@ -260,21 +269,21 @@
         return [$(other, "[data-s=key]").value.trim(), titleOf(other, n)];
       });
       $$(li, "[data-kind=step]").forEach(function (el) {
-        fill(el, earlier, el._value !== undefined ? el._value : el.value); el._value = undefined;
+        fill(el, earlier, follow(el._value !== undefined ? el._value : el.value)); el._value = undefined;
       });
     });
     var choiceQuestions = all.filter(function (li) { return $(li, "[data-s=answer]").value === "choice"; });
     var keySelect = $(editor, "[data-r=answer_key]");
     fill(keySelect, choiceQuestions.map(function (li) {
       return [$(li, "[data-s=key]").value.trim(), titleOf(li, all.indexOf(li))];
-    }), keySelect._value !== undefined ? keySelect._value : keySelect.value);
+    }), follow(keySelect._value !== undefined ? keySelect._value : keySelect.value));
     keySelect._value = undefined;
     routeValues(all);
     var per = $(editor, "[data-fee-field=per_answer]");
     if (per) {
       fill(per, all.filter(function (li) { return $(li, "[data-s=answer]").value === "number"; })
         .map(function (li) { return [$(li, "[data-s=key]").value.trim(), titleOf(li, all.indexOf(li))]; }),
-        per._value !== undefined ? per._value : per.value);
+        follow(per._value !== undefined ? per._value : per.value));
       per._value = undefined;
     }
   }
