@@ -285,6 +285,10 @@ def test_the_editor_keeps_the_json_in_sync_with_branches_moves_and_routing(
         {"when_value": "outside", "goto": "memo"}]
     assert renamed["routing"]["answer_key"] == "dest"
     assert renamed["routing"]["by_value"] == {"outside": "市民課"}
+    _question(page, 1).locator("[data-c=value]").last.fill("away")  # a choice's value too
+    moved = _template(page)
+    assert moved["procedure"]["steps"][0]["branches"][0]["when_value"] == "away"
+    assert moved["routing"]["by_value"] == {"away": "市民課"}
     _question(page, 2).locator("button:text-is('削除')").click()
     assert [s["key"] for s in _template(page)["procedure"]["steps"]] == ["dest", "memo"]
     page.click("summary:text-is('テンプレートのJSONで編集する')")
@@ -298,7 +302,7 @@ def test_the_editor_keeps_the_json_in_sync_with_branches_moves_and_routing(
     with container.uow() as uow:
         saved = uow.built_procedures.get("moving")
     assert saved.title == "転居の案内"
-    assert saved.draft["routing"]["by_value"] == {"outside": "市民課"}
+    assert saved.draft["routing"]["by_value"] == {"away": "市民課"}
 
 
 def test_without_javascript_staff_edit_the_json_and_see_the_problems(

@@ -247,6 +247,15 @@
       if (li._key && li._key !== key) { renamed[li._key] = key; }
       li._key = key;
     });
+    all.forEach(function (li) {  // so does a choice's value renamed (its branches, its routing)
+      li._renamedValues = {};
+      $$(li, "[data-choice]").forEach(function (item) {
+        var value = $(item, "[data-c=value]").value.trim();
+        if (!value) { return; }
+        if (item._v && item._v !== value) { li._renamedValues[item._v] = value; }
+        item._v = value;
+      });
+    });
     function follow(value) { return Object.prototype.hasOwnProperty.call(renamed, value) ? renamed[value] : value; }
     all.forEach(function (li, index) {
       var type = $(li, "[data-s=answer]").value;
@@ -292,6 +301,8 @@
     var select = $(item, "[data-b=when-select]"), text = $(item, "[data-b=when-text]");
     var kept = item._when !== undefined ? item._when : whenOf(item, type);
     item._when = undefined;
+    if (typeof kept === "string" && li._renamedValues &&
+        Object.prototype.hasOwnProperty.call(li._renamedValues, kept)) { kept = li._renamedValues[kept]; }
     var options = null;
     if (type === "choice") {
       options = $$(li, "[data-choice]").map(function (c) {
@@ -324,6 +335,12 @@
     holder.innerHTML = "";
     var question = all.filter(function (li) { return $(li, "[data-s=key]").value.trim() === key; })[0];
     if (!key || !question) { return; }
+    Object.keys(question._renamedValues || {}).forEach(function (before) {
+      if (Object.prototype.hasOwnProperty.call(chosen, before)) {
+        chosen[question._renamedValues[before]] = chosen[before];
+        delete chosen[before];
+      }
+    });
     var template = $(editor, "[data-route-value-template]").content.firstElementChild;
     $$(question, "[data-choice]").forEach(function (c) {
       var value = $(c, "[data-c=value]").value.trim();
