@@ -11,9 +11,11 @@ from typing import Any
 
 from attrs import frozen
 
+from entrypoints.procedure_wiring import TEMPLATE_LIBRARY
+
 __all__ = ["LIBRARY", "LibraryTemplate", "library", "library_template"]
 
-LIBRARY = Path(__file__).resolve().parents[4] / "templates" / "procedures"
+LIBRARY = TEMPLATE_LIBRARY
 _NAME = re.compile(r"[a-z0-9_-]+\.json")
 
 
