@@ -76,6 +76,8 @@ ACTIONS = {
     "case.photo_view": "案件の写真の閲覧",
     "case.assign": "案件の担当", "case.close": "案件の完了", "case.reopen": "案件の再開",
     "case.note": "案件の内部メモ", "case.transfer": "案件をほかの課へ",
+    "case.fee_refund": "案件の手数料の返金",
+    "case.fee_drop": "支払われなかった手数料の申込の消去",
     "consultation.list": "相談の一覧", "consultation.take": "相談の対応",
     "consultation.end": "相談の終了", "consultation.hours": "相談の受付時間の変更",
     "case.reply": "案件への返信", "case.export": "案件の一覧の出力",
@@ -129,6 +131,7 @@ TARGETS = {
     "town": "町", "channel_identity": "連絡先", "case": "案件", "department": "課",
     "procedure": "手続き",
     "rich_menu": "LINEのリッチメニュー",
+    "fee_payment": "手続きの手数料",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
