@@ -32,6 +32,7 @@ from entrypoints.containers import Container
 from entrypoints.web.staff.audit_actions import ACTIONS
 from tests.e2e.staff_support import PASSWORD, sign_in, token
 from tests.support import resident_routes as web
+from tests.support.built_procedures_seed import built_template
 from tests.support.calling_routes import (
     CommitRefused,
     Route,
@@ -46,13 +47,7 @@ from tests.support.calling_routes import (
     resident,
     staff,
 )
-from tests.support.every_route_town import (
-    PASSBOOK_PHOTO,
-    Town,
-    built_template,
-    seed_town,
-    totp_code,
-)
+from tests.support.every_route_town import PASSBOOK_PHOTO, Town, seed_town, totp_code
 
 pytestmark = pytest.mark.e2e
 

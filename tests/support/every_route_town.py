@@ -33,8 +33,6 @@ from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.jobs.running import start_job
-from application.procedure_builder.drafting import SaveDraft, save_draft
-from application.procedure_builder.publishing import publish_procedure
 from application.staff.signing_in import sign_in_state
 from domain.benefits import Application, BenefitProgram, PayoutMethod, ProgramStatus
 from domain.canned_replies import CannedReply
@@ -50,8 +48,9 @@ from entrypoints.containers import Container
 from entrypoints.jobs import IMPORT_ELIGIBILITY
 from tests import builders as b
 from tests.e2e.staff_support import make_staff
+from tests.support.built_procedures_seed import seed_built_procedures
 
-__all__ = ["CASE_PHOTO", "PASSBOOK_PHOTO", "Town", "built_template", "seed_town", "totp_code"]
+__all__ = ["CASE_PHOTO", "PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
 
 MAKER, CHECKER = Actor.operator("seed-maker"), Actor.operator("seed-checker")
 PASSBOOK_PHOTO = b"\xff\xd8 a passbook"
@@ -86,14 +85,14 @@ class Town:
     open_reference: str
     staff: Mapping[Role, tuple[str, str]]  # role → (staff id, log-in id)
     colleague: str  # a staff member an administrator changes
+    built_procedure: str  # a procedure staff built (手続きの作成), a draft routed to roads
+    published_procedure: str  # one published (version 1), accepting residents
     second_factor: tuple[str, str]  # (staff id, log-in id) of one who uses a TOTP code
     totp_secret: str
     department: str  # 建設課（道路・公園）: the case worker belongs to it
     case: str  # an inquiry in it, with a photo kept
     consultation: str  # a consultation (相談) waiting in it
     canned_reply: str  # one of its canned replies (定型文)
-    built_procedure: str  # a procedure staff built, a draft routed to that department
-    published_procedure: str  # one published (version 1), accepting residents
 
 
 def seed_town(container: Container) -> Town:
@@ -109,19 +108,19 @@ def seed_town(container: Container) -> Town:
                     role.value.replace("_", "-")) for role in Role}
     second, secret = _second_factor(container, now)
     inbox = _inbox(container, now, staff[Role.CASE_WORKER][0])
-    built = _built_procedures(container)
     with container.uow() as uow:
         uow.programs.add(b.program(id="p9", name="予備の給付金", status=ProgramStatus.DRAFT,
                                    opens_at=now - dt.timedelta(days=1),
                                    closes_at=now + dt.timedelta(days=30)))
         uow.commit()
+    built = seed_built_procedures(container)  # routed to the inbox's department
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
         resident_number="000000001", verification="v1", candidate="r2", job=job,
-        **batches, **requests, staff=staff,
+        **batches, **requests, **built, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
-        second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **built)
+        second_factor=(second, "second-factor"), totp_secret=secret, **inbox)
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:
@@ -168,25 +167,6 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
         uow.commit()
     return {"department": department.id, "case": "case1", "consultation": "case2",
             "canned_reply": "canned1"}
-
-
-def built_template(procedure_id: str, title: str = "粗大ごみ収集の申込") -> dict[str, object]:
-    """A procedure's template as the builder saves it, routed to the town's department."""
-    return {"format": "madoguchi.procedure", "version": 1,
-            "procedure": {"id": procedure_id, "title": title, "steps": [
-                {"key": "items", "question": "何点出しますか？", "answer": "number",
-                 "label": "点数", "min_value": 1, "max_value": 10}]},
-            "routing": {"default": "建設課（道路・公園）"}}
-
-
-def _built_procedures(container: Container) -> dict[str, str]:
-    """A draft and a published procedure of the builder (手続きの作成)."""
-    uow, clock = container.uow, container.clock()
-    for procedure_id in ("bulky_waste", "dog_registration"):
-        save_draft(SaveDraft(template=built_template(procedure_id), actor=MAKER, new=True),
-                   uow=uow(), clock=clock)
-    publish_procedure("dog_registration", actor=MAKER, uow=uow(), clock=clock)
-    return {"built_procedure": "bulky_waste", "published_procedure": "dog_registration"}
 
 
 def _registry(container: Container, program: BenefitProgram, now: dt.datetime) -> None:
