@@ -5,8 +5,9 @@ simulator by sending 「試す <code>」 (nothing is created), an administrator 
 the menu and publishes it, a resident in the simulator starts it from the menu and answers, and
 the case appears in 環境課's inbox.
 
-The fee (¥400 per item, paid on the development pay page) and the rich-menu tile come when the
-fees and rich-menu editor work is merged: see `_fee_per_item` and `_rich_menu_tile` below."""
+Where the engine has fees (the fees work merged), the procedure charges ¥400 per item and the
+resident pays on the development pay page before the case opens (`_fee_per_item`). The
+rich-menu tile comes once the rich-menu editor is merged: see `_rich_menu_tile`."""
 
 from __future__ import annotations
 
@@ -92,9 +93,27 @@ def _collection_day(today: dt.date, calendar: bool) -> dt.date:
     return day
 
 
-def _fee_per_item(page: Any) -> None:
-    """The fee (¥400 per item): fill 手数料 once the fees work is merged (the editor shows the
-    section as soon as `Procedure` has a fee), then pay on the development pay page below."""
+def _fee_per_item(page: Any) -> bool:
+    """The fee, ¥400 per item, where the engine has fees (the editor then shows 手数料);
+    False where it has not."""
+    if not editor_fields.FEES:
+        return False
+    page.fill("[data-fee-field=amount]", "400")
+    page.select_option("[data-fee-field=per_answer]", "items")
+    page.fill("[data-fee-field=label]", "粗大ごみ処理手数料")
+    return True
+
+
+def _pay_on_the_development_pay_page(phone: Phone, user: str) -> None:
+    """The resident taps 支払う and pays on the fake provider's page; the case opens then."""
+    phone.says("粗大ごみ処理手数料")
+    buttons = phone.stack.last(user)["contents"]["footer"]["contents"]
+    [uri] = [b["action"]["uri"] for b in buttons if b["action"]["label"] == "支払う（800円）"]
+    paying = phone.page.context.new_page()
+    paying.goto(uri)
+    paying.click("button:text-is('支払う')")
+    paying.locator("body").filter(has_text="お支払いを確認しました").wait_for(timeout=WAIT_MS)
+    paying.close()
 
 
 def _rich_menu_tile(page: Any) -> None:
@@ -177,7 +196,7 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
                                  label="収集日", answer="date")
     calendar = _collection_days(day_question)
     page.select_option("[data-r=default]", ENVIRONMENT)
-    _fee_per_item(page)
+    fee = _fee_per_item(page)
     page.locator("[data-live-problems]").filter(has_text="問題は見つかりませんでした").wait_for()
     _shot(page, "editor")
     page.click("button:text-is('保存')")
@@ -222,13 +241,19 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
     phone.send("メニュー")
     phone.tap("粗大ごみ")
     _walk(phone, day)
-    phone.says("受け付けました")
+    if fee:
+        _pay_on_the_development_pay_page(phone, user)
+    phone.says("受付番号")
     _sign_in(page, url, "kankyo")
     page.goto(f"{url}/staff/cases/")
     row = page.locator("tbody tr").filter(has_text="粗大ごみ収集の申込")
     row.wait_for()
     assert ENVIRONMENT in row.inner_text()
     _shot(page, "inbox")
+    if fee:  # the case holds its payment
+        row.locator("a").first.click()
+        page.locator("main").filter(has_text="800円").wait_for()
+        _shot(page, "case-with-fee")
     page.goto(f"{url}/staff/procedures/")
     _shot(page, "list")
 
@@ -348,6 +373,7 @@ def test_importing_a_template_maps_its_departments_in_english_too(
         select.select_option(ENVIRONMENT)
     page.click("button:text-is('この内容で読み込む')")
     page.locator(".notice--success").filter(has_text="読み込みました").wait_for()
+    page.locator("li[data-question]").nth(3).wait_for()  # built by the editor's script
     assert page.locator("li[data-question]").count() == 4
     page.click("a:text-is('English')")
     page.locator("h2:text-is('Questions (asked in order)')").wait_for()
