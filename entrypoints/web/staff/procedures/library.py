@@ -11,7 +11,7 @@ from typing import Any
 
 from attrs import frozen
 
-from entrypoints.procedure_wiring import TEMPLATE_LIBRARY
+from entrypoints.builder_wiring import TEMPLATE_LIBRARY
 
 __all__ = ["LIBRARY", "LibraryTemplate", "library", "library_template"]
 

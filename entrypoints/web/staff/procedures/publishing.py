@@ -15,7 +15,7 @@ from application.procedure_builder.publishing import publish_procedure, withdraw
 from application.procedure_builder.viewing import procedure_detail
 from domain.access import Permission
 from domain.errors import DomainError, NotFound
-from entrypoints.procedure_wiring import publish_checks
+from entrypoints.builder_wiring import publish_checks
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.procedures.blueprint import staff_procedures
