@@ -23,7 +23,8 @@ from domain.access import Permission
 from domain.built_procedures import BuiltProcedure, valid_procedure_id
 from domain.errors import IllegalTransition, InvalidValue, NotFound
 
-__all__ = ["TRIAL_ALPHABET", "SaveDraft", "check_draft", "save_draft", "start_trial"]
+__all__ = ["TRIAL_ALPHABET", "SaveDraft", "check_draft", "draft_problems", "save_draft",
+           "start_trial"]
 
 TRIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen
 
@@ -57,6 +58,17 @@ def check_draft(template: Any, *, uow: UnitOfWork, shipped: frozenset[str] = fro
     if missing:
         raise TemplateRefused(missing)
     return checked
+
+
+def draft_problems(template: Any, *, uow: UnitOfWork) -> tuple[Problem, ...]:
+    """Every problem of a template as staff type it (the editor's check): none when it would
+    save. Changes nothing."""
+    try:
+        with uow:
+            check_draft(template, uow=uow)
+    except TemplateRefused as refused:
+        return refused.problems
+    return ()
 
 
 def save_draft(command: SaveDraft, *, uow: UnitOfWork, clock: Clock,

@@ -26,13 +26,14 @@ from application.procedure_builder.publishing import publish_procedure
 from application.procedure_builder.viewing import department_names
 from domain.built_procedures import BuiltProcedure, ProcedureVersion, valid_procedure_id
 from domain.errors import InvalidValue
+from entrypoints.builder_wiring import TEMPLATE_LIBRARY, publish_checks
 from entrypoints.containers import Container
 
 __all__ = ["LIBRARY", "DepartmentMapping", "Imported", "import_file", "import_library_file",
            "publish", "read_file"]
 
 # The templates that come with Madoguchi (the library towns start from).
-LIBRARY = Path(__file__).resolve().parents[2] / "templates" / "procedures"
+LIBRARY = TEMPLATE_LIBRARY
 
 
 @frozen
@@ -122,7 +123,7 @@ def import_library_file(container: Container, path: Path, *, actor: Actor,
 
 def publish(container: Container, procedure_id: str, *, actor: Actor) -> ProcedureVersion:
     return publish_procedure(procedure_id, actor=actor, uow=container.uow(),
-                             clock=container.clock())
+                             clock=container.clock(), checks=publish_checks(container))
 
 
 def _mapping_problems(plan: ImportPlan, departments: Mapping[str, str],

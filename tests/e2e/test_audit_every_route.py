@@ -32,6 +32,7 @@ from entrypoints.containers import Container
 from entrypoints.web.staff.audit_actions import ACTIONS
 from tests.e2e.staff_support import PASSWORD, sign_in, token
 from tests.support import resident_routes as web
+from tests.support.built_procedures_seed import built_template
 from tests.support.calling_routes import (
     CommitRefused,
     Route,
@@ -167,6 +168,12 @@ def _unsubscribe_click(client: FlaskClient, town: Town, container: Container) ->
     return client.post(_unsubscribe_path(container), data={"List-Unsubscribe": "One-Click"})
 
 
+def _template_text(procedure_id: str, title: str = "粗大ごみ収集の申込") -> str:
+    """A template as the editor's form sends it (its braces kept from the town's filling)."""
+    text = json.dumps(built_template(procedure_id, title), ensure_ascii=False)
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 ACCOUNT = {"bank_code": "0005", "branch_code": "001", "account_type": "1", "number": "1234567"}
 PAPER_FORM = {"household_number": "{t.paper_household}", "payout_method": "bank_transfer",
               "bank_code": "0001", "branch_code": "001", "account_type": "1",
@@ -185,6 +192,7 @@ A = "/staff/benefits/applications/{t.line_application}"
 BATCH, B = "/staff/batches/<batch_id>", "/staff/batches/"
 CERT, C = "/staff/certificates/<request_id>", "/staff/certificates/"
 CASE, K = "/staff/cases/<case_id>", "/staff/cases/"
+PROC, PR = "/staff/procedures/<procedure_id>", "/staff/procedures/{t.built_procedure}"
 API_P, AP = "/api/v1/programs/<program_id>", "/api/v1/programs/{t.program}"
 API_A, AA = "/api/v1/applications/<application_id>", "/api/v1/applications/{t.line_application}"
 API_B, AB = "/api/v1/batches/<batch_id>", "/api/v1/batches/"
@@ -425,6 +433,29 @@ ROUTES = [
     staff(ADMIN, "POST", "/staff/members/<staff_id>/departments", "staff.departments",
           path="/staff/members/{t.colleague}/departments",
           form={"department_id": "{t.department}"}),
+    # -- the procedure builder (手続きの作成) ------------------------------------------------------
+    staff(WORKER, "GET", "/staff/procedures/", None,
+          why="the town's built procedures and the templates library: no personal data"),
+    staff(WORKER, "GET", "/staff/procedures/new", None, why="the empty editor"),
+    staff(WORKER, "POST", "/staff/procedures/new", "procedure.create",
+          form={"template": _template_text("new_procedure"), "channel": "line"}),
+    staff(WORKER, "POST", "/staff/procedures/check", None,
+          why="the editor's check as staff type: says the problems, changes nothing",
+          json={"template": built_template("new_procedure"), "new": True}),
+    staff(WORKER, "GET", f"{PROC}/edit", None, why="a procedure's draft and versions",
+          path=f"{PR}/edit"),
+    staff(WORKER, "POST", f"{PROC}/edit", "procedure.edit", path=f"{PR}/edit",
+          form={"template": _template_text("bulky_waste", "粗大ごみの申込"),
+                "channel": "line"}),
+    staff(WORKER, "POST", f"{PROC}/try", "procedure.try", path=f"{PR}/try"),
+    staff(ADMIN, "POST", f"{PROC}/publish", "procedure.publish", path=f"{PR}/publish"),
+    staff(ADMIN, "POST", f"{PROC}/withdraw", "procedure.withdraw",
+          path="/staff/procedures/{t.published_procedure}/withdraw"),
+    staff(WORKER, "GET", f"{PROC}/export", None, why="the template file: no personal data",
+          path=f"{PR}/export"),
+    staff(WORKER, "GET", "/staff/procedures/import", None, why="the upload form and library"),
+    staff(WORKER, "POST", "/staff/procedures/import", "procedure.create",
+          form={"template": _template_text("imported")}),
     # -- the REST API -----------------------------------------------------------------------------
     api(VIEWER, "GET", "/api/v1/programs", None, why="program settings"),
     api(ADMIN, "POST", "/api/v1/programs", "program.create", json=_program_json),
@@ -630,6 +661,13 @@ REFUSED = [  # (a refused call, its answer)
            path=K + "{t.case}/reopen"), 302),  # not closed: said on the page
     (staff(WORKER, "POST", f"{CASE}/reply", "case.reply", path=K + "{t.case}/reply",
            form={"text": "  ", "reply_key": "k"}), 302),  # no text: said on the page
+    (staff(WORKER, "POST", f"{PROC}/publish", "procedure.publish", path=f"{PR}/publish"),
+     403),  # administrators publish
+    (staff(WORKER, "POST", f"{PROC}/edit", "procedure.edit", path=f"{PR}/edit",
+           form={"template": "{{}}"}), 422),  # no template: its problems shown, nothing saved
+    (staff(WORKER, "POST", "/staff/procedures/import", "procedure.create",
+           form={"template": '{{"format": "madoguchi.procedure", "version": 2}}'}),
+     422),  # another format version: refused with its message
 ]
 
 

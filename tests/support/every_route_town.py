@@ -49,6 +49,7 @@ from entrypoints.containers import Container
 from entrypoints.jobs import IMPORT_ELIGIBILITY
 from tests import builders as b
 from tests.e2e.staff_support import make_staff
+from tests.support.built_procedures_seed import seed_built_procedures
 
 __all__ = ["CASE_PHOTO", "PASSBOOK_PHOTO", "Town", "seed_town", "totp_code"]
 
@@ -85,6 +86,8 @@ class Town:
     open_reference: str
     staff: Mapping[Role, tuple[str, str]]  # role → (staff id, log-in id)
     colleague: str  # a staff member an administrator changes
+    built_procedure: str  # a procedure staff built (手続きの作成), a draft routed to roads
+    published_procedure: str  # one published (version 1), accepting residents
     second_factor: tuple[str, str]  # (staff id, log-in id) of one who uses a TOTP code
     totp_secret: str
     department: str  # 建設課（道路・公園）: the case worker belongs to it
@@ -114,11 +117,12 @@ def seed_town(container: Container) -> Town:
                                    opens_at=now - dt.timedelta(days=1),
                                    closes_at=now + dt.timedelta(days=30)))
         uow.commit()
+    built = seed_built_procedures(container)  # routed to the inbox's department
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
         resident_number="000000001", verification="v1", candidate="r2", job=job,
-        **batches, **requests, staff=staff,
+        **batches, **requests, **built, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
         second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees)
 
