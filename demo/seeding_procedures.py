@@ -17,21 +17,21 @@ from application.ports.unit_of_work import UnitOfWork
 from application.procedure_builder.drafting import SaveDraft, save_draft
 from application.procedure_builder.publishing import publish_procedure
 
-__all__ = ["DEMO_PUBLISHED", "LIBRARY", "seed_demo_procedures"]
+__all__ = ["DEMO_PUBLISHED", "seed_demo_procedures"]
 
-LIBRARY = Path(__file__).resolve().parents[1] / "templates" / "procedures"
 # Published in the demo's menu: (id, its place in the menu).
 DEMO_PUBLISHED = (("bulky_waste", 1),)
 
 
 def seed_demo_procedures(*, actor: Actor, uow_factory: Callable[[], UnitOfWork], clock: Clock,
-                         shipped: frozenset[str]) -> int:
+                         shipped: frozenset[str], library: Path) -> int:
     """Returns how many procedures it added. `shipped`: the ids that come in code (their
-    templates, お問い合わせ, 通報, 相談, are not imported a second time)."""
+    templates, お問い合わせ, 通報, 相談, are not imported a second time); `library`: the
+    folder of templates."""
     with uow_factory() as uow:
         have = {built.id for built in uow.built_procedures.all()}
     added = 0
-    for path in sorted(LIBRARY.glob("*.json")):
+    for path in sorted(library.glob("*.json")):
         template = json.loads(path.read_text(encoding="utf-8"))
         procedure_id = template["procedure"]["id"]
         if procedure_id in have or procedure_id in shipped:

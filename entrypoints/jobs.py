@@ -35,6 +35,7 @@ from demo.seeding_payments import ladder_households, seed_demo_payments
 from demo.seeding_procedures import seed_demo_procedures
 from demo.seeding_town import DEMO_STAFF_PASSWORD, SeedDemoTown, seed_demo_town
 from domain.access import Permission
+from entrypoints.builder_wiring import TEMPLATE_LIBRARY
 from entrypoints.procedure_wiring import SHIPPED_IDS
 
 __all__ = [
@@ -79,7 +80,7 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                                  hasher=hasher, keyer=keyer,
                                  policy=load_policy(uow_factory), progress=progress)
         procedures = seed_demo_procedures(actor=SYSTEM, uow_factory=uow_factory, clock=clock,
-                                          shipped=SHIPPED_IDS)
+                                          shipped=SHIPPED_IDS, library=TEMPLATE_LIBRARY)
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
                                       calendar=calendar, telling=telling, writer=writer,
                                       originator=originator)
