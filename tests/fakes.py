@@ -424,6 +424,9 @@ class FakeFeePayments(_FakePayables):
     def remove(self, fee: FeePayment) -> None:
         self._store.pop(fee.id, None)
 
+    def count_waiting(self, procedure_id: str) -> int:
+        return len(self._where(procedure_id=procedure_id, case_id=None))
+
 
 class FakeStaff(_FakeRepository):
     unique = ("login_id",)

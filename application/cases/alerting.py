@@ -45,7 +45,7 @@ class DepartmentAlert:
                 continue  # no department yet, or it asked for no mail: the badge still counts
             text = alert_text(number=case.number, department=department.name,
                               procedure=self.procedure_titles.get(case.procedure_id,
-                                                                  case.procedure_id),
+                                                                  case.title),
                               link=self.case_url(case.id))
             uow.outbox.add(OutboxMessage.of(
                 [OutgoingMessage(text=text)], id=self.ids.new_id(), channel=ALERT_CHANNEL,

@@ -29,11 +29,18 @@ from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
 from domain.places import Place
 
-__all__ = ["FULL", "TRIED", "CaseDesk"]
+__all__ = ["FULL", "TRIED", "CaseDesk", "places_taken"]
 
 TRIED = ("（試行）ここまでが住民の方の手順です。下書きを試しているため、受け付けはしていません"
          "（案件は作られません）。")
 FULL = "申し訳ありません。お答えいただいている間に定員に達したため、受け付けられませんでした。"
+
+
+def places_taken(uow: UnitOfWork, procedure_id: str) -> int:
+    """What a procedure's capacity counts: its cases, and answers waiting for their fee (a
+    place is kept while the resident pays)."""
+    return uow.cases.count_of_procedure(procedure_id) + \
+        uow.fee_payments.count_waiting(procedure_id)
 
 
 class CaseDesk:
@@ -79,7 +86,7 @@ class CaseDesk:
         if not procedure.submits:
             return list(said)
         if procedure.capacity is not None and \
-                uow.cases.count_of_procedure(procedure.id) >= procedure.capacity:
+                places_taken(uow, procedure.id) >= procedure.capacity:
             return [OutgoingMessage(text=FULL)]  # filled while they were answering
         due = procedure.fee.due(answers) if procedure.fee is not None else None
         if due is not None and due.total.yen > 0 and self.fee_pay_url is not None:

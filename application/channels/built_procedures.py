@@ -10,6 +10,7 @@ import re
 
 from attrs import evolve
 
+from application.cases.opening_case import places_taken
 from application.channels.menu import VERIFY_DATA, VERIFY_LABEL, Menu, MenuEntry
 from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.procedures import Procedure
@@ -55,7 +56,7 @@ def refusal(published: PublishedProcedure, procedure: Procedure, identity: Chann
                 now=now, max_age=dt.timedelta(days=days)):
             return [_verify(VERIFY_AGAIN.format(days=days))]
     if procedure.capacity is not None and \
-            uow.cases.count_of_procedure(procedure.id) >= procedure.capacity:
+            places_taken(uow, procedure.id) >= procedure.capacity:
         return [OutgoingMessage(text=FULL)]
     return None
 

@@ -221,7 +221,7 @@ class InboundRouter:
         """Another page of a long menu."""
         number = inbound.event.data.removeprefix(PAGE_PREFIX)
         return [self._menu_of(inbound).menu(verified=self._verified(inbound),
-                                            page=int(number) if number.isdigit() else 1)]
+                                            page=int(number) if number.isdecimal() else 1)]
 
     def _back_to_menu(self, inbound: _Inbound) -> list[OutgoingMessage]:
         """「メニュー」: the bot is back (a case that held the chat lets go of it)."""

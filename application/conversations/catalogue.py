@@ -71,18 +71,23 @@ class ProcedureCatalogue:
         return template.procedure if template is not None else None
 
     def of(self, conversation: Conversation) -> Procedure | None:
-        """The procedure a conversation runs on: the version it started on."""
-        return self.version(conversation.procedure_id, conversation.procedure_version)
+        """The procedure a conversation runs on: the version it started on (a draft being
+        tried whose question was removed since: none, so the trial ends)."""
+        procedure = self.version(conversation.procedure_id, conversation.procedure_version)
+        if procedure is not None and conversation.procedure_version == DRAFT and \
+                conversation.step_key is not None and \
+                all(step.key != conversation.step_key for step in procedure.steps):
+            return None
+        return procedure
 
     def to_restart(self, conversation: Conversation) -> Procedure | None:
-        """An expired conversation starts again on the newest version (a draft stays one)."""
-        if conversation.procedure_version in (None, DRAFT):
-            return self.of(conversation)
-        current = self.current(conversation.procedure_id)
-        if current is None:
+        """What an expired conversation starts again on: a procedure that ships, or the draft
+        being tried. A built procedure's is not restarted here (None: the resident is told it
+        expired): started again from the menu, its newest version's checks run first (its
+        channels, a verification it may now require, its capacity)."""
+        if conversation.procedure_version not in (None, DRAFT):
             return None
-        conversation.procedure_version = current[1]
-        return current[0]
+        return self.of(conversation)
 
     def route(self, procedure_id: str, number: int | None) -> CaseRoute | None:
         """Where a built procedure's cases go (its template's routing), None for one that

@@ -104,6 +104,10 @@ def fee_errors(fee: Any, steps: Sequence[Step]) -> list[str]:
     elif not isinstance(step.max_value, int) or isinstance(step.max_value, bool):
         errors.append(f"手数料の per_answer「{fee.per_answer}」の質問に max_value を"
                       "指定してください（手数料の上限を決めるため）。")
+    elif not isinstance(step.min_value, int) or isinstance(step.min_value, bool) or \
+            step.min_value < 0:
+        errors.append(f"手数料の per_answer「{fee.per_answer}」の質問に、0以上の min_value を"
+                      "指定してください（負の数で手数料が減らないように）。")
     elif amount is not None and amount * max(step.max_value, 0) > MAX_FEE_YEN:
         errors.append(f"手数料が最大で{amount * step.max_value:,}円になります。"
                       f"{MAX_FEE_YEN:,}円以下になるよう、amount か質問の max_value を"

@@ -24,7 +24,7 @@ from application.ports.payments import (
     PaymentOutcome,
     PaymentStatus,
 )
-from application.ports.unit_of_work import ConcurrentUpdate, UnitOfWork
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 from domain.errors import IllegalTransition, NotFound
 from domain.payments import FeePayable, PaymentState
 
@@ -39,6 +39,7 @@ __all__ = [
     "start_payment",
 ]
 
+_ATTEMPTS = 3  # a concurrent change or a 受付番号 taken at once: read again, up to this
 PAYMENT_TTL = dt.timedelta(minutes=30)  # an attempt not paid by then is cancelled
 
 
@@ -116,13 +117,17 @@ def settle_payment(reference: str, *, cancelled: bool = False, uow: UnitOfWork,
     """The payer came back (`cancelled` when through the provider's cancel link): ask the
     provider what happened and record it. Coming back twice changes nothing the second time;
     coming back twice at the same moment (two tabs, a double reload), the one that loses the
-    race reads the request again and answers what the winner recorded."""
-    try:
-        return _settle_once(reference, cancelled=cancelled, uow=uow, gateway=gateway,
-                            clock=clock)
-    except ConcurrentUpdate:
-        return _settle_once(reference, cancelled=cancelled, uow=uow, gateway=gateway,
-                            clock=clock)
+    race reads the request again and answers what the winner recorded. A paid fee opens its
+    case in the same transaction: a 受付番号 taken at the same moment by another case is
+    taken again on the retry."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _settle_once(reference, cancelled=cancelled, uow=uow, gateway=gateway,
+                                clock=clock)
+        except (ConcurrentUpdate, DuplicateError):
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("not reached")
 
 
 def _settle_once(reference: str, *, cancelled: bool, uow: UnitOfWork, gateway: PaymentGateway,
@@ -161,22 +166,37 @@ def expire_payments(*, uow_factory: Callable[[], UnitOfWork], gateway: PaymentGa
             started_before=now - ttl, limit=limit)]
     counts = {outcome.value: 0 for outcome in SettleOutcome}
     for kind, payable_id in stale:
-        with uow_factory() as uow:
-            request = kind.of(uow).get(payable_id)
-            if request is None or request.payment_state is not PaymentState.PENDING \
-                    or request.payment_provider != gateway.name:
+        for attempt in range(_ATTEMPTS):  # a 受付番号 taken at the same moment: read again
+            try:
+                outcome = _expire_one(kind, payable_id, uow=uow_factory(), gateway=gateway,
+                                      now=now)
+            except (ConcurrentUpdate, DuplicateError):
+                if attempt == _ATTEMPTS - 1:
+                    raise
                 continue
-            outcome = _read(request, gateway)
-            if outcome.status is PaymentStatus.CREATED:
-                gateway.cancel(reference=str(request.payment_reference),
-                               provider_id=str(request.payment_provider_id))
-                outcome = _read(request, gateway)
-                if outcome.status is not PaymentStatus.COMPLETED:  # we cancelled it: expired
-                    outcome = PaymentOutcome(PaymentStatus.EXPIRED)
-            result = _apply(request, outcome, now=now, kind=kind)
-            uow.commit()
-            counts[result.outcome.value] += 1
+            if outcome is not None:
+                counts[outcome.value] += 1
+            break
     return counts
+
+
+def _expire_one(kind: Payables, payable_id: str, *, uow: UnitOfWork, gateway: PaymentGateway,
+                now: dt.datetime) -> SettleOutcome | None:
+    with uow:
+        request = kind.of(uow).get(payable_id)
+        if request is None or request.payment_state is not PaymentState.PENDING \
+                or request.payment_provider != gateway.name:
+            return None
+        outcome = _read(request, gateway)
+        if outcome.status is PaymentStatus.CREATED:
+            gateway.cancel(reference=str(request.payment_reference),
+                           provider_id=str(request.payment_provider_id))
+            outcome = _read(request, gateway)
+            if outcome.status is not PaymentStatus.COMPLETED:  # we cancelled it: expired
+                outcome = PaymentOutcome(PaymentStatus.EXPIRED)
+        result = _apply(request, outcome, now=now, kind=kind)
+        uow.commit()
+        return result.outcome
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from adapters.payments.fake import FakePaymentGateway
@@ -194,3 +195,11 @@ def test_tapping_pay_twice_goes_back_to_the_same_attempt() -> None:
                           clock=town.clock, links=LINKS) for _ in range(2)}
 
     assert len(urls) == 1 and town.fee().payment_attempts == 1
+
+
+def test_a_place_is_kept_while_its_fee_waits_so_a_full_course_is_not_over_filled() -> None:
+    town = Town()
+    town.desk.procedures = ProcedureCatalogue({BULKY.id: attrs.evolve(BULKY, capacity=1)})
+    town.finish()  # waiting for its fee: the one place is taken
+    assert "定員に達した" in town.finish()[0]
+    assert len(town.db.tables["fee_payments"]) == 1 and town.db.tables["cases"] == {}

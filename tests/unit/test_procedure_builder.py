@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 
 from application.access.actor import Actor
+from application.conversations.catalogue import DRAFT, ProcedureCatalogue
 from application.conversations.procedure_templates import TemplateRefused
+from application.conversations.state import Conversation
+from application.ports.procedure_store import PublishedProcedure
 from application.procedure_builder.drafting import (
     TRIAL_ALPHABET,
     SaveDraft,
@@ -184,3 +187,52 @@ def test_a_menu_label_longer_than_line_allows_is_refused() -> None:
                                at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC)).place(
             channels=["line"], menu_label="あ" * 21, menu_order=1, by="s",
             at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC))
+
+
+class _Store:
+    """The chat's store, in memory: one built procedure's versions and its draft."""
+
+    def __init__(self) -> None:
+        self.templates = {1: TEMPLATE, 0: TEMPLATE}
+
+    def newest(self, procedure_id: str) -> Any:
+        return PublishedProcedure(procedure_id=procedure_id, version=max(self.templates),
+                                  template=self.templates[max(self.templates)],
+                                  channels=("line",), label="粗大ごみ", menu_order=1)
+
+    def template(self, procedure_id: str, version: int) -> Any:
+        return self.templates.get(version)
+
+    def in_menu(self) -> list[Any]:
+        return []
+
+    def trial(self, code: str, now: dt.datetime) -> str | None:
+        return None
+
+
+def test_an_expired_built_conversation_is_not_restarted_on_a_newer_version() -> None:
+    """Started again from the menu instead, where the newest version's checks run."""
+    store = _Store()
+    catalogue = ProcedureCatalogue({}, store)
+    at = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+    started = Conversation.begin(id="c", identity_id="i", procedure_id="bulky_waste",
+                                 first_step="items", now=at, ttl=dt.timedelta(minutes=30),
+                                 procedure_version=1)
+    newer = copy.deepcopy(TEMPLATE)
+    newer["procedure"]["requires_verification"] = True
+    store.templates[2] = newer
+    assert catalogue.of(started) is not None  # going on: version 1, as started
+    assert catalogue.to_restart(started) is None and started.procedure_version == 1
+
+
+def test_a_trial_whose_question_was_removed_from_the_draft_ends() -> None:
+    store = _Store()
+    catalogue = ProcedureCatalogue({}, store)
+    trying = Conversation.begin(id="c", identity_id="i", procedure_id="bulky_waste",
+                                first_step="items", now=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+                                ttl=dt.timedelta(minutes=30), procedure_version=DRAFT)
+    assert catalogue.of(trying) is not None
+    renamed = copy.deepcopy(TEMPLATE)
+    renamed["procedure"]["steps"][0]["key"] = "count"
+    store.templates[DRAFT] = renamed
+    assert catalogue.of(trying) is None  # the engine ends it instead of failing

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from adapters.persistence.repositories.base import SqlPayableRepository
 from domain.fees import FeePayment
@@ -29,6 +29,11 @@ class SqlFeePaymentRepository(SqlPayableRepository):
             .order_by(FeePayment.created_at).limit(limit)).all()
         self.tracked.update(found)
         return found
+
+    def count_waiting(self, procedure_id: str) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(FeePayment).where(
+                FeePayment.procedure_id == procedure_id, FeePayment.case_id.is_(None))) or 0
 
     def remove(self, fee: FeePayment) -> None:
         self.session.delete(fee)

@@ -108,7 +108,7 @@ def _menu_order(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidValue("メニューの順番は1〜99の数字で入力してください。", code="bad_menu_order")
     return int(text)
 
@@ -138,7 +138,7 @@ def _save(built: BuiltProcedure | None):  # type: ignore[no-untyped-def]
             template["procedure"]["id"] = built.id  # the id of a saved procedure stays
         saved = save_draft(SaveDraft(
             template=template, actor=g.actor, new=built is None,
-            expected_version=int(sent) if sent.isdigit() else None,
+            expected_version=int(sent) if sent.isdecimal() else None,
             channels=tuple(placing["channels"]), menu_label=placing["menu_label"],
             menu_order=_menu_order(placing["menu_order"]), in_menu=placing["in_menu"]),
             uow=services.uow(), clock=services.clock(), shipped=SHIPPED_IDS)
