@@ -1,29 +1,27 @@
 """The procedures staff built, as the chat reads them (ADR 0055): each read is one short query
-on its own connection; a published version, which never changes, is kept once read."""
+on its own connection (the catalogue keeps each published version, which never changes, once
+it has read it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from adapters.persistence.orm.procedures import built_procedures, procedure_versions
 from application.ports.procedure_store import PublishedProcedure
+from domain.built_procedures import MAX_MENU_LABEL
 
 __all__ = ["SqlProcedureStore"]
 
 _p, _v = built_procedures.c, procedure_versions.c
-_KEPT = 512  # versions kept in memory (a town publishes a few dozen procedures)
 
 
 class SqlProcedureStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._versions: dict[tuple[str, int], dict[str, Any]] = {}
-        self._lock = threading.Lock()
 
     def newest(self, procedure_id: str) -> PublishedProcedure | None:
         with self._engine.connect() as connection:
@@ -44,20 +42,10 @@ class SqlProcedureStore:
             with self._engine.connect() as connection:
                 draft = connection.scalar(select(_p.draft).where(_p.id == procedure_id))
             return dict(draft) if draft is not None else None
-        kept = self._versions.get((procedure_id, version))
-        if kept is not None:
-            return kept
         with self._engine.connect() as connection:
             text = connection.scalar(select(_v.template).where(
                 _v.procedure_id == procedure_id, _v.number == version))
-        if text is None:
-            return None
-        template = json.loads(text)
-        with self._lock:
-            if len(self._versions) >= _KEPT:
-                self._versions.clear()
-            self._versions[(procedure_id, version)] = template
-        return template
+        return json.loads(text) if text is not None else None
 
     def trial(self, code: str, now: dt.datetime) -> str | None:
         with self._engine.connect() as connection:
@@ -70,10 +58,9 @@ class SqlProcedureStore:
             expires = expires.replace(tzinfo=dt.UTC)
         return str(row.id) if now < expires else None
 
-    def _published(self, row: Any) -> PublishedProcedure:
-        version = int(row["published_version"])
-        template = self.template(row["id"], version) or {}
-        return PublishedProcedure(procedure_id=row["id"], version=version, template=template,
+    @staticmethod
+    def _published(row: Any) -> PublishedProcedure:
+        return PublishedProcedure(procedure_id=row["id"], version=int(row["published_version"]),
                                   channels=tuple(row["channels"] or ()),
-                                  label=row["menu_label"] or row["title"][:20],
+                                  label=row["menu_label"] or row["title"][:MAX_MENU_LABEL],
                                   menu_order=row["menu_order"])

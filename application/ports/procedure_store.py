@@ -18,7 +18,6 @@ class PublishedProcedure:
 
     procedure_id: str
     version: int
-    template: dict[str, Any] = field(eq=False)
     channels: tuple[str, ...] = field(converter=tuple)
     label: str  # its button in the menu
     menu_order: int | None  # None: not in the menu (started from a notice's button)

@@ -197,7 +197,6 @@ class _Store:
 
     def newest(self, procedure_id: str) -> Any:
         return PublishedProcedure(procedure_id=procedure_id, version=max(self.templates),
-                                  template=self.templates[max(self.templates)],
                                   channels=("line",), label="粗大ごみ", menu_order=1)
 
     def template(self, procedure_id: str, version: int) -> Any:
