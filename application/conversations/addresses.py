@@ -99,8 +99,22 @@ def full_address(code: str, looked_up: str, rest: str) -> str:
     rest = typed_address(rest)
     folded = unicodedata.normalize("NFKC", rest)
     shown = rest if looked_up and folded.startswith(unicodedata.normalize("NFKC", looked_up)) \
-        else f"{looked_up}{rest}"
+        else f"{looked_up}{_without_repeated_end(looked_up, rest)}"
     return typed_address(f"{written_code(code)} {shown}")
+
+
+def _without_repeated_end(looked_up: str, rest: str) -> str:
+    """The rest without the end of the area typed again before the 番地 (総社市中央 + 「中央1-1」
+    is 総社市中央1-1): the longest end of the area the rest starts with, when a number
+    follows it."""
+    folded = unicodedata.normalize("NFKC", rest)
+    for size in range(len(looked_up), 1, -1):
+        end = unicodedata.normalize("NFKC", looked_up[-size:])
+        after = folded[len(end):]
+        if folded.startswith(end) and after[:1] and (after[0].isdecimal()
+                                                     or after[0] in "一二三四五六七八九十"):
+            return after
+    return rest
 
 
 def pending_area(step: Step, conversation: Conversation) -> tuple[str, str] | None:

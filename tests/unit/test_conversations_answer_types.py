@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from application.conversations.addresses import PENDING
+from application.conversations.addresses import PENDING, full_address
 from application.conversations.engine import ConversationEngine
 from application.conversations.procedures import AnswerType, Procedure, Step
 from application.conversations.state import ConversationStatus
@@ -283,3 +283,13 @@ def test_a_procedure_without_known_questions_asks_nothing_to_confirm(
     turn = engine.start("c", "i", "reach", known=FACTS)
 
     assert texts(turn)[-1].startswith("電話番号は？")
+
+
+@pytest.mark.parametrize(("rest", "kept"), [
+    ("中央1-1-1", "〒719-1131 岡山県総社市中央1-1-1"),  # the town typed again before the 番地
+    ("総社市中央三丁目2", "〒719-1131 岡山県総社市中央三丁目2"),
+    ("中央ビル101", "〒719-1131 岡山県総社市中央中央ビル101"),  # a name, not a repeat: kept
+])
+def test_the_end_of_the_area_typed_again_before_the_number_is_not_doubled(rest: str,
+                                                                        kept: str) -> None:
+    assert full_address("7191131", "岡山県総社市中央", rest) == kept
