@@ -84,11 +84,10 @@ class FeeNotices:
                                    resident_id=fee.resident_id,
                                    conversation_id=fee.conversation_id, uow=uow,
                                    ids=self.ids, now=now, procedure_version=version)
-            fee.case_opened(case.id)
+            said = self.cases.completion(fee.procedure_id, version, fee.answers)
+            fee.case_opened(case.id)  # the answers move into the case
             lines = [f"{due_of(fee).calculation()} のお支払いを確認し、お申し込みを"
-                     "受け付けました。",
-                     self.cases.completion(fee.procedure_id, version, fee.answers),
-                     opened_message(case.number)]
+                     "受け付けました。", said, opened_message(case.number)]
             self._tell(uow, fee, "\n".join(line for line in lines if line))
 
     def lapsed(self, events: Sequence[FeePaymentLapsed], uow: UnitOfWork) -> None:

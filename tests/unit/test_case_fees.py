@@ -203,3 +203,13 @@ def test_a_place_is_kept_while_its_fee_waits_so_a_full_course_is_not_over_filled
     town.finish()  # waiting for its fee: the one place is taken
     assert "定員に達した" in town.finish()[0]
     assert len(town.db.tables["fee_payments"]) == 1 and town.db.tables["cases"] == {}
+
+
+def test_once_paid_the_resident_reads_the_completion_message_with_their_answers() -> None:
+    town = Town()
+    town.desk.procedures = ProcedureCatalogue({BULKY.id: attrs.evolve(
+        BULKY, completion_message="{answers.what}の収集を受け付けました。")})
+    town.finish()
+    settle_payment(town.pay(), uow=town.uow(), gateway=town.gateway, clock=town.clock)
+    [told] = [t for t in town.told() if "お支払いを確認し" in t]
+    assert "たんすの収集を受け付けました。" in told
