@@ -2,13 +2,9 @@
 scratch in the editor (three questions: the number of items, a choice, a date; routed to
 環境課), sees the editor's check point at a problem as they type, tries the draft in the LINE
 simulator by sending 「試す <code>」 (nothing is created), an administrator gives it a place in
-the menu and publishes it, a resident in the simulator starts it from the menu and answers, and
-the case appears in 環境課's inbox.
-
-Where the engine has fees (the fees work merged), the procedure charges ¥400 per item and the
-resident pays on the development pay page before the case opens (`_fee_per_item`); where the
-staff UI has the rich-menu editor, an administrator puts it on a tile and the resident taps the
-tile (`_rich_menu_tile`), else picks it from the menu."""
+the menu and publishes it, the procedure charges ¥400 per item and an administrator puts it on
+a tile of the LINE rich menu; a resident in the simulator taps the tile, answers, pays on the
+development pay page, and the case appears in 環境課's inbox with its payment."""
 
 from __future__ import annotations
 
@@ -94,15 +90,12 @@ def _collection_day(today: dt.date, calendar: bool) -> dt.date:
     return day
 
 
-def _fee_per_item(page: Any) -> bool:
-    """The fee, ¥400 per item, where the engine has fees (the editor then shows 手数料);
-    False where it has not."""
-    if not editor_fields.FEES:
-        return False
+def _fee_per_item(page: Any) -> None:
+    """The fee, ¥400 per item (the editor shows 手数料 where the engine has fees)."""
+    assert editor_fields.FEES
     page.fill("[data-fee-field=amount]", "400")
     page.select_option("[data-fee-field=per_answer]", "items")
     page.fill("[data-fee-field=label]", "粗大ごみ処理手数料")
-    return True
 
 
 def _pay_on_the_development_pay_page(phone: Phone, user: str) -> None:
@@ -117,14 +110,10 @@ def _pay_on_the_development_pay_page(phone: Phone, user: str) -> None:
     paying.close()
 
 
-def _rich_menu_tile(page: Any) -> bool:
-    """Its tile in the rich menu, where the staff UI has the rich-menu editor: a tile of the
-    unverified residents' menu (the one after 本人確認) starts it; False where there is no
-    such editor."""
-    editor = page.locator("nav a:text-is('LINEのリッチメニュー')")
-    if not editor.count():
-        return False
-    editor.click()
+def _rich_menu_tile(page: Any) -> None:
+    """Its tile in the rich menu: a tile of the unverified residents' menu (the one after
+    本人確認) starts it."""
+    page.locator("nav a:text-is('LINEのリッチメニュー')").click()
     page.wait_for_selector("h1:has-text('LINEのリッチメニュー')")
     page.select_option("#kind1", "procedure")
     page.select_option("#procedure1", "bulky_waste")
@@ -134,7 +123,6 @@ def _rich_menu_tile(page: Any) -> bool:
     page.click("button:text-is('LINEに公開する')")
     page.locator(".notice--success").filter(has_text="LINEに公開しました").wait_for()
     _shot(page, "rich-menu")
-    return True
 
 
 class Phone:
@@ -212,7 +200,7 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
                                  label="収集日", answer="date")
     calendar = _collection_days(day_question)
     page.select_option("[data-r=default]", ENVIRONMENT)
-    fee = _fee_per_item(page)
+    _fee_per_item(page)
     page.locator("[data-live-problems]").filter(has_text="問題は見つかりませんでした").wait_for()
     _shot(page, "editor")
     page.click("button:text-is('保存')")
@@ -251,18 +239,13 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
     assert "公開中 第1版" in page.locator("[data-state]").inner_text()
     assert page.locator("button:text-is('公開')").is_disabled()  # nothing new to publish
     _shot(page, "published")
-    tile = _rich_menu_tile(page)
+    _rich_menu_tile(page)
 
     # A resident starts it from the menu and answers; the case is in 環境課's inbox.
-    if tile:  # the resident taps its tile in the rich menu
-        phone.page.reload()
-        phone.page.locator("#rich-menu-tiles button[aria-label='粗大ごみ']").first.click()
-    else:  # or picks it from the menu
-        phone.send("メニュー")
-        phone.tap("粗大ごみ")
+    phone.page.reload()  # the resident taps its tile in the rich menu
+    phone.page.locator("#rich-menu-tiles button[aria-label='粗大ごみ']").first.click()
     _walk(phone, day)
-    if fee:
-        _pay_on_the_development_pay_page(phone, user)
+    _pay_on_the_development_pay_page(phone, user)
     phone.says("受付番号")
     _sign_in(page, url, "kankyo")
     page.goto(f"{url}/staff/cases/")
@@ -270,10 +253,9 @@ def test_a_case_worker_builds_bulky_waste_it_is_tried_published_and_used(
     row.wait_for()
     assert ENVIRONMENT in row.inner_text()
     _shot(page, "inbox")
-    if fee:  # the case holds its payment
-        row.locator("a").first.click()
-        page.locator("main").filter(has_text="800円").wait_for()
-        _shot(page, "case-with-fee")
+    row.locator("a").first.click()  # the case holds its payment
+    page.locator("main").filter(has_text="800円").wait_for()
+    _shot(page, "case-with-fee")
     page.goto(f"{url}/staff/procedures/")
     _shot(page, "list")
 
