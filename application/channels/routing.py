@@ -32,7 +32,7 @@ from application.channels.menu import (
 )
 from application.channels.procedure_handlers import CaseInbox, ProcedureHandler
 from application.conversations import postbacks as pb
-from application.conversations.catalogue import ProcedureCatalogue
+from application.conversations.catalogue import DRAFT, ProcedureCatalogue
 from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.state import Conversation, ConversationStatus
@@ -310,25 +310,27 @@ class InboundRouter:
         handler = self.handlers.get(procedure_id)
         if handler is not None and not handler.from_menu:
             return [self._menu(inbound)]  # started by its own buttons only
-        refused = (handler.before_start(inbound.identity, uow=inbound.uow, now=inbound.now)
-                   if handler else self._built_refusal(inbound, procedure_id))
+        refused, version = ((handler.before_start(inbound.identity, uow=inbound.uow,
+                                                  now=inbound.now), None) if handler
+                            else self._built_refusal(inbound, procedure_id))
         if refused is not None:
             return refused
-        return self._start(inbound, procedure_id, self.ids.new_id())
+        return self._start(inbound, procedure_id, self.ids.new_id(), version=version)
 
-    def _built_refusal(self, inbound: _Inbound,
-                       procedure_id: str) -> list[OutgoingMessage] | None:
-        """A procedure staff built: offered here, to this resident, with room left?"""
+    def _built_refusal(self, inbound: _Inbound, procedure_id: str,
+                       ) -> tuple[list[OutgoingMessage] | None, int | None]:
+        """A procedure staff built: offered here, to this resident, with room left? And the
+        version that was checked (the one it starts on)."""
         if self.catalogue is None or procedure_id in self.catalogue.builtins:
-            return None
+            return None, None
         published = self.catalogue.published(procedure_id)
         procedure = self.catalogue.version(procedure_id, published.version) if published \
             else None
         if published is None or procedure is None:
-            return [OutgoingMessage(text=built.NOT_OFFERED), self._menu(inbound)]
+            return [OutgoingMessage(text=built.NOT_OFFERED), self._menu(inbound)], None
         refused = built.refusal(published, procedure, inbound.identity, uow=inbound.uow,
                                 now=inbound.now)
-        return None if refused is None else [*refused, self._menu(inbound)]
+        return (None if refused is None else [*refused, self._menu(inbound)]), published.version
 
     def _try_draft(self, inbound: _Inbound, code: str) -> list[OutgoingMessage]:
         """「試す <code>」: staff try a draft before it is published (nothing is submitted)."""
@@ -336,16 +338,16 @@ class InboundRouter:
         procedure_id = store.trial(code, inbound.now) if store is not None else None
         if procedure_id is None:
             return [OutgoingMessage(text=built.TRIAL_UNKNOWN), self._menu(inbound)]
-        return self._start(inbound, procedure_id, self.ids.new_id(), draft=True)
+        return self._start(inbound, procedure_id, self.ids.new_id(), version=DRAFT)
 
-    def _start(self, inbound: _Inbound, procedure_id: str,
-               conversation_id: str, *, draft: bool = False) -> list[OutgoingMessage]:
+    def _start(self, inbound: _Inbound, procedure_id: str, conversation_id: str, *,
+               version: int | None = None) -> list[OutgoingMessage]:
         current = inbound.current
         if current is not None and current.id == conversation_id:  # already open: resume it
             return list(self.engine.resume(current).messages)
         try:
             turn = self.engine.start(conversation_id, inbound.identity.id, procedure_id,
-                                     known=self._known_facts(inbound), draft=draft)
+                                     known=self._known_facts(inbound), version=version)
         except DomainError as error:
             return [OutgoingMessage(text=error.message), self._menu(inbound)]
         if current is not None:  # starting something new ends what was open

@@ -20,7 +20,7 @@ from application.conversations import replies as say
 from application.conversations.addresses import drop_area, hold_area, read_address
 from application.conversations.answers import NO, YES, normalize, parse_answer, parse_yes_no
 from application.conversations.bank_search import search_banks
-from application.conversations.catalogue import DRAFT, ProcedureCatalogue
+from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.inputs import Input, InputKind
 from application.conversations.known import CHECKING, KNOWN, known_answer, prefill, restart
 from application.conversations.photos import drop_pending, hold_photos, pending_photos
@@ -69,12 +69,12 @@ class ConversationEngine:
         self._postal = postal_codes  # None: a postal code typed is not looked up
 
     def start(self, conversation_id: str, identity_id: str, procedure_id: str,
-              known: Mapping[str, str] | None = None, *, draft: bool = False) -> Turn:
+              known: Mapping[str, str] | None = None, *, version: int | None = None) -> Turn:
         """`known`: the facts the town holds for a verified resident (`steps.KNOWN_FACTS`);
         the questions marked with one are answered from them, never asked (shown first, to
-        confirm: known.py). A built procedure starts on its newest version (`draft`: on the
-        draft staff are trying)."""
-        found = ((self._procedures.version(procedure_id, DRAFT), DRAFT) if draft
+        confirm: known.py). A built procedure starts on its newest version, or on `version`
+        (the one its start was checked on; DRAFT: the draft staff are trying)."""
+        found = ((self._procedures.version(procedure_id, version), version) if version is not None
                  else self._procedures.current(procedure_id))
         if found is None or found[0] is None:
             raise NotFound(f"手続き「{procedure_id}」はありません。", code="procedure_not_found")

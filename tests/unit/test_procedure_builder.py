@@ -14,6 +14,7 @@ import pytest
 
 from application.access.actor import Actor
 from application.conversations.catalogue import DRAFT, ProcedureCatalogue
+from application.conversations.engine import ConversationEngine
 from application.conversations.procedure_templates import TemplateRefused
 from application.conversations.state import Conversation
 from application.ports.procedure_store import PublishedProcedure
@@ -35,6 +36,7 @@ from domain.cases import Department
 from domain.errors import IllegalTransition, InvalidValue, NotAllowed
 from domain.staff import Role
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork
+from tests.unit.test_conversations import FakeBankMaster
 
 pytestmark = pytest.mark.unit
 
@@ -235,3 +237,16 @@ def test_a_trial_whose_question_was_removed_from_the_draft_ends() -> None:
     renamed["procedure"]["steps"][0]["key"] = "count"
     store.templates[DRAFT] = renamed
     assert catalogue.of(trying) is None  # the engine ends it instead of failing
+
+
+def test_a_start_runs_on_the_version_its_checks_read_even_if_a_newer_one_lands() -> None:
+    store = _Store()
+    newer = copy.deepcopy(TEMPLATE)
+    newer["procedure"]["steps"][0]["question"] = "第2版: 何点ですか？"
+    store.templates[2] = newer  # published between the router's checks and the start
+    engine = ConversationEngine(ProcedureCatalogue({}, store), FakeClock(), FakeBankMaster())
+    checked = engine.start("c1", "i1", "bulky_waste", version=1)
+    newest = engine.start("c2", "i2", "bulky_waste")
+    assert checked.conversation.procedure_version == 1
+    assert "第2版" not in checked.messages[-1].text
+    assert newest.conversation.procedure_version == 2 and "第2版" in newest.messages[-1].text
