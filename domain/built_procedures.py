@@ -151,9 +151,6 @@ class BuiltProcedure(Aggregate):
             raise IllegalTransition("この手続きは受付中ではありません。", code="not_accepting")
         self.withdrawn, self.updated_at, self.updated_by = True, at, by
 
-    def start_trial(self, code: str, *, at: dt.datetime) -> None:
-        self.trial_code, self.trial_expires_at = code, at + TRIAL_TTL
-
     def trial_open(self, code: str, now: dt.datetime) -> bool:
         return (self.trial_code is not None and self.trial_code == code
                 and self.trial_expires_at is not None and now < self.trial_expires_at)

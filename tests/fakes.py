@@ -661,6 +661,13 @@ class FakeBuiltProcedures(_FakeRepository):
     def version(self, procedure_id: str, number: int) -> ProcedureVersion | None:
         return self._store.get("$versions", {}).get((procedure_id, number))
 
+    def set_trial(self, procedure_id: str, code: str, expires_at: dt.datetime) -> bool:
+        built = self._store.get(procedure_id)
+        if built is None:
+            return False
+        built.trial_code, built.trial_expires_at = code, expires_at
+        return True
+
 
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,

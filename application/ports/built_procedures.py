@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from domain.built_procedures import BuiltProcedure, ProcedureVersion
@@ -23,3 +24,9 @@ class BuiltProcedureRepository(Protocol):
         ...
 
     def version(self, procedure_id: str, number: int) -> ProcedureVersion | None: ...
+
+    def set_trial(self, procedure_id: str, code: str, expires_at: dt.datetime) -> bool:
+        """A trial code for the draft, written apart from the draft's lock version (starting a
+        trial is not an edit: another staff member's open editor stays current); False when
+        there is no such procedure."""
+        ...

@@ -20,7 +20,7 @@ from application.conversations.procedure_templates import (
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
-from domain.built_procedures import BuiltProcedure, valid_procedure_id
+from domain.built_procedures import TRIAL_TTL, BuiltProcedure, valid_procedure_id
 from domain.errors import IllegalTransition, InvalidValue, NotFound
 
 __all__ = ["TRIAL_ALPHABET", "SaveDraft", "check_draft", "draft_problems", "save_draft",
@@ -119,10 +119,8 @@ def start_trial(procedure_id: str, *, actor: Actor, uow: UnitOfWork, clock: Cloc
     now = clock.now()
     code = "".join(secrets.choice(TRIAL_ALPHABET) for _ in range(8))
     with uow:
-        built = uow.built_procedures.get(procedure_id)
-        if built is None:
+        if not uow.built_procedures.set_trial(procedure_id, code, now + TRIAL_TTL):
             raise NotFound("手続きが見つかりません。", code="procedure_not_found")
-        built.start_trial(code, at=now)
-        record(uow, actor, "procedure.try", "procedure", built.id, at=now)
+        record(uow, actor, "procedure.try", "procedure", procedure_id, at=now)
         uow.commit()
     return code

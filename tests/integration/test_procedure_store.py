@@ -12,7 +12,7 @@ import pytest
 
 from adapters.persistence.procedure_store import SqlProcedureStore
 from application.ports.unit_of_work import DuplicateError
-from domain.built_procedures import BuiltProcedure
+from domain.built_procedures import TRIAL_TTL, BuiltProcedure
 from entrypoints.containers import Container
 
 AT = dt.datetime(2026, 12, 5, 1, 0, tzinfo=dt.UTC)
@@ -85,8 +85,13 @@ def test_the_draft_is_read_afresh_and_a_trial_code_expires(container: Container)
     with container.uow() as uow:
         built = uow.built_procedures.get("bulky_waste")
         built.edit(_template("粗大ごみ（下書き）"), title="粗大ごみ（下書き）", by="s1", at=AT)
-        built.start_trial("ABCD2345", at=AT)
         uow.commit()
+    with container.uow() as uow:
+        before = uow.built_procedures.get("bulky_waste").version
+        assert uow.built_procedures.set_trial("bulky_waste", "ABCD2345", AT + TRIAL_TTL)
+        uow.commit()
+    with container.uow() as uow:  # a trial is not an edit: an open editor stays current
+        assert uow.built_procedures.get("bulky_waste").version == before
     assert store.template("bulky_waste", 0)["procedure"]["title"] == "粗大ごみ（下書き）"
     assert store.trial("ABCD2345", AT + dt.timedelta(minutes=29)) == "bulky_waste"
     assert store.trial("ABCD2345", AT + dt.timedelta(minutes=31)) is None

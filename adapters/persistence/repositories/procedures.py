@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.errors import constraint_name, is_unique_violation
-from adapters.persistence.orm.procedures import procedure_versions
+from adapters.persistence.orm.procedures import built_procedures, procedure_versions
 from adapters.persistence.repositories.base import SqlRepository
 from application.ports.unit_of_work import DuplicateError
 from domain.built_procedures import BuiltProcedure, ProcedureVersion
@@ -37,6 +38,12 @@ class SqlBuiltProcedureRepository(SqlRepository):
             if is_unique_violation(error):
                 raise DuplicateError(constraint_name(error) or "procedure_versions") from error
             raise
+
+    def set_trial(self, procedure_id: str, code: str, expires_at: dt.datetime) -> bool:
+        changed = self.session.execute(
+            update(built_procedures).where(built_procedures.c.id == procedure_id)
+            .values(trial_code=code, trial_expires_at=expires_at))
+        return bool(changed.rowcount)  # type: ignore[attr-defined]
 
     def versions_of(self, procedure_id: str) -> list[ProcedureVersion]:
         """Newest first."""
