@@ -41,8 +41,7 @@ class SaveDraft:
     in_menu: bool | None = None  # None: unchanged
 
 
-def check_draft(template: Any, *, uow: UnitOfWork, shipped: frozenset[str] = frozenset(),
-                ) -> Template:
+def check_draft(template: Any, *, uow: UnitOfWork) -> Template:
     """The template read and checked, or `TemplateRefused` with every problem: its own, and a
     department the town does not have."""
     checked = import_template(template)
