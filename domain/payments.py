@@ -10,6 +10,7 @@ lapsed attempt is never reused; a fee is refunded whole, once, under its own ref
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import enum
 
@@ -33,7 +34,7 @@ class PaymentState(enum.Enum):
                 "refunded": "返金済み"}[self.value]
 
 
-class FeePayable(Aggregate):
+class FeePayable(Aggregate, abc.ABC):
     """The payment side of an aggregate that takes a fee. Its class declares these fields and
     `amount_due`, and may refuse a payment in `ensure_payable` (a withdrawn request)."""
 
@@ -51,13 +52,14 @@ class FeePayable(Aggregate):
     refunded_at: dt.datetime | None
 
     @property
+    @abc.abstractmethod
     def amount_due(self) -> Money:
-        raise NotImplementedError
+        """What the payer owes."""
 
     @property
+    @abc.abstractmethod
     def payment_description(self) -> str:
         """What the provider shows the payer (粗大ごみ処理手数料 3点)."""
-        raise NotImplementedError
 
     def ensure_payable(self) -> None:
         """Raise `IllegalTransition` when this fee may not be paid now."""

@@ -49,14 +49,9 @@ class SqlProcedureStore:
 
     def trial(self, code: str, now: dt.datetime) -> str | None:
         with self._engine.connect() as connection:
-            row = connection.execute(select(_p.id, _p.trial_expires_at).where(
-                _p.trial_code == code)).first()
-        if row is None or row.trial_expires_at is None:
-            return None
-        expires = row.trial_expires_at
-        if expires.tzinfo is None:
-            expires = expires.replace(tzinfo=dt.UTC)
-        return str(row.id) if now < expires else None
+            found = connection.scalar(select(_p.id).where(_p.trial_code == code,
+                                                          _p.trial_expires_at > now))
+        return str(found) if found is not None else None
 
     @staticmethod
     def _published(row: Any) -> PublishedProcedure:
