@@ -25,17 +25,20 @@ log = logging.getLogger(__name__)
 
 payments = Blueprint("payments", __name__, url_prefix="/payments")
 
+# Said the same whichever channel the payer came from (LINE, SMS, e-mail, the web page).
 _TRY_LATER = lazy_gettext("決済サービスに接続できませんでした。お手数ですが、しばらくしてから"
-                          "LINEのトークのボタンでもう一度お試しください。")
+                          "LINEのトークや窓口のページのボタンでもう一度お試しください。")
 _MESSAGES = {  # in the reader's language when the page shows them
-    SettleOutcome.PAID: lazy_gettext("お支払いを確認しました。LINEのトークに戻ってください。"),
-    SettleOutcome.ALREADY_PAID: lazy_gettext("この請求の手続きはすでに済んでいます。LINEの"
-                                             "トークをご確認ください。"),
+    SettleOutcome.PAID: lazy_gettext("お支払いを確認しました。手続きをしたLINEのトークや窓口の"
+                                     "ページに戻ってください。"),
+    SettleOutcome.ALREADY_PAID: lazy_gettext("このお支払いの手続きはすでに済んでいます。LINEの"
+                                             "トークや窓口のページをご確認ください。"),
     SettleOutcome.WAITING: lazy_gettext("お支払いの完了をまだ確認できません。お支払いが済んで"
-                                        "いれば、まもなくLINEのトークでお知らせします。"),
-    SettleOutcome.LAPSED: lazy_gettext("お支払いは完了しませんでした。請求はまだ受け付けて"
-                                       "いません。LINEのトークのボタンから、もう一度お進み"
-                                       "いただけます。"),
+                                        "いれば、まもなくLINEのトークや窓口のページで"
+                                        "お知らせします。"),
+    SettleOutcome.LAPSED: lazy_gettext("お支払いは完了しませんでした。お申し込みはまだ受け付けて"
+                                       "いません。LINEのトークや窓口のページのボタンから、もう一度"
+                                       "お進みいただけます。"),
 }
 
 
@@ -64,8 +67,8 @@ def pay_fee(fee_id: str):  # type: ignore[no-untyped-def]
 def _pay(kind: Payables, payable_id: str):  # type: ignore[no-untyped-def]
     services = container()
     if not services.pay_links().verify(payable_id, request.args.get("t", "")):
-        return _page(False, _("このリンクは正しくありません。LINEのトークのボタンからお進み"
-                              "ください。"), 404)
+        return _page(False, _("このリンクは正しくありません。LINEのトークや窓口のページの"
+                              "ボタンからお進みください。"), 404)
     try:
         url = start_payment(kind, payable_id, uow=services.uow(),
                             gateway=services.payment_gateway(), clock=services.clock(),
