@@ -15,6 +15,7 @@ from adapters.persistence.orm import (
     benefits,
     cases,
     certificates,
+    community,
     consultations,
     disbursements,
     fees,
@@ -22,7 +23,9 @@ from adapters.persistence.orm import (
     messaging,
     procedures,
     residents,
+    segments,
     staff,
+    surveys,
     web,
 )
 from adapters.persistence.orm.base import metadata
@@ -33,6 +36,7 @@ __all__ = [
     "benefits",
     "cases",
     "certificates",
+    "community",
     "consultations",
     "disbursements",
     "fees",
@@ -41,8 +45,10 @@ __all__ = [
     "metadata",
     "procedures",
     "residents",
+    "segments",
     "staff",
     "start_mappers",
+    "surveys",
     "web",
 ]
 

@@ -28,6 +28,12 @@ from adapters.persistence.orm.cases import (
     departments,
 )
 from adapters.persistence.orm.certificates import certificate_requests
+from adapters.persistence.orm.community import (
+    association_members,
+    associations,
+    interest_subscriptions,
+    interests,
+)
 from adapters.persistence.orm.consultations import consultations, department_hours
 from adapters.persistence.orm.disbursements import (
     cash_payouts,
@@ -54,6 +60,7 @@ from adapters.persistence.orm.residents import (
     residents,
 )
 from adapters.persistence.orm.staff import api_keys, staff_members, staff_sign_ins
+from adapters.persistence.orm.surveys import survey_answers
 from adapters.persistence.queries.town_fields import (
     Field,
     account,
@@ -112,6 +119,9 @@ dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 fp = fee_payments.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 bpr, pv = built_procedures.c, procedure_versions.c
+it, isb, asc, asm = (interests.c, interest_subscriptions.c, associations.c,
+                     association_members.c)
+sa_ = survey_answers.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -264,6 +274,21 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(at.id, "attachment_id"), plain(at.ref), plain(at.content_type),
           moment(at.fetched_at), plain(at.content, "file"),
           blob_column="file", chunk=20),  # photos of a few MB: 20 at a time
+    _spec("interests.csv", "お知らせの分野", interests,
+          plain(it.key, "interest_key"), plain(it.label), plain(it.description),
+          plain(it.position), plain(it.active), moment(it.created_at)),
+    _spec("interest_subscriptions.csv", "お知らせの分野の登録", interest_subscriptions,
+          plain(isb.identity_id), plain(isb.interest_key), moment(isb.subscribed_at)),
+    _spec("associations.csv", "自治会・町内会", associations,
+          plain(asc.id, "association_id"), plain(asc.name), plain(asc.open_to_join),
+          moment(asc.created_at)),
+    _spec("association_members.csv", "自治会・町内会の会員", association_members,
+          plain(asm.id, "member_id"), plain(asm.association_id), plain(asm.resident_id),
+          plain(asm.identity_id), plain(asm.name), plain(asm.source), moment(asm.joined_at)),
+    _spec("survey_answers.jsonl", "アンケートの回答", survey_answers,
+          plain(sa_.id, "answer_id"), plain(sa_.survey_id), plain(sa_.procedure_id),
+          plain(sa_.period), plain(sa_.score), json_value(sa_.answers, convert=dict),
+          plain(sa_.channel), plain(sa_.resident_id), moment(sa_.answered_at)),
     _spec("staff.csv", "職員", staff_members,
           plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name),
           plain(sm.chat_name), code(sm.role),
@@ -309,6 +334,15 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                "claimed_at": "the dispatcher's lease on a message being sent",
                "next_attempt_at": "the dispatcher's next try after a failure"},
     "town_settings": {"version": _VERSION},
+    "interests": {"version": _VERSION},
+    "associations": {"version": _VERSION},
+    "survey_answers": {"respondent_key": "a keyed digest of who answered, kept only so one "
+                                         "person answers once a period (anonymous without the "
+                                         "key)"},
+    "resident_profiles": {column: "derived at import from residents.csv (the 町丁目, month of "
+                                  "birth, sex and household) for segments to count on"
+                          for column in ("resident_id", "area", "birth_month", "sex",
+                                         "household_id", "household_size")},
     "rich_menu_layouts": {"version": _VERSION},
     "contact_codes": {"*": "contacts being verified by a code (a hashed secret, minutes long): "
                            "the verified ones are in channel_identities.csv"},

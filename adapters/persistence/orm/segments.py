@@ -1,0 +1,24 @@
+"""What segments select on, kept where a count can index it (ADR 0056): one row per registry
+resident with coarse attributes derived at import from the encrypted facts (the 町丁目, the
+month of birth, the sex) and the household's shape. The name, the full address and the date of
+birth stay encrypted in `residents.facts` only."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+
+from adapters.persistence.orm.base import ID, metadata
+
+__all__ = ["resident_profiles"]
+
+resident_profiles = Table(
+    "resident_profiles", metadata,
+    Column("resident_id", ID, ForeignKey("residents.id"), primary_key=True),
+    Column("area", String(64), nullable=False),  # 町丁目 or 大字 ("" when not derived)
+    Column("birth_month", Integer),  # year * 12 + month - 1; ages are counted at a month's end
+    Column("sex", String(1)),  # the registry's code: 1 男, 2 女
+    Column("household_id", ID, index=True),
+    Column("household_size", Integer, nullable=False),
+    Index("ix_resident_profiles_area", "area", "birth_month"),
+    Index("ix_resident_profiles_birth_month", "birth_month"),
+)
