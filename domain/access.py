@@ -37,6 +37,8 @@ class Permission(enum.Enum):
     HANDLE_CASES = "handle_cases"  # the inbox of one's departments: read, answer, close
     BUILD_PROCEDURES = "build_procedures"  # draft procedures, try them, import templates
     PUBLISH_PROCEDURES = "publish_procedures"  # publish or withdraw them (administrators)
+    # segments, notices to them, the interests residents subscribe to and the 自治会 (approvers)
+    SEND_NOTICES = "send_notices"
 
 
 P = Permission
@@ -44,7 +46,7 @@ _VIEWER = {P.VIEW_PROGRAMS, P.VIEW_JOBS}
 _VIEWER |= {P.VIEW_DASHBOARD}
 _CASE_WORKER = _VIEWER | {P.VIEW_RESIDENTS, P.HANDLE_APPLICATIONS, P.REVIEW_VERIFICATIONS,
                           P.HANDLE_CASES, P.BUILD_PROCEDURES}
-_APPROVER = _CASE_WORKER | {P.DECIDE_APPLICATIONS, P.APPROVE_BATCHES}
+_APPROVER = _CASE_WORKER | {P.DECIDE_APPLICATIONS, P.APPROVE_BATCHES, P.SEND_NOTICES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(_VIEWER),
     Role.CASE_WORKER: frozenset(_CASE_WORKER),
