@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
+from application.ports.notice_queries import ChannelFigures, NoticeLine, NoticeResults
 from application.ports.queries import (
     ApplicationFilter,
     ApplicationLine,
@@ -16,6 +17,7 @@ from application.ports.queries import (
     PayeeLine,
     TownFigures,
 )
+from application.ports.segment_queries import SegmentMember
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
@@ -23,7 +25,9 @@ from domain.certificates import CertificateRequest, IssueState, PaymentState
 from domain.channels import IdentityStatus
 from domain.disbursements import DisbursementStatus
 from domain.eligibility import Campaign
+from domain.notices import Notice, NoticeRecipient
 from domain.residents import Resident
+from domain.segments import All, AnyOf, Condition, HasChannel, Not, Verified
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 from domain.values import JST
@@ -343,6 +347,89 @@ class FakeFigureQueries(_Over):
             new_friends_by_day=tuple(sorted(per_day.items())))
 
 
+class FakeSegmentQueries(_Over):
+    """People as the SQL query finds them, for the leaves unit tests use (channel, verified,
+    all / any / not); any other leaf is unknown here, so it matches nobody."""
+
+    def _people(self) -> list[tuple[str, Resident | None, list[Any]]]:
+        identities = self.rows("channel_identities")
+        people: list[tuple[str, Resident | None, list[Any]]] = [
+            (f"r:{r.id}", r, [i for i in identities if i.resident_id == r.id])
+            for r in self.rows("residents")]
+        people += [(f"i:{i.id}", None, [i]) for i in identities if i.resident_id is None]
+        return sorted(people, key=lambda person: person[0])
+
+    def _matches(self, condition: Condition, resident: Resident | None,
+                 identities: list[Any]) -> bool | None:
+        match condition:
+            case All(parts):
+                found = [self._matches(p, resident, identities) for p in parts]
+                return False if False in found else (None if None in found else True)
+            case AnyOf(parts):
+                found = [self._matches(p, resident, identities) for p in parts]
+                return True if True in found else (None if None in found else False)
+            case Not(part):
+                inner = self._matches(part, resident, identities)
+                return None if inner is None else not inner
+            case HasChannel(channel):
+                return any(i.channel == channel and i.reachable for i in identities)
+            case Verified(value):
+                return (resident is not None and resident.is_verified) == value
+        return None
+
+    def _members(self, condition: Condition) -> list[SegmentMember]:
+        return [SegmentMember(key, resident.id if resident else None,
+                              None if resident else identities[0].id)
+                for key, resident, identities in self._people()
+                if self._matches(condition, resident, identities) is True]
+
+    def count(self, condition: Condition) -> int:
+        return len(self._members(condition))
+
+    def members(self, condition: Condition, *, after: str | None,
+                limit: int) -> list[SegmentMember]:
+        return [m for m in self._members(condition) if after is None or m.key > after][:limit]
+
+    def areas(self) -> list[tuple[str, int]]:
+        return []
+
+
+class FakeNoticeQueries(_Over):
+    def _recipients(self, notice_id: str) -> list[NoticeRecipient]:
+        return [r for r in self.rows("notice_recipients") if r.notice_id == notice_id]
+
+    def notices(self, *, limit: int = 200) -> list[NoticeLine]:
+        found: list[Notice] = sorted(self.rows("notices"), key=lambda n: n.created_at,
+                                     reverse=True)[:limit]
+        return [NoticeLine(n, len(rs := self._recipients(n.id)),
+                           sum(r.opened_at is not None for r in rs),
+                           sum(r.tapped_at is not None for r in rs)) for n in found]
+
+    def results(self, notice_id: str) -> NoticeResults | None:
+        notice = self.tables["notices"].get(notice_id)
+        if notice is None:
+            return None
+        recipients = self._recipients(notice_id)
+        firsts = {r.outbox_id for r in recipients if r.outbox_id}
+        rows = [m for m in self.rows("outbox") if m.id in firsts or m.fallback_of in firsts]
+        channels = sorted({r.channel for r in recipients if r.channel} | {m.channel for m in rows})
+        figures = []
+        for channel in channels:
+            told = [r for r in recipients if r.channel == channel]
+            mine = [m for m in rows if m.channel == channel]
+            figures.append(ChannelFigures(
+                channel, len(told), len(mine),
+                sum(m.status is OutboxStatus.SENT for m in mine),
+                sum(m.delivery_status is DeliveryStatus.DELIVERED for m in mine),
+                sum(m.status is OutboxStatus.FAILED for m in mine),
+                sum(m.status in (OutboxStatus.PENDING, OutboxStatus.SENDING) for m in mine),
+                sum(r.opened_at is not None for r in told),
+                sum(r.tapped_at is not None for r in told)))
+        nobody = [r for r in recipients if not r.channel]
+        return NoticeResults(notice, tuple(figures), len(recipients),
+                             sum(not r.declined for r in nobody), sum(r.declined for r in nobody))
+
+
 class FakeQueries:
     def __init__(self, tables: Tables) -> None:
         self.benefits = FakeBenefitQueries(tables)
@@ -352,6 +439,8 @@ class FakeQueries:
         self.messages = FakeMessageQueries(tables)
         self.staff = FakeStaffQueries(tables)
         self.figures = FakeFigureQueries(tables)
+        self.segments = FakeSegmentQueries(tables)
+        self.notices = FakeNoticeQueries(tables)
 
 
 def _text(payload: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
 from domain.fees import FeePayment
 from domain.households import Household, HouseholdHead
+from domain.notices import Notice, NoticeRecipient, NoticeStatus
 from domain.payments import PaymentState
 from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import RegistryStatus, Resident
@@ -669,6 +670,48 @@ class FakeBuiltProcedures(_FakeRepository):
         return True
 
 
+class FakeNotices(_FakeRepository):
+    """Notices; their recipients in their own table (`recipients`, set by the unit of work)."""
+
+    recipients: dict[str, Any]
+
+    def get_by_link_token(self, token: str) -> Notice | None:
+        return self._first(link_token=token)
+
+    def due(self, now: dt.datetime) -> list[Notice]:
+        return sorted((n for n in self._store.values() if n.is_due(now)),
+                      key=lambda n: n.scheduled_at)
+
+    def sending(self) -> list[Notice]:
+        return self._where(status=NoticeStatus.SENDING)
+
+    def add_recipient(self, recipient: NoticeRecipient) -> None:
+        self.recipients[recipient.id] = recipient
+
+    def _of(self, notice_id: str) -> list[NoticeRecipient]:
+        return [r for r in self.recipients.values() if r.notice_id == notice_id]
+
+    def recorded_among(self, notice_id: str, keys: Sequence[str]) -> set[str]:
+        return {r.member_key for r in self._of(notice_id)} & set(keys)
+
+    def last_key(self, notice_id: str) -> str | None:
+        return max((r.member_key for r in self._of(notice_id)), default=None)
+
+    def recipient_by_token(self, token: str) -> NoticeRecipient | None:
+        return next((r for r in self.recipients.values() if r.open_token == token), None)
+
+    def recipient_of(self, notice_id: str, member_key: str) -> NoticeRecipient | None:
+        return next((r for r in self._of(notice_id) if r.member_key == member_key), None)
+
+    def count_shared(self, notice_id: str, what: str) -> None:
+        notice = self._store[notice_id]
+        setattr(notice, f"shared_{what}", getattr(notice, f"shared_{what}") + 1)
+
+
+class FakeNoticeRecipients(_FakeRepository):
+    unique = ("notice_id", "member_key")
+
+
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
@@ -685,6 +728,7 @@ _REPOSITORIES = {
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
+    "notices": FakeNotices, "notice_recipients": FakeNoticeRecipients,
 }
 
 
@@ -726,6 +770,7 @@ class FakeUnitOfWork:
             setattr(self, name, repository(self._working[name]))
         self.disbursements.applications = self._working["applications"]
         self.departments.memberships = self._working["department_members"]
+        self.notices.recipients = self._working["notice_recipients"]
         self.queries = FakeQueries(self._working)
         return self
 

@@ -51,6 +51,7 @@ from adapters.persistence.repositories.messaging import (
     SqlRichMenuLayoutRepository,
     SqlTownSettingRepository,
 )
+from adapters.persistence.repositories.notices import SqlNoticeRepository
 from adapters.persistence.repositories.procedures import SqlBuiltProcedureRepository
 from adapters.persistence.repositories.residents import (
     SqlHouseholdRepository,
@@ -103,6 +104,7 @@ class SqlAlchemyUnitOfWork:
         self.eligibility = SqlEligibilityRepository(session)
         self.campaigns = SqlCampaignRepository(session)
         self.reminders = SqlReminderRepository(session)
+        self.notices = SqlNoticeRepository(session)
         self.attachments = SqlAttachmentRepository(session)
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)
@@ -133,7 +135,7 @@ class SqlAlchemyUnitOfWork:
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
-                               self.built_procedures, self.fee_payments]
+                               self.built_procedures, self.fee_payments, self.notices]
         self._events: list[Event] = []
         return self
 

@@ -4,7 +4,7 @@ identity and conversation, and write the replies to the outbox, all in one trans
 Where an event goes is one look-up in a table, not a chain of ifs: its kind picks a route; a
 postback's data picks one by its exact value (menu, status, verify) or by its prefix (start a
 procedure, answer the open dialog, or a procedure handler's own buttons: a benefit notice's
-taps, a certificate's やめる). Adding a procedure or a channel adds an entry.
+taps, a certificate's やめる, a notice's buttons). Adding a procedure or a channel adds an entry.
 
 A redelivered event (same external id) hits the inbox's unique constraint when it commits and
 is rolled back whole, as is the second of two concurrent deliveries: nothing of it stays.
@@ -37,6 +37,8 @@ from application.conversations.engine import ConversationEngine
 from application.conversations.inputs import Input
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage
+from application.notices.messages import TAP_PREFIX, tap_of
+from application.notices.opening import record_tap
 from application.ports.clock import Clock, IdGenerator
 from application.ports.identity import IdentityProvider
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
@@ -103,6 +105,7 @@ class InboundRouter:
                 inbound, inbound.event.data.removeprefix(START_PREFIX))),
             (pb.PREFIX, self._answer),
             (PAGE_PREFIX, self._menu_page),
+            (TAP_PREFIX, self._notice_tap),  # a notice's button: counted, then its procedure
             (SWITCH_PREFIX, lambda inbound: []),  # LINE switched the rich menu: nothing to say
             *((handler.postback_prefix, self._handler_postback(handler))
               for handler in handlers),
@@ -303,6 +306,14 @@ class InboundRouter:
                     inbound, procedure_id, conversation_id))
             return self._stale(inbound) if replies is None else replies
         return route
+
+    def _notice_tap(self, inbound: _Inbound) -> list[OutgoingMessage]:
+        tap = tap_of(inbound.event.data)
+        notice = tap and record_tap(inbound.uow, tap[0], inbound.identity, inbound.now)
+        button = notice.button(tap[1]) if notice and tap else None
+        if button is None or button.procedure_id is None:
+            return self._stale(inbound)
+        return self._start_from_menu(inbound, button.procedure_id)
 
     # -- dialogs -----------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ class UnitOfWork(Protocol):
     eligibility: r.EligibilityRepository
     campaigns: r.CampaignRepository
     reminders: r.ReminderRepository
+    notices: r.NoticeRepository
     attachments: r.AttachmentRepository
     batches: r.BatchRepository
     payment_audit: r.PaymentAuditRepository

@@ -92,7 +92,7 @@ def test_a_handlers_prefix_is_one_entry_in_the_table(database: FakeDatabase) -> 
         "受け付けました: kiosk:ticket:7"]
     assert kiosk.taps == ["kiosk:ticket:7"]
     assert [prefix for prefix, _ in router.by_prefix] == [
-        "start:", "dlg:", "menu:page:", "richmenu-switch:", "bnf:", "kiosk:"]
+        "start:", "dlg:", "menu:page:", "notice:", "richmenu-switch:", "bnf:", "kiosk:"]
 
 
 def test_a_rich_menu_switch_tap_is_answered_with_nothing(database: FakeDatabase) -> None:

@@ -21,6 +21,7 @@ from adapters.persistence.orm import (
     fees,
     jobs,
     messaging,
+    notices,
     procedures,
     residents,
     segments,
@@ -43,6 +44,7 @@ __all__ = [
     "jobs",
     "messaging",
     "metadata",
+    "notices",
     "procedures",
     "residents",
     "segments",
@@ -75,3 +77,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     consultations.map_consultations(mapper_registry)
     procedures.map_procedures(mapper_registry)
     fees.map_fees(mapper_registry)
+    notices.map_notices(mapper_registry)

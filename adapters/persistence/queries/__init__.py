@@ -12,6 +12,7 @@ from adapters.persistence.queries.certificates import SqlCertificateQueries
 from adapters.persistence.queries.exports import SqlExportQueries
 from adapters.persistence.queries.figures import SqlFigureQueries
 from adapters.persistence.queries.messages import SqlMessageQueries
+from adapters.persistence.queries.notices import SqlNoticeQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
 from adapters.persistence.queries.residents import SqlResidentQueries
 from adapters.persistence.queries.staff import SqlStaffQueries
@@ -33,3 +34,4 @@ class SqlQueries:
         self.staff = SqlStaffQueries(session)
         self.figures = SqlFigureQueries(session)
         self.town = SqlTownDataQueries(session)
+        self.notices = SqlNoticeQueries(session)
