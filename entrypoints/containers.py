@@ -255,7 +255,7 @@ class Container(containers.DeclarativeContainer):
     job_catalog = providers.Singleton(
         build_job_catalog, uow_factory=uow.provider, ids=ids, clock=clock,
         hasher=password_hasher, keyer=match_keyer, calendar=bank_calendar, telling=telling,
-        banks=bank_master,
+        banks=bank_master, public_url=config.public_url,
         attachments=attachment_source, writer=transfer_writer, originator=originator,
         wake_outbox=providers.Callable(_waker, __self__),
         route=providers.Callable(_router, __self__),

@@ -20,6 +20,7 @@ from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
 from application.jobs.catalog import JobCatalog, Progress
 from application.keeping_attachment import keep_attachment
 from application.messaging.telling import Telling, load_policy
+from application.notices.sending import SEND_NOTICE, send_notice
 from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
@@ -45,6 +46,7 @@ __all__ = [
     "KEEP_ATTACHMENT",
     "SEED_DEMO_TOWN",
     "SEND_CAMPAIGN",
+    "SEND_NOTICE",
     "SEND_REMINDER",
     "build_job_catalog",
 ]
@@ -59,7 +61,7 @@ IMPORT_REGISTRY_UPLOAD = "import_registry_upload"  # a staff upload: the file is
 def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,
                         clock: Clock, hasher: PasswordHasher, keyer: MatchKeyer,
                         calendar: BankCalendar, telling: Telling,
-                        banks: BankMaster | None = None,
+                        banks: BankMaster | None = None, public_url: str = "",
                         attachments: AttachmentSource | None = None,
                         writer: TransferFileWriter | None = None,
                         originator: Originator | None = None,
@@ -124,6 +126,11 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                              clock=clock, banks=banks, policy=load_policy(uow_factory),
                              wake=wake_outbox, progress=progress)
 
+    def sending_notice(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        return send_notice(payload["notice_id"], uow_factory=uow_factory, ids=ids, clock=clock,
+                           policy=load_policy(uow_factory), public_url=public_url,
+                           wake=wake_outbox, progress=progress)
+
     def keeping_attachment(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         if attachments is None:
             return {"kept": False}
@@ -161,6 +168,12 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
     catalog.register(SEND_REMINDER, sending_reminder, label="給付金の督促の送信",
                      permission=Permission.MANAGE_PROGRAMS, action="reminder.schedule",
                      unit="世帯を確認")
+    # start_notice stores this job itself (or the scheduler, for a notice staff scheduled),
+    # audited as "notice.send" / "notice.schedule" (ADR 0058).
+    catalog.register(SEND_NOTICE, sending_notice, label="お知らせの配信",
+                     permission=Permission.SEND_NOTICES,
+                     report_permission=Permission.SEND_NOTICES, action="notice.send",
+                     unit="人を確認")
     catalog.register(IMPORT_REGISTRY_UPLOAD, importing_upload, label="住民記録の取り込み",
                      permission=Permission.IMPORT_REGISTRY,
                      report_permission=Permission.IMPORT_REGISTRY, action="registry.import")

@@ -84,7 +84,7 @@ def schedule_notice(notice_id: str, when: dt.datetime, *, actor: Actor, uow: Uni
         notice = notice_in(uow, notice_id)
         notice.schedule(when, now=now)
         count = ensure_someone(uow, notice)
-        record(uow, actor, "notice.schedule", "notice", notice.id, at=now, recipients=count,
+        record(uow, actor, "notice.schedule", "notice", notice.id, at=now, people=count,
                scheduled_at=when.isoformat())
         uow.commit()
     return notice

@@ -66,7 +66,7 @@ def start_notice(notice_id: str, *, actor: Actor, uow: UnitOfWork, queue: JobQue
                   created_at=now)
         uow.jobs.add(job)
         notice.start(job.id, by=actor.id, at=now)
-        record(uow, actor, "notice.send", "notice", notice.id, at=now, recipients=count)
+        record(uow, actor, "notice.send", "notice", notice.id, at=now, people=count)
         uow.commit()
     queue.enqueue(job.id)
     return notice

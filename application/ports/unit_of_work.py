@@ -5,6 +5,7 @@ from typing import Protocol, Self
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
+from application.ports.notice_repository import NoticeRepository
 from application.ports.queries import Queries
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
@@ -48,7 +49,7 @@ class UnitOfWork(Protocol):
     eligibility: r.EligibilityRepository
     campaigns: r.CampaignRepository
     reminders: r.ReminderRepository
-    notices: r.NoticeRepository
+    notices: NoticeRepository
     attachments: r.AttachmentRepository
     batches: r.BatchRepository
     payment_audit: r.PaymentAuditRepository

@@ -18,6 +18,7 @@ from entrypoints.web.languages import install_languages
 from entrypoints.web.line_webhook import line_webhook
 from entrypoints.web.mail_unsubscribe import mail_unsubscribe
 from entrypoints.web.monitoring import monitoring
+from entrypoints.web.notice_page import notice_page
 from entrypoints.web.payments import payments
 from entrypoints.web.rate_limits import install_rate_limits
 from entrypoints.web.request_ids import RequestIds
@@ -60,6 +61,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(payments)
     app.register_blueprint(resident)
     app.register_blueprint(mail_unsubscribe)
+    app.register_blueprint(notice_page)
     app.register_blueprint(api_batches)
     init_staff(app)
     install_rate_limits(app, container)  # once every view is registered

@@ -31,6 +31,7 @@ from application.disbursements.approving_batch import ApproveBatch, approve_batc
 from application.disbursements.creating_batch import CreateBatch, create_batch
 from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
+from application.jobs.job import Job
 from application.jobs.running import start_job
 from application.payments.paying import Payables, settle_payment, start_payment
 from application.staff.signing_in import sign_in_state
@@ -41,6 +42,7 @@ from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.consultations import Consultation
 from domain.fees import FeePayment
+from domain.notices import Notice, NoticeRecipient
 from domain.residents import PersonalFacts, VerificationState
 from domain.staff import Role
 from domain.values import Address, Money
@@ -96,6 +98,10 @@ class Town:
     canned_reply: str  # one of its canned replies (定型文)
     unpaid_fee: str  # a procedure's fee waiting to be paid (no case yet)
     fee_case: str  # a case opened when its fee was paid (ADR 0053)
+    draft_notice: str  # お知らせ配信 (ADR 0058): a draft to LINE's friends
+    scheduled_notice: str  # one scheduled for tomorrow
+    sent_notice: str  # one sent, with a link button and one recipient
+    notice_token: str  # that recipient's open token
 
 
 def seed_town(container: Container) -> Town:
@@ -118,13 +124,38 @@ def seed_town(container: Container) -> Town:
                                    closes_at=now + dt.timedelta(days=30)))
         uow.commit()
     built = seed_built_procedures(container)  # routed to the inbox's department
+    notices = _notices(container, now)
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
         resident_number="000000001", verification="v1", candidate="r2", job=job,
         **batches, **requests, **built, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
-        second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees)
+        second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees,
+        **notices)
+
+
+def _notices(container: Container, now: dt.datetime) -> dict[str, str]:
+    def notice(id: str) -> Notice:
+        return Notice.compose(id=id, title="防災訓練", text="9月1日に防災訓練をします。",
+                              condition={"channel": "line"}, segment_name="LINEの友だち",
+                              buttons=[{"label": "地図", "target": "https://map.example/x"}],
+                              by="someone", at=now, link_token=f"shared-{id}")
+    draft, scheduled, sent = notice("nt-draft"), notice("nt-scheduled"), notice("nt-sent")
+    scheduled.schedule(now + dt.timedelta(days=1), now=now)
+    sent.start("job-nt-sent", by="someone", at=now)
+    sent.finish(now)
+    with container.uow() as uow:
+        uow.jobs.add(Job(id="job-nt-sent", name="send_notice", payload={"notice_id": sent.id},
+                         created_at=now))
+        for made in (draft, scheduled, sent):
+            uow.notices.add(made)
+        uow.notices.add_recipient(NoticeRecipient(
+            id="ntr-1", notice_id=sent.id, member_key="r:r1", open_token="open-token-r1",
+            recorded_at=now, channel="sms"))
+        uow.commit()
+    return {"draft_notice": draft.id, "scheduled_notice": scheduled.id,
+            "sent_notice": sent.id, "notice_token": "open-token-r1"}
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:

@@ -52,6 +52,7 @@ from adapters.persistence.orm.messaging import (
     rich_menu_layouts,
     town_settings,
 )
+from adapters.persistence.orm.notices import notice_recipients, notices
 from adapters.persistence.orm.procedures import built_procedures, procedure_versions
 from adapters.persistence.orm.residents import (
     household_members,
@@ -122,6 +123,7 @@ bpr, pv = built_procedures.c, procedure_versions.c
 it, isb, asc, asm = (interests.c, interest_subscriptions.c, associations.c,
                      association_members.c)
 sa_ = survey_answers.c
+nt, ntr = notices.c, notice_recipients.c
 
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
@@ -289,6 +291,17 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(sa_.id, "answer_id"), plain(sa_.survey_id), plain(sa_.procedure_id),
           plain(sa_.period), plain(sa_.score), json_value(sa_.answers, convert=dict),
           plain(sa_.channel), plain(sa_.resident_id), moment(sa_.answered_at)),
+    _spec("notices.jsonl", "お知らせ配信", notices,
+          plain(nt.id, "notice_id"), plain(nt.title), plain(nt.text),
+          json_value(nt.condition, convert=dict), plain(nt.segment_name),
+          json_value(nt.buttons, convert=lambda buttons: [b.to_json() for b in buttons]),
+          code(nt.status), plain(nt.created_by), moment(nt.created_at),
+          moment(nt.scheduled_at), plain(nt.job_id), plain(nt.sent_by), moment(nt.started_at),
+          moment(nt.finished_at), plain(nt.shared_opens), plain(nt.shared_taps)),
+    _spec("notice_recipients.csv", "お知らせの配信先", notice_recipients,
+          plain(ntr.id, "notice_recipient_id"), plain(ntr.notice_id), plain(ntr.member_key),
+          moment(ntr.recorded_at), plain(ntr.channel), plain(ntr.outbox_id),
+          plain(ntr.declined), moment(ntr.opened_at), moment(ntr.tapped_at)),
     _spec("staff.csv", "職員", staff_members,
           plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name),
           plain(sm.chat_name), code(sm.role),
@@ -336,6 +349,10 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "town_settings": {"version": _VERSION},
     "interests": {"version": _VERSION},
     "associations": {"version": _VERSION},
+    "notices": {"version": _VERSION,
+                "link_token": "the notice's own link token (a bearer link that counts opens)"},
+    "notice_recipients": {"open_token": "the recipient's link token (a bearer link that counts "
+                                        "their open)"},
     "survey_answers": {"respondent_key": "a keyed digest of who answered, kept only so one "
                                          "person answers once a period (anonymous without the "
                                          "key)"},

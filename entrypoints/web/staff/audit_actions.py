@@ -103,6 +103,9 @@ ACTIONS = {
     "rich_menu.published": "LINEのリッチメニューの公開",
     "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
     "contact.reminders": "督促のお知らせの設定（住民）",
+    # お知らせ配信 (ADR 0058)
+    "notice.compose": "お知らせの作成", "notice.schedule": "お知らせの配信予約",
+    "notice.send": "お知らせの配信", "notice.cancel": "お知らせの取り消し",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -122,6 +125,7 @@ ACTION_GROUPS = (
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
+    ("お知らせ配信", ("notice.",)),
 )
 
 TARGETS = {
@@ -132,6 +136,7 @@ TARGETS = {
     "procedure": "手続き",
     "rich_menu": "LINEのリッチメニュー",
     "fee_payment": "手続きの手数料",
+    "notice": "お知らせ",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -156,6 +161,7 @@ DETAIL_FIELDS = {
     "size": "大きさ（段×列）", "tiles": "タイル", "linked": "メニューを表示した本人確認済みの住民",
     "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
+    "people": "対象者の人数", "buttons": "ボタンの数", "scheduled_at": "配信予定日時",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
