@@ -28,6 +28,7 @@ from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 from domain.values import JST
 from domain.verifications import IdentityVerification, VerificationStatus
+from tests.fake_segments import FakeSegmentQueries
 
 __all__ = ["FakeQueries"]
 
@@ -352,6 +353,7 @@ class FakeQueries:
         self.messages = FakeMessageQueries(tables)
         self.staff = FakeStaffQueries(tables)
         self.figures = FakeFigureQueries(tables)
+        self.segments = FakeSegmentQueries(tables)
 
 
 def _text(payload: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from adapters.persistence.queries.figures import SqlFigureQueries
 from adapters.persistence.queries.messages import SqlMessageQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
 from adapters.persistence.queries.residents import SqlResidentQueries
+from adapters.persistence.queries.segments import SqlSegmentQueries
 from adapters.persistence.queries.staff import SqlStaffQueries
 from adapters.persistence.queries.town_data import SqlTownDataQueries
 
@@ -33,3 +34,4 @@ class SqlQueries:
         self.staff = SqlStaffQueries(session)
         self.figures = SqlFigureQueries(session)
         self.town = SqlTownDataQueries(session)
+        self.segments = SqlSegmentQueries(session)
