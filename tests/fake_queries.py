@@ -17,7 +17,6 @@ from application.ports.queries import (
     PayeeLine,
     TownFigures,
 )
-from application.ports.segment_queries import SegmentMember
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
@@ -27,11 +26,11 @@ from domain.disbursements import DisbursementStatus
 from domain.eligibility import Campaign
 from domain.notices import Notice, NoticeRecipient
 from domain.residents import Resident
-from domain.segments import All, AnyOf, Condition, HasChannel, Not, Verified
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 from domain.values import JST
 from domain.verifications import IdentityVerification, VerificationStatus
+from tests.fake_segments import FakeSegmentQueries
 
 __all__ = ["FakeQueries"]
 
@@ -345,53 +344,6 @@ class FakeFigureQueries(_Over):
             certificate_requests_by_state={s.value: n for s, n in _counted(
                 [r.issue_state for r in self.rows("certificate_requests")]).items()},
             new_friends_by_day=tuple(sorted(per_day.items())))
-
-
-class FakeSegmentQueries(_Over):
-    """People as the SQL query finds them, for the leaves unit tests use (channel, verified,
-    all / any / not); any other leaf is unknown here, so it matches nobody."""
-
-    def _people(self) -> list[tuple[str, Resident | None, list[Any]]]:
-        identities = self.rows("channel_identities")
-        people: list[tuple[str, Resident | None, list[Any]]] = [
-            (f"r:{r.id}", r, [i for i in identities if i.resident_id == r.id])
-            for r in self.rows("residents")]
-        people += [(f"i:{i.id}", None, [i]) for i in identities if i.resident_id is None]
-        return sorted(people, key=lambda person: person[0])
-
-    def _matches(self, condition: Condition, resident: Resident | None,
-                 identities: list[Any]) -> bool | None:
-        match condition:
-            case All(parts):
-                found = [self._matches(p, resident, identities) for p in parts]
-                return False if False in found else (None if None in found else True)
-            case AnyOf(parts):
-                found = [self._matches(p, resident, identities) for p in parts]
-                return True if True in found else (None if None in found else False)
-            case Not(part):
-                inner = self._matches(part, resident, identities)
-                return None if inner is None else not inner
-            case HasChannel(channel):
-                return any(i.channel == channel and i.reachable for i in identities)
-            case Verified(value):
-                return (resident is not None and resident.is_verified) == value
-        return None
-
-    def _members(self, condition: Condition) -> list[SegmentMember]:
-        return [SegmentMember(key, resident.id if resident else None,
-                              None if resident else identities[0].id)
-                for key, resident, identities in self._people()
-                if self._matches(condition, resident, identities) is True]
-
-    def count(self, condition: Condition) -> int:
-        return len(self._members(condition))
-
-    def members(self, condition: Condition, *, after: str | None,
-                limit: int) -> list[SegmentMember]:
-        return [m for m in self._members(condition) if after is None or m.key > after][:limit]
-
-    def areas(self) -> list[tuple[str, int]]:
-        return []
 
 
 class FakeNoticeQueries(_Over):

@@ -19,6 +19,7 @@ from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.messaging import DeliveryOutcome, DeliveryResult
 from application.ports.payouts import TransferLine
+from application.ports.resident_profiles import ResidentProfile
 from application.ports.unit_of_work import DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
@@ -712,6 +713,24 @@ class FakeNoticeRecipients(_FakeRepository):
     unique = ("notice_id", "member_key")
 
 
+class FakeResidentProfiles(_FakeRepository):
+    """Profiles by resident id; the fake segment queries read households live, so a profile's
+    household is the households table's (`refresh_households` records what it was asked)."""
+
+    residents: dict[str, Any]
+
+    def save(self, profiles: Sequence[ResidentProfile]) -> None:
+        for profile in profiles:
+            self._store[profile.resident_id] = profile
+
+    def refresh_households(self, *, resident_ids: Sequence[str],
+                           household_ids: Sequence[str]) -> None:
+        self.refreshed = (list(resident_ids), list(household_ids))
+
+    def resident_ids(self, *, after: str, limit: int) -> list[str]:
+        return sorted(key for key in self.residents if key > after)[:limit]
+
+
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
@@ -729,6 +748,7 @@ _REPOSITORIES = {
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
     "notices": FakeNotices, "notice_recipients": FakeNoticeRecipients,
+    "resident_profiles": FakeResidentProfiles,
 }
 
 
@@ -771,6 +791,7 @@ class FakeUnitOfWork:
         self.disbursements.applications = self._working["applications"]
         self.departments.memberships = self._working["department_members"]
         self.notices.recipients = self._working["notice_recipients"]
+        self.resident_profiles.residents = self._working["residents"]
         self.queries = FakeQueries(self._working)
         return self
 

@@ -53,6 +53,7 @@ from adapters.persistence.repositories.messaging import (
 )
 from adapters.persistence.repositories.notices import SqlNoticeRepository
 from adapters.persistence.repositories.procedures import SqlBuiltProcedureRepository
+from adapters.persistence.repositories.resident_profiles import SqlResidentProfileRepository
 from adapters.persistence.repositories.residents import (
     SqlHouseholdRepository,
     SqlResidentRepository,
@@ -108,6 +109,7 @@ class SqlAlchemyUnitOfWork:
         self.attachments = SqlAttachmentRepository(session)
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)
+        self.resident_profiles = SqlResidentProfileRepository(session)
         self.queries = SqlQueries(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,

@@ -7,6 +7,7 @@ from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.notice_repository import NoticeRepository
 from application.ports.queries import Queries
+from application.ports.resident_profiles import ResidentProfileRepository
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
@@ -67,6 +68,7 @@ class UnitOfWork(Protocol):
     built_procedures: BuiltProcedureRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
+    resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)
     queries: Queries  # the read side, in this transaction
 
     def __enter__(self) -> Self: ...

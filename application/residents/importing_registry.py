@@ -32,6 +32,7 @@ from application.jobs.catalog import Progress
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.unit_of_work import UnitOfWork
+from application.residents.profiles import profile_of
 from application.residents.registry_rows import (
     HEAD,
     RegistryFileCheck,
@@ -207,6 +208,7 @@ class _Writer:
     def write(self, batch: Sequence[RegistryRow]) -> int:
         ready: list[str] = []
         leaving: dict[str, list[str]] = {}  # household not rebuilt → resident ids that left it
+        written: list[Resident] = []
         with self.uow_factory() as uow:
             existing = uow.residents.by_numbers([row.resident_number for row in batch])
             for row in batch:
@@ -215,12 +217,14 @@ class _Writer:
                     resident = self._create(uow, row)
                 else:
                     self._update(resident, row, leaving)
+                written.append(resident)
                 if row.status is RegistryStatus.RESIDENT:
                     members = self.pending.setdefault(row.household_number, [])
                     members.append((resident.id, row.relationship, row.is_head))
                     if len(members) == self.check.members_expected(row.household_number):
                         ready.append(row.household_number)
-            self._households(uow, ready, leaving)
+            households = self._households(uow, ready, leaving)
+            _write_profiles(uow, written, households)
             uow.commit()
         return len(batch)
 
@@ -247,10 +251,12 @@ class _Writer:
             leaving.setdefault(old_household, []).append(resident.id)
 
     def _households(self, uow: UnitOfWork, ready: Sequence[str],
-                    leaving: Mapping[str, Sequence[str]]) -> None:
+                    leaving: Mapping[str, Sequence[str]]) -> list[str]:
+        """Returns the ids of the households it wrote (their members' profiles follow)."""
         if not ready and not leaving:
-            return
+            return []
         households = uow.households.by_numbers([*ready, *leaving])
+        touched: list[str] = []
         for number in ready:
             members = self.pending.pop(number)
             household = households.get(number)
@@ -265,6 +271,7 @@ class _Writer:
                 self.households_created.add(number)
             elif _rebuild(household, members):
                 self.households_updated.add(number)
+            touched.append(household.id)
         for number, resident_ids in leaving.items():
             household = households.get(number)
             for resident_id in resident_ids:
@@ -275,6 +282,8 @@ class _Writer:
                 else:
                     household.remove_member(resident_id)
                     self.households_updated.add(number)
+                    touched.append(household.id)
+        return touched
 
     def finish(self) -> None:
         if self.pending:  # cannot happen: pass one counted every household's 住民 rows
@@ -284,6 +293,16 @@ class _Writer:
                 f"{len(self.left_with_head):,}世帯は世帯主が転出・死亡・別の世帯への移動で"
                 "世帯を離れましたが、ファイルにその世帯の住民がいないため、"
                 "世帯の記録はそのままにしています（確認してください）。")
+
+
+def _write_profiles(uow: UnitOfWork, written: Sequence[Resident],
+                    household_ids: Sequence[str]) -> None:
+    """Segments' attributes of the batch's residents and of the households it changed, in the
+    batch's transaction (ADR 0056)."""
+    uow.resident_profiles.save([profile for resident in written
+                                if (profile := profile_of(resident)) is not None])
+    uow.resident_profiles.refresh_households(resident_ids=[r.id for r in written],
+                                             household_ids=household_ids)
 
 
 def _rebuild(household: Household, members: Sequence[tuple[str, str, bool]]) -> bool:

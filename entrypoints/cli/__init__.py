@@ -22,6 +22,7 @@ from entrypoints.cli.line import line
 from entrypoints.cli.mail import mail
 from entrypoints.cli.procedures import procedures
 from entrypoints.cli.registry import registry
+from entrypoints.cli.segments import segments
 from entrypoints.cli.serve import line_sim, scheduler, serve, worker
 from entrypoints.cli.staff import staff
 
@@ -30,7 +31,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore, export, line, mail, cases, procedures,
+    audit, batch, backup, restore, export, line, mail, cases, procedures, segments,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

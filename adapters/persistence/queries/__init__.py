@@ -15,6 +15,7 @@ from adapters.persistence.queries.messages import SqlMessageQueries
 from adapters.persistence.queries.notices import SqlNoticeQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
 from adapters.persistence.queries.residents import SqlResidentQueries
+from adapters.persistence.queries.segments import SqlSegmentQueries
 from adapters.persistence.queries.staff import SqlStaffQueries
 from adapters.persistence.queries.town_data import SqlTownDataQueries
 
@@ -35,3 +36,4 @@ class SqlQueries:
         self.figures = SqlFigureQueries(session)
         self.town = SqlTownDataQueries(session)
         self.notices = SqlNoticeQueries(session)
+        self.segments = SqlSegmentQueries(session)

@@ -41,6 +41,7 @@ ACTIONS = {
     # residents and their verification
     "resident.search": "住民検索", "resident.view": "住民の閲覧",
     "registry.import": "住民記録の取り込み",
+    "registry.profiles_refresh": "配信対象の住民属性の作り直し",
     "verification.list": "本人確認の一覧", "verification.view": "本人確認の閲覧",
     "verification.decide": "本人確認の照合", "resident.verified": "本人確認の完了（住民）",
     # benefits

@@ -1,0 +1,202 @@
+"""Segments in SQL (ADR 0056): a condition compiled to one statement, the same on SQLite and
+PostgreSQL.
+
+The people are two sides: registry residents still in the registry (with their profile, the
+identities linked to them, their household), and channel identities no resident is linked to
+(someone the registry does not know). A condition becomes a WHERE clause on each side; on the
+identity side a registry condition (area, age, sex, household, a program) is NULL, SQL's
+unknown, which stays unknown under NOT and filters the person out: "not in 2丁目" never
+reaches someone whose address the town does not know."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import FromClause
+
+from adapters.persistence.orm.benefits import applications, eligible_households
+from adapters.persistence.orm.community import association_members, interest_subscriptions
+from adapters.persistence.orm.messaging import channel_identities
+from adapters.persistence.orm.residents import residents
+from adapters.persistence.orm.segments import resident_profiles
+from application.ports.segment_queries import SegmentMember
+from domain.channels import IdentityStatus
+from domain.residents import RegistryStatus, VerificationState
+from domain.segments import (
+    Age,
+    All,
+    AnyOf,
+    AppliedTo,
+    Area,
+    Condition,
+    EligibleFor,
+    HasChannel,
+    HouseholdMember,
+    HouseholdSize,
+    Interest,
+    MemberOf,
+    Not,
+    SexIs,
+    Verified,
+)
+
+__all__ = ["SqlSegmentQueries", "identity_clause", "resident_clause"]
+
+_r = residents
+_p = resident_profiles
+_i = channel_identities
+
+
+def _unknown() -> ColumnElement[bool]:
+    return cast(null(), Boolean)
+
+
+def _between(column: ColumnElement[int], low: int | None,
+             high: int | None) -> ColumnElement[bool]:
+    parts = []
+    if low is not None:
+        parts.append(column >= low)
+    if high is not None:
+        parts.append(column <= high)
+    return and_(*parts)
+
+
+def _combined(condition: Condition, side: object) -> ColumnElement[bool] | None:
+    clause = resident_clause if side == "r" else identity_clause
+    match condition:
+        case All(parts):
+            return and_(*(clause(part) for part in parts))
+        case AnyOf(parts):
+            return or_(*(clause(part) for part in parts))
+        case Not(part):
+            return not_(clause(part))
+    return None
+
+
+def resident_clause(condition: Condition) -> ColumnElement[bool]:
+    """The condition on a registry resident (`residents` joined to its `resident_profiles`)."""
+    combined = _combined(condition, "r")
+    if combined is not None:
+        return combined
+    own = select(_i.c.id).where(_i.c.resident_id == _r.c.id).correlate_except(_i)
+    match condition:
+        case Area(areas):
+            return _p.c.area.in_(list(areas))
+        case Age() as age:
+            return _between(_p.c.birth_month, *age.birth_months())
+        case SexIs(sex):
+            return _p.c.sex == sex
+        case HouseholdSize(low, high):
+            return _between(_p.c.household_size, low, high)
+        case HouseholdMember() as member:
+            other = resident_profiles.alias("household_member")
+            return exists().where(other.c.household_id == _p.c.household_id,
+                                  _between(other.c.birth_month, *member.birth_months()))
+        case Verified(value):
+            verified = _r.c.verification_state == VerificationState.VERIFIED
+            return verified if value else not_(verified)
+        case HasChannel(channel):
+            return exists().where(_i.c.resident_id == _r.c.id, _i.c.channel == channel,
+                                  _i.c.status == IdentityStatus.FOLLOWING)
+        case EligibleFor(program_id):
+            return exists().where(eligible_households.c.program_id == program_id,
+                                  eligible_households.c.household_id == _p.c.household_id)
+        case AppliedTo(program_id):
+            return exists().where(applications.c.program_id == program_id,
+                                  applications.c.household_id == _p.c.household_id)
+        case Interest(key):
+            return exists().where(interest_subscriptions.c.interest_key == key,
+                                  interest_subscriptions.c.identity_id.in_(own))
+        case MemberOf(association_id):
+            return exists().where(association_members.c.association_id == association_id,
+                                  or_(association_members.c.resident_id == _r.c.id,
+                                      association_members.c.identity_id.in_(own)))
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def identity_clause(condition: Condition) -> ColumnElement[bool]:
+    """The condition on a channel identity no resident is linked to."""
+    combined = _combined(condition, "i")
+    if combined is not None:
+        return combined
+    match condition:
+        case Area() | Age() | SexIs() | HouseholdSize() | HouseholdMember() | EligibleFor() \
+                | AppliedTo():
+            return _unknown()
+        case Verified(value):
+            return false() if value else true()
+        case HasChannel(channel):
+            return and_(_i.c.channel == channel, _i.c.status == IdentityStatus.FOLLOWING)
+        case Interest(key):
+            return exists().where(interest_subscriptions.c.interest_key == key,
+                                  interest_subscriptions.c.identity_id == _i.c.id)
+        case MemberOf(association_id):
+            return exists().where(association_members.c.association_id == association_id,
+                                  association_members.c.identity_id == _i.c.id)
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def _in_registry() -> ColumnElement[bool]:
+    return _r.c.registry_status == RegistryStatus.RESIDENT
+
+
+def _resident_side(condition: Condition) -> tuple[FromClause, ColumnElement[bool]]:
+    return (_r.outerjoin(_p, _p.c.resident_id == _r.c.id),
+            and_(_in_registry(), resident_clause(condition)))
+
+
+class SqlSegmentQueries:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def count(self, condition: Condition) -> int:
+        joined, where = _resident_side(condition)
+        registry = select(func.count()).select_from(joined).where(where).scalar_subquery()
+        unknown = (select(func.count()).select_from(_i)
+                   .where(_i.c.resident_id.is_(None), identity_clause(condition))
+                   .scalar_subquery())
+        return int(self.session.execute(select(registry + unknown)).scalar_one())
+
+    def members(self, condition: Condition, *, after: str | None, limit: int
+                ) -> Sequence[SegmentMember]:
+        side, _, last = (after or "").partition(":")
+        joined, where = _resident_side(condition)
+        registry = select(literal(1).label("side"), _r.c.id.label("id")).select_from(joined)
+        registry = registry.where(where, _r.c.id > last if side == "r" else true())
+        unknown = (select(literal(0).label("side"), _i.c.id.label("id"))
+                   .where(_i.c.resident_id.is_(None), identity_clause(condition),
+                          _i.c.id > last if side == "i" else true()))
+        if side == "r":
+            unknown = unknown.where(false())
+        pages = [part.order_by("id").limit(limit).subquery() for part in (unknown, registry)]
+        both = union_all(*(select(page.c.side, page.c.id) for page in pages)).subquery()
+        rows = self.session.execute(
+            select(both.c.side, both.c.id).order_by(both.c.side, both.c.id).limit(limit)).all()
+        return [SegmentMember(key=f"r:{id_}", resident_id=id_, identity_id=None) if side_ == 1
+                else SegmentMember(key=f"i:{id_}", resident_id=None, identity_id=id_)
+                for side_, id_ in rows]
+
+    def areas(self) -> Sequence[tuple[str, int]]:
+        rows = self.session.execute(
+            select(_p.c.area, func.count())
+            .select_from(_p.join(_r, _r.c.id == _p.c.resident_id))
+            .where(_in_registry(), _p.c.area != "")
+            .group_by(_p.c.area).order_by(_p.c.area)).all()
+        return [(area, int(count)) for area, count in rows]
