@@ -45,7 +45,7 @@ register_nav(staff_notices, NavEntry("お知らせ配信", "staff_notices.index"
                                      Permission.SEND_NOTICES, order=75))
 
 FIELDS = ("title", "text", "condition", "segment_name", "when", *(
-    f"button_{part}_{i}" for i in range(MAX_BUTTONS) for part in ("label", "target")))
+    f"button_{part}_{i}" for i in range(MAX_BUTTONS) for part in ("label", "procedure", "url")))
 SAMPLE_TOKEN = "x" * 22
 
 
@@ -66,11 +66,29 @@ def _condition(raw: str) -> dict[str, Any]:
     return found
 
 
+def _procedures() -> list[tuple[str, str]]:
+    """The procedures a button may start: those residents start from the menu (that ship, and
+    that staff built and published)."""
+    services = container()
+    shipped = [(entry.procedure_id, entry.label) for entry in services.menu().entries]
+    built = [(p.procedure_id, p.label) for p in services.procedures().in_menu()]
+    return list(dict(shipped + built).items())
+
+
+def _button(form: Any, i: int) -> dict[str, str] | None:
+    label = form.get(f"button_label_{i}", "").strip()
+    procedure = form.get(f"button_procedure_{i}", "").strip()
+    url = form.get(f"button_url_{i}", "").strip()
+    if not (label or procedure or url):
+        return None
+    if procedure and procedure not in dict(_procedures()):
+        raise InvalidValue(f"ボタン「{label}」の手続きは、いま住民が始められる手続きから選んで"
+                           "ください。")
+    return {"label": label, "target": f"start:{procedure}" if procedure else url}
+
+
 def _command(form: Any) -> ComposeNotice:
-    buttons = tuple(
-        {"label": form.get(f"button_label_{i}", ""), "target": form.get(f"button_target_{i}", "")}
-        for i in range(MAX_BUTTONS)
-        if form.get(f"button_label_{i}", "").strip() or form.get(f"button_target_{i}", "").strip())
+    buttons = tuple(b for b in (_button(form, i) for i in range(MAX_BUTTONS)) if b)
     return ComposeNotice(title=form.get("title", ""), text=form.get("text", ""),
                          condition=_condition(form.get("condition", "")),
                          segment_name=form.get("segment_name", ""), buttons=buttons)
@@ -92,7 +110,7 @@ def new():  # type: ignore[no-untyped-def]
         "segment_name": request.args.get("name", ""),
     }
     return render_template("staff/notices/new.html", form=form, max_buttons=MAX_BUTTONS,
-                           preview=_preview(form))
+                           preview=_preview(form), procedures=_procedures())
 
 
 @staff_notices.post("/preview")
