@@ -455,6 +455,10 @@ class FakeJobs(_FakeRepository):
 
 
 class FakeOutbox(_FakeRepository):
+    def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            self.add(message)
+
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
 
@@ -688,6 +692,10 @@ class FakeNotices(_FakeRepository):
 
     def add_recipient(self, recipient: NoticeRecipient) -> None:
         self.recipients[recipient.id] = recipient
+
+    def add_recipients(self, recipients: Sequence[NoticeRecipient]) -> None:
+        for recipient in recipients:
+            self.add_recipient(recipient)
 
     def _of(self, notice_id: str) -> list[NoticeRecipient]:
         return [r for r in self.recipients.values() if r.notice_id == notice_id]

@@ -28,6 +28,7 @@ from application.notices.composing import ensure_someone, new_token, notice_in
 from application.notices.messages import SHARED_CHANNELS, message_for
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
+from application.ports.messaging import OutgoingMessage
 from application.ports.segment_queries import SegmentMember
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 from domain.access import Permission
@@ -138,48 +139,60 @@ def _send_page(notice_id: str, after: str | None, *, uow_factory: Callable[[], U
                ids: IdGenerator, clock: Clock, policy: ContactPolicy,
                public_url: str) -> tuple[list[str], SendCounts]:
     for attempt in range(ATTEMPTS):
-        counts = SendCounts()
-        with uow_factory() as uow:
-            now = clock.now()
-            notice = notice_in(uow, notice_id)
-            page = list(uow.queries.segments.members(notice.segment, after=after, limit=PAGE))
-            if not page:
-                return [], counts
-            done = uow.notices.recorded_among(notice_id, [m.key for m in page])
-            fresh = [m for m in page if m.key not in done]
-            counts.considered, counts.skipped = len(page), len(page) - len(fresh)
-            identities = _identities_of(uow, fresh)
-            shared: dict[str, Any] = {}  # LINE's one message, made once a page
-            for member in fresh:
-                chosen, declined = plan_reach(identities.get(member.key, []), policy)
-                token = new_token()
-                recipient = NoticeRecipient(id=ids.new_id(), notice_id=notice_id,
-                                            member_key=member.key, open_token=token,
-                                            recorded_at=now, declined=declined)
-                for identity in chosen:
-                    if identity.channel in SHARED_CHANNELS:
-                        message = shared.setdefault(identity.channel, message_for(
-                            notice, identity.channel, public_url=public_url,
-                            token=notice.link_token))
-                    else:
-                        message = message_for(notice, identity.channel, public_url=public_url,
-                                              token=token)
-                    queued = OutboxMessage.of([message], id=ids.new_id(),
-                                              channel=identity.channel,
-                                              recipient=identity.address, at=now, notice=True)
-                    uow.outbox.add(queued)
-                    recipient.channel = identity.channel
-                    recipient.outbox_id = recipient.outbox_id or queued.id
-                uow.notices.add_recipient(recipient)
-                counts.sent += bool(chosen)
-                counts.declined += declined
-                counts.unreached += not chosen and not declined
-            try:
-                uow.commit()
-            # another send recorded some of them first, or a report changed a row meanwhile
-            except (DuplicateError, ConcurrentUpdate):
-                if attempt == ATTEMPTS - 1:
-                    raise
-                continue
-        return [m.key for m in page], counts
+        try:
+            return _try_page(notice_id, after, uow_factory=uow_factory, ids=ids, clock=clock,
+                             policy=policy, public_url=public_url)
+        # another send recorded some of them first, or a report changed a row meanwhile: the
+        # page is read again (who was recorded is skipped)
+        except (DuplicateError, ConcurrentUpdate):
+            if attempt == ATTEMPTS - 1:
+                raise
     return [], SendCounts()  # not reached
+
+
+def _try_page(notice_id: str, after: str | None, *, uow_factory: Callable[[], UnitOfWork],
+              ids: IdGenerator, clock: Clock, policy: ContactPolicy,
+              public_url: str) -> tuple[list[str], SendCounts]:
+    counts = SendCounts()
+    with uow_factory() as uow:
+        now = clock.now()
+        notice = notice_in(uow, notice_id)
+        page = list(uow.queries.segments.members(notice.segment, after=after, limit=PAGE))
+        if not page:
+            return [], counts
+        done = uow.notices.recorded_among(notice_id, [m.key for m in page])
+        fresh = [m for m in page if m.key not in done]
+        counts.considered, counts.skipped = len(page), len(page) - len(fresh)
+        identities = _identities_of(uow, fresh)
+        shared: dict[str, OutgoingMessage] = {}  # LINE's one message, made once a page
+        recipients: list[NoticeRecipient] = []
+        messages: list[OutboxMessage] = []
+        for member in fresh:
+            chosen, declined = plan_reach(identities.get(member.key, []), policy)
+            token = new_token()
+            recipient = NoticeRecipient(id=ids.new_id(), notice_id=notice_id,
+                                        member_key=member.key, open_token=token,
+                                        recorded_at=now, declined=declined)
+            for identity in chosen:
+                if identity.channel in SHARED_CHANNELS:
+                    message = shared.setdefault(identity.channel, message_for(
+                        notice, identity.channel, public_url=public_url,
+                        token=notice.link_token))
+                else:
+                    message = message_for(notice, identity.channel, public_url=public_url,
+                                          token=token)
+                queued = OutboxMessage.of([message], id=ids.new_id(), channel=identity.channel,
+                                          recipient=identity.address, at=now, notice=True)
+                messages.append(queued)
+                recipient.channel = identity.channel
+                recipient.outbox_id = recipient.outbox_id or queued.id
+            recipients.append(recipient)
+            counts.sent += bool(chosen)
+            counts.declined += declined
+            counts.unreached += not chosen and not declined
+        # one statement each: the recipients first (a person recorded meanwhile stops the page
+        # here), then their messages
+        uow.notices.add_recipients(recipients)
+        uow.outbox.add_many(messages)
+        uow.commit()
+    return [m.key for m in page], counts

@@ -13,12 +13,13 @@ from sqlalchemy import Engine, func, select
 
 from adapters.persistence.orm.messaging import outbox
 from adapters.persistence.orm.notices import notice_recipients
+from adapters.persistence.repositories.notices import SqlNoticeRepository
 from application.jobs.catalog import JobCatalog
 from application.jobs.running import run_job
 from application.messaging.telling import ContactPolicy
 from application.notices.composing import ComposeNotice, compose_notice, schedule_notice
 from application.notices.opening import open_notice, tap_link
-from application.notices.sending import SEND_NOTICE, send_notice, start_notice
+from application.notices.sending import SEND_NOTICE, _send_page, send_notice, start_notice
 from application.notices.sending_due import start_due_notices
 from application.ports.unit_of_work import DuplicateError
 from domain.access import Role
@@ -141,3 +142,31 @@ def test_opens_and_taps_are_counted_on_the_database(engine: Engine) -> None:
     assert results is not None and stored is not None
     assert results.by_channel[0].opened == 1
     assert (stored.shared_opens, stored.shared_taps) == (2, 1)
+
+
+def test_a_page_raced_by_another_send_is_read_again_and_tells_nobody_twice(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    town = Town(engine)
+    notice_id = _compose(town)
+    start_notice(notice_id, actor=STAFF, uow=town.uow(), queue=_RunAtOnce(town), ids=town.ids,
+                 clock=town.clock)
+    with town.uow() as uow:  # as if the send had not finished: run its first page again
+        notice = uow.notices.get(notice_id)
+        assert notice is not None
+        notice.status = NoticeStatus.SENDING
+        uow.commit()
+    real = SqlNoticeRepository.recorded_among
+    missed: list[bool] = []
+
+    def racing(self: SqlNoticeRepository, *args: object) -> set[str]:
+        if not missed:  # the first read does not see the other send's rows yet
+            missed.append(True)
+            return set()
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SqlNoticeRepository, "recorded_among", racing)
+    page, counts = _send_page(notice_id, None, uow_factory=town.uow, ids=town.ids,
+                              clock=town.clock, policy=ContactPolicy(), public_url=PUBLIC)
+
+    assert missed and len(page) == 4 and counts.skipped == 4 and counts.sent == 0
+    assert _count(engine, outbox) == 4 and _count(engine, notice_recipients) == 4

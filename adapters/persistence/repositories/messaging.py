@@ -6,9 +6,9 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
 
-from adapters.persistence.orm.messaging import channel_identities
+from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
 from application.attachments import StoredAttachment
@@ -36,6 +36,12 @@ __all__ = [
 
 class SqlOutboxRepository(SqlRepository):
     model = OutboxMessage
+
+    def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        if messages:
+            self.session.execute(insert(outbox), [
+                {**{column.name: getattr(m, column.name) for column in outbox.columns
+                    if column.name != "version"}, "version": 1} for m in messages])
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:

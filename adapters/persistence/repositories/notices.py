@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from adapters.persistence.orm.notices import notice_recipients, notices
 from adapters.persistence.repositories.base import SqlRepository
@@ -36,6 +36,12 @@ class SqlNoticeRepository(SqlRepository):
 
     def add_recipient(self, recipient: NoticeRecipient) -> None:
         self.session.add(recipient)
+
+    def add_recipients(self, recipients: Sequence[NoticeRecipient]) -> None:
+        if recipients:
+            self.session.execute(insert(notice_recipients), [
+                {column.name: getattr(r, column.name) for column in notice_recipients.columns}
+                for r in recipients])
 
     def recorded_among(self, notice_id: str, keys: Sequence[str]) -> set[str]:
         if not keys:
