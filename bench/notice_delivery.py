@@ -10,7 +10,9 @@ until every message is out. Then every user's inbox is read back from the simula
 one notice each.
 
 The ceiling is the simulator's pace at raw multicast requests of 500 recipients from 8
-keep-alive connections (nothing else in the way): the most any sender could get out of it.
+keep-alive connections (nothing else in the way): the most any sender could get out of it. The
+push ceiling (one message a request, as bench.line_outbound measures it) is printed beside it:
+what sending each person their own message would be held to.
 
     .venv/bin/python -m bench.notice_delivery --size 100000
 """
@@ -51,6 +53,7 @@ from application.notices.composing import ComposeNotice, compose_notice
 from application.notices.sending import send_notice
 from bench.benefit_campaign import read_back
 from bench.common import DEV_SECRET, DEV_TOKEN, call, report, simulator, unit_of_work
+from bench.line_outbound import ceiling as push_ceiling
 from domain.access import Role
 from domain.channels import IdentityStatus
 from domain.residents import RegistryStatus, VerificationState
@@ -184,6 +187,8 @@ def main() -> None:
         with simulator(users=size) as line_url:
             measured = ceiling(line_url, users, args.ceiling_seconds)
             call(line_url, "POST", "/_sim/reset")
+            pushed = push_ceiling(line_url, users, args.ceiling_seconds)
+            call(line_url, "POST", "/_sim/reset")
             engine.dispose()
             context = multiprocessing.get_context("fork")
             sending_done = context.Event()
@@ -216,6 +221,8 @@ def main() -> None:
             ("end to end", f"{seconds:.1f} s: {rate:,.0f} messages/s"),
             ("ceiling", f"{measured:,.0f} recipients/s (raw multicasts of 500, same run)"),
             ("ratio", f"{rate / measured:.2f} (goal ≥ 0.5)"),
+            ("push ceiling", f"{pushed:,.0f} messages/s (raw pushes, one a request, same run)"),
+            ("ratio to push", f"{rate / pushed:.2f}"),
             ("simulator", json.dumps(stats.get("requests", stats), ensure_ascii=False)[:200]),
             ("outbox", ", ".join(f"{k}: {v:,}" for k, v in statuses.items())),
             ("recipients", f"{recorded:,} rows (one per person)"),
