@@ -459,6 +459,11 @@ class FakeOutbox(_FakeRepository):
         for message in messages:
             self.add(message)
 
+    def add_copies(self, message: OutboxMessage, copies: Sequence[tuple[str, str]]) -> None:
+        for message_id, recipient in copies:
+            self.add(attrs.evolve(message, id=message_id, recipient=recipient,
+                                  payload=dict(message.payload)))
+
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
 

@@ -13,6 +13,7 @@ path). LINE's recipients all get the same message, which the dispatcher sends 50
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -164,7 +165,9 @@ def _try_page(notice_id: str, after: str | None, *, uow_factory: Callable[[], Un
         fresh = [m for m in page if m.key not in done]
         counts.considered, counts.skipped = len(page), len(page) - len(fresh)
         identities = _identities_of(uow, fresh)
-        shared: dict[str, OutgoingMessage] = {}  # LINE's one message, made once a page
+        # LINE's one message, made once a page, and its copies: (outbox id, address)
+        shared: dict[str, OutboxMessage] = {}
+        copies: dict[str, list[tuple[str, str]]] = {}
         recipients: list[NoticeRecipient] = []
         messages: list[OutboxMessage] = []
         for member in fresh:
@@ -174,18 +177,19 @@ def _try_page(notice_id: str, after: str | None, *, uow_factory: Callable[[], Un
                                         member_key=member.key, open_token=token,
                                         recorded_at=now, declined=declined)
             for identity in chosen:
+                message_id = ids.new_id()
                 if identity.channel in SHARED_CHANNELS:
-                    message = shared.setdefault(identity.channel, message_for(
+                    shared.setdefault(identity.channel, _queued(message_for(
                         notice, identity.channel, public_url=public_url,
-                        token=notice.link_token))
+                        token=notice.link_token), message_id, identity.channel, "", now))
+                    copies.setdefault(identity.channel, []).append(
+                        (message_id, identity.address))
                 else:
-                    message = message_for(notice, identity.channel, public_url=public_url,
-                                          token=token)
-                queued = OutboxMessage.of([message], id=ids.new_id(), channel=identity.channel,
-                                          recipient=identity.address, at=now, notice=True)
-                messages.append(queued)
+                    messages.append(_queued(message_for(
+                        notice, identity.channel, public_url=public_url, token=token),
+                        message_id, identity.channel, identity.address, now))
                 recipient.channel = identity.channel
-                recipient.outbox_id = recipient.outbox_id or queued.id
+                recipient.outbox_id = recipient.outbox_id or message_id
             recipients.append(recipient)
             counts.sent += bool(chosen)
             counts.declined += declined
@@ -194,5 +198,13 @@ def _try_page(notice_id: str, after: str | None, *, uow_factory: Callable[[], Un
         # here), then their messages
         uow.notices.add_recipients(recipients)
         uow.outbox.add_many(messages)
+        for channel, template in shared.items():
+            uow.outbox.add_copies(template, copies[channel])
         uow.commit()
     return [m.key for m in page], counts
+
+
+def _queued(message: OutgoingMessage, message_id: str, channel: str, address: str,
+            now: dt.datetime) -> OutboxMessage:
+    return OutboxMessage.of([message], id=message_id, channel=channel, recipient=address,
+                            at=now, notice=True)

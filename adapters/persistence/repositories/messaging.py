@@ -34,14 +34,25 @@ __all__ = [
 ]
 
 
+def _row(message: OutboxMessage) -> dict[str, object]:
+    """A new outbox row's columns (its version starts at 1, as the mapper's would)."""
+    return {**{column.name: getattr(message, column.name) for column in outbox.columns
+               if column.name != "version"}, "version": 1}
+
+
 class SqlOutboxRepository(SqlRepository):
     model = OutboxMessage
 
     def add_many(self, messages: Sequence[OutboxMessage]) -> None:
         if messages:
+            self.session.execute(insert(outbox), [_row(m) for m in messages])
+
+    def add_copies(self, message: OutboxMessage, copies: Sequence[tuple[str, str]]) -> None:
+        if copies:
+            row = _row(message)
             self.session.execute(insert(outbox), [
-                {**{column.name: getattr(m, column.name) for column in outbox.columns
-                    if column.name != "version"}, "version": 1} for m in messages])
+                {**row, "id": message_id, "recipient": recipient}
+                for message_id, recipient in copies])
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:
