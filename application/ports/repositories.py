@@ -238,14 +238,10 @@ class JobRepository(Protocol):
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
-    def add_many(self, messages: Sequence[OutboxMessage]) -> None:
-        """Queue many new messages in one statement (a notice to a segment's page of people);
-        written at once, not tracked afterwards."""
-        ...
+    def add_many(self, messages: Sequence[OutboxMessage]) -> None: ...  # one statement
 
     def add_copies(self, message: OutboxMessage, copies: Sequence[tuple[str, str]]) -> None:
-        """Queue `message` again for each (outbox id, recipient) on its channel, in one
-        statement (the same notice to every LINE friend of a page)."""
+        """`message` for each (outbox id, recipient) on its channel, in one statement."""
         ...
 
     def get(self, message_id: str) -> OutboxMessage | None: ...
