@@ -32,6 +32,7 @@ __all__ = [
     "NoticeButton",
     "NoticeRecipient",
     "NoticeStatus",
+    "image_type_of",
     "member_key_of",
 ]
 
@@ -41,6 +42,8 @@ MAX_BUTTONS = 3
 MAX_LABEL = 20
 MAX_URL = 1000
 START = "start:"
+MAX_IMAGE = 1024 * 1024  # bytes: a photo or a flyer, shown on the notice's page
+_IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 class NoticeStatus(enum.Enum):
@@ -99,6 +102,17 @@ def _buttons(values: Any) -> tuple[NoticeButton, ...]:
     return buttons
 
 
+def image_type_of(data: bytes) -> str:
+    """The image's type, read from its first bytes (JPEG or PNG), within MAX_IMAGE."""
+    if len(data) > MAX_IMAGE:
+        raise InvalidValue(f"画像は{MAX_IMAGE // 1024 // 1024}MBまでにしてください"
+                           f"（いま{len(data) / 1024 / 1024:.1f}MB）。")
+    found = next((kind for magic, kind in _IMAGE_TYPES if data.startswith(magic)), None)
+    if found is None:
+        raise InvalidValue("画像はJPEGかPNGのファイルを選んでください。")
+    return found
+
+
 def member_key_of(resident_id: str | None, identity_id: str) -> str:
     """The key a segment gives a person (`SegmentMember.key`): the resident's, or for someone
     the registry does not know, the identity's."""
@@ -125,11 +139,13 @@ class Notice(Aggregate):
     # opens and taps through the notice's own link (LINE's recipients share one message)
     shared_opens: int = 0
     shared_taps: int = 0
+    image: bytes | None = None  # JPEG or PNG, shown on the notice's page
+    image_type: str = ""
 
     @classmethod
     def compose(cls, *, id: str, title: str, text: str, condition: dict[str, Any],
                 segment_name: str, buttons: Any, by: str, at: dt.datetime,
-                link_token: str) -> Notice:
+                link_token: str, image: bytes | None = None) -> Notice:
         title, text = str(title or "").strip(), str(text or "").strip()
         if not title or len(title) > MAX_TITLE:
             raise InvalidValue(f"件名を{MAX_TITLE}文字以内で入力してください。")
@@ -139,9 +155,11 @@ class Notice(Aggregate):
             raise InvalidValue(f"本文は{MAX_TEXT}文字以内にしてください（いま{len(text)}文字）。")
         # the condition is checked as the segment editor checks it, and kept in its own form
         kept = segment_to_json(segment_from_json(condition))
+        image_type = image_type_of(image) if image else ""
         return cls(id=id, title=title, text=text, condition=kept,
                    segment_name=str(segment_name or "")[:100], buttons=buttons, created_by=by,
-                   created_at=at, link_token=link_token)
+                   created_at=at, link_token=link_token, image=image or None,
+                   image_type=image_type)
 
     @property
     def segment(self) -> Any:

@@ -42,6 +42,7 @@ class ComposeNotice:
     condition: dict[str, Any]
     segment_name: str = ""
     buttons: tuple[dict[str, str], ...] = ()
+    image: bytes | None = None  # JPEG or PNG (checked), shown on the notice's page
 
 
 def notice_in(uow: UnitOfWork, notice_id: str) -> Notice:
@@ -66,11 +67,11 @@ def compose_notice(command: ComposeNotice, *, actor: Actor, uow: UnitOfWork, ids
     notice = Notice.compose(id=ids.new_id(), title=command.title, text=command.text,
                             condition=command.condition, segment_name=command.segment_name,
                             buttons=command.buttons, by=actor.id, at=now,
-                            link_token=new_token())
+                            link_token=new_token(), image=command.image)
     with uow:
         uow.notices.add(notice)
         record(uow, actor, "notice.compose", "notice", notice.id, at=now,
-               buttons=len(notice.buttons))
+               buttons=len(notice.buttons), image=bool(notice.image_type))
         uow.commit()
     return notice
 

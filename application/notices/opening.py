@@ -16,7 +16,7 @@ from domain.channels import ChannelIdentity
 from domain.errors import NotFound
 from domain.notices import Notice, NoticeStatus, member_key_of
 
-__all__ = ["OpenedNotice", "open_notice", "record_tap", "tap_link"]
+__all__ = ["OpenedNotice", "notice_image", "open_notice", "record_tap", "tap_link"]
 
 GONE = "このお知らせは見つかりません。リンクをそのまま開いてください。"
 
@@ -51,6 +51,17 @@ def open_notice(token: str, *, uow: UnitOfWork, clock: Clock) -> OpenedNotice:
         notice = _find(uow, token, clock.now(), "opens")
         uow.commit()
     return OpenedNotice(notice, token)
+
+
+def notice_image(token: str, *, uow: UnitOfWork) -> tuple[str, bytes]:
+    """The image of the notice a link opens (its type and bytes); counts nothing."""
+    with uow:
+        recipient = uow.notices.recipient_by_token(token) if token else None
+        notice = (uow.notices.get(recipient.notice_id) if recipient is not None
+                  else uow.notices.get_by_link_token(token) if token else None)
+        if notice is None or not notice.image_type or not notice.image:
+            raise NotFound(GONE)
+        return notice.image_type, bytes(notice.image)
 
 
 def tap_link(token: str, index: int, *, uow: UnitOfWork, clock: Clock) -> str:

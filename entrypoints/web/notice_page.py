@@ -5,9 +5,9 @@ notice and nothing about who it was for, and the token names no one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, Response, redirect, render_template
 
-from application.notices.opening import open_notice, tap_link
+from application.notices.opening import notice_image, open_notice, tap_link
 from domain.errors import NotFound
 from entrypoints.web.access import public
 from entrypoints.web.services import container
@@ -33,6 +33,16 @@ def show(token: str):  # type: ignore[no-untyped-def]
     return render_template("notice_page.html", notice=opened.notice, token=opened.token,
                            town=services.config.town_name(),
                            resident_page=f"{services.config.public_url()}/r/")
+
+
+@notice_page.get("/<token>/image")
+@public  # as above; the page's own image, counted as nothing
+def image(token: str):  # type: ignore[no-untyped-def]
+    try:
+        kind, data = notice_image(token, uow=container().uow())
+    except NotFound:
+        return _gone()
+    return Response(data, mimetype=kind, headers={"Cache-Control": "private, max-age=3600"})
 
 
 @notice_page.get("/<token>/go/<int:index>")

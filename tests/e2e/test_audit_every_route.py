@@ -257,6 +257,7 @@ ROUTES = [
              path="/n/{t.notice_token}"),
     resident("GET", "/n/<token>/go/<int:index>", "a notice's link button (its tap counted)",
              path="/n/{t.notice_token}/go/0"),
+    resident("GET", "/n/<token>/image", "a notice's image", path="/n/{t.notice_token}/image"),
     anyone("GET", "/api/v1/openapi.json", "the API's description"),
     anyone("GET", "/static/<path:filename>", "a stylesheet", path="/static/staff/staff.css"),
     anyone("GET", "/staff/lang/<code>", "the language of the staff pages",

@@ -18,7 +18,7 @@ from application.jobs.catalog import JobCatalog
 from application.jobs.running import run_job
 from application.messaging.telling import ContactPolicy
 from application.notices.composing import ComposeNotice, compose_notice, schedule_notice
-from application.notices.opening import open_notice, tap_link
+from application.notices.opening import notice_image, open_notice, tap_link
 from application.notices.sending import SEND_NOTICE, _send_page, send_notice, start_notice
 from application.notices.sending_due import start_due_notices
 from application.ports.unit_of_work import DuplicateError
@@ -170,3 +170,21 @@ def test_a_page_raced_by_another_send_is_read_again_and_tells_nobody_twice(
 
     assert missed and len(page) == 4 and counts.skipped == 4 and counts.sent == 0
     assert _count(engine, outbox) == 4 and _count(engine, notice_recipients) == 4
+
+
+def test_a_notices_image_is_kept_and_shown_by_its_link(engine: Engine) -> None:
+    town = Town(engine)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    notice = compose_notice(ComposeNotice(title="花火大会", text="8月1日に花火大会をします。",
+                                          condition={"channel": "line"}, image=png),
+                            actor=STAFF, uow=town.uow(), ids=town.ids, clock=town.clock)
+    start_notice(notice.id, actor=STAFF, uow=town.uow(), queue=_RunAtOnce(town), ids=town.ids,
+                 clock=town.clock)
+    with town.uow() as uow:
+        lines = uow.queries.notices.notices()  # the list does not need the picture
+        recipient = uow.notices.recipient_of(notice.id, "r:r1")
+    assert lines[0].notice.image_type == "image/png" and recipient is not None
+
+    assert notice_image(recipient.open_token, uow=town.uow()) == ("image/png", png)
+    assert notice_image(notice.link_token, uow=town.uow()) == ("image/png", png)
+

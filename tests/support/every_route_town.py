@@ -142,6 +142,7 @@ def _notices(container: Container, now: dt.datetime) -> dict[str, str]:
                               buttons=[{"label": "地図", "target": "https://map.example/x"}],
                               by="someone", at=now, link_token=f"shared-{id}")
     draft, scheduled, sent = notice("nt-draft"), notice("nt-scheduled"), notice("nt-sent")
+    sent.image, sent.image_type = b"\x89PNG\r\n\x1a\n" + b"\0" * 32, "image/png"
     scheduled.schedule(now + dt.timedelta(days=1), now=now)
     sent.start("job-nt-sent", by="someone", at=now)
     sent.finish(now)

@@ -75,6 +75,17 @@ def test_a_notice_needs_a_title_and_text_and_at_most_three_buttons() -> None:
         _notice(condition={"nonsense": 1})
 
 
+def test_a_notice_may_carry_a_jpeg_or_png_of_at_most_1_mb() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    assert _notice(image=png).image_type == "image/png"
+    assert _notice(image=b"\xff\xd8\xff\xe0" + b"\0" * 16).image_type == "image/jpeg"
+    assert _notice().image_type == ""
+    with pytest.raises(InvalidValue, match="JPEGかPNG"):
+        _notice(image=b"GIF89a" + b"\0" * 16)
+    with pytest.raises(InvalidValue, match="1MBまで"):
+        _notice(image=png + b"\0" * (1024 * 1024))
+
+
 def test_a_button_starts_a_procedure_or_opens_an_https_page() -> None:
     assert NoticeButton("申し込む", "start:bousai").procedure_id == "bousai"
     assert NoticeButton("詳しく", "https://town.example/a").url == "https://town.example/a"

@@ -9,12 +9,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import deferred, registry
 
 from adapters.persistence.orm.base import ID, metadata, writes_after
 from adapters.persistence.types import EnumValue, JSONText, UTCDateTime
@@ -45,6 +46,8 @@ notices = Table(
     Column("finished_at", UTCDateTime),
     Column("shared_opens", Integer, nullable=False, server_default="0"),
     Column("shared_taps", Integer, nullable=False, server_default="0"),
+    Column("image_type", String(16), nullable=False, server_default=""),
+    Column("image", LargeBinary),  # JPEG or PNG, at most 1 MB; loaded only when shown
     Column("version", Integer, nullable=False, server_default="1"),  # two schedulers: one wins
 )
 
@@ -69,6 +72,7 @@ def map_notices(mappers: registry) -> None:
     m = mappers.map_imperatively
     m(Notice, notices, version_id_col=notices.c.version, properties={
         "_job": writes_after(Job, notices.c.job_id),
+        "image": deferred(notices.c.image),
     })
     m(NoticeRecipient, notice_recipients, properties={
         "_notice": writes_after(Notice, notice_recipients.c.notice_id),

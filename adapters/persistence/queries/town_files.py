@@ -297,7 +297,8 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           json_value(nt.buttons, convert=lambda buttons: [b.to_json() for b in buttons]),
           code(nt.status), plain(nt.created_by), moment(nt.created_at),
           moment(nt.scheduled_at), plain(nt.job_id), plain(nt.sent_by), moment(nt.started_at),
-          moment(nt.finished_at), plain(nt.shared_opens), plain(nt.shared_taps)),
+          moment(nt.finished_at), plain(nt.shared_opens), plain(nt.shared_taps),
+          plain(nt.image_type)),
     _spec("notice_recipients.csv", "お知らせの配信先", notice_recipients,
           plain(ntr.id, "notice_recipient_id"), plain(ntr.notice_id), plain(ntr.member_key),
           moment(ntr.recorded_at), plain(ntr.channel), plain(ntr.outbox_id),
@@ -350,6 +351,8 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "interests": {"version": _VERSION},
     "associations": {"version": _VERSION},
     "notices": {"version": _VERSION,
+                "image": "the image staff uploaded with the notice (its type is exported; the "
+                         "picture is a flyer the town holds itself)",
                 "link_token": "the notice's own link token (a bearer link that counts opens)"},
     "notice_recipients": {"open_token": "the recipient's link token (a bearer link that counts "
                                         "their open)"},

@@ -163,6 +163,7 @@ DETAIL_FIELDS = {
     "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
     "people": "対象者の人数", "buttons": "ボタンの数", "scheduled_at": "配信予定日時",
+    "image": "画像",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }

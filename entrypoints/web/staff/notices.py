@@ -89,9 +89,12 @@ def _button(form: Any, i: int) -> dict[str, str] | None:
 
 def _command(form: Any) -> ComposeNotice:
     buttons = tuple(b for b in (_button(form, i) for i in range(MAX_BUTTONS)) if b)
+    upload = request.files.get("image")
+    image = upload.read() if upload is not None else b""
     return ComposeNotice(title=form.get("title", ""), text=form.get("text", ""),
                          condition=_condition(form.get("condition", "")),
-                         segment_name=form.get("segment_name", ""), buttons=buttons)
+                         segment_name=form.get("segment_name", ""), buttons=buttons,
+                         image=image or None)
 
 
 def _when(raw: str) -> dt.datetime:

@@ -35,6 +35,8 @@ def upgrade() -> None:
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('shared_opens', sa.Integer(), server_default='0', nullable=False),
     sa.Column('shared_taps', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('image_type', sa.String(length=16), server_default='', nullable=False),
+    sa.Column('image', sa.LargeBinary(), nullable=True),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_notices_job_id_jobs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notices')),
