@@ -479,6 +479,14 @@ class FakeTownSettings(_FakeRepository):
         self._store[obj.key] = obj
 
 
+class FakeServiceCosts(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.period] = obj
+
+    def all(self) -> list[Any]:
+        return sorted(self._store.values(), key=lambda cost: cost.period)
+
+
 class FakeRichMenuLayouts(_FakeRepository):
     def add(self, obj: Any) -> None:
         self._store[obj.audience] = obj
@@ -685,6 +693,7 @@ _REPOSITORIES = {
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
+    "service_costs": FakeServiceCosts,
 }
 
 

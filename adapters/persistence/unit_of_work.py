@@ -57,6 +57,7 @@ from adapters.persistence.repositories.residents import (
     SqlResidentRepository,
     SqlVerificationRepository,
 )
+from adapters.persistence.repositories.service_costs import SqlServiceCostRepository
 from adapters.persistence.repositories.staff import (
     SqlApiKeyRepository,
     SqlStaffRepository,
@@ -128,12 +129,13 @@ class SqlAlchemyUnitOfWork:
         self.canned_replies = SqlCannedReplyRepository(session)
         self.built_procedures = SqlBuiltProcedureRepository(session)
         self.fee_payments = SqlFeePaymentRepository(session)
+        self.service_costs = SqlServiceCostRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
-                               self.built_procedures, self.fee_payments]
+                               self.built_procedures, self.fee_payments, self.service_costs]
         self._events: list[Event] = []
         return self
 

@@ -16,6 +16,7 @@ from attrs import field, frozen
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.case_figure_queries import CaseFigureQueries
 from application.ports.case_queries import CaseQueries
+from application.ports.kpi_queries import KpiQueries
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
@@ -371,4 +372,5 @@ class Queries(Protocol):
     messages: MessageQueries
     staff: StaffQueries
     figures: FigureQueries
+    kpi: KpiQueries
     town: TownDataQueries

@@ -6,6 +6,7 @@ from application.ports import repositories as r
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.queries import Queries
+from application.ports.service_costs import ServiceCostRepository
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
@@ -63,6 +64,7 @@ class UnitOfWork(Protocol):
     department_hours: r.DepartmentHoursRepository
     canned_replies: r.CannedReplyRepository
     built_procedures: BuiltProcedureRepository
+    service_costs: ServiceCostRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -20,6 +20,7 @@ from adapters.persistence.orm import (
     disbursements,
     fees,
     jobs,
+    kpi,
     messaging,
     procedures,
     residents,
@@ -41,6 +42,7 @@ __all__ = [
     "disbursements",
     "fees",
     "jobs",
+    "kpi",
     "messaging",
     "metadata",
     "procedures",
@@ -75,3 +77,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     consultations.map_consultations(mapper_registry)
     procedures.map_procedures(mapper_registry)
     fees.map_fees(mapper_registry)
+    kpi.map_kpi(mapper_registry)

@@ -105,6 +105,8 @@ ACTIONS = {
     "contact.reminders": "督促のお知らせの設定（住民）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
+    # the report to the national government (報告・KPI, ADR 0060)
+    "kpi.export": "報告・KPIの出力", "kpi.cost_set": "サービスの費用の入力",
 }
 
 # The filter lists the actions in these groups, in this order (every action of ACTIONS once).
@@ -122,6 +124,7 @@ ACTION_GROUPS = (
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
+    ("報告・KPI", ("kpi.",)),
 )
 
 TARGETS = {
@@ -132,6 +135,7 @@ TARGETS = {
     "procedure": "手続き",
     "rich_menu": "LINEのリッチメニュー",
     "fee_payment": "手続きの手数料",
+    "kpi": "報告・KPI", "service_cost": "サービスの費用",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -156,6 +160,8 @@ DETAIL_FIELDS = {
     "size": "大きさ（段×列）", "tiles": "タイル", "linked": "メニューを表示した本人確認済みの住民",
     "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
+    "first": "期間（最初の月）", "last": "期間（最後の月）", "running_cost_yen": "運用費（円）",
+    "staff_hours": "職員の作業時間", "hourly_cost_yen": "1時間あたりの人件費（円）",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
@@ -166,7 +172,7 @@ _VALUES: dict[str, dict[str, str]] = {
                "draft": "準備中", "open": "受付中", "closed": "受付終了", "withdrawn": "取り下げ"},
     "decision": {"approve": "支給決定", "reject": "不支給決定"},
     "by": {"number": "番号", "name_and_birth": "氏名と生年月日"},
-    "format": {"csv": "CSV", "xlsx": "Excel"},
+    "format": {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF"},
     "role": {r.value: r.label for r in Role},
     "factor": {"password": "パスワード", "totp": "2段階認証"},
     "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",
