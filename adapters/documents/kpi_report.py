@@ -67,7 +67,7 @@ def render_kpi_report(report: KpiReport, month: dt.date, *, town_name: str,
         ("LINE友だち数（月末）", [m.friends for m in report.months], 0),
         ("本人確認済み（累計）", [m.verified for m in report.months], 0),
         ("申請の件数", [m.transactions for m in report.months], 0),
-        ("満足度の平均（1〜5）", [m.satisfaction for m in report.months], 2),
+        ("満足度の平均（5段階）", [m.satisfaction for m in report.months], 2),
     )
     box_w, box_h = 82 * mm, 48 * mm
     for index, (title, values, decimals) in enumerate(charts):
@@ -96,7 +96,7 @@ def _lines(report: KpiReport, m: MonthFigures) -> list[tuple[str, str]]:
     lines += [
         ("申請の合計（オンライン／紙）", f"{m.transactions:,}件（{m.online:,}／{m.paper:,}）"),
         ("1件あたりの費用", yen(m.cost_per_transaction)),
-        ("利用者の満足度（1〜5）", f"{score(m.satisfaction)}（{m.answers:,}件）"),
+        ("利用者の満足度（5段階）", f"{score(m.satisfaction)}（{m.answers:,}件）"),
         ("完了率（会話の完了／開始）",
          f"{share(m.completion_rate)}（{m.completed:,}／{m.started:,}）"),
         ("デジタル利用率", share(m.digital_take_up)),

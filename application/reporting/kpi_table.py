@@ -14,7 +14,7 @@ def kpi_header(report: KpiReport) -> tuple[str, ...]:
     return ("月", "LINE友だち数（月末）", "本人確認済み（月末・累計）",
             *(f"申請：{kind}" for kind in report.kinds), "申請の合計", "オンラインの申請",
             "紙の申請", "デジタル利用率（%）", "会話の開始", "会話の完了", "完了率（%）",
-            "満足度の平均（1〜5）", "満足度の回答数", "費用（円）", "1件あたりの費用（円）")
+            "満足度の平均（5段階）", "満足度の回答数", "費用（円）", "1件あたりの費用（円）")
 
 
 def kpi_rows(report: KpiReport) -> Iterator[tuple[str | int, ...]]:

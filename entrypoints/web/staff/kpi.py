@@ -80,7 +80,7 @@ def kpi():  # type: ignore[no-untyped-def]
             title="申請の件数（月別）"),
         "satisfaction": line_chart(
             list(zip(labels, [m.satisfaction for m in months], strict=True)),
-            title="満足度の平均（1〜5）", decimals=2),
+            title="満足度の平均（5段階）", decimals=2),
         "completion": line_chart(
             list(zip(labels, [_pct(m.completion_rate) for m in months], strict=True)),
             title="完了率（%）", unit="%", decimals=1),
@@ -98,7 +98,7 @@ def kpi():  # type: ignore[no-untyped-def]
             "satisfaction": [(label, score(m.satisfaction)) for label, m in zip(
                 labels, months, strict=True)]}
     return render_template("staff/kpi.html", report=report, labels=labels, charts=charts,
-                           rows=rows,
+                           rows=rows, Permission=Permission,
                            percent=percent, score=score, today=_today())
 
 
