@@ -487,6 +487,20 @@ class FakeServiceCosts(_FakeRepository):
         return sorted(self._store.values(), key=lambda cost: cost.period)
 
 
+class FakeKpiMonths(_FakeRepository):
+    """The months kept counted (ADR 0060): month → its counts."""
+
+    def add(self, month: Any, counts: Any = None, *, at: Any = None) -> None:
+        if month in self._store:
+            raise DuplicateError("pk_kpi_months")
+        self._store[month] = counts
+
+    def clear(self) -> int:
+        count = len(self._store)
+        self._store.clear()
+        return count
+
+
 class FakeRichMenuLayouts(_FakeRepository):
     def add(self, obj: Any) -> None:
         self._store[obj.audience] = obj
@@ -693,7 +707,7 @@ _REPOSITORIES = {
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
-    "service_costs": FakeServiceCosts,
+    "service_costs": FakeServiceCosts, "kpi_months": FakeKpiMonths,
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
 from adapters.persistence.queries import SqlQueries
+from adapters.persistence.queries.kpi import SqlKpiMonthRepository
 from adapters.persistence.repositories.benefits import (
     SqlApplicationRepository,
     SqlCampaignRepository,
@@ -130,6 +131,7 @@ class SqlAlchemyUnitOfWork:
         self.built_procedures = SqlBuiltProcedureRepository(session)
         self.fee_payments = SqlFeePaymentRepository(session)
         self.service_costs = SqlServiceCostRepository(session)
+        self.kpi_months = SqlKpiMonthRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,

@@ -5,6 +5,7 @@ from typing import Protocol, Self
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
+from application.ports.kpi_queries import KpiMonthRepository
 from application.ports.queries import Queries
 from application.ports.service_costs import ServiceCostRepository
 from application.ports.staff_security import StaffSignInRepository
@@ -65,6 +66,7 @@ class UnitOfWork(Protocol):
     canned_replies: r.CannedReplyRepository
     built_procedures: BuiltProcedureRepository
     service_costs: ServiceCostRepository
+    kpi_months: KpiMonthRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

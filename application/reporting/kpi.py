@@ -13,6 +13,7 @@ from attrs import field, frozen
 from application.certificates.procedure import PROCEDURE_ID as CERTIFICATE_ID
 from application.conversations.catalogue import ProcedureCatalogue
 from application.conversations.procedures import Procedure
+from application.ports.kpi_queries import MonthCounts, Range
 from application.ports.unit_of_work import UnitOfWork
 from domain.errors import InvalidValue
 from domain.service_costs import ServiceCost
@@ -159,14 +160,8 @@ class KpiReport:
 def kpi_report(wanted: KpiRange, *, shipped: Sequence[Procedure],
                catalogue: ProcedureCatalogue, uow: UnitOfWork) -> KpiReport:
     months = wanted.months
-    bounds = month_bounds(months)
-    count = len(months)
     with uow:
-        q = uow.queries.kpi
-        friends, verified = q.friends(bounds), q.verified(bounds)
-        cases, certificates = q.cases(bounds), q.certificate_requests(bounds)
-        benefits, talks = q.benefit_applications(bounds), q.conversations(bounds)
-        scores = q.satisfaction(bounds)
+        counts, before = _month_counts(months, uow)
         built = uow.built_procedures.all()
         costs = uow.service_costs.all()
     titles = {p.id: p.title for p in shipped} | {p.id: p.title for p in built}
@@ -176,33 +171,65 @@ def kpi_report(wanted: KpiRange, *, shipped: Sequence[Procedure],
             current = catalogue.version(procedure.id, procedure.published_version)
             if current is not None:
                 available.append(_available(current, built=True))
-    per_kind: dict[str, list[int]] = {}
-    for procedure_id, counts in sorted(cases.items()):
-        per_kind[titles.get(procedure_id, procedure_id)] = _add(
-            per_kind.get(titles.get(procedure_id, procedure_id)), counts)
-    per_kind[CERTIFICATES] = certificates
-    zero = [0] * count
-    per_kind[BENEFITS] = [sum(v) for v in zip(*benefits.values(), strict=True)] \
-        if benefits else zero
-    paper = benefits.get(PAPER, zero)
+    kinds = sorted({titles.get(pid, pid) for c in counts for pid in c.cases})
+    kinds += [CERTIFICATES, BENEFITS]
     by_period = {cost.period: cost for cost in costs}
+    friends = before.friends_added - before.friends_left
+    verified = before.verified
     figures = []
-    for index, month in enumerate(months):
-        applied = {kind: counts[index] for kind, counts in per_kind.items()}
-        total = sum(applied.values())
-        started = sum(c[index].started for c in talks.values())
-        completed = sum(c[index].completed for c in talks.values())
+    for month, c in zip(months, counts, strict=True):
+        friends += c.friends_added - c.friends_left
+        verified += c.verified
+        applied = dict.fromkeys(kinds, 0)
+        for procedure_id, n in c.cases.items():
+            applied[titles.get(procedure_id, procedure_id)] += n
+        applied[CERTIFICATES] = c.certificates
+        applied[BENEFITS] = sum(c.benefits.values())
+        paper = c.benefits.get(PAPER, 0)
         figures.append(MonthFigures(
-            month=month, friends=friends[index], verified=verified[index],
-            applications=applied, online=total - paper[index], paper=paper[index],
-            started=started, completed=completed, score_total=scores[index].total,
-            answers=scores[index].answers, cost_yen=_cost(by_period, month)))
+            month=month, friends=friends, verified=verified, applications=applied,
+            online=sum(applied.values()) - paper, paper=paper,
+            started=sum(c.started.values()), completed=sum(c.completed.values()),
+            score_total=c.score_total, answers=c.answers, cost_yen=_cost(by_period, month)))
+    total = MonthCounts()
+    for c in counts:
+        total = total.plus(c)
     completion = sorted(
-        (ProcedureCompletion(titles.get(pid, pid), sum(c.started for c in counts),
-                             sum(c.completed for c in counts)) for pid, counts in talks.items()),
-        key=lambda c: (-c.started, c.title))
-    return KpiReport(range=wanted, months=figures, kinds=list(per_kind),
-                     procedures=available, completion=completion, costs=costs)
+        (ProcedureCompletion(titles.get(pid, pid), n, total.completed.get(pid, 0))
+         for pid, n in total.started.items()), key=lambda c: (-c.started, c.title))
+    return KpiReport(range=wanted, months=figures, kinds=kinds, procedures=available,
+                     completion=completion, costs=costs)
+
+
+def _month_counts(months: list[dt.date], uow: UnitOfWork
+                  ) -> tuple[list[MonthCounts], MonthCounts]:
+    """Each month's counts — kept where kept, else live — and everything before the first
+    month added up (for the running totals: friends, verified residents)."""
+    q = uow.queries.kpi
+    span = q.kept_span()
+    start = _start(months[0])
+    kept = q.kept(months[0], months[-1]) if span else {}
+    missing = [m for m in months if m not in kept]
+    ranges: list[Range] = [(_start(m), _start(_next(m))) for m in missing]
+    if span is None:
+        ranges.append((None, start))
+        before_kept = MonthCounts()
+    else:
+        first_kept, last_kept = span
+        ranges.append((None, min(start, _start(first_kept))))  # back-dated rows, if any
+        if _next(last_kept) < months[0]:
+            ranges.append((_start(_next(last_kept)), start))
+        before_kept = q.kept_before(months[0])
+    live = q.live(ranges)
+    found = dict(zip(missing, live, strict=False))
+    before = before_kept
+    for extra in live[len(missing):]:
+        before = before.plus(extra)
+    return [kept.get(m) or found[m] for m in months], before
+
+
+def _start(month: dt.date) -> dt.datetime:
+    return dt.datetime.combine(month, dt.time(), JST)
 
 
 def _available(procedure: Procedure, *, built: bool) -> AvailableProcedure:
@@ -211,10 +238,6 @@ def _available(procedure: Procedure, *, built: bool) -> AvailableProcedure:
         id=procedure.id, title=procedure.title, built=built,
         needs_verification=procedure.requires_verification or certificate,
         takes_payment=procedure.fee is not None or certificate)
-
-
-def _add(before: list[int] | None, counts: list[int]) -> list[int]:
-    return counts if before is None else [a + b for a, b in zip(before, counts, strict=True)]
 
 
 def _cost(by_period: dict[str, ServiceCost], month: dt.date) -> int | None:

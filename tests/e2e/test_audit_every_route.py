@@ -280,6 +280,7 @@ ROUTES = [
           path="/staff/kpi/export?format=xlsx"),
     staff(VIEWER, "GET", "/staff/kpi/report.pdf", "kpi.export",
           path="/staff/kpi/report.pdf?month=2026-11"),
+    staff(ADMIN, "POST", "/staff/kpi/recount", "kpi.recount"),
     staff(ADMIN, "POST", "/staff/kpi/costs", "kpi.cost_set",
           form={"period": "2026-11", "running_cost_yen": "50000", "staff_hours": "4",
                 "hourly_cost_yen": "3000"}),

@@ -11,7 +11,9 @@ from sqlalchemy import insert
 
 from adapters.persistence.orm import metadata
 from application.ports.audit import AuditQuery
+from application.reporting.keeping_kpi_months import keep_kpi_months
 from application.reporting.kpi import BENEFITS, CERTIFICATES, KpiRange, kpi_report
+from application.reporting.recounting_kpi_months import recount_kpi_months
 from application.reporting.setting_service_cost import SetServiceCost, set_service_cost
 from domain.errors import InvalidValue, NotAllowed
 from domain.staff import Role
@@ -19,6 +21,7 @@ from domain.values import JST
 from entrypoints.containers import Container
 from entrypoints.procedure_wiring import SHIPPED
 from tests import builders
+from tests.fakes import FakeClock
 from tests.support import kpi_town as rows
 
 pytestmark = pytest.mark.integration
@@ -202,3 +205,52 @@ def test_a_range_is_refused_backwards_or_longer_than_three_years() -> None:
     with pytest.raises(InvalidValue):
         KpiRange.of(dt.date(2020, 1, 1), dt.date(2026, 1, 1))
     assert KpiRange.last_months(dt.date(2026, 1, 15)).months[0] == dt.date(2025, 2, 1)
+
+
+def _keep_all(container: Container, now: dt.datetime) -> int:
+    kept = 0
+    while found := keep_kpi_months(uow_factory=container.uow, clock=FakeClock(now)):
+        kept += found
+    return kept
+
+
+def test_kept_months_give_the_same_figures_as_counting_live(container: Container) -> None:
+    seed(container)
+    live = report(container)
+
+    kept = _keep_all(container, at(12, 8, 1))  # November settled a week after its end
+
+    found = report(container)
+    assert kept == 4  # August (the first event) to November
+    assert found.months == live.months and found.completion == live.completion
+    with container.uow() as uow:
+        assert uow.queries.kpi.kept_span() == (dt.date(2026, 8, 1), dt.date(2026, 11, 1))
+
+
+def test_a_month_is_kept_only_a_week_after_its_end(container: Container) -> None:
+    seed(container)
+
+    assert _keep_all(container, at(12, 7, 23)) == 3  # November is not settled yet
+
+    with container.uow() as uow:
+        assert uow.queries.kpi.kept_span() == (dt.date(2026, 8, 1), dt.date(2026, 10, 1))
+    assert [m.friends for m in report(container).months] == [2, 3, 3]
+
+
+def test_rows_older_than_every_kept_month_still_count_and_a_recount_catches_late_ones(
+        container: Container) -> None:
+    seed(container)
+    _keep_all(container, at(12, 8, 1))
+    with container.engine().begin() as connection:
+        connection.execute(insert(metadata.tables["channel_identities"]), [
+            rows.identity(7, created_at=at(1, 5)),  # before August: counted live
+            rows.identity(8, created_at=at(10, 9))])  # inside kept October: not yet
+
+    assert [m.friends for m in report(container).months] == [3, 4, 4]
+    assert recount_kpi_months(actor=ADMIN, uow=container.uow(), clock=container.clock()) == 4
+
+    assert [m.friends for m in report(container).months] == [3, 5, 5]
+    with container.uow() as uow:
+        assert uow.queries.kpi.kept_span() is None
+        assert [r.action for r in uow.audit.search(AuditQuery(action="kpi.recount"))] == [
+            "kpi.recount"]

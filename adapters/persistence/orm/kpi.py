@@ -4,7 +4,7 @@ without touching the table."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, String, Table
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import registry
 
 from adapters.persistence.orm.base import metadata
@@ -17,7 +17,7 @@ from adapters.persistence.orm.surveys import survey_answers
 from adapters.persistence.types import UTCDateTime
 from domain.service_costs import ServiceCost
 
-__all__ = ["KPI_INDEXES", "map_kpi", "service_costs"]
+__all__ = ["KPI_INDEXES", "kpi_month_counts", "kpi_months", "map_kpi", "service_costs"]
 
 service_costs = Table(
     "service_costs", metadata,
@@ -28,6 +28,23 @@ service_costs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(128), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),  # two admins: one wins
+)
+
+# Months kept counted (ADR 0060): derived from the tables above once a month is settled, so the
+# report reads a few rows per month instead of counting every row again.
+kpi_months = Table(
+    "kpi_months", metadata,
+    Column("month", String(7), primary_key=True),  # "2026-11" (Japan)
+    Column("counted_at", UTCDateTime, nullable=False),
+)
+
+kpi_month_counts = Table(
+    "kpi_month_counts", metadata,
+    Column("month", String(7), ForeignKey("kpi_months.month", ondelete="CASCADE"),
+           primary_key=True),
+    Column("figure", String(32), primary_key=True),  # "friends_added", "cases", ...
+    Column("key", String(64), primary_key=True),  # a procedure id, a channel, or ""
+    Column("value", Integer, nullable=False),
 )
 
 _ci, _iv, _cs = channel_identities.c, identity_verifications.c, cases.c

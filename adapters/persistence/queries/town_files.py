@@ -340,6 +340,10 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                "next_attempt_at": "the dispatcher's next try after a failure"},
     "town_settings": {"version": _VERSION},
     "service_costs": {"version": _VERSION},
+    "kpi_months": {"*": "the report's months kept counted: derived from the other files, "
+                        "counted again from them"},
+    "kpi_month_counts": {"*": "the report's months kept counted: derived from the other files, "
+                              "counted again from them"},
     "interests": {"version": _VERSION},
     "associations": {"version": _VERSION},
     "survey_answers": {"respondent_key": "a keyed digest of who answered, kept only so one "

@@ -107,6 +107,7 @@ ACTIONS = {
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
     # the report to the national government (報告・KPI, ADR 0060)
     "kpi.export": "報告・KPIの出力", "kpi.cost_set": "サービスの費用の入力",
+    "kpi.recount": "報告・KPIの集計のやり直し",
 }
 
 # The filter lists the actions in these groups, in this order (every action of ACTIONS once).

@@ -15,6 +15,7 @@ from adapters.xlsx_io import XLSX_TYPE, xlsx_workbook
 from application.reporting.exporting_kpi import RecordKpiExport, record_kpi_export
 from application.reporting.kpi import KpiRange, KpiReport, kpi_report
 from application.reporting.kpi_table import kpi_header, kpi_rows, percent, score
+from application.reporting.recounting_kpi_months import recount_kpi_months
 from application.reporting.setting_service_cost import SetServiceCost, set_service_cost
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
@@ -168,6 +169,15 @@ def kpi_set_cost():  # type: ignore[no-untyped-def]
         flash(error.message, "error")
         return redirect(url_for("staff.kpi") + "#costs")
     flash(f"{cost.period}の費用を保存しました。", "success")
+    return redirect(url_for("staff.kpi") + "#costs")
+
+
+@staff.post("/kpi/recount")
+@requires_staff_permission(Permission.ADMINISTER)
+def kpi_recount():  # type: ignore[no-untyped-def]
+    services = container()
+    recount_kpi_months(actor=g.actor, uow=services.uow(), clock=services.clock())
+    flash("集計をやり直します。過ぎた月は、しばらくの間その場で数えます。", "success")
     return redirect(url_for("staff.kpi") + "#costs")
 
 

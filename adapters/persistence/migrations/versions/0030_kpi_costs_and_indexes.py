@@ -1,5 +1,6 @@
-"""The report's cost inputs (service_costs: a month's or a year's running cost and staff hours)
-and the indexes its monthly counts read (ADR 0060).
+"""The report's cost inputs (service_costs: a month's or a year's running cost and staff hours),
+the months it keeps counted (kpi_months, kpi_month_counts) and the indexes its live counts read
+(ADR 0060).
 
 Revision ID: 0030
 Revises: 0025
@@ -42,6 +43,21 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.PrimaryKeyConstraint('period', name=op.f('pk_service_costs'))
     )
+    op.create_table('kpi_months',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('counted_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('month', name=op.f('pk_kpi_months'))
+    )
+    op.create_table('kpi_month_counts',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('figure', sa.String(length=32), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['month'], ['kpi_months.month'],
+                            name=op.f('fk_kpi_month_counts_month_kpi_months'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('month', 'figure', 'key', name=op.f('pk_kpi_month_counts'))
+    )
     for name, table, columns in _INDEXES:
         op.create_index(name, table, columns, unique=False)
 
@@ -49,4 +65,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, _columns in reversed(_INDEXES):
         op.drop_index(name, table_name=table)
+    op.drop_table('kpi_month_counts')
+    op.drop_table('kpi_months')
     op.drop_table('service_costs')
