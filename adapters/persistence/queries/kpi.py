@@ -9,7 +9,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, case, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.benefits import applications
@@ -71,6 +82,10 @@ class SqlKpiQueries:
     def _spans(self, column: Any, ranges: Sequence[Range], keys: Sequence[Any],
                measures: Sequence[Any], *where: Any) -> list[tuple[Any, ...]]:
         """(range index, *keys, *measures) rows: one statement for every range."""
+        # Grouped by `key || ''`, not by the column itself: an index on the key alone must not
+        # tempt the planner into reading the whole table in the key's order (SQLite does, for
+        # an open range); the range's own index is the one to read.
+        keys = [key.concat(literal_column("''")).label(key.name) for key in keys]
         parts = []
         for index, (start, end) in enumerate(ranges):
             span = [column < end] if start is None else [column >= start, column < end]
