@@ -108,6 +108,8 @@ class MonthFigures:
     score_total: int
     answers: int  # satisfaction answers
     cost_yen: int | None  # None: nobody entered it
+    started_by: dict[str, int] = field(factory=dict)  # a procedure's title → conversations
+    completed_by: dict[str, int] = field(factory=dict)
 
     @property
     def transactions(self) -> int:
@@ -190,7 +192,8 @@ def kpi_report(wanted: KpiRange, *, shipped: Sequence[Procedure],
             month=month, friends=friends, verified=verified, applications=applied,
             online=sum(applied.values()) - paper, paper=paper,
             started=sum(c.started.values()), completed=sum(c.completed.values()),
-            score_total=c.score_total, answers=c.answers, cost_yen=_cost(by_period, month)))
+            score_total=c.score_total, answers=c.answers, cost_yen=_cost(by_period, month),
+            started_by=_titled(c.started, titles), completed_by=_titled(c.completed, titles)))
     total = MonthCounts()
     for c in counts:
         total = total.plus(c)
@@ -226,6 +229,14 @@ def _month_counts(months: list[dt.date], uow: UnitOfWork
     for extra in live[len(missing):]:
         before = before.plus(extra)
     return [kept.get(m) or found[m] for m in months], before
+
+
+def _titled(counts: dict[str, int], titles: dict[str, str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for procedure_id, n in counts.items():
+        title = titles.get(procedure_id, procedure_id)
+        found[title] = found.get(title, 0) + n
+    return found
 
 
 def _start(month: dt.date) -> dt.datetime:

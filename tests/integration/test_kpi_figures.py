@@ -130,6 +130,8 @@ def test_completion_counts_conversations_started_each_month_without_staff_trials
 
     assert [(m.started, m.completed) for m in found.months] == [(2, 1), (4, 2), (0, 0)]
     assert [m.completion_rate for m in found.months] == [0.5, 0.5, None]
+    assert (found.months[1].started_by, found.months[1].completed_by) == (
+        {"証明書の請求": 3, "お問い合わせ": 1}, {"証明書の請求": 2})
     assert [(c.title, c.started, c.completed) for c in found.completion] == [
         ("証明書の請求", 3, 2), ("道路・公園などの通報", 2, 1), ("お問い合わせ", 1, 0)]
 
