@@ -5,7 +5,6 @@ inputs administrators enter. Counts only: no person appears anywhere on it."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
@@ -150,7 +149,7 @@ def kpi_pdf():  # type: ignore[no-untyped-def]
         return redirect(url_for("staff.kpi"))
     pdf = render_kpi_report(_report(wanted), month, town_name=services.config.town_full_name(),
                             generated_at=services.clock().now())
-    return Response(io.BytesIO(pdf).getvalue(), content_type="application/pdf", headers={
+    return Response(pdf, content_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=kpi-{month:%Y-%m}.pdf",
         "Cache-Control": "no-store"})
 
