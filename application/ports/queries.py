@@ -156,7 +156,8 @@ class TownFigures:
     disbursements_settled: int
     certificate_requests_by_state: dict[str, int]  # issue state value → count
     new_friends_by_day: tuple[tuple[dt.date, int], ...]  # oldest first, Japan days
-    satisfaction_score: float | None = None  # no survey yet: None, shown as 未計測
+    # the satisfaction survey's average score (1..5) over the last year; none: None, 未計測
+    satisfaction_score: float | None = None
 
 
 # A value of the town's export (ADR 0035), typed as JSON types: text, a whole number, a truth

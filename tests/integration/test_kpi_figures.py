@@ -15,6 +15,7 @@ from application.reporting.keeping_kpi_months import keep_kpi_months
 from application.reporting.kpi import BENEFITS, CERTIFICATES, KpiRange, kpi_report
 from application.reporting.recounting_kpi_months import recount_kpi_months
 from application.reporting.setting_service_cost import SetServiceCost, set_service_cost
+from application.reporting.views import town_figures
 from domain.errors import InvalidValue, NotAllowed
 from domain.staff import Role
 from domain.values import JST
@@ -256,3 +257,13 @@ def test_rows_older_than_every_kept_month_still_count_and_a_recount_catches_late
         assert uow.queries.kpi.kept_span() is None
         assert [r.action for r in uow.audit.search(AuditQuery(action="kpi.recount"))] == [
             "kpi.recount"]
+
+
+def test_the_dashboard_shows_the_last_years_satisfaction_average(container: Container) -> None:
+    seed(container)
+
+    figures = town_figures(today=dt.date(2026, 12, 5), uow=container.uow())
+
+    assert figures.satisfaction_score == 4.0  # 5, 4 and 3; the other survey and no score out
+    assert town_figures(today=dt.date(2028, 1, 1), uow=container.uow()).satisfaction_score \
+        is None
