@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
+from application.ports.kpi_queries import MonthCounts, Range
 from application.ports.notice_queries import ChannelFigures, NoticeLine, NoticeResults
 from application.ports.queries import (
     ApplicationFilter,
@@ -380,6 +381,60 @@ class FakeNoticeQueries(_Over):
         nobody = [r for r in recipients if not r.channel]
         return NoticeResults(notice, tuple(figures), len(recipients),
                              sum(not r.declined for r in nobody), sum(r.declined for r in nobody))
+class FakeKpiQueries(_Over):
+    """The report's counts (ADR 0060) over the fake tables (no survey answers in them)."""
+
+    def live(self, ranges: Sequence[Range]) -> list[MonthCounts]:
+        def within(moment: dt.datetime | None, span: Range) -> bool:
+            start, end = span
+            return moment is not None and (start is None or moment >= start) and moment < end
+
+        def by(items: list[Any], key: Any) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for item in items:
+                found[key(item)] = found.get(key(item), 0) + 1
+            return found
+
+        line = [i for i in self.rows("channel_identities") if i.channel == "line"]
+        answers = []
+        for span in ranges:
+            talks = [c for c in self.rows("conversations") if within(c.started_at, span)
+                     and c.procedure_version != 0]
+            answers.append(MonthCounts(
+                friends_added=sum(within(i.created_at, span) for i in line),
+                friends_left=sum(within(i.status_changed_at, span) for i in line
+                                 if i.status is not IdentityStatus.FOLLOWING),
+                verified=sum(within(v.verified_at, span) for v in self.rows("verifications")
+                             if v.status is VerificationStatus.LINKED),
+                cases=by([c for c in self.rows("cases") if within(c.created_at, span)],
+                         lambda c: c.procedure_id),
+                certificates=sum(within(r.requested_at, span)
+                                 for r in self.rows("certificate_requests")),
+                benefits=by([a for a in self.rows("applications")
+                             if within(a.confirmed_at, span)], lambda a: a.channel),
+                started=by(talks, lambda c: c.procedure_id),
+                completed=by([c for c in talks if c.status.value == "completed"],
+                             lambda c: c.procedure_id)))
+        return answers
+
+    def kept_span(self) -> tuple[dt.date, dt.date] | None:
+        months = sorted(self.tables["kpi_months"])
+        return (months[0], months[-1]) if months else None
+
+    def kept(self, first: dt.date, last: dt.date) -> dict[dt.date, MonthCounts]:
+        return {m: c for m, c in self.tables["kpi_months"].items() if first <= m <= last}
+
+    def kept_before(self, month: dt.date) -> MonthCounts:
+        total = MonthCounts()
+        for kept, counts in self.tables["kpi_months"].items():
+            if kept < month:
+                total = total.plus(counts)
+        return total
+
+    def first_event(self) -> dt.datetime | None:
+        moments = [i.created_at for i in self.rows("channel_identities")
+                   if i.channel == "line"] + [c.created_at for c in self.rows("cases")]
+        return min(moments) if moments else None
 
 
 class FakeQueries:
@@ -393,6 +448,7 @@ class FakeQueries:
         self.figures = FakeFigureQueries(tables)
         self.segments = FakeSegmentQueries(tables)
         self.notices = FakeNoticeQueries(tables)
+        self.kpi = FakeKpiQueries(tables)
 
 
 def _text(payload: dict[str, Any]) -> str:

@@ -490,6 +490,28 @@ class FakeTownSettings(_FakeRepository):
         self._store[obj.key] = obj
 
 
+class FakeServiceCosts(_FakeRepository):
+    def add(self, obj: Any) -> None:
+        self._store[obj.period] = obj
+
+    def all(self) -> list[Any]:
+        return sorted(self._store.values(), key=lambda cost: cost.period)
+
+
+class FakeKpiMonths(_FakeRepository):
+    """The months kept counted (ADR 0060): month → its counts."""
+
+    def add(self, month: Any, counts: Any = None, *, at: Any = None) -> None:
+        if month in self._store:
+            raise DuplicateError("pk_kpi_months")
+        self._store[month] = counts
+
+    def clear(self) -> int:
+        count = len(self._store)
+        self._store.clear()
+        return count
+
+
 class FakeRichMenuLayouts(_FakeRepository):
     def add(self, obj: Any) -> None:
         self._store[obj.audience] = obj
@@ -762,6 +784,7 @@ _REPOSITORIES = {
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
     "notices": FakeNotices, "notice_recipients": FakeNoticeRecipients,
     "resident_profiles": FakeResidentProfiles,
+    "service_costs": FakeServiceCosts, "kpi_months": FakeKpiMonths,
 }
 
 

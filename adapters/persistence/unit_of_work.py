@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
 from adapters.persistence.queries import SqlQueries
+from adapters.persistence.queries.kpi import SqlKpiMonthRepository
 from adapters.persistence.repositories.benefits import (
     SqlApplicationRepository,
     SqlCampaignRepository,
@@ -59,6 +60,7 @@ from adapters.persistence.repositories.residents import (
     SqlResidentRepository,
     SqlVerificationRepository,
 )
+from adapters.persistence.repositories.service_costs import SqlServiceCostRepository
 from adapters.persistence.repositories.staff import (
     SqlApiKeyRepository,
     SqlStaffRepository,
@@ -132,12 +134,15 @@ class SqlAlchemyUnitOfWork:
         self.canned_replies = SqlCannedReplyRepository(session)
         self.built_procedures = SqlBuiltProcedureRepository(session)
         self.fee_payments = SqlFeePaymentRepository(session)
+        self.service_costs = SqlServiceCostRepository(session)
+        self.kpi_months = SqlKpiMonthRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
-                               self.built_procedures, self.fee_payments, self.notices]
+                               self.built_procedures, self.fee_payments, self.notices,
+                               self.service_costs]
         self._events: list[Event] = []
         return self
 

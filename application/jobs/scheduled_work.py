@@ -1,8 +1,8 @@
 """The scheduled work, run every few seconds beside the job queue (the in-process scheduler,
 `madoguchi scheduler`, or Celery beat): jobs a killed process left behind are taken up again,
 due reminders and scheduled notices (ADR 0058) become jobs, closed cases past the town's
-retention period are erased (ADR 0047), and procedure fees never paid are dropped with their
-answers (ADR 0053)."""
+retention period are erased (ADR 0047), procedure fees never paid are dropped with their
+answers (ADR 0053), and the report's settled months are kept counted (ADR 0060)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from application.notices.sending_due import start_due_notices
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
 from application.ports.unit_of_work import UnitOfWork
+from application.reporting.keeping_kpi_months import keep_kpi_months
 
 __all__ = ["SCHEDULE_EVERY", "run_scheduled_work"]
 
@@ -31,3 +32,4 @@ def run_scheduled_work(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue
     erase_expired_cases(EraseExpiredCases(retention_days=case_retention_days),
                         uow_factory=uow_factory, clock=clock)
     drop_unpaid_fees(uow_factory=uow_factory, clock=clock)
+    keep_kpi_months(uow_factory=uow_factory, clock=clock)

@@ -16,6 +16,7 @@ from attrs import field, frozen
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.case_figure_queries import CaseFigureQueries
 from application.ports.case_queries import CaseQueries
+from application.ports.kpi_queries import KpiQueries
 from application.ports.notice_queries import NoticeQueries
 from application.ports.segment_queries import SegmentQueries
 from domain.access import ApiKey
@@ -157,7 +158,8 @@ class TownFigures:
     disbursements_settled: int
     certificate_requests_by_state: dict[str, int]  # issue state value → count
     new_friends_by_day: tuple[tuple[dt.date, int], ...]  # oldest first, Japan days
-    satisfaction_score: float | None = None  # no survey yet: None, shown as 未計測
+    # the satisfaction survey's average score (1..5) over the last year; none: None, 未計測
+    satisfaction_score: float | None = None
 
 
 # A value of the town's export (ADR 0035), typed as JSON types: text, a whole number, a truth
@@ -373,6 +375,7 @@ class Queries(Protocol):
     messages: MessageQueries
     staff: StaffQueries
     figures: FigureQueries
+    kpi: KpiQueries
     town: TownDataQueries
     notices: NoticeQueries
     segments: SegmentQueries

@@ -5,9 +5,11 @@ from typing import Protocol, Self
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
+from application.ports.kpi_queries import KpiMonthRepository
 from application.ports.notice_repository import NoticeRepository
 from application.ports.queries import Queries
 from application.ports.resident_profiles import ResidentProfileRepository
+from application.ports.service_costs import ServiceCostRepository
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
@@ -66,6 +68,8 @@ class UnitOfWork(Protocol):
     department_hours: r.DepartmentHoursRepository
     canned_replies: r.CannedReplyRepository
     built_procedures: BuiltProcedureRepository
+    service_costs: ServiceCostRepository
+    kpi_months: KpiMonthRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)

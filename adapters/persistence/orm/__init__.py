@@ -20,6 +20,7 @@ from adapters.persistence.orm import (
     disbursements,
     fees,
     jobs,
+    kpi,
     messaging,
     notices,
     procedures,
@@ -42,6 +43,7 @@ __all__ = [
     "disbursements",
     "fees",
     "jobs",
+    "kpi",
     "messaging",
     "metadata",
     "notices",
@@ -78,3 +80,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     procedures.map_procedures(mapper_registry)
     fees.map_fees(mapper_registry)
     notices.map_notices(mapper_registry)
+    kpi.map_kpi(mapper_registry)

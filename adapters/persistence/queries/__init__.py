@@ -11,6 +11,7 @@ from adapters.persistence.queries.cases import SqlCaseQueries
 from adapters.persistence.queries.certificates import SqlCertificateQueries
 from adapters.persistence.queries.exports import SqlExportQueries
 from adapters.persistence.queries.figures import SqlFigureQueries
+from adapters.persistence.queries.kpi import SqlKpiQueries
 from adapters.persistence.queries.messages import SqlMessageQueries
 from adapters.persistence.queries.notices import SqlNoticeQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
@@ -34,6 +35,7 @@ class SqlQueries:
         self.messages = SqlMessageQueries(session)
         self.staff = SqlStaffQueries(session)
         self.figures = SqlFigureQueries(session)
+        self.kpi = SqlKpiQueries(session)
         self.town = SqlTownDataQueries(session)
         self.notices = SqlNoticeQueries(session)
         self.segments = SqlSegmentQueries(session)

@@ -12,6 +12,7 @@ from adapters.persistence.orm.certificates import certificate_requests
 from adapters.persistence.orm.disbursements import disbursements
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import identity_verifications, residents
+from adapters.persistence.orm.surveys import survey_answers
 from adapters.persistence.queries.rows import plain
 from application.ports.queries import TownFigures
 from domain.values import JST
@@ -48,6 +49,10 @@ class SqlFigureQueries:
             .where(d.status == "settled")).one()
         follows = session.execute(select(ci.created_at).where(
             ci.channel == "line", ci.created_at >= since)).scalars().all()
+        s = survey_answers.c
+        score = session.execute(select(func.avg(s.score)).where(  # a year, one index's range
+            s.survey_id == "satisfaction", s.answered_at >= now_minus_year(today),
+            s.score.is_not(None))).scalar_one()
         by_status = grouped(a.status, applications)
         by_state = grouped(c.issue_state, certificate_requests)
         per_day = {first_day + dt.timedelta(days=n): 0 for n in range(days)}
@@ -62,4 +67,10 @@ class SqlFigureQueries:
             amount_paid_yen=int(getattr(paid, "yen", paid) or 0),
             disbursements_settled=int(settled),
             certificate_requests_by_state=by_state,
-            new_friends_by_day=tuple(sorted(per_day.items())))
+            new_friends_by_day=tuple(sorted(per_day.items())),
+            satisfaction_score=None if score is None else round(float(score), 2))
+
+
+def now_minus_year(today: dt.date) -> dt.datetime:
+    """The first instant (Japan time) of the day a year before `today`'s next day."""
+    return dt.datetime.combine(today - dt.timedelta(days=364), dt.time(), JST)

@@ -42,6 +42,7 @@ from adapters.persistence.orm.disbursements import (
     payment_batches,
 )
 from adapters.persistence.orm.fees import fee_payments
+from adapters.persistence.orm.kpi import service_costs
 from adapters.persistence.orm.messaging import (
     attachments,
     channel_identities,
@@ -266,6 +267,10 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(pr.resident_id), plain(pr.reminders), moment(pr.changed_at)),
     _spec("town_settings.csv", "町の設定（連絡手段の順番）", town_settings,
           plain(ts.key), json_value(ts.value), moment(ts.updated_at), plain(ts.updated_by)),
+    _spec("service_costs.csv", "サービスの費用（報告・KPI）", service_costs,
+          plain(service_costs.c.period), plain(service_costs.c.running_cost_yen),
+          plain(service_costs.c.staff_hours), plain(service_costs.c.hourly_cost_yen),
+          moment(service_costs.c.updated_at), plain(service_costs.c.updated_by)),
     _spec("rich_menu_layouts.csv", "LINEのリッチメニューの配置", rich_menu_layouts,
           plain(rml.audience), plain(rml.rows), json_value(rml.tiles), moment(rml.updated_at),
           plain(rml.updated_by), moment(rml.published_at), plain(rml.published_by)),
@@ -348,6 +353,11 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                "claimed_at": "the dispatcher's lease on a message being sent",
                "next_attempt_at": "the dispatcher's next try after a failure"},
     "town_settings": {"version": _VERSION},
+    "service_costs": {"version": _VERSION},
+    "kpi_months": {"*": "the report's months kept counted: derived from the other files, "
+                        "counted again from them"},
+    "kpi_month_counts": {"*": "the report's months kept counted: derived from the other files, "
+                              "counted again from them"},
     "interests": {"version": _VERSION},
     "associations": {"version": _VERSION},
     "notices": {"version": _VERSION,

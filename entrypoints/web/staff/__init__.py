@@ -16,6 +16,7 @@ from entrypoints.web.staff import (
     departments,
     home,
     jobs,
+    kpi,
     members,
     residents,
     rich_menus,
@@ -34,7 +35,7 @@ from entrypoints.web.staff.procedures import staff_procedures
 __all__ = ["init_staff"]
 
 # The modules whose views attach to the `staff` blueprint when imported.
-CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, members,
+CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, kpi, members,
               residents, rich_menus, verifications)
 
 

@@ -109,6 +109,9 @@ ACTIONS = {
     "notice.send": "お知らせの配信", "notice.cancel": "お知らせの取り消し",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
+    # the report to the national government (報告・KPI, ADR 0060)
+    "kpi.export": "報告・KPIの出力", "kpi.cost_set": "サービスの費用の入力",
+    "kpi.recount": "報告・KPIの集計のやり直し",
 }
 
 # The filter lists the actions in these groups, in this order (every action of ACTIONS once).
@@ -127,6 +130,7 @@ ACTION_GROUPS = (
     ("バックアップ", ("backup.",)),
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
     ("お知らせ配信", ("notice.",)),
+    ("報告・KPI", ("kpi.",)),
 )
 
 TARGETS = {
@@ -138,6 +142,7 @@ TARGETS = {
     "rich_menu": "LINEのリッチメニュー",
     "fee_payment": "手続きの手数料",
     "notice": "お知らせ",
+    "kpi": "報告・KPI", "service_cost": "サービスの費用",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -164,6 +169,8 @@ DETAIL_FIELDS = {
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
     "people": "対象者の人数", "buttons": "ボタンの数", "scheduled_at": "配信予定日時",
     "image": "画像",
+    "first": "期間（最初の月）", "last": "期間（最後の月）", "running_cost_yen": "運用費（円）",
+    "staff_hours": "職員の作業時間", "hourly_cost_yen": "1時間あたりの人件費（円）",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
@@ -174,7 +181,7 @@ _VALUES: dict[str, dict[str, str]] = {
                "draft": "準備中", "open": "受付中", "closed": "受付終了", "withdrawn": "取り下げ"},
     "decision": {"approve": "支給決定", "reject": "不支給決定"},
     "by": {"number": "番号", "name_and_birth": "氏名と生年月日"},
-    "format": {"csv": "CSV", "xlsx": "Excel"},
+    "format": {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF"},
     "role": {r.value: r.label for r in Role},
     "factor": {"password": "パスワード", "totp": "2段階認証"},
     "reason": {"unknown_or_inactive": "存在しないか無効なログインID", "locked": "ロック中",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["bar_chart", "column_chart"]
+__all__ = ["bar_chart", "column_chart", "line_chart"]
 
 _BAR = "var(--color-primitive-blue-900, #0017c1)"
 _GRID = "var(--color-neutral-solid-gray-200, #ccc)"
@@ -60,3 +60,45 @@ def column_chart(items: Sequence[tuple[str, int]], *, title: str, width: int = 5
             f'{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def line_chart(items: Sequence[tuple[str, float | None]], *, title: str, unit: str = "",
+               width: int = 560, height: int = 180, decimals: int = 0) -> Markup:
+    """One line over time (a label under each point); a month with no figure (None) breaks the
+    line and shows no point."""
+    bottom, top_pad, side = 28, 20, 24
+    count = max(1, len(items))
+    slot = (width - 2 * side) / max(1, count - 1) if count > 1 else 0
+    values = [value for _, value in items if value is not None]
+    peak = max(values, default=0) or 1
+    usable = height - bottom - top_pad
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+             f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
+             f'stroke="{_GRID}"></line>']
+    path: list[str] = []
+    for index, (label, value) in enumerate(items):
+        x = side + index * slot if count > 1 else width / 2
+        parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
+                     f'{escape(label)}</text>')
+        if value is None:
+            if len(path) > 1:
+                parts.append(_polyline(path))
+            path = []
+            continue
+        y = height - bottom - usable * value / peak
+        path.append(f"{x:.1f},{y:.1f}")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{_BAR}"></circle>'
+                     f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle">'
+                     f'{value:,.{decimals}f}{escape(unit)}</text>')
+    if len(path) > 1:
+        parts.append(_polyline(path))
+    if not values:
+        parts.append(f'<text x="8" y="20">{escape("データがありません")}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _polyline(points: list[str]) -> str:
+    return (f'<polyline points="{" ".join(points)}" fill="none" stroke="{_BAR}" '
+            f'stroke-width="2"></polyline>')
