@@ -20,7 +20,7 @@ from application.messaging.telling import ContactPolicy, Telling
 from application.ports.messaging import DeliveryOutcome, DeliveryResult
 from application.ports.payouts import TransferLine
 from application.ports.resident_profiles import ResidentProfile
-from application.ports.unit_of_work import DuplicateError
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
 from domain.batches import PaymentBatch
@@ -688,6 +688,51 @@ class FakeResidentProfiles(_FakeRepository):
         return sorted(key for key in self.residents if key > after)[:limit]
 
 
+@attrs.frozen
+class FakeSubscription:
+    identity_id: str
+    interest_key: str
+    subscribed_at: dt.datetime
+
+
+class FakeInterests(_FakeRepository):
+    """Interests by key; their subscriptions in the table `interest_subscriptions` (which the
+    fake segment queries read)."""
+
+    subscriptions: dict[Any, FakeSubscription]
+
+    def all(self) -> list[Any]:
+        return sorted(self._store.values(), key=lambda i: (i.position, i.key))
+
+    def add(self, interest: Any) -> None:
+        if interest.key in self._store:
+            raise DuplicateError("interests_pkey")
+        self._store[interest.key] = interest
+
+    def save(self, interest: Any) -> None:
+        stored = self._store.get(interest.key)
+        if stored is None or stored.version != interest.version:
+            raise ConcurrentUpdate(f"interest {interest.key}")
+        self._store[interest.key] = attrs.evolve(interest, version=interest.version + 1)
+
+    def subscribed(self, identity_ids: Sequence[str]) -> set[str]:
+        return {s.interest_key for s in self.subscriptions.values()
+                if s.identity_id in identity_ids}
+
+    def subscribe(self, identity_id: str, key: str, *, at: dt.datetime) -> bool:
+        if (identity_id, key) in self.subscriptions:
+            return False
+        self.subscriptions[(identity_id, key)] = FakeSubscription(identity_id, key, at)
+        return True
+
+    def unsubscribe(self, identity_ids: Sequence[str], key: str) -> int:
+        gone = [k for k, s in self.subscriptions.items()
+                if s.identity_id in identity_ids and s.interest_key == key]
+        for k in gone:
+            del self.subscriptions[k]
+        return len(gone)
+
+
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
@@ -704,7 +749,8 @@ _REPOSITORIES = {
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
-    "resident_profiles": FakeResidentProfiles,
+    "resident_profiles": FakeResidentProfiles, "interests": FakeInterests,
+    "interest_subscriptions": _FakeRepository,
 }
 
 
@@ -747,6 +793,7 @@ class FakeUnitOfWork:
         self.disbursements.applications = self._working["applications"]
         self.departments.memberships = self._working["department_members"]
         self.resident_profiles.residents = self._working["residents"]
+        self.interests.subscriptions = self._working["interest_subscriptions"]
         self.queries = FakeQueries(self._working)
         return self
 

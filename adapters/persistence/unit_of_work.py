@@ -39,6 +39,7 @@ from adapters.persistence.repositories.disbursements import (
     SqlPaymentAuditRepository,
 )
 from adapters.persistence.repositories.fees import SqlFeePaymentRepository
+from adapters.persistence.repositories.interests import SqlInterestRepository
 from adapters.persistence.repositories.jobs import SqlJobRepository
 from adapters.persistence.repositories.messaging import (
     SqlAttachmentRepository,
@@ -108,6 +109,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)
         self.resident_profiles = SqlResidentProfileRepository(session)
+        self.interests = SqlInterestRepository(session)
         self.queries = SqlQueries(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,

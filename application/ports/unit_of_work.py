@@ -5,6 +5,7 @@ from typing import Protocol, Self
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
+from application.ports.interests import InterestRepository
 from application.ports.queries import Queries
 from application.ports.resident_profiles import ResidentProfileRepository
 from application.ports.staff_security import StaffSignInRepository
@@ -67,6 +68,7 @@ class UnitOfWork(Protocol):
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)
+    interests: InterestRepository  # お知らせの分野 and residents' subscriptions
     queries: Queries  # the read side, in this transaction
 
     def __enter__(self) -> Self: ...

@@ -104,6 +104,12 @@ ACTIONS = {
     "rich_menu.published": "LINEのリッチメニューの公開",
     "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
     "contact.reminders": "督促のお知らせの設定（住民）",
+    # interests (お知らせの分野) and segments (配信対象)
+    "interest.create": "お知らせの分野の追加", "interest.update": "お知らせの分野の変更",
+    "interest.up": "お知らせの分野の並べ替え", "interest.down": "お知らせの分野の並べ替え",
+    "interest.retire": "お知らせの分野の終了", "interest.restore": "お知らせの分野の再開",
+    "interest.subscribed": "お知らせの分野の登録（住民）",
+    "interest.unsubscribed": "お知らせの分野の解除（住民）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -123,6 +129,7 @@ ACTION_GROUPS = (
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
+    ("お知らせの分野と配信対象", ("interest.", "segment.")),
 )
 
 TARGETS = {
@@ -133,6 +140,7 @@ TARGETS = {
     "procedure": "手続き",
     "rich_menu": "LINEのリッチメニュー",
     "fee_payment": "手続きの手数料",
+    "interest": "お知らせの分野", "segment": "配信対象",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -153,7 +161,7 @@ DETAIL_FIELDS = {
     "files": "ファイル数", "rows": "行数",
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
-    "hours": "受付時間", "version": "版",
+    "hours": "受付時間", "version": "版", "interest": "お知らせの分野",
     "size": "大きさ（段×列）", "tiles": "タイル", "linked": "メニューを表示した本人確認済みの住民",
     "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
