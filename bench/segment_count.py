@@ -87,8 +87,10 @@ def seed(engine: Engine, size: int, *, seed: int = 5) -> dict[str, int]:
     ciphertext = "v1:" + "x" * 420  # about what one resident's encrypted facts take
     created_at = NOW
     households: list[tuple[str, int]] = []
-    while sum(n for _, n in households) < size:
+    people_in_households = 0
+    while people_in_households < size:
         households.append((f"H{len(households):08d}", rng.choice((1, 1, 2, 2, 3, 4))))
+        people_in_households += households[-1][1]
     people: list[tuple[str, str, int]] = []  # resident id, household id, household size
     for household_id, members in households:
         for _ in range(members):

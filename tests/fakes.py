@@ -733,6 +733,34 @@ class FakeInterests(_FakeRepository):
         return len(gone)
 
 
+class FakeSavedSegments(_FakeRepository):
+    unique = ("name",)
+
+    def all(self) -> list[Any]:
+        return sorted(self._store.values(), key=lambda s: s.name)
+
+    def get_by_name(self, name: str) -> Any:
+        return self._first(name=name)
+
+    def add(self, segment: Any) -> None:
+        if self.get_by_name(segment.name) is not None:
+            raise DuplicateError("uq_segments_name")
+        self._store[segment.id] = segment
+
+    def save(self, segment: Any) -> None:
+        stored = self._store.get(segment.id)
+        if stored is None or stored.version != segment.version:
+            raise ConcurrentUpdate(f"segment {segment.id}")
+        segment.version += 1
+        self._store[segment.id] = segment
+
+    def delete(self, segment: Any) -> None:
+        stored = self._store.get(segment.id)
+        if stored is None or stored.version != segment.version:
+            raise ConcurrentUpdate(f"segment {segment.id}")
+        del self._store[segment.id]
+
+
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
@@ -750,7 +778,7 @@ _REPOSITORIES = {
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
     "resident_profiles": FakeResidentProfiles, "interests": FakeInterests,
-    "interest_subscriptions": _FakeRepository,
+    "interest_subscriptions": _FakeRepository, "segments": FakeSavedSegments,
 }
 
 

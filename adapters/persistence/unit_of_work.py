@@ -59,6 +59,7 @@ from adapters.persistence.repositories.residents import (
     SqlResidentRepository,
     SqlVerificationRepository,
 )
+from adapters.persistence.repositories.saved_segments import SqlSavedSegmentRepository
 from adapters.persistence.repositories.staff import (
     SqlApiKeyRepository,
     SqlStaffRepository,
@@ -110,6 +111,7 @@ class SqlAlchemyUnitOfWork:
         self.sign_ins = SqlStaffSignInRepository(session)
         self.resident_profiles = SqlResidentProfileRepository(session)
         self.interests = SqlInterestRepository(session)
+        self.segments = SqlSavedSegmentRepository(session)
         self.queries = SqlQueries(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,

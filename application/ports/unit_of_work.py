@@ -8,6 +8,7 @@ from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.interests import InterestRepository
 from application.ports.queries import Queries
 from application.ports.resident_profiles import ResidentProfileRepository
+from application.ports.saved_segments import SavedSegmentRepository
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
 
@@ -69,6 +70,7 @@ class UnitOfWork(Protocol):
     sign_ins: StaffSignInRepository
     resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)
     interests: InterestRepository  # お知らせの分野 and residents' subscriptions
+    segments: SavedSegmentRepository  # 配信対象 staff saved
     queries: Queries  # the read side, in this transaction
 
     def __enter__(self) -> Self: ...

@@ -41,7 +41,10 @@ from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.consultations import Consultation
 from domain.fees import FeePayment
+from domain.interests import InterestTopic
 from domain.residents import PersonalFacts, VerificationState
+from domain.saved_segments import SavedSegment
+from domain.segments import segment_from_json
 from domain.staff import Role
 from domain.values import Address, Money
 from domain.verifications import IdentityVerification, MatchOutcome
@@ -96,6 +99,8 @@ class Town:
     canned_reply: str  # one of its canned replies (定型文)
     unpaid_fee: str  # a procedure's fee waiting to be paid (no case yet)
     fee_case: str  # a case opened when its fee was paid (ADR 0053)
+    segment: str = "seg1"  # a saved segment (配信対象): the verified on LINE
+    interest: str = "bousai"  # an interest residents may subscribe to (防災)
 
 
 def seed_town(container: Container) -> Town:
@@ -118,6 +123,7 @@ def seed_town(container: Container) -> Town:
                                    closes_at=now + dt.timedelta(days=30)))
         uow.commit()
     built = seed_built_procedures(container)  # routed to the inbox's department
+    _segments(container, now)
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
@@ -125,6 +131,19 @@ def seed_town(container: Container) -> Town:
         **batches, **requests, **built, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
         second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees)
+
+
+def _segments(container: Container, now: dt.datetime) -> None:
+    """The interests 防災 and 子育て; the segment seg1 (verified, on LINE)."""
+    with container.uow() as uow:
+        for position, (key, label) in enumerate((("bousai", "防災"), ("kosodate", "子育て")), 1):
+            uow.interests.add(InterestTopic(key=key, label=label, description="", position=position,
+                                            active=True, created_at=now))
+        uow.segments.add(SavedSegment.new(
+            id="seg1", name="LINEの本人確認済み",
+            condition=segment_from_json({"all": [{"verified": True}, {"channel": "line"}]}),
+            by=MAKER.id, at=now))
+        uow.commit()
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:

@@ -32,7 +32,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause, Select
 
 from adapters.persistence.orm.benefits import applications, eligible_households
-from adapters.persistence.orm.community import association_members, interest_subscriptions
+from adapters.persistence.orm.community import (
+    association_members,
+    associations,
+    interest_subscriptions,
+)
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.orm.segments import resident_profiles
@@ -219,3 +223,8 @@ class SqlSegmentQueries:
             .where(_in_registry(), _p.c.area != "")
             .group_by(_p.c.area).order_by(_p.c.area)).all()
         return [(area, int(count)) for area, count in rows]
+
+    def associations(self) -> Sequence[tuple[str, str]]:
+        rows = self.session.execute(select(associations.c.id, associations.c.name)
+                                    .order_by(associations.c.name)).all()
+        return [(id_, name) for id_, name in rows]

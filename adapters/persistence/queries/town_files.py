@@ -59,6 +59,7 @@ from adapters.persistence.orm.residents import (
     identity_verifications,
     residents,
 )
+from adapters.persistence.orm.segments import segments
 from adapters.persistence.orm.staff import api_keys, staff_members, staff_sign_ins
 from adapters.persistence.orm.surveys import survey_answers
 from adapters.persistence.queries.town_fields import (
@@ -119,6 +120,7 @@ dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 fp = fee_payments.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 bpr, pv = built_procedures.c, procedure_versions.c
+sg = segments.c
 it, isb, asc, asm = (interests.c, interest_subscriptions.c, associations.c,
                      association_members.c)
 sa_ = survey_answers.c
@@ -279,6 +281,10 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(it.position), plain(it.active), moment(it.created_at)),
     _spec("interest_subscriptions.csv", "お知らせの分野の登録", interest_subscriptions,
           plain(isb.identity_id), plain(isb.interest_key), moment(isb.subscribed_at)),
+    _spec("segments.jsonl", "配信対象", segments,
+          plain(sg.id, "segment_id"), plain(sg.name), json_value(sg.condition, convert=dict),
+          plain(sg.created_by), moment(sg.created_at), plain(sg.updated_by),
+          moment(sg.updated_at)),
     _spec("associations.csv", "自治会・町内会", associations,
           plain(asc.id, "association_id"), plain(asc.name), plain(asc.open_to_join),
           moment(asc.created_at)),
@@ -335,6 +341,7 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                "next_attempt_at": "the dispatcher's next try after a failure"},
     "town_settings": {"version": _VERSION},
     "interests": {"version": _VERSION},
+    "segments": {"version": _VERSION},
     "associations": {"version": _VERSION},
     "survey_answers": {"respondent_key": "a keyed digest of who answered, kept only so one "
                                          "person answers once a period (anonymous without the "

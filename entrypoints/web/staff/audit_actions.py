@@ -110,6 +110,8 @@ ACTIONS = {
     "interest.retire": "お知らせの分野の終了", "interest.restore": "お知らせの分野の再開",
     "interest.subscribed": "お知らせの分野の登録（住民）",
     "interest.unsubscribed": "お知らせの分野の解除（住民）",
+    "segment.create": "配信対象の作成", "segment.update": "配信対象の変更",
+    "segment.delete": "配信対象の削除",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
