@@ -31,6 +31,7 @@ from application.cases.managing_departments import (
     set_staff_departments,
 )
 from application.dates import JST, in_japan
+from application.interests.managing_interests import SaveInterest, save_interest
 from application.jobs.catalog import Progress
 from application.messaging.telling import ContactPolicy
 from application.ports.clock import Clock, IdGenerator
@@ -42,6 +43,7 @@ from application.staff.creating_staff_member import CreateStaffMember, create_st
 from demo.synthetic_town import SyntheticHousehold, generate_households, registry_rows
 from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import InvariantViolated
+from domain.interests import DEFAULT_INTERESTS
 from domain.staff import Role
 
 __all__ = [
@@ -97,6 +99,7 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
                                       keyer=keyer, progress=progress)
     staff = _staff(command, uow_factory=uow_factory, ids=ids, clock=clock, hasher=hasher)
     departments = _departments(command.actor, uow_factory=uow_factory, ids=ids, clock=clock)
+    _interests(command.actor, uow_factory=uow_factory, clock=clock)
     program_id, programs = _program(command.actor, uow_factory=uow_factory, ids=ids,
                                     clock=clock)
     eligible = 0
@@ -182,6 +185,17 @@ def _departments(actor: Actor, *, uow_factory: Callable[[], UnitOfWork], ids: Id
                 staff_id=member.id, department_ids=[known[n] for n in names], actor=actor),
                 uow=uow_factory(), clock=clock)
     return len(missing)
+
+
+def _interests(actor: Actor, *, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
+    """The default interests residents may subscribe to (防災, 子育て, イベント, ごみの日),
+    those missing."""
+    with uow_factory() as uow:
+        known = {topic.key for topic in uow.interests.all()}
+    for key, label, description in DEFAULT_INTERESTS:
+        if key not in known:
+            save_interest(SaveInterest(actor, key, label, description), uow=uow_factory(),
+                          clock=clock)
 
 
 def _program(actor: Actor, *, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator,

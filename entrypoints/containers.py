@@ -59,6 +59,7 @@ from application.channels.contacts import (
     ContactsDesk,
 )
 from application.channels.inbound import InboundEvent
+from application.channels.interests import InterestsDesk
 from application.channels.links import PersonalLinks
 from application.channels.routing import InboundRouter
 from application.channels.web_sign_in import SignInCodes
@@ -330,7 +331,7 @@ class Container(containers.DeclarativeContainer):
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
                                         contacts_desk,
                                         providers.Singleton(ContactCodeDesk, contacts_desk),
-                                        consultation_desk)
+                                        consultation_desk, providers.Singleton(InterestsDesk))
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

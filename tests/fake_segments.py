@@ -163,3 +163,7 @@ class FakeSegmentQueries:
                     and profile.area):
                 counts[profile.area] = counts.get(profile.area, 0) + 1
         return sorted(counts.items())
+
+    def associations(self) -> list[tuple[str, str]]:
+        return sorted(((a.id, a.name) for a in self._rows("associations")),
+                      key=lambda pair: pair[1])

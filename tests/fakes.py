@@ -20,7 +20,7 @@ from application.messaging.telling import ContactPolicy, Telling
 from application.ports.messaging import DeliveryOutcome, DeliveryResult
 from application.ports.payouts import TransferLine
 from application.ports.resident_profiles import ResidentProfile
-from application.ports.unit_of_work import DuplicateError
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
 from domain.batches import PaymentBatch
@@ -766,6 +766,79 @@ class FakeResidentProfiles(_FakeRepository):
         return sorted(key for key in self.residents if key > after)[:limit]
 
 
+@attrs.frozen
+class FakeSubscription:
+    identity_id: str
+    interest_key: str
+    subscribed_at: dt.datetime
+
+
+class FakeInterests(_FakeRepository):
+    """Interests by key; their subscriptions in the table `interest_subscriptions` (which the
+    fake segment queries read)."""
+
+    subscriptions: dict[Any, FakeSubscription]
+
+    def all(self) -> list[Any]:
+        return sorted(self._store.values(), key=lambda i: (i.position, i.key))
+
+    def add(self, interest: Any) -> None:
+        if interest.key in self._store:
+            raise DuplicateError("interests_pkey")
+        self._store[interest.key] = interest
+
+    def save(self, interest: Any) -> None:
+        stored = self._store.get(interest.key)
+        if stored is None or stored.version != interest.version:
+            raise ConcurrentUpdate(f"interest {interest.key}")
+        self._store[interest.key] = attrs.evolve(interest, version=interest.version + 1)
+
+    def subscribed(self, identity_ids: Sequence[str]) -> set[str]:
+        return {s.interest_key for s in self.subscriptions.values()
+                if s.identity_id in identity_ids}
+
+    def subscribe(self, identity_id: str, key: str, *, at: dt.datetime) -> bool:
+        if (identity_id, key) in self.subscriptions:
+            return False
+        self.subscriptions[(identity_id, key)] = FakeSubscription(identity_id, key, at)
+        return True
+
+    def unsubscribe(self, identity_ids: Sequence[str], key: str) -> int:
+        gone = [k for k, s in self.subscriptions.items()
+                if s.identity_id in identity_ids and s.interest_key == key]
+        for k in gone:
+            del self.subscriptions[k]
+        return len(gone)
+
+
+class FakeSavedSegments(_FakeRepository):
+    unique = ("name",)
+
+    def all(self) -> list[Any]:
+        return sorted(self._store.values(), key=lambda s: s.name)
+
+    def get_by_name(self, name: str) -> Any:
+        return self._first(name=name)
+
+    def add(self, segment: Any) -> None:
+        if self.get_by_name(segment.name) is not None:
+            raise DuplicateError("uq_segments_name")
+        self._store[segment.id] = segment
+
+    def save(self, segment: Any) -> None:
+        stored = self._store.get(segment.id)
+        if stored is None or stored.version != segment.version:
+            raise ConcurrentUpdate(f"segment {segment.id}")
+        segment.version += 1
+        self._store[segment.id] = segment
+
+    def delete(self, segment: Any) -> None:
+        stored = self._store.get(segment.id)
+        if stored is None or stored.version != segment.version:
+            raise ConcurrentUpdate(f"segment {segment.id}")
+        del self._store[segment.id]
+
+
 _REPOSITORIES = {
     "residents": FakeResidents, "households": FakeHouseholds, "programs": FakePrograms,
     "applications": FakeApplications, "disbursements": FakeDisbursements,
@@ -783,8 +856,9 @@ _REPOSITORIES = {
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
     "notices": FakeNotices, "notice_recipients": FakeNoticeRecipients,
-    "resident_profiles": FakeResidentProfiles,
     "service_costs": FakeServiceCosts, "kpi_months": FakeKpiMonths,
+    "resident_profiles": FakeResidentProfiles, "interests": FakeInterests,
+    "interest_subscriptions": _FakeRepository, "segments": FakeSavedSegments,
 }
 
 
@@ -828,6 +902,7 @@ class FakeUnitOfWork:
         self.departments.memberships = self._working["department_members"]
         self.notices.recipients = self._working["notice_recipients"]
         self.resident_profiles.residents = self._working["residents"]
+        self.interests.subscriptions = self._working["interest_subscriptions"]
         self.queries = FakeQueries(self._working)
         return self
 

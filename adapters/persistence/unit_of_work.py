@@ -40,6 +40,7 @@ from adapters.persistence.repositories.disbursements import (
     SqlPaymentAuditRepository,
 )
 from adapters.persistence.repositories.fees import SqlFeePaymentRepository
+from adapters.persistence.repositories.interests import SqlInterestRepository
 from adapters.persistence.repositories.jobs import SqlJobRepository
 from adapters.persistence.repositories.messaging import (
     SqlAttachmentRepository,
@@ -60,6 +61,7 @@ from adapters.persistence.repositories.residents import (
     SqlResidentRepository,
     SqlVerificationRepository,
 )
+from adapters.persistence.repositories.saved_segments import SqlSavedSegmentRepository
 from adapters.persistence.repositories.service_costs import SqlServiceCostRepository
 from adapters.persistence.repositories.staff import (
     SqlApiKeyRepository,
@@ -112,6 +114,8 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)
         self.resident_profiles = SqlResidentProfileRepository(session)
+        self.interests = SqlInterestRepository(session)
+        self.segments = SqlSavedSegmentRepository(session)
         self.queries = SqlQueries(session)
         self._repositories = [
             self.residents, self.households, self.programs, self.applications,

@@ -9,6 +9,8 @@ from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 __all__ = [
     "CONTACTS_DATA",
     "CONTACTS_LABEL",
+    "INTERESTS_DATA",
+    "INTERESTS_LABEL",
     "MENU_DATA",
     "PAGE_PREFIX",
     "START_PREFIX",
@@ -33,6 +35,8 @@ STATUS_DATA = "status"  # 状況確認: how the household's applications stand
 STATUS_LABEL = "状況確認"
 CONTACTS_DATA = "contacts:list"  # 連絡先: the resident's channels (channels/contacts.py)
 CONTACTS_LABEL = "連絡先"
+INTERESTS_DATA = "interests:list"  # お知らせの設定: the interests to subscribe to (interests.py)
+INTERESTS_LABEL = "お知らせの設定"
 PAGE_PREFIX = "menu:page:"  # another page of a long menu: menu:page:<n>
 MAX_QUICK_REPLIES = 13  # LINE shows at most 13 quick replies
 _PER_PAGE = MAX_QUICK_REPLIES - 2  # room for 「前のページ」 and 「ほかの手続き」
@@ -74,10 +78,11 @@ class Menu:
     def menu(self, text: str = "ご用件をお選びください。", *, verified: bool = False,
              page: int = 1) -> OutgoingMessage:
         """The procedures as quick replies; 本人確認 first for a resident not verified yet, 連絡先
-        last for a verified one. More than LINE shows at once (13) go on pages, with
-        「ほかの手続き」 and 「前のページ」 between them."""
+        near the end for a verified one, お知らせの設定 last for everyone. More than LINE shows
+        at once (13) go on pages, with 「ほかの手続き」 and 「前のページ」 between them."""
         verify = () if verified else (Choice(label=VERIFY_LABEL, data=VERIFY_DATA),)
         contacts = (Choice(label=CONTACTS_LABEL, data=CONTACTS_DATA),) if verified else ()
+        contacts += (Choice(label=INTERESTS_LABEL, data=INTERESTS_DATA),)
         choices = (*verify, Choice(label=STATUS_LABEL, data=STATUS_DATA),
                    *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
                      for entry in self.entries), *contacts)
@@ -113,8 +118,8 @@ class Menu:
 
     @staticmethod
     def postback_for_text(text: str) -> str | None:
-        """A word that means a button (連絡先): the button's data."""
-        return CONTACTS_DATA if text.strip() == CONTACTS_LABEL else None
+        """A word that means a button (連絡先, お知らせの設定): the button's data."""
+        return {CONTACTS_LABEL: CONTACTS_DATA, INTERESTS_LABEL: INTERESTS_DATA}.get(text.strip())
 
     @staticmethod
     def asks_for_status(text: str) -> bool:

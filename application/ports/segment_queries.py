@@ -39,6 +39,10 @@ class SegmentQueries(Protocol):
         the key `after` (None: from the first)."""
         ...
 
+    def associations(self) -> Sequence[tuple[str, str]]:
+        """(id, name) of the town's 自治会, by name (what staff choose from)."""
+        ...
+
     def areas(self) -> Sequence[tuple[str, int]]:
         """The 町丁目 / 大字 the registry's addresses name, each with its residents, in the
         order of the area's name (what staff choose from)."""

@@ -5,10 +5,12 @@ from typing import Protocol, Self
 from application.ports import repositories as r
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
+from application.ports.interests import InterestRepository
 from application.ports.kpi_queries import KpiMonthRepository
 from application.ports.notice_repository import NoticeRepository
 from application.ports.queries import Queries
 from application.ports.resident_profiles import ResidentProfileRepository
+from application.ports.saved_segments import SavedSegmentRepository
 from application.ports.service_costs import ServiceCostRepository
 from application.ports.staff_security import StaffSignInRepository
 from domain.events import Event
@@ -73,6 +75,8 @@ class UnitOfWork(Protocol):
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)
+    interests: InterestRepository  # お知らせの分野 and residents' subscriptions
+    segments: SavedSegmentRepository  # 配信対象 staff saved
     queries: Queries  # the read side, in this transaction
 
     def __enter__(self) -> Self: ...

@@ -287,3 +287,62 @@ def test_the_operator_rebuilds_the_profiles_of_a_database_imported_before(
     with container.uow() as uow:
         [entry] = uow.audit.search(AuditQuery(action="registry.profiles_refresh"))
         assert entry.detail == {"count": 2}
+
+
+# -- saved segments and interests, stored ------------------------------------------------------
+
+def test_saved_segments_are_stored_named_once_and_changed_by_one_editor_at_a_time(
+        town: Engine) -> None:
+    from application.segments.managing_segments import (
+        DeleteSegment,
+        SaveSegment,
+        delete_segment,
+        save_segment,
+        segment_list,
+        shown_segment,
+    )
+    from domain.errors import InvalidValue
+
+    staff, uow = builders.actor(), lambda: _uow(town)
+    condition = {"any": [{"all": [{"age": {"min": 65, "month": "2026-12"}},
+                                  {"area": ["本町2丁目"]}]}, {"interest": "bousai"}]}
+    saved = save_segment(SaveSegment(staff, "防災・高齢者", condition), uow=uow(),
+                         ids=SequentialIds("s"), clock=FakeClock(NOW))
+    segment, counted = shown_segment(saved.id, actor=staff, uow=uow())
+    assert segment.condition_json == condition and counted.count == 2  # r1, i5
+    assert counted.words == ("（（2026年12月末時点で65歳以上 かつ 住所が本町2丁目） または "
+                             "「防災」のお知らせを希望）")
+    with pytest.raises(InvalidValue, match="同じ名前"):
+        save_segment(SaveSegment(staff, "防災・高齢者", {"verified": True}), uow=uow(),
+                     ids=SequentialIds("t"), clock=FakeClock(NOW))
+    save_segment(SaveSegment(staff, "防災", {"interest": "bousai"}, segment_id=saved.id,
+                             version=1), uow=uow(), ids=SequentialIds("u"), clock=FakeClock(NOW))
+    with pytest.raises(InvalidValue, match="先に変更"):  # a second editor's stale form
+        save_segment(SaveSegment(staff, "高齢者", {"verified": True}, segment_id=saved.id,
+                                 version=1), uow=uow(), ids=SequentialIds("v"),
+                     clock=FakeClock(NOW))
+    with pytest.raises(InvalidValue, match="先に変更"):
+        delete_segment(DeleteSegment(staff, saved.id, 1), uow=uow(), clock=FakeClock(NOW))
+    assert [(s.name, words) for s, words in segment_list(actor=staff, uow=uow())] == [
+        ("防災", "「防災」のお知らせを希望")]
+    delete_segment(DeleteSegment(staff, saved.id, 2), uow=uow(), clock=FakeClock(NOW))
+    assert segment_list(actor=staff, uow=uow()) == []
+
+
+def test_a_persons_subscription_is_kept_and_removed_on_every_identity(town: Engine) -> None:
+    with _uow(town) as uow:
+        identity = ChannelIdentity.first_seen(id="i7", channel="email", address="r1@example.jp",
+                                              at=NOW)
+        identity.link("r1")
+        uow.channel_identities.add(identity)
+        assert uow.interests.subscribe("i7", "bousai", at=NOW)  # r1 has it on i1 (LINE) too
+        assert not uow.interests.subscribe("i7", "bousai", at=NOW)
+        uow.commit()
+    with _uow(town) as uow:
+        assert uow.queries.segments.count(Interest("bousai")) == 2  # r1 once, and i5
+        assert uow.interests.subscribed(["i1", "i7"]) == {"bousai"}
+        assert uow.interests.unsubscribe(["i1", "i7"], "bousai") == 2
+        uow.commit()
+    with _uow(town) as uow:
+        assert {m.key for m in uow.queries.segments.members(
+            Interest("bousai"), after=None, limit=10)} == {"i:i5"}

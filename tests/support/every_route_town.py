@@ -42,8 +42,11 @@ from domain.certificates import CertificateKind, CertificateRequest
 from domain.channels import ChannelIdentity
 from domain.consultations import Consultation
 from domain.fees import FeePayment
+from domain.interests import InterestTopic
 from domain.notices import Notice, NoticeRecipient
 from domain.residents import PersonalFacts, VerificationState
+from domain.saved_segments import SavedSegment
+from domain.segments import segment_from_json
 from domain.staff import Role
 from domain.values import Address, Money
 from domain.verifications import IdentityVerification, MatchOutcome
@@ -102,6 +105,8 @@ class Town:
     scheduled_notice: str  # one scheduled for tomorrow
     sent_notice: str  # one sent, with a link button and one recipient
     notice_token: str  # that recipient's open token
+    segment: str = "seg1"  # a saved segment (配信対象): the verified on LINE
+    interest: str = "bousai"  # an interest residents may subscribe to (防災)
 
 
 def seed_town(container: Container) -> Town:
@@ -125,6 +130,7 @@ def seed_town(container: Container) -> Town:
         uow.commit()
     built = seed_built_procedures(container)  # routed to the inbox's department
     notices = _notices(container, now)
+    _segments(container, now)
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
@@ -157,6 +163,19 @@ def _notices(container: Container, now: dt.datetime) -> dict[str, str]:
         uow.commit()
     return {"draft_notice": draft.id, "scheduled_notice": scheduled.id,
             "sent_notice": sent.id, "notice_token": "open-token-r1"}
+
+
+def _segments(container: Container, now: dt.datetime) -> None:
+    """The interests 防災 and 子育て; the segment seg1 (verified, on LINE)."""
+    with container.uow() as uow:
+        for position, (key, label) in enumerate((("bousai", "防災"), ("kosodate", "子育て")), 1):
+            uow.interests.add(InterestTopic(key=key, label=label, description="", position=position,
+                                            active=True, created_at=now))
+        uow.segments.add(SavedSegment.new(
+            id="seg1", name="LINEの本人確認済み",
+            condition=segment_from_json({"all": [{"verified": True}, {"channel": "line"}]}),
+            by=MAKER.id, at=now))
+        uow.commit()
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:

@@ -21,6 +21,7 @@ from demo.seeding_town import (
 from demo.synthetic_town import generate_households
 from domain.batches import BatchState
 from domain.benefits import ApplicationStatus, ProgramStatus
+from domain.interests import DEFAULT_INTERESTS
 from domain.residents import RegistryStatus
 from domain.staff import Role
 from tests.builders import actor
@@ -115,7 +116,8 @@ def test_the_staff_accounts_and_the_program_are_made_and_audited_in_the_seeders_
         assert {r.actor_id for r in records} == {ADMIN.id}
         assert [r.action for r in records] == [
             *["staff.create"] * len(DEMO_STAFF), *["department.create"] * len(DEMO_DEPARTMENTS),
-            *["staff.departments"] * 3, "program.create", "program.status"]
+            *["staff.departments"] * 3, *["interest.create"] * len(DEFAULT_INTERESTS),
+            "program.create", "program.status"]
         assert {m.login_id: m.role for m in uow.staff._store.values()} == {
             login: role for login, _, role in DEMO_STAFF}
 

@@ -212,7 +212,8 @@ def test_a_verified_residents_menu_offers_the_procedures_not_the_verification(
 
     [menu] = _said(database, router, InboundKind.TEXT, text="メニュー")
 
-    assert [c.label for c in menu.choices] == ["状況確認", "お問い合わせ", "連絡先"]
+    assert [c.label for c in menu.choices] == ["状況確認", "お問い合わせ", "連絡先",
+                                                  "お知らせの設定"]
 
 
 def test_a_verified_resident_is_not_asked_their_name_for_an_inquiry(

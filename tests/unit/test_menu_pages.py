@@ -35,4 +35,4 @@ def test_the_buttons_lead_to_the_next_and_previous_page() -> None:
 def test_a_short_menu_has_no_pages() -> None:
     short = Menu("試験町", [MenuEntry("contact", "お問い合わせ")])
     assert [c.label for c in short.menu(verified=True).choices] == [
-        "状況確認", "お問い合わせ", "連絡先"]
+        "状況確認", "お問い合わせ", "連絡先", "お知らせの設定"]

@@ -40,7 +40,7 @@ def test_a_linked_verification_comes_with_the_procedures_as_buttons() -> None:
 
     assert "本人確認が完了しました" in told.text
     assert [c.label for c in told.choices] == ["状況確認", "お問い合わせ", "証明書の請求",
-                                                "連絡先"]
+                                                "連絡先", "お知らせの設定"]
 
 
 def test_a_verification_waiting_for_staff_offers_no_procedures_yet() -> None:

@@ -3,7 +3,16 @@ verifications waiting for a match, and the state of verifications in progress.""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import composite, registry, relationship
@@ -44,6 +53,9 @@ residents = Table(
     Column("match_place", String(32), index=True),
     Column("match_reading", String(32), index=True),
     Column("match_name_place", String(32), index=True),
+    # a segment's count reads the registry's residents from this index alone, not the rows
+    # with their encrypted facts (ADR 0056)
+    Index("ix_residents_registry_status_id", "registry_status", "id", "verification_state"),
 )
 
 households = Table(

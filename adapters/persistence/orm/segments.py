@@ -8,8 +8,9 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 
 from adapters.persistence.orm.base import ID, metadata
+from adapters.persistence.types import JSONText, UTCDateTime
 
-__all__ = ["resident_profiles"]
+__all__ = ["resident_profiles", "segments"]
 
 resident_profiles = Table(
     "resident_profiles", metadata,
@@ -21,4 +22,17 @@ resident_profiles = Table(
     Column("household_size", Integer, nullable=False),
     Index("ix_resident_profiles_area", "area", "birth_month"),
     Index("ix_resident_profiles_birth_month", "birth_month"),
+)
+
+# Saved segments (配信対象): a condition staff named, in its JSON form (domain/segments.py).
+segments = Table(
+    "segments", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("condition", JSONText(), nullable=False),
+    Column("created_by", ID, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_by", ID, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # two editors: one wins
 )

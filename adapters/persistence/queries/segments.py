@@ -29,10 +29,14 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import FromClause
+from sqlalchemy.sql import FromClause, Select
 
 from adapters.persistence.orm.benefits import applications, eligible_households
-from adapters.persistence.orm.community import association_members, interest_subscriptions
+from adapters.persistence.orm.community import (
+    association_members,
+    associations,
+    interest_subscriptions,
+)
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.orm.segments import resident_profiles
@@ -90,12 +94,24 @@ def _combined(condition: Condition, side: object) -> ColumnElement[bool] | None:
     return None
 
 
+def _of_household(column: ColumnElement[str], households: Select) -> ColumnElement[bool]:
+    """The resident's household is one of `households` (none: false, never unknown)."""
+    return and_(_p.c.household_id.is_not(None), _p.c.household_id.in_(
+        households.where(column.is_not(None))))
+
+
+def _resident_among(column: ColumnElement[str], ids: Select) -> ColumnElement[bool]:
+    # IN (an uncorrelated subquery): read once, a hash or a temporary index the scan looks up,
+    # where EXISTS would run a query per resident. NULLs are kept out (x IN (…, NULL) is
+    # unknown, not false, and would stay unknown under NOT).
+    return _r.c.id.in_(ids.where(column.is_not(None)))
+
+
 def resident_clause(condition: Condition) -> ColumnElement[bool]:
     """The condition on a registry resident (`residents` joined to its `resident_profiles`)."""
     combined = _combined(condition, "r")
     if combined is not None:
         return combined
-    own = select(_i.c.id).where(_i.c.resident_id == _r.c.id).correlate_except(_i)
     match condition:
         case Area(areas):
             return _p.c.area.in_(list(areas))
@@ -107,27 +123,34 @@ def resident_clause(condition: Condition) -> ColumnElement[bool]:
             return _between(_p.c.household_size, low, high)
         case HouseholdMember() as member:
             other = resident_profiles.alias("household_member")
-            return exists().where(other.c.household_id == _p.c.household_id,
-                                  _between(other.c.birth_month, *member.birth_months()))
+            return _of_household(other.c.household_id, select(other.c.household_id).where(
+                _between(other.c.birth_month, *member.birth_months())))
         case Verified(value):
             verified = _r.c.verification_state == VerificationState.VERIFIED
             return verified if value else not_(verified)
         case HasChannel(channel):
-            return exists().where(_i.c.resident_id == _r.c.id, _i.c.channel == channel,
-                                  _i.c.status == IdentityStatus.FOLLOWING)
+            return _resident_among(_i.c.resident_id, select(_i.c.resident_id).where(
+                _i.c.channel == channel, _i.c.status == IdentityStatus.FOLLOWING))
         case EligibleFor(program_id):
-            return exists().where(eligible_households.c.program_id == program_id,
-                                  eligible_households.c.household_id == _p.c.household_id)
+            return _of_household(eligible_households.c.household_id,
+                                 select(eligible_households.c.household_id)
+                                 .where(eligible_households.c.program_id == program_id))
         case AppliedTo(program_id):
-            return exists().where(applications.c.program_id == program_id,
-                                  applications.c.household_id == _p.c.household_id)
+            return _of_household(applications.c.household_id,
+                                 select(applications.c.household_id)
+                                 .where(applications.c.program_id == program_id))
         case Interest(key):
-            return exists().where(interest_subscriptions.c.interest_key == key,
-                                  interest_subscriptions.c.identity_id.in_(own))
+            return _resident_among(_i.c.resident_id, select(_i.c.resident_id).select_from(
+                interest_subscriptions.join(_i, _i.c.id == interest_subscriptions.c.identity_id))
+                .where(interest_subscriptions.c.interest_key == key))
         case MemberOf(association_id):
-            return exists().where(association_members.c.association_id == association_id,
-                                  or_(association_members.c.resident_id == _r.c.id,
-                                      association_members.c.identity_id.in_(own)))
+            members = association_members
+            by_identity = (select(_i.c.resident_id)
+                           .select_from(members.join(_i, _i.c.id == members.c.identity_id))
+                           .where(members.c.association_id == association_id))
+            return or_(_resident_among(members.c.resident_id, select(members.c.resident_id)
+                                       .where(members.c.association_id == association_id)),
+                       _resident_among(_i.c.resident_id, by_identity))
     raise TypeError(f"not a condition: {condition!r}")
 
 
@@ -200,3 +223,8 @@ class SqlSegmentQueries:
             .where(_in_registry(), _p.c.area != "")
             .group_by(_p.c.area).order_by(_p.c.area)).all()
         return [(area, int(count)) for area, count in rows]
+
+    def associations(self) -> Sequence[tuple[str, str]]:
+        rows = self.session.execute(select(associations.c.id, associations.c.name)
+                                    .order_by(associations.c.name)).all()
+        return [(id_, name) for id_, name in rows]

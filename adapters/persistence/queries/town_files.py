@@ -61,6 +61,7 @@ from adapters.persistence.orm.residents import (
     identity_verifications,
     residents,
 )
+from adapters.persistence.orm.segments import segments
 from adapters.persistence.orm.staff import api_keys, staff_members, staff_sign_ins
 from adapters.persistence.orm.surveys import survey_answers
 from adapters.persistence.queries.town_fields import (
@@ -74,6 +75,7 @@ from adapters.persistence.queries.town_fields import (
     verification,
     yen,
 )
+from adapters.persistence.queries.town_left_out import LEFT_OUT
 from application.ports.queries import TownCell, TownFile
 from domain.benefits import PayoutMethod
 
@@ -121,6 +123,7 @@ dp, dm, cs, ce = departments.c, department_members.c, cases.c, case_entries.c
 fp = fee_payments.c
 cn, dh, cnr = consultations.c, department_hours.c, canned_replies.c
 bpr, pv = built_procedures.c, procedure_versions.c
+sg = segments.c
 it, isb, asc, asm = (interests.c, interest_subscriptions.c, associations.c,
                      association_members.c)
 sa_ = survey_answers.c
@@ -286,6 +289,10 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(it.position), plain(it.active), moment(it.created_at)),
     _spec("interest_subscriptions.csv", "お知らせの分野の登録", interest_subscriptions,
           plain(isb.identity_id), plain(isb.interest_key), moment(isb.subscribed_at)),
+    _spec("segments.jsonl", "配信対象", segments,
+          plain(sg.id, "segment_id"), plain(sg.name), json_value(sg.condition, convert=dict),
+          plain(sg.created_by), moment(sg.created_at), plain(sg.updated_by),
+          moment(sg.updated_at)),
     _spec("associations.csv", "自治会・町内会", associations,
           plain(asc.id, "association_id"), plain(asc.name), plain(asc.open_to_join),
           moment(asc.created_at)),
@@ -321,77 +328,3 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(al.action), plain(al.target_type), plain(al.target_id), plain(al.ip),
           json_value(al.detail), plain(al.prev_hash), plain(al.hash)),
 )
-
-_VERSION = "a counter against two writers at once (optimistic locking)"
-_MATCH_KEYS = ("keyed match keys (HMAC with the town's match key): useless without the key, "
-               "and another system computes its own from the facts")
-LEFT_OUT: dict[str, dict[str, str]] = {
-    "residents": {"match_person": _MATCH_KEYS, "match_place": _MATCH_KEYS,
-                  "match_reading": _MATCH_KEYS, "match_name_place": _MATCH_KEYS},
-    "identity_verifications": {"match_person": _MATCH_KEYS, "match_place": _MATCH_KEYS,
-                               "match_reading": _MATCH_KEYS, "match_name_place": _MATCH_KEYS,
-                               "version": _VERSION},
-    "applications": {"version": _VERSION},
-    "reminders": {"version": _VERSION},
-    "payment_batches": {"version": _VERSION},
-    "certificate_requests": {"version": _VERSION,
-                             "payment_url": "a link to pay the fee at the provider (a bearer "
-                                            "link of a payment in progress)"},
-    "cash_payouts": {"pickup_code": "the secret code that takes the cash out of an ATM"},
-    "conversations": {"version": _VERSION},
-    "built_procedures": {"version": _VERSION,
-                         "trial_code": "a staff member's 30-minute code to try a draft",
-                         "trial_expires_at": "when that code ends"},
-    "cases": {"version": _VERSION},
-    "fee_payments": {"version": _VERSION,
-                     "payment_url": "a link to pay the fee at the provider (a bearer link of a "
-                                    "payment in progress)"},
-    "case_entries": {"request_key": "a staff form's key against sending a reply twice"},
-    "outbox": {"version": _VERSION,
-               "reply_token": "LINE's token to reply free of charge (a credential, minutes "
-                              "long)",
-               "claimed_at": "the dispatcher's lease on a message being sent",
-               "next_attempt_at": "the dispatcher's next try after a failure"},
-    "town_settings": {"version": _VERSION},
-    "service_costs": {"version": _VERSION},
-    "kpi_months": {"*": "the report's months kept counted: derived from the other files, "
-                        "counted again from them"},
-    "kpi_month_counts": {"*": "the report's months kept counted: derived from the other files, "
-                              "counted again from them"},
-    "interests": {"version": _VERSION},
-    "associations": {"version": _VERSION},
-    "notices": {"version": _VERSION,
-                "image": "the image staff uploaded with the notice (its type is exported; the "
-                         "picture is a flyer the town holds itself)",
-                "link_token": "the notice's own link token (a bearer link that counts opens)"},
-    "notice_recipients": {"open_token": "the recipient's link token (a bearer link that counts "
-                                        "their open)"},
-    "survey_answers": {"respondent_key": "a keyed digest of who answered, kept only so one "
-                                         "person answers once a period (anonymous without the "
-                                         "key)"},
-    "resident_profiles": {column: "derived at import from residents.csv (the 町丁目, month of "
-                                  "birth, sex and household) for segments to count on"
-                          for column in ("resident_id", "area", "birth_month", "sex",
-                                         "household_id", "household_size")},
-    "rich_menu_layouts": {"version": _VERSION},
-    "contact_codes": {"*": "contacts being verified by a code (a hashed secret, minutes long): "
-                           "the verified ones are in channel_identities.csv"},
-    "staff_members": {"password_hash": "a secret", "session_generation": "session data"},
-    "staff_sign_ins": {"id": "the staff member's id (staff.csv's staff_id: the rows are joined)",
-                       "totp_secret": "a secret (only whether it is set: totp_enabled)",
-                       "totp_last_step": "session data (the last code used)",
-                       "failed_attempts": "the sign-in lock-out's counter",
-                       "locked_until": "the sign-in lock-out"},
-    "api_keys": {"key_hash": "a secret (a hash of the key)"},
-    "jobs": {"*": "this system's background work (imports, campaigns): its outcome is in the "
-                  "audit log, campaigns and the files above"},
-    "verification_attempts": {"*": "identity checks in progress (nonces, PKCE verifiers): "
-                                   "session data"},
-    "audit_head": {"*": "the newest audit record's number and hash (the last row of "
-                        "audit_log.csv)"},
-    "resident_links": {"*": "personal links and sign-in codes to the web page (digests, "
-                            "expiry, use): credentials in progress, session data"},
-    "sms_messages": {"*": "the SMS adapter's bookkeeping of tries that may have reached the "
-                          "provider unanswered (against sending twice): the messages, their "
-                          "provider ids and statuses are in outbox.csv"},
-}

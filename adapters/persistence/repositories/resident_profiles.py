@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.residents import household_members, residents
@@ -14,6 +14,11 @@ from application.ports.resident_profiles import ResidentProfile
 __all__ = ["SqlResidentProfileRepository"]
 
 _CHUNK = 500  # ids per IN list (well under SQLite's bound parameters)
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
 
 
 class SqlResidentProfileRepository:
@@ -42,10 +47,8 @@ class SqlResidentProfileRepository:
     def refresh_households(self, *, resident_ids: Sequence[str],
                            household_ids: Sequence[str]) -> None:
         self.session.flush()  # this transaction's households and members
-        residents_now = list(resident_ids)
         households_now = set(household_ids)
-        for start in range(0, len(residents_now), _CHUNK):
-            chunk = residents_now[start:start + _CHUNK]
+        for chunk in _chunks(list(resident_ids)):
             households_now.update(self.session.scalars(
                 select(household_members.c.household_id)
                 .where(household_members.c.resident_id.in_(chunk))))
@@ -53,23 +56,26 @@ class SqlResidentProfileRepository:
                 select(resident_profiles.c.household_id)
                 .where(resident_profiles.c.resident_id.in_(chunk),
                        resident_profiles.c.household_id.is_not(None))))
+        # every resident whose household or its size may have changed, read by index first
+        # (one OR across the three would scan the table on PostgreSQL)
+        touched = set(resident_ids)
+        for chunk in _chunks(sorted(households_now)):
+            touched.update(self.session.scalars(
+                select(household_members.c.resident_id)
+                .where(household_members.c.household_id.in_(chunk))))
+            touched.update(self.session.scalars(
+                select(resident_profiles.c.resident_id)
+                .where(resident_profiles.c.household_id.in_(chunk))))
         current = (select(household_members.c.household_id)
                    .where(household_members.c.resident_id == resident_profiles.c.resident_id)
                    .correlate_except(household_members).scalar_subquery())
         others = household_members.alias("others")
         size = (select(func.count()).select_from(others)
                 .where(others.c.household_id == current).scalar_subquery())
-        households_list = sorted(households_now)
-        for start in range(0, max(len(residents_now), len(households_list)), _CHUNK):
-            some_residents = residents_now[start:start + _CHUNK]
-            some_households = households_list[start:start + _CHUNK]
+        for chunk in _chunks(sorted(touched)):
             self.session.execute(
                 update(resident_profiles)
-                .where(or_(resident_profiles.c.resident_id.in_(some_residents),
-                           resident_profiles.c.household_id.in_(some_households),
-                           resident_profiles.c.resident_id.in_(
-                               select(household_members.c.resident_id)
-                               .where(household_members.c.household_id.in_(some_households)))))
+                .where(resident_profiles.c.resident_id.in_(chunk))
                 .values(household_id=current, household_size=size)
                 .execution_options(synchronize_session=False))
 

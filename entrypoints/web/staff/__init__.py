@@ -31,6 +31,7 @@ from entrypoints.web.staff.consultations import staff_consultations
 from entrypoints.web.staff.frame import install_frame, staff
 from entrypoints.web.staff.notices import staff_notices
 from entrypoints.web.staff.procedures import staff_procedures
+from entrypoints.web.staff.segments import staff_segments
 
 __all__ = ["init_staff"]
 
@@ -42,5 +43,6 @@ CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, kpi
 def init_staff(app: Flask) -> None:
     install_frame(app)
     for blueprint in (staff, staff_benefits, staff_batches, staff_certificates, staff_cases,
-                      staff_consultations, staff_case_ops, staff_procedures, staff_notices):
+                      staff_consultations, staff_case_ops, staff_procedures, staff_notices,
+                      staff_segments):
         app.register_blueprint(blueprint)

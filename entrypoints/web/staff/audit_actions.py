@@ -107,6 +107,14 @@ ACTIONS = {
     # お知らせ配信 (ADR 0058)
     "notice.compose": "お知らせの作成", "notice.schedule": "お知らせの配信予約",
     "notice.send": "お知らせの配信", "notice.cancel": "お知らせの取り消し",
+    # interests (お知らせの分野) and segments (配信対象)
+    "interest.create": "お知らせの分野の追加", "interest.update": "お知らせの分野の変更",
+    "interest.up": "お知らせの分野の並べ替え", "interest.down": "お知らせの分野の並べ替え",
+    "interest.retire": "お知らせの分野の終了", "interest.restore": "お知らせの分野の再開",
+    "interest.subscribed": "お知らせの分野の登録（住民）",
+    "interest.unsubscribed": "お知らせの分野の解除（住民）",
+    "segment.create": "配信対象の作成", "segment.update": "配信対象の変更",
+    "segment.delete": "配信対象の削除",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
     # the report to the national government (報告・KPI, ADR 0060)
@@ -131,6 +139,7 @@ ACTION_GROUPS = (
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
     ("お知らせ配信", ("notice.",)),
     ("報告・KPI", ("kpi.",)),
+    ("お知らせの分野と配信対象", ("interest.", "segment.")),
 )
 
 TARGETS = {
@@ -143,6 +152,7 @@ TARGETS = {
     "fee_payment": "手続きの手数料",
     "notice": "お知らせ",
     "kpi": "報告・KPI", "service_cost": "サービスの費用",
+    "interest": "お知らせの分野", "segment": "配信対象",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -163,7 +173,7 @@ DETAIL_FIELDS = {
     "files": "ファイル数", "rows": "行数",
     "before": "変更前", "after": "変更後", "reminders": "督促のお知らせを受け取る",
     "department": "課", "reached": "住民に届く連絡先あり", "case_status": "案件の状態",
-    "hours": "受付時間", "version": "版",
+    "hours": "受付時間", "version": "版", "interest": "お知らせの分野",
     "size": "大きさ（段×列）", "tiles": "タイル", "linked": "メニューを表示した本人確認済みの住民",
     "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
