@@ -14,6 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
 from adapters.persistence.queries import SqlQueries
+from adapters.persistence.repositories.associations import (
+    SqlAssociationRepository,
+    SqlCircularRepository,
+)
 from adapters.persistence.repositories.benefits import (
     SqlApplicationRepository,
     SqlCampaignRepository,
@@ -128,12 +132,15 @@ class SqlAlchemyUnitOfWork:
         self.canned_replies = SqlCannedReplyRepository(session)
         self.built_procedures = SqlBuiltProcedureRepository(session)
         self.fee_payments = SqlFeePaymentRepository(session)
+        self.associations = SqlAssociationRepository(session)
+        self.circulars = SqlCircularRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
-                               self.built_procedures, self.fee_payments]
+                               self.built_procedures, self.fee_payments,
+                               self.associations, self.circulars]
         self._events: list[Event] = []
         return self
 

@@ -7,6 +7,8 @@ from attrs import field, frozen
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 
 __all__ = [
+    "ASSOCIATIONS_DATA",
+    "ASSOCIATIONS_LABEL",
     "CONTACTS_DATA",
     "CONTACTS_LABEL",
     "MENU_DATA",
@@ -33,6 +35,9 @@ STATUS_DATA = "status"  # 状況確認: how the household's applications stand
 STATUS_LABEL = "状況確認"
 CONTACTS_DATA = "contacts:list"  # 連絡先: the resident's channels (channels/contacts.py)
 CONTACTS_LABEL = "連絡先"
+# 自治会: the associations open to join, and joining or leaving (application/associations/desk.py)
+ASSOCIATIONS_DATA = "association:list"
+ASSOCIATIONS_LABEL = "自治会"
 PAGE_PREFIX = "menu:page:"  # another page of a long menu: menu:page:<n>
 MAX_QUICK_REPLIES = 13  # LINE shows at most 13 quick replies
 _PER_PAGE = MAX_QUICK_REPLIES - 2  # room for 「前のページ」 and 「ほかの手続き」
@@ -55,6 +60,7 @@ class MenuEntry:
 class Menu:
     town_name: str
     entries: tuple[MenuEntry, ...] = field(converter=tuple)
+    associations: bool = False  # offer 「自治会」 (the town keeps its associations in Madoguchi)
 
     def greeting(self, *, verified: bool = False) -> list[OutgoingMessage]:
         """A new friend is asked to verify first; a verified resident who follows again (after
@@ -78,9 +84,11 @@ class Menu:
         「ほかの手続き」 and 「前のページ」 between them."""
         verify = () if verified else (Choice(label=VERIFY_LABEL, data=VERIFY_DATA),)
         contacts = (Choice(label=CONTACTS_LABEL, data=CONTACTS_DATA),) if verified else ()
+        associations = ((Choice(label=ASSOCIATIONS_LABEL, data=ASSOCIATIONS_DATA),)
+                        if self.associations else ())
         choices = (*verify, Choice(label=STATUS_LABEL, data=STATUS_DATA),
                    *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
-                     for entry in self.entries), *contacts)
+                     for entry in self.entries), *associations, *contacts)
         if len(choices) > MAX_QUICK_REPLIES:
             pages = [choices[n:n + _PER_PAGE] for n in range(0, len(choices), _PER_PAGE)]
             page = min(max(page, 1), len(pages))
@@ -111,10 +119,12 @@ class Menu:
     def leaves_a_case(text: str) -> bool:
         return text.strip().lower() in LEAVE_CASE_WORDS
 
-    @staticmethod
-    def postback_for_text(text: str) -> str | None:
-        """A word that means a button (連絡先): the button's data."""
-        return CONTACTS_DATA if text.strip() == CONTACTS_LABEL else None
+    def postback_for_text(self, text: str) -> str | None:
+        """A word that means a button (連絡先, 自治会): the button's data."""
+        typed = text.strip()
+        if typed == CONTACTS_LABEL:
+            return CONTACTS_DATA
+        return ASSOCIATIONS_DATA if self.associations and typed == ASSOCIATIONS_LABEL else None
 
     @staticmethod
     def asks_for_status(text: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Protocol, Self
 
 from application.ports import repositories as r
+from application.ports.associations import AssociationRepository, CircularRepository
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.queries import Queries
@@ -63,6 +64,8 @@ class UnitOfWork(Protocol):
     department_hours: r.DepartmentHoursRepository
     canned_replies: r.CannedReplyRepository
     built_procedures: BuiltProcedureRepository
+    associations: AssociationRepository
+    circulars: CircularRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     queries: Queries  # the read side, in this transaction

@@ -15,6 +15,7 @@ from adapters.persistence.orm import (
     benefits,
     cases,
     certificates,
+    circulars,
     community,
     consultations,
     disbursements,
@@ -36,6 +37,7 @@ __all__ = [
     "benefits",
     "cases",
     "certificates",
+    "circulars",
     "community",
     "consultations",
     "disbursements",
@@ -75,3 +77,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     consultations.map_consultations(mapper_registry)
     procedures.map_procedures(mapper_registry)
     fees.map_fees(mapper_registry)
+    circulars.map_associations(mapper_registry)
