@@ -98,7 +98,7 @@ def import_members(command: ImportMembers, *, uow: UnitOfWork, ids: IdGenerator,
                 id=ids.new_id(), association_id=association.id, resident_id=resident_id,
                 name=name, at=now))
         record(uow, command.actor, "association.import_members", "association",
-               association.id, at=now, added=len(to_add), kept=kept, refused=len(errors))
+               association.id, at=now, added=len(to_add), kept=kept, error_rows=len(errors))
         uow.commit()
     return MemberImportReport(added=len(to_add), kept=kept, errors=errors, notes=notes,
                               written=True)

@@ -103,6 +103,12 @@ ACTIONS = {
     "rich_menu.published": "LINEのリッチメニューの公開",
     "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
     "contact.reminders": "督促のお知らせの設定（住民）",
+    # 自治会・町内会 and 回覧板 (ADR 0057)
+    "association.create": "自治会・町内会の登録", "association.change": "自治会・町内会の変更",
+    "association.import_members": "自治会・町内会の名簿の取り込み",
+    "association.remove_member": "自治会・町内会の会員の削除",
+    "association.view_members": "自治会・町内会の会員の閲覧",
+    "circular.send": "回覧板の送信", "circular.view": "回覧板と既読の閲覧（自治会長）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -122,6 +128,7 @@ ACTION_GROUPS = (
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
+    ("自治会と回覧板", ("association.", "circular.")),
 )
 
 TARGETS = {
@@ -132,6 +139,7 @@ TARGETS = {
     "procedure": "手続き",
     "rich_menu": "LINEのリッチメニュー",
     "fee_payment": "手続きの手数料",
+    "association": "自治会・町内会", "circular": "回覧板",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -156,6 +164,11 @@ DETAIL_FIELDS = {
     "size": "大きさ（段×列）", "tiles": "タイル", "linked": "メニューを表示した本人確認済みの住民",
     "saved": "保存した配置を使ったメニューの数",
     "since": "期間（から）", "until": "期間（まで）", "retention_days": "保存期間（日）",
+    "open_to_join": "チャットからの参加", "added": "追加した人数",
+    "kept": "すでに会員の人数", "error_rows": "誤りのある行数", "member": "会員",
+    "members": "会員の人数",
+    "told": "連絡が届く会員の人数", "on_paper": "紙で回覧する会員の人数",
+    "association": "自治会・町内会",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
