@@ -15,6 +15,8 @@ import pyotp
 from attrs import frozen
 
 from application.access.actor import Actor
+from application.associations.importing_members import ImportMembers, import_members
+from application.associations.sending_circular import SendCircular, send_circular
 from application.attachments import StoredAttachment
 from application.cases.managing_departments import (
     SaveDepartment,
@@ -96,6 +98,9 @@ class Town:
     canned_reply: str  # one of its canned replies (定型文)
     unpaid_fee: str  # a procedure's fee waiting to be paid (no case yet)
     fee_case: str  # a case opened when its fee was paid (ADR 0053)
+    association: str  # the 自治会 the leader's account leads (ADR 0057), r1 a member of it
+    association_member: str  # r1's membership
+    circular: str  # a 回覧板 the leader sent it
 
 
 def seed_town(container: Container) -> Town:
@@ -118,13 +123,35 @@ def seed_town(container: Container) -> Town:
                                    closes_at=now + dt.timedelta(days=30)))
         uow.commit()
     built = seed_built_procedures(container)  # routed to the inbox's department
+    associations = _association(container, staff[Role.ASSOCIATION_LEADER][0])
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
         resident_number="000000001", verification="v1", candidate="r2", job=job,
         **batches, **requests, **built, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
-        second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees)
+        second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees,
+        **associations)
+
+
+def _association(container: Container, leader_id: str) -> dict[str, str]:
+    """The leader's association (made with their account), r1 imported into it from its list,
+    and a circular the leader sent."""
+    with container.uow() as uow:
+        association_id = str(uow.staff.get(leader_id).association_id)
+        resident_number = uow.residents.get("r1").resident_number
+    import_members(ImportMembers(association_id=association_id,
+                                 rows=[(2, {"resident_number": resident_number})], actor=MAKER),
+                   uow=container.uow(), ids=container.ids(), clock=container.clock())
+    with container.uow() as uow:
+        leader = Actor.staff(uow.staff.get(leader_id))
+        [member] = uow.associations.members(association_id)
+    sent = send_circular(SendCircular(title="清掃のお知らせ", body="日曜の朝に清掃します。",
+                                      actor=leader),
+                         uow=container.uow(), ids=container.ids(), clock=container.clock(),
+                         telling=container.telling())
+    return {"association": association_id, "association_member": member.id,
+            "circular": sent.circular_id}
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:

@@ -32,6 +32,7 @@ from entrypoints.web.staff.nav import NavEntry, register_nav
 register_nav(staff, NavEntry("自治会・町内会", "staff.associations", Permission.SEND_NOTICES, 700))
 
 _MODES = ("all_or_nothing", "valid_rows")
+_REPORT_LINES = 20
 
 
 @staff.get("/associations")
@@ -63,12 +64,12 @@ def add_association():  # type: ignore[no-untyped-def]
     return redirect(url_for("staff.association", association_id=association_id))
 
 
-def _page(association_id: str, status: int = 200, *, report: MemberImportReport | None = None,
+def _page(association_id: str, status: int = 200, *,
           form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     services = container()
     page = association_page(association_id, actor=g.actor, uow=services.uow(),
                             telling=services.telling(), clock=services.clock())
-    return render_template("staff/associations/association.html", page=page, report=report,
+    return render_template("staff/associations/association.html", page=page,
                            form=form or {}, on_paper=ON_PAPER,
                            min_length=MIN_PASSWORD_LENGTH), status
 
@@ -118,7 +119,20 @@ def import_association_members(association_id: str):  # type: ignore[no-untyped-
     except DomainError as error:  # the file as a whole (encoding, header)
         flash(error.message, "error")
         return _page(association_id, 422)
-    return _page(association_id, 200 if report.written else 422, report=report)
+    _flash_report(report)
+    return redirect(url_for("staff.association", association_id=association_id))
+
+
+def _flash_report(report: MemberImportReport) -> None:
+    """The report by row, shown once on the association's page (post/redirect/get); a long one
+    is cut, with how many rows more (the session cookie stays small)."""
+    lines = report.lines()
+    shown = lines[:_REPORT_LINES]
+    if len(lines) > len(shown):
+        shown.append(f"ほか{len(lines) - len(shown)}件")
+    category = "success" if report.written and not report.errors else "error"
+    for line in shown:
+        flash(line, category if line is shown[0] else "info")
 
 
 @staff.post("/associations/<association_id>/members/<member_id>/remove")
