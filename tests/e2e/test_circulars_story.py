@@ -1,0 +1,124 @@
+"""回覧板 end to end (ADR 0057): residents join a 自治会 in the LINE simulator (a verified resident
+as themselves, someone not verified with the name they give), the leader signs in, sends a
+circular from the staff pages, each member taps 「読みました」 once (a second tap changes
+nothing), and the leader sees who read it. The leader's view is confined to their association:
+no other staff page, no other association's circular, no address or birth date."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from application.access.actor import Actor
+from application.associations.creating_association import CreateAssociation, create_association
+from application.associations.importing_members import ImportMembers, import_members
+from application.associations.sending_circular import SendCircular, send_circular
+from entrypoints.containers import Container
+from entrypoints.web import create_app
+from tests.e2e.conftest import Stack
+from tests.e2e.staff_support import make_leader, sign_in, token
+from tests.e2e.test_certificates import _verified_resident
+
+pytestmark = pytest.mark.e2e
+
+STAFF = Actor.operator("test")
+NAME = "本町二丁目自治会"
+
+
+def _association(container: Container, name: str = NAME) -> str:
+    return create_association(CreateAssociation(name=name, actor=STAFF, open_to_join=True),
+                              uow=container.uow(), ids=container.ids(), clock=container.clock())
+
+
+def _read_data(stack: Stack, user: str) -> str:
+    for message in reversed(stack.messages(user)):
+        for action in message.get("template", {}).get("actions", []) + [
+                b["action"] for b in message.get("contents", {}).get("footer", {})
+                .get("contents", [])]:
+            if action.get("label") == "読みました":
+                return str(action["data"])
+    raise AssertionError("no 「読みました」 button")
+
+
+def test_residents_join_in_the_chat_read_a_circular_once_and_the_leader_sees_who(
+        stack: Stack) -> None:
+    container = stack.container
+    verified, person = _verified_resident(stack)
+    association = _association(container)
+    stack.sim.send_text(verified, "自治会")
+    assert NAME in stack.texts(verified)[-1]
+    stack.tap(verified, f"{NAME}に参加")
+    assert "参加しました" in stack.texts(verified)[-1]
+
+    newcomer = stack.resident("田中 みどり")
+    stack.sim.follow(newcomer)
+    stack.sim.send_text(newcomer, "自治会")
+    stack.tap(newcomer, f"{NAME}に参加")
+    assert any("お名前" in text for text in stack.texts(newcomer)[-2:])
+    stack.sim.send_text(newcomer, "田中 みどり")
+    assert "参加しました" in stack.texts(newcomer)[-1]
+
+    make_leader(container, "leader.honcho", association_id=association)
+    client = create_app(container).test_client()
+    landing = sign_in(client, "leader.honcho")
+    assert landing.location.endswith("/staff/circulars")
+    sent = client.post("/staff/circulars", data={
+        "title": "夏祭りのお知らせ", "body": "8月1日に公園で夏祭りを開きます。",
+        "csrf_token": token(client)})
+    assert sent.status_code == 302
+
+    assert any("夏祭りのお知らせ" in text for text in stack.texts(verified))
+    data = _read_data(stack, verified)
+    assert data.startswith("circular:read:")
+    assert stack.sim.postback(verified, data, "読みました").status == 200
+    assert "確認済みにしました" in stack.texts(verified)[-1]
+    assert stack.sim.postback(verified, data, "読みました").status == 200
+    assert stack.texts(verified)[-1] == "既に確認済みです。"
+    assert stack.count("circular_reads") == 1
+
+    page = client.get(sent.location).get_data(as_text=True)
+    assert "1 / 2" in page and "田中 みどり" in page and person.facts.name.name in page
+    listing = client.get("/staff/circulars").get_data(as_text=True)
+    assert "1 / 2" in listing
+    for personal in (person.facts.address.text, person.facts.date_of_birth.value.isoformat()):
+        assert personal not in page and personal not in listing
+
+
+def test_a_leader_reaches_only_their_own_association(app: Flask, container: Container) -> None:
+    mine, theirs = _association(container), _association(container, "本町三丁目町内会")
+    with container.uow() as uow:
+        uow.residents.add(_resident("r-1", "000000101", "山田 太郎"))
+        uow.residents.add(_resident("r-2", "000000102", "佐藤 花子"))
+        uow.commit()
+    for association, number in ((mine, "000000101"), (theirs, "000000102")):
+        import_members(ImportMembers(association_id=association,
+                                     rows=[(2, {"resident_number": number})], actor=STAFF),
+                       uow=container.uow(), ids=container.ids(), clock=container.clock())
+    make_leader(container, "leader.mine", association_id=mine)
+    other_id = make_leader(container, "leader.theirs", association_id=theirs)
+    with container.uow() as uow:
+        other = Actor.staff(uow.staff.get(other_id))
+    their_circular = send_circular(SendCircular(title="町内会費", body="集金します。",
+                                                actor=other),
+                                   uow=container.uow(), ids=container.ids(),
+                                   clock=container.clock(), telling=container.telling())
+    client = app.test_client()
+    sign_in(client, "leader.mine")
+
+    own = client.get("/staff/circulars").get_data(as_text=True)
+    assert "山田 太郎" in own and "佐藤 花子" not in own and "町内会費" not in own
+    nav = own.split("global-nav", 1)[-1].split("</nav>")[0]
+    assert re.findall(r'href="([^"]+)"', nav) == ["/staff/circulars"]  # the only entry
+    for elsewhere in ("/staff/", "/staff/residents", "/staff/associations",
+                      f"/staff/associations/{theirs}", "/staff/audit", "/staff/cases/"):
+        assert client.get(elsewhere).status_code == 403, elsewhere
+    changed_id = client.get(f"/staff/circulars/{their_circular.circular_id}")
+    assert changed_id.status_code == 404 and "佐藤 花子" not in changed_id.get_data(as_text=True)
+
+
+def _resident(id: str, number: str, name: str):  # type: ignore[no-untyped-def]
+    from tests import builders as b
+
+    return b.resident(id=id, resident_number=number, household_number=f"H{number}", name=name)
