@@ -27,6 +27,12 @@ class Role(enum.Enum):
                 "association_leader": "自治会長"}[self.value]
 
     @classmethod
+    def of_town_staff(cls) -> list[Role]:
+        """The roles of the town's own staff and keys (a 自治会長's account is made on the
+        association's page, for one association: ADR 0057)."""
+        return [role for role in cls if role is not cls.ASSOCIATION_LEADER]
+
+    @classmethod
     def parse(cls, text: str) -> Role:
         try:
             return cls(text)

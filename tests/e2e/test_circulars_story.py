@@ -6,6 +6,7 @@ no other staff page, no other association's circular, no address or birth date."
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -24,7 +25,7 @@ from tests.e2e.test_certificates import _verified_resident
 pytestmark = pytest.mark.e2e
 
 STAFF = Actor.operator("test")
-NAME = "本町二丁目自治会"
+NAME = "本町一丁目自治会"  # the demo town seeds 本町二丁目自治会 (its first residents in it)
 
 
 def _association(container: Container, name: str = NAME) -> str:
@@ -122,3 +123,34 @@ def _resident(id: str, number: str, name: str):  # type: ignore[no-untyped-def]
     from tests import builders as b
 
     return b.resident(id=id, resident_number=number, household_number=f"H{number}", name=name)
+
+
+def test_staff_import_an_associations_list_and_read_its_report_by_row(
+        app: Flask, container: Container) -> None:
+    from tests.e2e.staff_support import make_staff
+
+    association = _association(container)
+    with container.uow() as uow:
+        uow.residents.add(_resident("r-1", "000000101", "山田 太郎"))
+        uow.commit()
+    make_staff(container, "approver", "approver")
+    client = app.test_client()
+    sign_in(client, "approver")
+    listing = "住民番号,氏名\r\n000000101,山田 太郎\r\n999999999,誰か\r\n".encode("cp932")
+
+    refused = client.post(f"/staff/associations/{association}/members", data={
+        "file": (io.BytesIO(listing), "名簿.csv"), "csrf_token": token(client)},
+        content_type="multipart/form-data", follow_redirects=True)
+
+    page = refused.get_data(as_text=True)
+    assert "取り込みませんでした" in page and "3行目: 住民番号が住民記録にありません。" in page
+    assert "誰か" not in page  # the report names rows, never a cell
+    with container.uow() as uow:
+        assert uow.associations.members(association) == []
+
+    client.post(f"/staff/associations/{association}/members", data={
+        "file": (io.BytesIO(listing), "名簿.csv"), "mode": "valid_rows",
+        "csrf_token": token(client)}, content_type="multipart/form-data")
+    page = client.get("/staff/associations").get_data(as_text=True)
+    assert re.search(r"data-member-count>1<", page)
+    assert "山田 太郎" in client.get(f"/staff/associations/{association}").get_data(as_text=True)

@@ -397,3 +397,12 @@ def test_someone_not_a_member_cannot_mark_a_circular_read(database: FakeDatabase
     assert "会員の方だけ" in answer[0]
     with _uow(database) as uow:
         assert uow.circulars.reads([sent.circular_id]) == []
+
+
+def test_a_leaders_role_is_not_offered_for_town_staff_nor_api_keys() -> None:
+    from domain.access import ApiKey
+
+    assert Role.ASSOCIATION_LEADER not in Role.of_town_staff()
+    with pytest.raises(InvalidValue, match="自治会長"):
+        ApiKey(id="k", name="連携", role=Role.ASSOCIATION_LEADER, key_hash="h",
+               created_at=CLOCK.now(), organisation="ベンダー")
