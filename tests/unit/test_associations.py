@@ -406,3 +406,14 @@ def test_a_leaders_role_is_not_offered_for_town_staff_nor_api_keys() -> None:
     with pytest.raises(InvalidValue, match="自治会長"):
         ApiKey(id="k", name="連携", role=Role.ASSOCIATION_LEADER, key_hash="h",
                created_at=CLOCK.now(), organisation="ベンダー")
+
+
+def test_staff_may_put_a_jichikai_tile_on_the_rich_menu_that_lists_the_associations() -> None:
+    from application.channels.rich_menu_layout import LayoutTile, MenuLayout, TileKind
+
+    layout = MenuLayout.of("verified", 1, [LayoutTile(TileKind.ASSOCIATIONS, "自治会", "home"),
+                                           LayoutTile(TileKind.EMPTY), LayoutTile(TileKind.EMPTY)],
+                           procedures={})
+
+    assert [tile.data for tile in layout.plan(web_url="http://town/r").tiles] == [
+        "association:list"]
