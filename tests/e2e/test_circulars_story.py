@@ -1,8 +1,9 @@
 """回覧板 end to end (ADR 0057): residents join a 自治会 in the LINE simulator (a verified resident
 as themselves, someone not verified with the name they give), the leader signs in, sends a
 circular from the staff pages, each member taps 「読みました」 once (a second tap changes
-nothing), and the leader sees who read it. The leader's view is confined to their association:
-no other staff page, no other association's circular, no address or birth date."""
+nothing), and the leader sees who read it; a member on SMS opens the personal link and taps
+it on the web page. The leader's view is confined to their association: no other staff page,
+no other association's circular, no address or birth date."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from application.access.actor import Actor
 from application.associations.creating_association import CreateAssociation, create_association
@@ -21,6 +23,11 @@ from entrypoints.web import create_app
 from tests.e2e.conftest import Stack
 from tests.e2e.staff_support import make_leader, sign_in, token
 from tests.e2e.test_certificates import _verified_resident
+from tests.e2e.test_web_links import Phone, _household_on_sms
+from tests.e2e.test_web_links import clock as clock  # a fixture: the SMS link's clock
+from tests.e2e.test_web_links import phone as phone  # a fixture: the SMS stand-in
+from tests.fakes import FakeClock
+from tests.support.resident_page import ResidentBrowser
 
 pytestmark = pytest.mark.e2e
 
@@ -154,3 +161,32 @@ def test_staff_import_an_associations_list_and_read_its_report_by_row(
     page = client.get("/staff/associations").get_data(as_text=True)
     assert re.search(r"data-member-count>1<", page)
     assert "山田 太郎" in client.get(f"/staff/associations/{association}").get_data(as_text=True)
+
+
+def test_a_member_on_sms_opens_the_link_and_marks_the_circular_read_on_the_page(
+        client: FlaskClient, container: Container, phone: Phone,
+        clock: FakeClock) -> None:
+    _household_on_sms(container, clock)  # r1, verified, reached by SMS only
+    association = _association(container)
+    with container.uow() as uow:
+        number = uow.residents.get("r1").resident_number
+    import_members(ImportMembers(association_id=association,
+                                 rows=[(2, {"resident_number": number})], actor=STAFF),
+                   uow=container.uow(), ids=container.ids(), clock=container.clock())
+    leader_id = make_leader(container, "leader.sms", association_id=association)
+    with container.uow() as uow:
+        leader = Actor.staff(uow.staff.get(leader_id))
+    sent = send_circular(SendCircular(title="防災訓練", body="9月1日に防災訓練を行います。",
+                                      actor=leader),
+                         uow=container.uow(), ids=container.ids(), clock=container.clock(),
+                         telling=container.telling())
+    container.outbox_notifier().wake()
+    assert sent.told == 1 and "防災訓練" in phone.received[-1][1]
+
+    web = ResidentBrowser(client)
+    web.open(phone.link())
+    web.press("読みました")
+
+    with container.uow() as uow:
+        [member] = uow.associations.members(association)
+        assert uow.circulars.read(sent.circular_id, member.id) is not None
