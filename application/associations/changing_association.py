@@ -5,7 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from application.access.actor import Actor
-from application.associations.common import association_or_refuse
+from application.associations.common import association_or_refuse, conflicts_refused
 from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
@@ -25,7 +25,8 @@ class ChangeAssociation:
 
 def change_association(command: ChangeAssociation, *, uow: UnitOfWork, clock: Clock) -> None:
     command.actor.ensure(Permission.SEND_NOTICES, "自治会・町内会を変更")
-    with uow:
+    with conflicts_refused("ほかの職員が同時に変更しました（同じ名前の登録を含む）。画面を開き"
+                           "直してから、もう一度変更してください。"), uow:
         association = association_or_refuse(uow, command.association_id)
         association.rename(command.name)
         same_name = uow.associations.get_by_name(association.name)

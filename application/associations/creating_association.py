@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from application.access.actor import Actor
+from application.associations.common import conflicts_refused
 from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
@@ -28,7 +29,8 @@ def create_association(command: CreateAssociation, *, uow: UnitOfWork, ids: IdGe
     now = clock.now()
     association = Association.create(id=ids.new_id(), name=command.name, at=now,
                                      open_to_join=command.open_to_join)
-    with uow:
+    taken = f"「{association.name}」はすでに登録されています。"
+    with conflicts_refused(taken), uow:  # the same name registered at the same moment
         if uow.associations.get_by_name(association.name) is not None:
             raise InvalidValue(f"「{association.name}」はすでに登録されています。",
                                code="duplicate_association")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from application.access.actor import Actor
-from application.associations.common import association_or_refuse
+from application.associations.common import association_or_refuse, conflicts_refused
 from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.security import PasswordHasher
@@ -34,7 +34,8 @@ def create_leader(command: CreateLeader, *, uow: UnitOfWork, ids: IdGenerator,
     command.actor.ensure(Permission.SEND_NOTICES, "自治会長のアカウントを作成")
     if len(command.password) < MIN_PASSWORD_LENGTH:
         raise InvalidValue(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
-    with uow:
+    with conflicts_refused(f"ログインID「{command.login_id.strip().lower()}」はすでに使われて"
+                           "います。"), uow:
         association = association_or_refuse(uow, command.association_id)
         member = StaffMember(id=ids.new_id(), login_id=command.login_id.strip().lower(),
                              display_name=command.display_name.strip(),

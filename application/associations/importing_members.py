@@ -16,7 +16,7 @@ from typing import Any, Literal
 from attrs import field, frozen
 
 from application.access.actor import Actor
-from application.associations.common import association_or_refuse
+from application.associations.common import association_or_refuse, conflicts_refused
 from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
@@ -65,7 +65,8 @@ def import_members(command: ImportMembers, *, uow: UnitOfWork, ids: IdGenerator,
     now = clock.now()
     errors: list[tuple[int, str]] = []
     notes: list[tuple[int, str]] = []
-    with uow:
+    with conflicts_refused("取り込みの間に会員が加わりました。何も変更していません。もう一度"
+                           "取り込んでください（すでに会員の人はそのままにします）。"), uow:
         association = association_or_refuse(uow, command.association_id)
         present = {m.resident_id for m in uow.associations.members(association.id)
                    if m.resident_id is not None}

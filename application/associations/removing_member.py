@@ -5,7 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from application.access.actor import Actor
-from application.associations.common import association_or_refuse
+from application.associations.common import association_or_refuse, conflicts_refused
 from application.audit.recording import record
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
@@ -24,7 +24,7 @@ class RemoveMember:
 
 def remove_member(command: RemoveMember, *, uow: UnitOfWork, clock: Clock) -> None:
     command.actor.ensure(Permission.SEND_NOTICES, "自治会・町内会の会員を外すことは")
-    with uow:
+    with conflicts_refused("その会員はいません（すでに外れています）。", error=NotFound), uow:
         association = association_or_refuse(uow, command.association_id)
         member = uow.associations.member(command.member_id)
         if member is None or member.association_id != association.id:

@@ -10,11 +10,14 @@ import pytest
 from sqlalchemy import Engine, text
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.access.actor import Actor
+from application.associations.importing_members import ImportMembers, import_members
 from application.ports.unit_of_work import DuplicateError
 from domain.associations import Association, AssociationMember, Circular, CircularRead
+from domain.errors import InvalidValue
 from domain.staff import Role, StaffMember
 from tests import builders as b
-from tests.fakes import message_bus_on
+from tests.fakes import FakeClock, SequentialIds, message_bus_on
 
 pytestmark = pytest.mark.integration
 
@@ -82,3 +85,26 @@ def test_a_circular_is_read_once_per_member_and_leaving_forgets_the_reads(
         uow.commit()
     with _uow(engine) as uow:
         assert uow.circulars.reads(["c1"]) == [] and uow.associations.members("a1") == []
+
+
+def test_a_list_imported_while_a_listed_resident_joins_in_the_chat_is_refused_whole(
+        engine: Engine) -> None:
+    _seed(engine)
+    with _uow(engine) as uow:
+        uow.residents.add(b.resident(id="r2", resident_number="000000002",
+                                     household_number="H0002"))
+        uow.commit()
+
+    def rows():  # the file is read while r2 joins in the chat
+        yield 2, {"resident_number": "000000002"}
+        with _uow(engine) as other:
+            other.associations.add_member(AssociationMember.resident_joined(
+                id="m-chat", association_id="a1", resident_id="r2", name="山田 太郎", at=NOW))
+            other.commit()
+
+    with pytest.raises(InvalidValue, match="もう一度"):
+        import_members(ImportMembers(association_id="a1", rows=rows(),
+                                     actor=Actor.operator("test")),
+                       uow=_uow(engine), ids=SequentialIds("imp"), clock=FakeClock())
+    with _uow(engine) as uow:
+        assert sorted(m.id for m in uow.associations.members("a1")) == ["m-chat", "m1"]
