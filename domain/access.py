@@ -94,8 +94,6 @@ class ApiKey:
                                "扱います）。")
         if self.organisation is not None and not 0 < len(self.organisation) <= 100:
             raise InvalidValue("組織名を100文字以内で入力してください。")
-        if self.role is Role.ASSOCIATION_LEADER:
-            raise InvalidValue("APIキーに自治会長の役割は使えません。")
 
     @property
     def party(self) -> str:

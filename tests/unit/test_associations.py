@@ -399,13 +399,9 @@ def test_someone_not_a_member_cannot_mark_a_circular_read(database: FakeDatabase
         assert uow.circulars.reads([sent.circular_id]) == []
 
 
-def test_a_leaders_role_is_not_offered_for_town_staff_nor_api_keys() -> None:
-    from domain.access import ApiKey
-
+def test_a_leaders_role_is_not_offered_for_town_staff_accounts() -> None:
     assert Role.ASSOCIATION_LEADER not in Role.of_town_staff()
-    with pytest.raises(InvalidValue, match="自治会長"):
-        ApiKey(id="k", name="連携", role=Role.ASSOCIATION_LEADER, key_hash="h",
-               created_at=CLOCK.now(), organisation="ベンダー")
+    assert set(Role.of_town_staff()) == set(Role) - {Role.ASSOCIATION_LEADER}
 
 
 def test_staff_may_put_a_jichikai_tile_on_the_rich_menu_that_lists_the_associations() -> None:
