@@ -40,6 +40,7 @@ from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
+from demo.seeding_associations import seed_demo_associations
 from demo.synthetic_town import SyntheticHousehold, generate_households, registry_rows
 from domain.benefits import PayoutMethod, ProgramStatus
 from domain.errors import InvariantViolated
@@ -100,6 +101,9 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
     staff = _staff(command, uow_factory=uow_factory, ids=ids, clock=clock, hasher=hasher)
     departments = _departments(command.actor, uow_factory=uow_factory, ids=ids, clock=clock)
     _interests(command.actor, uow_factory=uow_factory, clock=clock)
+    associations = seed_demo_associations(command.actor, password=command.staff_password,
+                                          uow_factory=uow_factory, ids=ids, clock=clock,
+                                          hasher=hasher)
     program_id, programs = _program(command.actor, uow_factory=uow_factory, ids=ids,
                                     clock=clock)
     eligible = 0
@@ -110,7 +114,8 @@ def seed_demo_town(command: SeedDemoTown, *, uow_factory: Callable[[], UnitOfWor
                                       rows=lambda: rows, uow_factory=uow_factory, ids=ids,
                                       clock=clock, policy=policy).added
     return {"households": households, "residents": residents, "staff": staff,
-            "departments": departments, "programs": programs, "eligible": eligible}
+            "departments": departments, "associations": associations, "programs": programs,
+            "eligible": eligible}
 
 
 def _registry(town: Sequence[SyntheticHousehold], *, uow_factory: Callable[[], UnitOfWork],

@@ -39,6 +39,8 @@ class Permission(enum.Enum):
     PUBLISH_PROCEDURES = "publish_procedures"  # publish or withdraw them (administrators)
     # segments, notices to them, the interests residents subscribe to and the 自治会 (approvers)
     SEND_NOTICES = "send_notices"
+    # 回覧板: a 自治会長 writes to their own association's members and sees who read (ADR 0057)
+    SEND_CIRCULARS = "send_circulars"
 
 
 P = Permission
@@ -52,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASE_WORKER: frozenset(_CASE_WORKER),
     Role.APPROVER: frozenset(_APPROVER),
     Role.ADMINISTRATOR: frozenset(Permission),
+    Role.ASSOCIATION_LEADER: frozenset({P.SEND_CIRCULARS}),
 }
 
 

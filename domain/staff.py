@@ -17,11 +17,20 @@ class Role(enum.Enum):
     CASE_WORKER = "case_worker"  # 担当者
     APPROVER = "approver"  # 決裁者
     ADMINISTRATOR = "administrator"  # 管理者
+    # 自治会長: not town staff; sends circulars to their one association's members (ADR 0057)
+    ASSOCIATION_LEADER = "association_leader"
 
     @property
     def label(self) -> str:
         return {"viewer": "閲覧者", "case_worker": "担当者", "approver": "決裁者",
-                "administrator": "管理者"}[self.value]
+                "administrator": "管理者",
+                "association_leader": "自治会長"}[self.value]
+
+    @classmethod
+    def of_town_staff(cls) -> list[Role]:
+        """The roles of the town's own staff and keys (a 自治会長's account is made on the
+        association's page, for one association: ADR 0057)."""
+        return [role for role in cls if role is not cls.ASSOCIATION_LEADER]
 
     @classmethod
     def parse(cls, text: str) -> Role:
@@ -49,6 +58,8 @@ class StaffMember:
     session_generation: int = 0
     # What residents read in a consultation (相談): 「担当 A」, never the full name (氏名).
     chat_name: str | None = None
+    # The one association a 自治会長 (Role.ASSOCIATION_LEADER) leads; None for town staff.
+    association_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.login_id, str) or not _LOGIN_ID.fullmatch(self.login_id):
@@ -57,6 +68,9 @@ class StaffMember:
             )
         if not self.display_name or not self.display_name.strip():
             raise InvalidValue("職員の氏名を入力してください。")
+        if (self.role is Role.ASSOCIATION_LEADER) != (self.association_id is not None):
+            raise InvalidValue("自治会長のアカウントは、自治会・町内会ひとつに結びつけて作成"
+                               "します（「自治会・町内会」の画面から）。")
 
     @property
     def name_for_residents(self) -> str:

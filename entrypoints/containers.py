@@ -48,6 +48,7 @@ from adapters.sms.webhook import STATUS_PATH, SmsWebhook
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from adapters.web.channel import WebChannel
+from application.associations.desk import AssociationDesk, CircularDesk
 from application.benefits.desk import BenefitDesk
 from application.benefits.reporting_status import status_messages
 from application.cases.consultation_desk import ConsultationDesk
@@ -331,7 +332,10 @@ class Container(containers.DeclarativeContainer):
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
                                         contacts_desk,
                                         providers.Singleton(ContactCodeDesk, contacts_desk),
-                                        consultation_desk, providers.Singleton(InterestsDesk))
+                                        consultation_desk, providers.Singleton(InterestsDesk),
+                                        # 自治会 and 回覧板 (ADR 0057)
+                                        providers.Singleton(AssociationDesk),
+                                        providers.Singleton(CircularDesk))
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

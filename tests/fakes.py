@@ -23,6 +23,7 @@ from application.ports.resident_profiles import ResidentProfile
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.access import ApiKey
 from domain.aggregates import Aggregate
+from domain.associations import Association, AssociationMember, Circular, CircularRead
 from domain.batches import PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
 from domain.built_procedures import BuiltProcedure, ProcedureVersion
@@ -436,6 +437,9 @@ class FakeStaff(_FakeRepository):
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._first(login_id=login_id)
 
+    def leaders_of(self, association_id: str) -> list[StaffMember]:
+        return sorted(self._where(association_id=association_id), key=lambda s: s.login_id)
+
 
 class FakeApiKeys(_FakeRepository):
     unique = ("key_hash",)
@@ -837,6 +841,70 @@ class FakeSavedSegments(_FakeRepository):
         if stored is None or stored.version != segment.version:
             raise ConcurrentUpdate(f"segment {segment.id}")
         del self._store[segment.id]
+class FakeAssociations(_FakeRepository):
+    """Associations; their members in `member_store` (the unit of work's other table)."""
+
+    unique = ("name",)
+    member_store: dict[str, Any]
+
+    def get_by_name(self, name: str) -> Association | None:
+        return self._first(name=name)
+
+    def every(self) -> list[Association]:
+        return sorted(self._store.values(), key=lambda a: a.name)
+
+    def add_member(self, member: AssociationMember) -> None:
+        for other in self.member_store.values():  # the database's two unique pairs
+            if other.association_id == member.association_id and other.id != member.id and (
+                    (member.resident_id and other.resident_id == member.resident_id)
+                    or (member.identity_id and other.identity_id == member.identity_id)):
+                raise DuplicateError("uq_association_members_association_id_resident_id")
+        self.member_store[member.id] = member
+
+    def member(self, member_id: str) -> AssociationMember | None:
+        return self.member_store.get(member_id)
+
+    def remove_member(self, member: AssociationMember) -> None:
+        self.member_store.pop(member.id, None)
+
+    def members(self, association_id: str) -> list[AssociationMember]:
+        return sorted((m for m in self.member_store.values()
+                       if m.association_id == association_id),
+                      key=lambda m: (m.joined_at, m.id))
+
+    def memberships(self, *, resident_id: str | None = None,
+                    identity_id: str | None = None) -> list[AssociationMember]:
+        if resident_id is not None:
+            return [m for m in self.member_store.values() if m.resident_id == resident_id]
+        if identity_id is not None:
+            return [m for m in self.member_store.values() if m.identity_id == identity_id]
+        return []
+
+
+class FakeCirculars(_FakeRepository):
+    """Circulars; who read them in `read_store` (keyed by the pair, like the primary key)."""
+
+    read_store: dict[str, Any]
+
+    def of_association(self, association_id: str) -> list[Circular]:
+        return sorted(self._where(association_id=association_id),
+                      key=lambda c: (c.sent_at, c.id), reverse=True)
+
+    def add_read(self, read: CircularRead) -> None:
+        if read.id in self.read_store:
+            raise DuplicateError("pk_circular_reads")
+        self.read_store[read.id] = read
+
+    def read(self, circular_id: str, member_id: str) -> CircularRead | None:
+        return self.read_store.get(f"{circular_id}:{member_id}")
+
+    def forget_member(self, member_id: str) -> None:
+        for key in [k for k, r in self.read_store.items() if r.member_id == member_id]:
+            del self.read_store[key]
+
+    def reads(self, circular_ids: Sequence[str]) -> list[CircularRead]:
+        wanted = set(circular_ids)
+        return [r for r in self.read_store.values() if r.circular_id in wanted]
 
 
 _REPOSITORIES = {
@@ -859,6 +927,8 @@ _REPOSITORIES = {
     "service_costs": FakeServiceCosts, "kpi_months": FakeKpiMonths,
     "resident_profiles": FakeResidentProfiles, "interests": FakeInterests,
     "interest_subscriptions": _FakeRepository, "segments": FakeSavedSegments,
+    "associations": FakeAssociations, "association_members": _FakeRepository,
+    "circulars": FakeCirculars, "circular_reads": _FakeRepository,
 }
 
 
@@ -903,6 +973,8 @@ class FakeUnitOfWork:
         self.notices.recipients = self._working["notice_recipients"]
         self.resident_profiles.residents = self._working["residents"]
         self.interests.subscriptions = self._working["interest_subscriptions"]
+        self.associations.member_store = self._working["association_members"]
+        self.circulars.read_store = self._working["circular_reads"]
         self.queries = FakeQueries(self._working)
         return self
 

@@ -15,6 +15,10 @@ from adapters.persistence.audit import SqlAuditTrail
 from adapters.persistence.errors import constraint_name, is_unique_violation
 from adapters.persistence.queries import SqlQueries
 from adapters.persistence.queries.kpi import SqlKpiMonthRepository
+from adapters.persistence.repositories.associations import (
+    SqlAssociationRepository,
+    SqlCircularRepository,
+)
 from adapters.persistence.repositories.benefits import (
     SqlApplicationRepository,
     SqlCampaignRepository,
@@ -140,13 +144,15 @@ class SqlAlchemyUnitOfWork:
         self.fee_payments = SqlFeePaymentRepository(session)
         self.service_costs = SqlServiceCostRepository(session)
         self.kpi_months = SqlKpiMonthRepository(session)
+        self.associations = SqlAssociationRepository(session)
+        self.circulars = SqlCircularRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
                                self.built_procedures, self.fee_payments, self.notices,
-                               self.service_costs]
+                               self.service_costs, self.associations, self.circulars]
         self._events: list[Event] = []
         return self
 

@@ -7,6 +7,8 @@ from attrs import field, frozen
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 
 __all__ = [
+    "ASSOCIATIONS_DATA",
+    "ASSOCIATIONS_LABEL",
     "CONTACTS_DATA",
     "CONTACTS_LABEL",
     "INTERESTS_DATA",
@@ -37,6 +39,9 @@ CONTACTS_DATA = "contacts:list"  # 連絡先: the resident's channels (channels/
 CONTACTS_LABEL = "連絡先"
 INTERESTS_DATA = "interests:list"  # お知らせの設定: the interests to subscribe to (interests.py)
 INTERESTS_LABEL = "お知らせの設定"
+# 自治会: the associations open to join, and joining or leaving (application/associations/desk.py)
+ASSOCIATIONS_DATA = "association:list"
+ASSOCIATIONS_LABEL = "自治会"
 PAGE_PREFIX = "menu:page:"  # another page of a long menu: menu:page:<n>
 MAX_QUICK_REPLIES = 13  # LINE shows at most 13 quick replies
 _PER_PAGE = MAX_QUICK_REPLIES - 2  # room for 「前のページ」 and 「ほかの手続き」
@@ -59,6 +64,7 @@ class MenuEntry:
 class Menu:
     town_name: str
     entries: tuple[MenuEntry, ...] = field(converter=tuple)
+    associations: bool = False  # offer 「自治会」 (the town keeps its associations in Madoguchi)
 
     def greeting(self, *, verified: bool = False) -> list[OutgoingMessage]:
         """A new friend is asked to verify first; a verified resident who follows again (after
@@ -83,9 +89,11 @@ class Menu:
         verify = () if verified else (Choice(label=VERIFY_LABEL, data=VERIFY_DATA),)
         contacts = (Choice(label=CONTACTS_LABEL, data=CONTACTS_DATA),) if verified else ()
         contacts += (Choice(label=INTERESTS_LABEL, data=INTERESTS_DATA),)
+        associations = ((Choice(label=ASSOCIATIONS_LABEL, data=ASSOCIATIONS_DATA),)
+                        if self.associations else ())
         choices = (*verify, Choice(label=STATUS_LABEL, data=STATUS_DATA),
                    *(Choice(label=entry.label, data=f"{START_PREFIX}{entry.procedure_id}")
-                     for entry in self.entries), *contacts)
+                     for entry in self.entries), *associations, *contacts)
         if len(choices) > MAX_QUICK_REPLIES:
             pages = [choices[n:n + _PER_PAGE] for n in range(0, len(choices), _PER_PAGE)]
             page = min(max(page, 1), len(pages))
@@ -116,10 +124,12 @@ class Menu:
     def leaves_a_case(text: str) -> bool:
         return text.strip().lower() in LEAVE_CASE_WORDS
 
-    @staticmethod
-    def postback_for_text(text: str) -> str | None:
-        """A word that means a button (連絡先, お知らせの設定): the button's data."""
-        return {CONTACTS_LABEL: CONTACTS_DATA, INTERESTS_LABEL: INTERESTS_DATA}.get(text.strip())
+    def postback_for_text(self, text: str) -> str | None:
+        """A word that means a button (連絡先, お知らせの設定, 自治会): the button's data."""
+        typed = text.strip()
+        if self.associations and typed == ASSOCIATIONS_LABEL:
+            return ASSOCIATIONS_DATA
+        return {CONTACTS_LABEL: CONTACTS_DATA, INTERESTS_LABEL: INTERESTS_DATA}.get(typed)
 
     @staticmethod
     def asks_for_status(text: str) -> bool:

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from attrs import define, field, frozen
 
 from application.channels.menu import (
+    ASSOCIATIONS_DATA,
+    ASSOCIATIONS_LABEL,
     CONTACTS_DATA,
     CONTACTS_LABEL,
     START_PREFIX,
@@ -71,6 +73,7 @@ class TileKind(StrEnum):
     VERIFY = "verify"
     STATUS = "status"
     CONTACTS = "contacts"
+    ASSOCIATIONS = "associations"  # 自治会: join or leave an association (ADR 0057)
     URL = "url"
     WEB = "web"
     SWITCH = "switch"
@@ -78,10 +81,11 @@ class TileKind(StrEnum):
 
 KIND_LABELS = {TileKind.EMPTY: "空き", TileKind.PROCEDURE: "手続きを始める",
                TileKind.VERIFY: VERIFY_LABEL, TileKind.STATUS: STATUS_LABEL,
-               TileKind.CONTACTS: CONTACTS_LABEL, TileKind.URL: "ウェブページを開く",
+               TileKind.CONTACTS: CONTACTS_LABEL, TileKind.ASSOCIATIONS: ASSOCIATIONS_LABEL,
+               TileKind.URL: "ウェブページを開く",
                TileKind.WEB: "ウェブ窓口を開く", TileKind.SWITCH: "別のメニューに切替"}
 _POSTBACKS = {TileKind.VERIFY: VERIFY_DATA, TileKind.STATUS: STATUS_DATA,
-              TileKind.CONTACTS: CONTACTS_DATA}
+              TileKind.CONTACTS: CONTACTS_DATA, TileKind.ASSOCIATIONS: ASSOCIATIONS_DATA}
 
 
 class LayoutRefused(DomainError):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Protocol, Self
 
 from application.ports import repositories as r
+from application.ports.associations import AssociationRepository, CircularRepository
 from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.interests import InterestRepository
@@ -72,6 +73,8 @@ class UnitOfWork(Protocol):
     built_procedures: BuiltProcedureRepository
     service_costs: ServiceCostRepository
     kpi_months: KpiMonthRepository
+    associations: AssociationRepository
+    circulars: CircularRepository
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)

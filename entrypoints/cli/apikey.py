@@ -20,7 +20,7 @@ def apikey() -> None:
 
 @apikey.command("create")
 @click.option("--name", required=True, help="What the key is for (e.g. the vendor's system).")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role.of_town_staff()]))
 @click.option("--staff", "staff_login_id", default="", metavar="LOGIN_ID",
               help="The staff member the key acts for (their log-in id).")
 @click.option("--organisation", default="", metavar="NAME",

@@ -28,7 +28,7 @@ def staff() -> None:
 @click.option("--login-id", required=True)
 @click.option("--name", "display_name", required=True, help="氏名 as shown in the UI.")
 @click.option("--role", default=Role.ADMINISTRATOR.value, show_default=True,
-              type=click.Choice([r.value for r in Role]))
+              type=click.Choice([r.value for r in Role.of_town_staff()]))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @pass_context
 def staff_create(ctx: CliContext, login_id: str, display_name: str, role: str,

@@ -7,6 +7,8 @@ import re
 from flask.testing import FlaskClient
 
 from application.access.actor import Actor
+from application.associations.creating_association import CreateAssociation, create_association
+from application.associations.creating_leader import CreateLeader, create_leader
 from application.staff.creating_staff_member import CreateStaffMember, create_staff_member
 from domain.staff import Role
 from entrypoints.containers import Container
@@ -16,10 +18,28 @@ PASSWORD = "correct horse battery"
 
 def make_staff(container: Container, login_id: str, role: Role | str,
                name: str = "試験 職員") -> str:
+    """An account of `role`; a 自治会長 leads an association of their own (「<login>の自治会」)."""
     role_value = role.value if isinstance(role, Role) else role
+    if role_value == Role.ASSOCIATION_LEADER.value:
+        return make_leader(container, login_id, name=name)
     return create_staff_member(
         CreateStaffMember(login_id=login_id, display_name=name, role=role_value,
                           password=PASSWORD, actor=Actor.operator("test")),
+        uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
+        clock=container.clock())
+
+
+def make_leader(container: Container, login_id: str, *, association_id: str = "",
+                name: str = "試験 会長") -> str:
+    """A 自治会長's account, leading `association_id` (a new association when "")."""
+    operator = Actor.operator("test")
+    if not association_id:
+        association_id = create_association(
+            CreateAssociation(name=f"{login_id}の自治会", actor=operator),
+            uow=container.uow(), ids=container.ids(), clock=container.clock())
+    return create_leader(
+        CreateLeader(association_id=association_id, login_id=login_id, display_name=name,
+                     password=PASSWORD, actor=operator),
         uow=container.uow(), ids=container.ids(), hasher=container.password_hasher(),
         clock=container.clock())
 

@@ -52,6 +52,7 @@ from tests.support.every_route_town import PASSBOOK_PHOTO, Town, seed_town, totp
 pytestmark = pytest.mark.e2e
 
 VIEWER, WORKER, APPROVER, ADMIN = Role.VIEWER, Role.CASE_WORKER, Role.APPROVER, Role.ADMINISTRATOR
+LEADER = Role.ASSOCIATION_LEADER
 SUCCESS = {200, 201, 202, 302, 303}
 
 
@@ -471,6 +472,31 @@ ROUTES = [
     staff(ADMIN, "POST", "/staff/members/<staff_id>/departments", "staff.departments",
           path="/staff/members/{t.colleague}/departments",
           form={"department_id": "{t.department}"}),
+    # -- 自治会・町内会 and the leader's 回覧板 (ADR 0057) ------------------------------------
+    staff(APPROVER, "GET", "/staff/associations", None,
+          why="the town's associations and their member counts: no names"),
+    staff(APPROVER, "POST", "/staff/associations", "association.create",
+          form={"name": "本町三丁目町内会", "open_to_join": "1"}),
+    staff(APPROVER, "GET", "/staff/associations/<association_id>", "association.view_members",
+          path="/staff/associations/{t.association}"),
+    staff(APPROVER, "POST", "/staff/associations/<association_id>", "association.change",
+          path="/staff/associations/{t.association}",
+          form={"name": "本町二丁目自治会", "open_to_join": "1"}),
+    staff(APPROVER, "POST", "/staff/associations/<association_id>/members",
+          "association.import_members", path="/staff/associations/{t.association}/members",
+          upload="住民番号\r\n000000002\r\n".encode("cp932")),
+    staff(APPROVER, "POST", "/staff/associations/<association_id>/members/<member_id>/remove",
+          "association.remove_member",
+          path="/staff/associations/{t.association}/members/{t.association_member}/remove"),
+    staff(APPROVER, "POST", "/staff/associations/<association_id>/leaders", "staff.create",
+          path="/staff/associations/{t.association}/leaders",
+          form={"login_id": "vice-leader", "display_name": "副会長 二郎",
+                "password": "a long enough secret"}),
+    staff(LEADER, "GET", "/staff/circulars", "circular.view"),
+    staff(LEADER, "POST", "/staff/circulars", "circular.send",
+          form={"title": "夏祭り", "body": "8月1日に夏祭りを開きます。"}),
+    staff(LEADER, "GET", "/staff/circulars/<circular_id>", "circular.view",
+          path="/staff/circulars/{t.circular}"),
     # -- the procedure builder (手続きの作成) ------------------------------------------------------
     staff(WORKER, "GET", "/staff/procedures/", None,
           why="the town's built procedures and the templates library: no personal data"),

@@ -39,5 +39,5 @@ def test_an_operator_exports_the_demo_town_with_its_name_and_schema(tmp_path: Pa
                                 "prefecture": "岡山県", "city": "総社市", "code": "332089"}
     assert manifest["schema_revision"]
     rows = {entry["name"]: entry["rows"] for entry in manifest["files"]}
-    assert rows["households.csv"] >= 5 and rows["staff.csv"] == 4
+    assert rows["households.csv"] >= 5 and rows["staff.csv"] == 5  # with the 自治会長 jichikai
     assert '"admin","管理 太郎","","administrator"' in staff

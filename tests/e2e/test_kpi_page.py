@@ -96,7 +96,7 @@ def test_csv_and_excel_hold_every_figure_with_formulas_neutralised_and_are_audit
     assert [row[1] for row in table[1:]] == ["1", "2"]
     assert table[2][table[0].index("満足度の平均（5段階）")] == "4.00"
     assert table[1][table[0].index("満足度の平均（5段階）")] == "未計測"
-    assert table[2][table[0].index("オンラインでできる手続き（現在）")] == "7"
+    assert table[2][table[0].index("オンラインでできる手続き（現在）")] == "4"
 
     book = load_workbook(io.BytesIO(client.get(
         "/staff/kpi/export?format=xlsx&from=2026-10&to=2026-11").get_data()))

@@ -15,6 +15,8 @@ import pyotp
 from attrs import frozen
 
 from application.access.actor import Actor
+from application.associations.importing_members import ImportMembers, import_members
+from application.associations.sending_circular import SendCircular, send_circular
 from application.attachments import StoredAttachment
 from application.cases.managing_departments import (
     SaveDepartment,
@@ -105,6 +107,9 @@ class Town:
     scheduled_notice: str  # one scheduled for tomorrow
     sent_notice: str  # one sent, with a link button and one recipient
     notice_token: str  # that recipient's open token
+    association: str  # the 自治会 the leader's account leads (ADR 0057), r1 a member of it
+    association_member: str  # r1's membership
+    circular: str  # a 回覧板 the leader sent it
     segment: str = "seg1"  # a saved segment (配信対象): the verified on LINE
     interest: str = "bousai"  # an interest residents may subscribe to (防災)
 
@@ -131,6 +136,7 @@ def seed_town(container: Container) -> Town:
     built = seed_built_procedures(container)  # routed to the inbox's department
     notices = _notices(container, now)
     _segments(container, now)
+    associations = _association(container, staff[Role.ASSOCIATION_LEADER][0])
     return Town(
         program=program.id, spare_program="p9", line_application="a1", paper_application="a2",
         decided_application="a10", paper_household="H0004", resident="r1",
@@ -138,7 +144,7 @@ def seed_town(container: Container) -> Town:
         **batches, **requests, **built, staff=staff,
         colleague=make_staff(container, "colleague", Role.VIEWER),
         second_factor=(second, "second-factor"), totp_secret=secret, **inbox, **fees,
-        **notices)
+        **notices, **associations)
 
 
 def _notices(container: Container, now: dt.datetime) -> dict[str, str]:
@@ -176,6 +182,26 @@ def _segments(container: Container, now: dt.datetime) -> None:
             condition=segment_from_json({"all": [{"verified": True}, {"channel": "line"}]}),
             by=MAKER.id, at=now))
         uow.commit()
+
+
+def _association(container: Container, leader_id: str) -> dict[str, str]:
+    """The leader's association (made with their account), r1 imported into it from its list,
+    and a circular the leader sent."""
+    with container.uow() as uow:
+        association_id = str(uow.staff.get(leader_id).association_id)
+        resident_number = uow.residents.get("r1").resident_number
+    import_members(ImportMembers(association_id=association_id,
+                                 rows=[(2, {"resident_number": resident_number})], actor=MAKER),
+                   uow=container.uow(), ids=container.ids(), clock=container.clock())
+    with container.uow() as uow:
+        leader = Actor.staff(uow.staff.get(leader_id))
+        [member] = uow.associations.members(association_id)
+    sent = send_circular(SendCircular(title="清掃のお知らせ", body="日曜の朝に清掃します。",
+                                      actor=leader),
+                         uow=container.uow(), ids=container.ids(), clock=container.clock(),
+                         telling=container.telling())
+    return {"association": association_id, "association_member": member.id,
+            "circular": sent.circular_id}
 
 
 def totp_code(secret: str, at: dt.datetime) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from application.associations.desk import ASSOCIATION_JOIN
 from application.benefits.account_dialog import BENEFIT_ACCOUNT
 from application.cases.consultation_procedure import CONSULTATION
 from application.certificates.procedure import CERTIFICATE
@@ -79,7 +80,7 @@ def test_the_catalogue_registers_each_shipped_procedure_under_its_id() -> None:
     assert procedure_wiring.procedure_catalogue(None).builtins == {
         "contact": CONTACT, "report": REPORT, "benefit_account": BENEFIT_ACCOUNT,
         "certificate": CERTIFICATE, "contact_add": CONTACT_ADD, "contact_code": CONTACT_CODE,
-        "consultation": CONSULTATION}
+        "consultation": CONSULTATION, "association_join": ASSOCIATION_JOIN}
 
 
 def _broken(change: Any) -> dict[str, Any]:

@@ -65,8 +65,9 @@ def test_the_demo_town_is_seeded_once_however_often_it_runs(database: FakeDataba
     assert first["households"] == 12 and first["staff"] == 4 and first["programs"] == 1
     assert first["eligible"] == 12
     assert first["departments"] == len(DEMO_DEPARTMENTS)
+    assert first["associations"] == 1  # 本町二丁目自治会, its list and its leader (ADR 0057)
     assert second == {"households": 0, "residents": 0, "staff": 0, "departments": 0,
-                      "programs": 0, "eligible": 0}
+                      "associations": 0, "programs": 0, "eligible": 0}
     with FakeUnitOfWork(database) as uow:
         assert uow.households.count() == 12
         assert uow.residents.count() == first["residents"]
@@ -117,9 +118,11 @@ def test_the_staff_accounts_and_the_program_are_made_and_audited_in_the_seeders_
         assert [r.action for r in records] == [
             *["staff.create"] * len(DEMO_STAFF), *["department.create"] * len(DEMO_DEPARTMENTS),
             *["staff.departments"] * 3, *["interest.create"] * len(DEFAULT_INTERESTS),
+            "association.create", "association.import_members", "staff.create",  # 自治会
             "program.create", "program.status"]
         assert {m.login_id: m.role for m in uow.staff._store.values()} == {
-            login: role for login, _, role in DEMO_STAFF}
+            **{login: role for login, _, role in DEMO_STAFF},
+            "jichikai": Role.ASSOCIATION_LEADER}
 
 
 def test_the_demo_payments_are_entered_on_paper_decided_and_batched_by_two_staff(

@@ -28,6 +28,7 @@ EXPECTED = {
         P.DECIDE_APPLICATIONS, P.APPROVE_BATCHES, P.SEND_NOTICES,
     },
     Role.ADMINISTRATOR: set(Permission),
+    Role.ASSOCIATION_LEADER: {P.SEND_CIRCULARS},  # 自治会長: their association's 回覧板 only
 }
 for _role in (Role.VIEWER, Role.CASE_WORKER, Role.APPROVER):  # the staff UI's dashboard
     EXPECTED[_role] = EXPECTED[_role] | {P.VIEW_DASHBOARD}

@@ -15,6 +15,7 @@ from adapters.persistence.orm import (
     benefits,
     cases,
     certificates,
+    circulars,
     community,
     consultations,
     disbursements,
@@ -38,6 +39,7 @@ __all__ = [
     "benefits",
     "cases",
     "certificates",
+    "circulars",
     "community",
     "consultations",
     "disbursements",
@@ -81,3 +83,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     fees.map_fees(mapper_registry)
     notices.map_notices(mapper_registry)
     kpi.map_kpi(mapper_registry)
+    circulars.map_associations(mapper_registry)

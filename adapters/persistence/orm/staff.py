@@ -33,6 +33,8 @@ staff_members = Table(
     Column("active", Boolean, nullable=False),
     Column("session_generation", Integer, nullable=False, server_default="0"),
     Column("chat_name", String(20)),  # what residents read in a consultation (相談)
+    # The one association a 自治会長 leads (role association_leader); NULL for town staff.
+    Column("association_id", ID, ForeignKey("associations.id")),
 )
 
 staff_sign_ins = Table(

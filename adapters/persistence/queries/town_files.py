@@ -28,6 +28,7 @@ from adapters.persistence.orm.cases import (
     departments,
 )
 from adapters.persistence.orm.certificates import certificate_requests
+from adapters.persistence.orm.circulars import circular_reads, circulars
 from adapters.persistence.orm.community import (
     association_members,
     associations,
@@ -126,6 +127,7 @@ bpr, pv = built_procedures.c, procedure_versions.c
 sg = segments.c
 it, isb, asc, asm = (interests.c, interest_subscriptions.c, associations.c,
                      association_members.c)
+cir, cread = circulars.c, circular_reads.c
 sa_ = survey_answers.c
 nt, ntr = notices.c, notice_recipients.c
 
@@ -299,6 +301,11 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
     _spec("association_members.csv", "自治会・町内会の会員", association_members,
           plain(asm.id, "member_id"), plain(asm.association_id), plain(asm.resident_id),
           plain(asm.identity_id), plain(asm.name), plain(asm.source), moment(asm.joined_at)),
+    _spec("circulars.csv", "回覧板", circulars,
+          plain(cir.id, "circular_id"), plain(cir.association_id), plain(cir.title),
+          plain(cir.body), plain(cir.sent_by), moment(cir.sent_at)),
+    _spec("circular_reads.csv", "回覧板の既読", circular_reads,
+          plain(cread.circular_id), plain(cread.member_id), moment(cread.read_at)),
     _spec("survey_answers.jsonl", "アンケートの回答", survey_answers,
           plain(sa_.id, "answer_id"), plain(sa_.survey_id), plain(sa_.procedure_id),
           plain(sa_.period), plain(sa_.score), json_value(sa_.answers, convert=dict),
@@ -317,7 +324,7 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           plain(ntr.declined), moment(ntr.opened_at), moment(ntr.tapped_at)),
     _spec("staff.csv", "職員", staff_members,
           plain(sm.id, "staff_id"), plain(sm.login_id), plain(sm.display_name),
-          plain(sm.chat_name), code(sm.role),
+          plain(sm.chat_name), code(sm.role), plain(sm.association_id),
           plain(sm.active), moment(si.last_sign_in_at), _TOTP_ENABLED,
           source=staff_members.outerjoin(staff_sign_ins, and_(si.id == sm.id))),
     _spec("api_keys.csv", "APIキー", api_keys,

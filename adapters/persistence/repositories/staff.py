@@ -23,6 +23,11 @@ class SqlStaffRepository(SqlRepository):
     def get_by_login_id(self, login_id: str) -> StaffMember | None:
         return self._one(StaffMember.login_id == login_id)
 
+    def leaders_of(self, association_id: str) -> list[StaffMember]:
+        return list(self.session.scalars(
+            select(StaffMember).where(StaffMember.association_id == association_id)
+            .order_by(StaffMember.login_id)).all())
+
 
 class SqlApiKeyRepository(SqlRepository):
     model = ApiKey

@@ -35,6 +35,7 @@ PERMISSION_LABELS = {
     Permission.BUILD_PROCEDURES: "手続きの作成・編集・試行・テンプレートの読み込み",
     Permission.PUBLISH_PROCEDURES: "手続きの公開・受付終了",
     Permission.SEND_NOTICES: "配信対象の条件・お知らせの配信・お知らせの分野・自治会の管理",
+    Permission.SEND_CIRCULARS: "自分の自治会の回覧板の送信と既読の確認（自治会長）",
     Permission.VIEW_AUDIT_LOG: "監査ログの閲覧と検証",
     Permission.ADMINISTER: "職員とAPIキーの管理",
 }

@@ -11,7 +11,9 @@ from flask import Flask
 
 from entrypoints.web.staff import (
     administration,
+    associations,
     auth,
+    circulars,
     contact_ladder,
     departments,
     home,
@@ -36,8 +38,8 @@ from entrypoints.web.staff.segments import staff_segments
 __all__ = ["init_staff"]
 
 # The modules whose views attach to the `staff` blueprint when imported.
-CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, kpi, members,
-              residents, rich_menus, verifications)
+CORE_PAGES = (administration, associations, auth, circulars, contact_ladder, departments,
+              home, jobs, kpi, members, residents, rich_menus, verifications)
 
 
 def init_staff(app: Flask) -> None:

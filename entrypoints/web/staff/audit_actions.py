@@ -115,6 +115,12 @@ ACTIONS = {
     "interest.unsubscribed": "お知らせの分野の解除（住民）",
     "segment.create": "配信対象の作成", "segment.update": "配信対象の変更",
     "segment.delete": "配信対象の削除",
+    # 自治会・町内会 and 回覧板 (ADR 0057)
+    "association.create": "自治会・町内会の登録", "association.change": "自治会・町内会の変更",
+    "association.import_members": "自治会・町内会の名簿の取り込み",
+    "association.remove_member": "自治会・町内会の会員の削除",
+    "association.view_members": "自治会・町内会の会員の閲覧",
+    "circular.send": "回覧板の送信", "circular.view": "回覧板と既読の閲覧（自治会長）",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
     # the report to the national government (報告・KPI, ADR 0060)
@@ -140,6 +146,7 @@ ACTION_GROUPS = (
     ("お知らせ配信", ("notice.",)),
     ("報告・KPI", ("kpi.",)),
     ("お知らせの分野と配信対象", ("interest.", "segment.")),
+    ("自治会と回覧板", ("association.", "circular.")),
 )
 
 TARGETS = {
@@ -153,6 +160,7 @@ TARGETS = {
     "notice": "お知らせ",
     "kpi": "報告・KPI", "service_cost": "サービスの費用",
     "interest": "お知らせの分野", "segment": "配信対象",
+    "association": "自治会・町内会", "circular": "回覧板",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -181,6 +189,11 @@ DETAIL_FIELDS = {
     "image": "画像",
     "first": "期間（最初の月）", "last": "期間（最後の月）", "running_cost_yen": "運用費（円）",
     "staff_hours": "職員の作業時間", "hourly_cost_yen": "1時間あたりの人件費（円）",
+    "open_to_join": "チャットからの参加", "added": "追加した人数",
+    "kept": "すでに会員の人数", "error_rows": "誤りのある行数", "member": "会員",
+    "members": "会員の人数",
+    "told": "連絡が届く会員の人数", "on_paper": "紙で回覧する会員の人数",
+    "association": "自治会・町内会",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }

@@ -14,7 +14,8 @@ from application.staff.signing_in import (
     sign_in,
     sign_out,
 )
-from application.staff.views import uses_totp
+from application.staff.views import active_member, uses_totp
+from domain.access import Permission, allows
 from domain.errors import InvalidValue
 from entrypoints.web.access import public
 from entrypoints.web.languages import choose_language
@@ -56,6 +57,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("staff.dashboard")
 
 
+def _landing(staff_id: str, target: str) -> str:
+    """Where a signed-in account starts: a 自治会長 (no dashboard) on the 回覧板 page."""
+    member = active_member(staff_id, uow=container().uow())
+    if target == url_for("staff.dashboard") and member is not None and not allows(
+            member.role, Permission.VIEW_DASHBOARD):
+        return url_for("staff.circulars")
+    return target
+
+
 @staff.route("/login", methods=["GET", "POST"])
 @public
 @rate_limited(SIGN_IN_ADDRESS, _SIGN_IN_ACCOUNT)
@@ -79,7 +89,7 @@ def login():  # type: ignore[no-untyped-def]
         session[_NEXT] = target
         return redirect(url_for("staff.login_code"))
     sign_in_session(result.staff_id or "")
-    return redirect(target)
+    return redirect(_landing(result.staff_id or "", target))
 
 
 @staff.route("/login/code", methods=["GET", "POST"])
@@ -104,7 +114,7 @@ def login_code():  # type: ignore[no-untyped-def]
         return render_template("staff/login_code.html"), 422
     target = session.get(_NEXT) or url_for("staff.dashboard")
     sign_in_session(pending)
-    return redirect(_safe_next(target))
+    return redirect(_landing(pending, _safe_next(target)))
 
 
 @staff.post("/logout")

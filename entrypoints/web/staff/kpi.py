@@ -18,7 +18,7 @@ from application.reporting.recounting_kpi_months import recount_kpi_months
 from application.reporting.setting_service_cost import SetServiceCost, set_service_cost
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
-from entrypoints.procedure_wiring import SHIPPED
+from entrypoints.procedure_wiring import IN_MENU
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.charts import column_chart, line_chart
@@ -51,7 +51,7 @@ def _wanted() -> KpiRange:
 
 def _report(wanted: KpiRange) -> KpiReport:
     services = container()
-    return kpi_report(wanted, shipped=SHIPPED, catalogue=services.procedures(),
+    return kpi_report(wanted, shipped=IN_MENU, catalogue=services.procedures(),
                       uow=services.uow())
 
 

@@ -40,7 +40,7 @@ def _page(status: int = 200, form: dict[str, str] | None = None):  # type: ignor
     return render_template("staff/admin/members.html", members=[line.member for line in lines],
                            states={line.member.id: line.sign_in for line in lines}, now=now,
                            departments=departments,
-                           roles=list(Role), form=form or {},
+                           roles=Role.of_town_staff(), form=form or {},
                            min_length=MIN_PASSWORD_LENGTH), status
 
 

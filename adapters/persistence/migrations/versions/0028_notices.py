@@ -3,7 +3,7 @@ draft to sent, the schedule) and each person a notice went to, once (unique per 
 person's key), with the channel chosen, a random open token, and when they opened and tapped it.
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0028'
-down_revision = '0026'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 
