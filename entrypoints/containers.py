@@ -71,6 +71,8 @@ from application.messaging.telling import Telling, load_policy
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.town import Town
+from application.surveys.answering_satisfaction import SatisfactionDesk, rated_in
+from application.surveys.respondents import RespondentKeys
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
 from domain.contact_codes import new_code
@@ -160,8 +162,11 @@ class Container(containers.DeclarativeContainer):
     # fee once it is paid, ADR 0053: the bus opens it).
     case_desk = providers.Singleton(CaseDesk, procedures, bank_master,
                                     fee_pay_url=pay_links.provided.fee_pay_url)
+    # Survey answers' respondents: digests keyed from the match-key secret (ADR 0059).
+    respondent_keys = providers.Singleton(RespondentKeys, config.match_key.as_(str.encode))
     bus = providers.Singleton(
-        message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
+        message_bus, respondents=respondent_keys, telling=telling, ids=ids, clock=clock,
+        banks=bank_master,
         pay_url=pay_links.provided.pay_url, menu=menu, cases=case_desk,
         fee_pay_url=pay_links.provided.fee_pay_url,
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
@@ -327,10 +332,13 @@ class Container(containers.DeclarativeContainer):
     office_calendar = providers.Singleton(JapaneseOfficeCalendar)
     consultation_desk = providers.Singleton(ConsultationDesk, procedures, bank_master,
                                             office_calendar)
+    # The satisfaction question's buttons (ADR 0059).
+    satisfaction_desk = providers.Singleton(SatisfactionDesk, respondent_keys,
+                                            providers.Callable(rated_in, procedures))
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
                                         contacts_desk,
                                         providers.Singleton(ContactCodeDesk, contacts_desk),
-                                        consultation_desk)
+                                        consultation_desk, satisfaction_desk)
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

@@ -479,6 +479,15 @@ class FakeTownSettings(_FakeRepository):
         self._store[obj.key] = obj
 
 
+class FakeSurveyAnswers(_FakeRepository):
+    unique = ("survey_id", "procedure_id", "respondent_key", "period")
+
+    def answered(self, survey_id: str, procedure_id: str, respondent_key: str,
+                 period: str) -> bool:
+        return bool(self._where(survey_id=survey_id, procedure_id=procedure_id,
+                                respondent_key=respondent_key, period=period))
+
+
 class FakeRichMenuLayouts(_FakeRepository):
     def add(self, obj: Any) -> None:
         self._store[obj.audience] = obj
@@ -685,6 +694,7 @@ _REPOSITORIES = {
     "department_members": _FakeRepository, "cases": FakeCases, "case_entries": FakeCaseEntries,
     "consultations": FakeConsultations, "department_hours": _FakeRepository,
     "canned_replies": FakeCannedReplies, "built_procedures": FakeBuiltProcedures,
+    "survey_answers": FakeSurveyAnswers,
 }
 
 

@@ -62,6 +62,7 @@ from adapters.persistence.repositories.staff import (
     SqlStaffRepository,
     SqlStaffSignInRepository,
 )
+from adapters.persistence.repositories.surveys import SqlSurveyAnswerRepository
 from adapters.persistence.sqlite_writers import serialize_writers
 from application.messagebus import MessageBus
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
@@ -128,12 +129,13 @@ class SqlAlchemyUnitOfWork:
         self.canned_replies = SqlCannedReplyRepository(session)
         self.built_procedures = SqlBuiltProcedureRepository(session)
         self.fee_payments = SqlFeePaymentRepository(session)
+        self.survey_answers = SqlSurveyAnswerRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
-                               self.built_procedures, self.fee_payments]
+                               self.built_procedures, self.fee_payments, self.survey_answers]
         self._events: list[Event] = []
         return self
 

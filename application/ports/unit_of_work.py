@@ -53,6 +53,7 @@ class UnitOfWork(Protocol):
     payment_audit: r.PaymentAuditRepository
     cash_payouts: r.CashPayoutRepository
     town_settings: r.TownSettingRepository
+    survey_answers: r.SurveyAnswerRepository
     rich_menu_layouts: r.RichMenuLayoutRepository
     contact_codes: r.ContactCodeRepository
     contact_preferences: r.ContactPreferenceRepository

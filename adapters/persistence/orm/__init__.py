@@ -75,3 +75,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     consultations.map_consultations(mapper_registry)
     procedures.map_procedures(mapper_registry)
     fees.map_fees(mapper_registry)
+    surveys.map_surveys(mapper_registry)
