@@ -158,12 +158,13 @@ class Container(containers.DeclarativeContainer):
     # The LINE rich menus (ADR 0049): set by `madoguchi line rich-menu`, linked on verification.
     line_rich_menus = providers.Singleton(LineRichMenus, access_token=config.line_access_token,
         base_url=config.line_api_base_url, data_url=line_data, linking=config.line_rich_menus)
+    # Survey answers' respondents: digests keyed from the match-key secret (ADR 0059).
+    respondent_keys = providers.Singleton(RespondentKeys, config.match_key.as_(str.encode))
     # The town's inbox (ADR 0042): every other finished procedure becomes a case (one with a
     # fee once it is paid, ADR 0053: the bus opens it).
     case_desk = providers.Singleton(CaseDesk, procedures, bank_master,
-                                    fee_pay_url=pay_links.provided.fee_pay_url)
-    # Survey answers' respondents: digests keyed from the match-key secret (ADR 0059).
-    respondent_keys = providers.Singleton(RespondentKeys, config.match_key.as_(str.encode))
+                                    fee_pay_url=pay_links.provided.fee_pay_url,
+                                    respondents=respondent_keys)
     bus = providers.Singleton(
         message_bus, respondents=respondent_keys, telling=telling, ids=ids, clock=clock,
         banks=bank_master,

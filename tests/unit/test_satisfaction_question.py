@@ -84,7 +84,8 @@ def _say(database: FakeDatabase, router: InboundRouter, clock: FakeClock, *,
 
 
 def _inquire(database: FakeDatabase, router: InboundRouter, clock: FakeClock) -> list[str]:
-    for text in ("メニュー", "お問い合わせ", "山田 花子", "ごみ・環境", "粗大ごみの出し方", "いいえ"):
+    for text in ("メニュー", "お問い合わせ", "山田 花子", "ごみ・環境", "粗大ごみの出し方",
+                 "いいえ"):
         _say(database, router, clock, text=text)
     return _say(database, router, clock, text="はい")
 
