@@ -16,6 +16,7 @@ from application.ports.queries import (
     PayeeLine,
     TownFigures,
 )
+from application.ports.survey_queries import ScoreCount, SurveyReply
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
@@ -26,6 +27,7 @@ from domain.eligibility import Campaign
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
+from domain.surveys import SATISFACTION
 from domain.values import JST
 from domain.verifications import IdentityVerification, VerificationStatus
 
@@ -343,6 +345,24 @@ class FakeFigureQueries(_Over):
             new_friends_by_day=tuple(sorted(per_day.items())))
 
 
+class FakeSurveyQueries(_Over):
+    def satisfaction_counts(self, *, since: str = "") -> Sequence[ScoreCount]:
+        counted = _counted([(a.procedure_id, a.period, a.score)
+                            for a in self.rows("survey_answers")
+                            if a.survey_id == SATISFACTION and a.period >= since
+                            and a.score is not None])
+        return [ScoreCount(*key, count) for key, count in sorted(counted.items())]
+
+    def survey_counts(self) -> dict[str, int]:
+        return _counted([a.survey_id for a in self.rows("survey_answers")
+                         if a.survey_id != SATISFACTION])
+
+    def replies(self, survey_id: str) -> Sequence[SurveyReply]:
+        return [SurveyReply(a.answered_at, a.score, dict(a.answers), a.resident_id)
+                for a in sorted(self.rows("survey_answers"), key=lambda a: (a.answered_at, a.id))
+                if a.survey_id == survey_id]
+
+
 class FakeQueries:
     def __init__(self, tables: Tables) -> None:
         self.benefits = FakeBenefitQueries(tables)
@@ -352,6 +372,7 @@ class FakeQueries:
         self.messages = FakeMessageQueries(tables)
         self.staff = FakeStaffQueries(tables)
         self.figures = FakeFigureQueries(tables)
+        self.surveys = FakeSurveyQueries(tables)
 
 
 def _text(payload: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from attrs import field, frozen
 from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.case_figure_queries import CaseFigureQueries
 from application.ports.case_queries import CaseQueries
+from application.ports.survey_queries import SurveyQueries
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
@@ -372,3 +373,4 @@ class Queries(Protocol):
     staff: StaffQueries
     figures: FigureQueries
     town: TownDataQueries
+    surveys: SurveyQueries

@@ -15,6 +15,7 @@ from adapters.persistence.queries.messages import SqlMessageQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
 from adapters.persistence.queries.residents import SqlResidentQueries
 from adapters.persistence.queries.staff import SqlStaffQueries
+from adapters.persistence.queries.surveys import SqlSurveyQueries
 from adapters.persistence.queries.town_data import SqlTownDataQueries
 
 __all__ = ["SqlQueries"]
@@ -33,3 +34,4 @@ class SqlQueries:
         self.staff = SqlStaffQueries(session)
         self.figures = SqlFigureQueries(session)
         self.town = SqlTownDataQueries(session)
+        self.surveys = SqlSurveyQueries(session)

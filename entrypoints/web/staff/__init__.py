@@ -29,6 +29,7 @@ from entrypoints.web.staff.certificates import staff_certificates
 from entrypoints.web.staff.consultations import staff_consultations
 from entrypoints.web.staff.frame import install_frame, staff
 from entrypoints.web.staff.procedures import staff_procedures
+from entrypoints.web.staff.surveys import staff_surveys
 
 __all__ = ["init_staff"]
 
@@ -40,5 +41,5 @@ CORE_PAGES = (administration, auth, contact_ladder, departments, home, jobs, mem
 def init_staff(app: Flask) -> None:
     install_frame(app)
     for blueprint in (staff, staff_benefits, staff_batches, staff_certificates, staff_cases,
-                      staff_consultations, staff_case_ops, staff_procedures):
+                      staff_consultations, staff_case_ops, staff_procedures, staff_surveys):
         app.register_blueprint(blueprint)

@@ -103,6 +103,10 @@ ACTIONS = {
     "rich_menu.published": "LINEのリッチメニューの公開",
     "contact.added": "連絡先の追加（住民）", "contact.removed": "連絡先の削除（住民）",
     "contact.reminders": "督促のお知らせの設定（住民）",
+    # surveys (ADR 0059)
+    "survey.setting": "手続き後の満足度の質問の変更",
+    "survey.respondents_viewed": "記名アンケートの回答者の閲覧",
+    "survey.export": "アンケート結果の書き出し",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
 }
@@ -122,6 +126,7 @@ ACTION_GROUPS = (
     ("監査ログとデモ", ("audit.", "demo.")),
     ("バックアップ", ("backup.",)),
     ("連絡手段", ("ladder.", "contact.", "rich_menu.")),
+    ("アンケート", ("survey.",)),
 )
 
 TARGETS = {
@@ -132,6 +137,7 @@ TARGETS = {
     "procedure": "手続き",
     "rich_menu": "LINEのリッチメニュー",
     "fee_payment": "手続きの手数料",
+    "survey": "アンケート",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
