@@ -29,7 +29,7 @@ NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/static
              "/staff/benefits/applications/<application_id>/passbook",
              "/staff/certificates/<request_id>/slip.pdf", "/identity/callback/oidc",
              "/staff/cases/<case_id>/photo", "/staff/cases/export",
-             "/staff/procedures/<procedure_id>/export"}
+             "/staff/procedures/<procedure_id>/export", "/staff/surveys/<survey_id>/export"}
 
 PAGES = [route for route in ROUTES if route.method == "GET" and route.who != "api"
          and not route.who.startswith("api:") and route.rule not in NOT_PAGES]

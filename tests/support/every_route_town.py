@@ -43,6 +43,7 @@ from domain.consultations import Consultation
 from domain.fees import FeePayment
 from domain.residents import PersonalFacts, VerificationState
 from domain.staff import Role
+from domain.surveys import SurveyAnswer
 from domain.values import Address, Money
 from domain.verifications import IdentityVerification, MatchOutcome
 from entrypoints.containers import Container
@@ -96,6 +97,7 @@ class Town:
     canned_reply: str  # one of its canned replies (定型文)
     unpaid_fee: str  # a procedure's fee waiting to be paid (no case yet)
     fee_case: str  # a case opened when its fee was paid (ADR 0053)
+    survey: str  # a named custom survey with r1's answer (ADR 0059)
 
 
 def seed_town(container: Container) -> Town:
@@ -168,9 +170,13 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
         uow.canned_replies.add(CannedReply(id="canned1", department_id=department.id,
                                            title="修理の予定", text="現地を確認して修理します。",
                                            created_at=now, created_by=MAKER.id))
+        uow.survey_answers.add(SurveyAnswer.custom(
+            id="answer1", survey_id="town_survey", respondent_key="0" * 64,
+            answers={"satisfaction": "5", "comment": "窓口が親切でした。"}, channel="line", at=now, score=5,
+            resident_id="r1"))
         uow.commit()
     return {"department": department.id, "case": "case1", "consultation": "case2",
-            "canned_reply": "canned1"}
+            "canned_reply": "canned1", "survey": "town_survey"}
 
 
 def _fees(container: Container, now: dt.datetime) -> dict[str, str]:
