@@ -23,11 +23,12 @@ from application.surveys.results import (
     satisfaction_overview,
     survey_results,
 )
+from application.surveys.satisfaction import asks_satisfaction
 from domain.access import Permission
 from domain.errors import InvalidValue, NotFound
 from domain.surveys import SATISFACTION, SCORES
 
-__all__ = ["FORMATS", "NamedReply", "SurveyPage", "SurveyTable", "export_survey",
+__all__ = ["FORMATS", "NamedReply", "SurveyPage", "SurveyTable", "asking_now", "export_survey",
            "survey_list", "view_satisfaction", "view_survey"]
 
 FORMATS = ("csv", "xlsx")
@@ -61,6 +62,12 @@ def view_satisfaction(*, actor: Actor, uow: UnitOfWork, procedures: Procedures,
         counts = uow.queries.surveys.satisfaction_counts(since=since)
     return satisfaction_overview(counts, {pid: _title(pid, procedures)
                                           for pid in {c.procedure_id for c in counts}})
+
+
+def asking_now(*, uow: UnitOfWork) -> bool:
+    """Whether the town asks the satisfaction question now (the administrators' switch)."""
+    with uow:
+        return asks_satisfaction(uow)
 
 
 def survey_list(*, actor: Actor, uow: UnitOfWork,

@@ -172,8 +172,8 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
                                            created_at=now, created_by=MAKER.id))
         uow.survey_answers.add(SurveyAnswer.custom(
             id="answer1", survey_id="town_survey", respondent_key="0" * 64,
-            answers={"satisfaction": "5", "comment": "窓口が親切でした。"}, channel="line", at=now, score=5,
-            resident_id="r1"))
+            answers={"satisfaction": "5", "comment": "窓口が親切でした。"}, channel="line",
+            at=now, score=5, resident_id="r1"))
         uow.commit()
     return {"department": department.id, "case": "case1", "consultation": "case2",
             "canned_reply": "canned1", "survey": "town_survey"}

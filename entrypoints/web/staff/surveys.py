@@ -8,12 +8,12 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 
 from adapters.csv_io import cp932_csv
 from adapters.xlsx_io import XLSX_TYPE, xlsx_workbook
-from application.surveys.satisfaction import asks_satisfaction
 from application.surveys.setting_satisfaction import (
     SetSatisfactionQuestion,
     set_satisfaction_question,
 )
 from application.surveys.viewing_surveys import (
+    asking_now,
     export_survey,
     survey_list,
     view_satisfaction,
@@ -45,8 +45,7 @@ def _procedures():  # type: ignore[no-untyped-def]
 def index():  # type: ignore[no-untyped-def]
     services = container()
     overview = view_satisfaction(actor=g.actor, uow=services.uow(), procedures=_procedures())
-    with services.uow() as uow:
-        asking = asks_satisfaction(uow)
+    asking = asking_now(uow=services.uow())
     return render_template(
         "staff/surveys/index.html", overview=overview, scores=SCORES, asking=asking,
         surveys=survey_list(actor=g.actor, uow=services.uow(), procedures=_procedures()),
