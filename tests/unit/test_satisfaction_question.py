@@ -31,8 +31,11 @@ from application.surveys.satisfaction import (
     question,
 )
 from application.town_settings import TownSetting
+from domain.benefits import PayoutMethod
 from domain.cases import Department
+from domain.channels import ChannelIdentity
 from domain.surveys import SurveyAnswer, month_of, score_of
+from tests import builders as b
 from tests.fakes import JST, FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 from tests.unit.test_conversations import FakeBankMaster
 from tests.unit.test_inbound_routing import NoIdentityProvider
@@ -235,3 +238,54 @@ def test_respondent_keys_differ_between_surveys_and_need_the_secret() -> None:
     assert one != RespondentKeys(b"another secret of 32 bytes......").key(
         survey_id="satisfaction", procedure_id="contact", person="r1")
     assert len(one) == 64 and "r1" not in one
+
+
+# -- a benefit application ---------------------------------------------------------------------
+
+def _household_on_line(database: FakeDatabase) -> None:
+    with FakeUnitOfWork(database) as uow:
+        uow.residents.add(b.resident())
+        uow.households.add(b.household())
+        uow.programs.add(b.program())
+        uow.applications.add(b.application())
+        identity = ChannelIdentity.first_seen(id="i1", channel="line", address="U1",
+                                              at=b.OPENS)
+        identity.link("r1")
+        uow.channel_identities.add(identity)
+        uow.commit()
+
+
+def _confirm(database: FakeDatabase, clock: FakeClock, *, on_paper: bool = False) -> list[str]:
+    before = set(database.tables["outbox"])
+    with FakeUnitOfWork(database) as uow:
+        application, program = uow.applications.get("a1"), uow.programs.get("p1")
+        if on_paper:
+            application.confirm_on_paper(program=program, at=clock.now(), entered_by="s1",
+                                         payout_method=PayoutMethod.BANK_TRANSFER,
+                                         payee_account=b.account())
+        else:
+            application.confirm(program=program, at=clock.now(),
+                                payout_method=PayoutMethod.BANK_TRANSFER,
+                                payee_account=b.account())
+        uow.commit()
+    return [m.text for key, row in database.tables["outbox"].items() if key not in before
+            for m in messages_from_json(row.payload["messages"])]
+
+
+def test_the_household_head_is_asked_after_a_benefit_application(
+        database: FakeDatabase, clock: FakeClock) -> None:
+    _household_on_line(database)
+
+    told = _confirm(database, clock)
+
+    assert told == [QUESTION]
+    [row] = database.tables["outbox"].values()
+    [button, *_] = messages_from_json(row.payload["messages"])[0].choices
+    assert button.data == "survey:sat:benefit:5"
+
+
+def test_a_paper_application_is_not_followed_by_the_question(
+        database: FakeDatabase, clock: FakeClock) -> None:
+    _household_on_line(database)
+
+    assert _confirm(database, clock, on_paper=True) == []
