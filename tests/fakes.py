@@ -453,6 +453,18 @@ class FakeJobs(_FakeRepository):
 
 
 class FakeOutbox(_FakeRepository):
+    def __init__(self, store: dict[str, Any]) -> None:
+        super().__init__(store)
+        self.added: list[OutboxMessage] = []
+
+    def add(self, obj: Any) -> None:
+        super().add(obj)
+        self.added.append(obj)
+
+    def added_for(self, channel: str, recipient: str) -> OutboxMessage | None:
+        return next((m for m in reversed(self.added)
+                     if m.channel == channel and m.recipient == recipient), None)
+
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
 

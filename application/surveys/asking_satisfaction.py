@@ -10,7 +10,9 @@ completion message (the outbox keeps their order):
   entered from paper).
 
 Not asked when the town turned the question off, nor when this person already answered for
-this procedure this month."""
+this procedure this month. The question joins the message the same transaction queued for the
+same address (the completion message, the payment's confirmation), so that it arrives after
+it: two messages in two requests may be sent at once and arrive in either order."""
 
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from collections.abc import Sequence
 
 from application.messaging.telling import Telling
 from application.ports.clock import Clock
+from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
 from application.surveys.respondents import RespondentKeys
 from application.surveys.satisfaction import asks_satisfaction, question
+from domain.channels import ChannelIdentity
 from domain.events import ApplicationConfirmed, CaseOpened, CertificateRequestPaid
 from domain.surveys import SATISFACTION, month_of
 
@@ -42,8 +46,11 @@ class SatisfactionQuestions:
                 continue
             identity = uow.channel_identities.get(case.identity_id)
             person = case.resident_id or case.identity_id
-            if identity is not None and not self._answered(uow, case.procedure_id, person):
-                self.telling.in_reply(uow, identity, [question(case.procedure_id)])
+            if identity is None or self._answered(uow, case.procedure_id, person):
+                continue
+            asked = [question(case.procedure_id)]
+            if not identity.reachable or not self._joined(uow, identity, asked):
+                self.telling.in_reply(uow, identity, asked)
 
     def certificate_paid(self, events: Sequence[CertificateRequestPaid],
                          uow: UnitOfWork) -> None:
@@ -51,9 +58,10 @@ class SatisfactionQuestions:
             return
         requesters = {request.requester_id for event in events
                       if (request := uow.certificate_requests.get(event.request_id))}
-        self.telling.residents(uow, [(resident_id, [question(CERTIFICATE)])
-                                     for resident_id in sorted(requesters)
-                                     if not self._answered(uow, CERTIFICATE, resident_id)])
+        reached = self.telling.residents_recipients(
+            uow, [r for r in requesters if not self._answered(uow, CERTIFICATE, r)])
+        for _, identities in sorted(reached.items()):
+            self._ask(uow, identities, CERTIFICATE)
 
     def application_confirmed(self, events: Sequence[ApplicationConfirmed],
                               uow: UnitOfWork) -> None:
@@ -65,11 +73,27 @@ class SatisfactionQuestions:
                      and application.entered_by is None
                      and application.channel not in ("postal", "counter")]
         heads = uow.households.heads(sorted({a.household_id for a in confirmed}))
-        self.telling.households(uow, [
-            (household_id, [question(BENEFIT)]) for household_id, head in sorted(heads.items())
-            if not self._answered(uow, BENEFIT, head.head_resident_id)])
+        reached = self.telling.residents_recipients(
+            uow, [head.head_resident_id for head in heads.values()
+                  if not self._answered(uow, BENEFIT, head.head_resident_id)])
+        for _, identities in sorted(reached.items()):
+            self._ask(uow, identities, BENEFIT)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _ask(self, uow: UnitOfWork, identities: Sequence[ChannelIdentity],
+             procedure_id: str) -> None:
+        asked = [question(procedure_id)]
+        for identity in identities:
+            if not self._joined(uow, identity, asked):
+                self.telling.identity(uow, identity, asked)
+
+    @staticmethod
+    def _joined(uow: UnitOfWork, identity: ChannelIdentity,
+                asked: Sequence[OutgoingMessage]) -> bool:
+        """After the message this transaction queued for the same address, in its request."""
+        queued = uow.outbox.added_for(identity.channel, identity.address)
+        return queued is not None and queued.followed_by(asked)
 
     def _asks(self, uow: UnitOfWork) -> bool:
         return asks_satisfaction(uow)

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
@@ -36,6 +37,18 @@ __all__ = [
 
 class SqlOutboxRepository(SqlRepository):
     model = OutboxMessage
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.added: list[OutboxMessage] = []
+
+    def add(self, obj: OutboxMessage) -> None:
+        super().add(obj)
+        self.added.append(obj)
+
+    def added_for(self, channel: str, recipient: str) -> OutboxMessage | None:
+        return next((m for m in reversed(self.added)
+                     if m.channel == channel and m.recipient == recipient), None)
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:
