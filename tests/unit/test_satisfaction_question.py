@@ -18,7 +18,9 @@ from application.conversations.engine import ConversationEngine
 from application.conversations.library import CONTACT
 from application.handlers import message_bus
 from application.messaging.codec import messages_from_json
+from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
+from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import DuplicateError
 from application.surveys.answering_satisfaction import SatisfactionDesk, rated_in
 from application.surveys.respondents import RespondentKeys
@@ -289,3 +291,27 @@ def test_a_paper_application_is_not_followed_by_the_question(
     _household_on_line(database)
 
     assert _confirm(database, clock, on_paper=True) == []
+
+
+# -- in the same request as what it follows ------------------------------------------------------
+
+def _queued(count: int) -> OutboxMessage:
+    return OutboxMessage.of([OutgoingMessage(text=f"m{n}") for n in range(count)], id="o1",
+                            channel="line", recipient="U1", at=dt.datetime(2026, 6, 1))
+
+
+def test_the_question_joins_an_unsent_message_within_five() -> None:
+    queued = _queued(4)
+
+    assert queued.followed_by([question("contact")])
+    assert [m.text for m in messages_from_json(queued.payload["messages"])][-2:] == [
+        "m3", QUESTION]
+    assert not queued.followed_by([question("contact")])  # six: a request of its own
+
+
+def test_a_message_being_sent_is_not_joined() -> None:
+    queued = _queued(1)
+    queued.attempts = 1
+
+    assert not queued.followed_by([question("contact")])
+    assert len(queued.payload["messages"]) == 1
