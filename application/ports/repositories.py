@@ -31,7 +31,6 @@ from domain.households import Household, HouseholdHead
 from domain.reminders import Reminder, ReminderDelivery
 from domain.residents import Resident
 from domain.staff import StaffMember
-from domain.surveys import SurveyAnswer
 from domain.values import BankAccount, Money
 from domain.verifications import IdentityVerification
 
@@ -64,7 +63,6 @@ __all__ = [
     "ResidentRepository",
     "RichMenuLayoutRepository",
     "StaffRepository",
-    "SurveyAnswerRepository",
     "TownSettingRepository",
     "VerificationRepository",
 ]
@@ -259,15 +257,6 @@ class OutboxRepository(Protocol):
 class TownSettingRepository(Protocol):
     def add(self, setting: TownSetting) -> None: ...
     def get(self, key: str) -> TownSetting | None: ...
-
-
-class SurveyAnswerRepository(Protocol):
-    """Survey answers (ADR 0059): one per survey, procedure, respondent and period (the
-    database refuses a second at commit)."""
-
-    def add(self, answer: SurveyAnswer) -> None: ...
-    def answered(self, survey_id: str, procedure_id: str, respondent_key: str,
-                 period: str) -> bool: ...
 
 
 class RichMenuLayoutRepository(Protocol):

@@ -7,6 +7,7 @@ from application.ports.audit import AuditTrail
 from application.ports.built_procedures import BuiltProcedureRepository
 from application.ports.queries import Queries
 from application.ports.staff_security import StaffSignInRepository
+from application.ports.survey_answers import SurveyAnswerRepository
 from domain.events import Event
 
 __all__ = ["ConcurrentUpdate", "DuplicateError", "UnitOfWork"]
@@ -53,7 +54,7 @@ class UnitOfWork(Protocol):
     payment_audit: r.PaymentAuditRepository
     cash_payouts: r.CashPayoutRepository
     town_settings: r.TownSettingRepository
-    survey_answers: r.SurveyAnswerRepository
+    survey_answers: SurveyAnswerRepository
     rich_menu_layouts: r.RichMenuLayoutRepository
     contact_codes: r.ContactCodeRepository
     contact_preferences: r.ContactPreferenceRepository
