@@ -23,6 +23,8 @@ from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock, IdGenerator
 from application.ports.rich_menus import RichMenus
 from application.residents.handlers import VerificationNotice
+from application.surveys.asking_satisfaction import SatisfactionQuestions
+from application.surveys.respondents import RespondentKeys
 from domain.events import (
     ApplicationConfirmed,
     ApplicationDecided,
@@ -52,20 +54,26 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
                 menu: Menu | None = None, procedure_titles: Mapping[str, str] | None = None,
                 case_url: Callable[[str], str] | None = None,
                 rich_menus: RichMenus | None = None, cases: OpensCases | None = None,
-                fee_pay_url: Callable[[str], str] | None = None) -> MessageBus:
+                fee_pay_url: Callable[[str], str] | None = None,
+                respondents: RespondentKeys | None = None) -> MessageBus:
+    """`respondents`: the survey digests' key; with it, completed procedures are followed by
+    the satisfaction question (ADR 0059)."""
     certificates = RequesterNotices(telling, pay_url)
     fees = FeeNotices(telling, cases, fee_pay_url or pay_url, ids, clock)
     residents = ResidentActs(clock)  # a resident's own acts in the audit log
     consultations = ConsultationNotices(telling, menu)
+    asking = SatisfactionQuestions(telling, respondents, clock) if respondents else None
     return MessageBus({
         ResidentVerified: [residents.verified],
-        ApplicationConfirmed: [residents.applied],
+        ApplicationConfirmed: [residents.applied,
+                               *([asking.application_confirmed] if asking else [])],
         ApplicationDecided: [DecisionNotice(telling, banks)],
         ApplicationWithdrawn: [WithdrawalNotice(telling)],
         DisbursementStateChanged: [PaymentFailed(telling, ids, clock)],
         BatchStateChanged: [BatchClosed(ids, clock)],
         CashCodeIssued: [CashCodeNotice(telling)],
-        CertificateRequestPaid: [certificates.paid, residents.requested_certificate],
+        CertificateRequestPaid: [certificates.paid, residents.requested_certificate,
+                                 *([asking.certificate_paid] if asking else [])],
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
         FeePaid: [fees.paid],
@@ -77,7 +85,8 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         ConsultationTaken: [consultations.taken],
         ConsultationEnded: [consultations.ended],
         CaseOpened: [DepartmentAlert(ids, clock, procedure_titles=procedure_titles or {},
-                                     case_url=case_url or _case_path)],
+                                     case_url=case_url or _case_path),
+                     *([asking.case_opened] if asking else [])],
     })
 
 

@@ -273,7 +273,7 @@ class InboxCase(Aggregate):
         department is alerted as for a new case."""
         self._move(CaseTransition.TRANSFER, at)
         self.department_id, self.assignee_id = department_id, None
-        self.record(CaseOpened(case_id=self.id))
+        self.record(CaseOpened(case_id=self.id, transferred=True))
 
     def noted(self, at: dt.datetime) -> None:
         """An internal note: staff touched the case (it is not 「滞留」)."""

@@ -172,6 +172,8 @@ class ConsultationEnded(Event):
 @frozen
 class CaseOpened(Event):
     """A resident's finished procedure became a case in a department's inbox (its department is
-    alerted: ADR 0047)."""
+    alerted: ADR 0047), or was passed to another department (`transferred`: alerted again, but
+    nothing the resident did)."""
 
     case_id: str
+    transferred: bool = False

@@ -73,6 +73,8 @@ from application.messaging.telling import Telling, load_policy
 from application.ports.payouts import Originator
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.town import Town
+from application.surveys.answering_satisfaction import SatisfactionDesk, rated_in
+from application.surveys.respondents import RespondentKeys
 from domain.certificate_rules import DEFAULT_FEES, FeeSchedule, HouseholdRule
 from domain.certificates import CertificateKind
 from domain.contact_codes import new_code
@@ -158,12 +160,16 @@ class Container(containers.DeclarativeContainer):
     # The LINE rich menus (ADR 0049): set by `madoguchi line rich-menu`, linked on verification.
     line_rich_menus = providers.Singleton(LineRichMenus, access_token=config.line_access_token,
         base_url=config.line_api_base_url, data_url=line_data, linking=config.line_rich_menus)
+    # Survey answers' respondents: digests keyed from the match-key secret (ADR 0059).
+    respondent_keys = providers.Singleton(RespondentKeys, config.match_key.as_(str.encode))
     # The town's inbox (ADR 0042): every other finished procedure becomes a case (one with a
     # fee once it is paid, ADR 0053: the bus opens it).
     case_desk = providers.Singleton(CaseDesk, procedures, bank_master,
-                                    fee_pay_url=pay_links.provided.fee_pay_url)
+                                    fee_pay_url=pay_links.provided.fee_pay_url,
+                                    respondents=respondent_keys)
     bus = providers.Singleton(
-        message_bus, telling=telling, ids=ids, clock=clock, banks=bank_master,
+        message_bus, respondents=respondent_keys, telling=telling, ids=ids, clock=clock,
+        banks=bank_master,
         pay_url=pay_links.provided.pay_url, menu=menu, cases=case_desk,
         fee_pay_url=pay_links.provided.fee_pay_url,
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
@@ -329,13 +335,16 @@ class Container(containers.DeclarativeContainer):
     office_calendar = providers.Singleton(JapaneseOfficeCalendar)
     consultation_desk = providers.Singleton(ConsultationDesk, procedures, bank_master,
                                             office_calendar)
+    # The satisfaction question's buttons (ADR 0059).
+    satisfaction_desk = providers.Singleton(SatisfactionDesk, respondent_keys,
+                                            providers.Callable(rated_in, procedures))
     procedure_handlers = providers.List(certificate_desk, providers.Singleton(BenefitDesk),
                                         contacts_desk,
                                         providers.Singleton(ContactCodeDesk, contacts_desk),
                                         consultation_desk, providers.Singleton(InterestsDesk),
                                         # 自治会 and 回覧板 (ADR 0057)
                                         providers.Singleton(AssociationDesk),
-                                        providers.Singleton(CircularDesk))
+                                        providers.Singleton(CircularDesk), satisfaction_desk)
     inbound_router = providers.Factory(
         InboundRouter, engine=conversations, menu=menu, handlers=procedure_handlers,
         identity_provider=identity_provider, status=providers.Object(status_messages), ids=ids,

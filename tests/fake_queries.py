@@ -18,6 +18,7 @@ from application.ports.queries import (
     PayeeLine,
     TownFigures,
 )
+from application.ports.survey_queries import ScoreCount, SurveyReply
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
@@ -29,6 +30,7 @@ from domain.notices import Notice, NoticeRecipient
 from domain.residents import Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
+from domain.surveys import SATISFACTION
 from domain.values import JST
 from domain.verifications import IdentityVerification, VerificationStatus
 from tests.fake_segments import FakeSegmentQueries
@@ -381,6 +383,8 @@ class FakeNoticeQueries(_Over):
         nobody = [r for r in recipients if not r.channel]
         return NoticeResults(notice, tuple(figures), len(recipients),
                              sum(not r.declined for r in nobody), sum(r.declined for r in nobody))
+
+
 class FakeKpiQueries(_Over):
     """The report's counts (ADR 0060) over the fake tables (no survey answers in them)."""
 
@@ -437,6 +441,24 @@ class FakeKpiQueries(_Over):
         return min(moments) if moments else None
 
 
+class FakeSurveyQueries(_Over):
+    def satisfaction_counts(self, *, since: str = "") -> Sequence[ScoreCount]:
+        counted = _counted([(a.procedure_id, a.period, a.score)
+                            for a in self.rows("survey_answers")
+                            if a.survey_id == SATISFACTION and a.period >= since
+                            and a.score is not None])
+        return [ScoreCount(*key, count) for key, count in sorted(counted.items())]
+
+    def survey_counts(self) -> dict[str, int]:
+        return _counted([a.survey_id for a in self.rows("survey_answers")
+                         if a.survey_id != SATISFACTION])
+
+    def replies(self, survey_id: str) -> Sequence[SurveyReply]:
+        return [SurveyReply(a.answered_at, a.score, dict(a.answers), a.resident_id)
+                for a in sorted(self.rows("survey_answers"), key=lambda a: (a.answered_at, a.id))
+                if a.survey_id == survey_id]
+
+
 class FakeQueries:
     def __init__(self, tables: Tables) -> None:
         self.benefits = FakeBenefitQueries(tables)
@@ -449,6 +471,7 @@ class FakeQueries:
         self.segments = FakeSegmentQueries(tables)
         self.notices = FakeNoticeQueries(tables)
         self.kpi = FakeKpiQueries(tables)
+        self.surveys = FakeSurveyQueries(tables)
 
 
 def _text(payload: dict[str, Any]) -> str:

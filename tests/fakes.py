@@ -468,6 +468,18 @@ class FakeOutbox(_FakeRepository):
             self.add(attrs.evolve(message, id=message_id, recipient=recipient,
                                   payload=dict(message.payload)))
 
+    def __init__(self, store: dict[str, Any]) -> None:
+        super().__init__(store)
+        self.added: list[OutboxMessage] = []
+
+    def add(self, obj: Any) -> None:
+        super().add(obj)
+        self.added.append(obj)
+
+    def added_for(self, channel: str, recipient: str) -> OutboxMessage | None:
+        return next((m for m in reversed(self.added)
+                     if m.channel == channel and m.recipient == recipient), None)
+
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
 
@@ -514,6 +526,15 @@ class FakeKpiMonths(_FakeRepository):
         count = len(self._store)
         self._store.clear()
         return count
+
+
+class FakeSurveyAnswers(_FakeRepository):
+    unique = ("survey_id", "procedure_id", "respondent_key", "period")
+
+    def answered(self, survey_id: str, procedure_id: str, respondent_key: str,
+                 period: str) -> bool:
+        return bool(self._where(survey_id=survey_id, procedure_id=procedure_id,
+                                respondent_key=respondent_key, period=period))
 
 
 class FakeRichMenuLayouts(_FakeRepository):
@@ -609,6 +630,8 @@ class FakeConsultations(_FakeRepository):
         return sorted((c for c in self._store.values() if c.status is status and (
             department_ids is None or c.department_id in department_ids)),
             key=lambda c: (c.requested_at, c.id))
+
+
 class FakeCannedReplies(_FakeRepository):
     def of_department(self, department_id: str) -> list[CannedReply]:
         return sorted(self._where(department_id=department_id), key=lambda r: (r.title, r.id))
@@ -841,6 +864,8 @@ class FakeSavedSegments(_FakeRepository):
         if stored is None or stored.version != segment.version:
             raise ConcurrentUpdate(f"segment {segment.id}")
         del self._store[segment.id]
+
+
 class FakeAssociations(_FakeRepository):
     """Associations; their members in `member_store` (the unit of work's other table)."""
 
@@ -929,6 +954,7 @@ _REPOSITORIES = {
     "interest_subscriptions": _FakeRepository, "segments": FakeSavedSegments,
     "associations": FakeAssociations, "association_members": _FakeRepository,
     "circulars": FakeCirculars, "circular_reads": _FakeRepository,
+    "survey_answers": FakeSurveyAnswers,
 }
 
 

@@ -72,6 +72,7 @@ from adapters.persistence.repositories.staff import (
     SqlStaffRepository,
     SqlStaffSignInRepository,
 )
+from adapters.persistence.repositories.surveys import SqlSurveyAnswerRepository
 from adapters.persistence.sqlite_writers import serialize_writers
 from application.messagebus import MessageBus
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
@@ -146,13 +147,15 @@ class SqlAlchemyUnitOfWork:
         self.kpi_months = SqlKpiMonthRepository(session)
         self.associations = SqlAssociationRepository(session)
         self.circulars = SqlCircularRepository(session)
+        self.survey_answers = SqlSurveyAnswerRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
                                self.departments, self.cases, self.case_entries,
                                self.consultations, self.department_hours,
                                self.built_procedures, self.fee_payments, self.notices,
-                               self.service_costs, self.associations, self.circulars]
+                               self.service_costs, self.associations, self.circulars,
+                               self.survey_answers]
         self._events: list[Event] = []
         return self
 

@@ -24,6 +24,8 @@ from application.ports.bank_master import BankMaster
 from application.ports.clock import IdGenerator
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
+from application.surveys.answering_survey import answer_survey
+from application.surveys.respondents import RespondentKeys
 from domain.cases import CaseEntry, CaseEntryKind, InboxCase, case_number, sequence_of
 from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
@@ -50,7 +52,10 @@ class CaseDesk:
 
     def __init__(self, procedures: ProcedureCatalogue | Mapping[str, Procedure],
                  banks: BankMaster, routes: Sequence[CaseRoute] = DEFAULT_ROUTES,
-                 fee_pay_url: Callable[[str], str] | None = None) -> None:
+                 fee_pay_url: Callable[[str], str] | None = None,
+                 respondents: RespondentKeys | None = None) -> None:
+        """`respondents`: the survey digests' key (a survey's answers open no case)."""
+        self.respondents = respondents
         self.procedures = (procedures if isinstance(procedures, ProcedureCatalogue)
                            else ProcedureCatalogue(procedures))
         self.banks, self.routes = banks, tuple(routes)
@@ -85,6 +90,9 @@ class CaseDesk:
             raise KeyError(conversation.procedure_id)
         if not procedure.submits:
             return list(said)
+        if procedure.survey is not None and self.respondents is not None:
+            return answer_survey(procedure, answers, identity, said=said, uow=uow, ids=ids,
+                                 now=now, keys=self.respondents)
         if procedure.capacity is not None and \
                 places_taken(uow, procedure.id) >= procedure.capacity:
             return [OutgoingMessage(text=FULL)]  # filled while they were answering

@@ -21,6 +21,7 @@ from application.conversations.checks import (
 )
 from application.conversations.fees import Fee, fee_errors
 from application.conversations.steps import CONFIRM, AnswerType, Step
+from application.conversations.survey_field import Survey, survey_errors
 from domain.errors import InvalidValue
 
 __all__ = ["LINE_LIMITS", "NO_GATEWAY", "LineLimits", "Place", "Problem", "ProcedureDraft",
@@ -91,6 +92,7 @@ class ProcedureDraft:
     capacity: int | None = None
     submits: bool = True
     fee: Fee | None = None
+    survey: Survey | None = None
 
 
 def procedure_problems(procedure: CheckedProcedure,
@@ -116,6 +118,9 @@ def procedure_problems(procedure: CheckedProcedure,
                                  "文字まで）。"))
     problems.extend(Problem(Place(fee=True), message)
                     for message in fee_errors(procedure.fee, steps))
+    problems.extend(Problem(Place(), message) for message in survey_errors(
+        procedure.survey, steps=steps, submits=procedure.submits,
+        has_fee=procedure.fee is not None))
     if not problems:
         try:
             check_procedure(procedure)

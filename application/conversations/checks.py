@@ -25,6 +25,7 @@ from application.conversations.steps import (
     Step,
     placeholders,
 )
+from application.conversations.survey_field import Survey
 from domain.errors import InvalidValue
 
 __all__ = ["MAX_STEPS", "MAX_TTL_MINUTES", "CheckedProcedure", "calendar_problem",
@@ -81,6 +82,9 @@ class CheckedProcedure(Protocol):
 
     @property
     def fee(self) -> Fee | None: ...
+
+    @property
+    def survey(self) -> Survey | None: ...
 
 
 def check_procedure(procedure: CheckedProcedure) -> None:

@@ -30,6 +30,7 @@ from application.conversations.procedures import (
     step_from_dict,
 )
 from application.conversations.steps import AnswerType, Step
+from application.conversations.survey_field import survey_from_dict
 from domain.errors import InvalidValue
 
 __all__ = ["FORMAT", "VERSION", "Template", "TemplateRefused", "export_template",
@@ -39,7 +40,7 @@ FORMAT = "madoguchi.procedure"
 VERSION = 1
 
 _TOP = {"format", "version", "procedure", "routing"}
-_PROCEDURE = {"id", "title", "steps", "fee", *OPTIONAL_FIELDS}
+_PROCEDURE = {"id", "title", "steps", "fee", "survey", *OPTIONAL_FIELDS}
 _FEE = {"amount", "label", "per_answer", "unit"}
 _ROUTING = {"answer_key", "default", "by_value"}
 _STEP = {attribute.name for attribute in fields(Step)}
@@ -101,6 +102,8 @@ def import_template(data: Any) -> Template:
     optional = {name: body[name] for name in OPTIONAL_FIELDS if name in body}
     if body.get("fee") is not None:
         optional["fee"] = _fee(body["fee"], "$.procedure.fee")
+    if body.get("survey") is not None:
+        optional["survey"] = _survey(body["survey"], "$.procedure.survey")
     draft = ProcedureDraft(id=body["id"], title=body["title"], steps=steps, **optional)
     route = _route(top["routing"], draft) if "routing" in top else None
     problems = procedure_problems(draft)
@@ -167,6 +170,13 @@ def _fee(item: Any, path: str) -> Any:
     _known(_object(item, path), _FEE, path)
     try:
         return fee_from_dict(item)
+    except InvalidValue as error:
+        _refuse(path, error.message)
+
+
+def _survey(item: Any, path: str) -> Any:
+    try:
+        return survey_from_dict(item)
     except InvalidValue as error:
         _refuse(path, error.message)
 

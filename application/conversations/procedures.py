@@ -28,6 +28,7 @@ from application.conversations.steps import (
     Step,
     placeholders,
 )
+from application.conversations.survey_field import Survey, survey_errors, survey_from_dict
 from domain.errors import InvalidValue
 
 # The steps' names are part of this module's API: a procedure is written with them.
@@ -71,9 +72,13 @@ class Procedure:
     capacity: int | None = None  # 定員: submissions accepted, then it says it is full
     submits: bool = True  # False: a guide (案内) that answers and creates nothing
     fee: Fee | None = None  # paid online before the case is opened (ADR 0053)
+    survey: Survey | None = None  # its answers are a survey's, not a case (ADR 0059)
 
     def __attrs_post_init__(self) -> None:
         check_procedure(self)
+        for error in survey_errors(self.survey, steps=self.steps, submits=self.submits,
+                                   has_fee=self.fee is not None):
+            raise InvalidValue(error)
 
     @property
     def first_step(self) -> Step:
@@ -105,7 +110,8 @@ class Procedure:
     def from_dict(cls, data: Mapping[str, Any]) -> Procedure:
         """Read a template. Unknown fields are refused (a typo should not pass silently)."""
         data = _mapping(data, "手続き")
-        _only(data, {"format", "id", "title", "steps", "fee", *OPTIONAL_FIELDS}, "手続き")
+        _only(data, {"format", "id", "title", "steps", "fee", "survey", *OPTIONAL_FIELDS},
+              "手続き")
         if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
             raise InvalidValue(f"この形式の手続き（format {data.get('format')}）は読めません。")
         steps = data.get("steps")
@@ -114,6 +120,8 @@ class Procedure:
         optional = {name: data[name] for name in OPTIONAL_FIELDS if name in data}
         if data.get("fee") is not None:
             optional["fee"] = fee_from_dict(data["fee"])
+        if data.get("survey") is not None:
+            optional["survey"] = survey_from_dict(data["survey"])
         return cls(id=_required(data, "id", str, "手続き"),
                    title=_required(data, "title", str, "手続き"),
                    steps=tuple(step_from_dict(item) for item in steps), **optional)
@@ -128,6 +136,8 @@ class Procedure:
                 out[name] = value
         if self.fee is not None:
             out["fee"] = self.fee.to_dict()
+        if self.survey is not None:
+            out["survey"] = self.survey.to_dict()
         return out
 
 

@@ -18,7 +18,9 @@ from application.correlation import current_request_id
 from application.messaging.codec import messages_to_json
 from application.ports.messaging import OutgoingMessage
 
-__all__ = ["DeliveryStatus", "OutboxMessage", "OutboxStatus"]
+__all__ = ["MAX_MESSAGES_PER_REQUEST", "DeliveryStatus", "OutboxMessage", "OutboxStatus"]
+
+MAX_MESSAGES_PER_REQUEST = 5  # LINE's reply and push take five messages at once
 
 
 class OutboxStatus(enum.Enum):
@@ -95,6 +97,18 @@ class OutboxMessage:
             payload["request_id"] = request_id
         return cls(id=id, channel=channel, recipient=recipient, created_at=at,
                    payload=payload, reply_token=reply_token)
+
+    def followed_by(self, messages: Sequence[OutgoingMessage]) -> bool:
+        """Add `messages` after this one's, in the same request (so they arrive after it, in
+        order), when it is not sent yet and the request stays within what a channel takes at
+        once; False (nothing changed) otherwise."""
+        current = list(self.payload.get("messages") or [])
+        if self.status is not OutboxStatus.PENDING or self.attempts or self.group_key or \
+                len(current) + len(messages) > MAX_MESSAGES_PER_REQUEST:
+            return False
+        self.payload = {**self.payload,
+                        "messages": current + messages_to_json(list(messages))}
+        return True
 
     @property
     def is_notice(self) -> bool:

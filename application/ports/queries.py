@@ -19,6 +19,7 @@ from application.ports.case_queries import CaseQueries
 from application.ports.kpi_queries import KpiQueries
 from application.ports.notice_queries import NoticeQueries
 from application.ports.segment_queries import SegmentQueries
+from application.ports.survey_queries import SurveyQueries
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram, PayoutMethod
@@ -379,3 +380,4 @@ class Queries(Protocol):
     town: TownDataQueries
     notices: NoticeQueries
     segments: SegmentQueries
+    surveys: SurveyQueries

@@ -11,7 +11,7 @@ from application.channels.inbox import InboxEvent
 from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation
 from application.jobs.job import Job
-from application.messaging.outbox import OutboxMessage
+from application.ports.outbox_repository import OutboxRepository
 from application.ports.payouts import TransferLine
 from application.town_settings import TownSetting
 from domain.access import ApiKey
@@ -237,26 +237,6 @@ class JobRepository(Protocol):
     def get(self, job_id: str) -> Job | None: ...
     def left_behind(self, *, now: dt.datetime, lease: dt.timedelta,
                     queued_before: dt.datetime) -> Sequence[Job]: ...
-
-
-class OutboxRepository(Protocol):
-    def add(self, message: OutboxMessage) -> None: ...
-
-    def add_many(self, messages: Sequence[OutboxMessage]) -> None: ...  # one statement
-
-    # `message` for each (outbox id, recipient) on its channel, in one statement
-    def add_copies(self, message: OutboxMessage, copies: Sequence[tuple[str, str]]) -> None: ...
-
-    def get(self, message_id: str) -> OutboxMessage | None: ...
-    def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]: ...
-    def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]: ...
-    def due(self, *, now: dt.datetime, lease: dt.timedelta,
-            limit: int) -> Sequence[OutboxMessage]: ...
-
-    def rungs_of(self, notice_id: str) -> Sequence[OutboxMessage]:
-        """A notice and the rows that carried it on to other rungs (`fallback_of`)."""
-        ...
-    def get_by_provider_ref(self, channel: str, provider_ref: str) -> OutboxMessage | None: ...
 
 
 class TownSettingRepository(Protocol):

@@ -14,6 +14,7 @@ from application.ports.resident_profiles import ResidentProfileRepository
 from application.ports.saved_segments import SavedSegmentRepository
 from application.ports.service_costs import ServiceCostRepository
 from application.ports.staff_security import StaffSignInRepository
+from application.ports.survey_answers import SurveyAnswerRepository
 from domain.events import Event
 
 __all__ = ["ConcurrentUpdate", "DuplicateError", "UnitOfWork"]
@@ -61,6 +62,7 @@ class UnitOfWork(Protocol):
     payment_audit: r.PaymentAuditRepository
     cash_payouts: r.CashPayoutRepository
     town_settings: r.TownSettingRepository
+    survey_answers: SurveyAnswerRepository
     rich_menu_layouts: r.RichMenuLayoutRepository
     contact_codes: r.ContactCodeRepository
     contact_preferences: r.ContactPreferenceRepository

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from adapters.line.simulator.running import running_simulator
 from application.access.actor import Actor
 from application.access.creating_api_key import CreateApiKey, create_api_key
+from application.surveys.satisfaction import QUESTION as SATISFACTION_QUESTION
 from entrypoints.containers import Container
 from entrypoints.web import create_app
 from tests.support._serving import serving
@@ -71,6 +72,11 @@ class Stack:
 
     def texts(self, user_id: str) -> list[str]:
         return [m.get("text") or m.get("altText", "") for m in self.messages(user_id)]
+
+    def said(self, user_id: str) -> str:
+        """The newest text other than the satisfaction question that follows a completed
+        procedure (ADR 0059): what the procedure itself said last."""
+        return [text for text in self.texts(user_id) if text != SATISFACTION_QUESTION][-1]
 
     def tap(self, user_id: str, label: str) -> None:
         """Tap the quick reply (or button) with this label on the newest message."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from application.benefits.notices import NOTICE_PREFIX
+from application.surveys.satisfaction import QUESTION as SATISFACTION_QUESTION
 from domain.benefits import (
     Application,
     ApplicationStatus,
@@ -85,7 +86,10 @@ def test_a_double_tap_on_the_last_step_answers_both_and_applies_once(stack: Stac
 
     assert [outcome.status for outcome in outcomes] == [200, 200]
     replies = stack.texts(user)[before:]
-    assert len(replies) == 3, replies  # the dialog's last words, then one answer to each tap
+    # the dialog's last words and the satisfaction question (ADR 0059), then one answer to each
+    # tap
+    assert len(replies) == 4, replies
+    assert replies.count(SATISFACTION_QUESTION) == 1
     assert any("申請を受け付けました（振込先: ＊＊＊＊567）" in text for text in replies)
     assert any("すでに受け付けています" in text for text in replies)
     with stack.container.uow() as uow:

@@ -160,7 +160,7 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
     notice_a = stack.last(users["a"])
     assert "＊＊＊＊123" in notice_a["contents"]["body"]["contents"][0]["text"]
     tapped = stack.sim.postback(users["a"], _notice_data(stack, users["a"]) + ":yes", "はい")
-    assert "申請を受け付けました" in stack.texts(users["a"])[-1]
+    assert "申請を受け付けました" in stack.said(users["a"])
     replies = len(stack.texts(users["a"]))
     assert stack.sim.redeliver(tapped.webhook_event_id).status == 200
     assert len(stack.texts(users["a"])) == replies
@@ -177,7 +177,7 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
     stack.sim.send_text(users["b"], "ヤマダ ハナコ")
     stack.sim.send_image(users["b"], b"\xff\xd8\xff passbook", "image/jpeg")
     stack.tap(users["b"], "はい")
-    assert "申請を受け付けました（振込先: ＊＊＊＊567）" in stack.texts(users["b"])[-1]
+    assert "申請を受け付けました（振込先: ＊＊＊＊567）" in stack.said(users["b"])
 
     # C declines; a stranger tapping A's notice changes nothing.
     stack.tap(users["c"], "申請しない")

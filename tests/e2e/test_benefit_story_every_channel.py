@@ -40,6 +40,7 @@ from sqlalchemy import select
 from adapters.line.simulator.mail_catcher import MailCatcher
 from adapters.line.simulator.sms import SmsStandIn, running_sms_standin
 from adapters.persistence.orm.messaging import outbox
+from application.surveys.satisfaction import QUESTION as SATISFACTION_QUESTION
 from domain.values import JST
 from entrypoints.containers import Container
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
@@ -160,7 +161,7 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
 
     # A taps 申請する on LINE; a second tap says it is done already.
     stack.sim.postback(user_a, _notice_data(stack, user_a) + ":yes", "申請する")
-    assert "申請を受け付けました" in stack.texts(user_a)[-1]
+    assert "申請を受け付けました" in stack.said(user_a)
     stack.sim.postback(user_a, _notice_data(stack, user_a) + ":yes", "申請する")
     assert "すでに受け付けています" in stack.texts(user_a)[-1]
 
@@ -217,7 +218,8 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
 
     # B replies 「はい」 by SMS (the stand-in posts it, signed, to the inbound webhook); twice.
     assert sms.reply(PHONE_B, "はい")[1] == 200
-    assert "申請を受け付けました" in _sms_bodies(sms, PHONE_B)[-1]
+    applied = _sms_bodies(sms, PHONE_B)[-1]  # with the satisfaction question after it
+    assert applied.index("申請を受け付けました") < applied.index(SATISFACTION_QUESTION)
     assert sms.reply(PHONE_B, "はい")[1] == 200
     assert "すでに受け付けています" in _sms_bodies(sms, PHONE_B)[-1]
     # E, now on SMS, applies with the link of the notice that moved.
@@ -231,7 +233,8 @@ def test_the_benefit_story_on_every_channel(town: tuple[Stack, SmsStandIn, MailC
     container.outbox_notifier().wake()
     assert len([b for b in _sms_bodies(sms, PHONE_E) if "決定通知】" in b]) == 1
     assert len([b for b in _sms_bodies(sms, PHONE_B) if "決定通知】" in b]) == 2  # one a program
-    assert len(mail.inbox(MAIL_C)) == 3  # the code, the notice, the decision
+    # the code, the notice, the satisfaction question after applying (ADR 0059), the decision
+    assert len(mail.inbox(MAIL_C)) == 4
 
     # Who received what, on which channel, over the whole story (notices, decisions, all).
     sms.pump_callbacks()  # the stand-in's status callbacks, signed, to the app
@@ -250,8 +253,11 @@ NOTICE, DECISION = "円を支給します", "決定通知】"
 # E's the 連絡先 dialog (each list with its 「ページで開く」 card); B's SMS: a code, two
 # notices, 受付, すでに受付, two decisions; C's and
 # E's: a code, a notice, a decision. D: nothing electronic (the postal list).
-TALLY = {("A", "line"): (1, 1, 8), ("B", "sms"): (2, 2, 7), ("C", "email"): (1, 1, 3),
-         ("E", "line"): (0, 0, 13), ("E", "sms"): (1, 1, 3)}
+# Each application is followed by the satisfaction question (ADR 0059): in the same SMS as the
+# answer to a reply by SMS, on its own after one made on the web page (B, who applied twice and
+# never answered it, is asked twice).
+TALLY = {("A", "line"): (1, 1, 9), ("B", "sms"): (2, 2, 8), ("C", "email"): (1, 1, 4),
+         ("E", "line"): (0, 0, 13), ("E", "sms"): (1, 1, 4)}
 
 
 def _tally(stack: Stack, sms: SmsStandIn, mail: MailCatcher, *, line: dict[str, str],

@@ -73,7 +73,7 @@ def test_a_resident_applies_with_a_postal_code_a_phone_number_and_an_offered_dat
     assert "・電話番号: 0866921234" in summary
     stack.tap(user, "はい")
 
-    assert "受付番号" in stack.texts(user)[-1]
+    assert "受付番号" in stack.said(user)
     with stack.container.uow() as uow:
         identity = uow.channel_identities.get_by_address("line", user)
         answers = uow.conversations.latest_for(identity.id).answers_on_path()

@@ -65,7 +65,7 @@ def test_a_resident_pays_for_two_copies_and_staff_issue_and_mail_them(
 
     back = _pay_on_the_fake_page(pay["uri"])
     assert back.status_code == 200 and "お支払いを確認しました" in back.text
-    assert "お支払いを確認しました" in stack.texts(user)[-1]
+    assert "お支払いを確認しました" in stack.said(user)
     again = requests.get(back.url, timeout=10)  # the return page reloaded: nothing twice
     assert again.status_code == 200 and "すでに済んでいます" in again.text
     assert sum("お支払いを確認しました" in t for t in stack.texts(user)) == 1
@@ -187,7 +187,7 @@ def test_the_fee_is_paid_through_a_real_adapter_and_read_back_from_the_provider(
 
     assert back.url.startswith(f"{stack.app_url}/payments/return/")
     assert "お支払いを確認しました" in back.text
-    assert "お支払いを確認しました" in stack.texts(user)[-1]
+    assert "お支払いを確認しました" in stack.said(user)
     assert server.refused == []
     with stack.container.uow() as uow:
         [request] = uow.queries.certificates.queue(states=[IssueState.WAITING])

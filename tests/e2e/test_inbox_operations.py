@@ -89,7 +89,7 @@ def test_a_new_case_mails_its_department_and_shows_in_the_badge(
     stack.sim.send_text(user, "本町2丁目の街灯が消えています。")
     stack.tap(user, "いいえ")
     stack.tap(user, "はい")
-    number = re.search(r"受付番号 (\d{4}-\d{6})", stack.texts(user)[-1]).group(1)  # type: ignore[union-attr]
+    number = re.search(r"受付番号 (\d{4}-\d{6})", stack.said(user)).group(1)  # type: ignore[union-attr]
 
     [alert] = _arrived(mail, ALERTS)
     text = alert.part("plain")

@@ -42,7 +42,7 @@ def test_a_resident_reports_a_broken_road_with_a_location_and_two_photos(stack: 
     assert "・場所: 本町1丁目 役場前" in summary and "・写真: 写真（2枚）" in summary
     stack.tap(user, "はい")
 
-    assert "通報を受け付けました" in stack.texts(user)[-1]
+    assert "通報を受け付けました" in stack.said(user)
     with stack.container.uow() as uow:
         identity = uow.channel_identities.get_by_address("line", user)
         answers = uow.conversations.latest_for(identity.id).answers_on_path()
@@ -70,7 +70,7 @@ def test_a_report_lands_in_the_roads_inbox_is_answered_closed_and_counted(
     stack.tap(user, "次へ")
     stack.sim.send_text(user, "車道に穴があります。")
     stack.tap(user, "はい")
-    number = re.search(r"受付番号 (\d{4}-\d{6})", stack.texts(user)[-1]).group(1)  # type: ignore[union-attr]
+    number = re.search(r"受付番号 (\d{4}-\d{6})", stack.said(user)).group(1)  # type: ignore[union-attr]
 
     sign_in(client, "roads")
     inbox = client.get("/staff/cases/?status=new").get_data(as_text=True)

@@ -30,7 +30,8 @@ NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/static
              "/staff/certificates/<request_id>/slip.pdf", "/identity/callback/oidc",
              "/staff/cases/<case_id>/photo", "/staff/cases/export",
              "/staff/procedures/<procedure_id>/export", "/n/<token>/go/<int:index>",
-             "/n/<token>/image", "/staff/kpi/export", "/staff/kpi/report.pdf"}
+             "/n/<token>/image", "/staff/kpi/export", "/staff/kpi/report.pdf",
+             "/staff/surveys/<survey_id>/export"}
 
 PAGES = [route for route in ROUTES if route.method == "GET" and route.who != "api"
          and not route.who.startswith("api:") and route.rule not in NOT_PAGES]

@@ -120,7 +120,7 @@ def test_a_fee_per_item_is_paid_before_the_case_opens_with_its_payment(
     back = _pay(pay_url)
 
     assert back.status_code == 200 and "お支払いを確認しました" in back.text
-    told = stack.texts(user)[-1]
+    told = stack.said(user)
     number = re.search(r"受付番号 (\d{4}-\d{6})", told).group(1)  # type: ignore[union-attr]
     assert "1,200円 のお支払いを確認し" in told
     inbox = _inbox(client)
@@ -192,7 +192,7 @@ def test_an_expired_attempt_is_told_with_a_button_and_paying_again_opens_the_cas
     again = _buttons(notice)["支払う（1,200円）"]["uri"]
     assert "お支払いを確認しました" in _pay(again).text
     assert stack.count("cases") == 1
-    assert re.search(r"受付番号 \d{4}-\d{6}", stack.texts(user)[-1])
+    assert re.search(r"受付番号 \d{4}-\d{6}", stack.said(user))
 
 
 def test_a_cancelled_payment_opens_no_case(bulky: Container, stack: Stack) -> None:

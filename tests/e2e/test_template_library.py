@@ -20,13 +20,14 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from application.access.actor import Actor
 from application.procedure_builder.drafting import SaveDraft, save_draft
 from application.procedure_builder.importing import ImportTemplate, import_procedure
 from application.procedure_builder.publishing import publish_procedure
 from domain.staff import Role
+from domain.surveys import SurveyAnswer
 from tests.e2e.conftest import Stack
 from tests.e2e.test_registration import (
     _card_form,
@@ -142,6 +143,12 @@ def _cases(stack: Stack, procedure_id: str) -> list[tuple[str, list[tuple[str, s
                 for case in found]
 
 
+def _survey_answers(stack: Stack, survey_id: str) -> list[Any]:
+    with stack.container.uow() as uow:
+        return list(uow.session.scalars(  # type: ignore[attr-defined]
+            select(SurveyAnswer).where(SurveyAnswer.survey_id == survey_id)))
+
+
 def test_every_template_of_the_library_has_a_walk() -> None:
     assert len(TEMPLATES) >= 12
     assert sorted(path.stem for path in WALKS.glob("*.json")) == [p.stem for p in TEMPLATES]
@@ -169,6 +176,10 @@ def test_a_resident_walks_the_template_from_the_menu_to_its_outcome(stack: Stack
     for shown in expect.get("shown", ()):
         assert any(shown in line for line in said), shown
     cases = _cases(stack, procedure_id)
+    if "survey" in expect:
+        [answer] = _survey_answers(stack, procedure_id)
+        assert (answer.score, answer.answers, answer.resident_id) == (
+            expect["survey"]["score"], expect["survey"]["answers"], None)
     if expect.get("case", True) is False:
         assert cases == [] and not any("受付番号" in line for line in last)
         return

@@ -54,7 +54,7 @@ def _report(stack: Stack, user: str) -> str:
     stack.tap(user, "はい")
     stack.sim.send_image(user, PHOTO, "image/jpeg")
     stack.tap(user, "はい")
-    done = stack.texts(user)[-1]
+    done = stack.said(user)
     found = re.search(r"受付番号 (\d{4}-\d{6})", done)
     assert found is not None, done
     assert "このLINE" not in done and "担当の課から、こちらでお返事します" in done
@@ -122,8 +122,8 @@ def test_an_inquiry_on_the_web_page_is_answered_on_the_page(
     web.answer("ゴミの収集日を知りたいです。")
     web.press("いいえ")
     web.press("はい")
-    number = re.search(r"受付番号 (\d{4}-\d{6})", web.last())
-    assert number is not None and "このLINE" not in web.last()
+    number = re.search(r"受付番号 (\d{4}-\d{6})", web.said())
+    assert number is not None and "このLINE" not in web.said()
 
     with container.uow() as uow:
         [case] = uow.queries.cases.cases(departments=None, status=None)

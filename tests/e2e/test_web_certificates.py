@@ -76,7 +76,7 @@ def test_a_certificate_is_requested_and_paid_with_the_fake_provider_on_the_page(
     assert settled.status_code == 303 and settled.location.startswith("/r/?payment=paid")
     web.open(settled.location)
     assert "お支払いを確認しました" in web.html
-    assert "お支払いを確認しました" in web.messages()[-1]
+    assert "お支払いを確認しました" in web.said()
     _paid(container, "fake")
 
 
@@ -97,6 +97,6 @@ def test_a_certificate_fee_is_paid_with_paypay_and_the_resident_returns_to_the_p
             container.payment_gateway.reset_override()
 
     assert settled.status_code == 303 and settled.location.startswith("/r/?payment=paid")
-    assert "お支払いを確認しました" in web.messages()[-1]
+    assert "お支払いを確認しました" in web.said()
     assert server.refused == []
     _paid(container, "paypay")

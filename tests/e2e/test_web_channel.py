@@ -73,7 +73,7 @@ def test_a_resident_starts_fresh_and_completes_a_dialog_with_back_and_a_photo(
     assert "道路・公園" in " ".join(web.messages()[-3:])  # the summary before the question
     web.press("はい")
 
-    assert "お問い合わせを受け付けました" in web.last()
+    assert "お問い合わせを受け付けました" in web.said()
     assert _web_conversation_status(container) is ConversationStatus.COMPLETED
     with container.uow() as uow:
         conversation = uow.conversations.latest_for(
@@ -200,7 +200,7 @@ def test_a_report_gives_its_place_in_a_plain_form_and_two_photos(
     assert "・場所: 本町2丁目5番の前" in summary and "・写真: 写真（2枚）" in summary
     web.press("はい")
 
-    assert "通報を受け付けました" in web.last()
+    assert "通報を受け付けました" in web.said()
     with container.uow() as uow:
         identity = uow.channel_identities.get_by_address("web", _web_addresses(container)[0])
         answers = uow.conversations.latest_for(identity.id).answers_on_path()

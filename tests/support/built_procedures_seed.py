@@ -27,11 +27,20 @@ def built_template(procedure_id: str, title: str = "粗大ごみ収集の申込"
 
 
 def seed_built_procedures(container: Container) -> dict[str, str]:
-    """A draft (bulky_waste) and a published procedure (dog_registration, version 1); the
-    department must exist."""
+    """A draft (bulky_waste), a published procedure (dog_registration, version 1) and a
+    published named survey (town_survey, ADR 0059); the department must exist."""
     uow, clock = container.uow, container.clock()
     for procedure_id in ("bulky_waste", "dog_registration"):
         save_draft(SaveDraft(template=built_template(procedure_id), actor=MAKER, new=True),
                    uow=uow(), clock=clock)
     publish_procedure("dog_registration", actor=MAKER, uow=uow(), clock=clock)
+    survey = {"format": "madoguchi.procedure", "version": 1, "procedure": {
+        "id": "town_survey", "title": "窓口の満足度アンケート", "survey": {"named": True},
+        "steps": [{"key": "satisfaction", "question": "満足しましたか？", "answer": "choice",
+                   "label": "満足度", "choices": [{"value": str(n), "label": f"{n}点"}
+                                                 for n in range(5, 0, -1)]},
+                  {"key": "comment", "question": "ご意見をどうぞ", "answer": "text",
+                   "label": "ご意見"}]}}
+    save_draft(SaveDraft(template=survey, actor=MAKER, new=True), uow=uow(), clock=clock)
+    publish_procedure("town_survey", actor=MAKER, uow=uow(), clock=clock)
     return {"built_procedure": "bulky_waste", "published_procedure": "dog_registration"}

@@ -50,6 +50,7 @@ from domain.residents import PersonalFacts, VerificationState
 from domain.saved_segments import SavedSegment
 from domain.segments import segment_from_json
 from domain.staff import Role
+from domain.surveys import SurveyAnswer
 from domain.values import Address, Money
 from domain.verifications import IdentityVerification, MatchOutcome
 from entrypoints.containers import Container
@@ -110,6 +111,7 @@ class Town:
     association: str  # the 自治会 the leader's account leads (ADR 0057), r1 a member of it
     association_member: str  # r1's membership
     circular: str  # a 回覧板 the leader sent it
+    survey: str  # a named custom survey with r1's answer (ADR 0059)
     segment: str = "seg1"  # a saved segment (配信対象): the verified on LINE
     interest: str = "bousai"  # an interest residents may subscribe to (防災)
 
@@ -245,9 +247,13 @@ def _inbox(container: Container, now: dt.datetime, worker_id: str) -> dict[str, 
         uow.canned_replies.add(CannedReply(id="canned1", department_id=department.id,
                                            title="修理の予定", text="現地を確認して修理します。",
                                            created_at=now, created_by=MAKER.id))
+        uow.survey_answers.add(SurveyAnswer.custom(
+            id="answer1", survey_id="town_survey", respondent_key="0" * 64,
+            answers={"satisfaction": "5", "comment": "窓口が親切でした。"}, channel="line",
+            at=now, score=5, resident_id="r1"))
         uow.commit()
     return {"department": department.id, "case": "case1", "consultation": "case2",
-            "canned_reply": "canned1"}
+            "canned_reply": "canned1", "survey": "town_survey"}
 
 
 def _fees(container: Container, now: dt.datetime) -> dict[str, str]:

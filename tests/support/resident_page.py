@@ -14,6 +14,8 @@ from attrs import define, field
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from application.surveys.satisfaction import QUESTION as SATISFACTION_QUESTION
+
 __all__ = ["Form", "ResidentBrowser", "forms_of", "messages_of"]
 
 
@@ -104,6 +106,11 @@ class ResidentBrowser:
 
     def last(self) -> str:
         return self.messages()[-1]
+
+    def said(self) -> str:
+        """The newest message other than the satisfaction question that follows a completed
+        procedure (ADR 0059): what the procedure itself said last."""
+        return [text for text in self.messages() if text != SATISFACTION_QUESTION][-1]
 
     def buttons(self) -> list[str]:
         return [label for form in forms_of(self.html) for label in form.buttons]

@@ -84,3 +84,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     notices.map_notices(mapper_registry)
     kpi.map_kpi(mapper_registry)
     circulars.map_associations(mapper_registry)
+    surveys.map_surveys(mapper_registry)

@@ -6,11 +6,13 @@ person answers once per period; `resident_id` is set only when the survey says i
 from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import registry
 
 from adapters.persistence.orm.base import ID, metadata
 from adapters.persistence.types import EncryptedJSON, UTCDateTime
+from domain.surveys import SurveyAnswer
 
-__all__ = ["survey_answers"]
+__all__ = ["map_surveys", "survey_answers"]
 
 survey_answers = Table(
     "survey_answers", metadata,
@@ -27,3 +29,7 @@ survey_answers = Table(
     UniqueConstraint("survey_id", "procedure_id", "respondent_key", "period"),
     Index("ix_survey_answers_answered_at", "survey_id", "answered_at"),
 )
+
+
+def map_surveys(mappers: registry) -> None:
+    mappers.map_imperatively(SurveyAnswer, survey_answers)

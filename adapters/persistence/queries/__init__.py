@@ -18,6 +18,7 @@ from adapters.persistence.queries.payments import SqlPaymentQueries
 from adapters.persistence.queries.residents import SqlResidentQueries
 from adapters.persistence.queries.segments import SqlSegmentQueries
 from adapters.persistence.queries.staff import SqlStaffQueries
+from adapters.persistence.queries.surveys import SqlSurveyQueries
 from adapters.persistence.queries.town_data import SqlTownDataQueries
 
 __all__ = ["SqlQueries"]
@@ -39,3 +40,4 @@ class SqlQueries:
         self.town = SqlTownDataQueries(session)
         self.notices = SqlNoticeQueries(session)
         self.segments = SqlSegmentQueries(session)
+        self.surveys = SqlSurveyQueries(session)

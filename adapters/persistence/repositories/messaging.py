@@ -7,6 +7,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
+from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import residents
@@ -53,6 +54,18 @@ class SqlOutboxRepository(SqlRepository):
             self.session.execute(insert(outbox), [
                 {**row, "id": message_id, "recipient": recipient}
                 for message_id, recipient in copies])
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.added: list[OutboxMessage] = []
+
+    def add(self, obj: OutboxMessage) -> None:
+        super().add(obj)
+        self.added.append(obj)
+
+    def added_for(self, channel: str, recipient: str) -> OutboxMessage | None:
+        return next((m for m in reversed(self.added)
+                     if m.channel == channel and m.recipient == recipient), None)
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:

@@ -34,6 +34,7 @@ from entrypoints.web.staff.frame import install_frame, staff
 from entrypoints.web.staff.notices import staff_notices
 from entrypoints.web.staff.procedures import staff_procedures
 from entrypoints.web.staff.segments import staff_segments
+from entrypoints.web.staff.surveys import staff_surveys
 
 __all__ = ["init_staff"]
 
@@ -46,5 +47,5 @@ def init_staff(app: Flask) -> None:
     install_frame(app)
     for blueprint in (staff, staff_benefits, staff_batches, staff_certificates, staff_cases,
                       staff_consultations, staff_case_ops, staff_procedures, staff_notices,
-                      staff_segments):
+                      staff_segments, staff_surveys):
         app.register_blueprint(blueprint)

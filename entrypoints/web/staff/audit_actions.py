@@ -121,6 +121,10 @@ ACTIONS = {
     "association.remove_member": "自治会・町内会の会員の削除",
     "association.view_members": "自治会・町内会の会員の閲覧",
     "circular.send": "回覧板の送信", "circular.view": "回覧板と既読の閲覧（自治会長）",
+    # surveys (ADR 0059)
+    "survey.setting": "手続き後の満足度の質問の変更",
+    "survey.respondents_viewed": "記名アンケートの回答者の閲覧",
+    "survey.export": "アンケート結果の書き出し",
     # the installation: backups (madoguchi backup / restore)
     "backup.create": "バックアップの作成", "backup.restore": "バックアップの復元",
     # the report to the national government (報告・KPI, ADR 0060)
@@ -147,6 +151,7 @@ ACTION_GROUPS = (
     ("報告・KPI", ("kpi.",)),
     ("お知らせの分野と配信対象", ("interest.", "segment.")),
     ("自治会と回覧板", ("association.", "circular.")),
+    ("アンケート", ("survey.",)),
 )
 
 TARGETS = {
@@ -161,6 +166,7 @@ TARGETS = {
     "kpi": "報告・KPI", "service_cost": "サービスの費用",
     "interest": "お知らせの分野", "segment": "配信対象",
     "association": "自治会・町内会", "circular": "回覧板",
+    "survey": "アンケート",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.

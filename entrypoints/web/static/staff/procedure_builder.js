@@ -17,7 +17,7 @@
                     "choices", "branches"];
   var PROC_KNOWN = ["id", "title", "steps", "confirm", "completion_message",
                     "requires_verification", "verification_max_age_days", "capacity",
-                    "submits", "fee"];
+                    "submits", "fee", "survey"];
   var extras = {top: {}, procedure: {}};
   var timer = null;
   var asked = 0;  // the newest check asked: an older answer arriving late is not shown
@@ -170,6 +170,8 @@
     $(editor, "[data-p=verification_max_age_days]").value = proc.verification_max_age_days == null ? "" : proc.verification_max_age_days;
     $(editor, "[data-p=capacity]").value = proc.capacity == null ? "" : proc.capacity;
     $(editor, "[data-p=guide_only]").checked = proc.submits === false;
+    $(editor, "[data-p=survey]").checked = !!proc.survey;
+    $(editor, "[data-p=survey_named]").checked = !!(proc.survey && proc.survey.named === true);
     list.innerHTML = "";
     (Array.isArray(proc.steps) ? proc.steps : []).forEach(function (s) { addQuestion(s || {}); });
     var routing = template.routing || {};
@@ -202,6 +204,9 @@
       if (n !== null) { proc[name] = n; }
     });
     if ($(editor, "[data-p=guide_only]").checked) { proc.submits = false; }
+    if ($(editor, "[data-p=survey]").checked) {
+      proc.survey = {named: $(editor, "[data-p=survey_named]").checked};
+    }
     var amount = $(editor, "[data-fee-field=amount]");
     if (amount && amount.value.trim() !== "") {
       var fee = {amount: intOf(amount.value)};
