@@ -9,6 +9,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from attrs import frozen
+
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import START_PREFIX, VERIFY_DATA
 from application.conversations import postbacks as pb
@@ -20,7 +22,7 @@ from application.residents.registering_verification import register_verification
 from demo.past_town import PastTown
 from demo.synthetic_town import SyntheticPerson
 
-__all__ = ["block", "follow", "run_procedure", "verify"]
+__all__ = ["Sent", "block", "case_number_in", "follow", "run_procedure", "verify"]
 
 _NUMBER = re.compile(r"受付番号 (\S+)")
 _BETWEEN_TAPS = 25  # seconds between a resident's taps
@@ -32,6 +34,9 @@ _DETAILS = ("家の前の道路に穴があいていて、自転車が通りに�
             "児童館の開館時間を知りたいです。",
             "転入の手続きに必要なものを教えてください。",
             "空き地に家電が捨てられています。")
+# What residents type to the questions of 証明書の請求 and 粗大ごみ that ask for a number or a list.
+_TYPED = (("何通", "1"), ("品目", "タンス 1、自転車 1"), ("何点", "2"),
+          ("出す場所", "玄関の横に出します。"))
 # A place in the demo town (総社市役所の近く) for a report's 📍.
 _PLACE = ("岡山県総社市中央一丁目1番1号", 34.6727, 133.7468)
 
@@ -75,61 +80,103 @@ def verify(town: PastTown, ids: IdGenerator, keyer: MatchKeyer, channel: str, ad
         return identity is not None and identity.resident_id is not None
 
 
+@frozen
+class Sent:
+    """A procedure the resident sent: the 受付番号 of the case it opened, or the 支払う link of
+    the fee it asks first (a certificate's, 粗大ごみ's)."""
+
+    number: str | None = None
+    pay_url: str | None = None
+
+
 def run_procedure(town: PastTown, ids: IdGenerator, channel: str, address: str,
-                  procedure_id: str, *, answers: int, choice: int, name: str) -> str | None:
-    """Start a procedure from the menu and answer its questions: all of them and send it
-    (`answers` < 0), or only the first `answers` and leave it there (0: opened and left); a
-    leaving resident who answered some taps やめる when `choice` is odd. `choice` picks among
-    the options offered; `name` is what they type when asked their name. Returns the 受付番号
-    of the case a sent procedure opened, or None."""
+                  procedure_id: str, *, answers: int, choice: int,
+                  person: SyntheticPerson) -> Sent | None:
+    """Start a procedure from the menu and answer its questions as `person`: all of them and
+    send it (`answers` < 0), or only the first `answers` and leave it there (0: opened and
+    left); a leaving resident who answered some taps やめる when `choice` is odd. `choice` picks
+    among the options offered. None when it was not sent."""
     _event(town, ids, channel, address, InboundKind.POSTBACK,
            data=f"{START_PREFIX}{procedure_id}")
     for turn in range(_DIALOG_STEPS):
         said = _newest(town, channel, address)
-        number = next((found.group(1) for m in said for found in [_NUMBER.search(m.text)]
-                       if found), None)
-        if number is not None:
-            return number
+        sent = _sent(said)
+        if sent is not None:
+            return sent
         if turn == answers:
             if answers > 0 and choice % 2:
                 _event(town, ids, channel, address, InboundKind.TEXT, text="やめる")
             return None
-        _answer(town, ids, channel, address, said, choice + turn, name)
+        _answer(town, ids, channel, address, said, choice + turn, person)
     return None
 
 
+def _sent(said: Sequence[OutgoingMessage]) -> Sent | None:
+    for message in said:
+        number = _NUMBER.search(message.text)
+        if number is not None:
+            return Sent(number=number.group(1))
+        pay_url = next((c.url for c in message.choices if "/payments/" in c.url), None)
+        if pay_url is not None:
+            return Sent(pay_url=pay_url)
+    return None
+
+
+def _typed(question: str, person: SyntheticPerson, choice: int) -> str | None:
+    """What the resident types to a question that asks for a fact of theirs."""
+    facts = person.facts
+    if "お名前" in question or "氏名" in question:
+        return facts.name.name
+    if "住所" in question:
+        return facts.address.text
+    if "電話番号" in question:
+        return f"090-{1000 + choice * 37 % 9000:04d}-{2000 + choice * 53 % 8000:04d}"
+    return next((text for word, text in _TYPED if word in question), None)
+
+
 def _answer(town: PastTown, ids: IdGenerator, channel: str, address: str,
-            said: Sequence[OutgoingMessage], choice: int, name: str) -> None:
+            said: Sequence[OutgoingMessage], choice: int, person: SyntheticPerson) -> None:
     """One answer to the question the town asked last: the confirming はい, いいえ to an
-    optional photo, an option, the place, スキップ, or a line of text."""
+    optional photo, their own facts, an option, the place, スキップ, or a line of text."""
     question = said[-1] if said else OutgoingMessage(text="")
     buttons = [c for c in question.choices if c.data.startswith(pb.PREFIX)]
     by_label = {c.label: c.data for c in buttons}
-    values = {pb.parse_postback(c.data).value: c.data for c in buttons
-              if pb.parse_postback(c.data) is not None}
+    values = {parsed.value: c.data for c in buttons
+              if (parsed := pb.parse_postback(c.data)) is not None}
+    options = [data for value, data in values.items() if not value.startswith("$")]
+    typed = _typed(question.text, person, choice)
     if "写真" in question.text and "いいえ" in by_label and "送りますか" not in question.text:
         data = by_label["いいえ"]
     elif "はい" in by_label:
         data = by_label["はい"]
+    elif "どなたの" in question.text and options:
+        data = options[0]  # their own certificate
     elif pb.SKIP in values:
         data = values[pb.SKIP]
-    elif "お名前" in question.text and not buttons:
-        _event(town, ids, channel, address, InboundKind.TEXT, text=name)
-        return
     elif (any(c.label == "位置情報を送る" for c in question.choices)
           or "場所を教えて" in question.text):
         text, latitude, longitude = _PLACE
         _event(town, ids, channel, address, InboundKind.LOCATION, text=text,
                latitude=latitude, longitude=longitude)
         return
-    else:
-        options = [data for value, data in values.items() if not value.startswith("$")]
-        if not options:
-            _event(town, ids, channel, address, InboundKind.TEXT,
-                   text=_DETAILS[choice % len(_DETAILS)])
-            return
+    elif options:
         data = options[choice % len(options)]
+    else:
+        _event(town, ids, channel, address, InboundKind.TEXT,
+               text=typed if typed is not None else _DETAILS[choice % len(_DETAILS)])
+        return
     _event(town, ids, channel, address, InboundKind.POSTBACK, data=data)
+
+
+def case_number_in(town: PastTown, channel: str, address: str) -> str | None:
+    """The 受付番号 the town sent last to this address (a paid fee's case)."""
+    with town.uow_factory() as uow:
+        rows = uow.queries.messages.transcript(channel, address, limit=3)
+        payloads = [dict(row.payload) for row in rows]
+    found = [number.group(1) for payload in payloads
+             for message in messages_from_json(payload.get("messages") or [])
+             if (number := _NUMBER.search(message.text)) is not None]
+    return found[-1] if found else None
 
 
 def _newest(town: PastTown, channel: str, address: str) -> list[OutgoingMessage]:

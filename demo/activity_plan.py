@@ -21,6 +21,7 @@ _CHANNELS = (("line", 0.88), ("sms", 0.07), ("web", 0.05))
 _VERIFYING = 0.62
 _BLOCKING = 0.05
 _CHATTING = 0.22  # a month's chance that a friend runs a procedure
+_CERTIFICATE_AGE = dt.timedelta(days=150)
 _SCORES = ((1, 0.03), (2, 0.05), (3, 0.12), (4, 0.35), (5, 0.45))
 
 
@@ -90,6 +91,7 @@ def plan_year(now: dt.datetime, *, people: int, seed: int, friends: int) -> list
     steps: list[Step] = []
     followed: list[tuple[int, str, dt.datetime]] = []
     blocked: dict[int, dt.datetime] = {}
+    verified: dict[int, dt.datetime] = {}
     done = 0
     for month, total in enumerate(_cumulative(min(friends, people), firsts, latest)):
         for person in order[done:total]:
@@ -103,6 +105,7 @@ def plan_year(now: dt.datetime, *, people: int, seed: int, friends: int) -> list
                 later = at + dt.timedelta(days=rng.choice((0, 0, 1, 3, 10, 25)), minutes=5)
                 if later < latest:
                     steps.append(Step(later, "verify", person, channel))
+                    verified[person] = later
             if channel == "line" and person and rng.random() < _BLOCKING:
                 gone = at + dt.timedelta(days=rng.randint(20, 150))
                 if gone < latest:
@@ -115,13 +118,25 @@ def plan_year(now: dt.datetime, *, people: int, seed: int, friends: int) -> list
             at = moment(month, after=since + dt.timedelta(hours=1))
             if at is None or at >= blocked.get(person, latest):
                 continue
-            steps.append(_chat(rng, at, person, channel))
+            steps.append(_chat(rng, at, person, channel, verified.get(person)))
     steps.sort(key=lambda step: step.at)
     return _with_staff(rng, steps, latest)
 
 
-def _chat(rng: random.Random, at: dt.datetime, person: int, channel: str) -> Step:
-    procedure = "report" if channel == "line" and rng.random() < 0.4 else "contact"
+def _chat(rng: random.Random, at: dt.datetime, person: int, channel: str,
+          verified: dt.datetime | None) -> Step:
+    """Verified recently (a certificate needs a card verification of the last half year):
+    a certificate now and then; 粗大ごみ, a report (with LINE's 📍) or an お問い合わせ."""
+    draw = rng.random()
+    recently = verified is not None and dt.timedelta(0) < at - verified < _CERTIFICATE_AGE
+    if recently and channel != "sms" and draw < 0.3:
+        procedure = "certificate"
+    elif channel != "sms" and draw < 0.45:
+        procedure = "bulky_waste"
+    elif channel == "line" and draw < 0.7:
+        procedure = "report"
+    else:
+        procedure = "contact"
     outcome = rng.random()
     choice = rng.randrange(60)
     if outcome < 0.78:  # sent

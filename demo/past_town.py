@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from attrs import frozen
 
 from application.channels.inbound import InboundEvent
+from application.payments.paying import PaymentLinks
 from application.ports.clock import Clock
 from application.ports.identity import IdentityProvider
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from application.ports.payments import PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
 
 __all__ = ["DemoClock", "PastDeliveries", "PastTown", "SatisfactionAnswer"]
@@ -82,11 +84,17 @@ class SatisfactionAnswer:
 @frozen(kw_only=True)
 class PastTown:
     """What the composition root gives the history, all on `clock`: `route` handles an inbound
-    event as a channel's request does; `record_satisfaction` stores a satisfaction answer."""
+    event as a channel's request does; `record_satisfaction` stores a satisfaction answer;
+    `gateway` takes fees, with `payment_links` where it sends the payer back, and `payer_pays`
+    is the payer's 支払う on the development pay page for the attempt the provider calls by this
+    id (False where the provider is not the development one: nothing is paid)."""
 
     clock: DemoClock
     route: Callable[[InboundEvent], object]
     uow_factory: Callable[[], UnitOfWork]
     identity_provider: IdentityProvider
     record_satisfaction: Callable[[SatisfactionAnswer], None]
+    gateway: PaymentGateway
+    payment_links: PaymentLinks
+    payer_pays: Callable[[str], bool]
     close: Callable[[], None] = lambda: None  # what the past town opened (its resources)

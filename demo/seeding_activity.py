@@ -28,10 +28,12 @@ from application.cases.replying_to_case import ReplyToCase, reply_to_case
 from application.channels.web_sign_in import start_fresh
 from application.dates import in_japan
 from application.messaging.delivering_outbox import deliver_outbox
+from application.payments.paying import Payables
 from application.ports.clock import IdGenerator
 from application.ports.matching import MatchKeyer
 from application.residents.importing_registry import ImportRegistry, import_registry
 from demo import activity_chats as chats
+from demo import activity_fees as fees
 from demo.activity_plan import Step, months_of, plan_year
 from demo.past_town import PastDeliveries, PastTown, SatisfactionAnswer
 from demo.seeding_town import DEMO_ADMIN_LOGIN
@@ -113,6 +115,7 @@ class _Year:
         self.people, self.added = people, added
         self.addresses: dict[int, str] = {}
         self.cases: dict[tuple[int, dt.datetime], str] = {}  # (person, chat) → 受付番号
+        self.certificates: dict[tuple[int, dt.datetime], str] = {}  # … → the request's id
         self.rated: set[tuple[str, str, str]] = set()  # (procedure, respondent, month)
         with town.uow_factory() as uow:
             self.staff = [Actor.staff(member) for login in _STAFF
@@ -150,17 +153,33 @@ class _Year:
 
     def _chat(self, step: Step) -> None:
         address = self._address(step)
-        number = chats.run_procedure(self.town, self.ids, step.channel, address,
-                                     step.procedure, answers=step.answers, choice=step.choice,
-                                     name=self.people[step.person].facts.name.name)
+        sent = chats.run_procedure(self.town, self.ids, step.channel, address, step.procedure,
+                                   answers=step.answers, choice=step.choice,
+                                   person=self.people[step.person])
         self.added["procedures_started"] += 1
-        if number is None:
+        if sent is not None and sent.pay_url is not None:
+            sent = self._paid(step, address, sent.pay_url)
+        if sent is None:
             self.added["procedures_left"] += 1
             return
         self.added["procedures_sent"] += 1
-        self.cases[(step.person, step.at)] = number
+        if sent.number is not None:
+            self.cases[(step.person, step.at)] = sent.number
         if step.score is not None:
             self._rate(step, address)
+
+    def _paid(self, step: Step, address: str, pay_url: str) -> chats.Sent | None:
+        """The fee paid on the pay page: a certificate request waits for staff (kept under
+        its id), a procedure's fee opens its case (its 受付番号 in the chat)."""
+        payable = fees.payable_in(pay_url)
+        if payable is None or not fees.pay(self.town, payable):
+            return None
+        self.added["fees_paid"] += 1
+        if payable.kind is Payables.CERTIFICATES:
+            self.certificates[(step.person, step.at)] = payable.id
+            self.added["certificates_requested"] += 1
+            return chats.Sent()
+        return chats.Sent(number=chats.case_number_in(self.town, step.channel, address))
 
     def _rate(self, step: Step, address: str) -> None:
         with self.town.uow_factory() as uow:
@@ -183,7 +202,16 @@ class _Year:
         self._handle(step, reply=False)
 
     def _handle(self, step: Step, *, reply: bool) -> None:
-        """The first demo staff member whose department holds the case answers or closes it."""
+        """The first demo staff member whose department holds the case answers or closes it
+        (a certificate: issues it, then mails it)."""
+        request_id = self.certificates.get((step.person, step.chat_at)) if step.chat_at else None
+        if request_id is not None:
+            done = any(fees.handle_certificate(self.town, request_id, actor, mail=not reply,
+                                               tracking_number=f"DM{step.at:%y%m%d%H%M}JP")
+                       for actor in self.staff)
+            if done:
+                self.added["certificates_mailed" if not reply else "certificates_issued"] += 1
+            return
         number = self.cases.get((step.person, step.chat_at)) if step.chat_at else None
         if number is None:
             return

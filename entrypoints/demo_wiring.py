@@ -58,7 +58,18 @@ def past_town(container: Any) -> Callable[[], PastTown]:
                     answers=None, channel=answer.channel, resident_id=None,
                     answered_at=answer.answered_at))
 
-        return PastTown(clock=clock, route=route, uow_factory=past.uow,
+        gateway = past.payment_gateway()
+
+        def payer_pays(provider_id: str) -> bool:
+            """支払う on the development pay page (the fake provider's own page)."""
+            pay = getattr(gateway, "pay", None)
+            if gateway.name != "fake" or pay is None:
+                return False
+            pay(provider_id)
+            return True
+
+        return PastTown(clock=clock, route=route, uow_factory=past.uow, gateway=gateway,
+                        payment_links=past.pay_links().links(), payer_pays=payer_pays,
                         identity_provider=past.identity_provider(),
                         record_satisfaction=record_satisfaction,
                         close=past.shutdown_resources)

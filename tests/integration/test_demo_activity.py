@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.persistence.orm.cases import cases
+from adapters.persistence.orm.certificates import certificate_requests
 from adapters.persistence.orm.messaging import channel_identities, conversations, outbox
 from adapters.persistence.orm.surveys import survey_answers
 from application.access.actor import SYSTEM
@@ -18,9 +19,12 @@ from application.messaging.outbox import OutboxStatus
 from application.messaging.telling import load_policy
 from demo.activity_plan import MONTHS, plan_year
 from demo.seeding_activity import history_people, seed_activity
+from demo.seeding_procedures import seed_demo_procedures
 from demo.seeding_town import SeedDemoTown, seed_demo_town
+from entrypoints.builder_wiring import TEMPLATE_LIBRARY
 from entrypoints.containers import Container
 from entrypoints.demo_wiring import past_town
+from entrypoints.procedure_wiring import SHIPPED_IDS
 
 pytestmark = pytest.mark.integration
 
@@ -28,11 +32,14 @@ HOUSEHOLDS, FRIENDS = 60, 60
 
 
 def _seed(container: Container) -> dict[str, int]:
-    """The demo's staff and departments (who answer the cases), then the year."""
+    """The demo's staff and departments (who answer the cases) and its procedures (粗大ごみ
+    published), then the year."""
     seed_demo_town(SeedDemoTown(actor=SYSTEM, households=1), uow_factory=container.uow,
                    ids=container.ids(), clock=container.clock(),
                    hasher=container.password_hasher(), keyer=container.match_keyer(),
                    policy=load_policy(container.uow))
+    seed_demo_procedures(actor=SYSTEM, uow_factory=container.uow, clock=container.clock(),
+                         shipped=SHIPPED_IDS, library=TEMPLATE_LIBRARY)
     town = past_town(container)()
     try:
         return seed_activity(town, ids=container.ids(), keyer=container.match_keyer(),
@@ -81,12 +88,29 @@ def test_the_year_has_procedures_cases_answers_and_ratings(container: Container)
         periods = set(connection.scalars(select(survey_answers.c.period)).all())
         waiting_to_go = connection.scalar(select(func.count()).select_from(outbox).where(
             outbox.c.status == OutboxStatus.PENDING))
-    assert added["procedures_sent"] == statuses["completed"] == sum(case_statuses.values())
+    assert added["procedures_sent"] == statuses["completed"] == sum(
+        case_statuses.values()) + added["certificates_requested"]  # a certificate opens none
     assert statuses["completed"] > statuses["cancelled"] + statuses["active"] > 0
     assert case_statuses["closed"] > 0 and added["cases_answered"] >= added["cases_closed"]
     assert len(scores) == added["satisfaction_answers"] > 0 and len(periods) > 3
     assert sum(score >= 4 for score in scores) > len(scores) / 2
     assert waiting_to_go == 0  # the past's messages were delivered in the past
+
+
+def test_the_year_has_certificates_paid_issued_and_mailed_and_fees_paid(
+        container: Container) -> None:
+    added = _seed(container)
+
+    with container.engine().connect() as connection:
+        certificates = Counter(
+            (paid.value, issued.value) for paid, issued in connection.execute(select(
+                certificate_requests.c.payment_state, certificate_requests.c.issue_state)))
+        bulky = connection.scalar(select(func.count()).select_from(cases).where(
+            cases.c.procedure_id == "bulky_waste"))
+    assert sum(certificates.values()) == added["certificates_requested"] > 0
+    assert {paid for paid, _ in certificates} == {"paid"}
+    assert certificates[("paid", "mailed")] == added["certificates_mailed"] > 0
+    assert added["fees_paid"] == added["certificates_requested"] + bulky and bulky > 0
 
 
 def test_seeding_the_year_again_adds_nothing(container: Container) -> None:
