@@ -2,18 +2,23 @@
 real-looking figures on first start: month by month, residents of the rest of the town follow
 the town's account (a few at first, a few hundred by now; most on LINE, some by SMS or on the
 web page), about six in ten verify with the card, a few block the account later; they send
-お問い合わせ and 通報 (some leave them half-way), which open cases in their departments that
-the demo staff answer and close; about half rate the procedure they finished (mostly 4 and 5).
+お問い合わせ, 通報 and 粗大ごみ (some leave them half-way), which open cases in their departments
+that the demo staff answer and close, and request certificates that staff issue and mail; fees
+are paid on the development pay page; about half rate the procedure they finished (mostly 4
+and 5).
 
-Everything goes through the same router, identity provider and use cases as in the present,
-on a clock moved back to when it happened (`past_town.PastTown`); only the satisfaction answers
-are written by the function the composition root gives (`PastTown.record_satisfaction`), since
-the surveys' use case comes later. The history's residents are households of their own in the
-registry (`HISTORY_PREFIX`), not on the demo program's list, so the README's walk (the campaign's
-counts, the card page's people) is as before.
+Everything goes through the same router, identity provider, payment and staff use cases as in
+the present, on a clock moved back to when it happened (`past_town.PastTown`); only the
+satisfaction answers are written by the function the composition root gives
+(`PastTown.record_satisfaction`), since the surveys' use case comes later. The history's
+residents are households of their own in the registry (`HISTORY_PREFIX`), not on the demo
+program's list, so the README's walk (the campaign's counts, the card page's people) is as
+before, and no benefit is paid in it.
 
-Deterministic (`plan_year` with a seeded random); idempotent: a history whose first friend
-is already there is left as it is (its households are imported only when missing)."""
+Deterministic (`plan_year` with a seeded random: the same seed on the same day gives the same
+year); idempotent: a history whose first friend is already there is left as it is (a run
+stopped half-way is not completed by the next; its households are imported only when
+missing)."""
 
 from __future__ import annotations
 
