@@ -22,9 +22,12 @@ from application.residents.registering_verification import register_verification
 from demo.past_town import PastTown
 from demo.synthetic_town import SyntheticPerson
 
-__all__ = ["Sent", "block", "case_number_in", "follow", "run_procedure", "verify"]
+__all__ = ["Sent", "add_email", "block", "case_number_in", "follow", "run_procedure",
+           "verify"]
 
 _NUMBER = re.compile(r"受付番号 (\S+)")
+_CODE = re.compile(r"確認コード: (\d{6})")
+_ADD_CONTACT = "contacts:add"  # the 連絡先 list's 電話番号・メールを追加 (channels/contacts.py)
 _BETWEEN_TAPS = 25  # seconds between a resident's taps
 _DIALOG_STEPS = 12  # no shipped procedure the history runs has more questions
 # What residents wrote, by the procedure's free-text questions.
@@ -87,6 +90,21 @@ class Sent:
 
     number: str | None = None
     pay_url: str | None = None
+
+
+def add_email(town: PastTown, ids: IdGenerator, channel: str, address: str, mail: str) -> bool:
+    """連絡先 → 電話番号・メールを追加, the address, then the code the town sent there, typed
+    back. True when the address is the resident's."""
+    _event(town, ids, channel, address, InboundKind.POSTBACK, data=_ADD_CONTACT)
+    _event(town, ids, channel, address, InboundKind.TEXT, text=mail)
+    code = next((found.group(1) for message in _newest(town, "email", mail)
+                 if (found := _CODE.search(message.text)) is not None), None)
+    if code is None:
+        return False
+    _event(town, ids, channel, address, InboundKind.TEXT, text=code)
+    with town.uow_factory() as uow:
+        identity = uow.channel_identities.get_by_address("email", mail)
+        return identity is not None and identity.resident_id is not None
 
 
 def run_procedure(town: PastTown, ids: IdGenerator, channel: str, address: str,

@@ -19,6 +19,7 @@ MONTHS = 12
 _CURVE = 1.8  # friends by a time t of the year grow as t ** _CURVE
 _CHANNELS = (("line", 0.88), ("sms", 0.07), ("web", 0.05))
 _VERIFYING = 0.62
+_MAILING = 0.12  # of the verified: add an e-mail address under 連絡先 (an e-mail identity)
 _BLOCKING = 0.05
 _CHATTING = 0.22  # a month's chance that a friend runs a procedure
 _CERTIFICATE_AGE = dt.timedelta(days=150)
@@ -27,8 +28,9 @@ _SCORES = ((1, 0.03), (2, 0.05), (3, 0.12), (4, 0.35), (5, 0.45))
 
 @frozen
 class Step:
-    """One thing that happened, at `at` (Japan time). `kind`: follow, verify, block, chat,
-    reply or close; `person`: the resident's place in the history's people; for a chat,
+    """One thing that happened, at `at` (Japan time). `kind`: follow, verify, email (an
+    address added under 連絡先), block, chat, reply or close; `person`: the resident's place
+    in the history's people; for a chat,
     `procedure`, `answers` (-1: all, and sent) and `choice` (which options it took), with
     `score` the satisfaction it was given (None: not asked or not answered); reply and close
     name the chat whose case they handle (the same person's chat at `chat_at`)."""
@@ -106,6 +108,9 @@ def plan_year(now: dt.datetime, *, people: int, seed: int, friends: int) -> list
                 if later < latest:
                     steps.append(Step(later, "verify", person, channel))
                     verified[person] = later
+                    mail = later + dt.timedelta(days=rng.randint(1, 20))
+                    if channel != "sms" and rng.random() < _MAILING and mail < latest:
+                        steps.append(Step(mail, "email", person, channel))
             if channel == "line" and person and rng.random() < _BLOCKING:
                 gone = at + dt.timedelta(days=rng.randint(20, 150))
                 if gone < latest:

@@ -151,6 +151,11 @@ class _Year:
                         self.people[step.person]):
             self.added["verified"] += 1
 
+    def _email(self, step: Step) -> None:
+        mail = f"t{step.person:05d}@example.jp"
+        if chats.add_email(self.town, self.ids, step.channel, self._address(step), mail):
+            self.added["friends_email"] += 1
+
     def _block(self, step: Step) -> None:
         _delivered_in_the_past(self.town)  # what the town said before they left reached them
         chats.block(self.town, self.ids, self._address(step))
