@@ -58,13 +58,15 @@ def demo(ctx: CliContext, households: int, history: bool) -> None:
                    "(/staff/procedures); 粗大ごみ収集の申込 is published in the chat's menu")
     activity = created.get("activity") or {}
     if activity:
-        friends = sum(v for k, v in activity.items() if k.startswith("friends_"))
+        friends = sum(activity.get(f"friends_{c}", 0) for c in ("line", "sms", "web"))
         click.echo(f"a year of activity: {friends} residents followed the town's account "
                    f"({activity.get('verified', 0)} verified, {activity.get('blocked', 0)} "
                    f"blocked), {activity.get('procedures_started', 0)} procedures started and "
                    f"{activity.get('procedures_sent', 0)} sent (cases: "
                    f"{activity.get('cases_answered', 0)} answered, "
                    f"{activity.get('cases_closed', 0)} closed), "
+                   f"{activity.get('certificates_requested', 0)} certificates paid "
+                   f"({activity.get('certificates_mailed', 0)} mailed), "
                    f"{activity.get('satisfaction_answers', 0)} satisfaction answers")
     if created.get("payment_batch"):
         click.echo(f"approved bank-transfer batch: {created['payment_batch']} "

