@@ -75,7 +75,7 @@ def line_address(seed: int, person: int) -> str:
 def seed_activity(town: PastTown, *, ids: IdGenerator, keyer: MatchKeyer, seed: int = 7,
                   households: int = HISTORY_HOUSEHOLDS,
                   friends: int = HISTORY_FRIENDS) -> dict[str, int]:
-    """Seed the year ending now; returns what it added, by kind (all 0: it was there)."""
+    """Seed the year ending now; returns what it added, by kind (empty: it was there)."""
     present = town.clock.now()
     with town.uow_factory() as uow:
         if uow.channel_identities.get_by_address("line", line_address(seed, 0)) is not None:
