@@ -19,7 +19,7 @@ from application.ports.clock import IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.messaging import OutgoingMessage
 from application.residents.registering_verification import register_verification
-from demo.past_town import PastTown
+from demo.past_town import PastTown, Said
 from demo.synthetic_town import SyntheticPerson
 
 __all__ = ["Sent", "add_email", "block", "case_number_in", "follow", "run_procedure",
@@ -45,10 +45,19 @@ _PLACE = ("岡山県総社市中央一丁目1番1号", 34.6727, 133.7468)
 
 
 def _event(town: PastTown, ids: IdGenerator, channel: str, address: str, kind: InboundKind,
-           **what: Any) -> None:
-    town.route(InboundEvent(channel=channel, external_id=f"{channel}:demo-history:{ids.new_id()}",
-                            address=address, kind=kind, occurred_at=town.clock.now(), **what))
+           **what: Any) -> list[Said]:
+    """The event handled; what the town wrote meanwhile (to the sender and anyone else)."""
+    said = town.route(InboundEvent(
+        channel=channel, external_id=f"{channel}:demo-history:{ids.new_id()}",
+        address=address, kind=kind, occurred_at=town.clock.now(), **what))
     town.clock.wait(_BETWEEN_TAPS)
+    return said
+
+
+def _to(said: list[Said], channel: str, address: str) -> list[OutgoingMessage]:
+    """The newest messages written to this address (the reply the resident reads)."""
+    rows = [row.messages for row in said if (row.channel, row.recipient) == (channel, address)]
+    return list(rows[-1]) if rows else []
 
 
 def follow(town: PastTown, ids: IdGenerator, channel: str, address: str) -> None:
@@ -66,8 +75,8 @@ def verify(town: PastTown, ids: IdGenerator, keyer: MatchKeyer, channel: str, ad
     """本人確認 in the chat, then the card page with the person's own four facts (the registry's
     extract writes the address relative to the town, as the card's is matched). True when the
     resident was matched."""
-    _event(town, ids, channel, address, InboundKind.POSTBACK, data=VERIFY_DATA)
-    state = next((found.group(1) for message in _newest(town, channel, address)
+    said = _event(town, ids, channel, address, InboundKind.POSTBACK, data=VERIFY_DATA)
+    state = next((found.group(1) for message in _to(said, channel, address)
                   for choice in message.choices if choice.url
                   for found in [re.search(r"[?&]state=([^&]+)", choice.url)] if found), None)
     if state is None:
@@ -96,8 +105,8 @@ def add_email(town: PastTown, ids: IdGenerator, channel: str, address: str, mail
     """連絡先 → 電話番号・メールを追加, the address, then the code the town sent there, typed
     back. True when the address is the resident's."""
     _event(town, ids, channel, address, InboundKind.POSTBACK, data=_ADD_CONTACT)
-    _event(town, ids, channel, address, InboundKind.TEXT, text=mail)
-    code = next((found.group(1) for message in _newest(town, "email", mail)
+    said = _event(town, ids, channel, address, InboundKind.TEXT, text=mail)
+    code = next((found.group(1) for message in _to(said, "email", mail)
                  if (found := _CODE.search(message.text)) is not None), None)
     if code is None:
         return False
@@ -114,10 +123,9 @@ def run_procedure(town: PastTown, ids: IdGenerator, channel: str, address: str,
     send it (`answers` < 0), or only the first `answers` and leave it there (0: opened and
     left); a leaving resident who answered some taps やめる when `choice` is odd. `choice` picks
     among the options offered. None when it was not sent."""
-    _event(town, ids, channel, address, InboundKind.POSTBACK,
-           data=f"{START_PREFIX}{procedure_id}")
+    said = _to(_event(town, ids, channel, address, InboundKind.POSTBACK,
+                      data=f"{START_PREFIX}{procedure_id}"), channel, address)
     for turn in range(_DIALOG_STEPS):
-        said = _newest(town, channel, address)
         sent = _sent(said)
         if sent is not None:
             return sent
@@ -125,7 +133,8 @@ def run_procedure(town: PastTown, ids: IdGenerator, channel: str, address: str,
             if answers > 0 and choice % 2:
                 _event(town, ids, channel, address, InboundKind.TEXT, text="やめる")
             return None
-        _answer(town, ids, channel, address, said, choice + turn, person)
+        said = _to(_answer(town, ids, channel, address, said, choice + turn, person),
+                   channel, address) or said
     return None
 
 
@@ -153,7 +162,8 @@ def _typed(question: str, person: SyntheticPerson, choice: int) -> str | None:
 
 
 def _answer(town: PastTown, ids: IdGenerator, channel: str, address: str,
-            said: Sequence[OutgoingMessage], choice: int, person: SyntheticPerson) -> None:
+            said: Sequence[OutgoingMessage], choice: int, person: SyntheticPerson,
+            ) -> list[Said]:
     """One answer to the question the town asked last: the confirming はい, いいえ to an
     optional photo, their own facts, an option, the place, スキップ, or a line of text."""
     question = said[-1] if said else OutgoingMessage(text="")
@@ -174,16 +184,14 @@ def _answer(town: PastTown, ids: IdGenerator, channel: str, address: str,
     elif (any(c.label == "位置情報を送る" for c in question.choices)
           or "場所を教えて" in question.text):
         text, latitude, longitude = _PLACE
-        _event(town, ids, channel, address, InboundKind.LOCATION, text=text,
-               latitude=latitude, longitude=longitude)
-        return
+        return _event(town, ids, channel, address, InboundKind.LOCATION, text=text,
+                      latitude=latitude, longitude=longitude)
     elif options:
         data = options[choice % len(options)]
     else:
-        _event(town, ids, channel, address, InboundKind.TEXT,
-               text=typed if typed is not None else _DETAILS[choice % len(_DETAILS)])
-        return
-    _event(town, ids, channel, address, InboundKind.POSTBACK, data=data)
+        return _event(town, ids, channel, address, InboundKind.TEXT,
+                      text=typed if typed is not None else _DETAILS[choice % len(_DETAILS)])
+    return _event(town, ids, channel, address, InboundKind.POSTBACK, data=data)
 
 
 def case_number_in(town: PastTown, channel: str, address: str) -> str | None:
@@ -195,12 +203,3 @@ def case_number_in(town: PastTown, channel: str, address: str) -> str | None:
              for message in messages_from_json(payload.get("messages") or [])
              if (number := _NUMBER.search(message.text)) is not None]
     return found[-1] if found else None
-
-
-def _newest(town: PastTown, channel: str, address: str) -> list[OutgoingMessage]:
-    """What the town said last to this address (its newest outbox row)."""
-    with town.uow_factory() as uow:
-        rows = uow.queries.messages.transcript(channel, address, limit=1)
-        payloads = [dict(row.payload) for row in rows]
-    return [message for payload in payloads[-1:]
-            for message in messages_from_json(payload.get("messages") or [])]

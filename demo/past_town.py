@@ -23,7 +23,7 @@ from application.ports.messaging import DeliveryOutcome, DeliveryResult, Outgoin
 from application.ports.payments import PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
 
-__all__ = ["DemoClock", "PastDeliveries", "PastTown", "SatisfactionAnswer"]
+__all__ = ["DemoClock", "PastDeliveries", "PastTown", "Said", "SatisfactionAnswer"]
 
 
 class DemoClock:
@@ -69,6 +69,15 @@ class PastDeliveries:
         return [(list(recipients), DeliveryResult(DeliveryOutcome.DELIVERED))]
 
 
+@frozen
+class Said:
+    """What the town wrote to someone while it handled one event: the outbox rows' messages."""
+
+    channel: str
+    recipient: str
+    messages: tuple[OutgoingMessage, ...]
+
+
 @frozen(kw_only=True)
 class SatisfactionAnswer:
     """One answer to the satisfaction question after a finished procedure: `respondent` is who
@@ -84,13 +93,15 @@ class SatisfactionAnswer:
 @frozen(kw_only=True)
 class PastTown:
     """What the composition root gives the history, all on `clock`: `route` handles an inbound
-    event as a channel's request does; `record_satisfaction` stores a satisfaction answer;
-    `gateway` takes fees, with `payment_links` where it sends the payer back, and `payer_pays`
-    is the payer's 支払う on the development pay page for the attempt the provider calls by this
-    id (False where the provider is not the development one: nothing is paid)."""
+    event as a channel's request does and returns what the town wrote while handling it, in
+    the order written (read back by the rows' ids, not by a search of the outbox);
+    `record_satisfaction` stores a satisfaction answer; `gateway` takes fees, with
+    `payment_links` where it sends the payer back, and `payer_pays` is the payer's 支払う on the
+    development pay page for the attempt the provider calls by this id (False where the
+    provider is not the development one: nothing is paid)."""
 
     clock: DemoClock
-    route: Callable[[InboundEvent], object]
+    route: Callable[[InboundEvent], list[Said]]
     uow_factory: Callable[[], UnitOfWork]
     identity_provider: IdentityProvider
     record_satisfaction: Callable[[SatisfactionAnswer], None]

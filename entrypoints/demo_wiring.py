@@ -16,7 +16,9 @@ from sqlalchemy import insert
 from adapters.persistence.orm.surveys import survey_answers
 from application.channels.inbound import InboundEvent
 from application.dates import in_japan
-from demo.past_town import DemoClock, PastTown, SatisfactionAnswer
+from application.messaging.codec import messages_from_json
+from application.ports.clock import IdGenerator
+from demo.past_town import DemoClock, PastTown, Said, SatisfactionAnswer
 
 __all__ = ["past_town", "respondent_key"]
 
@@ -31,6 +33,23 @@ def respondent_key(secret: bytes, survey_id: str, respondent: str) -> str:
     return mac.hexdigest()[:32]
 
 
+class _IssuedIds:
+    """The container's ids, remembering those issued since the last `take` (the outbox rows
+    one event wrote are found by their ids)."""
+
+    def __init__(self, ids: IdGenerator) -> None:
+        self._ids, self._issued = ids, []
+
+    def new_id(self) -> str:
+        new = self._ids.new_id()
+        self._issued.append(new)
+        return new
+
+    def take(self) -> list[str]:
+        issued, self._issued = self._issued, []
+        return issued
+
+
 def past_town(container: Any) -> Callable[[], PastTown]:
     """Makes the past town when the demo seeds its history (looked up when called, as the job
     catalog's other wiring)."""
@@ -43,8 +62,18 @@ def past_town(container: Any) -> Callable[[], PastTown]:
         past.engine.override(providers.Object(container.engine()))
         secret = container.config.match_key().encode()
 
-        def route(event: InboundEvent) -> object:
-            return past.inbound_router().handle(event, uow=past.uow())
+        issued = _IssuedIds(container.ids())
+        past.ids.override(providers.Object(issued))
+
+        def route(event: InboundEvent) -> list[Said]:
+            issued.take()
+            past.inbound_router().handle(event, uow=past.uow())
+            written = issued.take()
+            with past.uow() as uow:
+                rows = uow.outbox.get_many(written)
+                return [Said(row.channel, row.recipient,
+                             tuple(messages_from_json(row.payload.get("messages") or [])))
+                        for row in (rows.get(i) for i in written) if row is not None]
 
         def record_satisfaction(answer: SatisfactionAnswer) -> None:
             """Stored as is: the use case that records a satisfaction answer replaces this at
