@@ -47,11 +47,15 @@ _PLACE = ("岡山県総社市中央一丁目1番1号", 34.6727, 133.7468)
 def _event(town: PastTown, ids: IdGenerator, channel: str, address: str, kind: InboundKind,
            **what: Any) -> list[Said]:
     """The event handled; what the town wrote meanwhile (to the sender and anyone else)."""
-    said = town.route(InboundEvent(
+    issued = town.route(InboundEvent(
         channel=channel, external_id=f"{channel}:demo-history:{ids.new_id()}",
         address=address, kind=kind, occurred_at=town.clock.now(), **what))
     town.clock.wait(_BETWEEN_TAPS)
-    return said
+    with town.uow_factory() as uow:
+        rows = uow.outbox.get_many(issued)
+        return [Said(row.channel, row.recipient,
+                     tuple(messages_from_json(row.payload.get("messages") or [])))
+                for row in (rows.get(i) for i in issued) if row is not None]
 
 
 def _to(said: list[Said], channel: str, address: str) -> list[OutgoingMessage]:

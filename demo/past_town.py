@@ -93,15 +93,15 @@ class SatisfactionAnswer:
 @frozen(kw_only=True)
 class PastTown:
     """What the composition root gives the history, all on `clock`: `route` handles an inbound
-    event as a channel's request does and returns what the town wrote while handling it, in
-    the order written (read back by the rows' ids, not by a search of the outbox);
+    event as a channel's request does and returns the ids issued meanwhile, in order (the
+    outbox rows it wrote are among them: read back by id, not by a search of the outbox);
     `record_satisfaction` stores a satisfaction answer; `gateway` takes fees, with
     `payment_links` where it sends the payer back, and `payer_pays` is the payer's 支払う on the
     development pay page for the attempt the provider calls by this id (False where the
     provider is not the development one: nothing is paid)."""
 
     clock: DemoClock
-    route: Callable[[InboundEvent], list[Said]]
+    route: Callable[[InboundEvent], list[str]]
     uow_factory: Callable[[], UnitOfWork]
     identity_provider: IdentityProvider
     record_satisfaction: Callable[[SatisfactionAnswer], None]

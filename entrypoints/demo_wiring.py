@@ -16,9 +16,8 @@ from sqlalchemy import insert
 from adapters.persistence.orm.surveys import survey_answers
 from application.channels.inbound import InboundEvent
 from application.dates import in_japan
-from application.messaging.codec import messages_from_json
 from application.ports.clock import IdGenerator
-from demo.past_town import DemoClock, PastTown, Said, SatisfactionAnswer
+from demo.past_town import DemoClock, PastTown, SatisfactionAnswer
 
 __all__ = ["past_town", "respondent_key"]
 
@@ -65,15 +64,10 @@ def past_town(container: Any) -> Callable[[], PastTown]:
         issued = _IssuedIds(container.ids())
         past.ids.override(providers.Object(issued))
 
-        def route(event: InboundEvent) -> list[Said]:
+        def route(event: InboundEvent) -> list[str]:
             issued.take()
             past.inbound_router().handle(event, uow=past.uow())
-            written = issued.take()
-            with past.uow() as uow:
-                rows = uow.outbox.get_many(written)
-                return [Said(row.channel, row.recipient,
-                             tuple(messages_from_json(row.payload.get("messages") or [])))
-                        for row in (rows.get(i) for i in written) if row is not None]
+            return issued.take()
 
         def record_satisfaction(answer: SatisfactionAnswer) -> None:
             """Stored as is: the use case that records a satisfaction answer replaces this at
