@@ -80,6 +80,7 @@ from domain.certificates import CertificateKind
 from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
+from entrypoints.demo_wiring import past_town
 from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner, payment_gateway_selector
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
@@ -268,6 +269,7 @@ class Container(containers.DeclarativeContainer):
         wake_outbox=providers.Callable(_waker, __self__),
         route=providers.Callable(_router, __self__),
         identity_provider=identity_provider.provider,  # made when the demo is seeded
+        past_town=providers.Callable(past_town, __self__),  # the demo's year of activity
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, catalog=job_catalog,

@@ -31,6 +31,8 @@ from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.registry_rows import COLUMNS, REQUIRED
+from demo.past_town import PastTown
+from demo.seeding_activity import seed_activity
 from demo.seeding_contacts import Route, seed_demo_contacts
 from demo.seeding_payments import ladder_households, seed_demo_payments
 from demo.seeding_procedures import seed_demo_procedures
@@ -68,10 +70,12 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                         wake_outbox: Callable[[], None] = lambda: None,
                         route: Route | None = None,
                         identity_provider: Callable[[], IdentityProvider] | None = None,
+                        past_town: Callable[[], PastTown] | None = None,
                         ) -> JobCatalog:
     """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages);
     `route` handles an inbound event as a channel's request does (the demo's residents on the
-    web page, with `identity_provider`'s card)."""
+    web page, with `identity_provider`'s card); `past_town` makes the town on a clock the demo
+    moves back in time (its year of activity, when the payload asks for `activity`)."""
     catalog = JobCatalog()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -86,6 +90,13 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
         payments = seed_demo_payments(uow_factory=uow_factory, ids=ids, clock=clock,
                                       calendar=calendar, telling=telling, writer=writer,
                                       originator=originator)
+        activity: dict[str, int] = {}
+        if payload.get("activity") and past_town is not None:
+            town = past_town()
+            try:
+                activity = seed_activity(town, ids=ids, keyer=keyer, seed=command.seed)
+            finally:
+                town.close()
         contacts = {"sms": 0, "email": 0}
         if route is not None and identity_provider is not None:
             contacts = seed_demo_contacts(
@@ -94,7 +105,7 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                 clock=clock, keyer=keyer)
         return {**created, "procedures": procedures, "payment_batch": payments["payment_batch"],
                 "on_file": payments["on_file"], "by_sms": contacts["sms"],
-                "by_email": contacts["email"]}
+                "by_email": contacts["email"], "activity": activity}
 
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = ImportRegistry(mode=payload.get("mode", "all_or_nothing"),

@@ -15,8 +15,11 @@ __all__ = ["demo"]
 
 @click.command()
 @click.option("--households", default=200, show_default=True, help="Synthetic households.")
+@click.option("--history/--no-history", default=True, show_default=True,
+              help="A year of activity ending today (friends, verifications, procedures, "
+                   "cases, satisfaction), so the dashboard shows figures on first start.")
 @pass_context
-def demo(ctx: CliContext, households: int) -> None:
+def demo(ctx: CliContext, households: int, history: bool) -> None:
     """Seed the demo town into the configured database (safe to run again; never in
     production: it makes staff accounts with a public password)."""
     container = ready(ctx)
@@ -25,7 +28,8 @@ def demo(ctx: CliContext, households: int) -> None:
             "the demo town is not for production: it would create administrator, approver, "
             f"case worker and viewer accounts with the public password {DEMO_STAFF_PASSWORD}")
     try:
-        job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
+        job_id = start_job(SEED_DEMO_TOWN, {"households": households, "activity": history},
+                           uow=container.uow(),
                            queue=container.job_queue(), catalog=container.job_catalog(),
                            ids=container.ids(), clock=container.clock(), actor=operator(),
                            households=households)
@@ -52,6 +56,18 @@ def demo(ctx: CliContext, households: int) -> None:
     if created.get("procedures"):
         click.echo(f"{created['procedures']} procedures of the template library as drafts "
                    "(/staff/procedures); 粗大ごみ収集の申込 is published in the chat's menu")
+    activity = created.get("activity") or {}
+    if activity:
+        friends = sum(activity.get(f"friends_{c}", 0) for c in ("line", "sms", "web"))
+        click.echo(f"a year of activity: {friends} residents followed the town's account "
+                   f"({activity.get('verified', 0)} verified, {activity.get('blocked', 0)} "
+                   f"blocked), {activity.get('procedures_started', 0)} procedures started and "
+                   f"{activity.get('procedures_sent', 0)} sent (cases: "
+                   f"{activity.get('cases_answered', 0)} answered, "
+                   f"{activity.get('cases_closed', 0)} closed), "
+                   f"{activity.get('certificates_requested', 0)} certificates paid "
+                   f"({activity.get('certificates_mailed', 0)} mailed), "
+                   f"{activity.get('satisfaction_answers', 0)} satisfaction answers")
     if created.get("payment_batch"):
         click.echo(f"approved bank-transfer batch: {created['payment_batch']} "
                    f"(madoguchi batch export {created['payment_batch']} --out transfer.txt)")

@@ -35,7 +35,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     runner = CliRunner()
     env = _env(home / "var")
     assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
-    demo = runner.invoke(main, ["demo", "--households", "12"], env=env)
+    demo = runner.invoke(main, ["demo", "--households", "12", "--no-history"], env=env)
     assert demo.exit_code == 0, demo.output
     assert "approved bank-transfer batch" in demo.output
     return home

@@ -55,7 +55,7 @@ def test_the_card_page_offers_unnotified_heads_and_the_campaign_then_counts_them
 
 def _card_page_and_campaign(stack: Stack, inboxes: DemoChannels) -> None:
     container = stack.container
-    seeded = seed_demo(container, HOUSEHOLDS)
+    seeded = seed_demo(container, HOUSEHOLDS, activity=True)  # as `make demo`: with its year
     assert (seeded["by_sms"], seeded["by_email"]) == (DEMO_BY_SMS, DEMO_ON_LADDER - DEMO_BY_SMS)
     town = list(generate_households(HOUSEHOLDS))
     payees = {h.members[0].facts.name.name for h in town[:DEMO_PAYEES]}

@@ -54,10 +54,13 @@ def demo_channels(container: Container, simulator: LineSimulator | None = None,
         yield DemoChannels(sms=sms, mail=mail)
 
 
-def seed_demo(container: Container, households: int) -> dict[str, Any]:
+def seed_demo(container: Container, households: int, *, activity: bool = False,
+              ) -> dict[str, Any]:
     """What `madoguchi demo --households N` does: the seeding job, run by the container's
-    queue (eager in the tests); returns its result."""
-    job_id = start_job(SEED_DEMO_TOWN, {"households": households}, uow=container.uow(),
+    queue (eager in the tests); returns its result. `activity`: with the year of activity
+    `make demo` seeds (off by default: it takes seconds)."""
+    job_id = start_job(SEED_DEMO_TOWN, {"households": households, "activity": activity},
+                       uow=container.uow(),
                        queue=container.job_queue(), catalog=container.job_catalog(),
                        ids=container.ids(), clock=container.clock(),
                        actor=Actor.operator("test"), households=households)
