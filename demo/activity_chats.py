@@ -19,6 +19,7 @@ from application.ports.clock import IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.messaging import OutgoingMessage
 from application.residents.registering_verification import register_verification
+from application.surveys.satisfaction import POSTBACK_PREFIX as SATISFACTION_PREFIX
 from demo.past_town import PastTown, Said
 from demo.synthetic_town import SyntheticPerson
 
@@ -140,6 +141,14 @@ def run_procedure(town: PastTown, ids: IdGenerator, channel: str, address: str,
         said = _to(_answer(town, ids, channel, address, said, choice + turn, person),
                    channel, address) or said
     return None
+
+
+def rate(town: PastTown, ids: IdGenerator, channel: str, address: str, procedure_id: str,
+         score: int) -> None:
+    """Tap `score` on the satisfaction question that followed the procedure's completion (the
+    surveys' desk stores it anonymously, once a month per procedure)."""
+    _event(town, ids, channel, address, InboundKind.POSTBACK,
+           data=f"{SATISFACTION_PREFIX}{procedure_id}:{score}")
 
 
 def _sent(said: Sequence[OutgoingMessage]) -> Sent | None:

@@ -23,7 +23,7 @@ from application.ports.messaging import DeliveryOutcome, DeliveryResult, Outgoin
 from application.ports.payments import PaymentGateway
 from application.ports.unit_of_work import UnitOfWork
 
-__all__ = ["DemoClock", "PastDeliveries", "PastTown", "Said", "SatisfactionAnswer"]
+__all__ = ["DemoClock", "PastDeliveries", "PastTown", "Said"]
 
 
 class DemoClock:
@@ -79,23 +79,11 @@ class Said:
 
 
 @frozen(kw_only=True)
-class SatisfactionAnswer:
-    """One answer to the satisfaction question after a finished procedure: `respondent` is who
-    answered (their channel identity's id; the writer keeps only a keyed digest of it)."""
-
-    procedure_id: str
-    respondent: str
-    score: int  # 1..5
-    channel: str
-    answered_at: dt.datetime
-
-
-@frozen(kw_only=True)
 class PastTown:
     """What the composition root gives the history, all on `clock`: `route` handles an inbound
     event as a channel's request does and returns the ids issued meanwhile, in order (the
     outbox rows it wrote are among them: read back by id, not by a search of the outbox);
-    `record_satisfaction` stores a satisfaction answer; `gateway` takes fees, with
+    `gateway` takes fees, with
     `payment_links` where it sends the payer back, and `payer_pays` is the payer's 支払う on the
     development pay page for the attempt the provider calls by this id (False where the
     provider is not the development one: nothing is paid)."""
@@ -104,7 +92,6 @@ class PastTown:
     route: Callable[[InboundEvent], list[str]]
     uow_factory: Callable[[], UnitOfWork]
     identity_provider: IdentityProvider
-    record_satisfaction: Callable[[SatisfactionAnswer], None]
     gateway: PaymentGateway
     payment_links: PaymentLinks
     payer_pays: Callable[[str], bool]

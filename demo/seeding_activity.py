@@ -9,8 +9,7 @@ and 5).
 
 Everything goes through the same router, identity provider, payment and staff use cases as in
 the present, on a clock moved back to when it happened (`past_town.PastTown`); only the
-satisfaction answers are written by the function the composition root gives
-(`PastTown.record_satisfaction`), since the surveys' use case comes later. The history's
+satisfaction answers are taps on the question that follows a finished procedure. The history's
 residents are households of their own in the registry (`HISTORY_PREFIX`), not on the demo
 program's list, so the README's walk (the campaign's counts, the card page's people) is as
 before, and no benefit is paid in it.
@@ -40,7 +39,7 @@ from application.residents.importing_registry import ImportRegistry, import_regi
 from demo import activity_chats as chats
 from demo import activity_fees as fees
 from demo.activity_plan import Step, months_of, plan_year
-from demo.past_town import PastDeliveries, PastTown, SatisfactionAnswer
+from demo.past_town import PastDeliveries, PastTown
 from demo.seeding_town import DEMO_ADMIN_LOGIN
 from demo.synthetic_town import SyntheticPerson, generate_households, registry_rows
 from domain.errors import DomainError, InvariantViolated
@@ -200,9 +199,7 @@ class _Year:
             return
         self.rated.add((step.procedure, respondent, month))
         self.town.clock.wait(60)
-        self.town.record_satisfaction(SatisfactionAnswer(
-            procedure_id=step.procedure, respondent=respondent, score=step.score,
-            channel=step.channel, answered_at=self.town.clock.now()))
+        chats.rate(self.town, self.ids, step.channel, address, step.procedure, step.score)
         self.added["satisfaction_answers"] += 1
 
     def _reply(self, step: Step) -> None:

@@ -5,32 +5,16 @@ and every unit of work it makes read that clock, as they read the system's in th
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from typing import Any
 
 from dependency_injector import providers
-from sqlalchemy import insert
 
-from adapters.persistence.orm.surveys import survey_answers
 from application.channels.inbound import InboundEvent
-from application.dates import in_japan
 from application.ports.clock import IdGenerator
-from demo.past_town import DemoClock, PastTown, SatisfactionAnswer
+from demo.past_town import DemoClock, PastTown
 
-__all__ = ["past_town", "respondent_key"]
-
-SATISFACTION = "satisfaction"
-
-
-def respondent_key(secret: bytes, survey_id: str, respondent: str) -> str:
-    """A survey respondent's keyed digest (HMAC-SHA256 under the town's match-key secret, as the
-    match keys are keyed, first 32 hex digits): one person answers once per period, and the
-    answers do not say who gave them."""
-    mac = hmac.new(secret, f"survey\x1f{survey_id}\x1f{respondent}".encode(), hashlib.sha256)
-    return mac.hexdigest()[:32]
-
+__all__ = ["past_town"]
 
 class _IssuedIds:
     """The container's ids, remembering those issued since the last `take` (the outbox rows
@@ -59,7 +43,6 @@ def past_town(container: Any) -> Callable[[], PastTown]:
         past.config.from_dict(container.config())
         past.clock.override(providers.Object(clock))
         past.engine.override(providers.Object(container.engine()))
-        secret = container.config.match_key().encode()
 
         issued = _IssuedIds(container.ids())
         past.ids.override(providers.Object(issued))
@@ -68,18 +51,6 @@ def past_town(container: Any) -> Callable[[], PastTown]:
             issued.take()
             past.inbound_router().handle(event, uow=past.uow())
             return issued.take()
-
-        def record_satisfaction(answer: SatisfactionAnswer) -> None:
-            """Stored as is: the use case that records a satisfaction answer replaces this at
-            merge (no use case writes survey_answers yet)."""
-            with container.engine().begin() as connection:
-                connection.execute(insert(survey_answers).values(
-                    id=container.ids().new_id(), survey_id=SATISFACTION,
-                    procedure_id=answer.procedure_id,
-                    respondent_key=respondent_key(secret, SATISFACTION, answer.respondent),
-                    period=in_japan(answer.answered_at).strftime("%Y-%m"), score=answer.score,
-                    answers=None, channel=answer.channel, resident_id=None,
-                    answered_at=answer.answered_at))
 
         gateway = past.payment_gateway()
 
@@ -94,7 +65,6 @@ def past_town(container: Any) -> Callable[[], PastTown]:
         return PastTown(clock=clock, route=route, uow_factory=past.uow, gateway=gateway,
                         payment_links=past.pay_links().links(), payer_pays=payer_pays,
                         identity_provider=past.identity_provider(),
-                        record_satisfaction=record_satisfaction,
                         close=past.shutdown_resources)
 
     return make
