@@ -11,7 +11,7 @@ from typing import Any
 
 from application.ports.segment_queries import SegmentMember
 from application.residents.profiles import profile_of
-from domain.channels import IdentityStatus
+from domain.channels import LADDER_CHANNELS, IdentityStatus
 from domain.residents import RegistryStatus
 from domain.segments import (
     Age,
@@ -62,7 +62,8 @@ class FakeSegmentQueries:
     def _people(self) -> list[tuple[str, Any]]:
         people: list[tuple[str, Any]] = [
             (f"i:{identity.id}", identity) for identity in self._rows("channel_identities")
-            if identity.resident_id is None]
+            if identity.resident_id is None and identity.channel in LADDER_CHANNELS
+            and identity.status is IdentityStatus.FOLLOWING]
         people += [(f"r:{resident.id}", resident) for resident in self._rows("residents")
                    if resident.registry_status is RegistryStatus.RESIDENT]
         return sorted(people, key=lambda person: person[0])

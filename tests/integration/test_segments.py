@@ -65,7 +65,8 @@ def _town(engine: Engine) -> None:
     in h1 at 本町２丁目, on p1's list; r3 (女, 1980年, alone in h2 at 本町三丁目, an SMS
     number that blocked, applied to p1, 自治会 a1 by the list); r4 moved out of 本町3丁目;
     i5 (a LINE friend the registry does not know: 防災, 自治会 a1 in the chat) and i6 (an
-    e-mail address the registry does not know)."""
+    e-mail address the registry does not know); i7 (a friend the registry does not know who
+    blocked the town, 防災) and i8 (a visit of the web page) are nobody a notice reaches."""
     people = [("r1", "本町２丁目３番４号", dt.date(1950, 3, 10), Sex.MALE, "H1"),
               ("r2", "本町二丁目3-4", dt.date(2022, 5, 31), Sex.FEMALE, "H1"),
               ("r3", "本町三丁目1番地", dt.date(1980, 1, 1), Sex.FEMALE, "H2"),
@@ -90,12 +91,13 @@ def _town(engine: Engine) -> None:
         uow.commit()
     with _uow(engine) as uow:
         for iid, channel, resident_id in (("i1", "line", "r1"), ("i3", "sms", "r3"),
-                                          ("i5", "line", None), ("i6", "email", None)):
+                                          ("i5", "line", None), ("i6", "email", None),
+                                          ("i7", "line", None), ("i8", "web", None)):
             identity = ChannelIdentity.first_seen(id=iid, channel=channel,
                                                   address=f"addr-{iid}", at=NOW)
             if resident_id:
                 identity.link(resident_id)
-            if iid == "i3":
+            if iid in ("i3", "i7"):
                 identity.block(NOW)
             uow.channel_identities.add(identity)
         uow.eligibility.add(EligibleHousehold(id="e1", program_id="p1", household_id="h1",
@@ -108,7 +110,8 @@ def _town(engine: Engine) -> None:
              "active": True, "created_at": NOW}])
         connection.execute(insert(interest_subscriptions), [
             {"identity_id": "i1", "interest_key": "bousai", "subscribed_at": NOW},
-            {"identity_id": "i5", "interest_key": "bousai", "subscribed_at": NOW}])
+            {"identity_id": "i5", "interest_key": "bousai", "subscribed_at": NOW},
+            {"identity_id": "i7", "interest_key": "bousai", "subscribed_at": NOW}])
         connection.execute(insert(associations), [
             {"id": "a1", "name": "本町自治会", "open_to_join": True, "created_at": NOW}])
         connection.execute(insert(association_members), [
@@ -331,17 +334,17 @@ def test_saved_segments_are_stored_named_once_and_changed_by_one_editor_at_a_tim
 
 def test_a_persons_subscription_is_kept_and_removed_on_every_identity(town: Engine) -> None:
     with _uow(town) as uow:
-        identity = ChannelIdentity.first_seen(id="i7", channel="email", address="r1@example.jp",
+        identity = ChannelIdentity.first_seen(id="i9", channel="email", address="r1@example.jp",
                                               at=NOW)
         identity.link("r1")
         uow.channel_identities.add(identity)
-        assert uow.interests.subscribe("i7", "bousai", at=NOW)  # r1 has it on i1 (LINE) too
-        assert not uow.interests.subscribe("i7", "bousai", at=NOW)
+        assert uow.interests.subscribe("i9", "bousai", at=NOW)  # r1 has it on i1 (LINE) too
+        assert not uow.interests.subscribe("i9", "bousai", at=NOW)
         uow.commit()
     with _uow(town) as uow:
         assert uow.queries.segments.count(Interest("bousai")) == 2  # r1 once, and i5
-        assert uow.interests.subscribed(["i1", "i7"]) == {"bousai"}
-        assert uow.interests.unsubscribe(["i1", "i7"], "bousai") == 2
+        assert uow.interests.subscribed(["i1", "i9"]) == {"bousai"}
+        assert uow.interests.unsubscribe(["i1", "i9"], "bousai") == 2
         uow.commit()
     with _uow(town) as uow:
         assert {m.key for m in uow.queries.segments.members(

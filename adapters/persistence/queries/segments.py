@@ -41,7 +41,7 @@ from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.orm.segments import resident_profiles
 from application.ports.segment_queries import SegmentMember
-from domain.channels import IdentityStatus
+from domain.channels import LADDER_CHANNELS, IdentityStatus
 from domain.residents import RegistryStatus, VerificationState
 from domain.segments import (
     Age,
@@ -176,6 +176,14 @@ def identity_clause(condition: Condition) -> ColumnElement[bool]:
     raise TypeError(f"not a condition: {condition!r}")
 
 
+def _unknown_person() -> ColumnElement[bool]:
+    """An identity no resident is linked to, that the town can still push to (a LINE friend, a
+    number or an address that still follows it): a blocked friend or an anonymous visit of the
+    web page is nobody a notice can reach, so no segment counts it."""
+    return and_(_i.c.resident_id.is_(None), _i.c.channel.in_(LADDER_CHANNELS),
+                _i.c.status == IdentityStatus.FOLLOWING)
+
+
 def _in_registry() -> ColumnElement[bool]:
     return _r.c.registry_status == RegistryStatus.RESIDENT
 
@@ -193,7 +201,7 @@ class SqlSegmentQueries:
         joined, where = _resident_side(condition)
         registry = select(func.count()).select_from(joined).where(where).scalar_subquery()
         unknown = (select(func.count()).select_from(_i)
-                   .where(_i.c.resident_id.is_(None), identity_clause(condition))
+                   .where(_unknown_person(), identity_clause(condition))
                    .scalar_subquery())
         return int(self.session.execute(select(registry + unknown)).scalar_one())
 
@@ -204,7 +212,7 @@ class SqlSegmentQueries:
         registry = select(literal(1).label("side"), _r.c.id.label("id")).select_from(joined)
         registry = registry.where(where, _r.c.id > last if side == "r" else true())
         unknown = (select(literal(0).label("side"), _i.c.id.label("id"))
-                   .where(_i.c.resident_id.is_(None), identity_clause(condition),
+                   .where(_unknown_person(), identity_clause(condition),
                           _i.c.id > last if side == "i" else true()))
         if side == "r":
             unknown = unknown.where(false())
