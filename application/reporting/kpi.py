@@ -178,8 +178,14 @@ def kpi_report(wanted: KpiRange, *, shipped: Sequence[Procedure],
     by_period = {cost.period: cost for cost in costs}
     friends = before.friends_added - before.friends_left
     verified = before.verified
+    def procedures_only(talks: dict[str, int]) -> dict[str, int]:
+        """Conversations of the procedures residents choose, not of the dialogs inside them
+        (adding a contact, typing its code): those are no application."""
+        return {pid: n for pid, n in talks.items() if pid in titles}
+
     figures = []
     for month, c in zip(months, counts, strict=True):
+        started, completed = procedures_only(c.started), procedures_only(c.completed)
         friends += c.friends_added - c.friends_left
         verified += c.verified
         applied = dict.fromkeys(kinds, 0)
@@ -191,15 +197,16 @@ def kpi_report(wanted: KpiRange, *, shipped: Sequence[Procedure],
         figures.append(MonthFigures(
             month=month, friends=friends, verified=verified, applications=applied,
             online=sum(applied.values()) - paper, paper=paper,
-            started=sum(c.started.values()), completed=sum(c.completed.values()),
+            started=sum(started.values()), completed=sum(completed.values()),
             score_total=c.score_total, answers=c.answers, cost_yen=_cost(by_period, month),
-            started_by=_titled(c.started, titles), completed_by=_titled(c.completed, titles)))
+            started_by=_titled(started, titles), completed_by=_titled(completed, titles)))
     total = MonthCounts()
     for c in counts:
         total = total.plus(c)
     completion = sorted(
         (ProcedureCompletion(titles.get(pid, pid), n, total.completed.get(pid, 0))
-         for pid, n in total.started.items()), key=lambda c: (-c.started, c.title))
+         for pid, n in procedures_only(total.started).items()),
+        key=lambda c: (-c.started, c.title))
     return KpiReport(range=wanted, months=figures, kinds=kinds, procedures=available,
                      completion=completion, costs=costs)
 

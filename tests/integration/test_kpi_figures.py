@@ -79,7 +79,8 @@ def seed(container: Container) -> None:
                 ("certificate", at(10, 3), "expired", None),
                 ("certificate", at(10, 4), "completed", None),
                 ("contact", at(10, 5), "active", None),
-                ("contact", at(10, 6), "completed", 0)])],  # staff trying a draft: left out
+                ("contact", at(10, 6), "completed", 0),  # staff trying a draft: left out
+                ("contact_add", at(10, 7), "completed", None)])],  # a dialog, not a procedure
         "survey_answers": [
             rows.survey_answer(1, answered_at=at(9, 5), score=5),
             rows.survey_answer(2, answered_at=at(9, 6), score=4),
