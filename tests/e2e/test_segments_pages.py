@@ -66,6 +66,10 @@ def test_staff_save_a_segment_without_javascript_and_see_whom_it_reaches(
     assert "今の対象: 2人" in page  # r1 (65+) and i9 (LINE, the registry does not know)
     assert f'href="/staff/notices/new?segment={segment_id}"' in page
     assert "この対象にお知らせを送る" in page
+    notice = client.get(f"/staff/notices/new?segment={segment_id}").get_data(as_text=True)
+    assert "高齢者とLINE" in notice and "2026-12" in notice  # its name and a copy of its condition
+    gone = client.get("/staff/notices/new?segment=nonexistent", follow_redirects=True)
+    assert gone.status_code == 200 and "配信対象" in gone.get_data(as_text=True)
     assert "高齢者とLINE" in client.get("/staff/segments").get_data(as_text=True)
 
     refused = client.post("/staff/segments/new", data={

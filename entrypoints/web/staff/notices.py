@@ -27,6 +27,7 @@ from application.notices.sending import start_notice
 from application.notices.views import count_people, notice_lines, notice_results
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate
+from application.segments.managing_segments import shown_segment
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
 from domain.notices import MAX_BUTTONS, Notice
@@ -108,12 +109,26 @@ def _when(raw: str) -> dt.datetime:
 @staff_notices.get("/new")
 @requires_staff_permission(Permission.SEND_NOTICES)
 def new():  # type: ignore[no-untyped-def]
-    form = kept_form("notice") or {
+    form = kept_form("notice") or _segment_form(request.args.get("segment", "")) or {
         "condition": request.args.get("condition", ""),
         "segment_name": request.args.get("name", ""),
     }
     return render_template("staff/notices/new.html", form=form, max_buttons=MAX_BUTTONS,
                            preview=_preview(form), procedures=_procedures())
+
+
+def _segment_form(segment_id: str) -> dict[str, str] | None:
+    """The saved segment 「この対象にお知らせを送る」 came from: its condition (a copy the notice
+    keeps) and its name; None without one, or with a message when it is gone."""
+    if not segment_id:
+        return None
+    try:
+        segment, _ = shown_segment(segment_id, actor=g.actor, uow=container().uow())
+    except DomainError as error:
+        flash(str(error), "error")
+        return None
+    return {"condition": json.dumps(segment.condition_json, ensure_ascii=False),
+            "segment_name": segment.name}
 
 
 @staff_notices.post("/preview")
