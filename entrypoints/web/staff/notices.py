@@ -27,7 +27,7 @@ from application.notices.sending import start_notice
 from application.notices.views import count_people, notice_lines, notice_results
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate
-from application.segments.managing_segments import shown_segment
+from application.segments.managing_segments import segment_list, shown_segment
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
 from domain.notices import MAX_BUTTONS, Notice
@@ -113,8 +113,10 @@ def new():  # type: ignore[no-untyped-def]
         "condition": request.args.get("condition", ""),
         "segment_name": request.args.get("name", ""),
     }
+    segments = [(segment.id, segment.name)
+                for segment, _ in segment_list(actor=g.actor, uow=container().uow())]
     return render_template("staff/notices/new.html", form=form, max_buttons=MAX_BUTTONS,
-                           preview=_preview(form), procedures=_procedures())
+                           preview=_preview(form), procedures=_procedures(), segments=segments)
 
 
 def _segment_form(segment_id: str) -> dict[str, str] | None:
