@@ -81,7 +81,7 @@ def _month_text(index: int) -> str:
 def _age_bound(value: Any, what: str) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdecimal():
         raise InvalidValue(f"{what}は0から{_MAX_AGE}までの数で入力してください。")
     number = int(value)
     if number > _MAX_AGE:

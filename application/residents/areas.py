@@ -25,7 +25,9 @@ _CHOME = re.compile(rf"^(\D*?)([0-9{_NUMERALS}]+)丁目")
 _OAZA = re.compile(r"^(.*?大字[^\d字〇一二三四五六七八九十番-]+)")
 _BLOCKS = re.compile(r"^(\D+?)(\d+)-\d+-\d+")
 _PLACE = re.compile(r"^(\D+?)(?=[0-9〇一二三四五六七八九十]+(?:番|-|$))")
-_HYPHENS = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣ー", "-"))
+_HYPHENS = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣", "-"))
+# 「ー」 is a hyphen only between numbers (2ー3ー4); in a name (グリーンヒル) it is a long vowel
+_LONG_VOWEL_HYPHEN = re.compile(r"(?<=\d)ー(?=\d)")
 
 
 def _number(run: str) -> str:
@@ -50,6 +52,7 @@ def area_of(address: str, *, town: str = "") -> str:
     '中央1丁目'
     """
     text = "".join(unicodedata.normalize("NFKC", address or "").split()).translate(_HYPHENS)
+    text = _LONG_VOWEL_HYPHEN.sub("-", text)
     had_prefecture = bool(_PREFECTURE.match(text))
     text = _PREFECTURE.sub("", text, count=1)
     town = "".join(unicodedata.normalize("NFKC", town).split())

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from domain.channels import ChannelIdentity
+from domain.interests import InterestTopic
 from domain.staff import Role
 from entrypoints.containers import Container
 from tests import builders as b
@@ -97,3 +98,18 @@ def test_a_case_worker_may_not_choose_whom_notices_go_to(town: None,
     sign_in(client, "worker")
     assert client.get("/staff/segments").status_code == 403
     assert client.get("/staff/interests").status_code == 403
+
+
+def test_a_notice_names_an_interest_as_staff_named_it(town: None, container: Container,
+                                                       client: FlaskClient) -> None:
+    with container.uow() as uow:
+        uow.interests.add(InterestTopic(key="bousai", label="防災", description="", position=1,
+                                        active=True, created_at=container.clock().now()))
+        uow.commit()
+    sign_in(client, "notices")
+
+    preview = client.post("/staff/notices/preview", data={
+        "csrf_token": token(client), "condition": json.dumps({"interest": "bousai"}),
+        "title": "避難訓練", "text": "日曜に訓練をします。"}).get_json()
+
+    assert "「防災」" in preview["describe"] and "bousai" not in preview["describe"]

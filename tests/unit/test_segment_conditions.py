@@ -55,3 +55,8 @@ def test_under_six_means_born_after_december_2020() -> None:
 def test_what_cannot_be_a_condition_is_refused_in_japanese(data: object, message: str) -> None:
     with pytest.raises(InvalidValue, match=message):
         segment_from_json(data)
+
+
+def test_a_superscript_digit_is_not_an_age() -> None:
+    with pytest.raises(InvalidValue, match="0から130"):
+        segment_from_json({"age": {"month": "2026-12", "min": "²"}})

@@ -182,6 +182,6 @@ def kpi_recount():  # type: ignore[no-untyped-def]
 
 def _whole(name: str) -> int:
     text = request.form.get(name, "").strip().replace(",", "")
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidValue("費用と時間は0以上の整数で入力してください。", code="bad_amount")
     return int(text)

@@ -24,7 +24,12 @@ from application.notices.composing import (
 )
 from application.notices.messages import message_for, sms_estimate
 from application.notices.sending import start_notice
-from application.notices.views import count_people, notice_lines, notice_results
+from application.notices.views import (
+    count_people,
+    notice_lines,
+    notice_results,
+    segment_words,
+)
 from application.ports.messaging import OutgoingMessage
 from application.ports.unit_of_work import ConcurrentUpdate
 from application.segments.managing_segments import segment_list, shown_segment
@@ -60,7 +65,7 @@ def index():  # type: ignore[no-untyped-def]
 def _condition(raw: str) -> dict[str, Any]:
     try:
         found = json.loads(raw or "")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidValue("配信対象の条件を選んでください。") from None
     if not isinstance(found, dict):
         raise InvalidValue("配信対象の条件を選んでください。")
@@ -162,7 +167,7 @@ def _preview(form: Any) -> dict[str, Any]:
                             recipients=count)
     subject, body = _as_mail(message_for(notice, "email", public_url=public_url,
                                          token=SAMPLE_TOKEN))
-    return {"count": count, "describe": notice.segment.describe(),
+    return {"count": count, "describe": segment_words(notice.segment, uow=services.uow()),
             "line": {"text": line.text, "buttons": [c.label for c in line.choices]},
             "sms": {"text": sms_body, "segments": estimate.segments,
                     "encoding": estimate.encoding, "yen": estimate.yen},
@@ -228,7 +233,8 @@ def _act(notice_id: str, action: str, when: dt.datetime | None):  # type: ignore
 @requires_staff_permission(Permission.SEND_NOTICES)
 def show(notice_id: str):  # type: ignore[no-untyped-def]
     results = notice_results(notice_id, uow=container().uow())
-    return render_template("staff/notices/show.html", results=results, notice=results.notice)
+    return render_template("staff/notices/show.html", results=results, notice=results.notice,
+                           words=segment_words(results.notice.segment, uow=container().uow()))
 
 
 @staff_notices.post("/<notice_id>/send")

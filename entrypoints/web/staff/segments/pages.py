@@ -84,7 +84,7 @@ def _save(segment_id: str):  # type: ignore[no-untyped-def]
             segment, _ = shown_segment(segment_id, actor=g.actor, uow=services.uow())
         try:
             condition = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than JSON can go
             flash(UNREADABLE, "error")
             return _editor(segment=segment, name=name, condition=text, status=422)
         saved = save_segment(SaveSegment(g.actor, name, condition, segment_id=segment_id,
@@ -125,7 +125,10 @@ def delete(segment_id: str):  # type: ignore[no-untyped-def]
 def count():  # type: ignore[no-untyped-def]
     """The editor's live count: {"count": n, "words": "…"} or {"problem": "…"} (changes
     nothing)."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: unreadable as well
+        body = None
     if not isinstance(body, dict) or "condition" not in body:
         return jsonify({"problem": UNREADABLE}), 400
     try:
