@@ -32,6 +32,7 @@ __all__ = [
     "NoticeButton",
     "NoticeRecipient",
     "NoticeStatus",
+    "ensure_ahead",
     "image_type_of",
     "member_key_of",
 ]
@@ -119,6 +120,13 @@ def member_key_of(resident_id: str | None, identity_id: str) -> str:
     return f"r:{resident_id}" if resident_id else f"i:{identity_id}"
 
 
+
+def ensure_ahead(when: dt.datetime, *, now: dt.datetime) -> None:
+    """A notice is scheduled for later, never for a moment already past."""
+    if when <= now:
+        raise InvalidValue("配信日時が過ぎています。これから先の日時を指定してください。",
+                           code="notice_in_the_past")
+
 @define(slots=False, eq=False)
 class Notice(Aggregate):
     id: str
@@ -169,9 +177,7 @@ class Notice(Aggregate):
         if self.status not in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED):
             raise IllegalTransition(f"このお知らせは{self.status.label}のため、予約できません。",
                                     code="notice_not_draft")
-        if when <= now:
-            raise InvalidValue("配信日時が過ぎています。これから先の日時を指定してください。",
-                               code="notice_in_the_past")
+        ensure_ahead(when, now=now)
         self.status, self.scheduled_at = NoticeStatus.SCHEDULED, when
 
     def is_due(self, now: dt.datetime) -> bool:

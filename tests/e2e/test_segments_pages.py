@@ -113,3 +113,19 @@ def test_a_notice_names_an_interest_as_staff_named_it(town: None, container: Con
         "title": "避難訓練", "text": "日曜に訓練をします。"}).get_json()
 
     assert "「防災」" in preview["describe"] and "bousai" not in preview["describe"]
+
+
+def test_a_notice_scheduled_in_the_past_is_refused_and_leaves_no_draft(
+        town: None, container: Container, client: FlaskClient) -> None:
+    sign_in(client, "notices")
+    past = container.clock().now().astimezone(dt.timezone(dt.timedelta(hours=9))) \
+        - dt.timedelta(hours=1)
+
+    refused = client.post("/staff/notices/", data={
+        "csrf_token": token(client), "condition": json.dumps({"channel": "line"}),
+        "segment_name": "LINEの友だち", "title": "避難訓練", "text": "日曜に訓練をします。",
+        "when": past.strftime("%Y-%m-%dT%H:%M"), "action": "schedule"}, follow_redirects=True)
+
+    assert "配信日時が過ぎています" in refused.get_data(as_text=True)
+    with container.uow() as uow:
+        assert list(uow.queries.notices.notices()) == []

@@ -35,7 +35,7 @@ from application.ports.unit_of_work import ConcurrentUpdate
 from application.segments.managing_segments import segment_list, shown_segment
 from domain.access import Permission
 from domain.errors import DomainError, InvalidValue
-from domain.notices import MAX_BUTTONS, Notice
+from domain.notices import MAX_BUTTONS, Notice, ensure_ahead
 from domain.values import JST
 from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
@@ -200,6 +200,8 @@ def create():  # type: ignore[no-untyped-def]
     try:
         command = _command(request.form)
         when = _when(request.form.get("when", "")) if action == "schedule" else None
+        if when is not None:  # refused before anything is written: no draft is left behind
+            ensure_ahead(when, now=services.clock().now())
         notice = compose_notice(command, actor=g.actor, uow=services.uow(), ids=services.ids(),
                                 clock=services.clock())
     except DomainError as error:
