@@ -165,6 +165,15 @@ def _try_page(notice_id: str, after: str | None, *, uow_factory: Callable[[], Un
         fresh = [m for m in page if m.key not in done]
         counts.considered, counts.skipped = len(page), len(page) - len(fresh)
         identities = _identities_of(uow, fresh)
+        # someone who verified while the notice was going out was told as an identity (i:…,
+        # listed first) and now comes again as a resident (r:…): told once is enough
+        aliases = {m.key: [f"i:{i.id}" for i in identities.get(m.key, [])]
+                   for m in fresh if m.resident_id}
+        told = uow.notices.recorded_among(notice_id, [a for keys in aliases.values()
+                                                      for a in keys])
+        again = {key for key, keys in aliases.items() if told.intersection(keys)}
+        fresh = [m for m in fresh if m.key not in again]
+        counts.skipped += len(again)
         # LINE's one message, made once a page, and its copies: (outbox id, address)
         shared: dict[str, OutboxMessage] = {}
         copies: dict[str, list[tuple[str, str]]] = {}

@@ -239,6 +239,26 @@ def test_a_resumed_send_goes_on_after_the_last_person_recorded(
     assert len(database.tables["notice_recipients"]) == 5
 
 
+def test_someone_who_verifies_while_a_notice_goes_out_is_told_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    database, clock, ids = FakeDatabase(), FakeClock(NOW), SequentialIds()
+    _town(database)
+    notice = _composed(database, clock, ids)
+    start_notice(notice.id, actor=builders.actor(), uow=FakeUnitOfWork(database),
+                 queue=_Queue(), ids=ids, clock=clock)
+    monkeypatch.setattr(sending, "PAGE", 1)
+    sending._send_page(notice.id, None, uow_factory=fake_uow_factory(database), ids=ids,
+                       clock=clock, policy=ContactPolicy(("line", "sms", "email")),
+                       public_url=PUBLIC)  # i:i5 told: the friend the registry does not know
+    with FakeUnitOfWork(database) as uow:  # who then verifies: U5 is r5's
+        uow.channel_identities.get("i5").link("r5")
+        uow.commit()
+    result = _send(database, clock, ids, notice.id)
+
+    assert result["skipped"] == 1  # r5, told as i:i5 already
+    assert [m.recipient for m in database.tables["outbox"].values()].count("U5") == 1
+
+
 def test_a_condition_that_matches_nobody_is_refused_before_sending() -> None:
     database, clock, ids = FakeDatabase(), FakeClock(NOW), SequentialIds()
     _town(database)
