@@ -7,10 +7,11 @@ e-mail, or 届かない; opens are counted. A 自治会 leader sends a circular 
 residents answer the satisfaction question; the dashboard, the surveys page and the monthly PDF
 show the figures.
 
-The town: A, C, D, E are over 65 in 本町2丁目 (A on LINE, C by SMS only, D by e-mail only, E
-reachable by nothing); Y is 30 in 本町2丁目 and O over 65 in 本町3丁目 (both reached, neither
-matches). F and G are LINE friends the registry does not know: F subscribes to 防災 in the chat
-(the OR branch reaches F), G does not (an unknown age or area matches nothing)."""
+The town: A, C, D, E are over 65 in 本町2丁目 (A on LINE and with a mobile number, C by SMS
+only, D by e-mail only, E reachable by nothing); Y is 30 in 本町2丁目 and O over 65 in 本町3丁目
+(both reachable, neither matches). F and G are LINE friends the registry does not know: F
+subscribes to 防災 in the chat (the OR branch reaches F), G does not (an unknown age or area
+matches nothing)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ from tests.e2e.test_surveys_story import _inquire
 pytestmark = pytest.mark.e2e
 
 OLD, YOUNG = dt.date(1950, 4, 1), dt.date(1995, 4, 1)
-PHONE_C, PHONE_O, MAIL_D = "+819011110003", "+819011110006", "d@example.jp"
+PHONE_A, PHONE_C, PHONE_O = "+819011110001", "+819011110003", "+819011110006"
+MAIL_D = "d@example.jp"
 TITLE = "避難訓練のお知らせ"
 TEXT = "本町の避難訓練を行います。" + "当日は避難所の開設と備蓄品の確認を行います。" * 20
 LINK = re.compile(r"https?://\S+?(/n/[A-Za-z0-9_-]+(/go/0)?)")
@@ -119,6 +121,7 @@ def test_notices_circulars_and_surveys_reach_people_and_show_in_the_figures(
     seen = {who: len(stack.messages(user)) for who, user in line.items()}
     _run_scheduled_work(container)
     assert all(len(stack.messages(user)) == seen[who] for who, user in line.items())
+    assert sms.inbox(PHONE_C) == [] and mail.inbox(MAIL_D) == []  # not before its time
 
     clock.offset += dt.timedelta(minutes=11)
     _run_scheduled_work(container)
@@ -127,7 +130,7 @@ def test_notices_circulars_and_surveys_reach_people_and_show_in_the_figures(
     assert {who: len(messages) for who, messages in got.items()} == {
         "A": 1, "Y": 0, "F": 1, "G": 0}
     [sms_c] = [m.body for m in sms.inbox(PHONE_C) if TITLE in m.body]
-    assert [m.body for m in sms.inbox(PHONE_O)] == []
+    assert sms.inbox(PHONE_A) == [] and sms.inbox(PHONE_O) == []  # A: LINE is the first rung
     [mail_d] = [m for m in mail.inbox(MAIL_D) if TITLE in m.part("plain")]
 
     # C opens the SMS's link twice (one open); D taps the mail's 避難所の地図 (one tap).
@@ -139,8 +142,9 @@ def test_notices_circulars_and_surveys_reach_people_and_show_in_the_figures(
     sms.pump_callbacks()
     results = staff.get(notice).get_data(as_text=True)
     assert _result(results, "status") == "配信済み" and _result(results, "unreached") == "1"
-    assert _by_channel(results) == {  # (people, sent, opened, tapped); a tap is a read too
-        "line": ("2", "2", "0", "0"), "sms": ("1", "1", "1", "0"), "email": ("1", "1", "1", "1")}
+    assert _by_channel(results) == {  # (people, sent, delivered, opened, tapped)
+        "line": ("2", "2", "2", "0", "0"), "sms": ("1", "1", "1", "1", "0"),
+        "email": ("1", "1", "1", "1", "1")}  # D's tap is a read too
 
     # The 自治会: staff import its members (A, C, D); its leader sends a circular.
     association = _association(staff, ["000000001", "000000002", "000000003"])
@@ -154,6 +158,7 @@ def test_notices_circulars_and_surveys_reach_people_and_show_in_the_figures(
                         "回覧板: 夏祭りの回覧"]  # the circular and its 「読みました」 card
     assert len([m for m in sms.inbox(PHONE_C) if "夏祭りの回覧" in m.body]) == 1
     assert len([m for m in mail.inbox(MAIL_D) if "夏祭りの回覧" in m.part("plain")]) == 1
+    assert sms.inbox(PHONE_A) == []  # A's circular came on LINE, A's first rung
     stack.tap(line["A"], "読みました")
     assert "確認済みにしました" in stack.texts(line["A"])[-1]
     page = leader.get(sent.location).get_data(as_text=True)
@@ -207,8 +212,8 @@ def _town(stack: Stack, clock: ShiftedClock) -> dict[str, str]:
             identity = uow.channel_identities.get_by_address("line", line[who])
             assert identity is not None
             identity.resident_id = f"r-{who}"
-        for who, channel, address in (("C", "sms", PHONE_C), ("D", "email", MAIL_D),
-                                      ("O", "sms", PHONE_O)):
+        for who, channel, address in (("A", "sms", PHONE_A), ("C", "sms", PHONE_C),
+                                      ("D", "email", MAIL_D), ("O", "sms", PHONE_O)):
             identity = ChannelIdentity.first_seen(id=f"id-{who}", channel=channel,
                                                   address=address, at=now)
             identity.resident_id = f"r-{who}"
@@ -267,11 +272,12 @@ def _result(html: str, name: str) -> str:
 
 
 def _by_channel(html: str) -> dict[str, tuple[str, ...]]:
-    rows = re.findall(r'<tr data-channel="(\w+)"><td>[^<]*</td><td>(\d+)</td>'
-                      r'<td data-result="sent">(\d+)</td>.*?<td data-result="opened">(\d+)</td>'
-                      r'<td data-result="tapped">(\d+)</td>',
-                      html, re.S)
-    return {row[0]: row[1:] for row in rows}
+    """The results table: channel → (people, sent, delivered, opened, tapped)."""
+    rows = re.findall(r'<tr data-channel="(\w+)"><td>[^<]*</td><td>(\d+)</td>(.*?)</tr>', html,
+                      re.S)
+    return {channel: (people, *(dict(re.findall(r'data-result="(\w+)">(\d+)<', cells))[name]
+                                for name in ("sent", "delivered", "opened", "tapped")))
+            for channel, people, cells in rows}
 
 
 def _association(staff: FlaskClient, numbers: list[str]) -> str:
