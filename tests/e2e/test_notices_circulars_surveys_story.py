@@ -3,9 +3,9 @@ simulator and the SDK, SMS through Twilio's SDK to the SMS stand-in, e-mail to t
 the outbox's dispatcher delivering, the scheduled work run as the scheduler would): staff build
 「65歳以上で2丁目、または防災を登録」, see its count, schedule a notice (a time already past is
 refused), and when its time comes it goes out once per person on their first rung — LINE, SMS,
-e-mail, or 届かない; opens are counted. A 自治会 leader sends a circular and sees who read it;
-residents answer the satisfaction question; the dashboard, the surveys page and the monthly PDF
-show the figures.
+e-mail, or 届かない; opens are counted. A 自治会 leader sends a circular and sees who read it
+(in the chat, or on the page an SMS's link opens); residents answer the satisfaction question;
+the dashboard, the surveys page and the monthly PDF show the figures.
 
 The town: A, C, D, E are over 65 in 本町2丁目 (A on LINE and with a mobile number, C by SMS
 only, D by e-mail only, E reachable by nothing); Y is 30 in 本町2丁目 and O over 65 in 本町3丁目
@@ -40,9 +40,10 @@ from entrypoints.containers import Container
 from tests import builders as b
 from tests.e2e.conftest import Stack
 from tests.e2e.staff_support import csrf_of, make_leader, make_staff, sign_in, token
-from tests.e2e.test_benefit_story_every_channel import json_text
+from tests.e2e.test_benefit_story_every_channel import _link_in, _path, json_text
 from tests.e2e.test_benefit_story_every_channel import town as town  # a fixture
 from tests.e2e.test_surveys_story import _inquire
+from tests.support.resident_page import ResidentBrowser
 
 pytestmark = pytest.mark.e2e
 
@@ -156,14 +157,18 @@ def test_notices_circulars_and_surveys_reach_people_and_show_in_the_figures(
     circular = [t for t in stack.texts(line["A"]) if "夏祭りの回覧" in t]
     assert circular == ["【回覧板】本町二丁目自治会\n夏祭りの回覧\n\n8月1日に公園で開きます。",
                         "回覧板: 夏祭りの回覧"]  # the circular and its 「読みました」 card
-    assert len([m for m in sms.inbox(PHONE_C) if "夏祭りの回覧" in m.body]) == 1
+    [circular_c] = [m.body for m in sms.inbox(PHONE_C) if "夏祭りの回覧" in m.body]
     assert len([m for m in mail.inbox(MAIL_D) if "夏祭りの回覧" in m.part("plain")]) == 1
     assert sms.inbox(PHONE_A) == []  # A's circular came on LINE, A's first rung
-    stack.tap(line["A"], "読みました")
+    stack.tap(line["A"], "読みました")  # A in the chat; C on the page the SMS's link opens
     assert "確認済みにしました" in stack.texts(line["A"])[-1]
+    web = ResidentBrowser(app.test_client())
+    assert web.open(_path(_link_in(circular_c))).status_code == 200
+    web.press("読みました")
+    assert "確認済みにしました" in web.last()
     page = leader.get(sent.location).get_data(as_text=True)
-    assert "既読: 1 / 3" in page
-    assert _readers(page) == {"町民 A": "読みました", "町民 C": "まだ", "町民 D": "まだ"}
+    assert "既読: 2 / 3" in page
+    assert _readers(page) == {"町民 A": "読みました", "町民 C": "読みました", "町民 D": "まだ"}
 
     # F and G make an お問い合わせ and rate it (5 and 2): the satisfaction question, one tap.
     for user, label in ((line["F"], "5 とても満足"), (line["G"], "2 不満")):
