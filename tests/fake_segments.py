@@ -72,6 +72,15 @@ class FakeSegmentQueries:
         return next((household for household in self._rows("households")
                      if resident_id in household.member_ids), None)
 
+    def _in_registry(self, household: Any) -> list[str]:
+        """The household's members still in the registry (those who left it are not counted)."""
+        found = []
+        for resident_id in household.member_ids:
+            resident = self.tables["residents"].get(resident_id)
+            if resident is not None and resident.registry_status is RegistryStatus.RESIDENT:
+                found.append(resident_id)
+        return found
+
     def _birth_month(self, resident_id: str) -> int | None:
         resident = self.tables["residents"].get(resident_id)
         profile = None if resident is None else profile_of(resident)
@@ -124,12 +133,13 @@ class FakeSegmentQueries:
             case SexIs(sex):
                 return None if profile is None else profile.sex == sex
             case HouseholdSize(low, high):
-                return _within(0 if household is None else len(household.members), low, high)
+                return _within(0 if household is None else len(self._in_registry(household)),
+                               low, high)
             case HouseholdMember() as member:
                 low, high = member.birth_months()
                 return household is not None and any(
                     _within(self._birth_month(resident_id), low, high)
-                    for resident_id in household.member_ids)
+                    for resident_id in self._in_registry(household))
             case EligibleFor(program_id):
                 return household is not None and any(
                     e.program_id == program_id and e.household_id == household.id

@@ -59,10 +59,17 @@ def _verified_resident(identity: ChannelIdentity, uow: UnitOfWork) -> tuple[str,
 
 
 def _memberships(identity: ChannelIdentity, uow: UnitOfWork) -> list[AssociationMember]:
-    found = list(uow.associations.memberships(identity_id=identity.id))
+    """Every membership of the person behind this account: as this account, as the resident it
+    is linked to, and as any other account linked to that resident (one person may have joined
+    in the chat before being verified and then been imported from the list)."""
+    found = {m.id: m for m in uow.associations.memberships(identity_id=identity.id)}
     if identity.resident_id is not None:
-        found += uow.associations.memberships(resident_id=identity.resident_id)
-    return found
+        found.update((m.id, m) for m in uow.associations.memberships(
+            resident_id=identity.resident_id))
+        for linked in uow.channel_identities.linked_to(identity.resident_id):
+            found.update((m.id, m) for m in uow.associations.memberships(
+                identity_id=linked.id))
+    return list(found.values())
 
 
 class AssociationDesk:
@@ -154,13 +161,13 @@ class AssociationDesk:
 
     def _leave(self, association_id: str, identity: ChannelIdentity,
                uow: UnitOfWork) -> list[OutgoingMessage]:
-        member = next((m for m in _memberships(identity, uow)
-                       if m.association_id == association_id), None)
+        members = [m for m in _memberships(identity, uow) if m.association_id == association_id]
         association = uow.associations.get(association_id)
-        if member is None or association is None:
+        if not members or association is None:
             return self.listing(identity, uow, "その自治会・町内会には参加していません。")
-        uow.circulars.forget_member(member.id)
-        uow.associations.remove_member(member)
+        for member in members:  # the person leaves, whichever way each row came in
+            uow.circulars.forget_member(member.id)
+            uow.associations.remove_member(member)
         return [OutgoingMessage(text=f"{association.name}を退会しました。回覧板はお届けしません。")]
 
 
@@ -186,15 +193,16 @@ class CircularDesk:
         if not data.startswith(READ_PREFIX):
             return None
         circular = uow.circulars.get(data.removeprefix(READ_PREFIX))
-        member = None if circular is None else next(
-            (m for m in _memberships(identity, uow) if m.association_id ==
-             circular.association_id), None)
-        if circular is None or member is None:
+        members = [] if circular is None else [
+            m for m in _memberships(identity, uow) if m.association_id == circular.association_id]
+        if circular is None or not members:
             return [OutgoingMessage(text="この回覧板は、いまの会員の方だけが確認できます。")]
-        if uow.circulars.read(circular.id, member.id) is not None:
+        unread = [m for m in members if uow.circulars.read(circular.id, m.id) is None]
+        if not unread:
             return [OutgoingMessage(text=ALREADY_READ)]
-        uow.circulars.add_read(CircularRead(circular_id=circular.id, member_id=member.id,
-                                            read_at=now))
+        for member in unread:  # one person: every row of theirs is read
+            uow.circulars.add_read(CircularRead(circular_id=circular.id, member_id=member.id,
+                                                read_at=now))
         return [OutgoingMessage(text=f"回覧板「{circular.title}」を確認済みにしました。"
                                      "ありがとうございました。")]
 

@@ -3,9 +3,10 @@ check against, 氏名): CP932 or UTF-8, read by `adapters/csv_io.py` (`MEMBER_CO
 
 Every row is checked first; with any error and `all_or_nothing` (the default) nothing is
 written and the report says which rows to fix. A 住民番号 the registry does not hold is refused
-with its row number. A resident already a member is kept as they are (not added twice). The
-name a member is listed under is the registry's (氏名 in the file is only compared with it).
-The report names rows, never a cell's value. Audited with the import."""
+with its row number. A resident already a member (as themselves, or through a chat account
+since linked to them) is kept as they are (not added twice). The name a member is listed
+under is the registry's (氏名 in the file is only compared with it). The report names rows,
+never a cell's value. Audited with the import."""
 
 from __future__ import annotations
 
@@ -59,6 +60,19 @@ def _folded(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
+def _residents_present(uow: UnitOfWork, members: Iterable[AssociationMember]) -> set[str]:
+    """The residents already members: as themselves, or through a chat account since linked to
+    them (joined before being verified) — they are kept, not added a second time."""
+    present: set[str] = set()
+    for member in members:
+        if member.resident_id is not None:
+            present.add(member.resident_id)
+        elif (identity := uow.channel_identities.get(member.identity_id or "")) is not None \
+                and identity.resident_id is not None:
+            present.add(identity.resident_id)
+    return present
+
+
 def import_members(command: ImportMembers, *, uow: UnitOfWork, ids: IdGenerator,
                    clock: Clock) -> MemberImportReport:
     command.actor.ensure(Permission.SEND_NOTICES, "自治会・町内会の名簿を取り込むことは")
@@ -68,8 +82,7 @@ def import_members(command: ImportMembers, *, uow: UnitOfWork, ids: IdGenerator,
     with conflicts_refused("取り込みの間に会員が加わりました。何も変更していません。もう一度"
                            "取り込んでください（すでに会員の人はそのままにします）。"), uow:
         association = association_or_refuse(uow, command.association_id)
-        present = {m.resident_id for m in uow.associations.members(association.id)
-                   if m.resident_id is not None}
+        present = _residents_present(uow, uow.associations.members(association.id))
         to_add: dict[str, str] = {}  # resident id → the registry's name
         kept = 0
         for count, (row, cells) in enumerate(command.rows, start=1):

@@ -16,7 +16,8 @@ from application.messaging.telling import Telling
 from application.ports.clock import Clock, IdGenerator
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
 from application.ports.unit_of_work import UnitOfWork
-from domain.associations import Circular
+from domain.associations import AssociationMember, Circular
+from domain.channels import ChannelIdentity
 
 __all__ = ["READ_LABEL", "READ_PREFIX", "SendCircular", "SentCircular", "circular_messages",
            "send_circular"]
@@ -35,7 +36,7 @@ class SendCircular:
 @frozen
 class SentCircular:
     circular_id: str
-    told: int  # members the outbox has a message for
+    told: int  # people the outbox has a message for (a person with two rows counts once)
     on_paper: tuple[str, ...] = field(converter=tuple)  # the names of those nobody reaches
 
 
@@ -60,12 +61,25 @@ def send_circular(command: SendCircular, *, uow: UnitOfWork, ids: IdGenerator, c
         members = uow.associations.members(association.id)
         reached = recipients(uow, telling, members)
         messages = circular_messages(association.name, circular)
-        told = 0
+        people: set[str] = set()  # each person told once, even with two rows
         for member in members:
-            for identity in reached.get(member.id, []):
-                told += telling.identity(uow, identity, messages)
+            chosen = reached.get(member.id, [])
+            person = _person(member, chosen)
+            if not chosen or person in people:
+                continue
+            people.add(person)
+            for identity in chosen:
+                telling.identity(uow, identity, messages)
         on_paper = [m.name for m in members if m.id not in reached]
         record(uow, command.actor, "circular.send", "circular", circular.id, at=now,
-               members=len(members), told=len(reached), on_paper=len(on_paper))
+               members=len(members), told=len(people), on_paper=len(on_paper))
         uow.commit()
-    return SentCircular(circular_id=circular.id, told=len(reached), on_paper=on_paper)
+    return SentCircular(circular_id=circular.id, told=len(people), on_paper=on_paper)
+
+
+def _person(member: AssociationMember, identities: list[ChannelIdentity]) -> str:
+    """Who a member row is: their resident, or the resident their chat account is linked to."""
+    if member.resident_id is not None:
+        return f"resident:{member.resident_id}"
+    linked = next((i.resident_id for i in identities if i.resident_id is not None), None)
+    return f"resident:{linked}" if linked else f"identity:{member.identity_id}"

@@ -1,7 +1,8 @@
 """お知らせの設定: on any channel a resident sees the interests the town offers (防災, 子育て,
 …) and subscribes or unsubscribes with a tap, honoured at once. For a resident linked to the
 registry a subscription is the person's: it counts whichever of their channels holds it, and
-unsubscribing on one channel removes it from all (ADR 0056). The desk's own buttons only
+unsubscribing on one channel removes it from all (ADR 0056). A retired interest is listed only
+to those still subscribed, with 解除 only. The desk's own buttons only
 (`interests:`), no dialog."""
 
 from __future__ import annotations
@@ -39,14 +40,16 @@ class InterestsDesk:
 
     def listing(self, identity: ChannelIdentity, uow: UnitOfWork,
                 text: str = "") -> list[OutgoingMessage]:
-        offered = [t for t in uow.interests.all() if t.active]
+        chosen = uow.interests.subscribed(_person(identity, uow))
+        # a retired interest is shown only to those still subscribed, to stop it
+        offered = [t for t in uow.interests.all() if t.active or t.key in chosen]
         if not offered:
             return [OutgoingMessage(text=f"{text}\n今はお知らせの分野の設定はありません。".strip(),
                                     choices=(Choice(label="メニュー", data=MENU_DATA),),
                                     style=MessageStyle.QUICK_REPLY)]
-        chosen = uow.interests.subscribed(_person(identity, uow))
         lines = [f"・{t.label}: {'受け取る' if t.key in chosen else '受け取らない'}"
-                 + (f"（{t.description}）" if t.description else "") for t in offered]
+                 + ("（終了した分野です）" if not t.active else
+                    f"（{t.description}）" if t.description else "") for t in offered]
         choices = [Choice(label=f"{t.label}を解除する"[:20], data=f"{_OFF}{t.key}")
                    if t.key in chosen else
                    Choice(label=f"{t.label}を登録する"[:20], data=f"{_ON}{t.key}")
@@ -80,7 +83,7 @@ class InterestsDesk:
             return None
         key = data.removeprefix(_ON if wanted else _OFF)
         topic = uow.interests.get(key)
-        if topic is None or not topic.active:
+        if topic is None or (wanted and not topic.active):  # stopping one stays possible
             return self.listing(identity, uow, "この分野のお知らせは終了しました。")
         target = ("resident", identity.resident_id) if identity.resident_id else (
             "channel_identity", identity.id)

@@ -31,9 +31,9 @@ class ResidentProfileRepository(Protocol):
 
     def refresh_households(self, *, resident_ids: Sequence[str],
                            household_ids: Sequence[str]) -> None:
-        """Set the household and its size, as the households say now (this transaction's
-        changes included), on the profiles of these residents and of every resident who is or
-        was a member of these households."""
+        """Set the household and its size (its members still in the registry), as the
+        households say now (this transaction's changes included), on the profiles of these
+        residents and of every resident who is or was a member of these households."""
         ...
 
     def resident_ids(self, *, after: str, limit: int) -> Sequence[str]:

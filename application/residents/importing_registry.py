@@ -354,9 +354,13 @@ def _remove_unlisted(command: ImportRegistry, check: RegistryFileCheck,
     removed = 0
     for start in range(0, len(missing), batch_size):
         with uow_factory() as uow:
+            left: list[str] = []
             for resident in uow.residents.by_numbers(missing[start:start + batch_size]).values():
                 if resident.registry_status is not RegistryStatus.REMOVED:
                     resident.leave_registry()
-                    removed += 1
+                    left.append(resident.id)
+            removed += len(left)
+            # their households' sizes no longer count them (segments, ADR 0056)
+            uow.resident_profiles.refresh_households(resident_ids=left, household_ids=())
             uow.commit()
     return removed

@@ -57,7 +57,8 @@ def labels(uow: UnitOfWork) -> Labels:
 
 def editor_choices(*, actor: Actor, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
     """What the editor offers: the areas with their residents, the programs, the interests
-    (retired ones marked), the 自治会, the channels and this month (the default 基準月)."""
+    (retired ones not offered for a new condition: `retired_interests` only names them in a
+    condition saved before), the 自治会, the channels and this month (the default 基準月)."""
     actor.ensure(Permission.SEND_NOTICES, "配信対象を表示")
     today = in_japan(clock.now())
     with uow:
@@ -66,8 +67,10 @@ def editor_choices(*, actor: Actor, uow: UnitOfWork, clock: Clock) -> dict[str, 
                       for area, count in uow.queries.segments.areas()],
             "programs": [{"value": p.id, "label": p.name}
                          for p in uow.queries.benefits.programs()],
-            "interests": [{"value": t.key, "label": t.label if t.active else f"{t.label}（終了）"}
-                          for t in uow.interests.all()],
+            "interests": [{"value": t.key, "label": t.label}
+                          for t in uow.interests.all() if t.active],
+            "retired_interests": [{"value": t.key, "label": f"{t.label}（終了）"}
+                                  for t in uow.interests.all() if not t.active],
             "associations": [{"value": id_, "label": name}
                              for id_, name in uow.queries.segments.associations()],
             "channels": [{"value": c, "label": channel_label(c)} for c in CHANNELS],

@@ -75,3 +75,34 @@ def test_staff_build_a_segment_and_the_count_follows(served: str, page: Any,
         {"channel": "line"},
         {"all": [{"age": {"min": 65, "month": saved.condition_json["any"][1]["all"][0]["age"]
                           ["month"]}}, {"area": ["本町1丁目"]}]}]}
+
+
+def test_a_retired_interest_shows_in_its_saved_condition_but_is_not_offered_anew(
+        served: str, page: Any, container: Any) -> None:
+    from application.segments.managing_segments import SaveSegment, save_segment
+    from domain.interests import InterestTopic
+
+    _town(container)
+    now = container.clock().now()
+    with container.uow() as uow:
+        for position, (key, label, active) in enumerate((("bousai", "防災", True),
+                                                         ("gomi", "ごみの日", False)), 1):
+            uow.interests.add(InterestTopic(key=key, label=label, description="",
+                                            position=position, active=active, created_at=now))
+        uow.commit()
+    saved = save_segment(SaveSegment(actor=b.actor(), name="ごみの日の登録者",
+                                     condition={"interest": "gomi"}),
+                         uow=container.uow(), ids=container.ids(), clock=container.clock())
+    page.goto(f"{served}/staff/login")
+    page.fill("input[name=login_id]", "notices")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.locator("button:text-is('ログアウト')").wait_for()
+    page.goto(f"{served}/staff/segments/{saved.id}")
+
+    kept = page.locator(".segment-condition").filter(has_text="お知らせの分野").locator("select")
+    assert kept.locator("option:checked").inner_text() == "ごみの日（終了）"
+    top = page.locator("[data-segment-editor] > fieldset")
+    top.locator(".segment-adding select").select_option("interest")
+    added = page.locator(".segment-condition").filter(has_text="お知らせの分野").nth(1)
+    assert added.locator("option").all_inner_texts() == ["防災"]

@@ -87,6 +87,32 @@ def test_a_circular_is_read_once_per_member_and_leaving_forgets_the_reads(
         assert uow.circulars.reads(["c1"]) == [] and uow.associations.members("a1") == []
 
 
+def test_a_chat_member_since_verified_is_kept_by_the_list_import(engine: Engine) -> None:
+    from domain.channels import ChannelIdentity
+
+    _seed(engine)
+    with _uow(engine) as uow:
+        uow.residents.add(b.resident(id="r2", resident_number="000000002",
+                                     household_number="H0002"))
+        identity = ChannelIdentity.first_seen(id="i2", channel="line", address="U2", at=NOW)
+        uow.channel_identities.add(identity)
+        uow.commit()
+    with _uow(engine) as uow:  # joined in the chat before verifying, then linked to r2
+        uow.associations.add_member(AssociationMember.identity_joined(
+            id="m-chat", association_id="a1", identity_id="i2", name="佐藤", at=NOW))
+        uow.channel_identities.get("i2").link("r2")
+        uow.commit()
+
+    report = import_members(ImportMembers(association_id="a1", rows=[
+        (2, {"resident_number": "000000002"}), (3, {"resident_number": "000000001"})],
+        actor=Actor.operator("test")), uow=_uow(engine), ids=SequentialIds("imp"),
+        clock=FakeClock())
+
+    assert (report.added, report.kept) == (0, 2)
+    with _uow(engine) as uow:
+        assert sorted(m.id for m in uow.associations.members("a1")) == ["m-chat", "m1"]
+
+
 def test_a_list_imported_while_a_listed_resident_joins_in_the_chat_is_refused_whole(
         engine: Engine) -> None:
     _seed(engine)

@@ -266,6 +266,37 @@ def test_the_registry_import_writes_the_profiles_in_its_transaction(engine: Engi
         assert moved is not None and moved.registry_status is RegistryStatus.RESIDENT
 
 
+def test_a_child_who_left_the_registry_no_longer_counts_in_the_household(engine: Engine) -> None:
+    """A full extract without the child, whose household is not rebuilt (a row of it has an
+    error and is skipped): the child leaves the registry and stops counting for the parent."""
+    from tests.fake_segments import FakeSegmentQueries
+
+    _import(engine, [("001", "H1", "世帯主", "1990-01-15", "2", "本町２丁目３番４号"),
+                     ("002", "H1", "子", "2022-05-31", "1", "本町２丁目３番４号")])
+    report = import_registry(
+        ImportRegistry(mode="valid_rows"), rows=lambda: _rows(
+            [("001", "H1", "世帯主", "1990-01-15", "2", "本町２丁目３番４号"),
+             ("003", "H1", "子", "not a date", "1", "本町２丁目３番４号")]),
+        uow_factory=lambda: _uow(engine), ids=SequentialIds("y"), clock=FakeClock(NOW),
+        keyer=HmacMatchKeyer(b"k" * 32), batch_size=2)
+
+    assert report.written and report.removed == 1
+    assert _profiles(engine)["001"][3] == 1
+    with _uow(engine) as uow:
+        segments = uow.queries.segments
+        assert segments.count(HouseholdMember(DEC, None, 5)) == 0
+        assert segments.count(HouseholdSize(2, None)) == 0
+        assert segments.count(HouseholdSize(1, 1)) == 1
+        people = uow.residents.by_numbers(["001", "002"])
+        household = uow.households.by_numbers(["H1"])["H1"]
+        fake = FakeSegmentQueries({"residents": {r.id: r for r in people.values()},
+                                   "households": {household.id: household}})
+        assert len(household.member_ids) == 2  # not rebuilt: the child is still listed
+        for condition in (HouseholdMember(DEC, None, 5), HouseholdSize(2, None),
+                          HouseholdSize(1, 1)):
+            assert fake.count(condition) == segments.count(condition), condition
+
+
 def test_the_operator_rebuilds_the_profiles_of_a_database_imported_before(
         container: Container) -> None:
     from click.testing import CliRunner

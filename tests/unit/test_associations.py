@@ -413,3 +413,61 @@ def test_staff_may_put_a_jichikai_tile_on_the_rich_menu_that_lists_the_associati
 
     assert [tile.data for tile in layout.plan(web_url="http://town/r").tiles] == [
         "association:list"]
+
+
+def _joined_in_chat_then_verified(database: FakeDatabase, association: str) -> InboundRouter:
+    """U9 joins in the chat before being verified, then their account is linked to r2."""
+    router = _router()
+    _say(database, router, "U9", f"association:join:{association}")
+    _say(database, router, "U9", text="佐藤 花子")
+    with _uow(database) as uow:
+        uow.residents.get("r2").verify(b.facts(), Verification(
+            subject="s2", provider="dev_card", assurance="development", verified_at=CLOCK.now()))
+        uow.channel_identities.get_by_address("line", "U9").link("r2")
+        uow.commit()
+    return router
+
+
+def test_a_resident_who_joined_in_the_chat_before_verifying_is_one_member(
+        database: FakeDatabase) -> None:
+    association = _town(database)
+    router = _joined_in_chat_then_verified(database, association)
+
+    report = _import(database, association, {"resident_number": "000000002"})
+    again = _say(database, router, "U9", f"association:join:{association}")
+
+    assert (report.added, report.kept) == (0, 1)
+    assert "すでに" in again[0]
+    with _uow(database) as uow:
+        [member] = uow.associations.members(association)
+        assert member.identity_id is not None
+
+
+def test_a_person_with_two_rows_is_told_once_reads_once_and_leaves_entirely(
+        database: FakeDatabase) -> None:
+    association = _town(database)
+    router = _joined_in_chat_then_verified(database, association)
+    with _uow(database) as uow:  # a second row, as an import before the fix left it
+        uow.associations.add_member(AssociationMember.from_list(
+            id="dup", association_id=association, resident_id="r2", name="佐藤 花子",
+            at=CLOCK.now()))
+        uow.commit()
+    leader = _leader(database, association)
+
+    sent = send_circular(SendCircular(title="回覧", body="本文", actor=leader),
+                         uow=_uow(database), ids=SequentialIds("c"), clock=CLOCK, telling=TELLING)
+    with _uow(database) as uow:
+        told = [m.recipient for m in uow.outbox._store.values()
+                if "【回覧板】" in messages_from_json(m.payload["messages"])[0].text]
+    read = _say(database, router, "U9", f"circular:read:{sent.circular_id}")
+
+    assert sent.told == 1 and told == ["U9"]
+    assert "確認済みにしました" in read[0]
+    page = leader_page(actor=leader, uow=_uow(database), telling=TELLING, clock=CLOCK)
+    assert leader_circular(sent.circular_id, page).unread == ()
+
+    left = _say(database, router, "U9", f"association:leave:{association}")
+    assert "退会しました" in left[0]
+    with _uow(database) as uow:
+        assert uow.associations.members(association) == []
+        assert uow.circulars.reads([sent.circular_id]) == []

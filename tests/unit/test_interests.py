@@ -163,3 +163,34 @@ def test_a_retired_interest_is_not_offered_and_cannot_be_subscribed(
     [told] = _tap(database, "U1", "interests:on:gomi")
     assert "終了しました" in told.text and "ごみの日" not in told.text
     assert _count(database, "gomi") == 0
+
+
+def test_a_subscriber_stops_a_retired_interest_which_others_no_longer_see(
+        database: FakeDatabase) -> None:
+    _tap(database, "U1", "interests:on:gomi")
+    change_interest(ChangeInterest(STAFF, "gomi", "retire"), uow=FakeUnitOfWork(database),
+                    clock=CLOCK)
+
+    [listing] = _tap(database, "U1", "interests:list")
+    [others] = _tap(database, "U2", "interests:list")
+    assert "ごみの日: 受け取る（終了した分野です）" in listing.text
+    assert "ごみの日を解除する" in [c.label for c in listing.choices]
+    assert "ごみの日" not in others.text
+    assert _count(database, "gomi") == 1  # a saved condition on it still works
+    [stopped] = _tap(database, "U1", "interests:off:gomi")
+    assert "止めました" in stopped.text and "ごみの日" not in stopped.text.split("\n", 1)[1]
+    assert _count(database, "gomi") == 0
+    [again] = _tap(database, "U1", "interests:on:gomi")
+    assert "終了しました" in again.text and _count(database, "gomi") == 0
+
+
+def test_the_segment_editor_offers_no_retired_interest_for_a_new_condition(
+        database: FakeDatabase) -> None:
+    from application.segments.managing_segments import editor_choices
+
+    change_interest(ChangeInterest(STAFF, "gomi", "retire"), uow=FakeUnitOfWork(database),
+                    clock=CLOCK)
+    choices = editor_choices(actor=b.actor(role=Role.APPROVER), uow=FakeUnitOfWork(database),
+                             clock=CLOCK)
+    assert [o["value"] for o in choices["interests"]] == ["bousai", "kosodate"]
+    assert choices["retired_interests"] == [{"value": "gomi", "label": "ごみの日（終了）"}]

@@ -123,8 +123,12 @@ def resident_clause(condition: Condition) -> ColumnElement[bool]:
             return _between(_p.c.household_size, low, high)
         case HouseholdMember() as member:
             other = resident_profiles.alias("household_member")
-            return _of_household(other.c.household_id, select(other.c.household_id).where(
-                _between(other.c.birth_month, *member.birth_months())))
+            person = residents.alias("household_person")  # a member still in the registry
+            of_person = other.join(person, person.c.id == other.c.resident_id)
+            return _of_household(other.c.household_id, select(other.c.household_id)
+                                 .select_from(of_person)
+                                 .where(person.c.registry_status == RegistryStatus.RESIDENT,
+                                        _between(other.c.birth_month, *member.birth_months())))
         case Verified(value):
             verified = _r.c.verification_state == VerificationState.VERIFIED
             return verified if value else not_(verified)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from adapters.persistence.orm.residents import household_members, residents
 from adapters.persistence.orm.segments import resident_profiles
 from application.ports.resident_profiles import ResidentProfile
+from domain.residents import RegistryStatus
 
 __all__ = ["SqlResidentProfileRepository"]
 
@@ -70,8 +71,11 @@ class SqlResidentProfileRepository:
                    .where(household_members.c.resident_id == resident_profiles.c.resident_id)
                    .correlate_except(household_members).scalar_subquery())
         others = household_members.alias("others")
-        size = (select(func.count()).select_from(others)
-                .where(others.c.household_id == current).scalar_subquery())
+        person = residents.alias("other_person")  # members who left the registry not counted
+        size = (select(func.count())
+                .select_from(others.join(person, person.c.id == others.c.resident_id))
+                .where(others.c.household_id == current,
+                       person.c.registry_status == RegistryStatus.RESIDENT).scalar_subquery())
         for chunk in _chunks(sorted(touched)):
             self.session.execute(
                 update(resident_profiles)

@@ -123,7 +123,9 @@
       case "channel": return [select(choices.channels, node.channel, w.channel, set)];
       case "eligible": case "applied":
         return [select(choices.programs, node[kind], LABEL[kind], set)];
-      case "interest": return [select(choices.interests, node.interest, w.interest, set)];
+      case "interest":  // a retired interest: shown only in a condition that has it
+        return [select(choices.interests.concat((choices.retired_interests || []).filter(
+          function (o) { return o.value === node.interest; })), node.interest, w.interest, set)];
       case "association":
         return [select(choices.associations, node.association, w.association, set)];
     }
