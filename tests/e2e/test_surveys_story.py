@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from application.access.actor import Actor
+from application.conversations.state import Conversation
 from application.procedure_builder.drafting import SaveDraft, save_draft
 from application.procedure_builder.importing import ImportTemplate, import_procedure
 from application.procedure_builder.publishing import publish_procedure
@@ -122,6 +124,10 @@ def test_a_custom_survey_is_answered_once_and_read_by_staff(stack: Stack,
     assert stack.count("cases") == 0
     assert sorted(a.score for a in _answers(stack, survey_id)) == [3, 5]
     assert all(a.resident_id is None for a in _answers(stack, survey_id))
+    with stack.container.uow() as uow:  # the chat account keeps no answer of the survey
+        kept = uow.session.scalars(  # type: ignore[attr-defined]
+            select(Conversation).where(Conversation.procedure_id == survey_id)).all()
+        assert kept and all(c.answers == {} and c.history == [] for c in kept)
 
     make_staff(stack.container, "miru", Role.VIEWER)
     sign_in(client, "miru")
@@ -135,6 +141,7 @@ def test_a_custom_survey_is_answered_once_and_read_by_staff(stack: Stack,
     assert csv.status_code == 200 and "夜でも申し込めて助かりました。" in text
     assert "\"'=HYPERLINK" in text  # a formula is neutralised
     assert "山田" not in text and "respondent" not in text
+    assert text.startswith("\"回答日\",") and not re.search(r"\d:\d\d", text)  # the day only
 
 
 def test_the_overview_its_downloads_and_the_switch(stack: Stack, client: FlaskClient) -> None:
