@@ -19,7 +19,8 @@ from application.ports.clock import IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.messaging import OutgoingMessage
 from application.residents.registering_verification import register_verification
-from application.surveys.satisfaction import POSTBACK_PREFIX as SATISFACTION_PREFIX
+from application.surveys.satisfaction import QUESTION as SATISFACTION_QUESTION
+from application.surveys.satisfaction import parse_rating
 from demo.past_town import PastTown, Said
 from demo.synthetic_town import SyntheticPerson
 
@@ -144,11 +145,23 @@ def run_procedure(town: PastTown, ids: IdGenerator, channel: str, address: str,
 
 
 def rate(town: PastTown, ids: IdGenerator, channel: str, address: str, procedure_id: str,
-         score: int) -> None:
-    """Tap `score` on the satisfaction question that followed the procedure's completion (the
-    surveys' desk stores it anonymously, once a month per procedure)."""
-    _event(town, ids, channel, address, InboundKind.POSTBACK,
-           data=f"{SATISFACTION_PREFIX}{procedure_id}:{score}")
+         score: int) -> bool:
+    """Tap `score` on the satisfaction question about the procedure that the town sent last to
+    this address (after the completion message, in its row or the payment's; its buttons name
+    whom it was asked: the surveys' desk stores the answer anonymously, once a month per
+    procedure). False when no such question reached this address."""
+    with town.uow_factory() as uow:
+        rows = uow.queries.messages.transcript(channel, address, limit=5)
+        payloads = [dict(row.payload) for row in rows]
+    buttons = [choice.data for payload in payloads
+               for message in messages_from_json(payload.get("messages") or [])
+               if message.text == SATISFACTION_QUESTION for choice in message.choices
+               if (rating := parse_rating(choice.data)) is not None
+               and (rating.procedure_id, rating.score) == (procedure_id, score)]
+    if not buttons:
+        return False
+    _event(town, ids, channel, address, InboundKind.POSTBACK, data=buttons[-1])
+    return True
 
 
 def _sent(said: Sequence[OutgoingMessage]) -> Sent | None:

@@ -199,8 +199,8 @@ class _Year:
             return
         self.rated.add((step.procedure, respondent, month))
         self.town.clock.wait(60)
-        chats.rate(self.town, self.ids, step.channel, address, step.procedure, step.score)
-        self.added["satisfaction_answers"] += 1
+        if chats.rate(self.town, self.ids, step.channel, address, step.procedure, step.score):
+            self.added["satisfaction_answers"] += 1
 
     def _reply(self, step: Step) -> None:
         self._handle(step, reply=True)

@@ -71,11 +71,12 @@ class SurveyAnswer:
 
     @classmethod
     def satisfaction(cls, *, id: str, procedure_id: str, respondent_key: str, score: int,
-                     channel: str, at: dt.datetime) -> SurveyAnswer:
+                     channel: str, at: dt.datetime, period: str | None = None) -> SurveyAnswer:
+        """`period`: the month the question was asked, when not the month of `at`."""
         if not procedure_id:
             raise InvalidValue("評価する手続きがわかりません。")
         return cls(id=id, survey_id=SATISFACTION, procedure_id=procedure_id,
-                   respondent_key=respondent_key, period=month_of(at), channel=channel,
+                   respondent_key=respondent_key, period=period or month_of(at), channel=channel,
                    answered_at=at, score=score)
 
     @classmethod

@@ -91,8 +91,8 @@ class CaseDesk:
         if not procedure.submits:
             return list(said)
         if procedure.survey is not None and self.respondents is not None:
-            return answer_survey(procedure, answers, identity, said=said, uow=uow, ids=ids,
-                                 now=now, keys=self.respondents)
+            return answer_survey(procedure, conversation, answers, identity, said=said,
+                                 uow=uow, ids=ids, now=now, keys=self.respondents)
         if procedure.capacity is not None and \
                 places_taken(uow, procedure.id) >= procedure.capacity:
             return [OutgoingMessage(text=FULL)]  # filled while they were answering

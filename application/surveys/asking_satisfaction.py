@@ -10,9 +10,11 @@ completion message (the outbox keeps their order):
   entered from paper).
 
 Not asked when the town turned the question off, nor when this person already answered for
-this procedure this month. The question joins the message the same transaction queued for the
-same address (the completion message, the payment's confirmation), so that it arrives after
-it: two messages in two requests may be sent at once and arrive in either order."""
+this procedure this month, nor on an address that declined optional messages. The question
+joins the message the same transaction queued for the same address (the completion message,
+the payment's confirmation), so that it arrives after it: two messages in two requests may be
+sent at once and arrive in either order. Its buttons carry a tag of the person asked and the
+month (`RespondentKeys.asked`): only that person's tap counts."""
 
 from __future__ import annotations
 
@@ -48,9 +50,7 @@ class SatisfactionQuestions:
             person = case.resident_id or case.identity_id
             if identity is None or self._answered(uow, case.procedure_id, person):
                 continue
-            asked = [question(case.procedure_id)]
-            if not identity.reachable or not self._joined(uow, identity, asked):
-                self.telling.in_reply(uow, identity, asked)
+            self._ask(uow, self._reached(uow, identity), case.procedure_id, person)
 
     def certificate_paid(self, events: Sequence[CertificateRequestPaid],
                          uow: UnitOfWork) -> None:
@@ -60,8 +60,8 @@ class SatisfactionQuestions:
                       if (request := uow.certificate_requests.get(event.request_id))}
         reached = self.telling.residents_recipients(
             uow, [r for r in requesters if not self._answered(uow, CERTIFICATE, r)])
-        for _, identities in sorted(reached.items()):
-            self._ask(uow, identities, CERTIFICATE)
+        for resident_id, identities in sorted(reached.items()):
+            self._ask(uow, identities, CERTIFICATE, resident_id)
 
     def application_confirmed(self, events: Sequence[ApplicationConfirmed],
                               uow: UnitOfWork) -> None:
@@ -76,16 +76,29 @@ class SatisfactionQuestions:
         reached = self.telling.residents_recipients(
             uow, [head.head_resident_id for head in heads.values()
                   if not self._answered(uow, BENEFIT, head.head_resident_id)])
-        for _, identities in sorted(reached.items()):
-            self._ask(uow, identities, BENEFIT)
+        for resident_id, identities in sorted(reached.items()):
+            self._ask(uow, identities, BENEFIT, resident_id)
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _reached(self, uow: UnitOfWork,
+                 identity: ChannelIdentity) -> Sequence[ChannelIdentity]:
+        """Where staff's answer to this chat would go: that chat while it follows the town,
+        else the resident's own ladder (`Telling.in_reply`)."""
+        if identity.reachable:
+            return [identity]
+        if identity.resident_id is None:
+            return []
+        return self.telling.residents_recipients(uow, [identity.resident_id]).get(
+            identity.resident_id, [])
+
     def _ask(self, uow: UnitOfWork, identities: Sequence[ChannelIdentity],
-             procedure_id: str) -> None:
-        asked = [question(procedure_id)]
+             procedure_id: str, person: str) -> None:
+        """Not on an address that declined optional messages (the question is one: it is not
+        marked optional, or the dispatcher would drop the essential message it joins)."""
+        asked = [self._question(procedure_id, person)]
         for identity in identities:
-            if not self._joined(uow, identity, asked):
+            if identity.takes_optional and not self._joined(uow, identity, asked):
                 self.telling.identity(uow, identity, asked)
 
     @staticmethod
@@ -94,6 +107,10 @@ class SatisfactionQuestions:
         """After the message this transaction queued for the same address, in its request."""
         queued = uow.outbox.added_for(identity.channel, identity.address)
         return queued is not None and queued.followed_by(asked)
+
+    def _question(self, procedure_id: str, person: str) -> OutgoingMessage:
+        return question(procedure_id, self.keys.asked(
+            procedure_id=procedure_id, person=person, period=month_of(self.clock.now())))
 
     def _asks(self, uow: UnitOfWork) -> bool:
         return asks_satisfaction(uow)

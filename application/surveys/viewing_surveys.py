@@ -13,7 +13,7 @@ from attrs import frozen
 from application.access.actor import Actor
 from application.audit.recording import record
 from application.conversations.procedures import Procedure
-from application.dates import japanese_datetime
+from application.dates import in_japan, japanese_date, japanese_datetime
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.surveys.asking_satisfaction import BENEFIT, CERTIFICATE
@@ -106,7 +106,9 @@ def export_survey(survey_id: str, file_format: str, *, actor: Actor, uow: UnitOf
                   procedures: Procedures, clock: Clock) -> SurveyTable:
     """The answers as a table, one row per answer (the satisfaction question: one row per
     procedure and month, with the count of each score). Never a respondent's digest; a named
-    survey's names only for those who may see residents."""
+    survey's names only for those who may see residents. An anonymous survey's answers carry
+    their Japan day only (the moment, or their order, could be matched to the outbox's
+    thank-you messages, which name the address); a named survey's, the moment."""
     actor.ensure(Permission.VIEW_DASHBOARD, "アンケートの結果を書き出すことは")
     if file_format not in FORMATS:
         raise InvalidValue("形式は CSV か Excel を選んでください。", code="bad_format")
@@ -160,17 +162,23 @@ def _survey_table(survey_id: str, procedure: Procedure | None, replies: Sequence
         raise NotFound("そのアンケートはありません。")
     results = survey_results(survey_id, procedure, replies)
     labels = _labels(procedure)
+    named = procedure.survey.named if procedure is not None and procedure.survey is not None \
+        else any(r.resident_id for r in replies)
     names = actor.may(Permission.VIEW_RESIDENTS) and any(r.resident_id for r in replies)
     found = uow.residents.by_ids(sorted({r.resident_id for r in replies if r.resident_id})) \
         if names else {}
-    header = ("回答日時", *(["氏名"] if names else []), "評価",
+    header = ("回答日時" if named else "回答日", *(["氏名"] if names else []), "評価",
               *(q.label for q in results.questions))
     rows = tuple(
-        (japanese_datetime(r.answered_at),
+        (japanese_datetime(r.answered_at) if named else japanese_date(r.answered_at),
          *([_name(found.get(r.resident_id)) if r.resident_id else ""] if names else []),
          "" if r.score is None else str(r.score),
          *(_cell(labels.get(q.key, {}), r.answers.get(q.key)) for q in results.questions))
         for r in replies)
+    if not named:  # the day only, in no telling order: an exact moment or the order of a
+        # day's answers could be matched to the thank-you messages
+        days = [in_japan(r.answered_at).date() for r in replies]
+        rows = tuple(row for _, row in sorted(zip(days, rows, strict=True)))
     return SurveyTable(header, rows)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -18,10 +19,11 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from application.access.actor import Actor
+from application.conversations.state import Conversation
 from application.procedure_builder.drafting import SaveDraft, save_draft
 from application.procedure_builder.importing import ImportTemplate, import_procedure
 from application.procedure_builder.publishing import publish_procedure
-from application.surveys.satisfaction import ALREADY_ANSWERED, QUESTION, THANKS
+from application.surveys.satisfaction import ALREADY_ANSWERED, NOT_ASKED, QUESTION, THANKS
 from domain.staff import Role
 from domain.surveys import SurveyAnswer
 from tests.e2e.conftest import Stack
@@ -46,12 +48,17 @@ def _inquire(stack: Stack, user: str) -> list[str]:
     return stack.texts(user)[before:]
 
 
-def _tap_question(stack: Stack, user: str, label: str) -> None:
-    """A button of the newest satisfaction question in the chat (read earlier, still there)."""
+def _button(stack: Stack, user: str, label: str) -> str:
+    """The data of a button of the newest satisfaction question in the chat."""
     question = next(m for m in reversed(stack.messages(user)) if m.get("text") == QUESTION)
     [data] = [item["action"]["data"] for item in question["quickReply"]["items"]
               if item["action"]["label"] == label]
-    assert stack.sim.postback(user, data, label).status == 200
+    return str(data)
+
+
+def _tap_question(stack: Stack, user: str, label: str) -> None:
+    """A button of the newest satisfaction question in the chat (read earlier, still there)."""
+    assert stack.sim.postback(user, _button(stack, user, label), label).status == 200
 
 
 def _answers(stack: Stack, survey_id: str = "satisfaction") -> list[SurveyAnswer]:
@@ -75,6 +82,12 @@ def test_the_question_follows_a_procedure_and_one_tap_answers_it_once_a_month(
 
     _tap_question(stack, user, "1 とても不満")  # the question's other button: a second tap
     assert stack.texts(user)[-1] == ALREADY_ANSWERED
+    assert [a.score for a in _answers(stack)] == [4]
+    other = stack.resident("佐藤 一郎")  # someone else with the button's data: not theirs
+    stack.sim.follow(other)
+    data = _button(stack, user, "1 とても不満")
+    assert stack.sim.postback(other, data, "1 とても不満").status == 200
+    assert stack.texts(other)[-1] == NOT_ASKED
     assert [a.score for a in _answers(stack)] == [4]
     assert QUESTION not in _inquire(stack, user)  # answered this month: not asked again
 
@@ -122,6 +135,10 @@ def test_a_custom_survey_is_answered_once_and_read_by_staff(stack: Stack,
     assert stack.count("cases") == 0
     assert sorted(a.score for a in _answers(stack, survey_id)) == [3, 5]
     assert all(a.resident_id is None for a in _answers(stack, survey_id))
+    with stack.container.uow() as uow:  # the chat account keeps no answer of the survey
+        kept = uow.session.scalars(  # type: ignore[attr-defined]
+            select(Conversation).where(Conversation.procedure_id == survey_id)).all()
+        assert kept and all(c.answers == {} and c.history == [] for c in kept)
 
     make_staff(stack.container, "miru", Role.VIEWER)
     sign_in(client, "miru")
@@ -135,6 +152,7 @@ def test_a_custom_survey_is_answered_once_and_read_by_staff(stack: Stack,
     assert csv.status_code == 200 and "夜でも申し込めて助かりました。" in text
     assert "\"'=HYPERLINK" in text  # a formula is neutralised
     assert "山田" not in text and "respondent" not in text
+    assert text.startswith("\"回答日\",") and not re.search(r"\d:\d\d", text)  # the day only
 
 
 def test_the_overview_its_downloads_and_the_switch(stack: Stack, client: FlaskClient) -> None:
@@ -164,3 +182,16 @@ def test_the_overview_its_downloads_and_the_switch(stack: Stack, client: FlaskCl
     assert QUESTION not in _inquire(stack, other)
     log = client.get("/staff/audit?action=survey.setting").get_data(as_text=True)
     assert "手続き後の満足度の質問の変更" in log
+
+
+def test_a_fresh_web_session_cannot_cast_a_rating(stack: Stack, client: FlaskClient) -> None:
+    assert client.post("/r/start").status_code == 303
+    html = client.get("/r/").get_data(as_text=True)
+    token, nonce = (re.search(rf'name="{name}" value="([^"]+)"', html) for name in "tn")
+    assert token and nonce
+    for n, data in enumerate(("survey:sat:contact:1", "survey:sat:contact:1:0123456789abcdef")):
+        client.post("/r/tap", data={"t": token[1], "n": f"{nonce[1]}-{n}", "data": data})
+
+    page = client.get("/r/").get_data(as_text=True)
+    assert "この質問にはお答えいただけません。" in page
+    assert _answers(stack) == []

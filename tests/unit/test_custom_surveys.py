@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from application.access.actor import Actor
 from application.cases.opening_case import CaseDesk
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import Menu, MenuEntry
@@ -28,8 +29,10 @@ from application.ports.survey_queries import ScoreCount, SurveyReply
 from application.surveys.answering_survey import ALREADY_ANSWERED_SURVEY
 from application.surveys.respondents import RespondentKeys
 from application.surveys.results import satisfaction_overview, survey_results
+from application.surveys.viewing_surveys import SurveyTable, export_survey
 from domain.channels import ChannelIdentity
 from domain.errors import InvalidValue
+from domain.staff import Role
 from domain.surveys import SurveyAnswer
 from tests.fakes import JST, FakeClock, FakeDatabase, FakeUnitOfWork, SequentialIds
 from tests.unit.test_conversations import FakeBankMaster
@@ -39,6 +42,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = RespondentKeys(b"a survey secret of the town, 32b")
+ADMIN = Actor(id="cli:test", role=Role.ADMINISTRATOR, label="cli:test")
 CLOCK = FakeClock(dt.datetime(2026, 6, 10, 9, 0, tzinfo=JST))
 
 
@@ -164,6 +168,9 @@ def test_a_finished_survey_is_stored_anonymously_and_opens_no_case(
         "town_survey", "", "", 4)
     assert answer.answers == {"how": "a", "rating": "4", "comment": "丁寧でした"}
     assert answer.resident_id is None and "r1" not in answer.respondent_key
+    [conversation] = database.tables["conversations"].values()  # the chat keeps no answer
+    assert (conversation.identity_id, conversation.answers, conversation.history) == (
+        "i-U1", {}, [])
 
 
 def test_a_named_survey_keeps_who_answered(database: FakeDatabase) -> None:
@@ -173,6 +180,8 @@ def test_a_named_survey_keeps_who_answered(database: FakeDatabase) -> None:
 
     [answer] = database.tables["survey_answers"].values()
     assert answer.resident_id == "r1"
+    [conversation] = database.tables["conversations"].values()
+    assert conversation.answers == {}  # kept with the survey's answer only
 
 
 def test_a_survey_is_answered_once_per_person(database: FakeDatabase) -> None:
@@ -180,8 +189,36 @@ def test_a_survey_is_answered_once_per_person(database: FakeDatabase) -> None:
     _answer(database, router)
 
     assert _answer(database, router) == [ALREADY_ANSWERED_SURVEY]
+    assert all(c.answers == {} for c in database.tables["conversations"].values())
     _answer(database, router, user="U2")
     assert len(database.tables["survey_answers"]) == 2
+
+
+def _exported(database: FakeDatabase, procedure: Procedure) -> SurveyTable:
+    return export_survey(procedure.id, "csv", actor=ADMIN, uow=FakeUnitOfWork(database),
+                         procedures={procedure.id: procedure}.get, clock=CLOCK)
+
+
+def test_an_anonymous_surveys_download_gives_the_day_not_the_moment(
+        database: FakeDatabase) -> None:
+    router = _router(SURVEY)
+    _answer(database, router)
+    _answer(database, router, user="U2")
+
+    table = _exported(database, SURVEY)
+
+    assert table.header[0] == "回答日"
+    assert [row[0] for row in table.rows] == ["2026年6月10日"] * 2
+
+
+def test_a_named_surveys_download_keeps_the_moment(database: FakeDatabase) -> None:
+    named = import_template(_template(named=True)).procedure
+    _link(database, "U1", "r1")
+    _answer(database, _router(named))
+
+    table = _exported(database, named)
+
+    assert table.header[0] == "回答日時" and "9:00" in table.rows[0][0]
 
 
 # -- the figures ---------------------------------------------------------------------------------

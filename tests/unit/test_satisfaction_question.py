@@ -26,10 +26,12 @@ from application.surveys.answering_satisfaction import SatisfactionDesk, rated_i
 from application.surveys.respondents import RespondentKeys
 from application.surveys.satisfaction import (
     ALREADY_ANSWERED,
+    NOT_ASKED,
     QUESTION,
     SETTING_KEY,
     THANKS,
     parse_rating,
+    previous_month,
     question,
 )
 from application.town_settings import TownSetting
@@ -46,7 +48,16 @@ pytestmark = pytest.mark.unit
 
 PROCEDURES = {CONTACT.id: CONTACT}
 KEYS = RespondentKeys(b"a survey secret of the town, 32b")
-TAP_5 = "survey:sat:contact:5"
+TAG = "0123456789abcdef"
+
+
+def _tap(score: int, *, person: str = "x000001", period: str = "2026-06") -> str:
+    """A button of the question as it was asked to `person` (U1's identity is "x000001")."""
+    tag = KEYS.asked(procedure_id="contact", person=person, period=period)
+    return f"survey:sat:contact:{score}:{tag}"
+
+
+TAP_5 = _tap(5)
 
 
 @pytest.fixture
@@ -127,23 +138,62 @@ def test_a_second_tap_is_told_it_was_answered_and_changes_nothing(
     _inquire(database, router, clock)
     _say(database, router, clock, data=TAP_5)
 
-    assert _say(database, router, clock, data="survey:sat:contact:1") == [ALREADY_ANSWERED]
+    assert _say(database, router, clock, data=_tap(1)) == [ALREADY_ANSWERED]
     assert [a.score for a in _answers(database)] == [5]
 
 
 def test_asked_once_a_month_and_again_the_next_month(
         database: FakeDatabase, router: InboundRouter, clock: FakeClock) -> None:
     _inquire(database, router, clock)
-    _say(database, router, clock, data="survey:sat:contact:4")
+    _say(database, router, clock, data=_tap(4))
 
     said = _inquire(database, router, clock)
     assert said[0].startswith("お問い合わせを受け付けました。")
     assert QUESTION not in said  # answered this month
     clock.current = dt.datetime(2026, 7, 1, 0, 30, tzinfo=JST)  # 30 June 15:30 UTC: July
     assert QUESTION in _inquire(database, router, clock)
-    assert _say(database, router, clock, data="survey:sat:contact:2") == [THANKS]
+    assert _say(database, router, clock, data=_tap(2, period="2026-07")) == [THANKS]
     assert sorted((a.period, a.score) for a in _answers(database)) == [
         ("2026-06", 4), ("2026-07", 2)]
+
+
+def test_a_question_asked_at_the_end_of_a_month_is_answered_for_that_month(
+        database: FakeDatabase, router: InboundRouter, clock: FakeClock) -> None:
+    clock.current = dt.datetime(2026, 6, 30, 23, 50, tzinfo=JST)
+    [question_message] = [m for m in _questions(database, router, clock)]
+    clock.current = dt.datetime(2026, 7, 1, 0, 10, tzinfo=JST)
+
+    assert _say(database, router, clock, data=question_message.choices[1].data) == [THANKS]
+    [answer] = _answers(database)
+    assert (answer.period, answer.score) == ("2026-06", 4)
+    clock.current = dt.datetime(2026, 8, 1, 0, 10, tzinfo=JST)  # two months on: not taken
+    assert _say(database, router, clock, data=question_message.choices[0].data) == [NOT_ASKED]
+
+
+def test_only_the_person_asked_may_answer(
+        database: FakeDatabase, router: InboundRouter, clock: FakeClock) -> None:
+    [asked] = _questions(database, router, clock)
+    someone = InboundEvent(channel="line", external_id="e-other", address="U2",
+                           kind=InboundKind.POSTBACK, occurred_at=clock.now(),
+                           data=asked.choices[0].data)
+    assert router.handle(someone, uow=FakeUnitOfWork(database))  # a copied button
+    forged = f"survey:sat:contact:1:{TAG}"  # a fresh session's own guess
+
+    assert _say(database, router, clock, data=forged) == [NOT_ASKED]
+    assert _answers(database) == []
+    [told] = [m.text for row in database.tables["outbox"].values() if row.recipient == "U2"
+              for m in messages_from_json(row.payload["messages"])]
+    assert told == NOT_ASKED
+    assert _say(database, router, clock, data=asked.choices[0].data) == [THANKS]
+
+
+def _questions(database: FakeDatabase, router: InboundRouter,
+               clock: FakeClock) -> list[OutgoingMessage]:
+    """The questions U1 received after an お問い合わせ."""
+    before = set(database.tables["outbox"])
+    _inquire(database, router, clock)
+    return [m for key, row in database.tables["outbox"].items() if key not in before
+            for m in messages_from_json(row.payload["messages"]) if m.text == QUESTION]
 
 
 def test_unanswered_the_question_is_asked_again(
@@ -165,9 +215,10 @@ def test_the_town_may_turn_the_question_off(
     assert QUESTION not in said and len(said) == 1
 
 
-@pytest.mark.parametrize("data", ["survey:sat:contact:6", "survey:sat:contact:0",
-                                  "survey:sat:contact:", "survey:sat::5",
-                                  "survey:sat:nonesuch:5", "survey:sat:contact:55"])
+@pytest.mark.parametrize("data", [f"survey:sat:contact:6:{TAG}", f"survey:sat:contact:0:{TAG}",
+                                  f"survey:sat:contact::{TAG}", f"survey:sat::5:{TAG}",
+                                  f"survey:sat:nonesuch:5:{TAG}", "survey:sat:contact:5",
+                                  f"survey:sat:contact:55:{TAG}", "survey:sat:contact:5:x"])
 def test_a_forged_or_unknown_button_is_stale_and_stores_nothing(
         database: FakeDatabase, router: InboundRouter, clock: FakeClock, data: str) -> None:
     assert _say(database, router, clock, data=data)[0] == STALE_BUTTON
@@ -208,7 +259,7 @@ def test_two_taps_at_once_give_the_loser_a_clear_answer(
 # -- the rules -------------------------------------------------------------------------------
 
 def test_the_question_offers_five_to_one() -> None:
-    message = question("contact")
+    message = question("contact", TAG)
 
     assert [c.label for c in message.choices] == [
         "5 とても満足", "4 満足", "3 ふつう", "2 不満", "1 とても不満"]
@@ -216,9 +267,24 @@ def test_the_question_offers_five_to_one() -> None:
 
 
 def test_a_procedure_id_is_read_up_to_the_last_colon() -> None:
-    rating = parse_rating("survey:sat:grant.2026-a:3")
+    rating = parse_rating(f"survey:sat:grant.2026-a:3:{TAG}")
 
-    assert rating is not None and (rating.procedure_id, rating.score) == ("grant.2026-a", 3)
+    assert rating is not None and (rating.procedure_id, rating.score, rating.tag) == (
+        "grant.2026-a", 3, TAG)
+
+
+def test_the_month_before() -> None:
+    assert (previous_month("2026-12"), previous_month("2026-01")) == ("2026-11", "2025-12")
+
+
+def test_the_asked_tag_names_the_person_procedure_and_month() -> None:
+    tag = KEYS.asked(procedure_id="contact", person="r1", period="2026-06")
+
+    assert len(tag) == 16 and int(tag, 16) >= 0
+    assert tag != KEYS.asked(procedure_id="contact", person="r2", period="2026-06")
+    assert tag != KEYS.asked(procedure_id="report", person="r1", period="2026-06")
+    assert tag != KEYS.asked(procedure_id="contact", person="r1", period="2026-07")
+    assert tag not in KEYS.key(survey_id="satisfaction", procedure_id="contact", person="r1")
 
 
 def test_the_month_is_japans() -> None:
@@ -283,7 +349,20 @@ def test_the_household_head_is_asked_after_a_benefit_application(
     assert told == [QUESTION]
     [row] = database.tables["outbox"].values()
     [button, *_] = messages_from_json(row.payload["messages"])[0].choices
-    assert button.data == "survey:sat:benefit:5"
+    assert button.data == "survey:sat:benefit:5:" + KEYS.asked(
+        procedure_id="benefit", person="r1", period="2026-06")
+
+
+def test_an_address_that_declined_optional_messages_is_not_asked(
+        database: FakeDatabase, router: InboundRouter, clock: FakeClock) -> None:
+    _household_on_line(database)
+    with FakeUnitOfWork(database) as uow:
+        uow.channel_identities.get("i1").decline_optional(clock.now())
+        uow.commit()
+
+    assert _confirm(database, clock) == []  # a benefit application
+    said = _inquire(database, router, clock)  # a case: the completion message only
+    assert said[0].startswith("お問い合わせを受け付けました。") and QUESTION not in said
 
 
 def test_a_paper_application_is_not_followed_by_the_question(
@@ -303,15 +382,15 @@ def _queued(count: int) -> OutboxMessage:
 def test_the_question_joins_an_unsent_message_within_five() -> None:
     queued = _queued(4)
 
-    assert queued.followed_by([question("contact")])
+    assert queued.followed_by([question("contact", TAG)])
     assert [m.text for m in messages_from_json(queued.payload["messages"])][-2:] == [
         "m3", QUESTION]
-    assert not queued.followed_by([question("contact")])  # six: a request of its own
+    assert not queued.followed_by([question("contact", TAG)])  # six: a request of its own
 
 
 def test_a_message_being_sent_is_not_joined() -> None:
     queued = _queued(1)
     queued.attempts = 1
 
-    assert not queued.followed_by([question("contact")])
+    assert not queued.followed_by([question("contact", TAG)])
     assert len(queued.payload["messages"]) == 1
