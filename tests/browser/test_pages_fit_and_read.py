@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("engine", ["sqlite"], ind
 
 WIDTHS = (1280, 390)
 MAX_PAGES = 40
-SKIPPED = re.compile(r"/staff/(logout|lang/.*)|.*\.(csv|pdf|xlsx)|.*/passbook")
+SKIPPED = re.compile(r"/staff/(logout|lang/.*)|.*\.(csv|pdf|xlsx)|.*/passbook|.*/export")
 
 # Raw keys on pages other slices of issue 13 rewrite, seen on this branch (path regex → keys);
 # the lead removes an entry when the branch that fixes the page is merged.
