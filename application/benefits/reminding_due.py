@@ -9,15 +9,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from application.benefits.reminding_send import SEND_REMINDER
-from application.jobs.job import Job, JobStatus
+from application.jobs.job import Job
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 
-__all__ = ["MAX_ATTEMPTS", "STALE", "start_due_reminders"]
-
-MAX_ATTEMPTS = 5  # a send that keeps failing is left for staff (its job page says why)
-STALE = dt.timedelta(minutes=10)  # a job queued this long ago, never started: queued again
+__all__ = ["start_due_reminders"]
 
 
 def start_due_reminders(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue,
@@ -30,7 +27,7 @@ def start_due_reminders(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueu
     with uow_factory() as uow:
         for reminder in uow.reminders.started():
             job = uow.jobs.get(str(reminder.job_id))
-            if job is not None and job.id not in queued and _to_resume(job, now):
+            if job is not None and job.id not in queued and job.to_resume(now):
                 queued.append(job.id)
     for job_id in queued:
         queue.enqueue(job_id)
@@ -52,9 +49,3 @@ def _start(reminder_id: str, uow_factory: Callable[[], UnitOfWork], ids: IdGener
         except (ConcurrentUpdate, DuplicateError):  # another scheduler started it first
             return None
     return job.id
-
-
-def _to_resume(job: Job, now: dt.datetime) -> bool:
-    if job.status is JobStatus.FAILED:
-        return job.attempts < MAX_ATTEMPTS
-    return job.status is JobStatus.QUEUED and now - job.created_at > STALE

@@ -10,7 +10,10 @@ from attrs import define, field
 
 from domain.errors import IllegalTransition
 
-__all__ = ["Job", "JobStatus"]
+__all__ = ["MAX_SEND_ATTEMPTS", "STALE_QUEUED", "Job", "JobStatus"]
+
+MAX_SEND_ATTEMPTS = 5  # a scheduled send that keeps failing is left for staff (its job page)
+STALE_QUEUED = dt.timedelta(minutes=10)  # a job queued this long ago, never started
 
 
 class JobStatus(enum.Enum):
@@ -52,6 +55,13 @@ class Job:
             return True
         return (self.status is JobStatus.RUNNING and self.started_at is not None
                 and now - self.started_at > lease)
+
+    def to_resume(self, now: dt.datetime) -> bool:
+        """A scheduled send's job the scheduler hands to the queue again: failed fewer than
+        `MAX_SEND_ATTEMPTS` times, or queued long ago by a process that stopped."""
+        if self.status is JobStatus.FAILED:
+            return self.attempts < MAX_SEND_ATTEMPTS
+        return self.status is JobStatus.QUEUED and now - self.created_at > STALE_QUEUED
 
     def start(self, *, now: dt.datetime, lease: dt.timedelta) -> None:
         if not self.can_start(now=now, lease=lease):

@@ -8,16 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from application.jobs.job import Job, JobStatus
+from application.jobs.job import Job
 from application.notices.sending import SEND_NOTICE
 from application.ports.clock import Clock, IdGenerator
 from application.ports.job_queue import JobQueue
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError, UnitOfWork
 
 __all__ = ["start_due_notices"]
-
-MAX_ATTEMPTS = 5
-STALE = dt.timedelta(minutes=10)
 
 
 def start_due_notices(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue,
@@ -30,7 +27,7 @@ def start_due_notices(*, uow_factory: Callable[[], UnitOfWork], queue: JobQueue,
     with uow_factory() as uow:
         for notice in uow.notices.sending():
             job = uow.jobs.get(str(notice.job_id))
-            if job is not None and job.id not in queued and _to_resume(job, now):
+            if job is not None and job.id not in queued and job.to_resume(now):
                 queued.append(job.id)
     for job_id in queued:
         queue.enqueue(job_id)
@@ -52,9 +49,3 @@ def _start(notice_id: str, uow_factory: Callable[[], UnitOfWork], ids: IdGenerat
         except (ConcurrentUpdate, DuplicateError):  # another scheduler started it first
             return None
     return job.id
-
-
-def _to_resume(job: Job, now: dt.datetime) -> bool:
-    if job.status is JobStatus.FAILED:
-        return job.attempts < MAX_ATTEMPTS
-    return job.status is JobStatus.QUEUED and now - job.created_at > STALE
