@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from bench.common import (
     STAFF_PASSWORD,
@@ -37,6 +37,7 @@ from bench.common import (
     page_call,
     percentile,
     report,
+    settle,
     signed_in,
     time_calls,
 )
@@ -102,9 +103,7 @@ def _seed(container: Any, size: int) -> None:
     for rows in _rows(size, now):
         with engine.begin() as connection:
             connection.execute(insert(tables["cases"]), rows)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
-                                else "ANALYZE"))
+    settle(engine)
     operator = Actor.operator("bench")
     made = {login: create_staff_member(
         CreateStaffMember(login_id=login, display_name="計測 職員", role=role,

@@ -34,7 +34,7 @@ from adapters.persistence.database import make_engine
 from adapters.persistence.orm.community import interest_subscriptions, interests
 from adapters.persistence.orm.messaging import channel_identities
 from adapters.persistence.unit_of_work import session_factory
-from bench.common import median, report, unit_of_work
+from bench.common import median, report, settle, unit_of_work
 from domain.segments import Age, All, AnyOf, Area, Condition, Interest, month_index
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
@@ -153,11 +153,7 @@ def seed(engine: Engine, size: int, *, seed: int = 5) -> dict[str, int]:
         with engine.begin() as connection:
             connection.execute(interest_subscriptions.insert(), chunk)
         counts["subscriptions"] += len(chunk)
-    # as autovacuum leaves a town's tables: statistics, and PostgreSQL's visibility map (an
-    # index-only scan reads the index alone only where it says a page is all visible)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
-                                else "ANALYZE"))
+    settle(engine)
     return counts
 
 

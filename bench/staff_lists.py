@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from bench.common import (
     STAFF_PASSWORD,
@@ -35,6 +35,7 @@ from bench.common import (
     page_call,
     percentile,
     report,
+    settle,
     signed_in,
     time_calls,
 )
@@ -128,11 +129,7 @@ def _seed(container: Any, size: int) -> tuple[str, str, Any]:
     for table, rows in _rows(size, keyer, program_id, batch_id, now):
         with engine.begin() as connection:
             connection.execute(insert(tables[table]), rows)
-    # As the database keeps itself after a bulk load (autovacuum on PostgreSQL): statistics
-    # for the planner, and a visibility map so that index-only scans stay index-only.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
-                                else "ANALYZE"))
+    settle(engine)
     create_staff_member(CreateStaffMember(login_id="bench", display_name="計測 職員",
                                           role="approver", password=STAFF_PASSWORD,
                                           actor=Actor.operator("bench")),
