@@ -646,6 +646,9 @@ class FakeChannelIdentities(_FakeRepository):
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
         return self._first(channel=channel, address=address)
 
+    def get_many(self, identity_ids: Sequence[str]) -> dict[str, ChannelIdentity]:
+        return {i: self._store[i] for i in identity_ids if i in self._store}
+
     def linked_to(self, resident_id: str) -> list[ChannelIdentity]:
         return self._where(resident_id=resident_id)
 

@@ -124,14 +124,18 @@ def send_notice(notice_id: str, *, uow_factory: Callable[[], UnitOfWork], ids: I
 
 def _identities_of(uow: UnitOfWork,
                    members: Sequence[SegmentMember]) -> dict[str, list[ChannelIdentity]]:
+    """Each person's identities: a resident's linked ones, or the one identity of someone the
+    registry does not know (two queries a page, not one a person)."""
     linked = uow.channel_identities.linked_to_any(
         [m.resident_id for m in members if m.resident_id])
+    unknown = uow.channel_identities.get_many(
+        [m.identity_id for m in members if not m.resident_id and m.identity_id])
     found: dict[str, list[ChannelIdentity]] = {}
     for member in members:
         if member.resident_id:
             found[member.key] = list(linked.get(member.resident_id, []))
         elif member.identity_id:
-            identity = uow.channel_identities.get(member.identity_id)
+            identity = unknown.get(member.identity_id)
             found[member.key] = [identity] if identity is not None else []
     return found
 

@@ -128,6 +128,14 @@ class SqlChannelIdentityRepository(SqlRepository):
             linked.setdefault(str(identity.resident_id), []).append(identity)
         return linked
 
+    def get_many(self, identity_ids: Sequence[str]) -> dict[str, ChannelIdentity]:
+        if not identity_ids:
+            return {}
+        found = self.session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.id.in_(list(identity_ids)))).all()
+        self.tracked.update(found)
+        return {identity.id: identity for identity in found}
+
     def get_by_address(self, channel: str, address: str) -> ChannelIdentity | None:
         found = self.session.scalars(_by_address(), {"channel": channel,
                                                      "address": address}).first()
