@@ -5,14 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean vendor-tokens
+.PHONY: demo city test install lint bench clean vendor-tokens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,city]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +31,18 @@ demo: $(STAMP)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi demo
 	$(BIN)/madoguchi serve --line-sim 8001
+
+# A city-sized deployment on this machine (docs/operations.md, "A city-sized deployment"):
+# gunicorn, Celery workers for jobs, outbox and inbound, and beat, on PostgreSQL and Redis, all
+# started by honcho from Procfile.city with the environment of $(CITY_ENV) (copy
+# .env.city.example). Ctrl-C stops them all.
+CITY_ENV ?= .env.city
+CITY_PORT ?= 8000
+city: $(STAMP)
+	@test -f $(CITY_ENV) || { echo "$(CITY_ENV) is missing: copy .env.city.example"; exit 1; }
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(CITY_PORT) $(BIN)/honcho -e $(CITY_ENV) run madoguchi city check
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e $(CITY_ENV) run madoguchi db upgrade
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.city -e $(CITY_ENV) start -p $(CITY_PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -n auto

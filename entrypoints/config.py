@@ -19,6 +19,8 @@ from entrypoints.line_settings import line_settings
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
 from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
+from entrypoints.originator_settings import originator_settings
+from entrypoints.pool_settings import POOL_DEFAULTS, pool_settings
 from entrypoints.postal_code_settings import postal_code_settings
 from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
 from entrypoints.sms_settings import DEV_TWILIO_SID, DEV_TWILIO_TOKEN, sms_settings
@@ -122,6 +124,11 @@ class Settings:
     map_attribution: str = GSI_ATTRIBUTION
     # Japan Post's KEN_ALL.CSV (entrypoints/postal_code_settings.py); "" = the bundled excerpt
     postal_codes_file: str = ""
+    # each process's database pool (entrypoints/pool_settings.py, ADR 0066)
+    db_pool_size: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_SIZE"]
+    db_max_overflow: int = POOL_DEFAULTS["MADOGUCHI_DB_MAX_OVERFLOW"]
+    db_pool_recycle: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_RECYCLE"]
+    db_pool_timeout: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_TIMEOUT"]
 
     @property
     def town(self) -> Town:
@@ -212,7 +219,8 @@ class Settings:
             line_rich_menus=env.get("LINE_RICH_MENUS", "").strip().lower() in ("1", "true", "yes"),
             liff_id=env.get("MADOGUCHI_LIFF_ID", "").strip(),
             **line_settings(env, ConfigurationError),
-            **_originator(env, demo=not production),
+            **_checked(originator_settings, env, production),
+            **_checked(pool_settings, env),
             **_payment_settings(env, production),
             **rate_limit_settings(env, task_queue, broker_url, ConfigurationError),
             **_observing(env),
@@ -315,22 +323,6 @@ def _local_secret(path: Path, make: object) -> str:
     return value
 
 
-_DEMO_ORIGINATOR = {"code": "1234567890", "name": "ミホンチヨウ", "bank": "0001",
-                    "branch": "001", "account_type": "1", "account": "1234567"}
-
-
-def _originator(env: Mapping[str, str], *, demo: bool) -> dict[str, str]:
-    """MADOGUCHI_ORIGINATOR_CODE (依頼人コード, 10 digits), _NAME (kana), _BANK (4 digits),
-    _BRANCH (3), _ACCOUNT_TYPE (1 普通, 2 当座, 9 その他), _ACCOUNT (7 digits)."""
-    values = {}
-    for key, demo_value in _DEMO_ORIGINATOR.items():
-        given = env.get(f"MADOGUCHI_ORIGINATOR_{key.upper()}", "").strip()
-        values[f"originator_{key}"] = given or (demo_value if demo else "")
-    if not values["originator_account_type"]:
-        values["originator_account_type"] = "1"
-    if values["originator_account_type"] not in {"1", "2", "9"}:
-        raise ConfigurationError("MADOGUCHI_ORIGINATOR_ACCOUNT_TYPE must be 1, 2 or 9")
-    return values
 PAYMENT_PROVIDERS = ("fake", "paypay", "linepay")
 CERTIFICATE_KINDS = ("resident_record", "seal_registration", "income", "taxation")
 _PAYMENT_KEYS = {

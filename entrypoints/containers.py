@@ -143,7 +143,10 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(TimeOrderedIds)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     cipher = providers.Singleton(FieldCipher, keys=config.data_keys.as_(list))
-    engine = providers.Singleton(make_engine, config.database_url)
+    engine = providers.Singleton(make_engine, config.database_url,  # its pool: ADR 0066
+                                 pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
+                                 pool_recycle=config.db_pool_recycle,
+                                 pool_timeout=config.db_pool_timeout)
     sessions = providers.Singleton(session_factory, engine)
     bank_master = providers.Singleton(ZenginBankMaster)
     postal_codes = providers.Singleton(KenAllPostalCodes, config.postal_codes_file)

@@ -20,6 +20,9 @@ from application.ports.job_queue import JobQueue
 
 __all__ = [
     "DELIVER_OUTBOX_TASK",
+    "HANDLE_INBOUND_TASK",
+    "QUEUES",
+    "ROUTES",
     "RUN_JOB_TASK",
     "RUN_SCHEDULED_TASK",
     "SCHEDULE_EVERY",
@@ -31,7 +34,13 @@ __all__ = [
 RUN_JOB_TASK = "madoguchi.run_job"
 DELIVER_OUTBOX_TASK = "madoguchi.deliver_outbox"
 RUN_SCHEDULED_TASK = "madoguchi.run_scheduled"
+HANDLE_INBOUND_TASK = "madoguchi.handle_inbound"  # the webhook's stored events (inbox)
 SCHEDULE_EVERY = 60.0  # seconds between two runs of the scheduled work (beat's entry)
+# Each task on its named queue, so a town runs workers for each apart (Procfile.city, ADR 0066):
+# a campaign's long job never holds up replies, nor a burst of taps the notices.
+ROUTES = {RUN_JOB_TASK: "jobs", RUN_SCHEDULED_TASK: "jobs", DELIVER_OUTBOX_TASK: "outbox",
+          HANDLE_INBOUND_TASK: "inbound"}
+QUEUES = ("jobs", "outbox", "inbound")  # what `madoguchi worker` consumes unless told
 
 
 def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
@@ -51,6 +60,8 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,  # the logging set up by `madoguchi worker` stays
+        task_routes={name: {"queue": queue} for name, queue in ROUTES.items()},
+        task_default_queue="jobs",  # a task not routed still reaches a consumed queue
         beat_schedule={"madoguchi-scheduled-work": {
             "task": RUN_SCHEDULED_TASK, "schedule": SCHEDULE_EVERY,
             "options": {"expires": SCHEDULE_EVERY}}},  # a late run is skipped, not stacked

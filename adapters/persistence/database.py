@@ -36,9 +36,15 @@ def prepare_sqlite_file(database: str | None) -> None:
 CONNECT_TIMEOUT = 5  # seconds for a PostgreSQL server to answer (/readyz waits no longer)
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None,
+                pool_recycle: int | None = None, pool_timeout: int | None = None,
+                **options: Any) -> Engine:
     """An engine whose errors never quote the values of a statement (`hide_parameters`: a
-    refused row holds a resident's data, and errors are logged)."""
+    refused row holds a resident's data, and errors are logged).
+
+    On PostgreSQL the pool keeps `pool_size` connections, opens up to `max_overflow` more at a
+    peak, waits `pool_timeout` seconds for one and replaces those older than `pool_recycle`
+    seconds (0: never); None keeps SQLAlchemy's default. SQLite keeps its own pool."""
     url = normalize_url(url)
     options.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
@@ -55,5 +61,8 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.close()
 
         return engine
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout,
+            "pool_recycle": None if pool_recycle is None else (pool_recycle or -1)}
+    options.update({name: value for name, value in pool.items() if value is not None})
     return create_engine(url, pool_pre_ping=True,
                          connect_args={"connect_timeout": CONNECT_TIMEOUT}, **options)

@@ -13,6 +13,7 @@ from entrypoints.cli.backup import backup, restore
 from entrypoints.cli.batch import batch
 from entrypoints.cli.cases import cases
 from entrypoints.cli.certificates import certificates
+from entrypoints.cli.city import city
 from entrypoints.cli.context import CliGroup
 from entrypoints.cli.db import db
 from entrypoints.cli.demo_town import demo
@@ -31,7 +32,7 @@ __all__ = ["main"]
 
 @click.group(cls=CliGroup, commands=[
     db, demo, serve, line_sim, worker, scheduler, registry, apikey, staff, keys, certificates,
-    audit, batch, backup, restore, export, line, mail, cases, procedures, segments,
+    audit, batch, backup, restore, export, line, mail, cases, procedures, segments, city,
 ])
 def main() -> None:
     """Madoguchi (窓口): the town hall in the resident's phone."""

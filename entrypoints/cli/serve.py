@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 from contextlib import nullcontext
 from pathlib import Path
 
 import click
 from werkzeug.serving import run_simple
 
+from adapters.background.celery_queue import QUEUES
 from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
 from adapters.line.simulator.mail_inbox import running_mail_inbox
@@ -140,24 +142,41 @@ def line_sim(host: str, port: int, webhook: str, users: int, error_rate: float,
                     bot_name=f"{settings.town_name}役場", echo=click.echo)
 
 
+def _queues(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    unknown = [name for name in names if name not in QUEUES]
+    if not names or unknown:
+        raise click.BadParameter(f"{', '.join(unknown) or 'none given'}: the queues are "
+                                 f"{', '.join(QUEUES)}")
+    return names
+
+
 @click.command()
-@click.option("--concurrency", default=2, show_default=True, type=int)
+@click.option("--queues", default=",".join(QUEUES), show_default=True, callback=_queues,
+              help="The queues this worker consumes, separated by commas (Procfile.city runs "
+                   "one worker for each).")
+@click.option("--concurrency", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Tasks this worker runs at once (threads).")
 @click.option("--metrics-port", type=int, default=None, metavar="PORT",
               help="Serve this worker's metrics (jobs, deliveries) on PORT, without a token.")
 @click.option("--metrics-host", default="127.0.0.1", show_default=True,
               help="The address the metrics are served on: one only the monitoring reaches.")
 @pass_context
-def worker(ctx: CliContext, concurrency: int, metrics_port: int | None,
-           metrics_host: str) -> None:
-    """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis)."""
+def worker(ctx: CliContext, queues: tuple[str, ...], concurrency: int,
+           metrics_port: int | None, metrics_host: str) -> None:
+    """Run a Celery worker for the jobs (needs MADOGUCHI_TASK_QUEUE=celery and Redis).
+
+    A worker of the `outbox` queue also polls the outbox for deliveries waiting out a back-off."""
     container = ctx.container
     metrics = (nullcontext() if metrics_port is None
                else serving_metrics(container.metrics(), metrics_host, metrics_port))
     with _logging(container), metrics:
-        OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
+        if "outbox" in queues:
+            OutboxPump(container.outbox_delivery()).wake()  # deliveries waiting out a back-off
         container.celery_app().worker_main(
             ["worker", f"--loglevel={container.config.log_level()}",
-             f"--concurrency={concurrency}", "--pool=threads"])
+             f"--concurrency={concurrency}", "--pool=threads", f"--queues={','.join(queues)}",
+             f"--hostname={'-'.join(queues)}-{os.getpid()}@%h"])
 
 
 @click.command()
