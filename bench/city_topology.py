@@ -280,8 +280,9 @@ def run_once(size: int, admin_url: str, redis_url: str, keys: str, *, burst_size
                     pairs = notified(engine)
                     notices = check_notices(line_url, dict(pairs))
                     taps = pairs[:burst_size] if burst_size is not None else pairs
+                    # beside the idle topology, so both meet the same machine
+                    empty_rate = baseline(env, taps, tmp)
                     tapped = burst(engine, port, line_url, taps, timeout)
-                empty_rate = baseline(env, taps, tmp)
             finally:
                 processes = started_pids(log.read_text(errors="replace")) if log.exists() else {}
                 text = log.read_text(errors="replace") if log.exists() else ""
