@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def _alive(pid: int) -> bool:
 def test_the_procfile_runs_a_campaign_and_a_burst_of_taps_then_stops_everything(
         tmp_path: Path) -> None:
     database, broker = _servers()
-    if shutil.which("honcho", path=str(Path(os.sys.executable).parent)) is None:
+    if shutil.which("honcho", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("honcho is not installed (pip install -e '.[test]')")
     flush_redis(broker)
     log = tmp_path / "honcho.log"

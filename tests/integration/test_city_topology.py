@@ -5,6 +5,7 @@ refuses what would not work."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,33 @@ def test_the_city_check_refuses_sqlite_with_what_to_set(monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "needs PostgreSQL" in result.output and "DATABASE_URL=postgresql://" in result.output
     assert not (tmp_path / "town.db").exists()  # refused before anything was made
+
+
+def _city_check(monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path,
+                **env: str) -> Any:
+    if engine.dialect.name != "postgresql" or not os.environ.get("TEST_REDIS_URL"):
+        pytest.skip("the city check reads PostgreSQL's max_connections and pings Redis: set "
+                    "TEST_DATABASE_URL and TEST_REDIS_URL")
+    from tests.conftest import TEST_KEY
+
+    for name, value in {"MADOGUCHI_ENV": "test", "MADOGUCHI_DATA_DIR": str(tmp_path),
+                        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+                        "MADOGUCHI_DATA_KEYS": TEST_KEY, "MADOGUCHI_TASK_QUEUE": "celery",
+                        "CELERY_BROKER_URL": os.environ["TEST_REDIS_URL"], **env}.items():
+        monkeypatch.setenv(name, value)
+    return CliRunner().invoke(main, ["city", "check", "--procfile", str(ROOT / PROCFILE)])
+
+
+def test_the_city_check_sums_the_connections_of_every_process(
+        monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path) -> None:
+    result = _city_check(monkeypatch, engine, tmp_path)
+
+    assert result.exit_code == 0, result.output
+    assert "6 processes x 10 connections" in result.output and result.output.endswith("ok\n")
+
+
+def test_the_city_check_refuses_pools_beyond_max_connections(
+        monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path) -> None:
+    result = _city_check(monkeypatch, engine, tmp_path, MADOGUCHI_DB_POOL_SIZE="200")
+
+    assert result.exit_code == 1 and "the pools do not fit: 6 processes x 205" in result.output
