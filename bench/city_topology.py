@@ -286,6 +286,7 @@ def run_once(size: int, admin_url: str, redis_url: str, keys: str, *, burst_size
             finally:
                 processes = started_pids(log.read_text(errors="replace")) if log.exists() else {}
                 text = log.read_text(errors="replace") if log.exists() else ""
+                flush_redis(redis_url)  # nothing of the run stays in Redis
         engine.dispose()
     return {"size": size, "on_line": on_line, "ceiling": push_ceiling, "campaign": sent,
             "notices": notices, "burst": tapped, "empty_rate": empty_rate,
