@@ -11,7 +11,7 @@ __all__ = ["POOL_DEFAULTS", "connections_per_process", "pool_settings"]
 
 # variable: (default, lowest, highest)
 _RANGES = {"MADOGUCHI_DB_POOL_SIZE": (5, 1, 200),  # connections each process keeps open
-           "MADOGUCHI_DB_MAX_OVERFLOW": (5, 0, 200),  # more it opens at a peak, then closes
+           "MADOGUCHI_DB_MAX_OVERFLOW": (10, 0, 200),  # more at a peak (SQLAlchemy's own)
            "MADOGUCHI_DB_POOL_RECYCLE": (1800, 0, 86400),  # seconds before a connection is
            # replaced (under a firewall's or PgBouncer's idle cut-off); 0: never
            "MADOGUCHI_DB_POOL_TIMEOUT": (30, 1, 600)}  # seconds a thread waits for one

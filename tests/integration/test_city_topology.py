@@ -81,7 +81,7 @@ def test_the_procfile_s_counts_come_from_the_environment_with_defaults() -> None
 
 
 def test_the_pool_settings_are_read_from_the_environment_with_per_process_defaults() -> None:
-    assert pool_settings({}) == {"db_pool_size": 5, "db_max_overflow": 5,
+    assert pool_settings({}) == {"db_pool_size": 5, "db_max_overflow": 10,
                                  "db_pool_recycle": 1800, "db_pool_timeout": 30}
     assert pool_settings({"MADOGUCHI_DB_POOL_SIZE": "3", "MADOGUCHI_DB_MAX_OVERFLOW": "0",
                           "MADOGUCHI_DB_POOL_RECYCLE": "0"})["db_max_overflow"] == 0
@@ -184,11 +184,11 @@ def test_the_city_check_sums_the_connections_of_every_process(
     result = _city_check(monkeypatch, engine, tmp_path)
 
     assert result.exit_code == 0, result.output
-    assert "6 processes x 10 connections" in result.output and result.output.endswith("ok\n")
+    assert "6 processes x 15 connections" in result.output and result.output.endswith("ok\n")
 
 
 def test_the_city_check_refuses_pools_beyond_max_connections(
         monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path) -> None:
     result = _city_check(monkeypatch, engine, tmp_path, MADOGUCHI_DB_POOL_SIZE="200")
 
-    assert result.exit_code == 1 and "the pools do not fit: 6 processes x 205" in result.output
+    assert result.exit_code == 1 and "the pools do not fit: 6 processes x 210" in result.output
