@@ -6,12 +6,13 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Select, and_, bindparam, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.sqlite_writers import take_turn
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
 from application.channels.rich_menu_layout import SavedRichMenu
@@ -69,6 +70,15 @@ class SqlOutboxRepository(SqlRepository):
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:
+        """The oldest due messages, held for this unit of work until it ends, so dispatchers in
+        several processes claim disjoint batches: PostgreSQL locks the rows and another
+        dispatcher's `due` passes over them (`FOR UPDATE SKIP LOCKED`); SQLite has one writer,
+        so this first takes the write lock (a write that changes nothing) and another
+        dispatcher's `due` waits until this claim is committed, then finds the rows claimed
+        (threads of one process take their turn first, as a flush would: sqlite_writers.py)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            take_turn(self.session)
+            self.session.execute(update(outbox).where(false()).values(version=outbox.c.version))
         found = self.session.scalars(
             select(OutboxMessage).where(or_(
                 and_(OutboxMessage.status == OutboxStatus.PENDING,
@@ -77,6 +87,7 @@ class SqlOutboxRepository(SqlRepository):
                 and_(OutboxMessage.status == OutboxStatus.SENDING,
                      OutboxMessage.claimed_at < now - lease),
             )).order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)
         ).all()
         self.tracked.update(found)
         return found
