@@ -73,22 +73,25 @@ class SqlOutboxRepository(SqlRepository):
         """The oldest due messages, held for this unit of work until it ends, so dispatchers in
         several processes claim disjoint batches: PostgreSQL locks the rows and another
         dispatcher's `due` passes over them (`FOR UPDATE SKIP LOCKED`); SQLite has one writer,
-        so this first takes the write lock (a write that changes nothing) and another
-        dispatcher's `due` waits until this claim is committed, then finds the rows claimed
-        (threads of one process take their turn first, as a flush would: sqlite_writers.py)."""
+        so when something is due this first takes the write lock (a write that changes
+        nothing) and another dispatcher's `due` waits until this claim is committed, then
+        finds the rows claimed (threads of one process take their turn first, as a flush
+        would: sqlite_writers.py). An idle poll on SQLite only reads."""
+        is_due = or_(
+            and_(OutboxMessage.status == OutboxStatus.PENDING,
+                 or_(OutboxMessage.next_attempt_at.is_(None),
+                     OutboxMessage.next_attempt_at <= now)),
+            and_(OutboxMessage.status == OutboxStatus.SENDING,
+                 OutboxMessage.claimed_at < now - lease))
         if self.session.get_bind().dialect.name == "sqlite":
+            if self.session.scalar(select(OutboxMessage.id).where(is_due).limit(1)) is None:
+                return []
             take_turn(self.session)
             self.session.execute(update(outbox).where(false()).values(version=outbox.c.version))
         found = self.session.scalars(
-            select(OutboxMessage).where(or_(
-                and_(OutboxMessage.status == OutboxStatus.PENDING,
-                     or_(OutboxMessage.next_attempt_at.is_(None),
-                         OutboxMessage.next_attempt_at <= now)),
-                and_(OutboxMessage.status == OutboxStatus.SENDING,
-                     OutboxMessage.claimed_at < now - lease),
-            )).order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
+            select(OutboxMessage).where(is_due)
+            .order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)).all()
         self.tracked.update(found)
         return found
 
