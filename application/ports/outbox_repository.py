@@ -29,6 +29,11 @@ class OutboxRepository(Protocol):
         another process that asks meanwhile gets others, or none (ADR 0065)."""
         ...
 
+    def save_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Write these messages' delivery state (claimed, sent, to retry) at once; raises
+        ConcurrentUpdate when another changed one of them since it was read."""
+        ...
+
     def rungs_of(self, notice_id: str) -> Sequence[OutboxMessage]:
         """A notice and the rows that carried it on to other rungs (`fallback_of`)."""
         ...
