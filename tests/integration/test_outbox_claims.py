@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import pytest
 
 from application.messaging.delivering_outbox import DeliveryReport, deliver_outbox
-from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, OutgoingMessage
+from application.ports.unit_of_work import ConcurrentUpdate
 from entrypoints.containers import Container
 from tests.fakes import FakeClock
 
@@ -109,3 +110,28 @@ def test_racing_dispatchers_each_claim_batches_of_their_own(container: Container
         assert all(r.sent == BATCH for r in batches)  # full batches until the end
         assert last.handled == 0
     assert all(sum(r.sent for r in mine) > 0 for mine in reports)
+
+
+def test_a_batch_is_saved_at_once_but_not_over_a_row_another_changed_meanwhile(
+        container: Container) -> None:
+    clock = FakeClock()
+    first, second, third = _queue(container, clock)[:3]
+    with container.uow() as uow:
+        rows = uow.outbox.get_many([first, second])
+        with container.uow() as callback:  # a provider's report on the first, meanwhile
+            callback.outbox.get(first).record_status(DeliveryStatus.DELIVERED)
+            callback.commit()
+        for row in rows.values():
+            row.claim(clock.now())
+        with pytest.raises(ConcurrentUpdate):
+            uow.outbox.save_many(list(rows.values()))
+    with container.uow() as uow:
+        [row] = uow.outbox.get_many([third]).values()
+        row.claim(clock.now())
+        uow.outbox.save_many([row])
+        uow.commit()
+    with container.uow() as uow:
+        saved = uow.outbox.get_many([first, second, third])
+    assert saved[first].delivery_status is DeliveryStatus.DELIVERED
+    assert (saved[first].status, saved[second].status) == (OutboxStatus.PENDING,) * 2
+    assert (saved[third].status, saved[third].attempts) == (OutboxStatus.SENDING, 1)
