@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -116,7 +117,9 @@ def dispatch(database_url: str, base_url: str, users: list[str],
     return len(users) / elapsed, counts
 
 
-def _drain(database_url: str, base_url: str) -> None:
+def _drain(database_url: str, base_url: str, until: Any = None) -> None:
+    """Deliver until the outbox has nothing pending (and, given an event `until`, it is set:
+    messages are still being written meanwhile)."""
     engine = make_engine(database_url)
     sessions = session_factory(engine)
     messenger = LineMessenger(access_token=DEV_TOKEN, base_url=base_url, max_rate=5000,
@@ -127,6 +130,9 @@ def _drain(database_url: str, base_url: str) -> None:
                                  channels={"line": messenger}, clock=SystemClock(), limit=500,
                                  executor=executor)
         if not report_.handled:
+            if until is not None and not until.is_set():
+                time.sleep(0.05)  # as a dispatcher waits for the next page's wake
+                continue
             with unit_of_work(sessions) as uow:
                 counts = uow.queries.messages.outbox_counts()
             if counts.get(OutboxStatus.PENDING, 0) == 0:

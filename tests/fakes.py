@@ -492,6 +492,9 @@ class FakeOutbox(_FakeRepository):
         found = [m for m in self._store.values() if m.due(now=now, lease=lease)]
         return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
 
+    def save_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """The store holds the objects themselves: nothing more to write."""
+
     def rungs_of(self, notice_id: str) -> list[OutboxMessage]:
         found = [m for m in self._store.values()
                  if m.id == notice_id or m.fallback_of == notice_id]

@@ -9,6 +9,11 @@ and timeouts, with back-off; never on other 4xx. A 429 slows the shared pacer do
 A button whose url is `PAGE_LINK` opens the resident's web page: its personal link is made here,
 at sending (LinkMaker, the same link for a retry of the message); a message carrying one is
 never multicast.
+
+Message requests go through the SDK's `ApiClient` (its connection pool, authentication and its
+exceptions, which say what failed) with a body built by `rendering.request_body`, once per shape
+of message; the typed `MessagingApi` methods would build and validate the SDK's models for every
+message again (ADR 0065). Other calls (the profile) use `MessagingApi`.
 """
 
 from __future__ import annotations
@@ -22,18 +27,11 @@ from typing import Any
 
 import urllib3
 from attrs import evolve
-from linebot.v3.messaging import (
-    ApiClient,
-    Configuration,
-    MessagingApi,
-    MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
-)
+from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
 from linebot.v3.messaging.exceptions import ApiException
 
 from adapters.line.pacing import AdaptivePacer
-from adapters.line.rendering import render
+from adapters.line.rendering import request_body
 from application.ports.messaging import (
     PAGE_LINK,
     DeliveryOutcome,
@@ -49,6 +47,9 @@ log = logging.getLogger(__name__)
 MULTICAST_LIMIT = 500
 _RETRY_KEY_NAMESPACE = uuid.UUID("6f1d4f0e-3c1b-4f55-9a53-6d61646f6775")
 _TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, OSError)
+_PUSH, _MULTICAST, _REPLY = "/v2/bot/message/push", "/v2/bot/message/multicast", \
+    "/v2/bot/message/reply"
+_JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
 def retry_key_for(idempotency_key: str) -> str:
@@ -79,7 +80,8 @@ class LineMessenger:
         configuration = Configuration(access_token=access_token, host=base_url)
         configuration.connection_pool_maxsize = pool_size
         configuration.retries = False  # we decide what is retried, and with which key
-        self._api = MessagingApi(ApiClient(configuration))
+        self._client = ApiClient(configuration)
+        self._api = MessagingApi(self._client)
         self.pacer = AdaptivePacer(max_rate=max_rate, sleep=sleep)
         self._max_attempts, self._backoff, self._timeout = max_attempts, backoff, timeout
         self._sleep, self._links = sleep, links
@@ -87,16 +89,16 @@ class LineMessenger:
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
              idempotency_key: str, reply_token: str | None = None,
              retaken: bool = False) -> DeliveryResult:
-        rendered = render(self._with_page_links(messages, recipient, idempotency_key))
-        if reply_token and retaken:
-            return self._reply_again(reply_token, rendered, idempotency_key)
-        if reply_token and self._reply(reply_token, rendered, idempotency_key):
-            return DeliveryResult(DeliveryOutcome.DELIVERED, "reply")
-        request = PushMessageRequest(to=recipient, messages=rendered)
-        return self._with_retries(
-            lambda key: self._api.push_message(request, x_line_retry_key=key,
-                                               _request_timeout=self._timeout),
-            retry_key_for(idempotency_key))
+        resolved = self._with_page_links(messages, recipient, idempotency_key)
+        body = request_body("push", recipient, resolved)
+        if reply_token:
+            reply = request_body("reply", reply_token, resolved)
+            if retaken:
+                return self._reply_again(reply, idempotency_key)
+            if self._reply(reply, idempotency_key):
+                return DeliveryResult(DeliveryOutcome.DELIVERED, "reply")
+        return self._with_retries(lambda key: self._post(_PUSH, body, key),
+                                  retry_key_for(idempotency_key))
 
     def send_many(self, recipients: Sequence[str], messages: Sequence[OutgoingMessage], *,
                   idempotency_key: str) -> list[tuple[list[str], DeliveryResult]]:
@@ -104,14 +106,12 @@ class LineMessenger:
             return [([recipient], self.send(recipient, messages,
                                             idempotency_key=f"{idempotency_key}:{recipient}"))
                     for recipient in recipients]
-        rendered = render(messages)
         results = []
         for index in range(0, len(recipients), MULTICAST_LIMIT):
             chunk = list(recipients[index:index + MULTICAST_LIMIT])
-            request = MulticastRequest(to=chunk, messages=rendered)
+            body = request_body("multicast", chunk, messages)
             result = self._with_retries(
-                lambda key, request=request: self._api.multicast(
-                    request, x_line_retry_key=key, _request_timeout=self._timeout),
+                lambda key, body=body: self._post(_MULTICAST, body, key),
                 retry_key_for(f"{idempotency_key}:{index // MULTICAST_LIMIT}"))
             results.append((chunk, result))
         return results
@@ -151,14 +151,23 @@ class LineMessenger:
                             OutgoingMessage(text=message.text, essential=message.essential))
         return resolved
 
-    def _reply(self, reply_token: str, rendered: list[Any], idempotency_key: str) -> bool:
+    def _post(self, path: str, body: dict[str, Any], retry_key: str | None = None) -> None:
+        """POST a prepared body through the SDK's client; its exceptions as for any call (an
+        `ApiException` with the status for an answer other than 2xx)."""
+        headers = dict(_JSON_HEADERS)
+        if retry_key:
+            headers["X-Line-Retry-Key"] = retry_key
+        self._client.call_api(path, "POST", header_params=headers, body=body,
+                              auth_settings=["Bearer"], response_types_map={},
+                              _return_http_data_only=True, _request_timeout=self._timeout,
+                              _host=self._api.line_base_path)
+
+    def _reply(self, reply: dict[str, Any], idempotency_key: str) -> bool:
         """One try: a reply cannot carry a retry key, so any doubt falls back to a push. Logs
         name the message by its idempotency key (the outbox id), never the recipient."""
         self.pacer.acquire()
         try:
-            self._api.reply_message(ReplyMessageRequest(reply_token=reply_token,
-                                                        messages=rendered),
-                                    _request_timeout=self._timeout)
+            self._post(_REPLY, reply)
         except ApiException as error:
             if error.status == 429:
                 self.pacer.throttled()
@@ -172,17 +181,14 @@ class LineMessenger:
         self.pacer.succeeded()
         return True
 
-    def _reply_again(self, reply_token: str, rendered: list[Any],
-                     idempotency_key: str) -> DeliveryResult:
+    def _reply_again(self, reply: dict[str, Any], idempotency_key: str) -> DeliveryResult:
         """The reply of a dispatcher that died while sending it: a token is good for one
         reply, so LINE accepting it now means the first try never arrived, and LINE refusing
         a token that is still fresh means the first try used it. Pushing on top would give
         the resident the answer twice; in doubt (no answer, 5xx, 429) try again later."""
         self.pacer.acquire()
         try:
-            self._api.reply_message(ReplyMessageRequest(reply_token=reply_token,
-                                                        messages=rendered),
-                                    _request_timeout=self._timeout)
+            self._post(_REPLY, reply)
         except ApiException as error:
             if error.status == 429:
                 self.pacer.throttled()

@@ -230,6 +230,7 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         for message in batch:
             message.claim(now)
         try:
+            uow.outbox.save_many(batch)  # one statement for the batch, not one a message
             uow.commit()
         except ConcurrentUpdate:  # another dispatcher claimed some of them: let it
             return DeliveryReport()
@@ -317,6 +318,7 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
     report = DeliveryReport()
     now = clock.now()
     handled: list[tuple[OutboxMessage, str]] = []
+    plain: list[OutboxMessage] = []  # sent or to retry: nothing but the row itself changes
     with uow_factory() as uow:
         claimed = uow.outbox.get_many(list(outcomes))
         for message_id, result in outcomes.items():
@@ -327,6 +329,7 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
                 # A provider that gave its reference reports delivery later (its callback).
                 message.provider_ref = result.provider_ref[:64] or message.provider_ref
                 message.mark_sent(now, delivered=not result.provider_ref)
+                plain.append(message)
                 report.sent += 1
                 handled.append((message, "sent"))
             elif result.outcome in (DeliveryOutcome.BLOCKED, DeliveryOutcome.REJECTED):
@@ -350,8 +353,10 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
                     message.group_key = None
                 wait = dt.timedelta(0) if split else _backoff(message.attempts)
                 message.retry_later(result.detail[:500], at=now + wait)
+                plain.append(message)
                 report.retrying += 1
                 handled.append((message, "retry"))
+        uow.outbox.save_many(plain)
         uow.commit()
     for message, outcome in handled:  # once recorded: a log line says what the table holds
         with request_id_bound(message.request_id):

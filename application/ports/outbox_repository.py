@@ -24,7 +24,15 @@ class OutboxRepository(Protocol):
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]: ...
     def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]: ...
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
-            limit: int) -> Sequence[OutboxMessage]: ...
+            limit: int) -> Sequence[OutboxMessage]:
+        """The oldest due messages, held for this unit of work until it ends: a dispatcher in
+        another process that asks meanwhile gets others, or none (ADR 0065)."""
+        ...
+
+    def save_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Write these messages' delivery state (claimed, sent, to retry) at once; raises
+        ConcurrentUpdate when another changed one of them since it was read."""
+        ...
 
     def rungs_of(self, notice_id: str) -> Sequence[OutboxMessage]:
         """A notice and the rows that carried it on to other rungs (`fallback_of`)."""

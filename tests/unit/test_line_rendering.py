@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from linebot.v3.messaging import FlexMessage, TemplateMessage, TextMessage
+from linebot.v3.messaging import (
+    FlexMessage,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    TemplateMessage,
+    TextMessage,
+)
 
-from adapters.line.rendering import render
+from adapters.line.rendering import render, request_body
 from adapters.line.simulator.validation import validate_messages
 from application.ports.messaging import SEND_LOCATION, Choice, MessageStyle, OutgoingMessage
 
@@ -150,3 +157,53 @@ def test_every_style_passes_the_simulators_reading_of_lines_validation() -> None
     ])
 
     assert validate_messages([message.to_dict() for message in rendered]) == []
+
+
+EVERY_STYLE = [
+    OutgoingMessage("受け付けました。"),
+    OutgoingMessage("どのようなご用件ですか？", style=MessageStyle.QUICK_REPLY,
+                    choices=(Choice("ナショナル・オーストラリア・バンク・リミテッド", "dlg:1:0484"),
+                             Choice("位置情報を送る", SEND_LOCATION),
+                             Choice("ページ", "", url='https://example.jp/p?a=1&b="2"'))),
+    OutgoingMessage("送りますか？", style=MessageStyle.CONFIRM, choices=YES_NO, alt_text="確認"),
+    OutgoingMessage("あ" * 450, style=MessageStyle.BUTTONS,
+                    choices=(Choice("はい", "bnf:A1:yes", display_text="はい（この口座で申請）"),
+                             Choice("いいえ", "bnf:A1:no"),
+                             Choice("別の口座にする", "bnf:A1:other"))),
+]
+
+
+@pytest.mark.parametrize("messages", [EVERY_STYLE[:1], EVERY_STYLE[1:], EVERY_STYLE])
+def test_a_request_body_is_what_the_sdk_would_send_for_its_request(
+        messages: list[OutgoingMessage]) -> None:
+    models = render(messages)
+
+    assert request_body("push", "U1", messages) == PushMessageRequest(
+        to="U1", messages=models).to_dict()
+    assert request_body("multicast", ["U1", "U2"], messages) == MulticastRequest(
+        to=["U1", "U2"], messages=models).to_dict()
+    assert request_body("reply", "token", messages) == ReplyMessageRequest(
+        reply_token="token", messages=models).to_dict()
+
+
+def test_notices_of_one_shape_differ_only_in_their_own_strings() -> None:
+    """The body is built once per shape: a second notice gets its own application id, text
+    and recipient, and nothing of the first."""
+    def notice(application_id: str, text: str) -> list[OutgoingMessage]:
+        return [OutgoingMessage(text, style=MessageStyle.BUTTONS, alt_text="給付金のお知らせ",
+                                choices=(Choice("はい", f"bnf:{application_id}:yes"),
+                                         Choice("いいえ", f"bnf:{application_id}:no")))]
+
+    first = request_body("push", "U1", notice("A1", "支給額は70,000円です。"))
+    second = request_body("push", "U2", notice("A2", "支給額は50,000円です。"))
+
+    assert "A1" not in str(second) and "70,000" not in str(second)
+    assert second == PushMessageRequest(
+        to="U2", messages=render(notice("A2", "支給額は50,000円です。"))).to_dict()
+    assert first["to"] == "U1" and "bnf:A1:yes" in str(first)
+
+
+def test_a_request_body_refuses_what_render_refuses() -> None:
+    with pytest.raises(ValueError, match="exactly 2"):
+        request_body("push", "U1", [OutgoingMessage("q", style=MessageStyle.CONFIRM,
+                                                    choices=YES_NO[:1])])

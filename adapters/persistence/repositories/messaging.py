@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.persistence.orm.messaging import channel_identities, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.sqlite_writers import take_turn
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
 from application.channels.rich_menu_layout import SavedRichMenu
 from application.conversations.state import Conversation, ConversationStatus
 from application.messaging.outbox import OutboxMessage, OutboxStatus
+from application.ports.unit_of_work import ConcurrentUpdate
 from application.town_settings import TownSetting
 from domain.channels import ChannelIdentity, ContactPreference, IdentityStatus
 from domain.contact_codes import ContactCode
@@ -69,17 +84,57 @@ class SqlOutboxRepository(SqlRepository):
 
     def due(self, *, now: dt.datetime, lease: dt.timedelta,
             limit: int) -> Sequence[OutboxMessage]:
+        """The oldest due messages, held for this unit of work until it ends, so dispatchers in
+        several processes claim disjoint batches: PostgreSQL locks the rows and another
+        dispatcher's `due` passes over them (`FOR UPDATE SKIP LOCKED`); SQLite has one writer,
+        so when something is due this first takes the write lock (a write that changes
+        nothing) and another dispatcher's `due` waits until this claim is committed, then
+        finds the rows claimed (threads of one process take their turn first, as a flush
+        would: sqlite_writers.py). An idle poll on SQLite only reads."""
+        is_due = or_(
+            and_(OutboxMessage.status == OutboxStatus.PENDING,
+                 or_(OutboxMessage.next_attempt_at.is_(None),
+                     OutboxMessage.next_attempt_at <= now)),
+            and_(OutboxMessage.status == OutboxStatus.SENDING,
+                 OutboxMessage.claimed_at < now - lease))
+        if self.session.get_bind().dialect.name == "sqlite":
+            if self.session.scalar(select(OutboxMessage.id).where(is_due).limit(1)) is None:
+                return []
+            take_turn(self.session)
+            self.session.execute(update(outbox).where(false()).values(version=outbox.c.version))
         found = self.session.scalars(
-            select(OutboxMessage).where(or_(
-                and_(OutboxMessage.status == OutboxStatus.PENDING,
-                     or_(OutboxMessage.next_attempt_at.is_(None),
-                         OutboxMessage.next_attempt_at <= now)),
-                and_(OutboxMessage.status == OutboxStatus.SENDING,
-                     OutboxMessage.claimed_at < now - lease),
-            )).order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
-        ).all()
+            select(OutboxMessage).where(is_due)
+            .order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)).all()
         self.tracked.update(found)
         return found
+
+    def save_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Write these messages' delivery state as a flush would (each row's version checked
+        and moved on), but in one UPDATE for all the rows that now hold the same state (a
+        dispatcher's batch: claimed, or sent) instead of one a row. ConcurrentUpdate when
+        another wrote one of them since it was read."""
+        alike: dict[tuple[object, ...], list[OutboxMessage]] = defaultdict(list)
+        for message in messages:
+            alike[tuple(getattr(message, name) for name in _STATE)].append(message)
+        if alike and self.session.get_bind().dialect.name == "sqlite":
+            take_turn(self.session)
+        for state, rows in alike.items():
+            with self.session.no_autoflush:  # these rows are written here, not by a flush
+                written = self.session.execute(
+                    update(outbox)
+                    .where(tuple_(outbox.c.id, outbox.c.version).in_(
+                        [(m.id, m.version) for m in rows]))  # type: ignore[attr-defined]
+                    .values(version=outbox.c.version + 1, **dict(zip(_STATE, state,
+                                                                       strict=True))))
+            if written.rowcount != len(rows):
+                raise ConcurrentUpdate(f"{len(rows) - written.rowcount} outbox rows were "
+                                       "changed by another meanwhile")
+            for message in rows:  # what the row now holds: nothing left for the flush
+                for name, value in zip(_STATE, state, strict=True):
+                    set_committed_value(message, name, value)
+                set_committed_value(message, "version",
+                                    message.version + 1)  # type: ignore[attr-defined]
 
     def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]:
         found = self.session.scalars(
@@ -105,6 +160,11 @@ class SqlOutboxRepository(SqlRepository):
     def get_by_provider_ref(self, channel: str, provider_ref: str) -> OutboxMessage | None:
         return self._one(OutboxMessage.channel == channel,
                          OutboxMessage.provider_ref == provider_ref)
+
+
+# What delivering changes on a row (OutboxMessage.claim, mark_sent, retry_later, …).
+_STATE = ("status", "attempts", "last_error", "sent_at", "claimed_at", "next_attempt_at",
+          "group_key", "delivery_status", "provider_ref")
 
 
 class SqlChannelIdentityRepository(SqlRepository):
