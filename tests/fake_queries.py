@@ -9,7 +9,7 @@ from typing import Any
 
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.ports.kpi_queries import MonthCounts, Range
-from application.ports.matching_queries import ClearLinks, MatchScope, NearMisses
+from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
 from application.ports.notice_queries import ChannelFigures, NoticeLine, NoticeResults
 from application.ports.queries import (
     ApplicationFilter,
@@ -275,13 +275,14 @@ class FakeResidentQueries(_Over):
 
 class FakeMatchingQueries(_Over):
     """As the database decides it: a link where exactly one living person shares both the
-    person and the place key; the others' candidates by resident id."""
+    person and the place key; the others' keys, and their candidates by resident id."""
 
-    def clear_links(self, scope: MatchScope) -> ClearLinks:
-        keyed = [r for r in self.rows("residents") if r.match_keys is not None]
+    def match(self, scope: MatchScope) -> SetwiseMatch:
+        keyed = sorted((r for r in self.rows("residents") if r.match_keys is not None),
+                       key=lambda r: r.id)
         links: dict[str, str] = {}
-        others: list[str] = []
-        for v in sorted(self.rows("verifications"), key=lambda v: v.id):
+        keys: dict[str, MatchKeys] = {}
+        for v in self.rows("verifications"):
             if v.id not in scope.verification_ids and v.status not in scope.statuses:
                 continue
             both = [r for r in keyed if r.match_keys.person == v.match_keys.person
@@ -289,12 +290,7 @@ class FakeMatchingQueries(_Over):
             if len(both) == 1 and both[0].registry_status is RegistryStatus.RESIDENT:
                 links[v.id] = both[0].id
             else:
-                others.append(v.id)
-        return ClearLinks(links=links, others=others)
-
-    def near_misses(self, verification_ids: Sequence[str]) -> NearMisses:
-        keys = {v.id: v.match_keys for v in self.rows("verifications")
-                if v.id in set(verification_ids)}
+                keys[v.id] = v.match_keys
         wanted = [{getattr(k, kind) for k in keys.values()} - {None}
                   for kind in ("person", "place", "reading", "name_place")]
 
@@ -302,12 +298,10 @@ class FakeMatchingQueries(_Over):
             return any(value in found for value, found in zip(
                 (k.person, k.place, k.reading, k.name_place), wanted, strict=True))
 
-        candidates = [
-            Candidate(resident_id=r.id, keys=r.match_keys,
-                      living=r.registry_status is RegistryStatus.RESIDENT)
-            for r in sorted(self.rows("residents"), key=lambda r: r.id)
-            if r.match_keys is not None and shares(r.match_keys)]
-        return NearMisses(keys=keys, candidates=candidates)
+        candidates = [Candidate(resident_id=r.id, keys=r.match_keys,
+                                living=r.registry_status is RegistryStatus.RESIDENT)
+                      for r in keyed if shares(r.match_keys)]
+        return SetwiseMatch(links=links, near=NearMisses(keys=keys, candidates=candidates))
 
 
 class FakeCertificateQueries(_Over):

@@ -1,6 +1,6 @@
 """Matching a batch of verifications in the database (照合, ADR 0064): the clear cases decided
-set-wise by a join over the match-key indexes, the few others handed back with their candidates
-for the rules in `application/residents/matching.py`."""
+set-wise by a grouped join over the match-key indexes, the few others handed back with their
+candidates for the rules in `application/residents/matching.py`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from application.residents.matching import Candidate
 from domain.residents import MatchKeys
 from domain.verifications import VerificationStatus
 
-__all__ = ["ClearLinks", "MatchScope", "MatchingQueries", "NearMisses"]
+__all__ = ["MatchScope", "MatchingQueries", "NearMisses", "SetwiseMatch"]
 
 
 @frozen
@@ -26,29 +26,27 @@ class MatchScope:
 
 
 @frozen
-class ClearLinks:
-    """`links`: verification id → the one living registry person sharing both its person and
-    its place key, where nobody else shares both. `others`: the rest of the scope, by id."""
-
-    links: Mapping[str, str]
-    others: Sequence[str]
-
-
-@frozen
 class NearMisses:
-    """The keys of some verifications and every registry person sharing any key with one of
-    them, each once, by resident id."""
+    """The keys of the verifications that are not clear links, and every registry person
+    sharing any key with one of them, each once, by resident id."""
 
     keys: Mapping[str, MatchKeys]
     candidates: Sequence[Candidate]
 
 
-class MatchingQueries(Protocol):
-    def clear_links(self, scope: MatchScope) -> ClearLinks:
-        """One statement: each verification in scope joined with the registry persons sharing
-        its person and place keys, counted per verification (exactly one, and living: a link)."""
-        ...
+@frozen
+class SetwiseMatch:
+    """`links`: verification id → the one living registry person sharing both its person and
+    its place key, where nobody else shares both. `near`: the rest of the scope, to decide by
+    the rules."""
 
-    def near_misses(self, verification_ids: Sequence[str]) -> NearMisses:
-        """For a chunk of verifications (a few hundred ids): their keys and candidates."""
+    links: Mapping[str, str]
+    near: NearMisses
+
+
+class MatchingQueries(Protocol):
+    def match(self, scope: MatchScope) -> SetwiseMatch:
+        """One statement (per chunk of ids): each verification in scope joined with the
+        registry persons sharing its person and place keys, counted per verification (exactly
+        one, and living: a link); for the others, their keys and the persons sharing any key."""
         ...

@@ -2,12 +2,12 @@
 rules of `matching.decide` in Python only for the rest (ADR 0064).
 
 The database counts, per verification, the registry persons sharing both its person key and its
-place key (`MatchingQueries.clear_links`): exactly one, and living, is a link — the same rule as
+place key (`MatchingQueries.match`): exactly one, and living, is a link — the same rule as
 `decide`, whose other branches all need that count to be anything else. Those others (nobody,
-several, a record no longer 住民) are a few percent of a town's verifications: for them the
-candidates sharing any key are fetched a chunk at a time and `decide_many` gives the reason and
-the order staff see. The result is the decision `decide_many` gives over every candidate
-ordered by resident id (a test checks it on a synthetic town)."""
+several, a record no longer 住民) are a few percent of a town's verifications: the same
+statement returns their keys and the persons sharing any key with them, and `decide_many` gives
+the reason and the order staff see. The result is the decision `decide_many` gives over every
+candidate ordered by resident id (a test checks it on a synthetic town)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ from application.residents.matching import LINKED, MatchDecision, decide_many
 from domain.verifications import MatchOutcome
 
 __all__ = ["BatchMatch", "match_batch"]
-
-CHUNK = 500
 
 
 @frozen
@@ -47,13 +45,7 @@ class BatchMatch:
             yield verification_id, self.decision(verification_id)
 
 
-def match_batch(scope: MatchScope, *, queries: MatchingQueries,
-                chunk: int = CHUNK) -> BatchMatch:
+def match_batch(scope: MatchScope, *, queries: MatchingQueries) -> BatchMatch:
     """Decide every verification in `scope` (read only: the caller links and holds)."""
-    clear = queries.clear_links(scope)
-    held: dict[str, MatchDecision] = {}
-    others = list(clear.others)
-    for start in range(0, len(others), chunk):
-        near = queries.near_misses(others[start:start + chunk])
-        held.update(decide_many(near.keys, near.candidates))
-    return BatchMatch(links=clear.links, held=held)
+    found = queries.match(scope)
+    return BatchMatch(links=found.links, held=decide_many(found.near.keys, found.near.candidates))

@@ -108,7 +108,7 @@ def _open_verifications_are_decided_as_the_rules_decide_them(uow_factory) -> Non
     with uow_factory() as uow:
         batch = match_batch(MatchScope(statuses=(VerificationStatus.REVIEW,
                                                  VerificationStatus.UNMATCHED)),
-                            queries=uow.queries.matching, chunk=37)
+                            queries=uow.queries.matching)
 
     assert dict(batch.decisions()) == _by_rules(registry, open_)
     outcomes = {d.outcome for _id, d in batch.decisions()}

@@ -1,86 +1,95 @@
-"""照合 of a batch in the database (ADR 0064): the clear links by one grouped join over the
-match-key indexes, the near misses' candidates by key look-ups a chunk at a time."""
+"""照合 of a batch in the database (ADR 0064), one statement per scope:
+
+    WITH counted AS (            -- per verification: the persons sharing both keys
+      SELECT v.id, CASE WHEN count(r.id) = 1 AND max(r is 住民) = 1 THEN min(r.id) END AS linked
+        FROM identity_verifications v LEFT JOIN residents r
+          ON r.match_person = v.match_person AND r.match_place = v.match_place
+       WHERE <scope> GROUP BY v.id),
+    others AS (                  -- the few that are not a link, with their keys
+      SELECT v.id, v.match_* FROM identity_verifications v JOIN counted c ON c.id = v.id
+       WHERE c.linked IS NULL)
+    SELECT id, linked, ... FROM counted WHERE linked IS NOT NULL          -- the links
+    UNION ALL SELECT id, NULL, keys, ... FROM others                      -- the others' keys
+    UNION ALL SELECT o.id, ..., r.* FROM others o JOIN residents r
+                                         ON r.match_person = o.match_person   -- their candidates
+    UNION ALL ... match_place ... UNION ALL ... match_reading ... UNION ALL ... match_name_place
+
+Both databases materialize a CTE read more than once, so the grouped join runs once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.residents import identity_verifications, residents
-from application.ports.matching_queries import ClearLinks, MatchScope, NearMisses
+from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
 from application.residents.matching import Candidate
 from domain.residents import MatchKeys, RegistryStatus
 
 __all__ = ["SqlMatchingQueries"]
 
 CHUNK = 500  # ids in one IN list
+KEYS = ("match_person", "match_place", "match_reading", "match_name_place")
 
 
 class SqlMatchingQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def clear_links(self, scope: MatchScope) -> ClearLinks:
-        """Per verification: the persons sharing both keys (a LEFT JOIN, so a verification
-        nobody shares both with is counted 0), a link where the count is 1 and that one is
-        住民. By ids: one statement per chunk; by status: one statement."""
+    def match(self, scope: MatchScope) -> SetwiseMatch:
         v = identity_verifications
-        wheres = [v.c.id.in_(scope.verification_ids[start:start + CHUNK])
-                  for start in range(0, len(scope.verification_ids), CHUNK)]
+        ids = list(dict.fromkeys(scope.verification_ids))
+        wheres = [v.c.id.in_(ids[start:start + CHUNK]) for start in range(0, len(ids), CHUNK)]
         if scope.statuses:
             wheres.append(v.c.status.in_(list(scope.statuses)))
         links: dict[str, str] = {}
-        others: list[str] = []
+        keys: dict[str, MatchKeys] = {}
+        candidates: dict[str, Candidate] = {}
         for where in wheres:
-            for verification_id, resident_id in self.session.execute(_counted().where(where)):
-                if resident_id is None:
-                    others.append(verification_id)
-                else:
-                    links[verification_id] = resident_id
-        if scope.verification_ids and scope.statuses:  # in both: one decision each
-            seen = set(links)
-            others = [i for i in dict.fromkeys(others) if i not in seen]
-        return ClearLinks(links=links, others=others)
-
-    def near_misses(self, verification_ids: Sequence[str]) -> NearMisses:
-        v, r = identity_verifications, residents
-        keys = {row.id: MatchKeys(row.match_person, row.match_place, row.match_reading,
-                                  row.match_name_place)
-                for row in self.session.execute(
-                    select(v.c.id, v.c.match_person, v.c.match_place, v.c.match_reading,
-                           v.c.match_name_place).where(v.c.id.in_(list(verification_ids))))}
-        if not keys:
-            return NearMisses(keys={}, candidates=[])
-        criteria = [r.c.match_person.in_({k.person for k in keys.values()}),
-                    r.c.match_place.in_({k.place for k in keys.values()})]
-        readings = {k.reading for k in keys.values() if k.reading is not None}
-        if readings:
-            criteria.append(r.c.match_reading.in_(readings))
-        name_places = {k.name_place for k in keys.values() if k.name_place is not None}
-        if name_places:
-            criteria.append(r.c.match_name_place.in_(name_places))
-        rows = self.session.execute(
-            select(r.c.id, r.c.match_person, r.c.match_place, r.c.match_reading,
-                   r.c.match_name_place, r.c.registry_status)
-            .where(or_(*criteria), r.c.match_person.is_not(None)).order_by(r.c.id))
-        candidates = [
-            Candidate(resident_id=row.id,
-                      keys=MatchKeys(row.match_person, row.match_place, row.match_reading,
-                                     row.match_name_place),
-                      living=row.registry_status is RegistryStatus.RESIDENT)
-            for row in rows]
-        return NearMisses(keys=keys, candidates=candidates)
+            for row in self.session.execute(_statement(where)):
+                if row.linked is not None:
+                    links[row.id] = row.linked
+                elif row.resident_id is None:
+                    keys[row.id] = MatchKeys(row.person, row.place, row.reading,
+                                             row.name_place)
+                elif row.resident_id not in candidates:
+                    candidates[row.resident_id] = Candidate(
+                        resident_id=row.resident_id,
+                        keys=MatchKeys(row.r_person, row.r_place, row.r_reading,
+                                       row.r_name_place),
+                        living=row.registry_status == RegistryStatus.RESIDENT.value)
+        return SetwiseMatch(links=links, near=NearMisses(
+            keys=keys, candidates=sorted(candidates.values(), key=lambda c: c.resident_id)))
 
 
-def _counted():  # type: ignore[no-untyped-def]
-    """verification id, and the resident id where exactly one living person shares both keys
-    (else NULL). Grouped by the verification: ambiguity is a count, not a loop."""
+def _statement(where: Any) -> Any:
     v, r = identity_verifications, residents
     living = func.max(case((r.c.registry_status == RegistryStatus.RESIDENT, 1), else_=0))
     linked = case((and_(func.count(r.c.id) == 1, living == 1), func.min(r.c.id)), else_=None)
-    return (select(v.c.id, linked.label("resident_id"))
-            .select_from(v.outerjoin(r, and_(r.c.match_person == v.c.match_person,
-                                             r.c.match_place == v.c.match_place)))
-            .group_by(v.c.id))
+    counted = (select(v.c.id, linked.label("linked"))
+               .select_from(v.outerjoin(r, and_(r.c.match_person == v.c.match_person,
+                                                r.c.match_place == v.c.match_place)))
+               .where(where).group_by(v.c.id).cte("counted"))
+    others = (select(v.c.id, *(v.c[k] for k in KEYS))
+              .join(counted, counted.c.id == v.c.id).where(counted.c.linked.is_(None))
+              .cte("others"))
+    text = String(32)
+    no_keys = [null().cast(text)] * 4
+    no_candidate = [null().cast(text)] * 6
+    names = ("id", "linked", "person", "place", "reading", "name_place", "resident_id",
+             "r_person", "r_place", "r_reading", "r_name_place", "registry_status")
+    first = (counted.c.id, counted.c.linked, *no_keys, *no_candidate)
+    parts = [
+        select(*(column.label(name) for column, name in zip(first, names, strict=True)))
+        .where(counted.c.linked.is_not(None)),
+        select(others.c.id, null().cast(text), *(others.c[k] for k in KEYS), *no_candidate),
+    ]
+    # the status as stored (a plain string: the union's column has no enum type)
+    status = r.c.registry_status.cast(text)
+    for key in KEYS:
+        parts.append(select(others.c.id, null().cast(text), *no_keys, r.c.id,
+                            *(r.c[k] for k in KEYS), status)
+                     .select_from(others.join(r, r.c[key] == others.c[key])))
+    return union_all(*parts)
