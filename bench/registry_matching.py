@@ -228,7 +228,7 @@ def _fresh_database(url, sqlite_file):  # type: ignore[no-untyped-def]
     wanted = make_url(url)
     server = create_engine(wanted.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{wanted.database}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{wanted.database}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{wanted.database}"'))
     server.dispose()
     return make_engine(url)
