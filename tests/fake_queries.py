@@ -9,6 +9,7 @@ from typing import Any
 
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
 from application.ports.kpi_queries import MonthCounts, Range
+from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
 from application.ports.notice_queries import ChannelFigures, NoticeLine, NoticeResults
 from application.ports.queries import (
     ApplicationFilter,
@@ -19,6 +20,7 @@ from application.ports.queries import (
     TownFigures,
 )
 from application.ports.survey_queries import ScoreCount, SurveyReply
+from application.residents.matching import Candidate
 from domain.access import ApiKey
 from domain.batches import PaymentAuditEntry, PaymentBatch
 from domain.benefits import Application, ApplicationStatus, BenefitProgram
@@ -27,7 +29,7 @@ from domain.channels import IdentityStatus
 from domain.disbursements import DisbursementStatus
 from domain.eligibility import Campaign
 from domain.notices import Notice, NoticeRecipient
-from domain.residents import Resident
+from domain.residents import MatchKeys, RegistryStatus, Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import StaffSignIn
 from domain.surveys import SATISFACTION
@@ -271,6 +273,37 @@ class FakeResidentQueries(_Over):
         return sorted(found, key=lambda pair: pair[0].resident_number or "")[:count]
 
 
+class FakeMatchingQueries(_Over):
+    """As the database decides it: a link where exactly one living person shares both the
+    person and the place key; the others' keys, and their candidates by resident id."""
+
+    def match(self, scope: MatchScope) -> SetwiseMatch:
+        keyed = sorted((r for r in self.rows("residents") if r.match_keys is not None),
+                       key=lambda r: r.id)
+        links: dict[str, str] = {}
+        keys: dict[str, MatchKeys] = {}
+        for v in self.rows("verifications"):
+            if v.id not in scope.verification_ids and v.status not in scope.statuses:
+                continue
+            both = [r for r in keyed if r.match_keys.person == v.match_keys.person
+                    and r.match_keys.place == v.match_keys.place]
+            if len(both) == 1 and both[0].registry_status is RegistryStatus.RESIDENT:
+                links[v.id] = both[0].id
+            else:
+                keys[v.id] = v.match_keys
+        wanted = [{getattr(k, kind) for k in keys.values()} - {None}
+                  for kind in ("person", "place", "reading", "name_place")]
+
+        def shares(k: MatchKeys) -> bool:
+            return any(value in found for value, found in zip(
+                (k.person, k.place, k.reading, k.name_place), wanted, strict=True))
+
+        candidates = [Candidate(resident_id=r.id, keys=r.match_keys,
+                                living=r.registry_status is RegistryStatus.RESIDENT)
+                      for r in keyed if shares(r.match_keys)]
+        return SetwiseMatch(links=links, near=NearMisses(keys=keys, candidates=candidates))
+
+
 class FakeCertificateQueries(_Over):
     def queue(self, *, states: Sequence[IssueState],
               limit: int = 200) -> list[CertificateRequest]:
@@ -464,6 +497,7 @@ class FakeQueries:
         self.benefits = FakeBenefitQueries(tables)
         self.payments = FakePaymentQueries(tables)
         self.residents = FakeResidentQueries(tables)
+        self.matching = FakeMatchingQueries(tables)
         self.certificates = FakeCertificateQueries(tables)
         self.messages = FakeMessageQueries(tables)
         self.staff = FakeStaffQueries(tables)

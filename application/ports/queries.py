@@ -17,6 +17,7 @@ from application.messaging.outbox import OutboxMessage, OutboxStatus
 from application.ports.case_figure_queries import CaseFigureQueries
 from application.ports.case_queries import CaseQueries
 from application.ports.kpi_queries import KpiQueries
+from application.ports.matching_queries import MatchingQueries
 from application.ports.notice_queries import NoticeQueries
 from application.ports.segment_queries import SegmentQueries
 from application.ports.survey_queries import SurveyQueries
@@ -370,6 +371,7 @@ class Queries(Protocol):
     exports: ExportQueries
     payments: PaymentQueries
     residents: ResidentQueries
+    matching: MatchingQueries
     certificates: CertificateQueries
     cases: CaseQueries
     case_figures: CaseFigureQueries

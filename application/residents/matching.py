@@ -11,23 +11,15 @@ is left unmatched when nobody comes close.
 How persistence calls it (a join, never a loop over the registry)
 -----------------------------------------------------------------
 Keys are computed once, when a registry row is imported or a verification arrives, and stored in
-indexed columns (`residents.match_person`, `match_place`, `match_reading`). To match a batch
-(new verifications, or all open ones after a registry import), the repository selects the only
-registry rows that can matter, in one statement per chunk of verifications:
-
-    SELECT r.id, r.match_person, r.match_place, r.match_reading, r.registry_status
-      FROM residents r JOIN identity_verifications v ON r.match_person = v.match_person
-     WHERE v.status IN ('review', 'unmatched')     -- or: v.id IN (the new batch)
-    UNION
-    SELECT ... ON r.match_place = v.match_place ...
-    UNION
-    SELECT ... ON r.match_reading = v.match_reading ...
-
-(or `WHERE r.match_person IN (...) OR r.match_place IN (...) OR r.match_reading IN (...)` for a
-chunk of a few hundred keys), builds a `Candidate` per row and calls `decide_many`. It groups
-the candidates by key in dicts and decides each verification from its three groups: O(number of
-verifications + candidates), whatever the size of the registry. `decide` is the same rule for
-one verification, with the three groups already selected.
+indexed columns (`residents.match_person`, `match_place`, `match_reading`, `match_name_place`).
+A batch of stored verifications (`matching_batch.match_batch`, ADR 0064) is decided set-wise:
+one statement counts, per verification, the registry persons sharing both its person and place
+keys (GROUP BY the verification: exactly one, and living, is a link; that is `decide`'s EXACT
+branch), and returns, for the few others, their keys and every person sharing any key with them;
+`decide_many` then gives those their reason and candidate order. One new verification
+(`registering_verification`) selects its candidates by the same indexes and calls `decide`.
+`decide_many` groups candidates by key in dicts and decides each verification from its groups:
+O(number of verifications + candidates), whatever the size of the registry.
 """
 
 from __future__ import annotations

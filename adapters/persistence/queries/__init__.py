@@ -12,6 +12,7 @@ from adapters.persistence.queries.certificates import SqlCertificateQueries
 from adapters.persistence.queries.exports import SqlExportQueries
 from adapters.persistence.queries.figures import SqlFigureQueries
 from adapters.persistence.queries.kpi import SqlKpiQueries
+from adapters.persistence.queries.matching import SqlMatchingQueries
 from adapters.persistence.queries.messages import SqlMessageQueries
 from adapters.persistence.queries.notices import SqlNoticeQueries
 from adapters.persistence.queries.payments import SqlPaymentQueries
@@ -30,6 +31,7 @@ class SqlQueries:
         self.exports = SqlExportQueries(session)
         self.payments = SqlPaymentQueries(session)
         self.residents = SqlResidentQueries(session)
+        self.matching = SqlMatchingQueries(session)
         self.certificates = SqlCertificateQueries(session)
         self.cases = SqlCaseQueries(session)
         self.case_figures = SqlCaseFigureQueries(session)
