@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Column, MetaData, Table, Text, insert
 
 CHUNK = 5_000
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -36,29 +36,40 @@ def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
-def _people(size: int, keyer: Any) -> Iterator[tuple[str, list[Row]]]:
-    """residents, households, household_members, resident_profiles, channel_identities."""
+def _pool(keyer: Any, encrypt: Any) -> list[tuple[Any, list[tuple[Any, Any, str]]]]:
+    """_POOL synthetic households, each person with their match keys and encrypted facts:
+    the town repeats them (generating and encrypting a million people would take longer
+    than the pages take to time), each copy with its own numbers."""
     from demo.synthetic_town import generate_households
+
+    return [(household, [(person, keyer.keys_for(person.facts), encrypt(person.facts))
+                         for person in household.members])
+            for household in generate_households(_POOL, seed=11, prefix="B")]
+
+
+_POOL = 5_000
+
+
+def _people(size: int, keyer: Any, encrypt: Any) -> Iterator[tuple[str, list[Row]]]:
+    """residents, households, household_members, resident_profiles, channel_identities."""
     from domain.residents import RegistryStatus, VerificationState
     from domain.segments import month_index
 
-    made = 0
+    pool, made = _pool(keyer, encrypt), 0
     rows: dict[str, list[Row]] = {}
-    for index, household in enumerate(generate_households(size, seed=11, prefix="B")):
+    for index in itertools.count():
         if made >= size:
             break
-        hid = f"h{index:09d}"
-        members = household.members[:size - made]
+        _, people = pool[index % len(pool)]
+        hid, number = f"h{index:09d}", f"BH{index:08d}"
+        members = people[:size - made]
         rows.setdefault("households", []).append({
-            "id": hid, "household_number": household.household_number,
-            "head_resident_id": f"r{made:09d}"})
-        for position, person in enumerate(members):
-            n, rid, facts = made, f"r{made:09d}", person.facts
+            "id": hid, "household_number": number, "head_resident_id": f"r{made:09d}"})
+        for position, (person, keys, facts) in enumerate(members):
+            n, rid = made, f"r{made:09d}"
             made += 1
-            keys = keyer.keys_for(facts)
             rows.setdefault("residents", []).append({
-                "id": rid, "resident_number": person.resident_number,
-                "household_number": household.household_number,
+                "id": rid, "resident_number": f"B{n:09d}", "household_number": number,
                 "registry_status": RegistryStatus.RESIDENT if n % 50
                 else RegistryStatus.MOVED_OUT,
                 "verification_state": VerificationState.VERIFIED if n % 3 == 0
@@ -69,11 +80,11 @@ def _people(size: int, keyer: Any) -> Iterator[tuple[str, list[Row]]]:
             rows.setdefault("household_members", []).append({
                 "household_id": hid, "resident_id": rid, "relationship": person.relationship,
                 "position": position})
-            born = facts.date_of_birth.value
+            born = person.facts.date_of_birth.value
             rows.setdefault("resident_profiles", []).append({
                 "resident_id": rid, "area": f"{DISTRICTS[index % 10]}{index % 4 + 1}丁目",
                 "birth_month": month_index(born.year, born.month),
-                "sex": "1" if facts.sex.value == "male" else "2", "household_id": hid,
+                "sex": person.facts.sex.value, "household_id": hid,
                 "household_size": len(members)})
         if len(rows["residents"]) >= CHUNK:
             yield from _flush(rows)
@@ -225,6 +236,38 @@ def _members(size: int) -> Iterator[Row]:
                    "source": "list", "joined_at": NOW}
 
 
+class _Encrypted:
+    """Inserts whose encrypted columns take ciphertext made once per distinct value (the
+    town's copies share their people, one account pays every payee): a million rows encrypted
+    one by one take longer than the pages take to time."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.dialect, self.tables, self.made = dialect, {}, {}
+
+    def insert(self, table: Any, rows: list[Row]) -> tuple[Any, list[Row]]:
+        from adapters.persistence.types import EncryptedJSON
+
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedJSON)]
+        if not columns:
+            return insert(table), rows
+        if table.name not in self.tables:
+            self.tables[table.name] = Table(table.name, MetaData(), *(
+                Column(c.name, Text if c in columns else c.type) for c in table.columns))
+        for row in rows:
+            for column in columns:
+                value = row.get(column.name)
+                if value is not None and not isinstance(value, _Ciphertext):
+                    key = (table.name, column.name, repr(value))
+                    if key not in self.made:
+                        self.made[key] = column.type.process_bind_param(value, self.dialect)
+                    row[column.name] = self.made[key]
+        return insert(self.tables[table.name]), rows
+
+
+class _Ciphertext(str):
+    """A value encrypted already."""
+
+
 def seed(container: Any, size: int) -> dict[str, int]:
     """Seeds the town; returns the rows written by table."""
     from adapters.persistence.orm import metadata
@@ -233,15 +276,21 @@ def seed(container: Any, size: int) -> dict[str, int]:
     from tests.support import kpi_town as k
 
     tables, engine, counts = metadata.tables, container.engine(), {}
+    encrypted = _Encrypted(engine.dialect)
 
     def write(table: str, rows: list[Row]) -> None:
         with engine.begin() as connection:
-            connection.execute(insert(tables[table]), rows)
+            connection.execute(*encrypted.insert(tables[table], rows))
         counts[table] = counts.get(table, 0) + len(rows)
 
     for table, rows in _community(size):
         write(table, rows)
-    for table, rows in _people(size, container.match_keyer()):
+    facts = tables["residents"].c.facts.type
+
+    def encrypt(value: Any) -> str:
+        return _Ciphertext(facts.process_bind_param(value, engine.dialect))
+
+    for table, rows in _people(size, container.match_keyer(), encrypt):
         write(table, rows)
     for program_id, name, _ in PROGRAMS:
         write("benefit_programs", [{**k.program(program_id, at=NOW - dt.timedelta(days=30)),
