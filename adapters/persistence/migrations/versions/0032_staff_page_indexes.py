@@ -1,0 +1,29 @@
+"""The indexes the staff list pages read at a town's scale: each page's rows found and ordered
+by one index, a page at a time (ADR 0067).
+
+Revision ID: 0032
+Revises: 0030
+Create Date: 2026-12-05
+"""
+
+from alembic import op
+
+revision = '0032'
+down_revision = '0030'
+branch_labels = None
+depends_on = None
+
+_INDEXES = (
+    ('ix_association_members_joined', 'association_members',
+     ['association_id', 'joined_at', 'id']),
+)
+
+
+def upgrade() -> None:
+    for name, table, columns in _INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for name, table, _columns in reversed(_INDEXES):
+        op.drop_index(name, table_name=table)
