@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, Text, insert
+from sqlalchemy import Column, MetaData, Table, Text, func, insert, select, text
 
 CHUNK = 5_000
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -270,34 +270,61 @@ class _Ciphertext(str):
 
 def seed(container: Any, size: int) -> dict[str, int]:
     """Seeds the town; returns the rows written by table."""
-    from adapters.persistence.orm import metadata
-    from domain.batches import BatchState
-    from domain.benefits import PayoutMethod
-    from tests.support import kpi_town as k
+    counts: dict[str, int] = {}
+    seed_people(container, size, counts)
+    seed_the_rest(container, size, counts)
+    return counts
 
-    tables, engine, counts = metadata.tables, container.engine(), {}
+
+def _writer(container: Any, counts: dict[str, int]) -> Any:
+    from adapters.persistence.orm import metadata
+
+    engine = container.engine()
     encrypted = _Encrypted(engine.dialect)
 
     def write(table: str, rows: list[Row]) -> None:
+        if not rows:
+            return
         with engine.begin() as connection:
-            connection.execute(*encrypted.insert(tables[table], rows))
+            connection.execute(*encrypted.insert(metadata.tables[table], rows))
         counts[table] = counts.get(table, 0) + len(rows)
+    return write
 
+
+def seed_people(container: Any, size: int, counts: dict[str, int]) -> None:
+    """The departments, segments, notices, associations and the residents with their
+    households and identities."""
+    from adapters.persistence.orm import metadata
+
+    write, engine = _writer(container, counts), container.engine()
     for table, rows in _community(size):
         write(table, rows)
-    facts = tables["residents"].c.facts.type
+    facts = metadata.tables["residents"].c.facts.type
 
     def encrypt(value: Any) -> str:
         return _Ciphertext(facts.process_bind_param(value, engine.dialect))
 
     for table, rows in _people(size, container.match_keyer(), encrypt):
         write(table, rows)
+
+
+def seed_the_rest(container: Any, size: int, counts: dict[str, int]) -> None:
+    """Everything that refers to the residents and households (seed_people's)."""
+    from domain.batches import BatchState
+    from domain.benefits import PayoutMethod
+    from domain.values import Money
+    from tests.support import kpi_town as k
+
+    write = _writer(container, counts)
+    if "households" not in counts:
+        with container.engine().connect() as connection:
+            counts["households"] = connection.execute(
+                select(func.count()).select_from(text("households"))).scalar_one()
     for program_id, name, _ in PROGRAMS:
         write("benefit_programs", [{**k.program(program_id, at=NOW - dt.timedelta(days=30)),
                                     "name": name}])
     approved = sum(1 for n in range(min(counts["households"], int(size * PROGRAMS[0][2])))
                    if n % 10 < 5)
-    from domain.values import Money
     write("payment_batches", [{
         "id": BATCH, "number": 1, "program_id": "pmain", "method": PayoutMethod.BANK_TRANSFER,
         "transfer_date": dt.date(2026, 12, 10), "count": approved,
@@ -307,14 +334,11 @@ def seed(container: Any, size: int) -> dict[str, int]:
     for table, row in _applications(size, counts["households"]):
         pending[table].append(row)
         if len(pending[table]) >= CHUNK:
-            if table == "disbursements":
-                write("applications", pending.pop("applications"))
-                pending["applications"] = []
-            write(table, pending[table])
-            pending[table] = []
-    for table in ("applications", "disbursements"):
-        if pending[table]:
-            write(table, pending[table])
+            write("applications", pending["applications"])  # before the payments naming them
+            write("disbursements", pending["disbursements"])
+            pending = {"applications": [], "disbursements": []}
+    write("applications", pending["applications"])
+    write("disbursements", pending["disbursements"])
     for table, rows in (("identity_verifications", _verifications(size)),
                         ("cases", _cases(size)), ("certificate_requests", _certificates(size)),
                         ("audit_log", _audit(size)), ("notice_recipients", _recipients(size)),
@@ -322,4 +346,3 @@ def seed(container: Any, size: int) -> dict[str, int]:
         for chunk in _chunks(rows):
             write(table, chunk)
     write("audit_head", [{"id": 1, "seq": size // 5, "hash": f"{size // 5:064d}"}])
-    return counts
