@@ -16,6 +16,8 @@ depends_on = None
 _INDEXES = (
     ('ix_association_members_joined', 'association_members',
      ['association_id', 'joined_at', 'id']),
+    ('ix_cases_status_updated_at', 'cases', ['status', 'updated_at']),
+    ('ix_residents_verification_state', 'residents', ['verification_state']),
 )
 
 
