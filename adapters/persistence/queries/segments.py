@@ -238,9 +238,8 @@ class SqlSegmentQueries:
             .group_by(_p.c.area).order_by(_p.c.area)).all()
         gone = dict(self.session.execute(  # type: ignore[arg-type]
             select(_p.c.area, func.count())
-            .select_from(_r.join(_p, _p.c.resident_id == _r.c.id))
-            .where(_r.c.registry_status.in_([s for s in RegistryStatus
-                                             if s is not RegistryStatus.RESIDENT]),
+            .where(_p.c.resident_id.in_(select(_r.c.id).where(_r.c.registry_status.in_(
+                [s for s in RegistryStatus if s is not RegistryStatus.RESIDENT]))),
                    _p.c.area != "")
             .group_by(_p.c.area)).all())
         return [(area, int(count) - int(gone.get(area, 0))) for area, count in every

@@ -16,6 +16,10 @@ depends_on = None
 _INDEXES = (
     ('ix_association_members_joined', 'association_members',
      ['association_id', 'joined_at', 'id']),
+    ('ix_applications_program_channel_confirmed', 'applications',
+     ['program_id', 'channel', 'confirmed_at', 'id']),
+    ('ix_applications_program_notice', 'applications', ['program_id', 'notice_message_id']),
+    ('ix_applications_status', 'applications', ['status']),
     ('ix_cases_status_updated_at', 'cases', ['status', 'updated_at']),
     ('ix_residents_verification_state', 'residents', ['verification_state']),
 )
