@@ -903,6 +903,20 @@ class FakeAssociations(_FakeRepository):
                        if m.association_id == association_id),
                       key=lambda m: (m.joined_at, m.id))
 
+    def members_page(self, association_id: str, *, after: str | None,
+                     limit: int) -> list[AssociationMember]:
+        members = self.members(association_id)
+        if after is not None:
+            marks = [n for n, m in enumerate(members) if m.id == after]
+            members = members[marks[0] + 1:] if marks else []
+        return members[:limit]
+
+    def member_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for member in self.member_store.values():
+            counts[member.association_id] = counts.get(member.association_id, 0) + 1
+        return counts
+
     def memberships(self, *, resident_id: str | None = None,
                     identity_id: str | None = None) -> list[AssociationMember]:
         if resident_id is not None:

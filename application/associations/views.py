@@ -5,6 +5,8 @@ members' names is audited in its own transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from attrs import field, frozen
 
 from application.access.actor import Actor
@@ -15,13 +17,14 @@ from application.messaging.telling import Telling
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
-from domain.associations import Association, Circular
+from domain.associations import Association, AssociationMember, Circular
 from domain.errors import NotFound
 
-__all__ = ["AssociationLine", "AssociationPage", "CircularLine", "LeaderPage", "MemberLine",
-           "association_lines", "association_page", "leader_circular", "leader_page"]
+__all__ = ["MEMBER_PAGE", "AssociationLine", "AssociationPage", "CircularLine", "LeaderPage",
+           "MemberLine", "association_lines", "association_page", "leader_circular", "leader_page"]
 
 ON_PAPER = "連絡手段なし（紙で回覧）"
+MEMBER_PAGE = 100  # members on a page of staff's association page
 
 
 @frozen
@@ -49,9 +52,13 @@ class CircularLine:
 
 @frozen
 class AssociationPage:
+    """One page of the members (MEMBER_PAGE, in the order they joined) of `total`;
+    `next_after`: the last member's id when more follow (the next page's cursor)."""
     association: Association
     members: tuple[MemberLine, ...] = field(converter=tuple)
     leaders: tuple[str, ...] = field(converter=tuple)  # the leaders' login ids
+    total: int = 0
+    next_after: str | None = None
 
 
 @frozen
@@ -65,30 +72,36 @@ def association_lines(*, actor: Actor, uow: UnitOfWork) -> list[AssociationLine]
     """The town's associations with how many members each has (no names: not audited)."""
     actor.ensure(Permission.SEND_NOTICES, "自治会・町内会を見ることは")
     with uow:
-        return [AssociationLine(a, len(uow.associations.members(a.id)))
-                for a in uow.associations.every()]
+        counts = uow.associations.member_counts()
+        return [AssociationLine(a, counts.get(a.id, 0)) for a in uow.associations.every()]
 
 
 def _member_lines(uow: UnitOfWork, telling: Telling, association: Association,
-                  ) -> list[MemberLine]:
-    members = uow.associations.members(association.id)
+                  members: Sequence[AssociationMember] | None = None) -> list[MemberLine]:
+    if members is None:
+        members = uow.associations.members(association.id)
     reached = recipients(uow, telling, members)
     return [MemberLine(id=m.id, name=m.name, source=m.source, reachable=m.id in reached)
             for m in members]
 
 
 def association_page(association_id: str, *, actor: Actor, uow: UnitOfWork, telling: Telling,
-                     clock: Clock) -> AssociationPage:
-    """Staff's page of one association: its members' names (audited) and its leaders."""
+                     clock: Clock, after: str | None = None) -> AssociationPage:
+    """Staff's page of one association: a page of its members' names (audited; `after`: the
+    member the page follows) and its leaders."""
     actor.ensure(Permission.SEND_NOTICES, "自治会・町内会の会員を見ることは")
     with uow:
         association = association_or_refuse(uow, association_id)
-        members = _member_lines(uow, telling, association)
+        found = uow.associations.members_page(association.id, after=after,
+                                              limit=MEMBER_PAGE + 1)
+        members = _member_lines(uow, telling, association, found[:MEMBER_PAGE])
+        total = uow.associations.member_counts().get(association.id, 0)
         leaders = sorted(s.login_id for s in uow.staff.leaders_of(association.id))
         record(uow, actor, "association.view_members", "association", association.id,
                at=clock.now(), members=len(members))
         uow.commit()
-    return AssociationPage(association, members, leaders)
+    return AssociationPage(association, members, leaders, total=total,
+                           next_after=members[-1].id if len(found) > MEMBER_PAGE else None)
 
 
 def leader_page(*, actor: Actor, uow: UnitOfWork, telling: Telling,

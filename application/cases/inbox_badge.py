@@ -21,4 +21,4 @@ def new_cases_count(actor: Actor, uow: UnitOfWork) -> int | None:
         visible = visible_departments(actor, uow)
         if visible is not None and not visible:
             return 0
-        return uow.queries.cases.counts(departments=visible)[CaseStatus.NEW]
+        return uow.queries.cases.count(CaseStatus.NEW, departments=visible)

@@ -27,6 +27,17 @@ class AssociationRepository(Protocol):
         """The association's members, in the order they joined."""
         ...
 
+    def members_page(self, association_id: str, *, after: str | None,
+                     limit: int) -> Sequence[AssociationMember]:
+        """At most `limit` of the association's members in the order they joined, those after
+        the member `after` (None: from the first; an id not of this association: none)."""
+        ...
+
+    def member_counts(self) -> dict[str, int]:
+        """How many members each association has, by association id (one counting query, no
+        member read: none with no members)."""
+        ...
+
     def memberships(self, *, resident_id: str | None = None,
                     identity_id: str | None = None) -> Sequence[AssociationMember]:
         """The memberships of one resident, or of one identity not linked to a resident."""

@@ -134,3 +134,26 @@ def test_a_list_imported_while_a_listed_resident_joins_in_the_chat_is_refused_wh
                        uow=_uow(engine), ids=SequentialIds("imp"), clock=FakeClock())
     with _uow(engine) as uow:
         assert sorted(m.id for m in uow.associations.members("a1")) == ["m-chat", "m1"]
+
+
+def test_members_come_a_page_at_a_time_in_the_order_they_joined_and_are_counted(
+        engine: Engine) -> None:
+    _seed(engine)
+    with _uow(engine) as uow:
+        for n in range(2, 8):  # m2 and m3 joined at the same moment: the id breaks the tie
+            uow.residents.add(b.resident(id=f"r{n}", resident_number=f"00000000{n}"))
+        uow.commit()
+    with _uow(engine) as uow:
+        for n in range(2, 8):
+            uow.associations.add_member(AssociationMember.from_list(
+                id=f"m{n}", association_id="a1", resident_id=f"r{n}", name=f"会員 {n}",
+                at=NOW + dt.timedelta(minutes=max(n, 3))))
+        uow.commit()
+    with _uow(engine) as uow:
+        pages, after = [], None
+        while page := uow.associations.members_page("a1", after=after, limit=3):
+            pages.append([m.id for m in page])
+            after = page[-1].id
+        assert pages == [["m1", "m2", "m3"], ["m4", "m5", "m6"], ["m7"]]
+        assert uow.associations.members_page("a2", after="m1", limit=3) == []
+        assert uow.associations.member_counts() == {"a1": 7}

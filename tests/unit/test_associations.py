@@ -22,7 +22,12 @@ from application.associations.desk import (
 from application.associations.importing_members import ImportMembers, import_members
 from application.associations.removing_member import RemoveMember, remove_member
 from application.associations.sending_circular import SendCircular, send_circular
-from application.associations.views import association_page, leader_circular, leader_page
+from application.associations.views import (
+    MEMBER_PAGE,
+    association_page,
+    leader_circular,
+    leader_page,
+)
 from application.channels.inbound import InboundEvent, InboundKind
 from application.channels.menu import Menu, MenuEntry
 from application.channels.routing import InboundRouter
@@ -298,6 +303,26 @@ def test_a_leaders_account_is_created_for_one_association(database: FakeDatabase
     page = association_page(association, actor=STAFF, uow=_uow(database), telling=TELLING,
                             clock=CLOCK)
     assert page.leaders == ("leader.honcho",)
+
+
+def test_staffs_association_page_shows_a_hundred_members_at_a_time_with_the_count_of_all(
+        database: FakeDatabase) -> None:
+    association = _town(database)
+    with _uow(database) as uow:
+        for n in range(MEMBER_PAGE + 5):
+            uow.associations.add_member(AssociationMember.from_list(
+                id=f"m{n:03d}", association_id=association, resident_id=f"x{n}",
+                name=f"会員 {n}", at=CLOCK.now()))
+        uow.commit()
+    first = association_page(association, actor=STAFF, uow=_uow(database), telling=TELLING,
+                             clock=CLOCK)
+    assert (len(first.members), first.total) == (MEMBER_PAGE, MEMBER_PAGE + 5)
+    assert first.next_after == first.members[-1].id == f"m{MEMBER_PAGE - 1:03d}"
+    rest = association_page(association, actor=STAFF, uow=_uow(database), telling=TELLING,
+                            clock=CLOCK, after=first.next_after)
+    assert [m.id for m in rest.members] == [f"m{n:03d}" for n in range(MEMBER_PAGE,
+                                                                        MEMBER_PAGE + 5)]
+    assert rest.next_after is None
 
 
 # -- the chat ------------------------------------------------------------------------------------

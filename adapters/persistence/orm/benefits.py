@@ -75,6 +75,11 @@ applications = Table(
     Index("ix_applications_program_confirmed", "program_id", "confirmed_at", "id"),
     Index("ix_applications_program_status_confirmed", "program_id", "status", "confirmed_at",
           "id"),
+    # of one channel (郵送: the passbooks to check); the program's notices' outcomes (ADR 0067)
+    Index("ix_applications_program_channel_confirmed", "program_id", "channel", "confirmed_at",
+          "id"),
+    Index("ix_applications_program_notice", "program_id", "notice_message_id"),
+    Index("ix_applications_status", "status"),  # the dashboard's count by status
 )
 
 eligible_households = Table(

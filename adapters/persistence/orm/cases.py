@@ -65,6 +65,7 @@ cases = Table(
     Index("ix_cases_department_id_status_created_at", "department_id", "status", "created_at"),
     Index("ix_cases_identity_id_holds_the_chat", "identity_id", "holds_the_chat"),
     Index("ix_cases_status_closed_at", "status", "closed_at"),
+    Index("ix_cases_status_updated_at", "status", "updated_at"),  # untouched cases (ADR 0067)
     # newest first, of one's departments or of all (the inbox list and the map, ADR 0048)
     Index("ix_cases_department_id_created_at_id", "department_id", "created_at", "id"),
     Index("ix_cases_created_at_id", "created_at", "id"),

@@ -65,4 +65,6 @@ association_members = Table(
     UniqueConstraint("association_id", "identity_id"),
     Index("ix_association_members_resident_id", "resident_id", "association_id"),
     Index("ix_association_members_identity_id", "identity_id", "association_id"),
+    # staff's association page, a page of members at a time (ADR 0067)
+    Index("ix_association_members_joined", "association_id", "joined_at", "id"),
 )

@@ -58,7 +58,8 @@ class SqlBenefitQueries:
         rows = self.session.execute(
             select(outbox.c.status, func.count())
             .select_from(applications.join(outbox, outbox.c.id == applications.c.notice_message_id))
-            .where(applications.c.program_id == program_id)
+            .where(applications.c.program_id == program_id,  # the noticed only, by an index
+                   applications.c.notice_message_id.is_not(None))
             .group_by(outbox.c.status)).all()
         return {status.value: count for status, count in rows}
 

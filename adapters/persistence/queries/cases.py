@@ -71,6 +71,10 @@ class SqlCaseQueries:
             select(func.count()).select_from(cases).where(*criteria)) or 0
         return found, total
 
+    def count(self, status: CaseStatus, *, departments: Collection[str] | None) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(cases).where(
+            cases.c.status == status, *_in(departments))) or 0)
+
     def counts(self, *, departments: Collection[str] | None) -> dict[CaseStatus, int]:
         rows = self.session.execute(select(cases.c.status, func.count())
                                     .where(*_in(departments)).group_by(cases.c.status))

@@ -229,12 +229,21 @@ class SqlSegmentQueries:
                 for side_, id_ in rows]
 
     def areas(self) -> Sequence[tuple[str, int]]:
-        rows = self.session.execute(
-            select(_p.c.area, func.count())
-            .select_from(_p.join(_r, _r.c.id == _p.c.resident_id))
-            .where(_in_registry(), _p.c.area != "")
+        """The registry's residents by area: every profile of the area, counted from the area
+        index alone, less the few whose resident is not in the registry (moved out, deceased…,
+        found by the registry status index) — not a join of every profile to its resident
+        (ADR 0067)."""
+        every = self.session.execute(
+            select(_p.c.area, func.count()).where(_p.c.area != "")
             .group_by(_p.c.area).order_by(_p.c.area)).all()
-        return [(area, int(count)) for area, count in rows]
+        gone = dict(self.session.execute(  # type: ignore[arg-type]
+            select(_p.c.area, func.count())
+            .where(_p.c.resident_id.in_(select(_r.c.id).where(_r.c.registry_status.in_(
+                [s for s in RegistryStatus if s is not RegistryStatus.RESIDENT]))),
+                   _p.c.area != "")
+            .group_by(_p.c.area)).all())
+        return [(area, int(count) - int(gone.get(area, 0))) for area, count in every
+                if int(count) > int(gone.get(area, 0))]
 
     def associations(self) -> Sequence[tuple[str, str]]:
         rows = self.session.execute(select(associations.c.id, associations.c.name)

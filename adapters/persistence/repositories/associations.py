@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, or_, select
 
+from adapters.persistence.orm.community import association_members
 from adapters.persistence.repositories.base import SqlRepository
 from domain.associations import Association, AssociationMember, Circular, CircularRead
 
@@ -36,6 +37,25 @@ class SqlAssociationRepository(SqlRepository):
         return self.session.scalars(
             select(AssociationMember).where(AssociationMember.association_id == association_id)
             .order_by(AssociationMember.joined_at, AssociationMember.id)).all()
+
+    def members_page(self, association_id: str, *, after: str | None,
+                     limit: int) -> Sequence[AssociationMember]:
+        """Keyset paging on (joined_at, id) over ix_association_members_joined (ADR 0067)."""
+        m = association_members.c
+        query = select(AssociationMember).where(m.association_id == association_id)
+        if after is not None:
+            joined = self.session.scalar(select(m.joined_at).where(
+                m.id == after, m.association_id == association_id))
+            if joined is None:
+                return []
+            query = query.where(or_(m.joined_at > joined,
+                                    and_(m.joined_at == joined, m.id > after)))
+        return self.session.scalars(query.order_by(m.joined_at, m.id).limit(limit)).all()
+
+    def member_counts(self) -> dict[str, int]:
+        m = association_members.c
+        return {association_id: int(count) for association_id, count in self.session.execute(
+            select(m.association_id, func.count()).group_by(m.association_id))}
 
     def memberships(self, *, resident_id: str | None = None,
                     identity_id: str | None = None) -> Sequence[AssociationMember]:

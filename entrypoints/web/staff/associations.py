@@ -68,7 +68,8 @@ def _page(association_id: str, status: int = 200, *,
           form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     services = container()
     page = association_page(association_id, actor=g.actor, uow=services.uow(),
-                            telling=services.telling(), clock=services.clock())
+                            telling=services.telling(), clock=services.clock(),
+                            after=request.args.get("after") or None)
     return render_template("staff/associations/association.html", page=page,
                            form=form or {}, on_paper=ON_PAPER,
                            min_length=MIN_PASSWORD_LENGTH), status
