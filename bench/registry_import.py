@@ -159,6 +159,8 @@ def main() -> None:
         for run in range(args.repeat):
             with fresh_database(args.database_url, tmp, "import") as url:
                 seconds, cpu, result = timed_import(url, csv_path, keyer)
+                print(f"  run {run + 1}: import {seconds:.1f} s, CPU {cpu:.1f} s; {load()}",
+                      flush=True)
                 with fresh_database(args.database_url, tmp, "baseline") as base_url:
                     base_seconds, base_cpu, counts = timed_baseline(url, base_url)
             imports.append(seconds)
