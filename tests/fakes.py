@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import attrs
@@ -19,6 +19,11 @@ from application.messaging.outbox import OutboxMessage
 from application.messaging.telling import ContactPolicy, Telling
 from application.ports.messaging import DeliveryOutcome, DeliveryResult
 from application.ports.payouts import TransferLine
+from application.ports.registry_store import (
+    RegistryHousehold,
+    RegistryPerson,
+    RegistryProfile,
+)
 from application.ports.resident_profiles import ResidentProfile
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from domain.access import ApiKey
@@ -35,7 +40,7 @@ from domain.consultations import Consultation, ConsultationStatus
 from domain.disbursements import Disbursement, DisbursementStatus
 from domain.events import Event
 from domain.fees import FeePayment
-from domain.households import Household, HouseholdHead
+from domain.households import Household, HouseholdHead, HouseholdMember
 from domain.notices import Notice, NoticeRecipient, NoticeStatus
 from domain.payments import PaymentState
 from domain.reminders import Reminder, ReminderDelivery
@@ -799,6 +804,80 @@ class FakeResidentProfiles(_FakeRepository):
         return sorted(key for key in self.residents if key > after)[:limit]
 
 
+class FakeRegistryStore(_FakeRepository):
+    """The registry import's bulk store over the fake tables (`tables`: the unit of work's
+    working copy): residents by resident number, households with their members, profiles."""
+
+    tables: dict[str, dict[str, Any]]
+
+    def _residents_by_number(self) -> dict[str, str]:
+        return {r.resident_number: key for key, r in self.tables["residents"].items()
+                if r.resident_number}
+
+    def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
+        table, known = self.tables["residents"], self._residents_by_number()
+        return {number: _clone(table[known[number]]) for number in resident_numbers
+                if number in known}
+
+    def save_persons(self, persons: Sequence[RegistryPerson]) -> None:
+        table, known = self.tables["residents"], self._residents_by_number()
+        for p in persons:
+            old = table[known[p.resident_number]] if p.resident_number in known else None
+            key = old.id if old is not None else p.id
+            table[key] = Resident(
+                id=key, facts=p.facts, resident_number=p.resident_number,
+                household_number=p.household_number, registry_status=p.registry_status,
+                verification_state=p.verification_state,
+                verification=old.verification if old is not None else None,
+                reverify_reason=p.reverify_reason,
+                created_at=old.created_at if old is not None else p.created_at,
+                match_keys=p.match_keys)
+
+    def save_profiles(self, profiles: Sequence[RegistryProfile]) -> None:
+        for p in profiles:  # the fake segment queries read households live
+            self.tables["resident_profiles"][p.resident_id] = ResidentProfile(
+                resident_id=p.resident_id, area=p.area, birth_month=p.birth_month, sex=p.sex)
+
+    def households(self, household_numbers: Sequence[str]) -> dict[str, RegistryHousehold]:
+        wanted = set(household_numbers)
+        return {h.household_number: RegistryHousehold(
+                    id=h.id, household_number=h.household_number,
+                    head_resident_id=h.head_resident_id,
+                    members=tuple((m.resident_id, m.relationship) for m in h.members))
+                for h in self.tables["households"].values() if h.household_number in wanted}
+
+    def memberships(self, resident_ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(resident_ids)
+        return {m.resident_id: h.id for h in self.tables["households"].values()
+                for m in h.members if m.resident_id in wanted}
+
+    def save_households(self, households: Sequence[RegistryHousehold]) -> None:
+        incoming = {resident_id for h in households for resident_id, _ in h.members}
+        self.leave_households({resident_id: household_id for resident_id, household_id
+                               in self.memberships(incoming).items()})
+        for h in households:
+            self.tables["households"][h.id] = Household(
+                id=h.id, household_number=h.household_number, head_resident_id=h.head_resident_id,
+                members=[HouseholdMember(resident_id, relationship)
+                         for resident_id, relationship in h.members])
+
+    def leave_households(self, memberships: Mapping[str, str]) -> None:
+        table = self.tables["households"]
+        for resident_id, household_id in memberships.items():
+            household = table[household_id]
+            household.members = [m for m in household.members if m.resident_id != resident_id]
+
+    def remove_from_registry(self, resident_numbers: Sequence[str]) -> list[str]:
+        table, known = self.tables["residents"], self._residents_by_number()
+        removed = []
+        for number in resident_numbers:
+            if number in known and table[known[number]].registry_status \
+                    is not RegistryStatus.REMOVED:
+                table[known[number]].leave_registry()
+                removed.append(known[number])
+        return removed
+
+
 @attrs.frozen
 class FakeSubscription:
     identity_id: str
@@ -974,7 +1053,7 @@ _REPOSITORIES = {
     "interest_subscriptions": _FakeRepository, "segments": FakeSavedSegments,
     "associations": FakeAssociations, "association_members": _FakeRepository,
     "circulars": FakeCirculars, "circular_reads": _FakeRepository,
-    "survey_answers": FakeSurveyAnswers,
+    "survey_answers": FakeSurveyAnswers, "registry": FakeRegistryStore,
 }
 
 
@@ -1018,6 +1097,7 @@ class FakeUnitOfWork:
         self.departments.memberships = self._working["department_members"]
         self.notices.recipients = self._working["notice_recipients"]
         self.resident_profiles.residents = self._working["residents"]
+        self.registry.tables = self._working
         self.interests.subscriptions = self._working["interest_subscriptions"]
         self.associations.member_store = self._working["association_members"]
         self.circulars.read_store = self._working["circular_reads"]

@@ -59,6 +59,7 @@ from adapters.persistence.repositories.messaging import (
 )
 from adapters.persistence.repositories.notices import SqlNoticeRepository
 from adapters.persistence.repositories.procedures import SqlBuiltProcedureRepository
+from adapters.persistence.repositories.registry_store import SqlRegistryStore
 from adapters.persistence.repositories.resident_profiles import SqlResidentProfileRepository
 from adapters.persistence.repositories.residents import (
     SqlHouseholdRepository,
@@ -119,6 +120,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditTrail(session)
         self.sign_ins = SqlStaffSignInRepository(session)
         self.resident_profiles = SqlResidentProfileRepository(session)
+        self.registry = SqlRegistryStore(session)
         self.interests = SqlInterestRepository(session)
         self.segments = SqlSavedSegmentRepository(session)
         self.queries = SqlQueries(session)

@@ -10,6 +10,7 @@ from application.ports.interests import InterestRepository
 from application.ports.kpi_queries import KpiMonthRepository
 from application.ports.notice_repository import NoticeRepository
 from application.ports.queries import Queries
+from application.ports.registry_store import RegistryStore
 from application.ports.resident_profiles import ResidentProfileRepository
 from application.ports.saved_segments import SavedSegmentRepository
 from application.ports.service_costs import ServiceCostRepository
@@ -80,6 +81,7 @@ class UnitOfWork(Protocol):
     audit: AuditTrail
     sign_ins: StaffSignInRepository
     resident_profiles: ResidentProfileRepository  # segments' attributes (ADR 0056)
+    registry: RegistryStore  # the registry import's bulk reads and writes (ADR 0063)
     interests: InterestRepository  # お知らせの分野 and residents' subscriptions
     segments: SavedSegmentRepository  # 配信対象 staff saved
     queries: Queries  # the read side, in this transaction

@@ -1,28 +1,29 @@
 """Import the resident registry extract (住民基本台帳): upsert persons, rebuild households.
 
 Two passes over the rows (`rows` is called twice and streams; nothing of the file is kept but
-resident numbers and a few numbers per household):
+resident numbers and a few numbers per household), on the bulk path (ADR 0063):
 
-1. Validate every row (`registry_rows.parse_row`) and the file as a whole (`RegistryFileCheck`).
-   With errors and `all_or_nothing`, return the report and write nothing. With `valid_rows`, a
-   household is written whole or not at all: every row of a household with an error is skipped
-   (its persons stay as they were), the rest is imported.
-2. Write in batches, one unit of work each: upsert persons by resident number (a changed address
-   asks a verified resident to verify again), and rebuild each household once all its 住民 rows
-   are written (create it, set the head, add and remove members; a person who moved to another
-   household, moved out or died leaves the old one). Then, for a full extract, mark the persons
-   the file no longer lists as removed (`leave_registry`), never deleting them.
+1. Validate every row (`registry_rows.parse_row`) and the file as a whole (`RegistryFileCheck`)
+   before writing anything. With errors and `all_or_nothing`, return the report and write
+   nothing. With `valid_rows`, a household is written whole or not at all: every row of a
+   household with an error is skipped (its persons stay as they were), the rest is imported.
+2. Write in batches, one transaction each (`RegistryWriter`): persons upserted by resident
+   number with their match keys and profiles, one statement a batch (a changed address asks a
+   verified resident to verify again); then the households, rebuilt from the file in batches
+   (a person who moved to another household, moved out or died leaves the old one). Then, for
+   a full extract, the persons the file no longer lists are marked removed, never deleted.
 
-Idempotent: the same file again changes nothing. Each batch commits on its own, so a crash in
-pass 2 leaves the batches before it written; importing the file again completes the work.
-Logs carry counts only, never a cell of the file.
+Idempotent: the same file again changes nothing (unchanged persons and households are not
+written). Each batch commits on its own (the job's progress and lease are written between
+them), so a crash in pass 2 leaves the batches before it written; importing the file again
+completes the work. Logs carry counts only, never a cell of the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -32,17 +33,14 @@ from application.jobs.catalog import Progress
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
 from application.ports.unit_of_work import UnitOfWork
-from application.residents.profiles import profile_of
 from application.residents.registry_rows import (
-    HEAD,
     RegistryFileCheck,
     RegistryRow,
     RowError,
     parse_row,
 )
+from application.residents.registry_writing import RegistryWriter
 from domain.errors import DomainError, InvalidValue
-from domain.households import Household
-from domain.residents import RegistryStatus, Resident
 
 __all__ = ["ImportRegistry", "RegistryImportReport", "import_registry"]
 
@@ -123,33 +121,14 @@ class RegistryImportReport:
 def import_registry(command: ImportRegistry, *, rows: Rows,
                     uow_factory: Callable[[], UnitOfWork], ids: IdGenerator, clock: Clock,
                     keyer: MatchKeyer, progress: Progress | None = None,
-                    batch_size: int = 1000, max_errors: int = 1000) -> RegistryImportReport:
+                    batch_size: int = 5000, max_errors: int = 1000) -> RegistryImportReport:
     now = clock.now()
     today = in_japan(now).date()
-    check = RegistryFileCheck()
-    row_errors: list[RowError] = []
-    error_count = rows_read = 0
-    try:
-        for row, cells in rows():
-            rows_read += 1
-            parsed = parse_row(row, cells, today=today)
-            if not isinstance(parsed, RegistryRow):
-                error_count += len(parsed)
-                if len(row_errors) < max_errors:
-                    row_errors.extend(parsed)
-            check.add(row, cells, parsed)
-    except DomainError as error:  # the file as a whole cannot be read (encoding, header)
-        log.info("registry import refused: %s", error.code)
-        return RegistryImportReport(rows_read=rows_read, valid=0, written=False,
-                                    errors=(RowError(None, None, error.message),),
-                                    error_count=1)
-    if rows_read == 0:
-        return RegistryImportReport(rows_read=0, valid=0, written=False, error_count=1,
-                                    errors=(RowError(None, None, "ファイルに住民の行がありません"
-                                                     "（見出しの行だけです）。"),))
-    file_errors = check.finish()
-    error_count += len(file_errors)
-    errors = tuple(sorted([*row_errors, *file_errors], key=lambda e: e.row or 0)[:max_errors])
+    reading = _Reading(today=today, max_errors=max_errors)
+    if (refused := reading.run(rows)) is not None:
+        return refused
+    errors = reading.finish()
+    check, rows_read, error_count = reading.check, reading.rows_read, reading.error_count
     valid = check.rows_to_write
     log.info("registry import checked: %d rows, %d errors, %d to write",
              rows_read, error_count, valid)
@@ -157,7 +136,7 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
         return RegistryImportReport(rows_read=rows_read, valid=valid, errors=errors,
                                     error_count=error_count, written=False)
 
-    writer = _Writer(check, uow_factory=uow_factory, ids=ids, now=now, keyer=keyer)
+    writer = RegistryWriter(uow_factory, ids=ids, now=now, keyer=keyer, batch_size=batch_size)
     batch: list[RegistryRow] = []
     done = 0
     for row, cells in rows():
@@ -190,144 +169,45 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
     return report
 
 
-class _Writer:
-    """Pass two: persons batch by batch; a household once all its 住民 rows are in."""
+class _Reading:
+    """Pass one: every row parsed and checked with the file as a whole, the errors kept for the
+    report (the first `max_errors`)."""
 
-    def __init__(self, check: RegistryFileCheck, *, uow_factory: Callable[[], UnitOfWork],
-                 ids: IdGenerator, now: dt.datetime, keyer: MatchKeyer) -> None:
-        self.check, self.uow_factory, self.ids, self.now, self.keyer = (
-            check, uow_factory, ids, now, keyer)
-        self.created = self.updated = self.unchanged = 0
-        self.households_created: set[str] = set()
-        self.households_updated: set[str] = set()
-        self.left_with_head: set[str] = set()  # households whose head left, not in the file
-        # household number → (resident id, relationship, is head) of its 住民 rows written so far
-        self.pending: dict[str, list[tuple[str, str, bool]]] = {}
-        self.notes: list[str] = []
+    def __init__(self, *, today: dt.date, max_errors: int) -> None:
+        self.today, self.max_errors = today, max_errors
+        self.check = RegistryFileCheck()
+        self.row_errors: list[RowError] = []
+        self.rows_read = self.error_count = 0
 
-    def write(self, batch: Sequence[RegistryRow]) -> int:
-        ready: list[str] = []
-        leaving: dict[str, list[str]] = {}  # household not rebuilt → resident ids that left it
-        written: list[Resident] = []
-        with self.uow_factory() as uow:
-            existing = uow.residents.by_numbers([row.resident_number for row in batch])
-            for row in batch:
-                resident = existing.get(row.resident_number)
-                if resident is None:
-                    resident = self._create(uow, row)
-                else:
-                    self._update(resident, row, leaving)
-                written.append(resident)
-                if row.status is RegistryStatus.RESIDENT:
-                    members = self.pending.setdefault(row.household_number, [])
-                    members.append((resident.id, row.relationship, row.is_head))
-                    if len(members) == self.check.members_expected(row.household_number):
-                        ready.append(row.household_number)
-            households = self._households(uow, ready, leaving)
-            _write_profiles(uow, written, households)
-            uow.commit()
-        return len(batch)
+    def run(self, rows: Rows) -> RegistryImportReport | None:
+        """Returns a refusal when the file as a whole cannot be read or has no rows."""
+        try:
+            for row, cells in rows():
+                self.rows_read += 1
+                parsed = parse_row(row, cells, today=self.today)
+                if not isinstance(parsed, RegistryRow):
+                    self.error_count += len(parsed)
+                    if len(self.row_errors) < self.max_errors:
+                        self.row_errors.extend(parsed)
+                self.check.add(row, cells, parsed)
+        except DomainError as error:  # the file as a whole cannot be read (encoding, header)
+            log.info("registry import refused: %s", error.code)
+            return RegistryImportReport(rows_read=self.rows_read, valid=0, written=False,
+                                        errors=(RowError(None, None, error.message),),
+                                        error_count=1)
+        if self.rows_read == 0:
+            return RegistryImportReport(
+                rows_read=0, valid=0, written=False, error_count=1,
+                errors=(RowError(None, None, "ファイルに住民の行がありません"
+                                 "（見出しの行だけです）。"),))
+        return None
 
-    def _create(self, uow: UnitOfWork, row: RegistryRow) -> Resident:
-        resident = Resident.from_registry(
-            id=self.ids.new_id(), resident_number=row.resident_number,
-            household_number=row.household_number, facts=row.facts, status=row.status,
-            at=self.now, match_keys=self.keyer.keys_for(row.facts))
-        uow.residents.add(resident)
-        self.created += 1
-        return resident
-
-    def _update(self, resident: Resident, row: RegistryRow,
-                leaving: dict[str, list[str]]) -> None:
-        old_household = resident.household_number
-        if resident.update_from_registry(household_number=row.household_number, facts=row.facts,
-                                         status=row.status,
-                                         match_keys=self.keyer.keys_for(row.facts)):
-            self.updated += 1
-        else:
-            self.unchanged += 1
-        left = old_household != row.household_number or row.status is not RegistryStatus.RESIDENT
-        if old_household and left and not self.check.rebuilds(old_household):
-            leaving.setdefault(old_household, []).append(resident.id)
-
-    def _households(self, uow: UnitOfWork, ready: Sequence[str],
-                    leaving: Mapping[str, Sequence[str]]) -> list[str]:
-        """Returns the ids of the households it wrote (their members' profiles follow)."""
-        if not ready and not leaving:
-            return []
-        households = uow.households.by_numbers([*ready, *leaving])
-        touched: list[str] = []
-        for number in ready:
-            members = self.pending.pop(number)
-            household = households.get(number)
-            if household is None:
-                head = next(resident_id for resident_id, _, is_head in members if is_head)
-                household = Household.found(id=self.ids.new_id(), household_number=number,
-                                            head_resident_id=head)
-                for resident_id, relationship, is_head in members:
-                    if not is_head:
-                        household.add_member(resident_id, relationship)
-                uow.households.add(household)
-                self.households_created.add(number)
-            elif _rebuild(household, members):
-                self.households_updated.add(number)
-            touched.append(household.id)
-        for number, resident_ids in leaving.items():
-            household = households.get(number)
-            for resident_id in resident_ids:
-                if household is None or resident_id not in household.member_ids:
-                    continue
-                if resident_id == household.head_resident_id:
-                    self.left_with_head.add(number)
-                else:
-                    household.remove_member(resident_id)
-                    self.households_updated.add(number)
-                    touched.append(household.id)
-        return touched
-
-    def finish(self) -> None:
-        if self.pending:  # cannot happen: pass one counted every household's 住民 rows
-            raise RuntimeError(f"{len(self.pending)} households were not completed")
-        if self.left_with_head:
-            self.notes.append(
-                f"{len(self.left_with_head):,}世帯は世帯主が転出・死亡・別の世帯への移動で"
-                "世帯を離れましたが、ファイルにその世帯の住民がいないため、"
-                "世帯の記録はそのままにしています（確認してください）。")
-
-
-def _write_profiles(uow: UnitOfWork, written: Sequence[Resident],
-                    household_ids: Sequence[str]) -> None:
-    """Segments' attributes of the batch's residents and of the households it changed, in the
-    batch's transaction (ADR 0056)."""
-    uow.resident_profiles.save([profile for resident in written
-                                if (profile := profile_of(resident)) is not None])
-    uow.resident_profiles.refresh_households(resident_ids=[r.id for r in written],
-                                             household_ids=household_ids)
-
-
-def _rebuild(household: Household, members: Sequence[tuple[str, str, bool]]) -> bool:
-    """Make the household what the file says; returns whether anything changed."""
-    changed = False
-    head = next(resident_id for resident_id, _, is_head in members if is_head)
-    if head not in household.member_ids:
-        household.add_member(head, HEAD)
-        changed = True
-    if household.head_resident_id != head:
-        household.change_head(head)
-        changed = True
-    wanted = {resident_id: relationship for resident_id, relationship, _ in members}
-    current = {member.resident_id: member.relationship for member in household.members}
-    for resident_id, relationship in wanted.items():
-        if resident_id == head or current.get(resident_id) == relationship:
-            continue
-        if resident_id in current:  # the relationship changed: 子 → 子の妻, old head → 妻
-            household.remove_member(resident_id)
-        household.add_member(resident_id, relationship)
-        changed = True
-    for resident_id in current.keys() - wanted.keys():
-        household.remove_member(resident_id)
-        changed = True
-    return changed
+    def finish(self) -> tuple[RowError, ...]:
+        """The errors of the report, rows and file together, in row order."""
+        file_errors = self.check.finish()
+        self.error_count += len(file_errors)
+        return tuple(sorted([*self.row_errors, *file_errors],
+                            key=lambda e: e.row or 0)[:self.max_errors])
 
 
 def _remove_unlisted(command: ImportRegistry, check: RegistryFileCheck,
@@ -354,13 +234,9 @@ def _remove_unlisted(command: ImportRegistry, check: RegistryFileCheck,
     removed = 0
     for start in range(0, len(missing), batch_size):
         with uow_factory() as uow:
-            left: list[str] = []
-            for resident in uow.residents.by_numbers(missing[start:start + batch_size]).values():
-                if resident.registry_status is not RegistryStatus.REMOVED:
-                    resident.leave_registry()
-                    left.append(resident.id)
-            removed += len(left)
+            left = uow.registry.remove_from_registry(missing[start:start + batch_size])
             # their households' sizes no longer count them (segments, ADR 0056)
             uow.resident_profiles.refresh_households(resident_ids=left, household_ids=())
             uow.commit()
+        removed += len(left)
     return removed

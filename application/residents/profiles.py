@@ -13,20 +13,25 @@ from application.ports.clock import Clock
 from application.ports.resident_profiles import ResidentProfile
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.areas import area_of
-from domain.residents import Resident
+from domain.residents import PersonalFacts, Resident
 from domain.segments import month_index
 
-__all__ = ["profile_of", "refresh_profiles"]
+__all__ = ["profile_fields", "profile_of", "refresh_profiles"]
+
+
+def profile_fields(facts: PersonalFacts, *, town: str = "") -> tuple[str, int, str]:
+    """(area, birth month, sex) of these facts: what a profile holds besides the household."""
+    born = facts.date_of_birth.value
+    return (area_of(facts.address.text, town=town), month_index(born.year, born.month),
+            facts.sex.value)
 
 
 def profile_of(resident: Resident, *, town: str = "") -> ResidentProfile | None:
     """None for a resident without facts (nothing to derive)."""
-    facts = resident.facts
-    if facts is None:
+    if resident.facts is None:
         return None
-    born = facts.date_of_birth.value
-    return ResidentProfile(resident_id=resident.id, area=area_of(facts.address.text, town=town),
-                           birth_month=month_index(born.year, born.month), sex=facts.sex.value)
+    area, birth_month, sex = profile_fields(resident.facts, town=town)
+    return ResidentProfile(resident_id=resident.id, area=area, birth_month=birth_month, sex=sex)
 
 
 def refresh_profiles(*, actor: Actor, uow_factory: Callable[[], UnitOfWork], clock: Clock,

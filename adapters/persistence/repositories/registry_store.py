@@ -1,0 +1,169 @@
+"""The registry import's bulk reads and writes in SQLAlchemy Core (ADR 0063): one `IN` query to
+read a batch, one `insert … on conflict … do update` (executemany) to write it. The encrypted
+columns go through their column types, so the facts are encrypted as everywhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from adapters.persistence.orm.residents import household_members, households, residents
+from adapters.persistence.orm.segments import resident_profiles
+from adapters.persistence.sqlite_writers import take_turn
+from application.ports.registry_store import (
+    RegistryHousehold,
+    RegistryPerson,
+    RegistryProfile,
+)
+from domain.residents import MatchKeys, RegistryStatus, Resident
+
+__all__ = ["SqlRegistryStore"]
+
+_CHUNK = 5000  # values per IN list (SQLite allows 32,766 bound parameters)
+_PERSON_COLUMNS = ("household_number", "registry_status", "verification_state",
+                   "reverify_reason", "facts", "match_person", "match_place", "match_reading",
+                   "match_name_place")
+_PROFILE_COLUMNS = ("area", "birth_month", "sex", "household_id", "household_size")
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+class SqlRegistryStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._dialect = session.get_bind().dialect.name
+
+    def _write(self) -> None:
+        if self._dialect == "sqlite":
+            take_turn(self.session)  # as a flush would, before SQLite's lock
+
+    def _upsert(self, table: Any, key: str, columns: Sequence[str],
+                rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        self._write()
+        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        statement = dialect_insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[key], set_={name: statement.excluded[name] for name in columns})
+        self.session.execute(statement, rows)
+
+    def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
+        found: dict[str, Resident] = {}
+        c = residents.c
+        for chunk in _chunks(list(resident_numbers)):
+            for row in self.session.execute(
+                    select(c.id, c.resident_number, c.household_number, c.registry_status,
+                           c.verification_state, c.reverify_reason, c.facts, c.created_at,
+                           c.match_person, c.match_place, c.match_reading, c.match_name_place)
+                    .where(c.resident_number.in_(chunk))):
+                found[row.resident_number] = _resident(row)
+        return found
+
+    def save_persons(self, persons: Sequence[RegistryPerson]) -> None:
+        self._upsert(residents, "resident_number", _PERSON_COLUMNS, [
+            {"id": p.id, "resident_number": p.resident_number,
+             "household_number": p.household_number, "registry_status": p.registry_status,
+             "verification_state": p.verification_state, "reverify_reason": p.reverify_reason,
+             "facts": p.facts, "created_at": p.created_at,
+             "match_person": p.match_keys.person, "match_place": p.match_keys.place,
+             "match_reading": p.match_keys.reading, "match_name_place": p.match_keys.name_place}
+            for p in persons])
+
+    def save_profiles(self, profiles: Sequence[RegistryProfile]) -> None:
+        self._upsert(resident_profiles, "resident_id", _PROFILE_COLUMNS, [
+            {"resident_id": p.resident_id, "area": p.area[:64], "birth_month": p.birth_month,
+             "sex": p.sex, "household_id": p.household_id, "household_size": p.household_size}
+            for p in profiles])
+
+    def households(self, household_numbers: Sequence[str]) -> dict[str, RegistryHousehold]:
+        heads: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(list(household_numbers)):
+            heads.update((row.id, (row.household_number, row.head_resident_id))
+                         for row in self.session.execute(
+                             select(households.c.id, households.c.household_number,
+                                    households.c.head_resident_id)
+                             .where(households.c.household_number.in_(chunk))))
+        members: dict[str, list[tuple[str, str]]] = {household_id: [] for household_id in heads}
+        m = household_members.c
+        for chunk in _chunks(list(heads)):
+            for row in self.session.execute(
+                    select(m.household_id, m.resident_id, m.relationship)
+                    .where(m.household_id.in_(chunk)).order_by(m.household_id, m.position)):
+                members[row.household_id].append((row.resident_id, row.relationship))
+        return {number: RegistryHousehold(id=household_id, household_number=number,
+                                          head_resident_id=head,
+                                          members=tuple(members[household_id]))
+                for household_id, (number, head) in heads.items()}
+
+    def memberships(self, resident_ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        m = household_members.c
+        for chunk in _chunks(list(resident_ids)):
+            found.update((row.resident_id, row.household_id) for row in self.session.execute(
+                select(m.resident_id, m.household_id).where(m.resident_id.in_(chunk))))
+        return found
+
+    def save_households(self, saved: Sequence[RegistryHousehold]) -> None:
+        if not saved:
+            return
+        self._write()
+        ids = [household.id for household in saved]
+        member_ids = [resident_id for household in saved for resident_id, _ in household.members]
+        for chunk in _chunks(ids):
+            self.session.execute(
+                delete(household_members).where(household_members.c.household_id.in_(chunk)))
+        for chunk in _chunks(member_ids):  # one household a person: they leave the one before
+            self.session.execute(
+                delete(household_members).where(household_members.c.resident_id.in_(chunk)))
+        self._upsert(households, "household_number", ("head_resident_id",), [
+            {"id": h.id, "household_number": h.household_number,
+             "head_resident_id": h.head_resident_id} for h in saved])
+        self.session.execute(insert(household_members), [
+            {"household_id": h.id, "resident_id": resident_id, "relationship": relationship,
+             "position": position}
+            for h in saved for position, (resident_id, relationship) in enumerate(h.members)])
+
+    def leave_households(self, memberships: Mapping[str, str]) -> None:
+        if not memberships:
+            return
+        self._write()
+        pairs = list(memberships.items())
+        for start in range(0, len(pairs), 500):
+            self.session.execute(delete(household_members).where(or_(*(
+                and_(household_members.c.resident_id == resident_id,
+                     household_members.c.household_id == household_id)
+                for resident_id, household_id in pairs[start:start + 500]))))
+
+    def remove_from_registry(self, resident_numbers: Sequence[str]) -> list[str]:
+        removed: list[str] = []
+        c = residents.c
+        for chunk in _chunks(list(resident_numbers)):
+            ids = list(self.session.scalars(
+                select(c.id).where(c.resident_number.in_(chunk),
+                                   c.registry_status != RegistryStatus.REMOVED)))
+            if ids:
+                self._write()
+                self.session.execute(update(residents).where(c.id.in_(ids))
+                                     .values(registry_status=RegistryStatus.REMOVED))
+            removed += ids
+        return removed
+
+
+def _resident(row: Any) -> Resident:
+    """A detached copy (not in the session: the import writes it back in bulk)."""
+    keys = (None if row.match_person is None and row.match_place is None else
+            MatchKeys(person=row.match_person, place=row.match_place,
+                      reading=row.match_reading, name_place=row.match_name_place))
+    return Resident(id=row.id, facts=row.facts, resident_number=row.resident_number,
+                    household_number=row.household_number, registry_status=row.registry_status,
+                    verification_state=row.verification_state,
+                    reverify_reason=row.reverify_reason, created_at=row.created_at,
+                    match_keys=keys)

@@ -1,0 +1,111 @@
+"""The registry import's bulk reads and writes (ADR 0063): a batch of thousands of persons read
+with one query and written with one statement per table, in the unit of work's transaction.
+Implemented with SQLAlchemy Core in `adapters/persistence/repositories/registry_store.py`
+(`insert … on conflict … do update` on SQLite and PostgreSQL); `tests/fakes.py` has the
+in-memory one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+from attrs import frozen
+
+from domain.residents import (
+    MatchKeys,
+    PersonalFacts,
+    RegistryStatus,
+    Resident,
+    VerificationState,
+)
+
+__all__ = ["RegistryHousehold", "RegistryPerson", "RegistryProfile", "RegistryStore"]
+
+
+@frozen
+class RegistryPerson:
+    """A registry person as the import writes them (a `residents` row). `created_at` is kept
+    as it was for a person already there; the card verification record is never touched."""
+
+    id: str
+    resident_number: str
+    household_number: str
+    registry_status: RegistryStatus
+    verification_state: VerificationState
+    reverify_reason: str | None
+    facts: PersonalFacts
+    match_keys: MatchKeys
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, resident: Resident, *, at: dt.datetime) -> RegistryPerson:
+        """What a person already there becomes once the domain applied the extract."""
+        assert resident.resident_number and resident.household_number is not None
+        assert resident.facts is not None and resident.match_keys is not None
+        return cls(id=resident.id, resident_number=resident.resident_number,
+                   household_number=resident.household_number,
+                   registry_status=resident.registry_status,
+                   verification_state=resident.verification_state,
+                   reverify_reason=resident.reverify_reason, facts=resident.facts,
+                   match_keys=resident.match_keys, created_at=resident.created_at or at)
+
+
+@frozen
+class RegistryProfile:
+    """A resident's segments' attributes (ADR 0056) with their household as the import leaves
+    it: the household's id and how many registry residents it has (None and 0 outside one)."""
+
+    resident_id: str
+    area: str
+    birth_month: int | None
+    sex: str | None
+    household_id: str | None
+    household_size: int
+
+
+@frozen
+class RegistryHousehold:
+    """A household and its members as (resident id, 続柄), the head first as 世帯主."""
+
+    id: str
+    household_number: str
+    head_resident_id: str
+    members: tuple[tuple[str, str], ...]
+
+
+class RegistryStore(Protocol):
+    def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
+        """The persons already known under these resident numbers (one query), keyed by
+        resident number: copies to compare and change, saved back with `save_persons`."""
+        ...
+
+    def save_persons(self, persons: Sequence[RegistryPerson]) -> None:
+        """Insert new persons and update known ones (by resident number), one statement."""
+        ...
+
+    def save_profiles(self, profiles: Sequence[RegistryProfile]) -> None:
+        """Insert or replace these residents' profiles, household included."""
+        ...
+
+    def households(self, household_numbers: Sequence[str]) -> dict[str, RegistryHousehold]:
+        """The households already known under these numbers, with their members."""
+        ...
+
+    def memberships(self, resident_ids: Iterable[str]) -> dict[str, str]:
+        """resident id → the id of the household they are a member of, for those who are."""
+        ...
+
+    def save_households(self, households: Sequence[RegistryHousehold]) -> None:
+        """Insert or replace these households and their members (a member of another
+        household leaves it: one household a person)."""
+        ...
+
+    def leave_households(self, memberships: Mapping[str, str]) -> None:
+        """Remove these members (resident id → household id) from their households."""
+        ...
+
+    def remove_from_registry(self, resident_numbers: Sequence[str]) -> list[str]:
+        """Mark these persons removed (台帳から削除, never deleted) unless they already are;
+        returns the ids of those it marked."""
+        ...

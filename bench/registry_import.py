@@ -1,0 +1,194 @@
+"""The registry import (住民基本台帳 extract) at town scale, against a bare `executemany`.
+
+Generates a synthetic registry of `--size` persons (the generator `bench.registry_matching`
+uses: households, moves out, deaths), writes it as the UTF-8 CSV a town's system exports, and
+`--repeat` times: imports it with the real use case (`import_registry`: reading, validation,
+match keys, encryption, households, profiles) into a fresh database, then inserts the very
+rows the import wrote (the same tables, columns and values, read back raw) into another fresh
+database with plain `executemany` (SQLAlchemy Core `insert()` over reflected tables, no
+validation, no encryption: the floor a database gives). Prints the medians, rows/s and the
+ratio of the two.
+
+    .venv/bin/python -m bench.registry_import --size 100000
+    .venv/bin/python -m bench.registry_import --size 1000000 --repeat 1
+    .venv/bin/python -m bench.registry_import --database-url postgresql://root@127.0.0.1:5432/test
+
+With `--database-url` (PostgreSQL), each repeat creates its own databases next to the given
+one and drops them afterwards; without it, each repeat uses fresh SQLite files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from adapters.crypto import FieldCipher, new_key
+from adapters.csv_io import CsvFile
+from adapters.persistence import migrating, orm
+from adapters.persistence.database import make_engine, normalize_url
+from adapters.persistence.unit_of_work import session_factory
+from adapters.system import SystemClock, TimeOrderedIds
+from application.residents.importing_registry import ImportRegistry, import_registry
+from application.residents.match_keys import HmacMatchKeyer
+from application.residents.registry_rows import COLUMNS, REQUIRED
+from application.residents.town import Town
+from bench.common import median, report, unit_of_work
+from bench.registry_matching import write_registry
+from tests.support.variant_town import CITY, PREFECTURE, generate_registry
+
+# what an import writes, in the order foreign keys need
+TABLES = ("residents", "households", "household_members", "resident_profiles")
+CHUNK = 10_000  # rows read back and inserted per executemany in the baseline
+
+
+@contextlib.contextmanager
+def fresh_database(database_url: str | None, tmp: Path, label: str) -> Iterator[str]:
+    """A fresh SQLite file, or a PostgreSQL database created next to the given one and dropped
+    afterwards."""
+    if not database_url:
+        path = tmp / f"{label}-{uuid.uuid4().hex[:8]}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    url = make_url(normalize_url(database_url))
+    name = f"bench_import_{label}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def migrated(url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(url)
+    migrating.upgrade(engine)
+    return engine
+
+
+def timed_import(url: str, csv_path: Path,
+                 keyer: HmacMatchKeyer) -> tuple[float, float, object]:
+    """Wall seconds, this process's CPU seconds (SQLite works in-process: on a shared, loaded
+    machine the CPU time is the steadier figure) and the report."""
+    engine = migrated(url)
+    sessions = session_factory(engine)
+    started, cpu = time.perf_counter(), time.process_time()
+    result = import_registry(
+        ImportRegistry(), rows=CsvFile(csv_path, columns=COLUMNS, required=REQUIRED),
+        uow_factory=lambda: unit_of_work(sessions), ids=TimeOrderedIds(), clock=SystemClock(),
+        keyer=keyer)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert result.written, result.summary()
+    engine.dispose()
+    return seconds, cpu, result
+
+
+def timed_baseline(source_url: str,
+                   target_url: str) -> tuple[float, float, dict[str, int]]:
+    """Insert the rows the import wrote, raw, into a fresh copy of the tables: one transaction,
+    `executemany` per chunk; only the inserts are timed."""
+    source, target = make_engine(source_url), migrated(target_url)
+    raw = MetaData()
+    raw.reflect(source, only=TABLES)  # plain column types: the stored values as they are
+    counts: dict[str, int] = {}
+    seconds = cpu = 0.0
+    with source.connect() as reading, target.begin() as writing:
+        for name in TABLES:
+            table = raw.tables[name]
+            counts[name] = 0
+            result = reading.execution_options(yield_per=CHUNK).execute(select(table))
+            for chunk in result.mappings().partitions(CHUNK):
+                rows = [dict(row) for row in chunk]
+                started, began = time.perf_counter(), time.process_time()
+                writing.execute(table.insert(), rows)
+                seconds += time.perf_counter() - started
+                cpu += time.process_time() - began
+                counts[name] += len(rows)
+        started, began = time.perf_counter(), time.process_time()
+    seconds += time.perf_counter() - started  # the commit
+    cpu += time.process_time() - began
+    source.dispose()
+    target.dispose()
+    return seconds, cpu, counts
+
+
+def load() -> str:
+    return "load " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="registry persons")
+    parser.add_argument("--repeat", type=int, default=3, help="runs; the median is reported")
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL server to create scratch databases on "
+                             "(default: fresh SQLite files)")
+    args = parser.parse_args()
+    orm.start_mappers(FieldCipher([new_key()]))
+    keyer = HmacMatchKeyer(b"bench-match-key-for-the-synthetic-town",
+                           Town.of(prefecture=PREFECTURE, city=CITY))
+    rows: list[tuple[str, str]] = [("load before", load())]
+    imports: list[float] = []
+    baselines: list[float] = []
+    cpu_ratios: list[float] = []
+    with tempfile.TemporaryDirectory() as directory:
+        tmp = Path(directory)
+        started = time.perf_counter()
+        people = list(generate_registry(args.size, seed=1))
+        csv_path = tmp / "registry.csv"
+        write_registry(people, csv_path)
+        rows.append(("generated", f"{len(people):,} persons in "
+                                  f"{time.perf_counter() - started:.1f} s"))
+        del people
+        for run in range(args.repeat):
+            with fresh_database(args.database_url, tmp, "import") as url:
+                seconds, cpu, result = timed_import(url, csv_path, keyer)
+                print(f"  run {run + 1}: import {seconds:.1f} s, CPU {cpu:.1f} s; {load()}",
+                      flush=True)
+                with fresh_database(args.database_url, tmp, "baseline") as base_url:
+                    base_seconds, base_cpu, counts = timed_baseline(url, base_url)
+            imports.append(seconds)
+            baselines.append(base_seconds)
+            cpu_ratios.append(cpu / base_cpu)
+            written = sum(counts.values())
+            line = (f"run {run + 1}", f"import {seconds:.1f} s "
+                    f"({result.rows_read / seconds:,.0f} rows/s), baseline "  # type: ignore[attr-defined]
+                    f"{base_seconds:.1f} s ({written:,} rows in {len(counts)} tables: "
+                    + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+                    + f"), ratio {seconds / base_seconds:.2f}; CPU {cpu:.1f} s against "
+                    f"{base_cpu:.1f} s, ratio {cpu / base_cpu:.2f}; {load()}")
+            print(f"  {line[0]}: {line[1]}", flush=True)
+            rows.append(line)
+    import_median, baseline_median = median(imports), median(baselines)
+    rows += [
+        ("database", "PostgreSQL" if args.database_url else "SQLite (fresh file per run)"),
+        ("registry import", f"{import_median:.1f} s median of {len(imports)} "
+                            f"({args.size / import_median:,.0f} persons/s)"),
+        ("baseline executemany", f"{baseline_median:.1f} s (the same rows, raw)"),
+        ("ratio", f"{import_median / baseline_median:.2f} (goal <= 5)"),
+        ("CPU ratio", f"{median(cpu_ratios):.2f} (this process's CPU seconds; on PostgreSQL "
+                      "the server's work is not in it)"),
+        ("peak memory", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"),
+        ("load after", load()),
+    ]
+    report(f"registry import, {args.size:,} persons", rows)
+
+
+if __name__ == "__main__":
+    main()

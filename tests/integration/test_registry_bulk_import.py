@@ -1,0 +1,196 @@
+"""The registry import's bulk path on the database (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set; ADR 0063): batches and their boundaries, upserts of persons already
+there, the facts encrypted at rest, and match keys the same as a single row's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from adapters.persistence.orm.residents import household_members, households, residents
+from adapters.persistence.orm.segments import resident_profiles
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.residents.importing_registry import (
+    ImportRegistry,
+    RegistryImportReport,
+    import_registry,
+)
+from application.residents.match_keys import HmacMatchKeyer
+from application.residents.registry_rows import RegistryRow, parse_row
+from domain.residents import RegistryStatus, Verification, VerificationState
+from tests.fakes import FakeClock, SequentialIds, message_bus_on
+
+pytestmark = pytest.mark.integration
+
+NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+KEYER = HmacMatchKeyer(b"k" * 32)
+Person = tuple[str, str, str, str, str]  # number, household, relationship, name, address
+
+
+def _uow(engine: Engine) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(session_factory(engine), message_bus_on())
+
+
+def _cells(person: Person, status: str = "") -> dict[str, Any]:
+    number, household, relationship, name, address = person
+    return {"resident_number": number, "household_number": household,
+            "relationship": relationship, "name": name, "kana": "ミホン",
+            "date_of_birth": f"19{int(number) % 90 + 10}-04-01", "sex": "2",
+            "address": address, "postal_code": "", "status": status}
+
+
+def _rows(people: list[Person], bad: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    for row, person in enumerate(people, 2):
+        cells = _cells(person)
+        if row == bad:
+            cells["date_of_birth"] = "1990-02-30"
+        yield row, cells
+
+
+def _import(engine: Engine, people: list[Person], *, bad: int | None = None,
+            batch_size: int = 2, ids: str = "x") -> RegistryImportReport:
+    return import_registry(ImportRegistry(), rows=lambda: _rows(people, bad),
+                           uow_factory=lambda: _uow(engine), ids=SequentialIds(ids),
+                           clock=FakeClock(NOW), keyer=KEYER, batch_size=batch_size)
+
+
+def _members(engine: Engine) -> dict[str, list[tuple[str, str]]]:
+    """household number → [(resident number, relationship)] in order."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(households.c.household_number, residents.c.resident_number,
+                   household_members.c.relationship)
+            .join(household_members, household_members.c.household_id == households.c.id)
+            .join(residents, residents.c.id == household_members.c.resident_id)
+            .order_by(households.c.household_number, household_members.c.position)).all()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for number, resident, relationship in rows:
+        found.setdefault(number, []).append((resident, relationship))
+    return found
+
+
+def _sizes(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(  # type: ignore[arg-type]
+            select(residents.c.resident_number, resident_profiles.c.household_size)
+            .join(resident_profiles, resident_profiles.c.resident_id == residents.c.id)).all())
+
+
+# a household of three whose rows straddle the batches of two
+TOWN: list[Person] = [
+    ("101", "H1", "世帯主", "見本 太郎", "本町1-1"),
+    ("102", "H1", "妻", "見本 花子", "本町1-1"),
+    ("103", "H1", "子", "見本 一郎", "本町1-1"),
+    ("201", "H2", "世帯主", "試験 次郎", "本町2-2"),
+    ("202", "H2", "子", "試験 三子", "本町2-2"),
+]
+
+
+def test_a_household_split_across_two_batches_is_written_whole(engine: Engine) -> None:
+    report = _import(engine, TOWN, batch_size=2)
+    assert (report.created, report.households_created) == (5, 2)
+    assert _members(engine) == {
+        "H1": [("101", "世帯主"), ("102", "妻"), ("103", "子")],
+        "H2": [("201", "世帯主"), ("202", "子")]}
+    assert _sizes(engine) == {"101": 3, "102": 3, "103": 3, "201": 2, "202": 2}
+
+
+def test_a_bad_row_in_a_later_batch_writes_nothing_at_all(engine: Engine) -> None:
+    report = _import(engine, TOWN, bad=6, batch_size=2)  # 202, in the third batch
+    assert not report.written
+    assert [str(error) for error in report.errors] == [
+        "6行目「生年月日」: 1990-02-30 は存在しない日付です。"]
+    with engine.connect() as connection:
+        for table in (residents, households, household_members, resident_profiles):
+            assert connection.execute(select(table)).all() == []
+
+
+def test_a_person_already_there_is_updated_in_place_by_the_upsert(engine: Engine) -> None:
+    _import(engine, TOWN)
+    with _uow(engine) as uow:
+        taro = uow.residents.get_by_resident_number("101")
+        assert taro is not None and taro.facts is not None
+        taro.verify(taro.facts, Verification(subject="sub-1", provider="dev", assurance="high",
+                                             verified_at=NOW))
+        uow.commit()
+        before = (taro.id, taro.created_at)
+    moved = [(n, h, r, name, "本町9-9" if h == "H1" else address)
+             for n, h, r, name, address in TOWN]
+    report = _import(engine, moved, ids="y")
+    assert (report.created, report.updated, report.unchanged) == (0, 3, 2)
+    with _uow(engine) as uow:
+        taro = uow.residents.get_by_resident_number("101")
+        assert taro is not None and taro.facts is not None
+        assert (taro.id, taro.created_at) == before
+        assert taro.facts.address.text == "本町9-9"
+        assert taro.verification is not None and taro.verification.subject == "sub-1"
+        assert taro.verification_state is VerificationState.REVERIFY
+        assert uow.residents.count() == 5
+
+
+def test_the_facts_are_encrypted_at_rest(engine: Engine) -> None:
+    _import(engine, TOWN)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT facts FROM residents")).scalars().all()
+    assert len(stored) == 5
+    for cell in stored:
+        assert "見本" not in cell and "試験" not in cell and "本町" not in cell
+        assert "1970-04-01" not in cell
+    with _uow(engine) as uow:
+        hanako = uow.residents.get_by_resident_number("102")
+        assert hanako is not None and hanako.facts is not None
+        assert hanako.facts.name.name == "見本 花子"
+
+
+def test_the_match_keys_are_those_a_single_row_gets(engine: Engine) -> None:
+    _import(engine, TOWN)
+    with _uow(engine) as uow:
+        stored = {r.resident_number: r.match_keys
+                  for r in uow.residents.by_numbers([p[0] for p in TOWN]).values()}
+    for row, person in enumerate(TOWN, 2):
+        parsed = parse_row(row, _cells(person), today=NOW.date())
+        assert isinstance(parsed, RegistryRow)
+        assert stored[person[0]] == KEYER.keys_for(parsed.facts)
+
+
+def test_the_same_file_again_writes_nothing(engine: Engine) -> None:
+    _import(engine, TOWN)
+    with engine.connect() as connection:
+        before = connection.execute(select(residents).order_by(residents.c.id)).all()
+    report = _import(engine, TOWN, ids="y")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 5)
+    assert (report.households_created, report.households_updated) == (0, 0)
+    with engine.connect() as connection:  # not even re-encrypted
+        assert connection.execute(select(residents).order_by(residents.c.id)).all() == before
+
+
+def test_a_move_between_households_in_different_batches_updates_both(engine: Engine) -> None:
+    _import(engine, TOWN)
+    # 103 moves to H2, whose rows now come first: H2 is rebuilt in the batch before H1
+    moved = [TOWN[3], TOWN[4], ("103", "H2", "子の配偶者", "見本 一郎", "本町1-1"),
+             TOWN[0], TOWN[1]]
+    report = _import(engine, moved, batch_size=1, ids="y")
+    assert (report.updated, report.households_updated) == (1, 2)
+    assert _members(engine) == {
+        "H1": [("101", "世帯主"), ("102", "妻")],
+        "H2": [("201", "世帯主"), ("202", "子"), ("103", "子の配偶者")]}
+    assert _sizes(engine) == {"101": 2, "102": 2, "103": 3, "201": 3, "202": 3}
+
+
+def test_a_death_takes_the_person_out_of_the_household_and_its_size(engine: Engine) -> None:
+    _import(engine, TOWN)
+    rows = list(_rows(TOWN))
+    rows[2][1]["status"] = "死亡"  # 103
+    report = import_registry(ImportRegistry(), rows=lambda: iter(rows),
+                             uow_factory=lambda: _uow(engine), ids=SequentialIds("y"),
+                             clock=FakeClock(NOW), keyer=KEYER, batch_size=2)
+    assert (report.updated, report.households_updated) == (1, 1)
+    assert _members(engine)["H1"] == [("101", "世帯主"), ("102", "妻")]
+    assert _sizes(engine) == {"101": 2, "102": 2, "103": 0, "201": 2, "202": 2}
+    with _uow(engine) as uow:
+        ichiro = uow.residents.get_by_resident_number("103")
+        assert ichiro is not None and ichiro.registry_status is RegistryStatus.DECEASED
