@@ -5,12 +5,14 @@ failed event's next try or its setting aside."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Insert,
     Update,
@@ -26,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.orm.messaging import inbox
+from adapters.persistence.sqlite_writers import turn
 from application.channels.inbound import InboundEvent
 from application.channels.inbox import PendingEvent
 from application.ports.inbox_queue import Sender
@@ -49,6 +52,15 @@ def no_earlier_pending() -> ColumnElement[bool]:
 class SqlInboxQueue:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A short write transaction; on SQLite in its turn with this process's other writers
+        (adapters/persistence/sqlite_writers.py)."""
+        with self._engine.connect() as connection, \
+                (turn() if self._sqlite else contextlib.nullcontext()), connection.begin():
+            yield connection
 
     def store(self, events: Sequence[InboundEvent], *, ids: Sequence[str],
               now: dt.datetime) -> list[str]:
@@ -59,7 +71,7 @@ class SqlInboxQueue:
                  "address": event.address, "event": event.to_record(), "attempts": 0}
                 for inbox_id, event in zip(ids, events, strict=True)]
         statement = _insert(self._engine.dialect.name).values(rows)
-        with self._engine.begin() as connection:
+        with self._writing() as connection:
             return list(connection.execute(statement.returning(_i.id)).scalars())
 
     def senders_of(self, ids: Sequence[str]) -> list[Sender]:
@@ -95,7 +107,7 @@ class SqlInboxQueue:
                     for row in rows]
 
     def claim(self, inbox_id: str, *, now: dt.datetime, until: dt.datetime) -> bool:
-        with self._engine.begin() as connection:
+        with self._writing() as connection:
             return connection.execute(_claim(), {"inbox_id": inbox_id, "now": now,
                                                  "until": until}).rowcount == 1
 
@@ -111,7 +123,7 @@ class SqlInboxQueue:
                                       .where(_PENDING, _i.address.is_not(None))).scalar_one()
 
     def _set(self, inbox_id: str, **values: object) -> None:
-        with self._engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(update(inbox).where(_i.id == inbox_id, _PENDING).values(**values))
 
 

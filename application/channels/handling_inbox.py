@@ -45,14 +45,20 @@ class InboxHandler:
         sender with an event due, oldest first, until none is left). How many were handled."""
         route = self._route()
         if ids is not None:
-            return sum(self._sender(sender, route) for sender in self._queue.senders_of(ids))
+            return self._senders(self._queue.senders_of(ids), route)
         handled = 0
         while True:
             senders = self._queue.due_senders(now=self._clock.now(), limit=SENDERS)
-            done = sum(self._sender(sender, route) for sender in senders)
+            done = self._senders(senders, route)
             handled += done
             if not done or len(senders) < SENDERS:
                 return handled
+
+    def _senders(self, senders: Sequence[Sender], route: Route) -> int:
+        handled = sum(self._sender(sender, route) for sender in senders)
+        if handled:
+            self._wake_outbox()  # the replies, while their reply tokens are fresh
+        return handled
 
     def _sender(self, sender: Sender, route: Route) -> int:
         """The sender's pending events in order, until none is left, one must wait (a pause
@@ -76,7 +82,6 @@ class InboxHandler:
                     return handled
                 handled += 1
                 self._after(item.event)
-                self._wake_outbox()
             if not pending:  # read once more after the last: one may have come meanwhile
                 return handled
 

@@ -23,6 +23,7 @@ from adapters.persistence.inbox_queue import no_earlier_pending
 from adapters.persistence.orm.messaging import channel_identities, inbox, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.sqlite_writers import take_turn
 from application.attachments import StoredAttachment
 from application.channels.inbox import InboxEvent
 from application.channels.rich_menu_layout import SavedRichMenu
@@ -238,6 +239,9 @@ class SqlInboxRepository(SqlRepository):
         """One conditional UPDATE: of two workers at once, the second waits for the first's
         commit and finds the row done; an earlier event of the sender still pending makes it
         wait its turn. The event's text leaves the row with it."""
+        self.session.flush()  # the event's changes first, in this process's writers' turn
+        if self.session.get_bind().dialect.name == "sqlite":
+            take_turn(self.session)  # as a flush would, before SQLite's lock
         return self.session.execute(_mark_processed(), {"inbox_id": inbox_id, "handled_at": now}
                                     ).rowcount == 1
 
