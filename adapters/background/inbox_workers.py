@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 __all__ = ["HandleNow", "InboxWorkers"]
@@ -21,9 +22,18 @@ _STOP = object()
 
 
 class InboxWorkers:
-    def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0) -> None:
+    def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
+                 give_way: float = 0.01, give_way_max: float = 0.25, batch: int = 50,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`give_way`: while deliveries keep coming (a wake less than this many seconds ago),
+        a thread waits before its next batch, up to `give_way_max` seconds: the web process
+        answers LINE first and handles in the gaps (a burst is handled when it eases; Celery's
+        workers run elsewhere). `batch`: the rows of queued deliveries handled in one go."""
         self._handle = handle
         self._size, self._sweep_every = threads, sweep_seconds
+        self._give_way, self._give_way_max, self._batch = give_way, give_way_max, batch
+        self._clock = clock
+        self._last_wake = float("-inf")
         self._work: queue.Queue[object] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -38,6 +48,7 @@ class InboxWorkers:
             if self._stopped.is_set():  # what is stored waits for the next start's sweep
                 return
             self._busy += 1
+            self._last_wake = self._clock()
             self._work.put(None if ids is None else list(ids))
             self._threads = [thread for thread in self._threads if thread.is_alive()]
             while len(self._threads) < self._size:
@@ -76,15 +87,38 @@ class InboxWorkers:
                 continue
             if item is _STOP:
                 return
+            taken = 1
             try:
                 if item is None:
                     self._sweep()
                 else:
-                    self._call(item)  # type: ignore[arg-type]
+                    ids, taken = self._gathered(item)  # type: ignore[arg-type]
+                    self._call(ids)
             finally:
                 with self._idle:
-                    self._busy -= 1
+                    self._busy -= taken
                     self._idle.notify_all()
+
+    def _gathered(self, first: list[str]) -> tuple[list[str], int]:
+        """After giving way to the webhook, this delivery's rows and those of the deliveries
+        queued behind it (up to a batch); how many wakes they were."""
+        started = self._clock()
+        while (self._clock() - self._last_wake < self._give_way
+               and self._clock() - started < self._give_way_max
+               and not self._stopped.is_set()):
+            time.sleep(self._give_way)
+        ids, taken = list(first), 1
+        while len(ids) < self._batch:
+            try:
+                more = self._work.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(more, list):  # a sweep or the stop: back in line for later
+                self._work.put(more)
+                break
+            ids += more
+            taken += 1
+        return ids, taken
 
     def _sweep(self) -> None:
         if self._sweeping.acquire(blocking=False):
