@@ -254,8 +254,10 @@ def main() -> None:
                         help="events/s of the paced stream after the burst")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        runs = [run_once(args.size, args.database_url, Path(tmp), args.paced_rate)
-                for _ in range(args.repeat)]
+        runs = []
+        for _ in range(args.repeat):
+            runs.append(run_once(args.size, args.database_url, Path(tmp), args.paced_rate))
+            print("run:", {k: round(v, 3) for k, v in runs[-1].items()}, flush=True)
     ms = 1000
 
     def mid(key: str) -> float:
