@@ -88,10 +88,11 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
             pass
 
     @app.task(name=HANDLE_INBOUND_TASK, shared=False, ignore_result=True)
-    def handle_inbound_task(ids: list[str] | None = None) -> None:
+    def handle_inbound_task(ids: list[str] | None = None,
+                            request_id: str | None = None) -> None:
         if handle_inbound is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
-        with request_id_bound(None):
+        with request_id_bound(request_id):  # the webhook's: the replies carry it
             handle_inbound(ids)
 
     @app.task(name=RUN_SCHEDULED_TASK, shared=False, ignore_result=True)
@@ -142,7 +143,8 @@ class CeleryInboxNotifier:
         self._app = app
 
     def wake(self, ids: Sequence[str] | None = None) -> None:
-        self._app.send_task(HANDLE_INBOUND_TASK, args=[None if ids is None else list(ids)])
+        self._app.send_task(HANDLE_INBOUND_TASK, args=[None if ids is None else list(ids)],
+                            kwargs={"request_id": current_request_id()})
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return False  # handled elsewhere

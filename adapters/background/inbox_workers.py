@@ -12,6 +12,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from application.correlation import current_request_id, request_id_bound
+
 __all__ = ["HandleNow", "InboxWorkers"]
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,8 @@ class InboxWorkers:
                 return
             self._busy += 1
             self._last_wake = self._clock()
-            self._work.put(None if ids is None else list(ids))
+            # with the request id that stored them: the replies carry it (correlation.py)
+            self._work.put(None if ids is None else (list(ids), current_request_id()))
             self._threads = [thread for thread in self._threads if thread.is_alive()]
             while len(self._threads) < self._size:
                 thread = threading.Thread(target=self._run, daemon=True,
@@ -92,33 +95,37 @@ class InboxWorkers:
                 if item is None:
                     self._sweep()
                 else:
-                    ids, taken = self._gathered(item)  # type: ignore[arg-type]
-                    self._call(ids)
+                    batches, taken = self._gathered(item)  # type: ignore[arg-type]
+                    for request_id, ids in batches.items():
+                        with request_id_bound(request_id):
+                            self._call(ids)
             finally:
                 with self._idle:
                     self._busy -= taken
                     self._idle.notify_all()
 
-    def _gathered(self, first: list[str]) -> tuple[list[str], int]:
+    def _gathered(self, first: tuple[list[str], str | None],
+                  ) -> tuple[dict[str | None, list[str]], int]:
         """After giving way to the webhook, this delivery's rows and those of the deliveries
-        queued behind it (up to a batch); how many wakes they were."""
+        queued behind it (up to a batch), by the request that stored them; how many wakes."""
         started = self._clock()
         while (self._clock() - self._last_wake < self._give_way
                and self._clock() - started < self._give_way_max
                and not self._stopped.is_set()):
             time.sleep(self._give_way)
-        ids, taken = list(first), 1
-        while len(ids) < self._batch:
+        batches: dict[str | None, list[str]] = {first[1]: list(first[0])}
+        count, taken = len(first[0]), 1
+        while count < self._batch:
             try:
                 more = self._work.get_nowait()
             except queue.Empty:
                 break
-            if not isinstance(more, list):  # a sweep or the stop: back in line for later
+            if not isinstance(more, tuple):  # a sweep or the stop: back in line for later
                 self._work.put(more)
                 break
-            ids += more
-            taken += 1
-        return ids, taken
+            batches.setdefault(more[1], []).extend(more[0])
+            count, taken = count + len(more[0]), taken + 1
+        return batches, taken
 
     def _sweep(self) -> None:
         if self._sweeping.acquire(blocking=False):
