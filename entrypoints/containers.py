@@ -13,8 +13,14 @@ from typing import Any
 import attrs
 from dependency_injector import containers, providers
 
-from adapters.background.celery_queue import CeleryJobQueue, CeleryOutboxNotifier, make_celery
+from adapters.background.celery_queue import (
+    CeleryInboxNotifier,
+    CeleryJobQueue,
+    CeleryOutboxNotifier,
+    make_celery,
+)
 from adapters.background.in_process import InProcessJobQueue
+from adapters.background.inbox_workers import HandleNow, InboxWorkers
 from adapters.background.outbox_pump import DeliverNow, OutboxPump
 from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.banks.zengin_master import ZenginBankMaster
@@ -37,6 +43,7 @@ from adapters.passwords import Argon2PasswordHasher
 from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
+from adapters.persistence.inbox_queue import SqlInboxQueue
 from adapters.persistence.procedure_store import SqlProcedureStore
 from adapters.persistence.resident_links import SqlLinkStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
@@ -81,6 +88,7 @@ from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
 from entrypoints.demo_wiring import past_town
+from entrypoints.inbound_wiring import make_inbox_handler
 from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner, payment_gateway_selector
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
@@ -289,8 +297,18 @@ class Container(containers.DeclarativeContainer):
     scheduled_work = providers.Singleton(
         functools.partial, run_scheduled_work, uow_factory=uow.provider, ids=ids, clock=clock,
         case_retention_days=config.case_retention_days)
+    # LINE's events, stored by the webhook and handled by workers (ADR 0062).
+    inbox_queue = providers.Singleton(SqlInboxQueue, engine)
+    inbox_handler = providers.Singleton(make_inbox_handler, __self__)
     celery_app = providers.Singleton(make_celery, config.broker_url, run=job_runner,
-                                     deliver=outbox_delivery, scheduled=scheduled_work)
+                                     deliver=outbox_delivery, scheduled=scheduled_work,
+                                     handle_inbound=inbox_handler)
+    inbound_workers = providers.Selector(
+        config.task_queue,
+        in_process=providers.Resource(_stopped_at_shutdown, InboxWorkers, inbox_handler),
+        eager=providers.Singleton(HandleNow, inbox_handler),  # handled before the answer
+        celery=providers.Singleton(CeleryInboxNotifier, app=celery_app),
+    )
     job_queue = providers.Selector(
         config.task_queue,
         in_process=providers.Resource(_stopped_at_shutdown, InProcessJobQueue, run=job_runner),
@@ -372,10 +390,12 @@ def build_container(settings: Settings | None = None) -> Container:
 
 def shutdown(container: Container) -> None:
     """Stop the threads the container started, each after those that feed it: the scheduler
-    (it queues jobs), the job thread (a job wakes the outbox), the outbox pump, then the send
-    threads. What never started is left alone; calling it twice is harmless. `madoguchi serve`
-    calls it on its way out, the tests after each test."""
-    for selector in (container.scheduler, container.job_queue, container.outbox_notifier):
+    (it queues jobs), the inbound handlers (they queue jobs, write replies), the job thread (a
+    job wakes the outbox), the outbox pump, then the send threads. What never started is left
+    alone; calling it twice is harmless. `madoguchi serve` calls it on its way out, the tests
+    after each test."""
+    for selector in (container.scheduler, container.inbound_workers, container.job_queue,
+                     container.outbox_notifier):
         for provider in selector.providers.values():
             if isinstance(provider, providers.Resource):
                 provider.shutdown()

@@ -711,6 +711,13 @@ class FakeInbox(_FakeRepository):
             raise DuplicateError("uq_inbox_source_external_id")
         super().add(event)
 
+    def mark_processed(self, inbox_id: str, *, now: dt.datetime) -> bool:
+        event = self._store.get(inbox_id)
+        if event is None or event.processed_at is not None:
+            return False
+        event.processed_at = now
+        return True
+
 
 class FakeBuiltProcedures(_FakeRepository):
     def all(self) -> list[BuiltProcedure]:

@@ -1,4 +1,6 @@
-"""Celery on Redis: `enqueue` sends the job id; a worker (`madoguchi worker`) runs it.
+"""Celery on Redis: `enqueue` sends the job id; a worker (`madoguchi worker`) runs it. A LINE
+delivery's stored events are handled by `madoguchi.handle_inbound` on the `inbound` queue, sent
+with the ids of their inbox rows (ADR 0062); beat's scheduled work sends it for leftovers too.
 
 Only the job id travels through the broker (no personal data in Redis), with the request
 id that enqueued it: the worker runs the job under it (application/correlation.py). Tasks are
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import redis
 from celery import Celery
@@ -21,11 +23,13 @@ from application.ports.job_queue import JobQueue
 __all__ = [
     "DELIVER_OUTBOX_TASK",
     "HANDLE_INBOUND_TASK",
+    "INBOUND_QUEUE",
     "QUEUES",
     "ROUTES",
     "RUN_JOB_TASK",
     "RUN_SCHEDULED_TASK",
     "SCHEDULE_EVERY",
+    "CeleryInboxNotifier",
     "CeleryJobQueue",
     "CeleryOutboxNotifier",
     "make_celery",
@@ -34,22 +38,26 @@ __all__ = [
 RUN_JOB_TASK = "madoguchi.run_job"
 DELIVER_OUTBOX_TASK = "madoguchi.deliver_outbox"
 RUN_SCHEDULED_TASK = "madoguchi.run_scheduled"
-HANDLE_INBOUND_TASK = "madoguchi.handle_inbound"  # the webhook's stored events (inbox)
+HANDLE_INBOUND_TASK = "madoguchi.handle_inbound"
+INBOUND_QUEUE = "inbound"  # its own queue: a burst of taps does not wait behind a long job
 SCHEDULE_EVERY = 60.0  # seconds between two runs of the scheduled work (beat's entry)
 # Each task on its named queue, so a town runs workers for each apart (Procfile.city, ADR 0066):
 # a campaign's long job never holds up replies, nor a burst of taps the notices.
 ROUTES = {RUN_JOB_TASK: "jobs", RUN_SCHEDULED_TASK: "jobs", DELIVER_OUTBOX_TASK: "outbox",
-          HANDLE_INBOUND_TASK: "inbound"}
-QUEUES = ("jobs", "outbox", "inbound")  # what `madoguchi worker` consumes unless told
+          HANDLE_INBOUND_TASK: INBOUND_QUEUE}
+QUEUES = ("jobs", "outbox", INBOUND_QUEUE)  # what `madoguchi worker` consumes unless told
 
 
 def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
                 deliver: Callable[[], object] | None = None,
-                scheduled: Callable[[JobQueue], object] | None = None) -> Celery:
-    """A Celery app with the task that runs a stored job, the one that delivers the outbox and
-    the one that runs scheduled work (due reminders), which beat sends every minute
-    (`madoguchi scheduler`). `run`, `deliver` and `scheduled` are given on workers; senders and
-    beat only need the names."""
+                scheduled: Callable[[JobQueue], object] | None = None,
+                handle_inbound: Callable[[list[str] | None], object] | None = None) -> Celery:
+    """A Celery app with the task that runs a stored job, the one that delivers the outbox, the
+    one that handles stored inbound events and the one that runs scheduled work (due
+    reminders, a sweep of inbound events left behind), which beat sends every minute
+    (`madoguchi scheduler`). The callables are given on workers; senders and beat only need
+    the names. Each task goes to its queue (ROUTES); `madoguchi worker` consumes every queue
+    unless told which."""
     app = Celery("madoguchi", broker=broker_url)
     app.conf.update(
         task_acks_late=True,
@@ -86,12 +94,21 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
         while getattr(deliver(), "handled", 0):
             pass
 
+    @app.task(name=HANDLE_INBOUND_TASK, shared=False, ignore_result=True)
+    def handle_inbound_task(ids: list[str] | None = None,
+                            request_id: str | None = None) -> None:
+        if handle_inbound is None:
+            raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
+        with request_id_bound(request_id):  # the webhook's: the replies carry it
+            handle_inbound(ids)
+
     @app.task(name=RUN_SCHEDULED_TASK, shared=False, ignore_result=True)
     def run_scheduled() -> None:
         if scheduled is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
         with request_id_bound(None):  # one id for this run and the jobs it starts
             scheduled(CeleryJobQueue(app))
+        app.send_task(HANDLE_INBOUND_TASK, args=[None])  # events left behind: a sweep
 
     return app
 
@@ -117,6 +134,27 @@ class CeleryOutboxNotifier:
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return False  # delivery happens elsewhere
+
+    def ready(self, timeout: float = 1.0) -> bool:
+        return True  # the broker is the job queue's to check
+
+    def stop(self) -> None:
+        pass
+
+
+class CeleryInboxNotifier:
+    """Asks an `inbound` worker to handle a delivery's stored events: only the ids of their
+    inbox rows go through Redis (None: a sweep of whatever is due)."""
+
+    def __init__(self, app: Celery) -> None:
+        self._app = app
+
+    def wake(self, ids: Sequence[str] | None = None) -> None:
+        self._app.send_task(HANDLE_INBOUND_TASK, args=[None if ids is None else list(ids)],
+                            kwargs={"request_id": current_request_id()})
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return False  # handled elsewhere
 
     def ready(self, timeout: float = 1.0) -> bool:
         return True  # the broker is the job queue's to check

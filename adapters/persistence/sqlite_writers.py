@@ -3,12 +3,14 @@ to the end of its transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-__all__ = ["serialize_writers", "take_turn"]
+__all__ = ["serialize_writers", "take_turn", "turn"]
 
 _WRITERS = threading.RLock()
 
@@ -40,3 +42,11 @@ def take_turn(session: Session) -> None:
         session.connection()
         _WRITERS.acquire()
         session.info["writing"] = True
+
+
+@contextlib.contextmanager
+def turn() -> Iterator[None]:
+    """The same turn for a Core write on a connection of its own (the inbox queue's): taken
+    after the connection, held until its transaction ends."""
+    with _WRITERS:
+        yield

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
+import attrs
 from attrs import frozen
 
 __all__ = ["InboundEvent", "InboundKind"]
@@ -36,3 +38,16 @@ class InboundEvent:
     # a message's token for marking it read (LINE's markAsReadToken, ADR 0051); None elsewhere
     read_token: str | None = None
     redelivery: bool = False
+
+    def to_record(self) -> dict[str, Any]:
+        """The event as plain JSON values: the inbox keeps it (encrypted) until it is handled."""
+        record = attrs.asdict(self)
+        record["kind"], record["occurred_at"] = self.kind.value, self.occurred_at.isoformat()
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> InboundEvent:
+        known = {f.name for f in attrs.fields(cls)}
+        values = {k: v for k, v in record.items() if k in known}
+        return cls(**{**values, "kind": InboundKind(record["kind"]),
+                      "occurred_at": dt.datetime.fromisoformat(record["occurred_at"])})

@@ -1,15 +1,18 @@
-"""The inbox: what arrives, stored under its external id (LINE's webhookEventId, …) in the
-transaction that handles it; the database refuses a second copy, so a redelivery or a double tap
-changes nothing."""
+"""The inbox: what arrives, stored under its external id (LINE's webhookEventId, …); the
+database refuses a second copy, so a redelivery or a double tap changes nothing. A LINE event is
+stored by the webhook before it is handled (the row is the work item, ADR 0062); the other
+channels store theirs in the transaction that handles it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from attrs import define, field
+from attrs import define, field, frozen
 
-__all__ = ["InboxEvent"]
+from application.channels.inbound import InboundEvent
+
+__all__ = ["InboxEvent", "PendingEvent"]
 
 
 @define(slots=False, eq=False)
@@ -20,3 +23,14 @@ class InboxEvent:
     received_at: dt.datetime
     payload: dict[str, Any] = field(factory=dict)
     processed_at: dt.datetime | None = None
+    address: str | None = None  # who sent it: a resident's events are handled in order
+
+
+@frozen
+class PendingEvent:
+    """An inbox row waiting to be handled: the event as received, and how often it failed."""
+
+    id: str
+    event: InboundEvent
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None

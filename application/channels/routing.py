@@ -1,14 +1,14 @@
-"""Handle one inbound event exactly once: store it in the inbox, update the resident's channel
-identity and conversation, and write the replies to the outbox, all in one transaction.
+"""Handle one inbound event exactly once: update the resident's channel identity and
+conversation and write the replies to the outbox, in one transaction that also marks the event
+in the inbox (an event the webhook stored: marked handled first, ADR 0062) or stores it there.
 
 Where an event goes is one look-up in a table, not a chain of ifs: its kind picks a route; a
 postback's data picks one by its exact value (menu, status, verify) or by its prefix (start a
 procedure, answer the open dialog, or a procedure handler's own buttons: a benefit notice's
 taps, a certificate's やめる, a notice's buttons). Adding a procedure or a channel adds an entry.
 
-A redelivered event (same external id) hits the inbox's unique constraint when it commits and
-is rolled back whole, as is the second of two concurrent deliveries: nothing of it stays.
-"""
+A redelivered event (same external id) is refused by the inbox's unique constraint (at commit,
+rolled back whole, when it is stored here): nothing of it stays."""
 
 from __future__ import annotations
 
@@ -83,8 +83,8 @@ class InboundRouter:
         """`cases`: the inbox, for every procedure without a handler of its own (a finished
         one becomes a case; a case holding the chat takes the resident's messages).
         `catalogue`: the procedures staff built join the menu from it (ADR 0055)."""
-        self.engine, self.menu, self.identity_provider = engine, menu, identity_provider
-        self.catalogue = catalogue
+        self.engine, self.menu, self.identity_provider, self.catalogue = (
+            engine, menu, identity_provider, catalogue)
         self.status, self.ids, self.clock, self.cases = status, ids, clock, cases
         self.handlers = {handler.procedure_id: handler for handler in handlers}
         self.by_kind: dict[InboundKind, Route] = {  # postbacks: by their data, below
@@ -113,19 +113,20 @@ class InboundRouter:
 
     # -- the transaction ---------------------------------------------------------------------
 
-    def handle(self, event: InboundEvent, *, uow: UnitOfWork) -> bool:
-        """Returns False when the event had been handled before (nothing changed). Two events
-        of one resident racing each other (a new identity, the same conversation) make the
-        later one start again from a fresh read; nothing is half-written."""
+    def handle(self, event: InboundEvent, *, uow: UnitOfWork, inbox_id: str | None = None,
+               ) -> bool:
+        """False: handled before (nothing changed). Two events of one resident racing (a new
+        identity, the same conversation) make the later one start again from a fresh read;
+        nothing is half-written. `inbox_id`: the webhook's row (else it is stored here)."""
         for attempt in range(ATTEMPTS):
             try:
-                return self._handle_once(event, uow)
+                return self._handle_once(event, uow, inbox_id)
             except (ConcurrentUpdate, DuplicateError):
                 if attempt == ATTEMPTS - 1:
                     raise
         return False  # not reached
 
-    def _handle_once(self, event: InboundEvent, uow: UnitOfWork) -> bool:
+    def _handle_once(self, event: InboundEvent, uow: UnitOfWork, inbox_id: str | None) -> bool:
         now = self.clock.now()
         with uow:
             # Read first, write last: on SQLite the write lock is then held only briefly.
@@ -143,12 +144,15 @@ class InboundRouter:
             else:
                 identity.follow(now)  # any message means they follow us (again)
             messages = self.route(event)(_Inbound(event, identity, current, uow, now))
-            # The inbox row last, after every read: added earlier, a read would flush it and a
-            # repeat would fail there instead of at commit (and hold SQLite's write lock
-            # longer). The inbox refuses a second copy at commit: no separate look-up first.
-            uow.inbox.add(InboxEvent(id=self.ids.new_id(), source=event.channel,
-                                     external_id=event.external_id, received_at=now,
-                                     payload={"kind": event.kind.value}, processed_at=now))
+            # The inbox last, after every read (earlier, a read would flush it and hold SQLite's
+            # write lock longer): a second copy, or a row marked handled before, rolls back.
+            if inbox_id is not None and not uow.inbox.mark_processed(inbox_id, now=now):
+                return False
+            if inbox_id is None:
+                uow.inbox.add(InboxEvent(id=self.ids.new_id(), source=event.channel,
+                                         external_id=event.external_id, received_at=now,
+                                         payload={"kind": event.kind.value},
+                                         processed_at=now, address=event.address))
             if messages:
                 uow.outbox.add(OutboxMessage.of(messages, id=self.ids.new_id(),
                                                 channel=event.channel, recipient=event.address,

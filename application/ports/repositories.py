@@ -362,6 +362,12 @@ class InboxRepository(Protocol):
         (an in-memory fake may raise it at once)."""
         ...
 
+    def mark_processed(self, inbox_id: str, *, now: dt.datetime) -> bool:
+        """Mark a stored event handled, in the transaction that handles it, if it is not yet
+        and no earlier event of its sender waits (ADR 0062). False: it was handled by another
+        worker, or must wait its turn; the caller rolls back."""
+        ...
+
 
 class BatchRepository(Protocol):
     def add(self, batch: PaymentBatch) -> None: ...

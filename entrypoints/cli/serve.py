@@ -93,6 +93,7 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
         # Deliver what is due at once (a crash may have left messages waiting), not only after
         # the first request writes something.
         container.outbox_notifier().wake()
+        container.inbound_workers().wake()  # inbound events a crash left stored (ADR 0062)
         try:
             run_simple(host, port, create_app(container), threaded=True, use_reloader=False,
                        request_handler=QuietQueryRequestHandler)  # no query strings logged

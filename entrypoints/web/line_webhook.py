@@ -1,6 +1,8 @@
-"""`POST /line/webhook`: LINE's deliveries, checked by signature, each event handled once. How
-long each answer took (by status) and how many events came are counted for /metrics. A message
-gets loading dots before it is handled and, in mark-as-read mode, 「既読」 after (ADR 0051)."""
+"""`POST /line/webhook`: LINE's deliveries, checked by signature and stored in the inbox in one
+statement; the answer comes at once and workers handle each event once, in order per resident
+(ADR 0062). How long each answer took (by status) and how many events came are counted for
+/metrics. A message gets loading dots here and, in mark-as-read mode, 「既読」 once handled
+(ADR 0051)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from adapters.line.webhook import InvalidSignature, MalformedBody
-from application.jobs.running import start_job
-from entrypoints.jobs import KEEP_ATTACHMENT
+from application.channels.receiving_inbound import receive_events
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
 
@@ -51,30 +52,12 @@ def _receive(received: list[Any]) -> tuple[Any, int]:
         return jsonify({"error": {"code": "bad_request",
                                   "message": "Webhookの本文を読み取れません。"}}), 400
     received.extend(events)
-    failed = 0
-    images = []
-    router, signs = services.inbound_router(), services.acknowledging()
+    # One statement stores them all (a redelivery: nothing); workers handle them (ADR 0062).
+    stored = receive_events(events, queue=services.inbox_queue(), ids=services.ids(),
+                            clock=services.clock())
+    signs = services.acknowledging()
     for event in events:
         signs.received(event)  # loading dots (sent in the background: never waited for)
-        try:
-            fresh = router.handle(event, uow=services.uow())
-        except Exception:
-            failed += 1
-            log.exception("LINE event %s could not be handled", event.external_id)
-            continue
-        signs.handled(event)  # 既読, when the account reads only when told
-        if fresh and event.image_ref:
-            images.append(event)
-    services.outbox_notifier().wake()  # the replies first
-    for event in images:  # LINE keeps content only for a while: fetch it now
-        try:
-            start_job(KEEP_ATTACHMENT, {"ref": event.image_ref}, uow=services.uow(),
-                      queue=services.job_queue(), catalog=services.job_catalog(),
-                      ids=services.ids(), clock=services.clock())
-        except Exception:  # it is fetched when first looked at instead
-            log.exception("the image of LINE event %s was not queued for keeping",
-                          event.external_id)
-    if failed:  # nothing of a failed event was stored: LINE's redelivery tries it again
-        return jsonify({"error": {"code": "internal_error",
-                                  "message": "一部のイベントを処理できませんでした。"}}), 500
+    if stored:
+        services.inbound_workers().wake(stored)
     return jsonify({}), 200

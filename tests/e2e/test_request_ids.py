@@ -161,6 +161,7 @@ def test_a_reply_to_a_webhook_is_delivered_under_the_webhooks_request_id(
         answer = client.post("/line/webhook", data=body, headers={
             "X-Line-Signature": signature, "Content-Type": "application/json",
             "X-Request-Id": "req-webhook-000001"})
+        assert live.inbound_workers().wait_idle(timeout=60)  # handled on a worker thread
         assert live.outbox_notifier().wait_idle(timeout=60)  # the greeting, on the outbox thread
 
     assert answer.status_code == 200 and phone.sent == ["U" + "8" * 32]

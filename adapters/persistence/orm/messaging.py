@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import registry, relationship
@@ -38,6 +39,7 @@ _ENCRYPTED_BYTES = EncryptedJSON(lambda data: base64.b64encode(data).decode("asc
                                  base64.b64decode)
 # What residents typed can be personal data; tracked for in-place changes to the dict.
 _ENCRYPTED_ANSWERS = MutableDict.as_mutable(EncryptedJSON(dict, dict))
+_ENCRYPTED_EVENT = EncryptedJSON(dict, dict)  # an inbound event as received (its text)
 
 channel_identities = Table(
     "channel_identities", metadata,
@@ -124,15 +126,28 @@ rich_menu_layouts = Table(
     Column("version", Integer, nullable=False, server_default="1"),
 )
 
+# Each event received, once per external id. A LINE event is stored by the webhook before it is
+# handled: the row is the work item (ADR 0062), the event kept encrypted until it is handled.
 inbox = Table(
     "inbox", metadata,
     Column("id", ID, primary_key=True),
     Column("source", String(16), nullable=False),
     Column("external_id", String(128), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
-    Column("payload", JSONText(), nullable=False),
+    Column("payload", JSONText(), nullable=False),  # the kind only: nothing personal
     Column("processed_at", UTCDateTime),
+    Column("address", String(254)),  # who sent it: a sender's events are handled in order
+    Column("event", _ENCRYPTED_EVENT),  # the whole event, until it is handled
+    Column("claimed_until", UTCDateTime),  # a worker's lease while it handles the event
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime),  # a failed event's next try
+    Column("failed_at", UTCDateTime),  # given up after too many tries
     UniqueConstraint("source", "external_id"),
+    # The pending events, by sender and in the order they came (a small index: handled rows
+    # leave it).
+    Index("ix_inbox_pending", "source", "address", "received_at", "id",
+          sqlite_where=text("processed_at IS NULL AND failed_at IS NULL"),
+          postgresql_where=text("processed_at IS NULL AND failed_at IS NULL")),
 )
 
 conversations = Table(

@@ -36,6 +36,14 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                               "long)",
                "claimed_at": "the dispatcher's lease on a message being sent",
                "next_attempt_at": "the dispatcher's next try after a failure"},
+    "inbox": {"address": "who sent the event: the channel identity (channel_identities.csv) "
+                         "holds it",
+              "event": "the event as received, until it is handled (what a resident typed is "
+                       "in conversations.jsonl)",
+              "claimed_until": "a handler's lease on the event while it handles it",
+              "attempts": "the handlers' count of failed tries (ADR 0062)",
+              "next_attempt_at": "the handlers' next try after a failure",
+              "failed_at": "when the handlers set a failing event aside (logged)"},
     "town_settings": {"version": _VERSION},
     "service_costs": {"version": _VERSION},
     "kpi_months": {"*": "the report's months kept counted: derived from the other files, "

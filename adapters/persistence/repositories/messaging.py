@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import (
     Select,
+    Update,
     and_,
     bindparam,
     false,
@@ -22,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from adapters.persistence.orm.messaging import channel_identities, outbox
+from adapters.persistence.inbox_queue import no_earlier_pending
+from adapters.persistence.orm.messaging import channel_identities, inbox, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
 from adapters.persistence.sqlite_writers import take_turn
@@ -282,6 +284,24 @@ class SqlInboxRepository(SqlRepository):
     index decides, also between two concurrent deliveries): nothing of it stays."""
 
     model = InboxEvent
+
+    def mark_processed(self, inbox_id: str, *, now: dt.datetime) -> bool:
+        """One conditional UPDATE: of two workers at once, the second waits for the first's
+        commit and finds the row done; an earlier event of the sender still pending makes it
+        wait its turn. The event's text leaves the row with it."""
+        self.session.flush()  # the event's changes first, in this process's writers' turn
+        if self.session.get_bind().dialect.name == "sqlite":
+            take_turn(self.session)  # as a flush would, before SQLite's lock
+        return self.session.execute(_mark_processed(), {"inbox_id": inbox_id, "handled_at": now}
+                                    ).rowcount == 1
+
+
+@functools.cache
+def _mark_processed() -> Update:
+    return (update(inbox)
+            .where(inbox.c.id == bindparam("inbox_id"), inbox.c.processed_at.is_(None),
+                   inbox.c.failed_at.is_(None), no_earlier_pending())
+            .values(processed_at=bindparam("handled_at"), event=None, claimed_until=None))
 
 
 class SqlTownSettingRepository(SqlRepository):

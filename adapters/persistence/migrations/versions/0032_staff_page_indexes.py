@@ -2,14 +2,14 @@
 by one index, a page at a time (ADR 0067).
 
 Revision ID: 0032
-Revises: 0030
+Revises: 0031
 Create Date: 2026-12-05
 """
 
 from alembic import op
 
 revision = '0032'
-down_revision = '0030'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

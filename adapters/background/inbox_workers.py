@@ -1,0 +1,161 @@
+"""Who handles the events a webhook stored (ADR 0062), as the embedded default and the tests run
+it: a small pool of threads in the web process, woken with the ids of a delivery's rows and
+sweeping every few seconds for rows left behind (a crash between storing and handling, an event
+waiting out a pause after a failure); or, for the tests and the command line, the handling done
+at once in the caller (`HandleNow`). With Celery: `celery_queue.CeleryInboxNotifier`."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from application.correlation import current_request_id, request_id_bound
+
+__all__ = ["HandleNow", "InboxWorkers"]
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Sequence[str] | None], object]  # ids of rows, or None: a sweep
+
+_STOP = object()
+
+
+class InboxWorkers:
+    def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
+                 give_way: float = 0.01, give_way_max: float = 0.25, batch: int = 50,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`give_way`: while deliveries keep coming (a wake less than this many seconds ago),
+        a thread waits before its next batch, up to `give_way_max` seconds: the web process
+        answers LINE first and handles in the gaps (a burst is handled when it eases; Celery's
+        workers run elsewhere). `batch`: the rows of queued deliveries handled in one go."""
+        self._handle = handle
+        self._size, self._sweep_every = threads, sweep_seconds
+        self._give_way, self._give_way_max, self._batch = give_way, give_way_max, batch
+        self._clock = clock
+        self._last_wake = float("-inf")
+        self._work: queue.Queue[object] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._sweeping = threading.Lock()  # one thread sweeps at a time
+        self._stopped = threading.Event()
+        self._busy = 0
+        self._idle = threading.Condition(self._lock)
+
+    def wake(self, ids: Sequence[str] | None = None) -> None:
+        """Handle these rows' senders soon (None: sweep now). Starts the threads if need be."""
+        with self._lock:
+            if self._stopped.is_set():  # what is stored waits for the next start's sweep
+                return
+            self._busy += 1
+            self._last_wake = self._clock()
+            # with the request id that stored them: the replies carry it (correlation.py)
+            self._work.put(None if ids is None else (list(ids), current_request_id()))
+            self._threads = [thread for thread in self._threads if thread.is_alive()]
+            while len(self._threads) < self._size:
+                thread = threading.Thread(target=self._run, daemon=True,
+                                          name=f"madoguchi-inbox-{len(self._threads) + 1}")
+                thread.start()
+                self._threads.append(thread)
+
+    def ready(self, timeout: float = 1.0) -> bool:
+        """Not stopped, and every thread started still alive (for /readyz)."""
+        with self._lock:
+            return not self._stopped.is_set() and all(t.is_alive() for t in self._threads)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until everything woken for has been handled (the command line, tests)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Let the events being handled finish, then end the threads (what waits stays
+        stored: the next start's sweep takes it)."""
+        with self._lock:
+            self._stopped.set()
+            threads = list(self._threads)
+            for _ in threads:
+                self._work.put(_STOP)
+        for thread in threads:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                item = self._work.get(timeout=self._sweep_every)
+            except queue.Empty:
+                self._sweep()
+                continue
+            if item is _STOP:
+                return
+            taken = 1
+            try:
+                if item is None:
+                    self._sweep()
+                else:
+                    batches, taken = self._gathered(item)  # type: ignore[arg-type]
+                    for request_id, ids in batches.items():
+                        with request_id_bound(request_id):
+                            self._call(ids)
+            finally:
+                with self._idle:
+                    self._busy -= taken
+                    self._idle.notify_all()
+
+    def _gathered(self, first: tuple[list[str], str | None],
+                  ) -> tuple[dict[str | None, list[str]], int]:
+        """After giving way to the webhook, this delivery's rows and those of the deliveries
+        queued behind it (up to a batch), by the request that stored them; how many wakes."""
+        started = self._clock()
+        while (self._clock() - self._last_wake < self._give_way
+               and self._clock() - started < self._give_way_max
+               and not self._stopped.is_set()):
+            time.sleep(self._give_way)
+        batches: dict[str | None, list[str]] = {first[1]: list(first[0])}
+        count, taken = len(first[0]), 1
+        while count < self._batch:
+            try:
+                more = self._work.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(more, tuple):  # a sweep or the stop: back in line for later
+                self._work.put(more)
+                break
+            batches.setdefault(more[1], []).extend(more[0])
+            count, taken = count + len(more[0]), taken + 1
+        return batches, taken
+
+    def _sweep(self) -> None:
+        if self._sweeping.acquire(blocking=False):
+            try:
+                self._call(None)
+            finally:
+                self._sweeping.release()
+
+    def _call(self, ids: Sequence[str] | None) -> None:
+        try:
+            self._handle(ids)
+        except Exception:  # the database away, say: the rows stay stored for the next sweep
+            log.exception("inbound events could not be handled now; the sweep tries again")
+
+
+class HandleNow:
+    """Handles in the caller as soon as woken (the tests' webhook answers after its events are
+    handled, as `MADOGUCHI_TASK_QUEUE=eager` runs jobs)."""
+
+    def __init__(self, handle: Handle) -> None:
+        self._handle = handle
+
+    def wake(self, ids: Sequence[str] | None = None) -> None:
+        self._handle(ids)
+
+    def ready(self, timeout: float = 1.0) -> bool:
+        return True
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return True
+
+    def stop(self) -> None:
+        pass

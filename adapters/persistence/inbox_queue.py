@@ -1,0 +1,147 @@
+"""The inbox as a queue of work (ADR 0062), in Core statements on their own connections: a
+delivery's events stored in one multi-row `insert … on conflict do nothing` (SQLite and
+PostgreSQL both have it), the pending events of a sender read in the order they came, and a
+failed event's next try or its setting aside."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Insert,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.persistence.orm.messaging import inbox
+from adapters.persistence.sqlite_writers import turn
+from application.channels.inbound import InboundEvent
+from application.channels.inbox import PendingEvent
+from application.ports.inbox_queue import Sender
+
+__all__ = ["SqlInboxQueue", "no_earlier_pending"]
+
+_i = inbox.c
+_PENDING = and_(_i.processed_at.is_(None), _i.failed_at.is_(None))
+
+
+def no_earlier_pending() -> ColumnElement[bool]:
+    """No event of the row's sender that came before it waits to be handled (a resident's
+    events are handled in the order they came)."""
+    earlier = inbox.alias("earlier")
+    return ~exists().where(earlier.c.source == _i.source, earlier.c.address == _i.address,
+                           earlier.c.processed_at.is_(None), earlier.c.failed_at.is_(None),
+                           tuple_(earlier.c.received_at, earlier.c.id)
+                           < tuple_(_i.received_at, _i.id))
+
+
+class SqlInboxQueue:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A short write transaction; on SQLite in its turn with this process's other writers
+        (adapters/persistence/sqlite_writers.py)."""
+        with self._engine.connect() as connection, \
+                (turn() if self._sqlite else contextlib.nullcontext()), connection.begin():
+            yield connection
+
+    def store(self, events: Sequence[InboundEvent], *, ids: Sequence[str],
+              now: dt.datetime) -> list[str]:
+        if not events:
+            return []
+        rows = [{"id": inbox_id, "source": event.channel, "external_id": event.external_id,
+                 "received_at": now, "payload": {"kind": event.kind.value},
+                 "address": event.address, "event": event.to_record(), "attempts": 0}
+                for inbox_id, event in zip(ids, events, strict=True)]
+        statement = _insert(self._engine.dialect.name).values(rows)
+        with self._writing() as connection:
+            return list(connection.execute(statement.returning(_i.id)).scalars())
+
+    def senders_of(self, ids: Sequence[str]) -> list[Sender]:
+        if not ids:
+            return []
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(_i.id, _i.source, _i.address)
+                                      .where(_i.id.in_(list(ids)), _i.address.is_not(None)))
+            by_id = {row.id: (row.source, row.address) for row in rows}
+        return list(dict.fromkeys(by_id[i] for i in ids if i in by_id))
+
+    def due_senders(self, *, now: dt.datetime, limit: int) -> list[Sender]:
+        first = func.min(_i.received_at)
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(_i.source, _i.address).where(_PENDING, _i.address.is_not(None))
+                .group_by(_i.source, _i.address)
+                # the oldest pending event of a sender decides: one waiting out a back-off
+                # holds the sender's later events back
+                .having(or_(func.max(_i.next_attempt_at).is_(None),
+                            func.max(_i.next_attempt_at) <= now))
+                .order_by(first).limit(limit))
+            return [(row.source, row.address) for row in rows]
+
+    def pending_of(self, sender: Sender, *, limit: int) -> list[PendingEvent]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(_i.id, _i.event, _i.attempts, _i.next_attempt_at)
+                .where(_i.source == sender[0], _i.address == sender[1], _PENDING)
+                .order_by(_i.received_at, _i.id).limit(limit))
+            return [PendingEvent(id=row.id, event=InboundEvent.from_record(row.event),
+                                 attempts=row.attempts, next_attempt_at=row.next_attempt_at)
+                    for row in rows]
+
+    def claim(self, inbox_id: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+        with self._writing() as connection:
+            if not self._sqlite:  # a lease lost in a server crash only lapses: no flush waited
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO off")
+            return connection.execute(_claim(), {"inbox_id": inbox_id, "now": now,
+                                                 "until": until}).rowcount == 1
+
+    def retry_later(self, inbox_id: str, *, attempts: int, at: dt.datetime) -> None:
+        self._set(inbox_id, attempts=attempts, next_attempt_at=at, claimed_until=None)
+
+    def give_up(self, inbox_id: str, *, attempts: int, at: dt.datetime) -> None:
+        self._set(inbox_id, attempts=attempts, failed_at=at, claimed_until=None)
+
+    def backlog(self) -> int:
+        with self._engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(inbox)
+                                      .where(_PENDING, _i.address.is_not(None))).scalar_one()
+
+    def _set(self, inbox_id: str, **values: object) -> None:
+        with self._writing() as connection:
+            connection.execute(update(inbox).where(_i.id == inbox_id, _PENDING).values(**values))
+
+
+@functools.cache
+def _claim() -> Update:
+    """The lease on a pending event that no one holds, whose sender's earlier events are all
+    handled: one worker at a time, in order."""
+    return (update(inbox)
+            .where(_i.id == bindparam("inbox_id"), _PENDING,
+                   or_(_i.claimed_until.is_(None), _i.claimed_until <= bindparam("now")),
+                   no_earlier_pending())
+            .values(claimed_until=bindparam("until")))
+
+
+@functools.cache
+def _insert(dialect: str) -> Insert:
+    """`insert … on conflict (source, external_id) do nothing`: a redelivery is no row."""
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return make(inbox).on_conflict_do_nothing(index_elements=["source", "external_id"])
