@@ -151,10 +151,9 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(TimeOrderedIds)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     cipher = providers.Singleton(FieldCipher, keys=config.data_keys.as_(list))
-    engine = providers.Singleton(make_engine, config.database_url,  # its pool: ADR 0066
-                                 pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
-                                 pool_recycle=config.db_pool_recycle,
-                                 pool_timeout=config.db_pool_timeout)
+    engine = providers.Singleton(make_engine, config.database_url, pool_size=config.db_pool_size,
+        max_overflow=config.db_max_overflow, pool_recycle=config.db_pool_recycle,  # ADR 0066
+        pool_timeout=config.db_pool_timeout)
     sessions = providers.Singleton(session_factory, engine)
     bank_master = providers.Singleton(ZenginBankMaster)
     postal_codes = providers.Singleton(KenAllPostalCodes, config.postal_codes_file)
@@ -389,11 +388,10 @@ def build_container(settings: Settings | None = None) -> Container:
 
 
 def shutdown(container: Container) -> None:
-    """Stop the threads the container started, each after those that feed it: the scheduler
-    (it queues jobs), the inbound handlers (they queue jobs, write replies), the job thread (a
-    job wakes the outbox), the outbox pump, then the send threads. What never started is left
-    alone; calling it twice is harmless. `madoguchi serve` calls it on its way out, the tests
-    after each test."""
+    """Stop the threads the container started, each after those that feed it: the scheduler,
+    the inbound handlers (they queue jobs, write replies), the job thread (a job wakes the
+    outbox), the outbox pump, then the send threads. What never started is left alone; calling
+    it twice is harmless. `madoguchi serve` calls it on its way out, the tests after each."""
     for selector in (container.scheduler, container.inbound_workers, container.job_queue,
                      container.outbox_notifier):
         for provider in selector.providers.values():

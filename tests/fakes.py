@@ -831,12 +831,14 @@ class FakeRegistryStore(_FakeRepository):
         for p in persons:
             old = table[known[p.resident_number]] if p.resident_number in known else None
             key = old.id if old is not None else p.id
+            kept = (None if p.verification_changed or old is None
+                    else (old.verification_state, old.reverify_reason))
             table[key] = Resident(
                 id=key, facts=p.facts, resident_number=p.resident_number,
                 household_number=p.household_number, registry_status=p.registry_status,
-                verification_state=p.verification_state,
+                verification_state=p.verification_state if kept is None else kept[0],
                 verification=old.verification if old is not None else None,
-                reverify_reason=p.reverify_reason,
+                reverify_reason=p.reverify_reason if kept is None else kept[1],
                 created_at=old.created_at if old is not None else p.created_at,
                 match_keys=p.match_keys)
 

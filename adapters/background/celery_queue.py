@@ -106,9 +106,12 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
     def run_scheduled() -> None:
         if scheduled is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
-        with request_id_bound(None):  # one id for this run and the jobs it starts
-            scheduled(CeleryJobQueue(app))
-        app.send_task(HANDLE_INBOUND_TASK, args=[None])  # events left behind: a sweep
+        try:
+            with request_id_bound(None):  # one id for this run and the jobs it starts
+                scheduled(CeleryJobQueue(app))
+        finally:  # events left behind: a sweep, even when the scheduled work failed; a late
+            # one expires with the next minute's rather than piling up behind it
+            app.send_task(HANDLE_INBOUND_TASK, args=[None], expires=SCHEDULE_EVERY)
 
     return app
 

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterator, Sequence
 
+import attrs
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -99,10 +100,11 @@ class SqlInboxQueue:
     def pending_of(self, sender: Sender, *, limit: int) -> list[PendingEvent]:
         with self._engine.connect() as connection:
             rows = connection.execute(
-                select(_i.id, _i.event, _i.attempts, _i.next_attempt_at)
+                select(_i.id, _i.event, _i.attempts, _i.next_attempt_at, _i.received_at)
                 .where(_i.source == sender[0], _i.address == sender[1], _PENDING)
                 .order_by(_i.received_at, _i.id).limit(limit))
-            return [PendingEvent(id=row.id, event=InboundEvent.from_record(row.event),
+            return [PendingEvent(id=row.id, event=attrs.evolve(
+                InboundEvent.from_record(row.event), received_at=row.received_at),
                                  attempts=row.attempts, next_attempt_at=row.next_attempt_at)
                     for row in rows]
 
@@ -112,6 +114,9 @@ class SqlInboxQueue:
                 connection.exec_driver_sql("SET LOCAL synchronous_commit TO off")
             return connection.execute(_claim(), {"inbox_id": inbox_id, "now": now,
                                                  "until": until}).rowcount == 1
+
+    def release(self, inbox_id: str) -> None:
+        self._set(inbox_id, claimed_until=None)
 
     def retry_later(self, inbox_id: str, *, attempts: int, at: dt.datetime) -> None:
         self._set(inbox_id, attempts=attempts, next_attempt_at=at, claimed_until=None)

@@ -27,6 +27,7 @@ BACK_OFF = (dt.timedelta(seconds=2), dt.timedelta(seconds=10), dt.timedelta(seco
 LEASE = dt.timedelta(seconds=60)  # a worker's hold on an event it handles (a killed one's lapses)
 BATCH = 50  # a sender's pending events read at once
 SENDERS = 200  # senders taken by one sweep round
+RESTARTS = 3  # a sender's events read again at most this often by one call
 
 Route = Callable[[InboundEvent, str], bool]  # (event, inbox id) -> handled now (not before)
 
@@ -63,7 +64,7 @@ class InboxHandler:
     def _sender(self, sender: Sender, route: Route) -> int:
         """The sender's pending events in order, until none is left, one must wait (a pause
         after a failure), or another worker is at them (it goes on to the end)."""
-        handled = 0
+        handled = restarts = 0
         while True:
             pending = self._queue.pending_of(sender, limit=BATCH)
             for item in pending:
@@ -78,8 +79,12 @@ class InboxHandler:
                     if self._failed(item, error, now):
                         continue  # set aside: the later events go on
                     return handled
-                if not fresh:
-                    return handled
+                if not fresh:  # handled before, or an earlier event of the sender was stored
+                    self._queue.release(item.id)  # meanwhile: read them again, it comes first
+                    restarts += 1
+                    if restarts > RESTARTS:
+                        return handled
+                    break
                 handled += 1
                 self._after(item.event)
             if not pending:  # read once more after the last: one may have come meanwhile

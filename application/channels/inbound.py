@@ -38,10 +38,13 @@ class InboundEvent:
     # a message's token for marking it read (LINE's markAsReadToken, ADR 0051); None elsewhere
     read_token: str | None = None
     redelivery: bool = False
+    # when the town stored it (the inbox row's received_at): its reply token's age counts from it
+    received_at: dt.datetime | None = None
 
     def to_record(self) -> dict[str, Any]:
         """The event as plain JSON values: the inbox keeps it (encrypted) until it is handled."""
         record = attrs.asdict(self)
+        del record["received_at"]  # the row's own column
         record["kind"], record["occurred_at"] = self.kind.value, self.occurred_at.isoformat()
         return record
 

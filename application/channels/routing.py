@@ -144,19 +144,19 @@ class InboundRouter:
             else:
                 identity.follow(now)  # any message means they follow us (again)
             messages = self.route(event)(_Inbound(event, identity, current, uow, now))
-            # The inbox last, after every read (earlier, a read would flush it and hold SQLite's
-            # write lock longer): a second copy, or a row marked handled before, rolls back.
+            # The inbox last, after every read (SQLite's write lock is then held briefly).
             if inbox_id is not None and not uow.inbox.mark_processed(inbox_id, now=now):
-                return False
+                return False  # handled before, or an earlier event waits: all rolls back
             if inbox_id is None:
                 uow.inbox.add(InboxEvent(id=self.ids.new_id(), source=event.channel,
                                          external_id=event.external_id, received_at=now,
                                          payload={"kind": event.kind.value},
                                          processed_at=now, address=event.address))
             if messages:
-                uow.outbox.add(OutboxMessage.of(messages, id=self.ids.new_id(),
-                                                channel=event.channel, recipient=event.address,
-                                                at=now, reply_token=event.reply_token))
+                uow.outbox.add(OutboxMessage.of(
+                    messages, id=self.ids.new_id(), channel=event.channel, at=now,
+                    recipient=event.address, reply_token=event.reply_token,
+                    reply_token_at=event.received_at))
             try:
                 uow.commit()
             except DuplicateError as error:

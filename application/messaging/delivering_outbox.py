@@ -36,7 +36,12 @@ from attrs import define, frozen
 from application.correlation import request_id_bound
 from application.messaging.codec import messages_from_json
 from application.messaging.fallback import carry_on, shut_address
-from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
+from application.messaging.outbox import (
+    REPLY_TOKEN_BUDGET,
+    DeliveryStatus,
+    OutboxMessage,
+    OutboxStatus,
+)
 from application.ports.clock import Clock
 from application.ports.messaging import DeliveryOutcome, DeliveryResult, MessagingChannel
 from application.ports.metrics import NO_METRICS, Metrics
@@ -52,7 +57,6 @@ log = logging.getLogger(__name__)
 # while its token is still good (the token is then the proof: see `retaken`).
 CLAIM_LEASE = dt.timedelta(seconds=15)
 RENEW_EVERY = CLAIM_LEASE.total_seconds() / 4
-REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 MAX_ATTEMPTS = 8
 GROUP_LIMIT = 500  # recipients in one group send (LINE's multicast limit)
 # An SMS status callback finds its row by the outbox id and may write it while the outcome is
@@ -170,7 +174,7 @@ def _plan(batch: list[OutboxMessage], blocked: Mapping[str, set[str]],
         # still claimed (the lease lapsed): the dispatcher that claimed it died while sending
         retaken = message.status is OutboxStatus.SENDING
         fresh_token = (message.reply_token if (first or retaken)
-                       and now - message.created_at < REPLY_TOKEN_BUDGET else None)
+                       and now - message.reply_token_issued_at < REPLY_TOKEN_BUDGET else None)
         if first and fresh_token is None and message.channel not in one_by_one:
             content = json.dumps(message.payload["messages"], sort_keys=True,
                                  ensure_ascii=False)

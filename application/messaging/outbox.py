@@ -18,9 +18,11 @@ from application.correlation import current_request_id
 from application.messaging.codec import messages_to_json
 from application.ports.messaging import OutgoingMessage
 
-__all__ = ["MAX_MESSAGES_PER_REQUEST", "DeliveryStatus", "OutboxMessage", "OutboxStatus"]
+__all__ = ["MAX_MESSAGES_PER_REQUEST", "REPLY_TOKEN_BUDGET", "DeliveryStatus", "OutboxMessage",
+           "OutboxStatus"]
 
 MAX_MESSAGES_PER_REQUEST = 5  # LINE's reply and push take five messages at once
+REPLY_TOKEN_BUDGET = dt.timedelta(seconds=50)  # LINE's reply tokens last about a minute
 
 
 class OutboxStatus(enum.Enum):
@@ -82,14 +84,21 @@ class OutboxMessage:
     @classmethod
     def of(cls, messages: Sequence[OutgoingMessage], *, id: str, channel: str, recipient: str,
            at: dt.datetime, reply_token: str | None = None,
-           notice: bool = False) -> OutboxMessage:
+           reply_token_at: dt.datetime | None = None, notice: bool = False) -> OutboxMessage:
         """The one way to queue messages for someone: the channel-neutral messages, encoded for
         the outbox, to one address on one channel. Who is told is decided before this
         (`application.messaging.telling`); a reply to an inbound event passes its token. The
         request id bound while it is written goes with it (application/correlation.py). A
         `notice` (a message for a person, not a reply in a dialog or a code for one address)
-        moves down the town's ladder when its channel fails for good."""
+        moves down the town's ladder when its channel fails for good. `reply_token_at`: when
+        the event that brought the token arrived (its age counts from then, not from when it
+        was handled); a token already past `REPLY_TOKEN_BUDGET` is not kept."""
         payload: dict[str, Any] = {"messages": messages_to_json(list(messages))}
+        if reply_token is not None and reply_token_at is not None:
+            if at - reply_token_at >= REPLY_TOKEN_BUDGET:
+                reply_token = None
+            else:
+                payload["reply_token_at"] = reply_token_at.isoformat()
         if notice:
             payload["notice"] = True
         request_id = current_request_id()
@@ -109,6 +118,12 @@ class OutboxMessage:
         self.payload = {**self.payload,
                         "messages": current + messages_to_json(list(messages))}
         return True
+
+    @property
+    def reply_token_issued_at(self) -> dt.datetime:
+        """When the reply token came: the inbound event's arrival, else when this was written."""
+        issued = self.payload.get("reply_token_at")
+        return dt.datetime.fromisoformat(issued) if isinstance(issued, str) else self.created_at
 
     @property
     def is_notice(self) -> bool:

@@ -40,6 +40,10 @@ class InboxQueue(Protocol):
         its turn."""
         ...
 
+    def release(self, inbox_id: str) -> None:
+        """A worker's lease given back unused (the event was not its sender's next after all)."""
+        ...
+
     def retry_later(self, inbox_id: str, *, attempts: int, at: dt.datetime) -> None:
         """An event that failed: tried again at `at` (the sender's later events wait)."""
         ...

@@ -37,9 +37,13 @@ class RegistryPerson:
     facts: PersonalFacts
     match_keys: MatchKeys
     created_at: dt.datetime
+    # False: the import left the verification as it was, so it is not written back (a card
+    # verification committed while the batch was being written stays)
+    verification_changed: bool = True
 
     @classmethod
-    def of(cls, resident: Resident, *, at: dt.datetime) -> RegistryPerson:
+    def of(cls, resident: Resident, *, at: dt.datetime,
+           verification_changed: bool = True) -> RegistryPerson:
         """What a person already there becomes once the domain applied the extract."""
         assert resident.resident_number and resident.household_number is not None
         assert resident.facts is not None and resident.match_keys is not None
@@ -48,7 +52,8 @@ class RegistryPerson:
                    registry_status=resident.registry_status,
                    verification_state=resident.verification_state,
                    reverify_reason=resident.reverify_reason, facts=resident.facts,
-                   match_keys=resident.match_keys, created_at=resident.created_at or at)
+                   match_keys=resident.match_keys, created_at=resident.created_at or at,
+                   verification_changed=verification_changed)
 
 
 @frozen

@@ -88,12 +88,15 @@ class RegistryWriter:
                     facts=row.facts, match_keys=keys, created_at=self.now))
             else:
                 resident_id = resident.id
+                verification = (resident.verification_state, resident.reverify_reason)
                 changed = resident.update_from_registry(
                     household_number=row.household_number, facts=row.facts, status=row.status,
                     match_keys=keys)
                 if changed:
                     self.updated += 1
-                    persons.append(RegistryPerson.of(resident, at=self.now))
+                    persons.append(RegistryPerson.of(
+                        resident, at=self.now, verification_changed=verification != (
+                            resident.verification_state, resident.reverify_reason)))
                 else:
                     self.unchanged += 1
                 if row.status is not RegistryStatus.RESIDENT:

@@ -115,6 +115,34 @@ def test_two_workers_racing_handle_each_event_exactly_once_and_each_residents_in
         assert [row.processed_at for row in mine] == sorted(row.processed_at for row in mine)
 
 
+def test_an_earlier_event_stored_while_a_later_one_is_handled_goes_first_then_the_later_one(
+        container: Container, engine: Engine) -> None:
+    """Two deliveries of one resident can commit out of order (the later one waiting for the
+    write lock): the later event's handling rolls back, gives its lease back, and the same
+    call handles the earlier event and then the later one, at once (not after a lease)."""
+    later = _text(9, 1)
+    [later_id] = receive_events([later], queue=container.inbox_queue(), ids=container.ids(),
+                                clock=_Clock(AT))  # type: ignore[arg-type]
+    router, handled = container.inbound_router(), []
+
+    def route(event: InboundEvent, inbox_id: str) -> bool:
+        if not handled:  # the earlier delivery commits now, received a second before
+            receive_events([_text(9, 0)], queue=container.inbox_queue(), ids=container.ids(),
+                           clock=_Clock(AT - dt.timedelta(seconds=1)))  # type: ignore[arg-type]
+        fresh = router.handle(event, uow=container.uow(), inbox_id=inbox_id)
+        handled.append((event.external_id, fresh))
+        return fresh
+
+    handler = InboxHandler(queue=container.inbox_queue(), route=lambda: route,
+                           clock=_Clock(AT + dt.timedelta(seconds=1)))  # type: ignore[arg-type]
+    assert handler([later_id]) == 2
+
+    assert handled == [(later.external_id, False), (_text(9, 0).external_id, True),
+                       (later.external_id, True)]
+    rows = _rows(engine)
+    assert all(row.processed_at is not None and row.claimed_until is None for row in rows)
+
+
 def test_a_failing_event_is_tried_again_then_set_aside_and_the_residents_later_events_go_on(
         container: Container, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     poison = _text(1, 0, text="毒のある 090-1234-5678")

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select, text
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.orm.segments import resident_profiles
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.ports.registry_store import RegistryPerson
 from application.residents.importing_registry import (
     ImportRegistry,
     RegistryImportReport,
@@ -194,3 +195,34 @@ def test_a_death_takes_the_person_out_of_the_household_and_its_size(engine: Engi
     with _uow(engine) as uow:
         ichiro = uow.residents.get_by_resident_number("103")
         assert ichiro is not None and ichiro.registry_status is RegistryStatus.DECEASED
+
+
+def test_a_card_verification_committed_while_a_batch_is_written_stays(engine: Engine) -> None:
+    _import(engine, TOWN)
+
+    def _row(person: Person) -> RegistryRow:
+        row = parse_row(2, _cells(person), today=NOW.date())
+        assert isinstance(row, RegistryRow)
+        return row
+
+    with _uow(engine) as batch:  # the import reads its batch ...
+        read = batch.registry.residents(["102"])
+        hanako = read["102"]
+        changed = hanako.update_from_registry(  # the extract moves her (she was unverified)
+            household_number="H1", facts=_row(("102", "H1", "妻", "見本 花子", "本町9-9")).facts,
+            status=RegistryStatus.RESIDENT, match_keys=hanako.match_keys)
+        assert changed and hanako.verification_state is VerificationState.UNVERIFIED
+        with _uow(engine) as resident:  # ... she verifies with her card meanwhile ...
+            card = resident.residents.get_by_resident_number("102")
+            assert card is not None and card.facts is not None
+            card.verify(card.facts, Verification(subject="sub-2", provider="dev",
+                                                 assurance="high", verified_at=NOW))
+            resident.commit()
+        batch.registry.save_persons([RegistryPerson.of(hanako, at=NOW,  # ... then it writes
+                                                       verification_changed=False)])
+        batch.commit()
+    with _uow(engine) as uow:
+        hanako_now = uow.residents.get_by_resident_number("102")
+        assert hanako_now is not None and hanako_now.facts is not None
+        assert hanako_now.facts.address.text == "本町9-9"
+        assert hanako_now.verification_state is VerificationState.VERIFIED

@@ -101,6 +101,32 @@ def test_identical_first_attempts_go_together_and_the_rest_one_by_one() -> None:
     assert set(_statuses(database).values()) == {OutboxStatus.SENT}
 
 
+def test_a_reply_tokens_age_counts_from_the_events_arrival_not_from_its_handling() -> None:
+    """A worker may handle an event well after it arrived (a burst, a retry): its token is used
+    only while it is fresh from the arrival, and not kept at all when already too old."""
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    now = clock.now()
+    reply = [OutgoingMessage(text="受け付けました")]
+    fresh = OutboxMessage.of(reply, id="fresh", channel="line", recipient="U1", at=now,
+                             reply_token="t1", reply_token_at=now - dt.timedelta(seconds=5))
+    aging = OutboxMessage.of(reply, id="aging", channel="line", recipient="U2", at=now,
+                             reply_token="t2", reply_token_at=now - dt.timedelta(seconds=45))
+    stale = OutboxMessage.of(reply, id="stale", channel="line", recipient="U3", at=now,
+                             reply_token="t3", reply_token_at=now - dt.timedelta(seconds=55))
+    assert stale.reply_token is None and aging.reply_token == "t2"
+    _store(database, fresh, aging, stale)
+    clock.advance(seconds=10)  # the dispatcher comes 10 s later
+
+    deliver_outbox(uow_factory=fake_uow_factory(database), channels={"line": channel},
+                   clock=clock)
+
+    tokens = {recipients: token for _, recipients, _, token in channel.calls
+              if len(recipients) == 1}
+    assert tokens[("U1",)] == "t1"  # 15 s after arrival: a reply
+    assert all(token != "t2" for *_, token in channel.calls)  # 55 s: pushed, not replied
+    assert set(_statuses(database).values()) == {OutboxStatus.SENT}
+
+
 class OneByOneChannel(RecordingChannel):
     """A channel whose messages are personal each (SMS: a link of its own)."""
 

@@ -27,6 +27,7 @@ _CHUNK = 5000  # values per IN list (SQLite allows 32,766 bound parameters)
 _PERSON_COLUMNS = ("household_number", "registry_status", "verification_state",
                    "reverify_reason", "facts", "match_person", "match_place", "match_reading",
                    "match_name_place")
+_VERIFICATION_COLUMNS = ("verification_state", "reverify_reason")
 _PROFILE_COLUMNS = ("area", "birth_month", "sex", "household_id", "household_size")
 
 
@@ -68,14 +69,24 @@ class SqlRegistryStore:
         return found
 
     def save_persons(self, persons: Sequence[RegistryPerson]) -> None:
-        self._upsert(residents, "resident_number", _PERSON_COLUMNS, [
+        """A person whose verification the import did not change keeps the one the row holds
+        now (a card verification may have committed since the batch was read)."""
+        self._upsert(residents, "resident_number", _PERSON_COLUMNS,
+                     self._person_rows(p for p in persons if p.verification_changed))
+        self._upsert(residents, "resident_number",
+                     [name for name in _PERSON_COLUMNS if name not in _VERIFICATION_COLUMNS],
+                     self._person_rows(p for p in persons if not p.verification_changed))
+
+    @staticmethod
+    def _person_rows(persons: Iterable[RegistryPerson]) -> list[dict[str, Any]]:
+        return [
             {"id": p.id, "resident_number": p.resident_number,
              "household_number": p.household_number, "registry_status": p.registry_status,
              "verification_state": p.verification_state, "reverify_reason": p.reverify_reason,
              "facts": p.facts, "created_at": p.created_at,
              "match_person": p.match_keys.person, "match_place": p.match_keys.place,
              "match_reading": p.match_keys.reading, "match_name_place": p.match_keys.name_place}
-            for p in persons])
+            for p in persons]
 
     def save_profiles(self, profiles: Sequence[RegistryProfile]) -> None:
         self._upsert(resident_profiles, "resident_id", _PROFILE_COLUMNS, [
