@@ -4,6 +4,7 @@ raced by another send is read again without doubling a household."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from adapters.persistence.orm.benefits import applications
+from adapters.persistence.sqlite_writers import _WRITERS
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from application.benefits.notices import notice
 from application.benefits.sending_campaign import send_campaign
@@ -104,3 +106,20 @@ def test_a_campaign_page_raced_by_another_send_is_read_again_and_doubles_nobody(
     assert (raced, sent["sent"], sent["already_notified"]) == (True, 1, 2)
     assert town.application("h1").id == "theirs"
     assert town.outbox_count() == 2
+
+
+def test_a_page_written_in_bulk_leaves_the_writers_turn_to_other_threads(town: Town) -> None:
+    """The write takes SQLite's per-process writer turn as a flush does, and the turn ends with
+    the transaction (on PostgreSQL there is no turn to take): another thread may write next."""
+    town.send()
+    free: list[bool] = []
+
+    def take() -> None:
+        taken = _WRITERS.acquire(timeout=5)
+        if taken:
+            _WRITERS.release()
+        free.append(taken)
+    other = threading.Thread(target=take)
+    other.start()
+    other.join()
+    assert free == [True]

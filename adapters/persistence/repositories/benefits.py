@@ -55,7 +55,8 @@ class SqlApplicationRepository(SqlRepository):
         New applications carry no events and no loaded relations, so nothing is tracked."""
         if not new:
             return
-        take_turn(self.session)
+        if self.session.get_bind().dialect.name == "sqlite":
+            take_turn(self.session)  # as a flush would, before SQLite's lock
         try:
             self.session.execute(insert(applications), [_application_row(a) for a in new])
         except IntegrityError as error:
