@@ -223,6 +223,10 @@ class FakePrograms(_FakeRepository):
 class FakeApplications(_FakeRepository):
     unique = ("program_id", "household_id")
 
+    def add_notified(self, applications: Sequence[Application]) -> None:
+        for application in applications:  # the unit of work checks `unique` at commit
+            self.add(application)
+
     def get_for(self, program_id: str, household_id: str) -> Application | None:
         return self._first(program_id=program_id, household_id=household_id)
 
