@@ -42,19 +42,17 @@ import resource
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select, text
 
 from adapters.banks.zengin_master import ZenginBankMaster
 from adapters.crypto import FieldCipher, new_key
 from adapters.csv_io import CsvFile
 from adapters.line.simulator.simulator import bulk_user_ids
 from adapters.persistence import migrating, orm
-from adapters.persistence.database import make_engine, normalize_url
+from adapters.persistence.database import make_engine
 from adapters.persistence.orm import benefits as benefit_tables
 from adapters.persistence.orm import messaging as messaging_tables
 from adapters.persistence.orm import residents as resident_tables
@@ -77,6 +75,7 @@ from bench.common import (
     median,
     percentile,
     report,
+    scratch_postgres,
     simulator,
     unit_of_work,
 )
@@ -122,17 +121,8 @@ def fresh_database(database_url: str | None, tmp: Path) -> Iterator[str]:
     if not database_url:
         yield f"sqlite:///{tmp / 'benefits.db'}"
         return
-    url = make_url(normalize_url(database_url))
-    name = f"madoguchi_bench_benefits_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(database_url, "madoguchi_bench_benefits") as url:
+        yield url
 
 
 def seed(engine, size: int, users: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -13,13 +13,15 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from adapters.persistence.database import make_engine
+from adapters.persistence.database import make_engine, normalize_url
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.handlers import message_bus
@@ -199,3 +201,20 @@ def settle(engine: Any) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
                                 else "ANALYZE"))
+
+
+@contextlib.contextmanager
+def scratch_postgres(database_url: str, prefix: str) -> Iterator[str]:
+    """A PostgreSQL database of its own, created next to the given one and dropped afterwards
+    (even with a connection a killed run left)."""
+    url = make_url(normalize_url(database_url))
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -29,20 +29,19 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData, select
 
 from adapters.crypto import FieldCipher, new_key
 from adapters.csv_io import CsvFile
 from adapters.persistence import migrating, orm
-from adapters.persistence.database import make_engine, normalize_url
+from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.residents.town import Town
-from bench.common import median, report, unit_of_work
+from bench.common import median, report, scratch_postgres, unit_of_work
 from bench.registry_matching import write_registry
 from tests.support.variant_town import CITY, PREFECTURE, generate_registry
 
@@ -63,17 +62,8 @@ def fresh_database(database_url: str | None, tmp: Path, label: str) -> Iterator[
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
-    url = make_url(normalize_url(database_url))
-    name = f"bench_import_{label}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(database_url, f"bench_import_{label}") as url:
+        yield url
 
 
 def migrated(url: str):  # type: ignore[no-untyped-def]
