@@ -111,6 +111,7 @@ def test_the_readme_sms_and_email_paths_from_notice_to_decision(
     desk.open_program()
     desk.page.click("a:text-is('申請の一覧')")
     rows = desk.page.locator("tbody tr:has-text('申請受付済み')")
+    rows.nth(1).wait_for(timeout=WAIT_MS)  # `all()` does not wait for the list to load
     assert sorted(row.locator("td").nth(4).inner_text() for row in rows.all()) == [
         "SMS", "メール"]
     for box in rows.locator("input[type=checkbox]").all():
