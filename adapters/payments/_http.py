@@ -12,17 +12,18 @@ from application.ports.payments import PaymentError
 
 __all__ = ["call_json"]
 
-TIMEOUT = (5, 20)  # connect, read (seconds)
+TIMEOUT: tuple[float, float] = (5, 20)  # connect, read (seconds): the default
 
 
 def call_json(session: requests.Session, method: str, url: str, *, headers: dict[str, str],
-              body: str | None) -> tuple[int, dict[str, Any]]:
+              body: str | None,
+              timeout: float | tuple[float, float] = TIMEOUT) -> tuple[int, dict[str, Any]]:
     """The status and the decoded JSON object. Integers stay integers (a LINE Pay transaction
     id has 19 digits: never a float)."""
     try:
         response = session.request(method, url, headers=headers,
                                    data=body.encode() if body is not None else None,
-                                   timeout=TIMEOUT)
+                                   timeout=timeout)
     except requests.RequestException as error:
         raise PaymentError(f"決済事業者に接続できませんでした（{type(error).__name__}）。",
                            retryable=True, code="unreachable") from None

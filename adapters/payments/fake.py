@@ -94,6 +94,12 @@ class FakePaymentGateway:
     def find(self, provider_id: str) -> FakePayment | None:
         return self._by_id.get(provider_id)
 
+    def paid_under(self, reference: str) -> int:
+        """How many payments were paid under `reference` (the contract's second-charge check)."""
+        return sum(p.reference == reference and p.status in {PaymentStatus.COMPLETED,
+                                                              PaymentStatus.REFUNDED}
+                   for p in self._by_id.values())
+
     def pay(self, provider_id: str) -> FakePayment:
         """The payer pays (or has paid: a second tap changes nothing)."""
         return self._finish(provider_id, PaymentStatus.COMPLETED)

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from adapters.payments._http import call_json
+from adapters.payments._http import TIMEOUT, call_json
 from application.ports.payments import (
     PaymentError,
     PaymentOutcome,
@@ -49,12 +49,14 @@ class LinePayGateway:
     name = "linepay"
 
     def __init__(self, *, channel_id: str, channel_secret: str, base_url: str,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None,
+                 timeout: float | tuple[float, float] = TIMEOUT) -> None:
         if not (channel_id and channel_secret):
             raise ValueError("LINE Pay needs a channel id and its secret")
         self._channel, self._secret = channel_id, channel_secret
         self._base = base_url.rstrip("/")
         self._session = session or requests.Session()
+        self._timeout = timeout  # a provider that does not answer in time: a retryable error
 
     # -- the port ----------------------------------------------------------------------------
 
@@ -153,7 +155,7 @@ class LinePayGateway:
             "X-LINE-Authorization": line_pay_signature(self._secret, path, signed, nonce),
         }
         status, answer = call_json(self._session, method, f"{self._base}{path}{query}",
-                                   headers=headers, body=body)
+                                   headers=headers, body=body, timeout=self._timeout)
         if status == 401 or _code(answer) in {"1106", "1104"}:
             raise PaymentError("LINE Payが署名を受け付けませんでした（チャネルIDと秘密鍵を"
                                "確かめてください）。", code=_code(answer) or "unauthorized")

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import requests
 
-from adapters.payments._http import call_json
+from adapters.payments._http import TIMEOUT, call_json
 from application.ports.payments import (
     PaymentError,
     PaymentOutcome,
@@ -66,12 +66,14 @@ class PayPayGateway:
 
     def __init__(self, *, api_key: str, api_secret: str, merchant_id: str, base_url: str,
                  session: requests.Session | None = None,
-                 epoch: Callable[[], float] = time.time) -> None:
+                 epoch: Callable[[], float] = time.time,
+                 timeout: float | tuple[float, float] = TIMEOUT) -> None:
         if not (api_key and api_secret and merchant_id):
             raise ValueError("PayPay needs an API key, its secret and the merchant id")
         self._key, self._secret, self._merchant = api_key, api_secret, merchant_id
         self._base = base_url.rstrip("/")
         self._session = session or requests.Session()
+        self._timeout = timeout  # a provider that does not answer in time: a retryable error
         self._epoch = epoch
 
     # -- the port ----------------------------------------------------------------------------
@@ -158,7 +160,7 @@ class PayPayGateway:
         headers = {"Authorization": header, "X-ASSUME-MERCHANT": self._merchant,
                    "Content-Type": CONTENT_TYPE}
         status, answer = call_json(self._session, method, f"{self._base}{path}",
-                                   headers=headers, body=body)
+                                   headers=headers, body=body, timeout=self._timeout)
         if status == 401:
             raise PaymentError("PayPayが署名を受け付けませんでした（APIキーと秘密鍵を確かめて"
                                "ください）。", code=_code(answer) or "unauthorized")
