@@ -76,6 +76,8 @@ class FakeAtmCashProvider:
         return status
 
     def cancel(self, reference: str) -> None:
+        """A picked-up payout is refused: the money is gone, and a cancelled code would be
+        issued again (paid twice)."""
         self._set(reference, PayoutStatus.CANCELLED)
 
     def pick_up(self, reference: str, code: str) -> None:
@@ -94,6 +96,8 @@ class FakeAtmCashProvider:
             self._load()
             if reference not in self._payouts:
                 raise NotFound("受取番号が見つかりません。")
+            if self._payouts[reference]["status"] == PayoutStatus.PICKED_UP.value:
+                raise IllegalTransition("この受取番号はすでに受け取られています。")
             self._payouts[reference]["status"] = status.value
             self._save()
 
