@@ -69,7 +69,8 @@ class BankCalendarContract:
         start = D(2026, 1, 1)
         days = [start + dt.timedelta(days=n) for n in range(400)]
         open_days = [day for day in days if harness.is_business_day(day)]
-        assert 230 < sum(day.year == 2026 for day in open_days) < 260  # about 245 a year: not all closed, not all open
+        # about 245 a year: neither all closed nor all open
+        assert 230 < sum(day.year == 2026 for day in open_days) < 260
         for day in days[:365]:
             expected = next(d for d in open_days if d >= day)
             assert harness.next_business_day(day) == expected

@@ -64,7 +64,8 @@ def _start(gateway: PaymentGateway, reference: str = "fee-1") -> PaymentStarted:
                           cancel_url="https://madoguchi.example/payments/cancel")
 
 
-def _settle(gateway: PaymentGateway, started: PaymentStarted, amount: Money = AMOUNT) -> PaymentOutcome:
+def _settle(gateway: PaymentGateway, started: PaymentStarted,
+            amount: Money = AMOUNT) -> PaymentOutcome:
     return gateway.settle(reference=started.reference, provider_id=started.provider_id,
                           amount=amount)
 

@@ -56,7 +56,8 @@ class TestOpenIdConnect(IdentityProviderContract):
                 provider=at(server.issuer, 5), visit=visit,
                 personal=(DEFAULT_PERSON["name"], DEFAULT_PERSON["address"]["formatted"],
                           DEFAULT_PERSON["birthdate"]),
-                advance=lambda by: clock.advance(seconds=by.total_seconds()), decline=decline, revoke=server.revoked.add, at=at)
+                advance=lambda by: clock.advance(seconds=by.total_seconds()),
+                decline=decline, revoke=server.revoked.add, at=at)
 
 
 class TestDevelopmentCard(IdentityProviderContract):
@@ -75,4 +76,5 @@ class TestDevelopmentCard(IdentityProviderContract):
 
         return IdentityHarness(provider=provider, visit=visit,
                                personal=("山田 花子", "東川町東町", "1985-04-01"),
-                               advance=lambda by: clock.advance(seconds=by.total_seconds()))
+                               advance=lambda by: clock.advance(
+                                   seconds=by.total_seconds()))
