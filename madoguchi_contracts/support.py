@@ -100,7 +100,10 @@ class FaultyProvider:
                 connection.sendall(_response(503, "Service Unavailable", [
                     ("Content-Type", "application/json")], b'{"error":"unavailable"}'))
                 return
-            answer = self._forward(method, path, headers, body)
+            try:
+                answer = self._forward(method, path, headers, body)
+            except OSError:  # the provider itself is down: say so as a gateway would
+                answer = _response(502, "Bad Gateway", [], b"")
             with self._lock:
                 lose, self._lost = self._lost > 0, max(self._lost - 1, 0)
             if not lose:
