@@ -70,6 +70,16 @@ def issue_cash_codes(command: IssueCashCodes, *, uow: UnitOfWork, ids: IdGenerat
     return batch
 
 
+def _expired_at_provider(provider: PayoutProvider, reference: str) -> PayoutStatus:
+    """Cancel a code the provider still holds as issued: EXPIRED once it is, or the status that
+    stopped it (picked up in the meantime: the money is gone, so it is never issued again)."""
+    try:
+        provider.cancel(reference)
+    except IllegalTransition:
+        return provider.status(reference)
+    return PayoutStatus.EXPIRED
+
+
 def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                          provider: PayoutProvider, actor: Actor = SYSTEM) -> RefreshReport:
     """For a scheduled job: ask the provider about every issued code."""
@@ -81,6 +91,8 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
             status = provider.status(payout.reference)
             if status is PayoutStatus.ISSUED and not payout.is_overdue(now):
                 continue
+            if status is PayoutStatus.ISSUED:  # our clock says expired: make sure it is
+                status = _expired_at_provider(provider, payout.reference)
             disbursement = uow.disbursements.get(payout.disbursement_id)
             application = uow.applications.get(disbursement.application_id)
             touched.add(disbursement.batch_id or "")
@@ -95,8 +107,6 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
             if status is PayoutStatus.CANCELLED:
                 payout.cancel()
             else:
-                if status is PayoutStatus.ISSUED:  # our clock says expired: make sure it is
-                    provider.cancel(payout.reference)
                 payout.expire()
             if payout.may_reissue and status is not PayoutStatus.CANCELLED:
                 _issue(uow, ids, provider, disbursement=disbursement,

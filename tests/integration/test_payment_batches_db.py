@@ -26,6 +26,7 @@ from application.disbursements.exporting_batch import ExportBatch, export_batch
 from application.disbursements.importing_results import ImportResults, import_results
 from application.messagebus import MessageBus
 from application.messaging.telling import ContactPolicy, Telling
+from application.ports.payouts import PayoutStatus
 from application.ports.unit_of_work import DuplicateError
 from domain.batches import BatchState, PaymentBatch
 from domain.benefits import ApplicationStatus, PayoutMethod
@@ -200,3 +201,41 @@ def test_cash_codes_are_issued_picked_up_and_reissued_on_expiry(engine: Engine) 
         assert uow.disbursements.get(second.disbursement_id).status is DisbursementStatus.FAILED
         assert uow.batches.get(batch.id).state is BatchState.PARTLY_FAILED
     assert check_ledger("p1", uow=_uow(engine)).balanced
+
+
+class _PickedUpWhileAsked(FakeAtmCashProvider):
+    """The resident takes the cash just after the provider answered "issued"."""
+
+    def status(self, reference: str) -> PayoutStatus:
+        answer = super().status(reference)
+        if answer is PayoutStatus.ISSUED and reference not in self.asked:
+            self.asked.add(reference)
+            self.pick_up(reference, self.code_of[reference])
+        return answer
+
+
+def test_a_code_picked_up_while_the_refresh_cancels_it_is_paid_once(engine: Engine) -> None:
+    _town(engine, households=1, method=PayoutMethod.ATM_CASH)
+    ids, clock = SequentialIds("z"), FakeClock()
+    provider_clock = FakeClock()  # the provider's own clock, a little behind ours
+    provider = _PickedUpWhileAsked(provider_clock, validity=dt.timedelta(days=7))
+    provider.asked, provider.code_of = set(), {}
+    batch = create_batch(CreateBatch(program_id="p1", method="atm_cash", actor=WORKER),
+                         uow=_uow(engine), ids=ids, clock=clock,
+                         calendar=JapaneseBankCalendar())
+    approve_batch(ApproveBatch(batch_id=batch.id, actor=SECOND_APPROVER), uow=_uow(engine),
+                  ids=ids, clock=clock)
+    issue_cash_codes(IssueCashCodes(batch_id=batch.id, actor=WORKER), uow=_uow(engine),
+                     ids=ids, clock=clock, provider=provider)
+    with _uow(engine) as uow:
+        [payout] = uow.cash_payouts.issued()
+    provider.code_of[payout.reference] = payout.pickup_code
+    clock.advance(days=8)  # our clock says expired; the provider's still says issued
+    provider_clock.advance(days=6)
+
+    report = refresh_cash_payouts(uow=_uow(engine), ids=ids, clock=clock, provider=provider)
+
+    assert (report.picked_up, report.reissued, report.failed) == (1, 0, 0)
+    with _uow(engine) as uow:
+        assert uow.cash_payouts.issued() == []
+        assert uow.disbursements.get(payout.disbursement_id).status is DisbursementStatus.SETTLED
