@@ -9,9 +9,10 @@ builds the adapter from the settings and the town's services when it is first ne
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection, Mapping
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import Any
 
 from attrs import frozen
@@ -61,7 +62,14 @@ PORTS = (IDENTITY, PAYMENT, SMS)
 
 def installed(port: Port) -> dict[str, EntryPoint]:
     """The port's plug-ins by name, as the installed distributions register them."""
-    return {entry.name: entry for entry in entry_points(group=port.group)}
+    return {entry.name: entry for entry in _registered().select(group=port.group)}
+
+
+@functools.cache
+def _registered() -> EntryPoints:
+    """Every installed distribution's entry points, read once per process (a scan of the
+    environment takes milliseconds, and every container is built after one)."""
+    return entry_points()
 
 
 def plugin(port: Port, name: str) -> AdapterPlugin[Any]:

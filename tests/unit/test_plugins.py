@@ -6,7 +6,7 @@ package makes start-up refuse its name rather than run without it)."""
 from __future__ import annotations
 
 import logging
-from importlib.metadata import EntryPoint, EntryPoints
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -67,12 +67,12 @@ def test_a_plugins_settings_that_cannot_work_stop_start_up_naming_its_variable(
 
 def test_once_its_package_is_removed_start_up_refuses_its_name_listing_the_installed_ones(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    installed = plugins.entry_points
+    installed = plugins.installed
 
-    def without_the_example(*, group: str) -> EntryPoints:
-        return EntryPoints(e for e in installed(group=group)
-                           if e.value.split(".")[0] != "madoguchi_sms_example")
-    monkeypatch.setattr(plugins, "entry_points", without_the_example)
+    def without_the_example(port: plugins.Port) -> dict[str, EntryPoint]:
+        return {name: entry for name, entry in installed(port).items()
+                if entry.dist is None or entry.dist.name != "madoguchi-sms-example"}
+    monkeypatch.setattr(plugins, "installed", without_the_example)
 
     with pytest.raises(ConfigurationError) as refused:
         Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path), **EXAMPLE})
