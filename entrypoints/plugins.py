@@ -30,7 +30,7 @@ from application.ports.plugins import (
 )
 
 __all__ = ["IDENTITY", "PAYMENT", "PORTS", "SMS", "ContainerServices", "Port", "UnknownAdapter",
-           "adapter", "chosen_adapters", "installed", "log_adapters", "plugin"]
+           "adapter", "adapters_in_use", "chosen_adapters", "installed", "log_adapters", "plugin"]
 
 log = logging.getLogger(__name__)
 
@@ -112,14 +112,21 @@ def _build(port: Port, name: str, settings: Mapping[str, Any], town: ContainerSe
     return plugin(port, name).build(settings, town)
 
 
-def log_adapters(settings: Mapping[str, Any]) -> None:
-    """Start-up says which adapter each port uses, and which distribution brought it."""
+def adapters_in_use(settings: Mapping[str, Any]) -> list[str]:
+    """What start-up says: which adapter each port uses, and which distribution brought it."""
+    lines = []
     for port in PORTS:
         name = settings.get(port.field) or ""
         entry = installed(port).get(name)
         where = entry.dist.name if entry is not None and entry.dist is not None else "?"
-        log.info("%s: %s (%s, from %s)", port.label, name or "not set",
-                 entry.value if entry is not None else "not installed", where)
+        lines.append(f"{port.label}: {name or 'not set'} "
+                     f"({entry.value if entry is not None else 'not installed'}, from {where})")
+    return lines
+
+
+def log_adapters(settings: Mapping[str, Any]) -> None:
+    for line in adapters_in_use(settings):
+        log.info("%s", line)
 
 
 class ContainerServices:
