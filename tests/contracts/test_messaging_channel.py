@@ -1,5 +1,6 @@
 """The `MessagingChannel` port's promises (madoguchi_contracts.messaging) kept by every channel:
-the in-memory fake, LINE against the LINE simulator, e-mail against a real SMTP server
+the in-memory fakes (tests/fakes.py's FakeChannel and InboxChannel, tests/support's
+FakeSmsChannel), LINE against the LINE simulator, e-mail against a real SMTP server
 (aiosmtpd), SMS through Twilio's SDK against the SMS stand-in, and the web channel (which sends
 nothing anywhere: its resident's page shows the outbox rows addressed to the web identity, so
 the promises about receiving, unreachable recipients and a provider that is down are skipped
@@ -19,10 +20,11 @@ from adapters.line.simulator.sms import running_sms_standin
 from adapters.sms.ledger import MemorySmsLedger
 from adapters.sms.messenger import TwilioSms
 from adapters.web.channel import WebChannel
+from application.ports.messaging import DeliveryOutcome
 from madoguchi_contracts.messaging import MessagingChannelContract, MessagingHarness
-from tests.fakes import FakeChannel, FakeLinkMaker
+from tests.fakes import FakeChannel, FakeLinkMaker, InboxChannel
 from tests.support.mail import mailer_for
-from tests.support.sms import ACCOUNT_SID, AUTH_TOKEN, SENDER
+from tests.support.sms import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeLinks, FakeSmsChannel
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +39,26 @@ class TestFakeChannel(MessagingChannelContract):
         return MessagingHarness(channel, ["fake:alice", "fake:bob", "fake:carol"],
                                 "fake:nobody", lambda r: len(channel.received.get(r, [])),
                                 lambda: down)
+
+
+class TestInboxChannel(MessagingChannelContract):
+    @pytest.fixture
+    def harness(self) -> MessagingHarness:
+        addresses = ["a@example.jp", "b@example.jp", "c@example.jp"]
+        channel = InboxChannel("email", refuse={"gone@example.jp": DeliveryOutcome.REJECTED})
+        down = InboxChannel("email", refuse=dict.fromkeys(
+            [*addresses, "gone@example.jp"], DeliveryOutcome.RETRY_LATER))
+        return MessagingHarness(channel, addresses, "gone@example.jp",
+                                lambda r: len(channel.inbox.get(r, [])), lambda: down)
+
+
+class TestFakeSmsChannel(MessagingChannelContract):
+    @pytest.fixture
+    def harness(self) -> MessagingHarness:
+        channel, down = FakeSmsChannel(FakeLinks()), FakeSmsChannel(FakeLinks())
+        down.failing = 1_000  # every send answers as a provider's 5xx would
+        return MessagingHarness(channel, ["+819012345678", "+818011112222", "+817033334444"],
+                                "+81312345678", lambda r: len(channel.inbox(r)), lambda: down)
 
 
 class TestLineMessenger(MessagingChannelContract):
