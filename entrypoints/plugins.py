@@ -76,7 +76,9 @@ def plugin(port: Port, name: str) -> AdapterPlugin[Any]:
     """The plug-in registered as `name`, or UnknownAdapter listing the installed ones."""
     found = installed(port)
     if name not in found:
-        names = ", ".join(sorted(found)) or "no plug-in of this port is installed"
+        # none at all: run from a checkout never installed (`pip install -e .` registers even
+        # Madoguchi's own adapters)
+        names = ", ".join(sorted(found)) or "none: is Madoguchi itself installed?"
         raise UnknownAdapter(f"{port.variable}={name}: no such {port.label} is installed "
                              f"(installed: {names})")
     loaded = found[name].load()
