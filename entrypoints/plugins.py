@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Collection, Mapping
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import Any
@@ -104,14 +105,15 @@ def chosen_adapters(env: Mapping[str, str], production: bool,
     return {**chosen, "plugin_settings": tuple(sorted(others.items()))}
 
 
-def adapter(port: Port, config: Any, town: Any) -> providers.Singleton:  # type: ignore[type-arg]
-    """The container's provider of the port's adapter: the plug-in named by the settings,
-    built once from every setting by name and the town's services."""
-    return providers.Singleton(_build, port, getattr(config, port.field), config, town)
+def adapter(port: Port, config: Any, town: Any) -> providers.Factory:  # type: ignore[type-arg]
+    """The container's provider of the port's adapter: the plug-in the settings name at each
+    call (a test may switch it), each built once per container from every setting by name and
+    the town's services, as a `providers.Selector` of singletons was."""
+    return providers.Factory(_adapter, port, getattr(config, port.field), town)
 
 
-def _build(port: Port, name: str, settings: Mapping[str, Any], town: ContainerServices) -> Any:
-    return plugin(port, name).build(settings, town)
+def _adapter(port: Port, name: str, town: ContainerServices) -> Any:
+    return town.adapter(port, name)
 
 
 def adapters_in_use(settings: Mapping[str, Any]) -> list[str]:
@@ -133,10 +135,19 @@ def log_adapters(settings: Mapping[str, Any]) -> None:
 
 class ContainerServices:
     """The town's services a plug-in may ask for (`TownServices`), each taken from the
-    container when first asked for."""
+    container when first asked for; and the adapters built for it, by port and name."""
 
     def __init__(self, container: Any) -> None:  # the Container
         self._container = container
+        self._built: dict[tuple[str, str], Any] = {}
+        self._lock = threading.RLock()
+
+    def adapter(self, port: Port, name: str) -> Any:
+        with self._lock:
+            key = (port.group, name)
+            if key not in self._built:
+                self._built[key] = plugin(port, name).build(self._container.config(), self)
+            return self._built[key]
 
     @property
     def clock(self) -> Clock:

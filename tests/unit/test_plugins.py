@@ -14,6 +14,7 @@ from madoguchi_sms_example.client import ExampleHttpSms
 
 from adapters.identity.dev_card import DevCardProvider
 from adapters.payments.fake import FakePaymentGateway
+from adapters.sms.messenger import TwilioSms
 from entrypoints import plugins
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import build_container
@@ -39,6 +40,16 @@ def test_the_defaults_still_choose_the_development_adapters(tmp_path: Path) -> N
     assert container.sms_channel() is None
     assert isinstance(container.payment_gateway(), FakePaymentGateway)
     assert isinstance(container.identity_provider(), DevCardProvider)
+
+
+def test_the_adapter_follows_the_setting_and_each_is_built_once(tmp_path: Path) -> None:
+    container = build_container(Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path)}))
+    assert container.sms_channel() is None
+
+    container.config.sms_provider.from_value("twilio")  # as the tests switch it
+
+    twilio = container.sms_channel()
+    assert isinstance(twilio, TwilioSms) and container.sms_channel() is twilio
 
 
 def test_a_vendors_plugin_is_chosen_by_name_with_its_own_settings_and_named_in_the_log(
