@@ -174,8 +174,8 @@ class SmsHarness:
 
 class SmsChannelContract:
     """Subclass it and provide the fixture `sms_harness` (an SmsHarness), building the channel
-    with this suite's `links` fixture. A channel that tries a send more than once within one
-    call fails twice per `fail_next(2)` at most."""
+    with this suite's `links` fixture and at most two tries per `send` (after `fail_next(2)`,
+    one `send` must meet only server errors and answer RETRY_LATER)."""
 
     pytestmark = [pytest.mark.contract]
 
