@@ -11,8 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The example SMS plug-in (examples/madoguchi-sms-example) is installed as a distribution of its
+# own, as a vendor's would be: its entry point makes MADOGUCHI_SMS_PROVIDER=example-http work,
+# and `make test` runs its tests (pyproject.toml's testpaths).
+EXAMPLE_SMS := examples/madoguchi-sms-example
+$(STAMP): pyproject.toml $(EXAMPLE_SMS)/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,city]'
+	$(BIN)/pip install --quiet -e $(EXAMPLE_SMS)
 	touch $(STAMP)
 
 install: $(STAMP)

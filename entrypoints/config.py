@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import attrs
 from attrs import frozen
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -20,6 +21,7 @@ from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
 from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
 from entrypoints.originator_settings import originator_settings
+from entrypoints.plugins import chosen_adapters
 from entrypoints.pool_settings import POOL_DEFAULTS, pool_settings
 from entrypoints.postal_code_settings import postal_code_settings
 from entrypoints.rate_limit_settings import RATE_LIMITS, rate_limit_settings
@@ -31,7 +33,8 @@ ENVIRONMENTS = {"development", "test", "production"}
 DEV_LINE_SECRET = "madoguchi-development-channel-secret"
 DEV_LINE_TOKEN = "madoguchi-development-access-token"
 QUEUES = {"in_process", "eager", "celery"}
-PROVIDERS = ("dev_card", "oidc")
+
+
 class ConfigurationError(Exception):
     """The configuration cannot work; the message says which variable to set."""
 
@@ -52,9 +55,9 @@ class Settings:
     public_url: str
     match_key: str
     identity_provider: str
-    oidc_issuer: str
-    oidc_client_id: str
-    oidc_client_key_file: str
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_key_file: str = ""
     # the town itself: 都道府県, 市区町村 and 市区町村コード (6 digits with its check digit); used
     # by registry matching and shown wherever the town is named ("" = not set)
     town_prefecture: str = ""
@@ -129,6 +132,9 @@ class Settings:
     db_max_overflow: int = POOL_DEFAULTS["MADOGUCHI_DB_MAX_OVERFLOW"]
     db_pool_recycle: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_RECYCLE"]
     db_pool_timeout: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_TIMEOUT"]
+    # the settings of the chosen plug-ins that are not fields here (a vendor's, ADR 0069): the
+    # container has them by name like every other setting
+    plugin_settings: tuple[tuple[str, object], ...] = ()
 
     @property
     def town(self) -> Town:
@@ -162,18 +168,8 @@ class Settings:
         if production and not (line_secret and line_token):
             raise ConfigurationError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are "
                                      "required in production")
-        identity_provider = env.get("MADOGUCHI_IDENTITY_PROVIDER",
-                                    "oidc" if production else "dev_card")
-        if identity_provider not in PROVIDERS:
-            raise ConfigurationError(f"MADOGUCHI_IDENTITY_PROVIDER must be one of {PROVIDERS}")
-        if production and identity_provider == "dev_card":
-            raise ConfigurationError("the development card is refused in production: set "
-                                     "MADOGUCHI_IDENTITY_PROVIDER=oidc and the OIDC_* variables")
-        oidc = {name: env.get(name, "") for name in
-                ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_KEY_FILE")}
-        if identity_provider == "oidc" and not all(oidc.values()):
-            raise ConfigurationError("OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_KEY_FILE are "
-                                     "required with MADOGUCHI_IDENTITY_PROVIDER=oidc")
+        # Each port's adapter (identity, payments, SMS) and its plug-in's settings (ADR 0069).
+        adapters = _checked(chosen_adapters, env, production, _FIELDS)
         match_key = env.get("MADOGUCHI_MATCH_KEY", "")
         if production and len(match_key) < 32:
             raise ConfigurationError("MADOGUCHI_MATCH_KEY (32+ characters) is required in "
@@ -211,25 +207,25 @@ class Settings:
             line_api_base_url=env.get("LINE_API_BASE_URL", "https://api.line.me"),
             public_url=env.get("MADOGUCHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             match_key=match_key,
-            identity_provider=identity_provider,
-            oidc_issuer=oidc["OIDC_ISSUER"],
-            oidc_client_id=oidc["OIDC_CLIENT_ID"],
-            oidc_client_key_file=oidc["OIDC_CLIENT_KEY_FILE"],
+            **adapters,
             line_api_data_url=env.get("LINE_API_DATA_URL", ""),
             line_rich_menus=env.get("LINE_RICH_MENUS", "").strip().lower() in ("1", "true", "yes"),
             liff_id=env.get("MADOGUCHI_LIFF_ID", "").strip(),
             **line_settings(env, ConfigurationError),
             **_checked(originator_settings, env, production),
             **_checked(pool_settings, env),
-            **_payment_settings(env, production),
+            **_certificate_settings(env),
             **rate_limit_settings(env, task_queue, broker_url, ConfigurationError),
             **_observing(env),
-            **sms_settings(env, production, ConfigurationError),
+            **_checked(sms_settings, env, production),
             **_checked(mail_settings, env, production),
             **_checked(case_settings, env),
             **_checked(postal_code_settings, env),
             **map_settings(env, production, ConfigurationError),
         )
+
+
+_FIELDS = frozenset(attrs.fields_dict(Settings))
 
 
 def _checked(read: Callable[..., Mapping[str, object]], *args: object) -> Mapping[str, object]:
@@ -323,35 +319,11 @@ def _local_secret(path: Path, make: object) -> str:
     return value
 
 
-PAYMENT_PROVIDERS = ("fake", "paypay", "linepay")
 CERTIFICATE_KINDS = ("resident_record", "seal_registration", "income", "taxation")
-_PAYMENT_KEYS = {
-    "paypay": ("PAYPAY_API_KEY", "PAYPAY_API_SECRET", "PAYPAY_MERCHANT_ID"),
-    "linepay": ("LINEPAY_CHANNEL_ID", "LINEPAY_CHANNEL_SECRET"),
-}
-_PAYMENT_HOSTS = {  # (sandbox, production)
-    "paypay": ("https://stg-api.sandbox.paypay.ne.jp", "https://api.paypay.ne.jp"),
-    "linepay": ("https://sandbox-api-pay.line.me", "https://api-pay.line.me"),
-}
 
 
-def _payment_settings(env: Mapping[str, str], production: bool) -> dict[str, object]:
-    """The fee payment provider and its keys, and the town's certificate fees."""
-    provider = env.get("MADOGUCHI_PAYMENT_PROVIDER", "" if production else "fake")
-    if production and not provider:
-        raise ConfigurationError("MADOGUCHI_PAYMENT_PROVIDER (paypay or linepay, with its keys) "
-                                 "is required in production")
-    if provider not in PAYMENT_PROVIDERS:
-        raise ConfigurationError(f"MADOGUCHI_PAYMENT_PROVIDER must be one of {PAYMENT_PROVIDERS}")
-    if production and provider == "fake":
-        raise ConfigurationError("the fake payment provider is refused in production: set "
-                                 "MADOGUCHI_PAYMENT_PROVIDER=paypay or linepay and its keys")
-    missing = [name for name in _PAYMENT_KEYS.get(provider, ()) if not env.get(name)]
-    if missing:
-        raise ConfigurationError(f"{', '.join(missing)} required with "
-                                 f"MADOGUCHI_PAYMENT_PROVIDER={provider}")
-    sandbox = env.get("MADOGUCHI_PAYMENT_SANDBOX", "" if production else "1") == "1"
-    hosts = {name: pair[0 if sandbox else 1] for name, pair in _PAYMENT_HOSTS.items()}
+def _certificate_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """The town's certificate fees (the payment provider is a plug-in: entrypoints/plugins.py)."""
     fees = []
     for pair in filter(None, (p.strip() for p in
                               env.get("MADOGUCHI_CERTIFICATE_FEES", "").split(","))):
@@ -375,14 +347,6 @@ def _payment_settings(env: Mapping[str, str], production: bool) -> dict[str, obj
         raise ConfigurationError("MADOGUCHI_CERTIFICATE_HOUSEHOLD_KINDS lists kinds among "
                                  f"{', '.join(CERTIFICATE_KINDS)}")
     return {
-        "payment_provider": provider,
-        "paypay_api_key": env.get("PAYPAY_API_KEY", ""),
-        "paypay_api_secret": env.get("PAYPAY_API_SECRET", ""),
-        "paypay_merchant_id": env.get("PAYPAY_MERCHANT_ID", ""),
-        "paypay_base_url": env.get("PAYPAY_BASE_URL") or hosts["paypay"],
-        "linepay_channel_id": env.get("LINEPAY_CHANNEL_ID", ""),
-        "linepay_channel_secret": env.get("LINEPAY_CHANNEL_SECRET", ""),
-        "linepay_base_url": env.get("LINEPAY_BASE_URL") or hosts["linepay"],
         "certificate_fees": tuple(fees),
         "certificate_postage": numbers["MADOGUCHI_CERTIFICATE_POSTAGE"],
         "certificate_verification_days": numbers["MADOGUCHI_CERTIFICATE_VERIFICATION_DAYS"],

@@ -32,8 +32,6 @@ from adapters.documents.certificate_slip import ReportlabSlipRenderer
 from adapters.email.mailer import SmtpMailer
 from adapters.email.rendering import MailIdentity
 from adapters.email.unsubscribe import UnsubscribeLinks
-from adapters.identity.dev_card import DevCardProvider
-from adapters.identity.oidc import OidcIdentityProvider
 from adapters.line.chat_signals import LineChatSignals
 from adapters.line.content import LineContent, line_data_url
 from adapters.line.messenger import LineMessenger
@@ -50,8 +48,7 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_fact
 from adapters.persistence.verification_attempts import SqlVerificationAttempts
 from adapters.postal_codes.ken_all import KenAllPostalCodes
 from adapters.sms.ledger import SqlSmsLedger
-from adapters.sms.messenger import TwilioSms
-from adapters.sms.webhook import STATUS_PATH, SmsWebhook
+from adapters.sms.webhook import SmsWebhook
 from adapters.system import SystemClock, TimeOrderedIds
 from adapters.totp import PyOtpCodes
 from adapters.web.channel import WebChannel
@@ -90,13 +87,12 @@ from entrypoints.config import Settings
 from entrypoints.demo_wiring import past_town
 from entrypoints.inbound_wiring import make_inbox_handler
 from entrypoints.jobs import build_job_catalog
-from entrypoints.payment_links import PayLinkSigner, payment_gateway_selector
+from entrypoints.payment_links import PayLinkSigner
+from entrypoints.plugins import IDENTITY, PAYMENT, SMS, ContainerServices, adapter, log_adapters
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
 from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
-
-
 
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:
@@ -206,21 +202,14 @@ class Container(containers.DeclarativeContainer):
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
-    # SMS (ADRs 0039, 0044): Twilio's SDK, choices as one personal link. MADOGUCHI_SMS_PROVIDER=
-    # none: no channel (the outbox refuses "sms" messages as it does any unknown channel).
+    # What the town lends the adapters its plug-ins build (ADR 0069).
+    town_services = providers.Singleton(ContainerServices, __self__)
+    # SMS (ADRs 0039, 0044): the plug-in MADOGUCHI_SMS_PROVIDER names (Twilio's SDK, choices as
+    # one personal link); none: no channel (the outbox refuses "sms" messages).
     sms_ledger = providers.Singleton(SqlSmsLedger, engine)
     sms_webhook = providers.Singleton(SmsWebhook, auth_token=config.twilio_auth_token,
                                       public_url=config.public_url)
-    sms_channel = providers.Selector(
-        config.sms_provider,
-        twilio=providers.Singleton(
-            TwilioSms, account_sid=config.twilio_account_sid,
-            auth_token=config.twilio_auth_token, from_number=config.sms_from,
-            status_callback_url=config.public_url.as_(lambda u: f"{u}{STATUS_PATH}"),
-            links=personal_links, ledger=sms_ledger, api_base_url=config.twilio_api_base_url,
-            now=clock.provided.now),
-        none=providers.Object(None),
-    )
+    sms_channel = adapter(SMS, config, town_services)
     unsubscribe_links = providers.Singleton(UnsubscribeLinks, config.secret_key, config.public_url)
     # E-mail (ADR 0040): choices become one personal link to the web channel.
     email_messenger = providers.Resource(  # a resource: its kept connections end at shutdown
@@ -238,18 +227,7 @@ class Container(containers.DeclarativeContainer):
         providers.Factory(Town, prefecture=config.town_prefecture, city=config.town_city,
                           code=config.town_code))
     verification_attempts = providers.Singleton(SqlVerificationAttempts, engine)
-    identity_provider = providers.Selector(
-        config.identity_provider,
-        dev_card=providers.Singleton(
-            DevCardProvider, page_url=config.public_url.as_(lambda u: f"{u}/identity/dev-card"),
-            attempts=verification_attempts, clock=clock),
-        oidc=providers.Singleton(
-            OidcIdentityProvider, "oidc", config.oidc_issuer,
-            config.oidc_client_id,
-            config.oidc_client_key_file.as_(lambda path: open(path).read()),  # noqa: SIM115
-            config.public_url.as_(lambda u: f"{u}/identity/callback/oidc"),
-            verification_attempts, clock),
-    )
+    identity_provider = adapter(IDENTITY, config, town_services)
 
     # Services: conversations with residents.
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master,
@@ -340,7 +318,7 @@ class Container(containers.DeclarativeContainer):
         production=providers.Singleton(NoCashProvider),
     )
     # Fees: certificate requests and the payment provider that takes the fee.
-    payment_gateway = payment_gateway_selector(config)
+    payment_gateway = adapter(PAYMENT, config, town_services)
     payment_gateway_configured = providers.Callable(bool, config.payment_provider)
     certificate_policy = providers.Singleton(
         certificate_policy_from, fees=config.certificate_fees.as_(dict),
@@ -380,8 +358,12 @@ class Container(containers.DeclarativeContainer):
 def build_container(settings: Settings | None = None) -> Container:
     settings = settings or Settings.from_env()
     container = Container()
-    # The settings as they are, by name: `config.<setting>` (entrypoints/config.py).
-    container.config.from_dict(attrs.asdict(settings, recurse=False))
+    # The settings as they are, by name: `config.<setting>` (entrypoints/config.py), with
+    # those of the chosen plug-ins (ADR 0069).
+    values = attrs.asdict(settings, recurse=False)
+    values.update(values.pop("plugin_settings"))
+    container.config.from_dict(values)
+    log_adapters(values)
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container

@@ -1,40 +1,16 @@
 """The links around a fee payment: the resident's signed pay link (it goes out in a chat
 message, so it carries an HMAC of the request id instead of needing a log-in), and the pages
-the provider sends the payer back to; and the gateway the town's settings choose (the
-container's `payment_gateway`)."""
+the provider sends the payer back to. (The gateway itself is the plug-in the town's settings
+choose: entrypoints/plugins.py.)"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
 
-from dependency_injector import providers
-
-from adapters.payments.fake import FakePaymentGateway
-from adapters.payments.linepay import LinePayGateway
-from adapters.payments.paypay import PayPayGateway
 from application.payments.paying import PaymentLinks
 
-__all__ = ["PayLinkSigner", "payment_gateway_selector"]
-
-
-def payment_gateway_selector(config: Any) -> providers.Selector:  # type: ignore[type-arg]
-    """The fee payment provider named by MADOGUCHI_PAYMENT_PROVIDER, with its keys."""
-    return providers.Selector(
-        config.payment_provider,
-        fake=providers.Singleton(
-            FakePaymentGateway, config.public_url.as_(lambda u: f"{u}/payments/fake")),
-        paypay=providers.Singleton(
-            PayPayGateway, api_key=config.paypay_api_key,
-            api_secret=config.paypay_api_secret,
-            merchant_id=config.paypay_merchant_id,
-            base_url=config.paypay_base_url),
-        linepay=providers.Singleton(
-            LinePayGateway, channel_id=config.linepay_channel_id,
-            channel_secret=config.linepay_channel_secret,
-            base_url=config.linepay_base_url),
-    )
+__all__ = ["PayLinkSigner"]
 
 
 class PayLinkSigner:

@@ -2,11 +2,11 @@
 `gunicorn -c python:entrypoints.gunicorn_conf entrypoints.wsgi:app`.
 
 Logging is set up first (entrypoints/logging_setup.py). At start it says where the data keys
-live and refuses keys that do not open the database's data (entrypoints/key_ring.py); the app
-sweeps leftover uploads. With the in-process queue each web process starts delivering the
-outbox as it loads (what a crash left due goes out at once, not after the first request),
-handles the inbound events a crash left stored and takes up the jobs a killed process left
-behind; with Celery the workers do."""
+live and which adapter each port uses (entrypoints/plugins.py), and refuses keys that do not
+open the database's data (entrypoints/key_ring.py); the app sweeps leftover uploads. With the
+in-process queue each web process starts delivering the outbox as it loads (what a crash left
+due goes out at once, not after the first request), handles the inbound events a crash left
+stored and takes up the jobs a killed process left behind; with Celery the workers do."""
 
 import sys
 
@@ -14,11 +14,14 @@ from application.jobs.running import resume_left_behind
 from entrypoints.containers import build_container
 from entrypoints.key_ring import check_key_ring
 from entrypoints.logging_setup import configure_logging
+from entrypoints.plugins import adapters_in_use
 from entrypoints.web import create_app
 
 _container = build_container()
 configure_logging(_container.config.log_format(), _container.config.log_level())
 print(check_key_ring(_container), file=sys.stderr, flush=True)
+# the adapter each port uses (ADR 0069), said once logging is set up
+print(*adapters_in_use(_container.config()), sep="\n", file=sys.stderr, flush=True)
 app = create_app(_container)
 if _container.config.task_queue() == "in_process":
     _container.outbox_notifier().wake()

@@ -29,6 +29,7 @@ from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 from entrypoints.key_ring import key_location
 from entrypoints.logging_setup import configured_logging
+from entrypoints.plugins import adapters_in_use
 from entrypoints.rich_menu_wiring import rich_menu_plans
 
 __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
@@ -86,6 +87,8 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
                        f"{sim.base_url}/_sim/mail/")
         click.echo(f"Madoguchi for {container.config.town_name()} on http://{host}:{port}/")
         click.echo(key_location(container))
+        for line in adapters_in_use(container.config()):  # ADR 0069
+            click.echo(line)
         show_demo_login(container, f"http://{host}:{port}/staff")
         scheduler = container.scheduler()  # the in-process queue's: due reminders become jobs
         if scheduler is not None:

@@ -46,6 +46,9 @@ def test_the_outbox_threads_end_when_the_server_stops(tmp_path: Path,
     result = runner.invoke(main, ["serve", "--port", "8999"], env=env)
 
     assert result.exit_code == 0, result.output
+    # start-up says which adapter each port uses (ADR 0069)
+    assert "SMS provider: none (entrypoints.builtin_plugins:no_sms, from madoguchi)" \
+        in result.output.splitlines()
     assert {"madoguchi-outbox", "madoguchi-send_0"} <= running
     # the rate limits' memory counter expires its keys on a 10 ms timer of its own: a moment
     assert threads_left_behind(before, grace=1) == []

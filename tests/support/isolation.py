@@ -13,7 +13,10 @@ __all__ = ["is_app_variable", "threads_left_behind"]
 # Every variable `Settings.from_env` reads (tests/unit/test_test_isolation.py keeps the list
 # complete). `TEST_DATABASE_URL` and `TEST_REDIS_URL`, the tests' own opt-ins, are not among them.
 _APP_NAMES = frozenset({"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"})
-_APP_PREFIXES = ("MADOGUCHI_", "LINE_", "LINEPAY_", "OIDC_", "PAYPAY_", "TWILIO_")
+# The plug-ins' own variables are among them: EXAMPLE_SMS_ is the example SMS plug-in's
+# (examples/madoguchi-sms-example, ADR 0069).
+_APP_PREFIXES = ("MADOGUCHI_", "LINE_", "LINEPAY_", "OIDC_", "PAYPAY_", "TWILIO_",
+                 "EXAMPLE_SMS_")
 
 
 def is_app_variable(name: str) -> bool:

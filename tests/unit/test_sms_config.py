@@ -46,5 +46,18 @@ def test_production_refuses_twilio_without_its_credentials(tmp_path: Path,
 ])
 def test_a_value_that_cannot_work_names_its_variable(tmp_path: Path, name: str,
                                                      value: str) -> None:
+    # Twilio's own settings are read by its plug-in's hook, when it is the one chosen
+    env = {"MADOGUCHI_SMS_PROVIDER": "twilio", name: value}
     with pytest.raises(ConfigurationError, match=name):
-        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path), name: value})
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path), **env})
+
+
+def test_an_sms_provider_no_package_installs_is_refused_with_the_installed_ones(
+        tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                           "MADOGUCHI_SMS_PROVIDER": "carrier-pigeon"})
+    message = str(refused.value)
+    assert message.startswith("MADOGUCHI_SMS_PROVIDER=carrier-pigeon: no such SMS provider is "
+                              "installed (installed: ")
+    assert "none" in message and "twilio" in message

@@ -3,6 +3,7 @@ test, and the check for threads a test leaves running finds them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from application.ports.plugins import PluginSettingsError
 from entrypoints.config import Settings
+from entrypoints.plugins import PORTS, Port, installed, plugin
 from tests.support.isolation import is_app_variable, threads_left_behind
 
 pytestmark = pytest.mark.unit
@@ -31,10 +34,20 @@ def test_every_variable_the_settings_read_is_hidden_from_the_tests(tmp_path: Pat
 
     Settings.from_env(environment)
 
-    assert {"DATABASE_URL", "MADOGUCHI_ENV", "LINE_CHANNEL_SECRET", "OIDC_ISSUER",
-            "PAYPAY_API_KEY", "LINEPAY_CHANNEL_ID", "CELERY_BROKER_URL"} <= environment.read
+    assert {"DATABASE_URL", "MADOGUCHI_ENV", "LINE_CHANNEL_SECRET", "MADOGUCHI_SMS_PROVIDER",
+            "CELERY_BROKER_URL"} <= environment.read
     assert sorted(name for name in environment.read if not is_app_variable(name)) == []
     assert not is_app_variable("TEST_DATABASE_URL") and not is_app_variable("TEST_REDIS_URL")
+
+
+@pytest.mark.parametrize("port", PORTS, ids=lambda port: port.group)
+def test_every_variable_an_installed_plugin_reads_is_hidden_from_the_tests(port: Port) -> None:
+    # each plug-in's hook reads its own variables, when it is the one chosen (ADR 0069)
+    for name in installed(port):
+        environment = _RecordingEnvironment({})
+        with contextlib.suppress(PluginSettingsError):  # it read what it needs all the same
+            plugin(port, name).settings(environment, False)
+        assert sorted(n for n in environment.read if not is_app_variable(n)) == [], name
 
 
 def test_a_test_sees_no_app_variable_but_a_temporary_data_directory(

@@ -77,9 +77,10 @@ def campaign_preview(program_id: str):  # type: ignore[no-untyped-def]
 
 
 def _as_sms(example: OutgoingMessage | None) -> dict[str, object] | None:
-    """The same notice by SMS (ADR 0039), when the town sends SMS: its parts and its cost."""
+    """The same notice by SMS (ADR 0039), when the town sends SMS (whichever provider, ADR
+    0069): its parts and its cost."""
     config = container().config
-    if example is None or config.sms_provider() != "twilio":
+    if example is None or config.sms_provider() == "none":
         return None
     body = sample([example], config.public_url())
     counted = count_segments(body)
