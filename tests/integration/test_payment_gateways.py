@@ -1,12 +1,12 @@
-"""The payment gateways against their local stand-ins (which check signatures as the real
-services do) and the in-memory fake: one contract, run on all three."""
+"""What each payment gateway does beyond the port's contract (which
+tests/contracts/test_payment_gateway.py runs on all three): PayPay's and LINE Pay's signatures
+and answers, checked against their local stand-ins (which check them as the real services do),
+and how expiry and cancellation read."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 import requests
@@ -14,7 +14,7 @@ import requests
 from adapters.payments.fake import FakePaymentGateway
 from adapters.payments.linepay import LinePayGateway, line_pay_signature
 from adapters.payments.paypay import CONTENT_TYPE, PayPayGateway, opa_auth_header
-from application.ports.payments import PaymentError, PaymentGateway, PaymentStatus
+from application.ports.payments import PaymentError, PaymentStatus
 from domain.values import Money
 from tests.support.linepay_server import LocalLinePay, running_linepay
 from tests.support.paypay_server import LocalPayPay, running_paypay
@@ -22,103 +22,6 @@ from tests.support.paypay_server import LocalPayPay, running_paypay
 pytestmark = pytest.mark.integration
 
 AMOUNT = Money(710)
-
-
-class Harness:
-    """A gateway and a way to play the payer on its provider."""
-
-    def __init__(self, gateway: PaymentGateway, pay: Callable[[str, str], None],
-                 server: Any = None) -> None:
-        self.gateway, self.pay, self.server = gateway, pay, server
-
-    def start(self, reference: str = "req1-1") -> Any:
-        return self.gateway.create(reference=reference, amount=AMOUNT,
-                                   description="住民票の写し 2通", return_url="http://app/return",
-                                   cancel_url="http://app/cancel")
-
-
-@pytest.fixture(params=["fake", "paypay", "linepay"])
-def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
-    if request.param == "fake":
-        fake = FakePaymentGateway("http://app/payments/fake")
-        yield Harness(fake, lambda ref, pid: fake.pay(pid))
-    elif request.param == "paypay":
-        with running_paypay() as server:
-            gateway = PayPayGateway(api_key=server.api_key, api_secret=server.api_secret,
-                                    merchant_id=server.merchant_id, base_url=server.base_url)
-            yield Harness(gateway, lambda ref, pid: server.complete(ref), server)
-    else:
-        with running_linepay() as server:
-            gateway = LinePayGateway(channel_id=server.channel_id,
-                                     channel_secret=server.channel_secret,
-                                     base_url=server.base_url)
-            yield Harness(gateway, lambda ref, pid: server.approve(pid), server)
-
-
-# -- the contract --------------------------------------------------------------------------------
-
-def test_a_payment_is_created_unpaid_and_completes_once_the_payer_pays(harness: Harness) -> None:
-    started = harness.start()
-    assert started.url.startswith("http") and started.provider_id
-
-    waiting = harness.gateway.settle(reference="req1-1", provider_id=started.provider_id,
-                                     amount=AMOUNT)
-    assert waiting.status is PaymentStatus.CREATED
-    harness.pay("req1-1", started.provider_id)
-    done = harness.gateway.settle(reference="req1-1", provider_id=started.provider_id,
-                                  amount=AMOUNT)
-    assert done.status is PaymentStatus.COMPLETED and done.payment_id and done.amount == AMOUNT
-
-
-def test_settling_twice_answers_completed_both_times(harness: Harness) -> None:
-    started = harness.start()
-    harness.pay("req1-1", started.provider_id)
-    first = harness.gateway.settle(reference="req1-1", provider_id=started.provider_id,
-                                   amount=AMOUNT)
-    second = harness.gateway.settle(reference="req1-1", provider_id=started.provider_id,
-                                    amount=AMOUNT)
-    assert first.status is second.status is PaymentStatus.COMPLETED
-    assert first.payment_id == second.payment_id
-
-
-def test_a_second_payment_under_the_same_reference_is_never_a_second_charge(
-    harness: Harness,
-) -> None:
-    first = harness.start()
-    try:
-        again = harness.start()
-    except PaymentError:
-        return  # refused outright (PayPay, LINE Pay)
-    assert again.provider_id == first.provider_id  # or the same payment (the fake)
-
-
-def test_a_refund_is_made_once_and_a_second_refund_says_it_was_refunded(
-    harness: Harness,
-) -> None:
-    started = harness.start()
-    harness.pay("req1-1", started.provider_id)
-    paid = harness.gateway.settle(reference="req1-1", provider_id=started.provider_id,
-                                  amount=AMOUNT)
-    assert paid.payment_id is not None
-
-    refund = harness.gateway.refund(reference="req1-1", provider_id=started.provider_id,
-                                    payment_id=paid.payment_id, refund_reference="req1-refund",
-                                    amount=AMOUNT)
-    again = harness.gateway.refund(reference="req1-1", provider_id=started.provider_id,
-                                   payment_id=paid.payment_id, refund_reference="req1-refund",
-                                   amount=AMOUNT)
-
-    assert refund.amount == AMOUNT and refund.remaining == Money(0)
-    assert not refund.already_refunded
-    assert again.already_refunded and again.amount == Money(0)
-
-
-def test_an_unpaid_payment_cannot_be_refunded(harness: Harness) -> None:
-    started = harness.start()
-    with pytest.raises(PaymentError):
-        harness.gateway.refund(reference="req1-1", provider_id=started.provider_id,
-                               payment_id=started.provider_id, refund_reference="r",
-                               amount=AMOUNT)
 
 
 # -- expiry and cancellation ---------------------------------------------------------------------
