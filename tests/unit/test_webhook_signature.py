@@ -12,7 +12,7 @@ from domain.webhook_signature import InvalidSignature, sign, signature_header, v
 pytestmark = pytest.mark.unit
 
 SECRET = "whsec_test"
-BODY = '{"id":"e1","type":"application.decided"}'.encode()
+BODY = b'{"id":"e1","type":"application.decided"}'
 NOW = 1_780_000_000
 
 
