@@ -16,7 +16,7 @@ from application.webhooks.delivering_webhooks import deliver_webhooks
 from application.webhooks.replaying_delivery import replay_delivery
 from application.webhooks.subscribing import Subscribe, subscribe
 from domain.errors import InvalidValue, NotAllowed
-from domain.events import ApplicationDecided, CaseOpened
+from domain.events import ApplicationDecided, CaseOpened, DisbursementStateChanged
 from domain.staff import Role
 from domain.webhook_signature import verify_signature
 from domain.webhooks import (
@@ -163,6 +163,27 @@ def test_a_transferred_case_is_no_new_case(database: FakeDatabase, clock: FakeCl
     receiver = Receiver()
     _deliver(database, receiver, clock)
     assert [json.loads(body)["data"]["case_id"] for _, body, _ in receiver.received] == ["c2"]
+
+
+def test_only_a_failed_payment_is_sent_with_its_application_and_one_event_id_each(
+        database: FakeDatabase, clock: FakeClock) -> None:
+    _subscribe(database, clock, events=("payment.failed",))
+    _decide(database, "a1")
+    _decide(database, "a2")
+    with FakeUnitOfWork(database) as uow:
+        holder = uow.applications.get("a1")
+        for n, (application_id, status) in enumerate([("a1", "failed"), ("a2", "failed"),
+                                                      ("a1", "settled")]):
+            holder.record(DisbursementStateChanged(disbursement_id=f"d{n}",
+                                                   application_id=application_id,
+                                                   status=status))
+        uow.commit()
+    receiver = Receiver()
+    _deliver(database, receiver, clock)
+    sent = [json.loads(body) for _, body, _ in receiver.received]
+    assert [(b["type"], b["data"]["disbursement_id"], b["data"]["household_number"])
+            for b in sent] == [("payment.failed", "d0", "Ha1"), ("payment.failed", "d1", "Ha2")]
+    assert sent[0]["id"] != sent[1]["id"]
 
 
 def test_a_receiver_down_is_retried_on_the_plan_with_the_same_event_id_and_body(
