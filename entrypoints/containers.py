@@ -289,7 +289,7 @@ class Container(containers.DeclarativeContainer):
     outbox_delivery = providers.Singleton(with_webhooks, providers.Singleton(  # and ADR 0071's
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor, metrics=metrics,
-    ), providers.Singleton(webhook_delivery, uow.provider, clock, ids))
+    ), providers.Singleton(webhook_delivery, uow.provider, clock, ids, outbox_executor))
     # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs,
     # closed cases past retention erased): given the queue that runs them.
     scheduled_work = providers.Singleton(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 from attrs import frozen
 
@@ -29,10 +30,12 @@ class Delivered:
         return int(getattr(self.outbox, "handled", 0) or 0) + self.webhooks.handled
 
 
-def webhook_delivery(uow_factory: Callable[[], UnitOfWork], clock: Clock,
-                     ids: IdGenerator) -> Callable[[], WebhookReport]:
+def webhook_delivery(uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator,
+                     executor: Executor | None = None) -> Callable[[], WebhookReport]:
+    """The dispatcher of webhooks, sending on the outbox's threads (`executor`)."""
     return functools.partial(deliver_webhooks, uow_factory=uow_factory,
-                             sender=RequestsWebhookSender(), clock=clock, ids=ids)
+                             sender=RequestsWebhookSender(), clock=clock, ids=ids,
+                             executor=executor)
 
 
 def with_webhooks(outbox: Callable[[], object],

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 from attrs import define, frozen
 
@@ -61,8 +62,11 @@ def body_bytes(delivery: WebhookDelivery) -> bytes:
 
 
 def deliver_webhooks(*, uow_factory: Callable[[], UnitOfWork], sender: WebhookSender,
-                     clock: Clock, ids: IdGenerator, limit: int = BATCH) -> WebhookReport:
-    """Deliver one batch of due deliveries; 0 handled: nothing was due."""
+                     clock: Clock, ids: IdGenerator, limit: int = BATCH,
+                     executor: Executor | None = None) -> WebhookReport:
+    """Deliver one batch of due deliveries; 0 handled: nothing was due. With an `executor`
+    the batch's requests go out at once, so one slow receiver holds the round (and the
+    outbox's, which runs on the same trigger) for one timeout, not one per delivery."""
     now = clock.now()
     with uow_factory() as uow:
         batch = list(uow.webhook_deliveries.due(now=now, limit=limit))
@@ -83,7 +87,11 @@ def deliver_webhooks(*, uow_factory: Callable[[], UnitOfWork], sender: WebhookSe
             uow.commit()
         except ConcurrentUpdate:  # another dispatcher claimed some of them: let it
             return WebhookReport()
-    answers = [(request, clock.now(), _post(sender, request, clock)) for request in requests]
+    def attempt(request: _Request) -> tuple[_Request, dt.datetime, WebhookAnswer]:
+        return request, clock.now(), _post(sender, request, clock)
+
+    answers = list(executor.map(attempt, requests)) if executor else \
+        [attempt(request) for request in requests]
     for attempt in range(RECORD_ATTEMPTS):
         try:
             return _record(uow_factory, answers, clock, ids)
