@@ -274,3 +274,12 @@ def test_a_paused_subscription_gets_nothing_new_and_a_deleted_one_nothing_at_all
 
 def test_every_event_type_has_a_japanese_label() -> None:
     assert all(kind.label and not kind.label.isascii() for kind in WebhookEventType)
+
+
+@pytest.mark.parametrize("events", [(), ("",), ("application.decided", "resident.moved")])
+def test_a_subscription_wants_one_known_event_or_more(database: FakeDatabase, clock: FakeClock,
+                                                      events: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidValue):
+        _subscribe(database, clock, events=events)
+    assert database.tables["webhook_subscriptions"] == {}
+    assert database.tables["audit"] == {}
