@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import time
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +51,17 @@ def test_a_malformed_header_is_refused(header: str) -> None:
 def test_one_matching_signature_among_several_is_enough_while_a_secret_is_replaced() -> None:
     header = f"t={NOW},v1={sign('whsec_old', NOW, BODY)},v1={sign(SECRET, NOW, BODY)}"
     assert verify_signature(SECRET, header, BODY, now=NOW) == NOW
+
+
+def test_the_verification_snippet_in_the_integrators_guide_agrees_with_the_signer() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "integrators.md").read_text(
+        encoding="utf-8")
+    [snippet] = [block for block in re.findall(r"```python\n(.*?)```", guide, re.DOTALL)
+                 if "def verify(" in block]
+    namespace: dict[str, object] = {}
+    exec(snippet, namespace)  # the guide's own code, as a receiver would paste it
+    verify = namespace["verify"]
+    now = int(time.time())
+    assert verify(SECRET, signature_header(SECRET, now, BODY), BODY)  # type: ignore[operator]
+    assert not verify(SECRET, signature_header("whsec_other", now, BODY), BODY)  # type: ignore[operator]
+    assert not verify(SECRET, signature_header(SECRET, now - 600, BODY), BODY)  # type: ignore[operator]
