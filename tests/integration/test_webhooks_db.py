@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from application.access.actor import Actor
-from application.ports.unit_of_work import DuplicateError
+from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
 from application.ports.webhooks import WebhookAnswer
 from application.webhooks.delivering_webhooks import deliver_webhooks
 from application.webhooks.subscribing import Subscribe, subscribe
@@ -126,3 +126,22 @@ def test_dispatchers_at_once_send_each_delivery_once(container: Container) -> No
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(receiver.events.values()) == [1] * 40
+
+
+def test_two_replays_at_once_are_one(container: Container) -> None:
+    """Two clicks read the delivered row at once; the second's write meets the first's (the
+    row's version), so one replay is queued and the event goes out once more, not twice."""
+    clock = FakeClock()
+    subscription_id, _ = _subscription(container, clock)
+    _deliveries(container, subscription_id, 1, clock)
+    deliver_webhooks(uow_factory=container.uow, sender=Receiver(), clock=clock,
+                     ids=SequentialIds("wa"))
+    with container.uow() as first, container.uow() as second:
+        mine, theirs = (uow.webhook_deliveries.get("wd0000") for uow in (first, second))
+        assert mine.replay(clock.now()) and theirs.replay(clock.now())
+        first.commit()
+        with pytest.raises(ConcurrentUpdate):
+            second.commit()
+    with container.uow() as uow:
+        replayed = uow.webhook_deliveries.get("wd0000")
+    assert (replayed.state, replayed.replays) == (DeliveryState.PENDING, 1)
