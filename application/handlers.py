@@ -25,6 +25,7 @@ from application.ports.rich_menus import RichMenus
 from application.residents.handlers import VerificationNotice
 from application.surveys.asking_satisfaction import SatisfactionQuestions
 from application.surveys.respondents import RespondentKeys
+from application.webhooks.recording_events import WebhookEvents
 from domain.events import (
     ApplicationConfirmed,
     ApplicationDecided,
@@ -63,17 +64,20 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
     residents = ResidentActs(clock)  # a resident's own acts in the audit log
     consultations = ConsultationNotices(telling, menu)
     asking = SatisfactionQuestions(telling, respondents, clock) if respondents else None
+    webhooks = WebhookEvents(ids, clock)  # the town's systems' deliveries (ADR 0071)
     return MessageBus({
         ResidentVerified: [residents.verified],
         ApplicationConfirmed: [residents.applied,
-                               *([asking.application_confirmed] if asking else [])],
-        ApplicationDecided: [DecisionNotice(telling, banks)],
+                               *([asking.application_confirmed] if asking else []),
+                               webhooks.application_confirmed],
+        ApplicationDecided: [DecisionNotice(telling, banks), webhooks.application_decided],
         ApplicationWithdrawn: [WithdrawalNotice(telling)],
-        DisbursementStateChanged: [PaymentFailed(telling, ids, clock)],
+        DisbursementStateChanged: [PaymentFailed(telling, ids, clock), webhooks.payment_failed],
         BatchStateChanged: [BatchClosed(ids, clock)],
         CashCodeIssued: [CashCodeNotice(telling)],
         CertificateRequestPaid: [certificates.paid, residents.requested_certificate,
-                                 *([asking.certificate_paid] if asking else [])],
+                                 *([asking.certificate_paid] if asking else []),
+                                 webhooks.certificate_paid],
         CertificatePaymentLapsed: [certificates.lapsed],
         CertificateRequestStateChanged: [certificates.moved],
         FeePaid: [fees.paid],
@@ -86,7 +90,7 @@ def message_bus(*, telling: Telling, ids: IdGenerator, clock: Clock,
         ConsultationEnded: [consultations.ended],
         CaseOpened: [DepartmentAlert(ids, clock, procedure_titles=procedure_titles or {},
                                      case_url=case_url or _case_path),
-                     *([asking.case_opened] if asking else [])],
+                     *([asking.case_opened] if asking else []), webhooks.case_created],
     })
 
 

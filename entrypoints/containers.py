@@ -90,6 +90,7 @@ from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner
 from entrypoints.plugins import IDENTITY, PAYMENT, SMS, ContainerServices, adapter, log_adapters
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
+from entrypoints.webhook_wiring import webhook_delivery, with_webhooks
 from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
@@ -265,10 +266,10 @@ class Container(containers.DeclarativeContainer):
     )
     # Resources: what starts a thread is stopped by `shutdown(container)`.
     outbox_executor = providers.Resource(_send_threads)
-    outbox_delivery = providers.Singleton(
+    outbox_delivery = providers.Singleton(with_webhooks, providers.Singleton(  # and ADR 0071's
         functools.partial, deliver_outbox, uow_factory=uow.provider,
         channels=messaging_channels, clock=clock, executor=outbox_executor, metrics=metrics,
-    )
+    ), providers.Singleton(webhook_delivery, uow.provider, clock, ids, outbox_executor))
     # Scheduled work (jobs left behind by a killed process resumed, due reminders become jobs,
     # closed cases past retention erased): given the queue that runs them.
     scheduled_work = providers.Singleton(

@@ -48,6 +48,7 @@ from domain.residents import RegistryStatus, Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import LOCK_DURATION, MAX_FAILED_ATTEMPTS, StaffSignIn
 from domain.values import JST
+from domain.webhooks import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.fake_queries import FakeQueries
 
 
@@ -538,6 +539,37 @@ class FakeKpiMonths(_FakeRepository):
         count = len(self._store)
         self._store.clear()
         return count
+
+
+class FakeWebhookSubscriptions(_FakeRepository):
+    def listed(self) -> list[WebhookSubscription]:
+        return sorted((s for s in self._store.values() if s.deleted_at is None),
+                      key=lambda s: (s.created_at, s.id))
+
+
+class FakeWebhookDeliveries(_FakeRepository):
+    unique = ("subscription_id", "event_id")
+    attempt_store: dict[str, Any]
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, WebhookDelivery]:
+        return {i: self._store[i] for i in ids if i in self._store}
+
+    def due(self, *, now: dt.datetime, limit: int) -> list[WebhookDelivery]:
+        found = sorted((d for d in self._store.values() if d.due(now=now)),
+                       key=lambda d: (d.created_at, d.id))
+        return found[:limit]
+
+    def recent(self, subscription_id: str, *, limit: int) -> list[WebhookDelivery]:
+        return sorted(self._where(subscription_id=subscription_id),
+                      key=lambda d: (d.created_at, d.id), reverse=True)[:limit]
+
+    def add_attempt(self, attempt: WebhookAttempt) -> None:
+        self.attempt_store[attempt.id] = attempt
+
+    def attempts_of(self, delivery_ids: Sequence[str]) -> list[WebhookAttempt]:
+        wanted = set(delivery_ids)
+        return sorted((a for a in self.attempt_store.values() if a.delivery_id in wanted),
+                      key=lambda a: (a.delivery_id, a.number))
 
 
 class FakeSurveyAnswers(_FakeRepository):
@@ -1067,6 +1099,8 @@ _REPOSITORIES = {
     "associations": FakeAssociations, "association_members": _FakeRepository,
     "circulars": FakeCirculars, "circular_reads": _FakeRepository,
     "survey_answers": FakeSurveyAnswers, "registry": FakeRegistryStore,
+    "webhook_subscriptions": FakeWebhookSubscriptions,
+    "webhook_deliveries": FakeWebhookDeliveries, "webhook_attempts": _FakeRepository,
 }
 
 
@@ -1114,6 +1148,7 @@ class FakeUnitOfWork:
         self.interests.subscriptions = self._working["interest_subscriptions"]
         self.associations.member_store = self._working["association_members"]
         self.circulars.read_store = self._working["circular_reads"]
+        self.webhook_deliveries.attempt_store = self._working["webhook_attempts"]
         self.queries = FakeQueries(self._working)
         return self
 

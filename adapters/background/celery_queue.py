@@ -72,7 +72,12 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
         task_default_queue="jobs",  # a task not routed still reaches a consumed queue
         beat_schedule={"madoguchi-scheduled-work": {
             "task": RUN_SCHEDULED_TASK, "schedule": SCHEDULE_EVERY,
-            "options": {"expires": SCHEDULE_EVERY}}},  # a late run is skipped, not stacked
+            "options": {"expires": SCHEDULE_EVERY}},  # a late run is skipped, not stacked
+            # What waits out a back-off (the outbox's, the webhooks': ADR 0071) is sent once
+            # due, though nothing new wakes the outbox meanwhile.
+            "madoguchi-deliver-due": {
+                "task": DELIVER_OUTBOX_TASK, "schedule": SCHEDULE_EVERY,
+                "options": {"expires": SCHEDULE_EVERY}}},
     )
 
     @app.task(name=RUN_JOB_TASK, shared=False, bind=True, max_retries=5, default_retry_delay=10)

@@ -74,6 +74,10 @@ from adapters.persistence.repositories.staff import (
     SqlStaffSignInRepository,
 )
 from adapters.persistence.repositories.surveys import SqlSurveyAnswerRepository
+from adapters.persistence.repositories.webhooks import (
+    SqlWebhookDeliveryRepository,
+    SqlWebhookSubscriptionRepository,
+)
 from adapters.persistence.sqlite_writers import serialize_writers
 from application.messagebus import MessageBus
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
@@ -150,6 +154,8 @@ class SqlAlchemyUnitOfWork:
         self.associations = SqlAssociationRepository(session)
         self.circulars = SqlCircularRepository(session)
         self.survey_answers = SqlSurveyAnswerRepository(session)
+        self.webhook_subscriptions = SqlWebhookSubscriptionRepository(session)
+        self.webhook_deliveries = SqlWebhookDeliveryRepository(session)
         self._repositories += [self.batches, self.payment_audit, self.cash_payouts,
                                self.town_settings, self.rich_menu_layouts, self.contact_codes,
                                self.contact_preferences,
@@ -157,7 +163,8 @@ class SqlAlchemyUnitOfWork:
                                self.consultations, self.department_hours,
                                self.built_procedures, self.fee_payments, self.notices,
                                self.service_costs, self.associations, self.circulars,
-                               self.survey_answers]
+                               self.survey_answers, self.webhook_subscriptions,
+                               self.webhook_deliveries]
         self._events: list[Event] = []
         return self
 

@@ -16,6 +16,7 @@ from application.ports.saved_segments import SavedSegmentRepository
 from application.ports.service_costs import ServiceCostRepository
 from application.ports.staff_security import StaffSignInRepository
 from application.ports.survey_answers import SurveyAnswerRepository
+from application.ports.webhooks import WebhookDeliveryRepository, WebhookSubscriptionRepository
 from domain.events import Event
 
 __all__ = ["ConcurrentUpdate", "DuplicateError", "UnitOfWork"]
@@ -84,6 +85,8 @@ class UnitOfWork(Protocol):
     registry: RegistryStore  # the registry import's bulk reads and writes (ADR 0063)
     interests: InterestRepository  # お知らせの分野 and residents' subscriptions
     segments: SavedSegmentRepository  # 配信対象 staff saved
+    webhook_subscriptions: WebhookSubscriptionRepository  # 連携（Webhook）, ADR 0071
+    webhook_deliveries: WebhookDeliveryRepository
     queries: Queries  # the read side, in this transaction
 
     def __enter__(self) -> Self: ...

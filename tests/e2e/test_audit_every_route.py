@@ -48,6 +48,7 @@ from tests.support.calling_routes import (
     staff,
 )
 from tests.support.every_route_town import PASSBOOK_PHOTO, Town, seed_town, totp_code
+from tests.support.webhook_routes import webhook_with_delivery
 
 pytestmark = pytest.mark.e2e
 
@@ -480,6 +481,16 @@ ROUTES = [
     staff(ADMIN, "POST", "/staff/members/<staff_id>/departments", "staff.departments",
           path="/staff/members/{t.colleague}/departments",
           form={"department_id": "{t.department}"}),
+    # -- 連携（Webhook）: the town's systems told of events (ADR 0071) ------------------------
+    staff(ADMIN, "GET", "/staff/webhooks", None, prepare=webhook_with_delivery,
+          why="the town's systems' URLs, event ids and delivery states: no personal data"),
+    staff(ADMIN, "POST", "/staff/webhooks", "webhook.create",
+          form={"url": "https://town-system.example.jp/events",
+                "event": ["application.decided", "payment.failed"]}),
+    staff(ADMIN, "POST", "/staff/webhooks/<subscription_id>/<change>", "webhook.pause",
+          path="/staff/webhooks/{webhook}/pause", prepare=webhook_with_delivery),
+    staff(ADMIN, "POST", "/staff/webhooks/deliveries/<delivery_id>/replay", "webhook.replay",
+          path="/staff/webhooks/deliveries/{delivery}/replay", prepare=webhook_with_delivery),
     # -- 自治会・町内会 and the leader's 回覧板 (ADR 0057) ------------------------------------
     staff(APPROVER, "GET", "/staff/associations", None,
           why="the town's associations and their member counts: no names"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from adapters.background.celery_queue import RUN_SCHEDULED_TASK, make_celery
+from adapters.background.celery_queue import DELIVER_OUTBOX_TASK, RUN_SCHEDULED_TASK, make_celery
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.outbox_pump import OutboxPump
 from adapters.background.scheduler import IntervalScheduler
@@ -134,11 +134,11 @@ def test_the_scheduler_runs_its_work_at_once_and_again_until_stopped(
     assert not [t for t in threading.enumerate() if t.name == "madoguchi-scheduler"]
 
 
-def test_celery_beat_sends_the_scheduled_work_to_a_task_the_workers_have() -> None:
+def test_celery_beat_sends_scheduled_work_and_due_deliveries_to_tasks_workers_have() -> None:
     app = make_celery("memory://", scheduled=lambda queue: None)
 
     entries = app.conf.beat_schedule.values()
 
-    assert [entry["task"] for entry in entries] == [RUN_SCHEDULED_TASK]
-    assert RUN_SCHEDULED_TASK in app.tasks
+    assert [entry["task"] for entry in entries] == [RUN_SCHEDULED_TASK, DELIVER_OUTBOX_TASK]
+    assert RUN_SCHEDULED_TASK in app.tasks and DELIVER_OUTBOX_TASK in app.tasks
     assert all(entry["schedule"] <= 60 for entry in entries)  # a reminder waits a minute at most

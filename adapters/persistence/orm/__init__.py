@@ -30,6 +30,7 @@ from adapters.persistence.orm import (
     staff,
     surveys,
     web,
+    webhooks,
 )
 from adapters.persistence.orm.base import metadata
 from adapters.persistence.types import cipher_slot
@@ -56,6 +57,7 @@ __all__ = [
     "start_mappers",
     "surveys",
     "web",
+    "webhooks",
 ]
 
 mapper_registry = registry()
@@ -85,3 +87,4 @@ def start_mappers(cipher: FieldCipher) -> None:
     kpi.map_kpi(mapper_registry)
     circulars.map_associations(mapper_registry)
     surveys.map_surveys(mapper_registry)
+    webhooks.map_webhooks(mapper_registry)

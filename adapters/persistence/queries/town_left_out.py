@@ -84,6 +84,13 @@ LEFT_OUT: dict[str, dict[str, str]] = {
                         "audit_log.csv)"},
     "resident_links": {"*": "personal links and sign-in codes to the web page (digests, "
                             "expiry, use): credentials in progress, session data"},
+    "webhook_subscriptions": {"*": "the town's own systems' webhook endpoints and their signing "
+                                    "secrets (ADR 0071): this installation's configuration, "
+                                    "made again on a new one (a secret is never exported)"},
+    "webhook_deliveries": {"*": "the webhooks sent to the town's own systems: ids and states "
+                                "already in the other files, kept for delivery and replay"},
+    "webhook_attempts": {"*": "the log of each webhook delivery's attempts (times, HTTP "
+                              "statuses): this installation's delivery log"},
     "sms_messages": {"*": "the SMS adapter's bookkeeping of tries that may have reached the "
                           "provider unanswered (against sending twice): the messages, their "
                           "provider ids and statuses are in outbox.csv"},

@@ -23,6 +23,7 @@ from entrypoints.web.staff import (
     residents,
     rich_menus,
     verifications,
+    webhooks,
 )
 from entrypoints.web.staff.batches import staff_batches
 from entrypoints.web.staff.benefits import staff_benefits
@@ -40,7 +41,7 @@ __all__ = ["init_staff"]
 
 # The modules whose views attach to the `staff` blueprint when imported.
 CORE_PAGES = (administration, associations, auth, circulars, contact_ladder, departments,
-              home, jobs, kpi, members, residents, rich_menus, verifications)
+              home, jobs, kpi, members, residents, rich_menus, verifications, webhooks)
 
 
 def init_staff(app: Flask) -> None:

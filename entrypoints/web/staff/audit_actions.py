@@ -130,6 +130,10 @@ ACTIONS = {
     # the report to the national government (報告・KPI, ADR 0060)
     "kpi.export": "報告・KPIの出力", "kpi.cost_set": "サービスの費用の入力",
     "kpi.recount": "報告・KPIの集計のやり直し",
+    # outbound webhooks to the town's own systems (ADR 0071)
+    "webhook.create": "連携（Webhook）の登録", "webhook.pause": "連携（Webhook）の一時停止",
+    "webhook.resume": "連携（Webhook）の再開", "webhook.delete": "連携（Webhook）の削除",
+    "webhook.replay": "連携（Webhook）の再送",
 }
 
 # The filter lists the actions in these groups, in this order (every action of ACTIONS once).
@@ -152,6 +156,7 @@ ACTION_GROUPS = (
     ("お知らせの分野と配信対象", ("interest.", "segment.")),
     ("自治会と回覧板", ("association.", "circular.")),
     ("アンケート", ("survey.",)),
+    ("連携（Webhook）", ("webhook.",)),
 )
 
 TARGETS = {
@@ -166,7 +171,7 @@ TARGETS = {
     "kpi": "報告・KPI", "service_cost": "サービスの費用",
     "interest": "お知らせの分野", "segment": "配信対象",
     "association": "自治会・町内会", "circular": "回覧板",
-    "survey": "アンケート",
+    "survey": "アンケート", "webhook": "連携（Webhook）",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -200,6 +205,7 @@ DETAIL_FIELDS = {
     "members": "会員の人数",
     "told": "連絡が届く会員の人数", "on_paper": "紙で回覧する会員の人数",
     "association": "自治会・町内会",
+    "events": "受け取るイベント", "event": "イベントID",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }

@@ -1,0 +1,1 @@
+"""Outbound webhooks' HTTP sender (ADR 0071)."""
