@@ -88,7 +88,7 @@ from entrypoints.demo_wiring import past_town
 from entrypoints.inbound_wiring import make_inbox_handler
 from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner
-from entrypoints.plugins import IDENTITY, PAYMENT, SMS, ContainerServices, adapter, log_adapters
+from entrypoints.plugins import IDENTITY, PAYMENT, SMS, ContainerServices, adapter
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
 from entrypoints.webhook_wiring import webhook_delivery, with_webhooks
 from entrypoints.wiring import process_metrics, scheduler_thread
@@ -204,7 +204,7 @@ class Container(containers.DeclarativeContainer):
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
     # What the town lends the adapters its plug-ins build (ADR 0069).
-    town_services = providers.Singleton(ContainerServices, __self__)
+    town_services = providers.ThreadSafeSingleton(ContainerServices, __self__)
     # SMS (ADRs 0039, 0044): the plug-in MADOGUCHI_SMS_PROVIDER names (Twilio's SDK, choices as
     # one personal link); none: no channel (the outbox refuses "sms" messages).
     sms_ledger = providers.Singleton(SqlSmsLedger, engine)
@@ -364,7 +364,6 @@ def build_container(settings: Settings | None = None) -> Container:
     values = attrs.asdict(settings, recurse=False)
     values.update(values.pop("plugin_settings"))
     container.config.from_dict(values)
-    log_adapters(values)
     container.check_dependencies()
     orm.start_mappers(container.cipher())
     return container

@@ -76,13 +76,17 @@ def _registered() -> EntryPoints:
 def plugin(port: Port, name: str) -> AdapterPlugin[Any]:
     """The plug-in registered as `name`, or UnknownAdapter listing the installed ones."""
     found = installed(port)
+    if not found:  # not even Madoguchi's own: installed before its entry points existed
+        raise UnknownAdapter(f"no {port.label} is registered ({port.group}): reinstall "
+                             "Madoguchi (make install, or pip install -e .)")
     if name not in found:
-        # none at all: run from a checkout never installed (`pip install -e .` registers even
-        # Madoguchi's own adapters)
-        names = ", ".join(sorted(found)) or "none: is Madoguchi itself installed?"
         raise UnknownAdapter(f"{port.variable}={name}: no such {port.label} is installed "
-                             f"(installed: {names})")
-    loaded = found[name].load()
+                             f"(installed: {', '.join(sorted(found))})")
+    try:
+        loaded = found[name].load()
+    except Exception as error:  # a package removed or broken after it registered
+        raise UnknownAdapter(f"{port.variable}={name}: the {port.label} {found[name].value} "
+                             f"could not be loaded ({type(error).__name__}: {error})") from None
     if not isinstance(loaded, AdapterPlugin):
         raise UnknownAdapter(f"{port.variable}={name}: the entry point {found[name].value} in "
                              f"{port.group} is not an AdapterPlugin")
@@ -100,9 +104,22 @@ def chosen_adapters(env: Mapping[str, str], production: bool,
         if not name:
             raise PluginSettingsError(port.unset)
         chosen[port.field] = name
-        for key, value in plugin(port, name).settings(env, production).items():
+        hook = plugin(port, name).settings
+        own = _builtin(port, name)
+        for key, value in hook(env, production).items():
+            if key in fields and not own:
+                raise PluginSettingsError(
+                    f"{port.variable}={name}: the plug-in's setting {key!r} is one of "
+                    "Madoguchi's own; a plug-in names its settings with its own prefix")
             (chosen if key in fields else others)[key] = value
     return {**chosen, "plugin_settings": tuple(sorted(others.items()))}
+
+
+def _builtin(port: Port, name: str) -> bool:
+    """Whether Madoguchi's own distribution registered the plug-in (its settings are
+    Madoguchi's by name: `twilio_auth_token`)."""
+    entry = installed(port)[name]
+    return entry.dist is not None and entry.dist.name == "madoguchi"
 
 
 def adapter(port: Port, config: Any, town: Any) -> providers.Factory:  # type: ignore[type-arg]

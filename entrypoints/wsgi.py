@@ -14,14 +14,13 @@ from application.jobs.running import resume_left_behind
 from entrypoints.containers import build_container
 from entrypoints.key_ring import check_key_ring
 from entrypoints.logging_setup import configure_logging
-from entrypoints.plugins import adapters_in_use
+from entrypoints.plugins import log_adapters
 from entrypoints.web import create_app
 
 _container = build_container()
 configure_logging(_container.config.log_format(), _container.config.log_level())
 print(check_key_ring(_container), file=sys.stderr, flush=True)
-# the adapter each port uses (ADR 0069), said once logging is set up
-print(*adapters_in_use(_container.config()), sep="\n", file=sys.stderr, flush=True)
+log_adapters(_container.config())  # the adapter each port uses (ADR 0069), once logged
 app = create_app(_container)
 if _container.config.task_queue() == "in_process":
     _container.outbox_notifier().wake()

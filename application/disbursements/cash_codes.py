@@ -17,7 +17,7 @@ from domain.batches import BatchState, PaymentBatch
 from domain.benefits import PayoutMethod
 from domain.cash_payouts import MAX_ATTEMPTS, CashPayout
 from domain.disbursements import Disbursement, DisbursementStatus
-from domain.errors import IllegalTransition
+from domain.errors import DomainError, IllegalTransition
 
 __all__ = ["IssueCashCodes", "RefreshReport", "issue_cash_codes", "refresh_cash_payouts"]
 
@@ -71,11 +71,12 @@ def issue_cash_codes(command: IssueCashCodes, *, uow: UnitOfWork, ids: IdGenerat
 
 
 def _expired_at_provider(provider: PayoutProvider, reference: str) -> PayoutStatus:
-    """Cancel a code the provider still holds as issued: EXPIRED once it is, or the status that
-    stopped it (picked up in the meantime: the money is gone, so it is never issued again)."""
+    """Cancel a code the provider still holds as issued: EXPIRED once it is, or, when the
+    provider refuses, its status now (picked up in the meantime: the money is gone, so it is
+    never issued again; still issued, as during a pickup under way: left for the next run)."""
     try:
         provider.cancel(reference)
-    except IllegalTransition:
+    except DomainError:
         return provider.status(reference)
     return PayoutStatus.EXPIRED
 
@@ -93,6 +94,8 @@ def refresh_cash_payouts(*, uow: UnitOfWork, ids: IdGenerator, clock: Clock,
                 continue
             if status is PayoutStatus.ISSUED:  # our clock says expired: make sure it is
                 status = _expired_at_provider(provider, payout.reference)
+                if status is PayoutStatus.ISSUED:  # refused and still live: never a 2nd code
+                    continue
             disbursement = uow.disbursements.get(payout.disbursement_id)
             application = uow.applications.get(disbursement.application_id)
             touched.add(disbursement.batch_id or "")

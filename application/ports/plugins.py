@@ -97,7 +97,7 @@ class AdapterPlugin(Generic[Adapter]):
     `settings(env, production)`: the plug-in's own settings read from `env` (the process's
     environment), checked (raise `PluginSettingsError` naming the variable), keyed in snake_case
     with the plug-in's prefix. Only the chosen plug-in's hook is called.
-    `summary`: one line for the start-up log and the list of installed adapters."""
+    `summary`: one line saying what the adapter is, for whoever reads the package."""
 
     build: Callable[[Mapping[str, Any], TownServices], Adapter]
     settings: Callable[[Mapping[str, str], bool], Mapping[str, object]] = no_settings

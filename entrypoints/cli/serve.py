@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ from entrypoints.config import Settings
 from entrypoints.containers import Container, shutdown
 from entrypoints.key_ring import key_location
 from entrypoints.logging_setup import configured_logging
-from entrypoints.plugins import adapters_in_use
+from entrypoints.plugins import adapters_in_use, log_adapters
 from entrypoints.rich_menu_wiring import rich_menu_plans
 
 __all__ = ["line_sim", "scheduler", "serve", "show_demo_login", "worker"]
@@ -104,9 +105,13 @@ def serve(ctx: CliContext, host: str, port: int, line_sim_port: int | None) -> N
             shutdown(container)
 
 
-def _logging(container: Container):  # type: ignore[no-untyped-def]
-    """The process's log lines as configured (entrypoints/logging_setup.py)."""
-    return configured_logging(container.config.log_format(), container.config.log_level())
+@contextmanager
+def _logging(container: Container) -> Iterator[None]:
+    """The process's log lines as configured (entrypoints/logging_setup.py), the first of them
+    naming the adapter each port uses (ADR 0069)."""
+    with configured_logging(container.config.log_format(), container.config.log_level()):
+        log_adapters(container.config())
+        yield
 
 
 def show_demo_login(container: Container, staff_url: str) -> None:

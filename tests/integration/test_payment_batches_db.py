@@ -32,6 +32,7 @@ from domain.batches import BatchState, PaymentBatch
 from domain.benefits import ApplicationStatus, PayoutMethod
 from domain.cash_payouts import CashPayout
 from domain.disbursements import Disbursement, DisbursementStatus
+from domain.errors import InvalidValue
 from domain.values import Money
 from tests.fakes import FakeClock, SequentialIds, message_bus_on
 from tests.support.payments import APPROVER, SECOND_APPROVER, WORKER, approved_town, residents
@@ -239,3 +240,32 @@ def test_a_code_picked_up_while_the_refresh_cancels_it_is_paid_once(engine: Engi
     with _uow(engine) as uow:
         assert uow.cash_payouts.issued() == []
         assert uow.disbursements.get(payout.disbursement_id).status is DisbursementStatus.SETTLED
+
+
+class _RefusesToCancelALiveCode(FakeAtmCashProvider):
+    """A provider that refuses a cancel while a pickup is under way at an ATM."""
+
+    def cancel(self, reference: str) -> None:
+        raise InvalidValue("取引中のため取り消せません。")
+
+
+def test_a_code_the_provider_will_not_cancel_is_left_live_and_never_issued_twice(
+        engine: Engine) -> None:
+    _town(engine, households=1, method=PayoutMethod.ATM_CASH)
+    ids, clock, provider_clock = SequentialIds("z"), FakeClock(), FakeClock()
+    provider = _RefusesToCancelALiveCode(provider_clock, validity=dt.timedelta(days=7))
+    batch = create_batch(CreateBatch(program_id="p1", method="atm_cash", actor=WORKER),
+                         uow=_uow(engine), ids=ids, clock=clock,
+                         calendar=JapaneseBankCalendar())
+    approve_batch(ApproveBatch(batch_id=batch.id, actor=SECOND_APPROVER), uow=_uow(engine),
+                  ids=ids, clock=clock)
+    issue_cash_codes(IssueCashCodes(batch_id=batch.id, actor=WORKER), uow=_uow(engine),
+                     ids=ids, clock=clock, provider=provider)
+    clock.advance(days=8)  # our clock says expired; the provider's still says issued
+
+    report = refresh_cash_payouts(uow=_uow(engine), ids=ids, clock=clock, provider=provider)
+
+    assert (report.picked_up, report.reissued, report.failed) == (0, 0, 0)
+    with _uow(engine) as uow:
+        [still] = uow.cash_payouts.issued()
+        assert still.attempt == 1

@@ -15,6 +15,7 @@ from madoguchi_sms_example.client import ExampleHttpSms
 from adapters.identity.dev_card import DevCardProvider
 from adapters.payments.fake import FakePaymentGateway
 from adapters.sms.messenger import TwilioSms
+from application.ports.plugins import AdapterPlugin
 from entrypoints import plugins
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import build_container
@@ -55,8 +56,9 @@ def test_the_adapter_follows_the_setting_and_each_is_built_once(tmp_path: Path) 
 def test_a_vendors_plugin_is_chosen_by_name_with_its_own_settings_and_named_in_the_log(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path), **EXAMPLE})
+    container = build_container(settings)
     with caplog.at_level(logging.INFO, logger="entrypoints.plugins"):
-        container = build_container(settings)
+        plugins.log_adapters(container.config())  # what each process logs once it logs
 
     channel = container.sms_channel()
     assert isinstance(channel, ExampleHttpSms) and channel.sender == "+815012345678"
@@ -111,3 +113,43 @@ def test_an_entry_point_that_is_not_a_plugin_is_refused(
     with pytest.raises(ConfigurationError, match="is not an AdapterPlugin"):
         Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
                            "MADOGUCHI_SMS_PROVIDER": "stray"})
+
+
+COLLIDING = AdapterPlugin(build=lambda settings, town: None,
+                          settings=lambda env, production: {"public_url": "https://elsewhere"})
+
+
+def test_a_vendors_plugin_may_not_set_one_of_madoguchis_own_settings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    colliding = EntryPoint("colliding", "tests.unit.test_plugins:COLLIDING",
+                           "madoguchi.sms_providers")
+    installed = plugins.installed
+    monkeypatch.setattr(plugins, "installed",
+                        lambda port: {**installed(port), "colliding": colliding})
+
+    with pytest.raises(ConfigurationError, match="the plug-in's setting 'public_url' is one of "
+                                                 "Madoguchi's own"):
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                           "MADOGUCHI_SMS_PROVIDER": "colliding"})
+
+
+def test_a_plugin_that_cannot_be_loaded_is_refused_with_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = EntryPoint("gone", "madoguchi_removed_vendor.plugin:plugin",
+                      "madoguchi.sms_providers")
+    installed = plugins.installed
+    monkeypatch.setattr(plugins, "installed", lambda port: {**installed(port), "gone": gone})
+
+    with pytest.raises(ConfigurationError, match=r"MADOGUCHI_SMS_PROVIDER=gone: the SMS "
+                                                 r"provider .* could not be loaded "
+                                                 r"\(ModuleNotFoundError"):
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                           "MADOGUCHI_SMS_PROVIDER": "gone"})
+
+
+def test_an_install_older_than_the_entry_points_is_told_to_reinstall(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "installed", lambda port: {})
+
+    with pytest.raises(ConfigurationError, match=r"reinstall Madoguchi \(make install"):
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path)})
