@@ -97,6 +97,8 @@ class PaymentGatewayContract:
 
         assert done.status is PaymentStatus.COMPLETED
         assert done.payment_id and done.amount == AMOUNT
+        # what Madoguchi's tables keep of them (payment_provider, payment_provider_id)
+        assert len(harness.gateway.name) <= 16 and len(started.provider_id) <= 64
 
     def test_asking_again_after_completion_answers_completed_with_the_same_payment(
             self, harness: PaymentHarness) -> None:
