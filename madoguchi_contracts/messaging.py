@@ -23,7 +23,11 @@ gets their own link.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from attrs import frozen
@@ -56,6 +60,9 @@ class MessagingHarness:
     received: Callable[[str], int] | None
     # the same channel, its provider not answering; None: it has no provider
     unanswered: Callable[[], MessagingChannel] | None
+    # the same channel at a provider (host, port) that takes the connection and never answers,
+    # its timeout short (≤ 2 s) and one attempt; None: it has no provider to wait for
+    silent: Callable[[str, int], MessagingChannel] | None = None
 
 
 def _clean(result: DeliveryResult, harness: MessagingHarness) -> None:
@@ -131,6 +138,20 @@ class MessagingChannelContract:
         assert result.outcome is DeliveryOutcome.RETRY_LATER
         assert {r.outcome for _, r in groups} == {DeliveryOutcome.RETRY_LATER}
         assert sorted(r for group, _ in groups for r in group) == sorted(harness.addresses)
+        _clean(result, harness)
+
+    def test_a_provider_that_takes_the_request_and_never_answers_is_retry_later_in_time(
+            self, harness: MessagingHarness) -> None:
+        if harness.silent is None:
+            pytest.skip("the channel waits for no provider (web, or an in-memory fake)")
+        with _silent_provider() as (host, port):
+            channel = harness.silent(host, port)
+            started = time.monotonic()
+            result = channel.send(harness.addresses[0], NOTICE, idempotency_key="k-silent")
+            waited = time.monotonic() - started
+
+        assert result.outcome is DeliveryOutcome.RETRY_LATER  # the dispatcher is not held
+        assert waited < 10, f"a silent provider held the send {waited:.1f} s"
         _clean(result, harness)
 
     def test_send_takes_every_keyword_the_dispatcher_passes(
@@ -233,3 +254,31 @@ class SmsChannelContract:
         assert [result.outcome for _, result in results] == [DeliveryOutcome.DELIVERED] * 2
         [first], [second] = sms_harness.inbox(NUMBER), sms_harness.inbox(OTHER_NUMBER)
         assert first != second  # two personal links
+
+
+@contextmanager
+def _silent_provider() -> Iterator[tuple[str, int]]:
+    """A TCP server on 127.0.0.1 that accepts every connection and never writes a byte (an
+    HTTP API or an SMTP server that hangs); every connection is closed when it ends."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    held: list[socket.socket] = []
+    stopped = threading.Event()
+
+    def accept() -> None:
+        while not stopped.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:  # the timeout between looks at `stopped`
+                continue
+
+    thread = threading.Thread(target=accept, name="silent-provider", daemon=True)
+    thread.start()
+    try:
+        yield "127.0.0.1", listener.getsockname()[1]
+    finally:
+        stopped.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        listener.close()

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from adapters.email.mailer import SmtpMailer
 from adapters.line.messenger import LineMessenger
 from adapters.line.simulator.mail_catcher import MailCatcher, free_port
 from adapters.line.simulator.running import running_simulator
@@ -23,6 +24,7 @@ from adapters.web.channel import WebChannel
 from application.ports.messaging import DeliveryOutcome
 from madoguchi_contracts.messaging import MessagingChannelContract, MessagingHarness
 from tests.fakes import FakeChannel, FakeLinkMaker, InboxChannel
+from tests.support.mail import SENDER as MAIL_SENDER
 from tests.support.mail import mailer_for
 from tests.support.sms import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeLinks, FakeSmsChannel
 
@@ -70,7 +72,14 @@ class TestLineMessenger(MessagingChannelContract):
                                      max_attempts=1, timeout=(1.0, 1.0), sleep=lambda _: None)
             yield MessagingHarness(messenger(sim.base_url), list(sim.bulk_user_ids[:3]),
                                    "U" + "0" * 32, lambda r: len(sim.received(r)),
-                                   lambda: messenger(f"http://127.0.0.1:{free_port()}"))
+                                   lambda: messenger(f"http://127.0.0.1:{free_port()}"),
+                                   lambda host, port: messenger(f"http://{host}:{port}"))
+
+
+def _hung_mailer(host: str, port: int) -> SmtpMailer:
+    return SmtpMailer(host=host, port=port, sender=MAIL_SENDER, links=FakeLinkMaker(),
+                      unsubscribe_link=lambda _: "https://town.example/u", starttls=False,
+                      timeout=1.0)
 
 
 class TestSmtpMailer(MessagingChannelContract):
@@ -81,7 +90,8 @@ class TestSmtpMailer(MessagingChannelContract):
             mailer = mailer_for(catcher)
             yield MessagingHarness(mailer, [f"r{i}@example.jp" for i in range(3)],
                                    "gone@example.jp", lambda r: len(catcher.inbox(r)),
-                                   lambda: mailer_for(MailCatcher(port=free_port())))
+                                   lambda: mailer_for(MailCatcher(port=free_port())),
+                                   _hung_mailer)
             mailer.close()  # its kept connections
 
 
@@ -104,7 +114,8 @@ class TestTwilioSms(MessagingChannelContract):
                 twilio(standin.base_url or "", FakeLinkMaker()),
                 ["+819012345678", "+818011112222", "+817033334444"], "+81312345678",
                 lambda r: len(standin.inbox(r)),
-                lambda: twilio(f"http://127.0.0.1:{free_port()}", FakeLinkMaker()))
+                lambda: twilio(f"http://127.0.0.1:{free_port()}", FakeLinkMaker()),
+                lambda host, port: twilio(f"http://{host}:{port}", FakeLinkMaker()))
 
 
 class TestWebChannel(MessagingChannelContract):
