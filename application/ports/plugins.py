@@ -26,6 +26,7 @@ from attrs import frozen
 from application.ports.clock import Clock
 from application.ports.identity import VerificationAttempts
 from application.ports.messaging import LinkMaker
+from application.ports.sms_webhooks import SmsWebhookReader
 
 __all__ = [
     "IDENTITY_PROVIDERS",
@@ -97,8 +98,13 @@ class AdapterPlugin(Generic[Adapter]):
     `settings(env, production)`: the plug-in's own settings read from `env` (the process's
     environment), checked (raise `PluginSettingsError` naming the variable), keyed in snake_case
     with the plug-in's prefix. Only the chosen plug-in's hook is called.
-    `summary`: one line for the start-up log and the list of installed adapters."""
+    `summary`: one line for the start-up log and the list of installed adapters.
+    `webhook(settings, town)`: an SMS provider's reader of what its vendor posts to the town
+    (statuses, replies: application/ports/sms_webhooks.py, ADR 0073), made like the adapter
+    when the first post comes; None (the default), or a reader of None (the town has not set
+    the vendor's webhooks up): `POST /sms/<name>/webhook` answers 404."""
 
     build: Callable[[Mapping[str, Any], TownServices], Adapter]
     settings: Callable[[Mapping[str, str], bool], Mapping[str, object]] = no_settings
     summary: str = ""
+    webhook: Callable[[Mapping[str, Any], TownServices], SmsWebhookReader | None] | None = None
