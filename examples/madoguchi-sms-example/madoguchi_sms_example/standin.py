@@ -93,7 +93,8 @@ class StandIn:
     def __init__(self, token: str, sender: str, *, webhook_secret: str = "",
                  inbound_url: str = "", post: Poster = post_over_http) -> None:
         self.token, self.sender = token, sender
-        self.webhook_secret, self.inbound_url, self._post = webhook_secret, inbound_url, post
+        # where its webhooks go: `post` over HTTP by default (a test may post into its app)
+        self.webhook_secret, self.inbound_url, self.post = webhook_secret, inbound_url, post
         self.base_url = ""
         self.requests = 0  # every request that reached it
         self.callbacks: list[tuple[str, dict[str, str]]] = []  # what it would post
@@ -111,7 +112,7 @@ class StandIn:
     def deliver(self, url: str, event: dict[str, str]) -> int:
         """Posts one webhook event, signed: the town's HTTP status."""
         body = json.dumps(event, ensure_ascii=False).encode()
-        return self._post(url, body, {"Content-Type": "application/json",
+        return self.post(url, body, {"Content-Type": "application/json",
                                       "X-Example-Signature": self.sign(body)})
 
     def pump_callbacks(self) -> list[int]:
