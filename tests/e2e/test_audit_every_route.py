@@ -113,6 +113,17 @@ def _twilio_post(path: str, form: dict[str, str]) -> Any:
     return post
 
 
+def _plugin_sms_post(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    """The example SMS plug-in's vendor (examples/madoguchi-sms-example) reporting a status."""
+    container.config.sms_provider.from_value("example-http")
+    container.config.example_sms_webhook_secret.from_value("every-route-webhook-secret")
+    body = json.dumps({"type": "message.status", "id": "msg_1", "status": "delivered"}).encode()
+    signature = hmac.new(b"every-route-webhook-secret", body, hashlib.sha256).hexdigest()
+    return client.post("/sms/example-http/webhook",
+                       data=body, headers={"X-Example-Signature": f"sha256={signature}",
+                                           "Content-Type": "application/json"})
+
+
 def _metrics_scrape(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     token = "every-route-metrics-token-0123456789"
     container.config.metrics_token.from_value(token)
@@ -217,6 +228,8 @@ ROUTES = [
     resident("POST", "/sms/status", "an SMS's delivery status, signed by Twilio",
              call=_twilio_post("/sms/status", {"MessageSid": "SM1",
                                                "MessageStatus": "delivered"})),
+    resident("POST", "/sms/<provider>/webhook", "an SMS plug-in's webhook, signed by its vendor",
+             call=_plugin_sms_post),
     resident("GET", "/payments/certificates/<request_id>/pay", "the signed pay link",
              call=_pay_link),
     resident("GET", "/payments/fees/<fee_id>/pay", "the signed pay link of a procedure's fee",

@@ -8,6 +8,7 @@ redelivered one changes nothing, and another provider's name is not there (404).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,12 +161,13 @@ def test_a_forged_post_is_refused_and_changes_nothing(container: Container,
     container.outbox_notifier().wake()
     [sent] = vendor.inbox(PHONE)
     url = f"{PUBLIC_URL}{ROUTE}"
-    status = b'{"type": "message.status", "id": "%s", "status": "failed", ' \
-             b'"error_code": "unknown_number"}' % sent.id.encode()
-    reply = '{"type": "message.inbound", "id": "in_1", "from": "%s", "text": "はい"}' % PHONE
+    status = json.dumps({"type": "message.status", "id": sent.id, "status": "failed",
+                         "error_code": "unknown_number"}).encode()
+    reply = json.dumps({"type": "message.inbound", "id": "in_1", "from": PHONE,
+                        "text": "はい"}).encode()
     forger = StandIn(TOKEN, SENDER, webhook_secret="another-accounts-secret")
 
-    for body in (status, reply.encode()):
+    for body in (status, reply):
         for headers in ({}, {"X-Example-Signature": "sha256=forged"},
                         {"X-Example-Signature": forger.sign(body)}):
             assert vendor.post(url, body, {"Content-Type": "application/json",
