@@ -35,6 +35,7 @@ __all__ = [
     "AdapterPlugin",
     "PluginSettingsError",
     "TownServices",
+    "identity_callback_path",
     "no_settings",
 ]
 
@@ -81,6 +82,14 @@ class TownServices(Protocol):
         """The built-in SMS adapter's record of tries that went unanswered (adapters/sms/ledger.py).
         A plug-in keeps its own record or relies on its provider's idempotency key."""
         ...
+
+
+def identity_callback_path(provider: str) -> str:
+    """Where an identity plug-in's provider sends the resident back, under the town's public
+    URL (`town.public_url + identity_callback_path("my-idp")`: its redirect URI). Served, GET
+    and POST, while the plug-in is the chosen identity provider; its adapter's `complete` gets
+    the query's and the form's parameters (ADR 0073)."""
+    return f"/identity/callback/{provider}"
 
 
 def no_settings(env: Mapping[str, str], production: bool) -> Mapping[str, object]:

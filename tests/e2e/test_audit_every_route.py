@@ -221,6 +221,11 @@ ROUTES = [
     resident("POST", "/identity/dev-card", "a card without a started attempt is refused (400)",
              form={}),
     resident("GET", "/identity/callback/oidc", "404 under the dev-card provider of the tests"),
+    resident("GET", "/identity/callback/<provider>", "an identity plug-in's callback: 404 for "
+             "a provider not chosen", path="/identity/callback/some-idp?state=x"),
+    resident("POST", "/identity/callback/<provider>", "an identity plug-in's callback (a form "
+             "post): 404 for a provider not chosen", path="/identity/callback/some-idp",
+             form={"state": "x"}),
     resident("POST", "/line/webhook", "LINE's deliveries, signed by LINE", call=_line_delivery),
     resident("POST", "/sms/inbound", "an SMS from a resident, signed by Twilio",
              call=_twilio_post("/sms/inbound", {"MessageSid": "SM1", "From": "+819012345678",
