@@ -166,6 +166,16 @@ class ContainerServices:
                 self._built[key] = plugin(port, name).build(self._container.config(), self)
             return self._built[key]
 
+    def webhook_reader(self, port: Port, name: str) -> Any:
+        """The plug-in's reader of what its vendor posts (ADR 0073), built once, or None when
+        the plug-in has none."""
+        with self._lock:
+            key = (f"{port.group}:webhook", name)
+            if key not in self._built:
+                make = plugin(port, name).webhook
+                self._built[key] = None if make is None else make(self._container.config(), self)
+            return self._built[key]
+
     @property
     def clock(self) -> Clock:
         return self._container.clock()  # type: ignore[no-any-return]

@@ -21,7 +21,7 @@ from domain.errors import InvalidValue
 from domain.phone import PhoneNumber
 
 __all__ = ["INBOUND_PATH", "STATUS_PATH", "InvalidSignature", "SmsStatus", "SmsWebhook",
-           "delivery_status"]
+           "delivery_status", "sms_event"]
 
 INBOUND_PATH = "/sms/inbound"
 STATUS_PATH = "/sms/status"
@@ -59,6 +59,22 @@ def delivery_status(status: str, error_code: int | None) -> DeliveryStatus | Non
     return DeliveryStatus.TEMPORARY_FAILURE
 
 
+def sms_event(external_id: str, sender: str, body: str, *, at: dt.datetime) -> InboundEvent:
+    """A resident's SMS, from any provider (Twilio's, a plug-in's: ADR 0073), as an inbound
+    event: the number in E.164 when it is a mobile one; STOP (or 停止) is an opt-out, START (or
+    開始) opts in again; anything else is text. `external_id` is its de-duplication key."""
+    try:
+        address = PhoneNumber.mobile(sender).e164
+    except InvalidValue:
+        address = sender
+    text = body.strip()
+    word = unicodedata.normalize("NFKC", text).strip().lower()
+    kind = (InboundKind.UNFOLLOW if word in _STOP
+            else InboundKind.FOLLOW if word in _START else InboundKind.TEXT)
+    return InboundEvent(channel="sms", external_id=external_id, address=address, kind=kind,
+                        occurred_at=at, text=text if kind is InboundKind.TEXT else "")
+
+
 class InvalidSignature(Exception):
     """The request is not Twilio's (or not for this account): nothing is done with it."""
 
@@ -84,18 +100,9 @@ class SmsWebhook:
     def inbound(form: Mapping[str, str], *, at: dt.datetime) -> InboundEvent:
         """The resident's SMS as an inbound event (MessageSid is its de-duplication key)."""
         sid = form.get("MessageSid", "")
-        try:
-            sender = PhoneNumber.mobile(form.get("From", "")).e164
-        except InvalidValue:
-            sender = form.get("From", "")
-        if not sid or not sender:
+        if not sid or not form.get("From", ""):
             raise ValueError("MessageSid and From are required")
-        body = form.get("Body", "").strip()
-        word = unicodedata.normalize("NFKC", body).strip().lower()
-        kind = (InboundKind.UNFOLLOW if word in _STOP
-                else InboundKind.FOLLOW if word in _START else InboundKind.TEXT)
-        return InboundEvent(channel="sms", external_id=sid, address=sender, kind=kind,
-                            occurred_at=at, text=body if kind is InboundKind.TEXT else "")
+        return sms_event(sid, form["From"], form.get("Body", ""), at=at)
 
     @staticmethod
     def status(form: Mapping[str, str]) -> SmsStatus:

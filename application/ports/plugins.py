@@ -26,6 +26,7 @@ from attrs import frozen
 from application.ports.clock import Clock
 from application.ports.identity import VerificationAttempts
 from application.ports.messaging import LinkMaker
+from application.ports.sms_webhooks import SmsWebhookReader
 
 __all__ = [
     "IDENTITY_PROVIDERS",
@@ -34,6 +35,7 @@ __all__ = [
     "AdapterPlugin",
     "PluginSettingsError",
     "TownServices",
+    "identity_callback_path",
     "no_settings",
 ]
 
@@ -82,6 +84,14 @@ class TownServices(Protocol):
         ...
 
 
+def identity_callback_path(provider: str) -> str:
+    """Where an identity plug-in's provider sends the resident back, under the town's public
+    URL (`town.public_url + identity_callback_path("my-idp")`: its redirect URI). Served, GET
+    and POST, while the plug-in is the chosen identity provider; its adapter's `complete` gets
+    the query's and the form's parameters (ADR 0073)."""
+    return f"/identity/callback/{provider}"
+
+
 def no_settings(env: Mapping[str, str], production: bool) -> Mapping[str, object]:
     """The settings hook of a plug-in that has none."""
     return {}
@@ -97,8 +107,13 @@ class AdapterPlugin(Generic[Adapter]):
     `settings(env, production)`: the plug-in's own settings read from `env` (the process's
     environment), checked (raise `PluginSettingsError` naming the variable), keyed in snake_case
     with the plug-in's prefix. Only the chosen plug-in's hook is called.
-    `summary`: one line saying what the adapter is, for whoever reads the package."""
+    `summary`: one line saying what the adapter is, for whoever reads the package.
+    `webhook(settings, town)`: an SMS provider's reader of what its vendor posts to the town
+    (statuses, replies: application/ports/sms_webhooks.py, ADR 0073), made like the adapter
+    when the first post comes; None (the default), or a reader of None (the town has not set
+    the vendor's webhooks up): `POST /sms/<name>/webhook` answers 404."""
 
     build: Callable[[Mapping[str, Any], TownServices], Adapter]
     settings: Callable[[Mapping[str, str], bool], Mapping[str, object]] = no_settings
     summary: str = ""
+    webhook: Callable[[Mapping[str, Any], TownServices], SmsWebhookReader | None] | None = None

@@ -1,4 +1,5 @@
-"""Where residents verify: the development card page and the identity provider's callback.
+"""Where residents verify: the development card page and the identity provider's callback (an
+identity plug-in's at /identity/callback/<name>, ADR 0073).
 
 Both end on a page that says what happened and sends the resident back to the chat, where the
 result is also posted. The attempt's one-time `state` is what ties the page to the resident.
@@ -12,6 +13,7 @@ import logging
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
+from application.ports.plugins import identity_callback_path
 from application.residents.registering_verification import register_verification
 from application.residents.town import Town
 from application.residents.views import people_to_notify, test_people
@@ -76,6 +78,29 @@ def oidc_callback():  # type: ignore[no-untyped-def]
         abort(404)
     try:
         verified = services.identity_provider().complete(request.args.to_dict())
+    except DomainError as error:
+        return render_template("identity_result.html", ok=False,
+                               message=_(error.message)), 400
+    return _registered(verified)
+
+
+# The identity providers with routes of their own (the card's form, OpenID Connect's callback).
+_OWN_ROUTES = frozenset({"dev_card", "oidc"})
+
+
+@identity.route(identity_callback_path("<provider>").removeprefix("/identity"),
+                methods=["GET", "POST"])
+@public
+@rate_limited(VERIFICATION_ADDRESS)
+def plugin_callback(provider: str):  # type: ignore[no-untyped-def]
+    """An identity plug-in's callback (ADR 0073), for the chosen provider only: its query (a
+    redirect) or its form (a form_post response), through the port's `complete`."""
+    services = container()
+    if provider in _OWN_ROUTES or provider != services.config.identity_provider():
+        abort(404)
+    try:
+        verified = services.identity_provider().complete(
+            {**request.args.to_dict(), **request.form.to_dict()})
     except DomainError as error:
         return render_template("identity_result.html", ok=False,
                                message=_(error.message)), 400

@@ -21,12 +21,14 @@ from application.messaging.recording_delivery_status import (
 from application.ports.unit_of_work import ConcurrentUpdate
 from entrypoints.web.access import signed
 from entrypoints.web.services import container
+from entrypoints.web.sms_plugin_webhook import sms_plugin_webhook
 
 __all__ = ["sms_webhook"]
 
 log = logging.getLogger(__name__)
 
 sms_webhook = Blueprint("sms_webhook", __name__)
+sms_webhook.register_blueprint(sms_plugin_webhook)  # a plug-in's: POST /sms/<provider>/webhook
 _TRIES = 3
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 

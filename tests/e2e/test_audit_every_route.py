@@ -114,6 +114,17 @@ def _twilio_post(path: str, form: dict[str, str]) -> Any:
     return post
 
 
+def _plugin_sms_post(client: FlaskClient, town: Town, container: Container) -> TestResponse:
+    """The example SMS plug-in's vendor (examples/madoguchi-sms-example) reporting a status."""
+    container.config.sms_provider.from_value("example-http")
+    container.config.example_sms_webhook_secret.from_value("every-route-webhook-secret")
+    body = json.dumps({"type": "message.status", "id": "msg_1", "status": "delivered"}).encode()
+    signature = hmac.new(b"every-route-webhook-secret", body, hashlib.sha256).hexdigest()
+    return client.post("/sms/example-http/webhook",
+                       data=body, headers={"X-Example-Signature": f"sha256={signature}",
+                                           "Content-Type": "application/json"})
+
+
 def _metrics_scrape(client: FlaskClient, town: Town, container: Container) -> TestResponse:
     token = "every-route-metrics-token-0123456789"
     container.config.metrics_token.from_value(token)
@@ -211,6 +222,11 @@ ROUTES = [
     resident("POST", "/identity/dev-card", "a card without a started attempt is refused (400)",
              form={}),
     resident("GET", "/identity/callback/oidc", "404 under the dev-card provider of the tests"),
+    resident("GET", "/identity/callback/<provider>", "an identity plug-in's callback: 404 for "
+             "a provider not chosen", path="/identity/callback/some-idp?state=x"),
+    resident("POST", "/identity/callback/<provider>", "an identity plug-in's callback (a form "
+             "post): 404 for a provider not chosen", path="/identity/callback/some-idp",
+             form={"state": "x"}),
     resident("POST", "/line/webhook", "LINE's deliveries, signed by LINE", call=_line_delivery),
     resident("POST", "/sms/inbound", "an SMS from a resident, signed by Twilio",
              call=_twilio_post("/sms/inbound", {"MessageSid": "SM1", "From": "+819012345678",
@@ -218,6 +234,8 @@ ROUTES = [
     resident("POST", "/sms/status", "an SMS's delivery status, signed by Twilio",
              call=_twilio_post("/sms/status", {"MessageSid": "SM1",
                                                "MessageStatus": "delivered"})),
+    resident("POST", "/sms/<provider>/webhook", "an SMS plug-in's webhook, signed by its vendor",
+             call=_plugin_sms_post),
     resident("GET", "/payments/certificates/<request_id>/pay", "the signed pay link",
              call=_pay_link),
     resident("GET", "/payments/fees/<fee_id>/pay", "the signed pay link of a procedure's fee",

@@ -23,29 +23,39 @@ The vendor's API (version 1), as the adapter (client.py) uses it:
     5xx {"error": {"code": "unavailable"}}      try again later, with the same key
 
 An error's body never repeats the number or the text. Once a message is sent, the vendor posts
-{"id", "status": "delivered" | "failed", "error_code"} to its status_callback; the stand-in keeps
-what it would post in `callbacks`.
+its status to its status_callback, and a resident's reply to the account's inbound URL, each
+signed with the account's webhook secret (the format: webhook.py). The stand-in keeps what it
+would post in `callbacks` and posts it, signed, when told (`pump_callbacks`, `reply`).
 
-    with running_standin(token="t", sender="+815012345678") as vendor:
+    with running_standin(token="t", sender="+815012345678", webhook_secret="s" * 16,
+                         inbound_url="https://town/sms/example-http/webhook") as vendor:
         vendor.base_url           # http://127.0.0.1:<port>
         vendor.inbox("+8190…")    # the messages that number received
         vendor.fail_next(2)       # the next two requests answer 503 (0: none)
+        vendor.undeliverable.add("+8190…")  # its messages fail: unknown_number
+        vendor.pump_callbacks()   # posts the statuses not posted yet: their HTTP statuses
+        vendor.reply("+8190…", "はい")  # a resident's SMS to the town: (its id, HTTP status)
+        vendor.deliver(url, event)  # posts one event, signed (a redelivery, say)
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import secrets
 import threading
-from collections.abc import Iterator
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from attrs import frozen
 
-__all__ = ["Received", "StandIn", "running_standin"]
+__all__ = ["Poster", "Received", "StandIn", "post_over_http", "running_standin"]
 
 MOBILE = re.compile(r"\+81[789]0\d{8}")  # Japanese mobile numbers in E.164
 KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -64,15 +74,59 @@ class Received:
     idempotency_key: str
 
 
+Poster = Callable[[str, bytes, dict[str, str]], int]  # (url, body, headers) → HTTP status
+
+
+def post_over_http(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """The vendor's webhook delivery: a real POST, its HTTP status (0: nobody answered)."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
+    except OSError:
+        return 0
+
+
 class StandIn:
-    def __init__(self, token: str, sender: str) -> None:
+    def __init__(self, token: str, sender: str, *, webhook_secret: str = "",
+                 inbound_url: str = "", post: Poster = post_over_http) -> None:
         self.token, self.sender = token, sender
+        # where its webhooks go: `post` over HTTP by default (a test may post into its app)
+        self.webhook_secret, self.inbound_url, self.post = webhook_secret, inbound_url, post
         self.base_url = ""
         self.requests = 0  # every request that reached it
         self.callbacks: list[tuple[str, dict[str, str]]] = []  # what it would post
+        self.undeliverable: set[str] = set()  # numbers its messages fail to: unknown_number
+        self._pumped = 0  # how many of `callbacks` were posted
         self._by_key: dict[str, tuple[tuple[str, str, str, str], Received]] = {}
         self._failing = 0
         self._lock = threading.Lock()
+
+    def sign(self, body: bytes) -> str:
+        """X-Example-Signature's value: sha256=<hex HMAC-SHA256 of the body>."""
+        return "sha256=" + hmac.new(self.webhook_secret.encode(), body,
+                                    hashlib.sha256).hexdigest()
+
+    def deliver(self, url: str, event: dict[str, str]) -> int:
+        """Posts one webhook event, signed: the town's HTTP status."""
+        body = json.dumps(event, ensure_ascii=False).encode()
+        return self.post(url, body, {"Content-Type": "application/json",
+                                      "X-Example-Signature": self.sign(body)})
+
+    def pump_callbacks(self) -> list[int]:
+        """Posts the statuses not posted yet, in order: the town's HTTP statuses."""
+        with self._lock:
+            pending, self._pumped = self.callbacks[self._pumped:], len(self.callbacks)
+        return [self.deliver(url, event) for url, event in pending]
+
+    def reply(self, number: str, text: str) -> tuple[str, int]:
+        """A resident's SMS from `number` to the account's sender, posted to the inbound URL:
+        its id and the town's HTTP status."""
+        event = {"type": "message.inbound", "id": f"in_{secrets.token_hex(12)}",
+                 "from": number, "to": self.sender, "text": text}
+        return event["id"], self.deliver(self.inbound_url, event)
 
     def inbox(self, number: str) -> list[Received]:
         with self._lock:
@@ -123,8 +177,11 @@ class StandIn:
                             status_callback=request[3], idempotency_key=key)
             self._by_key[key] = (request, sent)
             if sent.status_callback:
-                self.callbacks.append((sent.status_callback,
-                                       {"id": sent.id, "status": "delivered", "error_code": ""}))
+                failed = sent.to in self.undeliverable
+                self.callbacks.append((sent.status_callback, {
+                    "type": "message.status", "id": sent.id,
+                    "status": "failed" if failed else "delivered",
+                    "error_code": "unknown_number" if failed else ""}))
             return 201, {"id": sent.id, "status": "accepted"}
 
 
@@ -179,9 +236,11 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def running_standin(token: str, sender: str) -> Iterator[StandIn]:
+def running_standin(token: str, sender: str, *, webhook_secret: str = "",
+                    inbound_url: str = "", post: Poster = post_over_http) -> Iterator[StandIn]:
     """The stand-in on a free port of 127.0.0.1, stopped on the way out."""
-    standin = StandIn(token, sender)
+    standin = StandIn(token, sender, webhook_secret=webhook_secret, inbound_url=inbound_url,
+                      post=post)
     server = _Server(standin)
     standin.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     # a short poll: `shutdown` waits for the loop's next look
