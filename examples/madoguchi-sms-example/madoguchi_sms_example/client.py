@@ -87,8 +87,9 @@ class ExampleHttpSms:
             except requests.RequestException as error:
                 last = f"transport: {type(error).__name__}"
                 continue
-            if answer.status_code < 300:
-                return DeliveryResult(DeliveryOutcome.DELIVERED, provider_ref=_id(answer))
+            if answer.status_code < 300:  # its id only where a status will follow for it
+                return DeliveryResult(DeliveryOutcome.DELIVERED,
+                                      provider_ref=_id(answer) if self._callback else "")
             last = f"HTTP {answer.status_code} {_code(answer)}".strip()
             if answer.status_code == 429 or answer.status_code >= 500:
                 continue
