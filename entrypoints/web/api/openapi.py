@@ -88,6 +88,7 @@ def openapi_document() -> dict[str, Any]:
                             "id": {"type": "string"}, "status": {"type": "string"}}}, "変更後"),
                         "404": {"$ref": "#/components/responses/Error"},
                         "409": {"$ref": "#/components/responses/Error"},
+                        "422": {"$ref": "#/components/responses/Error"},
                         **_ERRORS,
                     },
                 },
