@@ -22,7 +22,12 @@ from domain.benefits import BenefitProgram
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
-from entrypoints.web.api.reading import datetime_field, field, json_body
+from entrypoints.web.api.reading import (
+    datetime_field,
+    field,
+    json_body,
+    refuse_nul_characters,
+)
 from entrypoints.web.api.roles import with_roles
 from entrypoints.web.api.shapes import facts_json, job_json
 from entrypoints.web.errors import ApiError
@@ -31,6 +36,7 @@ from entrypoints.web.services import container
 __all__ = ["api_v1"]
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+api_v1.before_app_request(refuse_nul_characters)
 
 
 @api_v1.get("/openapi.json")
