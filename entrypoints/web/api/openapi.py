@@ -7,6 +7,8 @@ from typing import Any
 from entrypoints.web.api.openapi_batches import batch_paths, batch_schemas
 from entrypoints.web.api.openapi_benefits import BENEFIT_PATHS, BENEFIT_SCHEMAS
 from entrypoints.web.api.openapi_certificates import CERTIFICATE_PATHS, CERTIFICATE_SCHEMAS
+from entrypoints.web.api.openapi_households import HOUSEHOLD_PATHS, HOUSEHOLD_SCHEMAS
+from entrypoints.web.api.openapi_jobs import job_schemas
 
 __all__ = ["openapi_document"]
 
@@ -146,6 +148,7 @@ def openapi_document() -> dict[str, Any]:
             },
             **batch_paths(),
             **CERTIFICATE_PATHS,
+            **HOUSEHOLD_PATHS,
         },
         "components": {
             "securitySchemes": {"apiKey": {
@@ -224,22 +227,10 @@ def openapi_document() -> dict[str, Any]:
                         }}},
                     },
                 },
-                "Job": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "status": {"enum": ["queued", "running", "succeeded", "failed"]},
-                        "progress": {"type": "object", "properties": {
-                            "done": {"type": "integer"}, "total": {"type": "integer"}}},
-                        "result": {"type": "object"},
-                        "error": {"type": ["string", "null"]},
-                        "created_at": {"type": "string", "format": "date-time"},
-                        "finished_at": {"type": ["string", "null"], "format": "date-time"},
-                    },
-                },
+                **job_schemas(),
                 **batch_schemas(),
                 **CERTIFICATE_SCHEMAS,
+                **HOUSEHOLD_SCHEMAS,
             },
         },
     }

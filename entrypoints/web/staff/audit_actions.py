@@ -50,6 +50,7 @@ ACTIONS = {
     "eligibility.import": "対象者リストの取り込み", "campaign.start": "通知の送信",
     "postal.export": "郵送リストの出力", "application.export": "申請一覧の出力",
     "application.list": "申請の一覧", "application.view": "申請の閲覧",
+    "household.view": "世帯の閲覧",
     "application.passbook_view": "通帳画像の閲覧", "application.account_check": "口座の確認",
     "application.decide": "申請の決定", "application.paper_entry": "紙の申請の入力",
     "application.account_entered": "口座の入力（職員）",
@@ -166,7 +167,7 @@ TARGETS = {
     "kpi": "報告・KPI", "service_cost": "サービスの費用",
     "interest": "お知らせの分野", "segment": "配信対象",
     "association": "自治会・町内会", "circular": "回覧板",
-    "survey": "アンケート",
+    "survey": "アンケート", "household": "世帯",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -199,7 +200,7 @@ DETAIL_FIELDS = {
     "kept": "すでに会員の人数", "error_rows": "誤りのある行数", "member": "会員",
     "members": "会員の人数",
     "told": "連絡が届く会員の人数", "on_paper": "紙で回覧する会員の人数",
-    "association": "自治会・町内会",
+    "association": "自治会・町内会", "with_members": "世帯員の氏名の表示",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
