@@ -7,6 +7,7 @@ from typing import Any
 from entrypoints.web.api.openapi_batches import batch_paths, batch_schemas
 from entrypoints.web.api.openapi_benefits import BENEFIT_PATHS, BENEFIT_SCHEMAS
 from entrypoints.web.api.openapi_certificates import CERTIFICATE_PATHS, CERTIFICATE_SCHEMAS
+from entrypoints.web.api.openapi_common import with_common_responses
 from entrypoints.web.api.openapi_households import HOUSEHOLD_PATHS, HOUSEHOLD_SCHEMAS
 from entrypoints.web.api.openapi_jobs import job_schemas
 
@@ -30,6 +31,10 @@ _PROGRAM_ID = {"name": "program_id", "in": "path", "required": True,
 
 
 def openapi_document() -> dict[str, Any]:
+    return with_common_responses(_document())
+
+
+def _document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {

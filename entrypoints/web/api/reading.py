@@ -40,7 +40,14 @@ def refuse_nul_characters() -> None:
 
 
 def json_body() -> dict[str, Any]:
+    """The request's JSON object: 415 when it is sent as another type, 400 when it is not
+    JSON at all or not an object."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Content-Type: application/json で"
+                                                      "JSONオブジェクトを送ってください。")
     body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "malformed_json", "JSONとして読めません。形式を確かめてください。")
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
     return body
@@ -49,10 +56,7 @@ def json_body() -> dict[str, Any]:
 def optional_body() -> dict[str, Any]:
     if not request.get_data():
         return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
-    return body
+    return json_body()
 
 
 def field(body: dict[str, Any], name: str, kind: type, *, required: bool = True) -> Any:
