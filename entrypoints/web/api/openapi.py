@@ -159,11 +159,13 @@ def _document() -> dict[str, Any]:
             "securitySchemes": {"apiKey": {
                 "type": "http", "scheme": "bearer",
                 "description": "madoguchi apikey create --staff LOGIN_ID または --organisation "
-                               "NAME で発行"}},
+                               "NAME で発行（--scope PERMISSION（複数可）・--read-only・"
+                               "--rate-limit N で制限）"}},
             "responses": {
                 "Error": _json(_ref("Error"), "エラー"),
                 "Unauthenticated": _json(_ref("Error"), "APIキーがない、または無効"),
-                "Forbidden": _json(_ref("Error"), "このAPIキーの役割では実行できない"),
+                "Forbidden": _json(_ref("Error"), "このAPIキーの役割では実行できない（forbidden）、"
+                                                  "またはキーにスコープがない（missing_scope）"),
             },
             "schemas": {
                 **BENEFIT_SCHEMAS,

@@ -201,6 +201,7 @@ DETAIL_FIELDS = {
     "members": "会員の人数",
     "told": "連絡が届く会員の人数", "on_paper": "紙で回覧する会員の人数",
     "association": "自治会・町内会", "with_members": "世帯員の氏名の表示",
+    "scopes": "スコープ", "read_only": "読み取り専用", "rate_limit": "1分あたりのリクエスト数",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
