@@ -81,3 +81,39 @@ def test_a_decision_answers_200_with_each_applications_outcome_refusals_included
     assert outcomes == {town.paper_application: "approved",
                         town.decided_application: "refused", "nope": "refused"}
     _validate(client, "POST", "/programs/{program_id}/decisions", response)
+
+
+LISTS = [("/api/v1/programs/{program}/applications", "applications"),
+         ("/api/v1/batches", "batches"), ("/api/v1/certificate-requests", "certificate_requests")]
+
+
+def test_each_list_is_read_page_by_page_with_its_cursor(client: FlaskClient,
+                                                        container: Container,
+                                                        api_key: Any) -> None:
+    town = seed_town(container)
+    worker = api_key("case_worker")
+    for path, listed in LISTS:
+        url = path.format(program=town.program)
+        everything = client.get(url, headers=worker).json[listed]
+        assert len(everything) >= 2, url
+        seen: list[str] = []
+        cursor = None
+        for _ in range(len(everything) + 2):
+            page = client.get(f"{url}?limit=1" + (f"&cursor={cursor}" if cursor else ""),
+                              headers=worker).json
+            seen += [item["id"] for item in page[listed]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(item["id"] for item in everything), url
+        assert len(seen) == len(set(seen)), url
+
+
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "eyJ2IjoxLCJsIjoiYmF0Y2hlcyIsImsiOlsiYSJdfQ",
+                                    "eyJ2IjoxLCJsIjoidmVyaWZpY2F0aW9ucyIsImsiOlsxXX0"])
+def test_a_cursor_that_cannot_be_read_or_is_another_lists_is_a_422(
+        client: FlaskClient, api_key: Any, cursor: str) -> None:
+    response = client.get(f"/api/v1/batches?cursor={cursor}", headers=api_key("viewer"))
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "invalid_cursor"
+    assert "cursor" in response.json["error"]["message"]

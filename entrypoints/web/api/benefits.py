@@ -35,6 +35,7 @@ from domain.benefits import Application, ApplicationStatus
 from domain.eligibility import Campaign
 from domain.values import JST
 from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.paging import cursor_of, page_args
 from entrypoints.web.api.reading import field, int_arg, json_body
 from entrypoints.web.api.shapes import application_json, job_json
 from entrypoints.web.downloads import applications_export_response, postal_csv_response
@@ -45,7 +46,6 @@ from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 __all__ = ["api_v1_benefits"]
 
 api_v1_benefits = Blueprint("api_v1_benefits", __name__, url_prefix="/api/v1")
-MAX_PAGE = 500
 
 
 def _program_or_404(program_id: str) -> None:
@@ -126,17 +126,22 @@ def list_applications(program_id: str):  # type: ignore[no-untyped-def]
         allowed = "、".join(s.value for s in ApplicationStatus)
         raise ApiError(422, "invalid_field", f"status は {allowed} のいずれかです。") from None
     awaiting = request.args.get("awaiting_account_check")
-    limit = int_arg("limit", 100, 1, MAX_PAGE)
-    offset = int_arg("offset", 0, 0, 10**9)
+    page = page_args("applications", str)
+    offset = int_arg("offset", 0, 0, 10**9) if "offset" in request.args else None
+    after = None if offset is not None else str(page.after[0]) if page.after else ""
     found = viewing_applications.list_applications(
         program_id, ApplicationFilter(
             statuses=statuses, channel=request.args.get("channel") or None,
             awaiting_account_check=None if awaiting is None else awaiting == "true",
-            limit=limit, offset=offset),
+            limit=page.limit, offset=offset or 0, after_id=after),
         actor=g.actor, uow=container().uow(), clock=container().clock())
+    shown = list(found.applications)
+    # a full page may have more after it (the next page may then be empty)
+    more = offset is None and len(shown) == page.limit
     return jsonify({"applications": [application_json(a, found.household_numbers.get(
-        a.household_id, "")) for a in found.applications],
-                    "counts": {s.value: n for s, n in found.counts.items()}})
+        a.household_id, "")) for a in shown],
+                    "counts": {s.value: n for s, n in found.counts.items()},
+                    "next_cursor": cursor_of("applications", (shown[-1].id,)) if more else None})
 
 
 @api_v1_benefits.get("/applications/<application_id>")

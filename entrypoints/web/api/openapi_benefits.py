@@ -92,8 +92,9 @@ BENEFIT_PATHS: dict[str, Any] = {
                 {"name": "channel", "in": "query", "schema": {"type": "string"}},
                 {"name": "awaiting_account_check", "in": "query", "schema": {
                     "enum": ["true", "false"]}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
-                {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                {"name": "offset", "in": "query", "deprecated": True,
+                 "description": "旧式のページ送り（確認日時順）。cursor を使ってください",
+                 "schema": {"type": "integer", "minimum": 0}},
             ],
             "responses": {"200": _json({"type": "object", "properties": {
                 "applications": {"type": "array", "items": _ref("Application")},

@@ -8,7 +8,19 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["COMMON_RESPONSES", "with_common_responses"]
+from entrypoints.web.api.paging import PAGE_PARAMETERS
+
+__all__ = ["COMMON_RESPONSES", "PAGED_LISTS", "with_common_responses"]
+
+# The lists paged by cursor (paging.py): (path, method) → the list's property in the answer
+PAGED_LISTS = {
+    ("/programs/{program_id}/applications", "get"): "applications",
+    ("/certificate-requests", "get"): "certificate_requests",
+    ("/verifications", "get"): "verifications",
+    ("/batches", "get"): "batches",
+}
+_NEXT_CURSOR = {"type": ["string", "null"],
+                "description": "次のページの cursor（最後のページでは null）"}
 
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _RETRY_AFTER = {"Retry-After": {"description": "何秒後に再試行できるか",
@@ -34,6 +46,8 @@ def _refer(name: str) -> dict[str, str]:
 def with_common_responses(document: dict[str, Any]) -> dict[str, Any]:
     shown = copy.deepcopy(document)
     shown["components"].setdefault("responses", {}).update(COMMON_RESPONSES)
+    for (path, method), listed in PAGED_LISTS.items():
+        _paged(shown["paths"][path][method], listed)
     for item in shown["paths"].values():
         for operation in item.values():
             responses = operation["responses"]
@@ -49,3 +63,14 @@ def with_common_responses(document: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("400", _refer("BadRequest"))
                 responses.setdefault("415", _refer("UnsupportedMediaType"))
     return shown
+
+
+def _paged(operation: dict[str, Any], listed: str) -> None:
+    """`limit` and `cursor`, `next_cursor` in the answer, and 422 for a cursor not read."""
+    names = {p["name"] for p in PAGE_PARAMETERS}
+    kept = [p for p in operation.get("parameters", []) if p["name"] not in names]
+    operation["parameters"] = kept + copy.deepcopy(PAGE_PARAMETERS)
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    schema["properties"]["next_cursor"] = _NEXT_CURSOR
+    schema["required"] = sorted({*schema.get("required", []), listed, "next_cursor"})
+    operation["responses"].setdefault("422", {"$ref": "#/components/responses/Error"})
