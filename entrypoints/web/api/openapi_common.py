@@ -10,7 +10,15 @@ from typing import Any
 
 from entrypoints.web.api.paging import PAGE_PARAMETERS
 
-__all__ = ["COMMON_RESPONSES", "PAGED_LISTS", "with_common_responses"]
+__all__ = ["ALWAYS_PRESENT", "COMMON_RESPONSES", "PAGED_LISTS", "with_common_responses"]
+
+# Schemas whose every property is always in the answer (null when it has no value), but for
+# the ones named: schemathesis then checks that none goes missing.
+ALWAYS_PRESENT: dict[str, tuple[str, ...]] = {
+    "Program": (), "Batch": ("audit",), "CertificateRequest": (), "Reach": (),
+    "Campaign": (), "CampaignPreview": (), "Verification": (), "Facts": (),
+    "CertificatePerson": (),
+}
 
 # The lists paged by cursor (paging.py): (path, method) → the list's property in the answer
 PAGED_LISTS = {
@@ -46,6 +54,9 @@ def _refer(name: str) -> dict[str, str]:
 def with_common_responses(document: dict[str, Any]) -> dict[str, Any]:
     shown = copy.deepcopy(document)
     shown["components"].setdefault("responses", {}).update(COMMON_RESPONSES)
+    for name, optional in ALWAYS_PRESENT.items():
+        schema = shown["components"]["schemas"][name]
+        schema["required"] = sorted(set(schema["properties"]) - set(optional))
     for (path, method), listed in PAGED_LISTS.items():
         _paged(shown["paths"][path][method], listed)
     for item in shown["paths"].values():
