@@ -138,7 +138,7 @@ ACTION_GROUPS = (
     ("職員とログイン", ("staff.", "api_key.")),
     ("住民と本人確認", ("resident.", "registry.", "verification.")),
     ("給付金と申請", ("program.", "eligibility.", "campaign.", "reminder.", "postal.",
-                     "application.")),
+                     "application.", "household.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
     ("案件と課", ("case.", "department.", "consultation.", "canned_reply.")),
