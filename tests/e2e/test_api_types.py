@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from flask.testing import FlaskClient
 
+from adapters.line.simulator.running import running_simulator
 from entrypoints.containers import Container
 from tests.support.calling_routes import audit_head, audit_since
 from tests.support.every_route_town import seed_town
@@ -69,10 +70,13 @@ def test_applications_carry_the_household_number_and_the_household_answers_by_it
 def test_a_decision_answers_200_with_each_applications_outcome_refusals_included(
         client: FlaskClient, container: Container, api_key: Any) -> None:
     town = seed_town(container)
-    response = client.post(f"/api/v1/programs/{town.program}/decisions",
-                           headers=api_key("approver"),
-                           json={"decision": "approve", "application_ids": [
-                               town.paper_application, town.decided_application, "nope"]})
+    with running_simulator(container.config.line_channel_secret(),
+                           container.config.line_access_token(), None) as line:
+        container.config.line_api_base_url.from_value(line.base_url)  # the decision's notice
+        response = client.post(f"/api/v1/programs/{town.program}/decisions",
+                               headers=api_key("approver"),
+                               json={"decision": "approve", "application_ids": [
+                                   town.paper_application, town.decided_application, "nope"]})
     assert response.status_code == 200
     report = response.json
     assert report["requested"] == 3 and report["decided"] == 1
