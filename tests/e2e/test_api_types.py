@@ -121,3 +121,23 @@ def test_a_cursor_that_cannot_be_read_or_is_another_lists_is_a_422(
     assert response.status_code == 422
     assert response.json["error"]["code"] == "invalid_cursor"
     assert "cursor" in response.json["error"]["message"]
+
+
+def test_a_banks_results_and_a_repayment_answer_their_typed_shapes(
+        client: FlaskClient, container: Container, api_key: Any) -> None:
+    town = seed_town(container)
+    worker = api_key("case_worker")
+    with running_simulator(container.config.line_channel_secret(),
+                           container.config.line_access_token(), None) as line:
+        container.config.line_api_base_url.from_value(line.base_url)  # the failure's notice
+        results = client.post(f"/api/v1/batches/{town.exported_batch}/results?kind=returned",
+                              data="record,reason\n1,口座なし\n".encode("cp932"),
+                              headers=worker, content_type="application/octet-stream")
+    assert results.status_code == 200, results.json
+    assert results.json["failed"] == 1 and results.json["failures"][0]["reason"]
+    _validate(client, "POST", "/batches/{batch_id}/results", results)
+    again = client.post(f"/api/v1/applications/{town.failed_application}/repayment",
+                        json={}, headers=worker)
+    assert again.status_code == 201, again.json  # to the account on file, in the next batch
+    assert again.json["status"] == "pending" and again.json["amount"] > 0
+    _validate(client, "POST", "/applications/{application_id}/repayment", again)
