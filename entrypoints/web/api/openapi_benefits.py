@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.benefits import ApplicationStatus
+
 __all__ = ["BENEFIT_PATHS", "BENEFIT_SCHEMAS"]
 
 _ERR = {"$ref": "#/components/responses/Error"}
+_STATUSES = [s.value for s in ApplicationStatus]
 _AUTH = {"401": {"$ref": "#/components/responses/Unauthenticated"},
          "403": {"$ref": "#/components/responses/Forbidden"}}
 _PROGRAM_ID = {"name": "program_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -88,7 +91,7 @@ BENEFIT_PATHS: dict[str, Any] = {
             "parameters": [
                 _PROGRAM_ID,
                 {"name": "status", "in": "query", "schema": {"type": "array", "items": {
-                    "type": "string"}}, "explode": True},
+                    "enum": _STATUSES}}, "explode": True},
                 {"name": "channel", "in": "query", "schema": {"type": "string"}},
                 {"name": "awaiting_account_check", "in": "query", "schema": {
                     "enum": ["true", "false"]}},
@@ -229,8 +232,7 @@ BENEFIT_SCHEMAS: dict[str, Any] = {
         "household_number": {"type": "string", "description": "世帯番号（住民記録の番号。"
                                                              "GET /households/{number} で世帯を"
                                                              "調べられます）"},
-        "status": {"enum": ["notified", "confirmed", "declined", "approved", "rejected", "paid",
-                            "payment_failed", "withdrawn"]},
+        "status": {"enum": _STATUSES},
         "status_label": {"type": "string"}, "channel": {"type": "string"},
         "payout_method": {"type": ["string", "null"]}, "amount": {"type": ["integer", "null"]},
         "notified_at": {"type": ["string", "null"]}, "confirmed_at": {"type": ["string", "null"]},
