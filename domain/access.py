@@ -18,7 +18,12 @@ from attrs import define
 from domain.errors import InvalidValue
 from domain.staff import Role
 
-__all__ = ["ROLE_PERMISSIONS", "ApiKey", "Permission", "allows", "organisation_party"]
+__all__ = ["DEFAULT_RATE_LIMIT", "MAX_RATE_LIMIT", "ROLE_PERMISSIONS", "WRITE_SCOPE", "ApiKey",
+           "Permission", "allows", "organisation_party"]
+
+DEFAULT_RATE_LIMIT = 600  # requests a minute a key may make, unless its administrator chose
+MAX_RATE_LIMIT = 6000
+WRITE_SCOPE = "write"  # what a read-only key lacks: any call that changes something
 
 
 class Permission(enum.Enum):
@@ -82,8 +87,24 @@ class ApiKey:
     revoked_at: dt.datetime | None = None
     staff_id: str | None = None
     organisation: str | None = None
+    # Scopes (ADR 0072): the permissions of its role the key may use (None: all of them), and
+    # whether it may only read; how many requests a minute it may make.
+    scopes: frozenset[Permission] | None = None
+    read_only: bool = False
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT
 
     def __attrs_post_init__(self) -> None:
+        if self.scopes is not None:
+            beyond = self.scopes - ROLE_PERMISSIONS.get(self.role, frozenset())
+            if beyond:
+                names = "、".join(sorted(p.value for p in beyond))
+                raise InvalidValue(f"役割「{self.role.label}」にない権限はスコープにできません"
+                                   f"（{names}）。", code="scope_beyond_role")
+            if not self.scopes:
+                raise InvalidValue("スコープを一つ以上選んでください。", code="no_scope")
+        if not 1 <= self.rate_limit_per_minute <= MAX_RATE_LIMIT:
+            raise InvalidValue(f"1分あたりのリクエスト数は1〜{MAX_RATE_LIMIT}で指定してください。",
+                               code="invalid_rate_limit")
         if not self.name or not self.name.strip() or len(self.name) > 100:
             raise InvalidValue("APIキーの名前を100文字以内で入力してください。")
         if self.organisation is not None:
@@ -100,6 +121,15 @@ class ApiKey:
         """Who is accountable for what the key does: the staff member's id, or the
         organisation's party (`org:<name>`)."""
         return self.staff_id or organisation_party(self.organisation or "")
+
+    def missing_scope(self, permission: Permission, *, writing: bool) -> str | None:
+        """The scope this key lacks for an operation needing `permission` (and writing, for
+        any method but GET), or None when it may go ahead. Its role is checked first."""
+        if self.scopes is not None and permission not in self.scopes:
+            return permission.value
+        if writing and self.read_only:
+            return WRITE_SCOPE
+        return None
 
     @property
     def active(self) -> bool:

@@ -70,6 +70,9 @@ class FakeBenefitQueries(_Over):
                       or a.awaits_account_check == wanted.awaiting_account_check)
                  and self._searched(a.household_id, wanted)]
         # As the database orders them: by when they were confirmed (not yet: first), then id.
+        if wanted.after_id is not None:  # keyset: by id, after the cursor's
+            return sorted((a for a in found if a.id > wanted.after_id),
+                          key=lambda a: a.id)[:wanted.limit]
         found.sort(key=lambda a: (a.confirmed_at is not None, a.confirmed_at or 0, a.id))
         return found[wanted.offset:wanted.offset + wanted.limit]
 

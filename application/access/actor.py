@@ -32,6 +32,8 @@ class Actor:
     label: str = ""  # as the audit log shows who acted (a log-in id, `api:<key name>`); "": id
     ip: str = ""  # where the request came from ("" outside a web request)
     party: str = field(kw_only=True)  # who is accountable (four-eyes rules compare this)
+    # an API key's scopes: the permissions of its role it may use (None: all of them)
+    scopes: frozenset[Permission] | None = field(default=None, kw_only=True)
 
     @party.default
     def _party_is_the_credential(self) -> str:
@@ -44,7 +46,7 @@ class Actor:
     @classmethod
     def api_key(cls, key: ApiKey, *, ip: str = "") -> Actor:
         return cls(id=f"api:{key.id}", role=key.role, label=f"api:{key.name}", ip=ip[:64],
-                   party=key.party)
+                   party=key.party, scopes=key.scopes)
 
     @classmethod
     def operator(cls, user: str) -> Actor:
@@ -53,7 +55,8 @@ class Actor:
         return cls(id=f"cli:{user}", role=Role.ADMINISTRATOR, label=f"cli:{user}")
 
     def may(self, permission: Permission) -> bool:
-        return allows(self.role, permission)
+        return allows(self.role, permission) and (self.scopes is None
+                                                  or permission in self.scopes)
 
     def ensure(self, permission: Permission, doing: str) -> None:
         """Refuse (NotAllowed, in Japanese) unless the actor's role holds `permission`;

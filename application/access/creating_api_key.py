@@ -13,7 +13,7 @@ from application.access.actor import Actor
 from application.audit.recording import record
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
-from domain.access import ApiKey, Permission
+from domain.access import DEFAULT_RATE_LIMIT, ApiKey, Permission
 from domain.errors import InvalidValue, NotFound
 from domain.staff import Role
 
@@ -29,6 +29,9 @@ class CreateApiKey:
     actor: Actor
     staff_login_id: str = ""  # the staff member the key acts for, or
     organisation: str = ""  # the organisation it belongs to (exactly one of the two)
+    scopes: tuple[str, ...] = ()  # permission values of its role it may use (none: all)
+    read_only: bool = False  # may only read (GET)
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT
 
 
 @frozen
@@ -59,9 +62,24 @@ def create_api_key(command: CreateApiKey, *, uow: UnitOfWork, ids: IdGenerator,
             staff_id = member.id
         key = ApiKey(id=ids.new_id(), name=command.name.strip(), role=Role.parse(command.role),
                      key_hash=hash_api_key(secret), created_at=clock.now(), staff_id=staff_id,
-                     organisation=organisation or None)
+                     organisation=organisation or None, scopes=_scopes(command.scopes),
+                     read_only=command.read_only,
+                     rate_limit_per_minute=command.rate_limit_per_minute)
         uow.api_keys.add(key)
         record(uow, command.actor, "api_key.create", "api_key", key.id, at=key.created_at,
-               role=key.role.value, owner=key.party)
+               role=key.role.value, owner=key.party,
+               scopes=" ".join(sorted(p.value for p in key.scopes)) if key.scopes else "all",
+               read_only=key.read_only, rate_limit=key.rate_limit_per_minute)
         uow.commit()
     return CreatedApiKey(id=key.id, secret=secret)
+
+
+def _scopes(values: tuple[str, ...]) -> frozenset[Permission] | None:
+    if not values:
+        return None
+    try:
+        return frozenset(Permission(v.strip()) for v in values)
+    except ValueError:
+        known = "、".join(p.value for p in Permission)
+        raise InvalidValue(f"スコープは権限の名前（{known}）で指定してください。",
+                           code="unknown_scope") from None

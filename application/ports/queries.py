@@ -65,6 +65,9 @@ class ApplicationFilter:
     awaiting_account_check: bool | None = None
     limit: int = 100
     offset: int = 0
+    # keyset paging (the API's cursors, ADR 0072): when given, ordered by id alone and only
+    # the applications after this id ("" for the first page); the offset is then not used
+    after_id: str | None = None
     # a search (all given must hold): 世帯番号, 宛名番号 of a member, or the keyed match keys of
     # a member's name or reading with the date of birth (ADR 0013; names are never compared)
     household_number: str | None = None

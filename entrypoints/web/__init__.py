@@ -11,6 +11,7 @@ from entrypoints.web.access import rule_of
 from entrypoints.web.api.batches import api_batches
 from entrypoints.web.api.benefits import api_v1_benefits
 from entrypoints.web.api.certificates import api_certificates
+from entrypoints.web.api.households import api_households
 from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
@@ -58,6 +59,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.register_blueprint(sms_webhook)
     app.register_blueprint(identity)
     app.register_blueprint(api_certificates)
+    app.register_blueprint(api_households)
     app.register_blueprint(payments)
     app.register_blueprint(resident)
     app.register_blueprint(mail_unsubscribe)

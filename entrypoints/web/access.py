@@ -17,12 +17,17 @@ from application.access.authenticating_api_key import authenticate_api_key
 from domain.access import Permission, allows
 from entrypoints.web.client import client_address
 from entrypoints.web.errors import ApiError
-from entrypoints.web.rate_limits import count_failed_api_key, refuse_after_failed_api_keys
+from entrypoints.web.rate_limits import (
+    count_failed_api_key,
+    refuse_after_failed_api_keys,
+    refuse_over_key_limit,
+)
 from entrypoints.web.services import container
 
 __all__ = ["metrics_token", "public", "requires_api_permission", "rule_of", "signed"]
 
 View = TypeVar("View", bound=Callable[..., Any])
+_READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def public(view: View) -> View:
@@ -62,7 +67,9 @@ def rule_of(view: Callable[..., Any]) -> str | Permission | None:
 
 def requires_api_permission(permission: Permission) -> Callable[[View], View]:
     """Bearer API key with a role that holds `permission`; 401 without a valid key, 403 without
-    the permission, 429 from an address that gave too many wrong keys lately (rate_limits.py).
+    the permission or without the scope (the permission, or `write` for a read-only key on any
+    method but GET: missing_scope), 429 from an address that gave too many wrong keys lately
+    and past the key's own limit a minute (rate_limits.py).
     The view finds who acts in `g.actor`."""
 
     def decorate(view: View) -> View:
@@ -78,8 +85,13 @@ def requires_api_permission(permission: Permission) -> Callable[[View], View]:
             if key is None:
                 count_failed_api_key()
                 raise ApiError(401, "unauthenticated", "APIキーが無効です。")
+            refuse_over_key_limit(key.id, key.rate_limit_per_minute)
             if not allows(key.role, permission):
                 raise ApiError(403, "forbidden", "このAPIキーの役割では実行できません。")
+            missing = key.missing_scope(permission, writing=request.method not in _READING)
+            if missing is not None:
+                raise ApiError(403, "missing_scope", f"このAPIキーにはスコープ「{missing}」が"
+                                                     "ないため実行できません。")
             g.actor = Actor.api_key(key, ip=client_address())
             return view(*args, **kwargs)
 

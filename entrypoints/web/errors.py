@@ -33,7 +33,8 @@ _HTTP_MESSAGES = {
     404: "見つかりません。",
     405: "このメソッドは使えません。",
     409: "現在の状態では実行できません。",
-    413: "リクエストが大きすぎます。",
+    413: "リクエストが大きすぎます（16MBまで）。",
+    429: "リクエストが多すぎます。しばらくしてから、もう一度お試しください。",
     415: "Content-Type は application/json にしてください。",
 }
 
@@ -87,8 +88,12 @@ def register_error_handlers(app: Flask) -> None:
             return refused_for_status(status)  # a resident's page, in their language
         if not request.path.startswith("/api/"):
             return error
-        return _body(status, error.name.lower().replace(" ", "_"),
-                     _HTTP_MESSAGES.get(status, error.description or ""))
+        response, status = _body(status, error.name.lower().replace(" ", "_"),
+                                 _HTTP_MESSAGES.get(status, "リクエストを処理できません。"))
+        allowed = getattr(error, "valid_methods", None)
+        if status == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]

@@ -32,7 +32,7 @@ from attrs import frozen
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
-from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond, parse_many
 from werkzeug.exceptions import TooManyRequests
 
 from entrypoints.containers import Container
@@ -40,7 +40,8 @@ from entrypoints.web.client import client_address
 from entrypoints.web.refusal import refused
 
 __all__ = ["SIGN_IN_ADDRESS", "VERIFICATION_ADDRESS", "Limit", "count_failed_api_key",
-           "install_rate_limits", "rate_limited", "refuse_after_failed_api_keys"]
+           "install_rate_limits", "rate_limited", "refuse_after_failed_api_keys",
+           "refuse_over_key_limit"]
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,24 @@ def refuse_after_failed_api_keys() -> None:
         raise
     except Exception:  # the limits' storage is down: nobody is refused for it
         log.warning("rate limit storage unavailable: API key failures not checked")
+
+
+def refuse_over_key_limit(key_id: str, per_minute: int) -> None:
+    """Count one request of an API key; 429 with Retry-After past its limit a minute (ADR
+    0072). A storage that cannot answer refuses nobody."""
+    installed: _Installed = current_app.extensions[_EXTENSION]
+    item = RateLimitItemPerMinute(per_minute)
+    key = _digest("api_key", key_id)
+    try:
+        counter = installed.limiter.limiter
+        if not counter.hit(item, _PREFIX, key):
+            reset = counter.get_window_stats(item, _PREFIX, key).reset_time
+            _log_once("api_key", counter, item, key)
+            raise TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
+    except TooManyRequests:
+        raise
+    except Exception:  # the limits' storage is down: nobody is refused for it
+        log.warning("rate limit storage unavailable: an API key's requests not counted")
 
 
 def count_failed_api_key() -> None:

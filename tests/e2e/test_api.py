@@ -146,8 +146,12 @@ def test_a_bad_program_is_refused_with_a_clear_message_and_nothing_stored(
 def test_a_body_that_is_not_json_is_refused(client: FlaskClient, api_key: Any) -> None:
     response = client.post("/api/v1/programs", data="name=x", headers=api_key("administrator"),
                            content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 400
-    assert response.json["error"]["code"] == "bad_request"
+    assert response.status_code == 415
+    assert response.json["error"]["code"] == "unsupported_media_type"
+    broken = client.post("/api/v1/programs", data="{\"name\": ", headers=api_key("administrator"),
+                         content_type="application/json")
+    assert broken.status_code == 400 and broken.json["error"]["code"] == "malformed_json"
+    assert "JSON" in broken.json["error"]["message"]
 
 
 def test_a_second_program_with_the_same_name_is_a_conflict(client: FlaskClient,

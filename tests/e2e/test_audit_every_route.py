@@ -604,6 +604,8 @@ ROUTES = [
         path=f"{AP}/paper-applications", json={
             "household_number": "{t.paper_household}", "payout_method": "bank_transfer",
             "account": {**ACCOUNT, "holder_kana": "ヤマダ タロウ"}}),
+    api(WORKER, "GET", "/api/v1/households/<number>", "household.view",
+        path="/api/v1/households/{t.paper_household}"),
     api(WORKER, "GET", f"{API_P}/postal.csv", "postal.export", path=f"{AP}/postal.csv"),
     api(WORKER, "GET", f"{API_P}/applications.csv", "application.export",
         path=f"{AP}/applications.csv"),

@@ -213,7 +213,9 @@ def test_the_whole_benefit_story(stack: Stack) -> None:
     assert staff.post(f"/applications/{waiting['id']}/account-check").status_code == 200
     decided = staff.post(f"/programs/{program_id}/decisions",
                          {"decision": "approve", "application_ids": [waiting["id"]]}).json()
-    assert decided == {"decided": 1, "notified": 1, "refused": []}
+    assert {k: decided[k] for k in ("decided", "notified", "refused", "all_decided")} == {
+        "decided": 1, "notified": 1, "refused": [], "all_decided": True}
+    assert [o["outcome"] for o in decided["outcomes"]] == ["approved"]
 
     for user in (users["a"], users["b"]):
         assert any("決定通知" in text for text in stack.texts(user))

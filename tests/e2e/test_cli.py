@@ -38,8 +38,12 @@ def test_a_newcomer_migrates_seeds_the_demo_town_and_gets_an_api_key(tmp_path: P
     assert "0 households" in again.stdout
 
     key = _run(tmp_path, "apikey", "create", "--name", "基幹系", "--role", "viewer",
-                "--organisation", "基幹系ベンダー")
+                "--organisation", "基幹系ベンダー", "--scope", "view_programs", "--read-only",
+                "--rate-limit", "30")  # limited to reading programs, 30 requests a minute
     assert key.returncode == 0 and key.stdout.startswith("mdg_")
+    assert "read-only, 30 requests a minute" in key.stderr
+    listed = _run(tmp_path, "apikey", "list").stdout.splitlines()
+    assert listed[1].split("\t")[-3:] == ["view_programs", "yes", "30"]
     with sqlite3.connect(tmp_path / "var" / "madoguchi.db") as db:
         assert db.execute("SELECT count(*) FROM households").fetchone() == (30,)
         assert db.execute("SELECT count(*) FROM api_keys WHERE key_hash = ?",
@@ -156,3 +160,4 @@ def test_a_registry_file_with_errors_is_reported_and_nothing_is_imported(tmp_pat
     assert "行目" in result.stdout and "何も取り込んでいません" in result.stdout
     with sqlite3.connect(tmp_path / "var" / "madoguchi.db") as db:
         assert db.execute("SELECT count(*) FROM residents").fetchone() == (0,)
+

@@ -44,8 +44,10 @@ def test_every_api_operation_says_the_permission_and_roles_it_needs(
             if isinstance(rule, Permission):
                 assert operation["x-required-permission"] == rule.value, (method, path)
                 assert "必要な権限: " in operation["description"]
+                assert operation["security"][0]["apiKey"][0] == rule.value, (method, path)
     create = document["paths"]["/programs"]["post"]
-    assert create["description"].endswith("この権限を持つ役割: 管理者（administrator）。")
+    assert create["description"].endswith("この権限を持つ役割: 管理者（administrator）。"
+                                          "必要なスコープ: manage_programs、write。")
     export = document["paths"]["/programs/{program_id}/applications.csv"]["get"]
     assert "担当者（case_worker）、決裁者（approver）、管理者（administrator）" in \
         export["description"]

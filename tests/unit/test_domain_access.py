@@ -197,3 +197,42 @@ def test_a_staff_member_needs_a_display_name(display_name):
 
 def test_a_staff_member_is_active_unless_said_otherwise():
     assert a_staff_member().active is True
+
+
+def _scoped(role: Role = Role.CASE_WORKER, **limits: object) -> ApiKey:
+    return ApiKey(id="k1", name="連携", role=role, key_hash="h", created_at=NOW_FOR_SCOPES,
+                  organisation="ベンダー", **limits)  # type: ignore[arg-type]
+
+
+NOW_FOR_SCOPES = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+
+
+def test_a_key_without_scopes_may_use_every_permission_of_its_role_and_write() -> None:
+    key = _scoped()
+    assert all(key.missing_scope(p, writing=True) is None
+               for p in ROLE_PERMISSIONS[Role.CASE_WORKER])
+
+
+def test_a_scoped_key_lacks_the_permissions_it_was_not_given() -> None:
+    key = _scoped(scopes=frozenset({Permission.VIEW_PROGRAMS}))
+    assert key.missing_scope(Permission.VIEW_PROGRAMS, writing=False) is None
+    assert key.missing_scope(Permission.HANDLE_APPLICATIONS, writing=False) == \
+        "handle_applications"
+
+
+def test_a_read_only_key_lacks_the_write_scope() -> None:
+    key = _scoped(read_only=True)
+    assert key.missing_scope(Permission.HANDLE_APPLICATIONS, writing=False) is None
+    assert key.missing_scope(Permission.HANDLE_APPLICATIONS, writing=True) == "write"
+
+
+@pytest.mark.parametrize("limits", [
+    {"scopes": frozenset({Permission.ADMINISTER})},  # beyond the case worker's role
+    {"scopes": frozenset()},
+    {"rate_limit_per_minute": 0},
+    {"rate_limit_per_minute": 6001},
+])
+def test_scopes_beyond_the_role_or_a_limit_out_of_range_are_refused(
+        limits: dict[str, object]) -> None:
+    with pytest.raises(InvalidValue):
+        _scoped(**limits)

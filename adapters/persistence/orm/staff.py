@@ -12,12 +12,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import registry
+from sqlalchemy.types import TypeDecorator
 
 from adapters.persistence.orm.base import ENCRYPTED_TEXT, ID, metadata, writes_after
 from adapters.persistence.types import EnumValue, UTCDateTime
-from domain.access import ApiKey
+from domain.access import ApiKey, Permission
 from domain.staff import Role, StaffMember
 from domain.staff_sign_in import StaffSignIn
 
@@ -47,6 +49,21 @@ staff_sign_ins = Table(
     Column("last_sign_in_at", UTCDateTime),
 )
 
+class PermissionSet(TypeDecorator[frozenset[Permission] | None]):
+    """A key's scopes as their permission values, space-separated; NULL: all of its role's."""
+
+    impl = String(1000)
+    cache_ok = True
+
+    def process_bind_param(self, value: frozenset[Permission] | None,
+                           dialect: object) -> str | None:
+        return None if value is None else " ".join(sorted(p.value for p in value))
+
+    def process_result_value(self, value: str | None,
+                             dialect: object) -> frozenset[Permission] | None:
+        return None if value is None else frozenset(Permission(v) for v in value.split())
+
+
 api_keys = Table(
     "api_keys", metadata,
     Column("id", ID, primary_key=True),
@@ -59,6 +76,10 @@ api_keys = Table(
     Column("staff_id", ID, ForeignKey("staff_members.id"), index=True),
     Column("organisation", String(100)),
     CheckConstraint("(staff_id IS NULL) <> (organisation IS NULL)", name="ck_api_keys_one_party"),
+    Column("scopes", PermissionSet()),
+    Column("read_only", Boolean, nullable=False, server_default=false()),
+    Column("rate_limit_per_minute", Integer, nullable=False, server_default="600"),
+    CheckConstraint("rate_limit_per_minute BETWEEN 1 AND 6000", name="ck_api_keys_rate_limit"),
 )
 
 

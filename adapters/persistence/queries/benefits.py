@@ -43,6 +43,10 @@ class SqlBenefitQueries:
                             applications.c.account_checked_at.is_(None))
             query = query.where(awaiting if wanted.awaiting_account_check else ~awaiting)
         query = _searched(query, wanted)
+        if wanted.after_id is not None:  # keyset: by id, after the cursor's
+            return self.session.scalars(
+                query.where(Application.id > wanted.after_id).order_by(Application.id)
+                .limit(wanted.limit)).all()
         return self.session.scalars(
             query.order_by(Application.confirmed_at, Application.id)
             .limit(wanted.limit).offset(wanted.offset)).all()

@@ -131,6 +131,9 @@ cir, cread = circulars.c, circular_reads.c
 sa_ = survey_answers.c
 nt, ntr = notices.c, notice_recipients.c
 
+# a key's scopes as their permission values, space-separated (empty: all of its role's)
+_SCOPES = Field(("scopes",), ak.scopes, lambda value: (
+    None if value is None else " ".join(sorted(p.value for p in value)),))
 _TOTP_ENABLED = Field(("totp_enabled",), si.totp_secret.isnot(None),  # type: ignore[arg-type]
                       lambda value: (bool(value),))
 
@@ -329,7 +332,8 @@ TOWN_FILES: tuple[TownFileSpec, ...] = (
           source=staff_members.outerjoin(staff_sign_ins, and_(si.id == sm.id))),
     _spec("api_keys.csv", "APIキー", api_keys,
           plain(ak.id, "api_key_id"), plain(ak.name), plain(ak.staff_id), plain(ak.organisation),
-          code(ak.role), moment(ak.created_at), moment(ak.revoked_at)),
+          code(ak.role), moment(ak.created_at), moment(ak.revoked_at), _SCOPES,
+          plain(ak.read_only), plain(ak.rate_limit_per_minute)),
     _spec("audit_log.csv", "監査ログ", audit_log,
           plain(al.seq), moment(al.at), plain(al.actor_id), plain(al.actor_label),
           plain(al.action), plain(al.target_type), plain(al.target_id), plain(al.ip),

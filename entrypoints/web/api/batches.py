@@ -21,6 +21,7 @@ from domain.access import Permission
 from domain.batches import PaymentBatch
 from domain.values import BankAccount
 from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.paging import page_args, paged
 from entrypoints.web.api.reading import json_body
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
@@ -47,9 +48,16 @@ def _batch_json(batch: PaymentBatch) -> dict[str, Any]:
 @api_batches.get("/batches")
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def list_batches():  # type: ignore[no-untyped-def]
+    page = page_args("batches", int)
     found, _ = payment_views.batches(uow=container().uow(),
                                      program_id=request.args.get("program_id"))
-    return jsonify({"batches": [_batch_json(b) for b in found]})
+    newest_first = sorted(found, key=_batch_key)
+    shown, cursor = paged("batches", newest_first, _batch_key, page)
+    return jsonify({"batches": [_batch_json(b) for b in shown], "next_cursor": cursor})
+
+
+def _batch_key(batch: PaymentBatch) -> tuple[int]:
+    return (-batch.number,)
 
 
 @api_batches.post("/batches")

@@ -11,7 +11,11 @@ from flask import Blueprint, Response, g, jsonify, request
 from application.benefits import viewing_applications
 from application.benefits import views as benefit_views
 from application.benefits.checking_account import check_account
-from application.benefits.deciding_applications import DecideApplications, decide_applications
+from application.benefits.deciding_applications import (
+    DecideApplications,
+    DecisionReport,
+    decide_applications,
+)
 from application.benefits.entering_paper_application import (
     EnterPaperApplication,
     enter_paper_application,
@@ -22,6 +26,7 @@ from application.benefits.viewing_applications import (
     view_application,
     view_passbook,
 )
+from application.benefits.viewing_household import household_numbers
 from application.jobs.job import Job
 from application.jobs.running import job_status
 from application.ports.queries import ApplicationFilter
@@ -30,8 +35,9 @@ from domain.benefits import Application, ApplicationStatus
 from domain.eligibility import Campaign
 from domain.values import JST
 from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.paging import cursor_of, page_args
 from entrypoints.web.api.reading import field, int_arg, json_body
-from entrypoints.web.api.shapes import iso, job_json
+from entrypoints.web.api.shapes import application_json, job_json
 from entrypoints.web.downloads import applications_export_response, postal_csv_response
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
@@ -40,7 +46,6 @@ from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 __all__ = ["api_v1_benefits"]
 
 api_v1_benefits = Blueprint("api_v1_benefits", __name__, url_prefix="/api/v1")
-MAX_PAGE = 500
 
 
 def _program_or_404(program_id: str) -> None:
@@ -121,16 +126,22 @@ def list_applications(program_id: str):  # type: ignore[no-untyped-def]
         allowed = "、".join(s.value for s in ApplicationStatus)
         raise ApiError(422, "invalid_field", f"status は {allowed} のいずれかです。") from None
     awaiting = request.args.get("awaiting_account_check")
-    limit = int_arg("limit", 100, 1, MAX_PAGE)
-    offset = int_arg("offset", 0, 0, 10**9)
+    page = page_args("applications", str)
+    offset = int_arg("offset", 0, 0, 10**9) if "offset" in request.args else None
+    after = None if offset is not None else str(page.after[0]) if page.after else ""
     found = viewing_applications.list_applications(
         program_id, ApplicationFilter(
             statuses=statuses, channel=request.args.get("channel") or None,
             awaiting_account_check=None if awaiting is None else awaiting == "true",
-            limit=limit, offset=offset),
+            limit=page.limit, offset=offset or 0, after_id=after),
         actor=g.actor, uow=container().uow(), clock=container().clock())
-    return jsonify({"applications": [_application_json(a) for a in found.applications],
-                    "counts": {s.value: n for s, n in found.counts.items()}})
+    shown = list(found.applications)
+    # a full page may have more after it (the next page may then be empty)
+    more = offset is None and len(shown) == page.limit
+    return jsonify({"applications": [application_json(a, found.household_numbers.get(
+        a.household_id, "")) for a in shown],
+                    "counts": {s.value: n for s, n in found.counts.items()},
+                    "next_cursor": cursor_of("applications", (shown[-1].id,)) if more else None})
 
 
 @api_v1_benefits.get("/applications/<application_id>")
@@ -142,7 +153,8 @@ def get_application(application_id: str):  # type: ignore[no-untyped-def]
 def _application_with_account(application_id: str) -> Response:
     file = view_application(application_id, actor=g.actor, uow=container().uow(),
                             clock=container().clock())
-    return jsonify(_application_json(file.application, with_account=True))
+    return jsonify(application_json(file.application, file.household_number,
+                                    with_account=True))
 
 
 @api_v1_benefits.get("/applications/<application_id>/passbook")
@@ -162,7 +174,9 @@ def check_account_view(application_id: str):  # type: ignore[no-untyped-def]
     services = container()
     checked = check_account(application_id, actor=g.actor, uow=services.uow(),
                             clock=services.clock())
-    return jsonify(_application_json(checked, with_account=True))
+    number = household_numbers([checked.household_id], uow=services.uow())
+    return jsonify(application_json(checked, number.get(checked.household_id, ""),
+                                    with_account=True))
 
 
 @api_v1_benefits.post("/programs/<program_id>/decisions")
@@ -182,7 +196,24 @@ def decide_view(program_id: str):  # type: ignore[no-untyped-def]
                            reason=field(body, "reason", str, required=False) or ""),
         uow_factory=services.uow, clock=services.clock(), telling=services.telling())
     services.outbox_notifier().wake()
-    return jsonify(report.to_json())
+    return jsonify(_decision_json(report, wanted, approve=decision == "approve"))
+
+
+def _decision_json(report: DecisionReport, wanted: list[str], *,
+                   approve: bool) -> dict[str, Any]:
+    """200 even when some applications were refused: each one's outcome is in `outcomes`, and
+    `all_decided` says whether every one asked for was decided."""
+    refused = dict(report.refused)
+    done = "approved" if approve else "rejected"
+    outcomes = [{"id": i, "outcome": "refused", "message": refused[i],
+                 "household_number": report.household_numbers.get(i)} if i in refused
+                else {"id": i, "outcome": done, "message": None, "household_number": None}
+                for i in dict.fromkeys(wanted)]
+    return {"requested": len(outcomes), "decided": report.decided,
+            "notified": report.notified, "all_decided": not refused, "outcomes": outcomes,
+            "refused": [{"id": i, "message": m,
+                         "household_number": report.household_numbers.get(i)}
+                        for i, m in report.refused]}
 
 
 @api_v1_benefits.post("/programs/<program_id>/paper-applications")
@@ -216,7 +247,7 @@ def enter_paper_view(program_id: str):  # type: ignore[no-untyped-def]
             yucho_symbol=str(account.get("yucho_symbol", "")),
             yucho_number=str(account.get("yucho_number", ""))),
         uow=services.uow(), ids=services.ids(), clock=services.clock())
-    response = jsonify(_application_json(application))
+    response = jsonify(application_json(application, application_number(application)))
     response.status_code = 201
     return response
 
@@ -245,25 +276,6 @@ def export_applications_xlsx(program_id: str):  # type: ignore[no-untyped-def]
     return applications_export_response(program_id, "xlsx")
 
 
-def _application_json(application: Application, *, with_account: bool = False) -> dict[str, Any]:
-    shown: dict[str, Any] = {
-        "id": application.id, "program_id": application.program_id,
-        "household_id": application.household_id, "status": application.status.value,
-        "status_label": application.status.label, "channel": application.channel,
-        "payout_method": application.payout_method.value if application.payout_method else None,
-        "amount": application.amount.yen if application.amount else None,
-        "notified_at": iso(application.notified_at),
-        "confirmed_at": iso(application.confirmed_at),
-        "decided_at": iso(application.decided_at),
-        "decision_reason": application.decision_reason,
-        "awaits_account_check": application.awaits_account_check,
-        "account_masked": application.payee_account.masked()
-        if application.payee_account else None,
-    }
-    if with_account and application.payee_account is not None:
-        account = application.payee_account
-        shown["account"] = {"bank_code": account.bank_code, "branch_code": account.branch_code,
-                            "account_type": account.account_type.value,
-                            "number": account.number, "holder_kana": account.holder.text}
-        shown["passbook_photo"] = application.passbook_photo
-    return shown
+def application_number(application: Application) -> str:
+    found = household_numbers([application.household_id], uow=container().uow())
+    return found.get(application.household_id, "")

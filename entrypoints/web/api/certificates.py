@@ -19,6 +19,7 @@ from domain.access import Permission
 from domain.certificates import CertificateRequest, IssueState
 from domain.residents import Resident
 from entrypoints.web.access import requires_api_permission
+from entrypoints.web.api.paging import page_args, paged
 from entrypoints.web.api.reading import optional_body
 from entrypoints.web.api.shapes import facts_json, iso
 from entrypoints.web.downloads import slip_pdf_response
@@ -43,8 +44,15 @@ def list_certificate_requests():  # type: ignore[no-untyped-def]
         except ValueError:
             raise ApiError(422, "invalid_field", "state は waiting、issued、mailed、rejected "
                                                  "のいずれかです。") from None
-    requests = list_queue(uow=container().uow(), states=states)
-    return jsonify({"certificate_requests": [_request_json(r) for r in requests]})
+    page = page_args("certificate_requests", str, str)
+    queue = list_queue(uow=container().uow(), states=states)  # the longest-waiting first
+    shown, cursor = paged("certificate_requests", queue, _queue_key, page)
+    return jsonify({"certificate_requests": [_request_json(r) for r in shown],
+                    "next_cursor": cursor})
+
+
+def _queue_key(r: CertificateRequest) -> tuple[str, str]:
+    return (r.paid_at.isoformat() if r.paid_at else "", r.id)
 
 
 @api_certificates.get("/certificate-requests/<request_id>")

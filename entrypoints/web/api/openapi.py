@@ -7,6 +7,9 @@ from typing import Any
 from entrypoints.web.api.openapi_batches import batch_paths, batch_schemas
 from entrypoints.web.api.openapi_benefits import BENEFIT_PATHS, BENEFIT_SCHEMAS
 from entrypoints.web.api.openapi_certificates import CERTIFICATE_PATHS, CERTIFICATE_SCHEMAS
+from entrypoints.web.api.openapi_common import with_common_responses
+from entrypoints.web.api.openapi_households import HOUSEHOLD_PATHS, HOUSEHOLD_SCHEMAS
+from entrypoints.web.api.openapi_jobs import job_schemas
 
 __all__ = ["openapi_document"]
 
@@ -28,6 +31,10 @@ _PROGRAM_ID = {"name": "program_id", "in": "path", "required": True,
 
 
 def openapi_document() -> dict[str, Any]:
+    return with_common_responses(_document())
+
+
+def _document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -88,6 +95,7 @@ def openapi_document() -> dict[str, Any]:
                             "id": {"type": "string"}, "status": {"type": "string"}}}, "変更後"),
                         "404": {"$ref": "#/components/responses/Error"},
                         "409": {"$ref": "#/components/responses/Error"},
+                        "422": {"$ref": "#/components/responses/Error"},
                         **_ERRORS,
                     },
                 },
@@ -145,16 +153,19 @@ def openapi_document() -> dict[str, Any]:
             },
             **batch_paths(),
             **CERTIFICATE_PATHS,
+            **HOUSEHOLD_PATHS,
         },
         "components": {
             "securitySchemes": {"apiKey": {
                 "type": "http", "scheme": "bearer",
                 "description": "madoguchi apikey create --staff LOGIN_ID または --organisation "
-                               "NAME で発行"}},
+                               "NAME で発行（--scope PERMISSION（複数可）・--read-only・"
+                               "--rate-limit N で制限）"}},
             "responses": {
                 "Error": _json(_ref("Error"), "エラー"),
                 "Unauthenticated": _json(_ref("Error"), "APIキーがない、または無効"),
-                "Forbidden": _json(_ref("Error"), "このAPIキーの役割では実行できない"),
+                "Forbidden": _json(_ref("Error"), "このAPIキーの役割では実行できない（forbidden）、"
+                                                  "またはキーにスコープがない（missing_scope）"),
             },
             "schemas": {
                 **BENEFIT_SCHEMAS,
@@ -223,22 +234,10 @@ def openapi_document() -> dict[str, Any]:
                         }}},
                     },
                 },
-                "Job": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "status": {"enum": ["queued", "running", "succeeded", "failed"]},
-                        "progress": {"type": "object", "properties": {
-                            "done": {"type": "integer"}, "total": {"type": "integer"}}},
-                        "result": {"type": "object"},
-                        "error": {"type": ["string", "null"]},
-                        "created_at": {"type": "string", "format": "date-time"},
-                        "finished_at": {"type": ["string", "null"], "format": "date-time"},
-                    },
-                },
+                **job_schemas(),
                 **batch_schemas(),
                 **CERTIFICATE_SCHEMAS,
+                **HOUSEHOLD_SCHEMAS,
             },
         },
     }

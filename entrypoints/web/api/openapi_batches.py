@@ -13,6 +13,9 @@ _BATCH_ID = {"name": "batch_id", "in": "path", "required": True, "schema": {"typ
              "description": "バッチのID、または通し番号"}
 
 
+_COUNT = {"type": "integer", "minimum": 0}
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -101,7 +104,7 @@ def batch_paths() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {
                     "application/octet-stream": {"schema": {"type": "string",
                                                             "format": "binary"}}}},
-                "responses": {"200": _json({"type": "object"}, "取込結果"), "404": _ERR,
+                "responses": {"200": _json(_ref("BatchResults"), "取込結果"), "404": _ERR,
                               "409": _ERR, "422": _ERR, **_AUTH},
             },
         },
@@ -124,8 +127,12 @@ def batch_paths() -> dict[str, Any]:
                             "account_type": {"enum": ["1", "2", "4", "9"]},
                             "number": {"type": "string"},
                             "holder": {"type": "string", "description": "口座名義（カナ）"}}}}}}}},
-                "responses": {"201": _json({"type": "object"}, "再支払を登録しました"),
-                              "202": _json({"type": "object"},
+                "responses": {"201": _json(_ref("Repayment"), "再支払を登録しました"),
+                              "202": _json({"type": "object",
+                                            "required": ["disbursement_id", "status"],
+                                            "properties": {
+                                                "disbursement_id": {"type": "null"},
+                                                "status": {"const": "account_awaiting_check"}}},
                                            "口座を保存しました（別の職員の確認待ち）"),
                               "404": _ERR, "409": _ERR, "422": _ERR, **_AUTH},
             },
@@ -163,5 +170,23 @@ def batch_schemas() -> dict[str, Any]:
             "exported_by": {"type": ["string", "null"]},
             "exported_at": {"type": ["string", "null"]},
             "export_sha256": {"type": ["string", "null"]},
-            "audit": {"type": "array", "items": {"type": "object"}}}},
+            "audit": {"type": "array", "items": {
+                "type": "object", "required": ["at", "actor", "action", "disbursement_id",
+                                               "detail"],
+                "properties": {"at": {"type": "string", "format": "date-time"},
+                               "actor": {"type": "string"}, "action": {"type": "string"},
+                               "disbursement_id": {"type": ["string", "null"]},
+                               "detail": {"type": ["string", "null"]}}}}}},
+        "BatchResults": {"type": "object", "required": [
+            "batch", "settled", "failed", "unchanged", "notified", "failures"], "properties": {
+            "batch": _ref("Batch"), "settled": _COUNT, "failed": _COUNT, "unchanged": _COUNT,
+            "notified": {**_COUNT, "description": "支払不能を住民に知らせた数"},
+            "failures": {"type": "array", "items": {
+                "type": "object", "required": ["disbursement_id", "reason"],
+                "properties": {"disbursement_id": {"type": "string"},
+                               "reason": {"type": "string"}}}}}},
+        "Repayment": {"type": "object", "required": ["disbursement_id", "status", "amount"],
+                      "properties": {"disbursement_id": {"type": "string"},
+                                     "status": {"type": "string"},
+                                     "amount": {"type": "integer", "description": "円"}}},
     }

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.benefits import ApplicationStatus
+
 __all__ = ["BENEFIT_PATHS", "BENEFIT_SCHEMAS"]
 
 _ERR = {"$ref": "#/components/responses/Error"}
+_STATUSES = [s.value for s in ApplicationStatus]
 _AUTH = {"401": {"$ref": "#/components/responses/Unauthenticated"},
          "403": {"$ref": "#/components/responses/Forbidden"}}
 _PROGRAM_ID = {"name": "program_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -88,12 +91,13 @@ BENEFIT_PATHS: dict[str, Any] = {
             "parameters": [
                 _PROGRAM_ID,
                 {"name": "status", "in": "query", "schema": {"type": "array", "items": {
-                    "type": "string"}}, "explode": True},
+                    "enum": _STATUSES}}, "explode": True},
                 {"name": "channel", "in": "query", "schema": {"type": "string"}},
                 {"name": "awaiting_account_check", "in": "query", "schema": {
                     "enum": ["true", "false"]}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
-                {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                {"name": "offset", "in": "query", "deprecated": True,
+                 "description": "旧式のページ送り（確認日時順）。cursor を使ってください",
+                 "schema": {"type": "integer", "minimum": 0}},
             ],
             "responses": {"200": _json({"type": "object", "properties": {
                 "applications": {"type": "array", "items": _ref("Application")},
@@ -131,6 +135,9 @@ BENEFIT_PATHS: dict[str, Any] = {
         "post": {
             "operationId": "decideApplications",
             "summary": "支給決定・不支給決定（一括可）。決定通知を住民のLINEに送ります",
+            "description": "一部の申請を決定できなかったときも 200 です。申請ごとの結果"
+                           "（approved / rejected / refused と理由）は outcomes に、すべて決定"
+                           "できたかは all_decided にあります。",
             "parameters": [_PROGRAM_ID],
             "requestBody": _body({"type": "object", "required": ["decision", "application_ids"],
                                   "properties": {
@@ -216,11 +223,16 @@ BENEFIT_SCHEMAS: dict[str, Any] = {
         "yucho_symbol": {"type": "string", "description": "ゆうちょ銀行の通帳の記号（5桁）"},
         "yucho_number": {"type": "string", "description": "ゆうちょ銀行の通帳の番号（8桁まで）。"
                          "記号と番号は店番・種目・口座番号に変換される"}}}]},
-    "Application": {"type": "object", "properties": {
+    "Application": {"type": "object", "required": [
+        "id", "program_id", "household_id", "household_number", "status", "status_label",
+        "channel", "payout_method", "amount", "notified_at", "confirmed_at", "decided_at",
+        "decision_reason", "awaits_account_check", "account_masked"], "properties": {
         "id": {"type": "string"}, "program_id": {"type": "string"},
-        "household_id": {"type": "string"},
-        "status": {"enum": ["notified", "confirmed", "declined", "approved", "rejected", "paid",
-                            "payment_failed", "withdrawn"]},
+        "household_id": {"type": "string", "description": "内部の世帯ID"},
+        "household_number": {"type": "string", "description": "世帯番号（住民記録の番号。"
+                                                             "GET /households/{number} で世帯を"
+                                                             "調べられます）"},
+        "status": {"enum": _STATUSES},
         "status_label": {"type": "string"}, "channel": {"type": "string"},
         "payout_method": {"type": ["string", "null"]}, "amount": {"type": ["integer", "null"]},
         "notified_at": {"type": ["string", "null"]}, "confirmed_at": {"type": ["string", "null"]},
@@ -228,8 +240,4 @@ BENEFIT_SCHEMAS: dict[str, Any] = {
         "awaits_account_check": {"type": "boolean"},
         "account_masked": {"type": ["string", "null"]}, "account": _ref("Account"),
         "passbook_photo": {"type": ["string", "null"]}}},
-    "DecisionReport": {"type": "object", "properties": {
-        "decided": {"type": "integer"}, "notified": {"type": "integer"},
-        "refused": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "string"}, "message": {"type": "string"}}}}}},
 }

@@ -74,7 +74,8 @@ CERTIFICATE_PATHS: dict[str, Any] = {
         "post": _action("mailCertificateRequest", "郵送済みにする（追跡番号は任意。住民に通知"
                                                   "されます）",
                         {"type": "object", "properties": {
-                            "tracking_number": {"type": "string", "maxLength": 64}}}),
+                            "tracking_number": {"type": ["string", "null"], "maxLength": 64,
+                                                "description": "null は省略と同じ"}}}),
     },
     "/certificate-requests/{request_id}/reject": {
         "post": _action("rejectCertificateRequest", "交付できないとして理由を伝え、手数料を同じ"

@@ -10,11 +10,44 @@ from flask import request
 
 from entrypoints.web.errors import ApiError
 
-__all__ = ["datetime_field", "field", "int_arg", "json_body", "optional_body"]
+__all__ = ["datetime_field", "field", "int_arg", "json_body", "optional_body",
+           "refuse_nul_characters"]
+
+_NUL_MESSAGE = "NUL文字（\\u0000）を含む値は受け付けられません。"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """Before every /api/v1 request: a NUL character in the path, a query argument or a JSON
+    body is refused (422) rather than reaching the database (PostgreSQL's text cannot hold
+    one, so it would fail there as a 500)."""
+    if not request.path.startswith("/api/v1/"):
+        return
+    arguments = [text for pair in request.args.items(multi=True) for text in pair]
+    if _holds_nul(request.path) or _holds_nul(arguments):
+        raise ApiError(422, "invalid_field", _NUL_MESSAGE)
+    if request.is_json and _holds_nul(request.get_json(silent=True)):
+        raise ApiError(422, "invalid_field", _NUL_MESSAGE)
 
 
 def json_body() -> dict[str, Any]:
+    """The request's JSON object: 415 when it is sent as another type, 400 when it is not
+    JSON at all or not an object."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Content-Type: application/json で"
+                                                      "JSONオブジェクトを送ってください。")
     body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "malformed_json", "JSONとして読めません。形式を確かめてください。")
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
     return body
@@ -23,10 +56,7 @@ def json_body() -> dict[str, Any]:
 def optional_body() -> dict[str, Any]:
     if not request.get_data():
         return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "JSONオブジェクトを送ってください。")
-    return body
+    return json_body()
 
 
 def field(body: dict[str, Any], name: str, kind: type, *, required: bool = True) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from domain.access import ROLE_PERMISSIONS, Permission
+from domain.access import DEFAULT_RATE_LIMIT, ROLE_PERMISSIONS, WRITE_SCOPE, Permission
 from domain.staff import Role
 from entrypoints.web.access import rule_of
 
@@ -77,13 +77,31 @@ def with_roles(document: dict[str, Any], app: Flask) -> dict[str, Any]:
             rule = rules.get((method.upper(), path))
             if isinstance(rule, Permission):
                 operation["x-required-permission"] = rule.value
+                # the scope the key needs, as requires_api_permission checks it (ADR 0072)
+                scopes = [rule.value] + ([] if method.upper() == "GET" else [WRITE_SCOPE])
+                operation["security"] = [{"apiKey": scopes}]
                 needed = (f"必要な権限: {PERMISSION_LABELS[rule]}（{rule.value}）。"
-                          f"この権限を持つ役割: {_roles_text(rule)}。")
+                          f"この権限を持つ役割: {_roles_text(rule)}。"
+                          f"必要なスコープ: {'、'.join(scopes)}。")
             else:
                 needed = "APIキーは不要です。"
             text = operation.get("description", "")
             operation["description"] = f"{text}\n\n{needed}" if text else needed
+    scheme = shown["components"]["securitySchemes"]["apiKey"]
+    scheme["description"] += "\n\n" + _scopes_text()
     return shown
+
+
+def _scopes_text() -> str:
+    """The scopes a key may be limited to, for the security scheme's description."""
+    lines = ["スコープ: キーは役割の権限のうち選んだものだけに限れます（既定は役割のすべて）。"
+             "各操作の security に必要なスコープがあります。スコープのない操作は 403 "
+             "missing_scope（足りないスコープの名前を message に示します）。"]
+    lines += [f"- {p.value}: {PERMISSION_LABELS[p]}" for p in Permission]
+    lines.append(f"- {WRITE_SCOPE}: GET 以外の操作（読み取り専用のキーにはありません）")
+    lines.append(f"レート制限: キーごとに1分あたり既定 {DEFAULT_RATE_LIMIT} リクエスト"
+                 "（発行時に変更可）。超えると 429 と Retry-After。")
+    return "\n".join(lines)
 
 
 def roles_markdown(app: Flask, document: dict[str, Any]) -> str:

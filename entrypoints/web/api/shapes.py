@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Any
 
 from application.jobs.job import Job
+from domain.benefits import Application
 from domain.residents import PersonalFacts
 
-__all__ = ["facts_json", "iso", "job_json"]
+__all__ = ["application_json", "facts_json", "iso", "job_json"]
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -33,3 +34,30 @@ def facts_json(facts: PersonalFacts) -> dict[str, Any]:
 
 def iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+def application_json(application: Application, household_number: str, *,
+                     with_account: bool = False) -> dict[str, Any]:
+    """An application as the API shows it, with its household's 世帯番号."""
+    shown: dict[str, Any] = {
+        "id": application.id, "program_id": application.program_id,
+        "household_id": application.household_id, "household_number": household_number,
+        "status": application.status.value,
+        "status_label": application.status.label, "channel": application.channel,
+        "payout_method": application.payout_method.value if application.payout_method else None,
+        "amount": application.amount.yen if application.amount else None,
+        "notified_at": iso(application.notified_at),
+        "confirmed_at": iso(application.confirmed_at),
+        "decided_at": iso(application.decided_at),
+        "decision_reason": application.decision_reason,
+        "awaits_account_check": application.awaits_account_check,
+        "account_masked": application.payee_account.masked()
+        if application.payee_account else None,
+    }
+    if with_account and application.payee_account is not None:
+        account = application.payee_account
+        shown["account"] = {"bank_code": account.bank_code, "branch_code": account.branch_code,
+                            "account_type": account.account_type.value,
+                            "number": account.number, "holder_kana": account.holder.text}
+        shown["passbook_photo"] = application.passbook_photo
+    return shown

@@ -22,7 +22,13 @@ from domain.benefits import BenefitProgram
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
-from entrypoints.web.api.reading import datetime_field, field, json_body
+from entrypoints.web.api.paging import page_args, paged
+from entrypoints.web.api.reading import (
+    datetime_field,
+    field,
+    json_body,
+    refuse_nul_characters,
+)
 from entrypoints.web.api.roles import with_roles
 from entrypoints.web.api.shapes import facts_json, job_json
 from entrypoints.web.errors import ApiError
@@ -31,6 +37,7 @@ from entrypoints.web.services import container
 __all__ = ["api_v1"]
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+api_v1.before_app_request(refuse_nul_characters)
 
 
 @api_v1.get("/openapi.json")
@@ -113,11 +120,19 @@ def list_verifications():  # type: ignore[no-untyped-def]
     except ValueError:
         raise ApiError(422, "invalid_field", "status は review、unmatched、linked、rejected "
                                              "のいずれかです。") from None
+    page = page_args("verifications", str, str)
     found = reviewing_verifications.list_verifications(status, actor=g.actor,
                                                        uow=container().uow(),
                                                        clock=container().clock(),
                                                        keyer=container().match_keyer())
-    return jsonify({"verifications": [_verification_json(file) for file in found]})
+    ordered = sorted(found, key=_verification_key)
+    shown, cursor = paged("verifications", ordered, _verification_key, page)
+    return jsonify({"verifications": [_verification_json(file) for file in shown],
+                    "next_cursor": cursor})
+
+
+def _verification_key(file: VerificationFile) -> tuple[str, str]:
+    return (file.verification.verified_at.isoformat(), file.verification.id)
 
 
 @api_v1.post("/verifications/<verification_id>/decision")

@@ -50,6 +50,7 @@ ACTIONS = {
     "eligibility.import": "対象者リストの取り込み", "campaign.start": "通知の送信",
     "postal.export": "郵送リストの出力", "application.export": "申請一覧の出力",
     "application.list": "申請の一覧", "application.view": "申請の閲覧",
+    "household.view": "世帯の閲覧",
     "application.passbook_view": "通帳画像の閲覧", "application.account_check": "口座の確認",
     "application.decide": "申請の決定", "application.paper_entry": "紙の申請の入力",
     "application.account_entered": "口座の入力（職員）",
@@ -141,7 +142,7 @@ ACTION_GROUPS = (
     ("職員とログイン", ("staff.", "api_key.")),
     ("住民と本人確認", ("resident.", "registry.", "verification.")),
     ("給付金と申請", ("program.", "eligibility.", "campaign.", "reminder.", "postal.",
-                     "application.")),
+                     "application.", "household.")),
     ("支払", ("payment_batch.", "disbursement.")),
     ("証明書", ("certificate_request.",)),
     ("案件と課", ("case.", "department.", "consultation.", "canned_reply.")),
@@ -171,7 +172,7 @@ TARGETS = {
     "kpi": "報告・KPI", "service_cost": "サービスの費用",
     "interest": "お知らせの分野", "segment": "配信対象",
     "association": "自治会・町内会", "circular": "回覧板",
-    "survey": "アンケート", "webhook": "連携（Webhook）",
+    "survey": "アンケート", "webhook": "連携（Webhook）", "household": "世帯",
 }
 
 # The facts records keep (`record(..., **detail)`), in the order they are shown.
@@ -205,7 +206,8 @@ DETAIL_FIELDS = {
     "members": "会員の人数",
     "told": "連絡が届く会員の人数", "on_paper": "紙で回覧する会員の人数",
     "association": "自治会・町内会",
-    "events": "受け取るイベント", "event": "イベントID",
+    "events": "受け取るイベント", "event": "イベントID", "with_members": "世帯員の氏名の表示",
+    "scopes": "スコープ", "read_only": "読み取り専用", "rate_limit": "1分あたりのリクエスト数",
     # the town's export: the rows of each file (`town.export`)
     **{spec.file.name: f"{spec.file.title}の件数" for spec in TOWN_FILES},
 }
