@@ -196,10 +196,11 @@ class FakeBenefitQueries(_Over):
 
 
 class FakePaymentQueries(_Over):
-    def batches(self, *, program_id: str | None = None,
-                limit: int = 200) -> list[PaymentBatch]:
+    def batches(self, *, program_id: str | None = None, limit: int = 200,
+                before_number: int | None = None) -> list[PaymentBatch]:
         found = [b for b in self.rows("batches")
-                 if program_id is None or b.program_id == program_id]
+                 if (program_id is None or b.program_id == program_id)
+                 and (before_number is None or b.number < before_number)]
         return sorted(found, key=lambda b: -b.number)[:limit]
 
     def trail(self, batch_id: str) -> list[PaymentAuditEntry]:
@@ -250,9 +251,11 @@ class FakePaymentQueries(_Over):
 
 
 class FakeResidentQueries(_Over):
-    def verifications(self, status: VerificationStatus, *,
-                      limit: int = 100) -> list[IdentityVerification]:
-        found = [v for v in self.rows("verifications") if v.status is status]
+    def verifications(self, status: VerificationStatus, *, limit: int = 100,
+                      after: tuple[dt.datetime, str] | None = None,
+                      ) -> list[IdentityVerification]:
+        found = [v for v in self.rows("verifications") if v.status is status
+                 and (after is None or (v.verified_at, v.id) > after)]
         return sorted(found, key=lambda v: (v.verified_at, v.id))[:limit]
 
     def verification_counts(self) -> dict[VerificationStatus, int]:
@@ -308,11 +311,12 @@ class FakeMatchingQueries(_Over):
 
 
 class FakeCertificateQueries(_Over):
-    def queue(self, *, states: Sequence[IssueState],
-              limit: int = 200) -> list[CertificateRequest]:
+    def queue(self, *, states: Sequence[IssueState], limit: int = 200,
+              after: tuple[dt.datetime, str] | None = None) -> list[CertificateRequest]:
         found = [r for r in self.rows("certificate_requests")
                  if r.payment_state in {PaymentState.PAID, PaymentState.REFUNDED}
-                 and r.issue_state in states]
+                 and r.issue_state in states
+                 and (after is None or (r.paid_at, r.id) > after)]
         return sorted(found, key=lambda r: (r.paid_at, r.id))[:limit]
 
 

@@ -5,6 +5,7 @@ slip)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from attrs import frozen
@@ -31,10 +32,12 @@ class RequestFile:
 
 
 def list_queue(*, uow: UnitOfWork, states: Sequence[IssueState] = QUEUE_STATES,
-               limit: int = 200) -> list[CertificateRequest]:
-    """Paid (or refunded) requests in these states, the longest-waiting first."""
+               limit: int = 200, after: tuple[dt.datetime, str] | None = None,
+               ) -> list[CertificateRequest]:
+    """Paid (or refunded) requests in these states, the longest-waiting first (after the
+    request whose (paid_at, id) is `after`: the API's next page)."""
     with uow:
-        return list(uow.queries.certificates.queue(states=states, limit=limit))
+        return list(uow.queries.certificates.queue(states=states, limit=limit, after=after))
 
 
 def request_file(request_id: str, *, actor: Actor, uow: UnitOfWork, clock: Clock,

@@ -28,12 +28,14 @@ class BatchPage:
     ledger: Ledger | None = None
 
 
-def batches(*, uow: UnitOfWork, program_id: str | None = None,
-            limit: int = 200) -> tuple[list[PaymentBatch], dict[str, str]]:
-    """Newest first (of one program, when given), and the programs' names by id."""
+def batches(*, uow: UnitOfWork, program_id: str | None = None, limit: int = 200,
+            before_number: int | None = None) -> tuple[list[PaymentBatch], dict[str, str]]:
+    """Newest first (of one program, when given; numbered below `before_number`: the API's
+    next page), and the programs' names by id."""
     with uow:
         names = {p.id: p.name for p in uow.queries.benefits.programs()}
-        return list(uow.queries.payments.batches(program_id=program_id, limit=limit)), names
+        return list(uow.queries.payments.batches(program_id=program_id, limit=limit,
+                                                 before_number=before_number)), names
 
 
 def batch_page(batch_id: str, *, uow: UnitOfWork, with_ledger: bool = True) -> BatchPage:

@@ -252,9 +252,9 @@ class ExportQueries(Protocol):
 
 
 class PaymentQueries(Protocol):
-    def batches(self, *, program_id: str | None = None,
-                limit: int = 200) -> Sequence[PaymentBatch]:
-        """Newest first."""
+    def batches(self, *, program_id: str | None = None, limit: int = 200,
+                before_number: int | None = None) -> Sequence[PaymentBatch]:
+        """Newest first (by number), those numbered below `before_number` only."""
         ...
 
     def trail(self, batch_id: str) -> Sequence[PaymentAuditEntry]:
@@ -283,9 +283,10 @@ class PaymentQueries(Protocol):
 
 
 class ResidentQueries(Protocol):
-    def verifications(self, status: VerificationStatus, *,
-                      limit: int = 100) -> Sequence[IdentityVerification]:
-        """The oldest first."""
+    def verifications(self, status: VerificationStatus, *, limit: int = 100,
+                      after: tuple[dt.datetime, str] | None = None,
+                      ) -> Sequence[IdentityVerification]:
+        """The oldest first (by verified_at, then id), those after `after` only."""
         ...
 
     def verification_counts(self) -> dict[VerificationStatus, int]: ...
@@ -303,9 +304,10 @@ class ResidentQueries(Protocol):
 
 
 class CertificateQueries(Protocol):
-    def queue(self, *, states: Sequence[IssueState],
-              limit: int = 200) -> Sequence[CertificateRequest]:
-        """Paid (or refunded) requests in these issue states, the longest-waiting first."""
+    def queue(self, *, states: Sequence[IssueState], limit: int = 200,
+              after: tuple[dt.datetime, str] | None = None) -> Sequence[CertificateRequest]:
+        """Paid (or refunded) requests in these issue states, the longest-waiting first (by
+        paid_at, then id), those after `after` only."""
         ...
 
 

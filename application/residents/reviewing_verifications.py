@@ -4,6 +4,7 @@ reads it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from attrs import field, frozen
@@ -61,12 +62,14 @@ def view_verification(verification_id: str, *, actor: Actor, uow: UnitOfWork,
 
 
 def list_verifications(status: VerificationStatus, *, actor: Actor, uow: UnitOfWork,
-                       clock: Clock, keyer: MatchKeyer | None = None) -> list[VerificationFile]:
-    """Verifications in `status`, each with its candidates (for an integrator's review)."""
+                       clock: Clock, keyer: MatchKeyer | None = None, limit: int = LIMIT,
+                       after: tuple[dt.datetime, str] | None = None) -> list[VerificationFile]:
+    """Verifications in `status`, the oldest first (after the one whose (verified_at, id) is
+    `after`: the API's next page), each with its candidates (for an integrator's review)."""
     actor.ensure(Permission.REVIEW_VERIFICATIONS, "本人確認を閲覧")
     with uow:
-        found = _files(list(uow.queries.residents.verifications(status, limit=LIMIT)), uow,
-                       keyer)
+        found = _files(list(uow.queries.residents.verifications(status, limit=limit,
+                                                                  after=after)), uow, keyer)
         record(uow, actor, "verification.list", "verification", at=clock.now(),
                shown=len(found), status=status.value)
         uow.commit()

@@ -24,6 +24,8 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
      400, "malformed_json"),
     ("post", "/api/v1/programs", {"json": ["a list"]}, 400, "bad_request"),
     ("post", "/api/v1/programs", {"json": {"name": "a\u0000b"}}, 422, "invalid_field"),
+    ("post", "/api/v1/programs", {"data": '{"name": "x\\ud800"}',  # a lone surrogate
+                                  "content_type": "application/json"}, 422, "invalid_field"),
     ("get", "/api/v1/programs/p1/applications?limit=abc", {}, 404, "not_found"),
     ("post", "/api/v1/programs", {"data": b"x" * (17 << 20),
                                   "content_type": "application/json"},

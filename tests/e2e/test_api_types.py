@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from adapters.line.simulator.running import running_simulator
 from entrypoints.containers import Container
+from entrypoints.web.api.paging import cursor_of
 from tests.support.calling_routes import audit_head, audit_since
 from tests.support.every_route_town import seed_town
 
@@ -113,7 +114,8 @@ def test_each_list_is_read_page_by_page_with_its_cursor(client: FlaskClient,
         assert len(seen) == len(set(seen)), url
 
 
-@pytest.mark.parametrize("cursor", ["not-a-cursor", "eyJ2IjoxLCJsIjoiYmF0Y2hlcyIsImsiOlsiYSJdfQ",
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "e" * 513,
+                                    "eyJ2IjoxLCJsIjoiYmF0Y2hlcyIsImsiOlsiYSJdfQ",
                                     "eyJ2IjoxLCJsIjoidmVyaWZpY2F0aW9ucyIsImsiOlsxXX0"])
 def test_a_cursor_that_cannot_be_read_or_is_another_lists_is_a_422(
         client: FlaskClient, api_key: Any, cursor: str) -> None:
@@ -121,6 +123,21 @@ def test_a_cursor_that_cannot_be_read_or_is_another_lists_is_a_422(
     assert response.status_code == 422
     assert response.json["error"]["code"] == "invalid_cursor"
     assert "cursor" in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize(("listed", "key"), [
+    ("verifications", ("2026-12-01T00:00:00+09:00", "a\x00b")),  # PostgreSQL refuses NUL
+    ("verifications", ("2026-12-01T00:00:00+09:00", "a\ud800")),  # not UTF-8 at all
+    ("verifications", ("2026-12-01T00:00:00", "a")),  # a timestamp without its zone
+    ("certificate-requests", ("yesterday", "a")),
+])
+def test_a_cursor_of_the_right_list_with_a_key_no_query_can_take_is_a_422(
+        client: FlaskClient, api_key: Any, listed: str, key: tuple[str, str]) -> None:
+    name = listed.replace("-", "_")
+    response = client.get(f"/api/v1/{listed}?cursor={cursor_of(name, key)}",
+                          headers=api_key("administrator"))
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "invalid_cursor"
 
 
 def test_a_banks_results_and_a_repayment_answer_their_typed_shapes(

@@ -25,11 +25,13 @@ class SqlPaymentQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def batches(self, *, program_id: str | None = None,
-                limit: int = 200) -> Sequence[PaymentBatch]:
+    def batches(self, *, program_id: str | None = None, limit: int = 200,
+                before_number: int | None = None) -> Sequence[PaymentBatch]:
         statement = select(PaymentBatch).order_by(PaymentBatch.number.desc()).limit(limit)
         if program_id is not None:
             statement = statement.where(PaymentBatch.program_id == program_id)
+        if before_number is not None:
+            statement = statement.where(PaymentBatch.number < before_number)
         return self.session.scalars(statement).all()
 
     def trail(self, batch_id: str) -> Sequence[PaymentAuditEntry]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.persistence.orm.benefits import applications, eligible_households
@@ -19,12 +20,18 @@ class SqlResidentQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def verifications(self, status: VerificationStatus, *,
-                      limit: int = 100) -> Sequence[IdentityVerification]:
+    def verifications(self, status: VerificationStatus, *, limit: int = 100,
+                      after: tuple[dt.datetime, str] | None = None,
+                      ) -> Sequence[IdentityVerification]:
+        query = select(IdentityVerification).where(IdentityVerification.status == status)
+        if after is not None:
+            at, last = after
+            query = query.where(or_(IdentityVerification.verified_at > at,
+                                    and_(IdentityVerification.verified_at == at,
+                                         IdentityVerification.id > last)))
         return self.session.scalars(
-            select(IdentityVerification).where(IdentityVerification.status == status)
-            .order_by(IdentityVerification.verified_at, IdentityVerification.id).limit(limit)
-        ).all()
+            query.order_by(IdentityVerification.verified_at, IdentityVerification.id)
+            .limit(limit)).all()
 
     def verification_counts(self) -> dict[VerificationStatus, int]:
         rows = self.session.execute(

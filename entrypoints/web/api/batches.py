@@ -21,7 +21,7 @@ from domain.access import Permission
 from domain.batches import PaymentBatch
 from domain.values import BankAccount
 from entrypoints.web.access import requires_api_permission
-from entrypoints.web.api.paging import page_args, paged
+from entrypoints.web.api.paging import fetched, page_args
 from entrypoints.web.api.reading import json_body
 from entrypoints.web.errors import ApiError
 from entrypoints.web.services import container
@@ -49,10 +49,12 @@ def _batch_json(batch: PaymentBatch) -> dict[str, Any]:
 @requires_api_permission(Permission.VIEW_PROGRAMS)
 def list_batches():  # type: ignore[no-untyped-def]
     page = page_args("batches", int)
-    found, _ = payment_views.batches(uow=container().uow(),
-                                     program_id=request.args.get("program_id"))
-    newest_first = sorted(found, key=_batch_key)
-    shown, cursor = paged("batches", newest_first, _batch_key, page)
+    program_id = request.args.get("program_id")
+    shown, cursor = fetched(  # the newest first
+        "batches", page,
+        lambda limit, before: payment_views.batches(uow=container().uow(), program_id=program_id,
+                                                    limit=limit, before_number=before)[0],
+        _batch_key, lambda key: -key[0])
     return jsonify({"batches": [_batch_json(b) for b in shown], "next_cursor": cursor})
 
 

@@ -19,7 +19,7 @@ from domain.access import Permission
 from domain.certificates import CertificateRequest, IssueState
 from domain.residents import Resident
 from entrypoints.web.access import requires_api_permission
-from entrypoints.web.api.paging import page_args, paged
+from entrypoints.web.api.paging import fetched, page_args, timestamp_after
 from entrypoints.web.api.reading import optional_body
 from entrypoints.web.api.shapes import facts_json, iso
 from entrypoints.web.downloads import slip_pdf_response
@@ -45,8 +45,11 @@ def list_certificate_requests():  # type: ignore[no-untyped-def]
             raise ApiError(422, "invalid_field", "state は waiting、issued、mailed、rejected "
                                                  "のいずれかです。") from None
     page = page_args("certificate_requests", str, str)
-    queue = list_queue(uow=container().uow(), states=states)  # the longest-waiting first
-    shown, cursor = paged("certificate_requests", queue, _queue_key, page)
+    shown, cursor = fetched(  # the longest-waiting first
+        "certificate_requests", page,
+        lambda limit, after: list_queue(uow=container().uow(), states=states, limit=limit,
+                                        after=after),
+        _queue_key, timestamp_after)
     return jsonify({"certificate_requests": [_request_json(r) for r in shown],
                     "next_cursor": cursor})
 

@@ -7,6 +7,7 @@ read is a 422 in the one error shape."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -17,10 +18,12 @@ from flask import request
 from entrypoints.web.api.reading import int_arg
 from entrypoints.web.errors import ApiError
 
-__all__ = ["MAX_LIMIT", "PAGE_PARAMETERS", "Page", "cursor_of", "page_args", "paged"]
+__all__ = ["MAX_LIMIT", "PAGE_PARAMETERS", "Page", "cursor_of", "fetched", "page_args",
+           "timestamp_after"]
 
 T = TypeVar("T")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
+MAX_CURSOR = 512  # characters: every key the lists use fits in far fewer
 _VERSION = 1
 
 PAGE_PARAMETERS: list[dict[str, Any]] = [
@@ -29,7 +32,7 @@ PAGE_PARAMETERS: list[dict[str, Any]] = [
                 "default": DEFAULT_LIMIT}},
     {"name": "cursor", "in": "query", "description": "前のページの next_cursor（最初の"
                                                     "ページでは省略）。中身は不透明です",
-     "schema": {"type": "string", "maxLength": 512}},
+     "schema": {"type": "string", "maxLength": MAX_CURSOR}},
 ]
 
 
@@ -47,12 +50,15 @@ def page_args(list_name: str, *kinds: type) -> Page:
     if raw is None or raw == "":
         return Page(limit, None)
     try:
+        if len(raw) > MAX_CURSOR:
+            raise ValueError
         padded = raw + "=" * (-len(raw) % 4)
         decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         if (not isinstance(decoded, dict) or decoded.get("v") != _VERSION
                 or decoded.get("l") != list_name or not isinstance(decoded.get("k"), list)
                 or len(decoded["k"]) != len(kinds)
-                or not all(type(k) is kind for k, kind in zip(decoded["k"], kinds, strict=True))):
+                or not all(type(k) is kind for k, kind in zip(decoded["k"], kinds, strict=True))
+                or not all(_storable(k) for k in decoded["k"] if isinstance(k, str))):
             raise ValueError
     except (ValueError, UnicodeError, TypeError):
         raise ApiError(422, "invalid_cursor", "cursor が正しくありません。前のページの "
@@ -60,19 +66,39 @@ def page_args(list_name: str, *kinds: type) -> Page:
     return Page(limit, tuple(decoded["k"]))
 
 
+def _storable(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (not UTF-8 at all)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
+def timestamp_after(key: tuple[Any, ...]) -> tuple[dt.datetime, str]:
+    """A (timestamp in ISO 8601, id) cursor key as the query compares it."""
+    at = dt.datetime.fromisoformat(key[0])
+    if at.tzinfo is None:
+        raise ValueError("a naive timestamp")
+    return at, key[1]
+
+
+def fetched(list_name: str, page: Page, fetch: Callable[[int, Any], Sequence[T]],
+            key: Callable[[T], tuple[Any, ...]],
+            after: Callable[[tuple[Any, ...]], Any] = lambda k: k) -> tuple[list[T], str | None]:
+    """One page read by the list's own keyset query, `fetch(limit, after)` (ordered by `key`),
+    asked for one item more than the page to know whether another page follows; `after` turns
+    the cursor's key into what the query compares."""
+    try:
+        start = None if page.after is None else after(page.after)
+    except (ValueError, TypeError, IndexError):
+        raise ApiError(422, "invalid_cursor", "cursor が正しくありません。") from None
+    found = list(fetch(page.limit + 1, start))
+    shown = found[:page.limit]
+    more = len(found) > page.limit
+    return shown, cursor_of(list_name, key(shown[-1])) if more and shown else None
+
+
 def cursor_of(list_name: str, key: tuple[Any, ...]) -> str:
     text = json.dumps({"v": _VERSION, "l": list_name, "k": list(key)}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")
-
-
-def paged(list_name: str, items: Sequence[T], key: Callable[[T], tuple[Any, ...]],
-          page: Page) -> tuple[list[T], str | None]:
-    """One page of `items` (already in the order of `key`, ascending) after the cursor's key,
-    and the next cursor (None when nothing follows)."""
-    try:
-        after = [i for i in items if page.after is None or key(i) > page.after]
-    except TypeError:  # a cursor of the right list whose key is of other types
-        raise ApiError(422, "invalid_cursor", "cursor が正しくありません。") from None
-    shown = after[:page.limit]
-    more = len(after) > page.limit
-    return shown, cursor_of(list_name, key(shown[-1])) if more and shown else None

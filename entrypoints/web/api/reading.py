@@ -11,32 +11,40 @@ from flask import request
 from entrypoints.web.errors import ApiError
 
 __all__ = ["datetime_field", "field", "int_arg", "json_body", "optional_body",
-           "refuse_nul_characters"]
+           "refuse_unstorable_text"]
 
-_NUL_MESSAGE = "NUL文字（\\u0000）を含む値は受け付けられません。"
+_UNSTORABLE = ("NUL文字（\\u0000）や対になっていないサロゲート（\\ud800 など）を含む値は"
+               "受け付けられません。")
 
 
-def _holds_nul(value: Any) -> bool:
+def _unstorable(value: Any) -> bool:
+    """Text no database keeps: a NUL (PostgreSQL's text cannot hold one) or a lone surrogate
+    (JSON's "\\ud800" alone: not UTF-8 at all)."""
     if isinstance(value, str):
-        return "\x00" in value
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_holds_nul(item) for item in value)
+        return any(_unstorable(item) for item in value)
     return False
 
 
-def refuse_nul_characters() -> None:
-    """Before every /api/v1 request: a NUL character in the path, a query argument or a JSON
-    body is refused (422) rather than reaching the database (PostgreSQL's text cannot hold
-    one, so it would fail there as a 500)."""
+def refuse_unstorable_text() -> None:
+    """Before every /api/v1 request: text no database keeps (`_unstorable`) in the path, a
+    query argument or a JSON body is refused (422) rather than failing there as a 500."""
     if not request.path.startswith("/api/v1/"):
         return
     arguments = [text for pair in request.args.items(multi=True) for text in pair]
-    if _holds_nul(request.path) or _holds_nul(arguments):
-        raise ApiError(422, "invalid_field", _NUL_MESSAGE)
-    if request.is_json and _holds_nul(request.get_json(silent=True)):
-        raise ApiError(422, "invalid_field", _NUL_MESSAGE)
+    if _unstorable(request.path) or _unstorable(arguments):
+        raise ApiError(422, "invalid_field", _UNSTORABLE)
+    if request.is_json and _unstorable(request.get_json(silent=True)):
+        raise ApiError(422, "invalid_field", _UNSTORABLE)
 
 
 def json_body() -> dict[str, Any]:

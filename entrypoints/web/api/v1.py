@@ -22,12 +22,12 @@ from domain.benefits import BenefitProgram
 from domain.verifications import VerificationStatus
 from entrypoints.web.access import public, requires_api_permission
 from entrypoints.web.api.openapi import openapi_document
-from entrypoints.web.api.paging import page_args, paged
+from entrypoints.web.api.paging import fetched, page_args, timestamp_after
 from entrypoints.web.api.reading import (
     datetime_field,
     field,
     json_body,
-    refuse_nul_characters,
+    refuse_unstorable_text,
 )
 from entrypoints.web.api.roles import with_roles
 from entrypoints.web.api.shapes import facts_json, job_json
@@ -37,7 +37,7 @@ from entrypoints.web.services import container
 __all__ = ["api_v1"]
 
 api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-api_v1.before_app_request(refuse_nul_characters)
+api_v1.before_app_request(refuse_unstorable_text)
 
 
 @api_v1.get("/openapi.json")
@@ -121,12 +121,12 @@ def list_verifications():  # type: ignore[no-untyped-def]
         raise ApiError(422, "invalid_field", "status は review、unmatched、linked、rejected "
                                              "のいずれかです。") from None
     page = page_args("verifications", str, str)
-    found = reviewing_verifications.list_verifications(status, actor=g.actor,
-                                                       uow=container().uow(),
-                                                       clock=container().clock(),
-                                                       keyer=container().match_keyer())
-    ordered = sorted(found, key=_verification_key)
-    shown, cursor = paged("verifications", ordered, _verification_key, page)
+    shown, cursor = fetched(  # the oldest first
+        "verifications", page,
+        lambda limit, after: reviewing_verifications.list_verifications(
+            status, actor=g.actor, uow=container().uow(), clock=container().clock(),
+            keyer=container().match_keyer(), limit=limit, after=after),
+        _verification_key, timestamp_after)
     return jsonify({"verifications": [_verification_json(file) for file in shown],
                     "next_cursor": cursor})
 
