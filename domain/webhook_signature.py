@@ -48,7 +48,7 @@ def verify_signature(secret: str, header: str, body: bytes, *, now: float | None
     candidates: list[str] = []
     for part in (header or "").split(","):
         key, _, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit():  # "²" is a digit int() refuses
             timestamp = int(value)
         elif key == "v1" and value:
             candidates.append(value)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import ipaddress
+import socket
 import urllib.parse
 from typing import Any
 
@@ -107,12 +108,36 @@ class WebhookUrl:
             raise InvalidValue("送信先のURLに利用者名やパスワードは含められません。",
                                code="url_credentials")
         if parts.scheme == "https" and parts.hostname:
+            if not allow_local_http and _internal(parts.hostname):
+                raise InvalidValue("送信先にこのサーバー自身やリンクローカルのアドレスは"
+                                   "指定できません。町のシステムのホスト名かアドレスを"
+                                   "入力してください。",
+                                   code="url_internal")
             return cls(text)
         if parts.scheme == "http" and parts.hostname and allow_local_http \
                 and _loopback(parts.hostname):
             return cls(text)
         raise InvalidValue("送信先のURLは https:// で始めてください（開発環境では "
                            "http://127.0.0.1 も使えます）。", code="url_scheme")
+
+
+def _internal(host: str) -> bool:
+    """This host itself, a link-local address (the cloud's metadata service) or no address at
+    all, however written (127.1, 0x7f000001, [::1]): never a town's system, and a way to probe
+    the server's own ports through the delivery log. A private LAN address is allowed (the
+    town's own systems live there)."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        try:  # the forms inet_aton reads and a resolver would: 127.1, 0x7f000001, 2130706433
+            address = ipaddress.ip_address(socket.inet_aton(name))
+        except OSError:
+            return False
+    return (address.is_loopback or address.is_link_local or address.is_unspecified
+            or address.is_multicast)
 
 
 def _loopback(host: str) -> bool:

@@ -20,6 +20,7 @@ class RequestsWebhookSender:
     def __init__(self, *, timeout: tuple[float, float] = TIMEOUT) -> None:
         self._timeout = timeout
         self._session = requests.Session()
+        self._session.trust_env = False  # no proxy or ~/.netrc of the host for a town's URL
 
     def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> WebhookAnswer:
         started = time.monotonic()

@@ -85,9 +85,15 @@ def receive(provider: str) -> Response:
 
 def _well_formed(report: SmsWebhookReport, provider: str) -> bool:
     return (all(isinstance(u, SmsStatusUpdate) and isinstance(u.outcome, SmsOutcome)
-                and u.provider_ref for u in report.statuses)
-            and all(isinstance(r, SmsReply) and r.provider_ref and r.sender
+                and _text(u.provider_ref, 64) for u in report.statuses)
+            and all(isinstance(r, SmsReply) and _text(r.provider_ref, _MAX_ID)
+                    and _text(r.sender, 32) and isinstance(r.text, str)
                     and len(_external_id(provider, r)) <= _MAX_ID for r in report.replies))
+
+
+def _text(value: object, longest: int) -> bool:
+    """A non-empty string that fits its column (the outbox's provider_ref, a number)."""
+    return isinstance(value, str) and 0 < len(value) <= longest
 
 
 def _external_id(provider: str, reply: SmsReply) -> str:

@@ -66,6 +66,20 @@ def test_plain_http_to_this_machine_only_outside_production() -> None:
         WebhookUrl.of("http://127.0.0.1:8080/h", allow_local_http=False)
 
 
+@pytest.mark.parametrize("url", [
+    "https://localhost/h", "https://127.0.0.1/h", "https://127.1/h", "https://0x7f000001/h",
+    "https://[::1]:6379/", "https://169.254.169.254/latest/meta-data", "https://0.0.0.0/h",
+    "https://api.localhost/h"])
+def test_in_production_a_url_may_not_point_at_the_server_itself_or_link_local(url: str) -> None:
+    with pytest.raises(InvalidValue, match="このサーバー自身"):
+        WebhookUrl.of(url, allow_local_http=False)
+
+
+@pytest.mark.parametrize("url", ["https://10.0.0.5/hooks", "https://kikan.city.example.jp/h"])
+def test_the_towns_own_systems_on_its_network_are_allowed(url: str) -> None:
+    assert WebhookUrl.of(url, allow_local_http=False).value == url
+
+
 class Receiver:
     """Answers with the scripted statuses, in order (None: no answer), and keeps what came."""
 
