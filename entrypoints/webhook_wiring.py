@@ -10,7 +10,7 @@ from concurrent.futures import Executor
 
 from attrs import frozen
 
-from adapters.webhooks.sender import RequestsWebhookSender
+from adapters.webhooks.sender import HttpWebhookSender
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.webhooks.delivering_webhooks import WebhookReport, deliver_webhooks
@@ -34,7 +34,7 @@ def webhook_delivery(uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: I
                      executor: Executor | None = None) -> Callable[[], WebhookReport]:
     """The dispatcher of webhooks, sending on the outbox's threads (`executor`)."""
     return functools.partial(deliver_webhooks, uow_factory=uow_factory,
-                             sender=RequestsWebhookSender(), clock=clock, ids=ids,
+                             sender=HttpWebhookSender(), clock=clock, ids=ids,
                              executor=executor)
 
 

@@ -1,5 +1,6 @@
 """The webhooks' HTTP sender against a real server on 127.0.0.1: the receiver's status as it is,
-no redirect followed, and no answer (refused, timed out) as an error type, never raised."""
+no redirect followed, and no answer (refused, timed out, past the whole request's deadline) as
+an error type, never raised."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from adapters.webhooks.sender import RequestsWebhookSender
+from adapters.webhooks.sender import HttpWebhookSender
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.integration
@@ -21,6 +22,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers["Content-Length"]))
         if self.path == "/slow":
             time.sleep(0.5)
+        if self.path == "/drip":  # its status line a byte at a time: each read is quick
+            for byte in b"HTTP/1.1 200 OK\r\n":
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         status = {"/ok": 204, "/moved": 302, "/gone": 410, "/busy": 503}.get(self.path, 200)
         self.send_response(status)
         if status == 302:
@@ -47,7 +54,7 @@ def server() -> Iterator[str]:
                                               ("/busy", 503)])
 def test_the_receivers_status_is_the_answer_and_a_redirect_is_not_followed(
         server: str, path: str, status: int) -> None:
-    sender = RequestsWebhookSender()
+    sender = HttpWebhookSender()
     answer = sender.post(server + path, b"{}", {"Content-Type": "application/json"})
     sender.close()
     assert (answer.status, answer.error) == (status, "")
@@ -55,15 +62,23 @@ def test_the_receivers_status_is_the_answer_and_a_redirect_is_not_followed(
 
 
 def test_a_refused_connection_and_a_timeout_are_no_answer() -> None:
-    sender = RequestsWebhookSender(timeout=(1, 0.2))
+    sender = HttpWebhookSender(timeout=(1, 0.2))
     refused = sender.post(f"http://127.0.0.1:{free_port()}/h", b"{}", {})
     assert (refused.status, refused.error) == (None, "ConnectionError")
     sender.close()
 
 
 def test_a_receiver_slower_than_the_timeout_is_no_answer(server: str) -> None:
-    sender = RequestsWebhookSender(timeout=(1, 0.2))
+    sender = HttpWebhookSender(timeout=(1, 0.2))
     slow = sender.post(server + "/slow", b"{}", {})
     sender.close()
     assert (slow.status, slow.error) == (None, "ReadTimeout")
     assert slow.duration_ms >= 200
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off_at_the_deadline(
+        server: str) -> None:
+    sender = HttpWebhookSender(timeout=(1, 0.5), deadline=0.6)
+    dripped = sender.post(server + "/drip", b"{}", {})
+    assert (dripped.status, dripped.error) == (None, "DeadlineExceeded")
+    assert 600 <= dripped.duration_ms < 1500
