@@ -542,8 +542,8 @@ class FakeKpiMonths(_FakeRepository):
 
 
 class FakeWebhookSubscriptions(_FakeRepository):
-    def listed(self) -> list[WebhookSubscription]:
-        return sorted((s for s in self._store.values() if s.deleted_at is None),
+    def listed(self, *, deleted: bool = False) -> list[WebhookSubscription]:
+        return sorted((s for s in self._store.values() if (s.deleted_at is None) != deleted),
                       key=lambda s: (s.created_at, s.id))
 
 

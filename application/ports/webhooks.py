@@ -18,8 +18,9 @@ __all__ = ["WebhookAnswer", "WebhookDeliveryRepository", "WebhookSender",
 class WebhookSubscriptionRepository(Protocol):
     def add(self, subscription: WebhookSubscription) -> None: ...
     def get(self, subscription_id: str) -> WebhookSubscription | None: ...
-    def listed(self) -> Sequence[WebhookSubscription]:
-        """Those not deleted, oldest first."""
+    def listed(self, *, deleted: bool = False) -> Sequence[WebhookSubscription]:
+        """Those not deleted (or, `deleted`, only those deleted: kept for their log), oldest
+        first."""
         ...
 
 

@@ -25,10 +25,13 @@ class SubscriptionLine:
     deliveries: tuple[DeliveryLine, ...]
 
 
-def subscription_lines(*, uow: UnitOfWork, recent: int = RECENT) -> list[SubscriptionLine]:
+def subscription_lines(*, uow: UnitOfWork, recent: int = RECENT,
+                       deleted: bool = False) -> list[SubscriptionLine]:
+    """Each subscription with its recent deliveries and their attempts (`deleted`: those
+    deleted, whose log stays to be read)."""
     with uow:
         lines = []
-        for subscription in uow.webhook_subscriptions.listed():
+        for subscription in uow.webhook_subscriptions.listed(deleted=deleted):
             deliveries = list(uow.webhook_deliveries.recent(subscription.id, limit=recent))
             attempts: dict[str, list[WebhookAttempt]] = {d.id: [] for d in deliveries}
             for attempt in uow.webhook_deliveries.attempts_of([d.id for d in deliveries]):

@@ -163,3 +163,12 @@ def test_a_decision_reaches_the_towns_system_signed_after_an_outage_and_again_on
             "webhook.replay", "webhook.create"]
         log = uow.webhook_deliveries.attempts_of([delivery.id])
     assert [(a.http_status, a.replay) for a in log] == [(None, False), (204, False), (204, True)]
+
+    # Deleted, the subscription gets nothing more; its log stays on the page, without 再送.
+    subscription_id = delivery.subscription_id
+    client.post(f"/staff/webhooks/{subscription_id}/delete",
+                data={"csrf_token": token(client)}, follow_redirects=True)
+    page = client.get("/staff/webhooks").get_data(as_text=True)
+    deleted = page[page.index("data-webhooks-deleted"):]
+    assert receiver.url in deleted and event_id in deleted and "削除日時" in deleted
+    assert "data-replay" not in deleted

@@ -24,9 +24,10 @@ __all__ = ["SqlWebhookDeliveryRepository", "SqlWebhookSubscriptionRepository"]
 class SqlWebhookSubscriptionRepository(SqlRepository):
     model = WebhookSubscription
 
-    def listed(self) -> Sequence[WebhookSubscription]:
+    def listed(self, *, deleted: bool = False) -> Sequence[WebhookSubscription]:
+        gone = WebhookSubscription.deleted_at
         found = self.session.scalars(
-            select(WebhookSubscription).where(WebhookSubscription.deleted_at.is_(None))
+            select(WebhookSubscription).where(gone.is_not(None) if deleted else gone.is_(None))
             .order_by(WebhookSubscription.created_at, WebhookSubscription.id)).all()
         self.tracked.update(found)
         return found

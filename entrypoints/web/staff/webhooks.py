@@ -31,6 +31,7 @@ def _page(status: int = 200, *, form: dict[str, object] | None = None,
     services = container()
     return render_template(
         "staff/admin/webhooks.html", lines=subscription_lines(uow=services.uow()),
+        deleted=subscription_lines(uow=services.uow(), deleted=True),
         kinds=list(WebhookEventType), form=form or {}, created=created,
         labels={kind.value: kind.label for kind in WebhookEventType},
         plan=[_wait(step.total_seconds()) for step in RETRY_PLAN],
