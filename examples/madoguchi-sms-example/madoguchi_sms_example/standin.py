@@ -40,8 +40,6 @@ would post in `callbacks` and posts it, signed, when told (`pump_callbacks`, `re
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -54,6 +52,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from attrs import frozen
+
+from madoguchi_sms_example.webhook import signature
 
 __all__ = ["Poster", "Received", "StandIn", "post_over_http", "running_standin"]
 
@@ -105,9 +105,9 @@ class StandIn:
         self._lock = threading.Lock()
 
     def sign(self, body: bytes) -> str:
-        """X-Example-Signature's value: sha256=<hex HMAC-SHA256 of the body>."""
-        return "sha256=" + hmac.new(self.webhook_secret.encode(), body,
-                                    hashlib.sha256).hexdigest()
+        """X-Example-Signature's value, now: t=<unix>,sha256=<hex HMAC-SHA256 of "<t>.<body>">
+        (webhook.signature)."""
+        return signature(self.webhook_secret, body)
 
     def deliver(self, url: str, event: dict[str, str]) -> int:
         """Posts one webhook event, signed: the town's HTTP status."""

@@ -6,7 +6,8 @@ The vendor's webhooks (version 1), as the stand-in (standin.py) posts them:
 
     POST <the town's URL: https://<town>/sms/example-http/webhook>
     Content-Type: application/json
-    X-Example-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed by the webhook secret>
+    X-Example-Signature: t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>", keyed by
+                         the webhook secret>
 
     {"type": "message.status", "id": "msg_…", "status": "delivered", "error_code": ""}
     {"type": "message.inbound", "id": "in_…", "from": "+819012345678", "to": "+815012345678",
@@ -16,14 +17,17 @@ A status is "accepted" or "sent" (on its way), "delivered", "undelivered" (not n
 off), or "failed" with an error code: "unknown_number", "not_mobile" and "blocked" say the number
 will not take SMS; any other code is the vendor's own failure.
 
-The signature is checked first, over the bytes as they came, in constant time; nothing of an
-unsigned request is read."""
+The signature is checked first, over the bytes as they came, in constant time, and its time
+must be within 5 minutes of the town's clock (a captured request cannot be replayed later);
+nothing of an unsigned request is read."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 from application.ports.sms_webhooks import (
@@ -44,21 +48,24 @@ UNREACHABLE_CODES = frozenset({"unknown_number", "not_mobile", "blocked"})
 _SENDING = {"accepted", "sent"}
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The header's value for `body`: sha256=<hex HMAC-SHA256>."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+TOLERANCE = 300  # seconds between the signature's time and the town's clock
+
+
+def signature(secret: str, body: bytes, at: int | None = None) -> str:
+    """The header's value for `body` sent at `at` (now): t=<unix>,sha256=<hex HMAC-SHA256>."""
+    stamp = int(time.time() if at is None else at)
+    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
+    return f"t={stamp},sha256={digest.hexdigest()}"
 
 
 class ExampleWebhookReader:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, now: Callable[[], float] = time.time) -> None:
         if not secret:
             raise ValueError("the webhook secret is required")
-        self._secret = secret
+        self._secret, self._now = secret, now
 
     def read(self, request: WebhookRequest) -> SmsWebhookReport:
-        given = request.header(SIGNATURE_HEADER)
-        if request.method != "POST" or not hmac.compare_digest(
-                given.encode(), signature(self._secret, request.body).encode()):
+        if request.method != "POST" or not self._signed(request):
             raise InvalidWebhookSignature("no valid X-Example-Signature")
         try:
             event = json.loads(request.body)
@@ -72,6 +79,17 @@ class ExampleWebhookReader:
         if kind == "message.inbound":
             return SmsWebhookReport(replies=(_reply(event),))
         raise MalformedWebhook("type: message.status or message.inbound")
+
+    def _signed(self, request: WebhookRequest) -> bool:
+        parts = dict(part.partition("=")[::2] for part in
+                     request.header(SIGNATURE_HEADER).split(","))
+        stamp = parts.get("t", "")
+        if not (stamp.isascii() and stamp.isdigit()) \
+                or abs(self._now() - int(stamp)) > TOLERANCE:
+            return False
+        expected = signature(self._secret, request.body, int(stamp))
+        return hmac.compare_digest(request.header(SIGNATURE_HEADER).encode(),
+                                   expected.encode())
 
 
 def _text(event: dict[str, Any], name: str, *, required: bool = True) -> str:

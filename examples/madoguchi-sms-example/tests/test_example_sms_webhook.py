@@ -6,6 +6,7 @@ malformed, and the refusal repeats no number and no text."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -103,7 +104,12 @@ GOOD = {"type": "message.inbound", "id": "in_1", "from": PHONE, "to": SENDER, "t
     WebhookRequest("POST", URL, _signed(GOOD).headers,
                    json.dumps({**GOOD, "text": "いいえ"}).encode()),
     WebhookRequest("GET", URL, _signed(GOOD).headers, _signed(GOOD).body),
-], ids=["unsigned", "garbage", "other-secret", "tampered", "not-post"])
+    # captured and replayed six minutes later (its signature's time is too old)
+    WebhookRequest("POST", URL, {"X-Example-Signature": signature(
+        SECRET, json.dumps(GOOD).encode(), int(time.time()) - 360)}, json.dumps(GOOD).encode()),
+    WebhookRequest("POST", URL, {"X-Example-Signature": "t=²,sha256=00"},
+                   json.dumps(GOOD).encode()),
+], ids=["unsigned", "garbage", "other-secret", "tampered", "not-post", "stale", "odd-digit"])
 def test_a_forged_request_is_refused(request_: WebhookRequest) -> None:
     with pytest.raises(InvalidWebhookSignature) as refused:
         ExampleWebhookReader(SECRET).read(request_)
