@@ -3,7 +3,8 @@ is an entry point in pyproject.toml (`[project.entry-points."madoguchi.sms_provi
 naming one of the `AdapterPlugin`s below, with its settings hook and its factory.
 
 Their settings keep the names the town has always set (TWILIO_*, PAYPAY_*, LINEPAY_*, OIDC_*),
-and their keys are fields of `Settings` (entrypoints/config.py)."""
+and their keys are fields of `Settings` (entrypoints/config.py). The payouts' (cash, transfer
+file, bank master, bank calendar) have no settings of their own."""
 
 from __future__ import annotations
 
@@ -11,17 +12,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from adapters.banks.bank_calendar import JapaneseBankCalendar
+from adapters.banks.zengin_master import ZenginBankMaster
+from adapters.banks.zengin_reading import ZenginResultReader
+from adapters.banks.zengin_transfer import ZenginTransferWriter
 from adapters.identity.dev_card import DevCardProvider
 from adapters.identity.oidc import OidcIdentityProvider
 from adapters.payments.fake import FakePaymentGateway
 from adapters.payments.linepay import LinePayGateway
 from adapters.payments.paypay import PayPayGateway
+from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.sms.messenger import TwilioSms
 from adapters.sms.webhook import STATUS_PATH
-from application.ports.plugins import AdapterPlugin, PluginSettingsError, TownServices
+from application.ports.plugins import (
+    AdapterPlugin,
+    PluginSettingsError,
+    TownServices,
+    TransferFormat,
+)
 from entrypoints.sms_settings import twilio_settings
 
-__all__ = ["dev_card", "fake_payments", "linepay", "no_sms", "oidc", "paypay", "twilio"]
+__all__ = ["dev_card", "fake_cash", "fake_payments", "japanese_banks", "linepay", "no_cash",
+           "no_sms", "oidc", "paypay", "twilio", "zengin", "zengin_code"]
 
 
 # -- SMS (ADRs 0039, 0044) ---------------------------------------------------------------------
@@ -129,3 +141,33 @@ dev_card = AdapterPlugin(
         attempts=town.verification_attempts, clock=town.clock),
     _dev_card_settings, "the development card (refused in production)")
 oidc = AdapterPlugin(_oidc, _oidc_settings, "an OpenID Connect provider (マイナンバーカード)")
+
+
+# -- Payouts (ADRs 0020, 0069) -----------------------------------------------------------------
+
+def _fake_cash_settings(env: Mapping[str, str], production: bool) -> Mapping[str, object]:
+    if production:
+        raise PluginSettingsError("the development ATM is refused in production: set "
+                                  "MADOGUCHI_CASH_PROVIDER=none or a cash provider's plug-in")
+    return {}
+
+
+def _fake_cash(settings: Mapping[str, Any], town: TownServices) -> FakeAtmCashProvider:
+    """In memory under test; in development kept in the data directory, so that the command
+    line and the web app see the same payouts."""
+    if settings["environment"] == "test":
+        return FakeAtmCashProvider(town.clock)
+    return FakeAtmCashProvider(town.clock, path=Path(settings["data_dir"]) / "atm-cash-fake.json")
+
+
+fake_cash = AdapterPlugin(_fake_cash, _fake_cash_settings,
+                          "the development ATM (refused in production)")
+no_cash = AdapterPlugin(lambda settings, town: NoCashProvider(), summary="no cash payouts")
+zengin = AdapterPlugin(
+    lambda settings, town: TransferFormat(ZenginTransferWriter(town.bank_master),
+                                          ZenginResultReader()),
+    summary="全銀協 総合振込 files and the bank's results (Zengin format, CSV)")
+zengin_code = AdapterPlugin(lambda settings, town: ZenginBankMaster(),
+                            summary="the zengin-code package's banks and branches")
+japanese_banks = AdapterPlugin(lambda settings, town: JapaneseBankCalendar(),
+                               summary="Japanese banks' business days (土日祝, 12/31-1/3)")

@@ -76,6 +76,13 @@ class Settings:
     originator_branch: str = ""
     originator_account_type: str = "1"
     originator_account: str = ""
+    # the payouts' adapters, plug-ins chosen by name (entrypoints/plugins.py, ADR 0069): cash by
+    # ATM ("fake" outside production, "none" in production), the transfer file with the bank's
+    # results, the bank master, the banks' calendar
+    cash_provider: str = "fake"
+    transfer_format: str = "zengin"
+    bank_master: str = "zengin-code"
+    bank_calendar: str = "japanese-banks"
     payment_provider: str = "fake"
     paypay_api_key: str = ""
     paypay_api_secret: str = ""
@@ -168,7 +175,8 @@ class Settings:
         if production and not (line_secret and line_token):
             raise ConfigurationError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are "
                                      "required in production")
-        # Each port's adapter (identity, payments, SMS) and its plug-in's settings (ADR 0069).
+        # Each port's adapter (identity, payments, SMS, payouts) and its plug-in's settings
+        # (ADR 0069).
         adapters = _checked(chosen_adapters, env, production, _FIELDS)
         match_key = env.get("MADOGUCHI_MATCH_KEY", "")
         if production and len(match_key) < 32:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -22,10 +22,6 @@ from adapters.background.celery_queue import (
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.inbox_workers import HandleNow, InboxWorkers
 from adapters.background.outbox_pump import DeliverNow, OutboxPump
-from adapters.banks.bank_calendar import JapaneseBankCalendar
-from adapters.banks.zengin_master import ZenginBankMaster
-from adapters.banks.zengin_reading import ZenginResultReader
-from adapters.banks.zengin_transfer import ZenginTransferWriter
 from adapters.calendars.office_calendar import JapaneseOfficeCalendar
 from adapters.crypto import FieldCipher
 from adapters.documents.certificate_slip import ReportlabSlipRenderer
@@ -38,7 +34,6 @@ from adapters.line.messenger import LineMessenger
 from adapters.line.rich_menus import LineRichMenus
 from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
-from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
 from adapters.persistence.inbox_queue import SqlInboxQueue
@@ -88,7 +83,17 @@ from entrypoints.demo_wiring import past_town
 from entrypoints.inbound_wiring import make_inbox_handler
 from entrypoints.jobs import build_job_catalog
 from entrypoints.payment_links import PayLinkSigner
-from entrypoints.plugins import IDENTITY, PAYMENT, SMS, ContainerServices, adapter
+from entrypoints.plugins import (
+    BANK_CALENDAR,
+    BANK_MASTER,
+    CASH,
+    IDENTITY,
+    PAYMENT,
+    SMS,
+    TRANSFER,
+    ContainerServices,
+    adapter,
+)
 from entrypoints.procedure_wiring import procedure_catalogue, town_menu
 from entrypoints.webhook_wiring import webhook_delivery, with_webhooks
 from entrypoints.wiring import process_metrics, scheduler_thread
@@ -152,7 +157,10 @@ class Container(containers.DeclarativeContainer):
         max_overflow=config.db_max_overflow, pool_recycle=config.db_pool_recycle,  # ADR 0066
         pool_timeout=config.db_pool_timeout)
     sessions = providers.Singleton(session_factory, engine)
-    bank_master = providers.Singleton(ZenginBankMaster)
+    # What the town lends the adapters its plug-ins build (ADR 0069); each port's adapter is the
+    # plug-in its setting names (MADOGUCHI_BANK_MASTER ...), built when first needed.
+    town_services = providers.ThreadSafeSingleton(ContainerServices, __self__)
+    bank_master = adapter(BANK_MASTER, config, town_services)
     postal_codes = providers.Singleton(KenAllPostalCodes, config.postal_codes_file)
     pay_links = providers.Singleton(PayLinkSigner, config.secret_key, config.public_url)
 
@@ -203,8 +211,6 @@ class Container(containers.DeclarativeContainer):
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)
-    # What the town lends the adapters its plug-ins build (ADR 0069).
-    town_services = providers.ThreadSafeSingleton(ContainerServices, __self__)
     # SMS (ADRs 0039, 0044): the plug-in MADOGUCHI_SMS_PROVIDER names (Twilio's SDK, choices as
     # one personal link); none: no channel (the outbox refuses "sms" messages).
     sms_ledger = providers.Singleton(SqlSmsLedger, engine)
@@ -234,9 +240,11 @@ class Container(containers.DeclarativeContainer):
     conversations = providers.Singleton(ConversationEngine, procedures, clock, bank_master,
                                         postal_codes)
 
-    # Payouts: the Zengin transfer file and the town as its 依頼人 (the demo seeding pays with
-    # them too, so they come before the jobs).
-    transfer_writer = providers.Singleton(ZenginTransferWriter, bank_master)
+    # Payouts: the transfer file (MADOGUCHI_TRANSFER_FORMAT, with the bank's results) and the
+    # town as its 依頼人 (the demo seeding pays with them too, so they come before the jobs).
+    transfer_format = adapter(TRANSFER, config, town_services)
+    transfer_writer = providers.Callable(operator.attrgetter("writer"), transfer_format)
+    transfer_results = providers.Callable(operator.attrgetter("reader"), transfer_format)
     originator = providers.Singleton(
         Originator, code=config.originator_code, name=config.originator_name,
         bank_code=config.originator_bank, branch_code=config.originator_branch,
@@ -247,7 +255,7 @@ class Container(containers.DeclarativeContainer):
     metrics = providers.Singleton(process_metrics, uow.provider, clock)
 
     # Services: long work and the queue that runs it.
-    bank_calendar = providers.Singleton(JapaneseBankCalendar)
+    bank_calendar = adapter(BANK_CALENDAR, config, town_services)
     # A campaign's pages wake the outbox dispatcher as they are written; the registry gets the
     # notifier's provider (resolved when a page is written: Celery runs jobs from it too).
     job_catalog = providers.Singleton(
@@ -308,16 +316,8 @@ class Container(containers.DeclarativeContainer):
         celery=providers.Singleton(CeleryOutboxNotifier, app=celery_app),
     )
 
-    # Payouts: the Zengin transfer file, the bank's results, cash by ATM.
-    transfer_results = providers.Singleton(ZenginResultReader)
-    cash_provider = providers.Selector(
-        config.environment,
-        development=providers.Singleton(
-            FakeAtmCashProvider, clock,
-            path=config.data_dir.as_(lambda d: Path(d) / "atm-cash-fake.json")),
-        test=providers.Singleton(FakeAtmCashProvider, clock),
-        production=providers.Singleton(NoCashProvider),
-    )
+    # Payouts: cash by ATM (MADOGUCHI_CASH_PROVIDER: the development fake, none in production).
+    cash_provider = adapter(CASH, config, town_services)
     # Fees: certificate requests and the payment provider that takes the fee.
     payment_gateway = adapter(PAYMENT, config, town_services)
     payment_gateway_configured = providers.Callable(bool, config.payment_provider)

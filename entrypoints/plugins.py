@@ -19,19 +19,25 @@ from typing import Any
 from attrs import frozen
 from dependency_injector import providers
 
+from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock
 from application.ports.identity import VerificationAttempts
 from application.ports.messaging import LinkMaker
 from application.ports.plugins import (
+    BANK_CALENDARS,
+    BANK_MASTERS,
     IDENTITY_PROVIDERS,
     PAYMENT_GATEWAYS,
+    PAYOUT_PROVIDERS,
     SMS_PROVIDERS,
+    TRANSFER_FORMATS,
     AdapterPlugin,
     PluginSettingsError,
 )
 
-__all__ = ["IDENTITY", "PAYMENT", "PORTS", "SMS", "ContainerServices", "Port", "UnknownAdapter",
-           "adapter", "adapters_in_use", "chosen_adapters", "installed", "log_adapters", "plugin"]
+__all__ = ["BANK_CALENDAR", "BANK_MASTER", "CASH", "IDENTITY", "PAYMENT", "PORTS", "SMS",
+           "TRANSFER", "ContainerServices", "Port", "UnknownAdapter", "adapter",
+           "adapters_in_use", "chosen_adapters", "installed", "log_adapters", "plugin"]
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +64,17 @@ PAYMENT = Port(PAYMENT_GATEWAYS, "MADOGUCHI_PAYMENT_PROVIDER", "payment_provider
                "production")
 IDENTITY = Port(IDENTITY_PROVIDERS, "MADOGUCHI_IDENTITY_PROVIDER", "identity_provider",
                 "identity provider", lambda production: "oidc" if production else "dev_card")
-PORTS = (IDENTITY, PAYMENT, SMS)
+# Payouts: cash by ATM (the development fake outside production, none in production), the
+# transfer file with the bank's results, the bank master and the banks' calendar.
+CASH = Port(PAYOUT_PROVIDERS, "MADOGUCHI_CASH_PROVIDER", "cash_provider", "cash payout provider",
+            lambda production: "none" if production else "fake")
+TRANSFER = Port(TRANSFER_FORMATS, "MADOGUCHI_TRANSFER_FORMAT", "transfer_format",
+                "transfer format", lambda production: "zengin")
+BANK_MASTER = Port(BANK_MASTERS, "MADOGUCHI_BANK_MASTER", "bank_master", "bank master",
+                   lambda production: "zengin-code")
+BANK_CALENDAR = Port(BANK_CALENDARS, "MADOGUCHI_BANK_CALENDAR", "bank_calendar", "bank calendar",
+                     lambda production: "japanese-banks")
+PORTS = (IDENTITY, PAYMENT, SMS, CASH, TRANSFER, BANK_MASTER, BANK_CALENDAR)
 
 
 def installed(port: Port) -> dict[str, EntryPoint]:
@@ -191,6 +207,10 @@ class ContainerServices:
     @property
     def verification_attempts(self) -> VerificationAttempts:
         return self._container.verification_attempts()  # type: ignore[no-any-return]
+
+    @property
+    def bank_master(self) -> BankMaster:
+        return self._container.bank_master()  # type: ignore[no-any-return]
 
     @property
     def sms_ledger(self) -> Any:

@@ -11,7 +11,9 @@ Madoguchi calls the plug-in's `settings(env, production)`, which reads the plug-
 environment variables and returns them by name (keys in snake_case, prefixed with the plug-in's
 name so they meet no other setting: `example_sms_api_url`), or raises `PluginSettingsError`
 naming the variable to set. When the adapter is first needed, `build(settings, town)` makes it
-from the town's settings (the keys `settings` returned among them) and the town's services.
+from the town's settings (the keys `settings` returned among them, and Madoguchi's own:
+`environment` is "development", "test" or "production", `data_dir` the town's data directory)
+and the town's services.
 
 This module imports the standard library, attrs and the application's ports only: a plug-in's
 package depends on nothing of the web application (docs/integrators.md)."""
@@ -23,18 +25,25 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from attrs import frozen
 
+from application.ports.bank_master import BankMaster
 from application.ports.clock import Clock
 from application.ports.identity import VerificationAttempts
 from application.ports.messaging import LinkMaker
+from application.ports.payouts import TransferFileWriter, TransferResultReader
 from application.ports.sms_webhooks import SmsWebhookReader
 
 __all__ = [
+    "BANK_CALENDARS",
+    "BANK_MASTERS",
     "IDENTITY_PROVIDERS",
     "PAYMENT_GATEWAYS",
+    "PAYOUT_PROVIDERS",
     "SMS_PROVIDERS",
+    "TRANSFER_FORMATS",
     "AdapterPlugin",
     "PluginSettingsError",
     "TownServices",
+    "TransferFormat",
     "identity_callback_path",
     "no_settings",
 ]
@@ -43,6 +52,10 @@ __all__ = [
 SMS_PROVIDERS = "madoguchi.sms_providers"  # a MessagingChannel named "sms"
 PAYMENT_GATEWAYS = "madoguchi.payment_gateways"  # a PaymentGateway
 IDENTITY_PROVIDERS = "madoguchi.identity_providers"  # an IdentityProvider
+PAYOUT_PROVIDERS = "madoguchi.payout_providers"  # a PayoutProvider (cash payouts)
+TRANSFER_FORMATS = "madoguchi.transfer_formats"  # a TransferFormat (the bank's files)
+BANK_MASTERS = "madoguchi.bank_masters"  # a BankMaster (banks and branches)
+BANK_CALENDARS = "madoguchi.bank_calendars"  # a BankCalendar (the banks' business days)
 
 Adapter = TypeVar("Adapter", covariant=True)
 
@@ -78,10 +91,26 @@ class TownServices(Protocol):
         ...
 
     @property
+    def bank_master(self) -> BankMaster:
+        """The town's bank master, as its plug-in builds it (a transfer file writer checks the
+        payees' banks and branches, and spells their names, from it)."""
+        ...
+
+    @property
     def sms_ledger(self) -> Any:
         """The built-in SMS adapter's record of tries that went unanswered (adapters/sms/ledger.py).
         A plug-in keeps its own record or relies on its provider's idempotency key."""
         ...
+
+
+@frozen
+class TransferFormat:
+    """What a `madoguchi.transfer_formats` plug-in builds: the transfer file a batch is paid
+    with and the reader of the bank's results for it, which go together (the reader finds the
+    writer's records by position and reference: madoguchi_contracts/transfers.py)."""
+
+    writer: TransferFileWriter
+    reader: TransferResultReader
 
 
 def identity_callback_path(provider: str) -> str:

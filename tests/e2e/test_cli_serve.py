@@ -49,6 +49,11 @@ def test_the_outbox_threads_end_when_the_server_stops(tmp_path: Path,
     # start-up says which adapter each port uses (ADR 0069)
     assert "SMS provider: none (entrypoints.builtin_plugins:no_sms, from madoguchi)" \
         in result.output.splitlines()
+    assert {"cash payout provider: fake (entrypoints.builtin_plugins:fake_cash, from madoguchi)",
+            "transfer format: zengin (entrypoints.builtin_plugins:zengin, from madoguchi)",
+            "bank master: zengin-code (entrypoints.builtin_plugins:zengin_code, from madoguchi)",
+            "bank calendar: japanese-banks (entrypoints.builtin_plugins:japanese_banks, from "
+            "madoguchi)"} <= set(result.output.splitlines())
     assert {"madoguchi-outbox", "madoguchi-send_0"} <= running
     # the rate limits' memory counter expires its keys on a 10 ms timer of its own: a moment
     assert threads_left_behind(before, grace=1) == []

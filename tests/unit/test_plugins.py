@@ -10,15 +10,25 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from madoguchi_sms_example.client import ExampleHttpSms
 
+from adapters.banks.bank_calendar import JapaneseBankCalendar
+from adapters.banks.zengin_master import ZenginBankMaster
+from adapters.banks.zengin_reading import ZenginResultReader
+from adapters.banks.zengin_transfer import ZenginTransferWriter
+from adapters.crypto import new_key
 from adapters.identity.dev_card import DevCardProvider
 from adapters.payments.fake import FakePaymentGateway
+from adapters.payouts.atm_cash import FakeAtmCashProvider, NoCashProvider
 from adapters.sms.messenger import TwilioSms
 from application.ports.plugins import AdapterPlugin
+from domain.values import Money
 from entrypoints import plugins
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import build_container
+from tests.support import zengin
+from tests.unit.test_payment_config import PRODUCTION
 
 pytestmark = pytest.mark.unit
 
@@ -33,6 +43,10 @@ def test_the_built_in_adapters_are_plugins_of_their_ports() -> None:
     assert {"none", "twilio"} <= set(names["madoguchi.sms_providers"])
     assert names["madoguchi.payment_gateways"] == ["fake", "linepay", "paypay"]
     assert names["madoguchi.identity_providers"] == ["dev_card", "oidc"]
+    assert names["madoguchi.payout_providers"] == ["fake", "none"]
+    assert names["madoguchi.transfer_formats"] == ["zengin"]
+    assert names["madoguchi.bank_masters"] == ["zengin-code"]
+    assert names["madoguchi.bank_calendars"] == ["japanese-banks"]
 
 
 def test_the_defaults_still_choose_the_development_adapters(tmp_path: Path) -> None:
@@ -41,6 +55,48 @@ def test_the_defaults_still_choose_the_development_adapters(tmp_path: Path) -> N
     assert container.sms_channel() is None
     assert isinstance(container.payment_gateway(), FakePaymentGateway)
     assert isinstance(container.identity_provider(), DevCardProvider)
+    assert isinstance(container.transfer_writer(), ZenginTransferWriter)
+    assert isinstance(container.transfer_results(), ZenginResultReader)
+    assert isinstance(container.bank_master(), ZenginBankMaster)
+    assert isinstance(container.bank_calendar(), JapaneseBankCalendar)
+
+
+@pytest.mark.parametrize(("environment", "kept"), [("development", True), ("test", False)])
+def test_outside_production_cash_is_the_fake_atm_kept_in_the_data_directory_but_under_test(
+        tmp_path: Path, environment: str, kept: bool) -> None:
+    container = build_container(Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
+                                                   "MADOGUCHI_ENV": environment}))
+
+    cash = container.cash_provider()
+    cash.issue(reference="d1", amount=Money(5000))
+
+    assert isinstance(cash, FakeAtmCashProvider) and container.cash_provider() is cash
+    assert (tmp_path / "atm-cash-fake.json").exists() is kept
+
+
+def test_production_pays_no_cash_by_default_and_refuses_the_fake_atm(tmp_path: Path) -> None:
+    env = {"MADOGUCHI_DATA_DIR": str(tmp_path), **PRODUCTION, "MADOGUCHI_DATA_KEYS": new_key(),
+           "MADOGUCHI_PAYMENT_PROVIDER": "paypay", "PAYPAY_API_KEY": "k",
+           "PAYPAY_API_SECRET": "s", "PAYPAY_MERCHANT_ID": "m"}
+    container = build_container(Settings.from_env(env))
+
+    assert isinstance(container.cash_provider(), NoCashProvider)
+    assert isinstance(container.transfer_writer(), ZenginTransferWriter)
+    assert isinstance(container.bank_calendar(), JapaneseBankCalendar)
+    with pytest.raises(ConfigurationError, match="the development ATM is refused in production"):
+        Settings.from_env({**env, "MADOGUCHI_CASH_PROVIDER": "fake"})
+
+
+def test_the_transfer_format_writes_with_the_towns_bank_master(tmp_path: Path) -> None:
+    container = build_container(Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path)}))
+    container.bank_master.override(providers.Object(zengin.master()))  # 4 banks only
+
+    lines = [zengin.line("d1"), zengin.line("d2", bank="0036")]  # 0036: not in that master
+    problems = list(container.transfer_writer().problems(originator=zengin.ORIGINATOR,
+                                                         lines=lines))
+
+    assert [problem.reference for problem in problems] == ["d2"]
+    assert container.transfer_writer() is container.transfer_writer()
 
 
 def test_the_adapter_follows_the_setting_and_each_is_built_once(tmp_path: Path) -> None:
@@ -96,6 +152,10 @@ def test_once_its_package_is_removed_start_up_refuses_its_name_listing_the_insta
 @pytest.mark.parametrize(("variable", "label"), [
     ("MADOGUCHI_PAYMENT_PROVIDER", "payment provider"),
     ("MADOGUCHI_IDENTITY_PROVIDER", "identity provider"),
+    ("MADOGUCHI_CASH_PROVIDER", "cash payout provider"),
+    ("MADOGUCHI_TRANSFER_FORMAT", "transfer format"),
+    ("MADOGUCHI_BANK_MASTER", "bank master"),
+    ("MADOGUCHI_BANK_CALENDAR", "bank calendar"),
 ])
 def test_every_port_refuses_a_name_not_installed(tmp_path: Path, variable: str,
                                                  label: str) -> None:
