@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from adapters.crypto import FieldCipher, new_key
 from adapters.persistence import migrating, orm
@@ -103,12 +103,24 @@ def _postgres_url() -> str | None:
     # One database per checkout and xdist worker: two checkouts can run their suites at once.
     checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
     name = f"madoguchi_test_{checkout}_{_worker()}"
+    _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _on_server(url: URL, *statements: str) -> None:
+    """Run statements on the server of `url` (its own database), outside a transaction."""
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        for statement in statements:
+            connection.execute(text(statement))
     admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop(database_url: str) -> None:
+    """The session's PostgreSQL database, gone when the session ends (nothing outlives it)."""
+    url = make_url(database_url)
+    base = make_url(normalize_url(os.environ["TEST_DATABASE_URL"]))
+    _on_server(base, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -131,6 +143,8 @@ def _migrated_engines(database_urls: dict[str, str | None]) -> Iterator[dict[str
     yield engines
     for engine in engines.values():
         engine.dispose()
+    if database_urls["postgresql"] is not None:
+        _drop(database_urls["postgresql"])
 
 
 def _empty(engine: Engine) -> None:
