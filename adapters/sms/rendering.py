@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from application.benefits.notices import NOTICE_PREFIX
 from application.ports.messaging import PAGE_LINK, OutgoingMessage
 
-__all__ = ["SAMPLE_LINK_LENGTH", "body_digest", "render", "sample"]
+__all__ = ["SAMPLE_LINK_LENGTH", "body_digest", "render", "sample", "sample_link"]
 
 _URL = re.compile(r"https?://\S+")
 SAMPLE_LINK_LENGTH = 43  # a personal link's token, as long as the web channel's (a preview's)
@@ -51,4 +51,9 @@ def body_digest(body: str) -> str:
 
 def sample(messages: Sequence[OutgoingMessage], public_url: str) -> str:
     """The SMS a preview shows: the body with a personal link as long as a real one."""
-    return render(messages, lambda: f"{public_url}/r/{'x' * SAMPLE_LINK_LENGTH}")
+    return render(messages, lambda: sample_link(public_url))
+
+
+def sample_link(public_url: str) -> str:
+    """A stand-in for a personal link in a preview, as long as a real one."""
+    return f"{public_url}/r/{'x' * SAMPLE_LINK_LENGTH}"

@@ -80,7 +80,9 @@ class DeliveryResult:
 
 class MessagingChannel(Protocol):
     """A channel may set `one_by_one = True`: its messages then never go in group sends (each
-    SMS carries its own personal link, so there is nothing to share)."""
+    SMS carries its own personal link, so there is nothing to share). An SMS channel may offer
+    `preview(messages, personal_link) -> str`, the text it would send, for the staff's preview
+    of a campaign."""
 
     name: str
 

@@ -179,3 +179,13 @@ def test_the_campaign_preview_shows_the_notice_by_sms_with_its_parts_and_cost(
     assert "こちらから申請できます: http://127.0.0.1:8000/r/" in page
     cost = re.search(r'data-preview="sms-cost">(\d+)通分（UCS-2）・1世帯あたり約(\d+)円', page)
     assert cost is not None and int(cost[1]) >= 2 and int(cost[2]) == int(cost[1]) * 12
+
+    # a vendor's plug-in with its own wording: the preview shows its text, not Twilio's
+    container.config.from_dict({
+        "sms_provider": "example-http", "example_sms_api_url": "http://127.0.0.1:9",
+        "example_sms_token": "t", "example_sms_sender": "+815012345678",
+        "example_sms_status_callback_url": "", "example_sms_timeout": 1.0,
+        "example_sms_webhook_secret": ""})
+    page = admin.get(preview).get_data(as_text=True)
+    assert "こちらから回答できます: http://127.0.0.1:8000/r/" in page
+    assert "こちらから申請できます" not in page

@@ -55,6 +55,12 @@ class ExampleHttpSms:
     name = "sms"
     one_by_one = True  # each message carries its own personal link: never in a group send
 
+    def preview(self, messages: Sequence[OutgoingMessage],
+                personal_link: Callable[[], str]) -> str:
+        """The SMS as this adapter writes it, for the staff's preview of a campaign (an SMS
+        channel without `preview` is shown the built-in way)."""
+        return render(messages, personal_link)
+
     def __init__(self, *, api_url: str, token: str, sender: str, links: LinkMaker,
                  status_callback_url: str = "", timeout: float = 10.0, max_attempts: int = 3,
                  backoff: float = 0.2, session: requests.Session | None = None,

@@ -132,6 +132,11 @@ class StandIn:
         with self._lock:
             return [sent for _, sent in self._by_key.values() if sent.to == number]
 
+    def received(self) -> list[Received]:
+        """Every message it accepted, in order."""
+        with self._lock:
+            return [sent for _, sent in self._by_key.values()]
+
     def fail_next(self, times: int) -> None:
         """The next `times` requests answer 503 (taking nothing); 0: answer again."""
         with self._lock:
@@ -230,18 +235,19 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, standin: StandIn) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, standin: StandIn, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.standin = standin
 
 
 @contextmanager
 def running_standin(token: str, sender: str, *, webhook_secret: str = "",
-                    inbound_url: str = "", post: Poster = post_over_http) -> Iterator[StandIn]:
-    """The stand-in on a free port of 127.0.0.1, stopped on the way out."""
+                    inbound_url: str = "", post: Poster = post_over_http,
+                    port: int = 0) -> Iterator[StandIn]:
+    """The stand-in on `port` of 127.0.0.1 (0: a free one), stopped on the way out."""
     standin = StandIn(token, sender, webhook_secret=webhook_secret, inbound_url=inbound_url,
                       post=post)
-    server = _Server(standin)
+    server = _Server(standin, port)
     standin.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     # a short poll: `shutdown` waits for the loop's next look
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from adapters.sms.rendering import sample
+from adapters.sms.rendering import sample, sample_link
 from application.benefits.reminding import (
     ScheduleReminder,
     preview_reminder,
@@ -82,7 +82,9 @@ def _as_sms(example: OutgoingMessage | None) -> dict[str, object] | None:
     config = container().config
     if example is None or config.sms_provider() == "none":
         return None
-    body = sample([example], config.public_url())
+    preview = getattr(container().sms_channel(), "preview", None)  # the plug-in's own text
+    body = (preview([example], lambda: sample_link(config.public_url())) if preview
+            else sample([example], config.public_url()))
     counted = count_segments(body)
     return {"text": body, "encoding": counted.encoding, "segments": counted.segments,
             "yen": sms_cost_yen(body, yen_per_segment=config.sms_yen_per_segment())}
