@@ -26,7 +26,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from attrs import frozen
 from flask import Flask, Response, current_app, jsonify, render_template, request
@@ -133,6 +133,13 @@ def _log_once(name: str, counter: Any, item: RateLimitItem, key: str) -> None:
         log.warning("rate limit %s reached from %s", name, client_address())
 
 
+def _refuse(name: str, counter: Any, item: RateLimitItem, key: str) -> NoReturn:
+    """429, with Retry-After the seconds until the key's window resets."""
+    reset = counter.get_window_stats(item, _PREFIX, key).reset_time
+    _log_once(name, counter, item, key)
+    raise TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
+
+
 def refuse_after_failed_api_keys() -> None:
     """429 when this address gave too many wrong API keys lately (counted by
     `count_failed_api_key`); a storage that cannot answer refuses nobody."""
@@ -142,9 +149,7 @@ def refuse_after_failed_api_keys() -> None:
         counter = installed.limiter.limiter
         for item in installed.api_key_failures:
             if not counter.test(item, _PREFIX, key):
-                reset = counter.get_window_stats(item, _PREFIX, key).reset_time
-                _log_once("api_key_failures", counter, item, key)
-                raise TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
+                _refuse("api_key_failures", counter, item, key)
     except TooManyRequests:
         raise
     except Exception:  # the limits' storage is down: nobody is refused for it
@@ -160,9 +165,7 @@ def refuse_over_key_limit(key_id: str, per_minute: int) -> None:
     try:
         counter = installed.limiter.limiter
         if not counter.hit(item, _PREFIX, key):
-            reset = counter.get_window_stats(item, _PREFIX, key).reset_time
-            _log_once("api_key", counter, item, key)
-            raise TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
+            _refuse("api_key", counter, item, key)
     except TooManyRequests:
         raise
     except Exception:  # the limits' storage is down: nobody is refused for it

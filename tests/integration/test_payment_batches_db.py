@@ -171,13 +171,7 @@ def test_cash_codes_are_issued_picked_up_and_reissued_on_expiry(engine: Engine) 
     _town(engine, households=2, method=PayoutMethod.ATM_CASH)
     ids, clock = SequentialIds("z"), FakeClock()
     provider = FakeAtmCashProvider(clock, validity=dt.timedelta(days=7))
-    batch = create_batch(CreateBatch(program_id="p1", method="atm_cash", actor=WORKER),
-                         uow=_uow(engine), ids=ids, clock=clock,
-                         calendar=JapaneseBankCalendar())
-    approve_batch(ApproveBatch(batch_id=batch.id, actor=SECOND_APPROVER), uow=_uow(engine),
-                  ids=ids, clock=clock)
-    issue_cash_codes(IssueCashCodes(batch_id=batch.id, actor=WORKER), uow=_uow(engine),
-                     ids=ids, clock=clock, provider=provider)
+    batch = _cash_codes_issued(engine, ids, clock, provider)
     with _uow(engine) as uow:
         first, second = uow.cash_payouts.issued()
         texts = [m.payload["messages"][0]["text"] for m in uow.queries.messages.pending(10)]
@@ -204,6 +198,19 @@ def test_cash_codes_are_issued_picked_up_and_reissued_on_expiry(engine: Engine) 
     assert check_ledger("p1", uow=_uow(engine)).balanced
 
 
+def _cash_codes_issued(engine: Engine, ids: SequentialIds, clock: FakeClock,
+                       provider: FakeAtmCashProvider) -> PaymentBatch:
+    """An ATM-cash batch made, approved and its pickup codes issued through `provider`."""
+    batch = create_batch(CreateBatch(program_id="p1", method="atm_cash", actor=WORKER),
+                         uow=_uow(engine), ids=ids, clock=clock,
+                         calendar=JapaneseBankCalendar())
+    approve_batch(ApproveBatch(batch_id=batch.id, actor=SECOND_APPROVER), uow=_uow(engine),
+                  ids=ids, clock=clock)
+    issue_cash_codes(IssueCashCodes(batch_id=batch.id, actor=WORKER), uow=_uow(engine),
+                     ids=ids, clock=clock, provider=provider)
+    return batch
+
+
 class _PickedUpWhileAsked(FakeAtmCashProvider):
     """The resident takes the cash just after the provider answered "issued"."""
 
@@ -221,13 +228,7 @@ def test_a_code_picked_up_while_the_refresh_cancels_it_is_paid_once(engine: Engi
     provider_clock = FakeClock()  # the provider's own clock, a little behind ours
     provider = _PickedUpWhileAsked(provider_clock, validity=dt.timedelta(days=7))
     provider.asked, provider.code_of = set(), {}
-    batch = create_batch(CreateBatch(program_id="p1", method="atm_cash", actor=WORKER),
-                         uow=_uow(engine), ids=ids, clock=clock,
-                         calendar=JapaneseBankCalendar())
-    approve_batch(ApproveBatch(batch_id=batch.id, actor=SECOND_APPROVER), uow=_uow(engine),
-                  ids=ids, clock=clock)
-    issue_cash_codes(IssueCashCodes(batch_id=batch.id, actor=WORKER), uow=_uow(engine),
-                     ids=ids, clock=clock, provider=provider)
+    _cash_codes_issued(engine, ids, clock, provider)
     with _uow(engine) as uow:
         [payout] = uow.cash_payouts.issued()
     provider.code_of[payout.reference] = payout.pickup_code
@@ -254,13 +255,7 @@ def test_a_code_the_provider_will_not_cancel_is_left_live_and_never_issued_twice
     _town(engine, households=1, method=PayoutMethod.ATM_CASH)
     ids, clock, provider_clock = SequentialIds("z"), FakeClock(), FakeClock()
     provider = _RefusesToCancelALiveCode(provider_clock, validity=dt.timedelta(days=7))
-    batch = create_batch(CreateBatch(program_id="p1", method="atm_cash", actor=WORKER),
-                         uow=_uow(engine), ids=ids, clock=clock,
-                         calendar=JapaneseBankCalendar())
-    approve_batch(ApproveBatch(batch_id=batch.id, actor=SECOND_APPROVER), uow=_uow(engine),
-                  ids=ids, clock=clock)
-    issue_cash_codes(IssueCashCodes(batch_id=batch.id, actor=WORKER), uow=_uow(engine),
-                     ids=ids, clock=clock, provider=provider)
+    _cash_codes_issued(engine, ids, clock, provider)
     clock.advance(days=8)  # our clock says expired; the provider's still says issued
 
     report = refresh_cash_payouts(uow=_uow(engine), ids=ids, clock=clock, provider=provider)
