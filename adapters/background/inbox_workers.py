@@ -6,11 +6,12 @@ at once in the caller (`HandleNow`). With Celery: `celery_queue.CeleryInboxNotif
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from application.correlation import current_request_id, request_id_bound
 
@@ -25,12 +26,14 @@ _STOP = object()
 
 class InboxWorkers:
     def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
-                 give_way: float = 0.01, give_way_max: float = 0.25, batch: int = 50,
+                 give_way: float = 0.01, give_way_max: float = 2.0, batch: int = 50,
                  clock: Callable[[], float] = time.monotonic) -> None:
         """`give_way`: while deliveries keep coming (a wake less than this many seconds ago),
-        a thread waits before its next batch, up to `give_way_max` seconds: the web process
-        answers LINE first and handles in the gaps (a burst is handled when it eases; Celery's
-        workers run elsewhere). `batch`: the rows of queued deliveries handled in one go."""
+        the threads take turns, one batch at a time, and each waits before its batch, up to
+        `give_way_max` seconds: the web process answers LINE first and handles in the gaps,
+        about one batch every `give_way_max` seconds while a burst lasts, then at full speed
+        (ADR 0062; Celery's workers run elsewhere and never wait). `batch`: the rows of queued
+        deliveries handled in one go."""
         self._handle = handle
         self._size, self._sweep_every = threads, sweep_seconds
         self._give_way, self._give_way_max, self._batch = give_way, give_way_max, batch
@@ -40,6 +43,7 @@ class InboxWorkers:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._sweeping = threading.Lock()  # one thread sweeps at a time
+        self._burst_turn = threading.Lock()  # during a burst, one thread handles at a time
         self._stopped = threading.Event()
         self._busy = 0
         self._idle = threading.Condition(self._lock)
@@ -95,22 +99,34 @@ class InboxWorkers:
                 if item is None:
                     self._sweep()
                 else:
-                    batches, taken = self._gathered(item)  # type: ignore[arg-type]
-                    for request_id, ids in batches.items():
-                        with request_id_bound(request_id):
-                            self._call(ids)
+                    with self._turn_in_burst():
+                        batches, taken = self._gathered(item)  # type: ignore[arg-type]
+                        for request_id, ids in batches.items():
+                            with request_id_bound(request_id):
+                                self._call(ids)
             finally:
                 with self._idle:
                     self._busy -= taken
                     self._idle.notify_all()
+
+    def _bursting(self) -> bool:
+        return self._clock() - self._last_wake < self._give_way
+
+    @contextlib.contextmanager
+    def _turn_in_burst(self) -> Iterator[None]:
+        """While deliveries keep coming, the threads handle one at a time."""
+        if not self._bursting():
+            yield
+            return
+        with self._burst_turn:
+            yield
 
     def _gathered(self, first: tuple[list[str], str | None],
                   ) -> tuple[dict[str | None, list[str]], int]:
         """After giving way to the webhook, this delivery's rows and those of the deliveries
         queued behind it (up to a batch), by the request that stored them; how many wakes."""
         started = self._clock()
-        while (self._clock() - self._last_wake < self._give_way
-               and self._clock() - started < self._give_way_max
+        while (self._bursting() and self._clock() - started < self._give_way_max
                and not self._stopped.is_set()):
             time.sleep(self._give_way)
         batches: dict[str | None, list[str]] = {first[1]: list(first[0])}

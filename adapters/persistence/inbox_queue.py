@@ -71,9 +71,8 @@ class SqlInboxQueue:
                  "received_at": now, "payload": {"kind": event.kind.value},
                  "address": event.address, "event": event.to_record(), "attempts": 0}
                 for inbox_id, event in zip(ids, events, strict=True)]
-        statement = _insert(self._engine.dialect.name).values(rows)
-        with self._writing() as connection:
-            return list(connection.execute(statement.returning(_i.id)).scalars())
+        with self._writing() as connection:  # one statement, compiled once (cached)
+            return list(connection.execute(_insert(self._engine.dialect.name), rows).scalars())
 
     def senders_of(self, ids: Sequence[str]) -> list[Sender]:
         if not ids:
@@ -147,6 +146,9 @@ def _claim() -> Update:
 
 @functools.cache
 def _insert(dialect: str) -> Insert:
-    """`insert … on conflict (source, external_id) do nothing`: a redelivery is no row."""
+    """`insert … on conflict (source, external_id) do nothing returning id`: a redelivery is
+    no row. Executed with a list of rows, SQLAlchemy batches them into multi-row statements
+    ("insertmanyvalues") and the statement is compiled once for every delivery."""
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return make(inbox).on_conflict_do_nothing(index_elements=["source", "external_id"])
+    return (make(inbox).on_conflict_do_nothing(index_elements=["source", "external_id"])
+            .returning(_i.id))

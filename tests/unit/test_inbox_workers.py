@@ -1,0 +1,68 @@
+"""The in-process inbox workers give way to the webhook during a burst (ADR 0062)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from adapters.background.inbox_workers import InboxWorkers
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.handled: list[tuple[float, str]] = []
+        self.running = 0
+        self.started: list[tuple[float, int]] = []  # when a call began, and how many ran then
+
+    def __call__(self, ids: Sequence[str] | None) -> None:
+        with self.lock:
+            self.running += 1
+            self.started.append((time.monotonic(), self.running))
+        time.sleep(0.02)  # the handling's own work
+        with self.lock:
+            self.running -= 1
+            self.handled += [(time.monotonic(), i) for i in ids or ()]
+
+
+def _burst(workers: InboxWorkers, *, seconds: float, prefix: str) -> list[str]:
+    """Deliveries every 2 ms for `seconds`, as a webhook under a burst wakes the workers."""
+    woken, end, n = [], time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        ids = [f"{prefix}{n}"]
+        workers.wake(ids)
+        woken += ids
+        n += 1
+        time.sleep(0.002)
+    return woken
+
+
+def test_during_a_burst_one_thread_handles_a_batch_now_and_then_and_the_rest_after_it() -> None:
+    recorder = _Recorder()
+    workers = InboxWorkers(recorder, threads=3, sweep_seconds=30, give_way_max=0.5, batch=10)
+    try:
+        woken = _burst(workers, seconds=1.6, prefix="b")
+        burst_ended = time.monotonic()
+        assert workers.wait_idle(30)
+    finally:
+        workers.stop()
+
+    assert sorted(i for _, i in recorder.handled) == sorted(woken)
+    during = [i for at, i in recorder.handled if at < burst_ended]
+    # about one batch of 10 every 0.5 s, never all three threads at once
+    assert len(during) <= 40 < len(woken)
+    assert max(running for at, running in recorder.started if at < burst_ended - 0.1) == 1
+
+
+def test_deliveries_that_come_apart_are_handled_at_once() -> None:
+    recorder = _Recorder()
+    workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, give_way_max=5)
+    try:
+        for n in range(3):
+            workers.wake([f"q{n}"])
+            time.sleep(0.2)  # a resident's pace, not a burst
+        assert workers.wait_idle(1)  # nobody waited out the 5 s
+    finally:
+        workers.stop()
+    assert [i for _, i in recorder.handled] == ["q0", "q1", "q2"]
