@@ -47,19 +47,21 @@ class SqlMatchingQueries:
         links: dict[str, str] = {}
         keys: dict[str, MatchKeys] = {}
         candidates: dict[str, Candidate] = {}
+        living = RegistryStatus.RESIDENT.value
         for where in wheres:
-            for row in self.session.execute(_statement(where)):
-                if row.linked is not None:
-                    links[row.id] = row.linked
-                elif row.resident_id is None:
-                    keys[row.id] = MatchKeys(row.person, row.place, row.reading,
-                                             row.name_place)
-                elif row.resident_id not in candidates:
-                    candidates[row.resident_id] = Candidate(
-                        resident_id=row.resident_id,
-                        keys=MatchKeys(row.r_person, row.r_place, row.r_reading,
-                                       row.r_name_place),
-                        living=row.registry_status == RegistryStatus.RESIDENT.value)
+            # plain tuples, unpacked: a town's batch is hundreds of thousands of links
+            for (id_, linked, person, place, reading, name_place, resident_id, r_person,
+                 r_place, r_reading, r_name_place, status) in self.session.execute(
+                    _statement(where)).tuples():
+                if linked is not None:
+                    links[id_] = linked
+                elif resident_id is None:
+                    keys[id_] = MatchKeys(person, place, reading, name_place)
+                elif resident_id not in candidates:
+                    candidates[resident_id] = Candidate(
+                        resident_id=resident_id,
+                        keys=MatchKeys(r_person, r_place, r_reading, r_name_place),
+                        living=status == living)
         return SetwiseMatch(links=links, near=NearMisses(
             keys=keys, candidates=sorted(candidates.values(), key=lambda c: c.resident_id)))
 
