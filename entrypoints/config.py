@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -316,15 +317,22 @@ def _local_secret(path: Path, make: object) -> str:
     if path.exists():
         return path.read_text().strip()
     if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True)
-    value = make()  # type: ignore[operator]
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_text().strip()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # written whole under a name of its own, then linked into place (atomic, never replacing):
+    # processes starting together (gunicorn's workers) never read a key half written
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+        handle.write(make())  # type: ignore[operator]
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(draft, path)
+    except FileExistsError:  # another process made it first: theirs is the key
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
 
 
 CERTIFICATE_KINDS = ("resident_record", "seal_registration", "income", "taxation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import attrs
@@ -134,3 +135,28 @@ def test_the_postal_codes_are_the_bundled_excerpt_unless_a_ken_all_file_is_set(
     with pytest.raises(ConfigurationError, match="MADOGUCHI_POSTAL_CODES_FILE"):
         Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
                            "MADOGUCHI_POSTAL_CODES_FILE": str(tmp_path / "missing.csv")})
+
+
+def test_processes_starting_together_on_a_new_data_directory_read_the_same_whole_keys(
+        tmp_path: Path) -> None:
+    """gunicorn's workers start at once: none may read a key another is still writing."""
+    for attempt in range(20):
+        data_dir = tmp_path / str(attempt)
+        start = threading.Barrier(8)
+        seen: list[Settings] = []
+
+        def read(data_dir: Path = data_dir, start: threading.Barrier = start,
+                 seen: list[Settings] = seen) -> None:
+            start.wait()
+            seen.append(Settings.from_env({"MADOGUCHI_DATA_DIR": str(data_dir)}))
+
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert len(seen) == 8
+        assert all(len(s.match_key) == 64 and s == seen[0] for s in seen)
+        assert sorted(p.name for p in data_dir.iterdir()) == ["data.key", "match.key",
+                                                               "secret.key"]
