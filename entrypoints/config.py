@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from application.residents.town import Town
 from domain.errors import InvalidValue
 from entrypoints.case_settings import case_settings
 from entrypoints.line_settings import line_settings
+from entrypoints.local_secrets import local_secret
 from entrypoints.logging_setup import FORMATS, log_format_from
 from entrypoints.mail_settings import mail_settings
 from entrypoints.map_settings import GSI_ATTRIBUTION, GSI_TILES, map_settings
@@ -184,7 +184,7 @@ class Settings:
             raise ConfigurationError("MADOGUCHI_MATCH_KEY (32+ characters) is required in "
                                      "production")
         if not match_key:
-            match_key = _local_secret(data_dir / "match.key", lambda: os.urandom(32).hex())
+            match_key = local_secret(data_dir / "match.key", lambda: os.urandom(32).hex())
         keys_from = "MADOGUCHI_DATA_KEYS"
         if not keys:
             key_file = data_dir / "data.key"
@@ -194,10 +194,10 @@ class Settings:
                     f"the data directory {data_dir} has no data.key: a new key ring would not "
                     "open it. Set MADOGUCHI_DATA_DIR to the directory that holds its data.key "
                     "(or MADOGUCHI_DATA_KEYS)")
-            keys = (_local_secret(key_file, new_key),)
+            keys = (local_secret(key_file, new_key),)
             keys_from = str(key_file)
         if not secret:
-            secret = _local_secret(data_dir / "secret.key", lambda: os.urandom(32).hex())
+            secret = local_secret(data_dir / "secret.key", lambda: os.urandom(32).hex())
         broker_url = (env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
                       or "redis://127.0.0.1:6379/0")
         return cls(
@@ -309,30 +309,6 @@ def _holds_encrypted_data(database_url: str) -> bool:
 
 def _shown(database_url: str) -> str:
     return make_url(database_url).render_as_string(hide_password=True)
-
-
-def _local_secret(path: Path, make: object) -> str:
-    """Outside production a missing key is made once and kept in the data directory (mode 600),
-    so the quick start needs no set-up and restarts can still read what they stored."""
-    if path.exists():
-        return path.read_text().strip()
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # written whole under a name of its own, then linked into place (atomic, never replacing):
-    # processes starting together (gunicorn's workers) never read a key half written
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(make())  # type: ignore[operator]
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        os.link(draft, path)
-    except FileExistsError:  # another process made it first: theirs is the key
-        pass
-    finally:
-        draft.unlink()
-    return path.read_text().strip()
 
 
 CERTIFICATE_KINDS = ("resident_record", "seal_registration", "income", "taxation")
