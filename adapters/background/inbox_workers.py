@@ -31,9 +31,11 @@ class InboxWorkers:
         """`give_way`: while deliveries keep coming (a wake less than this many seconds ago),
         the threads take turns, one batch at a time, and each waits before its batch, up to
         `give_way_max` seconds: the web process answers LINE first and handles in the gaps,
-        about one batch every `give_way_max` seconds while a burst lasts, then at full speed
-        (ADR 0062; Celery's workers run elsewhere and never wait). `batch`: the rows of queued
-        deliveries handled in one go."""
+        at least one batch every `give_way_max` seconds while a burst lasts (about 20 events a
+        second), then at full speed. What a long burst leaves waits stored in the inbox, in
+        order; a town whose traffic stays above that runs the handling on Celery's `inbound`
+        workers, which never wait (ADR 0062, 0066). `batch`: the rows of queued deliveries
+        handled in one go."""
         self._handle = handle
         self._size, self._sweep_every = threads, sweep_seconds
         self._give_way, self._give_way_max, self._batch = give_way, give_way_max, batch
@@ -87,27 +89,34 @@ class InboxWorkers:
 
     def _run(self) -> None:
         while not self._stopped.is_set():
-            try:
-                item = self._work.get(timeout=self._sweep_every)
-            except queue.Empty:
+            # during a burst the turn is taken before the work: the oldest deliveries first
+            with self._turn_in_burst():
+                if not self._take_and_handle():
+                    return
+
+    def _take_and_handle(self) -> bool:
+        """One item of work; False once told to stop."""
+        try:
+            item = self._work.get(timeout=self._sweep_every)
+        except queue.Empty:
+            self._sweep()
+            return True
+        if item is _STOP:
+            return False
+        taken = 1
+        try:
+            if item is None:
                 self._sweep()
-                continue
-            if item is _STOP:
-                return
-            taken = 1
-            try:
-                if item is None:
-                    self._sweep()
-                else:
-                    with self._turn_in_burst():
-                        batches, taken = self._gathered(item)  # type: ignore[arg-type]
-                        for request_id, ids in batches.items():
-                            with request_id_bound(request_id):
-                                self._call(ids)
-            finally:
-                with self._idle:
-                    self._busy -= taken
-                    self._idle.notify_all()
+            else:
+                batches, taken = self._gathered(item)  # type: ignore[arg-type]
+                for request_id, ids in batches.items():
+                    with request_id_bound(request_id):
+                        self._call(ids)
+        finally:
+            with self._idle:
+                self._busy -= taken
+                self._idle.notify_all()
+        return True
 
     def _bursting(self) -> bool:
         return self._clock() - self._last_wake < self._give_way

@@ -40,7 +40,8 @@ def _burst(workers: InboxWorkers, *, seconds: float, prefix: str) -> list[str]:
 
 def test_during_a_burst_one_thread_handles_a_batch_now_and_then_and_the_rest_after_it() -> None:
     recorder = _Recorder()
-    workers = InboxWorkers(recorder, threads=3, sweep_seconds=30, give_way_max=0.5, batch=10)
+    workers = InboxWorkers(recorder, threads=3, sweep_seconds=30, give_way=0.05,
+                           give_way_max=0.5, batch=10)
     try:
         woken = _burst(workers, seconds=1.6, prefix="b")
         burst_ended = time.monotonic()
@@ -50,8 +51,8 @@ def test_during_a_burst_one_thread_handles_a_batch_now_and_then_and_the_rest_aft
 
     assert sorted(i for _, i in recorder.handled) == sorted(woken)
     during = [i for at, i in recorder.handled if at < burst_ended]
-    # about one batch of 10 every 0.5 s, never all three threads at once
-    assert len(during) <= 40 < len(woken)
+    # about one batch of 10 every 0.5 s (all three threads at once would handle 90 or more)
+    assert len(during) <= 60 < len(woken)
     assert max(running for at, running in recorder.started if at < burst_ended - 0.1) == 1
 
 
