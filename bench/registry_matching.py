@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--town-unset", action="store_true",
                         help="key without the town's prefecture and city")
     args = parser.parse_args()
+    if args.timings < 1 or args.repeat < 1:
+        parser.error("--repeat and --timings are at least 1")
     orm.start_mappers(FieldCipher([new_key()]))
     town = None if args.town_unset else Town.of(prefecture=PREFECTURE, city=CITY)
     keyer = HmacMatchKeyer(b"bench-match-key-for-the-synthetic-town", town)
