@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.persistence.group_commit import GroupCommit
 from adapters.persistence.orm.messaging import inbox
 from adapters.persistence.sqlite_writers import turn
 from application.channels.inbound import InboundEvent
@@ -54,6 +55,7 @@ class SqlInboxQueue:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
+        self._stored_together = GroupCommit(self._insert)  # deliveries of one moment
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -71,6 +73,9 @@ class SqlInboxQueue:
                  "received_at": now, "payload": {"kind": event.kind.value},
                  "address": event.address, "event": event.to_record(), "attempts": 0}
                 for inbox_id, event in zip(ids, events, strict=True)]
+        return self._stored_together.write(rows)
+
+    def _insert(self, rows: list[dict[str, object]]) -> list[str]:
         with self._writing() as connection:  # one statement, compiled once (cached)
             return list(connection.execute(_insert(self._engine.dialect.name), rows).scalars())
 

@@ -1,0 +1,77 @@
+"""Group commit: writes that arrive together are made by one statement in one transaction.
+
+The webhook's threads each store a delivery and must not answer before it is committed. Under a
+burst, one transaction each means a commit each (a flush on PostgreSQL, SQLite's lock taken and
+given back each time, waiting on the other processes' writers). Here the first caller leads: it
+writes what every caller waiting at that moment brought, in one statement, and tells each its
+own part; callers arriving meanwhile wait, and the first of them leads the next group. A lone
+caller writes at once, as before. A failed write fails every caller of its group (each answers
+as it would have alone: LINE delivers again, and nothing was stored)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["GroupCommit"]
+
+Row = dict[str, Any]
+
+
+class _Caller:
+    __slots__ = ("done", "error", "leads", "rows", "written")
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = rows
+        self.done = threading.Event()
+        self.leads = False
+        self.written: list[str] = []
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    def __init__(self, write: Callable[[list[Row]], Sequence[str]], *, key: str = "id") -> None:
+        """`write(rows)`: writes the rows in one transaction and returns the keys of the rows it
+        wrote (a conflict writes nothing, so its key is not returned)."""
+        self._write, self._key = write, key
+        self._lock = threading.Lock()
+        self._waiting: list[_Caller] = []
+        self._writing = False
+
+    def write(self, rows: Sequence[Row]) -> list[str]:
+        """The keys of these rows that were written, once they are committed."""
+        me = _Caller(rows)
+        with self._lock:
+            self._waiting.append(me)
+            me.leads = not self._writing
+            self._writing = True
+        if not me.leads:
+            me.done.wait()  # written by a leader, or told to lead the next group
+        if me.leads:
+            self._lead()
+        if me.error is not None:
+            raise me.error
+        return me.written
+
+    def _lead(self) -> None:
+        with self._lock:
+            group, self._waiting = self._waiting, []
+        try:
+            written = set(self._write([row for caller in group for row in caller.rows]))
+        except BaseException as error:  # each caller of the group raises it as its own
+            for caller in group:
+                caller.error = error
+        else:
+            for caller in group:
+                caller.written = [row[self._key] for row in caller.rows
+                                  if row[self._key] in written]
+        with self._lock:
+            if self._waiting:  # arrived while this group was written: the first leads them
+                self._waiting[0].leads = True
+                self._waiting[0].done.set()
+            else:
+                self._writing = False
+        for caller in group:
+            caller.leads = False
+            caller.done.set()
