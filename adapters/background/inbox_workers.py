@@ -6,6 +6,7 @@ at once in the caller (`HandleNow`). With Celery: `celery_queue.CeleryInboxNotif
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import queue
@@ -26,21 +27,21 @@ _STOP = object()
 
 class InboxWorkers:
     def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
-                 give_way: float = 0.01, give_way_max: float = 2.0, batch: int = 50,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        """`give_way`: while deliveries keep coming (a wake less than this many seconds ago),
+                 burst: tuple[int, float] = (10, 0.1), give_way_max: float = 2.0,
+                 batch: int = 50, clock: Callable[[], float] = time.monotonic) -> None:
+        """`burst`: (n, seconds): n deliveries within that many seconds are a burst (the
+        default: faster than 100 a second, more than the threads handle). While a burst lasts
         the threads take turns, one batch at a time, and each waits before its batch, up to
-        `give_way_max` seconds: the web process answers LINE first and handles in the gaps,
-        at least one batch every `give_way_max` seconds while a burst lasts (about 20 events a
-        second), then at full speed. What a long burst leaves waits stored in the inbox, in
-        order; a town whose traffic stays above that runs the handling on Celery's `inbound`
-        workers, which never wait (ADR 0062, 0066). `batch`: the rows of queued deliveries
-        handled in one go."""
+        `give_way_max` seconds: the web process answers LINE first and handles in the gaps, at
+        least one batch every `give_way_max` seconds (about 20 events a second), then at full
+        speed. What a long burst leaves waits stored in the inbox, in order; a town whose
+        traffic stays above that runs the handling on Celery's `inbound` workers, which never
+        wait (ADR 0062, 0066). `batch`: the rows of queued deliveries handled in one go."""
         self._handle = handle
         self._size, self._sweep_every = threads, sweep_seconds
-        self._give_way, self._give_way_max, self._batch = give_way, give_way_max, batch
+        self._burst_window, self._give_way_max, self._batch = burst[1], give_way_max, batch
+        self._recent_wakes: collections.deque[float] = collections.deque(maxlen=burst[0])
         self._clock = clock
-        self._last_wake = float("-inf")
         self._work: queue.Queue[object] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -56,7 +57,7 @@ class InboxWorkers:
             if self._stopped.is_set():  # what is stored waits for the next start's sweep
                 return
             self._busy += 1
-            self._last_wake = self._clock()
+            self._recent_wakes.append(self._clock())
             # with the request id that stored them: the replies carry it (correlation.py)
             self._work.put(None if ids is None else (list(ids), current_request_id()))
             self._threads = [thread for thread in self._threads if thread.is_alive()]
@@ -119,7 +120,10 @@ class InboxWorkers:
         return True
 
     def _bursting(self) -> bool:
-        return self._clock() - self._last_wake < self._give_way
+        recent = self._recent_wakes
+        with self._lock:
+            return (len(recent) == recent.maxlen
+                    and self._clock() - recent[0] < self._burst_window)
 
     @contextlib.contextmanager
     def _turn_in_burst(self) -> Iterator[None]:
@@ -137,7 +141,7 @@ class InboxWorkers:
         started = self._clock()
         while (self._bursting() and self._clock() - started < self._give_way_max
                and not self._stopped.is_set()):
-            time.sleep(self._give_way)
+            time.sleep(0.01)
         batches: dict[str | None, list[str]] = {first[1]: list(first[0])}
         count, taken = len(first[0]), 1
         while count < self._batch:
