@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from application.correlation import current_request_id, request_id_bound
 
@@ -91,12 +91,17 @@ class InboxWorkers:
     def _run(self) -> None:
         while not self._stopped.is_set():
             # during a burst the turn is taken before the work: the oldest deliveries first
-            with self._turn_in_burst():
-                if not self._take_and_handle():
+            holding = self._bursting() and self._burst_turn.acquire()
+            try:
+                if not self._take_and_handle(holding):
                     return
+            finally:
+                if holding:
+                    self._burst_turn.release()
 
-    def _take_and_handle(self) -> bool:
-        """One item of work; False once told to stop."""
+    def _take_and_handle(self, holding: bool) -> bool:
+        """One item of work (a burst that began while this thread waited for it: in its turn);
+        False once told to stop."""
         try:
             item = self._work.get(timeout=self._sweep_every)
         except queue.Empty:
@@ -109,10 +114,12 @@ class InboxWorkers:
             if item is None:
                 self._sweep()
             else:
-                batches, taken = self._gathered(item)  # type: ignore[arg-type]
-                for request_id, ids in batches.items():
-                    with request_id_bound(request_id):
-                        self._call(ids)
+                late = not holding and self._bursting()
+                with self._burst_turn if late else contextlib.nullcontext():
+                    batches, taken = self._gathered(item)  # type: ignore[arg-type]
+                    for request_id, ids in batches.items():
+                        with request_id_bound(request_id):
+                            self._call(ids)
         finally:
             with self._idle:
                 self._busy -= taken
@@ -124,15 +131,6 @@ class InboxWorkers:
         with self._lock:
             return (len(recent) == recent.maxlen
                     and self._clock() - recent[0] < self._burst_window)
-
-    @contextlib.contextmanager
-    def _turn_in_burst(self) -> Iterator[None]:
-        """While deliveries keep coming, the threads handle one at a time."""
-        if not self._bursting():
-            yield
-            return
-        with self._burst_turn:
-            yield
 
     def _gathered(self, first: tuple[list[str], str | None],
                   ) -> tuple[dict[str | None, list[str]], int]:

@@ -5,29 +5,33 @@ burst, one transaction each means a commit each (a flush on PostgreSQL, SQLite's
 given back each time, waiting on the other processes' writers). Here the first caller leads: it
 writes what every caller waiting at that moment brought, in one statement, and tells each its
 own part; callers arriving meanwhile wait, and the first of them leads the next group. A lone
-caller writes at once, as before. A failed write fails every caller of its group (each answers
-as it would have alone: LINE delivers again, and nothing was stored)."""
+caller writes at once, as before. When a group's write fails, each of its callers writes its own
+rows alone: a bad row fails only its own delivery, and each caller meets its own error (never one
+exception object shared between threads, nor another caller's rows in it)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = ["GroupCommit"]
 
+log = logging.getLogger(__name__)
+
 Row = dict[str, Any]
 
 
 class _Caller:
-    __slots__ = ("done", "error", "leads", "rows", "written")
+    __slots__ = ("alone", "done", "leads", "rows", "written")
 
     def __init__(self, rows: Sequence[Row]) -> None:
         self.rows = rows
         self.done = threading.Event()
         self.leads = False
+        self.alone = False  # the group's write failed: write these rows alone
         self.written: list[str] = []
-        self.error: BaseException | None = None
 
 
 class GroupCommit:
@@ -50,8 +54,8 @@ class GroupCommit:
             me.done.wait()  # written by a leader, or told to lead the next group
         if me.leads:
             self._lead()
-        if me.error is not None:
-            raise me.error
+        if me.alone:
+            return list(self._write(list(rows)))
         return me.written
 
     def _lead(self) -> None:
@@ -59,19 +63,24 @@ class GroupCommit:
             group, self._waiting = self._waiting, []
         try:
             written = set(self._write([row for caller in group for row in caller.rows]))
-        except BaseException as error:  # each caller of the group raises it as its own
-            for caller in group:
-                caller.error = error
-        else:
             for caller in group:
                 caller.written = [row[self._key] for row in caller.rows
                                   if row[self._key] in written]
-        with self._lock:
-            if self._waiting:  # arrived while this group was written: the first leads them
-                self._waiting[0].leads = True
-                self._waiting[0].done.set()
-            else:
-                self._writing = False
-        for caller in group:
-            caller.leads = False
-            caller.done.set()
+        except BaseException as error:
+            if len(group) > 1:  # nothing of the group is written: each writes its own
+                log.warning("%d writes made together failed (%s); each is made alone",
+                            len(group), type(error).__name__)  # counts only: it may carry rows
+                for caller in group:
+                    caller.alone = True
+            if len(group) == 1 or not isinstance(error, Exception):
+                raise  # the leader's own write, its own error
+        finally:
+            with self._lock:
+                if self._waiting:  # arrived while this group was written: the first leads them
+                    self._waiting[0].leads = True
+                    self._waiting[0].done.set()
+                else:
+                    self._writing = False
+            for caller in group:
+                caller.leads = False
+                caller.done.set()

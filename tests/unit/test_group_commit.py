@@ -15,10 +15,11 @@ pytestmark = pytest.mark.unit
 
 
 class _Table:
-    """Rows by id; a write of an id already there writes nothing (on conflict do nothing)."""
+    """Rows by external id, as the inbox is: a row whose external id is there already is not
+    written (on conflict do nothing); the ids of the rows written are returned."""
 
     def __init__(self, *, slow: float = 0.0, fail_when: str | None = None) -> None:
-        self.rows: dict[str, Any] = {}
+        self.rows: dict[str, str] = {}  # external id → id
         self.writes: list[list[str]] = []
         self.slow, self.fail_when = slow, fail_when
         self.lock = threading.Lock()
@@ -26,32 +27,39 @@ class _Table:
     def write(self, rows: list[dict[str, Any]]) -> Sequence[str]:
         time.sleep(self.slow)
         with self.lock:
-            ids = [row["id"] for row in rows]
-            self.writes.append(ids)
-            if self.fail_when in ids:
+            self.writes.append([row["id"] for row in rows])
+            if any(row["external_id"] == self.fail_when for row in rows):
                 raise RuntimeError("database away")
-            new = [row["id"] for row in rows if row["id"] not in self.rows]
-            self.rows.update({row["id"]: row for row in rows if row["id"] in new})
-            return new
+            written = []
+            for row in rows:
+                if row["external_id"] not in self.rows:
+                    self.rows[row["external_id"]] = row["id"]
+                    written.append(row["id"])
+            return written
 
 
-def _at_once(group: GroupCommit, batches: list[list[str]]) -> dict[int, Any]:
-    """Each batch written by its own thread, all started together; result or error by index."""
-    start = threading.Barrier(len(batches))
+def _at_once(group: GroupCommit, deliveries: list[list[str]]) -> dict[int, Any]:
+    """Each delivery (its external ids) written by its own thread, all started together; by
+    index, the ids it was told were written, or its error."""
+    start = threading.Barrier(len(deliveries))
     results: dict[int, Any] = {}
 
-    def run(index: int, ids: list[str]) -> None:
+    def run(index: int, external_ids: list[str]) -> None:
         start.wait()
         try:
-            results[index] = group.write([{"id": i} for i in ids])
+            results[index] = group.write([{"id": f"{index}/{e}", "external_id": e}
+                                          for e in external_ids])
         except RuntimeError as error:
             results[index] = error
 
-    threads = [threading.Thread(target=run, args=(n, ids)) for n, ids in enumerate(batches)]
+    threads = [threading.Thread(target=run, args=(n, ids), daemon=True)
+               for n, ids in enumerate(deliveries)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 30
     for thread in threads:
-        thread.join(30)
+        thread.join(max(0.0, deadline - time.monotonic()))
+    assert not any(thread.is_alive() for thread in threads), "a writer was left waiting"
     return results
 
 
@@ -59,35 +67,48 @@ def test_a_lone_write_is_made_at_once_and_returns_what_it_wrote() -> None:
     table = _Table()
     group = GroupCommit(table.write)
 
-    assert group.write([{"id": "a"}, {"id": "b"}]) == ["a", "b"]
-    assert group.write([{"id": "b"}, {"id": "c"}]) == ["c"]  # b was there: a redelivery
-    assert table.writes == [["a", "b"], ["b", "c"]]
+    assert group.write([{"id": "1", "external_id": "a"}, {"id": "2", "external_id": "b"}]) == [
+        "1", "2"]
+    # b again (LINE delivering it again, under a new id): only c is written
+    assert group.write([{"id": "3", "external_id": "b"}, {"id": "4", "external_id": "c"}]) == [
+        "4"]
+    assert table.writes == [["1", "2"], ["3", "4"]]
 
 
-def test_writes_arriving_during_a_write_are_made_together_each_told_its_own() -> None:
+def test_writes_arriving_together_are_made_together_each_told_its_own() -> None:
     table = _Table(slow=0.05)
     group = GroupCommit(table.write)
 
-    results = _at_once(group, [[f"e{n}", "shared"] for n in range(12)])
+    # every delivery also carries the same redelivered event
+    results = _at_once(group, [[f"e{n}", "again"] for n in range(12)])
 
-    assert sorted(table.rows) == sorted([*(f"e{n}" for n in range(12)), "shared"])
     assert len(table.writes) < 12  # grouped: fewer statements than callers
+    assert sorted(table.rows) == sorted([*(f"e{n}" for n in range(12)), "again"])
     for n in range(12):
-        assert results[n] in ([f"e{n}"], [f"e{n}", "shared"])
-    assert sum("shared" in result for result in results.values()) == 1  # written once
+        assert results[n] in ([f"{n}/e{n}"], [f"{n}/e{n}", f"{n}/again"])
+    told = [n for n in range(12) if f"{n}/again" in results[n]]
+    assert told == [int(table.rows["again"].split("/")[0])]  # the one whose row was kept
 
 
-def test_a_failed_write_fails_its_whole_group_and_the_next_group_goes_on() -> None:
+def test_when_a_group_fails_each_writes_alone_and_only_the_bad_one_fails() -> None:
     table = _Table(slow=0.05, fail_when="poison")
     group = GroupCommit(table.write)
 
     results = _at_once(group, [["poison"], *[[f"e{n}"] for n in range(7)]])
 
-    failed = [n for n, result in results.items() if isinstance(result, RuntimeError)]
-    assert 0 in failed
-    assert all(results[n] == [f"e{n - 1}"] for n in results if n not in failed)
-    assert sorted(table.rows) == sorted(f"e{n - 1}" for n in results if n not in failed)
-    assert group.write([{"id": "after"}]) == ["after"]  # nobody left holding the lead
+    assert isinstance(results[0], RuntimeError)
+    assert all(results[n] == [f"{n}/e{n - 1}"] for n in range(1, 8))
+    assert sorted(table.rows) == sorted(f"e{n}" for n in range(7))
+    assert group.write([{"id": "x", "external_id": "after"}]) == ["x"]  # nobody holds the lead
+
+
+def test_a_leader_that_fails_after_writing_hands_the_lead_on() -> None:
+    group = GroupCommit(lambda rows: ["a-key-of-no-row"], key="missing")
+
+    with pytest.raises(KeyError):
+        group.write([{"id": "1"}])
+    with pytest.raises(KeyError):  # not left waiting for a leader that is gone
+        group.write([{"id": "2"}])
 
 
 def test_many_writers_each_row_once_and_nobody_left_waiting() -> None:
@@ -97,5 +118,6 @@ def test_many_writers_each_row_once_and_nobody_left_waiting() -> None:
     results = _at_once(group, [[f"t{n}-{k}" for k in range(3)] for n in range(32)])
 
     assert len(results) == 32
-    assert sorted(i for result in results.values() for i in result) == sorted(table.rows)
+    assert sorted(i for result in results.values() for i in result) == sorted(
+        table.rows.values())
     assert len(table.rows) == 96
