@@ -27,13 +27,13 @@ _STOP = object()
 
 class InboxWorkers:
     def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
-                 burst: tuple[int, float] = (10, 0.1), give_way_max: float = 2.0,
+                 burst: tuple[int, float] = (10, 0.1), give_way_max: float = 0.25,
                  batch: int = 50, clock: Callable[[], float] = time.monotonic) -> None:
         """`burst`: (n, seconds): n deliveries within that many seconds are a burst (the
         default: faster than 100 a second, more than the threads handle). While a burst lasts
         the threads take turns, one batch at a time, and each waits before its batch, up to
         `give_way_max` seconds: the web process answers LINE first and handles in the gaps, at
-        least one batch every `give_way_max` seconds (about 20 events a second), then at full
+        least one batch every `give_way_max` seconds (about 100 events a second), then at full
         speed. What a long burst leaves waits stored in the inbox, in order; a town whose
         traffic stays above that runs the handling on Celery's `inbound` workers, which never
         wait (ADR 0062, 0066). `batch`: the rows of queued deliveries handled in one go."""
