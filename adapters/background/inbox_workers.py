@@ -33,7 +33,7 @@ class InboxWorkers:
         default: faster than 100 a second, more than the threads handle). While a burst lasts
         the threads take turns, one batch at a time, and each waits before its batch, up to
         `give_way_max` seconds: the web process answers LINE first and handles in the gaps, at
-        least one batch every `give_way_max` seconds (about 100 events a second), then at full
+        least one batch every `give_way_max` seconds and the time it takes, then at full
         speed. What a long burst leaves waits stored in the inbox, in order; a town whose
         traffic stays above that runs the handling on Celery's `inbound` workers, which never
         wait (ADR 0062, 0066). `batch`: the rows of queued deliveries handled in one go."""
