@@ -55,7 +55,7 @@ class SqlInboxQueue:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
-        self._stored_together = GroupCommit(self._insert)  # deliveries of one moment
+        self._stored_together = GroupCommit(self._insert_rows)  # deliveries of one moment
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -75,7 +75,7 @@ class SqlInboxQueue:
                 for inbox_id, event in zip(ids, events, strict=True)]
         return self._stored_together.write(rows)
 
-    def _insert(self, rows: list[dict[str, object]]) -> list[str]:
+    def _insert_rows(self, rows: list[dict[str, object]]) -> list[str]:
         with self._writing() as connection:  # one statement, compiled once (cached)
             return list(connection.execute(_insert(self._engine.dialect.name), rows).scalars())
 

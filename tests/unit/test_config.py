@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import attrs
@@ -11,6 +10,7 @@ import pytest
 from application.residents.town import Town, check_digit
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.containers import Container
+from tests.support.together import at_once
 
 pytestmark = pytest.mark.unit
 
@@ -142,21 +142,10 @@ def test_processes_starting_together_on_a_new_data_directory_read_the_same_whole
     """gunicorn's workers start at once: none may read a key another is still writing."""
     for attempt in range(20):
         data_dir = tmp_path / str(attempt)
-        start = threading.Barrier(8)
-        seen: list[Settings] = []
+        seen = at_once([lambda d=data_dir: Settings.from_env({"MADOGUCHI_DATA_DIR": str(d)})
+                        for _ in range(8)])
 
-        def read(data_dir: Path = data_dir, start: threading.Barrier = start,
-                 seen: list[Settings] = seen) -> None:
-            start.wait()
-            seen.append(Settings.from_env({"MADOGUCHI_DATA_DIR": str(data_dir)}))
-
-        threads = [threading.Thread(target=read) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-        assert len(seen) == 8
+        assert all(isinstance(s, Settings) for s in seen)
         assert all(len(s.match_key) == 64 and s == seen[0] for s in seen)
         assert sorted(p.name for p in data_dir.iterdir()) == ["data.key", "match.key",
                                                                "secret.key"]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.persistence.group_commit import GroupCommit
+from tests.support.together import at_once
 
 pytestmark = pytest.mark.unit
 
@@ -41,26 +42,9 @@ class _Table:
 def _at_once(group: GroupCommit, deliveries: list[list[str]]) -> dict[int, Any]:
     """Each delivery (its external ids) written by its own thread, all started together; by
     index, the ids it was told were written, or its error."""
-    start = threading.Barrier(len(deliveries))
-    results: dict[int, Any] = {}
-
-    def run(index: int, external_ids: list[str]) -> None:
-        start.wait()
-        try:
-            results[index] = group.write([{"id": f"{index}/{e}", "external_id": e}
-                                          for e in external_ids])
-        except RuntimeError as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(n, ids), daemon=True)
-               for n, ids in enumerate(deliveries)]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + 30
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    assert not any(thread.is_alive() for thread in threads), "a writer was left waiting"
-    return results
+    return dict(enumerate(at_once([
+        lambda n=n, ids=ids: group.write([{"id": f"{n}/{e}", "external_id": e} for e in ids])
+        for n, ids in enumerate(deliveries)])))
 
 
 def test_a_lone_write_is_made_at_once_and_returns_what_it_wrote() -> None:

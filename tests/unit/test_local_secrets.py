@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import errno
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
 from entrypoints import local_secrets
 from entrypoints.local_secrets import local_secret
+from tests.support.together import at_once
 
 pytestmark = pytest.mark.unit
 
 
 def _together(path: Path, threads: int = 8) -> list[str]:
-    start = threading.Barrier(threads)
-    made = iter(range(threads))
-    seen: list[str] = []
-
-    def read() -> None:
-        start.wait()
-        seen.append(local_secret(path, lambda: f"key-{next(made)}-" + "x" * 40))
-
-    workers = [threading.Thread(target=read) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return seen
+    """`threads` processes starting at once on a new data directory, each with its own key."""
+    return at_once([lambda n=n: local_secret(path, lambda: f"key-{n}-" + "x" * 40)
+                    for n in range(threads)])
 
 
 def test_a_key_is_made_once_with_mode_600_and_no_draft_left(tmp_path: Path) -> None:
