@@ -1,8 +1,8 @@
 """`POST /line/webhook`: LINE's deliveries, checked by signature and stored in the inbox in one
 statement; the answer comes at once and workers handle each event once, in order per resident
 (ADR 0062). How long each answer took (by status) and how many events came are counted for
-/metrics. A message gets loading dots here and, in mark-as-read mode, 「既読」 once handled
-(ADR 0051)."""
+/metrics. A message gets loading dots here (not again when LINE redelivers it) and, in
+mark-as-read mode, 「既読」 once handled (ADR 0051)."""
 
 from __future__ import annotations
 
@@ -56,11 +56,12 @@ def _receive(received: list[Any]) -> tuple[Any, int]:
     stored = receive_events(events, queue=services.inbox_queue(), ids=services.ids(),
                             clock=services.clock())
     signs = services.acknowledging()
-    for event in events:
+    for event in stored.events:  # a redelivery had its dots when it first came
         signs.received(event)  # loading dots (sent in the background: never waited for)
-    if stored:
+    if stored.ids:
         try:
-            services.inbound_workers().wake(stored)
+            services.inbound_workers().wake(stored.ids)
         except Exception:  # stored: a sweep handles them; a 500 would only bring a redelivery
-            log.exception("the workers were not woken for %d stored LINE events", len(stored))
+            log.exception("the workers were not woken for %d stored LINE events",
+                          len(stored.ids))
     return jsonify({}), 200

@@ -58,3 +58,14 @@ def test_loading_dots_the_platform_refuses_leave_the_message_answered(stack: Sta
     user, _ = resident_says_hello(stack)  # answered all the same
 
     assert stack.sim.chat_marks.loading(user) == []
+
+
+def test_a_redelivered_message_does_not_start_the_dots_again(stack: Stack) -> None:
+    user, event_id = resident_says_hello(stack)
+    assert eventually(lambda: len(stack.sim.chat_marks.loading(user)) == 1)
+    answers = len(stack.sim.received(user))
+
+    assert stack.sim.redeliver(event_id).status == 200  # LINE did not hear the first answer
+
+    assert not eventually(lambda: len(stack.sim.chat_marks.loading(user)) > 1, within=0.5)
+    assert len(stack.sim.received(user)) == answers  # nor is it answered twice

@@ -32,7 +32,7 @@ def _text(user: int, n: int, text: str = "こんにちは") -> InboundEvent:
 
 def _store(container: Container, events: list[InboundEvent]) -> list[str]:
     return receive_events(events, queue=container.inbox_queue(), ids=container.ids(),
-                          clock=container.clock())
+                          clock=container.clock()).ids
 
 
 def _rows(engine: Engine) -> list:  # type: ignore[type-arg]
@@ -122,7 +122,7 @@ def test_an_earlier_event_stored_while_a_later_one_is_handled_goes_first_then_th
     call handles the earlier event and then the later one, at once (not after a lease)."""
     later = _text(9, 1)
     [later_id] = receive_events([later], queue=container.inbox_queue(), ids=container.ids(),
-                                clock=_Clock(AT))  # type: ignore[arg-type]
+                                clock=_Clock(AT)).ids  # type: ignore[arg-type]
     router, handled = container.inbound_router(), []
 
     def route(event: InboundEvent, inbox_id: str) -> bool:

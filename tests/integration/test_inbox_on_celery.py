@@ -90,7 +90,7 @@ def test_stored_events_are_handled_once_on_a_celery_worker_and_only_ids_cross_re
     broker = redis.Redis.from_url(celery_worker.conf.broker_url)
     deliveries = [[_text(user, n) for n in range(4)] for user in range(3)]
     stored = [receive_events(d, queue=container.inbox_queue(), ids=container.ids(),
-                             clock=container.clock()) for d in deliveries]
+                             clock=container.clock()).ids for d in deliveries]
     for ids in stored:
         notifier.wake(ids)
         notifier.wake(ids)  # a task sent twice (or redelivered by the broker)

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from adapters.persistence.inbox_queue import no_earlier_pending
+from adapters.persistence.inbox_queue import pending_row
 from adapters.persistence.orm.messaging import channel_identities, inbox, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
@@ -298,9 +298,7 @@ class SqlInboxRepository(SqlRepository):
 
 @functools.cache
 def _mark_processed() -> Update:
-    return (update(inbox)
-            .where(inbox.c.id == bindparam("inbox_id"), inbox.c.processed_at.is_(None),
-                   inbox.c.failed_at.is_(None), no_earlier_pending())
+    return (update(inbox).where(pending_row(bindparam("inbox_id")))
             .values(processed_at=bindparam("handled_at"), event=None, claimed_until=None))
 
 
