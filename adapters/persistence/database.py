@@ -34,7 +34,6 @@ def prepare_sqlite_file(database: str | None) -> None:
 
 
 CONNECT_TIMEOUT = 5  # seconds for a PostgreSQL server to answer (/readyz waits no longer)
-NO_JIT = "-c jit=off"  # a statement over a million rows paid ~0.15 s to compile (ADR 0075)
 
 
 def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None,
@@ -45,8 +44,7 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
 
     On PostgreSQL the pool keeps `pool_size` connections, opens up to `max_overflow` more at a
     peak, waits `pool_timeout` seconds for one and replaces those older than `pool_recycle`
-    seconds (0: never); None keeps SQLAlchemy's default. SQLite keeps its own pool.
-    PostgreSQL's JIT compilation is off for the engine's sessions (ADR 0075)."""
+    seconds (0: never); None keeps SQLAlchemy's default. SQLite keeps its own pool."""
     url = normalize_url(url)
     options.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
@@ -66,11 +64,5 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
     pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout,
             "pool_recycle": None if pool_recycle is None else (pool_recycle or -1)}
     options.update({name: value for name, value in pool.items() if value is not None})
-    return create_engine(url, pool_pre_ping=True, connect_args={
-        "connect_timeout": CONNECT_TIMEOUT, "options": _server_options(url)}, **options)
-
-
-def _server_options(url: str) -> str:
-    """The URL's own `options=` (a town's search path, say) kept, JIT off added after it."""
-    given = make_url(url).query.get("options", "")
-    return " ".join([*([given] if isinstance(given, str) else given), NO_JIT]).strip()
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT}, **options)

@@ -17,8 +17,11 @@ __all__ = ["Received", "receive_events"]
 
 @frozen
 class Received:
+    """The rows stored now and their events: two lists, not pairs (the ids in the order the
+    database returned them, the events in the delivery's)."""
+
     ids: list[str]  # the inbox rows stored now, to wake the workers for
-    events: list[InboundEvent]  # their events, in the delivery's order
+    events: list[InboundEvent]  # their events (not a redelivery's), in the delivery's order
 
 
 def receive_events(events: Sequence[InboundEvent], *, queue: InboxQueue, ids: IdGenerator,

@@ -23,7 +23,6 @@ from adapters.background.celery_queue import (
     RUN_SCHEDULED_TASK,
     make_celery,
 )
-from adapters.persistence.database import make_engine
 from entrypoints.cli import main
 from entrypoints.cli.context import CliContext
 from entrypoints.config import ConfigurationError, Settings
@@ -91,8 +90,8 @@ def test_the_pool_settings_are_read_from_the_environment_with_per_process_defaul
                            "MADOGUCHI_DATA_KEYS": "k"})
 
 
-def test_the_engine_of_each_process_has_the_pool_the_settings_give_and_no_jit(
-        engine: Engine, tmp_path: Path) -> None:
+def test_the_engine_of_each_process_has_the_pool_the_settings_give(engine: Engine,
+                                                                   tmp_path: Path) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("the pool settings are PostgreSQL's (SQLite's file keeps its own pool)")
     from tests.conftest import TEST_KEY
@@ -106,24 +105,9 @@ def test_the_engine_of_each_process_has_the_pool_the_settings_give_and_no_jit(
     try:
         pool = built.engine().pool
         assert (pool.size(), pool._max_overflow, pool._recycle, pool._timeout) == (3, 2, 600, 7)
-        with built.engine().connect() as connection:  # ADR 0075
-            assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
     finally:
         built.engine().dispose()
         shutdown(built)
-
-
-def test_a_database_url_s_own_server_options_are_kept_beside_jit_off(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("server options are PostgreSQL's")
-    url = engine.url.update_query_dict({"options": "-c statement_timeout=1234"})
-    with_options = make_engine(url.render_as_string(hide_password=False))
-    try:
-        with with_options.connect() as connection:
-            assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "1234ms"
-            assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
-    finally:
-        with_options.dispose()
 
 
 class _Celery:

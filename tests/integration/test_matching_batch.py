@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from application.ports.matching_queries import MatchScope
@@ -137,3 +137,17 @@ def test_the_hard_cases_of_the_town_are_all_there() -> None:
     cases = {v.case for v in generate_verified(people, 900, seed=23)}
 
     assert {"twin", "namesake", "moved", "duplicate", "newcomer", "stale", "moved_out"} <= cases
+
+
+def test_the_matching_compiles_nothing_on_postgresql_and_only_in_its_own_transaction(
+        engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("JIT compilation is PostgreSQL's")
+    uow_factory = _on(engine)
+    _town(uow_factory)
+    with uow_factory() as uow:
+        match_batch(MatchScope(statuses=(VerificationStatus.REVIEW,)),
+                    queries=uow.queries.matching)
+        assert uow.session.execute(text("SHOW jit")).scalar_one() == "off"
+    with engine.connect() as connection:  # the pool's next user has the server's default
+        assert connection.execute(text("SHOW jit")).scalar_one() == "on"
