@@ -81,21 +81,21 @@ def _statement(where: Any) -> Any:
     others = (select(v.c.id, *(v.c[k] for k in KEYS))
               .join(counted, counted.c.id == v.c.id).where(counted.c.linked.is_(None))
               .cte("others"))
-    text = String(32)
-    no_keys = [null().cast(text)] * 4
-    no_candidate = [null().cast(text)] * 6
+    string = String(32)
+    no_keys = [null().cast(string)] * 4
+    no_candidate = [null().cast(string)] * 6
     names = ("id", "linked", "person", "place", "reading", "name_place", "resident_id",
              "r_person", "r_place", "r_reading", "r_name_place", "registry_status")
     first = (counted.c.id, counted.c.linked, *no_keys, *no_candidate)
     parts = [
         select(*(column.label(name) for column, name in zip(first, names, strict=True)))
         .where(counted.c.linked.is_not(None)),
-        select(others.c.id, null().cast(text), *(others.c[k] for k in KEYS), *no_candidate),
+        select(others.c.id, null().cast(string), *(others.c[k] for k in KEYS), *no_candidate),
     ]
     # the status as stored (a plain string: the union's column has no enum type)
-    status = r.c.registry_status.cast(text)
+    status = r.c.registry_status.cast(string)
     for key in KEYS:
-        parts.append(select(others.c.id, null().cast(text), *no_keys, r.c.id,
+        parts.append(select(others.c.id, null().cast(string), *no_keys, r.c.id,
                             *(r.c[k] for k in KEYS), status)
                      .select_from(others.join(r, r.c[key] == others.c[key])))
     return union_all(*parts)
