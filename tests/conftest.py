@@ -25,12 +25,14 @@ from application import correlation
 from entrypoints.config import RATE_LIMITS, Settings
 from entrypoints.containers import Container, build_container, shutdown
 from tests.support.isolation import is_app_variable, threads_left_behind
+from tests.support.url_builders import share_compiled_url_builders
 
 TEST_KEY = new_key()
 # Many tests sign in as every role from one test client: their apps count rate limits (one
 # memory storage per app) but never reach them. tests/e2e/test_rate_limits.py uses the defaults.
 GENEROUS_RATE_LIMITS = {name: "10000/minute" for name in RATE_LIMITS}
 THREAD_GRACE_SECONDS = 5.0
+share_compiled_url_builders()  # each test's app takes the URL builders compiled once
 
 
 @pytest.fixture(scope="session", autouse=True)
