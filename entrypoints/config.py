@@ -112,6 +112,7 @@ class Settings:
     # the web channel opened in LINE's in-app browser as a LIFF app (ADR 0038); "" = not a LIFF
     liff_id: str = ""
     line_mark_as_read: bool = False  # 既読 once handled (entrypoints/line_settings.py, ADR 0051)
+    inbound_lease_seconds: int = 60  # a worker's hold on a stored event (ADR 0062)
     # the SMS channel (entrypoints/sms_settings.py, ADR 0039); "none" = no SMS
     sms_provider: str = "none"
     twilio_account_sid: str = DEV_TWILIO_SID

@@ -4,6 +4,7 @@ image's content fetched and kept while LINE still has it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -21,7 +22,8 @@ def make_inbox_handler(container: Any) -> InboxHandler:
     """Built from the container (looked up when called: the router is made after the queues)."""
     return InboxHandler(queue=container.inbox_queue(), route=lambda: _route(container),
                         clock=container.clock(), after=lambda event: _after(container, event),
-                        wake_outbox=lambda: container.outbox_notifier().wake())
+                        wake_outbox=lambda: container.outbox_notifier().wake(),
+                        lease=dt.timedelta(seconds=container.config.inbound_lease_seconds()))
 
 
 def _route(container: Any) -> Route:

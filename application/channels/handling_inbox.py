@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 # The pauses before the 2nd, 3rd and 4th try; after the 4th failure the event is set aside.
 BACK_OFF = (dt.timedelta(seconds=2), dt.timedelta(seconds=10), dt.timedelta(seconds=60))
-LEASE = dt.timedelta(seconds=60)  # a worker's hold on an event it handles (a killed one's lapses)
+# A worker's hold on an event it handles (a killed one's lapses): MADOGUCHI_INBOUND_LEASE_SECONDS.
+LEASE = dt.timedelta(seconds=60)
 BATCH = 50  # a sender's pending events read at once
 SENDERS = 200  # senders taken by one sweep round
 RESTARTS = 3  # a sender's events read again at most this often by one call
@@ -35,10 +36,12 @@ Route = Callable[[InboundEvent, str], bool]  # (event, inbox id) -> handled now 
 class InboxHandler:
     def __init__(self, *, queue: InboxQueue, route: Callable[[], Route], clock: Clock,
                  after: Callable[[InboundEvent], None] = lambda event: None,
-                 wake_outbox: Callable[[], None] = lambda: None) -> None:
+                 wake_outbox: Callable[[], None] = lambda: None,
+                 lease: dt.timedelta = LEASE) -> None:
         """`route()`: the router's handling, made once per call (InboundRouter.handle with
-        a fresh unit of work). `after`: what follows an event's commit."""
-        self._queue, self._route, self._clock = queue, route, clock
+        a fresh unit of work). `after`: what follows an event's commit. `lease`: how long a
+        claim holds (a killed worker's events are taken up once it lapses)."""
+        self._queue, self._route, self._clock, self._lease = queue, route, clock, lease
         self._after, self._wake_outbox = after, wake_outbox
 
     def __call__(self, ids: Sequence[str] | None = None) -> int:
@@ -71,7 +74,7 @@ class InboxHandler:
                 now = self._clock.now()
                 if item.next_attempt_at is not None and item.next_attempt_at > now:
                     return handled
-                if not self._queue.claim(item.id, now=now, until=now + LEASE):
+                if not self._queue.claim(item.id, now=now, until=now + self._lease):
                     return handled  # another worker is at this sender: it goes on to the end
                 try:
                     fresh = route(item.event, item.id)

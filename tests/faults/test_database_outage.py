@@ -38,6 +38,7 @@ from tests.faults.proxy import TcpProxy
 EVENTS = 30
 USERS = 6
 OUTAGE = 3.0  # seconds
+LEASE_SECONDS = 10  # the shortest MADOGUCHI_INBOUND_LEASE_SECONDS: a claim the outage met lapses
 PROGRAM = {"name": "停電対策給付金", "amount_per_household": 10000,
            "eligibility_source": "全世帯", "opens_at": "2026-01-01T00:00:00+09:00",
            "closes_at": "2030-01-01T00:00:00+09:00", "payout_methods": ["bank_transfer"]}
@@ -121,7 +122,8 @@ def test_the_database_gone_for_seconds_fails_requests_clearly_and_the_app_resume
     api = {"Authorization": f"Bearer {key}"}
     users = bulk_user_ids(DEV_LINE_SECRET, USERS)
     stack.simulator(users=USERS).start()
-    stack.app(DATABASE_URL=outage.app_url).start()
+    stack.app(DATABASE_URL=outage.app_url,
+              MADOGUCHI_INBOUND_LEASE_SECONDS=str(LEASE_SECONDS)).start()
     browser = _signed_in(stack.app_url)
     cut_at = rng.randint(3, EVENTS - 10)
     gone, back = threading.Event(), threading.Event()

@@ -12,20 +12,20 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Engine
 
 from adapters.line.simulator.simulator import bulk_user_ids
-from application.channels.handling_inbox import LEASE
 from entrypoints.config import DEV_LINE_SECRET
 from tests.faults.conftest import Stack, report, scalar, wait_until
 
 EVENTS = 40
 USERS = 8
 SENDERS = 4
+LEASE_SECONDS = 10  # the shortest MADOGUCHI_INBOUND_LEASE_SECONDS: a killed claim lapses soon
 
 
 def test_a_webhook_burst_killed_midway_and_redelivered_is_handled_once_and_answered_once(
         stack: Stack, engine: Engine, rng: random.Random) -> None:
     users = bulk_user_ids(DEV_LINE_SECRET, USERS)
     stack.simulator(users=USERS).start()
-    app = stack.app().start()
+    app = stack.app(MADOGUCHI_INBOUND_LEASE_SECONDS=str(LEASE_SECONDS)).start()
     kill_at = rng.randint(3, EVENTS - 10)  # the kill lands while this event is on its way
     started = 0
     lock = threading.Lock()
@@ -59,7 +59,7 @@ def test_a_webhook_burst_killed_midway_and_redelivered_is_handled_once_and_answe
     # event the killed process had claimed waits for its lease to lapse (then a sweep takes it).
     wait_until(lambda: scalar(engine, "SELECT count(*) FROM inbox WHERE processed_at IS NULL")
                == 0 and scalar(engine, "SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0,
-               timeout=LEASE.total_seconds() + 45,
+               timeout=LEASE_SECONDS + 45,
                what="every event handled and every reply delivered")
     handled = scalar(engine, "SELECT count(*) FROM inbox WHERE source = 'line' "
                              "AND processed_at IS NOT NULL")
