@@ -29,6 +29,11 @@ class Delivered:
     def handled(self) -> int:
         return int(getattr(self.outbox, "handled", 0) or 0) + self.webhooks.handled
 
+    @property
+    def more(self) -> bool:
+        """Either dispatcher may find more due now (outbox_pump.deliver_due)."""
+        return bool(getattr(self.outbox, "more", True)) or self.webhooks.more
+
 
 def webhook_delivery(uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator,
                      executor: Executor | None = None) -> Callable[[], WebhookReport]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import redis
 from celery import Celery
 
+from adapters.background.outbox_pump import deliver_due
 from application.correlation import current_request_id, request_id_bound
 from application.ports.job_queue import JobQueue
 
@@ -96,8 +97,7 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
     def deliver_outbox() -> None:
         if deliver is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
-        while getattr(deliver(), "handled", 0):
-            pass
+        deliver_due(deliver)
 
     @app.task(name=HANDLE_INBOUND_TASK, shared=False, ignore_result=True)
     def handle_inbound_task(ids: list[str] | None = None,

@@ -8,9 +8,20 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["DeliverNow", "OutboxPump"]
+__all__ = ["DeliverNow", "OutboxPump", "deliver_due"]
 
 log = logging.getLogger(__name__)
+
+
+def deliver_due(deliver: Callable[[], object], *, go_on: Callable[[], bool] = lambda: True,
+                ) -> None:
+    """Rounds of `deliver()` until one handles nothing, or its report says no more can be due
+    now (`more`: its batch was not full): what is written later wakes the dispatcher, so an
+    extra round would only read an empty outbox. A report without `more` is asked again."""
+    while go_on():
+        report = deliver()
+        if not getattr(report, "handled", 0) or not getattr(report, "more", True):
+            return
 
 
 class OutboxPump:
@@ -58,10 +69,7 @@ class OutboxPump:
                 time.sleep(self._gather)
             self._wake.clear()
             try:
-                while not self._stop.is_set():
-                    report = self._deliver()
-                    if not getattr(report, "handled", 0):
-                        break
+                deliver_due(self._deliver, go_on=lambda: not self._stop.is_set())
             except Exception:
                 log.exception("outbox delivery failed; trying again shortly")
             with self._lock:
@@ -76,8 +84,7 @@ class DeliverNow:
         self._deliver = deliver
 
     def wake(self) -> None:
-        while getattr(self._deliver(), "handled", 0):
-            pass
+        deliver_due(self._deliver)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return True

@@ -70,10 +70,18 @@ class DeliveryReport:
     failed: int = 0
     retrying: int = 0
     carried_on: int = 0  # failed notices queued on the next rung of the ladder
+    full: bool = False  # the batch took `limit` messages: more may be due already
 
     @property
     def handled(self) -> int:
         return self.sent + self.failed + self.retrying
+
+    @property
+    def more(self) -> bool:
+        """Another round may find something due now: a full batch, or notices carried on
+        (queued by this round). Otherwise only what is written later, which wakes the
+        dispatcher itself."""
+        return self.full or self.carried_on > 0
 
 
 @frozen
@@ -213,6 +221,7 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         batch = list(uow.outbox.due(now=now, lease=CLAIM_LEASE, limit=limit))
         if not batch:
             return DeliveryReport()
+        full = len(batch) >= limit
         keys = {m.group_key for m in batch if m.group_key}
         if keys:  # a group goes whole, even when the batch limit cut it
             present = {m.id for m in batch}
@@ -285,6 +294,7 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
     report.failed += len(declined)
+    report.full = full
     return report
 
 

@@ -37,10 +37,16 @@ class WebhookReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    full: bool = False  # the batch took `limit` deliveries: more may be due already
 
     @property
     def handled(self) -> int:
         return self.delivered + self.retrying + self.failed
+
+    @property
+    def more(self) -> bool:
+        """Another round may find something due now (what is written later wakes it)."""
+        return self.full
 
 
 @frozen
@@ -94,7 +100,9 @@ def deliver_webhooks(*, uow_factory: Callable[[], UnitOfWork], sender: WebhookSe
         [attempt(request) for request in requests]
     for attempt in range(RECORD_ATTEMPTS):
         try:
-            return _record(uow_factory, answers, clock, ids)
+            report = _record(uow_factory, answers, clock, ids)
+            report.full = len(batch) >= limit
+            return report
         except ConcurrentUpdate:
             if attempt == RECORD_ATTEMPTS - 1:
                 raise

@@ -462,3 +462,15 @@ def test_an_outcome_recorded_while_a_providers_report_wrote_the_row_is_recorded_
 
     assert report.sent == 1 and ReportMeanwhile.conflicts == 0
     assert database.tables["outbox"]["m1"].status is OutboxStatus.SENT
+
+
+def test_a_batch_as_large_as_the_limit_says_more_may_be_due_and_a_smaller_one_does_not() -> None:
+    database, clock, channel = FakeDatabase(), FakeClock(), RecordingChannel()
+    _store(database, *(_message(f"m{i}", f"U{i}", f"お知らせ {i}", clock) for i in range(3)))
+    deliver = lambda: deliver_outbox(uow_factory=fake_uow_factory(database),  # noqa: E731
+                                     channels={"line": channel}, clock=clock, limit=2)
+
+    first, second = deliver(), deliver()
+
+    assert (first.sent, first.more) == (2, True)
+    assert (second.sent, second.more) == (1, False)

@@ -12,7 +12,7 @@ import pytest
 from application.access.actor import Actor
 from application.ports.webhooks import WebhookAnswer
 from application.webhooks.changing_subscription import SubscriptionChange, change_subscription
-from application.webhooks.delivering_webhooks import deliver_webhooks
+from application.webhooks.delivering_webhooks import WebhookReport, deliver_webhooks
 from application.webhooks.replaying_delivery import replay_delivery
 from application.webhooks.subscribing import Subscribe, subscribe
 from domain.errors import InvalidValue, NotAllowed
@@ -297,3 +297,19 @@ def test_a_subscription_wants_one_known_event_or_more(database: FakeDatabase, cl
         _subscribe(database, clock, events=events)
     assert database.tables["webhook_subscriptions"] == {}
     assert database.tables["audit"] == {}
+
+
+def test_a_batch_as_large_as_the_limit_says_more_may_be_due(database: FakeDatabase,
+                                                            clock: FakeClock) -> None:
+    _subscribe(database, clock)
+    for application_id in ("a1", "a2", "a3"):
+        _decide(database, application_id)
+
+    def deliver() -> WebhookReport:
+        return deliver_webhooks(uow_factory=lambda: FakeUnitOfWork(database), sender=Receiver(),
+                                clock=clock, ids=ATTEMPT_IDS, limit=2)
+
+    first, second = deliver(), deliver()
+
+    assert (first.delivered, first.more) == (2, True)
+    assert (second.delivered, second.more) == (1, False)
