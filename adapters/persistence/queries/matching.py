@@ -53,10 +53,10 @@ class SqlMatchingQueries:
             # the statement for a million rows cost more than it saved (ADR 0075)
             self.session.execute(text("SET LOCAL jit = off"))
         for where in wheres:
-            # plain tuples, unpacked: a town's batch is hundreds of thousands of links
+            # rows unpacked as tuples: a town's batch is hundreds of thousands of links
             for (id_, linked, person, place, reading, name_place, resident_id, r_person,
                  r_place, r_reading, r_name_place, status) in self.session.execute(
-                    _statement(where)).tuples():
+                    _statement(where)):
                 if linked is not None:
                     links[id_] = linked
                 elif resident_id is None:
