@@ -17,7 +17,7 @@ def case_settings(env: Mapping[str, str]) -> dict[str, int]:
     found = {}
     for name, (default, low, high) in _RANGES.items():
         value = env.get(name, default).strip()
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not value.isdecimal() or not low <= int(value) <= high:
             raise ValueError(f"{name} must be a whole number from {low} to {high}")
         found[name] = int(value)
     return {"case_untouched_days": found["MADOGUCHI_CASE_UNTOUCHED_DAYS"],

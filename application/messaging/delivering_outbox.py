@@ -70,6 +70,7 @@ class DeliveryReport:
     failed: int = 0
     retrying: int = 0
     carried_on: int = 0  # failed notices queued on the next rung of the ladder
+    split: int = 0  # members of a refused group, due again at once one by one
     full: bool = False  # the batch took `limit` messages: more may be due already
 
     @property
@@ -78,10 +79,10 @@ class DeliveryReport:
 
     @property
     def more(self) -> bool:
-        """Another round may find something due now: a full batch, or notices carried on
-        (queued by this round). Otherwise only what is written later, which wakes the
-        dispatcher itself."""
-        return self.full or self.carried_on > 0
+        """Another round may find something due now: a full batch, notices carried on or a
+        refused group's members made due again (by this round). Otherwise only what is
+        written later, which wakes the dispatcher itself."""
+        return self.full or self.carried_on > 0 or self.split > 0
 
 
 @frozen
@@ -369,6 +370,7 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
                 message.retry_later(result.detail[:500], at=now + wait)
                 plain.append(message)
                 report.retrying += 1
+                report.split += split
                 handled.append((message, "retry"))
         uow.outbox.save_many(plain)
         uow.commit()

@@ -38,7 +38,7 @@ from tests.faults.proxy import TcpProxy
 EVENTS = 30
 USERS = 6
 OUTAGE = 3.0  # seconds
-LEASE_SECONDS = 10  # the shortest MADOGUCHI_INBOUND_LEASE_SECONDS: a claim the outage met lapses
+LEASE_SECONDS = 15  # the shortest MADOGUCHI_INBOUND_LEASE_SECONDS: a claim the outage met lapses
 PROGRAM = {"name": "停電対策給付金", "amount_per_household": 10000,
            "eligibility_source": "全世帯", "opens_at": "2026-01-01T00:00:00+09:00",
            "closes_at": "2030-01-01T00:00:00+09:00", "payout_methods": ["bank_transfer"]}

@@ -18,7 +18,7 @@ from tests.faults.conftest import Stack, report, scalar, wait_until
 EVENTS = 40
 USERS = 8
 SENDERS = 4
-LEASE_SECONDS = 10  # the shortest MADOGUCHI_INBOUND_LEASE_SECONDS: a killed claim lapses soon
+LEASE_SECONDS = 15  # the shortest MADOGUCHI_INBOUND_LEASE_SECONDS: a killed claim lapses soon
 
 
 def test_a_webhook_burst_killed_midway_and_redelivered_is_handled_once_and_answered_once(

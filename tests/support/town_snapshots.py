@@ -2,8 +2,9 @@
 a quarter of a second on SQLite and half a second on PostgreSQL, and some 375 tests on each
 database start from it. The first test of a database seeds it; the next ones, while the town is
 less than a minute old, get its rows copied back into their own emptied database (and the fake
-payment provider's payments into their own container's). Each test still starts alone from the
-same town, as if just seeded; a town older than a minute is seeded again, so no test sees
+payment provider's payments into their own container's; every test's container has the run's
+match and signing keys, tests/conftest.py). Each test still starts alone from the same town, as
+if just seeded; a town older than a minute is seeded again, so no test sees
 timestamps much older than a seed of its own would leave."""
 
 from __future__ import annotations
@@ -36,13 +37,13 @@ class _Snapshot:
     taken: float  # time.monotonic()
 
 
-_taken: dict[str, _Snapshot] = {}
+_taken: dict[str, _Snapshot] = {}  # by seed and database
 
 
 def seeded(container: Container, seed: Callable[[Container], T]) -> T:
     """`seed(container)`'s town: seeded now, or copied from the last seed on this database."""
     engine = container.engine()
-    key = engine.url.render_as_string(hide_password=True)
+    key = f"{seed.__module__}.{seed.__qualname__} on {engine.url.render_as_string()}"
     snapshot = _taken.get(key)
     if snapshot is None or time.monotonic() - snapshot.taken > FRESH_FOR:
         town = seed(container)

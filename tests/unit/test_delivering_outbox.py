@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from adapters.background.outbox_pump import DeliverNow
 from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxMessage, OutboxStatus
@@ -192,6 +193,19 @@ def test_a_group_refused_for_one_bad_recipient_is_sent_one_by_one() -> None:
     retried = [c for c in channel.calls if c[0] == "send"]
     assert sorted(c[1][0] for c in retried) == ["Ua", "Ubad", "Uc"]
     assert {c[2] for c in retried} == {"m0", "m1", "m2"}  # each with its own key
+
+
+def test_a_refused_groups_members_go_one_by_one_in_the_same_wake() -> None:
+    database, clock = FakeDatabase(), FakeClock()
+    channel = RecordingChannel(refuse={"Ubad"})
+    _store(database, *(_message(f"m{i}", u, "お知らせ", clock)
+                       for i, u in enumerate(["Ua", "Ubad", "Uc"])))
+
+    DeliverNow(lambda: deliver_outbox(uow_factory=fake_uow_factory(database),
+                                      channels={"line": channel}, clock=clock)).wake()
+
+    assert _statuses(database) == {"m0": OutboxStatus.SENT, "m1": OutboxStatus.FAILED,
+                                   "m2": OutboxStatus.SENT}
 
 
 def test_a_channel_answering_each_recipient_of_a_group_sets_each_message_on_its_own() -> None:

@@ -28,7 +28,7 @@ def test_mark_as_read_refuses_what_is_neither_on_nor_off(tmp_path: Path) -> None
                            "MADOGUCHI_LINE_MARK_AS_READ": "sometimes"})
 
 
-@pytest.mark.parametrize("value, expected", [(None, 60), ("10", 10), (" 300 ", 300),
+@pytest.mark.parametrize("value, expected", [(None, 60), ("15", 15), (" 300 ", 300),
                                              ("3600", 3600)])
 def test_the_inbound_lease_is_a_minute_unless_set(tmp_path: Path, value: str | None,
                                                   expected: int) -> None:
@@ -39,8 +39,8 @@ def test_the_inbound_lease_is_a_minute_unless_set(tmp_path: Path, value: str | N
     assert Settings.from_env(env).inbound_lease_seconds == expected
 
 
-@pytest.mark.parametrize("value", ["9", "3601", "-5", "1.5", "a minute", ""])
-def test_the_inbound_lease_refuses_what_is_not_10_to_3600_seconds(tmp_path: Path,
+@pytest.mark.parametrize("value", ["14", "3601", "-5", "1.5", "²", "a minute", ""])
+def test_the_inbound_lease_refuses_what_is_not_15_to_3600_seconds(tmp_path: Path,
                                                                   value: str) -> None:
     with pytest.raises(ConfigurationError, match="MADOGUCHI_INBOUND_LEASE_SECONDS"):
         Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),

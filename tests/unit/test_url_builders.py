@@ -1,5 +1,5 @@
 """The suite's shared URL builders (tests/support/url_builders.py) build what werkzeug's own
-would, for rules that differ only in a converter's settings or a default too."""
+would, and rules that differ only in a default or a subdomain do not share one."""
 
 from __future__ import annotations
 
@@ -50,3 +50,14 @@ def test_rules_that_differ_only_in_a_default_do_not_share_a_builder() -> None:
     english = Map([Rule("/e/<lang>", endpoint="e", defaults={"lang": "en"})]).bind("t.example")
 
     assert (japanese.build("e", {}), english.build("e", {})) == ("/e/ja", "/e/en")
+
+
+def test_rules_that_differ_only_in_their_subdomain_do_not_share_a_builder() -> None:
+    share_compiled_url_builders()
+    towns = [Map([Rule("/x/<n>", endpoint="x", subdomain=name)]).bind("town.example",
+                                                                      subdomain=name)
+             for name in ("kita", "minami")]
+
+    built = [town.build("x", {"n": "1"}, force_external=True) for town in towns]
+
+    assert built == ["http://kita.town.example/x/1", "http://minami.town.example/x/1"]
