@@ -28,10 +28,6 @@ from tests.support.isolation import is_app_variable, threads_left_behind
 from tests.support.url_builders import share_compiled_url_builders
 
 TEST_KEY = new_key()
-# One match key and one signing key for the run (as TEST_KEY for the data): a town one test
-# seeded holds match keys and signed links that the next test's container reads the same way
-# (tests/support/town_snapshots.py copies such a town).
-TEST_MATCH_KEY, TEST_SECRET_KEY = os.urandom(32).hex(), os.urandom(32).hex()
 # Many tests sign in as every role from one test client: their apps count rate limits (one
 # memory storage per app) but never reach them. tests/e2e/test_rate_limits.py uses the defaults.
 GENEROUS_RATE_LIMITS = {name: "10000/minute" for name in RATE_LIMITS}
@@ -178,8 +174,6 @@ def container(engine: Engine, tmp_path: Path) -> Iterator[Container]:
         "MADOGUCHI_DATA_DIR": str(tmp_path),
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "MADOGUCHI_DATA_KEYS": TEST_KEY,
-        "MADOGUCHI_MATCH_KEY": TEST_MATCH_KEY,
-        "MADOGUCHI_SECRET_KEY": TEST_SECRET_KEY,
         "MADOGUCHI_TASK_QUEUE": "eager",
         "MADOGUCHI_TOWN_NAME": "試験町",
         **GENEROUS_RATE_LIMITS,

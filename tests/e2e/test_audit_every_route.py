@@ -56,6 +56,7 @@ pytestmark = pytest.mark.e2e
 VIEWER, WORKER, APPROVER, ADMIN = Role.VIEWER, Role.CASE_WORKER, Role.APPROVER, Role.ADMINISTRATOR
 LEADER = Role.ASSOCIATION_LEADER
 SUCCESS = {200, 201, 202, 302, 303}
+TOWN_MATCH_KEY = hashlib.sha256(b"the every-route town").hexdigest()
 
 
 # -- what some calls need -------------------------------------------------------------------------
@@ -676,6 +677,8 @@ def banks() -> ZenginBankMaster:
 @pytest.fixture
 def town(container: Container, app: Flask, banks: ZenginBankMaster,
          tmp_path: Path) -> Iterator[Town]:
+    # one match key for every copy of the town: its verification's keys are the seed's
+    container.config.match_key.from_value(TOWN_MATCH_KEY)
     container.bank_master.override(providers.Object(banks))
     container.outbox_notifier.override(providers.Object(NotDelivered()))
     app.config["STAFF_UPLOAD_DIR"] = str(tmp_path / "uploads")

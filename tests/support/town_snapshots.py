@@ -2,10 +2,10 @@
 a quarter of a second on SQLite and half a second on PostgreSQL, and some 375 tests on each
 database start from it. The first test of a database seeds it; the next ones, while the town is
 less than a minute old, get its rows copied back into their own emptied database (and the fake
-payment provider's payments into their own container's; every test's container has the run's
-match and signing keys, tests/conftest.py). Each test still starts alone from the same town, as
-if just seeded; a town older than a minute is seeded again, so no test sees
-timestamps much older than a seed of its own would leave."""
+payment provider's payments into their own container's; the town's tests give every container
+one match key). Each test still starts alone from the same town, as if just seeded; a town
+older than a minute is seeded again, so no test sees timestamps much older than a seed of its
+own would leave."""
 
 from __future__ import annotations
 
