@@ -56,8 +56,11 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def served(container: Container, tmp_path: Path) -> Iterator[str]:
-    """The app on a real server; jobs run in a background thread as in production."""
+    """The app on a real server; jobs run in a background thread as in production. The case
+    map draws no tiles (MADOGUCHI_MAP_TILES=none): nothing leaves the machine, and a page never
+    waits out the tile server this machine cannot reach (its load event held past 10 s)."""
     container.config.task_queue.from_value("in_process")
+    container.config.map_tiles.from_value("")
     app = create_app(container)
     app.config["STAFF_UPLOAD_DIR"] = str(tmp_path / "uploads")
     with serving(app, "madoguchi-app") as url:
