@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import operator
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,11 +29,6 @@ from adapters.documents.certificate_slip import ReportlabSlipRenderer
 from adapters.email.mailer import SmtpMailer
 from adapters.email.rendering import MailIdentity
 from adapters.email.unsubscribe import UnsubscribeLinks
-from adapters.line.chat_signals import LineChatSignals
-from adapters.line.content import LineContent, line_data_url
-from adapters.line.messenger import LineMessenger
-from adapters.line.rich_menus import LineRichMenus
-from adapters.line.webhook import LineWebhookParser
 from adapters.passwords import Argon2PasswordHasher
 from adapters.persistence import orm
 from adapters.persistence.database import make_engine
@@ -99,6 +95,24 @@ from entrypoints.webhook_wiring import webhook_delivery, with_webhooks
 from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
+
+
+def _deferred(module: str, name: str) -> Callable[..., Any]:
+    """An adapter whose module is imported when the first one is made: LINE's SDK costs about
+    0.8 s to import, which each command that says nothing on LINE (`keys`, `staff`, `db`…)
+    would pay too."""
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return make
+
+
+# Imported when first made (`_deferred`).
+LineChatSignals = _deferred("adapters.line.chat_signals", "LineChatSignals")
+LineContent = _deferred("adapters.line.content", "LineContent")
+line_data_url = _deferred("adapters.line.content", "line_data_url")
+LineMessenger = _deferred("adapters.line.messenger", "LineMessenger")
+LineRichMenus = _deferred("adapters.line.rich_menus", "LineRichMenus")
+LineWebhookParser = _deferred("adapters.line.webhook", "LineWebhookParser")
 
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:

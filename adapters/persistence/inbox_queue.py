@@ -88,6 +88,14 @@ class SqlInboxQueue:
                 (turn() if self._sqlite else contextlib.nullcontext()), connection.begin():
             yield connection
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """One read statement; on PostgreSQL outside a transaction: no BEGIN before it and no
+        ROLLBACK after, two round trips fewer for each of the three reads an event costs."""
+        with self._engine.connect() as connection:
+            yield (connection if self._sqlite
+                   else connection.execution_options(isolation_level="AUTOCOMMIT"))
+
     def store(self, events: Sequence[InboundEvent], *, ids: Sequence[str],
               now: dt.datetime) -> list[str]:
         if not events:
@@ -105,7 +113,7 @@ class SqlInboxQueue:
     def senders_of(self, ids: Sequence[str]) -> list[Sender]:
         if not ids:
             return []
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(select(_i.id, _i.source, _i.address)
                                       .where(_i.id.in_(list(ids)), _i.address.is_not(None)))
             by_id = {row.id: (row.source, row.address) for row in rows}
@@ -113,7 +121,7 @@ class SqlInboxQueue:
 
     def due_senders(self, *, now: dt.datetime, limit: int) -> list[Sender]:
         first = func.min(_i.received_at)
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(
                 select(_i.source, _i.address).where(_PENDING, _i.address.is_not(None))
                 .group_by(_i.source, _i.address)
@@ -125,7 +133,7 @@ class SqlInboxQueue:
             return [(row.source, row.address) for row in rows]
 
     def pending_of(self, sender: Sender, *, limit: int) -> list[PendingEvent]:
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(
                 select(_i.id, _i.event, _i.attempts, _i.next_attempt_at, _i.received_at)
                 .where(_i.source == sender[0], _i.address == sender[1], _PENDING)
@@ -152,7 +160,7 @@ class SqlInboxQueue:
         self._set(inbox_id, attempts=attempts, failed_at=at, claimed_until=None)
 
     def backlog(self) -> int:
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             return connection.execute(select(func.count()).select_from(inbox)
                                       .where(_PENDING, _i.address.is_not(None))).scalar_one()
 
