@@ -115,7 +115,8 @@ class SqlInboxQueue:
             return []
         with self._reading() as connection:
             rows = connection.execute(select(_i.id, _i.source, _i.address)
-                                      .where(_i.id.in_(list(ids)), _i.address.is_not(None)))
+                                      .where(_i.id.in_(list(ids)), _i.address.is_not(None),
+                                             _PENDING))
             by_id = {row.id: (row.source, row.address) for row in rows}
         return list(dict.fromkeys(by_id[i] for i in ids if i in by_id))
 

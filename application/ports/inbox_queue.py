@@ -23,7 +23,9 @@ class InboxQueue(Protocol):
         ...
 
     def senders_of(self, ids: Sequence[str]) -> list[Sender]:
-        """Who sent the events of these rows (each sender once, in the order given)."""
+        """Who sent the events of these rows that still wait to be handled (each sender once,
+        in the order given). A row handled or set aside meanwhile names no one: its sender's
+        later events were woken for themselves."""
         ...
 
     def due_senders(self, *, now: dt.datetime, limit: int) -> list[Sender]:

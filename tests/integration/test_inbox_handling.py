@@ -174,6 +174,38 @@ def test_a_failing_event_is_tried_again_then_set_aside_and_the_residents_later_e
     assert poison.external_id in caplog.text
 
 
+def test_a_wake_for_events_already_handled_reads_no_residents_events(
+        container: Container, engine: Engine) -> None:
+    """After a burst, the wakes of events a sweep or another worker handled first still wait
+    in line: each must cost one read for all its rows, not one per resident, or the events
+    that come next wait behind seconds of them."""
+    queue = container.inbox_queue()
+    first = _store(container, [_text(user, 0) for user in range(5)])
+    assert _handler(container)(None) == 5  # the sweep got there first
+    later = _store(container, [_text(2, 1)])
+    assert queue.senders_of([*first, *later]) == [("line", f"U{2:032d}")]
+
+    read: list[tuple[str, str]] = []
+    real = queue.pending_of
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(queue, name)
+
+        def pending_of(self, sender: tuple[str, str], *, limit: int) -> list:  # type: ignore[type-arg]
+            read.append(sender)
+            return real(sender, limit=limit)
+
+    router = container.inbound_router()
+    handler = InboxHandler(queue=Counting(), clock=container.clock(),  # type: ignore[arg-type]
+                           route=lambda: lambda event, inbox_id: router.handle(
+                               event, uow=container.uow(), inbox_id=inbox_id))
+    assert handler(first) == 0 and read == []
+    assert handler([*first, *later]) == 1
+    assert set(read) == {("line", f"U{2:032d}")}
+    assert _count(engine, outbox) == 6
+
+
 def test_an_event_stored_and_never_woken_is_handled_by_the_workers_sweep(
         container: Container, engine: Engine) -> None:
     workers = InboxWorkers(_handler(container), threads=2, sweep_seconds=0.2)
