@@ -31,7 +31,6 @@ dropped after it); the last table gives the medians.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import http.client
@@ -42,7 +41,6 @@ import resource
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
@@ -72,10 +70,10 @@ from bench.common import (
     DEV_TOKEN,
     call,
     free_port,
+    fresh_database,
     median,
     percentile,
     report,
-    scratch_postgres,
     simulator,
     unit_of_work,
 )
@@ -112,17 +110,6 @@ def reachable(index: int) -> bool:
 
 
 # 1. the town
-
-
-@contextlib.contextmanager
-def fresh_database(database_url: str | None, tmp: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a dedicated PostgreSQL database created next to the given one
-    and dropped afterwards."""
-    if not database_url:
-        yield f"sqlite:///{tmp / 'benefits.db'}"
-        return
-    with scratch_postgres(database_url, "madoguchi_bench_benefits") as url:
-        yield url
 
 
 def seed(engine, size: int, users: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -470,7 +457,7 @@ def run_once(args: argparse.Namespace, keys: str,
     rows: list[tuple[str, str]] = []
 
     with tempfile.TemporaryDirectory() as tmp_name, \
-            fresh_database(args.database_url, Path(tmp_name)) as url:
+            fresh_database(args.database_url, Path(tmp_name), "madoguchi_bench_benefits") as url:
         tmp = Path(tmp_name)
         users = bulk_user_ids(DEV_SECRET, on_line)
         engine = make_engine(url)

@@ -205,11 +205,12 @@ def settle(engine: Any) -> None:
 
 @contextlib.contextmanager
 def scratch_postgres(database_url: str, prefix: str) -> Iterator[str]:
-    """A PostgreSQL database of its own, created next to the given one and dropped afterwards
-    (even with a connection a killed run left)."""
+    """A PostgreSQL database of its own, created on the given one's server (through its
+    `postgres` database: the given one need not exist) and dropped afterwards (even with a
+    connection a killed run left)."""
     url = make_url(normalize_url(database_url))
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -218,3 +219,14 @@ def scratch_postgres(database_url: str, prefix: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def fresh_database(database_url: str | None, folder: Path, prefix: str) -> Iterator[str]:
+    """One run's database: a new SQLite file in `folder`, or a PostgreSQL database of its own
+    (`scratch_postgres`), so that no run finds another's rows."""
+    if not database_url:
+        yield f"sqlite:///{folder / f'{prefix}-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    with scratch_postgres(database_url, prefix) as url:
+        yield url

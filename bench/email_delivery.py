@@ -43,7 +43,7 @@ from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxStatus
 from application.ports.messaging import Choice, MessageStyle, OutgoingMessage
-from bench.common import drain_outbox, median, report, unit_of_work
+from bench.common import drain_outbox, fresh_database, median, report, unit_of_work
 
 THREADS = 8
 SENDER = MailIdentity(town_name="見本町", address="noreply@town.example.jp")
@@ -198,8 +198,8 @@ def run_once(size: int, server: Server, database_url: str | None, faults: bool,
         many = ceiling(server.port, size, THREADS)
         server.ask("reset")
     server.ask("faults", 20 if faults else 0)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with tempfile.TemporaryDirectory() as tmp, \
+            fresh_database(database_url, Path(tmp), "madoguchi_bench_email") as url:
         rate, counts = dispatch(url, server.port, size, processes)
     return {"rate": rate, "one": one, "many": many, "counts": counts,
             "stats": server.ask("stats")}

@@ -42,6 +42,7 @@ from bench.common import (
     DEV_TOKEN,
     call,
     drain_outbox,
+    fresh_database,
     median,
     report,
     simulator,
@@ -160,9 +161,9 @@ def run_once(size: int, database_url: str | None, faults: bool, processes: int) 
         if faults:
             call(base_url, "POST", "/_sim/faults",
                  {"error_rate": 0.05, "lost_response_rate": 0.02, "seed": 7})
-        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        rate, counts = dispatch(url, base_url, users[:size], processes)
-        stats = call(base_url, "GET", "/_sim/stats")
+        with fresh_database(database_url, Path(tmp), "madoguchi_bench_line_outbound") as url:
+            rate, counts = dispatch(url, base_url, users[:size], processes)
+            stats = call(base_url, "GET", "/_sim/stats")
     return {"rate": rate, "ceiling": measured_ceiling, "counts": counts, "stats": stats}
 
 

@@ -42,7 +42,16 @@ from application.messaging.codec import messages_to_json
 from application.messaging.delivering_outbox import deliver_outbox
 from application.messaging.outbox import OutboxStatus
 from application.ports.messaging import Choice, OutgoingMessage
-from bench.common import call, drain_outbox, free_port, median, process, report, unit_of_work
+from bench.common import (
+    call,
+    drain_outbox,
+    free_port,
+    fresh_database,
+    median,
+    process,
+    report,
+    unit_of_work,
+)
 
 THREADS = 8
 SID, TOKEN, SENDER = "AC" + "0" * 32, "bench-twilio-token", "+815000000000"
@@ -172,9 +181,9 @@ def run_once(size: int, database_url: str | None, faults: bool, processes: int) 
         if faults:
             call(base_url, "POST", "/_sim/sms/faults",
                  {"error_rate": 0.05, "lost_rate": 0.02, "throttle_rate": 0.02, "seed": 7})
-        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        rate, counts = dispatch(url, base_url, size, processes)
-        stats = call(base_url, "GET", "/_sim/sms/stats")
+        with fresh_database(database_url, Path(tmp), "madoguchi_bench_sms") as url:
+            rate, counts = dispatch(url, base_url, size, processes)
+            stats = call(base_url, "GET", "/_sim/sms/stats")
     return {"rate": rate, "ceiling": measured, "counts": counts,
             "received": stats["messages"] - before, "duplicates": stats["duplicates"],
             "requests": stats["requests"]}
