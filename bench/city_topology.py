@@ -62,7 +62,6 @@ from bench.benefit_campaign import (
     RECEIVED,
     analyze,
     check_notices,
-    fresh_database,
     notified,
     reachable,
     read_back,
@@ -72,7 +71,17 @@ from bench.benefit_campaign import (
     time_import,
     write_list,
 )
-from bench.common import DEV_SECRET, DEV_TOKEN, ROOT, call, free_port, median, report, simulator
+from bench.common import (
+    DEV_SECRET,
+    DEV_TOKEN,
+    ROOT,
+    call,
+    free_port,
+    fresh_database,
+    median,
+    report,
+    simulator,
+)
 from bench.common import unit_of_work as bench_uow
 from bench.line_inbound import CONCURRENCY, fire, gunicorn
 from bench.line_inbound import THREADS as WEB_THREADS
@@ -259,7 +268,7 @@ def run_once(size: int, admin_url: str, redis_url: str, keys: str, *, burst_size
     on_line = sum(1 for i in range(size) if reachable(i))
     flush_redis(redis_url)
     with tempfile.TemporaryDirectory() as tmp_name, \
-            fresh_database(admin_url, Path(tmp_name)) as url:
+            fresh_database(admin_url, Path(tmp_name), "madoguchi_bench_city") as url:
         tmp = Path(tmp_name)
         users = bulk_user_ids(DEV_SECRET, on_line)
         engine = make_engine(url)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from adapters.persistence.database import make_engine, normalize_url
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
@@ -205,14 +206,21 @@ def settle(engine: Any) -> None:
 
 @contextlib.contextmanager
 def scratch_postgres(database_url: str, prefix: str) -> Iterator[str]:
-    """A PostgreSQL database of its own, created on the given one's server (through its
-    `postgres` database: the given one need not exist) and dropped afterwards (even with a
-    connection a killed run left)."""
+    """A PostgreSQL database of its own, created on the given one's server and dropped
+    afterwards (even with a connection a killed run left): through the server's `postgres`
+    database, so that the one given need not exist, or through the one given when a role may
+    not reach `postgres`."""
     url = make_url(normalize_url(database_url))
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError:
+        admin.dispose()
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:

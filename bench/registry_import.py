@@ -52,8 +52,8 @@ CHUNK = 10_000  # rows read back and inserted per executemany in the baseline
 
 @contextlib.contextmanager
 def fresh_database(database_url: str | None, tmp: Path, label: str) -> Iterator[str]:
-    """A fresh SQLite file, or a PostgreSQL database created next to the given one and dropped
-    afterwards."""
+    """A fresh SQLite file, or a PostgreSQL database of its own on the given one's server,
+    dropped afterwards (`scratch_postgres`)."""
     if not database_url:
         path = tmp / f"{label}-{uuid.uuid4().hex[:8]}.db"
         try:

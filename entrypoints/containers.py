@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import operator
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -75,6 +74,15 @@ from domain.certificates import CertificateKind
 from domain.contact_codes import new_code
 from domain.values import AccountType, Money
 from entrypoints.config import Settings
+from entrypoints.deferred_adapters import (
+    LineChatSignals,
+    LineContent,
+    LineMessenger,
+    LineRichMenus,
+    LineWebhookParser,
+    RichMenusWhenUsed,
+    line_data_url,
+)
 from entrypoints.demo_wiring import past_town
 from entrypoints.inbound_wiring import make_inbox_handler
 from entrypoints.jobs import build_job_catalog
@@ -95,24 +103,6 @@ from entrypoints.webhook_wiring import webhook_delivery, with_webhooks
 from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
-
-
-def _deferred(module: str, name: str) -> Callable[..., Any]:
-    """An adapter whose module is imported when the first one is made: LINE's SDK costs about
-    0.8 s to import, which each command that says nothing on LINE (`keys`, `staff`, `db`…)
-    would pay too."""
-    def make(*args: Any, **kwargs: Any) -> Any:
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
-    return make
-
-
-# Imported when first made (`_deferred`).
-LineChatSignals = _deferred("adapters.line.chat_signals", "LineChatSignals")
-LineContent = _deferred("adapters.line.content", "LineContent")
-line_data_url = _deferred("adapters.line.content", "line_data_url")
-LineMessenger = _deferred("adapters.line.messenger", "LineMessenger")
-LineRichMenus = _deferred("adapters.line.rich_menus", "LineRichMenus")
-LineWebhookParser = _deferred("adapters.line.webhook", "LineWebhookParser")
 
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:
@@ -205,7 +195,7 @@ class Container(containers.DeclarativeContainer):
         procedure_titles=providers.Callable(lambda p: {k: v.title for k, v in p.items()},
                                             procedures),
         case_url=config.public_url.as_(lambda u: lambda case: f"{u}/staff/cases/{case}"),
-        rich_menus=line_rich_menus)
+        rich_menus=providers.Singleton(RichMenusWhenUsed, line_rich_menus.provider))
     uow = providers.Factory(SqlAlchemyUnitOfWork, sessions=sessions, bus=bus)
     contact_policy = providers.Factory(load_policy, uow.provider)
     line_parser = providers.Singleton(LineWebhookParser, config.line_channel_secret)

@@ -1,8 +1,9 @@
 """Who handles the events a webhook stored (ADR 0062), as the embedded default and the tests run
 it: a small pool of threads in the web process, woken with the ids of a delivery's rows and
-sweeping every few seconds for rows left behind (a crash between storing and handling, an event
-waiting out a pause after a failure); or, for the tests and the command line, the handling done
-at once in the caller (`HandleNow`). With Celery: `celery_queue.CeleryInboxNotifier`."""
+sweeping every few seconds (between wakes, or after one when a sweep is due) for rows left
+behind (a crash between storing and handling, an event waiting out a pause after a failure);
+or, for the tests and the command line, the handling done at once in the caller
+(`HandleNow`). With Celery: `celery_queue.CeleryInboxNotifier`."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ class InboxWorkers:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._sweeping = threading.Lock()  # one thread sweeps at a time
+        self._swept_at = clock()
         self._burst_turn = threading.Lock()  # during a burst, one thread handles at a time
         self._stopped = threading.Event()
         self._busy = 0
@@ -120,6 +122,12 @@ class InboxWorkers:
                     for request_id, ids in batches.items():
                         with request_id_bound(request_id):
                             self._call(ids)
+                # woken without a pause: a sweep when it is due all the same (outside a burst,
+                # whose own handling must give way), for what no wake names any more (events
+                # waiting out a failure's pause, or left by a worker that stopped early)
+                if (self._clock() - self._swept_at >= self._sweep_every
+                        and not self._bursting()):
+                    self._sweep()
         finally:
             with self._idle:
                 self._busy -= taken
@@ -156,6 +164,7 @@ class InboxWorkers:
 
     def _sweep(self) -> None:
         if self._sweeping.acquire(blocking=False):
+            self._swept_at = self._clock()
             try:
                 self._call(None)
             finally:

@@ -45,8 +45,9 @@ class InboxHandler:
         self._after, self._wake_outbox = after, wake_outbox
 
     def __call__(self, ids: Sequence[str] | None = None) -> int:
-        """Handle the pending events of the senders of these rows (None: a sweep of every
-        sender with an event due, oldest first, until none is left). How many were handled."""
+        """Handle the pending events of the senders of these rows, those still pending (None:
+        a sweep of every sender with an event due, oldest first, until none is left). How
+        many were handled."""
         route = self._route()
         if ids is not None:
             return self._senders(self._queue.senders_of(ids), route)

@@ -25,7 +25,9 @@ class InboxQueue(Protocol):
     def senders_of(self, ids: Sequence[str]) -> list[Sender]:
         """Who sent the events of these rows that still wait to be handled (each sender once,
         in the order given). A row handled or set aside meanwhile names no one: its sender's
-        later events were woken for themselves."""
+        later events were woken for themselves, and what no wake names any more (an event
+        waiting out a failure's pause, one a worker left after too many restarts or a lapsed
+        lease) is the sweep's (`due_senders`)."""
         ...
 
     def due_senders(self, *, now: dt.datetime, limit: int) -> list[Sender]:

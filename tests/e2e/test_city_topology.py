@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from adapters.crypto import FieldCipher
 from adapters.line.simulator.simulator import bulk_user_ids
-from adapters.persistence import migrating
+from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine, normalize_url
 from bench.benefit_campaign import (
     check_notices,
-    fresh_database,
     notified,
     seed,
     time_import,
@@ -32,7 +32,7 @@ from bench.city_topology import (
     topology,
     topology_env,
 )
-from bench.common import DEV_SECRET, simulator
+from bench.common import DEV_SECRET, fresh_database, simulator
 from tests.conftest import TEST_KEY
 
 pytestmark = pytest.mark.e2e
@@ -64,8 +64,11 @@ def test_the_procfile_runs_a_campaign_and_a_burst_of_taps_then_stops_everything(
     if shutil.which("honcho", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("honcho is not installed (pip install -e '.[test]')")
     flush_redis(broker)
+    # the town is seeded here and read by the topology's processes, both under TEST_KEY: a
+    # container built earlier in this worker may have installed another key as the process's
+    orm.start_mappers(FieldCipher([TEST_KEY]))
     log = tmp_path / "honcho.log"
-    with fresh_database(database, tmp_path) as url:
+    with fresh_database(database, tmp_path, "madoguchi_bench_city") as url:
         engine = make_engine(url)
         try:
             migrating.upgrade(engine)

@@ -15,11 +15,13 @@ class _Recorder:
         self.handled: list[tuple[float, str]] = []
         self.running = 0
         self.started: list[tuple[float, int]] = []  # when a call began, and how many ran then
+        self.sweeps = 0
 
     def __call__(self, ids: Sequence[str] | None) -> None:
         with self.lock:
             self.running += 1
             self.started.append((time.monotonic(), self.running))
+            self.sweeps += ids is None
         time.sleep(0.02)  # the handling's own work
         with self.lock:
             self.running -= 1
@@ -71,3 +73,21 @@ def test_deliveries_that_come_apart_are_handled_at_once() -> None:
     finally:
         workers.stop()
     assert sorted(i for _, i in recorder.handled) == sorted(f"q{n}" for n in range(12))
+
+
+def test_a_steady_stream_of_wakes_still_lets_the_sweep_run() -> None:
+    """A wake names only its own rows: an event waiting out a failure's pause is taken up by a
+    sweep, which must come every `sweep_seconds` even when wakes never leave a pause."""
+    recorder = _Recorder()
+    workers = InboxWorkers(recorder, threads=2, sweep_seconds=0.3, give_way_max=5)
+    try:
+        end = time.monotonic() + 1.5
+        n = 0
+        while time.monotonic() < end:
+            workers.wake([f"s{n}"])  # every 20 ms: the threads never wait 0.3 s for work
+            n += 1
+            time.sleep(0.02)
+        assert workers.wait_idle(5)
+    finally:
+        workers.stop()
+    assert recorder.sweeps >= 3, recorder.sweeps  # about 5 in 1.5 s

@@ -11,9 +11,11 @@ import pytest
 from application.channels.rich_menu import RichMenuPlan
 from application.channels.verified_menu import VerifiedMenu
 from application.messagebus import MessageBus
+from application.ports.rich_menus import RichMenus
 from domain.channels import ChannelIdentity
 from domain.events import VerificationDecided
 from domain.verifications import VerificationStatus
+from entrypoints.deferred_adapters import RichMenusWhenUsed
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork
 
 pytestmark = pytest.mark.unit
@@ -35,7 +37,7 @@ class FakeRichMenus:
         self.linked.extend(user_ids)
 
 
-def _decide(platform: FakeRichMenus, status: VerificationStatus, channel: str = "line") -> None:
+def _decide(platform: RichMenus, status: VerificationStatus, channel: str = "line") -> None:
     with FakeUnitOfWork(FakeDatabase(MessageBus({}))) as uow:
         uow.channel_identities.add(ChannelIdentity.first_seen(
             id="i1", channel=channel, address="U1" if channel == "line" else "+819000000001",
@@ -48,6 +50,17 @@ def test_a_resident_linked_on_line_gets_the_verified_menu() -> None:
     platform = FakeRichMenus()
     _decide(platform, VerificationStatus.LINKED)
     assert platform.linked == ["U1"]
+
+
+def test_the_container_s_menus_are_made_when_a_resident_is_first_linked() -> None:
+    """The bus of every unit of work holds the menus; LINE's SDK is imported once one is
+    linked, not when a command opens a unit of work (entrypoints/deferred_adapters.py)."""
+    platform, made = FakeRichMenus(), []
+    menus = RichMenusWhenUsed(lambda: made.append(platform) or platform)
+    _decide(menus, VerificationStatus.REVIEW)
+    assert made == []
+    _decide(menus, VerificationStatus.LINKED)
+    assert made == [platform] and platform.linked == ["U1"]
 
 
 @pytest.mark.parametrize("status", [VerificationStatus.REVIEW, VerificationStatus.REJECTED])
