@@ -48,6 +48,7 @@ class InboxWorkers:
         self._lock = threading.Lock()
         self._sweeping = threading.Lock()  # one thread sweeps at a time
         self._swept_at = clock()
+        self._swept_through = float("-inf")  # a whole sweep began then: wakes before it are done
         self._burst_turn = threading.Lock()  # during a burst, one thread handles at a time
         self._stopped = threading.Event()
         self._busy = 0
@@ -60,8 +61,10 @@ class InboxWorkers:
                 return
             self._busy += 1
             self._recent_wakes.append(self._clock())
-            # with the request id that stored them: the replies carry it (correlation.py)
-            self._work.put(None if ids is None else (list(ids), current_request_id()))
+            # with the request id that stored them (the replies carry it: correlation.py), and
+            # when: a sweep that began after has handled them
+            self._work.put(None if ids is None
+                           else (list(ids), current_request_id(), self._clock()))
             self._threads = [thread for thread in self._threads if thread.is_alive()]
             while len(self._threads) < self._size:
                 thread = threading.Thread(target=self._run, daemon=True,
@@ -140,17 +143,27 @@ class InboxWorkers:
             return (len(recent) == recent.maxlen
                     and self._clock() - recent[0] < self._burst_window)
 
-    def _gathered(self, first: tuple[list[str], str | None],
+    def _gathered(self, first: tuple[list[str], str | None, float],
                   ) -> tuple[dict[str | None, list[str]], int]:
         """After giving way to the webhook, this delivery's rows and those of the deliveries
-        queued behind it (up to a batch), by the request that stored them; how many wakes."""
+        queued behind it (up to a batch), by the request that stored them; how many wakes.
+        Wakes from before a whole sweep began are passed over: after a burst the sweep often
+        drains the inbox ahead of them, and thousands of them would hold up the next events."""
         started = self._clock()
         while (self._bursting() and self._clock() - started < self._give_way_max
                and not self._stopped.is_set()):
             time.sleep(0.01)
-        batches: dict[str | None, list[str]] = {first[1]: list(first[0])}
-        count, taken = len(first[0]), 1
-        while count < self._batch:
+        batches: dict[str | None, list[str]] = {}
+        count = taken = 0
+        more: object = first
+        while True:
+            ids, request_id, at = more  # type: ignore[misc]
+            taken += 1
+            if at >= self._swept_through:
+                batches.setdefault(request_id, []).extend(ids)
+                count += len(ids)
+            if count >= self._batch:
+                break
             try:
                 more = self._work.get_nowait()
             except queue.Empty:
@@ -158,23 +171,25 @@ class InboxWorkers:
             if not isinstance(more, tuple):  # a sweep or the stop: back in line for later
                 self._work.put(more)
                 break
-            batches.setdefault(more[1], []).extend(more[0])
-            count, taken = count + len(more[0]), taken + 1
         return batches, taken
 
     def _sweep(self) -> None:
         if self._sweeping.acquire(blocking=False):
-            self._swept_at = self._clock()
+            began = self._swept_at = self._clock()
             try:
-                self._call(None)
+                if self._call(None):
+                    self._swept_through = max(self._swept_through, began)
             finally:
                 self._sweeping.release()
 
-    def _call(self, ids: Sequence[str] | None) -> None:
+    def _call(self, ids: Sequence[str] | None) -> bool:
+        """Whether the handling ran through."""
         try:
             self._handle(ids)
         except Exception:  # the database away, say: the rows stay stored for the next sweep
             log.exception("inbound events could not be handled now; the sweep tries again")
+            return False
+        return True
 
 
 class HandleNow:

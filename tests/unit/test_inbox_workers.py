@@ -91,3 +91,32 @@ def test_a_steady_stream_of_wakes_still_lets_the_sweep_run() -> None:
     finally:
         workers.stop()
     assert recorder.sweeps >= 3, recorder.sweeps  # about 5 in 1.5 s
+
+
+def test_wakes_from_before_a_whole_sweep_are_passed_over() -> None:
+    """After a burst the sweep drains the inbox ahead of the queued wakes: those from before it
+    began need nothing more, and the next events' wakes must not wait behind them."""
+    release, calls = threading.Event(), []
+
+    def handle(ids: Sequence[str] | None) -> None:
+        calls.append(None if ids is None else list(ids))
+        if ids == ["a"]:
+            release.wait(5)  # the thread is busy: the next wakes queue up meanwhile
+
+    workers = InboxWorkers(handle, threads=1, sweep_seconds=0.2, give_way_max=5)
+    try:
+        workers.wake(["a"])
+        time.sleep(0.1)
+        workers.wake(["b"])
+        workers.wake(["c"])  # queued before the sweep that follows "a" (0.2 s are past)
+        time.sleep(0.2)
+        release.set()
+        deadline = time.monotonic() + 5
+        while None not in calls and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers.wake(["d"])  # after the sweep: handled
+        assert workers.wait_idle(5)
+    finally:
+        workers.stop()
+    assert calls[:2] == [["a"], None] and ["d"] in calls
+    assert ["b"] not in calls and ["c"] not in calls and ["b", "c"] not in calls
