@@ -21,7 +21,8 @@ __all__ = ["HandleNow", "InboxWorkers"]
 
 log = logging.getLogger(__name__)
 
-Handle = Callable[[Sequence[str] | None], object]  # ids of rows, or None: a sweep
+# (ids of rows, or None: a sweep; keep_going=: whether a sweep goes on to its next round)
+Handle = Callable[..., object]
 
 _STOP = object()
 
@@ -129,7 +130,7 @@ class InboxWorkers:
                 # whose own handling must give way), for what no wake names any more (events
                 # waiting out a failure's pause, or left by a worker that stopped early)
                 if (self._clock() - self._swept_at >= self._sweep_every
-                        and not self._bursting()):
+                        and not self._bursting() and not self._stopped.is_set()):
                     self._sweep()
         finally:
             with self._idle:
@@ -177,15 +178,19 @@ class InboxWorkers:
         if self._sweeping.acquire(blocking=False):
             began = self._swept_at = self._clock()
             try:
-                if self._call(None):
+                # a burst or the stop ends it between rounds: then it did not cover everything
+                if self._call(None, keep_going=self._may_sweep_on) and self._may_sweep_on():
                     self._swept_through = max(self._swept_through, began)
             finally:
                 self._sweeping.release()
 
-    def _call(self, ids: Sequence[str] | None) -> bool:
+    def _may_sweep_on(self) -> bool:
+        return not self._bursting() and not self._stopped.is_set()
+
+    def _call(self, ids: Sequence[str] | None, **options: object) -> bool:
         """Whether the handling ran through."""
         try:
-            self._handle(ids)
+            self._handle(ids, **options)
         except Exception:  # the database away, say: the rows stay stored for the next sweep
             log.exception("inbound events could not be handled now; the sweep tries again")
             return False

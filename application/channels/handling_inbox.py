@@ -44,10 +44,11 @@ class InboxHandler:
         self._queue, self._route, self._clock, self._lease = queue, route, clock, lease
         self._after, self._wake_outbox = after, wake_outbox
 
-    def __call__(self, ids: Sequence[str] | None = None) -> int:
+    def __call__(self, ids: Sequence[str] | None = None, *,
+                 keep_going: Callable[[], bool] = lambda: True) -> int:
         """Handle the pending events of the senders of these rows, those still pending (None:
-        a sweep of every sender with an event due, oldest first, until none is left). How
-        many were handled."""
+        a sweep of every sender with an event due, oldest first, until none is left, or
+        until `keep_going()` says no between two rounds). How many were handled."""
         route = self._route()
         if ids is not None:
             return self._senders(self._queue.senders_of(ids), route)
@@ -56,7 +57,7 @@ class InboxHandler:
             senders = self._queue.due_senders(now=self._clock.now(), limit=SENDERS)
             done = self._senders(senders, route)
             handled += done
-            if not done or len(senders) < SENDERS:
+            if not done or len(senders) < SENDERS or not keep_going():
                 return handled
 
     def _senders(self, senders: Sequence[Sender], route: Route) -> int:

@@ -224,7 +224,7 @@ def test_the_workers_handle_what_they_are_woken_for_and_stop_cleanly(
 
 def test_the_sweep_logs_nothing_personal_when_the_database_is_away(
         container: Container, caplog: pytest.LogCaptureFixture) -> None:
-    def broken(ids: object) -> None:
+    def broken(ids: object, **options: object) -> None:
         raise RuntimeError("connection refused")
 
     workers = InboxWorkers(broken, threads=1, sweep_seconds=30)

@@ -17,7 +17,7 @@ class _Recorder:
         self.started: list[tuple[float, int]] = []  # when a call began, and how many ran then
         self.sweeps = 0
 
-    def __call__(self, ids: Sequence[str] | None) -> None:
+    def __call__(self, ids: Sequence[str] | None, **options: object) -> None:
         with self.lock:
             self.running += 1
             self.started.append((time.monotonic(), self.running))
@@ -98,7 +98,7 @@ def test_wakes_from_before_a_whole_sweep_are_passed_over() -> None:
     began need nothing more, and the next events' wakes must not wait behind them."""
     release, calls = threading.Event(), []
 
-    def handle(ids: Sequence[str] | None) -> None:
+    def handle(ids: Sequence[str] | None, **options: object) -> None:
         calls.append(None if ids is None else list(ids))
         if ids == ["a"]:
             release.wait(5)  # the thread is busy: the next wakes queue up meanwhile
@@ -120,3 +120,32 @@ def test_wakes_from_before_a_whole_sweep_are_passed_over() -> None:
         workers.stop()
     assert calls[:2] == [["a"], None] and ["d"] in calls
     assert ["b"] not in calls and ["c"] not in calls and ["b", "c"] not in calls
+
+
+def test_a_sweep_stops_between_rounds_when_a_burst_begins() -> None:
+    """A sweep that began before a burst goes on round after round while there is a backlog:
+    it asks between rounds, so the burst's give-way rule holds, and wakes after it still count."""
+    asked: list[bool] = []
+    rounds = threading.Event()
+
+    def handle(ids: Sequence[str] | None, **options: object) -> None:
+        if ids is None:
+            keep_going = options["keep_going"]
+            assert callable(keep_going)
+            while True:  # a backlog: each round full, until told to stop
+                rounds.set()
+                time.sleep(0.01)
+                if not keep_going():
+                    asked.append(False)
+                    return
+
+    workers = InboxWorkers(handle, threads=1, sweep_seconds=30, burst=(10, 0.5))
+    try:
+        workers.wake(None)  # a sweep now
+        assert rounds.wait(5)
+        for n in range(12):  # a burst begins
+            workers.wake([f"b{n}"])
+        assert workers.wait_idle(10)
+    finally:
+        workers.stop()
+    assert asked == [False]
