@@ -156,9 +156,9 @@ class InboxWorkers:
             time.sleep(0.01)
         batches: dict[str | None, list[str]] = {}
         count = taken = 0
-        more: object = first
+        queued = first
         while True:
-            ids, request_id, at = more  # type: ignore[misc]
+            ids, request_id, at = queued
             taken += 1
             if at >= self._swept_through:
                 batches.setdefault(request_id, []).extend(ids)
@@ -172,6 +172,7 @@ class InboxWorkers:
             if not isinstance(more, tuple):  # a sweep or the stop: back in line for later
                 self._work.put(more)
                 break
+            queued = more
         return batches, taken
 
     def _sweep(self) -> None:

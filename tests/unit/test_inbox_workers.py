@@ -96,17 +96,18 @@ def test_a_steady_stream_of_wakes_still_lets_the_sweep_run() -> None:
 def test_wakes_from_before_a_whole_sweep_are_passed_over() -> None:
     """After a burst the sweep drains the inbox ahead of the queued wakes: those from before it
     began need nothing more, and the next events' wakes must not wait behind them."""
-    release, calls = threading.Event(), []
+    busy, release, calls = threading.Event(), threading.Event(), []
 
     def handle(ids: Sequence[str] | None, **options: object) -> None:
         calls.append(None if ids is None else list(ids))
         if ids == ["a"]:
+            busy.set()
             release.wait(5)  # the thread is busy: the next wakes queue up meanwhile
 
     workers = InboxWorkers(handle, threads=1, sweep_seconds=0.2, give_way_max=5)
     try:
         workers.wake(["a"])
-        time.sleep(0.1)
+        assert busy.wait(5)  # "a" taken alone, however late its thread starts
         workers.wake(["b"])
         workers.wake(["c"])  # queued before the sweep that follows "a" (0.2 s are past)
         time.sleep(0.2)
