@@ -7,10 +7,11 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-__all__ = ["make_engine", "normalize_url", "prepare_sqlite_file"]
+__all__ = ["make_engine", "normalize_url", "prepare_sqlite_file", "without_jit"]
 
 
 def normalize_url(url: str) -> str:
@@ -66,3 +67,13 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
     options.update({name: value for name, value in pool.items() if value is not None})
     return create_engine(url, pool_pre_ping=True,
                          connect_args={"connect_timeout": CONNECT_TIMEOUT}, **options)
+
+
+def without_jit(session: Session) -> None:
+    """This transaction's statements run without PostgreSQL's JIT compiler (ADR 0075, 0076):
+    for a statement over a whole town (the matching, a program's reach) the planner's cost
+    passes `jit_above_cost`, and compiling it took longer than running it. `SET LOCAL` ends with
+    the transaction, so it holds through a pooler in transaction mode and the pool's next user
+    has the server's setting. Nothing on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))

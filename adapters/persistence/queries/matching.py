@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, null, select, text, union_all
+from sqlalchemy import String, and_, case, func, null, select, union_all
 from sqlalchemy.orm import Session
 
+from adapters.persistence.database import without_jit
 from adapters.persistence.orm.residents import identity_verifications, residents
 from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
 from application.residents.matching import Candidate
@@ -48,10 +49,7 @@ class SqlMatchingQueries:
         keys: dict[str, MatchKeys] = {}
         candidates: dict[str, Candidate] = {}
         living = RegistryStatus.RESIDENT.value
-        if self.session.get_bind().dialect.name == "postgresql":
-            # this transaction only (a pooler in transaction mode keeps it there): compiling
-            # the statement for a million rows cost more than it saved (ADR 0075)
-            self.session.execute(text("SET LOCAL jit = off"))
+        without_jit(self.session)  # compiling it for a million rows cost more than it saved
         for where in wheres:
             # rows unpacked as tuples: a town's batch is hundreds of thousands of links
             for (id_, linked, person, place, reading, name_place, resident_id, r_person,

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.errors import constraint_name, is_unique_violation
+from adapters.persistence.many import one_of
 from adapters.persistence.orm.benefits import (
     applications,
     eligible_households,
@@ -107,7 +108,7 @@ class SqlApplicationRepository(SqlRepository):
             return {}
         rows = self.session.execute(
             select(applications.c.household_id, applications.c.payee_account)
-            .where(applications.c.household_id.in_(list(household_ids)),
+            .where(one_of(self.session, applications.c.household_id, household_ids),
                    applications.c.status == ApplicationStatus.PAID,
                    applications.c.payout_method == PayoutMethod.BANK_TRANSFER,
                    applications.c.payee_account.is_not(None))

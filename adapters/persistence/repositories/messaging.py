@@ -17,13 +17,13 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.persistence.inbox_queue import pending_row
+from adapters.persistence.many import one_of, pair_of
 from adapters.persistence.orm.messaging import channel_identities, inbox, outbox
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.repositories.base import SqlRepository
@@ -125,8 +125,8 @@ class SqlOutboxRepository(SqlRepository):
             with self.session.no_autoflush:  # these rows are written here, not by a flush
                 written = self.session.execute(
                     update(outbox)
-                    .where(tuple_(outbox.c.id, outbox.c.version).in_(
-                        [(m.id, m.version) for m in rows]))  # type: ignore[attr-defined]
+                    .where(pair_of(self.session, (outbox.c.id, outbox.c.version),
+                                   [(m.id, m.version) for m in rows]))  # type: ignore[attr-defined]
                     .values(version=outbox.c.version + 1, **dict(zip(_STATE, state,
                                                                        strict=True))))
             if written.rowcount != len(rows):
@@ -140,13 +140,13 @@ class SqlOutboxRepository(SqlRepository):
 
     def in_groups(self, group_keys: Iterable[str]) -> Sequence[OutboxMessage]:
         found = self.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.group_key.in_(list(group_keys)))).all()
+            select(OutboxMessage).where(one_of(self.session, outbox.c.group_key, group_keys))).all()
         self.tracked.update(found)
         return found
 
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         found = self.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)))).all()
+            select(OutboxMessage).where(one_of(self.session, outbox.c.id, message_ids))).all()
         self.tracked.update(found)
         return {message.id: message for message in found}
 
@@ -211,7 +211,7 @@ class SqlChannelIdentityRepository(SqlRepository):
         return set(self.session.scalars(
             select(ChannelIdentity.address).where(
                 ChannelIdentity.channel == channel,
-                ChannelIdentity.address.in_(set(addresses)),
+                one_of(self.session, channel_identities.c.address, set(addresses)),
                 ChannelIdentity.status == IdentityStatus.BLOCKED)))
 
     def following(self, channel: str, *, after: str, limit: int) -> Sequence[ChannelIdentity]:
@@ -236,7 +236,7 @@ class SqlChannelIdentityRepository(SqlRepository):
         found = self.session.scalars(
             select(ChannelIdentity)
             .join(residents, residents.c.id == channel_identities.c.resident_id)
-            .where(channel_identities.c.resident_id.in_(list(resident_ids)),
+            .where(one_of(self.session, channel_identities.c.resident_id, resident_ids),
                    channel_identities.c.channel == channel,
                    channel_identities.c.status == IdentityStatus.FOLLOWING,
                    residents.c.verification_state == VerificationState.VERIFIED)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import or_, select
 
+from adapters.persistence.many import one_of
 from adapters.persistence.orm.residents import households, residents
 from adapters.persistence.repositories.base import SqlRepository
 from domain.households import Household, HouseholdHead
@@ -87,7 +88,7 @@ class SqlHouseholdRepository(SqlRepository):
         rows = self.session.execute(
             select(households.c.id, households.c.household_number,
                    households.c.head_resident_id)
-            .where(households.c.id.in_(list(household_ids)))).all()
+            .where(one_of(self.session, households.c.id, household_ids))).all()
         return {row.id: HouseholdHead(row.id, row.household_number, row.head_resident_id)
                 for row in rows}
 
