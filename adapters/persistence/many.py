@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, bindparam, func, select, tuple_
+from sqlalchemy import ColumnElement, String, any_, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,11 @@ def _arrays(session: Session) -> bool:
 
 
 def _array(column: ColumnElement[Any], values: list[Any]) -> Any:
-    return bindparam(None, values, type_=ARRAY(column.type))
+    """An array of the column's type; a string column's without its length, which PostgreSQL
+    would cut each value to (`'…'::VARCHAR(32)[]`): a longer value must match nothing, as with
+    `IN`."""
+    item = String() if type(column.type) is String else column.type
+    return bindparam(None, values, type_=ARRAY(item))
 
 
 def one_of(session: Session, column: ColumnElement[Any],

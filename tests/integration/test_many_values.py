@@ -20,7 +20,7 @@ NOW = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
 
 
 def _outbox(engine: Engine, count: int) -> list[str]:
-    ids = [f"m{n:05d}" for n in range(count)]
+    ids = [f"m{n:031d}" for n in range(count)]  # as long as the column: 32
     with engine.begin() as connection:
         connection.execute(insert(outbox), [
             {"id": message_id, "channel": "line", "recipient": f"U{n:032x}",
@@ -34,10 +34,11 @@ def test_one_of_finds_the_rows_named_and_no_others_for_a_short_and_a_long_list(
         engine: Engine) -> None:
     ids = _outbox(engine, 3_000)
     with Session(engine) as session:
-        for wanted in (ids[:3], ids[::2], ["no-such-id", ids[7]], []):
+        longer = ids[7] + "x" * 40  # longer than the column: it must not be cut to match
+        for wanted in (ids[:3], ids[::2], ["no-such-id", ids[7]], [longer], [None, ids[3]], []):
             found = session.scalars(select(outbox.c.id)
                                     .where(one_of(session, outbox.c.id, wanted))).all()
-            assert sorted(found) == sorted(set(wanted) & set(ids))
+            assert sorted(found) == sorted(set(wanted) & set(ids))  # type: ignore[arg-type]
 
 
 def test_pair_of_changes_only_the_rows_still_at_the_version_read(engine: Engine) -> None:
@@ -45,6 +46,7 @@ def test_pair_of_changes_only_the_rows_still_at_the_version_read(engine: Engine)
     with Session(engine) as session:
         session.execute(update(outbox).where(outbox.c.id == ids[1]).values(version=2))
         read = [(message_id, 1) for message_id in ids]  # ids[1] was read before it moved on
+        read.append((ids[1] + "x" * 40, 2))  # longer than the column: it matches nothing
         written = session.execute(
             update(outbox).where(pair_of(session, (outbox.c.id, outbox.c.version), read))
             .values(status="sending"))

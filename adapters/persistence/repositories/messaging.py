@@ -227,7 +227,7 @@ class SqlChannelIdentityRepository(SqlRepository):
         return set(self.session.scalars(
             select(ChannelIdentity.address).where(
                 ChannelIdentity.channel == channel,
-                ChannelIdentity.address.in_(set(addresses)),
+                one_of(self.session, channel_identities.c.address, set(addresses)),
                 ChannelIdentity.optional_declined_at.is_not(None))))  # type: ignore[union-attr]
 
     def reachable(self, resident_ids: Sequence[str], channel: str) -> dict[str, ChannelIdentity]:
