@@ -31,7 +31,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from adapters.persistence import migrating
+from adapters.crypto import FieldCipher
+from adapters.persistence import migrating, orm
 from adapters.persistence.database import make_engine, normalize_url
 from entrypoints.config import DEV_LINE_SECRET, DEV_LINE_TOKEN
 from tests.conftest import TEST_KEY
@@ -108,7 +109,10 @@ def _migrate(url: str) -> None:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """The test's own connection to the processes' database (seeding and checks)."""
+    """The test's own connection to the processes' database (seeding and checks), writing with
+    the processes' key: the process's data cipher is global, and a test before this one in the
+    same worker may have installed another (a container built with its own key)."""
+    orm.start_mappers(FieldCipher([TEST_KEY]))
     built = make_engine(database_url)
     yield built
     built.dispose()
