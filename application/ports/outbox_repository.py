@@ -31,8 +31,9 @@ class OutboxRepository(Protocol):
 
     def save_many(self, messages: Sequence[OutboxMessage]) -> None:
         """Write these messages' delivery state (claimed, sent, to retry) at once; raises
-        ConcurrentUpdate when another changed one of them since it was read. They are written
-        as they are now: change them before, not after (a later change may not be kept)."""
+        ConcurrentUpdate when another changed one of them since it was read. Their delivery state
+        is written as it is now: change them before, not after (a later change may not be
+        kept)."""
         ...
 
     def rungs_of(self, notice_id: str) -> Sequence[OutboxMessage]:

@@ -135,3 +135,21 @@ def test_a_batch_is_saved_at_once_but_not_over_a_row_another_changed_meanwhile(
     assert saved[first].delivery_status is DeliveryStatus.DELIVERED
     assert (saved[first].status, saved[second].status) == (OutboxStatus.PENDING,) * 2
     assert (saved[third].status, saved[third].attempts) == (OutboxStatus.SENDING, 1)
+
+
+def test_a_change_besides_the_delivery_state_is_still_written_with_the_batch(
+        container: Container) -> None:
+    clock = FakeClock()
+    first, second = _queue(container, clock)[:2]
+    with container.uow() as uow:
+        rows = uow.outbox.get_many([first, second])
+        rows[first].followed_by([OutgoingMessage(text="追伸")])  # its payload: not the state
+        for row in rows.values():
+            row.claim(clock.now())
+        uow.outbox.save_many(list(rows.values()))
+        uow.commit()
+    with container.uow() as uow:
+        saved = uow.outbox.get_many([first, second])
+    assert [s.status for s in saved.values()] == [OutboxStatus.SENDING] * 2
+    assert saved[first].payload["messages"][-1]["text"] == "追伸"
+    assert len(saved[second].payload["messages"]) == 1
