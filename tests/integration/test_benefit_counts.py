@@ -21,6 +21,7 @@ from domain.channels import ChannelIdentity
 from domain.residents import Verification
 from tests import builders
 from tests.integration.test_benefits import NOW, Town
+from tests.support.jit import assert_without_jit_in_its_transaction
 
 pytestmark = pytest.mark.integration
 
@@ -123,18 +124,8 @@ def test_a_household_whose_head_stopped_following_goes_to_the_postal_list_and_th
 
 def test_the_reach_is_counted_without_jit_on_postgresql_and_only_in_its_own_transaction(
         town: Town, engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("JIT compilation is PostgreSQL's")
-    with engine.connect() as connection:  # one connection throughout, not whichever the pool
-        default = connection.exec_driver_sql("SHOW jit").scalar_one()
-        connection.rollback()
-        if default == "off":
-            pytest.skip("this server has JIT off already: nothing to tell apart")
-        session = Session(bind=connection)
+    def run(session: Session) -> None:
         counts = SqlBenefitQueries(session).reach_counts("p1", ContactPolicy().ladder)
         assert sum(counts.values()) == 3  # the town's eligible households
-        assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
-        session.rollback()
-        session.close()
-        # the connection's next user (the pool hands it on) has the server's setting
-        assert connection.exec_driver_sql("SHOW jit").scalar_one() == default
+
+    assert_without_jit_in_its_transaction(engine, run)

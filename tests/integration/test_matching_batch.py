@@ -24,6 +24,7 @@ from domain.channels import ChannelIdentity
 from domain.residents import RegistryStatus, Resident
 from domain.verifications import IdentityVerification, MatchOutcome, VerificationStatus
 from tests.fakes import FakeDatabase, FakeUnitOfWork, message_bus_on
+from tests.support.jit import assert_without_jit_in_its_transaction
 from tests.support.variant_town import generate_registry, generate_verified
 
 pytestmark = pytest.mark.integration
@@ -143,19 +144,11 @@ def test_the_hard_cases_of_the_town_are_all_there() -> None:
 
 def test_the_matching_compiles_nothing_on_postgresql_and_only_in_its_own_transaction(
         engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("JIT compilation is PostgreSQL's")
-    _town(_on(engine))
-    with engine.connect() as connection:  # one connection throughout, not whichever the pool
-        default = connection.exec_driver_sql("SHOW jit").scalar_one()
-        connection.rollback()
-        if default == "off":
-            pytest.skip("this server has JIT off already: nothing to tell apart")
-        session = Session(bind=connection)
+    if engine.dialect.name == "postgresql":
+        _town(_on(engine))
+
+    def run(session: Session) -> None:
         match_batch(MatchScope(statuses=(VerificationStatus.REVIEW,)),
                     queries=SqlMatchingQueries(session))
-        assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
-        session.commit()  # as the caller that links the matched verifications does
-        session.close()
-        # the connection's next user (the pool hands it on) has the server's setting
-        assert connection.exec_driver_sql("SHOW jit").scalar_one() == default
+
+    assert_without_jit_in_its_transaction(engine, run)
