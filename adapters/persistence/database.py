@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -82,6 +83,11 @@ def without_jit(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
+_pauses = threading.Lock()
+_paused = 0  # pauses now open in this process
+_resume = False  # whether the collector ran when the first of them began
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector held off while a statement's hundreds of thousands of rows
@@ -92,12 +98,18 @@ def collector_paused() -> Iterator[None]:
     everything the process holds: reading 300,000 rows of the matching through SQLAlchemy took
     0.28 s with it and 0.05 s without (ADR 0077). Rows hold no reference cycles; whatever else
     became garbage meanwhile is collected once the collector runs again. The collector is the
-    process's: a thread that paused it starts it again only if it was running when it paused,
-    so overlapping pauses end with it running."""
-    running = gc.isenabled()
-    gc.disable()
+    process's: pauses that overlap (two threads) keep it off until the last of them ends, and
+    it is started again only if it ran when the first began."""
+    global _paused, _resume
+    with _pauses:
+        if not _paused:
+            _resume = gc.isenabled()
+            gc.disable()
+        _paused += 1
     try:
         yield
     finally:
-        if running:
-            gc.enable()
+        with _pauses:
+            _paused -= 1
+            if not _paused and _resume:
+                gc.enable()

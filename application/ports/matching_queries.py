@@ -46,7 +46,9 @@ class SetwiseMatch:
 
 class MatchingQueries(Protocol):
     def match(self, scope: MatchScope) -> SetwiseMatch:
-        """One statement (per chunk of ids): each verification in scope joined with the
-        registry persons sharing its person and place keys, counted per verification (exactly
-        one, and living: a link); for the others, their keys and the persons sharing any key."""
+        """Each verification in scope joined with the registry persons sharing its person and
+        place keys, counted per verification (exactly one, and living: a link); for the
+        others, their keys and the persons sharing any key. All of it read from one state of
+        the database (one statement per chunk of ids on SQLite; two on PostgreSQL, ADR 0077,
+        in one snapshot)."""
         ...

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from adapters.persistence.queries.matching import SqlMatchingQueries
@@ -21,7 +21,7 @@ from application.residents.match_keys import HmacMatchKeyer
 from application.residents.matching import Candidate, decide_many
 from application.residents.matching_batch import match_batch
 from domain.channels import ChannelIdentity
-from domain.residents import RegistryStatus, Resident
+from domain.residents import MatchKeys, RegistryStatus, Resident
 from domain.verifications import IdentityVerification, MatchOutcome, VerificationStatus
 from tests.fakes import FakeDatabase, FakeUnitOfWork, message_bus_on
 from tests.support.jit import assert_without_jit_in_its_transaction
@@ -152,3 +152,81 @@ def test_the_matching_compiles_nothing_on_postgresql_and_only_in_its_own_transac
                     queries=SqlMatchingQueries(session))
 
     assert_without_jit_in_its_transaction(engine, run)
+
+
+def _keys(person: str, place: str, reading: str | None = None,
+          name_place: str | None = None) -> MatchKeys:
+    return MatchKeys(person=f"{person:0>32}", place=f"{place:0>32}",
+                     reading=None if reading is None else f"{reading:0>32}",
+                     name_place=None if name_place is None else f"{name_place:0>32}")
+
+
+# (resident, keys, registry status); (verification, keys): each case of the rules, by hand
+_REGISTRY = [
+    ("r-link", _keys("p1", "a1", "k1", "n1"), RegistryStatus.RESIDENT),
+    ("r-moved-out", _keys("p2", "a2", "k2", "n2"), RegistryStatus.MOVED_OUT),
+    ("r-twin-living", _keys("p3", "a3", "k3", "n3"), RegistryStatus.RESIDENT),
+    ("r-twin-dead", _keys("p3", "a3", "k3", "n3"), RegistryStatus.DECEASED),
+    ("r-reading-only", _keys("p40", "a40", "k4", "n40"), RegistryStatus.RESIDENT),
+    ("r-name-place-only", _keys("p50", "a50", "k50", "n5"), RegistryStatus.RESIDENT),
+    ("r-place-only", _keys("p60", "a6", "k60", "n60"), RegistryStatus.RESIDENT),
+]
+_CARDS = [
+    ("v1-link", _keys("p1", "a1", "k1", "n1")),
+    ("v2-not-living", _keys("p2", "a2", "k2", "n2")),
+    ("v3-living-and-dead", _keys("p3", "a3", "k3", "n3")),
+    ("v4-reading", _keys("p4", "a4", "k4", "n4")),
+    ("v5-name-place", _keys("p5", "a5", "k5", "n5")),
+    ("v6-nobody", _keys("p9", "a9", "k9", "n9")),
+    ("v7-no-reading", _keys("p7", "a6")),
+]
+
+
+def test_on_postgresql_the_two_steps_return_what_the_single_statement_returns(
+        engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the two steps are PostgreSQL's (ADR 0077); SQLite runs the single statement")
+    people = list(generate_registry(len(_REGISTRY) + len(_CARDS), seed=5))
+    uow_factory = _on(engine)
+    with uow_factory() as uow:
+        uow.channel_identities.add(ChannelIdentity.first_seen(id="i1", channel="line",
+                                                              address="U1", at=NOW))
+        for (id_, keys, status), person in zip(_REGISTRY, people, strict=False):
+            uow.residents.add(Resident.from_registry(
+                id=id_, resident_number=person.resident_number,
+                household_number=person.household_number, facts=person.facts, at=NOW,
+                match_keys=keys, status=status))
+        for (id_, keys), person in zip(_CARDS, people[len(_REGISTRY):], strict=False):
+            uow.verifications.add(IdentityVerification(
+                id=id_, identity_id="i1", provider="dev_card", subject=id_,
+                assurance="development", verified_at=NOW, facts=person.facts,
+                match_keys=keys))
+        uow.commit()
+    scope = MatchScope(verification_ids=["v1-link", "v1-link", "v9-unknown", "v4-reading"],
+                       statuses=(VerificationStatus.UNMATCHED, VerificationStatus.REVIEW))
+
+    with session_factory(engine)() as session:
+        queries = SqlMatchingQueries(session)
+        found = queries.match(scope)
+        isolation = session.execute(text("SHOW transaction_isolation")).scalar_one()
+        assert found == queries._in_one(scope)  # the single statement, in the same snapshot
+        session.rollback()
+
+    assert isolation == "repeatable read"
+    assert found.links == {"v1-link": "r-link"}
+    assert set(found.near.keys) == {id_ for id_, _ in _CARDS} - {"v1-link"}
+    assert [c.resident_id for c in found.near.candidates] == sorted(
+        id_ for id_, _, _ in _REGISTRY if id_ != "r-link")
+    decisions = match_batch(scope, queries=_Fixed(found)).held
+    assert {id_: d.outcome for id_, d in decisions.items()} == {
+        "v2-not-living": MatchOutcome.NEAR, "v3-living-and-dead": MatchOutcome.AMBIGUOUS,
+        "v4-reading": MatchOutcome.NEAR, "v5-name-place": MatchOutcome.NEAR,
+        "v6-nobody": MatchOutcome.NONE, "v7-no-reading": MatchOutcome.NEAR}
+
+
+class _Fixed:
+    def __init__(self, found: Any) -> None:
+        self.found = found
+
+    def match(self, scope: MatchScope) -> Any:
+        return self.found

@@ -45,13 +45,14 @@ def test_a_collector_someone_else_paused_stays_paused() -> None:
     assert not gc.isenabled()
 
 
-def test_overlapping_pauses_end_with_the_collector_running() -> None:
+def test_overlapping_pauses_keep_it_off_until_the_last_ends() -> None:
     gc.enable()
     first, second = collector_paused(), collector_paused()
 
     first.__enter__()
     second.__enter__()  # a second thread, while the first still reads
     first.__exit__(None, None, None)
+    between = gc.isenabled()
     second.__exit__(None, None, None)
 
-    assert gc.isenabled()
+    assert (between, gc.isenabled()) == (False, True)

@@ -19,7 +19,7 @@ how SQLite matches.
 
 PostgreSQL matches in two narrower steps instead (ADR 0077), each planned on its own:
 
-    SELECT v.id, r.id, r.registry_status = '住民'              -- 1. the join, a row a pair,
+    SELECT v.id, r.id, r.registry_status = 'resident'        -- 1. the join, a row a pair,
       FROM identity_verifications v LEFT JOIN residents r      --    counted here in one pass
         ON r.match_person = v.match_person AND r.match_place = v.match_place
      WHERE <scope>
@@ -74,11 +74,14 @@ class SqlMatchingQueries:
         self.session = session
 
     def match(self, scope: MatchScope) -> SetwiseMatch:
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        if postgresql and not self.session.in_transaction():
+            # both steps read one snapshot, as the single statement did (a caller that began
+            # the transaction already keeps its own isolation)
+            self.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         without_jit(self.session)  # compiling it for a million rows cost more than it saved
         with collector_paused():  # a town's batch: hundreds of thousands of rows at once
-            if self.session.get_bind().dialect.name == "postgresql":
-                return self._in_steps(scope)
-            return self._in_one(scope)
+            return self._in_steps(scope) if postgresql else self._in_one(scope)
 
     def _in_one(self, scope: MatchScope) -> SetwiseMatch:
         """SQLite: one statement (a chunk of ids at a time)."""
@@ -95,7 +98,7 @@ class SqlMatchingQueries:
             # rows unpacked as tuples: a town's batch is hundreds of thousands of links
             for (id_, linked, person, place, reading, name_place, resident_id, r_person,
                  r_place, r_reading, r_name_place, status) in self.session.execute(
-                    _statement(where)):
+                    _statement(where)).all():  # fetched at once, not one row per call
                 if linked is not None:
                     links[id_] = linked
                 elif resident_id is None:
@@ -141,7 +144,7 @@ class SqlMatchingQueries:
         living = RegistryStatus.RESIDENT.value
         if others:
             for is_resident, id_, person, place, reading, name_place, status in \
-                    self.session.execute(_near_misses(one_of(self.session,
+                    self.session.execute(_near_misses_statement(one_of(self.session,
                                                              identity_verifications.c.id,
                                                              others))).all():
                 found = MatchKeys(person, place, reading, name_place)
@@ -154,7 +157,7 @@ class SqlMatchingQueries:
                                                        key=lambda c: c.resident_id))
 
 
-def _near_misses(of_others: Any) -> Any:
+def _near_misses_statement(of_others: Any) -> Any:
     """The verifications `of_others` with their keys, then the registry persons sharing a key
     with any of them, found through the four key indexes at once (a bitmap scan of each, OR-ed:
     each person read once, in the table's order). The keys go into one array per kind on the
