@@ -297,7 +297,7 @@ class Container(containers.DeclarativeContainer):
         config.task_queue,
         in_process=providers.Resource(_stopped_at_shutdown, InboxWorkers, inbox_handler),
         eager=providers.Singleton(HandleNow, inbox_handler),  # handled before the answer
-        celery=providers.Singleton(CeleryInboxNotifier, app=celery_app),
+        celery=providers.Resource(_stopped_at_shutdown, CeleryInboxNotifier, app=celery_app),
     )
     job_queue = providers.Selector(
         config.task_queue,

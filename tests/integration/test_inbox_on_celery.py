@@ -94,6 +94,7 @@ def test_stored_events_are_handled_once_on_a_celery_worker_and_only_ids_cross_re
     for ids in stored:
         notifier.wake(ids)
         notifier.wake(ids)  # a task sent twice (or redelivered by the broker)
+    notifier.stop()  # everything handed over is in Redis
     queued = [item for key in broker.scan_iter() for item in
               (broker.lrange(key, 0, -1) if broker.type(key) == b"list" else [])]
     assert all("山田" not in item.decode(errors="replace") for item in queued)
