@@ -10,10 +10,13 @@ runner's claim makes that safe.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import logging
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 
 import redis
@@ -110,15 +113,16 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
         with the request id that stored them (`CeleryInboxNotifier`)."""
         if handle_inbound is None:
             raise RuntimeError("this Celery app only sends; start `madoguchi worker`")
+        failed: Exception | None = None
         for bound, rows in (batches if batches is not None else [(request_id, ids)]):
             with request_id_bound(bound):  # the webhook's: the replies carry it
                 try:
                     handle_inbound(rows)
-                except Exception:  # the next delivery still goes; these wait for a sweep
-                    if batches is None:
-                        raise
-                    log.exception("%d stored events were not handled; a sweep retries them",
-                                  len(rows or ()))
+                except Exception as error:  # the next delivery still goes; a sweep retries
+                    log.exception("%d stored events were not handled", len(rows or ()))
+                    failed = failed or error
+        if failed is not None:  # the task fails, as one delivery's did
+            raise failed
 
     @app.task(name=RUN_SCHEDULED_TASK, shared=False, ignore_result=True)
     def run_scheduled() -> None:
@@ -170,16 +174,31 @@ class CeleryInboxNotifier:
     The webhook's request only hands the ids to a thread of this process, which sends them
     (ADR 0078): a task sent from the request cost it 0.2 ms of CPU and a round trip to Redis,
     an eighth of the request. Deliveries handed over while a task is being sent go together in
-    the next one, each with its request id, until a task holds `most` rows (a delivery is never
-    split), so a burst becomes fewer tasks that several workers still share. What was handed
-    over and not yet sent when the process dies waits stored in the inbox for beat's sweep
-    (every minute)."""
+    the next one, each with its request id, until a task holds `most` rows or more (a delivery
+    is never split), so a burst becomes fewer tasks that several workers still share. The
+    process sends what was handed over as it exits (gunicorn's workers leave through
+    `sys.exit`); what a killed process had not sent, or more than `most_waiting` rows waiting
+    behind a send that does not return, waits stored in the inbox for beat's sweep (every
+    minute). A send that has not returned within `stuck_after` seconds makes `ready()` false
+    (/readyz)."""
 
-    def __init__(self, app: Celery, *, most: int = 100) -> None:
-        self._app, self._most = app, most
+    def __init__(self, app: Celery, *, most: int = 100, most_waiting: int = 10_000,
+                 stuck_after: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._app, self._most, self._most_waiting = app, most, most_waiting
+        self._stuck_after, self._clock = stuck_after, clock
+        self._fresh()
+        forget = weakref.WeakMethod(self._fresh)  # a child process starts with nothing
+        os.register_at_fork(after_in_child=lambda: (method := forget()) and method())
+        self._exit_registered = False
+
+    def _fresh(self) -> None:
         self._waiting: collections.deque[tuple[str | None, list[str]]] = collections.deque()
+        self._rows = 0  # waiting to be sent
+        self._dropped = 0
         self._changed = threading.Condition()
         self._sender: threading.Thread | None = None
+        self._sending_since: float | None = None
         self._stopping = False
 
     def wake(self, ids: Sequence[str] | None = None) -> None:
@@ -188,12 +207,22 @@ class CeleryInboxNotifier:
                                 kwargs={"request_id": current_request_id()})
             return
         with self._changed:
+            if self._rows >= self._most_waiting:  # Redis does not answer: the sweep will
+                self._dropped += 1
+                if self._dropped % 1000 == 1:
+                    log.warning("%d deliveries wait for the inbound sweep: the sends to the "
+                                "broker do not return", self._dropped)
+                return
             self._waiting.append((current_request_id(), list(ids)))
-            if self._sender is None or not self._sender.is_alive():  # a new process too
+            self._rows += len(ids)
+            if self._sender is None:
                 self._stopping = False
                 self._sender = threading.Thread(target=self._send, daemon=True,
                                                 name="madoguchi-inbound-wakes")
                 self._sender.start()
+                if not self._exit_registered:
+                    atexit.register(self.stop)
+                    self._exit_registered = True
             self._changed.notify()
 
     def _send(self) -> None:
@@ -202,25 +231,35 @@ class CeleryInboxNotifier:
                 while not self._waiting and not self._stopping:
                     self._changed.wait()
                 if not self._waiting:
+                    self._sender = None  # a wake after this starts a new thread
                     return  # stopped, and everything handed over was sent
                 batches, rows = [], 0
                 while self._waiting and rows < self._most:
                     request_id, ids = self._waiting.popleft()
                     batches.append((request_id, ids))
                     rows += len(ids)
+                self._rows -= rows
+                self._sending_since = self._clock()
             try:
                 self._app.send_task(HANDLE_INBOUND_TASK, kwargs={"batches": batches})
             except Exception:  # stored: beat's sweep handles them
                 log.exception("the inbound workers were not woken for %d stored events", rows)
+            finally:
+                with self._changed:
+                    self._sending_since = None
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return False  # handled elsewhere
 
     def ready(self, timeout: float = 1.0) -> bool:
-        return True  # the broker is the job queue's to check
+        """False while a send to the broker has not returned for `stuck_after` seconds."""
+        with self._changed:
+            since = self._sending_since
+        return since is None or self._clock() - since < self._stuck_after
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Send what was handed over, then end the thread (at the container's shutdown)."""
+        """Send what was handed over, then end the thread (at the container's shutdown and
+        as the process exits)."""
         with self._changed:
             self._stopping = True
             self._changed.notify()

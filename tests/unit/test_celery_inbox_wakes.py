@@ -5,7 +5,10 @@ under its own request id, and one that fails does not stop the others."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,3 +132,76 @@ def test_a_worker_handles_each_delivery_under_its_request_id_and_goes_on_after_a
     assert handled == [(["a"], "req-web-00000001"), (["c"], "req-web-00000003"),
                        (["d"], "req-web-00000004")]
     assert "1 stored events were not handled" in caplog.text
+
+
+def test_a_task_with_a_failed_delivery_fails_after_the_others_are_handled() -> None:
+    handled: list[list[str] | None] = []
+
+    def handle(ids: list[str] | None) -> None:
+        if ids == ["bad"]:
+            raise RuntimeError("the database went away")
+        handled.append(ids)
+
+    task = make_celery("memory://", handle_inbound=handle).tasks[HANDLE_INBOUND_TASK]
+    result = task.apply(kwargs={"batches": [[None, ["bad"]], [None, ["after"]]]})
+
+    assert handled == [["after"]]
+    assert result.failed() and isinstance(result.result, RuntimeError)
+
+
+def test_a_send_that_does_not_return_makes_the_process_unready_and_bounds_what_waits(
+        caplog: pytest.LogCaptureFixture) -> None:
+    now = [100.0]
+    broker = _Broker(hold_first=True)
+    notifier = _notifier(broker, most_waiting=4, stuck_after=30.0, clock=lambda: now[0])
+    notifier.wake(["first"])
+    assert broker.sending.wait(5)
+    assert notifier.ready()
+
+    now[0] += 31.0  # Redis has not answered for 31 s
+    for n in range(6):
+        notifier.wake([f"r{n}"])
+    unready = not notifier.ready()
+    broker.release.set()
+    notifier.stop()
+
+    assert unready and notifier.ready()
+    assert [i for task in broker.sent for _, ids in task["batches"] for i in ids] == [
+        "first", "r0", "r1", "r2", "r3"]  # the rest wait for the sweep
+    assert "deliveries wait for the inbound sweep" in caplog.text
+
+
+def test_a_wake_after_the_thread_ended_starts_another() -> None:
+    broker = _Broker()
+    notifier = _notifier(broker)
+    notifier.wake(["a"])
+    notifier.stop()  # the thread ends once everything is sent
+
+    notifier.wake(["b"])
+    notifier.stop()
+
+    assert [ids for task in broker.sent for _, ids in task["batches"]] == [["a"], ["b"]]
+
+
+def test_a_process_that_exits_sends_what_was_handed_over(tmp_path: Path) -> None:
+    sent = tmp_path / "sent.txt"
+    code = f"""
+import sys, time
+from adapters.background.celery_queue import CeleryInboxNotifier
+
+class SlowBroker:
+    def send_task(self, name, *, args=None, kwargs):
+        time.sleep(0.2)  # each round trip slow: the wakes queue behind the first
+        with open({str(sent)!r}, "a") as out:
+            for _, ids in kwargs["batches"]:
+                out.write(" ".join(ids) + "\\n")
+
+notifier = CeleryInboxNotifier(SlowBroker())
+for n in range(5):
+    notifier.wake([f"row{{n}}"])
+sys.exit(0)  # as a gunicorn worker leaves
+"""
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], check=True,
+                   timeout=30)
+
+    assert sent.read_text().split() == [f"row{n}" for n in range(5)]
