@@ -1,5 +1,6 @@
 """What `/readyz` checks: the database answers `SELECT 1`, and the job queue can take work (the
-broker answers a ping with Celery; the in-process queue's and outbox's threads are alive).
+broker answers a ping with Celery, and the last wake of the inbound workers did not hang; the
+in-process queue's, outbox's and inbound handlers' threads are alive).
 Each check is named by what failed, never by its address or its error's text."""
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def _database(container: Container) -> bool:
 def _queue(container: Container) -> bool:
     try:
         ready = (container.job_queue().ready(QUEUE_TIMEOUT)
-                 and container.outbox_notifier().ready(QUEUE_TIMEOUT))
+                 and container.outbox_notifier().ready(QUEUE_TIMEOUT)
+                 and container.inbound_workers().ready(QUEUE_TIMEOUT))
     except Exception as error:
         log.warning("readiness: the queue could not be checked (%s)", type(error).__name__)
         return False

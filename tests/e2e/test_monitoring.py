@@ -109,6 +109,19 @@ def test_ready_when_the_celery_broker_answers(engine: Engine, tmp_path: Path,
     assert _readyz(made[0]) == (200, {"status": "ok", "database": "ok", "queue": "ok"})
 
 
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="set TEST_REDIS_URL")
+def test_not_ready_while_a_wake_of_the_inbound_workers_hangs(
+        engine: Engine, tmp_path: Path, made: list[Container],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    made.append(_built(engine, tmp_path, MADOGUCHI_TASK_QUEUE="celery",
+                       CELERY_BROKER_URL=os.environ["TEST_REDIS_URL"]))
+    notifier = made[0].inbound_workers()
+    monkeypatch.setattr(notifier, "ready", lambda timeout=1.0: False)  # a send out for 30 s
+
+    assert _readyz(made[0]) == (503, {"status": "unavailable", "database": "ok",
+                                      "queue": "unreachable"})
+
+
 def test_not_ready_once_the_in_process_queue_has_stopped(
         engine: Engine, tmp_path: Path, made: list[Container]) -> None:
     made.append(_built(engine, tmp_path, MADOGUCHI_TASK_QUEUE="in_process"))
