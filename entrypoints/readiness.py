@@ -37,7 +37,7 @@ def _queue(container: Container) -> bool:
         log.warning("readiness: the queue could not be checked (%s)", type(error).__name__)
         return False
     if not ready:
-        log.warning("readiness: the job queue (%s) is not ready", container.config.task_queue())
+        log.warning("readiness: the queue (%s) is not ready", container.config.task_queue())
     return ready
 
 

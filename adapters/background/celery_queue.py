@@ -119,7 +119,10 @@ def make_celery(broker_url: str, run: Callable[[str], object] | None = None,
                 try:
                     handle_inbound(rows)
                 except Exception as error:  # the next delivery still goes; a sweep retries
-                    log.exception("%d stored events were not handled", len(rows or ()))
+                    if rows is None:
+                        log.exception("the inbound sweep failed")
+                    else:
+                        log.exception("%d stored events were not handled", len(rows))
                     failed = failed or error
         if failed is not None:  # the task fails, as one delivery's did
             raise failed
@@ -188,8 +191,8 @@ class CeleryInboxNotifier:
         self._app, self._most, self._most_waiting = app, most, most_waiting
         self._stuck_after, self._clock = stuck_after, clock
         self._fresh()
-        forget = weakref.WeakMethod(self._fresh)  # a child process starts with nothing
-        os.register_at_fork(after_in_child=lambda: (method := forget()) and method())
+        fresh_ref = weakref.WeakMethod(self._fresh)  # a child process starts with nothing
+        os.register_at_fork(after_in_child=lambda: (method := fresh_ref()) and method())
         self._exit_registered = False
 
     def _fresh(self) -> None:
@@ -210,8 +213,8 @@ class CeleryInboxNotifier:
             if self._rows >= self._most_waiting:  # Redis does not answer: the sweep will
                 self._dropped += 1
                 if self._dropped % 1000 == 1:
-                    log.warning("%d deliveries wait for the inbound sweep: the sends to the "
-                                "broker do not return", self._dropped)
+                    log.warning("%d deliveries left to the inbound sweep so far: the sends "
+                                "to the broker do not return", self._dropped)
                 return
             self._waiting.append((current_request_id(), list(ids)))
             self._rows += len(ids)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,7 @@ _paused = 0  # pauses now open in this process
 _resume = False  # whether the collector ran when the first of them began
 
 
-@contextlib.contextmanager
+@contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector held off while a statement's hundreds of thousands of rows
     become objects (the matching of a town's batch), and started again after.

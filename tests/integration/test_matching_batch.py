@@ -170,6 +170,7 @@ _REGISTRY = [
     ("r-reading-only", _keys("p40", "a40", "k4", "n40"), RegistryStatus.RESIDENT),
     ("r-name-place-only", _keys("p50", "a50", "k50", "n5"), RegistryStatus.RESIDENT),
     ("r-place-only", _keys("p60", "a6", "k60", "n60"), RegistryStatus.RESIDENT),
+    ("r-person-only", _keys("p7", "a70", "k70", "n70"), RegistryStatus.RESIDENT),
 ]
 _CARDS = [
     ("v1-link", _keys("p1", "a1", "k1", "n1")),

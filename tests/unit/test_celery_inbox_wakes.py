@@ -5,6 +5,7 @@ under its own request id, and one that fails does not stop the others."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -168,7 +169,7 @@ def test_a_send_that_does_not_return_makes_the_process_unready_and_bounds_what_w
     assert unready and notifier.ready()
     assert [i for task in broker.sent for _, ids in task["batches"] for i in ids] == [
         "first", "r0", "r1", "r2", "r3"]  # the rest wait for the sweep
-    assert "deliveries wait for the inbound sweep" in caplog.text
+    assert "deliveries left to the inbound sweep so far" in caplog.text
 
 
 def test_a_wake_after_the_thread_ended_starts_another() -> None:
@@ -205,3 +206,30 @@ sys.exit(0)  # as a gunicorn worker leaves
                    timeout=30)
 
     assert sent.read_text().split() == [f"row{n}" for n in range(5)]
+
+
+def test_a_process_forked_from_one_with_wakes_waiting_starts_with_nothing() -> None:
+    broker = _Broker(hold_first=True)
+    notifier = _notifier(broker)
+    notifier.wake(["parent-1"])
+    assert broker.sending.wait(5)  # the parent's thread is inside a send, holding nothing
+    notifier.wake(["parent-2"])  # and one waits behind it
+
+    child = os.fork()
+    if child == 0:  # the child: nothing of the parent's to send, and its own thread
+        try:
+            broker.sent.clear()
+            broker.release.set()
+            notifier.wake(["child-1"])
+            notifier.stop()
+            sent = [i for task in broker.sent for _, ids in task["batches"] for i in ids]
+            os._exit(0 if sent == ["child-1"] else 1)
+        finally:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    broker.release.set()
+    notifier.stop()
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert [i for task in broker.sent for _, ids in task["batches"] for i in ids] == [
+        "parent-1", "parent-2"]

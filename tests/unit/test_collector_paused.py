@@ -10,6 +10,8 @@ import pytest
 
 from adapters.persistence.database import collector_paused
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(autouse=True)
 def collector_restored() -> Iterator[None]:

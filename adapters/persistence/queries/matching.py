@@ -41,7 +41,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     String,
     and_,
     any_,
@@ -121,8 +120,7 @@ class SqlMatchingQueries:
         others: set[str] = set()
         if either:
             pairs = self.session.execute(
-                select(v.c.id, r.c.id, (r.c.registry_status == RegistryStatus.RESIDENT)
-                       .cast(Boolean))
+                select(v.c.id, r.c.id, r.c.registry_status == RegistryStatus.RESIDENT)
                 .select_from(v.outerjoin(r, and_(r.c.match_person == v.c.match_person,
                                                  r.c.match_place == v.c.match_place)))
                 .where(or_(*either))).all()  # fetched at once, not one row per call
