@@ -31,6 +31,7 @@ from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
 from linebot.v3.messaging.exceptions import ApiException
 
 from adapters.line.pacing import AdaptivePacer
+from adapters.line.prepared import post_prepared
 from adapters.line.rendering import request_body
 from application.ports.messaging import (
     PAGE_LINK,
@@ -49,7 +50,6 @@ _RETRY_KEY_NAMESPACE = uuid.UUID("6f1d4f0e-3c1b-4f55-9a53-6d61646f6775")
 _TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, OSError)
 _PUSH, _MULTICAST, _REPLY = "/v2/bot/message/push", "/v2/bot/message/multicast", \
     "/v2/bot/message/reply"
-_JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
 def retry_key_for(idempotency_key: str) -> str:
@@ -154,13 +154,9 @@ class LineMessenger:
     def _post(self, path: str, body: dict[str, Any], retry_key: str | None = None) -> None:
         """POST a prepared body through the SDK's client; its exceptions as for any call (an
         `ApiException` with the status for an answer other than 2xx)."""
-        headers = dict(_JSON_HEADERS)
-        if retry_key:
-            headers["X-Line-Retry-Key"] = retry_key
-        self._client.call_api(path, "POST", header_params=headers, body=body,
-                              auth_settings=["Bearer"], response_types_map={},
-                              _return_http_data_only=True, _request_timeout=self._timeout,
-                              _host=self._api.line_base_path)
+        post_prepared(self._client, path, body, host=self._api.line_base_path,
+                      timeout=self._timeout,
+                      headers={"X-Line-Retry-Key": retry_key} if retry_key else None)
 
     def _reply(self, reply: dict[str, Any], idempotency_key: str) -> bool:
         """One try: a reply cannot carry a retry key, so any doubt falls back to a push. Logs

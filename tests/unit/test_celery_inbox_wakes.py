@@ -64,7 +64,7 @@ def test_deliveries_handed_over_during_a_send_go_together_each_with_its_request_
         [("req-web-00000002", ["b1"]), ("req-web-00000003", ["c1"])]]
 
 
-def test_a_task_carries_at_most_the_rows_it_is_allowed() -> None:
+def test_a_task_takes_no_more_deliveries_once_it_holds_enough_rows() -> None:
     broker = _Broker(hold_first=True)
     notifier = _notifier(broker, most=3)
     notifier.wake(["first"])
