@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from attrs import frozen
 
+from application.collector import collector_paused
 from application.ports.matching_queries import MatchingQueries, MatchScope
 from application.residents.matching import LINKED, MatchDecision, decide_many
 from domain.verifications import MatchOutcome
@@ -47,5 +48,9 @@ class BatchMatch:
 
 def match_batch(scope: MatchScope, *, queries: MatchingQueries) -> BatchMatch:
     """Decide every verification in `scope` (read only: the caller links and holds)."""
-    found = queries.match(scope)
-    return BatchMatch(links=found.links, held=decide_many(found.near.keys, found.near.candidates))
+    # a town's batch makes tens of thousands of decisions beside the links: the collector
+    # walked the process's heap again and again while they were made (ADR 0077)
+    with collector_paused():
+        found = queries.match(scope)
+        return BatchMatch(links=found.links,
+                          held=decide_many(found.near.keys, found.near.candidates))

@@ -1,5 +1,6 @@
 """`collector_paused` (ADR 0077): Python's cycle collector is held off while a batch of rows
-becomes objects, and the process gets it back as it was, whatever happens inside."""
+becomes objects and while its decisions are made, and the process gets it back as it was,
+whatever happens inside."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.persistence.database import collector_paused
+from application import residents
+from application.collector import collector_paused
+from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
+from application.residents import matching_batch
+from domain.residents import MatchKeys
 
 pytestmark = pytest.mark.unit
 
@@ -58,3 +63,25 @@ def test_overlapping_pauses_keep_it_off_until_the_last_ends() -> None:
     second.__exit__(None, None, None)
 
     assert (between, gc.isenabled()) == (False, True)
+
+
+def test_a_batch_is_read_and_decided_with_the_collector_held_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gc.enable()
+    seen: dict[str, bool] = {}
+
+    class Queries:
+        def match(self, scope: MatchScope) -> SetwiseMatch:
+            seen["reading"] = gc.isenabled()
+            return SetwiseMatch(links={"v1": "r1"}, near=NearMisses(
+                keys={"v2": MatchKeys("person", "place")}, candidates=[]))
+
+    def deciding(*args: object) -> object:
+        seen["deciding"] = gc.isenabled()
+        return residents.matching.decide_many(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matching_batch, "decide_many", deciding)
+
+    batch = matching_batch.match_batch(MatchScope(statuses=()), queries=Queries())
+
+    assert (seen, gc.isenabled(), len(batch)) == ({"reading": False, "deciding": False}, True, 2)

@@ -55,9 +55,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from adapters.persistence.database import collector_paused, without_jit
+from adapters.persistence.database import without_jit
 from adapters.persistence.many import one_of
 from adapters.persistence.orm.residents import identity_verifications, residents
+from application.collector import collector_paused
 from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
 from application.residents.matching import Candidate
 from domain.residents import MatchKeys, RegistryStatus
@@ -124,14 +125,13 @@ class SqlMatchingQueries:
                 .select_from(v.outerjoin(r, and_(r.c.match_person == v.c.match_person,
                                                  r.c.match_place == v.c.match_place)))
                 .where(or_(*either))).all()  # fetched at once, not one row per call
-            for id_, resident_id, living in pairs:  # a verification's rows come one by one
-                if id_ in others:
-                    continue
-                if id_ in links or resident_id is None or not living:
-                    links.pop(id_, None)  # a second person, nobody, or not 住民
-                    others.add(id_)
+            for id_, resident_id, living in pairs:  # a verification's rows in any order
+                if resident_id is None or not living or id_ in links:
+                    others.add(id_)  # nobody, not 住民, or a second person
                 else:
                     links[id_] = resident_id
+            for id_ in others:  # its first person, if any, is no link either
+                links.pop(id_, None)
         return SetwiseMatch(links=links, near=self._near_misses(others))
 
     def _near_misses(self, others: set[str]) -> NearMisses:
