@@ -19,15 +19,16 @@ _resume = False  # whether the collector ran when the first of them began
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector held off while a statement's hundreds of thousands of rows
-    become objects (the matching of a town's batch), and started again after.
+    become objects, and the decisions made from them (the matching of a town's batch), and
+    started again after.
 
     Each row is a new container object that outlives the fetch, so the collector ran again and
     again while they were made, each time walking every row made so far and, every few runs,
     everything the process holds: reading 300,000 rows of the matching through SQLAlchemy took
-    0.28 s with it and 0.05 s without (ADR 0077). Rows hold no reference cycles; whatever else
-    became garbage meanwhile is collected once the collector runs again. The collector is the
-    process's: pauses that overlap (two threads) keep it off until the last of them ends, and
-    it is started again only if it ran when the first began."""
+    0.28 s with it and 0.05 s without (ADR 0077). Rows and decisions hold no reference cycles;
+    whatever else became garbage meanwhile is collected once the collector runs again. The
+    collector is the process's: pauses that overlap (two threads) keep it off until the last of
+    them ends, and it is started again only if it ran when the first began."""
     global _paused, _resume
     with _pauses:
         if not _paused:
