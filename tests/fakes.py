@@ -493,6 +493,9 @@ class FakeOutbox(_FakeRepository):
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         return {i: self._store[i] for i in message_ids if i in self._store}
 
+    def states_of(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
+        return self.get_many(message_ids)
+
     def in_groups(self, group_keys: Iterable[str]) -> list[OutboxMessage]:
         keys = set(group_keys)
         return [m for m in self._store.values() if m.group_key in keys]

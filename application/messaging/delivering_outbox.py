@@ -283,13 +283,14 @@ def deliver_outbox(*, uow_factory: Callable[[], UnitOfWork],
         return answers
 
     claims = {m.id: m.attempts for m in batch}
+    request_ids = {m.id: m.request_id for m in batch}  # for the log: recording reads no payload
     with _renewing(uow_factory, claims, clock, every=renew_every):
         results = list(executor.map(send, sends)) if executor else [send(s) for s in sends]
     for request, answers in zip(sends, results, strict=True):
         outcomes.update(_outcomes(request, answers))
     for attempt in range(RECORD_ATTEMPTS):
         try:
-            report = _record(uow_factory, outcomes, clock, metrics)
+            report = _record(uow_factory, outcomes, clock, metrics, request_ids)
             break
         except ConcurrentUpdate:  # a provider's report wrote a row meanwhile: read it again
             if attempt == RECORD_ATTEMPTS - 1:
@@ -311,7 +312,7 @@ def _renewing(uow_factory: Callable[[], UnitOfWork], claims: Mapping[str, int], 
             try:
                 with uow_factory() as uow:
                     now = clock.now()
-                    for message_id, message in uow.outbox.get_many(list(claims)).items():
+                    for message_id, message in uow.outbox.states_of(list(claims)).items():
                         message.renew_claim(now, attempt=claims[message_id])
                     uow.commit()
             except ConcurrentUpdate:  # taken by another dispatcher meanwhile: its now
@@ -329,13 +330,14 @@ def _renewing(uow_factory: Callable[[], UnitOfWork], claims: Mapping[str, int], 
 
 
 def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, DeliveryResult],
-            clock: Clock, metrics: Metrics) -> DeliveryReport:
+            clock: Clock, metrics: Metrics,
+            request_ids: Mapping[str, str | None]) -> DeliveryReport:
     report = DeliveryReport()
     now = clock.now()
     handled: list[tuple[OutboxMessage, str]] = []
     plain: list[OutboxMessage] = []  # sent or to retry: nothing but the row itself changes
     with uow_factory() as uow:
-        claimed = uow.outbox.get_many(list(outcomes))
+        claimed = uow.outbox.states_of(list(outcomes))
         for message_id, result in outcomes.items():
             message = claimed.get(message_id)
             if message is None:
@@ -375,7 +377,7 @@ def _record(uow_factory: Callable[[], UnitOfWork], outcomes: Mapping[str, Delive
         uow.outbox.save_many(plain)
         uow.commit()
     for message, outcome in handled:  # once recorded: a log line says what the table holds
-        with request_id_bound(message.request_id):
+        with request_id_bound(request_ids.get(message.id)):
             log.info("outbox message %s %s on %s (attempt %d)", message.id, outcome,
                      message.channel, message.attempts,
                      extra={"outbox_id": message.id, "channel": message.channel,

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import pytest
+from sqlalchemy import inspect
 
 from application.messaging.delivering_outbox import DeliveryReport, deliver_outbox
 from application.messaging.outbox import DeliveryStatus, OutboxMessage, OutboxStatus
@@ -153,3 +154,17 @@ def test_a_change_besides_the_delivery_state_is_still_written_with_the_batch(
     assert [s.status for s in saved.values()] == [OutboxStatus.SENDING] * 2
     assert saved[first].payload["messages"][-1]["text"] == "追伸"
     assert len(saved[second].payload["messages"]) == 1
+
+
+def test_a_message_read_to_record_its_delivery_reads_its_payload_only_when_used(
+        container: Container) -> None:
+    clock = FakeClock()
+    first, second = _queue(container, clock)[:2]
+    with container.uow() as uow:
+        recorded = uow.outbox.states_of([first, second])
+        unread = {id_: "payload" in inspect(m).unloaded for id_, m in recorded.items()}
+        carried = recorded[first].carried_on(id="01JCARRIED000000000000000", channel="sms",
+                                             recipient="+819000000000", at=clock.now())
+
+    assert unread == {first: True, second: True}
+    assert carried.payload["messages"][0]["text"] == "お知らせ 0"  # read, in the transaction
