@@ -258,3 +258,17 @@ def test_behind_a_trusted_proxy_the_audit_records_the_forwarded_address(
         addresses = connection.execute(text(
             "SELECT ip FROM audit_log WHERE action LIKE 'staff.sign%'")).scalars().all()
     assert addresses and set(addresses) == {"198.51.100.23"}
+
+
+def test_a_request_to_a_view_without_limits_never_asks_the_limiter(
+        container: Container) -> None:
+    app = _limited_app(container)
+    (limiter,) = app.extensions["limiter"]
+    limited_views = [view for view in app.view_functions.values()
+                     if getattr(view, "rate_limits", ())]
+
+    before_every_request = [hook for hook in app.before_request_funcs.get(None, [])
+                            if getattr(hook, "__self__", None) is limiter]
+
+    assert before_every_request == []  # the views with limits check their own (above)
+    assert len(limited_views) >= 3
