@@ -116,6 +116,10 @@ def _no_check_before_every_request(app: Flask, limiter: Limiter) -> None:
     nothing to count and cost 0.15 ms of each request's CPU, the LINE webhook's included: a
     seventh of what storing an event costs (issue 19). A Flask-Limiter that no longer has the
     method fails here, at start-up, not quietly."""
+    limits = limiter.limit_manager
+    if limits.application_limits or limits.default_limits:  # those need the hook
+        raise RuntimeError("app-wide rate limits are checked before every request: keep the "
+                           "limiter's hook (ADR 0032)")
     check = limiter._check_request_limit
     hooks = app.before_request_funcs.get(None, [])
     hooks[:] = [hook for hook in hooks if hook != check]
