@@ -14,6 +14,7 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_limiter import Limiter
 from limits.storage import memory as memory_storage
 from sqlalchemy import text
 from werkzeug.test import TestResponse
@@ -22,7 +23,7 @@ from domain.staff_sign_in import StaffSignIn
 from entrypoints.config import RATE_LIMITS
 from entrypoints.containers import Container
 from entrypoints.web import create_app
-from entrypoints.web.rate_limits import _digest
+from entrypoints.web.rate_limits import _digest, _no_check_before_every_request
 from tests.e2e.staff_support import PASSWORD, csrf_of, make_staff
 
 pytestmark = pytest.mark.e2e
@@ -272,3 +273,13 @@ def test_a_request_to_a_view_without_limits_never_asks_the_limiter(
 
     assert before_every_request == []  # the views with limits check their own (above)
     assert len(limited_views) >= 3
+
+
+def test_an_app_wide_limit_keeps_the_check_before_every_request_or_the_app_does_not_start(
+) -> None:
+    app = Flask(__name__)
+    limiter = Limiter(lambda: "10.0.0.1", app=app, default_limits=["100/minute"],
+                      storage_uri="memory://")
+
+    with pytest.raises(RuntimeError, match="ADR 0032"):
+        _no_check_before_every_request(app, limiter)
