@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pyotp
 import pytest
 import redis
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from flask_limiter import Limiter
 from limits.storage import memory as memory_storage
@@ -261,18 +261,20 @@ def test_behind_a_trusted_proxy_the_audit_records_the_forwarded_address(
     assert addresses and set(addresses) == {"198.51.100.23"}
 
 
-def test_a_request_to_a_view_without_limits_never_asks_the_limiter(
-        container: Container) -> None:
+def test_a_view_without_limits_asks_the_limiter_only_while_its_storage_is_down(
+        container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
     app = _limited_app(container)
     (limiter,) = app.extensions["limiter"]
-    limited_views = [view for view in app.view_functions.values()
-                     if getattr(view, "rate_limits", ())]
+    asked: list[str] = []
+    monkeypatch.setattr(limiter, "_check_request_limit",
+                        lambda *args, **kwargs: asked.append(request.path))
+    client = app.test_client()
 
-    before_every_request = [hook for hook in app.before_request_funcs.get(None, [])
-                            if getattr(hook, "__self__", None) is limiter]
+    client.get("/healthz")
+    monkeypatch.setattr(limiter, "_storage_dead", True)  # then every request tries it again
+    client.get("/healthz")
 
-    assert before_every_request == []  # the views with limits check their own (above)
-    assert len(limited_views) >= 3
+    assert asked == ["/healthz"]
 
 
 def test_an_app_wide_limit_keeps_the_check_before_every_request_or_the_app_does_not_start(

@@ -452,12 +452,12 @@ class ReportMeanwhile(FakeUnitOfWork):
 
     def __enter__(self) -> ReportMeanwhile:
         super().__enter__()
-        self.read_back, get_many = False, self.outbox.get_many
+        self.read_back, states_of = False, self.outbox.states_of
 
         def read_many(ids):  # type: ignore[no-untyped-def]
             self.read_back = True
-            return get_many(ids)
-        self.outbox.get_many = read_many  # type: ignore[method-assign]
+            return states_of(ids)
+        self.outbox.states_of = read_many  # type: ignore[method-assign]
         return self
 
     def commit(self) -> None:
