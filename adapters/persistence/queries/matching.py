@@ -120,11 +120,15 @@ class SqlMatchingQueries:
         links: dict[str, str] = {}
         others: set[str] = set()
         if either:
-            pairs = self.session.execute(
+            result = self.session.execute(
                 select(v.c.id, r.c.id, r.c.registry_status == RegistryStatus.RESIDENT)
                 .select_from(v.outerjoin(r, and_(r.c.match_person == v.c.match_person,
                                                  r.c.match_place == v.c.match_place)))
-                .where(or_(*either))).all()  # fetched at once, not one row per call
+                .where(or_(*either)))
+            try:  # the driver's own tuples, at once: two strings and a bool need no Row
+                pairs = result.cursor.fetchall()
+            finally:
+                result.close()
             for id_, resident_id, living in pairs:  # a verification's rows in any order
                 if resident_id is None or not living or id_ in links:
                     others.add(id_)  # nobody, not 住民, or a second person
