@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
     Select,
@@ -154,17 +155,17 @@ class SqlOutboxRepository(SqlRepository):
         return found
 
     def get_many(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
-        found = self.session.scalars(
-            select(OutboxMessage).where(one_of(self.session, outbox.c.id, message_ids))).all()
-        self.tracked.update(found)
-        return {message.id: message for message in found}
+        return self._many(message_ids)
 
     def states_of(self, message_ids: Sequence[str]) -> dict[str, OutboxMessage]:
         """As `get_many`, the payload deferred: recording a batch of replies parsed each one's
         JSON again only to mark it sent (a tenth of a web process's CPU during a webhook
         burst); a message carried on to another rung still reads it, in this transaction."""
+        return self._many(message_ids, defer(OutboxMessage.payload))
+
+    def _many(self, message_ids: Sequence[str], *options: Any) -> dict[str, OutboxMessage]:
         found = self.session.scalars(
-            select(OutboxMessage).options(defer(OutboxMessage.payload))
+            select(OutboxMessage).options(*options)
             .where(one_of(self.session, outbox.c.id, message_ids))).all()
         self.tracked.update(found)
         return {message.id: message for message in found}
