@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, text
 
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.orm.segments import resident_profiles
+from adapters.persistence.repositories.registry_store import SqlRegistryStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
 from application.ports.registry_store import RegistryPerson
 from application.residents.importing_registry import (
@@ -145,6 +146,25 @@ def test_the_facts_are_encrypted_at_rest(engine: Engine) -> None:
         hanako = uow.residents.get_by_resident_number("102")
         assert hanako is not None and hanako.facts is not None
         assert hanako.facts.name.name == "見本 花子"
+
+
+def test_a_bulk_write_to_a_table_with_a_default_made_in_python_still_gets_it(
+        engine: Engine) -> None:
+    """The driver's executemany applies no column default (ADR 0063, addendum): such a table
+    is written through SQLAlchemy's own executemany instead."""
+    scratch = MetaData()
+    notes = Table("scratch_bulk_defaults", scratch, Column("id", String(8), primary_key=True),
+                  Column("note", String(8), nullable=False, default="既定"))
+    scratch.create_all(engine)
+    try:
+        with session_factory(engine)() as session:
+            SqlRegistryStore(session)._executemany(insert(notes), [{"id": "a"}, {"id": "b"}])
+            session.commit()
+        with engine.connect() as connection:
+            assert connection.execute(select(notes.c.id, notes.c.note).order_by(notes.c.id)
+                                      ).all() == [("a", "既定"), ("b", "既定")]
+    finally:
+        scratch.drop_all(engine)
 
 
 def test_the_match_keys_are_those_a_single_row_gets(engine: Engine) -> None:
