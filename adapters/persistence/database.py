@@ -38,8 +38,10 @@ CONNECT_TIMEOUT = 5  # seconds for a PostgreSQL server to answer (/readyz waits 
 
 
 # Each SQLite connection's page cache (SQLite's own default: 2 MiB). Pages are held only once
-# read, so a small town's file costs no more than its size; on a town of a million more of the
-# indexes a registry import writes into stay in memory (ADR 0003, addendum: 263 -> 237 s).
+# read, so on a small town's file each connection holds at most the file's size; on a town of a
+# million more of the indexes a registry import writes into stay in memory (ADR 0003, addendum:
+# 263 -> 237 s, one run each), and a process may hold 64 MiB for each of its pooled connections
+# (SQLAlchemy's pool for SQLite keeps 5, 15 at a peak).
 SQLITE_CACHE_KIB = 64 * 1024
 
 

@@ -4,7 +4,8 @@ columns go through their column types, so the facts are encrypted as everywhere 
 
 The bulk writes are compiled once and handed to the driver's `executemany`, each value put
 through its column type's own bind processor (ADR 0063, addendum): SQLAlchemy's handling of an
-executemany's parameters, row by row, was a fifth of each write's CPU."""
+executemany's parameters, row by row, cost an eighth of a write's CPU on SQLite and a fifth of
+the client's on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -62,9 +63,12 @@ class SqlRegistryStore:
         self._executemany(statement, rows)
 
     def _executemany(self, statement: Insert, rows: list[dict[str, Any]]) -> None:
-        """`statement` for every row (all with the keys of the first), compiled once; each
+        """`statement` for every row (all with the keys of the first), compiled once for all; each
         value through its column's bind processor (encryption, enums, dates), as
-        `session.execute` would, then the driver's `executemany`."""
+        `session.execute` would, then the driver's `executemany`. Compiled on each call (half
+        a millisecond against a batch's 160 ms); bind names are the table's column keys."""
+        if not rows:
+            return
         dialect = self.session.get_bind().dialect
         compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
         if compiled.insert_prefetch or compiled.update_prefetch:  # a default made in Python
