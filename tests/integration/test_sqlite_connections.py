@@ -23,4 +23,3 @@ def test_each_pooled_connection_has_the_pragmas(tmp_path: Path) -> None:
                     "cache_size")] == [1, "wal", 1, 30000, -SQLITE_CACHE_KIB]
     finally:
         engine.dispose()
-    assert SQLITE_CACHE_KIB == 64 * 1024  # SQLite's own default is 2 MiB
