@@ -135,7 +135,17 @@ def _builtin(port: Port, name: str) -> bool:
     """Whether Madoguchi's own distribution registered the plug-in (its settings are
     Madoguchi's by name: `twilio_auth_token`)."""
     entry = installed(port)[name]
-    return entry.dist is not None and entry.dist.name == "madoguchi"
+    return (entry.group, entry.name, entry.value) in _madoguchis_own()
+
+
+@functools.cache
+def _madoguchis_own() -> frozenset[tuple[str, str, str]]:
+    """The plug-ins Madoguchi's own distribution registers, read once per process: a
+    distribution's name comes from parsing its metadata file, a few milliseconds a port that
+    every container's settings would otherwise pay again."""
+    return frozenset((entry.group, entry.name, entry.value)
+                     for port in PORTS for entry in _registered().select(group=port.group)
+                     if entry.dist is not None and entry.dist.name == "madoguchi")
 
 
 def adapter(port: Port, config: Any, town: Any) -> providers.Factory:  # type: ignore[type-arg]

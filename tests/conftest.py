@@ -8,6 +8,8 @@ running fails."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
 import hashlib
 import os
 import threading
@@ -15,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Dialect, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from adapters.crypto import FieldCipher, new_key
@@ -25,6 +27,7 @@ from application import correlation
 from entrypoints.config import RATE_LIMITS, Settings
 from entrypoints.containers import Container, build_container, shutdown
 from tests.support.isolation import is_app_variable, threads_left_behind
+from tests.support.shared_templates import share_compiled_templates
 from tests.support.url_builders import share_compiled_url_builders
 
 TEST_KEY = new_key()
@@ -33,6 +36,12 @@ TEST_KEY = new_key()
 GENEROUS_RATE_LIMITS = {name: "10000/minute" for name in RATE_LIMITS}
 THREAD_GRACE_SECONDS = 5.0
 share_compiled_url_builders()  # each test's app takes the URL builders compiled once
+share_compiled_templates()  # and the templates compiled once
+# Each e2e test leaves its app and container behind as cyclic garbage that outlives two young
+# collections: with CPython's default thresholds (700, 10, 10) a worker ran a full collection of
+# its whole heap every twenty tests, 0.2 s each and an eighth of an e2e module's time. Young
+# collections ten times rarer leave a tenth of the full ones.
+gc.set_threshold(10_000, 10, 10)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -150,9 +159,21 @@ def _migrated_engines(database_urls: dict[str, str | None]) -> Iterator[dict[str
 
 
 def _empty(engine: Engine) -> None:
+    deletes = _deletes(engine.dialect)
     with engine.begin() as connection:
-        for table in reversed(orm.metadata.sorted_tables):
-            connection.execute(table.delete())
+        if engine.dialect.name == "postgresql":  # one round trip, not sixty (11 ms a test)
+            connection.exec_driver_sql("; ".join(deletes))
+        else:
+            for delete in deletes:
+                connection.exec_driver_sql(delete)
+
+
+@functools.cache
+def _deletes(dialect: Dialect) -> tuple[str, ...]:
+    """DELETE of every table, those that refer to others first."""
+    quote = dialect.identifier_preparer.quote
+    return tuple(f"DELETE FROM {quote(table.name)}"
+                 for table in reversed(orm.metadata.sorted_tables))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -25,6 +25,7 @@ from entrypoints.builder_wiring import TEMPLATE_LIBRARY
 from entrypoints.containers import Container
 from entrypoints.demo_wiring import past_town
 from entrypoints.procedure_wiring import SHIPPED_IDS
+from tests.support.town_snapshots import seeded
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +61,7 @@ def _friends_by_month(container: Container) -> Counter[str]:
 
 
 def test_a_year_of_friends_grows_month_by_month_up_to_now(container: Container) -> None:
-    added = _seed(container)
+    added = seeded(container, _seed)
 
     by_month = _friends_by_month(container)
     months = sorted(by_month)
@@ -79,7 +80,7 @@ def test_a_year_of_friends_grows_month_by_month_up_to_now(container: Container) 
 
 
 def test_the_year_has_procedures_cases_answers_and_ratings(container: Container) -> None:
-    added = _seed(container)
+    added = seeded(container, _seed)
 
     with container.engine().connect() as connection:
         statuses = Counter(s.value for s in connection.scalars(  # not 連絡先's own dialogs
@@ -101,7 +102,7 @@ def test_the_year_has_procedures_cases_answers_and_ratings(container: Container)
 
 def test_the_year_has_certificates_paid_issued_and_mailed_and_fees_paid(
         container: Container) -> None:
-    added = _seed(container)
+    added = seeded(container, _seed)
 
     with container.engine().connect() as connection:
         certificates = Counter(
@@ -116,7 +117,7 @@ def test_the_year_has_certificates_paid_issued_and_mailed_and_fees_paid(
 
 
 def test_seeding_the_year_again_adds_nothing(container: Container) -> None:
-    _seed(container)
+    seeded(container, _seed)
     before = {table.name: _count(container, table)
               for table in (channel_identities, conversations, cases, survey_answers)}
 
@@ -131,7 +132,7 @@ def test_the_same_seed_and_day_give_the_same_year(container: Container) -> None:
     people = len(history_people(households=HOUSEHOLDS))
 
     plan = plan_year(now, people=people, seed=7, friends=FRIENDS)
-    _seed(container)
+    _seed(container)  # seeded now: the plan is for this very moment
 
     assert plan == plan_year(now, people=people, seed=7, friends=FRIENDS)
     assert plan != plan_year(now, people=people, seed=8, friends=FRIENDS)

@@ -1,22 +1,31 @@
-"""Each test builds its own app (`create_app`), and werkzeug compiles a URL builder for each of
-its two hundred rules from a syntax tree every time: about 100 ms a test, most of an e2e test's
-set-up. The builder werkzeug compiles depends only on the rule (its parts, its defaults, its
-converters) and is given the rule it builds for when it is called, so the suite compiles each
-one once and every app's rule takes the same function. The routing itself is werkzeug's,
-unchanged; a werkzeug without this private method is left alone (each app compiles its own).
+"""Each test builds its own app (`create_app`), and werkzeug compiles each of its two hundred
+rules again for every app: it parses the rule into the parts the router matches (a regular
+expression per dynamic part) and compiles a URL builder from a syntax tree. Together that was most
+of an e2e test's set-up. Both depend only on the rule (its text, its defaults, its converters'
+settings) and on the converters the map knows, so the suite does each once per rule:
+- the parsed parts are kept by rule text and the map's converter classes; a new rule takes the
+  same parts and a copy of each converter, bound to its own map;
+- the compiled builder is given the rule it builds for when it is called, so every app's rule
+  takes the same function.
+The routing and building themselves are werkzeug's, unchanged; a werkzeug without these private
+methods is left alone (each app compiles its own).
 
-tests/unit/test_url_builders.py checks that the cached builders build what werkzeug's own do."""
+tests/unit/test_url_builders.py checks that shared rules match and build what werkzeug's own do."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.routing.rules import Rule
+from werkzeug.routing.converters import BaseConverter
+from werkzeug.routing.rules import Rule, RulePart
 
 __all__ = ["share_compiled_url_builders"]
 
 _compiled: dict[tuple[Any, ...], Callable[..., tuple[str, str]]] = {}
+_Parsed = tuple[list[RulePart], list[tuple[bool, str]], dict[str, BaseConverter]]
+_parsed: dict[tuple[Any, ...], _Parsed] = {}
 
 
 def _key(rule: Rule, append_unknown: bool) -> tuple[Any, ...]:
@@ -29,6 +38,7 @@ def _key(rule: Rule, append_unknown: bool) -> tuple[Any, ...]:
 
 
 def share_compiled_url_builders() -> None:
+    _share_parsed_rules()
     original = getattr(Rule, "_compile_builder", None)
     if original is None or getattr(original, "_shared", False):
         return
@@ -44,3 +54,32 @@ def share_compiled_url_builders() -> None:
     compile_builder._shared = True  # type: ignore[attr-defined]
     compile_builder.original = original  # type: ignore[attr-defined]
     Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+
+
+def _share_parsed_rules() -> None:
+    original = getattr(Rule, "_parse_rule", None)
+    if original is None or getattr(original, "_shared", False):
+        return
+
+    def parse_rule(self: Rule, rule: str) -> Iterable[RulePart]:
+        key = (rule, tuple(sorted(self.map.converters.items())))  # type: ignore[union-attr]
+        parsed = _parsed.get(key)
+        if parsed is None:  # werkzeug's own parse, and what it added to the rule
+            traced, known = len(self._trace), dict(self._converters)
+            parts = list(original(self, rule))
+            added = {name: converter for name, converter in self._converters.items()
+                     if known.get(name) is not converter}
+            _parsed[key] = (parts, self._trace[traced:], added)
+            return parts
+        parts, trace, converters = parsed
+        self._trace.extend(trace)
+        for name, converter in converters.items():
+            own = copy.copy(converter)
+            own.map = self.map
+            self._converters[name] = own
+            self.arguments.add(name)
+        return list(parts)
+
+    parse_rule._shared = True  # type: ignore[attr-defined]
+    parse_rule.original = original  # type: ignore[attr-defined]
+    Rule._parse_rule = parse_rule  # type: ignore[method-assign]
