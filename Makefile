@@ -49,8 +49,8 @@ city: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e $(CITY_ENV) run madoguchi db upgrade
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.city -e $(CITY_ENV) start -p $(CITY_PORT)
 
-# worksteal: a worker that runs out takes tests from the other's queue; xdist's default (load)
-# left one of the two workers idle for the last 29 s of a 10-minute run, worksteal for 0.6 s.
+# worksteal: a worker that runs out takes tests from another's queue. On 2 cores xdist's default
+# (load) left one of the two workers idle for the last 29 s of a 10-minute run, worksteal 0.6 s.
 test: $(STAMP)
 	$(BIN)/pytest -n auto --dist worksteal
 

@@ -6,6 +6,12 @@ in-memory bytecode cache (Jinja's own `BytecodeCache` hook) that every app's env
 each template is compiled once per test process. Rendering is Jinja's, unchanged: each
 environment still runs the code with its own filters, globals and translations.
 
+What the compiler reads from the environment is part of the key: its syntax settings, its
+extensions and their options, how it escapes (a bound method by its function, as Flask's apps
+share one; any other callable by identity, so it is never shared) and the names of its filters
+and tests with what each is passed (a template compiled where a filter is missing, or takes the
+context, is not run where it differs).
+
 tests/unit/test_shared_templates.py checks that an app on the shared cache renders what an app
 on its own does, and that a changed source or other syntax settings are compiled anew."""
 
@@ -20,21 +26,42 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 __all__ = ["SharedTemplates", "share_compiled_templates"]
 
+_COMPILED_POLICIES = ("compiler.ascii_str", "ext.i18n.trimmed")  # the others are read when run
+
 
 def _syntax(environment: Environment) -> tuple[Any, ...]:
     """What Jinja's code generator reads from the environment besides the source."""
-    autoescape = environment.autoescape
     return (
-        tuple(sorted(environment.extensions)),
-        autoescape if isinstance(autoescape, bool) else getattr(autoescape, "__qualname__", ""),
+        tuple(sorted(environment.extensions)), _same(environment.autoescape),
         environment.block_start_string, environment.block_end_string,
         environment.variable_start_string, environment.variable_end_string,
         environment.comment_start_string, environment.comment_end_string,
         environment.line_statement_prefix, environment.line_comment_prefix,
         environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
-        environment.keep_trailing_newline, environment.optimized,
-        environment.finalize is not None, environment.is_async,
+        environment.keep_trailing_newline, environment.optimized, environment.is_async,
+        _passed(environment.finalize) if environment.finalize is not None else None,
+        getattr(environment, "newstyle_gettext", None),
+        tuple(environment.policies.get(name) for name in _COMPILED_POLICIES),
+        tuple(sorted((name, _passed(f)) for name, f in environment.filters.items())),
+        tuple(sorted((name, _passed(f)) for name, f in environment.tests.items())),
     )
+
+
+def _same(autoescape: Any) -> Any:
+    """Autoescape as the key holds it: a bool, a bound method by its function (each Flask app
+    has its own bound `select_jinja_autoescape`), anything else by identity."""
+    if isinstance(autoescape, bool):
+        return autoescape
+    function = getattr(autoescape, "__func__", None)
+    if function is not None:
+        return (function.__module__, function.__qualname__)
+    return ("id", id(autoescape))
+
+
+def _passed(function: Any) -> str:
+    """What Jinja passes a filter, test or finalize first (context, environment…), or ''."""
+    passed = getattr(function, "jinja_pass_arg", None)
+    return passed.name if passed is not None else ""
 
 
 class SharedTemplates(BytecodeCache):

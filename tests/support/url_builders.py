@@ -3,8 +3,10 @@ rules again for every app: it parses the rule into the parts the router matches 
 expression per dynamic part) and compiles a URL builder from a syntax tree. Together that was most
 of an e2e test's set-up. Both depend only on the rule (its text, its defaults, its converters'
 settings) and on the converters the map knows, so the suite does each once per rule:
-- the parsed parts are kept by rule text and the map's converter classes; a new rule takes the
-  same parts and a copy of each converter, bound to its own map;
+- the parsed parts are kept by rule class, rule text and the map's converter classes; a new
+  rule takes the same parts and a copy of each converter, bound to its own map. This assumes a
+  converter's regex and weight follow from its arguments in the rule, as werkzeug's own do
+  (the app registers no converter of its own);
 - the compiled builder is given the rule it builds for when it is called, so every app's rule
   takes the same function.
 The routing and building themselves are werkzeug's, unchanged; a werkzeug without these private
@@ -62,7 +64,7 @@ def _share_parsed_rules() -> None:
         return
 
     def parse_rule(self: Rule, rule: str) -> Iterable[RulePart]:
-        key = (rule, tuple(sorted(self.map.converters.items())))  # type: ignore[union-attr]
+        key = (type(self), rule, tuple(sorted(self.map.converters.items())))  # type: ignore[union-attr]
         parsed = _parsed.get(key)
         if parsed is None:  # werkzeug's own parse, and what it added to the rule
             traced, known = len(self._trace), dict(self._converters)

@@ -1,11 +1,13 @@
 """The suite's shared compiled templates (tests/support/shared_templates.py): an environment on
 the shared cache renders what one on its own renders, with its own filters and globals, and a
-changed source or other syntax settings are compiled anew rather than taken from the cache."""
+changed source, other syntax settings, a missing filter, a filter passed the context or other
+escaping are compiled anew rather than taken from the cache."""
 
 from __future__ import annotations
 
 import pytest
-from jinja2 import DictLoader, Environment
+from flask import Flask
+from jinja2 import DictLoader, Environment, TemplateAssertionError, pass_context
 
 from tests.support.shared_templates import SharedTemplates
 
@@ -65,3 +67,52 @@ def test_other_syntax_settings_do_not_take_the_cached_code() -> None:
 
     assert _render(other) == "試験町&lt;様&gt;\n  x"
     assert len(shared) == 2
+
+
+def test_an_environment_without_the_filter_is_refused_as_its_own_compile_refuses() -> None:
+    shared = SharedTemplates()
+    _render(_environment(shared))
+    without = _environment(shared)
+    del without.filters["honorific"]
+
+    with pytest.raises(TemplateAssertionError, match="honorific"):
+        _render(without)
+
+
+def test_a_filter_passed_the_context_is_compiled_for() -> None:
+    shared = SharedTemplates()
+    _render(_environment(shared))
+    with_context = _environment(shared)
+    with_context.filters["honorific"] = pass_context(lambda context, name: f"{name}殿")
+
+    assert _render(with_context).startswith("<li>山田殿</li>")
+    assert len(shared) == 2
+
+
+def test_other_escaping_is_compiled_for() -> None:
+    shared = SharedTemplates()
+    _render(_environment(shared))
+    unescaped = _environment(shared)
+    unescaped.autoescape = lambda name: False
+
+    assert "<b>鈴木</b>様" in _render(unescaped)
+
+
+def test_two_flask_apps_share_a_compiled_template() -> None:
+    shared = SharedTemplates()
+
+    def app() -> Flask:  # each app has its own bound methods among its Jinja settings
+        made = Flask(__name__)
+        made.jinja_options = {"bytecode_cache": shared}
+        made.jinja_loader = DictLoader({"page.html": PAGE})  # type: ignore[assignment]
+        made.jinja_env.filters["honorific"] = lambda name: f"{name}様"
+        return made
+
+    rendered = []
+    for made in (app(), app()):
+        with made.app_context():
+            rendered.append(made.jinja_env.get_template("page.html").render(names=["山田"],
+                                                                            town="試験町"))
+
+    assert rendered[0] == rendered[1] == "<li>山田様</li>試験町"
+    assert len(shared) == 1
