@@ -99,6 +99,23 @@ def call(base_url: str, method: str, path: str, body: Any = None) -> Any:
     return json.loads(data) if data else None
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of process `pid` and of its children still running (a
+    gunicorn master and its workers), read from /proc (Linux); 0 for a process that is gone."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime in ticks
+    return total / tick
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -2,15 +2,16 @@
 by the webhook and handled by the in-process workers (ADR 0062).
 
 Prints the events/s the webhook answers and p50/p99 of its answer, against an empty Flask
-endpoint on the same server in the same run; then how long the burst took to be handled and
-p50/p99 of each reply's latency from arrival (the inbox row's `received_at` to the outbox row's
-`sent_at`, the reply pushed to the LINE simulator), for the burst and for a paced stream of
-events after it (`--paced-rate` per second: the latency a resident sees when the town is not
-under a burst). Then LINE redelivers 1,000 of the burst's events (5% at small sizes) and, once
-the inbox is drained, each event must have been handled once and answered once. Each repeat
-starts on a fresh database (a new SQLite file, or the PostgreSQL database dropped and created
-again). (The events carry no reply token: tokens are the platform's to issue, and a made-up one
-would cost a refused reply before each push.)
+endpoint on the same server in the same run, and the CPU the web processes spent per event
+against the empty endpoint's per request (steadier than the rates on a shared machine); then
+how long the burst took to be handled and p50/p99 of each reply's latency from arrival (the
+inbox row's `received_at` to the outbox row's `sent_at`, the reply pushed to the LINE
+simulator), for the burst and for a paced stream of events after it (`--paced-rate` per second:
+the latency a resident sees when the town is not under a burst). Then LINE redelivers 1,000 of
+the burst's events (5% at small sizes) and, once the inbox is drained, each event must have
+been handled once and answered once. Each repeat starts on a fresh database (a new SQLite file,
+or the PostgreSQL database dropped and created again). (The events carry no reply token: tokens
+are the platform's to issue, and a made-up one would cost a refused reply before each push.)
 
     .venv/bin/python -m bench.line_inbound --size 20000
     .venv/bin/python -m bench.line_inbound --size 2000 \\
@@ -41,6 +42,7 @@ from adapters.persistence.orm.messaging import inbox, outbox
 from bench.common import (
     DEV_SECRET,
     call,
+    cpu_seconds,
     free_port,
     median,
     percentile,
@@ -54,6 +56,8 @@ THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 RESIDENTS = 2000
 WARM = 50  # residents of the warm-up only
 QUEUE = os.environ.get("BENCH_QUEUE", "in_process")  # or celery, with a worker elsewhere
+HANDLERS_SHARE = {"in_process": ", with what the in-process handlers did meanwhile",
+                  "celery": ": storing, waking and the loading dots"}
 
 
 def _event(user: str, event_id: str, *, redelivery: bool = False) -> bytes:
@@ -205,15 +209,18 @@ def run_once(size: int, database_url: str | None, tmp: Path, rate: float) -> dic
         env = {"DATABASE_URL": url, "MADOGUCHI_DATA_KEYS": keys, "MADOGUCHI_DATA_DIR": str(tmp),
                "LINE_API_BASE_URL": line_url, "MADOGUCHI_TASK_QUEUE": QUEUE}
         empty_port, app_port = free_port(), free_port()
-        with gunicorn("bench.empty_app:app", empty_port, env, tmp / "empty.log"):
+        with gunicorn("bench.empty_app:app", empty_port, env, tmp / "empty.log") as empty:
             fire(empty_port, bodies[: min(500, size)])  # warm up
+            base_cpu = cpu_seconds(empty.pid)
             base_elapsed, base_latencies, base_errors = fire(empty_port, bodies)
-        with gunicorn("entrypoints.wsgi:app", app_port, env, tmp / "app.log"):
+            base_cpu = cpu_seconds(empty.pid) - base_cpu
+        with gunicorn("entrypoints.wsgi:app", app_port, env, tmp / "app.log") as app:
             fire(app_port, [_event(warm_users[i % WARM], f"01W{prefix}{i:010d}")
                             for i in range(min(200, size))])
             drained(engine)
-            started = time.perf_counter()
+            started, app_cpu = time.perf_counter(), cpu_seconds(app.pid)
             elapsed, latencies, errors = fire(app_port, bodies)
+            app_cpu = cpu_seconds(app.pid) - app_cpu
             _, _, replay_errors = fire(app_port, replay)  # LINE redelivers some
             burst_done = drained(engine) - started
             burst_replies = reply_latencies(engine, f"B{prefix}")
@@ -234,6 +241,7 @@ def run_once(size: int, database_url: str | None, tmp: Path, rate: float) -> dic
         "p99": percentile(latencies, 0.99), "errors": errors + replay_errors + paced_errors,
         "base_rate": size / base_elapsed, "base_p50": percentile(base_latencies, 0.5),
         "base_p99": percentile(base_latencies, 0.99), "base_errors": base_errors,
+        "cpu": app_cpu / size, "base_cpu": base_cpu / size,
         "handled_rate": size / burst_done,
         "reply_p50": percentile(burst_replies, 0.5), "reply_p99": percentile(burst_replies, 0.99),
         "paced_p50": percentile(paced_replies, 0.5), "paced_p99": percentile(paced_replies, 0.99),
@@ -272,6 +280,11 @@ def main() -> None:
                                  f"{mid('base_p50') * ms:.1f} ms, "
                                  f"p99 {mid('base_p99') * ms:.1f} ms"),
         ("ratio (events/s)", f"{median([r['rate'] / r['base_rate'] for r in runs]):.2f}"),
+        ("ratio (CPU)", f"{median([r['base_cpu'] / r['cpu'] for r in runs]):.2f} (the empty "
+                        "endpoint's CPU per request to the webhook's per event)"),
+        ("web CPU per event", f"{mid('cpu') * ms:.2f} ms (the empty endpoint "
+                              f"{mid('base_cpu') * ms:.2f} ms a request; gunicorn's master and "
+                              f"workers while the burst was answered{HANDLERS_SHARE[QUEUE]})"),
         ("burst handled", f"{mid('handled_rate'):,.0f} events/s (arrival of the first to the "
                           f"last reply pushed); reply from arrival p50 "
                           f"{mid('reply_p50') * ms:,.0f} ms, p99 {mid('reply_p99') * ms:,.0f} ms"),
