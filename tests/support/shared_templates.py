@@ -49,13 +49,11 @@ def _syntax(environment: Environment) -> tuple[Any, ...]:
 
 def _same(autoescape: Any) -> Any:
     """Autoescape as the key holds it: a bool, a bound method by its function (each Flask app
-    has its own bound `select_jinja_autoescape`), anything else by identity."""
+    has its own bound `select_jinja_autoescape`), anything else itself (held by the key, so its
+    identity is never taken by another function once it is gone)."""
     if isinstance(autoescape, bool):
         return autoescape
-    function = getattr(autoescape, "__func__", None)
-    if function is not None:
-        return (function.__module__, function.__qualname__)
-    return ("id", id(autoescape))
+    return getattr(autoescape, "__func__", autoescape)
 
 
 def _passed(function: Any) -> str:
