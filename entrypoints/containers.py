@@ -104,6 +104,10 @@ from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
 
+# While a burst lasts (ADR 0074) an in-process inbox worker waits up to this long before each
+# batch: the webhook's answers come first, the handling catches up after (ADR 0079).
+GIVE_WAY_SECONDS = 1.0
+
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:
     mailer = SmtpMailer(**options)
@@ -295,7 +299,8 @@ class Container(containers.DeclarativeContainer):
                                      handle_inbound=inbox_handler)
     inbound_workers = providers.Selector(
         config.task_queue,
-        in_process=providers.Resource(_stopped_at_shutdown, InboxWorkers, inbox_handler),
+        in_process=providers.Resource(_stopped_at_shutdown, InboxWorkers, inbox_handler,
+                                      give_way_max=GIVE_WAY_SECONDS),
         eager=providers.Singleton(HandleNow, inbox_handler),  # handled before the answer
         celery=providers.Resource(_stopped_at_shutdown, CeleryInboxNotifier, app=celery_app),
     )

@@ -1,25 +1,32 @@
-"""LINE's chat signs through the SDK (ADR 0051): `show_loading_animation`
-(`POST /v2/bot/chat/loading/start`) and `mark_messages_as_read_by_token`
-(`POST /v2/bot/chat/markAsRead`).
+"""LINE's chat signs (ADR 0051): the loading animation (`POST /v2/bot/chat/loading/start`, the
+SDK's `show_loading_animation`) and the read mark (`POST /v2/bot/chat/markAsRead`, its
+`mark_messages_as_read_by_token`).
 
 Each call goes to a small thread pool and the caller returns at once: the webhook that accepted
 the event answers LINE without waiting for either. One try, a short timeout, no retry: dots that
 come late or a 「既読」 that never comes are not worth a second request; a failure is logged.
 
-A body is posted as a prepared dict (`prepared.post_prepared`), as the messenger posts its
-messages: the typed `MessagingApi` methods validate their arguments and serialise the request
-model again on every call: 14–44 % of a dots request's CPU in two measurements, for these
-two-field bodies (ADR 0077)."""
+The two signs go out on `http.client` connections kept open, one a signs thread, not through
+the SDK's client (ADR 0079): the SDK's layers and urllib3's pool were three quarters of a dots
+request's CPU, and during a burst the dots are one request per event beside the webhook's own
+answer. What the SDK gave these two calls is kept here: the bearer token, the JSON body, the
+timeouts, one try (a connection LINE closed while it idled is opened again for the same try),
+and the answer's status in the log line. The messenger's pushes and replies, which retry and
+need the SDK's errors, still go through it."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
+import ssl
+import threading
+import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
 
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
-
-from adapters.line.prepared import post_prepared
+import certifi
 
 __all__ = ["LineChatSignals"]
 
@@ -37,34 +44,87 @@ class LineChatSignals:
         town's reply ends them sooner."""
         if not 5 <= loading_seconds <= 60 or loading_seconds % 5:
             raise ValueError("loading_seconds is a multiple of 5 from 5 to 60")
-        configuration = Configuration(access_token=access_token, host=base_url)
-        configuration.retries = False
-        self._client = ApiClient(configuration)
-        self._host = MessagingApi(self._client).line_base_path
-        self._seconds, self._timeout = loading_seconds, timeout
+        self._courier = _Courier(base_url, access_token, timeout)
+        self._seconds = loading_seconds
         self._executor = executor or ThreadPoolExecutor(max_workers=2,
                                                         thread_name_prefix="line-signals")
 
     def show_working(self, address: str) -> None:
         body = {"chatId": address, "loadingSeconds": self._seconds}
-        self._soon("loading animation", lambda: post_prepared(
-            self._client, _LOADING, body, host=self._host, timeout=self._timeout))
+        self._soon("loading animation", lambda: self._courier.post(_LOADING, body))
 
     def mark_read(self, read_token: str) -> None:
         body = {"markAsReadToken": read_token}
-        self._soon("mark as read", lambda: post_prepared(
-            self._client, _MARK_READ, body, host=self._host, timeout=self._timeout))
+        self._soon("mark as read", lambda: self._courier.post(_MARK_READ, body))
 
-    def _soon(self, what: str, call: Callable[[], object]) -> None:
+    def _soon(self, what: str, call: Callable[[], int]) -> None:
         def run() -> None:
             try:
-                call()
+                status = call()
             except Exception as error:  # logged without the user id or the token
-                log.info("LINE %s not accepted (%s)", what,
-                         getattr(error, "status", None) or type(error).__name__)
+                log.info("LINE %s not accepted (%s)", what, type(error).__name__)
+                return
+            if not 200 <= status < 300:
+                log.info("LINE %s not accepted (%s)", what, status)
 
         self._executor.submit(run)
 
     def stop(self) -> None:
         """Wait for what was asked, then end the threads (at the container's shutdown)."""
         self._executor.shutdown(wait=True)
+
+
+class _Courier:
+    """POSTs JSON to LINE's API on a connection kept open in each thread that calls it."""
+
+    def __init__(self, base_url: str, access_token: str,
+                 timeout: tuple[float, float]) -> None:
+        parts = urllib.parse.urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) address: {base_url!r}")
+        self._https = parts.scheme == "https"
+        self._host, self._port, self._prefix = parts.hostname, parts.port, parts.path.rstrip("/")
+        self._connect_timeout, self._read_timeout = timeout
+        self._context = ssl.create_default_context(cafile=certifi.where()) if self._https else None
+        self._headers = {"Authorization": f"Bearer {access_token}",
+                         "Content-Type": "application/json", "Accept": "application/json"}
+        self._local = threading.local()
+
+    def post(self, path: str, body: dict[str, Any]) -> int:
+        """The answer's status; raises on a connection that failed or timed out."""
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        kept = getattr(self._local, "connection", None)
+        try:
+            return self._exchange(kept or self._connect(), path, payload)
+        except (ConnectionError, http.client.BadStatusLine):
+            if kept is None:
+                raise
+            # LINE (or a proxy) closed the connection while it idled: open one for this try
+            return self._exchange(self._connect(), path, payload)
+
+    def _connect(self) -> http.client.HTTPConnection:
+        connection = (http.client.HTTPSConnection(self._host, self._port,
+                                                  timeout=self._connect_timeout,
+                                                  context=self._context)
+                      if self._https else
+                      http.client.HTTPConnection(self._host, self._port,
+                                                 timeout=self._connect_timeout))
+        self._local.connection = None
+        connection.connect()
+        connection.sock.settimeout(self._read_timeout)
+        return connection
+
+    def _exchange(self, connection: http.client.HTTPConnection, path: str,
+                  payload: bytes) -> int:
+        try:
+            connection.request("POST", self._prefix + path, body=payload, headers=self._headers)
+            response = connection.getresponse()
+            response.read()
+        except BaseException:
+            connection.close()
+            self._local.connection = None
+            raise
+        self._local.connection = None if response.will_close else connection
+        if response.will_close:
+            connection.close()
+        return response.status

@@ -16,7 +16,7 @@ from entrypoints.web.api.v1 import api_v1
 from entrypoints.web.errors import register_error_handlers
 from entrypoints.web.identity import identity
 from entrypoints.web.languages import install_languages
-from entrypoints.web.line_webhook import line_webhook
+from entrypoints.web.line_webhook import LineDeliveries, line_webhook
 from entrypoints.web.mail_unsubscribe import mail_unsubscribe
 from entrypoints.web.monitoring import monitoring
 from entrypoints.web.notice_page import notice_page
@@ -33,6 +33,7 @@ from entrypoints.web.uploads import upload_folder
 __all__ = ["create_app"]
 
 UNGUARDED_ENDPOINTS = {"static"}
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 
 def create_app(container: Container | None = None) -> Flask:
@@ -41,7 +42,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=container.config.secret_key(),
         JSON_AS_ASCII=False,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=container.config.environment() == "production",
@@ -71,6 +72,9 @@ def create_app(container: Container | None = None) -> Flask:
     if container.config.trusted_proxies():  # the audit and the limits then see the client
         hops = container.config.trusted_proxies()
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
+    # LINE's deliveries answered before Flask (ADR 0079), under the request's id
+    app.wsgi_app = LineDeliveries(app.wsgi_app, container,  # type: ignore[method-assign]
+                                  max_length=MAX_CONTENT_LENGTH)
     app.wsgi_app = RequestIds(app.wsgi_app)  # type: ignore[method-assign]
     sweep_uploads(upload_folder(app))  # what a killed job left behind (gunicorn or serve)
     return app

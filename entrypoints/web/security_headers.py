@@ -11,7 +11,7 @@ import secrets
 
 from flask import Flask, Response, g, request
 
-__all__ = ["allow_images_from", "install_security_headers"]
+__all__ = ["allow_images_from", "data_headers", "install_security_headers"]
 
 NOT_STORED = ("/staff", "/identity", "/payments", "/api/")
 
@@ -51,15 +51,25 @@ def _policy(response: Response) -> str:
     return _PAGE_CSP.format(nonce=nonce, form=form, images=images)
 
 
+def data_headers(path: str) -> list[tuple[str, str]]:
+    """The headers of a response that is not a page (JSON, a file) at `path`: what
+    `install_security_headers` sets on one, for an answer made without Flask (ADR 0079)."""
+    return [("Content-Security-Policy", _DATA_CSP), *_FIXED,
+            *([("Cache-Control", "no-store")] if _not_stored(path) else [])]
+
+
+_FIXED = (("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
+          ("Referrer-Policy", "same-origin"))
+
+
 def install_security_headers(app: Flask) -> None:
     app.add_template_global(csp_nonce)
 
     @app.after_request
     def _secure(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = _policy(response)
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
+        for name, value in _FIXED:
+            response.headers[name] = value
         if _not_stored(request.path):
             response.headers["Cache-Control"] = "no-store"
         return response
