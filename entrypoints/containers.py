@@ -104,9 +104,11 @@ from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
 
-# While a burst lasts (ADR 0074) an in-process inbox worker waits up to this long before each
-# batch: the webhook's answers come first, the handling catches up after (ADR 0079).
-GIVE_WAY_SECONDS = 1.0
+# While a burst lasts (ADR 0074) an in-process inbox worker waits up to GIVE_WAY_SECONDS before
+# each batch, until what it takes was woken for PATIENCE_SECONDS ago: LINE's answers come first
+# in a spike, and the handling catches up after it; a burst that lasts is handled beside it.
+GIVE_WAY_SECONDS = 2.0
+PATIENCE_SECONDS = 10.0
 
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:
@@ -300,7 +302,8 @@ class Container(containers.DeclarativeContainer):
     inbound_workers = providers.Selector(
         config.task_queue,
         in_process=providers.Resource(_stopped_at_shutdown, InboxWorkers, inbox_handler,
-                                      give_way_max=GIVE_WAY_SECONDS),
+                                      give_way_max=GIVE_WAY_SECONDS,
+                                      patience=PATIENCE_SECONDS),
         eager=providers.Singleton(HandleNow, inbox_handler),  # handled before the answer
         celery=providers.Resource(_stopped_at_shutdown, CeleryInboxNotifier, app=celery_app),
     )

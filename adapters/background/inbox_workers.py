@@ -30,7 +30,8 @@ _STOP = object()
 class InboxWorkers:
     def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
                  burst: tuple[int, float] = (10, 0.1), give_way_max: float = 0.25,
-                 batch: int = 50, clock: Callable[[], float] = time.monotonic) -> None:
+                 batch: int = 50, clock: Callable[[], float] = time.monotonic,
+                 patience: float = float("inf")) -> None:
         """`burst`: (n, seconds): n deliveries within that many seconds are a burst (the
         default: faster than 100 a second, more than the threads handle). While a burst lasts
         the threads take turns, one batch at a time, and each waits before its batch, up to
@@ -38,10 +39,13 @@ class InboxWorkers:
         least one batch every `give_way_max` seconds and the time it takes, then at full
         speed. What a long burst leaves waits stored in the inbox, in order; a town whose
         traffic stays above that runs the handling on Celery's `inbound` workers, which never
-        wait (ADR 0062, 0066). `batch`: the rows of queued deliveries handled in one go."""
+        wait (ADR 0062, 0066). `batch`: the rows of queued deliveries handled in one go.
+        `patience`: a thread gives way no more once the delivery it takes was woken for that
+        many seconds ago: a burst that lasts is handled at full speed beside it (ADR 0079)."""
         self._handle = handle
         self._size, self._sweep_every = threads, sweep_seconds
         self._burst_window, self._give_way_max, self._batch = burst[1], give_way_max, batch
+        self._patience = patience
         self._recent_wakes: collections.deque[float] = collections.deque(maxlen=burst[0])
         self._clock = clock
         self._work: queue.Queue[object] = queue.Queue()
@@ -152,6 +156,7 @@ class InboxWorkers:
         drains the inbox ahead of them, and thousands of them would hold up the next events."""
         started = self._clock()
         while (self._bursting() and self._clock() - started < self._give_way_max
+               and self._clock() - first[2] < self._patience
                and not self._stopped.is_set()):
             time.sleep(0.01)
         batches: dict[str | None, list[str]] = {}

@@ -42,9 +42,11 @@ class InboundEvent:
     received_at: dt.datetime | None = None
 
     def to_record(self) -> dict[str, Any]:
-        """The event as plain JSON values: the inbox keeps it (encrypted) until it is handled."""
-        record = attrs.asdict(self)
-        del record["received_at"]  # the row's own column
+        """The event as plain JSON values: the inbox keeps it (encrypted) until it is handled.
+        Every field is a plain value, so each is read as it is (`attrs.asdict`, which looks
+        into each for nested classes and collections, was a seventh of the webhook's request,
+        ADR 0079); `received_at` is the row's own column."""
+        record = {name: getattr(self, name) for name in _RECORDED}
         record["kind"], record["occurred_at"] = self.kind.value, self.occurred_at.isoformat()
         return record
 
@@ -54,3 +56,7 @@ class InboundEvent:
         values = {k: v for k, v in record.items() if k in known}
         return cls(**{**values, "kind": InboundKind(record["kind"]),
                       "occurred_at": dt.datetime.fromisoformat(record["occurred_at"])})
+
+
+_RECORDED = tuple(field.name for field in attrs.fields(InboundEvent)
+                  if field.name != "received_at")

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from adapters.background.inbox_workers import InboxWorkers
 from adapters.persistence.orm.messaging import inbox, outbox
@@ -79,6 +79,38 @@ def test_a_redelivered_event_is_stored_once_and_its_text_is_encrypted(
         raw = connection.exec_driver_sql("SELECT event, payload FROM inbox").all()
     assert all("山田" not in row.event and "山田" not in row.payload for row in raw)
     assert container.inbox_queue().backlog() == 3
+
+
+@pytest.mark.parametrize("size, one_statement", [(3, True), (1_001, False)])
+def test_a_delivery_is_stored_by_one_statement_or_one_transaction(
+        container: Container, engine: Engine, size: int, one_statement: bool) -> None:
+    """On PostgreSQL a delivery that fits one statement is stored without BEGIN and COMMIT
+    (the statement is its own transaction); a larger one, in several statements, in one
+    transaction (ADR 0079). Either way each row once, a redelivered part stored again never."""
+    events = [_text(n % 7, n) for n in range(size)]
+    sent: list[str] = []
+    commits: list[object] = []
+
+    def statement(*args: object) -> None:
+        sent.append(str(args[2]).split()[0].upper())
+
+    def commit(connection: object) -> None:
+        commits.append(connection)
+
+    writes = container.engine()  # the queue's own engine
+    event.listen(writes, "before_cursor_execute", statement)
+    event.listen(writes, "commit", commit)
+    try:
+        stored = _store(container, events)
+    finally:
+        event.remove(writes, "before_cursor_execute", statement)
+        event.remove(writes, "commit", commit)
+
+    assert len(stored) == size and _store(container, events[:2]) == []
+    assert _count(engine, inbox) == size
+    if engine.dialect.name == "postgresql":
+        assert (commits == []) is one_statement
+        assert sent.count("INSERT") == 1 if one_statement else sent.count("INSERT") >= 1
 
 
 def test_two_workers_racing_handle_each_event_exactly_once_and_each_residents_in_order(

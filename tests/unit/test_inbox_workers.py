@@ -62,6 +62,25 @@ def test_during_a_burst_one_thread_handles_a_batch_now_and_then_and_the_rest_aft
                if began + 0.1 < at < burst_ended - 0.1) == 1
 
 
+def test_a_burst_that_lasts_past_the_patience_is_handled_beside_it() -> None:
+    recorder = _Recorder()
+    # a long give-way, but deliveries woken 0.3 s ago are not kept waiting
+    workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.5),
+                           give_way_max=5, batch=10, patience=0.3)
+    try:
+        began = time.monotonic()
+        woken = _burst(workers, seconds=1.6, prefix="p")
+        burst_ended = time.monotonic()
+        assert workers.wait_idle(30)
+    finally:
+        workers.stop()
+
+    assert sorted(i for _, i in recorder.handled) == sorted(woken)
+    # once the burst's deliveries have waited 0.3 s, a batch of 10 every 20 ms or so while it
+    # still goes on (by the give-way alone: at most one batch, then nothing for 5 s)
+    assert len([at for at, _ in recorder.handled if began + 0.5 < at < burst_ended]) > 30
+
+
 def test_deliveries_that_come_apart_are_handled_at_once() -> None:
     recorder = _Recorder()
     workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, give_way_max=5)
