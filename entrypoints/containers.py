@@ -104,11 +104,11 @@ from entrypoints.wiring import process_metrics, scheduler_thread
 
 __all__ = ["Container", "build_container", "shutdown"]
 
-# While a burst lasts (ADR 0074) an in-process inbox worker waits up to GIVE_WAY_SECONDS before
-# each batch, until what it takes was woken for PATIENCE_SECONDS ago: LINE's answers come first
-# in a spike, and the handling catches up after it; a burst that lasts is handled beside it.
-GIVE_WAY_SECONDS = 2.0
+# While a burst lasts (ADR 0074) the in-process inbox workers wait, until what they take was
+# woken for this long: LINE's answers come first in a spike and the handling catches up right
+# after it; a burst that lasts longer is handled beside it (ADR 0079).
 PATIENCE_SECONDS = 10.0
+BURST_HOLD_SECONDS = 1.0  # a burst lasts this long after its rate was last seen
 
 
 def _mailer(**options: Any) -> Iterator[SmtpMailer]:
@@ -302,8 +302,9 @@ class Container(containers.DeclarativeContainer):
     inbound_workers = providers.Selector(
         config.task_queue,
         in_process=providers.Resource(_stopped_at_shutdown, InboxWorkers, inbox_handler,
-                                      give_way_max=GIVE_WAY_SECONDS,
-                                      patience=PATIENCE_SECONDS),
+                                      give_way_max=PATIENCE_SECONDS,
+                                      patience=PATIENCE_SECONDS,
+                                      burst_hold=BURST_HOLD_SECONDS),
         eager=providers.Singleton(HandleNow, inbox_handler),  # handled before the answer
         celery=providers.Resource(_stopped_at_shutdown, CeleryInboxNotifier, app=celery_app),
     )

@@ -81,6 +81,29 @@ def test_a_burst_that_lasts_past_the_patience_is_handled_beside_it() -> None:
     assert len([at for at, _ in recorder.handled if began + 0.5 < at < burst_ended]) > 30
 
 
+def test_a_burst_that_comes_in_clumps_lasts_through_its_pauses() -> None:
+    """A web process whose writes wait for another's wakes its threads in clumps: the pauses
+    between them (0.25 s, longer than the burst's window) do not end the burst."""
+    recorder = _Recorder()
+    workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.1),
+                           give_way_max=5, batch=10, burst_hold=1.0)
+    try:
+        woken: list[str] = []
+        for clump in range(6):
+            for n in range(20):
+                woken.append(f"c{clump}-{n}")
+                workers.wake([woken[-1]])
+            time.sleep(0.25)
+        clumps_ended = time.monotonic()
+        assert workers.wait_idle(30)
+    finally:
+        workers.stop()
+
+    assert sorted(i for _, i in recorder.handled) == sorted(woken)
+    # the first deliveries, before the burst was seen; nothing in the pauses after
+    assert len([at for at, _ in recorder.handled if at < clumps_ended]) <= 20
+
+
 def test_deliveries_that_come_apart_are_handled_at_once() -> None:
     recorder = _Recorder()
     workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, give_way_max=5)
