@@ -31,7 +31,8 @@ class InboxWorkers:
     def __init__(self, handle: Handle, *, threads: int = 2, sweep_seconds: float = 3.0,
                  burst: tuple[int, float] = (10, 0.1), give_way_max: float = 0.25,
                  batch: int = 50, clock: Callable[[], float] = time.monotonic,
-                 patience: float = float("inf"), burst_hold: float = 0.0) -> None:
+                 patience: float = float("inf"), burst_hold: float = 0.0,
+                 sustained: tuple[int, float] = (100, 1.0)) -> None:
         """`burst`: (n, seconds): n deliveries within that many seconds are a burst (the
         default: faster than 100 a second, more than the threads handle). While a burst lasts
         the threads take turns, one batch at a time, and each waits before its batch, up to
@@ -42,14 +43,18 @@ class InboxWorkers:
         wait (ADR 0062, 0066). `batch`: the rows of queued deliveries handled in one go.
         `patience`: a thread gives way no more once the delivery it takes was woken for that
         many seconds ago: a burst that lasts is handled at full speed beside it (ADR 0079).
-        `burst_hold`: a burst lasts that much longer after its rate was last seen (a web process
-        whose writes wait for the other's on SQLite wakes the threads in clumps, and each
-        pause between clumps would end the burst, ADR 0079)."""
+        `burst_hold`: a burst whose rate was `sustained` ((n, seconds): n deliveries within that
+        many seconds) lasts that much longer after it was last seen so (a web process whose
+        writes wait for the other's on SQLite wakes the threads in clumps, and each pause
+        between clumps would end the burst; a few clumps at a moderate rate are not held,
+        ADR 0079)."""
         self._handle = handle
         self._size, self._sweep_every = threads, sweep_seconds
         self._burst_window, self._give_way_max, self._batch = burst[1], give_way_max, batch
         self._patience, self._burst_hold = patience, burst_hold
-        self._burst_seen = float("-inf")  # the last wake that came at a burst's rate
+        self._burst_seen = float("-inf")  # the last wake that came at a sustained burst's rate
+        self._sustained_wakes: collections.deque[float] = collections.deque(maxlen=sustained[0])
+        self._sustained_window = sustained[1]
         self._recent_wakes: collections.deque[float] = collections.deque(maxlen=burst[0])
         self._clock = clock
         self._work: queue.Queue[object] = queue.Queue()
@@ -71,8 +76,9 @@ class InboxWorkers:
             self._busy += 1
             now = self._clock()
             self._recent_wakes.append(now)
-            if (len(self._recent_wakes) == self._recent_wakes.maxlen
-                    and now - self._recent_wakes[0] < self._burst_window):
+            self._sustained_wakes.append(now)
+            if (len(self._sustained_wakes) == self._sustained_wakes.maxlen
+                    and now - self._sustained_wakes[0] < self._sustained_window):
                 self._burst_seen = now
             # with the request id that stored them (the replies carry it: correlation.py), and
             # when: a sweep that began after has handled them

@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import select
 import ssl
 import threading
 import urllib.parse
@@ -72,6 +73,7 @@ class LineChatSignals:
     def stop(self) -> None:
         """Wait for what was asked, then end the threads (at the container's shutdown)."""
         self._executor.shutdown(wait=True)
+        self._courier.close()
 
 
 class _Courier:
@@ -89,17 +91,29 @@ class _Courier:
         self._headers = {"Authorization": f"Bearer {access_token}",
                          "Content-Type": "application/json", "Accept": "application/json"}
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: set[http.client.HTTPConnection] = set()  # for `close`
+
+    def close(self) -> None:
+        """Close the connections kept open (once no thread posts any more)."""
+        with self._lock:
+            connections, self._open = self._open, set()
+        for connection in connections:
+            connection.close()
 
     def post(self, path: str, body: dict[str, Any]) -> int:
         """The answer's status; raises on a connection that failed or timed out."""
         payload = json.dumps(body, ensure_ascii=False).encode()
         kept = getattr(self._local, "connection", None)
+        if kept is not None and _closed_by_peer(kept):  # as urllib3 checks before reusing one
+            self._forget(kept)
+            kept = None
         try:
             return self._exchange(kept or self._connect(), path, payload)
-        except (ConnectionError, http.client.BadStatusLine):
+        except (ConnectionError, http.client.BadStatusLine, ssl.SSLError):
             if kept is None:
                 raise
-            # LINE (or a proxy) closed the connection while it idled: open one for this try
+            # LINE (or a proxy) closed the connection as it was reused: one more for this try
             return self._exchange(self._connect(), path, payload)
 
     def _connect(self) -> http.client.HTTPConnection:
@@ -112,7 +126,15 @@ class _Courier:
         self._local.connection = None
         connection.connect()
         connection.sock.settimeout(self._read_timeout)
+        with self._lock:
+            self._open.add(connection)
         return connection
+
+    def _forget(self, connection: http.client.HTTPConnection) -> None:
+        connection.close()
+        self._local.connection = None
+        with self._lock:
+            self._open.discard(connection)
 
     def _exchange(self, connection: http.client.HTTPConnection, path: str,
                   payload: bytes) -> int:
@@ -121,10 +143,23 @@ class _Courier:
             response = connection.getresponse()
             response.read()
         except BaseException:
-            connection.close()
-            self._local.connection = None
+            self._forget(connection)
             raise
-        self._local.connection = None if response.will_close else connection
         if response.will_close:
-            connection.close()
+            self._forget(connection)
+        else:
+            self._local.connection = connection
         return response.status
+
+
+def _closed_by_peer(connection: http.client.HTTPConnection) -> bool:
+    """Whether the idle connection has something to read: the peer's close (or bytes no request
+    asked for); either way it is not to be used again."""
+    sock = connection.sock
+    if sock is None:
+        return True
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)

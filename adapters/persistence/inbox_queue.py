@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import logging
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -39,6 +41,8 @@ from application.channels.inbox import PendingEvent
 from application.ports.inbox_queue import Sender
 
 __all__ = ["SqlInboxQueue", "pending_row"]
+
+log = logging.getLogger(__name__)
 
 _i = inbox.c
 _PENDING = and_(_i.processed_at.is_(None), _i.failed_at.is_(None))
@@ -81,6 +85,13 @@ class SqlInboxQueue:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
         self._stored_together = GroupCommit(self._insert_rows)  # deliveries of one moment
+        try:  # at start-up: a SQLAlchemy that names or orders the binds otherwise fails here
+            _statement_for(engine.dialect, 2)
+            self._direct = True
+        except RuntimeError:
+            log.warning("the inbox's rows are written through SQLAlchemy's executemany: its "
+                        "multi-row insert is not in the order written out here")
+            self._direct = False
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -110,7 +121,7 @@ class SqlInboxQueue:
 
     def _insert_rows(self, rows: list[dict[str, object]]) -> list[str]:
         dialect = self._engine.dialect
-        if len(rows) > _ONE_STATEMENT:
+        if len(rows) > _ONE_STATEMENT or not self._direct:
             with self._writing() as connection:
                 return list(connection.execute(_insert(dialect.name), rows).scalars())
         sql, processors = _statement_for(dialect, len(rows))
@@ -200,6 +211,7 @@ def _claim() -> Update:
 _STORED = ("id", "source", "external_id", "received_at", "payload", "address", "event",
            "attempts")
 _ONE_STATEMENT = 500  # rows (8 values each: within SQLite's 32,766 parameters)
+_PYFORMAT = re.compile(r"%\((\w+)\)s")
 
 
 @functools.lru_cache(maxsize=128)
@@ -217,11 +229,9 @@ def _statement_for(dialect: Dialect, rows: int) -> tuple[str, tuple[Any, ...]]:
     order = [f"{name}_{n}" for n in range(rows) for name in _STORED]
     sql = compiled.string
     if not compiled.positional:  # pyformat (psycopg): each name once, in this order, as %s
-        places = [sql.find(f"%({name})s") for name in order]
-        if -1 in places or places != sorted(places):
+        if _PYFORMAT.findall(sql) != order:
             raise RuntimeError("the multi-row insert's parameters are not in column order")
-        for name in order:
-            sql = sql.replace(f"%({name})s", "%s", 1)
+        sql = _PYFORMAT.sub("%s", sql)
     elif list(compiled.positiontup or ()) != order:
         raise RuntimeError("the multi-row insert's parameters are not in column order")
     processors = tuple(_i[name].type.dialect_impl(dialect).bind_processor(dialect)

@@ -8,8 +8,9 @@ A delivery is answered before it reaches Flask (`LineDeliveries`, WSGI, ADR 0079
 of taps is this one request thousands of times, and Flask's request machinery (the context,
 the session, the routing, the response object and its hooks) was a fifth of its CPU. The
 route stays in Flask for everything the quick answer does not take: a body without a length or
-over the limit, and a delivery whose storing failed (the app answers it, 500 when the database
-is away, so that LINE redelivers)."""
+over the limit or short of it, and a delivery whose handling here raised (the route raises the
+same error, without storing again, and the app's error handling answers it: 500 when the
+database is away, so that LINE redelivers)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ __all__ = ["PATH", "LineDeliveries", "line_webhook"]
 log = logging.getLogger(__name__)
 
 PATH = "/line/webhook"
+_FAILED = "madoguchi.line_delivery_failed"  # (error, when it began, its events) for the route
 
 line_webhook = Blueprint("line_webhook", __name__)
 
@@ -46,6 +48,11 @@ def receive():  # type: ignore[no-untyped-def]
     received: list[Any] = []
     status = 500
     try:
+        failed = request.environ.pop(_FAILED, None)
+        if failed is not None:  # answered before Flask, and it raised: the app's answer
+            error, started, events = failed
+            received.extend(events)
+            raise error
         answer, status = _receive(container(), request.get_data(as_text=True),
                                   request.headers.get("X-Line-Signature"), received)
     finally:
@@ -57,7 +64,7 @@ def receive():  # type: ignore[no-untyped-def]
 class LineDeliveries:
     """WSGI middleware: answers `POST /line/webhook` with a length within `max_length` itself,
     as the route would (the same `_receive`, the same security headers); hands every other
-    request, and a delivery whose storing raised, to the app behind it."""
+    request to the app behind it, and a delivery whose `_receive` raised, with its error."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], services: Container, *,
                  max_length: int) -> None:
@@ -68,25 +75,27 @@ class LineDeliveries:
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
             return self._app(environ, start_response)
+        started = time.perf_counter()
         length = environ.get("CONTENT_LENGTH") or ""
-        if not length.isdigit() or int(length) > self._max_length:
+        if not (length.isascii() and length.isdigit()) or int(length) > self._max_length:
             return self._app(environ, start_response)  # Flask refuses or reads it its way
         raw = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(raw)  # what the app reads if it answers after all
         if len(raw) != int(length):
             return self._app(environ, start_response)
-        started = time.perf_counter()
         received: list[Any] = []
         try:
             answer, status = _receive(self._services, raw.decode("utf-8", "replace"),
                                       environ.get("HTTP_X_LINE_SIGNATURE"), received)
-        except Exception as error:  # the app's error handling answers (and logs) it
-            log.warning("a LINE delivery could not be stored (%s); the app answers it",
-                        type(error).__name__)
+        except Exception as error:
+            # the route raises it again, not storing a second time: the app's error handling
+            # answers it (500 when the database is away, so that LINE redelivers) and logs it
+            environ[_FAILED] = (error, started, received)
             return self._app(environ, start_response)
         self._services.metrics().webhook_answered(status, time.perf_counter() - started,
                                                   len(received))
-        body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+        # as `jsonify` writes it, to the byte
+        body = (json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         start_response(f"{status} {HTTP_STATUS_CODES[status]}", [
             ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
             *self._headers])

@@ -113,11 +113,11 @@ def install_rate_limits(app: Flask, container: Container) -> Limiter:
 def _no_check_before_every_request(app: Flask, limiter: Limiter) -> None:
     """Every limit here is a view's own, which Flask-Limiter checks when that view is called.
     Its check before every request, for app-wide, default and blueprint limits (we declare
-    none), found nothing to count and cost 0.15 ms of each request's CPU, the LINE webhook's
-    included: a tenth of that request (issue 19). It now runs only while the
-    limits' storage is down: that is where Flask-Limiter tries the storage again, on any
-    request, so the API keys' counts (which use the storage directly) come back to it as soon
-    as before. A Flask-Limiter whose private names changed fails here, at start-up."""
+    none), found nothing to count and cost 0.15 ms of each request's CPU, a tenth of the LINE
+    webhook's (issue 19; the webhook is now answered before Flask, ADR 0079). It now runs
+    only while the limits' storage is down: that is where Flask-Limiter tries the storage
+    again, on any request, so the API keys' counts (which use the storage directly) come back
+    to it as soon as before. A Flask-Limiter whose private names changed fails here, at start-up."""
     limits = limiter.limit_manager
     if limits.application_limits or limits.default_limits or limits._blueprint_limits:
         raise RuntimeError("app-wide and blueprint rate limits are checked before every "

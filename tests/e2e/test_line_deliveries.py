@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from adapters.line.simulator.webhooks import make_event, sign, signed
 from adapters.persistence.orm.messaging import inbox
@@ -97,3 +98,24 @@ def test_what_the_quick_answer_does_not_take_goes_to_the_app_behind_it() -> None
 
     assert seen == [("GET", b""), ("POST", b"{}"), ("POST", b"x" * 11), ("POST", b"{}"),
                     ("POST", b"{}")]  # the last one short of its length: read, then handed on
+
+
+def test_a_delivery_whose_storing_fails_is_answered_by_the_app_without_storing_again(
+        client: FlaskClient, container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    tries: list[int] = []
+
+    def unreachable(*args: object, **kwargs: object) -> list[str]:
+        tries.append(1)
+        raise OperationalError("INSERT INTO inbox …", {}, ConnectionRefusedError())
+
+    monkeypatch.setattr(container.inbox_queue(), "store", unreachable)
+    webhook = _delivery(container, "01JDELIVERYFAILS0000000001")
+
+    answer = client.post(PATH, data=webhook.body, headers=webhook.headers())
+
+    assert answer.status_code == 500  # LINE redelivers it
+    assert tries == [1] and _stored(container) == 0
+    registry = container.metrics().registry
+    assert registry.get_sample_value("madoguchi_webhook_request_seconds_count",
+                                     {"status": "500"}) == 1
+    assert registry.get_sample_value("madoguchi_webhook_events_received_total") == 1

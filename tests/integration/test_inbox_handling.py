@@ -81,7 +81,7 @@ def test_a_redelivered_event_is_stored_once_and_its_text_is_encrypted(
     assert container.inbox_queue().backlog() == 3
 
 
-@pytest.mark.parametrize("size, one_statement", [(3, True), (1_001, False)])
+@pytest.mark.parametrize("size, one_statement", [(3, True), (500, True), (501, False)])
 def test_a_delivery_is_stored_by_one_statement_or_one_transaction(
         container: Container, engine: Engine, size: int, one_statement: bool) -> None:
     """On PostgreSQL a delivery that fits one statement is stored without BEGIN and COMMIT

@@ -192,3 +192,42 @@ def test_a_failed_loading_animation_does_not_fail_the_event(sim: LineSimulator) 
     Acknowledging(failing, mark_read=True).handled(event)
 
     assert sim.chat_marks.loading() == []
+
+
+def test_a_kept_connection_the_platform_closed_is_opened_again_for_the_next_sign() -> None:
+    """The signs keep their connection open between requests (ADR 0079); a platform (or a
+    proxy) that closed it meanwhile, without saying so, costs no sign."""
+    seen: list[tuple[str, str]] = []
+
+    class Closing(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            seen.append((self.headers["Authorization"], json.loads(body)["chatId"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            self.close_connection = True  # closed after the answer, no "Connection: close"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = _Server(("127.0.0.1", 0), Closing)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    signals = LineChatSignals(access_token=TOKEN,
+                              base_url=f"http://127.0.0.1:{server.server_port}",
+                              executor=Inline())
+    try:
+        signals.show_working("U" + "1" * 32)
+        time.sleep(0.2)  # the server has closed its end by now
+        signals.show_working("U" + "2" * 32)
+    finally:
+        signals.stop()
+        server.stop()
+        thread.join(timeout=5)
+
+    assert seen == [(f"Bearer {TOKEN}", "U" + "1" * 32), (f"Bearer {TOKEN}", "U" + "2" * 32)]

@@ -86,11 +86,11 @@ def test_a_burst_that_comes_in_clumps_lasts_through_its_pauses() -> None:
     between them (0.25 s, longer than the burst's window) do not end the burst."""
     recorder = _Recorder()
     workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.1),
-                           give_way_max=5, batch=10, burst_hold=1.0)
+                           give_way_max=5, batch=10, burst_hold=1.0, sustained=(100, 1.0))
     try:
         woken: list[str] = []
-        for clump in range(6):
-            for n in range(20):
+        for clump in range(6):  # 160 a second
+            for n in range(40):
                 woken.append(f"c{clump}-{n}")
                 workers.wake([woken[-1]])
             time.sleep(0.25)
@@ -100,8 +100,30 @@ def test_a_burst_that_comes_in_clumps_lasts_through_its_pauses() -> None:
         workers.stop()
 
     assert sorted(i for _, i in recorder.handled) == sorted(woken)
-    # the first deliveries, before the burst was seen; nothing in the pauses after
-    assert len([at for at, _ in recorder.handled if at < clumps_ended]) <= 20
+    # the first clumps, before 100 had come within a second; nothing in the pauses after
+    assert len([at for at, _ in recorder.handled if at < clumps_ended]) <= 100
+
+
+def test_clumps_at_a_moderate_rate_are_handled_between_them() -> None:
+    """Deliveries stored together wake the threads together: a few clumps at 40 a second are
+    a burst only while each lasts, and are handled in the pauses."""
+    recorder = _Recorder()
+    workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.1),
+                           give_way_max=5, batch=20, burst_hold=1.0, sustained=(100, 1.0))
+    try:
+        woken: list[str] = []
+        for clump in range(6):
+            for n in range(12):
+                woken.append(f"m{clump}-{n}")
+                workers.wake([woken[-1]])
+            time.sleep(0.3)
+        clumps_ended = time.monotonic()
+        assert workers.wait_idle(30)
+    finally:
+        workers.stop()
+
+    handled_meanwhile = [at for at, _ in recorder.handled if at < clumps_ended]
+    assert len(handled_meanwhile) >= 48  # all but the last clump or so, within the pauses
 
 
 def test_deliveries_that_come_apart_are_handled_at_once() -> None:
