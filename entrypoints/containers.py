@@ -211,13 +211,16 @@ class Container(containers.DeclarativeContainer):
     personal_links = providers.Singleton(
         PersonalLinks, link_store, secret_key=config.secret_key, public_url=config.public_url,
         clock=clock, uow_factory=uow.provider, liff_id=config.liff_id)
+    # Loading dots and 既読 for LINE messages (ADR 0051), sent in the background; a message to a
+    # resident waits for their chat's dots to have gone first (ADR 0079).
+    line_signals = providers.Resource(
+        _stopped_at_shutdown, LineChatSignals, access_token=config.line_access_token,
+        base_url=config.line_api_base_url)
+    acknowledging = providers.Singleton(Acknowledging, line_signals,
+                                        mark_read=config.line_mark_as_read)
     line_messenger = providers.Singleton(
         LineMessenger, access_token=config.line_access_token, base_url=config.line_api_base_url,
-        links=personal_links)
-    # Loading dots and 既読 for LINE messages (ADR 0051), sent in the background.
-    acknowledging = providers.Singleton(Acknowledging, providers.Resource(
-        _stopped_at_shutdown, LineChatSignals, access_token=config.line_access_token,
-        base_url=config.line_api_base_url), mark_read=config.line_mark_as_read)
+        links=personal_links, before_sending=line_signals.provided.settle)
     sign_in_codes = providers.Singleton(
         SignInCodes, link_store, secret_key=config.secret_key, town_name=config.town_name,
         clock=clock, ids=ids, uow_factory=uow.provider)

@@ -24,7 +24,7 @@ import ssl
 import threading
 import urllib.parse
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import certifi
@@ -47,18 +47,37 @@ class LineChatSignals:
             raise ValueError("loading_seconds is a multiple of 5 from 5 to 60")
         self._courier = _Courier(base_url, access_token, timeout)
         self._seconds = loading_seconds
+        self._lock = threading.Lock()
+        self._showing: dict[str, Future[None]] = {}  # the dots asked for and not sent yet
         self._executor = executor or ThreadPoolExecutor(max_workers=2,
                                                         thread_name_prefix="line-signals")
 
     def show_working(self, address: str) -> None:
         body = {"chatId": address, "loadingSeconds": self._seconds}
-        self._soon("loading animation", lambda: self._courier.post(_LOADING, body))
+        future = self._soon("loading animation", lambda: self._courier.post(_LOADING, body))
+        with self._lock:
+            self._showing[address] = future
+        future.add_done_callback(lambda done: self._forget_showing(address, done))
+
+    def settle(self, address: str, timeout: float = 1.0) -> None:
+        """Wait, up to `timeout`, for the dots asked for this chat to have been sent: a reply
+        that reached LINE before them would leave them showing after it (the messenger asks
+        before it sends to a resident)."""
+        with self._lock:
+            future = self._showing.get(address)
+        if future is not None:
+            wait([future], timeout)
+
+    def _forget_showing(self, address: str, done: Future[None]) -> None:
+        with self._lock:
+            if self._showing.get(address) is done:
+                del self._showing[address]
 
     def mark_read(self, read_token: str) -> None:
         body = {"markAsReadToken": read_token}
         self._soon("mark as read", lambda: self._courier.post(_MARK_READ, body))
 
-    def _soon(self, what: str, call: Callable[[], int]) -> None:
+    def _soon(self, what: str, call: Callable[[], int]) -> Future[None]:
         def run() -> None:
             try:
                 status = call()
@@ -68,7 +87,7 @@ class LineChatSignals:
             if not 200 <= status < 300:
                 log.info("LINE %s not accepted (%s)", what, status)
 
-        self._executor.submit(run)
+        return self._executor.submit(run)
 
     def stop(self) -> None:
         """Wait for what was asked, then end the threads (at the container's shutdown)."""

@@ -76,7 +76,10 @@ class LineMessenger:
                  max_attempts: int = 5, backoff: float = 0.2,
                  timeout: tuple[float, float] = (3.05, 10.0), pool_size: int = 16,
                  sleep: Callable[[float], None] = time.sleep,
-                 links: LinkMaker | None = None) -> None:
+                 links: LinkMaker | None = None,
+                 before_sending: Callable[[str], None] = lambda recipient: None) -> None:
+        """`before_sending(recipient)`: called before a message goes to one resident (the
+        loading dots asked for their chat wait to have gone first, ADR 0079)."""
         configuration = Configuration(access_token=access_token, host=base_url)
         configuration.connection_pool_maxsize = pool_size
         configuration.retries = False  # we decide what is retried, and with which key
@@ -84,13 +87,14 @@ class LineMessenger:
         self._api = MessagingApi(self._client)
         self.pacer = AdaptivePacer(max_rate=max_rate, sleep=sleep)
         self._max_attempts, self._backoff, self._timeout = max_attempts, backoff, timeout
-        self._sleep, self._links = sleep, links
+        self._sleep, self._links, self._before_sending = sleep, links, before_sending
 
     def send(self, recipient: str, messages: Sequence[OutgoingMessage], *,
              idempotency_key: str, reply_token: str | None = None,
              retaken: bool = False) -> DeliveryResult:
         resolved = self._with_page_links(messages, recipient, idempotency_key)
         body = request_body("push", recipient, resolved)
+        self._before_sending(recipient)
         if reply_token:
             reply = request_body("reply", reply_token, resolved)
             if retaken:

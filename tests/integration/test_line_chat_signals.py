@@ -231,3 +231,46 @@ def test_a_kept_connection_the_platform_closed_is_opened_again_for_the_next_sign
         thread.join(timeout=5)
 
     assert seen == [(f"Bearer {TOKEN}", "U" + "1" * 32), (f"Bearer {TOKEN}", "U" + "2" * 32)]
+
+
+def test_a_message_to_the_chat_waits_for_its_dots_to_have_gone_first() -> None:
+    """Dots that reached LINE after the reply would show after it (ADR 0079): `settle` waits
+    for the dots asked for that chat, and for no other chat's."""
+    arrived: list[str] = []
+
+    class Slow(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            time.sleep(0.3)  # a slow platform
+            arrived.append(body["chatId"])
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = _Server(("127.0.0.1", 0), Slow)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    signals = LineChatSignals(access_token=TOKEN,
+                              base_url=f"http://127.0.0.1:{server.server_port}")
+    resident, other = "U" + "3" * 32, "U" + "4" * 32
+    try:
+        signals.show_working(resident)
+        started = time.perf_counter()
+        signals.settle(other)  # nothing asked for that chat: at once
+        quick = time.perf_counter() - started
+        signals.settle(resident)
+        settled = list(arrived)
+    finally:
+        signals.stop()
+        server.stop()
+        thread.join(timeout=5)
+
+    assert quick < 0.1
+    assert settled == [resident]
