@@ -177,8 +177,9 @@ def _closed_by_peer(connection: http.client.HTTPConnection) -> bool:
     sock = connection.sock
     if sock is None:
         return True
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
+    try:  # poll: select() refuses descriptors past 1,024, which a busy web process reaches
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
     except (OSError, ValueError):
         return True
-    return bool(readable)

@@ -3,6 +3,7 @@ the simulator checks them as LINE does, and the adapter never makes its caller w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import socket
@@ -194,41 +195,52 @@ def test_a_failed_loading_animation_does_not_fail_the_event(sim: LineSimulator) 
     assert sim.chat_marks.loading() == []
 
 
-def test_a_kept_connection_the_platform_closed_is_opened_again_for_the_next_sign() -> None:
-    """The signs keep their connection open between requests (ADR 0079); a platform (or a
-    proxy) that closed it meanwhile, without saying so, costs no sign."""
+@contextlib.contextmanager
+def platform(*, delay: float = 0.0, close_after_answer: bool = False,
+             ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """A stand-in for LINE's chat endpoints: its address, and the (Authorization, chatId) of
+    each request once answered; `delay` before each answer; `close_after_answer`: the
+    connection closed after each, without saying so ("Connection: close")."""
     seen: list[tuple[str, str]] = []
 
-    class Closing(BaseHTTPRequestHandler):
+    class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-            seen.append((self.headers["Authorization"], json.loads(body)["chatId"]))
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            time.sleep(delay)
+            seen.append((self.headers["Authorization"], body["chatId"]))
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
-            self.close_connection = True  # closed after the answer, no "Connection: close"
+            self.close_connection = close_after_answer
 
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = _Server(("127.0.0.1", 0), Closing)
+    server = _Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()
-    signals = LineChatSignals(access_token=TOKEN,
-                              base_url=f"http://127.0.0.1:{server.server_port}",
-                              executor=Inline())
     try:
-        signals.show_working("U" + "1" * 32)
-        time.sleep(0.2)  # the server has closed its end by now
-        signals.show_working("U" + "2" * 32)
+        yield f"http://127.0.0.1:{server.server_port}", seen
     finally:
-        signals.stop()
         server.stop()
         thread.join(timeout=5)
+
+
+def test_a_kept_connection_the_platform_closed_is_opened_again_for_the_next_sign() -> None:
+    """The signs keep their connection open between requests (ADR 0079); a platform (or a
+    proxy) that closed it meanwhile, without saying so, costs no sign."""
+    with platform(close_after_answer=True) as (url, seen):
+        signals = LineChatSignals(access_token=TOKEN, base_url=url, executor=Inline())
+        try:
+            signals.show_working("U" + "1" * 32)
+            time.sleep(0.2)  # the server has closed its end by now
+            signals.show_working("U" + "2" * 32)
+        finally:
+            signals.stop()
 
     assert seen == [(f"Bearer {TOKEN}", "U" + "1" * 32), (f"Bearer {TOKEN}", "U" + "2" * 32)]
 
@@ -236,41 +248,18 @@ def test_a_kept_connection_the_platform_closed_is_opened_again_for_the_next_sign
 def test_a_message_to_the_chat_waits_for_its_dots_to_have_gone_first() -> None:
     """Dots that reached LINE after the reply would show after it (ADR 0079): `settle` waits
     for the dots asked for that chat, and for no other chat's."""
-    arrived: list[str] = []
-
-    class Slow(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            time.sleep(0.3)  # a slow platform
-            arrived.append(body["chatId"])
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = _Server(("127.0.0.1", 0), Slow)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    signals = LineChatSignals(access_token=TOKEN,
-                              base_url=f"http://127.0.0.1:{server.server_port}")
     resident, other = "U" + "3" * 32, "U" + "4" * 32
-    try:
-        signals.show_working(resident)
-        started = time.perf_counter()
-        signals.settle(other)  # nothing asked for that chat: at once
-        quick = time.perf_counter() - started
-        signals.settle(resident)
-        settled = list(arrived)
-    finally:
-        signals.stop()
-        server.stop()
-        thread.join(timeout=5)
+    with platform(delay=0.3) as (url, seen):  # a slow platform
+        signals = LineChatSignals(access_token=TOKEN, base_url=url)
+        try:
+            signals.show_working(resident)
+            started = time.perf_counter()
+            signals.settle(other)  # nothing asked for that chat: at once
+            quick = time.perf_counter() - started
+            signals.settle(resident)
+            settled = [chat for _, chat in seen]
+        finally:
+            signals.stop()
 
     assert quick < 0.1
     assert settled == [resident]

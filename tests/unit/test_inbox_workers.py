@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from adapters.background.inbox_workers import InboxWorkers
 
@@ -40,18 +40,39 @@ def _burst(workers: InboxWorkers, *, seconds: float, prefix: str) -> list[str]:
     return woken
 
 
+def _clumps(workers: InboxWorkers, *, clumps: int, size: int, pause: float,
+            prefix: str) -> list[str]:
+    """`clumps` clumps of `size` deliveries at once, `pause` seconds apart, as a web process
+    whose stores commit together wakes the workers."""
+    woken: list[str] = []
+    for clump in range(clumps):
+        for n in range(size):
+            woken.append(f"{prefix}{clump}-{n}")
+            workers.wake([woken[-1]])
+        time.sleep(pause)
+    return woken
+
+
+def _fed(workers: InboxWorkers,
+         feed: Callable[[InboxWorkers], list[str]]) -> tuple[float, float, list[str]]:
+    """`feed(workers)` (the ids it woke), then every one handled and the workers stopped: when
+    the feeding began, when it ended, and the ids."""
+    try:
+        began = time.monotonic()
+        woken = feed(workers)
+        ended = time.monotonic()
+        assert workers.wait_idle(30)
+    finally:
+        workers.stop()
+    return began, ended, woken
+
+
 def test_during_a_burst_one_thread_handles_a_batch_now_and_then_and_the_rest_after_it() -> None:
     recorder = _Recorder()
     # ten deliveries within 0.5 s are a burst: a pause of the loaded test machine does not end it
     workers = InboxWorkers(recorder, threads=3, sweep_seconds=30, burst=(10, 0.5),
                            give_way_max=0.5, batch=10)
-    try:
-        began = time.monotonic()
-        woken = _burst(workers, seconds=1.6, prefix="b")
-        burst_ended = time.monotonic()
-        assert workers.wait_idle(30)
-    finally:
-        workers.stop()
+    began, burst_ended, woken = _fed(workers, lambda w: _burst(w, seconds=1.6, prefix="b"))
 
     assert sorted(i for _, i in recorder.handled) == sorted(woken)
     during = [i for at, i in recorder.handled if at < burst_ended]
@@ -67,13 +88,7 @@ def test_a_burst_that_lasts_past_the_patience_is_handled_beside_it() -> None:
     # a long give-way, but deliveries woken 0.3 s ago are not kept waiting
     workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.5),
                            give_way_max=5, batch=10, patience=0.3)
-    try:
-        began = time.monotonic()
-        woken = _burst(workers, seconds=1.6, prefix="p")
-        burst_ended = time.monotonic()
-        assert workers.wait_idle(30)
-    finally:
-        workers.stop()
+    began, burst_ended, woken = _fed(workers, lambda w: _burst(w, seconds=1.6, prefix="p"))
 
     assert sorted(i for _, i in recorder.handled) == sorted(woken)
     # once the burst's deliveries have waited 0.3 s, a batch of 10 every 20 ms or so while it
@@ -87,17 +102,8 @@ def test_a_burst_that_comes_in_clumps_lasts_through_its_pauses() -> None:
     recorder = _Recorder()
     workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.1),
                            give_way_max=5, batch=10, burst_hold=1.0, sustained=(100, 1.0))
-    try:
-        woken: list[str] = []
-        for clump in range(6):  # 160 a second
-            for n in range(40):
-                woken.append(f"c{clump}-{n}")
-                workers.wake([woken[-1]])
-            time.sleep(0.25)
-        clumps_ended = time.monotonic()
-        assert workers.wait_idle(30)
-    finally:
-        workers.stop()
+    _, clumps_ended, woken = _fed(workers, lambda w: _clumps(  # 160 a second
+        w, clumps=6, size=40, pause=0.25, prefix="c"))
 
     assert sorted(i for _, i in recorder.handled) == sorted(woken)
     # the first clumps, before 100 had come within a second; nothing in the pauses after
@@ -110,18 +116,10 @@ def test_clumps_at_a_moderate_rate_are_handled_between_them() -> None:
     recorder = _Recorder()
     workers = InboxWorkers(recorder, threads=2, sweep_seconds=30, burst=(10, 0.1),
                            give_way_max=5, batch=20, burst_hold=1.0, sustained=(100, 1.0))
-    try:
-        woken: list[str] = []
-        for clump in range(6):
-            for n in range(12):
-                woken.append(f"m{clump}-{n}")
-                workers.wake([woken[-1]])
-            time.sleep(0.3)
-        clumps_ended = time.monotonic()
-        assert workers.wait_idle(30)
-    finally:
-        workers.stop()
+    _, clumps_ended, woken = _fed(workers, lambda w: _clumps(  # 40 a second
+        w, clumps=6, size=12, pause=0.3, prefix="m"))
 
+    assert sorted(i for _, i in recorder.handled) == sorted(woken)
     handled_meanwhile = [at for at, _ in recorder.handled if at < clumps_ended]
     assert len(handled_meanwhile) >= 48  # all but the last clump or so, within the pauses
 
