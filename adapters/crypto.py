@@ -26,11 +26,17 @@ class FieldCipher:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError("at least one data key is needed (MADOGUCHI_DATA_KEYS)")
+        self._keys = tuple(keys)
         try:
             self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
         except (ValueError, TypeError) as error:
             raise ValueError("a data key is not a valid Fernet key (32 url-safe base64 bytes)") \
                 from error
+
+    def __reduce__(self) -> tuple[type[FieldCipher], tuple[tuple[str, ...]]]:
+        """Pickled as its keys: the registry import's worker processes seal the facts they
+        prepare (ADR 0080); the keys go no further than the pipe to them."""
+        return FieldCipher, (self._keys,)
 
     def encrypt(self, plaintext: bytes) -> str:
         return self._fernet.encrypt(plaintext).decode("ascii")

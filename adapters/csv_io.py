@@ -181,21 +181,16 @@ def _match_header(cells: Sequence[str], row: int, columns: Columns,
 
 
 def _records(text: io.TextIOBase) -> Iterator[tuple[int, list[str]]]:
-    row = 0
-    reader = csv.reader(text)
-    while True:
-        row += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise CsvError(f"{row}行目付近を CSV として読めません。"
-                           "引用符「\"」の閉じ忘れがないか確かめてください。", row=row) from None
-        except UnicodeDecodeError:
-            raise CsvError(f"{row}行目付近に読めない文字があります（文字コードの混在）。"
-                           "ファイルを保存し直してください。", row=row) from None
-        yield row, cells
+    row = 0  # the last record read; the reader's errors are in the next
+    try:
+        for row, cells in enumerate(csv.reader(text), 1):
+            yield row, cells
+    except csv.Error:
+        raise CsvError(f"{row + 1}行目付近を CSV として読めません。"
+                       "引用符「\"」の閉じ忘れがないか確かめてください。", row=row + 1) from None
+    except UnicodeDecodeError:
+        raise CsvError(f"{row + 1}行目付近に読めない文字があります（文字コードの混在）。"
+                       "ファイルを保存し直してください。", row=row + 1) from None
 
 
 def _first_header(records: Iterator[tuple[int, list[str]]], columns: Columns,
@@ -238,9 +233,12 @@ def read_rows(stream: BinaryIO, *, columns: Columns,
         fields = tuple(header.positions.items())
         unnamed = [index for index in range(header.width) if index not in header.named]
         for row, cells in records:
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():  # an empty row
                 continue
             width = len(cells)
+            if width == header.width and not unnamed:  # most rows: every cell under a name
+                yield row, {name: cells[index].strip() for name, index in fields}
+                continue
             values: dict[str, object] = {
                 name: cells[index].strip() if index < width else "" for name, index in fields}
             extra = [cells[index].strip() for index in unnamed

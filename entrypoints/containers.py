@@ -22,6 +22,7 @@ from adapters.background.celery_queue import (
 from adapters.background.in_process import InProcessJobQueue
 from adapters.background.inbox_workers import HandleNow, InboxWorkers
 from adapters.background.outbox_pump import DeliverNow, OutboxPump
+from adapters.background.process_chunks import ProcessChunks
 from adapters.calendars.office_calendar import JapaneseOfficeCalendar
 from adapters.crypto import FieldCipher
 from adapters.documents.certificate_slip import ReportlabSlipRenderer
@@ -280,6 +281,7 @@ class Container(containers.DeclarativeContainer):
         route=providers.Callable(_router, __self__),
         identity_provider=identity_provider.provider,  # made when the demo is seeded
         past_town=providers.Callable(past_town, __self__),  # the demo's year of activity
+        chunk_workers=providers.Factory(ProcessChunks),
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, catalog=job_catalog,

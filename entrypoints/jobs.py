@@ -23,6 +23,7 @@ from application.messaging.telling import Telling, load_policy
 from application.notices.sending import SEND_NOTICE, send_notice
 from application.ports.attachments import AttachmentSource
 from application.ports.bank_master import BankMaster
+from application.ports.chunk_workers import ChunkWorkers
 from application.ports.clock import Clock, IdGenerator
 from application.ports.identity import IdentityProvider
 from application.ports.matching import MatchKeyer
@@ -71,11 +72,13 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                         route: Route | None = None,
                         identity_provider: Callable[[], IdentityProvider] | None = None,
                         past_town: Callable[[], PastTown] | None = None,
+                        chunk_workers: ChunkWorkers | None = None,
                         ) -> JobCatalog:
     """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages);
     `route` handles an inbound event as a channel's request does (the demo's residents on the
     web page, with `identity_provider`'s card); `past_town` makes the town on a clock the demo
-    moves back in time (its year of activity, when the payload asks for `activity`)."""
+    moves back in time (its year of activity, when the payload asks for `activity`);
+    `chunk_workers` read and key a registry extract's rows beside the writing (ADR 0080)."""
     catalog = JobCatalog()
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -112,7 +115,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                                  full_extract=bool(payload.get("full_extract", True)))
         report = import_registry(
             command, rows=CsvFile(payload["path"], columns=COLUMNS, required=REQUIRED),
-            uow_factory=uow_factory, ids=ids, clock=clock, keyer=keyer, progress=progress)
+            uow_factory=uow_factory, ids=ids, clock=clock, keyer=keyer, progress=progress,
+            workers=chunk_workers)
         return report.to_json()
 
     def importing_eligibility(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import attrs
@@ -44,7 +44,7 @@ from domain.households import Household, HouseholdHead, HouseholdMember
 from domain.notices import Notice, NoticeRecipient, NoticeStatus
 from domain.payments import PaymentState
 from domain.reminders import Reminder, ReminderDelivery
-from domain.residents import RegistryStatus, Resident
+from domain.residents import PersonalFacts, RegistryStatus, Resident
 from domain.staff import StaffMember
 from domain.staff_sign_in import LOCK_DURATION, MAX_FAILED_ATTEMPTS, StaffSignIn
 from domain.values import JST
@@ -70,6 +70,10 @@ class SequentialIds:
 
     def new_id(self) -> str:
         return f"{self._prefix}{next(self._counter):06d}"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("SequentialIds cannot go to another process: each copy would count "
+                        "from where it was copied and repeat ids (use TimeOrderedIds there)")
 
 
 class FakeLinkMaker:
@@ -850,6 +854,10 @@ class FakeResidentProfiles(_FakeRepository):
         return sorted(key for key in self.residents if key > after)[:limit]
 
 
+def _unsealed(facts: PersonalFacts) -> PersonalFacts:
+    return facts
+
+
 class FakeRegistryStore(_FakeRepository):
     """The registry import's bulk store over the fake tables (`tables`: the unit of work's
     working copy): residents by resident number, households with their members, profiles."""
@@ -859,6 +867,10 @@ class FakeRegistryStore(_FakeRepository):
     def _residents_by_number(self) -> dict[str, str]:
         return {r.resident_number: key for key, r in self.tables["residents"].items()
                 if r.resident_number}
+
+    def sealer(self) -> Callable[[PersonalFacts], PersonalFacts]:
+        """The fake tables keep the facts as they are."""
+        return _unsealed
 
     def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
         table, known = self.tables["residents"], self._residents_by_number()
@@ -872,6 +884,7 @@ class FakeRegistryStore(_FakeRepository):
             key = old.id if old is not None else p.id
             kept = (None if p.verification_changed or old is None
                     else (old.verification_state, old.reverify_reason))
+            assert isinstance(p.facts, PersonalFacts), "the fake's sealer leaves facts as they are"
             table[key] = Resident(
                 id=key, facts=p.facts, resident_number=p.resident_number,
                 household_number=p.household_number, registry_status=p.registry_status,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -12,10 +13,11 @@ from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from adapters.crypto import FieldCipher
+from application.ports.registry_store import SealedFacts
 from domain.values import Money
 
 __all__ = ["CipherSlot", "EncryptedJSON", "EnumValue", "JSONText", "MoneyYen", "UTCDateTime",
-           "cipher_slot"]
+           "cipher_slot", "seal"]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -103,6 +105,16 @@ class CipherSlot:
 cipher_slot = CipherSlot()
 
 
+def seal(value: Any, *, dump: Callable[[Any], Any], cipher: FieldCipher) -> str:
+    """A value object as an `EncryptedJSON` column stores it: its JSON, encrypted."""
+    plaintext = json.dumps(dump(value), ensure_ascii=False, sort_keys=True)
+    return cipher.encrypt(plaintext.encode())
+
+
+def _sealed(value: Any, *, dump: Callable[[Any], Any], cipher: FieldCipher) -> SealedFacts:
+    return SealedFacts(seal(value, dump=dump, cipher=cipher))
+
+
 class EncryptedJSON(TypeDecorator[Any]):
     """A value object, serialized to JSON and encrypted with the installed cipher."""
 
@@ -116,8 +128,14 @@ class EncryptedJSON(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         if value is None:
             return None
-        plaintext = json.dumps(self.dump(value), ensure_ascii=False, sort_keys=True)
-        return cipher_slot.cipher.encrypt(plaintext.encode())
+        if isinstance(value, SealedFacts):  # sealed by `sealer()` already (ADR 0080)
+            return value.token
+        return seal(value, dump=self.dump, cipher=cipher_slot.cipher)
+
+    def sealer(self) -> Callable[[Any], SealedFacts]:
+        """This column's encryption as a function another process can run: it carries the
+        cipher (its keys) with it."""
+        return functools.partial(_sealed, dump=self.dump, cipher=cipher_slot.cipher)
 
     def process_result_value(self, value: str | None, dialect: Any) -> Any:
         if value is None:

@@ -7,7 +7,7 @@ in-memory one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from attrs import frozen
@@ -20,7 +20,16 @@ from domain.residents import (
     VerificationState,
 )
 
-__all__ = ["RegistryHousehold", "RegistryPerson", "RegistryProfile", "RegistryStore"]
+__all__ = ["RegistryHousehold", "RegistryPerson", "RegistryProfile", "RegistryStore",
+           "SealedFacts"]
+
+
+@frozen
+class SealedFacts:
+    """A person's facts as the store keeps them (encrypted), sealed by `RegistryStore.sealer`
+    where the row was prepared, in another process (ADR 0080)."""
+
+    token: str
 
 
 @frozen
@@ -34,7 +43,7 @@ class RegistryPerson:
     registry_status: RegistryStatus
     verification_state: VerificationState
     reverify_reason: str | None
-    facts: PersonalFacts
+    facts: PersonalFacts | SealedFacts
     match_keys: MatchKeys
     created_at: dt.datetime
     # False: the import left the verification as it was, so it is not written back (a card
@@ -80,6 +89,12 @@ class RegistryHousehold:
 
 
 class RegistryStore(Protocol):
+    def sealer(self) -> Callable[[PersonalFacts], PersonalFacts | SealedFacts]:
+        """How `save_persons` may be given a new person's facts already sealed: a function
+        that another process can run (it pickles). A store that keeps facts as they are
+        returns them unchanged."""
+        ...
+
     def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
         """The persons already known under these resident numbers (one query), keyed by
         resident number: copies to compare and change, saved back with `save_persons`."""

@@ -44,8 +44,14 @@ class HmacMatchKeyer:
         if not isinstance(secret, bytes) or len(secret) < _MIN_SECRET_BYTES:
             raise ValueError(f"the match key secret must be at least {_MIN_SECRET_BYTES} bytes")
         known = town is not None and town.known
+        self._secret, self._given_town = secret, town
         self._town = (town.prefecture, town.city) if town is not None and known else ("", "")
         self._mac = hmac.new(secret, digestmod=hashlib.sha256)  # keyed once, copied per key
+
+    def __reduce__(self) -> tuple[type[HmacMatchKeyer], tuple[bytes, Town | None]]:
+        """Pickled as its secret and town (the HMAC object itself cannot be): the registry
+        import's worker processes key rows with it (ADR 0080)."""
+        return HmacMatchKeyer, (self._secret, self._given_town)
 
     def keys_for(self, facts: PersonalFacts) -> MatchKeys:
         born, sex = facts.date_of_birth.value.isoformat(), facts.sex.value

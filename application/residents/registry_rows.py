@@ -29,10 +29,10 @@ household without a head or with two).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
-from array import array
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from attrs import frozen
@@ -46,12 +46,14 @@ __all__ = [
     "EXTRA_CELLS",
     "HEAD",
     "REQUIRED",
-    "RegistryFileCheck",
     "RegistryRow",
     "RowError",
+    "Seen",
+    "is_head",
     "label",
     "parse_registry_date",
     "parse_row",
+    "seen_of",
 ]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -111,7 +113,7 @@ class RegistryRow:
 
     @property
     def is_head(self) -> bool:
-        return self.status is RegistryStatus.RESIDENT and _is_head(self.relationship)
+        return self.status is RegistryStatus.RESIDENT and is_head(self.relationship)
 
 
 # -- reading cells --------------------------------------------------------------------------------
@@ -136,7 +138,9 @@ def _number(raw: str, what: str) -> str:
     return value
 
 
-def _is_head(relationship: str) -> bool:
+@functools.lru_cache(maxsize=256)  # a registry writes a few relationships, a million times
+def is_head(relationship: str) -> bool:
+    """Whether this 続柄 is the household's head (世帯主)."""
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", relationship)) in {HEAD, "head"}
 
 
@@ -163,6 +167,7 @@ _ERA = re.compile(r"(令和|平成|昭和|大正|明治|[RHSTM])(元|[0-9]{1,2})
                   r"([0-9]{1,2})日?")
 
 
+@functools.lru_cache(maxsize=65536)  # a million persons are born on some 40,000 days
 def parse_registry_date(raw: str) -> dt.date:
     """1985-04-01, 1985/4/1, 1985年4月1日, 19850401, 昭和60年4月1日, S60.4.1, 平成元年1月8日
     (full-width digits too). Raises `InvalidValue` saying what is wrong."""
@@ -271,109 +276,24 @@ def _date_of_birth(raw: str) -> DateOfBirth:
 # -- the whole file -------------------------------------------------------------------------------
 
 
-class RegistryFileCheck:
-    """What pass one remembers of the file, compactly (a million rows is a real town): each
-    resident number with its first row, each household's rows, heads and 住民 members, and which
-    households cannot be written because one of their rows is wrong. Feed every row to `add`,
-    then call `finish` once for the errors only the whole file shows."""
+# what the whole file's check keeps of a row: (row, resident number, household number, 住民,
+# head, valid); the numbers None where they cannot be read
+Seen = tuple[int, str | None, str | None, bool, bool, bool]
 
-    def __init__(self) -> None:
-        self.first_rows: dict[str, int] = {}  # resident number → the row it first appears in
-        self.unidentified = 0  # rows whose resident number cannot be read
-        self._duplicates: dict[str, list[int]] = {}
-        self._household_index: dict[str, int] = {}
-        # per household: [first row, rows, 住民 rows, head rows...]
-        self._households: list[list[int]] = []
-        self._household_names: list[str] = []
-        self._household_of_row = array("i")  # row number → household index, -1 if none
-        self._tainted: set[int] = set()
 
-    def add(self, row: int, cells: Mapping[str, Any], parsed: RegistryRow | list[RowError]) -> None:
-        if isinstance(parsed, RegistryRow):
-            number, household = parsed.resident_number, parsed.household_number
-            resident, head = parsed.status is RegistryStatus.RESIDENT, parsed.is_head
-        else:  # read what can be read, so one bad cell does not cascade into more errors
-            number = _readable(_text(cells, "resident_number"))
-            household = _readable(_text(cells, "household_number"))
-            try:
-                resident = _status(_text(cells, "status")) is RegistryStatus.RESIDENT
-            except InvalidValue:
-                resident = True
-            head = resident and _is_head(_text(cells, "relationship"))
-        index = self._household(household, row) if household is not None else -1
-        if len(self._household_of_row) <= row:
-            self._household_of_row.extend([-1] * (row + 1 - len(self._household_of_row)))
-        self._household_of_row[row] = index
-        if index >= 0:
-            entry = self._households[index]
-            entry[1] += 1
-            entry[2] += resident
-            if head:
-                entry.append(row)
-            if not isinstance(parsed, RegistryRow):
-                self._tainted.add(index)
-        if number is None:
-            self.unidentified += 1
-        elif number in self.first_rows:
-            self._duplicates.setdefault(number, [self.first_rows[number]]).append(row)
-        else:
-            self.first_rows[number] = row
-
-    def _household(self, number: str, row: int) -> int:
-        index = self._household_index.get(number)
-        if index is None:
-            index = self._household_index[number] = len(self._households)
-            self._households.append([row, 0, 0])
-            self._household_names.append(number)
-        return index
-
-    def finish(self) -> list[RowError]:
-        """The file-level errors; afterwards `writable` and `members_expected` are final."""
-        errors: list[RowError] = []
-        for number, rows in self._duplicates.items():
-            listed = "・".join(f"{row}行目" for row in rows)
-            errors.append(RowError(rows[1], label("resident_number"),
-                                   f"{number} が{listed}で重複しています。"))
-            self._tainted.update(self._household_of_row[row] for row in rows)
-        self._tainted.discard(-1)
-        for index, (first_row, _rows, residents, *heads) in enumerate(self._households):
-            number = self._household_names[index]
-            if residents and not heads:
-                errors.append(RowError(first_row, label("relationship"),
-                                       f"世帯番号 {number} に世帯主がいません"
-                                       f"（続柄が「{HEAD}」の行がありません）。"))
-                self._tainted.add(index)
-            elif len(heads) > 1:
-                listed = "・".join(f"{row}行目" for row in heads)
-                errors.append(RowError(heads[1], label("relationship"),
-                                       f"世帯番号 {number} に世帯主が{len(heads)}人います"
-                                       f"（{listed}）。"))
-                self._tainted.add(index)
-        return sorted(errors, key=lambda error: error.row or 0)
-
-    @property
-    def seen(self) -> Collection[str]:
-        """Every resident number the file names, readable rows or not."""
-        return self.first_rows.keys()
-
-    @property
-    def rows_to_write(self) -> int:
-        return sum(entry[1] for index, entry in enumerate(self._households)
-                   if index not in self._tainted)
-
-    def writable(self, row: RegistryRow) -> bool:
-        """A valid row whose household has no error (a household is written whole or not)."""
-        return self._household_index[row.household_number] not in self._tainted
-
-    def members_expected(self, household_number: str) -> int:
-        """How many 住民 rows the household has: it is rebuilt once all of them are written."""
-        index = self._household_index.get(household_number)
-        return 0 if index is None else self._households[index][2]
-
-    def rebuilds(self, household_number: str) -> bool:
-        """Whether the import rebuilds this household (it has 住民 rows and no error)."""
-        index = self._household_index.get(household_number)
-        return index is not None and index not in self._tainted and self._households[index][2] > 0
+def seen_of(row: int, cells: Mapping[str, Any], parsed: RegistryRow | list[RowError]) -> Seen:
+    """What `RegistryFileCheck` needs of a row. Of a row with errors, what can be read is read,
+    so one bad cell does not cascade into more errors."""
+    if isinstance(parsed, RegistryRow):
+        return (row, parsed.resident_number, parsed.household_number,
+                parsed.status is RegistryStatus.RESIDENT, parsed.is_head, True)
+    try:
+        resident = _status(_text(cells, "status")) is RegistryStatus.RESIDENT
+    except InvalidValue:
+        resident = True
+    return (row, _readable(_text(cells, "resident_number")),
+            _readable(_text(cells, "household_number")), resident,
+            resident and is_head(_text(cells, "relationship")), False)
 
 
 def _readable(raw: str) -> str | None:

@@ -1,10 +1,11 @@
 """Writing a registry extract in bulk (ADR 0063), once the whole file is validated; each batch
 is one transaction.
 
-`write(batch)`: the batch's persons known already are read with one query; each row gets its
-match keys and its profile's attributes; new and changed persons are written with one upsert
-(unchanged ones not at all). A 住民 row waits, compactly, for its household; a 転出 or 死亡 row is
-written with its profile outside any household.
+`write(batch)`: the batch's persons known already are read with one query; each row comes with
+its match keys, its profile's attributes, an id if it is new and its facts sealed as the store
+keeps them (`registry_preparing`, ADR 0080); new and changed persons are written with one
+upsert (unchanged ones not at all). A 住民 row waits, compactly, for its household; a 転出 or 死亡
+row is written with its profile outside any household.
 
 `finish()`, once every row is in: households in batches (one query for those known, one for
 where their members are now), each made what the file says (head first as 世帯主, then the
@@ -22,7 +23,6 @@ from collections.abc import Callable, Sequence
 from attrs import frozen
 
 from application.ports.clock import IdGenerator
-from application.ports.matching import MatchKeyer
 from application.ports.registry_store import (
     RegistryHousehold,
     RegistryPerson,
@@ -30,8 +30,8 @@ from application.ports.registry_store import (
     RegistryStore,
 )
 from application.ports.unit_of_work import UnitOfWork
-from application.residents.profiles import profile_fields
-from application.residents.registry_rows import HEAD, RegistryRow
+from application.residents.registry_preparing import PreparedRow
+from application.residents.registry_rows import HEAD
 from domain.residents import RegistryStatus, VerificationState
 
 __all__ = ["RegistryWriter"]
@@ -50,9 +50,9 @@ class _Member:
 
 class RegistryWriter:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], *, ids: IdGenerator,
-                 now: dt.datetime, keyer: MatchKeyer, batch_size: int) -> None:
+                 now: dt.datetime, batch_size: int) -> None:
         self.uow_factory = uow_factory
-        self.ids, self.now, self.keyer, self.batch_size = ids, now, keyer, batch_size
+        self.ids, self.now, self.batch_size = ids, now, batch_size
         self.created = self.updated = self.unchanged = 0
         self.households_created: set[str] = set()  # ids
         self.households_updated: set[str] = set()  # ids
@@ -65,33 +65,33 @@ class RegistryWriter:
 
     # -- persons ---------------------------------------------------------------------------------
 
-    def write(self, batch: Sequence[RegistryRow]) -> int:
+    def write(self, batch: Sequence[PreparedRow]) -> int:
         with self.uow_factory() as uow:
             self._persons(uow.registry, batch)
             uow.commit()
         return len(batch)
 
-    def _persons(self, store: RegistryStore, batch: Sequence[RegistryRow]) -> None:
-        existing = store.residents([row.resident_number for row in batch])
+    def _persons(self, store: RegistryStore, batch: Sequence[PreparedRow]) -> None:
+        existing = store.residents([prepared.resident_number for prepared in batch])
         persons: list[RegistryPerson] = []
         profiles: list[RegistryProfile] = []
-        for row in batch:
-            keys = self.keyer.keys_for(row.facts)
-            resident = existing.get(row.resident_number)
+        for prepared in batch:
+            profile = prepared.profile
+            resident = existing.get(prepared.resident_number)
             if resident is None:
-                resident_id, changed = self.ids.new_id(), True
+                resident_id, changed = prepared.id, True
                 self.created += 1
                 persons.append(RegistryPerson(
-                    id=resident_id, resident_number=row.resident_number,
-                    household_number=row.household_number, registry_status=row.status,
+                    id=resident_id, resident_number=prepared.resident_number,
+                    household_number=prepared.household_number, registry_status=prepared.status,
                     verification_state=VerificationState.UNVERIFIED, reverify_reason=None,
-                    facts=row.facts, match_keys=keys, created_at=self.now))
+                    facts=prepared.sealed, match_keys=prepared.keys, created_at=self.now))
             else:
                 resident_id = resident.id
                 verification = (resident.verification_state, resident.reverify_reason)
                 changed = resident.update_from_registry(
-                    household_number=row.household_number, facts=row.facts, status=row.status,
-                    match_keys=keys)
+                    household_number=prepared.household_number, facts=prepared.facts(),
+                    status=prepared.status, match_keys=prepared.keys)
                 if changed:
                     self.updated += 1
                     persons.append(RegistryPerson.of(
@@ -99,12 +99,12 @@ class RegistryWriter:
                             resident.verification_state, resident.reverify_reason)))
                 else:
                     self.unchanged += 1
-                if row.status is not RegistryStatus.RESIDENT:
+                if prepared.status is not RegistryStatus.RESIDENT:
                     self.leaving.append(resident_id)
-            profile = profile_fields(row.facts)
-            if row.status is RegistryStatus.RESIDENT:
-                self.pending.setdefault(row.household_number, []).append(
-                    _Member(resident_id, row.relationship, row.is_head, profile, changed))
+            if prepared.status is RegistryStatus.RESIDENT:
+                self.pending.setdefault(prepared.household_number, []).append(
+                    _Member(resident_id, prepared.relationship, prepared.is_head, profile,
+                            changed))
             elif changed:
                 profiles.append(RegistryProfile(resident_id, *profile, household_id=None,
                                                 household_size=0))

@@ -5,16 +5,19 @@ there, the facts encrypted at rest, and match keys the same as a single row's.""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, text
 
+from adapters.background.process_chunks import ProcessChunks
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.orm.segments import resident_profiles
 from adapters.persistence.repositories.registry_store import SqlRegistryStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from adapters.system import TimeOrderedIds
 from application.ports.registry_store import RegistryPerson
 from application.residents.importing_registry import (
     ImportRegistry,
@@ -246,3 +249,29 @@ def test_a_card_verification_committed_while_a_batch_is_written_stays(engine: En
         assert hanako_now is not None and hanako_now.facts is not None
         assert hanako_now.facts.address.text == "本町9-9"
         assert hanako_now.verification_state is VerificationState.VERIFIED
+
+
+def test_an_import_in_worker_processes_writes_what_one_in_this_process_would(
+        engine: Engine) -> None:
+    """ADR 0080: the rows read, keyed and sealed in worker processes (three chunks of rows on
+    two workers); importing the file again in this process finds every person unchanged, so
+    the facts sealed there are the facts read here."""
+    people: list[Person] = [(f"{n}", f"H{n // 3}", "世帯主" if n % 3 == 0 else "子",
+                             f"見本 {n}", f"本町{n // 3}-1") for n in range(3000, 7500)]
+    report = import_registry(
+        ImportRegistry(), rows=lambda: _rows(people), uow_factory=lambda: _uow(engine),
+        ids=TimeOrderedIds(), clock=FakeClock(NOW), keyer=KEYER, batch_size=1000,
+        workers=ProcessChunks(2))
+    assert (report.written, report.created, report.households_created) == (True, 4500, 1500)
+    assert not multiprocessing.active_children()
+    with _uow(engine) as uow:
+        stored = uow.registry.residents([person[0] for person in people])
+    for row, cells in _rows(people[:5] + people[-5:]):
+        parsed = parse_row(row, cells, today=NOW.date())
+        assert isinstance(parsed, RegistryRow)
+        assert stored[parsed.resident_number].facts == parsed.facts
+        assert stored[parsed.resident_number].match_keys == KEYER.keys_for(parsed.facts)
+    assert _members(engine)["H1001"] == [("3003", "世帯主"), ("3004", "子"), ("3005", "子")]
+    assert set(_sizes(engine).values()) == {3}
+    again = _import(engine, people, batch_size=1000)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4500)

@@ -9,8 +9,8 @@ the client's on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,12 +20,14 @@ from sqlalchemy.sql.dml import Insert
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.orm.segments import resident_profiles
 from adapters.persistence.sqlite_writers import take_turn
+from adapters.persistence.types import EncryptedJSON
 from application.ports.registry_store import (
     RegistryHousehold,
     RegistryPerson,
     RegistryProfile,
+    SealedFacts,
 )
-from domain.residents import MatchKeys, RegistryStatus, Resident
+from domain.residents import MatchKeys, PersonalFacts, RegistryStatus, Resident
 
 __all__ = ["SqlRegistryStore"]
 
@@ -86,6 +88,10 @@ class SqlRegistryStore:
             params = [{name: row[name] if process is None else process(row[name])
                        for name, process in processors} for row in rows]
         self.session.connection().exec_driver_sql(compiled.string, params)
+
+    def sealer(self) -> Callable[[PersonalFacts], SealedFacts]:
+        """The `facts` column's own encryption (ADR 0080)."""
+        return cast(EncryptedJSON, residents.c.facts.type).sealer()
 
     def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
         found: dict[str, Resident] = {}
