@@ -8,7 +8,6 @@ the town, a card's address starts with them). Pure and deterministic.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -41,7 +40,6 @@ def _number(run: str) -> str:
     return str((_DIGIT_VALUES[tens] if tens else 1) * 10 + (_DIGIT_VALUES[ones] if ones else 0))
 
 
-@functools.lru_cache(maxsize=16384)  # household members share one address: the registry repeats it
 def area_of(address: str, *, town: str = "") -> str:
     """The 町丁目 or 大字 of `address` ("" when none can be read). `town` is the town's own
     name (見本町, 総社市) when known: an address that starts with it is read after it.

@@ -195,8 +195,16 @@ class _Reading:
     def run(self, rows: Rows, mapped: Callable[..., Iterator[Any]]) -> RegistryImportReport | None:
         """Returns a refusal when the file as a whole cannot be read or has no rows."""
         checking = functools.partial(check_chunk, today=self.today)
+        read = 0
+
+        def counted() -> Iterator[tuple[int, Mapping[str, Any]]]:
+            nonlocal read
+            for item in rows():
+                read += 1
+                yield item
+
         try:
-            for seen, errors in mapped(checking, chunked(rows())):
+            for seen, errors in mapped(checking, chunked(counted())):
                 self.rows_read += len(seen)
                 self.error_count += len(errors)
                 self.row_errors.extend(errors[:max(self.max_errors - len(self.row_errors), 0)])
@@ -204,7 +212,7 @@ class _Reading:
                     self.check.add(entry)
         except DomainError as error:  # the file as a whole cannot be read (encoding, header)
             log.info("registry import refused: %s", error.code)
-            return RegistryImportReport(rows_read=self.rows_read, valid=0, written=False,
+            return RegistryImportReport(rows_read=read, valid=0, written=False,
                                         errors=(RowError(None, None, error.message),),
                                         error_count=1)
         if self.rows_read == 0:

@@ -167,7 +167,6 @@ _ERA = re.compile(r"(令和|平成|昭和|大正|明治|[RHSTM])(元|[0-9]{1,2})
                   r"([0-9]{1,2})日?")
 
 
-@functools.lru_cache(maxsize=65536)  # a million persons are born on some 40,000 days
 def parse_registry_date(raw: str) -> dt.date:
     """1985-04-01, 1985/4/1, 1985年4月1日, 19850401, 昭和60年4月1日, S60.4.1, 平成元年1月8日
     (full-width digits too). Raises `InvalidValue` saying what is wrong."""

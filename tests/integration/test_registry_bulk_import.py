@@ -251,17 +251,26 @@ def test_a_card_verification_committed_while_a_batch_is_written_stays(engine: En
         assert hanako_now.verification_state is VerificationState.VERIFIED
 
 
+# 4,500 persons in households of three: three chunks of rows for the workers
+MANY: list[Person] = [(f"{n}", f"H{n // 3}", "世帯主" if n % 3 == 0 else "子", f"見本 {n}",
+                       f"本町{n // 3}-1") for n in range(3000, 7500)]
+
+
+def _import_spread(engine: Engine, people: list[Person], *, workers: ProcessChunks | None,
+                   mode: str = "all_or_nothing", bad: int | None = None) -> RegistryImportReport:
+    return import_registry(
+        ImportRegistry(mode=mode), rows=lambda: _rows(people, bad),
+        uow_factory=lambda: _uow(engine), ids=TimeOrderedIds(), clock=FakeClock(NOW),
+        keyer=KEYER, batch_size=1000, workers=workers)
+
+
 def test_an_import_in_worker_processes_writes_what_one_in_this_process_would(
         engine: Engine) -> None:
     """ADR 0080: the rows read, keyed and sealed in worker processes (three chunks of rows on
     two workers); importing the file again in this process finds every person unchanged, so
     the facts sealed there are the facts read here."""
-    people: list[Person] = [(f"{n}", f"H{n // 3}", "世帯主" if n % 3 == 0 else "子",
-                             f"見本 {n}", f"本町{n // 3}-1") for n in range(3000, 7500)]
-    report = import_registry(
-        ImportRegistry(), rows=lambda: _rows(people), uow_factory=lambda: _uow(engine),
-        ids=TimeOrderedIds(), clock=FakeClock(NOW), keyer=KEYER, batch_size=1000,
-        workers=ProcessChunks(2))
+    people = MANY
+    report = _import_spread(engine, people, workers=ProcessChunks(2, min_chunks=2))
     assert (report.written, report.created, report.households_created) == (True, 4500, 1500)
     assert not multiprocessing.active_children()
     with _uow(engine) as uow:
@@ -275,3 +284,17 @@ def test_an_import_in_worker_processes_writes_what_one_in_this_process_would(
     assert set(_sizes(engine).values()) == {3}
     again = _import(engine, people, batch_size=1000)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4500)
+
+
+def test_errors_found_in_worker_processes_make_the_report_one_process_makes(
+        engine: Engine) -> None:
+    spread = _import_spread(engine, MANY, workers=ProcessChunks(2, min_chunks=2), bad=3000)
+    assert spread == _import_spread(engine, MANY, workers=None, bad=3000)
+    assert not spread.written and [(e.row, e.column) for e in spread.errors] == [
+        (3000, "生年月日")]
+    assert _members(engine) == {}
+    taken = _import_spread(engine, MANY, workers=ProcessChunks(2, min_chunks=2),
+                           mode="valid_rows", bad=3000)
+    assert (taken.written, taken.created, taken.skipped, taken.households_created) == (
+        True, 4497, 3, 1499)  # row 3,000's household of three is left out
+    assert "H1999" not in _members(engine) and len(_members(engine)) == 1499

@@ -27,25 +27,26 @@ def _chunks(count: int) -> list[list[int]]:
 
 
 def test_results_come_in_the_chunks_order_from_other_processes() -> None:
-    results = list(ProcessChunks(2, ahead=1).map(_pid_and_total, _chunks(9)))
+    results = list(ProcessChunks(2, ahead=1, min_chunks=2).map(_pid_and_total, _chunks(9)))
     assert [total for _, total in results] == [4 * n + 1 for n in range(9)]
     assert os.getpid() not in {pid for pid, _ in results}
     assert not multiprocessing.active_children()  # the workers are gone with the map
 
 
-def test_a_single_chunk_is_worked_here_without_starting_processes() -> None:
-    assert list(ProcessChunks(2).map(_pid_and_total, _chunks(1))) == [(os.getpid(), 1)]
+def test_fewer_chunks_than_pay_for_starting_processes_are_worked_here() -> None:
+    assert list(ProcessChunks(2, min_chunks=3).map(_pid_and_total, _chunks(2))) == [
+        (os.getpid(), 1), (os.getpid(), 5)]
     assert list(ProcessChunks(2).map(_pid_and_total, [])) == []
 
 
 def test_a_failing_chunk_raises_in_the_caller_and_the_workers_end() -> None:
     with pytest.raises(ValueError, match="seven"):
-        list(ProcessChunks(2).map(_refuse_seven, _chunks(6)))
+        list(ProcessChunks(2, min_chunks=2).map(_refuse_seven, _chunks(6)))
     assert not multiprocessing.active_children()
 
 
 def test_a_caller_that_stops_early_leaves_no_worker_behind() -> None:
-    mapped = ProcessChunks(2).map(_pid_and_total, _chunks(50))
+    mapped = ProcessChunks(2, min_chunks=2).map(_pid_and_total, _chunks(50))
     assert next(mapped)[1] == 1
     mapped.close()
     assert not multiprocessing.active_children()
@@ -53,5 +54,29 @@ def test_a_caller_that_stops_early_leaves_no_worker_behind() -> None:
 
 def test_a_daemon_process_works_the_chunks_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
-    results = list(ProcessChunks(2).map(_pid_and_total, _chunks(3)))
+    results = list(ProcessChunks(2, min_chunks=2).map(_pid_and_total, _chunks(3)))
     assert results == [(os.getpid(), 1), (os.getpid(), 5), (os.getpid(), 9)]
+
+
+_arrived = 0  # in a worker: how many times a `_Counting` was unpickled there
+
+
+class _Counting:
+    """Says, when called, how many times it crossed into this process."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _counting, ()
+
+    def __call__(self, chunk: list[int]) -> int:
+        return _arrived
+
+
+def _counting() -> _Counting:
+    global _arrived
+    _arrived += 1
+    return _Counting()
+
+
+def test_the_function_crosses_to_each_worker_once_not_with_every_chunk() -> None:
+    """What it carries (the import's keys) goes through the pipe that starts the worker."""
+    assert set(ProcessChunks(2, min_chunks=2).map(_Counting(), _chunks(20))) == {1}

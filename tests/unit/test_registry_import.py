@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import logging
@@ -342,6 +343,17 @@ def test_a_file_in_another_encoding_is_refused_and_nothing_written(town: Town) -
     assert [str(e) for e in report.errors] == [
         "文字コードを判別できません（UTF-8 または Shift_JIS(CP932) で保存してください）"]
     assert report.summary().startswith("ファイルを読み込めませんでした。文字コードを判別できません")
+
+
+def test_a_file_unreadable_part_way_counts_the_rows_read_before_it(town: Town) -> None:
+    data = (codecs.BOM_UTF8 + generated_registry(1_000).encode()
+            + b"9999999,H9,\xff\xff,1980-01-01\r\n")  # a byte UTF-8 cannot have, far in
+    report = town.import_bytes(data)
+    assert not report.written and town.nothing_written()
+    [error] = report.errors
+    near = int(error.message.split("行目付近に読めない文字があります")[0])
+    assert near > 2_000  # the text is decoded a block at a time: the error shows near its row
+    assert report.rows_read == near - 2  # every row read before it (rows 2 to near − 1)
 
 
 def test_a_binary_file_is_refused_and_nothing_written(town: Town) -> None:
