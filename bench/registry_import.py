@@ -40,6 +40,7 @@ from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock, TimeOrderedIds
 from application.residents.importing_registry import ImportRegistry, import_registry
 from application.residents.match_keys import HmacMatchKeyer
+from application.residents.registry_preparing import CHUNK_ROWS
 from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.residents.town import Town
 from bench.common import median, report, scratch_postgres, unit_of_work
@@ -138,10 +139,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL server to create scratch databases on "
                              "(default: fresh SQLite files)")
-    parser.add_argument("--processes", type=int, default=os.cpu_count(),
-                        help="worker processes reading and keying the rows (0: in this one)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="worker processes checking, keying and encrypting the rows "
+                             "(default: one per core, at most 4; 0: all in this process)")
     args = parser.parse_args()
-    workers = ProcessChunks(args.processes) if args.processes else None
+    workers = None if args.processes == 0 else ProcessChunks(args.processes)
     orm.start_mappers(FieldCipher([new_key()]))
     keyer = HmacMatchKeyer(b"bench-match-key-for-the-synthetic-town",
                            Town.of(prefecture=PREFECTURE, city=CITY))
@@ -180,7 +182,9 @@ def main() -> None:
     import_median, baseline_median = median(imports), median(baselines)
     rows += [
         ("database", "PostgreSQL" if args.database_url else "SQLite (fresh file per run)"),
-        ("worker processes", str(args.processes or "none (all in this process)")),
+        ("worker processes", f"{workers.processes} (a file of up to "
+                             f"{(workers.min_chunks - 1) * CHUNK_ROWS:,} rows is worked here)"
+                             if workers else "none (all in this process)"),
         ("registry import", f"{import_median:.1f} s median of {len(imports)} "
                             f"({args.size / import_median:,.0f} persons/s)"),
         ("baseline executemany", f"{baseline_median:.1f} s (the same rows, raw)"),

@@ -205,7 +205,6 @@ class _Reading:
 
         try:
             for seen, errors in mapped(checking, chunked(counted())):
-                self.rows_read += len(seen)
                 self.error_count += len(errors)
                 self.row_errors.extend(errors[:max(self.max_errors - len(self.row_errors), 0)])
                 for entry in seen:
@@ -215,6 +214,7 @@ class _Reading:
             return RegistryImportReport(rows_read=read, valid=0, written=False,
                                         errors=(RowError(None, None, error.message),),
                                         error_count=1)
+        self.rows_read = read
         if self.rows_read == 0:
             return RegistryImportReport(
                 rows_read=0, valid=0, written=False, error_count=1,

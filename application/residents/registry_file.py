@@ -62,7 +62,7 @@ class RegistryFileCheck:
         return index
 
     def finish(self) -> list[RowError]:
-        """The file-level errors; afterwards `writable` and `members_expected` are final."""
+        """The file-level errors; afterwards `writable` and `rows_to_write` are final."""
         errors: list[RowError] = []
         for number, rows in self._duplicates.items():
             listed = "・".join(f"{row}行目" for row in rows)
@@ -99,13 +99,3 @@ class RegistryFileCheck:
         """Whether a valid row of this household is written (a household is written whole or
         not)."""
         return self._household_index[household_number] not in self._tainted
-
-    def members_expected(self, household_number: str) -> int:
-        """How many 住民 rows the household has: it is rebuilt once all of them are written."""
-        index = self._household_index.get(household_number)
-        return 0 if index is None else self._households[index][2]
-
-    def rebuilds(self, household_number: str) -> bool:
-        """Whether the import rebuilds this household (it has 住民 rows and no error)."""
-        index = self._household_index.get(household_number)
-        return index is not None and index not in self._tainted and self._households[index][2] > 0

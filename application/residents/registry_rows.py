@@ -272,7 +272,7 @@ def _date_of_birth(raw: str) -> DateOfBirth:
     return DateOfBirth(parse_registry_date(raw))
 
 
-# -- the whole file -------------------------------------------------------------------------------
+# -- what the whole file's check keeps of a row (registry_file.py) ------------------------------
 
 
 # what the whole file's check keeps of a row: (row, resident number, household number, 住民,
