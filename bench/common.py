@@ -135,13 +135,17 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
         print(f"  {name.ljust(width)}  {value}")
 
 
+def bus(*, ids: Any = None, clock: Any = None, banks: Any = None) -> Any:
+    """The message bus as the app builds it, with its real handlers."""
+    ids, clock = ids or TimeOrderedIds(), clock or SystemClock()
+    return message_bus(telling=Telling(ContactPolicy(), ids, clock), ids=ids, clock=clock,
+                       banks=banks, pay_url=lambda request_id: f"http://bench/pay/{request_id}")
+
+
 def unit_of_work(sessions: Any, *, ids: Any = None, clock: Any = None,
                  banks: Any = None) -> Any:
     """A unit of work as the app builds it: with the message bus and its real handlers."""
-    ids, clock = ids or TimeOrderedIds(), clock or SystemClock()
-    bus = message_bus(telling=Telling(ContactPolicy(), ids, clock), ids=ids, clock=clock,
-                      banks=banks, pay_url=lambda request_id: f"http://bench/pay/{request_id}")
-    return SqlAlchemyUnitOfWork(sessions, bus)
+    return SqlAlchemyUnitOfWork(sessions, bus(ids=ids, clock=clock, banks=banks))
 
 
 def drain_outbox(database_url: str, drain: Any, args: tuple[Any, ...],

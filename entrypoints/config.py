@@ -141,6 +141,7 @@ class Settings:
     db_max_overflow: int = POOL_DEFAULTS["MADOGUCHI_DB_MAX_OVERFLOW"]
     db_pool_recycle: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_RECYCLE"]
     db_pool_timeout: int = POOL_DEFAULTS["MADOGUCHI_DB_POOL_TIMEOUT"]
+    import_cache_mib: int = POOL_DEFAULTS["MADOGUCHI_IMPORT_CACHE_MIB"]  # SQLite, ADR 0081
     # the settings of the chosen plug-ins that are not fields here (a vendor's, ADR 0069): the
     # container has them by name like every other setting
     plugin_settings: tuple[tuple[str, object], ...] = ()

@@ -31,6 +31,7 @@ from adapters.email.rendering import MailIdentity
 from adapters.email.unsubscribe import UnsubscribeLinks
 from adapters.passwords import Argon2PasswordHasher
 from adapters.persistence import orm
+from adapters.persistence.bulk_writing import bulk_units_of_work
 from adapters.persistence.database import make_engine
 from adapters.persistence.inbox_queue import SqlInboxQueue
 from adapters.persistence.procedure_store import SqlProcedureStore
@@ -50,10 +51,7 @@ from application.cases.consultation_desk import ConsultationDesk
 from application.cases.opening_case import CaseDesk
 from application.certificates.requesting_certificate import CertificateDesk, CertificatePolicy
 from application.channels.acknowledging import Acknowledging
-from application.channels.contacts import (
-    ContactCodeDesk,
-    ContactsDesk,
-)
+from application.channels.contacts import ContactCodeDesk, ContactsDesk
 from application.channels.inbound import InboundEvent
 from application.channels.interests import InterestsDesk
 from application.channels.links import PersonalLinks
@@ -282,6 +280,8 @@ class Container(containers.DeclarativeContainer):
         identity_provider=identity_provider.provider,  # made when the demo is seeded
         past_town=providers.Callable(past_town, __self__),  # the demo's year of activity
         chunk_workers=providers.Factory(ProcessChunks),
+        bulk_units=providers.Factory(bulk_units_of_work, engine, uow.provider, bus=bus,
+                                     cache_mib=config.import_cache_mib).provider,
     )
     job_runner = providers.Singleton(
         functools.partial, run_job, uow_factory=uow.provider, catalog=job_catalog,

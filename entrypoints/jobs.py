@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,9 @@ __all__ = [
     "build_job_catalog",
 ]
 
+# units of work for one long write, while the block lasts (ADR 0081)
+BulkUnits = AbstractContextManager[Callable[[], UnitOfWork]]
+
 SEED_DEMO_TOWN = "seed_demo_town"
 IMPORT_REGISTRY = "import_registry"
 IMPORT_ELIGIBILITY = "import_eligibility"
@@ -73,13 +79,18 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                         identity_provider: Callable[[], IdentityProvider] | None = None,
                         past_town: Callable[[], PastTown] | None = None,
                         chunk_workers: ChunkWorkers | None = None,
+                        bulk_units: Callable[[], BulkUnits] | None = None,
                         ) -> JobCatalog:
     """`wake_outbox` tells the outbox dispatcher there is more to send (a campaign's pages);
     `route` handles an inbound event as a channel's request does (the demo's residents on the
     web page, with `identity_provider`'s card); `past_town` makes the town on a clock the demo
     moves back in time (its year of activity, when the payload asks for `activity`);
-    `chunk_workers` read and key a registry extract's rows beside the writing (ADR 0080)."""
+    `chunk_workers` read and key a registry extract's rows beside the writing (ADR 0080), which
+    goes through the units of work `bulk_units` gives for its length (ADR 0081; default: the
+    ordinary ones)."""
     catalog = JobCatalog()
+    if bulk_units is None:
+        bulk_units = functools.partial(contextlib.nullcontext, uow_factory)
 
     def seeding(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         # The job seeds as the system; who started it is audited with the job ("demo.seed").
@@ -113,10 +124,11 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
     def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         command = ImportRegistry(mode=payload.get("mode", "all_or_nothing"),
                                  full_extract=bool(payload.get("full_extract", True)))
-        report = import_registry(
-            command, rows=CsvFile(payload["path"], columns=COLUMNS, required=REQUIRED),
-            uow_factory=uow_factory, ids=ids, clock=clock, keyer=keyer, progress=progress,
-            workers=chunk_workers)
+        with bulk_units() as writing:
+            report = import_registry(
+                command, rows=CsvFile(payload["path"], columns=COLUMNS, required=REQUIRED),
+                uow_factory=writing, ids=ids, clock=clock, keyer=keyer, progress=progress,
+                workers=chunk_workers)
         return report.to_json()
 
     def importing_eligibility(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The database connection pool's settings (ADR 0066), read from the environment by
 `config.py`: one pool per process, so what a town's processes can hold together is the pool
 times the processes (Procfile.city: gunicorn's workers, the Celery workers, beat), which must
-stay under PostgreSQL's `max_connections`."""
+stay under PostgreSQL's `max_connections`. With them, the page cache of the connection a
+registry import writes through on SQLite (ADR 0081)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ _RANGES = {"MADOGUCHI_DB_POOL_SIZE": (5, 1, 200),  # connections each process ke
            "MADOGUCHI_DB_MAX_OVERFLOW": (10, 0, 200),  # more at a peak (SQLAlchemy's own)
            "MADOGUCHI_DB_POOL_RECYCLE": (1800, 0, 86400),  # seconds before a connection is
            # replaced (under a firewall's or PgBouncer's idle cut-off); 0: never
-           "MADOGUCHI_DB_POOL_TIMEOUT": (30, 1, 600)}  # seconds a thread waits for one
+           "MADOGUCHI_DB_POOL_TIMEOUT": (30, 1, 600),  # seconds a thread waits for one
+           # SQLite: the page cache of a registry import's own connection, MiB (ADR 0081)
+           "MADOGUCHI_IMPORT_CACHE_MIB": (1024, 2, 65536)}
 POOL_DEFAULTS = {name: default for name, (default, _, _) in _RANGES.items()}
 
 
 def pool_settings(env: Mapping[str, str]) -> dict[str, int]:
-    """The pool of each process's engine (PostgreSQL; SQLite's file keeps its own)."""
+    """The pool of each process's engine (PostgreSQL; SQLite's file keeps its own) and the
+    cache of a SQLite registry import's connection."""
     found = {}
     for name, (default, low, high) in _RANGES.items():
         value = env.get(name, "").strip() or str(default)

@@ -47,13 +47,14 @@ SQLITE_CACHE_KIB = 64 * 1024
 
 def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None,
                 pool_recycle: int | None = None, pool_timeout: int | None = None,
-                **options: Any) -> Engine:
+                sqlite_cache_kib: int = SQLITE_CACHE_KIB, **options: Any) -> Engine:
     """An engine whose errors never quote the values of a statement (`hide_parameters`: a
     refused row holds a resident's data, and errors are logged).
 
     On PostgreSQL the pool keeps `pool_size` connections, opens up to `max_overflow` more at a
     peak, waits `pool_timeout` seconds for one and replaces those older than `pool_recycle`
-    seconds (0: never); None keeps SQLAlchemy's default. SQLite keeps its own pool."""
+    seconds (0: never); None keeps SQLAlchemy's default. SQLite keeps its own pool, each
+    connection with a page cache of `sqlite_cache_kib` KiB."""
     url = normalize_url(url)
     options.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
@@ -67,7 +68,7 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+            cursor.execute(f"PRAGMA cache_size=-{int(sqlite_cache_kib)}")
             cursor.close()
 
         return engine

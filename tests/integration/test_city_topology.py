@@ -82,11 +82,17 @@ def test_the_procfile_s_counts_come_from_the_environment_with_defaults() -> None
 
 def test_the_pool_settings_are_read_from_the_environment_with_per_process_defaults() -> None:
     assert pool_settings({}) == {"db_pool_size": 5, "db_max_overflow": 10,
-                                 "db_pool_recycle": 1800, "db_pool_timeout": 30}
+                                 "db_pool_recycle": 1800, "db_pool_timeout": 30,
+                                 "import_cache_mib": 1024}
     assert pool_settings({"MADOGUCHI_DB_POOL_SIZE": "3", "MADOGUCHI_DB_MAX_OVERFLOW": "0",
                           "MADOGUCHI_DB_POOL_RECYCLE": "0"})["db_max_overflow"] == 0
     with pytest.raises(ConfigurationError, match="MADOGUCHI_DB_POOL_SIZE must be a whole"):
         Settings.from_env({"MADOGUCHI_ENV": "test", "MADOGUCHI_DB_POOL_SIZE": "0",
+                           "MADOGUCHI_DATA_KEYS": "k"})
+    assert Settings.from_env({"MADOGUCHI_ENV": "test", "MADOGUCHI_IMPORT_CACHE_MIB": "256",
+                              "MADOGUCHI_DATA_KEYS": "k"}).import_cache_mib == 256
+    with pytest.raises(ConfigurationError, match="MADOGUCHI_IMPORT_CACHE_MIB must be a whole"):
+        Settings.from_env({"MADOGUCHI_ENV": "test", "MADOGUCHI_IMPORT_CACHE_MIB": "1GB",
                            "MADOGUCHI_DATA_KEYS": "k"})
 
 

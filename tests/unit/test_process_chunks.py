@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +24,20 @@ def _refuse_seven(chunk: list[int]) -> int:
     if 7 in chunk:
         raise ValueError("seven")
     return sum(chunk)
+
+
+def _slow_pid(_chunk: int) -> int:
+    time.sleep(0.05)
+    return os.getpid()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not ended (an ended orphan may stay a zombie where nothing reaps it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
 
 
 def _chunks(count: int) -> list[list[int]]:
@@ -80,3 +98,36 @@ def _counting() -> _Counting:
 def test_the_function_crosses_to_each_worker_once_not_with_every_chunk() -> None:
     """What it carries (the import's keys) goes through the pipe that starts the worker."""
     assert set(ProcessChunks(2, min_chunks=2).map(_Counting(), _chunks(20))) == {1}
+
+
+_KILLED_CALLER = """
+from adapters.background.process_chunks import ProcessChunks
+from tests.unit.test_process_chunks import _slow_pid
+for pid in ProcessChunks(2, ahead=1, min_chunks=1).map(_slow_pid, range(10_000)):
+    print(pid, flush=True)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_workers_end_when_their_caller_is_killed() -> None:
+    """A caller killed outright (no cleanup) does not leave its workers waiting forever."""
+    caller = subprocess.Popen([sys.executable, "-c", _KILLED_CALLER], stdout=subprocess.PIPE,
+                              cwd=Path(__file__).resolve().parents[2], text=True)
+    workers: set[int] = set()
+    try:
+        assert caller.stdout is not None
+        while len(workers) < 2:
+            workers.add(int(caller.stdout.readline()))
+        caller.kill()
+        caller.wait()
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_alive, workers))
+    finally:
+        caller.kill()
+        caller.wait()
+        if caller.stdout is not None:
+            caller.stdout.close()
+        for pid in filter(_alive, workers):
+            os.kill(pid, 9)
