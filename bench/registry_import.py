@@ -2,7 +2,8 @@
 
 Generates a synthetic registry of `--size` persons (the generator `bench.registry_matching`
 uses: households, moves out, deaths), writes it as the UTF-8 CSV a town's system exports, and
-`--repeat` times: imports it with the real use case (`import_registry`: reading, validation,
+`--repeat` times: imports it as a town does, as a job of the app's own catalog (`run_job` with
+its progress and lease written meanwhile; the use case `import_registry`: reading, validation,
 match keys, encryption, households, profiles) into a fresh database, then inserts the very
 rows the import wrote (the same tables, columns and values, read back raw) into another fresh
 database with plain `executemany` (SQLAlchemy Core `insert()` over reflected tables, no
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import resource
 import tempfile
@@ -28,24 +30,28 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import MetaData, select
 
 from adapters.background.process_chunks import ProcessChunks
+from adapters.banks.bank_calendar import JapaneseBankCalendar
 from adapters.crypto import FieldCipher, new_key
-from adapters.csv_io import CsvFile
+from adapters.passwords import Argon2PasswordHasher
 from adapters.persistence import migrating, orm
 from adapters.persistence.bulk_writing import DEFAULT_CACHE_MIB, bulk_units_of_work
 from adapters.persistence.database import make_engine
 from adapters.persistence.unit_of_work import session_factory
 from adapters.system import SystemClock, TimeOrderedIds
-from application.residents.importing_registry import ImportRegistry, import_registry
+from application.jobs.job import Job, JobStatus
+from application.jobs.running import run_job
+from application.messaging.telling import ContactPolicy, Telling
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.registry_preparing import CHUNK_ROWS
-from application.residents.registry_rows import COLUMNS, REQUIRED
 from application.residents.town import Town
 from bench.common import bus, median, report, scratch_postgres, unit_of_work
 from bench.registry_matching import write_registry
+from entrypoints.jobs import IMPORT_REGISTRY, build_job_catalog
 from tests.support.variant_town import CITY, PREFECTURE, generate_registry
 
 # what an import writes, in the order foreign keys need
@@ -76,20 +82,37 @@ def migrated(url: str, **options: int):  # type: ignore[no-untyped-def]
 
 
 def timed_import(url: str, csv_path: Path, keyer: HmacMatchKeyer,
-                 workers: ProcessChunks | None) -> tuple[float, float, object]:
+                 workers: ProcessChunks | None) -> tuple[float, float, dict[str, Any]]:
     """Wall seconds, CPU seconds of this process and its worker processes (SQLite works
     in-process: on a shared, loaded machine the CPU time is the steadier figure) and the
-    report."""
+    report. The import runs as a town runs it: a job (`run_job`, with its progress written
+    after each batch and its lease renewed meanwhile) of the app's own job catalog, whose
+    import writes through the bulk units of work (ADR 0081)."""
     engine = migrated(url)
     sessions = session_factory(engine)
+
+    def ordinary() -> Any:
+        return unit_of_work(sessions)
+
+    ids, clock = TimeOrderedIds(), SystemClock()
+    catalog = build_job_catalog(
+        uow_factory=ordinary, ids=ids, clock=clock, hasher=Argon2PasswordHasher(), keyer=keyer,
+        calendar=JapaneseBankCalendar(), telling=Telling(ContactPolicy(), ids, clock),
+        chunk_workers=workers,
+        bulk_units=functools.partial(bulk_units_of_work, engine, ordinary, bus=bus()))
+    job = Job(id=ids.new_id(), name=IMPORT_REGISTRY, payload={"path": str(csv_path)},
+              created_at=clock.now())
+    with ordinary() as uow:
+        uow.jobs.add(job)
+        uow.commit()
     started, cpu = time.perf_counter(), _cpu()
-    with bulk_units_of_work(engine, lambda: unit_of_work(sessions), bus=bus()) as writing:
-        result = import_registry(
-            ImportRegistry(), rows=CsvFile(csv_path, columns=COLUMNS, required=REQUIRED),
-            uow_factory=writing, ids=TimeOrderedIds(), clock=SystemClock(), keyer=keyer,
-            workers=workers)
+    status = run_job(job.id, uow_factory=ordinary, catalog=catalog, clock=clock)
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
-    assert result.written, result.summary()
+    with ordinary() as uow:
+        ran = uow.jobs.get(job.id)
+        assert ran is not None and status is JobStatus.SUCCEEDED, ran and ran.error
+        result = ran.result
+    assert result["written"], result["summary"]
     engine.dispose()
     return seconds, cpu, result
 
@@ -176,7 +199,7 @@ def main() -> None:
             cpu_ratios.append(cpu / base_cpu)
             written = sum(counts.values())
             line = (f"run {run + 1}", f"import {seconds:.1f} s "
-                    f"({result.rows_read / seconds:,.0f} rows/s), baseline "  # type: ignore[attr-defined]
+                    f"({result['rows_read'] / seconds:,.0f} rows/s), baseline "
                     f"{base_seconds:.1f} s ({written:,} rows in {len(counts)} tables: "
                     + ", ".join(f"{name} {n:,}" for name, n in counts.items())
                     + f"), ratio {seconds / base_seconds:.2f}; CPU {cpu:.1f} s against "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from adapters.persistence.bulk_writing import DEFAULT_CACHE_MIB
+
 __all__ = ["POOL_DEFAULTS", "connections_per_process", "pool_settings"]
 
 # variable: (default, lowest, highest)
@@ -17,7 +19,7 @@ _RANGES = {"MADOGUCHI_DB_POOL_SIZE": (5, 1, 200),  # connections each process ke
            # replaced (under a firewall's or PgBouncer's idle cut-off); 0: never
            "MADOGUCHI_DB_POOL_TIMEOUT": (30, 1, 600),  # seconds a thread waits for one
            # SQLite: the page cache of a registry import's own connection, MiB (ADR 0081)
-           "MADOGUCHI_IMPORT_CACHE_MIB": (1024, 2, 65536)}
+           "MADOGUCHI_IMPORT_CACHE_MIB": (DEFAULT_CACHE_MIB, 2, 65536)}
 POOL_DEFAULTS = {name: default for name, (default, _, _) in _RANGES.items()}
 
 

@@ -2,12 +2,13 @@
 
 On a SQLite file they write through a connection of their own whose page cache is large: the
 indexes a registry import writes into (its persons' match keys take keys in no order) then stay
-in memory from one batch to the next instead of being read again and written out early. The
-connection is closed when the write ends, which frees its cache; the process's other
-connections keep the ordinary cache (`database.SQLITE_CACHE_KIB`). Writers still take turns
-with the rest of the process (`sqlite_writers`). Elsewhere (PostgreSQL, whose cache is the
-server's, or a SQLite database in memory, which only its own engine sees) the ordinary units
-of work do it.
+in memory through a batch instead of being written out before its commit and read again. The
+engine is disposed when the write ends, which closes its connection and hands its cache back
+to the allocator; the process's other connections keep the ordinary cache
+(`database.SQLITE_CACHE_KIB`). Writers still take turns with the rest of the process
+(`sqlite_writers`). Elsewhere (PostgreSQL, whose cache is the server's; a SQLite database in
+memory, which only its own engine sees; a URI filename, `file:…`, which may name one) the
+ordinary units of work do it.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ def bulk_units_of_work(engine: Engine, units: Callable[[], UnitOfWork], *, bus: 
                        cache_mib: int = DEFAULT_CACHE_MIB,
                        ) -> Iterator[Callable[[], UnitOfWork]]:
     """`units` are the ordinary units of work on `engine`; those yielded write the same
-    database, on SQLite through one connection with a page cache of `cache_mib` MiB, closed
-    when the block ends."""
+    database, on a SQLite file through an engine of their own whose connections have a page
+    cache of `cache_mib` MiB (the import opens one unit of work at a time, so one
+    connection), disposed when the block ends."""
     url = engine.url
     database = url.database or ""
     if (url.get_backend_name() != "sqlite" or database in ("", ":memory:")

@@ -69,7 +69,7 @@ def test_the_bulk_connection_is_closed_even_when_the_write_fails(tmp_path: Path)
         with pytest.raises(RuntimeError), bulk_units_of_work(
                 engine, _ordinary(engine), bus=message_bus_on()) as bulk:
             with bulk() as uow:
-                connection = uow.session.connection().connection.dbapi_connection  # type: ignore[attr-defined]
+                connection = uow.session.connection().connection.dbapi_connection  # type: ignore[union-attr]
             raise RuntimeError("the import failed")
         with pytest.raises(sqlite3.ProgrammingError):
             connection.execute("SELECT 1")  # type: ignore[union-attr]

@@ -109,15 +109,19 @@ for pid in ProcessChunks(2, ahead=1, min_chunks=1).map(_slow_pid, range(10_000))
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
-def test_the_workers_end_when_their_caller_is_killed() -> None:
+def test_the_workers_end_when_their_caller_is_killed(tmp_path: Path) -> None:
     """A caller killed outright (no cleanup) does not leave its workers waiting forever."""
-    caller = subprocess.Popen([sys.executable, "-c", _KILLED_CALLER], stdout=subprocess.PIPE,
-                              cwd=Path(__file__).resolve().parents[2], text=True)
+    printed = tmp_path / "workers.txt"
+    with printed.open("w") as output:
+        caller = subprocess.Popen([sys.executable, "-c", _KILLED_CALLER], stdout=output,
+                                  cwd=Path(__file__).resolve().parents[2])
     workers: set[int] = set()
     try:
-        assert caller.stdout is not None
-        while len(workers) < 2:
-            workers.add(int(caller.stdout.readline()))
+        deadline = time.monotonic() + 30
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = {int(line) for line in printed.read_text().split()}
+        assert len(workers) == 2, "the caller's two workers answered"
         caller.kill()
         caller.wait()
         deadline = time.monotonic() + 10
@@ -127,7 +131,5 @@ def test_the_workers_end_when_their_caller_is_killed() -> None:
     finally:
         caller.kill()
         caller.wait()
-        if caller.stdout is not None:
-            caller.stdout.close()
         for pid in filter(_alive, workers):
             os.kill(pid, 9)
