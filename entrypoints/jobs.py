@@ -20,7 +20,7 @@ from application.benefits.importing_eligibility import (
 )
 from application.benefits.reminding_send import SEND_REMINDER, send_reminder
 from application.benefits.sending_campaign import SEND_CAMPAIGN, send_campaign
-from application.jobs.catalog import JobCatalog, Progress
+from application.jobs.catalog import JobCatalog, JobProgress, Progress
 from application.keeping_attachment import keep_attachment
 from application.messaging.telling import Telling, load_policy
 from application.notices.sending import SEND_NOTICE, send_notice
@@ -121,14 +121,14 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                 "on_file": payments["on_file"], "by_sms": contacts["sms"],
                 "by_email": contacts["email"], "activity": activity}
 
-    def importing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    def importing(payload: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
         command = ImportRegistry(mode=payload.get("mode", "all_or_nothing"),
                                  full_extract=bool(payload.get("full_extract", True)))
-        with bulk_units() as writing:
+        with bulk_units() as writing:  # its progress too: one connection writes (ADR 0081)
             report = import_registry(
                 command, rows=CsvFile(payload["path"], columns=COLUMNS, required=REQUIRED),
-                uow_factory=writing, ids=ids, clock=clock, keyer=keyer, progress=progress,
-                workers=chunk_workers)
+                uow_factory=writing, ids=ids, clock=clock, keyer=keyer,
+                progress=functools.partial(progress, units=writing), workers=chunk_workers)
         return report.to_json()
 
     def importing_eligibility(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:

@@ -10,17 +10,28 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
+from application.ports.unit_of_work import UnitOfWork
 from domain.access import Permission
 from domain.errors import NotFound
 
-__all__ = ["JobCatalog", "JobHandler", "JobKind", "Progress"]
+__all__ = ["JobCatalog", "JobHandler", "JobKind", "JobProgress", "Progress"]
 
 
 class Progress(Protocol):
     def __call__(self, done: int, total: int) -> None: ...
 
 
-JobHandler = Callable[[dict[str, Any], Progress], dict[str, Any]]
+class JobProgress(Protocol):
+    """The progress the runner gives a handler; it also renews the run's lease. `units`: the
+    units of work to write it with, for a handler that writes through units of its own (the
+    registry import, ADR 0081: on SQLite another connection's commit empties the cache of
+    the import's connection); default: the runner's."""
+
+    def __call__(self, done: int, total: int, *,
+                 units: Callable[[], UnitOfWork] | None = None) -> None: ...
+
+
+JobHandler = Callable[[dict[str, Any], JobProgress], dict[str, Any]]
 
 
 @frozen

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -89,18 +90,26 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
         except ConcurrentUpdate:  # another worker claimed it first
             return JobStatus.RUNNING
 
-    def progress(done: int, total: int) -> None:
+    renewed = _Renewed()
+
+    def progress(done: int, total: int, *,
+                 units: Callable[[], UnitOfWork] | None = None) -> None:
+        """Progress is a sign of life: it renews the lease too, so the renewing thread need
+        not write while a handler reports often (ADR 0081)."""
         for _ in range(3):  # the lease's renewal may have written the row meanwhile
-            with uow_factory() as progress_uow:
+            with (units or uow_factory)() as progress_uow:
                 running = progress_uow.jobs.get(job_id)
                 if running is None:
                     return
                 running.report_progress(done, total)
+                kept = running.renew_lease(clock.now(), attempt=attempt)
                 try:
                     progress_uow.commit()
-                    return
                 except ConcurrentUpdate:
                     continue
+                if kept:
+                    renewed.now()
+                return
 
     started = clock.now()
     log.info("job %s (%s) started", job_id, name, extra={"job_id": job_id, "job_kind": name})
@@ -113,7 +122,7 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
                         "duration_ms": round(seconds * 1000)})
 
     try:
-        with _renewing(job_id, attempt, uow_factory, clock, every=renew_every):
+        with _renewing(job_id, attempt, uow_factory, clock, every=renew_every, renewed=renewed):
             result = catalog.handler(name)(payload, progress)
     except DomainError as error:
         message = error.message
@@ -132,20 +141,37 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
     return JobStatus.SUCCEEDED
 
 
+class _Renewed:
+    """When the run's lease was last renewed (monotonic seconds), by the thread or by progress."""
+
+    def __init__(self) -> None:
+        self.at = time.monotonic()
+
+    def now(self) -> None:
+        self.at = time.monotonic()
+
+    def ago(self) -> float:
+        return time.monotonic() - self.at
+
+
 @contextmanager
 def _renewing(job_id: str, attempt: int, uow_factory: Callable[[], UnitOfWork], clock: Clock,
-              *, every: float) -> Iterator[None]:
-    """Renew the run's lease every `every` seconds until the handler returns."""
+              *, every: float, renewed: _Renewed) -> Iterator[None]:
+    """Renew the run's lease whenever `every` seconds passed without a renewal (progress
+    renews it too) until the handler returns."""
     done = threading.Event()
 
     def renew() -> None:
-        while not done.wait(every):
+        while not done.wait(max(every - renewed.ago(), every / 10)):
+            if renewed.ago() < every:
+                continue
             try:
                 with uow_factory() as uow:
                     job = uow.jobs.get(job_id)
                     if job is None or not job.renew_lease(clock.now(), attempt=attempt):
                         return
                     uow.commit()
+                renewed.now()
             except ConcurrentUpdate:  # progress was written meanwhile: renew at the next turn
                 continue
             except Exception:
