@@ -165,7 +165,7 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
                                clock=clock)
         return {"kept": kept is not None}
 
-    def importing_upload(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    def importing_upload(payload: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
         try:
             return importing(payload, progress)
         finally:

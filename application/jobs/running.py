@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = dt.timedelta(seconds=15)
 RENEW_EVERY = DEFAULT_LEASE.total_seconds() / 3
+LEASE_THREAD = "madoguchi-job-lease"  # the thread that renews a run's lease
 QUEUED_GRACE = dt.timedelta(seconds=5)  # a job stored this recently is on its way to the queue
 
 
@@ -76,7 +77,10 @@ def start_job(name: str, payload: dict[str, Any], *, uow: UnitOfWork, queue: Job
 
 def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobCatalog,
             clock: Clock, lease: dt.timedelta = DEFAULT_LEASE,
-            metrics: Metrics = NO_METRICS, renew_every: float = RENEW_EVERY) -> JobStatus:
+            metrics: Metrics = NO_METRICS, renew_every: float = RENEW_EVERY,
+            ticks: Callable[[], float] = time.monotonic) -> JobStatus:
+    """`ticks`: seconds on a clock that only goes forward, which says when the lease was last
+    renewed (the job row keeps `clock`'s time)."""
     with uow_factory() as uow:
         job = uow.jobs.get(job_id)
         if job is None:
@@ -90,7 +94,7 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
         except ConcurrentUpdate:  # another worker claimed it first
             return JobStatus.RUNNING
 
-    renewed = _Renewed()
+    renewed = _Renewed(ticks)
 
     def progress(done: int, total: int, *,
                  units: Callable[[], UnitOfWork] | None = None) -> None:
@@ -101,14 +105,15 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
                 running = progress_uow.jobs.get(job_id)
                 if running is None:
                     return
+                if not running.renew_lease(clock.now(), attempt=attempt):
+                    return  # finished, or another run holds it: not this run's to write
                 running.report_progress(done, total)
-                kept = running.renew_lease(clock.now(), attempt=attempt)
+                at = ticks()
                 try:
                     progress_uow.commit()
                 except ConcurrentUpdate:
                     continue
-                if kept:
-                    renewed.now()
+                renewed.at = at
                 return
 
     started = clock.now()
@@ -142,16 +147,14 @@ def run_job(job_id: str, *, uow_factory: Callable[[], UnitOfWork], catalog: JobC
 
 
 class _Renewed:
-    """When the run's lease was last renewed (monotonic seconds), by the thread or by progress."""
+    """When the run's lease was last renewed (in `ticks`), by the thread or by progress."""
 
-    def __init__(self) -> None:
-        self.at = time.monotonic()
-
-    def now(self) -> None:
-        self.at = time.monotonic()
+    def __init__(self, ticks: Callable[[], float]) -> None:
+        self.ticks = ticks
+        self.at = ticks()
 
     def ago(self) -> float:
-        return time.monotonic() - self.at
+        return self.ticks() - self.at
 
 
 @contextmanager
@@ -170,14 +173,17 @@ def _renewing(job_id: str, attempt: int, uow_factory: Callable[[], UnitOfWork], 
                     job = uow.jobs.get(job_id)
                     if job is None or not job.renew_lease(clock.now(), attempt=attempt):
                         return
+                    at = renewed.ticks()
                     uow.commit()
-                renewed.now()
+                renewed.at = at
             except ConcurrentUpdate:  # progress was written meanwhile: renew at the next turn
                 continue
             except Exception:
                 log.exception("could not renew the lease of job %s; trying again", job_id)
+                if done.wait(every):  # a database that is down is not asked twice a second
+                    return
 
-    renewer = threading.Thread(target=renew, name="madoguchi-job-lease", daemon=True)
+    renewer = threading.Thread(target=renew, name=LEASE_THREAD, daemon=True)
     renewer.start()
     try:
         yield

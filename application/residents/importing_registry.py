@@ -165,12 +165,14 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
         done += writer.write(batch)
         if progress is not None:
             progress(done, valid)
-    writer.finish()
+    # the households and the removals are reported as the persons' end (a sign of life)
+    alive = (lambda: progress(done, valid)) if progress is not None else (lambda: None)
+    writer.finish(alive)
 
     notes = list(writer.notes)
     removed = 0
     if command.full_extract:
-        removed = _remove_unlisted(command, check, uow_factory, notes, batch_size)
+        removed = _remove_unlisted(command, check, uow_factory, notes, batch_size, alive)
     report = RegistryImportReport(
         rows_read=rows_read, valid=valid, errors=errors, error_count=error_count, written=True,
         created=writer.created, updated=writer.updated, unchanged=writer.unchanged,
@@ -232,7 +234,7 @@ class _Reading:
 
 def _remove_unlisted(command: ImportRegistry, check: RegistryFileCheck,
                      uow_factory: Callable[[], UnitOfWork], notes: list[str],
-                     batch_size: int) -> int:
+                     batch_size: int, alive: Callable[[], None]) -> int:
     if check.unidentified:
         notes.append(f"宛名番号を読み取れない行が{check.unidentified:,}行あるため、"
                      "ファイルにない住民を「台帳から削除」にする処理は行っていません。")
@@ -259,4 +261,5 @@ def _remove_unlisted(command: ImportRegistry, check: RegistryFileCheck,
             uow.resident_profiles.refresh_households(resident_ids=left, household_ids=())
             uow.commit()
         removed += len(left)
+        alive()
     return removed

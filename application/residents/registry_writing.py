@@ -113,13 +113,15 @@ class RegistryWriter:
 
     # -- households ------------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def finish(self, alive: Callable[[], None] = lambda: None) -> None:
+        """`alive` is called after each batch of households (the job's progress: ADR 0081)."""
         rebuilt = set(self.pending)
         numbers = list(self.pending)
         for start in range(0, len(numbers), self.batch_size):
             with self.uow_factory() as uow:
                 self._households(uow, numbers[start:start + self.batch_size], rebuilt)
                 uow.commit()
+            alive()
         self.pending = {}
         with self.uow_factory() as uow:
             self._leave(uow)

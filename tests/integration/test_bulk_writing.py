@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from adapters.persistence import migrating
+from adapters.persistence import bulk_writing, migrating
 from adapters.persistence.bulk_writing import bulk_units_of_work
 from adapters.persistence.database import SQLITE_CACHE_KIB, make_engine
 from adapters.persistence.orm.residents import residents
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, session_factory
+from application.jobs.job import JobStatus
+from application.jobs.running import start_job
 from application.ports.unit_of_work import UnitOfWork
 from domain.residents import RegistryStatus, VerificationState
+from entrypoints.containers import Container
+from entrypoints.jobs import IMPORT_REGISTRY
 from tests.fakes import message_bus_on
 
 pytestmark = pytest.mark.integration
@@ -88,3 +92,35 @@ def test_elsewhere_the_ordinary_units_of_work_do_the_bulk_write(engine: Engine) 
                 assert bulk is units
     finally:
         memory.dispose()
+
+
+REGISTRY = ("宛名番号,世帯番号,続柄,氏名,氏名カナ,生年月日,性別,住所,郵便番号,異動区分\n"
+            "0000001,H01,世帯主,見本　一郎,ミホン イチロウ,1970-01-02,男,見本町1-1,,\n"
+            "0000002,H01,妻,見本　花子,ミホン ハナコ,1972-03-04,女,見本町1-1,,\n")
+
+
+def test_the_registry_import_job_writes_through_the_bulk_units(
+        container: Container, engine: Engine, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[dict[str, int]] = []
+    real = bulk_writing.make_engine
+
+    def recorded(url: str, **options: int) -> Engine:
+        made.append(options)
+        return real(url, **options)
+
+    monkeypatch.setattr(bulk_writing, "make_engine", recorded)
+    extract = tmp_path / "registry.csv"
+    extract.write_text(REGISTRY, encoding="utf-8")
+
+    job_id = start_job(IMPORT_REGISTRY, {"path": str(extract), "full_extract": False},
+                       uow=container.uow(), queue=container.job_queue(),
+                       catalog=container.job_catalog(), ids=container.ids(),
+                       clock=container.clock())
+
+    with container.uow() as uow:
+        job = uow.jobs.get(job_id)
+    assert job is not None and job.status is JobStatus.SUCCEEDED, job and job.error
+    assert (job.progress_done, job.progress_total, job.result["created"]) == (2, 2, 2)
+    expected = [] if engine.dialect.name == "postgresql" else [{"sqlite_cache_kib": 1024 * 1024}]
+    assert made == expected

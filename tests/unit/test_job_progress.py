@@ -12,13 +12,14 @@ import pytest
 
 from application.jobs.catalog import JobCatalog, JobProgress
 from application.jobs.job import Job, JobStatus
-from application.jobs.running import DEFAULT_LEASE, resume_left_behind, run_job
+from application.jobs.running import DEFAULT_LEASE, LEASE_THREAD, resume_left_behind, run_job
 from application.ports.unit_of_work import UnitOfWork
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork, fake_uow_factory
 
 pytestmark = pytest.mark.unit
 
 Handler = Callable[[dict[str, Any], JobProgress], dict[str, Any]]
+EVERY = 0.05  # the lease thread's period in these tests (its wait is in real seconds)
 
 
 class _Queue:
@@ -38,20 +39,35 @@ class _Counted:
         return self.make()
 
     def renewals(self) -> int:
-        return self.by_thread.count("madoguchi-job-lease")
+        return self.by_thread.count(LEASE_THREAD)
 
 
-def _run(handler: Handler, *, renew_every: float) -> tuple[JobStatus, _Counted]:
-    database, clock = FakeDatabase(), FakeClock()
+class _Ticks:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the lease's thread did not renew"
+        time.sleep(0.005)
+
+
+def _run(handler: Handler, units: _Counted, ticks: _Ticks, database: FakeDatabase) -> JobStatus:
+    clock = FakeClock()
     with FakeUnitOfWork(database) as uow:
         uow.jobs.add(Job(id="j1", name="work", payload={}, created_at=clock.now()))
         uow.commit()
-    units = _Counted(database)
     catalog = JobCatalog()
     catalog.register("work", handler, label="作業")
-    status = run_job("j1", uow_factory=units, catalog=catalog, clock=clock,
-                     renew_every=renew_every)
-    return status, units
+    return run_job("j1", uow_factory=units, catalog=catalog, clock=clock, renew_every=EVERY,
+                   ticks=ticks)
 
 
 def test_progress_renews_the_lease_so_the_job_is_not_taken_from_its_live_worker() -> None:
@@ -77,21 +93,32 @@ def test_progress_renews_the_lease_so_the_job_is_not_taken_from_its_live_worker(
 
 
 def test_the_lease_thread_does_not_write_while_progress_keeps_coming() -> None:
+    database, ticks = FakeDatabase(), _Ticks()
+    units = _Counted(database)
+
     def reporting(payload: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
         for done in range(30):
+            ticks.now += EVERY / 2  # half a period between two reports
             progress(done, 30)
-            time.sleep(0.01)
+            time.sleep(0.002)  # the thread gets its turns to look
         return {}
+
+    assert _run(reporting, units, ticks, database) is JobStatus.SUCCEEDED
+    assert units.renewals() == 0
+
+
+def test_without_progress_the_lease_thread_renews_each_period() -> None:
+    database, ticks = FakeDatabase(), _Ticks()
+    units = _Counted(database)
 
     def silent(payload: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
-        time.sleep(0.3)
+        for expected in (1, 2):
+            ticks.now += EVERY  # a whole period without progress
+            _wait_until(lambda: units.renewals() >= expected)  # noqa: B023
         return {}
 
-    _, reported = _run(reporting, renew_every=0.1)
-    _, quiet = _run(silent, renew_every=0.1)
-
-    assert reported.renewals() == 0
-    assert quiet.renewals() >= 2  # without progress the thread keeps the lease
+    assert _run(silent, units, ticks, database) is JobStatus.SUCCEEDED
+    assert units.renewals() == 2
 
 
 def test_progress_is_written_through_the_units_of_work_the_handler_names() -> None:
