@@ -82,7 +82,8 @@ def migrated(url: str, **options: int):  # type: ignore[no-untyped-def]
 
 
 def timed_import(url: str, csv_path: Path, keyer: HmacMatchKeyer,
-                 workers: ProcessChunks | None) -> tuple[float, float, dict[str, Any]]:
+                 workers: ProcessChunks | None,
+                 cache_mib: int) -> tuple[float, float, dict[str, Any]]:
     """Wall seconds, CPU seconds of this process and its worker processes (SQLite works
     in-process: on a shared, loaded machine the CPU time is the steadier figure) and the
     report. The import runs as a town runs it: a job (`run_job`, with its progress written
@@ -99,7 +100,8 @@ def timed_import(url: str, csv_path: Path, keyer: HmacMatchKeyer,
         uow_factory=ordinary, ids=ids, clock=clock, hasher=Argon2PasswordHasher(), keyer=keyer,
         calendar=JapaneseBankCalendar(), telling=Telling(ContactPolicy(), ids, clock),
         chunk_workers=workers,
-        bulk_units=functools.partial(bulk_units_of_work, engine, ordinary, bus=bus()))
+        bulk_units=functools.partial(bulk_units_of_work, engine, ordinary, bus=bus(),
+                                     cache_mib=cache_mib))
     job = Job(id=ids.new_id(), name=IMPORT_REGISTRY, payload={"path": str(csv_path)},
               created_at=clock.now())
     with ordinary() as uow:
@@ -124,13 +126,13 @@ def _cpu() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def timed_baseline(source_url: str,
-                   target_url: str) -> tuple[float, float, dict[str, int]]:
+def timed_baseline(source_url: str, target_url: str,
+                   cache_mib: int) -> tuple[float, float, dict[str, int]]:
     """Insert the rows the import wrote, raw, into a fresh copy of the tables: one transaction,
     `executemany` per chunk, with the page cache the import writes with on SQLite (ADR 0081);
     only the inserts are timed."""
     source = make_engine(source_url)
-    target = migrated(target_url, sqlite_cache_kib=DEFAULT_CACHE_MIB * 1024)
+    target = migrated(target_url, sqlite_cache_kib=cache_mib * 1024)
     raw = MetaData()
     raw.reflect(source, only=TABLES)  # plain column types: the stored values as they are
     counts: dict[str, int] = {}
@@ -166,6 +168,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL server to create scratch databases on "
                              "(default: fresh SQLite files)")
+    parser.add_argument("--cache-mib", type=int, default=DEFAULT_CACHE_MIB,
+                        help="SQLite: the page cache of the import's connection and the "
+                             "baseline's (MADOGUCHI_IMPORT_CACHE_MIB; default %(default)s)")
     parser.add_argument("--processes", type=int, default=None,
                         help="worker processes checking, keying and encrypting the rows "
                              "(default: one per core, at most 4; 0: all in this process)")
@@ -189,11 +194,11 @@ def main() -> None:
         del people
         for run in range(args.repeat):
             with fresh_database(args.database_url, tmp, "import") as url:
-                seconds, cpu, result = timed_import(url, csv_path, keyer, workers)
+                seconds, cpu, result = timed_import(url, csv_path, keyer, workers, args.cache_mib)
                 print(f"  run {run + 1}: import {seconds:.1f} s, CPU {cpu:.1f} s; {load()}",
                       flush=True)
                 with fresh_database(args.database_url, tmp, "baseline") as base_url:
-                    base_seconds, base_cpu, counts = timed_baseline(url, base_url)
+                    base_seconds, base_cpu, counts = timed_baseline(url, base_url, args.cache_mib)
             imports.append(seconds)
             baselines.append(base_seconds)
             cpu_ratios.append(cpu / base_cpu)
@@ -208,7 +213,8 @@ def main() -> None:
             rows.append(line)
     import_median, baseline_median = median(imports), median(baselines)
     rows += [
-        ("database", "PostgreSQL" if args.database_url else "SQLite (fresh file per run)"),
+        ("database", "PostgreSQL" if args.database_url else
+         f"SQLite (fresh file per run; the import's page cache {args.cache_mib:,} MiB)"),
         ("worker processes", f"{workers.processes} (a file of up to "
                              f"{(workers.min_chunks - 1) * CHUNK_ROWS:,} rows is worked here)"
                              if workers else "none (all in this process)"),
