@@ -1,5 +1,6 @@
 """Shared fixtures. Integration tests run on SQLite always and on PostgreSQL when
-TEST_DATABASE_URL is set (one database per xdist worker, migrated once per session).
+TEST_DATABASE_URL is set (one database per xdist worker, migrated once per session); an e2e or
+browser test written for both databases runs on one of them (ADR 0082).
 
 The suite is hermetic: no test sees the app's variables from the developer's environment
 (`DATABASE_URL`, `MADOGUCHI_*`, …; only the `TEST_*` opt-ins), and a test that leaves a thread
@@ -135,6 +136,36 @@ def _drop(database_url: str) -> None:
 
 
 BACKENDS = ["sqlite", "postgresql"]
+# The tiers that walk the app as its users do: what differs between the databases lies below
+# them, where the integration tier and the faults check it on both (ADR 0082).
+ONE_DATABASE_TIERS = ("tests/e2e/", "tests/browser/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With PostgreSQL set, an e2e or browser test written for both databases runs on
+    PostgreSQL only, the stricter of the two (without it, its PostgreSQL run is skipped)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    on_postgres = {_case(item) for item in items if _backend(item) == "postgresql"}
+    twice = [item for item in items if _backend(item) == "sqlite"
+             and _case(item) in on_postgres
+             and any(tier in item.nodeid for tier in ONE_DATABASE_TIERS)]
+    if twice:
+        dropped = set(map(id, twice))
+        config.hook.pytest_deselected(items=twice)
+        items[:] = [item for item in items if id(item) not in dropped]
+
+
+def _backend(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("engine") if callspec is not None else None
+
+
+def _case(item: pytest.Item) -> tuple[str, str]:
+    """The test and its other parameters, whatever the database."""
+    params = item.callspec.params  # type: ignore[attr-defined]
+    return item.nodeid.split("[")[0], repr(sorted(
+        (name, repr(value)) for name, value in params.items() if name != "engine"))
 
 
 @pytest.fixture(scope="session")
