@@ -7,8 +7,8 @@ its progress and lease written meanwhile; the use case `import_registry`: readin
 match keys, encryption, households, profiles) into a fresh database, then inserts the very
 rows the import wrote (the same tables, columns and values, read back raw) into another fresh
 database with plain `executemany` (SQLAlchemy Core `insert()` over reflected tables, no
-validation, no encryption, on SQLite with the page cache the import writes with: the floor a
-database gives). Prints the medians, rows/s and the ratio of the two.
+validation, no encryption, on SQLite with the page cache the import writes with: the floor for
+rows sent from Python, the issue's baseline). Prints the medians, rows/s and the ratio of the two.
 
     .venv/bin/python -m bench.registry_import --size 100000
     .venv/bin/python -m bench.registry_import --size 1000000 --repeat 1
