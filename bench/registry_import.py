@@ -9,6 +9,8 @@ rows the import wrote (the same tables, columns and values, read back raw) into 
 database with plain `executemany` (SQLAlchemy Core `insert()` over reflected tables, no
 validation, no encryption, on SQLite with the page cache the import writes with: the floor for
 rows sent from Python, the issue's baseline). Prints the medians, rows/s and the ratio of the two.
+On SQLite it also moves the same rows into a third fresh database in C (`INSERT … SELECT`
+from the import's file, attached): SQLite's own writing of them, the floor of any import.
 
     .venv/bin/python -m bench.registry_import --size 100000
     .venv/bin/python -m bench.registry_import --size 1000000 --repeat 1

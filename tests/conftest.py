@@ -141,14 +141,16 @@ BACKENDS = ["sqlite", "postgresql"]
 ONE_DATABASE_TIERS = ("tests/e2e/", "tests/browser/")
 
 
+@pytest.hookimpl(trylast=True)  # after `-k`/`-m`: a test they keep on SQLite only stays
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With PostgreSQL set, an e2e or browser test written for both databases runs on
-    PostgreSQL only, the stricter of the two (without it, its PostgreSQL run is skipped)."""
+    PostgreSQL only, the stricter of the two (without it, its PostgreSQL run is skipped);
+    one marked `both_databases` (threads racing: the databases lock differently) keeps both."""
     if not os.environ.get("TEST_DATABASE_URL"):
         return
     on_postgres = {_case(item) for item in items if _backend(item) == "postgresql"}
     twice = [item for item in items if _backend(item) == "sqlite"
-             and _case(item) in on_postgres
+             and _case(item) in on_postgres and not item.get_closest_marker("both_databases")
              and any(tier in item.nodeid for tier in ONE_DATABASE_TIERS)]
     if twice:
         dropped = set(map(id, twice))

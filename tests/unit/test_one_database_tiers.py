@@ -1,5 +1,5 @@
 """The e2e and browser tiers run a test written for both databases once, on PostgreSQL when it
-is set (ADR 0082); the integration tier keeps both."""
+is set (ADR 0082); the integration tier, and a test marked `both_databases`, keep both."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from tests.conftest import pytest_collection_modifyitems
 pytestmark = pytest.mark.unit
 
 
-def _item(nodeid: str, **params: Any) -> Any:
-    return SimpleNamespace(nodeid=nodeid, callspec=SimpleNamespace(params=params))
+def _item(nodeid: str, *markers: str, **params: Any) -> Any:
+    return SimpleNamespace(nodeid=nodeid, callspec=SimpleNamespace(params=params),
+                           get_closest_marker=lambda name: name if name in markers else None)
 
 
 def _kept(items: list[Any], monkeypatch: pytest.MonkeyPatch, url: str | None) -> list[str]:
@@ -38,6 +39,8 @@ ITEMS = [
     _item("tests/e2e/test_x.py::test_story[sqlite-GET /staff]", engine="sqlite",
           route="GET /staff"),  # no PostgreSQL twin: it stays
     _item("tests/browser/test_y.py::test_pinned[sqlite]", engine="sqlite"),
+    _item("tests/e2e/test_r.py::test_race[sqlite]", "both_databases", engine="sqlite"),
+    _item("tests/e2e/test_r.py::test_race[postgresql]", "both_databases", engine="postgresql"),
     _item("tests/browser/test_y.py::test_page[sqlite]", engine="sqlite"),
     _item("tests/browser/test_y.py::test_page[postgresql]", engine="postgresql"),
     _item("tests/integration/test_z.py::test_store[sqlite]", engine="sqlite"),
@@ -52,6 +55,8 @@ def test_with_postgresql_set_a_story_for_both_databases_runs_on_postgresql_only(
         "tests/e2e/test_x.py::test_story[postgresql-GET /]",
         "tests/e2e/test_x.py::test_story[sqlite-GET /staff]",
         "tests/browser/test_y.py::test_pinned[sqlite]",
+        "tests/e2e/test_r.py::test_race[sqlite]",
+        "tests/e2e/test_r.py::test_race[postgresql]",
         "tests/browser/test_y.py::test_page[postgresql]",
         "tests/integration/test_z.py::test_store[sqlite]",
         "tests/integration/test_z.py::test_store[postgresql]",
