@@ -11,9 +11,11 @@ validation, no encryption, on SQLite with the page cache the import writes with:
 rows sent from Python, the issue's baseline). Prints the medians, rows/s and the ratio of the two.
 On SQLite it also moves the same rows into a third fresh database in C (`INSERT … SELECT`
 from the import's file, attached): SQLite's own writing of them, the floor of any import.
+With `--again` it imports the file a second time into the database it was just imported into,
+every person unchanged, as a town's nightly extract mostly is (ADR 0083).
 
     .venv/bin/python -m bench.registry_import --size 100000
-    .venv/bin/python -m bench.registry_import --size 1000000 --repeat 1
+    .venv/bin/python -m bench.registry_import --size 1000000 --repeat 1 --again
     .venv/bin/python -m bench.registry_import --database-url postgresql://root@127.0.0.1:5432/test
 
 With `--database-url` (PostgreSQL), each repeat creates its own databases next to the given
@@ -191,6 +193,9 @@ def main() -> None:
     parser.add_argument("--cache-mib", type=int, default=DEFAULT_CACHE_MIB,
                         help="SQLite: the page cache of the import's connection and the "
                              "baseline's (MADOGUCHI_IMPORT_CACHE_MIB; default %(default)s)")
+    parser.add_argument("--again", action="store_true",
+                        help="also import the same file again into the same database, every "
+                             "person unchanged, as a nightly extract mostly is (ADR 0083)")
     parser.add_argument("--processes", type=int, default=None,
                         help="worker processes checking, keying and encrypting the rows "
                              "(default: one per core, at most 4; 0: all in this process)")
@@ -204,6 +209,7 @@ def main() -> None:
     baselines: list[float] = []
     cpu_ratios: list[float] = []
     in_c: list[float] = []  # SQLite: the same rows moved by SQLite itself
+    agains: list[float] = []  # the same file again, into the database it was imported into
     with tempfile.TemporaryDirectory() as directory:
         tmp = Path(directory)
         started = time.perf_counter()
@@ -218,6 +224,14 @@ def main() -> None:
                 seconds, cpu, result = timed_import(url, csv_path, keyer, workers, args.cache_mib)
                 print(f"  run {run + 1}: import {seconds:.1f} s, CPU {cpu:.1f} s; {load()}",
                       flush=True)
+                if args.again:
+                    again, again_cpu, again_result = timed_import(url, csv_path, keyer, workers,
+                                                                  args.cache_mib)
+                    assert (again_result["created"], again_result["updated"],
+                            again_result["unchanged"]) == (0, 0, result["valid"]), again_result
+                    agains.append(again)
+                    print(f"  run {run + 1}: the same file again {again:.1f} s, CPU "
+                          f"{again_cpu:.1f} s; {load()}", flush=True)
                 with fresh_database(args.database_url, tmp, "baseline") as base_url:
                     base_seconds, base_cpu, counts = timed_baseline(url, base_url, args.cache_mib)
                 if not args.database_url:
@@ -233,7 +247,8 @@ def main() -> None:
                     + ", ".join(f"{name} {n:,}" for name, n in counts.items())
                     + f"), ratio {seconds / base_seconds:.2f}; CPU {cpu:.1f} s against "
                     f"{base_cpu:.1f} s, ratio {cpu / base_cpu:.2f}; "
-                    + (f"moved in C {in_c[-1]:.1f} s; " if in_c else "") + load())
+                    + (f"moved in C {in_c[-1]:.1f} s; " if in_c else "")
+                    + (f"again {agains[-1]:.1f} s; " if agains else "") + load())
             print(f"  {line[0]}: {line[1]}", flush=True)
             rows.append(line)
     import_median, baseline_median = median(imports), median(baselines)
@@ -251,6 +266,11 @@ def main() -> None:
                           f"Python per row: SQLite's own writing, the floor of any "
                           f"import; the import {import_median / median(in_c):.1f} times it)")]
           if in_c else []),
+        *([("the same file again", f"{median(agains):.1f} s median (every person unchanged; "
+                                   f"{args.size / median(agains):,.0f} persons/s; "
+                                   f"{median(agains) / import_median:.2f} of the import, "
+                                   f"{median(agains) / baseline_median:.2f} of the baseline)")]
+          if agains else []),
         ("CPU ratio", f"{median(cpu_ratios):.2f} (CPU seconds of this process and the import's "
                       "workers; on PostgreSQL "
                       "the server's work is not in it)"),

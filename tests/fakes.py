@@ -23,6 +23,8 @@ from application.ports.registry_store import (
     RegistryHousehold,
     RegistryPerson,
     RegistryProfile,
+    StoredPerson,
+    plain_facts,
 )
 from application.ports.resident_profiles import ResidentProfile
 from application.ports.unit_of_work import ConcurrentUpdate, DuplicateError
@@ -871,6 +873,20 @@ class FakeRegistryStore(_FakeRepository):
     def sealer(self) -> Callable[[PersonalFacts], PersonalFacts]:
         """The fake tables keep the facts as they are."""
         return _unsealed
+
+    def stored(self, resident_numbers: Sequence[str]) -> dict[str, StoredPerson]:
+        table, known = self.tables["residents"], self._residents_by_number()
+        found: dict[str, StoredPerson] = {}
+        for number in resident_numbers:
+            if number in known:
+                r = table[known[number]]
+                keys = r.match_keys
+                found[number] = (
+                    r.id, r.household_number, r.registry_status,
+                    None if r.facts is None else plain_facts(r.facts),
+                    (None, None, None, None) if keys is None else
+                    (keys.person, keys.place, keys.reading, keys.name_place))
+        return found
 
     def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
         table, known = self.tables["residents"], self._residents_by_number()

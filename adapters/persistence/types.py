@@ -140,4 +140,9 @@ class EncryptedJSON(TypeDecorator[Any]):
     def process_result_value(self, value: str | None, dialect: Any) -> Any:
         if value is None:
             return None
-        return self.load(json.loads(cipher_slot.cipher.decrypt(value)))
+        return self.load(self.opened(value))
+
+    def opened(self, value: str) -> Any:
+        """A stored value's JSON, decrypted, without its value object: what the registry
+        import compares a row with (ADR 0083)."""
+        return json.loads(cipher_slot.cipher.decrypt(value))

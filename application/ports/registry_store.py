@@ -21,7 +21,15 @@ from domain.residents import (
 )
 
 __all__ = ["RegistryHousehold", "RegistryPerson", "RegistryProfile", "RegistryStore",
-           "SealedFacts"]
+           "SealedFacts", "StoredPerson", "plain_facts"]
+
+# A person already known, as plain values to compare with a prepared row (ADR 0083): id,
+# household number, status, the facts' parts (name, kana, address, postal code, date of birth as
+# an ordinal, sex; None without facts) and the four match keys (person, place, reading, name
+# and place).
+StoredPerson = tuple[str, "str | None", RegistryStatus,
+                     "tuple[str, str | None, str, str | None, int, str] | None",
+                     "tuple[str | None, str | None, str | None, str | None]"]
 
 
 @frozen
@@ -30,6 +38,12 @@ class SealedFacts:
     where the row was prepared, in another process (ADR 0080)."""
 
     token: str
+
+
+def plain_facts(facts: PersonalFacts) -> tuple[str, str | None, str, str | None, int, str]:
+    """The facts' parts as `StoredPerson` and a prepared row hold them."""
+    return (facts.name.name, facts.name.kana, facts.address.text, facts.address.postal_code,
+            facts.date_of_birth.value.toordinal(), facts.sex.value)
 
 
 @frozen
@@ -93,6 +107,12 @@ class RegistryStore(Protocol):
         """How `save_persons` may be given a new person's facts already sealed: a function
         that another process can run (it pickles). A store that keeps facts as they are
         returns them unchanged."""
+        ...
+
+    def stored(self, resident_numbers: Sequence[str]) -> dict[str, StoredPerson]:
+        """The persons already known under these resident numbers (one query), keyed by
+        resident number, as plain values: a person the extract leaves unchanged is known as
+        such without a domain object (a nightly extract is mostly such persons)."""
         ...
 
     def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from application.ports.clock import IdGenerator
 from application.ports.matching import MatchKeyer
-from application.ports.registry_store import SealedFacts
+from application.ports.registry_store import SealedFacts, StoredPerson, plain_facts
 from application.residents.profiles import profile_fields
 from application.residents.registry_rows import (
     RegistryRow,
@@ -80,10 +80,8 @@ def prepare_chunk(chunk: Sequence[Row], *, today: dt.date, keyer: MatchKeyer, se
         prepared.append((
             row, parsed.resident_number, parsed.household_number, parsed.relationship,
             parsed.status.value, ids.new_id(),
-            sealed.token if isinstance(sealed, SealedFacts) else sealed,
-            facts.name.name, facts.name.kana, facts.address.text, facts.address.postal_code,
-            facts.date_of_birth.value.toordinal(), facts.sex.value, keys.person, keys.place,
-            keys.reading, keys.name_place, *profile_fields(facts)))
+            sealed.token if isinstance(sealed, SealedFacts) else sealed, *plain_facts(facts),
+            keys.person, keys.place, keys.reading, keys.name_place, *profile_fields(facts)))
     return prepared
 
 
@@ -105,6 +103,14 @@ class PreparedRow:
         self.keys = MatchKeys(person=plain[13], place=plain[14], reading=plain[15],
                               name_place=plain[16])
         self.profile = plain[17:20]
+
+    def same_as(self, stored: StoredPerson) -> bool:
+        """Whether the person as stored is what this row says (ADR 0083): then the domain
+        would find nothing to change, so no domain object is needed."""
+        _id, household_number, status, facts, keys = stored
+        plain = self.plain
+        return (household_number == self.household_number and status is self.status
+                and facts == plain[7:13] and keys == plain[13:17])
 
     def facts(self) -> PersonalFacts:
         name, kana, address, postal_code, born, sex = self.plain[7:13]

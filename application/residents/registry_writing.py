@@ -1,7 +1,10 @@
 """Writing a registry extract in bulk (ADR 0063), once the whole file is validated; each batch
 is one transaction.
 
-`write(batch)`: the batch's persons known already are read with one query; each row comes with
+`write(batch)`: the batch's persons known already are read with one query, as plain values;
+only those a row changes are read again as domain objects, which decide what the change means
+(ADR 0083: a nightly extract changes few persons, and reading a million as domain objects was
+most of a re-import's time). Each row comes with
 its match keys, its profile's attributes, an id if it is new and its facts sealed as the store
 keeps them (`registry_preparing`, ADR 0080); new and changed persons are written with one
 upsert (unchanged ones not at all). A 住民 row waits, compactly, for its household; a 転出 or 死亡
@@ -72,13 +75,18 @@ class RegistryWriter:
         return len(batch)
 
     def _persons(self, store: RegistryStore, batch: Sequence[PreparedRow]) -> None:
-        existing = store.residents([prepared.resident_number for prepared in batch])
+        stored = store.stored([prepared.resident_number for prepared in batch])
+        # only a person the row changes is read as a domain object (ADR 0083)
+        changing = {prepared.resident_number for prepared in batch
+                    if (known := stored.get(prepared.resident_number)) is not None
+                    and not prepared.same_as(known)}
+        existing = store.residents(sorted(changing))
         persons: list[RegistryPerson] = []
         profiles: list[RegistryProfile] = []
         for prepared in batch:
             profile = prepared.profile
-            resident = existing.get(prepared.resident_number)
-            if resident is None:
+            known = stored.get(prepared.resident_number)
+            if known is None:
                 resident_id, changed = prepared.id, True
                 self.created += 1
                 persons.append(RegistryPerson(
@@ -86,7 +94,11 @@ class RegistryWriter:
                     household_number=prepared.household_number, registry_status=prepared.status,
                     verification_state=VerificationState.UNVERIFIED, reverify_reason=None,
                     facts=prepared.sealed, match_keys=prepared.keys, created_at=self.now))
+            elif prepared.resident_number not in changing:  # the row says what is stored
+                resident_id, changed = known[0], False
+                self.unchanged += 1
             else:
+                resident = existing[prepared.resident_number]
                 resident_id = resident.id
                 verification = (resident.verification_state, resident.reverify_reason)
                 changed = resident.update_from_registry(
@@ -99,8 +111,8 @@ class RegistryWriter:
                             resident.verification_state, resident.reverify_reason)))
                 else:
                     self.unchanged += 1
-                if prepared.status is not RegistryStatus.RESIDENT:
-                    self.leaving.append(resident_id)
+            if known is not None and prepared.status is not RegistryStatus.RESIDENT:
+                self.leaving.append(resident_id)
             if prepared.status is RegistryStatus.RESIDENT:
                 self.pending.setdefault(prepared.household_number, []).append(
                     _Member(resident_id, prepared.relationship, prepared.is_head, profile,

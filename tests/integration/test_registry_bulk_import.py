@@ -25,6 +25,7 @@ from application.residents.importing_registry import (
     import_registry,
 )
 from application.residents.match_keys import HmacMatchKeyer
+from application.residents.registry_preparing import PreparedRow, prepare_chunk
 from application.residents.registry_rows import RegistryRow, parse_row
 from domain.residents import RegistryStatus, Verification, VerificationState
 from tests.fakes import FakeClock, SequentialIds, message_bus_on
@@ -190,6 +191,38 @@ def test_the_same_file_again_writes_nothing(engine: Engine) -> None:
     assert (report.households_created, report.households_updated) == (0, 0)
     with engine.connect() as connection:  # not even re-encrypted
         assert connection.execute(select(residents).order_by(residents.c.id)).all() == before
+
+
+def test_a_stored_person_and_a_prepared_row_agree_until_one_fact_differs(
+        engine: Engine) -> None:
+    """ADR 0083: what the store reads back as plain values is what a prepared row carries, so
+    an unchanged person needs no domain object; any one fact changed, and they differ."""
+    base = {"resident_number": "301", "household_number": "H3", "relationship": "世帯主",
+            "name": "見本 四郎", "kana": "", "date_of_birth": "S50.4.1", "sex": "男",
+            "address": "本町3丁目3番地", "postal_code": "100-0001", "status": ""}
+    gone = {**base, "resident_number": "302", "relationship": "子", "name": "見本 五郎",
+            "kana": "ミホン ゴロウ", "postal_code": "", "status": "転出"}
+    report = import_registry(ImportRegistry(), rows=lambda: iter([(2, base), (3, gone)]),
+                             uow_factory=lambda: _uow(engine), ids=SequentialIds("z"),
+                             clock=FakeClock(NOW), keyer=KEYER)
+    assert report.created == 2
+
+    def prepared(*rows: dict[str, Any], keyer: HmacMatchKeyer = KEYER) -> list[PreparedRow]:
+        return [PreparedRow(plain) for plain in prepare_chunk(
+            list(enumerate(rows, 2)), today=NOW.date(), keyer=keyer, seal=lambda facts: facts,
+            ids=TimeOrderedIds())]
+
+    with _uow(engine) as uow:
+        stored = uow.registry.stored(["301", "302", "999"])
+    assert set(stored) == {"301", "302"}
+    assert all(row.same_as(stored[row.resident_number]) for row in prepared(base, gone))
+    for changed in ({"postal_code": "100-0002"}, {"kana": "ミホン シロウ"}, {"sex": "女"},
+                    {"date_of_birth": "S50.4.2"}, {"household_number": "H4"},
+                    {"status": "死亡"}, {"address": "本町3丁目4番地"}):
+        row, = prepared({**base, **changed})
+        assert not row.same_as(stored["301"]), changed
+    rekeyed, = prepared(base, keyer=HmacMatchKeyer(b"r" * 32))  # the secret rotated
+    assert not rekeyed.same_as(stored["301"])
 
 
 def test_a_move_between_households_in_different_batches_updates_both(engine: Engine) -> None:

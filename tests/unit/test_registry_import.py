@@ -43,6 +43,7 @@ from tests.fakes import (
     FakeClock,
     FakeDatabase,
     FakeHouseholds,
+    FakeRegistryStore,
     FakeResidents,
     FakeUnitOfWork,
     SequentialIds,
@@ -143,6 +144,7 @@ class Town:
         self.ids = SequentialIds()
         self.clock = FakeClock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=JST))
         self.progress: list[tuple[int, int]] = []
+        self.keyer: PlainKeyer = PlainKeyer()
 
     def uow(self) -> RegistryUnitOfWork:
         return RegistryUnitOfWork(self.database)
@@ -150,7 +152,7 @@ class Town:
     def import_rows(self, rows: Any, *, batch_size: int = 1000,
                     **command: Any) -> RegistryImportReport:
         return import_registry(ImportRegistry(**command), rows=rows, uow_factory=self.uow,
-                               ids=self.ids, clock=self.clock, keyer=PlainKeyer(),
+                               ids=self.ids, clock=self.clock, keyer=self.keyer,
                                progress=lambda done, total: self.progress.append((done, total)),
                                batch_size=batch_size)
 
@@ -482,6 +484,64 @@ def test_importing_the_same_file_again_changes_nothing(town: Town) -> None:
     assert {n: (r.id, r.facts, r.household_number)
             for n, r in town.residents().items()} == before
     assert len(town.households()) == 2
+
+
+def _residents_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The resident numbers the import reads as residents from now on."""
+    asked: list[str] = []
+    read = FakeRegistryStore.residents
+
+    def residents(store: FakeRegistryStore, numbers: Sequence[str]) -> dict[str, Resident]:
+        asked.extend(numbers)
+        return read(store, numbers)
+
+    monkeypatch.setattr(FakeRegistryStore, "residents", residents)
+    return asked
+
+
+def test_only_the_persons_an_extract_changes_are_read_as_residents(
+        town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ADR 0083: the others are compared as plain values (a nightly extract changes few)."""
+    town.import_csv(FAMILIES)
+    asked = _residents_read(monkeypatch)
+    report = town.import_csv(FAMILIES.replace("スズキ ミツコ", "スズキ ミツ"))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 4)
+    assert asked == ["2002"]
+    assert town.resident("2002").facts.name.kana == "スズキ ミツ"  # type: ignore[union-attr]
+
+
+def test_a_person_stored_and_listed_as_moved_out_is_not_read_and_is_out_of_the_household(
+        town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file imported again after a crash between its persons and its households: the
+    person is as the row says, so no domain object is read, and the household is still made
+    what the file says."""
+    town.import_csv(FAMILIES)
+    by_number = {r.resident_number: r for r in town.database.tables["residents"].values()}
+    by_number["2002"].registry_status = RegistryStatus.MOVED_OUT  # written before the crash
+    asked = _residents_read(monkeypatch)
+    report = town.import_csv(FAMILIES.replace("H2.3.4,女,窓口町2-2,,", "H2.3.4,女,窓口町2-2,,転出"))
+    assert (report.updated, report.unchanged) == (0, 5)
+    assert asked == []
+    assert town.members("H2") == {"2001": "世帯主"}
+
+
+class RotatedKeyer(PlainKeyer):
+    """Other keys for the same facts: the match-key secret rotated, or the town's name set."""
+
+    def keys_for(self, facts: PersonalFacts) -> MatchKeys:
+        keys = super().keys_for(facts)
+        return MatchKeys(person=f"2|{keys.person}", place=f"2|{keys.place}",
+                         reading=keys.reading, name_place=keys.name_place)
+
+
+def test_persons_keyed_anew_are_written_although_no_fact_changed(town: Town) -> None:
+    """ADR 0083 compares the keys as well as the facts: stale keys would match no one."""
+    town.import_csv(FAMILIES)
+    town.keyer = RotatedKeyer()
+    report = town.import_csv(FAMILIES)
+    assert (report.created, report.updated, report.unchanged) == (0, 5, 0)
+    keys = town.resident("2002").match_keys
+    assert keys is not None and keys.person.startswith("2|")
 
 
 def test_an_address_change_asks_a_verified_resident_to_verify_again(town: Town) -> None:

@@ -8,7 +8,9 @@ import pickle
 
 import pytest
 
-from application.ports.registry_store import SealedFacts
+from adapters.persistence.codecs import facts_to_json
+from adapters.persistence.repositories.registry_store import _facts_parts
+from application.ports.registry_store import SealedFacts, plain_facts
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.profiles import profile_fields
 from application.residents.registry_preparing import (
@@ -96,3 +98,13 @@ def test_the_match_keyer_pickles_as_its_secret_and_town() -> None:
     assert copy.keys_for(row.facts) == KEYER.keys_for(row.facts)
     assert pickle.loads(pickle.dumps(other_town)).keys_for(row.facts).place \
         != KEYER.keys_for(row.facts).place
+
+
+@pytest.mark.parametrize("changes", [{}, {"kana": "", "postal_code": ""}])
+def test_the_sql_store_reads_the_facts_parts_a_prepared_row_carries(
+        changes: dict[str, str]) -> None:
+    """ADR 0083: the facts as the SQL store keeps them (their JSON) give back exactly the parts
+    `plain_facts` makes, a missing reading and postal code included."""
+    parsed = parse_row(2, _cells("0001", **changes), today=TODAY)
+    assert isinstance(parsed, RegistryRow)
+    assert _facts_parts(facts_to_json(parsed.facts)) == plain_facts(parsed.facts)

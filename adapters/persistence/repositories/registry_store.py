@@ -9,10 +9,11 @@ the client's on PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Text, and_, delete, insert, or_, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -26,6 +27,7 @@ from application.ports.registry_store import (
     RegistryPerson,
     RegistryProfile,
     SealedFacts,
+    StoredPerson,
 )
 from domain.residents import MatchKeys, PersonalFacts, RegistryStatus, Resident
 
@@ -92,6 +94,23 @@ class SqlRegistryStore:
     def sealer(self) -> Callable[[PersonalFacts], SealedFacts]:
         """The `facts` column's own encryption (ADR 0080)."""
         return cast(EncryptedJSON, residents.c.facts.type).sealer()
+
+    def stored(self, resident_numbers: Sequence[str]) -> dict[str, StoredPerson]:
+        """The facts decrypted as JSON, not read into value objects (ADR 0083)."""
+        found: dict[str, StoredPerson] = {}
+        c = residents.c
+        opened = cast(EncryptedJSON, c.facts.type).opened
+        for chunk in _chunks(list(resident_numbers)):
+            for (number, resident_id, household_number, status, sealed, *keys) in (
+                    self.session.execute(
+                        select(c.resident_number, c.id, c.household_number, c.registry_status,
+                               type_coerce(c.facts, Text), c.match_person, c.match_place,
+                               c.match_reading, c.match_name_place)
+                        .where(c.resident_number.in_(chunk)))):
+                found[number] = (resident_id, household_number, status,
+                                 None if sealed is None else _facts_parts(opened(sealed)),
+                                 tuple(keys))
+        return found
 
     def residents(self, resident_numbers: Sequence[str]) -> dict[str, Resident]:
         found: dict[str, Resident] = {}
@@ -203,6 +222,12 @@ class SqlRegistryStore:
                                      .values(registry_status=RegistryStatus.REMOVED))
             removed += ids
         return removed
+
+
+def _facts_parts(data: dict[str, Any]) -> tuple[str, str | None, str, str | None, int, str]:
+    """`codecs.facts_to_json`'s JSON as `registry_store.plain_facts` gives the facts' parts."""
+    return (data["name"], data.get("kana"), data["address"], data.get("postal_code"),
+            dt.date.fromisoformat(data["date_of_birth"]).toordinal(), data["sex"])
 
 
 def _resident(row: Any) -> Resident:
