@@ -20,16 +20,17 @@ from domain.residents import (
     VerificationState,
 )
 
-__all__ = ["RegistryHousehold", "RegistryPerson", "RegistryProfile", "RegistryStore",
-           "SealedFacts", "StoredPerson", "plain_facts"]
+__all__ = ["FactsParts", "RegistryHousehold", "RegistryPerson", "RegistryProfile",
+           "RegistryStore", "SealedFacts", "StoredPerson", "plain_facts"]
 
-# A person already known, as plain values to compare with a prepared row (ADR 0083): id,
-# household number, status, the facts' parts (name, kana, address, postal code, date of birth as
-# an ordinal, sex; None without facts) and the four match keys (person, place, reading, name
-# and place).
-StoredPerson = tuple[str, "str | None", RegistryStatus,
-                     "tuple[str, str | None, str, str | None, int, str] | None",
-                     "tuple[str | None, str | None, str | None, str | None]"]
+# A person's facts as plain values (ADR 0083): name, kana, address, postal code, date of birth
+# as an ordinal, sex.
+FactsParts = tuple[str, str | None, str, str | None, int, str]
+# A person already known, as plain values to compare with a prepared row: id, household
+# number, status, the facts' parts (None without facts) and the four match keys (person, place,
+# reading, name and place).
+StoredPerson = tuple[str, str | None, RegistryStatus, FactsParts | None,
+                     tuple[str | None, str | None, str | None, str | None]]
 
 
 @frozen
@@ -40,7 +41,7 @@ class SealedFacts:
     token: str
 
 
-def plain_facts(facts: PersonalFacts) -> tuple[str, str | None, str, str | None, int, str]:
+def plain_facts(facts: PersonalFacts) -> FactsParts:
     """The facts' parts as `StoredPerson` and a prepared row hold them."""
     return (facts.name.name, facts.name.kana, facts.address.text, facts.address.postal_code,
             facts.date_of_birth.value.toordinal(), facts.sex.value)

@@ -23,6 +23,7 @@ from adapters.persistence.orm.segments import resident_profiles
 from adapters.persistence.sqlite_writers import take_turn
 from adapters.persistence.types import EncryptedJSON
 from application.ports.registry_store import (
+    FactsParts,
     RegistryHousehold,
     RegistryPerson,
     RegistryProfile,
@@ -224,7 +225,7 @@ class SqlRegistryStore:
         return removed
 
 
-def _facts_parts(data: dict[str, Any]) -> tuple[str, str | None, str, str | None, int, str]:
+def _facts_parts(data: dict[str, Any]) -> FactsParts:
     """`codecs.facts_to_json`'s JSON as `registry_store.plain_facts` gives the facts' parts."""
     return (data["name"], data.get("kana"), data["address"], data.get("postal_code"),
             dt.date.fromisoformat(data["date_of_birth"]).toordinal(), data["sex"])
