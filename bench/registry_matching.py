@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from adapters.background.spooling import SealedFileSpool
 from adapters.crypto import FieldCipher, new_key
 from adapters.csv_io import CsvFile
 from adapters.persistence import migrating, orm
@@ -200,7 +201,7 @@ def _run(args, sqlite_file, path, keyer, verified, keys):  # type: ignore[no-unt
     result = import_registry(
         ImportRegistry(), rows=CsvFile(path, columns=COLUMNS, required=REQUIRED),
         uow_factory=lambda: unit_of_work(sessions), ids=TimeOrderedIds(),
-        clock=SystemClock(), keyer=keyer)
+        clock=SystemClock(), keyer=keyer, spools=SealedFileSpool)
     import_seconds = time.perf_counter() - started
     assert result.written, result.summary()
     narrow = _store_verifications(engine, verified, keys)

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from adapters.background.spooling import SealedFileSpool
 from adapters.csv_io import CsvFile
 from application.access.actor import SYSTEM
 from application.benefits.importing_eligibility import (
@@ -128,7 +129,8 @@ def build_job_catalog(*, uow_factory: Callable[[], UnitOfWork], ids: IdGenerator
             report = import_registry(
                 command, rows=CsvFile(payload["path"], columns=COLUMNS, required=REQUIRED),
                 uow_factory=writing, ids=ids, clock=clock, keyer=keyer,
-                progress=functools.partial(progress, units=writing), workers=chunk_workers)
+                progress=functools.partial(progress, units=writing), workers=chunk_workers,
+                spools=SealedFileSpool)
         return report.to_json()
 
     def importing_eligibility(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:

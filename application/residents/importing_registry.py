@@ -1,17 +1,22 @@
 """Import the resident registry extract (住民基本台帳): upsert persons, rebuild households.
 
-Two passes over the rows (`rows` is called twice and streams; nothing of the file is kept but
-resident numbers and a few numbers per household), on the bulk path (ADR 0063):
+Two passes, on the bulk path (ADR 0063); the file is read once (`rows` streams it), each row
+parsed once and prepared for writing in the same pass (ADR 0084). The prepared rows wait in a
+spool (`spools`: on a sealed temporary file for a town's extract); this process keeps only
+resident numbers and a few numbers per household.
 
 1. Validate every row (`registry_rows.parse_row`) and the file as a whole (`RegistryFileCheck`)
-   before writing anything. With errors and `all_or_nothing`, return the report and write
-   nothing. With `valid_rows`, a household is written whole or not at all: every row of a
-   household with an error is skipped (its persons stay as they were), the rest is imported.
-2. Write in batches, one transaction each (`RegistryWriter`): persons upserted by resident
-   number with their match keys and profiles, one statement a batch (a changed address asks a
-   verified resident to verify again); then the households, rebuilt from the file in batches
-   (a person who moved to another household, moved out or died leaves the old one). Then, for
-   a full extract, the persons the file no longer lists are marked removed, never deleted.
+   before writing anything, preparing the valid rows meanwhile (match keys, encryption,
+   profile: `registry_preparing.read_chunk`; with `all_or_nothing`, no longer once a row is
+   wrong). With errors and `all_or_nothing`, return the report and write nothing. With
+   `valid_rows`, a household is written whole or not at all: every row of a household with an
+   error is skipped (its persons stay as they were), the rest is imported.
+2. Write what pass 1 prepared in batches, one transaction each (`RegistryWriter`): persons
+   upserted by resident number with their match keys and profiles, one statement a batch (a
+   changed address asks a verified resident to verify again); then the households, rebuilt
+   from the file in batches (a person who moved to another household, moved out or died
+   leaves the old one). Then, for a full extract, the persons the file no longer lists are
+   marked removed, never deleted.
 
 Idempotent: the same file again changes nothing (unchanged persons and households are not
 written). Each batch commits on its own (the job's progress and lease are written between
@@ -35,15 +40,11 @@ from application.jobs.catalog import Progress
 from application.ports.chunk_workers import ChunkWorkers
 from application.ports.clock import Clock, IdGenerator
 from application.ports.matching import MatchKeyer
+from application.ports.row_spool import MemorySpool, RowSpool
 from application.ports.unit_of_work import UnitOfWork
 from application.residents.registry_file import RegistryFileCheck
-from application.residents.registry_preparing import (
-    PreparedRow,
-    check_chunk,
-    chunked,
-    prepare_chunk,
-)
-from application.residents.registry_rows import RowError
+from application.residents.registry_preparing import PreparedRow, chunked, read_chunk
+from application.residents.registry_rows import RowError, Seen
 from application.residents.registry_writing import RegistryWriter
 from domain.errors import DomainError, InvalidValue
 
@@ -51,7 +52,8 @@ __all__ = ["ImportRegistry", "RegistryImportReport", "import_registry"]
 
 log = logging.getLogger(__name__)
 
-Rows = Callable[[], Iterable[tuple[int, Mapping[str, Any]]]]
+Row = tuple[int, Mapping[str, Any]]
+Rows = Callable[[], Iterable[Row]]
 # rows a transaction writes; the persons' indexes take keys in no order, so a bigger batch
 # writes each index page fewer times (ADR 0080)
 BATCH_ROWS = 20_000
@@ -129,14 +131,31 @@ class RegistryImportReport:
 def import_registry(command: ImportRegistry, *, rows: Rows,
                     uow_factory: Callable[[], UnitOfWork], ids: IdGenerator, clock: Clock,
                     keyer: MatchKeyer, progress: Progress | None = None,
-                    workers: ChunkWorkers | None = None, batch_size: int = BATCH_ROWS,
+                    workers: ChunkWorkers | None = None,
+                    spools: Callable[[], RowSpool] = MemorySpool, batch_size: int = BATCH_ROWS,
                     max_errors: int = 1000) -> RegistryImportReport:
-    """`workers` read, check and key the rows in chunks (ADR 0080; default: in this process)."""
+    """`workers` check, key and seal the rows in chunks (ADR 0080; default: in this process);
+    `spools` makes where they wait for pass 2 (ADR 0084; default: in memory)."""
+    with spools() as spool:
+        return _import(command, rows=rows, uow_factory=uow_factory, ids=ids, clock=clock,
+                       keyer=keyer, progress=progress, workers=workers, spool=spool,
+                       batch_size=batch_size, max_errors=max_errors)
+
+
+def _import(command: ImportRegistry, *, rows: Rows, uow_factory: Callable[[], UnitOfWork],
+            ids: IdGenerator, clock: Clock, keyer: MatchKeyer, progress: Progress | None,
+            workers: ChunkWorkers | None, spool: RowSpool, batch_size: int,
+            max_errors: int) -> RegistryImportReport:
     now = clock.now()
     today = in_japan(now).date()
     mapped = workers.map if workers is not None else map
-    reading = _Reading(today=today, max_errors=max_errors)
-    if (refused := reading.run(rows, mapped)) is not None:
+    with uow_factory() as uow:
+        seal = uow.registry.sealer()
+    reading = _Reading(today=today, max_errors=max_errors,
+                       stop_on_error=command.mode == "all_or_nothing")
+    reading_chunk = functools.partial(read_chunk, today=today, keyer=keyer, seal=seal, ids=ids,
+                                      pack=spool.packer())
+    if (refused := reading.run(rows, mapped, reading_chunk, spool)) is not None:
         return refused
     errors = reading.finish()
     check, rows_read, error_count = reading.check, reading.rows_read, reading.error_count
@@ -147,13 +166,11 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
         return RegistryImportReport(rows_read=rows_read, valid=valid, errors=errors,
                                     error_count=error_count, written=False)
 
+    assert not reading.unprepared, "only a file that is not written has chunks not prepared"
     writer = RegistryWriter(uow_factory, ids=ids, now=now, batch_size=batch_size)
     batch: list[PreparedRow] = []
     done = 0
-    with uow_factory() as uow:
-        seal = uow.registry.sealer()
-    preparing = functools.partial(prepare_chunk, today=today, keyer=keyer, seal=seal, ids=ids)
-    for plain in itertools.chain.from_iterable(mapped(preparing, chunked(rows()))):
+    for plain in itertools.chain.from_iterable(spool.chunks()):
         if check.writable(plain[2]):  # its household
             batch.append(PreparedRow(plain))
         if len(batch) >= batch_size:
@@ -186,27 +203,39 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
 
 class _Reading:
     """Pass one: every row parsed and checked with the file as a whole, the errors kept for the
-    report (the first `max_errors`)."""
+    report (the first `max_errors`), the valid rows prepared into the spool; with
+    `stop_on_error`, no more once a row is wrong (the file will not be written)."""
 
-    def __init__(self, *, today: dt.date, max_errors: int) -> None:
-        self.today, self.max_errors = today, max_errors
+    def __init__(self, *, today: dt.date, max_errors: int, stop_on_error: bool) -> None:
+        self.today, self.max_errors, self.stop_on_error = today, max_errors, stop_on_error
         self.check = RegistryFileCheck()
         self.row_errors: list[RowError] = []
         self.rows_read = self.error_count = 0
+        self.unprepared = 0  # chunks checked only (a wrong row came before them)
 
-    def run(self, rows: Rows, mapped: Callable[..., Iterator[Any]]) -> RegistryImportReport | None:
+    def run(self, rows: Rows, mapped: Callable[..., Iterator[Any]],
+            reading: Callable[[tuple[bool, list[Row]]], tuple[list[Seen], list[RowError], Any]],
+            spool: RowSpool) -> RegistryImportReport | None:
         """Returns a refusal when the file as a whole cannot be read or has no rows."""
-        checking = functools.partial(check_chunk, today=self.today)
         read = 0
 
-        def counted() -> Iterator[tuple[int, Mapping[str, Any]]]:
+        def counted() -> Iterator[Row]:
             nonlocal read
             for item in rows():
                 read += 1
                 yield item
 
+        def chunks() -> Iterator[tuple[bool, list[Row]]]:
+            # taken a few chunks ahead of the results: preparing stops soon after an error
+            for chunk in chunked(counted()):
+                prepare = not (self.stop_on_error and self.error_count)
+                self.unprepared += not prepare
+                yield prepare, chunk
+
         try:
-            for seen, errors in mapped(checking, chunked(counted())):
+            for seen, errors, packed in mapped(reading, chunks()):
+                if packed is not None:
+                    spool.add(packed)
                 self.error_count += len(errors)
                 self.row_errors.extend(errors[:max(self.max_errors - len(self.row_errors), 0)])
                 for entry in seen:

@@ -1,12 +1,14 @@
 """The registry import's work on each row, in chunks another process can take (ADR 0080).
 
-The import reads the file in the process that writes; each chunk of rows is checked
-(`check_chunk`, pass one) or prepared (`prepare_chunk`, pass two: read into value objects,
-keyed, its profile derived) by a `ChunkWorkers`, in worker processes or in this one. What
-crosses between processes is plain data (cells in, tuples out): pickling the value objects
-themselves cost more than reading the cells again. A prepared row carries what a new person
-is written with (an id, the keys, the profile, the facts sealed as the store keeps them), so the
-writing process does little more per new person than write it; `PreparedRow` reads it there.
+The import reads the file once, in the process that writes; each chunk of rows is parsed once
+(`read_chunk`, ADR 0084) by a `ChunkWorkers`, in worker processes or in this one: what the whole
+file's check needs of each row, the row's errors, and each valid row prepared for writing (read
+into value objects, keyed, its profile derived), packed for the spool that keeps it until the
+file is checked. What crosses between processes is plain data (cells in, tuples out): pickling
+the value objects themselves cost more than reading the cells again. A prepared row carries
+what a new person is written with (an id, the keys, the profile, the facts sealed as the store
+keeps them), so the writing process does little more per new person than write it;
+`PreparedRow` reads it there.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from application.residents.registry_rows import (
 from domain.residents import MatchKeys, PersonalFacts, RegistryStatus
 from domain.values import Address, DateOfBirth, PersonName, Sex
 
-__all__ = ["CHUNK_ROWS", "PreparedRow", "check_chunk", "chunked", "prepare_chunk"]
+__all__ = ["CHUNK_ROWS", "PreparedRow", "chunked", "prepare_chunk", "read_chunk"]
 
 CHUNK_ROWS = 2000  # rows a worker takes at once
 
@@ -53,42 +55,50 @@ def chunked(rows: Iterable[Row], size: int = CHUNK_ROWS) -> Iterator[list[Row]]:
         yield chunk
 
 
-def check_chunk(chunk: Sequence[Row], *, today: dt.date) -> tuple[list[Seen], list[RowError]]:
-    """Pass one: what the whole file's check needs of each row, and every row's errors."""
+def read_chunk(chunk: tuple[bool, Sequence[Row]], *, today: dt.date, keyer: MatchKeyer,
+               seal: Seal, ids: IdGenerator, pack: Callable[[list[Prepared]], Any],
+               ) -> tuple[list[Seen], list[RowError], Any]:
+    """Each row parsed once (ADR 0084): what the whole file's check needs of it, its errors
+    and, when the chunk comes with `True` (the import may still write), the valid rows
+    prepared as `prepare_chunk` does, packed by `pack` (None otherwise)."""
+    prepare, rows = chunk
     seen: list[Seen] = []
     errors: list[RowError] = []
-    for row, cells in chunk:
+    prepared: list[Prepared] = []
+    for row, cells in rows:
         parsed = parse_row(row, cells, today=today)
         if not isinstance(parsed, RegistryRow):
             errors.extend(parsed)
+        elif prepare:
+            prepared.append(_prepared(parsed, keyer, seal, ids))
         seen.append(seen_of(row, cells, parsed))
-    return seen, errors
+    return seen, errors, pack(prepared) if prepare else None
 
 
-def prepare_chunk(chunk: Sequence[Row], *, today: dt.date, keyer: MatchKeyer, seal: Seal,
+def prepare_chunk(rows: Sequence[Row], *, today: dt.date, keyer: MatchKeyer, seal: Seal,
                   ids: IdGenerator) -> list[Prepared]:
-    """Pass two: each valid row with its match keys, its profile, an id in case the person is
-    new and its facts sealed as the store keeps them, as plain data (rows with errors are left
-    out: pass one reported them)."""
-    prepared: list[Prepared] = []
-    for row, cells in chunk:
-        parsed = parse_row(row, cells, today=today)
-        if not isinstance(parsed, RegistryRow):
-            continue
-        facts, keys = parsed.facts, keyer.keys_for(parsed.facts)
-        sealed = seal(facts)
-        prepared.append((
-            row, parsed.resident_number, parsed.household_number, parsed.relationship,
+    """Each valid row with its match keys, its profile, an id in case the person is new and
+    its facts sealed as the store keeps them, as plain data (rows with errors are left out:
+    the check reports them)."""
+    return [_prepared(parsed, keyer, seal, ids) for row, cells in rows
+            if isinstance(parsed := parse_row(row, cells, today=today), RegistryRow)]
+
+
+def _prepared(parsed: RegistryRow, keyer: MatchKeyer, seal: Seal,
+              ids: IdGenerator) -> Prepared:
+    facts, keys = parsed.facts, keyer.keys_for(parsed.facts)
+    sealed = seal(facts)
+    return (parsed.row, parsed.resident_number, parsed.household_number, parsed.relationship,
             parsed.status.value, ids.new_id(),
             sealed.token if isinstance(sealed, SealedFacts) else sealed, *plain_facts(facts),
-            keys.person, keys.place, keys.reading, keys.name_place, *profile_fields(facts)))
-    return prepared
+            keys.person, keys.place, keys.reading, keys.name_place, *profile_fields(facts))
 
 
 class PreparedRow:
-    """A valid row as `prepare_chunk` left it, read in the writing process: what a new person
-    is written with, and `facts()`, the value objects, for a person already known (who is
-    compared with them). Nothing is validated again but the facts when asked for."""
+    """A valid row as `prepare_chunk` left it (and `read_chunk` packed it), read in the
+    writing process: what a new person is written with, and `facts()`, the value objects, for
+    a person already known (who is compared with them). Nothing is validated again but the
+    facts when asked for."""
 
     __slots__ = ("household_number", "id", "is_head", "keys", "plain", "profile",
                  "relationship", "resident_number", "row", "sealed", "status")

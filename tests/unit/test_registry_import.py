@@ -486,6 +486,49 @@ def test_importing_the_same_file_again_changes_nothing(town: Town) -> None:
     assert len(town.households()) == 2
 
 
+class CountingKeyer(PlainKeyer):
+    def __init__(self) -> None:
+        self.keyed = 0
+
+    def keys_for(self, facts: PersonalFacts) -> MatchKeys:
+        self.keyed += 1
+        return super().keys_for(facts)
+
+
+def _family_lines(count: int) -> list[str]:
+    return [f"{9000 + n},H{9000 + n},世帯主,山田 太郎,ヤマダ タロウ,1960-04-01,男,窓口町1-1,,"
+            for n in range(count)]
+
+
+def test_the_file_is_read_once_and_each_row_keyed_once(town: Town) -> None:
+    read = csv_rows(registry(*_family_lines(4500)).encode("cp932"))
+    calls = 0
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        nonlocal calls
+        calls += 1
+        return read()
+
+    town.keyer = CountingKeyer()
+    report = town.import_rows(rows)
+    assert report.written and report.created == 4500
+    assert (calls, town.keyer.keyed) == (1, 4500)
+
+
+def test_a_file_refused_for_its_errors_prepares_no_chunk_after_the_first_error(
+        town: Town) -> None:
+    lines = _family_lines(6500)
+    lines[10] = lines[10].replace("1960-04-01", "1960-02-30")  # in the first chunk of 2,000
+    town.keyer = CountingKeyer()
+    report = town.import_csv(registry(*lines))
+    assert not report.written and report.error_count == 1
+    assert town.keyer.keyed == 1999  # the first chunk's valid rows; none of the 4,500 after
+    valid_rows = Town()
+    valid_rows.keyer = CountingKeyer()
+    assert valid_rows.import_csv(registry(*lines), mode="valid_rows").created == 6499
+    assert valid_rows.keyer.keyed == 6499
+
+
 def _residents_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The resident numbers the import reads as residents from now on."""
     asked: list[str] = []

@@ -1,5 +1,6 @@
-"""The registry import's per-row work in chunks (ADR 0080): what crosses to the writing process
-is the same row, keys, profile and facts as reading the row there would give."""
+"""The registry import's per-row work in chunks (ADR 0080), each row parsed once (ADR 0084):
+what crosses to the writing process is the same row, keys, profile and facts as reading the
+row there would give."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import pytest
 from adapters.persistence.codecs import facts_to_json
 from adapters.persistence.repositories.registry_store import _facts_parts
 from application.ports.registry_store import SealedFacts, plain_facts
+from application.ports.row_spool import as_is
 from application.residents.match_keys import HmacMatchKeyer
 from application.residents.profiles import profile_fields
 from application.residents.registry_preparing import (
     PreparedRow,
-    check_chunk,
     chunked,
     prepare_chunk,
+    read_chunk,
 )
 from application.residents.registry_rows import RegistryRow, parse_row, seen_of
 from application.residents.town import Town
@@ -52,13 +54,32 @@ def test_rows_are_cut_into_chunks_of_the_given_size_in_order() -> None:
     assert list(chunked(iter([]), 2)) == []
 
 
-def test_a_checked_chunk_is_what_each_row_alone_gives() -> None:
-    seen, errors = check_chunk(ROWS, today=TODAY)
+def _read(prepare: bool) -> tuple[list, list, object]:  # type: ignore[type-arg]
+    return read_chunk((prepare, ROWS), today=TODAY, keyer=KEYER, seal=_sealed,
+                      ids=SequentialIds(), pack=lambda chunk: ("packed", chunk))
+
+
+def test_a_read_chunk_is_what_each_row_alone_gives_and_its_valid_rows_prepared() -> None:
+    seen, errors, packed = _read(True)
     parsed = [parse_row(row, cells, today=TODAY) for row, cells in ROWS]
     assert seen == [seen_of(row, cells, one)
                     for (row, cells), one in zip(ROWS, parsed, strict=True)]
     assert errors == [error for one in parsed if not isinstance(one, RegistryRow) for error in one]
     assert [error.row for error in errors] == [3, 5]
+    assert packed == ("packed", prepare_chunk(ROWS, today=TODAY, keyer=KEYER, seal=_sealed,
+                                              ids=SequentialIds()))
+
+
+def test_a_chunk_read_after_a_wrong_row_is_checked_only() -> None:
+    checked = _read(False)
+    assert checked[:2] == _read(True)[:2]
+    assert checked[2] is None
+
+
+def test_a_chunk_packed_as_is_is_the_prepared_rows() -> None:
+    _seen, _errors, packed = read_chunk((True, ROWS), today=TODAY, keyer=KEYER, seal=_sealed,
+                                        ids=SequentialIds(), pack=as_is)
+    assert [PreparedRow(plain).row for plain in packed] == [2, 4]
 
 
 def test_a_prepared_row_reads_back_as_the_row_its_keys_its_profile_and_its_facts() -> None:
