@@ -253,6 +253,24 @@ def test_a_death_takes_the_person_out_of_the_household_and_its_size(engine: Engi
         assert ichiro is not None and ichiro.registry_status is RegistryStatus.DECEASED
 
 
+def test_the_values_a_batch_repeats_are_each_persons_own(engine: Engine) -> None:
+    """A status is processed once per distinct value of a batch: each person still gets
+    theirs."""
+    rows = list(_rows(TOWN))
+    rows[1][1]["status"], rows[3][1]["status"] = "転出", "死亡"  # 102, 201 (201 left H2)
+    rows[4][1]["relationship"] = "世帯主"  # 202 heads H2 now
+    report = import_registry(ImportRegistry(), rows=lambda: iter(rows),
+                             uow_factory=lambda: _uow(engine), ids=SequentialIds("y"),
+                             clock=FakeClock(NOW), keyer=KEYER, batch_size=5)
+    assert report.written and report.created == 5, report.summary()
+    with engine.connect() as connection:
+        stored = dict(connection.execute(
+            select(residents.c.resident_number, residents.c.registry_status)).all())
+    assert stored == {"101": RegistryStatus.RESIDENT, "102": RegistryStatus.MOVED_OUT,
+                      "103": RegistryStatus.RESIDENT, "201": RegistryStatus.DECEASED,
+                      "202": RegistryStatus.RESIDENT}
+
+
 def test_a_card_verification_committed_while_a_batch_is_written_stays(engine: Engine) -> None:
     _import(engine, TOWN)
 
