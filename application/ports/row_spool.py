@@ -3,7 +3,7 @@
 The registry import reads each row once: pass one checks it and prepares it for writing, and
 pass two writes what pass one prepared, so nothing of the file is read or parsed twice. The
 prepared chunks wait in a spool meanwhile: a million persons are about 700 MB, more than a
-process should hold. `adapters/spooling.py` keeps them on a temporary file, sealed;
+process should hold. `adapters/background/spooling.py` keeps them on a temporary file, sealed;
 `MemorySpool` here holds them, for a file small enough (tests, the demo's town)."""
 
 from __future__ import annotations

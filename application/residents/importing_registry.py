@@ -135,8 +135,15 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
                     spools: Callable[[], RowSpool] = MemorySpool, batch_size: int = BATCH_ROWS,
                     max_errors: int = 1000) -> RegistryImportReport:
     """`workers` check, key and seal the rows in chunks (ADR 0080; default: in this process);
-    `spools` makes where they wait for pass 2 (ADR 0084; default: in memory)."""
-    with spools() as spool:
+    `spools` makes where they wait for pass 2 (ADR 0084; default: in memory). A spool that
+    cannot be made or written refuses the import, as a file that cannot be read does."""
+    try:
+        spooling = spools()
+    except DomainError as error:
+        log.info("registry import refused: %s", error.code)
+        return RegistryImportReport(rows_read=0, valid=0, written=False, error_count=1,
+                                    errors=(RowError(None, None, error.message),))
+    with spooling as spool:
         return _import(command, rows=rows, uow_factory=uow_factory, ids=ids, clock=clock,
                        keyer=keyer, progress=progress, workers=workers, spool=spool,
                        batch_size=batch_size, max_errors=max_errors)
@@ -240,7 +247,8 @@ class _Reading:
                 self.row_errors.extend(errors[:max(self.max_errors - len(self.row_errors), 0)])
                 for entry in seen:
                     self.check.add(entry)
-        except DomainError as error:  # the file as a whole cannot be read (encoding, header)
+        except DomainError as error:  # the file as a whole cannot be read (encoding, header),
+            # or what it prepares cannot be kept (the spool's disk)
             log.info("registry import refused: %s", error.code)
             return RegistryImportReport(rows_read=read, valid=0, written=False,
                                         errors=(RowError(None, None, error.message),),

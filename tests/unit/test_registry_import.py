@@ -12,7 +12,9 @@ from typing import Any, Self
 
 import pytest
 
+from adapters.background.spooling import SpoolUnwritable
 from adapters.csv_io import CsvFile, read_rows
+from application.ports.row_spool import MemorySpool
 from application.residents.importing_registry import (
     ImportRegistry,
     RegistryImportReport,
@@ -527,6 +529,31 @@ def test_a_file_refused_for_its_errors_prepares_no_chunk_after_the_first_error(
     valid_rows.keyer = CountingKeyer()
     assert valid_rows.import_csv(registry(*lines), mode="valid_rows").created == 6499
     assert valid_rows.keyer.keyed == 6499
+
+
+class _UnwritableSpool(MemorySpool):
+    def add(self, packed: Any) -> None:
+        raise SpoolUnwritable()
+
+
+def test_a_spool_the_disk_cannot_take_refuses_the_import_and_writes_nothing(town: Town) -> None:
+    report = import_registry(ImportRegistry(), rows=csv_rows(FAMILIES.encode("cp932")),
+                             uow_factory=town.uow, ids=town.ids, clock=town.clock,
+                             keyer=town.keyer, spools=_UnwritableSpool)
+    assert not report.written and town.nothing_written()
+    assert report.rows_read == 5
+    assert "一時ファイル" in report.summary() and "何も取り込んでいません" in report.summary()
+
+
+def test_a_spool_that_cannot_be_made_refuses_the_import_and_writes_nothing(town: Town) -> None:
+    def unmade() -> MemorySpool:
+        raise SpoolUnwritable()
+
+    report = import_registry(ImportRegistry(), rows=csv_rows(FAMILIES.encode("cp932")),
+                             uow_factory=town.uow, ids=town.ids, clock=town.clock,
+                             keyer=town.keyer, spools=unmade)
+    assert not report.written and town.nothing_written() and report.rows_read == 0
+    assert "TMPDIR" in report.summary()
 
 
 def _residents_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from adapters.background.spooling import SealedFileSpool
+from adapters.background.spooling import SealedFileSpool, SpoolUnwritable
 from application.ports.row_spool import MemorySpool
 
 pytestmark = pytest.mark.unit
@@ -69,3 +69,26 @@ def test_a_memory_spool_gives_back_its_chunks_and_forgets_them_when_closed() -> 
             spool.add(spool.packer()(chunk))
         assert list(spool.chunks()) == CHUNKS
     assert list(spool.chunks()) == []
+
+
+def test_a_spool_that_cannot_be_made_says_so_in_words_staff_pass_on(tmp_path: Path) -> None:
+    with pytest.raises(SpoolUnwritable, match="TMPDIR"):
+        SealedFileSpool(str(tmp_path / "missing"))
+
+
+class _FullDisk:
+    closed = False
+
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_full_disk_stops_the_spool_with_its_own_error() -> None:
+    with SealedFileSpool() as spool:
+        spool._file.close()
+        spool._file = _FullDisk()  # type: ignore[assignment]
+        with pytest.raises(SpoolUnwritable):
+            spool.add(spool.packer()(CHUNKS[0]))
