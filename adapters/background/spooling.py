@@ -70,6 +70,7 @@ class SealedFileSpool:
 
     def add(self, packed: bytes) -> None:
         try:
+            self._file.seek(0, os.SEEK_END)  # after the others, also when a reading stopped early
             self._file.write(len(packed).to_bytes(_LENGTH, "little") + packed)
             self._file.flush()  # a full disk is found here, not while the rows are written
         except OSError:
@@ -82,7 +83,6 @@ class SealedFileSpool:
         for _ in range(self._count):
             length = int.from_bytes(self._file.read(_LENGTH), "little")
             yield _open(self._key, self._file.read(length))
-        self._file.seek(0, os.SEEK_END)
 
     def __enter__(self) -> SealedFileSpool:
         return self

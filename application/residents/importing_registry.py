@@ -26,7 +26,6 @@ completes the work. Logs carry counts only, never a cell of the file.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 import logging
@@ -158,8 +157,7 @@ def _import(command: ImportRegistry, *, rows: Rows, uow_factory: Callable[[], Un
     mapped = workers.map if workers is not None else map
     with uow_factory() as uow:
         seal = uow.registry.sealer()
-    reading = _Reading(today=today, max_errors=max_errors,
-                       stop_on_error=command.mode == "all_or_nothing")
+    reading = _Reading(max_errors=max_errors, stop_on_error=command.mode == "all_or_nothing")
     reading_chunk = functools.partial(read_chunk, today=today, keyer=keyer, seal=seal, ids=ids,
                                       pack=spool.packer())
     if (refused := reading.run(rows, mapped, reading_chunk, spool)) is not None:
@@ -213,8 +211,8 @@ class _Reading:
     report (the first `max_errors`), the valid rows prepared into the spool; with
     `stop_on_error`, no more once a row is wrong (the file will not be written)."""
 
-    def __init__(self, *, today: dt.date, max_errors: int, stop_on_error: bool) -> None:
-        self.today, self.max_errors, self.stop_on_error = today, max_errors, stop_on_error
+    def __init__(self, *, max_errors: int, stop_on_error: bool) -> None:
+        self.max_errors, self.stop_on_error = max_errors, stop_on_error
         self.check = RegistryFileCheck()
         self.row_errors: list[RowError] = []
         self.rows_read = self.error_count = 0

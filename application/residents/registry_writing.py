@@ -4,11 +4,11 @@ is one transaction.
 `write(batch)`: the batch's persons known already are read with one query, as plain values;
 only those a row changes are read again as domain objects, which decide what the change means
 (ADR 0083: a nightly extract changes few persons, and reading a million as domain objects was
-most of a re-import's time). Each row comes with
-its match keys, its profile's attributes, an id if it is new and its facts sealed as the store
-keeps them (`registry_preparing`, ADR 0080); new and changed persons are written with one
-upsert (unchanged ones not at all). A 住民 row waits, compactly, for its household; a 転出 or 死亡
-row is written with its profile outside any household.
+most of a re-import's time). Each row comes with its match keys, its profile's attributes, an
+id if it is new and its facts sealed as the store keeps them (`registry_preparing`, ADR 0080);
+new and changed persons are written with one upsert (unchanged ones not at all). A 住民 row
+waits, compactly, for its household; a 転出 or 死亡 row is written with its profile outside any
+household.
 
 `finish()`, once every row is in: households in batches (one query for those known, one for
 where their members are now), each made what the file says (head first as 世帯主, then the
