@@ -874,6 +874,17 @@ class FakeRegistryStore(_FakeRepository):
         """The fake tables keep the facts as they are."""
         return _unsealed
 
+    def defer_key_indexes(self) -> bool:
+        """As the database does: set aside (a mark in the store's table) while no one is
+        stored."""
+        if self.tables["residents"]:
+            return False
+        self._store["key_indexes_deferred"] = True
+        return True
+
+    def build_key_index(self) -> bool:
+        return self._store.pop("key_indexes_deferred", None) is not None
+
     def stored(self, resident_numbers: Sequence[str]) -> dict[str, StoredPerson]:
         table, known = self.tables["residents"], self._residents_by_number()
         found: dict[str, StoredPerson] = {}
@@ -928,8 +939,12 @@ class FakeRegistryStore(_FakeRepository):
         return {m.resident_id: h.id for h in self.tables["households"].values()
                 for m in h.members if m.resident_id in wanted}
 
-    def save_households(self, households: Sequence[RegistryHousehold]) -> None:
+    def save_households(self, households: Sequence[RegistryHousehold], *,
+                        created: Collection[str] = ()) -> None:
         incoming = {resident_id for h in households for resident_id, _ in h.members}
+        # what the database skips for them must be true of them
+        assert not set(created) & (set(self.tables["households"]) | set(self.memberships(
+            incoming))), "a household or person said to be new is already there"
         self.leave_households({resident_id: household_id for resident_id, household_id
                                in self.memberships(incoming).items()})
         for h in households:

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from adapters.persistence import key_indexes
+
 __all__ = ["current_revision", "downgrade", "head_revision", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,10 +24,14 @@ def _config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """At the head, also the match keys' indexes a registry import killed before it built
+    them (ADR 0085)."""
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if revision == "head":
+            key_indexes.build_all(connection)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

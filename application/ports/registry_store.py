@@ -7,7 +7,7 @@ in-memory one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from attrs import frozen
@@ -110,6 +110,18 @@ class RegistryStore(Protocol):
         returns them unchanged."""
         ...
 
+    def defer_key_indexes(self) -> bool:
+        """When no person is stored yet (a town's first import), sets aside the indexes of the
+        persons' match keys, which a file fills in no order, until `build_key_index` builds
+        them (ADR 0085); whether it did. A store without such indexes returns False."""
+        ...
+
+    def build_key_index(self) -> bool:
+        """Builds one of the match keys' indexes that is missing (set aside, or left so by an
+        import that was stopped); whether one was. One a transaction: each takes seconds on a
+        large town."""
+        ...
+
     def stored(self, resident_numbers: Sequence[str]) -> dict[str, StoredPerson]:
         """The persons already known under these resident numbers (one query), keyed by
         resident number, as plain values: a person the extract leaves unchanged is known as
@@ -137,9 +149,12 @@ class RegistryStore(Protocol):
         """resident id → the id of the household they are a member of, for those who are."""
         ...
 
-    def save_households(self, households: Sequence[RegistryHousehold]) -> None:
+    def save_households(self, households: Sequence[RegistryHousehold], *,
+                        created: Collection[str] = ()) -> None:
         """Insert or replace these households and their members (a member of another
-        household leaves it: one household a person)."""
+        household leaves it: one household a person). `created`: ids of households and
+        persons made since they were last read, which have no members and are in no household
+        (nothing of theirs to take out)."""
         ...
 
     def leave_households(self, memberships: Mapping[str, str]) -> None:

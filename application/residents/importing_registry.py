@@ -26,6 +26,7 @@ completes the work. Logs carry counts only, never a cell of the file.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -173,23 +174,23 @@ def _import(command: ImportRegistry, *, rows: Rows, uow_factory: Callable[[], Un
 
     assert not reading.unprepared, "only a file that is not written has chunks not prepared"
     writer = RegistryWriter(uow_factory, ids=ids, now=now, batch_size=batch_size)
-    batch: list[PreparedRow] = []
     done = 0
-    for plain in itertools.chain.from_iterable(spool.chunks()):
-        if check.writable(plain[2]):  # its household
-            batch.append(PreparedRow(plain))
-        if len(batch) >= batch_size:
-            done += writer.write(batch)
-            batch = []
-            if progress is not None:
-                progress(done, valid)
-    if batch:
-        done += writer.write(batch)
-        if progress is not None:
-            progress(done, valid)
-    # the households and the removals are reported as the persons' end (a sign of life)
+    # the households, the indexes and the removals are reported as the persons' end (a sign
+    # of life)
     alive = (lambda: progress(done, valid)) if progress is not None else (lambda: None)
-    writer.finish(alive)
+    with _key_indexes(uow_factory, alive):
+        batch: list[PreparedRow] = []
+        for plain in itertools.chain.from_iterable(spool.chunks()):
+            if check.writable(plain[2]):  # its household
+                batch.append(PreparedRow(plain))
+            if len(batch) >= batch_size:
+                done += writer.write(batch)
+                batch = []
+                alive()
+        if batch:
+            done += writer.write(batch)
+            alive()
+        writer.finish(alive)
 
     notes = list(writer.notes)
     removed = 0
@@ -204,6 +205,29 @@ def _import(command: ImportRegistry, *, rows: Rows, uow_factory: Callable[[], Un
     log.info("registry import written: %d created, %d updated, %d unchanged, %d removed",
              report.created, report.updated, report.unchanged, report.removed)
     return report
+
+
+@contextlib.contextmanager
+def _key_indexes(uow_factory: Callable[[], UnitOfWork],
+                 alive: Callable[[], None]) -> Iterator[None]:
+    """Into a registry with no person yet, the persons are written without their match keys'
+    indexes, which are built at the end, however the writing ends (ADR 0085); so is one an
+    earlier import was stopped before it built."""
+    with uow_factory() as uow:
+        deferred = uow.registry.defer_key_indexes()
+        uow.commit()
+    if deferred:
+        log.info("registry import: the match keys' indexes are built after the persons")
+    try:
+        yield
+    finally:
+        while True:  # one a transaction, a sign of life after each
+            with uow_factory() as uow:
+                built = uow.registry.build_key_index()
+                uow.commit()
+            if not built:
+                break
+            alive()
 
 
 class _Reading:

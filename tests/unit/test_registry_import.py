@@ -743,6 +743,25 @@ def test_progress_is_reported_after_each_batch_and_repeated_while_households_are
     assert len(done) > 3 and set(done[3:]) == {total}  # signs of life: the job's lease
 
 
+def test_a_first_import_writes_its_persons_with_the_key_indexes_set_aside(town: Town) -> None:
+    """Built after the persons and households (ADR 0085); not set aside once anyone is stored."""
+    aside: list[bool] = []
+
+    def imported() -> RegistryImportReport:
+        return import_registry(
+            ImportRegistry(), rows=csv_rows(FAMILIES.encode("cp932")), uow_factory=town.uow,
+            ids=town.ids, clock=town.clock, keyer=town.keyer, batch_size=2,
+            progress=lambda _done, _total: aside.append(
+                "key_indexes_deferred" in town.database.tables["registry"]))
+
+    assert imported().created > 2
+    assert aside[0] and not aside[-1]
+    assert "key_indexes_deferred" not in town.database.tables["registry"]
+    aside.clear()
+    assert imported().unchanged > 2
+    assert aside and not any(aside)
+
+
 def test_an_unknown_mode_is_refused() -> None:
     with pytest.raises(InvalidValue):
         ImportRegistry(mode="some_rows")  # type: ignore[arg-type]

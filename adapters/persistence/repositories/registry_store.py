@@ -12,7 +12,7 @@ batch's time) has each distinct value processed once: the type's own processors 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Text, and_, delete, insert, or_, select, type_coerce, update
@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from adapters.persistence import key_indexes
 from adapters.persistence.orm.residents import household_members, households, residents
 from adapters.persistence.orm.segments import resident_profiles
 from adapters.persistence.sqlite_writers import take_turn
@@ -101,6 +102,14 @@ class SqlRegistryStore:
     def sealer(self) -> Callable[[PersonalFacts], SealedFacts]:
         """The `facts` column's own encryption (ADR 0080)."""
         return cast(EncryptedJSON, residents.c.facts.type).sealer()
+
+    def defer_key_indexes(self) -> bool:
+        self._write()
+        return key_indexes.defer(self.session.connection())
+
+    def build_key_index(self) -> bool:
+        self._write()
+        return key_indexes.build(self.session.connection()) is not None
 
     def stored(self, resident_numbers: Sequence[str]) -> dict[str, StoredPerson]:
         """The facts decrypted as JSON, not read into value objects (ADR 0083)."""
@@ -185,12 +194,14 @@ class SqlRegistryStore:
                 select(m.resident_id, m.household_id).where(m.resident_id.in_(chunk))))
         return found
 
-    def save_households(self, saved: Sequence[RegistryHousehold]) -> None:
+    def save_households(self, saved: Sequence[RegistryHousehold], *,
+                        created: Collection[str] = ()) -> None:
         if not saved:
             return
         self._write()
-        ids = [household.id for household in saved]
-        member_ids = [resident_id for household in saved for resident_id, _ in household.members]
+        ids = [household.id for household in saved if household.id not in created]
+        member_ids = [resident_id for household in saved for resident_id, _ in household.members
+                      if resident_id not in created]
         for chunk in _chunks(ids):
             self.session.execute(
                 delete(household_members).where(household_members.c.household_id.in_(chunk)))
