@@ -58,7 +58,8 @@ def test_an_import_runs_as_a_job_whose_status_and_report_the_page_shows(
 
     assert "住民記録の取り込み" in page and "data-job-status-url" in page
     assert status["finished"] and status["percent"] == 100 and not status["failed"]
-    assert "完了しました" in report
+    assert not status["refused"]
+    assert "完了しました" in report and "data-refused" not in report
     assert list((tmp_path / "uploads").iterdir()) == []  # the uploaded registry is not kept
     assert ("boss", "registry.import", job_id) in _audit(container)
 
@@ -196,6 +197,23 @@ def test_registry_uploads_do_not_linger_when_the_import_fails(admin: FlaskClient
     status = admin.get(f"/staff/jobs/{job_id}/status").get_json()
     assert status["finished"]
     assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_an_import_that_refused_its_file_does_not_read_as_a_success(
+        admin: FlaskClient, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(REGISTRY.read_text(encoding="utf-8").replace("S38.12.24", "S38.2.30"),
+                   encoding="utf-8")
+    with bad.open("rb") as handle:
+        response = admin.post("/staff/registry-import", data={
+            "csrf_token": token(admin), "file": (handle, "bad.csv")},
+            content_type="multipart/form-data")
+    job_id = response.location.rsplit("/", 1)[-1]
+    status = admin.get(f"/staff/jobs/{job_id}/status").get_json()
+    report = admin.get(f"/staff/jobs/{job_id}/report").get_data(as_text=True)
+    assert status["finished"] and not status["failed"] and status["refused"]
+    assert "終わりましたが、何も取り込んでいません" in report and "完了しました" not in report
+    assert "3行目「生年月日」: S38.2.30 は存在しない日付です。" in report
 
 
 def _held_verification(container: Container) -> tuple[str, str]:

@@ -19,7 +19,8 @@
       section.setAttribute("data-job-state", status.status);
     }
     function finish(status) {
-      section.classList.add(status.failed ? "job-progress--failed" : "job-progress--done");
+      section.classList.add(status.failed ? "job-progress--failed"
+        : status.refused ? "job-progress--refused" : "job-progress--done");
       fetch(status.report_url, {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
         .then(function (r) { return r.text(); })
         .then(function (html) { report.innerHTML = html; report.hidden = false; });
