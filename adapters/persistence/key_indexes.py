@@ -9,14 +9,17 @@ them (`defer`) and then creates them (`build`), each one sort of the finished ta
 the registry is empty nothing reads them (matching finds no one either way), and they are not
 unique, so no rule of the data goes unchecked meanwhile.
 
-`build` creates only those missing, one a call: after such an import, however it ended; at the
-start of every import; and in `madoguchi db upgrade`, for an import killed before it built
-them.
+`build` creates only those missing, one a call: at the end of every import that writes
+(after such an import, however it ended) and in `madoguchi db upgrade`, for an import killed
+before it built them. Both statements say `IF [NOT] EXISTS`: two builders at once (two imports
+ending together, an import and `db upgrade`) do not fail on each other. On SQLite each
+statement commits on its own (the driver begins transactions for data, not for the schema).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, Index, inspect, select
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from adapters.persistence.orm.residents import residents
 
@@ -33,7 +36,7 @@ def defer(connection: Connection) -> bool:
     if connection.execute(select(residents.c.id).limit(1)).first() is not None:
         return False
     for index in KEY_INDEXES:
-        index.drop(connection, checkfirst=True)
+        connection.execute(DropIndex(index, if_exists=True))
     return True
 
 
@@ -42,7 +45,7 @@ def build(connection: Connection) -> str | None:
     present = {index["name"] for index in inspect(connection).get_indexes(residents.name)}
     for index in KEY_INDEXES:
         if index.name not in present:
-            index.create(connection)
+            connection.execute(CreateIndex(index, if_not_exists=True))
             return str(index.name)
     return None
 

@@ -152,9 +152,8 @@ class RegistryStore(Protocol):
     def save_households(self, households: Sequence[RegistryHousehold], *,
                         created: Collection[str] = ()) -> None:
         """Insert or replace these households and their members (a member of another
-        household leaves it: one household a person). `created`: ids of households and
-        persons made since they were last read, which have no members and are in no household
-        (nothing of theirs to take out)."""
+        household leaves it: one household a person). `created`: ids of households made since
+        they were last read, which have no members yet (none to take out)."""
         ...
 
     def leave_households(self, memberships: Mapping[str, str]) -> None:

@@ -212,22 +212,33 @@ def _key_indexes(uow_factory: Callable[[], UnitOfWork],
                  alive: Callable[[], None]) -> Iterator[None]:
     """Into a registry with no person yet, the persons are written without their match keys'
     indexes, which are built at the end, however the writing ends (ADR 0085); so is one an
-    earlier import was stopped before it built."""
-    with uow_factory() as uow:
-        deferred = uow.registry.defer_key_indexes()
-        uow.commit()
-    if deferred:
-        log.info("registry import: the match keys' indexes are built after the persons")
+    earlier import was stopped before it built. When the writing failed, a failure to build
+    is logged and the writing's error is the one raised."""
     try:
+        with uow_factory() as uow:
+            if uow.registry.defer_key_indexes():
+                log.info("registry import: the match keys' indexes are built after the persons")
+            uow.commit()
         yield
-    finally:
-        while True:  # one a transaction, a sign of life after each
-            with uow_factory() as uow:
-                built = uow.registry.build_key_index()
-                uow.commit()
-            if not built:
-                break
-            alive()
+    except BaseException:
+        try:
+            _build_key_indexes(uow_factory, alive)
+        except Exception:  # the database that failed the writing may fail this too
+            log.exception("registry import: the match keys' indexes were not built "
+                          "(the next import or `madoguchi db upgrade` builds them)")
+        raise
+    _build_key_indexes(uow_factory, alive)
+
+
+def _build_key_indexes(uow_factory: Callable[[], UnitOfWork],
+                       alive: Callable[[], None]) -> None:
+    while True:  # one a transaction, a sign of life after each
+        with uow_factory() as uow:
+            built = uow.registry.build_key_index()
+            uow.commit()
+        if not built:
+            return
+        alive()
 
 
 class _Reading:

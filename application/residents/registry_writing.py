@@ -49,7 +49,6 @@ class _Member:
     is_head: bool
     profile: tuple[str, int, str]
     changed: bool  # the person was created or updated (their profile is written again)
-    created: bool  # by this import: in no household yet
 
 
 class RegistryWriter:
@@ -117,7 +116,7 @@ class RegistryWriter:
             if prepared.status is RegistryStatus.RESIDENT:
                 self.pending.setdefault(prepared.household_number, []).append(
                     _Member(resident_id, prepared.relationship, prepared.is_head, profile,
-                            changed, known is None))
+                            changed))
             elif changed:
                 profiles.append(RegistryProfile(resident_id, *profile, household_id=None,
                                                 household_size=0))
@@ -153,13 +152,12 @@ class RegistryWriter:
     def _households(self, uow: UnitOfWork, numbers: Sequence[str], rebuilt: set[str]) -> None:
         store = uow.registry
         known = store.households(numbers)
-        members_now = store.memberships(  # a person this import created is in none yet
-            member.resident_id for number in numbers for member in self.pending[number]
-            if not member.created)
+        members_now = store.memberships(
+            member.resident_id for number in numbers for member in self.pending[number])
         saved: list[RegistryHousehold] = []
         profiles: list[RegistryProfile] = []
         moved: dict[str, str] = {}  # resident id → the household they were in
-        created: set[str] = set()  # households and persons new: nothing of theirs to clear
+        created: set[str] = set()  # households new in this batch: no members to clear
         for number in numbers:
             members = self.pending[number]
             head = next(member for member in members if member.is_head)
@@ -185,8 +183,6 @@ class RegistryWriter:
                                                members=wanted))
             # a household another one took a member from: its members' size is written again
             for member in members:
-                if member.created:
-                    created.add(member.resident_id)
                 before = members_now.get(member.resident_id)
                 if before is not None and before != household_id:
                     moved[member.resident_id] = before

@@ -169,6 +169,9 @@ def test_a_list_with_errors_imports_nothing_when_all_or_nothing(
     html = upload(admin, program_id, "世帯番号\nH0001\n!!\n", mode="all_or_nothing").get_data(
         as_text=True)
     assert "何も取り込んでいません" in html
+    # finished, but not a success
+    assert "終わりましたが、何も取り込んでいません" in html and "完了しました" not in html
+    assert "job-progress--refused" in html
     with container.uow() as uow:
         assert uow.queries.benefits.eligible_count(program_id) == 0
 

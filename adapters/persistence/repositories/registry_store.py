@@ -200,8 +200,7 @@ class SqlRegistryStore:
             return
         self._write()
         ids = [household.id for household in saved if household.id not in created]
-        member_ids = [resident_id for household in saved for resident_id, _ in household.members
-                      if resident_id not in created]
+        member_ids = [resident_id for household in saved for resident_id, _ in household.members]
         for chunk in _chunks(ids):
             self.session.execute(
                 delete(household_members).where(household_members.c.household_id.in_(chunk)))
