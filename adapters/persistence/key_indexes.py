@@ -5,9 +5,9 @@ A registry file gives the match keys in no order (they are keyed hashes of each 
 facts), so each batch of an import writes into nearly every page of their four indexes, and
 each batch's commit writes those pages out again: for a first import of a million, most of
 what the database did. Into a registry that holds no person yet, the import writes without
-them (`defer`) and then creates them (`build`), each one sort of the finished table. While
-the registry is empty nothing reads them (matching finds no one either way), and they are not
-unique, so no rule of the data goes unchecked meanwhile.
+them (`defer`) and then creates them (`build`), each one sort of the finished table. They
+are not unique, so no rule of the data goes unchecked meanwhile; matching during the import
+reads the growing table without them (the same results, more slowly).
 
 `build` creates only those missing, one a call: at the end of every import that writes
 (after such an import, however it ended) and in `madoguchi db upgrade`, for an import killed

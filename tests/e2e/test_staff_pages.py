@@ -4,7 +4,6 @@ the audit log and the registry import with its progress."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,10 +25,10 @@ def _audit(container: Container) -> list[tuple[str, str, str]]:
             "SELECT actor_label, action, target_id FROM audit_log ORDER BY seq"))]
 
 
-def _import(client: FlaskClient) -> str:
-    with REGISTRY.open("rb") as handle:
+def _import(client: FlaskClient, path: Path = REGISTRY) -> str:
+    with path.open("rb") as handle:
         response = client.post("/staff/registry-import", data={
-            "csrf_token": token(client), "file": (handle, "registry.csv")},
+            "csrf_token": token(client), "file": (handle, path.name)},
             content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.location.rsplit("/", 1)[-1]
@@ -187,13 +186,8 @@ def test_the_audit_log_page_finds_records_and_verifies_the_chain(
 def test_registry_uploads_do_not_linger_when_the_import_fails(admin: FlaskClient,
                                                               tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    shutil.copy(REGISTRY, bad)
     bad.write_text("宛名番号,世帯番号\n1,2\n", encoding="utf-8")
-    with bad.open("rb") as handle:
-        response = admin.post("/staff/registry-import", data={
-            "csrf_token": token(admin), "file": (handle, "bad.csv")},
-            content_type="multipart/form-data")
-    job_id = response.location.rsplit("/", 1)[-1]
+    job_id = _import(admin, bad)
     status = admin.get(f"/staff/jobs/{job_id}/status").get_json()
     assert status["finished"]
     assert list((tmp_path / "uploads").iterdir()) == []
@@ -204,11 +198,7 @@ def test_an_import_that_refused_its_file_does_not_read_as_a_success(
     bad = tmp_path / "bad.csv"
     bad.write_text(REGISTRY.read_text(encoding="utf-8").replace("S38.12.24", "S38.2.30"),
                    encoding="utf-8")
-    with bad.open("rb") as handle:
-        response = admin.post("/staff/registry-import", data={
-            "csrf_token": token(admin), "file": (handle, "bad.csv")},
-            content_type="multipart/form-data")
-    job_id = response.location.rsplit("/", 1)[-1]
+    job_id = _import(admin, bad)
     status = admin.get(f"/staff/jobs/{job_id}/status").get_json()
     report = admin.get(f"/staff/jobs/{job_id}/report").get_data(as_text=True)
     assert status["finished"] and not status["failed"] and status["refused"]

@@ -114,19 +114,29 @@ def test_an_import_into_a_registry_with_persons_keeps_its_key_indexes(
     assert _key_indexes(engine) == KEY_INDEXES
 
 
-def test_a_first_import_that_fails_while_writing_still_builds_the_key_indexes(
-        restored: Engine) -> None:
+def _failing(engine: Engine, error: Exception, *, then: Exception | None = None,
+             ) -> Callable[[], SqlAlchemyUnitOfWork]:
+    """Units of work of which the fourth (the sealer's, the indexes set aside, a batch
+    written, this batch) raises `error`, and those after it `then`, if given."""
     opened = 0
 
-    def failing() -> SqlAlchemyUnitOfWork:
+    def unit() -> SqlAlchemyUnitOfWork:
         nonlocal opened
         opened += 1
-        if opened == 4:  # the sealer's, the indexes set aside, a batch written, this batch
-            raise ConnectionError("the database went away")
-        return _uow(restored)
+        if opened == 4:
+            raise error
+        if opened > 4 and then is not None:
+            raise then
+        return _uow(engine)
 
+    return unit
+
+
+def test_a_first_import_that_fails_while_writing_still_builds_the_key_indexes(
+        restored: Engine) -> None:
     with pytest.raises(ConnectionError):
-        _import(restored, range(1, 8), uow_factory=failing)
+        _import(restored, range(1, 8),
+                uow_factory=_failing(restored, ConnectionError("the database went away")))
     assert _key_indexes(restored) == KEY_INDEXES
     with restored.connect() as connection:  # the batch before it is written, as before
         assert connection.execute(select(residents.c.resident_number)
@@ -136,17 +146,8 @@ def test_a_first_import_that_fails_while_writing_still_builds_the_key_indexes(
 
 def test_a_build_that_fails_after_the_writing_failed_does_not_hide_why_it_failed(
         restored: Engine) -> None:
-    opened = 0
-
-    def failing() -> SqlAlchemyUnitOfWork:
-        nonlocal opened
-        opened += 1
-        if opened == 4:  # a batch of persons
-            raise RuntimeError("the writing failed")
-        if opened > 4:  # the builds after it
-            raise LookupError("the database is still away")
-        return _uow(restored)
-
+    failing = _failing(restored, RuntimeError("the writing failed"),
+                       then=LookupError("the database is still away"))  # the builds after it
     with pytest.raises(RuntimeError, match="the writing failed"):
         _import(restored, range(1, 8), uow_factory=failing)
     assert _key_indexes(restored) == set()  # left for the next import or `db upgrade`

@@ -40,7 +40,7 @@ def _shown(value: object) -> object:
     return ("はい" if value else "いいえ") if isinstance(value, bool) else value
 
 
-def _refused(job: Job) -> bool:
+def refused(job: Job) -> bool:
     """An import that ran to its end and wrote nothing (its file had errors, or could not be
     read): finished, but not a success."""
     return bool(job.finished and not job.error and (job.result or {}).get("written") is False)
@@ -54,7 +54,7 @@ def job_status_json(job: Job) -> dict[str, Any]:
         "done": job.progress_done, "total": job.progress_total, "percent": percent,
         "unit": _(_kind(job).unit) if _kind(job).unit else "",
         "finished": job.finished, "failed": bool(job.error), "error": job.error or None,
-        "refused": _refused(job),
+        "refused": refused(job),
         "report_url": url_for("staff.job_report", job_id=job.id),
     }
 
@@ -79,7 +79,7 @@ def job_report(job_id: str):  # type: ignore[no-untyped-def]
     result = job.result or {}
     details = [(RESULT_LABELS[key], _shown(value)) for key, value in result.items()
                if key in RESULT_LABELS and isinstance(value, str | int | float | bool)]
-    return render_template("staff/_job_report.html", job=job, refused=_refused(job),
+    return render_template("staff/_job_report.html", job=job, refused=refused(job),
                            summary=result.get("summary"),
                            errors=result.get("errors") or [], details=details,
                            unknown=result.get("unknown") or [])

@@ -28,6 +28,7 @@ from entrypoints.web.services import container
 from entrypoints.web.staff.access import requires_staff_permission
 from entrypoints.web.staff.benefits.blueprint import program_or_404, staff_benefits
 from entrypoints.web.staff.formatting import format_datetime
+from entrypoints.web.staff.jobs import refused
 from entrypoints.web.uploads import ELIGIBILITY_MODES, start_eligibility_import
 
 
@@ -57,7 +58,7 @@ def eligibility_import(program_id: str, job_id: str):  # type: ignore[no-untyped
     if job.name != IMPORT_ELIGIBILITY or job.payload.get("program_id") != program_id:
         raise NotFound("取り込みが見つかりません。")
     return render_template("staff/benefits/import.html", program=program, job=job,
-                           result=job.result or {})
+                           refused=refused(job), result=job.result or {})
 
 
 @staff_benefits.get("/programs/<program_id>/campaigns/preview")
