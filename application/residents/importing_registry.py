@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
+from application.collector import collector_paused
 from application.dates import in_japan
 from application.jobs.catalog import Progress
 from application.ports.chunk_workers import ChunkWorkers
@@ -143,7 +144,9 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
         log.info("registry import refused: %s", error.code)
         return RegistryImportReport(rows_read=0, valid=0, written=False, error_count=1,
                                     errors=(RowError(None, None, error.message),))
-    with spooling as spool:
+    # its rows, members and households are hundreds of thousands of objects that hold no
+    # cycles: the collector walked them again and again (ADR 0077, addendum)
+    with spooling as spool, collector_paused():
         return _import(command, rows=rows, uow_factory=uow_factory, ids=ids, clock=clock,
                        keyer=keyer, progress=progress, workers=workers, spool=spool,
                        batch_size=batch_size, max_errors=max_errors)

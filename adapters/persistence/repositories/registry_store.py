@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Text, and_, delete, insert, or_, select, type_coerce, update
@@ -83,20 +84,24 @@ class SqlRegistryStore:
         if compiled.insert_prefetch or compiled.update_prefetch:  # a default made in Python
             self.session.execute(statement, rows)
             return
-        columns = statement.table.c  # type: ignore[attr-defined]
+        table = statement.table.c  # type: ignore[attr-defined]
         names = list(compiled.positiontup or compiled.binds)
-        processors = [(name, _per_value(process) if process is not None
-                       and isinstance(columns[name].type, _REPEATING) else process)
+        processors = [_per_value(process) if process is not None
+                      and isinstance(table[name].type, _REPEATING) else process
                       for name in names
-                      for process in [columns[name].type.dialect_impl(dialect)
+                      for process in [table[name].type.dialect_impl(dialect)
                                       .bind_processor(dialect)]]
-        if compiled.positional:
-            params: list[Any] = [
-                tuple(row[name] if process is None else process(row[name])
-                      for name, process in processors) for row in rows]
-        else:
-            params = [{name: row[name] if process is None else process(row[name])
-                       for name, process in processors} for row in rows]
+        # column by column: the rows are taken apart and put together again in C, and only a
+        # column with a processor is gone through in Python
+        take = (itemgetter(*names) if len(names) > 1
+                else lambda row: (row[names[0]],))  # a tuple either way
+        columns: list[Sequence[Any]] = list(zip(*map(take, rows), strict=True))
+        for index, process in enumerate(processors):
+            if process is not None:
+                columns[index] = list(map(process, columns[index]))
+        params: list[Any] = list(zip(*columns, strict=True))
+        if not compiled.positional:
+            params = [dict(zip(names, values, strict=True)) for values in params]
         self.session.connection().exec_driver_sql(compiled.string, params)
 
     def sealer(self) -> Callable[[PersonalFacts], SealedFacts]:
