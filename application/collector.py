@@ -1,5 +1,6 @@
 """The process's cycle collector, held off while a batch makes hundreds of thousands of objects
-that hold no cycles (ADR 0077): the matching's rows and its decisions."""
+that hold no cycles (ADR 0077): the matching's rows and its decisions, and a registry import's
+rows, members and households (ADR 0086)."""
 
 from __future__ import annotations
 

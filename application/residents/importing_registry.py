@@ -145,7 +145,7 @@ def import_registry(command: ImportRegistry, *, rows: Rows,
         return RegistryImportReport(rows_read=0, valid=0, written=False, error_count=1,
                                     errors=(RowError(None, None, error.message),))
     # its rows, members and households are hundreds of thousands of objects that hold no
-    # cycles: the collector walked them again and again (ADR 0077, addendum)
+    # cycles: the collector walked them again and again (ADR 0086)
     with spooling as spool, collector_paused():
         return _import(command, rows=rows, uow_factory=uow_factory, ids=ids, clock=clock,
                        keyer=keyer, progress=progress, workers=workers, spool=spool,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gc
 import io
 import logging
 from collections.abc import Iterable, Iterator, Sequence
@@ -760,6 +761,26 @@ def test_a_first_import_writes_its_persons_with_the_key_indexes_set_aside(town: 
     aside.clear()
     assert imported().unchanged > 2
     assert aside and not any(aside)
+
+
+def test_an_import_reads_and_writes_with_the_collector_held_off(town: Town) -> None:
+    """Its rows, members and households hold no cycles (ADR 0086); the process
+    gets the collector back afterwards."""
+    gc.enable()
+    running: list[bool] = []
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        for row in csv_rows(FAMILIES.encode("cp932"))():
+            running.append(gc.isenabled())
+            yield row
+
+    report = import_registry(
+        ImportRegistry(), rows=rows, uow_factory=town.uow, ids=town.ids, clock=town.clock,
+        keyer=town.keyer, batch_size=2,
+        progress=lambda _done, _total: running.append(gc.isenabled()))
+
+    assert report.created > 2 and running and not any(running)
+    assert gc.isenabled()
 
 
 def test_an_unknown_mode_is_refused() -> None:
