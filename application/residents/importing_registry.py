@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from application.collector import collector_paused
+from application.collector import collect_young, collector_paused
 from application.dates import in_japan
 from application.jobs.catalog import Progress
 from application.ports.chunk_workers import ChunkWorkers
@@ -178,9 +178,16 @@ def _import(command: ImportRegistry, *, rows: Rows, uow_factory: Callable[[], Un
     assert not reading.unprepared, "only a file that is not written has chunks not prepared"
     writer = RegistryWriter(uow_factory, ids=ids, now=now, batch_size=batch_size)
     done = 0
-    # the households, the indexes and the removals are reported as the persons' end (a sign
-    # of life)
-    alive = (lambda: progress(done, valid)) if progress is not None else (lambda: None)
+
+    def alive() -> None:
+        """After each batch: its few cycles freed while the collector is paused (ADR 0086),
+        and its progress; the households, the indexes and the removals are reported as the
+        persons' end (a sign of life)."""
+        collect_young()
+        if progress is not None:
+            progress(done, valid)
+
+    collect_young()  # pass one's
     with _key_indexes(uow_factory, alive):
         batch: list[PreparedRow] = []
         for plain in itertools.chain.from_iterable(spool.chunks()):

@@ -5,12 +5,13 @@ whatever happens inside."""
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
 
 from application import residents
-from application.collector import collector_paused
+from application.collector import collect_young, collector_paused
 from application.ports.matching_queries import MatchScope, NearMisses, SetwiseMatch
 from application.residents import matching_batch
 from domain.residents import MatchKeys
@@ -63,6 +64,22 @@ def test_overlapping_pauses_keep_it_off_until_the_last_ends() -> None:
     second.__exit__(None, None, None)
 
     assert (between, gc.isenabled()) == (False, True)
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.itself = self
+
+
+def test_what_a_pause_made_is_freed_by_collecting_the_young() -> None:
+    gc.enable()
+
+    with collector_paused():
+        cycle = weakref.ref(_Cycle())
+        kept = cycle() is not None
+        collect_young()
+
+    assert (kept, cycle()) == (True, None)
 
 
 def test_a_batch_is_read_and_decided_with_the_collector_held_off(
