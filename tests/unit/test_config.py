@@ -46,15 +46,16 @@ def test_a_configuration_that_cannot_work_names_the_variable(
         Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path), **env})
 
 
-def test_the_originator_of_transfer_files_has_demo_values_only_outside_production() -> None:
-    development = Settings.from_env({"MADOGUCHI_DATA_DIR": "/tmp/madoguchi-config-test"})
+def test_the_originator_of_transfer_files_has_demo_values_only_outside_production(
+        tmp_path: Path) -> None:
+    development = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path)})
     assert (development.originator_code, development.originator_bank) == ("1234567890", "0001")
-    given = Settings.from_env({"MADOGUCHI_DATA_DIR": "/tmp/madoguchi-config-test",
+    given = Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
                                "MADOGUCHI_ORIGINATOR_CODE": "0000000001",
                                "MADOGUCHI_ORIGINATOR_ACCOUNT_TYPE": "2"})
     assert (given.originator_code, given.originator_account_type) == ("0000000001", "2")
     with pytest.raises(ConfigurationError):
-        Settings.from_env({"MADOGUCHI_DATA_DIR": "/tmp/madoguchi-config-test",
+        Settings.from_env({"MADOGUCHI_DATA_DIR": str(tmp_path),
                            "MADOGUCHI_ORIGINATOR_ACCOUNT_TYPE": "4"})
 
 
