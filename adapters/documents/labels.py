@@ -39,7 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
                       "none": "候補なし"},
     # the figures of a long job's report (eligibility and registry imports, campaigns)
     "report_field": {
-        "rows_read": "読んだ行", "valid": "正しい行", "error_count": "誤りのある行",
+        "rows_read": "読んだ行", "valid": "取り込める行", "error_count": "誤りのある行",
         "written": "取り込み", "created": "新規の住民", "updated": "更新した住民",
         "unchanged": "変更のない住民", "removed": "除票にした住民",
         "households_created": "新規の世帯", "households_updated": "更新した世帯",
